@@ -1,0 +1,96 @@
+# tq - a background content pipeline: parse -> AI -> Notion
+#
+# Plain GNU make.  `make`, `make check`, `make bench`, `make demo`,
+# `make install PREFIX=/usr/local DESTDIR=...`.  `make SAN=1 check` builds
+# and tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+
+VERSION = 0.1.0
+
+PKG_CONFIG ?= pkg-config
+PKGS = libpq hiredis libcurl tidy jansson libbsd-overlay
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+
+CC ?= cc
+CFLAGS ?= -g -O2
+override CFLAGS += -std=gnu11 -Wall -Wextra -D_GNU_SOURCE \
+	-DTQ_VERSION='"$(VERSION)"' -Icommon \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+override LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+
+ifeq ($(SAN),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+endif
+
+PROGS = $(patsubst cmd/%.c,%,$(wildcard cmd/tq-*.c))
+LIBSRC = $(sort $(wildcard common/*.c) common/migrations.c)
+LIBOBJ = $(LIBSRC:.c=.o)
+UNITS = $(patsubst %.c,%,$(wildcard tests/unit-*.c))
+HFILES = common/tq.h
+MIGRATIONS = $(sort $(wildcard sql/*.sql))
+
+all: $(PROGS)
+
+common/migrations.c: $(MIGRATIONS) sql/embed.sh
+	sh sql/embed.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+common/%.o: common/%.c $(HFILES)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+libtq.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+tq-%: cmd/tq-%.c libtq.a $(HFILES)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libtq.a $(LDLIBS)
+
+tests/unit-%: tests/unit-%.c tests/tap.h libtq.a $(HFILES)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libtq.a $(LDLIBS)
+
+units: $(UNITS)
+
+check: all units
+	@if command -v mandoc >/dev/null 2>&1; then \
+		mandoc -Tlint -Wwarning man/*.[1-9] || exit 1; fi
+	prove -f $(PROVEFLAGS) tests/*.t
+
+bench: all
+	sh bench/run
+
+demo: all
+	sh demo/run
+
+fuzz:
+	sh tests/fuzz/run
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 completions/tq.bash $(DESTDIR)$(BASHCOMPDIR)/tq
+	for p in $(PROGS); do ln -sf tq $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -m 644 completions/_tq $(DESTDIR)$(ZSHCOMPDIR)/_tq
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p \
+		$(DESTDIR)$(MANDIR)/man1/$$p.1 $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	rm -f $(DESTDIR)$(MANDIR)/man5/tq-json.5 $(DESTDIR)$(MANDIR)/man7/tq.7 \
+		$(DESTDIR)$(BASHCOMPDIR)/tq $(DESTDIR)$(ZSHCOMPDIR)/_tq
+
+clean:
+	rm -f $(PROGS) $(UNITS) libtq.a common/*.o common/migrations.c \
+		tests/fuzz/fuzz-extract
+	rm -rf tests/tmp bench/out demo/run.d
+
+.PHONY: all units check bench demo fuzz install uninstall clean
+.SECONDARY: $(LIBOBJ)

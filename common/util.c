@@ -1,0 +1,307 @@
+/*
+ * util.c - allocation that aborts on exhaustion, buffers, time, ids,
+ * and the error record shared by every module.
+ */
+#include <sys/time.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+static char errbuf[1024];
+
+static void
+oom(void)
+{
+	static const char msg[] = "tq: out of memory\n";
+
+	(void)!write(2, msg, sizeof(msg) - 1);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t m)
+{
+	void *p;
+
+	if ((p = calloc(n ? n : 1, m ? m : 1)) == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n ? n : 1)) == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p;
+
+	if ((p = strndup(s, n)) == NULL)
+		oom();
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return p;
+}
+
+void
+tq_buf_add(struct tq_buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+tq_buf_adds(struct tq_buf *b, const char *s)
+{
+	tq_buf_add(b, s, strlen(s));
+}
+
+void
+tq_buf_addf(struct tq_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	tq_buf_add(b, p, (size_t)n);
+	free(p);
+}
+
+void
+tq_buf_free(struct tq_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+double
+tq_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+char *
+tq_iso_time(double t, char *buf, size_t n)
+{
+	struct tm tm;
+	time_t s = (time_t)t;
+
+	gmtime_r(&s, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+char *
+tq_rq_time(double t, char *buf, size_t n)
+{
+	struct tm tm;
+	time_t s = (time_t)t;
+	char tmp[32];
+	long us = (long)((t - (double)s) * 1e6);
+
+	if (us < 0)
+		us = 0;
+	if (us > 999999)
+		us = 999999;
+	gmtime_r(&s, &tm);
+	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, n, "%s.%06ldZ", tmp, us);
+	return buf;
+}
+
+void
+tq_uuid(char out[37])
+{
+	unsigned char b[16];
+	int i, j;
+
+	arc4random_buf(b, sizeof(b));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	for (i = 0, j = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[j++] = '-';
+		snprintf(out + j, 3, "%02x", b[i]);
+		j += 2;
+	}
+	out[j] = '\0';
+}
+
+int
+tq_parse_id(const char *s, long long *id)
+{
+	const char *e = NULL;
+	long long v;
+
+	if (s == NULL || *s == '\0' || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	v = strtonum(s, 1, LLONG_MAX, &e);
+	if (e != NULL)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+char *
+tq_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+char *
+tq_redact_url(const char *url)
+{
+	const char *p, *at, *colon, *end;
+	struct tq_buf b = { 0 };
+
+	if (url == NULL)
+		return xstrdup("");
+	if ((p = strstr(url, "://")) == NULL)
+		return xstrdup(url);
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	at = NULL;
+	for (const char *q = p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at == NULL)
+		return xstrdup(url);
+	colon = memchr(p, ':', at - p);
+	tq_buf_add(&b, url, p - url);
+	if (colon != NULL) {
+		tq_buf_add(&b, p, colon - p);
+		tq_buf_adds(&b, ":***");
+	} else
+		tq_buf_adds(&b, "***");
+	tq_buf_adds(&b, at);
+	return b.data;
+}
+
+int
+tq_err_set(struct tq_err *e, enum tq_errkind kind, const char *code,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return -1;
+	e->kind = kind;
+	snprintf(e->code, sizeof(e->code), "%s", code ? code : "");
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *
+tq_errkind_name(enum tq_errkind k)
+{
+	switch (k) {
+	case TQ_ERR_NONE:
+		return "none";
+	case TQ_ERR_TRANSIENT:
+		return "transient";
+	case TQ_ERR_PERMANENT:
+		return "permanent";
+	}
+	return "permanent";
+}
+
+enum tq_errkind
+tq_http_errkind(long status)
+{
+	switch (status) {
+	case 408: case 409: case 425: case 429:
+	case 500: case 502: case 503: case 504:
+		return TQ_ERR_TRANSIENT;
+	}
+	return TQ_ERR_PERMANENT;
+}
+
+const char *
+tq_strerror(void)
+{
+	return errbuf;
+}
+
+void
+tq_seterr(const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[sizeof(errbuf)];
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	memcpy(errbuf, tmp, sizeof(errbuf));
+}
