@@ -132,6 +132,8 @@ struct tq_config {
 	int	 keep_failed_days;
 	int	 result_ttl;		/* rq:finished and job hash, seconds */
 	int	 failure_ttl;
+	int	 maint_interval;	/* seconds between maintenance passes */
+	double	 reconcile_grace;	/* leave younger open items alone */
 };
 extern struct tq_config tq_cfg;
 
@@ -161,6 +163,12 @@ char		*tq_charset_to_utf8(const char *buf, size_t len,
 
 /* --------------------------------------------------------------- http.c */
 
+/*
+ * Defaults: 30 s total, 10 s to connect, 10 MiB decoded body, 10
+ * redirects, internal addresses refused.  allow_addrs lists internal
+ * addresses or networks reachable anyway when allow_private is 0
+ * ("10.0.0.5 fd00::/8", space or comma separated).
+ */
 struct tq_fetch_opts {
 	long		 timeout_ms;		/* total */
 	long		 connect_timeout_ms;
@@ -168,6 +176,7 @@ struct tq_fetch_opts {
 	int		 max_redirects;
 	int		 allow_private;
 	const char	*user_agent;		/* NULL: the default */
+	const char	*allow_addrs;		/* NULL: none */
 };
 void		 tq_fetch_opts_default(struct tq_fetch_opts *);
 
@@ -183,14 +192,30 @@ struct tq_fetch {
 };
 /*
  * GET url.  0 on a 2xx HTML, XHTML or text/plain answer converted to
- * UTF-8; -1 with err classified for the retry policy otherwise.
+ * UTF-8; -1 with err classified for the retry policy otherwise (out
+ * then holds only seconds and redirects).  opts NULL: the defaults.  err->code is one of
+ * http_NNN, timeout, connect, network, dns, too_big, content_type,
+ * private_address, redirects, tls, bad_url, encoding, config.  out->url
+ * carries no user:password.  Free out with tq_fetch_free() either way.
  */
 int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 		    struct tq_fetch *, struct tq_err *);
 void		 tq_fetch_free(struct tq_fetch *);
-/* 0 if url is an absolute http(s) URL with a host; -1 and err if not. */
+/*
+ * 0 if url is an absolute http(s) URL with a host; -1 and err if not.
+ * *normalized (if not NULL; caller frees): scheme and host lower case,
+ * default port and fragment dropped, spaces and non-ASCII
+ * percent-encoded, IDN hosts in punycode.
+ */
 int		 tq_url_check(const char *url, char **normalized,
 		    struct tq_err *);
+/*
+ * 1 if addr (an IPv4 or IPv6 literal, brackets allowed) is loopback,
+ * private, link-local, CGNAT, multicast, reserved or documentation
+ * space, or such an IPv4 address mapped into IPv6; 0 if public; -1 if
+ * addr is not an address.  tq_fetch checks every connect with it.
+ */
+int		 tq_ip_is_internal(const char *addr);
 
 /* ------------------------------------------------------------ extract.c */
 
@@ -266,5 +291,240 @@ int		 tq_ai_openai(const struct tq_ai_model *,
 		    struct tq_err *);
 /* Language guess ("en", "de", "fr", "es", ... or "und"). */
 const char	*tq_lang_detect(const char *text);
+
+/*
+ * lang.c: text helpers of the builtin provider.  tq_lang_utf8 decodes
+ * the character at s (len > 0 bytes left) into *cp and returns its
+ * length; a byte that starts no valid sequence gives U+FFFD and 1.
+ * tq_lang_utf8_put writes at most 4 bytes.  tq_lang_utf8_clean returns
+ * a NUL-terminated copy (caller frees) with invalid bytes replaced by
+ * U+FFFD and NUL bytes dropped.  tq_lang_case: 1 upper, -1 lower, 0
+ * uncased.  tq_lang_isword: letter, digit or combining mark.
+ * tq_lang_stopword wants a lower-case word with ' as apostrophe; lists
+ * exist for de en es fr it nl pt ru, other languages have none (0).
+ * tq_lang_stopwords returns the sorted list (borrowed) or NULL.
+ * tq_lang_elision: length of a leading "l'", "qu'", "dell'"... or 0.
+ */
+size_t		 tq_lang_utf8(const char *s, size_t len, uint32_t *cp);
+size_t		 tq_lang_utf8_put(uint32_t, char *out);
+char		*tq_lang_utf8_clean(const char *, size_t, size_t *outlen);
+uint32_t	 tq_lang_lower(uint32_t);
+int		 tq_lang_case(uint32_t);
+int		 tq_lang_isword(uint32_t);
+int		 tq_lang_stopword(const char *lang, const char *w, size_t len);
+const char *const *tq_lang_stopwords(const char *lang, size_t *n);
+size_t		 tq_lang_elision(const char *w, size_t len);
+
+/* ----------------------------------------------------------------- db.c */
+
+#include <libpq-fe.h>
+
+/*
+ * Connect to PostgreSQL (tq_cfg.database_url, or libpq's defaults) with
+ * a connect timeout, and bring the schema up to date under an advisory
+ * lock.  NULL and a one-line message in err ("postgresql: ...") if not.
+ */
+PGconn		*tq_db_connect(struct tq_err *);
+int		 tq_db_migrate(PGconn *, struct tq_err *);
+int		 tq_db_schema_version(PGconn *);	/* -1: none */
+int		 tq_db_latest_version(void);
+/*
+ * Run one statement with text parameters (NULL entries are SQL NULL).
+ * Returns the result (TUPLES_OK or COMMAND_OK) or NULL with err set;
+ * a broken connection or a serialization failure is transient.
+ */
+PGresult	*tq_db_exec(PGconn *, struct tq_err *, const char *sql,
+		    int nparams, const char *const *params);
+int		 tq_db_cmd(PGconn *, struct tq_err *, const char *sql);
+/* One-line text of the connection's last error. */
+const char	*tq_db_error(PGconn *, char *buf, size_t n);
+
+struct tq_migration {
+	int		 version;
+	const char	*name;
+	const char	*sql;
+};
+extern const struct tq_migration tq_migrations[];	/* migrations.c */
+
+/* ------------------------------------------------------------- redisq.c */
+
+#include <hiredis.h>
+
+/*
+ * tq_cfg.redis_url: redis://[[user]:password@]host[:port][/db],
+ * unix://[[user]:password@]/path/to.sock[?db=N].  Connect within 3 s,
+ * AUTH, SELECT.  NULL and err ("redis: ...") if not.
+ */
+redisContext	*tq_redis_connect(const char *url, struct tq_err *);
+/* A command; NULL and err on a connection error or an error reply. */
+redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
+		    ...);
+/* Read n pipelined replies; -1 if any failed (all are read). */
+int		 tq_redis_replies(redisContext *, struct tq_err *, int n);
+int		 tq_redis_set_timeout(redisContext *, double seconds);
+
+/* -------------------------------------------------------------- queue.c */
+
+/* One job to enqueue: RQ's job hash plus tq's fields. */
+struct tq_jobspec {
+	const char	*job_id;
+	long long	 task_id;
+	long long	 item_id;	/* the item's input id (link id, ...) */
+};
+/* HSET the job hashes and RPUSH (LPUSH if front) the ids, atomically. */
+int		 tq_queue_push(redisContext *, struct tq_err *, enum tq_stage,
+		    const struct tq_jobspec *, size_t n, int front);
+/* Remove job ids from a stage's queue and scheduled set; drop hashes. */
+int		 tq_queue_remove(redisContext *, struct tq_err *,
+		    enum tq_stage, const char *const *ids, size_t n);
+/* Move due entries of rq:scheduled:<q> back to their queue. */
+int		 tq_queue_promote(redisContext *, struct tq_err *,
+		    enum tq_stage, int *moved);
+int		 tq_queue_suspended(redisContext *);
+
+/*
+ * Take the next job for worker `name` from the stages' queues in
+ * priority order, moving it atomically into tq:active:<name> and
+ * rq:wip:<q>.  block > 0 waits up to that many seconds.  1 with id
+ * and *stage set, 0 when there is none, -1 on error.
+ */
+int		 tq_queue_take(redisContext *, struct tq_err *, const char *name,
+		    const int *stages, int nstages, double block,
+		    char *id, size_t idlen, enum tq_stage *stage);
+
+enum tq_outcome {
+	TQ_DONE_FINISHED,	/* rq:finished, expires after result_ttl */
+	TQ_DONE_FAILED,		/* rq:failed, expires after failure_ttl */
+	TQ_DONE_SCHEDULED,	/* rq:scheduled until run_at */
+	TQ_DONE_REQUEUE,	/* back to the head of its queue */
+	TQ_DONE_DROP,		/* forget (cancelled, or already done) */
+	TQ_DONE_CANCELED	/* rq:canceled */
+};
+/* Acknowledge a job the worker holds: out of tq:active and rq:wip. */
+int		 tq_queue_ack(redisContext *, struct tq_err *, const char *name,
+		    enum tq_stage, const char *id, enum tq_outcome,
+		    double run_at, const char *error);
+
+/* Workers in RQ's layout. */
+struct tq_worker_info {
+	const char	*name;
+	const int	*stages;
+	int		 nstages;
+	double		 birth;
+};
+int		 tq_worker_register(redisContext *, struct tq_err *,
+		    const struct tq_worker_info *);
+/* state: idle, busy, suspended; job NULL unless busy. */
+int		 tq_worker_heartbeat(redisContext *, struct tq_err *,
+		    const struct tq_worker_info *, const char *state,
+		    const char *job, double job_started);
+int		 tq_worker_job_done(redisContext *, struct tq_err *,
+		    const char *name, int ok, double seconds);
+int		 tq_worker_unregister(redisContext *, struct tq_err *,
+		    const struct tq_worker_info *);
+/*
+ * Return the jobs of dead workers to their queues.  A worker is dead
+ * when its rq:worker hash is gone, its heartbeat is older than
+ * `stale` seconds, or it ran on this host and its pid is gone.
+ * For each job returned, cb(arg, stage, id) is called first; it
+ * returns 0 to requeue, 1 to drop (the caller failed it).
+ */
+int		 tq_queue_recover(redisContext *, struct tq_err *,
+		    const char *self, double stale,
+		    int (*cb)(void *, enum tq_stage, const char *), void *arg,
+		    int *returned);
+/* A Redis lock held for ttl seconds: 1 taken, 0 held by another. */
+int		 tq_lock(redisContext *, struct tq_err *, const char *key,
+		    const char *owner, int ttl);
+int		 tq_unlock(redisContext *, const char *key, const char *owner);
+
+/* --------------------------------------------------------------- task.c */
+
+/*
+ * Task records (tq-json(5)) for ids, in order; a task that does not
+ * exist is a JSON null in its place.  NULL and err on a backend error.
+ */
+json_t		*tq_task_records(PGconn *, struct tq_err *, const long long *ids,
+		    size_t n, int items);
+int		 tq_task_terminal(const char *status);
+/* Build "{1,2,3}" for a bigint[] parameter; caller frees. */
+char		*tq_pg_array(const long long *, size_t);
+
+/* ------------------------------------------------------------- jsonio.c */
+
+/* Output mode: JSON lines unless stdout is a TTY (then a table). */
+enum tq_outmode {
+	TQ_OUT_AUTO = 0,
+	TQ_OUT_JSON,
+	TQ_OUT_TABLE
+};
+void		 tq_out_init(enum tq_outmode);
+int		 tq_out_is_table(void);
+/* Print one record as a JSON line (flushed) or a table row. */
+void		 tq_out_task(json_t *, int items);
+void		 tq_out_json(json_t *);
+void		 tq_out_flush(void);
+/*
+ * Read one input line into *line (caller frees); 1 read, 0 at EOF.
+ * Lines may be bare words or JSON objects.
+ */
+int		 tq_read_line(FILE *, char **line, size_t *cap);
+
+/* Task ids from operands and/or input lines (bare ids or records). */
+struct tq_ids {
+	long long	*v;
+	size_t		 n;
+	size_t		 cap;
+	int		 bad;		/* inputs that were not task ids */
+};
+/* Add the task id in word (an id or a record); -1 with why if none. */
+int		 tq_ids_add(struct tq_ids *, const char *word, char *why,
+		    size_t whylen);
+/*
+ * Operands, "-" meaning stdin; no operands: stdin unless it is a
+ * terminal.  Bad inputs are reported through warnx(3) by the caller's
+ * progname and counted in ids->bad.  Returns the number of ids.
+ */
+size_t		 tq_ids_collect(struct tq_ids *, int argc, char **argv);
+void		 tq_ids_free(struct tq_ids *);
+
+/* ---------------------------------------------------------------- job.c */
+
+/*
+ * The work of one job, run in the worker's child: claim is what
+ * tq_claim() returned (plus "model" for ai).  Returns the result
+ * object to store, or NULL with err classified.  Touches no database.
+ */
+json_t		*tq_job_work(enum tq_stage, json_t *claim, struct tq_err *);
+/*
+ * Store a result and finish the item (parent side).  Returns the item
+ * result, or NULL with err->kind NONE when the item was already closed.
+ */
+json_t		*tq_job_store(PGconn *, enum tq_stage, const char *job,
+		    json_t *result, struct tq_err *);
+/* Load the ai model named in params (or the default) for a claim. */
+json_t		*tq_job_model(PGconn *, json_t *params, struct tq_err *);
+
+/* -------------------------------------------------------------- maint.c */
+
+struct tq_maint_stats {
+	int	 dead_jobs;	/* returned from dead workers */
+	int	 crashed;	/* failed after too many crashes */
+	int	 requeued;	/* open in PostgreSQL, missing in Redis */
+	int	 dropped;	/* in Redis, closed in PostgreSQL */
+	int	 expired_tasks;	/* removed by retention */
+};
+#define TQ_MAX_CRASHES 3
+/*
+ * One maintenance pass: dead workers' jobs back to their queues,
+ * reconcile PostgreSQL (the truth) with Redis, and, when retention is
+ * set, delete old tasks.  Callers hold the maintenance lock.
+ */
+int		 tq_maint_run(PGconn *, redisContext *, const char *self,
+		    int retention, struct tq_maint_stats *, struct tq_err *);
+int		 tq_maint_recover(PGconn *, redisContext *, const char *self,
+		    struct tq_maint_stats *, struct tq_err *);
+int		 tq_maint_reconcile(PGconn *, redisContext *,
+		    struct tq_maint_stats *, struct tq_err *);
 
 #endif /* TQ_H */

@@ -1,0 +1,587 @@
+/*
+ * tq-submit - create a task of one stage with one item per input and
+ * queue a job per item; print the task record and return at once.
+ *
+ * Invariants: every input is checked before anything is written; the
+ * task and all its items are written in one transaction, and only then
+ * are the jobs pushed to Redis.  If the push fails the items stay
+ * pending in PostgreSQL and the workers' reconciler queues them, so a
+ * submitted task is never lost.  Any bad input writes nothing.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+struct input {
+	char		*text;		/* URL, or NULL for an id */
+	long long	 id;
+	char		*where;		/* "line 3", or the operand */
+};
+
+static struct input *inputs;
+static size_t ninputs, capinputs;
+static int stage = -1;
+static int quiet;
+static int nbad;
+
+static struct option longopts[] = {
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "database-id", required_argument, NULL, 'D' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "table", no_argument, NULL, 'H' },
+	{ "insights", no_argument, NULL, 'i' },
+	{ "no-insights", no_argument, NULL, 'I' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "keywords", no_argument, NULL, 'k' },
+	{ "no-keywords", no_argument, NULL, 'K' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "properties", required_argument, NULL, 'P' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "redis-url", required_argument, NULL, 'r' },
+	{ "max-retries", required_argument, NULL, 'R' },
+	{ "summary", no_argument, NULL, 's' },
+	{ "no-summary", no_argument, NULL, 'S' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: tq-submit [-hHjqV] [-d database-url] [-r redis-url] "
+	    "[-R max-retries]\n"
+	    "                 parse [link-id | url | -] ...\n"
+	    "       tq-submit [options] ai [-iIkKsS] [-m model] "
+	    "[parsed-content-id | -] ...\n"
+	    "       tq-submit [options] notion -D database-id "
+	    "[-P properties] [ai-content-id | -] ...\n");
+	exit(status);
+}
+
+static void
+add(char *text, long long id, const char *where)
+{
+	if (ninputs == capinputs) {
+		capinputs = capinputs ? capinputs * 2 : 64;
+		inputs = xrealloc(inputs, capinputs * sizeof(*inputs));
+	}
+	inputs[ninputs].text = text;
+	inputs[ninputs].id = id;
+	inputs[ninputs].where = xstrdup(where);
+	ninputs++;
+}
+
+static void
+bad(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warnx("%s: %s", where, msg);
+	nbad++;
+}
+
+static const char *
+id_key(void)
+{
+	switch (stage) {
+	case TQ_STAGE_PARSE:
+		return "link_id";
+	case TQ_STAGE_AI:
+		return "parsed_content_id";
+	default:
+		return "ai_content_id";
+	}
+}
+
+/* An upstream record: a task (take its items' results) or one item. */
+static void
+add_record(json_t *o, const char *where)
+{
+	json_t *items, *it, *v;
+	size_t i;
+	const char *st;
+	long long task = json_integer_value(json_object_get(o, "id"));
+
+	items = json_object_get(o, "items");
+	if (json_is_array(items)) {
+		st = json_string_value(json_object_get(o, "status"));
+		if (!tq_task_terminal(st)) {
+			bad(where, "task %lld is %s: wait for it with tq-wait",
+			    task, st ? st : "not finished");
+			return;
+		}
+		json_array_foreach(items, i, it) {
+			json_t *res = json_object_get(it, "result");
+
+			v = json_object_get(res, id_key());
+			if (json_is_integer(v))
+				add(NULL, json_integer_value(v), where);
+			else if (!quiet)
+				warnx("%s: task %lld item %lld is %s: skipped",
+				    where, task, json_integer_value(
+				    json_object_get(it, "item_id")),
+				    json_string_value(json_object_get(it,
+				    "status")));
+		}
+		return;
+	}
+	if (json_is_object(json_object_get(o, "result")))
+		o = json_object_get(o, "result");
+	if (json_is_integer(v = json_object_get(o, id_key())))
+		add(NULL, json_integer_value(v), where);
+	else if (stage == TQ_STAGE_PARSE &&
+	    json_is_string(v = json_object_get(o, "url")))
+		add(xstrdup(json_string_value(v)), 0, where);
+	else if (json_is_integer(json_object_get(o, "task_id")))
+		bad(where, "task %lld has no items: wait for it with tq-wait",
+		    json_integer_value(json_object_get(o, "task_id")));
+	else
+		bad(where, "record has no %s", id_key());
+}
+
+static void
+add_word(char *w, const char *where)
+{
+	long long id;
+
+	w = tq_trim(w);
+	if (*w == '\0' || *w == '#')
+		return;
+	if (*w == '{') {
+		json_error_t je;
+		json_t *o = json_loads(w, 0, &je);
+
+		if (o == NULL || !json_is_object(o))
+			bad(where, "malformed JSON record: %s", je.text);
+		else
+			add_record(o, where);
+		json_decref(o);
+		return;
+	}
+	if (tq_parse_id(w, &id) == 0) {
+		add(NULL, id, where);
+		return;
+	}
+	if (stage == TQ_STAGE_PARSE && strstr(w, "://") != NULL) {
+		add(xstrdup(w), 0, where);
+		return;
+	}
+	/* an operand names itself; a line of input is quoted */
+	if (strcmp(where, w) == 0)
+		bad(where, stage == TQ_STAGE_PARSE ? "not a link id or URL" :
+		    "not a %s", id_key());
+	else if (stage == TQ_STAGE_PARSE)
+		bad(where, "not a link id or URL: %.80s", w);
+	else
+		bad(where, "not a %s: %.80s", id_key(), w);
+}
+
+static void
+read_stdin(void)
+{
+	char *line = NULL, where[32];
+	size_t cap = 0;
+	long n = 0;
+
+	while (tq_read_line(stdin, &line, &cap)) {
+		n++;
+		snprintf(where, sizeof(where), "line %ld", n);
+		add_word(line, where);
+	}
+	free(line);
+}
+
+/* Resolve URLs to link ids, creating links; check that ids exist. */
+static int
+resolve(PGconn *db, struct tq_err *e)
+{
+	static const char *tables[] = { "links", "parsed_contents",
+	    "ai_processed_contents" };
+	static const char *what[] = { "link", "parsed content",
+	    "ai content" };
+	struct tq_buf urls = { 0 };
+	long long *ids;
+	size_t i, nids = 0, nurls = 0;
+	char *arr, sql[256];
+	const char *p[1];
+	PGresult *r;
+	int j;
+
+	ids = xcalloc(ninputs + 1, sizeof(*ids));
+	tq_buf_adds(&urls, "{");
+	for (i = 0; i < ninputs; i++) {
+		char *norm = NULL;
+
+		if (inputs[i].text == NULL) {
+			ids[nids++] = inputs[i].id;
+			continue;
+		}
+		if (tq_url_check(inputs[i].text, &norm, e) == -1) {
+			bad(inputs[i].where, "%s", e->msg);
+			continue;
+		}
+		free(inputs[i].text);
+		inputs[i].text = norm;
+		tq_buf_adds(&urls, nurls++ ? ",\"" : "\"");
+		for (char *s = norm; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				tq_buf_add(&urls, "\\", 1);
+			tq_buf_add(&urls, s, 1);
+		}
+		tq_buf_adds(&urls, "\"");
+	}
+	tq_buf_adds(&urls, "}");
+	if (nids > 0) {
+		arr = tq_pg_array(ids, nids);
+		p[0] = arr;
+		snprintf(sql, sizeof(sql), "SELECT u.id FROM unnest($1::bigint[])"
+		    " AS u(id) WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE "
+		    "t.id = u.id)", tables[stage]);
+		r = tq_db_exec(db, e, sql, 1, p);
+		free(arr);
+		if (r == NULL)
+			goto fail;
+		for (j = 0; j < PQntuples(r); j++)
+			bad(what[stage], "%s: no such %s", PQgetvalue(r, j, 0),
+			    what[stage]);
+		PQclear(r);
+	}
+	if (nurls > 0 && nbad == 0) {
+		p[0] = urls.data;
+		r = tq_db_exec(db, e, "INSERT INTO links (url) "
+		    "SELECT DISTINCT unnest($1::text[]) "
+		    "ON CONFLICT (url) DO UPDATE SET url = EXCLUDED.url "
+		    "RETURNING id, url", 1, p);
+		if (r == NULL)
+			goto fail;
+		for (i = 0; i < ninputs; i++) {
+			if (inputs[i].text == NULL)
+				continue;
+			for (j = 0; j < PQntuples(r); j++)
+				if (strcmp(PQgetvalue(r, j, 1),
+				    inputs[i].text) == 0) {
+					inputs[i].id = atoll(PQgetvalue(r, j,
+					    0));
+					break;
+				}
+		}
+		PQclear(r);
+	}
+	tq_buf_free(&urls);
+	free(ids);
+	return 0;
+fail:
+	tq_buf_free(&urls);
+	free(ids);
+	return -1;
+}
+
+static json_t *
+ai_params(PGconn *db, struct tq_err *e, const char *model, int cfg[3])
+{
+	const char *p[1] = { model };
+	PGresult *r;
+	json_t *o;
+
+	if (model != NULL)
+		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
+		    "name = $1 OR id::text = $1", 1, p);
+	else
+		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
+		    "is_default", 0, NULL);
+	if (r == NULL)
+		return NULL;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		if (model != NULL)
+			bad("model", "%s: no such model (see tq-model list)",
+			    model);
+		else
+			bad("model", "no default model (see tq-model default)");
+		return NULL;
+	}
+	o = json_pack("{s:I,s:s,s:{s:b,s:b,s:b}}",
+	    "model_id", (json_int_t)atoll(PQgetvalue(r, 0, 0)),
+	    "model", PQgetvalue(r, 0, 1), "processing_config",
+	    "generate_summary", cfg[0], "generate_keywords", cfg[1],
+	    "generate_insights", cfg[2]);
+	PQclear(r);
+	return o;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct tq_err e = { 0 };
+	enum tq_outmode om = TQ_OUT_AUTO;
+	const char *model = NULL, *dbid = NULL, *props = NULL;
+	int ch, i, cfg[3] = { 1, 1, 0 }, max_retries = -1, used_stdin = 0;
+	long long *ids = NULL, task = 0;
+	size_t nids = 0, k;
+	struct tq_jobspec *jobs = NULL;
+	json_t *params = NULL, *recs, *rec;
+	redisContext *rc = NULL;
+	PGconn *db = NULL;
+	PGresult *r;
+	char *arr = NULL, *pj = NULL, batch[37], nbuf[16], mr[16];
+	const char *p[6];
+	int status = TQ_EXIT_OK;
+
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:P:qR:r:SsV",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'D':
+			dbid = optarg;
+			break;
+		case 'd':
+			free(tq_cfg.database_url);
+			tq_cfg.database_url = xstrdup(optarg);
+			break;
+		case 'H':
+			om = TQ_OUT_TABLE;
+			break;
+		case 'h':
+			usage(stdout, TQ_EXIT_OK);
+			break;
+		case 'I':
+			cfg[2] = 0;
+			break;
+		case 'i':
+			cfg[2] = 1;
+			break;
+		case 'j':
+			om = TQ_OUT_JSON;
+			break;
+		case 'K':
+			cfg[1] = 0;
+			break;
+		case 'k':
+			cfg[1] = 1;
+			break;
+		case 'm':
+			model = optarg;
+			break;
+		case 'P':
+			props = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'R': {
+			const char *es = NULL;
+
+			max_retries = (int)strtonum(optarg, 0, 100, &es);
+			if (es != NULL)
+				errx(TQ_EXIT_USAGE, "max retries %s: %s",
+				    optarg, es);
+			break;
+		}
+		case 'r':
+			free(tq_cfg.redis_url);
+			tq_cfg.redis_url = xstrdup(optarg);
+			break;
+		case 'S':
+			cfg[0] = 0;
+			break;
+		case 's':
+			cfg[0] = 1;
+			break;
+		case 'V':
+			printf("tq-submit %s\n", TQ_VERSION);
+			return 0;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage(stderr, TQ_EXIT_USAGE);
+	if ((stage = tq_stage_from_name(argv[0])) < 0) {
+		warnx("%s: unknown stage: use parse, ai or notion", argv[0]);
+		usage(stderr, TQ_EXIT_USAGE);
+	}
+	if (stage == TQ_STAGE_AI && !cfg[0] && !cfg[1] && !cfg[2])
+		errx(TQ_EXIT_USAGE, "nothing to do: summary, keywords and "
+		    "insights are all off");
+	if (stage == TQ_STAGE_NOTION) {
+		const char *env = getenv("TQ_NOTION_DATABASE_ID");
+
+		if (dbid == NULL)
+			dbid = env;
+		if (dbid == NULL || *dbid == '\0')
+			errx(TQ_EXIT_USAGE, "notion: a database id is needed "
+			    "(-D or TQ_NOTION_DATABASE_ID)");
+	}
+	if (max_retries < 0)
+		max_retries = tq_cfg.max_retries;
+	tq_out_init(om);
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (!used_stdin)
+				read_stdin();
+			used_stdin = 1;
+		} else {
+			char *w = xstrdup(argv[i]);
+
+			add_word(w, argv[i]);
+			free(w);
+		}
+	}
+	if (argc == 1) {
+		if (isatty(STDIN_FILENO))
+			usage(stderr, TQ_EXIT_USAGE);
+		read_stdin();
+	}
+	if (nbad > 0)
+		goto badinput;
+	if (ninputs == 0) {
+		warnx("no input: nothing to submit");
+		status = TQ_EXIT_INPUT;
+		goto out;
+	}
+
+	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if ((db = tq_db_connect(&e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if (tq_db_cmd(db, &e, "BEGIN") == -1)
+		goto backend;
+	if (resolve(db, &e) == -1)
+		goto backend;
+	if (stage == TQ_STAGE_AI &&
+	    (params = ai_params(db, &e, model, cfg)) == NULL && nbad == 0)
+		goto backend;
+	if (stage == TQ_STAGE_NOTION) {
+		json_t *pr = NULL;
+
+		if (props != NULL) {
+			json_error_t je;
+
+			pr = json_loads(props, 0, &je);
+			if (!json_is_object(pr)) {
+				json_decref(pr);
+				pr = NULL;
+				bad("properties", "not a JSON object");
+			}
+		}
+		params = json_pack("{s:s,s:o}", "database_id", dbid,
+		    "properties", pr ? pr : json_object());
+	}
+	if (nbad > 0) {
+		PQclear(PQexec(db, "ROLLBACK"));
+		goto badinput;
+	}
+	if (params == NULL)
+		params = json_object();
+
+	/* one item per distinct input, in input order */
+	ids = xcalloc(ninputs, sizeof(*ids));
+	for (k = 0; k < ninputs; k++) {
+		size_t m;
+
+		for (m = 0; m < nids && ids[m] != inputs[k].id; m++)
+			;
+		if (m == nids)
+			ids[nids++] = inputs[k].id;
+	}
+	arr = tq_pg_array(ids, nids);
+	pj = json_dumps(params, JSON_COMPACT);
+	tq_uuid(batch);
+	snprintf(nbuf, sizeof(nbuf), "%zu", nids);
+	snprintf(mr, sizeof(mr), "%d", max_retries);
+	p[0] = tq_stage_task_type(stage);
+	p[1] = tq_stage_queue(stage);
+	p[2] = batch;
+	p[3] = nbuf;
+	p[4] = pj;
+	p[5] = mr;
+	r = tq_db_exec(db, &e, "INSERT INTO processing_tasks (type, "
+	    "queue_name, job_id, total_items, params, max_retries) "
+	    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", 6, p);
+	if (r == NULL)
+		goto backend;
+	task = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	snprintf(nbuf, sizeof(nbuf), "%lld", task);
+	p[0] = nbuf;
+	p[1] = arr;
+	p[2] = tq_stage_item_type(stage);
+	r = tq_db_exec(db, &e, "INSERT INTO task_items (task_id, seq, item_id,"
+	    " item_type, job_id) SELECT $1, u.n, u.id, $3, "
+	    "gen_random_uuid()::text FROM unnest($2::bigint[]) WITH ORDINALITY"
+	    " AS u(id, n) ORDER BY u.n RETURNING job_id, item_id", 3, p);
+	if (r == NULL)
+		goto backend;
+	jobs = xcalloc(PQntuples(r) + 1, sizeof(*jobs));
+	for (i = 0; i < PQntuples(r); i++) {
+		jobs[i].job_id = PQgetvalue(r, i, 0);
+		jobs[i].task_id = task;
+		jobs[i].item_id = atoll(PQgetvalue(r, i, 1));
+	}
+	if (tq_db_cmd(db, &e, "COMMIT") == -1) {
+		PQclear(r);
+		goto backend;
+	}
+	if (tq_queue_push(rc, &e, stage, jobs, PQntuples(r), 0) == -1) {
+		warnx("%s; task %lld is saved and the workers' reconciler will "
+		    "queue it", e.msg, task);
+		status = TQ_EXIT_BACKEND;
+	}
+	PQclear(r);
+
+	recs = tq_task_records(db, &e, &task, 1, 0);
+	if (recs == NULL)
+		goto backend;
+	rec = json_array_get(recs, 0);
+	if (json_is_object(rec)) {
+		json_object_set_new(rec, "success", json_true());
+		json_object_set_new(rec, "message", json_sprintf(
+		    "%s task queued: %zu %s%s", tq_stage_name(stage), nids,
+		    tq_stage_item_type(stage), nids == 1 ? "" : "s"));
+		tq_out_task(rec, 0);
+	}
+	json_decref(recs);
+	goto out;
+
+badinput:
+	if (nbad > 1)
+		warnx("%d bad inputs: nothing submitted", nbad);
+	else
+		warnx("nothing submitted");
+	status = TQ_EXIT_INPUT;
+	goto out;
+backend:
+	warnx("%s", e.msg);
+	status = e.kind == TQ_ERR_PERMANENT ? TQ_EXIT_INPUT : TQ_EXIT_BACKEND;
+out:
+	for (k = 0; k < ninputs; k++) {
+		free(inputs[k].text);
+		free(inputs[k].where);
+	}
+	free(inputs);
+	free(ids);
+	free(jobs);
+	free(arr);
+	free(pj);
+	json_decref(params);
+	if (db)
+		PQfinish(db);
+	if (rc)
+		redisFree(rc);
+	return status;
+}

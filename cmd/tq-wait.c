@@ -1,0 +1,229 @@
+/*
+ * tq-wait - block until tasks end, then print their final records with
+ * item results, so the next stage can read them.  Each record is
+ * printed as its task ends.  Waiting uses PostgreSQL LISTEN/NOTIFY
+ * (channel tq_task), with a slow poll as a safety net.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+#define SAFETY_POLL 5.0
+
+static struct option longopts[] = {
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "table", no_argument, NULL, 'H' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "no-items", no_argument, NULL, 'I' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-wait [-hHIjqV] [-d database-url] [-t seconds] "
+	    "[task ...]\n");
+	exit(status);
+}
+
+static void
+progress(json_t *recs, size_t nopen)
+{
+	json_t *r;
+	size_t k;
+	long long done = 0, total = 0;
+
+	json_array_foreach(recs, k, r) {
+		done += json_integer_value(json_object_get(r,
+		    "completed_items")) + json_integer_value(
+		    json_object_get(r, "failed_items")) + json_integer_value(
+		    json_object_get(r, "cancelled_items"));
+		total += json_integer_value(json_object_get(r, "total_items"));
+	}
+	fprintf(stderr, "\rtq-wait: %zu task%s running, %lld/%lld items "
+	    "done (%lld%%)  ", nopen, nopen == 1 ? "" : "s", done, total,
+	    total ? 100 * done / total : 100);
+	fflush(stderr);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct tq_err e = { 0 };
+	struct tq_ids ids = { 0 };
+	enum tq_outmode om = TQ_OUT_AUTO;
+	int ch, items = 1, quiet = 0, status = TQ_EXIT_OK, bar;
+	double timeout = 0, start = tq_now(), last = 0;
+	char *done = NULL;
+	size_t k, nopen;
+	json_t *recs = NULL, *rec;
+	PGconn *db;
+
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	while ((ch = getopt_long(argc, argv, "d:HhIjqt:V", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			free(tq_cfg.database_url);
+			tq_cfg.database_url = xstrdup(optarg);
+			break;
+		case 'H':
+			om = TQ_OUT_TABLE;
+			break;
+		case 'h':
+			usage(stdout, TQ_EXIT_OK);
+			break;
+		case 'I':
+			items = 0;
+			break;
+		case 'j':
+			om = TQ_OUT_JSON;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 't': {
+			char *end;
+
+			timeout = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || timeout <= 0 ||
+			    timeout > 31536000)
+				errx(TQ_EXIT_USAGE, "timeout %s: not a positive "
+				    "number of seconds", optarg);
+			break;
+		}
+		case 'V':
+			printf("tq-wait %s\n", TQ_VERSION);
+			return 0;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0 && isatty(STDIN_FILENO))
+		usage(stderr, TQ_EXIT_USAGE);
+	tq_out_init(om);
+	tq_ids_collect(&ids, argc, argv);
+	if (ids.n == 0) {
+		if (ids.bad == 0)
+			warnx("no task ids to wait for");
+		return TQ_EXIT_INPUT;
+	}
+	if ((db = tq_db_connect(&e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if (tq_db_cmd(db, &e, "LISTEN tq_task") == -1)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	bar = !quiet && isatty(STDERR_FILENO);
+	done = xcalloc(ids.n, 1);
+	for (;;) {
+		PGnotify *n;
+		struct pollfd pfd;
+		double now = tq_now(), wait_s;
+
+		/* (re)read the open tasks: cheap, and no NOTIFY is missed */
+		json_decref(recs);
+		if ((recs = tq_task_records(db, &e, ids.v, ids.n, 0)) == NULL)
+			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+		nopen = 0;
+		json_array_foreach(recs, k, rec) {
+			if (done[k])
+				continue;
+			if (json_is_null(rec)) {
+				warnx("task %lld: no such task", ids.v[k]);
+				status = TQ_EXIT_INPUT;
+				done[k] = 1;
+				continue;
+			}
+			if (!tq_task_terminal(json_string_value(
+			    json_object_get(rec, "status")))) {
+				nopen++;
+				continue;
+			}
+			done[k] = 1;
+			if (bar)
+				fprintf(stderr, "\r\033[K");
+			if (items) {
+				json_t *full = tq_task_records(db, &e, &ids.v[k],
+				    1, 1);
+
+				if (full == NULL)
+					errx(TQ_EXIT_BACKEND, "%s", e.msg);
+				tq_out_task(json_array_get(full, 0), 1);
+				json_decref(full);
+			} else
+				tq_out_task(rec, 0);
+			if (strcmp(json_string_value(json_object_get(rec,
+			    "status")), "completed") != 0 &&
+			    status == TQ_EXIT_OK)
+				status = TQ_EXIT_NEGATIVE;
+		}
+		if (nopen == 0)
+			break;
+		if (bar)
+			progress(recs, nopen);
+		if (timeout > 0 && now - start >= timeout) {
+			if (bar)
+				fprintf(stderr, "\r\033[K");
+			if (!quiet)
+				warnx("timed out after %g s: %zu task%s still "
+				    "running", timeout, nopen, nopen == 1 ? "" :
+				    "s");
+			status = TQ_EXIT_TIMEOUT;
+			break;
+		}
+		wait_s = SAFETY_POLL;
+		if (timeout > 0 && start + timeout - now < wait_s)
+			wait_s = start + timeout - now;
+		/* wait for a notification about one of ours */
+		for (;;) {
+			int hit = 0;
+
+			pfd.fd = PQsocket(db);
+			pfd.events = POLLIN;
+			wait_s = last + SAFETY_POLL - tq_now();
+			if (timeout > 0 && start + timeout - tq_now() < wait_s)
+				wait_s = start + timeout - tq_now();
+			if (wait_s <= 0)
+				break;
+			if (poll(&pfd, 1, (int)(wait_s * 1000) + 1) < 0)
+				continue;
+			if (!PQconsumeInput(db)) {
+				char buf[256];
+
+				errx(TQ_EXIT_BACKEND, "postgresql: %s",
+				    tq_db_error(db, buf, sizeof(buf)));
+			}
+			while ((n = PQnotifies(db)) != NULL) {
+				long long id = atoll(n->extra);
+
+				for (k = 0; k < ids.n; k++)
+					if (ids.v[k] == id && !done[k])
+						hit = 1;
+				PQfreemem(n);
+			}
+			if (hit)
+				break;
+		}
+		last = tq_now();
+		/* many notifications come in bursts: batch them a little */
+		if (bar)
+			usleep(20000);
+	}
+	json_decref(recs);
+	free(done);
+	tq_ids_free(&ids);
+	PQfinish(db);
+	return status;
+}

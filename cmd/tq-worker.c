@@ -1,0 +1,1069 @@
+/*
+ * tq-worker - process the parsing, ai and notion queues.
+ *
+ * A supervisor starts N worker processes and restarts one that dies.
+ * Each worker takes a job by moving its id atomically from the queue
+ * into its own list tq:active:<name> (and rq:wip:<q>), claims the item
+ * in PostgreSQL, and runs the work in a forked child that opens its own
+ * connections and reports one JSON line on a pipe.  The worker enforces
+ * the queue's hard timeout (SIGTERM, then SIGKILL), records the outcome
+ * in PostgreSQL and only then acknowledges the job in Redis.
+ *
+ * Invariants: a job id is always in a queue, a scheduled set, or a
+ * worker's active list; a worker killed at any instant leaves its jobs
+ * where the maintenance pass finds them.  PostgreSQL is the truth: an
+ * item is claimed, finished and retried there, idempotently.
+ *
+ * Signals: SIGTERM or SIGINT asks for a warm shutdown (finish the
+ * running jobs, take no more, exit 0); a second one is a cold shutdown
+ * (stop the children, put their jobs back, exit).
+ */
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+#define KILL_GRACE	2.0	/* seconds between SIGTERM and SIGKILL */
+#define HEARTBEAT	5.0
+#define PROMOTE		0.5
+
+extern char **environ;
+
+static int stages[TQ_NSTAGES], nstages;
+static int nworkers = 1;
+static int burst;
+static const char *basename_opt;
+
+static volatile sig_atomic_t nsignals;
+static volatile sig_atomic_t got_chld;
+
+/* one worker process */
+static struct {
+	char			 name[200];
+	struct tq_worker_info	 info;
+	redisContext		*rc;
+	redisContext		*sub;
+	PGconn			*db;
+	double			 last_hb;
+	double			 last_promote;
+	double			 last_maint;
+	double			 last_retention;
+	int			 stop_warm;
+	int			 jobs;
+} w;
+
+static struct option longopts[] = {
+	{ "burst", no_argument, NULL, 'b' },
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json-log", no_argument, NULL, 'j' },
+	{ "log-level", required_argument, NULL, 'l' },
+	{ "workers", required_argument, NULL, 'n' },
+	{ "name", required_argument, NULL, 'N' },
+	{ "queue", required_argument, NULL, 'q' },
+	{ "redis-url", required_argument, NULL, 'r' },
+	{ "reconcile", no_argument, NULL, 'R' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-worker [-bhjRvV] [-d database-url] [-l level] "
+	    "[-N name] [-n workers]\n"
+	    "                 [-q queue] ... [-r redis-url] "
+	    "[-t queue=seconds] ...\n");
+	exit(status);
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		got_chld = 1;
+	else
+		nsignals++;
+}
+
+static void
+set_signals(int worker)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	if (!worker)
+		sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static json_t *
+fields(const char *job, long long task, long long item)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "worker", json_string(w.name));
+	if (job != NULL)
+		json_object_set_new(o, "job", json_string(job));
+	if (task > 0)
+		json_object_set_new(o, "task", json_integer(task));
+	if (item > 0)
+		json_object_set_new(o, "item", json_integer(item));
+	return o;
+}
+
+static void
+title(const char *state, const char *job, enum tq_stage st)
+{
+	char qs[128] = "";
+	int i;
+
+	for (i = 0; i < nstages; i++) {
+		if (i)
+			strlcat(qs, ",", sizeof(qs));
+		strlcat(qs, tq_stage_queue(stages[i]), sizeof(qs));
+	}
+	if (job != NULL)
+		setproctitle("%s %s %s job %s", w.name, state,
+		    tq_stage_queue(st), job);
+	else
+		setproctitle("%s %s %s (%d done)", w.name, state, qs, w.jobs);
+}
+
+static void
+disconnect(void)
+{
+	if (w.rc)
+		redisFree(w.rc);
+	if (w.sub)
+		redisFree(w.sub);
+	if (w.db)
+		PQfinish(w.db);
+	w.rc = w.sub = NULL;
+	w.db = NULL;
+}
+
+/* (Re)connect everything; log and back off while a backend is down. */
+static int
+connect_all(void)
+{
+	struct tq_err e = { 0 };
+	redisReply *r;
+	double backoff = 0.5;
+
+	while (nsignals == 0) {
+		disconnect();
+		if ((w.rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
+		    (w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
+		    (w.db = tq_db_connect(&e)) != NULL &&
+		    tq_worker_register(w.rc, &e, &w.info) == 0) {
+			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
+			    w.name);
+			if (r != NULL) {
+				freeReplyObject(r);
+				return 0;
+			}
+			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+			    w.sub->errstr);
+		}
+		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:f}",
+		    "worker", w.name, "error", e.msg, "retry_in", backoff));
+		title("waiting for backends", NULL, 0);
+		usleep((useconds_t)(backoff * 1e6));
+		if (backoff < 10)
+			backoff *= 2;
+	}
+	return -1;
+}
+
+static void
+heartbeat(const char *state, const char *job, double started)
+{
+	struct tq_err e = { 0 };
+	redisReply *r;
+
+	r = redisCommand(w.rc, "EXISTS rq:worker:%s", w.name);
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer == 0)
+		tq_worker_register(w.rc, &e, &w.info);
+	freeReplyObject(r);
+	if (tq_worker_heartbeat(w.rc, &e, &w.info, state, job, started) == -1)
+		tq_log(TQ_LOG_WARN, "heartbeat", json_pack("{s:s,s:s}",
+		    "worker", w.name, "error", e.msg));
+	w.last_hb = tq_now();
+}
+
+/* Read pubsub messages without blocking; act on commands for us. */
+static int
+pubsub(const char *job, int *stop_job)
+{
+	struct pollfd pfd;
+	void *v;
+
+	pfd.fd = w.sub->fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	if (redisBufferRead(w.sub) != REDIS_OK)
+		return -1;
+	for (;;) {
+		redisReply *r;
+		json_t *o;
+		const char *cmd, *id;
+
+		v = NULL;
+		if (redisGetReplyFromReader(w.sub, &v) != REDIS_OK)
+			return -1;
+		if (v == NULL)
+			break;
+		r = v;
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+		    r->element[2]->type == REDIS_REPLY_STRING &&
+		    (o = json_loads(r->element[2]->str, 0, NULL)) != NULL) {
+			cmd = json_string_value(json_object_get(o, "command"));
+			id = json_string_value(json_object_get(o, "job_id"));
+			if (cmd && strcmp(cmd, "shutdown") == 0)
+				w.stop_warm = 1;
+			else if (cmd && strcmp(cmd, "kill-horse") == 0 && job)
+				*stop_job = 1;
+			else if (cmd && strcmp(cmd, "stop-job") == 0 && job &&
+			    id && strcmp(id, job) == 0)
+				*stop_job = 1;
+			json_decref(o);
+		}
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
+static double
+retry_delay(int retry, double retry_after)
+{
+	double d;
+	int n = tq_cfg.nretry_delays;
+
+	d = tq_cfg.retry_delays[retry < n ? retry : n - 1];
+	if (retry_after > d)
+		d = retry_after;
+	if (d > 0)	/* a little jitter, so retries do not stampede */
+		d += d * 0.1 * (arc4random_uniform(1000) / 1000.0);
+	return d;
+}
+
+/*
+ * For the tests: TQ_TEST_CRASH=WORD makes a job whose input URL holds
+ * WORD die by SIGSEGV, as a handler with a bug would.
+ */
+static void
+test_crash(json_t *claim)
+{
+	const char *word = getenv("TQ_TEST_CRASH"), *url;
+
+	url = json_string_value(json_object_get(json_object_get(claim,
+	    "input"), "url"));
+	if (word != NULL && *word && url != NULL && strstr(url, word) != NULL)
+		raise(SIGSEGV);
+}
+
+/* Runs in the child: do the work, write one JSON line, exit. */
+static void __attribute__((noreturn))
+child(int fd, enum tq_stage st, json_t *claim, const char *job)
+{
+	struct tq_err e = { 0 };
+	struct sigaction sa;
+	json_t *res, *msg;
+	char *s;
+	size_t off, len;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(111);
+	setproctitle("%s job %s %s", w.name, tq_stage_name(st), job);
+	test_crash(claim);
+
+	res = tq_job_work(st, claim, &e);
+	if (res != NULL)
+		msg = json_pack("{s:b,s:o}", "ok", 1, "result", res);
+	else
+		msg = json_pack("{s:b,s:s,s:s,s:s,s:f,s:i}", "ok", 0,
+		    "kind", tq_errkind_name(e.kind == TQ_ERR_NONE ?
+		    TQ_ERR_PERMANENT : e.kind), "code", e.code,
+		    "error", e.msg[0] ? e.msg : "unknown error",
+		    "retry_after", e.retry_after, "http_status",
+		    e.http_status);
+	s = json_dumps(msg, JSON_COMPACT);
+	len = strlen(s);
+	for (off = 0; off < len;) {
+		ssize_t n = write(fd, s + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(112);
+		off += (size_t)n;
+	}
+	_exit(0);
+}
+
+enum end {
+	END_OK,
+	END_ERROR,		/* the child reported an error */
+	END_CRASH,		/* died by a signal */
+	END_TIMEOUT,
+	END_STOPPED,		/* stop-job, or cancelled */
+	END_COLD,		/* cold shutdown: put the job back */
+	END_NOREPORT
+};
+
+struct run {
+	enum end	 end;
+	int		 sig;
+	int		 status;
+	struct tq_buf	 out;
+};
+
+static void
+supervise_child(pid_t pid, int fd, const char *job, enum tq_stage st,
+    double started, struct run *run)
+{
+	double timeout = tq_cfg.timeout[st], killed_at = 0;
+	int stop_job = 0, wstatus = 0, reaped = 0, eof = 0;
+	char buf[65536];
+	enum end forced = END_OK;
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	while (!reaped || !eof) {
+		struct pollfd pfd[2];
+		double now = tq_now();
+		int np = 0;
+
+		if (!eof) {
+			pfd[np].fd = fd;
+			pfd[np++].events = POLLIN;
+		}
+		pfd[np].fd = w.sub->fd;
+		pfd[np++].events = POLLIN;
+		if (poll(pfd, np, 200) > 0 && !eof &&
+		    (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			for (;;) {
+				ssize_t n = read(fd, buf, sizeof(buf));
+
+				if (n > 0) {
+					tq_buf_add(&run->out, buf, (size_t)n);
+					continue;
+				}
+				if (n == 0 || (errno != EAGAIN &&
+				    errno != EINTR))
+					eof = 1;
+				break;
+			}
+		}
+		if (!reaped && waitpid(pid, &wstatus, WNOHANG) == pid) {
+			reaped = 1;
+			continue;
+		}
+		if (reaped)
+			continue;
+		now = tq_now();
+		if (now - w.last_hb >= HEARTBEAT)
+			heartbeat("busy", job, started);
+		pubsub(job, &stop_job);
+		if (nsignals >= 2 && forced == END_OK) {
+			forced = END_COLD;
+			kill(pid, SIGKILL);
+			killed_at = now;
+		} else if (stop_job && forced == END_OK) {
+			forced = END_STOPPED;
+			kill(pid, SIGKILL);
+			killed_at = now;
+		} else if (forced == END_OK && now - started > timeout) {
+			forced = END_TIMEOUT;
+			kill(pid, SIGTERM);
+			killed_at = now;
+		} else if (forced == END_TIMEOUT && now - killed_at >
+		    KILL_GRACE) {
+			kill(pid, SIGKILL);
+			killed_at = now + 3600;
+		}
+	}
+	close(fd);
+	if (forced != END_OK)
+		run->end = forced;
+	else if (WIFSIGNALED(wstatus)) {
+		run->end = END_CRASH;
+		run->sig = WTERMSIG(wstatus);
+	} else if (run->out.len == 0) {
+		run->end = END_NOREPORT;
+		run->status = WEXITSTATUS(wstatus);
+	} else
+		run->end = END_OK;
+}
+
+static void
+ack(enum tq_stage st, const char *job, enum tq_outcome out, double run_at,
+    const char *error)
+{
+	struct tq_err e = { 0 };
+
+	if (tq_queue_ack(w.rc, &e, w.name, st, job, out, run_at, error) == -1)
+		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
+		    "worker", w.name, "job", job, "error", e.msg));
+}
+
+/* Put a job back as it was: the item pending, the id at the head. */
+static void
+put_back(enum tq_stage st, const char *job)
+{
+	struct tq_err e = { 0 };
+	const char *p[1] = { job };
+
+	PQclear(tq_db_exec(w.db, &e, "UPDATE task_items SET status = "
+	    "'pending', updated_at = now() WHERE job_id = $1 AND status = "
+	    "'running'", 1, p));
+	ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
+}
+
+static int
+finish(const char *job, const char *status, const char *error,
+    const char *kind, struct tq_err *e)
+{
+	const char *p[4] = { job, status, error, kind };
+	PGresult *r;
+
+	r = tq_db_exec(w.db, e, "SELECT tq_item_finish($1, $2, NULL, $3, $4)",
+	    4, p);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+static const char *
+signame(int sig)
+{
+	static char buf[32];
+	const char *s = sigabbrev_np(sig);
+
+	snprintf(buf, sizeof(buf), "SIG%s", s ? s : "?");
+	return buf;
+}
+
+static void
+run_job(const char *job, enum tq_stage st)
+{
+	struct tq_err e = { 0 };
+	struct run run;
+	const char *p[2];
+	PGresult *r;
+	json_t *claim = NULL, *rep = NULL, *res = NULL, *f;
+	long long task = 0, item = 0;
+	double started = tq_now(), run_at;
+	char msg[700];
+	const char *outcome = "finished";
+	int fds[2], retries, max_retries;
+	pid_t pid;
+	enum tq_loglevel lvl = TQ_LOG_INFO;
+
+	memset(&run, 0, sizeof(run));
+	p[0] = job;
+	p[1] = w.name;
+	r = tq_db_exec(w.db, &e, "SELECT tq_claim($1, $2)", 2, p);
+	if (r == NULL) {
+		/* PostgreSQL is unreachable: give the job back */
+		tq_log(TQ_LOG_ERROR, "claim", json_pack("{s:s,s:s,s:s}",
+		    "worker", w.name, "job", job, "error", e.msg));
+		ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
+		disconnect();
+		return;
+	}
+	if (!PQgetisnull(r, 0, 0))
+		claim = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	if (claim == NULL) {
+		tq_log(TQ_LOG_INFO, "skip", json_pack("{s:s,s:s,s:s,s:s}",
+		    "worker", w.name, "queue", tq_stage_queue(st), "job", job,
+		    "reason", "item is not open (done, cancelled or unknown)"));
+		ack(st, job, TQ_DONE_DROP, 0, NULL);
+		return;
+	}
+	task = json_integer_value(json_object_get(claim, "task_id"));
+	item = json_integer_value(json_object_get(claim, "item_id"));
+	retries = (int)json_integer_value(json_object_get(claim,
+	    "retry_count"));
+	max_retries = (int)json_integer_value(json_object_get(claim,
+	    "max_retries"));
+	if (st == TQ_STAGE_AI) {
+		json_t *m = tq_job_model(w.db, json_object_get(claim,
+		    "params"), &e);
+
+		if (m == NULL) {
+			put_back(st, job);
+			goto out;
+		}
+		json_object_set_new(claim, "model", m);
+	}
+	title("busy", job, st);
+	heartbeat("busy", job, started);
+
+	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		tq_log(TQ_LOG_ERROR, "fork", json_pack("{s:s,s:s}", "worker",
+		    w.name, "error", strerror(errno)));
+		put_back(st, job);
+		sleep(1);
+		goto out;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child(fds[1], st, claim, job);
+	}
+	close(fds[1]);
+	supervise_child(pid, fds[0], job, st, started, &run);
+
+	if (run.end == END_OK) {
+		rep = json_loads(run.out.data, 0, NULL);
+		if (rep == NULL) {
+			run.end = END_NOREPORT;
+			run.status = -1;
+		}
+	}
+	msg[0] = '\0';
+	switch (run.end) {
+	case END_OK:
+		if (json_is_true(json_object_get(rep, "ok"))) {
+			res = tq_job_store(w.db, st, job, json_object_get(rep,
+			    "result"), &e);
+			if (res != NULL) {
+				ack(st, job, TQ_DONE_FINISHED, 0, NULL);
+				break;
+			}
+			if (e.kind == TQ_ERR_NONE) {
+				outcome = "dropped";
+				ack(st, job, TQ_DONE_DROP, 0, NULL);
+				break;
+			}
+			/* storing failed: that is this job's error */
+			snprintf(msg, sizeof(msg), "%s", e.msg);
+			if (e.kind == TQ_ERR_TRANSIENT &&
+			    PQstatus(w.db) != CONNECTION_OK) {
+				outcome = "requeued";
+				lvl = TQ_LOG_ERROR;
+				ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
+				disconnect();
+				break;
+			}
+		} else {
+			snprintf(msg, sizeof(msg), "%s", json_string_value(
+			    json_object_get(rep, "error")));
+			e.kind = strcmp(json_string_value(json_object_get(rep,
+			    "kind")), "transient") == 0 ? TQ_ERR_TRANSIENT :
+			    TQ_ERR_PERMANENT;
+			e.retry_after = json_number_value(json_object_get(rep,
+			    "retry_after"));
+		}
+		if (e.kind == TQ_ERR_TRANSIENT && retries < max_retries) {
+			double d = retry_delay(retries, e.retry_after);
+			PGresult *rr;
+			char ds[32];
+			const char *q[3] = { job, msg, ds };
+
+			snprintf(ds, sizeof(ds), "%.3f", d);
+			rr = tq_db_exec(w.db, &e, "SELECT tq_item_retry($1, $2,"
+			    " $3::float8)", 3, q);
+			PQclear(rr);
+			run_at = tq_now() + d;
+			outcome = "retry";
+			lvl = TQ_LOG_WARN;
+			ack(st, job, TQ_DONE_SCHEDULED, run_at, msg);
+			break;
+		}
+		if (e.kind == TQ_ERR_TRANSIENT) {
+			size_t l = strlen(msg);
+
+			snprintf(msg + l, sizeof(msg) - l, " (gave up after "
+			    "%d retries)", retries);
+		}
+		outcome = "failed";
+		lvl = TQ_LOG_WARN;
+		finish(job, "failed", msg, tq_errkind_name(e.kind), &e);
+		ack(st, job, TQ_DONE_FAILED, 0, msg);
+		break;
+	case END_CRASH:
+	case END_TIMEOUT:
+	case END_NOREPORT:
+		if (run.end == END_CRASH)
+			snprintf(msg, sizeof(msg), "crashed: killed by %s (%s)",
+			    signame(run.sig), strsignal(run.sig));
+		else if (run.end == END_TIMEOUT)
+			snprintf(msg, sizeof(msg), "timeout: still running "
+			    "after %d s, killed", tq_cfg.timeout[st]);
+		else
+			snprintf(msg, sizeof(msg), "the job's process exited "
+			    "with status %d and no report", run.status);
+		outcome = "failed";
+		lvl = TQ_LOG_WARN;
+		finish(job, "failed", msg, "permanent", &e);
+		ack(st, job, TQ_DONE_FAILED, 0, msg);
+		break;
+	case END_STOPPED:
+		/* tq-cancel closed the item; a bare stop-job fails it */
+		outcome = "stopped";
+		snprintf(msg, sizeof(msg), "stopped by request");
+		finish(job, "failed", msg, "permanent", &e);
+		ack(st, job, TQ_DONE_CANCELED, 0, NULL);
+		break;
+	case END_COLD:
+		outcome = "requeued";
+		snprintf(msg, sizeof(msg), "cold shutdown: job put back");
+		put_back(st, job);
+		break;
+	case END_ERROR:
+		break;
+	}
+	w.jobs++;
+	{
+		struct tq_err e2 = { 0 };
+
+		tq_worker_job_done(w.rc, &e2, w.name, strcmp(outcome,
+		    "finished") == 0, tq_now() - started);
+	}
+	f = fields(job, task, item);
+	json_object_set_new(f, "queue", json_string(tq_stage_queue(st)));
+	json_object_set_new(f, "outcome", json_string(outcome));
+	json_object_set_new(f, "duration", json_real(
+	    (double)(long)((tq_now() - started) * 1000) / 1000));
+	if (msg[0])
+		json_object_set_new(f, "error", json_string(msg));
+	tq_log(lvl, "job", f);
+	heartbeat("idle", NULL, 0);
+out:
+	tq_buf_free(&run.out);
+	json_decref(rep);
+	json_decref(res);
+	json_decref(claim);
+}
+
+static void
+maintenance(int force)
+{
+	struct tq_err e = { 0 };
+	struct tq_maint_stats ms;
+	double now = tq_now();
+	int i, got, retention;
+
+	if (!force && now - w.last_promote >= PROMOTE) {
+		for (i = 0; i < nstages; i++)
+			tq_queue_promote(w.rc, &e, stages[i], NULL);
+		w.last_promote = now;
+	}
+	if (!force && now - w.last_maint < tq_cfg.maint_interval)
+		return;
+	w.last_maint = now;
+	got = tq_lock(w.rc, &e, "tq:lock:maintenance", w.name, 60);
+	if (got != 1)
+		return;
+	memset(&ms, 0, sizeof(ms));
+	retention = force || now - w.last_retention > 3600;
+	if (retention)
+		w.last_retention = now;
+	if (tq_maint_run(w.db, w.rc, w.name, retention, &ms, &e) == -1)
+		tq_log(TQ_LOG_WARN, "maintenance", json_pack("{s:s,s:s}",
+		    "worker", w.name, "error", e.msg));
+	tq_unlock(w.rc, "tq:lock:maintenance", w.name);
+	if (force || ms.dead_jobs || ms.crashed || ms.requeued || ms.dropped ||
+	    ms.expired_tasks)
+		tq_log(TQ_LOG_INFO, "maintenance", json_pack(
+		    "{s:s,s:i,s:i,s:i,s:i,s:i}", "worker", w.name,
+		    "dead_worker_jobs", ms.dead_jobs, "crashed", ms.crashed,
+		    "requeued", ms.requeued, "dropped", ms.dropped,
+		    "expired_tasks", ms.expired_tasks));
+}
+
+/* Burst mode: is there nothing left, queued or waiting to retry? */
+static int
+all_empty(void)
+{
+	int i, empty = 1;
+
+	for (i = 0; i < nstages && empty; i++) {
+		redisReply *r = redisCommand(w.rc, "EVAL %s 2 rq:queue:%s "
+		    "rq:scheduled:%s", "return redis.call('LLEN', KEYS[1]) + "
+		    "redis.call('ZCARD', KEYS[2])", tq_stage_queue(stages[i]),
+		    tq_stage_queue(stages[i]));
+
+		if (r == NULL || r->type != REDIS_REPLY_INTEGER ||
+		    r->integer > 0)
+			empty = 0;
+		freeReplyObject(r);
+	}
+	return empty;
+}
+
+static int
+worker_main(void)
+{
+	struct tq_err e = { 0 };
+	char job[128];
+	enum tq_stage st;
+	int got, stop_job = 0, suspended = 0, rc = 0;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	set_signals(1);
+	snprintf(w.name, sizeof(w.name), "%s.%d", basename_opt, (int)getpid());
+	w.info.name = w.name;
+	w.info.stages = stages;
+	w.info.nstages = nstages;
+	w.info.birth = tq_now();
+	title("starting", NULL, 0);
+	if (connect_all() == -1)
+		return 0;
+	tq_log(TQ_LOG_INFO, "start", json_pack("{s:s,s:i}", "worker", w.name,
+	    "pid", (int)getpid()));
+	heartbeat("idle", NULL, 0);
+	title("idle", NULL, 0);
+
+	while (nsignals == 0 && !w.stop_warm) {
+		if (w.rc == NULL || w.rc->err || w.db == NULL ||
+		    PQstatus(w.db) != CONNECTION_OK) {
+			if (connect_all() == -1)
+				break;
+		}
+		pubsub(NULL, &stop_job);
+		if (tq_queue_suspended(w.rc)) {
+			if (!suspended)
+				tq_log(TQ_LOG_INFO, "suspended", fields(NULL, 0,
+				    0));
+			suspended = 1;
+			title("suspended", NULL, 0);
+			heartbeat("suspended", NULL, 0);
+			sleep(1);
+			continue;
+		}
+		if (suspended) {
+			tq_log(TQ_LOG_INFO, "resumed", fields(NULL, 0, 0));
+			suspended = 0;
+			title("idle", NULL, 0);
+		}
+		if (tq_now() - w.last_hb >= HEARTBEAT)
+			heartbeat("idle", NULL, 0);
+		maintenance(0);
+		got = tq_queue_take(w.rc, &e, w.name, stages, nstages,
+		    burst ? 0 : (nstages > 1 ? 0.25 : 1.0), job, sizeof(job),
+		    &st);
+		if (got == -1) {
+			tq_log(TQ_LOG_ERROR, "take", json_pack("{s:s,s:s}",
+			    "worker", w.name, "error", e.msg));
+			disconnect();
+			sleep(1);
+			continue;
+		}
+		if (got == 0) {
+			if (burst && all_empty())
+				break;
+			if (burst)
+				usleep(100000);
+			continue;
+		}
+		run_job(job, st);
+		title("idle", NULL, 0);
+	}
+	title("stopping", NULL, 0);
+	if (w.rc != NULL && !w.rc->err) {
+		if (tq_worker_unregister(w.rc, &e, &w.info) == -1)
+			rc = 1;
+		/* put back anything still held (cold shutdown) */
+		tq_log(TQ_LOG_INFO, "stop", json_pack("{s:s,s:i,s:s}",
+		    "worker", w.name, "jobs", w.jobs, "shutdown",
+		    nsignals >= 2 ? "cold" : "warm"));
+	}
+	disconnect();
+	return rc;
+}
+
+/* ---------------------------------------------------------- supervisor */
+
+static pid_t *kids;
+
+static pid_t
+spawn(void)
+{
+	pid_t pid = fork();
+
+	if (pid == -1) {
+		warn("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		free(kids);
+		_exit(worker_main());
+	}
+	return pid;
+}
+
+static void
+recover_dead(void)
+{
+	struct tq_err e = { 0 };
+	struct tq_maint_stats ms;
+	redisContext *rc;
+	PGconn *db;
+
+	memset(&ms, 0, sizeof(ms));
+	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
+		goto fail;
+	if ((db = tq_db_connect(&e)) == NULL) {
+		redisFree(rc);
+		goto fail;
+	}
+	if (tq_maint_recover(db, rc, NULL, &ms, &e) == -1)
+		tq_log(TQ_LOG_WARN, "recover", json_pack("{s:s}", "error",
+		    e.msg));
+	else if (ms.dead_jobs || ms.crashed)
+		tq_log(TQ_LOG_INFO, "recover", json_pack("{s:i,s:i}",
+		    "returned_jobs", ms.dead_jobs, "failed_jobs", ms.crashed));
+	PQfinish(db);
+	redisFree(rc);
+	return;
+fail:
+	tq_log(TQ_LOG_WARN, "recover", json_pack("{s:s}", "error", e.msg));
+}
+
+static int
+supervisor(void)
+{
+	int i, alive, sent = 0, status;
+	sigset_t mask, old;
+	pid_t pid;
+
+	set_signals(0);
+	kids = xcalloc(nworkers, sizeof(*kids));
+	setproctitle("supervisor of %d worker%s", nworkers,
+	    nworkers == 1 ? "" : "s");
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	for (i = 0; i < nworkers; i++)
+		kids[i] = spawn();
+	for (;;) {
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < nworkers && kids[i] != pid; i++)
+				;
+			if (i == nworkers)
+				continue;
+			kids[i] = 0;
+			if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) {
+				tq_log(TQ_LOG_ERROR, "worker died", json_pack(
+				    "{s:i,s:s}", "pid", (int)pid, "how",
+				    WIFSIGNALED(status) ?
+				    sigabbrev_np(WTERMSIG(status)) : "exit"));
+				recover_dead();
+				if (nsignals == 0) {
+					sleep(1);
+					kids[i] = spawn();
+				}
+			}
+		}
+		for (alive = 0, i = 0; i < nworkers; i++)
+			if (kids[i] > 0)
+				alive++;
+		if (alive == 0)
+			break;
+		while (sent < nsignals && sent < 2) {
+			for (i = 0; i < nworkers; i++)
+				if (kids[i] > 0)
+					kill(kids[i], SIGTERM);
+			sent++;
+		}
+		if (!got_chld && nsignals == sent)
+			sigsuspend(&old);
+		got_chld = 0;
+	}
+	free(kids);
+	return 0;
+}
+
+static int
+reconcile_once(void)
+{
+	struct tq_err e = { 0 };
+	struct tq_maint_stats ms;
+	redisContext *rc;
+	PGconn *db;
+	int got;
+
+	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if ((db = tq_db_connect(&e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	memset(&ms, 0, sizeof(ms));
+	snprintf(w.name, sizeof(w.name), "%s.%d", basename_opt, (int)getpid());
+	got = tq_lock(rc, &e, "tq:lock:maintenance", w.name, 120);
+	if (got == 0)
+		errx(TQ_EXIT_BACKEND, "maintenance is running in a worker: "
+		    "try again in a minute");
+	if (got == -1 || tq_maint_run(db, rc, w.name, 1, &ms, &e) == -1) {
+		tq_unlock(rc, "tq:lock:maintenance", w.name);
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	}
+	tq_unlock(rc, "tq:lock:maintenance", w.name);
+	printf("{\"dead_worker_jobs\":%d,\"crashed\":%d,\"requeued\":%d,"
+	    "\"dropped\":%d,\"expired_tasks\":%d}\n", ms.dead_jobs,
+	    ms.crashed, ms.requeued, ms.dropped, ms.expired_tasks);
+	PQfinish(db);
+	redisFree(rc);
+	return 0;
+}
+
+static void
+add_stage(const char *q)
+{
+	int s = tq_stage_from_name(q), i;
+
+	if (s < 0)
+		errx(TQ_EXIT_USAGE, "%s: unknown queue: use parsing-queue, "
+		    "ai-queue or notion-queue", q);
+	for (i = 0; i < nstages; i++)
+		if (stages[i] == s)
+			return;
+	stages[nstages++] = s;
+}
+
+static int
+cmp_stage(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char host[256];
+	int ch, reconcile = 0;
+
+	setproctitle_init(argc, argv, environ);
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	while ((ch = getopt_long(argc, argv, "bd:hjl:N:n:q:Rr:t:Vv", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			burst = 1;
+			break;
+		case 'd':
+			free(tq_cfg.database_url);
+			tq_cfg.database_url = xstrdup(optarg);
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'j':
+			tq_logjson = 1;
+			break;
+		case 'l':
+			if ((tq_loglevel = tq_log_parse_level(optarg)) == -1)
+				errx(TQ_EXIT_USAGE, "%s: log level must be error,"
+				    " warn, info or debug", optarg);
+			break;
+		case 'N':
+			if (strlen(optarg) > 120 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+			    strlen(optarg) || *optarg == '\0')
+				errx(TQ_EXIT_USAGE, "%s: a name is letters, "
+				    "digits, '-', '_' and '.'", optarg);
+			basename_opt = optarg;
+			break;
+		case 'n': {
+			const char *e = NULL;
+
+			nworkers = (int)strtonum(optarg, 1, 256, &e);
+			if (e != NULL)
+				errx(TQ_EXIT_USAGE, "workers %s: %s", optarg, e);
+			break;
+		}
+		case 'q':
+			add_stage(optarg);
+			break;
+		case 'R':
+			reconcile = 1;
+			break;
+		case 'r':
+			free(tq_cfg.redis_url);
+			tq_cfg.redis_url = xstrdup(optarg);
+			break;
+		case 't': {
+			char *eq = strchr(optarg, '='), *q;
+			const char *e = NULL;
+			int s, t;
+
+			if (eq == NULL)
+				errx(TQ_EXIT_USAGE, "%s: use queue=seconds",
+				    optarg);
+			q = xstrndup(optarg, eq - optarg);
+			if ((s = tq_stage_from_name(q)) < 0)
+				errx(TQ_EXIT_USAGE, "%s: unknown queue", q);
+			t = (int)strtonum(eq + 1, 1, 86400, &e);
+			if (e != NULL)
+				errx(TQ_EXIT_USAGE, "timeout %s: %s", eq + 1,
+				    e);
+			tq_cfg.timeout[s] = t;
+			free(q);
+			break;
+		}
+		case 'V':
+			printf("tq-worker %s\n", TQ_VERSION);
+			return 0;
+		case 'v':
+			if (tq_loglevel < TQ_LOG_DEBUG)
+				tq_loglevel++;
+			break;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, TQ_EXIT_USAGE);
+	if (nstages == 0)
+		for (ch = 0; ch < TQ_NSTAGES; ch++)
+			stages[nstages++] = ch;
+	qsort(stages, nstages, sizeof(stages[0]), cmp_stage);
+	if (basename_opt == NULL) {
+		if (gethostname(host, sizeof(host)) == -1)
+			snprintf(host, sizeof(host), "localhost");
+		host[strcspn(host, ". ")] = '\0';
+		basename_opt = host;
+	}
+	if (reconcile)
+		return reconcile_once();
+	return supervisor();
+}

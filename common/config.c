@@ -1,0 +1,220 @@
+/*
+ * config.c - defaults < environment < flags, in one struct tq_config.
+ * Flags are applied by each program after tq_config_load().
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+
+struct tq_config tq_cfg;
+
+static const struct {
+	const char	*name;
+	const char	*queue;
+	const char	*task_type;
+	const char	*item_type;
+	int		 timeout;
+} stages[TQ_NSTAGES] = {
+	{ "parse", "parsing-queue", "parsing", "link", 60 },
+	{ "ai", "ai-queue", "ai_processing", "parsed_content", 120 },
+	{ "notion", "notion-queue", "notion_import", "ai_content", 60 },
+};
+
+const char *
+tq_stage_name(enum tq_stage s)
+{
+	return stages[s].name;
+}
+
+const char *
+tq_stage_queue(enum tq_stage s)
+{
+	return stages[s].queue;
+}
+
+const char *
+tq_stage_task_type(enum tq_stage s)
+{
+	return stages[s].task_type;
+}
+
+const char *
+tq_stage_item_type(enum tq_stage s)
+{
+	return stages[s].item_type;
+}
+
+int
+tq_stage_from_name(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < TQ_NSTAGES; i++)
+		if (strcmp(name, stages[i].name) == 0 ||
+		    strcmp(name, stages[i].queue) == 0 ||
+		    strcmp(name, stages[i].task_type) == 0 ||
+		    strcmp(name, stages[i].item_type) == 0)
+			return i;
+	if (strcmp(name, "parsing") == 0 || strcmp(name, "parsing-queue") == 0)
+		return TQ_STAGE_PARSE;
+	if (strcmp(name, "notion_import") == 0)
+		return TQ_STAGE_NOTION;
+	return -1;
+}
+
+static int
+envint(const char *name, int lo, int hi, int *out)
+{
+	const char *v = getenv(name), *e = NULL;
+	long long n;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	n = strtonum(v, lo, hi, &e);
+	if (e != NULL) {
+		tq_seterr("%s: %s: %s", name, v, e);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+int
+tq_config_set_retry_delays(const char *s)
+{
+	char *copy, *p, *tok;
+	int n = 0, r = 0;
+
+	copy = xstrdup(s);
+	for (p = copy; (tok = strsep(&p, ", ")) != NULL;) {
+		const char *e = NULL;
+		long long v;
+
+		if (*tok == '\0')
+			continue;
+		v = strtonum(tok, 0, 86400 * 7, &e);
+		if (e != NULL || n == TQ_MAX_RETRY_DELAYS) {
+			tq_seterr("retry delays: %s: %s", s,
+			    e ? e : "too many");
+			r = -1;
+			break;
+		}
+		tq_cfg.retry_delays[n++] = (int)v;
+	}
+	free(copy);
+	if (r == 0 && n == 0) {
+		tq_seterr("retry delays: empty list");
+		return -1;
+	}
+	if (r == 0)
+		tq_cfg.nretry_delays = n;
+	return r;
+}
+
+int
+tq_config_load(void)
+{
+	const char *v;
+	int i;
+
+	free(tq_cfg.redis_url);
+	free(tq_cfg.database_url);
+	free(tq_cfg.user_agent);
+	memset(&tq_cfg, 0, sizeof(tq_cfg));
+
+	if ((v = getenv("TQ_REDIS_URL")) != NULL && *v)
+		tq_cfg.redis_url = xstrdup(v);
+	else if ((v = getenv("REDIS_URL")) != NULL && *v)
+		tq_cfg.redis_url = xstrdup(v);
+	else
+		tq_cfg.redis_url = xstrdup("redis://127.0.0.1:6379/0");
+	if ((v = getenv("TQ_DATABASE_URL")) != NULL && *v)
+		tq_cfg.database_url = xstrdup(v);
+	else if ((v = getenv("DATABASE_URL")) != NULL && *v)
+		tq_cfg.database_url = xstrdup(v);
+
+	for (i = 0; i < TQ_NSTAGES; i++)
+		tq_cfg.timeout[i] = stages[i].timeout;
+	tq_cfg.max_retries = 3;
+	tq_cfg.retry_delays[0] = 0;
+	tq_cfg.retry_delays[1] = 30;
+	tq_cfg.retry_delays[2] = 300;
+	tq_cfg.nretry_delays = 3;
+	tq_cfg.max_body = 10L * 1024 * 1024;
+	tq_cfg.keep_completed_days = 7;
+	tq_cfg.keep_failed_days = 30;
+	tq_cfg.result_ttl = 500;
+	tq_cfg.failure_ttl = 7 * 86400;
+	tq_cfg.maint_interval = 15;
+	tq_cfg.reconcile_grace = 30;
+
+	if (envint("TQ_PARSE_TIMEOUT", 1, 86400,
+	    &tq_cfg.timeout[TQ_STAGE_PARSE]) == -1 ||
+	    envint("TQ_AI_TIMEOUT", 1, 86400, &tq_cfg.timeout[TQ_STAGE_AI]) == -1 ||
+	    envint("TQ_NOTION_TIMEOUT", 1, 86400,
+	    &tq_cfg.timeout[TQ_STAGE_NOTION]) == -1 ||
+	    envint("MAX_RETRIES", 0, 100, &tq_cfg.max_retries) == -1 ||
+	    envint("TQ_MAX_RETRIES", 0, 100, &tq_cfg.max_retries) == -1 ||
+	    envint("TQ_KEEP_COMPLETED_DAYS", 0, 100000,
+	    &tq_cfg.keep_completed_days) == -1 ||
+	    envint("TQ_KEEP_FAILED_DAYS", 0, 100000,
+	    &tq_cfg.keep_failed_days) == -1 ||
+	    envint("TQ_RESULT_TTL", 1, INT_MAX, &tq_cfg.result_ttl) == -1 ||
+	    envint("TQ_FAILURE_TTL", 1, INT_MAX, &tq_cfg.failure_ttl) == -1 ||
+	    envint("TQ_ALLOW_PRIVATE", 0, 1, &tq_cfg.allow_private) == -1 ||
+	    envint("TQ_MAINT_INTERVAL", 1, 86400, &tq_cfg.maint_interval) == -1)
+		return -1;
+	if ((v = getenv("TQ_RECONCILE_GRACE")) != NULL && *v) {
+		int g = 0;
+
+		if (envint("TQ_RECONCILE_GRACE", 0, 86400, &g) == -1)
+			return -1;
+		tq_cfg.reconcile_grace = g;
+	}
+	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
+		int t = 0;
+
+		if (envint("TQ_TIMEOUT", 1, 86400, &t) == -1)
+			return -1;
+		for (i = 0; i < TQ_NSTAGES; i++)
+			tq_cfg.timeout[i] = t;
+	}
+	if ((v = getenv("TQ_MAX_BODY")) != NULL && *v) {
+		const char *e = NULL;
+		long long n = strtonum(v, 1024, 1LL << 32, &e);
+
+		if (e != NULL) {
+			tq_seterr("TQ_MAX_BODY: %s: %s", v, e);
+			return -1;
+		}
+		tq_cfg.max_body = (long)n;
+	}
+	if ((v = getenv("TQ_RETRY_DELAYS")) != NULL && *v) {
+		if (tq_config_set_retry_delays(v) == -1)
+			return -1;
+	} else if ((v = getenv("RETRY_DELAYS")) != NULL && *v) {
+		if (tq_config_set_retry_delays(v) == -1)
+			return -1;
+	}
+	if ((v = getenv("TQ_USER_AGENT")) != NULL && *v)
+		tq_cfg.user_agent = xstrdup(v);
+	if ((v = getenv("TQ_LOG")) != NULL && *v) {
+		int l = tq_log_parse_level(v);
+
+		if (l == -1) {
+			tq_seterr("TQ_LOG: %s: not error, warn, info or debug",
+			    v);
+			return -1;
+		}
+		tq_loglevel = l;
+	}
+	if ((v = getenv("TQ_LOG_FORMAT")) != NULL && strcmp(v, "json") == 0)
+		tq_logjson = 1;
+	return 0;
+}

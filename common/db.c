@@ -1,0 +1,217 @@
+/*
+ * db.c - libpq: connect with a deadline, migrate under an advisory lock,
+ * and run statements with errors classified for the retry policy.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+
+#define MIGRATE_LOCK "7471000001"	/* pg_advisory_lock key */
+
+static void
+quiet_notices(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+const char *
+tq_db_error(PGconn *c, char *buf, size_t n)
+{
+	const char *m = c ? PQerrorMessage(c) : "out of memory";
+	size_t i = 0;
+	int space = 0, nl = 0;
+
+	/* libpq's messages span lines; make one of them */
+	for (; *m && i + 3 < n; m++) {
+		if (isspace((unsigned char)*m)) {
+			space = 1;
+			nl |= *m == '\n';
+			continue;
+		}
+		if (space && i > 0) {
+			if (nl && buf[i - 1] != ';' && buf[i - 1] != ':')
+				buf[i++] = ';';
+			buf[i++] = ' ';
+		}
+		space = nl = 0;
+		buf[i++] = *m;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+PGconn *
+tq_db_connect(struct tq_err *err)
+{
+	const char *keys[4], *vals[4];
+	char buf[512];
+	PGconn *c;
+	int k = 0;
+
+	if (getenv("PGCONNECT_TIMEOUT") == NULL) {
+		keys[k] = "connect_timeout";
+		vals[k++] = "5";
+	}
+	keys[k] = "fallback_application_name";
+	vals[k++] = getprogname();
+	if (tq_cfg.database_url != NULL) {
+		keys[k] = "dbname";
+		vals[k++] = tq_cfg.database_url;
+	}
+	keys[k] = NULL;
+	vals[k] = NULL;
+	c = PQconnectdbParams(keys, vals, 1);
+	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: %s", tq_db_error(c, buf, sizeof(buf)));
+		PQfinish(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c, quiet_notices, NULL);
+	if (tq_db_migrate(c, err) == -1) {
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+static enum tq_errkind
+classify(PGconn *c, PGresult *r)
+{
+	const char *state;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		return TQ_ERR_TRANSIENT;
+	state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (state == NULL)
+		return TQ_ERR_TRANSIENT;
+	/* 08 connection, 40 rollback/deadlock, 53 resources, 57 shutdown */
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "40", 2) == 0 ||
+	    strncmp(state, "53", 2) == 0 || strncmp(state, "57", 2) == 0 ||
+	    strcmp(state, "55P03") == 0)
+		return TQ_ERR_TRANSIENT;
+	return TQ_ERR_PERMANENT;
+}
+
+PGresult *
+tq_db_exec(PGconn *c, struct tq_err *err, const char *sql, int n,
+    const char *const *params)
+{
+	PGresult *r;
+	ExecStatusType st;
+	char buf[512];
+
+	if (n > 0)
+		r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	else
+		r = PQexec(c, sql);
+	st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return r;
+	if (r != NULL && PQresultErrorMessage(r)[0] != '\0') {
+		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+		snprintf(buf, sizeof(buf), "%s", m ? m :
+		    PQresultErrorMessage(r));
+		buf[strcspn(buf, "\n")] = '\0';
+	} else
+		tq_db_error(c, buf, sizeof(buf));
+	tq_err_set(err, classify(c, r), "postgresql", "postgresql: %s", buf);
+	tq_seterr("postgresql: %s", buf);
+	PQclear(r);
+	return NULL;
+}
+
+int
+tq_db_cmd(PGconn *c, struct tq_err *err, const char *sql)
+{
+	PGresult *r;
+
+	if ((r = tq_db_exec(c, err, sql, 0, NULL)) == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+int
+tq_db_latest_version(void)
+{
+	int i, v = 0;
+
+	for (i = 0; tq_migrations[i].sql != NULL; i++)
+		if (tq_migrations[i].version > v)
+			v = tq_migrations[i].version;
+	return v;
+}
+
+int
+tq_db_schema_version(PGconn *c)
+{
+	PGresult *r;
+	int v = -1;
+
+	r = PQexec(c, "SELECT coalesce(max(version), 0) FROM tq_schema");
+	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
+	    PQntuples(r) == 1)
+		v = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return v;
+}
+
+int
+tq_db_migrate(PGconn *c, struct tq_err *err)
+{
+	int have, i, rc = -1;
+	char ver[16];
+	const char *p[2];
+	PGresult *r;
+
+	if (tq_db_schema_version(c) >= tq_db_latest_version())
+		return 0;
+	if (tq_db_cmd(c, err, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")
+	    == -1)
+		return -1;
+	if (tq_db_cmd(c, err, "CREATE TABLE IF NOT EXISTS tq_schema ("
+	    "version integer PRIMARY KEY, name text NOT NULL, "
+	    "applied_at timestamptz NOT NULL DEFAULT now())") == -1)
+		goto out;
+	/* another process may have migrated while we waited */
+	have = tq_db_schema_version(c);
+	for (i = 0; tq_migrations[i].sql != NULL; i++) {
+		const struct tq_migration *m = &tq_migrations[i];
+
+		if (m->version <= have)
+			continue;
+		if (tq_db_cmd(c, err, "BEGIN") == -1)
+			goto out;
+		if (tq_db_cmd(c, err, m->sql) == -1) {
+			char msg[sizeof(err->msg)];
+
+			snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
+			PQclear(PQexec(c, "ROLLBACK"));
+			tq_err_set(err, TQ_ERR_PERMANENT, "migration",
+			    "migration %s: %s", m->name, msg);
+			goto out;
+		}
+		snprintf(ver, sizeof(ver), "%d", m->version);
+		p[0] = ver;
+		p[1] = m->name;
+		r = tq_db_exec(c, err, "INSERT INTO tq_schema (version, name) "
+		    "VALUES ($1, $2)", 2, p);
+		if (r == NULL) {
+			PQclear(PQexec(c, "ROLLBACK"));
+			goto out;
+		}
+		PQclear(r);
+		if (tq_db_cmd(c, err, "COMMIT") == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	PQclear(PQexec(c, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")"));
+	return rc;
+}

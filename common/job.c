@@ -1,0 +1,226 @@
+/*
+ * job.c - what each stage does with one item.  tq_job_work() runs in
+ * the worker's forked child and only talks to the outside world (the
+ * web, an LLM); tq_job_store() runs in the worker and writes the
+ * result and the item's end in one statement (see sql/).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+
+static json_t *
+work_parse(json_t *claim, struct tq_err *err)
+{
+	struct tq_fetch_opts o;
+	struct tq_fetch f;
+	struct tq_doc d;
+	json_t *res = NULL, *doc;
+	const char *url;
+	double t0 = tq_now();
+	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE];
+
+	url = json_string_value(json_object_get(json_object_get(claim,
+	    "input"), "url"));
+	if (url == NULL) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "no_input",
+		    "the link no longer exists");
+		return NULL;
+	}
+	tq_fetch_opts_default(&o);
+	/* leave the worker time to report before its hard timeout */
+	o.timeout_ms = 1000L * (tmo > 10 ? tmo - 5 : tmo > 2 ? tmo - 1 : tmo);
+	if (o.connect_timeout_ms > o.timeout_ms)
+		o.connect_timeout_ms = o.timeout_ms;
+	o.max_bytes = (size_t)tq_cfg.max_body;
+	o.allow_private = tq_cfg.allow_private;
+	o.user_agent = tq_cfg.user_agent;
+	memset(&f, 0, sizeof(f));
+	memset(&d, 0, sizeof(d));
+	if (tq_fetch(url, &o, &f, err) == -1)
+		goto out;
+	if (f.content_type != NULL && strcmp(f.content_type, "text/plain") ==
+	    0) {
+		d.text = xstrdup(f.body);
+		for (char *p = d.text, *q; *p; p = q) {
+			while (*p == ' ' || *p == '\n' || *p == '\t' ||
+			    *p == '\r')
+				p++;
+			if (*p == '\0')
+				break;
+			d.word_count++;
+			for (q = p; *q && *q != ' ' && *q != '\n' &&
+			    *q != '\t' && *q != '\r'; q++)
+				;
+		}
+		tq_sha256_hex(d.text, strlen(d.text), d.content_hash);
+	} else if (tq_extract(f.body, f.len, f.url, &d, err) == -1)
+		goto out;
+	if (d.text == NULL || d.word_count == 0) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "empty_content",
+		    "no article text found in the page");
+		goto out;
+	}
+	doc = tq_doc_json(&d);
+	res = json_pack("{s:s?,s:i,s:s?,s:s?,s:i,s:o}",
+	    "final_url", f.url, "http_status", (int)f.status,
+	    "content_type", f.content_type, "charset", f.charset,
+	    "fetch_ms", (int)((tq_now() - t0) * 1000), "doc", doc);
+out:
+	tq_doc_free(&d);
+	tq_fetch_free(&f);
+	return res;
+}
+
+static json_t *
+work_ai(json_t *claim, struct tq_err *err)
+{
+	json_t *in = json_object_get(claim, "input");
+	json_t *m = json_object_get(claim, "model");
+	json_t *cfg = json_object_get(json_object_get(claim, "params"),
+	    "processing_config");
+	struct tq_ai_request req;
+	struct tq_ai_result res;
+	struct tq_ai_model model;
+	json_t *out = NULL, *pm;
+	double t0 = tq_now();
+	int rc;
+
+	if (!json_is_object(in)) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "no_input",
+		    "the parsed content no longer exists");
+		return NULL;
+	}
+	if (!json_is_object(m)) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "no_model",
+		    "the task's ai model no longer exists");
+		return NULL;
+	}
+	memset(&req, 0, sizeof(req));
+	req.title = json_string_value(json_object_get(in, "title"));
+	req.text = json_string_value(json_object_get(in, "text"));
+	req.want_summary = !json_is_false(json_object_get(cfg,
+	    "generate_summary"));
+	req.want_keywords = !json_is_false(json_object_get(cfg,
+	    "generate_keywords"));
+	req.want_insights = json_is_true(json_object_get(cfg,
+	    "generate_insights"));
+	pm = json_object_get(m, "params");
+	req.summary_sentences = (int)json_integer_value(json_object_get(pm,
+	    "summary_sentences"));
+	req.max_keywords = (int)json_integer_value(json_object_get(pm,
+	    "max_keywords"));
+	if (req.text == NULL)
+		req.text = "";
+
+	tq_ai_result_init(&res);
+	memset(&model, 0, sizeof(model));
+	model.id = json_integer_value(json_object_get(m, "id"));
+	model.name = (char *)json_string_value(json_object_get(m, "name"));
+	model.provider = (char *)json_string_value(json_object_get(m,
+	    "provider"));
+	model.model = (char *)json_string_value(json_object_get(m, "model"));
+	model.base_url = (char *)json_string_value(json_object_get(m,
+	    "base_url"));
+	model.api_key_env = (char *)json_string_value(json_object_get(m,
+	    "api_key_env"));
+	model.json_mode = (char *)json_string_value(json_object_get(m,
+	    "json_mode"));
+	model.temperature = json_number_value(json_object_get(pm,
+	    "temperature"));
+	model.max_tokens = (int)json_integer_value(json_object_get(pm,
+	    "max_tokens"));
+	model.context_chars = (int)json_integer_value(json_object_get(pm,
+	    "context_chars"));
+	model.timeout = (int)json_integer_value(json_object_get(pm,
+	    "timeout"));
+	if (model.timeout <= 0 || model.timeout > tq_cfg.timeout[TQ_STAGE_AI])
+		model.timeout = tq_cfg.timeout[TQ_STAGE_AI] > 10 ?
+		    tq_cfg.timeout[TQ_STAGE_AI] - 5 :
+		    tq_cfg.timeout[TQ_STAGE_AI];
+
+	if (model.provider != NULL && strcmp(model.provider, "openai") == 0)
+		rc = tq_ai_openai(&model, &req, &res, err);
+	else
+		rc = tq_ai_builtin(&req, &res, err);
+	if (rc == 0) {
+		out = tq_ai_result_json(&res);
+		json_object_set_new(out, "model_id", json_integer(model.id));
+		json_object_set(out, "config", cfg ? cfg : json_object());
+		json_object_set_new(out, "duration_ms",
+		    json_integer((json_int_t)((tq_now() - t0) * 1000)));
+	}
+	tq_ai_result_free(&res);
+	return out;
+}
+
+json_t *
+tq_job_work(enum tq_stage st, json_t *claim, struct tq_err *err)
+{
+	switch (st) {
+	case TQ_STAGE_PARSE:
+		return work_parse(claim, err);
+	case TQ_STAGE_AI:
+		return work_ai(claim, err);
+	default:
+		tq_err_set(err, TQ_ERR_PERMANENT, "no_stage",
+		    "the %s stage is not available in this version",
+		    tq_stage_name(st));
+		return NULL;
+	}
+}
+
+json_t *
+tq_job_store(PGconn *db, enum tq_stage st, const char *job, json_t *result,
+    struct tq_err *err)
+{
+	const char *p[2];
+	char *s;
+	PGresult *r;
+	json_t *out = NULL;
+
+	s = json_dumps(result, JSON_COMPACT);
+	p[0] = job;
+	p[1] = s;
+	r = tq_db_exec(db, err, st == TQ_STAGE_PARSE ?
+	    "SELECT tq_store_parse($1, $2::jsonb)" :
+	    "SELECT tq_store_ai($1, $2::jsonb)", 2, p);
+	free(s);
+	if (r == NULL)
+		return NULL;
+	if (!PQgetisnull(r, 0, 0))
+		out = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	else
+		err->kind = TQ_ERR_NONE;
+	PQclear(r);
+	return out;
+}
+
+json_t *
+tq_job_model(PGconn *db, json_t *params, struct tq_err *err)
+{
+	char id[24];
+	const char *p[1];
+	PGresult *r;
+	json_t *m = NULL;
+
+	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
+	    json_object_get(params, "model_id")));
+	p[0] = id;
+	r = tq_db_exec(db, err, "SELECT json_build_object('id', m.id, "
+	    "'name', m.name, 'provider', m.provider, 'model', m.model, "
+	    "'base_url', m.base_url, 'api_key_env', m.api_key_env, "
+	    "'params', m.params, 'json_mode', coalesce(s.json_mode, "
+	    "m.params->>'json_mode')) FROM ai_models m LEFT JOIN "
+	    "ai_server_modes s ON s.base_url = m.base_url WHERE m.id = $1",
+	    1, p);
+	if (r == NULL)
+		return NULL;
+	if (PQntuples(r) == 1)
+		m = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	if (m == NULL)
+		m = json_null();
+	return m;
+}

@@ -1,0 +1,211 @@
+/*
+ * jsonio.c - records out as NDJSON (one compact object per line,
+ * flushed) or, on a terminal, as aligned columns; lines in.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+static int table;
+static int header_done;
+
+void
+tq_out_init(enum tq_outmode m)
+{
+	if (m == TQ_OUT_AUTO)
+		table = isatty(STDOUT_FILENO);
+	else
+		table = m == TQ_OUT_TABLE;
+	header_done = 0;
+}
+
+int
+tq_out_is_table(void)
+{
+	return table;
+}
+
+void
+tq_out_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	if (s != NULL) {
+		fputs(s, stdout);
+		putchar('\n');
+		free(s);
+	}
+	fflush(stdout);
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "-";
+}
+
+static long long
+num(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static void
+item_row(json_t *it)
+{
+	json_t *res = json_object_get(it, "result");
+	const char *err = json_string_value(json_object_get(it,
+	    "error_message"));
+	char *r = NULL;
+
+	if (json_is_object(res))
+		r = json_dumps(res, JSON_COMPACT);
+	printf("  %-10lld %-15s %-10s %7lld  %s\n", num(it, "item_id"),
+	    str(it, "item_type"), str(it, "status"), num(it, "retry_count"),
+	    r ? r : err ? err : "");
+	free(r);
+}
+
+void
+tq_out_task(json_t *t, int items)
+{
+	json_t *its, *it;
+	size_t i;
+
+	if (!table) {
+		tq_out_json(t);
+		return;
+	}
+	if (!header_done) {
+		printf("%-8s %-14s %-10s %5s %9s %6s %6s  %s\n", "TASK", "TYPE",
+		    "STATUS", "PROG", "DONE", "FAILED", "TOTAL", "CREATED");
+		header_done = 1;
+	}
+	printf("%-8lld %-14s %-10s %4lld%% %9lld %6lld %6lld  %s\n",
+	    num(t, "id"), str(t, "type"), str(t, "status"), num(t, "progress"),
+	    num(t, "completed_items"), num(t, "failed_items"),
+	    num(t, "total_items"), str(t, "created_at"));
+	if (json_is_string(json_object_get(t, "message")))
+		printf("  %s\n", str(t, "message"));
+	its = json_object_get(t, "items");
+	if (items && json_is_array(its) && json_array_size(its) > 0) {
+		printf("  %-10s %-15s %-10s %7s  %s\n", "ITEM", "ITEM_TYPE",
+		    "STATUS", "RETRIES", "RESULT");
+		json_array_foreach(its, i, it)
+			item_row(it);
+	}
+	fflush(stdout);
+}
+
+void
+tq_out_flush(void)
+{
+	fflush(stdout);
+}
+
+int
+tq_read_line(FILE *f, char **line, size_t *cap)
+{
+	ssize_t n;
+
+	n = getline(line, cap, f);
+	if (n < 0)
+		return 0;
+	while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
+		(*line)[--n] = '\0';
+	return 1;
+}
+
+int
+tq_ids_add(struct tq_ids *ids, const char *word, char *why, size_t whylen)
+{
+	long long id = 0;
+	char *w = xstrdup(word), *t = tq_trim(w);
+	int rc = 0;
+
+	if (*t == '\0' || *t == '#')
+		goto out;
+	if (*t == '{') {
+		json_error_t je;
+		json_t *o = json_loads(t, 0, &je), *v;
+
+		v = json_object_get(o, "task_id");
+		if (!json_is_integer(v))
+			v = json_object_get(o, "id");
+		if (o == NULL)
+			snprintf(why, whylen, "malformed JSON record: %s",
+			    je.text);
+		else if (json_is_integer(v) && json_integer_value(v) > 0)
+			id = json_integer_value(v);
+		else
+			snprintf(why, whylen, "record has no task_id");
+		json_decref(o);
+		if (id == 0) {
+			rc = -1;
+			goto out;
+		}
+	} else if (tq_parse_id(t, &id) == -1) {
+		snprintf(why, whylen, "not a task id: %.60s", t);
+		rc = -1;
+		goto out;
+	}
+	if (ids->n == ids->cap) {
+		ids->cap = ids->cap ? ids->cap * 2 : 16;
+		ids->v = xrealloc(ids->v, ids->cap * sizeof(*ids->v));
+	}
+	ids->v[ids->n++] = id;
+out:
+	free(w);
+	return rc;
+}
+
+static void
+ids_from(struct tq_ids *ids, FILE *f)
+{
+	char *line = NULL, why[128];
+	size_t cap = 0;
+	long n = 0;
+
+	while (tq_read_line(f, &line, &cap)) {
+		n++;
+		if (tq_ids_add(ids, line, why, sizeof(why)) == -1) {
+			warnx("line %ld: %s", n, why);
+			ids->bad++;
+		}
+	}
+	free(line);
+}
+
+size_t
+tq_ids_collect(struct tq_ids *ids, int argc, char **argv)
+{
+	char why[128];
+	int i, used_stdin = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (!used_stdin)
+				ids_from(ids, stdin);
+			used_stdin = 1;
+		} else if (tq_ids_add(ids, argv[i], why, sizeof(why)) == -1) {
+			warnx("%s", why);
+			ids->bad++;
+		}
+	}
+	if (argc == 0 && !isatty(STDIN_FILENO))
+		ids_from(ids, stdin);
+	return ids->n;
+}
+
+void
+tq_ids_free(struct tq_ids *ids)
+{
+	free(ids->v);
+	memset(ids, 0, sizeof(*ids));
+}

@@ -1,0 +1,582 @@
+/*
+ * queue.c - jobs, workers and registries in RQ 1.13's Redis layout
+ * (specs/rq-layout.md), with tq's reliable take: a job id moves
+ * atomically from rq:queue:<q> into tq:active:<worker>, so a worker
+ * killed at any instant leaves its jobs where tq_queue_recover() finds
+ * them.  PostgreSQL stays the truth; Redis only carries ids.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+static const char *
+qname(enum tq_stage s)
+{
+	return tq_stage_queue(s);
+}
+
+int
+tq_queue_push(redisContext *c, struct tq_err *err, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n, int front)
+{
+	char now[40], desc[128], data[128], timeout[16], ttl[16], fttl[16];
+	char retries[16], intervals[128], task[24], item[24];
+	size_t i, k;
+	int cmds = 0;
+	const char *q = qname(st);
+
+	if (n == 0)
+		return 0;
+	tq_rq_time(tq_now(), now, sizeof(now));
+	snprintf(timeout, sizeof(timeout), "%d", tq_cfg.timeout[st]);
+	snprintf(ttl, sizeof(ttl), "%d", tq_cfg.result_ttl);
+	snprintf(fttl, sizeof(fttl), "%d", tq_cfg.failure_ttl);
+	snprintf(retries, sizeof(retries), "%d", tq_cfg.max_retries);
+	intervals[0] = '[';
+	intervals[1] = '\0';
+	for (k = 0; k < (size_t)tq_cfg.nretry_delays; k++)
+		snprintf(intervals + strlen(intervals),
+		    sizeof(intervals) - strlen(intervals), "%s%d",
+		    k ? ", " : "", tq_cfg.retry_delays[k]);
+	strlcat(intervals, "]", sizeof(intervals));
+
+	/* in chunks, each chunk one MULTI/EXEC, all pipelined */
+	for (i = 0; i < n;) {
+		size_t m = n - i > 500 ? 500 : n - i;
+		const char **argv = xcalloc(m + 2, sizeof(char *));
+
+		redisAppendCommand(c, "MULTI");
+		cmds++;
+		for (k = 0; k < m; k++) {
+			const struct tq_jobspec *j = &jobs[i + k];
+
+			snprintf(task, sizeof(task), "%lld", j->task_id);
+			snprintf(item, sizeof(item), "%lld", j->item_id);
+			snprintf(desc, sizeof(desc), "tq.%s(task=%lld, "
+			    "item=%lld)", tq_stage_name(st), j->task_id,
+			    j->item_id);
+			snprintf(data, sizeof(data), "[\"tq.%s\", null, "
+			    "[%lld, %lld], {}]", tq_stage_name(st),
+			    j->task_id, j->item_id);
+			redisAppendCommand(c, "HSET rq:job:%s status queued "
+			    "origin %s description %s created_at %s "
+			    "enqueued_at %s timeout %s result_ttl %s "
+			    "failure_ttl %s retries_left %s retry_intervals %s "
+			    "data %s tq_task %s tq_item %s tq_stage %s",
+			    j->job_id, q, desc, now, now, timeout, ttl, fttl,
+			    retries, intervals, data, task, item,
+			    tq_stage_name(st));
+			cmds++;
+			argv[k + 2] = j->job_id;
+		}
+		argv[0] = front ? "LPUSH" : "RPUSH";
+		{
+			char key[128];
+
+			snprintf(key, sizeof(key), "rq:queue:%s", q);
+			argv[1] = key;
+			redisAppendCommandArgv(c, (int)m + 2, argv, NULL);
+		}
+		cmds++;
+		redisAppendCommand(c, "SADD rq:queues rq:queue:%s", q);
+		redisAppendCommand(c, "EXEC");
+		cmds += 2;
+		free(argv);
+		i += m;
+	}
+	return tq_redis_replies(c, err, cmds);
+}
+
+int
+tq_queue_remove(redisContext *c, struct tq_err *err, enum tq_stage st,
+    const char *const *ids, size_t n)
+{
+	size_t i;
+	int cmds = 0;
+	const char *q = qname(st);
+
+	for (i = 0; i < n; i++) {
+		redisAppendCommand(c, "LREM rq:queue:%s 0 %s", q, ids[i]);
+		redisAppendCommand(c, "ZREM rq:scheduled:%s %s", q, ids[i]);
+		redisAppendCommand(c, "DEL rq:job:%s", ids[i]);
+		cmds += 3;
+	}
+	return tq_redis_replies(c, err, cmds);
+}
+
+static const char promote_lua[] =
+"local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1],"
+"  'LIMIT', 0, 200)\n"
+"for _, id in ipairs(ids) do\n"
+"  redis.call('ZREM', KEYS[1], id)\n"
+"  redis.call('RPUSH', KEYS[2], id)\n"
+"  if redis.call('EXISTS', 'rq:job:' .. id) == 1 then\n"
+"    redis.call('HSET', 'rq:job:' .. id, 'status', 'queued',"
+"      'enqueued_at', ARGV[2])\n"
+"  end\n"
+"end\n"
+"return #ids\n";
+
+int
+tq_queue_promote(redisContext *c, struct tq_err *err, enum tq_stage st,
+    int *moved)
+{
+	redisReply *r;
+	char now[40];
+
+	tq_rq_time(tq_now(), now, sizeof(now));
+	r = tq_redis(c, err, "EVAL %s 2 rq:scheduled:%s rq:queue:%s %f %s",
+	    promote_lua, qname(st), qname(st), tq_now(), now);
+	if (r == NULL)
+		return -1;
+	if (moved)
+		*moved = (int)r->integer;
+	freeReplyObject(r);
+	return 0;
+}
+
+int
+tq_queue_suspended(redisContext *c)
+{
+	redisReply *r = redisCommand(c, "EXISTS rq:suspended");
+	int s = r && r->type == REDIS_REPLY_INTEGER && r->integer > 0;
+
+	freeReplyObject(r);
+	return s;
+}
+
+/*
+ * KEYS[1] the worker's active list, KEYS[2..] the queues in priority
+ * order.  ARGV: now (RQ time), wip expiry score, worker name, then the
+ * queue names.
+ */
+static const char take_lua[] =
+"for i = 2, #KEYS do\n"
+"  local id = redis.call('LMOVE', KEYS[i], KEYS[1], 'LEFT', 'RIGHT')\n"
+"  if id then\n"
+"    local q = ARGV[i + 2]\n"
+"    redis.call('ZADD', 'rq:wip:' .. q, ARGV[2], id)\n"
+"    if redis.call('EXISTS', 'rq:job:' .. id) == 1 then\n"
+"      redis.call('HSET', 'rq:job:' .. id, 'status', 'started',"
+"        'started_at', ARGV[1], 'last_heartbeat', ARGV[1],"
+"        'worker_name', ARGV[3])\n"
+"    end\n"
+"    return {id, q}\n"
+"  end\n"
+"end\n"
+"return false\n";
+
+int
+tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
+    const int *stages, int nstages, double block, char *id, size_t idlen,
+    enum tq_stage *stage)
+{
+	const char *argv[3 + 1 + 2 * TQ_NSTAGES + 4];
+	char keys[TQ_NSTAGES + 1][160], now[40], score[32], nk[16];
+	redisReply *r;
+	int i, argc = 0, got = 0;
+	double t = tq_now();
+
+	tq_rq_time(t, now, sizeof(now));
+	snprintf(score, sizeof(score), "%.0f", t + 90);
+	snprintf(nk, sizeof(nk), "%d", nstages + 1);
+	snprintf(keys[0], sizeof(keys[0]), "tq:active:%s", name);
+	argv[argc++] = "EVAL";
+	argv[argc++] = take_lua;
+	argv[argc++] = nk;
+	argv[argc++] = keys[0];
+	for (i = 0; i < nstages; i++) {
+		snprintf(keys[i + 1], sizeof(keys[i + 1]), "rq:queue:%s",
+		    qname(stages[i]));
+		argv[argc++] = keys[i + 1];
+	}
+	argv[argc++] = now;
+	argv[argc++] = score;
+	argv[argc++] = name;
+	for (i = 0; i < nstages; i++)
+		argv[argc++] = qname(stages[i]);
+	r = redisCommandArgv(c, argc, argv, NULL);
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    r ? r->str : c->errstr);
+		freeReplyObject(r);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+		snprintf(id, idlen, "%s", r->element[0]->str);
+		*stage = tq_stage_from_name(r->element[1]->str);
+		got = 1;
+	}
+	freeReplyObject(r);
+	if (got || block <= 0)
+		return got;
+
+	/* nothing ready: wait on the first queue, then look again */
+	tq_redis_set_timeout(c, block + 5);
+	r = redisCommand(c, "BLMOVE %s %s LEFT RIGHT %.3f", keys[1], keys[0],
+	    block);
+	tq_redis_set_timeout(c, 10);
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    r ? r->str : c->errstr);
+		freeReplyObject(r);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_STRING) {
+		snprintf(id, idlen, "%s", r->str);
+		*stage = stages[0];
+		got = 1;
+	}
+	freeReplyObject(r);
+	if (!got)
+		return 0;
+	r = tq_redis(c, err, "ZADD rq:wip:%s %s %s", qname(*stage), score, id);
+	freeReplyObject(r);
+	r = tq_redis(c, err, "EXISTS rq:job:%s", id);
+	if (r && r->integer == 1) {
+		freeReplyObject(r);
+		r = tq_redis(c, err, "HSET rq:job:%s status started "
+		    "started_at %s last_heartbeat %s worker_name %s", id, now,
+		    now, name);
+	}
+	freeReplyObject(r);
+	return 1;
+}
+
+int
+tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
+    enum tq_stage st, const char *id, enum tq_outcome out, double run_at,
+    const char *error)
+{
+	const char *q = qname(st);
+	char now[40];
+	int cmds = 0;
+	double t = tq_now();
+
+	tq_rq_time(t, now, sizeof(now));
+	redisAppendCommand(c, "MULTI");
+	redisAppendCommand(c, "LREM tq:active:%s 1 %s", name, id);
+	redisAppendCommand(c, "ZREM rq:wip:%s %s", q, id);
+	cmds += 3;
+	switch (out) {
+	case TQ_DONE_FINISHED:
+		redisAppendCommand(c, "ZADD rq:finished:%s %.0f %s", q,
+		    t + tq_cfg.result_ttl, id);
+		redisAppendCommand(c, "HSET rq:job:%s status finished "
+		    "ended_at %s", id, now);
+		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
+		    tq_cfg.result_ttl);
+		cmds += 3;
+		break;
+	case TQ_DONE_FAILED:
+		redisAppendCommand(c, "ZADD rq:failed:%s %.0f %s", q,
+		    t + tq_cfg.failure_ttl, id);
+		redisAppendCommand(c, "HSET rq:job:%s status failed "
+		    "ended_at %s tq_error %s", id, now, error ? error : "");
+		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
+		    tq_cfg.failure_ttl);
+		cmds += 3;
+		break;
+	case TQ_DONE_SCHEDULED:
+		redisAppendCommand(c, "ZADD rq:scheduled:%s %.3f %s", q,
+		    run_at, id);
+		redisAppendCommand(c, "HSET rq:job:%s status scheduled "
+		    "tq_error %s", id, error ? error : "");
+		cmds += 2;
+		break;
+	case TQ_DONE_REQUEUE:
+		redisAppendCommand(c, "LPUSH rq:queue:%s %s", q, id);
+		redisAppendCommand(c, "HSET rq:job:%s status queued", id);
+		cmds += 2;
+		break;
+	case TQ_DONE_CANCELED:
+		redisAppendCommand(c, "ZADD rq:canceled:%s %.0f %s", q, t, id);
+		redisAppendCommand(c, "HSET rq:job:%s status canceled "
+		    "ended_at %s", id, now);
+		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
+		    tq_cfg.result_ttl);
+		cmds += 3;
+		break;
+	case TQ_DONE_DROP:
+		redisAppendCommand(c, "DEL rq:job:%s", id);
+		cmds++;
+		break;
+	}
+	redisAppendCommand(c, "EXEC");
+	cmds++;
+	return tq_redis_replies(c, err, cmds);
+}
+
+static void
+queue_list(const struct tq_worker_info *w, char *buf, size_t n)
+{
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < w->nstages; i++) {
+		if (i)
+			strlcat(buf, ",", n);
+		strlcat(buf, qname(w->stages[i]), n);
+	}
+}
+
+int
+tq_worker_register(redisContext *c, struct tq_err *err,
+    const struct tq_worker_info *w)
+{
+	char birth[40], queues[128], host[256], pid[16];
+	int i, cmds = 0;
+
+	tq_rq_time(w->birth, birth, sizeof(birth));
+	queue_list(w, queues, sizeof(queues));
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "localhost");
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	redisAppendCommand(c, "CLIENT SETNAME %s", w->name);
+	redisAppendCommand(c, "MULTI");
+	redisAppendCommand(c, "DEL rq:worker:%s", w->name);
+	redisAppendCommand(c, "HSET rq:worker:%s birth %s last_heartbeat %s "
+	    "queues %s pid %s hostname %s ip_address %s version %s "
+	    "state started successful_job_count 0 failed_job_count 0 "
+	    "total_working_time 0 current_job_working_time 0",
+	    w->name, birth, birth, queues, pid, host, "127.0.0.1",
+	    "tq-" TQ_VERSION);
+	redisAppendCommand(c, "EXPIRE rq:worker:%s 480", w->name);
+	redisAppendCommand(c, "SADD rq:workers rq:worker:%s", w->name);
+	redisAppendCommand(c, "SADD tq:workers %s", w->name);
+	cmds += 7;
+	for (i = 0; i < w->nstages; i++) {
+		redisAppendCommand(c, "SADD rq:workers:%s rq:worker:%s",
+		    qname(w->stages[i]), w->name);
+		redisAppendCommand(c, "SADD rq:queues rq:queue:%s",
+		    qname(w->stages[i]));
+		cmds += 2;
+	}
+	redisAppendCommand(c, "EXEC");
+	cmds++;
+	return tq_redis_replies(c, err, cmds);
+}
+
+int
+tq_worker_heartbeat(redisContext *c, struct tq_err *err,
+    const struct tq_worker_info *w, const char *state, const char *job,
+    double job_started)
+{
+	char now[40];
+	int cmds = 0;
+	double t = tq_now();
+
+	tq_rq_time(t, now, sizeof(now));
+	redisAppendCommand(c, "MULTI");
+	redisAppendCommand(c, "HSET rq:worker:%s last_heartbeat %s state %s",
+	    w->name, now, state);
+	redisAppendCommand(c, "EXPIRE rq:worker:%s 480", w->name);
+	/* the sets too: Redis may have lost them (FLUSHALL, restart) */
+	redisAppendCommand(c, "SADD rq:workers rq:worker:%s", w->name);
+	redisAppendCommand(c, "SADD tq:workers %s", w->name);
+	cmds += 5;
+	for (int i = 0; i < w->nstages; i++) {
+		redisAppendCommand(c, "SADD rq:workers:%s rq:worker:%s",
+		    qname(w->stages[i]), w->name);
+		cmds++;
+	}
+	if (job != NULL) {
+		int i;
+
+		redisAppendCommand(c, "HSET rq:worker:%s current_job %s "
+		    "current_job_working_time %.3f", w->name, job,
+		    t - job_started);
+		redisAppendCommand(c, "HSET rq:job:%s last_heartbeat %s", job,
+		    now);
+		cmds += 2;
+		/* renew the job's wip score in whichever queue holds it */
+		for (i = 0; i < w->nstages; i++) {
+			redisAppendCommand(c, "ZADD rq:wip:%s XX %.0f %s",
+			    qname(w->stages[i]), t + 90, job);
+			cmds++;
+		}
+	} else {
+		redisAppendCommand(c, "HDEL rq:worker:%s current_job "
+		    "current_job_working_time", w->name);
+		cmds++;
+	}
+	redisAppendCommand(c, "EXEC");
+	cmds++;
+	return tq_redis_replies(c, err, cmds);
+}
+
+int
+tq_worker_job_done(redisContext *c, struct tq_err *err, const char *name,
+    int ok, double seconds)
+{
+	redisAppendCommand(c, "HINCRBY rq:worker:%s %s 1", name,
+	    ok ? "successful_job_count" : "failed_job_count");
+	redisAppendCommand(c, "HINCRBYFLOAT rq:worker:%s total_working_time "
+	    "%.6f", name, seconds);
+	return tq_redis_replies(c, err, 2);
+}
+
+int
+tq_worker_unregister(redisContext *c, struct tq_err *err,
+    const struct tq_worker_info *w)
+{
+	char now[40];
+	int i, cmds = 0;
+
+	tq_rq_time(tq_now(), now, sizeof(now));
+	redisAppendCommand(c, "MULTI");
+	redisAppendCommand(c, "HSET rq:worker:%s death %s state dead",
+	    w->name, now);
+	redisAppendCommand(c, "HDEL rq:worker:%s current_job", w->name);
+	redisAppendCommand(c, "EXPIRE rq:worker:%s 60", w->name);
+	redisAppendCommand(c, "SREM rq:workers rq:worker:%s", w->name);
+	cmds += 5;
+	for (i = 0; i < w->nstages; i++) {
+		redisAppendCommand(c, "SREM rq:workers:%s rq:worker:%s",
+		    qname(w->stages[i]), w->name);
+		cmds++;
+	}
+	/* its active list is empty after a clean exit */
+	redisAppendCommand(c, "SREM tq:workers %s", w->name);
+	redisAppendCommand(c, "EXEC");
+	cmds += 2;
+	return tq_redis_replies(c, err, cmds);
+}
+
+static int
+worker_dead(redisContext *c, const char *name, double stale)
+{
+	redisReply *r;
+	char host[256];
+	int dead = 0;
+
+	r = redisCommand(c, "HMGET rq:worker:%s last_heartbeat pid hostname "
+	    "death", name);
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+		freeReplyObject(r);
+		return 0;	/* cannot tell: not dead */
+	}
+	if (r->element[0]->type != REDIS_REPLY_STRING)
+		dead = 1;	/* hash expired or deleted */
+	else if (r->element[3]->type == REDIS_REPLY_STRING)
+		dead = 1;
+	else {
+		struct tm tm;
+		const char *hb = r->element[0]->str;
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(hb, "%Y-%m-%dT%H:%M:%S", &tm) != NULL &&
+		    tq_now() - (double)timegm(&tm) > stale)
+			dead = 1;
+		if (!dead && r->element[1]->type == REDIS_REPLY_STRING &&
+		    r->element[2]->type == REDIS_REPLY_STRING &&
+		    gethostname(host, sizeof(host)) == 0 &&
+		    strcmp(host, r->element[2]->str) == 0) {
+			pid_t pid = (pid_t)atoi(r->element[1]->str);
+
+			if (pid > 0 && kill(pid, 0) == -1 && errno == ESRCH)
+				dead = 1;
+		}
+	}
+	freeReplyObject(r);
+	return dead;
+}
+
+int
+tq_queue_recover(redisContext *c, struct tq_err *err, const char *self,
+    double stale, int (*cb)(void *, enum tq_stage, const char *), void *arg,
+    int *returned)
+{
+	redisReply *ws, *ids, *r;
+	size_t i, j;
+	int n = 0;
+
+	if ((ws = tq_redis(c, err, "SMEMBERS tq:workers")) == NULL)
+		return -1;
+	for (i = 0; i < ws->elements; i++) {
+		const char *name = ws->element[i]->str;
+
+		if (self != NULL && strcmp(name, self) == 0)
+			continue;
+		if (!worker_dead(c, name, stale))
+			continue;
+		ids = tq_redis(c, err, "LRANGE tq:active:%s 0 -1", name);
+		if (ids == NULL)
+			goto fail;
+		for (j = 0; j < ids->elements; j++) {
+			const char *id = ids->element[j]->str;
+			int st = -1, drop;
+
+			r = redisCommand(c, "HGET rq:job:%s tq_stage", id);
+			if (r && r->type == REDIS_REPLY_STRING)
+				st = tq_stage_from_name(r->str);
+			freeReplyObject(r);
+			drop = cb ? cb(arg, (enum tq_stage)st, id) : 0;
+			if (st < 0)
+				drop = 1;	/* the reconciler requeues it */
+			if (tq_queue_ack(c, err, name, st < 0 ? 0 : st, id,
+			    drop ? TQ_DONE_DROP : TQ_DONE_REQUEUE, 0,
+			    NULL) == -1) {
+				freeReplyObject(ids);
+				goto fail;
+			}
+			if (!drop)
+				n++;
+		}
+		freeReplyObject(ids);
+		redisAppendCommand(c, "DEL tq:active:%s", name);
+		redisAppendCommand(c, "SREM tq:workers %s", name);
+		redisAppendCommand(c, "SREM rq:workers rq:worker:%s", name);
+		redisAppendCommand(c, "SREM rq:workers:parsing-queue "
+		    "rq:worker:%s", name);
+		redisAppendCommand(c, "SREM rq:workers:ai-queue rq:worker:%s",
+		    name);
+		redisAppendCommand(c, "SREM rq:workers:notion-queue "
+		    "rq:worker:%s", name);
+		redisAppendCommand(c, "DEL rq:worker:%s", name);
+		if (tq_redis_replies(c, err, 7) == -1)
+			goto fail;
+	}
+	freeReplyObject(ws);
+	if (returned)
+		*returned = n;
+	return 0;
+fail:
+	freeReplyObject(ws);
+	return -1;
+}
+
+int
+tq_lock(redisContext *c, struct tq_err *err, const char *key,
+    const char *owner, int ttl)
+{
+	redisReply *r;
+	int got;
+
+	r = tq_redis(c, err, "SET %s %s NX EX %d", key, owner, ttl);
+	if (r == NULL)
+		return -1;
+	got = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	return got;
+}
+
+int
+tq_unlock(redisContext *c, const char *key, const char *owner)
+{
+	redisReply *r;
+
+	r = redisCommand(c, "EVAL %s 1 %s %s",
+	    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+	    "return redis.call('DEL', KEYS[1]) end return 0", key, owner);
+	freeReplyObject(r);
+	return 0;
+}

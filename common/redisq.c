@@ -1,0 +1,320 @@
+/*
+ * redisq.c - hiredis connection from a Redis URL, and command helpers
+ * that turn error replies and broken connections into struct tq_err.
+ */
+#include <sys/time.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+
+struct rurl {
+	char	*user;
+	char	*pass;
+	char	*host;
+	char	*path;
+	int	 port;
+	int	 db;
+};
+
+static void
+rurl_free(struct rurl *u)
+{
+	free(u->user);
+	if (u->pass)
+		explicit_bzero(u->pass, strlen(u->pass));
+	free(u->pass);
+	free(u->host);
+	free(u->path);
+}
+
+static char *
+pct_decode(const char *s, size_t n)
+{
+	char *o = xmalloc(n + 1), *p = o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char h[3] = { s[i + 1], s[i + 2], 0 };
+
+			*p++ = (char)strtol(h, NULL, 16);
+			i += 2;
+		} else
+			*p++ = s[i];
+	}
+	*p = '\0';
+	return o;
+}
+
+static int
+parse_db(const char *s, int *db)
+{
+	const char *e = NULL;
+
+	if (*s == '\0')
+		return 0;
+	*db = (int)strtonum(s, 0, 100000, &e);
+	return e ? -1 : 0;
+}
+
+static int
+parse_url(const char *url, struct rurl *u, struct tq_err *err)
+{
+	const char *p, *at, *auth_end, *q;
+	int unix_sock = 0;
+
+	memset(u, 0, sizeof(*u));
+	u->port = 6379;
+	if (strncmp(url, "redis://", 8) == 0)
+		p = url + 8;
+	else if (strncmp(url, "unix://", 7) == 0) {
+		p = url + 7;
+		unix_sock = 1;
+	} else if (strncmp(url, "redis+unix://", 13) == 0) {
+		p = url + 13;
+		unix_sock = 1;
+	} else if (strncmp(url, "rediss://", 9) == 0)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+		    "redis: rediss:// (TLS) is not supported; use a TLS "
+		    "tunnel or a unix socket");
+	else
+		return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+		    "redis: bad URL: expected redis:// or unix://");
+
+	/* userinfo: up to the last '@' before the path */
+	auth_end = unix_sock ? p + strcspn(p, "?") : p + strcspn(p, "/?");
+	at = NULL;
+	for (q = p; q < auth_end; q++)
+		if (*q == '@')
+			at = q;
+	if (at != NULL) {
+		const char *colon = memchr(p, ':', at - p);
+
+		if (colon != NULL) {
+			if (colon > p)
+				u->user = pct_decode(p, colon - p);
+			u->pass = pct_decode(colon + 1, at - colon - 1);
+		} else if (at > p)
+			u->pass = pct_decode(p, at - p);
+		p = at + 1;
+	}
+	if (unix_sock) {
+		size_t n = strcspn(p, "?");
+
+		if (n == 0 || *p != '/')
+			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: bad URL: unix:// needs an absolute path");
+		u->path = pct_decode(p, n);
+		p += n;
+	} else {
+		size_t n;
+
+		if (*p == '[') {	/* IPv6 literal */
+			const char *e = strchr(p, ']');
+
+			if (e == NULL)
+				return tq_err_set(err, TQ_ERR_PERMANENT,
+				    "redis", "redis: bad URL: unclosed [");
+			u->host = xstrndup(p + 1, e - p - 1);
+			p = e + 1;
+		} else {
+			n = strcspn(p, ":/?");
+			u->host = n ? xstrndup(p, n) : xstrdup("127.0.0.1");
+			p += n;
+		}
+		if (*p == ':') {
+			const char *e = NULL;
+			char *ps;
+
+			n = strcspn(p + 1, "/?");
+			ps = xstrndup(p + 1, n);
+			u->port = (int)strtonum(ps, 1, 65535, &e);
+			free(ps);
+			if (e != NULL)
+				return tq_err_set(err, TQ_ERR_PERMANENT,
+				    "redis", "redis: bad URL: bad port");
+			p += 1 + n;
+		}
+		if (*p == '/') {
+			char *ds;
+
+			n = strcspn(p + 1, "?");
+			ds = xstrndup(p + 1, n);
+			if (parse_db(ds, &u->db) == -1) {
+				free(ds);
+				return tq_err_set(err, TQ_ERR_PERMANENT,
+				    "redis", "redis: bad URL: bad database "
+				    "number");
+			}
+			free(ds);
+			p += 1 + n;
+		}
+	}
+	if (*p == '?') {
+		char *qs = xstrdup(p + 1), *s = qs, *kv;
+		int bad = 0;
+
+		while ((kv = strsep(&s, "&")) != NULL) {
+			if (strncmp(kv, "db=", 3) == 0)
+				bad |= parse_db(kv + 3, &u->db);
+			else if (strncmp(kv, "password=", 9) == 0) {
+				free(u->pass);
+				u->pass = pct_decode(kv + 9, strlen(kv + 9));
+			}
+		}
+		free(qs);
+		if (bad)
+			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: bad URL: bad database number");
+	}
+	return 0;
+}
+
+redisContext *
+tq_redis_connect(const char *url, struct tq_err *err)
+{
+	struct timeval tv = { 3, 0 };
+	struct rurl u;
+	redisContext *c = NULL;
+	redisReply *r;
+	char where[300];
+
+	if (parse_url(url, &u, err) == -1)
+		goto fail;
+	if (u.path)
+		snprintf(where, sizeof(where), "%s", u.path);
+	else
+		snprintf(where, sizeof(where), "%s:%d", u.host, u.port);
+	c = u.path ? redisConnectUnixWithTimeout(u.path, tv) :
+	    redisConnectWithTimeout(u.host, u.port, tv);
+	if (c == NULL || c->err) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
+		    where, c ? c->errstr : "cannot allocate");
+		goto fail;
+	}
+	tv.tv_sec = 10;
+	redisSetTimeout(c, tv);
+	if (u.pass != NULL) {
+		if (u.user != NULL)
+			r = redisCommand(c, "AUTH %s %s", u.user, u.pass);
+		else
+			r = redisCommand(c, "AUTH %s", u.pass);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			tq_err_set(err, r ? TQ_ERR_PERMANENT : TQ_ERR_TRANSIENT,
+			    "redis", "redis: %s: auth: %s", where,
+			    r ? r->str : c->errstr);
+			freeReplyObject(r);
+			goto fail;
+		}
+		freeReplyObject(r);
+	}
+	r = redisCommand(c, "SELECT %d", u.db);
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		tq_err_set(err, r ? TQ_ERR_PERMANENT : TQ_ERR_TRANSIENT,
+		    "redis", "redis: %s: %s", where, r ? r->str : c->errstr);
+		freeReplyObject(r);
+		goto fail;
+	}
+	freeReplyObject(r);
+	rurl_free(&u);
+	return c;
+fail:
+	rurl_free(&u);
+	if (c)
+		redisFree(c);
+	return NULL;
+}
+
+int
+tq_redis_set_timeout(redisContext *c, double s)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	return redisSetTimeout(c, tv) == REDIS_OK ? 0 : -1;
+}
+
+static int
+check(redisContext *c, redisReply *r, struct tq_err *err)
+{
+	if (r == NULL) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    c->errstr[0] ? c->errstr : "connection lost");
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		/* LOADING, BUSY, TRYAGAIN, READONLY are passing states */
+		int t = strncmp(r->str, "LOADING", 7) == 0 ||
+		    strncmp(r->str, "BUSY", 4) == 0 ||
+		    strncmp(r->str, "TRYAGAIN", 8) == 0 ||
+		    strncmp(r->str, "READONLY", 8) == 0 ||
+		    strncmp(r->str, "MASTERDOWN", 10) == 0;
+
+		tq_err_set(err, t ? TQ_ERR_TRANSIENT : TQ_ERR_PERMANENT,
+		    "redis", "redis: %s", r->str);
+		return -1;
+	}
+	return 0;
+}
+
+redisReply *
+tq_redis(redisContext *c, struct tq_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	redisReply *r;
+
+	if (c->err) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    c->errstr);
+		return NULL;
+	}
+	va_start(ap, fmt);
+	r = redisvCommand(c, fmt, ap);
+	va_end(ap);
+	if (check(c, r, err) == -1) {
+		freeReplyObject(r);
+		return NULL;
+	}
+	return r;
+}
+
+int
+tq_redis_replies(redisContext *c, struct tq_err *err, int n)
+{
+	redisReply *r;
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		void *v = NULL;
+
+		if (redisGetReply(c, &v) != REDIS_OK) {
+			check(c, NULL, err);
+			return -1;
+		}
+		r = v;
+		if (rc == 0 && check(c, r, err) == -1)
+			rc = -1;
+		/* EXEC's array may hold per-command errors */
+		if (rc == 0 && r->type == REDIS_REPLY_ARRAY) {
+			size_t j;
+
+			for (j = 0; j < r->elements; j++)
+				if (r->element[j]->type == REDIS_REPLY_ERROR) {
+					check(c, r->element[j], err);
+					rc = -1;
+					break;
+				}
+		}
+		freeReplyObject(r);
+	}
+	return rc;
+}

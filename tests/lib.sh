@@ -1,0 +1,291 @@
+# tests/lib.sh - TAP helpers and private services for tq's tests.
+#
+#	. "$(dirname "$0")/lib.sh"
+#	plan 3
+#	start_redis; start_pg; start_httpd
+#	check "submit prints a record" tq-submit parse 1
+#	check_status 3 "bad id" tq-submit parse 999
+#	check_same "status" "$(jq -r .status "$out")" completed
+#
+# Every script gets its own temp dir ($tmp), removed with every service
+# it started on any exit (pass, fail, Ctrl-C).  Services: a private
+# redis-server on a unix socket, a private PostgreSQL (initdb in $tmp,
+# socket only, fsync off), the test web server (tests/httpd.py).
+# TQ_TEST_REDIS_URL / TQ_TEST_DATABASE_URL use external servers instead.
+# A missing server binary fails the script and names the package.
+
+set -u
+TQ_TOP=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$TQ_TOP:$PATH
+export PATH
+export TQ_SHARED=${TQ_SHARED:-$TQ_TOP/../shared}
+unset TQ_REDIS_URL REDIS_URL TQ_DATABASE_URL DATABASE_URL TQ_LOG \
+	TQ_LOG_FORMAT NOTION_TOKEN TQ_NOTION_TOKEN PGHOST PGPORT PGUSER \
+	PGDATABASE PGPASSWORD PGSERVICE 2>/dev/null
+export LC_ALL=C.UTF-8
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tq-test.XXXXXX") || exit 1
+chmod 755 "$tmp"
+out=$tmp/stdout
+errf=$tmp/stderr
+_pids=""
+_pgdata=""
+_n=0
+_failed=0
+_planned=0
+
+_cleanup() {
+	_rc=$?
+	trap - EXIT INT TERM HUP
+	for _p in $_pids; do
+		kill -TERM "$_p" 2>/dev/null
+	done
+	if [ -n "$_pgdata" ]; then
+		_pg pg_ctl -D "$_pgdata" -m immediate -w stop >/dev/null 2>&1
+	fi
+	for _p in $_pids; do
+		# give each a moment, then make sure
+		for _i in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$_p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$_p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+	exit $_rc
+}
+trap _cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+plan() {
+	_planned=$1
+	echo "1..$1"
+}
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+diag() {
+	echo "$*" | sed 's/^/# /'
+}
+
+ok() {	# ok STATUS DESCRIPTION
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+	return "$1"
+}
+
+# check DESC CMD...: CMD exits 0; its stdout is in $out, stderr in $errf
+check() {
+	_d=$1
+	shift
+	if "$@" >"$out" 2>"$errf"; then
+		ok 0 "$_d"
+	else
+		_s=$?
+		ok 1 "$_d"
+		diag "exit status $_s: $*"
+		sed -n '1,20p' "$errf" | sed 's/^/#   /'
+		return 1
+	fi
+}
+
+# check_status WANT DESC CMD...: CMD exits with WANT
+check_status() {
+	_w=$1
+	_d=$2
+	shift 2
+	"$@" >"$out" 2>"$errf"
+	_s=$?
+	if [ "$_s" -eq "$_w" ]; then
+		ok 0 "$_d"
+	else
+		ok 1 "$_d"
+		diag "exit status $_s, want $_w: $*"
+		sed -n '1,20p' "$errf" | sed 's/^/#   /'
+		return 1
+	fi
+}
+
+# check_same DESC GOT WANT
+check_same() {
+	if [ "$2" = "$3" ]; then
+		ok 0 "$1"
+	else
+		ok 1 "$1"
+		diag "got:  '$2'"
+		diag "want: '$3'"
+		return 1
+	fi
+}
+
+# check_match DESC TEXT REGEX (grep -E)
+check_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		ok 0 "$1"
+	else
+		ok 1 "$1"
+		diag "text: '$(printf '%s' "$2" | head -c 600)'"
+		diag "does not match: $3"
+		return 1
+	fi
+}
+
+done_testing() {
+	if [ "$_planned" -eq 0 ]; then
+		echo "1..$_n"
+	elif [ "$_planned" -ne "$_n" ]; then
+		diag "planned $_planned tests, ran $_n"
+		exit 1
+	fi
+	[ "$_failed" -eq 0 ] || exit 1
+	exit 0
+}
+
+need() {	# need BINARY PACKAGE
+	command -v "$1" >/dev/null 2>&1 ||
+		bail "$1 not found: install the Debian package $2 (contrib/install-deps)"
+}
+
+# wait_for SECONDS CMD...: poll until CMD succeeds
+wait_for() {
+	_t=$1
+	shift
+	_end=$(($(date +%s) + _t))
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+start_redis() {	# start_redis [extra redis-server args...]
+	if [ -n "${TQ_TEST_REDIS_URL:-}" ]; then
+		TQ_REDIS_URL=$TQ_TEST_REDIS_URL
+		export TQ_REDIS_URL
+		return 0
+	fi
+	need redis-server redis-server
+	redis-server --port 0 --unixsocket "$tmp/redis.sock" \
+		--unixsocketperm 700 --save '' --appendonly no --dir "$tmp" \
+		--logfile "$tmp/redis.log" "$@" &
+	_pids="$_pids $!"
+	TQ_REDIS_PID=$!
+	TQ_REDIS_URL=unix://$tmp/redis.sock
+	export TQ_REDIS_URL
+	wait_for 10 redis-cli -s "$tmp/redis.sock" ping ||
+		bail "redis-server did not start: $(tail -3 "$tmp/redis.log")"
+}
+
+rcli() {
+	redis-cli -s "$tmp/redis.sock" "$@"
+}
+
+_pgbin() {
+	if command -v initdb >/dev/null 2>&1; then
+		dirname "$(command -v initdb)"
+		return
+	fi
+	ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
+}
+
+_pg() {	# run a PostgreSQL server binary as a user it accepts
+	_b=$1
+	shift
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$_pgbindir/$_b" "$@"
+	else
+		"$_pgbindir/$_b" "$@"
+	fi
+}
+
+start_pg() {
+	if [ -n "${TQ_TEST_DATABASE_URL:-}" ]; then
+		TQ_DATABASE_URL=$TQ_TEST_DATABASE_URL
+		export TQ_DATABASE_URL
+		return 0
+	fi
+	_pgbindir=$(_pgbin)
+	[ -n "$_pgbindir" ] && [ -x "$_pgbindir/initdb" ] ||
+		bail "initdb not found: install the Debian package postgresql (contrib/install-deps)"
+	need psql postgresql-client
+	if [ "$(id -u)" -eq 0 ]; then
+		id postgres >/dev/null 2>&1 ||
+			bail "no postgres user: install the Debian package postgresql"
+	fi
+	mkdir -p "$tmp/pg" "$tmp/pgsock"
+	chmod 700 "$tmp/pg"
+	[ "$(id -u)" -eq 0 ] && chown postgres "$tmp/pg" "$tmp/pgsock"
+	# one initdb per run of the suite, copied for each script
+	_tpl=$TQ_TOP/tests/tmp/pg-template
+	if [ ! -f "$_tpl/PG_VERSION" ]; then
+		mkdir -p "$TQ_TOP/tests/tmp"
+		if mkdir "$TQ_TOP/tests/tmp/pg-template.lock" 2>/dev/null; then
+			rm -rf "$_tpl.new"
+			mkdir -p "$_tpl.new"
+			chmod 700 "$_tpl.new"
+			[ "$(id -u)" -eq 0 ] && chown postgres "$_tpl.new"
+			_pg initdb -D "$_tpl.new" -A trust -U tq -E UTF8 \
+				--locale=C.UTF-8 --no-sync >"$tmp/initdb.log" 2>&1 ||
+				{ rmdir "$TQ_TOP/tests/tmp/pg-template.lock";
+				  bail "initdb failed: $(tail -3 "$tmp/initdb.log")"; }
+			mv "$_tpl.new" "$_tpl"
+			rmdir "$TQ_TOP/tests/tmp/pg-template.lock"
+		else
+			wait_for 60 test -f "$_tpl/PG_VERSION" ||
+				bail "timed out waiting for the PostgreSQL template"
+		fi
+	fi
+	cp -a "$_tpl/." "$tmp/pg/"
+	_pg pg_ctl -D "$tmp/pg" -l "$tmp/pgsock/log" -w -t 30 -o \
+		"-k $tmp/pgsock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+		start >/dev/null 2>&1 ||
+		bail "postgres did not start: $(tail -3 "$tmp/pgsock/log" 2>/dev/null)"
+	_pgdata=$tmp/pg
+	TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/pgsock&user=tq"
+	export TQ_DATABASE_URL
+}
+
+psqlc() {	# psqlc SQL: one value per line, no headers
+	psql -X -q -A -t -v ON_ERROR_STOP=1 "$TQ_DATABASE_URL" -c "$1"
+}
+
+start_httpd() {	# start_httpd [root]
+	need python3 python3
+	python3 "$TQ_TOP/tests/httpd.py" --root "${1:-$TQ_TOP/tests/pages}" \
+		--port-file "$tmp/httpd.port" >"$tmp/httpd.log" 2>&1 &
+	_pids="$_pids $!"
+	wait_for 10 test -s "$tmp/httpd.port" ||
+		bail "tests/httpd.py did not start: $(tail -3 "$tmp/httpd.log")"
+	HTTP=http://127.0.0.1:$(cat "$tmp/httpd.port")
+	TQ_ALLOW_PRIVATE=1
+	export HTTP TQ_ALLOW_PRIVATE
+}
+
+# start_worker [tq-worker args...]: a background tq-worker, log in
+# $tmp/worker.log; its pid in $TQ_WORKER_PID
+start_worker() {
+	tq-worker "$@" >>"$tmp/worker.log" 2>&1 &
+	TQ_WORKER_PID=$!
+	_pids="$TQ_WORKER_PID $_pids"
+}
+
+stop_worker() {	# stop_worker [pid]: warm shutdown, wait for it
+	_wp=${1:-$TQ_WORKER_PID}
+	kill -TERM "$_wp" 2>/dev/null
+	for _i in $(seq 1 200); do
+		kill -0 "$_wp" 2>/dev/null || break
+		sleep 0.05
+	done
+	wait "$_wp" 2>/dev/null
+}
