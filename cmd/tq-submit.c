@@ -252,9 +252,13 @@ resolve(PGconn *db, struct tq_err *e)
 		free(arr);
 		if (r == NULL)
 			goto fail;
-		for (j = 0; j < PQntuples(r); j++)
-			bad(what[stage], "%s: no such %s", PQgetvalue(r, j, 0),
-			    what[stage]);
+		for (j = 0; j < PQntuples(r); j++) {
+			char wh[64];
+
+			snprintf(wh, sizeof(wh), "%s %s", what[stage],
+			    PQgetvalue(r, j, 0));
+			bad(wh, "no such %s", what[stage]);
+		}
 		PQclear(r);
 	}
 	if (nurls > 0 && nbad == 0) {

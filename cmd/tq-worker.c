@@ -810,6 +810,7 @@ worker_main(void)
 /* ---------------------------------------------------------- supervisor */
 
 static pid_t *kids;
+static sigset_t oldmask;
 
 static pid_t
 spawn(void)
@@ -822,6 +823,7 @@ spawn(void)
 	}
 	if (pid == 0) {
 		free(kids);
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		_exit(worker_main());
 	}
 	return pid;
@@ -859,7 +861,7 @@ static int
 supervisor(void)
 {
 	int i, alive, sent = 0, status;
-	sigset_t mask, old;
+	sigset_t mask;
 	pid_t pid;
 
 	set_signals(0);
@@ -871,7 +873,7 @@ supervisor(void)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, &old);
+	sigprocmask(SIG_BLOCK, &mask, &oldmask);
 	for (i = 0; i < nworkers; i++)
 		kids[i] = spawn();
 	for (;;) {
@@ -905,7 +907,7 @@ supervisor(void)
 			sent++;
 		}
 		if (!got_chld && nsignals == sent)
-			sigsuspend(&old);
+			sigsuspend(&oldmask);
 		got_chld = 0;
 	}
 	free(kids);

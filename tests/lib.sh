@@ -280,12 +280,20 @@ start_worker() {
 	_pids="$TQ_WORKER_PID $_pids"
 }
 
-stop_worker() {	# stop_worker [pid]: warm shutdown, wait for it
+# stop_worker [pid]: warm shutdown; 0 if it exited within 10 s (it is
+# killed if not, and 1 returned)
+stop_worker() {
 	_wp=${1:-$TQ_WORKER_PID}
 	kill -TERM "$_wp" 2>/dev/null
 	for _i in $(seq 1 200); do
 		kill -0 "$_wp" 2>/dev/null || break
 		sleep 0.05
 	done
+	if kill -0 "$_wp" 2>/dev/null; then
+		kill -KILL "$_wp" 2>/dev/null
+		wait "$_wp" 2>/dev/null
+		return 1
+	fi
 	wait "$_wp" 2>/dev/null
+	return 0
 }

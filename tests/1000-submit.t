@@ -1,0 +1,48 @@
+#!/bin/sh
+# tq-submit: records, inputs from operands and stdin, bad input writes nothing
+. "$(dirname "$0")/lib.sh"
+plan 30
+start_redis
+start_pg
+
+count() { psqlc "SELECT count(*) FROM $1"; }
+qlen() { rcli llen rq:queue:parsing-queue; }
+
+check "submit two URLs" tq-submit parse https://a.example/x https://b.example/y
+rec=$(cat "$out")
+check_same "task id" "$(echo "$rec" | jq -r .task_id)" 1
+check_same "status queued" "$(echo "$rec" | jq -r .status)" queued
+check_same "total_items" "$(echo "$rec" | jq -r .total_items)" 2
+check_same "type" "$(echo "$rec" | jq -r .type)" parsing
+check_match "job_id is a uuid" "$(echo "$rec" | jq -r .job_id)" '^[0-9a-f-]{36}$'
+check_same "one JSON line" "$(wc -l <"$out" | tr -d ' ')" 1
+check_same "two links" "$(count links)" 2
+check_same "two jobs queued" "$(qlen)" 2
+job=$(rcli lindex rq:queue:parsing-queue 0)
+check_same "job hash in RQ layout" "$(rcli hget "rq:job:$job" origin) $(rcli hget "rq:job:$job" status)" "parsing-queue queued"
+check_same "job id matches the item" "$(psqlc "SELECT count(*) FROM task_items WHERE job_id = '$job'")" 1
+check_same "queue registered" "$(rcli sismember rq:queues rq:queue:parsing-queue)" 1
+
+check "same URL reuses its link; ids and URLs mix" tq-submit parse 1 https://a.example/x https://c.example/z
+check_same "duplicates collapse to one item each" "$(jq -r .total_items "$out")" 2
+check_same "one new link only" "$(count links)" 3
+
+check "ids and URLs from stdin" sh -c 'printf "2\n\nhttps://d.example/q\n# comment\n" | tq-submit parse'
+check_same "stdin items" "$(jq -r .total_items "$out")" 2
+check "- reads stdin" sh -c 'echo 2 | tq-submit parse -'
+
+before="$(count processing_tasks) $(count task_items) $(count links) $(qlen)"
+check_status 3 "unknown link id" tq-submit parse 42
+check_match "names the link" "$(cat "$errf")" '^tq-submit: link 42: no such link'
+check_status 3 "malformed URL" tq-submit parse 'http://'
+check_status 3 "unsupported scheme" tq-submit parse 'ftp://a.example/x'
+check_status 3 "garbage line on stdin" sh -c 'printf "1\nnot a link\n" | tq-submit parse'
+check_match "names the line" "$(cat "$errf")" 'line 2: not a link id or URL'
+check_status 3 "empty input" sh -c 'tq-submit parse </dev/null'
+check_status 3 "a bad URL among good ones" tq-submit parse https://e.example/ok 'http:// bad'
+after="$(count processing_tasks) $(count task_items) $(count links) $(qlen)"
+check_same "bad input wrote nothing" "$after" "$before"
+check_status 2 "unknown stage" tq-submit frobnicate 1
+check_status 2 "no stage" tq-submit
+check "-h prints usage" tq-submit -h
+done_testing
