@@ -273,17 +273,26 @@ retry_delay(int retry, double retry_after)
 
 /*
  * For the tests: TQ_TEST_CRASH=WORD makes a job whose input URL holds
- * WORD die by SIGSEGV, as a handler with a bug would.
+ * WORD die by SIGSEGV, as a handler with a bug would; TQ_TEST_HANG=WORD
+ * makes it hang, ignoring SIGTERM.
  */
 static void
-test_crash(json_t *claim)
+test_hooks(json_t *claim)
 {
-	const char *word = getenv("TQ_TEST_CRASH"), *url;
+	const char *crash = getenv("TQ_TEST_CRASH"), *url;
+	const char *hang = getenv("TQ_TEST_HANG");
 
 	url = json_string_value(json_object_get(json_object_get(claim,
 	    "input"), "url"));
-	if (word != NULL && *word && url != NULL && strstr(url, word) != NULL)
+	if (url == NULL)
+		return;
+	if (crash != NULL && *crash && strstr(url, crash) != NULL)
 		raise(SIGSEGV);
+	if (hang != NULL && *hang && strstr(url, hang) != NULL) {
+		signal(SIGTERM, SIG_IGN);
+		for (;;)
+			pause();
+	}
 }
 
 /* Runs in the child: do the work, write one JSON line, exit. */
@@ -306,7 +315,7 @@ child(int fd, enum tq_stage st, json_t *claim, const char *job)
 	if (getppid() == 1)
 		_exit(111);
 	setproctitle("%s job %s %s", w.name, tq_stage_name(st), job);
-	test_crash(claim);
+	test_hooks(claim);
 
 	res = tq_job_work(st, claim, &e);
 	if (res != NULL)

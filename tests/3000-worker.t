@@ -1,0 +1,59 @@
+#!/bin/sh
+# tq-worker: submit -> worker -> status -> wait, with real Redis,
+# PostgreSQL and HTTP; priorities; process titles; log lines
+. "$(dirname "$0")/lib.sh"
+plan 24
+start_redis
+start_pg
+start_httpd
+
+check "submit three pages" tq-submit parse "$HTTP/t/page?title=One&words=300" \
+	"$HTTP/t/page?title=Two&words=400" "$HTTP/t/status/404"
+task=$(jq -r .task_id "$out")
+start_worker -n 2 -q parsing-queue
+check_status 1 "tq-wait: a task with a failed item exits 1" tq-wait -t 30 "$task"
+rec=$(cat "$out")
+check_same "wait prints one record" "$(wc -l <"$out" | tr -d ' ')" 1
+check_same "status failed" "$(echo "$rec" | jq -r .status)" failed
+check_same "counts" "$(echo "$rec" | jq -r '[.completed_items,.failed_items,.total_items,.progress]|join(" ")')" "2 1 3 100"
+check_same "items in order" "$(echo "$rec" | jq -r '[.items[].status]|join(" ")')" "completed completed failed"
+check_same "404 is a clear item error" "$(echo "$rec" | jq -r '.items[2].error_message')" "http 404 not found"
+check_same "404 is not retried" "$(echo "$rec" | jq -r '.items[2].retry_count')" 0
+pc=$(echo "$rec" | jq -r '.items[0].result.parsed_content_id')
+check_same "title stored" "$(psqlc "SELECT title FROM parsed_contents WHERE id = $pc")" One
+check_match "text stored" "$(psqlc "SELECT word_count > 200 FROM parsed_contents WHERE id = $pc")" '^t$'
+check_match "items have timestamps" "$(echo "$rec" | jq -r '.items[0].started_at + " " + .items[0].completed_at')" '^20..-..-..T..:..:..Z 20..-..-..T..:..:..Z$'
+
+check "tq-status --items agrees" tq-status -i "$task"
+check_same "same record from tq-status" "$(jq -c 'del(.worker_id)' "$out")" "$(echo "$rec" | jq -c 'del(.worker_id)')"
+
+check "a completed task" tq-submit parse "$HTTP/t/page?title=Three&words=100"
+t2=$(jq -r .task_id "$out")
+check "tq-wait exits 0 when completed" tq-wait -t 30 "$t2"
+check "wait reads records on stdin" sh -c "tq-submit parse '$HTTP/t/page?title=Four' | tq-wait -t 30"
+check_same "the piped task completed" "$(jq -r .status "$out")" completed
+
+check_match "process titles show the worker state" \
+	"$(ps -eo args | grep '^tq-worker:' | sort | head -3)" \
+	'supervisor of 2 workers'
+check_match "worker titles name queue and state" \
+	"$(ps -eo args | grep '^tq-worker:' | grep -v supervisor | head -1)" \
+	'idle parsing-queue'
+check_match "one log line per job" "$(grep -c 'job ' "$tmp/worker.log")" '^[4-9]$'
+check_match "log line has the fields" "$(grep 'outcome=failed' "$tmp/worker.log")" \
+	'worker=.* job=.* task=1 item=.* queue=parsing-queue outcome=failed duration=.* error="http 404 not found"'
+stop_worker
+ok $? "warm shutdown exits"
+
+# priorities: a worker serving all queues takes parsing before ai
+psqlc "INSERT INTO links (url) VALUES ('$HTTP/t/page?title=P')" >/dev/null
+lid=$(psqlc "SELECT max(id) FROM links")
+pc=$(psqlc "SELECT id FROM parsed_contents LIMIT 1")
+tq-submit ai "$pc" >/dev/null
+tq-submit parse "$lid" >/dev/null
+start_worker -n 1 --burst
+wait "$TQ_WORKER_PID"
+order=$(grep ' job ' "$tmp/worker.log" | tail -2 | sed 's/.*queue=\([a-z-]*\).*/\1/' | tr '\n' ' ')
+check_same "parsing before ai" "$order" "parsing-queue ai-queue "
+check_status 124 "tq-wait -t times out with 124" sh -c "tq-submit parse '$HTTP/t/page' | tq-wait -t 0.5"
+done_testing
