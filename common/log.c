@@ -54,7 +54,8 @@ plain_value(struct tq_buf *b, json_t *v)
 		tq_buf_adds(b, "\"");
 		return;
 	}
-	d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+	    JSON_REAL_PRECISION(6));
 	tq_buf_adds(b, d ? d : "null");
 	free(d);
 }
@@ -82,7 +83,7 @@ tq_log(enum tq_loglevel lvl, const char *event, json_t *fields)
 		json_object_set_new(o, "event", json_string(event));
 		if (fields)
 			json_object_update(o, fields);
-		d = json_dumps(o, JSON_COMPACT);
+		d = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
 		tq_buf_adds(&b, d);
 		free(d);
 		json_decref(o);

@@ -68,102 +68,139 @@ tq_maint_recover(PGconn *db, redisContext *rc, const char *self,
 	return tq_queue_recover(rc, err, self, 60, recover_one, &a, NULL);
 }
 
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /*
- * Open items that Redis does not know are pushed again; Redis jobs
+ * Every job id Redis holds anywhere (queues, scheduled sets, workers'
+ * active lists), read in one MULTI so that a job moving between them
+ * is seen exactly once.  Sorted, for bsearch; free with free() each.
+ */
+static char **
+redis_ids(redisContext *rc, struct tq_err *err, size_t *n)
+{
+	redisReply *ws, *r;
+	char **ids = NULL;
+	size_t i, j, k, cap = 0, nw;
+	int s, cmds = 0;
+	void *v;
+
+	*n = 0;
+	if ((ws = tq_redis(rc, err, "SMEMBERS tq:workers")) == NULL)
+		return NULL;
+	nw = ws->elements;
+	redisAppendCommand(rc, "MULTI");
+	for (s = 0; s < TQ_NSTAGES; s++) {
+		redisAppendCommand(rc, "LRANGE rq:queue:%s 0 -1",
+		    tq_stage_queue(s));
+		redisAppendCommand(rc, "ZRANGE rq:scheduled:%s 0 -1",
+		    tq_stage_queue(s));
+	}
+	for (i = 0; i < nw; i++)
+		redisAppendCommand(rc, "LRANGE tq:active:%s 0 -1",
+		    ws->element[i]->str);
+	freeReplyObject(ws);
+	redisAppendCommand(rc, "EXEC");
+	cmds = 2 + 2 * TQ_NSTAGES + (int)nw;
+	/* MULTI's and each QUEUED status */
+	if (tq_redis_replies(rc, err, cmds - 1) == -1) {
+		if (redisGetReply(rc, &v) == REDIS_OK)
+			freeReplyObject(v);
+		return NULL;
+	}
+	if (redisGetReply(rc, &v) != REDIS_OK) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    rc->errstr);
+		return NULL;
+	}
+	r = v;
+	if (r->type != REDIS_REPLY_ARRAY) {
+		freeReplyObject(r);
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis",
+		    "redis: snapshot failed");
+		return NULL;
+	}
+	for (j = 0; j < r->elements; j++) {
+		redisReply *l = r->element[j];
+
+		if (l->type != REDIS_REPLY_ARRAY)
+			continue;
+		for (k = 0; k < l->elements; k++) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 256;
+				ids = xrealloc(ids, cap * sizeof(*ids));
+			}
+			ids[(*n)++] = xstrdup(l->element[k]->str);
+		}
+	}
+	freeReplyObject(r);
+	if (*n > 0)
+		qsort(ids, *n, sizeof(*ids), cmpstr);
+	else
+		ids = xcalloc(1, sizeof(*ids));
+	return ids;
+}
+
+/*
+ * Open items that Redis holds nowhere are pushed again; queued jobs
  * whose items are closed are dropped.  Items changed in the last
- * tq_cfg.reconcile_grace seconds are left alone: their submitter may
- * still be pushing them.
+ * tq_cfg.reconcile_grace seconds are left alone (their submitter may
+ * still be pushing them), and a running item only once its stage's
+ * timeout has surely passed.  A push that races a job's own progress
+ * is harmless: a worker drops a job whose item is no longer open.
  */
 int
 tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
     struct tq_err *err)
 {
-	char g[32];
+	char g[32], **ids = NULL;
 	const char *p[2];
 	PGresult *r = NULL;
 	redisReply *rr;
+	size_t nids = 0, k;
 	int i, s, rcode = -1;
 
 	snprintf(g, sizeof(g), "%.3f", tq_cfg.reconcile_grace);
 	p[0] = g;
-	/*
-	 * pending and due, or running for longer than its stage's timeout
-	 * allows (its worker must be gone)
-	 */
+	/* first PostgreSQL, then the Redis snapshot: see above */
 	r = tq_db_exec(db, err, "SELECT i.job_id, i.task_id, i.item_id, "
-	    "t.queue_name, i.status FROM task_items i JOIN processing_tasks t "
+	    "t.queue_name, i.status, extract(epoch FROM now() - "
+	    "i.started_at) FROM task_items i JOIN processing_tasks t "
 	    "ON t.id = i.task_id WHERE i.status IN ('pending', 'running') AND "
 	    "i.updated_at < now() - make_interval(secs => $1::float8) AND "
 	    "(i.run_after IS NULL OR i.run_after <= now()) "
-	    "ORDER BY i.task_id, i.seq LIMIT 20000", 1, p);
+	    "ORDER BY i.task_id, i.seq LIMIT 50000", 1, p);
 	if (r == NULL)
 		return -1;
+	if ((ids = redis_ids(rc, err, &nids)) == NULL)
+		goto out;
 	for (i = 0; i < PQntuples(r); i++) {
-		const char *q = PQgetvalue(r, i, 3);
-
-		redisAppendCommand(rc, "HGET rq:job:%s status",
-		    PQgetvalue(r, i, 0));
-		redisAppendCommand(rc, "ZSCORE rq:scheduled:%s %s", q,
-		    PQgetvalue(r, i, 0));
-	}
-	for (i = 0; i < PQntuples(r); i++) {
-		redisReply *h = NULL, *z = NULL;
-		void *v;
-		int lost;
-		struct tq_jobspec j;
+		const char *job = PQgetvalue(r, i, 0);
 		int stage = tq_stage_from_name(PQgetvalue(r, i, 3));
-		const char *status = PQgetvalue(r, i, 4);
+		struct tq_jobspec j;
 
-		if (redisGetReply(rc, &v) != REDIS_OK)
-			goto out;
-		h = v;
-		if (redisGetReply(rc, &v) != REDIS_OK) {
-			freeReplyObject(h);
-			goto out;
-		}
-		z = v;
-		if (h->type != REDIS_REPLY_STRING)
-			lost = 1;	/* no job hash at all */
-		else if (strcmp(h->str, "scheduled") == 0)
-			lost = z->type != REDIS_REPLY_STRING;
-		else if (strcmp(h->str, "started") == 0)
-			lost = 0;	/* a worker holds it */
-		else if (strcmp(h->str, "queued") == 0)
-			lost = 0;
-		else
-			lost = 1;	/* finished/failed in Redis only */
-		if (strcmp(status, "running") == 0 && h->type ==
-		    REDIS_REPLY_STRING)
-			lost = 0;	/* recovery handles held jobs */
-		freeReplyObject(h);
-		freeReplyObject(z);
-		if (!lost || stage < 0)
+		if (stage < 0 || bsearch(&job, ids, nids, sizeof(*ids),
+		    cmpstr) != NULL)
 			continue;
-		/*
-		 * A running item without a job hash: Redis lost it while it
-		 * ran; wait for the stage's timeout before taking it back.
-		 */
-		if (strcmp(status, "running") == 0) {
+		if (strcmp(PQgetvalue(r, i, 4), "running") == 0) {
 			PGresult *u;
-			char tmo[16];
-			const char *q[2];
+			const char *q[1] = { job };
 
-			snprintf(tmo, sizeof(tmo), "%d",
-			    tq_cfg.timeout[stage] + 30);
-			q[0] = PQgetvalue(r, i, 0);
-			q[1] = tmo;
+			/* its worker died with Redis's memory of it */
+			if (atof(PQgetvalue(r, i, 5)) <
+			    tq_cfg.timeout[stage] + 30)
+				continue;
 			u = tq_db_exec(db, err, "UPDATE task_items SET status = "
 			    "'pending', updated_at = now() WHERE job_id = $1 "
-			    "AND status = 'running' AND started_at < now() - "
-			    "make_interval(secs => $2::int)", 2, q);
+			    "AND status = 'running'", 1, q);
 			if (u == NULL)
 				goto out;
-			s = atoi(PQcmdTuples(u));
 			PQclear(u);
-			if (s == 0)
-				continue;
 		}
-		j.job_id = PQgetvalue(r, i, 0);
+		j.job_id = job;
 		j.task_id = atoll(PQgetvalue(r, i, 1));
 		j.item_id = atoll(PQgetvalue(r, i, 2));
 		if (tq_queue_push(rc, err, stage, &j, 1, 0) == -1)
@@ -176,16 +213,11 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 	/* queued jobs whose items are closed */
 	for (s = 0; s < TQ_NSTAGES; s++) {
 		struct tq_buf arr = { 0 };
-		size_t k;
 
 		rr = tq_redis(rc, err, "LRANGE rq:queue:%s 0 -1",
 		    tq_stage_queue(s));
 		if (rr == NULL)
 			goto out;
-		if (rr->elements == 0) {
-			freeReplyObject(rr);
-			continue;
-		}
 		tq_buf_adds(&arr, "{");
 		for (k = 0; k < rr->elements; k++) {
 			const char *id = rr->element[k]->str;
@@ -197,6 +229,10 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 		}
 		tq_buf_adds(&arr, "}");
 		freeReplyObject(rr);
+		if (arr.len <= 2) {
+			tq_buf_free(&arr);
+			continue;
+		}
 		p[0] = arr.data;
 		r = tq_db_exec(db, err, "SELECT job_id FROM task_items WHERE "
 		    "job_id = ANY($1::text[]) AND status NOT IN ('pending', "
@@ -219,9 +255,10 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 	}
 	rcode = 0;
 out:
-	if (rcode == -1 && err->msg[0] == '\0')
-		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-		    rc->errstr);
+	if (ids != NULL)
+		for (k = 0; k < nids; k++)
+			free(ids[k]);
+	free(ids);
 	PQclear(r);
 	return rcode;
 }
