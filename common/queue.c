@@ -159,6 +159,7 @@ tq_queue_suspended(redisContext *c)
  * queue names.
  */
 static const char take_lua[] =
+"if redis.call('EXISTS', 'rq:suspended') == 1 then return false end\n"
 "for i = 2, #KEYS do\n"
 "  local id = redis.call('LMOVE', KEYS[i], KEYS[1], 'LEFT', 'RIGHT')\n"
 "  if id then\n"
@@ -238,6 +239,14 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 	freeReplyObject(r);
 	if (!got)
 		return 0;
+	/* rq suspend while we were blocked: give it back, untouched */
+	if (tq_queue_suspended(c)) {
+		redisAppendCommand(c, "MULTI");
+		redisAppendCommand(c, "LREM %s 1 %s", keys[0], id);
+		redisAppendCommand(c, "LPUSH %s %s", keys[1], id);
+		redisAppendCommand(c, "EXEC");
+		return tq_redis_replies(c, err, 4) == -1 ? -1 : 0;
+	}
 	r = tq_redis(c, err, "ZADD rq:wip:%s %s %s", qname(*stage), score, id);
 	freeReplyObject(r);
 	r = tq_redis(c, err, "EXISTS rq:job:%s", id);

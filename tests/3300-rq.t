@@ -1,0 +1,51 @@
+#!/bin/sh
+# RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
+# suspend`/`rq resume` pause it, a stop-job command stops a job
+. "$(dirname "$0")/lib.sh"
+plan 14
+start_redis
+start_pg
+start_httpd
+RQ=/usr/bin/rq
+[ -x "$RQ" ] || bail "/usr/bin/rq not found: install the Debian package python3-rq"
+rq() { "$RQ" "$@" --url "$TQ_REDIS_URL"; }
+
+running() { [ "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $1 AND status = 'running'")" -ge 1 ]; }
+
+start_worker -n 1 -q parsing-queue -N rqtest
+wait_for 10 sh -c "redis-cli -s $tmp/redis.sock scard rq:workers | grep -q 1"
+tq-submit parse "$HTTP/t/sleep?s=4&key=long" >"$out"
+t=$(jq -r .task_id "$out")
+tq-submit parse "$HTTP/t/page?a" "$HTTP/t/page?b" >/dev/null
+wait_for 10 running "$t"
+check "rq info runs against a live tq worker" rq info
+info=$(cat "$out")
+check_match "lists the worker, busy" "$info" 'rqtest\.[0-9]+ .*busy'
+check_match "queue sizes" "$info" 'parsing-queue +\|[█ ]* *2'
+check_match "worker counted on its queue" "$info" '1 workers?, 1 queues?'
+for i in 1 2 3; do rq info >/dev/null 2>&1; sleep 0.5; done
+check "the long job still completes" tq-wait -t 30 "$t"
+check_same "and was not failed by rq info" "$(jq -r .status "$out")" completed
+check "rq info -W (workers view)" rq info -W
+check_match "idle after the jobs" "$(sleep 1; rq info -W 2>&1)" 'rqtest\.[0-9]+ .*idle'
+
+# suspend and resume
+check "rq suspend" rq suspend
+tq-submit parse "$HTTP/t/page?title=Suspended" >"$out"
+t=$(jq -r .task_id "$out")
+sleep 2
+check_same "suspended: nothing taken" "$(psqlc "SELECT status FROM task_items WHERE task_id = $t")" pending
+check "rq resume" rq resume
+check "resumed: the job runs" tq-wait -t 20 "$t"
+
+# stop-job on the worker's channel
+tq-submit parse "$HTTP/t/sleep?s=30" >"$out"
+t=$(jq -r .task_id "$out")
+wait_for 10 running "$t"
+job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
+wname=$(psqlc "SELECT worker_id FROM task_items WHERE task_id = $t")
+rcli publish "rq:pubsub:$wname" "{\"command\":\"stop-job\",\"job_id\":\"$job\"}" >/dev/null
+wait_for 5 sh -c "[ \"\$(psql -XAtq '$TQ_DATABASE_URL' -c \"SELECT status FROM task_items WHERE task_id = $t\")\" = failed ]"
+ok $? "stop-job stops the job within seconds"
+check_match "with the reason" "$(psqlc "SELECT error_message FROM task_items WHERE task_id = $t")" 'stopped'
+done_testing
