@@ -165,7 +165,8 @@ char		*tq_charset_to_utf8(const char *buf, size_t len,
 
 /*
  * Defaults: 30 s total, 10 s to connect, 10 MiB decoded body, 10
- * redirects, internal addresses refused.  allow_addrs lists internal
+ * redirects, internal addresses refused; a zero timeout or max_bytes
+ * means the default, not "no limit".  allow_addrs lists internal
  * addresses or networks reachable anyway when allow_private is 0
  * ("10.0.0.5 fd00::/8", space or comma separated).
  */
@@ -254,7 +255,7 @@ struct tq_ai_model {
 	int		 timeout;	/* seconds per call */
 	char		*json_mode;	/* schema, object or prompt */
 };
-void		 tq_ai_model_free(struct tq_ai_model *);
+void		 tq_ai_model_free(struct tq_ai_model *);	/* the strings */
 
 struct tq_ai_request {
 	const char	*title;
@@ -284,6 +285,13 @@ void		 tq_ai_result_init(struct tq_ai_result *);
 void		 tq_ai_result_free(struct tq_ai_result *);
 json_t		*tq_ai_result_json(const struct tq_ai_result *);
 
+/*
+ * The builtin provider (ai_builtin.c): no network, no key, the same
+ * result for the same request.  res must come from tq_ai_result_init.
+ * Blank text fails with a permanent "empty_content" error.  insights is
+ * an object whose "points" are short strings; tq-digest(1) lists the
+ * other fields.
+ */
 int		 tq_ai_builtin(const struct tq_ai_request *,
 		    struct tq_ai_result *, struct tq_err *);
 int		 tq_ai_openai(const struct tq_ai_model *,
@@ -301,8 +309,9 @@ const char	*tq_lang_detect(const char *text);
  * U+FFFD and NUL bytes dropped.  tq_lang_case: 1 upper, -1 lower, 0
  * uncased.  tq_lang_isword: letter, digit or combining mark.
  * tq_lang_stopword wants a lower-case word with ' as apostrophe; lists
- * exist for de en es fr it nl pt ru, other languages have none (0).
- * tq_lang_stopwords returns the sorted list (borrowed) or NULL.
+ * exist for de en es fr id it nl pt ru, other languages have none (0).
+ * tq_lang_stopword_at returns the i-th stopword of lang (borrowed), NULL
+ * past the end or for a language without a list.
  * tq_lang_elision: length of a leading "l'", "qu'", "dell'"... or 0.
  */
 size_t		 tq_lang_utf8(const char *s, size_t len, uint32_t *cp);
@@ -312,7 +321,7 @@ uint32_t	 tq_lang_lower(uint32_t);
 int		 tq_lang_case(uint32_t);
 int		 tq_lang_isword(uint32_t);
 int		 tq_lang_stopword(const char *lang, const char *w, size_t len);
-const char *const *tq_lang_stopwords(const char *lang, size_t *n);
+const char	*tq_lang_stopword_at(const char *lang, size_t i);
 size_t		 tq_lang_elision(const char *w, size_t len);
 
 /* ----------------------------------------------------------------- db.c */

@@ -1,0 +1,672 @@
+/*
+ * unit-fetch - tq_fetch() and tq_url_check() against tests/httpd.py.
+ *
+ *	unit-fetch http://127.0.0.1:PORT
+ *
+ * Every request goes to that server (or, refused before connecting, to
+ * other loopback or internal addresses).  The server's static root
+ * must hold hello.html and latin.iso-8859-1.html, as 0500-fetch.t
+ * writes them.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tq.h"
+#include "tap.h"
+
+static const char *base;
+
+static int
+valid_utf8(const char *s, size_t n)
+{
+	char out[4096], *ip = (char *)s, *op;
+	size_t il = n, ol;
+	iconv_t cd;
+	int ok = 1;
+
+	if ((cd = iconv_open("UTF-32LE", "UTF-8")) == (iconv_t)-1)
+		return 0;
+	while (il > 0) {
+		op = out;
+		ol = sizeof(out);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 &&
+		    errno != E2BIG) {
+			ok = 0;
+			break;
+		}
+	}
+	iconv_close(cd);
+	return ok;
+}
+
+static struct tq_fetch_opts
+opts(void)
+{
+	struct tq_fetch_opts o;
+
+	tq_fetch_opts_default(&o);
+	o.allow_private = 1;
+	return o;
+}
+
+static int
+get(const char *path, const struct tq_fetch_opts *o, struct tq_fetch *f,
+    struct tq_err *e, double *secs)
+{
+	char *url = path[0] != '/' ? xstrdup(path) :
+	    xasprintf("%s%s", base, path);
+	double t0 = tq_now();
+	int rc;
+
+	rc = tq_fetch(url, o, f, e);
+	if (secs != NULL)
+		*secs = tq_now() - t0;
+	free(url);
+	return rc;
+}
+
+/* A successful fetch: status 200, the type, valid UTF-8; f kept. */
+static int
+good(const char *path, const struct tq_fetch_opts *o, const char *ctype,
+    struct tq_fetch *f)
+{
+	struct tq_err e;
+	int rc;
+
+	rc = get(path, o, f, &e, NULL);
+	if (!ok(rc == 0, "%s: fetched", path))
+		printf("#   error: %s %s: %s\n", tq_errkind_name(e.kind),
+		    e.code, e.msg);
+	is_int(f->status, 200, "%s: status", path);
+	is_str(f->content_type, ctype, "%s: content type", path);
+	ok(f->body != NULL && strlen(f->body) == f->len &&
+	    valid_utf8(f->body, f->len), "%s: body is valid UTF-8", path);
+	is_int(e.kind, TQ_ERR_NONE, "%s: no error kind", path);
+	return rc;
+}
+
+static void
+contains(const char *hay, const char *needle, const char *name)
+{
+	if (!ok(hay != NULL && strstr(hay, needle) != NULL, "%s: has '%s'",
+	    name, needle))
+		printf("#   in: '%.300s'\n", hay ? hay : "(null)");
+}
+
+/* A failure of this kind, code and message; returns seconds taken. */
+static double
+bad(const char *path, const struct tq_fetch_opts *o, enum tq_errkind kind,
+    const char *code, const char *msg)
+{
+	struct tq_fetch f;
+	struct tq_err e;
+	double secs;
+	int rc;
+
+	rc = get(path, o, &f, &e, &secs);
+	printf("# %s: %s %s: %s\n", path, tq_errkind_name(e.kind), e.code,
+	    e.msg);
+	is_int(rc, -1, "%s: fails", path);
+	is_str(tq_errkind_name(e.kind), tq_errkind_name(kind),
+	    "%s: %s", path, tq_errkind_name(kind));
+	is_str(e.code, code, "%s: code", path);
+	if (msg != NULL && !ok(strstr(e.msg, msg) != NULL,
+	    "%s: message has '%s'", path, msg))
+		printf("#   message: '%s'\n", e.msg);
+	ok(strchr(e.msg, '\n') == NULL && e.msg[0] != '\0',
+	    "%s: message is one line", path);
+	ok(f.body == NULL && f.url == NULL && f.content_type == NULL,
+	    "%s: out is empty", path);
+	tq_fetch_free(&f);
+	return secs;
+}
+
+static void
+test_basic(void)
+{
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+	char *want;
+
+	good("/t/page?title=Hello%20World&words=50", &o, "text/html", &f);
+	contains(f.body, "<h1>Hello World</h1>", "page");
+	is_str(f.charset, "utf-8", "page: charset");
+	want = xasprintf("%s/t/page?title=Hello%%20World&words=50", base);
+	is_str(f.url, want, "page: final URL");
+	is_int(f.redirects, 0, "page: no redirects");
+	ok(f.seconds > 0 && f.seconds < 5, "page: seconds %.3f", f.seconds);
+	free(want);
+	tq_fetch_free(&f);
+	ok(f.body == NULL && f.url == NULL, "tq_fetch_free clears");
+	tq_fetch_free(&f);
+	tq_fetch_free(NULL);
+
+	good("/hello.html", &o, "text/html", &f);
+	contains(f.body, "Héllo, static world", "static file");
+	tq_fetch_free(&f);
+	good("/latin.iso-8859-1.html", &o, "text/html", &f);
+	contains(f.body, "Café au lait", "static latin-1 file");
+	is_str(f.charset, "windows-1252", "static latin-1: charset");
+	tq_fetch_free(&f);
+
+	good("/t/plain", &o, "text/plain", &f);
+	contains(f.body, "Plain text: café, Привет, 日本語.", "plain");
+	tq_fetch_free(&f);
+	good("/t/xhtml", &o, "application/xhtml+xml", &f);
+	contains(f.body, "XHTML café", "xhtml");
+	tq_fetch_free(&f);
+	good("/t/no-type", &o, "text/html", &f);
+	contains(f.body, "<h1>No type</h1>", "no type sniffed as HTML");
+	tq_fetch_free(&f);
+	good("/t/no-type?body=text", &o, "text/plain", &f);
+	contains(f.body, "Just some text, café.", "no type, plain text");
+	tq_fetch_free(&f);
+	bad("/t/no-type?body=binary", &o, TQ_ERR_PERMANENT, "content_type",
+	    "unsupported content type");
+	good("/t/empty", &o, "text/html", &f);
+	is_int(f.len, 0, "empty: length 0");
+	is_str(f.body, "", "empty: empty string");
+	tq_fetch_free(&f);
+
+	good("/t/gzip", &o, "text/html", &f);
+	contains(f.body, "<h1>Gzip page</h1>", "gzip decoded");
+	tq_fetch_free(&f);
+	good("/t/deflate", &o, "text/html", &f);
+	contains(f.body, "<h1>Deflate page</h1>", "deflate decoded");
+	tq_fetch_free(&f);
+
+	good("/t/headers", &o, "text/plain", &f);
+	contains(f.body, "User-Agent: tq/" TQ_VERSION " (", "default UA");
+	contains(f.body, "Accept: text/html,application/xhtml+xml,"
+	    "application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5", "Accept");
+	contains(f.body, "Accept-Language: en-US,en;q=0.9,*;q=0.5",
+	    "Accept-Language");
+	contains(f.body, "Accept-Encoding: ", "Accept-Encoding sent");
+	tq_fetch_free(&f);
+	o.user_agent = "tq-test/1.0";
+	good("/t/headers", &o, "text/plain", &f);
+	contains(f.body, "User-Agent: tq-test/1.0\n", "custom UA");
+	tq_fetch_free(&f);
+}
+
+static void
+test_redirects(void)
+{
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+	char *want, *path;
+
+	good("/t/redirect-chain/3", &o, "text/html", &f);
+	want = xasprintf("%s/t/redirect-chain/0", base);
+	is_str(f.url, want, "chain: final URL");
+	is_int(f.redirects, 3, "chain: 3 redirects");
+	contains(f.body, "End of the chain", "chain: final page");
+	free(want);
+	tq_fetch_free(&f);
+
+	path = xasprintf("/t/redirect?to=%s/t/page%%3Ftitle%%3DMoved", base);
+	good(path, &o, "text/html", &f);
+	contains(f.body, "<h1>Moved</h1>", "redirect?to");
+	is_int(f.redirects, 1, "redirect?to: 1 redirect");
+	free(path);
+	tq_fetch_free(&f);
+
+	good("/t/redirect-chain/10", &o, "text/html", &f);
+	is_int(f.redirects, 10, "10 redirects are allowed by default");
+	tq_fetch_free(&f);
+	bad("/t/redirect-chain/11", &o, TQ_ERR_PERMANENT, "redirects",
+	    "too many redirects");
+	o.max_redirects = 2;
+	bad("/t/redirect-chain/3", &o, TQ_ERR_PERMANENT, "redirects",
+	    "too many redirects");
+	o.max_redirects = 10;
+	bad("/t/redirect-loop", &o, TQ_ERR_PERMANENT, "redirects",
+	    "too many redirects");
+	bad("/t/redirect-ftp", &o, TQ_ERR_PERMANENT, "bad_url",
+	    "unsupported scheme");
+	bad("/t/status/301", &o, TQ_ERR_PERMANENT, "http_301", "http 301");
+}
+
+static void
+test_status(void)
+{
+	static const struct {
+		int		 status;
+		enum tq_errkind	 kind;
+		const char	*msg;
+	} t[] = {
+		{ 400, TQ_ERR_PERMANENT, "http 400 bad request" },
+		{ 401, TQ_ERR_PERMANENT, "http 401 unauthorized" },
+		{ 403, TQ_ERR_PERMANENT, "http 403 forbidden" },
+		{ 404, TQ_ERR_PERMANENT, "http 404 not found" },
+		{ 410, TQ_ERR_PERMANENT, "http 410 gone" },
+		{ 451, TQ_ERR_PERMANENT, "http 451 unavailable" },
+		{ 418, TQ_ERR_PERMANENT, "http 418" },
+		{ 408, TQ_ERR_TRANSIENT, "http 408 request timeout" },
+		{ 429, TQ_ERR_TRANSIENT, "http 429 too many requests" },
+		{ 500, TQ_ERR_TRANSIENT, "http 500 internal server error" },
+		{ 502, TQ_ERR_TRANSIENT, "http 502 bad gateway" },
+		{ 503, TQ_ERR_TRANSIENT, "http 503 service unavailable" },
+		{ 504, TQ_ERR_TRANSIENT, "http 504 gateway timeout" },
+		{ 501, TQ_ERR_PERMANENT, "http 501 not implemented" },
+	};
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+	struct tq_err e;
+	char path[64], code[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(path, sizeof(path), "/t/status/%d", t[i].status);
+		snprintf(code, sizeof(code), "http_%d", t[i].status);
+		bad(path, &o, t[i].kind, code, t[i].msg);
+		get(path, &o, &f, &e, NULL);
+		is_int(e.http_status, t[i].status, "%s: http_status", path);
+		is_int((long long)e.retry_after,
+		    t[i].status == 429 || t[i].status == 503 ? 1 : 0,
+		    "%s: retry_after", path);
+		tq_fetch_free(&f);
+	}
+	get("/t/status/429?retry_after=7", &o, &f, &e, NULL);
+	is_int((long long)e.retry_after, 7, "Retry-After: 7");
+	get("/t/status/503?retry_after=Fri,%2031%20Dec%202100%2023:59:59%20GMT",
+	    &o, &f, &e, NULL);
+	ok(e.retry_after > 365 * 86400.0, "Retry-After as an HTTP date: %.0f",
+	    e.retry_after);
+	get("/t/status/503?retry_after=Thu,%2001%20Jan%201970%2000:00:01%20GMT",
+	    &o, &f, &e, NULL);
+	is_int((long long)e.retry_after, 0, "Retry-After in the past: 0");
+	get("/t/status/503?retry_after=soon", &o, &f, &e, NULL);
+	is_int((long long)e.retry_after, 0, "Retry-After garbage: 0");
+
+	/* The retry loop a worker would run. */
+	bad("/t/flaky?key=unit-flaky&fail=2", &o, TQ_ERR_TRANSIENT,
+	    "http_503", "http 503");
+	bad("/t/flaky?key=unit-flaky&fail=2", &o, TQ_ERR_TRANSIENT,
+	    "http_503", "http 503");
+	good("/t/flaky?key=unit-flaky&fail=2", &o, "text/html", &f);
+	contains(f.body, "Flaky page", "flaky: third try");
+	tq_fetch_free(&f);
+	good("/t/count?key=unit-flaky", &o, "text/plain", &f);
+	is_str(f.body, "3\n", "flaky: 3 hits counted");
+	tq_fetch_free(&f);
+}
+
+static void
+test_timeouts(void)
+{
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+	double secs;
+	int sock;
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	char *url;
+
+	o.timeout_ms = 2000;
+	o.connect_timeout_ms = 1000;
+	secs = bad("/t/slow-drip", &o, TQ_ERR_TRANSIENT, "timeout",
+	    "timeout after 2 s");
+	ok(secs >= 1.5 && secs < 5, "slow drip: stopped after %.2f s", secs);
+	secs = bad("/t/hang", &o, TQ_ERR_TRANSIENT, "timeout",
+	    "timeout after 2 s");
+	ok(secs >= 1.5 && secs < 5, "hang: stopped after %.2f s", secs);
+	o.timeout_ms = 3000;
+	good("/t/sleep?s=1", &o, "text/html", &f);
+	tq_fetch_free(&f);
+
+	/* A port nobody listens on. */
+	sock = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	getsockname(sock, (struct sockaddr *)&sin, &slen);
+	close(sock);
+	url = xasprintf("http://127.0.0.1:%d/", ntohs(sin.sin_port));
+	secs = bad(url, &o, TQ_ERR_TRANSIENT, "connect", "connection refused");
+	ok(secs < 2, "connection refused at once");
+	free(url);
+
+	bad("/t/reset", &o, TQ_ERR_TRANSIENT, "network", NULL);
+}
+
+static void
+test_limits(void)
+{
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+	double secs;
+
+	secs = bad("/t/gzip-bomb", &o, TQ_ERR_PERMANENT, "too_big",
+	    "body exceeds 10 MiB");
+	ok(secs < 5, "gzip bomb: stopped after %.2f s", secs);
+	secs = bad("/t/big", &o, TQ_ERR_PERMANENT, "too_big",
+	    "body exceeds 10 MiB");
+	ok(secs < 5, "big streamed: stopped after %.2f s", secs);
+	bad("/t/big?length=1", &o, TQ_ERR_PERMANENT, "too_big",
+	    "body exceeds 10 MiB");
+	secs = bad("/t/nested?mb=50", &o, TQ_ERR_PERMANENT, "too_big",
+	    "body exceeds 10 MiB");
+	ok(secs < 5, "50 MB nested divs: stopped after %.2f s", secs);
+	o.max_bytes = 60 * 1024 * 1024;
+	good("/t/nested?mb=50", &o, "text/html", &f);
+	is_int(f.len, 50 * 1024 * 1024, "nested under a 60 MiB limit: all");
+	tq_fetch_free(&f);
+
+	o.max_bytes = 0;
+	o.timeout_ms = 0;
+	o.connect_timeout_ms = 0;
+	bad("/t/gzip-bomb", &o, TQ_ERR_PERMANENT, "too_big",
+	    "body exceeds 10 MiB");
+	o.max_redirects = 0;
+	bad("/t/redirect-chain/1", &o, TQ_ERR_PERMANENT, "redirects",
+	    "too many redirects");
+	o.max_redirects = 10;
+	o.max_bytes = 1000;
+	bad("/t/page?words=500", &o, TQ_ERR_PERMANENT, "too_big",
+	    "body exceeds 1000 bytes");
+	o.max_bytes = 64 * 1024;
+	bad("/t/page?words=50000", &o, TQ_ERR_PERMANENT, "too_big",
+	    "body exceeds 64 KiB");
+	o.max_bytes = 10 * 1024 * 1024;
+
+	bad("/t/pdf", &o, TQ_ERR_PERMANENT, "content_type",
+	    "unsupported content type application/pdf");
+	secs = bad("/t/pdf?mb=2000", &o, TQ_ERR_PERMANENT, "content_type",
+	    "unsupported content type application/pdf");
+	ok(secs < 2, "2 GB pdf refused at the headers: %.2f s", secs);
+	bad("/t/image", &o, TQ_ERR_PERMANENT, "content_type",
+	    "unsupported content type image/png");
+
+	good("/t/binary", &o, "text/html", &f);
+	ok(f.len > 65536, "binary junk: converted (%zu bytes)", f.len);
+	tq_fetch_free(&f);
+	good("/t/binary?seed=7&size=1000000", &o, "text/html", &f);
+	tq_fetch_free(&f);
+	good("/t/invalid-utf8", &o, "text/html", &f);
+	contains(f.body, "ok \xef\xbf\xbd\xef\xbf\xbd bad \xef\xbf\xbd trunc",
+	    "invalid UTF-8 repaired");
+	contains(f.body, "caf\xc3\xa9</p>", "invalid UTF-8: good text kept");
+	is_str(f.charset, "utf-8", "invalid UTF-8: charset");
+	tq_fetch_free(&f);
+}
+
+static void
+test_charsets(void)
+{
+	static const struct {
+		const char	*name, *via, *want, *cs;
+	} t[] = {
+		{ "utf-8", "header", "café Привет 日本語", "utf-8" },
+		{ "utf-8", "meta", "café Привет 日本語", "utf-8" },
+		{ "utf-8", "bom", "café Привет 日本語", "utf-8" },
+		{ "utf-8", "none", "café Привет 日本語", "utf-8" },
+		{ "iso-8859-1", "header", "café naïve über", "windows-1252" },
+		{ "iso-8859-1", "meta", "café naïve über", "windows-1252" },
+		{ "iso-8859-1", "http-equiv", "café naïve über",
+		    "windows-1252" },
+		{ "iso-8859-1", "none", "café naïve über", "windows-1252" },
+		{ "windows-1251", "header", "Привет, мир", "windows-1251" },
+		{ "windows-1251", "meta", "Привет, мир", "windows-1251" },
+		{ "windows-1251", "http-equiv", "Привет, мир",
+		    "windows-1251" },
+		{ "shift_jis", "header", "日本語のテキスト", "shift_jis" },
+		{ "shift_jis", "meta", "日本語のテキスト", "shift_jis" },
+		{ "shift_jis", "http-equiv", "日本語のテキスト", "shift_jis" },
+		{ "utf-16le", "bom", "café Привет 日本語", "utf-16le" },
+		{ "utf-16be", "bom", "café Привет 日本語", "utf-16be" },
+		{ "utf-16le", "header", "café Привет 日本語", "utf-16le" },
+		{ "koi8-r", "meta", "Привет, мир", "koi8-r" },
+		{ "euc-jp", "http-equiv", "日本語のテキスト", "euc-jp" },
+		{ "gbk", "header", "中文文本", "gbk" },
+	};
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(path, sizeof(path), "/t/charset/%s?via=%s",
+		    t[i].name, t[i].via);
+		good(path, &o, "text/html", &f);
+		contains(f.body, t[i].want, path);
+		contains(f.body, "<h1>Charset ", path);
+		is_str(f.charset, t[i].cs, "%s: charset used", path);
+		ok(f.body != NULL && memcmp(f.body, "\xef\xbb\xbf", 3) != 0,
+		    "%s: no BOM in the body", path);
+		tq_fetch_free(&f);
+	}
+}
+
+static void
+test_private(void)
+{
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+	struct tq_err e;
+	char *url;
+
+	o.allow_private = 0;
+	bad("/t/page", &o, TQ_ERR_PERMANENT, "private_address",
+	    "address 127.0.0.1 is not allowed (internal)");
+	url = xasprintf("http://localhost:%s/t/page",
+	    strrchr(base, ':') + 1);
+	bad(url, &o, TQ_ERR_PERMANENT, "private_address",
+	    "is not allowed (internal)");
+	free(url);
+	bad("/t/redirect-to-loopback", &o, TQ_ERR_PERMANENT,
+	    "private_address", "address 127.0.0.1 is not allowed");
+
+	/*
+	 * Per hop: the first hop is allowed by allow_addrs, the redirect
+	 * to 127.0.0.2 (where nothing listens) must be refused before
+	 * connecting, not fail with "connection refused".
+	 */
+	o.allow_addrs = "127.0.0.1";
+	good("/t/page", &o, "text/html", &f);
+	tq_fetch_free(&f);
+	bad("/t/redirect-to-loopback?host=127.0.0.2", &o, TQ_ERR_PERMANENT,
+	    "private_address", "address 127.0.0.2 is not allowed (internal)");
+	bad("/t/redirect-to-loopback?host=::1", &o, TQ_ERR_PERMANENT,
+	    "private_address", "address ::1 is not allowed (internal)");
+	o.allow_addrs = "10.0.0.0/8, 127.0.0.0/30";
+	good("/t/page", &o, "text/html", &f);
+	tq_fetch_free(&f);
+	bad("/t/redirect-to-loopback?host=127.0.0.4", &o, TQ_ERR_PERMANENT,
+	    "private_address", "address 127.0.0.4 is not allowed");
+	o.allow_addrs = "127.0.0.1 nonsense";
+	bad("/t/page", &o, TQ_ERR_PERMANENT, "config", "nonsense");
+	o.allow_addrs = NULL;
+
+	/* Credentials never show in messages or out->url. */
+	o.allow_private = 1;
+	url = xasprintf("http://user:s3cretpw@%s/t/status/404",
+	    base + strlen("http://"));
+	tq_fetch(url, &o, &f, &e);
+	is_str(e.code, "http_404", "credentials: 404");
+	ok(strstr(e.msg, "s3cretpw") == NULL, "credentials: not in '%s'",
+	    e.msg);
+	free(url);
+	url = xasprintf("http://user:s3cretpw@%s/t/page",
+	    base + strlen("http://"));
+	good(url, &o, "text/html", &f);
+	ok(f.url != NULL && strstr(f.url, "s3cretpw") == NULL &&
+	    strstr(f.url, "user@") == NULL, "credentials: not in out->url %s",
+	    f.url);
+	tq_fetch_free(&f);
+	o.allow_private = 0;
+	tq_fetch(url, &o, &f, &e);
+	is_str(e.code, "private_address", "credentials: refused");
+	ok(strstr(e.msg, "s3cretpw") == NULL, "credentials: not in '%s'",
+	    e.msg);
+	free(url);
+	url = xasprintf("http://user:s3cretpw@%s/t/redirect-loop",
+	    base + strlen("http://"));
+	o.allow_private = 1;
+	tq_fetch(url, &o, &f, &e);
+	ok(strstr(e.msg, "s3cretpw") == NULL, "credentials: not in '%s'",
+	    e.msg);
+	free(url);
+	url = xasprintf("http://user:%%73ecret@%s/t/status/500",
+	    base + strlen("http://"));
+	tq_fetch(url, &o, &f, &e);
+	ok(strstr(e.msg, "secret") == NULL && strstr(e.msg, "%73ecret") ==
+	    NULL, "credentials %%-encoded: not in '%s'", e.msg);
+	free(url);
+	tq_fetch("http://u:s3cretpw@[not-a-host/", &o, &f, &e);
+	ok(strstr(e.msg, "s3cretpw") == NULL, "bad URL with credentials: "
+	    "not in '%s'", e.msg);
+
+	/* Addresses, without touching the network. */
+	{
+		static const char *in[] = { "127.0.0.1", "127.255.1.2",
+		    "10.1.2.3", "172.16.0.1", "172.31.255.255",
+		    "192.168.1.1", "169.254.169.254", "100.64.0.1",
+		    "100.127.255.255", "0.0.0.0", "0.1.2.3", "224.0.0.1",
+		    "239.255.255.250", "255.255.255.255", "240.0.0.1",
+		    "192.0.2.1", "198.18.0.1", "::", "::1", "[::1]",
+		    "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1",
+		    "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+		    "::ffff:169.254.169.254", "64:ff9b::a00:1",
+		    "2002:7f00:1::", "2001:db8::1", "2001::1", "::127.0.0.1",
+		    "fec0::1" };
+		static const char *out[] = { "8.8.8.8", "1.1.1.1",
+		    "93.184.216.34", "172.15.255.255", "172.32.0.1",
+		    "100.63.255.255", "100.128.0.1", "192.169.0.1",
+		    "169.253.0.1", "223.255.255.255", "2606:4700::1111",
+		    "2a00:1450:4001::200e", "::ffff:8.8.8.8",
+		    "64:ff9b::808:808", "2002:808:808::", "[2001:4860::8888]" };
+		static const char *junk[] = { "", "example.com", "1.2.3",
+		    "1.2.3.4.5", "::g", "[1.2.3.4", "256.1.1.1" };
+		size_t i;
+
+		for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+			is_int(tq_ip_is_internal(in[i]), 1, "internal %s",
+			    in[i]);
+		for (i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+			is_int(tq_ip_is_internal(out[i]), 0, "public %s",
+			    out[i]);
+		for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+			is_int(tq_ip_is_internal(junk[i]), -1,
+			    "not an address '%s'", junk[i]);
+		is_int(tq_ip_is_internal(NULL), -1, "NULL address");
+	}
+
+}
+
+/* An HTTPS listener with a self-signed certificate must be refused. */
+static void
+test_tls(void)
+{
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+	char *url;
+
+	good("/t/tls-port", &o, "text/plain", &f);
+	url = xasprintf("https://127.0.0.1:%d/t/page",
+	    f.body ? (int)strtol(f.body, NULL, 10) : 0);
+	tq_fetch_free(&f);
+	bad(url, &o, TQ_ERR_PERMANENT, "tls", "certificate");
+	free(url);
+}
+
+static void
+test_url_check(void)
+{
+	static const struct {
+		const char *in, *want;
+	} good_urls[] = {
+		{ "HTTP://Example.COM:80/a#frag", "http://example.com/a" },
+		{ "https://example.com:443", "https://example.com/" },
+		{ "https://Example.com:8443/x?y=1#z",
+		    "https://example.com:8443/x?y=1" },
+		{ "  http://example.com/a b\n", "http://example.com/a%20b" },
+		{ "http://user:pw@example.com/", "http://user:pw@example.com/" },
+		{ "http://[::1]:8080/", "http://[::1]:8080/" },
+		{ "http://127.1/", "http://127.0.0.1/" },
+		{ "https://ru.wikipedia.org/wiki/Привет",
+		    "https://ru.wikipedia.org/wiki/%d0%9f%d1%80%d0%b8%d0%b2"
+		    "%d0%b5%d1%82" },
+		{ "http://münchen.de/", "http://xn--mnchen-3ya.de/" },
+		{ "http://MÜNCHEN.Example.DE/", "http://xn--mnchen-3ya.example.de/" },
+		{ "https://bücher.例え.jp/x", "https://xn--bcher-kva.xn--r8jz45g.jp/x" },
+		{ "http://xn--mnchen-3ya.de/", "http://xn--mnchen-3ya.de/" },
+	};
+	static const struct {
+		const char *in, *msg;
+	} bad_urls[] = {
+		{ "ftp://example.com/", "unsupported scheme ftp" },
+		{ "FILE:///etc/passwd", "unsupported scheme file" },
+		{ "javascript:alert(1)", "unsupported scheme javascript" },
+		{ "gopher://x/", "unsupported scheme gopher" },
+		{ "example.com/page", "malformed URL" },
+		{ "/relative/path", "malformed URL" },
+		{ "", "malformed URL" },
+		{ "http://", "malformed URL" },
+		{ "http:example.com", "malformed URL" },
+		{ "http://exa mple.com/", "malformed URL" },
+		{ "http://example.com:99999/", "malformed URL" },
+		{ "://x", "malformed URL" },
+		{ "http://m\xfcnchen.de/", "malformed URL" },
+	};
+	struct tq_err e;
+	char *norm;
+	size_t i;
+
+	for (i = 0; i < sizeof(good_urls) / sizeof(good_urls[0]); i++) {
+		norm = NULL;
+		is_int(tq_url_check(good_urls[i].in, &norm, &e), 0,
+		    "url ok: %s", good_urls[i].in);
+		is_str(norm, good_urls[i].want, "url normalized: %s",
+		    good_urls[i].in);
+		free(norm);
+	}
+	is_int(tq_url_check("http://example.com/", NULL, NULL), 0,
+	    "url check without outputs");
+	for (i = 0; i < sizeof(bad_urls) / sizeof(bad_urls[0]); i++) {
+		norm = (char *)"x";
+		memset(&e, 0, sizeof(e));
+		is_int(tq_url_check(bad_urls[i].in, &norm, &e), -1,
+		    "url bad: '%s'", bad_urls[i].in);
+		ok(norm == NULL, "url bad: '%s': no output", bad_urls[i].in);
+		is_str(e.code, "bad_url", "url bad: '%s': code",
+		    bad_urls[i].in);
+		is_str(e.msg, bad_urls[i].msg, "url bad: '%s': message",
+		    bad_urls[i].in);
+		is_int(e.kind, TQ_ERR_PERMANENT, "url bad: '%s': permanent",
+		    bad_urls[i].in);
+	}
+	is_int(tq_url_check(NULL, &norm, &e), -1, "url NULL");
+	bad("ftp://127.0.0.1/x", NULL, TQ_ERR_PERMANENT, "bad_url",
+	    "unsupported scheme ftp");
+	bad("not a url", NULL, TQ_ERR_PERMANENT, "bad_url", "malformed URL");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 2 || strncmp(argv[1], "http://", 7) != 0) {
+		fprintf(stderr, "usage: unit-fetch http://127.0.0.1:PORT\n");
+		return 2;
+	}
+	base = argv[1];
+	test_basic();
+	test_redirects();
+	test_status();
+	test_timeouts();
+	test_limits();
+	test_charsets();
+	test_private();
+	test_tls();
+	test_url_check();
+	return done_testing();
+}
