@@ -60,7 +60,7 @@ check: all units
 		mandoc -Tlint -Wwarning man/*.[1-9] || exit 1; fi
 	prove -f $(PROVEFLAGS) tests/*.t
 
-bench: all
+bench: all units
 	sh bench/run
 
 demo: all

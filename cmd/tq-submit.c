@@ -22,6 +22,7 @@ struct input {
 	char		*text;		/* URL, or NULL for an id */
 	long long	 id;
 	char		*where;		/* "line 3", or the operand */
+	long long	 seq;		/* input order */
 };
 
 static struct input *inputs;
@@ -202,6 +203,68 @@ read_stdin(void)
 	free(line);
 }
 
+static int
+cmp_input_kind(const void *a, const void *b)
+{
+	const struct input *x = a, *y = b;
+
+	if ((x->text == NULL) != (y->text == NULL))
+		return x->text == NULL ? 1 : -1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+cmp_url(const void *a, const void *b)
+{
+	return strcmp(((const struct input *)a)->text,
+	    ((const struct input *)b)->text);
+}
+
+static int
+cmp_seq(const void *a, const void *b)
+{
+	long long x = ((const struct input *)a)->seq;
+	long long y = ((const struct input *)b)->seq;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Give each URL input its link id from INSERT ... RETURNING id, url. */
+static void
+set_link_ids(PGresult *r)
+{
+	struct input key;
+	size_t i;
+	int j;
+
+	for (i = 0; i < ninputs; i++)
+		inputs[i].seq = (long long)i;
+	/* URL inputs first, sorted, then binary search each row's URL */
+	qsort(inputs, ninputs, sizeof(*inputs), cmp_input_kind);
+	for (i = 0; i < ninputs && inputs[i].text != NULL; i++)
+		;
+	qsort(inputs, i, sizeof(*inputs), cmp_url);
+	for (j = 0; j < PQntuples(r); j++) {
+		struct input *hit;
+		size_t lo = 0, hi = i;
+
+		key.text = PQgetvalue(r, j, 1);
+		hit = bsearch(&key, inputs, i, sizeof(*inputs), cmp_url);
+		if (hit == NULL)
+			continue;
+		/* every input with that URL, not only the one found */
+		lo = (size_t)(hit - inputs);
+		hi = lo;
+		while (lo > 0 && strcmp(inputs[lo - 1].text, key.text) == 0)
+			lo--;
+		while (hi < i && strcmp(inputs[hi].text, key.text) == 0)
+			inputs[hi++].id = atoll(PQgetvalue(r, j, 0));
+		for (; lo < hi; lo++)
+			inputs[lo].id = atoll(PQgetvalue(r, j, 0));
+	}
+	qsort(inputs, ninputs, sizeof(*inputs), cmp_seq);
+}
+
 /* Resolve URLs to link ids, creating links; check that ids exist. */
 static int
 resolve(PGconn *db, struct tq_err *e)
@@ -269,17 +332,7 @@ resolve(PGconn *db, struct tq_err *e)
 		    "RETURNING id, url", 1, p);
 		if (r == NULL)
 			goto fail;
-		for (i = 0; i < ninputs; i++) {
-			if (inputs[i].text == NULL)
-				continue;
-			for (j = 0; j < PQntuples(r); j++)
-				if (strcmp(PQgetvalue(r, j, 1),
-				    inputs[i].text) == 0) {
-					inputs[i].id = atoll(PQgetvalue(r, j,
-					    0));
-					break;
-				}
-		}
+		set_link_ids(r);
 		PQclear(r);
 	}
 	tq_buf_free(&urls);

@@ -15,6 +15,7 @@
 #include "tq.h"
 
 #define SAFETY_POLL 5.0
+#define MIN_REREAD 0.1
 
 static struct option longopts[] = {
 	{ "database-url", required_argument, NULL, 'd' },
@@ -216,10 +217,15 @@ main(int argc, char *argv[])
 			if (hit)
 				break;
 		}
+		/*
+		 * Notifications come in bursts, two per item: re-read at
+		 * most every MIN_REREAD seconds, so a waiter costs the
+		 * database little however fast the workers go.
+		 */
+		if (tq_now() - last < MIN_REREAD)
+			usleep((useconds_t)((MIN_REREAD - (tq_now() - last)) *
+			    1e6));
 		last = tq_now();
-		/* many notifications come in bursts: batch them a little */
-		if (bar)
-			usleep(20000);
 	}
 	json_decref(recs);
 	free(done);

@@ -204,10 +204,14 @@ heartbeat(const char *state, const char *job, double started)
 	struct tq_err e = { 0 };
 	redisReply *r;
 
-	r = redisCommand(w.rc, "EXISTS rq:worker:%s", w.name);
-	if (r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer == 0)
-		tq_worker_register(w.rc, &e, &w.info);
-	freeReplyObject(r);
+	/* Redis may have lost our registration (FLUSHALL, restart) */
+	if (tq_now() - w.last_hb >= HEARTBEAT) {
+		r = redisCommand(w.rc, "EXISTS rq:worker:%s", w.name);
+		if (r != NULL && r->type == REDIS_REPLY_INTEGER &&
+		    r->integer == 0)
+			tq_worker_register(w.rc, &e, &w.info);
+		freeReplyObject(r);
+	}
 	if (tq_worker_heartbeat(w.rc, &e, &w.info, state, job, started) == -1)
 		tq_log(TQ_LOG_WARN, "heartbeat", json_pack("{s:s,s:s}",
 		    "worker", w.name, "error", e.msg));
@@ -394,7 +398,13 @@ supervise_child(pid_t pid, int fd, const char *job, enum tq_stage st,
 				break;
 			}
 		}
-		if (!reaped && waitpid(pid, &wstatus, WNOHANG) == pid) {
+		/*
+		 * The pipe's end is the child's exit (it holds the only
+		 * write end and never execs): reap it now, not at the next
+		 * poll timeout.
+		 */
+		if (!reaped && waitpid(pid, &wstatus, eof ? 0 : WNOHANG) ==
+		    pid) {
 			reaped = 1;
 			continue;
 		}
@@ -435,13 +445,16 @@ supervise_child(pid_t pid, int fd, const char *job, enum tq_stage st,
 		run->end = END_OK;
 }
 
+static double job_started;	/* of the job being run, for ack() */
+
 static void
 ack(enum tq_stage st, const char *job, enum tq_outcome out, double run_at,
     const char *error)
 {
 	struct tq_err e = { 0 };
 
-	if (tq_queue_ack(w.rc, &e, w.name, st, job, out, run_at, error) == -1)
+	if (tq_queue_ack(w.rc, &e, w.name, st, job, out, run_at, error,
+	    tq_now() - job_started) == -1)
 		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
 		    "worker", w.name, "job", job, "error", e.msg));
 }
@@ -501,6 +514,7 @@ run_job(const char *job, enum tq_stage st)
 	enum tq_loglevel lvl = TQ_LOG_INFO;
 
 	memset(&run, 0, sizeof(run));
+	job_started = started;
 	p[0] = job;
 	p[1] = w.name;
 	r = tq_db_exec(w.db, &e, "SELECT tq_claim($1, $2)", 2, p);
@@ -539,7 +553,6 @@ run_job(const char *job, enum tq_stage st)
 		json_object_set_new(claim, "model", m);
 	}
 	title("busy", job, st);
-	heartbeat("busy", job, started);
 
 	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
 		tq_log(TQ_LOG_ERROR, "fork", json_pack("{s:s,s:s}", "worker",
@@ -656,12 +669,6 @@ run_job(const char *job, enum tq_stage st)
 		break;
 	}
 	w.jobs++;
-	{
-		struct tq_err e2 = { 0 };
-
-		tq_worker_job_done(w.rc, &e2, w.name, strcmp(outcome,
-		    "finished") == 0, tq_now() - started);
-	}
 	f = fields(job, task, item);
 	json_object_set_new(f, "queue", json_string(tq_stage_queue(st)));
 	json_object_set_new(f, "outcome", json_string(outcome));
@@ -670,7 +677,6 @@ run_job(const char *job, enum tq_stage st)
 	if (msg[0])
 		json_object_set_new(f, "error", json_string(msg));
 	tq_log(lvl, "job", f);
-	heartbeat("idle", NULL, 0);
 out:
 	tq_buf_free(&run.out);
 	json_decref(rep);
@@ -765,7 +771,12 @@ worker_main(void)
 				break;
 		}
 		pubsub(NULL, &stop_job);
-		if (tq_queue_suspended(w.rc)) {
+		/*
+		 * The take script itself refuses while rq:suspended is
+		 * set; this look, twice a second, is for the state shown.
+		 */
+		if (tq_now() - w.last_promote >= PROMOTE &&
+		    tq_queue_suspended(w.rc)) {
 			if (!suspended)
 				tq_log(TQ_LOG_INFO, "suspended", fields(NULL, 0,
 				    0));

@@ -165,6 +165,8 @@ static const char take_lua[] =
 "  if id then\n"
 "    local q = ARGV[i + 2]\n"
 "    redis.call('ZADD', 'rq:wip:' .. q, ARGV[2], id)\n"
+"    redis.call('HSET', 'rq:worker:' .. ARGV[3], 'state', 'busy',"
+"      'current_job', id, 'current_job_working_time', '0')\n"
 "    if redis.call('EXISTS', 'rq:job:' .. id) == 1 then\n"
 "      redis.call('HSET', 'rq:job:' .. id, 'status', 'started',"
 "        'started_at', ARGV[1], 'last_heartbeat', ARGV[1],"
@@ -249,6 +251,9 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 	}
 	r = tq_redis(c, err, "ZADD rq:wip:%s %s %s", qname(*stage), score, id);
 	freeReplyObject(r);
+	r = tq_redis(c, err, "HSET rq:worker:%s state busy current_job %s "
+	    "current_job_working_time 0", name, id);
+	freeReplyObject(r);
 	r = tq_redis(c, err, "EXISTS rq:job:%s", id);
 	if (r && r->integer == 1) {
 		freeReplyObject(r);
@@ -263,7 +268,7 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 int
 tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
     enum tq_stage st, const char *id, enum tq_outcome out, double run_at,
-    const char *error)
+    const char *error, double worked)
 {
 	const char *q = qname(st);
 	char now[40];
@@ -275,6 +280,18 @@ tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
 	redisAppendCommand(c, "LREM tq:active:%s 1 %s", name, id);
 	redisAppendCommand(c, "ZREM rq:wip:%s %s", q, id);
 	cmds += 3;
+	if (worked >= 0) {
+		redisAppendCommand(c, "HSET rq:worker:%s state idle",
+		    name);
+		redisAppendCommand(c, "HDEL rq:worker:%s current_job "
+		    "current_job_working_time", name);
+		redisAppendCommand(c, "HINCRBY rq:worker:%s %s 1", name,
+		    out == TQ_DONE_FINISHED ? "successful_job_count" :
+		    "failed_job_count");
+		redisAppendCommand(c, "HINCRBYFLOAT rq:worker:%s "
+		    "total_working_time %.6f", name, worked);
+		cmds += 4;
+	}
 	switch (out) {
 	case TQ_DONE_FINISHED:
 		redisAppendCommand(c, "ZADD rq:finished:%s %.0f %s", q,
@@ -423,17 +440,6 @@ tq_worker_heartbeat(redisContext *c, struct tq_err *err,
 }
 
 int
-tq_worker_job_done(redisContext *c, struct tq_err *err, const char *name,
-    int ok, double seconds)
-{
-	redisAppendCommand(c, "HINCRBY rq:worker:%s %s 1", name,
-	    ok ? "successful_job_count" : "failed_job_count");
-	redisAppendCommand(c, "HINCRBYFLOAT rq:worker:%s total_working_time "
-	    "%.6f", name, seconds);
-	return tq_redis_replies(c, err, 2);
-}
-
-int
 tq_worker_unregister(redisContext *c, struct tq_err *err,
     const struct tq_worker_info *w)
 {
@@ -533,7 +539,7 @@ tq_queue_recover(redisContext *c, struct tq_err *err, const char *self,
 				drop = 1;	/* the reconciler requeues it */
 			if (tq_queue_ack(c, err, name, st < 0 ? 0 : st, id,
 			    drop ? TQ_DONE_DROP : TQ_DONE_REQUEUE, 0,
-			    NULL) == -1) {
+			    NULL, -1) == -1) {
 				freeReplyObject(ids);
 				goto fail;
 			}

@@ -409,10 +409,14 @@ enum tq_outcome {
 	TQ_DONE_DROP,		/* forget (cancelled, or already done) */
 	TQ_DONE_CANCELED	/* rq:canceled */
 };
-/* Acknowledge a job the worker holds: out of tq:active and rq:wip. */
+/*
+ * Acknowledge a job the worker holds: out of tq:active and rq:wip, into
+ * the registry of its outcome.  worked >= 0: the worker ran it for that
+ * many seconds; count it and mark the worker idle, in the same MULTI.
+ */
 int		 tq_queue_ack(redisContext *, struct tq_err *, const char *name,
 		    enum tq_stage, const char *id, enum tq_outcome,
-		    double run_at, const char *error);
+		    double run_at, const char *error, double worked);
 
 /* Workers in RQ's layout. */
 struct tq_worker_info {
@@ -427,8 +431,6 @@ int		 tq_worker_register(redisContext *, struct tq_err *,
 int		 tq_worker_heartbeat(redisContext *, struct tq_err *,
 		    const struct tq_worker_info *, const char *state,
 		    const char *job, double job_started);
-int		 tq_worker_job_done(redisContext *, struct tq_err *,
-		    const char *name, int ok, double seconds);
 int		 tq_worker_unregister(redisContext *, struct tq_err *,
 		    const struct tq_worker_info *);
 /*

@@ -1,0 +1,66 @@
+#!/bin/sh
+# bench/queue.sh - tq-submit wall time for 1,000 and 10,000 URLs
+# (process start included), end-to-end items/s for tiny local pages
+# with 1 and 2 worker processes, the per-job cost of the fork, and the
+# memory of an idle worker and of the supervisor.  Private Redis,
+# PostgreSQL and web server, as in the tests.  `make` first.
+. "$(dirname "$0")/../tests/lib.sh"
+start_redis
+start_pg
+start_httpd
+
+ms() { echo "($2 - $1) * 1000" | bc -l | xargs printf '%.0f'; }
+now() { date +%s.%N; }
+urls() {	# urls N TAG: N distinct tiny pages
+	awk -v n="$1" -v h="$HTTP" -v t="$2" \
+	    'BEGIN { for (i = 0; i < n; i++) printf "%s/t/page?title=%s%d&words=30\n", h, t, i }'
+}
+
+for n in 1000 10000; do
+	urls "$n" "s$n" >"$tmp/u$n"
+	t0=$(now)
+	tq-submit parse - <"$tmp/u$n" >/dev/null || bail "tq-submit failed"
+	t1=$(now)
+	echo "tq-submit: $n URLs in $(ms "$t0" "$t1") ms (one process, new links)"
+done
+t0=$(now)
+tq-submit parse - <"$tmp/u10000" >/dev/null
+t1=$(now)
+echo "tq-submit: 10000 known URLs in $(ms "$t0" "$t1") ms"
+# the tasks above are not for the workers
+rcli del rq:queue:parsing-queue >/dev/null
+psqlc "UPDATE task_items SET status = 'cancelled'; UPDATE processing_tasks SET status = 'cancelled'" >/dev/null
+
+for w in 1 2; do
+	n=2000
+	urls "$n" "w$w" >"$tmp/w$w"
+	tq-submit parse - <"$tmp/w$w" >"$out"
+	t=$(jq -r .task_id "$out")
+	t0=$(now)
+	start_worker -n "$w" -q parsing-queue -l warn
+	tq-wait -t 300 -I "$t" >/dev/null || bail "task $t did not complete"
+	t1=$(now)
+	echo "end to end: $n tiny pages (fetch + extract + store), $w worker process(es): $(echo "$n / ($t1 - $t0)" | bc -l | xargs printf '%.0f') items/s"
+	if [ "$w" = 1 ]; then
+		sleep 1
+		sup=$TQ_WORKER_PID
+		wpid=$(pgrep -P "$sup" | head -1)
+		echo "memory: supervisor RSS $(ps -o rss= -p "$sup" | tr -d ' ') KiB, idle worker RSS $(ps -o rss= -p "$wpid" | tr -d ' ') KiB"
+	fi
+	stop_worker
+done
+
+# the fork itself: jobs that fail at once (an unknown stage input:
+# a link whose row is gone) cost claim + fork + record + ack
+n=2000
+urls "$n" "f" >"$tmp/f"
+tq-submit parse - <"$tmp/f" >"$out"
+t=$(jq -r .task_id "$out")
+psqlc "UPDATE task_items SET item_id = -item_id WHERE task_id = $t" >/dev/null
+t0=$(now)
+start_worker -n 1 -q parsing-queue -l error
+tq-wait -t 300 -I "$t" >/dev/null
+t1=$(now)
+stop_worker
+per=$(echo "($t1 - $t0) * 1000000 / $n" | bc -l | xargs printf '%.0f')
+echo "per job without work (claim, fork, report, record, ack), 1 worker: $per us ($(echo "$n / ($t1 - $t0)" | bc -l | xargs printf '%.0f') jobs/s)"
