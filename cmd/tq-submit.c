@@ -33,7 +33,6 @@ static int nbad;
 
 static struct option longopts[] = {
 	{ "database-url", required_argument, NULL, 'd' },
-	{ "database-id", required_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "table", no_argument, NULL, 'H' },
 	{ "insights", no_argument, NULL, 'i' },
@@ -42,7 +41,6 @@ static struct option longopts[] = {
 	{ "keywords", no_argument, NULL, 'k' },
 	{ "no-keywords", no_argument, NULL, 'K' },
 	{ "model", required_argument, NULL, 'm' },
-	{ "properties", required_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "redis-url", required_argument, NULL, 'r' },
 	{ "max-retries", required_argument, NULL, 'R' },
@@ -60,9 +58,7 @@ usage(FILE *f, int status)
 	    "[-R max-retries]\n"
 	    "                 parse [link-id | url | -] ...\n"
 	    "       tq-submit [options] ai [-iIkKsS] [-m model] "
-	    "[parsed-content-id | -] ...\n"
-	    "       tq-submit [options] notion -D database-id "
-	    "[-P properties] [ai-content-id | -] ...\n");
+	    "[parsed-content-id | -] ...\n");
 	exit(status);
 }
 
@@ -382,7 +378,7 @@ main(int argc, char *argv[])
 {
 	struct tq_err e = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
-	const char *model = NULL, *dbid = NULL, *props = NULL;
+	const char *model = NULL;
 	int ch, i, cfg[3] = { 1, 1, 0 }, max_retries = -1, used_stdin = 0;
 	long long *ids = NULL, task = 0;
 	size_t nids = 0, k;
@@ -397,12 +393,9 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:P:qR:r:SsV",
+	while ((ch = getopt_long(argc, argv, "d:HhIijKkm:qR:r:SsV",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'D':
-			dbid = optarg;
-			break;
 		case 'd':
 			free(tq_cfg.database_url);
 			tq_cfg.database_url = xstrdup(optarg);
@@ -430,9 +423,6 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			model = optarg;
-			break;
-		case 'P':
-			props = optarg;
 			break;
 		case 'q':
 			quiet = 1;
@@ -474,15 +464,9 @@ main(int argc, char *argv[])
 	if (stage == TQ_STAGE_AI && !cfg[0] && !cfg[1] && !cfg[2])
 		errx(TQ_EXIT_USAGE, "nothing to do: summary, keywords and "
 		    "insights are all off");
-	if (stage == TQ_STAGE_NOTION) {
-		const char *env = getenv("TQ_NOTION_DATABASE_ID");
-
-		if (dbid == NULL)
-			dbid = env;
-		if (dbid == NULL || *dbid == '\0')
-			errx(TQ_EXIT_USAGE, "notion: a database id is needed "
-			    "(-D or TQ_NOTION_DATABASE_ID)");
-	}
+	if (stage == TQ_STAGE_NOTION)
+		errx(TQ_EXIT_USAGE, "notion: the notion stage is not available "
+		    "in this version");
 	if (max_retries < 0)
 		max_retries = tq_cfg.max_retries;
 	tq_out_init(om);
@@ -523,22 +507,6 @@ main(int argc, char *argv[])
 	if (stage == TQ_STAGE_AI &&
 	    (params = ai_params(db, &e, model, cfg)) == NULL && nbad == 0)
 		goto backend;
-	if (stage == TQ_STAGE_NOTION) {
-		json_t *pr = NULL;
-
-		if (props != NULL) {
-			json_error_t je;
-
-			pr = json_loads(props, 0, &je);
-			if (!json_is_object(pr)) {
-				json_decref(pr);
-				pr = NULL;
-				bad("properties", "not a JSON object");
-			}
-		}
-		params = json_pack("{s:s,s:o}", "database_id", dbid,
-		    "properties", pr ? pr : json_object());
-	}
 	if (nbad > 0) {
 		PQclear(PQexec(db, "ROLLBACK"));
 		goto badinput;

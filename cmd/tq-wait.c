@@ -227,6 +227,8 @@ main(int argc, char *argv[])
 			    1e6));
 		last = tq_now();
 	}
+	if (ids.bad > 0 && status == TQ_EXIT_OK)
+		status = TQ_EXIT_INPUT;
 	json_decref(recs);
 	free(done);
 	tq_ids_free(&ids);

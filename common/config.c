@@ -154,6 +154,15 @@ tq_config_load(void)
 	tq_cfg.maint_interval = 15;
 	tq_cfg.reconcile_grace = 30;
 
+	/* TQ_TIMEOUT for every queue, then each queue's own */
+	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
+		int t = 0;
+
+		if (envint("TQ_TIMEOUT", 1, 86400, &t) == -1)
+			return -1;
+		for (i = 0; i < TQ_NSTAGES; i++)
+			tq_cfg.timeout[i] = t;
+	}
 	if (envint("TQ_PARSE_TIMEOUT", 1, 86400,
 	    &tq_cfg.timeout[TQ_STAGE_PARSE]) == -1 ||
 	    envint("TQ_AI_TIMEOUT", 1, 86400, &tq_cfg.timeout[TQ_STAGE_AI]) == -1 ||
@@ -176,14 +185,6 @@ tq_config_load(void)
 		if (envint("TQ_RECONCILE_GRACE", 0, 86400, &g) == -1)
 			return -1;
 		tq_cfg.reconcile_grace = g;
-	}
-	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
-		int t = 0;
-
-		if (envint("TQ_TIMEOUT", 1, 86400, &t) == -1)
-			return -1;
-		for (i = 0; i < TQ_NSTAGES; i++)
-			tq_cfg.timeout[i] = t;
 	}
 	if ((v = getenv("TQ_MAX_BODY")) != NULL && *v) {
 		const char *e = NULL;

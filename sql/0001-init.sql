@@ -196,7 +196,9 @@ BEGIN
 		   ELSE 'completed' END,
 	       completed_at = CASE WHEN completed_items + failed_items +
 		   cancelled_items >= total_items
-		   THEN coalesce(completed_at, now()) ELSE NULL END
+		   THEN coalesce(completed_at, now()) ELSE NULL END,
+	       error = CASE WHEN failed_items > 0 THEN failed_items ||
+		   ' of ' || total_items || ' items failed' ELSE NULL END
 	 WHERE id = p_task;
 	PERFORM pg_notify('tq_task', p_task::text);
 END $$;

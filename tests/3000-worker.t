@@ -36,6 +36,7 @@ check_same "the piped task completed" "$(jq -r .status "$out")" completed
 check_match "process titles show the worker state" \
 	"$(ps -eo args | grep '^tq-worker:' | sort | head -3)" \
 	'supervisor of 2 workers'
+wait_for 10 sh -c "ps -eo args | grep -q '^tq-worker: .* idle parsing-queue'"
 check_match "worker titles name queue and state" \
 	"$(ps -eo args | grep '^tq-worker:' | grep -v supervisor | head -1)" \
 	'idle parsing-queue'
