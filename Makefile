@@ -55,7 +55,10 @@ tests/unit-%: tests/unit-%.c tests/tap.h libtq.a $(HFILES)
 
 units: $(UNITS)
 
-check: all units
+deps:
+	sh contrib/install-deps
+
+check: deps all units
 	@if command -v mandoc >/dev/null 2>&1; then \
 		mandoc -Tlint -Wwarning man/*.[1-9] || exit 1; fi
 	prove -f $(PROVEFLAGS) tests/*.t
@@ -63,7 +66,7 @@ check: all units
 bench: all units
 	sh bench/run
 
-demo: all
+demo: deps all
 	sh demo/run
 
 fuzz:
@@ -92,5 +95,5 @@ clean:
 		tests/fuzz/fuzz-extract
 	rm -rf tests/tmp bench/out demo/run.d
 
-.PHONY: all units check bench demo fuzz install uninstall clean
+.PHONY: all deps units check bench demo fuzz install uninstall clean
 .SECONDARY: $(LIBOBJ)
