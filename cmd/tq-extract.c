@@ -1,0 +1,189 @@
+/*
+ * tq-extract - extract the main content and metadata of one HTML page.
+ *
+ * Reads the page from the file operand or standard input, converts it
+ * to UTF-8 (BOM, <meta charset>, else UTF-8 with a windows-1252
+ * fallback), and prints one JSON object (title, byline, site_name,
+ * lang, published, description, canonical_url, image_url, text,
+ * word_count, content_hash) as a line, or with -t only the article
+ * text.  The URL for relative links comes from -u or EXTRACT_URL.
+ *
+ * Invariants: stdout carries only the result; nothing is printed when
+ * the input is bad (exit 3).  Input is capped at MAXINPUT bytes.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+#define MAXINPUT	(64 * 1024 * 1024)
+
+static struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "text", no_argument, NULL, 't' },
+	{ "url", required_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-extract [-hjtV] [-u url] [file]\n");
+	exit(status);
+}
+
+static const char *
+errtext(int e)
+{
+	static char buf[128];
+
+	if (e == ENOENT)
+		return "no such file";
+	snprintf(buf, sizeof(buf), "%s", strerror(e));
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
+/* Read all of fd; -1 with errno, or -2 when larger than MAXINPUT. */
+static int
+slurp(int fd, char **out, size_t *outlen)
+{
+	struct tq_buf b = { 0 };
+	char chunk[65536];
+	ssize_t n;
+
+	tq_buf_add(&b, "", 0);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			tq_buf_free(&b);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > MAXINPUT) {
+			tq_buf_free(&b);
+			return -2;
+		}
+		tq_buf_add(&b, chunk, (size_t)n);
+	}
+	*out = b.data;
+	*outlen = b.len;
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *url = NULL, *name = "stdin", *used;
+	struct tq_doc doc;
+	struct tq_err e;
+	struct stat st;
+	char *raw = NULL, *html = NULL, *s;
+	size_t rawlen = 0, len = 0;
+	int ch, fd = 0, text = 0, r, status = TQ_EXIT_INPUT;
+	json_t *o;
+
+	while ((ch = getopt_long(argc, argv, "hjtu:V", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout, TQ_EXIT_OK);
+			break;
+		case 'j':
+			text = 0;
+			break;
+		case 't':
+			text = 1;
+			break;
+		case 'u':
+			url = optarg;
+			break;
+		case 'V':
+			printf("tq-extract %s\n", TQ_VERSION);
+			return TQ_EXIT_OK;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		usage(stderr, TQ_EXIT_USAGE);
+	if (url == NULL && (s = getenv("EXTRACT_URL")) != NULL && *s)
+		url = s;
+	if (argc == 1 && strcmp(argv[0], "-") != 0) {
+		name = argv[0];
+		if ((fd = open(name, O_RDONLY | O_CLOEXEC)) == -1) {
+			warnx("%s: %s", name, errtext(errno));
+			return TQ_EXIT_INPUT;
+		}
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			warnx("%s: is a directory", name);
+			close(fd);
+			return TQ_EXIT_INPUT;
+		}
+	} else if (argc == 0 && isatty(0))
+		usage(stderr, TQ_EXIT_USAGE);
+
+	r = slurp(fd, &raw, &rawlen);
+	if (fd != 0)
+		close(fd);
+	if (r == -1) {
+		warnx("%s: %s", name, errtext(errno));
+		return TQ_EXIT_INPUT;
+	}
+	if (r == -2) {
+		warnx("%s: larger than %d MiB", name, MAXINPUT >> 20);
+		return TQ_EXIT_INPUT;
+	}
+	if (rawlen == 0) {
+		warnx("%s: empty input", name);
+		goto out;
+	}
+	html = tq_charset_to_utf8(raw, rawlen, NULL, 1, &len, &used);
+	if (html == NULL) {
+		warnx("%s: cannot convert to UTF-8", name);
+		goto out;
+	}
+	memset(&e, 0, sizeof(e));
+	if (tq_extract(html, len, url, &doc, &e) == -1) {
+		warnx("%s: %s", name, e.msg);
+		goto out;
+	}
+	if (text) {
+		if (doc.text[0] != '\0')
+			printf("%s\n", doc.text);
+	} else {
+		o = tq_doc_json(&doc);
+		if ((s = json_dumps(o, JSON_COMPACT))
+		    != NULL) {
+			printf("%s\n", s);
+			free(s);
+		}
+		json_decref(o);
+	}
+	tq_doc_free(&doc);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("stdout");
+		goto out;
+	}
+	status = TQ_EXIT_OK;
+out:
+	free(raw);
+	free(html);
+	return status;
+}

@@ -1,0 +1,466 @@
+/*
+ * unit-extract.c - tq_extract on the pages in tests/pages/extract, its
+ * metadata, hostile input (empty, binary, invalid UTF-8, deep nesting,
+ * huge), tq_doc_json, and SHA-256 test vectors from FIPS 180-4.
+ * Run from the top of the tree (tests/0600-extract.t does).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tq.h"
+#include "tap.h"
+
+static const char *pages = "tests/pages/extract";
+
+static char *
+slurp(const char *name, size_t *len)
+{
+	char path[512];
+	struct tq_buf b = { 0 };
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", pages, name);
+	if ((f = fopen(path, "rb")) == NULL) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(1);
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		tq_buf_add(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return b.data;
+}
+
+static int
+extract_page(const char *name, const char *url, struct tq_doc *doc)
+{
+	struct tq_err e;
+	size_t len;
+	char *html = slurp(name, &len);
+	int r;
+
+	memset(&e, 0, sizeof(e));
+	r = tq_extract(html, len, url, doc, &e);
+	if (r != 0)
+		printf("# %s: %s\n", name, e.msg);
+	free(html);
+	return r;
+}
+
+static int
+has(const char *text, const char *s)
+{
+	return text != NULL && strstr(text, s) != NULL;
+}
+
+static int
+valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int k;
+
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		k = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+		    (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (k < 0)
+			return 0;
+		for (p++; k > 0; k--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+static long
+count_words(const char *s)
+{
+	long n = 0;
+	int in = 0;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t')
+			in = 0;
+		else if (!in) {
+			n++;
+			in = 1;
+		}
+	}
+	return n;
+}
+
+static void
+test_sha256(void)
+{
+	char out[65], *big;
+
+	tq_sha256_hex("", 0, out);
+	is_str(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b"
+	    "7852b855", "sha256 of the empty string");
+	tq_sha256_hex("abc", 3, out);
+	is_str(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61"
+	    "f20015ad", "sha256 of abc");
+	tq_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	    56, out);
+	is_str(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd4"
+	    "19db06c1", "sha256 of the two-block message");
+	big = malloc(1000000);
+	memset(big, 'a', 1000000);
+	tq_sha256_hex(big, 1000000, out);
+	is_str(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39cc"
+	    "c7112cd0", "sha256 of a million a");
+	free(big);
+}
+
+static void
+test_news(void)
+{
+	struct tq_doc d;
+	char hash[65];
+	const char *t;
+	static const char *const absent[] = {
+		"cookies", "Manage preferences", "Weather and tides",
+		"Search the Courier", "Share on Twitter", "Email this story",
+		"Advertisement", "Sign up to our daily newsletter", "Subscribe",
+		"Most read", "Ferry timetable", "Related stories",
+		"Storm damage bill", "seagull42", "waste of money",
+		"All rights reserved", "Harbour town votes", "Home",
+		"Photo: Courier archive", NULL
+	};
+	int i, bad;
+
+	if (!ok(extract_page("news-article.html",
+	    "https://courier.example/news/2023/x?ref=home", &d) == 0,
+	    "news article extracts")) {
+		memset(&d, 0, sizeof(d));
+		d.text = NULL;
+	}
+	t = d.text;
+	ok(has(t, "Residents of Porthmellin have voted overwhelmingly to "
+	    "rebuild the town\xe2\x80\x99s lighthouse"),
+	    "news: first paragraph, entities decoded");
+	ok(has(t, "Work is expected to start in May, weather permitting"),
+	    "news: last paragraph");
+	ok(has(t, "\xe2\x80\x9cthe highest anyone here can remember\xe2\x80\x9d"),
+	    "news: curly quotes from entities");
+	ok(has(t, "about \xc2\xa3" "1.4 million"), "news: &pound;");
+	ok(has(t, "\n\nA landmark since 1862\n\nThe granite tower"),
+	    "news: subheading is its own block");
+	ok(has(t, "Make the tower weathertight before next winter\n"
+	    "Commission a replica lantern from a foundry in Hayle\n"
+	    "Open the gallery"), "news: list items are lines");
+	ok(has(t, "three stages:\n\nMake the tower"),
+	    "news: a list starts a block");
+	ok(has(t, "\xe2\x80\x9cIt is not just a light."),
+	    "news: blockquote kept");
+	ok(has(t, "Nothing says home like the light on the headland.") &&
+	    has(t, "Porthmellin Sailing Club (@pmsailing)"),
+	    "news: embedded tweet kept");
+	for (i = 0, bad = 0; absent[i] != NULL; i++)
+		if (has(t, absent[i])) {
+			printf("# news text has \"%s\"\n", absent[i]);
+			bad++;
+		}
+	ok(bad == 0, "news: no nav, cookie, share, ad, newsletter, related, "
+	    "comments, footer, headline or caption text");
+	ok(t != NULL && strstr(t, "  ") == NULL && t[0] != ' ' &&
+	    t[0] != '\n' && t[strlen(t) - 1] != '\n',
+	    "news: whitespace collapsed and trimmed");
+	is_str(d.title, "Harbour town votes to rebuild its lighthouse",
+	    "news: title");
+	is_str(d.byline, "Morwenna Tregear, Idris Hale", "news: byline");
+	is_str(d.site_name, "The Coastal Courier", "news: site name");
+	is_str(d.lang, "en-GB", "news: lang");
+	is_str(d.published, "2023-03-14T08:30:00Z", "news: published");
+	is_str(d.description, "Residents of Porthmellin backed a plan to "
+	    "restore the 1862 lighthouse after a storm damaged its lantern "
+	    "room.", "news: description");
+	is_str(d.canonical_url, "https://courier.example/news/2023/"
+	    "lighthouse-vote", "news: relative canonical resolved");
+	is_str(d.image_url, "https://courier.example/media/2023/"
+	    "lighthouse-1200.jpg", "news: relative og:image resolved");
+	is_int(d.word_count, t ? count_words(t) : -1, "news: word count");
+	tq_sha256_hex(t ? t : "", t ? strlen(t) : 0, hash);
+	is_str(d.content_hash, hash, "news: content hash");
+	tq_doc_free(&d);
+
+	/* no URL: relative links cannot be resolved, absolute ones stay */
+	extract_page("news-article.html", NULL, &d);
+	is_str(d.canonical_url, "https://courier.example/news/2023/"
+	    "lighthouse-vote", "news: og:url when canonical is relative "
+	    "and no URL given");
+	is_str(d.image_url, "https://courier.example/media/2023/"
+	    "lighthouse-1200.jpg", "news: JSON-LD image when og:image is "
+	    "relative");
+	tq_doc_free(&d);
+}
+
+static void
+test_blog(void)
+{
+	struct tq_doc d;
+	const char *t;
+
+	ok(extract_page("blog-post.html", "http://brotzeit.example/2017/11/"
+	    "sauerteig.html", &d) == 0, "blog extracts");
+	t = d.text;
+	ok(has(t, "Seit drei Jahren backe ich jede Woche ein Sauerteigbrot"),
+	    "blog: first paragraph");
+	ok(has(t, "Gef\xc3\xbchl.\n\nAm Donnerstagabend"),
+	    "blog: <br><br> separates paragraphs");
+	ok(has(t, "milder und runder."), "blog: last paragraph");
+	ok(!has(t, "Startseite") && !has(t, "Blogroll") &&
+	    !has(t, "Teigwerkstatt") && !has(t, "Impressum"),
+	    "blog: no menu or blogroll from the layout table");
+	ok(!has(t, "mein Wochenplan"), "blog: heading that repeats the "
+	    "title dropped");
+	is_str(d.title, "Sauerteig ohne Stress: mein Wochenplan",
+	    "blog: title without the site suffix");
+	is_str(d.byline, "Lena Brandt", "blog: byline from meta author");
+	is_str(d.lang, "de", "blog: lang");
+	is_str(d.published, "2017-11-07T18:05:00+01:00",
+	    "blog: RFC 2822 date normalised");
+	ok(d.site_name == NULL && d.canonical_url == NULL &&
+	    d.image_url == NULL, "blog: missing fields are NULL");
+	tq_doc_free(&d);
+}
+
+static void
+test_docs(void)
+{
+	struct tq_doc d;
+	const char *t;
+	json_t *o;
+
+	ok(extract_page("docs-lists.html", NULL, &d) == 0, "docs extract");
+	t = d.text;
+	ok(has(t, "\n\nWhy rotate\n\nA single log file"),
+	    "docs: h2 is a block");
+	ok(has(t, "reopens the file:\n\nRename the file, then signal the "
+	    "process so that it reopens its log.\nCopy the file"),
+	    "docs: ordered list items are lines");
+	ok(has(t, "mv app.log app.log.1\nkill -HUP \"$(cat app.pid)\""),
+	    "docs: pre keeps its lines");
+	ok(has(t, "Compress old files\nKeep a fixed number of generations\n"
+	    "Test the reopen signal\n\nWith these in place"),
+	    "docs: checklist lines");
+	ok(!has(t, "Docs home") && !has(t, "Send feedback") &&
+	    !has(t, "Rotating log files safely"),
+	    "docs: no navbar, footer or h1");
+	is_str(d.title, "Rotating log files safely", "docs: title");
+	is_str(d.lang, "en", "docs: lang");
+	is_str(d.image_url, "https://docs.example/img/logs.png",
+	    "docs: twitter:image");
+
+	o = tq_doc_json(&d);
+	ok(json_is_null(json_object_get(o, "byline")) &&
+	    json_is_null(json_object_get(o, "published")),
+	    "json: missing strings are null");
+	is_str(json_string_value(json_object_get(o, "title")),
+	    "Rotating log files safely", "json: title");
+	is_int(json_integer_value(json_object_get(o, "word_count")),
+	    d.word_count, "json: word_count");
+	is_str(json_string_value(json_object_get(o, "text")), d.text,
+	    "json: text");
+	is_int(json_object_size(o), 11, "json: eleven keys");
+	is_int(strlen(json_string_value(json_object_get(o, "content_hash"))),
+	    64, "json: content_hash is hex SHA-256");
+	json_decref(o);
+	tq_doc_free(&d);
+}
+
+static void
+test_ldjson(void)
+{
+	struct tq_doc d;
+
+	ok(extract_page("ldjson-only.html", NULL, &d) == 0,
+	    "JSON-LD page extracts");
+	ok(has(d.text, "Night trains were written off a decade ago") &&
+	    has(d.text, "short flights.\n\nOperators say") &&
+	    has(d.text, "timetable year."),
+	    "ldjson: articleBody used when the page has no text");
+	ok(!has(d.text, "Loading"), "ldjson: no placeholder text");
+	is_str(d.title, "Why the night train is back", "ldjson: headline");
+	is_str(d.byline, "Sam Okafor", "ldjson: author string");
+	is_str(d.site_name, "Rail Notes", "ldjson: publisher");
+	is_str(d.published, "2021-11-03", "ldjson: textual date normalised");
+	is_str(d.lang, "en", "ldjson: inLanguage");
+	is_str(d.image_url, "https://rail.example/img/night-train.jpg",
+	    "ldjson: image array");
+	tq_doc_free(&d);
+}
+
+static int
+run(const char *html, size_t len, struct tq_doc *d, struct tq_err *e)
+{
+	memset(e, 0, sizeof(*e));
+	return tq_extract(html, len, NULL, d, e);
+}
+
+static void
+test_hostile(void)
+{
+	struct tq_doc d;
+	struct tq_err e;
+	struct tq_buf b = { 0 };
+	char *junk;
+	size_t i, n;
+	double t0;
+	int r;
+
+	r = run("", 0, &d, &e);
+	ok(r == -1 && e.kind == TQ_ERR_PERMANENT &&
+	    strcmp(e.code, "empty_document") == 0, "empty input is an error");
+	r = run(" \n\t ", 4, &d, &e);
+	ok(r == -1 && e.kind == TQ_ERR_PERMANENT, "blank input is an error");
+	r = run(NULL, 0, &d, &e);
+	ok(r == -1, "NULL input is an error");
+
+	/* binary junk */
+	n = 100000;
+	junk = malloc(n);
+	srand(42);
+	for (i = 0; i < n; i++)
+		junk[i] = (char)(rand() & 0xff);
+	r = run(junk, n, &d, &e);
+	ok(r == -1 && e.kind == TQ_ERR_PERMANENT,
+	    "binary junk is rejected: %s", e.msg);
+	if (r == 0)
+		tq_doc_free(&d);
+	/* junk without NULs or controls: must parse without harm */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)junk[i] < 0x20)
+			junk[i] = (char)('<' + (i % 3));
+	r = run(junk, n, &d, &e);
+	ok(r == -1 || (d.text != NULL && valid_utf8(d.text)),
+	    "high-byte junk gives valid UTF-8 or an error");
+	if (r == 0)
+		tq_doc_free(&d);
+	free(junk);
+
+	/* invalid UTF-8 inside a page */
+	{
+		static const char bad[] = "<html><head><title>Bad \xff\xfe "
+		    "bytes \xc3</title><meta name=\"author\" content=\"X\xe2"
+		    "\x28\xa1\"></head><body><p>Caf\xe9 au lait \xed\xa0\x80 "
+		    "and \xf8\x88\x80\x80\x80 more words, with commas, and "
+		    "some more text so that it counts as a paragraph.</p>"
+		    "</body></html>";
+		char *s;
+
+		r = run(bad, sizeof(bad) - 1, &d, &e);
+		ok(r == 0 && valid_utf8(d.text) && valid_utf8(d.title) &&
+		    valid_utf8(d.byline) && has(d.text, "au lait"),
+		    "invalid UTF-8 becomes valid UTF-8");
+
+		{
+			json_t *o = r == 0 ? tq_doc_json(&d) : NULL;
+
+			s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			ok(s != NULL, "and JSON can encode it");
+			free(s);
+			json_decref(o);
+		}
+		if (r == 0)
+			tq_doc_free(&d);
+	}
+
+	/* 200k nested divs, closed and unclosed */
+	for (i = 0; i < 200000; i++)
+		tq_buf_adds(&b, "<div>");
+	tq_buf_adds(&b, "deep text");
+	for (i = 0; i < 200000; i++)
+		tq_buf_adds(&b, "</div>");
+	t0 = tq_now();
+	r = run(b.data, b.len, &d, &e);
+	ok(r == -1 || (d.text != NULL && has(d.text, "deep text")),
+	    "200k nested divs: no crash (%s)", r ? e.msg : "ok");
+	ok(tq_now() - t0 < 5, "200k nested divs: fast (%.2f s)",
+	    tq_now() - t0);
+	if (r == 0)
+		tq_doc_free(&d);
+	b.len = 0;
+	for (i = 0; i < 60000; i++)
+		tq_buf_adds(&b, "<table><tr><td><b><i>");
+	t0 = tq_now();
+	r = run(b.data, b.len, &d, &e);
+	ok(tq_now() - t0 < 5, "60k unclosed nested tables: no crash, fast "
+	    "(%.2f s, %s)", tq_now() - t0, r ? e.msg : "ok");
+	if (r == 0)
+		tq_doc_free(&d);
+
+	/* millions of tags */
+	b.len = 0;
+	for (i = 0; i < 1000000; i++)
+		tq_buf_adds(&b, "<p>x");
+	t0 = tq_now();
+	r = run(b.data, b.len, &d, &e);
+	ok(r == -1 && strcmp(e.code, "too_complex") == 0 &&
+	    tq_now() - t0 < 5, "a million tags: refused quickly (%s)", e.msg);
+	if (r == 0)
+		tq_doc_free(&d);
+
+	/* 50 MB */
+	tq_buf_free(&b);
+	junk = malloc(50 << 20);
+	memset(junk, 'a', 50 << 20);
+	memcpy(junk, "<html><body><p>", 15);
+	r = run(junk, 50 << 20, &d, &e);
+	ok(r == -1 && strcmp(e.code, "too_large") == 0 &&
+	    e.kind == TQ_ERR_PERMANENT, "50 MB: refused (%s)", e.msg);
+	if (r == 0)
+		tq_doc_free(&d);
+	free(junk);
+
+	/* inputs that sent tidy 5.6 into endless recursion (fuzzer) */
+	{
+		static const char *const rec[] = {
+			"<button><li<<!D t><head>\n",
+			"<button><li>\n<!D t><head>\n",
+			"<div><button><div<<!D t><head>x\n",
+			"<g\"<button<<!D f><li",
+			"<button><!D f><h1>",
+			"t<button><\x0e!D t>><li",
+			"<button><!\x0eD t><li",
+			NULL
+		};
+
+		for (i = 0; rec[i] != NULL; i++) {
+			r = run(rec[i], strlen(rec[i]), &d, &e);
+			ok(r == 0 || r == -1, "tidy recursion case %zu: no crash",
+			    i + 1);
+			if (r == 0)
+				tq_doc_free(&d);
+		}
+	}
+
+	/* plain text is a document too */
+	r = run("Just a line of plain text, no markup at all.", 44, &d, &e);
+	ok(r == 0 && has(d.text, "plain text"), "plain text extracts");
+	if (r == 0)
+		tq_doc_free(&d);
+}
+
+int
+main(void)
+{
+	const char *p;
+
+	if ((p = getenv("TQ_TEST_PAGES")) != NULL && *p)
+		pages = p;
+	test_sha256();
+	test_news();
+	test_blog();
+	test_docs();
+	test_ldjson();
+	test_hostile();
+	return done_testing();
+}
