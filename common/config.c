@@ -126,6 +126,7 @@ tq_config_load(void)
 	free(tq_cfg.redis_url);
 	free(tq_cfg.database_url);
 	free(tq_cfg.user_agent);
+	free(tq_cfg.allow_addrs);
 	memset(&tq_cfg, 0, sizeof(tq_cfg));
 
 	if ((v = getenv("TQ_REDIS_URL")) != NULL && *v)
@@ -205,6 +206,8 @@ tq_config_load(void)
 	}
 	if ((v = getenv("TQ_USER_AGENT")) != NULL && *v)
 		tq_cfg.user_agent = xstrdup(v);
+	if ((v = getenv("TQ_ALLOW_ADDRS")) != NULL && *v)
+		tq_cfg.allow_addrs = xstrdup(v);
 	if ((v = getenv("TQ_LOG")) != NULL && *v) {
 		int l = tq_log_parse_level(v);
 

@@ -35,6 +35,7 @@ work_parse(json_t *claim, struct tq_err *err)
 		o.connect_timeout_ms = o.timeout_ms;
 	o.max_bytes = (size_t)tq_cfg.max_body;
 	o.allow_private = tq_cfg.allow_private;
+	o.allow_addrs = tq_cfg.allow_addrs;
 	o.user_agent = tq_cfg.user_agent;
 	memset(&f, 0, sizeof(f));
 	memset(&d, 0, sizeof(d));

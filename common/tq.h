@@ -127,6 +127,7 @@ struct tq_config {
 	int	 nretry_delays;
 	int	 allow_private;		/* fetch may reach internal addresses */
 	char	*user_agent;
+	char	*allow_addrs;		/* internal addresses allowed anyway */
 	long	 max_body;		/* bytes */
 	int	 keep_completed_days;
 	int	 keep_failed_days;
