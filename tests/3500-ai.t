@@ -1,0 +1,66 @@
+#!/bin/sh
+# the ai stage through the workers: parse | wait | submit ai | wait with
+# the builtin model and with an OpenAI-compatible server (a strict local
+# fake); one row per content and model; retries through the queue; keys
+# never leak
+. "$(dirname "$0")/lib.sh"
+plan 23
+start_redis
+start_pg
+start_httpd "$TQ_TOP/demo/pages"
+KEY="sk-test-$$-SECRETKEY"
+python3 "$TQ_TOP/tests/fake-openai.py" --port-file "$tmp/ai.port" --key "$KEY" \
+	>"$tmp/fake.log" 2>&1 &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/ai.port" || bail "fake-openai.py did not start"
+AIURL=http://127.0.0.1:$(cat "$tmp/ai.port")/v1
+export TQ_FAKE_KEY="$KEY" TQ_RETRY_DELAYS=0
+start_worker -n 2
+
+check "parse | wait | ai | wait (builtin)" sh -c \
+	"tq-submit parse '$HTTP/harbor-batteries.html' '$HTTP/stadtbaeume.html' | tq-wait -t 30 | tq-submit ai --insights | tq-wait -t 30"
+rec=$(cat "$out")
+check_same "ai task completed" "$(echo "$rec" | jq -r '"\(.type) \(.status) \(.completed_items)"')" "ai_processing completed 2"
+aid=$(echo "$rec" | jq -r '.items[0].result.ai_content_id')
+check_match "summary is sentences of the article" \
+	"$(psqlc "SELECT strpos(p.content, split_part(a.summary, '. ', 1)) > 0 FROM ai_processed_contents a JOIN parsed_contents p ON p.id = a.parsed_content_id WHERE a.id = $aid")" '^t$'
+check_match "keywords stored as an array" "$(psqlc "SELECT array_length(keywords, 1) FROM ai_processed_contents WHERE id = $aid")" '^([5-9]|1[0-9])$'
+check_same "insights stored" "$(psqlc "SELECT jsonb_typeof(insights -> 'points') FROM ai_processed_contents WHERE id = $aid")" array
+check_same "languages detected" "$(psqlc "SELECT string_agg(language, ',' ORDER BY language) FROM ai_processed_contents")" "de,en"
+pcs=$(echo "$rec" | jq -r '[.items[].item_id] | join(" ")')
+check "the same contents again" sh -c "tq-submit ai $pcs | tq-wait -t 30"
+check_same "still one row per content and model" "$(psqlc "SELECT count(*) FROM ai_processed_contents")" 2
+
+# an OpenAI-compatible model (the fake decides its answer by model name)
+addm() {	# addm NAME MODEL
+	psqlc "INSERT INTO ai_models (name, provider, model, base_url, api_key_env, params) VALUES ('$1', 'openai', '$2', '$AIURL', 'TQ_FAKE_KEY', '{\"timeout\": 10}')" >/dev/null
+}
+addm fake ok
+check "ai with an OpenAI-compatible model" sh -c "tq-submit ai -m fake $pcs | tq-wait -t 30"
+check_same "completed" "$(jq -r .status "$out")" completed
+check_match "token usage stored" "$(psqlc "SELECT prompt_tokens > 0 AND total_tokens > 0 FROM ai_processed_contents a JOIN ai_models m ON m.id = a.model_id WHERE m.name = 'fake' LIMIT 1")" '^t$'
+check_same "a row per model" "$(psqlc "SELECT count(*) FROM ai_processed_contents")" 4
+check_match "the request was the real shape" "$(curl -s "${AIURL%/v1}/_requests" | jq -r '.[-1].json | "\(.model) \(.response_format.type) \(.messages[0].role)"')" '^ok json_schema system$'
+
+addm limited ratelimit
+check "429 with Retry-After is retried through the queue" sh -c "tq-submit ai -m limited $(echo "$pcs" | cut -d' ' -f1) | tq-wait -t 30"
+check_same "then succeeds" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 1"
+addm broke quota
+check_status 1 "insufficient_quota fails" sh -c "tq-submit ai -m broke $(echo "$pcs" | cut -d' ' -f1) | tq-wait -t 30"
+check_match "at once, clearly" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*quota'
+psqlc "INSERT INTO ai_models (name, provider, model, base_url, api_key_env) VALUES ('badkey', 'openai', 'ok', '$AIURL', 'TQ_WRONG_KEY')" >/dev/null
+TQ_WRONG_KEY=sk-wrong-$$-NOTTHEKEY
+check_status 1 "a key the server refuses fails" sh -c "tq-submit ai -m badkey $(echo "$pcs" | cut -d' ' -f1) | tq-wait -t 30"
+check_match "saying which variable" "$(jq -r '.items[0].error_message' "$out")" 'TQ_WRONG_KEY'
+addm old no-schema
+check "a server without json_schema" sh -c "tq-submit ai -m old $(echo "$pcs" | cut -d' ' -f1) | tq-wait -t 30"
+check_same "the working mode is remembered for that server" "$(psqlc "SELECT json_mode FROM ai_server_modes WHERE base_url = '$AIURL'")" object
+
+# the key appears nowhere: logs, database, process titles, records
+psql -XAtq "$TQ_DATABASE_URL" -c "SELECT * FROM ai_models; SELECT * FROM ai_processed_contents; SELECT * FROM task_items; SELECT * FROM processing_tasks; SELECT * FROM ai_server_modes" >"$tmp/dump"
+check_same "no key in the database, logs or titles" \
+	"$(cat "$tmp/dump" "$tmp/worker.log" "$out" | grep -c SECRETKEY; ps -eo args | grep -v fake-openai | grep -c '[S]ECRETKEY')" "0
+0"
+stop_worker
+ok $? "workers stop"
+done_testing
