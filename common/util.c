@@ -160,12 +160,14 @@ tq_rq_time(double t, char *buf, size_t n)
 	struct tm tm;
 	time_t s = (time_t)t;
 	char tmp[32];
-	long us = (long)((t - (double)s) * 1e6);
+	long us = (long)((t - (double)s) * 1e6 + 0.5);
 
 	if (us < 0)
 		us = 0;
-	if (us > 999999)
-		us = 999999;
+	if (us > 999999) {
+		s++;
+		us = 0;
+	}
 	gmtime_r(&s, &tm);
 	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, n, "%s.%06ldZ", tmp, us);

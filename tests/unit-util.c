@@ -1,0 +1,84 @@
+/* unit-util.c - util.c and config.c */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	char buf[64], u[37], *s;
+	long long id;
+	int i, dup = 0;
+
+	plan(27);
+	s = tq_redact_url("redis://user:s3cret@host:6379/0");
+	is_str(s, "redis://user:***@host:6379/0", "redact user:password");
+	free(s);
+	s = tq_redact_url("redis://:s3cret@host/2");
+	is_str(s, "redis://:***@host/2", "redact :password");
+	free(s);
+	s = tq_redact_url("https://example.com/a@b");
+	is_str(s, "https://example.com/a@b", "an @ in the path is not a password");
+	free(s);
+	s = tq_redact_url("http://tok@host/");
+	is_str(s, "http://***@host/", "a bare user part is redacted");
+	free(s);
+
+	ok(tq_parse_id("42", &id) == 0 && id == 42, "id 42");
+	ok(tq_parse_id("0", &id) == -1, "id 0 refused");
+	ok(tq_parse_id("-3", &id) == -1, "negative refused");
+	ok(tq_parse_id("4x", &id) == -1, "trailing junk refused");
+	ok(tq_parse_id("", &id) == -1, "empty refused");
+	ok(tq_parse_id("99999999999999999999", &id) == -1, "overflow refused");
+
+	tq_uuid(u);
+	ok(strlen(u) == 36 && u[8] == '-' && u[14] == '4', "uuid v4 shape: %s", u);
+	for (i = 0; i < 100; i++) {
+		char v[37];
+
+		tq_uuid(v);
+		dup |= strcmp(u, v) == 0;
+	}
+	ok(!dup, "uuids differ");
+	is_str(tq_rq_time(1796823876.839073, buf, sizeof(buf)),
+	    "2026-12-09T13:44:36.839073Z", "RQ timestamp format");
+	is_str(tq_iso_time(0, buf, sizeof(buf)), "1970-01-01T00:00:00Z",
+	    "ISO time");
+
+	ok(tq_http_errkind(404) == TQ_ERR_PERMANENT, "404 permanent");
+	ok(tq_http_errkind(429) == TQ_ERR_TRANSIENT, "429 transient");
+	ok(tq_http_errkind(503) == TQ_ERR_TRANSIENT, "503 transient");
+	ok(tq_http_errkind(401) == TQ_ERR_PERMANENT, "401 permanent");
+
+	ok(tq_stage_from_name("parse") == TQ_STAGE_PARSE &&
+	    tq_stage_from_name("parsing-queue") == TQ_STAGE_PARSE &&
+	    tq_stage_from_name("ai_processing") == TQ_STAGE_AI &&
+	    tq_stage_from_name("notion-queue") == TQ_STAGE_NOTION,
+	    "stage names");
+	ok(tq_stage_from_name("nope") == -1, "unknown stage");
+
+	unsetenv("TQ_RETRY_DELAYS");
+	unsetenv("RETRY_DELAYS");
+	unsetenv("MAX_RETRIES");
+	unsetenv("TQ_MAX_RETRIES");
+	ok(tq_config_load() == 0, "config loads");
+	ok(tq_cfg.nretry_delays == 3 && tq_cfg.retry_delays[1] == 30 &&
+	    tq_cfg.retry_delays[2] == 300 && tq_cfg.max_retries == 3,
+	    "defaults 0,30,300 and 3 retries");
+	ok(tq_config_set_retry_delays("1, 2,5") == 0 &&
+	    tq_cfg.nretry_delays == 3 && tq_cfg.retry_delays[2] == 5,
+	    "RETRY_DELAYS list");
+	ok(tq_config_set_retry_delays("1,x") == -1, "bad delay refused");
+	setenv("TQ_TIMEOUT", "9", 1);
+	setenv("TQ_AI_TIMEOUT", "50", 1);
+	ok(tq_config_load() == 0 && tq_cfg.timeout[TQ_STAGE_PARSE] == 9 &&
+	    tq_cfg.timeout[TQ_STAGE_AI] == 50, "TQ_TIMEOUT, then a queue's own");
+	setenv("MAX_RETRIES", "many", 1);
+	ok(tq_config_load() == -1 && strstr(tq_strerror(), "MAX_RETRIES") !=
+	    NULL, "bad MAX_RETRIES named: %s", tq_strerror());
+	unsetenv("MAX_RETRIES");
+	ok(tq_config_load() == 0, "and loads again");
+	return done_testing();
+}
