@@ -2,7 +2,7 @@
 # tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task, the
 # reconciler on demand
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 18
 start_redis
 start_pg
 start_httpd
@@ -64,4 +64,22 @@ sleep 1.2
 check "tq-worker --reconcile" tq-worker --reconcile
 check_same "reports one requeued" "$(jq -r .requeued "$out")" 1
 check_same "the job is queued again" "$(rcli llen rq:queue:parsing-queue)" 1
+
+# --- retention: completed tasks go after 7 days, failed ones after 30
+psqlc "INSERT INTO processing_tasks (type, status, queue_name, job_id, completed_at) VALUES
+	('parsing', 'completed', 'parsing-queue', 'old-ok', now() - interval '8 days'),
+	('parsing', 'failed', 'parsing-queue', 'old-failed', now() - interval '31 days'),
+	('parsing', 'failed', 'parsing-queue', 'young-failed', now() - interval '8 days'),
+	('parsing', 'completed', 'parsing-queue', 'young-ok', now() - interval '6 days')" >/dev/null
+check "a maintenance pass" tq-worker --reconcile
+check_same "two old tasks expired" "$(jq -r .expired_tasks "$out")" 2
+check_same "the young ones stay" "$(psqlc "SELECT string_agg(job_id, ',' ORDER BY job_id) FROM processing_tasks WHERE job_id LIKE '%-%' AND job_id NOT SIMILAR TO '[0-9a-f]{8}-%'")" "young-failed,young-ok"
+
+# --- JSON log lines
+start_worker -n 1 -q parsing-queue -j
+tq-wait -t 20 "$t" >/dev/null
+stop_worker
+check_same "JSON log lines carry the job fields" \
+	"$(grep '^{' "$tmp/worker.log" | jq -r 'select(.event == "job") | "\(.level) \(.queue) \(.outcome) \(.task)"' | tail -1)" \
+	"info parsing-queue finished $t"
 done_testing
