@@ -322,6 +322,7 @@ child(int fd, enum tq_stage st, json_t *claim, const char *job)
 	test_hooks(claim);
 
 	res = tq_job_work(st, claim, &e);
+	json_decref(claim);	/* the parent's copy is its own */
 	if (res != NULL)
 		msg = json_pack("{s:b,s:o}", "ok", 1, "result", res);
 	else
@@ -342,6 +343,8 @@ child(int fd, enum tq_stage st, json_t *claim, const char *job)
 			_exit(112);
 		off += (size_t)n;
 	}
+	free(s);
+	json_decref(msg);
 	_exit(0);
 }
 

@@ -33,13 +33,19 @@ check "tq-wait exits 0 when completed" tq-wait -t 30 "$t2"
 check "wait reads records on stdin" sh -c "tq-submit parse '$HTTP/t/page?title=Four' | tq-wait -t 30"
 check_same "the piped task completed" "$(jq -r .status "$out")" completed
 
-check_match "process titles show the worker state" \
-	"$(ps -eo args | grep '^tq-worker:' | sort | head -3)" \
-	'supervisor of 2 workers'
-wait_for 10 sh -c "ps -eo args | grep -q '^tq-worker: .* idle parsing-queue'"
-check_match "worker titles name queue and state" \
-	"$(ps -eo args | grep '^tq-worker:' | grep -v supervisor | head -1)" \
-	'idle parsing-queue'
+if [ "${VALGRIND:-0}" = 1 ]; then
+	# under valgrind the titles are valgrind's own
+	ok 0 "process titles # skip under valgrind"
+	ok 0 "worker titles # skip under valgrind"
+else
+	check_match "process titles show the worker state" \
+		"$(ps -eo args | grep '^tq-worker:' | sort | head -3)" \
+		'supervisor of 2 workers'
+	wait_for 10 sh -c "ps -eo args | grep -q '^tq-worker: .* idle parsing-queue'"
+	check_match "worker titles name queue and state" \
+		"$(ps -eo args | grep '^tq-worker:' | grep -v supervisor | head -1)" \
+		'idle parsing-queue'
+fi
 check_match "one log line per job" "$(grep -c 'job ' "$tmp/worker.log")" '^[4-9]$'
 check_match "log line has the fields" "$(grep 'outcome=failed' "$tmp/worker.log")" \
 	'worker=.* job=.* task=1 item=.* queue=parsing-queue outcome=failed duration=.* error="http 404 not found"'

@@ -26,6 +26,18 @@ export LC_ALL=C.UTF-8
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tq-test.XXXXXX") || exit 1
 chmod 755 "$tmp"
+# VALGRIND=1: every tq program runs under valgrind; an error or a
+# definite leak makes it exit 99
+if [ "${VALGRIND:-0}" = 1 ]; then
+	mkdir "$tmp/vgbin"
+	for _p in "$TQ_TOP"/tq-*; do
+		[ -x "$_p" ] || continue
+		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite "%s" "$@"\n' \
+			"$_p" >"$tmp/vgbin/${_p##*/}"
+		chmod 755 "$tmp/vgbin/${_p##*/}"
+	done
+	PATH=$tmp/vgbin:$PATH
+fi
 out=$tmp/stdout
 errf=$tmp/stderr
 _pids=""

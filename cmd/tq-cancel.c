@@ -1,0 +1,271 @@
+/*
+ * tq-cancel - cancel tasks: their pending items never run, their
+ * running items are stopped, their finished items keep their results.
+ * Prints each task's record with "cancelled_count", the number of
+ * items this call cancelled.
+ *
+ * Invariants: PostgreSQL (the truth) changes first, in one statement
+ * per task (tq_task_cancel(), sql/0002), so a worker that takes one of
+ * the task's jobs afterwards finds its item closed and drops it, and a
+ * running job's result is not stored.  Only then are the pending jobs
+ * removed from their queue and scheduled set, and a stop-job command
+ * published to the worker of each running item, which kills the job's
+ * process and acknowledges it as canceled.  A task that has already
+ * ended is left alone: cancelling it again changes nothing.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+static int quiet;
+
+static struct option longopts[] = {
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "table", no_argument, NULL, 'H' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "redis-url", required_argument, NULL, 'r' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-cancel [-hHjqV] [-d database-url] "
+	    "[-r redis-url] [task ...]\n");
+	exit(status);
+}
+
+static int
+is(json_t *v, const char *s)
+{
+	const char *t = json_string_value(v);
+
+	return t != NULL && strcmp(t, s) == 0;
+}
+
+/* Ask the worker holding job to stop it; 1 if a worker listened. */
+static int
+stop_job(redisContext *rc, struct tq_err *e, const char *worker,
+    const char *job)
+{
+	redisReply *r;
+	json_t *cmd;
+	char *msg;
+	int n;
+
+	cmd = json_pack("{s:s,s:s}", "command", "stop-job", "job_id", job);
+	msg = json_dumps(cmd, JSON_COMPACT);
+	json_decref(cmd);
+	r = tq_redis(rc, e, "PUBLISH rq:pubsub:%s %s", worker, msg);
+	free(msg);
+	if (r == NULL)
+		return -1;
+	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
+	freeReplyObject(r);
+	return n;
+}
+
+/*
+ * Cancel one task and print its record.  Returns an exit status:
+ * 0, TQ_EXIT_INPUT (no such task) or TQ_EXIT_BACKEND.
+ */
+static int
+cancel(PGconn *db, redisContext *rc, long long id)
+{
+	struct tq_err e = { 0 };
+	const char *p[1], **pending = NULL, *was, *job, *worker;
+	char ids[24], why[128];
+	json_t *res = NULL, *items, *it, *recs = NULL, *rec;
+	PGresult *r;
+	size_t k, n, npending = 0, nrunning = 0;
+	int stage, status = TQ_EXIT_OK;
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	p[0] = ids;
+	r = tq_db_exec(db, &e, "SELECT tq_task_cancel($1::bigint)", 1, p);
+	if (r == NULL) {
+		warnx("task %lld: %s", id, e.msg);
+		return TQ_EXIT_BACKEND;
+	}
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
+		PQclear(r);
+		warnx("task %lld: no such task", id);
+		return TQ_EXIT_INPUT;
+	}
+	res = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	items = json_object_get(res, "items");
+	was = json_string_value(json_object_get(res, "was"));
+	stage = tq_stage_from_name(json_string_value(json_object_get(res,
+	    "type")));
+	if (!json_is_array(items) || was == NULL || stage < 0) {
+		warnx("task %lld: postgresql: tq_task_cancel: unexpected "
+		    "answer", id);
+		status = TQ_EXIT_BACKEND;
+		goto out;
+	}
+	n = json_array_size(items);
+
+	/* Redis: drop the queued jobs, stop the running ones */
+	pending = xcalloc(n + 1, sizeof(*pending));
+	json_array_foreach(items, k, it) {
+		job = json_string_value(json_object_get(it, "job_id"));
+		worker = json_string_value(json_object_get(it, "worker_id"));
+		if (job == NULL)
+			continue;
+		if (is(json_object_get(it, "status"), "pending")) {
+			pending[npending++] = job;
+			continue;
+		}
+		nrunning++;
+		if (worker == NULL) {
+			/* a claimed item has one; but be safe */
+			if (!quiet)
+				warnx("task %lld: job %s: no worker recorded: "
+				    "it runs until it ends, its result "
+				    "discarded", id, job);
+			continue;
+		}
+		switch (stop_job(rc, &e, worker, job)) {
+		case -1:
+			warnx("task %lld: job %s: %s: the item is cancelled "
+			    "but the job runs until it ends", id, job, e.msg);
+			status = TQ_EXIT_BACKEND;
+			break;
+		case 0:
+			/* gone, or reconnecting: its result is not stored */
+			if (!quiet)
+				warnx("task %lld: job %s: worker %s did not "
+				    "hear the stop command: the job runs until "
+				    "it ends or the worker is found dead", id,
+				    job, worker);
+			break;
+		}
+	}
+	if (npending > 0 &&
+	    tq_queue_remove(rc, &e, stage, pending, npending) == -1) {
+		warnx("task %lld: %s: its items are cancelled and the workers "
+		    "will drop their jobs", id, e.msg);
+		status = TQ_EXIT_BACKEND;
+	}
+	if (n == 0) {
+		snprintf(why, sizeof(why), tq_task_terminal(was) ?
+		    "nothing to cancel: task is already %s" :
+		    "nothing to cancel: no open items (task is %s)", was);
+		if (!quiet)
+			warnx("task %lld: %s", id, why);
+	}
+
+	if ((recs = tq_task_records(db, &e, &id, 1, 0)) == NULL) {
+		warnx("task %lld: %s", id, e.msg);
+		status = TQ_EXIT_BACKEND;
+		goto out;
+	}
+	rec = json_array_get(recs, 0);
+	if (json_is_object(rec)) {
+		json_object_set_new(rec, "cancelled_count",
+		    json_integer((json_int_t)n));
+		if (n == 0)
+			json_object_set_new(rec, "message", json_string(why));
+		else
+			json_object_set_new(rec, "message", json_sprintf(
+			    "task cancelled: %zu item%s cancelled (%zu "
+			    "queued, %zu running)", n, n == 1 ? "" : "s",
+			    npending, nrunning));
+		tq_out_task(rec, 0);
+	}
+out:
+	free(pending);
+	json_decref(recs);
+	json_decref(res);
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct tq_err e = { 0 };
+	struct tq_ids ids = { 0 };
+	enum tq_outmode om = TQ_OUT_AUTO;
+	redisContext *rc;
+	PGconn *db;
+	size_t k;
+	int ch, st, status = TQ_EXIT_OK;
+
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	while ((ch = getopt_long(argc, argv, "d:Hhjqr:V", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			free(tq_cfg.database_url);
+			tq_cfg.database_url = xstrdup(optarg);
+			break;
+		case 'H':
+			om = TQ_OUT_TABLE;
+			break;
+		case 'h':
+			usage(stdout, TQ_EXIT_OK);
+			break;
+		case 'j':
+			om = TQ_OUT_JSON;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'r':
+			free(tq_cfg.redis_url);
+			tq_cfg.redis_url = xstrdup(optarg);
+			break;
+		case 'V':
+			printf("tq-cancel %s\n", TQ_VERSION);
+			return 0;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0 && isatty(STDIN_FILENO))
+		usage(stderr, TQ_EXIT_USAGE);
+	tq_out_init(om);
+	tq_ids_collect(&ids, argc, argv);
+	if (ids.n == 0) {
+		if (ids.bad == 0)
+			warnx("no task ids: nothing to cancel");
+		tq_ids_free(&ids);
+		return TQ_EXIT_INPUT;
+	}
+	if (ids.bad > 0)
+		status = TQ_EXIT_INPUT;
+
+	/* both backends first, so that no cancel is left half done */
+	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if ((db = tq_db_connect(&e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	for (k = 0; k < ids.n; k++) {
+		st = cancel(db, rc, ids.v[k]);
+		if (st > status)
+			status = st;
+		if (st == TQ_EXIT_BACKEND && PQstatus(db) != CONNECTION_OK &&
+		    k + 1 < ids.n) {
+			warnx("postgresql: connection lost: %zu task%s not "
+			    "cancelled", ids.n - k - 1,
+			    ids.n - k - 1 == 1 ? "" : "s");
+			break;
+		}
+	}
+	tq_ids_free(&ids);
+	PQfinish(db);
+	redisFree(rc);
+	return status;
+}
