@@ -592,8 +592,20 @@ strip_decls(const char *in, size_t inlen, size_t *outlen)
 	}
 	end = s + n;
 	copied = p = first = s;
-	while (first < end && isspace((unsigned char)*first))
-		first++;
+	/* the DOCTYPE may follow an XML declaration and comments */
+	for (;;) {
+		while (first < end && isspace((unsigned char)*first))
+			first++;
+		if (end - first >= 2 && strncmp(first, "<?", 2) == 0)
+			q = find_ci(first, end, "?>");
+		else if (end - first >= 4 && strncmp(first, "<!--", 4) == 0)
+			q = find_ci(first + 4, end, "-->");
+		else
+			break;
+		if (q == NULL)
+			break;
+		first = q + (first[1] == '?' ? 2 : 3);
+	}
 	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		if (end - p < 3 || p[1] != '!' ||
 		    !isalpha((unsigned char)p[2])) {

@@ -286,10 +286,36 @@ retention(PGconn *db, struct tq_maint_stats *st, struct tq_err *err)
 	return 0;
 }
 
+/*
+ * Registry entries whose score (an expiry time) has passed, as RQ's
+ * own cleanup does; rq:canceled is scored by the cancel time.
+ */
+static int
+expire_registries(redisContext *rc, struct tq_err *err)
+{
+	double now = tq_now();
+	int s, n = 0;
+
+	for (s = 0; s < TQ_NSTAGES; s++) {
+		const char *q = tq_stage_queue(s);
+
+		redisAppendCommand(rc, "ZREMRANGEBYSCORE rq:finished:%s -inf "
+		    "%.0f", q, now);
+		redisAppendCommand(rc, "ZREMRANGEBYSCORE rq:failed:%s -inf "
+		    "%.0f", q, now);
+		redisAppendCommand(rc, "ZREMRANGEBYSCORE rq:canceled:%s -inf "
+		    "%.0f", q, now - tq_cfg.result_ttl);
+		n += 3;
+	}
+	return tq_redis_replies(rc, err, n);
+}
+
 int
 tq_maint_run(PGconn *db, redisContext *rc, const char *self, int keep,
     struct tq_maint_stats *st, struct tq_err *err)
 {
+	if (expire_registries(rc, err) == -1)
+		return -1;
 	if (tq_maint_recover(db, rc, self, st, err) == -1)
 		return -1;
 	if (tq_maint_reconcile(db, rc, st, err) == -1)

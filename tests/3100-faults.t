@@ -34,7 +34,7 @@ victim=$TQ_WORKER_PID
 tq-submit parse "$HTTP/t/sleep?s=3&key=k2" >"$out"
 t=$(jq -r .task_id "$out")
 wait_for 10 running "$t"
-pkill -KILL -f 'tq-worker: victim' ; kill -KILL "$victim" 2>/dev/null
+kill -KILL $(pgrep -P "$victim") "$victim" 2>/dev/null
 wait "$victim" 2>/dev/null
 start_worker -n 1 -q parsing-queue -N rescuer
 check "a dead worker's job is returned and completed" tq-wait -t 60 "$t"

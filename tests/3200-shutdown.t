@@ -2,7 +2,7 @@
 # tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task, the
 # reconciler on demand
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 19
 start_redis
 start_pg
 start_httpd
@@ -71,7 +71,9 @@ psqlc "INSERT INTO processing_tasks (type, status, queue_name, job_id, completed
 	('parsing', 'failed', 'parsing-queue', 'old-failed', now() - interval '31 days'),
 	('parsing', 'failed', 'parsing-queue', 'young-failed', now() - interval '8 days'),
 	('parsing', 'completed', 'parsing-queue', 'young-ok', now() - interval '6 days')" >/dev/null
+rcli zadd rq:finished:parsing-queue "$(($(date +%s) - 10))" expired-job "$(($(date +%s) + 500))" live-job >/dev/null
 check "a maintenance pass" tq-worker --reconcile
+check_same "expired registry entries go, live ones stay" "$(rcli zrange rq:finished:parsing-queue 0 -1 | grep -c -- '-job')" 1
 check_same "two old tasks expired" "$(jq -r .expired_tasks "$out")" 2
 check_same "the young ones stay" "$(psqlc "SELECT string_agg(job_id, ',' ORDER BY job_id) FROM processing_tasks WHERE job_id LIKE '%-%' AND job_id NOT SIMILAR TO '[0-9a-f]{8}-%'")" "young-failed,young-ok"
 

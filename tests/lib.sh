@@ -169,13 +169,14 @@ need() {	# need BINARY PACKAGE
 		bail "$1 not found: install the Debian package $2 (contrib/install-deps)"
 }
 
-# wait_for SECONDS CMD...: poll until CMD succeeds
+# wait_for SECONDS CMD...: poll until CMD succeeds, for about SECONDS
 wait_for() {
 	_t=$1
 	shift
-	_end=$(($(date +%s) + _t))
+	_tries=$((_t * 20))
 	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -lt "$_end" ] || return 1
+		[ "$_tries" -gt 0 ] || return 1
+		_tries=$((_tries - 1))
 		sleep 0.05
 	done
 	return 0
