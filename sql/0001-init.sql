@@ -155,6 +155,9 @@ CREATE FUNCTION tq_item_finish(p_job text, p_status text, p_result jsonb,
 LANGUAGE plpgsql AS $$
 DECLARE
 	t bigint;
+	dc int;
+	df int;
+	dx int;
 BEGIN
 	UPDATE task_items
 	   SET status = p_status, result_data = p_result,
@@ -165,15 +168,34 @@ BEGIN
 	IF t IS NULL THEN
 		RETURN NULL;
 	END IF;
+	-- one update of the task row: the counters and all that follows
+	-- from them (as tq_task_settle() derives it).  Every expression
+	-- reads the row being updated, so concurrent finishes add up.
+	dc := (p_status = 'completed')::int;
+	df := (p_status = 'failed')::int;
+	dx := (p_status = 'cancelled')::int;
 	UPDATE processing_tasks
-	   SET completed_items = completed_items +
-		   (p_status = 'completed')::int,
-	       failed_items = failed_items + (p_status = 'failed')::int,
-	       cancelled_items = cancelled_items +
-		   (p_status = 'cancelled')::int,
+	   SET completed_items = completed_items + dc,
+	       failed_items = failed_items + df,
+	       cancelled_items = cancelled_items + dx,
+	       progress = CASE WHEN total_items = 0 THEN 100 ELSE
+		   (100 * (completed_items + failed_items + cancelled_items +
+		   1)) / total_items END,
+	       status = CASE
+		   WHEN status = 'cancelled' THEN 'cancelled'
+		   WHEN completed_items + failed_items + cancelled_items + 1
+		       < total_items THEN 'running'
+		   WHEN failed_items + df > 0 THEN 'failed'
+		   WHEN cancelled_items + dx > 0 THEN 'cancelled'
+		   ELSE 'completed' END,
+	       completed_at = CASE WHEN completed_items + failed_items +
+		   cancelled_items + 1 >= total_items
+		   THEN coalesce(completed_at, now()) ELSE NULL END,
+	       error = CASE WHEN failed_items + df > 0 THEN failed_items + df
+		   || ' of ' || total_items || ' items failed' ELSE NULL END,
 	       updated_at = now()
 	 WHERE id = t;
-	PERFORM tq_task_settle(t);
+	PERFORM pg_notify('tq_task', t::text);
 	RETURN t;
 END $$;
 
@@ -254,13 +276,17 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN NULL;
 	END IF;
+	-- the task row only changes when its first item starts: workers
+	-- of one task must not queue up on it for every job
 	UPDATE processing_tasks
 	   SET status = CASE WHEN status = 'queued' THEN 'running'
 		   ELSE status END,
-	       started_at = coalesce(started_at, now()),
-	       worker_id = p_worker, updated_at = now()
-	 WHERE id = it.task_id
+	       started_at = now(), worker_id = p_worker, updated_at = now()
+	 WHERE id = it.task_id AND started_at IS NULL
 	RETURNING * INTO tk;
+	IF NOT FOUND THEN
+		SELECT * INTO tk FROM processing_tasks WHERE id = it.task_id;
+	END IF;
 	IF it.item_type = 'link' THEN
 		SELECT json_build_object('url', l.url) INTO input
 		  FROM links l WHERE l.id = it.item_id;
