@@ -114,17 +114,27 @@ cancel(PGconn *db, redisContext *rc, long long id)
 	}
 	n = json_array_size(items);
 
-	/* Redis: drop the queued jobs, stop the running ones */
+	/*
+	 * Redis: drop the queued jobs first, then stop the running ones,
+	 * so a worker freed by a stop does not take a cancelled job
+	 */
 	pending = xcalloc(n + 1, sizeof(*pending));
 	json_array_foreach(items, k, it) {
 		job = json_string_value(json_object_get(it, "job_id"));
-		worker = json_string_value(json_object_get(it, "worker_id"));
-		if (job == NULL)
-			continue;
-		if (is(json_object_get(it, "status"), "pending")) {
+		if (job != NULL && is(json_object_get(it, "status"), "pending"))
 			pending[npending++] = job;
+	}
+	if (npending > 0 &&
+	    tq_queue_remove(rc, &e, stage, pending, npending) == -1) {
+		warnx("task %lld: %s: its items are cancelled and the workers "
+		    "will drop their jobs", id, e.msg);
+		status = TQ_EXIT_BACKEND;
+	}
+	json_array_foreach(items, k, it) {
+		job = json_string_value(json_object_get(it, "job_id"));
+		worker = json_string_value(json_object_get(it, "worker_id"));
+		if (job == NULL || is(json_object_get(it, "status"), "pending"))
 			continue;
-		}
 		nrunning++;
 		if (worker == NULL) {
 			/* a claimed item has one; but be safe */
@@ -149,12 +159,6 @@ cancel(PGconn *db, redisContext *rc, long long id)
 				    job, worker);
 			break;
 		}
-	}
-	if (npending > 0 &&
-	    tq_queue_remove(rc, &e, stage, pending, npending) == -1) {
-		warnx("task %lld: %s: its items are cancelled and the workers "
-		    "will drop their jobs", id, e.msg);
-		status = TQ_EXIT_BACKEND;
 	}
 	if (n == 0) {
 		snprintf(why, sizeof(why), tq_task_terminal(was) ?
