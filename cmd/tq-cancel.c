@@ -196,38 +196,18 @@ out:
 int
 main(int argc, char *argv[])
 {
-	struct tq_err e = { 0 };
-	struct tq_ids ids = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
-	redisContext *rc;
-	PGconn *db;
-	size_t k;
-	int ch, st, status = TQ_EXIT_OK;
+	int ch;
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	while ((ch = getopt_long(argc, argv, "d:Hhjqr:V", longopts, NULL)) !=
 	    -1) {
+		if (tq_opt_common(ch, optarg, &om, &quiet))
+			continue;
 		switch (ch) {
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
-			break;
-		case 'j':
-			om = TQ_OUT_JSON;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
 			break;
 		case 'V':
 			printf("tq-cancel %s\n", TQ_VERSION);
@@ -241,35 +221,5 @@ main(int argc, char *argv[])
 	if (argc == 0 && isatty(STDIN_FILENO))
 		usage(stderr, TQ_EXIT_USAGE);
 	tq_out_init(om);
-	tq_ids_collect(&ids, argc, argv);
-	if (ids.n == 0) {
-		if (ids.bad == 0)
-			warnx("no task ids: nothing to cancel");
-		tq_ids_free(&ids);
-		return TQ_EXIT_INPUT;
-	}
-	if (ids.bad > 0)
-		status = TQ_EXIT_INPUT;
-
-	/* both backends first, so that no cancel is left half done */
-	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
-		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if ((db = tq_db_connect(&e)) == NULL)
-		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	for (k = 0; k < ids.n; k++) {
-		st = cancel(db, rc, ids.v[k]);
-		if (st > status)
-			status = st;
-		if (st == TQ_EXIT_BACKEND && PQstatus(db) != CONNECTION_OK &&
-		    k + 1 < ids.n) {
-			warnx("postgresql: connection lost: %zu task%s not "
-			    "cancelled", ids.n - k - 1,
-			    ids.n - k - 1 == 1 ? "" : "s");
-			break;
-		}
-	}
-	tq_ids_free(&ids);
-	PQfinish(db);
-	redisFree(rc);
-	return status;
+	return tq_each_task(argc, argv, "cancelled", cancel);
 }

@@ -50,22 +50,14 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	while ((ch = getopt_long(argc, argv, "d:Hhijln:qs:V", longopts,
 	    NULL)) != -1) {
+		if (tq_opt_common(ch, optarg, &om, &quiet))
+			continue;
 		switch (ch) {
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
 		case 'i':
 			items = 1;
-			break;
-		case 'j':
-			om = TQ_OUT_JSON;
 			break;
 		case 'l':
 			list = 1;
@@ -78,9 +70,6 @@ main(int argc, char *argv[])
 				errx(TQ_EXIT_USAGE, "limit %s: %s", optarg, es);
 			break;
 		}
-		case 'q':
-			quiet = 1;
-			break;
 		case 's':
 			if (!tq_task_terminal(optarg) &&
 			    strcmp(optarg, "queued") != 0 &&

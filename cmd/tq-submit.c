@@ -395,14 +395,9 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	while ((ch = getopt_long(argc, argv, "d:HhIijKkm:qR:r:SsV",
 	    longopts, NULL)) != -1) {
+		if (tq_opt_common(ch, optarg, &om, &quiet))
+			continue;
 		switch (ch) {
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
@@ -411,9 +406,6 @@ main(int argc, char *argv[])
 			break;
 		case 'i':
 			cfg[2] = 1;
-			break;
-		case 'j':
-			om = TQ_OUT_JSON;
 			break;
 		case 'K':
 			cfg[1] = 0;
@@ -424,9 +416,6 @@ main(int argc, char *argv[])
 		case 'm':
 			model = optarg;
 			break;
-		case 'q':
-			quiet = 1;
-			break;
 		case 'R': {
 			const char *es = NULL;
 
@@ -436,10 +425,6 @@ main(int argc, char *argv[])
 				    optarg, es);
 			break;
 		}
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
-			break;
 		case 'S':
 			cfg[0] = 0;
 			break;

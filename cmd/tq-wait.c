@@ -74,25 +74,14 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	while ((ch = getopt_long(argc, argv, "d:HhIjqt:V", longopts, NULL)) !=
 	    -1) {
+		if (tq_opt_common(ch, optarg, &om, &quiet))
+			continue;
 		switch (ch) {
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
 		case 'I':
 			items = 0;
-			break;
-		case 'j':
-			om = TQ_OUT_JSON;
-			break;
-		case 'q':
-			quiet = 1;
 			break;
 		case 't': {
 			char *end;

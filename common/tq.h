@@ -500,6 +500,22 @@ int		 tq_ids_add(struct tq_ids *, const char *word, char *why,
 size_t		 tq_ids_collect(struct tq_ids *, int argc, char **argv);
 void		 tq_ids_free(struct tq_ids *);
 
+/* ---------------------------------------------------------------- cli.c */
+
+/*
+ * The options every tool shares: -d database-url, -r redis-url, -H, -j
+ * and -q.  1 when ch was one of them (now applied), else 0.
+ */
+int		 tq_opt_common(int ch, const char *arg, enum tq_outmode *,
+		    int *quiet);
+/*
+ * For tools that act on tasks: collect the ids (tq_ids_collect), open
+ * Redis and PostgreSQL, run fn on each id, and return the worst exit
+ * status.  verb ("cancelled") words the messages, which go to stderr.
+ */
+int		 tq_each_task(int argc, char **argv, const char *verb,
+		    int (*fn)(PGconn *, redisContext *, long long));
+
 /* ---------------------------------------------------------------- job.c */
 
 /*
