@@ -128,8 +128,10 @@ work_ai(json_t *claim, struct tq_err *err)
 	    "api_key_env"));
 	model.json_mode = (char *)json_string_value(json_object_get(m,
 	    "json_mode"));
-	model.temperature = json_number_value(json_object_get(pm,
-	    "temperature"));
+	/* unset: 0.2, low as extraction wants (specs/llm-api.md) */
+	model.temperature = json_is_number(json_object_get(pm,
+	    "temperature")) ? json_number_value(json_object_get(pm,
+	    "temperature")) : 0.2;
 	model.max_tokens = (int)json_integer_value(json_object_get(pm,
 	    "max_tokens"));
 	model.context_chars = (int)json_integer_value(json_object_get(pm,

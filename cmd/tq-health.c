@@ -1,0 +1,778 @@
+/*
+ * tq-health - a health check for monitors (Nagios, Icinga, Sensu) and
+ * cron: Redis, PostgreSQL, live workers and queue backlogs.
+ *
+ * Prints one plugin line, "TQ OK - ... | perfdata", or with -j the
+ * seed's health object, and exits with the monitoring-plugin
+ * convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a bad command
+ * line, so not the 2 of the other tools).
+ *
+ * Invariants: read-only (PostgreSQL is not migrated: a schema behind
+ * is reported, not fixed).  Both backends are always checked, at the
+ * same time, each within -t seconds: Redis in a child process that is
+ * killed at the deadline (hiredis has no deadline of its own for a
+ * server that accepts and then says nothing), PostgreSQL with libpq's
+ * non-blocking calls.  So a run names every problem and ends in about
+ * -t seconds whatever the servers do; an alarm is the last resort.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+enum level {
+	ST_OK = 0,
+	ST_WARNING,
+	ST_CRITICAL,
+	ST_UNKNOWN
+};
+static const char *const level_names[] = {
+	"OK", "WARNING", "CRITICAL", "UNKNOWN"
+};
+
+/* a worker is alive while its heartbeat is younger (tq's recovery) */
+#define STALE	60
+
+static struct option longopts[] = {
+	{ "critical", required_argument, NULL, 'c' },
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "redis-url", required_argument, NULL, 'r' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "min-workers", required_argument, NULL, 'W' },
+	{ "warning", required_argument, NULL, 'w' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* What the Redis child found, as it sends it to the parent. */
+static json_t *rd;
+
+static struct {
+	int	 ok;
+	char	 version[64];
+	char	 err[512];
+	int	 schema;
+	int	 latest;
+} pg;
+
+static struct {
+	enum level	 level;
+	struct tq_buf	 text;		/* "; " separated */
+	json_t		*list;
+} problems;
+
+static long long warn_at = 100, crit_at = 1000, min_workers = -1;
+static long long secs = 5;
+static int json_out;
+static char tmo_msg[200];
+static volatile pid_t redis_pid = -1;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-health [-hjV] [-c queue-crit] [-d database-url] "
+	    "[-r redis-url]\n"
+	    "                 [-t seconds] [-W min-workers] "
+	    "[-w queue-warn]\n");
+	if (status != ST_OK)
+		printf("TQ UNKNOWN - bad command line (see tq-health -h)\n");
+	exit(status);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	if (redis_pid > 0)
+		kill(redis_pid, SIGKILL);
+	(void)!write(STDOUT_FILENO, tmo_msg, strlen(tmo_msg));
+	_exit(ST_CRITICAL);
+}
+
+/* One problem: raise the level, remember the text (no '|' in it). */
+static void
+problem(enum level l, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[600], *p;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (p = buf; *p != '\0'; p++)
+		if (*p == '|' || *p == '\n' || *p == '\r')
+			*p = *p == '|' ? '/' : ' ';
+	if (l > problems.level)
+		problems.level = l;
+	if (problems.text.len > 0)
+		tq_buf_adds(&problems.text, "; ");
+	tq_buf_adds(&problems.text, buf);
+	json_array_append_new(problems.list, json_string(buf));
+}
+
+static double
+rq_time(const char *s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+		return 0;
+	return (double)timegm(&tm);
+}
+
+static int
+get_reply(redisContext *rc, struct tq_err *e, redisReply **r)
+{
+	void *v = NULL;
+
+	if (redisGetReply(rc, &v) != REDIS_OK)
+		return tq_err_set(e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    rc->errstr[0] ? rc->errstr : "connection lost");
+	*r = v;
+	return 0;
+}
+
+/* {total, active, busy, idle} of the members of rq:workers. */
+static json_t *
+redis_workers(redisContext *rc, struct tq_err *e)
+{
+	redisReply *set, *r = NULL;
+	size_t i, n = 0;
+	long long total = 0, active = 0, busy = 0;
+	double now = tq_now();
+
+	if ((set = tq_redis(rc, e, "SMEMBERS rq:workers")) == NULL)
+		return NULL;
+	for (i = 0; i < set->elements; i++)
+		if (set->element[i]->type == REDIS_REPLY_STRING) {
+			redisAppendCommand(rc, "HMGET %s last_heartbeat state "
+			    "death", set->element[i]->str);
+			n++;
+		}
+	freeReplyObject(set);
+	for (i = 0; i < n; i++) {
+		if (get_reply(rc, e, &r) == -1)
+			return NULL;
+		/* an expired hash is no worker; a stale one is not alive */
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+		    r->element[0]->type == REDIS_REPLY_STRING) {
+			total++;
+			if (r->element[2]->type != REDIS_REPLY_STRING &&
+			    now - rq_time(r->element[0]->str) <= STALE) {
+				active++;
+				busy += r->element[1]->type ==
+				    REDIS_REPLY_STRING &&
+				    strcmp(r->element[1]->str, "busy") == 0;
+			}
+		}
+		freeReplyObject(r);
+	}
+	return json_pack("{s:I,s:I,s:I,s:I}", "total", (json_int_t)total,
+	    "active", (json_int_t)active, "busy", (json_int_t)busy, "idle",
+	    (json_int_t)(active - busy));
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* [[queue, pending], ...]: tq's three queues, then others in rq:queues. */
+static json_t *
+redis_queues(redisContext *rc, struct tq_err *e)
+{
+	redisReply *set, *r = NULL;
+	const char **names;
+	json_t *qs = NULL;
+	size_t i, k, n;
+
+	if ((set = tq_redis(rc, e, "SMEMBERS rq:queues")) == NULL)
+		return NULL;
+	names = xcalloc(set->elements + TQ_NSTAGES, sizeof(*names));
+	for (n = 0; n < TQ_NSTAGES; n++)
+		names[n] = tq_stage_queue(n);
+	k = n;
+	for (i = 0; i < set->elements; i++) {
+		const char *s = set->element[i]->str;
+
+		if (set->element[i]->type != REDIS_REPLY_STRING ||
+		    strncmp(s, "rq:queue:", 9) != 0 || s[9] == '\0' ||
+		    tq_stage_from_name(s + 9) >= 0)
+			continue;
+		names[n++] = s + 9;
+	}
+	qsort(names + k, n - k, sizeof(*names), cmpstr);
+	for (i = 0; i < n; i++)
+		redisAppendCommand(rc, "LLEN rq:queue:%s", names[i]);
+	qs = json_array();
+	for (i = 0; i < n; i++) {
+		if (get_reply(rc, e, &r) == -1) {
+			json_decref(qs);
+			qs = NULL;
+			break;
+		}
+		json_array_append_new(qs, json_pack("[s,I]", names[i],
+		    (json_int_t)(r->type == REDIS_REPLY_INTEGER ?
+		    r->integer : 0)));
+		freeReplyObject(r);
+	}
+	free(names);
+	freeReplyObject(set);
+	return qs;
+}
+
+/* The Redis child: check, send one JSON object on fd, exit. */
+static void __attribute__((noreturn))
+redis_child(int fd)
+{
+	struct tq_err e = { 0 };
+	redisContext *rc;
+	redisReply *r;
+	json_t *o = json_object(), *v;
+	const char *p;
+	char *s;
+	size_t off, len;
+	ssize_t w;
+
+	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
+		goto fail;
+	if ((r = tq_redis(rc, &e, "PING")) == NULL)
+		goto fail;
+	freeReplyObject(r);
+	if ((r = tq_redis(rc, &e, "INFO server")) == NULL)
+		goto fail;
+	if (r->type == REDIS_REPLY_STRING &&
+	    (p = strstr(r->str, "redis_version:")) != NULL) {
+		p += strlen("redis_version:");
+		json_object_set_new(o, "version",
+		    json_stringn(p, strcspn(p, "\r\n")));
+	}
+	freeReplyObject(r);
+	if ((v = redis_workers(rc, &e)) == NULL)
+		goto fail;
+	json_object_set_new(o, "workers", v);
+	if ((v = redis_queues(rc, &e)) == NULL)
+		goto fail;
+	json_object_set_new(o, "queues", v);
+	if ((r = tq_redis(rc, &e, "EXISTS rq:suspended")) == NULL)
+		goto fail;
+	json_object_set_new(o, "suspended", json_boolean(r->integer > 0));
+	freeReplyObject(r);
+	json_object_set_new(o, "ok", json_true());
+	goto out;
+fail:
+	json_object_set_new(o, "error", json_string(e.msg));
+out:
+	if (rc != NULL)
+		redisFree(rc);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	len = s ? strlen(s) : 0;
+	for (off = 0; off < len; off += (size_t)w)
+		if ((w = write(fd, s + off, len - off)) <= 0)
+			break;
+	free(s);
+	_exit(0);
+}
+
+static pid_t
+redis_start(int *fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	fflush(stdout);
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		signal(SIGALRM, SIG_DFL);
+		alarm(0);
+		redis_child(p[1]);
+	}
+	close(p[1]);
+	*fd = p[0];
+	return pid;
+}
+
+static int
+ms_left(double deadline)
+{
+	double l = deadline - tq_now();
+
+	return l <= 0 ? 0 : (int)(l * 1000) + 1;
+}
+
+/* The child's answer by the deadline, or an error object. */
+static json_t *
+redis_finish(pid_t pid, int fd, double deadline)
+{
+	struct tq_buf b = { 0 };
+	struct pollfd pfd;
+	char buf[4096];
+	json_t *o = NULL;
+	ssize_t n;
+	int late = 0;
+
+	if (pid == -1)
+		return json_pack("{s:s}", "error", "redis: cannot fork");
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		int rv = poll(&pfd, 1, ms_left(deadline));
+
+		if (rv == -1 && errno == EINTR)
+			continue;
+		if (rv == 0) {
+			late = 1;
+			break;
+		}
+		if ((n = read(fd, buf, sizeof(buf))) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			break;
+		}
+		tq_buf_add(&b, buf, (size_t)n);
+	}
+	close(fd);
+	if (late)
+		kill(pid, SIGKILL);
+	redis_pid = -1;		/* before it may be reaped and reused */
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	if (late) {
+		snprintf(buf, sizeof(buf), "redis: no answer within %lld s",
+		    secs);
+		o = json_pack("{s:s}", "error", buf);
+	} else if (b.len > 0)
+		o = json_loadb(b.data, b.len, 0, NULL);
+	if (o == NULL)
+		o = json_pack("{s:s}", "error", "redis: the check failed");
+	tq_buf_free(&b);
+	return o;
+}
+
+/* Wait until the connection may be read (or written) or the deadline. */
+static int
+pg_wait(PGconn *c, int for_write, double deadline)
+{
+	struct pollfd pfd;
+	int rv;
+
+	pfd.fd = PQsocket(c);
+	pfd.events = for_write ? POLLOUT : POLLIN;
+	if (pfd.fd < 0)
+		return -1;
+	do
+		rv = poll(&pfd, 1, ms_left(deadline));
+	while (rv == -1 && errno == EINTR);
+	return rv > 0 ? 0 : -1;
+}
+
+/* One query by the deadline: its result, or NULL (pg.err set). */
+static PGresult *
+pg_query(PGconn *c, const char *sql, double deadline)
+{
+	PGresult *r, *res = NULL;
+	char buf[512];
+
+	if (!PQsendQuery(c, sql))
+		goto fail;
+	while (PQflush(c) == 1)
+		if (pg_wait(c, 1, deadline) == -1)
+			goto late;
+	for (;;) {
+		if (!PQconsumeInput(c))
+			goto fail;
+		if (PQisBusy(c)) {
+			if (pg_wait(c, 0, deadline) == -1)
+				goto late;
+			continue;
+		}
+		if ((r = PQgetResult(c)) == NULL)
+			break;
+		if (res == NULL)
+			res = r;
+		else
+			PQclear(r);
+	}
+	return res;
+late:
+	PQclear(res);
+	snprintf(pg.err, sizeof(pg.err), "postgresql: no answer within "
+	    "%lld s", secs);
+	return NULL;
+fail:
+	PQclear(res);
+	snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
+	    tq_db_error(c, buf, sizeof(buf)));
+	return NULL;
+}
+
+/* tq_db_connect() would migrate and block; a health check only looks. */
+static void
+check_pg(double deadline)
+{
+	const char *keys[3], *vals[3], *v;
+	char buf[512];
+	PGconn *c;
+	PGresult *r;
+	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+	int k = 0;
+
+	pg.latest = tq_db_latest_version();
+	pg.schema = -1;
+	keys[k] = "fallback_application_name";
+	vals[k++] = "tq-health";
+	if (tq_cfg.database_url != NULL) {
+		keys[k] = "dbname";
+		vals[k++] = tq_cfg.database_url;
+	}
+	keys[k] = NULL;
+	vals[k] = NULL;
+	c = PQconnectStartParams(keys, vals, 1);
+	if (c == NULL || PQstatus(c) == CONNECTION_BAD)
+		goto fail;
+	while (ps != PGRES_POLLING_OK) {
+		if (ps == PGRES_POLLING_FAILED)
+			goto fail;
+		if (pg_wait(c, ps == PGRES_POLLING_WRITING, deadline) == -1) {
+			snprintf(pg.err, sizeof(pg.err), "postgresql: no "
+			    "answer within %lld s", secs);
+			goto out;
+		}
+		ps = PQconnectPoll(c);
+	}
+	if ((r = pg_query(c, "SELECT 1", deadline)) == NULL)
+		goto out;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
+		    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ?
+		    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : "error");
+		PQclear(r);
+		goto out;
+	}
+	PQclear(r);
+	if ((v = PQparameterStatus(c, "server_version")) != NULL)
+		snprintf(pg.version, sizeof(pg.version), "%.*s",
+		    (int)strcspn(v, " "), v);
+	r = pg_query(c, "SELECT coalesce(max(version), 0) FROM tq_schema",
+	    deadline);
+	if (r == NULL)
+		goto out;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		pg.schema = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	pg.ok = 1;
+	goto out;
+fail:
+	snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
+	    tq_db_error(c, buf, sizeof(buf)));
+out:
+	PQfinish(c);
+}
+
+static long long
+jint(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static const char *
+jstr(json_t *o, const char *k, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : dflt;
+}
+
+/* A queue of the child's answer: [name, pending]. */
+static const char *
+qname(json_t *q)
+{
+	const char *s = json_string_value(json_array_get(q, 0));
+
+	return s ? s : "?";
+}
+
+static long long
+qlen(json_t *q)
+{
+	return json_integer_value(json_array_get(q, 1));
+}
+
+/* Judge what was found. */
+static void
+evaluate(void)
+{
+	json_t *w = json_object_get(rd, "workers"), *q;
+	size_t i;
+
+	if (!json_is_true(json_object_get(rd, "ok")))
+		problem(ST_CRITICAL, "%s", jstr(rd, "error",
+		    "redis: the check failed"));
+	else {
+		if (json_is_true(json_object_get(rd, "suspended")))
+			problem(ST_WARNING, "workers suspended (rq:suspended)");
+		json_array_foreach(json_object_get(rd, "queues"), i, q) {
+			if (qlen(q) > crit_at)
+				problem(ST_CRITICAL, "backlog %s=%lld > %lld",
+				    qname(q), qlen(q), crit_at);
+			else if (qlen(q) > warn_at)
+				problem(ST_WARNING, "backlog %s=%lld > %lld",
+				    qname(q), qlen(q), warn_at);
+		}
+		if (min_workers > 0 && jint(w, "active") == 0)
+			problem(ST_CRITICAL, "no live workers");
+		else if (min_workers > 0 && jint(w, "active") < min_workers)
+			problem(ST_WARNING, "%lld live worker%s < %lld",
+			    jint(w, "active"), jint(w, "active") == 1 ? "" :
+			    "s", min_workers);
+	}
+	if (!pg.ok)
+		problem(ST_CRITICAL, "%s", pg.err);
+	else if (pg.schema <= 0)
+		problem(ST_WARNING, "postgresql: no tq schema yet");
+	else if (pg.schema < pg.latest)
+		problem(ST_WARNING, "postgresql: schema %d, want %d",
+		    pg.schema, pg.latest);
+	else if (pg.schema > pg.latest)
+		problem(ST_WARNING, "postgresql: schema %d is newer than "
+		    "this tq-health (%d)", pg.schema, pg.latest);
+}
+
+/* perfdata label: "parsing-queue" -> "parsing", no quotes or '=' */
+static void
+add_label(struct tq_buf *b, const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n > 6 && strcmp(name + n - 6, "-queue") == 0)
+		n -= 6;
+	for (i = 0; i < n; i++)
+		tq_buf_addf(b, "%c", strchr(" '=|", name[i]) != NULL ? '_' :
+		    name[i]);
+}
+
+static void
+print_line(void)
+{
+	struct tq_buf b = { 0 };
+	json_t *w = json_object_get(rd, "workers"), *q;
+	json_t *qs = json_object_get(rd, "queues");
+	int rok = json_is_true(json_object_get(rd, "ok"));
+	long long act = jint(w, "active");
+	size_t i;
+
+	/* the problems, then what is well */
+	tq_buf_addf(&b, "TQ %s - ", level_names[problems.level]);
+	if (problems.text.len > 0)
+		tq_buf_addf(&b, "%s%s", problems.text.data,
+		    rok || pg.ok ? "; " : "");
+	if (rok)
+		tq_buf_addf(&b, "redis %s%s", jstr(rd, "version", "?"),
+		    pg.ok ? ", " : "");
+	if (pg.ok)
+		tq_buf_addf(&b, "postgresql %s (schema %d)", pg.version,
+		    pg.schema);
+	if (rok) {
+		tq_buf_addf(&b, ", %lld worker%s (%lld busy, %lld idle), "
+		    "backlog", act, act == 1 ? "" : "s", jint(w, "busy"),
+		    jint(w, "idle"));
+		json_array_foreach(qs, i, q)
+			tq_buf_addf(&b, " %s=%lld", qname(q), qlen(q));
+		tq_buf_addf(&b, " | workers=%lld", act);
+		if (min_workers > 0)
+			tq_buf_addf(&b, ";%lld:;1:", min_workers);
+		tq_buf_addf(&b, " busy=%lld idle=%lld", jint(w, "busy"),
+		    jint(w, "idle"));
+		json_array_foreach(qs, i, q) {
+			tq_buf_adds(&b, " ");
+			add_label(&b, qname(q));
+			tq_buf_addf(&b, "=%lld;%lld;%lld;0", qlen(q), warn_at,
+			    crit_at);
+		}
+	}
+	printf("%s\n", b.data);
+	tq_buf_free(&b);
+}
+
+static void
+print_json(void)
+{
+	json_t *o, *hl, *qs = NULL, *q;
+	int rok = json_is_true(json_object_get(rd, "ok")), qok = rok;
+	size_t i;
+
+	if (rok) {
+		qs = json_object();
+		json_array_foreach(json_object_get(rd, "queues"), i, q) {
+			json_object_set_new(qs, qname(q), json_pack("{s:b,s:I}",
+			    "healthy", qlen(q) <= warn_at, "pending",
+			    (json_int_t)qlen(q)));
+			qok &= qlen(q) <= warn_at;
+		}
+	}
+	hl = json_object();
+	json_object_set_new(hl, "redis", json_string(rok ? "connected" :
+	    "disconnected"));
+	json_object_set_new(hl, "redis_version", rok ?
+	    json_string(jstr(rd, "version", "?")) : json_null());
+	if (!rok)
+		json_object_set_new(hl, "redis_error", json_string(jstr(rd,
+		    "error", "redis: the check failed")));
+	json_object_set_new(hl, "postgresql", json_string(pg.ok ?
+	    "connected" : "disconnected"));
+	json_object_set_new(hl, "postgresql_version", pg.ok ?
+	    json_string(pg.version) : json_null());
+	json_object_set_new(hl, "schema_version", pg.ok ?
+	    json_integer(pg.schema) : json_null());
+	json_object_set_new(hl, "schema_latest", json_integer(pg.latest));
+	if (!pg.ok)
+		json_object_set_new(hl, "postgresql_error",
+		    json_string(pg.err));
+	json_object_set(hl, "workers", rok ? json_object_get(rd, "workers") :
+	    json_null());
+	json_object_set_new(hl, "suspended", json_boolean(json_is_true(
+	    json_object_get(rd, "suspended"))));
+	json_object_set_new(hl, "queues_healthy", json_boolean(qok));
+	json_object_set_new(hl, "queues", qs ? qs : json_null());
+
+	o = json_object();
+	json_object_set_new(o, "healthy",
+	    json_boolean(problems.level == ST_OK));
+	json_object_set_new(o, "status",
+	    json_string(level_names[problems.level]));
+	json_object_set_new(o, "health", hl);
+	json_object_set(o, "problems", problems.list);
+	tq_out_json(o);
+	json_decref(o);
+}
+
+static long long
+number(const char *opt, const char *s, long long lo, long long hi)
+{
+	const char *e = NULL;
+	long long v;
+
+	v = strtonum(s, lo, hi, &e);
+	if (e != NULL) {
+		warnx("%s %s: %s", opt, s, e);
+		usage(stderr, ST_UNKNOWN);
+	}
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sigaction sa;
+	double deadline;
+	pid_t pid;
+	int ch, crit_set = 0, fd = -1;
+
+	if (tq_config_load() == -1) {
+		warnx("%s", tq_strerror());
+		printf("TQ UNKNOWN - %s\n", tq_strerror());
+		return ST_UNKNOWN;
+	}
+	while ((ch = getopt_long(argc, argv, "c:d:hjr:t:VW:w:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			crit_at = number("-c", optarg, 0, LLONG_MAX);
+			crit_set = 1;
+			break;
+		case 'd':
+			free(tq_cfg.database_url);
+			tq_cfg.database_url = xstrdup(optarg);
+			break;
+		case 'h':
+			usage(stdout, ST_OK);
+			break;
+		case 'j':
+			json_out = 1;
+			break;
+		case 'r':
+			free(tq_cfg.redis_url);
+			tq_cfg.redis_url = xstrdup(optarg);
+			break;
+		case 't':
+			secs = number("-t", optarg, 1, 3600);
+			break;
+		case 'V':
+			printf("tq-health %s\n", TQ_VERSION);
+			return ST_OK;
+		case 'W':
+			min_workers = number("-W", optarg, 0, 1000000);
+			break;
+		case 'w':
+			warn_at = number("-w", optarg, 0, LLONG_MAX);
+			break;
+		default:
+			usage(stderr, ST_UNKNOWN);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, ST_UNKNOWN);
+	if (warn_at > crit_at) {
+		warnx("-w %lld is above -c %lld%s", warn_at, crit_at,
+		    crit_set ? "" : " (the default)");
+		usage(stderr, ST_UNKNOWN);
+	}
+
+	/* the last resort, should anything block past the deadline */
+	snprintf(tmo_msg, sizeof(tmo_msg), json_out ?
+	    "{\"healthy\":false,\"status\":\"CRITICAL\",\"problems\":"
+	    "[\"no answer within %lld s\"]}\n" :
+	    "TQ CRITICAL - no answer within %lld s\n", secs + 2);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm((unsigned)secs + 2);
+
+	problems.list = json_array();
+	deadline = tq_now() + (double)secs;
+	redis_pid = pid = redis_start(&fd);
+	check_pg(deadline);
+	rd = redis_finish(pid, fd, deadline);
+	alarm(0);
+
+	evaluate();
+	if (json_out)
+		print_json();
+	else
+		print_line();
+	fflush(stdout);
+
+	json_decref(rd);
+	tq_buf_free(&problems.text);
+	json_decref(problems.list);
+	free(tq_cfg.redis_url);
+	free(tq_cfg.database_url);
+	free(tq_cfg.user_agent);
+	return problems.level;
+}

@@ -1,0 +1,722 @@
+/*
+ * tq-model - manage the AI models of the ai stage (table ai_models):
+ * list, add, show, make the default, remove.
+ *
+ * Invariants: an API key is never stored, read or printed; a model
+ * names the environment variable that holds it (api_key_env), and the
+ * worker reads that variable when it calls the server.  There is one
+ * default model at most (a unique partial index): moving it happens in
+ * one transaction under a table lock, so concurrent moves serialize.
+ * A model that is the default, has stored results, or is named by an
+ * unfinished task is not removed.  Names are never all digits, so an
+ * operand is a name or an id without doubt.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+
+#define OPENAI_URL	"https://api.openai.com/v1"
+#define OPENAI_KEY_ENV	"OPENAI_API_KEY"
+#define NAME_MAX_LEN	100
+#define MODEL_MAX_LEN	200
+#define URL_MAX_LEN	2000
+#define ENV_MAX_LEN	128
+
+static struct option longopts[] = {
+	{ "context-chars", required_argument, NULL, 'C' },
+	{ "default", no_argument, NULL, 'D' },
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "table", no_argument, NULL, 'H' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json-mode", required_argument, NULL, 'J' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "key-env", required_argument, NULL, 'k' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "provider", required_argument, NULL, 'p' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "temperature", required_argument, NULL, 't' },
+	{ "base-url", required_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "max-tokens", required_argument, NULL, 'x' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The options of add, as given (NULL: not given). */
+static struct {
+	const char	*context_chars;
+	int		 make_default;
+	const char	*json_mode;
+	const char	*key_env;
+	const char	*model;
+	const char	*provider;
+	const char	*timeout;
+	const char	*temperature;
+	const char	*base_url;
+	const char	*max_tokens;
+} opt;
+
+static const char record_sql[] =
+    "SELECT json_build_object('id', m.id, 'name', m.name, "
+    "'provider', m.provider, 'model', m.model, 'base_url', m.base_url, "
+    "'api_key_env', m.api_key_env, 'params', m.params, "
+    "'is_default', m.is_default, 'created_at', tq_ts(m.created_at)%s) "
+    "FROM ai_models m %s ORDER BY m.id";
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-model [-hHjV] [-d database-url] list\n"
+	    "       tq-model [-hHjV] [-d database-url] add name -p provider "
+	    "[-D] [-C context-chars]\n"
+	    "                [-J json-mode] [-k key-env] [-m model] "
+	    "[-T timeout] [-t temperature]\n"
+	    "                [-u base-url] [-x max-tokens]\n"
+	    "       tq-model [-hHjV] [-d database-url] default | rm | show "
+	    "name | id\n");
+	exit(status);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	exit(TQ_EXIT_INPUT);
+}
+
+/* ------------------------------------------------------------ output */
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s && *s ? s : "-";
+}
+
+static int
+width(json_t *recs, const char *k, int min)
+{
+	json_t *r;
+	size_t i;
+	int w = min;
+
+	json_array_foreach(recs, i, r)
+		if ((int)strlen(jstr(r, k)) > w)
+			w = (int)strlen(jstr(r, k));
+	return w;
+}
+
+static void
+print_table(json_t *recs)
+{
+	json_t *r, *p;
+	size_t i;
+	int wn = width(recs, "name", 4), wm = width(recs, "model", 5);
+	int wu = width(recs, "base_url", 8), wk = width(recs, "api_key_env", 7);
+
+	printf("%-4s %-*s  %-8s  %-*s  %-*s  %-*s  %-7s  %s\n", "ID", wn,
+	    "NAME", "PROVIDER", wm, "MODEL", wu, "BASE_URL", wk, "KEY_ENV",
+	    "DEFAULT", "PARAMS");
+	json_array_foreach(recs, i, r) {
+		char *ps = NULL;
+
+		p = json_object_get(r, "params");
+		if (json_is_object(p) && json_object_size(p) > 0)
+			ps = json_dumps(p, JSON_COMPACT);
+		printf("%-4lld %-*s  %-8s  %-*s  %-*s  %-*s  %-7s  %s\n",
+		    (long long)json_integer_value(json_object_get(r, "id")),
+		    wn, jstr(r, "name"), jstr(r, "provider"), wm,
+		    jstr(r, "model"), wu, jstr(r, "base_url"), wk,
+		    jstr(r, "api_key_env"), json_is_true(json_object_get(r,
+		    "is_default")) ? "*" : "", ps ? ps : "-");
+		free(ps);
+	}
+	fflush(stdout);
+}
+
+static void
+print_show(json_t *r)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(r, k, v) {
+		char *s = json_is_string(v) ? NULL :
+		    json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		printf("%-17s %s\n", k, s ? s : json_string_value(v));
+		free(s);
+	}
+	fflush(stdout);
+}
+
+/* Records of the models matching where, with $1 = param if not NULL. */
+static json_t *
+records(PGconn *db, struct tq_err *e, int extra, const char *where,
+    const char *param)
+{
+	PGresult *r;
+	json_t *out;
+	char *sql;
+	int i;
+
+	sql = xasprintf(record_sql, extra ? ", 'results', (SELECT count(*) "
+	    "FROM ai_processed_contents a WHERE a.model_id = m.id), "
+	    "'server_json_mode', (SELECT s.json_mode FROM ai_server_modes s "
+	    "WHERE s.base_url = m.base_url)" : "", where);
+	r = tq_db_exec(db, e, sql, param ? 1 : 0, param ? &param : NULL);
+	free(sql);
+	if (r == NULL)
+		return NULL;
+	out = json_array();
+	for (i = 0; i < PQntuples(r); i++)
+		json_array_append_new(out, json_loads(PQgetvalue(r, i, 0), 0,
+		    NULL));
+	PQclear(r);
+	return out;
+}
+
+static void
+emit(json_t *recs, int show)
+{
+	json_t *r;
+	size_t i;
+
+	if (!tq_out_is_table()) {
+		json_array_foreach(recs, i, r)
+			tq_out_json(r);
+	} else if (show)
+		print_show(json_array_get(recs, 0));
+	else
+		print_table(recs);
+}
+
+/* -------------------------------------------------------- validation */
+
+static int
+valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > NAME_MAX_LEN || !isalnum((unsigned char)s[0]) ||
+	    strspn(s, "0123456789") == n)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._:/@+-") == n;
+}
+
+static int
+valid_env(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= ENV_MAX_LEN && !isdigit((unsigned char)s[0]) &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (iscntrl((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static long long
+int_param(const char *what, const char *s, long long lo, long long hi)
+{
+	const char *e = NULL;
+	long long v;
+
+	v = strtonum(s, lo, hi, &e);
+	if (e != NULL)
+		bad("%s %s: must be a whole number from %lld to %lld", what, s,
+		    lo, hi);
+	return v;
+}
+
+/* The checked base URL (caller frees), without trailing slashes. */
+static char *
+check_url(const char *url)
+{
+	struct tq_err e = { 0 };
+	const char *p, *end;
+	char *shown = tq_redact_url(url), *u;
+	size_t n;
+
+	if (strlen(url) > URL_MAX_LEN || !printable(url))
+		bad("base-url: too long or holds control characters");
+	if (tq_url_check(url, NULL, &e) == -1)
+		bad("base-url %s: %s", shown, e.msg);
+	/* credentials belong in the environment, not in the table */
+	if ((p = strstr(url, "://")) != NULL) {
+		p += 3;
+		end = p + strcspn(p, "/?#");
+		if (memchr(p, '@', end - p) != NULL)
+			bad("base-url %s: must not carry a user or password; "
+			    "name the variable holding the key with -k",
+			    shown);
+	}
+	free(shown);
+	u = xstrdup(url);
+	n = strlen(u);
+	while (n > 0 && u[n - 1] == '/' && n > strcspn(u, ":") + 3)
+		u[--n] = '\0';
+	return u;
+}
+
+/* json params of add; exits on bad values. */
+static json_t *
+build_params(void)
+{
+	json_t *p = json_object();
+
+	if (opt.temperature != NULL) {
+		char *end;
+		double t = strtod(opt.temperature, &end);
+
+		if (*opt.temperature == '\0' || *end != '\0' || !isfinite(t) ||
+		    t < 0 || t > 2)
+			bad("temperature %s: must be a number from 0 to 2",
+			    opt.temperature);
+		json_object_set_new(p, "temperature", json_real(t));
+	}
+	if (opt.max_tokens != NULL)
+		json_object_set_new(p, "max_tokens", json_integer(int_param(
+		    "max-tokens", opt.max_tokens, 1, 1000000)));
+	if (opt.context_chars != NULL)
+		json_object_set_new(p, "context_chars", json_integer(int_param(
+		    "context-chars", opt.context_chars, 100, 100000000)));
+	if (opt.timeout != NULL)
+		json_object_set_new(p, "timeout", json_integer(int_param(
+		    "timeout", opt.timeout, 1, 3600)));
+	if (opt.json_mode != NULL) {
+		if (strcmp(opt.json_mode, "schema") != 0 &&
+		    strcmp(opt.json_mode, "object") != 0 &&
+		    strcmp(opt.json_mode, "prompt") != 0)
+			bad("json-mode %s: must be schema, object or prompt",
+			    printable(opt.json_mode) ? opt.json_mode : "?");
+		json_object_set_new(p, "json_mode", json_string(opt.json_mode));
+	}
+	return p;
+}
+
+/* ---------------------------------------------------------- commands */
+
+static int
+fail_backend(PGconn *db, struct tq_err *e)
+{
+	PQclear(PQexec(db, "ROLLBACK"));
+	warnx("%s", e->msg);
+	return TQ_EXIT_BACKEND;
+}
+
+static int
+nosuch(PGconn *db, const char *arg)
+{
+	PQclear(PQexec(db, "ROLLBACK"));
+	warnx("model %s: no such model", printable(arg) ? arg : "?");
+	return TQ_EXIT_INPUT;
+}
+
+/*
+ * The id of the model named by arg (a name or an id) into buf: 1, or
+ * 0 when there is none, or -1 on a backend error.
+ */
+static int
+lookup(PGconn *db, struct tq_err *e, const char *arg, char *buf, size_t n)
+{
+	PGresult *r;
+	int found;
+
+	r = tq_db_exec(db, e, "SELECT id FROM ai_models WHERE name = $1 OR "
+	    "id::text = $1 ORDER BY id::text = $1 DESC LIMIT 1", 1, &arg);
+	if (r == NULL)
+		return -1;
+	if ((found = PQntuples(r) == 1))
+		snprintf(buf, n, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return found;
+}
+
+static int
+cmd_print(PGconn *db, const char *id, int show)
+{
+	struct tq_err e = { 0 };
+	json_t *recs;
+
+	if ((recs = records(db, &e, show, "WHERE m.id = $1", id)) == NULL)
+		return fail_backend(db, &e);
+	emit(recs, show);
+	json_decref(recs);
+	return TQ_EXIT_OK;
+}
+
+static int
+cmd_list(PGconn *db)
+{
+	struct tq_err e = { 0 };
+	json_t *recs;
+
+	if ((recs = records(db, &e, 0, "", NULL)) == NULL)
+		return fail_backend(db, &e);
+	emit(recs, 0);
+	json_decref(recs);
+	return TQ_EXIT_OK;
+}
+
+static int
+cmd_show(PGconn *db, const char *arg)
+{
+	struct tq_err e = { 0 };
+	char id[24];
+
+	switch (lookup(db, &e, arg, id, sizeof(id))) {
+	case -1:
+		return fail_backend(db, &e);
+	case 0:
+		return nosuch(db, arg);
+	}
+	return cmd_print(db, id, 1);
+}
+
+/* Begin a transaction that serializes changes of the default. */
+static int
+begin_locked(PGconn *db, struct tq_err *e)
+{
+	if (tq_db_cmd(db, e, "BEGIN") == -1)
+		return -1;
+	return tq_db_cmd(db, e, "LOCK TABLE ai_models IN SHARE ROW EXCLUSIVE "
+	    "MODE");
+}
+
+static int
+cmd_default(PGconn *db, const char *arg)
+{
+	struct tq_err e = { 0 };
+	const char *p[1];
+	char id[24];
+	PGresult *r;
+
+	if (begin_locked(db, &e) == -1)
+		return fail_backend(db, &e);
+	switch (lookup(db, &e, arg, id, sizeof(id))) {
+	case -1:
+		return fail_backend(db, &e);
+	case 0:
+		return nosuch(db, arg);
+	}
+	p[0] = id;
+	/* in two steps: the unique index allows one default at a time */
+	if ((r = tq_db_exec(db, &e, "UPDATE ai_models SET is_default = false "
+	    "WHERE is_default AND id <> $1", 1, p)) == NULL)
+		return fail_backend(db, &e);
+	PQclear(r);
+	if ((r = tq_db_exec(db, &e, "UPDATE ai_models SET is_default = true "
+	    "WHERE id = $1", 1, p)) == NULL)
+		return fail_backend(db, &e);
+	PQclear(r);
+	if (tq_db_cmd(db, &e, "COMMIT") == -1)
+		return fail_backend(db, &e);
+	return cmd_print(db, id, 0);
+}
+
+static int
+cmd_rm(PGconn *db, const char *arg)
+{
+	struct tq_err e = { 0 };
+	const char *p[1];
+	char id[24], *name = NULL;
+	long long results, tasks;
+	int dflt;
+	PGresult *r;
+
+	if (begin_locked(db, &e) == -1)
+		return fail_backend(db, &e);
+	switch (lookup(db, &e, arg, id, sizeof(id))) {
+	case -1:
+		return fail_backend(db, &e);
+	case 0:
+		return nosuch(db, arg);
+	}
+	p[0] = id;
+	r = tq_db_exec(db, &e, "SELECT m.name, m.is_default, "
+	    "(SELECT count(*) FROM ai_processed_contents a "
+	    "WHERE a.model_id = m.id), "
+	    "(SELECT count(*) FROM processing_tasks t "
+	    "WHERE t.type = 'ai_processing' AND t.status IN ('queued', "
+	    "'running') AND t.params->>'model_id' = m.id::text) "
+	    "FROM ai_models m WHERE m.id = $1", 1, p);
+	if (r == NULL)
+		return fail_backend(db, &e);
+	name = xstrdup(PQgetvalue(r, 0, 0));
+	dflt = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+	results = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+	tasks = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
+	PQclear(r);
+	if (dflt || results > 0 || tasks > 0) {
+		PQclear(PQexec(db, "ROLLBACK"));
+		if (dflt)
+			warnx("model %s is the default: make another model "
+			    "the default first (tq-model default name)",
+			    name);
+		else if (results > 0)
+			warnx("model %s has %lld stored result%s: it stays, "
+			    "so that they keep their model", name, results,
+			    results == 1 ? "" : "s");
+		else
+			warnx("model %s is used by %lld unfinished task%s",
+			    name, tasks, tasks == 1 ? "" : "s");
+		free(name);
+		return TQ_EXIT_INPUT;
+	}
+	free(name);
+	if ((r = tq_db_exec(db, &e, "DELETE FROM ai_models WHERE id = $1", 1,
+	    p)) == NULL)
+		return fail_backend(db, &e);
+	PQclear(r);
+	if (tq_db_cmd(db, &e, "COMMIT") == -1)
+		return fail_backend(db, &e);
+	return TQ_EXIT_OK;
+}
+
+/* add's values, checked before anything is stored */
+static struct {
+	const char	*name;
+	const char	*model;
+	const char	*key_env;
+	char		*url;
+	char		*params;
+} add;
+
+/* Check the operand and options of add; exits on bad input. */
+static void
+add_check(const char *name)
+{
+	json_t *params;
+	int openai;
+
+	if (!valid_name(name)) {
+		if (strspn(name, "0123456789") == strlen(name) && *name)
+			bad("name %s: must not be all digits (ids are)", name);
+		bad("name %s: want 1 to %d letters, digits and ._:/@+- "
+		    "starting with a letter or digit",
+		    printable(name) ? name : "?", NAME_MAX_LEN);
+	}
+	if (strcmp(opt.provider, "builtin") != 0 &&
+	    strcmp(opt.provider, "openai") != 0)
+		bad("provider %s: must be builtin or openai",
+		    printable(opt.provider) ? opt.provider : "?");
+	openai = strcmp(opt.provider, "openai") == 0;
+	if (!openai && (opt.model || opt.base_url || opt.key_env ||
+	    opt.json_mode || opt.temperature || opt.max_tokens ||
+	    opt.context_chars || opt.timeout))
+		bad("provider builtin: takes none of -C, -J, -k, -m, -T, -t, "
+		    "-u, -x (it calls no server)");
+	if (openai && (opt.model == NULL || *opt.model == '\0'))
+		bad("provider openai: -m model is required");
+	if (opt.model != NULL && (strlen(opt.model) > MODEL_MAX_LEN ||
+	    !printable(opt.model)))
+		bad("model: too long or holds control characters");
+	/* never echo it: it may be the key itself */
+	if (opt.key_env != NULL && !valid_env(opt.key_env))
+		bad("key-env: not the name of an environment variable "
+		    "([A-Z_][A-Z0-9_]*); give the name of the variable that "
+		    "holds the key, never the key");
+	params = build_params();
+	add.params = json_dumps(params, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(params);
+	add.name = name;
+	add.model = opt.model;
+	add.key_env = opt.key_env;
+	if (openai) {
+		add.url = check_url(opt.base_url ? opt.base_url : OPENAI_URL);
+		if (add.key_env == NULL && strcmp(add.url, OPENAI_URL) == 0)
+			add.key_env = OPENAI_KEY_ENV;
+	} else
+		add.model = "builtin";
+}
+
+static int
+cmd_add(PGconn *db)
+{
+	struct tq_err e = { 0 };
+	const char *p[7];
+	char id[24];
+	PGresult *r;
+
+	if (opt.make_default) {
+		if (begin_locked(db, &e) == -1)
+			return fail_backend(db, &e);
+		if ((r = tq_db_exec(db, &e, "UPDATE ai_models SET "
+		    "is_default = false WHERE is_default", 0, NULL)) == NULL)
+			return fail_backend(db, &e);
+		PQclear(r);
+	}
+	p[0] = add.name;
+	p[1] = opt.provider;
+	p[2] = add.model;
+	p[3] = add.url;
+	p[4] = add.key_env;
+	p[5] = add.params;
+	p[6] = opt.make_default ? "t" : "f";
+	r = tq_db_exec(db, &e, "INSERT INTO ai_models (name, provider, model, "
+	    "base_url, api_key_env, params, is_default) VALUES ($1, $2, $3, "
+	    "$4, $5, $6::jsonb, $7::boolean) ON CONFLICT (name) DO NOTHING "
+	    "RETURNING id", 7, p);
+	if (r == NULL)
+		return fail_backend(db, &e);
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		PQclear(PQexec(db, "ROLLBACK"));
+		warnx("model %s: the name is taken", add.name);
+		return TQ_EXIT_INPUT;
+	}
+	snprintf(id, sizeof(id), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (opt.make_default && tq_db_cmd(db, &e, "COMMIT") == -1)
+		return fail_backend(db, &e);
+	return cmd_print(db, id, 0);
+}
+
+/* ------------------------------------------------------------- main */
+
+enum cmd {
+	CMD_LIST,
+	CMD_ADD,
+	CMD_DEFAULT,
+	CMD_RM,
+	CMD_SHOW
+};
+
+int
+main(int argc, char *argv[])
+{
+	static const char *const names[] = {
+		"list", "add", "default", "rm", "show"
+	};
+	struct tq_err e = { 0 };
+	enum tq_outmode om = TQ_OUT_AUTO;
+	PGconn *db;
+	int ch, c, status, add_opts = 0;
+
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	while ((ch = getopt_long(argc, argv, "C:Dd:HhJ:jk:m:p:T:t:u:Vx:",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			opt.context_chars = optarg;
+			break;
+		case 'D':
+			opt.make_default = 1;
+			break;
+		case 'd':
+			free(tq_cfg.database_url);
+			tq_cfg.database_url = xstrdup(optarg);
+			continue;
+		case 'H':
+			om = TQ_OUT_TABLE;
+			continue;
+		case 'h':
+			usage(stdout, TQ_EXIT_OK);
+			break;
+		case 'J':
+			opt.json_mode = optarg;
+			break;
+		case 'j':
+			om = TQ_OUT_JSON;
+			continue;
+		case 'k':
+			opt.key_env = optarg;
+			break;
+		case 'm':
+			opt.model = optarg;
+			break;
+		case 'p':
+			opt.provider = optarg;
+			break;
+		case 'T':
+			opt.timeout = optarg;
+			break;
+		case 't':
+			opt.temperature = optarg;
+			break;
+		case 'u':
+			opt.base_url = optarg;
+			break;
+		case 'V':
+			printf("tq-model %s\n", TQ_VERSION);
+			return TQ_EXIT_OK;
+		case 'x':
+			opt.max_tokens = optarg;
+			break;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+		add_opts = 1;	/* only the options of add get here */
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage(stderr, TQ_EXIT_USAGE);
+	for (c = 0; c < (int)(sizeof(names) / sizeof(names[0])); c++)
+		if (strcmp(argv[0], names[c]) == 0)
+			break;
+	if (c == (int)(sizeof(names) / sizeof(names[0]))) {
+		warnx("%s: unknown command", printable(argv[0]) ? argv[0] :
+		    "?");
+		usage(stderr, TQ_EXIT_USAGE);
+	}
+	if (argc != (c == CMD_LIST ? 1 : 2))
+		usage(stderr, TQ_EXIT_USAGE);
+	if (c != CMD_ADD && add_opts) {
+		warnx("%s: takes none of the options of add", names[c]);
+		usage(stderr, TQ_EXIT_USAGE);
+	}
+	if (c == CMD_ADD && opt.provider == NULL) {
+		warnx("add: -p provider is required");
+		usage(stderr, TQ_EXIT_USAGE);
+	}
+	if (c == CMD_ADD)
+		add_check(argv[1]);
+	tq_out_init(om);
+
+	if ((db = tq_db_connect(&e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	switch (c) {
+	case CMD_LIST:
+		status = cmd_list(db);
+		break;
+	case CMD_ADD:
+		status = cmd_add(db);
+		break;
+	case CMD_DEFAULT:
+		status = cmd_default(db, argv[1]);
+		break;
+	case CMD_RM:
+		status = cmd_rm(db, argv[1]);
+		break;
+	default:
+		status = cmd_show(db, argv[1]);
+		break;
+	}
+	PQfinish(db);
+	free(add.url);
+	free(add.params);
+	free(tq_cfg.redis_url);
+	free(tq_cfg.database_url);
+	free(tq_cfg.user_agent);
+	return status;
+}

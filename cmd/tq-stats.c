@@ -1,0 +1,513 @@
+/*
+ * tq-stats - workers, queues and task statistics: the monitoring
+ * endpoints of the seed as one JSON object per run, or tables on a
+ * terminal.  Read-only.
+ *
+ * Workers and queues come from Redis in RQ's layout: the rq:workers
+ * set and each rq:worker:<name> hash (a member whose hash has expired
+ * is skipped, as RQ does), and per queue its list and registries.
+ * Statistics come from PostgreSQL, the truth.  Only the backends the
+ * requested sections need are contacted; everything is gathered
+ * before anything is printed, so a backend error prints no partial
+ * record.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tq.h"
+
+#define SEC_WORKERS	0x1
+#define SEC_QUEUES	0x2
+#define SEC_STATS	0x4
+
+static struct option longopts[] = {
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "table", no_argument, NULL, 'H' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "queues", no_argument, NULL, 'Q' },
+	{ "redis-url", required_argument, NULL, 'r' },
+	{ "statistics", no_argument, NULL, 's' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "workers", no_argument, NULL, 'w' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-stats [-hHjQsVw] [-d database-url] "
+	    "[-r redis-url]\n");
+	exit(status);
+}
+
+/* RQ's "2026-11-28T12:44:36.839073Z" -> "2026-11-28T12:44:36Z". */
+static json_t *
+rq_time_json(const char *s)
+{
+	struct tm tm;
+	char buf[32];
+
+	if (s == NULL)
+		return json_null();
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+		return json_string(s);
+	return json_string(tq_iso_time((double)timegm(&tm), buf,
+	    sizeof(buf)));
+}
+
+static const char *
+hget(const redisReply *h, const char *field)
+{
+	size_t i;
+
+	if (h == NULL || h->type != REDIS_REPLY_ARRAY)
+		return NULL;
+	for (i = 0; i + 1 < h->elements; i += 2)
+		if (h->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(h->element[i]->str, field) == 0 &&
+		    h->element[i + 1]->type == REDIS_REPLY_STRING)
+			return h->element[i + 1]->str;
+	return NULL;
+}
+
+static json_t *
+int_json(const char *s)
+{
+	const char *e = NULL;
+	long long v;
+
+	if (s == NULL)
+		return json_integer(0);
+	v = strtonum(s, 0, LLONG_MAX, &e);
+	return json_integer(e ? 0 : v);
+}
+
+static json_t *
+worker_json(const char *name, const redisReply *h)
+{
+	json_t *o, *qs;
+	const char *v;
+	char *copy, *p, *q;
+
+	qs = json_array();
+	if ((v = hget(h, "queues")) != NULL) {
+		copy = xstrdup(v);
+		for (p = copy; (q = strsep(&p, ",")) != NULL;)
+			if (*q != '\0')
+				json_array_append_new(qs, json_string(q));
+		free(copy);
+	}
+	o = json_object();
+	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "queues", qs);
+	v = hget(h, "state");
+	json_object_set_new(o, "state", json_string(v ? v : "unknown"));
+	v = hget(h, "current_job");
+	json_object_set_new(o, "current_job", v && *v ? json_string(v) :
+	    json_null());
+	json_object_set_new(o, "successful_job_count",
+	    int_json(hget(h, "successful_job_count")));
+	json_object_set_new(o, "failed_job_count",
+	    int_json(hget(h, "failed_job_count")));
+	v = hget(h, "total_working_time");
+	json_object_set_new(o, "total_working_time",
+	    json_real(v ? strtod(v, NULL) : 0.0));
+	json_object_set_new(o, "birth_date", rq_time_json(hget(h, "birth")));
+	json_object_set_new(o, "last_heartbeat",
+	    rq_time_json(hget(h, "last_heartbeat")));
+	json_object_set_new(o, "pid", int_json(hget(h, "pid")));
+	v = hget(h, "hostname");
+	json_object_set_new(o, "hostname", v ? json_string(v) : json_null());
+	return o;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* {"workers":[...],"total_workers":N} members into out. */
+static int
+get_workers(redisContext *rc, struct tq_err *e, json_t *out)
+{
+	redisReply *set, *h;
+	const char **names;
+	json_t *arr;
+	size_t i, n;
+	int rv = -1;
+
+	if ((set = tq_redis(rc, e, "SMEMBERS rq:workers")) == NULL)
+		return -1;
+	names = xcalloc(set->elements + 1, sizeof(*names));
+	for (i = n = 0; i < set->elements; i++)
+		if (set->element[i]->type == REDIS_REPLY_STRING &&
+		    strncmp(set->element[i]->str, "rq:worker:", 10) == 0)
+			names[n++] = set->element[i]->str + 10;
+	qsort(names, n, sizeof(*names), cmpstr);
+	for (i = 0; i < n; i++)
+		redisAppendCommand(rc, "HGETALL rq:worker:%s", names[i]);
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		void *v = NULL;
+
+		if (redisGetReply(rc, &v) != REDIS_OK) {
+			tq_err_set(e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+			    rc->errstr[0] ? rc->errstr : "connection lost");
+			json_decref(arr);
+			goto out;
+		}
+		h = v;
+		/* an expired hash: the worker is gone, as RQ sees it */
+		if (h->type == REDIS_REPLY_ARRAY && h->elements > 0)
+			json_array_append_new(arr, worker_json(names[i], h));
+		freeReplyObject(h);
+	}
+	json_object_set_new(out, "workers", arr);
+	json_object_set_new(out, "total_workers",
+	    json_integer((json_int_t)json_array_size(arr)));
+	rv = 0;
+out:
+	free(names);
+	freeReplyObject(set);
+	return rv;
+}
+
+static const char *const regs[] = {
+	"count", "started_job_registry", "finished_job_registry",
+	"failed_job_registry", "scheduled_job_registry", "workers"
+};
+#define NREGS	(sizeof(regs) / sizeof(regs[0]))
+
+/* {"queues":{q:{...}}} into out: tq's three, then any other in rq:queues. */
+static int
+get_queues(redisContext *rc, struct tq_err *e, json_t *out)
+{
+	redisReply *set, *r;
+	const char **names;
+	json_t *qs, *q;
+	size_t i, j, n, k;
+	double now = tq_now();
+	int rv = -1;
+
+	if ((set = tq_redis(rc, e, "SMEMBERS rq:queues")) == NULL)
+		return -1;
+	names = xcalloc(set->elements + TQ_NSTAGES, sizeof(*names));
+	for (n = 0; n < TQ_NSTAGES; n++)
+		names[n] = tq_stage_queue(n);
+	k = n;
+	for (i = 0; i < set->elements; i++) {
+		const char *s = set->element[i]->str;
+
+		if (set->element[i]->type != REDIS_REPLY_STRING ||
+		    strncmp(s, "rq:queue:", 9) != 0 || s[9] == '\0' ||
+		    tq_stage_from_name(s + 9) >= 0)
+			continue;
+		names[n++] = s + 9;
+	}
+	qsort(names + k, n - k, sizeof(*names), cmpstr);
+	/*
+	 * Finished and failed scores are expiry times: count only the
+	 * entries RQ's cleanup would keep.
+	 */
+	for (i = 0; i < n; i++) {
+		redisAppendCommand(rc, "LLEN rq:queue:%s", names[i]);
+		redisAppendCommand(rc, "ZCARD rq:wip:%s", names[i]);
+		redisAppendCommand(rc, "ZCOUNT rq:finished:%s %.0f +inf",
+		    names[i], now);
+		redisAppendCommand(rc, "ZCOUNT rq:failed:%s %.0f +inf",
+		    names[i], now);
+		redisAppendCommand(rc, "ZCARD rq:scheduled:%s", names[i]);
+		redisAppendCommand(rc, "SCARD rq:workers:%s", names[i]);
+	}
+	qs = json_object();
+	for (i = 0; i < n; i++) {
+		q = json_object();
+		json_object_set_new(q, "name", json_string(names[i]));
+		for (j = 0; j < NREGS; j++) {
+			void *v = NULL;
+
+			if (redisGetReply(rc, &v) != REDIS_OK) {
+				tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
+				    "redis: %s", rc->errstr[0] ? rc->errstr :
+				    "connection lost");
+				json_decref(q);
+				json_decref(qs);
+				goto out;
+			}
+			r = v;
+			/* a key of another type (WRONGTYPE) counts as 0 */
+			json_object_set_new(q, regs[j], json_integer(
+			    r->type == REDIS_REPLY_INTEGER ? r->integer : 0));
+			freeReplyObject(r);
+		}
+		json_object_set_new(qs, names[i], q);
+	}
+	json_object_set_new(out, "queues", qs);
+	rv = 0;
+out:
+	free(names);
+	freeReplyObject(set);
+	return rv;
+}
+
+static const char *const types[] = {
+	"parsing", "ai_processing", "notion_import"
+};
+
+/* {"statistics":{...}} into out, from processing_tasks. */
+static int
+get_statistics(PGconn *db, struct tq_err *e, json_t *out)
+{
+	PGresult *r;
+	json_t *st, *bt;
+	long long tot[6] = { 0 }, items[2] = { 0 };
+	size_t t;
+	int i, j;
+
+	r = tq_db_exec(db, e, "SELECT type, count(*), "
+	    "count(*) FILTER (WHERE status = 'completed'), "
+	    "count(*) FILTER (WHERE status = 'failed'), "
+	    "count(*) FILTER (WHERE status = 'running'), "
+	    "count(*) FILTER (WHERE status = 'queued'), "
+	    "count(*) FILTER (WHERE status = 'cancelled'), "
+	    "coalesce(sum(completed_items), 0), "
+	    "coalesce(sum(failed_items), 0) "
+	    "FROM processing_tasks GROUP BY type", 0, NULL);
+	if (r == NULL)
+		return -1;
+	bt = json_object();
+	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+		json_object_set_new(bt, types[t], json_pack("{s:i,s:i,s:i}",
+		    "total", 0, "completed", 0, "failed", 0));
+	for (i = 0; i < PQntuples(r); i++) {
+		long long v[8];
+
+		for (j = 0; j < 8; j++)
+			v[j] = strtoll(PQgetvalue(r, i, j + 1), NULL, 10);
+		for (j = 0; j < 6; j++)
+			tot[j] += v[j];
+		items[0] += v[6];
+		items[1] += v[7];
+		json_object_set_new(bt, PQgetvalue(r, i, 0),
+		    json_pack("{s:I,s:I,s:I}", "total", (json_int_t)v[0],
+		    "completed", (json_int_t)v[1], "failed",
+		    (json_int_t)v[2]));
+	}
+	PQclear(r);
+	st = json_object();
+	json_object_set_new(st, "total_tasks", json_integer(tot[0]));
+	json_object_set_new(st, "completed_tasks", json_integer(tot[1]));
+	json_object_set_new(st, "failed_tasks", json_integer(tot[2]));
+	json_object_set_new(st, "running_tasks", json_integer(tot[3]));
+	json_object_set_new(st, "queued_tasks", json_integer(tot[4]));
+	json_object_set_new(st, "cancelled_tasks", json_integer(tot[5]));
+	json_object_set_new(st, "by_type", bt);
+	json_object_set_new(st, "total_items_processed",
+	    json_integer(items[0]));
+	json_object_set_new(st, "total_items_failed", json_integer(items[1]));
+	json_object_set_new(out, "statistics", st);
+	return 0;
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s && *s ? s : "-";
+}
+
+static long long
+jint(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static void
+table_workers(json_t *all)
+{
+	json_t *ws = json_object_get(all, "workers"), *w, *qs, *q;
+	size_t i, j, nw = 6, nq = 6;
+	struct tq_buf b;
+
+	json_array_foreach(ws, i, w) {
+		size_t l = strlen(jstr(w, "name")), ql = 0;
+
+		if (l > nw)
+			nw = l;
+		json_array_foreach(json_object_get(w, "queues"), j, q)
+			ql += strlen(json_string_value(q)) + (j ? 1 : 0);
+		if (ql > nq)
+			nq = ql;
+	}
+	printf("%-*s  %-9s  %-*s  %6s  %6s  %9s  %-20s  %s\n", (int)nw,
+	    "WORKER", "STATE", (int)nq, "QUEUES", "OK", "FAILED", "WORKING",
+	    "HEARTBEAT", "JOB");
+	json_array_foreach(ws, i, w) {
+		memset(&b, 0, sizeof(b));
+		qs = json_object_get(w, "queues");
+		json_array_foreach(qs, j, q)
+			tq_buf_addf(&b, "%s%s", j ? "," : "",
+			    json_string_value(q));
+		printf("%-*s  %-9s  %-*s  %6lld  %6lld  %8.1fs  %-20s  %s\n",
+		    (int)nw, jstr(w, "name"), jstr(w, "state"), (int)nq,
+		    b.data ? b.data : "-", jint(w, "successful_job_count"),
+		    jint(w, "failed_job_count"), json_real_value(
+		    json_object_get(w, "total_working_time")),
+		    jstr(w, "last_heartbeat"), jstr(w, "current_job"));
+		tq_buf_free(&b);
+	}
+	printf("%lld worker%s\n", jint(all, "total_workers"),
+	    jint(all, "total_workers") == 1 ? "" : "s");
+}
+
+static void
+table_queues(json_t *all)
+{
+	json_t *qs = json_object_get(all, "queues"), *q;
+	const char *name;
+	size_t nw = 5;
+
+	json_object_foreach(qs, name, q)
+		if (strlen(name) > nw)
+			nw = strlen(name);
+	printf("%-*s  %7s  %7s  %8s  %7s  %9s  %7s\n", (int)nw, "QUEUE",
+	    "QUEUED", "STARTED", "FINISHED", "FAILED", "SCHEDULED", "WORKERS");
+	json_object_foreach(qs, name, q)
+		printf("%-*s  %7lld  %7lld  %8lld  %7lld  %9lld  %7lld\n",
+		    (int)nw, name, jint(q, "count"),
+		    jint(q, "started_job_registry"),
+		    jint(q, "finished_job_registry"),
+		    jint(q, "failed_job_registry"),
+		    jint(q, "scheduled_job_registry"), jint(q, "workers"));
+}
+
+static void
+table_stats(json_t *all)
+{
+	json_t *st = json_object_get(all, "statistics"), *t;
+	json_t *bt = json_object_get(st, "by_type");
+	const char *name;
+
+	printf("%-14s  %7s  %9s  %7s\n", "TYPE", "TOTAL", "COMPLETED",
+	    "FAILED");
+	json_object_foreach(bt, name, t)
+		printf("%-14s  %7lld  %9lld  %7lld\n", name, jint(t, "total"),
+		    jint(t, "completed"), jint(t, "failed"));
+	printf("%-14s  %7lld  %9lld  %7lld\n", "all", jint(st, "total_tasks"),
+	    jint(st, "completed_tasks"), jint(st, "failed_tasks"));
+	printf("tasks: %lld running, %lld queued, %lld cancelled; "
+	    "items: %lld processed, %lld failed\n", jint(st, "running_tasks"),
+	    jint(st, "queued_tasks"), jint(st, "cancelled_tasks"),
+	    jint(st, "total_items_processed"), jint(st, "total_items_failed"));
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct tq_err e = { 0 };
+	enum tq_outmode om = TQ_OUT_AUTO;
+	redisContext *rc = NULL;
+	PGconn *db = NULL;
+	json_t *all = NULL;
+	int ch, sec = 0, status = TQ_EXIT_BACKEND, blank = 0;
+
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	while ((ch = getopt_long(argc, argv, "d:HhjQr:sVw", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			free(tq_cfg.database_url);
+			tq_cfg.database_url = xstrdup(optarg);
+			break;
+		case 'H':
+			om = TQ_OUT_TABLE;
+			break;
+		case 'h':
+			usage(stdout, TQ_EXIT_OK);
+			break;
+		case 'j':
+			om = TQ_OUT_JSON;
+			break;
+		case 'Q':
+			sec |= SEC_QUEUES;
+			break;
+		case 'r':
+			free(tq_cfg.redis_url);
+			tq_cfg.redis_url = xstrdup(optarg);
+			break;
+		case 's':
+			sec |= SEC_STATS;
+			break;
+		case 'V':
+			printf("tq-stats %s\n", TQ_VERSION);
+			return TQ_EXIT_OK;
+		case 'w':
+			sec |= SEC_WORKERS;
+			break;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, TQ_EXIT_USAGE);
+	if (sec == 0)
+		sec = SEC_WORKERS | SEC_QUEUES | SEC_STATS;
+	tq_out_init(om);
+
+	if ((sec & (SEC_WORKERS | SEC_QUEUES)) &&
+	    (rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
+		goto fail;
+	if ((sec & SEC_STATS) && (db = tq_db_connect(&e)) == NULL)
+		goto fail;
+	all = json_object();
+	if ((sec & SEC_WORKERS) && get_workers(rc, &e, all) == -1)
+		goto fail;
+	if ((sec & SEC_QUEUES) && get_queues(rc, &e, all) == -1)
+		goto fail;
+	if ((sec & SEC_STATS) && get_statistics(db, &e, all) == -1)
+		goto fail;
+
+	if (!tq_out_is_table())
+		tq_out_json(all);
+	else {
+		if (sec & SEC_WORKERS) {
+			table_workers(all);
+			blank = 1;
+		}
+		if (sec & SEC_QUEUES) {
+			if (blank)
+				putchar('\n');
+			table_queues(all);
+			blank = 1;
+		}
+		if (sec & SEC_STATS) {
+			if (blank)
+				putchar('\n');
+			table_stats(all);
+		}
+		tq_out_flush();
+	}
+	status = TQ_EXIT_OK;
+	goto out;
+fail:
+	warnx("%s", e.msg);
+out:
+	json_decref(all);
+	if (rc != NULL)
+		redisFree(rc);
+	PQfinish(db);
+	free(tq_cfg.redis_url);
+	free(tq_cfg.database_url);
+	free(tq_cfg.user_agent);
+	return status;
+}

@@ -1,0 +1,129 @@
+#!/bin/sh
+# tq-health: plugin line, perfdata and exit codes (0 OK, 1 WARNING,
+# 2 CRITICAL, 3 UNKNOWN) for workers, backlogs, dead and silent backends,
+# the -j health object.  VALGRIND=1 runs tq-health under valgrind.
+. "$(dirname "$0")/lib.sh"
+plan 49
+start_redis
+start_pg
+need python3 python3
+
+vg=
+if [ "${VALGRIND:-0}" = 1 ]; then
+	vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite"
+	vg="$vg --error-exitcode=99"
+fi
+health() { $vg tq-health "$@"; }
+nworkers() { [ "$(rcli scard rq:workers)" = "$1" ]; }
+
+start_worker -n 1 -q parsing-queue
+wait_for 10 nworkers 1 || diag "the worker did not register"
+schema=$(psqlc "SELECT max(version) FROM tq_schema")
+rv=$(rcli info server | sed -n 's/^redis_version:\([^\r]*\).*/\1/p')
+
+check "all up, one worker: OK" health
+check_match "plugin line" "$(cat "$out")" \
+	"^TQ OK - redis $rv, postgresql [0-9.]+ \(schema $schema\), 1 worker \(0 busy, 1 idle\), backlog parsing-queue=0 ai-queue=0 notion-queue=0 \| workers=1 busy=0 idle=1 parsing=0;100;1000;0 ai=0;100;1000;0 notion=0;100;1000;0$"
+check_same "one line" "$(wc -l <"$out" | tr -d ' ')" 1
+check "-W 1 with one worker: OK" health -W 1
+check_match "worker thresholds in perfdata" "$(cat "$out")" '\| workers=1;1:;1: busy=0'
+check_status 1 "-W 2 with one worker: WARNING" health -W 2
+check_match "says why" "$(cat "$out")" '^TQ WARNING - 1 live worker < 2; redis '
+
+check "-j" health -j
+cp "$out" "$tmp/h.json"
+j() { jq -c "$1" "$tmp/h.json"; }
+check_same "healthy" "$(j .healthy)" true
+check_same "status" "$(j .status)" '"OK"'
+check_same "redis connected" "$(j '.health.redis')" '"connected"'
+check_same "redis_version from INFO" "$(j '.health.redis_version')" "\"$rv\""
+check_same "workers" "$(j '.health.workers')" '{"total":1,"active":1,"busy":0,"idle":1}'
+check_same "queues" "$(j '.health.queues')" \
+	'{"parsing-queue":{"healthy":true,"pending":0},"ai-queue":{"healthy":true,"pending":0},"notion-queue":{"healthy":true,"pending":0}}'
+check_same "queues_healthy" "$(j '.health.queues_healthy')" true
+check_same "postgresql" "$(j '[.health.postgresql, .health.schema_version, .health.schema_latest]')" \
+	"[\"connected\",$schema,$schema]"
+check_same "no problems" "$(j .problems)" '[]'
+
+stop_worker
+check "no workers and no -W: OK" health
+check_status 2 "no workers with -W 1: CRITICAL" health -W 1
+check_match "says no live workers" "$(cat "$out")" '^TQ CRITICAL - no live workers; redis .*, 0 workers \(0 busy, 0 idle\)'
+
+# a registered worker whose heartbeat is old is not alive
+rcli hset rq:worker:old.1 last_heartbeat 2020-01-01T00:00:00.000000Z \
+	state busy queues parsing-queue >/dev/null
+rcli sadd rq:workers rq:worker:old.1 >/dev/null
+check_status 2 "a stale worker does not count" health -j -W 1
+check_same "stale: total 1, active 0" "$(jq -c .health.workers "$out")" \
+	'{"total":1,"active":0,"busy":0,"idle":0}'
+rcli del rq:worker:old.1 >/dev/null
+
+# backlog: tasks and no worker
+tq-submit parse https://a.example/1 https://a.example/2 https://a.example/3 >/dev/null ||
+	bail "tq-submit failed"
+check_status 1 "backlog over -w: WARNING" health -w 2
+check_match "names the queue" "$(cat "$out")" \
+	'^TQ WARNING - backlog parsing-queue=3 > 2; .* backlog parsing-queue=3 ai-queue=0 .*\| .* parsing=3;2;1000;0 '
+check_status 2 "backlog over -c: CRITICAL" health -w 1 -c 2
+check_match "critical names the queue" "$(cat "$out")" '^TQ CRITICAL - backlog parsing-queue=3 > 2; '
+check "backlog at -w is still OK" health --warning 3
+check_status 1 "-j with a backlog: same exit" health -j -w 2
+check_same "-j: unhealthy queue" \
+	"$(jq -c '[.healthy, .status, .health.queues_healthy, .health.queues["parsing-queue"]]' "$out")" \
+	'[false,"WARNING",false,{"healthy":false,"pending":3}]'
+
+rcli set rq:suspended 1 >/dev/null
+check_status 1 "rq suspend: WARNING" health
+check_match "says suspended" "$(cat "$out")" '^TQ WARNING - workers suspended'
+rcli del rq:suspended >/dev/null
+
+# dead and silent backends
+t0=$(date +%s)
+check_status 2 "Redis unreachable: CRITICAL" health -r redis://127.0.0.1:1
+t1=$(date +%s)
+check_match "names redis, still checks postgresql" "$(cat "$out")" \
+	"^TQ CRITICAL - redis: 127.0.0.1:1: Connection refused; postgresql [0-9.]+ \(schema $schema\)$"
+check_match "within 10 s" "$((t1 - t0))" '^[0-9]$'
+check_status 2 "-j, Redis unreachable" health -j -r redis://127.0.0.1:1
+check_same "-j: disconnected" \
+	"$(jq -c '[.healthy, .status, .health.redis, .health.workers, .health.postgresql]' "$out")" \
+	'[false,"CRITICAL","disconnected",null,"connected"]'
+check_status 2 "PostgreSQL unreachable: CRITICAL" \
+	health -d "postgresql:///postgres?host=$tmp/nonexistent"
+check_match "names postgresql" "$(cat "$out")" '^TQ CRITICAL - postgresql: .*; redis '
+
+# a server that accepts connections and never answers
+python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(60)' "$tmp/silent.port" &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/silent.port" || bail "silent server did not start"
+sp=$(cat "$tmp/silent.port")
+t0=$(date +%s)
+check_status 2 "silent Redis and PostgreSQL: CRITICAL" \
+	health -t 2 -r "redis://127.0.0.1:$sp" -d "postgresql://tq@127.0.0.1:$sp/x"
+t1=$(date +%s)
+check_same "both named" "$(cat "$out")" \
+	"TQ CRITICAL - redis: no answer within 2 s; postgresql: no answer within 2 s"
+check_match "within -t (both at once)" "$((t1 - t0))" '^[234]$'
+
+# the schema is read, never migrated
+last=$(psqlc "SELECT name FROM tq_schema WHERE version = $schema")
+psqlc "DELETE FROM tq_schema WHERE version = $schema" >/dev/null
+check_status 1 "schema behind: WARNING" health
+check_match "says so" "$(cat "$out")" "^TQ WARNING - postgresql: schema $((schema - 1)), want $schema; "
+check_same "not migrated" "$(psqlc "SELECT count(*) FROM tq_schema WHERE version = $schema")" 0
+psqlc "INSERT INTO tq_schema (version, name) VALUES ($schema, '$last')" >/dev/null
+
+check_status 3 "usage error: UNKNOWN (3)" health -x
+check_match "UNKNOWN line" "$(cat "$out")" '^TQ UNKNOWN - '
+check_status 3 "-w above -c: UNKNOWN" health -w 5000
+check_status 3 "bad -t: UNKNOWN" health -t 0
+check "-h" health -h
+done_testing
