@@ -350,7 +350,6 @@ child(int fd, enum tq_stage st, json_t *claim, const char *job)
 
 enum end {
 	END_OK,
-	END_ERROR,		/* the child reported an error */
 	END_CRASH,		/* died by a signal */
 	END_TIMEOUT,
 	END_STOPPED,		/* stop-job, or cancelled */
@@ -668,8 +667,6 @@ run_job(const char *job, enum tq_stage st)
 		snprintf(msg, sizeof(msg), "cold shutdown: job put back");
 		put_back(st, job);
 		break;
-	case END_ERROR:
-		break;
 	}
 	w.jobs++;
 	f = fields(job, task, item);
@@ -688,33 +685,33 @@ out:
 }
 
 static void
-maintenance(int force)
+maintenance(void)
 {
 	struct tq_err e = { 0 };
 	struct tq_maint_stats ms;
 	double now = tq_now();
 	int i, got, retention;
 
-	if (!force && now - w.last_promote >= PROMOTE) {
+	if (now - w.last_promote >= PROMOTE) {
 		for (i = 0; i < nstages; i++)
 			tq_queue_promote(w.rc, &e, stages[i], NULL);
 		w.last_promote = now;
 	}
-	if (!force && now - w.last_maint < tq_cfg.maint_interval)
+	if (now - w.last_maint < tq_cfg.maint_interval)
 		return;
 	w.last_maint = now;
 	got = tq_lock(w.rc, &e, "tq:lock:maintenance", w.name, 60);
 	if (got != 1)
 		return;
 	memset(&ms, 0, sizeof(ms));
-	retention = force || now - w.last_retention > 3600;
+	retention = now - w.last_retention > 3600;
 	if (retention)
 		w.last_retention = now;
 	if (tq_maint_run(w.db, w.rc, w.name, retention, &ms, &e) == -1)
 		tq_log(TQ_LOG_WARN, "maintenance", json_pack("{s:s,s:s}",
 		    "worker", w.name, "error", e.msg));
 	tq_unlock(w.rc, "tq:lock:maintenance", w.name);
-	if (force || ms.dead_jobs || ms.crashed || ms.requeued || ms.dropped ||
+	if (ms.dead_jobs || ms.crashed || ms.requeued || ms.dropped ||
 	    ms.expired_tasks)
 		tq_log(TQ_LOG_INFO, "maintenance", json_pack(
 		    "{s:s,s:i,s:i,s:i,s:i,s:i}", "worker", w.name,
@@ -796,7 +793,7 @@ worker_main(void)
 		}
 		if (tq_now() - w.last_hb >= HEARTBEAT)
 			heartbeat("idle", NULL, 0);
-		maintenance(0);
+		maintenance();
 		got = tq_queue_take(w.rc, &e, w.name, stages, nstages,
 		    burst ? 0 : (nstages > 1 ? 0.25 : 1.0), job, sizeof(job),
 		    &st);
