@@ -64,6 +64,7 @@ static struct {
 	double			 last_retention;
 	int			 stop_warm;
 	int			 jobs;
+	pid_t			 unreaped;	/* a child that reported */
 } w;
 
 static struct option longopts[] = {
@@ -299,6 +300,28 @@ test_hooks(json_t *claim)
 	}
 }
 
+/*
+ * Reap the child of the last job, which had reported and was exiting;
+ * wait: block (killing it if it lingers), else only if it is done.
+ */
+static void
+reap_done(int wait)
+{
+	int i;
+
+	if (w.unreaped <= 0)
+		return;
+	for (i = 0; wait && i < 200; i++) {
+		if (waitpid(w.unreaped, NULL, WNOHANG) != 0)
+			break;
+		usleep(5000);
+	}
+	if (wait && i == 200)
+		kill(w.unreaped, SIGKILL);
+	if (waitpid(w.unreaped, NULL, wait ? 0 : WNOHANG) != 0)
+		w.unreaped = 0;
+}
+
 /* Runs in the child: do the work, write one JSON line, exit. */
 static void __attribute__((noreturn))
 child(int fd, enum tq_stage st, json_t *claim, const char *job)
@@ -306,7 +329,7 @@ child(int fd, enum tq_stage st, json_t *claim, const char *job)
 	struct tq_err e = { 0 };
 	struct sigaction sa;
 	json_t *res, *msg;
-	char *s;
+	char *s, *d;
 	size_t off, len;
 
 	memset(&sa, 0, sizeof(sa));
@@ -332,7 +355,9 @@ child(int fd, enum tq_stage st, json_t *claim, const char *job)
 		    "error", e.msg[0] ? e.msg : "unknown error",
 		    "retry_after", e.retry_after, "http_status",
 		    e.http_status);
-	s = json_dumps(msg, JSON_COMPACT);
+	d = json_dumps(msg, JSON_COMPACT);
+	s = xasprintf("%s\n", d);	/* the newline: report complete */
+	free(d);
 	len = strlen(s);
 	for (off = 0; off < len;) {
 		ssize_t n = write(fd, s + off, len - off);
@@ -378,6 +403,16 @@ supervise_child(pid_t pid, int fd, const char *job, enum tq_stage st,
 		struct pollfd pfd[2];
 		double now = tq_now();
 		int np = 0;
+
+		/*
+		 * A whole report is the end of the job: record it while the
+		 * child exits, and reap it later (reap_done()).
+		 */
+		if (forced == END_OK && !reaped && run->out.len > 0 &&
+		    run->out.data[run->out.len - 1] == '\n') {
+			w.unreaped = pid;
+			break;
+		}
 
 		if (!eof) {
 			pfd[np].fd = fd;
@@ -437,6 +472,8 @@ supervise_child(pid_t pid, int fd, const char *job, enum tq_stage st,
 	close(fd);
 	if (forced != END_OK)
 		run->end = forced;
+	else if (w.unreaped == pid)
+		run->end = END_OK;
 	else if (WIFSIGNALED(wstatus)) {
 		run->end = END_CRASH;
 		run->sig = WTERMSIG(wstatus);
@@ -508,7 +545,8 @@ run_job(const char *job, enum tq_stage st)
 	PGresult *r;
 	json_t *claim = NULL, *rep = NULL, *res = NULL, *f;
 	long long task = 0, item = 0;
-	double started = tq_now(), run_at;
+	double started = tq_now(), run_at, t_claimed = 0, t_forked = 0;
+	double t_reaped = 0;
 	char msg[700];
 	const char *outcome = "finished";
 	int fds[2], retries, max_retries;
@@ -538,6 +576,7 @@ run_job(const char *job, enum tq_stage st)
 		ack(st, job, TQ_DONE_DROP, 0, NULL);
 		return;
 	}
+	t_claimed = tq_now();
 	task = json_integer_value(json_object_get(claim, "task_id"));
 	item = json_integer_value(json_object_get(claim, "item_id"));
 	retries = (int)json_integer_value(json_object_get(claim,
@@ -556,6 +595,7 @@ run_job(const char *job, enum tq_stage st)
 	}
 	title("busy", job, st);
 
+	reap_done(1);
 	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
 		tq_log(TQ_LOG_ERROR, "fork", json_pack("{s:s,s:s}", "worker",
 		    w.name, "error", strerror(errno)));
@@ -568,7 +608,9 @@ run_job(const char *job, enum tq_stage st)
 		child(fds[1], st, claim, job);
 	}
 	close(fds[1]);
+	t_forked = tq_now();
 	supervise_child(pid, fds[0], job, st, started, &run);
+	t_reaped = tq_now();
 
 	if (run.end == END_OK) {
 		rep = json_loads(run.out.data, 0, NULL);
@@ -676,6 +718,17 @@ run_job(const char *job, enum tq_stage st)
 	    (double)(long)((tq_now() - started) * 1000) / 1000));
 	if (msg[0])
 		json_object_set_new(f, "error", json_string(msg));
+	if (tq_loglevel >= TQ_LOG_DEBUG) {
+		/* where the time went: claim, fork, the child, record+ack */
+		json_object_set_new(f, "claim_ms", json_real((t_claimed -
+		    started) * 1000));
+		json_object_set_new(f, "fork_ms", json_real((t_forked -
+		    t_claimed) * 1000));
+		json_object_set_new(f, "child_ms", json_real((t_reaped -
+		    t_forked) * 1000));
+		json_object_set_new(f, "record_ms", json_real((tq_now() -
+		    t_reaped) * 1000));
+	}
 	tq_log(lvl, "job", f);
 out:
 	tq_buf_free(&run.out);
@@ -812,8 +865,10 @@ worker_main(void)
 			continue;
 		}
 		run_job(job, st);
+		reap_done(0);
 		title("idle", NULL, 0);
 	}
+	reap_done(1);
 	title("stopping", NULL, 0);
 	if (w.rc != NULL && !w.rc->err) {
 		if (tq_worker_unregister(w.rc, &e, &w.info) == -1)
@@ -1087,5 +1142,6 @@ main(int argc, char *argv[])
 	}
 	if (reconcile)
 		return reconcile_once();
+	tq_http_init();		/* once, not in every job's process */
 	return supervisor();
 }

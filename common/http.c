@@ -721,6 +721,12 @@ global_init(void)
 	}
 }
 
+void
+tq_http_init(void)
+{
+	global_init();
+}
+
 /* WHATWG MIME sniffing's "text/html" patterns, for a missing type. */
 static enum kind
 sniff(const char *s, size_t n)

@@ -203,6 +203,8 @@ struct tq_fetch {
 int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 		    struct tq_fetch *, struct tq_err *);
 void		 tq_fetch_free(struct tq_fetch *);
+/* libcurl's global set-up, once, before forking job processes. */
+void		 tq_http_init(void);
 /*
  * 0 if url is an absolute http(s) URL with a host; -1 and err if not.
  * *normalized (if not NULL; caller frees): scheme and host lower case,
