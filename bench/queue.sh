@@ -50,17 +50,22 @@ for w in 1 2; do
 	stop_worker
 done
 
-# the fork itself: jobs that fail at once (an unknown stage input:
-# a link whose row is gone) cost claim + fork + record + ack
-n=2000
-urls "$n" "f" >"$tmp/f"
-tq-submit parse - <"$tmp/f" >"$out"
-t=$(jq -r .task_id "$out")
-psqlc "UPDATE task_items SET item_id = -item_id WHERE task_id = $t" >/dev/null
-t0=$(now)
-start_worker -n 1 -q parsing-queue -l error
-tq-wait -t 300 -I "$t" >/dev/null
-t1=$(now)
-stop_worker
-per=$(echo "($t1 - $t0) * 1000000 / $n" | bc -l | xargs printf '%.0f')
-echo "per job without work (claim, fork, report, record, ack), 1 worker: $per us ($(echo "$n / ($t1 - $t0)" | bc -l | xargs printf '%.0f') jobs/s)"
+# jobs without work (their link is gone: the child fails at once) cost
+# claim + fork + report + record + ack; the worker's debug log says
+# where the time goes
+for w in 1 2; do
+	n=3000
+	urls "$n" "f$w" >"$tmp/f$w"
+	tq-submit parse - <"$tmp/f$w" >"$out"
+	t=$(jq -r .task_id "$out")
+	psqlc "UPDATE task_items SET item_id = -item_id WHERE task_id = $t" >/dev/null
+	: >"$tmp/worker.log"
+	t0=$(now)
+	start_worker -n "$w" -q parsing-queue -l debug -j
+	tq-wait -t 300 -I "$t" >/dev/null
+	t1=$(now)
+	stop_worker
+	echo "jobs without work, $w worker process(es): $(echo "$n / ($t1 - $t0)" | bc -l | xargs printf '%.0f') jobs/s"
+	grep '"event":"job"' "$tmp/worker.log" | jq -rs 'def avg(f): (map(f) | add / length * 1000 | round / 1000);
+		"  per job, ms: claim \(avg(.claim_ms)), fork \(avg(.fork_ms)), child until its report \(avg(.child_ms)), record + ack \(avg(.record_ms))"'
+done
