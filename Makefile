@@ -58,7 +58,10 @@ units: $(UNITS)
 deps:
 	sh contrib/install-deps
 
-check: deps all units
+# check and demo install missing packages first (contrib/install-deps),
+# then build: a fresh machine needs only these two commands
+check: deps
+	$(MAKE) all units
 	@if command -v mandoc >/dev/null 2>&1; then \
 		mandoc -Tlint -Wwarning man/*.[1-9] || exit 1; fi
 	prove -f $(PROVEFLAGS) tests/*.t
@@ -66,7 +69,8 @@ check: deps all units
 bench: all units
 	sh bench/run
 
-demo: deps all
+demo: deps
+	$(MAKE) all
 	sh demo/run
 
 fuzz:
