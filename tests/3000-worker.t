@@ -2,7 +2,7 @@
 # tq-worker: submit -> worker -> status -> wait, with real Redis,
 # PostgreSQL and HTTP; priorities; process titles; log lines
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 26
 start_redis
 start_pg
 start_httpd
@@ -49,6 +49,8 @@ fi
 check_match "one log line per job" "$(grep -c 'job ' "$tmp/worker.log")" '^[4-9]$'
 check_match "log line has the fields" "$(grep 'outcome=failed' "$tmp/worker.log")" \
 	'worker=.* job=.* task=1 item=.* queue=parsing-queue outcome=failed duration=.* error="http 404 not found"'
+check "parsing a link again" sh -c "tq-submit parse '$HTTP/t/page?title=One&words=300' | tq-wait -t 30"
+check_same "updates its one row" "$(psqlc "SELECT count(*), max(parse_count) FROM parsed_contents p JOIN links l ON l.id = p.link_id WHERE l.url LIKE '%title=One%'")" "1|2"
 stop_worker
 ok $? "warm shutdown exits"
 

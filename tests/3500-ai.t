@@ -4,7 +4,7 @@
 # fake); one row per content and model; retries through the queue; keys
 # never leak
 . "$(dirname "$0")/lib.sh"
-plan 23
+plan 27
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -30,6 +30,12 @@ check_same "languages detected" "$(psqlc "SELECT string_agg(language, ',' ORDER 
 pcs=$(echo "$rec" | jq -r '[.items[].item_id] | join(" ")')
 check "the same contents again" sh -c "tq-submit ai $pcs | tq-wait -t 30"
 check_same "still one row per content and model" "$(psqlc "SELECT count(*) FROM ai_processed_contents")" 2
+
+# processing_config: only what was asked for
+check "insights only, with the builtin" sh -c "tq-submit ai --no-summary --no-keywords --insights $(echo "$pcs" | cut -d' ' -f1) | tq-wait -t 30"
+check_same "the task records its processing_config" "$(jq -cS .params.processing_config "$out")" '{"generate_insights":true,"generate_keywords":false,"generate_summary":false}'
+check_same "no summary, no keywords, insights" "$(psqlc "SELECT summary IS NULL, keywords IS NULL, insights IS NOT NULL FROM ai_processed_contents WHERE parsed_content_id = $(echo "$pcs" | cut -d' ' -f1)")" "t|t|t"
+check_status 2 "all three off is a usage error" tq-submit ai --no-summary --no-keywords 1
 
 # an OpenAI-compatible model (the fake decides its answer by model name)
 addm() {	# addm NAME MODEL
