@@ -179,7 +179,8 @@ connect_all(void)
 		if ((w.rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 		    (w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 		    (w.db = tq_db_connect(&e)) != NULL &&
-		    tq_worker_register(w.rc, &e, &w.info) == 0) {
+		    tq_worker_register(w.rc, &e, &w.info) == 0 &&
+		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0) {
 			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
 			    w.name);
 			if (r != NULL) {

@@ -570,6 +570,39 @@ fail:
 }
 
 int
+tq_queue_return_held(redisContext *c, struct tq_err *err, const char *name,
+    int *returned)
+{
+	redisReply *ids, *r;
+	size_t j;
+	int n = 0;
+
+	if ((ids = tq_redis(c, err, "LRANGE tq:active:%s 0 -1", name)) == NULL)
+		return -1;
+	for (j = 0; j < ids->elements; j++) {
+		const char *id = ids->element[j]->str;
+		int st = -1;
+
+		r = redisCommand(c, "HGET rq:job:%s tq_stage", id);
+		if (r && r->type == REDIS_REPLY_STRING)
+			st = tq_stage_from_name(r->str);
+		freeReplyObject(r);
+		/* without its hash the reconciler requeues it from PostgreSQL */
+		if (tq_queue_ack(c, err, name, st < 0 ? 0 : st, id, st < 0 ?
+		    TQ_DONE_DROP : TQ_DONE_REQUEUE, 0, NULL, -1) == -1) {
+			freeReplyObject(ids);
+			return -1;
+		}
+		if (st >= 0)
+			n++;
+	}
+	freeReplyObject(ids);
+	if (returned)
+		*returned = n;
+	return 0;
+}
+
+int
 tq_lock(redisContext *c, struct tq_err *err, const char *key,
     const char *owner, int ttl)
 {

@@ -447,6 +447,12 @@ int		 tq_queue_recover(redisContext *, struct tq_err *,
 		    const char *self, double stale,
 		    int (*cb)(void *, enum tq_stage, const char *), void *arg,
 		    int *returned);
+/*
+ * Put the jobs in a live worker's own tq:active list back in their
+ * queues: what it held when it lost Redis, now that it runs nothing.
+ */
+int		 tq_queue_return_held(redisContext *, struct tq_err *,
+		    const char *name, int *returned);
 /* A Redis lock held for ttl seconds: 1 taken, 0 held by another. */
 int		 tq_lock(redisContext *, struct tq_err *, const char *key,
 		    const char *owner, int ttl);

@@ -2,7 +2,7 @@
 # tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task, the
 # reconciler on demand
 . "$(dirname "$0")/lib.sh"
-plan 19
+plan 20
 start_redis
 start_pg
 start_httpd
@@ -54,6 +54,20 @@ check "every item still completes" tq-wait -t 90 "$t"
 check_same "all 200 completed" "$(jq -r '[.completed_items, .failed_items] | join(" ")' "$out")" "200 0"
 check_same "none ran twice" "$(psqlc "SELECT count(*), sum(parse_count) FROM parsed_contents p JOIN task_items i ON i.item_id = p.link_id WHERE i.task_id = $t")" "200|200"
 check_match "the reconciler requeued the lost ones" "$(grep -o 'requeued=[0-9]*' "$tmp/worker.log" | sort -t= -k2 -n | tail -1)" 'requeued=[1-9]'
+stop_worker
+
+# --- a worker that lost Redis gives back what its list still holds
+start_worker -n 1 -q parsing-queue -N holder
+wait_for 10 sh -c "redis-cli -s $tmp/redis.sock keys 'rq:worker:holder.*' | grep -q ."
+wname=$(rcli keys 'rq:worker:holder.*' | sed 's/^rq:worker://')
+rcli set rq:suspended 1 >/dev/null
+tq-submit parse "$HTTP/t/page?title=Held" >"$out"
+t=$(jq -r .task_id "$out")
+rcli lmove rq:queue:parsing-queue "tq:active:$wname" left right >/dev/null
+rcli client kill type normal >/dev/null
+sleep 1.5
+rcli del rq:suspended >/dev/null
+check "the held job completes after the reconnect" tq-wait -t 20 "$t"
 stop_worker
 
 # --- reconcile on demand: an item in PostgreSQL only
