@@ -36,7 +36,10 @@
 
 #define EX_MAX_INPUT	(32 * 1024 * 1024)	/* bytes */
 #define EX_MAX_TAGS	400000
-#define EX_MAX_DEPTH	256
+#define EX_MAX_DEPTH	256			/* prescan's nesting estimate */
+#define EX_MAX_TREE	1000			/* depth of the tree kept */
+#define EX_MAX_INLINE	32			/* open inline elements */
+#define EX_MAX_NODES	600000			/* elements tidy builds */
 #define EX_MAX_LDJSON	8			/* JSON-LD blocks looked at */
 
 #define XT_TEXT		(-1)
@@ -72,6 +75,7 @@ struct xn {
 	int		 nimg, ninput, nembed;	/* this element alone */
 	int		 np, nli, nblock, nhead, simg, sinput, sembed;
 	int		 npost;		/* embedded posts, self included */
+	int		 nsub;		/* nodes in the subtree, an upper bound */
 	int		 hlen;		/* characters inside headings */
 	double		 score;
 	double		 best;		/* best score in the subtree */
@@ -519,11 +523,9 @@ is_void_tag(const char *s, size_t n)
 static int
 is_raw_tag(const char *s, size_t n)
 {
+	/* only these are raw text to tidy; it parses tags in <title> */
 	return (n == 6 && strncasecmp(s, "script", 6) == 0) ||
-	    (n == 5 && strncasecmp(s, "style", 5) == 0) ||
-	    (n == 8 && strncasecmp(s, "textarea", 8) == 0) ||
-	    (n == 5 && strncasecmp(s, "title", 5) == 0) ||
-	    (n == 3 && strncasecmp(s, "xmp", 3) == 0);
+	    (n == 5 && strncasecmp(s, "style", 5) == 0);
 }
 
 /* Elements whose start closes an open one of the same name. */
@@ -532,8 +534,7 @@ is_self_closing(const char *s, size_t n)
 {
 	static const char *const v[] = {
 		"p", "li", "dt", "dd", "option", "tr", "td", "th", "a",
-		"h1", "h2", "h3", "h4", "h5", "h6", "form", "button",
-		"optgroup", NULL
+		"h1", "h2", "h3", "h4", "h5", "h6", "optgroup", NULL
 	};
 	int i;
 
@@ -634,13 +635,92 @@ strip_decls(const char *in, size_t inlen, size_t *outlen)
 struct pstack {
 	const char	*name;
 	size_t		 len;
+	int		 inl;		/* an inline element */
 };
+
+static int
+tag_is(const char *s, size_t n, const char *const *list)
+{
+	int i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strlen(list[i]) == n && strncasecmp(s, list[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Inside these, tidy parses <script> and <style> as ordinary elements,
+ * so the prescan must see the tags in them too.
+ */
+static int
+foreign_context(const struct pstack *st, int depth)
+{
+	static const char *const v[] = {
+		"svg", "math", "select", "option", "optgroup", "datalist",
+		"textarea", "title", NULL
+	};
+	int i;
+
+	for (i = 0; i < depth; i++)
+		if (tag_is(st[i].name, st[i].len, v))
+			return 1;
+	return 0;
+}
+
+/* May the element on top of the stack not hold this start tag? */
+static int
+misplaced(const struct pstack *top, const char *name, size_t nlen)
+{
+	static const char *const lists[] = {
+		"ul", "ol", "dir", "menu", NULL
+	};
+	static const char *const in_list[] = {
+		"li", "script", "style", "template", NULL
+	};
+	static const char *const tables[] = {
+		"table", "tbody", "thead", "tfoot", "tr", NULL
+	};
+	static const char *const in_table[] = {
+		"caption", "colgroup", "col", "tbody", "thead", "tfoot", "tr",
+		"td", "th", "script", "style", "template", "form", NULL
+	};
+
+	if (tag_is(top->name, top->len, lists))
+		return !tag_is(name, nlen, in_list);
+	if (tag_is(top->name, top->len, tables))
+		return !tag_is(name, nlen, in_table);
+	return 0;
+}
+
+/* Inline elements, which tidy re-opens inside every following block. */
+static int
+is_inline_tag(const char *s, size_t n)
+{
+	static const char *const v[] = {
+		"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "blink",
+		"cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd",
+		"label", "mark", "nobr", "q", "rb", "rp", "rt", "rtc", "ruby",
+		"s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+		"time", "tt", "u", "var", "ilayer", "output", "data", NULL
+	};
+	int i;
+
+	for (i = 0; v[i] != NULL; i++)
+		if (strlen(v[i]) == n && strncasecmp(s, v[i], n) == 0)
+			return 1;
+	return 0;
+}
 
 /*
  * Bound the nesting and the number of tags tidy will see.  Tags that
  * would open deeper than EX_MAX_DEPTH are cut out (their text stays),
- * as are NUL bytes.  *out is NULL when the input can be used as is.
- * Returns -1 when there are more than EX_MAX_TAGS tags.
+ * as are NUL bytes.  Tidy re-opens the open inline elements in every
+ * block that follows, so "<font>" left open before ten thousand
+ * paragraphs makes ten thousand elements: at most EX_MAX_INLINE may be
+ * open, and the elements tidy would build are estimated.  *out is NULL
+ * when the input can be used as is.  Returns -1 when there are more
+ * than EX_MAX_TAGS tags or about EX_MAX_NODES elements.
  */
 static int
 prescan(const char *s, size_t n, char **out, size_t *outlen)
@@ -651,9 +731,21 @@ prescan(const char *s, size_t n, char **out, size_t *outlen)
 	const char *copied = s;	/* input up to here is in b */
 	size_t nlen, ntags = 0;
 	int depth = 0, i, cut, closing, selfclose, need = 0, stray = 0;
+	int misnest = 0, ninline = 0, inl, k, nmisplaced = 0;
+	size_t nodes = 0;
 
 	*out = NULL;
 	*outlen = 0;
+	/*
+	 * Whatever the model below takes for raw text, tidy might parse:
+	 * bound every "<x" in the input too.
+	 */
+	for (p = s; (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 < end && isalpha((unsigned char)p[1]) &&
+		    ++ntags > 2 * (size_t)EX_MAX_TAGS)
+			return -1;
+	ntags = 0;
+	p = s;
 	if (memchr(s, '\0', n) != NULL)
 		need = 1;
 	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
@@ -723,29 +815,75 @@ prescan(const char *s, size_t n, char **out, size_t *outlen)
 					break;
 				}
 			}
-			if (i >= 0)
+			/*
+			 * Tidy is slow on masses of stray end tags, and
+			 * quadratic on misnested ones ("<b><i></b></i>"):
+			 * past a thousand of either, they are cut, and what
+			 * they would have closed counts as open.
+			 */
+			if (i >= 0 && i < depth - 1 && ++misnest > 1000)
+				cut = 1;
+			else if (i >= 0) {
+				for (k = i; k < depth; k++)
+					ninline -= st[k].inl;
 				depth = i;
-			else if (depth >= EX_MAX_DEPTH || ++stray > 1000)
-				cut = 1;	/* tidy reports each: slow */
-		} else if (!is_void_tag(name, nlen) && !selfclose) {
-			if (depth > 0 && is_self_closing(name, nlen) &&
+			} else if (depth >= EX_MAX_DEPTH || ++stray > 1000)
+				cut = 1;
+		} else {
+			int isvoid = is_void_tag(name, nlen) || selfclose;
+
+			if (!isvoid && depth > 0 && is_self_closing(name, nlen) &&
 			    st[depth - 1].len == nlen &&
 			    strncasecmp(st[depth - 1].name, name, nlen) == 0)
-				depth--;
-			if (is_raw_tag(name, nlen)) {
+				ninline -= st[--depth].inl;
+			inl = is_inline_tag(name, nlen);
+			/*
+			 * Tidy moves or drops what lists and tables cannot
+			 * hold, slowly (quadratic in ParseList): past a
+			 * thousand such tags, they are cut.
+			 */
+			if (depth > 0 && misplaced(&st[depth - 1], name,
+			    nlen) && ++nmisplaced > 1000)
+				cut = 1;
+			else if (isvoid)
+				;
+			else if (is_raw_tag(name, nlen) &&
+			    !foreign_context(st, depth)) {
 				char endtag[16];
 				const char *e;
 
-				snprintf(endtag, sizeof(endtag), "</%.*s",
-				    (int)nlen, name);
-				e = find_ci(p, end, endtag);
-				p = e ? e : end;
-			} else if (depth >= EX_MAX_DEPTH)
+				/*
+				 * Raw text up to "</script" or "</style", but
+				 * like tidy's: when only spaces come before the
+				 * first "</", the element is empty and parsing
+				 * goes on from there.
+				 */
+				for (e = p; e < end && isspace((unsigned char)*e);
+				    e++)
+					;
+				if (end - e >= 2 && e[0] == '<' && e[1] == '/')
+					p = e;
+				else {
+					snprintf(endtag, sizeof(endtag), "</%.*s",
+					    (int)nlen, name);
+					e = find_ci(p, end, endtag);
+					p = e ? e : end;
+				}
+			} else if (depth >= EX_MAX_DEPTH ||
+			    (inl && ninline >= EX_MAX_INLINE))
 				cut = 1;
 			else {
 				st[depth].name = name;
 				st[depth].len = nlen;
+				st[depth].inl = inl;
 				depth++;
+				ninline += inl;
+				/* this element, and the inline ones re-opened */
+				nodes += 1 + (inl ? 0 : (size_t)ninline);
+				if (nodes > EX_MAX_NODES) {
+					tq_buf_free(&b);
+					return -1;
+				}
 			}
 		}
 		if (cut) {
@@ -1592,7 +1730,7 @@ static void
 build(struct ex *x, TidyDoc td)
 {
 	TidyNode tn, nx = NULL, root = tidyGetRoot(td);
-	int cur = -1, idx, descend, top;
+	int cur = -1, idx, descend, top, depth = 0;
 	TidyNodeType ty;
 
 	top = add_node(x, TidyTag_UNKNOWN, -1);	/* document */
@@ -1607,14 +1745,18 @@ build(struct ex *x, TidyDoc td)
 		else if (ty == TidyNode_Start || ty == TidyNode_StartEnd) {
 			idx = take_element(x, td, tn, cur, &descend);
 		}
-		if (descend && (nx = tidyGetChild(tn)) != NULL) {
+		/* the prescan bounds the depth; this bounds what we keep */
+		if (descend && depth < EX_MAX_TREE &&
+		    (nx = tidyGetChild(tn)) != NULL) {
 			cur = idx;
 			tn = nx;
+			depth++;
 			continue;
 		}
 		/* next sibling, or climb */
 		while (tn != NULL && (nx = tidyGetNext(tn)) == NULL) {
 			tn = tidyGetParent(tn);
+			depth--;
 			if (tn == NULL || tn == root)
 				return;
 			if (tidyNodeGetId(tn) != TidyTag_HEAD && cur > 0)
@@ -1638,6 +1780,7 @@ sums(struct ex *x)
 		n->np = n->nli = n->nhead = n->hlen = 0;
 		n->simg = n->nimg;
 		n->npost = (n->flags & F_POST) != 0;
+		n->nsub = 1;
 		n->sinput = n->ninput;
 		n->sembed = n->nembed;
 		if (n->tag == XT_TEXT) {
@@ -1663,6 +1806,7 @@ sums(struct ex *x)
 		p->hlen += tag_is_heading(n->tag) ? n->tlen : n->hlen;
 		p->simg += n->simg;
 		p->npost += n->npost;
+		p->nsub += n->nsub;
 		p->sinput += n->sinput;
 		p->sembed += n->sembed;
 	}
@@ -1995,6 +2139,7 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 			if (n->tlen > 80 && ld < 0.25)
 				pk->nodes[pk->n++] = j;
 			else if (n->tlen > 0 && n->tlen <= 80 && ld == 0 &&
+			    n->nsub < 100 &&
 			    has_sentence_end(x, j))
 				pk->nodes[pk->n++] = j;
 		}
@@ -2088,6 +2233,8 @@ render(struct ex *x, int root, struct out *o)
 
 	while (i >= 0) {
 		n = &x->n[i];
+		if (o->max && o->b.len > o->max)
+			break;
 		if (x->dead[i])
 			goto next;
 		if (n->tag == XT_TEXT) {
@@ -2223,7 +2370,7 @@ is_boilerplate(struct ex *x, int i, int leaf)
 	char *t, *s, *e, *d;
 	int k, r = 0, nw, colon, p;
 
-	if (n->tlen == 0 || n->tlen > 300)
+	if (n->tlen == 0 || n->tlen > 300 || n->nsub > 200)
 		return 0;
 	t = node_text(x, i, 400);
 	nw = words(t);
@@ -2320,7 +2467,7 @@ is_title(struct ex *x, int i)
 	char a[512], b[512], *t;
 	size_t la, lb;
 
-	if (x->doctitle == NULL || x->n[i].tlen > 400)
+	if (x->doctitle == NULL || x->n[i].tlen > 400 || x->n[i].nsub > 200)
 		return 0;
 	t = node_text(x, i, 600);
 	squash(t, a, sizeof(a));
@@ -2553,6 +2700,15 @@ run_pass(struct ex *x, unsigned pf)
 	score_units(x, pf);
 	pk.nodes = xcalloc((size_t)x->nn + 1, sizeof(int));
 	pick_article(x, pf, &pk);
+	/* merged siblings are judged like the article's own blocks */
+	for (i = k = 0; i < pk.n; i++) {
+		n = &x->n[pk.nodes[i]];
+		if (pk.nodes[i] != pk.top && (n->flags & F_BLOCK) &&
+		    n->nblock == 0 && is_boilerplate(x, pk.nodes[i], 1))
+			continue;
+		pk.nodes[k++] = pk.nodes[i];
+	}
+	pk.n = k;
 	rootlen = 0;
 	for (k = 0; k < pk.n; k++)
 		rootlen += x->n[pk.nodes[k]].tlen;
@@ -3029,7 +3185,8 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	}
 	if (prescan(html, len, &fixed, &fixedlen) == -1) {
 		tq_err_set(err, TQ_ERR_PERMANENT, "too_complex",
-		    "more than %d tags, not a sane document", EX_MAX_TAGS);
+		    "more than %d tags or %d elements, not a sane document",
+		    EX_MAX_TAGS, EX_MAX_NODES);
 		goto out;
 	}
 	if (fixed != NULL) {

@@ -13,7 +13,7 @@ fi
 if [ "${VALGRIND:-0}" = 1 ]; then
 	command -v valgrind >/dev/null 2>&1 ||
 		{ echo "Bail out! valgrind not found: install the valgrind package"; exit 1; }
-	exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+	TQ_TEST_SLOW=1 exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
 	    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
 	    tests/unit-extract
 fi
