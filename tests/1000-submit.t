@@ -1,7 +1,7 @@
 #!/bin/sh
 # tq-submit: records, inputs from operands and stdin, bad input writes nothing
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 38
 start_redis
 start_pg
 
@@ -45,4 +45,14 @@ check_same "bad input wrote nothing" "$after" "$before"
 check_status 2 "unknown stage" tq-submit frobnicate 1
 check_status 2 "no stage" tq-submit
 check "-h prints usage" tq-submit -h
+
+# task ids that do not exist, and garbage, for the readers
+check_status 3 "tq-status: unknown task" tq-status 999
+check_same "one line naming it" "$(cat "$errf")" "tq-status: task 999: no such task"
+check_status 3 "tq-status: not a task id" tq-status nonsense
+check_status 3 "tq-wait: unknown task" tq-wait -t 5 999
+check_same "tq-wait names it" "$(cat "$errf")" "tq-wait: task 999: no such task"
+check_status 3 "tq-wait: a garbage line" sh -c 'printf "xyz\n" | tq-wait -t 0.2 >/dev/null'
+check_status 3 "tq-cancel: unknown task" tq-cancel 999
+check_status 3 "tq-retry: unknown task" tq-retry 999
 done_testing
