@@ -2,10 +2,14 @@
  * extract.c - main-content extraction: HTML -> metadata and article text.
  *
  * Stages:
- *  1. prescan: a tiny tokenizer bounds the element count and nesting
- *     depth, dropping tags nested too deep, because tidy's parser is
- *     recursive (deep input overflows the stack) and quadratic on
- *     absurd nesting.
+ *  1. prescan: stray declarations and control characters go (a stray
+ *     "<!D" sends tidy 5.6 into endless recursion), then a tiny
+ *     tokenizer models tidy's element stack and cuts tags nested too
+ *     deep, masses of stray, misnested or misplaced tags and too many
+ *     open inline elements, and refuses documents beyond the limits:
+ *     tidy's parser recurses (deep input overflows the stack) and is
+ *     quadratic or worse on such tag soup.  The fuzzer (tests/fuzz)
+ *     and tests/unit-extract.c hold the cases found.
  *  2. tidy parses; the tree is copied into a flat array of nodes in
  *     document order (a child's index is always greater than its
  *     parent's, so bottom-up sums are one reverse loop), collecting
@@ -16,8 +20,11 @@
  *     ancestors; class/id words and tags weight candidates; link
  *     density scales scores down.  The best candidate and qualifying
  *     siblings form the article, which is then cleaned of link lists,
- *     share widgets and other clutter.  If the result is too short the
- *     pass is repeated with fewer removals.
+ *     share widgets, captions, bylines, labels ("Advertisement",
+ *     "Read more: ...") and other clutter.  itemprop=articleBody and
+ *     embedded tweets are kept whole.  If the result is too short the
+ *     pass is repeated with fewer removals; JSON-LD articleBody stands
+ *     in when the page itself has much less text.
  *  4. the article subtree is rendered as text: blocks separated by a
  *     blank line, list items and <br> by a newline.
  */
@@ -668,6 +675,17 @@ foreign_context(const struct pstack *st, int depth)
 	return 0;
 }
 
+/*
+ * Empty elements that belong in one place only (<frame> in a frameset,
+ * <param> in an object...); tidy is slow on masses of them elsewhere,
+ * so they count as misplaced wherever they are.
+ */
+static const char *const context_voids[] = {
+	"frame", "param", "source", "track", "area", "col", "base",
+	"keygen", "isindex", "basefont", "bgsound", "command", "spacer",
+	"embed", NULL
+};
+
 /* May the element on top of the stack not hold this start tag? */
 static int
 misplaced(const struct pstack *top, const char *name, size_t nlen)
@@ -713,42 +731,161 @@ is_inline_tag(const char *s, size_t n)
 }
 
 /*
- * Bound the nesting and the number of tags tidy will see.  Tags that
- * would open deeper than EX_MAX_DEPTH are cut out (their text stays),
- * as are NUL bytes.  Tidy re-opens the open inline elements in every
- * block that follows, so "<font>" left open before ten thousand
- * paragraphs makes ten thousand elements: at most EX_MAX_INLINE may be
- * open, and the elements tidy would build are estimated.  *out is NULL
- * when the input can be used as is.  Returns -1 when there are more
- * than EX_MAX_TAGS tags or about EX_MAX_NODES elements.
+ * The prescan's model of tidy's element stack.  Raw text (<script>,
+ * <style>) gets a model of its own: tidy may parse it as markup after
+ * all (it has quirks about where raw text ends), so the tags in it are
+ * bounded too, without disturbing the document's stack.
+ */
+struct pscan {
+	struct pstack	 st[EX_MAX_DEPTH + 1];
+	int		 depth;
+	int		 ninline;	/* inline elements in st */
+	int		 stray;		/* end tags that close nothing */
+	int		 misnest;	/* end tags that close more than one */
+	int		 misplaced;	/* what lists and tables cannot hold */
+	int		 capped;	/* start tags since the depth limit hit */
+};
+
+struct pctx {
+	const char	*end;
+	const char	*copied;	/* input up to here is in b */
+	struct tq_buf	 b;
+	size_t		 ntags;
+	size_t		 nodes;		/* elements tidy would build */
+	int		 need;		/* b is the output */
+};
+
+static int	pscan_run(struct pctx *, struct pscan *, const char *,
+		    const char *, int);
+
+/* Cut [t, p) from the output. */
+static void
+pcut(struct pctx *c, const char *t, const char *p)
+{
+	c->need = 1;
+	tq_buf_add(&c->b, c->copied, (size_t)(t - c->copied));
+	c->copied = p;
+}
+
+/* One end tag; returns whether to cut it. */
+static int
+pscan_end(struct pscan *s, const char *name, size_t nlen)
+{
+	int i, k;
+
+	for (i = s->depth - 1; i >= 0; i--) {
+		if (s->st[i].len == nlen && strncasecmp(s->st[i].name, name,
+		    nlen) == 0)
+			break;
+		/* end tags do not reach out of tables */
+		if ((s->st[i].len == 5 && strncasecmp(s->st[i].name, "table",
+		    5) == 0) || (s->st[i].len == 2 &&
+		    (strncasecmp(s->st[i].name, "td", 2) == 0 ||
+		    strncasecmp(s->st[i].name, "th", 2) == 0))) {
+			i = -1;
+			break;
+		}
+	}
+	/*
+	 * Tidy is slow on masses of stray end tags, and quadratic on
+	 * misnested ones ("<b><i></b></i>"): past a thousand of either,
+	 * they are cut, and what they would have closed counts as open.
+	 */
+	if (i >= 0 && i < s->depth - 1 && ++s->misnest > 1000)
+		return 1;
+	if (i >= 0) {
+		for (k = i; k < s->depth; k++)
+			s->ninline -= s->st[k].inl;
+		s->depth = i;
+		return 0;
+	}
+	return s->depth >= EX_MAX_DEPTH || ++s->stray > 1000;
+}
+
+/*
+ * One start tag whose '>' ends at p; returns whether to cut it, or -1
+ * when the document is beyond the limits.  *pp moves past raw text.
  */
 static int
-prescan(const char *s, size_t n, char **out, size_t *outlen)
+pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
+    int selfclose, const char **pp, int inraw)
 {
-	const char *p = s, *end = s + n, *q, *name, *t;
-	struct pstack st[EX_MAX_DEPTH + 1];
-	struct tq_buf b = { 0 };
-	const char *copied = s;	/* input up to here is in b */
-	size_t nlen, ntags = 0;
-	int depth = 0, i, cut, closing, selfclose, need = 0, stray = 0;
-	int misnest = 0, ninline = 0, inl, k, nmisplaced = 0;
-	size_t nodes = 0;
+	int isvoid = is_void_tag(name, nlen) || selfclose, inl;
+	const char *e, *p = *pp;
+	char endtag[16];
+	struct pscan *sub;
+	int r;
 
-	*out = NULL;
-	*outlen = 0;
 	/*
-	 * Whatever the model below takes for raw text, tidy might parse:
-	 * bound every "<x" in the input too.
+	 * A document that reached the depth limit is tag soup, and tidy
+	 * has more slow paths than this model knows: a few thousand more
+	 * start tags, then none.
 	 */
-	for (p = s; (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++)
-		if (p + 1 < end && isalpha((unsigned char)p[1]) &&
-		    ++ntags > 2 * (size_t)EX_MAX_TAGS)
-			return -1;
-	ntags = 0;
-	p = s;
-	if (memchr(s, '\0', n) != NULL)
-		need = 1;
-	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+	if (s->capped > 0 && ++s->capped > 5000)
+		return 1;
+	if (!isvoid && s->depth > 0 && is_self_closing(name, nlen) &&
+	    s->st[s->depth - 1].len == nlen &&
+	    strncasecmp(s->st[s->depth - 1].name, name, nlen) == 0)
+		s->ninline -= s->st[--s->depth].inl;
+	inl = is_inline_tag(name, nlen);
+	/*
+	 * Tidy moves or drops what lists and tables cannot hold, slowly
+	 * (quadratic in ParseList): past a thousand such tags, they are
+	 * cut.
+	 */
+	if (((s->depth > 0 && misplaced(&s->st[s->depth - 1], name, nlen)) ||
+	    tag_is(name, nlen, context_voids)) && ++s->misplaced > 1000)
+		return 1;
+	if (isvoid)
+		return 0;
+	if (!inraw && is_raw_tag(name, nlen) &&
+	    !foreign_context(s->st, s->depth)) {
+		/*
+		 * Raw text up to "</script" or "</style"; like tidy's,
+		 * empty when only spaces come before the first "</".
+		 */
+		for (e = p; e < c->end && isspace((unsigned char)*e); e++)
+			;
+		if (c->end - e >= 2 && e[0] == '<' && e[1] == '/') {
+			*pp = e;
+			return 0;
+		}
+		snprintf(endtag, sizeof(endtag), "</%.*s", (int)nlen, name);
+		if ((e = find_ci(p, c->end, endtag)) == NULL)
+			e = c->end;
+		sub = xcalloc(1, sizeof(*sub));
+		r = pscan_run(c, sub, p, e, 1);
+		free(sub);
+		*pp = e;
+		return r < 0 ? -1 : 0;
+	}
+	if (s->depth >= EX_MAX_DEPTH) {
+		if (s->capped == 0)
+			s->capped = 1;
+		return 1;
+	}
+	if (inl && s->ninline >= EX_MAX_INLINE)
+		return 1;
+	s->st[s->depth].name = name;
+	s->st[s->depth].len = nlen;
+	s->st[s->depth].inl = inl;
+	s->depth++;
+	s->ninline += inl;
+	/* this element, and the inline ones tidy re-opens in a block */
+	c->nodes += 1 + (inl ? 0 : (size_t)s->ninline);
+	return c->nodes > EX_MAX_NODES ? -1 : 0;
+}
+
+/* Scan [p, end) with the model s; -1 when beyond the limits. */
+static int
+pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
+    int inraw)
+{
+	const char *q, *name, *t;
+	size_t nlen;
+	int closing, selfclose, cut;
+
+	while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		t = p;
 		q = p + 1;
 		if (q < end && *q == '!') {
@@ -796,117 +933,67 @@ prescan(const char *s, size_t n, char **out, size_t *outlen)
 			selfclose = 1;
 		/* like tidy, a '<' ends a tag that lacks its '>' */
 		p = q < end && *q == '>' ? q + 1 : q;
-		if (++ntags > EX_MAX_TAGS) {
-			tq_buf_free(&b);
+		if (++c->ntags > EX_MAX_TAGS)
 			return -1;
-		}
-		cut = 0;
-		if (closing) {
-			for (i = depth - 1; i >= 0; i--) {
-				if (st[i].len == nlen && strncasecmp(st[i].name,
-				    name, nlen) == 0)
-					break;
-				/* end tags do not reach out of tables */
-				if ((st[i].len == 5 && strncasecmp(st[i].name,
-				    "table", 5) == 0) || (st[i].len == 2 &&
-				    (strncasecmp(st[i].name, "td", 2) == 0 ||
-				    strncasecmp(st[i].name, "th", 2) == 0))) {
-					i = -1;
-					break;
-				}
-			}
-			/*
-			 * Tidy is slow on masses of stray end tags, and
-			 * quadratic on misnested ones ("<b><i></b></i>"):
-			 * past a thousand of either, they are cut, and what
-			 * they would have closed counts as open.
-			 */
-			if (i >= 0 && i < depth - 1 && ++misnest > 1000)
-				cut = 1;
-			else if (i >= 0) {
-				for (k = i; k < depth; k++)
-					ninline -= st[k].inl;
-				depth = i;
-			} else if (depth >= EX_MAX_DEPTH || ++stray > 1000)
-				cut = 1;
-		} else {
-			int isvoid = is_void_tag(name, nlen) || selfclose;
-
-			if (!isvoid && depth > 0 && is_self_closing(name, nlen) &&
-			    st[depth - 1].len == nlen &&
-			    strncasecmp(st[depth - 1].name, name, nlen) == 0)
-				ninline -= st[--depth].inl;
-			inl = is_inline_tag(name, nlen);
-			/*
-			 * Tidy moves or drops what lists and tables cannot
-			 * hold, slowly (quadratic in ParseList): past a
-			 * thousand such tags, they are cut.
-			 */
-			if (depth > 0 && misplaced(&st[depth - 1], name,
-			    nlen) && ++nmisplaced > 1000)
-				cut = 1;
-			else if (isvoid)
-				;
-			else if (is_raw_tag(name, nlen) &&
-			    !foreign_context(st, depth)) {
-				char endtag[16];
-				const char *e;
-
-				/*
-				 * Raw text up to "</script" or "</style", but
-				 * like tidy's: when only spaces come before the
-				 * first "</", the element is empty and parsing
-				 * goes on from there.
-				 */
-				for (e = p; e < end && isspace((unsigned char)*e);
-				    e++)
-					;
-				if (end - e >= 2 && e[0] == '<' && e[1] == '/')
-					p = e;
-				else {
-					snprintf(endtag, sizeof(endtag), "</%.*s",
-					    (int)nlen, name);
-					e = find_ci(p, end, endtag);
-					p = e ? e : end;
-				}
-			} else if (depth >= EX_MAX_DEPTH ||
-			    (inl && ninline >= EX_MAX_INLINE))
-				cut = 1;
-			else {
-				st[depth].name = name;
-				st[depth].len = nlen;
-				st[depth].inl = inl;
-				depth++;
-				ninline += inl;
-				/* this element, and the inline ones re-opened */
-				nodes += 1 + (inl ? 0 : (size_t)ninline);
-				if (nodes > EX_MAX_NODES) {
-					tq_buf_free(&b);
-					return -1;
-				}
-			}
-		}
-		if (cut) {
-			need = 1;
-			tq_buf_add(&b, copied, (size_t)(t - copied));
-			copied = p;
-		}
+		if (closing)
+			cut = pscan_end(s, name, nlen);
+		else if ((cut = pscan_start(c, s, name, nlen, selfclose, &p,
+		    inraw)) < 0)
+			return -1;
+		if (cut)
+			pcut(c, t, p);
 	}
-	if (!need)
+	return 0;
+}
+
+/*
+ * Bound the nesting and the number of tags tidy will see.  Tags that
+ * would open deeper than EX_MAX_DEPTH are cut out (their text stays),
+ * as are NUL bytes.  Tidy re-opens the open inline elements in every
+ * block that follows, so "<font>" left open before ten thousand
+ * paragraphs makes ten thousand elements: at most EX_MAX_INLINE may be
+ * open, and the elements tidy would build are estimated.  *out is NULL
+ * when the input can be used as is.  Returns -1 when there are more
+ * than EX_MAX_TAGS tags or about EX_MAX_NODES elements.
+ */
+static int
+prescan(const char *s, size_t n, char **out, size_t *outlen)
+{
+	struct pctx c;
+	struct pscan *top;
+	const char *p, *end = s + n;
+	size_t i, j, lt = 0;
+	int r;
+
+	*out = NULL;
+	*outlen = 0;
+	/* every "<x" counts, whatever the model takes for raw text */
+	for (p = s; (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 < end && isalpha((unsigned char)p[1]) &&
+		    ++lt > 2 * (size_t)EX_MAX_TAGS)
+			return -1;
+	memset(&c, 0, sizeof(c));
+	c.end = end;
+	c.copied = s;
+	c.need = memchr(s, '\0', n) != NULL;
+	top = xcalloc(1, sizeof(*top));
+	r = pscan_run(&c, top, s, end, 0);
+	free(top);
+	if (r < 0) {
+		tq_buf_free(&c.b);
+		return -1;
+	}
+	if (!c.need)
 		return 0;
-	tq_buf_add(&b, copied, (size_t)(end - copied));
+	tq_buf_add(&c.b, c.copied, (size_t)(end - c.copied));
 	/* drop NUL bytes */
-	{
-		size_t i2, j;
-
-		for (i2 = j = 0; i2 < b.len; i2++)
-			if (b.data[i2] != '\0')
-				b.data[j++] = b.data[i2];
-		b.data[j] = '\0';
-		b.len = j;
-	}
-	*out = b.data;
-	*outlen = b.len;
+	for (i = j = 0; i < c.b.len; i++)
+		if (c.b.data[i] != '\0')
+			c.b.data[j++] = c.b.data[i];
+	c.b.data[j] = '\0';
+	c.b.len = j;
+	*out = c.b.data;
+	*outlen = c.b.len;
 	return 0;
 }
 
@@ -1846,8 +1933,9 @@ static int
 tag_base_score(int tag)
 {
 	switch (tag) {
-	case TidyTag_DIV: case TidyTag_ARTICLE: case TidyTag_MAIN:
-	case TidyTag_SECTION:
+	case TidyTag_ARTICLE:
+		return 10;
+	case TidyTag_DIV: case TidyTag_MAIN: case TidyTag_SECTION:
 		return 5;
 	case TidyTag_PRE: case TidyTag_TD: case TidyTag_BLOCKQUOTE:
 		return 3;

@@ -457,6 +457,11 @@ test_hostile(void)
 			"<svg x=\"1\"><style x=\"1\"><select><input x=\"1\">",
 			"<u></xmp><noscript><style x=\"1\"></svg>",
 			"</h1></section><strike x=\"1\"><script x=\"1\">",
+			"<ol x=\"1\"></math><frame x=\"1\"><s x=\"1\"><textarea>",
+			"<head></select><meta x=\"1\"><tbody x=\"1\"><br x=\"1\">"
+			    "<html x=\"1\"><thead><ol x=\"1\">",
+			"</address><header x=\"1\"><script x=\"1\"><main>"
+			    "</caption></q></layer><x-foo>",
 			NULL
 		};
 
