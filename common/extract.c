@@ -818,10 +818,10 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 
 	/*
 	 * A document that reached the depth limit is tag soup, and tidy
-	 * has more slow paths than this model knows: a few thousand more
+	 * has more slow paths than this model knows: five hundred more
 	 * start tags, then none.
 	 */
-	if (s->capped > 0 && ++s->capped > 5000)
+	if (s->capped > 0 && ++s->capped > 500)
 		return 1;
 	if (!isvoid && s->depth > 0 && is_self_closing(name, nlen) &&
 	    s->st[s->depth - 1].len == nlen &&

@@ -21,7 +21,7 @@ else
 	tq_extract() { "$TQ_TOP/tq-extract" "$@"; }
 fi
 unset EXTRACT_URL
-plan 34
+plan 36
 
 check_status 0 "-h exits 0" tq_extract -h
 check_match "-h prints usage to stdout" "$(cat "$out")" \
@@ -83,5 +83,12 @@ printf '<html><head><meta charset="windows-1252"><title>Caf\351</title></head><b
 check "windows-1252 page" tq_extract --url http://x.example/ "$tmp/cp1252.html"
 check_match "converted to UTF-8" "$(cat "$out")" \
     '"title":"Café".*"text":"Crème brûlée – “quoted”, a dessert'
+
+# tag soup on which tidy 5.6 recurses without end: bad input, no crash
+python3 -c 'import sys; sys.stdout.write(sys.argv[1] * 1200)' \
+    '</thead><address x="1"><font><rt x="1"></tfoot><xmp x="1"></map></map><map x="1">' \
+    > "$tmp/soup.html"
+check_status 3 "tag soup that breaks the parser exits 3" tq_extract "$tmp/soup.html"
+check_match "and says so" "$(cat "$errf")" "^tq-extract: $tmp/soup.html: "
 
 done_testing
