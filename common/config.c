@@ -61,10 +61,6 @@ tq_stage_from_name(const char *name)
 		    strcmp(name, stages[i].task_type) == 0 ||
 		    strcmp(name, stages[i].item_type) == 0)
 			return i;
-	if (strcmp(name, "parsing") == 0 || strcmp(name, "parsing-queue") == 0)
-		return TQ_STAGE_PARSE;
-	if (strcmp(name, "notion_import") == 0)
-		return TQ_STAGE_NOTION;
 	return -1;
 }
 

@@ -512,7 +512,7 @@ tq_queue_recover(redisContext *c, struct tq_err *err, const char *self,
 {
 	redisReply *ws, *ids, *r;
 	size_t i, j;
-	int n = 0;
+	int n = 0, s;
 
 	if ((ws = tq_redis(c, err, "SMEMBERS tq:workers")) == NULL)
 		return -1;
@@ -550,14 +550,11 @@ tq_queue_recover(redisContext *c, struct tq_err *err, const char *self,
 		redisAppendCommand(c, "DEL tq:active:%s", name);
 		redisAppendCommand(c, "SREM tq:workers %s", name);
 		redisAppendCommand(c, "SREM rq:workers rq:worker:%s", name);
-		redisAppendCommand(c, "SREM rq:workers:parsing-queue "
-		    "rq:worker:%s", name);
-		redisAppendCommand(c, "SREM rq:workers:ai-queue rq:worker:%s",
-		    name);
-		redisAppendCommand(c, "SREM rq:workers:notion-queue "
-		    "rq:worker:%s", name);
+		for (s = 0; s < TQ_NSTAGES; s++)
+			redisAppendCommand(c, "SREM rq:workers:%s rq:worker:%s",
+			    qname(s), name);
 		redisAppendCommand(c, "DEL rq:worker:%s", name);
-		if (tq_redis_replies(c, err, 7) == -1)
+		if (tq_redis_replies(c, err, 4 + TQ_NSTAGES) == -1)
 			goto fail;
 	}
 	freeReplyObject(ws);
