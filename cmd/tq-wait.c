@@ -37,6 +37,38 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/*
+ * PostgreSQL went away while we wait (a restart, a failover): connect
+ * and LISTEN again with backoff until our own deadline, so a pipeline
+ * outlives a database restart.  The caller then re-reads every task,
+ * so no end is missed.  Exits 4 if the deadline comes first.
+ */
+static PGconn *
+reconnect(PGconn *db, const char *why, double deadline, int quiet)
+{
+	struct tq_err e = { 0 };
+	double backoff = 0.2;
+
+	PQfinish(db);
+	if (!quiet)
+		warnx("%s: reconnecting", why);
+	for (;;) {
+		if ((db = tq_db_connect(&e)) != NULL) {
+			if (tq_db_cmd(db, &e, "LISTEN tq_task") == 0) {
+				if (!quiet)
+					warnx("postgresql: reconnected");
+				return db;
+			}
+			PQfinish(db);
+		}
+		if (deadline > 0 && tq_now() + backoff > deadline)
+			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+		usleep((useconds_t)(backoff * 1e6));
+		if (backoff < 5)
+			backoff *= 2;
+	}
+}
+
 static void
 progress(json_t *recs, size_t nopen)
 {
@@ -64,7 +96,7 @@ main(int argc, char *argv[])
 	struct tq_ids ids = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
 	int ch, items = 1, quiet = 0, status = TQ_EXIT_OK, bar;
-	double timeout = 0, start = tq_now(), last = 0;
+	double timeout = 0, start = tq_now(), last = 0, deadline;
 	char *done = NULL;
 	size_t k, nopen;
 	json_t *recs = NULL, *rec;
@@ -111,6 +143,7 @@ main(int argc, char *argv[])
 			warnx("no task ids to wait for");
 		return TQ_EXIT_INPUT;
 	}
+	deadline = timeout > 0 ? start + timeout : 0;
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if (tq_db_cmd(db, &e, "LISTEN tq_task") == -1)
@@ -121,11 +154,17 @@ main(int argc, char *argv[])
 		PGnotify *n;
 		struct pollfd pfd;
 		double now = tq_now(), wait_s;
+		json_t *full = NULL;
+		int lost = 0;
 
 		/* (re)read the open tasks: cheap, and no NOTIFY is missed */
 		json_decref(recs);
-		if ((recs = tq_task_records(db, &e, ids.v, ids.n, 0)) == NULL)
-			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+		if ((recs = tq_task_records(db, &e, ids.v, ids.n, 0)) == NULL) {
+			if (e.kind != TQ_ERR_TRANSIENT)
+				errx(TQ_EXIT_BACKEND, "%s", e.msg);
+			db = reconnect(db, e.msg, deadline, quiet);
+			continue;
+		}
 		nopen = 0;
 		json_array_foreach(recs, k, rec) {
 			if (done[k])
@@ -141,15 +180,20 @@ main(int argc, char *argv[])
 				nopen++;
 				continue;
 			}
+			if (items) {
+				full = tq_task_records(db, &e, &ids.v[k], 1, 1);
+				if (full == NULL) {
+					if (e.kind != TQ_ERR_TRANSIENT)
+						errx(TQ_EXIT_BACKEND, "%s",
+						    e.msg);
+					lost = 1;
+					break;
+				}
+			}
 			done[k] = 1;
 			if (bar)
 				fprintf(stderr, "\r\033[K");
 			if (items) {
-				json_t *full = tq_task_records(db, &e, &ids.v[k],
-				    1, 1);
-
-				if (full == NULL)
-					errx(TQ_EXIT_BACKEND, "%s", e.msg);
 				tq_out_task(json_array_get(full, 0), 1);
 				json_decref(full);
 			} else
@@ -158,6 +202,10 @@ main(int argc, char *argv[])
 			    "status")), "completed") != 0 &&
 			    status == TQ_EXIT_OK)
 				status = TQ_EXIT_NEGATIVE;
+		}
+		if (lost) {
+			db = reconnect(db, e.msg, deadline, quiet);
+			continue;
 		}
 		if (nopen == 0)
 			break;
@@ -190,10 +238,12 @@ main(int argc, char *argv[])
 			if (poll(&pfd, 1, (int)(wait_s * 1000) + 1) < 0)
 				continue;
 			if (!PQconsumeInput(db)) {
-				char buf[256];
+				char buf[256], why[300];
 
-				errx(TQ_EXIT_BACKEND, "postgresql: %s",
+				snprintf(why, sizeof(why), "postgresql: %s",
 				    tq_db_error(db, buf, sizeof(buf)));
+				db = reconnect(db, why, deadline, quiet);
+				break;
 			}
 			while ((n = PQnotifies(db)) != NULL) {
 				long long id = atoll(n->extra);

@@ -500,6 +500,67 @@ ack(enum tq_stage st, const char *job, enum tq_outcome out, double run_at,
 		    "worker", w.name, "job", job, "error", e.msg));
 }
 
+/*
+ * Writing a job's outcome failed with e.  A lost or failing backend is
+ * never the job's fault: the outcome is kept, and once PostgreSQL is
+ * back it is written, then acked (tq-worker(1)).  Wait with backoff,
+ * heartbeating so that no one takes this worker for dead, reconnect,
+ * and return 1 to write the same outcome again.  0 when the error is
+ * the statement's own, or when a cold shutdown ends the wait.
+ */
+static int
+db_wait(const char *job, enum tq_stage st, struct tq_err *e, double *backoff)
+{
+	struct tq_err ce = { 0 };
+	double until;
+
+	if (w.db != NULL && e->kind != TQ_ERR_TRANSIENT)
+		return 0;
+	if (nsignals >= 2)
+		return 0;
+	tq_log(TQ_LOG_ERROR, "record", json_pack("{s:s,s:s,s:s,s:f}",
+	    "worker", w.name, "job", job, "error", e->msg, "retry_in",
+	    *backoff));
+	title("waiting for postgresql", job, st);
+	until = tq_now() + *backoff;
+	while (nsignals < 2 && tq_now() < until) {
+		usleep(100000);
+		if (tq_now() - w.last_hb >= HEARTBEAT)
+			heartbeat("busy", job, job_started);
+	}
+	if (*backoff < 5)
+		*backoff *= 2;
+	if (w.db == NULL || PQstatus(w.db) != CONNECTION_OK) {
+		if (w.db != NULL)
+			PQfinish(w.db);
+		if ((w.db = tq_db_connect(&ce)) == NULL)
+			*e = ce;
+	}
+	return nsignals < 2;
+}
+
+/*
+ * One statement of a job's outcome, written whatever it takes (see
+ * db_wait).  NULL with e set if the statement itself failed, or if a
+ * cold shutdown came first (then e->kind is transient).
+ */
+static PGresult *
+record(const char *job, enum tq_stage st, const char *sql, int n,
+    const char *const *p, struct tq_err *e)
+{
+	double backoff = 0.2;
+	PGresult *r;
+
+	do {
+		if (w.db != NULL && (r = tq_db_exec(w.db, e, sql, n, p)) != NULL)
+			return r;
+		if (w.db == NULL)
+			tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
+			    "postgresql: not connected");
+	} while (db_wait(job, st, e, &backoff));
+	return NULL;
+}
+
 /* Put a job back as it was: the item pending, the id at the head. */
 static void
 put_back(enum tq_stage st, const char *job)
@@ -507,21 +568,21 @@ put_back(enum tq_stage st, const char *job)
 	struct tq_err e = { 0 };
 	const char *p[1] = { job };
 
-	PQclear(tq_db_exec(w.db, &e, "UPDATE task_items SET status = "
-	    "'pending', updated_at = now() WHERE job_id = $1 AND status = "
-	    "'running'", 1, p));
+	PQclear(record(job, st, "UPDATE task_items SET status = 'pending', "
+	    "updated_at = now() WHERE job_id = $1 AND status = 'running'", 1,
+	    p, &e));
 	ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
 }
 
 static int
-finish(const char *job, const char *status, const char *error,
-    const char *kind, struct tq_err *e)
+finish(enum tq_stage st, const char *job, const char *status,
+    const char *error, const char *kind, struct tq_err *e)
 {
 	const char *p[4] = { job, status, error, kind };
 	PGresult *r;
 
-	r = tq_db_exec(w.db, e, "SELECT tq_item_finish($1, $2, NULL, $3, $4)",
-	    4, p);
+	r = record(job, st, "SELECT tq_item_finish($1, $2, NULL, $3, $4)", 4,
+	    p, e);
 	if (r == NULL)
 		return -1;
 	PQclear(r);
@@ -625,8 +686,21 @@ run_job(const char *job, enum tq_stage st)
 	switch (run.end) {
 	case END_OK:
 		if (json_is_true(json_object_get(rep, "ok"))) {
-			res = tq_job_store(w.db, st, job, json_object_get(rep,
-			    "result"), &e);
+			double backoff = 0.2;
+
+			/* a lost backend is not the job's fault: see db_wait */
+			do {
+				if (w.db != NULL && (res = tq_job_store(w.db,
+				    st, job, json_object_get(rep, "result"),
+				    &e)) != NULL)
+					break;
+				if (w.db != NULL && e.kind == TQ_ERR_NONE)
+					break;
+				if (w.db == NULL)
+					tq_err_set(&e, TQ_ERR_TRANSIENT,
+					    "postgresql", "postgresql: not "
+					    "connected");
+			} while (db_wait(job, st, &e, &backoff));
 			if (res != NULL) {
 				ack(st, job, TQ_DONE_FINISHED, 0, NULL);
 				break;
@@ -636,16 +710,16 @@ run_job(const char *job, enum tq_stage st)
 				ack(st, job, TQ_DONE_DROP, 0, NULL);
 				break;
 			}
-			/* storing failed: that is this job's error */
-			snprintf(msg, sizeof(msg), "%s", e.msg);
-			if (e.kind == TQ_ERR_TRANSIENT &&
-			    PQstatus(w.db) != CONNECTION_OK) {
+			if (e.kind == TQ_ERR_TRANSIENT) {
+				/* cold shutdown while PostgreSQL is away */
+				snprintf(msg, sizeof(msg), "%s", e.msg);
 				outcome = "requeued";
 				lvl = TQ_LOG_ERROR;
 				ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
-				disconnect();
 				break;
 			}
+			/* the result itself was refused: the job's error */
+			snprintf(msg, sizeof(msg), "%s", e.msg);
 		} else {
 			snprintf(msg, sizeof(msg), "%s", json_string_value(
 			    json_object_get(rep, "error")));
@@ -662,8 +736,13 @@ run_job(const char *job, enum tq_stage st)
 			const char *q[3] = { job, msg, ds };
 
 			snprintf(ds, sizeof(ds), "%.3f", d);
-			rr = tq_db_exec(w.db, &e, "SELECT tq_item_retry($1, $2,"
-			    " $3::float8)", 3, q);
+			rr = record(job, st, "SELECT tq_item_retry($1, $2, "
+			    "$3::float8)", 3, q, &e);
+			if (rr == NULL && e.kind == TQ_ERR_TRANSIENT) {
+				outcome = "requeued";
+				ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
+				break;
+			}
 			PQclear(rr);
 			run_at = tq_now() + d;
 			outcome = "retry";
@@ -679,7 +758,12 @@ run_job(const char *job, enum tq_stage st)
 		}
 		outcome = "failed";
 		lvl = TQ_LOG_WARN;
-		finish(job, "failed", msg, tq_errkind_name(e.kind), &e);
+		if (finish(st, job, "failed", msg, tq_errkind_name(e.kind),
+		    &e) == -1 && e.kind == TQ_ERR_TRANSIENT) {
+			outcome = "requeued";
+			ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
+			break;
+		}
 		ack(st, job, TQ_DONE_FAILED, 0, msg);
 		break;
 	case END_CRASH:
@@ -696,14 +780,19 @@ run_job(const char *job, enum tq_stage st)
 			    "with status %d and no report", run.status);
 		outcome = "failed";
 		lvl = TQ_LOG_WARN;
-		finish(job, "failed", msg, "permanent", &e);
+		if (finish(st, job, "failed", msg, "permanent", &e) == -1 &&
+		    e.kind == TQ_ERR_TRANSIENT) {
+			outcome = "requeued";
+			ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
+			break;
+		}
 		ack(st, job, TQ_DONE_FAILED, 0, msg);
 		break;
 	case END_STOPPED:
 		/* tq-cancel closed the item; a bare stop-job fails it */
 		outcome = "stopped";
 		snprintf(msg, sizeof(msg), "stopped by request");
-		finish(job, "failed", msg, "permanent", &e);
+		finish(st, job, "failed", msg, "permanent", &e);
 		ack(st, job, TQ_DONE_CANCELED, 0, NULL);
 		break;
 	case END_COLD:

@@ -16,47 +16,74 @@ struct recover_arg {
 };
 
 /*
- * A job whose worker died: count the crash on its item.  0 requeues it,
- * 1 drops it (the item is closed, or has now crashed too often).
+ * A job found in a dead worker's list.  Its crash counts once: only
+ * while its item is still running under that worker's name, in one
+ * transaction that also fails it at the limit, so a second recoverer
+ * of the same death (or a later pass after ours died) counts nothing.
+ * An item that is pending (taken, never claimed) just goes back; one
+ * closed, or running under another worker, is not requeued.
  */
 static int
-recover_one(void *arg, enum tq_stage stage, const char *id)
+recover_one(void *arg, const char *worker, enum tq_stage stage,
+    const char *id)
 {
 	struct recover_arg *a = arg;
 	struct tq_err e = { 0 };
 	const char *p[3];
 	char msg[128];
 	PGresult *r;
-	int n;
+	int n, act = TQ_RECOVER_REQUEUE;
 
 	(void)stage;
 	p[0] = id;
+	p[1] = worker;
+	if (tq_db_cmd(a->db, &e, "BEGIN") == -1)
+		goto keep;
 	r = tq_db_exec(a->db, &e, "UPDATE task_items SET status = 'pending', "
 	    "crash_count = crash_count + 1, retry_count = retry_count + 1, "
-	    "updated_at = now() WHERE job_id = $1 AND status IN "
-	    "('pending', 'running') RETURNING crash_count", 1, p);
-	if (r == NULL) {
-		a->failed = 1;
-		return 0;	/* keep it queued; PostgreSQL decides later */
-	}
-	if (PQntuples(r) == 0) {
+	    "updated_at = now() WHERE job_id = $1 AND status = 'running' "
+	    "AND worker_id = $2 RETURNING crash_count", 2, p);
+	if (r == NULL)
+		goto rollback;
+	n = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
+	PQclear(r);
+	if (n >= TQ_MAX_CRASHES) {
+		snprintf(msg, sizeof(msg), "worker died %d times while "
+		    "running this job", n);
+		p[1] = msg;
+		r = tq_db_exec(a->db, &e, "SELECT tq_item_finish($1, 'failed', "
+		    "NULL, $2, 'permanent')", 2, p);
+		if (r == NULL)
+			goto rollback;
 		PQclear(r);
-		return 1;
+		act = TQ_RECOVER_DROP;
+	} else if (n < 0) {
+		/* after any lock wait above: the item as it is now */
+		r = tq_db_exec(a->db, &e, "SELECT status FROM task_items "
+		    "WHERE job_id = $1", 1, p);
+		if (r == NULL)
+			goto rollback;
+		if (PQntuples(r) == 0)
+			act = TQ_RECOVER_DROP;
+		else if (strcmp(PQgetvalue(r, 0, 0), "running") == 0)
+			act = TQ_RECOVER_FORGET;
+		else if (strcmp(PQgetvalue(r, 0, 0), "pending") != 0)
+			act = TQ_RECOVER_DROP;
+		PQclear(r);
 	}
-	n = atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	if (n < TQ_MAX_CRASHES) {
+	if (tq_db_cmd(a->db, &e, "COMMIT") == -1)
+		goto keep;
+	if (n >= TQ_MAX_CRASHES)
+		a->st->crashed++;
+	else if (act == TQ_RECOVER_REQUEUE)
 		a->st->dead_jobs++;
-		return 0;
-	}
-	snprintf(msg, sizeof(msg), "worker died %d times while running "
-	    "this job", n);
-	p[1] = msg;
-	r = tq_db_exec(a->db, &e, "SELECT tq_item_finish($1, 'failed', NULL, "
-	    "$2, 'permanent')", 2, p);
-	PQclear(r);
-	a->st->crashed++;
-	return 1;
+	return act;
+rollback:
+	PQclear(PQexec(a->db, "ROLLBACK"));
+keep:
+	/* PostgreSQL is away: leave the list as it is for a later pass */
+	a->failed = 1;
+	return -1;
 }
 
 int
@@ -65,7 +92,13 @@ tq_maint_recover(PGconn *db, redisContext *rc, const char *self,
 {
 	struct recover_arg a = { db, st, 0 };
 
-	return tq_queue_recover(rc, err, self, 60, recover_one, &a, NULL);
+	if (tq_queue_recover(rc, err, self, 60, recover_one, &a, NULL) == -1) {
+		if (a.failed)
+			tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
+			    "%s", tq_strerror());
+		return -1;
+	}
+	return 0;
 }
 
 static int

@@ -154,28 +154,70 @@ tq_queue_suspended(redisContext *c)
 }
 
 /*
- * KEYS[1] the worker's active list, KEYS[2..] the queues in priority
- * order.  ARGV: now (RQ time), wip expiry score, worker name, then the
- * queue names.
+ * The take, in two scripts that share their Lua.  A job id is never in
+ * two workers' active lists at once: a copy whose id another worker
+ * holds (a duplicate pushed by a reconciler racing a recovery, say) is
+ * dropped from ours at once, so two workers never run one job together.
+ * The holder acks it, or, if it dies, its recovery pushes it again.
+ *
+ * take: KEYS[1] the worker's active list, KEYS[2..] the queues in
+ * priority order.  ARGV: now (RQ time), wip expiry score, worker name,
+ * then the queue names.  Returns {id, queue} or false.
+ *
+ * settle (after a blocking BLMOVE put an id at the tail of our list):
+ * KEYS[1] the active list, KEYS[2] the queue; ARGV: now, score, worker
+ * name, queue name, id.  Returns 1 when the job is ours to run, 0 when
+ * it was given back (rq suspend) or dropped (held elsewhere).
  */
-static const char take_lua[] =
+#define TAKE_COMMON \
+"local function held(id)\n" \
+"  for _, w in ipairs(redis.call('SMEMBERS', 'tq:workers')) do\n" \
+"    if w ~= ARGV[3] and\n" \
+"        redis.call('LPOS', 'tq:active:' .. w, id) then\n" \
+"      return true\n" \
+"    end\n" \
+"  end\n" \
+"  return false\n" \
+"end\n" \
+"local function started(id, q)\n" \
+"  redis.call('ZADD', 'rq:wip:' .. q, ARGV[2], id)\n" \
+"  redis.call('HSET', 'rq:worker:' .. ARGV[3], 'state', 'busy',\n" \
+"    'current_job', id, 'current_job_working_time', '0')\n" \
+"  if redis.call('EXISTS', 'rq:job:' .. id) == 1 then\n" \
+"    redis.call('HSET', 'rq:job:' .. id, 'status', 'started',\n" \
+"      'started_at', ARGV[1], 'last_heartbeat', ARGV[1],\n" \
+"      'worker_name', ARGV[3])\n" \
+"  end\n" \
+"end\n"
+
+static const char take_lua[] = TAKE_COMMON
 "if redis.call('EXISTS', 'rq:suspended') == 1 then return false end\n"
 "for i = 2, #KEYS do\n"
-"  local id = redis.call('LMOVE', KEYS[i], KEYS[1], 'LEFT', 'RIGHT')\n"
-"  if id then\n"
-"    local q = ARGV[i + 2]\n"
-"    redis.call('ZADD', 'rq:wip:' .. q, ARGV[2], id)\n"
-"    redis.call('HSET', 'rq:worker:' .. ARGV[3], 'state', 'busy',"
-"      'current_job', id, 'current_job_working_time', '0')\n"
-"    if redis.call('EXISTS', 'rq:job:' .. id) == 1 then\n"
-"      redis.call('HSET', 'rq:job:' .. id, 'status', 'started',"
-"        'started_at', ARGV[1], 'last_heartbeat', ARGV[1],"
-"        'worker_name', ARGV[3])\n"
+"  while true do\n"
+"    local id = redis.call('LMOVE', KEYS[i], KEYS[1], 'LEFT', 'RIGHT')\n"
+"    if not id then break end\n"
+"    if held(id) then\n"
+"      redis.call('LREM', KEYS[1], -1, id)\n"
+"    else\n"
+"      started(id, ARGV[i + 2])\n"
+"      return {id, ARGV[i + 2]}\n"
 "    end\n"
-"    return {id, q}\n"
 "  end\n"
 "end\n"
 "return false\n";
+
+static const char settle_lua[] = TAKE_COMMON
+"if redis.call('EXISTS', 'rq:suspended') == 1 then\n"
+"  redis.call('LREM', KEYS[1], -1, ARGV[5])\n"
+"  redis.call('LPUSH', KEYS[2], ARGV[5])\n"
+"  return 0\n"
+"end\n"
+"if held(ARGV[5]) then\n"
+"  redis.call('LREM', KEYS[1], -1, ARGV[5])\n"
+"  return 0\n"
+"end\n"
+"started(ARGV[5], ARGV[4])\n"
+"return 1\n";
 
 int
 tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
@@ -241,28 +283,17 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 	freeReplyObject(r);
 	if (!got)
 		return 0;
-	/* rq suspend while we were blocked: give it back, untouched */
-	if (tq_queue_suspended(c)) {
-		redisAppendCommand(c, "MULTI");
-		redisAppendCommand(c, "LREM %s 1 %s", keys[0], id);
-		redisAppendCommand(c, "LPUSH %s %s", keys[1], id);
-		redisAppendCommand(c, "EXEC");
-		return tq_redis_replies(c, err, 4) == -1 ? -1 : 0;
-	}
-	r = tq_redis(c, err, "ZADD rq:wip:%s %s %s", qname(*stage), score, id);
+	/* the job starts now, not when the wait began */
+	t = tq_now();
+	tq_rq_time(t, now, sizeof(now));
+	snprintf(score, sizeof(score), "%.0f", t + 90);
+	r = tq_redis(c, err, "EVAL %s 2 %s %s %s %s %s %s %s", settle_lua,
+	    keys[0], keys[1], now, score, name, qname(*stage), id);
+	if (r == NULL)
+		return -1;
+	got = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);
-	r = tq_redis(c, err, "HSET rq:worker:%s state busy current_job %s "
-	    "current_job_working_time 0", name, id);
-	freeReplyObject(r);
-	r = tq_redis(c, err, "EXISTS rq:job:%s", id);
-	if (r && r->integer == 1) {
-		freeReplyObject(r);
-		r = tq_redis(c, err, "HSET rq:job:%s status started "
-		    "started_at %s last_heartbeat %s worker_name %s", id, now,
-		    now, name);
-	}
-	freeReplyObject(r);
-	return 1;
+	return got;
 }
 
 int
@@ -505,11 +536,31 @@ worker_dead(redisContext *c, const char *name, double stale)
 	return dead;
 }
 
+/*
+ * Give back one job of a dead worker's list, once: the id leaves the
+ * list and goes where the action says in one step, and a second
+ * recoverer of the same worker finds it gone (LREM 0) and does nothing.
+ * KEYS[1] the dead worker's active list, KEYS[2] the job's queue;
+ * ARGV: id, queue name, action (requeue, drop or forget).
+ */
+static const char giveback_lua[] =
+"if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end\n"
+"redis.call('ZREM', 'rq:wip:' .. ARGV[2], ARGV[1])\n"
+"if ARGV[3] == 'requeue' then\n"
+"  redis.call('LPUSH', KEYS[2], ARGV[1])\n"
+"  if redis.call('EXISTS', 'rq:job:' .. ARGV[1]) == 1 then\n"
+"    redis.call('HSET', 'rq:job:' .. ARGV[1], 'status', 'queued')\n"
+"  end\n"
+"elseif ARGV[3] == 'drop' then\n"
+"  redis.call('DEL', 'rq:job:' .. ARGV[1])\n"
+"end\n"
+"return 1\n";
+
 int
 tq_queue_recover(redisContext *c, struct tq_err *err, const char *self,
-    double stale, int (*cb)(void *, enum tq_stage, const char *), void *arg,
-    int *returned)
+    double stale, tq_recover_fn *cb, void *arg, int *returned)
 {
+	static const char *acts[] = { "requeue", "drop", "forget" };
 	redisReply *ws, *ids, *r;
 	size_t i, j;
 	int n = 0, s;
@@ -528,33 +579,41 @@ tq_queue_recover(redisContext *c, struct tq_err *err, const char *self,
 			goto fail;
 		for (j = 0; j < ids->elements; j++) {
 			const char *id = ids->element[j]->str;
-			int st = -1, drop;
+			int st = -1, act;
 
 			r = redisCommand(c, "HGET rq:job:%s tq_stage", id);
 			if (r && r->type == REDIS_REPLY_STRING)
 				st = tq_stage_from_name(r->str);
 			freeReplyObject(r);
-			drop = cb ? cb(arg, (enum tq_stage)st, id) : 0;
-			if (st < 0)
-				drop = 1;	/* the reconciler requeues it */
-			if (tq_queue_ack(c, err, name, st < 0 ? 0 : st, id,
-			    drop ? TQ_DONE_DROP : TQ_DONE_REQUEUE, 0,
-			    NULL, -1) == -1) {
+			act = cb ? cb(arg, name, (enum tq_stage)st, id) :
+			    TQ_RECOVER_REQUEUE;
+			if (act < 0) {
 				freeReplyObject(ids);
 				goto fail;
 			}
-			if (!drop)
+			if (st < 0)
+				act = TQ_RECOVER_DROP;	/* the reconciler */
+			r = tq_redis(c, err, "EVAL %s 2 tq:active:%s "
+			    "rq:queue:%s %s %s %s", giveback_lua, name,
+			    qname(st < 0 ? 0 : st), id, qname(st < 0 ? 0 : st),
+			    acts[act]);
+			if (r == NULL) {
+				freeReplyObject(ids);
+				goto fail;
+			}
+			if (act == TQ_RECOVER_REQUEUE && r->integer == 1)
 				n++;
+			freeReplyObject(r);
 		}
 		freeReplyObject(ids);
-		redisAppendCommand(c, "DEL tq:active:%s", name);
+		/* a list refilled meanwhile is not ours to delete */
 		redisAppendCommand(c, "SREM tq:workers %s", name);
 		redisAppendCommand(c, "SREM rq:workers rq:worker:%s", name);
 		for (s = 0; s < TQ_NSTAGES; s++)
 			redisAppendCommand(c, "SREM rq:workers:%s rq:worker:%s",
 			    qname(s), name);
 		redisAppendCommand(c, "DEL rq:worker:%s", name);
-		if (tq_redis_replies(c, err, 4 + TQ_NSTAGES) == -1)
+		if (tq_redis_replies(c, err, 3 + TQ_NSTAGES) == -1)
 			goto fail;
 	}
 	freeReplyObject(ws);

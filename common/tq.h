@@ -440,12 +440,21 @@ int		 tq_worker_unregister(redisContext *, struct tq_err *,
  * Return the jobs of dead workers to their queues.  A worker is dead
  * when its rq:worker hash is gone, its heartbeat is older than
  * `stale` seconds, or it ran on this host and its pid is gone.
- * For each job returned, cb(arg, stage, id) is called first; it
- * returns 0 to requeue, 1 to drop (the caller failed it).
+ * For each job of a dead worker's list, cb(arg, worker, stage, id)
+ * decides first (stage -1 when the job hash is gone): TQ_RECOVER_*,
+ * or -1 to stop with err set.  Each job leaves the list and goes its
+ * way in one atomic step, so two recoverers of one dead worker return
+ * each job once.
  */
+enum {
+	TQ_RECOVER_REQUEUE = 0,	/* to the head of its queue */
+	TQ_RECOVER_DROP,	/* its item is closed: forget job and hash */
+	TQ_RECOVER_FORGET	/* out of the list only; the hash stays */
+};
+typedef int tq_recover_fn(void *, const char *worker, enum tq_stage,
+    const char *id);
 int		 tq_queue_recover(redisContext *, struct tq_err *,
-		    const char *self, double stale,
-		    int (*cb)(void *, enum tq_stage, const char *), void *arg,
+		    const char *self, double stale, tq_recover_fn *, void *arg,
 		    int *returned);
 /*
  * Put the jobs in a live worker's own tq:active list back in their

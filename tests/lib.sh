@@ -260,13 +260,26 @@ start_pg() {
 		fi
 	fi
 	cp -a "$_tpl/." "$tmp/pg/"
+	_pg_start
+	_pgdata=$tmp/pg
+	TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/pgsock&user=tq"
+	export TQ_DATABASE_URL
+}
+
+_pg_start() {
 	_pg pg_ctl -D "$tmp/pg" -l "$tmp/pgsock/log" -w -t 30 -o \
 		"-k $tmp/pgsock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
 		start >/dev/null 2>&1 ||
 		bail "postgres did not start: $(tail -3 "$tmp/pgsock/log" 2>/dev/null)"
-	_pgdata=$tmp/pg
-	TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/pgsock&user=tq"
-	export TQ_DATABASE_URL
+}
+
+# stop_pg [fast|immediate]; start_pg_again: a PostgreSQL restart, as an
+# operator or a crash does it, for the scripts that test surviving one
+stop_pg() {
+	_pg pg_ctl -D "$tmp/pg" -m "${1:-fast}" -w stop >/dev/null 2>&1
+}
+start_pg_again() {
+	_pg_start
 }
 
 psqlc() {	# psqlc SQL: one value per line, no headers

@@ -1,0 +1,89 @@
+#!/bin/sh
+# Recovery races and lost backends (issue 8): one dead worker recovered
+# by two supervisors at once counts each crash once and queues each job
+# once; a duplicate copy of a running job is never run beside it; a
+# PostgreSQL restart while a job stores its outcome costs no retry and
+# runs nothing twice; tq-wait outlives a PostgreSQL restart.
+. "$(dirname "$0")/lib.sh"
+plan 21
+start_redis
+start_pg
+start_httpd
+export TQ_MAINT_INTERVAL=3600 TQ_RECONCILE_GRACE=3600
+
+hits() { curl -s "$HTTP/t/count?key=$1"; }
+count() { psqlc "$1"; }
+running() { [ "$(count "SELECT count(*) FROM task_items WHERE task_id = $1 AND status = 'running'")" -ge "${2:-1}" ]; }
+registered() { [ "$(rcli SCARD tq:workers)" -ge "$1" ]; }
+
+# --- a dead worker's 200 jobs, recovered by two supervisors at once
+start_worker -n 1 -q parsing-queue -N supa
+supa=$TQ_WORKER_PID
+start_worker -n 1 -q parsing-queue -N supb
+supb=$TQ_WORKER_PID
+wait_for 10 registered 2
+sleep 0.5	# past the workers' first maintenance pass
+rcli SET rq:suspended 1 >/dev/null
+seq 1 200 | sed "s|^|$HTTP/t/page?key=r\&n=|" | tq-submit parse - >"$out"
+t=$(jq -r .task_id "$out")
+# a worker "ghost" that died holding all of them, running
+rcli RENAME rq:queue:parsing-queue tq:active:ghost.1 >/dev/null
+rcli SADD tq:workers ghost.1 >/dev/null
+psqlc "UPDATE task_items SET status = 'running', worker_id = 'ghost.1', started_at = now() WHERE task_id = $t" >/dev/null
+rcli DEL rq:suspended >/dev/null
+# both supervisors see their worker die and recover the ghost at once
+kill -KILL $(pgrep -P "$supa") $(pgrep -P "$supb")
+check "all 200 complete" tq-wait -t 60 "$t"
+check_same "each crash counted once" "$(count "SELECT count(*) FILTER (WHERE crash_count = 1), count(*) FILTER (WHERE retry_count = 1) FROM task_items WHERE task_id = $t")" "200|200"
+check_same "each page parsed once" "$(count "SELECT count(*), sum(p.parse_count) FROM parsed_contents p JOIN task_items i ON i.item_id = p.link_id WHERE i.task_id = $t")" "200|200"
+check_same "each page fetched once" "$(hits r)" 200
+check_same "nothing left queued" "$(rcli LLEN rq:queue:parsing-queue) $(rcli EXISTS tq:active:ghost.1)" "0 0"
+stop_worker "$supa"
+stop_worker "$supb"
+
+# --- a duplicate copy of a running job is dropped, not run beside it
+start_worker -n 2 -q parsing-queue -N dup
+tq-submit parse "$HTTP/t/sleep?s=2&key=d1" >"$out"
+t=$(jq -r .task_id "$out")
+wait_for 10 running "$t"
+ok $? "job running"
+job=$(count "SELECT job_id FROM task_items WHERE task_id = $t")
+rcli LPUSH rq:queue:parsing-queue "$job" >/dev/null
+check "the task completes" tq-wait -t 30 "$t"
+check_same "the page was fetched once" "$(hits d1)" 1
+check_same "the duplicate is gone" "$(rcli LLEN rq:queue:parsing-queue)" 0
+check_same "one job ended" "$(grep -c " job worker=.*job=$job.*outcome=" "$tmp/worker.log")" 1
+stop_worker
+
+# --- PostgreSQL restarts (immediate, then fast) while jobs store
+start_worker -n 1 -q parsing-queue -N store
+: >"$tmp/worker.log"
+for mode in immediate fast; do
+	MAX_RETRIES=0 tq-submit parse "$HTTP/t/sleep?s=1&key=s$mode" >"$out"
+	t=$(jq -r .task_id "$out")
+	wait_for 10 running "$t"
+	stop_pg "$mode"
+	sleep 3
+	start_pg_again
+	check "$mode: the task completes" tq-wait -t 30 "$t"
+	check_same "$mode: completed without a retry" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 0"
+	check_same "$mode: fetched once" "$(hits "s$mode")" 1
+done
+check_match "the worker said it waited for PostgreSQL" "$(cat "$tmp/worker.log")" ' record worker=.* retry_in='
+check_same "no outcome failed or requeued" "$(grep -c 'outcome=\(failed\|requeued\)' "$tmp/worker.log")" 0
+
+# --- tq-wait outlives a PostgreSQL restart
+tq-submit parse "$HTTP/t/sleep?s=3&key=w1" >"$out"
+t=$(jq -r .task_id "$out")
+tq-wait -t 60 "$t" >"$tmp/wait.out" 2>"$tmp/wait.err" &
+wpid=$!
+sleep 0.5
+stop_pg fast
+sleep 2
+start_pg_again
+wait "$wpid"
+ok $? "tq-wait exits 0 after the restart"
+check_same "and prints the final record" "$(jq -r .status "$tmp/wait.out")" completed
+check_match "it says it reconnected" "$(cat "$tmp/wait.err")" 'reconnected'
+stop_worker
+done_testing
