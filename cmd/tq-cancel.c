@@ -73,6 +73,18 @@ stop_job(redisContext *rc, struct tq_err *e, const char *worker,
 	return n;
 }
 
+/* Items of a task record that are neither done, failed nor cancelled. */
+static int
+open_items(json_t *rec)
+{
+	json_int_t n = json_integer_value(json_object_get(rec, "total_items"));
+
+	n -= json_integer_value(json_object_get(rec, "completed_items"));
+	n -= json_integer_value(json_object_get(rec, "failed_items"));
+	n -= json_integer_value(json_object_get(rec, "cancelled_items"));
+	return n > 0;
+}
+
 /*
  * Cancel one task and print its record.  Returns an exit status:
  * 0, TQ_EXIT_INPUT (no such task) or TQ_EXIT_BACKEND.
@@ -86,10 +98,11 @@ cancel(PGconn *db, redisContext *rc, long long id)
 	json_t *res = NULL, *items, *it, *recs = NULL, *rec;
 	PGresult *r;
 	size_t k, n, npending = 0, nrunning = 0;
-	int stage, status = TQ_EXIT_OK;
+	int stage, status = TQ_EXIT_OK, tries = 0;
 
 	snprintf(ids, sizeof(ids), "%lld", id);
 	p[0] = ids;
+again:
 	r = tq_db_exec(db, &e, "SELECT tq_task_cancel($1::bigint)", 1, p);
 	if (r == NULL) {
 		warnx("task %lld: %s", id, e.msg);
@@ -174,6 +187,20 @@ cancel(PGconn *db, redisContext *rc, long long id)
 		goto out;
 	}
 	rec = json_array_get(recs, 0);
+	/*
+	 * Nothing was open in the statement's snapshot, yet the task is
+	 * open now: a tq-retry committed while we waited for its lock.
+	 * Cancel again, so the answer matches the state it reports.
+	 */
+	if (n == 0 && tries++ < 3 && json_is_object(rec) && open_items(rec)) {
+		json_decref(recs);
+		json_decref(res);
+		free(pending);
+		recs = res = NULL;
+		pending = NULL;
+		npending = nrunning = 0;
+		goto again;
+	}
 	if (json_is_object(rec)) {
 		json_object_set_new(rec, "cancelled_count",
 		    json_integer((json_int_t)n));
