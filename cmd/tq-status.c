@@ -1,8 +1,11 @@
 /*
  * tq-status - print task records: the tasks named by id (operands, or
- * ids and records on stdin), or the most recent tasks.  Read-only.
+ * ids and records on stdin), or the most recent tasks, filtered by
+ * type, status and age.  -a adds every attempt of every item; -w
+ * redraws every few seconds.  Read-only.
  */
 #include <err.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include "tq.h"
 
 static struct option longopts[] = {
+	{ "attempts", no_argument, NULL, 'a' },
 	{ "database-url", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "table", no_argument, NULL, 'H' },
@@ -20,17 +24,127 @@ static struct option longopts[] = {
 	{ "list", no_argument, NULL, 'l' },
 	{ "limit", required_argument, NULL, 'n' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "since", required_argument, NULL, 'S' },
 	{ "status", required_argument, NULL, 's' },
+	{ "type", required_argument, NULL, 't' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "watch", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-status [-hHijqV] [-d database-url] [task ...]\n"
-	    "       tq-status -l [-hHijV] [-n limit] [-s status]\n");
+	fprintf(f, "usage: tq-status [-ahHijqV] [-d database-url] [-w seconds] "
+	    "[task ...]\n"
+	    "       tq-status -l [-hHijV] [-n limit] [-S since] [-s status] "
+	    "[-t type] [-w seconds]\n");
 	exit(status);
+}
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Put each item's attempts (tq_task_attempts(), sql/0006) in rec. */
+static int
+add_attempts(PGconn *db, struct tq_err *e, json_t *rec)
+{
+	char id[24];
+	const char *p[1] = { id };
+	json_t *its = json_object_get(rec, "items"), *all, *x, *it;
+	PGresult *r;
+	size_t i, j;
+
+	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
+	    json_object_get(rec, "task_id")));
+	if ((r = tq_db_exec(db, e, "SELECT tq_task_attempts($1)", 1, p)) ==
+	    NULL)
+		return -1;
+	all = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	json_array_foreach(its, i, it) {
+		json_int_t item = json_integer_value(json_object_get(it,
+		    "item_id"));
+		json_t *list = NULL;
+
+		json_array_foreach(all, j, x)
+			if (json_integer_value(json_object_get(x, "item_id")) ==
+			    item)
+				list = json_object_get(x, "attempts");
+		json_object_set_new(it, "attempts", list ? json_incref(list) :
+		    json_array());
+	}
+	json_decref(all);
+	return 0;
+}
+
+/* One round: the ids to show (the list's, or the named ones), printed. */
+static int
+show(PGconn *db, struct tq_ids *named, int list, long long limit,
+    const char *filter, const char *type, double since, int items,
+    int attempts, int quiet)
+{
+	struct tq_err e = { 0 };
+	struct tq_ids lids = { 0 }, *ids = named;
+	json_t *recs, *rec;
+	size_t k;
+	int i, status = TQ_EXIT_OK;
+
+	if (list) {
+		char lim[24], age[32];
+		const char *p[4];
+		PGresult *r;
+
+		snprintf(lim, sizeof(lim), "%lld", limit);
+		snprintf(age, sizeof(age), "%.3f", since);
+		p[0] = lim;
+		p[1] = filter;
+		p[2] = type;
+		p[3] = since > 0 ? age : NULL;
+		r = tq_db_exec(db, &e, "SELECT id FROM (SELECT id FROM "
+		    "processing_tasks WHERE ($2::text IS NULL OR status = $2) "
+		    "AND ($3::text IS NULL OR type = $3) AND ($4::float8 IS "
+		    "NULL OR created_at >= now() - make_interval(secs => "
+		    "$4::float8)) ORDER BY id DESC LIMIT $1) t ORDER BY id", 4,
+		    p);
+		if (r == NULL)
+			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+		for (i = 0; i < PQntuples(r); i++) {
+			char why[64];
+
+			tq_ids_add(&lids, PQgetvalue(r, i, 0), why,
+			    sizeof(why));
+		}
+		PQclear(r);
+		ids = &lids;
+	}
+	if (ids->n > 0) {
+		if ((recs = tq_task_records(db, &e, ids->v, ids->n, items)) ==
+		    NULL)
+			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+		json_array_foreach(recs, k, rec) {
+			if (json_is_null(rec)) {
+				if (!quiet)
+					warnx("task %lld: no such task",
+					    ids->v[k]);
+				status = TQ_EXIT_INPUT;
+				continue;
+			}
+			if (attempts && add_attempts(db, &e, rec) == -1)
+				errx(TQ_EXIT_BACKEND, "%s", e.msg);
+			tq_out_task(rec, items);
+		}
+		json_decref(recs);
+	} else if (list && tq_out_is_table() && !quiet)
+		printf("no tasks\n");
+	tq_ids_free(&lids);
+	return status;
 }
 
 int
@@ -39,20 +153,23 @@ main(int argc, char *argv[])
 	struct tq_err e = { 0 };
 	struct tq_ids ids = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
-	int ch, items = 0, list = 0, quiet = 0, status = TQ_EXIT_OK, i;
+	int ch, items = 0, list = 0, quiet = 0, status = TQ_EXIT_OK;
+	int attempts = 0;
 	long long limit = 20;
-	const char *filter = NULL;
-	json_t *recs, *rec;
-	size_t k;
+	double since = 0, watch = 0;
+	const char *filter = NULL, *type = NULL;
 	PGconn *db;
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:Hhijln:qs:V", longopts,
+	while ((ch = getopt_long(argc, argv, "ad:HhijlS:n:qs:t:Vw:", longopts,
 	    NULL)) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {
+		case 'a':
+			attempts = items = 1;
+			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
@@ -70,6 +187,13 @@ main(int argc, char *argv[])
 				errx(TQ_EXIT_USAGE, "limit %s: %s", optarg, es);
 			break;
 		}
+		case 'S':
+			if (tq_parse_duration(optarg, &since) == -1 ||
+			    since <= 0)
+				errx(TQ_EXIT_USAGE, "since %s: not a duration "
+				    "such as 90s, 30m, 2h or 7d", optarg);
+			list = 1;
+			break;
 		case 's':
 			if (!tq_task_terminal(optarg) &&
 			    strcmp(optarg, "queued") != 0 &&
@@ -80,9 +204,26 @@ main(int argc, char *argv[])
 			filter = optarg;
 			list = 1;
 			break;
+		case 't': {
+			int st = tq_stage_from_name(optarg);
+
+			if (st < 0)
+				errx(TQ_EXIT_USAGE, "%s: type must be parse, ai "
+				    "or notion (or parsing, ai_processing, "
+				    "notion_import)", optarg);
+			type = tq_stage_task_type(st);
+			list = 1;
+			break;
+		}
 		case 'V':
 			printf("tq-status %s\n", TQ_VERSION);
 			return 0;
+		case 'w':
+			if (tq_parse_duration(optarg, &watch) == -1 ||
+			    watch < 0.1)
+				errx(TQ_EXIT_USAGE, "watch %s: not an interval "
+				    "of at least 0.1 s", optarg);
+			break;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}
@@ -103,41 +244,32 @@ main(int argc, char *argv[])
 	}
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if (list) {
-		char lim[24];
-		const char *p[2];
-		PGresult *r;
+	if (watch > 0) {
+		struct sigaction sa;
 
-		snprintf(lim, sizeof(lim), "%lld", limit);
-		p[0] = lim;
-		p[1] = filter;
-		r = tq_db_exec(db, &e, "SELECT id FROM (SELECT id FROM "
-		    "processing_tasks WHERE $2::text IS NULL OR status = $2 "
-		    "ORDER BY id DESC LIMIT $1) t ORDER BY id", 2, p);
-		if (r == NULL)
-			errx(TQ_EXIT_BACKEND, "%s", e.msg);
-		for (i = 0; i < PQntuples(r); i++) {
-			char why[64];
-
-			tq_ids_add(&ids, PQgetvalue(r, i, 0), why, sizeof(why));
-		}
-		PQclear(r);
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
 	}
-	if (ids.n > 0) {
-		if ((recs = tq_task_records(db, &e, ids.v, ids.n, items)) ==
-		    NULL)
-			errx(TQ_EXIT_BACKEND, "%s", e.msg);
-		json_array_foreach(recs, k, rec) {
-			if (json_is_null(rec)) {
-				if (!quiet)
-					warnx("task %lld: no such task",
-					    ids.v[k]);
-				status = TQ_EXIT_INPUT;
-				continue;
-			}
-			tq_out_task(rec, items);
+	for (;;) {
+		if (watch > 0 && tq_out_is_table()) {
+			char now[40];
+
+			/* home and clear, as watch(1) does */
+			printf("\033[H\033[2J");
+			printf("every %gs: tq-status  %s\n\n", watch,
+			    tq_iso_time(tq_now(), now, sizeof(now)));
+			tq_out_init(om);	/* a header each round */
 		}
-		json_decref(recs);
+		status = show(db, &ids, list, limit, filter, type, since,
+		    items, attempts, quiet);
+		if (watch <= 0 || stop)
+			break;
+		for (double t = 0; t < watch && !stop; t += 0.1)
+			usleep(100000);
+		if (stop)
+			break;
 	}
 	if (ids.bad > 0)
 		status = TQ_EXIT_INPUT;

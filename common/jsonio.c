@@ -56,20 +56,40 @@ num(json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
+static const char *
+dur(json_t *o, const char *k, char *buf, size_t n)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (!json_is_number(v))
+		return "-";
+	return tq_fmt_duration(json_number_value(v), buf, n);
+}
+
 static void
 item_row(json_t *it)
 {
 	json_t *res = json_object_get(it, "result");
+	json_t *as = json_object_get(it, "attempts"), *a;
 	const char *err = json_string_value(json_object_get(it,
 	    "error_message"));
-	char *r = NULL;
+	const char *url = json_string_value(json_object_get(it, "url"));
+	char *r = NULL, d[32];
+	size_t i;
 
 	if (json_is_object(res))
 		r = json_dumps(res, JSON_COMPACT);
-	printf("  %-10lld %-15s %-10s %7lld  %s\n", num(it, "item_id"),
+	printf("  %-10lld %-15s %-10s %7lld  %s%s%s\n", num(it, "item_id"),
 	    str(it, "item_type"), str(it, "status"), num(it, "retry_count"),
-	    r ? r : err ? err : "");
+	    url ? url : "", url ? "  " : "", r ? r : err ? err : "");
 	free(r);
+	json_array_foreach(as, i, a) {
+		err = json_string_value(json_object_get(a, "error_message"));
+		printf("      #%-3lld %-9s %7s  %s  %s%s%s\n", num(a, "attempt"),
+		    str(a, "outcome"), dur(a, "duration", d, sizeof(d)),
+		    str(a, "started_at"), str(a, "worker_id"),
+		    err ? "  " : "", err ? err : "");
+	}
 }
 
 void
@@ -77,26 +97,29 @@ tq_out_task(json_t *t, int items)
 {
 	json_t *its, *it;
 	size_t i;
+	char d[32];
 
 	if (!table) {
 		tq_out_json(t);
 		return;
 	}
 	if (!header_done) {
-		printf("%-8s %-14s %-10s %5s %9s %6s %6s  %s\n", "TASK", "TYPE",
-		    "STATUS", "PROG", "DONE", "FAILED", "TOTAL", "CREATED");
+		printf("%-8s %-14s %-10s %5s %9s %6s %6s %8s  %s\n", "TASK",
+		    "TYPE", "STATUS", "PROG", "DONE", "FAILED", "TOTAL",
+		    "DURATION", "CREATED");
 		header_done = 1;
 	}
-	printf("%-8lld %-14s %-10s %4lld%% %9lld %6lld %6lld  %s\n",
+	printf("%-8lld %-14s %-10s %4lld%% %9lld %6lld %6lld %8s  %s\n",
 	    num(t, "id"), str(t, "type"), str(t, "status"), num(t, "progress"),
 	    num(t, "completed_items"), num(t, "failed_items"),
-	    num(t, "total_items"), str(t, "created_at"));
+	    num(t, "total_items"), dur(t, "duration", d, sizeof(d)),
+	    str(t, "created_at"));
 	if (json_is_string(json_object_get(t, "message")))
 		printf("  %s\n", str(t, "message"));
 	its = json_object_get(t, "items");
 	if (items && json_is_array(its) && json_array_size(its) > 0) {
 		printf("  %-10s %-15s %-10s %7s  %s\n", "ITEM", "ITEM_TYPE",
-		    "STATUS", "RETRIES", "RESULT");
+		    "STATUS", "RETRIES", "URL  RESULT OR ERROR");
 		json_array_foreach(its, i, it)
 			item_row(it);
 	}

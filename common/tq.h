@@ -58,6 +58,10 @@ char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 void		 tq_uuid(char out[37]);		/* random version 4 */
 int		 tq_parse_id(const char *, long long *);	/* 1.. only */
 char		*tq_trim(char *);
+/* "90", "90s", "30m", "2h", "7d", "1w" -> seconds; -1 if not one. */
+int		 tq_parse_duration(const char *, double *);
+/* 4.2s, 42s, 4m05s, 3h02m, 2d04h; "-" when negative. */
+char		*tq_fmt_duration(double, char *, size_t);
 /* "user:secret@host" -> "user:***@host" in URLs, for messages. */
 char		*tq_redact_url(const char *);
 

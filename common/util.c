@@ -307,3 +307,59 @@ tq_seterr(const char *fmt, ...)
 	va_end(ap);
 	memcpy(errbuf, tmp, sizeof(errbuf));
 }
+
+int
+tq_parse_duration(const char *s, double *secs)
+{
+	char *end;
+	double v, unit = 1;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtod(s, &end);
+	if (end == s || v < 0 || v != v || v > 1e9)
+		return -1;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	case 'd':
+		unit = 86400;
+		break;
+	case 'w':
+		unit = 7 * 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	*secs = v * unit;
+	return 0;
+}
+
+char *
+tq_fmt_duration(double s, char *buf, size_t n)
+{
+	long t = (long)(s + 0.5);
+
+	if (s < 0)
+		snprintf(buf, n, "-");
+	else if (s < 10)
+		snprintf(buf, n, "%.1fs", s);
+	else if (t < 60)
+		snprintf(buf, n, "%lds", t);
+	else if (t < 3600)
+		snprintf(buf, n, "%ldm%02lds", t / 60, t % 60);
+	else if (t < 86400)
+		snprintf(buf, n, "%ldh%02ldm", t / 3600, t % 3600 / 60);
+	else
+		snprintf(buf, n, "%ldd%02ldh", t / 86400, t % 86400 / 3600);
+	return buf;
+}

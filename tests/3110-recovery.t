@@ -5,7 +5,7 @@
 # PostgreSQL restart while a job stores its outcome costs no retry and
 # runs nothing twice; tq-wait outlives a PostgreSQL restart.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 22
 start_redis
 start_pg
 start_httpd
@@ -35,6 +35,7 @@ rcli DEL rq:suspended >/dev/null
 kill -KILL $(pgrep -P "$supa") $(pgrep -P "$supb")
 check "all 200 complete" tq-wait -t 60 "$t"
 check_same "each crash counted once" "$(count "SELECT count(*) FILTER (WHERE crash_count = 1), count(*) FILTER (WHERE retry_count = 1) FROM task_items WHERE task_id = $t")" "200|200"
+check_same "each crash is an attempt of its item" "$(count "SELECT count(*) FILTER (WHERE a.outcome = 'crashed' AND a.worker_id = 'ghost.1'), count(*) FILTER (WHERE a.outcome = 'completed') FROM task_item_attempts a JOIN task_items i ON i.id = a.task_item_id WHERE i.task_id = $t")" "200|200"
 check_same "each page parsed once" "$(count "SELECT count(*), sum(p.parse_count) FROM parsed_contents p JOIN task_items i ON i.item_id = p.link_id WHERE i.task_id = $t")" "200|200"
 check_same "each page fetched once" "$(hits r)" 200
 check_same "nothing left queued" "$(rcli LLEN rq:queue:parsing-queue) $(rcli EXISTS tq:active:ghost.1)" "0 0"

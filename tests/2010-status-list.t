@@ -1,0 +1,48 @@
+#!/bin/sh
+# tq-status for operators: every attempt of every item (-a), each
+# item's URL, durations, list filters by type, status and age, and
+# --watch redrawing until interrupted.
+. "$(dirname "$0")/lib.sh"
+plan 21
+start_redis
+start_pg
+start_httpd
+export TQ_RETRY_DELAYS=0
+
+MAX_RETRIES=2 tq-submit parse "$HTTP/t/page?title=Good" "$HTTP/t/status/503?retry_after=0" "$HTTP/t/status/404" >"$out"
+t=$(jq -r .task_id "$out")
+tq-worker -b -q parsing-queue >"$tmp/w.log" 2>&1
+check "the task's record with attempts" tq-status -a -j "$t"
+check_same "the good item: one attempt, completed" "$(jq -r '.items[0].attempts | map(.outcome) | join(" ")' "$out")" "completed"
+check_same "the 503: two retries, then failed" "$(jq -r '.items[1].attempts | map(.outcome) | join(" ")' "$out")" "retry retry failed"
+check_match "each attempt keeps its error" "$(jq -r '.items[1].attempts | map(.error_message) | join("|")' "$out")" '503.*\|.*503.*\|.*503.*gave up after 2 retries'
+check_same "the 404: failed once, permanent" "$(jq -r '.items[2].attempts | map("\(.attempt) \(.outcome) \(.error_kind)") | join(",")' "$out")" "1 failed permanent"
+check_match "attempts name the worker and time" "$(jq -r '.items[0].attempts[0] | "\(.worker_id) \(.started_at) \(.duration)"' "$out")" '^[^ ]+\.[0-9]+ 20[0-9-]+T[0-9:]+Z [0-9.]+$'
+check_same "items carry their URL" "$(jq -r '.items[2].url' "$out")" "$HTTP/t/status/404"
+check_match "the task has a duration" "$(jq -r '.duration' "$out")" '^[0-9]+(\.[0-9]+)?$'
+tq-status -a -H "$t" >"$out" 2>&1
+check_match "the table shows URLs" "$(cat "$out")" "$HTTP/t/status/404"
+check_match "and the attempts under their item" "$(cat "$out")" '#2  *retry'
+check_same "without -a there are no attempts" "$(tq-status -i -j "$t" | jq '.items[0] | has("attempts")')" false
+
+# list filters
+seq 1 2 | sed "s|^|$HTTP/t/page?n=|" | tq-submit parse - >/dev/null
+psqlc "UPDATE processing_tasks SET created_at = now() - interval '3 hours' WHERE id = $t" >/dev/null
+check "list by type" tq-status -l -j -t parse
+check_same "both parse tasks" "$(jq -s 'length' "$out")" 2
+check "list since 2h" tq-status -l -j --since 2h
+check_same "only the new task" "$(jq -s 'map(.task_id) | length' "$out")" 1
+check "list failed since 1d" tq-status -l -j -s failed -S 1d
+check_same "the old failed task" "$(jq -r .task_id "$out")" "$t"
+check_status 2 "a bad duration is a usage error" tq-status -l --since 2x
+check_status 2 "a bad type is a usage error" tq-status -l -t bogus
+
+# --watch redraws until interrupted
+tq-status -H -l -w 0.2 >"$tmp/watch" 2>&1 &
+wp=$!
+sleep 1.2
+kill -INT "$wp"
+wait "$wp"
+ok $? "--watch ends with 0 on SIGINT"
+check_match "and redrew several times" "$(grep -c 'every 0.2s' "$tmp/watch")" '^[3-9]$'
+done_testing
