@@ -9,7 +9,10 @@
  * Statistics come from PostgreSQL, the truth.  Only the backends the
  * requested sections need are contacted; everything is gathered
  * before anything is printed, so a backend error prints no partial
- * record.
+ * record.  -p prints Prometheus's text format instead, for
+ * node_exporter's textfile collector or any static server: gauges of
+ * tasks, items, queues and workers, and the job counters and duration
+ * histograms the workers keep in tq:metrics (queue.c).
  */
 #include <err.h>
 #include <getopt.h>
@@ -30,6 +33,7 @@ static struct option longopts[] = {
 	{ "table", no_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "prometheus", no_argument, NULL, 'p' },
 	{ "queues", no_argument, NULL, 'Q' },
 	{ "redis-url", required_argument, NULL, 'r' },
 	{ "statistics", no_argument, NULL, 's' },
@@ -42,7 +46,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tq-stats [-hHjQsVw] [-d database-url] "
-	    "[-r redis-url]\n");
+	    "[-r redis-url]\n"
+	    "       tq-stats -p [-d database-url] [-r redis-url]\n");
 	exit(status);
 }
 
@@ -410,6 +415,244 @@ table_stats(json_t *all)
 	    jint(st, "total_items_processed"), jint(st, "total_items_failed"));
 }
 
+/* ---- Prometheus text format (exposition format 0.0.4) */
+
+static void
+metric_head(const char *name, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* Seconds since an RQ time ("2026-11-28T12:44:36.839073Z"), or -1. */
+static double
+rq_age(const char *s, double now)
+{
+	struct tm tm;
+	const char *rest;
+	double frac = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || (rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) ==
+	    NULL)
+		return -1;
+	if (*rest == '.')
+		frac = strtod(rest, NULL);
+	return now - ((double)timegm(&tm) + frac);
+}
+
+static int
+prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
+{
+	static const char *const qm[][3] = {
+		{ "count", "tq_queue_jobs", "Jobs waiting in the queue." },
+		{ "started_job_registry", "tq_queue_started_jobs",
+		    "Jobs that workers hold (RQ's started registry)." },
+		{ "scheduled_job_registry", "tq_queue_scheduled_jobs",
+		    "Jobs waiting for a retry." },
+		{ "failed_job_registry", "tq_queue_failed_jobs",
+		    "Jobs in RQ's failed registry (until they expire)." },
+		{ "finished_job_registry", "tq_queue_finished_jobs",
+		    "Jobs in RQ's finished registry (until they expire)." },
+	};
+	static const char *const states[] = { "busy", "idle", "suspended",
+	    "started" };
+	json_t *qs = json_object_get(all, "queues"), *q, *w;
+	redisReply *r, *h;
+	const char *name;
+	size_t i, k, n = json_object_size(qs);
+	double now = tq_now();
+	char **ids;
+
+	for (i = 0; i < sizeof(qm) / sizeof(qm[0]); i++) {
+		metric_head(qm[i][1], "gauge", qm[i][2]);
+		json_object_foreach(qs, name, q)
+			printf("%s{queue=\"%s\"} %lld\n", qm[i][1], name,
+			    (long long)json_integer_value(json_object_get(q,
+			    qm[i][0])));
+	}
+	/* the age of the job at the head of each queue */
+	json_object_foreach(qs, name, q)
+		redisAppendCommand(rc, "LINDEX rq:queue:%s 0", name);
+	ids = xcalloc(n + 1, sizeof(*ids));
+	for (i = 0; i < n; i++) {
+		void *v = NULL;
+
+		if (redisGetReply(rc, &v) != REDIS_OK)
+			goto lost;
+		r = v;
+		if (r->type == REDIS_REPLY_STRING)
+			ids[i] = xstrdup(r->str);
+		freeReplyObject(r);
+	}
+	metric_head("tq_queue_oldest_job_age_seconds", "gauge",
+	    "Seconds since the job at the head of the queue was enqueued "
+	    "(0 when empty).");
+	i = 0;
+	json_object_foreach(qs, name, q) {
+		double age = 0;
+
+		if (ids[i] != NULL) {
+			h = tq_redis(rc, e, "HGET rq:job:%s enqueued_at",
+			    ids[i]);
+			if (h == NULL)
+				goto fail;
+			if (h->type == REDIS_REPLY_STRING &&
+			    (age = rq_age(h->str, now)) < 0)
+				age = 0;
+			freeReplyObject(h);
+		}
+		printf("tq_queue_oldest_job_age_seconds{queue=\"%s\"} %.3f\n",
+		    name, age);
+		i++;
+	}
+	for (k = 0; k < n; k++)
+		free(ids[k]);
+	free(ids);
+
+	metric_head("tq_workers", "gauge", "Workers registered, by state.");
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		long long c = 0;
+
+		json_array_foreach(json_object_get(all, "workers"), k, w)
+			c += strcmp(jstr(w, "state"), states[i]) == 0;
+		printf("tq_workers{state=\"%s\"} %lld\n", states[i], c);
+	}
+
+	/* the workers' counters: "<queue>|<outcome>", "<queue>|le=<b>" */
+	if ((h = tq_redis(rc, e, "HGETALL tq:metrics")) == NULL)
+		return -1;
+	metric_head("tq_jobs_total", "counter", "Jobs that ended, by queue "
+	    "and outcome (finished, failed, retried, requeued, dropped, "
+	    "canceled), since Redis last lost its data.");
+	json_object_foreach(qs, name, q) {
+		for (i = 0; i <= TQ_DONE_CANCELED; i++) {
+			char key[256];
+			const char *v;
+
+			snprintf(key, sizeof(key), "%s|%s", name,
+			    tq_outcome_name(i));
+			v = hget(h, key);
+			printf("tq_jobs_total{queue=\"%s\",outcome=\"%s\"} "
+			    "%s\n", name, tq_outcome_name(i), v ? v : "0");
+		}
+	}
+	metric_head("tq_job_duration_seconds", "histogram", "How long jobs "
+	    "ran, from take to acknowledgement, by queue.");
+	json_object_foreach(qs, name, q) {
+		char key[256];
+		long long cum = 0;
+		const char *v;
+
+		for (i = 0; i <= TQ_METRIC_NBUCKETS; i++) {
+			if (i < TQ_METRIC_NBUCKETS)
+				snprintf(key, sizeof(key), "%s|le=%g", name,
+				    tq_metric_buckets[i]);
+			else
+				snprintf(key, sizeof(key), "%s|le=+Inf", name);
+			if ((v = hget(h, key)) != NULL)
+				cum += strtoll(v, NULL, 10);
+			printf("tq_job_duration_seconds_bucket{queue=\"%s\","
+			    "le=\"%s\"} %lld\n", name, strchr(key, '=') + 1,
+			    cum);
+		}
+		snprintf(key, sizeof(key), "%s|sum", name);
+		v = hget(h, key);
+		printf("tq_job_duration_seconds_sum{queue=\"%s\"} %.6f\n",
+		    name, v ? strtod(v, NULL) : 0.0);
+		printf("tq_job_duration_seconds_count{queue=\"%s\"} %lld\n",
+		    name, cum);
+	}
+	freeReplyObject(h);
+	return 0;
+lost:
+	tq_err_set(e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+	    rc->errstr[0] ? rc->errstr : "connection lost");
+fail:
+	for (k = 0; k < n; k++)
+		free(ids[k]);
+	free(ids);
+	return -1;
+}
+
+static int
+prom_pg(PGconn *db, struct tq_err *e)
+{
+	static const char *const tst[] = { "queued", "running", "completed",
+	    "failed", "cancelled" };
+	static const char *const ist[] = { "pending", "running", "completed",
+	    "failed", "cancelled" };
+	PGresult *r;
+	int s, j, i, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		r = tq_db_exec(db, e, pass == 0 ? "SELECT type, status, "
+		    "count(*) FROM processing_tasks GROUP BY 1, 2" :
+		    "SELECT t.type, i.status, count(*) FROM task_items i "
+		    "JOIN processing_tasks t ON t.id = i.task_id GROUP BY 1, 2",
+		    0, NULL);
+		if (r == NULL)
+			return -1;
+		if (pass == 0)
+			metric_head("tq_tasks", "gauge",
+			    "Tasks by stage and status.");
+		else
+			metric_head("tq_items", "gauge",
+			    "Items by stage and status.");
+		for (s = 0; s < TQ_NSTAGES; s++)
+			for (j = 0; j < 5; j++) {
+				const char *st = pass ? ist[j] : tst[j];
+				long long c = 0;
+
+				for (i = 0; i < PQntuples(r); i++)
+					if (tq_stage_from_name(PQgetvalue(r, i,
+					    0)) == s && strcmp(PQgetvalue(r, i,
+					    1), st) == 0)
+						c = strtoll(PQgetvalue(r, i, 2),
+						    NULL, 10);
+				printf("%s{stage=\"%s\",status=\"%s\"} %lld\n",
+				    pass ? "tq_items" : "tq_tasks",
+				    tq_stage_name(s), st, c);
+			}
+		PQclear(r);
+	}
+	return 0;
+}
+
+/*
+ * Everything that can be read, then tq_up for each backend: a scrape
+ * shows which one is down.  Exit 4 if one was.
+ */
+static int
+prometheus(void)
+{
+	struct tq_err e = { 0 };
+	redisContext *rc;
+	PGconn *db;
+	json_t *all = json_object();
+	int up[2] = { 0, 0 };
+
+	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
+	    get_workers(rc, &e, all) == 0 && get_queues(rc, &e, all) == 0 &&
+	    prom_redis(rc, &e, all) == 0)
+		up[0] = 1;
+	if (!up[0])
+		warnx("%s", e.msg);
+	if ((db = tq_db_connect(&e)) != NULL && prom_pg(db, &e) == 0)
+		up[1] = 1;
+	if (!up[1])
+		warnx("%s", e.msg);
+	metric_head("tq_up", "gauge", "Whether tq-stats could read the "
+	    "backend (1) or not (0).");
+	printf("tq_up{backend=\"redis\"} %d\n", up[0]);
+	printf("tq_up{backend=\"postgresql\"} %d\n", up[1]);
+	fflush(stdout);
+	json_decref(all);
+	if (rc != NULL)
+		redisFree(rc);
+	PQfinish(db);
+	return up[0] && up[1] ? TQ_EXIT_OK : TQ_EXIT_BACKEND;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -418,11 +661,11 @@ main(int argc, char *argv[])
 	redisContext *rc = NULL;
 	PGconn *db = NULL;
 	json_t *all = NULL;
-	int ch, sec = 0, status = TQ_EXIT_BACKEND, blank = 0;
+	int ch, sec = 0, status = TQ_EXIT_BACKEND, blank = 0, prom = 0;
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhjQr:sVw", longopts,
+	while ((ch = getopt_long(argc, argv, "d:HhjpQr:sVw", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -437,6 +680,9 @@ main(int argc, char *argv[])
 			break;
 		case 'j':
 			om = TQ_OUT_JSON;
+			break;
+		case 'p':
+			prom = 1;
 			break;
 		case 'Q':
 			sec |= SEC_QUEUES;
@@ -458,8 +704,12 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (prom && (sec || om != TQ_OUT_AUTO)))
 		usage(stderr, TQ_EXIT_USAGE);
+	if (prom) {
+		status = prometheus();
+		goto out;
+	}
 	if (sec == 0)
 		sec = SEC_WORKERS | SEC_QUEUES | SEC_STATS;
 	tq_out_init(om);

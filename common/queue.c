@@ -296,6 +296,47 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 	return got;
 }
 
+/*
+ * Counters for tq-stats -p (Prometheus), in one hash tq:metrics that
+ * only grows: "<queue>|<outcome>" job counts, and the job duration
+ * histogram of each queue as "<queue>|le=<bound>" counts (one bucket
+ * per job, made cumulative by the reader), "<queue>|sum" seconds.
+ * Appended to the ack's MULTI; returns the number of commands.
+ */
+const double tq_metric_buckets[TQ_METRIC_NBUCKETS] = {
+	0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300
+};
+
+const char *
+tq_outcome_name(enum tq_outcome out)
+{
+	static const char *names[] = { "finished", "failed", "retried",
+	    "requeued", "dropped", "canceled" };
+
+	return out <= TQ_DONE_CANCELED ? names[out] : "unknown";
+}
+
+static int
+metrics_count(redisContext *c, const char *q, enum tq_outcome out,
+    double worked)
+{
+	int b;
+
+	for (b = 0; b < TQ_METRIC_NBUCKETS; b++)
+		if (worked <= tq_metric_buckets[b])
+			break;
+	redisAppendCommand(c, "HINCRBY tq:metrics %s|%s 1", q,
+	    tq_outcome_name(out));
+	if (b < TQ_METRIC_NBUCKETS)
+		redisAppendCommand(c, "HINCRBY tq:metrics %s|le=%g 1", q,
+		    tq_metric_buckets[b]);
+	else
+		redisAppendCommand(c, "HINCRBY tq:metrics %s|le=+Inf 1", q);
+	redisAppendCommand(c, "HINCRBYFLOAT tq:metrics %s|sum %.6f", q,
+	    worked);
+	return 3;
+}
+
 int
 tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
     enum tq_stage st, const char *id, enum tq_outcome out, double run_at,
@@ -322,6 +363,7 @@ tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
 		redisAppendCommand(c, "HINCRBYFLOAT rq:worker:%s "
 		    "total_working_time %.6f", name, worked);
 		cmds += 4;
+		cmds += metrics_count(c, q, out, worked);
 	}
 	switch (out) {
 	case TQ_DONE_FINISHED:

@@ -416,6 +416,10 @@ enum tq_outcome {
 	TQ_DONE_DROP,		/* forget (cancelled, or already done) */
 	TQ_DONE_CANCELED	/* rq:canceled */
 };
+const char	*tq_outcome_name(enum tq_outcome);	/* "finished" */
+/* Upper bounds of the job duration histogram (tq:metrics), seconds. */
+#define TQ_METRIC_NBUCKETS 12
+extern const double tq_metric_buckets[TQ_METRIC_NBUCKETS];
 /*
  * Acknowledge a job the worker holds: out of tq:active and rq:wip, into
  * the registry of its outcome.  worked >= 0: the worker ran it for that
