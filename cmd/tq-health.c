@@ -14,6 +14,10 @@
  * server that accepts and then says nothing), PostgreSQL with libpq's
  * non-blocking calls.  So a run names every problem and ends in about
  * -t seconds whatever the servers do; an alarm is the last resort.
+ *
+ * Thresholds take the monitoring-plugin range syntax ("10", "10:",
+ * "~:10", "10:20", "@10:20": alert outside the range, or inside with
+ * @), as check_* plugins do.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -49,6 +53,8 @@ static const char *const level_names[] = {
 static struct option longopts[] = {
 	{ "critical", required_argument, NULL, 'c' },
 	{ "database-url", required_argument, NULL, 'd' },
+	{ "failure-warning", required_argument, NULL, 'f' },
+	{ "failure-critical", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "redis-url", required_argument, NULL, 'r' },
@@ -68,6 +74,9 @@ static struct {
 	char	 err[512];
 	int	 schema;
 	int	 latest;
+	long long stuck[TQ_NSTAGES];	/* running past timeout + grace */
+	long long ended;		/* items ended in FAIL_WINDOW */
+	long long failed;
 } pg;
 
 static struct {
@@ -76,22 +85,97 @@ static struct {
 	json_t		*list;
 } problems;
 
-static long long warn_at = 100, crit_at = 1000, min_workers = -1;
+/* A monitoring-plugin range: alert when outside [lo, hi], or inside. */
+struct range {
+	double	 lo;
+	double	 hi;
+	int	 inside;
+	char	 text[40];
+};
+static struct range warn_r = { 0, 100, 0, "100" };
+static struct range crit_r = { 0, 1000, 0, "1000" };
+static struct range workers_r = { 1, 1e300, 0, "1:" };
+static struct range fail_w = { 0, 25, 0, "25" };
+static struct range fail_c = { 0, 1e300, 0, "" };
+static int workers_set;
 static long long secs = 5;
+#define FAIL_WINDOW	3600	/* seconds of items the failure rate reads */
+#define FAIL_MIN	10	/* ended items below which it is not judged */
+#define STUCK_GRACE	30	/* seconds past its timeout: stuck */
 static int json_out;
 static char tmo_msg[200];
 static volatile pid_t redis_pid = -1;
 
 static void
-usage(FILE *f, int status)
+usage_why(FILE *f, int status, const char *why)
 {
 	fprintf(f, "usage: tq-health [-hjV] [-c queue-crit] [-d database-url] "
-	    "[-r redis-url]\n"
-	    "                 [-t seconds] [-W min-workers] "
+	    "[-F fail-crit] [-f fail-warn]\n"
+	    "                 [-r redis-url] [-t seconds] [-W workers] "
 	    "[-w queue-warn]\n");
+	/* the first line of stdout is what a monitor shows */
 	if (status != ST_OK)
-		printf("TQ UNKNOWN - bad command line (see tq-health -h)\n");
+		printf("TQ UNKNOWN - %s (see tq-health -h)\n", why);
 	exit(status);
+}
+
+static void
+usage(FILE *f, int status)
+{
+	usage_why(f, status, "bad command line");
+}
+
+/* 1 when v is to be alerted on. */
+static int
+alert(const struct range *r, double v)
+{
+	int in = v >= r->lo && v <= r->hi;
+
+	return r->inside ? in : !in;
+}
+
+/* "10", "10:", "~:10", "10:20", "@10:20"; exits UNKNOWN if not one. */
+static void
+range_parse(const char *opt, const char *s, struct range *r)
+{
+	const char *p = s, *colon;
+	char *end, why[160];
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->text, sizeof(r->text), "%s", s);
+	if (*p == '@') {
+		r->inside = 1;
+		p++;
+	}
+	r->hi = 1e300;
+	if ((colon = strchr(p, ':')) == NULL) {
+		r->hi = strtod(p, &end);
+		if (end == p || *end != '\0' || r->hi != r->hi)
+			goto bad;
+	} else {
+		if (p[0] == '~' && p + 1 == colon)
+			r->lo = -1e300;
+		else if (p == colon)
+			r->lo = 0;
+		else {
+			r->lo = strtod(p, &end);
+			if (end != colon || r->lo != r->lo)
+				goto bad;
+		}
+		if (colon[1] != '\0') {
+			r->hi = strtod(colon + 1, &end);
+			if (*end != '\0' || r->hi != r->hi)
+				goto bad;
+		}
+	}
+	if (r->lo > r->hi)
+		goto bad;
+	return;
+bad:
+	snprintf(why, sizeof(why), "%s %s: not a range such as 10, 10:, "
+	    "~:10, 10:20 or @10:20", opt, s);
+	warnx("%s", why);
+	usage_why(stderr, ST_UNKNOWN, why);
 }
 
 static void
@@ -148,13 +232,13 @@ get_reply(redisContext *rc, struct tq_err *e, redisReply **r)
 	return 0;
 }
 
-/* {total, active, busy, idle} of the members of rq:workers. */
+/* {total, active, busy, idle, suspended} of the members of rq:workers. */
 static json_t *
 redis_workers(redisContext *rc, struct tq_err *e)
 {
 	redisReply *set, *r = NULL;
 	size_t i, n = 0;
-	long long total = 0, active = 0, busy = 0;
+	long long total = 0, active = 0, busy = 0, susp = 0;
 	double now = tq_now();
 
 	if ((set = tq_redis(rc, e, "SMEMBERS rq:workers")) == NULL)
@@ -179,13 +263,17 @@ redis_workers(redisContext *rc, struct tq_err *e)
 				busy += r->element[1]->type ==
 				    REDIS_REPLY_STRING &&
 				    strcmp(r->element[1]->str, "busy") == 0;
+				susp += r->element[1]->type ==
+				    REDIS_REPLY_STRING &&
+				    strcmp(r->element[1]->str, "suspended") == 0;
 			}
 		}
 		freeReplyObject(r);
 	}
-	return json_pack("{s:I,s:I,s:I,s:I}", "total", (json_int_t)total,
+	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "total", (json_int_t)total,
 	    "active", (json_int_t)active, "busy", (json_int_t)busy, "idle",
-	    (json_int_t)(active - busy));
+	    (json_int_t)(active - busy - susp), "suspended",
+	    (json_int_t)susp);
 }
 
 static int
@@ -194,7 +282,10 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* [[queue, pending], ...]: tq's three queues, then others in rq:queues. */
+/*
+ * [[queue, pending, paused], ...]: tq's three queues, then others in
+ * rq:queues.
+ */
 static json_t *
 redis_queues(redisContext *rc, struct tq_err *e)
 {
@@ -219,19 +310,27 @@ redis_queues(redisContext *rc, struct tq_err *e)
 		names[n++] = s + 9;
 	}
 	qsort(names + k, n - k, sizeof(*names), cmpstr);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		redisAppendCommand(rc, "LLEN rq:queue:%s", names[i]);
+		redisAppendCommand(rc, "EXISTS tq:paused:%s", names[i]);
+	}
 	qs = json_array();
 	for (i = 0; i < n; i++) {
-		if (get_reply(rc, e, &r) == -1) {
+		redisReply *p = NULL;
+
+		if (get_reply(rc, e, &r) == -1 ||
+		    get_reply(rc, e, &p) == -1) {
+			freeReplyObject(r);
 			json_decref(qs);
 			qs = NULL;
 			break;
 		}
-		json_array_append_new(qs, json_pack("[s,I]", names[i],
+		json_array_append_new(qs, json_pack("[s,I,b]", names[i],
 		    (json_int_t)(r->type == REDIS_REPLY_INTEGER ?
-		    r->integer : 0)));
+		    r->integer : 0), p->type == REDIS_REPLY_INTEGER &&
+		    p->integer > 0));
 		freeReplyObject(r);
+		freeReplyObject(p);
 	}
 	free(names);
 	freeReplyObject(set);
@@ -431,6 +530,54 @@ fail:
 	return NULL;
 }
 
+/*
+ * Items: stuck ones (running past their stage's timeout and a grace,
+ * so neither their worker nor the reconciler has ended them), and the
+ * failed share of the items that ended in the last FAIL_WINDOW.
+ */
+static int
+check_items(PGconn *c, double deadline)
+{
+	PGresult *r;
+	char sql[1024];
+	int i, s;
+
+	snprintf(sql, sizeof(sql), "SELECT t.queue_name, count(*) FROM "
+	    "task_items i JOIN processing_tasks t ON t.id = i.task_id WHERE "
+	    "i.status = 'running' AND i.started_at < now() - make_interval("
+	    "secs => CASE t.queue_name WHEN '%s' THEN %d WHEN '%s' THEN %d "
+	    "ELSE %d END + %d) GROUP BY 1", tq_stage_queue(TQ_STAGE_PARSE),
+	    tq_cfg.timeout[TQ_STAGE_PARSE], tq_stage_queue(TQ_STAGE_AI),
+	    tq_cfg.timeout[TQ_STAGE_AI], tq_cfg.timeout[TQ_STAGE_NOTION],
+	    STUCK_GRACE);
+	if ((r = pg_query(c, sql, deadline)) == NULL)
+		return -1;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		goto bad;
+	for (i = 0; i < PQntuples(r); i++)
+		if ((s = tq_stage_from_name(PQgetvalue(r, i, 0))) >= 0)
+			pg.stuck[s] = atoll(PQgetvalue(r, i, 1));
+	PQclear(r);
+	snprintf(sql, sizeof(sql), "SELECT count(*), count(*) FILTER (WHERE "
+	    "status = 'failed') FROM task_items WHERE status IN "
+	    "('completed', 'failed') AND completed_at > now() - interval "
+	    "'%d seconds'", FAIL_WINDOW);
+	if ((r = pg_query(c, sql, deadline)) == NULL)
+		return -1;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		goto bad;
+	pg.ended = atoll(PQgetvalue(r, 0, 0));
+	pg.failed = atoll(PQgetvalue(r, 0, 1));
+	PQclear(r);
+	return 0;
+bad:
+	snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
+	    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ?
+	    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : "error");
+	PQclear(r);
+	return -1;
+}
+
 /* tq_db_connect() would migrate and block; a health check only looks. */
 static void
 check_pg(double deadline)
@@ -486,6 +633,8 @@ check_pg(double deadline)
 		pg.schema = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	pg.ok = 1;
+	if (pg.schema > 0 && check_items(c, deadline) == -1)
+		pg.ok = 0;
 	goto out;
 fail:
 	snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
@@ -523,12 +672,36 @@ qlen(json_t *q)
 	return json_integer_value(json_array_get(q, 1));
 }
 
+static int
+qpaused(json_t *q)
+{
+	return json_is_true(json_array_get(q, 2));
+}
+
+/* "> 100", "< 2", "outside 10:20", "inside @10:20", for messages. */
+static const char *
+range_why(const struct range *r, char *buf, size_t n)
+{
+	if (r->inside)
+		snprintf(buf, n, "inside %s", r->text);
+	else if (strchr(r->text, ':') == NULL)
+		snprintf(buf, n, "> %s", r->text);
+	else if (r->hi >= 1e300 && r->lo > -1e300)
+		snprintf(buf, n, "< %g", r->lo);
+	else
+		snprintf(buf, n, "outside %s", r->text);
+	return buf;
+}
+
 /* Judge what was found. */
 static void
 evaluate(void)
 {
 	json_t *w = json_object_get(rd, "workers"), *q;
+	char why[80];
 	size_t i;
+	long long act = jint(w, "active");
+	int s;
 
 	if (!json_is_true(json_object_get(rd, "ok")))
 		problem(ST_CRITICAL, "%s", jstr(rd, "error",
@@ -537,19 +710,28 @@ evaluate(void)
 		if (json_is_true(json_object_get(rd, "suspended")))
 			problem(ST_WARNING, "workers suspended (rq:suspended)");
 		json_array_foreach(json_object_get(rd, "queues"), i, q) {
-			if (qlen(q) > crit_at)
-				problem(ST_CRITICAL, "backlog %s=%lld > %lld",
-				    qname(q), qlen(q), crit_at);
-			else if (qlen(q) > warn_at)
-				problem(ST_WARNING, "backlog %s=%lld > %lld",
-				    qname(q), qlen(q), warn_at);
+			if (qpaused(q))
+				problem(ST_WARNING, "%s paused", qname(q));
+			if (alert(&crit_r, (double)qlen(q)))
+				problem(ST_CRITICAL, "backlog %s=%lld %s",
+				    qname(q), qlen(q), range_why(&crit_r, why,
+				    sizeof(why)));
+			else if (alert(&warn_r, (double)qlen(q)))
+				problem(ST_WARNING, "backlog %s=%lld %s",
+				    qname(q), qlen(q), range_why(&warn_r, why,
+				    sizeof(why)));
 		}
-		if (min_workers > 0 && jint(w, "active") == 0)
-			problem(ST_CRITICAL, "no live workers");
-		else if (min_workers > 0 && jint(w, "active") < min_workers)
-			problem(ST_WARNING, "%lld live worker%s < %lld",
-			    jint(w, "active"), jint(w, "active") == 1 ? "" :
-			    "s", min_workers);
+		if (alert(&workers_r, (double)act)) {
+			if (act == 0 && !workers_set)
+				problem(ST_WARNING, "no live workers (-W 0 if "
+				    "none are expected)");
+			else if (act == 0)
+				problem(ST_CRITICAL, "no live workers");
+			else
+				problem(ST_WARNING, "%lld live worker%s %s",
+				    act, act == 1 ? "" : "s", range_why(
+				    &workers_r, why, sizeof(why)));
+		}
 	}
 	if (!pg.ok)
 		problem(ST_CRITICAL, "%s", pg.err);
@@ -561,6 +743,30 @@ evaluate(void)
 	else if (pg.schema > pg.latest)
 		problem(ST_WARNING, "postgresql: schema %d is newer than "
 		    "this tq-health (%d)", pg.schema, pg.latest);
+	if (pg.ok) {
+		for (s = 0; s < TQ_NSTAGES; s++)
+			if (pg.stuck[s] > 0)
+				problem(ST_WARNING, "%lld item%s of %s stuck "
+				    "(running past %d s)", pg.stuck[s],
+				    pg.stuck[s] == 1 ? "" : "s",
+				    tq_stage_queue(s), tq_cfg.timeout[s] +
+				    STUCK_GRACE);
+		if (pg.ended >= FAIL_MIN) {
+			double rate = 100.0 * (double)pg.failed /
+			    (double)pg.ended;
+
+			if (fail_c.text[0] && alert(&fail_c, rate))
+				problem(ST_CRITICAL, "%.1f%% of %lld items "
+				    "failed in the last hour (%s)", rate,
+				    pg.ended, range_why(&fail_c, why,
+				    sizeof(why)));
+			else if (fail_w.text[0] && alert(&fail_w, rate))
+				problem(ST_WARNING, "%.1f%% of %lld items "
+				    "failed in the last hour (%s)", rate,
+				    pg.ended, range_why(&fail_w, why,
+				    sizeof(why)));
+		}
+	}
 }
 
 /* perfdata label: "parsing-queue" -> "parsing", no quotes or '=' */
@@ -579,11 +785,11 @@ add_label(struct tq_buf *b, const char *name)
 static void
 print_line(void)
 {
-	struct tq_buf b = { 0 };
+	struct tq_buf b = { 0 }, perf = { 0 };
 	json_t *w = json_object_get(rd, "workers"), *q;
 	json_t *qs = json_object_get(rd, "queues");
-	int rok = json_is_true(json_object_get(rd, "ok"));
-	long long act = jint(w, "active");
+	int rok = json_is_true(json_object_get(rd, "ok")), s;
+	long long act = jint(w, "active"), stuck = 0;
 	size_t i;
 
 	/* the problems, then what is well */
@@ -594,29 +800,43 @@ print_line(void)
 	if (rok)
 		tq_buf_addf(&b, "redis %s%s", jstr(rd, "version", "?"),
 		    pg.ok ? ", " : "");
-	if (pg.ok)
+	if (pg.ok && pg.schema > 0)
 		tq_buf_addf(&b, "postgresql %s (schema %d)", pg.version,
 		    pg.schema);
+	else if (pg.ok)
+		tq_buf_addf(&b, "postgresql %s (no schema)", pg.version);
 	if (rok) {
-		tq_buf_addf(&b, ", %lld worker%s (%lld busy, %lld idle), "
-		    "backlog", act, act == 1 ? "" : "s", jint(w, "busy"),
-		    jint(w, "idle"));
+		tq_buf_addf(&b, ", %lld worker%s (%lld busy, %lld idle, "
+		    "%lld suspended), backlog", act, act == 1 ? "" : "s",
+		    jint(w, "busy"), jint(w, "idle"), jint(w, "suspended"));
 		json_array_foreach(qs, i, q)
-			tq_buf_addf(&b, " %s=%lld", qname(q), qlen(q));
-		tq_buf_addf(&b, " | workers=%lld", act);
-		if (min_workers > 0)
-			tq_buf_addf(&b, ";%lld:;1:", min_workers);
-		tq_buf_addf(&b, " busy=%lld idle=%lld", jint(w, "busy"),
-		    jint(w, "idle"));
+			tq_buf_addf(&b, " %s=%lld%s", qname(q), qlen(q),
+			    qpaused(q) ? " (paused)" : "");
+		tq_buf_addf(&perf, " workers=%lld;%s busy=%lld idle=%lld "
+		    "suspended=%lld", act, workers_r.text, jint(w, "busy"),
+		    jint(w, "idle"), jint(w, "suspended"));
 		json_array_foreach(qs, i, q) {
-			tq_buf_adds(&b, " ");
-			add_label(&b, qname(q));
-			tq_buf_addf(&b, "=%lld;%lld;%lld;0", qlen(q), warn_at,
-			    crit_at);
+			tq_buf_adds(&perf, " ");
+			add_label(&perf, qname(q));
+			tq_buf_addf(&perf, "=%lld;%s;%s;0", qlen(q), warn_r.text,
+			    crit_r.text);
 		}
 	}
+	if (pg.ok && pg.schema > 0) {
+		for (s = 0; s < TQ_NSTAGES; s++)
+			stuck += pg.stuck[s];
+		tq_buf_addf(&perf, " stuck=%lld failed_1h=%lld ended_1h=%lld",
+		    stuck, pg.failed, pg.ended);
+		if (pg.ended > 0)
+			tq_buf_addf(&perf, " failure_rate=%.1f%%;%s;%s;0;100",
+			    100.0 * (double)pg.failed / (double)pg.ended,
+			    fail_w.text, fail_c.text);
+	}
+	if (perf.len > 0)
+		tq_buf_addf(&b, " |%s", perf.data);
 	printf("%s\n", b.data);
 	tq_buf_free(&b);
+	tq_buf_free(&perf);
 }
 
 static void
@@ -629,10 +849,12 @@ print_json(void)
 	if (rok) {
 		qs = json_object();
 		json_array_foreach(json_object_get(rd, "queues"), i, q) {
-			json_object_set_new(qs, qname(q), json_pack("{s:b,s:I}",
-			    "healthy", qlen(q) <= warn_at, "pending",
-			    (json_int_t)qlen(q)));
-			qok &= qlen(q) <= warn_at;
+			int good = !alert(&warn_r, (double)qlen(q));
+
+			json_object_set_new(qs, qname(q), json_pack(
+			    "{s:b,s:I,s:b}", "healthy", good, "pending",
+			    (json_int_t)qlen(q), "paused", qpaused(q)));
+			qok &= good;
 		}
 	}
 	hl = json_object();
@@ -659,6 +881,19 @@ print_json(void)
 	    json_object_get(rd, "suspended"))));
 	json_object_set_new(hl, "queues_healthy", json_boolean(qok));
 	json_object_set_new(hl, "queues", qs ? qs : json_null());
+	if (pg.ok && pg.schema > 0) {
+		json_t *st = json_object();
+		int s;
+
+		for (s = 0; s < TQ_NSTAGES; s++)
+			json_object_set_new(st, tq_stage_queue(s),
+			    json_integer(pg.stuck[s]));
+		json_object_set_new(hl, "stuck_items", st);
+		json_object_set_new(hl, "items_ended_1h",
+		    json_integer(pg.ended));
+		json_object_set_new(hl, "items_failed_1h",
+		    json_integer(pg.failed));
+	}
 
 	o = json_object();
 	json_object_set_new(o, "healthy",
@@ -679,8 +914,11 @@ number(const char *opt, const char *s, long long lo, long long hi)
 
 	v = strtonum(s, lo, hi, &e);
 	if (e != NULL) {
-		warnx("%s %s: %s", opt, s, e);
-		usage(stderr, ST_UNKNOWN);
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s %s: %s", opt, s, e);
+		warnx("%s", why);
+		usage_why(stderr, ST_UNKNOWN, why);
 	}
 	return v;
 }
@@ -691,19 +929,24 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	double deadline;
 	pid_t pid;
-	int ch, crit_set = 0, fd = -1;
+	int ch, fd = -1;
 
 	if (tq_config_load() == -1) {
 		warnx("%s", tq_strerror());
 		printf("TQ UNKNOWN - %s\n", tq_strerror());
 		return ST_UNKNOWN;
 	}
-	while ((ch = getopt_long(argc, argv, "c:d:hjr:t:VW:w:", longopts,
+	while ((ch = getopt_long(argc, argv, "c:d:F:f:hjr:t:VW:w:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			crit_at = number("-c", optarg, 0, LLONG_MAX);
-			crit_set = 1;
+			range_parse("-c", optarg, &crit_r);
+			break;
+		case 'F':
+			range_parse("-F", optarg, &fail_c);
+			break;
+		case 'f':
+			range_parse("-f", optarg, &fail_w);
 			break;
 		case 'd':
 			free(tq_cfg.database_url);
@@ -725,22 +968,33 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("tq-health %s\n", TQ_VERSION);
 			return ST_OK;
-		case 'W':
-			min_workers = number("-W", optarg, 0, 1000000);
+		case 'W': {
+			char buf[48];
+
+			/* a bare number is a minimum, as it always was */
+			snprintf(buf, sizeof(buf), "%s%s", optarg,
+			    strpbrk(optarg, ":@~") ? "" : ":");
+			range_parse("-W", buf, &workers_r);
+			workers_set = 1;
 			break;
+		}
 		case 'w':
-			warn_at = number("-w", optarg, 0, LLONG_MAX);
+			range_parse("-w", optarg, &warn_r);
 			break;
 		default:
 			usage(stderr, ST_UNKNOWN);
 		}
 	}
 	if (optind != argc)
-		usage(stderr, ST_UNKNOWN);
-	if (warn_at > crit_at) {
-		warnx("-w %lld is above -c %lld%s", warn_at, crit_at,
-		    crit_set ? "" : " (the default)");
-		usage(stderr, ST_UNKNOWN);
+		usage_why(stderr, ST_UNKNOWN, "no operands are taken");
+	if (!warn_r.inside && !crit_r.inside && warn_r.lo == 0 &&
+	    crit_r.lo == 0 && warn_r.hi > crit_r.hi) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "-w %s is above -c %s", warn_r.text,
+		    crit_r.text);
+		warnx("%s", why);
+		usage_why(stderr, ST_UNKNOWN, why);
 	}
 
 	/* the last resort, should anything block past the deadline */

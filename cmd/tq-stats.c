@@ -187,7 +187,7 @@ out:
 
 static const char *const regs[] = {
 	"count", "started_job_registry", "finished_job_registry",
-	"failed_job_registry", "scheduled_job_registry", "workers"
+	"failed_job_registry", "scheduled_job_registry", "workers", "paused"
 };
 #define NREGS	(sizeof(regs) / sizeof(regs[0]))
 
@@ -231,6 +231,7 @@ get_queues(redisContext *rc, struct tq_err *e, json_t *out)
 		    names[i], now);
 		redisAppendCommand(rc, "ZCARD rq:scheduled:%s", names[i]);
 		redisAppendCommand(rc, "SCARD rq:workers:%s", names[i]);
+		redisAppendCommand(rc, "EXISTS tq:paused:%s", names[i]);
 	}
 	qs = json_object();
 	for (i = 0; i < n; i++) {
@@ -249,8 +250,14 @@ get_queues(redisContext *rc, struct tq_err *e, json_t *out)
 			}
 			r = v;
 			/* a key of another type (WRONGTYPE) counts as 0 */
-			json_object_set_new(q, regs[j], json_integer(
-			    r->type == REDIS_REPLY_INTEGER ? r->integer : 0));
+			if (strcmp(regs[j], "paused") == 0)
+				json_object_set_new(q, regs[j], json_boolean(
+				    r->type == REDIS_REPLY_INTEGER &&
+				    r->integer > 0));
+			else
+				json_object_set_new(q, regs[j], json_integer(
+				    r->type == REDIS_REPLY_INTEGER ?
+				    r->integer : 0));
 			freeReplyObject(r);
 		}
 		json_object_set_new(qs, names[i], q);
@@ -384,15 +391,18 @@ table_queues(json_t *all)
 	json_object_foreach(qs, name, q)
 		if (strlen(name) > nw)
 			nw = strlen(name);
-	printf("%-*s  %7s  %7s  %8s  %7s  %9s  %7s\n", (int)nw, "QUEUE",
-	    "QUEUED", "STARTED", "FINISHED", "FAILED", "SCHEDULED", "WORKERS");
+	printf("%-*s  %7s  %7s  %8s  %7s  %9s  %7s  %s\n", (int)nw, "QUEUE",
+	    "QUEUED", "STARTED", "FINISHED", "FAILED", "SCHEDULED", "WORKERS",
+	    "STATE");
 	json_object_foreach(qs, name, q)
-		printf("%-*s  %7lld  %7lld  %8lld  %7lld  %9lld  %7lld\n",
+		printf("%-*s  %7lld  %7lld  %8lld  %7lld  %9lld  %7lld  %s\n",
 		    (int)nw, name, jint(q, "count"),
 		    jint(q, "started_job_registry"),
 		    jint(q, "finished_job_registry"),
 		    jint(q, "failed_job_registry"),
-		    jint(q, "scheduled_job_registry"), jint(q, "workers"));
+		    jint(q, "scheduled_job_registry"), jint(q, "workers"),
+		    json_is_true(json_object_get(q, "paused")) ? "paused" :
+		    "active");
 }
 
 static void
@@ -470,6 +480,11 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 			    (long long)json_integer_value(json_object_get(q,
 			    qm[i][0])));
 	}
+	metric_head("tq_queue_paused", "gauge", "1 when the queue is paused "
+	    "(tq-worker -P), else 0.");
+	json_object_foreach(qs, name, q)
+		printf("tq_queue_paused{queue=\"%s\"} %d\n", name,
+		    json_is_true(json_object_get(q, "paused")));
 	/* the age of the job at the head of each queue */
 	json_object_foreach(qs, name, q)
 		redisAppendCommand(rc, "LINDEX rq:queue:%s 0", name);

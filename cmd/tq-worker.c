@@ -76,9 +76,11 @@ static struct option longopts[] = {
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "workers", required_argument, NULL, 'n' },
 	{ "name", required_argument, NULL, 'N' },
+	{ "pause", required_argument, NULL, 'P' },
 	{ "queue", required_argument, NULL, 'q' },
 	{ "redis-url", required_argument, NULL, 'r' },
 	{ "reconcile", no_argument, NULL, 'R' },
+	{ "resume", required_argument, NULL, 'U' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -91,7 +93,8 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: tq-worker [-bhjRvV] [-d database-url] [-l level] "
 	    "[-N name] [-n workers]\n"
 	    "                 [-q queue] ... [-r redis-url] "
-	    "[-t queue=seconds] ...\n");
+	    "[-t queue=seconds] ...\n"
+	    "       tq-worker -P queue ... | -U queue ... [-r redis-url]\n");
 	exit(status);
 }
 
@@ -871,9 +874,12 @@ all_empty(void)
 	int i, empty = 1;
 
 	for (i = 0; i < nstages && empty; i++) {
-		redisReply *r = redisCommand(w.rc, "EVAL %s 2 rq:queue:%s "
-		    "rq:scheduled:%s", "return redis.call('LLEN', KEYS[1]) + "
-		    "redis.call('ZCARD', KEYS[2])", tq_stage_queue(stages[i]),
+		/* a paused queue has nothing for us */
+		redisReply *r = redisCommand(w.rc, "EVAL %s 3 rq:queue:%s "
+		    "rq:scheduled:%s tq:paused:%s", "if redis.call('EXISTS', "
+		    "KEYS[3]) == 1 then return 0 end return redis.call('LLEN', "
+		    "KEYS[1]) + redis.call('ZCARD', KEYS[2])",
+		    tq_stage_queue(stages[i]), tq_stage_queue(stages[i]),
 		    tq_stage_queue(stages[i]));
 
 		if (r == NULL || r->type != REDIS_REPLY_INTEGER ||
@@ -1144,6 +1150,25 @@ reconcile_once(void)
 	return 0;
 }
 
+/* -P and -U: pause or resume queues for every worker, then exit. */
+static int
+pause_queues(const char *verb, int pause)
+{
+	struct tq_err e = { 0 };
+	redisContext *rc;
+	int i;
+
+	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	for (i = 0; i < nstages; i++) {
+		if (tq_queue_pause(rc, &e, stages[i], pause) == -1)
+			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+		warnx("%s %s", tq_stage_queue(stages[i]), verb);
+	}
+	redisFree(rc);
+	return 0;
+}
+
 static void
 add_stage(const char *q)
 {
@@ -1168,13 +1193,13 @@ int
 main(int argc, char *argv[])
 {
 	char host[256];
-	int ch, reconcile = 0;
+	int ch, reconcile = 0, pausing = 0;
 
 	setproctitle_init(argc, argv, environ);
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "bd:hjl:N:n:q:Rr:t:Vv", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "bd:hjl:N:n:P:q:Rr:t:U:Vv",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			burst = 1;
@@ -1211,7 +1236,18 @@ main(int argc, char *argv[])
 				errx(TQ_EXIT_USAGE, "workers %s: %s", optarg, e);
 			break;
 		}
+		case 'P':
+		case 'U':
+			if (pausing != 0 && pausing != ch)
+				errx(TQ_EXIT_USAGE, "-P and -U do not go "
+				    "together");
+			pausing = ch;
+			add_stage(optarg);
+			break;
 		case 'q':
+			if (pausing)
+				errx(TQ_EXIT_USAGE, "-q does not go with -P "
+				    "or -U");
 			add_stage(optarg);
 			break;
 		case 'R':
@@ -1253,6 +1289,9 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(stderr, TQ_EXIT_USAGE);
+	if (pausing)
+		return pause_queues(pausing == 'P' ? "paused" : "resumed",
+		    pausing == 'P');
 	if (nstages == 0)
 		for (ch = 0; ch < TQ_NSTAGES; ch++)
 			stages[nstages++] = ch;

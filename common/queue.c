@@ -144,6 +144,32 @@ tq_queue_promote(redisContext *c, struct tq_err *err, enum tq_stage st,
 }
 
 int
+tq_queue_pause(redisContext *c, struct tq_err *err, enum tq_stage st,
+    int pause)
+{
+	redisReply *r;
+	char now[40];
+
+	tq_rq_time(tq_now(), now, sizeof(now));
+	r = pause ? tq_redis(c, err, "SET tq:paused:%s %s", qname(st), now) :
+	    tq_redis(c, err, "DEL tq:paused:%s", qname(st));
+	if (r == NULL)
+		return -1;
+	freeReplyObject(r);
+	return 0;
+}
+
+int
+tq_queue_paused(redisContext *c, enum tq_stage st)
+{
+	redisReply *r = redisCommand(c, "EXISTS tq:paused:%s", qname(st));
+	int p = r && r->type == REDIS_REPLY_INTEGER ? r->integer > 0 : -1;
+
+	freeReplyObject(r);
+	return p;
+}
+
+int
 tq_queue_suspended(redisContext *c)
 {
 	redisReply *r = redisCommand(c, "EXISTS rq:suspended");
@@ -193,7 +219,7 @@ tq_queue_suspended(redisContext *c)
 static const char take_lua[] = TAKE_COMMON
 "if redis.call('EXISTS', 'rq:suspended') == 1 then return false end\n"
 "for i = 2, #KEYS do\n"
-"  while true do\n"
+"  while redis.call('EXISTS', 'tq:paused:' .. ARGV[i + 2]) == 0 do\n"
 "    local id = redis.call('LMOVE', KEYS[i], KEYS[1], 'LEFT', 'RIGHT')\n"
 "    if not id then break end\n"
 "    if held(id) then\n"
@@ -207,7 +233,8 @@ static const char take_lua[] = TAKE_COMMON
 "return false\n";
 
 static const char settle_lua[] = TAKE_COMMON
-"if redis.call('EXISTS', 'rq:suspended') == 1 then\n"
+"if redis.call('EXISTS', 'rq:suspended') == 1 or\n"
+"    redis.call('EXISTS', 'tq:paused:' .. ARGV[4]) == 1 then\n"
 "  redis.call('LREM', KEYS[1], -1, ARGV[5])\n"
 "  redis.call('LPUSH', KEYS[2], ARGV[5])\n"
 "  return 0\n"
@@ -265,6 +292,10 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 		return got;
 
 	/* nothing ready: wait on the first queue, then look again */
+	if (tq_queue_paused(c, stages[0]) == 1) {
+		usleep((useconds_t)(block * 1e6));
+		return 0;
+	}
 	tq_redis_set_timeout(c, block + 5);
 	r = redisCommand(c, "BLMOVE %s %s LEFT RIGHT %.3f", keys[1], keys[0],
 	    block);

@@ -397,6 +397,15 @@ int		 tq_queue_remove(redisContext *, struct tq_err *,
 int		 tq_queue_promote(redisContext *, struct tq_err *,
 		    enum tq_stage, int *moved);
 int		 tq_queue_suspended(redisContext *);
+/*
+ * Pause (1) or resume (0) one queue: workers take nothing from a
+ * paused queue (tq:paused:<q>, holding the time it was paused), while
+ * rq suspend (rq:suspended) stops them all.  tq_queue_paused: 1, 0,
+ * or -1 when Redis did not answer.
+ */
+int		 tq_queue_pause(redisContext *, struct tq_err *, enum tq_stage,
+		    int pause);
+int		 tq_queue_paused(redisContext *, enum tq_stage);
 
 /*
  * Take the next job for worker `name` from the stages' queues in

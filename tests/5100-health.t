@@ -3,7 +3,7 @@
 # 2 CRITICAL, 3 UNKNOWN) for workers, backlogs, dead and silent backends,
 # the -j health object.  VALGRIND=1 runs tq-health under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 49
+plan 68
 start_redis
 start_pg
 need python3 python3
@@ -23,10 +23,10 @@ rv=$(rcli info server | sed -n 's/^redis_version:\([^\r]*\).*/\1/p')
 
 check "all up, one worker: OK" health
 check_match "plugin line" "$(cat "$out")" \
-	"^TQ OK - redis $rv, postgresql [0-9.]+ \(schema $schema\), 1 worker \(0 busy, 1 idle\), backlog parsing-queue=0 ai-queue=0 notion-queue=0 \| workers=1 busy=0 idle=1 parsing=0;100;1000;0 ai=0;100;1000;0 notion=0;100;1000;0$"
+	"^TQ OK - redis $rv, postgresql [0-9.]+ \(schema $schema\), 1 worker \(0 busy, 1 idle, 0 suspended\), backlog parsing-queue=0 ai-queue=0 notion-queue=0 \| workers=1;1: busy=0 idle=1 suspended=0 parsing=0;100;1000;0 ai=0;100;1000;0 notion=0;100;1000;0 stuck=0 failed_1h=0 ended_1h=0$"
 check_same "one line" "$(wc -l <"$out" | tr -d ' ')" 1
 check "-W 1 with one worker: OK" health -W 1
-check_match "worker thresholds in perfdata" "$(cat "$out")" '\| workers=1;1:;1: busy=0'
+check_match "worker thresholds in perfdata" "$(cat "$out")" '\| workers=1;1: busy=0'
 check_status 1 "-W 2 with one worker: WARNING" health -W 2
 check_match "says why" "$(cat "$out")" '^TQ WARNING - 1 live worker < 2; redis '
 
@@ -37,18 +37,34 @@ check_same "healthy" "$(j .healthy)" true
 check_same "status" "$(j .status)" '"OK"'
 check_same "redis connected" "$(j '.health.redis')" '"connected"'
 check_same "redis_version from INFO" "$(j '.health.redis_version')" "\"$rv\""
-check_same "workers" "$(j '.health.workers')" '{"total":1,"active":1,"busy":0,"idle":1}'
+check_same "workers" "$(j '.health.workers')" '{"total":1,"active":1,"busy":0,"idle":1,"suspended":0}'
 check_same "queues" "$(j '.health.queues')" \
-	'{"parsing-queue":{"healthy":true,"pending":0},"ai-queue":{"healthy":true,"pending":0},"notion-queue":{"healthy":true,"pending":0}}'
+	'{"parsing-queue":{"healthy":true,"pending":0,"paused":false},"ai-queue":{"healthy":true,"pending":0,"paused":false},"notion-queue":{"healthy":true,"pending":0,"paused":false}}'
 check_same "queues_healthy" "$(j '.health.queues_healthy')" true
 check_same "postgresql" "$(j '[.health.postgresql, .health.schema_version, .health.schema_latest]')" \
 	"[\"connected\",$schema,$schema]"
 check_same "no problems" "$(j .problems)" '[]'
 
+# a suspended worker is reported as such, not as idle
+rcli set rq:suspended 1 >/dev/null
+wstate() { [ "$(rcli hget "$(rcli smembers rq:workers | head -1)" state)" = "$1" ]; }
+wait_for 10 wstate suspended || diag "the worker did not say suspended"
+check_status 1 "-j with a suspended worker" health -j
+check_same "suspended, not idle" "$(jq -c .health.workers "$out")" '{"total":1,"active":1,"busy":0,"idle":0,"suspended":1}'
+rcli del rq:suspended >/dev/null
+wait_for 10 wstate idle || diag "the worker did not say idle again"
+# a paused queue
+tq-worker -P ai-queue 2>/dev/null
+check_status 1 "a paused queue: WARNING" health
+check_match "names it" "$(cat "$out")" '^TQ WARNING - ai-queue paused; .* ai-queue=0 \(paused\)'
+tq-worker -U ai-queue 2>/dev/null
+
 stop_worker
-check "no workers and no -W: OK" health
+check_status 1 "no workers and no -W: WARNING" health
+check_match "says none are live" "$(cat "$out")" '^TQ WARNING - no live workers \(-W 0 if none are expected\); '
+check "no workers with -W 0: OK" health -W 0
 check_status 2 "no workers with -W 1: CRITICAL" health -W 1
-check_match "says no live workers" "$(cat "$out")" '^TQ CRITICAL - no live workers; redis .*, 0 workers \(0 busy, 0 idle\)'
+check_match "says no live workers" "$(cat "$out")" '^TQ CRITICAL - no live workers; redis .*, 0 workers \(0 busy, 0 idle, 0 suspended\)'
 
 # a registered worker whose heartbeat is old is not alive
 rcli hset rq:worker:old.1 last_heartbeat 2020-01-01T00:00:00.000000Z \
@@ -56,7 +72,7 @@ rcli hset rq:worker:old.1 last_heartbeat 2020-01-01T00:00:00.000000Z \
 rcli sadd rq:workers rq:worker:old.1 >/dev/null
 check_status 2 "a stale worker does not count" health -j -W 1
 check_same "stale: total 1, active 0" "$(jq -c .health.workers "$out")" \
-	'{"total":1,"active":0,"busy":0,"idle":0}'
+	'{"total":1,"active":0,"busy":0,"idle":0,"suspended":0}'
 rcli del rq:worker:old.1 >/dev/null
 
 # backlog: tasks and no worker
@@ -67,14 +83,18 @@ check_match "names the queue" "$(cat "$out")" \
 	'^TQ WARNING - backlog parsing-queue=3 > 2; .* backlog parsing-queue=3 ai-queue=0 .*\| .* parsing=3;2;1000;0 '
 check_status 2 "backlog over -c: CRITICAL" health -w 1 -c 2
 check_match "critical names the queue" "$(cat "$out")" '^TQ CRITICAL - backlog parsing-queue=3 > 2; '
-check "backlog at -w is still OK" health --warning 3
+check "backlog at -w is still OK" health -W 0 --warning 3
+check_status 1 "a range: 1:2 warns at 3" health -W 0 -w 1:2
+check_match "says outside" "$(cat "$out")" 'backlog parsing-queue=3 outside 1:2; '
+check_status 1 "@2:5 warns inside" health -W 0 -w @2:5
+check "@4:5 does not" health -W 0 -w @4:5
 check_status 1 "-j with a backlog: same exit" health -j -w 2
 check_same "-j: unhealthy queue" \
 	"$(jq -c '[.healthy, .status, .health.queues_healthy, .health.queues["parsing-queue"]]' "$out")" \
-	'[false,"WARNING",false,{"healthy":false,"pending":3}]'
+	'[false,"WARNING",false,{"healthy":false,"pending":3,"paused":false}]'
 
 rcli set rq:suspended 1 >/dev/null
-check_status 1 "rq suspend: WARNING" health
+check_status 1 "rq suspend: WARNING" health -W 0
 check_match "says suspended" "$(cat "$out")" '^TQ WARNING - workers suspended'
 rcli del rq:suspended >/dev/null
 
@@ -83,7 +103,7 @@ t0=$(date +%s)
 check_status 2 "Redis unreachable: CRITICAL" health -r redis://127.0.0.1:1
 t1=$(date +%s)
 check_match "names redis, still checks postgresql" "$(cat "$out")" \
-	"^TQ CRITICAL - redis: 127.0.0.1:1: Connection refused; postgresql [0-9.]+ \(schema $schema\)$"
+	"^TQ CRITICAL - redis: 127.0.0.1:1: Connection refused; postgresql [0-9.]+ \(schema $schema\) \| stuck=0 "
 check_match "within 10 s" "$((t1 - t0))" '^[0-9]$'
 check_status 2 "-j, Redis unreachable" health -j -r redis://127.0.0.1:1
 check_same "-j: disconnected" \
@@ -91,7 +111,7 @@ check_same "-j: disconnected" \
 	'[false,"CRITICAL","disconnected",null,"connected"]'
 check_status 2 "PostgreSQL unreachable: CRITICAL" \
 	health -d "postgresql:///postgres?host=$tmp/nonexistent"
-check_match "names postgresql" "$(cat "$out")" '^TQ CRITICAL - postgresql: .*; redis '
+check_match "names postgresql" "$(cat "$out")" '^TQ CRITICAL - .*postgresql: .*; redis '
 
 # a server that accepts connections and never answers
 python3 -c '
@@ -116,13 +136,30 @@ check_match "within -t (both at once)" "$((t1 - t0))" '^[234]$'
 # the schema is read, never migrated
 last=$(psqlc "SELECT name FROM tq_schema WHERE version = $schema")
 psqlc "DELETE FROM tq_schema WHERE version = $schema" >/dev/null
-check_status 1 "schema behind: WARNING" health
-check_match "says so" "$(cat "$out")" "^TQ WARNING - postgresql: schema $((schema - 1)), want $schema; "
+prev=$(psqlc "SELECT max(version) FROM tq_schema")
+check_status 1 "schema behind: WARNING" health -W 0
+check_match "says so" "$(cat "$out")" "^TQ WARNING - postgresql: schema $prev, want $schema; "
 check_same "not migrated" "$(psqlc "SELECT count(*) FROM tq_schema WHERE version = $schema")" 0
 psqlc "INSERT INTO tq_schema (version, name) VALUES ($schema, '$last')" >/dev/null
 
+# stuck items, and the failure rate of the last hour
+psqlc "UPDATE task_items SET status = 'running', started_at = now() - interval '1 hour' WHERE item_id = (SELECT min(item_id) FROM task_items)" >/dev/null
+check_status 1 "a stuck item: WARNING" health -W 0 -w 10
+check_match "names it" "$(cat "$out")" '^TQ WARNING - 1 item of parsing-queue stuck \(running past 90 s\)'
+psqlc "UPDATE task_items SET status = 'pending'" >/dev/null
+seq 1 20 | sed 's|^|https://b.example/|' | tq-submit parse - >/dev/null
+psqlc "UPDATE task_items SET status = CASE WHEN item_id % 2 = 0 THEN 'failed' ELSE 'completed' END, completed_at = now() WHERE status = 'pending'" >/dev/null
+ended=$(psqlc "SELECT count(*) FROM task_items WHERE status IN ('completed', 'failed')")
+check_status 1 "half failed: WARNING at the default 25" health -W 0 -w 100
+check_match "says the rate" "$(cat "$out")" "^TQ WARNING - [0-9.]+% of $ended items failed in the last hour \(> 25\)"
+check_match "and perfdata" "$(cat "$out")" 'failure_rate=[0-9.]+%;25;;0;100'
+check_status 2 "-F 40: CRITICAL" health -W 0 -w 100 -F 40
+check "-f 60: OK" health -W 0 -w 100 -f 60
+
 check_status 3 "usage error: UNKNOWN (3)" health -x
 check_match "UNKNOWN line" "$(cat "$out")" '^TQ UNKNOWN - '
+check_status 3 "a bad range: UNKNOWN" health -w 1:x
+check_match "its reason on stdout" "$(cat "$out")" '^TQ UNKNOWN - -w 1:x: not a range'
 check_status 3 "-w above -c: UNKNOWN" health -w 5000
 check_status 3 "bad -t: UNKNOWN" health -t 0
 check "-h" health -h
