@@ -69,24 +69,79 @@ reconnect(PGconn *db, const char *why, double deadline, int quiet)
 	}
 }
 
+/*
+ * The progress on a terminal's stderr: a line per open task (up to
+ * MAX_BAR_LINES, then one line for all), with done/total, failed, the
+ * rate since tq-wait started and an ETA.  Redrawn in place; *lines is
+ * how many lines the last drawing used, to move back over them.
+ */
+#define MAX_BAR_LINES 5
 static void
-progress(json_t *recs, size_t nopen)
+progress(json_t *recs, const char *done, double start, long long *first,
+    int *lines)
 {
 	json_t *r;
-	size_t k;
-	long long done = 0, total = 0;
+	size_t k, nopen = 0;
+	long long d, f, tot, all_d = 0, all_f = 0, all_t = 0;
+	double el = tq_now() - start;
+	int n = 0, color = getenv("NO_COLOR") == NULL;
+	char eta[32];
 
+	json_array_foreach(recs, k, r)
+		nopen += !done[k] && json_is_object(r);
+	/* back to the first line of the last drawing, clearing */
+	for (; *lines > 1; (*lines)--)
+		fprintf(stderr, "\r\033[K\033[A");
+	fprintf(stderr, "\r\033[K");
+	*lines = 0;
 	json_array_foreach(recs, k, r) {
-		done += json_integer_value(json_object_get(r,
-		    "completed_items")) + json_integer_value(
-		    json_object_get(r, "failed_items")) + json_integer_value(
-		    json_object_get(r, "cancelled_items"));
-		total += json_integer_value(json_object_get(r, "total_items"));
+		double rate;
+
+		if (done[k] || !json_is_object(r))
+			continue;
+		f = json_integer_value(json_object_get(r, "failed_items"));
+		d = json_integer_value(json_object_get(r, "completed_items")) +
+		    f + json_integer_value(json_object_get(r,
+		    "cancelled_items"));
+		tot = json_integer_value(json_object_get(r, "total_items"));
+		all_d += d - first[k];
+		all_f += f;
+		all_t += tot;
+		if (nopen > MAX_BAR_LINES)
+			continue;
+		rate = el > 0.5 ? (double)(d - first[k]) / el : 0;
+		if (rate > 0)
+			tq_fmt_duration((double)(tot - d) / rate, eta,
+			    sizeof(eta));
+		else
+			snprintf(eta, sizeof(eta), "-");
+		fprintf(stderr, "%stq-wait: task %lld: %lld/%lld done, "
+		    "%s%lld failed%s, %.1f/s, eta %s", n++ ? "\n" : "",
+		    (long long)json_integer_value(json_object_get(r,
+		    "task_id")), d, tot, f && color ? "\033[31m" : "", f,
+		    f && color ? "\033[0m" : "", rate, eta);
+		(*lines)++;
 	}
-	fprintf(stderr, "\rtq-wait: %zu task%s running, %lld/%lld items "
-	    "done (%lld%%)  ", nopen, nopen == 1 ? "" : "s", done, total,
-	    total ? 100 * done / total : 100);
+	if (nopen > MAX_BAR_LINES) {
+		double rate = el > 0.5 ? (double)all_d / el : 0;
+
+		fprintf(stderr, "tq-wait: %zu tasks running, %lld items done "
+		    "here, %s%lld failed%s of %lld, %.1f/s", nopen, all_d,
+		    all_f && color ? "\033[31m" : "", all_f,
+		    all_f && color ? "\033[0m" : "", all_t, rate);
+		*lines = 1;
+	}
 	fflush(stderr);
+}
+
+/* Clear the progress lines before a record or a message. */
+static void
+progress_clear(int *lines)
+{
+	for (; *lines > 1; (*lines)--)
+		fprintf(stderr, "\r\033[K\033[A");
+	fprintf(stderr, "\r\033[K");
+	*lines = 0;
 }
 
 int
@@ -95,7 +150,8 @@ main(int argc, char *argv[])
 	struct tq_err e = { 0 };
 	struct tq_ids ids = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
-	int ch, items = 1, quiet = 0, status = TQ_EXIT_OK, bar;
+	int ch, items = 1, quiet = 0, status = TQ_EXIT_OK, bar, lines = 0;
+	long long *first = NULL;
 	double timeout = 0, start = tq_now(), last = 0, deadline;
 	char *done = NULL;
 	size_t k, nopen;
@@ -192,7 +248,7 @@ main(int argc, char *argv[])
 			}
 			done[k] = 1;
 			if (bar)
-				fprintf(stderr, "\r\033[K");
+				progress_clear(&lines);
 			if (items) {
 				tq_out_task(json_array_get(full, 0), 1);
 				json_decref(full);
@@ -209,11 +265,21 @@ main(int argc, char *argv[])
 		}
 		if (nopen == 0)
 			break;
+		if (first == NULL) {
+			/* the rate counts what ends while we watch */
+			first = xcalloc(ids.n, sizeof(*first));
+			json_array_foreach(recs, k, rec)
+				first[k] = json_integer_value(json_object_get(
+				    rec, "completed_items")) +
+				    json_integer_value(json_object_get(rec,
+				    "failed_items")) + json_integer_value(
+				    json_object_get(rec, "cancelled_items"));
+		}
 		if (bar)
-			progress(recs, nopen);
+			progress(recs, done, start, first, &lines);
 		if (timeout > 0 && now - start >= timeout) {
 			if (bar)
-				fprintf(stderr, "\r\033[K");
+				progress_clear(&lines);
 			if (!quiet)
 				warnx("timed out after %g s: %zu task%s still "
 				    "running", timeout, nopen, nopen == 1 ? "" :
@@ -270,6 +336,7 @@ main(int argc, char *argv[])
 		status = TQ_EXIT_INPUT;
 	json_decref(recs);
 	free(done);
+	free(first);
 	tq_ids_free(&ids);
 	PQfinish(db);
 	return status;

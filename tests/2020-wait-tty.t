@@ -1,0 +1,26 @@
+#!/bin/sh
+# tq-wait on a terminal: a progress line per task with done/total,
+# failed, rate and ETA on stderr, failures in red unless NO_COLOR;
+# never on a pipe.
+. "$(dirname "$0")/lib.sh"
+plan 6
+start_redis
+start_pg
+start_httpd
+need script bsdutils
+
+start_worker -n 1 -q parsing-queue
+tq-submit parse "$HTTP/t/status/404" "$HTTP/t/sleep?s=1&n=1" "$HTTP/t/sleep?s=1&n=2" "$HTTP/t/sleep?s=1&n=3" >"$out"
+t=$(jq -r .task_id "$out")
+TERM=xterm script -qfec "tq-wait -t 30 $t >/dev/null" "$tmp/typescript" >/dev/null 2>&1
+check_status 0 "tq-wait under a terminal ends failed (the 404)" sh -c "grep -q 'tq-wait: task $t:' '$tmp/typescript'"
+check_match "done/total, failed, rate, eta" "$(tr '\r' '\n' <"$tmp/typescript" | grep "tq-wait: task $t:" | tail -1)" "^.*tq-wait: task $t: [0-9]/4 done, .*1 failed.*, [0-9.]+/s, eta [-0-9.smh]+"
+check_match "the failures in red" "$(cat "$tmp/typescript")" "$(printf '\033')\\[31m1 failed"
+tq-retry "$t" >/dev/null 2>&1
+NO_COLOR=1 TERM=xterm script -qfec "tq-wait -t 30 $t >/dev/null" "$tmp/ts2" >/dev/null 2>&1
+check_status 1 "NO_COLOR: no colour" grep -q "$(printf '\033')\\[31m" "$tmp/ts2"
+tq-wait -t 30 "$t" >"$out" 2>"$errf"
+check_same "on a pipe: no progress" "$(grep -c 'tq-wait: task' "$errf")" 0
+check_same "and the record" "$(jq -r .status "$out")" failed
+stop_worker
+done_testing
