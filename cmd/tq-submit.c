@@ -190,11 +190,15 @@ read_stdin(void)
 	char *line = NULL, where[32];
 	size_t cap = 0;
 	long n = 0;
+	int k;
 
-	while (tq_read_line(stdin, &line, &cap)) {
+	while ((k = tq_read_line(stdin, &line, &cap)) != 0) {
 		n++;
 		snprintf(where, sizeof(where), "line %ld", n);
-		add_word(line, where);
+		if (k == -1)
+			bad(where, "a NUL byte in the line");
+		else
+			add_word(line, where);
 	}
 	free(line);
 }

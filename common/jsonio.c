@@ -117,6 +117,9 @@ tq_read_line(FILE *f, char **line, size_t *cap)
 	n = getline(line, cap, f);
 	if (n < 0)
 		return 0;
+	/* C strings would end at it and drop the rest of the line */
+	if (memchr(*line, '\0', (size_t)n) != NULL)
+		return -1;
 	while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
 		(*line)[--n] = '\0';
 	return 1;
@@ -171,10 +174,14 @@ ids_from(struct tq_ids *ids, FILE *f)
 	char *line = NULL, why[128];
 	size_t cap = 0;
 	long n = 0;
+	int k;
 
-	while (tq_read_line(f, &line, &cap)) {
+	while ((k = tq_read_line(f, &line, &cap)) != 0) {
 		n++;
-		if (tq_ids_add(ids, line, why, sizeof(why)) == -1) {
+		if (k == -1) {
+			warnx("line %ld: a NUL byte in the line", n);
+			ids->bad++;
+		} else if (tq_ids_add(ids, line, why, sizeof(why)) == -1) {
 			warnx("line %ld: %s", n, why);
 			ids->bad++;
 		}

@@ -494,7 +494,8 @@ void		 tq_out_task(json_t *, int items);
 void		 tq_out_json(json_t *);
 void		 tq_out_flush(void);
 /*
- * Read one input line into *line (caller frees); 1 read, 0 at EOF.
+ * Read one input line into *line (caller frees); 1 read, 0 at EOF,
+ * -1 for a line holding a NUL byte, which is bad input (read whole).
  * Lines may be bare words or JSON objects.
  */
 int		 tq_read_line(FILE *, char **line, size_t *cap);
