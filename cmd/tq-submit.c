@@ -265,6 +265,16 @@ set_link_ids(PGresult *r)
 	qsort(inputs, ninputs, sizeof(*inputs), cmp_seq);
 }
 
+static int
+has_userinfo(const char *url)
+{
+	char *r = tq_redact_url(url);
+	int has = strcmp(r, url) != 0;
+
+	free(r);
+	return has;
+}
+
 /* Resolve URLs to link ids, creating links; check that ids exist. */
 static int
 resolve(PGconn *db, struct tq_err *e)
@@ -292,6 +302,19 @@ resolve(PGconn *db, struct tq_err *e)
 		}
 		if (tq_url_check(inputs[i].text, &norm, e) == -1) {
 			bad(inputs[i].where, "%s", e->msg);
+			continue;
+		}
+		if (strlen(norm) > TQ_URL_MAX) {
+			bad(inputs[i].where, "URL of %zu bytes: the limit is %d",
+			    strlen(norm), TQ_URL_MAX);
+			free(norm);
+			continue;
+		}
+		/* tq stores URLs in clear, in PostgreSQL, Redis and records */
+		if (has_userinfo(norm)) {
+			bad(inputs[i].where, "a user name or password in the "
+			    "URL: refused, tq stores URLs in clear");
+			free(norm);
 			continue;
 		}
 		free(inputs[i].text);
@@ -328,7 +351,8 @@ resolve(PGconn *db, struct tq_err *e)
 		p[0] = urls.data;
 		r = tq_db_exec(db, e, "INSERT INTO links (url) "
 		    "SELECT DISTINCT unnest($1::text[]) "
-		    "ON CONFLICT (url) DO UPDATE SET url = EXCLUDED.url "
+		    "ON CONFLICT ((sha256(url::bytea))) DO UPDATE "
+		    "SET url = EXCLUDED.url "
 		    "RETURNING id, url", 1, p);
 		if (r == NULL)
 			goto fail;
@@ -466,9 +490,14 @@ main(int argc, char *argv[])
 				read_stdin();
 			used_stdin = 1;
 		} else {
-			char *w = xstrdup(argv[i]);
+			char *w = xstrdup(argv[i]), *wh;
 
-			add_word(w, argv[i]);
+			/* an operand names itself: never with its password */
+			wh = tq_redact_url(argv[i]);
+			if (strlen(wh) > 100)	/* and not all of a long one */
+				memcpy(wh + 97, "...", 4);
+			add_word(w, wh);
+			free(wh);
 			free(w);
 		}
 	}

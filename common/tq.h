@@ -213,6 +213,8 @@ void		 tq_http_init(void);
  */
 int		 tq_url_check(const char *url, char **normalized,
 		    struct tq_err *);
+/* The longest URL tq-submit takes, in bytes once normalised. */
+#define TQ_URL_MAX	8192
 /*
  * 1 if addr (an IPv4 or IPv6 literal, brackets allowed) is loopback,
  * private, link-local, CGNAT, multicast, reserved or documentation
