@@ -23,7 +23,24 @@ struct input {
 	long long	 id;
 	char		*where;		/* "line 3", or the operand */
 	long long	 seq;		/* input order */
+	int		 skip;		/* an upstream item without a result */
 };
+
+/*
+ * What an upstream task record claims: its task, and for each of its
+ * items the result id (0: none) that became inputs[input].  item 0
+ * stands for the task itself.  The database must agree (upstream()).
+ */
+struct claim {
+	long long	 task;
+	long long	 item;
+	long long	 id;
+	size_t		 input;
+	char		*where;
+};
+
+static struct claim *claims;
+static size_t nclaims, capclaims;
 
 static struct input *inputs;
 static size_t ninputs, capinputs;
@@ -76,6 +93,21 @@ add(char *text, long long id, const char *where)
 }
 
 static void
+claim(long long task, long long item, long long id, const char *where)
+{
+	if (nclaims == capclaims) {
+		capclaims = capclaims ? capclaims * 2 : 64;
+		claims = xrealloc(claims, capclaims * sizeof(*claims));
+	}
+	claims[nclaims].task = task;
+	claims[nclaims].item = item;
+	claims[nclaims].id = id;
+	claims[nclaims].input = ninputs - 1;
+	claims[nclaims].where = xstrdup(where);
+	nclaims++;
+}
+
+static void
 bad(const char *where, const char *fmt, ...)
 {
 	va_list ap;
@@ -101,35 +133,63 @@ id_key(void)
 	}
 }
 
-/* An upstream record: a task (take its items' results) or one item. */
+/*
+ * An upstream record: a task (take its items' results) or one item.
+ * A task's record is a claim that upstream() checks against the
+ * database: the task exists and has ended, each item is one of its
+ * items, and each result id is the one the item stored.
+ */
 static void
 add_record(json_t *o, const char *where)
 {
 	json_t *items, *it, *v;
 	size_t i;
 	const char *st;
-	long long task = json_integer_value(json_object_get(o, "id"));
+	long long task;
 
 	items = json_object_get(o, "items");
-	if (json_is_array(items)) {
-		st = json_string_value(json_object_get(o, "status"));
-		if (!tq_task_terminal(st)) {
-			bad(where, "task %lld is %s: wait for it with tq-wait",
-			    task, st ? st : "not finished");
+	if (items != NULL) {
+		v = json_object_get(o, "task_id");
+		if (!json_is_integer(v))
+			v = json_object_get(o, "id");
+		task = json_integer_value(v);
+		if (!json_is_integer(v) || task < 1) {
+			bad(where, "record has items but no task_id");
 			return;
 		}
+		if (!json_is_array(items)) {
+			bad(where, "task %lld: items is not an array", task);
+			return;
+		}
+		st = json_string_value(json_object_get(o, "status"));
+		if (st != NULL && !tq_task_terminal(st)) {
+			bad(where, "task %lld is %s: wait for it with tq-wait",
+			    task, st);
+			return;
+		}
+		add(NULL, 0, where);	/* the task itself */
+		inputs[ninputs - 1].skip = 1;
+		claim(task, 0, 0, where);
 		json_array_foreach(items, i, it) {
 			json_t *res = json_object_get(it, "result");
+			json_t *iid = json_object_get(it, "item_id");
 
+			if (!json_is_object(it) || !json_is_integer(iid) ||
+			    json_integer_value(iid) < 1) {
+				bad(where, "task %lld: items[%zu] is not an item "
+				    "with an item_id", task, i);
+				continue;
+			}
 			v = json_object_get(res, id_key());
-			if (json_is_integer(v))
-				add(NULL, json_integer_value(v), where);
-			else if (!quiet)
-				warnx("%s: task %lld item %lld is %s: skipped",
-				    where, task, json_integer_value(
-				    json_object_get(it, "item_id")),
-				    json_string_value(json_object_get(it,
-				    "status")));
+			if (v != NULL && (!json_is_integer(v) ||
+			    json_integer_value(v) < 1)) {
+				bad(where, "task %lld item %lld: %s is not an id",
+				    task, json_integer_value(iid), id_key());
+				continue;
+			}
+			add(NULL, json_integer_value(v), where);
+			claim(task, json_integer_value(iid),
+			    json_integer_value(v), where);
 		}
 		return;
 	}
@@ -145,6 +205,105 @@ add_record(json_t *o, const char *where)
 		    json_integer_value(json_object_get(o, "task_id")));
 	else
 		bad(where, "record has no %s", id_key());
+}
+
+/*
+ * Check the claims of upstream task records against the database.
+ * Items that ended without a result are skipped with a warning, as
+ * the records say; any other disagreement is bad input.
+ */
+static int
+upstream(PGconn *db, struct tq_err *e)
+{
+	long long *tasks, *items, last = 0;
+	char *ta, *ia;
+	const char *p[3];
+	PGresult *r;
+	size_t k;
+
+	if (nclaims == 0)
+		return 0;
+	tasks = xcalloc(nclaims, sizeof(*tasks));
+	items = xcalloc(nclaims, sizeof(*items));
+	for (k = 0; k < nclaims; k++) {
+		tasks[k] = claims[k].task;
+		items[k] = claims[k].item;
+	}
+	ta = tq_pg_array(tasks, nclaims);
+	ia = tq_pg_array(items, nclaims);
+	p[0] = ta;
+	p[1] = ia;
+	p[2] = id_key();
+	r = tq_db_exec(db, e, "SELECT t.status, i.status, "
+	    "i.result_data ->> $3, t.type FROM unnest($1::bigint[], $2::bigint[]) "
+	    "WITH ORDINALITY AS u(task, item, n) "
+	    "LEFT JOIN processing_tasks t ON t.id = u.task "
+	    "LEFT JOIN task_items i ON i.task_id = u.task "
+	    "AND i.item_id = u.item ORDER BY u.n", 3, p);
+	free(tasks);
+	free(items);
+	free(ta);
+	free(ia);
+	if (r == NULL)
+		return -1;
+	for (k = 0; k < nclaims && (int)k < PQntuples(r); k++) {
+		struct claim *c = &claims[k];
+		const char *ts = PQgetvalue(r, k, 0);
+		long long have = 0;
+
+		if (c->item == 0) {	/* the task */
+			last = 0;
+			if (PQgetisnull(r, k, 0))
+				bad(c->where, "task %lld: no such task",
+				    c->task);
+			else if (!tq_task_terminal(ts))
+				bad(c->where, "task %lld is %s: wait for it "
+				    "with tq-wait", c->task, ts);
+			else if (stage > 0 && strcmp(PQgetvalue(r, k, 3),
+			    tq_stage_task_type(stage - 1)) != 0)
+				bad(c->where, "task %lld is of type %s: %s takes "
+				    "%s tasks", c->task, PQgetvalue(r, k, 3),
+				    tq_stage_name(stage),
+				    tq_stage_task_type(stage - 1));
+			else
+				last = c->task;	/* its items may follow */
+			continue;
+		}
+		/* only an item the database agrees with becomes an input */
+		inputs[c->input].skip = 1;
+		if (last != c->task)
+			continue;	/* the task was reported */
+		if (PQgetisnull(r, k, 1)) {
+			bad(c->where, "task %lld has no item %lld", c->task,
+			    c->item);
+			continue;
+		}
+		if (!PQgetisnull(r, k, 2) &&
+		    tq_parse_id(PQgetvalue(r, k, 2), &have) == -1)
+			have = -1;
+		if (have != c->id) {
+			char was[32];
+
+			snprintf(was, sizeof(was), have > 0 ? "%lld" : "none",
+			    have);
+			if (c->id > 0)
+				bad(c->where, "task %lld item %lld: %s is "
+				    "%s, not %lld", c->task, c->item, id_key(),
+				    was, c->id);
+			else
+				bad(c->where, "task %lld item %lld: the record "
+				    "has no %s, the item has %s", c->task,
+				    c->item, id_key(), was);
+			continue;
+		}
+		if (c->id > 0)
+			inputs[c->input].skip = 0;
+		else if (!quiet)
+			warnx("%s: task %lld item %lld is %s: skipped",
+			    c->where, c->task, c->item, PQgetvalue(r, k, 1));
+	}
+	PQclear(r);
+	return 0;
 }
 
 static void
@@ -296,6 +455,8 @@ resolve(PGconn *db, struct tq_err *e)
 	for (i = 0; i < ninputs; i++) {
 		char *norm = NULL;
 
+		if (inputs[i].skip)
+			continue;
 		if (inputs[i].text == NULL) {
 			ids[nids++] = inputs[i].id;
 			continue;
@@ -520,7 +681,7 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if (tq_db_cmd(db, &e, "BEGIN") == -1)
 		goto backend;
-	if (resolve(db, &e) == -1)
+	if (upstream(db, &e) == -1 || resolve(db, &e) == -1)
 		goto backend;
 	if (stage == TQ_STAGE_AI &&
 	    (params = ai_params(db, &e, model, cfg)) == NULL && nbad == 0)
@@ -531,12 +692,22 @@ main(int argc, char *argv[])
 	}
 	if (params == NULL)
 		params = json_object();
+	for (k = 0; k < ninputs && inputs[k].skip; k++)
+		;
+	if (k == ninputs) {
+		PQclear(PQexec(db, "ROLLBACK"));
+		warnx("no input: nothing to submit");
+		status = TQ_EXIT_INPUT;
+		goto out;
+	}
 
 	/* one item per distinct input, in input order */
 	ids = xcalloc(ninputs, sizeof(*ids));
 	for (k = 0; k < ninputs; k++) {
 		size_t m;
 
+		if (inputs[k].skip)
+			continue;
 		for (m = 0; m < nids && ids[m] != inputs[k].id; m++)
 			;
 		if (m == nids)
@@ -616,6 +787,9 @@ out:
 		free(inputs[k].text);
 		free(inputs[k].where);
 	}
+	for (k = 0; k < nclaims; k++)
+		free(claims[k].where);
+	free(claims);
 	free(inputs);
 	free(ids);
 	free(jobs);

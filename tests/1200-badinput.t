@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 51
 start_redis
 start_pg
 start_httpd
@@ -61,4 +61,37 @@ start_worker -n 1 -q parsing-queue
 check "a worker fetches the 8 KB URL" tq-wait -t 30 "$t8"
 check_same "both parsed" "$(jq -r '[.status, .completed_items] | join(" ")' "$out")" "completed 2"
 stop_worker
+
+# item 9: upstream records are checked against the database
+ai_state() { echo "$(count processing_tasks) $(count task_items) $(rcli llen rq:queue:ai-queue)"; }
+tq-wait -t 5 "$t8" >"$tmp/t8.json"
+pc1=$(jq -r '.items[0].result.parsed_content_id' "$tmp/t8.json")
+pc2=$(jq -r '.items[1].result.parsed_content_id' "$tmp/t8.json")
+i1=$(jq -r '.items[0].item_id' "$tmp/t8.json")
+before=$(ai_state)
+check_status 3 "a record of a task that does not exist" sh -c \
+	"echo '{\"task_id\":999999,\"status\":\"completed\",\"items\":[{\"item_id\":1,\"result\":{\"parsed_content_id\":$pc1}}]}' | tq-submit ai"
+check_same "names it" "$(head -1 "$errf")" "tq-submit: line 1: task 999999: no such task"
+check_status 3 "items that are not items" sh -c "echo '{\"task_id\":$t8,\"items\":[1,2,3]}' | tq-submit ai"
+check_same "names the task and the entry" "$(head -1 "$errf")" "tq-submit: line 1: task $t8: items[0] is not an item with an item_id"
+check_status 3 "an item that is not the task's" sh -c \
+	"jq -c '.items[0].item_id = 999' '$tmp/t8.json' | tq-submit ai"
+check_same "names the real ids" "$(head -1 "$errf")" "tq-submit: line 1: task $t8 has no item 999"
+check_status 3 "a result id the item did not store" sh -c \
+	"jq -c '.items[0].result.parsed_content_id = $pc2' '$tmp/t8.json' | tq-submit ai"
+check_same "names item and ids" "$(head -1 "$errf")" "tq-submit: line 1: task $t8 item $i1: parsed_content_id is $pc1, not $pc2"
+check_status 3 "a good record with a bad one" sh -c \
+	"(cat '$tmp/t8.json'; echo '{\"task_id\":999999,\"status\":\"completed\",\"items\":[]}') | tq-submit ai"
+check_same "only the bad one is named" "$(head -1 "$errf")" "tq-submit: line 2: task 999999: no such task"
+tq-submit parse https://queued.example/1 >"$tmp/q.json"
+check_status 3 "a record that says completed for a queued task" sh -c \
+	"jq -c '.status = \"completed\" | .items = []' '$tmp/q.json' | tq-submit ai"
+check_match "the database wins" "$(head -1 "$errf")" "^tq-submit: line 1: task [0-9]+ is queued: wait for it with tq-wait$"
+check_same "nothing written" "$(ai_state)" "$(echo "$before" | awk '{print $1 + 1, $2 + 1, $3}')"
+check "the true record goes through" sh -c "tq-submit ai <'$tmp/t8.json'"
+check_same "two items" "$(jq -r .total_items "$out")" 2
+ai=$(jq -r .task_id "$out")
+psqlc "UPDATE processing_tasks SET status = 'completed' WHERE id = $ai" >/dev/null
+check_status 3 "an ai task's record for the ai stage" sh -c "tq-status -i $ai | jq -c '.items = []' | tq-submit ai"
+check_same "says which tasks it takes" "$(head -1 "$errf")" "tq-submit: line 1: task $ai is of type ai_processing: ai takes parsing tasks"
 done_testing
