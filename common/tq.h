@@ -242,6 +242,12 @@ struct tq_doc {
 int		 tq_extract(const char *html, size_t len, const char *url,
 		    struct tq_doc *, struct tq_err *);
 void		 tq_doc_free(struct tq_doc *);
+/*
+ * 1 if s (UTF-8, undecodable bytes as U+FFFD) is binary data rather than
+ * text: NUL bytes near the start, or more than 5% of the first 4096
+ * characters control characters or U+FFFD.  tq_extract refuses it.
+ */
+int		 tq_looks_binary(const char *s, size_t n);
 json_t		*tq_doc_json(const struct tq_doc *);
 void		 tq_sha256_hex(const void *, size_t, char out[65]);
 
