@@ -737,6 +737,11 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(stderr, ST_UNKNOWN);
+	if (tq_config_check() == -1) {
+		warnx("%s", tq_strerror());
+		printf("TQ UNKNOWN - %s\n", tq_strerror());
+		return ST_UNKNOWN;
+	}
 	if (warn_at > crit_at) {
 		warnx("-w %lld is above -c %lld%s", warn_at, crit_at,
 		    crit_set ? "" : " (the default)");

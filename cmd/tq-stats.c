@@ -460,6 +460,8 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(stderr, TQ_EXIT_USAGE);
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (sec == 0)
 		sec = SEC_WORKERS | SEC_QUEUES | SEC_STATS;
 	tq_out_init(om);

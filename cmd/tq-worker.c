@@ -988,12 +988,10 @@ static sigset_t oldmask;
 static void
 pin_cpu(int i)
 {
-	const char *v = getenv("TQ_CPU_PIN");
 	cpu_set_t all, one;
 	int c, n, k = 0;
 
-	if ((v != NULL && strcmp(v, "0") == 0) ||
-	    sched_getaffinity(0, sizeof(all), &all) == -1)
+	if (!tq_cfg.cpu_pin || sched_getaffinity(0, sizeof(all), &all) == -1)
 		return;
 	if ((n = CPU_COUNT(&all)) < 2)
 		return;
@@ -1253,6 +1251,8 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(stderr, TQ_EXIT_USAGE);
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (nstages == 0)
 		for (ch = 0; ch < TQ_NSTAGES; ch++)
 			stages[nstages++] = ch;

@@ -200,6 +200,11 @@ tq_ids_collect(struct tq_ids *ids, int argc, char **argv)
 			if (!used_stdin)
 				ids_from(ids, stdin);
 			used_stdin = 1;
+		} else if (strspn(argv[i], " \t\n\r\f\v") ==
+		    strlen(argv[i])) {
+			warnx("\"%s\": not a task id: the operand is blank",
+			    argv[i]);
+			ids->bad++;
 		} else if (tq_ids_add(ids, argv[i], why, sizeof(why)) == -1) {
 			warnx("%s", why);
 			ids->bad++;

@@ -126,6 +126,7 @@ struct tq_config {
 	int	 retry_delays[TQ_MAX_RETRY_DELAYS];
 	int	 nretry_delays;
 	int	 allow_private;		/* fetch may reach internal addresses */
+	int	 cpu_pin;		/* TQ_CPU_PIN: 1 pin workers, 0 not */
 	char	*user_agent;
 	char	*allow_addrs;		/* internal addresses allowed anyway */
 	long	 max_body;		/* bytes */
@@ -140,6 +141,12 @@ extern struct tq_config tq_cfg;
 
 /* Defaults, then the environment.  -1 with tq_strerror() on bad values. */
 int		 tq_config_load(void);
+/*
+ * The syntax of tq_cfg's Redis and PostgreSQL URLs, once the flags are
+ * in: -1 with tq_strerror() (which quotes no part of them) if either
+ * can never work.  Tools exit 2 on it; the worker never retries it.
+ */
+int		 tq_config_check(void);
 int		 tq_config_set_retry_delays(const char *);
 const char	*tq_stage_name(enum tq_stage);		/* "parse" */
 const char	*tq_stage_queue(enum tq_stage);		/* "parsing-queue" */
@@ -346,6 +353,12 @@ size_t		 tq_lang_elision(const char *w, size_t len);
  */
 PGconn		*tq_db_connect(struct tq_err *);
 int		 tq_db_migrate(PGconn *, struct tq_err *);
+/*
+ * 0 if url (NULL: libpq's defaults) is a database name, a conninfo
+ * string or a postgresql:// URI that libpq can parse; -1 and a
+ * permanent "config" error that quotes none of it if not.
+ */
+int		 tq_db_url_check(const char *url, struct tq_err *);
 int		 tq_db_schema_version(PGconn *);	/* -1: none */
 int		 tq_db_latest_version(void);
 /*
@@ -376,6 +389,8 @@ extern const struct tq_migration tq_migrations[];	/* migrations.c */
  * AUTH, SELECT.  NULL and err ("redis: ...") if not.
  */
 redisContext	*tq_redis_connect(const char *url, struct tq_err *);
+/* 0 if url is one of the above; -1 and a "config" error if not. */
+int		 tq_redis_url_check(const char *url, struct tq_err *);
 /* A command; NULL and err on a connection error or an error reply. */
 redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
 		    ...);
