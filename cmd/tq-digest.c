@@ -33,6 +33,7 @@ static int kflag;
 static int nflag;
 static const char *tflag;
 static int bench;
+static char *vname;
 
 static void
 usage(void)
@@ -233,8 +234,8 @@ main(int argc, char *argv[])
 	if (argc > 1)
 		usage();
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {
-		name = argv[0];
-		if ((f = fopen(name, "re")) == NULL) {
+		name = vname = tq_vis(argv[0]);	/* for messages */
+		if ((f = fopen(argv[0], "re")) == NULL) {
 			warnx("%s: %s", name, errtext(errno));
 			return TQ_EXIT_INPUT;
 		}

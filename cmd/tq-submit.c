@@ -116,7 +116,7 @@ bad(const char *where, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	warnx("%s: %s", where, msg);
+	warnx("%s: %s", tq_vis_tmp(where), tq_vis_tmp(msg));
 	nbad++;
 }
 
@@ -611,7 +611,7 @@ main(int argc, char *argv[])
 			max_retries = (int)strtonum(optarg, 0, 100, &es);
 			if (es != NULL)
 				errx(TQ_EXIT_USAGE, "max retries %s: %s",
-				    optarg, es);
+				    tq_vis_tmp(optarg), es);
 			break;
 		}
 		case 'S':
@@ -634,7 +634,8 @@ main(int argc, char *argv[])
 	if (argc < 1)
 		usage(stderr, TQ_EXIT_USAGE);
 	if ((stage = tq_stage_from_name(argv[0])) < 0) {
-		warnx("%s: unknown stage: use parse, ai or notion", argv[0]);
+		warnx("%s: unknown stage: use parse, ai or notion",
+		    tq_vis_tmp(argv[0]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	if (stage == TQ_STAGE_AI && !cfg[0] && !cfg[1] && !cfg[2])

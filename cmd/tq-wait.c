@@ -123,7 +123,7 @@ main(int argc, char *argv[])
 			if (*optarg == '\0' || *end != '\0' ||
 			    !(timeout > 0 && timeout <= 31536000))
 				errx(TQ_EXIT_USAGE, "timeout %s: not a positive "
-				    "number of seconds", optarg);
+				    "number of seconds", tq_vis_tmp(optarg));
 			break;
 		}
 		case 'V':

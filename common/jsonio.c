@@ -42,12 +42,15 @@ tq_out_json(json_t *o)
 	fflush(stdout);
 }
 
+/* A table cell: a page's or a server's text must not drive the terminal. */
+#define vis	tq_vis_tmp
+
 static const char *
 str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 
-	return s ? s : "-";
+	return s ? vis(s) : "-";
 }
 
 static long long
@@ -68,7 +71,7 @@ item_row(json_t *it)
 		r = json_dumps(res, JSON_COMPACT);
 	printf("  %-10lld %-15s %-10s %7lld  %s\n", num(it, "item_id"),
 	    str(it, "item_type"), str(it, "status"), num(it, "retry_count"),
-	    r ? r : err ? err : "");
+	    vis(r ? r : err ? err : ""));
 	free(r);
 }
 
@@ -143,7 +146,7 @@ tq_ids_add(struct tq_ids *ids, const char *word, char *why, size_t whylen)
 			v = json_object_get(o, "id");
 		if (o == NULL)
 			snprintf(why, whylen, "malformed JSON record: %s",
-			    je.text);
+			    vis(je.text));
 		else if (json_is_integer(v) && json_integer_value(v) > 0)
 			id = json_integer_value(v);
 		else
@@ -154,7 +157,10 @@ tq_ids_add(struct tq_ids *ids, const char *word, char *why, size_t whylen)
 			goto out;
 		}
 	} else if (tq_parse_id(t, &id) == -1) {
-		snprintf(why, whylen, "not a task id: %.60s", t);
+		char *cut = xstrndup(t, 60);
+
+		snprintf(why, whylen, "not a task id: %s", vis(cut));
+		free(cut);
 		rc = -1;
 		goto out;
 	}
@@ -203,7 +209,7 @@ tq_ids_collect(struct tq_ids *ids, int argc, char **argv)
 		} else if (strspn(argv[i], " \t\n\r\f\v") ==
 		    strlen(argv[i])) {
 			warnx("\"%s\": not a task id: the operand is blank",
-			    argv[i]);
+			    vis(argv[i]));
 			ids->bad++;
 		} else if (tq_ids_add(ids, argv[i], why, sizeof(why)) == -1) {
 			warnx("%s", why);

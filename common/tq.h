@@ -58,6 +58,15 @@ char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 void		 tq_uuid(char out[37]);		/* random version 4 */
 int		 tq_parse_id(const char *, long long *);	/* 1.. only */
 char		*tq_trim(char *);
+/*
+ * Text for a terminal: control characters and bytes that are not UTF-8
+ * as \xNN, C1 controls as \u00NN, so that nothing from outside moves
+ * the cursor or sets a title.  tq_err_set and tq_seterr apply it.
+ */
+char		*tq_vis(const char *);
+/* The same, borrowed: valid until 8 more calls, enough for a printf. */
+const char	*tq_vis_tmp(const char *);
+void		 tq_buf_addvis(struct tq_buf *, const char *);
 /* "user:secret@host" -> "user:***@host" in URLs, for messages. */
 char		*tq_redact_url(const char *);
 

@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 51
+plan 65
 start_redis
 start_pg
 start_httpd
@@ -94,4 +94,27 @@ ai=$(jq -r .task_id "$out")
 psqlc "UPDATE processing_tasks SET status = 'completed' WHERE id = $ai" >/dev/null
 check_status 3 "an ai task's record for the ai stage" sh -c "tq-status -i $ai | jq -c '.items = []' | tq-submit ai"
 check_same "says which tasks it takes" "$(head -1 "$errf")" "tq-submit: line 1: task $ai is of type ai_processing: ai takes parsing tasks"
+
+# item 8: control characters never reach the terminal raw
+ESC=$(printf '\033')
+BEL=$(printf '\007')
+raw() { grep -c "[$ESC$BEL]" "$@"; }
+check_status 3 "a line with escape sequences" sh -c "printf 'junk\\033]0;pwned\\007\\n' | tq-submit parse"
+check_same "shown as \\xNN" "$(head -1 "$errf")" 'tq-submit: line 1: not a link id or URL: junk\x1b]0;pwned\x07'
+check_status 2 "an operand with escape sequences" tq-submit "$(printf 'x\033[2J')" 1
+check_same "escaped too" "$(head -1 "$errf")" 'tq-submit: x\x1b[2J: unknown stage: use parse, ai or notion'
+check_status 3 "tq-status: a garbage line" sh -c "printf 'a\\033[2Jb\\302\\233c\\n' | tq-status"
+check_same "C1 controls as \\u00NN" "$(cat "$errf")" 'tq-status: line 1: not a task id: a\x1b[2Jb\u009bc'
+check "a page whose Content-Type holds escapes" tq-submit parse "$HTTP/t/type?ct=text/x%1B%5B31m%1B]0;pwned%07"
+tc=$(jq -r .task_id "$out")
+start_worker -n 1 -q parsing-queue
+check_status 1 "it fails" tq-wait -t 30 "$tc"
+check_same "the stored error holds no control character" \
+	"$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $tc AND error_message ~ '[[:cntrl:]]'") $(psqlc "SELECT count(*) FROM task_items WHERE task_id = $tc AND error_message LIKE '%\\\\x1b[31m%'")" "0 1"
+check "tq-status -H -i" tq-status -H -i "$tc"
+check_same "the table shows them escaped" "$(raw "$out") $(grep -c 'x1b\[31m' "$out")" "0 1"
+check "tq-status -j" tq-status -j -i "$tc"
+check "its JSON is valid UTF-8 and parses" sh -c "iconv -f UTF-8 -t UTF-8 '$out' | jq -e .items >/dev/null"
+stop_worker
+check_same "the worker's log has none" "$(raw "$tmp/worker.log")" 0
 done_testing
