@@ -33,7 +33,7 @@ static int kflag;
 static int nflag;
 static const char *tflag;
 static int bench;
-static char *vname;
+static char vname[1024];	/* the file operand, for messages */
 
 static void
 usage(void)
@@ -196,7 +196,7 @@ main(int argc, char *argv[])
 	const char *name = "stdin";
 	FILE *f = stdin;
 	json_t *o;
-	char *text, *out;
+	char *text, *out, *s;
 	int ch, binary = 0, status = TQ_EXIT_OK;
 
 	while ((ch = getopt_long(argc, argv, "hijk:n:t:V", longopts,
@@ -234,7 +234,10 @@ main(int argc, char *argv[])
 	if (argc > 1)
 		usage();
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {
-		name = vname = tq_vis(argv[0]);	/* for messages */
+		s = tq_vis(argv[0]);	/* for messages */
+		snprintf(vname, sizeof(vname), "%s", s);
+		free(s);
+		name = vname;
 		if ((f = fopen(argv[0], "re")) == NULL) {
 			warnx("%s: %s", name, errtext(errno));
 			return TQ_EXIT_INPUT;

@@ -41,7 +41,7 @@ static struct option longopts[] = {
 };
 
 static char crashmsg[600];
-static char *vname;		/* the file operand, for messages */
+static char vname[256];	/* the file operand, for messages */
 
 static void
 on_crash(int sig)
@@ -164,7 +164,10 @@ main(int argc, char *argv[])
 	if (url == NULL && (s = getenv("EXTRACT_URL")) != NULL && *s)
 		url = s;
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {
-		name = vname = tq_vis(argv[0]);	/* for messages */
+		s = tq_vis(argv[0]);	/* for messages */
+		snprintf(vname, sizeof(vname), "%s", s);
+		free(s);
+		name = vname;
 		if ((fd = open(argv[0], O_RDONLY | O_CLOEXEC)) == -1) {
 			warnx("%s: %s", name, errtext(errno));
 			return TQ_EXIT_INPUT;

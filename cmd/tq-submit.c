@@ -89,6 +89,8 @@ add(char *text, long long id, const char *where)
 	inputs[ninputs].text = text;
 	inputs[ninputs].id = id;
 	inputs[ninputs].where = xstrdup(where);
+	inputs[ninputs].seq = 0;
+	inputs[ninputs].skip = 0;
 	ninputs++;
 }
 
