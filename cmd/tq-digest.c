@@ -4,7 +4,9 @@
  *
  * The article is the file operand, else stdin when it is not a TTY;
  * paragraphs are separated by blank lines.  Bytes that are not UTF-8
- * are read as U+FFFD and NUL bytes are dropped, so any file works.
+ * are read as U+FFFD and NUL bytes are dropped; binary data (NUL bytes,
+ * control characters or U+FFFD in more than 5% of the start, as
+ * tq-extract) is bad input, so that no garbage reaches the JSON.
  * Nothing here reaches the network or reads a key: the same input
  * always gives the same output.
  *
@@ -31,6 +33,7 @@ static int kflag;
 static int nflag;
 static const char *tflag;
 static int bench;
+static char vname[1024];	/* the file operand, for messages */
 
 static void
 usage(void)
@@ -91,26 +94,32 @@ errtext(int e)
 	return buf;
 }
 
-/* Slurp f; NUL bytes are dropped.  NULL with errno on failure. */
+/*
+ * Slurp f as UTF-8: invalid bytes become U+FFFD, NUL bytes go.  NULL
+ * with errno on failure; *binary set if it is binary data, not text.
+ */
 static char *
-slurp(FILE *f)
+slurp(FILE *f, int *binary)
 {
 	struct tq_buf b = { 0 };
-	char chunk[65536];
-	size_t n, i, j;
+	char chunk[65536], *s;
+	size_t n, len, i, nul = 0;
 
 	tq_buf_add(&b, "", 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		for (i = j = 0; i < n; i++)
-			if (chunk[i] != '\0')
-				chunk[j++] = chunk[i];
-		tq_buf_add(&b, chunk, j);
-	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		tq_buf_add(&b, chunk, n);
 	if (ferror(f)) {
 		tq_buf_free(&b);
 		return NULL;
 	}
-	return b.data;
+	/* a stray NUL is dropped, many say binary: the clean copy has none */
+	n = b.len < 4096 ? b.len : 4096;
+	for (i = 0; i < n; i++)
+		nul += b.data[i] == '\0';
+	s = tq_lang_utf8_clean(b.data, b.len, &len);
+	tq_buf_free(&b);
+	*binary = nul * 20 > n || tq_looks_binary(s, len);
+	return s;
 }
 
 static int
@@ -187,8 +196,8 @@ main(int argc, char *argv[])
 	const char *name = "stdin";
 	FILE *f = stdin;
 	json_t *o;
-	char *text, *out;
-	int ch, status = TQ_EXIT_OK;
+	char *text, *out, *s;
+	int ch, binary = 0, status = TQ_EXIT_OK;
 
 	while ((ch = getopt_long(argc, argv, "hijk:n:t:V", longopts,
 	    NULL)) != -1) {
@@ -225,19 +234,27 @@ main(int argc, char *argv[])
 	if (argc > 1)
 		usage();
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {
-		name = argv[0];
-		if ((f = fopen(name, "re")) == NULL) {
+		s = tq_vis(argv[0]);	/* for messages */
+		snprintf(vname, sizeof(vname), "%s", s);
+		free(s);
+		name = vname;
+		if ((f = fopen(argv[0], "re")) == NULL) {
 			warnx("%s: %s", name, errtext(errno));
 			return TQ_EXIT_INPUT;
 		}
 	} else if (argc == 0 && isatty(STDIN_FILENO))
 		usage();
-	if ((text = slurp(f)) == NULL) {
+	if ((text = slurp(f, &binary)) == NULL) {
 		warnx("%s: %s", name, errtext(errno));
 		return TQ_EXIT_INPUT;
 	}
 	if (f != stdin)
 		fclose(f);
+	if (binary) {
+		warnx("%s: binary data, not text", name);
+		free(text);
+		return TQ_EXIT_INPUT;
+	}
 
 	memset(&req, 0, sizeof(req));
 	req.title = tflag;

@@ -41,6 +41,7 @@ static struct option longopts[] = {
 };
 
 static char crashmsg[600];
+static char vname[256];	/* the file operand, for messages */
 
 static void
 on_crash(int sig)
@@ -163,8 +164,11 @@ main(int argc, char *argv[])
 	if (url == NULL && (s = getenv("EXTRACT_URL")) != NULL && *s)
 		url = s;
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {
-		name = argv[0];
-		if ((fd = open(name, O_RDONLY | O_CLOEXEC)) == -1) {
+		s = tq_vis(argv[0]);	/* for messages */
+		snprintf(vname, sizeof(vname), "%s", s);
+		free(s);
+		name = vname;
+		if ((fd = open(argv[0], O_RDONLY | O_CLOEXEC)) == -1) {
 			warnx("%s: %s", name, errtext(errno));
 			return TQ_EXIT_INPUT;
 		}

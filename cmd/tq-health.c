@@ -987,6 +987,11 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage_why(stderr, ST_UNKNOWN, "no operands are taken");
+	if (tq_config_check() == -1) {
+		warnx("%s", tq_strerror());
+		printf("TQ UNKNOWN - %s\n", tq_strerror());
+		return ST_UNKNOWN;
+	}
 	if (!warn_r.inside && !crit_r.inside && warn_r.lo == 0 &&
 	    crit_r.lo == 0 && warn_r.hi > crit_r.hi) {
 		char why[160];

@@ -667,6 +667,8 @@ main(int argc, char *argv[])
 		}
 		add_opts = 1;	/* only the options of add get here */
 	}
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)

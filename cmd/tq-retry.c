@@ -186,6 +186,8 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	argc -= optind;
 	argv += optind;
 	if (argc == 0 && isatty(STDIN_FILENO))

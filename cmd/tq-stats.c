@@ -721,6 +721,8 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || (prom && (sec || om != TQ_OUT_AUTO)))
 		usage(stderr, TQ_EXIT_USAGE);
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (prom) {
 		status = prometheus();
 		goto out;

@@ -184,7 +184,8 @@ main(int argc, char *argv[])
 
 			limit = strtonum(optarg, 1, 100000, &es);
 			if (es != NULL)
-				errx(TQ_EXIT_USAGE, "limit %s: %s", optarg, es);
+				errx(TQ_EXIT_USAGE, "limit %s: %s",
+				    tq_vis_tmp(optarg), es);
 			break;
 		}
 		case 'S':
@@ -200,7 +201,7 @@ main(int argc, char *argv[])
 			    strcmp(optarg, "running") != 0)
 				errx(TQ_EXIT_USAGE, "%s: status must be queued, "
 				    "running, completed, failed or cancelled",
-				    optarg);
+				    tq_vis_tmp(optarg));
 			filter = optarg;
 			list = 1;
 			break;
@@ -228,6 +229,8 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	argc -= optind;
 	argv += optind;
 	if (list && argc > 0)

@@ -23,7 +23,24 @@ struct input {
 	long long	 id;
 	char		*where;		/* "line 3", or the operand */
 	long long	 seq;		/* input order */
+	int		 skip;		/* an upstream item without a result */
 };
+
+/*
+ * What an upstream task record claims: its task, and for each of its
+ * items the result id (0: none) that became inputs[input].  item 0
+ * stands for the task itself.  The database must agree (upstream()).
+ */
+struct claim {
+	long long	 task;
+	long long	 item;
+	long long	 id;
+	size_t		 input;
+	char		*where;
+};
+
+static struct claim *claims;
+static size_t nclaims, capclaims;
 
 static struct input *inputs;
 static size_t ninputs, capinputs;
@@ -72,7 +89,24 @@ add(char *text, long long id, const char *where)
 	inputs[ninputs].text = text;
 	inputs[ninputs].id = id;
 	inputs[ninputs].where = xstrdup(where);
+	inputs[ninputs].seq = 0;
+	inputs[ninputs].skip = 0;
 	ninputs++;
+}
+
+static void
+claim(long long task, long long item, long long id, const char *where)
+{
+	if (nclaims == capclaims) {
+		capclaims = capclaims ? capclaims * 2 : 64;
+		claims = xrealloc(claims, capclaims * sizeof(*claims));
+	}
+	claims[nclaims].task = task;
+	claims[nclaims].item = item;
+	claims[nclaims].id = id;
+	claims[nclaims].input = ninputs - 1;
+	claims[nclaims].where = xstrdup(where);
+	nclaims++;
 }
 
 static void
@@ -84,7 +118,7 @@ bad(const char *where, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	warnx("%s: %s", where, msg);
+	warnx("%s: %s", tq_vis_tmp(where), tq_vis_tmp(msg));
 	nbad++;
 }
 
@@ -101,35 +135,63 @@ id_key(void)
 	}
 }
 
-/* An upstream record: a task (take its items' results) or one item. */
+/*
+ * An upstream record: a task (take its items' results) or one item.
+ * A task's record is a claim that upstream() checks against the
+ * database: the task exists and has ended, each item is one of its
+ * items, and each result id is the one the item stored.
+ */
 static void
 add_record(json_t *o, const char *where)
 {
 	json_t *items, *it, *v;
 	size_t i;
 	const char *st;
-	long long task = json_integer_value(json_object_get(o, "id"));
+	long long task;
 
 	items = json_object_get(o, "items");
-	if (json_is_array(items)) {
-		st = json_string_value(json_object_get(o, "status"));
-		if (!tq_task_terminal(st)) {
-			bad(where, "task %lld is %s: wait for it with tq-wait",
-			    task, st ? st : "not finished");
+	if (items != NULL) {
+		v = json_object_get(o, "task_id");
+		if (!json_is_integer(v))
+			v = json_object_get(o, "id");
+		task = json_integer_value(v);
+		if (!json_is_integer(v) || task < 1) {
+			bad(where, "record has items but no task_id");
 			return;
 		}
+		if (!json_is_array(items)) {
+			bad(where, "task %lld: items is not an array", task);
+			return;
+		}
+		st = json_string_value(json_object_get(o, "status"));
+		if (st != NULL && !tq_task_terminal(st)) {
+			bad(where, "task %lld is %s: wait for it with tq-wait",
+			    task, st);
+			return;
+		}
+		add(NULL, 0, where);	/* the task itself */
+		inputs[ninputs - 1].skip = 1;
+		claim(task, 0, 0, where);
 		json_array_foreach(items, i, it) {
 			json_t *res = json_object_get(it, "result");
+			json_t *iid = json_object_get(it, "item_id");
 
+			if (!json_is_object(it) || !json_is_integer(iid) ||
+			    json_integer_value(iid) < 1) {
+				bad(where, "task %lld: items[%zu] is not an item "
+				    "with an item_id", task, i);
+				continue;
+			}
 			v = json_object_get(res, id_key());
-			if (json_is_integer(v))
-				add(NULL, json_integer_value(v), where);
-			else if (!quiet)
-				warnx("%s: task %lld item %lld is %s: skipped",
-				    where, task, json_integer_value(
-				    json_object_get(it, "item_id")),
-				    json_string_value(json_object_get(it,
-				    "status")));
+			if (v != NULL && (!json_is_integer(v) ||
+			    json_integer_value(v) < 1)) {
+				bad(where, "task %lld item %lld: %s is not an id",
+				    task, json_integer_value(iid), id_key());
+				continue;
+			}
+			add(NULL, json_integer_value(v), where);
+			claim(task, json_integer_value(iid),
+			    json_integer_value(v), where);
 		}
 		return;
 	}
@@ -145,6 +207,105 @@ add_record(json_t *o, const char *where)
 		    json_integer_value(json_object_get(o, "task_id")));
 	else
 		bad(where, "record has no %s", id_key());
+}
+
+/*
+ * Check the claims of upstream task records against the database.
+ * Items that ended without a result are skipped with a warning, as
+ * the records say; any other disagreement is bad input.
+ */
+static int
+upstream(PGconn *db, struct tq_err *e)
+{
+	long long *tasks, *items, last = 0;
+	char *ta, *ia;
+	const char *p[3];
+	PGresult *r;
+	size_t k;
+
+	if (nclaims == 0)
+		return 0;
+	tasks = xcalloc(nclaims, sizeof(*tasks));
+	items = xcalloc(nclaims, sizeof(*items));
+	for (k = 0; k < nclaims; k++) {
+		tasks[k] = claims[k].task;
+		items[k] = claims[k].item;
+	}
+	ta = tq_pg_array(tasks, nclaims);
+	ia = tq_pg_array(items, nclaims);
+	p[0] = ta;
+	p[1] = ia;
+	p[2] = id_key();
+	r = tq_db_exec(db, e, "SELECT t.status, i.status, "
+	    "i.result_data ->> $3, t.type FROM unnest($1::bigint[], $2::bigint[]) "
+	    "WITH ORDINALITY AS u(task, item, n) "
+	    "LEFT JOIN processing_tasks t ON t.id = u.task "
+	    "LEFT JOIN task_items i ON i.task_id = u.task "
+	    "AND i.item_id = u.item ORDER BY u.n", 3, p);
+	free(tasks);
+	free(items);
+	free(ta);
+	free(ia);
+	if (r == NULL)
+		return -1;
+	for (k = 0; k < nclaims && (int)k < PQntuples(r); k++) {
+		struct claim *c = &claims[k];
+		const char *ts = PQgetvalue(r, k, 0);
+		long long have = 0;
+
+		if (c->item == 0) {	/* the task */
+			last = 0;
+			if (PQgetisnull(r, k, 0))
+				bad(c->where, "task %lld: no such task",
+				    c->task);
+			else if (!tq_task_terminal(ts))
+				bad(c->where, "task %lld is %s: wait for it "
+				    "with tq-wait", c->task, ts);
+			else if (stage > 0 && strcmp(PQgetvalue(r, k, 3),
+			    tq_stage_task_type(stage - 1)) != 0)
+				bad(c->where, "task %lld is of type %s: %s takes "
+				    "%s tasks", c->task, PQgetvalue(r, k, 3),
+				    tq_stage_name(stage),
+				    tq_stage_task_type(stage - 1));
+			else
+				last = c->task;	/* its items may follow */
+			continue;
+		}
+		/* only an item the database agrees with becomes an input */
+		inputs[c->input].skip = 1;
+		if (last != c->task)
+			continue;	/* the task was reported */
+		if (PQgetisnull(r, k, 1)) {
+			bad(c->where, "task %lld has no item %lld", c->task,
+			    c->item);
+			continue;
+		}
+		if (!PQgetisnull(r, k, 2) &&
+		    tq_parse_id(PQgetvalue(r, k, 2), &have) == -1)
+			have = -1;
+		if (have != c->id) {
+			char was[32];
+
+			snprintf(was, sizeof(was), have > 0 ? "%lld" : "none",
+			    have);
+			if (c->id > 0)
+				bad(c->where, "task %lld item %lld: %s is "
+				    "%s, not %lld", c->task, c->item, id_key(),
+				    was, c->id);
+			else
+				bad(c->where, "task %lld item %lld: the record "
+				    "has no %s, the item has %s", c->task,
+				    c->item, id_key(), was);
+			continue;
+		}
+		if (c->id > 0)
+			inputs[c->input].skip = 0;
+		else if (!quiet)
+			warnx("%s: task %lld item %lld is %s: skipped",
+			    c->where, c->task, c->item, PQgetvalue(r, k, 1));
+	}
+	PQclear(r);
+	return 0;
 }
 
 static void
@@ -190,11 +351,15 @@ read_stdin(void)
 	char *line = NULL, where[32];
 	size_t cap = 0;
 	long n = 0;
+	int k;
 
-	while (tq_read_line(stdin, &line, &cap)) {
+	while ((k = tq_read_line(stdin, &line, &cap)) != 0) {
 		n++;
 		snprintf(where, sizeof(where), "line %ld", n);
-		add_word(line, where);
+		if (k == -1)
+			bad(where, "a NUL byte in the line");
+		else
+			add_word(line, where);
 	}
 	free(line);
 }
@@ -261,6 +426,16 @@ set_link_ids(PGresult *r)
 	qsort(inputs, ninputs, sizeof(*inputs), cmp_seq);
 }
 
+static int
+has_userinfo(const char *url)
+{
+	char *r = tq_redact_url(url);
+	int has = strcmp(r, url) != 0;
+
+	free(r);
+	return has;
+}
+
 /* Resolve URLs to link ids, creating links; check that ids exist. */
 static int
 resolve(PGconn *db, struct tq_err *e)
@@ -282,12 +457,27 @@ resolve(PGconn *db, struct tq_err *e)
 	for (i = 0; i < ninputs; i++) {
 		char *norm = NULL;
 
+		if (inputs[i].skip)
+			continue;
 		if (inputs[i].text == NULL) {
 			ids[nids++] = inputs[i].id;
 			continue;
 		}
 		if (tq_url_check(inputs[i].text, &norm, e) == -1) {
 			bad(inputs[i].where, "%s", e->msg);
+			continue;
+		}
+		if (strlen(norm) > TQ_URL_MAX) {
+			bad(inputs[i].where, "URL of %zu bytes: the limit is %d",
+			    strlen(norm), TQ_URL_MAX);
+			free(norm);
+			continue;
+		}
+		/* tq stores URLs in clear, in PostgreSQL, Redis and records */
+		if (has_userinfo(norm)) {
+			bad(inputs[i].where, "a user name or password in the "
+			    "URL: refused, tq stores URLs in clear");
+			free(norm);
 			continue;
 		}
 		free(inputs[i].text);
@@ -324,7 +514,8 @@ resolve(PGconn *db, struct tq_err *e)
 		p[0] = urls.data;
 		r = tq_db_exec(db, e, "INSERT INTO links (url) "
 		    "SELECT DISTINCT unnest($1::text[]) "
-		    "ON CONFLICT (url) DO UPDATE SET url = EXCLUDED.url "
+		    "ON CONFLICT ((sha256(url::bytea))) DO UPDATE "
+		    "SET url = EXCLUDED.url "
 		    "RETURNING id, url", 1, p);
 		if (r == NULL)
 			goto fail;
@@ -422,7 +613,7 @@ main(int argc, char *argv[])
 			max_retries = (int)strtonum(optarg, 0, 100, &es);
 			if (es != NULL)
 				errx(TQ_EXIT_USAGE, "max retries %s: %s",
-				    optarg, es);
+				    tq_vis_tmp(optarg), es);
 			break;
 		}
 		case 'S':
@@ -438,12 +629,15 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
 		usage(stderr, TQ_EXIT_USAGE);
 	if ((stage = tq_stage_from_name(argv[0])) < 0) {
-		warnx("%s: unknown stage: use parse, ai or notion", argv[0]);
+		warnx("%s: unknown stage: use parse, ai or notion",
+		    tq_vis_tmp(argv[0]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	if (stage == TQ_STAGE_AI && !cfg[0] && !cfg[1] && !cfg[2])
@@ -462,9 +656,14 @@ main(int argc, char *argv[])
 				read_stdin();
 			used_stdin = 1;
 		} else {
-			char *w = xstrdup(argv[i]);
+			char *w = xstrdup(argv[i]), *wh;
 
-			add_word(w, argv[i]);
+			/* an operand names itself: never with its password */
+			wh = tq_redact_url(argv[i]);
+			if (strlen(wh) > 100)	/* and not all of a long one */
+				memcpy(wh + 97, "...", 4);
+			add_word(w, wh);
+			free(wh);
 			free(w);
 		}
 	}
@@ -487,7 +686,7 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if (tq_db_cmd(db, &e, "BEGIN") == -1)
 		goto backend;
-	if (resolve(db, &e) == -1)
+	if (upstream(db, &e) == -1 || resolve(db, &e) == -1)
 		goto backend;
 	if (stage == TQ_STAGE_AI &&
 	    (params = ai_params(db, &e, model, cfg)) == NULL && nbad == 0)
@@ -498,12 +697,22 @@ main(int argc, char *argv[])
 	}
 	if (params == NULL)
 		params = json_object();
+	for (k = 0; k < ninputs && inputs[k].skip; k++)
+		;
+	if (k == ninputs) {
+		PQclear(PQexec(db, "ROLLBACK"));
+		warnx("no input: nothing to submit");
+		status = TQ_EXIT_INPUT;
+		goto out;
+	}
 
 	/* one item per distinct input, in input order */
 	ids = xcalloc(ninputs, sizeof(*ids));
 	for (k = 0; k < ninputs; k++) {
 		size_t m;
 
+		if (inputs[k].skip)
+			continue;
 		for (m = 0; m < nids && ids[m] != inputs[k].id; m++)
 			;
 		if (m == nids)
@@ -583,6 +792,9 @@ out:
 		free(inputs[k].text);
 		free(inputs[k].where);
 	}
+	for (k = 0; k < nclaims; k++)
+		free(claims[k].where);
+	free(claims);
 	free(inputs);
 	free(ids);
 	free(jobs);

@@ -175,10 +175,11 @@ main(int argc, char *argv[])
 			char *end;
 
 			timeout = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || timeout <= 0 ||
-			    timeout > 31536000)
+			/* so written, NaN fails too */
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(timeout > 0 && timeout <= 31536000))
 				errx(TQ_EXIT_USAGE, "timeout %s: not a positive "
-				    "number of seconds", optarg);
+				    "number of seconds", tq_vis_tmp(optarg));
 			break;
 		}
 		case 'V':
@@ -188,6 +189,8 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	argc -= optind;
 	argv += optind;
 	if (argc == 0 && isatty(STDIN_FILENO))

@@ -994,12 +994,10 @@ static sigset_t oldmask;
 static void
 pin_cpu(int i)
 {
-	const char *v = getenv("TQ_CPU_PIN");
 	cpu_set_t all, one;
 	int c, n, k = 0;
 
-	if ((v != NULL && strcmp(v, "0") == 0) ||
-	    sched_getaffinity(0, sizeof(all), &all) == -1)
+	if (!tq_cfg.cpu_pin || sched_getaffinity(0, sizeof(all), &all) == -1)
 		return;
 	if ((n = CPU_COUNT(&all)) < 2)
 		return;
@@ -1289,6 +1287,8 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(stderr, TQ_EXIT_USAGE);
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (pausing)
 		return pause_queues(pausing == 'P' ? "paused" : "resumed",
 		    pausing == 'P');

@@ -81,27 +81,35 @@ envint(const char *name, int lo, int hi, int *out)
 	return 0;
 }
 
+/* "0,30,300", "0, 30, 300" or "0 30 300"; an empty entry is an error. */
 int
 tq_config_set_retry_delays(const char *s)
 {
-	char *copy, *p, *tok;
+	char *copy, *p, *seg, *tok;
 	int n = 0, r = 0;
 
 	copy = xstrdup(s);
-	for (p = copy; (tok = strsep(&p, ", ")) != NULL;) {
-		const char *e = NULL;
-		long long v;
-
-		if (*tok == '\0')
-			continue;
-		v = strtonum(tok, 0, 86400 * 7, &e);
-		if (e != NULL || n == TQ_MAX_RETRY_DELAYS) {
-			tq_seterr("retry delays: %s: %s", s,
-			    e ? e : "too many");
+	for (p = copy; r == 0 && (seg = strsep(&p, ",")) != NULL;) {
+		if (*tq_trim(seg) == '\0') {
+			tq_seterr("retry delays: %s: empty entry", s);
 			r = -1;
 			break;
 		}
-		tq_cfg.retry_delays[n++] = (int)v;
+		while (r == 0 && (tok = strsep(&seg, " \t")) != NULL) {
+			const char *e = NULL;
+			long long v;
+
+			if (*tok == '\0')
+				continue;
+			v = strtonum(tok, 0, 86400 * 7, &e);
+			if (e != NULL || n == TQ_MAX_RETRY_DELAYS) {
+				tq_seterr("retry delays: %s: %s", s,
+				    e ? e : "too many");
+				r = -1;
+				break;
+			}
+			tq_cfg.retry_delays[n++] = (int)v;
+		}
 	}
 	free(copy);
 	if (r == 0 && n == 0) {
@@ -111,6 +119,19 @@ tq_config_set_retry_delays(const char *s)
 	if (r == 0)
 		tq_cfg.nretry_delays = n;
 	return r;
+}
+
+int
+tq_config_check(void)
+{
+	struct tq_err e = { 0 };
+
+	if (tq_redis_url_check(tq_cfg.redis_url, &e) == -1 ||
+	    tq_db_url_check(tq_cfg.database_url, &e) == -1) {
+		tq_seterr("%s", e.msg);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -150,6 +171,7 @@ tq_config_load(void)
 	tq_cfg.failure_ttl = 7 * 86400;
 	tq_cfg.maint_interval = 15;
 	tq_cfg.reconcile_grace = 30;
+	tq_cfg.cpu_pin = 1;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
@@ -174,6 +196,7 @@ tq_config_load(void)
 	    envint("TQ_RESULT_TTL", 1, INT_MAX, &tq_cfg.result_ttl) == -1 ||
 	    envint("TQ_FAILURE_TTL", 1, INT_MAX, &tq_cfg.failure_ttl) == -1 ||
 	    envint("TQ_ALLOW_PRIVATE", 0, 1, &tq_cfg.allow_private) == -1 ||
+	    envint("TQ_CPU_PIN", 0, 1, &tq_cfg.cpu_pin) == -1 ||
 	    envint("TQ_MAINT_INTERVAL", 1, 86400, &tq_cfg.maint_interval) == -1)
 		return -1;
 	if ((v = getenv("TQ_RECONCILE_GRACE")) != NULL && *v) {
@@ -214,7 +237,12 @@ tq_config_load(void)
 		}
 		tq_loglevel = l;
 	}
-	if ((v = getenv("TQ_LOG_FORMAT")) != NULL && strcmp(v, "json") == 0)
-		tq_logjson = 1;
+	if ((v = getenv("TQ_LOG_FORMAT")) != NULL && *v) {
+		if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
+			tq_seterr("TQ_LOG_FORMAT: %s: not text or json", v);
+			return -1;
+		}
+		tq_logjson = strcmp(v, "json") == 0;
+	}
 	return 0;
 }

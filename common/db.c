@@ -18,6 +18,21 @@ quiet_notices(void *arg, const char *msg)
 	(void)msg;
 }
 
+/* Replace every copy of the connection's password in buf by "***". */
+static void
+scrub_secret(char *buf, const char *pw)
+{
+	size_t n;
+	char *p;
+
+	if (pw == NULL || (n = strlen(pw)) < 3)
+		return;
+	while ((p = strstr(buf, pw)) != NULL) {
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+		memcpy(p, "***", 3);
+	}
+}
+
 const char *
 tq_db_error(PGconn *c, char *buf, size_t n)
 {
@@ -41,7 +56,62 @@ tq_db_error(PGconn *c, char *buf, size_t n)
 		buf[i++] = *m;
 	}
 	buf[i] = '\0';
+	scrub_secret(buf, c ? PQpass(c) : NULL);
 	return buf;
+}
+
+/*
+ * Copy libpq's message m into buf as one line, with every quoted
+ * "..." longer than one character replaced: libpq quotes the whole
+ * connection string, password and all, in its parse errors.
+ */
+static void
+scrub_quotes(const char *m, char *buf, size_t n)
+{
+	size_t i = 0;
+	const char *e;
+
+	for (; *m && i + 6 < n; m++) {
+		if (*m == '"' && (e = strchr(m + 1, '"')) != NULL) {
+			if (e - m > 2) {
+				memcpy(buf + i, "\"...\"", 5);
+				i += 5;
+			} else {
+				memcpy(buf + i, m, e - m + 1);
+				i += e - m + 1;
+			}
+			m = e;
+		} else
+			buf[i++] = isspace((unsigned char)*m) ? ' ' : *m;
+	}
+	while (i > 0 && buf[i - 1] == ' ')
+		i--;
+	buf[i] = '\0';
+}
+
+int
+tq_db_url_check(const char *url, struct tq_err *err)
+{
+	PQconninfoOption *o;
+	char *m = NULL, buf[256];
+
+	/* libpq takes anything else for a database name */
+	if (url == NULL || (strchr(url, '=') == NULL &&
+	    strstr(url, "://") == NULL))
+		return 0;
+	if (strstr(url, "://") != NULL && strncmp(url, "postgresql://", 13) &&
+	    strncmp(url, "postgres://", 11))
+		return tq_err_set(err, TQ_ERR_PERMANENT, "config",
+		    "postgresql: bad database URL: expected postgresql:// "
+		    "or a conninfo string");
+	if ((o = PQconninfoParse(url, &m)) != NULL) {
+		PQconninfoFree(o);
+		return 0;
+	}
+	scrub_quotes(m ? m : "cannot parse it", buf, sizeof(buf));
+	PQfreemem(m);
+	return tq_err_set(err, TQ_ERR_PERMANENT, "config",
+	    "postgresql: bad database URL: %s", buf);
 }
 
 PGconn *
@@ -64,6 +134,8 @@ tq_db_connect(struct tq_err *err)
 	}
 	keys[k] = NULL;
 	vals[k] = NULL;
+	if (tq_db_url_check(tq_cfg.database_url, err) == -1)
+		return NULL;
 	c = PQconnectdbParams(keys, vals, 1);
 	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",

@@ -3111,6 +3111,12 @@ looks_binary(const char *s, size_t n)
 	return bad * 20 > chars;
 }
 
+int
+tq_looks_binary(const char *s, size_t n)
+{
+	return looks_binary(s, n);
+}
+
 /*
  * JSON-LD articleBody as text, for when the page gave us much less:
  * tags stripped (some sites put HTML there), each line a paragraph.

@@ -42,12 +42,15 @@ tq_out_json(json_t *o)
 	fflush(stdout);
 }
 
+/* A table cell: a page's or a server's text must not drive the terminal. */
+#define vis	tq_vis_tmp
+
 static const char *
 str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 
-	return s ? s : "-";
+	return s ? vis(s) : "-";
 }
 
 static long long
@@ -81,14 +84,15 @@ item_row(json_t *it)
 		r = json_dumps(res, JSON_COMPACT);
 	printf("  %-10lld %-15s %-10s %7lld  %s%s%s\n", num(it, "item_id"),
 	    str(it, "item_type"), str(it, "status"), num(it, "retry_count"),
-	    url ? url : "", url ? "  " : "", r ? r : err ? err : "");
+	    url ? vis(url) : "", url ? "  " : "", vis(r ? r : err ? err :
+	    ""));
 	free(r);
 	json_array_foreach(as, i, a) {
 		err = json_string_value(json_object_get(a, "error_message"));
 		printf("      #%-3lld %-9s %7s  %s  %s%s%s\n", num(a, "attempt"),
 		    str(a, "outcome"), dur(a, "duration", d, sizeof(d)),
 		    str(a, "started_at"), str(a, "worker_id"),
-		    err ? "  " : "", err ? err : "");
+		    err ? "  " : "", err ? vis(err) : "");
 	}
 }
 
@@ -140,6 +144,9 @@ tq_read_line(FILE *f, char **line, size_t *cap)
 	n = getline(line, cap, f);
 	if (n < 0)
 		return 0;
+	/* C strings would end at it and drop the rest of the line */
+	if (memchr(*line, '\0', (size_t)n) != NULL)
+		return -1;
 	while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
 		(*line)[--n] = '\0';
 	return 1;
@@ -163,7 +170,7 @@ tq_ids_add(struct tq_ids *ids, const char *word, char *why, size_t whylen)
 			v = json_object_get(o, "id");
 		if (o == NULL)
 			snprintf(why, whylen, "malformed JSON record: %s",
-			    je.text);
+			    vis(je.text));
 		else if (json_is_integer(v) && json_integer_value(v) > 0)
 			id = json_integer_value(v);
 		else
@@ -174,7 +181,10 @@ tq_ids_add(struct tq_ids *ids, const char *word, char *why, size_t whylen)
 			goto out;
 		}
 	} else if (tq_parse_id(t, &id) == -1) {
-		snprintf(why, whylen, "not a task id: %.60s", t);
+		char *cut = xstrndup(t, 60);
+
+		snprintf(why, whylen, "not a task id: %s", vis(cut));
+		free(cut);
 		rc = -1;
 		goto out;
 	}
@@ -194,10 +204,14 @@ ids_from(struct tq_ids *ids, FILE *f)
 	char *line = NULL, why[128];
 	size_t cap = 0;
 	long n = 0;
+	int k;
 
-	while (tq_read_line(f, &line, &cap)) {
+	while ((k = tq_read_line(f, &line, &cap)) != 0) {
 		n++;
-		if (tq_ids_add(ids, line, why, sizeof(why)) == -1) {
+		if (k == -1) {
+			warnx("line %ld: a NUL byte in the line", n);
+			ids->bad++;
+		} else if (tq_ids_add(ids, line, why, sizeof(why)) == -1) {
 			warnx("line %ld: %s", n, why);
 			ids->bad++;
 		}
@@ -216,6 +230,11 @@ tq_ids_collect(struct tq_ids *ids, int argc, char **argv)
 			if (!used_stdin)
 				ids_from(ids, stdin);
 			used_stdin = 1;
+		} else if (strspn(argv[i], " \t\n\r\f\v") ==
+		    strlen(argv[i])) {
+			warnx("\"%s\": not a task id: the operand is blank",
+			    vis(argv[i]));
+			ids->bad++;
 		} else if (tq_ids_add(ids, argv[i], why, sizeof(why)) == -1) {
 			warnx("%s", why);
 			ids->bad++;

@@ -34,24 +34,27 @@ plain_value(struct tq_buf *b, json_t *v)
 	char *d;
 
 	if (json_is_string(v)) {
+		struct tq_buf q = { 0 };
+
 		s = json_string_value(v);
 		if (*s != '\0' && strcspn(s, " \t\n\"=") == strlen(s)) {
-			tq_buf_adds(b, s);
+			tq_buf_addvis(b, s);
 			return;
 		}
-		/* quote, and keep the line one line */
-		tq_buf_adds(b, "\"");
+		/* quote, and keep the line one line; tq_vis does the rest */
+		tq_buf_add(&q, "", 0);
 		for (; *s; s++) {
 			if (*s == '"' || *s == '\\')
-				tq_buf_addf(b, "\\%c", *s);
+				tq_buf_addf(&q, "\\%c", *s);
 			else if (*s == '\n')
-				tq_buf_adds(b, "\\n");
-			else if ((unsigned char)*s < 0x20)
-				tq_buf_adds(b, " ");
+				tq_buf_adds(&q, "\\n");
 			else
-				tq_buf_add(b, s, 1);
+				tq_buf_add(&q, s, 1);
 		}
 		tq_buf_adds(b, "\"");
+		tq_buf_addvis(b, q.data);
+		tq_buf_adds(b, "\"");
+		tq_buf_free(&q);
 		return;
 	}
 	d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
@@ -83,8 +86,10 @@ tq_log(enum tq_loglevel lvl, const char *event, json_t *fields)
 		json_object_set_new(o, "event", json_string(event));
 		if (fields)
 			json_object_update(o, fields);
-		d = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
-		tq_buf_adds(&b, d);
+		/* ASCII: C1 controls stay escaped for the terminal too */
+		d = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
+		    JSON_REAL_PRECISION(6));
+		tq_buf_adds(&b, d ? d : "{}");
 		free(d);
 		json_decref(o);
 	} else {

@@ -178,6 +178,19 @@ parse_url(const char *url, struct rurl *u, struct tq_err *err)
 	return 0;
 }
 
+int
+tq_redis_url_check(const char *url, struct tq_err *err)
+{
+	struct rurl u;
+	int rc;
+
+	rc = parse_url(url ? url : "", &u, err);
+	rurl_free(&u);
+	if (rc == -1 && err != NULL)
+		snprintf(err->code, sizeof(err->code), "config");
+	return rc;
+}
+
 redisContext *
 tq_redis_connect(const char *url, struct tq_err *err)
 {

@@ -62,6 +62,15 @@ char		*tq_trim(char *);
 int		 tq_parse_duration(const char *, double *);
 /* 4.2s, 42s, 4m05s, 3h02m, 2d04h; "-" when negative. */
 char		*tq_fmt_duration(double, char *, size_t);
+/*
+ * Text for a terminal: control characters and bytes that are not UTF-8
+ * as \xNN, C1 controls as \u00NN, so that nothing from outside moves
+ * the cursor or sets a title.  tq_err_set and tq_seterr apply it.
+ */
+char		*tq_vis(const char *);
+/* The same, borrowed: valid until 8 more calls, enough for a printf. */
+const char	*tq_vis_tmp(const char *);
+void		 tq_buf_addvis(struct tq_buf *, const char *);
 /* "user:secret@host" -> "user:***@host" in URLs, for messages. */
 char		*tq_redact_url(const char *);
 
@@ -130,6 +139,7 @@ struct tq_config {
 	int	 retry_delays[TQ_MAX_RETRY_DELAYS];
 	int	 nretry_delays;
 	int	 allow_private;		/* fetch may reach internal addresses */
+	int	 cpu_pin;		/* TQ_CPU_PIN: 1 pin workers, 0 not */
 	char	*user_agent;
 	char	*allow_addrs;		/* internal addresses allowed anyway */
 	long	 max_body;		/* bytes */
@@ -144,6 +154,12 @@ extern struct tq_config tq_cfg;
 
 /* Defaults, then the environment.  -1 with tq_strerror() on bad values. */
 int		 tq_config_load(void);
+/*
+ * The syntax of tq_cfg's Redis and PostgreSQL URLs, once the flags are
+ * in: -1 with tq_strerror() (which quotes no part of them) if either
+ * can never work.  Tools exit 2 on it; the worker never retries it.
+ */
+int		 tq_config_check(void);
 int		 tq_config_set_retry_delays(const char *);
 const char	*tq_stage_name(enum tq_stage);		/* "parse" */
 const char	*tq_stage_queue(enum tq_stage);		/* "parsing-queue" */
@@ -217,6 +233,8 @@ void		 tq_http_init(void);
  */
 int		 tq_url_check(const char *url, char **normalized,
 		    struct tq_err *);
+/* The longest URL tq-submit takes, in bytes once normalised. */
+#define TQ_URL_MAX	8192
 /*
  * 1 if addr (an IPv4 or IPv6 literal, brackets allowed) is loopback,
  * private, link-local, CGNAT, multicast, reserved or documentation
@@ -244,6 +262,12 @@ struct tq_doc {
 int		 tq_extract(const char *html, size_t len, const char *url,
 		    struct tq_doc *, struct tq_err *);
 void		 tq_doc_free(struct tq_doc *);
+/*
+ * 1 if s (UTF-8, undecodable bytes as U+FFFD) is binary data rather than
+ * text: NUL bytes near the start, or more than 5% of the first 4096
+ * characters control characters or U+FFFD.  tq_extract refuses it.
+ */
+int		 tq_looks_binary(const char *s, size_t n);
 json_t		*tq_doc_json(const struct tq_doc *);
 void		 tq_sha256_hex(const void *, size_t, char out[65]);
 
@@ -342,6 +366,12 @@ size_t		 tq_lang_elision(const char *w, size_t len);
  */
 PGconn		*tq_db_connect(struct tq_err *);
 int		 tq_db_migrate(PGconn *, struct tq_err *);
+/*
+ * 0 if url (NULL: libpq's defaults) is a database name, a conninfo
+ * string or a postgresql:// URI that libpq can parse; -1 and a
+ * permanent "config" error that quotes none of it if not.
+ */
+int		 tq_db_url_check(const char *url, struct tq_err *);
 int		 tq_db_schema_version(PGconn *);	/* -1: none */
 int		 tq_db_latest_version(void);
 /*
@@ -372,6 +402,8 @@ extern const struct tq_migration tq_migrations[];	/* migrations.c */
  * AUTH, SELECT.  NULL and err ("redis: ...") if not.
  */
 redisContext	*tq_redis_connect(const char *url, struct tq_err *);
+/* 0 if url is one of the above; -1 and a "config" error if not. */
+int		 tq_redis_url_check(const char *url, struct tq_err *);
 /* A command; NULL and err on a connection error or an error reply. */
 redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
 		    ...);
@@ -511,7 +543,8 @@ void		 tq_out_task(json_t *, int items);
 void		 tq_out_json(json_t *);
 void		 tq_out_flush(void);
 /*
- * Read one input line into *line (caller frees); 1 read, 0 at EOF.
+ * Read one input line into *line (caller frees); 1 read, 0 at EOF,
+ * -1 for a line holding a NUL byte, which is bad input (read whole).
  * Lines may be bare words or JSON objects.
  */
 int		 tq_read_line(FILE *, char **line, size_t *cap);

@@ -220,6 +220,80 @@ tq_trim(char *s)
 	return s;
 }
 
+/*
+ * Control characters and bytes that are not UTF-8 reach no terminal
+ * raw: C0 controls, DEL and bad bytes become \xNN, C1 controls (U+0080
+ * to U+009F) \u00NN.  Stops before a character that would not fit in
+ * max bytes (0: no limit).
+ */
+static void
+addvis(struct tq_buf *b, const char *s, size_t n, size_t max)
+{
+	char esc[8];
+	size_t i, k, run;
+	uint32_t c;
+
+	for (i = run = 0; i < n; i += k) {
+		k = tq_lang_utf8(s + i, n - i, &c);
+		esc[0] = '\0';
+		if (c < 0x20 || c == 0x7f || (c == 0xfffd && k == 1))
+			snprintf(esc, sizeof(esc), "\\x%02x",
+			    (unsigned char)s[i]);
+		else if (c >= 0x80 && c <= 0x9f)
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)c);
+		if (max > 0 && b->len + (i - run) +
+		    (esc[0] ? strlen(esc) : k) >= max)
+			break;
+		if (esc[0] != '\0') {
+			tq_buf_add(b, s + run, i - run);
+			tq_buf_adds(b, esc);
+			run = i + k;
+		}
+	}
+	tq_buf_add(b, s + run, i - run);
+}
+
+void
+tq_buf_addvis(struct tq_buf *b, const char *s)
+{
+	addvis(b, s, strlen(s), 0);
+}
+
+char *
+tq_vis(const char *s)
+{
+	struct tq_buf b = { 0 };
+
+	tq_buf_add(&b, "", 0);
+	if (s != NULL)
+		addvis(&b, s, strlen(s), 0);
+	return b.data;
+}
+
+const char *
+tq_vis_tmp(const char *s)
+{
+	static char *ring[8];
+	static int next;
+	char **slot = &ring[next++ % 8];
+
+	free(*slot);
+	*slot = tq_vis(s);
+	return *slot;
+}
+
+/* src made visible into dst of n bytes, cut at a character boundary. */
+static void
+vis_into(char *dst, size_t n, const char *src)
+{
+	struct tq_buf b = { 0 };
+
+	tq_buf_add(&b, "", 0);
+	addvis(&b, src, strlen(src), n);
+	memcpy(dst, b.data, b.len + 1);
+	tq_buf_free(&b);
+}
+
 char *
 tq_redact_url(const char *url)
 {
@@ -254,14 +328,16 @@ tq_err_set(struct tq_err *e, enum tq_errkind kind, const char *code,
     const char *fmt, ...)
 {
 	va_list ap;
+	char tmp[sizeof(e->msg)];
 
 	if (e == NULL)
 		return -1;
 	e->kind = kind;
 	snprintf(e->code, sizeof(e->code), "%s", code ? code : "");
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
+	vis_into(e->msg, sizeof(e->msg), tmp);
 	return -1;
 }
 
@@ -305,7 +381,7 @@ tq_seterr(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	memcpy(errbuf, tmp, sizeof(errbuf));
+	vis_into(errbuf, sizeof(errbuf), tmp);
 }
 
 int

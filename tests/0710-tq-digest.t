@@ -128,4 +128,17 @@ printf 'Die Stadt hat am Dienstag beschlossen, den alten Leuchtturm wieder aufzu
 check "German" tq_digest "$tmp/de.txt"
 check_match "German is de" "$(cat "$out")" '"language":"de"'
 
+# binary data is refused as tq-extract does; what is taken for text
+# never puts invalid UTF-8 in the JSON
+head -c 3000000 /dev/urandom >"$tmp/random.bin"
+check_status 3 "3 MB of random bytes" tq_digest "$tmp/random.bin"
+check_same "one line, nothing on stdout" "$(cat "$errf") $(wc -c <"$out" | tr -d ' ')" \
+    "tq-digest: $tmp/random.bin: binary data, not text 0"
+tr -dc '\001-\010\016-\037a-z ' </dev/urandom | head -c 20000 >"$tmp/ctl.txt"
+check_status 3 "text full of control characters" tq_digest "$tmp/ctl.txt"
+check_status 3 "from stdin too" sh -c "tq-digest <'$tmp/random.bin'"
+{ cat "$art"; printf 'One more line with \300\301 and \355\240\200 bytes that are not UTF-8.\n'; } >"$tmp/mixed.txt"
+check "text with a few bad bytes" tq_digest -i "$tmp/mixed.txt"
+check "its JSON is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$out"
+
 done_testing

@@ -1,9 +1,10 @@
 #!/bin/sh
 # configuration: Redis URLs (password, ACL user, database, unix socket),
 # PostgreSQL URLs and conninfo, flags over environment, and unreachable
-# services failing fast with one line and exit 4
+# services failing fast with one line and exit 4; URLs and settings
+# that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 70
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -33,7 +34,7 @@ check_match "names redis and auth" "$(cat "$errf")" '^tq-submit: redis: 127\.0\.
 check_same "one line, no secret" "$(wc -l <"$errf" | tr -d ' ') $(grep -c wrong "$errf")" "1 0"
 check_status 4 "refused: exit 4" env TQ_REDIS_URL="redis://127.0.0.1:1/0" tq-submit parse https://a.example/7
 check_match "says redis and why" "$(cat "$errf")" '^tq-submit: redis: 127.0.0.1:1: Connection refused$'
-check_status 4 "a bad Redis URL" env TQ_REDIS_URL=http://x tq-submit parse https://a.example/8
+check_status 2 "a bad Redis URL is a usage error" env TQ_REDIS_URL=http://x tq-submit parse https://a.example/8
 check_match "says what is wrong" "$(cat "$errf")" '^tq-submit: redis: bad URL: expected redis:// or unix://$'
 s0=$(date +%s)
 check_status 4 "unreachable PostgreSQL: exit 4" env TQ_DATABASE_URL="postgresql://tq@127.0.0.1:1/x" tq-status 1
@@ -44,4 +45,44 @@ check "conninfo string" env TQ_DATABASE_URL="host=$tmp/pgsock user=tq dbname=pos
 check "DATABASE_URL is the fallback" env DATABASE_URL="$TQ_DATABASE_URL" tq-status 1
 check "libpq's PG* variables when nothing is set" env -u TQ_DATABASE_URL PGHOST="$tmp/pgsock" PGUSER=tq PGDATABASE=postgres tq-status 1
 check_status 4 "a wrong password never shows" env TQ_DATABASE_URL="postgresql://tq:pg-s3cret@127.0.0.1:1/x" sh -c 'tq-status 1 2>&1 | grep -q pg-s3cret && exit 9; exit 4'
+
+# a URL libpq cannot parse: its parse error quotes the whole URI
+bad='postgresql://app:Pw-1100-leak@[::1/tq'
+for t in "tq-status -l" "tq-status 1" "tq-submit parse https://a.example/9" \
+	"tq-wait -t 1 1" "tq-cancel 1" "tq-retry 1" "tq-stats" "tq-model list" \
+	"tq-worker -b"; do
+	# shellcheck disable=SC2086
+	check_status 2 "$t: an unparsable database URL is a usage error" \
+		env TQ_DATABASE_URL="$bad" timeout 10 $t
+	check_same "$t: one line, no password" \
+		"$(wc -l <"$errf" | tr -d ' ') $(cat "$out" "$errf" | grep -c Pw-1100-leak)" "1 0"
+done
+check_match "names what is wrong" "$(cat "$errf")" \
+	'^tq-worker: postgresql: bad database URL: end of string reached .*: "\.\.\."$'
+check_status 3 "tq-health: UNKNOWN" env TQ_DATABASE_URL="$bad" tq-health
+check_same "tq-health: the plugin line keeps the secret" \
+	"$(cat "$out" "$errf" | grep -c Pw-1100-leak) $(grep -c '^TQ UNKNOWN - postgresql: bad database URL' "$out")" "0 1"
+check_status 2 "conninfo with a bad word" env TQ_DATABASE_URL="host=x password=Pw-1100-leak oops" tq-status 1
+check_same "its password never shows" "$(grep -c Pw-1100-leak "$errf")" 0
+check_status 2 "-d with a bad URL" tq-status -d "postgresql://a:Pw-1100-leak@h/db?x=Pw-1100-leak" 1
+check_same "-d: its password never shows" "$(grep -c Pw-1100-leak "$errf")" 0
+check_status 2 "tq-status: bogus:// Redis URL" env TQ_REDIS_URL=bogus:// tq-status 1
+check_status 2 "tq-worker: bogus:// Redis URL, no retries" env TQ_REDIS_URL=bogus:// timeout 10 tq-worker
+check_match "one line" "$(cat "$errf")" '^tq-worker: redis: bad URL: expected redis:// or unix://$'
+check_status 2 "tq-worker: -r with a bad port" timeout 10 tq-worker -r 'redis://:Pw-1100-leak@h:99999/0'
+check_same "no password" "$(grep -c Pw-1100-leak "$errf")" 0
+check_status 2 "RETRY_DELAYS=1,,2" env RETRY_DELAYS=1,,2 tq-status 1
+check_match "names the empty entry" "$(cat "$errf")" '^tq-status: retry delays: 1,,2: empty entry$'
+check_status 2 "RETRY_DELAYS=1, trailing comma" env TQ_RETRY_DELAYS=1, timeout 10 tq-worker
+check "RETRY_DELAYS with spaces after commas" env RETRY_DELAYS="0, 30, 300" tq-status 1
+check_status 2 "TQ_LOG_FORMAT=xml" env TQ_LOG_FORMAT=xml timeout 10 tq-worker
+check_match "says what it takes" "$(cat "$errf")" '^tq-worker: TQ_LOG_FORMAT: xml: not text or json$'
+check "TQ_LOG_FORMAT=text" env TQ_LOG_FORMAT=text tq-status 1
+check_status 2 "TQ_CPU_PIN=abc" env TQ_CPU_PIN=abc timeout 10 tq-worker
+check_status 2 "TQ_CPU_PIN=7: only 0 and 1" env TQ_CPU_PIN=7 timeout 10 tq-worker
+for v in nan inf -1 1e400 ''; do
+	check_status 2 "tq-wait -t '$v'" timeout 5 tq-wait -t "$v" 1
+done
+check_status 3 "tq-status ''" tq-status ''
+check_match "says so in one line" "$(cat "$errf")" '^tq-status: "": not a task id: the operand is blank$'
 done_testing

@@ -52,6 +52,8 @@ ROUTES = """\
 /t/pdf[?mb=N]                            application/pdf (N MiB streamed)
 /t/image                                 image/png
 /t/plain                                 text/plain; charset=utf-8
+/t/type?ct=T                             a small body with Content-Type T
+        (any bytes, control characters too)
 /t/xhtml                                 application/xhtml+xml
 /t/no-type[?body=html|text|binary]       no Content-Type at all
 /t/empty                                 200 text/html, empty body
@@ -507,6 +509,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def t_plain(self, arg, q):
         self.send(200, "Plain text: café, Привет, 日本語.\nSecond line.\n",
                   "text/plain; charset=utf-8")
+
+    def t_type(self, arg, q):
+        self.send(200, "<p>typed</p>\n", q.get("ct", ""))
 
     def t_xhtml(self, arg, q):
         self.send(200, '<?xml version="1.0" encoding="utf-8"?>\n'

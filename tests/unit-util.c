@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(27);
+	plan(32);
 	s = tq_redact_url("redis://user:s3cret@host:6379/0");
 	is_str(s, "redis://user:***@host:6379/0", "redact user:password");
 	free(s);
@@ -80,5 +80,22 @@ main(void)
 	    NULL, "bad MAX_RETRIES named: %s", tq_strerror());
 	unsetenv("MAX_RETRIES");
 	ok(tq_config_load() == 0, "and loads again");
+	ok(tq_config_set_retry_delays("1,,2") == -1, "an empty delay refused");
+	ok(tq_config_set_retry_delays("0 30 300") == 0 &&
+	    tq_cfg.nretry_delays == 3, "spaces separate delays too");
+
+	s = tq_vis("a\033[31mb\tc\nd\177e");
+	is_str(s, "a\\x1b[31mb\\x09c\\x0ad\\x7fe", "C0 and DEL as \\xNN");
+	free(s);
+	s = tq_vis("caf\303\251 \302\233x \377 \342\202\254");
+	is_str(s, "caf\303\251 \\u009bx \\xff \342\202\254",
+	    "C1 as \\u00NN, bad bytes as \\xNN, UTF-8 kept");
+	free(s);
+	{
+		struct tq_err e = { 0 };
+
+		tq_err_set(&e, TQ_ERR_PERMANENT, "x", "type %s", "t\033]0;x\007");
+		is_str(e.msg, "type t\\x1b]0;x\\x07", "tq_err_set escapes");
+	}
 	return done_testing();
 }

@@ -1,0 +1,120 @@
+#!/bin/sh
+# bad input for tq-submit and the readers of task ids: NUL bytes,
+# credentials in URLs, long URLs, control characters, upstream records
+# that do not match the database.  Bad input writes nothing, exit 3.
+. "$(dirname "$0")/lib.sh"
+plan 65
+start_redis
+start_pg
+start_httpd
+
+count() { psqlc "SELECT count(*) FROM $1"; }
+qlen() { rcli llen rq:queue:parsing-queue; }
+state() { echo "$(count processing_tasks) $(count task_items) $(count links) $(qlen)"; }
+
+check "a first task" tq-submit parse https://a.example/1
+before=$(state)
+
+# item 6: NUL bytes
+check_status 3 "a NUL inside a URL line" sh -c "printf 'http://example.com/a\\0b\\n' | tq-submit parse -"
+check_same "names the line" "$(cat "$errf" | head -1)" "tq-submit: line 1: a NUL byte in the line"
+check_status 3 "a line holding only a NUL" sh -c "printf 'https://a.example/2\\n\\0\\n' | tq-submit parse"
+check_match "names line 2" "$(cat "$errf")" '^tq-submit: line 2: a NUL byte in the line'
+check_same "nothing written" "$(state)" "$before"
+check_status 3 "tq-status: a NUL in an id line" sh -c "printf '1\\0\\n' | tq-status"
+check_same "names the line" "$(cat "$errf")" "tq-status: line 1: a NUL byte in the line"
+check_status 3 "tq-cancel: a NUL-only line" sh -c "printf '\\0\\n' | tq-cancel"
+check_status 3 "tq-wait: a NUL-only line" sh -c "printf '\\0\\n' | tq-wait -t 1"
+check_status 3 "tq-retry: a NUL-only line" sh -c "printf '\\0\\n' | tq-retry"
+check_same "still nothing written" "$(state)" "$before"
+
+# item 5: a password in a URL would be stored in clear: refused
+check_status 3 "a URL with user:password" tq-submit parse "https://bob:Pw-1200-leak@a.example/x"
+check_same "one line naming it, no password" "$(cat "$errf" | head -1)" \
+	"tq-submit: https://bob:***@a.example/x: a user name or password in the URL: refused, tq stores URLs in clear"
+check_status 3 "a URL with a user name only, on a line" sh -c 'printf "https://a.example/ok\nhttp://tok3n@b.example/\n" | tq-submit parse'
+check_match "names line 2" "$(cat "$errf")" '^tq-submit: line 2: a user name or password in the URL'
+check_status 3 "in a JSON record" sh -c 'echo "{\"url\":\"http://u:Pw-1200-leak@c.example/\"}" | tq-submit parse'
+check_same "the password shows nowhere" "$(cat "$out" "$errf" | grep -c Pw-1200-leak) $(psqlc "SELECT count(*) FROM links WHERE url LIKE '%@%'")" "0 0"
+check_same "nothing written" "$(state)" "$before"
+check "an @ in the path is no password" tq-submit parse "https://a.example/@user/x"
+
+# item 7: long URLs, up to TQ_URL_MAX (8192 bytes)
+long() { printf '%s/t/page?title=Long&pad=' "$HTTP"; head -c "$1" /dev/zero | tr '\0' a; }
+u3=$(long 3000)
+u8=$(long $((8192 - ${#HTTP} - 23)))
+check_same "an 8192-byte URL" "${#u8}" 8192
+check "a 3 KB URL" tq-submit parse "$u3"
+check "an 8 KB URL and the 3 KB one again" tq-submit parse "$u8" "$u3"
+t8=$(jq -r .task_id "$out")
+check_same "two items" "$(jq -r .total_items "$out")" 2
+check_same "one link each" "$(psqlc "SELECT count(*), max(length(url)) FROM links WHERE length(url) > 2700")" "2|8192"
+check "again: the same links" tq-submit parse "$u8"
+check_same "no new link" "$(psqlc "SELECT count(*) FROM links WHERE length(url) > 2700")" 2
+before=$(state)
+check_status 3 "a 9 KB URL on line 2" sh -c "printf '%s\n%s\n' '$u3' '$(long 9000)' | tq-submit parse"
+check_same "one line naming it" "$(cat "$errf" | head -1)" "tq-submit: line 2: URL of $((9000 + ${#HTTP} + 23)) bytes: the limit is 8192"
+check_status 3 "a 9 KB operand" tq-submit parse "$(long 9000)"
+check_match "not all of it quoted" "$(head -1 "$errf")" '^tq-submit: http://127\.0\.0\.1:[0-9]+/t/page\?title=Long&pad=a+\.\.\.: URL of [0-9]+ bytes: the limit is 8192$'
+check_same "nothing written" "$(state)" "$before"
+start_worker -n 1 -q parsing-queue
+check "a worker fetches the 8 KB URL" tq-wait -t 30 "$t8"
+check_same "both parsed" "$(jq -r '[.status, .completed_items] | join(" ")' "$out")" "completed 2"
+stop_worker
+
+# item 9: upstream records are checked against the database
+ai_state() { echo "$(count processing_tasks) $(count task_items) $(rcli llen rq:queue:ai-queue)"; }
+tq-wait -t 5 "$t8" >"$tmp/t8.json"
+pc1=$(jq -r '.items[0].result.parsed_content_id' "$tmp/t8.json")
+pc2=$(jq -r '.items[1].result.parsed_content_id' "$tmp/t8.json")
+i1=$(jq -r '.items[0].item_id' "$tmp/t8.json")
+before=$(ai_state)
+check_status 3 "a record of a task that does not exist" sh -c \
+	"echo '{\"task_id\":999999,\"status\":\"completed\",\"items\":[{\"item_id\":1,\"result\":{\"parsed_content_id\":$pc1}}]}' | tq-submit ai"
+check_same "names it" "$(head -1 "$errf")" "tq-submit: line 1: task 999999: no such task"
+check_status 3 "items that are not items" sh -c "echo '{\"task_id\":$t8,\"items\":[1,2,3]}' | tq-submit ai"
+check_same "names the task and the entry" "$(head -1 "$errf")" "tq-submit: line 1: task $t8: items[0] is not an item with an item_id"
+check_status 3 "an item that is not the task's" sh -c \
+	"jq -c '.items[0].item_id = 999' '$tmp/t8.json' | tq-submit ai"
+check_same "names the real ids" "$(head -1 "$errf")" "tq-submit: line 1: task $t8 has no item 999"
+check_status 3 "a result id the item did not store" sh -c \
+	"jq -c '.items[0].result.parsed_content_id = $pc2' '$tmp/t8.json' | tq-submit ai"
+check_same "names item and ids" "$(head -1 "$errf")" "tq-submit: line 1: task $t8 item $i1: parsed_content_id is $pc1, not $pc2"
+check_status 3 "a good record with a bad one" sh -c \
+	"(cat '$tmp/t8.json'; echo '{\"task_id\":999999,\"status\":\"completed\",\"items\":[]}') | tq-submit ai"
+check_same "only the bad one is named" "$(head -1 "$errf")" "tq-submit: line 2: task 999999: no such task"
+tq-submit parse https://queued.example/1 >"$tmp/q.json"
+check_status 3 "a record that says completed for a queued task" sh -c \
+	"jq -c '.status = \"completed\" | .items = []' '$tmp/q.json' | tq-submit ai"
+check_match "the database wins" "$(head -1 "$errf")" "^tq-submit: line 1: task [0-9]+ is queued: wait for it with tq-wait$"
+check_same "nothing written" "$(ai_state)" "$(echo "$before" | awk '{print $1 + 1, $2 + 1, $3}')"
+check "the true record goes through" sh -c "tq-submit ai <'$tmp/t8.json'"
+check_same "two items" "$(jq -r .total_items "$out")" 2
+ai=$(jq -r .task_id "$out")
+psqlc "UPDATE processing_tasks SET status = 'completed' WHERE id = $ai" >/dev/null
+check_status 3 "an ai task's record for the ai stage" sh -c "tq-status -i $ai | jq -c '.items = []' | tq-submit ai"
+check_same "says which tasks it takes" "$(head -1 "$errf")" "tq-submit: line 1: task $ai is of type ai_processing: ai takes parsing tasks"
+
+# item 8: control characters never reach the terminal raw
+ESC=$(printf '\033')
+BEL=$(printf '\007')
+raw() { grep -c "[$ESC$BEL]" "$@"; }
+check_status 3 "a line with escape sequences" sh -c "printf 'junk\\033]0;pwned\\007\\n' | tq-submit parse"
+check_same "shown as \\xNN" "$(head -1 "$errf")" 'tq-submit: line 1: not a link id or URL: junk\x1b]0;pwned\x07'
+check_status 2 "an operand with escape sequences" tq-submit "$(printf 'x\033[2J')" 1
+check_same "escaped too" "$(head -1 "$errf")" 'tq-submit: x\x1b[2J: unknown stage: use parse, ai or notion'
+check_status 3 "tq-status: a garbage line" sh -c "printf 'a\\033[2Jb\\302\\233c\\n' | tq-status"
+check_same "C1 controls as \\u00NN" "$(cat "$errf")" 'tq-status: line 1: not a task id: a\x1b[2Jb\u009bc'
+check "a page whose Content-Type holds escapes" tq-submit parse "$HTTP/t/type?ct=text/x%1B%5B31m%1B]0;pwned%07"
+tc=$(jq -r .task_id "$out")
+start_worker -n 1 -q parsing-queue
+check_status 1 "it fails" tq-wait -t 30 "$tc"
+check_same "the stored error holds no control character" \
+	"$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $tc AND error_message ~ '[[:cntrl:]]'") $(psqlc "SELECT count(*) FROM task_items WHERE task_id = $tc AND error_message LIKE '%\\\\x1b[31m%'")" "0 1"
+check "tq-status -H -i" tq-status -H -i "$tc"
+check_same "the table shows them escaped" "$(raw "$out") $(grep -c 'x1b\[31m' "$out")" "0 1"
+check "tq-status -j" tq-status -j -i "$tc"
+check "its JSON is valid UTF-8 and parses" sh -c "iconv -f UTF-8 -t UTF-8 '$out' | jq -e .items >/dev/null"
+stop_worker
+check_same "the worker's log has none" "$(raw "$tmp/worker.log")" 0
+done_testing
