@@ -118,3 +118,63 @@ LANGUAGE sql STABLE AS $$
 		 WHERE i.task_id = t.id) END)
 	  FROM processing_tasks t WHERE t.id = p_task
 $$;
+
+-- What tq produced for a link, for tq-show(1): the link, its parsed
+-- content (the article text only when p_text), and every AI content
+-- made of it, newest first.  NULL for an unknown link.
+CREATE FUNCTION tq_content_record(p_link bigint, p_text boolean)
+RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT (CASE WHEN p_text THEN r ELSE r - 'text' END)::json
+	  FROM (SELECT jsonb_build_object(
+		'link_id', l.id, 'url', l.url,
+		'parsed_content_id', p.id, 'final_url', p.final_url,
+		'http_status', p.http_status, 'title', p.title,
+		'byline', p.byline, 'site_name', p.site_name,
+		'lang', p.lang, 'published', p.published,
+		'description', p.description,
+		'canonical_url', p.canonical_url,
+		'word_count', p.word_count, 'parse_count', p.parse_count,
+		'parsed_at', tq_ts(p.updated_at), 'text', p.content,
+		'ai', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		    'ai_content_id', a.id, 'model', a.model_name,
+		    'summary', a.summary, 'keywords', to_jsonb(a.keywords),
+		    'insights', a.insights, 'language', a.language,
+		    'created_at', tq_ts(a.created_at)) ORDER BY a.id DESC)
+		    FROM ai_processed_contents a
+		   WHERE a.parsed_content_id = p.id), '[]'::jsonb)) AS r
+		  FROM links l LEFT JOIN parsed_contents p ON p.link_id = l.id
+		 WHERE l.id = p_link) x
+$$;
+
+-- The links behind what tq-show is asked for: a task's items in order,
+-- a link, a parsed content or an AI content.  Nothing for what does
+-- not exist.
+CREATE FUNCTION tq_content_links(p_kind text, p_id bigint)
+RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF p_kind = 'task' THEN
+		RETURN QUERY SELECT coalesce(l.id, p.link_id, ap.link_id)
+		  FROM task_items i
+		  LEFT JOIN links l
+		    ON i.item_type = 'link' AND l.id = i.item_id
+		  LEFT JOIN parsed_contents p
+		    ON i.item_type = 'parsed_content' AND p.id = i.item_id
+		  LEFT JOIN ai_processed_contents a
+		    ON i.item_type = 'ai_content' AND a.id = i.item_id
+		  LEFT JOIN parsed_contents ap ON ap.id = a.parsed_content_id
+		 WHERE i.task_id = p_id
+		   AND coalesce(l.id, p.link_id, ap.link_id) IS NOT NULL
+		 ORDER BY i.seq;
+	ELSIF p_kind = 'link' THEN
+		RETURN QUERY SELECT id FROM links WHERE id = p_id;
+	ELSIF p_kind = 'parsed' THEN
+		RETURN QUERY SELECT link_id FROM parsed_contents
+		 WHERE id = p_id;
+	ELSIF p_kind = 'ai' THEN
+		RETURN QUERY SELECT p.link_id FROM ai_processed_contents a
+		  JOIN parsed_contents p ON p.id = a.parsed_content_id
+		 WHERE a.id = p_id;
+	END IF;
+END $$;

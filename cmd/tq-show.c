@@ -1,0 +1,365 @@
+/*
+ * tq-show - read what tq produced, without SQL: for a task, a link, a
+ * URL, a parsed content or an AI content, the article that was parsed
+ * (title, site, language, date, words; its text with -t) and what the
+ * AI stage made of it (summary, keywords, insights, model).  One JSON
+ * line per link in a pipe, a readable page on a terminal.  Read-only.
+ *
+ * Every operand becomes a list of link ids (tq_content_links(), sql/
+ * 0006), and every link one record (tq_content_record()); a link asked
+ * for twice is printed once.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tq.h"
+
+static struct option longopts[] = {
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "table", no_argument, NULL, 'H' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "text", no_argument, NULL, 't' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int quiet, with_text;
+static long long *shown;
+static size_t nshown;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-show [-hHjqtV] [-d database-url] "
+	    "[task | kind:id | url | -] ...\n");
+	exit(status);
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/* Text wrapped at 72 columns, each line indented. */
+static void
+wrap(const char *s, const char *indent)
+{
+	const char *p = s, *sp;
+	char *word;
+	size_t col, w;
+
+	while (*p != '\0') {
+		fputs(indent, stdout);
+		col = strlen(indent);
+		while (*p == ' ')
+			p++;
+		while (*p != '\0' && *p != '\n') {
+			sp = p + strcspn(p, " \n");
+			w = (size_t)(sp - p);
+			if (col > strlen(indent) && col + 1 + w > 72)
+				break;
+			if (col > strlen(indent)) {
+				putchar(' ');
+				col++;
+			}
+			word = xstrndup(p, w);
+			fputs(tq_vis_tmp(word), stdout);
+			free(word);
+			col += w;
+			p = sp;
+			while (*p == ' ')
+				p++;
+		}
+		putchar('\n');
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static void
+page(json_t *r)
+{
+	json_t *ai = json_object_get(r, "ai"), *a, *kw, *ins, *pts, *v;
+	const char *s;
+	size_t i, k;
+	int sep = 0;
+
+	printf("%s\n", jstr(r, "title") ? tq_vis_tmp(jstr(r, "title")) :
+	    "(not parsed)");
+	printf("  %s  (link %lld", tq_vis_tmp(jstr(r, "url")),
+	    (long long)json_integer_value(json_object_get(r, "link_id")));
+	if (json_is_integer(json_object_get(r, "parsed_content_id")))
+		printf(", parsed content %lld", (long long)json_integer_value(
+		    json_object_get(r, "parsed_content_id")));
+	printf(")\n");
+	if (json_is_integer(json_object_get(r, "parsed_content_id"))) {
+		printf("  ");
+		if ((s = jstr(r, "site_name")) != NULL) {
+			printf("%s", tq_vis_tmp(s));
+			sep = 1;
+		}
+		if ((s = jstr(r, "byline")) != NULL) {
+			printf("%sby %s", sep ? " · " : "", tq_vis_tmp(s));
+			sep = 1;
+		}
+		if ((s = jstr(r, "lang")) != NULL) {
+			printf("%s%s", sep ? " · " : "", tq_vis_tmp(s));
+			sep = 1;
+		}
+		if ((s = jstr(r, "published")) != NULL) {
+			printf("%s%s", sep ? " · " : "", tq_vis_tmp(s));
+			sep = 1;
+		}
+		printf("%s%lld words\n", sep ? " · " : "",
+		    (long long)json_integer_value(json_object_get(r,
+		    "word_count")));
+		if ((s = jstr(r, "description")) != NULL)
+			wrap(s, "  ");
+	}
+	json_array_foreach(ai, i, a) {
+		printf("\n  AI content %lld, model %s, %s\n",
+		    (long long)json_integer_value(json_object_get(a,
+		    "ai_content_id")), tq_vis_tmp(jstr(a, "model") ?
+		    jstr(a, "model") : "?"), jstr(a, "created_at") ?
+		    jstr(a, "created_at") : "");
+		if ((s = jstr(a, "summary")) != NULL) {
+			printf("  Summary:\n");
+			wrap(s, "    ");
+		}
+		kw = json_object_get(a, "keywords");
+		if (json_array_size(kw) > 0) {
+			printf("  Keywords:");
+			json_array_foreach(kw, k, v)
+				printf("%s %s", k ? "," : "",
+				    tq_vis_tmp(json_string_value(v) ?
+				    json_string_value(v) : ""));
+			printf("\n");
+		}
+		ins = json_object_get(a, "insights");
+		pts = json_object_get(ins, "points");
+		if (json_array_size(pts) > 0) {
+			printf("  Insights:\n");
+			json_array_foreach(pts, k, v)
+				if (json_is_string(v)) {
+					printf("   -");
+					wrap(json_string_value(v), " ");
+				}
+		}
+	}
+	if (with_text && (s = jstr(r, "text")) != NULL) {
+		printf("\n  Text:\n");
+		wrap(s, "    ");
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Print the record of each link of (kind, id); 0 if there was one. */
+static int
+show(PGconn *db, const char *kind, long long id, const char *what)
+{
+	struct tq_err e = { 0 };
+	char ids[24];
+	const char *p[2];
+	PGresult *r, *rr;
+	int i, n;
+	size_t k;
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	p[0] = kind;
+	p[1] = ids;
+	r = tq_db_exec(db, &e, "SELECT tq_content_links($1, $2::bigint)", 2,
+	    p);
+	if (r == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if ((n = PQntuples(r)) == 0) {
+		PQclear(r);
+		if (!quiet)
+			warnx("%s: %s", tq_vis_tmp(what),
+			    strcmp(kind, "task") == 0 ? "no such task, or it "
+			    "has no items" : "not found");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		long long link = atoll(PQgetvalue(r, i, 0));
+		json_t *rec;
+
+		for (k = 0; k < nshown && shown[k] != link; k++)
+			;
+		if (k < nshown)
+			continue;
+		shown = xrealloc(shown, (nshown + 1) * sizeof(*shown));
+		shown[nshown++] = link;
+		p[0] = PQgetvalue(r, i, 0);
+		p[1] = with_text ? "true" : "false";
+		rr = tq_db_exec(db, &e, "SELECT tq_content_record($1::bigint, "
+		    "$2::boolean)", 2, p);
+		if (rr == NULL)
+			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+		rec = PQgetisnull(rr, 0, 0) ? NULL :
+		    json_loads(PQgetvalue(rr, 0, 0), 0, NULL);
+		PQclear(rr);
+		if (rec == NULL)
+			continue;
+		if (tq_out_is_table())
+			page(rec);
+		else
+			tq_out_json(rec);
+		json_decref(rec);
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* A link by URL, as tq-submit stored it (normalised). */
+static int
+show_url(PGconn *db, const char *url)
+{
+	struct tq_err e = { 0 };
+	char *norm = NULL;
+	const char *p[1];
+	PGresult *r;
+	long long id = 0;
+
+	if (tq_url_check(url, &norm, &e) == -1) {
+		warnx("%s: %s", tq_vis_tmp(url), e.msg);
+		return -1;
+	}
+	p[0] = norm;
+	r = tq_db_exec(db, &e, "SELECT id FROM links WHERE "
+	    "sha256(url::bytea) = sha256($1::text::bytea) AND url = $1::text",
+	    1, p);
+	free(norm);
+	if (r == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if (PQntuples(r) == 1)
+		id = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (id == 0) {
+		if (!quiet)
+			warnx("%s: no such link", tq_vis_tmp(url));
+		return -1;
+	}
+	return show(db, "link", id, url);
+}
+
+/*
+ * One operand or input line: a task id, kind:id (task, link, parsed,
+ * ai), a URL, or a record with task_id (tq-submit, tq-wait).
+ */
+static int
+operand(PGconn *db, const char *w)
+{
+	static const char *kinds[] = { "task", "link", "parsed", "ai" };
+	char why[128];
+	long long id;
+	size_t i, n;
+
+	if (strncmp(w, "http://", 7) == 0 || strncmp(w, "https://", 8) == 0)
+		return show_url(db, w);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		n = strlen(kinds[i]);
+		if (strncmp(w, kinds[i], n) == 0 && w[n] == ':') {
+			if (tq_parse_id(w + n + 1, &id) == -1)
+				break;
+			return show(db, kinds[i], id, w);
+		}
+	}
+	if (i == sizeof(kinds) / sizeof(kinds[0])) {
+		struct tq_ids ids = { 0 };
+
+		if (tq_ids_add(&ids, w, why, sizeof(why)) == 0 && ids.n == 1) {
+			id = ids.v[0];
+			tq_ids_free(&ids);
+			snprintf(why, sizeof(why), "task %lld", id);
+			return show(db, "task", id, why);
+		}
+		tq_ids_free(&ids);
+	}
+	warnx("%s: not a task id, kind:id (task, link, parsed, ai) or URL",
+	    tq_vis_tmp(w));
+	return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct tq_err e = { 0 };
+	enum tq_outmode om = TQ_OUT_AUTO;
+	char *line = NULL;
+	size_t cap = 0;
+	int ch, i, rv, status = TQ_EXIT_OK, any = 0;
+	PGconn *db;
+
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	while ((ch = getopt_long(argc, argv, "d:HhjqtV", longopts, NULL)) !=
+	    -1) {
+		if (tq_opt_common(ch, optarg, &om, &quiet))
+			continue;
+		switch (ch) {
+		case 'h':
+			usage(stdout, TQ_EXIT_OK);
+			break;
+		case 't':
+			with_text = 1;
+			break;
+		case 'V':
+			printf("tq-show %s\n", TQ_VERSION);
+			return 0;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	if (argc == 0 && isatty(STDIN_FILENO))
+		usage(stderr, TQ_EXIT_USAGE);
+	tq_out_init(om);
+	if ((db = tq_db_connect(&e)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	for (i = 0; i < argc || (argc == 0 && i == 0); i++) {
+		if (argc > 0 && strcmp(argv[i], "-") != 0) {
+			rv = operand(db, argv[i]);
+			any = 1;
+			if (rv == -1)
+				status = TQ_EXIT_INPUT;
+			continue;
+		}
+		while ((rv = tq_read_line(stdin, &line, &cap)) != 0) {
+			char *t;
+
+			if (rv == -1) {
+				warnx("standard input: a line holds a NUL "
+				    "byte");
+				status = TQ_EXIT_INPUT;
+				continue;
+			}
+			t = tq_trim(line);
+			if (*t == '\0' || *t == '#')
+				continue;
+			any = 1;
+			if (operand(db, t) == -1)
+				status = TQ_EXIT_INPUT;
+		}
+	}
+	if (!any) {
+		warnx("nothing to show");
+		status = TQ_EXIT_INPUT;
+	}
+	free(line);
+	free(shown);
+	PQfinish(db);
+	return status;
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# tq-show: what tq produced, by task, link, URL, parsed or AI content
+# id, or records on stdin; JSON lines in a pipe, a page on a terminal.
+. "$(dirname "$0")/lib.sh"
+plan 20
+start_redis
+start_pg
+start_httpd
+
+tq-submit parse "$HTTP/t/page?title=Harbour+news&words=300" "$HTTP/t/page?title=Museum+opens&words=200" >"$out"
+pt=$(jq -r .task_id "$out")
+tq-worker -b -q parsing-queue >>"$tmp/worker.log" 2>&1
+tq-wait -t 20 "$pt" | tq-submit ai >"$out"
+at=$(jq -r .task_id "$out")
+tq-worker -b -q ai-queue >>"$tmp/worker.log" 2>&1
+tq-wait -t 20 "$at" >"$tmp/ai.json"
+
+check "a parse task" tq-show "$pt"
+check_same "one line per link, in order" "$(jq -r .title "$out" | tr '\n' '|')" "Harbour news|Museum opens|"
+check_match "with its URL and words" "$(jq -r '"\(.url) \(.word_count)"' "$out" | head -1)" "^$HTTP/t/page\\?title=Harbour\\+news&words=300 [0-9]+$"
+check_same "and the AI result" "$(jq -r '.ai | length' "$out" | tr '\n' ' ')" "1 1 "
+check_match "summary and keywords" "$(jq -r '.ai[0] | "\(.model) \(.summary | length > 20) \(.keywords | length > 0)"' "$out" | head -1)" '^builtin true true$'
+check_same "no text without -t" "$(jq 'has("text")' "$out" | head -1)" false
+check "the ai task shows the same links" tq-show "task:$at"
+check_same "same titles" "$(jq -r .title "$out" | tr '\n' '|')" "Harbour news|Museum opens|"
+link=$(psqlc "SELECT min(id) FROM links")
+parsed=$(psqlc "SELECT id FROM parsed_contents WHERE link_id = $link")
+ai=$(psqlc "SELECT id FROM ai_processed_contents WHERE parsed_content_id = $parsed")
+check "by link, parsed and ai id, once each" tq-show "link:$link" "parsed:$parsed" "ai:$ai"
+check_same "the same link once" "$(jq -r .link_id "$out")" "$link"
+check "by URL" tq-show "$HTTP/t/page?title=Museum+opens&words=200"
+check_same "finds it" "$(jq -r .title "$out")" "Museum opens"
+check "-t adds the text" tq-show -t "link:$link"
+check_match "the article text" "$(jq -r .text "$out")" '[a-z]+ [a-z]+ [a-z]+'
+check "records on stdin (tq-wait's)" sh -c "tq-show < '$tmp/ai.json'"
+check_same "the ai task's links" "$(jq -s length "$out")" 2
+check_status 3 "unknown ids: exit 3" tq-show link:999 ai:999 "$HTTP/t/none" bogus
+check_same "one line each" "$(wc -l <"$errf" | tr -d ' ')" 4
+tq-show -H "$pt" >"$out"
+check_same "a page on a terminal" "$(grep -c '^Harbour news$\|^  Summary:$\|^  Keywords: ' "$out")" 5
+check_match "with the parsed facts" "$(cat "$out")" '[0-9]+ words'
+done_testing
