@@ -12,6 +12,7 @@
 
 static int table;
 static int header_done;
+static int color;	/* failed rows in red: a terminal, no NO_COLOR */
 
 void
 tq_out_init(enum tq_outmode m)
@@ -21,6 +22,7 @@ tq_out_init(enum tq_outmode m)
 	else
 		table = m == TQ_OUT_TABLE;
 	header_done = 0;
+	color = table && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 }
 
 int
@@ -79,13 +81,16 @@ item_row(json_t *it)
 	const char *url = json_string_value(json_object_get(it, "url"));
 	char *r = NULL, d[32];
 	size_t i;
+	int red;
 
 	if (json_is_object(res))
 		r = json_dumps(res, JSON_COMPACT);
-	printf("  %-10lld %-15s %-10s %7lld  %s%s%s\n", num(it, "item_id"),
-	    str(it, "item_type"), str(it, "status"), num(it, "retry_count"),
-	    url ? vis(url) : "", url ? "  " : "", vis(r ? r : err ? err :
-	    ""));
+	red = color && strcmp(str(it, "status"), "failed") == 0;
+	printf("%s  %-10lld %-15s %-10s %7lld  %s%s%s%s\n", red ?
+	    "\033[31m" : "", num(it, "item_id"), str(it, "item_type"),
+	    str(it, "status"), num(it, "retry_count"), url ? vis(url) : "",
+	    url ? "  " : "", vis(r ? r : err ? err : ""), red ? "\033[0m" :
+	    "");
 	free(r);
 	json_array_foreach(as, i, a) {
 		err = json_string_value(json_object_get(a, "error_message"));
@@ -102,6 +107,7 @@ tq_out_task(json_t *t, int items)
 	json_t *its, *it;
 	size_t i;
 	char d[32];
+	int red;
 
 	if (!table) {
 		tq_out_json(t);
@@ -113,11 +119,12 @@ tq_out_task(json_t *t, int items)
 		    "DURATION", "CREATED");
 		header_done = 1;
 	}
-	printf("%-8lld %-14s %-10s %4lld%% %9lld %6lld %6lld %8s  %s\n",
-	    num(t, "id"), str(t, "type"), str(t, "status"), num(t, "progress"),
-	    num(t, "completed_items"), num(t, "failed_items"),
-	    num(t, "total_items"), dur(t, "duration", d, sizeof(d)),
-	    str(t, "created_at"));
+	red = color && strcmp(str(t, "status"), "failed") == 0;
+	printf("%s%-8lld %-14s %-10s %4lld%% %9lld %6lld %6lld %8s  %s%s\n",
+	    red ? "\033[31m" : "", num(t, "id"), str(t, "type"),
+	    str(t, "status"), num(t, "progress"), num(t, "completed_items"),
+	    num(t, "failed_items"), num(t, "total_items"), dur(t, "duration",
+	    d, sizeof(d)), str(t, "created_at"), red ? "\033[0m" : "");
 	if (json_is_string(json_object_get(t, "message")))
 		printf("  %s\n", str(t, "message"));
 	its = json_object_get(t, "items");

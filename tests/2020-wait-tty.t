@@ -3,7 +3,7 @@
 # failed, rate and ETA on stderr, failures in red unless NO_COLOR;
 # never on a pipe.
 . "$(dirname "$0")/lib.sh"
-plan 6
+plan 8
 start_redis
 start_pg
 start_httpd
@@ -16,6 +16,9 @@ TERM=xterm script -qfec "tq-wait -t 30 $t >/dev/null" "$tmp/typescript" >/dev/nu
 check_status 0 "tq-wait under a terminal ends failed (the 404)" sh -c "grep -q 'tq-wait: task $t:' '$tmp/typescript'"
 check_match "done/total, failed, rate, eta" "$(tr '\r' '\n' <"$tmp/typescript" | grep "tq-wait: task $t:" | tail -1)" "^.*tq-wait: task $t: [0-9]/4 done, .*1 failed.*, [0-9.]+/s, eta [-0-9.smh]+"
 check_match "the failures in red" "$(cat "$tmp/typescript")" "$(printf '\033')\\[31m1 failed"
+TERM=xterm script -qfec "tq-status -i $t" "$tmp/ts3" >/dev/null 2>&1
+check_match "a failed task row in red on a terminal" "$(cat "$tmp/ts3")" "$(printf '\033')\\[31m$t "
+check_match "and its failed item" "$(cat "$tmp/ts3")" "$(printf '\033')\\[31m  [0-9]+ +link +failed"
 tq-retry "$t" >/dev/null 2>&1
 NO_COLOR=1 TERM=xterm script -qfec "tq-wait -t 30 $t >/dev/null" "$tmp/ts2" >/dev/null 2>&1
 check_status 1 "NO_COLOR: no colour" grep -q "$(printf '\033')\\[31m" "$tmp/ts2"
