@@ -284,7 +284,10 @@ get_statistics(PGconn *db, struct tq_err *e, json_t *out)
 	size_t t;
 	int i, j;
 
-	r = tq_db_exec(db, e, "SELECT type, count(*), "
+	/* only reads: on a database without tq's schema, all is 0 */
+	if (tq_db_schema_version(db) <= 0)
+		r = NULL;
+	else if ((r = tq_db_exec(db, e, "SELECT type, count(*), "
 	    "count(*) FILTER (WHERE status = 'completed'), "
 	    "count(*) FILTER (WHERE status = 'failed'), "
 	    "count(*) FILTER (WHERE status = 'running'), "
@@ -292,8 +295,7 @@ get_statistics(PGconn *db, struct tq_err *e, json_t *out)
 	    "count(*) FILTER (WHERE status = 'cancelled'), "
 	    "coalesce(sum(completed_items), 0), "
 	    "coalesce(sum(failed_items), 0) "
-	    "FROM processing_tasks GROUP BY type", 0, NULL);
-	if (r == NULL)
+	    "FROM processing_tasks GROUP BY type", 0, NULL)) == NULL)
 		return -1;
 	bt = json_object();
 	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
@@ -597,15 +599,15 @@ prom_pg(PGconn *db, struct tq_err *e)
 	static const char *const ist[] = { "pending", "running", "completed",
 	    "failed", "cancelled" };
 	PGresult *r;
-	int s, j, i, pass;
+	int s, j, i, pass, schema = tq_db_schema_version(db) > 0;
 
 	for (pass = 0; pass < 2; pass++) {
-		r = tq_db_exec(db, e, pass == 0 ? "SELECT type, status, "
-		    "count(*) FROM processing_tasks GROUP BY 1, 2" :
+		r = NULL;
+		if (schema && (r = tq_db_exec(db, e, pass == 0 ? "SELECT type, "
+		    "status, count(*) FROM processing_tasks GROUP BY 1, 2" :
 		    "SELECT t.type, i.status, count(*) FROM task_items i "
 		    "JOIN processing_tasks t ON t.id = i.task_id GROUP BY 1, 2",
-		    0, NULL);
-		if (r == NULL)
+		    0, NULL)) == NULL)
 			return -1;
 		if (pass == 0)
 			metric_head("tq_tasks", "gauge",
@@ -652,7 +654,7 @@ prometheus(void)
 		up[0] = 1;
 	if (!up[0])
 		warnx("%s", e.msg);
-	if ((db = tq_db_connect(&e)) != NULL && prom_pg(db, &e) == 0)
+	if ((db = tq_db_open(&e, 0)) != NULL && prom_pg(db, &e) == 0)
 		up[1] = 1;
 	if (!up[1])
 		warnx("%s", e.msg);
@@ -734,7 +736,7 @@ main(int argc, char *argv[])
 	if ((sec & (SEC_WORKERS | SEC_QUEUES)) &&
 	    (rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
 		goto fail;
-	if ((sec & SEC_STATS) && (db = tq_db_connect(&e)) == NULL)
+	if ((sec & SEC_STATS) && (db = tq_db_open(&e, 0)) == NULL)
 		goto fail;
 	all = json_object();
 	if ((sec & SEC_WORKERS) && get_workers(rc, &e, all) == -1)

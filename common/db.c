@@ -117,6 +117,12 @@ tq_db_url_check(const char *url, struct tq_err *err)
 PGconn *
 tq_db_connect(struct tq_err *err)
 {
+	return tq_db_open(err, 1);
+}
+
+PGconn *
+tq_db_open(struct tq_err *err, int migrate)
+{
 	const char *keys[4], *vals[4];
 	char buf[512];
 	PGconn *c;
@@ -144,7 +150,7 @@ tq_db_connect(struct tq_err *err)
 		return NULL;
 	}
 	PQsetNoticeProcessor(c, quiet_notices, NULL);
-	if (tq_db_migrate(c, err) == -1) {
+	if (migrate && tq_db_migrate(c, err) == -1) {
 		PQfinish(c);
 		return NULL;
 	}

@@ -34,7 +34,8 @@ tq_out_is_table(void)
 void
 tq_out_json(json_t *o)
 {
-	char *s = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY |
+	    JSON_REAL_PRECISION(15));
 
 	if (s != NULL) {
 		fputs(s, stdout);

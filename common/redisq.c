@@ -191,6 +191,8 @@ tq_redis_url_check(const char *url, struct tq_err *err)
 	return rc;
 }
 
+static void	io_error(redisContext *, struct tq_err *);
+
 redisContext *
 tq_redis_connect(const char *url, struct tq_err *err)
 {
@@ -213,26 +215,30 @@ tq_redis_connect(const char *url, struct tq_err *err)
 		    where, c ? c->errstr : "cannot allocate");
 		goto fail;
 	}
-	tv.tv_sec = 10;
-	redisSetTimeout(c, tv);
+	tq_redis_set_timeout(c, 10);
 	if (u.pass != NULL) {
 		if (u.user != NULL)
 			r = redisCommand(c, "AUTH %s %s", u.user, u.pass);
 		else
 			r = redisCommand(c, "AUTH %s", u.pass);
+		if (r == NULL)
+			io_error(c, err);
+		if (r != NULL && r->type == REDIS_REPLY_ERROR)
+			tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: %s: auth: %s", where, r->str);
 		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			tq_err_set(err, r ? TQ_ERR_PERMANENT : TQ_ERR_TRANSIENT,
-			    "redis", "redis: %s: auth: %s", where,
-			    r ? r->str : c->errstr);
 			freeReplyObject(r);
 			goto fail;
 		}
 		freeReplyObject(r);
 	}
 	r = redisCommand(c, "SELECT %d", u.db);
+	if (r == NULL)
+		io_error(c, err);
+	else if (r->type == REDIS_REPLY_ERROR)
+		tq_err_set(err, TQ_ERR_PERMANENT, "redis", "redis: %s: %s",
+		    where, r->str);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		tq_err_set(err, r ? TQ_ERR_PERMANENT : TQ_ERR_TRANSIENT,
-		    "redis", "redis: %s: %s", where, r ? r->str : c->errstr);
 		freeReplyObject(r);
 		goto fail;
 	}
@@ -253,15 +259,49 @@ tq_redis_set_timeout(redisContext *c, double s)
 
 	tv.tv_sec = (time_t)s;
 	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
-	return redisSetTimeout(c, tv) == REDIS_OK ? 0 : -1;
+	if (redisSetTimeout(c, tv) != REDIS_OK)
+		return -1;
+	/* hiredis keeps the connect timeout there; io_error() reads it */
+	if (c->timeout != NULL)
+		*c->timeout = tv;
+	return 0;
+}
+
+/*
+ * A failed connection's error in words: a read that timed out says
+ * which server did not answer within how long, not "Resource
+ * temporarily unavailable".
+ */
+static void
+io_error(redisContext *c, struct tq_err *err)
+{
+	char where[300];
+	double secs = 0;
+
+	if (c->connection_type == REDIS_CONN_UNIX && c->unix_sock.path)
+		snprintf(where, sizeof(where), "%s", c->unix_sock.path);
+	else if (c->tcp.host != NULL)
+		snprintf(where, sizeof(where), "%s:%d", c->tcp.host,
+		    c->tcp.port);
+	else
+		snprintf(where, sizeof(where), "the server");
+	if (c->timeout != NULL)
+		secs = (double)c->timeout->tv_sec +
+		    (double)c->timeout->tv_usec / 1e6;
+	if (c->err == REDIS_ERR_IO && (strstr(c->errstr, "temporarily") ||
+	    strstr(c->errstr, "timed out")))
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: no "
+		    "answer within %g s", where, secs);
+	else
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
+		    where, c->errstr[0] ? c->errstr : "connection lost");
 }
 
 static int
 check(redisContext *c, redisReply *r, struct tq_err *err)
 {
 	if (r == NULL) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-		    c->errstr[0] ? c->errstr : "connection lost");
+		io_error(c, err);
 		return -1;
 	}
 	if (r->type == REDIS_REPLY_ERROR) {
@@ -286,8 +326,7 @@ tq_redis(redisContext *c, struct tq_err *err, const char *fmt, ...)
 	redisReply *r;
 
 	if (c->err) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-		    c->errstr);
+		io_error(c, err);
 		return NULL;
 	}
 	va_start(ap, fmt);

@@ -365,6 +365,8 @@ size_t		 tq_lang_elision(const char *w, size_t len);
  * lock.  NULL and a one-line message in err ("postgresql: ...") if not.
  */
 PGconn		*tq_db_connect(struct tq_err *);
+/* The same; migrate 0 leaves the schema as it is (read-only tools). */
+PGconn		*tq_db_open(struct tq_err *, int migrate);
 int		 tq_db_migrate(PGconn *, struct tq_err *);
 /*
  * 0 if url (NULL: libpq's defaults) is a database name, a conninfo

@@ -3,7 +3,7 @@
 # Redis and PostgreSQL; sections; tables; unreachable backends.
 # VALGRIND=1 runs tq-stats under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 51
 start_redis
 start_pg
 start_httpd
@@ -75,7 +75,7 @@ check_same "registries 3 finished, 1 failed" \
 	"$(j '.queues["parsing-queue"] | [.finished_job_registry, .failed_job_registry, .started_job_registry, .scheduled_job_registry] | join(" ")')" "3 1 0 0"
 check_same "workers per queue" "$(j '[.queues[].workers] | join(" ")')" "2 0 0"
 check_same "queue fields" "$(j '.queues["ai-queue"] | keys_unsorted | join(",")')" \
-	"name,count,started_job_registry,finished_job_registry,failed_job_registry,scheduled_job_registry,workers"
+	"name,count,started_job_registry,finished_job_registry,failed_job_registry,scheduled_job_registry,workers,paused"
 
 # statistics agree with PostgreSQL
 s() { psqlc "SELECT count(*) FROM processing_tasks ${1:-}"; }
@@ -98,7 +98,7 @@ check "-s needs no Redis" stats -s -r redis://127.0.0.1:1
 # tables
 check "-H prints tables" stats -H
 check_match "worker table" "$(cat "$out")" "^WORKER +STATE +QUEUES"
-check_match "queue table" "$(cat "$out")" "^ai-queue +1 +0 +0 +0 +0 +0$"
+check_match "queue table" "$(cat "$out")" "^ai-queue +1 +0 +0 +0 +0 +0 +active$"
 check_match "statistics table" "$(cat "$out")" "^parsing +2 +1 +1$"
 
 # unreachable backends
@@ -116,4 +116,11 @@ check_status 2 "usage error" stats -x
 check_status 2 "operands are a usage error" stats foo
 stop_worker
 check_same "no workers after shutdown" "$(stats -w | jq -r .total_workers)" 0
+# it only reads: an empty database stays empty
+psqlc "CREATE DATABASE empty" >/dev/null
+edb=$(echo "$TQ_DATABASE_URL" | sed 's|///postgres|///empty|')
+check "statistics of an empty database" tq-stats -s -j -d "$edb"
+check_same "all zero" "$(jq -c '[.statistics.total_tasks, .statistics.total_items_processed]' "$out")" "[0,0]"
+check_same "and no schema created" "$(psql -XAtq "$edb" -c "SELECT count(*) FROM pg_tables WHERE tablename = 'tq_schema'")" 0
+check_match "floats are rounded" "$(tq-stats -w -j | jq -c '.workers[0].total_working_time // 0')" '^[0-9]+(\.[0-9]{1,15})?$'
 done_testing
