@@ -236,10 +236,12 @@ main(int argc, char *argv[])
 	if (list && argc > 0)
 		usage(stderr, TQ_EXIT_USAGE);
 	tq_out_init(om);
+	/* without operands it lists: stdin only with "-", so a tq-status
+	 * in a while-read loop never eats the loop's input */
+	if (argc == 0)
+		list = 1;
 	if (!list) {
 		tq_ids_collect(&ids, argc, argv);
-		if (ids.n == 0 && ids.bad == 0)
-			list = argc == 0;
 		if (ids.n == 0 && !list) {
 			tq_ids_free(&ids);
 			return TQ_EXIT_INPUT;

@@ -21,7 +21,7 @@ check_same "names the line" "$(cat "$errf" | head -1)" "tq-submit: line 1: a NUL
 check_status 3 "a line holding only a NUL" sh -c "printf 'https://a.example/2\\n\\0\\n' | tq-submit parse"
 check_match "names line 2" "$(cat "$errf")" '^tq-submit: line 2: a NUL byte in the line'
 check_same "nothing written" "$(state)" "$before"
-check_status 3 "tq-status: a NUL in an id line" sh -c "printf '1\\0\\n' | tq-status"
+check_status 3 "tq-status: a NUL in an id line" sh -c "printf '1\\0\\n' | tq-status -"
 check_same "names the line" "$(cat "$errf")" "tq-status: line 1: a NUL byte in the line"
 check_status 3 "tq-cancel: a NUL-only line" sh -c "printf '\\0\\n' | tq-cancel"
 check_status 3 "tq-wait: a NUL-only line" sh -c "printf '\\0\\n' | tq-wait -t 1"
@@ -103,7 +103,7 @@ check_status 3 "a line with escape sequences" sh -c "printf 'junk\\033]0;pwned\\
 check_same "shown as \\xNN" "$(head -1 "$errf")" 'tq-submit: line 1: not a link id or URL: junk\x1b]0;pwned\x07'
 check_status 2 "an operand with escape sequences" tq-submit "$(printf 'x\033[2J')" 1
 check_same "escaped too" "$(head -1 "$errf")" 'tq-submit: x\x1b[2J: unknown stage: use parse, ai or notion'
-check_status 3 "tq-status: a garbage line" sh -c "printf 'a\\033[2Jb\\302\\233c\\n' | tq-status"
+check_status 3 "tq-status: a garbage line" sh -c "printf 'a\\033[2Jb\\302\\233c\\n' | tq-status -"
 check_same "C1 controls as \\u00NN" "$(cat "$errf")" 'tq-status: line 1: not a task id: a\x1b[2Jb\u009bc'
 check "a page whose Content-Type holds escapes" tq-submit parse "$HTTP/t/type?ct=text/x%1B%5B31m%1B]0;pwned%07"
 tc=$(jq -r .task_id "$out")

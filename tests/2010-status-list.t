@@ -3,7 +3,7 @@
 # item's URL, durations, list filters by type, status and age, and
 # --watch redrawing until interrupted.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 25
 start_redis
 start_pg
 start_httpd
@@ -36,6 +36,13 @@ check "list failed since 1d" tq-status -l -j -s failed -S 1d
 check_same "the old failed task" "$(jq -r .task_id "$out")" "$t"
 check_status 2 "a bad duration is a usage error" tq-status -l --since 2x
 check_status 2 "a bad type is a usage error" tq-status -l -t bogus
+
+# tq-status reads stdin only with "-", so a loop's input is not eaten
+# and a silent pipe does not block
+check_same "a while-read loop keeps its input" "$(printf 'a\nb\n' | while read -r x; do tq-status >/dev/null; echo "$x"; done | tr '\n' ' ')" "a b "
+check_status 0 "a silent pipe: tq-status lists at once" sh -c "sleep 3 | timeout 2 tq-status >/dev/null"
+check "records on stdin with -" sh -c "echo $t | tq-status -"
+check_status 3 "tq-wait with nothing on stdin: no task, exit 3" tq-wait </dev/null
 
 # --watch redraws until interrupted
 tq-status -H -l -w 0.2 >"$tmp/watch" 2>&1 &
