@@ -38,13 +38,14 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 	ok 0 "process titles # skip under valgrind"
 	ok 0 "worker titles # skip under valgrind"
 else
+	# this script's own processes only: others may run tests too
 	check_match "process titles show the worker state" \
-		"$(ps -eo args | grep '^tq-worker:' | sort | head -3)" \
-		'supervisor of 2 workers'
-	wait_for 10 sh -c "ps -eo args | grep -q '^tq-worker: .* idle parsing-queue'"
+		"$(ps -o args= -p "$TQ_WORKER_PID")" \
+		'^tq-worker: supervisor of 2 workers'
+	wtitles() { ps -o args= --ppid "$TQ_WORKER_PID"; }
+	wait_for 10 sh -c "ps -o args= --ppid $TQ_WORKER_PID | grep -q '^tq-worker: .* idle parsing-queue'"
 	check_match "worker titles name queue and state" \
-		"$(ps -eo args | grep '^tq-worker:' | grep -v supervisor | head -1)" \
-		'idle parsing-queue'
+		"$(wtitles | head -1)" 'idle parsing-queue'
 fi
 check_match "one log line per job" "$(grep -c 'job ' "$tmp/worker.log")" '^[4-9]$'
 check_match "log line has the fields" "$(grep 'outcome=failed' "$tmp/worker.log")" \
