@@ -170,6 +170,26 @@ disconnect(void)
 	w.db = NULL;
 }
 
+/*
+ * Between jobs nothing runs under our name: an item still running
+ * under it was ours when a backend went away.  Make it pending before
+ * its job goes back, so that the next claim is not refused as busy.
+ */
+static int
+release_own(struct tq_err *e)
+{
+	const char *p[1] = { w.name };
+	PGresult *r;
+
+	r = tq_db_exec(w.db, e, "UPDATE task_items SET status = 'pending', "
+	    "updated_at = now() WHERE worker_id = $1 AND status = 'running'",
+	    1, p);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
 /* (Re)connect everything; log and back off while a backend is down. */
 static int
 connect_all(void)
@@ -183,6 +203,7 @@ connect_all(void)
 		if ((w.rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 		    (w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 		    (w.db = tq_db_connect(&e)) != NULL &&
+		    release_own(&e) == 0 &&
 		    tq_worker_register(w.rc, &e, &w.info) == 0 &&
 		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0) {
 			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
@@ -607,13 +628,13 @@ run_job(const char *job, enum tq_stage st)
 {
 	struct tq_err e = { 0 };
 	struct run run;
-	const char *p[2];
+	const char *p[3];
 	PGresult *r;
 	json_t *claim = NULL, *rep = NULL, *res = NULL, *f;
 	long long task = 0, item = 0;
 	double started = tq_now(), run_at, t_claimed = 0, t_forked = 0;
 	double t_reaped = 0;
-	char msg[700];
+	char msg[700], stale[16];
 	const char *outcome = "finished";
 	int fds[2], retries, max_retries;
 	pid_t pid;
@@ -623,7 +644,10 @@ run_job(const char *job, enum tq_stage st)
 	job_started = started;
 	p[0] = job;
 	p[1] = w.name;
-	r = tq_db_exec(w.db, &e, "SELECT tq_claim($1, $2)", 2, p);
+	/* past its timeout and a grace, another worker runs it no more */
+	snprintf(stale, sizeof(stale), "%d", tq_cfg.timeout[st] + 30);
+	p[2] = stale;
+	r = tq_db_exec(w.db, &e, "SELECT tq_claim($1, $2, $3::float8)", 3, p);
 	if (r == NULL) {
 		/* PostgreSQL is unreachable: give the job back */
 		tq_log(TQ_LOG_ERROR, "claim", json_pack("{s:s,s:s,s:s}",
@@ -640,6 +664,16 @@ run_job(const char *job, enum tq_stage st)
 		    "worker", w.name, "queue", tq_stage_queue(st), "job", job,
 		    "reason", "item is not open (done, cancelled or unknown)"));
 		ack(st, job, TQ_DONE_DROP, 0, NULL);
+		return;
+	}
+	if (json_is_string(json_object_get(claim, "busy"))) {
+		/* a copy of a job another worker runs: leave it to it */
+		tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s,s:s,s:O}",
+		    "worker", w.name, "queue", tq_stage_queue(st), "job", job,
+		    "reason", "item is running on another worker", "running_on",
+		    json_object_get(claim, "busy")));
+		ack(st, job, TQ_DONE_FORGET, 0, NULL);
+		json_decref(claim);
 		return;
 	}
 	t_claimed = tq_now();

@@ -342,9 +342,9 @@ const char *
 tq_outcome_name(enum tq_outcome out)
 {
 	static const char *names[] = { "finished", "failed", "retried",
-	    "requeued", "dropped", "canceled" };
+	    "requeued", "dropped", "canceled", "skipped" };
 
-	return out <= TQ_DONE_CANCELED ? names[out] : "unknown";
+	return out <= TQ_DONE_FORGET ? names[out] : "unknown";
 }
 
 static int
@@ -381,8 +381,10 @@ tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
 	tq_rq_time(t, now, sizeof(now));
 	redisAppendCommand(c, "MULTI");
 	redisAppendCommand(c, "LREM tq:active:%s 1 %s", name, id);
-	redisAppendCommand(c, "ZREM rq:wip:%s %s", q, id);
-	cmds += 3;
+	/* the wip entry and the hash are the other worker's */
+	if (out != TQ_DONE_FORGET)
+		redisAppendCommand(c, "ZREM rq:wip:%s %s", q, id);
+	cmds += out != TQ_DONE_FORGET ? 3 : 2;
 	if (worked >= 0) {
 		redisAppendCommand(c, "HSET rq:worker:%s state idle",
 		    name);
@@ -438,6 +440,8 @@ tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
 	case TQ_DONE_DROP:
 		redisAppendCommand(c, "DEL rq:job:%s", id);
 		cmds++;
+		break;
+	case TQ_DONE_FORGET:
 		break;
 	}
 	redisAppendCommand(c, "EXEC");

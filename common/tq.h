@@ -457,7 +457,8 @@ enum tq_outcome {
 	TQ_DONE_SCHEDULED,	/* rq:scheduled until run_at */
 	TQ_DONE_REQUEUE,	/* back to the head of its queue */
 	TQ_DONE_DROP,		/* forget (cancelled, or already done) */
-	TQ_DONE_CANCELED	/* rq:canceled */
+	TQ_DONE_CANCELED,	/* rq:canceled */
+	TQ_DONE_FORGET		/* out of our list only: another runs it */
 };
 const char	*tq_outcome_name(enum tq_outcome);	/* "finished" */
 /* Upper bounds of the job duration histogram (tq:metrics), seconds. */

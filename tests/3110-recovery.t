@@ -5,7 +5,7 @@
 # PostgreSQL restart while a job stores its outcome costs no retry and
 # runs nothing twice; tq-wait outlives a PostgreSQL restart.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 27
 start_redis
 start_pg
 start_httpd
@@ -56,6 +56,28 @@ check_same "the duplicate is gone" "$(rcli LLEN rq:queue:parsing-queue)" 0
 check_same "one job ended" "$(grep -c " job worker=.*job=$job.*outcome=" "$tmp/worker.log")" 1
 stop_worker
 
+# --- a copy of a job whose holder Redis forgot (restarted empty): the
+# claim refuses it while the item may still run elsewhere
+start_worker -n 1 -q parsing-queue -N busy
+rcli SET rq:suspended 1 >/dev/null
+tq-submit parse "$HTTP/t/page?key=b1" >"$out"
+t=$(jq -r .task_id "$out")
+job=$(count "SELECT job_id FROM task_items WHERE task_id = $t")
+rcli DEL rq:queue:parsing-queue >/dev/null
+psqlc "UPDATE task_items SET status = 'running', worker_id = 'elsewhere.1', started_at = now() WHERE task_id = $t" >/dev/null
+rcli DEL rq:suspended >/dev/null
+rcli RPUSH rq:queue:parsing-queue "$job" >/dev/null
+wait_for 10 sh -c "grep -q 'skip worker=.*job=$job.*running_on=elsewhere.1' '$tmp/worker.log'"
+ok $? "the copy is skipped: it runs elsewhere"
+check_same "not fetched, still running there" "$(hits b1) $(count "SELECT status, worker_id FROM task_items WHERE task_id = $t")" "0 running|elsewhere.1"
+check_same "and the job hash is left to its holder" "$(rcli EXISTS rq:job:$job)" 1
+# once the item is older than its timeout and a grace, a copy runs
+psqlc "UPDATE task_items SET started_at = now() - interval '1 hour' WHERE task_id = $t" >/dev/null
+rcli RPUSH rq:queue:parsing-queue "$job" >/dev/null
+check "then it runs" tq-wait -t 30 "$t"
+check_same "fetched once" "$(hits b1)" 1
+stop_worker
+
 # --- PostgreSQL restarts (immediate, then fast) while jobs store
 start_worker -n 1 -q parsing-queue -N store
 : >"$tmp/worker.log"
@@ -63,6 +85,9 @@ for mode in immediate fast; do
 	MAX_RETRIES=0 tq-submit parse "$HTTP/t/sleep?s=1&key=s$mode" >"$out"
 	t=$(jq -r .task_id "$out")
 	wait_for 10 running "$t"
+	# the test cluster runs with synchronous_commit off: flush first,
+	# so an immediate stop loses no commit the test relies on
+	psqlc CHECKPOINT >/dev/null
 	stop_pg "$mode"
 	sleep 3
 	start_pg_again
