@@ -91,14 +91,7 @@ bad(const char *where, const char *fmt, ...)
 static const char *
 id_key(void)
 {
-	switch (stage) {
-	case TQ_STAGE_PARSE:
-		return "link_id";
-	case TQ_STAGE_AI:
-		return "parsed_content_id";
-	default:
-		return "ai_content_id";
-	}
+	return tq_stages[stage].consumes;
 }
 
 /* An upstream record: a task (take its items' results) or one item. */
@@ -265,10 +258,6 @@ set_link_ids(PGresult *r)
 static int
 resolve(PGconn *db, struct tq_err *e)
 {
-	static const char *tables[] = { "links", "parsed_contents",
-	    "ai_processed_contents" };
-	static const char *what[] = { "link", "parsed content",
-	    "ai content" };
 	struct tq_buf urls = { 0 };
 	long long *ids;
 	size_t i, nids = 0, nurls = 0;
@@ -306,7 +295,7 @@ resolve(PGconn *db, struct tq_err *e)
 		p[0] = arr;
 		snprintf(sql, sizeof(sql), "SELECT u.id FROM unnest($1::bigint[])"
 		    " AS u(id) WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE "
-		    "t.id = u.id)", tables[stage]);
+		    "t.id = u.id)", tq_stages[stage].input_table);
 		r = tq_db_exec(db, e, sql, 1, p);
 		free(arr);
 		if (r == NULL)
@@ -314,9 +303,9 @@ resolve(PGconn *db, struct tq_err *e)
 		for (j = 0; j < PQntuples(r); j++) {
 			char wh[64];
 
-			snprintf(wh, sizeof(wh), "%s %s", what[stage],
-			    PQgetvalue(r, j, 0));
-			bad(wh, "no such %s", what[stage]);
+			snprintf(wh, sizeof(wh), "%s %s",
+			    tq_stages[stage].item_text, PQgetvalue(r, j, 0));
+			bad(wh, "no such %s", tq_stages[stage].item_text);
 		}
 		PQclear(r);
 	}

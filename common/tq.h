@@ -141,11 +141,6 @@ extern struct tq_config tq_cfg;
 /* Defaults, then the environment.  -1 with tq_strerror() on bad values. */
 int		 tq_config_load(void);
 int		 tq_config_set_retry_delays(const char *);
-const char	*tq_stage_name(enum tq_stage);		/* "parse" */
-const char	*tq_stage_queue(enum tq_stage);		/* "parsing-queue" */
-const char	*tq_stage_task_type(enum tq_stage);	/* "parsing" */
-const char	*tq_stage_item_type(enum tq_stage);	/* "link" */
-int		 tq_stage_from_name(const char *);	/* any of the above */
 
 /* ------------------------------------------------------------ charset.c */
 
@@ -524,22 +519,87 @@ int		 tq_opt_common(int ch, const char *arg, enum tq_outmode *,
 int		 tq_each_task(int argc, char **argv, const char *verb,
 		    int (*fn)(PGconn *, redisContext *, long long));
 
+/* -------------------------------------------------------------- stage.c */
+
+/*
+ * The claim of one job: what tq_claim() in PostgreSQL returned, typed.
+ * doc owns params, input and model (all borrowed from it).
+ */
+struct tq_claim {
+	enum tq_stage	 stage;
+	char		 job[64];
+	long long	 task_id;
+	long long	 item_id;
+	int		 retry_count;
+	int		 crash_count;
+	int		 max_retries;
+	json_t		*params;	/* the task's params, an object */
+	json_t		*input;		/* the item's input, or NULL */
+	json_t		*model;		/* ai: set by the stage's prepare */
+	json_t		*doc;
+};
+/* 1 claimed, 0 the item is not open (done, cancelled), -1 err. */
+int		 tq_claim_load(PGconn *, struct tq_err *, enum tq_stage,
+		    const char *job, const char *worker, struct tq_claim *);
+void		 tq_claim_free(struct tq_claim *);
+
+/*
+ * One row per stage (stage.c).  prepare runs in the worker before the
+ * fork (it may use the worker's PostgreSQL connection); work runs in
+ * the job's process and returns the result to store, or NULL with err
+ * classified; store names the SQL function (job text, result jsonb)
+ * that stores it and finishes the item in one transaction.
+ */
+struct tq_stage_def {
+	const char	*name;		/* "parse" */
+	const char	*queue;		/* "parsing-queue" */
+	const char	*task_type;	/* "parsing" */
+	const char	*item_type;	/* "link" */
+	const char	*item_text;	/* "link", "parsed content": messages */
+	const char	*consumes;	/* upstream result id: "link_id" */
+	const char	*produces;	/* this stage's: "parsed_content_id" */
+	const char	*input_table;	/* where consumed ids live */
+	int		 timeout;	/* default, seconds */
+	int		(*prepare)(PGconn *, struct tq_claim *,
+			    struct tq_err *);
+	json_t		*(*work)(const struct tq_claim *, struct tq_err *);
+	const char	*store;		/* "tq_store_parse" */
+};
+extern const struct tq_stage_def tq_stages[TQ_NSTAGES];
+const struct tq_stage_def *tq_stage(enum tq_stage);
+const char	*tq_stage_name(enum tq_stage);		/* "parse" */
+const char	*tq_stage_queue(enum tq_stage);		/* "parsing-queue" */
+const char	*tq_stage_task_type(enum tq_stage);	/* "parsing" */
+const char	*tq_stage_item_type(enum tq_stage);	/* "link" */
+int		 tq_stage_from_name(const char *);	/* any of the above */
+
 /* ---------------------------------------------------------------- job.c */
 
 /*
- * The work of one job, run in the worker's child: claim is what
- * tq_claim() returned (plus "model" for ai).  Returns the result
- * object to store, or NULL with err classified.  Touches no database.
+ * The work of one job, run in the job's process: the stage's work
+ * function.  Returns the result object to store, or NULL with err
+ * classified.  Parse and ai touch no database; notion opens its own
+ * connections (notion.c).
  */
-json_t		*tq_job_work(enum tq_stage, json_t *claim, struct tq_err *);
+json_t		*tq_job_work(const struct tq_claim *, struct tq_err *);
 /*
- * Store a result and finish the item (parent side).  Returns the item
- * result, or NULL with err->kind NONE when the item was already closed.
+ * Store a result and finish the item (parent side), with the stage's
+ * store function.  Returns the item result, or NULL with err->kind NONE
+ * when the item was already closed.
  */
 json_t		*tq_job_store(PGconn *, enum tq_stage, const char *job,
 		    json_t *result, struct tq_err *);
-/* Load the ai model named in params (or the default) for a claim. */
-json_t		*tq_job_model(PGconn *, json_t *params, struct tq_err *);
+/* The stages' functions, for the table in stage.c. */
+json_t		*tq_job_parse(const struct tq_claim *, struct tq_err *);
+json_t		*tq_job_ai(const struct tq_claim *, struct tq_err *);
+/* Load the ai model named in the task's params into claim->model. */
+int		 tq_job_ai_prepare(PGconn *, struct tq_claim *,
+		    struct tq_err *);
+
+/* ------------------------------------------------------------- notion.c */
+
+/* The notion stage's work (see notion.c and tq-submit(1)). */
+json_t		*tq_notion_work(const struct tq_claim *, struct tq_err *);
 
 /* -------------------------------------------------------------- maint.c */
 
