@@ -30,9 +30,9 @@ Order of checks on every /v1 request (the first failure answers):
      Retry-After: ceil(seconds until a token is back), at least 1, and
      additional_data.rate_limit_reason "connection_rate_limit".  A 429'd
      request does nothing (and does not consume a queued fault).
-  4. Notion-Version: missing -> 400 missing_version; not one of
+  4. --latency-ms sleep
+  5. Notion-Version: missing -> 400 missing_version; not one of
      2022-06-28, 2025-09-03, 2026-03-11 -> 400 validation_error
-  5. --latency-ms sleep
   6. a queued fault for this method and path, if any (see below)
   7. route: unknown path or wrong method -> 400 invalid_request_url
      "Invalid request URL."; an id in the path that is not 32 hex digits
@@ -144,7 +144,7 @@ Validation (400 validation_error)
     present").  Allowed: pages {parent, properties, children, icon,
     cover}; page update {properties, in_trash, archived, icon, cover};
     append {children, position, after}; query {filter, sorts,
-    start_cursor, page_size, filter_properties}.
+    start_cursor, page_size}.  JSON NaN/Infinity is invalid_json.
   * Any string in a body holding a lone surrogate (e.g. "\\ud83d" alone)
     is rejected.
   * Properties: the name (or id) must exist ("X is not a property that
@@ -189,9 +189,10 @@ limit, not counted in the statistics.
          status          answer S (409 conflict_error, 500
                          internal_server_error, 502 bad_gateway, 503
                          service_unavailable, 504 gateway_timeout, 529
-                         service_overload, 429 rate_limited with
-                         Retry-After R (default 1); also 400, 401, 403,
-                         404) with Notion's envelope, work not done
+                         service_overload with Retry-After R, 429
+                         rate_limited with Retry-After R (R default 1)
+                         and additional_data; also 400, 401, 403, 404)
+                         with Notion's envelope; the work is not done
        Answers {"queued": N}.
   GET  /_fake/faults  -> {"faults":[queued faults with counts left]}
   GET  /_fake/pages   -> {"pages":[{"id","data_source_id","database_id",
@@ -328,6 +329,10 @@ def show(v):
     if len(s) > 60:
         s = s[:57] + "..."
     return s
+
+
+def no_constant(name):
+    raise ValueError("%s is not JSON" % name)
 
 
 def utf16_len(s):
@@ -1470,7 +1475,7 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self):
         path, _, qs = self.path.partition("?")
         self.route_path = path
-        self.is_api = path.startswith("/v1/") or path == "/v1"
+        self.is_api = not path.startswith("/_fake/")
         body = self.read_body()
         if path.startswith("/_fake/"):
             return self.control(path, body)
@@ -1508,6 +1513,9 @@ class Handler(BaseHTTPRequestHandler):
                 headers={"Retry-After": str(max(1, math.ceil(wait)))},
                 extra={"additional_data": {
                     "rate_limit_reason": "connection_rate_limit"}})
+        if self.server.latency > 0:
+            if self.server.stop.wait(self.server.latency):
+                raise Reset()
         ver = self.headers.get("Notion-Version")
         if ver is None:
             return self.error(400, "missing_version",
@@ -1521,9 +1529,6 @@ class Handler(BaseHTTPRequestHandler):
                               "instead was `%s`." % (
                                   ", ".join("`\"%s\"`" % v
                                             for v in VERSIONS), ver[:40]))
-        if self.server.latency > 0:
-            if self.server.stop.wait(self.server.latency):
-                raise Reset()
         fault = self.take_fault(path)
         if fault is not None:
             f = fault["fault"]
@@ -1597,7 +1602,8 @@ class Handler(BaseHTTPRequestHandler):
                     raise ApiError(400, "invalid_json",
                                    "Error parsing JSON body.")
                 try:
-                    req = json.loads(body.decode("utf-8"))
+                    req = json.loads(body.decode("utf-8"),
+                                     parse_constant=no_constant)
                 except (ValueError, UnicodeDecodeError):
                     raise ApiError(400, "invalid_json",
                                    "Error parsing JSON body.")
@@ -1756,8 +1762,8 @@ class Handler(BaseHTTPRequestHandler):
     def r_query(self, ver, req, query, dsid):
         st = self.st
         ds = st.source(dsid)
-        check_keys(req, ("filter", "sorts", "start_cursor", "page_size",
-                         "filter_properties"), "body")
+        check_keys(req, ("filter", "sorts", "start_cursor", "page_size"),
+                   "body")
         size = req.get("page_size", 100)
         if not is_int(size) or size < 1 or size > 100:
             raise invalid("body.page_size should be an integer between 1 "
@@ -2079,6 +2085,9 @@ def sort_key(pg, name):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # the default backlog of 5 drops SYNs when many clients connect at
+    # once (they retry a second later, which looks like a slow server)
+    request_queue_size = 128
 
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
