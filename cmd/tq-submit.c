@@ -33,6 +33,7 @@ static int nbad;
 
 static struct option longopts[] = {
 	{ "database-url", required_argument, NULL, 'd' },
+	{ "database-id", required_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "table", no_argument, NULL, 'H' },
 	{ "insights", no_argument, NULL, 'i' },
@@ -44,9 +45,11 @@ static struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "redis-url", required_argument, NULL, 'r' },
 	{ "max-retries", required_argument, NULL, 'R' },
+	{ "properties", required_argument, NULL, 'p' },
 	{ "summary", no_argument, NULL, 's' },
 	{ "no-summary", no_argument, NULL, 'S' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "with-text", no_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -58,7 +61,10 @@ usage(FILE *f, int status)
 	    "[-R max-retries]\n"
 	    "                 parse [link-id | url | -] ...\n"
 	    "       tq-submit [options] ai [-iIkKsS] [-m model] "
-	    "[parsed-content-id | -] ...\n");
+	    "[parsed-content-id | -] ...\n"
+	    "       tq-submit [options] notion [-w] [-D database-id] "
+	    "[-p properties]\n"
+	    "                 [ai-content-id | -] ...\n");
 	exit(status);
 }
 
@@ -367,7 +373,10 @@ main(int argc, char *argv[])
 {
 	struct tq_err e = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
-	const char *model = NULL;
+	const char *model = NULL, *dbopt = NULL, *propopt = NULL;
+	char *dbid = NULL;
+	json_t *props = NULL;
+	int with_text = 0;
 	int ch, i, cfg[3] = { 1, 1, 0 }, max_retries = -1, used_stdin = 0;
 	long long *ids = NULL, task = 0;
 	size_t nids = 0, k;
@@ -382,11 +391,14 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhIijKkm:qR:r:SsV",
+	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
 	    longopts, NULL)) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {
+		case 'D':
+			dbopt = optarg;
+			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
@@ -404,6 +416,9 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			model = optarg;
+			break;
+		case 'p':
+			propopt = optarg;
 			break;
 		case 'R': {
 			const char *es = NULL;
@@ -423,6 +438,9 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("tq-submit %s\n", TQ_VERSION);
 			return 0;
+		case 'w':
+			with_text = 1;
+			break;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}
@@ -438,9 +456,38 @@ main(int argc, char *argv[])
 	if (stage == TQ_STAGE_AI && !cfg[0] && !cfg[1] && !cfg[2])
 		errx(TQ_EXIT_USAGE, "nothing to do: summary, keywords and "
 		    "insights are all off");
-	if (stage == TQ_STAGE_NOTION)
-		errx(TQ_EXIT_USAGE, "notion: the notion stage is not available "
-		    "in this version");
+	if (stage == TQ_STAGE_NOTION) {
+		/* the token stays in the environment: only checked here */
+		if (tq_notion_token() == NULL)
+			errx(TQ_EXIT_USAGE, "notion: no token: set NOTION_TOKEN "
+			    "(or TQ_NOTION_TOKEN), for the workers too");
+		if (dbopt == NULL && (dbopt = getenv("TQ_NOTION_DATABASE")) !=
+		    NULL && *dbopt == '\0')
+			dbopt = NULL;
+		if (dbopt == NULL)
+			errx(TQ_EXIT_USAGE, "notion: no database: give "
+			    "--database-id or set TQ_NOTION_DATABASE");
+		if ((dbid = tq_notion_id(dbopt)) == NULL)
+			errx(TQ_EXIT_USAGE, "notion: %s: not a database id (32 "
+			    "hex digits, or a Notion URL)", dbopt);
+		if (propopt != NULL) {
+			json_error_t je;
+			const char *k;
+			json_t *v;
+
+			props = json_loads(propopt, 0, &je);
+			if (!json_is_object(props))
+				errx(TQ_EXIT_USAGE, "--properties: not a JSON "
+				    "object: %s", props ? "" : je.text);
+			json_object_foreach(props, k, v)
+				if (!json_is_object(v))
+					errx(TQ_EXIT_USAGE, "--properties: "
+					    "%s: a property value is an object "
+					    "such as {\"select\": {\"name\": "
+					    "\"x\"}}", k);
+		}
+	} else if (dbopt != NULL || propopt != NULL || with_text)
+		errx(TQ_EXIT_USAGE, "-D, -p and -w are for the notion stage");
 	if (max_retries < 0)
 		max_retries = tq_cfg.max_retries;
 	tq_out_init(om);
@@ -487,6 +534,13 @@ main(int argc, char *argv[])
 	}
 	if (params == NULL)
 		params = json_object();
+	if (stage == TQ_STAGE_NOTION) {
+		json_object_set_new(params, "database_id", json_string(dbid));
+		if (props != NULL)
+			json_object_set(params, "properties", props);
+		json_object_set_new(params, "with_text", json_boolean(
+		    with_text));
+	}
 
 	/* one item per distinct input, in input order */
 	ids = xcalloc(ninputs, sizeof(*ids));
@@ -578,6 +632,8 @@ out:
 	free(arr);
 	free(pj);
 	json_decref(params);
+	json_decref(props);
+	free(dbid);
 	if (db)
 		PQfinish(db);
 	if (rc)

@@ -198,6 +198,8 @@ struct tq_fetch {
 int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 		    struct tq_fetch *, struct tq_err *);
 void		 tq_fetch_free(struct tq_fetch *);
+/* A Retry-After value (seconds or an HTTP date) in seconds, 0: none. */
+double		 tq_http_retry_after(const char *);
 /* libcurl's global set-up, once, before forking job processes. */
 void		 tq_http_init(void);
 /*
@@ -600,6 +602,22 @@ int		 tq_job_ai_prepare(PGconn *, struct tq_claim *,
 
 /* The notion stage's work (see notion.c and tq-submit(1)). */
 json_t		*tq_notion_work(const struct tq_claim *, struct tq_err *);
+/* The token from TQ_NOTION_TOKEN, else NOTION_TOKEN; NULL if none. */
+const char	*tq_notion_token(void);
+/*
+ * A database id in Notion's dashed lower-case form, from 32 hex digits
+ * (dashed or not) or a Notion URL; NULL if there is none.  Caller frees.
+ */
+char		*tq_notion_id(const char *);
+/* UTF-16 code units of UTF-8 text (Notion's "characters"). */
+size_t		 tq_utf16_units(const char *, size_t len);
+/*
+ * The byte length of the first piece of s (len bytes) of at most max
+ * UTF-16 units: never inside a UTF-8 sequence or a surrogate pair,
+ * after white space when there is some in its second half.  len if all
+ * of s fits.
+ */
+size_t		 tq_notion_cut(const char *s, size_t len, size_t max);
 
 /* -------------------------------------------------------------- maint.c */
 
