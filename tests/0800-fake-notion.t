@@ -13,7 +13,7 @@ need python3 python3
 need curl curl
 need jq jq
 
-plan 69
+plan 70
 
 TOK="tok-0800-$$"
 VER=2025-09-03
@@ -356,6 +356,13 @@ check_same "status 429: Retry-After as asked" "$(what) $(hdr retry-after)" \
 req GET "$N/v1/users/me"
 req GET "$N/v1/users/me"
 check_same "count 2: the third request is served" "$code" 200
+
+# the timed-out request is logged when its answer is done (--hang 2)
+logged() { curl -s "$N/_fake/log" | jq -e '.requests | any(.fault == "timeout-after")'; }
+wait_for 5 logged
+check_same "the log shows each fault and the status answered" \
+	"$(curl -s "$N/_fake/log" | jq -r '[.requests[] | select(.fault != null) | "\(.fault):\(.status)"] | sort | join(" ")')" \
+	"502-html-after:502 reset-after:null reset:null status:409 status:429 status:429 timeout-after:200"
 
 # -- rate limit (slow instance: 3 rps, burst 3): one curl process sends
 # the 10 requests in parallel, so they arrive within well under a second

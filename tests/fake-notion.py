@@ -117,10 +117,11 @@ Endpoints (2025-09-03 semantics unless said)
          cover?}: properties are merged.  Editing the properties of a
          trashed page (without in_trash:false in the same request) is
          400 "Can't edit block that is archived. ..."
-  PATCH  /v1/blocks/{id}/children      {children (1..100), position?}
+  PATCH  /v1/blocks/{id}/children      {children (0..100), position?}
          id = a page or a block.  position {"type":"end"} (default),
          {"type":"start"}, {"type":"after_block","after_block":{"id":..}}
-         ; before 2026-03-11 also "after": "<block id>".  The parent
+         ; before 2026-03-11 also "after": "<block id>".  An empty
+         children array is accepted (results []).  The parent
          block must not be trashed (400 "Can't edit block that is
          archived. You must unarchive the block before editing.").
          Answer {object:"list", results:[the new top-level blocks],
@@ -211,7 +212,13 @@ limit, not counted in the statistics.
        ones included), "max_in_flight": most /v1 requests being handled
        at once, "window_max": most /v1 requests accepted by the rate
        check within any sliding 1-second window}
-  POST /_fake/reset   clears pages, blocks, faults and statistics,
+  GET  /_fake/log     -> {"requests":[{"method","path" (with the query
+       string),"route","status" (null: reset, no answer),"notion_version",
+       "content_type","auth_ok","bytes" (body size; null if over the
+       limit),"fault" (the injected fault or null),"ms"}]}: the last
+       10000 /v1 (and other non-control) requests, oldest first; bodies
+       and the Authorization value are not kept.
+  POST /_fake/reset   clears pages, blocks, faults, statistics and the log,
        restores the built-in schemas and fills the token bucket.
   POST /_fake/schema  {"data_source_id":..,"properties":{name: {"type":
        T, T: {...}} or just "T"}} replaces that data source's schema.
@@ -632,6 +639,7 @@ class Store:
                       "max_in_flight": 0, "window_max": 0}
         self.in_flight = 0
         self.opt_seq = 0
+        self.log = deque(maxlen=10000)
 
     # -- rate limit
 
@@ -1371,6 +1379,7 @@ class Handler(BaseHTTPRequestHandler):
                 elif status < 300:
                     r = route_name(self.command, self.route_path)
                     s["ok_by_route"][r] = s["ok_by_route"].get(r, 0) + 1
+        self.status_sent = status
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(raw)))
@@ -1487,6 +1496,9 @@ class Handler(BaseHTTPRequestHandler):
             self.st.in_flight += 1
             if self.st.in_flight > s["max_in_flight"]:
                 s["max_in_flight"] = self.st.in_flight
+        self.status_sent = None
+        self.fault_name = None
+        t0 = time.monotonic()
         try:
             self.api(path, qs, body)
         except Reset:
@@ -1494,6 +1506,17 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             with self.st.lock:
                 self.st.in_flight -= 1
+                self.st.log.append({
+                    "method": self.command, "path": self.path,
+                    "route": route_name(self.command, path),
+                    "status": self.status_sent,
+                    "notion_version": self.headers.get("Notion-Version"),
+                    "content_type": self.headers.get("Content-Type"),
+                    "auth_ok": self.headers.get("Authorization") ==
+                    "Bearer " + self.server.token,
+                    "bytes": None if body is None else len(body),
+                    "fault": self.fault_name,
+                    "ms": int((time.monotonic() - t0) * 1000)})
 
     def api(self, path, qs, body):
         if body is None:
@@ -1532,6 +1555,7 @@ class Handler(BaseHTTPRequestHandler):
         fault = self.take_fault(path)
         if fault is not None:
             f = fault["fault"]
+            self.fault_name = f
             if f == "reset":
                 raise Reset()
             if f == "status":
@@ -1641,6 +1665,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/stats" and self.command == "GET":
             with st.lock:
                 return self.send(200, json.loads(json.dumps(st.stats)))
+        if path == "/_fake/log" and self.command == "GET":
+            with st.lock:
+                return self.send(200, {"requests": list(st.log)})
         if path == "/_fake/faults" and self.command == "GET":
             with st.lock:
                 return self.send(200, {"faults": list(st.faults)})
@@ -1965,9 +1992,6 @@ class Handler(BaseHTTPRequestHandler):
             raise invalid("Block type %s does not support children."
                           % rec["type"])
         specs = st.check_blocks(req["children"], "body.children", 1, [0])
-        if not specs:
-            raise invalid("body.children.length should be ≥ `1`, instead "
-                          "was `0`.")
         where = len(rec["children"])
         if "after" in req and "position" in req:
             raise invalid("body.after and body.position cannot both be "
