@@ -253,15 +253,15 @@ COLORS = ("default", "gray", "brown", "orange", "yellow", "green", "blue",
 TEXT_COLORS = set(COLORS) | {c + "_background" for c in COLORS
                              if c != "default"}
 ANNOTATION_KEYS = ("bold", "italic", "strikethrough", "underline", "code")
-CODE_LANGUAGES = set("""abap abc agda arduino ascii\x20art assembly bash basic
-bnf c c# c++ clojure coffeescript coq css dart dhall diff docker ebnf elixir
-elm erlang f# flow fortran gherkin glsl go graphql groovy haskell hcl html
-idris java javascript json julia kotlin latex less lisp livescript llvm\x20ir
-lua makefile markdown markup matlab mathematica mermaid nix notion\x20formula
-objective-c ocaml pascal perl php plain\x20text powershell prolog protobuf
-purescript python r racket reason ruby rust sass scala scheme scss shell smalltalk
-solidity sql swift toml typescript vb.net verilog vhdl visual\x20basic
-webassembly xml yaml java/c/c++/c#""".split())
+CODE_LANGUAGES = set("""abap abc agda arduino assembly bash basic bnf c c#
+c++ clojure coffeescript coq css dart dhall diff docker ebnf elixir elm erlang
+f# flow fortran gherkin glsl go graphql groovy haskell hcl html idris java
+javascript json julia kotlin latex less lisp livescript lua makefile markdown
+markup matlab mathematica mermaid nix objective-c ocaml pascal perl php
+powershell prolog protobuf purescript python r racket reason ruby rust sass
+scala scheme scss shell smalltalk solidity sql swift toml typescript vb.net
+verilog vhdl webassembly xml yaml java/c/c++/c#""".split()) | {
+    "ascii art", "llvm ir", "notion formula", "plain text", "visual basic"}
 TEXT_BLOCKS = ("paragraph", "heading_1", "heading_2", "heading_3",
                "bulleted_list_item", "numbered_list_item", "quote", "to_do",
                "toggle", "callout", "code")
