@@ -13,7 +13,7 @@ need python3 python3
 need curl curl
 need jq jq
 
-plan 70
+plan 71
 
 TOK="tok-0800-$$"
 VER=2025-09-03
@@ -188,6 +188,14 @@ check_same "unknown block type rejected" "$(what)" "400 validation_error"
 page "bad" "https://example.com/bad" '[{"code":{"rich_text":[]}}]'
 req POST "$N/v1/pages" "$tmp/req.json"
 check_same "code without language rejected" "$(what)" "400 validation_error"
+page "kinds" "https://example.com/kinds" '[{"heading_2":{"rich_text":[]}},
+	{"code":{"rich_text":[],"language":"plain text"}},{"divider":{}},
+	{"to_do":{"rich_text":[],"checked":true}},{"quote":{"rich_text":[]}},
+	{"bookmark":{"url":"https://example.com/"}},{"embed":{"url":"https://example.com/v"}},
+	{"callout":{"rich_text":[{"type":"text","text":{"content":"c","link":{"url":"https://example.com/"}},"annotations":{"bold":true,"color":"red"}}]}},
+	{"numbered_list_item":{"rich_text":[],"children":[{"bulleted_list_item":{"rich_text":[]}}]}}]'
+req POST "$N/v1/pages" "$tmp/req.json"
+check_same "every block type accepted" "$(what)" "200 null"
 
 # -- properties
 jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
@@ -342,7 +350,7 @@ fault '{"method":"POST","path":"/v1/pages","fault":"reset-after"}' >/dev/null
 req POST "$N/v1/pages" "$tmp/req.json"
 check_same "reset-after: no answer, page created" "$code $(npages)" \
 	"000 $((before + 3))"
-fault '{"method":"PATCH","path":"/v1/pages/","fault":"status","status":409}' >/dev/null
+fault "{\"method\":\"PATCH\",\"path\":\"/v1/pages/$(echo "$kidpage" | tr -d - | tr a-f A-F)\",\"fault\":\"status\",\"status\":409}" >/dev/null
 printf '{"properties":{"Status":{"select":{"name":"Draft"}}}}' >"$tmp/p.json"
 req PATCH "$N/v1/pages/$kidpage" "$tmp/p.json"
 got=$(what)

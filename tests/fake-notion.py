@@ -179,7 +179,9 @@ limit, not counted in the statistics.
   POST /_fake/fault {"method":"POST","path":"/v1/pages","fault":F,
        "count":N (default 1),"status":S,"retry_after":R} queues N faults
        for requests with that method whose path (without the query
-       string, as sent) starts with "path".  Faults are taken in the
+       string) starts with "path"; path segments that are whole ids are
+       compared in the dashed lower-case form on both sides, so either
+       spelling of an id matches.  Faults are taken in the
        order queued, after the auth, rate and version checks.  F:
          502-html-after  do the work, then answer 502 with an HTML body
          timeout-after   do the work, then sleep --hang seconds, then
@@ -197,7 +199,7 @@ limit, not counted in the statistics.
        Answers {"queued": N}.
   GET  /_fake/faults  -> {"faults":[queued faults with counts left]}
   GET  /_fake/pages   -> {"pages":[{"id","data_source_id","database_id",
-       "in_trash","created_time","last_edited_time","title":<plain text
+       "in_trash","created_time","url","last_edited_time","title":<plain text
        of the title>,"properties":{name: the page object's property value
        {"id","type",<type>: value}; rich text normalised with
        annotations/plain_text/href},"blocks":[block objects in order,
@@ -355,6 +357,11 @@ def norm_id(s):
         return None
     h = h.lower()
     return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+
+
+def norm_path(p):
+    """p with every whole-id segment in the dashed lower-case form."""
+    return "/".join(norm_id(seg) or seg for seg in p.split("/"))
 
 
 def now_iso():
@@ -1592,10 +1599,11 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(status, obj)
 
     def take_fault(self, path):
+        path = norm_path(path)
         with self.st.lock:
             for f in self.st.faults:
                 if f["method"] == self.command and \
-                        path.startswith(f["path"]):
+                        path.startswith(norm_path(f["path"])):
                     f["count"] -= 1
                     if f["count"] <= 0:
                         self.st.faults.remove(f)
@@ -1759,6 +1767,7 @@ class Handler(BaseHTTPRequestHandler):
                 "id": pid, "data_source_id": pg["ds"],
                 "database_id": ds["db"] if ds else None,
                 "in_trash": pg["trash"], "created_time": pg["created"],
+                "url": "https://www.notion.so/" + pid.replace("-", ""),
                 "last_edited_time": pg["edited"],
                 "title": st.title_of(pg),
                 "properties": st.page_props(pg),
