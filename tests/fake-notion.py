@@ -45,6 +45,7 @@ Order of checks on every /v1 request (the first failure answers):
      path, e.g. "body.children[95].paragraph.rich_text[0].text.content
      .length should be ≤ `2000`, instead was `2001`.")
 
+Timestamps are UTC ISO 8601 with milliseconds ("2026-01-31T12:00:00.000Z").
 Every answer carries an x-request-id header (a UUIDv4); error bodies are
 {"object":"error","status":N,"code":C,"message":M,"request_id":<same>},
 429s add "additional_data".  Success bodies are JSON, UTF-8.
@@ -184,6 +185,7 @@ limit, not counted in the statistics.
        spelling of an id matches.  Faults are taken in the
        order queued, after the auth, rate and version checks.  F:
          502-html-after  do the work, then answer 502 with an HTML body
+                         (Content-Type text/html, "502 Bad Gateway")
          timeout-after   do the work, then sleep --hang seconds, then
                          answer normally (the client should time out)
          reset           close the connection (TCP RST) without
@@ -199,8 +201,8 @@ limit, not counted in the statistics.
        Answers {"queued": N}.
   GET  /_fake/faults  -> {"faults":[queued faults with counts left]}
   GET  /_fake/pages   -> {"pages":[{"id","data_source_id","database_id",
-       "in_trash","created_time","url","last_edited_time","title":<plain text
-       of the title>,"properties":{name: the page object's property value
+       "in_trash","created_time","last_edited_time","url","title":<plain
+       text of the title>,"properties":{name: the page object's property value
        {"id","type",<type>: value}; rich text normalised with
        annotations/plain_text/href},"blocks":[block objects in order,
        trashed excluded, each with "children":[...] likewise]}]}, pages
