@@ -1,8 +1,9 @@
 # tests/notion-lib.sh - for the 36xx notion scripts, after lib.sh:
 # start_notion [fake-notion.py args...] starts tests/fake-notion.py
-# ($NURL, TQ_NOTION_URL, NOTION_TOKEN set); mkai URL TITLE [SUMMARY-FILE
-# [TEXT-FILE]] (SUMMARY-FILE - for the default) makes a link, parsed content and ai content straight in
-# PostgreSQL and prints the ai content id; fake GET|POST PATH [BODY]
+# ($NURL, TQ_NOTION_URL, NOTION_TOKEN set) after start_redis and
+# start_pg; mkai URL TITLE [SUMMARY-FILE [TEXT-FILE]] (- for the
+# default summary) makes a link, parsed content and ai content straight
+# in PostgreSQL and prints the ai content id; fake GET|POST PATH [BODY]
 # talks to the fake.
 
 DB1=11111111-1111-4111-8111-111111111111
@@ -21,6 +22,8 @@ start_notion() {
 	TQ_NOTION_URL=$NURL
 	NOTION_TOKEN=$TOKEN
 	export NURL TQ_NOTION_URL NOTION_TOKEN
+	# the schema, for mkai
+	tq-status -l >/dev/null 2>&1
 }
 
 fake() {	# fake METHOD PATH [JSON]
