@@ -40,7 +40,7 @@ aids=$(echo "$rec" | jq -r '[.items[].item_id] | join(" ")')
 check "the same contents again" sh -c "tq-submit notion -D $DB1 -p '{\"Status\": {\"select\": {\"name\": \"Draft\"}}}' $aids | tq-wait -t 60"
 check_same "still two pages" "$(fake GET /_fake/pages | jq '[.pages[] | select(.in_trash | not)] | length')" 2
 check_same "updated, with the user's property" "$(jq -r '[.items[].result.action] | unique | join(",")' "$out") $(fake GET /_fake/pages | jq -r '[.pages[].properties.Status.select.name] | unique | join(",")')" "updated Draft"
-check_same "old blocks replaced, not added" "$(fake GET /_fake/pages | jq -c '[.pages[].blocks | length]')" "$(echo "$rec" | jq -c '[.items[].result.blocks]')"
+check_same "old blocks replaced, not added" "$(fake GET /_fake/pages | jq -c '[.pages[].blocks | length] | sort')" "$(echo "$rec" | jq -c '[.items[].result.blocks] | sort')"
 check_same "the schema was read once per task" "$(fake GET /_fake/stats | jq '.by_route["GET /v1/data_sources/{id}"]')" 2
 
 # --- a long summary: 10,000 characters with emoji and CJK, whole, in runs
