@@ -538,8 +538,14 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 		curl_easy_setopt(c->h, CURLOPT_WRITEDATA, &r);
 		curl_easy_setopt(c->h, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(c->h, CURLOPT_HEADERDATA, &r);
-		if (c->fresh) {
-			/* after a 502/504 or a reset: a new connection */
+		/*
+		 * A new connection after a 502/504 or a reset, and for
+		 * every request that is not idempotent: on a kept-alive
+		 * connection that dies without an answer, libcurl sends
+		 * the request again by itself, which for a create or an
+		 * append could do it twice.
+		 */
+		if (c->fresh || !idempotent) {
 			curl_easy_setopt(c->h, CURLOPT_FRESH_CONNECT, 1L);
 			c->fresh = 0;
 		}

@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 49
+plan 53
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -99,6 +99,20 @@ html=$(mkai https://example.org/badgateway "Bad gateway")
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"502-html-after"}' >/dev/null
 check "a create answered by a 502 HTML page" sh -c "tq-submit notion -D $DB1 $html | tq-wait -t 60"
 check_same "no duplicate" "$(pages_for https://example.org/badgateway)" 1
+
+# --- an append answered by a 502 after it was done, one reset after it
+# was done: the page's count of blocks says so, nothing is doubled
+app=$(mkai https://example.org/appendfault "Append faults" - "$tmp/text.txt")
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"502-html-after"}' >/dev/null
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"reset-after"}' >/dev/null
+check "appends that fail after being done" sh -c "tq-submit notion -w -D $DB1 $app | tq-wait -t 60"
+check_same "250 blocks, none twice" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Append faults") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
+
+# --- a 500 on the create that did nothing: looked for, then created
+none=$(mkai https://example.org/servererror "Server error")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":500}' >/dev/null
+check "a create answered 500 without effect" sh -c "tq-submit notion -D $DB1 $none | tq-wait -t 60"
+check_same "one page, created" "$(pages_for https://example.org/servererror) $(jq -r '.items[0].result.action' "$out")" "1 created"
 
 # --- 409 conflicts are retried
 conf=$(mkai https://example.org/conflict "Conflict")
