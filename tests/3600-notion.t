@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 53
+plan 55
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -67,6 +67,12 @@ units = max(len(r["plain_text"].encode("utf-16-le")) // 2 for r in runs)
 print(want in text, units <= 2000, len(runs) >= 6)
 PY
 )" "True True True"
+
+# --- a source URL over 2000 characters: no url property, kept whole
+lurl="https://example.org/long?q=$(python3 -c "print('x' * 2100)")"
+lu=$(mkai "$lurl" "A long address")
+check "a source URL of 2100 characters" sh -c "tq-submit notion -D $DB1 $lu | tq-wait -t 60"
+check_same "url property empty, the URL whole in a paragraph" "$(fake GET /_fake/pages | jq -r --arg u "$lurl" '.pages[] | select(.title == "A long address") | "\(.properties.URL.url) \([.blocks[] | select(.type == "paragraph") | [.paragraph.rich_text[].plain_text] | join("")] | any(. == "Source: " + $u))"')" "null true"
 
 # --- 250 blocks with --with-text: create, then appends, in order
 python3 -c "print('\n\n'.join('Paragraph %d.' % i for i in range(1, 242)))" >"$tmp/text.txt"
