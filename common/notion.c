@@ -1040,6 +1040,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 			    "\"%s\" (%s); its properties: %s", k,
 			    s->title ? s->title : "", s->database_id, list);
 			free(list);
+			free(title);
 			return -1;
 		}
 		json_object_set(pl->properties, name, v);
