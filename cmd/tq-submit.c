@@ -391,6 +391,8 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	if (getenv("TQ_LOG") == NULL)
+		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
 	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
 	    longopts, NULL)) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
@@ -521,6 +523,18 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if (stage == TQ_STAGE_NOTION && tq_notion_check(db, rc, dbid, props,
+	    &e) == -1) {
+		/* a wrong database fails here; Notion away, in the workers */
+		if (e.kind == TQ_ERR_PERMANENT) {
+			warnx("%s", e.msg);
+			status = TQ_EXIT_INPUT;
+			goto badinput;
+		}
+		if (!quiet)
+			warnx("%s; cannot check the database now: the "
+			    "workers will", e.msg);
+	}
 	if (tq_db_cmd(db, &e, "BEGIN") == -1)
 		goto backend;
 	if (resolve(db, &e) == -1)

@@ -430,8 +430,8 @@ api_error(const char *method, const char *path, const struct reply *r,
 		    rid ? rid : "none");
 	else if (st == 401)
 		tq_err_set(err, kind, "", "notion: %s %s: HTTP 401 %s: %s "
-		    "(request_id %s); check NOTION_TOKEN in the worker's "
-		    "environment", method, path, what, m, rid ? rid : "none");
+		    "(request_id %s); check the token (NOTION_TOKEN)",
+		    method, path, what, m, rid ? rid : "none");
 	else
 		tq_err_set(err, kind, "", "notion: %s %s: HTTP %ld %s: %s "
 		    "(request_id %s)", method, path, st, what, m,
@@ -755,10 +755,11 @@ discover(struct nc *c, const char *dbid, long long task, struct schema *s,
 	if (r == NULL)
 		goto out;
 	PQclear(r);
+	/* read by tq-submit for this task, or by an item of it */
 	r = tq_db_exec(c->db, err, "SELECT data_source_id, title, "
 	    "properties::text FROM notion_databases WHERE database_id = $1 "
-	    "AND fetched_at >= (SELECT created_at FROM processing_tasks "
-	    "WHERE id = $2)", 2, p);
+	    "AND fetched_at >= (SELECT created_at - interval '1 minute' "
+	    "FROM processing_tasks WHERE id = $2)", 2, p);
 	if (r == NULL)
 		goto out;
 	if (PQntuples(r) == 1) {
@@ -1518,6 +1519,45 @@ load_content(struct nc *c, const struct tq_claim *cl, int with_text,
 	}
 	PQclear(r);
 	return 0;
+}
+
+int
+tq_notion_check(PGconn *db, redisContext *rc, const char *dbid, json_t *user,
+    struct tq_err *err)
+{
+	struct nc c;
+	struct schema s;
+	struct content ct;
+	struct plan pl;
+	int rc_ = -1;
+
+	memset(&s, 0, sizeof(s));
+	memset(&ct, 0, sizeof(ct));
+	memset(&pl, 0, sizeof(pl));
+	if (nc_config(&c, err) == -1)
+		goto out;
+	c.db = db;		/* borrowed */
+	c.rc = rc;
+	c.deadline = tq_now() + 8;
+	c.req_ms = 5000;
+	if ((c.h = curl_easy_init()) == NULL) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "curl",
+		    "notion: cannot create a curl handle");
+		goto out;
+	}
+	ct.title = "check";
+	ct.url = "https://example.com/";
+	if (discover(&c, dbid, 0, &s, err) == -1 ||
+	    make_plan(&s, &ct, user, &pl, err) == -1)
+		goto out;
+	rc_ = 0;
+out:
+	c.db = NULL;
+	c.rc = NULL;
+	plan_free(&pl);
+	schema_free(&s);
+	nc_close(&c);
+	return rc_;
 }
 
 json_t *

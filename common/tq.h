@@ -602,6 +602,14 @@ int		 tq_job_ai_prepare(PGconn *, struct tq_claim *,
 
 /* The notion stage's work (see notion.c and tq-submit(1)). */
 json_t		*tq_notion_work(const struct tq_claim *, struct tq_err *);
+/*
+ * For tq-submit: read the database's schema (caching it for the task's
+ * items) and check the user's properties against it, through the
+ * shared rate limit, within about 8 s.  -1 and err: permanent when the
+ * database or a property is wrong or the token refused, else transient.
+ */
+int		 tq_notion_check(PGconn *, redisContext *, const char *dbid,
+		    json_t *properties, struct tq_err *);
 /* The token from TQ_NOTION_TOKEN, else NOTION_TOKEN; NULL if none. */
 const char	*tq_notion_token(void);
 /*

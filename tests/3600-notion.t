@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 55
+plan 59
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -136,13 +136,22 @@ check_same "then one page, in the same run" "$(pages_for https://example.org/rat
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
 check_same "Headline, Source, Keywords, Date" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.data_source_id == "22222222-2222-4222-8222-222222222222") | "\(.title) \(.properties.Source.url) \([.properties.Keywords.multi_select[].name] | join("|")) \(.properties.Date.date.start)"')" "Conflict https://example.org/conflict battery storage|grid power|harbor 2024-05-17"
 
-# --- permanent errors, at once, saying why
-check_status 1 "an unknown property" sh -c "tq-submit notion -D $DB1 -p '{\"Colour\": {\"select\": {\"name\": \"red\"}}}' $conf | tq-wait -t 60"
-check_match "fails at once listing the database's properties" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*Colour.*Name \(title\), URL \(url\), Tags \(multi_select\)'
-check_status 1 "an unshared database" sh -c "tq-submit notion -D $DB4 $conf | tq-wait -t 60"
-check_match "says to share it" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*object_not_found.*share the database with the integration'
-check_status 1 "a database with two data sources" sh -c "tq-submit notion -D $DB3 $conf | tq-wait -t 60"
-check_match "lists both" "$(jq -r '.items[0].error_message' "$out")" '23333333-3333-4333-8333-333333333331 \(Main\), 23333333-3333-4333-8333-333333333332 \(Archive\)'
+# --- a wrong database, property or token: tq-submit asks Notion first,
+# and writes nothing
+n0=$(tasks)
+check_status 3 "an unknown property" tq-submit notion -D $DB1 -p '{"Colour": {"select": {"name": "red"}}}' $conf
+check_match "is refused listing the database's properties" "$(cat "$errf")" 'Colour.*Name \(title\), URL \(url\), Tags \(multi_select\)'
+check_status 3 "an unshared database" tq-submit notion -D $DB4 $conf
+check_match "is refused saying to share it" "$(cat "$errf")" 'object_not_found.*share the database with the integration'
+check_status 3 "a database with two data sources" tq-submit notion -D $DB3 $conf
+check_match "is refused listing both" "$(cat "$errf")" '23333333-3333-4333-8333-333333333331 \(Main\), 23333333-3333-4333-8333-333333333332 \(Archive\)'
+check_status 3 "a token Notion refuses" env NOTION_TOKEN=secret_wrong_token tq-submit notion -D $DB1 $conf
+check_same "nothing was written" "$(tasks)" "$n0"
+
+# --- Notion out of reach at submit: the workers check, and an unknown
+# property fails the items at once
+check_status 1 "submitted while Notion is away" sh -c "TQ_NOTION_URL=http://127.0.0.1:1 tq-submit -q notion -D $DB2 -p '{\"Colour\": {\"select\": {\"name\": \"red\"}}}' $conf | tq-wait -t 60"
+check_match "the item fails at once listing the properties" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*Colour.*Headline \(title\)'
 
 # --- a token Notion refuses: permanent, from the worker's environment
 stop_worker
