@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 59
+plan 61
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -131,6 +131,13 @@ rl=$(mkai https://example.org/ratelimited "Rate limited")
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":429,"retry_after":2}' >/dev/null
 check "a 429 with Retry-After 2" sh -c "tq-submit notion -D $DB1 $rl | tq-wait -t 60"
 check_same "then one page, in the same run" "$(pages_for https://example.org/ratelimited) $(jq -r '.items[0].retry_count' "$out")" "1 0"
+
+# --- 529 service_overload is waited out the same way, for every worker
+ov=$(mkai https://example.org/overload "Overload")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":529,"retry_after":2}' >/dev/null
+t0=$(date +%s)
+check "a 529 with Retry-After 2" sh -c "tq-submit notion -D $DB1 $ov | tq-wait -t 60"
+check_same "one page, in the same run, after the wait" "$(pages_for https://example.org/overload) $(jq -r '.items[0].retry_count' "$out") $(($(date +%s) - t0 >= 2))" "1 0 1"
 
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
