@@ -1005,8 +1005,14 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	    strlen(ct->title != NULL && *ct->title != '\0' ? ct->title :
 	    ct->url != NULL ? ct->url : "Untitled"), NULL);
 	v = runs(title, strlen(title), 0);
-	while (json_array_size(v) > 100)
-		json_array_remove(v, 100);	/* 200,000 characters */
+	if (json_array_size(v) > 100) {
+		/* 200,000 characters: no title is that long but junk */
+		tq_log(TQ_LOG_WARN, "notion_title_cut", json_pack("{s:s,s:i}",
+		    "url", ct->url ? ct->url : "", "runs",
+		    (int)json_array_size(v)));
+		while (json_array_size(v) > 100)
+			json_array_remove(v, 100);
+	}
 	json_object_set_new(pl->properties, tprop, json_pack("{s:o}",
 	    "title", v));
 	long_url = ct->url != NULL && tq_utf16_units(ct->url,
