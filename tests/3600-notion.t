@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 61
+plan 63
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -154,6 +154,9 @@ check_status 3 "a database with two data sources" tq-submit notion -D $DB3 $conf
 check_match "is refused listing both" "$(cat "$errf")" '23333333-3333-4333-8333-333333333331 \(Main\), 23333333-3333-4333-8333-333333333332 \(Archive\)'
 check_status 3 "a token Notion refuses" env NOTION_TOKEN=secret_wrong_token tq-submit notion -D $DB1 $conf
 check_same "nothing was written" "$(tasks)" "$n0"
+
+check "one of its data sources, by id" sh -c "tq-submit notion -D 23333333-3333-4333-8333-333333333332 $conf | tq-wait -t 60"
+check_same "the page is in that data source" "$(fake GET /_fake/pages | jq -r '[.pages[] | select(.data_source_id == "23333333-3333-4333-8333-333333333332")] | length')" 1
 
 # --- Notion out of reach at submit: the workers check, and an unknown
 # property fails the items at once
