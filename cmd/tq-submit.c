@@ -50,6 +50,7 @@ static int nbad;
 
 static struct option longopts[] = {
 	{ "database-url", required_argument, NULL, 'd' },
+	{ "database-id", required_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "table", no_argument, NULL, 'H' },
 	{ "insights", no_argument, NULL, 'i' },
@@ -61,9 +62,11 @@ static struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "redis-url", required_argument, NULL, 'r' },
 	{ "max-retries", required_argument, NULL, 'R' },
+	{ "properties", required_argument, NULL, 'p' },
 	{ "summary", no_argument, NULL, 's' },
 	{ "no-summary", no_argument, NULL, 'S' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "with-text", no_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -75,7 +78,10 @@ usage(FILE *f, int status)
 	    "[-R max-retries]\n"
 	    "                 parse [link-id | url | -] ...\n"
 	    "       tq-submit [options] ai [-iIkKsS] [-m model] "
-	    "[parsed-content-id | -] ...\n");
+	    "[parsed-content-id | -] ...\n"
+	    "       tq-submit [options] notion [-w] [-D database-id] "
+	    "[-p properties]\n"
+	    "                 [ai-content-id | -] ...\n");
 	exit(status);
 }
 
@@ -125,14 +131,7 @@ bad(const char *where, const char *fmt, ...)
 static const char *
 id_key(void)
 {
-	switch (stage) {
-	case TQ_STAGE_PARSE:
-		return "link_id";
-	case TQ_STAGE_AI:
-		return "parsed_content_id";
-	default:
-		return "ai_content_id";
-	}
+	return tq_stages[stage].consumes;
 }
 
 /*
@@ -440,10 +439,6 @@ has_userinfo(const char *url)
 static int
 resolve(PGconn *db, struct tq_err *e)
 {
-	static const char *tables[] = { "links", "parsed_contents",
-	    "ai_processed_contents" };
-	static const char *what[] = { "link", "parsed content",
-	    "ai content" };
 	struct tq_buf urls = { 0 };
 	long long *ids;
 	size_t i, nids = 0, nurls = 0;
@@ -496,7 +491,7 @@ resolve(PGconn *db, struct tq_err *e)
 		p[0] = arr;
 		snprintf(sql, sizeof(sql), "SELECT u.id FROM unnest($1::bigint[])"
 		    " AS u(id) WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE "
-		    "t.id = u.id)", tables[stage]);
+		    "t.id = u.id)", tq_stages[stage].input_table);
 		r = tq_db_exec(db, e, sql, 1, p);
 		free(arr);
 		if (r == NULL)
@@ -504,9 +499,9 @@ resolve(PGconn *db, struct tq_err *e)
 		for (j = 0; j < PQntuples(r); j++) {
 			char wh[64];
 
-			snprintf(wh, sizeof(wh), "%s %s", what[stage],
-			    PQgetvalue(r, j, 0));
-			bad(wh, "no such %s", what[stage]);
+			snprintf(wh, sizeof(wh), "%s %s",
+			    tq_stages[stage].item_text, PQgetvalue(r, j, 0));
+			bad(wh, "no such %s", tq_stages[stage].item_text);
 		}
 		PQclear(r);
 	}
@@ -569,7 +564,10 @@ main(int argc, char *argv[])
 {
 	struct tq_err e = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
-	const char *model = NULL;
+	const char *model = NULL, *dbopt = NULL, *propopt = NULL;
+	char *dbid = NULL;
+	json_t *props = NULL;
+	int with_text = 0;
 	int ch, i, cfg[3] = { 1, 1, 0 }, max_retries = -1, used_stdin = 0;
 	long long *ids = NULL, task = 0;
 	size_t nids = 0, k;
@@ -584,11 +582,16 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhIijKkm:qR:r:SsV",
+	if (getenv("TQ_LOG") == NULL)
+		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
+	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
 	    longopts, NULL)) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {
+		case 'D':
+			dbopt = optarg;
+			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
@@ -606,6 +609,9 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			model = optarg;
+			break;
+		case 'p':
+			propopt = optarg;
 			break;
 		case 'R': {
 			const char *es = NULL;
@@ -625,6 +631,9 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("tq-submit %s\n", TQ_VERSION);
 			return 0;
+		case 'w':
+			with_text = 1;
+			break;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}
@@ -643,9 +652,38 @@ main(int argc, char *argv[])
 	if (stage == TQ_STAGE_AI && !cfg[0] && !cfg[1] && !cfg[2])
 		errx(TQ_EXIT_USAGE, "nothing to do: summary, keywords and "
 		    "insights are all off");
-	if (stage == TQ_STAGE_NOTION)
-		errx(TQ_EXIT_USAGE, "notion: the notion stage is not available "
-		    "in this version");
+	if (stage == TQ_STAGE_NOTION) {
+		/* the token stays in the environment: only checked here */
+		if (tq_notion_token() == NULL)
+			errx(TQ_EXIT_USAGE, "notion: no token: set NOTION_TOKEN "
+			    "(or TQ_NOTION_TOKEN), for the workers too");
+		if (dbopt == NULL && (dbopt = getenv("TQ_NOTION_DATABASE")) !=
+		    NULL && *dbopt == '\0')
+			dbopt = NULL;
+		if (dbopt == NULL)
+			errx(TQ_EXIT_USAGE, "notion: no database: give "
+			    "--database-id or set TQ_NOTION_DATABASE");
+		if ((dbid = tq_notion_id(dbopt)) == NULL)
+			errx(TQ_EXIT_USAGE, "notion: %s: not a database id (32 "
+			    "hex digits, or a Notion URL)", dbopt);
+		if (propopt != NULL) {
+			json_error_t je;
+			const char *k;
+			json_t *v;
+
+			props = json_loads(propopt, 0, &je);
+			if (!json_is_object(props))
+				errx(TQ_EXIT_USAGE, "--properties: not a JSON "
+				    "object: %s", props ? "" : je.text);
+			json_object_foreach(props, k, v)
+				if (!json_is_object(v))
+					errx(TQ_EXIT_USAGE, "--properties: "
+					    "%s: a property value is an object "
+					    "such as {\"select\": {\"name\": "
+					    "\"x\"}}", k);
+		}
+	} else if (dbopt != NULL || propopt != NULL || with_text)
+		errx(TQ_EXIT_USAGE, "-D, -p and -w are for the notion stage");
 	if (max_retries < 0)
 		max_retries = tq_cfg.max_retries;
 	tq_out_init(om);
@@ -684,6 +722,18 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	if (stage == TQ_STAGE_NOTION && tq_notion_check(db, rc, dbid, props,
+	    &e) == -1) {
+		/* a wrong database fails here; Notion away, in the workers */
+		if (e.kind == TQ_ERR_PERMANENT) {
+			warnx("%s", e.msg);
+			status = TQ_EXIT_INPUT;
+			goto badinput;
+		}
+		if (!quiet)
+			warnx("%s; cannot check the database now: the "
+			    "workers will", e.msg);
+	}
 	if (tq_db_cmd(db, &e, "BEGIN") == -1)
 		goto backend;
 	if (upstream(db, &e) == -1 || resolve(db, &e) == -1)
@@ -704,6 +754,13 @@ main(int argc, char *argv[])
 		warnx("no input: nothing to submit");
 		status = TQ_EXIT_INPUT;
 		goto out;
+	}
+	if (stage == TQ_STAGE_NOTION) {
+		json_object_set_new(params, "database_id", json_string(dbid));
+		if (props != NULL)
+			json_object_set(params, "properties", props);
+		json_object_set_new(params, "with_text", json_boolean(
+		    with_text));
 	}
 
 	/* one item per distinct input, in input order */
@@ -801,6 +858,8 @@ out:
 	free(arr);
 	free(pj);
 	json_decref(params);
+	json_decref(props);
+	free(dbid);
 	if (db)
 		PQfinish(db);
 	if (rc)

@@ -308,13 +308,12 @@ retry_delay(int retry, double retry_after)
  * makes it hang, ignoring SIGTERM.
  */
 static void
-test_hooks(json_t *claim)
+test_hooks(const struct tq_claim *claim)
 {
 	const char *crash = getenv("TQ_TEST_CRASH"), *url;
 	const char *hang = getenv("TQ_TEST_HANG");
 
-	url = json_string_value(json_object_get(json_object_get(claim,
-	    "input"), "url"));
+	url = json_string_value(json_object_get(claim->input, "url"));
 	if (url == NULL)
 		return;
 	if (crash != NULL && *crash && strstr(url, crash) != NULL)
@@ -350,7 +349,7 @@ reap_done(int wait)
 
 /* Runs in the child: do the work, write one JSON line, exit. */
 static void __attribute__((noreturn))
-child(int fd, enum tq_stage st, json_t *claim, const char *job)
+child(int fd, struct tq_claim *claim)
 {
 	struct tq_err e = { 0 };
 	struct sigaction sa;
@@ -367,11 +366,12 @@ child(int fd, enum tq_stage st, json_t *claim, const char *job)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		_exit(111);
-	setproctitle("%s job %s %s", w.name, tq_stage_name(st), job);
+	setproctitle("%s job %s %s", w.name, tq_stage_name(claim->stage),
+	    claim->job);
 	test_hooks(claim);
 
-	res = tq_job_work(st, claim, &e);
-	json_decref(claim);	/* the parent's copy is its own */
+	res = tq_job_work(claim, &e);
+	tq_claim_free(claim);	/* the parent's copy is its own */
 	if (res != NULL)
 		msg = json_pack("{s:b,s:o}", "ok", 1, "result", res);
 	else
@@ -628,27 +628,26 @@ run_job(const char *job, enum tq_stage st)
 {
 	struct tq_err e = { 0 };
 	struct run run;
-	const char *p[3];
-	PGresult *r;
-	json_t *claim = NULL, *rep = NULL, *res = NULL, *f;
+	struct tq_claim claim;
+	json_t *rep = NULL, *res = NULL, *f;
 	long long task = 0, item = 0;
 	double started = tq_now(), run_at, t_claimed = 0, t_forked = 0;
 	double t_reaped = 0;
-	char msg[700], stale[16];
+	char msg[700];
 	const char *outcome = "finished";
-	int fds[2], retries, max_retries;
+	int fds[2], retries, max_retries, got;
 	pid_t pid;
 	enum tq_loglevel lvl = TQ_LOG_INFO;
 
 	memset(&run, 0, sizeof(run));
 	job_started = started;
-	p[0] = job;
-	p[1] = w.name;
-	/* past its timeout and a grace, another worker runs it no more */
-	snprintf(stale, sizeof(stale), "%d", tq_cfg.timeout[st] + 30);
-	p[2] = stale;
-	r = tq_db_exec(w.db, &e, "SELECT tq_claim($1, $2, $3::float8)", 3, p);
-	if (r == NULL) {
+	got = tq_claim_load(w.db, &e, st, job, w.name, &claim);
+	if (got == -1 && PQstatus(w.db) == CONNECTION_OK) {
+		/* the stage's prepare failed: give the job back */
+		put_back(st, job);
+		return;
+	}
+	if (got == -1) {
 		/* PostgreSQL is unreachable: give the job back */
 		tq_log(TQ_LOG_ERROR, "claim", json_pack("{s:s,s:s,s:s}",
 		    "worker", w.name, "job", job, "error", e.msg));
@@ -656,43 +655,27 @@ run_job(const char *job, enum tq_stage st)
 		disconnect();
 		return;
 	}
-	if (!PQgetisnull(r, 0, 0))
-		claim = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
-	if (claim == NULL) {
+	if (got == 0) {
 		tq_log(TQ_LOG_INFO, "skip", json_pack("{s:s,s:s,s:s,s:s}",
 		    "worker", w.name, "queue", tq_stage_queue(st), "job", job,
 		    "reason", "item is not open (done, cancelled or unknown)"));
 		ack(st, job, TQ_DONE_DROP, 0, NULL);
 		return;
 	}
-	if (json_is_string(json_object_get(claim, "busy"))) {
+	if (got == 2) {
 		/* a copy of a job another worker runs: leave it to it */
-		tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s,s:s,s:O}",
+		tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s,s:s,s:s}",
 		    "worker", w.name, "queue", tq_stage_queue(st), "job", job,
 		    "reason", "item is running on another worker", "running_on",
-		    json_object_get(claim, "busy")));
+		    claim.busy));
 		ack(st, job, TQ_DONE_FORGET, 0, NULL);
-		json_decref(claim);
 		return;
 	}
 	t_claimed = tq_now();
-	task = json_integer_value(json_object_get(claim, "task_id"));
-	item = json_integer_value(json_object_get(claim, "item_id"));
-	retries = (int)json_integer_value(json_object_get(claim,
-	    "retry_count"));
-	max_retries = (int)json_integer_value(json_object_get(claim,
-	    "max_retries"));
-	if (st == TQ_STAGE_AI) {
-		json_t *m = tq_job_model(w.db, json_object_get(claim,
-		    "params"), &e);
-
-		if (m == NULL) {
-			put_back(st, job);
-			goto out;
-		}
-		json_object_set_new(claim, "model", m);
-	}
+	task = claim.task_id;
+	item = claim.item_id;
+	retries = claim.retry_count;
+	max_retries = claim.max_retries;
 	title("busy", job, st);
 
 	reap_done(1);
@@ -705,7 +688,7 @@ run_job(const char *job, enum tq_stage st)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child(fds[1], st, claim, job);
+		child(fds[1], &claim);
 	}
 	close(fds[1]);
 	t_forked = tq_now();
@@ -862,7 +845,7 @@ out:
 	tq_buf_free(&run.out);
 	json_decref(rep);
 	json_decref(res);
-	json_decref(claim);
+	tq_claim_free(&claim);
 }
 
 static void

@@ -12,58 +12,6 @@
 
 struct tq_config tq_cfg;
 
-static const struct {
-	const char	*name;
-	const char	*queue;
-	const char	*task_type;
-	const char	*item_type;
-	int		 timeout;
-} stages[TQ_NSTAGES] = {
-	{ "parse", "parsing-queue", "parsing", "link", 60 },
-	{ "ai", "ai-queue", "ai_processing", "parsed_content", 120 },
-	{ "notion", "notion-queue", "notion_import", "ai_content", 60 },
-};
-
-const char *
-tq_stage_name(enum tq_stage s)
-{
-	return stages[s].name;
-}
-
-const char *
-tq_stage_queue(enum tq_stage s)
-{
-	return stages[s].queue;
-}
-
-const char *
-tq_stage_task_type(enum tq_stage s)
-{
-	return stages[s].task_type;
-}
-
-const char *
-tq_stage_item_type(enum tq_stage s)
-{
-	return stages[s].item_type;
-}
-
-int
-tq_stage_from_name(const char *name)
-{
-	int i;
-
-	if (name == NULL)
-		return -1;
-	for (i = 0; i < TQ_NSTAGES; i++)
-		if (strcmp(name, stages[i].name) == 0 ||
-		    strcmp(name, stages[i].queue) == 0 ||
-		    strcmp(name, stages[i].task_type) == 0 ||
-		    strcmp(name, stages[i].item_type) == 0)
-			return i;
-	return -1;
-}
-
 static int
 envint(const char *name, int lo, int hi, int *out)
 {
@@ -158,7 +106,7 @@ tq_config_load(void)
 		tq_cfg.database_url = xstrdup(v);
 
 	for (i = 0; i < TQ_NSTAGES; i++)
-		tq_cfg.timeout[i] = stages[i].timeout;
+		tq_cfg.timeout[i] = tq_stages[i].timeout;
 	tq_cfg.max_retries = 3;
 	tq_cfg.retry_delays[0] = 0;
 	tq_cfg.retry_delays[1] = 30;

@@ -243,13 +243,22 @@ tq_db_schema_version(PGconn *c)
 int
 tq_db_migrate(PGconn *c, struct tq_err *err)
 {
-	int have, i, rc = -1;
+	int i, n, rc = -1;
 	char ver[16];
 	const char *p[2];
-	PGresult *r;
+	PGresult *r, *have = NULL;
 
-	if (tq_db_schema_version(c) >= tq_db_latest_version())
+	for (n = 0; tq_migrations[n].sql != NULL; n++)
+		;
+	/* the usual case, one query: every migration is there */
+	r = PQexec(c, "SELECT count(*), coalesce(max(version), 0) FROM "
+	    "tq_schema");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0,
+	    0)) == n && atoi(PQgetvalue(r, 0, 1)) == tq_db_latest_version()) {
+		PQclear(r);
 		return 0;
+	}
+	PQclear(r);
 	if (tq_db_cmd(c, err, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")
 	    == -1)
 		return -1;
@@ -257,12 +266,20 @@ tq_db_migrate(PGconn *c, struct tq_err *err)
 	    "version integer PRIMARY KEY, name text NOT NULL, "
 	    "applied_at timestamptz NOT NULL DEFAULT now())") == -1)
 		goto out;
-	/* another process may have migrated while we waited */
-	have = tq_db_schema_version(c);
+	/*
+	 * every migration not recorded yet, in order, whatever its number:
+	 * another process may have applied some while we waited
+	 */
+	if ((have = tq_db_exec(c, err, "SELECT version FROM tq_schema", 0,
+	    NULL)) == NULL)
+		goto out;
 	for (i = 0; tq_migrations[i].sql != NULL; i++) {
 		const struct tq_migration *m = &tq_migrations[i];
+		int k, done = 0;
 
-		if (m->version <= have)
+		for (k = 0; k < PQntuples(have) && !done; k++)
+			done = atoi(PQgetvalue(have, k, 0)) == m->version;
+		if (done)
 			continue;
 		if (tq_db_cmd(c, err, "BEGIN") == -1)
 			goto out;
@@ -290,6 +307,7 @@ tq_db_migrate(PGconn *c, struct tq_err *err)
 	}
 	rc = 0;
 out:
+	PQclear(have);
 	PQclear(PQexec(c, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")"));
 	return rc;
 }

@@ -378,6 +378,12 @@ parse_retry_after(const char *v)
 	return t > time(NULL) ? (double)(t - time(NULL)) : 0;
 }
 
+double
+tq_http_retry_after(const char *v)
+{
+	return parse_retry_after(v);
+}
+
 static int
 stop(struct ctx *c, enum tq_errkind kind, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -1,8 +1,9 @@
 /*
- * job.c - what each stage does with one item.  tq_job_work() runs in
- * the worker's forked child and only talks to the outside world (the
- * web, an LLM); tq_job_store() runs in the worker and writes the
- * result and the item's end in one statement (see sql/).
+ * job.c - the claim of a job, what the parse and ai stages do with one
+ * item, and the store of any stage's result.  tq_job_work() runs in
+ * the worker's forked child; tq_job_store() runs in the worker and
+ * writes the result and the item's end in one statement (see sql/),
+ * with the store function of the stage's row in stage.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,8 @@
 
 #include "tq.h"
 
-static json_t *
-work_parse(json_t *claim, struct tq_err *err)
+json_t *
+tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 {
 	struct tq_fetch_opts o;
 	struct tq_fetch f;
@@ -21,8 +22,7 @@ work_parse(json_t *claim, struct tq_err *err)
 	double t0 = tq_now();
 	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE];
 
-	url = json_string_value(json_object_get(json_object_get(claim,
-	    "input"), "url"));
+	url = json_string_value(json_object_get(claim->input, "url"));
 	if (url == NULL) {
 		tq_err_set(err, TQ_ERR_PERMANENT, "no_input",
 		    "the link no longer exists");
@@ -74,13 +74,12 @@ out:
 	return res;
 }
 
-static json_t *
-work_ai(json_t *claim, struct tq_err *err)
+json_t *
+tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 {
-	json_t *in = json_object_get(claim, "input");
-	json_t *m = json_object_get(claim, "model");
-	json_t *cfg = json_object_get(json_object_get(claim, "params"),
-	    "processing_config");
+	json_t *in = claim->input;
+	json_t *m = claim->model;
+	json_t *cfg = json_object_get(claim->params, "processing_config");
 	struct tq_ai_request req;
 	struct tq_ai_result res;
 	struct tq_ai_model model;
@@ -159,19 +158,9 @@ work_ai(json_t *claim, struct tq_err *err)
 }
 
 json_t *
-tq_job_work(enum tq_stage st, json_t *claim, struct tq_err *err)
+tq_job_work(const struct tq_claim *claim, struct tq_err *err)
 {
-	switch (st) {
-	case TQ_STAGE_PARSE:
-		return work_parse(claim, err);
-	case TQ_STAGE_AI:
-		return work_ai(claim, err);
-	default:
-		tq_err_set(err, TQ_ERR_PERMANENT, "no_stage",
-		    "the %s stage is not available in this version",
-		    tq_stage_name(st));
-		return NULL;
-	}
+	return tq_stages[claim->stage].work(claim, err);
 }
 
 json_t *
@@ -179,16 +168,16 @@ tq_job_store(PGconn *db, enum tq_stage st, const char *job, json_t *result,
     struct tq_err *err)
 {
 	const char *p[2];
-	char *s;
+	char *s, sql[128];
 	PGresult *r;
 	json_t *out = NULL;
 
 	s = json_dumps(result, JSON_COMPACT);
 	p[0] = job;
 	p[1] = s;
-	r = tq_db_exec(db, err, st == TQ_STAGE_PARSE ?
-	    "SELECT tq_store_parse($1, $2::jsonb)" :
-	    "SELECT tq_store_ai($1, $2::jsonb)", 2, p);
+	snprintf(sql, sizeof(sql), "SELECT %s($1, $2::jsonb)",
+	    tq_stages[st].store);
+	r = tq_db_exec(db, err, sql, 2, p);
 	free(s);
 	if (r == NULL)
 		return NULL;
@@ -200,9 +189,73 @@ tq_job_store(PGconn *db, enum tq_stage st, const char *job, json_t *result,
 	return out;
 }
 
-json_t *
-tq_job_model(PGconn *db, json_t *params, struct tq_err *err)
+int
+tq_claim_load(PGconn *db, struct tq_err *err, enum tq_stage st,
+    const char *job, const char *worker, struct tq_claim *c)
 {
+	const char *p[3] = { job, worker, NULL };
+	char stale[16];
+	PGresult *r;
+	json_t *doc = NULL;
+
+	memset(c, 0, sizeof(*c));
+	/* past its timeout and a grace, another worker runs it no more */
+	snprintf(stale, sizeof(stale), "%d", tq_cfg.timeout[st] + 30);
+	p[2] = stale;
+	r = tq_db_exec(db, err, "SELECT tq_claim($1, $2, $3::float8)", 3, p);
+	if (r == NULL)
+		return -1;
+	if (!PQgetisnull(r, 0, 0))
+		doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return 0;
+	}
+	if (json_is_string(json_object_get(doc, "busy"))) {
+		snprintf(c->busy, sizeof(c->busy), "%s", json_string_value(
+		    json_object_get(doc, "busy")));
+		json_decref(doc);
+		return 2;
+	}
+	c->stage = st;
+	snprintf(c->job, sizeof(c->job), "%s", job);
+	c->doc = doc;
+	c->task_id = json_integer_value(json_object_get(doc, "task_id"));
+	c->item_id = json_integer_value(json_object_get(doc, "item_id"));
+	c->retry_count = (int)json_integer_value(json_object_get(doc,
+	    "retry_count"));
+	c->crash_count = (int)json_integer_value(json_object_get(doc,
+	    "crash_count"));
+	c->max_retries = (int)json_integer_value(json_object_get(doc,
+	    "max_retries"));
+	c->params = json_object_get(doc, "params");
+	if (!json_is_object(c->params)) {
+		c->params = json_object();
+		json_object_set_new(doc, "params", c->params);
+	}
+	c->input = json_object_get(doc, "input");
+	if (!json_is_object(c->input))
+		c->input = NULL;
+	if (tq_stages[st].prepare != NULL &&
+	    tq_stages[st].prepare(db, c, err) == -1) {
+		tq_claim_free(c);
+		return -1;
+	}
+	return 1;
+}
+
+void
+tq_claim_free(struct tq_claim *c)
+{
+	json_decref(c->doc);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+tq_job_ai_prepare(PGconn *db, struct tq_claim *c, struct tq_err *err)
+{
+	json_t *params = c->params;
 	char id[24];
 	const char *p[1];
 	PGresult *r;
@@ -219,11 +272,13 @@ tq_job_model(PGconn *db, json_t *params, struct tq_err *err)
 	    "ai_server_modes s ON s.base_url = m.base_url WHERE m.id = $1",
 	    1, p);
 	if (r == NULL)
-		return NULL;
+		return -1;
 	if (PQntuples(r) == 1)
 		m = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
 	PQclear(r);
 	if (m == NULL)
 		m = json_null();
-	return m;
+	json_object_set_new(c->doc, "model", m);
+	c->model = m;
+	return 0;
 }

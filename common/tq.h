@@ -161,11 +161,6 @@ int		 tq_config_load(void);
  */
 int		 tq_config_check(void);
 int		 tq_config_set_retry_delays(const char *);
-const char	*tq_stage_name(enum tq_stage);		/* "parse" */
-const char	*tq_stage_queue(enum tq_stage);		/* "parsing-queue" */
-const char	*tq_stage_task_type(enum tq_stage);	/* "parsing" */
-const char	*tq_stage_item_type(enum tq_stage);	/* "link" */
-int		 tq_stage_from_name(const char *);	/* any of the above */
 
 /* ------------------------------------------------------------ charset.c */
 
@@ -223,6 +218,8 @@ struct tq_fetch {
 int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 		    struct tq_fetch *, struct tq_err *);
 void		 tq_fetch_free(struct tq_fetch *);
+/* A Retry-After value (seconds or an HTTP date) in seconds, 0: none. */
+double		 tq_http_retry_after(const char *);
 /* libcurl's global set-up, once, before forking job processes. */
 void		 tq_http_init(void);
 /*
@@ -586,22 +583,115 @@ int		 tq_opt_common(int ch, const char *arg, enum tq_outmode *,
 int		 tq_each_task(int argc, char **argv, const char *verb,
 		    int (*fn)(PGconn *, redisContext *, long long));
 
+/* -------------------------------------------------------------- stage.c */
+
+/*
+ * The claim of one job: what tq_claim() in PostgreSQL returned, typed.
+ * doc owns params, input and model (all borrowed from it).
+ */
+struct tq_claim {
+	enum tq_stage	 stage;
+	char		 job[64];
+	long long	 task_id;
+	long long	 item_id;
+	int		 retry_count;
+	int		 crash_count;
+	int		 max_retries;
+	json_t		*params;	/* the task's params, an object */
+	json_t		*input;		/* the item's input, or NULL */
+	json_t		*model;		/* ai: set by the stage's prepare */
+	json_t		*doc;
+	char		 busy[200];	/* 2: the worker running it */
+};
+/*
+ * 1 claimed, 0 the item is not open (done, cancelled), 2 it runs under
+ * another worker (c->busy) that may still be at it, -1 err.
+ */
+int		 tq_claim_load(PGconn *, struct tq_err *, enum tq_stage,
+		    const char *job, const char *worker, struct tq_claim *);
+void		 tq_claim_free(struct tq_claim *);
+
+/*
+ * One row per stage (stage.c).  prepare runs in the worker before the
+ * fork (it may use the worker's PostgreSQL connection); work runs in
+ * the job's process and returns the result to store, or NULL with err
+ * classified; store names the SQL function (job text, result jsonb)
+ * that stores it and finishes the item in one transaction.
+ */
+struct tq_stage_def {
+	const char	*name;		/* "parse" */
+	const char	*queue;		/* "parsing-queue" */
+	const char	*task_type;	/* "parsing" */
+	const char	*item_type;	/* "link" */
+	const char	*item_text;	/* "link", "parsed content": messages */
+	const char	*consumes;	/* upstream result id: "link_id" */
+	const char	*produces;	/* this stage's: "parsed_content_id" */
+	const char	*input_table;	/* where consumed ids live */
+	int		 timeout;	/* default, seconds */
+	int		(*prepare)(PGconn *, struct tq_claim *,
+			    struct tq_err *);
+	json_t		*(*work)(const struct tq_claim *, struct tq_err *);
+	const char	*store;		/* "tq_store_parse" */
+};
+extern const struct tq_stage_def tq_stages[TQ_NSTAGES];
+const struct tq_stage_def *tq_stage(enum tq_stage);
+const char	*tq_stage_name(enum tq_stage);		/* "parse" */
+const char	*tq_stage_queue(enum tq_stage);		/* "parsing-queue" */
+const char	*tq_stage_task_type(enum tq_stage);	/* "parsing" */
+const char	*tq_stage_item_type(enum tq_stage);	/* "link" */
+int		 tq_stage_from_name(const char *);	/* any of the above */
+
 /* ---------------------------------------------------------------- job.c */
 
 /*
- * The work of one job, run in the worker's child: claim is what
- * tq_claim() returned (plus "model" for ai).  Returns the result
- * object to store, or NULL with err classified.  Touches no database.
+ * The work of one job, run in the job's process: the stage's work
+ * function.  Returns the result object to store, or NULL with err
+ * classified.  Parse and ai touch no database; notion opens its own
+ * connections (notion.c).
  */
-json_t		*tq_job_work(enum tq_stage, json_t *claim, struct tq_err *);
+json_t		*tq_job_work(const struct tq_claim *, struct tq_err *);
 /*
- * Store a result and finish the item (parent side).  Returns the item
- * result, or NULL with err->kind NONE when the item was already closed.
+ * Store a result and finish the item (parent side), with the stage's
+ * store function.  Returns the item result, or NULL with err->kind NONE
+ * when the item was already closed.
  */
 json_t		*tq_job_store(PGconn *, enum tq_stage, const char *job,
 		    json_t *result, struct tq_err *);
-/* Load the ai model named in params (or the default) for a claim. */
-json_t		*tq_job_model(PGconn *, json_t *params, struct tq_err *);
+/* The stages' functions, for the table in stage.c. */
+json_t		*tq_job_parse(const struct tq_claim *, struct tq_err *);
+json_t		*tq_job_ai(const struct tq_claim *, struct tq_err *);
+/* Load the ai model named in the task's params into claim->model. */
+int		 tq_job_ai_prepare(PGconn *, struct tq_claim *,
+		    struct tq_err *);
+
+/* ------------------------------------------------------------- notion.c */
+
+/* The notion stage's work (see notion.c and tq-submit(1)). */
+json_t		*tq_notion_work(const struct tq_claim *, struct tq_err *);
+/*
+ * For tq-submit: read the database's schema (caching it for the task's
+ * items) and check the user's properties against it, through the
+ * shared rate limit, within about 8 s.  -1 and err: permanent when the
+ * database or a property is wrong or the token refused, else transient.
+ */
+int		 tq_notion_check(PGconn *, redisContext *, const char *dbid,
+		    json_t *properties, struct tq_err *);
+/* The token from TQ_NOTION_TOKEN, else NOTION_TOKEN; NULL if none. */
+const char	*tq_notion_token(void);
+/*
+ * A database id in Notion's dashed lower-case form, from 32 hex digits
+ * (dashed or not) or a Notion URL; NULL if there is none.  Caller frees.
+ */
+char		*tq_notion_id(const char *);
+/* UTF-16 code units of UTF-8 text (Notion's "characters"). */
+size_t		 tq_utf16_units(const char *, size_t len);
+/*
+ * The byte length of the first piece of s (len bytes) of at most max
+ * UTF-16 units: never inside a UTF-8 sequence or a surrogate pair,
+ * after white space when there is some in its second half.  len if all
+ * of s fits.
+ */
+size_t		 tq_notion_cut(const char *s, size_t len, size_t max);
 
 /* -------------------------------------------------------------- maint.c */
 

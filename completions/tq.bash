@@ -13,12 +13,12 @@ _tq_spec()
 
 	case $1 in
 	tq-submit)
-		opts="$common -I --no-insights -i --insights
+		opts="$common -D --database-id -I --no-insights -i --insights
 		    -K --no-keywords -k --keywords -m --model
-		    -R --max-retries -r --redis-url -S --no-summary
-		    -s --summary"
-		argopts='-d --database-url -m --model
-		    -R --max-retries -r --redis-url' ;;
+		    -p --properties -R --max-retries -r --redis-url
+		    -S --no-summary -s --summary -w --with-text"
+		argopts='-D --database-id -d --database-url -m --model
+		    -p --properties -R --max-retries -r --redis-url' ;;
 	tq-wait)
 		opts="$common -I --no-items -t --timeout"
 		argopts='-d --database-url -t --timeout' ;;
@@ -135,7 +135,7 @@ _tq()
 	case $prog in
 	tq-submit)
 		((noperands == 0)) &&
-		    COMPREPLY=($(compgen -W 'parse ai' -- "$cur")) ;;
+		    COMPREPLY=($(compgen -W 'parse ai notion' -- "$cur")) ;;
 	tq-model)
 		((noperands == 0)) &&
 		    COMPREPLY=($(compgen -W 'list add show default rm' \

@@ -14,11 +14,12 @@ for p in $pids; do
 	wait "$p" || fails=$((fails + 1))
 done
 check_same "8 programs started at once on an empty database" "$fails" 0
-latest=$(ls "$TQ_TOP"/sql/[0-9]*.sql | wc -l | tr -d ' ')
-maxv=$(ls "$TQ_TOP"/sql/[0-9]*.sql | sed 's|.*/0*\([0-9][0-9]*\)-[^/]*$|\1|' | sort -n | tail -1)
+# versions need not be consecutive (branches number theirs apart)
+nmig=$(ls "$TQ_TOP"/sql/[0-9]*.sql | wc -l | tr -d ' ')
+latest=$(ls "$TQ_TOP"/sql/[0-9]*.sql | sed 's|.*/0*||; s|-.*||' | sort -n | tail -1)
 check_same "every migration applied exactly once" \
-	"$(psqlc "SELECT count(*), count(DISTINCT version), max(version) FROM tq_schema")" "$latest|$latest|$maxv"
+	"$(psqlc "SELECT count(*), count(DISTINCT version), max(version) FROM tq_schema")" "$nmig|$nmig|$latest"
 check_same "the tables are there" "$(psqlc "SELECT count(*) FROM pg_tables WHERE tablename IN ('links', 'parsed_contents', 'ai_models', 'ai_processed_contents', 'notion_imports', 'processing_tasks', 'task_items')")" 7
 check_same "the builtin model is the default" "$(psqlc "SELECT name FROM ai_models WHERE is_default")" builtin
-check "a second start changes nothing" sh -c "tq-status -l && [ \$(psql -XAtq '$TQ_DATABASE_URL' -c 'SELECT count(*) FROM tq_schema') = $latest ]"
+check "a second start changes nothing" sh -c "tq-status -l && [ \$(psql -XAtq '$TQ_DATABASE_URL' -c 'SELECT count(*) FROM tq_schema') = $nmig ]"
 done_testing

@@ -1,0 +1,1697 @@
+/*
+ * notion.c - the notion stage: one ai content becomes one page in a
+ * Notion database, after specs/notion-api.md.
+ *
+ * Runs in the job's process, which opens its own PostgreSQL and Redis
+ * connections (never the worker's, across fork): PostgreSQL to record
+ * the page id the moment Notion returns it and each batch of blocks
+ * written (notion_imports), Redis for the rate limit that all workers
+ * on all hosts share.  Reporting progress lines to the worker instead
+ * would lose the page id when the worker dies with its job; a row
+ * written before the next request cannot be lost that way.
+ *
+ * Never a duplicate page: a fresh import creates the page with its
+ * first blocks and stores its id at once; a run that finds the row
+ * without a page id (an earlier run may have created one and died, or
+ * got a timeout, a reset or a 5xx) first looks for the page by its
+ * source URL in the data source and adopts it.  Appends resume from
+ * the page's own count of children, so a batch is never written twice.
+ * A re-import of the same content into the same database updates the
+ * page: properties set, old blocks deleted, new ones appended.
+ *
+ * The token is read from the environment (TQ_NOTION_TOKEN, else
+ * NOTION_TOKEN) and goes into the Authorization header only; the rate
+ * limit's Redis keys carry a hash of it.
+ */
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "tq.h"
+
+#define DEFAULT_URL	"https://api.notion.com"
+#define DEFAULT_VERSION	"2025-09-03"
+#define MAX_UNITS	2000		/* UTF-16 units per rich text run */
+#define RUNS_PER_BLOCK	10		/* our own cap, well under 100 */
+#define MAX_CHILDREN	100		/* blocks per request */
+#define MAX_BODY	400000		/* bytes per request, under 500 KB */
+#define MAX_URL		2000
+#define MAX_OPTION	100		/* multi_select name, characters */
+#define MAX_OPTIONS	100
+#define MAX_TRIES	6		/* per request, rate waits excluded */
+#define RATE_BURST	1
+#define MAX_RESPONSE	(16 * 1024 * 1024)
+
+struct nc {
+	CURL		*h;
+	char		*token;
+	char		*base;
+	char		*version;
+	redisContext	*rc;
+	PGconn		*db;
+	char		 ratekey[64];
+	char		 pausekey[64];
+	double		 rps;
+	double		 deadline;
+	long		 req_ms;	/* per request */
+	int		 fresh;		/* next request on a new connection */
+	int		 requests;
+	/* the last failure: may the request have been carried out? */
+	int		 ambiguous;
+};
+
+struct reply {
+	long		 status;
+	struct tq_buf	 body;
+	double		 retry_after;
+	int		 too_large;
+};
+
+/* ------------------------------------------------------------- text */
+
+/* Length of the UTF-8 sequence at s (n > 0 bytes left) and its units. */
+static size_t
+seq(const char *s, size_t n, size_t *units)
+{
+	uint32_t cp;
+	size_t k = tq_lang_utf8(s, n, &cp);
+
+	*units = cp > 0xffff ? 2 : 1;
+	return k;
+}
+
+size_t
+tq_utf16_units(const char *s, size_t len)
+{
+	size_t i = 0, u, total = 0;
+
+	while (i < len) {
+		i += seq(s + i, len - i, &u);
+		total += u;
+	}
+	return total;
+}
+
+size_t
+tq_notion_cut(const char *s, size_t len, size_t max)
+{
+	size_t i = 0, u, units = 0, k, space = 0;
+
+	while (i < len) {
+		k = seq(s + i, len - i, &u);
+		if (units + u > max)
+			break;
+		units += u;
+		i += k;
+		if (s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '\t')
+			space = i;
+	}
+	if (i >= len)
+		return len;
+	/* prefer a break after white space in the second half */
+	if (space > 0 && space >= i / 2)
+		return space;
+	if (i == 0)	/* max < 2 and an astral character: take it */
+		return seq(s, len, &u);
+	return i;
+}
+
+/* Rich text runs of text (cleaned UTF-8), each at most MAX_UNITS. */
+static json_t *
+runs(const char *s, size_t len, int bold)
+{
+	json_t *a = json_array(), *r;
+	size_t k;
+
+	while (len > 0) {
+		k = tq_notion_cut(s, len, MAX_UNITS);
+		r = json_pack("{s:s,s:{s:s%}}", "type", "text", "text",
+		    "content", s, k);
+		if (bold)
+			json_object_set_new(r, "annotations",
+			    json_pack("{s:b}", "bold", 1));
+		json_array_append_new(a, r);
+		s += k;
+		len -= k;
+	}
+	return a;
+}
+
+static json_t *
+text_block(const char *type, json_t *rich)
+{
+	return json_pack("{s:s,s:s,s:{s:o}}", "object", "block", "type", type,
+	    type, "rich_text", rich);
+}
+
+/*
+ * Append text as blocks of type, at most RUNS_PER_BLOCK runs each, so
+ * that a paragraph of any length is written whole.  prefix (bold) goes
+ * first in the first block.
+ */
+static void
+add_text(json_t *blocks, const char *type, const char *prefix,
+    const char *s, size_t len)
+{
+	json_t *all, *rich = NULL;
+	size_t i;
+
+	all = runs(s, len, 0);
+	if (prefix != NULL) {
+		json_t *p = runs(prefix, strlen(prefix), 1);
+
+		json_array_insert(all, 0, json_array_get(p, 0));
+		json_decref(p);
+	}
+	for (i = 0; i < json_array_size(all); i++) {
+		if (rich == NULL || json_array_size(rich) == RUNS_PER_BLOCK) {
+			rich = json_array();
+			json_array_append_new(blocks, text_block(type, rich));
+		}
+		json_array_append(rich, json_array_get(all, i));
+	}
+	json_decref(all);
+}
+
+/* Paragraphs of text (split at blank lines, or lines) as blocks. */
+static void
+add_paragraphs(json_t *blocks, const char *text, int lines)
+{
+	const char *p = text, *e;
+	size_t n;
+
+	while (*p != '\0') {
+		while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		if (lines)
+			e = p + strcspn(p, "\n");
+		else if ((e = strstr(p, "\n\n")) == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\r' ||
+		    p[n - 1] == '\n' || p[n - 1] == '\t'))
+			n--;
+		if (n > 0)
+			add_text(blocks, "paragraph", NULL, p, n);
+		p = e;
+	}
+}
+
+/* ----------------------------------------------------------- client */
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct reply *r = arg;
+	size_t len = size * n;
+	char line[256], *v;
+
+	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		r->retry_after = 0;
+		return len;
+	}
+	if (len >= sizeof(line))
+		return len;
+	memcpy(line, data, len);
+	line[len] = '\0';
+	if ((v = strchr(line, ':')) == NULL)
+		return len;
+	*v++ = '\0';
+	if (strcasecmp(line, "retry-after") == 0)
+		r->retry_after = tq_http_retry_after(tq_trim(v));
+	return len;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct reply *r = arg;
+	size_t len = size * n;
+
+	if (r->body.len + len > MAX_RESPONSE) {
+		r->too_large = 1;
+		return 0;
+	}
+	tq_buf_add(&r->body, data, len);
+	return len;
+}
+
+static void
+nc_close(struct nc *c)
+{
+	if (c->token != NULL) {
+		explicit_bzero(c->token, strlen(c->token));
+		free(c->token);
+	}
+	free(c->base);
+	free(c->version);
+	if (c->h != NULL)
+		curl_easy_cleanup(c->h);
+	if (c->rc != NULL)
+		redisFree(c->rc);
+	if (c->db != NULL)
+		PQfinish(c->db);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *
+tq_notion_token(void)
+{
+	const char *t = getenv("TQ_NOTION_TOKEN");
+
+	if (t == NULL || *t == '\0')
+		t = getenv("NOTION_TOKEN");
+	return t != NULL && *t != '\0' ? t : NULL;
+}
+
+/* The environment's settings; no connection is made. */
+static int
+nc_config(struct nc *c, struct tq_err *err)
+{
+	const char *t, *v;
+	char hash[65], *end;
+	size_t len;
+
+	memset(c, 0, sizeof(*c));
+	if ((t = tq_notion_token()) == NULL)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_token",
+		    "notion: no token: set NOTION_TOKEN in the worker's "
+		    "environment");
+	c->token = xstrdup(t);
+	for (v = c->token; *v != '\0'; v++)
+		if (iscntrl((unsigned char)*v) || *v == ' ')
+			return tq_err_set(err, TQ_ERR_PERMANENT,
+			    "notion_token", "notion: the token holds white "
+			    "space or control characters");
+	v = getenv("TQ_NOTION_URL");
+	v = v != NULL && *v != '\0' ? v : DEFAULT_URL;
+	len = strlen(v);
+	while (len > 0 && v[len - 1] == '/')
+		len--;
+	c->base = xstrndup(v, len);
+	v = getenv("NOTION_VERSION");
+	c->version = xstrdup(v != NULL && *v != '\0' ? v : DEFAULT_VERSION);
+	if (strcmp(c->version, "2025-09-03") < 0)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_version",
+		    "notion: NOTION_VERSION %s predates data sources: use "
+		    "2025-09-03 or later", c->version);
+	c->rps = 3;
+	if ((v = getenv("TQ_NOTION_RPS")) != NULL && *v != '\0') {
+		c->rps = strtod(v, &end);
+		if (*end != '\0' || !(c->rps > 0 && c->rps <= 1000))
+			return tq_err_set(err, TQ_ERR_PERMANENT, "config",
+			    "TQ_NOTION_RPS: %s: not a rate in (0, 1000]", v);
+	}
+	tq_sha256_hex(c->token, strlen(c->token), hash);
+	hash[16] = '\0';
+	snprintf(c->ratekey, sizeof(c->ratekey), "tq:notion:rate:%.16s",
+	    hash);
+	snprintf(c->pausekey, sizeof(c->pausekey), "tq:notion:pause:%.16s",
+	    hash);
+	return 0;
+}
+
+/*
+ * The shared token bucket: 0 when a request may go now, else the
+ * milliseconds to wait.  A pause set after a 429 or 529 holds everyone.
+ */
+static const char rate_lua[] =
+    "local p = redis.call('PTTL', KEYS[2])\n"
+    "if p > 0 then return p end\n"
+    "local t = redis.call('TIME')\n"
+    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+    "local rate = tonumber(ARGV[1]) / 1000\n"
+    "local burst = tonumber(ARGV[2])\n"
+    "local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')\n"
+    "local tokens = tonumber(b[1]) or burst\n"
+    "local ts = tonumber(b[2]) or now\n"
+    "if now > ts then tokens = math.min(burst, tokens + (now - ts) * rate) "
+    "end\n"
+    "if now < ts then now = ts end\n"
+    "local wait = 0\n"
+    "if tokens >= 1 then tokens = tokens - 1 else\n"
+    "  wait = math.ceil((1 - tokens) / rate) end\n"
+    "redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)\n"
+    "redis.call('PEXPIRE', KEYS[1], 60000)\n"
+    "return wait\n";
+
+static const char pause_lua[] =
+    "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then\n"
+    "  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end\n"
+    "return 0\n";
+
+/* Wait for the shared limiter, within the job's deadline. */
+static int
+rate_wait(struct nc *c, struct tq_err *err)
+{
+	redisReply *r;
+	char rps[32];
+	long long ms;
+
+	snprintf(rps, sizeof(rps), "%g", c->rps);
+	for (;;) {
+		r = tq_redis(c->rc, err, "EVAL %s 2 %s %s %s %d", rate_lua,
+		    c->ratekey, c->pausekey, rps, RATE_BURST);
+		if (r == NULL)
+			return -1;
+		ms = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+		freeReplyObject(r);
+		if (ms <= 0)
+			return 0;
+		if (tq_now() + ms / 1000.0 > c->deadline) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "rate_limited",
+			    "notion: the shared rate limit would wait past "
+			    "the job's deadline");
+			err->retry_after = ms / 1000.0;
+			return -1;
+		}
+		usleep((useconds_t)(ms * 1000));
+	}
+}
+
+static void
+pause_all(struct nc *c, double secs)
+{
+	struct tq_err e = { 0 };
+	char ms[32];
+
+	if (secs < 1)
+		secs = 1;
+	snprintf(ms, sizeof(ms), "%lld", (long long)(secs * 1000));
+	freeReplyObject(tq_redis(c->rc, &e, "EVAL %s 1 %s %s", pause_lua,
+	    c->pausekey, ms));
+}
+
+/* Classify a Notion error answer into err; see spec section 8. */
+static void
+api_error(const char *method, const char *path, const struct reply *r,
+    struct tq_err *err)
+{
+	json_t *doc;
+	const char *code = NULL, *msg = NULL, *rid = NULL;
+	char what[32], m[300];
+	enum tq_errkind kind;
+	long st = r->status;
+
+	doc = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0,
+	    NULL);
+	if (json_is_object(doc)) {
+		code = json_string_value(json_object_get(doc, "code"));
+		msg = json_string_value(json_object_get(doc, "message"));
+		rid = json_string_value(json_object_get(doc, "request_id"));
+	}
+	if (st == 409 || st == 429 || st == 529 || st >= 500)
+		kind = TQ_ERR_TRANSIENT;
+	else if (st == 408)
+		kind = TQ_ERR_TRANSIENT;
+	else
+		kind = TQ_ERR_PERMANENT;
+	snprintf(what, sizeof(what), "%s", code != NULL ? code :
+	    st == 413 ? "payload_too_large" : "");
+	if (what[0] == '\0')
+		snprintf(what, sizeof(what), "http_%ld", st);
+	snprintf(m, sizeof(m), "%s", msg != NULL ? msg : "no JSON error body");
+	for (char *p = m; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	if (code != NULL && strcmp(code, "object_not_found") == 0)
+		tq_err_set(err, kind, "", "notion: %s %s: HTTP %ld %s: %s "
+		    "(request_id %s); share the database with the "
+		    "integration (in Notion: the database's ... menu, "
+		    "Connections, add it)", method, path, st, what, m,
+		    rid ? rid : "none");
+	else if (st == 401)
+		tq_err_set(err, kind, "", "notion: %s %s: HTTP 401 %s: %s "
+		    "(request_id %s); check the token (NOTION_TOKEN)",
+		    method, path, what, m, rid ? rid : "none");
+	else
+		tq_err_set(err, kind, "", "notion: %s %s: HTTP %ld %s: %s "
+		    "(request_id %s)", method, path, st, what, m,
+		    rid ? rid : "none");
+	memcpy(err->code, what, sizeof(err->code));
+	err->http_status = (int)st;
+	err->retry_after = r->retry_after;
+	json_decref(doc);
+}
+
+static int
+curl_error(const char *method, const char *path, CURLcode cc,
+    const char *ebuf, struct tq_err *err, int *ambiguous)
+{
+	const char *why = *ebuf != '\0' ? ebuf : curl_easy_strerror(cc);
+
+	*ambiguous = 1;
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+		*ambiguous = 0;
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "connect",
+		    "notion: %s %s: %s", method, path, why);
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		*ambiguous = 0;
+		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
+		    "notion: %s %s: %s (TQ_NOTION_URL)", method, path, why);
+	case CURLE_OPERATION_TIMEDOUT:
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
+		    "notion: %s %s: timed out: %s", method, path, why);
+	default:
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "network",
+		    "notion: %s %s: %s", method, path, why);
+	}
+}
+
+/*
+ * One Notion request through the shared limiter.  429 and 529 wait
+ * for Retry-After (pausing every worker) and go again; 409 goes again
+ * a few times; when idempotent, so do 5xx, timeouts and resets.  0
+ * and *out (may be NULL) on 2xx; -1 with err, and c->ambiguous set
+ * when the request may have been carried out all the same.
+ */
+static int
+nreq(struct nc *c, const char *method, const char *path, json_t *body,
+    int idempotent, json_t **out, struct tq_err *err)
+{
+	struct curl_slist *hdrs = NULL;
+	struct reply r;
+	char ebuf[CURL_ERROR_SIZE], *url, *auth, *data = NULL;
+	CURLcode cc;
+	long ms;
+	int tries = 0, conflicts = 0, rc = -1;
+	double backoff = 0.5, wait;
+
+	if (out != NULL)
+		*out = NULL;
+	memset(&r, 0, sizeof(r));
+	url = xasprintf("%s%s", c->base, path);
+	auth = xasprintf("Authorization: Bearer %s", c->token);
+	hdrs = curl_slist_append(hdrs, auth);
+	explicit_bzero(auth, strlen(auth));
+	free(auth);
+	auth = xasprintf("Notion-Version: %s", c->version);
+	hdrs = curl_slist_append(hdrs, auth);
+	free(auth);
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	if (body != NULL) {
+		hdrs = curl_slist_append(hdrs,
+		    "Content-Type: application/json");
+		data = json_dumps(body, JSON_COMPACT);
+	}
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	for (;;) {
+		c->ambiguous = 0;
+		if (rate_wait(c, err) == -1)
+			goto out;
+		ms = (long)((c->deadline - tq_now()) * 1000);
+		if (ms > c->req_ms)
+			ms = c->req_ms;
+		if (ms < 1000) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
+			    "notion: %s %s: no time left before the job's "
+			    "deadline", method, path);
+			goto out;
+		}
+		tq_buf_free(&r.body);
+		memset(&r, 0, sizeof(r));
+		ebuf[0] = '\0';
+		curl_easy_reset(c->h);
+		curl_easy_setopt(c->h, CURLOPT_URL, url);
+		curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS,
+		    ms < 10000 ? ms : 10000L);
+		curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, ms);
+		curl_easy_setopt(c->h, CURLOPT_USERAGENT, "tq/" TQ_VERSION);
+		curl_easy_setopt(c->h, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c->h, CURLOPT_PROXY, "");
+		curl_easy_setopt(c->h, CURLOPT_ERRORBUFFER, ebuf);
+		curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(c->h, CURLOPT_WRITEDATA, &r);
+		curl_easy_setopt(c->h, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c->h, CURLOPT_HEADERDATA, &r);
+		/*
+		 * A new connection after a 502/504 or a reset, and for
+		 * every request that is not idempotent: on a kept-alive
+		 * connection that dies without an answer, libcurl sends
+		 * the request again by itself, which for a create or an
+		 * append could do it twice.
+		 */
+		if (c->fresh || !idempotent) {
+			curl_easy_setopt(c->h, CURLOPT_FRESH_CONNECT, 1L);
+			c->fresh = 0;
+		}
+		if (strcmp(method, "GET") != 0)
+			curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, method);
+		if (data != NULL) {
+			curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, data);
+			curl_easy_setopt(c->h, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)strlen(data));
+		}
+		c->requests++;
+		tries++;
+		cc = curl_easy_perform(c->h);
+		if (cc != CURLE_OK) {
+			if (cc == CURLE_WRITE_ERROR && r.too_large) {
+				tq_err_set(err, TQ_ERR_TRANSIENT, "too_large",
+				    "notion: %s %s: answer over %d bytes",
+				    method, path, MAX_RESPONSE);
+				goto out;
+			}
+			curl_error(method, path, cc, ebuf, err, &c->ambiguous);
+			c->fresh = 1;
+			if (c->ambiguous && !idempotent)
+				goto out;
+			if (tries >= MAX_TRIES || err->kind != TQ_ERR_TRANSIENT)
+				goto out;
+			goto backoff;
+		}
+		curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &r.status);
+		if (r.status >= 200 && r.status <= 299)
+			break;
+		api_error(method, path, &r, err);
+		if (r.status == 429 || r.status == 529) {
+			/* not carried out: wait, and make everyone wait */
+			wait = r.retry_after > 0 ? r.retry_after : backoff;
+			pause_all(c, wait);
+			tq_log(TQ_LOG_INFO, "notion_rate_limited", json_pack(
+			    "{s:s,s:s,s:i,s:f}", "method", method, "path",
+			    path, "status", (int)r.status, "retry_after",
+			    wait));
+			if (tq_now() + wait + 1 > c->deadline) {
+				err->retry_after = wait;
+				goto out;
+			}
+			tries--;	/* rate waits do not count */
+			if (backoff < 8)
+				backoff *= 2;
+			continue;
+		}
+		if (r.status == 409) {
+			/* a transaction conflict: nothing was done */
+			if (++conflicts > 3)
+				goto out;
+			goto backoff;
+		}
+		if (r.status >= 500) {
+			if (r.status == 502 || r.status == 504)
+				c->fresh = 1;
+			c->ambiguous = 1;
+			if (!idempotent || tries >= MAX_TRIES)
+				goto out;
+			goto backoff;
+		}
+		goto out;
+backoff:
+		wait = r.retry_after > backoff ? r.retry_after : backoff;
+		wait += wait * (arc4random_uniform(1000) / 4000.0);
+		if (tq_now() + wait + 1 > c->deadline)
+			goto out;
+		usleep((useconds_t)(wait * 1e6));
+		if (backoff < 8)
+			backoff *= 2;
+	}
+	if (out != NULL) {
+		*out = json_loadb(r.body.data ? r.body.data : "", r.body.len,
+		    0, NULL);
+		if (!json_is_object(*out)) {
+			json_decref(*out);
+			*out = NULL;
+			tq_err_set(err, TQ_ERR_TRANSIENT, "bad_response",
+			    "notion: %s %s: HTTP %ld answer is not a JSON "
+			    "object", method, path, r.status);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		tq_log(TQ_LOG_WARN, "notion_error", json_pack(
+		    "{s:s,s:s,s:s,s:s,s:b}", "version", c->version, "method",
+		    method, "path", path, "error", err->msg, "ambiguous",
+		    c->ambiguous));
+	tq_buf_free(&r.body);
+	curl_slist_free_all(hdrs);
+	free(url);
+	free(data);
+	return rc;
+}
+
+/* --------------------------------------------------------- database */
+
+/* A database id: 32 hex digits, dashed or not, or a Notion URL. */
+char *
+tq_notion_id(const char *s)
+{
+	char hex[33];
+	const char *p;
+	size_t n = 0;
+
+	if (s == NULL)
+		return NULL;
+	/* in a URL the id is the last 32 hex digits before any '?' */
+	for (p = s; *p != '\0' && *p != '?' && *p != '#'; p++) {
+		if (isxdigit((unsigned char)*p)) {
+			if (n == 32)
+				memmove(hex, hex + 1, --n);
+			hex[n++] = (char)tolower((unsigned char)*p);
+		} else if (*p != '-')
+			n = 0;
+	}
+	if (n != 32)
+		return NULL;
+	hex[32] = '\0';
+	return xasprintf("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
+	    hex + 12, hex + 16, hex + 20);
+}
+
+struct schema {
+	char	*database_id;
+	char	*data_source_id;
+	char	*title;		/* the data source's name */
+	json_t	*props;		/* name -> {id, type, ...} */
+};
+
+static void
+schema_free(struct schema *s)
+{
+	free(s->database_id);
+	free(s->data_source_id);
+	free(s->title);
+	json_decref(s->props);
+	memset(s, 0, sizeof(*s));
+}
+
+/* "Name (title), URL (url), ..." for messages; caller frees. */
+static char *
+prop_list(json_t *props)
+{
+	struct tq_buf b = { 0 };
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(props, k, v) {
+		tq_buf_addf(&b, "%s%s (%s)", b.len ? ", " : "", k,
+		    json_string_value(json_object_get(v, "type")));
+	}
+	if (b.data == NULL)
+		tq_buf_adds(&b, "none");
+	return b.data;
+}
+
+static char *
+plain_title(json_t *arr)
+{
+	struct tq_buf b = { 0 };
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(arr, i, t) {
+		const char *s = json_string_value(json_object_get(t,
+		    "plain_text"));
+
+		if (s == NULL)
+			s = json_string_value(json_object_get(
+			    json_object_get(t, "text"), "content"));
+		if (s != NULL)
+			tq_buf_adds(&b, s);
+	}
+	if (b.data == NULL)
+		tq_buf_adds(&b, "");
+	return b.data;
+}
+
+/*
+ * The data source of a database and its schema: from PostgreSQL if it
+ * was read since the task was created, else from Notion (and cached).
+ */
+static int
+discover(struct nc *c, const char *dbid, long long task, struct schema *s,
+    struct tq_err *err)
+{
+	struct tq_err e = { 0 };
+	char path[128], tid[24], *props = NULL, *list;
+	const char *p[5], *lp[1] = { dbid };
+	json_t *db = NULL, *ds = NULL, *srcs;
+	PGresult *r;
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	s->database_id = xstrdup(dbid);
+	snprintf(tid, sizeof(tid), "%lld", task);
+	p[0] = dbid;
+	p[1] = tid;
+	/* the first item of a task reads the schema, the others wait */
+	r = tq_db_exec(c->db, err, "SELECT pg_advisory_lock("
+	    "hashtextextended('tq-notion-db:' || $1, 0))", 1, p);
+	if (r == NULL)
+		goto out;
+	PQclear(r);
+	/* read by tq-submit for this task, or by an item of it */
+	r = tq_db_exec(c->db, err, "SELECT data_source_id, title, "
+	    "properties::text FROM notion_databases WHERE database_id = $1 "
+	    "AND fetched_at >= (SELECT created_at - interval '1 minute' "
+	    "FROM processing_tasks WHERE id = $2)", 2, p);
+	if (r == NULL)
+		goto out;
+	if (PQntuples(r) == 1) {
+		s->data_source_id = xstrdup(PQgetvalue(r, 0, 0));
+		s->title = xstrdup(PQgetvalue(r, 0, 1));
+		s->props = json_loads(PQgetvalue(r, 0, 2), 0, NULL);
+	}
+	PQclear(r);
+	if (json_is_object(s->props)) {
+		rc = 0;
+		goto out;
+	}
+
+	snprintf(path, sizeof(path), "/v1/databases/%s", dbid);
+	if (nreq(c, "GET", path, NULL, 1, &db, err) == 0) {
+		srcs = json_object_get(db, "data_sources");
+		if (json_array_size(srcs) == 0) {
+			tq_err_set(err, TQ_ERR_PERMANENT, "notion_schema",
+			    "notion: database %s has no data source", dbid);
+			goto out;
+		}
+		if (json_array_size(srcs) > 1) {
+			struct tq_buf b = { 0 };
+			size_t i;
+			json_t *d;
+
+			json_array_foreach(srcs, i, d)
+				tq_buf_addf(&b, "%s%s (%s)", i ? ", " : "",
+				    json_string_value(json_object_get(d,
+				    "id")), json_string_value(
+				    json_object_get(d, "name")));
+			tq_err_set(err, TQ_ERR_PERMANENT, "notion_schema",
+			    "notion: database %s has %zu data sources: give "
+			    "one of them as --database-id: %s", dbid,
+			    json_array_size(srcs), b.data);
+			tq_buf_free(&b);
+			goto out;
+		}
+		s->data_source_id = xstrdup(json_string_value(json_object_get(
+		    json_array_get(srcs, 0), "id")));
+	} else if (strcmp(err->code, "object_not_found") == 0 ||
+	    strcmp(err->code, "validation_error") == 0) {
+		/* maybe the id is a data source's */
+		struct tq_err e2 = { 0 };
+
+		snprintf(path, sizeof(path), "/v1/data_sources/%s", dbid);
+		if (nreq(c, "GET", path, NULL, 1, &ds, &e2) == -1) {
+			if (strcmp(e2.code, "object_not_found") != 0)
+				*err = e2;
+			goto out;
+		}
+		s->data_source_id = xstrdup(dbid);
+	} else
+		goto out;
+	if (ds == NULL) {
+		snprintf(path, sizeof(path), "/v1/data_sources/%s",
+		    s->data_source_id);
+		if (nreq(c, "GET", path, NULL, 1, &ds, err) == -1)
+			goto out;
+	}
+	s->props = json_incref(json_object_get(ds, "properties"));
+	s->title = plain_title(json_object_get(ds, "title"));
+	if (!json_is_object(s->props)) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "bad_response",
+		    "notion: data source %s: no properties in the answer",
+		    s->data_source_id);
+		goto out;
+	}
+	props = json_dumps(s->props, JSON_COMPACT);
+	p[0] = dbid;
+	p[1] = s->data_source_id;
+	p[2] = s->title;
+	p[3] = props;
+	r = tq_db_exec(c->db, err, "INSERT INTO notion_databases "
+	    "(database_id, data_source_id, title, properties) VALUES ($1, $2, "
+	    "$3, $4::jsonb) ON CONFLICT (database_id) DO UPDATE SET "
+	    "data_source_id = EXCLUDED.data_source_id, title = EXCLUDED.title, "
+	    "properties = EXCLUDED.properties, fetched_at = now()", 4, p);
+	if (r == NULL)
+		goto out;
+	PQclear(r);
+	list = prop_list(s->props);
+	tq_log(TQ_LOG_INFO, "notion_schema", json_pack("{s:s,s:s,s:s}",
+	    "database_id", dbid, "data_source_id", s->data_source_id,
+	    "properties", list));
+	free(list);
+	rc = 0;
+out:
+	PQclear(tq_db_exec(c->db, &e, "SELECT pg_advisory_unlock("
+	    "hashtextextended('tq-notion-db:' || $1, 0))", 1, lp));
+	free(props);
+	json_decref(db);
+	json_decref(ds);
+	return rc;
+}
+
+/* --------------------------------------------------------- the page */
+
+/* Does name hold one of the words (case-insensitive)? */
+static int
+named(const char *name, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strcasestr(name, *words) != NULL)
+			return 1;
+	return 0;
+}
+
+/* The property of type whose name holds a word; else, if any, the first. */
+static const char *
+find_prop(json_t *props, const char *type, const char *const *words,
+    int any)
+{
+	const char *k, *first = NULL;
+	json_t *v;
+
+	json_object_foreach(props, k, v) {
+		if (strcmp(json_string_value(json_object_get(v, "type")) ?
+		    json_string_value(json_object_get(v, "type")) : "",
+		    type) != 0)
+			continue;
+		if (first == NULL)
+			first = k;
+		if (words != NULL && named(k, words))
+			return k;
+	}
+	return any ? first : NULL;
+}
+
+/* A date Notion takes: YYYY-MM-DD, or that and a time; else NULL. */
+static char *
+notion_date(const char *s)
+{
+	int y, m, d, n = 0;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
+	    n != 10 || m < 1 || m > 12 || d < 1 || d > 31)
+		return NULL;
+	if (s[10] == 'T' && strlen(s) >= 20 && isdigit((unsigned char)s[11]) &&
+	    s[13] == ':' && s[16] == ':' && (s[19] == 'Z' || s[19] == '+' ||
+	    s[19] == '-') && (s[19] == 'Z' ? s[20] == '\0' :
+	    strlen(s) == 25 && s[22] == ':'))
+		return xstrdup(s);
+	return xasprintf("%.10s", s);
+}
+
+/* Keywords as multi_select options: no commas, trimmed, deduped. */
+static json_t *
+options(json_t *keywords)
+{
+	json_t *out = json_array(), *k, *o;
+	size_t i, j, n;
+	char *s, *t;
+
+	json_array_foreach(keywords, i, k) {
+		const char *v = json_string_value(k);
+
+		if (v == NULL || json_array_size(out) == MAX_OPTIONS)
+			continue;
+		s = tq_lang_utf8_clean(v, strlen(v), NULL);
+		for (t = s; *t; t++)
+			if (*t == ',' || *t == '\n' || *t == '\t' || *t == '\r')
+				*t = ' ';
+		t = tq_trim(s);
+		/* collapse runs of spaces */
+		for (j = 0, n = 0; t[j] != '\0'; j++)
+			if (t[j] != ' ' || (n > 0 && t[n - 1] != ' '))
+				t[n++] = t[j];
+		t[n] = '\0';
+		n = tq_notion_cut(t, strlen(t), MAX_OPTION);
+		while (n > 0 && t[n - 1] == ' ')
+			n--;
+		t[n] = '\0';
+		if (*t != '\0') {
+			json_array_foreach(out, j, o)
+				if (strcasecmp(json_string_value(
+				    json_object_get(o, "name")), t) == 0)
+					break;
+			if (j == json_array_size(out))
+				json_array_append_new(out, json_pack("{s:s}",
+				    "name", t));
+		}
+		free(s);
+	}
+	return out;
+}
+
+struct content {
+	const char	*title;
+	const char	*url;
+	const char	*summary;
+	json_t		*keywords;
+	json_t		*insights;
+	char		*published;
+	char		*text;		/* with --with-text, else NULL */
+};
+
+struct plan {
+	json_t		*properties;
+	json_t		*blocks;
+	const char	*dedup_prop;	/* property to find the page by */
+	const char	*dedup_type;	/* its type: url or title */
+	char		*dedup_value;
+};
+
+static void
+plan_free(struct plan *pl)
+{
+	json_decref(pl->properties);
+	json_decref(pl->blocks);
+	free(pl->dedup_value);
+	memset(pl, 0, sizeof(*pl));
+}
+
+static int
+make_plan(const struct schema *s, const struct content *ct, json_t *user,
+    struct plan *pl, struct tq_err *err)
+{
+	static const char *const url_words[] = { "url", "source", "link",
+	    NULL };
+	static const char *const tag_words[] = { "tag", "keyword", NULL };
+	static const char *const date_words[] = { "publish", "date", NULL };
+	const char *tprop, *uprop, *kprop, *dprop, *k;
+	json_t *v, *points, *b = json_array(), *pt;
+	char *title, *list;
+	size_t i;
+	int long_url;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->properties = json_object();
+	pl->blocks = b;
+	tprop = find_prop(s->props, "title", NULL, 1);
+	if (tprop == NULL)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_schema",
+		    "notion: data source %s has no title property",
+		    s->data_source_id);
+	uprop = find_prop(s->props, "url", url_words, 1);
+	kprop = find_prop(s->props, "multi_select", tag_words, 0);
+	dprop = find_prop(s->props, "date", date_words, 0);
+
+	title = tq_lang_utf8_clean(ct->title != NULL && *ct->title != '\0' ?
+	    ct->title : ct->url != NULL ? ct->url : "Untitled",
+	    strlen(ct->title != NULL && *ct->title != '\0' ? ct->title :
+	    ct->url != NULL ? ct->url : "Untitled"), NULL);
+	v = runs(title, strlen(title), 0);
+	if (json_array_size(v) > 100) {
+		/* 200,000 characters: no title is that long but junk */
+		tq_log(TQ_LOG_WARN, "notion_title_cut", json_pack("{s:s,s:i}",
+		    "url", ct->url ? ct->url : "", "runs",
+		    (int)json_array_size(v)));
+		while (json_array_size(v) > 100)
+			json_array_remove(v, 100);
+	}
+	json_object_set_new(pl->properties, tprop, json_pack("{s:o}",
+	    "title", v));
+	long_url = ct->url != NULL && tq_utf16_units(ct->url,
+	    strlen(ct->url)) > MAX_URL;
+	if (uprop != NULL)
+		json_object_set_new(pl->properties, uprop, json_pack("{s:s?}",
+		    "url", long_url ? NULL : ct->url));
+	if (kprop != NULL && json_array_size(ct->keywords) > 0)
+		json_object_set_new(pl->properties, kprop, json_pack("{s:o}",
+		    "multi_select", options(ct->keywords)));
+	if (dprop != NULL && ct->published != NULL)
+		json_object_set_new(pl->properties, dprop, json_pack(
+		    "{s:{s:s}}", "date", "start", ct->published));
+
+	/* the user's properties, over the defaults */
+	json_object_foreach(user, k, v) {
+		const char *name = NULL, *pk;
+		json_t *pv;
+
+		if (json_object_get(s->props, k) != NULL)
+			name = k;
+		else
+			json_object_foreach(s->props, pk, pv)
+				if (json_is_string(json_object_get(pv, "id")) &&
+				    strcmp(json_string_value(json_object_get(
+				    pv, "id")), k) == 0)
+					name = pk;
+		if (name == NULL) {
+			list = prop_list(s->props);
+			tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
+			    "notion: property \"%s\" is not in database "
+			    "\"%s\" (%s); its properties: %s", k,
+			    s->title ? s->title : "", s->database_id, list);
+			free(list);
+			free(title);
+			return -1;
+		}
+		json_object_set(pl->properties, name, v);
+	}
+
+	/* what to look the page up by, should a create be ambiguous */
+	v = json_object_get(json_object_get(pl->properties, uprop ? uprop :
+	    ""), "url");
+	if (uprop != NULL && json_is_string(v)) {
+		pl->dedup_prop = uprop;
+		pl->dedup_type = "url";
+		pl->dedup_value = xstrdup(json_string_value(v));
+	} else if (tq_utf16_units(title, strlen(title)) <= MAX_UNITS) {
+		pl->dedup_prop = tprop;
+		pl->dedup_type = "title";
+		pl->dedup_value = xstrdup(title);
+	}
+	free(title);
+
+	/* the blocks */
+	if (ct->summary != NULL && *ct->summary != '\0') {
+		char *sum = tq_lang_utf8_clean(ct->summary,
+		    strlen(ct->summary), NULL);
+
+		json_array_append_new(b, text_block("heading_2",
+		    runs("Summary", 7, 0)));
+		add_paragraphs(b, sum, 0);
+		free(sum);
+	}
+	if (json_array_size(ct->keywords) > 0) {
+		struct tq_buf kw = { 0 };
+		char *clean;
+
+		json_array_foreach(ct->keywords, i, v)
+			if (json_is_string(v))
+				tq_buf_addf(&kw, "%s%s", kw.len ? ", " : "",
+				    json_string_value(v));
+		if (kw.len > 0) {
+			clean = tq_lang_utf8_clean(kw.data, kw.len, NULL);
+			add_text(b, "paragraph", "Keywords: ", clean,
+			    strlen(clean));
+			free(clean);
+		}
+		tq_buf_free(&kw);
+	}
+	points = json_object_get(ct->insights, "points");
+	if (json_array_size(points) > 0) {
+		json_array_append_new(b, text_block("heading_3",
+		    runs("Insights", 8, 0)));
+		json_array_foreach(points, i, pt) {
+			const char *t = json_string_value(pt);
+			char *clean;
+
+			if (t == NULL || *t == '\0')
+				continue;
+			clean = tq_lang_utf8_clean(t, strlen(t), NULL);
+			add_text(b, "bulleted_list_item", NULL, clean,
+			    strlen(clean));
+			free(clean);
+		}
+	}
+	if (ct->url != NULL && !long_url)
+		json_array_append_new(b, json_pack("{s:s,s:s,s:{s:s}}",
+		    "object", "block", "type", "bookmark", "bookmark", "url",
+		    ct->url));
+	else if (ct->url != NULL) {
+		/* too long for a url property or a bookmark: kept whole */
+		char *clean = tq_lang_utf8_clean(ct->url, strlen(ct->url),
+		    NULL);
+
+		add_text(b, "paragraph", "Source: ", clean, strlen(clean));
+		free(clean);
+	}
+	if (ct->text != NULL && *ct->text != '\0') {
+		json_array_append_new(b, text_block("heading_2",
+		    runs("Article", 7, 0)));
+		add_paragraphs(b, ct->text, 0);
+	}
+	return 0;
+}
+
+/* How many blocks from first go in one request (count and bytes). */
+static size_t
+batch(json_t *blocks, size_t first)
+{
+	size_t n = 0, bytes = 0, len;
+	char *s;
+
+	while (first + n < json_array_size(blocks) && n < MAX_CHILDREN) {
+		s = json_dumps(json_array_get(blocks, first + n),
+		    JSON_COMPACT);
+		len = strlen(s) + 1;
+		free(s);
+		if (n > 0 && bytes + len > MAX_BODY)
+			break;
+		bytes += len;
+		n++;
+	}
+	return n;
+}
+
+static json_t *
+slice(json_t *blocks, size_t first, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append(a, json_array_get(blocks, first + i));
+	return a;
+}
+
+/* ------------------------------------------------------------ state */
+
+struct row {
+	char		 id[24];
+	char		*page_id;
+	char		*url;
+	char		*job_id;
+	char		*status;
+	int		 written;
+	int		 fresh;		/* inserted by this run */
+};
+
+static void
+row_free(struct row *r)
+{
+	free(r->page_id);
+	free(r->url);
+	free(r->job_id);
+	free(r->status);
+}
+
+static int
+row_load(struct nc *c, const char *aid, const char *dbid, const char *dsid,
+    const char *job, struct row *row, struct tq_err *err)
+{
+	const char *p[4] = { aid, dbid, dsid, job };
+	PGresult *r;
+
+	memset(row, 0, sizeof(*row));
+	r = tq_db_exec(c->db, err, "INSERT INTO notion_imports (ai_content_id,"
+	    " database_id, data_source_id, job_id, status) VALUES ($1, $2, $3,"
+	    " $4, 'creating') ON CONFLICT (ai_content_id, database_id) DO "
+	    "NOTHING RETURNING id", 4, p);
+	if (r == NULL)
+		return -1;
+	row->fresh = PQntuples(r) == 1;
+	PQclear(r);
+	r = tq_db_exec(c->db, err, "SELECT id, notion_page_id, url, job_id, "
+	    "status, blocks_written FROM notion_imports WHERE ai_content_id "
+	    "= $1 AND database_id = $2", 2, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
+		    "notion: the import row vanished");
+	}
+	snprintf(row->id, sizeof(row->id), "%s", PQgetvalue(r, 0, 0));
+	if (!PQgetisnull(r, 0, 1))
+		row->page_id = xstrdup(PQgetvalue(r, 0, 1));
+	if (!PQgetisnull(r, 0, 2))
+		row->url = xstrdup(PQgetvalue(r, 0, 2));
+	row->job_id = xstrdup(PQgetvalue(r, 0, 3));
+	row->status = xstrdup(PQgetvalue(r, 0, 4));
+	row->written = atoi(PQgetvalue(r, 0, 5));
+	PQclear(r);
+	return 0;
+}
+
+/* Record progress: the page (NULL: none), status and blocks written. */
+static int
+row_save(struct nc *c, struct row *row, const char *job, const char *status,
+    int written, int total, struct tq_err *err)
+{
+	char w[16], t[16];
+	const char *p[7];
+	PGresult *r;
+
+	snprintf(w, sizeof(w), "%d", written);
+	snprintf(t, sizeof(t), "%d", total);
+	p[0] = row->id;
+	p[1] = row->page_id;
+	p[2] = row->url;
+	p[3] = job;
+	p[4] = status;
+	p[5] = w;
+	p[6] = t;
+	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET notion_page_id "
+	    "= $2, url = $3, job_id = $4, status = $5, blocks_written = $6, "
+	    "blocks_total = $7, updated_at = now() WHERE id = $1", 7, p);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	free(row->status);
+	row->status = xstrdup(status);
+	row->written = written;
+	return 0;
+}
+
+/* ------------------------------------------------------- the import */
+
+static void
+test_crash(const char *where)
+{
+	const char *f = getenv("TQ_TEST_NOTION_CRASH");
+	char *want;
+
+	/* for the tests: TQ_TEST_NOTION_CRASH=point:file dies once */
+	if (f == NULL || strncmp(f, where, strlen(where)) != 0 ||
+	    f[strlen(where)] != ':')
+		return;
+	want = xstrdup(f + strlen(where) + 1);
+	if (unlink(want) == 0)
+		raise(SIGKILL);
+	free(want);
+}
+
+/* Look the page up by its source; 1 found (ids set), 0 not, -1 err. */
+static int
+find_page(struct nc *c, const struct schema *s, const struct plan *pl,
+    struct row *row, struct tq_err *err)
+{
+	char path[128];
+	json_t *q, *res = NULL, *pg;
+	int i, found = 0;
+
+	if (pl->dedup_prop == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "/v1/data_sources/%s/query",
+	    s->data_source_id);
+	q = json_pack("{s:{s:s,s:{s:s}},s:[{s:s,s:s}],s:i}", "filter",
+	    "property", pl->dedup_prop, pl->dedup_type, "equals",
+	    pl->dedup_value, "sorts", "timestamp", "created_time",
+	    "direction", "ascending", "page_size", 10);
+	/* a page just created may take a moment to be found */
+	for (i = 0; i < 3 && !found; i++) {
+		if (i > 0)
+			sleep(1);
+		json_decref(res);
+		if (nreq(c, "POST", path, q, 1, &res, err) == -1) {
+			json_decref(q);
+			return -1;
+		}
+		pg = json_array_get(json_object_get(res, "results"), 0);
+		if (json_is_string(json_object_get(pg, "id"))) {
+			free(row->page_id);
+			free(row->url);
+			row->page_id = xstrdup(json_string_value(
+			    json_object_get(pg, "id")));
+			row->url = json_is_string(json_object_get(pg, "url")) ?
+			    xstrdup(json_string_value(json_object_get(pg,
+			    "url"))) : NULL;
+			found = 1;
+		}
+	}
+	json_decref(q);
+	json_decref(res);
+	return found;
+}
+
+/* The page's children: their number, or their ids into *ids. */
+static int
+children(struct nc *c, const char *page, json_t **ids, struct tq_err *err)
+{
+	char path[256];
+	json_t *res = NULL, *bl;
+	const char *cursor = NULL;
+	char *cur = NULL;
+	size_t i;
+	int n = 0;
+
+	if (ids != NULL)
+		*ids = json_array();
+	do {
+		if (cursor != NULL)
+			snprintf(path, sizeof(path), "/v1/blocks/%s/children?"
+			    "page_size=100&start_cursor=%s", page, cursor);
+		else
+			snprintf(path, sizeof(path), "/v1/blocks/%s/children?"
+			    "page_size=100", page);
+		json_decref(res);
+		if (nreq(c, "GET", path, NULL, 1, &res, err) == -1) {
+			free(cur);
+			return -1;
+		}
+		json_array_foreach(json_object_get(res, "results"), i, bl) {
+			n++;
+			if (ids != NULL)
+				json_array_append(*ids, json_object_get(bl,
+				    "id"));
+		}
+		free(cur);
+		cur = NULL;
+		cursor = NULL;
+		if (json_is_true(json_object_get(res, "has_more")) &&
+		    json_is_string(json_object_get(res, "next_cursor")))
+			cursor = cur = xstrdup(json_string_value(
+			    json_object_get(res, "next_cursor")));
+	} while (cursor != NULL);
+	json_decref(res);
+	return n;
+}
+
+static int
+create_page(struct nc *c, const struct schema *s, const struct plan *pl,
+    struct row *row, const char *job, int look_first, const char **action,
+    struct tq_err *err)
+{
+	json_t *body, *page = NULL;
+	size_t n;
+	int tries, got, total = (int)json_array_size(pl->blocks);
+
+	for (tries = 0; tries < 3; tries++) {
+		if (look_first) {
+			if ((got = find_page(c, s, pl, row, err)) == -1)
+				return -1;
+			if (got == 1) {
+				*action = "adopted";
+				tq_log(TQ_LOG_INFO, "notion_adopted", json_pack(
+				    "{s:s,s:s}", "job", job, "page",
+				    row->page_id));
+				if ((got = children(c, row->page_id, NULL,
+				    err)) == -1)
+					return -1;
+				return row_save(c, row, job, "appending", got,
+				    total, err);
+			}
+		}
+		n = batch(pl->blocks, 0);
+		body = json_pack("{s:{s:s,s:s},s:O,s:o}", "parent", "type",
+		    "data_source_id", "data_source_id", s->data_source_id,
+		    "properties", pl->properties, "children",
+		    slice(pl->blocks, 0, n));
+		got = nreq(c, "POST", "/v1/pages", body, 0, &page, err);
+		json_decref(body);
+		if (got == 0) {
+			if (!json_is_string(json_object_get(page, "id"))) {
+				json_decref(page);
+				return tq_err_set(err, TQ_ERR_TRANSIENT,
+				    "bad_response", "notion: POST /v1/pages: "
+				    "no page id in the answer");
+			}
+			free(row->page_id);
+			free(row->url);
+			row->page_id = xstrdup(json_string_value(
+			    json_object_get(page, "id")));
+			row->url = json_is_string(json_object_get(page,
+			    "url")) ? xstrdup(json_string_value(
+			    json_object_get(page, "url"))) : NULL;
+			json_decref(page);
+			*action = "created";
+			/* the page id, before anything else */
+			if (row_save(c, row, job, "appending", (int)n, total,
+			    err) == -1)
+				return -1;
+			test_crash("after-create");
+			return 0;
+		}
+		if (!c->ambiguous)
+			return -1;
+		/* it may exist all the same: look before creating again */
+		look_first = 1;
+	}
+	return -1;
+}
+
+static int
+append_rest(struct nc *c, const struct plan *pl, struct row *row,
+    const char *job, struct tq_err *err)
+{
+	char path[128];
+	json_t *body;
+	size_t n, total = json_array_size(pl->blocks);
+	int got, tries = 0;
+
+	snprintf(path, sizeof(path), "/v1/blocks/%s/children", row->page_id);
+	while ((size_t)row->written < total) {
+		n = batch(pl->blocks, (size_t)row->written);
+		body = json_pack("{s:o}", "children", slice(pl->blocks,
+		    (size_t)row->written, n));
+		got = nreq(c, "PATCH", path, body, 0, NULL, err);
+		json_decref(body);
+		if (got == 0) {
+			if (row_save(c, row, job, "appending",
+			    row->written + (int)n, (int)total, err) == -1)
+				return -1;
+			test_crash("after-append");
+			continue;
+		}
+		if (!c->ambiguous || ++tries > 3)
+			return -1;
+		/* did it land?  The page's count of children says */
+		if ((got = children(c, row->page_id, NULL, err)) == -1)
+			return -1;
+		if (row_save(c, row, job, "appending", got, (int)total,
+		    err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A re-import: set the properties, delete the old blocks. */
+static int
+clear_page(struct nc *c, const struct plan *pl, struct row *row,
+    const char *job, struct tq_err *err)
+{
+	char path[128];
+	json_t *body, *page = NULL, *ids = NULL, *id;
+	size_t i;
+	int rc = -1, total = (int)json_array_size(pl->blocks);
+
+	snprintf(path, sizeof(path), "/v1/pages/%s", row->page_id);
+	body = json_pack("{s:O}", "properties", pl->properties);
+	if (nreq(c, "PATCH", path, body, 1, &page, err) == -1) {
+		json_decref(body);
+		return -1;
+	}
+	json_decref(body);
+	if (json_is_true(json_object_get(page, "in_trash"))) {
+		json_decref(page);
+		return 1;	/* gone: create a new one */
+	}
+	json_decref(page);
+	if (children(c, row->page_id, &ids, err) == -1)
+		goto out;
+	json_array_foreach(ids, i, id) {
+		struct tq_err e = { 0 };
+
+		snprintf(path, sizeof(path), "/v1/blocks/%s",
+		    json_string_value(id));
+		if (nreq(c, "DELETE", path, NULL, 1, NULL, &e) == -1 &&
+		    e.http_status != 400 && e.http_status != 404) {
+			*err = e;
+			goto out;
+		}
+	}
+	rc = row_save(c, row, job, "appending", 0, total, err);
+out:
+	json_decref(ids);
+	return rc;
+}
+
+static int
+load_content(struct nc *c, const struct tq_claim *cl, int with_text,
+    struct content *ct, struct tq_err *err)
+{
+	char aid[24];
+	const char *p[1] = { aid };
+	PGresult *r;
+
+	memset(ct, 0, sizeof(*ct));
+	ct->title = json_string_value(json_object_get(cl->input, "title"));
+	ct->url = json_string_value(json_object_get(cl->input, "url"));
+	ct->summary = json_string_value(json_object_get(cl->input,
+	    "summary"));
+	ct->keywords = json_object_get(cl->input, "keywords");
+	ct->insights = json_object_get(cl->input, "insights");
+	snprintf(aid, sizeof(aid), "%lld", cl->item_id);
+	r = tq_db_exec(c->db, err, with_text ? "SELECT p.published, "
+	    "p.content FROM ai_processed_contents a JOIN parsed_contents p ON "
+	    "p.id = a.parsed_content_id WHERE a.id = $1" : "SELECT "
+	    "p.published, NULL FROM ai_processed_contents a JOIN "
+	    "parsed_contents p ON p.id = a.parsed_content_id WHERE a.id = $1",
+	    1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1) {
+		if (!PQgetisnull(r, 0, 0))
+			ct->published = notion_date(PQgetvalue(r, 0, 0));
+		if (!PQgetisnull(r, 0, 1))
+			ct->text = tq_lang_utf8_clean(PQgetvalue(r, 0, 1),
+			    strlen(PQgetvalue(r, 0, 1)), NULL);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+tq_notion_check(PGconn *db, redisContext *rc, const char *dbid, json_t *user,
+    struct tq_err *err)
+{
+	struct nc c;
+	struct schema s;
+	struct content ct;
+	struct plan pl;
+	int rc_ = -1;
+
+	memset(&s, 0, sizeof(s));
+	memset(&ct, 0, sizeof(ct));
+	memset(&pl, 0, sizeof(pl));
+	if (nc_config(&c, err) == -1)
+		goto out;
+	c.db = db;		/* borrowed */
+	c.rc = rc;
+	c.deadline = tq_now() + 8;
+	c.req_ms = 5000;
+	if ((c.h = curl_easy_init()) == NULL) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "curl",
+		    "notion: cannot create a curl handle");
+		goto out;
+	}
+	ct.title = "check";
+	ct.url = "https://example.com/";
+	if (discover(&c, dbid, 0, &s, err) == -1 ||
+	    make_plan(&s, &ct, user, &pl, err) == -1)
+		goto out;
+	rc_ = 0;
+out:
+	c.db = NULL;
+	c.rc = NULL;
+	plan_free(&pl);
+	schema_free(&s);
+	nc_close(&c);
+	return rc_;
+}
+
+json_t *
+tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
+{
+	struct nc c;
+	struct schema s;
+	struct content ct;
+	struct plan pl;
+	struct row row;
+	const char *dbid, *action = "updated", *p[2];
+	char aid[24];
+	json_t *user, *res = NULL;
+	PGresult *r;
+	int tmo = tq_cfg.timeout[TQ_STAGE_NOTION], got;
+
+	memset(&s, 0, sizeof(s));
+	memset(&ct, 0, sizeof(ct));
+	memset(&pl, 0, sizeof(pl));
+	memset(&row, 0, sizeof(row));
+	if (nc_config(&c, err) == -1)
+		goto out;
+	c.deadline = tq_now() + tmo - 1;
+	/* Notion gives up after 60 s itself; leave room to recover */
+	c.req_ms = 1000L * (tmo / 3 < 65 ? tmo / 3 : 65);
+	if (c.req_ms < 2000)
+		c.req_ms = 2000;
+	dbid = json_string_value(json_object_get(cl->params, "database_id"));
+	user = json_object_get(cl->params, "properties");
+	if (dbid == NULL) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "no_input",
+		    "notion: the task has no database_id");
+		goto out;
+	}
+	if (cl->input == NULL) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "no_input",
+		    "the ai content no longer exists");
+		goto out;
+	}
+	if ((c.h = curl_easy_init()) == NULL) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "curl",
+		    "notion: cannot create a curl handle");
+		goto out;
+	}
+	if ((c.db = tq_db_connect(err)) == NULL ||
+	    (c.rc = tq_redis_connect(tq_cfg.redis_url, err)) == NULL)
+		goto out;
+	/* one job at a time per content and database, on any host */
+	snprintf(aid, sizeof(aid), "%lld", cl->item_id);
+	p[0] = aid;
+	p[1] = dbid;
+	r = tq_db_exec(c.db, err, "SELECT pg_try_advisory_lock("
+	    "hashtextextended('tq-notion:' || $1 || ':' || $2, 0))", 2, p);
+	if (r == NULL)
+		goto out;
+	got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!got) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "notion: another "
+		    "job is importing ai content %s into this database", aid);
+		err->retry_after = 5;
+		goto out;
+	}
+	if (load_content(&c, cl, json_is_true(json_object_get(cl->params,
+	    "with_text")), &ct, err) == -1)
+		goto out;
+	if (discover(&c, dbid, cl->task_id, &s, err) == -1)
+		goto out;
+	if (make_plan(&s, &ct, user, &pl, err) == -1)
+		goto out;
+	if (row_load(&c, aid, dbid, s.data_source_id, cl->job, &row, err) ==
+	    -1)
+		goto out;
+
+	if (row.page_id != NULL && strcmp(row.job_id, cl->job) != 0) {
+		/* an earlier import of this content: update its page */
+		if (row_save(&c, &row, cl->job, "clearing", 0,
+		    (int)json_array_size(pl.blocks), err) == -1)
+			goto out;
+	}
+	if (row.page_id != NULL && strcmp(row.status, "clearing") == 0) {
+		if ((got = clear_page(&c, &pl, &row, cl->job, err)) == -1) {
+			if (strcmp(err->code, "object_not_found") != 0)
+				goto out;
+			got = 1;
+		}
+		if (got == 1) {
+			/* the page was deleted in Notion: a new one */
+			free(row.page_id);
+			row.page_id = NULL;
+			if (row_save(&c, &row, cl->job, "creating", 0, 0,
+			    err) == -1)
+				goto out;
+			row.fresh = 1;
+		}
+	} else if (row.page_id != NULL && strcmp(row.status, "imported") != 0) {
+		/* this job ran before: resume from the page's own count */
+		if ((got = children(&c, row.page_id, NULL, err)) == -1)
+			goto out;
+		if (row_save(&c, &row, cl->job, "appending", got,
+		    (int)json_array_size(pl.blocks), err) == -1)
+			goto out;
+		action = "resumed";
+	}
+	if (row.page_id == NULL) {
+		/*
+		 * A row we did not just insert may stand for a page an
+		 * earlier run created without learning its id.
+		 */
+		if (create_page(&c, &s, &pl, &row, cl->job, !row.fresh,
+		    &action, err) == -1)
+			goto out;
+	}
+	if (strcmp(row.status, "imported") != 0 &&
+	    append_rest(&c, &pl, &row, cl->job, err) == -1)
+		goto out;
+	res = json_pack("{s:s,s:s?,s:s,s:s,s:i,s:s,s:i}", "notion_page_id",
+	    row.page_id, "url", row.url, "database_id", dbid,
+	    "data_source_id", s.data_source_id, "blocks", row.written,
+	    "action", action, "requests", c.requests);
+out:
+	if (res == NULL && err->kind == TQ_ERR_NONE)
+		tq_err_set(err, TQ_ERR_PERMANENT, "notion", "notion: failed");
+	row_free(&row);
+	plan_free(&pl);
+	schema_free(&s);
+	free(ct.published);
+	free(ct.text);
+	nc_close(&c);
+	return res;
+}

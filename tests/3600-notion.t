@@ -1,0 +1,192 @@
+#!/bin/sh
+# the notion stage through real workers against tests/fake-notion.py:
+# the whole pipeline, long text within Notion's limits, 250 blocks,
+# never a duplicate page (crash after create, timeout and 502 after
+# create, 409), re-import updates, errors, and the token nowhere
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/notion-lib.sh"
+plan 63
+start_redis
+start_pg
+start_httpd "$TQ_TOP/demo/pages"
+start_notion --hang 8
+export TQ_RETRY_DELAYS=0,1,1 TQ_TEST_NOTION_CRASH=after-create:$tmp/crash
+start_worker -n 2 -t notion-queue=12
+
+# --- usage errors write nothing
+tasks() { psqlc "SELECT count(*) FROM processing_tasks"; }
+wait_for 20 psqlc "SELECT 1 FROM processing_tasks"
+check_status 2 "no token is a usage error" env -u NOTION_TOKEN tq-submit notion -D $DB1 1
+check_match "saying so" "$(cat "$errf")" 'NOTION_TOKEN'
+check_status 2 "no database is a usage error" tq-submit notion 1
+check_status 2 "a database id that is none" tq-submit notion -D not-an-id 1
+check_status 2 "--properties must be an object" tq-submit notion -D $DB1 -p '[1]' 1
+check_same "nothing was written or queued" "$(tasks) $(rcli --scan --pattern 'rq:job:*' | wc -l)" "0 0"
+
+# --- the whole pipeline
+check "parse | wait | ai | wait | notion | wait" sh -c \
+	"tq-submit parse '$HTTP/harbor-batteries.html' '$HTTP/stadtbaeume.html' | tq-wait -t 30 | tq-submit ai --insights | tq-wait -t 30 | tq-submit notion -D $DB1 | tq-wait -t 60"
+rec=$(cat "$out")
+check_same "notion task completed" "$(echo "$rec" | jq -r '"\(.type) \(.status) \(.completed_items)"')" "notion_import completed 2"
+check_match "items hold the page id and url" "$(echo "$rec" | jq -r '.items[0].result | "\(.notion_page_id) \(.url)"')" '^[0-9a-f-]{36} https://'
+check_same "two pages in the database" "$(fake GET /_fake/pages | jq '[.pages[] | select(.data_source_id == "21111111-1111-4111-8111-111111111111")] | length')" 2
+pg=$(fake GET /_fake/pages | jq -c '.pages[] | select(.title | test("Harbor"))')
+check_match "title, url, tags and date set" "$(echo "$pg" | jq -r '"\(.properties.URL.url) \(.properties.Tags.multi_select | length > 0) \(.properties.Published.date.start != null)"')" "^$HTTP/.*harbor-batteries.* true true\$"
+check_same "blocks: summary, keywords, insights, bookmark" "$(echo "$pg" | jq -r '[.blocks[].type] | unique | join(",")')" "bookmark,bulleted_list_item,heading_2,heading_3,paragraph"
+check_same "notion_imports rows" "$(psqlc "SELECT count(*), count(DISTINCT notion_page_id), min(status) FROM notion_imports")" "2|2|imported"
+aids=$(echo "$rec" | jq -r '[.items[].item_id] | join(" ")')
+
+# --- re-import updates the same page
+check "the same contents again" sh -c "tq-submit notion -D $DB1 -p '{\"Status\": {\"select\": {\"name\": \"Draft\"}}}' $aids | tq-wait -t 60"
+check_same "still two pages" "$(fake GET /_fake/pages | jq '[.pages[] | select(.in_trash | not)] | length')" 2
+check_same "updated, with the user's property" "$(jq -r '[.items[].result.action] | unique | join(",")' "$out") $(fake GET /_fake/pages | jq -r '[.pages[].properties.Status.select.name] | unique | join(",")')" "updated Draft"
+check_same "old blocks replaced, not added" "$(fake GET /_fake/pages | jq -c '[.pages[].blocks | length] | sort')" "$(echo "$rec" | jq -c '[.items[].result.blocks] | sort')"
+check_same "the schema was read once per task" "$(fake GET /_fake/stats | jq '.by_route["GET /v1/data_sources/{id}"]')" 2
+
+# --- a long summary: 10,000 characters with emoji and CJK, whole, in runs
+python3 - "$tmp/long.txt" <<'PY'
+import sys
+unit = "Grid storage 🔋 at the harbor 港口的电池储能 works well. "
+s = ""
+while len(s) < 10000:
+    s += unit
+open(sys.argv[1], "w", encoding="utf-8").write(s[:10000].rstrip())
+PY
+long=$(mkai https://example.org/long "A long one" "$tmp/long.txt")
+check "a 10,000 character summary" sh -c "tq-submit notion -D $DB1 $long | tq-wait -t 60"
+fake GET /_fake/pages >"$tmp/pages.json"
+check_same "kept whole, every run within 2000 UTF-16 units" "$(python3 - "$tmp/pages.json" "$tmp/long.txt" <<'PY'
+import json, sys
+pages = json.load(open(sys.argv[1]))["pages"]
+want = open(sys.argv[2], encoding="utf-8").read()
+pg = [p for p in pages if p["title"] == "A long one"][0]
+runs = [r for b in pg["blocks"] if b["type"] == "paragraph"
+        for r in b["paragraph"]["rich_text"]]
+text = "".join(r["plain_text"] for r in runs)
+units = max(len(r["plain_text"].encode("utf-16-le")) // 2 for r in runs)
+print(want in text, units <= 2000, len(runs) >= 6)
+PY
+)" "True True True"
+
+# --- a source URL over 2000 characters: no url property, kept whole
+lurl="https://example.org/long?q=$(python3 -c "print('x' * 2100)")"
+lu=$(mkai "$lurl" "A long address")
+check "a source URL of 2100 characters" sh -c "tq-submit notion -D $DB1 $lu | tq-wait -t 60"
+check_same "url property empty, the URL whole in a paragraph" "$(fake GET /_fake/pages | jq -r --arg u "$lurl" '.pages[] | select(.title == "A long address") | "\(.properties.URL.url) \([.blocks[] | select(.type == "paragraph") | [.paragraph.rich_text[].plain_text] | join("")] | any(. == "Source: " + $u))"')" "null true"
+
+# --- 250 blocks with --with-text: create, then appends, in order
+python3 -c "print('\n\n'.join('Paragraph %d.' % i for i in range(1, 242)))" >"$tmp/text.txt"
+big=$(mkai https://example.org/big "Two hundred fifty" - "$tmp/text.txt")
+appends() { fake GET /_fake/stats | jq -r '.by_route["PATCH /v1/blocks/{id}/children"]'; }
+a0=$(appends)
+check "250 blocks" sh -c "tq-submit notion -w -D $DB1 $big | tq-wait -t 60"
+check_same "all of them, in order" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Two hundred fifty") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
+check_same "one create and two appends" "$(($(appends) - a0))" 2
+
+# --- killed after the create, before the appends: one complete page
+crash=$(mkai https://example.org/crash "Crash after create" - "$tmp/text.txt")
+touch "$tmp/crash"
+check_status 1 "the job dies after the create" sh -c "tq-submit notion -w -D $DB1 $crash | tq-wait -t 60"
+check_match "as a crash" "$(jq -r '.items[0].error_message' "$out")" 'SIGKILL'
+t=$(jq -r .task_id "$out")
+check_same "its page id was stored" "$(psqlc "SELECT notion_page_id IS NOT NULL, blocks_written FROM notion_imports WHERE ai_content_id = $crash")" "t|100"
+check "run again (tq-retry)" sh -c "tq-retry $t >/dev/null && tq-wait -t 60 $t"
+check_same "exactly one page, complete" "$(fake GET /_fake/pages | jq -r '[.pages[] | select(.title == "Crash after create")] | "\(length) \(.[0].blocks | length)"')" "1 250"
+check_same "resumed, not created again" "$(jq -r '.items[0].result.action' "$out")" resumed
+
+# --- a timeout on the create where the page was made: adopted
+adopt=$(mkai https://example.org/timeout "Timed out" )
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-after"}' >/dev/null
+check "a create that times out" sh -c "tq-submit notion -D $DB1 $adopt | tq-wait -t 60"
+check_same "is adopted, no duplicate" "$(pages_for https://example.org/timeout) $(jq -r '.items[0].result.action' "$out")" "1 adopted"
+
+# --- a 502 with an HTML body after the page was made
+html=$(mkai https://example.org/badgateway "Bad gateway")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"502-html-after"}' >/dev/null
+check "a create answered by a 502 HTML page" sh -c "tq-submit notion -D $DB1 $html | tq-wait -t 60"
+check_same "no duplicate" "$(pages_for https://example.org/badgateway)" 1
+
+# --- an append answered by a 502 after it was done, one reset after it
+# was done: the page's count of blocks says so, nothing is doubled
+app=$(mkai https://example.org/appendfault "Append faults" - "$tmp/text.txt")
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"502-html-after"}' >/dev/null
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"reset-after"}' >/dev/null
+check "appends that fail after being done" sh -c "tq-submit notion -w -D $DB1 $app | tq-wait -t 60"
+check_same "250 blocks, none twice" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Append faults") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
+
+# --- a 500 on the create that did nothing: looked for, then created
+none=$(mkai https://example.org/servererror "Server error")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":500}' >/dev/null
+check "a create answered 500 without effect" sh -c "tq-submit notion -D $DB1 $none | tq-wait -t 60"
+check_same "one page, created" "$(pages_for https://example.org/servererror) $(jq -r '.items[0].result.action' "$out")" "1 created"
+
+# --- 409 conflicts are retried
+conf=$(mkai https://example.org/conflict "Conflict")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":409,"count":2}' >/dev/null
+check "two 409s, then it works" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
+check_same "one page" "$(pages_for https://example.org/conflict)" 1
+
+# --- 429 from the server: waits for Retry-After
+rl=$(mkai https://example.org/ratelimited "Rate limited")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":429,"retry_after":2}' >/dev/null
+check "a 429 with Retry-After 2" sh -c "tq-submit notion -D $DB1 $rl | tq-wait -t 60"
+check_same "then one page, in the same run" "$(pages_for https://example.org/ratelimited) $(jq -r '.items[0].retry_count' "$out")" "1 0"
+
+# --- 529 service_overload is waited out the same way, for every worker
+ov=$(mkai https://example.org/overload "Overload")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":529,"retry_after":2}' >/dev/null
+t0=$(date +%s)
+check "a 529 with Retry-After 2" sh -c "tq-submit notion -D $DB1 $ov | tq-wait -t 60"
+check_same "one page, in the same run, after the wait" "$(pages_for https://example.org/overload) $(jq -r '.items[0].retry_count' "$out") $(($(date +%s) - t0 >= 2))" "1 0 1"
+
+# --- the second database: other property names, found by type and name
+check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
+check_same "Headline, Source, Keywords, Date" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.data_source_id == "22222222-2222-4222-8222-222222222222") | "\(.title) \(.properties.Source.url) \([.properties.Keywords.multi_select[].name] | join("|")) \(.properties.Date.date.start)"')" "Conflict https://example.org/conflict battery storage|grid power|harbor 2024-05-17"
+
+# --- a wrong database, property or token: tq-submit asks Notion first,
+# and writes nothing
+n0=$(tasks)
+check_status 3 "an unknown property" tq-submit notion -D $DB1 -p '{"Colour": {"select": {"name": "red"}}}' $conf
+check_match "is refused listing the database's properties" "$(cat "$errf")" 'Colour.*Name \(title\), URL \(url\), Tags \(multi_select\)'
+check_status 3 "an unshared database" tq-submit notion -D $DB4 $conf
+check_match "is refused saying to share it" "$(cat "$errf")" 'object_not_found.*share the database with the integration'
+check_status 3 "a database with two data sources" tq-submit notion -D $DB3 $conf
+check_match "is refused listing both" "$(cat "$errf")" '23333333-3333-4333-8333-333333333331 \(Main\), 23333333-3333-4333-8333-333333333332 \(Archive\)'
+check_status 3 "a token Notion refuses" env NOTION_TOKEN=secret_wrong_token tq-submit notion -D $DB1 $conf
+check_same "nothing was written" "$(tasks)" "$n0"
+
+check "one of its data sources, by id" sh -c "tq-submit notion -D 23333333-3333-4333-8333-333333333332 $conf | tq-wait -t 60"
+check_same "the page is in that data source" "$(fake GET /_fake/pages | jq -r '[.pages[] | select(.data_source_id == "23333333-3333-4333-8333-333333333332")] | length')" 1
+
+# --- Notion out of reach at submit: the workers check, and an unknown
+# property fails the items at once
+check_status 1 "submitted while Notion is away" sh -c "TQ_NOTION_URL=http://127.0.0.1:1 tq-submit -q notion -D $DB2 -p '{\"Colour\": {\"select\": {\"name\": \"red\"}}}' $conf | tq-wait -t 60"
+check_match "the item fails at once listing the properties" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*Colour.*Headline \(title\)'
+
+# --- a token Notion refuses: permanent, from the worker's environment
+stop_worker
+NOTION_TOKEN=secret_wrong_token tq-worker -n 1 -q notion-queue >>"$tmp/worker.log" 2>&1 &
+bad=$!
+_pids="$bad $_pids"
+check_status 1 "a bad token fails" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
+check_match "permanently, as unauthorized" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*401 unauthorized'
+stop_worker "$bad"
+
+# --- the token is nowhere: PostgreSQL, Redis, logs, records, titles
+pg_dump -d "$TQ_DATABASE_URL" >"$tmp/dump.sql" 2>/dev/null ||
+	psql -XAt "$TQ_DATABASE_URL" -c "SELECT * FROM notion_imports; SELECT * FROM notion_databases; SELECT * FROM processing_tasks; SELECT * FROM task_items" >"$tmp/dump.sql"
+for k in $(rcli --scan); do
+	echo "$k"
+	case $(rcli type "$k") in
+	string) rcli get "$k" ;;
+	hash) rcli hgetall "$k" ;;
+	list) rcli lrange "$k" 0 -1 ;;
+	set) rcli smembers "$k" ;;
+	zset) rcli zrange "$k" 0 -1 ;;
+	esac
+done >"$tmp/redis.txt"
+check_match "the dump and the Redis scan are real" "$(wc -c <"$tmp/dump.sql") $(grep -c 'tq:notion:rate' "$tmp/redis.txt")" '^[0-9]{4,} [12]$'
+check_same "no token in PostgreSQL, Redis, logs, records or titles" \
+	"$(cat "$tmp/dump.sql" "$tmp/redis.txt" "$tmp/worker.log" "$out" | grep -c NOTIONSECRET; ps -eo args | grep -v fake-notion | grep -c '[N]OTIONSECRET')" "0
+0"
+done_testing

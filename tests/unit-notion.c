@@ -1,0 +1,97 @@
+/* unit-notion.c - notion.c: the text splitter, UTF-16 units, ids */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+#include "tap.h"
+
+static char *
+rep(const char *unit, int n, const char *tail)
+{
+	struct tq_buf b = { 0 };
+	int i;
+
+	for (i = 0; i < n; i++)
+		tq_buf_adds(&b, unit);
+	tq_buf_adds(&b, tail);
+	return b.data;
+}
+
+int
+main(void)
+{
+	const char *emoji = "\xf0\x9f\x94\x8b";	/* U+1F50B, 2 units */
+	const char *cjk = "\xe6\xb8\xaf";		/* U+6E2F, 1 unit */
+	char *s, *id;
+	size_t len, off, k, units, worst;
+	int pieces, bad;
+
+	plan(17);
+	is_int(tq_utf16_units("abc", 3), 3, "ASCII: one unit each");
+	is_int(tq_utf16_units(emoji, 4), 2, "an astral character: two");
+	is_int(tq_utf16_units(cjk, 3), 1, "CJK: one");
+	is_int(tq_notion_cut("short", 5, 2000), 5, "what fits is whole");
+
+	s = rep("a", 2001, "");
+	is_int(tq_notion_cut(s, 2001, 2000), 2000, "2001 letters: 2000");
+	free(s);
+	s = rep("a", 1999, emoji);
+	is_int(tq_notion_cut(s, strlen(s), 2000), 1999,
+	    "no surrogate pair split at the edge");
+	free(s);
+	s = rep("a", 1998, emoji);
+	is_int(tq_notion_cut(s, strlen(s), 2000), 2002,
+	    "an emoji that fits exactly is kept");
+	free(s);
+	s = rep(cjk, 2001, "");
+	is_int(tq_notion_cut(s, strlen(s), 2000), 6000,
+	    "CJK: 2000 characters, 6000 bytes");
+	free(s);
+	s = rep("word ", 500, "");
+	k = tq_notion_cut(s, strlen(s), 2000);
+	ok(k == 2000 && s[k - 1] == ' ', "cut after white space");
+	free(s);
+	s = rep("abcd", 450, "    efghijklmnop");
+	k = tq_notion_cut(s, strlen(s), 1810);
+	ok(k == 1804 && s[k - 1] == ' ', "the last white space when near");
+	free(s);
+
+	/* a long mixed text: pieces rebuild it, each within the limit */
+	s = rep("Grid storage \xf0\x9f\x94\x8b at the harbor "
+	    "\xe6\xb8\xaf\xe5\x8f\xa3 works. ", 400, "");
+	len = strlen(s);
+	bad = pieces = 0;
+	worst = 0;
+	for (off = 0; off < len; off += k) {
+		k = tq_notion_cut(s + off, len - off, 2000);
+		units = tq_utf16_units(s + off, k);
+		if (units > worst)
+			worst = units;
+		if (k == 0 || (off + k < len &&
+		    ((unsigned char)s[off + k] & 0xc0) == 0x80))
+			bad++;
+		pieces++;
+		if (k == 0)
+			break;
+	}
+	ok(bad == 0 && off == len, "%d pieces rebuild the text, cut on "
+	    "character boundaries", pieces);
+	ok(worst <= 2000 && worst > 1900, "each piece at most 2000 units "
+	    "(largest %zu)", worst);
+	free(s);
+
+	id = tq_notion_id("11111111-1111-4111-8111-111111111111");
+	is_str(id, "11111111-1111-4111-8111-111111111111", "a dashed id");
+	free(id);
+	id = tq_notion_id("12222222222242228222222222222222");
+	is_str(id, "12222222-2222-4222-8222-222222222222", "32 hex digits");
+	free(id);
+	id = tq_notion_id("https://www.notion.so/team/Reading-list-"
+	    "ABCDEF0123456789ABCDEF0123456789?v=0123456789abcdef0123456789abcdef");
+	is_str(id, "abcdef01-2345-6789-abcd-ef0123456789", "a Notion URL");
+	free(id);
+	ok(tq_notion_id("not-an-id") == NULL, "not an id");
+	ok(tq_notion_id("1111111111111111111111111111111") == NULL,
+	    "31 digits are not an id");
+	return done_testing();
+}
