@@ -237,7 +237,8 @@ vars=$(cat "$TQ_TOP"/common/*.c "$TQ_TOP"/cmd/*.c |
 missing=
 for v in $vars WORKER_COUNT_PARSING WORKER_COUNT_AI WORKER_COUNT_NOTION \
 	NOTION_TOKEN TQ_NOTION_TOKEN TQ_NOTION_DATABASE TQ_NOTION_URL TQ_NOTION_RPS \
-	OPENAI_API_KEY TQ_RUN_DIR TQ_STOP_TIMEOUT; do
+	OPENAI_API_KEY TQ_RUN_DIR TQ_STOP_TIMEOUT TQ_DIGEST_TIMEOUT \
+	TQ_COMPLETION_TIMEOUT; do
 	grep -q "^#\{0,1\}$v=" "$C/tq.env" || missing="$missing $v"
 done
 check_same "tq.env lists every variable the programs read" "$missing" ""
