@@ -14,6 +14,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC ?= cc
 CFLAGS ?= -g -O2
@@ -79,7 +80,8 @@ fuzz:
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
@@ -87,12 +89,16 @@ install: all
 	install -m 644 completions/tq.bash $(DESTDIR)$(BASHCOMPDIR)/tq
 	for p in $(PROGS); do ln -sf tq $(DESTDIR)$(BASHCOMPDIR)/$$p; done
 	install -m 644 completions/_tq $(DESTDIR)$(ZSHCOMPDIR)/_tq
+	install -m 644 completions/tq.fish $(DESTDIR)$(FISHCOMPDIR)/tq.fish
+	for p in $(PROGS); do ln -sf tq.fish $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p \
-		$(DESTDIR)$(MANDIR)/man1/$$p.1 $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+		$(DESTDIR)$(MANDIR)/man1/$$p.1 $(DESTDIR)$(BASHCOMPDIR)/$$p \
+		$(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
 	rm -f $(DESTDIR)$(MANDIR)/man5/tq-json.5 $(DESTDIR)$(MANDIR)/man7/tq.7 \
-		$(DESTDIR)$(BASHCOMPDIR)/tq $(DESTDIR)$(ZSHCOMPDIR)/_tq
+		$(DESTDIR)$(BASHCOMPDIR)/tq $(DESTDIR)$(ZSHCOMPDIR)/_tq \
+		$(DESTDIR)$(FISHCOMPDIR)/tq.fish
 
 clean:
 	rm -f $(PROGS) $(UNITS) libtq.a common/*.o common/migrations.c \

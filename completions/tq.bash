@@ -2,7 +2,15 @@
 # tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
 #
 # Install as .../bash-completion/completions/tq with a symlink per
-# program, or source it from ~/.bashrc.  Needs nothing but bash.
+# program (make install does), or source it from ~/.bashrc.
+#
+# Options and their fixed values come from the lists below (tests/5300
+# checks them against each program's -h).  Task ids, model names and
+# queue names come from the database and Redis, through tq-status,
+# tq-model and tq-stats with the -d and -r of the command line being
+# completed (else TQ_DATABASE_URL, TQ_REDIS_URL), within
+# TQ_COMPLETION_TIMEOUT seconds (default 2); when they cannot be reached,
+# nothing is offered and nothing is printed.
 
 # _tq_spec PROG: set opts (every option) and argopts (those taking an
 # argument) for PROG, as its getopt_long string and longopts say.
@@ -77,10 +85,74 @@ _tq_has()	# _tq_has WORD LIST...
 	return 1
 }
 
+# _tq_query WHAT [STATUS...]: print, one a line, what the backends know:
+# tasks (their ids, of the given statuses if any), models (names) or
+# queues; nothing when they cannot be reached in time.  Uses the -d and -r
+# of the command line being completed (the caller's COMP_WORDS).
+_tq_query()
+{
+	local what=$1 i w next t=${TQ_COMPLETION_TIMEOUT:-2} line id st
+	local db=() redis=()
+	shift
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]} next=${COMP_WORDS[i + 1]}
+		case $w in
+		-d|--database-url|-r|--redis-url)
+			if [[ $next == = ]]; then
+				next=${COMP_WORDS[i + 2]}
+				((i += 2))
+			else
+				((i++))
+			fi
+			((i < COMP_CWORD)) || break
+			case $w in
+			-d|--database-url) db=(-d "$next") ;;
+			*) redis=(-r "$next") ;;
+			esac ;;
+		-d?*) db=("$w") ;;
+		-r?*) redis=("$w") ;;
+		--database-url=*) db=("$w") ;;
+		--redis-url=*) redis=("$w") ;;
+		esac
+	done
+	case $what in
+	tasks)
+		PGCONNECT_TIMEOUT=$t timeout "$t" tq-status -l -j -n 100 \
+		    "${db[@]}" </dev/null 2>/dev/null |
+		while IFS= read -r line; do
+			[[ $line =~ ^\{\"id\":([0-9]+), ]] || continue
+			id=${BASH_REMATCH[1]} st=
+			[[ $line =~ \"status\":\"([a-z]+)\" ]] &&
+			    st=${BASH_REMATCH[1]}
+			if (($# == 0)) || _tq_has "$st" "$@"; then
+				printf '%s\n' "$id"
+			fi
+		done ;;
+	models)
+		PGCONNECT_TIMEOUT=$t timeout "$t" tq-model -j "${db[@]}" \
+		    list </dev/null 2>/dev/null |
+		while IFS= read -r line; do
+			[[ $line =~ \"name\":\"([^\"]+)\" ]] &&
+			    printf '%s\n' "${BASH_REMATCH[1]}"
+		done ;;
+	queues)
+		timeout "$t" tq-stats -Q -j "${redis[@]}" </dev/null \
+		    2>/dev/null | grep -o '"[A-Za-z0-9_.:-]*":{"name"' |
+		    cut -d'"' -f2 ;;
+	esac
+}
+
+# _tq_words WORD...: COMPREPLY from the words that start with $cur
+_tq_words()
+{
+	local IFS=$' \t\n'
+	COMPREPLY=($(compgen -W "$*" -- "$cur"))
+}
+
 _tq()
 {
 	local prog=${COMP_WORDS[0]##*/} cur=${COMP_WORDS[COMP_CWORD]}
-	local prev= opts argopts i w noperands=0
+	local prev= opts argopts i w noperands=0 first=
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	# --opt=value: bash splits it at the '='
@@ -96,30 +168,30 @@ _tq()
 	if _tq_has "$prev" $argopts; then
 		case $prog:$prev in
 		tq-status:-s|tq-status:--status)
-			COMPREPLY=($(compgen -W 'queued running completed
-			    failed cancelled' -- "$cur")) ;;
+			_tq_words queued running completed failed cancelled ;;
 		tq-worker:-q|tq-worker:--queue)
-			COMPREPLY=($(compgen -W 'parsing-queue ai-queue
-			    notion-queue' -- "$cur")) ;;
+			_tq_words $( { _tq_query queues; printf '%s\n' \
+			    parsing-queue ai-queue notion-queue; } | sort -u) ;;
 		tq-worker:-t|tq-worker:--timeout)
-			COMPREPLY=($(compgen -W 'parsing-queue= ai-queue=
-			    notion-queue=' -- "$cur"))
+			_tq_words $( { _tq_query queues; printf '%s\n' \
+			    parsing-queue ai-queue notion-queue; } | sort -u |
+			    sed 's/$/=/')
 			compopt -o nospace 2>/dev/null ;;
 		tq-worker:-l|tq-worker:--log-level)
-			COMPREPLY=($(compgen -W 'error warn info debug' \
-			    -- "$cur")) ;;
+			_tq_words error warn info debug ;;
+		tq-submit:-m|tq-submit:--model)
+			_tq_words $(_tq_query models) ;;
 		tq-model:-p|tq-model:--provider)
-			COMPREPLY=($(compgen -W 'builtin openai' -- "$cur")) ;;
+			_tq_words builtin openai ;;
 		tq-model:-J|tq-model:--json-mode)
-			COMPREPLY=($(compgen -W 'schema object prompt' \
-			    -- "$cur")) ;;
+			_tq_words schema object prompt ;;
 		tq-model:-k|tq-model:--key-env)
 			COMPREPLY=($(compgen -e -- "$cur")) ;;
 		esac
 		return 0
 	fi
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		_tq_words $opts
 		return 0
 	fi
 
@@ -127,19 +199,35 @@ _tq()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		if [[ $w == -?* ]]; then
-			_tq_has "$w" $argopts && ((i++))
+			if [[ ${COMP_WORDS[i + 1]} == = ]]; then
+				((i += 2))
+			elif _tq_has "$w" $argopts; then
+				((i++))
+			fi
 			continue
 		fi
-		[[ $w == = ]] || ((noperands++))
+		[[ $w == = ]] && continue
+		((noperands++ == 0)) && first=$w
 	done
 	case $prog in
 	tq-submit)
-		((noperands == 0)) &&
-		    COMPREPLY=($(compgen -W 'parse ai notion' -- "$cur")) ;;
+		((noperands == 0)) && _tq_words parse ai notion ;;
+	tq-wait)
+		_tq_words $(_tq_query tasks queued running) ;;
+	tq-status)
+		_tq_words $(_tq_query tasks) ;;
+	tq-cancel)
+		_tq_words $(_tq_query tasks queued running) ;;
+	tq-retry)
+		_tq_words $(_tq_query tasks failed) ;;
 	tq-model)
-		((noperands == 0)) &&
-		    COMPREPLY=($(compgen -W 'list add show default rm' \
-		    -- "$cur")) ;;
+		if ((noperands == 0)); then
+			_tq_words list add show default rm
+		elif ((noperands == 1)); then
+			case $first in
+			show|default|rm) _tq_words $(_tq_query models) ;;
+			esac
+		fi ;;
 	tq-extract|tq-digest)
 		((noperands == 0)) && COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null ;;
