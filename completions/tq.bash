@@ -31,29 +31,36 @@ _tq_spec()
 		opts="$common -I --no-items -t --timeout"
 		argopts='-d --database-url -t --timeout' ;;
 	tq-status)
-		opts="$common -i --items -l --list -n --limit -s --status"
-		argopts='-d --database-url -n --limit -s --status' ;;
+		opts="$common -a --attempts -i --items -l --list -n --limit
+		    -S --since -s --status -t --type -w --watch"
+		argopts='-d --database-url -n --limit -S --since -s --status
+		    -t --type -w --watch' ;;
+	tq-show)
+		opts="$common -t --text"
+		argopts='-d --database-url' ;;
 	tq-retry|tq-cancel)
 		opts="$common -r --redis-url"
 		argopts='-d --database-url -r --redis-url' ;;
 	tq-worker)
 		opts='-b --burst -d --database-url -h --help -j --json-log
-		    -l --log-level -N --name -n --workers -q --queue
-		    -R --reconcile -r --redis-url -t --timeout -V --version
-		    -v --verbose'
+		    -l --log-level -N --name -n --workers -P --pause
+		    -q --queue -R --reconcile -r --redis-url -t --timeout
+		    -U --resume -V --version -v --verbose'
 		argopts='-d --database-url -l --log-level -N --name
-		    -n --workers -q --queue -r --redis-url -t --timeout' ;;
+		    -n --workers -P --pause -q --queue -r --redis-url
+		    -t --timeout -U --resume' ;;
 	tq-stats)
 		opts='-d --database-url -H --table -h --help -j --json
-		    -Q --queues -r --redis-url -s --statistics -V --version
-		    -w --workers'
+		    -p --prometheus -Q --queues -r --redis-url
+		    -s --statistics -V --version -w --workers'
 		argopts='-d --database-url -r --redis-url' ;;
 	tq-health)
-		opts='-c --critical -d --database-url -h --help -j --json
-		    -r --redis-url -t --timeout -V --version
-		    -W --min-workers -w --warning'
-		argopts='-c --critical -d --database-url -r --redis-url
-		    -t --timeout -W --min-workers -w --warning' ;;
+		opts='-c --critical -d --database-url -F --failure-critical
+		    -f --failure-warning -h --help -j --json -r --redis-url
+		    -t --timeout -V --version -W --min-workers -w --warning'
+		argopts='-c --critical -d --database-url -F --failure-critical
+		    -f --failure-warning -r --redis-url -t --timeout
+		    -W --min-workers -w --warning' ;;
 	tq-model)
 		opts='-C --context-chars -D --default -d --database-url
 		    -H --table -h --help -J --json-mode -j --json
@@ -169,7 +176,10 @@ _tq()
 		case $prog:$prev in
 		tq-status:-s|tq-status:--status)
 			_tq_words queued running completed failed cancelled ;;
-		tq-worker:-q|tq-worker:--queue)
+		tq-status:-t|tq-status:--type)
+			_tq_words parse ai notion ;;
+		tq-worker:-q|tq-worker:--queue|tq-worker:-P|tq-worker:--pause|\
+		tq-worker:-U|tq-worker:--resume)
 			_tq_words $( { _tq_query queues; printf '%s\n' \
 			    parsing-queue ai-queue notion-queue; } | sort -u) ;;
 		tq-worker:-t|tq-worker:--timeout)
@@ -214,7 +224,7 @@ _tq()
 		((noperands == 0)) && _tq_words parse ai notion ;;
 	tq-wait)
 		_tq_words $(_tq_query tasks queued running) ;;
-	tq-status)
+	tq-status|tq-show)
 		_tq_words $(_tq_query tasks) ;;
 	tq-cancel)
 		_tq_words $(_tq_query tasks queued running) ;;
@@ -235,5 +245,5 @@ _tq()
 	return 0
 }
 
-complete -F _tq tq-submit tq-wait tq-status tq-worker tq-retry tq-cancel \
-    tq-stats tq-health tq-model tq-extract tq-digest
+complete -F _tq tq-submit tq-wait tq-status tq-show tq-worker tq-retry \
+    tq-cancel tq-stats tq-health tq-model tq-extract tq-digest

@@ -1,5 +1,5 @@
-# fish completion for tq: tq-submit tq-wait tq-status tq-worker tq-retry
-# tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
+# fish completion for tq: tq-submit tq-wait tq-status tq-show tq-worker
+# tq-retry tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
 #
 # fish loads completions by program name: install this file as
 # .../fish/vendor_completions.d/tq.fish with a symlink PROG.fish to it
@@ -18,15 +18,17 @@ function __tq_argopts
         case tq-wait
             echo -d --database-url -t --timeout
         case tq-status
-            echo -d --database-url -n --limit -s --status
+            echo -d --database-url -n --limit -S --since -s --status -t --type -w --watch
+        case tq-show
+            echo -d --database-url
         case tq-retry tq-cancel
             echo -d --database-url -r --redis-url
         case tq-worker
-            echo -d --database-url -l --log-level -N --name -n --workers -q --queue -r --redis-url -t --timeout
+            echo -d --database-url -l --log-level -N --name -n --workers -P --pause -q --queue -r --redis-url -t --timeout -U --resume
         case tq-stats
             echo -d --database-url -r --redis-url
         case tq-health
-            echo -c --critical -d --database-url -r --redis-url -t --timeout -W --min-workers -w --warning
+            echo -c --critical -d --database-url -F --failure-critical -f --failure-warning -r --redis-url -t --timeout -W --min-workers -w --warning
         case tq-model
             echo -C --context-chars -d --database-url -J --json-mode -k --key-env -m --model -p --provider -T --timeout -t --temperature -u --base-url -x --max-tokens
         case tq-extract
@@ -120,22 +122,22 @@ end
 set -l __tq_queues 'parsing-queue ai-queue notion-queue'
 
 # options every program, or most, share
-for p in tq-submit tq-wait tq-status tq-worker tq-retry tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
+for p in tq-submit tq-wait tq-status tq-show tq-worker tq-retry tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
     complete -c $p -f
     complete -c $p -s h -l help -d 'print usage and exit'
     complete -c $p -s V -l version -d 'print the version and exit'
 end
-for p in tq-submit tq-wait tq-status tq-retry tq-cancel tq-stats tq-health tq-model tq-worker
+for p in tq-submit tq-wait tq-status tq-show tq-retry tq-cancel tq-stats tq-health tq-model tq-worker
     complete -c $p -s d -l database-url -x -d 'PostgreSQL connection string'
 end
 for p in tq-submit tq-retry tq-cancel tq-stats tq-health tq-worker
     complete -c $p -s r -l redis-url -x -a 'redis://127.0.0.1:6379/0 unix:///run/redis/redis-server.sock' -d 'Redis URL'
 end
-for p in tq-submit tq-wait tq-status tq-retry tq-cancel tq-stats tq-model
+for p in tq-submit tq-wait tq-status tq-show tq-retry tq-cancel tq-stats tq-model
     complete -c $p -s j -l json -d 'print JSON lines even on a terminal'
     complete -c $p -s H -l table -d 'print a table even in a pipe'
 end
-for p in tq-submit tq-wait tq-status tq-retry tq-cancel
+for p in tq-submit tq-wait tq-status tq-show tq-retry tq-cancel
     complete -c $p -s q -l quiet -d 'fewer warnings'
 end
 
@@ -165,6 +167,12 @@ complete -c tq-status -s i -l items -d 'include the items'
 complete -c tq-status -s l -l list -d 'list the most recent tasks'
 complete -c tq-status -s n -l limit -x -d 'list this many tasks'
 complete -c tq-status -s s -l status -x -a 'queued running completed failed cancelled' -d 'list tasks in this status'
+complete -c tq-status -s a -l attempts -d 'every attempt of every item'
+complete -c tq-status -s S -l since -x -d 'list tasks created within: 90s, 30m, 2h, 7d'
+complete -c tq-status -s t -l type -x -a 'parse ai notion' -d 'list tasks of this stage'
+complete -c tq-status -s w -l watch -x -d 'print again every interval'
+complete -c tq-show -a '(__tq_query tasks)'
+complete -c tq-show -s t -l text -d 'include the article text'
 complete -c tq-cancel -a '(__tq_query tasks queued running)'
 complete -c tq-retry -a '(__tq_query tasks failed)'
 
@@ -178,11 +186,14 @@ complete -c tq-worker -s n -l workers -x -d 'number of worker processes'
 complete -c tq-worker -s q -l queue -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'serve this queue'
 complete -c tq-worker -s t -l timeout -x -a "(begin; __tq_query queues; string split ' ' -- $__tq_queues; end | string replace -r '\$' =)" -d 'queue=seconds: hard job timeout'
 complete -c tq-worker -s R -l reconcile -d 'run one maintenance pass and exit'
+complete -c tq-worker -s P -l pause -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'pause a queue for every worker'
+complete -c tq-worker -s U -l resume -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'resume a paused queue'
 
 # tq-stats
 complete -c tq-stats -s w -l workers -d 'the workers'
 complete -c tq-stats -s Q -l queues -d 'the queues'
 complete -c tq-stats -s s -l statistics -d 'the task statistics'
+complete -c tq-stats -s p -l prometheus -d 'Prometheus text format'
 
 # tq-health
 complete -c tq-health -s j -l json -d 'print the health object as JSON'
@@ -190,6 +201,8 @@ complete -c tq-health -s t -l timeout -x -d 'bound the whole check, seconds'
 complete -c tq-health -s W -l min-workers -x -d 'fewest live workers'
 complete -c tq-health -s w -l warning -x -d 'queue length for WARNING'
 complete -c tq-health -s c -l critical -x -d 'queue length for CRITICAL'
+complete -c tq-health -s f -l failure-warning -x -d 'failure rate range for WARNING'
+complete -c tq-health -s F -l failure-critical -x -d 'failure rate range for CRITICAL'
 
 # tq-model
 complete -c tq-model -n '__tq_nargs 1' -a 'list' -d 'list the models'

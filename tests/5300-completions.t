@@ -8,7 +8,6 @@
 # take an argument, are checked against its -h and its getopt_long
 # tables, so a completion that drifts from a program fails here.
 . "$(dirname "$0")/lib.sh"
-plan 113
 need bash bash
 need zsh zsh
 need fish fish
@@ -17,8 +16,11 @@ start_redis
 start_pg
 start_httpd
 CD=$TQ_TOP/completions
-PROGS="tq-submit tq-wait tq-status tq-worker tq-retry tq-cancel tq-stats
-tq-health tq-model tq-extract tq-digest"
+# every program there is: a new one without completions fails here
+PROGS=$(cd "$TQ_TOP/cmd" && ls tq-*.c | sed 's/\.c$//' | tr '\n' ' ')
+# 58 checks, and 5 for each program (its options and their arguments
+# in bash and fish, its zsh -h)
+plan $((58 + 5 * $(echo $PROGS | wc -w)))
 
 check "bash -n tq.bash" bash -n "$CD/tq.bash"
 check "zsh -n _tq" zsh -n "$CD/_tq"
