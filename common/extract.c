@@ -62,11 +62,24 @@
 #define F_META		0x0080	/* itemprop=author, datePublished, ... */
 #define F_TAGLINK	0x0100	/* <a rel=tag> */
 #define F_POST		0x0200	/* an embedded social post (tweet) */
+#define F_NOSCRIPT	0x0400	/* <noscript>: shown when the page has no text */
+#define F_MAIN		0x0800	/* <main> or role=main */
 
 /* Pass flags, cleared one by one when a pass yields too little. */
 #define P_STRIP		0x1	/* drop unlikely candidates by class/id */
 #define P_WEIGHT	0x2	/* weight candidates by class/id */
 #define P_CLEAN		0x4	/* clean tables, lists, divs conditionally */
+
+/* Page types, in the order of page_types[]. */
+enum {
+	PT_ARTICLE, PT_FORUM, PT_PRODUCT, PT_DOC, PT_SERVICE, PT_LISTING,
+	PT_COLLECTION, PT_N
+};
+
+static const char *const page_types[] = {
+	"article", "forum", "product", "documentation", "service",
+	"listing", "collection"
+};
 
 struct xn {
 	int		 tag;		/* TidyTagId, or XT_TEXT */
@@ -117,6 +130,12 @@ struct ex {
 	int		 author_node;	/* rel=author, itemprop=author, .byline */
 	int		 author_rank;
 	int		 h1;		/* first <h1> */
+	int		 noscript;	/* <noscript> content is shown */
+	int		 top;		/* the first pass's article, or -1 */
+	int		 pt[PT_N];	/* evidence for each page type */
+	int		 nprice;	/* prices in the text */
+	int		 ncart;		/* "add to cart" buttons */
+	int		 npre;		/* <pre> blocks */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
 	unsigned char	*dead;		/* per pass */
@@ -1104,6 +1123,48 @@ ld_consider(struct ex *x, json_t *root)
 	}
 }
 
+static void	schema_evidence(struct ex *, const char *, int);
+
+/*
+ * Count the page types the JSON-LD names: the page, its @graph, its
+ * mainEntity and the items of its lists, iteratively and bounded.
+ */
+static void
+ld_types(struct ex *x, json_t *root)
+{
+	static const char *const keys[] = {
+		"@graph", "mainEntity", "itemListElement", "item", "hasPart",
+		NULL
+	};
+	json_t *stack[64], *o, *t, *v;
+	int sp = 0, k, seen = 0;
+	size_t i;
+
+	stack[sp++] = root;
+	while (sp > 0 && seen++ < 2000) {
+		o = stack[--sp];
+		if (json_is_array(o)) {
+			for (i = 0; i < json_array_size(o) && sp < 64; i++)
+				stack[sp++] = json_array_get(o, i);
+			continue;
+		}
+		if (!json_is_object(o))
+			continue;
+		t = json_object_get(o, "@type");
+		if (json_is_string(t))
+			schema_evidence(x, json_string_value(t), 1);
+		else if (json_is_array(t))
+			for (i = 0; i < json_array_size(t) && i < 8; i++)
+				if (json_is_string(json_array_get(t, i)))
+					schema_evidence(x, json_string_value(
+					    json_array_get(t, i)), 1);
+		for (k = 0; keys[k] != NULL; k++)
+			if ((v = json_object_get(o, keys[k])) != NULL &&
+			    sp < 64 && (json_is_array(v) || json_is_object(v)))
+				stack[sp++] = v;
+	}
+}
+
 static void
 ld_parse(struct ex *x, const char *s, size_t n)
 {
@@ -1144,6 +1205,7 @@ ld_parse(struct ex *x, const char *s, size_t n)
 	if (root == NULL)
 		return;
 	ld_consider(x, root);
+	ld_types(x, root);
 	json_decref(root);
 }
 
@@ -1468,7 +1530,7 @@ static int
 tag_disposition(int tag)
 {
 	switch (tag) {
-	case TidyTag_SCRIPT: case TidyTag_STYLE: case TidyTag_NOSCRIPT:
+	case TidyTag_SCRIPT: case TidyTag_STYLE:
 	case TidyTag_TEMPLATE: case TidyTag_SVG: case TidyTag_MATHML:
 	case TidyTag_APPLET: case TidyTag_CANVAS: case TidyTag_MAP:
 	case TidyTag_SELECT: case TidyTag_TEXTAREA: case TidyTag_OPTION:
@@ -1628,6 +1690,112 @@ static const char *const bad_roles[] = {
 	NULL
 };
 
+/* ----------------------------------------------------- page type clues */
+
+/*
+ * The page type a schema.org type names, or -1.  A full URL
+ * ("http://schema.org/Product") counts by its last part.
+ */
+static int
+schema_page_type(const char *t)
+{
+	static const struct {
+		const char	*name;
+		int		 type;
+	} map[] = {
+		{ "Article", PT_ARTICLE }, { "NewsArticle", PT_ARTICLE },
+		{ "BlogPosting", PT_ARTICLE }, { "Report", PT_ARTICLE },
+		{ "ScholarlyArticle", PT_ARTICLE }, { "OpinionNewsArticle", PT_ARTICLE },
+		{ "AnalysisNewsArticle", PT_ARTICLE }, { "ReportageNewsArticle", PT_ARTICLE },
+		{ "LiveBlogPosting", PT_ARTICLE }, { "Recipe", PT_ARTICLE },
+		{ "DiscussionForumPosting", PT_FORUM }, { "QAPage", PT_FORUM },
+		{ "Question", PT_FORUM }, { "Answer", PT_FORUM },
+		{ "SocialMediaPosting", PT_FORUM },
+		{ "Product", PT_PRODUCT }, { "ProductGroup", PT_PRODUCT },
+		{ "IndividualProduct", PT_PRODUCT }, { "ProductModel", PT_PRODUCT },
+		{ "TechArticle", PT_DOC }, { "APIReference", PT_DOC },
+		{ "Service", PT_SERVICE }, { "ProfessionalService", PT_SERVICE },
+		{ "FinancialService", PT_SERVICE }, { "HomeAndConstructionBusiness", PT_SERVICE },
+		{ "ItemList", PT_LISTING }, { "CollectionPage", PT_LISTING },
+		{ "SearchResultsPage", PT_LISTING }, { "Blog", PT_LISTING },
+		{ "OfferCatalog", PT_COLLECTION },
+	};
+	const char *p;
+	size_t k;
+
+	if ((p = strrchr(t, '/')) != NULL)
+		t = p + 1;
+	for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+		if (strcmp(t, map[k].name) == 0)
+			return map[k].type;
+	return -1;
+}
+
+/*
+ * Count the schema.org types of an itemtype attribute (several URLs
+ * may be given) or of a JSON-LD @type.  Products count once each, so
+ * that many of them make a collection rather than a product page.
+ */
+static void
+schema_evidence(struct ex *x, const char *v, int ld)
+{
+	char tok[128];
+	const char *e;
+	size_t n;
+	int t;
+
+	while (*v) {
+		while (isspace((unsigned char)*v))
+			v++;
+		e = v + strcspn(v, " \t\n\r\f");
+		if ((n = (size_t)(e - v)) == 0)
+			break;
+		if (n < sizeof(tok)) {
+			memcpy(tok, v, n);
+			tok[n] = '\0';
+			if ((t = schema_page_type(tok)) >= 0 &&
+			    x->pt[t] < 1000)
+				x->pt[t] += ld ? 2 : 1;
+		}
+		v = e;
+	}
+}
+
+/* "Add to cart" and the like: a shop's product or collection page. */
+static void
+cart_evidence(struct ex *x, TidyDoc td, TidyNode tn)
+{
+	static const char *const words[] = {
+		"add to cart", "add to bag", "add to basket", "buy now",
+		"add to trolley", "in den warenkorb", "ajouter au panier",
+		"add to wishlist", "buy it now", NULL
+	};
+	const char *v;
+	char *t;
+	int k;
+
+	if (x->ncart >= 1000)
+		return;
+	if ((v = attr_get(tn, "value")) != NULL)
+		t = xstrdup(v);
+	else
+		t = tidy_text(x, td, tn);
+	for (k = 0; words[k] != NULL; k++)
+		if (strcasestr(t, words[k]) != NULL) {
+			x->ncart++;
+			break;
+		}
+	free(t);
+}
+
+/* Is node i hidden?  <noscript> is, unless the page has no other text. */
+static int
+is_hidden(struct ex *x, int i)
+{
+	return (x->n[i].flags & F_HIDDEN) ||
+	    ((x->n[i].flags & F_NOSCRIPT) && !x->noscript);
+}
+
 /* Inside a form or a comment section?  (For bylines.) */
 static int
 in_comments(struct ex *x, int i)
@@ -1714,6 +1882,18 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		x->body = i;
 	if (tag == TidyTag_H1 && x->h1 < 0)
 		x->h1 = i;
+	if (tag == TidyTag_NOSCRIPT)
+		n->flags |= F_NOSCRIPT | F_BLOCK;
+	if (tag == TidyTag_MAIN || ((v = attr_get(tn, "role")) != NULL &&
+	    has_word(v, "main")))
+		n->flags |= F_MAIN;
+	if (tag == TidyTag_PRE)
+		x->npre++;
+	if ((v = attr_get(tn, "itemtype")) != NULL)
+		schema_evidence(x, v, 0);
+	if (tag == TidyTag_BUTTON || (tag == TidyTag_INPUT &&
+	    (v = attr_get(tn, "type")) != NULL && strcasecmp(v, "submit") == 0))
+		cart_evidence(x, td, tn);
 	cls = attr_get(tn, "class");
 	id = attr_get(tn, "id");
 	if ((cls && *cls) || (id && *id)) {
@@ -2758,7 +2938,7 @@ run_pass(struct ex *x, unsigned pf)
 	memset(x->dead, 0, (size_t)x->nn);
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
-		if (x->dead[n->parent] || (n->flags & F_HIDDEN))
+		if (x->dead[n->parent] || is_hidden(x, i))
 			x->dead[i] = 1;
 	}
 	sums(x);
@@ -2788,6 +2968,8 @@ run_pass(struct ex *x, unsigned pf)
 	score_units(x, pf);
 	pk.nodes = xcalloc((size_t)x->nn + 1, sizeof(int));
 	pick_article(x, pf, &pk);
+	if (x->top < 0)
+		x->top = pk.top;
 	/* merged siblings are judged like the article's own blocks */
 	for (i = k = 0; i < pk.n; i++) {
 		n = &x->n[pk.nodes[i]];
@@ -2807,6 +2989,370 @@ run_pass(struct ex *x, unsigned pf)
 		out_break(&o, 2);
 	}
 	free(pk.nodes);
+	out_trim(&o);
+	if (o.b.data == NULL)
+		return xstrdup("");
+	return o.b.data;
+}
+
+/* ----------------------------------------------------------- page types */
+
+/* A price in a text: a currency sign or code beside a digit. */
+static int
+has_price(const char *t)
+{
+	static const char *const cur[] = {
+		"$", "\xe2\x82\xac", "\xc2\xa3", "\xc2\xa5", "\xe2\x82\xb9",
+		"USD", "EUR", "GBP", NULL
+	};
+	const char *p;
+	size_t n;
+	int k;
+
+	for (k = 0; cur[k] != NULL; k++) {
+		n = strlen(cur[k]);
+		for (p = t; (p = strstr(p, cur[k])) != NULL; p += n) {
+			if (isdigit((unsigned char)p[n]) || (p[n] == ' ' &&
+			    isdigit((unsigned char)p[n + 1])))
+				return 1;
+			if (p > t && isdigit((unsigned char)p[-1]))
+				return 1;
+			if (p > t + 1 && p[-1] == ' ' &&
+			    isdigit((unsigned char)p[-2]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+url_has(const char *url, const char *const *parts)
+{
+	int k;
+
+	if (url == NULL)
+		return 0;
+	for (k = 0; parts[k] != NULL; k++)
+		if (strcasestr(url, parts[k]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Repeated blocks: the children of one parent that share tag and
+ * class, and together hold much of the page's text.  Posts are long
+ * and mostly unlinked; items of a listing are short, each with a
+ * link; items of a collection carry prices.  Returns a page type or
+ * -1; *share is the part of the text the group holds, in percent.
+ */
+#define EX_SIGS	16
+
+static int
+repeated_blocks(struct ex *x, const int *price, int bodylen)
+{
+	struct {
+		const char	*attr;
+		int		 tag, n, tlen, llen, linked, priced, head;
+	} g[EX_SIGS];
+	int i, j, k, ng, best = -1, bestlen = 0, type;
+	struct xn *c;
+
+	for (i = 1; i < x->nn; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    x->n[i].nblock < 4 || x->n[i].tlen * 5 < bodylen)
+			continue;
+		ng = 0;
+		for (j = x->n[i].first; j >= 0; j = x->n[j].next) {
+			c = &x->n[j];
+			if (x->dead[j] || c->tag == XT_TEXT || c->tlen == 0 ||
+			    !(c->flags & F_BLOCK) || c->tag == TidyTag_P ||
+			    tag_is_heading(c->tag))
+				continue;
+			for (k = 0; k < ng; k++)
+				if (g[k].tag == c->tag && (g[k].attr == c->attr ||
+				    (g[k].attr && c->attr &&
+				    strcmp(g[k].attr, c->attr) == 0)))
+					break;
+			if (k == ng) {
+				if (ng == EX_SIGS)
+					continue;
+				memset(&g[k], 0, sizeof(g[k]));
+				g[k].attr = c->attr;
+				g[k].tag = c->tag;
+				ng++;
+			}
+			g[k].n++;
+			g[k].tlen += c->tlen;
+			g[k].llen += c->llen;
+			g[k].linked += c->llen > 0;
+			g[k].priced += price[j] > 0;
+			g[k].head += c->nhead > 0;
+		}
+		for (k = 0; k < ng; k++) {
+			if (g[k].n < 4 || g[k].tlen * 10 < bodylen * 3 ||
+			    g[k].tlen <= bestlen)
+				continue;
+			type = -1;
+			if (g[k].priced * 2 >= g[k].n && g[k].linked * 2 >= g[k].n)
+				type = PT_COLLECTION;
+			else if (g[k].tlen / g[k].n >= 150 &&
+			    g[k].llen * 4 < g[k].tlen && g[k].attr != NULL &&
+			    g[k].tag != TidyTag_LI && g[k].tag != TidyTag_TR &&
+			    g[k].head * 2 < g[k].n)
+				type = PT_FORUM;
+			else if (g[k].linked * 4 >= g[k].n * 3 &&
+			    g[k].tlen / g[k].n < 600 && g[k].tag != TidyTag_TR)
+				type = PT_LISTING;
+			if (type >= 0) {
+				best = type;
+				bestlen = g[k].tlen;
+			}
+		}
+	}
+	return best;
+}
+
+/*
+ * The page type, from what the page says of itself (JSON-LD and
+ * microdata types, og:type), its URL's conventional paths and its
+ * shape (repeated blocks, prices, shop buttons, code blocks).
+ */
+static int
+detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
+{
+	static const char *const u_forum[] = {
+		"/forum", "/threads/", "/thread/", "viewtopic", "showthread",
+		"/topic/", "/questions/", "/t/", "/comments/", "/discussion",
+		"/community/", NULL
+	};
+	static const char *const u_product[] = {
+		"/product/", "/products/", "/p/", "/dp/", "/itm/", "/ip/",
+		"/item/", "/pdp/", NULL
+	};
+	static const char *const u_coll[] = {
+		"/collections/", "/category/", "/c/", "/cat/", "/shop/",
+		"/l/", "/browse/", "/genre/", NULL
+	};
+	static const char *const u_doc[] = {
+		"/docs/", "/doc/", "://docs.", "/documentation", "/manual",
+		"/reference/", "/man-pages/", "/tutorial", "/guide/",
+		"/wiki/", "/learn", "/api/", NULL
+	};
+	static const char *const u_service[] = {
+		"/services/", "/service/", "/solutions/", "/solution/", NULL
+	};
+	int sc[PT_N], *price, i, k, best, bodylen, shape, nlong = 0;
+	const char *og = meta_get(x, "og:type");
+	struct xn *n;
+
+	memset(sc, 0, sizeof(sc));
+	bodylen = x->n[x->body].tlen;
+	price = xcalloc((size_t)x->nn + 1, sizeof(int));
+	for (i = x->nn - 1; i > 0; i--) {
+		n = &x->n[i];
+		if (x->dead[i])
+			continue;
+		if (n->tag == XT_TEXT && n->tlen < 40 && has_price(n->text))
+			price[i] = 1;
+		if (n->tag == TidyTag_P && n->tlen >= 200 && n->llen * 5 < n->tlen)
+			nlong++;
+		x->nprice += price[i] && n->tag == XT_TEXT;
+		if (n->parent > 0)
+			price[n->parent] += price[i];
+	}
+	shape = repeated_blocks(x, price, bodylen);
+	free(price);
+
+	/* what the page says of itself */
+	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
+	sc[PT_FORUM] += x->pt[PT_FORUM] > 0 ? 6 : 0;
+	if (x->pt[PT_PRODUCT] > 0 && x->pt[PT_PRODUCT] <= 4)
+		sc[PT_PRODUCT] += 6;
+	else if (x->pt[PT_PRODUCT] > 4)
+		sc[PT_COLLECTION] += 6;
+	sc[PT_DOC] += x->pt[PT_DOC] > 0 ? 6 : 0;
+	sc[PT_SERVICE] += x->pt[PT_SERVICE] > 0 ? 3 : 0;
+	sc[PT_LISTING] += x->pt[PT_LISTING] > 0 ? 2 : 0;
+	sc[PT_COLLECTION] += x->pt[PT_COLLECTION] > 0 ? 3 : 0;
+	if (og != NULL) {
+		if (strcasecmp(og, "article") == 0 ||
+		    strcasecmp(og, "blog") == 0)
+			sc[PT_ARTICLE] += 2;
+		else if (strcasestr(og, "product") != NULL)
+			sc[PT_PRODUCT] += 4;
+	}
+	/* conventional paths */
+	if (url_has(url, u_forum))
+		sc[PT_FORUM] += 2;
+	if (url_has(url, u_product))
+		sc[PT_PRODUCT] += 2;
+	if (url_has(url, u_coll))
+		sc[PT_COLLECTION] += 2;
+	if (url_has(url, u_doc))
+		sc[PT_DOC] += 2;
+	if (url_has(url, u_service))
+		sc[PT_SERVICE] += 2;
+	/* shape */
+	if (shape >= 0)
+		sc[shape] += 3;
+	if (x->ncart > 0 && x->ncart <= 2)
+		sc[PT_PRODUCT] += 3;
+	else if (x->ncart > 2)
+		sc[PT_COLLECTION] += 3;
+	if (x->npre >= 2)
+		sc[PT_DOC] += 2;
+	if (doc->published != NULL)
+		sc[PT_ARTICLE] += 2;
+	if (doc->byline != NULL)
+		sc[PT_ARTICLE] += 1;
+	if (nlong >= 4)
+		sc[PT_ARTICLE] += 2;
+	/* a page with no story, no posts, no shop: a service or landing page */
+	if (sc[PT_ARTICLE] == 0 && nlong < 3 && x->npre == 0)
+		sc[PT_SERVICE] += 2;
+	best = PT_ARTICLE;
+	for (k = 1; k < PT_N; k++)
+		if (sc[k] > sc[best])
+			best = k;
+	if (sc[best] < 2)
+		best = PT_ARTICLE;
+	return best;
+}
+
+/* ---------------------------------------------------------- broad pass */
+
+/* Classes of page chrome: no content on any kind of page. */
+static const char *const chrome_words[] = {
+	"~cookie", "consent", "gdpr", "~newsletter", "~subscribe", "~popup",
+	"modal", "~breadcrumb", "~share", "sharing", "~social", "~navbar",
+	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip",
+	"sr-only", "visually-hidden", "screen-reader", "offscreen",
+	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
+	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
+	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
+	NULL
+};
+
+static int
+attr_chrome(const char *attr)
+{
+	char tok[128];
+	const char *p = attr, *e;
+	size_t n;
+	int bad = 0, good = 0, u, m;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, " ");
+		if ((n = (size_t)(e - p)) == 0)
+			break;
+		if (n >= sizeof(tok))
+			n = sizeof(tok) - 1;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		u = match_any(tok, chrome_words);
+		m = match_any(tok, maybe_words);
+		if (u && !m)
+			bad = 1;
+		if (m && !u)
+			good = 1;
+		p = e;
+	}
+	return bad && !good;
+}
+
+/*
+ * Pages other than articles: the main region (<main>, role=main,
+ * else the body) without the page's chrome (navigation, headers and
+ * footers, sidebars, banners, forms, menus of bare links), keeping
+ * the short texts an article cleaner drops: post authors and dates,
+ * item titles, prices, specifications.
+ */
+static char *
+broad_pass(struct ex *x, int type)
+{
+	struct out o = { { 0 }, 0, 0, 0 };
+	int i, k, bodylen, root, end, items;
+	struct xn *n;
+
+	memset(x->dead, 0, (size_t)x->nn);
+	for (i = 1; i < x->nn; i++)
+		if (x->dead[x->n[i].parent] || is_hidden(x, i))
+			x->dead[i] = 1;
+	sums(x);
+	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[i])
+			continue;
+		if (x->dead[n->parent]) {
+			x->dead[i] = 1;
+			continue;
+		}
+		if (n->tag == XT_TEXT || (n->flags & F_MAIN))
+			continue;
+		for (k = 0; struct_tags[k]; k++)
+			if (n->tag == struct_tags[k] &&
+			    n->tlen - n->llen <= bodylen / 2)
+				x->dead[i] = 1;
+		if (n->tlen - n->llen > bodylen / 2)
+			continue;
+		if (n->flags & F_BADROLE)
+			x->dead[i] = 1;
+		else if (n->attr != NULL && attr_chrome(n->attr))
+			x->dead[i] = 1;
+		else if (n->tag == TidyTag_FORM && n->sinput > 0 &&
+		    n->tlen < 300)
+			x->dead[i] = 1;
+	}
+	sums(x);
+	/*
+	 * The main region: the page's <main> if it holds much of the
+	 * text, else the article's block grown until it holds half of
+	 * the page's unlinked text.
+	 */
+	root = x->body;
+	for (i = 1; i < x->nn; i++)
+		if (!x->dead[i] && (x->n[i].flags & F_MAIN) &&
+		    x->n[i].tlen * 3 >= x->n[x->body].tlen) {
+			root = i;
+			break;
+		}
+	if (x->top > 0 && !x->dead[x->top]) {
+		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
+		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
+			;
+		if (i > 0 && is_ancestor(x, root, i))
+			root = i;
+	}
+	end = subtree_end(x, root);
+	for (i = end; i > root; i--) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tag == XT_TEXT)
+			continue;
+		switch (n->tag) {
+		case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
+		case TidyTag_INPUT: case TidyTag_BUTTON: case TidyTag_H1:
+			/* the title is given apart, as for articles */
+			kill_node(x, i, root);
+			continue;
+		case TidyTag_UL: case TidyTag_OL: case TidyTag_DL:
+		case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_TABLE:
+		case TidyTag_UNKNOWN:
+			/* menus: lists of short bare links */
+			items = n->nli + n->nblock;
+			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
+			    link_density(n) > (type == PT_LISTING ||
+			    type == PT_COLLECTION ? 0.9 : 0.6) &&
+			    n->tlen / items < 40)
+				kill_node(x, i, root);
+			break;
+		}
+		if (!x->dead[i] && is_boilerplate(x, i, 0))
+			kill_node(x, i, root);
+	}
+	render(x, root, &o);
 	out_trim(&o);
 	if (o.b.data == NULL)
 		return xstrdup("");
@@ -3187,6 +3733,35 @@ ex_free(struct ex *x)
 	tidyBufFree(&x->tb);
 }
 
+/*
+ * Pages built by scripts often carry their text only in <noscript>
+ * (for crawlers): show it when it holds most of the page's text.
+ */
+static void
+use_noscript(struct ex *x)
+{
+	int i, j, ns = 0, all;
+
+	x->noscript = 1;
+	memset(x->dead, 0, (size_t)x->nn);
+	for (i = 1; i < x->nn; i++)
+		if (x->dead[x->n[i].parent] || is_hidden(x, i))
+			x->dead[i] = 1;
+	sums(x);
+	all = x->n[x->body].tlen;
+	for (i = 1; i < x->nn; i++) {
+		if (!(x->n[i].flags & F_NOSCRIPT) || x->dead[i])
+			continue;
+		for (j = x->n[i].parent; j > 0; j = x->n[j].parent)
+			if (x->n[j].flags & F_NOSCRIPT)
+				break;
+		if (j <= 0)
+			ns += x->n[i].tlen;
+	}
+	x->noscript = ns >= 500 && ns * 3 > all * 2;
+	memset(x->dead, 0, (size_t)x->nn);
+}
+
 static char *
 tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
 {
@@ -3236,13 +3811,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	static const unsigned passes[] = {
 		P_STRIP | P_WEIGHT | P_CLEAN, P_WEIGHT | P_CLEAN, P_CLEAN, 0
 	};
-	int rc = -1, k;
+	int rc = -1, k, type;
 	size_t best = 0;
 
 	memset(doc, 0, sizeof(*doc));
 	memset(&x, 0, sizeof(x));
 	tidyBufInit(&x.tb);
 	x.h1 = -1;
+	x.top = -1;
 	x.author_node = -1;
 	if (html == NULL || len == 0) {
 		tq_err_set(err, TQ_ERR_PERMANENT, "empty_document",
@@ -3290,13 +3866,18 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	x.dead = xcalloc((size_t)x.nn + 1, 1);
 	for (i = 0; i < (size_t)x.nn; i++)
 		x.n[i].weight = class_weight(x.n[i].attr);
+	use_noscript(&x);
 	/* metadata first: the passes drop headings that repeat the title */
 	for (i = 1; i < (size_t)x.nn; i++)
-		if (x.dead[x.n[i].parent] || (x.n[i].flags & F_HIDDEN))
+		if (x.dead[x.n[i].parent] || is_hidden(&x, i))
 			x.dead[i] = 1;
 	fill_meta(&x, url, doc);
 	x.doctitle = doc->title;
-	for (k = 0; k < 4; k++) {
+	sums(&x);
+	type = detect_type(&x, url ? url : doc->canonical_url, doc);
+	snprintf(doc->page_type, sizeof(doc->page_type), "%s",
+	    page_types[type]);
+	for (k = 0; k < 4 && best < 500; k++) {
 		t = run_pass(&x, passes[k]);
 		if (text == NULL || strlen(t) > best) {
 			free(text);
@@ -3304,8 +3885,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			best = strlen(t);
 		} else
 			free(t);
-		if (best >= 500)
-			break;
+	}
+	if (type != PT_ARTICLE && type != PT_DOC) {
+		t = broad_pass(&x, type);
+		if (strlen(t) >= best) {
+			free(text);
+			text = t;
+		} else
+			free(t);
 	}
 	if ((ldt = ld_body(&x)) != NULL) {
 		if (strlen(ldt) >= 500 && strlen(text) * 5 < strlen(ldt) * 3) {
@@ -3372,5 +3959,7 @@ tq_doc_json(const struct tq_doc *d)
 	json_object_set_new(o, "word_count", json_integer(d->word_count));
 	json_object_set_new(o, "content_hash", d->content_hash[0] ?
 	    json_string(d->content_hash) : json_null());
+	json_object_set_new(o, "page_type", d->page_type[0] ?
+	    json_string(d->page_type) : json_null());
 	return o;
 }

@@ -270,7 +270,7 @@ test_docs(void)
 	    d.word_count, "json: word_count");
 	is_str(json_string_value(json_object_get(o, "text")), d.text,
 	    "json: text");
-	is_int(json_object_size(o), 11, "json: eleven keys");
+	is_int(json_object_size(o), 12, "json: twelve keys");
 	is_int(strlen(json_string_value(json_object_get(o, "content_hash"))),
 	    64, "json: content_hash is hex SHA-256");
 	json_decref(o);
