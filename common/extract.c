@@ -1124,6 +1124,7 @@ ld_consider(struct ex *x, json_t *root)
 }
 
 static void	schema_evidence(struct ex *, const char *, int);
+static int	schema_page_type(const char *);
 
 /*
  * Count the page types the JSON-LD names: the page, its @graph, its
@@ -1137,31 +1138,42 @@ ld_types(struct ex *x, json_t *root)
 		NULL
 	};
 	json_t *stack[64], *o, *t, *v;
-	int sp = 0, k, seen = 0;
+	int sp = 0, k, seen = 0, inlist[64], il;
 	size_t i;
 
-	stack[sp++] = root;
+	stack[sp] = root;
+	inlist[sp++] = 0;
 	while (sp > 0 && seen++ < 2000) {
 		o = stack[--sp];
+		il = inlist[sp];
 		if (json_is_array(o)) {
-			for (i = 0; i < json_array_size(o) && sp < 64; i++)
-				stack[sp++] = json_array_get(o, i);
+			for (i = 0; i < json_array_size(o) && sp < 64; i++) {
+				stack[sp] = json_array_get(o, i);
+				inlist[sp++] = il;
+			}
 			continue;
 		}
 		if (!json_is_object(o))
 			continue;
+		/* stories in a list make a listing, products a collection */
 		t = json_object_get(o, "@type");
-		if (json_is_string(t))
-			schema_evidence(x, json_string_value(t), 1);
-		else if (json_is_array(t))
-			for (i = 0; i < json_array_size(t) && i < 8; i++)
-				if (json_is_string(json_array_get(t, i)))
-					schema_evidence(x, json_string_value(
-					    json_array_get(t, i)), 1);
+		if (json_is_array(t))
+			t = json_array_get(t, 0);
+		if (json_is_string(t)) {
+			k = schema_page_type(json_string_value(t));
+			if (il && k == PT_ARTICLE)
+				x->pt[PT_LISTING]++;
+			else if (il && k == PT_PRODUCT)
+				x->pt[PT_COLLECTION]++;
+			else if (!il || k != PT_FORUM)
+				schema_evidence(x, json_string_value(t), 1);
+		}
 		for (k = 0; keys[k] != NULL; k++)
 			if ((v = json_object_get(o, keys[k])) != NULL &&
-			    sp < 64 && (json_is_array(v) || json_is_object(v)))
-				stack[sp++] = v;
+			    sp < 64 && (json_is_array(v) || json_is_object(v))) {
+				stack[sp] = v;
+				inlist[sp++] = il || k >= 2;
+			}
 	}
 }
 
@@ -3172,7 +3184,8 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		sc[PT_COLLECTION] += 6;
 	sc[PT_DOC] += x->pt[PT_DOC] > 0 ? 6 : 0;
 	sc[PT_SERVICE] += x->pt[PT_SERVICE] > 0 ? 3 : 0;
-	sc[PT_LISTING] += x->pt[PT_LISTING] > 0 ? 2 : 0;
+	sc[PT_LISTING] += x->pt[PT_LISTING] >= 3 ? 4 :
+	    x->pt[PT_LISTING] > 0 ? 2 : 0;
 	sc[PT_COLLECTION] += x->pt[PT_COLLECTION] > 0 ? 3 : 0;
 	if (og != NULL) {
 		if (strcasecmp(og, "article") == 0 ||
@@ -3205,11 +3218,11 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		sc[PT_ARTICLE] += 2;
 	if (doc->byline != NULL)
 		sc[PT_ARTICLE] += 1;
+	/* a page with no story, no posts, no shop: a service or landing page */
+	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
+		sc[PT_SERVICE] += 3;
 	if (nlong >= 4)
 		sc[PT_ARTICLE] += 2;
-	/* a page with no story, no posts, no shop: a service or landing page */
-	if (sc[PT_ARTICLE] == 0 && nlong < 3 && x->npre == 0)
-		sc[PT_SERVICE] += 2;
 	best = PT_ARTICLE;
 	for (k = 1; k < PT_N; k++)
 		if (sc[k] > sc[best])
@@ -3232,6 +3245,58 @@ static const char *const chrome_words[] = {
 	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
 	NULL
 };
+
+/*
+ * Short blocks that open with these are the chrome of forums (user
+ * panels, account prompts) and shops (cart, delivery, payment terms).
+ */
+static const char *const chrome_leads[] = {
+	/* forums */
+	"join date", "joined:", "joined ", "posts:", "messages:",
+	"reaction score", "registered:", "reputation:", "location:",
+	"member since", "thanks received", "likes received", "offline",
+	"online", "reply with quote", "quote", "multiquote", "report post",
+	"share post", "original poster", "op posts", "signature",
+	"create an account", "sign in", "sign up", "log in", "login",
+	"register", "you must log in", "you need to be a member",
+	"ask question", "go to topic", "board index", "jump to",
+	"top posters", "popular days", "new member", "join now",
+	/* shops */
+	"add to cart", "add to bag", "add to basket", "add to list",
+	"add to wishlist", "add to favorites", "buy now", "buy it now",
+	"in stock", "out of stock", "sold out", "sold by", "sold and shipped",
+	"ships from", "ships in", "ships the same day", "free shipping",
+	"free delivery", "free returns", "free 90-day", "free 30-day",
+	"shipping and returns", "returns & exchanges", "returns and exchanges",
+	"delivery", "pickup", "store pickup", "qty", "quantity",
+	"sale price", "regular price", "price when purchased", "compare",
+	"color:", "colour:", "size:", "size guide", "find your size",
+	"financing", "or 4 payments", "or 4 interest-free", "klarna",
+	"afterpay", "write a review", "see bulk discounts", "show more",
+	"show less", "see more", "view more", "view all", "load more",
+	"you might also like", "you may also like", "frequently bought",
+	"customers also", "recently viewed", "related products",
+	"get notified", "notify me", "coming soon", "shop now",
+	"order today", "vat included", "skip to", "get started",
+	NULL
+};
+
+static int
+chrome_lead(struct ex *x, int i)
+{
+	char *t;
+	int k, r = 0;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 80 || x->n[i].nsub > 40)
+		return 0;
+	t = node_text(x, i, 200);
+	for (k = 0; chrome_leads[k] != NULL && !r; k++)
+		if (strncasecmp(t, chrome_leads[k],
+		    strlen(chrome_leads[k])) == 0)
+			r = 1;
+	free(t);
+	return r;
+}
 
 static int
 attr_chrome(const char *attr)
@@ -3273,7 +3338,7 @@ static char *
 broad_pass(struct ex *x, int type)
 {
 	struct out o = { { 0 }, 0, 0, 0 };
-	int i, k, bodylen, root, end, items;
+	int i, j, k, bodylen, root, end, items;
 	struct xn *n;
 
 	memset(x->dead, 0, (size_t)x->nn);
@@ -3341,15 +3406,18 @@ broad_pass(struct ex *x, int type)
 		case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_TABLE:
 		case TidyTag_UNKNOWN:
 			/* menus: lists of short bare links */
-			items = n->nli + n->nblock;
+			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
+				items += !x->dead[j] && x->n[j].tag != XT_TEXT;
 			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
 			    link_density(n) > (type == PT_LISTING ||
 			    type == PT_COLLECTION ? 0.9 : 0.6) &&
-			    n->tlen / items < 40)
+			    n->tlen / items < 30)
 				kill_node(x, i, root);
 			break;
 		}
-		if (!x->dead[i] && is_boilerplate(x, i, 0))
+		if (!x->dead[i] && (is_boilerplate(x, i, 0) ||
+		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
+		    chrome_lead(x, i))))
 			kill_node(x, i, root);
 	}
 	render(x, root, &o);
