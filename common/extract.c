@@ -120,6 +120,8 @@ struct ex {
 	struct meta	*meta;
 	int		 nmeta, capmeta;
 	json_t		*ld;		/* best JSON-LD object, or NULL */
+	json_t		*ldpost;	/* first thread or question, or NULL */
+	json_t		*ldproduct;	/* first product, or NULL */
 	int		 ldrank;
 	int		 nld;
 	char		*title;		/* <title> */
@@ -1138,6 +1140,7 @@ ld_types(struct ex *x, json_t *root)
 		NULL
 	};
 	json_t *stack[64], *o, *t, *v;
+	const char *s;
 	int sp = 0, k, seen = 0, inlist[64], il;
 	size_t i;
 
@@ -1167,6 +1170,12 @@ ld_types(struct ex *x, json_t *root)
 				x->pt[PT_COLLECTION]++;
 			else if (!il || k != PT_FORUM)
 				schema_evidence(x, json_string_value(t), 1);
+			s = json_string_value(t);
+			if (!il && k == PT_FORUM && x->ldpost == NULL &&
+			    strcmp(s, "QAPage") != 0)
+				x->ldpost = json_incref(o);
+			if (!il && k == PT_PRODUCT && x->ldproduct == NULL)
+				x->ldproduct = json_incref(o);
 		}
 		for (k = 0; keys[k] != NULL; k++)
 			if ((v = json_object_get(o, keys[k])) != NULL &&
@@ -3726,21 +3735,17 @@ looks_binary(const char *s, size_t n)
 }
 
 /*
- * JSON-LD articleBody as text, for when the page gave us much less:
- * tags stripped (some sites put HTML there), each line a paragraph.
+ * A JSON-LD text as paragraphs added to b: tags stripped (some sites
+ * put HTML there), each line a paragraph.
  */
-static char *
-ld_body(struct ex *x)
+static void
+ld_add_text(struct tq_buf *b, const char *v)
 {
-	struct tq_buf b = { 0 };
-	const char *v, *p, *e;
+	const char *p, *e;
 	char *c, *line;
 	size_t i, j;
 	int intag = 0;
 
-	if (x->ld == NULL || (v = json_string_value(json_object_get(x->ld,
-	    "articleBody"))) == NULL)
-		return NULL;
 	c = utf8_clean(v, strlen(v));
 	for (i = j = 0; c[i]; i++) {
 		if (c[i] == '<' && (isalpha((unsigned char)c[i + 1]) ||
@@ -3760,18 +3765,105 @@ ld_body(struct ex *x)
 		c[j++] = c[i];
 	}
 	c[j] = '\0';
-	tq_buf_add(&b, "", 0);
+	tq_buf_add(b, "", 0);
 	for (p = c; *p; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
 		line = collapse(p, (size_t)(e - p), 1);
 		if (*line) {
-			if (b.len > 0)
-				tq_buf_adds(&b, "\n\n");
-			tq_buf_adds(&b, line);
+			if (b->len > 0)
+				tq_buf_adds(b, "\n\n");
+			tq_buf_adds(b, line);
 		}
 		free(line);
 	}
 	free(c);
+}
+
+/* JSON-LD articleBody as text, for when the page gave us much less. */
+static char *
+ld_body(struct ex *x)
+{
+	struct tq_buf b = { 0 };
+	const char *v;
+
+	if (x->ld == NULL || (v = json_string_value(json_object_get(x->ld,
+	    "articleBody"))) == NULL)
+		return NULL;
+	ld_add_text(&b, v);
+	return b.data;
+}
+
+/* One post of a thread: its author's name, then its text. */
+static void
+ld_add_post(struct tq_buf *b, json_t *o)
+{
+	const char *v, *a;
+
+	if (!json_is_object(o))
+		return;
+	if ((v = json_string_value(json_object_get(o, "text"))) == NULL &&
+	    (v = json_string_value(json_object_get(o, "articleBody"))) == NULL)
+		return;
+	if ((a = ld_str(json_object_get(o, "author"), "name")) != NULL &&
+	    *a && !starts_with(a, "http"))
+		ld_add_text(b, a);
+	ld_add_text(b, v);
+}
+
+/*
+ * The text that the page's structured data gives for its type: a
+ * thread's posts in order (question, answers, comments), a product's
+ * name, description and properties; NULL if none.
+ */
+static char *
+ld_typed_text(struct ex *x, int type)
+{
+	static const char *const replies[] = {
+		"acceptedAnswer", "suggestedAnswer", "comment", NULL
+	};
+	struct tq_buf b = { 0 };
+	json_t *o, *v, *e;
+	const char *s;
+	size_t i;
+	int k, n = 0;
+
+	if (type == PT_FORUM && (o = x->ldpost) != NULL) {
+		ld_add_post(&b, o);
+		for (k = 0; replies[k] != NULL; k++) {
+			v = json_object_get(o, replies[k]);
+			if (json_is_object(v))
+				ld_add_post(&b, v);
+			for (i = 0; json_is_array(v) &&
+			    i < json_array_size(v) && n < 500; i++, n++)
+				ld_add_post(&b, json_array_get(v, i));
+		}
+	} else if (type == PT_PRODUCT && (o = x->ldproduct) != NULL) {
+		if ((s = json_string_value(json_object_get(o,
+		    "description"))) != NULL)
+			ld_add_text(&b, s);
+		v = json_object_get(o, "additionalProperty");
+		for (i = 0; json_is_array(v) && i < json_array_size(v) &&
+		    i < 200; i++) {
+			e = json_array_get(v, i);
+			if ((s = ld_str(json_object_get(e, "name"), "name")) ==
+			    NULL || json_object_get(e, "value") == NULL)
+				continue;
+			tq_buf_add(&b, "", 0);
+			tq_buf_adds(&b, b.len > 0 ? "\n" : "");
+			tq_buf_adds(&b, s);
+			tq_buf_adds(&b, ": ");
+			if (json_is_string(json_object_get(e, "value")))
+				tq_buf_adds(&b, json_string_value(
+				    json_object_get(e, "value")));
+			else if (json_is_number(json_object_get(e, "value"))) {
+				char num[64];
+
+				snprintf(num, sizeof(num), "%g", json_number_value(
+				    json_object_get(e, "value")));
+				tq_buf_adds(&b, num);
+			}
+		}
+	}
 	return b.data;
 }
 
@@ -3798,6 +3890,8 @@ ex_free(struct ex *x)
 	free(x->timedt);
 	free(x->pubprop);
 	json_decref(x->ld);
+	json_decref(x->ldpost);
+	json_decref(x->ldproduct);
 	tidyBufFree(&x->tb);
 }
 
@@ -3961,6 +4055,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			text = t;
 		} else
 			free(t);
+	}
+	/* structured data, where it is fuller than the page */
+	if ((ldt = ld_typed_text(&x, type)) != NULL) {
+		if (strlen(ldt) >= 200 && strlen(text) * 5 < strlen(ldt) * 3) {
+			free(text);
+			text = ldt;
+		} else
+			free(ldt);
 	}
 	if ((ldt = ld_body(&x)) != NULL) {
 		if (strlen(ldt) >= 500 && strlen(text) * 5 < strlen(ldt) * 3) {
