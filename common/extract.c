@@ -3068,6 +3068,25 @@ url_has(const char *url, const char *const *parts)
  */
 #define EX_SIGS	16
 
+/* Same class attribute?  (attr is "class id"; ids differ per post.) */
+static int
+same_class(const char *a, const char *b)
+{
+	const char *ea, *eb;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	ea = strrchr(a, ' ');
+	eb = strrchr(b, ' ');
+	if (ea - a != eb - b)
+		return 0;
+	return strncmp(a, b, (size_t)(ea - a)) == 0;
+}
+
+static const char *const post_words[] = {
+	"~post", "~message", "~comment", "~reply", "~answer", NULL
+};
+
 static int
 repeated_blocks(struct ex *x, const int *price, int bodylen)
 {
@@ -3090,9 +3109,8 @@ repeated_blocks(struct ex *x, const int *price, int bodylen)
 			    tag_is_heading(c->tag))
 				continue;
 			for (k = 0; k < ng; k++)
-				if (g[k].tag == c->tag && (g[k].attr == c->attr ||
-				    (g[k].attr && c->attr &&
-				    strcmp(g[k].attr, c->attr) == 0)))
+				if (g[k].tag == c->tag &&
+				    same_class(g[k].attr, c->attr))
 					break;
 			if (k == ng) {
 				if (ng == EX_SIGS)
@@ -3110,13 +3128,16 @@ repeated_blocks(struct ex *x, const int *price, int bodylen)
 			g[k].head += c->nhead > 0;
 		}
 		for (k = 0; k < ng; k++) {
-			if (g[k].n < 4 || g[k].tlen * 10 < bodylen * 3 ||
+			if (g[k].n < 3 || g[k].tlen * 10 < bodylen * 3 ||
 			    g[k].tlen <= bestlen)
 				continue;
 			type = -1;
-			if (g[k].priced * 2 >= g[k].n && g[k].linked * 2 >= g[k].n)
+			if (g[k].n < 4 && !match_any(g[k].attr, post_words))
+				;	/* three posts make a thread, not a list */
+			else if (g[k].priced * 2 >= g[k].n && g[k].linked * 2 >= g[k].n)
 				type = PT_COLLECTION;
-			else if (g[k].tlen / g[k].n >= 150 &&
+			else if ((g[k].tlen / g[k].n >= 150 || (g[k].tlen /
+			    g[k].n >= 60 && match_any(g[k].attr, post_words))) &&
 			    g[k].llen * 4 < g[k].tlen && g[k].attr != NULL &&
 			    g[k].tag != TidyTag_LI && g[k].tag != TidyTag_TR &&
 			    g[k].head * 2 < g[k].n)
@@ -3191,6 +3212,8 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		sc[PT_PRODUCT] += 6;
 	else if (x->pt[PT_PRODUCT] > 4)
 		sc[PT_COLLECTION] += 6;
+	if (x->pt[PT_COLLECTION] >= 2)	/* products listed */
+		sc[PT_COLLECTION] += 6;
 	sc[PT_DOC] += x->pt[PT_DOC] > 0 ? 6 : 0;
 	sc[PT_SERVICE] += x->pt[PT_SERVICE] > 0 ? 3 : 0;
 	sc[PT_LISTING] += x->pt[PT_LISTING] >= 3 ? 4 :
@@ -3227,15 +3250,20 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		sc[PT_ARTICLE] += 2;
 	if (doc->byline != NULL)
 		sc[PT_ARTICLE] += 1;
-	/* a page with no story, no posts, no shop: a service or landing page */
+	/*
+	 * A page with no marks of a story and no code: a service or
+	 * landing page, unless it shows the marks of another type.
+	 */
 	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
 		sc[PT_SERVICE] += 3;
 	if (nlong >= 4)
 		sc[PT_ARTICLE] += 2;
 	best = PT_ARTICLE;
 	for (k = 1; k < PT_N; k++)
-		if (sc[k] > sc[best])
+		if (k != PT_SERVICE && sc[k] > sc[best])
 			best = k;
+	if (sc[PT_SERVICE] > sc[best])
+		best = PT_SERVICE;
 	if (sc[best] < 2)
 		best = PT_ARTICLE;
 	return best;
@@ -3424,10 +3452,20 @@ broad_pass(struct ex *x, int type)
 				kill_node(x, i, root);
 			break;
 		}
-		if (!x->dead[i] && (is_boilerplate(x, i, 0) ||
+		if (x->dead[i] || !(is_boilerplate(x, i, 0) ||
 		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
 		    chrome_lead(x, i))))
-			kill_node(x, i, root);
+			continue;
+		kill_node(x, i, root);
+		/* "Joined:" goes with its value */
+		if (n->tag == TidyTag_DT && (j = n->next) >= 0 &&
+		    x->n[j].tag == TidyTag_DD && !x->dead[j])
+			kill_node(x, j, root);
+		/* "You might also like" goes with its section */
+		if (tag_is_heading(n->tag) && n->parent != root &&
+		    x->n[n->parent].first == i &&
+		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
+			kill_node(x, n->parent, root);
 	}
 	render(x, root, &o);
 	out_trim(&o);
@@ -3920,7 +3958,7 @@ use_noscript(struct ex *x)
 		if (j <= 0)
 			ns += x->n[i].tlen;
 	}
-	x->noscript = ns >= 500 && ns * 3 > all * 2;
+	x->noscript = ns >= 200 && ns * 3 > all * 2;
 	memset(x->dead, 0, (size_t)x->nn);
 }
 
