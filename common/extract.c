@@ -64,6 +64,7 @@
 #define F_POST		0x0200	/* an embedded social post (tweet) */
 #define F_NOSCRIPT	0x0400	/* <noscript>: shown when the page has no text */
 #define F_MAIN		0x0800	/* <main> or role=main */
+#define F_COLLAPSED	0x1000	/* a closed accordion or tab: hidden in articles */
 
 /* Pass flags, cleared one by one when a pass yields too little. */
 #define P_STRIP		0x1	/* drop unlikely candidates by class/id */
@@ -133,11 +134,14 @@ struct ex {
 	int		 author_rank;
 	int		 h1;		/* first <h1> */
 	int		 noscript;	/* <noscript> content is shown */
+	int		 collapsed;	/* closed accordions and tabs are shown */
 	int		 top;		/* the first pass's article, or -1 */
 	int		 pt[PT_N];	/* evidence for each page type */
 	int		 nprice;	/* prices in the text */
 	int		 ncart;		/* "add to cart" buttons */
 	int		 npre;		/* <pre> blocks */
+	int		 nqa;		/* schema.org Question and Answer */
+	int		 faq;		/* an FAQPage: its questions are no thread */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
 	unsigned char	*dead;		/* per pass */
@@ -1172,7 +1176,7 @@ ld_types(struct ex *x, json_t *root)
 				schema_evidence(x, json_string_value(t), 1);
 			s = json_string_value(t);
 			if (!il && k == PT_FORUM && x->ldpost == NULL &&
-			    strcmp(s, "QAPage") != 0)
+			    strcmp(s, "QAPage") != 0 && !x->faq)
 				x->ldpost = json_incref(o);
 			if (!il && k == PT_PRODUCT && x->ldproduct == NULL)
 				x->ldproduct = json_incref(o);
@@ -1705,6 +1709,13 @@ is_hidden_style(const char *st)
 	    strstr(buf, "visibility:hidden") != NULL;
 }
 
+/* Closed panels that hold content: accordions, tabs, "read more". */
+static const char *const panel_words[] = {
+	"~collapse", "~accordion", "tabpanel", "tab-pane", "tab-content",
+	"tabs-content", "~panel", "drawer", "~details", "~expand",
+	"~toggle", "more-content", NULL
+};
+
 static const char *const bad_roles[] = {
 	"navigation", "complementary", "banner", "contentinfo", "dialog",
 	"alertdialog", "menu", "menubar", "search", "toolbar", "tablist",
@@ -1774,9 +1785,17 @@ schema_evidence(struct ex *x, const char *v, int ld)
 		if (n < sizeof(tok)) {
 			memcpy(tok, v, n);
 			tok[n] = '\0';
-			if ((t = schema_page_type(tok)) >= 0 &&
+			e = strrchr(tok, '/');
+			e = e != NULL ? e + 1 : tok;
+			if (strcmp(e, "FAQPage") == 0)
+				x->faq = 1;
+			else if (strcmp(e, "Question") == 0 ||
+			    strcmp(e, "Answer") == 0)
+				x->nqa += x->nqa < 1000;
+			else if ((t = schema_page_type(tok)) >= 0 &&
 			    x->pt[t] < 1000)
 				x->pt[t] += ld ? 2 : 1;
+			e = v + n;
 		}
 		v = e;
 	}
@@ -1814,7 +1833,8 @@ static int
 is_hidden(struct ex *x, int i)
 {
 	return (x->n[i].flags & F_HIDDEN) ||
-	    ((x->n[i].flags & F_NOSCRIPT) && !x->noscript);
+	    ((x->n[i].flags & F_NOSCRIPT) && !x->noscript) ||
+	    ((x->n[i].flags & F_COLLAPSED) && !x->collapsed);
 }
 
 /* Inside a form or a comment section?  (For bylines.) */
@@ -1935,8 +1955,17 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	    ((v = attr_get(tn, "aria-hidden")) != NULL &&
 	    strcasecmp(v, "true") == 0) ||
 	    (tag == TidyTag_INPUT && (v = attr_get(tn, "type")) != NULL &&
-	    strcasecmp(v, "hidden") == 0))
-		n->flags |= F_HIDDEN;
+	    strcasecmp(v, "hidden") == 0)) {
+		/* product details and specifications wait in closed panels */
+		if (((v = attr_get(tn, "aria-hidden")) == NULL ||
+		    strcasecmp(v, "true") != 0) && ((n->attr != NULL &&
+		    match_any(n->attr, panel_words)) || ((v = attr_get(tn,
+		    "role")) != NULL && (has_word(v, "tabpanel") ||
+		    has_word(v, "region")))))
+			n->flags |= F_COLLAPSED;
+		else
+			n->flags |= F_HIDDEN;
+	}
 	if ((v = attr_get(tn, "role")) != NULL)
 		for (k = 0; bad_roles[k] != NULL; k++)
 			if (has_word(v, bad_roles[k]))
@@ -3207,7 +3236,7 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 
 	/* what the page says of itself */
 	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
-	sc[PT_FORUM] += x->pt[PT_FORUM] > 0 ? 6 : 0;
+	sc[PT_FORUM] += x->pt[PT_FORUM] > 0 || (x->nqa > 0 && !x->faq) ? 6 : 0;
 	if (x->pt[PT_PRODUCT] > 0 && x->pt[PT_PRODUCT] <= 4)
 		sc[PT_PRODUCT] += 6;
 	else if (x->pt[PT_PRODUCT] > 4)
@@ -3280,7 +3309,7 @@ static const char *const chrome_words[] = {
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
 	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
-	NULL
+	"~facet", "~filter", NULL
 };
 
 /*
@@ -3378,10 +3407,12 @@ broad_pass(struct ex *x, int type)
 	int i, j, k, bodylen, root, end, items;
 	struct xn *n;
 
+	x->collapsed = 1;
 	memset(x->dead, 0, (size_t)x->nn);
 	for (i = 1; i < x->nn; i++)
 		if (x->dead[x->n[i].parent] || is_hidden(x, i))
 			x->dead[i] = 1;
+	x->collapsed = 0;
 	sums(x);
 	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
 	for (i = 1; i < x->nn; i++) {
