@@ -3213,6 +3213,7 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		"/services/", "/service/", "/solutions/", "/solution/", NULL
 	};
 	int sc[PT_N], *price, i, k, best, bodylen, shape, nlong = 0;
+	int ncard = 0, cardlen = 0;
 	const char *og = meta_get(x, "og:type");
 	struct xn *n;
 
@@ -3233,6 +3234,22 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	}
 	shape = repeated_blocks(x, price, bodylen);
 	free(price);
+	/* cards: linked headings, each with its snippet */
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tag < TidyTag_H2 || n->tag > TidyTag_H4 ||
+		    n->tlen == 0 || n->llen * 2 < n->tlen)
+			continue;
+		ncard++;
+		k = n->parent;
+		cardlen += k > 0 && x->n[k].nhead == 1 && x->n[k].tlen < 600 ?
+		    x->n[k].tlen : n->tlen;
+	}
+	if (shape < 0 && ncard >= 5 && cardlen * 10 >= bodylen * 4)
+		shape = PT_LISTING;
+	/* most of the page in cards: a listing, whatever else it says */
+	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
+		sc[PT_LISTING] += 8;
 
 	/* what the page says of itself */
 	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
@@ -3309,7 +3326,7 @@ static const char *const chrome_words[] = {
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
 	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
-	"~facet", "~filter", NULL
+	"~facet", "~filter", "~signature", NULL
 };
 
 /*
@@ -3327,6 +3344,9 @@ static const char *const chrome_leads[] = {
 	"register", "you must log in", "you need to be a member",
 	"ask question", "go to topic", "board index", "jump to",
 	"top posters", "popular days", "new member", "join now",
+	"posted ", "edited ", "last edited", "answered ", "asked ",
+	"commented ", "modified ", "sorted by", "recommended posts",
+	"advertisement", "post a reply", "start thread", "reply to this",
 	/* shops */
 	"add to cart", "add to bag", "add to basket", "add to list",
 	"add to wishlist", "add to favorites", "buy now", "buy it now",
@@ -3347,6 +3367,15 @@ static const char *const chrome_leads[] = {
 	NULL
 };
 
+/* The labels of forum user panels, standing alone. */
+static const char *const user_labels[] = {
+	"joined", "messages", "posts", "points", "reaction score",
+	"member type", "location", "solutions", "reputation", "likes",
+	"member", "full member", "junior member", "senior member",
+	"guest", "author", "moderator", "administrator", "staff member",
+	"thread starter", "discussion starter", "op", NULL
+};
+
 static int
 chrome_lead(struct ex *x, int i)
 {
@@ -3359,6 +3388,9 @@ chrome_lead(struct ex *x, int i)
 	for (k = 0; chrome_leads[k] != NULL && !r; k++)
 		if (strncasecmp(t, chrome_leads[k],
 		    strlen(chrome_leads[k])) == 0)
+			r = 1;
+	for (k = 0; user_labels[k] != NULL && !r; k++)
+		if (strcasecmp(t, user_labels[k]) == 0)
 			r = 1;
 	free(t);
 	return r;
