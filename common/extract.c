@@ -142,6 +142,7 @@ struct ex {
 	int		 npre;		/* <pre> blocks */
 	int		 nqa;		/* schema.org Question and Answer */
 	int		 faq;		/* an FAQPage: its questions are no thread */
+	int		 artmarks;	/* how strongly the page says "article" */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
 	unsigned char	*dead;		/* per pass */
@@ -3302,6 +3303,7 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	 */
 	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
 		sc[PT_SERVICE] += 3;
+	x->artmarks = sc[PT_ARTICLE];
 	if (nlong >= 4)
 		sc[PT_ARTICLE] += 2;
 	best = PT_ARTICLE;
@@ -3498,8 +3500,7 @@ broad_pass(struct ex *x, int type)
 			continue;
 		switch (n->tag) {
 		case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
-		case TidyTag_INPUT: case TidyTag_BUTTON: case TidyTag_H1:
-			/* the title is given apart, as for articles */
+		case TidyTag_INPUT: case TidyTag_BUTTON:
 			kill_node(x, i, root);
 			continue;
 		case TidyTag_UL: case TidyTag_OL: case TidyTag_DL:
@@ -4154,6 +4155,21 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		if (strlen(t) >= best) {
 			free(text);
 			text = t;
+		} else
+			free(t);
+	} else if (type == PT_ARTICLE && x.artmarks < 4 && best < 1000 &&
+	    x.npre == 0) {
+		/*
+		 * A short story on a page that hardly says it is one, and
+		 * much more text around it: a landing page of sections.
+		 */
+		t = broad_pass(&x, PT_SERVICE);
+		if (strlen(t) > 3 * best) {
+			free(text);
+			text = t;
+			type = PT_SERVICE;
+			snprintf(doc->page_type, sizeof(doc->page_type), "%s",
+			    page_types[type]);
 		} else
 			free(t);
 	}
