@@ -118,13 +118,13 @@ for n in names:
     m = re.search(r'with ([\d.]+) .*without ([\d.]+)', s)
     table[n]['snip'] = (float(m.group(1)), float(m.group(2))) if m else (0, 0)
 ex = [n for n in names if n != 'tidy-parse']
-print('%-16s' % 'F1 (P / R)' + ''.join('%-24s' % n for n in ex))
+print('%-20s' % 'F1 (P / R)' + ''.join('%-24s' % n for n in ex))
 for t in ['all'] + types:
     cnt = len(gt) if t == 'all' else sum(1 for g in gt.values() if g['page_type'] == t)
-    print('%-16s' % ('%s (%d)' % (t, cnt)) + ''.join('%.3f (%.3f / %.3f)    ' % table[n][t] for n in ex))
-print('%-16s' % 'with found' + ''.join('%-24.3f' % table[n]['snip'][0] for n in ex))
-print('%-16s' % 'without found' + ''.join('%-24.3f' % table[n]['snip'][1] for n in ex))
-print('%-16s' % 'wall s' + ''.join('%-24.2f' % walls[n] for n in ex))
+    print('%-20s' % ('%s (%d)' % (t, cnt)) + ''.join('%.3f (%.3f / %.3f)    ' % table[n][t] for n in ex))
+print('%-20s' % 'with found' + ''.join('%-24.3f' % table[n]['snip'][0] for n in ex))
+print('%-20s' % 'without found' + ''.join('%-24.3f' % table[n]['snip'][1] for n in ex))
+print('%-20s' % 'wall s' + ''.join('%-24.2f' % walls[n] for n in ex))
 if 'tidy-parse' in walls:
     print('tidy -q -errors (parse only): %.2f s; tq-extract speed = %.2f x tidy'
         % (walls['tidy-parse'], walls['tidy-parse'] / walls['tq']))

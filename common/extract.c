@@ -3366,8 +3366,43 @@ static const char *const chrome_leads[] = {
 	"customers also", "recently viewed", "related products",
 	"get notified", "notify me", "coming soon", "shop now",
 	"order today", "vat included", "skip to", "get started",
+	"loading", "condition:", "ready to ship", "low in stock",
+	"only 1 left", "30-day returns", "report this item", "learn more",
+	"ask an expert", "have one to sell", "buy a bundle",
+	"complete your order", "buy all", "most popular accessories",
+	"visit the ", "hero image", "shopping for", "write a review",
 	NULL
 };
+
+/*
+ * Short blocks that are no text: a phone number, a rating, and on a
+ * product page a price standing alone.
+ */
+static int
+short_junk(struct ex *x, int i, int type)
+{
+	char *t;
+	const char *p;
+	int digits = 0, letters = 0, r = 0;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 40 || x->n[i].nsub > 20)
+		return 0;
+	t = node_text(x, i, 100);
+	for (p = t; *p; p++) {
+		digits += isdigit((unsigned char)*p) != 0;
+		letters += isalpha((unsigned char)*p) != 0;
+	}
+	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL)
+		r = 1;
+	else if (digits > 0 && letters < 30 && (strcasestr(t, "review") ||
+	    strcasestr(t, "rating") || strcasestr(t, "stars")))
+		r = 1;
+	else if (type == PT_PRODUCT && digits > 0 && letters <= 12 &&
+	    has_price(t))
+		r = 1;
+	free(t);
+	return r;
+}
 
 /* The labels of forum user panels, standing alone. */
 static const char *const user_labels[] = {
@@ -3425,6 +3460,41 @@ attr_chrome(const char *attr)
 		p = e;
 	}
 	return bad && !good;
+}
+
+/*
+ * Blocks that repeat an earlier block word for word (the same caption
+ * for desktop and mobile, a price table twice): only the first stays.
+ */
+#define EX_SEEN	4096
+
+static void
+drop_repeats(struct ex *x, int root, int end)
+{
+	uint64_t *seen, h;
+	int i, nseen = 0, k;
+	char *t;
+	const unsigned char *p;
+
+	seen = xcalloc(EX_SEEN, sizeof(*seen));
+	for (i = root + 1; i <= end && nseen < EX_SEEN; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    !(x->n[i].flags & F_BLOCK) || x->n[i].nblock > 0 ||
+		    x->n[i].tlen < 40 || x->n[i].nsub > 50)
+			continue;
+		t = node_text(x, i, 2000);
+		h = 1469598103934665603ULL;
+		for (p = (const unsigned char *)t; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		free(t);
+		for (k = 0; k < nseen && seen[k] != h; k++)
+			;
+		if (k < nseen)
+			kill_node(x, i, root);
+		else
+			seen[nseen++] = h;
+	}
+	free(seen);
 }
 
 /*
@@ -3494,6 +3564,8 @@ broad_pass(struct ex *x, int type)
 			root = i;
 	}
 	end = subtree_end(x, root);
+	if (type != PT_LISTING)
+		drop_repeats(x, root, end);
 	for (i = end; i > root; i--) {
 		n = &x->n[i];
 		if (x->dead[i] || n->tag == XT_TEXT)
@@ -3518,7 +3590,7 @@ broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i] || !(is_boilerplate(x, i, 0) ||
 		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
-		    chrome_lead(x, i))))
+		    (chrome_lead(x, i) || short_junk(x, i, type)))))
 			continue;
 		kill_node(x, i, root);
 		/* "Joined:" goes with its value */
