@@ -13,9 +13,23 @@
  *  2. tidy parses; the tree is copied into a flat array of nodes in
  *     document order (a child's index is always greater than its
  *     parent's, so bottom-up sums are one reverse loop), collecting
- *     <meta>, <link>, JSON-LD and other metadata on the way.  Nothing
- *     here recurses.
- *  3. scoring in the manner of readability: text blocks give points
+ *     <meta>, <link>, JSON-LD, schema.org types and other metadata on
+ *     the way.  Nothing here recurses.  <noscript> stands in for a
+ *     page that has its text nowhere else.
+ *  3. the page type (article, forum, product, documentation, service,
+ *     listing, collection) from what the page says of itself (JSON-LD
+ *     and microdata types, og:type), its URL's conventional paths and
+ *     its shape (blocks repeated under one parent, linked headings
+ *     with snippets, prices, shop buttons, code).  Articles and
+ *     documentation go through stage 4; the other types through the
+ *     broad pass: the main region (<main>, else the article grown to
+ *     half the page's text) without the page's chrome (navigation,
+ *     banners, filters, menus of bare links, user panels, cart and
+ *     delivery terms, blocks repeated word for word), keeping the
+ *     short texts an article drops: authors, dates, item titles,
+ *     specifications.  Structured data (a thread's posts, a
+ *     product's description) stands in when it is much fuller.
+ *  4. scoring in the manner of readability: text blocks give points
  *     for length and commas to their parent and, decaying, to further
  *     ancestors; class/id words and tags weight candidates; link
  *     density scales scores down.  The best candidate and qualifying
@@ -25,8 +39,8 @@
  *     embedded tweets are kept whole.  If the result is too short the
  *     pass is repeated with fewer removals; JSON-LD articleBody stands
  *     in when the page itself has much less text.
- *  4. the article subtree is rendered as text: blocks separated by a
- *     blank line, list items and <br> by a newline.
+ *  5. the article subtree is rendered as text: blocks separated by a
+ *     blank line, list items, table rows and <br> by a newline.
  */
 #include <ctype.h>
 #include <stdint.h>
