@@ -3289,7 +3289,7 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	}
 	/* conventional paths */
 	if (url_has(url, u_forum))
-		sc[PT_FORUM] += 2;
+		sc[PT_FORUM] += 3;
 	if (url_has(url, u_product))
 		sc[PT_PRODUCT] += 2;
 	if (url_has(url, u_coll))
