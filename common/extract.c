@@ -3480,18 +3480,19 @@ attr_chrome(const char *attr)
  * Blocks that repeat an earlier block word for word (the same caption
  * for desktop and mobile, a price table twice): only the first stays.
  */
-#define EX_SEEN	4096
+#define EX_SEEN	8192	/* slots of the hash set, a power of two */
 
 static void
 drop_repeats(struct ex *x, int root, int end)
 {
 	uint64_t *seen, h;
-	int i, nseen = 0, k;
+	int i, nseen = 0;
+	size_t k;
 	char *t;
 	const unsigned char *p;
 
 	seen = xcalloc(EX_SEEN, sizeof(*seen));
-	for (i = root + 1; i <= end && nseen < EX_SEEN; i++) {
+	for (i = root + 1; i <= end && nseen < EX_SEEN / 2; i++) {
 		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
 		    !(x->n[i].flags & F_BLOCK) || x->n[i].nblock > 0 ||
 		    x->n[i].tlen < 40 || x->n[i].nsub > 50)
@@ -3501,12 +3502,16 @@ drop_repeats(struct ex *x, int root, int end)
 		for (p = (const unsigned char *)t; *p; p++)
 			h = (h ^ *p) * 1099511628211ULL;
 		free(t);
-		for (k = 0; k < nseen && seen[k] != h; k++)
+		h |= 1;		/* 0 marks a free slot */
+		for (k = h & (EX_SEEN - 1); seen[k] != 0 && seen[k] != h;
+		    k = (k + 1) & (EX_SEEN - 1))
 			;
-		if (k < nseen)
+		if (seen[k] == h)
 			kill_node(x, i, root);
-		else
-			seen[nseen++] = h;
+		else {
+			seen[k] = h;
+			nseen++;
+		}
 	}
 	free(seen);
 }
@@ -4090,7 +4095,8 @@ ex_free(struct ex *x)
 static void
 use_noscript(struct ex *x)
 {
-	int i, j, ns = 0, all;
+	int i, ns = 0, all;
+	unsigned char *in;
 
 	x->noscript = 1;
 	memset(x->dead, 0, (size_t)x->nn);
@@ -4099,15 +4105,15 @@ use_noscript(struct ex *x)
 			x->dead[i] = 1;
 	sums(x);
 	all = x->n[x->body].tlen;
+	/* the outermost <noscript> elements: in[] marks their insides */
+	in = xcalloc((size_t)x->nn + 1, 1);
 	for (i = 1; i < x->nn; i++) {
-		if (!(x->n[i].flags & F_NOSCRIPT) || x->dead[i])
-			continue;
-		for (j = x->n[i].parent; j > 0; j = x->n[j].parent)
-			if (x->n[j].flags & F_NOSCRIPT)
-				break;
-		if (j <= 0)
+		in[i] = in[x->n[i].parent] ||
+		    (x->n[x->n[i].parent].flags & F_NOSCRIPT);
+		if ((x->n[i].flags & F_NOSCRIPT) && !x->dead[i] && !in[i])
 			ns += x->n[i].tlen;
 	}
+	free(in);
 	x->noscript = ns >= 200 && ns * 3 > all * 2;
 	memset(x->dead, 0, (size_t)x->nn);
 }
