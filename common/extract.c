@@ -76,9 +76,9 @@
 #define F_META		0x0080	/* itemprop=author, datePublished, ... */
 #define F_TAGLINK	0x0100	/* <a rel=tag> */
 #define F_POST		0x0200	/* an embedded social post (tweet) */
-#define F_NOSCRIPT	0x0400	/* <noscript>: shown when the page has no text */
+#define F_NOSCRIPT	0x0400	/* <noscript>: shown if the page has no text */
 #define F_MAIN		0x0800	/* <main> or role=main */
-#define F_COLLAPSED	0x1000	/* a closed accordion or tab: hidden in articles */
+#define F_COLLAPSED	0x1000	/* a closed accordion or tab */
 
 /* Pass flags, cleared one by one when a pass yields too little. */
 #define P_STRIP		0x1	/* drop unlikely candidates by class/id */
@@ -148,15 +148,14 @@ struct ex {
 	int		 author_rank;
 	int		 h1;		/* first <h1> */
 	int		 noscript;	/* <noscript> content is shown */
-	int		 collapsed;	/* closed accordions and tabs are shown */
+	int		 collapsed;	/* closed accordions, tabs shown */
 	int		 top;		/* the first pass's article, or -1 */
 	int		 pt[PT_N];	/* evidence for each page type */
-	int		 nprice;	/* prices in the text */
 	int		 ncart;		/* "add to cart" buttons */
 	int		 npre;		/* <pre> blocks */
 	int		 nqa;		/* schema.org Question and Answer */
-	int		 faq;		/* an FAQPage: its questions are no thread */
-	int		 artmarks;	/* how strongly the page says "article" */
+	int		 faq;		/* an FAQPage: no thread */
+	int		 artmarks;	/* evidence for "article" */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
 	unsigned char	*dead;		/* per pass */
@@ -1198,7 +1197,8 @@ ld_types(struct ex *x, json_t *root)
 		}
 		for (k = 0; keys[k] != NULL; k++)
 			if ((v = json_object_get(o, keys[k])) != NULL &&
-			    sp < 64 && (json_is_array(v) || json_is_object(v))) {
+			    sp < 64 && (json_is_array(v) ||
+			    json_is_object(v))) {
 				stack[sp] = v;
 				inlist[sp++] = il || k >= 2;
 			}
@@ -1752,17 +1752,22 @@ schema_page_type(const char *t)
 	} map[] = {
 		{ "Article", PT_ARTICLE }, { "NewsArticle", PT_ARTICLE },
 		{ "BlogPosting", PT_ARTICLE }, { "Report", PT_ARTICLE },
-		{ "ScholarlyArticle", PT_ARTICLE }, { "OpinionNewsArticle", PT_ARTICLE },
-		{ "AnalysisNewsArticle", PT_ARTICLE }, { "ReportageNewsArticle", PT_ARTICLE },
+		{ "ScholarlyArticle", PT_ARTICLE },
+		{ "OpinionNewsArticle", PT_ARTICLE },
+		{ "AnalysisNewsArticle", PT_ARTICLE },
+		{ "ReportageNewsArticle", PT_ARTICLE },
 		{ "LiveBlogPosting", PT_ARTICLE }, { "Recipe", PT_ARTICLE },
 		{ "DiscussionForumPosting", PT_FORUM }, { "QAPage", PT_FORUM },
 		{ "Question", PT_FORUM }, { "Answer", PT_FORUM },
 		{ "SocialMediaPosting", PT_FORUM },
 		{ "Product", PT_PRODUCT }, { "ProductGroup", PT_PRODUCT },
-		{ "IndividualProduct", PT_PRODUCT }, { "ProductModel", PT_PRODUCT },
+		{ "IndividualProduct", PT_PRODUCT },
+		{ "ProductModel", PT_PRODUCT },
 		{ "TechArticle", PT_DOC }, { "APIReference", PT_DOC },
-		{ "Service", PT_SERVICE }, { "ProfessionalService", PT_SERVICE },
-		{ "FinancialService", PT_SERVICE }, { "HomeAndConstructionBusiness", PT_SERVICE },
+		{ "Service", PT_SERVICE },
+		{ "ProfessionalService", PT_SERVICE },
+		{ "FinancialService", PT_SERVICE },
+		{ "HomeAndConstructionBusiness", PT_SERVICE },
 		{ "ItemList", PT_LISTING }, { "CollectionPage", PT_LISTING },
 		{ "SearchResultsPage", PT_LISTING }, { "Blog", PT_LISTING },
 		{ "OfferCatalog", PT_COLLECTION },
@@ -3177,11 +3182,13 @@ repeated_blocks(struct ex *x, const int *price, int bodylen)
 				continue;
 			type = -1;
 			if (g[k].n < 4 && !match_any(g[k].attr, post_words))
-				;	/* three posts make a thread, not a list */
-			else if (g[k].priced * 2 >= g[k].n && g[k].linked * 2 >= g[k].n)
+				;	/* three posts: a thread, no list */
+			else if (g[k].priced * 2 >= g[k].n &&
+			    g[k].linked * 2 >= g[k].n)
 				type = PT_COLLECTION;
-			else if ((g[k].tlen / g[k].n >= 150 || (g[k].tlen /
-			    g[k].n >= 60 && match_any(g[k].attr, post_words))) &&
+			else if ((g[k].tlen / g[k].n >= 150 ||
+			    (g[k].tlen / g[k].n >= 60 &&
+			    match_any(g[k].attr, post_words))) &&
 			    g[k].llen * 4 < g[k].tlen && g[k].attr != NULL &&
 			    g[k].tag != TidyTag_LI && g[k].tag != TidyTag_TR &&
 			    g[k].head * 2 < g[k].n)
@@ -3241,9 +3248,9 @@ detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 			continue;
 		if (n->tag == XT_TEXT && n->tlen < 40 && has_price(n->text))
 			price[i] = 1;
-		if (n->tag == TidyTag_P && n->tlen >= 200 && n->llen * 5 < n->tlen)
+		if (n->tag == TidyTag_P && n->tlen >= 200 &&
+		    n->llen * 5 < n->tlen)
 			nlong++;
-		x->nprice += price[i] && n->tag == XT_TEXT;
 		if (n->parent > 0)
 			price[n->parent] += price[i];
 	}
@@ -4051,8 +4058,9 @@ ld_typed_text(struct ex *x, int type)
 			else if (json_is_number(json_object_get(e, "value"))) {
 				char num[64];
 
-				snprintf(num, sizeof(num), "%g", json_number_value(
-				    json_object_get(e, "value")));
+				snprintf(num, sizeof(num), "%g",
+				    json_number_value(json_object_get(e,
+				    "value")));
 				tq_buf_adds(&b, num);
 			}
 		}
