@@ -5,8 +5,8 @@
  * to UTF-8 (BOM, <meta charset>, else UTF-8 with a windows-1252
  * fallback), and prints one JSON object (title, byline, site_name,
  * lang, published, description, canonical_url, image_url, text,
- * word_count, content_hash) as a line, or with -t only the article
- * text.  The URL for relative links comes from -u or EXTRACT_URL.
+ * word_count, content_hash, page_type) as a line, or with -t only the
+ * main text.  The URL for relative links comes from -u or EXTRACT_URL.
  *
  * Invariants: stdout carries only the result; nothing is printed when
  * the input is bad (exit 3).  Input is capped at MAXINPUT bytes.  The

@@ -13,9 +13,23 @@
  *  2. tidy parses; the tree is copied into a flat array of nodes in
  *     document order (a child's index is always greater than its
  *     parent's, so bottom-up sums are one reverse loop), collecting
- *     <meta>, <link>, JSON-LD and other metadata on the way.  Nothing
- *     here recurses.
- *  3. scoring in the manner of readability: text blocks give points
+ *     <meta>, <link>, JSON-LD, schema.org types and other metadata on
+ *     the way.  Nothing here recurses.  <noscript> stands in for a
+ *     page that has its text nowhere else.
+ *  3. the page type (article, forum, product, documentation, service,
+ *     listing, collection) from what the page says of itself (JSON-LD
+ *     and microdata types, og:type), its URL's conventional paths and
+ *     its shape (blocks repeated under one parent, linked headings
+ *     with snippets, prices, shop buttons, code).  Articles and
+ *     documentation go through stage 4; the other types through the
+ *     broad pass: the main region (<main>, else the article grown to
+ *     half the page's text) without the page's chrome (navigation,
+ *     banners, filters, menus of bare links, user panels, cart and
+ *     delivery terms, blocks repeated word for word), keeping the
+ *     short texts an article drops: authors, dates, item titles,
+ *     specifications.  Structured data (a thread's posts, a
+ *     product's description) stands in when it is much fuller.
+ *  4. scoring in the manner of readability: text blocks give points
  *     for length and commas to their parent and, decaying, to further
  *     ancestors; class/id words and tags weight candidates; link
  *     density scales scores down.  The best candidate and qualifying
@@ -25,8 +39,8 @@
  *     embedded tweets are kept whole.  If the result is too short the
  *     pass is repeated with fewer removals; JSON-LD articleBody stands
  *     in when the page itself has much less text.
- *  4. the article subtree is rendered as text: blocks separated by a
- *     blank line, list items and <br> by a newline.
+ *  5. the article subtree is rendered as text: blocks separated by a
+ *     blank line, list items, table rows and <br> by a newline.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -62,11 +76,25 @@
 #define F_META		0x0080	/* itemprop=author, datePublished, ... */
 #define F_TAGLINK	0x0100	/* <a rel=tag> */
 #define F_POST		0x0200	/* an embedded social post (tweet) */
+#define F_NOSCRIPT	0x0400	/* <noscript>: shown if the page has no text */
+#define F_MAIN		0x0800	/* <main> or role=main */
+#define F_COLLAPSED	0x1000	/* a closed accordion or tab */
 
 /* Pass flags, cleared one by one when a pass yields too little. */
 #define P_STRIP		0x1	/* drop unlikely candidates by class/id */
 #define P_WEIGHT	0x2	/* weight candidates by class/id */
 #define P_CLEAN		0x4	/* clean tables, lists, divs conditionally */
+
+/* Page types, in the order of page_types[]. */
+enum {
+	PT_ARTICLE, PT_FORUM, PT_PRODUCT, PT_DOC, PT_SERVICE, PT_LISTING,
+	PT_COLLECTION, PT_N
+};
+
+static const char *const page_types[] = {
+	"article", "forum", "product", "documentation", "service",
+	"listing", "collection"
+};
 
 struct xn {
 	int		 tag;		/* TidyTagId, or XT_TEXT */
@@ -107,6 +135,8 @@ struct ex {
 	struct meta	*meta;
 	int		 nmeta, capmeta;
 	json_t		*ld;		/* best JSON-LD object, or NULL */
+	json_t		*ldpost;	/* first thread or question, or NULL */
+	json_t		*ldproduct;	/* first product, or NULL */
 	int		 ldrank;
 	int		 nld;
 	char		*title;		/* <title> */
@@ -117,6 +147,15 @@ struct ex {
 	int		 author_node;	/* rel=author, itemprop=author, .byline */
 	int		 author_rank;
 	int		 h1;		/* first <h1> */
+	int		 noscript;	/* <noscript> content is shown */
+	int		 collapsed;	/* closed accordions, tabs shown */
+	int		 top;		/* the first pass's article, or -1 */
+	int		 pt[PT_N];	/* evidence for each page type */
+	int		 ncart;		/* "add to cart" buttons */
+	int		 npre;		/* <pre> blocks */
+	int		 nqa;		/* schema.org Question and Answer */
+	int		 faq;		/* an FAQPage: no thread */
+	int		 artmarks;	/* evidence for "article" */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
 	unsigned char	*dead;		/* per pass */
@@ -1104,6 +1143,68 @@ ld_consider(struct ex *x, json_t *root)
 	}
 }
 
+static void	schema_evidence(struct ex *, const char *, int);
+static int	schema_page_type(const char *);
+
+/*
+ * Count the page types the JSON-LD names: the page, its @graph, its
+ * mainEntity and the items of its lists, iteratively and bounded.
+ */
+static void
+ld_types(struct ex *x, json_t *root)
+{
+	static const char *const keys[] = {
+		"@graph", "mainEntity", "itemListElement", "item", "hasPart",
+		NULL
+	};
+	json_t *stack[64], *o, *t, *v;
+	const char *s;
+	int sp = 0, k, seen = 0, inlist[64], il;
+	size_t i;
+
+	stack[sp] = root;
+	inlist[sp++] = 0;
+	while (sp > 0 && seen++ < 2000) {
+		o = stack[--sp];
+		il = inlist[sp];
+		if (json_is_array(o)) {
+			for (i = 0; i < json_array_size(o) && sp < 64; i++) {
+				stack[sp] = json_array_get(o, i);
+				inlist[sp++] = il;
+			}
+			continue;
+		}
+		if (!json_is_object(o))
+			continue;
+		/* stories in a list make a listing, products a collection */
+		t = json_object_get(o, "@type");
+		if (json_is_array(t))
+			t = json_array_get(t, 0);
+		if (json_is_string(t)) {
+			k = schema_page_type(json_string_value(t));
+			if (il && k == PT_ARTICLE)
+				x->pt[PT_LISTING]++;
+			else if (il && k == PT_PRODUCT)
+				x->pt[PT_COLLECTION]++;
+			else if (!il || k != PT_FORUM)
+				schema_evidence(x, json_string_value(t), 1);
+			s = json_string_value(t);
+			if (!il && k == PT_FORUM && x->ldpost == NULL &&
+			    strcmp(s, "QAPage") != 0 && !x->faq)
+				x->ldpost = json_incref(o);
+			if (!il && k == PT_PRODUCT && x->ldproduct == NULL)
+				x->ldproduct = json_incref(o);
+		}
+		for (k = 0; keys[k] != NULL; k++)
+			if ((v = json_object_get(o, keys[k])) != NULL &&
+			    sp < 64 && (json_is_array(v) ||
+			    json_is_object(v))) {
+				stack[sp] = v;
+				inlist[sp++] = il || k >= 2;
+			}
+	}
+}
+
 static void
 ld_parse(struct ex *x, const char *s, size_t n)
 {
@@ -1144,6 +1245,7 @@ ld_parse(struct ex *x, const char *s, size_t n)
 	if (root == NULL)
 		return;
 	ld_consider(x, root);
+	ld_types(x, root);
 	json_decref(root);
 }
 
@@ -1468,7 +1570,7 @@ static int
 tag_disposition(int tag)
 {
 	switch (tag) {
-	case TidyTag_SCRIPT: case TidyTag_STYLE: case TidyTag_NOSCRIPT:
+	case TidyTag_SCRIPT: case TidyTag_STYLE:
 	case TidyTag_TEMPLATE: case TidyTag_SVG: case TidyTag_MATHML:
 	case TidyTag_APPLET: case TidyTag_CANVAS: case TidyTag_MAP:
 	case TidyTag_SELECT: case TidyTag_TEXTAREA: case TidyTag_OPTION:
@@ -1622,11 +1724,138 @@ is_hidden_style(const char *st)
 	    strstr(buf, "visibility:hidden") != NULL;
 }
 
+/* Closed panels that hold content: accordions, tabs, "read more". */
+static const char *const panel_words[] = {
+	"~collapse", "~accordion", "tabpanel", "tab-pane", "tab-content",
+	"tabs-content", "~panel", "drawer", "~details", "~expand",
+	"~toggle", "more-content", NULL
+};
+
 static const char *const bad_roles[] = {
 	"navigation", "complementary", "banner", "contentinfo", "dialog",
 	"alertdialog", "menu", "menubar", "search", "toolbar", "tablist",
 	NULL
 };
+
+/* ----------------------------------------------------- page type clues */
+
+/*
+ * The page type a schema.org type names, or -1.  A full URL
+ * ("http://schema.org/Product") counts by its last part.
+ */
+static int
+schema_page_type(const char *t)
+{
+	static const struct {
+		const char	*name;
+		int		 type;
+	} map[] = {
+		{ "Article", PT_ARTICLE }, { "NewsArticle", PT_ARTICLE },
+		{ "BlogPosting", PT_ARTICLE }, { "Report", PT_ARTICLE },
+		{ "ScholarlyArticle", PT_ARTICLE },
+		{ "OpinionNewsArticle", PT_ARTICLE },
+		{ "AnalysisNewsArticle", PT_ARTICLE },
+		{ "ReportageNewsArticle", PT_ARTICLE },
+		{ "LiveBlogPosting", PT_ARTICLE }, { "Recipe", PT_ARTICLE },
+		{ "DiscussionForumPosting", PT_FORUM }, { "QAPage", PT_FORUM },
+		{ "Question", PT_FORUM }, { "Answer", PT_FORUM },
+		{ "SocialMediaPosting", PT_FORUM },
+		{ "Product", PT_PRODUCT }, { "ProductGroup", PT_PRODUCT },
+		{ "IndividualProduct", PT_PRODUCT },
+		{ "ProductModel", PT_PRODUCT },
+		{ "TechArticle", PT_DOC }, { "APIReference", PT_DOC },
+		{ "Service", PT_SERVICE },
+		{ "ProfessionalService", PT_SERVICE },
+		{ "FinancialService", PT_SERVICE },
+		{ "HomeAndConstructionBusiness", PT_SERVICE },
+		{ "ItemList", PT_LISTING }, { "CollectionPage", PT_LISTING },
+		{ "SearchResultsPage", PT_LISTING }, { "Blog", PT_LISTING },
+		{ "OfferCatalog", PT_COLLECTION },
+	};
+	const char *p;
+	size_t k;
+
+	if ((p = strrchr(t, '/')) != NULL)
+		t = p + 1;
+	for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+		if (strcmp(t, map[k].name) == 0)
+			return map[k].type;
+	return -1;
+}
+
+/*
+ * Count the schema.org types of an itemtype attribute (several URLs
+ * may be given) or of a JSON-LD @type.  Products count once each, so
+ * that many of them make a collection rather than a product page.
+ */
+static void
+schema_evidence(struct ex *x, const char *v, int ld)
+{
+	char tok[128];
+	const char *e;
+	size_t n;
+	int t;
+
+	while (*v) {
+		while (isspace((unsigned char)*v))
+			v++;
+		e = v + strcspn(v, " \t\n\r\f");
+		if ((n = (size_t)(e - v)) == 0)
+			break;
+		if (n < sizeof(tok)) {
+			memcpy(tok, v, n);
+			tok[n] = '\0';
+			e = strrchr(tok, '/');
+			e = e != NULL ? e + 1 : tok;
+			if (strcmp(e, "FAQPage") == 0)
+				x->faq = 1;
+			else if (strcmp(e, "Question") == 0 ||
+			    strcmp(e, "Answer") == 0)
+				x->nqa += x->nqa < 1000;
+			else if ((t = schema_page_type(tok)) >= 0 &&
+			    x->pt[t] < 1000)
+				x->pt[t] += ld ? 2 : 1;
+			e = v + n;
+		}
+		v = e;
+	}
+}
+
+/* "Add to cart" and the like: a shop's product or collection page. */
+static void
+cart_evidence(struct ex *x, TidyDoc td, TidyNode tn)
+{
+	static const char *const words[] = {
+		"add to cart", "add to bag", "add to basket", "buy now",
+		"add to trolley", "in den warenkorb", "ajouter au panier",
+		"add to wishlist", "buy it now", NULL
+	};
+	const char *v;
+	char *t;
+	int k;
+
+	if (x->ncart >= 1000)
+		return;
+	if ((v = attr_get(tn, "value")) != NULL)
+		t = xstrdup(v);
+	else
+		t = tidy_text(x, td, tn);
+	for (k = 0; words[k] != NULL; k++)
+		if (strcasestr(t, words[k]) != NULL) {
+			x->ncart++;
+			break;
+		}
+	free(t);
+}
+
+/* Is node i hidden?  <noscript> is, unless the page has no other text. */
+static int
+is_hidden(struct ex *x, int i)
+{
+	return (x->n[i].flags & F_HIDDEN) ||
+	    ((x->n[i].flags & F_NOSCRIPT) && !x->noscript) ||
+	    ((x->n[i].flags & F_COLLAPSED) && !x->collapsed);
+}
 
 /* Inside a form or a comment section?  (For bylines.) */
 static int
@@ -1714,6 +1943,18 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		x->body = i;
 	if (tag == TidyTag_H1 && x->h1 < 0)
 		x->h1 = i;
+	if (tag == TidyTag_NOSCRIPT)
+		n->flags |= F_NOSCRIPT | F_BLOCK;
+	if (tag == TidyTag_MAIN || ((v = attr_get(tn, "role")) != NULL &&
+	    has_word(v, "main")))
+		n->flags |= F_MAIN;
+	if (tag == TidyTag_PRE)
+		x->npre++;
+	if ((v = attr_get(tn, "itemtype")) != NULL)
+		schema_evidence(x, v, 0);
+	if (tag == TidyTag_BUTTON || (tag == TidyTag_INPUT &&
+	    (v = attr_get(tn, "type")) != NULL && strcasecmp(v, "submit") == 0))
+		cart_evidence(x, td, tn);
 	cls = attr_get(tn, "class");
 	id = attr_get(tn, "id");
 	if ((cls && *cls) || (id && *id)) {
@@ -1734,8 +1975,17 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	    ((v = attr_get(tn, "aria-hidden")) != NULL &&
 	    strcasecmp(v, "true") == 0) ||
 	    (tag == TidyTag_INPUT && (v = attr_get(tn, "type")) != NULL &&
-	    strcasecmp(v, "hidden") == 0))
-		n->flags |= F_HIDDEN;
+	    strcasecmp(v, "hidden") == 0)) {
+		/* product details and specifications wait in closed panels */
+		if (((v = attr_get(tn, "aria-hidden")) == NULL ||
+		    strcasecmp(v, "true") != 0) && ((n->attr != NULL &&
+		    match_any(n->attr, panel_words)) || ((v = attr_get(tn,
+		    "role")) != NULL && (has_word(v, "tabpanel") ||
+		    has_word(v, "region")))))
+			n->flags |= F_COLLAPSED;
+		else
+			n->flags |= F_HIDDEN;
+	}
 	if ((v = attr_get(tn, "role")) != NULL)
 		for (k = 0; bad_roles[k] != NULL; k++)
 			if (has_word(v, bad_roles[k]))
@@ -2758,7 +3008,7 @@ run_pass(struct ex *x, unsigned pf)
 	memset(x->dead, 0, (size_t)x->nn);
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
-		if (x->dead[n->parent] || (n->flags & F_HIDDEN))
+		if (x->dead[n->parent] || is_hidden(x, i))
 			x->dead[i] = 1;
 	}
 	sums(x);
@@ -2788,6 +3038,8 @@ run_pass(struct ex *x, unsigned pf)
 	score_units(x, pf);
 	pk.nodes = xcalloc((size_t)x->nn + 1, sizeof(int));
 	pick_article(x, pf, &pk);
+	if (x->top < 0)
+		x->top = pk.top;
 	/* merged siblings are judged like the article's own blocks */
 	for (i = k = 0; i < pk.n; i++) {
 		n = &x->n[pk.nodes[i]];
@@ -2807,6 +3059,577 @@ run_pass(struct ex *x, unsigned pf)
 		out_break(&o, 2);
 	}
 	free(pk.nodes);
+	out_trim(&o);
+	if (o.b.data == NULL)
+		return xstrdup("");
+	return o.b.data;
+}
+
+/* ----------------------------------------------------------- page types */
+
+/* A price in a text: a currency sign or code beside a digit. */
+static int
+has_price(const char *t)
+{
+	static const char *const cur[] = {
+		"$", "\xe2\x82\xac", "\xc2\xa3", "\xc2\xa5", "\xe2\x82\xb9",
+		"USD", "EUR", "GBP", NULL
+	};
+	const char *p;
+	size_t n;
+	int k;
+
+	for (k = 0; cur[k] != NULL; k++) {
+		n = strlen(cur[k]);
+		for (p = t; (p = strstr(p, cur[k])) != NULL; p += n) {
+			if (isdigit((unsigned char)p[n]) || (p[n] == ' ' &&
+			    isdigit((unsigned char)p[n + 1])))
+				return 1;
+			if (p > t && isdigit((unsigned char)p[-1]))
+				return 1;
+			if (p > t + 1 && p[-1] == ' ' &&
+			    isdigit((unsigned char)p[-2]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+url_has(const char *url, const char *const *parts)
+{
+	int k;
+
+	if (url == NULL)
+		return 0;
+	for (k = 0; parts[k] != NULL; k++)
+		if (strcasestr(url, parts[k]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Repeated blocks: the children of one parent that share tag and
+ * class, and together hold much of the page's text.  Posts are long
+ * and mostly unlinked; items of a listing are short, each with a
+ * link; items of a collection carry prices.  Returns a page type or
+ * -1; *share is the part of the text the group holds, in percent.
+ */
+#define EX_SIGS	16
+
+/* Same class attribute?  (attr is "class id"; ids differ per post.) */
+static int
+same_class(const char *a, const char *b)
+{
+	const char *ea, *eb;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	ea = strrchr(a, ' ');
+	eb = strrchr(b, ' ');
+	if (ea - a != eb - b)
+		return 0;
+	return strncmp(a, b, (size_t)(ea - a)) == 0;
+}
+
+static const char *const post_words[] = {
+	"~post", "~message", "~comment", "~reply", "~answer", NULL
+};
+
+static int
+repeated_blocks(struct ex *x, const int *price, int bodylen)
+{
+	struct {
+		const char	*attr;
+		int		 tag, n, tlen, llen, linked, priced, head;
+	} g[EX_SIGS];
+	int i, j, k, ng, best = -1, bestlen = 0, type;
+	struct xn *c;
+
+	for (i = 1; i < x->nn; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    x->n[i].nblock < 4 || x->n[i].tlen * 5 < bodylen)
+			continue;
+		ng = 0;
+		for (j = x->n[i].first; j >= 0; j = x->n[j].next) {
+			c = &x->n[j];
+			if (x->dead[j] || c->tag == XT_TEXT || c->tlen == 0 ||
+			    !(c->flags & F_BLOCK) || c->tag == TidyTag_P ||
+			    tag_is_heading(c->tag))
+				continue;
+			for (k = 0; k < ng; k++)
+				if (g[k].tag == c->tag &&
+				    same_class(g[k].attr, c->attr))
+					break;
+			if (k == ng) {
+				if (ng == EX_SIGS)
+					continue;
+				memset(&g[k], 0, sizeof(g[k]));
+				g[k].attr = c->attr;
+				g[k].tag = c->tag;
+				ng++;
+			}
+			g[k].n++;
+			g[k].tlen += c->tlen;
+			g[k].llen += c->llen;
+			g[k].linked += c->llen > 0;
+			g[k].priced += price[j] > 0;
+			g[k].head += c->nhead > 0;
+		}
+		for (k = 0; k < ng; k++) {
+			if (g[k].n < 3 || g[k].tlen * 10 < bodylen * 3 ||
+			    g[k].tlen <= bestlen)
+				continue;
+			type = -1;
+			if (g[k].n < 4 && !match_any(g[k].attr, post_words))
+				;	/* three posts: a thread, no list */
+			else if (g[k].priced * 2 >= g[k].n &&
+			    g[k].linked * 2 >= g[k].n)
+				type = PT_COLLECTION;
+			else if ((g[k].tlen / g[k].n >= 150 ||
+			    (g[k].tlen / g[k].n >= 60 &&
+			    match_any(g[k].attr, post_words))) &&
+			    g[k].llen * 4 < g[k].tlen && g[k].attr != NULL &&
+			    g[k].tag != TidyTag_LI && g[k].tag != TidyTag_TR &&
+			    g[k].head * 2 < g[k].n)
+				type = PT_FORUM;
+			else if (g[k].linked * 4 >= g[k].n * 3 &&
+			    g[k].tlen / g[k].n < 600 && g[k].tag != TidyTag_TR)
+				type = PT_LISTING;
+			if (type >= 0) {
+				best = type;
+				bestlen = g[k].tlen;
+			}
+		}
+	}
+	return best;
+}
+
+/*
+ * The page type, from what the page says of itself (JSON-LD and
+ * microdata types, og:type), its URL's conventional paths and its
+ * shape (repeated blocks, prices, shop buttons, code blocks).
+ */
+static int
+detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
+{
+	static const char *const u_forum[] = {
+		"/forum", "/threads/", "/thread/", "viewtopic", "showthread",
+		"/topic/", "/questions/", "/t/", "/comments/", "/discussion",
+		"/community/", NULL
+	};
+	static const char *const u_product[] = {
+		"/product/", "/products/", "/p/", "/dp/", "/itm/", "/ip/",
+		"/item/", "/pdp/", NULL
+	};
+	static const char *const u_coll[] = {
+		"/collections/", "/category/", "/c/", "/cat/", "/shop/",
+		"/l/", "/browse/", "/genre/", NULL
+	};
+	static const char *const u_doc[] = {
+		"/docs/", "/doc/", "://docs.", "/documentation", "/manual",
+		"/reference/", "/man-pages/", "/tutorial", "/guide/",
+		"/wiki/", "/learn", "/api/", NULL
+	};
+	static const char *const u_service[] = {
+		"/services/", "/service/", "/solutions/", "/solution/", NULL
+	};
+	int sc[PT_N], *price, i, k, best, bodylen, shape, nlong = 0;
+	int ncard = 0, cardlen = 0;
+	const char *og = meta_get(x, "og:type");
+	struct xn *n;
+
+	memset(sc, 0, sizeof(sc));
+	bodylen = x->n[x->body].tlen;
+	price = xcalloc((size_t)x->nn + 1, sizeof(int));
+	for (i = x->nn - 1; i > 0; i--) {
+		n = &x->n[i];
+		if (x->dead[i])
+			continue;
+		if (n->tag == XT_TEXT && n->tlen < 40 && has_price(n->text))
+			price[i] = 1;
+		if (n->tag == TidyTag_P && n->tlen >= 200 &&
+		    n->llen * 5 < n->tlen)
+			nlong++;
+		if (n->parent > 0)
+			price[n->parent] += price[i];
+	}
+	shape = repeated_blocks(x, price, bodylen);
+	free(price);
+	/* cards: linked headings, each with its snippet */
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tag < TidyTag_H2 || n->tag > TidyTag_H4 ||
+		    n->tlen == 0 || n->llen * 2 < n->tlen)
+			continue;
+		ncard++;
+		k = n->parent;
+		cardlen += k > 0 && x->n[k].nhead == 1 && x->n[k].tlen < 600 ?
+		    x->n[k].tlen : n->tlen;
+	}
+	if (shape < 0 && ncard >= 5 && cardlen * 10 >= bodylen * 4)
+		shape = PT_LISTING;
+	/* most of the page in cards: a listing, whatever else it says */
+	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
+		sc[PT_LISTING] += 8;
+
+	/* what the page says of itself */
+	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
+	sc[PT_FORUM] += x->pt[PT_FORUM] > 0 || (x->nqa > 0 && !x->faq) ? 6 : 0;
+	if (x->pt[PT_PRODUCT] > 0 && x->pt[PT_PRODUCT] <= 4)
+		sc[PT_PRODUCT] += 6;
+	else if (x->pt[PT_PRODUCT] > 4)
+		sc[PT_COLLECTION] += 6;
+	if (x->pt[PT_COLLECTION] >= 2)	/* products listed */
+		sc[PT_COLLECTION] += 6;
+	sc[PT_DOC] += x->pt[PT_DOC] > 0 ? 6 : 0;
+	sc[PT_SERVICE] += x->pt[PT_SERVICE] > 0 ? 3 : 0;
+	sc[PT_LISTING] += x->pt[PT_LISTING] >= 3 ? 4 :
+	    x->pt[PT_LISTING] > 0 ? 2 : 0;
+	sc[PT_COLLECTION] += x->pt[PT_COLLECTION] > 0 ? 3 : 0;
+	if (og != NULL) {
+		if (strcasecmp(og, "article") == 0 ||
+		    strcasecmp(og, "blog") == 0)
+			sc[PT_ARTICLE] += 2;
+		else if (strcasestr(og, "product") != NULL)
+			sc[PT_PRODUCT] += 4;
+	}
+	/* conventional paths */
+	if (url_has(url, u_forum))
+		sc[PT_FORUM] += 3;
+	if (url_has(url, u_product))
+		sc[PT_PRODUCT] += 2;
+	if (url_has(url, u_coll))
+		sc[PT_COLLECTION] += 2;
+	if (url_has(url, u_doc))
+		sc[PT_DOC] += 2;
+	if (url_has(url, u_service))
+		sc[PT_SERVICE] += 2;
+	/* shape */
+	if (shape >= 0)
+		sc[shape] += 3;
+	if (x->ncart > 0 && x->ncart <= 2)
+		sc[PT_PRODUCT] += 3;
+	else if (x->ncart > 2)
+		sc[PT_COLLECTION] += 3;
+	if (x->npre >= 2)
+		sc[PT_DOC] += 2;
+	if (doc->published != NULL)
+		sc[PT_ARTICLE] += 2;
+	if (doc->byline != NULL)
+		sc[PT_ARTICLE] += 1;
+	/*
+	 * A page with no marks of a story and no code: a service or
+	 * landing page, unless it shows the marks of another type.
+	 */
+	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
+		sc[PT_SERVICE] += 3;
+	x->artmarks = sc[PT_ARTICLE];
+	if (nlong >= 4)
+		sc[PT_ARTICLE] += 2;
+	best = PT_ARTICLE;
+	for (k = 1; k < PT_N; k++)
+		if (k != PT_SERVICE && sc[k] > sc[best])
+			best = k;
+	if (sc[PT_SERVICE] > sc[best])
+		best = PT_SERVICE;
+	if (sc[best] < 2)
+		best = PT_ARTICLE;
+	return best;
+}
+
+/* ---------------------------------------------------------- broad pass */
+
+/* Classes of page chrome: no content on any kind of page. */
+static const char *const chrome_words[] = {
+	"~cookie", "consent", "gdpr", "~newsletter", "~subscribe", "~popup",
+	"modal", "~breadcrumb", "~share", "sharing", "~social", "~navbar",
+	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip",
+	"sr-only", "visually-hidden", "screen-reader", "offscreen",
+	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
+	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
+	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
+	"~facet", "~filter", "~signature", NULL
+};
+
+/*
+ * Short blocks that open with these are the chrome of forums (user
+ * panels, account prompts) and shops (cart, delivery, payment terms).
+ */
+static const char *const chrome_leads[] = {
+	/* forums */
+	"join date", "joined:", "joined ", "posts:", "messages:",
+	"reaction score", "registered:", "reputation:", "location:",
+	"member since", "thanks received", "likes received", "offline",
+	"online", "reply with quote", "quote", "multiquote", "report post",
+	"share post", "original poster", "op posts", "signature",
+	"create an account", "sign in", "sign up", "log in", "login",
+	"register", "you must log in", "you need to be a member",
+	"ask question", "go to topic", "board index", "jump to",
+	"top posters", "popular days", "new member", "join now",
+	"posted ", "edited ", "last edited", "answered ", "asked ",
+	"commented ", "modified ", "sorted by", "recommended posts",
+	"advertisement", "post a reply", "start thread", "reply to this",
+	/* shops */
+	"add to cart", "add to bag", "add to basket", "add to list",
+	"add to wishlist", "add to favorites", "buy now", "buy it now",
+	"in stock", "out of stock", "sold out", "sold by", "sold and shipped",
+	"ships from", "ships in", "ships the same day", "free shipping",
+	"free delivery", "free returns", "free 90-day", "free 30-day",
+	"shipping and returns", "returns & exchanges", "returns and exchanges",
+	"delivery", "pickup", "store pickup", "qty", "quantity",
+	"sale price", "regular price", "price when purchased", "compare",
+	"color:", "colour:", "size:", "size guide", "find your size",
+	"financing", "or 4 payments", "or 4 interest-free", "klarna",
+	"afterpay", "write a review", "see bulk discounts", "show more",
+	"show less", "see more", "view more", "view all", "load more",
+	"you might also like", "you may also like", "frequently bought",
+	"customers also", "recently viewed", "related products",
+	"get notified", "notify me", "coming soon", "shop now",
+	"order today", "vat included", "skip to", "get started",
+	"loading", "condition:", "ready to ship", "low in stock",
+	"only 1 left", "30-day returns", "report this item", "learn more",
+	"ask an expert", "have one to sell", "buy a bundle",
+	"complete your order", "buy all", "most popular accessories",
+	"visit the ", "hero image", "shopping for", "write a review",
+	NULL
+};
+
+/*
+ * Short blocks that are no text: a phone number, a rating, and on a
+ * product page a price standing alone.
+ */
+static int
+short_junk(struct ex *x, int i, int type)
+{
+	char *t;
+	const char *p;
+	int digits = 0, letters = 0, r = 0;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 40 || x->n[i].nsub > 20)
+		return 0;
+	t = node_text(x, i, 100);
+	for (p = t; *p; p++) {
+		digits += isdigit((unsigned char)*p) != 0;
+		letters += isalpha((unsigned char)*p) != 0;
+	}
+	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL)
+		r = 1;
+	else if (digits > 0 && letters < 30 && (strcasestr(t, "review") ||
+	    strcasestr(t, "rating") || strcasestr(t, "stars")))
+		r = 1;
+	else if (type == PT_PRODUCT && digits > 0 && letters <= 12 &&
+	    has_price(t))
+		r = 1;
+	free(t);
+	return r;
+}
+
+/* The labels of forum user panels, standing alone. */
+static const char *const user_labels[] = {
+	"joined", "messages", "posts", "points", "reaction score",
+	"member type", "location", "solutions", "reputation", "likes",
+	"member", "full member", "junior member", "senior member",
+	"guest", "author", "moderator", "administrator", "staff member",
+	"thread starter", "discussion starter", "op", NULL
+};
+
+static int
+chrome_lead(struct ex *x, int i)
+{
+	char *t;
+	int k, r = 0;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 80 || x->n[i].nsub > 40)
+		return 0;
+	t = node_text(x, i, 200);
+	for (k = 0; chrome_leads[k] != NULL && !r; k++)
+		if (strncasecmp(t, chrome_leads[k],
+		    strlen(chrome_leads[k])) == 0)
+			r = 1;
+	for (k = 0; user_labels[k] != NULL && !r; k++)
+		if (strcasecmp(t, user_labels[k]) == 0)
+			r = 1;
+	free(t);
+	return r;
+}
+
+static int
+attr_chrome(const char *attr)
+{
+	char tok[128];
+	const char *p = attr, *e;
+	size_t n;
+	int bad = 0, good = 0, u, m;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, " ");
+		if ((n = (size_t)(e - p)) == 0)
+			break;
+		if (n >= sizeof(tok))
+			n = sizeof(tok) - 1;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		u = match_any(tok, chrome_words);
+		m = match_any(tok, maybe_words);
+		if (u && !m)
+			bad = 1;
+		if (m && !u)
+			good = 1;
+		p = e;
+	}
+	return bad && !good;
+}
+
+/*
+ * Blocks that repeat an earlier block word for word (the same caption
+ * for desktop and mobile, a price table twice): only the first stays.
+ */
+#define EX_SEEN	8192	/* slots of the hash set, a power of two */
+
+static void
+drop_repeats(struct ex *x, int root, int end)
+{
+	uint64_t *seen, h;
+	int i, nseen = 0;
+	size_t k;
+	char *t;
+	const unsigned char *p;
+
+	seen = xcalloc(EX_SEEN, sizeof(*seen));
+	for (i = root + 1; i <= end && nseen < EX_SEEN / 2; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    !(x->n[i].flags & F_BLOCK) || x->n[i].nblock > 0 ||
+		    x->n[i].tlen < 40 || x->n[i].nsub > 50)
+			continue;
+		t = node_text(x, i, 2000);
+		h = 1469598103934665603ULL;
+		for (p = (const unsigned char *)t; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		free(t);
+		h |= 1;		/* 0 marks a free slot */
+		for (k = h & (EX_SEEN - 1); seen[k] != 0 && seen[k] != h;
+		    k = (k + 1) & (EX_SEEN - 1))
+			;
+		if (seen[k] == h)
+			kill_node(x, i, root);
+		else {
+			seen[k] = h;
+			nseen++;
+		}
+	}
+	free(seen);
+}
+
+/*
+ * Pages other than articles: the main region (<main>, role=main,
+ * else the body) without the page's chrome (navigation, headers and
+ * footers, sidebars, banners, forms, menus of bare links), keeping
+ * the short texts an article cleaner drops: post authors and dates,
+ * item titles, prices, specifications.
+ */
+static char *
+broad_pass(struct ex *x, int type)
+{
+	struct out o = { { 0 }, 0, 0, 0 };
+	int i, j, k, bodylen, root, end, items;
+	struct xn *n;
+
+	x->collapsed = 1;
+	memset(x->dead, 0, (size_t)x->nn);
+	for (i = 1; i < x->nn; i++)
+		if (x->dead[x->n[i].parent] || is_hidden(x, i))
+			x->dead[i] = 1;
+	x->collapsed = 0;
+	sums(x);
+	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[i])
+			continue;
+		if (x->dead[n->parent]) {
+			x->dead[i] = 1;
+			continue;
+		}
+		if (n->tag == XT_TEXT || (n->flags & F_MAIN))
+			continue;
+		for (k = 0; struct_tags[k]; k++)
+			if (n->tag == struct_tags[k] &&
+			    n->tlen - n->llen <= bodylen / 2)
+				x->dead[i] = 1;
+		if (n->tlen - n->llen > bodylen / 2)
+			continue;
+		if (n->flags & F_BADROLE)
+			x->dead[i] = 1;
+		else if (n->attr != NULL && attr_chrome(n->attr))
+			x->dead[i] = 1;
+		else if (n->tag == TidyTag_FORM && n->sinput > 0 &&
+		    n->tlen < 300)
+			x->dead[i] = 1;
+	}
+	sums(x);
+	/*
+	 * The main region: the page's <main> if it holds much of the
+	 * text, else the article's block grown until it holds half of
+	 * the page's unlinked text.
+	 */
+	root = x->body;
+	for (i = 1; i < x->nn; i++)
+		if (!x->dead[i] && (x->n[i].flags & F_MAIN) &&
+		    x->n[i].tlen * 3 >= x->n[x->body].tlen) {
+			root = i;
+			break;
+		}
+	if (x->top > 0 && !x->dead[x->top]) {
+		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
+		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
+			;
+		if (i > 0 && is_ancestor(x, root, i))
+			root = i;
+	}
+	end = subtree_end(x, root);
+	if (type != PT_LISTING)
+		drop_repeats(x, root, end);
+	for (i = end; i > root; i--) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tag == XT_TEXT)
+			continue;
+		switch (n->tag) {
+		case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
+		case TidyTag_INPUT: case TidyTag_BUTTON:
+			kill_node(x, i, root);
+			continue;
+		case TidyTag_UL: case TidyTag_OL: case TidyTag_DL:
+		case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_TABLE:
+		case TidyTag_UNKNOWN:
+			/* menus: lists of short bare links */
+			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
+				items += !x->dead[j] && x->n[j].tag != XT_TEXT;
+			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
+			    link_density(n) > (type == PT_LISTING ||
+			    type == PT_COLLECTION ? 0.9 : 0.6) &&
+			    n->tlen / items < 30)
+				kill_node(x, i, root);
+			break;
+		}
+		if (x->dead[i] || !(is_boilerplate(x, i, 0) ||
+		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
+		    (chrome_lead(x, i) || short_junk(x, i, type)))))
+			continue;
+		kill_node(x, i, root);
+		/* "Joined:" goes with its value */
+		if (n->tag == TidyTag_DT && (j = n->next) >= 0 &&
+		    x->n[j].tag == TidyTag_DD && !x->dead[j])
+			kill_node(x, j, root);
+		/* "You might also like" goes with its section */
+		if (tag_is_heading(n->tag) && n->parent != root &&
+		    x->n[n->parent].first == i &&
+		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
+			kill_node(x, n->parent, root);
+	}
+	render(x, root, &o);
 	out_trim(&o);
 	if (o.b.data == NULL)
 		return xstrdup("");
@@ -3118,21 +3941,17 @@ tq_looks_binary(const char *s, size_t n)
 }
 
 /*
- * JSON-LD articleBody as text, for when the page gave us much less:
- * tags stripped (some sites put HTML there), each line a paragraph.
+ * A JSON-LD text as paragraphs added to b: tags stripped (some sites
+ * put HTML there), each line a paragraph.
  */
-static char *
-ld_body(struct ex *x)
+static void
+ld_add_text(struct tq_buf *b, const char *v)
 {
-	struct tq_buf b = { 0 };
-	const char *v, *p, *e;
+	const char *p, *e;
 	char *c, *line;
 	size_t i, j;
 	int intag = 0;
 
-	if (x->ld == NULL || (v = json_string_value(json_object_get(x->ld,
-	    "articleBody"))) == NULL)
-		return NULL;
 	c = utf8_clean(v, strlen(v));
 	for (i = j = 0; c[i]; i++) {
 		if (c[i] == '<' && (isalpha((unsigned char)c[i + 1]) ||
@@ -3152,18 +3971,106 @@ ld_body(struct ex *x)
 		c[j++] = c[i];
 	}
 	c[j] = '\0';
-	tq_buf_add(&b, "", 0);
+	tq_buf_add(b, "", 0);
 	for (p = c; *p; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
 		line = collapse(p, (size_t)(e - p), 1);
 		if (*line) {
-			if (b.len > 0)
-				tq_buf_adds(&b, "\n\n");
-			tq_buf_adds(&b, line);
+			if (b->len > 0)
+				tq_buf_adds(b, "\n\n");
+			tq_buf_adds(b, line);
 		}
 		free(line);
 	}
 	free(c);
+}
+
+/* JSON-LD articleBody as text, for when the page gave us much less. */
+static char *
+ld_body(struct ex *x)
+{
+	struct tq_buf b = { 0 };
+	const char *v;
+
+	if (x->ld == NULL || (v = json_string_value(json_object_get(x->ld,
+	    "articleBody"))) == NULL)
+		return NULL;
+	ld_add_text(&b, v);
+	return b.data;
+}
+
+/* One post of a thread: its author's name, then its text. */
+static void
+ld_add_post(struct tq_buf *b, json_t *o)
+{
+	const char *v, *a;
+
+	if (!json_is_object(o))
+		return;
+	if ((v = json_string_value(json_object_get(o, "text"))) == NULL &&
+	    (v = json_string_value(json_object_get(o, "articleBody"))) == NULL)
+		return;
+	if ((a = ld_str(json_object_get(o, "author"), "name")) != NULL &&
+	    *a && !starts_with(a, "http"))
+		ld_add_text(b, a);
+	ld_add_text(b, v);
+}
+
+/*
+ * The text that the page's structured data gives for its type: a
+ * thread's posts in order (question, answers, comments), a product's
+ * name, description and properties; NULL if none.
+ */
+static char *
+ld_typed_text(struct ex *x, int type)
+{
+	static const char *const replies[] = {
+		"acceptedAnswer", "suggestedAnswer", "comment", NULL
+	};
+	struct tq_buf b = { 0 };
+	json_t *o, *v, *e;
+	const char *s;
+	size_t i;
+	int k, n = 0;
+
+	if (type == PT_FORUM && (o = x->ldpost) != NULL) {
+		ld_add_post(&b, o);
+		for (k = 0; replies[k] != NULL; k++) {
+			v = json_object_get(o, replies[k]);
+			if (json_is_object(v))
+				ld_add_post(&b, v);
+			for (i = 0; json_is_array(v) &&
+			    i < json_array_size(v) && n < 500; i++, n++)
+				ld_add_post(&b, json_array_get(v, i));
+		}
+	} else if (type == PT_PRODUCT && (o = x->ldproduct) != NULL) {
+		if ((s = json_string_value(json_object_get(o,
+		    "description"))) != NULL)
+			ld_add_text(&b, s);
+		v = json_object_get(o, "additionalProperty");
+		for (i = 0; json_is_array(v) && i < json_array_size(v) &&
+		    i < 200; i++) {
+			e = json_array_get(v, i);
+			if ((s = ld_str(json_object_get(e, "name"), "name")) ==
+			    NULL || json_object_get(e, "value") == NULL)
+				continue;
+			tq_buf_add(&b, "", 0);
+			tq_buf_adds(&b, b.len > 0 ? "\n" : "");
+			tq_buf_adds(&b, s);
+			tq_buf_adds(&b, ": ");
+			if (json_is_string(json_object_get(e, "value")))
+				tq_buf_adds(&b, json_string_value(
+				    json_object_get(e, "value")));
+			else if (json_is_number(json_object_get(e, "value"))) {
+				char num[64];
+
+				snprintf(num, sizeof(num), "%g",
+				    json_number_value(json_object_get(e,
+				    "value")));
+				tq_buf_adds(&b, num);
+			}
+		}
+	}
 	return b.data;
 }
 
@@ -3190,7 +4097,39 @@ ex_free(struct ex *x)
 	free(x->timedt);
 	free(x->pubprop);
 	json_decref(x->ld);
+	json_decref(x->ldpost);
+	json_decref(x->ldproduct);
 	tidyBufFree(&x->tb);
+}
+
+/*
+ * Pages built by scripts often carry their text only in <noscript>
+ * (for crawlers): show it when it holds most of the page's text.
+ */
+static void
+use_noscript(struct ex *x)
+{
+	int i, ns = 0, all;
+	unsigned char *in;
+
+	x->noscript = 1;
+	memset(x->dead, 0, (size_t)x->nn);
+	for (i = 1; i < x->nn; i++)
+		if (x->dead[x->n[i].parent] || is_hidden(x, i))
+			x->dead[i] = 1;
+	sums(x);
+	all = x->n[x->body].tlen;
+	/* the outermost <noscript> elements: in[] marks their insides */
+	in = xcalloc((size_t)x->nn + 1, 1);
+	for (i = 1; i < x->nn; i++) {
+		in[i] = in[x->n[i].parent] ||
+		    (x->n[x->n[i].parent].flags & F_NOSCRIPT);
+		if ((x->n[i].flags & F_NOSCRIPT) && !x->dead[i] && !in[i])
+			ns += x->n[i].tlen;
+	}
+	free(in);
+	x->noscript = ns >= 200 && ns * 3 > all * 2;
+	memset(x->dead, 0, (size_t)x->nn);
 }
 
 static char *
@@ -3242,13 +4181,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	static const unsigned passes[] = {
 		P_STRIP | P_WEIGHT | P_CLEAN, P_WEIGHT | P_CLEAN, P_CLEAN, 0
 	};
-	int rc = -1, k;
+	int rc = -1, k, type;
 	size_t best = 0;
 
 	memset(doc, 0, sizeof(*doc));
 	memset(&x, 0, sizeof(x));
 	tidyBufInit(&x.tb);
 	x.h1 = -1;
+	x.top = -1;
 	x.author_node = -1;
 	if (html == NULL || len == 0) {
 		tq_err_set(err, TQ_ERR_PERMANENT, "empty_document",
@@ -3296,13 +4236,18 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	x.dead = xcalloc((size_t)x.nn + 1, 1);
 	for (i = 0; i < (size_t)x.nn; i++)
 		x.n[i].weight = class_weight(x.n[i].attr);
+	use_noscript(&x);
 	/* metadata first: the passes drop headings that repeat the title */
 	for (i = 1; i < (size_t)x.nn; i++)
-		if (x.dead[x.n[i].parent] || (x.n[i].flags & F_HIDDEN))
+		if (x.dead[x.n[i].parent] || is_hidden(&x, i))
 			x.dead[i] = 1;
 	fill_meta(&x, url, doc);
 	x.doctitle = doc->title;
-	for (k = 0; k < 4; k++) {
+	sums(&x);
+	type = detect_type(&x, url ? url : doc->canonical_url, doc);
+	snprintf(doc->page_type, sizeof(doc->page_type), "%s",
+	    page_types[type]);
+	for (k = 0; k < 4 && best < 500; k++) {
 		t = run_pass(&x, passes[k]);
 		if (text == NULL || strlen(t) > best) {
 			free(text);
@@ -3310,8 +4255,37 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			best = strlen(t);
 		} else
 			free(t);
-		if (best >= 500)
-			break;
+	}
+	if (type != PT_ARTICLE && type != PT_DOC) {
+		t = broad_pass(&x, type);
+		if (strlen(t) >= best) {
+			free(text);
+			text = t;
+		} else
+			free(t);
+	} else if (type == PT_ARTICLE && x.artmarks < 4 && best < 1000 &&
+	    x.npre == 0) {
+		/*
+		 * A short story on a page that hardly says it is one, and
+		 * much more text around it: a landing page of sections.
+		 */
+		t = broad_pass(&x, PT_SERVICE);
+		if (strlen(t) > 3 * best) {
+			free(text);
+			text = t;
+			type = PT_SERVICE;
+			snprintf(doc->page_type, sizeof(doc->page_type), "%s",
+			    page_types[type]);
+		} else
+			free(t);
+	}
+	/* structured data, where it is fuller than the page */
+	if ((ldt = ld_typed_text(&x, type)) != NULL) {
+		if (strlen(ldt) >= 200 && strlen(text) * 5 < strlen(ldt) * 3) {
+			free(text);
+			text = ldt;
+		} else
+			free(ldt);
 	}
 	if ((ldt = ld_body(&x)) != NULL) {
 		if (strlen(ldt) >= 500 && strlen(text) * 5 < strlen(ldt) * 3) {
@@ -3378,5 +4352,7 @@ tq_doc_json(const struct tq_doc *d)
 	json_object_set_new(o, "word_count", json_integer(d->word_count));
 	json_object_set_new(o, "content_hash", d->content_hash[0] ?
 	    json_string(d->content_hash) : json_null());
+	json_object_set_new(o, "page_type", d->page_type[0] ?
+	    json_string(d->page_type) : json_null());
 	return o;
 }

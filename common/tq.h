@@ -254,6 +254,8 @@ struct tq_doc {
 	char	*text;		/* main content: paragraphs split by \n\n */
 	long	 word_count;
 	char	 content_hash[65];	/* SHA-256 of text, hex */
+	char	 page_type[16];	/* article, forum, product, documentation,
+				   service, listing, collection */
 };
 /* html must be UTF-8.  url may be NULL (used to resolve relative URLs). */
 int		 tq_extract(const char *html, size_t len, const char *url,

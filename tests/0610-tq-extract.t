@@ -55,7 +55,7 @@ check_same "nothing on stdout for bad input" "$(cat "$out")" ""
 check_status 0 "default output" tq_extract "$pages/news-article.html"
 check_same "default output is one line" "$(wc -l < "$out" | tr -d ' ')" 1
 check_match "default output is the JSON object" "$(cat "$out")" \
-    '^\{"title":"Harbour town votes to rebuild its lighthouse","byline":"Morwenna Tregear, Idris Hale","site_name":"The Coastal Courier","lang":"en-GB","published":"2023-03-14T08:30:00Z",.*"word_count":[0-9]+,"content_hash":"[0-9a-f]{64}"\}$'
+    '^\{"title":"Harbour town votes to rebuild its lighthouse","byline":"Morwenna Tregear, Idris Hale","site_name":"The Coastal Courier","lang":"en-GB","published":"2023-03-14T08:30:00Z",.*"word_count":[0-9]+,"content_hash":"[0-9a-f]{64}","page_type":"article"\}$'
 check_match "no URL: relative canonical falls back to og:url" "$(cat "$out")" \
     '"canonical_url":"https://courier.example/news/2023/lighthouse-vote"'
 

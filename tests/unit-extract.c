@@ -270,7 +270,7 @@ test_docs(void)
 	    d.word_count, "json: word_count");
 	is_str(json_string_value(json_object_get(o, "text")), d.text,
 	    "json: text");
-	is_int(json_object_size(o), 11, "json: eleven keys");
+	is_int(json_object_size(o), 12, "json: twelve keys");
 	is_int(strlen(json_string_value(json_object_get(o, "content_hash"))),
 	    64, "json: content_hash is hex SHA-256");
 	json_decref(o);
@@ -296,6 +296,122 @@ test_ldjson(void)
 	is_str(d.lang, "en", "ldjson: inLanguage");
 	is_str(d.image_url, "https://rail.example/img/night-train.jpg",
 	    "ldjson: image array");
+	tq_doc_free(&d);
+}
+
+/* Text a and then b, in this order. */
+static int
+in_order(const char *t, const char *a, const char *b)
+{
+	const char *pa, *pb;
+
+	if (t == NULL || (pa = strstr(t, a)) == NULL ||
+	    (pb = strstr(t, b)) == NULL)
+		return 0;
+	return pa < pb;
+}
+
+static void
+test_types(void)
+{
+	struct tq_doc d;
+
+	/* a news article stays an article */
+	extract_page("news-article.html", NULL, &d);
+	is_str(d.page_type, "article", "type: news article");
+	tq_doc_free(&d);
+
+	/* forum: three posts by shape, in order, with their authors */
+	ok(extract_page("forum-thread.html", "https://bake.example/x",
+	    &d) == 0, "forum extract");
+	is_str(d.page_type, "forum", "type: forum by repeated posts");
+	ok(in_order(d.text, "smell like nail polish remover",
+	    "Only hungry.") && in_order(d.text, "Only hungry.",
+	    "keep it somewhere cooler"), "forum: every post, in order");
+	ok(in_order(d.text, "corra", "smell like nail polish") &&
+	    in_order(d.text, "halvard", "Only hungry.") &&
+	    in_order(d.text, "ines", "keep it somewhere cooler"),
+	    "forum: each post's author before it");
+	ok(has(d.text, "Feb 11, 2024"), "forum: post dates kept");
+	ok(!has(d.text, "Joined") && !has(d.text, "Posts:") &&
+	    !has(d.text, "Mar 3, 2019") && !has(d.text, "Report"),
+	    "forum: no user panels or post actions");
+	ok(!has(d.text, "What's new") && !has(d.text, "Similar threads") &&
+	    !has(d.text, "Community rules"),
+	    "forum: no navigation, sidebar or footer");
+	tq_doc_free(&d);
+
+	/* product: description, features, specifications as rows */
+	ok(extract_page("product-page.html", "https://shop.example/x",
+	    &d) == 0, "product extract");
+	is_str(d.page_type, "product", "type: product by JSON-LD");
+	ok(has(d.text, "lid pocket big enough for a map"),
+	    "product: description");
+	ok(has(d.text, "Ventilated mesh back panel\nHip belt with two zipped "
+	    "pockets\nIntegrated rain cover"), "product: features");
+	ok(has(d.text, "Volume 40 litres\nWeight 1.2 kg\nFabric Recycled"),
+	    "product: specification table as rows");
+	ok(!has(d.text, "Add to cart") && !has(d.text, "Free shipping") &&
+	    !has(d.text, "You might also like") &&
+	    !has(d.text, "Summit 22 L") && !has(d.text, "Returns within"),
+	    "product: no cart, banner, recommendations or footer");
+	tq_doc_free(&d);
+
+	/* documentation: body, code and tables, no navigation tree */
+	ok(extract_page("docs-nav.html",
+	    "https://queuekit.example/docs/retries", &d) == 0, "docs extract");
+	is_str(d.page_type, "documentation", "type: documentation");
+	ok(has(d.text, "queue.declare(\"mail\",\n    retries=5,\n"),
+	    "docs: code block keeps its lines");
+	ok(has(d.text, "retries 5 attempts after the first"),
+	    "docs: table rows");
+	ok(has(d.text, "waits for you to look at it."), "docs: body");
+	ok(!has(d.text, "Quick start") && !has(d.text, "Producers") &&
+	    !has(d.text, "Next: Dead letters"),
+	    "docs: no navigation tree or pager");
+	tq_doc_free(&d);
+
+	/* listing: every item's title and snippet */
+	ok(extract_page("listing-grid.html", "https://notes.example/", &d) == 0,
+	    "listing extract");
+	is_str(d.page_type, "listing", "type: listing by a grid of items");
+	ok(in_order(d.text, "Moving our queue to a single binary\n\nHow we "
+	    "replaced", "Small tools, sharp edges\n\nNotes on writing"),
+	    "listing: titles and snippets, in order");
+	ok(!has(d.text, "RSS") && !has(d.text, "Older posts") &&
+	    !has(d.text, "platform team"),
+	    "listing: no navigation, pager or footer");
+	tq_doc_free(&d);
+
+	/* JSON-LD: a question and its answers, the page being empty */
+	ok(extract_page("qa-ldjson.html", NULL, &d) == 0, "QAPage extract");
+	is_str(d.page_type, "forum", "type: QAPage");
+	ok(in_order(d.text, "marit\n\nMy loaves rise well",
+	    "olek\n\nThey are over-proofed") &&
+	    in_order(d.text, "They are over-proofed",
+	    "saanvi\n\nCheck the oven temperature"),
+	    "ldjson: question, then answers, with authors");
+	ok(!has(d.text, "<p>") && !has(d.text, "Loading"),
+	    "ldjson: answers' HTML stripped, no placeholder");
+	tq_doc_free(&d);
+
+	/* JSON-LD: products listed in an @graph */
+	ok(extract_page("collection-ldjson.html", NULL, &d) == 0,
+	    "collection extract");
+	is_str(d.page_type, "collection", "type: products in an ItemList");
+	ok(has(d.text, "Pots for every kind of tea") &&
+	    has(d.text, "Cast iron teapot 0.8 l"),
+	    "collection: text and items");
+	ok(!has(d.text, "Teaware") && !has(d.text, "Leeds"),
+	    "collection: no navigation or footer");
+	tq_doc_free(&d);
+
+	/* a page that shows its text only without scripts */
+	ok(extract_page("noscript-only.html", NULL, &d) == 0,
+	    "noscript extract");
+	ok(has(d.text, "moved to Sunday morning because of the gale") &&
+	    has(d.text, "during opening hours."),
+	    "noscript: the text in <noscript>");
 	tq_doc_free(&d);
 }
 
@@ -501,6 +617,7 @@ main(void)
 	test_blog();
 	test_docs();
 	test_ldjson();
+	test_types();
 	test_hostile();
 	return done_testing();
 }
