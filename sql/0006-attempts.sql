@@ -132,6 +132,7 @@ LANGUAGE sql STABLE AS $$
 		'http_status', p.http_status, 'title', p.title,
 		'byline', p.byline, 'site_name', p.site_name,
 		'lang', p.lang, 'published', p.published,
+		'page_type', p.page_type,
 		'description', p.description,
 		'canonical_url', p.canonical_url,
 		'word_count', p.word_count, 'parse_count', p.parse_count,
