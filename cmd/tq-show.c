@@ -3,7 +3,8 @@
  * URL, a parsed content or an AI content, the article that was parsed
  * (title, site, language, date, words; its text with -t) and what the
  * AI stage made of it (summary, keywords, insights, model).  One JSON
- * line per link in a pipe, a readable page on a terminal.  Read-only.
+ * line per link in a pipe, a readable page on a terminal; and the
+ * Notion pages each AI content went to.  Read-only.
  *
  * Every operand becomes a list of link ids (tq_content_links(), sql/
  * 0006), and every link one record (tq_content_record()); a link asked
@@ -144,6 +145,12 @@ page(json_t *r)
 				    json_string_value(v) : ""));
 			printf("\n");
 		}
+		json_array_foreach(json_object_get(a, "notion"), k, v)
+			printf("  Notion: %s  (%s, database %s)\n",
+			    tq_vis_tmp(jstr(v, "url") ? jstr(v, "url") :
+			    "(no page yet)"), tq_vis_tmp(jstr(v, "status") ?
+			    jstr(v, "status") : "?"), tq_vis_tmp(jstr(v,
+			    "database_id") ? jstr(v, "database_id") : "?"));
 		ins = json_object_get(a, "insights");
 		pts = json_object_get(ins, "points");
 		if (json_array_size(pts) > 0) {

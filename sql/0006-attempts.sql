@@ -121,7 +121,8 @@ $$;
 
 -- What tq produced for a link, for tq-show(1): the link, its parsed
 -- content (the article text only when p_text), and every AI content
--- made of it, newest first.  NULL for an unknown link.
+-- made of it, newest first, each with its Notion pages.  NULL for an
+-- unknown link.
 CREATE FUNCTION tq_content_record(p_link bigint, p_text boolean)
 RETURNS json
 LANGUAGE sql STABLE AS $$
@@ -141,7 +142,15 @@ LANGUAGE sql STABLE AS $$
 		    'ai_content_id', a.id, 'model', a.model_name,
 		    'summary', a.summary, 'keywords', to_jsonb(a.keywords),
 		    'insights', a.insights, 'language', a.language,
-		    'created_at', tq_ts(a.created_at)) ORDER BY a.id DESC)
+		    'created_at', tq_ts(a.created_at),
+		    'notion', coalesce((SELECT jsonb_agg(jsonb_build_object(
+			'database_id', n.database_id,
+			'notion_page_id', n.notion_page_id, 'url', n.url,
+			'status', n.status,
+			'blocks_written', n.blocks_written,
+			'updated_at', tq_ts(n.updated_at)) ORDER BY n.id)
+			FROM notion_imports n WHERE n.ai_content_id = a.id),
+			'[]'::jsonb)) ORDER BY a.id DESC)
 		    FROM ai_processed_contents a
 		   WHERE a.parsed_content_id = p.id), '[]'::jsonb)) AS r
 		  FROM links l LEFT JOIN parsed_contents p ON p.link_id = l.id

@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 63
+plan 65
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -35,6 +35,8 @@ check_match "title, url, tags and date set" "$(echo "$pg" | jq -r '"\(.propertie
 check_same "blocks: summary, keywords, insights, bookmark" "$(echo "$pg" | jq -r '[.blocks[].type] | unique | join(",")')" "bookmark,bulleted_list_item,heading_2,heading_3,paragraph"
 check_same "notion_imports rows" "$(psqlc "SELECT count(*), count(DISTINCT notion_page_id), min(status) FROM notion_imports")" "2|2|imported"
 aids=$(echo "$rec" | jq -r '[.items[].item_id] | join(" ")')
+check "tq-show reads the notion task" tq-show "$(echo "$rec" | jq -r .task_id)"
+check_same "with each page's url" "$(jq -r '.ai[0].notion[0] | "\(.status) \(.url | startswith("https://"))"' "$out" | sort -u)" "imported true"
 
 # --- re-import updates the same page
 check "the same contents again" sh -c "tq-submit notion -D $DB1 -p '{\"Status\": {\"select\": {\"name\": \"Draft\"}}}' $aids | tq-wait -t 60"
