@@ -114,7 +114,7 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 		    "$4::float8)) ORDER BY id DESC LIMIT $1) t ORDER BY id", 4,
 		    p);
 		if (r == NULL)
-			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+			goto backend;
 		for (i = 0; i < PQntuples(r); i++) {
 			char why[64];
 
@@ -127,7 +127,7 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 	if (ids->n > 0) {
 		if ((recs = tq_task_records(db, &e, ids->v, ids->n, items)) ==
 		    NULL)
-			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+			goto backend;
 		json_array_foreach(recs, k, rec) {
 			if (json_is_null(rec)) {
 				if (!quiet)
@@ -136,8 +136,10 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 				status = TQ_EXIT_INPUT;
 				continue;
 			}
-			if (attempts && add_attempts(db, &e, rec) == -1)
-				errx(TQ_EXIT_BACKEND, "%s", e.msg);
+			if (attempts && add_attempts(db, &e, rec) == -1) {
+				json_decref(recs);
+				goto backend;
+			}
 			tq_out_task(rec, items);
 		}
 		json_decref(recs);
@@ -145,6 +147,10 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 		printf("no tasks\n");
 	tq_ids_free(&lids);
 	return status;
+backend:
+	warnx("%s", e.msg);
+	tq_ids_free(&lids);
+	return TQ_EXIT_BACKEND;
 }
 
 int
@@ -271,6 +277,10 @@ main(int argc, char *argv[])
 		    items, attempts, quiet);
 		if (watch <= 0 || stop)
 			break;
+		/* --watch outlives a PostgreSQL restart: the next round
+		 * connects again */
+		if (status == TQ_EXIT_BACKEND && PQstatus(db) != CONNECTION_OK)
+			PQreset(db);
 		for (double t = 0; t < watch && !stop; t += 0.1)
 			usleep(100000);
 		if (stop)

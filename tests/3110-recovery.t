@@ -5,7 +5,7 @@
 # PostgreSQL restart while a job stores its outcome costs no retry and
 # runs nothing twice; tq-wait outlives a PostgreSQL restart.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 29
 start_redis
 start_pg
 start_httpd
@@ -103,11 +103,21 @@ tq-submit parse "$HTTP/t/sleep?s=3&key=w1" >"$out"
 t=$(jq -r .task_id "$out")
 tq-wait -t 60 "$t" >"$tmp/wait.out" 2>"$tmp/wait.err" &
 wpid=$!
+tq-status -j -w 0.3 "$t" >"$tmp/watch.out" 2>"$tmp/watch.err" &
+spid=$!
 sleep 0.5
 stop_pg fast
+n0=$(wc -l <"$tmp/watch.out")
 sleep 2
 start_pg_again
 wait "$wpid"
+wst=$?
+sleep 1
+kill -INT "$spid"
+wait "$spid"
+check_match "tq-status --watch goes on after the restart" "$(($(wc -l <"$tmp/watch.out") - n0))" '^[1-9][0-9]*$'
+check_match "saying what it missed" "$(cat "$tmp/watch.err")" 'postgresql'
+(exit $wst)
 ok $? "tq-wait exits 0 after the restart"
 check_same "and prints the final record" "$(jq -r .status "$tmp/wait.out")" completed
 check_match "it says it reconnected" "$(cat "$tmp/wait.err")" 'reconnected'
