@@ -1,6 +1,7 @@
 #!/bin/sh
 # tq-stats -p: Prometheus's text format, read back by a strict parser
-# (tests/promcheck.py) and by promtool when it is installed.
+# (tests/promcheck.py) and by promtool (Debian's prometheus, which
+# contrib/install-deps installs; skipped only where it is missing).
 . "$(dirname "$0")/lib.sh"
 plan 16
 start_redis
