@@ -348,7 +348,8 @@ check_same "the compose files' command is one of them" \
 # the runtime stage has the package of every library the programs link
 need readelf binutils
 libs=$(for p in "$tmp"/out/usr/local/bin/*; do readelf -d "$p"; done |
-	sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+	sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' |
+	grep -v '^lib\(asan\|ubsan\)\.' | sort -u)	# make SAN=1 only
 bad=
 for l in $libs; do
 	f=$(ldconfig -p | awk -v l="$l" '$1 == l && /x86-64|x86_64|aarch64|64bit/ { print $NF; exit }')
