@@ -53,6 +53,7 @@ void		 tq_buf_addf(struct tq_buf *, const char *, ...)
 void		 tq_buf_free(struct tq_buf *);
 
 double		 tq_now(void);			/* unix time, microseconds */
+void		 tq_sleep(double);	/* seconds; a job's coroutine yields */
 char		*tq_iso_time(double, char *, size_t);	/* ...T..:..:..Z */
 char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 void		 tq_uuid(char out[37]);		/* random version 4 */

@@ -10,7 +10,8 @@
 # Every script gets its own temp dir ($tmp), removed with every service
 # it started on any exit (pass, fail, Ctrl-C).  Services: a private
 # redis-server on a unix socket, a private PostgreSQL (initdb in $tmp,
-# socket only, fsync off), the test web server (tests/httpd.py).
+# socket only, fsync off; TQ_PG_SYNC=on for synchronous commits), the
+# test web server (tests/httpd.py).
 # TQ_TEST_REDIS_URL / TQ_TEST_DATABASE_URL use external servers instead.
 # A missing server binary fails the script and names the package.
 
@@ -268,7 +269,7 @@ start_pg() {
 
 _pg_start() {
 	_pg pg_ctl -D "$tmp/pg" -l "$tmp/pgsock/log" -w -t 30 -o \
-		"-k $tmp/pgsock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+		"-k $tmp/pgsock -c listen_addresses='' -c fsync=off -c synchronous_commit=${TQ_PG_SYNC:-off} -c full_page_writes=off -c max_connections=100" \
 		start >/dev/null 2>&1 ||
 		bail "postgres did not start: $(tail -3 "$tmp/pgsock/log" 2>/dev/null)"
 }
