@@ -1211,7 +1211,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(body));
 		res->attempts++;
-		if ((cc = curl_easy_perform(h)) != CURLE_OK) {
+		if ((cc = tq_curl_perform(h)) != CURLE_OK) {
 			curl_error(&c, cc, ebuf, &r, err);
 			goto out;
 		}

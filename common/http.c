@@ -733,6 +733,12 @@ tq_http_init(void)
 	global_init();
 }
 
+CURLcode
+tq_curl_perform(CURL *h)
+{
+	return curl_easy_perform(h);
+}
+
 /* WHATWG MIME sniffing's "text/html" patterns, for a missing type. */
 static enum kind
 sniff(const char *s, size_t n)
@@ -1074,7 +1080,7 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &c);
 
-	rc = curl_easy_perform(h);
+	rc = tq_curl_perform(h);
 	curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);
 	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us);
 	out->redirects = (int)redirects;

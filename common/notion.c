@@ -558,7 +558,7 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 		}
 		c->requests++;
 		tries++;
-		cc = curl_easy_perform(c->h);
+		cc = tq_curl_perform(c->h);
 		if (cc != CURLE_OK) {
 			if (cc == CURLE_WRITE_ERROR && r.too_large) {
 				tq_err_set(err, TQ_ERR_TRANSIENT, "too_large",

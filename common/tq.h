@@ -224,6 +224,12 @@ double		 tq_http_retry_after(const char *);
 /* libcurl's global set-up, once, before forking job processes. */
 void		 tq_http_init(void);
 /*
+ * The one place where a transfer runs: in a job of the worker's event
+ * loop the handle joins the loop's curl multi and only that job waits;
+ * elsewhere it is curl_easy_perform().
+ */
+CURLcode	 tq_curl_perform(CURL *);
+/*
  * 0 if url is an absolute http(s) URL with a host; -1 and err if not.
  * *normalized (if not NULL; caller frees): scheme and host lower case,
  * default port and fragment dropped, spaces and non-ASCII
