@@ -28,7 +28,7 @@
 
 #include "tq.h"
 
-#define MAX_INPUT	(4 << 20)	/* bytes; the rest is cut off */
+#define AI_MAX_INPUT	(4 << 20)	/* bytes; the rest is cut off */
 #define MAX_GRAPH	300		/* sentences in the TextRank graph */
 #define MAX_SUMMARY	50		/* sentences */
 #define DEF_KEYWORDS	10
@@ -2970,8 +2970,8 @@ tq_ai_builtin(const struct tq_ai_request *req, struct tq_ai_result *res,
 		    "no text to analyse");
 	memset(&c, 0, sizeof(c));
 	len = strlen(req->text);
-	if (len > MAX_INPUT) {
-		len = MAX_INPUT;
+	if (len > AI_MAX_INPUT) {
+		len = AI_MAX_INPUT;
 		while (len > 0 && ((unsigned char)req->text[len] & 0xc0) ==
 		    0x80)
 			len--;
