@@ -2,12 +2,16 @@
  * tq-worker - process the parsing, ai and notion queues.
  *
  * A supervisor starts N worker processes and restarts one that dies.
- * Each worker takes a job by moving its id atomically from the queue
- * into its own list tq:active:<name> (and rq:wip:<q>), claims the item
- * in PostgreSQL, and runs the work in a forked child that opens its own
- * connections and reports one JSON line on a pipe.  The worker enforces
- * the queue's hard timeout (SIGTERM, then SIGKILL), records the outcome
- * in PostgreSQL and only then acknowledges the job in Redis.
+ * Each worker keeps up to -c jobs of each queue in flight: it takes
+ * job ids atomically from the queues into its own list
+ * tq:active:<name> (and rq:wip:<q>), several per Redis call, claims
+ * each item in PostgreSQL, and runs each job as a coroutine of its
+ * event loop (common/co.c): page fetches, LLM and Notion calls wait
+ * together on one curl multi, and extraction and the builtin AI run in
+ * the worker's reused job processes (common/jobproc.c).  The worker
+ * enforces each queue's hard timeout (the transfer aborted, or the job
+ * process killed: SIGTERM, then SIGKILL), records each outcome in
+ * PostgreSQL and only then acknowledges the job in Redis.
  *
  * Invariants: a job id is always in a queue, a scheduled set, or a
  * worker's active list; a worker killed at any instant leaves its jobs
@@ -38,7 +42,6 @@
 
 #include "tq.h"
 
-#define KILL_GRACE	2.0	/* seconds between SIGTERM and SIGKILL */
 #define HEARTBEAT	5.0
 #define PROMOTE		0.5
 
@@ -63,16 +66,22 @@ static struct {
 	double			 last_promote;
 	double			 last_maint;
 	double			 last_retention;
+	double			 last_susp;
+	double			 last_reconnect;
 	int			 stop_warm;
+	int			 suspended;
 	int			 jobs;
-	pid_t			 unreaped;	/* a child that reported */
+	cpu_set_t		 all_cpus;	/* for the job processes */
+	int			 all_cpus_ok;
 } w;
 
 static struct option longopts[] = {
 	{ "burst", no_argument, NULL, 'b' },
+	{ "concurrency", required_argument, NULL, 'c' },
 	{ "database-url", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json-log", no_argument, NULL, 'j' },
+	{ "job-processes", required_argument, NULL, 'J' },
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "workers", required_argument, NULL, 'n' },
 	{ "name", required_argument, NULL, 'N' },
@@ -90,10 +99,11 @@ static struct option longopts[] = {
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-worker [-bhjRvV] [-d database-url] [-l level] "
-	    "[-N name] [-n workers]\n"
-	    "                 [-q queue] ... [-r redis-url] "
-	    "[-t queue=seconds] ...\n"
+	fprintf(f, "usage: tq-worker [-bhjRvV] [-c queue=jobs] ... "
+	    "[-d database-url] [-J processes]\n"
+	    "                 [-l level] [-N name] [-n workers] "
+	    "[-q queue] ... [-r redis-url]\n"
+	    "                 [-t queue=seconds] ...\n"
 	    "       tq-worker -P queue ... | -U queue ... [-r redis-url]\n");
 	exit(status);
 }
@@ -190,9 +200,14 @@ release_own(struct tq_err *e)
 	return 0;
 }
 
-/* (Re)connect everything; log and back off while a backend is down. */
+/*
+ * (Re)connect everything; log and back off while a backend is down.
+ * fresh: no job is in flight, so an item still running under our name
+ * and a job still in our list were left by a lost backend: give them
+ * back.  With jobs in flight only the connections are made again.
+ */
 static int
-connect_all(void)
+connect_all(int fresh)
 {
 	struct tq_err e = { 0 };
 	redisReply *r;
@@ -203,9 +218,10 @@ connect_all(void)
 		if ((w.rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 		    (w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 		    (w.db = tq_db_connect(&e)) != NULL &&
-		    release_own(&e) == 0 &&
+		    (!fresh || release_own(&e) == 0) &&
 		    tq_worker_register(w.rc, &e, &w.info) == 0 &&
-		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0) {
+		    (!fresh || tq_queue_return_held(w.rc, &e, w.name,
+		    NULL) == 0)) {
 			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
 			    w.name);
 			if (r != NULL) {
@@ -218,6 +234,8 @@ connect_all(void)
 		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:f}",
 		    "worker", w.name, "error", e.msg, "retry_in", backoff));
 		title("waiting for backends", NULL, 0);
+		if (!fresh)
+			return -1;	/* the jobs in flight go on meanwhile */
 		usleep((useconds_t)(backoff * 1e6));
 		if (backoff < 10)
 			backoff *= 2;
@@ -225,12 +243,41 @@ connect_all(void)
 	return -1;
 }
 
+/* ------------------------------------------------------ jobs in flight */
+
+enum end {
+	END_OK,
+	END_TIMEOUT,
+	END_STOPPED,		/* stop-job, kill-horse, or cancelled */
+	END_COLD		/* cold shutdown: put the job back */
+};
+
+struct job {
+	char		 id[128];
+	enum tq_stage	 st;
+	struct tq_claim	 claim;
+	struct tq_co	*co;
+	double		 started;
+	double		 t_claimed;
+	enum end	 forced;
+	int		 done;
+	json_t		*result;
+	struct tq_err	 err;
+	struct job	*next;
+};
+
+static struct job *jobs;
+static int njobs, inflight[TQ_NSTAGES];
+
 static void
-heartbeat(const char *state, const char *job, double started)
+heartbeat(void)
 {
 	struct tq_err e = { 0 };
 	redisReply *r;
+	struct job *j, *old = NULL;
 
+	if (w.rc == NULL)
+		return;
 	/* Redis may have lost our registration (FLUSHALL, restart) */
 	if (tq_now() - w.last_hb >= HEARTBEAT) {
 		r = redisCommand(w.rc, "EXISTS rq:worker:%s", w.name);
@@ -239,19 +286,36 @@ heartbeat(const char *state, const char *job, double started)
 			tq_worker_register(w.rc, &e, &w.info);
 		freeReplyObject(r);
 	}
-	if (tq_worker_heartbeat(w.rc, &e, &w.info, state, job, started) == -1)
+	for (j = jobs; j != NULL; j = j->next)
+		if (old == NULL || j->started < old->started)
+			old = j;
+	if (tq_worker_heartbeat(w.rc, &e, &w.info, old ? "busy" :
+	    w.suspended ? "suspended" : "idle", old ? old->id : NULL,
+	    old ? old->started : 0) == -1)
 		tq_log(TQ_LOG_WARN, "heartbeat", json_pack("{s:s,s:s}",
 		    "worker", w.name, "error", e.msg));
 	w.last_hb = tq_now();
 }
 
+static void
+stop_job(struct job *j, enum end why)
+{
+	if (j->done || j->forced != END_OK)
+		return;
+	j->forced = why;
+	tq_co_abort(j->co);
+}
+
 /* Read pubsub messages without blocking; act on commands for us. */
 static int
-pubsub(const char *job, int *stop_job)
+pubsub(void)
 {
 	struct pollfd pfd;
+	struct job *j;
 	void *v;
 
+	if (w.sub == NULL)
+		return 0;
 	pfd.fd = w.sub->fd;
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, 0) <= 0)
@@ -276,11 +340,13 @@ pubsub(const char *job, int *stop_job)
 			id = json_string_value(json_object_get(o, "job_id"));
 			if (cmd && strcmp(cmd, "shutdown") == 0)
 				w.stop_warm = 1;
-			else if (cmd && strcmp(cmd, "kill-horse") == 0 && job)
-				*stop_job = 1;
-			else if (cmd && strcmp(cmd, "stop-job") == 0 && job &&
-			    id && strcmp(id, job) == 0)
-				*stop_job = 1;
+			else if (cmd && strcmp(cmd, "kill-horse") == 0)
+				for (j = jobs; j != NULL; j = j->next)
+					stop_job(j, END_STOPPED);
+			else if (cmd && strcmp(cmd, "stop-job") == 0 && id)
+				for (j = jobs; j != NULL; j = j->next)
+					if (strcmp(j->id, id) == 0)
+						stop_job(j, END_STOPPED);
 			json_decref(o);
 		}
 		freeReplyObject(r);
@@ -302,226 +368,22 @@ retry_delay(int retry, double retry_after)
 	return d;
 }
 
-/*
- * For the tests: TQ_TEST_CRASH=WORD makes a job whose input URL holds
- * WORD die by SIGSEGV, as a handler with a bug would; TQ_TEST_HANG=WORD
- * makes it hang, ignoring SIGTERM.
- */
 static void
-test_hooks(const struct tq_claim *claim)
-{
-	const char *crash = getenv("TQ_TEST_CRASH"), *url;
-	const char *hang = getenv("TQ_TEST_HANG");
-
-	url = json_string_value(json_object_get(claim->input, "url"));
-	if (url == NULL)
-		return;
-	if (crash != NULL && *crash && strstr(url, crash) != NULL)
-		raise(SIGSEGV);
-	if (hang != NULL && *hang && strstr(url, hang) != NULL) {
-		signal(SIGTERM, SIG_IGN);
-		for (;;)
-			pause();
-	}
-}
-
-/*
- * Reap the child of the last job, which had reported and was exiting;
- * wait: block (killing it if it lingers), else only if it is done.
- */
-static void
-reap_done(int wait)
-{
-	int i;
-
-	if (w.unreaped <= 0)
-		return;
-	for (i = 0; wait && i < 200; i++) {
-		if (waitpid(w.unreaped, NULL, WNOHANG) != 0)
-			break;
-		usleep(5000);
-	}
-	if (wait && i == 200)
-		kill(w.unreaped, SIGKILL);
-	if (waitpid(w.unreaped, NULL, wait ? 0 : WNOHANG) != 0)
-		w.unreaped = 0;
-}
-
-/* Runs in the child: do the work, write one JSON line, exit. */
-static void __attribute__((noreturn))
-child(int fd, struct tq_claim *claim)
-{
-	struct tq_err e = { 0 };
-	struct sigaction sa;
-	json_t *res, *msg;
-	char *s, *d;
-	size_t off, len;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &sa, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		_exit(111);
-	setproctitle("%s job %s %s", w.name, tq_stage_name(claim->stage),
-	    claim->job);
-	test_hooks(claim);
-
-	res = tq_job_work(claim, &e);
-	tq_claim_free(claim);	/* the parent's copy is its own */
-	if (res != NULL)
-		msg = json_pack("{s:b,s:o}", "ok", 1, "result", res);
-	else
-		msg = json_pack("{s:b,s:s,s:s,s:s,s:f,s:i}", "ok", 0,
-		    "kind", tq_errkind_name(e.kind == TQ_ERR_NONE ?
-		    TQ_ERR_PERMANENT : e.kind), "code", e.code,
-		    "error", e.msg[0] ? e.msg : "unknown error",
-		    "retry_after", e.retry_after, "http_status",
-		    e.http_status);
-	d = json_dumps(msg, JSON_COMPACT);
-	s = xasprintf("%s\n", d);	/* the newline: report complete */
-	free(d);
-	len = strlen(s);
-	for (off = 0; off < len;) {
-		ssize_t n = write(fd, s + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(112);
-		off += (size_t)n;
-	}
-	free(s);
-	json_decref(msg);
-	_exit(0);
-}
-
-enum end {
-	END_OK,
-	END_CRASH,		/* died by a signal */
-	END_TIMEOUT,
-	END_STOPPED,		/* stop-job, or cancelled */
-	END_COLD,		/* cold shutdown: put the job back */
-	END_NOREPORT
-};
-
-struct run {
-	enum end	 end;
-	int		 sig;
-	int		 status;
-	struct tq_buf	 out;
-};
-
-static void
-supervise_child(pid_t pid, int fd, const char *job, enum tq_stage st,
-    double started, struct run *run)
-{
-	double timeout = tq_cfg.timeout[st], killed_at = 0;
-	int stop_job = 0, wstatus = 0, reaped = 0, eof = 0;
-	char buf[65536];
-	enum end forced = END_OK;
-
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	while (!reaped || !eof) {
-		struct pollfd pfd[2];
-		double now = tq_now();
-		int np = 0;
-
-		/*
-		 * A whole report is the end of the job: record it while the
-		 * child exits, and reap it later (reap_done()).
-		 */
-		if (forced == END_OK && !reaped && run->out.len > 0 &&
-		    run->out.data[run->out.len - 1] == '\n') {
-			w.unreaped = pid;
-			break;
-		}
-
-		if (!eof) {
-			pfd[np].fd = fd;
-			pfd[np++].events = POLLIN;
-		}
-		pfd[np].fd = w.sub->fd;
-		pfd[np++].events = POLLIN;
-		if (poll(pfd, np, 200) > 0 && !eof &&
-		    (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-			for (;;) {
-				ssize_t n = read(fd, buf, sizeof(buf));
-
-				if (n > 0) {
-					tq_buf_add(&run->out, buf, (size_t)n);
-					continue;
-				}
-				if (n == 0 || (errno != EAGAIN &&
-				    errno != EINTR))
-					eof = 1;
-				break;
-			}
-		}
-		/*
-		 * The pipe's end is the child's exit (it holds the only
-		 * write end and never execs): reap it now, not at the next
-		 * poll timeout.
-		 */
-		if (!reaped && waitpid(pid, &wstatus, eof ? 0 : WNOHANG) ==
-		    pid) {
-			reaped = 1;
-			continue;
-		}
-		if (reaped)
-			continue;
-		now = tq_now();
-		if (now - w.last_hb >= HEARTBEAT)
-			heartbeat("busy", job, started);
-		pubsub(job, &stop_job);
-		if (nsignals >= 2 && forced == END_OK) {
-			forced = END_COLD;
-			kill(pid, SIGKILL);
-			killed_at = now;
-		} else if (stop_job && forced == END_OK) {
-			forced = END_STOPPED;
-			kill(pid, SIGKILL);
-			killed_at = now;
-		} else if (forced == END_OK && now - started > timeout) {
-			forced = END_TIMEOUT;
-			kill(pid, SIGTERM);
-			killed_at = now;
-		} else if (forced == END_TIMEOUT && now - killed_at >
-		    KILL_GRACE) {
-			kill(pid, SIGKILL);
-			killed_at = now + 3600;
-		}
-	}
-	close(fd);
-	if (forced != END_OK)
-		run->end = forced;
-	else if (w.unreaped == pid)
-		run->end = END_OK;
-	else if (WIFSIGNALED(wstatus)) {
-		run->end = END_CRASH;
-		run->sig = WTERMSIG(wstatus);
-	} else if (run->out.len == 0) {
-		run->end = END_NOREPORT;
-		run->status = WEXITSTATUS(wstatus);
-	} else
-		run->end = END_OK;
-}
-
-static double job_started;	/* of the job being run, for ack() */
-
-static void
-ack(enum tq_stage st, const char *job, enum tq_outcome out, double run_at,
-    const char *error)
+ack(struct job *j, enum tq_outcome out, double run_at, const char *error)
 {
 	struct tq_err e = { 0 };
 
-	if (tq_queue_ack(w.rc, &e, w.name, st, job, out, run_at, error,
-	    tq_now() - job_started) == -1)
+	if (w.rc == NULL || w.rc->err) {
+		/* our list keeps the job: it goes back when we reconnect */
 		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
-		    "worker", w.name, "job", job, "error", e.msg));
+		    "worker", w.name, "job", j->id, "error",
+		    "redis: not connected"));
+		return;
+	}
+	if (tq_queue_ack(w.rc, &e, w.name, j->st, j->id, out, run_at, error,
+	    tq_now() - j->started) == -1)
+		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
+		    "worker", w.name, "job", j->id, "error", e.msg));
 }
 
 /*
@@ -533,7 +395,7 @@ ack(enum tq_stage st, const char *job, enum tq_outcome out, double run_at,
  * the statement's own, or when a cold shutdown ends the wait.
  */
 static int
-db_wait(const char *job, enum tq_stage st, struct tq_err *e, double *backoff)
+db_wait(struct job *j, struct tq_err *e, double *backoff)
 {
 	struct tq_err ce = { 0 };
 	double until;
@@ -543,14 +405,14 @@ db_wait(const char *job, enum tq_stage st, struct tq_err *e, double *backoff)
 	if (nsignals >= 2)
 		return 0;
 	tq_log(TQ_LOG_ERROR, "record", json_pack("{s:s,s:s,s:s,s:f}",
-	    "worker", w.name, "job", job, "error", e->msg, "retry_in",
+	    "worker", w.name, "job", j->id, "error", e->msg, "retry_in",
 	    *backoff));
-	title("waiting for postgresql", job, st);
+	title("waiting for postgresql", j->id, j->st);
 	until = tq_now() + *backoff;
 	while (nsignals < 2 && tq_now() < until) {
 		usleep(100000);
 		if (tq_now() - w.last_hb >= HEARTBEAT)
-			heartbeat("busy", job, job_started);
+			heartbeat();
 	}
 	if (*backoff < 5)
 		*backoff *= 2;
@@ -569,8 +431,8 @@ db_wait(const char *job, enum tq_stage st, struct tq_err *e, double *backoff)
  * cold shutdown came first (then e->kind is transient).
  */
 static PGresult *
-record(const char *job, enum tq_stage st, const char *sql, int n,
-    const char *const *p, struct tq_err *e)
+record(struct job *j, const char *sql, int n, const char *const *p,
+    struct tq_err *e)
 {
 	double backoff = 0.2;
 	PGresult *r;
@@ -581,271 +443,299 @@ record(const char *job, enum tq_stage st, const char *sql, int n,
 		if (w.db == NULL)
 			tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
 			    "postgresql: not connected");
-	} while (db_wait(job, st, e, &backoff));
+	} while (db_wait(j, e, &backoff));
 	return NULL;
 }
 
 /* Put a job back as it was: the item pending, the id at the head. */
 static void
-put_back(enum tq_stage st, const char *job)
+put_back(struct job *j)
 {
 	struct tq_err e = { 0 };
-	const char *p[1] = { job };
+	const char *p[1] = { j->id };
 
-	PQclear(record(job, st, "UPDATE task_items SET status = 'pending', "
+	PQclear(record(j, "UPDATE task_items SET status = 'pending', "
 	    "updated_at = now() WHERE job_id = $1 AND status = 'running'", 1,
 	    p, &e));
-	ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
+	ack(j, TQ_DONE_REQUEUE, 0, NULL);
 }
 
 static int
-finish(enum tq_stage st, const char *job, const char *status,
-    const char *error, const char *kind, struct tq_err *e)
+finish(struct job *j, const char *status, const char *error,
+    const char *kind, struct tq_err *e)
 {
-	const char *p[4] = { job, status, error, kind };
+	const char *p[4] = { j->id, status, error, kind };
 	PGresult *r;
 
-	r = record(job, st, "SELECT tq_item_finish($1, $2, NULL, $3, $4)", 4,
-	    p, e);
+	r = record(j, "SELECT tq_item_finish($1, $2, NULL, $3, $4)", 4, p, e);
 	if (r == NULL)
 		return -1;
 	PQclear(r);
 	return 0;
 }
 
-static const char *
-signame(int sig)
+/* A job's own coroutine: the stage's work, then done. */
+static void
+job_main(void *arg)
 {
-	static char buf[32];
-	const char *s = sigabbrev_np(sig);
+	struct job *j = arg;
 
-	snprintf(buf, sizeof(buf), "SIG%s", s ? s : "?");
-	return buf;
+	j->result = tq_job_work(&j->claim, &j->err);
+	j->done = 1;
 }
 
 static void
-run_job(const char *job, enum tq_stage st)
+title_count(void)
+{
+	char qs[128] = "";
+	int i;
+
+	for (i = 0; i < nstages; i++) {
+		char one[64];
+
+		if (inflight[stages[i]] == 0)
+			continue;
+		snprintf(one, sizeof(one), "%s%s %d", qs[0] ? ", " : "",
+		    tq_stage_queue(stages[i]), inflight[stages[i]]);
+		strlcat(qs, one, sizeof(qs));
+	}
+	if (njobs > 0)
+		setproctitle("%s busy %d job%s (%s; %d done)", w.name, njobs,
+		    njobs == 1 ? "" : "s", qs, w.jobs);
+	else
+		title(w.suspended ? "suspended" : "idle", NULL, 0);
+}
+
+/* Claim a job that is now in our list, and start it. */
+static void
+start_job(const char *id, enum tq_stage st)
 {
 	struct tq_err e = { 0 };
-	struct run run;
-	struct tq_claim claim;
-	json_t *rep = NULL, *res = NULL, *f;
-	long long task = 0, item = 0;
-	double started = tq_now(), run_at, t_claimed = 0, t_forked = 0;
-	double t_reaped = 0;
-	char msg[700];
-	const char *outcome = "finished";
-	int fds[2], retries, max_retries, got;
-	pid_t pid;
-	enum tq_loglevel lvl = TQ_LOG_INFO;
+	struct job *j;
+	int got;
 
-	memset(&run, 0, sizeof(run));
-	job_started = started;
-	got = tq_claim_load(w.db, &e, st, job, w.name, &claim);
+	j = xcalloc(1, sizeof(*j));
+	snprintf(j->id, sizeof(j->id), "%s", id);
+	j->st = st;
+	j->started = tq_now();
+	got = tq_claim_load(w.db, &e, st, id, w.name, &j->claim);
 	if (got == -1 && PQstatus(w.db) == CONNECTION_OK) {
 		/* the stage's prepare failed: give the job back */
-		put_back(st, job);
-		return;
+		put_back(j);
+		goto drop;
 	}
 	if (got == -1) {
 		/* PostgreSQL is unreachable: give the job back */
 		tq_log(TQ_LOG_ERROR, "claim", json_pack("{s:s,s:s,s:s}",
-		    "worker", w.name, "job", job, "error", e.msg));
-		ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
-		disconnect();
-		return;
+		    "worker", w.name, "job", id, "error", e.msg));
+		ack(j, TQ_DONE_REQUEUE, 0, NULL);
+		if (w.db != NULL)
+			PQfinish(w.db);
+		w.db = NULL;
+		goto drop;
 	}
 	if (got == 0) {
 		tq_log(TQ_LOG_INFO, "skip", json_pack("{s:s,s:s,s:s,s:s}",
-		    "worker", w.name, "queue", tq_stage_queue(st), "job", job,
+		    "worker", w.name, "queue", tq_stage_queue(st), "job", id,
 		    "reason", "item is not open (done, cancelled or unknown)"));
-		ack(st, job, TQ_DONE_DROP, 0, NULL);
-		return;
+		ack(j, TQ_DONE_DROP, 0, NULL);
+		goto drop;
 	}
 	if (got == 2) {
 		/* a copy of a job another worker runs: leave it to it */
 		tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s,s:s,s:s}",
-		    "worker", w.name, "queue", tq_stage_queue(st), "job", job,
+		    "worker", w.name, "queue", tq_stage_queue(st), "job", id,
 		    "reason", "item is running on another worker", "running_on",
-		    claim.busy));
-		ack(st, job, TQ_DONE_FORGET, 0, NULL);
-		return;
+		    j->claim.busy));
+		ack(j, TQ_DONE_FORGET, 0, NULL);
+		goto drop;
 	}
-	t_claimed = tq_now();
-	task = claim.task_id;
-	item = claim.item_id;
-	retries = claim.retry_count;
-	max_retries = claim.max_retries;
-	title("busy", job, st);
-
-	reap_done(1);
-	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
-		tq_log(TQ_LOG_ERROR, "fork", json_pack("{s:s,s:s}", "worker",
+	j->t_claimed = tq_now();
+	if ((j->co = tq_co_start(job_main, j)) == NULL) {
+		tq_log(TQ_LOG_ERROR, "start", json_pack("{s:s,s:s}", "worker",
 		    w.name, "error", strerror(errno)));
-		put_back(st, job);
-		sleep(1);
-		goto out;
+		put_back(j);
+		tq_claim_free(&j->claim);
+		goto drop;
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		child(fds[1], &claim);
-	}
-	close(fds[1]);
-	t_forked = tq_now();
-	supervise_child(pid, fds[0], job, st, started, &run);
-	t_reaped = tq_now();
+	j->next = jobs;
+	jobs = j;
+	njobs++;
+	inflight[st]++;
+	return;
+drop:
+	free(j);
+}
 
-	if (run.end == END_OK) {
-		rep = json_loads(run.out.data, 0, NULL);
-		if (rep == NULL) {
-			run.end = END_NOREPORT;
-			run.status = -1;
-		}
-	}
+/* Record the outcome of a job whose coroutine ended, then ack it. */
+static void
+end_job(struct job *j)
+{
+	struct tq_err e = { 0 };
+	json_t *res = NULL, *f;
+	char msg[700];
+	const char *outcome = "finished";
+	enum tq_stage st = j->st;
+	int retries = j->claim.retry_count;
+	int max_retries = j->claim.max_retries;
+	enum tq_loglevel lvl = TQ_LOG_INFO;
+	double run_at;
+
 	msg[0] = '\0';
-	switch (run.end) {
-	case END_OK:
-		if (json_is_true(json_object_get(rep, "ok"))) {
-			double backoff = 0.2;
-
-			/* a lost backend is not the job's fault: see db_wait */
-			do {
-				if (w.db != NULL && (res = tq_job_store(w.db,
-				    st, job, json_object_get(rep, "result"),
-				    &e)) != NULL)
-					break;
-				if (w.db != NULL && e.kind == TQ_ERR_NONE)
-					break;
-				if (w.db == NULL)
-					tq_err_set(&e, TQ_ERR_TRANSIENT,
-					    "postgresql", "postgresql: not "
-					    "connected");
-			} while (db_wait(job, st, &e, &backoff));
-			if (res != NULL) {
-				ack(st, job, TQ_DONE_FINISHED, 0, NULL);
-				break;
-			}
-			if (e.kind == TQ_ERR_NONE) {
-				outcome = "dropped";
-				ack(st, job, TQ_DONE_DROP, 0, NULL);
-				break;
-			}
-			if (e.kind == TQ_ERR_TRANSIENT) {
-				/* cold shutdown while PostgreSQL is away */
-				snprintf(msg, sizeof(msg), "%s", e.msg);
-				outcome = "requeued";
-				lvl = TQ_LOG_ERROR;
-				ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
-				break;
-			}
-			/* the result itself was refused: the job's error */
-			snprintf(msg, sizeof(msg), "%s", e.msg);
-		} else {
-			snprintf(msg, sizeof(msg), "%s", json_string_value(
-			    json_object_get(rep, "error")));
-			e.kind = strcmp(json_string_value(json_object_get(rep,
-			    "kind")), "transient") == 0 ? TQ_ERR_TRANSIENT :
-			    TQ_ERR_PERMANENT;
-			e.retry_after = json_number_value(json_object_get(rep,
-			    "retry_after"));
-		}
-		if (e.kind == TQ_ERR_TRANSIENT && retries < max_retries) {
-			double d = retry_delay(retries, e.retry_after);
-			PGresult *rr;
-			char ds[32];
-			const char *q[3] = { job, msg, ds };
-
-			snprintf(ds, sizeof(ds), "%.3f", d);
-			rr = record(job, st, "SELECT tq_item_retry($1, $2, "
-			    "$3::float8)", 3, q, &e);
-			if (rr == NULL && e.kind == TQ_ERR_TRANSIENT) {
-				outcome = "requeued";
-				ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
-				break;
-			}
-			PQclear(rr);
-			run_at = tq_now() + d;
-			outcome = "retry";
-			lvl = TQ_LOG_WARN;
-			ack(st, job, TQ_DONE_SCHEDULED, run_at, msg);
-			break;
-		}
-		if (e.kind == TQ_ERR_TRANSIENT) {
-			size_t l = strlen(msg);
-
-			snprintf(msg + l, sizeof(msg) - l, " (gave up after "
-			    "%d retries)", retries);
-		}
-		outcome = "failed";
-		lvl = TQ_LOG_WARN;
-		if (finish(st, job, "failed", msg, tq_errkind_name(e.kind),
-		    &e) == -1 && e.kind == TQ_ERR_TRANSIENT) {
-			outcome = "requeued";
-			ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
-			break;
-		}
-		ack(st, job, TQ_DONE_FAILED, 0, msg);
-		break;
-	case END_CRASH:
-	case END_TIMEOUT:
-	case END_NOREPORT:
-		if (run.end == END_CRASH)
-			snprintf(msg, sizeof(msg), "crashed: killed by %s (%s)",
-			    signame(run.sig), strsignal(run.sig));
-		else if (run.end == END_TIMEOUT)
-			snprintf(msg, sizeof(msg), "timeout: still running "
-			    "after %d s, killed", tq_cfg.timeout[st]);
-		else
-			snprintf(msg, sizeof(msg), "the job's process exited "
-			    "with status %d and no report", run.status);
-		outcome = "failed";
-		lvl = TQ_LOG_WARN;
-		if (finish(st, job, "failed", msg, "permanent", &e) == -1 &&
-		    e.kind == TQ_ERR_TRANSIENT) {
-			outcome = "requeued";
-			ack(st, job, TQ_DONE_REQUEUE, 0, NULL);
-			break;
-		}
-		ack(st, job, TQ_DONE_FAILED, 0, msg);
-		break;
+	switch (j->forced) {
+	case END_COLD:
+		outcome = "requeued";
+		snprintf(msg, sizeof(msg), "cold shutdown: job put back");
+		put_back(j);
+		goto logit;
 	case END_STOPPED:
 		/* tq-cancel closed the item; a bare stop-job fails it */
 		outcome = "stopped";
 		snprintf(msg, sizeof(msg), "stopped by request");
-		finish(st, job, "failed", msg, "permanent", &e);
-		ack(st, job, TQ_DONE_CANCELED, 0, NULL);
-		break;
-	case END_COLD:
-		outcome = "requeued";
-		snprintf(msg, sizeof(msg), "cold shutdown: job put back");
-		put_back(st, job);
+		finish(j, "failed", msg, "permanent", &e);
+		ack(j, TQ_DONE_CANCELED, 0, NULL);
+		goto logit;
+	case END_TIMEOUT:
+		snprintf(msg, sizeof(msg), "timeout: still running after %d s, "
+		    "killed", tq_cfg.timeout[st]);
+		outcome = "failed";
+		lvl = TQ_LOG_WARN;
+		if (finish(j, "failed", msg, "permanent", &e) == -1 &&
+		    e.kind == TQ_ERR_TRANSIENT) {
+			outcome = "requeued";
+			ack(j, TQ_DONE_REQUEUE, 0, NULL);
+			goto logit;
+		}
+		ack(j, TQ_DONE_FAILED, 0, msg);
+		goto logit;
+	case END_OK:
 		break;
 	}
+	if (j->result != NULL) {
+		double backoff = 0.2;
+
+		/* a lost backend is not the job's fault: see db_wait */
+		do {
+			if (w.db != NULL && (res = tq_job_store(w.db, st,
+			    j->id, j->result, &e)) != NULL)
+				break;
+			if (w.db != NULL && e.kind == TQ_ERR_NONE)
+				break;
+			if (w.db == NULL)
+				tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",
+				    "postgresql: not connected");
+		} while (db_wait(j, &e, &backoff));
+		if (res != NULL) {
+			ack(j, TQ_DONE_FINISHED, 0, NULL);
+			goto logit;
+		}
+		if (e.kind == TQ_ERR_NONE) {
+			outcome = "dropped";
+			ack(j, TQ_DONE_DROP, 0, NULL);
+			goto logit;
+		}
+		if (e.kind == TQ_ERR_TRANSIENT) {
+			/* cold shutdown while PostgreSQL is away */
+			snprintf(msg, sizeof(msg), "%s", e.msg);
+			outcome = "requeued";
+			lvl = TQ_LOG_ERROR;
+			ack(j, TQ_DONE_REQUEUE, 0, NULL);
+			goto logit;
+		}
+		/* the result itself was refused: the job's error */
+		snprintf(msg, sizeof(msg), "%s", e.msg);
+	} else {
+		snprintf(msg, sizeof(msg), "%s", j->err.msg[0] ? j->err.msg :
+		    "unknown error");
+		e.kind = j->err.kind == TQ_ERR_TRANSIENT ? TQ_ERR_TRANSIENT :
+		    TQ_ERR_PERMANENT;
+		e.retry_after = j->err.retry_after;
+	}
+	if (e.kind == TQ_ERR_TRANSIENT && retries < max_retries) {
+		double d = retry_delay(retries, e.retry_after);
+		PGresult *rr;
+		char ds[32];
+		const char *q[3] = { j->id, msg, ds };
+
+		snprintf(ds, sizeof(ds), "%.3f", d);
+		rr = record(j, "SELECT tq_item_retry($1, $2, $3::float8)", 3, q,
+		    &e);
+		if (rr == NULL && e.kind == TQ_ERR_TRANSIENT) {
+			outcome = "requeued";
+			ack(j, TQ_DONE_REQUEUE, 0, NULL);
+			goto logit;
+		}
+		PQclear(rr);
+		run_at = tq_now() + d;
+		outcome = "retry";
+		lvl = TQ_LOG_WARN;
+		ack(j, TQ_DONE_SCHEDULED, run_at, msg);
+		goto logit;
+	}
+	if (e.kind == TQ_ERR_TRANSIENT) {
+		size_t l = strlen(msg);
+
+		snprintf(msg + l, sizeof(msg) - l, " (gave up after %d "
+		    "retries)", retries);
+	}
+	outcome = "failed";
+	lvl = TQ_LOG_WARN;
+	if (finish(j, "failed", msg, tq_errkind_name(e.kind), &e) == -1 &&
+	    e.kind == TQ_ERR_TRANSIENT) {
+		outcome = "requeued";
+		ack(j, TQ_DONE_REQUEUE, 0, NULL);
+		goto logit;
+	}
+	ack(j, TQ_DONE_FAILED, 0, msg);
+logit:
 	w.jobs++;
-	f = fields(job, task, item);
+	f = fields(j->id, j->claim.task_id, j->claim.item_id);
 	json_object_set_new(f, "queue", json_string(tq_stage_queue(st)));
 	json_object_set_new(f, "outcome", json_string(outcome));
 	json_object_set_new(f, "duration", json_real(
-	    (double)(long)((tq_now() - started) * 1000) / 1000));
+	    (double)(long)((tq_now() - j->started) * 1000) / 1000));
 	if (msg[0])
 		json_object_set_new(f, "error", json_string(msg));
 	if (tq_loglevel >= TQ_LOG_DEBUG) {
-		/* where the time went: claim, fork, the child, record+ack */
-		json_object_set_new(f, "claim_ms", json_real((t_claimed -
-		    started) * 1000));
-		json_object_set_new(f, "fork_ms", json_real((t_forked -
-		    t_claimed) * 1000));
-		json_object_set_new(f, "child_ms", json_real((t_reaped -
-		    t_forked) * 1000));
-		json_object_set_new(f, "record_ms", json_real((tq_now() -
-		    t_reaped) * 1000));
+		json_object_set_new(f, "claim_ms", json_real((j->t_claimed -
+		    j->started) * 1000));
+		json_object_set_new(f, "in_flight", json_integer(njobs));
 	}
 	tq_log(lvl, "job", f);
-out:
-	tq_buf_free(&run.out);
-	json_decref(rep);
 	json_decref(res);
-	tq_claim_free(&claim);
+}
+
+/* Record and free every job whose coroutine has ended. */
+static void
+reap_jobs(void)
+{
+	struct job **jp, *j;
+
+	for (jp = &jobs; (j = *jp) != NULL;) {
+		if (!j->done) {
+			jp = &j->next;
+			continue;
+		}
+		*jp = j->next;
+		njobs--;
+		inflight[j->st]--;
+		end_job(j);
+		json_decref(j->result);
+		tq_claim_free(&j->claim);
+		free(j);
+	}
+}
+
+/* Past its queue's hard timeout a job is aborted, its process killed. */
+static void
+deadlines(void)
+{
+	struct job *j;
+	double now = tq_now();
+
+	for (j = jobs; j != NULL; j = j->next)
+		if (now - j->started > tq_cfg.timeout[j->st])
+			stop_job(j, END_TIMEOUT);
 }
 
 static void
@@ -907,13 +797,62 @@ all_empty(void)
 	return empty;
 }
 
+/*
+ * Take what the free slots allow.  With nothing in flight, wait on the
+ * queue as a blocking worker does; with jobs in flight, only look.
+ */
+static int
+take(void)
+{
+	struct tq_err e = { 0 };
+	char ids[256][128];
+	enum tq_stage st[256];
+	int want[TQ_NSTAGES], i, n, total = 0, got;
+
+	for (i = 0; i < nstages; i++) {
+		want[i] = tq_cfg.concurrency[stages[i]] - inflight[stages[i]];
+		if (want[i] < 0)
+			want[i] = 0;
+		if (total + want[i] > 256)
+			want[i] = 256 - total;
+		total += want[i];
+	}
+	if (total == 0)
+		return 0;
+	if (njobs == 0) {
+		/* one job, waiting for it; the rest at the next turn */
+		got = tq_queue_take(w.rc, &e, w.name, stages, nstages,
+		    burst ? 0 : (nstages > 1 ? 0.25 : 1.0), ids[0],
+		    sizeof(ids[0]), &st[0]);
+		n = got;
+	} else
+		n = tq_queue_take_many(w.rc, &e, w.name, stages, want,
+		    nstages, ids, st, 256);
+	if (n == -1) {
+		tq_log(TQ_LOG_ERROR, "take", json_pack("{s:s,s:s}",
+		    "worker", w.name, "error", e.msg));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		start_job(ids[i], st[i]);
+	return n;
+}
+
+static void
+job_proc_init(void)
+{
+	/* a job process runs on any allowed CPU, not on its worker's */
+	if (w.all_cpus_ok)
+		sched_setaffinity(0, sizeof(w.all_cpus), &w.all_cpus);
+}
+
 static int
 worker_main(void)
 {
 	struct tq_err e = { 0 };
-	char job[128];
-	enum tq_stage st;
-	int got, stop_job = 0, suspended = 0, rc = 0;
+	struct pollfd pfd;
+	struct job *j;
+	int got, rc = 0, cold = 0, ncpu;
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -923,71 +862,102 @@ worker_main(void)
 	w.info.stages = stages;
 	w.info.nstages = nstages;
 	w.info.birth = tq_now();
+	ncpu = w.all_cpus_ok ? CPU_COUNT(&w.all_cpus) : 1;
+	tq_jp_config(tq_cfg.job_procs > 0 ? tq_cfg.job_procs : ncpu,
+	    tq_cfg.job_proc_jobs, tq_cfg.job_proc_rss, w.name, job_proc_init);
+	if (tq_loop_init() == -1)
+		errx(TQ_EXIT_BACKEND, "cannot start libcurl's multi interface");
 	title("starting", NULL, 0);
-	if (connect_all() == -1)
+	if (connect_all(1) == -1)
 		return 0;
 	tq_log(TQ_LOG_INFO, "start", json_pack("{s:s,s:i}", "worker", w.name,
 	    "pid", (int)getpid()));
-	heartbeat("idle", NULL, 0);
+	heartbeat();
 	title("idle", NULL, 0);
 
-	while (nsignals == 0 && !w.stop_warm) {
-		if (w.rc == NULL || w.rc->err || w.db == NULL ||
-		    PQstatus(w.db) != CONNECTION_OK) {
-			if (connect_all() == -1)
-				break;
+	for (;;) {
+		int stopping = nsignals > 0 || w.stop_warm;
+
+		if (nsignals >= 2 && !cold) {
+			for (j = jobs; j != NULL; j = j->next)
+				stop_job(j, END_COLD);
+			cold = 1;
 		}
-		pubsub(NULL, &stop_job);
+		if (stopping && njobs == 0)
+			break;
+		if (w.rc == NULL || w.rc->err || w.sub == NULL ||
+		    w.sub->err || w.db == NULL ||
+		    PQstatus(w.db) != CONNECTION_OK) {
+			if (njobs == 0) {
+				if (connect_all(1) == -1)
+					break;
+			} else if (tq_now() - w.last_reconnect > 1) {
+				w.last_reconnect = tq_now();
+				connect_all(0);
+			}
+		}
+		if (pubsub() == -1) {
+			redisFree(w.sub);
+			w.sub = NULL;
+		}
 		/*
 		 * The take script itself refuses while rq:suspended is
 		 * set; this look, twice a second, is for the state shown.
 		 */
-		if (tq_now() - w.last_promote >= PROMOTE &&
-		    tq_queue_suspended(w.rc)) {
-			if (!suspended)
+		if (w.rc != NULL && !w.rc->err &&
+		    tq_now() - w.last_susp >= PROMOTE) {
+			int s = tq_queue_suspended(w.rc);
+
+			w.last_susp = tq_now();
+			if (s && !w.suspended)
 				tq_log(TQ_LOG_INFO, "suspended", fields(NULL, 0,
 				    0));
-			suspended = 1;
-			title("suspended", NULL, 0);
-			heartbeat("suspended", NULL, 0);
-			sleep(1);
-			continue;
+			else if (!s && w.suspended)
+				tq_log(TQ_LOG_INFO, "resumed", fields(NULL, 0,
+				    0));
+			if (s != w.suspended) {
+				w.suspended = s;
+				heartbeat();
+			}
 		}
-		if (suspended) {
-			tq_log(TQ_LOG_INFO, "resumed", fields(NULL, 0, 0));
-			suspended = 0;
-			title("idle", NULL, 0);
+		if (w.rc != NULL && !w.rc->err) {
+			if (tq_now() - w.last_hb >= HEARTBEAT)
+				heartbeat();
+			maintenance();
 		}
-		if (tq_now() - w.last_hb >= HEARTBEAT)
-			heartbeat("idle", NULL, 0);
-		maintenance();
-		got = tq_queue_take(w.rc, &e, w.name, stages, nstages,
-		    burst ? 0 : (nstages > 1 ? 0.25 : 1.0), job, sizeof(job),
-		    &st);
-		if (got == -1) {
-			tq_log(TQ_LOG_ERROR, "take", json_pack("{s:s,s:s}",
-			    "worker", w.name, "error", e.msg));
-			disconnect();
-			sleep(1);
-			continue;
+		got = 0;
+		if (!stopping && !w.suspended && w.rc != NULL && !w.rc->err &&
+		    w.db != NULL && PQstatus(w.db) == CONNECTION_OK) {
+			got = take();
+			if (got == -1) {
+				if (njobs == 0) {
+					disconnect();
+					sleep(1);
+				}
+				got = 0;
+			}
 		}
-		if (got == 0) {
-			if (burst && all_empty())
-				break;
-			if (burst)
-				usleep(100000);
-			continue;
-		}
-		run_job(job, st);
-		reap_done(0);
-		title("idle", NULL, 0);
+		if (w.suspended && njobs == 0)
+			usleep(200000);
+		tq_jp_tend();
+		deadlines();
+		pfd.fd = w.sub != NULL ? w.sub->fd : -1;
+		pfd.events = POLLIN;
+		tq_loop_step(njobs == 0 ? 0 : got > 0 ? 0 : 0.05, &pfd,
+		    pfd.fd >= 0 ? 1 : 0);
+		reap_jobs();
+		title_count();
+		if (burst && njobs == 0 && got == 0 && !stopping &&
+		    w.rc != NULL && !w.rc->err && all_empty())
+			break;
+		if (burst && njobs == 0 && got == 0)
+			usleep(100000);
 	}
-	reap_done(1);
+	tq_jp_shutdown();
 	title("stopping", NULL, 0);
 	if (w.rc != NULL && !w.rc->err) {
 		if (tq_worker_unregister(w.rc, &e, &w.info) == -1)
 			rc = 1;
-		/* put back anything still held (cold shutdown) */
 		tq_log(TQ_LOG_INFO, "stop", json_pack("{s:s,s:i,s:s}",
 		    "worker", w.name, "jobs", w.jobs, "shutdown",
 		    nsignals >= 2 ? "cold" : "warm"));
@@ -1042,6 +1012,8 @@ spawn(int i)
 	if (pid == 0) {
 		free(kids);
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
+		w.all_cpus_ok = sched_getaffinity(0, sizeof(w.all_cpus),
+		    &w.all_cpus) == 0;
 		pin_cpu(i);
 		_exit(worker_main());
 	}
@@ -1213,12 +1185,40 @@ main(int argc, char *argv[])
 	setproctitle_init(argc, argv, environ);
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "bd:hjl:N:n:P:q:Rr:t:U:Vv",
+	while ((ch = getopt_long(argc, argv, "bc:d:hJ:jl:N:n:P:q:Rr:t:U:Vv",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			burst = 1;
 			break;
+		case 'c': {
+			char *eq = strchr(optarg, '='), *q;
+			const char *e = NULL;
+			int s, c;
+
+			if (eq == NULL)
+				errx(TQ_EXIT_USAGE, "%s: use queue=jobs",
+				    optarg);
+			q = xstrndup(optarg, eq - optarg);
+			if ((s = tq_stage_from_name(q)) < 0)
+				errx(TQ_EXIT_USAGE, "%s: unknown queue", q);
+			c = (int)strtonum(eq + 1, 1, 10000, &e);
+			if (e != NULL)
+				errx(TQ_EXIT_USAGE, "jobs in flight %s: %s",
+				    eq + 1, e);
+			tq_cfg.concurrency[s] = c;
+			free(q);
+			break;
+		}
+		case 'J': {
+			const char *e = NULL;
+
+			tq_cfg.job_procs = (int)strtonum(optarg, 1, 64, &e);
+			if (e != NULL)
+				errx(TQ_EXIT_USAGE, "job processes %s: %s",
+				    optarg, e);
+			break;
+		}
 		case 'd':
 			free(tq_cfg.database_url);
 			tq_cfg.database_url = xstrdup(optarg);

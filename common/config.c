@@ -120,6 +120,11 @@ tq_config_load(void)
 	tq_cfg.maint_interval = 15;
 	tq_cfg.reconcile_grace = 30;
 	tq_cfg.cpu_pin = 1;
+	for (i = 0; i < TQ_NSTAGES; i++)
+		tq_cfg.concurrency[i] = tq_stages[i].concurrency;
+	tq_cfg.job_procs = 0;		/* 0: one per allowed CPU */
+	tq_cfg.job_proc_jobs = 1000;
+	tq_cfg.job_proc_rss = 512;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
@@ -145,7 +150,16 @@ tq_config_load(void)
 	    envint("TQ_FAILURE_TTL", 1, INT_MAX, &tq_cfg.failure_ttl) == -1 ||
 	    envint("TQ_ALLOW_PRIVATE", 0, 1, &tq_cfg.allow_private) == -1 ||
 	    envint("TQ_CPU_PIN", 0, 1, &tq_cfg.cpu_pin) == -1 ||
-	    envint("TQ_MAINT_INTERVAL", 1, 86400, &tq_cfg.maint_interval) == -1)
+	    envint("TQ_MAINT_INTERVAL", 1, 86400, &tq_cfg.maint_interval) == -1 ||
+	    envint("TQ_PARSE_CONCURRENCY", 1, 10000,
+	    &tq_cfg.concurrency[TQ_STAGE_PARSE]) == -1 ||
+	    envint("TQ_AI_CONCURRENCY", 1, 10000,
+	    &tq_cfg.concurrency[TQ_STAGE_AI]) == -1 ||
+	    envint("TQ_NOTION_CONCURRENCY", 1, 10000,
+	    &tq_cfg.concurrency[TQ_STAGE_NOTION]) == -1 ||
+	    envint("TQ_JOB_PROCS", 1, 64, &tq_cfg.job_procs) == -1 ||
+	    envint("TQ_JOB_PROC_JOBS", 1, INT_MAX, &tq_cfg.job_proc_jobs) == -1 ||
+	    envint("TQ_JOB_PROC_RSS", 16, 1 << 20, &tq_cfg.job_proc_rss) == -1)
 		return -1;
 	if ((v = getenv("TQ_RECONCILE_GRACE")) != NULL && *v) {
 		int g = 0;

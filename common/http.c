@@ -733,12 +733,6 @@ tq_http_init(void)
 	global_init();
 }
 
-CURLcode
-tq_curl_perform(CURL *h)
-{
-	return curl_easy_perform(h);
-}
-
 /* WHATWG MIME sniffing's "text/html" patterns, for a missing type. */
 static enum kind
 sniff(const char *s, size_t n)

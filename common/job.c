@@ -1,23 +1,119 @@
 /*
  * job.c - the claim of a job, what the parse and ai stages do with one
- * item, and the store of any stage's result.  tq_job_work() runs in
- * the worker's forked child; tq_job_store() runs in the worker and
- * writes the result and the item's end in one statement (see sql/),
- * with the store function of the stage's row in stage.c.
+ * item, and the store of any stage's result.  tq_job_work() runs as a
+ * job of the worker's event loop (co.c): its network waits overlap
+ * with the other jobs', and what parses untrusted input or costs CPU
+ * (extraction, the builtin AI) goes to a job process (jobproc.c) as
+ * one of the ops of tq_jp_ops below.  tq_job_store() writes the result
+ * and the item's end in one statement (see sql/), with the store
+ * function of the stage's row in stage.c.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tq.h"
 
+/*
+ * For the tests: TQ_TEST_CRASH=WORD makes the job process of a job
+ * whose URL holds WORD die by SIGSEGV, as a handler with a bug would;
+ * TQ_TEST_HANG=WORD makes it hang, ignoring SIGTERM.
+ */
+static void
+test_hooks(const char *url)
+{
+	const char *crash = getenv("TQ_TEST_CRASH");
+	const char *hang = getenv("TQ_TEST_HANG");
+
+	if (url == NULL)
+		return;
+	if (crash != NULL && *crash && strstr(url, crash) != NULL)
+		raise(SIGSEGV);
+	if (hang != NULL && *hang && strstr(url, hang) != NULL) {
+		signal(SIGTERM, SIG_IGN);
+		for (;;)
+			pause();
+	}
+}
+
+/* In a job process: a fetched page's text to the document. */
+static json_t *
+op_parse_body(json_t *args, const char *body, size_t len, struct tq_err *err)
+{
+	const char *ct = json_string_value(json_object_get(args,
+	    "content_type"));
+	const char *url = json_string_value(json_object_get(args, "url"));
+	struct tq_doc d;
+	json_t *res = NULL;
+
+	test_hooks(json_string_value(json_object_get(args, "link")));
+	memset(&d, 0, sizeof(d));
+	if (ct != NULL && strcmp(ct, "text/plain") == 0) {
+		d.text = xstrndup(body, len);
+		for (char *p = d.text, *q; *p; p = q) {
+			while (*p == ' ' || *p == '\n' || *p == '\t' ||
+			    *p == '\r')
+				p++;
+			if (*p == '\0')
+				break;
+			d.word_count++;
+			for (q = p; *q && *q != ' ' && *q != '\n' &&
+			    *q != '\t' && *q != '\r'; q++)
+				;
+		}
+		tq_sha256_hex(d.text, strlen(d.text), d.content_hash);
+	} else if (tq_extract(body, len, url, &d, err) == -1)
+		goto out;
+	if (d.text == NULL || d.word_count == 0) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "empty_content",
+		    "no article text found in the page");
+		goto out;
+	}
+	res = tq_doc_json(&d);
+out:
+	tq_doc_free(&d);
+	return res;
+}
+
+/* In a job process: the builtin provider's summary and keywords. */
+static json_t *
+op_ai_builtin(json_t *args, const char *text, size_t len, struct tq_err *err)
+{
+	struct tq_ai_request req;
+	struct tq_ai_result res;
+	json_t *out = NULL;
+
+	(void)len;
+	memset(&req, 0, sizeof(req));
+	req.title = json_string_value(json_object_get(args, "title"));
+	req.text = text;
+	req.want_summary = json_is_true(json_object_get(args, "summary"));
+	req.want_keywords = json_is_true(json_object_get(args, "keywords"));
+	req.want_insights = json_is_true(json_object_get(args, "insights"));
+	req.summary_sentences = (int)json_integer_value(json_object_get(args,
+	    "summary_sentences"));
+	req.max_keywords = (int)json_integer_value(json_object_get(args,
+	    "max_keywords"));
+	tq_ai_result_init(&res);
+	if (tq_ai_builtin(&req, &res, err) == 0)
+		out = tq_ai_result_json(&res);
+	tq_ai_result_free(&res);
+	return out;
+}
+
+const struct tq_jp_op tq_jp_ops[] = {
+	{ "parse_body", op_parse_body },
+	{ "ai_builtin", op_ai_builtin },
+	{ NULL, NULL }
+};
+
 json_t *
 tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 {
 	struct tq_fetch_opts o;
 	struct tq_fetch f;
-	struct tq_doc d;
-	json_t *res = NULL, *doc;
+	json_t *res = NULL, *doc, *args;
 	const char *url;
 	double t0 = tq_now();
 	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE];
@@ -38,38 +134,19 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	o.allow_addrs = tq_cfg.allow_addrs;
 	o.user_agent = tq_cfg.user_agent;
 	memset(&f, 0, sizeof(f));
-	memset(&d, 0, sizeof(d));
 	if (tq_fetch(url, &o, &f, err) == -1)
 		goto out;
-	if (f.content_type != NULL && strcmp(f.content_type, "text/plain") ==
-	    0) {
-		d.text = xstrdup(f.body);
-		for (char *p = d.text, *q; *p; p = q) {
-			while (*p == ' ' || *p == '\n' || *p == '\t' ||
-			    *p == '\r')
-				p++;
-			if (*p == '\0')
-				break;
-			d.word_count++;
-			for (q = p; *q && *q != ' ' && *q != '\n' &&
-			    *q != '\t' && *q != '\r'; q++)
-				;
-		}
-		tq_sha256_hex(d.text, strlen(d.text), d.content_hash);
-	} else if (tq_extract(f.body, f.len, f.url, &d, err) == -1)
+	args = json_pack("{s:s?,s:s?,s:s}", "url", f.url, "content_type",
+	    f.content_type, "link", url);
+	doc = tq_jp_call("parse_body", args, f.body, f.len, 0, err);
+	json_decref(args);
+	if (doc == NULL)
 		goto out;
-	if (d.text == NULL || d.word_count == 0) {
-		tq_err_set(err, TQ_ERR_PERMANENT, "empty_content",
-		    "no article text found in the page");
-		goto out;
-	}
-	doc = tq_doc_json(&d);
 	res = json_pack("{s:s?,s:i,s:s?,s:s?,s:i,s:o}",
 	    "final_url", f.url, "http_status", (int)f.status,
 	    "content_type", f.content_type, "charset", f.charset,
 	    "fetch_ms", (int)((tq_now() - t0) * 1000), "doc", doc);
 out:
-	tq_doc_free(&d);
 	tq_fetch_free(&f);
 	return res;
 }
@@ -142,12 +219,23 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 		    tq_cfg.timeout[TQ_STAGE_AI] - 5 :
 		    tq_cfg.timeout[TQ_STAGE_AI];
 
-	if (model.provider != NULL && strcmp(model.provider, "openai") == 0)
+	if (model.provider != NULL && strcmp(model.provider, "openai") == 0) {
 		rc = tq_ai_openai(&model, &req, &res, err);
-	else
-		rc = tq_ai_builtin(&req, &res, err);
+		if (rc == 0)
+			out = tq_ai_result_json(&res);
+	} else {
+		json_t *args = json_pack("{s:s?,s:b,s:b,s:b,s:i,s:i}",
+		    "title", req.title, "summary", req.want_summary,
+		    "keywords", req.want_keywords, "insights",
+		    req.want_insights, "summary_sentences",
+		    req.summary_sentences, "max_keywords", req.max_keywords);
+
+		out = tq_jp_call("ai_builtin", args, req.text,
+		    strlen(req.text), 0, err);
+		json_decref(args);
+		rc = out != NULL ? 0 : -1;
+	}
 	if (rc == 0) {
-		out = tq_ai_result_json(&res);
 		json_object_set_new(out, "model_id", json_integer(model.id));
 		json_object_set(out, "config", cfg ? cfg : json_object());
 		json_object_set_new(out, "duration_ms",

@@ -232,6 +232,28 @@ static const char take_lua[] = TAKE_COMMON
 "end\n"
 "return false\n";
 
+/* up to ARGV[3 + nq + i] jobs from each queue i: {id, queue, ...} */
+static const char take_many_lua[] = TAKE_COMMON
+"if redis.call('EXISTS', 'rq:suspended') == 1 then return {} end\n"
+"local out, nq = {}, #KEYS - 1\n"
+"for i = 2, #KEYS do\n"
+"  local want = tonumber(ARGV[i + 2 + nq])\n"
+"  while want > 0 and\n"
+"      redis.call('EXISTS', 'tq:paused:' .. ARGV[i + 2]) == 0 do\n"
+"    local id = redis.call('LMOVE', KEYS[i], KEYS[1], 'LEFT', 'RIGHT')\n"
+"    if not id then break end\n"
+"    if held(id) then\n"
+"      redis.call('LREM', KEYS[1], -1, id)\n"
+"    else\n"
+"      started(id, ARGV[i + 2])\n"
+"      out[#out + 1] = id\n"
+"      out[#out + 1] = ARGV[i + 2]\n"
+"      want = want - 1\n"
+"    end\n"
+"  end\n"
+"end\n"
+"return out\n";
+
 static const char settle_lua[] = TAKE_COMMON
 "if redis.call('EXISTS', 'rq:suspended') == 1 or\n"
 "    redis.call('EXISTS', 'tq:paused:' .. ARGV[4]) == 1 then\n"
@@ -325,6 +347,63 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 	got = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);
 	return got;
+}
+
+/*
+ * Take up to want[i] jobs from the queue of stages[i], in one call,
+ * without waiting: each id moves into our list as tq_queue_take()'s
+ * do.  The number taken (ids[k], st[k]), or -1 with err set.
+ */
+int
+tq_queue_take_many(redisContext *c, struct tq_err *err, const char *name,
+    const int *stages, const int *want, int nstages, char (*ids)[128],
+    enum tq_stage *st, int max)
+{
+	const char *argv[4 + 1 + 3 * TQ_NSTAGES + 4];
+	char keys[TQ_NSTAGES + 1][160], now[40], score[32], nk[16];
+	char wants[TQ_NSTAGES][16];
+	redisReply *r;
+	int i, argc = 0, n = 0;
+	double t = tq_now();
+	size_t k;
+
+	tq_rq_time(t, now, sizeof(now));
+	snprintf(score, sizeof(score), "%.0f", t + 90);
+	snprintf(nk, sizeof(nk), "%d", nstages + 1);
+	snprintf(keys[0], sizeof(keys[0]), "tq:active:%s", name);
+	argv[argc++] = "EVAL";
+	argv[argc++] = take_many_lua;
+	argv[argc++] = nk;
+	argv[argc++] = keys[0];
+	for (i = 0; i < nstages; i++) {
+		snprintf(keys[i + 1], sizeof(keys[i + 1]), "rq:queue:%s",
+		    qname(stages[i]));
+		argv[argc++] = keys[i + 1];
+	}
+	argv[argc++] = now;
+	argv[argc++] = score;
+	argv[argc++] = name;
+	for (i = 0; i < nstages; i++)
+		argv[argc++] = qname(stages[i]);
+	for (i = 0; i < nstages; i++) {
+		snprintf(wants[i], sizeof(wants[i]), "%d", want[i]);
+		argv[argc++] = wants[i];
+	}
+	r = redisCommandArgv(c, argc, argv, NULL);
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    r ? r->str : c->errstr);
+		freeReplyObject(r);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_ARRAY)
+		for (k = 0; k + 1 < r->elements && n < max; k += 2) {
+			snprintf(ids[n], sizeof(ids[n]), "%s",
+			    r->element[k]->str);
+			st[n++] = tq_stage_from_name(r->element[k + 1]->str);
+		}
+	freeReplyObject(r);
+	return n;
 }
 
 /*

@@ -1,9 +1,10 @@
 /*
  * stage.c - the one table of the pipeline's stages.  Everything that
  * differs from stage to stage is a column here: names, queue, the ids
- * a stage consumes and produces, its default timeout, what the worker
- * does before forking (prepare), in the job's process (work), and the
- * SQL function that stores a result.  A new stage is a row and a
+ * a stage consumes and produces, its default timeout and jobs in
+ * flight per worker, what the worker does after the claim (prepare),
+ * the job itself (work, in the worker's event loop), and the SQL
+ * function that stores a result.  A new stage is a row and a
  * module.
  */
 #include <stdio.h>
@@ -14,15 +15,15 @@
 
 const struct tq_stage_def tq_stages[TQ_NSTAGES] = {
 	{ "parse", "parsing-queue", "parsing", "link", "link",
-	    "link_id", "parsed_content_id", "links", 60,
+	    "link_id", "parsed_content_id", "links", 60, 64,
 	    NULL, tq_job_parse, "tq_store_parse" },
 	{ "ai", "ai-queue", "ai_processing", "parsed_content",
 	    "parsed content", "parsed_content_id", "ai_content_id",
-	    "parsed_contents", 120,
+	    "parsed_contents", 120, 32,
 	    tq_job_ai_prepare, tq_job_ai, "tq_store_ai" },
 	{ "notion", "notion-queue", "notion_import", "ai_content",
 	    "ai content", "ai_content_id", "notion_page_id",
-	    "ai_processed_contents", 60,
+	    "ai_processed_contents", 60, 8,
 	    NULL, tq_notion_work, "tq_store_notion" },
 };
 

@@ -151,6 +151,10 @@ struct tq_config {
 	int	 failure_ttl;
 	int	 maint_interval;	/* seconds between maintenance passes */
 	double	 reconcile_grace;	/* leave younger open items alone */
+	int	 concurrency[TQ_NSTAGES];	/* jobs in flight per worker */
+	int	 job_procs;		/* job processes per worker */
+	int	 job_proc_jobs;		/* jobs before one is replaced */
+	int	 job_proc_rss;		/* MiB before one is replaced */
 };
 extern struct tq_config tq_cfg;
 
@@ -230,6 +234,33 @@ void		 tq_http_init(void);
  * elsewhere it is curl_easy_perform().
  */
 CURLcode	 tq_curl_perform(CURL *);
+
+/* co.c: the worker's event loop and the jobs (coroutines) in it */
+struct tq_co;
+struct pollfd;
+int		 tq_loop_init(void);
+int		 tq_loop_step(double, struct pollfd *, int);
+struct tq_co	*tq_co_start(void (*)(void *), void *);
+struct tq_co	*tq_co_current(void);
+int		 tq_co_count(void);
+void		 tq_co_abort(struct tq_co *);
+int		 tq_co_aborted(void);
+int		 tq_co_wait_fd(int, short, double);
+int		 tq_co_park(double);
+void		 tq_co_wake(struct tq_co *);
+
+/* jobproc.c: the pool of reused job processes; ops in job.c */
+struct tq_jp_op {
+	const char	*name;
+	json_t		*(*fn)(json_t *, const char *, size_t,
+			    struct tq_err *);
+};
+extern const struct tq_jp_op tq_jp_ops[];
+void		 tq_jp_config(int, int, long, const char *, void (*)(void));
+void		 tq_jp_tend(void);
+void		 tq_jp_shutdown(void);
+json_t		*tq_jp_call(const char *, json_t *, const char *, size_t,
+		    double, struct tq_err *);
 /*
  * 0 if url is an absolute http(s) URL with a host; -1 and err if not.
  * *normalized (if not NULL; caller frees): scheme and host lower case,
@@ -454,6 +485,9 @@ int		 tq_queue_paused(redisContext *, enum tq_stage);
  * rq:wip:<q>.  block > 0 waits up to that many seconds.  1 with id
  * and *stage set, 0 when there is none, -1 on error.
  */
+int		 tq_queue_take_many(redisContext *, struct tq_err *,
+		    const char *, const int *, const int *, int,
+		    char (*)[128], enum tq_stage *, int);
 int		 tq_queue_take(redisContext *, struct tq_err *, const char *name,
 		    const int *stages, int nstages, double block,
 		    char *id, size_t idlen, enum tq_stage *stage);
@@ -638,6 +672,7 @@ struct tq_stage_def {
 	const char	*produces;	/* this stage's: "parsed_content_id" */
 	const char	*input_table;	/* where consumed ids live */
 	int		 timeout;	/* default, seconds */
+	int		 concurrency;	/* default jobs in flight per worker */
 	int		(*prepare)(PGconn *, struct tq_claim *,
 			    struct tq_err *);
 	json_t		*(*work)(const struct tq_claim *, struct tq_err *);

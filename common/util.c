@@ -143,23 +143,6 @@ tq_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/*
- * Wait so many seconds.  In a job running in the worker's event loop
- * (co.c) only that job waits; anywhere else the process sleeps.
- */
-void
-tq_sleep(double secs)
-{
-	struct timespec ts;
-
-	if (secs <= 0)
-		return;
-	ts.tv_sec = (time_t)secs;
-	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 char *
 tq_iso_time(double t, char *buf, size_t n)
 {
