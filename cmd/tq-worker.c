@@ -275,8 +275,10 @@ heartbeat(void)
 	struct tq_err e = { 0 };
 	redisReply *r;
 	struct job *j, *old = NULL;
+	const char **others;
+	int *ost, n = 0;
 
-	if (w.rc == NULL)
+	if (w.rc == NULL || w.rc->err)
 		return;
 	/* Redis may have lost our registration (FLUSHALL, restart) */
 	if (tq_now() - w.last_hb >= HEARTBEAT) {
@@ -289,11 +291,20 @@ heartbeat(void)
 	for (j = jobs; j != NULL; j = j->next)
 		if (old == NULL || j->started < old->started)
 			old = j;
+	others = xcalloc((size_t)njobs + 1, sizeof(*others));
+	ost = xcalloc((size_t)njobs + 1, sizeof(*ost));
+	for (j = jobs; j != NULL; j = j->next)
+		if (j != old) {
+			others[n] = j->id;
+			ost[n++] = j->st;
+		}
 	if (tq_worker_heartbeat(w.rc, &e, &w.info, old ? "busy" :
 	    w.suspended ? "suspended" : "idle", old ? old->id : NULL,
-	    old ? old->started : 0) == -1)
+	    old ? old->started : 0, others, ost, n) == -1)
 		tq_log(TQ_LOG_WARN, "heartbeat", json_pack("{s:s,s:s}",
 		    "worker", w.name, "error", e.msg));
+	free(others);
+	free(ost);
 	w.last_hb = tq_now();
 }
 
@@ -710,6 +721,7 @@ static void
 reap_jobs(void)
 {
 	struct job **jp, *j;
+	int n = 0;
 
 	for (jp = &jobs; (j = *jp) != NULL;) {
 		if (!j->done) {
@@ -723,7 +735,11 @@ reap_jobs(void)
 		json_decref(j->result);
 		tq_claim_free(&j->claim);
 		free(j);
+		n++;
 	}
+	/* idle now, for rq info (while jobs remain, it stays busy) */
+	if (n > 0 && njobs == 0)
+		heartbeat();
 }
 
 /* Past its queue's hard timeout a job is aborted, its process killed. */

@@ -464,17 +464,14 @@ tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
 	if (out != TQ_DONE_FORGET)
 		redisAppendCommand(c, "ZREM rq:wip:%s %s", q, id);
 	cmds += out != TQ_DONE_FORGET ? 3 : 2;
+	/* the state and current job: the worker's next heartbeat */
 	if (worked >= 0) {
-		redisAppendCommand(c, "HSET rq:worker:%s state idle",
-		    name);
-		redisAppendCommand(c, "HDEL rq:worker:%s current_job "
-		    "current_job_working_time", name);
 		redisAppendCommand(c, "HINCRBY rq:worker:%s %s 1", name,
 		    out == TQ_DONE_FINISHED ? "successful_job_count" :
 		    "failed_job_count");
 		redisAppendCommand(c, "HINCRBYFLOAT rq:worker:%s "
 		    "total_working_time %.6f", name, worked);
-		cmds += 4;
+		cmds += 2;
 		cmds += metrics_count(c, q, out, worked);
 	}
 	switch (out) {
@@ -581,7 +578,8 @@ tq_worker_register(redisContext *c, struct tq_err *err,
 int
 tq_worker_heartbeat(redisContext *c, struct tq_err *err,
     const struct tq_worker_info *w, const char *state, const char *job,
-    double job_started)
+    double job_started, const char *const *others, const int *ost,
+    int nothers)
 {
 	char now[40];
 	int cmds = 0;
@@ -620,6 +618,14 @@ tq_worker_heartbeat(redisContext *c, struct tq_err *err,
 		redisAppendCommand(c, "HDEL rq:worker:%s current_job "
 		    "current_job_working_time", w->name);
 		cmds++;
+	}
+	/* the other jobs in flight are alive too */
+	for (int i = 0; i < nothers; i++) {
+		redisAppendCommand(c, "HSET rq:job:%s last_heartbeat %s",
+		    others[i], now);
+		redisAppendCommand(c, "ZADD rq:wip:%s XX %.0f %s",
+		    qname(ost[i]), t + 90, others[i]);
+		cmds += 2;
 	}
 	redisAppendCommand(c, "EXEC");
 	cmds++;

@@ -526,7 +526,9 @@ int		 tq_worker_register(redisContext *, struct tq_err *,
 /* state: idle, busy, suspended; job NULL unless busy. */
 int		 tq_worker_heartbeat(redisContext *, struct tq_err *,
 		    const struct tq_worker_info *, const char *state,
-		    const char *job, double job_started);
+		    const char *job, double job_started,
+		    const char *const *others, const int *others_stage,
+		    int nothers);
 int		 tq_worker_unregister(redisContext *, struct tq_err *,
 		    const struct tq_worker_info *);
 /*

@@ -56,6 +56,7 @@ stop_worker
 ok $? "warm shutdown exits"
 
 # priorities: a worker serving all queues takes parsing before ai
+# (both run at once then: the order in which they were claimed)
 psqlc "INSERT INTO links (url) VALUES ('$HTTP/t/page?title=P')" >/dev/null
 lid=$(psqlc "SELECT max(id) FROM links")
 pc=$(psqlc "SELECT id FROM parsed_contents LIMIT 1")
@@ -63,7 +64,7 @@ tq-submit ai "$pc" >/dev/null
 tq-submit parse "$lid" >/dev/null
 start_worker -n 1 --burst
 wait "$TQ_WORKER_PID"
-order=$(grep ' job ' "$tmp/worker.log" | tail -2 | sed 's/.*queue=\([a-z-]*\).*/\1/' | tr '\n' ' ')
-check_same "parsing before ai" "$order" "parsing-queue ai-queue "
+order=$(psqlc "SELECT t.type FROM task_items i JOIN processing_tasks t ON t.id = i.task_id ORDER BY i.started_at DESC LIMIT 2" | tac | tr '\n' ' ')
+check_same "parsing before ai" "$order" "parsing ai_processing "
 check_status 124 "tq-wait -t times out with 124" sh -c "tq-submit parse '$HTTP/t/page' | tq-wait -t 0.5"
 done_testing
