@@ -201,13 +201,12 @@ release_own(struct tq_err *e)
 }
 
 /*
- * (Re)connect everything; log and back off while a backend is down.
- * fresh: no job is in flight, so an item still running under our name
- * and a job still in our list were left by a lost backend: give them
- * back.  With jobs in flight only the connections are made again.
+ * (Re)connect everything, with no job in flight; log and back off
+ * while a backend is down.  An item still running under our name and
+ * a job still in our list were left by a lost backend: give them back.
  */
 static int
-connect_all(int fresh)
+connect_all(void)
 {
 	struct tq_err e = { 0 };
 	redisReply *r;
@@ -218,10 +217,9 @@ connect_all(int fresh)
 		if ((w.rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 		    (w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 		    (w.db = tq_db_connect(&e)) != NULL &&
-		    (!fresh || release_own(&e) == 0) &&
+		    release_own(&e) == 0 &&
 		    tq_worker_register(w.rc, &e, &w.info) == 0 &&
-		    (!fresh || tq_queue_return_held(w.rc, &e, w.name,
-		    NULL) == 0)) {
+		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0) {
 			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
 			    w.name);
 			if (r != NULL) {
@@ -234,8 +232,6 @@ connect_all(int fresh)
 		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:f}",
 		    "worker", w.name, "error", e.msg, "retry_in", backoff));
 		title("waiting for backends", NULL, 0);
-		if (!fresh)
-			return -1;	/* the jobs in flight go on meanwhile */
 		usleep((useconds_t)(backoff * 1e6));
 		if (backoff < 10)
 			backoff *= 2;
@@ -261,6 +257,9 @@ struct job {
 	double		 t_claimed;
 	enum end	 forced;
 	int		 done;
+	int		 later;		/* outcome not written yet */
+	double		 retry_at;
+	double		 backoff;
 	json_t		*result;
 	struct tq_err	 err;
 	struct job	*next;
@@ -268,6 +267,48 @@ struct job {
 
 static struct job *jobs;
 static int njobs, inflight[TQ_NSTAGES];
+
+/*
+ * With jobs in flight: connect again only what is broken, once; the
+ * jobs go on meanwhile, and the loop calls again a second later.
+ */
+static void
+reconnect_broken(void)
+{
+	struct tq_err e = { 0 };
+	redisReply *r;
+
+	if (w.rc == NULL || w.rc->err) {
+		if (w.rc != NULL)
+			redisFree(w.rc);
+		if ((w.rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
+		    tq_worker_register(w.rc, &e, &w.info) == -1) {
+			redisFree(w.rc);
+			w.rc = NULL;
+		}
+	}
+	if (w.rc != NULL && (w.sub == NULL || w.sub->err)) {
+		if (w.sub != NULL)
+			redisFree(w.sub);
+		if ((w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL) {
+			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
+			    w.name);
+			if (r == NULL) {
+				redisFree(w.sub);
+				w.sub = NULL;
+			}
+			freeReplyObject(r);
+		}
+	}
+	if (w.db == NULL || PQstatus(w.db) != CONNECTION_OK) {
+		if (w.db != NULL)
+			PQfinish(w.db);
+		w.db = tq_db_connect(&e);
+	}
+	if (e.msg[0])
+		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:i}",
+		    "worker", w.name, "error", e.msg, "jobs_in_flight", njobs));
+}
 
 static void
 heartbeat(void)
@@ -306,6 +347,24 @@ heartbeat(void)
 	free(others);
 	free(ost);
 	w.last_hb = tq_now();
+}
+
+/* PostgreSQL is away: write this job's outcome later (see record). */
+static void
+defer(struct job *j, struct tq_err *e)
+{
+	if (nsignals >= 2) {
+		/* a cold shutdown does not wait: the job is requeued */
+		e->kind = TQ_ERR_TRANSIENT;
+		return;
+	}
+	j->backoff = j->backoff <= 0 ? 0.2 : j->backoff < 5 ?
+	    j->backoff * 2 : 5;
+	j->later = 1;
+	j->retry_at = tq_now() + j->backoff;
+	tq_log(TQ_LOG_ERROR, "record", json_pack("{s:s,s:s,s:s,s:f}",
+	    "worker", w.name, "job", j->id, "error", e->msg, "retry_in",
+	    j->backoff));
 }
 
 static void
@@ -398,63 +457,29 @@ ack(struct job *j, enum tq_outcome out, double run_at, const char *error)
 }
 
 /*
- * Writing a job's outcome failed with e.  A lost or failing backend is
- * never the job's fault: the outcome is kept, and once PostgreSQL is
- * back it is written, then acked (tq-worker(1)).  Wait with backoff,
- * heartbeating so that no one takes this worker for dead, reconnect,
- * and return 1 to write the same outcome again.  0 when the error is
- * the statement's own, or when a cold shutdown ends the wait.
- */
-static int
-db_wait(struct job *j, struct tq_err *e, double *backoff)
-{
-	struct tq_err ce = { 0 };
-	double until;
-
-	if (w.db != NULL && e->kind != TQ_ERR_TRANSIENT)
-		return 0;
-	if (nsignals >= 2)
-		return 0;
-	tq_log(TQ_LOG_ERROR, "record", json_pack("{s:s,s:s,s:s,s:f}",
-	    "worker", w.name, "job", j->id, "error", e->msg, "retry_in",
-	    *backoff));
-	title("waiting for postgresql", j->id, j->st);
-	until = tq_now() + *backoff;
-	while (nsignals < 2 && tq_now() < until) {
-		usleep(100000);
-		if (tq_now() - w.last_hb >= HEARTBEAT)
-			heartbeat();
-	}
-	if (*backoff < 5)
-		*backoff *= 2;
-	if (w.db == NULL || PQstatus(w.db) != CONNECTION_OK) {
-		if (w.db != NULL)
-			PQfinish(w.db);
-		if ((w.db = tq_db_connect(&ce)) == NULL)
-			*e = ce;
-	}
-	return nsignals < 2;
-}
-
-/*
- * One statement of a job's outcome, written whatever it takes (see
- * db_wait).  NULL with e set if the statement itself failed, or if a
- * cold shutdown came first (then e->kind is transient).
+ * One statement of a job's outcome.  A lost or failing PostgreSQL is
+ * never the job's fault: then the outcome is kept, j->later is set,
+ * and the loop writes the same outcome again once PostgreSQL is back
+ * (with a growing backoff, at most 5 s), and only then acks the job
+ * (tq-worker(1)).  Meanwhile the other jobs go on and heartbeats keep
+ * the worker alive.  NULL with e set if the statement itself failed,
+ * or if the outcome is for later, or if a cold shutdown came first
+ * (then e->kind is transient and later is not set).
  */
 static PGresult *
 record(struct job *j, const char *sql, int n, const char *const *p,
     struct tq_err *e)
 {
-	double backoff = 0.2;
 	PGresult *r;
 
-	do {
-		if (w.db != NULL && (r = tq_db_exec(w.db, e, sql, n, p)) != NULL)
-			return r;
-		if (w.db == NULL)
-			tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
-			    "postgresql: not connected");
-	} while (db_wait(j, e, &backoff));
+	if (w.db != NULL && (r = tq_db_exec(w.db, e, sql, n, p)) != NULL)
+		return r;
+	if (w.db == NULL)
+		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: not connected");
+	if (e->kind == TQ_ERR_TRANSIENT || w.db == NULL ||
+	    PQstatus(w.db) != CONNECTION_OK)
+		defer(j, e);
 	return NULL;
 }
 
@@ -517,20 +542,13 @@ title_count(void)
 		title(w.suspended ? "suspended" : "idle", NULL, 0);
 }
 
-/* Claim a job that is now in our list, and start it. */
+/* Start a job that tq_claim_many() answered got for, or let it go. */
 static void
-start_job(const char *id, enum tq_stage st)
+start_job(struct job *j, int got, struct tq_err *e)
 {
-	struct tq_err e = { 0 };
-	struct job *j;
-	int got;
+	enum tq_stage st = j->st;
 
-	j = xcalloc(1, sizeof(*j));
-	snprintf(j->id, sizeof(j->id), "%s", id);
-	j->st = st;
-	j->started = tq_now();
-	got = tq_claim_load(w.db, &e, st, id, w.name, &j->claim);
-	if (got == -1 && PQstatus(w.db) == CONNECTION_OK) {
+	if (got == -1 && w.db != NULL && PQstatus(w.db) == CONNECTION_OK) {
 		/* the stage's prepare failed: give the job back */
 		put_back(j);
 		goto drop;
@@ -538,16 +556,13 @@ start_job(const char *id, enum tq_stage st)
 	if (got == -1) {
 		/* PostgreSQL is unreachable: give the job back */
 		tq_log(TQ_LOG_ERROR, "claim", json_pack("{s:s,s:s,s:s}",
-		    "worker", w.name, "job", id, "error", e.msg));
+		    "worker", w.name, "job", j->id, "error", e->msg));
 		ack(j, TQ_DONE_REQUEUE, 0, NULL);
-		if (w.db != NULL)
-			PQfinish(w.db);
-		w.db = NULL;
 		goto drop;
 	}
 	if (got == 0) {
 		tq_log(TQ_LOG_INFO, "skip", json_pack("{s:s,s:s,s:s,s:s}",
-		    "worker", w.name, "queue", tq_stage_queue(st), "job", id,
+		    "worker", w.name, "queue", tq_stage_queue(st), "job", j->id,
 		    "reason", "item is not open (done, cancelled or unknown)"));
 		ack(j, TQ_DONE_DROP, 0, NULL);
 		goto drop;
@@ -555,7 +570,7 @@ start_job(const char *id, enum tq_stage st)
 	if (got == 2) {
 		/* a copy of a job another worker runs: leave it to it */
 		tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s,s:s,s:s}",
-		    "worker", w.name, "queue", tq_stage_queue(st), "job", id,
+		    "worker", w.name, "queue", tq_stage_queue(st), "job", j->id,
 		    "reason", "item is running on another worker", "running_on",
 		    j->claim.busy));
 		ack(j, TQ_DONE_FORGET, 0, NULL);
@@ -578,8 +593,48 @@ drop:
 	free(j);
 }
 
-/* Record the outcome of a job whose coroutine ended, then ack it. */
+/* Claim the jobs now in our list in one statement, and start them. */
 static void
+claim_and_start(char (*ids)[128], const enum tq_stage *st, int n)
+{
+	struct tq_err e = { 0 };
+	struct job **js = xcalloc((size_t)n, sizeof(*js));
+	struct tq_claim *c = xcalloc((size_t)n, sizeof(*c));
+	const char **jid = xcalloc((size_t)n, sizeof(*jid));
+	int *got = xcalloc((size_t)n, sizeof(*got)), i, rc;
+
+	for (i = 0; i < n; i++) {
+		js[i] = xcalloc(1, sizeof(*js[i]));
+		snprintf(js[i]->id, sizeof(js[i]->id), "%s", ids[i]);
+		js[i]->st = st[i];
+		js[i]->started = tq_now();
+		jid[i] = js[i]->id;
+	}
+	rc = w.db != NULL ? tq_claim_many(w.db, &e, st, jid, n, w.name, c,
+	    got) : (tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",
+	    "postgresql: not connected"), -1);
+	if (rc == -1 && w.db != NULL && PQstatus(w.db) != CONNECTION_OK) {
+		PQfinish(w.db);
+		w.db = NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == -1)
+			got[i] = -1;
+		else
+			js[i]->claim = c[i];
+		start_job(js[i], got[i], &e);
+	}
+	free(js);
+	free(c);
+	free(jid);
+	free(got);
+}
+
+/*
+ * Record the outcome of a job whose coroutine ended, then ack it.  0
+ * when PostgreSQL is away: the job stays, to be ended again later.
+ */
+static int
 end_job(struct job *j)
 {
 	struct tq_err e = { 0 };
@@ -593,6 +648,7 @@ end_job(struct job *j)
 	double run_at;
 
 	msg[0] = '\0';
+	j->later = 0;
 	switch (j->forced) {
 	case END_COLD:
 		outcome = "requeued";
@@ -604,6 +660,8 @@ end_job(struct job *j)
 		outcome = "stopped";
 		snprintf(msg, sizeof(msg), "stopped by request");
 		finish(j, "failed", msg, "permanent", &e);
+		if (j->later)
+			return 0;
 		ack(j, TQ_DONE_CANCELED, 0, NULL);
 		goto logit;
 	case END_TIMEOUT:
@@ -611,8 +669,9 @@ end_job(struct job *j)
 		    "killed", tq_cfg.timeout[st]);
 		outcome = "failed";
 		lvl = TQ_LOG_WARN;
-		if (finish(j, "failed", msg, "permanent", &e) == -1 &&
-		    e.kind == TQ_ERR_TRANSIENT) {
+		if (finish(j, "failed", msg, "permanent", &e) == -1) {
+			if (j->later)
+				return 0;
 			outcome = "requeued";
 			ack(j, TQ_DONE_REQUEUE, 0, NULL);
 			goto logit;
@@ -623,19 +682,18 @@ end_job(struct job *j)
 		break;
 	}
 	if (j->result != NULL) {
-		double backoff = 0.2;
-
-		/* a lost backend is not the job's fault: see db_wait */
-		do {
-			if (w.db != NULL && (res = tq_job_store(w.db, st,
-			    j->id, j->result, &e)) != NULL)
-				break;
-			if (w.db != NULL && e.kind == TQ_ERR_NONE)
-				break;
-			if (w.db == NULL)
-				tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",
-				    "postgresql: not connected");
-		} while (db_wait(j, &e, &backoff));
+		/* a lost backend is not the job's fault: see record() */
+		if (w.db != NULL)
+			res = tq_job_store(w.db, st, j->id, j->result, &e);
+		else
+			tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",
+			    "postgresql: not connected");
+		if (res == NULL && (w.db == NULL || e.kind ==
+		    TQ_ERR_TRANSIENT || PQstatus(w.db) != CONNECTION_OK)) {
+			defer(j, &e);
+			if (j->later)
+				return 0;
+		}
 		if (res != NULL) {
 			ack(j, TQ_DONE_FINISHED, 0, NULL);
 			goto logit;
@@ -671,6 +729,8 @@ end_job(struct job *j)
 		snprintf(ds, sizeof(ds), "%.3f", d);
 		rr = record(j, "SELECT tq_item_retry($1, $2, $3::float8)", 3, q,
 		    &e);
+		if (rr == NULL && j->later)
+			return 0;
 		if (rr == NULL && e.kind == TQ_ERR_TRANSIENT) {
 			outcome = "requeued";
 			ack(j, TQ_DONE_REQUEUE, 0, NULL);
@@ -691,11 +751,14 @@ end_job(struct job *j)
 	}
 	outcome = "failed";
 	lvl = TQ_LOG_WARN;
-	if (finish(j, "failed", msg, tq_errkind_name(e.kind), &e) == -1 &&
-	    e.kind == TQ_ERR_TRANSIENT) {
-		outcome = "requeued";
-		ack(j, TQ_DONE_REQUEUE, 0, NULL);
-		goto logit;
+	if (finish(j, "failed", msg, tq_errkind_name(e.kind), &e) == -1) {
+		if (j->later)
+			return 0;
+		if (e.kind == TQ_ERR_TRANSIENT) {
+			outcome = "requeued";
+			ack(j, TQ_DONE_REQUEUE, 0, NULL);
+			goto logit;
+		}
 	}
 	ack(j, TQ_DONE_FAILED, 0, msg);
 logit:
@@ -714,6 +777,7 @@ logit:
 	}
 	tq_log(lvl, "job", f);
 	json_decref(res);
+	return 1;
 }
 
 /* Record and free every job whose coroutine has ended. */
@@ -724,14 +788,14 @@ reap_jobs(void)
 	int n = 0;
 
 	for (jp = &jobs; (j = *jp) != NULL;) {
-		if (!j->done) {
+		if (!j->done || (j->later && tq_now() < j->retry_at &&
+		    nsignals < 2) || end_job(j) == 0) {
 			jp = &j->next;
 			continue;
 		}
 		*jp = j->next;
 		njobs--;
 		inflight[j->st]--;
-		end_job(j);
 		json_decref(j->result);
 		tq_claim_free(&j->claim);
 		free(j);
@@ -849,8 +913,8 @@ take(void)
 		    "worker", w.name, "error", e.msg));
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		start_job(ids[i], st[i]);
+	if (n > 0)
+		claim_and_start(ids, st, n);
 	return n;
 }
 
@@ -884,7 +948,7 @@ worker_main(void)
 	if (tq_loop_init() == -1)
 		errx(TQ_EXIT_BACKEND, "cannot start libcurl's multi interface");
 	title("starting", NULL, 0);
-	if (connect_all(1) == -1)
+	if (connect_all() == -1)
 		return 0;
 	tq_log(TQ_LOG_INFO, "start", json_pack("{s:s,s:i}", "worker", w.name,
 	    "pid", (int)getpid()));
@@ -905,11 +969,11 @@ worker_main(void)
 		    w.sub->err || w.db == NULL ||
 		    PQstatus(w.db) != CONNECTION_OK) {
 			if (njobs == 0) {
-				if (connect_all(1) == -1)
+				if (connect_all() == -1)
 					break;
 			} else if (tq_now() - w.last_reconnect > 1) {
 				w.last_reconnect = tq_now();
-				connect_all(0);
+				reconnect_broken();
 			}
 		}
 		if (pubsub() == -1) {
@@ -939,7 +1003,8 @@ worker_main(void)
 		if (w.rc != NULL && !w.rc->err) {
 			if (tq_now() - w.last_hb >= HEARTBEAT)
 				heartbeat();
-			maintenance();
+			if (w.db != NULL && PQstatus(w.db) == CONNECTION_OK)
+				maintenance();
 		}
 		got = 0;
 		if (!stopping && !w.suspended && w.rc != NULL && !w.rc->err &&

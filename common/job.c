@@ -277,25 +277,12 @@ tq_job_store(PGconn *db, enum tq_stage st, const char *job, json_t *result,
 	return out;
 }
 
-int
-tq_claim_load(PGconn *db, struct tq_err *err, enum tq_stage st,
-    const char *job, const char *worker, struct tq_claim *c)
+/* What tq_claim() answered for job, in c; see tq_claim_load(). */
+static int
+claim_doc(PGconn *db, struct tq_err *err, enum tq_stage st, const char *job,
+    json_t *doc, struct tq_claim *c)
 {
-	const char *p[3] = { job, worker, NULL };
-	char stale[16];
-	PGresult *r;
-	json_t *doc = NULL;
-
 	memset(c, 0, sizeof(*c));
-	/* past its timeout and a grace, another worker runs it no more */
-	snprintf(stale, sizeof(stale), "%d", tq_cfg.timeout[st] + 30);
-	p[2] = stale;
-	r = tq_db_exec(db, err, "SELECT tq_claim($1, $2, $3::float8)", 3, p);
-	if (r == NULL)
-		return -1;
-	if (!PQgetisnull(r, 0, 0))
-		doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		return 0;
@@ -331,6 +318,76 @@ tq_claim_load(PGconn *db, struct tq_err *err, enum tq_stage st,
 		return -1;
 	}
 	return 1;
+}
+
+int
+tq_claim_load(PGconn *db, struct tq_err *err, enum tq_stage st,
+    const char *job, const char *worker, struct tq_claim *c)
+{
+	int got;
+
+	if (tq_claim_many(db, err, &st, &job, 1, worker, c, &got) == -1)
+		return -1;
+	return got;
+}
+
+/*
+ * Claim n jobs in one statement: got[i] as tq_claim_load() returns for
+ * job[i] (a stage's prepare failing makes that one -1, with err set).
+ * -1 if the statement failed (PostgreSQL away): none was claimed.
+ */
+int
+tq_claim_many(PGconn *db, struct tq_err *err, const enum tq_stage *st,
+    const char *const *job, int n, const char *worker, struct tq_claim *c,
+    int *got)
+{
+	struct tq_buf jobs = { 0 }, stale = { 0 };
+	const char *p[3];
+	PGresult *r;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const char *q;
+
+		tq_buf_adds(&jobs, i ? ",\"" : "{\"");
+		for (q = job[i]; *q; q++) {
+			if (*q == '"' || *q == '\\')
+				tq_buf_add(&jobs, "\\", 1);
+			tq_buf_add(&jobs, q, 1);
+		}
+		tq_buf_adds(&jobs, "\"");
+		/* past its timeout and a grace, another worker runs it no more */
+		tq_buf_addf(&stale, "%s%d", i ? "," : "{",
+		    tq_cfg.timeout[st[i]] + 30);
+	}
+	tq_buf_adds(&jobs, "}");
+	tq_buf_adds(&stale, "}");
+	p[0] = jobs.data;
+	p[1] = worker;
+	p[2] = stale.data;
+	r = tq_db_exec(db, err, "SELECT tq_claim(t.j, $2, t.s) FROM "
+	    "unnest($1::text[], $3::float8[]) WITH ORDINALITY AS t(j, s, o) "
+	    "ORDER BY t.o", 3, p);
+	tq_buf_free(&jobs);
+	tq_buf_free(&stale);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != n) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: tq_claim gave %d rows for %d jobs",
+		    PQntuples(r), n);
+		PQclear(r);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *doc = NULL;
+
+		if (!PQgetisnull(r, i, 0))
+			doc = json_loads(PQgetvalue(r, i, 0), 0, NULL);
+		got[i] = claim_doc(db, err, st[i], job[i], doc, &c[i]);
+	}
+	PQclear(r);
+	return 0;
 }
 
 void

@@ -655,6 +655,9 @@ struct tq_claim {
  */
 int		 tq_claim_load(PGconn *, struct tq_err *, enum tq_stage,
 		    const char *job, const char *worker, struct tq_claim *);
+int		 tq_claim_many(PGconn *, struct tq_err *, const enum tq_stage *,
+		    const char *const *job, int n, const char *worker,
+		    struct tq_claim *, int *got);
 void		 tq_claim_free(struct tq_claim *);
 
 /*

@@ -42,11 +42,13 @@ _tq_spec()
 		opts="$common -r --redis-url"
 		argopts='-d --database-url -r --redis-url' ;;
 	tq-worker)
-		opts='-b --burst -d --database-url -h --help -j --json-log
+		opts='-b --burst -c --concurrency -d --database-url -h --help
+		    -J --job-processes -j --json-log
 		    -l --log-level -N --name -n --workers -P --pause
 		    -q --queue -R --reconcile -r --redis-url -t --timeout
 		    -U --resume -V --version -v --verbose'
-		argopts='-d --database-url -l --log-level -N --name
+		argopts='-c --concurrency -d --database-url -J --job-processes
+		    -l --log-level -N --name
 		    -n --workers -P --pause -q --queue -r --redis-url
 		    -t --timeout -U --resume' ;;
 	tq-stats)
@@ -182,7 +184,8 @@ _tq()
 		tq-worker:-U|tq-worker:--resume)
 			_tq_words $( { _tq_query queues; printf '%s\n' \
 			    parsing-queue ai-queue notion-queue; } | sort -u) ;;
-		tq-worker:-t|tq-worker:--timeout)
+		tq-worker:-t|tq-worker:--timeout|\
+		tq-worker:-c|tq-worker:--concurrency)
 			_tq_words $( { _tq_query queues; printf '%s\n' \
 			    parsing-queue ai-queue notion-queue; } | sort -u |
 			    sed 's/$/=/')

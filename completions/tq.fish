@@ -24,7 +24,7 @@ function __tq_argopts
         case tq-retry tq-cancel
             echo -d --database-url -r --redis-url
         case tq-worker
-            echo -d --database-url -l --log-level -N --name -n --workers -P --pause -q --queue -r --redis-url -t --timeout -U --resume
+            echo -c --concurrency -d --database-url -J --job-processes -l --log-level -N --name -n --workers -P --pause -q --queue -r --redis-url -t --timeout -U --resume
         case tq-stats
             echo -d --database-url -r --redis-url
         case tq-health
@@ -185,6 +185,8 @@ complete -c tq-worker -s N -l name -x -d 'first part of the worker names'
 complete -c tq-worker -s n -l workers -x -d 'number of worker processes'
 complete -c tq-worker -s q -l queue -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'serve this queue'
 complete -c tq-worker -s t -l timeout -x -a "(begin; __tq_query queues; string split ' ' -- $__tq_queues; end | string replace -r '\$' =)" -d 'queue=seconds: hard job timeout'
+complete -c tq-worker -s c -l concurrency -x -a "(begin; __tq_query queues; string split ' ' -- $__tq_queues; end | string replace -r '\$' =)" -d 'queue=jobs: jobs in flight per worker'
+complete -c tq-worker -s J -l job-processes -x -d 'job processes per worker'
 complete -c tq-worker -s R -l reconcile -d 'run one maintenance pass and exit'
 complete -c tq-worker -s P -l pause -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'pause a queue for every worker'
 complete -c tq-worker -s U -l resume -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'resume a paused queue'
