@@ -1114,10 +1114,17 @@ tq_http_resp_free(struct tq_http_resp *r)
 }
 
 void
+tq_scrub(char *s, size_t sz, const char *secret)
+{
+	if (s != NULL && secret != NULL && strlen(secret) >= 4)
+		scrub(s, sz, secret);
+}
+
+void
 tq_err_scrub(struct tq_err *err, const char *secret)
 {
-	if (err != NULL && secret != NULL && strlen(secret) >= 4)
-		scrub(err->msg, sizeof(err->msg), secret);
+	if (err != NULL)
+		tq_scrub(err->msg, sizeof(err->msg), secret);
 }
 
 int

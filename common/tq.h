@@ -295,7 +295,11 @@ struct tq_http_resp {
 int		 tq_http_do(const struct tq_http_req *, struct tq_http_resp *,
 		    struct tq_err *);
 void		 tq_http_resp_free(struct tq_http_resp *);
-/* Replace every occurrence of secret (4 bytes or more) in err's text. */
+/*
+ * Replace every occurrence of secret (4 bytes or more) by *** in s (a
+ * buffer of sz bytes), in err's message.
+ */
+void		 tq_scrub(char *s, size_t sz, const char *secret);
 void		 tq_err_scrub(struct tq_err *, const char *secret);
 /* Put "prefix: " before err's message (printf format). */
 void		 tq_err_prefix(struct tq_err *, const char *fmt, ...)
@@ -370,6 +374,8 @@ struct tq_ai_model {
 	int		 context_chars;	/* input budget */
 	int		 timeout;	/* seconds per call */
 	char		*json_mode;	/* schema, object or prompt */
+	int		 rpm;		/* requests a minute, all workers
+					   together; 0: no limit */
 };
 void		 tq_ai_model_free(struct tq_ai_model *);	/* the strings */
 
@@ -497,6 +503,38 @@ redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
 /* Read n pipelined replies; -1 if any failed (all are read). */
 int		 tq_redis_replies(redisContext *, struct tq_err *, int n);
 int		 tq_redis_set_timeout(redisContext *, double seconds);
+
+/* -------------------------------------------------------------- limit.c */
+
+/*
+ * The rate limit of one outside service (a Notion token, an LLM
+ * server's model), shared in Redis by all workers on all hosts: a
+ * token bucket of rate requests a second (0: none, only pauses) and
+ * a pause that a 429 sets for everyone.  Keys: tq:<service>:rate:<h>
+ * and tq:<service>:pause:<h>, h a hash of id (which may be secret).
+ * rc is borrowed; what ("notion") starts messages.
+ */
+struct tq_limit {
+	redisContext	*rc;
+	char		 ratekey[64];
+	char		 pausekey[64];
+	char		 what[32];
+	double		 rate;
+	int		 burst;
+	double		 waited;		/* seconds, in all */
+};
+void		 tq_limit_init(struct tq_limit *, redisContext *,
+		    const char *service, const char *id, const char *what,
+		    double rate, int burst);
+/*
+ * Wait (tq_sleep) until a request may go.  -1 and err if Redis fails
+ * or the wait would pass deadline (a transient "rate_limited" error
+ * with retry_after).
+ */
+int		 tq_limit_wait(struct tq_limit *, double deadline,
+		    struct tq_err *);
+/* Hold every worker for secs (at least 1 s); never shortens a pause. */
+void		 tq_limit_pause(struct tq_limit *, double secs);
 
 /* -------------------------------------------------------------- queue.c */
 
