@@ -1245,8 +1245,11 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 			scrub_url(err, eff);
 		tq_err_scrub(err, q->secret);
 	}
+	/* a kept handle must not point into this stack frame */
 	if (h != q->handle)
 		curl_easy_cleanup(h);
+	else
+		curl_easy_reset(h);
 	return ret;
 }
 
