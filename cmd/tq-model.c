@@ -1,6 +1,7 @@
 /*
  * tq-model - manage the AI models of the ai stage (table ai_models):
- * list, add, show, make the default, remove.
+ * list, add, change the parameters of (set), show, make the default,
+ * remove.
  *
  * Invariants: an API key is never stored, read or printed; a model
  * names the environment variable that holds it (api_key_env), and the
@@ -9,7 +10,9 @@
  * one transaction under a table lock, so concurrent moves serialize.
  * A model that is the default, has stored results, or is named by an
  * unfinished task is not removed.  Names are never all digits, so an
- * operand is a name or an id without doubt.
+ * operand is a name or an id without doubt.  A model's rpm (requests
+ * a minute) is a parameter like the others; the worker shares it among
+ * all workers through Redis (limit.c).
  */
 #include <ctype.h>
 #include <err.h>
@@ -39,6 +42,7 @@ static struct option longopts[] = {
 	{ "key-env", required_argument, NULL, 'k' },
 	{ "model", required_argument, NULL, 'm' },
 	{ "provider", required_argument, NULL, 'p' },
+	{ "rpm", required_argument, NULL, 'R' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "temperature", required_argument, NULL, 't' },
 	{ "base-url", required_argument, NULL, 'u' },
@@ -55,6 +59,7 @@ static struct {
 	const char	*key_env;
 	const char	*model;
 	const char	*provider;
+	const char	*rpm;
 	const char	*timeout;
 	const char	*temperature;
 	const char	*base_url;
@@ -75,8 +80,12 @@ usage(FILE *f, int status)
 	    "       tq-model [-hHjV] [-d database-url] add name -p provider "
 	    "[-D] [-C context-chars]\n"
 	    "                [-J json-mode] [-k key-env] [-m model] "
-	    "[-T timeout] [-t temperature]\n"
-	    "                [-u base-url] [-x max-tokens]\n"
+	    "[-R rpm] [-T timeout]\n"
+	    "                [-t temperature] [-u base-url] [-x max-tokens]\n"
+	    "       tq-model [-hHjV] [-d database-url] set name | id "
+	    "[-C context-chars]\n"
+	    "                [-J json-mode] [-R rpm] [-T timeout] "
+	    "[-t temperature] [-x max-tokens]\n"
 	    "       tq-model [-hHjV] [-d database-url] default | rm | show "
 	    "name | id\n");
 	exit(status);
@@ -301,6 +310,10 @@ build_params(void)
 	if (opt.timeout != NULL)
 		json_object_set_new(p, "timeout", json_integer(int_param(
 		    "timeout", opt.timeout, 1, 3600)));
+	/* 0: no limit, which is no rpm at all */
+	if (opt.rpm != NULL && int_param("rpm", opt.rpm, 0, 1000000) > 0)
+		json_object_set_new(p, "rpm", json_integer(int_param("rpm",
+		    opt.rpm, 0, 1000000)));
 	if (opt.json_mode != NULL) {
 		if (strcmp(opt.json_mode, "schema") != 0 &&
 		    strcmp(opt.json_mode, "object") != 0 &&
@@ -521,9 +534,9 @@ add_check(const char *name)
 	openai = strcmp(opt.provider, "openai") == 0;
 	if (!openai && (opt.model || opt.base_url || opt.key_env ||
 	    opt.json_mode || opt.temperature || opt.max_tokens ||
-	    opt.context_chars || opt.timeout))
-		bad("provider builtin: takes none of -C, -J, -k, -m, -T, -t, "
-		    "-u, -x (it calls no server)");
+	    opt.context_chars || opt.timeout || opt.rpm))
+		bad("provider builtin: takes none of -C, -J, -k, -m, -R, -T, "
+		    "-t, -u, -x (it calls no server)");
 	if (openai && (opt.model == NULL || *opt.model == '\0'))
 		bad("provider openai: -m model is required");
 	if (opt.model != NULL && (strlen(opt.model) > MODEL_MAX_LEN ||
@@ -590,6 +603,43 @@ cmd_add(PGconn *db)
 	return cmd_print(db, id, 0);
 }
 
+/*
+ * Change the parameters given, keep the others; -R 0 drops the rate
+ * limit.  The worker reads them when it takes a job.
+ */
+static int
+cmd_set(PGconn *db, const char *arg)
+{
+	struct tq_err e = { 0 };
+	const char *p[3];
+	char id[24];
+	PGresult *r;
+	int rc;
+
+	switch (lookup(db, &e, arg, id, sizeof(id))) {
+	case -1:
+		return fail_backend(db, &e);
+	case 0:
+		return nosuch(db, arg);
+	}
+	p[0] = id;
+	p[1] = add.params;
+	p[2] = opt.rpm != NULL && strcmp(opt.rpm, "0") == 0 ? "{rpm}" : "{}";
+	r = tq_db_exec(db, &e, "UPDATE ai_models SET params = (coalesce("
+	    "params, '{}') || $2::jsonb) - $3::text[] WHERE id = $1 AND ("
+	    "provider = 'openai' OR $2::jsonb = '{}')", 3, p);
+	if (r == NULL)
+		return fail_backend(db, &e);
+	rc = strcmp(PQcmdTuples(r), "1") == 0;
+	PQclear(r);
+	if (!rc) {
+		warnx("model %s: provider builtin takes no parameters (it "
+		    "calls no server)", printable(arg) ? arg : "?");
+		return TQ_EXIT_INPUT;
+	}
+	return cmd_print(db, id, 0);
+}
+
 /* ------------------------------------------------------------- main */
 
 enum cmd {
@@ -597,6 +647,7 @@ enum cmd {
 	CMD_ADD,
 	CMD_DEFAULT,
 	CMD_RM,
+	CMD_SET,
 	CMD_SHOW
 };
 
@@ -604,16 +655,16 @@ int
 main(int argc, char *argv[])
 {
 	static const char *const names[] = {
-		"list", "add", "default", "rm", "show"
+		"list", "add", "default", "rm", "set", "show"
 	};
 	struct tq_err e = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
 	PGconn *db;
-	int ch, c, status, add_opts = 0;
+	int ch, c, status, add_opts = 0, set_opts = 1;
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "C:Dd:HhJ:jk:m:p:T:t:u:Vx:",
+	while ((ch = getopt_long(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -621,6 +672,7 @@ main(int argc, char *argv[])
 			break;
 		case 'D':
 			opt.make_default = 1;
+			set_opts = 0;
 			break;
 		case 'd':
 			free(tq_cfg.database_url);
@@ -640,12 +692,18 @@ main(int argc, char *argv[])
 			continue;
 		case 'k':
 			opt.key_env = optarg;
+			set_opts = 0;
 			break;
 		case 'm':
 			opt.model = optarg;
+			set_opts = 0;
 			break;
 		case 'p':
 			opt.provider = optarg;
+			set_opts = 0;
+			break;
+		case 'R':
+			opt.rpm = optarg;
 			break;
 		case 'T':
 			opt.timeout = optarg;
@@ -655,6 +713,7 @@ main(int argc, char *argv[])
 			break;
 		case 'u':
 			opt.base_url = optarg;
+			set_opts = 0;
 			break;
 		case 'V':
 			printf("tq-model %s\n", TQ_VERSION);
@@ -683,7 +742,11 @@ main(int argc, char *argv[])
 	}
 	if (argc != (c == CMD_LIST ? 1 : 2))
 		usage(stderr, TQ_EXIT_USAGE);
-	if (c != CMD_ADD && add_opts) {
+	if (c == CMD_SET && (!add_opts || !set_opts)) {
+		warnx("set: takes one or more of -C, -J, -R, -T, -t, -x");
+		usage(stderr, TQ_EXIT_USAGE);
+	}
+	if (c != CMD_ADD && c != CMD_SET && add_opts) {
 		warnx("%s: takes none of the options of add", names[c]);
 		usage(stderr, TQ_EXIT_USAGE);
 	}
@@ -693,6 +756,13 @@ main(int argc, char *argv[])
 	}
 	if (c == CMD_ADD)
 		add_check(argv[1]);
+	if (c == CMD_SET) {
+		json_t *pj = build_params();
+
+		add.params = json_dumps(pj, JSON_COMPACT |
+		    JSON_REAL_PRECISION(12));
+		json_decref(pj);
+	}
 	tq_out_init(om);
 
 	if ((db = tq_db_connect(&e)) == NULL)
@@ -709,6 +779,9 @@ main(int argc, char *argv[])
 		break;
 	case CMD_RM:
 		status = cmd_rm(db, argv[1]);
+		break;
+	case CMD_SET:
+		status = cmd_set(db, argv[1]);
 		break;
 	default:
 		status = cmd_show(db, argv[1]);

@@ -12,6 +12,13 @@
  * content and one repair of bad JSON.  429, 5xx and network errors
  * return at once as transient so the queue's retry policy waits.
  *
+ * A model with an rpm (tq-model) shares that many requests a minute
+ * with every worker on every host through the Redis limiter
+ * (limit.c): each request waits its turn, and a rate-limit 429 pauses
+ * the model for all of them until its Retry-After and goes again in
+ * the same call, as far as the job's deadline allows.  The HTTP side
+ * is http.c's core (tq_http_do), one easy handle per call.
+ *
  * The API key is read from getenv(m->api_key_env) and goes into the
  * Authorization header only: it is scrubbed from every message and
  * never stored.  An unset variable sends no header (local servers need
@@ -23,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -58,14 +64,6 @@ enum jmode {
 };
 static const char *const jmode_names[] = { "schema", "object", "prompt" };
 
-/* One HTTP answer. */
-struct reply {
-	long		 status;
-	struct tq_buf	 body;
-	double		 retry_after;	/* from headers, 0: none */
-	int		 too_large;
-};
-
 /* The state of one tq_ai_openai() call across its HTTP requests. */
 struct call {
 	const struct tq_ai_model	*m;
@@ -88,6 +86,8 @@ struct call {
 	char		*bad;		/* output to repair, or NULL */
 	char		*bad_why;
 	long		 ptok, ctok, ttok;	/* summed, -1: none */
+	redisContext	*rc;		/* the shared limit's, or NULL */
+	int		 limited;	/* the model has an rpm */
 };
 
 /* A validated answer. */
@@ -258,126 +258,6 @@ squash(char *s)
 	}
 	*w = '\0';
 	return s;
-}
-
-/* Replace every occurrence of key in s by "***". */
-static void
-scrub(char *s, const char *key)
-{
-	size_t kl;
-	char *p;
-
-	if (key == NULL || (kl = strlen(key)) < 4)
-		return;
-	while ((p = strstr(s, key)) != NULL) {
-		memmove(p + 3, p + kl, strlen(p + kl) + 1);
-		memcpy(p, "***", 3);
-	}
-}
-
-/* Go duration ("1s", "6m0s", "12ms", "1h2m3.5s") or bare seconds. */
-static double
-parse_duration(const char *s)
-{
-	double total = 0, v, mul;
-	char *e;
-	int any = 0;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s == '+')
-		s++;
-	while (*s != '\0' && !isspace((unsigned char)*s)) {
-		if (!isdigit((unsigned char)*s) && *s != '.')
-			return -1;
-		v = strtod(s, &e);
-		if (e == s || !isfinite(v))
-			return -1;
-		s = e;
-		if (strncmp(s, "ns", 2) == 0)
-			mul = 1e-9, s += 2;
-		else if (strncmp(s, "us", 2) == 0)
-			mul = 1e-6, s += 2;
-		else if (strncmp(s, "\xc2\xb5s", 3) == 0 ||
-		    strncmp(s, "\xce\xbcs", 3) == 0)
-			mul = 1e-6, s += 3;
-		else if (strncmp(s, "ms", 2) == 0)
-			mul = 1e-3, s += 2;
-		else if (*s == 's')
-			mul = 1, s++;
-		else if (*s == 'm')
-			mul = 60, s++;
-		else if (*s == 'h')
-			mul = 3600, s++;
-		else if (!any && (*s == '\0' || isspace((unsigned char)*s)))
-			mul = 1;
-		else
-			return -1;
-		total += v * mul;
-		any = 1;
-	}
-	return any ? total : -1;
-}
-
-/* Retry-After: delay-seconds or an HTTP date. */
-static double
-parse_retry_after(const char *s)
-{
-	time_t t;
-	double d;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (isdigit((unsigned char)*s))
-		return parse_duration(s);
-	if ((t = curl_getdate(s, NULL)) == -1)
-		return -1;
-	d = difftime(t, time(NULL));
-	return d > 0 ? d : 0;
-}
-
-static size_t
-on_header(char *data, size_t size, size_t n, void *arg)
-{
-	struct reply *r = arg;
-	size_t len = size * n;
-	char line[512], *v;
-	double d = -1;
-
-	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-		r->retry_after = 0;	/* a new header block */
-		return len;
-	}
-	if (len >= sizeof(line))
-		return len;
-	memcpy(line, data, len);
-	line[len] = '\0';
-	if ((v = strchr(line, ':')) == NULL)
-		return len;
-	*v++ = '\0';
-	v = tq_trim(v);
-	if (strcasecmp(line, "retry-after") == 0)
-		d = parse_retry_after(v);
-	else if (strcasecmp(line, "x-ratelimit-reset-requests") == 0 ||
-	    strcasecmp(line, "x-ratelimit-reset-tokens") == 0)
-		d = parse_duration(v);
-	if (d > r->retry_after)
-		r->retry_after = d;
-	return len;
-}
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct reply *r = arg;
-	size_t len = size * n;
-
-	if (r->body.len + len > MAX_RESPONSE) {
-		r->too_large = 1;
-		return 0;
-	}
-	tq_buf_add(&r->body, data, len);
-	return len;
 }
 
 /* ------------------------------------------------------------ prompt */
@@ -771,7 +651,8 @@ out:
  * code and param point into *keep, which the caller releases.
  */
 static char *
-error_message(const struct reply *r, const char **type, const char **code,
+error_message(const struct tq_http_resp *r, const char **type,
+    const char **code,
     const char **param, json_t **keep)
 {
 	json_t *doc, *e, *d;
@@ -841,7 +722,7 @@ is_format_error(const char *msg, const char *param)
  * again with changed parameters, else -1 with err set.
  */
 static int
-http_error(struct call *c, const struct reply *r, struct tq_err *err)
+http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 {
 	const char *type, *code, *param;
 	char *msg;
@@ -937,42 +818,6 @@ out:
 	return rc;
 }
 
-static int
-curl_error(const struct call *c, CURLcode cc, const char *ebuf,
-    const struct reply *r, struct tq_err *err)
-{
-	const char *why = *ebuf != '\0' ? ebuf : curl_easy_strerror(cc);
-
-	switch (cc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		return tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
-		    "openai: %s: timed out: %s", c->shown_url, why);
-	case CURLE_WRITE_ERROR:
-		if (r->too_large)
-			return tq_err_set(err, TQ_ERR_PERMANENT,
-			    "llm_too_large", "openai: %s: answer larger "
-			    "than %d bytes", c->shown_url, MAX_RESPONSE);
-		break;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_CONNECT:
-		return tq_err_set(err, TQ_ERR_TRANSIENT, "connect",
-		    "openai: %s: %s", c->shown_url, why);
-	case CURLE_URL_MALFORMAT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
-		    "openai: %s: %s", c->shown_url, why);
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CACERT_BADFILE:
-		return tq_err_set(err, TQ_ERR_PERMANENT, "tls",
-		    "openai: %s: %s", c->shown_url, why);
-	default:
-		break;
-	}
-	return tq_err_set(err, TQ_ERR_TRANSIENT, "network",
-	    "openai: %s: %s", c->shown_url, why);
-}
-
 /* -------------------------------------------------------------- call */
 
 static void
@@ -1027,7 +872,7 @@ set_raw(struct tq_ai_result *res, const char *s, const char *key)
 	}
 	free(res->raw);
 	res->raw = xstrndup(s, n);
-	scrub(res->raw, key);
+	tq_scrub(res->raw, n + 1, key);
 }
 
 static int
@@ -1139,21 +984,45 @@ headers(const struct call *c)
 	return h;
 }
 
+/*
+ * The model's shared limit (rpm), on its own Redis connection: the
+ * model on its server, whatever its tq name.  0 when there is none.
+ */
+static int
+limit_open(struct call *c, struct tq_limit *lim, struct tq_err *err)
+{
+	char *id;
+
+	if (c->m->rpm <= 0)
+		return 0;
+	if ((c->rc = tq_redis_connect(tq_cfg.redis_url, err)) == NULL) {
+		tq_err_prefix(err, "openai: the shared rate limit");
+		return -1;
+	}
+	id = xasprintf("%s\n%s", c->url, c->m->model);
+	tq_limit_init(lim, c->rc, "llm", id, "openai", c->m->rpm / 60.0, 1);
+	free(id);
+	c->limited = 1;
+	return 0;
+}
+
 int
 tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
     struct tq_ai_result *res, struct tq_err *err)
 {
 	struct call c;
-	struct reply r;
+	struct tq_http_req q;
+	struct tq_http_resp r;
+	struct tq_limit lim;
 	struct answer a;
 	struct curl_slist *hdrs = NULL;
-	char ebuf[CURL_ERROR_SIZE], *body = NULL, *content = NULL;
+	char *body = NULL, *content = NULL;
 	const char *finish, *why;
 	json_t *doc = NULL, *ch, *msg, *usage, *refusal;
 	CURL *h = NULL;
-	CURLcode cc;
 	int rc = -1, length_retried = 0, empty_retried = 0;
-	long timeout_ms;
+	long timeout_ms, ms;
+	double deadline, wait;
 
 	if (err != NULL) {
 		memset(err, 0, sizeof(*err));
@@ -1167,6 +1036,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		rc = 0;
 		goto out;
 	}
+	/* one handle for the call's requests, which keeps the connection */
 	if ((h = curl_easy_init()) == NULL) {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "curl",
 		    "openai: cannot create a curl handle");
@@ -1174,26 +1044,11 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 	}
 	hdrs = headers(&c);
 	timeout_ms = (m->timeout > 0 ? m->timeout : DEFAULT_TIMEOUT) * 1000L;
-	curl_easy_setopt(h, CURLOPT_URL, c.url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "tq/" TQ_VERSION);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
-	curl_easy_setopt(h, CURLOPT_POST, 1L);
+	/* the job's own deadline, when the worker runs it */
+	deadline = tq_now() + (tq_cfg.timeout[TQ_STAGE_AI] > 0 ?
+	    tq_cfg.timeout[TQ_STAGE_AI] - 2 : MAX_CALLS * timeout_ms / 1000.0);
+	if (limit_open(&c, &lim, err) == -1)
+		goto out;
 
 	for (;;) {
 		if (res->attempts >= MAX_CALLS) {
@@ -1202,23 +1057,52 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 			    c.shown_url, res->attempts);
 			goto out;
 		}
+		/* a rate wait leaves time for a request of 30 s at least */
+		if (c.limited && tq_limit_wait(&lim, deadline - (timeout_ms <
+		    30000 ? timeout_ms : 30000) / 1000.0, err) == -1)
+			goto out;
+		ms = timeout_ms;
+		if (c.limited && (deadline - tq_now()) * 1000 < ms)
+			ms = (long)((deadline - tq_now()) * 1000);
+		if (ms < 1000)
+			ms = 1000;
 		free(body);
 		body = build_body(&c);
-		tq_buf_free(&r.body);
-		memset(&r, 0, sizeof(r));
-		ebuf[0] = '\0';
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)strlen(body));
+		tq_http_resp_free(&r);
+		memset(&q, 0, sizeof(q));
+		q.method = "POST";
+		q.url = c.url;
+		q.headers = hdrs;
+		q.body = body;
+		q.body_len = strlen(body);
+		q.max_bytes = MAX_RESPONSE;
+		q.timeout_ms = ms;
+		q.connect_timeout_ms = CONNECT_TIMEOUT_MS;
+		q.allow_private = 1;	/* a configured server: Ollama ... */
+		q.env_proxy = 1;
+		q.decode = 1;
+		q.error_body = 1;
+		q.secret = c.key;
+		q.handle = h;
 		res->attempts++;
-		if ((cc = tq_curl_perform(h)) != CURLE_OK) {
-			curl_error(&c, cc, ebuf, &r, err);
-			goto out;
-		}
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
-		if (r.status < 200 || r.status > 299) {
+		if (tq_http_do(&q, &r, err) == -1) {
+			if (err == NULL || err->http_status == 0) {
+				tq_err_prefix(err, "openai: %s", c.shown_url);
+				goto out;
+			}
 			if (http_error(&c, &r, err) == 1)
 				continue;
+			if (c.limited && r.status == 429 &&
+			    err->kind == TQ_ERR_TRANSIENT) {
+				/* not carried out: wait, with every worker */
+				wait = r.retry_after > 0 ? r.retry_after : 1;
+				tq_limit_pause(&lim, wait);
+				tq_log(TQ_LOG_INFO, "llm_rate_limited",
+				    json_pack("{s:s,s:s,s:f}", "url",
+				    c.shown_url, "model", m->model,
+				    "retry_after", wait));
+				continue;
+			}
 			goto out;
 		}
 		if (err != NULL)
@@ -1335,12 +1219,14 @@ out:
 		if (err->kind == TQ_ERR_NONE)
 			tq_err_set(err, TQ_ERR_PERMANENT, "llm", "openai: "
 			    "failed");
-		scrub(err->msg, c.key);
+		tq_err_scrub(err, c.key);
 	}
 	if (h != NULL)
 		curl_easy_cleanup(h);
+	if (c.rc != NULL)
+		redisFree(c.rc);
 	curl_slist_free_all(hdrs);
-	tq_buf_free(&r.body);
+	tq_http_resp_free(&r);
 	json_decref(doc);
 	free(body);
 	free(content);

@@ -1,22 +1,35 @@
 /*
- * http.c - GET one web page with libcurl, within limits.
+ * http.c - the one HTTP core: every request tq makes (the page fetch,
+ * the LLM provider, the Notion client) goes through tq_http_do().
  *
- * One easy handle per call, never kept: callers fork.  Every socket
- * curl opens goes through opensocket_cb(), which sees the address
- * actually about to be connected (after DNS, on every redirect hop)
- * and refuses internal ones, so neither a redirect nor DNS rebinding
- * reaches 127.0.0.1 or the cloud metadata service.  Environment
- * proxies are ignored for the same reason.  The content type is
+ * It owns the easy handle's set-up, the limits (time, body size), the
+ * header and body callbacks, the one Retry-After parser, the one
+ * classifier of curl errors and HTTP statuses into struct tq_err, and
+ * the private-address guard.  Every socket curl opens goes through
+ * opensocket_cb(), which sees the address actually about to be
+ * connected (after DNS, on every redirect hop) and refuses internal
+ * ones unless the request allows them (a configured service, not a
+ * page from the web), so neither a redirect nor DNS rebinding reaches
+ * 127.0.0.1 or the cloud metadata service.  Environment proxies are
+ * ignored for the same reason.  The transfer itself runs in
+ * tq_curl_perform(), where a job of the worker's event loop yields.
+ *
+ * No static mutable state is used across a transfer: a request's
+ * state lives on its caller's stack, and its handle is either its own
+ * or one handle of one job.  Nothing here prints: messages go to
+ * struct tq_err, one lower case line with any password in the URL and
+ * the request's secret replaced by ***.
+ *
+ * tq_fetch() GETs one web page on top of it: the content type is
  * decided from the final response's headers before its body is read,
  * and the body limit is enforced on decoded bytes while they arrive.
- * Nothing here prints: messages go to struct tq_err, one lower case
- * line with any password in the URL replaced by ***.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +49,10 @@
 #define LOW_SPEED_BYTES	100	/* slower than this ... */
 #define LOW_SPEED_SECS	15	/* ... for this long is a timeout */
 #define MAX_ALLOW	32
+#define API_UA		"tq/" TQ_VERSION
+#define DEFAULT_TIMEOUT_MS	30000L
+#define DEFAULT_CONNECT_MS	10000L
+#define DEFAULT_MAX_BYTES	(10 * 1024 * 1024)
 
 enum kind {
 	KIND_BAD = 0,
@@ -50,20 +67,15 @@ struct net {
 	int		 bits;
 };
 
-struct ctx {
-	const struct tq_fetch_opts *o;
-	struct tq_buf	 body;
-	/* The response being read; reset by each status line. */
-	long		 status;
-	char		 ctype[256];
-	double		 retry_after;
-	long long	 clen;
-	int		 location;
+struct xfer {
+	const struct tq_http_req *q;
+	struct tq_http_resp *r;
+	size_t		 max;
+	long		 timeout_ms;
+	long		 connect_ms;
+	int		 location;	/* this response has a Location */
 	int		 final;		/* final headers seen */
-	/* Why a callback stopped the transfer. */
-	enum tq_errkind	 stop_kind;
-	const char	*stop_code;
-	char		 stop_msg[256];
+	struct tq_err	 stop;		/* why a callback stopped it */
 	char		 refused[INET6_ADDRSTRLEN];
 	struct net	 allow[MAX_ALLOW];
 	int		 nallow;
@@ -203,7 +215,7 @@ tq_ip_is_internal(const char *addr)
 
 /* opts->allow_addrs into c->allow; -1 with the bad entry in msg. */
 static int
-parse_allow(struct ctx *c, const char *list, char *msg, size_t msgsz)
+parse_allow(struct xfer *c, const char *list, char *msg, size_t msgsz)
 {
 	const char *p = list, *slash;
 	size_t n;
@@ -260,14 +272,14 @@ net_match(const struct net *e, int family, const unsigned char *a)
 
 /* 1 if we may connect to sa; else 0 with its text in c->refused. */
 static int
-addr_allowed(struct ctx *c, const struct sockaddr *sa)
+addr_allowed(struct xfer *c, const struct sockaddr *sa)
 {
 	const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
 	unsigned char a[16];
 	int i, family;
 
-	if (c->o->allow_private)
+	if (c->q->allow_private)
 		return 1;
 	if (sa->sa_family == AF_INET) {
 		family = AF_INET;
@@ -300,7 +312,7 @@ addr_allowed(struct ctx *c, const struct sockaddr *sa)
 static curl_socket_t
 opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 {
-	struct ctx *c = arg;
+	struct xfer *c = arg;
 
 	(void)purpose;
 	if (!addr_allowed(c, &sa->addr))
@@ -361,44 +373,89 @@ ctype_charset(const char *ct)
 	return NULL;
 }
 
+/*
+ * Go duration ("1s", "6m0s", "12ms", "1h2m3.5s") or bare seconds, as
+ * x-ratelimit-reset-* and some Retry-After values are; -1 if neither.
+ */
 static double
-parse_retry_after(const char *v)
+parse_duration(const char *s)
 {
-	const char *err;
-	long long secs;
+	double total = 0, v, mul;
+	char *e;
+	int any = 0;
+
+	s += strspn(s, " \t");
+	if (*s == '+')
+		s++;
+	while (*s != '\0' && *s != ' ' && *s != '\t') {
+		if ((*s < '0' || *s > '9') && *s != '.')
+			return -1;
+		v = strtod(s, &e);
+		if (e == s || !isfinite(v))
+			return -1;
+		s = e;
+		if (strncmp(s, "ns", 2) == 0)
+			mul = 1e-9, s += 2;
+		else if (strncmp(s, "us", 2) == 0)
+			mul = 1e-6, s += 2;
+		else if (strncmp(s, "\xc2\xb5s", 3) == 0 ||
+		    strncmp(s, "\xce\xbcs", 3) == 0)
+			mul = 1e-6, s += 3;
+		else if (strncmp(s, "ms", 2) == 0)
+			mul = 1e-3, s += 2;
+		else if (*s == 's')
+			mul = 1, s++;
+		else if (*s == 'm')
+			mul = 60, s++;
+		else if (*s == 'h')
+			mul = 3600, s++;
+		else if (!any && (*s == '\0' || *s == ' ' || *s == '\t'))
+			mul = 1;
+		else
+			return -1;
+		total += v * mul;
+		any = 1;
+	}
+	return any ? total : -1;
+}
+
+/*
+ * The one Retry-After parser: delay-seconds (a fraction or a Go
+ * duration taken too, capped at a year) or an HTTP date; 0 for none,
+ * garbage or the past.
+ */
+double
+tq_http_retry_after(const char *v)
+{
+	double d;
 	time_t t;
 
 	v += strspn(v, " \t");
 	if (*v >= '0' && *v <= '9') {
-		secs = strtonum(v, 0, 365LL * 86400, &err);
-		return err != NULL ? 0 : (double)secs;
+		d = parse_duration(v);
+		return d < 0 ? 0 : d > 365 * 86400.0 ? 365 * 86400.0 : d;
 	}
 	if ((t = curl_getdate(v, NULL)) == -1)
 		return 0;
 	return t > time(NULL) ? (double)(t - time(NULL)) : 0;
 }
 
-double
-tq_http_retry_after(const char *v)
-{
-	return parse_retry_after(v);
-}
-
 static int
-stop(struct ctx *c, enum tq_errkind kind, const char *code,
+stop(struct xfer *x, enum tq_errkind kind, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Stop the transfer (a callback returns 0) with this error. */
 static int
-stop(struct ctx *c, enum tq_errkind kind, const char *code,
+stop(struct xfer *x, enum tq_errkind kind, const char *code,
     const char *fmt, ...)
 {
 	va_list ap;
+	char msg[256];
 
-	c->stop_kind = kind;
-	c->stop_code = code;
 	va_start(ap, fmt);
-	vsnprintf(c->stop_msg, sizeof(c->stop_msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	tq_err_set(&x->stop, kind, code, "%s", msg);
 	return 0;
 }
 
@@ -414,62 +471,74 @@ size_text(size_t n, char *buf, size_t bufsz)
 }
 
 static int
-too_big(struct ctx *c)
+too_big(struct xfer *x)
 {
 	char lim[32];
 
-	size_text(c->o->max_bytes, lim, sizeof(lim));
-	return stop(c, TQ_ERR_PERMANENT, "too_big", "body exceeds %s", lim);
+	size_text(x->max, lim, sizeof(lim));
+	return stop(x, TQ_ERR_PERMANENT, "too_big", "body exceeds %s", lim);
+}
+
+static int
+is_redirect(long st)
+{
+	return st == 300 || st == 301 || st == 302 || st == 303 ||
+	    st == 307 || st == 308;
 }
 
 /* The final response's headers are in: go on reading its body? */
 static int
-headers_done(struct ctx *c)
+headers_done(struct xfer *x)
 {
-	char media[128];
+	struct tq_http_resp *r = x->r;
 
-	c->final = 1;
-	if (c->status < 200 || c->status > 299)
-		return 0;	/* an error page: the body is not wanted */
-	if (media_kind(c->ctype, media, sizeof(media)) == KIND_BAD)
-		return stop(c, TQ_ERR_PERMANENT, "content_type",
-		    "unsupported content type %s", media);
-	if (c->clen > 0 && (unsigned long long)c->clen > c->o->max_bytes)
-		return too_big(c);
+	x->final = 1;
+	if (r->status < 200 || r->status > 299)
+		return x->q->error_body;	/* an error page: wanted? */
+	if (x->q->on_headers != NULL &&
+	    x->q->on_headers(x->q->arg, r, &x->stop) == -1) {
+		if (x->stop.kind == TQ_ERR_NONE)
+			tq_err_set(&x->stop, TQ_ERR_PERMANENT, "stopped",
+			    "stopped after the headers");
+		return 0;
+	}
+	if (r->content_length > 0 &&
+	    (unsigned long long)r->content_length > x->max)
+		return too_big(x);
 	return 1;
 }
 
 static size_t
 header_cb(char *p, size_t size, size_t nitems, void *arg)
 {
-	struct ctx *c = arg;
+	struct xfer *x = arg;
+	struct tq_http_resp *r = x->r;
 	size_t len = size * nitems, n = len, k;
 	const char *v, *err;
 	char val[256];
+	double d;
 
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
 	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		v = memchr(p, ' ', n);
-		c->status = v != NULL && v + 4 <= p + n ?
+		r->status = v != NULL && v + 4 <= p + n ?
 		    strtol(v + 1, NULL, 10) : 0;
-		c->ctype[0] = '\0';
-		c->retry_after = 0;
-		c->clen = -1;
-		c->location = 0;
-		c->body.len = 0;
+		r->content_type[0] = '\0';
+		r->retry_after = 0;
+		r->content_length = -1;
+		r->body.len = 0;
+		x->location = 0;
 		return len;
 	}
 	if (n == 0) {
-		if (c->final || (c->status >= 100 && c->status <= 199))
+		if (x->final || (r->status >= 100 && r->status <= 199))
 			return len;
-		if (c->location && (c->status == 300 || c->status == 301 ||
-		    c->status == 302 || c->status == 303 ||
-		    c->status == 307 || c->status == 308))
+		if (x->q->follow && x->location && is_redirect(r->status))
 			return len;	/* curl follows it */
-		return headers_done(c) ? len : 0;
+		return headers_done(x) ? len : 0;
 	}
-	if (c->final || (v = memchr(p, ':', n)) == NULL)
+	if (x->final || (v = memchr(p, ':', n)) == NULL)
 		return len;	/* trailers change nothing */
 	k = n - (v + 1 - p);
 	if (k >= sizeof(val))
@@ -477,31 +546,39 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 	memcpy(val, v + 1, k);
 	val[k] = '\0';
 	n = v - p;
+	d = -1;
 	if (n == 12 && strncasecmp(p, "content-type", n) == 0)
-		snprintf(c->ctype, sizeof(c->ctype), "%s", tq_trim(val));
+		snprintf(r->content_type, sizeof(r->content_type), "%s",
+		    tq_trim(val));
 	else if (n == 11 && strncasecmp(p, "retry-after", n) == 0)
-		c->retry_after = parse_retry_after(val);
+		d = tq_http_retry_after(val);
+	else if ((n == 26 && strncasecmp(p, "x-ratelimit-reset-requests",
+	    n) == 0) || (n == 24 && strncasecmp(p, "x-ratelimit-reset-tokens",
+	    n) == 0))
+		d = parse_duration(val);
 	else if (n == 14 && strncasecmp(p, "content-length", n) == 0) {
-		c->clen = strtonum(tq_trim(val), 0, LLONG_MAX, &err);
+		r->content_length = strtonum(tq_trim(val), 0, LLONG_MAX, &err);
 		if (err != NULL)
-			c->clen = -1;
+			r->content_length = -1;
 	} else if (n == 8 && strncasecmp(p, "location", n) == 0)
-		c->location = 1;
+		x->location = 1;
+	/* the longest of the waits a server asks for */
+	if (d > r->retry_after)
+		r->retry_after = d;
 	return len;
 }
 
 static size_t
 write_cb(char *p, size_t size, size_t nmemb, void *arg)
 {
-	struct ctx *c = arg;
+	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
-	if (n > c->o->max_bytes || c->body.len > c->o->max_bytes - n)
-		return too_big(c);
-	tq_buf_add(&c->body, p, n);
+	if (n > x->max || x->r->body.len > x->max - n)
+		return too_big(x);
+	tq_buf_add(&x->r->body, p, n);
 	return n;
 }
-
 /* ----------------------------------------------------------- errors */
 
 static const char *
@@ -628,8 +705,9 @@ secs_text(long ms, char *buf, size_t n)
 }
 
 /* Classify a failed curl_easy_perform(). */
+/* Classify a failed transfer. */
 static int
-curl_failed(struct ctx *c, CURL *h, CURLcode rc, const char *ebuf,
+curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
     struct tq_err *err)
 {
 	char what[CURL_ERROR_SIZE], t[32];
@@ -643,6 +721,8 @@ curl_failed(struct ctx *c, CURL *h, CURLcode rc, const char *ebuf,
 	if (curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &ct) == CURLE_OK &&
 	    ct > 0)
 		connected = 1;
+	/* Not sent unless said otherwise below. */
+	x->r->maybe_sent = 1;
 
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
@@ -650,22 +730,26 @@ curl_failed(struct ctx *c, CURL *h, CURLcode rc, const char *ebuf,
 			return tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
 			    "timeout: under %d bytes/s for %d s",
 			    LOW_SPEED_BYTES, LOW_SPEED_SECS);
-		if (!connected && c->status == 0) {
-			secs_text(c->o->connect_timeout_ms, t, sizeof(t));
+		if (!connected && x->r->status == 0) {
+			x->r->maybe_sent = 0;
+			secs_text(x->connect_ms, t, sizeof(t));
 			return tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
 			    "connect timeout after %s", t);
 		}
-		secs_text(c->o->timeout_ms, t, sizeof(t));
+		secs_text(x->timeout_ms, t, sizeof(t));
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
 		    "timeout after %s", t);
 	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		x->r->maybe_sent = 0;
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "dns", "%s", what);
 	case CURLE_COULDNT_CONNECT:
-		if (c->refused[0] != '\0')
+		x->r->maybe_sent = 0;
+		if (x->refused[0] != '\0')
 			return tq_err_set(err, TQ_ERR_PERMANENT,
 			    "private_address",
 			    "address %s is not allowed (internal)",
-			    c->refused);
+			    x->refused);
 		if (oserr != 0) {
 			snprintf(what, sizeof(what), "%s",
 			    strerror((int)oserr));
@@ -676,15 +760,19 @@ curl_failed(struct ctx *c, CURL *h, CURLcode rc, const char *ebuf,
 		return tq_err_set(err, TQ_ERR_PERMANENT, "redirects",
 		    "too many redirects");
 	case CURLE_UNSUPPORTED_PROTOCOL:
+		x->r->maybe_sent = x->r->redirects > 0;
 		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
-		    "redirect to an unsupported scheme");
+		    x->q->follow ? "redirect to an unsupported scheme" :
+		    "unsupported scheme");
 	case CURLE_URL_MALFORMAT:
+		x->r->maybe_sent = 0;
 		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
 		    "malformed URL");
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		x->r->maybe_sent = 0;
 		return tq_err_set(err, TQ_ERR_PERMANENT, "tls", "%s", what);
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
@@ -698,9 +786,9 @@ curl_failed(struct ctx *c, CURL *h, CURLcode rc, const char *ebuf,
 		return tq_err_set(err, TQ_ERR_PERMANENT, "encoding", "%s",
 		    what);
 	case CURLE_FILESIZE_EXCEEDED:
-		too_big(c);
-		return tq_err_set(err, TQ_ERR_PERMANENT, "too_big", "%s",
-		    c->stop_msg);
+		too_big(x);
+		*err = x->stop;
+		return -1;
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 		if (oserr != 0) {
@@ -716,6 +804,23 @@ curl_failed(struct ctx *c, CURL *h, CURLcode rc, const char *ebuf,
 	}
 }
 
+/* The one classifier of an HTTP status: http_NNN, kind, Retry-After. */
+static int
+status_failed(const struct tq_http_resp *r, struct tq_err *err)
+{
+	const char *why = reason(r->status);
+
+	if (why != NULL)
+		tq_err_set(err, tq_http_errkind(r->status), "",
+		    "http %ld %s", r->status, why);
+	else
+		tq_err_set(err, tq_http_errkind(r->status), "", "http %ld",
+		    r->status);
+	snprintf(err->code, sizeof(err->code), "http_%ld", r->status);
+	err->http_status = (int)r->status;
+	err->retry_after = r->retry_after;
+	return -1;
+}
 /* ------------------------------------------------------------ fetch */
 
 static void
@@ -992,125 +1097,226 @@ out:
 	return rc;
 }
 
+void
+tq_http_resp_free(struct tq_http_resp *r)
+{
+	if (r == NULL)
+		return;
+	tq_buf_free(&r->body);
+	free(r->url);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+tq_scrub(char *s, size_t sz, const char *secret)
+{
+	if (s != NULL && secret != NULL && strlen(secret) >= 4)
+		scrub(s, sz, secret);
+}
+
+void
+tq_err_scrub(struct tq_err *err, const char *secret)
+{
+	if (err != NULL)
+		tq_scrub(err->msg, sizeof(err->msg), secret);
+}
+
+int
+tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
+    struct tq_err *errp)
+{
+	struct tq_err dummy, *err = errp ? errp : &dummy;
+	struct xfer x;
+	char ebuf[CURL_ERROR_SIZE], *eff = NULL;
+	const char *method;
+	CURLcode rc;
+	CURL *h;
+	long redirects = 0;
+	curl_off_t us = 0;
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	memset(err, 0, sizeof(*err));
+	r->content_length = -1;
+	memset(&x, 0, sizeof(x));
+	x.q = q;
+	x.r = r;
+	/* Zero limits are the defaults, never "no limit". */
+	x.max = q->max_bytes > 0 ? q->max_bytes : DEFAULT_MAX_BYTES;
+	x.timeout_ms = q->timeout_ms > 0 ? q->timeout_ms : DEFAULT_TIMEOUT_MS;
+	x.connect_ms = q->connect_timeout_ms > 0 ? q->connect_timeout_ms :
+	    DEFAULT_CONNECT_MS;
+	if (x.connect_ms > x.timeout_ms)
+		x.connect_ms = x.timeout_ms;
+	ebuf[0] = '\0';
+	if (parse_allow(&x, q->allow_addrs, ebuf, sizeof(ebuf)) == -1) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "config", "%s", ebuf);
+		return -1;
+	}
+	ebuf[0] = '\0';
+	global_init();
+	if ((h = q->handle) != NULL)
+		curl_easy_reset(h);
+	else if ((h = curl_easy_init()) == NULL)
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "network",
+		    "cannot start libcurl");
+
+	curl_easy_setopt(h, CURLOPT_URL, q->url);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	if (q->follow) {
+		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(h, CURLOPT_MAXREDIRS,
+		    (long)(q->max_redirects > 0 ? q->max_redirects : 0));
+		curl_easy_setopt(h, CURLOPT_AUTOREFERER, 1L);
+	}
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, x.timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, x.connect_ms);
+	if (q->low_speed) {
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT,
+		    (long)LOW_SPEED_BYTES);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+		    (long)LOW_SPEED_SECS);
+	}
+	if (q->decode)
+		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_USERAGENT,
+	    q->user_agent && *q->user_agent ? q->user_agent : API_UA);
+	if (q->headers != NULL)
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, q->headers);
+	/* Environment proxies would hide the address the guard checks. */
+	if (!q->env_proxy)
+		curl_easy_setopt(h, CURLOPT_PROXY, "");
+	if (q->cookies)
+		curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
+	if (q->fresh_connect)
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &x);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	method = q->method != NULL ? q->method : q->body != NULL ? "POST" :
+	    "GET";
+	if (strcmp(method, "POST") == 0)
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+	else if (strcmp(method, "GET") != 0)
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	if (q->body != NULL) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, q->body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)q->body_len);
+	}
+
+	rc = tq_curl_perform(h);
+	curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);
+	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us);
+	curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff);
+	r->redirects = (int)redirects;
+	r->seconds = us / 1e6;
+	r->url = strip_userinfo(eff != NULL ? eff : q->url);
+
+	if (x.stop.kind != TQ_ERR_NONE) {
+		*err = x.stop;
+		r->maybe_sent = 1;
+	} else if (x.final && (r->status < 200 || r->status > 299)) {
+		r->maybe_sent = 1;
+		status_failed(r, err);
+	} else if (rc != CURLE_OK)
+		curl_failed(&x, h, rc, ebuf, err);
+	else if (!x.final) {
+		r->maybe_sent = 1;
+		tq_err_set(err, TQ_ERR_TRANSIENT, "network",
+		    "no response headers");
+	} else
+		ret = 0;
+	if (ret == -1) {
+		scrub_url(err, q->url);
+		if (eff != NULL)
+			scrub_url(err, eff);
+		tq_err_scrub(err, q->secret);
+	}
+	/* a kept handle must not point into this stack frame */
+	if (h != q->handle)
+		curl_easy_cleanup(h);
+	else
+		curl_easy_reset(h);
+	return ret;
+}
+
+/* ------------------------------------------------------------ fetch */
+
+/* The final 2xx headers of a page: a type we read, or stop. */
+static int
+fetch_headers(void *arg, const struct tq_http_resp *r, struct tq_err *err)
+{
+	char media[128];
+
+	(void)arg;
+	if (media_kind(r->content_type, media, sizeof(media)) == KIND_BAD)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "content_type",
+		    "unsupported content type %s", media);
+	return 0;
+}
+
 int
 tq_fetch(const char *url, const struct tq_fetch_opts *opts,
     struct tq_fetch *out, struct tq_err *errp)
 {
-	struct tq_fetch_opts defaults, o;
+	struct tq_fetch_opts defaults;
 	struct tq_err dummy, *err = errp ? errp : &dummy;
+	struct tq_http_req q;
+	struct tq_http_resp r;
 	struct curl_slist *hdrs = NULL;
-	struct ctx c;
-	char ebuf[CURL_ERROR_SIZE], media[128], *norm = NULL, *hcs = NULL;
-	char *eff = NULL, *text;
+	char media[128], *norm = NULL, *hcs = NULL, *text;
 	const char *used;
 	enum kind kind;
-	CURLcode rc;
-	CURL *h = NULL;
-	long redirects = 0;
-	curl_off_t us = 0;
 	size_t len;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
-	/* Zero limits are the defaults, never "no limit". */
+	memset(&r, 0, sizeof(r));
 	tq_fetch_opts_default(&defaults);
-	if (opts != NULL) {
-		o = *opts;
-		if (o.timeout_ms <= 0)
-			o.timeout_ms = defaults.timeout_ms;
-		if (o.connect_timeout_ms <= 0)
-			o.connect_timeout_ms = defaults.connect_timeout_ms;
-		if (o.max_bytes == 0)
-			o.max_bytes = defaults.max_bytes;
-		if (o.max_redirects < 0)
-			o.max_redirects = 0;
-		opts = &o;
-	} else
+	if (opts == NULL)
 		opts = &defaults;
-	memset(&c, 0, sizeof(c));
-	c.o = opts;
-	c.clen = -1;
-	ebuf[0] = '\0';
-	if (tq_url_check(url, &norm, err) == -1)
-		goto out;
-	if (parse_allow(&c, opts->allow_addrs, ebuf, sizeof(ebuf)) == -1) {
-		tq_err_set(err, TQ_ERR_PERMANENT, "config", "%s", ebuf);
-		goto out;
-	}
-	global_init();
-	if ((h = curl_easy_init()) == NULL) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "network",
-		    "cannot start libcurl");
+	if (tq_url_check(url, &norm, err) == -1) {
+		scrub_url(err, url);
 		goto out;
 	}
 	hdrs = curl_slist_append(hdrs, H_ACCEPT);
 	hdrs = curl_slist_append(hdrs, H_LANGUAGE);
+	memset(&q, 0, sizeof(q));
+	q.url = norm;
+	q.headers = hdrs;
+	q.max_bytes = opts->max_bytes;
+	q.timeout_ms = opts->timeout_ms;
+	q.connect_timeout_ms = opts->connect_timeout_ms;
+	q.follow = 1;
+	q.max_redirects = opts->max_redirects;
+	q.allow_private = opts->allow_private;
+	q.allow_addrs = opts->allow_addrs;
+	q.user_agent = opts->user_agent && *opts->user_agent ?
+	    opts->user_agent : DEFAULT_UA;
+	q.decode = 1;
+	q.low_speed = 1;
+	q.cookies = 1;
+	q.on_headers = fetch_headers;
 
-	curl_easy_setopt(h, CURLOPT_URL, norm);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)opts->max_redirects);
-	curl_easy_setopt(h, CURLOPT_AUTOREFERER, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, opts->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-	    opts->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)LOW_SPEED_BYTES);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)LOW_SPEED_SECS);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_USERAGENT,
-	    opts->user_agent && *opts->user_agent ? opts->user_agent :
-	    DEFAULT_UA);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_PROXY, "");
-	curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &c);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &c);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &c);
-
-	rc = tq_curl_perform(h);
-	curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);
-	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us);
-	out->redirects = (int)redirects;
-	out->seconds = us / 1e6;
-
-	if (c.stop_code != NULL) {
-		tq_err_set(err, c.stop_kind, c.stop_code, "%s", c.stop_msg);
+	ret = tq_http_do(&q, &r, err);
+	out->redirects = r.redirects;
+	out->seconds = r.seconds;
+	if (ret == -1) {
+		scrub_url(err, url);
 		goto out;
 	}
-	if (c.final && (c.status < 200 || c.status > 299)) {
-		const char *r = reason(c.status);
-
-		err->http_status = (int)c.status;
-		err->retry_after = c.retry_after;
-		if (r != NULL)
-			tq_err_set(err, tq_http_errkind(c.status), "",
-			    "http %ld %s", c.status, r);
-		else
-			tq_err_set(err, tq_http_errkind(c.status), "",
-			    "http %ld", c.status);
-		snprintf(err->code, sizeof(err->code), "http_%ld", c.status);
-		goto out;
-	}
-	if (rc != CURLE_OK) {
-		curl_failed(&c, h, rc, ebuf, err);
-		goto out;
-	}
-	if (!c.final) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "network",
-		    "no response headers");
-		goto out;
-	}
-
-	kind = media_kind(c.ctype, media, sizeof(media));
+	ret = -1;
+	kind = media_kind(r.content_type, media, sizeof(media));
 	if (kind == KIND_SNIFF) {
-		kind = sniff(c.body.data ? c.body.data : "", c.body.len);
+		kind = sniff(r.body.data ? r.body.data : "", r.body.len);
 		if (kind == KIND_BAD) {
 			tq_err_set(err, TQ_ERR_PERMANENT, "content_type",
 			    "unsupported content type (none, not text)");
@@ -1119,33 +1325,21 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 		snprintf(media, sizeof(media), "%s", kind == KIND_HTML ?
 		    "text/html" : "text/plain");
 	}
-	hcs = ctype_charset(c.ctype);
-	text = tq_charset_to_utf8(c.body.data, c.body.len, hcs,
+	hcs = ctype_charset(r.content_type);
+	text = tq_charset_to_utf8(r.body.data, r.body.len, hcs,
 	    kind == KIND_HTML, &len, &used);
-	curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff);
-	out->status = c.status;
-	out->url = strip_userinfo(eff ? eff : norm);
+	out->status = r.status;
+	out->url = r.url;
+	r.url = NULL;
 	out->content_type = xstrdup(media);
 	out->charset = xstrdup(used);
 	out->body = text;
 	out->len = len;
 	ret = 0;
 out:
-	if (ret == -1) {
-		scrub_url(err, url);
-		if (eff == NULL && h != NULL)
-			curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff);
-		if (eff != NULL)
-			scrub_url(err, eff);
-		tq_fetch_free(out);
-		out->seconds = us / 1e6;
-		out->redirects = (int)redirects;
-	}
 	free(hcs);
-	tq_buf_free(&c.body);
+	tq_http_resp_free(&r);
 	curl_slist_free_all(hdrs);
-	if (h != NULL)
-		curl_easy_cleanup(h);
 	free(norm);
 	return ret;
 }

@@ -21,7 +21,10 @@
  *
  * The token is read from the environment (TQ_NOTION_TOKEN, else
  * NOTION_TOKEN) and goes into the Authorization header only; the rate
- * limit's Redis keys carry a hash of it.
+ * limit's Redis keys (limit.c) carry a hash of it.  Requests go
+ * through http.c's core on one easy handle per job; waits are
+ * tq_sleep() and the schema lock is tried, never waited for in
+ * PostgreSQL, so that other jobs of the same process go on meanwhile.
  */
 #include <ctype.h>
 #include <signal.h>
@@ -55,8 +58,7 @@ struct nc {
 	char		*version;
 	redisContext	*rc;
 	PGconn		*db;
-	char		 ratekey[64];
-	char		 pausekey[64];
+	struct tq_limit	 lim;		/* shared by all workers */
 	double		 rps;
 	double		 deadline;
 	long		 req_ms;	/* per request */
@@ -64,13 +66,6 @@ struct nc {
 	int		 requests;
 	/* the last failure: may the request have been carried out? */
 	int		 ambiguous;
-};
-
-struct reply {
-	long		 status;
-	struct tq_buf	 body;
-	double		 retry_after;
-	int		 too_large;
 };
 
 /* ------------------------------------------------------------- text */
@@ -207,43 +202,6 @@ add_paragraphs(json_t *blocks, const char *text, int lines)
 
 /* ----------------------------------------------------------- client */
 
-static size_t
-on_header(char *data, size_t size, size_t n, void *arg)
-{
-	struct reply *r = arg;
-	size_t len = size * n;
-	char line[256], *v;
-
-	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-		r->retry_after = 0;
-		return len;
-	}
-	if (len >= sizeof(line))
-		return len;
-	memcpy(line, data, len);
-	line[len] = '\0';
-	if ((v = strchr(line, ':')) == NULL)
-		return len;
-	*v++ = '\0';
-	if (strcasecmp(line, "retry-after") == 0)
-		r->retry_after = tq_http_retry_after(tq_trim(v));
-	return len;
-}
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct reply *r = arg;
-	size_t len = size * n;
-
-	if (r->body.len + len > MAX_RESPONSE) {
-		r->too_large = 1;
-		return 0;
-	}
-	tq_buf_add(&r->body, data, len);
-	return len;
-}
-
 static void
 nc_close(struct nc *c)
 {
@@ -277,7 +235,7 @@ static int
 nc_config(struct nc *c, struct tq_err *err)
 {
 	const char *t, *v;
-	char hash[65], *end;
+	char *end;
 	size_t len;
 
 	memset(c, 0, sizeof(*c));
@@ -310,90 +268,21 @@ nc_config(struct nc *c, struct tq_err *err)
 			return tq_err_set(err, TQ_ERR_PERMANENT, "config",
 			    "TQ_NOTION_RPS: %s: not a rate in (0, 1000]", v);
 	}
-	tq_sha256_hex(c->token, strlen(c->token), hash);
-	hash[16] = '\0';
-	snprintf(c->ratekey, sizeof(c->ratekey), "tq:notion:rate:%.16s",
-	    hash);
-	snprintf(c->pausekey, sizeof(c->pausekey), "tq:notion:pause:%.16s",
-	    hash);
 	return 0;
 }
 
-/*
- * The shared token bucket: 0 when a request may go now, else the
- * milliseconds to wait.  A pause set after a 429 or 529 holds everyone.
- */
-static const char rate_lua[] =
-    "local p = redis.call('PTTL', KEYS[2])\n"
-    "if p > 0 then return p end\n"
-    "local t = redis.call('TIME')\n"
-    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-    "local rate = tonumber(ARGV[1]) / 1000\n"
-    "local burst = tonumber(ARGV[2])\n"
-    "local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')\n"
-    "local tokens = tonumber(b[1]) or burst\n"
-    "local ts = tonumber(b[2]) or now\n"
-    "if now > ts then tokens = math.min(burst, tokens + (now - ts) * rate) "
-    "end\n"
-    "if now < ts then now = ts end\n"
-    "local wait = 0\n"
-    "if tokens >= 1 then tokens = tokens - 1 else\n"
-    "  wait = math.ceil((1 - tokens) / rate) end\n"
-    "redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)\n"
-    "redis.call('PEXPIRE', KEYS[1], 60000)\n"
-    "return wait\n";
-
-static const char pause_lua[] =
-    "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then\n"
-    "  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end\n"
-    "return 0\n";
-
-/* Wait for the shared limiter, within the job's deadline. */
-static int
-rate_wait(struct nc *c, struct tq_err *err)
-{
-	redisReply *r;
-	char rps[32];
-	long long ms;
-
-	snprintf(rps, sizeof(rps), "%g", c->rps);
-	for (;;) {
-		r = tq_redis(c->rc, err, "EVAL %s 2 %s %s %s %d", rate_lua,
-		    c->ratekey, c->pausekey, rps, RATE_BURST);
-		if (r == NULL)
-			return -1;
-		ms = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
-		freeReplyObject(r);
-		if (ms <= 0)
-			return 0;
-		if (tq_now() + ms / 1000.0 > c->deadline) {
-			tq_err_set(err, TQ_ERR_TRANSIENT, "rate_limited",
-			    "notion: the shared rate limit would wait past "
-			    "the job's deadline");
-			err->retry_after = ms / 1000.0;
-			return -1;
-		}
-		usleep((useconds_t)(ms * 1000));
-	}
-}
-
+/* The shared limit, once c->rc is open: its keys hash the token. */
 static void
-pause_all(struct nc *c, double secs)
+nc_limit(struct nc *c)
 {
-	struct tq_err e = { 0 };
-	char ms[32];
-
-	if (secs < 1)
-		secs = 1;
-	snprintf(ms, sizeof(ms), "%lld", (long long)(secs * 1000));
-	freeReplyObject(tq_redis(c->rc, &e, "EVAL %s 1 %s %s", pause_lua,
-	    c->pausekey, ms));
+	tq_limit_init(&c->lim, c->rc, "notion", c->token, "notion", c->rps,
+	    RATE_BURST);
 }
 
 /* Classify a Notion error answer into err; see spec section 8. */
 static void
-api_error(const char *method, const char *path, const struct reply *r,
-    struct tq_err *err)
+api_error(const char *method, const char *path,
+    const struct tq_http_resp *r, struct tq_err *err)
 {
 	json_t *doc;
 	const char *code = NULL, *msg = NULL, *rid = NULL;
@@ -408,12 +297,8 @@ api_error(const char *method, const char *path, const struct reply *r,
 		msg = json_string_value(json_object_get(doc, "message"));
 		rid = json_string_value(json_object_get(doc, "request_id"));
 	}
-	if (st == 409 || st == 429 || st == 529 || st >= 500)
-		kind = TQ_ERR_TRANSIENT;
-	else if (st == 408)
-		kind = TQ_ERR_TRANSIENT;
-	else
-		kind = TQ_ERR_PERMANENT;
+	/* the core's classes, and any 5xx may pass (spec section 8) */
+	kind = st >= 500 ? TQ_ERR_TRANSIENT : tq_http_errkind(st);
 	snprintf(what, sizeof(what), "%s", code != NULL ? code :
 	    st == 413 ? "payload_too_large" : "");
 	if (what[0] == '\0')
@@ -442,33 +327,6 @@ api_error(const char *method, const char *path, const struct reply *r,
 	json_decref(doc);
 }
 
-static int
-curl_error(const char *method, const char *path, CURLcode cc,
-    const char *ebuf, struct tq_err *err, int *ambiguous)
-{
-	const char *why = *ebuf != '\0' ? ebuf : curl_easy_strerror(cc);
-
-	*ambiguous = 1;
-	switch (cc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
-		*ambiguous = 0;
-		return tq_err_set(err, TQ_ERR_TRANSIENT, "connect",
-		    "notion: %s %s: %s", method, path, why);
-	case CURLE_URL_MALFORMAT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		*ambiguous = 0;
-		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
-		    "notion: %s %s: %s (TQ_NOTION_URL)", method, path, why);
-	case CURLE_OPERATION_TIMEDOUT:
-		return tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
-		    "notion: %s %s: timed out: %s", method, path, why);
-	default:
-		return tq_err_set(err, TQ_ERR_TRANSIENT, "network",
-		    "notion: %s %s: %s", method, path, why);
-	}
-}
-
 /*
  * One Notion request through the shared limiter.  429 and 529 wait
  * for Retry-After (pausing every worker) and go again; 409 goes again
@@ -481,9 +339,10 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
     int idempotent, json_t **out, struct tq_err *err)
 {
 	struct curl_slist *hdrs = NULL;
-	struct reply r;
-	char ebuf[CURL_ERROR_SIZE], *url, *auth, *data = NULL;
-	CURLcode cc;
+	struct tq_http_req q;
+	struct tq_http_resp r;
+	char *url, *auth, *data = NULL;
+	size_t n;
 	long ms;
 	int tries = 0, conflicts = 0, rc = -1;
 	double backoff = 0.5, wait;
@@ -508,7 +367,7 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	for (;;) {
 		c->ambiguous = 0;
-		if (rate_wait(c, err) == -1)
+		if (tq_limit_wait(&c->lim, c->deadline, err) == -1)
 			goto out;
 		ms = (long)((c->deadline - tq_now()) * 1000);
 		if (ms > c->req_ms)
@@ -519,25 +378,20 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 			    "deadline", method, path);
 			goto out;
 		}
-		tq_buf_free(&r.body);
-		memset(&r, 0, sizeof(r));
-		ebuf[0] = '\0';
-		curl_easy_reset(c->h);
-		curl_easy_setopt(c->h, CURLOPT_URL, url);
-		curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS,
-		    ms < 10000 ? ms : 10000L);
-		curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, ms);
-		curl_easy_setopt(c->h, CURLOPT_USERAGENT, "tq/" TQ_VERSION);
-		curl_easy_setopt(c->h, CURLOPT_FOLLOWLOCATION, 0L);
-		curl_easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(c->h, CURLOPT_PROXY, "");
-		curl_easy_setopt(c->h, CURLOPT_ERRORBUFFER, ebuf);
-		curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(c->h, CURLOPT_WRITEDATA, &r);
-		curl_easy_setopt(c->h, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(c->h, CURLOPT_HEADERDATA, &r);
+		tq_http_resp_free(&r);
+		memset(&q, 0, sizeof(q));
+		q.method = method;
+		q.url = url;
+		q.headers = hdrs;
+		q.body = data;
+		q.body_len = data != NULL ? strlen(data) : 0;
+		q.max_bytes = MAX_RESPONSE;
+		q.timeout_ms = ms;
+		q.connect_timeout_ms = ms < 10000 ? ms : 10000L;
+		q.allow_private = 1;	/* the configured API, or its fake */
+		q.error_body = 1;
+		q.secret = c->token;
+		q.handle = c->h;
 		/*
 		 * A new connection after a 502/504 or a reset, and for
 		 * every request that is not idempotent: on a kept-alive
@@ -546,27 +400,21 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 		 * append could do it twice.
 		 */
 		if (c->fresh || !idempotent) {
-			curl_easy_setopt(c->h, CURLOPT_FRESH_CONNECT, 1L);
+			q.fresh_connect = 1;
 			c->fresh = 0;
-		}
-		if (strcmp(method, "GET") != 0)
-			curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, method);
-		if (data != NULL) {
-			curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, data);
-			curl_easy_setopt(c->h, CURLOPT_POSTFIELDSIZE_LARGE,
-			    (curl_off_t)strlen(data));
 		}
 		c->requests++;
 		tries++;
-		cc = tq_curl_perform(c->h);
-		if (cc != CURLE_OK) {
-			if (cc == CURLE_WRITE_ERROR && r.too_large) {
-				tq_err_set(err, TQ_ERR_TRANSIENT, "too_large",
-				    "notion: %s %s: answer over %d bytes",
-				    method, path, MAX_RESPONSE);
-				goto out;
-			}
-			curl_error(method, path, cc, ebuf, err, &c->ambiguous);
+		if (tq_http_do(&q, &r, err) == 0)
+			break;
+		if (err->http_status == 0) {
+			/* no answer: the transfer failed */
+			c->ambiguous = r.maybe_sent;
+			tq_err_prefix(err, "notion: %s %s", method, path);
+			if (strcmp(err->code, "bad_url") == 0 &&
+			    (n = strlen(err->msg)) < sizeof(err->msg))
+				snprintf(err->msg + n, sizeof(err->msg) - n,
+				    " (TQ_NOTION_URL)");
 			c->fresh = 1;
 			if (c->ambiguous && !idempotent)
 				goto out;
@@ -574,14 +422,11 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 				goto out;
 			goto backoff;
 		}
-		curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &r.status);
-		if (r.status >= 200 && r.status <= 299)
-			break;
 		api_error(method, path, &r, err);
 		if (r.status == 429 || r.status == 529) {
 			/* not carried out: wait, and make everyone wait */
 			wait = r.retry_after > 0 ? r.retry_after : backoff;
-			pause_all(c, wait);
+			tq_limit_pause(&c->lim, wait);
 			tq_log(TQ_LOG_INFO, "notion_rate_limited", json_pack(
 			    "{s:s,s:s,s:i,s:f}", "method", method, "path",
 			    path, "status", (int)r.status, "retry_after",
@@ -615,7 +460,7 @@ backoff:
 		wait += wait * (arc4random_uniform(1000) / 4000.0);
 		if (tq_now() + wait + 1 > c->deadline)
 			goto out;
-		usleep((useconds_t)(wait * 1e6));
+		tq_sleep(wait);
 		if (backoff < 8)
 			backoff *= 2;
 	}
@@ -633,12 +478,14 @@ backoff:
 	}
 	rc = 0;
 out:
-	if (rc == -1)
+	if (rc == -1) {
+		tq_err_scrub(err, c->token);
 		tq_log(TQ_LOG_WARN, "notion_error", json_pack(
 		    "{s:s,s:s,s:s,s:s,s:b}", "version", c->version, "method",
 		    method, "path", path, "error", err->msg, "ambiguous",
 		    c->ambiguous));
-	tq_buf_free(&r.body);
+	}
+	tq_http_resp_free(&r);
 	curl_slist_free_all(hdrs);
 	free(url);
 	free(data);
@@ -742,19 +589,36 @@ discover(struct nc *c, const char *dbid, long long task, struct schema *s,
 	const char *p[5], *lp[1] = { dbid };
 	json_t *db = NULL, *ds = NULL, *srcs;
 	PGresult *r;
-	int rc = -1;
+	int rc = -1, locked = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->database_id = xstrdup(dbid);
 	snprintf(tid, sizeof(tid), "%lld", task);
 	p[0] = dbid;
 	p[1] = tid;
-	/* the first item of a task reads the schema, the others wait */
-	r = tq_db_exec(c->db, err, "SELECT pg_advisory_lock("
-	    "hashtextextended('tq-notion-db:' || $1, 0))", 1, p);
-	if (r == NULL)
-		goto out;
-	PQclear(r);
+	/*
+	 * The first item of a task reads the schema, the others wait:
+	 * trying, never blocking in PostgreSQL, which would hold up
+	 * every job of the worker's event loop.
+	 */
+	for (;;) {
+		r = tq_db_exec(c->db, err, "SELECT pg_try_advisory_lock("
+		    "hashtextextended('tq-notion-db:' || $1, 0))", 1, p);
+		if (r == NULL)
+			goto out;
+		locked = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		PQclear(r);
+		if (locked)
+			break;
+		if (tq_now() + 1 > c->deadline) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "notion: "
+			    "another job is reading the schema of database "
+			    "%s", dbid);
+			err->retry_after = 5;
+			goto out;
+		}
+		tq_sleep(0.05 + arc4random_uniform(150) / 1000.0);
+	}
 	/* read by tq-submit for this task, or by an item of it */
 	r = tq_db_exec(c->db, err, "SELECT data_source_id, title, "
 	    "properties::text FROM notion_databases WHERE database_id = $1 "
@@ -848,8 +712,9 @@ discover(struct nc *c, const char *dbid, long long task, struct schema *s,
 	free(list);
 	rc = 0;
 out:
-	PQclear(tq_db_exec(c->db, &e, "SELECT pg_advisory_unlock("
-	    "hashtextextended('tq-notion-db:' || $1, 0))", 1, lp));
+	if (locked)
+		PQclear(tq_db_exec(c->db, &e, "SELECT pg_advisory_unlock("
+		    "hashtextextended('tq-notion-db:' || $1, 0))", 1, lp));
 	free(props);
 	json_decref(db);
 	json_decref(ds);
@@ -1287,7 +1152,7 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	/* a page just created may take a moment to be found */
 	for (i = 0; i < 3 && !found; i++) {
 		if (i > 0)
-			sleep(1);
+			tq_sleep(1);
 		json_decref(res);
 		if (nreq(c, "POST", path, q, 1, &res, err) == -1) {
 			json_decref(q);
@@ -1544,6 +1409,7 @@ tq_notion_check(PGconn *db, redisContext *rc, const char *dbid, json_t *user,
 		goto out;
 	c.db = db;		/* borrowed */
 	c.rc = rc;
+	nc_limit(&c);
 	c.deadline = tq_now() + 8;
 	c.req_ms = 5000;
 	if ((c.h = curl_easy_init()) == NULL) {
@@ -1611,6 +1477,7 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	if ((c.db = tq_db_connect(err)) == NULL ||
 	    (c.rc = tq_redis_connect(tq_cfg.redis_url, err)) == NULL)
 		goto out;
+	nc_limit(&c);
 	/* one job at a time per content and database, on any host */
 	snprintf(aid, sizeof(aid), "%lld", cl->item_id);
 	p[0] = aid;

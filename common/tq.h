@@ -98,7 +98,10 @@ int		 tq_err_set(struct tq_err *, enum tq_errkind, const char *code,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 4, 5)));	/* returns -1 */
 const char	*tq_errkind_name(enum tq_errkind);
-/* Transient for 408, 409, 425, 429, 500, 502, 503, 504; else permanent. */
+/*
+ * Transient for 408, 409, 425, 429, 500, 502, 503, 504 and 529 (the
+ * "overloaded" of Notion and Anthropic); else permanent.
+ */
 enum tq_errkind	 tq_http_errkind(long status);
 
 /* Last error of the calls that do not take a struct tq_err. */
@@ -224,8 +227,87 @@ struct tq_fetch {
 int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 		    struct tq_fetch *, struct tq_err *);
 void		 tq_fetch_free(struct tq_fetch *);
-/* A Retry-After value (seconds or an HTTP date) in seconds, 0: none. */
+/*
+ * A Retry-After value in seconds (delay-seconds, also fractional or a
+ * Go duration like "6m0s", capped at a year; or an HTTP date), 0 for
+ * none, garbage or the past.  The only parser of it.
+ */
 double		 tq_http_retry_after(const char *);
+
+/*
+ * One HTTP request through the one core (http.c), for the fetch, the
+ * LLM provider and the Notion client.  Zero fields are the defaults:
+ * the method is GET, or POST when there is a body; 30 s in all, 10 s
+ * to connect; a 10 MiB answer body; no redirects followed; internal
+ * addresses refused (allow_private: a configured service such as a
+ * local LLM server); "tq/VERSION" as User-Agent; environment proxies
+ * ignored.  Everything is borrowed for the call.  handle: a job's own
+ * easy handle, reset and reused to keep its connections (NULL: one
+ * for this request).  secret (a token, an API key) is scrubbed from
+ * every message, as is any password in the URL.
+ */
+struct tq_http_resp;
+struct tq_http_req {
+	const char	*method;
+	const char	*url;
+	struct curl_slist *headers;
+	const char	*body;			/* NULL: none */
+	size_t		 body_len;
+	size_t		 max_bytes;		/* answer body, decoded */
+	long		 timeout_ms;
+	long		 connect_timeout_ms;
+	int		 follow;		/* follow redirects ... */
+	int		 max_redirects;		/* ... at most this many */
+	int		 allow_private;
+	const char	*allow_addrs;		/* see tq_fetch_opts */
+	const char	*user_agent;
+	int		 decode;		/* Accept-Encoding: gzip, ... */
+	int		 low_speed;		/* < 100 B/s for 15 s: timeout */
+	int		 cookies;		/* kept across redirects */
+	int		 fresh_connect;		/* no kept-alive connection */
+	int		 env_proxy;		/* honour http(s)_proxy */
+	int		 error_body;		/* read the body of non-2xx */
+	const char	*secret;
+	CURL		*handle;
+	/* The final 2xx headers are in: -1 with err set stops. */
+	int		(*on_headers)(void *arg, const struct tq_http_resp *,
+			    struct tq_err *);
+	void		*arg;
+};
+struct tq_http_resp {
+	long		 status;		/* final; 0: no answer */
+	char		 content_type[256];
+	/* Retry-After or x-ratelimit-reset-*, the longest; 0: none */
+	double		 retry_after;
+	long long	 content_length;	/* -1: none */
+	struct tq_buf	 body;
+	char		*url;			/* effective, no user:password */
+	int		 redirects;
+	double		 seconds;
+	/* on failure: the server may have got the request (not idempotent?) */
+	int		 maybe_sent;
+};
+/*
+ * 0 on a 2xx answer.  -1 with err classified for the retry policy
+ * otherwise: a non-2xx answer is code http_NNN, "http NNN reason", its
+ * kind from tq_http_errkind(), http_status and retry_after set, and
+ * resp still holds its status, headers and (with error_body) body; a
+ * failed transfer is timeout, connect, dns, network, tls, too_big,
+ * private_address, redirects, bad_url, encoding or config.  Free resp
+ * with tq_http_resp_free() either way.
+ */
+int		 tq_http_do(const struct tq_http_req *, struct tq_http_resp *,
+		    struct tq_err *);
+void		 tq_http_resp_free(struct tq_http_resp *);
+/*
+ * Replace every occurrence of secret (4 bytes or more) by *** in s (a
+ * buffer of sz bytes), in err's message.
+ */
+void		 tq_scrub(char *s, size_t sz, const char *secret);
+void		 tq_err_scrub(struct tq_err *, const char *secret);
+/* Put "prefix: " before err's message (printf format). */
+void		 tq_err_prefix(struct tq_err *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
 /* libcurl's global set-up, once, before forking job processes. */
 void		 tq_http_init(void);
 /*
@@ -323,6 +405,8 @@ struct tq_ai_model {
 	int		 context_chars;	/* input budget */
 	int		 timeout;	/* seconds per call */
 	char		*json_mode;	/* schema, object or prompt */
+	int		 rpm;		/* requests a minute, all workers
+					   together; 0: no limit */
 };
 void		 tq_ai_model_free(struct tq_ai_model *);	/* the strings */
 
@@ -450,6 +534,38 @@ redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
 /* Read n pipelined replies; -1 if any failed (all are read). */
 int		 tq_redis_replies(redisContext *, struct tq_err *, int n);
 int		 tq_redis_set_timeout(redisContext *, double seconds);
+
+/* -------------------------------------------------------------- limit.c */
+
+/*
+ * The rate limit of one outside service (a Notion token, an LLM
+ * server's model), shared in Redis by all workers on all hosts: a
+ * token bucket of rate requests a second (0: none, only pauses) and
+ * a pause that a 429 sets for everyone.  Keys: tq:<service>:rate:<h>
+ * and tq:<service>:pause:<h>, h a hash of id (which may be secret).
+ * rc is borrowed; what ("notion") starts messages.
+ */
+struct tq_limit {
+	redisContext	*rc;
+	char		 ratekey[64];
+	char		 pausekey[64];
+	char		 what[32];
+	double		 rate;
+	int		 burst;
+	double		 waited;		/* seconds, in all */
+};
+void		 tq_limit_init(struct tq_limit *, redisContext *,
+		    const char *service, const char *id, const char *what,
+		    double rate, int burst);
+/*
+ * Wait (tq_sleep) until a request may go.  -1 and err if Redis fails
+ * or the wait would pass deadline (a transient "rate_limited" error
+ * with retry_after).
+ */
+int		 tq_limit_wait(struct tq_limit *, double deadline,
+		    struct tq_err *);
+/* Hold every worker for secs (at least 1 s); never shortens a pause. */
+void		 tq_limit_pause(struct tq_limit *, double secs);
 
 /* -------------------------------------------------------------- queue.c */
 

@@ -341,6 +341,24 @@ tq_err_set(struct tq_err *e, enum tq_errkind kind, const char *code,
 	return -1;
 }
 
+void
+tq_err_prefix(struct tq_err *e, const char *fmt, ...)
+{
+	va_list ap;
+	char pre[sizeof(e->msg)], vis[sizeof(e->msg)];
+	struct tq_buf b = { 0 };
+
+	if (e == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	va_end(ap);
+	vis_into(vis, sizeof(vis), pre);
+	tq_buf_addf(&b, "%s: %s", vis, e->msg);
+	snprintf(e->msg, sizeof(e->msg), "%s", b.data);
+	tq_buf_free(&b);
+}
+
 const char *
 tq_errkind_name(enum tq_errkind k)
 {
@@ -360,7 +378,7 @@ tq_http_errkind(long status)
 {
 	switch (status) {
 	case 408: case 409: case 425: case 429:
-	case 500: case 502: case 503: case 504:
+	case 500: case 502: case 503: case 504: case 529:
 		return TQ_ERR_TRANSIENT;
 	}
 	return TQ_ERR_PERMANENT;

@@ -66,12 +66,13 @@ _tq_spec()
 	tq-model)
 		opts='-C --context-chars -D --default -d --database-url
 		    -H --table -h --help -J --json-mode -j --json
-		    -k --key-env -m --model -p --provider -T --timeout
-		    -t --temperature -u --base-url -V --version
+		    -k --key-env -m --model -p --provider -R --rpm
+		    -T --timeout -t --temperature -u --base-url -V --version
 		    -x --max-tokens'
 		argopts='-C --context-chars -d --database-url -J --json-mode
-		    -k --key-env -m --model -p --provider -T --timeout
-		    -t --temperature -u --base-url -x --max-tokens' ;;
+		    -k --key-env -m --model -p --provider -R --rpm
+		    -T --timeout -t --temperature -u --base-url
+		    -x --max-tokens' ;;
 	tq-extract)
 		opts='-h --help -j --json -t --text -u --url -V --version'
 		argopts='-u --url' ;;
@@ -235,10 +236,10 @@ _tq()
 		_tq_words $(_tq_query tasks failed) ;;
 	tq-model)
 		if ((noperands == 0)); then
-			_tq_words list add show default rm
+			_tq_words list add set show default rm
 		elif ((noperands == 1)); then
 			case $first in
-			show|default|rm) _tq_words $(_tq_query models) ;;
+			show|default|rm|set) _tq_words $(_tq_query models) ;;
 			esac
 		fi ;;
 	tq-extract|tq-digest)

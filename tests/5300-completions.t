@@ -203,7 +203,7 @@ check_same "bash: tq-submit --model=r" "$(bcomp tq-submit --model = r | words)" 
 check_same "bash: tq-model show: the models" "$(bcomp tq-model show '' | words)" "builtin remote-llm"
 check_same "bash: tq-model rm, after options" "$(bcomp tq-model -j rm '' | words)" "builtin remote-llm"
 check_same "bash: tq-model add NAME: nothing" "$(bcomp tq-model add '' | words)" ""
-check_same "bash: tq-model: the commands" "$(bcomp tq-model '' | words)" "add default list rm show"
+check_same "bash: tq-model: the commands" "$(bcomp tq-model '' | words)" "add default list rm set show"
 check_same "bash: tq-submit: the stages" "$(bcomp tq-submit -R 2 '' | words)" "ai notion parse"
 check_same "bash: tq-submit parse URL: no stage again" "$(bcomp tq-submit parse '' | words)" ""
 check_same "bash: tq-worker -q: the queues" "$(bcomp tq-worker -q '' | words)" \
@@ -238,7 +238,7 @@ check_same "zsh: tq-retry the failed one" "$(zcomp 'tq-retry ' | words)" "$t_fai
 check_same "zsh: tq-wait the unfinished one" "$(zcomp 'tq-wait -t 5 ' | words)" "$t_queued"
 check_same "zsh: tq-submit -m: the models" "$(zcomp 'tq-submit -m ' | words)" "builtin remote-llm"
 check_same "zsh: tq-model default: the models" "$(zcomp 'tq-model default ' | words)" "builtin remote-llm"
-check_same "zsh: tq-model: the commands" "$(zcomp 'tq-model ' | words)" "add default list rm show"
+check_same "zsh: tq-model: the commands" "$(zcomp 'tq-model ' | words)" "add default list rm set show"
 check_same "zsh: tq-submit: the stages" "$(zcomp 'tq-submit ' | words)" "ai notion parse"
 check_same "zsh: tq-worker -q: the queues" "$(zcomp 'tq-worker -q ' | words)" \
 	"ai-queue notion-queue parsing-queue"
@@ -258,7 +258,7 @@ check_match "fish: a task is described" \
 	"^$t_failed	parsing failed\$"
 check_same "fish: tq-submit -m: the models" "$(fcomp 'tq-submit -m ' | words)" "builtin remote-llm"
 check_same "fish: tq-model rm: the models" "$(fcomp 'tq-model rm ' | words)" "builtin remote-llm"
-check_same "fish: tq-model: the commands" "$(fcomp 'tq-model ' | words)" "add default list rm show"
+check_same "fish: tq-model: the commands" "$(fcomp 'tq-model ' | words)" "add default list rm set show"
 check_same "fish: tq-submit: the stages" "$(fcomp 'tq-submit ' | words)" "ai notion parse"
 check_same "fish: tq-submit parse: only -" "$(fcomp 'tq-submit parse ' | words)" "-"
 check_same "fish: tq-worker -q: the queues" "$(fcomp 'tq-worker -q ' | words)" \

@@ -3,6 +3,7 @@
 chat-completions server, for the tests.  Python 3 standard library only.
 
     python3 tests/fake-openai.py --port-file F [--key KEY] [--hang SECS]
+        [--rpm MODEL=N ...] [--rpm-slack SECS]
 
 Listens on 127.0.0.1 on a free port and writes the port number to F
 (atomically, so a reader never sees a partial number).  Quiet: no
@@ -57,6 +58,14 @@ The answer depends on the scenario, chosen by the model name:
   reasoning      like OpenAI's reasoning models: 400 for max_tokens (use
                  max_completion_tokens) and for a temperature other than 1
 
+Rate limits, as OpenAI enforces them (specs/llm-api.md section 5):
+--rpm MODEL=N allows that model N requests a minute, spread evenly as
+OpenAI quantizes its limits (a bucket of one request refilled every
+60/N s); a request that comes sooner is 429 rate_limit_error with
+Retry-After (whole seconds) and the x-ratelimit-* headers, and is not
+served.  --rpm-slack (default 0.05 s) forgives that much network
+jitter.  Only requests that pass the checks above count.
+
 Any other model name is 404 model_not_found.  "Then" counts per model
 name; POST /_reset clears the counters and the request log.
 
@@ -68,7 +77,7 @@ the second sentence (if any) and a word count.
 
 GET /_requests returns every request seen (except /_requests and
 /_reset) as a JSON array of {method, path, headers, body, json,
-auth_ok}: the Authorization value is replaced by "Bearer <redacted>",
+auth_ok, t, status} (t: unix time it came, status: the answer's): the Authorization value is replaced by "Bearer <redacted>",
 json is the parsed body or null.
 """
 
@@ -103,13 +112,16 @@ SCENARIOS = {
 
 
 class State:
-    def __init__(self, key, hang):
+    def __init__(self, key, hang, rpm, slack):
         self.key = key
         self.hang = hang
+        self.rpm = rpm
+        self.slack = slack
         self.lock = threading.Lock()
         self.requests = []
         self.counts = {}
         self.blocked = {}
+        self.next_ok = {}
         self.stop = threading.Event()
 
     def reset(self):
@@ -117,6 +129,21 @@ class State:
             self.requests = []
             self.counts = {}
             self.blocked = {}
+            self.next_ok = {}
+
+    def take(self, model):
+        """0 if a request of model may be served now, else the seconds
+        to wait for its turn."""
+        n = self.rpm.get(model)
+        if n is None:
+            return 0
+        now = time.time()
+        with self.lock:
+            due = self.next_ok.get(model, 0)
+            if now + self.slack < due:
+                return due - now
+            self.next_ok[model] = max(now, due) + 60.0 / n
+            return 0
 
     def bump(self, model):
         """Return how many calls this model name had before this one."""
@@ -379,6 +406,9 @@ class Handler(BaseHTTPRequestHandler):
              headers=None):
         if raw is None:
             raw = json.dumps(obj).encode()
+        entry = getattr(self, "entry", None)
+        if entry is not None:
+            entry["status"] = status
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(raw)))
@@ -427,7 +457,10 @@ class Handler(BaseHTTPRequestHandler):
             "json": parsed,
             "auth_ok": self.headers.get("Authorization") ==
             "Bearer " + self.st.key,
+            "t": time.time(),
+            "status": None,
         }
+        self.entry = entry
         with self.st.lock:
             self.st.requests.append(entry)
 
@@ -449,6 +482,7 @@ class Handler(BaseHTTPRequestHandler):
         self.dispatch()
 
     def dispatch(self):
+        self.entry = None
         body = self.read_body()
         path = self.path.split("?", 1)[0]
         if path == "/_requests" and self.command == "GET":
@@ -504,6 +538,19 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, err_body(
                 "The model `%s` does not exist or you do not have access "
                 "to it." % model, code="model_not_found"))
+        wait = self.st.take(model)
+        if wait > 0:
+            n = self.st.rpm[model]
+            secs = max(1, int(wait + 0.999))
+            return self.send(429, err_body(
+                "Rate limit reached for %s in organization org-fake on "
+                "requests per min (RPM): Limit %d, Used %d, Requested 1. "
+                "Please try again in %.3fs." % (model, n, n, wait),
+                etype="requests", code="rate_limit_exceeded"), headers={
+                    "Retry-After": str(secs),
+                    "x-ratelimit-limit-requests": str(n),
+                    "x-ratelimit-remaining-requests": "0",
+                    "x-ratelimit-reset-requests": "%.3fs" % wait})
         return self.scenario(model, req)
 
     # -- answers
@@ -682,10 +729,19 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--key", default="sk-fake-test-key")
     ap.add_argument("--hang", type=float, default=30.0)
+    ap.add_argument("--rpm", action="append", default=[],
+                    metavar="MODEL=N")
+    ap.add_argument("--rpm-slack", type=float, default=0.05)
     args = ap.parse_args()
+    rpm = {}
+    for spec in args.rpm:
+        model, _, n = spec.partition("=")
+        if not model or not n.isdigit() or int(n) < 1:
+            ap.error("--rpm %s: want MODEL=N, N >= 1" % spec)
+        rpm[model] = int(n)
 
     srv = Server(("127.0.0.1", 0), Handler)
-    srv.state = State(args.key, args.hang)
+    srv.state = State(args.key, args.hang, rpm, args.rpm_slack)
 
     def stop(signum, frame):
         srv.state.stop.set()

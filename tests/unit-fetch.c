@@ -651,6 +651,95 @@ test_url_check(void)
 	bad("not a url", NULL, TQ_ERR_PERMANENT, "bad_url", "malformed URL");
 }
 
+/* The core under tq_fetch, as the LLM and Notion clients use it. */
+static void
+test_core(void)
+{
+	struct tq_http_req q;
+	struct tq_http_resp r;
+	struct tq_err e;
+	struct curl_slist *h = NULL;
+	char *url;
+	CURL *handle;
+	int i;
+
+	ok(tq_http_retry_after("7") == 7, "retry-after: 7");
+	ok(tq_http_retry_after(" 1.5") == 1.5, "retry-after: 1.5");
+	ok(tq_http_retry_after("6m0s") == 360, "retry-after: Go 6m0s");
+	ok(tq_http_retry_after("120ms") > 0.119 &&
+	    tq_http_retry_after("120ms") < 0.121, "retry-after: 120ms");
+	ok(tq_http_retry_after("soon") == 0, "retry-after: garbage 0");
+	ok(tq_http_retry_after("99999999999") == 365 * 86400.0,
+	    "retry-after: capped at a year");
+
+	/* an API's error answer: classified, its body kept */
+	url = xasprintf("%s/t/status/404", base);
+	memset(&q, 0, sizeof(q));
+	q.url = url;
+	q.allow_private = 1;
+	q.error_body = 1;
+	is_int(tq_http_do(&q, &r, &e), -1, "core: 404 fails");
+	is_str(e.code, "http_404", "core: 404 code");
+	is_str(e.msg, "http 404 not found", "core: 404 message");
+	is_int(e.kind, TQ_ERR_PERMANENT, "core: 404 permanent");
+	is_int(r.status, 404, "core: 404 status");
+	ok(r.body.len > 0, "core: the error body is read");
+	ok(r.maybe_sent, "core: an answer means it was sent");
+	tq_http_resp_free(&r);
+	free(url);
+
+	/* the guard unless allowed: refused before connecting */
+	url = xasprintf("%s/t/page", base);
+	q.url = url;
+	q.allow_private = 0;
+	is_int(tq_http_do(&q, &r, &e), -1, "core: guard");
+	is_str(e.code, "private_address", "core: guard code");
+	ok(!r.maybe_sent, "core: refused, so not sent");
+	tq_http_resp_free(&r);
+
+	/* one handle for several requests, with headers and a limit */
+	handle = curl_easy_init();
+	h = curl_slist_append(h, "X-Probe: core");
+	q.allow_private = 1;
+	q.handle = handle;
+	q.headers = h;
+	free(url);
+	url = xasprintf("%s/t/headers", base);
+	q.url = url;
+	for (i = 0; i < 2; i++) {
+		is_int(tq_http_do(&q, &r, &e), 0, "core: kept handle %d", i);
+		contains(r.body.data ? r.body.data : "", "core",
+		    "core: header sent");
+		is_int(r.status, 200, "core: 200 %d", i);
+		tq_http_resp_free(&r);
+	}
+	free(url);
+	url = xasprintf("%s/t/big?mb=1", base);
+	q.url = url;
+	q.max_bytes = 1000;
+	is_int(tq_http_do(&q, &r, &e), -1, "core: body limit");
+	is_str(e.code, "too_big", "core: too_big");
+	is_str(e.msg, "body exceeds 1000 bytes", "core: too_big message");
+	tq_http_resp_free(&r);
+	curl_easy_cleanup(handle);
+	curl_slist_free_all(h);
+	free(url);
+
+	/* connection refused, the secret and URL password scrubbed */
+	memset(&q, 0, sizeof(q));
+	q.url = "http://user:pw-SECRET-1@127.0.0.1:1/x";
+	q.allow_private = 1;
+	q.secret = "tok-SECRET-2";
+	is_int(tq_http_do(&q, &r, &e), -1, "core: refused");
+	is_str(e.code, "connect", "core: connect code");
+	ok(!r.maybe_sent, "core: refused, not sent");
+	tq_http_resp_free(&r);
+	tq_err_set(&e, TQ_ERR_TRANSIENT, "x", "a tok-SECRET-2 b");
+	tq_err_scrub(&e, "tok-SECRET-2");
+	tq_err_prefix(&e, "svc: %s", "GET /x");
+	is_str(e.msg, "svc: GET /x: a *** b", "core: scrub and prefix");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -668,5 +757,6 @@ main(int argc, char **argv)
 	test_private();
 	test_tls();
 	test_url_check();
+	test_core();
 	return done_testing();
 }
