@@ -214,6 +214,8 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 	    "context_chars"));
 	model.timeout = (int)json_integer_value(json_object_get(pm,
 	    "timeout"));
+	/* requests a minute for all workers together (limit.c); 0: none */
+	model.rpm = (int)json_integer_value(json_object_get(pm, "rpm"));
 	if (model.timeout <= 0 || model.timeout > tq_cfg.timeout[TQ_STAGE_AI])
 		model.timeout = tq_cfg.timeout[TQ_STAGE_AI] > 10 ?
 		    tq_cfg.timeout[TQ_STAGE_AI] - 5 :
