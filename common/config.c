@@ -125,6 +125,7 @@ tq_config_load(void)
 	tq_cfg.job_procs = 0;		/* 0: one per allowed CPU */
 	tq_cfg.job_proc_jobs = 1000;
 	tq_cfg.job_proc_rss = 512;
+	tq_cfg.body_budget = 128L * 1024 * 1024;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
@@ -167,6 +168,17 @@ tq_config_load(void)
 		if (envint("TQ_RECONCILE_GRACE", 0, 86400, &g) == -1)
 			return -1;
 		tq_cfg.reconcile_grace = g;
+	}
+	if ((v = getenv("TQ_BODY_BUDGET")) != NULL && *v) {
+		const char *e = NULL;
+
+		long long n = strtonum(v, 1LL << 20, 1LL << 40, &e);
+
+		if (e != NULL) {
+			tq_seterr("TQ_BODY_BUDGET: %s: %s", v, e);
+			return -1;
+		}
+		tq_cfg.body_budget = (long)n;
 	}
 	if ((v = getenv("TQ_MAX_BODY")) != NULL && *v) {
 		const char *e = NULL;

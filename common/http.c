@@ -79,6 +79,7 @@ struct xfer {
 	char		 refused[INET6_ADDRSTRLEN];
 	struct net	 allow[MAX_ALLOW];
 	int		 nallow;
+	size_t		 counted;	/* body bytes in inflight_bytes */
 };
 
 static int curl_ready;
@@ -568,6 +569,9 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 	return len;
 }
 
+/* Bytes of the bodies being received now, in this process. */
+static size_t inflight_bytes;
+
 static size_t
 write_cb(char *p, size_t size, size_t nmemb, void *arg)
 {
@@ -577,6 +581,8 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	if (n > x->max || x->r->body.len > x->max - n)
 		return too_big(x);
 	tq_buf_add(&x->r->body, p, n);
+	inflight_bytes += n;
+	x->counted += n;
 	return n;
 }
 /* ----------------------------------------------------------- errors */
@@ -1211,7 +1217,16 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 		    (curl_off_t)q->body_len);
 	}
 
+	/*
+	 * The bodies a worker receives at once have a budget (TQ_BODY_
+	 * BUDGET): past it, a new transfer waits for others to end.
+	 */
+	while (tq_co_current() != NULL && !tq_co_aborted() &&
+	    tq_cfg.body_budget > 0 &&
+	    inflight_bytes > (size_t)tq_cfg.body_budget)
+		tq_sleep(0.02);
 	rc = tq_curl_perform(h);
+	inflight_bytes -= x.counted;
 	curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);
 	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us);
 	curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff);

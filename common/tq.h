@@ -158,6 +158,7 @@ struct tq_config {
 	int	 job_procs;		/* job processes per worker */
 	int	 job_proc_jobs;		/* jobs before one is replaced */
 	int	 job_proc_rss;		/* MiB before one is replaced */
+	long	 body_budget;		/* bytes of bodies in flight */
 };
 extern struct tq_config tq_cfg;
 
