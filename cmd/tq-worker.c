@@ -241,32 +241,17 @@ connect_all(void)
 
 /* ------------------------------------------------------ jobs in flight */
 
-enum end {
-	END_OK,
-	END_TIMEOUT,
-	END_STOPPED,		/* stop-job, kill-horse, or cancelled */
-	END_COLD		/* cold shutdown: put the job back */
-};
-
-struct job {
-	char		 id[128];
-	enum tq_stage	 st;
-	struct tq_claim	 claim;
-	struct tq_co	*co;
-	double		 started;
-	double		 t_claimed;
-	enum end	 forced;
-	int		 done;
-	int		 later;		/* outcome not written yet */
-	double		 retry_at;
-	double		 backoff;
-	json_t		*result;
-	struct tq_err	 err;
-	struct job	*next;
-};
-
-static struct job *jobs;
+static struct tq_job *jobs;
 static int njobs, inflight[TQ_NSTAGES];
+
+static int
+cold(void)
+{
+	return nsignals >= 2;
+}
+
+static const struct tq_runner runner = { w.name, &w.rc, &w.db, cold,
+    &w.jobs };
 
 /*
  * With jobs in flight: connect again only what is broken, once; the
@@ -315,7 +300,7 @@ heartbeat(void)
 {
 	struct tq_err e = { 0 };
 	redisReply *r;
-	struct job *j, *old = NULL;
+	struct tq_job *j, *old = NULL;
 	const char **others;
 	int *ost, n = 0;
 
@@ -349,28 +334,10 @@ heartbeat(void)
 	w.last_hb = tq_now();
 }
 
-/* PostgreSQL is away: write this job's outcome later (see record). */
 static void
-defer(struct job *j, struct tq_err *e)
+stop_job(struct tq_job *j, enum tq_job_end why)
 {
-	if (nsignals >= 2) {
-		/* a cold shutdown does not wait: the job is requeued */
-		e->kind = TQ_ERR_TRANSIENT;
-		return;
-	}
-	j->backoff = j->backoff <= 0 ? 0.2 : j->backoff < 5 ?
-	    j->backoff * 2 : 5;
-	j->later = 1;
-	j->retry_at = tq_now() + j->backoff;
-	tq_log(TQ_LOG_ERROR, "record", json_pack("{s:s,s:s,s:s,s:f}",
-	    "worker", w.name, "job", j->id, "error", e->msg, "retry_in",
-	    j->backoff));
-}
-
-static void
-stop_job(struct job *j, enum end why)
-{
-	if (j->done || j->forced != END_OK)
+	if (j->done || j->forced != TQ_END_OK)
 		return;
 	j->forced = why;
 	tq_co_abort(j->co);
@@ -381,7 +348,7 @@ static int
 pubsub(void)
 {
 	struct pollfd pfd;
-	struct job *j;
+	struct tq_job *j;
 	void *v;
 
 	if (w.sub == NULL)
@@ -412,112 +379,16 @@ pubsub(void)
 				w.stop_warm = 1;
 			else if (cmd && strcmp(cmd, "kill-horse") == 0)
 				for (j = jobs; j != NULL; j = j->next)
-					stop_job(j, END_STOPPED);
+					stop_job(j, TQ_END_STOPPED);
 			else if (cmd && strcmp(cmd, "stop-job") == 0 && id)
 				for (j = jobs; j != NULL; j = j->next)
 					if (strcmp(j->id, id) == 0)
-						stop_job(j, END_STOPPED);
+						stop_job(j, TQ_END_STOPPED);
 			json_decref(o);
 		}
 		freeReplyObject(r);
 	}
 	return 0;
-}
-
-static double
-retry_delay(int retry, double retry_after)
-{
-	double d;
-	int n = tq_cfg.nretry_delays;
-
-	d = tq_cfg.retry_delays[retry < n ? retry : n - 1];
-	if (retry_after > d)
-		d = retry_after;
-	if (d > 0)	/* a little jitter, so retries do not stampede */
-		d += d * 0.1 * (arc4random_uniform(1000) / 1000.0);
-	return d;
-}
-
-static void
-ack(struct job *j, enum tq_outcome out, double run_at, const char *error)
-{
-	struct tq_err e = { 0 };
-
-	if (w.rc == NULL || w.rc->err) {
-		/* our list keeps the job: it goes back when we reconnect */
-		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
-		    "worker", w.name, "job", j->id, "error",
-		    "redis: not connected"));
-		return;
-	}
-	if (tq_queue_ack(w.rc, &e, w.name, j->st, j->id, out, run_at, error,
-	    tq_now() - j->started) == -1)
-		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
-		    "worker", w.name, "job", j->id, "error", e.msg));
-}
-
-/*
- * One statement of a job's outcome.  A lost or failing PostgreSQL is
- * never the job's fault: then the outcome is kept, j->later is set,
- * and the loop writes the same outcome again once PostgreSQL is back
- * (with a growing backoff, at most 5 s), and only then acks the job
- * (tq-worker(1)).  Meanwhile the other jobs go on and heartbeats keep
- * the worker alive.  NULL with e set if the statement itself failed,
- * or if the outcome is for later, or if a cold shutdown came first
- * (then e->kind is transient and later is not set).
- */
-static PGresult *
-record(struct job *j, const char *sql, int n, const char *const *p,
-    struct tq_err *e)
-{
-	PGresult *r;
-
-	if (w.db != NULL && (r = tq_db_exec(w.db, e, sql, n, p)) != NULL)
-		return r;
-	if (w.db == NULL)
-		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
-		    "postgresql: not connected");
-	if (e->kind == TQ_ERR_TRANSIENT || w.db == NULL ||
-	    PQstatus(w.db) != CONNECTION_OK)
-		defer(j, e);
-	return NULL;
-}
-
-/* Put a job back as it was: the item pending, the id at the head. */
-static void
-put_back(struct job *j)
-{
-	struct tq_err e = { 0 };
-	const char *p[1] = { j->id };
-
-	PQclear(record(j, "UPDATE task_items SET status = 'pending', "
-	    "updated_at = now() WHERE job_id = $1 AND status = 'running'", 1,
-	    p, &e));
-	ack(j, TQ_DONE_REQUEUE, 0, NULL);
-}
-
-static int
-finish(struct job *j, const char *status, const char *error,
-    const char *kind, struct tq_err *e)
-{
-	const char *p[4] = { j->id, status, error, kind };
-	PGresult *r;
-
-	r = record(j, "SELECT tq_item_finish($1, $2, NULL, $3, $4)", 4, p, e);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
-}
-
-/* A job's own coroutine: the stage's work, then done. */
-static void
-job_main(void *arg)
-{
-	struct job *j = arg;
-
-	j->result = tq_job_work(&j->claim, &j->err);
-	j->done = 1;
 }
 
 static void
@@ -542,254 +413,16 @@ title_count(void)
 		title(w.suspended ? "suspended" : "idle", NULL, 0);
 }
 
-/* Start a job that tq_claim_many() answered got for, or let it go. */
-static void
-start_job(struct job *j, int got, struct tq_err *e)
-{
-	enum tq_stage st = j->st;
-
-	if (got == -1 && w.db != NULL && PQstatus(w.db) == CONNECTION_OK) {
-		/* the stage's prepare failed: give the job back */
-		put_back(j);
-		goto drop;
-	}
-	if (got == -1) {
-		/* PostgreSQL is unreachable: give the job back */
-		tq_log(TQ_LOG_ERROR, "claim", json_pack("{s:s,s:s,s:s}",
-		    "worker", w.name, "job", j->id, "error", e->msg));
-		ack(j, TQ_DONE_REQUEUE, 0, NULL);
-		goto drop;
-	}
-	if (got == 0) {
-		tq_log(TQ_LOG_INFO, "skip", json_pack("{s:s,s:s,s:s,s:s}",
-		    "worker", w.name, "queue", tq_stage_queue(st), "job", j->id,
-		    "reason", "item is not open (done, cancelled or unknown)"));
-		ack(j, TQ_DONE_DROP, 0, NULL);
-		goto drop;
-	}
-	if (got == 2) {
-		/* a copy of a job another worker runs: leave it to it */
-		tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s,s:s,s:s}",
-		    "worker", w.name, "queue", tq_stage_queue(st), "job", j->id,
-		    "reason", "item is running on another worker", "running_on",
-		    j->claim.busy));
-		ack(j, TQ_DONE_FORGET, 0, NULL);
-		goto drop;
-	}
-	j->t_claimed = tq_now();
-	if ((j->co = tq_co_start(job_main, j)) == NULL) {
-		tq_log(TQ_LOG_ERROR, "start", json_pack("{s:s,s:s}", "worker",
-		    w.name, "error", strerror(errno)));
-		put_back(j);
-		tq_claim_free(&j->claim);
-		goto drop;
-	}
-	j->next = jobs;
-	jobs = j;
-	njobs++;
-	inflight[st]++;
-	return;
-drop:
-	free(j);
-}
-
-/* Claim the jobs now in our list in one statement, and start them. */
-static void
-claim_and_start(char (*ids)[128], const enum tq_stage *st, int n)
-{
-	struct tq_err e = { 0 };
-	struct job **js = xcalloc((size_t)n, sizeof(*js));
-	struct tq_claim *c = xcalloc((size_t)n, sizeof(*c));
-	const char **jid = xcalloc((size_t)n, sizeof(*jid));
-	int *got = xcalloc((size_t)n, sizeof(*got)), i, rc;
-
-	for (i = 0; i < n; i++) {
-		js[i] = xcalloc(1, sizeof(*js[i]));
-		snprintf(js[i]->id, sizeof(js[i]->id), "%s", ids[i]);
-		js[i]->st = st[i];
-		js[i]->started = tq_now();
-		jid[i] = js[i]->id;
-	}
-	rc = w.db != NULL ? tq_claim_many(w.db, &e, st, jid, n, w.name, c,
-	    got) : (tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",
-	    "postgresql: not connected"), -1);
-	if (rc == -1 && w.db != NULL && PQstatus(w.db) != CONNECTION_OK) {
-		PQfinish(w.db);
-		w.db = NULL;
-	}
-	for (i = 0; i < n; i++) {
-		if (rc == -1)
-			got[i] = -1;
-		else
-			js[i]->claim = c[i];
-		start_job(js[i], got[i], &e);
-	}
-	free(js);
-	free(c);
-	free(jid);
-	free(got);
-}
-
-/*
- * Record the outcome of a job whose coroutine ended, then ack it.  0
- * when PostgreSQL is away: the job stays, to be ended again later.
- */
-static int
-end_job(struct job *j)
-{
-	struct tq_err e = { 0 };
-	json_t *res = NULL, *f;
-	char msg[700];
-	const char *outcome = "finished";
-	enum tq_stage st = j->st;
-	int retries = j->claim.retry_count;
-	int max_retries = j->claim.max_retries;
-	enum tq_loglevel lvl = TQ_LOG_INFO;
-	double run_at;
-
-	msg[0] = '\0';
-	j->later = 0;
-	switch (j->forced) {
-	case END_COLD:
-		outcome = "requeued";
-		snprintf(msg, sizeof(msg), "cold shutdown: job put back");
-		put_back(j);
-		goto logit;
-	case END_STOPPED:
-		/* tq-cancel closed the item; a bare stop-job fails it */
-		outcome = "stopped";
-		snprintf(msg, sizeof(msg), "stopped by request");
-		finish(j, "failed", msg, "permanent", &e);
-		if (j->later)
-			return 0;
-		ack(j, TQ_DONE_CANCELED, 0, NULL);
-		goto logit;
-	case END_TIMEOUT:
-		snprintf(msg, sizeof(msg), "timeout: still running after %d s, "
-		    "killed", tq_cfg.timeout[st]);
-		outcome = "failed";
-		lvl = TQ_LOG_WARN;
-		if (finish(j, "failed", msg, "permanent", &e) == -1) {
-			if (j->later)
-				return 0;
-			outcome = "requeued";
-			ack(j, TQ_DONE_REQUEUE, 0, NULL);
-			goto logit;
-		}
-		ack(j, TQ_DONE_FAILED, 0, msg);
-		goto logit;
-	case END_OK:
-		break;
-	}
-	if (j->result != NULL) {
-		/* a lost backend is not the job's fault: see record() */
-		if (w.db != NULL)
-			res = tq_job_store(w.db, st, j->id, j->result, &e);
-		else
-			tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",
-			    "postgresql: not connected");
-		if (res == NULL && (w.db == NULL || e.kind ==
-		    TQ_ERR_TRANSIENT || PQstatus(w.db) != CONNECTION_OK)) {
-			defer(j, &e);
-			if (j->later)
-				return 0;
-		}
-		if (res != NULL) {
-			ack(j, TQ_DONE_FINISHED, 0, NULL);
-			goto logit;
-		}
-		if (e.kind == TQ_ERR_NONE) {
-			outcome = "dropped";
-			ack(j, TQ_DONE_DROP, 0, NULL);
-			goto logit;
-		}
-		if (e.kind == TQ_ERR_TRANSIENT) {
-			/* cold shutdown while PostgreSQL is away */
-			snprintf(msg, sizeof(msg), "%s", e.msg);
-			outcome = "requeued";
-			lvl = TQ_LOG_ERROR;
-			ack(j, TQ_DONE_REQUEUE, 0, NULL);
-			goto logit;
-		}
-		/* the result itself was refused: the job's error */
-		snprintf(msg, sizeof(msg), "%s", e.msg);
-	} else {
-		snprintf(msg, sizeof(msg), "%s", j->err.msg[0] ? j->err.msg :
-		    "unknown error");
-		e.kind = j->err.kind == TQ_ERR_TRANSIENT ? TQ_ERR_TRANSIENT :
-		    TQ_ERR_PERMANENT;
-		e.retry_after = j->err.retry_after;
-	}
-	if (e.kind == TQ_ERR_TRANSIENT && retries < max_retries) {
-		double d = retry_delay(retries, e.retry_after);
-		PGresult *rr;
-		char ds[32];
-		const char *q[3] = { j->id, msg, ds };
-
-		snprintf(ds, sizeof(ds), "%.3f", d);
-		rr = record(j, "SELECT tq_item_retry($1, $2, $3::float8)", 3, q,
-		    &e);
-		if (rr == NULL && j->later)
-			return 0;
-		if (rr == NULL && e.kind == TQ_ERR_TRANSIENT) {
-			outcome = "requeued";
-			ack(j, TQ_DONE_REQUEUE, 0, NULL);
-			goto logit;
-		}
-		PQclear(rr);
-		run_at = tq_now() + d;
-		outcome = "retry";
-		lvl = TQ_LOG_WARN;
-		ack(j, TQ_DONE_SCHEDULED, run_at, msg);
-		goto logit;
-	}
-	if (e.kind == TQ_ERR_TRANSIENT) {
-		size_t l = strlen(msg);
-
-		snprintf(msg + l, sizeof(msg) - l, " (gave up after %d "
-		    "retries)", retries);
-	}
-	outcome = "failed";
-	lvl = TQ_LOG_WARN;
-	if (finish(j, "failed", msg, tq_errkind_name(e.kind), &e) == -1) {
-		if (j->later)
-			return 0;
-		if (e.kind == TQ_ERR_TRANSIENT) {
-			outcome = "requeued";
-			ack(j, TQ_DONE_REQUEUE, 0, NULL);
-			goto logit;
-		}
-	}
-	ack(j, TQ_DONE_FAILED, 0, msg);
-logit:
-	w.jobs++;
-	f = fields(j->id, j->claim.task_id, j->claim.item_id);
-	json_object_set_new(f, "queue", json_string(tq_stage_queue(st)));
-	json_object_set_new(f, "outcome", json_string(outcome));
-	json_object_set_new(f, "duration", json_real(
-	    (double)(long)((tq_now() - j->started) * 1000) / 1000));
-	if (msg[0])
-		json_object_set_new(f, "error", json_string(msg));
-	if (tq_loglevel >= TQ_LOG_DEBUG) {
-		json_object_set_new(f, "claim_ms", json_real((j->t_claimed -
-		    j->started) * 1000));
-		json_object_set_new(f, "in_flight", json_integer(njobs));
-	}
-	tq_log(lvl, "job", f);
-	json_decref(res);
-	return 1;
-}
-
 /* Record and free every job whose coroutine has ended. */
 static void
 reap_jobs(void)
 {
-	struct job **jp, *j;
+	struct tq_job **jp, *j;
 	int n = 0;
 
 	for (jp = &jobs; (j = *jp) != NULL;) {
 		if (!j->done || (j->later && tq_now() < j->retry_at &&
-		    nsignals < 2) || end_job(j) == 0) {
+		    nsignals < 2) || tq_job_end(&runner, j) == 0) {
 			jp = &j->next;
 			continue;
 		}
@@ -810,12 +443,12 @@ reap_jobs(void)
 static void
 deadlines(void)
 {
-	struct job *j;
+	struct tq_job *j;
 	double now = tq_now();
 
 	for (j = jobs; j != NULL; j = j->next)
 		if (now - j->started > tq_cfg.timeout[j->st])
-			stop_job(j, END_TIMEOUT);
+			stop_job(j, TQ_END_TIMEOUT);
 }
 
 static void
@@ -913,8 +546,18 @@ take(void)
 		    "worker", w.name, "error", e.msg));
 		return -1;
 	}
-	if (n > 0)
-		claim_and_start(ids, st, n);
+	if (n > 0) {
+		struct tq_job **started = xcalloc((size_t)n, sizeof(*started));
+		int k = tq_job_start(&runner, ids, st, n, started);
+
+		for (i = 0; i < k; i++) {
+			started[i]->next = jobs;
+			jobs = started[i];
+			njobs++;
+			inflight[started[i]->st]++;
+		}
+		free(started);
+	}
 	return n;
 }
 
@@ -931,7 +574,7 @@ worker_main(void)
 {
 	struct tq_err e = { 0 };
 	struct pollfd pfd;
-	struct job *j;
+	struct tq_job *j;
 	int got, rc = 0, cold = 0, ncpu;
 
 	setpgid(0, 0);
@@ -960,7 +603,7 @@ worker_main(void)
 
 		if (nsignals >= 2 && !cold) {
 			for (j = jobs; j != NULL; j = j->next)
-				stop_job(j, END_COLD);
+				stop_job(j, TQ_END_COLD);
 			cold = 1;
 		}
 		if (stopping && njobs == 0)

@@ -882,4 +882,45 @@ int		 tq_maint_recover(PGconn *, redisContext *, const char *self,
 int		 tq_maint_reconcile(PGconn *, redisContext *,
 		    struct tq_maint_stats *, struct tq_err *);
 
+/* ---------------------------------------------------------- lifecycle.c */
+
+/* lifecycle.c: a job in a worker, from its claim to its ack */
+enum tq_job_end {
+	TQ_END_OK,
+	TQ_END_TIMEOUT,
+	TQ_END_STOPPED,		/* stop-job, kill-horse, or cancelled */
+	TQ_END_COLD		/* cold shutdown: put the job back */
+};
+
+struct tq_job {
+	char		 id[128];
+	enum tq_stage	 st;
+	struct tq_claim	 claim;
+	struct tq_co	*co;		/* gone once done */
+	double		 started;
+	double		 t_claimed;
+	enum tq_job_end	 forced;
+	int		 done;		/* its coroutine ended */
+	int		 later;		/* outcome not written yet */
+	double		 retry_at;
+	double		 backoff;
+	json_t		*result;
+	struct tq_err	 err;
+	struct tq_job	*next;
+};
+
+/* What the worker lends: its name, connections and counters. */
+struct tq_runner {
+	const char	*name;
+	redisContext	**rc;
+	PGconn		**db;
+	int		(*cold)(void);	/* a cold shutdown is under way */
+	int		*jobs_done;
+};
+
+int		 tq_job_start(const struct tq_runner *, char (*)[128],
+		    const enum tq_stage *, int, struct tq_job **);
+int		 tq_job_end(const struct tq_runner *, struct tq_job *);
+double		 tq_retry_delay(const struct tq_claim *, int, double);
+
 #endif /* TQ_H */

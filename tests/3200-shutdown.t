@@ -47,7 +47,8 @@ while [ $i -lt 200 ]; do
 done >"$tmp/urls"
 tq-submit parse - <"$tmp/urls" >"$out"
 t=$(jq -r .task_id "$out")
-start_worker -n 2 -q parsing-queue
+# few jobs in flight, so that most of them wait in the queue that is lost
+start_worker -n 2 -c parsing-queue=4 -q parsing-queue
 wait_for 30 sh -c "[ \$(psql -XAtq '$TQ_DATABASE_URL' -c \"SELECT completed_items FROM processing_tasks WHERE id = $t\") -ge 20 ]"
 rcli flushall >/dev/null
 check "every item still completes" tq-wait -t 90 "$t"

@@ -1,0 +1,409 @@
+/*
+ * lifecycle.c - the life of a job in a worker, between the take and
+ * the ack: the claim (several jobs in one statement), the start of the
+ * job's coroutine, and its outcome (finished, retry at a time, failed,
+ * stopped, requeued) with the retry policy, written to PostgreSQL and
+ * only then acknowledged in Redis.  The worker (cmd/tq-worker.c) owns
+ * the loop, the connections and the list of jobs in flight; it hands
+ * them here as a struct tq_runner.
+ *
+ * A lost PostgreSQL is never a job's fault: an outcome that cannot be
+ * written is kept (j->later) and written again by the next call, with
+ * a growing backoff, while the other jobs go on.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+
+static json_t *
+fields(const struct tq_runner *R, const char *job, long long task,
+    long long item)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "worker", json_string(R->name));
+	if (job != NULL)
+		json_object_set_new(o, "job", json_string(job));
+	if (task > 0)
+		json_object_set_new(o, "task", json_integer(task));
+	if (item > 0)
+		json_object_set_new(o, "item", json_integer(item));
+	return o;
+}
+
+/* PostgreSQL is away: write this job's outcome later (see record). */
+static void
+defer(const struct tq_runner *R, struct tq_job *j, struct tq_err *e)
+{
+	if (R->cold()) {
+		/* a cold shutdown does not wait: the job is requeued */
+		e->kind = TQ_ERR_TRANSIENT;
+		return;
+	}
+	j->backoff = j->backoff <= 0 ? 0.2 : j->backoff < 5 ?
+	    j->backoff * 2 : 5;
+	j->later = 1;
+	j->retry_at = tq_now() + j->backoff;
+	tq_log(TQ_LOG_ERROR, "record", json_pack("{s:s,s:s,s:s,s:f}",
+	    "worker", R->name, "job", j->id, "error", e->msg, "retry_in",
+	    j->backoff));
+}
+
+/*
+ * Seconds before retry number retry (0 for the first) of a claimed
+ * item: the task's own delays, stored when it was submitted, else the
+ * worker's TQ_RETRY_DELAYS; the last one for all further retries; or
+ * the server's Retry-After if that is longer; plus up to 10%.
+ */
+double
+tq_retry_delay(const struct tq_claim *c, int retry, double retry_after)
+{
+	json_t *td = c != NULL && c->doc != NULL ?
+	    json_object_get(c->doc, "retry_delays") : NULL;
+	double d;
+	int n = tq_cfg.nretry_delays;
+
+	if (json_is_array(td) && json_array_size(td) > 0) {
+		size_t k = json_array_size(td);
+
+		d = json_number_value(json_array_get(td,
+		    (size_t)retry < k ? (size_t)retry : k - 1));
+	} else
+		d = tq_cfg.retry_delays[retry < n ? retry : n - 1];
+	if (retry_after > d)
+		d = retry_after;
+	if (d > 0)	/* a little jitter, so retries do not stampede */
+		d += d * 0.1 * (arc4random_uniform(1000) / 1000.0);
+	return d;
+}
+
+static void
+ack(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
+    double run_at, const char *error)
+{
+	struct tq_err e = { 0 };
+
+	if (*R->rc == NULL || (*R->rc)->err) {
+		/* our list keeps the job: it goes back when we reconnect */
+		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
+		    "worker", R->name, "job", j->id, "error",
+		    "redis: not connected"));
+		return;
+	}
+	if (tq_queue_ack(*R->rc, &e, R->name, j->st, j->id, out, run_at, error,
+	    tq_now() - j->started) == -1)
+		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
+		    "worker", R->name, "job", j->id, "error", e.msg));
+}
+
+/*
+ * One statement of a job's outcome.  A lost or failing PostgreSQL is
+ * never the job's fault: then the outcome is kept, j->later is set,
+ * and the loop writes the same outcome again once PostgreSQL is back
+ * (with a growing backoff, at most 5 s), and only then acks the job
+ * (tq-worker(1)).  Meanwhile the other jobs go on and heartbeats keep
+ * the worker alive.  NULL with e set if the statement itself failed,
+ * or if the outcome is for later, or if a cold shutdown came first
+ * (then e->kind is transient and later is not set).
+ */
+static PGresult *
+record(const struct tq_runner *R, struct tq_job *j, const char *sql, int n, const char *const *p,
+    struct tq_err *e)
+{
+	PGresult *r;
+
+	if (*R->db != NULL && (r = tq_db_exec(*R->db, e, sql, n, p)) != NULL)
+		return r;
+	if (*R->db == NULL)
+		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: not connected");
+	if (e->kind == TQ_ERR_TRANSIENT || *R->db == NULL ||
+	    PQstatus(*R->db) != CONNECTION_OK)
+		defer(R, j, e);
+	return NULL;
+}
+
+/* Put a job back as it was: the item pending, the id at the head. */
+static void
+put_back(const struct tq_runner *R, struct tq_job *j)
+{
+	struct tq_err e = { 0 };
+	const char *p[1] = { j->id };
+
+	PQclear(record(R, j, "UPDATE task_items SET status = 'pending', "
+	    "updated_at = now() WHERE job_id = $1 AND status = 'running'", 1,
+	    p, &e));
+	ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
+}
+
+static int
+finish(const struct tq_runner *R, struct tq_job *j, const char *status, const char *error,
+    const char *kind, struct tq_err *e)
+{
+	const char *p[4] = { j->id, status, error, kind };
+	PGresult *r;
+
+	r = record(R, j, "SELECT tq_item_finish($1, $2, NULL, $3, $4)", 4, p, e);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+/* A job's own coroutine: the stage's work, then done. */
+static void
+job_main(void *arg)
+{
+	struct tq_job *j = arg;
+
+	j->result = tq_job_work(&j->claim, &j->err);
+	j->done = 1;
+}
+
+/* Start a job that tq_claim_many() answered got for, or let it go. */
+static int
+start_one(const struct tq_runner *R, struct tq_job *j, int got,
+    struct tq_err *e)
+{
+	enum tq_stage st = j->st;
+
+	if (got == -1 && *R->db != NULL && PQstatus(*R->db) == CONNECTION_OK) {
+		/* the stage's prepare failed: give the job back */
+		put_back(R, j);
+		goto drop;
+	}
+	if (got == -1) {
+		/* PostgreSQL is unreachable: give the job back */
+		tq_log(TQ_LOG_ERROR, "claim", json_pack("{s:s,s:s,s:s}",
+		    "worker", R->name, "job", j->id, "error", e->msg));
+		ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
+		goto drop;
+	}
+	if (got == 0) {
+		tq_log(TQ_LOG_INFO, "skip", json_pack("{s:s,s:s,s:s,s:s}",
+		    "worker", R->name, "queue", tq_stage_queue(st), "job", j->id,
+		    "reason", "item is not open (done, cancelled or unknown)"));
+		ack(R, j, TQ_DONE_DROP, 0, NULL);
+		goto drop;
+	}
+	if (got == 2) {
+		/* a copy of a job another worker runs: leave it to it */
+		tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s,s:s,s:s}",
+		    "worker", R->name, "queue", tq_stage_queue(st), "job", j->id,
+		    "reason", "item is running on another worker", "running_on",
+		    j->claim.busy));
+		ack(R, j, TQ_DONE_FORGET, 0, NULL);
+		goto drop;
+	}
+	j->t_claimed = tq_now();
+	if ((j->co = tq_co_start(job_main, j)) == NULL) {
+		tq_log(TQ_LOG_ERROR, "start", json_pack("{s:s,s:s}", "worker",
+		    R->name, "error", strerror(errno)));
+		put_back(R, j);
+		tq_claim_free(&j->claim);
+		goto drop;
+	}
+	return 1;
+drop:
+	free(j);
+	return 0;
+}
+
+/* Claim the jobs now in our list in one statement, and start them. */
+int
+tq_job_start(const struct tq_runner *R, char (*ids)[128],
+    const enum tq_stage *st, int n, struct tq_job **out)
+{
+	struct tq_err e = { 0 };
+	struct tq_job **js = xcalloc((size_t)n, sizeof(*js));
+	struct tq_claim *c = xcalloc((size_t)n, sizeof(*c));
+	const char **jid = xcalloc((size_t)n, sizeof(*jid));
+	int *got = xcalloc((size_t)n, sizeof(*got)), i, rc, k = 0;
+
+	for (i = 0; i < n; i++) {
+		js[i] = xcalloc(1, sizeof(*js[i]));
+		snprintf(js[i]->id, sizeof(js[i]->id), "%s", ids[i]);
+		js[i]->st = st[i];
+		js[i]->started = tq_now();
+		jid[i] = js[i]->id;
+	}
+	if (*R->db != NULL)
+		rc = tq_claim_many(*R->db, &e, st, jid, n, R->name, c, got);
+	else {
+		tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: not connected");
+		rc = -1;
+	}
+	if (rc == -1 && *R->db != NULL && PQstatus(*R->db) != CONNECTION_OK) {
+		PQfinish(*R->db);
+		*R->db = NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == -1)
+			got[i] = -1;
+		else
+			js[i]->claim = c[i];
+		if (start_one(R, js[i], got[i], &e))
+			out[k++] = js[i];
+	}
+	free(js);
+	free(c);
+	free(jid);
+	free(got);
+	return k;
+}
+
+/*
+ * Record the outcome of a job whose coroutine ended, then ack it.  0
+ * when PostgreSQL is away: the job stays, to be ended again later.
+ */
+int
+tq_job_end(const struct tq_runner *R, struct tq_job *j)
+{
+	struct tq_err e = { 0 };
+	json_t *res = NULL, *f;
+	char msg[700];
+	const char *outcome = "finished";
+	enum tq_stage st = j->st;
+	int retries = j->claim.retry_count;
+	int max_retries = j->claim.max_retries;
+	enum tq_loglevel lvl = TQ_LOG_INFO;
+	double run_at;
+
+	msg[0] = '\0';
+	j->later = 0;
+	switch (j->forced) {
+	case TQ_END_COLD:
+		outcome = "requeued";
+		snprintf(msg, sizeof(msg), "cold shutdown: job put back");
+		put_back(R, j);
+		goto logit;
+	case TQ_END_STOPPED:
+		/* tq-cancel closed the item; a bare stop-job fails it */
+		outcome = "stopped";
+		snprintf(msg, sizeof(msg), "stopped by request");
+		finish(R, j, "failed", msg, "permanent", &e);
+		if (j->later)
+			return 0;
+		ack(R, j, TQ_DONE_CANCELED, 0, NULL);
+		goto logit;
+	case TQ_END_TIMEOUT:
+		snprintf(msg, sizeof(msg), "timeout: still running after %d s, "
+		    "killed", tq_cfg.timeout[st]);
+		outcome = "failed";
+		lvl = TQ_LOG_WARN;
+		if (finish(R, j, "failed", msg, "permanent", &e) == -1) {
+			if (j->later)
+				return 0;
+			outcome = "requeued";
+			ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
+			goto logit;
+		}
+		ack(R, j, TQ_DONE_FAILED, 0, msg);
+		goto logit;
+	case TQ_END_OK:
+		break;
+	}
+	if (j->result != NULL) {
+		/* a lost backend is not the job's fault: see record() */
+		if (*R->db != NULL)
+			res = tq_job_store(*R->db, st, j->id, j->result, &e);
+		else
+			tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",
+			    "postgresql: not connected");
+		if (res == NULL && (*R->db == NULL || e.kind ==
+		    TQ_ERR_TRANSIENT || PQstatus(*R->db) != CONNECTION_OK)) {
+			defer(R, j, &e);
+			if (j->later)
+				return 0;
+		}
+		if (res != NULL) {
+			ack(R, j, TQ_DONE_FINISHED, 0, NULL);
+			goto logit;
+		}
+		if (e.kind == TQ_ERR_NONE) {
+			outcome = "dropped";
+			ack(R, j, TQ_DONE_DROP, 0, NULL);
+			goto logit;
+		}
+		if (e.kind == TQ_ERR_TRANSIENT) {
+			/* cold shutdown while PostgreSQL is away */
+			snprintf(msg, sizeof(msg), "%s", e.msg);
+			outcome = "requeued";
+			lvl = TQ_LOG_ERROR;
+			ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
+			goto logit;
+		}
+		/* the result itself was refused: the job's error */
+		snprintf(msg, sizeof(msg), "%s", e.msg);
+	} else {
+		snprintf(msg, sizeof(msg), "%s", j->err.msg[0] ? j->err.msg :
+		    "unknown error");
+		e.kind = j->err.kind == TQ_ERR_TRANSIENT ? TQ_ERR_TRANSIENT :
+		    TQ_ERR_PERMANENT;
+		e.retry_after = j->err.retry_after;
+	}
+	if (e.kind == TQ_ERR_TRANSIENT && retries < max_retries) {
+		double d = tq_retry_delay(&j->claim, retries, e.retry_after);
+		PGresult *rr;
+		char ds[32];
+		const char *q[3] = { j->id, msg, ds };
+
+		snprintf(ds, sizeof(ds), "%.3f", d);
+		rr = record(R, j, "SELECT tq_item_retry($1, $2, $3::float8)", 3, q,
+		    &e);
+		if (rr == NULL && j->later)
+			return 0;
+		if (rr == NULL && e.kind == TQ_ERR_TRANSIENT) {
+			outcome = "requeued";
+			ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
+			goto logit;
+		}
+		PQclear(rr);
+		run_at = tq_now() + d;
+		outcome = "retry";
+		lvl = TQ_LOG_WARN;
+		ack(R, j, TQ_DONE_SCHEDULED, run_at, msg);
+		goto logit;
+	}
+	if (e.kind == TQ_ERR_TRANSIENT) {
+		size_t l = strlen(msg);
+
+		snprintf(msg + l, sizeof(msg) - l, " (gave up after %d "
+		    "retries)", retries);
+	}
+	outcome = "failed";
+	lvl = TQ_LOG_WARN;
+	if (finish(R, j, "failed", msg, tq_errkind_name(e.kind), &e) == -1) {
+		if (j->later)
+			return 0;
+		if (e.kind == TQ_ERR_TRANSIENT) {
+			outcome = "requeued";
+			ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
+			goto logit;
+		}
+	}
+	ack(R, j, TQ_DONE_FAILED, 0, msg);
+logit:
+	(*R->jobs_done)++;
+	f = fields(R, j->id, j->claim.task_id, j->claim.item_id);
+	json_object_set_new(f, "queue", json_string(tq_stage_queue(st)));
+	json_object_set_new(f, "outcome", json_string(outcome));
+	json_object_set_new(f, "duration", json_real(
+	    (double)(long)((tq_now() - j->started) * 1000) / 1000));
+	if (msg[0])
+		json_object_set_new(f, "error", json_string(msg));
+	if (tq_loglevel >= TQ_LOG_DEBUG) {
+		json_object_set_new(f, "claim_ms", json_real((j->t_claimed -
+		    j->started) * 1000));
+		json_object_set_new(f, "claimed_ms", json_real((tq_now() -
+		    j->t_claimed) * 1000));
+	}
+	tq_log(lvl, "job", f);
+	json_decref(res);
+	return 1;
+}
+
