@@ -793,19 +793,17 @@ resp(struct tq_buf *b, int argc, const char *const *argv)
 	}
 }
 
+/* The job hashes of tq_queue_push(), one HSET each; returns their number. */
 int
-tq_queue_format(struct tq_buf *b, enum tq_stage st,
-    const struct tq_jobspec *jobs, size_t n, int front)
+tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n)
 {
 	char now[40], desc[128], data[128], timeout[16], ttl[16], fttl[16];
-	char retries[16], intervals[128], task[24], item[24], key[128];
-	const char *argv[30], **ids;
-	size_t i, k, m;
-	int cmds = 0;
+	char retries[16], intervals[128], task[24], item[24], hkey[128];
+	const char *argv[30];
+	size_t k;
 	const char *q = qname(st);
 
-	if (n == 0)
-		return 0;
 	tq_rq_time(tq_now(), now, sizeof(now));
 	snprintf(timeout, sizeof(timeout), "%d", tq_cfg.timeout[st]);
 	snprintf(ttl, sizeof(ttl), "%d", tq_cfg.result_ttl);
@@ -818,71 +816,84 @@ tq_queue_format(struct tq_buf *b, enum tq_stage st,
 		    sizeof(intervals) - strlen(intervals), "%s%d",
 		    k ? ", " : "", tq_cfg.retry_delays[k]);
 	strlcat(intervals, "]", sizeof(intervals));
-	snprintf(key, sizeof(key), "rq:queue:%s", q);
+	argv[0] = "HSET";
+	argv[1] = hkey;
+	argv[2] = "status";
+	argv[3] = "queued";
+	argv[4] = "origin";
+	argv[5] = q;
+	argv[6] = "description";
+	argv[7] = desc;
+	argv[8] = "created_at";
+	argv[9] = now;
+	argv[10] = "enqueued_at";
+	argv[11] = now;
+	argv[12] = "timeout";
+	argv[13] = timeout;
+	argv[14] = "result_ttl";
+	argv[15] = ttl;
+	argv[16] = "failure_ttl";
+	argv[17] = fttl;
+	argv[18] = "retries_left";
+	argv[19] = retries;
+	argv[20] = "retry_intervals";
+	argv[21] = intervals;
+	argv[22] = "data";
+	argv[23] = data;
+	argv[24] = "tq_task";
+	argv[25] = task;
+	argv[26] = "tq_item";
+	argv[27] = item;
+	argv[28] = "tq_stage";
+	argv[29] = tq_stage_name(st);
+	for (k = 0; k < n; k++) {
+		const struct tq_jobspec *j = &jobs[k];
 
-	/* the same hashes as tq_queue_push(); 10,000 jobs per MULTI */
+		snprintf(hkey, sizeof(hkey), "rq:job:%s", j->job_id);
+		snprintf(task, sizeof(task), "%lld", j->task_id);
+		snprintf(item, sizeof(item), "%lld", j->item_id);
+		snprintf(desc, sizeof(desc), "tq.%s(task=%lld, item=%lld)",
+		    tq_stage_name(st), j->task_id, j->item_id);
+		snprintf(data, sizeof(data), "[\"tq.%s\", null, [%lld, %lld], "
+		    "{}]", tq_stage_name(st), j->task_id, j->item_id);
+		resp(b, 30, argv);
+	}
+	return (int)n;
+}
+
+/*
+ * The queue's side of tq_queue_push() once the hashes are there: one
+ * MULTI with one RPUSH (LPUSH if front) per 10,000 ids and the queue's
+ * registration.  Returns the number of replies.
+ */
+int
+tq_queue_format_push(struct tq_buf *b, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n, int front)
+{
+	char key[128];
+	const char *argv[3], **ids;
+	size_t i, k, m;
+	int cmds = 3;
+
+	snprintf(key, sizeof(key), "rq:queue:%s", qname(st));
+	argv[0] = "MULTI";
+	resp(b, 1, argv);
 	ids = xcalloc(n > 10000 ? 10002 : n + 2, sizeof(*ids));
 	for (i = 0; i < n; i += m) {
 		m = n - i > 10000 ? 10000 : n - i;
-		argv[0] = "MULTI";
-		resp(b, 1, argv);
-		for (k = 0; k < m; k++) {
-			const struct tq_jobspec *j = &jobs[i + k];
-			char hkey[128];
-
-			snprintf(hkey, sizeof(hkey), "rq:job:%s", j->job_id);
-			snprintf(task, sizeof(task), "%lld", j->task_id);
-			snprintf(item, sizeof(item), "%lld", j->item_id);
-			snprintf(desc, sizeof(desc), "tq.%s(task=%lld, "
-			    "item=%lld)", tq_stage_name(st), j->task_id,
-			    j->item_id);
-			snprintf(data, sizeof(data), "[\"tq.%s\", null, "
-			    "[%lld, %lld], {}]", tq_stage_name(st),
-			    j->task_id, j->item_id);
-			argv[0] = "HSET";
-			argv[1] = hkey;
-			argv[2] = "status";
-			argv[3] = "queued";
-			argv[4] = "origin";
-			argv[5] = q;
-			argv[6] = "description";
-			argv[7] = desc;
-			argv[8] = "created_at";
-			argv[9] = now;
-			argv[10] = "enqueued_at";
-			argv[11] = now;
-			argv[12] = "timeout";
-			argv[13] = timeout;
-			argv[14] = "result_ttl";
-			argv[15] = ttl;
-			argv[16] = "failure_ttl";
-			argv[17] = fttl;
-			argv[18] = "retries_left";
-			argv[19] = retries;
-			argv[20] = "retry_intervals";
-			argv[21] = intervals;
-			argv[22] = "data";
-			argv[23] = data;
-			argv[24] = "tq_task";
-			argv[25] = task;
-			argv[26] = "tq_item";
-			argv[27] = item;
-			argv[28] = "tq_stage";
-			argv[29] = tq_stage_name(st);
-			resp(b, 30, argv);
-			ids[k + 2] = j->job_id;
-		}
 		ids[0] = front ? "LPUSH" : "RPUSH";
 		ids[1] = key;
+		for (k = 0; k < m; k++)
+			ids[k + 2] = jobs[i + k].job_id;
 		resp(b, (int)m + 2, ids);
-		argv[0] = "SADD";
-		argv[1] = "rq:queues";
-		argv[2] = key;
-		resp(b, 3, argv);
-		argv[0] = "EXEC";
-		resp(b, 1, argv);
-		cmds += (int)m + 4;
+		cmds++;
 	}
 	free(ids);
+	argv[0] = "SADD";
+	argv[1] = "rq:queues";
+	argv[2] = key;
+	resp(b, 3, argv);
+	argv[0] = "EXEC";
+	resp(b, 1, argv);
 	return cmds;
 }

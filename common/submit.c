@@ -11,9 +11,14 @@
  *
  * Bulk: whatever the number of inputs, a submit is a fixed number of
  * round trips.  URLs go to PostgreSQL as one array, the items as one
- * COPY with job ids made here, and the jobs to Redis as one pipelined
- * write (tq_queue_format) prepared while PostgreSQL writes the items.
+ * COPY with job ids made here.  Meanwhile a thread writes the job
+ * hashes to Redis in one pipelined write: no worker sees a job before
+ * its id is in a queue, and the ids are pushed, in one MULTI, only
+ * after the commit.  If the transaction fails the hashes are deleted
+ * again; if tq-submit dies in between, some hashes stay without a job
+ * in any queue, which nothing reads.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,14 +223,14 @@ has_userinfo(const char *url)
 	return has;
 }
 
-/* Normalise the URL inputs; report the bad ones. */
+/* Normalise the URL inputs from..to-1; report the bad ones. */
 static void
-check_urls(struct tq_submit *s)
+check_urls(struct tq_submit *s, size_t from, size_t to)
 {
 	struct tq_err e = { 0 };
 	size_t i;
 
-	for (i = 0; i < s->nin; i++) {
+	for (i = from; i < to; i++) {
 		struct tq_submit_input *in = &s->in[i];
 		char *norm = NULL;
 
@@ -293,6 +298,58 @@ check_ids(PGconn *db, struct tq_submit *s, struct tq_err *e)
 	return 0;
 }
 
+/*
+ * The links of the URL inputs.  Each distinct URL is inserted once,
+ * with ON CONFLICT DO NOTHING, and those that were there already (or
+ * that a concurrent submit created first) are looked up by the SHA-256
+ * that links_url_sha256 holds; each statement sees what committed
+ * before it, so the lookup finds them all.  A big submit inserts its
+ * first half on a second connection (db2), in a transaction of its
+ * own, while the client checks the second half's URLs and the first
+ * connection inserts them: two backends at work.  db2 commits just
+ * before the task's transaction, so no item names a link that is not
+ * there, and a bad input found meanwhile rolls both back.
+ */
+#ifndef SPLIT_MIN
+#define SPLIT_MIN	2000	/* URLs: fewer go on one connection */
+#endif
+
+struct linkset {
+	struct set	  set;
+	char		**urls;		/* distinct, borrowed from the inputs */
+	long long	 *lid;
+	size_t		  n;
+	size_t		  nsent;	/* urls[0..nsent-1] went to db2 */
+	PGconn		 *db2;
+};
+
+static void
+linkset_init(struct linkset *ls, size_t nin)
+{
+	memset(ls, 0, sizeof(*ls));
+	set_init(&ls->set, nin);
+	ls->urls = xcalloc(nin + 1, sizeof(*ls->urls));
+	ls->lid = xcalloc(nin + 1, sizeof(*ls->lid));
+}
+
+/* The distinct URLs of the inputs from..to-1, in input order. */
+static void
+linkset_add(struct linkset *ls, struct tq_submit *s, size_t from,
+    size_t to)
+{
+	size_t i, *slot;
+
+	for (i = from; i < to; i++) {
+		if (s->in[i].skip || s->in[i].url == NULL)
+			continue;
+		slot = set_str(&ls->set, ls->urls, s->in[i].url);
+		if (*slot == 0) {
+			ls->urls[ls->n++] = s->in[i].url;
+			*slot = ls->n;
+		}
+	}
+}
+
 static void
 add_quoted(struct tq_buf *b, const char *s)
 {
@@ -309,89 +366,163 @@ add_quoted(struct tq_buf *b, const char *s)
 	tq_buf_add(b, "\"", 1);
 }
 
-/*
- * Give each URL input its link id, creating the links that are new:
- * one INSERT of the distinct URLs, then one index lookup (by the
- * SHA-256 that links_url_sha256 holds) of those that were there
- * already or that a concurrent submit created first.  Each statement
- * sees what committed before it, so the lookup finds them all.
- */
+static const char insert_links[] = "INSERT INTO links (url) "
+    "SELECT unnest($1::text[]) "
+    "ON CONFLICT ((sha256(url::bytea))) DO NOTHING RETURNING id, url";
+
+static char *
+url_array(char *const *urls, size_t from, size_t to)
+{
+	struct tq_buf b = { 0 };
+	size_t i;
+
+	tq_buf_adds(&b, "{");
+	for (i = from; i < to; i++) {
+		if (i > from)
+			tq_buf_add(&b, ",", 1);
+		add_quoted(&b, urls[i]);
+	}
+	tq_buf_adds(&b, "}");
+	return b.data;
+}
+
+static void
+linkset_map(struct linkset *ls, PGresult *r)
+{
+	size_t *slot;
+	int j;
+
+	for (j = 0; j < PQntuples(r); j++) {
+		slot = set_str(&ls->set, ls->urls, PQgetvalue(r, j, 1));
+		if (*slot != 0 && ls->lid[*slot - 1] == 0)
+			ls->lid[*slot - 1] = atoll(PQgetvalue(r, j, 0));
+	}
+}
+
+/* Start the first URLs' links on a second connection; 0 if not. */
 static int
-links(PGconn *db, struct tq_submit *s, struct tq_err *e)
+links_start(struct linkset *ls, struct tq_submit *s, size_t mid)
+{
+	struct tq_err e = { 0 };
+	const char *p[1];
+	char *arr;
+	int ok;
+
+	linkset_add(ls, s, 0, mid);
+	if (ls->n == 0 || (ls->db2 = tq_db_open(&e, 0)) == NULL)
+		return 0;
+	if (tq_db_cmd(ls->db2, &e, "BEGIN") == -1) {
+		PQfinish(ls->db2);
+		ls->db2 = NULL;
+		return 0;
+	}
+	arr = url_array(ls->urls, 0, ls->n);
+	p[0] = arr;
+	ok = PQsendQueryParams(ls->db2, insert_links, 1, NULL, p, NULL, NULL,
+	    0);
+	free(arr);
+	if (!ok) {
+		PQfinish(ls->db2);
+		ls->db2 = NULL;
+		return 0;
+	}
+	ls->nsent = ls->n;
+	return 1;
+}
+
+/* The result of db2's insert; -1 and e if it failed. */
+static int
+links_collect(struct linkset *ls, struct tq_err *e)
+{
+	PGresult *r;
+	int rc = 0;
+
+	while ((r = PQgetResult(ls->db2)) != NULL) {
+		if (PQresultStatus(r) == PGRES_TUPLES_OK)
+			linkset_map(ls, r);
+		else if (rc == 0) {
+			const char *m = PQresultErrorField(r,
+			    PG_DIAG_MESSAGE_PRIMARY);
+			char buf[512];
+
+			tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
+			    "postgresql: %s", m ? m :
+			    tq_db_error(ls->db2, buf, sizeof(buf)));
+			rc = -1;
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+static void
+linkset_free(struct linkset *ls)
+{
+	if (ls->db2 != NULL) {
+		/* a query may still run: its results, then undo */
+		PQclear(PQexec(ls->db2, "ROLLBACK"));
+		while (PQgetResult(ls->db2) != NULL)
+			;
+		PQfinish(ls->db2);
+	}
+	free(ls->set.slot);
+	free(ls->urls);
+	free(ls->lid);
+}
+
+/* Give each URL input its link id, creating the links that are new. */
+static int
+links(PGconn *db, struct tq_submit *s, struct linkset *ls,
+    struct tq_err *e)
 {
 	struct tq_buf arr = { 0 };
-	struct set set;
-	char **urls;
-	long long *lid;
-	size_t i, n = 0, *slot, left;
+	size_t i, left;
 	const char *p[1];
+	char *a;
 	PGresult *r = NULL;
-	int j, rc = -1;
+	int rc = -1;
 
-	urls = xcalloc(s->nin + 1, sizeof(*urls));
-	lid = xcalloc(s->nin + 1, sizeof(*lid));
-	set_init(&set, s->nin);
-	tq_buf_adds(&arr, "{");
-	for (i = 0; i < s->nin; i++) {
-		if (s->in[i].skip || s->in[i].url == NULL)
-			continue;
-		slot = set_str(&set, urls, s->in[i].url);
-		if (*slot != 0)
-			continue;
-		urls[n++] = s->in[i].url;
-		*slot = n;
-		if (n > 1)
-			tq_buf_add(&arr, ",", 1);
-		add_quoted(&arr, s->in[i].url);
+	linkset_add(ls, s, 0, s->nin);
+	if (ls->nsent < ls->n) {
+		a = url_array(ls->urls, ls->nsent, ls->n);
+		p[0] = a;
+		r = tq_db_exec(db, e, insert_links, 1, p);
+		free(a);
+		if (r == NULL)
+			goto out;
+		linkset_map(ls, r);
+		PQclear(r);
+		r = NULL;
 	}
-	tq_buf_adds(&arr, "}");
-	if (n == 0) {
-		rc = 0;
+	if (ls->db2 != NULL && links_collect(ls, e) == -1)
 		goto out;
-	}
-	p[0] = arr.data;
-	r = tq_db_exec(db, e, "INSERT INTO links (url) "
-	    "SELECT unnest($1::text[]) "
-	    "ON CONFLICT ((sha256(url::bytea))) DO NOTHING "
-	    "RETURNING id, url", 1, p);
-	if (r == NULL)
-		goto out;
-	for (j = 0; j < PQntuples(r); j++) {
-		slot = set_str(&set, urls, PQgetvalue(r, j, 1));
-		if (*slot != 0)
-			lid[*slot - 1] = atoll(PQgetvalue(r, j, 0));
-	}
-	PQclear(r);
-	r = NULL;
-	for (i = 0, left = 0; i < n; i++)
-		left += lid[i] == 0;
+	for (i = 0, left = 0; i < ls->n; i++)
+		left += ls->lid[i] == 0;
 	if (left > 0) {
-		tq_buf_free(&arr);
 		tq_buf_adds(&arr, "{");
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < ls->n; i++) {
 			char hex[65];
 
-			if (lid[i] != 0)
+			if (ls->lid[i] != 0)
 				continue;
-			tq_sha256_hex(urls[i], strlen(urls[i]), hex);
-			tq_buf_addf(&arr, "%s\"\\\\x%s\"", arr.len > 1 ? "," :
-			    "", hex);
+			tq_sha256_hex(ls->urls[i], strlen(ls->urls[i]), hex);
+			tq_buf_addf(&arr, "%s\"\\\\x%s\"", arr.len > 1 ?
+			    "," : "", hex);
 		}
 		tq_buf_adds(&arr, "}");
 		p[0] = arr.data;
-		r = tq_db_exec(db, e, "SELECT id, url FROM links WHERE "
-		    "sha256(url::bytea) = ANY ($1::bytea[])", 1, p);
+		/* one index probe each, however big links is */
+		r = tq_db_exec(db, e, "SELECT l.id, l.url FROM "
+		    "unnest($1::bytea[]) AS h(h) CROSS JOIN LATERAL "
+		    "(SELECT id, url FROM links WHERE sha256(url::bytea) = h.h "
+		    "LIMIT 1) AS l", 1, p);
 		if (r == NULL)
 			goto out;
-		for (j = 0; j < PQntuples(r); j++) {
-			slot = set_str(&set, urls, PQgetvalue(r, j, 1));
-			if (*slot != 0 && lid[*slot - 1] == 0) {
-				lid[*slot - 1] = atoll(PQgetvalue(r, j, 0));
-				left--;
-			}
-		}
+		linkset_map(ls, r);
 		PQclear(r);
 		r = NULL;
+		for (i = 0, left = 0; i < ls->n; i++)
+			left += ls->lid[i] == 0;
 		if (left > 0) {
 			/* deleted meanwhile: the next try creates it again */
 			tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
@@ -403,15 +534,13 @@ links(PGconn *db, struct tq_submit *s, struct tq_err *e)
 	for (i = 0; i < s->nin; i++) {
 		if (s->in[i].skip || s->in[i].url == NULL)
 			continue;
-		s->in[i].id = lid[*set_str(&set, urls, s->in[i].url) - 1];
+		s->in[i].id = ls->lid[*set_str(&ls->set, ls->urls,
+		    s->in[i].url) - 1];
 	}
 	rc = 0;
 out:
 	PQclear(r);
 	tq_buf_free(&arr);
-	free(set.slot);
-	free(urls);
-	free(lid);
 	return rc;
 }
 
@@ -491,20 +620,69 @@ add_num(struct tq_buf *b, long long v)
 	tq_buf_add(b, p, d + sizeof(d) - p);
 }
 
+/*
+ * The job hashes, written by a thread while PostgreSQL writes the
+ * items: no worker sees a job before its id is pushed, after the
+ * commit.  Should the transaction fail, the hashes are deleted again.
+ */
+struct hashes {
+	redisContext			*rc;
+	enum tq_stage			 stage;
+	const struct tq_jobspec		*jobs;
+	size_t				 n;
+	int				 rc_ok;	/* 0 written, -1 err */
+	struct tq_err			 err;
+};
+
+static void *
+write_hashes(void *arg)
+{
+	struct hashes *h = arg;
+	struct tq_buf b = { 0 };
+	int n;
+
+	n = tq_queue_format_hashes(&b, h->stage, h->jobs, h->n);
+	if (redisAppendFormattedCommand(h->rc, b.data, b.len) != REDIS_OK)
+		h->rc_ok = tq_err_set(&h->err, TQ_ERR_TRANSIENT, "redis",
+		    "redis: out of memory");
+	else
+		h->rc_ok = tq_redis_replies(h->rc, &h->err, n);
+	tq_buf_free(&b);
+	return NULL;
+}
+
+/* Best effort: the hashes of a task that was not saved. */
+static void
+drop_hashes(redisContext *rc, const struct tq_jobspec *jobs, size_t n)
+{
+	struct tq_err e = { 0 };
+	size_t i;
+	int cmds = 0;
+
+	for (i = 0; i < n && rc->err == 0; i++) {
+		redisAppendCommand(rc, "DEL rq:job:%s", jobs[i].job_id);
+		cmds++;
+	}
+	tq_redis_replies(rc, &e, cmds);
+}
+
 int
 tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
     struct tq_err *e)
 {
 	struct tq_jobspec *jobs = NULL;
 	struct tq_buf rows = { 0 }, cmds = { 0 };
+	struct hashes hw;
+	struct linkset ls;
 	struct set set;
+	pthread_t thr;
 	long long *ids = NULL;
 	char (*jid)[37] = NULL;
 	char *pj = NULL, batch[37], nbuf[24], mr[16];
 	const char *p[6];
 	PGresult *r;
-	size_t k, n = 0;
-	int ncmds, ret = -1;
+	size_t k, n = 0, nurl, half, mid;
+	int ncmds, ret = -1, threaded = 0;
 	double t0 = tq_now();
 
 	s->nbad = 0;
@@ -512,16 +690,31 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	s->nitems = 0;
 	s->queued = 0;
 	set.slot = NULL;
+	memset(&ls, 0, sizeof(ls));
 	if (tq_db_cmd(db, e, "BEGIN") == -1)
 		return -1;
 	if (upstream(db, s, e) == -1)
 		goto rollback;
-	check_urls(s);
+	linkset_init(&ls, s->nin);
+	for (k = 0, nurl = 0; k < s->nin; k++)
+		nurl += !s->in[k].skip && s->in[k].url != NULL;
+	mid = 0;
+	if (nurl >= SPLIT_MIN) {
+		/* the input after which half of the URLs are */
+		for (k = 0, half = 0; k < s->nin && half < nurl / 2; k++)
+			half += !s->in[k].skip && s->in[k].url != NULL;
+		mid = k;
+		check_urls(s, 0, mid);
+		if (s->nbad == 0 && !links_start(&ls, s, mid))
+			tq_logf(TQ_LOG_DEBUG, "submit: no second connection: "
+			    "links on one");
+	}
+	check_urls(s, mid, s->nin);
 	tq_logf(TQ_LOG_DEBUG, "submit: URLs checked at %.1f ms",
 	    (tq_now() - t0) * 1e3);
 	if (check_ids(db, s, e) == -1)
 		goto rollback;
-	if (s->nbad == 0 && links(db, s, e) == -1)
+	if (s->nbad == 0 && links(db, s, &ls, e) == -1)
 		goto rollback;
 	tq_logf(TQ_LOG_DEBUG, "submit: links made at %.1f ms",
 	    (tq_now() - t0) * 1e3);
@@ -577,6 +770,16 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		jobs[k].job_id = jid[k];
 		jobs[k].task_id = s->task;
 		jobs[k].item_id = ids[k];
+	}
+	hw.rc = rc;
+	hw.stage = s->stage;
+	hw.jobs = jobs;
+	hw.n = n;
+	hw.rc_ok = -1;
+	memset(&hw.err, 0, sizeof(hw.err));
+	if (pthread_create(&thr, NULL, write_hashes, &hw) == 0)
+		threaded = 1;
+	for (k = 0; k < n; k++) {
 		add_num(&rows, s->task);
 		tq_buf_add(&rows, "\t", 1);
 		add_num(&rows, (long long)k + 1);
@@ -609,25 +812,41 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		copy_result(db, e);
 		goto rollback;
 	}
-	/* while PostgreSQL writes them, the Redis commands */
-	ncmds = tq_queue_format(&cmds, s->stage, jobs, n, 0);
-	tq_logf(TQ_LOG_DEBUG, "submit: items sent, jobs formatted at %.1f ms",
-	    (tq_now() - t0) * 1e3);
 	if (copy_result(db, e) == -1)
 		goto rollback;
+	tq_logf(TQ_LOG_DEBUG, "submit: items written at %.1f ms",
+	    (tq_now() - t0) * 1e3);
+	/* the links first: no item may name one that is not there */
+	if (ls.db2 != NULL) {
+		if (tq_db_cmd(ls.db2, e, "COMMIT") == -1)
+			goto rollback;
+		PQfinish(ls.db2);
+		ls.db2 = NULL;
+	}
 	if (tq_db_cmd(db, e, "COMMIT") == -1)
-		goto out;
+		goto rollback;
 	s->nitems = n;
-	tq_logf(TQ_LOG_DEBUG, "submit: task %lld with %zu items committed "
-	    "at %.1f ms", s->task, n, (tq_now() - t0) * 1e3);
 	ret = 0;
+	if (threaded) {
+		pthread_join(thr, NULL);
+		threaded = 0;
+	} else
+		write_hashes(&hw);
+	tq_logf(TQ_LOG_DEBUG, "submit: task %lld with %zu items committed, "
+	    "hashes written at %.1f ms", s->task, n, (tq_now() - t0) * 1e3);
 
 	/* only now may workers see the jobs */
-	if (redisAppendFormattedCommand(rc, cmds.data, cmds.len) != REDIS_OK)
-		tq_err_set(e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-		    rc->errstr[0] ? rc->errstr : "out of memory");
-	else if (tq_redis_replies(rc, e, ncmds) == 0)
-		s->queued = 1;
+	if (hw.rc_ok == -1)
+		*e = hw.err;
+	else {
+		ncmds = tq_queue_format_push(&cmds, s->stage, jobs, n, 0);
+		if (redisAppendFormattedCommand(rc, cmds.data, cmds.len) !=
+		    REDIS_OK)
+			tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
+			    "redis: out of memory");
+		else if (tq_redis_replies(rc, e, ncmds) == 0)
+			s->queued = 1;
+	}
 	tq_logf(TQ_LOG_DEBUG, "submit: %zu jobs queued at %.1f ms", n,
 	    (tq_now() - t0) * 1e3);
 	goto out;
@@ -635,8 +854,14 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 rollback:
 	if (PQtransactionStatus(db) != PQTRANS_IDLE)
 		PQclear(PQexec(db, "ROLLBACK"));
+	if (threaded) {
+		pthread_join(thr, NULL);
+		threaded = 0;
+		drop_hashes(rc, jobs, n);
+	}
 	s->task = 0;
 out:
+	linkset_free(&ls);
 	tq_buf_free(&rows);
 	tq_buf_free(&cmds);
 	free(set.slot);

@@ -432,12 +432,15 @@ struct tq_jobspec {
 int		 tq_queue_push(redisContext *, struct tq_err *, enum tq_stage,
 		    const struct tq_jobspec *, size_t n, int front);
 /*
- * The commands of tq_queue_push() formatted into b, for one pipelined
- * write later (redisAppendFormattedCommand): per 10,000 jobs a MULTI
- * with their hashes and one RPUSH (LPUSH if front) of all their ids.
- * Returns the number of replies to read (tq_redis_replies).
+ * tq_queue_push() in two steps, formatted into b for one pipelined
+ * write each (redisAppendFormattedCommand): the job hashes, one HSET
+ * each, which no worker sees yet; then one MULTI with an RPUSH (LPUSH
+ * if front) of all ids, 10,000 a command, and the queue's registration.
+ * Both return the number of replies to read (tq_redis_replies).
  */
-int		 tq_queue_format(struct tq_buf *b, enum tq_stage,
+int		 tq_queue_format_hashes(struct tq_buf *b, enum tq_stage,
+		    const struct tq_jobspec *, size_t n);
+int		 tq_queue_format_push(struct tq_buf *b, enum tq_stage,
 		    const struct tq_jobspec *, size_t n, int front);
 /* Remove job ids from a stage's queue and scheduled set; drop hashes. */
 int		 tq_queue_remove(redisContext *, struct tq_err *,

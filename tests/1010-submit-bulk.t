@@ -3,7 +3,7 @@
 # PostgreSQL and Redis agree, one item per URL in input order, every job
 # hash there; bad lines among them write nothing
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 40
 start_redis
 start_pg
 
@@ -75,6 +75,19 @@ check_same "18,000 jobs queued" "$(qlen)" 18000
 check "ids and URLs of the same links" tq-submit parse - <"$tmp/mixed"
 check_same "101 items" "$(jq -r .total_items "$out")" 101
 
+# two submits of the same new URLs at once: one link each, both tasks whole
+awk 'BEGIN { for (i = 0; i < 6000; i++) printf "https://race.example/%d\n", i }' >"$tmp/race"
+tq-submit parse - <"$tmp/race" >"$tmp/r1" 2>"$tmp/e1" &
+p1=$!
+tq-submit parse - <"$tmp/race" >"$tmp/r2" 2>"$tmp/e2" &
+p2=$!
+wait $p1; s1=$?
+wait $p2; s2=$?
+check_same "concurrent submits both succeed" "$s1 $s2 $(jq -r .total_items "$tmp/r1") $(jq -r .total_items "$tmp/r2")" "0 0 6000 6000"
+check_same "one link per URL" "$(psqlc "SELECT count(*), count(DISTINCT url) FROM links WHERE url LIKE 'https://race.example/%'")" "6000|6000"
+check_same "each task's items name the right links" \
+    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id IN ($(jq -r .task_id "$tmp/r1"), $(jq -r .task_id "$tmp/r2")) AND l.url = 'https://race.example/' || (i.seq - 1)")" 12000
+
 # the ai stage takes 10,000 ids the same way
 psqlc "INSERT INTO parsed_contents (link_id) SELECT id FROM links ORDER BY id LIMIT 6000" >/dev/null
 pc=$(psqlc "SELECT min(id) FROM parsed_contents")
@@ -104,5 +117,8 @@ check_match "each reported" "$(tr "\n" " " <"$errf")" \
 check_same "nothing written, no new link" "$(state)" "$before"
 check_same "not even the new URLs' links" \
     "$(psqlc "SELECT count(*) FROM links WHERE url LIKE '%fresh%'")" 0
+{ echo "ftp://bulk.example/early"; cat "$tmp/bad2"; } >"$tmp/bad3"
+check_status 3 "a bad URL first" tq-submit parse - <"$tmp/bad3"
+check_same "nothing written either" "$(state) $(psqlc "SELECT count(*) FROM links WHERE url LIKE '%fresh%'")" "$before 0"
 
 done_testing
