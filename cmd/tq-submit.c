@@ -10,7 +10,6 @@
  * pending in PostgreSQL and the workers' reconciler queues them, so a
  * submitted task is never lost.  Any bad input writes nothing.
  */
-#include <ctype.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>
