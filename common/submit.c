@@ -223,14 +223,14 @@ has_userinfo(const char *url)
 	return has;
 }
 
-/* Normalise the URL inputs from..to-1; report the bad ones. */
+/* Normalise the URL inputs; report the bad ones. */
 static void
-check_urls(struct tq_submit *s, size_t from, size_t to)
+check_urls(struct tq_submit *s)
 {
 	struct tq_err e = { 0 };
 	size_t i;
 
-	for (i = from; i < to; i++) {
+	for (i = 0; i < s->nin; i++) {
 		struct tq_submit_input *in = &s->in[i];
 		char *norm = NULL;
 
@@ -303,24 +303,17 @@ check_ids(PGconn *db, struct tq_submit *s, struct tq_err *e)
  * with ON CONFLICT DO NOTHING, and those that were there already (or
  * that a concurrent submit created first) are looked up by the SHA-256
  * that links_url_sha256 holds; each statement sees what committed
- * before it, so the lookup finds them all.  A big submit inserts its
- * first half on a second connection (db2), in a transaction of its
- * own, while the client checks the second half's URLs and the first
- * connection inserts them: two backends at work.  db2 commits just
- * before the task's transaction, so no item names a link that is not
- * there, and a bad input found meanwhile rolls both back.
+ * before it, so the lookup finds them all.  One connection only: a
+ * second one inserting half of them, tried, hung two concurrent
+ * submits of the same URLs for good, each connection waiting on the
+ * other submit's and the wait through the client, where PostgreSQL's
+ * deadlock detector does not look.
  */
-#ifndef SPLIT_MIN
-#define SPLIT_MIN	2000	/* URLs: fewer go on one connection */
-#endif
-
 struct linkset {
 	struct set	  set;
 	char		**urls;		/* distinct, borrowed from the inputs */
 	long long	 *lid;
 	size_t		  n;
-	size_t		  nsent;	/* urls[0..nsent-1] went to db2 */
-	PGconn		 *db2;
 };
 
 static void
@@ -399,72 +392,9 @@ linkset_map(struct linkset *ls, PGresult *r)
 	}
 }
 
-/* Start the first URLs' links on a second connection; 0 if not. */
-static int
-links_start(struct linkset *ls, struct tq_submit *s, size_t mid)
-{
-	struct tq_err e = { 0 };
-	const char *p[1];
-	char *arr;
-	int ok;
-
-	linkset_add(ls, s, 0, mid);
-	if (ls->n == 0 || (ls->db2 = tq_db_open(&e, 0)) == NULL)
-		return 0;
-	if (tq_db_cmd(ls->db2, &e, "BEGIN") == -1) {
-		PQfinish(ls->db2);
-		ls->db2 = NULL;
-		return 0;
-	}
-	arr = url_array(ls->urls, 0, ls->n);
-	p[0] = arr;
-	ok = PQsendQueryParams(ls->db2, insert_links, 1, NULL, p, NULL, NULL,
-	    0);
-	free(arr);
-	if (!ok) {
-		PQfinish(ls->db2);
-		ls->db2 = NULL;
-		return 0;
-	}
-	ls->nsent = ls->n;
-	return 1;
-}
-
-/* The result of db2's insert; -1 and e if it failed. */
-static int
-links_collect(struct linkset *ls, struct tq_err *e)
-{
-	PGresult *r;
-	int rc = 0;
-
-	while ((r = PQgetResult(ls->db2)) != NULL) {
-		if (PQresultStatus(r) == PGRES_TUPLES_OK)
-			linkset_map(ls, r);
-		else if (rc == 0) {
-			const char *m = PQresultErrorField(r,
-			    PG_DIAG_MESSAGE_PRIMARY);
-			char buf[512];
-
-			tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
-			    "postgresql: %s", m ? m :
-			    tq_db_error(ls->db2, buf, sizeof(buf)));
-			rc = -1;
-		}
-		PQclear(r);
-	}
-	return rc;
-}
-
 static void
 linkset_free(struct linkset *ls)
 {
-	if (ls->db2 != NULL) {
-		/* a query may still run: its results, then undo */
-		PQclear(PQexec(ls->db2, "ROLLBACK"));
-		while (PQgetResult(ls->db2) != NULL)
-			;
-		PQfinish(ls->db2);
-	}
 	free(ls->set.slot);
 	free(ls->urls);
 	free(ls->lid);
@@ -483,8 +413,8 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	int rc = -1;
 
 	linkset_add(ls, s, 0, s->nin);
-	if (ls->nsent < ls->n) {
-		a = url_array(ls->urls, ls->nsent, ls->n);
+	if (ls->n > 0) {
+		a = url_array(ls->urls, 0, ls->n);
 		p[0] = a;
 		r = tq_db_exec(db, e, insert_links, 1, p);
 		free(a);
@@ -494,8 +424,6 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 		PQclear(r);
 		r = NULL;
 	}
-	if (ls->db2 != NULL && links_collect(ls, e) == -1)
-		goto out;
 	for (i = 0, left = 0; i < ls->n; i++)
 		left += ls->lid[i] == 0;
 	if (left > 0) {
@@ -681,7 +609,7 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	char *pj = NULL, batch[37], nbuf[24], mr[16];
 	const char *p[6];
 	PGresult *r;
-	size_t k, n = 0, nurl, half, mid;
+	size_t k, n = 0;
 	int ncmds, ret = -1, threaded = 0;
 	double t0 = tq_now();
 
@@ -696,20 +624,7 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	if (upstream(db, s, e) == -1)
 		goto rollback;
 	linkset_init(&ls, s->nin);
-	for (k = 0, nurl = 0; k < s->nin; k++)
-		nurl += !s->in[k].skip && s->in[k].url != NULL;
-	mid = 0;
-	if (nurl >= SPLIT_MIN) {
-		/* the input after which half of the URLs are */
-		for (k = 0, half = 0; k < s->nin && half < nurl / 2; k++)
-			half += !s->in[k].skip && s->in[k].url != NULL;
-		mid = k;
-		check_urls(s, 0, mid);
-		if (s->nbad == 0 && !links_start(&ls, s, mid))
-			tq_logf(TQ_LOG_DEBUG, "submit: no second connection: "
-			    "links on one");
-	}
-	check_urls(s, mid, s->nin);
+	check_urls(s);
 	tq_logf(TQ_LOG_DEBUG, "submit: URLs checked at %.1f ms",
 	    (tq_now() - t0) * 1e3);
 	if (check_ids(db, s, e) == -1)
@@ -816,13 +731,6 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		goto rollback;
 	tq_logf(TQ_LOG_DEBUG, "submit: items written at %.1f ms",
 	    (tq_now() - t0) * 1e3);
-	/* the links first: no item may name one that is not there */
-	if (ls.db2 != NULL) {
-		if (tq_db_cmd(ls.db2, e, "COMMIT") == -1)
-			goto rollback;
-		PQfinish(ls.db2);
-		ls.db2 = NULL;
-	}
 	if (tq_db_cmd(db, e, "COMMIT") == -1)
 		goto rollback;
 	s->nitems = n;

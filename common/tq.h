@@ -719,10 +719,9 @@ size_t		 tq_notion_cut(const char *s, size_t len, size_t max);
 /*
  * tq_submit(): create a task of one stage with one item per distinct
  * input, in input order, and queue a job per item.  Every input is
- * checked first and nothing is written if one is bad; the task and its
- * items are written in one transaction (the links of new URLs in it or,
- * for big submits, half of them in one that commits just before it),
- * and only then are the job ids pushed to Redis.  The job hashes are
+ * checked first and nothing is written if one is bad; the links of new
+ * URLs, the task and its items are written in one transaction, and
+ * only then are the job ids pushed to Redis.  The job hashes are
  * written meanwhile, in one pipelined write from a thread that uses
  * the redisContext until tq_submit() returns.
  *
