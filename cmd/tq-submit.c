@@ -2,13 +2,14 @@
  * tq-submit - create a task of one stage with one item per input and
  * queue a job per item; print the task record and return at once.
  *
+ * This file reads the flags and the inputs and prints; tq_submit()
+ * (common/submit.c) checks the inputs against the database and writes.
  * Invariants: every input is checked before anything is written; the
  * task and all its items are written in one transaction, and only then
  * are the jobs pushed to Redis.  If the push fails the items stay
  * pending in PostgreSQL and the workers' reconciler queues them, so a
  * submitted task is never lost.  Any bad input writes nothing.
  */
-#include <ctype.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -18,31 +19,10 @@
 
 #include "tq.h"
 
-struct input {
-	char		*text;		/* URL, or NULL for an id */
-	long long	 id;
-	char		*where;		/* "line 3", or the operand */
-	long long	 seq;		/* input order */
-	int		 skip;		/* an upstream item without a result */
-};
-
-/*
- * What an upstream task record claims: its task, and for each of its
- * items the result id (0: none) that became inputs[input].  item 0
- * stands for the task itself.  The database must agree (upstream()).
- */
-struct claim {
-	long long	 task;
-	long long	 item;
-	long long	 id;
-	size_t		 input;
-	char		*where;
-};
-
-static struct claim *claims;
+static struct tq_submit_claim *claims;
 static size_t nclaims, capclaims;
 
-static struct input *inputs;
+static struct tq_submit_input *inputs;
 static size_t ninputs, capinputs;
 static int stage = -1;
 static int quiet;
@@ -92,10 +72,9 @@ add(char *text, long long id, const char *where)
 		capinputs = capinputs ? capinputs * 2 : 64;
 		inputs = xrealloc(inputs, capinputs * sizeof(*inputs));
 	}
-	inputs[ninputs].text = text;
+	inputs[ninputs].url = text;
 	inputs[ninputs].id = id;
 	inputs[ninputs].where = xstrdup(where);
-	inputs[ninputs].seq = 0;
 	inputs[ninputs].skip = 0;
 	ninputs++;
 }
@@ -208,105 +187,6 @@ add_record(json_t *o, const char *where)
 		bad(where, "record has no %s", id_key());
 }
 
-/*
- * Check the claims of upstream task records against the database.
- * Items that ended without a result are skipped with a warning, as
- * the records say; any other disagreement is bad input.
- */
-static int
-upstream(PGconn *db, struct tq_err *e)
-{
-	long long *tasks, *items, last = 0;
-	char *ta, *ia;
-	const char *p[3];
-	PGresult *r;
-	size_t k;
-
-	if (nclaims == 0)
-		return 0;
-	tasks = xcalloc(nclaims, sizeof(*tasks));
-	items = xcalloc(nclaims, sizeof(*items));
-	for (k = 0; k < nclaims; k++) {
-		tasks[k] = claims[k].task;
-		items[k] = claims[k].item;
-	}
-	ta = tq_pg_array(tasks, nclaims);
-	ia = tq_pg_array(items, nclaims);
-	p[0] = ta;
-	p[1] = ia;
-	p[2] = id_key();
-	r = tq_db_exec(db, e, "SELECT t.status, i.status, "
-	    "i.result_data ->> $3, t.type FROM unnest($1::bigint[], $2::bigint[]) "
-	    "WITH ORDINALITY AS u(task, item, n) "
-	    "LEFT JOIN processing_tasks t ON t.id = u.task "
-	    "LEFT JOIN task_items i ON i.task_id = u.task "
-	    "AND i.item_id = u.item ORDER BY u.n", 3, p);
-	free(tasks);
-	free(items);
-	free(ta);
-	free(ia);
-	if (r == NULL)
-		return -1;
-	for (k = 0; k < nclaims && (int)k < PQntuples(r); k++) {
-		struct claim *c = &claims[k];
-		const char *ts = PQgetvalue(r, k, 0);
-		long long have = 0;
-
-		if (c->item == 0) {	/* the task */
-			last = 0;
-			if (PQgetisnull(r, k, 0))
-				bad(c->where, "task %lld: no such task",
-				    c->task);
-			else if (!tq_task_terminal(ts))
-				bad(c->where, "task %lld is %s: wait for it "
-				    "with tq-wait", c->task, ts);
-			else if (stage > 0 && strcmp(PQgetvalue(r, k, 3),
-			    tq_stage_task_type(stage - 1)) != 0)
-				bad(c->where, "task %lld is of type %s: %s takes "
-				    "%s tasks", c->task, PQgetvalue(r, k, 3),
-				    tq_stage_name(stage),
-				    tq_stage_task_type(stage - 1));
-			else
-				last = c->task;	/* its items may follow */
-			continue;
-		}
-		/* only an item the database agrees with becomes an input */
-		inputs[c->input].skip = 1;
-		if (last != c->task)
-			continue;	/* the task was reported */
-		if (PQgetisnull(r, k, 1)) {
-			bad(c->where, "task %lld has no item %lld", c->task,
-			    c->item);
-			continue;
-		}
-		if (!PQgetisnull(r, k, 2) &&
-		    tq_parse_id(PQgetvalue(r, k, 2), &have) == -1)
-			have = -1;
-		if (have != c->id) {
-			char was[32];
-
-			snprintf(was, sizeof(was), have > 0 ? "%lld" : "none",
-			    have);
-			if (c->id > 0)
-				bad(c->where, "task %lld item %lld: %s is "
-				    "%s, not %lld", c->task, c->item, id_key(),
-				    was, c->id);
-			else
-				bad(c->where, "task %lld item %lld: the record "
-				    "has no %s, the item has %s", c->task,
-				    c->item, id_key(), was);
-			continue;
-		}
-		if (c->id > 0)
-			inputs[c->input].skip = 0;
-		else if (!quiet)
-			warnx("%s: task %lld item %lld is %s: skipped",
-			    c->where, c->task, c->item, PQgetvalue(r, k, 1));
-	}
-	PQclear(r);
-	return 0;
-}
-
 static void
 add_word(char *w, const char *where)
 {
@@ -363,200 +243,20 @@ read_stdin(void)
 	free(line);
 }
 
-static int
-cmp_input_kind(const void *a, const void *b)
-{
-	const struct input *x = a, *y = b;
-
-	if ((x->text == NULL) != (y->text == NULL))
-		return x->text == NULL ? 1 : -1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static int
-cmp_url(const void *a, const void *b)
-{
-	return strcmp(((const struct input *)a)->text,
-	    ((const struct input *)b)->text);
-}
-
-static int
-cmp_seq(const void *a, const void *b)
-{
-	long long x = ((const struct input *)a)->seq;
-	long long y = ((const struct input *)b)->seq;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Give each URL input its link id from INSERT ... RETURNING id, url. */
+/* tq_submit()'s messages: bad input counts, a note unless -q */
 static void
-set_link_ids(PGresult *r)
+submit_bad(void *arg, const char *where, const char *msg)
 {
-	struct input key;
-	size_t i;
-	int j;
-
-	for (i = 0; i < ninputs; i++)
-		inputs[i].seq = (long long)i;
-	/* URL inputs first, sorted, then binary search each row's URL */
-	qsort(inputs, ninputs, sizeof(*inputs), cmp_input_kind);
-	for (i = 0; i < ninputs && inputs[i].text != NULL; i++)
-		;
-	qsort(inputs, i, sizeof(*inputs), cmp_url);
-	for (j = 0; j < PQntuples(r); j++) {
-		struct input *hit;
-		size_t lo = 0, hi = i;
-
-		key.text = PQgetvalue(r, j, 1);
-		hit = bsearch(&key, inputs, i, sizeof(*inputs), cmp_url);
-		if (hit == NULL)
-			continue;
-		/* every input with that URL, not only the one found */
-		lo = (size_t)(hit - inputs);
-		hi = lo;
-		while (lo > 0 && strcmp(inputs[lo - 1].text, key.text) == 0)
-			lo--;
-		while (hi < i && strcmp(inputs[hi].text, key.text) == 0)
-			inputs[hi++].id = atoll(PQgetvalue(r, j, 0));
-		for (; lo < hi; lo++)
-			inputs[lo].id = atoll(PQgetvalue(r, j, 0));
-	}
-	qsort(inputs, ninputs, sizeof(*inputs), cmp_seq);
+	(void)arg;
+	bad(where, "%s", msg);
 }
 
-static int
-has_userinfo(const char *url)
+static void
+submit_note(void *arg, const char *where, const char *msg)
 {
-	char *r = tq_redact_url(url);
-	int has = strcmp(r, url) != 0;
-
-	free(r);
-	return has;
-}
-
-/* Resolve URLs to link ids, creating links; check that ids exist. */
-static int
-resolve(PGconn *db, struct tq_err *e)
-{
-	struct tq_buf urls = { 0 };
-	long long *ids;
-	size_t i, nids = 0, nurls = 0;
-	char *arr, sql[256];
-	const char *p[1];
-	PGresult *r;
-	int j;
-
-	ids = xcalloc(ninputs + 1, sizeof(*ids));
-	tq_buf_adds(&urls, "{");
-	for (i = 0; i < ninputs; i++) {
-		char *norm = NULL;
-
-		if (inputs[i].skip)
-			continue;
-		if (inputs[i].text == NULL) {
-			ids[nids++] = inputs[i].id;
-			continue;
-		}
-		if (tq_url_check(inputs[i].text, &norm, e) == -1) {
-			bad(inputs[i].where, "%s", e->msg);
-			continue;
-		}
-		if (strlen(norm) > TQ_URL_MAX) {
-			bad(inputs[i].where, "URL of %zu bytes: the limit is %d",
-			    strlen(norm), TQ_URL_MAX);
-			free(norm);
-			continue;
-		}
-		/* tq stores URLs in clear, in PostgreSQL, Redis and records */
-		if (has_userinfo(norm)) {
-			bad(inputs[i].where, "a user name or password in the "
-			    "URL: refused, tq stores URLs in clear");
-			free(norm);
-			continue;
-		}
-		free(inputs[i].text);
-		inputs[i].text = norm;
-		tq_buf_adds(&urls, nurls++ ? ",\"" : "\"");
-		for (char *s = norm; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				tq_buf_add(&urls, "\\", 1);
-			tq_buf_add(&urls, s, 1);
-		}
-		tq_buf_adds(&urls, "\"");
-	}
-	tq_buf_adds(&urls, "}");
-	if (nids > 0) {
-		arr = tq_pg_array(ids, nids);
-		p[0] = arr;
-		snprintf(sql, sizeof(sql), "SELECT u.id FROM unnest($1::bigint[])"
-		    " AS u(id) WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE "
-		    "t.id = u.id)", tq_stages[stage].input_table);
-		r = tq_db_exec(db, e, sql, 1, p);
-		free(arr);
-		if (r == NULL)
-			goto fail;
-		for (j = 0; j < PQntuples(r); j++) {
-			char wh[64];
-
-			snprintf(wh, sizeof(wh), "%s %s",
-			    tq_stages[stage].item_text, PQgetvalue(r, j, 0));
-			bad(wh, "no such %s", tq_stages[stage].item_text);
-		}
-		PQclear(r);
-	}
-	if (nurls > 0 && nbad == 0) {
-		p[0] = urls.data;
-		r = tq_db_exec(db, e, "INSERT INTO links (url) "
-		    "SELECT DISTINCT unnest($1::text[]) "
-		    "ON CONFLICT ((sha256(url::bytea))) DO UPDATE "
-		    "SET url = EXCLUDED.url "
-		    "RETURNING id, url", 1, p);
-		if (r == NULL)
-			goto fail;
-		set_link_ids(r);
-		PQclear(r);
-	}
-	tq_buf_free(&urls);
-	free(ids);
-	return 0;
-fail:
-	tq_buf_free(&urls);
-	free(ids);
-	return -1;
-}
-
-static json_t *
-ai_params(PGconn *db, struct tq_err *e, const char *model, int cfg[3])
-{
-	const char *p[1] = { model };
-	PGresult *r;
-	json_t *o;
-
-	if (model != NULL)
-		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
-		    "name = $1 OR id::text = $1", 1, p);
-	else
-		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
-		    "is_default", 0, NULL);
-	if (r == NULL)
-		return NULL;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		if (model != NULL)
-			bad("model", "%s: no such model (see tq-model list)",
-			    model);
-		else
-			bad("model", "no default model (see tq-model default)");
-		return NULL;
-	}
-	o = json_pack("{s:I,s:s,s:{s:b,s:b,s:b}}",
-	    "model_id", (json_int_t)atoll(PQgetvalue(r, 0, 0)),
-	    "model", PQgetvalue(r, 0, 1), "processing_config",
-	    "generate_summary", cfg[0], "generate_keywords", cfg[1],
-	    "generate_insights", cfg[2]);
-	PQclear(r);
-	return o;
+	(void)arg;
+	if (!quiet)
+		warnx("%s: %s", where, msg);
 }
 
 int
@@ -569,15 +269,11 @@ main(int argc, char *argv[])
 	json_t *props = NULL;
 	int with_text = 0;
 	int ch, i, cfg[3] = { 1, 1, 0 }, max_retries = -1, used_stdin = 0;
-	long long *ids = NULL, task = 0;
-	size_t nids = 0, k;
-	struct tq_jobspec *jobs = NULL;
+	struct tq_submit sub;
+	size_t k;
 	json_t *params = NULL, *recs, *rec;
 	redisContext *rc = NULL;
 	PGconn *db = NULL;
-	PGresult *r;
-	char *arr = NULL, *pj = NULL, batch[37], nbuf[16], mr[16];
-	const char *p[6];
 	int status = TQ_EXIT_OK;
 
 	if (tq_config_load() == -1)
@@ -734,27 +430,11 @@ main(int argc, char *argv[])
 			warnx("%s; cannot check the database now: the "
 			    "workers will", e.msg);
 	}
-	if (tq_db_cmd(db, &e, "BEGIN") == -1)
-		goto backend;
-	if (upstream(db, &e) == -1 || resolve(db, &e) == -1)
-		goto backend;
-	if (stage == TQ_STAGE_AI &&
-	    (params = ai_params(db, &e, model, cfg)) == NULL && nbad == 0)
-		goto backend;
-	if (nbad > 0) {
-		PQclear(PQexec(db, "ROLLBACK"));
-		goto badinput;
-	}
-	if (params == NULL)
-		params = json_object();
-	for (k = 0; k < ninputs && inputs[k].skip; k++)
-		;
-	if (k == ninputs) {
-		PQclear(PQexec(db, "ROLLBACK"));
-		warnx("no input: nothing to submit");
-		status = TQ_EXIT_INPUT;
-		goto out;
-	}
+	params = json_object();
+	if (stage == TQ_STAGE_AI)
+		json_object_set_new(params, "processing_config", json_pack(
+		    "{s:b,s:b,s:b}", "generate_summary", cfg[0],
+		    "generate_keywords", cfg[1], "generate_insights", cfg[2]));
 	if (stage == TQ_STAGE_NOTION) {
 		json_object_set_new(params, "database_id", json_string(dbid));
 		if (props != NULL)
@@ -762,73 +442,45 @@ main(int argc, char *argv[])
 		json_object_set_new(params, "with_text", json_boolean(
 		    with_text));
 	}
-
-	/* one item per distinct input, in input order */
-	ids = xcalloc(ninputs, sizeof(*ids));
-	for (k = 0; k < ninputs; k++) {
-		size_t m;
-
-		if (inputs[k].skip)
-			continue;
-		for (m = 0; m < nids && ids[m] != inputs[k].id; m++)
-			;
-		if (m == nids)
-			ids[nids++] = inputs[k].id;
-	}
-	arr = tq_pg_array(ids, nids);
-	pj = json_dumps(params, JSON_COMPACT);
-	tq_uuid(batch);
-	snprintf(nbuf, sizeof(nbuf), "%zu", nids);
-	snprintf(mr, sizeof(mr), "%d", max_retries);
-	p[0] = tq_stage_task_type(stage);
-	p[1] = tq_stage_queue(stage);
-	p[2] = batch;
-	p[3] = nbuf;
-	p[4] = pj;
-	p[5] = mr;
-	r = tq_db_exec(db, &e, "INSERT INTO processing_tasks (type, "
-	    "queue_name, job_id, total_items, params, max_retries) "
-	    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", 6, p);
-	if (r == NULL)
-		goto backend;
-	task = atoll(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	snprintf(nbuf, sizeof(nbuf), "%lld", task);
-	p[0] = nbuf;
-	p[1] = arr;
-	p[2] = tq_stage_item_type(stage);
-	r = tq_db_exec(db, &e, "INSERT INTO task_items (task_id, seq, item_id,"
-	    " item_type, job_id) SELECT $1, u.n, u.id, $3, "
-	    "gen_random_uuid()::text FROM unnest($2::bigint[]) WITH ORDINALITY"
-	    " AS u(id, n) ORDER BY u.n RETURNING job_id, item_id", 3, p);
-	if (r == NULL)
-		goto backend;
-	jobs = xcalloc(PQntuples(r) + 1, sizeof(*jobs));
-	for (i = 0; i < PQntuples(r); i++) {
-		jobs[i].job_id = PQgetvalue(r, i, 0);
-		jobs[i].task_id = task;
-		jobs[i].item_id = atoll(PQgetvalue(r, i, 1));
-	}
-	if (tq_db_cmd(db, &e, "COMMIT") == -1) {
-		PQclear(r);
+	memset(&sub, 0, sizeof(sub));
+	sub.stage = stage;
+	sub.max_retries = max_retries;
+	sub.model = model;
+	sub.params = params;
+	sub.in = inputs;
+	sub.nin = ninputs;
+	sub.claims = claims;
+	sub.nclaims = nclaims;
+	sub.bad = submit_bad;
+	sub.note = submit_note;
+	switch (tq_submit(db, rc, &sub, &e)) {
+	case 0:
+		break;
+	case TQ_SUBMIT_BAD:
+		goto badinput;
+	case TQ_SUBMIT_EMPTY:
+		warnx("no input: nothing to submit");
+		status = TQ_EXIT_INPUT;
+		goto out;
+	default:
 		goto backend;
 	}
-	if (tq_queue_push(rc, &e, stage, jobs, PQntuples(r), 0) == -1) {
+	if (!sub.queued) {
 		warnx("%s; task %lld is saved and the workers' reconciler will "
-		    "queue it", e.msg, task);
+		    "queue it", e.msg, sub.task);
 		status = TQ_EXIT_BACKEND;
 	}
-	PQclear(r);
 
-	recs = tq_task_records(db, &e, &task, 1, 0);
+	recs = tq_task_records(db, &e, &sub.task, 1, 0);
 	if (recs == NULL)
 		goto backend;
 	rec = json_array_get(recs, 0);
 	if (json_is_object(rec)) {
 		json_object_set_new(rec, "success", json_true());
 		json_object_set_new(rec, "message", json_sprintf(
-		    "%s task queued: %zu %s%s", tq_stage_name(stage), nids,
-		    tq_stage_item_type(stage), nids == 1 ? "" : "s"));
+		    "%s task queued: %zu %s%s", tq_stage_name(stage),
+		    sub.nitems, tq_stage_item_type(stage),
+		    sub.nitems == 1 ? "" : "s"));
 		tq_out_task(rec, 0);
 	}
 	json_decref(recs);
@@ -846,17 +498,13 @@ backend:
 	status = e.kind == TQ_ERR_PERMANENT ? TQ_EXIT_INPUT : TQ_EXIT_BACKEND;
 out:
 	for (k = 0; k < ninputs; k++) {
-		free(inputs[k].text);
+		free(inputs[k].url);
 		free(inputs[k].where);
 	}
 	for (k = 0; k < nclaims; k++)
 		free(claims[k].where);
 	free(claims);
 	free(inputs);
-	free(ids);
-	free(jobs);
-	free(arr);
-	free(pj);
 	json_decref(params);
 	json_decref(props);
 	free(dbid);

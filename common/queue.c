@@ -846,3 +846,139 @@ tq_unlock(redisContext *c, const char *key, const char *owner)
 	freeReplyObject(r);
 	return 0;
 }
+
+/* One command in Redis's protocol (RESP), as hiredis would send it. */
+static void
+resp_len(struct tq_buf *b, char c, size_t n)
+{
+	char d[24], *p = d + sizeof(d);
+
+	*--p = '\n';
+	*--p = '\r';
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	*--p = c;
+	tq_buf_add(b, p, d + sizeof(d) - p);
+}
+
+static void
+resp(struct tq_buf *b, int argc, const char *const *argv)
+{
+	size_t n;
+	int i;
+
+	resp_len(b, '*', (size_t)argc);
+	for (i = 0; i < argc; i++) {
+		n = strlen(argv[i]);
+		resp_len(b, '$', n);
+		tq_buf_add(b, argv[i], n);
+		tq_buf_add(b, "\r\n", 2);
+	}
+}
+
+/* The job hashes of tq_queue_push(), one HSET each; returns their number. */
+int
+tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n)
+{
+	char now[40], desc[128], data[128], timeout[16], ttl[16], fttl[16];
+	char retries[16], intervals[128], task[24], item[24], hkey[128];
+	const char *argv[30];
+	size_t k;
+	const char *q = qname(st);
+
+	tq_rq_time(tq_now(), now, sizeof(now));
+	snprintf(timeout, sizeof(timeout), "%d", tq_cfg.timeout[st]);
+	snprintf(ttl, sizeof(ttl), "%d", tq_cfg.result_ttl);
+	snprintf(fttl, sizeof(fttl), "%d", tq_cfg.failure_ttl);
+	snprintf(retries, sizeof(retries), "%d", tq_cfg.max_retries);
+	intervals[0] = '[';
+	intervals[1] = '\0';
+	for (k = 0; k < (size_t)tq_cfg.nretry_delays; k++)
+		snprintf(intervals + strlen(intervals),
+		    sizeof(intervals) - strlen(intervals), "%s%d",
+		    k ? ", " : "", tq_cfg.retry_delays[k]);
+	strlcat(intervals, "]", sizeof(intervals));
+	argv[0] = "HSET";
+	argv[1] = hkey;
+	argv[2] = "status";
+	argv[3] = "queued";
+	argv[4] = "origin";
+	argv[5] = q;
+	argv[6] = "description";
+	argv[7] = desc;
+	argv[8] = "created_at";
+	argv[9] = now;
+	argv[10] = "enqueued_at";
+	argv[11] = now;
+	argv[12] = "timeout";
+	argv[13] = timeout;
+	argv[14] = "result_ttl";
+	argv[15] = ttl;
+	argv[16] = "failure_ttl";
+	argv[17] = fttl;
+	argv[18] = "retries_left";
+	argv[19] = retries;
+	argv[20] = "retry_intervals";
+	argv[21] = intervals;
+	argv[22] = "data";
+	argv[23] = data;
+	argv[24] = "tq_task";
+	argv[25] = task;
+	argv[26] = "tq_item";
+	argv[27] = item;
+	argv[28] = "tq_stage";
+	argv[29] = tq_stage_name(st);
+	for (k = 0; k < n; k++) {
+		const struct tq_jobspec *j = &jobs[k];
+
+		snprintf(hkey, sizeof(hkey), "rq:job:%s", j->job_id);
+		snprintf(task, sizeof(task), "%lld", j->task_id);
+		snprintf(item, sizeof(item), "%lld", j->item_id);
+		snprintf(desc, sizeof(desc), "tq.%s(task=%lld, item=%lld)",
+		    tq_stage_name(st), j->task_id, j->item_id);
+		snprintf(data, sizeof(data), "[\"tq.%s\", null, [%lld, %lld], "
+		    "{}]", tq_stage_name(st), j->task_id, j->item_id);
+		resp(b, 30, argv);
+	}
+	return (int)n;
+}
+
+/*
+ * The queue's side of tq_queue_push() once the hashes are there: one
+ * MULTI with one RPUSH (LPUSH if front) per 10,000 ids and the queue's
+ * registration.  Returns the number of replies.
+ */
+int
+tq_queue_format_push(struct tq_buf *b, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n, int front)
+{
+	char key[128];
+	const char *argv[3], **ids;
+	size_t i, k, m;
+	int cmds = 3;
+
+	snprintf(key, sizeof(key), "rq:queue:%s", qname(st));
+	argv[0] = "MULTI";
+	resp(b, 1, argv);
+	ids = xcalloc(n > 10000 ? 10002 : n + 2, sizeof(*ids));
+	for (i = 0; i < n; i += m) {
+		m = n - i > 10000 ? 10000 : n - i;
+		ids[0] = front ? "LPUSH" : "RPUSH";
+		ids[1] = key;
+		for (k = 0; k < m; k++)
+			ids[k + 2] = jobs[i + k].job_id;
+		resp(b, (int)m + 2, ids);
+		cmds++;
+	}
+	free(ids);
+	argv[0] = "SADD";
+	argv[1] = "rq:queues";
+	argv[2] = key;
+	resp(b, 3, argv);
+	argv[0] = "EXEC";
+	resp(b, 1, argv);
+	return cmds;
+}

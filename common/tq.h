@@ -579,6 +579,17 @@ struct tq_jobspec {
 /* HSET the job hashes and RPUSH (LPUSH if front) the ids, atomically. */
 int		 tq_queue_push(redisContext *, struct tq_err *, enum tq_stage,
 		    const struct tq_jobspec *, size_t n, int front);
+/*
+ * tq_queue_push() in two steps, formatted into b for one pipelined
+ * write each (redisAppendFormattedCommand): the job hashes, one HSET
+ * each, which no worker sees yet; then one MULTI with an RPUSH (LPUSH
+ * if front) of all ids, 10,000 a command, and the queue's registration.
+ * Both return the number of replies to read (tq_redis_replies).
+ */
+int		 tq_queue_format_hashes(struct tq_buf *b, enum tq_stage,
+		    const struct tq_jobspec *, size_t n);
+int		 tq_queue_format_push(struct tq_buf *b, enum tq_stage,
+		    const struct tq_jobspec *, size_t n, int front);
 /* Remove job ids from a stage's queue and scheduled set; drop hashes. */
 int		 tq_queue_remove(redisContext *, struct tq_err *,
 		    enum tq_stage, const char *const *ids, size_t n);
@@ -859,6 +870,71 @@ size_t		 tq_utf16_units(const char *, size_t len);
  * of s fits.
  */
 size_t		 tq_notion_cut(const char *s, size_t len, size_t max);
+
+/* ------------------------------------------------------------- submit.c */
+
+/*
+ * tq_submit(): create a task of one stage with one item per distinct
+ * input, in input order, and queue a job per item.  Every input is
+ * checked first and nothing is written if one is bad; the links of new
+ * URLs, the task and its items are written in one transaction, and
+ * only then are the job ids pushed to Redis.  The job hashes are
+ * written meanwhile, in one pipelined write from a thread that uses
+ * the redisContext until tq_submit() returns.
+ *
+ * The caller owns the inputs and claims; tq_submit() replaces each
+ * URL (malloc'd) by its normalised form, freeing the old one, and sets
+ * the id of URL inputs to their link id.
+ */
+struct tq_submit_input {
+	char		*url;		/* parse: a URL; NULL: id is the input */
+	long long	 id;		/* the upstream id (link id, ...) */
+	char		*where;		/* "line 3", or the operand */
+	int		 skip;		/* not an item (see claims) */
+};
+/*
+ * What an upstream task record claims: its task, and for each of its
+ * items the result id (0: none) that became in[input].  item 0 stands
+ * for the task itself, whose record must come before its items'.  The
+ * database must agree; inputs of items without a result are skipped.
+ */
+struct tq_submit_claim {
+	long long	 task;
+	long long	 item;
+	long long	 id;
+	size_t		 input;
+	char		*where;
+};
+/* A message about one input, for the caller to print. */
+typedef void	 tq_submit_msg_fn(void *arg, const char *where,
+		    const char *msg);
+struct tq_submit {
+	enum tq_stage		 stage;
+	int			 max_retries;
+	const char		*model;	/* ai: name or id; NULL: the default */
+	json_t			*params;	/* borrowed; ai: model added */
+	struct tq_submit_input	*in;
+	size_t			 nin;
+	struct tq_submit_claim	*claims;
+	size_t			 nclaims;
+	tq_submit_msg_fn	*bad;	/* a bad input */
+	tq_submit_msg_fn	*note;	/* an input skipped; may be NULL */
+	void			*arg;
+	/* results */
+	int			 nbad;
+	long long		 task;
+	size_t			 nitems;
+	int			 queued; /* 0: push failed, err says why */
+};
+#define TQ_SUBMIT_BAD	1	/* bad inputs (s->nbad): nothing written */
+#define TQ_SUBMIT_EMPTY	2	/* every input skipped: nothing written */
+/*
+ * 0 when the task is saved: s->task, s->nitems; if s->queued is 0 the
+ * push failed (err) and the workers' reconciler will queue the jobs.
+ * TQ_SUBMIT_BAD, TQ_SUBMIT_EMPTY, or -1 and err on a backend error.
+ */
+int		 tq_submit(PGconn *, redisContext *, struct tq_submit *,
+		    struct tq_err *);
 
 /* -------------------------------------------------------------- maint.c */
 

@@ -186,8 +186,8 @@ tq_uuid(char out[37])
 	for (i = 0, j = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			out[j++] = '-';
-		snprintf(out + j, 3, "%02x", b[i]);
-		j += 2;
+		out[j++] = "0123456789abcdef"[b[i] >> 4];
+		out[j++] = "0123456789abcdef"[b[i] & 0x0f];
 	}
 	out[j] = '\0';
 }

@@ -1,0 +1,781 @@
+/*
+ * submit.c - create a task of one stage with one item per distinct
+ * input and queue a job per item, for tq-submit(1).
+ *
+ * Invariants: every input is checked before anything is written (the
+ * bad ones are reported through the caller's callback); the links of
+ * new URLs, the task and all its items are written in one transaction,
+ * and only then are the jobs pushed to Redis.  If the push fails the
+ * items stay pending in PostgreSQL and the workers' reconciler
+ * (maint.c) queues them, so a submitted task is never lost.
+ *
+ * Bulk: whatever the number of inputs, a submit is a fixed number of
+ * round trips.  URLs go to PostgreSQL as one array, the items as one
+ * COPY with job ids made here.  Meanwhile a thread writes the job
+ * hashes to Redis in one pipelined write: no worker sees a job before
+ * its id is in a queue, and the ids are pushed, in one MULTI, only
+ * after the commit.  If the transaction fails the hashes are deleted
+ * again; if tq-submit dies in between, some hashes stay without a job
+ * in any queue, which nothing reads.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tq.h"
+
+/* ------------------------------------------------ sets for one pass */
+
+/* Open addressing, slots hold 1 + an index into the caller's array. */
+struct set {
+	size_t	*slot;
+	size_t	 mask;
+};
+
+static void
+set_init(struct set *s, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	s->slot = xcalloc(cap, sizeof(*s->slot));
+	s->mask = cap - 1;
+}
+
+static size_t
+hash_str(const char *p)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static size_t
+hash_id(long long id)
+{
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of key among strs[]: 0 inside it when the key is new. */
+static size_t *
+set_str(struct set *s, char *const *strs, const char *key)
+{
+	size_t i = hash_str(key) & s->mask;
+
+	while (s->slot[i] != 0 && strcmp(strs[s->slot[i] - 1], key) != 0)
+		i = (i + 1) & s->mask;
+	return &s->slot[i];
+}
+
+static size_t *
+set_id(struct set *s, const long long *ids, long long key)
+{
+	size_t i = hash_id(key) & s->mask;
+
+	while (s->slot[i] != 0 && ids[s->slot[i] - 1] != key)
+		i = (i + 1) & s->mask;
+	return &s->slot[i];
+}
+
+/* ----------------------------------------------------------- checks */
+
+static void
+bad(struct tq_submit *s, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+bad(struct tq_submit *s, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->nbad++;
+	if (s->bad != NULL)
+		s->bad(s->arg, where, msg);
+}
+
+static const char *
+id_key(const struct tq_submit *s)
+{
+	return tq_stages[s->stage].consumes;
+}
+
+/*
+ * Check the claims of upstream task records against the database.
+ * Items that ended without a result are skipped with a note, as the
+ * records say; any other disagreement is bad input.
+ */
+static int
+upstream(PGconn *db, struct tq_submit *s, struct tq_err *e)
+{
+	long long *tasks, *items, last = 0;
+	char *ta, *ia;
+	const char *p[3];
+	PGresult *r;
+	size_t k;
+
+	if (s->nclaims == 0)
+		return 0;
+	tasks = xcalloc(s->nclaims, sizeof(*tasks));
+	items = xcalloc(s->nclaims, sizeof(*items));
+	for (k = 0; k < s->nclaims; k++) {
+		tasks[k] = s->claims[k].task;
+		items[k] = s->claims[k].item;
+	}
+	ta = tq_pg_array(tasks, s->nclaims);
+	ia = tq_pg_array(items, s->nclaims);
+	p[0] = ta;
+	p[1] = ia;
+	p[2] = id_key(s);
+	r = tq_db_exec(db, e, "SELECT t.status, i.status, "
+	    "i.result_data ->> $3, t.type FROM unnest($1::bigint[], $2::bigint[]) "
+	    "WITH ORDINALITY AS u(task, item, n) "
+	    "LEFT JOIN processing_tasks t ON t.id = u.task "
+	    "LEFT JOIN task_items i ON i.task_id = u.task "
+	    "AND i.item_id = u.item ORDER BY u.n", 3, p);
+	free(tasks);
+	free(items);
+	free(ta);
+	free(ia);
+	if (r == NULL)
+		return -1;
+	for (k = 0; k < s->nclaims && (int)k < PQntuples(r); k++) {
+		struct tq_submit_claim *c = &s->claims[k];
+		const char *ts = PQgetvalue(r, k, 0);
+		long long have = 0;
+
+		if (c->item == 0) {	/* the task */
+			last = 0;
+			if (PQgetisnull(r, k, 0))
+				bad(s, c->where, "task %lld: no such task",
+				    c->task);
+			else if (!tq_task_terminal(ts))
+				bad(s, c->where, "task %lld is %s: wait for it "
+				    "with tq-wait", c->task, ts);
+			else if (s->stage > 0 && strcmp(PQgetvalue(r, k, 3),
+			    tq_stage_task_type(s->stage - 1)) != 0)
+				bad(s, c->where, "task %lld is of type %s: %s "
+				    "takes %s tasks", c->task,
+				    PQgetvalue(r, k, 3), tq_stage_name(s->stage),
+				    tq_stage_task_type(s->stage - 1));
+			else
+				last = c->task;	/* its items may follow */
+			continue;
+		}
+		/* only an item the database agrees with becomes an input */
+		s->in[c->input].skip = 1;
+		if (last != c->task)
+			continue;	/* the task was reported */
+		if (PQgetisnull(r, k, 1)) {
+			bad(s, c->where, "task %lld has no item %lld", c->task,
+			    c->item);
+			continue;
+		}
+		if (!PQgetisnull(r, k, 2) &&
+		    tq_parse_id(PQgetvalue(r, k, 2), &have) == -1)
+			have = -1;
+		if (have != c->id) {
+			char was[32];
+
+			snprintf(was, sizeof(was), have > 0 ? "%lld" : "none",
+			    have);
+			if (c->id > 0)
+				bad(s, c->where, "task %lld item %lld: %s is "
+				    "%s, not %lld", c->task, c->item, id_key(s),
+				    was, c->id);
+			else
+				bad(s, c->where, "task %lld item %lld: the "
+				    "record has no %s, the item has %s", c->task,
+				    c->item, id_key(s), was);
+			continue;
+		}
+		if (c->id > 0)
+			s->in[c->input].skip = 0;
+		else if (s->note != NULL) {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "task %lld item %lld is %s: "
+			    "skipped", c->task, c->item, PQgetvalue(r, k, 1));
+			s->note(s->arg, c->where, msg);
+		}
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int
+has_userinfo(const char *url)
+{
+	char *r = tq_redact_url(url);
+	int has = strcmp(r, url) != 0;
+
+	free(r);
+	return has;
+}
+
+/* Normalise the URL inputs; report the bad ones. */
+static void
+check_urls(struct tq_submit *s)
+{
+	struct tq_err e = { 0 };
+	size_t i;
+
+	for (i = 0; i < s->nin; i++) {
+		struct tq_submit_input *in = &s->in[i];
+		char *norm = NULL;
+
+		if (in->skip || in->url == NULL)
+			continue;
+		if (tq_url_check(in->url, &norm, &e) == -1) {
+			bad(s, in->where, "%s", e.msg);
+			continue;
+		}
+		if (strlen(norm) > TQ_URL_MAX) {
+			bad(s, in->where, "URL of %zu bytes: the limit is %d",
+			    strlen(norm), TQ_URL_MAX);
+			free(norm);
+			continue;
+		}
+		/* tq stores URLs in clear, in PostgreSQL, Redis and records */
+		if (has_userinfo(norm)) {
+			bad(s, in->where, "a user name or password in the "
+			    "URL: refused, tq stores URLs in clear");
+			free(norm);
+			continue;
+		}
+		free(in->url);
+		in->url = norm;
+	}
+}
+
+/* Report the id inputs that name nothing in the stage's input table. */
+static int
+check_ids(PGconn *db, struct tq_submit *s, struct tq_err *e)
+{
+	long long *ids;
+	size_t i, n = 0;
+	char *arr, sql[256];
+	const char *p[1];
+	PGresult *r;
+	int j;
+
+	ids = xcalloc(s->nin + 1, sizeof(*ids));
+	for (i = 0; i < s->nin; i++)
+		if (!s->in[i].skip && s->in[i].url == NULL)
+			ids[n++] = s->in[i].id;
+	if (n == 0) {
+		free(ids);
+		return 0;
+	}
+	arr = tq_pg_array(ids, n);
+	free(ids);
+	p[0] = arr;
+	snprintf(sql, sizeof(sql), "SELECT u.id FROM unnest($1::bigint[])"
+	    " AS u(id) WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE "
+	    "t.id = u.id)", tq_stages[s->stage].input_table);
+	r = tq_db_exec(db, e, sql, 1, p);
+	free(arr);
+	if (r == NULL)
+		return -1;
+	for (j = 0; j < PQntuples(r); j++) {
+		char wh[64];
+
+		snprintf(wh, sizeof(wh), "%s %s",
+		    tq_stages[s->stage].item_text, PQgetvalue(r, j, 0));
+		bad(s, wh, "no such %s", tq_stages[s->stage].item_text);
+	}
+	PQclear(r);
+	return 0;
+}
+
+/*
+ * The links of the URL inputs.  Each distinct URL is inserted once,
+ * with ON CONFLICT DO NOTHING, and those that were there already (or
+ * that a concurrent submit created first) are looked up by the SHA-256
+ * that links_url_sha256 holds; each statement sees what committed
+ * before it, so the lookup finds them all.  One connection only: a
+ * second one inserting half of them, tried, hung two concurrent
+ * submits of the same URLs for good, each connection waiting on the
+ * other submit's and the wait through the client, where PostgreSQL's
+ * deadlock detector does not look.
+ */
+struct linkset {
+	struct set	  set;
+	char		**urls;		/* distinct, borrowed from the inputs */
+	long long	 *lid;
+	size_t		  n;
+};
+
+static void
+linkset_init(struct linkset *ls, size_t nin)
+{
+	memset(ls, 0, sizeof(*ls));
+	set_init(&ls->set, nin);
+	ls->urls = xcalloc(nin + 1, sizeof(*ls->urls));
+	ls->lid = xcalloc(nin + 1, sizeof(*ls->lid));
+}
+
+/* The distinct URLs of the inputs from..to-1, in input order. */
+static void
+linkset_add(struct linkset *ls, struct tq_submit *s, size_t from,
+    size_t to)
+{
+	size_t i, *slot;
+
+	for (i = from; i < to; i++) {
+		if (s->in[i].skip || s->in[i].url == NULL)
+			continue;
+		slot = set_str(&ls->set, ls->urls, s->in[i].url);
+		if (*slot == 0) {
+			ls->urls[ls->n++] = s->in[i].url;
+			*slot = ls->n;
+		}
+	}
+}
+
+static void
+add_quoted(struct tq_buf *b, const char *s)
+{
+	const char *q;
+
+	tq_buf_add(b, "\"", 1);
+	while ((q = strpbrk(s, "\"\\")) != NULL) {
+		tq_buf_add(b, s, q - s);
+		tq_buf_add(b, "\\", 1);
+		tq_buf_add(b, q, 1);
+		s = q + 1;
+	}
+	tq_buf_adds(b, s);
+	tq_buf_add(b, "\"", 1);
+}
+
+static const char insert_links[] = "INSERT INTO links (url) "
+    "SELECT unnest($1::text[]) "
+    "ON CONFLICT ((sha256(url::bytea))) DO NOTHING RETURNING id, url";
+
+static char *
+url_array(char *const *urls, size_t from, size_t to)
+{
+	struct tq_buf b = { 0 };
+	size_t i;
+
+	tq_buf_adds(&b, "{");
+	for (i = from; i < to; i++) {
+		if (i > from)
+			tq_buf_add(&b, ",", 1);
+		add_quoted(&b, urls[i]);
+	}
+	tq_buf_adds(&b, "}");
+	return b.data;
+}
+
+static void
+linkset_map(struct linkset *ls, PGresult *r)
+{
+	size_t *slot;
+	int j;
+
+	for (j = 0; j < PQntuples(r); j++) {
+		slot = set_str(&ls->set, ls->urls, PQgetvalue(r, j, 1));
+		if (*slot != 0 && ls->lid[*slot - 1] == 0)
+			ls->lid[*slot - 1] = atoll(PQgetvalue(r, j, 0));
+	}
+}
+
+static void
+linkset_free(struct linkset *ls)
+{
+	free(ls->set.slot);
+	free(ls->urls);
+	free(ls->lid);
+}
+
+/* Give each URL input its link id, creating the links that are new. */
+static int
+links(PGconn *db, struct tq_submit *s, struct linkset *ls,
+    struct tq_err *e)
+{
+	struct tq_buf arr = { 0 };
+	size_t i, left;
+	const char *p[1];
+	char *a;
+	PGresult *r = NULL;
+	int rc = -1;
+
+	linkset_add(ls, s, 0, s->nin);
+	if (ls->n > 0) {
+		a = url_array(ls->urls, 0, ls->n);
+		p[0] = a;
+		r = tq_db_exec(db, e, insert_links, 1, p);
+		free(a);
+		if (r == NULL)
+			goto out;
+		linkset_map(ls, r);
+		PQclear(r);
+		r = NULL;
+	}
+	for (i = 0, left = 0; i < ls->n; i++)
+		left += ls->lid[i] == 0;
+	if (left > 0) {
+		tq_buf_adds(&arr, "{");
+		for (i = 0; i < ls->n; i++) {
+			char hex[65];
+
+			if (ls->lid[i] != 0)
+				continue;
+			tq_sha256_hex(ls->urls[i], strlen(ls->urls[i]), hex);
+			tq_buf_addf(&arr, "%s\"\\\\x%s\"", arr.len > 1 ?
+			    "," : "", hex);
+		}
+		tq_buf_adds(&arr, "}");
+		p[0] = arr.data;
+		/* one index probe each, however big links is */
+		r = tq_db_exec(db, e, "SELECT l.id, l.url FROM "
+		    "unnest($1::bytea[]) AS h(h) CROSS JOIN LATERAL "
+		    "(SELECT id, url FROM links WHERE sha256(url::bytea) = h.h "
+		    "LIMIT 1) AS l", 1, p);
+		if (r == NULL)
+			goto out;
+		linkset_map(ls, r);
+		PQclear(r);
+		r = NULL;
+		for (i = 0, left = 0; i < ls->n; i++)
+			left += ls->lid[i] == 0;
+		if (left > 0) {
+			/* deleted meanwhile: the next try creates it again */
+			tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
+			    "postgresql: %zu links vanished while submitting",
+			    left);
+			goto out;
+		}
+	}
+	for (i = 0; i < s->nin; i++) {
+		if (s->in[i].skip || s->in[i].url == NULL)
+			continue;
+		s->in[i].id = ls->lid[*set_str(&ls->set, ls->urls,
+		    s->in[i].url) - 1];
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	tq_buf_free(&arr);
+	return rc;
+}
+
+/* The ai stage's params: the model by name or id, or the default. */
+static int
+ai_model(PGconn *db, struct tq_submit *s, struct tq_err *e)
+{
+	const char *p[1] = { s->model };
+	PGresult *r;
+
+	if (s->model != NULL)
+		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
+		    "name = $1 OR id::text = $1", 1, p);
+	else
+		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
+		    "is_default", 0, NULL);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		if (s->model != NULL)
+			bad(s, "model", "%s: no such model (see tq-model "
+			    "list)", s->model);
+		else
+			bad(s, "model", "no default model (see tq-model "
+			    "default)");
+		return 0;
+	}
+	json_object_set_new(s->params, "model_id",
+	    json_integer(atoll(PQgetvalue(r, 0, 0))));
+	json_object_set_new(s->params, "model",
+	    json_string(PQgetvalue(r, 0, 1)));
+	PQclear(r);
+	return 0;
+}
+
+/* ------------------------------------------------------------ write */
+
+/* The end of a COPY: 0 once PostgreSQL took every row. */
+static int
+copy_result(PGconn *db, struct tq_err *e)
+{
+	PGresult *r;
+	const char *st, *m;
+	char buf[512];
+	int rc = 0;
+
+	while ((r = PQgetResult(db)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
+			st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+			if ((m = PQresultErrorField(r,
+			    PG_DIAG_MESSAGE_PRIMARY)) == NULL)
+				m = tq_db_error(db, buf, sizeof(buf));
+			/* as tq_db_exec: connection, rollback, resources */
+			tq_err_set(e, PQstatus(db) != CONNECTION_OK ||
+			    st == NULL || strncmp(st, "08", 2) == 0 ||
+			    strncmp(st, "40", 2) == 0 ||
+			    strncmp(st, "53", 2) == 0 ||
+			    strncmp(st, "57", 2) == 0 ? TQ_ERR_TRANSIENT :
+			    TQ_ERR_PERMANENT, "postgresql", "postgresql: %s", m);
+			rc = -1;
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+static void
+add_num(struct tq_buf *b, long long v)
+{
+	char d[24], *p = d + sizeof(d);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	tq_buf_add(b, p, d + sizeof(d) - p);
+}
+
+/*
+ * The job hashes, written by a thread while PostgreSQL writes the
+ * items: no worker sees a job before its id is pushed, after the
+ * commit.  Should the transaction fail, the hashes are deleted again.
+ */
+struct hashes {
+	redisContext			*rc;
+	enum tq_stage			 stage;
+	const struct tq_jobspec		*jobs;
+	size_t				 n;
+	int				 rc_ok;	/* 0 written, -1 err */
+	struct tq_err			 err;
+};
+
+static void *
+write_hashes(void *arg)
+{
+	struct hashes *h = arg;
+	struct tq_buf b = { 0 };
+	int n;
+
+	n = tq_queue_format_hashes(&b, h->stage, h->jobs, h->n);
+	if (redisAppendFormattedCommand(h->rc, b.data, b.len) != REDIS_OK)
+		h->rc_ok = tq_err_set(&h->err, TQ_ERR_TRANSIENT, "redis",
+		    "redis: out of memory");
+	else
+		h->rc_ok = tq_redis_replies(h->rc, &h->err, n);
+	tq_buf_free(&b);
+	return NULL;
+}
+
+/* Best effort: the hashes of a task that was not saved. */
+static void
+drop_hashes(redisContext *rc, const struct tq_jobspec *jobs, size_t n)
+{
+	struct tq_err e = { 0 };
+	size_t i;
+	int cmds = 0;
+
+	for (i = 0; i < n && rc->err == 0; i++) {
+		redisAppendCommand(rc, "DEL rq:job:%s", jobs[i].job_id);
+		cmds++;
+	}
+	tq_redis_replies(rc, &e, cmds);
+}
+
+int
+tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
+    struct tq_err *e)
+{
+	struct tq_jobspec *jobs = NULL;
+	struct tq_buf rows = { 0 }, cmds = { 0 };
+	struct hashes hw;
+	struct linkset ls;
+	struct set set;
+	pthread_t thr;
+	long long *ids = NULL;
+	char (*jid)[37] = NULL;
+	char *pj = NULL, batch[37], nbuf[24], mr[16];
+	const char *p[6];
+	PGresult *r;
+	size_t k, n = 0;
+	int ncmds, ret = -1, threaded = 0;
+	double t0 = tq_now();
+
+	s->nbad = 0;
+	s->task = 0;
+	s->nitems = 0;
+	s->queued = 0;
+	set.slot = NULL;
+	memset(&ls, 0, sizeof(ls));
+	if (tq_db_cmd(db, e, "BEGIN") == -1)
+		return -1;
+	if (upstream(db, s, e) == -1)
+		goto rollback;
+	linkset_init(&ls, s->nin);
+	check_urls(s);
+	tq_logf(TQ_LOG_DEBUG, "submit: URLs checked at %.1f ms",
+	    (tq_now() - t0) * 1e3);
+	if (check_ids(db, s, e) == -1)
+		goto rollback;
+	if (s->nbad == 0 && links(db, s, &ls, e) == -1)
+		goto rollback;
+	tq_logf(TQ_LOG_DEBUG, "submit: links made at %.1f ms",
+	    (tq_now() - t0) * 1e3);
+	if (s->stage == TQ_STAGE_AI && ai_model(db, s, e) == -1)
+		goto rollback;
+	if (s->nbad > 0) {
+		ret = TQ_SUBMIT_BAD;
+		goto rollback;
+	}
+
+	/* one item per distinct input, in input order */
+	ids = xcalloc(s->nin + 1, sizeof(*ids));
+	set_init(&set, s->nin);
+	for (k = 0; k < s->nin; k++) {
+		size_t *slot;
+
+		if (s->in[k].skip)
+			continue;
+		slot = set_id(&set, ids, s->in[k].id);
+		if (*slot == 0) {
+			ids[n++] = s->in[k].id;
+			*slot = n;
+		}
+	}
+	if (n == 0) {
+		ret = TQ_SUBMIT_EMPTY;
+		goto rollback;
+	}
+
+	pj = json_dumps(s->params, JSON_COMPACT);
+	tq_uuid(batch);
+	snprintf(nbuf, sizeof(nbuf), "%zu", n);
+	snprintf(mr, sizeof(mr), "%d", s->max_retries);
+	p[0] = tq_stage_task_type(s->stage);
+	p[1] = tq_stage_queue(s->stage);
+	p[2] = batch;
+	p[3] = nbuf;
+	p[4] = pj;
+	p[5] = mr;
+	r = tq_db_exec(db, e, "INSERT INTO processing_tasks (type, "
+	    "queue_name, job_id, total_items, params, max_retries) "
+	    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", 6, p);
+	if (r == NULL)
+		goto rollback;
+	s->task = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+
+	/* the items in one COPY, with their job ids made here */
+	jid = xcalloc(n, sizeof(*jid));
+	jobs = xcalloc(n, sizeof(*jobs));
+	for (k = 0; k < n; k++) {
+		tq_uuid(jid[k]);
+		jobs[k].job_id = jid[k];
+		jobs[k].task_id = s->task;
+		jobs[k].item_id = ids[k];
+	}
+	hw.rc = rc;
+	hw.stage = s->stage;
+	hw.jobs = jobs;
+	hw.n = n;
+	hw.rc_ok = -1;
+	memset(&hw.err, 0, sizeof(hw.err));
+	if (pthread_create(&thr, NULL, write_hashes, &hw) == 0)
+		threaded = 1;
+	for (k = 0; k < n; k++) {
+		add_num(&rows, s->task);
+		tq_buf_add(&rows, "\t", 1);
+		add_num(&rows, (long long)k + 1);
+		tq_buf_add(&rows, "\t", 1);
+		add_num(&rows, ids[k]);
+		tq_buf_add(&rows, "\t", 1);
+		tq_buf_adds(&rows, tq_stage_item_type(s->stage));
+		tq_buf_add(&rows, "\t", 1);
+		tq_buf_add(&rows, jid[k], 36);
+		tq_buf_add(&rows, "\n", 1);
+	}
+	r = PQexec(db, "COPY task_items (task_id, seq, item_id, item_type, "
+	    "job_id) FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		char buf[512];
+
+		PQclear(r);
+		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
+		    tq_db_error(db, buf, sizeof(buf)));
+		copy_result(db, e);
+		goto rollback;
+	}
+	PQclear(r);
+	if (PQputCopyData(db, rows.data, (int)rows.len) != 1 ||
+	    PQputCopyEnd(db, NULL) != 1) {
+		char buf[512];
+
+		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
+		    tq_db_error(db, buf, sizeof(buf)));
+		copy_result(db, e);
+		goto rollback;
+	}
+	if (copy_result(db, e) == -1)
+		goto rollback;
+	tq_logf(TQ_LOG_DEBUG, "submit: items written at %.1f ms",
+	    (tq_now() - t0) * 1e3);
+	if (tq_db_cmd(db, e, "COMMIT") == -1)
+		goto rollback;
+	s->nitems = n;
+	ret = 0;
+	if (threaded) {
+		pthread_join(thr, NULL);
+		threaded = 0;
+	} else
+		write_hashes(&hw);
+	tq_logf(TQ_LOG_DEBUG, "submit: task %lld with %zu items committed, "
+	    "hashes written at %.1f ms", s->task, n, (tq_now() - t0) * 1e3);
+
+	/* only now may workers see the jobs */
+	if (hw.rc_ok == -1)
+		*e = hw.err;
+	else {
+		ncmds = tq_queue_format_push(&cmds, s->stage, jobs, n, 0);
+		if (redisAppendFormattedCommand(rc, cmds.data, cmds.len) !=
+		    REDIS_OK)
+			tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
+			    "redis: out of memory");
+		else if (tq_redis_replies(rc, e, ncmds) == 0)
+			s->queued = 1;
+	}
+	tq_logf(TQ_LOG_DEBUG, "submit: %zu jobs queued at %.1f ms", n,
+	    (tq_now() - t0) * 1e3);
+	goto out;
+
+rollback:
+	if (PQtransactionStatus(db) != PQTRANS_IDLE)
+		PQclear(PQexec(db, "ROLLBACK"));
+	if (threaded) {
+		pthread_join(thr, NULL);
+		threaded = 0;
+		drop_hashes(rc, jobs, n);
+	}
+	s->task = 0;
+out:
+	linkset_free(&ls);
+	tq_buf_free(&rows);
+	tq_buf_free(&cmds);
+	free(set.slot);
+	free(ids);
+	free(jid);
+	free(jobs);
+	free(pj);
+	return ret;
+}

@@ -1,0 +1,124 @@
+#!/bin/sh
+# tq-submit's bulk path: 10,000 lines with duplicates in one submit;
+# PostgreSQL and Redis agree, one item per URL in input order, every job
+# hash there; bad lines among them write nothing
+. "$(dirname "$0")/lib.sh"
+plan 40
+start_redis
+start_pg
+
+count() { psqlc "SELECT count(*) FROM $1"; }
+qlen() { rcli llen rq:queue:parsing-queue; }
+state() { echo "$(count processing_tasks) $(count task_items) $(count links) $(qlen)"; }
+
+# 9,000 distinct URLs, 500 repeated as they were, 300 repeated in
+# another spelling of the same URL, 200 blank or comment lines
+awk 'BEGIN {
+	for (i = 0; i < 9000; i++) {
+		printf "https://bulk.example/p?i=%d\n", i
+		if (i < 500) printf "https://bulk.example/p?i=%d\n", i
+		if (i >= 500 && i < 800)
+			printf "HTTPS://Bulk.Example:443/p?i=%d#top\n", i
+		if (i >= 800 && i < 900) print ""
+		if (i >= 900 && i < 1000) print "# a comment"
+	}
+}' >"$tmp/urls"
+check_same "10,000 lines" "$(wc -l <"$tmp/urls" | tr -d ' ')" 10000
+
+check "submit 10,000 lines" tq-submit parse - <"$tmp/urls"
+task=$(jq -r .task_id "$out")
+check_same "one item per distinct URL" "$(jq -r .total_items "$out")" 9000
+check_same "message" "$(jq -r .message "$out")" "parse task queued: 9000 links"
+check_same "9,000 links" "$(count links)" 9000
+check_same "9,000 items in PostgreSQL" \
+    "$(psqlc "SELECT count(*), count(DISTINCT item_id), count(DISTINCT job_id), min(seq), max(seq) FROM task_items WHERE task_id = $task")" \
+    "9000|9000|9000|1|9000"
+check_same "items in input order" \
+    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $task AND l.url <> 'https://bulk.example/p?i=' || (i.seq - 1)")" 0
+check_same "all pending" \
+    "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $task AND status = 'pending'")" 9000
+check_same "9,000 jobs in Redis" "$(qlen)" 9000
+
+psqlc "SELECT job_id FROM task_items WHERE task_id = $task ORDER BY job_id" >"$tmp/pg.ids"
+rcli lrange rq:queue:parsing-queue 0 -1 | sort >"$tmp/redis.ids"
+check "the queue holds exactly the items' jobs" cmp "$tmp/pg.ids" "$tmp/redis.ids"
+check_same "in item order" "$(rcli lrange rq:queue:parsing-queue 0 -1 | md5sum)" \
+    "$(psqlc "SELECT job_id FROM task_items WHERE task_id = $task ORDER BY seq" | md5sum)"
+
+# every job hash, and what it says of its item
+sed 's/^/HMGET rq:job:/; s/$/ tq_task tq_item status origin/' "$tmp/pg.ids" |
+    rcli >"$tmp/hashes"
+psqlc "SELECT $task, item_id, 'queued', 'parsing-queue' FROM task_items WHERE task_id = $task ORDER BY job_id" |
+    tr '|' '\n' >"$tmp/want"
+check "every job hash there, naming its task and item" cmp "$tmp/want" "$tmp/hashes"
+job=$(head -1 "$tmp/pg.ids")
+item=$(psqlc "SELECT item_id FROM task_items WHERE job_id = '$job'")
+check_same "the hash's fields (RQ's and tq's)" \
+    "$(rcli hkeys "rq:job:$job" | sort | tr '\n' ' ')" \
+    "created_at data description enqueued_at failure_ttl origin result_ttl retries_left retry_intervals status timeout tq_item tq_stage tq_task "
+check_same "description" "$(rcli hget "rq:job:$job" description)" \
+    "tq.parse(task=$task, item=$item)"
+check_same "data" "$(rcli hget "rq:job:$job" data)" \
+    "[\"tq.parse\", null, [$task, $item], {}]"
+check_same "queue registered" "$(rcli sismember rq:queues rq:queue:parsing-queue)" 1
+
+check "the same 10,000 lines again" tq-submit parse - <"$tmp/urls"
+task2=$(jq -r .task_id "$out")
+check_same "again 9,000 items" "$(jq -r .total_items "$out")" 9000
+check_same "no new link" "$(count links)" 9000
+check_same "the same links" \
+    "$(psqlc "SELECT count(*) FROM task_items a JOIN task_items b ON a.seq = b.seq AND a.item_id = b.item_id WHERE a.task_id = $task AND b.task_id = $task2")" 9000
+check_same "18,000 jobs queued" "$(qlen)" 18000
+
+# link ids and their URLs name one item each
+{ seq 1 100; seq 0 99 | sed 's|^|https://bulk.example/p?i=|'; echo https://bulk.example/new; } >"$tmp/mixed"
+check "ids and URLs of the same links" tq-submit parse - <"$tmp/mixed"
+check_same "101 items" "$(jq -r .total_items "$out")" 101
+
+# two submits of the same new URLs at once: one link each, both tasks whole
+awk 'BEGIN { for (i = 0; i < 6000; i++) printf "https://race.example/%d\n", i }' >"$tmp/race"
+tq-submit parse - <"$tmp/race" >"$tmp/r1" 2>"$tmp/e1" &
+p1=$!
+tq-submit parse - <"$tmp/race" >"$tmp/r2" 2>"$tmp/e2" &
+p2=$!
+wait $p1; s1=$?
+wait $p2; s2=$?
+check_same "concurrent submits both succeed" "$s1 $s2 $(jq -r .total_items "$tmp/r1") $(jq -r .total_items "$tmp/r2")" "0 0 6000 6000"
+check_same "one link per URL" "$(psqlc "SELECT count(*), count(DISTINCT url) FROM links WHERE url LIKE 'https://race.example/%'")" "6000|6000"
+check_same "each task's items name the right links" \
+    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id IN ($(jq -r .task_id "$tmp/r1"), $(jq -r .task_id "$tmp/r2")) AND l.url = 'https://race.example/' || (i.seq - 1)")" 12000
+
+# the ai stage takes 10,000 ids the same way
+psqlc "INSERT INTO parsed_contents (link_id) SELECT id FROM links ORDER BY id LIMIT 6000" >/dev/null
+pc=$(psqlc "SELECT min(id) FROM parsed_contents")
+awk -v b="$pc" 'BEGIN { for (i = 0; i < 10000; i++) print b + i % 6000 }' >"$tmp/pcs"
+check "ai: 10,000 ids, 6,000 distinct" tq-submit ai - <"$tmp/pcs"
+check_same "ai: one item per id" "$(jq -r .total_items "$out")" 6000
+check_same "ai: 6,000 jobs, each with its hash" \
+    "$(rcli llen rq:queue:ai-queue) $(rcli lrange rq:queue:ai-queue 0 -1 | sed 's/^/EXISTS rq:job:/' | rcli | grep -c '^1$')" "6000 6000"
+echo "$((pc + 7000))" >>"$tmp/pcs"
+before=$(state)
+check_status 3 "ai: one missing id among them" tq-submit ai - <"$tmp/pcs"
+check_same "ai: nothing written" "$(state) $(rcli llen rq:queue:ai-queue)" "$before 6000"
+
+# bad lines among 10,000: nothing written
+before=$(state)
+{ head -5000 "$tmp/urls"; echo "ftp://bulk.example/x"; echo "not a url";
+  tail -5000 "$tmp/urls"; } >"$tmp/bad1"
+check_status 3 "a line that is no URL" tq-submit parse - <"$tmp/bad1"
+check_match "names the lines" "$(cat "$errf")" 'line 5002: not a link id or URL'
+check_same "nothing written" "$(state)" "$before"
+{ echo "https://bulk.example/fresh1"; head -5000 "$tmp/urls";
+  echo "ftp://bulk.example/x"; echo "https://me:secret@bulk.example/y";
+  echo 99999; tail -5000 "$tmp/urls"; echo "https://bulk.example/fresh2"; } >"$tmp/bad2"
+check_status 3 "bad URLs and a missing id" tq-submit parse - <"$tmp/bad2"
+check_match "each reported" "$(tr "\n" " " <"$errf")" \
+    'line 5002: unsupported scheme ftp.*line 5003: a user name or password.*link 99999: no such link.*3 bad inputs: nothing submitted'
+check_same "nothing written, no new link" "$(state)" "$before"
+check_same "not even the new URLs' links" \
+    "$(psqlc "SELECT count(*) FROM links WHERE url LIKE '%fresh%'")" 0
+{ echo "ftp://bulk.example/early"; cat "$tmp/bad2"; } >"$tmp/bad3"
+check_status 3 "a bad URL first" tq-submit parse - <"$tmp/bad3"
+check_same "nothing written either" "$(state) $(psqlc "SELECT count(*) FROM links WHERE url LIKE '%fresh%'")" "$before 0"
+
+done_testing
