@@ -3582,7 +3582,12 @@ broad_pass(struct ex *x, int type)
 			root = i;
 			break;
 		}
-	if (x->top > 0 && !x->dead[x->top]) {
+	/*
+	 * A thread's <main> holds its first post beside the replies, and
+	 * the replies alone may hold most of the text: keep it all.
+	 */
+	if (x->top > 0 && !x->dead[x->top] &&
+	    !(type == PT_FORUM && root != x->body)) {
 		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
 		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
 			;

@@ -415,6 +415,74 @@ test_types(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * The rules of the broad pass, each on a small page built here: a
+ * paragraph of n words, repeated where a page needs bulk.
+ */
+static char *
+words_para(const char *w, int n)
+{
+	struct tq_buf b = { 0 };
+	int i;
+
+	for (i = 0; i < n; i++) {
+		tq_buf_adds(&b, i > 0 ? " " : "");
+		tq_buf_adds(&b, w);
+		if (i % 12 == 11)
+			tq_buf_adds(&b, ", and");
+	}
+	tq_buf_adds(&b, ".");
+	return b.data;
+}
+
+static int
+extract_str(const char *html, const char *url, struct tq_doc *d)
+{
+	struct tq_err e;
+
+	memset(&e, 0, sizeof(e));
+	return tq_extract(html, strlen(html), url, d, &e);
+}
+
+static void
+test_rules(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *q, *a, w[32];
+	int i, j;
+
+	/* a thread's first post sits in <main> beside the replies */
+	q = words_para("question", 60);
+	tq_buf_adds(&b, "<html><head><title>Q</title></head><body>"
+	    "<nav><a href=/a>Home</a> <a href=/b>Tags</a></nav>"
+	    "<div id=main role=main><h1>Why does my bread sink?</h1>"
+	    "<div class=question><div class=post-body><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></div></div><div id=answers>");
+	for (i = 0; i < 5; i++) {
+		tq_buf_adds(&b, "<div class=answer><div class=post-body>");
+		for (j = 0; j < (i == 0 ? 8 : 2); j++) {
+			snprintf(w, sizeof(w), "answer%d%d", i, j);
+			a = words_para(w, 40);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, a);
+			tq_buf_adds(&b, "</p>");
+			free(a);
+		}
+		tq_buf_adds(&b, "</div><div class=user>olek</div></div>");
+	}
+	tq_buf_adds(&b, "</div></div><footer>About us</footer></body></html>");
+	ok(extract_str(b.data, "https://qa.example/questions/1/bread", &d) == 0,
+	    "thread in main extract");
+	is_str(d.page_type, "forum", "thread in main: a forum");
+	ok(in_order(d.text, "question question", "answer00 answer00"),
+	    "thread in main: the first post before the replies");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+}
+
 static int
 run(const char *html, size_t len, struct tq_doc *d, struct tq_err *e)
 {
@@ -618,6 +686,7 @@ main(void)
 	test_docs();
 	test_ldjson();
 	test_types();
+	test_rules();
 	test_hostile();
 	return done_testing();
 }
