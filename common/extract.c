@@ -156,6 +156,7 @@ struct ex {
 	int		 nqa;		/* schema.org Question and Answer */
 	int		 faq;		/* an FAQPage: no thread */
 	int		 artmarks;	/* evidence for "article" */
+	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
 	unsigned char	*dead;		/* per pass */
@@ -2329,6 +2330,7 @@ struct pick {
 };
 
 static int	has_sentence_end(struct ex *, int);
+static int	bare_url(struct ex *, int);
 static int	words(const char *);
 
 static int
@@ -2972,7 +2974,9 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 		    n->nblock == 0)) == 2 && n->parent != root) {
 			kill_node(x, n->parent, root);
 			continue;
-		} else if (k) {
+		} else if (k || (x->type != PT_ARTICLE &&
+		    (n->flags & F_BLOCK) && n->nblock == 0 &&
+		    bare_url(x, i))) {
 			kill_node(x, i, root);
 			continue;
 		}
@@ -3425,6 +3429,27 @@ short_junk(struct ex *x, int i, int type)
 	return r;
 }
 
+/*
+ * A block that is a bare address and nothing else: a pasted link, an
+ * image's location in a list of a product's fields.  Its target is no
+ * text.  (In a table's cell it is a column of the table: it stays.)
+ */
+static int
+bare_url(struct ex *x, int i)
+{
+	char *t;
+	int r;
+
+	if (x->n[i].tlen < 12 || x->n[i].tlen > 2000 || x->n[i].nsub > 4 ||
+	    x->n[i].tag == TidyTag_TD || x->n[i].tag == TidyTag_TH)
+		return 0;
+	t = node_text(x, i, 2100);
+	r = (starts_with(t, "http://") || starts_with(t, "https://") ||
+	    starts_with(t, "www.")) && strpbrk(t, " \t\n") == NULL;
+	free(t);
+	return r;
+}
+
 /* The labels of forum user panels, standing alone. */
 static const char *const user_labels[] = {
 	"joined", "messages", "posts", "points", "reaction score",
@@ -3621,7 +3646,8 @@ broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i] || !(is_boilerplate(x, i, 0) ||
 		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
-		    (chrome_lead(x, i) || short_junk(x, i, type)))))
+		    (chrome_lead(x, i) || short_junk(x, i, type) ||
+		    bare_url(x, i)))))
 			continue;
 		kill_node(x, i, root);
 		/* "Joined:" goes with its value */
@@ -4059,6 +4085,13 @@ ld_typed_text(struct ex *x, int type)
 			if ((s = ld_str(json_object_get(e, "name"), "name")) ==
 			    NULL || json_object_get(e, "value") == NULL)
 				continue;
+			/* an image's or a page's address is no property */
+			if (json_is_string(json_object_get(e, "value")) &&
+			    (starts_with(json_string_value(json_object_get(e,
+			    "value")), "http://") || starts_with(
+			    json_string_value(json_object_get(e, "value")),
+			    "https://")))
+				continue;
 			tq_buf_add(&b, "", 0);
 			tq_buf_adds(&b, b.len > 0 ? "\n" : "");
 			tq_buf_adds(&b, s);
@@ -4250,6 +4283,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	x.doctitle = doc->title;
 	sums(&x);
 	type = detect_type(&x, url ? url : doc->canonical_url, doc);
+	x.type = type;
 	snprintf(doc->page_type, sizeof(doc->page_type), "%s",
 	    page_types[type]);
 	for (k = 0; k < 4 && best < 500; k++) {

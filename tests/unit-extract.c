@@ -481,6 +481,29 @@ test_rules(void)
 	tq_doc_free(&d);
 	free(q);
 	free(b.data);
+
+	/* a product's fields: an image's bare address is no text */
+	memset(&b, 0, sizeof(b));
+	q = words_para("cotton", 80);
+	tq_buf_adds(&b, "<html><head><script type=\"application/ld+json\">"
+	    "{\"@type\":\"Product\",\"name\":\"Tee\"}</script></head><body>"
+	    "<h1>Staple Tee</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><dl><dt>Fit:</dt><dd>Regular fit, mid weight</dd>"
+	    "<dt>thumb_bone:</dt><dd>https://cdn.example/img/tee_bone.jpg</dd>"
+	    "<dt>thumb_navy:</dt><dd>https://cdn.example/img/tee_navy.jpg</dd>"
+	    "</dl><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></body></html>");
+	ok(extract_str(b.data, "https://shop.example/tee", &d) == 0,
+	    "bare address extract");
+	is_str(d.page_type, "product", "bare address: a product");
+	ok(has(d.text, "Regular fit, mid weight") &&
+	    !has(d.text, "https://cdn.example/"),
+	    "bare address: fields kept, image addresses dropped");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
 }
 
 static int
