@@ -4302,14 +4302,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			text = t;
 		} else
 			free(t);
-	} else if (type == PT_ARTICLE && x.artmarks < 4 && best < 1000 &&
-	    x.npre == 0) {
+	} else if (type == PT_ARTICLE && x.artmarks < 4 && x.npre == 0) {
 		/*
-		 * A short story on a page that hardly says it is one, and
-		 * much more text around it: a landing page of sections.
+		 * A story on a page that hardly says it is one, and more
+		 * text around it: a landing page of sections, a list.  The
+		 * longer the story, the more the rest must outweigh it.
 		 */
 		t = broad_pass(&x, PT_SERVICE);
-		if (strlen(t) > 3 * best) {
+		if (strlen(t) * 2 > (best < 1500 ? 3 : 6) * best) {
 			free(text);
 			text = t;
 			type = PT_SERVICE;

@@ -504,6 +504,40 @@ test_rules(void)
 	tq_doc_free(&d);
 	free(q);
 	free(b.data);
+
+	/*
+	 * A page that hardly says it is a story (og:type alone): its
+	 * longest run of text is an introduction, and a list of facts
+	 * outweighs it; the page is both.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><meta property=og:type content=article>"
+	    "<title>Harbour Tours</title></head><body><div class=intro>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "harbour%d", i);
+		q = words_para(w, 45);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div><div class=facts><ul>");
+	for (i = 0; i < 30; i++) {
+		tq_buf_adds(&b, "<li>");
+		for (j = 0; j < 8; j++) {
+			snprintf(w, sizeof(w), "%sfact%02d", j ? " " : "", i);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, "</li>");
+	}
+	tq_buf_adds(&b, "</ul></div></body></html>");
+	ok(extract_str(b.data, "https://tours.example/", &d) == 0,
+	    "landing extract");
+	is_str(d.page_type, "service", "landing: a service page");
+	ok(has(d.text, "harbour0 harbour0") && has(d.text, "fact29 fact29"),
+	    "landing: the introduction and the list");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 static int
