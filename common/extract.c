@@ -2331,6 +2331,8 @@ struct pick {
 
 static int	has_sentence_end(struct ex *, int);
 static int	bare_url(struct ex *, int);
+static int	chrome_lead(struct ex *, int);
+static int	short_junk(struct ex *, int, int);
 static int	words(const char *);
 
 static int
@@ -2976,7 +2978,9 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 			continue;
 		} else if (k || (x->type != PT_ARTICLE &&
 		    (n->flags & F_BLOCK) && n->nblock == 0 &&
-		    bare_url(x, i))) {
+		    (bare_url(x, i) || ((x->type == PT_PRODUCT ||
+		    x->type == PT_COLLECTION) && (chrome_lead(x, i) ||
+		    short_junk(x, i, x->type)))))) {
 			kill_node(x, i, root);
 			continue;
 		}

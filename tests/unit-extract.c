@@ -538,6 +538,32 @@ test_rules(void)
 	    "landing: the introduction and the list");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* a product's shop terms go whichever pass finds its text */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><script type=\"application/ld+json\">"
+	    "{\"@type\":\"Product\",\"name\":\"Mug\"}</script></head><body>"
+	    "<div class=product><header><h1>Stoneware mug</h1><p>");
+	q = words_para("glaze", 20);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></header><p>");
+	q = words_para("clay", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><div>In stock, ready to ship</div>"
+	    "<div>Ships from Leeds in 2 days</div><p>");
+	q = words_para("kiln", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/mug", &d) == 0,
+	    "shop terms extract");
+	ok(has(d.text, "clay clay") && has(d.text, "kiln kiln") &&
+	    !has(d.text, "In stock") && !has(d.text, "Ships from"),
+	    "shop terms: description kept, stock and shipping dropped");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 static int
