@@ -2976,7 +2976,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 		    n->nblock == 0)) == 2 && n->parent != root) {
 			kill_node(x, n->parent, root);
 			continue;
-		} else if (k || (x->type != PT_ARTICLE &&
+		} else if (k || (x->type != PT_ARTICLE && x->type != PT_DOC &&
 		    (n->flags & F_BLOCK) && n->nblock == 0 &&
 		    (bare_url(x, i) || ((x->type == PT_PRODUCT ||
 		    x->type == PT_COLLECTION) && (chrome_lead(x, i) ||
@@ -3436,7 +3436,8 @@ short_junk(struct ex *x, int i, int type)
 /*
  * A block that is a bare address and nothing else: a pasted link, an
  * image's location in a list of a product's fields.  Its target is no
- * text.  (In a table's cell it is a column of the table: it stays.)
+ * text.  (In a table's cell it is a column of the table, in a code
+ * block an example: it stays.)
  */
 static int
 bare_url(struct ex *x, int i)
@@ -3445,7 +3446,8 @@ bare_url(struct ex *x, int i)
 	int r;
 
 	if (x->n[i].tlen < 12 || x->n[i].tlen > 2000 || x->n[i].nsub > 4 ||
-	    x->n[i].tag == TidyTag_TD || x->n[i].tag == TidyTag_TH)
+	    x->n[i].tag == TidyTag_TD || x->n[i].tag == TidyTag_TH ||
+	    (x->n[i].flags & F_PRE))
 		return 0;
 	t = node_text(x, i, 2100);
 	r = (starts_with(t, "http://") || starts_with(t, "https://") ||
