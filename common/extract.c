@@ -156,6 +156,7 @@ struct ex {
 	int		 nqa;		/* schema.org Question and Answer */
 	int		 faq;		/* an FAQPage: no thread */
 	int		 artmarks;	/* evidence for "article" */
+	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
 	unsigned char	*dead;		/* per pass */
@@ -2329,6 +2330,9 @@ struct pick {
 };
 
 static int	has_sentence_end(struct ex *, int);
+static int	bare_url(struct ex *, int);
+static int	chrome_lead(struct ex *, int);
+static int	short_junk(struct ex *, int, int);
 static int	words(const char *);
 
 static int
@@ -2972,7 +2976,11 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 		    n->nblock == 0)) == 2 && n->parent != root) {
 			kill_node(x, n->parent, root);
 			continue;
-		} else if (k) {
+		} else if (k || (x->type != PT_ARTICLE && x->type != PT_DOC &&
+		    (n->flags & F_BLOCK) && n->nblock == 0 &&
+		    (bare_url(x, i) || ((x->type == PT_PRODUCT ||
+		    x->type == PT_COLLECTION) && (chrome_lead(x, i) ||
+		    short_junk(x, i, x->type)))))) {
 			kill_node(x, i, root);
 			continue;
 		}
@@ -3425,6 +3433,29 @@ short_junk(struct ex *x, int i, int type)
 	return r;
 }
 
+/*
+ * A block that is a bare address and nothing else: a pasted link, an
+ * image's location in a list of a product's fields.  Its target is no
+ * text.  (In a table's cell it is a column of the table, in a code
+ * block an example: it stays.)
+ */
+static int
+bare_url(struct ex *x, int i)
+{
+	char *t;
+	int r;
+
+	if (x->n[i].tlen < 12 || x->n[i].tlen > 2000 || x->n[i].nsub > 4 ||
+	    x->n[i].tag == TidyTag_TD || x->n[i].tag == TidyTag_TH ||
+	    (x->n[i].flags & F_PRE))
+		return 0;
+	t = node_text(x, i, 2100);
+	r = (starts_with(t, "http://") || starts_with(t, "https://") ||
+	    starts_with(t, "www.")) && strpbrk(t, " \t\n") == NULL;
+	free(t);
+	return r;
+}
+
 /* The labels of forum user panels, standing alone. */
 static const char *const user_labels[] = {
 	"joined", "messages", "posts", "points", "reaction score",
@@ -3582,7 +3613,12 @@ broad_pass(struct ex *x, int type)
 			root = i;
 			break;
 		}
-	if (x->top > 0 && !x->dead[x->top]) {
+	/*
+	 * A thread's <main> holds its first post beside the replies, and
+	 * the replies alone may hold most of the text: keep it all.
+	 */
+	if (x->top > 0 && !x->dead[x->top] &&
+	    !(type == PT_FORUM && root != x->body)) {
 		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
 		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
 			;
@@ -3616,7 +3652,8 @@ broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i] || !(is_boilerplate(x, i, 0) ||
 		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
-		    (chrome_lead(x, i) || short_junk(x, i, type)))))
+		    (chrome_lead(x, i) || short_junk(x, i, type) ||
+		    bare_url(x, i)))))
 			continue;
 		kill_node(x, i, root);
 		/* "Joined:" goes with its value */
@@ -4054,6 +4091,13 @@ ld_typed_text(struct ex *x, int type)
 			if ((s = ld_str(json_object_get(e, "name"), "name")) ==
 			    NULL || json_object_get(e, "value") == NULL)
 				continue;
+			/* an image's or a page's address is no property */
+			if (json_is_string(json_object_get(e, "value")) &&
+			    (starts_with(json_string_value(json_object_get(e,
+			    "value")), "http://") || starts_with(
+			    json_string_value(json_object_get(e, "value")),
+			    "https://")))
+				continue;
 			tq_buf_add(&b, "", 0);
 			tq_buf_adds(&b, b.len > 0 ? "\n" : "");
 			tq_buf_adds(&b, s);
@@ -4245,6 +4289,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	x.doctitle = doc->title;
 	sums(&x);
 	type = detect_type(&x, url ? url : doc->canonical_url, doc);
+	x.type = type;
 	snprintf(doc->page_type, sizeof(doc->page_type), "%s",
 	    page_types[type]);
 	for (k = 0; k < 4 && best < 500; k++) {
@@ -4263,14 +4308,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			text = t;
 		} else
 			free(t);
-	} else if (type == PT_ARTICLE && x.artmarks < 4 && best < 1000 &&
-	    x.npre == 0) {
+	} else if (type == PT_ARTICLE && x.artmarks < 4 && x.npre == 0) {
 		/*
-		 * A short story on a page that hardly says it is one, and
-		 * much more text around it: a landing page of sections.
+		 * A story on a page that hardly says it is one, and more
+		 * text around it: a landing page of sections, a list.  The
+		 * longer the story, the more the rest must outweigh it.
 		 */
 		t = broad_pass(&x, PT_SERVICE);
-		if (strlen(t) > 3 * best) {
+		if (strlen(t) * 2 > (best < 1500 ? 3 : 6) * best) {
 			free(text);
 			text = t;
 			type = PT_SERVICE;

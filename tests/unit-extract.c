@@ -415,6 +415,157 @@ test_types(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * The rules of the broad pass, each on a small page built here: a
+ * paragraph of n words, repeated where a page needs bulk.
+ */
+static char *
+words_para(const char *w, int n)
+{
+	struct tq_buf b = { 0 };
+	int i;
+
+	for (i = 0; i < n; i++) {
+		tq_buf_adds(&b, i > 0 ? " " : "");
+		tq_buf_adds(&b, w);
+		if (i % 12 == 11)
+			tq_buf_adds(&b, ", and");
+	}
+	tq_buf_adds(&b, ".");
+	return b.data;
+}
+
+static int
+extract_str(const char *html, const char *url, struct tq_doc *d)
+{
+	struct tq_err e;
+
+	memset(&e, 0, sizeof(e));
+	return tq_extract(html, strlen(html), url, d, &e);
+}
+
+static void
+test_rules(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *q, *a, w[32];
+	int i, j;
+
+	/* a thread's first post sits in <main> beside the replies */
+	q = words_para("question", 60);
+	tq_buf_adds(&b, "<html><head><title>Q</title></head><body>"
+	    "<nav><a href=/a>Home</a> <a href=/b>Tags</a></nav>"
+	    "<div id=main role=main><h1>Why does my bread sink?</h1>"
+	    "<div class=question><div class=post-body><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></div></div><div id=answers>");
+	for (i = 0; i < 5; i++) {
+		tq_buf_adds(&b, "<div class=answer><div class=post-body>");
+		for (j = 0; j < (i == 0 ? 8 : 2); j++) {
+			snprintf(w, sizeof(w), "answer%d%d", i, j);
+			a = words_para(w, 40);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, a);
+			tq_buf_adds(&b, "</p>");
+			free(a);
+		}
+		tq_buf_adds(&b, "</div><div class=user>olek</div></div>");
+	}
+	tq_buf_adds(&b, "</div></div><footer>About us</footer></body></html>");
+	ok(extract_str(b.data, "https://qa.example/questions/1/bread", &d) == 0,
+	    "thread in main extract");
+	is_str(d.page_type, "forum", "thread in main: a forum");
+	ok(in_order(d.text, "question question", "answer00 answer00"),
+	    "thread in main: the first post before the replies");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* a product's fields: an image's bare address is no text */
+	memset(&b, 0, sizeof(b));
+	q = words_para("cotton", 80);
+	tq_buf_adds(&b, "<html><head><script type=\"application/ld+json\">"
+	    "{\"@type\":\"Product\",\"name\":\"Tee\"}</script></head><body>"
+	    "<h1>Staple Tee</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><dl><dt>Fit:</dt><dd>Regular fit, mid weight</dd>"
+	    "<dt>thumb_bone:</dt><dd>https://cdn.example/img/tee_bone.jpg</dd>"
+	    "<dt>thumb_navy:</dt><dd>https://cdn.example/img/tee_navy.jpg</dd>"
+	    "</dl><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></body></html>");
+	ok(extract_str(b.data, "https://shop.example/tee", &d) == 0,
+	    "bare address extract");
+	is_str(d.page_type, "product", "bare address: a product");
+	ok(has(d.text, "Regular fit, mid weight") &&
+	    !has(d.text, "https://cdn.example/"),
+	    "bare address: fields kept, image addresses dropped");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/*
+	 * A page that hardly says it is a story (og:type alone): its
+	 * longest run of text is an introduction, and a list of facts
+	 * outweighs it; the page is both.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><meta property=og:type content=article>"
+	    "<title>Harbour Tours</title></head><body><div class=intro>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "harbour%d", i);
+		q = words_para(w, 45);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div><div class=facts><ul>");
+	for (i = 0; i < 30; i++) {
+		tq_buf_adds(&b, "<li>");
+		for (j = 0; j < 8; j++) {
+			snprintf(w, sizeof(w), "%sfact%02d", j ? " " : "", i);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, "</li>");
+	}
+	tq_buf_adds(&b, "</ul></div></body></html>");
+	ok(extract_str(b.data, "https://tours.example/", &d) == 0,
+	    "landing extract");
+	is_str(d.page_type, "service", "landing: a service page");
+	ok(has(d.text, "harbour0 harbour0") && has(d.text, "fact29 fact29"),
+	    "landing: the introduction and the list");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a product's shop terms go whichever pass finds its text */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><script type=\"application/ld+json\">"
+	    "{\"@type\":\"Product\",\"name\":\"Mug\"}</script></head><body>"
+	    "<div class=product><header><h1>Stoneware mug</h1><p>");
+	q = words_para("glaze", 20);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></header><p>");
+	q = words_para("clay", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><div>In stock, ready to ship</div>"
+	    "<div>Ships from Leeds in 2 days</div><p>");
+	q = words_para("kiln", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/mug", &d) == 0,
+	    "shop terms extract");
+	ok(has(d.text, "clay clay") && has(d.text, "kiln kiln") &&
+	    !has(d.text, "In stock") && !has(d.text, "Ships from"),
+	    "shop terms: description kept, stock and shipping dropped");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 static int
 run(const char *html, size_t len, struct tq_doc *d, struct tq_err *e)
 {
@@ -618,6 +769,7 @@ main(void)
 	test_docs();
 	test_ldjson();
 	test_types();
+	test_rules();
 	test_hostile();
 	return done_testing();
 }
