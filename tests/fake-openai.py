@@ -716,6 +716,9 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    # many requests at once (bench/engine.sh: 200 in flight) must not
+    # wait for a SYN retransmit because the accept backlog is full
+    request_queue_size = 1024
 
     def handle_error(self, request, client_address):
         # a client that gave up (timeouts) is not an error of the fake
