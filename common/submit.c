@@ -599,7 +599,7 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
     struct tq_err *e)
 {
 	struct tq_jobspec *jobs = NULL;
-	struct tq_buf rows = { 0 }, cmds = { 0 };
+	struct tq_buf rows = { 0 }, cmds = { 0 }, delays = { 0 };
 	struct hashes hw;
 	struct linkset ls;
 	struct set set;
@@ -607,7 +607,7 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	long long *ids = NULL;
 	char (*jid)[37] = NULL;
 	char *pj = NULL, batch[37], nbuf[24], mr[16];
-	const char *p[6];
+	const char *p[7];
 	PGresult *r;
 	size_t k, n = 0;
 	int ncmds, ret = -1, threaded = 0;
@@ -663,15 +663,23 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	tq_uuid(batch);
 	snprintf(nbuf, sizeof(nbuf), "%zu", n);
 	snprintf(mr, sizeof(mr), "%d", s->max_retries);
+	tq_buf_adds(&delays, "{");
+	for (k = 0; k < (size_t)tq_cfg.nretry_delays; k++)
+		tq_buf_addf(&delays, "%s%d", k ? "," : "",
+		    tq_cfg.retry_delays[k]);
+	tq_buf_adds(&delays, "}");
 	p[0] = tq_stage_task_type(s->stage);
 	p[1] = tq_stage_queue(s->stage);
 	p[2] = batch;
 	p[3] = nbuf;
 	p[4] = pj;
 	p[5] = mr;
+	p[6] = delays.data;
 	r = tq_db_exec(db, e, "INSERT INTO processing_tasks (type, "
-	    "queue_name, job_id, total_items, params, max_retries) "
-	    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", 6, p);
+	    "queue_name, job_id, total_items, params, max_retries, "
+	    "retry_delays) VALUES ($1, $2, $3, $4, $5, $6, $7::int[]) "
+	    "RETURNING id", 7, p);
+	tq_buf_free(&delays);
 	if (r == NULL)
 		goto rollback;
 	s->task = atoll(PQgetvalue(r, 0, 0));

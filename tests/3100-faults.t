@@ -2,7 +2,7 @@
 # tq-worker under faults: SIGKILL mid-job, a crashing child, a hung
 # child past its timeout, retries on schedule, permanent failures
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 24
 start_redis
 start_pg
 start_httpd
@@ -75,4 +75,11 @@ t=$(jq -r .task_id "$out")
 tq-wait -t 30 "$t" >"$out"
 check_match "gave up after 2 retries" "$(jq -r '.items[0].error_message' "$out")" '503.*gave up after 2 retries'
 check_same "3 attempts in all" "$(hits g1)" 3
+# the task's retry delays, as it was submitted, not the worker's (0)
+TQ_RETRY_DELAYS=3 tq-submit parse "$HTTP/t/flaky?key=f2&fail=1" >"$out"
+t=$(jq -r .task_id "$out")
+t0=$(date +%s.%N)
+check "flaky with the task's delay of 3 s" tq-wait -t 30 "$t"
+t1=$(date +%s.%N)
+check_match "the retry waited the task's 3 s" "$(echo "$t1 - $t0 >= 3" | bc)" '^1$'
 done_testing
