@@ -104,7 +104,6 @@ static long long secs = 5;
 #define STUCK_GRACE	30	/* seconds past its timeout: stuck */
 static int json_out;
 static char tmo_msg[200];
-static volatile pid_t redis_pid = -1;
 
 static void
 usage_why(FILE *f, int status, const char *why)
@@ -182,8 +181,7 @@ static void
 on_alarm(int sig)
 {
 	(void)sig;
-	if (redis_pid > 0)
-		kill(redis_pid, SIGKILL);
+	/* the job process dies with us (PR_SET_PDEATHSIG) */
 	(void)!write(STDOUT_FILENO, tmo_msg, strlen(tmo_msg));
 	_exit(ST_CRITICAL);
 }
@@ -337,19 +335,24 @@ redis_queues(redisContext *rc, struct tq_err *e)
 	return qs;
 }
 
-/* The Redis child: check, send one JSON object on fd, exit. */
-static void __attribute__((noreturn))
-redis_child(int fd)
+/*
+ * In the job process (common/jobproc.c): the Redis checks, as one JSON
+ * object, {"error": ...} if they failed.  The parent waits for it no
+ * longer than the deadline, whatever Redis does.
+ */
+static json_t *
+redis_op(json_t *args, const char *blob, size_t len, struct tq_err *err)
 {
 	struct tq_err e = { 0 };
 	redisContext *rc;
 	redisReply *r;
 	json_t *o = json_object(), *v;
 	const char *p;
-	char *s;
-	size_t off, len;
-	ssize_t w;
 
+	(void)args;
+	(void)blob;
+	(void)len;
+	(void)err;
 	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
 		goto fail;
 	if ((r = tq_redis(rc, &e, "PING")) == NULL)
@@ -381,39 +384,19 @@ fail:
 out:
 	if (rc != NULL)
 		redisFree(rc);
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	len = s ? strlen(s) : 0;
-	for (off = 0; off < len; off += (size_t)w)
-		if ((w = write(fd, s + off, len - off)) <= 0)
-			break;
-	free(s);
-	_exit(0);
+	return o;
 }
 
-static pid_t
-redis_start(int *fd)
-{
-	int p[2];
-	pid_t pid;
+static const struct tq_jp_op health_ops[] = {
+	{ "redis", redis_op },
+	{ NULL, NULL }
+};
 
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return -1;
-	fflush(stdout);
-	if ((pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		signal(SIGALRM, SIG_DFL);
-		alarm(0);
-		redis_child(p[1]);
-	}
-	close(p[1]);
-	*fd = p[0];
-	return pid;
+static void
+child_init(void)
+{
+	signal(SIGALRM, SIG_DFL);
+	alarm(0);
 }
 
 static int
@@ -424,53 +407,25 @@ ms_left(double deadline)
 	return l <= 0 ? 0 : (int)(l * 1000) + 1;
 }
 
-/* The child's answer by the deadline, or an error object. */
+/* The answer of the Redis check by the deadline, or an error object. */
 static json_t *
-redis_finish(pid_t pid, int fd, double deadline)
+redis_finish(struct tq_jp_req *q, struct tq_err *se, double deadline)
 {
-	struct tq_buf b = { 0 };
-	struct pollfd pfd;
-	char buf[4096];
-	json_t *o = NULL;
-	ssize_t n;
-	int late = 0;
+	struct tq_err e = { 0 };
+	json_t *o;
+	char buf[160];
 
-	if (pid == -1)
-		return json_pack("{s:s}", "error", "redis: cannot fork");
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	for (;;) {
-		int rv = poll(&pfd, 1, ms_left(deadline));
-
-		if (rv == -1 && errno == EINTR)
-			continue;
-		if (rv == 0) {
-			late = 1;
-			break;
-		}
-		if ((n = read(fd, buf, sizeof(buf))) <= 0) {
-			if (n == -1 && errno == EINTR)
-				continue;
-			break;
-		}
-		tq_buf_add(&b, buf, (size_t)n);
-	}
-	close(fd);
-	if (late)
-		kill(pid, SIGKILL);
-	redis_pid = -1;		/* before it may be reaped and reused */
-	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-		;
-	if (late) {
+	if (q == NULL)
+		return json_pack("{s:s}", "error", se->msg);
+	o = tq_jp_recv(q, deadline, &e);
+	if (o != NULL)
+		return o;
+	if (strcmp(e.code, "timeout") == 0) {
 		snprintf(buf, sizeof(buf), "redis: no answer within %lld s",
 		    secs);
-		o = json_pack("{s:s}", "error", buf);
-	} else if (b.len > 0)
-		o = json_loadb(b.data, b.len, 0, NULL);
-	if (o == NULL)
-		o = json_pack("{s:s}", "error", "redis: the check failed");
-	tq_buf_free(&b);
-	return o;
+		return json_pack("{s:s}", "error", buf);
+	}
+	return json_pack("{s:s}", "error", "redis: the check failed");
 }
 
 /* Wait until the connection may be read (or written) or the deadline. */
@@ -927,9 +882,10 @@ int
 main(int argc, char *argv[])
 {
 	struct sigaction sa;
+	struct tq_err re = { 0 };
+	struct tq_jp_req *rq;
 	double deadline;
-	pid_t pid;
-	int ch, fd = -1;
+	int ch;
 
 	if (tq_config_load() == -1) {
 		warnx("%s", tq_strerror());
@@ -1015,9 +971,12 @@ main(int argc, char *argv[])
 
 	problems.list = json_array();
 	deadline = tq_now() + (double)secs;
-	redis_pid = pid = redis_start(&fd);
+	tq_jp_config(health_ops, 1, 1, 0, NULL, child_init);
+	fflush(stdout);
+	rq = tq_jp_send("redis", NULL, NULL, 0, deadline, &re);
 	check_pg(deadline);
-	rd = redis_finish(pid, fd, deadline);
+	rd = redis_finish(rq, &re, deadline);
+	tq_jp_shutdown();
 	alarm(0);
 
 	evaluate();

@@ -586,7 +586,7 @@ worker_main(void)
 	w.info.nstages = nstages;
 	w.info.birth = tq_now();
 	ncpu = w.all_cpus_ok ? CPU_COUNT(&w.all_cpus) : 1;
-	tq_jp_config(tq_cfg.job_procs > 0 ? tq_cfg.job_procs : ncpu,
+	tq_jp_config(tq_job_ops, tq_cfg.job_procs > 0 ? tq_cfg.job_procs : ncpu,
 	    tq_cfg.job_proc_jobs, tq_cfg.job_proc_rss, w.name, job_proc_init);
 	if (tq_loop_init() == -1)
 		errx(TQ_EXIT_BACKEND, "cannot start libcurl's multi interface");

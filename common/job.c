@@ -102,7 +102,7 @@ op_ai_builtin(json_t *args, const char *text, size_t len, struct tq_err *err)
 	return out;
 }
 
-const struct tq_jp_op tq_jp_ops[] = {
+const struct tq_jp_op tq_job_ops[] = {
 	{ "parse_body", op_parse_body },
 	{ "ai_builtin", op_ai_builtin },
 	{ NULL, NULL }

@@ -62,13 +62,21 @@ static struct {
 	struct corpse	*corpses;
 	char		 title[160];
 	void		(*child_init)(void);
+	const struct tq_jp_op *ops;
 } J = { 1, 1000, 512 * 1024, { { 0, 0, 0, 0 } }, { NULL }, 0, NULL, "",
-    NULL };
+    NULL, NULL };
+
+/* A request sent, its answer not yet read (tq_jp_send, tq_jp_recv). */
+struct tq_jp_req {
+	struct proc	*p;
+	int		 r;		/* 1 sent, else as xfer() */
+};
 
 void
-tq_jp_config(int nprocs, int max_jobs, long max_rss_mb, const char *title,
-    void (*child_init)(void))
+tq_jp_config(const struct tq_jp_op *ops, int nprocs, int max_jobs,
+    long max_rss_mb, const char *title, void (*child_init)(void))
 {
+	J.ops = ops;
 	if (nprocs < 1)
 		nprocs = 1;
 	if (nprocs > MAX_PROCS)
@@ -155,7 +163,7 @@ serve(int fd)
 		req = json_loads(js, 0, NULL);
 		free(js);
 		name = json_string_value(json_object_get(req, "op"));
-		for (op = tq_jp_ops; op->name != NULL; op++)
+		for (op = J.ops; op->name != NULL; op++)
 			if (name != NULL && strcmp(op->name, name) == 0)
 				break;
 		if (op->name == NULL)
@@ -423,19 +431,20 @@ xfer(int fd, char *buf, size_t n, int out, double deadline)
 }
 
 /*
- * Run op with args (and an opaque blob) in a job process by deadline.
- * The op's result, or NULL with err set: the op's own error, or a
- * crash ("crashed: killed by SIGSEGV (...)"), "timeout" or "aborted".
+ * Send op with args (and an opaque blob) to a free job process, by
+ * deadline; read the answer with tq_jp_recv(), which frees the request.
+ * NULL with err set if no process could be had.
  */
-json_t *
-tq_jp_call(const char *op, json_t *args, const char *blob, size_t bloblen,
+struct tq_jp_req *
+tq_jp_send(const char *op, json_t *args, const char *blob, size_t bloblen,
     double deadline, struct tq_err *err)
 {
+	struct tq_jp_req *q;
 	struct proc *p;
-	json_t *req, *ans = NULL, *res = NULL, *e;
-	char *js = NULL, *rb = NULL;
-	uint32_t hdr[2], len = 0;
-	int r, status = 0;
+	json_t *req;
+	char *js;
+	uint32_t hdr[2];
+	int r;
 
 	memset(err, 0, sizeof(*err));
 	if ((p = acquire(deadline, err)) == NULL)
@@ -447,8 +456,44 @@ tq_jp_call(const char *op, json_t *args, const char *blob, size_t bloblen,
 	hdr[0] = (uint32_t)strlen(js);
 	hdr[1] = (uint32_t)bloblen;
 	if ((r = xfer(p->fd, (char *)hdr, sizeof(hdr), 1, deadline)) == 1 &&
-	    (r = xfer(p->fd, js, hdr[0], 1, deadline)) == 1 &&
-	    (r = xfer(p->fd, (char *)blob, bloblen, 1, deadline)) == 1 &&
+	    (r = xfer(p->fd, js, hdr[0], 1, deadline)) == 1)
+		r = xfer(p->fd, (char *)blob, bloblen, 1, deadline);
+	free(js);
+	q = xcalloc(1, sizeof(*q));
+	q->p = p;
+	q->r = r;
+	return q;
+}
+
+/*
+ * Run op with args (and an opaque blob) in a job process by deadline.
+ * The op's result, or NULL with err set: the op's own error, or a
+ * crash ("crashed: killed by SIGSEGV (...)"), "timeout" or "aborted".
+ */
+json_t *
+tq_jp_call(const char *op, json_t *args, const char *blob, size_t bloblen,
+    double deadline, struct tq_err *err)
+{
+	struct tq_jp_req *q;
+
+	if ((q = tq_jp_send(op, args, blob, bloblen, deadline, err)) == NULL)
+		return NULL;
+	return tq_jp_recv(q, deadline, err);
+}
+
+/* The answer to a request of tq_jp_send(), by deadline; see tq_jp_call. */
+json_t *
+tq_jp_recv(struct tq_jp_req *q, double deadline, struct tq_err *err)
+{
+	struct proc *p = q->p;
+	json_t *ans = NULL, *res = NULL, *e;
+	char *rb = NULL;
+	uint32_t len = 0;
+	int r = q->r, status = 0;
+
+	free(q);
+	memset(err, 0, sizeof(*err));
+	if (r == 1 &&
 	    (r = xfer(p->fd, (char *)&len, sizeof(len), 0, deadline)) == 1) {
 		if (len > MAX_FRAME)
 			r = -2;
@@ -458,7 +503,6 @@ tq_jp_call(const char *op, json_t *args, const char *blob, size_t bloblen,
 			rb[len] = '\0';
 		}
 	}
-	free(js);
 	if (r == 1 && (ans = json_loads(rb, 0, NULL)) == NULL)
 		r = -2;
 	free(rb);

@@ -338,12 +338,17 @@ struct tq_jp_op {
 	json_t		*(*fn)(json_t *, const char *, size_t,
 			    struct tq_err *);
 };
-extern const struct tq_jp_op tq_jp_ops[];
-void		 tq_jp_config(int, int, long, const char *, void (*)(void));
+struct tq_jp_req;
+extern const struct tq_jp_op tq_job_ops[];	/* the worker's, job.c */
+void		 tq_jp_config(const struct tq_jp_op *, int, int, long,
+		    const char *, void (*)(void));
 void		 tq_jp_tend(void);
 void		 tq_jp_shutdown(void);
 json_t		*tq_jp_call(const char *, json_t *, const char *, size_t,
 		    double, struct tq_err *);
+struct tq_jp_req *tq_jp_send(const char *, json_t *, const char *, size_t,
+		    double, struct tq_err *);
+json_t		*tq_jp_recv(struct tq_jp_req *, double, struct tq_err *);
 /*
  * 0 if url is an absolute http(s) URL with a host; -1 and err if not.
  * *normalized (if not NULL; caller frees): scheme and host lower case,
