@@ -250,8 +250,9 @@ cold(void)
 	return nsignals >= 2;
 }
 
+static int acks;
 static const struct tq_runner runner = { w.name, &w.rc, &w.db, cold,
-    &w.jobs };
+    &w.jobs, &acks };
 
 /*
  * With jobs in flight: connect again only what is broken, once; the
@@ -434,6 +435,7 @@ reap_jobs(void)
 		free(j);
 		n++;
 	}
+	tq_job_acks(&runner);	/* one write for the acks of them all */
 	/* idle now, for rq info (while jobs remain, it stays busy) */
 	if (n > 0 && njobs == 0)
 		heartbeat();
@@ -549,6 +551,8 @@ take(void)
 	if (n > 0) {
 		struct tq_job **started = xcalloc((size_t)n, sizeof(*started));
 		int k = tq_job_start(&runner, ids, st, n, started);
+
+		tq_job_acks(&runner);
 
 		for (i = 0; i < k; i++) {
 			started[i]->next = jobs;

@@ -93,10 +93,24 @@ ack(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
 		    "redis: not connected"));
 		return;
 	}
-	if (tq_queue_ack(*R->rc, &e, R->name, j->st, j->id, out, run_at, error,
-	    tq_now() - j->started) == -1)
-		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:s}",
-		    "worker", R->name, "job", j->id, "error", e.msg));
+	/* the acks of the jobs that end together go in one write */
+	(void)e;
+	*R->acks += tq_queue_ack_append(*R->rc, R->name, j->st, j->id, out,
+	    run_at, error, tq_now() - j->started);
+}
+
+/* Send the acks appended since the last call, and read their replies. */
+void
+tq_job_acks(const struct tq_runner *R)
+{
+	struct tq_err e = { 0 };
+
+	if (*R->acks == 0)
+		return;
+	if (*R->rc != NULL && tq_redis_replies(*R->rc, &e, *R->acks) == -1)
+		tq_log(TQ_LOG_WARN, "ack", json_pack("{s:s,s:s,s:i}",
+		    "worker", R->name, "error", e.msg, "acks", *R->acks));
+	*R->acks = 0;
 }
 
 /*

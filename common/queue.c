@@ -452,6 +452,21 @@ tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
     enum tq_stage st, const char *id, enum tq_outcome out, double run_at,
     const char *error, double worked)
 {
+	return tq_redis_replies(c, err, tq_queue_ack_append(c, name, st, id,
+	    out, run_at, error, worked));
+}
+
+/*
+ * The commands of tq_queue_ack() appended to c's output, not sent: the
+ * caller reads their replies (the number returned) with
+ * tq_redis_replies(), after appending the acks of other jobs too, and
+ * before any other command on c.
+ */
+int
+tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
+    const char *id, enum tq_outcome out, double run_at, const char *error,
+    double worked)
+{
 	const char *q = qname(st);
 	char now[40];
 	int cmds = 0;
@@ -522,7 +537,7 @@ tq_queue_ack(redisContext *c, struct tq_err *err, const char *name,
 	}
 	redisAppendCommand(c, "EXEC");
 	cmds++;
-	return tq_redis_replies(c, err, cmds);
+	return cmds;
 }
 
 static void

@@ -646,6 +646,9 @@ extern const double tq_metric_buckets[TQ_METRIC_NBUCKETS];
 int		 tq_queue_ack(redisContext *, struct tq_err *, const char *name,
 		    enum tq_stage, const char *id, enum tq_outcome,
 		    double run_at, const char *error, double worked);
+int		 tq_queue_ack_append(redisContext *, const char *name,
+		    enum tq_stage, const char *id, enum tq_outcome,
+		    double run_at, const char *error, double worked);
 
 /* Workers in RQ's layout. */
 struct tq_worker_info {
@@ -997,11 +1000,13 @@ struct tq_runner {
 	PGconn		**db;
 	int		(*cold)(void);	/* a cold shutdown is under way */
 	int		*jobs_done;
+	int		*acks;		/* replies of acks appended to rc */
 };
 
 int		 tq_job_start(const struct tq_runner *, char (*)[128],
 		    const enum tq_stage *, int, struct tq_job **);
 int		 tq_job_end(const struct tq_runner *, struct tq_job *);
 double		 tq_retry_delay(const struct tq_claim *, int, double);
+void		 tq_job_acks(const struct tq_runner *);
 
 #endif /* TQ_H */
