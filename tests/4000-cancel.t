@@ -3,7 +3,7 @@
 # stopped within a second, finished items keep their results; ended
 # tasks are a no-op; unknown ids exit 3; the worker goes on serving
 . "$(dirname "$0")/lib.sh"
-plan 55
+plan 60
 start_redis
 start_pg
 start_httpd
@@ -87,6 +87,24 @@ ok $? "its second retry waits in rq:scheduled"
 check "cancel it" tq-cancel -j "$c"
 check_same "cancelled, pending item" "$(jq -r '[.status,.cancelled_count]|join(" ")' "$out") $(item_status "$c")" "cancelled 1 cancelled "
 check_same "out of the scheduled set" "$(rcli zcard rq:scheduled:parsing-queue)" 0
+
+# --- twenty running at once in one worker: all stopped within 2 s
+stop_worker
+start_worker -n 1 -q parsing-queue -t parsing-queue=60
+i=0
+while [ $i -lt 20 ]; do echo "$HTTP/t/sleep?s=30&key=c-many&n=$i"; i=$((i + 1)); done >"$tmp/many"
+check "submit 20 slow pages" tq-submit -j parse - <"$tmp/many"
+m=$(jq -r .task_id "$out")
+all_running() { [ "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $m AND status = 'running'")" = 20 ] && [ "$(hits c-many)" = 20 ]; }
+wait_for 15 all_running
+ok $? "the worker runs all 20 at once"
+t0=$(date +%s.%N)
+check "cancel them" tq-cancel -j "$m"
+many_stopped() { [ "$(grep -c "task=$m .*outcome=stopped" "$tmp/worker.log")" = 20 ]; }
+wait_for 10 many_stopped
+t1=$(date +%s.%N)
+ok $? "all 20 stopped"
+check_match "within 2 s" "$(echo "$t1 - $t0 < 2" | bc)" '^1$'
 
 # --- input and errors
 check_status 3 "unknown task" tq-cancel 999
