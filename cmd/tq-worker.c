@@ -513,8 +513,9 @@ all_empty(void)
 }
 
 /*
- * Take what the free slots allow.  With nothing in flight, wait on the
- * queue as a blocking worker does; with jobs in flight, only look.
+ * Take what the free slots allow, several jobs per call.  When there is
+ * nothing and nothing is in flight, wait on the queue as a blocking
+ * worker does; with jobs in flight, only look.
  */
 static int
 take(void)
@@ -534,15 +535,14 @@ take(void)
 	}
 	if (total == 0)
 		return 0;
-	if (njobs == 0) {
-		/* one job, waiting for it; the rest at the next turn */
+	n = tq_queue_take_many(w.rc, &e, w.name, stages, want, nstages, ids,
+	    st, 256);
+	if (n == 0 && njobs == 0 && !burst) {
+		/* nothing to do: wait on the queue for one job, as RQ does */
 		got = tq_queue_take(w.rc, &e, w.name, stages, nstages,
-		    burst ? 0 : (nstages > 1 ? 0.25 : 1.0), ids[0],
-		    sizeof(ids[0]), &st[0]);
+		    nstages > 1 ? 0.25 : 1.0, ids[0], sizeof(ids[0]), &st[0]);
 		n = got;
-	} else
-		n = tq_queue_take_many(w.rc, &e, w.name, stages, want,
-		    nstages, ids, st, 256);
+	}
 	if (n == -1) {
 		tq_log(TQ_LOG_ERROR, "take", json_pack("{s:s,s:s}",
 		    "worker", w.name, "error", e.msg));
