@@ -134,21 +134,6 @@ set_signals(int worker)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static json_t *
-fields(const char *job, long long task, long long item)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "worker", json_string(w.name));
-	if (job != NULL)
-		json_object_set_new(o, "job", json_string(job));
-	if (task > 0)
-		json_object_set_new(o, "task", json_integer(task));
-	if (item > 0)
-		json_object_set_new(o, "item", json_integer(item));
-	return o;
-}
-
 static void
 title(const char *state, const char *job, enum tq_stage st)
 {
@@ -637,11 +622,11 @@ worker_main(void)
 
 			w.last_susp = tq_now();
 			if (s && !w.suspended)
-				tq_log(TQ_LOG_INFO, "suspended", fields(NULL, 0,
-				    0));
+				tq_log(TQ_LOG_INFO, "suspended", json_pack(
+				    "{s:s}", "worker", w.name));
 			else if (!s && w.suspended)
-				tq_log(TQ_LOG_INFO, "resumed", fields(NULL, 0,
-				    0));
+				tq_log(TQ_LOG_INFO, "resumed", json_pack(
+				    "{s:s}", "worker", w.name));
 			if (s != w.suspended) {
 				w.suspended = s;
 				heartbeat();
