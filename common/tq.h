@@ -204,6 +204,7 @@ struct tq_fetch_opts {
 	int		 allow_private;
 	const char	*user_agent;		/* NULL: the default */
 	const char	*allow_addrs;		/* NULL: none */
+	int		 raw;	/* body as sent, charset from the header */
 };
 void		 tq_fetch_opts_default(struct tq_fetch_opts *);
 
@@ -211,7 +212,8 @@ struct tq_fetch {
 	long	 status;		/* final HTTP status */
 	char	*url;			/* final URL after redirects */
 	char	*content_type;		/* media type, lower case, no params */
-	char	*charset;		/* charset used for the conversion */
+	char	*charset;		/* charset used for the conversion;
+					   raw: the header's, or NULL */
 	char	*body;			/* UTF-8, NUL terminated */
 	size_t	 len;
 	int	 redirects;
