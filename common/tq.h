@@ -991,6 +991,7 @@ struct tq_job {
 	double		 retry_at;
 	double		 backoff;
 	json_t		*result;
+	json_t		*stored;	/* by tq_job_store_many() */
 	struct tq_err	 err;
 	struct tq_job	*next;
 };
@@ -1010,5 +1011,7 @@ int		 tq_job_start(const struct tq_runner *, char (*)[128],
 int		 tq_job_end(const struct tq_runner *, struct tq_job *);
 double		 tq_retry_delay(const struct tq_claim *, int, double);
 void		 tq_job_acks(const struct tq_runner *);
+void		 tq_job_store_many(const struct tq_runner *, struct tq_job **,
+		    int);
 
 #endif /* TQ_H */
