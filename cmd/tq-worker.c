@@ -403,9 +403,24 @@ title_count(void)
 static void
 reap_jobs(void)
 {
-	struct tq_job **jp, *j;
-	int n = 0;
+	struct tq_job **jp, *j, **fin;
+	int n = 0, k = 0;
 
+	/* the results of the jobs that ended together: one transaction */
+	for (j = jobs; j != NULL; j = j->next)
+		if (j->done && !j->later && j->forced == TQ_END_OK &&
+		    j->result != NULL)
+			k++;
+	if (k >= 2) {
+		fin = xcalloc((size_t)k, sizeof(*fin));
+		k = 0;
+		for (j = jobs; j != NULL; j = j->next)
+			if (j->done && !j->later && j->forced == TQ_END_OK &&
+			    j->result != NULL)
+				fin[k++] = j;
+		tq_job_store_many(&runner, fin, k);
+		free(fin);
+	}
 	for (jp = &jobs; (j = *jp) != NULL;) {
 		if (!j->done || (j->later && tq_now() < j->retry_at &&
 		    nsignals < 2) || tq_job_end(&runner, j) == 0) {
@@ -416,6 +431,7 @@ reap_jobs(void)
 		njobs--;
 		inflight[j->st]--;
 		json_decref(j->result);
+		json_decref(j->stored);
 		tq_claim_free(&j->claim);
 		free(j);
 		n++;

@@ -1341,13 +1341,22 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 		    "text/html" : "text/plain");
 	}
 	hcs = ctype_charset(r.content_type);
-	text = tq_charset_to_utf8(r.body.data, r.body.len, hcs,
-	    kind == KIND_HTML, &len, &used);
+	if (opts->raw) {
+		/* decoded later, where untrusted input is parsed */
+		text = xmalloc(r.body.len + 1);
+		if (r.body.len > 0)
+			memcpy(text, r.body.data, r.body.len);
+		text[r.body.len] = '\0';
+		len = r.body.len;
+		used = hcs;
+	} else
+		text = tq_charset_to_utf8(r.body.data, r.body.len, hcs,
+		    kind == KIND_HTML, &len, &used);
 	out->status = r.status;
 	out->url = r.url;
 	r.url = NULL;
 	out->content_type = xstrdup(media);
-	out->charset = xstrdup(used);
+	out->charset = used != NULL ? xstrdup(used) : NULL;
 	out->body = text;
 	out->len = len;
 	ret = 0;

@@ -37,17 +37,28 @@ test_hooks(const char *url)
 	}
 }
 
-/* In a job process: a fetched page's text to the document. */
+/*
+ * In a job process: a fetched page, as the site sent it, decoded to
+ * UTF-8 (the header's charset, a BOM, <meta charset>) and extracted:
+ * {"charset": the one used, "doc": the document}.
+ */
 static json_t *
-op_parse_body(json_t *args, const char *body, size_t len, struct tq_err *err)
+op_parse_body(json_t *args, const char *raw, size_t rawlen,
+    struct tq_err *err)
 {
 	const char *ct = json_string_value(json_object_get(args,
 	    "content_type"));
 	const char *url = json_string_value(json_object_get(args, "url"));
+	const char *used = NULL;
 	struct tq_doc d;
 	json_t *res = NULL;
+	char *body;
+	size_t len;
 
 	test_hooks(json_string_value(json_object_get(args, "link")));
+	body = tq_charset_to_utf8(raw, rawlen, json_string_value(
+	    json_object_get(args, "charset")), ct == NULL ||
+	    strcmp(ct, "text/plain") != 0, &len, &used);
 	memset(&d, 0, sizeof(d));
 	if (ct != NULL && strcmp(ct, "text/plain") == 0) {
 		d.text = xstrndup(body, len);
@@ -70,9 +81,11 @@ op_parse_body(json_t *args, const char *body, size_t len, struct tq_err *err)
 		    "no article text found in the page");
 		goto out;
 	}
-	res = tq_doc_json(&d);
+	res = json_pack("{s:s?,s:o}", "charset", used, "doc",
+	    tq_doc_json(&d));
 out:
 	tq_doc_free(&d);
+	free(body);
 	return res;
 }
 
@@ -133,19 +146,22 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	o.allow_private = tq_cfg.allow_private;
 	o.allow_addrs = tq_cfg.allow_addrs;
 	o.user_agent = tq_cfg.user_agent;
+	o.raw = 1;	/* decoded in the job process, with the extraction */
 	memset(&f, 0, sizeof(f));
 	if (tq_fetch(url, &o, &f, err) == -1)
 		goto out;
-	args = json_pack("{s:s?,s:s?,s:s}", "url", f.url, "content_type",
-	    f.content_type, "link", url);
+	args = json_pack("{s:s?,s:s?,s:s?,s:s}", "url", f.url, "content_type",
+	    f.content_type, "charset", f.charset, "link", url);
 	doc = tq_jp_call("parse_body", args, f.body, f.len, 0, err);
 	json_decref(args);
 	if (doc == NULL)
 		goto out;
-	res = json_pack("{s:s?,s:i,s:s?,s:s?,s:i,s:o}",
+	res = json_pack("{s:s?,s:i,s:s?,s:O?,s:i,s:O}",
 	    "final_url", f.url, "http_status", (int)f.status,
-	    "content_type", f.content_type, "charset", f.charset,
-	    "fetch_ms", (int)((tq_now() - t0) * 1000), "doc", doc);
+	    "content_type", f.content_type, "charset", json_object_get(doc,
+	    "charset"), "fetch_ms", (int)((tq_now() - t0) * 1000), "doc",
+	    json_object_get(doc, "doc"));
+	json_decref(doc);
 out:
 	tq_fetch_free(&f);
 	return res;

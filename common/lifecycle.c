@@ -99,6 +99,82 @@ ack(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
 	    run_at, error, tq_now() - j->started);
 }
 
+/*
+ * Write the results of n finished jobs in one transaction: one pipeline
+ * of their store statements and one sync, so one commit for them all.
+ * Each job's answer is kept in j->stored for tq_job_end() (JSON null:
+ * the item was no longer open).  If anything fails, nothing was written
+ * and nothing is kept: tq_job_end() then writes each on its own.
+ */
+void
+tq_job_store_many(const struct tq_runner *R, struct tq_job **js, int n)
+{
+	PGconn *db = *R->db;
+	PGresult *r;
+	char **text, sql[128];
+	int i, ok = 1, got = 0;
+
+	if (n < 2 || db == NULL || PQstatus(db) != CONNECTION_OK ||
+	    PQenterPipelineMode(db) != 1)
+		return;
+	text = xcalloc((size_t)n, sizeof(*text));
+	for (i = 0; i < n && ok; i++) {
+		const char *p[2];
+
+		text[i] = json_dumps(js[i]->result, JSON_COMPACT);
+		p[0] = js[i]->id;
+		p[1] = text[i];
+		snprintf(sql, sizeof(sql), "SELECT %s($1, $2::jsonb)",
+		    tq_stages[js[i]->st].store);
+		ok = PQsendQueryParams(db, sql, 2, NULL, p, NULL, NULL, 0) ==
+		    1;
+	}
+	if (PQpipelineSync(db) != 1) {
+		/* the connection is gone: remade by the loop, and the
+		 * outcomes written one by one */
+		for (i = 0; i < n; i++)
+			free(text[i]);
+		free(text);
+		PQfinish(db);
+		*R->db = NULL;
+		return;
+	}
+	/* read every result up to the sync, whatever happened */
+	for (;;) {
+		if ((r = PQgetResult(db)) == NULL) {
+			if (PQstatus(db) != CONNECTION_OK)
+				break;
+			continue;	/* the end of one statement's results */
+		}
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && got < n &&
+		    PQntuples(r) == 1) {
+			js[got]->stored = PQgetisnull(r, 0, 0) ? json_null() :
+			    json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+			if (js[got]->stored == NULL)
+				ok = 0;
+			got++;
+		} else
+			ok = 0;
+		PQclear(r);
+	}
+	PQexitPipelineMode(db);
+	if (!ok || got != n)
+		for (i = 0; i < n; i++) {
+			json_decref(js[i]->stored);
+			js[i]->stored = NULL;
+		}
+	tq_log(TQ_LOG_DEBUG, "store", json_pack("{s:s,s:i,s:s}", "worker",
+	    R->name, "jobs", n, "outcome", ok && got == n ? "one transaction" :
+	    "one by one"));
+	for (i = 0; i < n; i++)
+		free(text[i]);
+	free(text);
+}
+
 /* Send the acks appended since the last call, and read their replies. */
 void
 tq_job_acks(const struct tq_runner *R)
@@ -323,7 +399,13 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 	}
 	if (j->result != NULL) {
 		/* a lost backend is not the job's fault: see record() */
-		if (*R->db != NULL)
+		if (j->stored != NULL) {
+			/* written with others by tq_job_store_many() */
+			res = json_is_null(j->stored) ? NULL : j->stored;
+			if (res == NULL)
+				json_decref(j->stored);
+			j->stored = NULL;
+		} else if (*R->db != NULL)
 			res = tq_job_store(*R->db, st, j->id, j->result, &e);
 		else
 			tq_err_set(&e, TQ_ERR_TRANSIENT, "postgresql",

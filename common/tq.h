@@ -204,6 +204,7 @@ struct tq_fetch_opts {
 	int		 allow_private;
 	const char	*user_agent;		/* NULL: the default */
 	const char	*allow_addrs;		/* NULL: none */
+	int		 raw;	/* body as sent, charset from the header */
 };
 void		 tq_fetch_opts_default(struct tq_fetch_opts *);
 
@@ -211,7 +212,8 @@ struct tq_fetch {
 	long	 status;		/* final HTTP status */
 	char	*url;			/* final URL after redirects */
 	char	*content_type;		/* media type, lower case, no params */
-	char	*charset;		/* charset used for the conversion */
+	char	*charset;		/* charset used for the conversion;
+					   raw: the header's, or NULL */
 	char	*body;			/* UTF-8, NUL terminated */
 	size_t	 len;
 	int	 redirects;
@@ -989,6 +991,7 @@ struct tq_job {
 	double		 retry_at;
 	double		 backoff;
 	json_t		*result;
+	json_t		*stored;	/* by tq_job_store_many() */
 	struct tq_err	 err;
 	struct tq_job	*next;
 };
@@ -1008,5 +1011,7 @@ int		 tq_job_start(const struct tq_runner *, char (*)[128],
 int		 tq_job_end(const struct tq_runner *, struct tq_job *);
 double		 tq_retry_delay(const struct tq_claim *, int, double);
 void		 tq_job_acks(const struct tq_runner *);
+void		 tq_job_store_many(const struct tq_runner *, struct tq_job **,
+		    int);
 
 #endif /* TQ_H */

@@ -2,7 +2,7 @@
 # tq-worker: submit -> worker -> status -> wait, with real Redis,
 # PostgreSQL and HTTP; priorities; process titles; log lines
 . "$(dirname "$0")/lib.sh"
-plan 26
+plan 30
 start_redis
 start_pg
 start_httpd
@@ -52,6 +52,12 @@ check_match "log line has the fields" "$(grep 'outcome=failed' "$tmp/worker.log"
 	'worker=.* job=.* task=1 item=.* queue=parsing-queue outcome=failed duration=.* error="http 404 not found"'
 check "parsing a link again" sh -c "tq-submit parse '$HTTP/t/page?title=One&words=300' | tq-wait -t 30"
 check_same "updates its one row" "$(psqlc "SELECT count(*), max(parse_count) FROM parsed_contents p JOIN links l ON l.id = p.link_id WHERE l.url LIKE '%title=One%'")" "1|2"
+# pages in other charsets, decoded in the job process: from the header,
+# from <meta charset>
+check "shift_jis by header, koi8-r by meta" sh -c "tq-submit parse '$HTTP/t/charset/shift_jis' '$HTTP/t/charset/koi8-r?via=meta' | tq-wait -t 30"
+check_same "both completed" "$(jq -r .completed_items "$out")" 2
+check_same "the charsets used" "$(psqlc "SELECT p.charset FROM parsed_contents p JOIN links l ON l.id = p.link_id WHERE l.url LIKE '%/t/charset/%' ORDER BY l.url" | tr '\n' ' ')" "koi8-r shift_jis "
+check_match "and the text in UTF-8" "$(psqlc "SELECT string_agg(p.content, ' ' ORDER BY l.url) FROM parsed_contents p JOIN links l ON l.id = p.link_id WHERE l.url LIKE '%/t/charset/%'" | tr '\n' ' ')" 'Привет, мир.*日本語のテキスト'
 stop_worker
 ok $? "warm shutdown exits"
 
