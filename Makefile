@@ -33,7 +33,7 @@ PROGS = $(patsubst cmd/%.c,%,$(wildcard cmd/tq-*.c))
 LIBSRC = $(sort $(wildcard common/*.c) common/migrations.c)
 LIBOBJ = $(LIBSRC:.c=.o)
 UNITS = $(patsubst %.c,%,$(wildcard tests/unit-*.c))
-HFILES = common/tq.h
+HFILES = common/tq.h common/ai_priv.h common/extract_priv.h
 MIGRATIONS = $(sort $(wildcard sql/*.sql))
 
 all: $(PROGS)

@@ -1,0 +1,780 @@
+/*
+ * extract_meta.c - extraction's metadata: <meta> and <link> tags,
+ * JSON-LD, dates, URLs, and the record's metadata fields.  extract.c
+ * says how the stages fit together.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
+#include "tq.h"
+#include "extract_priv.h"
+
+/* ------------------------------------------------------------- metadata */
+
+void
+ex_meta_add(struct ex *x, const char *key, const char *val)
+{
+	char *v;
+	int i;
+
+	if (val == NULL)
+		return;
+	v = ex_collapse(val, strlen(val), 1);
+	if (*v == '\0') {
+		free(v);
+		return;
+	}
+	for (i = 0; i < x->nmeta; i++)
+		if (strcmp(x->meta[i].key, key) == 0) {
+			free(v);
+			return;
+		}
+	if (x->nmeta == x->capmeta) {
+		x->capmeta = x->capmeta ? 2 * x->capmeta : 32;
+		x->meta = xrealloc(x->meta, x->capmeta * sizeof(*x->meta));
+	}
+	x->meta[x->nmeta].key = ex_lower_dup(key);
+	x->meta[x->nmeta].val = v;
+	x->nmeta++;
+}
+
+const char *
+ex_meta_get(struct ex *x, const char *key)
+{
+	int i;
+
+	for (i = 0; i < x->nmeta; i++)
+		if (strcmp(x->meta[i].key, key) == 0)
+			return x->meta[i].val;
+	return NULL;
+}
+
+/* Rank of a JSON-LD @type: articles beat pages beat anything else. */
+static int
+ld_type_rank(json_t *o)
+{
+	json_t *t = json_object_get(o, "@type");
+	const char *s;
+	size_t i, n;
+	int best = 0, r;
+
+	if (json_is_array(t))
+		n = json_array_size(t);
+	else
+		n = 1;
+	for (i = 0; i < n; i++) {
+		json_t *e = json_is_array(t) ? json_array_get(t, i) : t;
+
+		if ((s = json_string_value(e)) == NULL)
+			continue;
+		r = 0;
+		if (strstr(s, "Article") || strstr(s, "Posting") ||
+		    strcmp(s, "Report") == 0 || strcmp(s, "Review") == 0)
+			r = 3;
+		else if (strstr(s, "WebPage") || strcmp(s, "CreativeWork") == 0)
+			r = 1;
+		if (r > best)
+			best = r;
+	}
+	if (best > 0 && json_is_string(json_object_get(o, "articleBody")))
+		best++;
+	return best;
+}
+
+/* Walk JSON-LD iteratively and keep the best-ranked object. */
+static void
+ld_consider(struct ex *x, json_t *root)
+{
+	json_t *stack[64], *v, *o;
+	const char *k;
+	int sp = 0, r;
+	size_t i;
+
+	stack[sp++] = root;
+	while (sp > 0) {
+		o = stack[--sp];
+		if (json_is_array(o)) {
+			for (i = 0; i < json_array_size(o) && sp < 64; i++)
+				stack[sp++] = json_array_get(o, i);
+			continue;
+		}
+		if (!json_is_object(o))
+			continue;
+		r = ld_type_rank(o);
+		if (r > x->ldrank) {
+			json_decref(x->ld);
+			x->ld = json_incref(o);
+			x->ldrank = r;
+		}
+		json_object_foreach(o, k, v) {
+			if ((strcmp(k, "@graph") == 0 ||
+			    strcmp(k, "mainEntity") == 0 ||
+			    strcmp(k, "mainEntityOfPage") == 0) && sp < 64 &&
+			    (json_is_array(v) || json_is_object(v)))
+				stack[sp++] = v;
+		}
+	}
+}
+
+
+/*
+ * Count the page types the JSON-LD names: the page, its @graph, its
+ * mainEntity and the items of its lists, iteratively and bounded.
+ */
+static void
+ld_types(struct ex *x, json_t *root)
+{
+	static const char *const keys[] = {
+		"@graph", "mainEntity", "itemListElement", "item", "hasPart",
+		NULL
+	};
+	json_t *stack[64], *o, *t, *v;
+	const char *s;
+	int sp = 0, k, seen = 0, inlist[64], il;
+	size_t i;
+
+	stack[sp] = root;
+	inlist[sp++] = 0;
+	while (sp > 0 && seen++ < 2000) {
+		o = stack[--sp];
+		il = inlist[sp];
+		if (json_is_array(o)) {
+			for (i = 0; i < json_array_size(o) && sp < 64; i++) {
+				stack[sp] = json_array_get(o, i);
+				inlist[sp++] = il;
+			}
+			continue;
+		}
+		if (!json_is_object(o))
+			continue;
+		/* stories in a list make a listing, products a collection */
+		t = json_object_get(o, "@type");
+		if (json_is_array(t))
+			t = json_array_get(t, 0);
+		if (json_is_string(t)) {
+			k = ex_schema_page_type(json_string_value(t));
+			if (il && k == PT_ARTICLE)
+				x->pt[PT_LISTING]++;
+			else if (il && k == PT_PRODUCT)
+				x->pt[PT_COLLECTION]++;
+			else if (!il || k != PT_FORUM)
+				ex_schema_evidence(x, json_string_value(t), 1);
+			s = json_string_value(t);
+			if (!il && k == PT_FORUM && x->ldpost == NULL &&
+			    strcmp(s, "QAPage") != 0 && !x->faq)
+				x->ldpost = json_incref(o);
+			if (!il && k == PT_PRODUCT && x->ldproduct == NULL)
+				x->ldproduct = json_incref(o);
+		}
+		for (k = 0; keys[k] != NULL; k++)
+			if ((v = json_object_get(o, keys[k])) != NULL &&
+			    sp < 64 && (json_is_array(v) ||
+			    json_is_object(v))) {
+				stack[sp] = v;
+				inlist[sp++] = il || k >= 2;
+			}
+	}
+}
+
+void
+ex_ld_parse(struct ex *x, const char *s, size_t n)
+{
+	char *c = xmalloc(2 * n + 1);
+	size_t i, j = 0;
+	int instr = 0, esc = 0;
+	json_t *root;
+	json_error_t e;
+
+	/* raw control characters in strings are common; make them spaces */
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (instr) {
+			if (esc)
+				esc = 0;
+			else if (ch == '\\')
+				esc = 1;
+			else if (ch == '"')
+				instr = 0;
+			else if (ch == '\n') {
+				c[j++] = '\\';
+				ch = 'n';
+			} else if (ch < 0x20)
+				ch = ' ';
+		} else if (ch == '"')
+			instr = 1;
+		c[j++] = (char)ch;
+	}
+	c[j] = '\0';
+	/* skip <!-- and CDATA wrappers */
+	i = 0;
+	while (i < j && c[i] != '{' && c[i] != '[')
+		i++;
+	root = json_loadb(c + i, j - i, JSON_DISABLE_EOF_CHECK |
+	    JSON_ALLOW_NUL, &e);
+	free(c);
+	if (root == NULL)
+		return;
+	ld_consider(x, root);
+	ld_types(x, root);
+	json_decref(root);
+}
+
+/* A string from a JSON-LD value: string, {"name"}, {"url"}, [first]. */
+const char *
+ex_ld_str(json_t *v, const char *field)
+{
+	size_t i;
+	const char *s;
+
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_object(v))
+		return json_string_value(json_object_get(v, field));
+	if (json_is_array(v))
+		for (i = 0; i < json_array_size(v); i++)
+			if ((s = ex_ld_str(json_array_get(v, i), field)) != NULL)
+				return s;
+	return NULL;
+}
+
+/* Authors' names joined by ", ". */
+static char *
+ld_authors(json_t *v)
+{
+	struct tq_buf b = { 0 };
+	const char *s;
+	size_t i, n;
+
+	n = json_is_array(v) ? json_array_size(v) : 1;
+	for (i = 0; i < n && i < 8; i++) {
+		json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+
+		if (json_is_string(e))
+			s = json_string_value(e);
+		else
+			s = json_string_value(json_object_get(e, "name"));
+		if (s == NULL || *s == '\0' || ex_starts_with(s, "http"))
+			continue;
+		if (b.len > 0)
+			tq_buf_adds(&b, ", ");
+		tq_buf_adds(&b, s);
+	}
+	return b.data;
+}
+
+/* ------------------------------------------------------------- dates */
+
+/* 1-12 for an English month name or abbreviation at s, else 0. */
+static int
+month_num(const char *s)
+{
+	static const char *const m[] = {
+		"january", "february", "march", "april", "may", "june",
+		"july", "august", "september", "october", "november",
+		"december"
+	};
+	size_t n = 0;
+	int i;
+
+	while (isalpha((unsigned char)s[n]))
+		n++;
+	if (n < 3)
+		return 0;
+	for (i = 0; i < 12; i++)
+		if (n <= strlen(m[i]) && strncasecmp(s, m[i], n) == 0 &&
+		    (n == 3 || n == strlen(m[i]) || (i == 8 && n == 4)))
+			return i + 1;
+	return 0;
+}
+
+static int
+read_int(const char **sp, int maxdig, int *v)
+{
+	const char *s = *sp;
+	int n = 0, d = 0;
+
+	while (d < maxdig && isdigit((unsigned char)*s)) {
+		n = n * 10 + (*s - '0');
+		s++;
+		d++;
+	}
+	if (d == 0)
+		return 0;
+	*sp = s;
+	*v = n;
+	return d;
+}
+
+/*
+ * Normalise a date to ISO 8601: "2019-11-19", or with a time
+ * "2019-11-19T10:30:00Z" / "...+01:00".  Understands ISO forms, RFC
+ * 2822 ("Tue, 19 Nov 2019 10:30:00 GMT"), "November 19, 2019",
+ * "19 November 2019" and "2019/11/19".  NULL if not a date.
+ */
+char *
+ex_norm_date(const char *in)
+{
+	const char *s = in;
+	int y = 0, mo = 0, d = 0, h = -1, mi = 0, sec = 0, tz = 0, havetz = 0;
+	int v = 0, nd;
+	char zone[16] = "";
+
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	if ((nd = read_int(&s, 4, &v)) == 4 && (*s == '-' || *s == '/' ||
+	    *s == '.')) {
+		char sep = *s++;
+
+		y = v;
+		if (read_int(&s, 2, &mo) == 0)
+			return NULL;
+		if (*s == sep) {
+			s++;
+			if (read_int(&s, 2, &d) == 0)
+				return NULL;
+		} else
+			d = 1;
+	} else if (nd == 8) {
+		y = v / 10000;
+		mo = v / 100 % 100;
+		d = v % 100;
+	} else {
+		/* textual: skip a weekday, then "19 Nov 2019" or "Nov 19, 2019" */
+		s = in;
+		while (*s) {
+			while (*s && !isalnum((unsigned char)*s))
+				s++;
+			if (isdigit((unsigned char)*s)) {
+				const char *t = s;
+
+				read_int(&s, 4, &v);
+				if (s - t == 4 && y == 0)
+					y = v;
+				else if (s - t <= 2 && d == 0 && !(*s == ':'))
+					d = v;
+				else if (*s == ':') {
+					s = t;
+					break;
+				}
+				if (y && mo && d)
+					break;
+			} else if (isalpha((unsigned char)*s)) {
+				if (mo == 0 && month_num(s))
+					mo = month_num(s);
+				while (isalpha((unsigned char)*s))
+					s++;
+			}
+		}
+		if (y == 0 || mo == 0 || d == 0)
+			return NULL;
+		while (*s && isspace((unsigned char)*s))
+			s++;
+	}
+	if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return NULL;
+	/* time */
+	if (*s == 'T' || *s == 't' || *s == ' ' || *s == ',')
+		s++;
+	while (*s == ' ')
+		s++;
+	if (read_int(&s, 2, &h) && *s == ':') {
+		s++;
+		if (read_int(&s, 2, &mi) == 0)
+			h = -1;
+		else if (*s == ':') {
+			s++;
+			read_int(&s, 2, &sec);
+			if (*s == '.' || *s == ',') {
+				s++;
+				while (isdigit((unsigned char)*s))
+					s++;
+			}
+		}
+		while (*s == ' ')
+			s++;
+		if (*s == 'Z' || *s == 'z' || strncasecmp(s, "GMT", 3) == 0 ||
+		    strncasecmp(s, "UTC", 3) == 0) {
+			havetz = 1;
+			if (strncasecmp(s, "GMT", 3) == 0 ||
+			    strncasecmp(s, "UTC", 3) == 0)
+				s += 3;
+		}
+		if (*s == '+' || *s == '-') {
+			int sign = *s == '-' ? -1 : 1, th = 0, tm = 0;
+
+			s++;
+			if (read_int(&s, 2, &th)) {
+				if (*s == ':')
+					s++;
+				read_int(&s, 2, &tm);
+				tz = sign * (th * 60 + tm);
+				havetz = 1;
+			}
+		}
+	} else
+		h = -1;
+	if (h < 0 || h > 23 || mi > 59 || sec > 60)
+		return xasprintf("%04d-%02d-%02d", y, mo, d);
+	if (havetz && tz == 0)
+		strcpy(zone, "Z");
+	else if (havetz)
+		snprintf(zone, sizeof(zone), "%c%02d:%02d", tz < 0 ? '-' : '+',
+		    abs(tz) / 60 % 100, abs(tz) % 60);
+	return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%s", y, mo, d, h, mi,
+	    sec, zone);
+}
+
+/* ---------------------------------------------------------------- URLs */
+
+static int
+has_scheme(const char *u)
+{
+	const char *p = u;
+
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	return *p == ':';
+}
+
+/* Resolve ref against base (RFC 3986, enough for canonical links). */
+static char *
+url_resolve(const char *base, const char *ref)
+{
+	const char *hs, *pe, *q;
+	struct tq_buf b = { 0 };
+	char *out, *seg, *r, *w;
+
+	if (ref == NULL || *ref == '\0')
+		return NULL;
+	while (*ref == ' ')
+		ref++;
+	if (has_scheme(ref))
+		return ex_starts_with(ref, "http:") || ex_starts_with(ref, "https:") ?
+		    xstrdup(ref) : NULL;
+	if (base == NULL || !has_scheme(base))
+		return NULL;
+	hs = strstr(base, "://");
+	if (hs == NULL)
+		return NULL;
+	if (ref[0] == '/' && ref[1] == '/')
+		return xasprintf("%.*s:%s", (int)(hs - base), base, ref);
+	pe = hs + 3 + strcspn(hs + 3, "/?#");	/* end of authority */
+	tq_buf_add(&b, base, (size_t)(pe - base));
+	if (ref[0] == '/')
+		tq_buf_adds(&b, ref);
+	else if (ref[0] == '?' || ref[0] == '#') {
+		q = pe + strcspn(pe, ref[0] == '?' ? "?#" : "#");
+		tq_buf_add(&b, pe, (size_t)(q - pe));
+		tq_buf_adds(&b, ref);
+	} else {
+		q = pe + strcspn(pe, "?#");
+		while (q > pe && q[-1] != '/')
+			q--;
+		if (q == pe)
+			tq_buf_adds(&b, "/");
+		else
+			tq_buf_add(&b, pe, (size_t)(q - pe));
+		tq_buf_adds(&b, ref);
+	}
+	out = b.data;
+	/* remove dot segments in the path */
+	seg = out + (pe - base);
+	r = w = seg;
+	while (*r && *r != '?' && *r != '#') {
+		if (strncmp(r, "/./", 3) == 0 || strcmp(r, "/.") == 0) {
+			r += 2;
+			if (*r == '\0')
+				*w++ = '/';
+		} else if (strncmp(r, "/../", 4) == 0 || strcmp(r, "/..") == 0) {
+			r += 3;
+			while (w > seg && *--w != '/')
+				;
+			if (*r == '\0')
+				*w++ = '/';
+		} else
+			*w++ = *r++;
+	}
+	memmove(w, r, strlen(r) + 1);
+	return out;
+}
+
+/* ------------------------------------------------------------ metadata */
+
+int
+ex_word_count(const char *s)
+{
+	int n = 0, in = 0;
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (isalnum(*p) || *p >= 0x80) {
+			if (!in)
+				n++;
+			in = 1;
+		} else if (isspace(*p))
+			in = 0;
+	}
+	return n;
+}
+
+int
+ex_words(const char *s)
+{
+	int n = 0, in = 0;
+
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s))
+			in = 0;
+		else if (!in) {
+			n++;
+			in = 1;
+		}
+	}
+	return n;
+}
+
+/* "Title | Site" -> "Title", when the rest is the site or short. */
+static char *
+clean_title(const char *t, const char *site, int strict)
+{
+	static const char *const seps[] = {
+		" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " :: ",
+		" \xc2\xb7 ", " // ", " \xc2\xbb ", " : ", NULL
+	};
+	const char *best = NULL, *p;
+	size_t bl = 0;
+	char *head, *tail;
+	int i;
+
+	for (i = 0; seps[i] != NULL; i++) {
+		p = t;
+		while ((p = strstr(p, seps[i])) != NULL) {
+			if (best == NULL || p > best) {
+				best = p;
+				bl = strlen(seps[i]);
+			}
+			p++;
+		}
+	}
+	if (best == NULL)
+		return xstrdup(t);
+	head = xstrndup(t, (size_t)(best - t));
+	tail = xstrdup(best + bl);
+	if ((site && *site && (strcasecmp(tail, site) == 0 ||
+	    strcasestr(site, tail) != NULL || strcasestr(tail, site) != NULL)) ||
+	    (!strict && ex_words(tail) <= 4 && ex_words(head) >= 3)) {
+		free(tail);
+		tail = clean_title(head, site, strict);
+		free(head);
+		return tail;
+	}
+	/* "Site | Title" */
+	if (site && *site && strcasecmp(head, site) == 0) {
+		free(head);
+		return tail;
+	}
+	free(head);
+	free(tail);
+	return xstrdup(t);
+}
+
+static char *
+clean_str(const char *s)
+{
+	char *u, *c;
+
+	if (s == NULL)
+		return NULL;
+	u = ex_utf8_clean(s, strlen(s));
+	c = ex_collapse(u, strlen(u), 1);
+	free(u);
+	if (*c == '\0') {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static const char *
+first_meta(struct ex *x, const char *const *keys)
+{
+	const char *v;
+	int i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if ((v = ex_meta_get(x, keys[i])) != NULL && *v)
+			return v;
+	return NULL;
+}
+
+static char *
+strip_by(char *s)
+{
+	char *p = s;
+
+	if (s == NULL)
+		return NULL;
+	if (strncasecmp(p, "by ", 3) == 0)
+		p += 3;
+	else if (strncasecmp(p, "by:", 3) == 0)
+		p += 3;
+	while (*p == ' ')
+		p++;
+	memmove(s, p, strlen(p) + 1);
+	if (*s == '\0') {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
+{
+	static const char *const k_title[] = {
+		"og:title", "twitter:title", "name:title", NULL
+	};
+	static const char *const k_site[] = {
+		"og:site_name", "name:application-name",
+		"name:apple-mobile-web-app-title", NULL
+	};
+	static const char *const k_author[] = {
+		"name:author", "article:author", "name:byl",
+		"name:sailthru.author", "name:parsely-author", "name:dc.creator",
+		NULL
+	};
+	static const char *const k_date[] = {
+		"article:published_time", "article:published",
+		"itemprop:datepublished",
+		"name:article:published_time", "og:published_time",
+		"name:pubdate", "name:publishdate", "name:date",
+		"name:dc.date.issued", "name:dc.date", "name:sailthru.date",
+		"name:parsely-pub-date", "name:publish-date",
+		"name:article.published", NULL
+	};
+	static const char *const k_desc[] = {
+		"name:description", "og:description", "twitter:description",
+		NULL
+	};
+	static const char *const k_image[] = {
+		"og:image", "og:image:url", "og:image:secure_url",
+		"twitter:image", "twitter:image:src", "name:twitter:image",
+		NULL
+	};
+	const char *v;
+	char *t, *site;
+	json_t *ld = x->ld;
+
+	/* site name first: the title cleaner uses it */
+	if ((v = first_meta(x, k_site)) == NULL && ld)
+		v = ex_ld_str(json_object_get(ld, "publisher"), "name");
+	doc->site_name = clean_str(v);
+	site = doc->site_name;
+
+	if ((v = first_meta(x, k_title)) != NULL) {
+		t = clean_str(v);
+		doc->title = clean_title(t, site, 1);
+		free(t);
+	} else if (ld && (v = json_string_value(json_object_get(ld,
+	    "headline"))) != NULL && *v)
+		doc->title = clean_str(v);
+	else if (x->title && *x->title) {
+		t = clean_str(x->title);
+		if (t)
+			doc->title = clean_title(t, site, 0);
+		free(t);
+	} else if (x->h1 > 0) {
+		t = ex_node_text(x, x->h1, 1000);
+		doc->title = clean_str(t);
+		free(t);
+	}
+	if (doc->title && *doc->title == '\0') {
+		free(doc->title);
+		doc->title = NULL;
+	}
+
+	t = NULL;
+	if (ld && json_object_get(ld, "author"))
+		t = ld_authors(json_object_get(ld, "author"));
+	if (t == NULL && (v = first_meta(x, k_author)) != NULL &&
+	    !ex_starts_with(v, "http"))
+		t = xstrdup(v);
+	if (t == NULL && x->author_node > 0) {
+		char *a = ex_node_text(x, x->author_node, 200);
+
+		if (*a && strlen(a) < 100 && strchr(a, '\n') == NULL)
+			t = a;
+		else
+			free(a);
+	}
+	doc->byline = strip_by(clean_str(t));
+	free(t);
+
+	if (x->lang)
+		doc->lang = clean_str(x->lang);
+	else if ((v = ex_meta_get(x, "http-equiv:content-language")) != NULL)
+		doc->lang = clean_str(v);
+	else if ((v = ex_meta_get(x, "og:locale")) != NULL) {
+		doc->lang = clean_str(v);
+		if (doc->lang)
+			for (t = doc->lang; *t; t++)
+				if (*t == '_')
+					*t = '-';
+	} else if (ld && (v = ex_ld_str(json_object_get(ld, "inLanguage"),
+	    "name")) != NULL)
+		doc->lang = clean_str(v);
+
+	{
+		const char *cand[24];
+		int nc = 0, i;
+
+		/* Open Graph first, then JSON-LD, then the rest */
+		if ((v = ex_meta_get(x, k_date[0])) != NULL)
+			cand[nc++] = v;
+		if (ld && (v = json_string_value(json_object_get(ld,
+		    "datePublished"))) != NULL)
+			cand[nc++] = v;
+		for (i = 1; k_date[i] != NULL && nc < 20; i++)
+			if ((v = ex_meta_get(x, k_date[i])) != NULL)
+				cand[nc++] = v;
+		if (x->pubprop)
+			cand[nc++] = x->pubprop;
+		if (x->timedt)
+			cand[nc++] = x->timedt;
+		for (i = 0; i < nc && doc->published == NULL; i++)
+			doc->published = ex_norm_date(cand[i]);
+	}
+
+	if ((v = first_meta(x, k_desc)) == NULL && ld)
+		v = json_string_value(json_object_get(ld, "description"));
+	doc->description = clean_str(v);
+
+	t = url_resolve(url, x->canonical);
+	if (t == NULL)
+		t = url_resolve(url, ex_meta_get(x, "og:url"));
+	if (t == NULL && ld)
+		t = url_resolve(url, ex_ld_str(json_object_get(ld, "url"), "@id"));
+	if (t != NULL) {
+		doc->canonical_url = clean_str(t);
+		free(t);
+	}
+	t = url_resolve(url, first_meta(x, k_image));
+	if (t == NULL && ld)
+		t = url_resolve(url, ex_ld_str(json_object_get(ld, "image"), "url"));
+	if (t != NULL) {
+		doc->image_url = clean_str(t);
+		free(t);
+	}
+}

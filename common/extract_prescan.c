@@ -1,0 +1,508 @@
+/*
+ * extract_prescan.c - stage 1 of extraction: the prescan that makes
+ * HTML safe for tidy (stray declarations, control characters, tags
+ * nested too deep, tag soup) or refuses it.  extract.c says how the
+ * stages fit together.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
+#include "tq.h"
+#include "extract_priv.h"
+
+/* ------------------------------------------------------------ prescan */
+
+static int
+is_void_tag(const char *s, size_t n)
+{
+	static const char *const v[] = {
+		"area", "base", "br", "col", "embed", "hr", "img", "input",
+		"link", "meta", "param", "source", "track", "wbr", "keygen",
+		"basefont", "frame", "isindex", "spacer", "bgsound", "command",
+		NULL
+	};
+	int i;
+
+	for (i = 0; v[i] != NULL; i++)
+		if (strlen(v[i]) == n && strncasecmp(s, v[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_raw_tag(const char *s, size_t n)
+{
+	/* only these are raw text to tidy; it parses tags in <title> */
+	return (n == 6 && strncasecmp(s, "script", 6) == 0) ||
+	    (n == 5 && strncasecmp(s, "style", 5) == 0);
+}
+
+/* Elements whose start closes an open one of the same name. */
+static int
+is_self_closing(const char *s, size_t n)
+{
+	static const char *const v[] = {
+		"p", "li", "dt", "dd", "option", "tr", "td", "th", "a",
+		"h1", "h2", "h3", "h4", "h5", "h6", "optgroup", NULL
+	};
+	int i;
+
+	for (i = 0; v[i] != NULL; i++)
+		if (strlen(v[i]) == n && strncasecmp(s, v[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+find_ci(const char *s, const char *end, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; s + n <= end; s++)
+		if (strncasecmp(s, w, n) == 0)
+			return s;
+	return NULL;
+}
+
+/*
+ * Cut "<!x...>" declarations other than a leading <!DOCTYPE>.  They mean
+ * nothing to a browser, but a stray one such as "<!D f>" inside a
+ * <button> sends tidy 5.6 into endless recursion.  Comments ("<!-")
+ * and CDATA ("<![") are not declarations.  C0 control characters go
+ * first: tidy skips them, so "<\x0e!D" is a declaration to it.
+ * NULL when there is nothing to cut.
+ */
+char *
+ex_strip_decls(const char *in, size_t inlen, size_t *outlen)
+{
+	const char *s = in, *p, *end, *q, *copied, *first;
+	struct tq_buf b = { 0 }, c = { 0 };
+	size_t i, n = inlen;
+	int need = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)in[i];
+
+		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' &&
+		    ch != '\f') || ch == 0x7f)
+			break;
+	}
+	if (i < n) {
+		for (i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)in[i];
+
+			if ((ch >= 0x20 && ch != 0x7f) || ch == '\t' ||
+			    ch == '\n' || ch == '\r' || ch == '\f')
+				tq_buf_add(&c, in + i, 1);
+		}
+		tq_buf_add(&c, "", 0);
+		s = c.data;
+		n = c.len;
+		need = 1;
+	}
+	end = s + n;
+	copied = p = first = s;
+	/* the DOCTYPE may follow an XML declaration and comments */
+	for (;;) {
+		while (first < end && isspace((unsigned char)*first))
+			first++;
+		if (end - first >= 2 && strncmp(first, "<?", 2) == 0)
+			q = find_ci(first, end, "?>");
+		else if (end - first >= 4 && strncmp(first, "<!--", 4) == 0)
+			q = find_ci(first + 4, end, "-->");
+		else
+			break;
+		if (q == NULL)
+			break;
+		first = q + (first[1] == '?' ? 2 : 3);
+	}
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		if (end - p < 3 || p[1] != '!' ||
+		    !isalpha((unsigned char)p[2])) {
+			p++;
+			continue;
+		}
+		q = memchr(p, '>', (size_t)(end - p));
+		q = q ? q + 1 : end;
+		if (p == first && end - p >= 9 && strncasecmp(p, "<!doctype",
+		    9) == 0) {
+			p = q;
+			continue;
+		}
+		need = 1;
+		tq_buf_add(&b, copied, (size_t)(p - copied));
+		copied = p = q;
+	}
+	if (!need)
+		return NULL;
+	tq_buf_add(&b, copied, (size_t)(end - copied));
+	tq_buf_free(&c);
+	*outlen = b.len;
+	return b.data;
+}
+
+struct pstack {
+	const char	*name;
+	size_t		 len;
+	int		 inl;		/* an inline element */
+};
+
+static int
+tag_is(const char *s, size_t n, const char *const *list)
+{
+	int i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strlen(list[i]) == n && strncasecmp(s, list[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Inside these, tidy parses <script> and <style> as ordinary elements,
+ * so the prescan must see the tags in them too.
+ */
+static int
+foreign_context(const struct pstack *st, int depth)
+{
+	static const char *const v[] = {
+		"svg", "math", "select", "option", "optgroup", "datalist",
+		"textarea", "title", NULL
+	};
+	int i;
+
+	for (i = 0; i < depth; i++)
+		if (tag_is(st[i].name, st[i].len, v))
+			return 1;
+	return 0;
+}
+
+/*
+ * Empty elements that belong in one place only (<frame> in a frameset,
+ * <param> in an object...); tidy is slow on masses of them elsewhere,
+ * so they count as misplaced wherever they are.
+ */
+static const char *const context_voids[] = {
+	"frame", "param", "source", "track", "area", "col", "base",
+	"keygen", "isindex", "basefont", "bgsound", "command", "spacer",
+	"embed", NULL
+};
+
+/* May the element on top of the stack not hold this start tag? */
+static int
+misplaced(const struct pstack *top, const char *name, size_t nlen)
+{
+	static const char *const lists[] = {
+		"ul", "ol", "dir", "menu", NULL
+	};
+	static const char *const in_list[] = {
+		"li", "script", "style", "template", NULL
+	};
+	static const char *const tables[] = {
+		"table", "tbody", "thead", "tfoot", "tr", NULL
+	};
+	static const char *const in_table[] = {
+		"caption", "colgroup", "col", "tbody", "thead", "tfoot", "tr",
+		"td", "th", "script", "style", "template", "form", NULL
+	};
+
+	if (tag_is(top->name, top->len, lists))
+		return !tag_is(name, nlen, in_list);
+	if (tag_is(top->name, top->len, tables))
+		return !tag_is(name, nlen, in_table);
+	return 0;
+}
+
+/* Inline elements, which tidy re-opens inside every following block. */
+static int
+is_inline_tag(const char *s, size_t n)
+{
+	static const char *const v[] = {
+		"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "blink",
+		"cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd",
+		"label", "mark", "nobr", "q", "rb", "rp", "rt", "rtc", "ruby",
+		"s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+		"time", "tt", "u", "var", "ilayer", "output", "data", NULL
+	};
+	int i;
+
+	for (i = 0; v[i] != NULL; i++)
+		if (strlen(v[i]) == n && strncasecmp(s, v[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The prescan's model of tidy's element stack.  Raw text (<script>,
+ * <style>) gets a model of its own: tidy may parse it as markup after
+ * all (it has quirks about where raw text ends), so the tags in it are
+ * bounded too, without disturbing the document's stack.
+ */
+struct pscan {
+	struct pstack	 st[EX_MAX_DEPTH + 1];
+	int		 depth;
+	int		 ninline;	/* inline elements in st */
+	int		 stray;		/* end tags that close nothing */
+	int		 misnest;	/* end tags that close more than one */
+	int		 misplaced;	/* what lists and tables cannot hold */
+	int		 capped;	/* start tags since the depth limit hit */
+};
+
+struct pctx {
+	const char	*end;
+	const char	*copied;	/* input up to here is in b */
+	struct tq_buf	 b;
+	size_t		 ntags;
+	size_t		 nodes;		/* elements tidy would build */
+	int		 need;		/* b is the output */
+};
+
+static int	pscan_run(struct pctx *, struct pscan *, const char *,
+		    const char *, int);
+
+/* Cut [t, p) from the output. */
+static void
+pcut(struct pctx *c, const char *t, const char *p)
+{
+	c->need = 1;
+	tq_buf_add(&c->b, c->copied, (size_t)(t - c->copied));
+	c->copied = p;
+}
+
+/* One end tag; returns whether to cut it. */
+static int
+pscan_end(struct pscan *s, const char *name, size_t nlen)
+{
+	int i, k;
+
+	for (i = s->depth - 1; i >= 0; i--) {
+		if (s->st[i].len == nlen && strncasecmp(s->st[i].name, name,
+		    nlen) == 0)
+			break;
+		/* end tags do not reach out of tables */
+		if ((s->st[i].len == 5 && strncasecmp(s->st[i].name, "table",
+		    5) == 0) || (s->st[i].len == 2 &&
+		    (strncasecmp(s->st[i].name, "td", 2) == 0 ||
+		    strncasecmp(s->st[i].name, "th", 2) == 0))) {
+			i = -1;
+			break;
+		}
+	}
+	/*
+	 * Tidy is slow on masses of stray end tags, and quadratic on
+	 * misnested ones ("<b><i></b></i>"): past a thousand of either,
+	 * they are cut, and what they would have closed counts as open.
+	 */
+	if (i >= 0 && i < s->depth - 1 && ++s->misnest > 1000)
+		return 1;
+	if (i >= 0) {
+		for (k = i; k < s->depth; k++)
+			s->ninline -= s->st[k].inl;
+		s->depth = i;
+		return 0;
+	}
+	return s->depth >= EX_MAX_DEPTH || ++s->stray > 1000;
+}
+
+/*
+ * One start tag whose '>' ends at p; returns whether to cut it, or -1
+ * when the document is beyond the limits.  *pp moves past raw text.
+ */
+static int
+pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
+    int selfclose, const char **pp, int inraw)
+{
+	int isvoid = is_void_tag(name, nlen) || selfclose, inl;
+	const char *e, *p = *pp;
+	char endtag[16];
+	struct pscan *sub;
+	int r;
+
+	/*
+	 * A document that reached the depth limit is tag soup, and tidy
+	 * has more slow paths than this model knows: five hundred more
+	 * start tags, then none.
+	 */
+	if (s->capped > 0 && ++s->capped > 500)
+		return 1;
+	if (!isvoid && s->depth > 0 && is_self_closing(name, nlen) &&
+	    s->st[s->depth - 1].len == nlen &&
+	    strncasecmp(s->st[s->depth - 1].name, name, nlen) == 0)
+		s->ninline -= s->st[--s->depth].inl;
+	inl = is_inline_tag(name, nlen);
+	/*
+	 * Tidy moves or drops what lists and tables cannot hold, slowly
+	 * (quadratic in ParseList): past a thousand such tags, they are
+	 * cut.
+	 */
+	if (((s->depth > 0 && misplaced(&s->st[s->depth - 1], name, nlen)) ||
+	    tag_is(name, nlen, context_voids)) && ++s->misplaced > 1000)
+		return 1;
+	if (isvoid)
+		return 0;
+	if (!inraw && is_raw_tag(name, nlen) &&
+	    !foreign_context(s->st, s->depth)) {
+		/*
+		 * Raw text up to "</script" or "</style"; like tidy's,
+		 * empty when only spaces come before the first "</".
+		 */
+		for (e = p; e < c->end && isspace((unsigned char)*e); e++)
+			;
+		if (c->end - e >= 2 && e[0] == '<' && e[1] == '/') {
+			*pp = e;
+			return 0;
+		}
+		snprintf(endtag, sizeof(endtag), "</%.*s", (int)nlen, name);
+		if ((e = find_ci(p, c->end, endtag)) == NULL)
+			e = c->end;
+		sub = xcalloc(1, sizeof(*sub));
+		r = pscan_run(c, sub, p, e, 1);
+		free(sub);
+		*pp = e;
+		return r < 0 ? -1 : 0;
+	}
+	if (s->depth >= EX_MAX_DEPTH) {
+		if (s->capped == 0)
+			s->capped = 1;
+		return 1;
+	}
+	if (inl && s->ninline >= EX_MAX_INLINE)
+		return 1;
+	s->st[s->depth].name = name;
+	s->st[s->depth].len = nlen;
+	s->st[s->depth].inl = inl;
+	s->depth++;
+	s->ninline += inl;
+	/* this element, and the inline ones tidy re-opens in a block */
+	c->nodes += 1 + (inl ? 0 : (size_t)s->ninline);
+	return c->nodes > EX_MAX_NODES ? -1 : 0;
+}
+
+/* Scan [p, end) with the model s; -1 when beyond the limits. */
+static int
+pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
+    int inraw)
+{
+	const char *q, *name, *t;
+	size_t nlen;
+	int closing, selfclose, cut;
+
+	while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		t = p;
+		q = p + 1;
+		if (q < end && *q == '!') {
+			if (end - q >= 3 && q[1] == '-' && q[2] == '-') {
+				q = find_ci(q + 3, end, "-->");
+				p = q ? q + 3 : end;
+			} else {
+				q = memchr(q, '>', (size_t)(end - q));
+				p = q ? q + 1 : end;
+			}
+			continue;
+		}
+		if (q < end && *q == '?') {
+			q = memchr(q, '>', (size_t)(end - q));
+			p = q ? q + 1 : end;
+			continue;
+		}
+		closing = 0;
+		if (q < end && *q == '/') {
+			closing = 1;
+			q++;
+		}
+		name = q;
+		while (q < end && (isalnum((unsigned char)*q) || *q == '-' ||
+		    *q == ':' || *q == '_'))
+			q++;
+		nlen = (size_t)(q - name);
+		if (nlen == 0 || !isalpha((unsigned char)*name)) {
+			p = t + 1;
+			continue;
+		}
+		/* skip attributes, honouring quotes */
+		selfclose = 0;
+		while (q < end && *q != '>' && *q != '<') {
+			if (*q == '"' || *q == '\'') {
+				const char *e = memchr(q + 1, *q,
+				    (size_t)(end - q - 1));
+
+				q = e ? e + 1 : end;
+				continue;
+			}
+			q++;
+		}
+		if (q > t && q[-1] == '/')
+			selfclose = 1;
+		/* like tidy, a '<' ends a tag that lacks its '>' */
+		p = q < end && *q == '>' ? q + 1 : q;
+		if (++c->ntags > EX_MAX_TAGS)
+			return -1;
+		if (closing)
+			cut = pscan_end(s, name, nlen);
+		else if ((cut = pscan_start(c, s, name, nlen, selfclose, &p,
+		    inraw)) < 0)
+			return -1;
+		if (cut)
+			pcut(c, t, p);
+	}
+	return 0;
+}
+
+/*
+ * Bound the nesting and the number of tags tidy will see.  Tags that
+ * would open deeper than EX_MAX_DEPTH are cut out (their text stays),
+ * as are NUL bytes.  Tidy re-opens the open inline elements in every
+ * block that follows, so "<font>" left open before ten thousand
+ * paragraphs makes ten thousand elements: at most EX_MAX_INLINE may be
+ * open, and the elements tidy would build are estimated.  *out is NULL
+ * when the input can be used as is.  Returns -1 when there are more
+ * than EX_MAX_TAGS tags or about EX_MAX_NODES elements.
+ */
+int
+ex_prescan(const char *s, size_t n, char **out, size_t *outlen)
+{
+	struct pctx c;
+	struct pscan *top;
+	const char *p, *end = s + n;
+	size_t i, j, lt = 0;
+	int r;
+
+	*out = NULL;
+	*outlen = 0;
+	/* every "<x" counts, whatever the model takes for raw text */
+	for (p = s; (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 < end && isalpha((unsigned char)p[1]) &&
+		    ++lt > 2 * (size_t)EX_MAX_TAGS)
+			return -1;
+	memset(&c, 0, sizeof(c));
+	c.end = end;
+	c.copied = s;
+	c.need = memchr(s, '\0', n) != NULL;
+	top = xcalloc(1, sizeof(*top));
+	r = pscan_run(&c, top, s, end, 0);
+	free(top);
+	if (r < 0) {
+		tq_buf_free(&c.b);
+		return -1;
+	}
+	if (!c.need)
+		return 0;
+	tq_buf_add(&c.b, c.copied, (size_t)(end - c.copied));
+	/* drop NUL bytes */
+	for (i = j = 0; i < c.b.len; i++)
+		if (c.b.data[i] != '\0')
+			c.b.data[j++] = c.b.data[i];
+	c.b.data[j] = '\0';
+	c.b.len = j;
+	*out = c.b.data;
+	*outlen = c.b.len;
+	return 0;
+}

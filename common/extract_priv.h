@@ -1,0 +1,188 @@
+/*
+ * extract_priv.h - what the files of the extractor share and nothing
+ * else sees: limits, node and pass flags, struct xn and struct ex, and
+ * the functions and tables one file uses in another.  Include after
+ * <jansson.h>, <tidy/tidy.h>, <tidy/tidybuffio.h> and "tq.h".
+ * extract.c says how the stages fit together.
+ */
+#ifndef TQ_EXTRACT_PRIV_H
+#define TQ_EXTRACT_PRIV_H
+
+#define EX_MAX_INPUT	(32 * 1024 * 1024)	/* bytes */
+#define EX_MAX_TAGS	400000
+#define EX_MAX_DEPTH	256			/* prescan's nesting estimate */
+#define EX_MAX_TREE	1000			/* depth of the tree kept */
+#define EX_MAX_INLINE	32			/* open inline elements */
+#define EX_MAX_NODES	600000			/* elements tidy builds */
+#define EX_MAX_LDJSON	8			/* JSON-LD blocks looked at */
+
+#define XT_TEXT		(-1)
+
+/* Node flags. */
+#define F_PRE		0x0001	/* inside <pre>: keep whitespace */
+#define F_LINK		0x0002	/* inside <a href> */
+#define F_HIDDEN	0x0004	/* hidden by style, attribute or role */
+#define F_BODYPROP	0x0008	/* itemprop=articleBody */
+#define F_BADROLE	0x0010	/* role=navigation, complementary, ... */
+#define F_BLOCK		0x0020	/* block-level element */
+#define F_CUSTOM	0x0040	/* custom element */
+#define F_META		0x0080	/* itemprop=author, datePublished, ... */
+#define F_TAGLINK	0x0100	/* <a rel=tag> */
+#define F_POST		0x0200	/* an embedded social post (tweet) */
+#define F_NOSCRIPT	0x0400	/* <noscript>: shown if the page has no text */
+#define F_MAIN		0x0800	/* <main> or role=main */
+#define F_COLLAPSED	0x1000	/* a closed accordion or tab */
+
+/* Pass flags, cleared one by one when a pass yields too little. */
+#define P_STRIP		0x1	/* drop unlikely candidates by class/id */
+#define P_WEIGHT	0x2	/* weight candidates by class/id */
+#define P_CLEAN		0x4	/* clean tables, lists, divs conditionally */
+
+/* Page types, in the order of page_types[]. */
+enum {
+	PT_ARTICLE, PT_FORUM, PT_PRODUCT, PT_DOC, PT_SERVICE, PT_LISTING,
+	PT_COLLECTION, PT_N
+};
+
+struct xn {
+	int		 tag;		/* TidyTagId, or XT_TEXT */
+	int		 parent, first, last, next;
+	unsigned	 flags;
+	const char	*text;		/* text node: collapsed text */
+	const char	*attr;		/* element: class and id, lower case */
+	int		 weight;	/* class/id weight */
+	/* sums over the live subtree, recomputed per pass */
+	int		 tlen;		/* characters of text */
+	int		 llen;		/* characters inside links */
+	int		 commas;
+	int		 nimg, ninput, nembed;	/* this element alone */
+	int		 np, nli, nblock, nhead, simg, sinput, sembed;
+	int		 npost;		/* embedded posts, self included */
+	int		 nsub;		/* nodes in the subtree, an upper bound */
+	int		 hlen;		/* characters inside headings */
+	double		 score;
+	double		 best;		/* best score in the subtree */
+	int		 scored;
+};
+
+struct ablk {
+	struct ablk	*next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
+struct meta {
+	char		*key;		/* "name:description", "og:title" */
+	char		*val;
+};
+
+struct ex {
+	struct xn	*n;
+	int		 nn, cap;
+	struct ablk	*arena;
+	struct meta	*meta;
+	int		 nmeta, capmeta;
+	json_t		*ld;		/* best JSON-LD object, or NULL */
+	json_t		*ldpost;	/* first thread or question, or NULL */
+	json_t		*ldproduct;	/* first product, or NULL */
+	int		 ldrank;
+	int		 nld;
+	char		*title;		/* <title> */
+	char		*lang;		/* <html lang> */
+	char		*canonical;	/* <link rel=canonical> */
+	char		*timedt;	/* first <time datetime> */
+	char		*pubprop;	/* itemprop=datePublished */
+	int		 author_node;	/* rel=author, itemprop=author, .byline */
+	int		 author_rank;
+	int		 h1;		/* first <h1> */
+	int		 noscript;	/* <noscript> content is shown */
+	int		 collapsed;	/* closed accordions, tabs shown */
+	int		 top;		/* the first pass's article, or -1 */
+	int		 pt[PT_N];	/* evidence for each page type */
+	int		 ncart;		/* "add to cart" buttons */
+	int		 npre;		/* <pre> blocks */
+	int		 nqa;		/* schema.org Question and Answer */
+	int		 faq;		/* an FAQPage: no thread */
+	int		 artmarks;	/* evidence for "article" */
+	int		 type;		/* the page type found, PT_* */
+	const char	*doctitle;	/* the title found, borrowed */
+	int		 body;
+	unsigned char	*dead;		/* per pass */
+	TidyBuffer	 tb;
+};
+
+
+struct out {
+	struct tq_buf	 b;
+	int		 pend;		/* 1: newline, 2: blank line */
+	int		 sp;		/* a space is due */
+	size_t		 max;		/* stop adding past this, 0: no limit */
+};
+
+/* extract.c */
+void		*ex_aalloc(struct ex *x, size_t n);
+char		*ex_astrndup(struct ex *x, const char *s, size_t n);
+char		*ex_utf8_clean(const char *s, size_t n);
+char		*ex_collapse(const char *s, size_t n, int trim);
+int		ex_count_chars(const char *s);
+int		ex_count_commas(const char *s);
+char		*ex_lower_dup(const char *s);
+int		ex_has_word(const char *s, const char *w);
+int		ex_starts_with(const char *s, const char *p);
+
+/* extract_prescan.c */
+char		*ex_strip_decls(const char *in, size_t inlen, size_t *outlen);
+int		ex_prescan(const char *s, size_t n, char **out,
+	    size_t *outlen);
+
+/* extract_tree.c */
+int		ex_tag_is_heading(int tag);
+const char	*ex_attr_get(TidyNode tn, const char *name);
+char		*ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top);
+int		ex_is_hidden(struct ex *x, int i);
+void		ex_build(struct ex *x, TidyDoc td);
+
+/* extract_type.c */
+int		ex_schema_page_type(const char *t);
+void		ex_schema_evidence(struct ex *x, const char *v, int ld);
+void		ex_cart_evidence(struct ex *x, TidyDoc td, TidyNode tn);
+int		ex_detect_type(struct ex *x, const char *url,
+	    const struct tq_doc *doc);
+int		ex_short_junk(struct ex *x, int i, int type);
+int		ex_bare_url(struct ex *x, int i);
+int		ex_chrome_lead(struct ex *x, int i);
+char		*ex_broad_pass(struct ex *x, int type);
+
+/* extract_score.c */
+extern const char *const ex_maybe_words[];
+extern const int ex_struct_tags[];
+int		ex_word_at(const char *s, const char *w);
+int		ex_match_any(const char *s, const char *const *list);
+int		ex_class_weight(const char *attr);
+void		ex_sums(struct ex *x);
+double		ex_link_density(const struct xn *n);
+int		ex_is_ancestor(struct ex *x, int a, int d);
+void		ex_kill_node(struct ex *x, int i, int stop);
+int		ex_subtree_end(struct ex *x, int i);
+char		*ex_run_pass(struct ex *x, unsigned pf);
+
+/* extract_render.c */
+void		ex_out_break(struct out *o, int level);
+void		ex_out_trim(struct out *o);
+void		ex_render(struct ex *x, int root, struct out *o);
+char		*ex_node_text(struct ex *x, int i, size_t max);
+int		ex_has_sentence_end(struct ex *x, int i);
+int		ex_is_boilerplate(struct ex *x, int i, int leaf);
+
+/* extract_meta.c */
+void		ex_meta_add(struct ex *x, const char *key, const char *val);
+const char	*ex_meta_get(struct ex *x, const char *key);
+void		ex_ld_parse(struct ex *x, const char *s, size_t n);
+const char	*ex_ld_str(json_t *v, const char *field);
+char		*ex_norm_date(const char *in);
+int		ex_word_count(const char *s);
+int		ex_words(const char *s);
+void		ex_fill_meta(struct ex *x, const char *url,
+	    struct tq_doc *doc);
+
+#endif

@@ -1,0 +1,310 @@
+/*
+ * extract_render.c - stage 5 of extraction: the article subtree
+ * rendered as text, and the tests on rendered text (sentence ends,
+ * boilerplate).  extract.c says how the stages fit together.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
+#include "tq.h"
+#include "extract_priv.h"
+
+/* ------------------------------------------------------------ rendering */
+
+void
+ex_out_break(struct out *o, int level)
+{
+	if (level > o->pend)
+		o->pend = level;
+	o->sp = 0;
+}
+
+void
+ex_out_trim(struct out *o)
+{
+	while (o->b.len > 0 && o->b.data[o->b.len - 1] == ' ')
+		o->b.data[--o->b.len] = '\0';
+}
+
+static void
+out_text(struct out *o, const char *t, int pre)
+{
+	size_t n;
+
+	if (o->max && o->b.len > o->max)
+		return;
+	if (!pre) {
+		if (*t == ' ') {
+			o->sp = 1;
+			t++;
+		}
+		if (*t == '\0')
+			return;
+	}
+	if (o->b.len > 0 && o->pend > 0) {
+		ex_out_trim(o);
+		tq_buf_adds(&o->b, o->pend > 1 ? "\n\n" : "\n");
+	} else if (o->b.len > 0 && o->sp && o->b.data[o->b.len - 1] != ' ' &&
+	    o->b.data[o->b.len - 1] != '\n')
+		tq_buf_add(&o->b, " ", 1);
+	o->pend = 0;
+	o->sp = 0;
+	n = strlen(t);
+	if (!pre && n > 0 && t[n - 1] == ' ') {
+		n--;
+		o->sp = 1;
+	}
+	if (pre) {
+		/* keep the lines, but no blank lines at the edges */
+		while (*t == '\n' || *t == '\r')
+			t++, n--;
+		while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == ' ' ||
+		    t[n - 1] == '\r'))
+			n--;
+	}
+	tq_buf_add(&o->b, t, n);
+}
+
+static int
+break_level(int tag)
+{
+	switch (tag) {
+	case TidyTag_LI: case TidyTag_DT: case TidyTag_DD: case TidyTag_TR:
+	case TidyTag_BR: case TidyTag_CAPTION: case TidyTag_LEGEND:
+	case TidyTag_SUMMARY:
+		return 1;
+	case TidyTag_TD: case TidyTag_TH:
+		return 0;
+	}
+	return 2;
+}
+
+/* Render the live subtree at root (itself included). */
+void
+ex_render(struct ex *x, int root, struct out *o)
+{
+	int i = root, nx;
+	struct xn *n;
+
+	while (i >= 0) {
+		n = &x->n[i];
+		if (o->max && o->b.len > o->max)
+			break;
+		if (x->dead[i])
+			goto next;
+		if (n->tag == XT_TEXT) {
+			out_text(o, n->text, (n->flags & F_PRE) != 0);
+			goto next;
+		}
+		if (n->tag == TidyTag_BR)
+			ex_out_break(o, o->pend >= 1 && o->b.len > 0 ? 2 : 1);
+		else if (n->tag == TidyTag_TD || n->tag == TidyTag_TH)
+			o->sp = 1;
+		else if (n->flags & F_BLOCK)
+			ex_out_break(o, break_level(n->tag));
+		if (n->first >= 0) {
+			i = n->first;
+			continue;
+		}
+next:
+		/* leave elements, emitting their closing breaks */
+		while (i >= 0) {
+			if (i != root && (nx = x->n[i].next) >= 0) {
+				if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
+				    (x->n[i].flags & F_BLOCK))
+					ex_out_break(o, break_level(x->n[i].tag));
+				i = nx;
+				break;
+			}
+			if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
+			    (x->n[i].flags & F_BLOCK))
+				ex_out_break(o, break_level(x->n[i].tag));
+			if (i == root) {
+				i = -1;
+				break;
+			}
+			i = x->n[i].parent;
+			if (i == root) {
+				if (x->n[i].flags & F_BLOCK)
+					ex_out_break(o, break_level(x->n[i].tag));
+				i = -1;
+				break;
+			}
+			/* a parent: its closing break happens in the loop */
+			if (x->n[i].next >= 0) {
+				if (x->n[i].flags & F_BLOCK)
+					ex_out_break(o, break_level(x->n[i].tag));
+				i = x->n[i].next;
+				break;
+			}
+		}
+	}
+}
+
+/* Text of the subtree at i, at most about max bytes; caller frees. */
+char *
+ex_node_text(struct ex *x, int i, size_t max)
+{
+	struct out o = { { 0 }, 0, 0, max };
+
+	ex_render(x, i, &o);
+	ex_out_trim(&o);
+	if (o.b.data == NULL)
+		return xstrdup("");
+	return o.b.data;
+}
+
+int
+ex_has_sentence_end(struct ex *x, int i)
+{
+	char *t = ex_node_text(x, i, 1000);
+	size_t n = strlen(t);
+	int r;
+
+	r = (n > 0 && t[n - 1] == '.') || strstr(t, ". ") != NULL;
+	free(t);
+	return r;
+}
+
+/* Boilerplate one-liners that are never article text. */
+static const char *const labels[] = {
+	"advertisement", "advertising", "sponsored", "ad", "ads",
+	"continue reading", "read more", "share", "share this",
+	"share this article", "related", "related articles", "related tags",
+	"related news", "recommended", "story continues below advertisement",
+	"scroll to continue with content", "skip advertisement",
+	"click to expand", "see also", "more", "advert", "don't miss",
+	"don\xe2\x80\x99t miss", "see more", "also read", "read also",
+	"recommended for you", "you may also like", "trending", "most read",
+	"most popular", "filed under", "tags", "topics", "share this story",
+	"comments", "comment", "post comment", "post a comment",
+	"leave a comment", "add comment", "print", "email", "next",
+	"previous", "back to top", "sign up", "subscribe", "follow us",
+	"related stories", "related content", "more stories", "more from",
+	"latest", "latest news", "top stories", "text size", "font size",
+	"listen", "listen to this article", "play", "watch", "video",
+	"photo", "image", "enlarge", "expand", "close", "menu", "search",
+	"log in", "login", "register", "reply", "report", NULL
+};
+
+/* Labels before a link to another story: "Read more: ...". */
+static const char *const link_leads[] = {
+	"read more", "more", "read", "related", "see also", "also read",
+	"read also", "see more", "watch", "listen", "recommended",
+	"related article", "related story", "related stories",
+	"related content", "more on this", "more on this story",
+	"don't miss", "don\xe2\x80\x99t miss", "click here", "trending",
+	"also see", "also", "previously", "read next", "up next", "next",
+	"must read", "editor's pick", "editor\xe2\x80\x99s pick",
+	"top stories", "latest", "video", "photos", "gallery", NULL
+};
+
+/* Sentences that open promotions rather than article text. */
+static const char *const promo_starts[] = {
+	"follow ", "sign up", "subscribe", "like us", "join us",
+	"click here", "download our", "download the", "get the latest",
+	"get access", "to get ", "for more ", "read more", "read the full",
+	"if you enjoyed", "don't miss", "don\xe2\x80\x99t miss", NULL
+};
+
+static const char *const promo_words[] = {
+	"twitter", "facebook", "instagram", "youtube", "newsletter",
+	"podcast", "subscri", "app ", "@", "http", "coverage", "here",
+	"whatsapp", "telegram", "linkedin", "tiktok", "sign up", NULL
+};
+
+/*
+ * Short blocks that are labels ("Comments (3)", "Tags:"), datelines
+ * ("Published: 19 Nov 2019"), bylines ("By Jane Roe - 11/18/19") or
+ * promotions ("Follow us on Twitter") rather than article text.
+ */
+int
+ex_is_boilerplate(struct ex *x, int i, int leaf)
+{
+	struct xn *n = &x->n[i];
+	char *t, *s, *e, *d;
+	int k, r = 0, nw, colon, p;
+
+	if (n->tlen == 0 || n->tlen > 300 || n->nsub > 200)
+		return 0;
+	t = ex_node_text(x, i, 400);
+	nw = ex_words(t);
+	/* labels, without counts and punctuation around them */
+	if (n->tlen <= 40) {
+		s = t;
+		while (*s && !isalpha((unsigned char)*s))
+			s++;
+		e = s + strlen(s);
+		while (e > s && !isalpha((unsigned char)e[-1]) &&
+		    (unsigned char)e[-1] < 0x80)
+			e--;
+		colon = *e == ':';
+		*e = '\0';
+		for (k = 0; labels[k] != NULL && !r; k++)
+			if (strcasecmp(s, labels[k]) == 0)
+				r = 1;
+		/* "<b>Read more:</b> <a>...</a>": the whole block goes */
+		if (!leaf && colon && (p = n->parent) > 0 &&
+		    (x->n[p].flags & F_BLOCK) && x->n[p].nblock == 0 &&
+		    x->n[p].tlen < 300 && (x->n[p].llen + n->tlen) * 2 >=
+		    x->n[p].tlen)
+			for (k = 0; link_leads[k] != NULL; k++)
+				if (strcasecmp(s, link_leads[k]) == 0)
+					r = 2;
+		free(t);
+		if (r || !leaf)
+			return r;
+		t = ex_node_text(x, i, 400);
+	} else if (!leaf) {
+		free(t);
+		return 0;
+	}
+	if (nw <= 12 && (ex_starts_with(t, "published") ||
+	    ex_starts_with(t, "updated") || ex_starts_with(t, "first published") ||
+	    ex_starts_with(t, "last updated") || ex_starts_with(t, "posted on") ||
+	    ex_starts_with(t, "posted:")) && strpbrk(t, "0123456789") != NULL)
+		r = 1;
+	/* "Read more: <a>Another story</a>" */
+	if (!r && (e = strchr(t, ':')) != NULL && e - t < 30 &&
+	    ex_link_density(n) >= 0.5) {
+		char lead[32];
+
+		snprintf(lead, sizeof(lead), "%.*s", (int)(e - t), t);
+		for (k = 0; link_leads[k] != NULL && !r; k++)
+			if (strcasecmp(lead, link_leads[k]) == 0)
+				r = 1;
+	}
+	/* "By Jane Roe" and "By Jane Roe - 11/18/19 11:04 PM EST" */
+	if (nw <= 10 && strncmp(t, "By ", 3) == 0 &&
+	    isupper((unsigned char)t[3]) && t[strlen(t) - 1] != '.')
+		r = 1;
+	if (nw <= 40)
+		for (k = 0; promo_starts[k] != NULL && !r; k++)
+			if (ex_starts_with(t, promo_starts[k])) {
+				int m;
+
+				for (m = 0; promo_words[m] != NULL; m++)
+					if (strcasestr(t, promo_words[m]) != NULL)
+						r = 1;
+			}
+	/* a dateline: the whole block is a date */
+	if (!r && nw <= 7 && n->tlen <= 40 && n->nblock == 0) {
+		for (s = t, k = 0; *s; s++)
+			if (isdigit((unsigned char)*s))
+				k++;
+		if (k >= 4 && (d = ex_norm_date(t)) != NULL) {
+			r = 1;
+			free(d);
+		}
+	}
+	free(t);
+	return r;
+}

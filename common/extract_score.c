@@ -1,0 +1,837 @@
+/*
+ * extract_score.c - stage 4 of extraction: class/id words, the scoring
+ * passes in the manner of readability and the cleaning of the article
+ * found.  extract.c says how the stages fit together.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
+#include "tq.h"
+#include "extract_priv.h"
+
+/* ------------------------------------------------------ class/id words */
+
+/*
+ * Words are matched in the lower-cased "class id" string.  A word of
+ * three letters or less must stand alone ("ad", not "head"); longer
+ * ones must start a word ("research" is no "search"), except those
+ * marked "~", which class names glue to others ("leftsidebar",
+ * "pagefooter", "postcomments") and so match anywhere.
+ */
+static const char *const neg_words[] = {
+	"ad", "ads", "adv", "nav", "tag", "tags", "~menu", "~share",
+	"~advert", "agegate", "~banner", "~breadcrumb", "~byline", "~cookie",
+	"combx", "~comment", "community", "consent", "contact", "~disqus",
+	"dropdown", "extra", "~footer", "footnote", "gdpr", "header",
+	"hidden", "login", "masthead", "meta", "modal",
+	"~navbar", "~navigation", "~newsletter", "~outbrain", "pager",
+	"pagination", "popular", "~popup", "~promo", "recommend",
+	"~related", "remark", "replies", "reply", "rss", "scroll",
+	"shopping", "shoutbox", "~sidebar", "signup", "skyscraper",
+	"~social", "~sponsor", "~subscribe", "subscription", "supplemental",
+	"~taboola", "teaser", "toolbar", "tooltip", "trending", "~widget",
+	"author-bio", "more-stories", "read-more", "readmore", "most-",
+	"sharing", "print", "overlay", "alert", "hide", "sr-only",
+	"visually-hidden", "screen-reader", "offscreen", "noprint",
+	"newsfeed", "carousel", "slider", "links", "video-", "gallery",
+	"~caption", "~credit", "copyright", "legal", "disclaimer",
+	"follow", "tools", "actions", "rating", "vote", "poll", "signin",
+	"account", "search", "filter", "sort", "breaking", NULL
+};
+
+static const char *const pos_words[] = {
+	"~article", "~body", "~content", "entry", "hentry", "h-entry",
+	"main", "page", "post", "text", "blog", "story", "prose",
+	"column", "markdown", "articlebody", "richtext", NULL
+};
+
+/* Words that rule out a whole subtree before scoring. */
+static const char *const unlikely_words[] = {
+	"ad", "ads", "-ad-", "ad-", "~banner", "~breadcrumb", "combx",
+	"~comment", "community", "~cookie", "consent", "cover-wrap",
+	"~disqus", "extra", "~footer", "gdpr", "header", "legends", "~menu",
+	"~related", "remark", "replies", "rss", "shoutbox", "~sidebar",
+	"skyscraper", "~social", "~sponsor", "supplemental", "ad-break",
+	"agegate", "pagination", "pager", "~popup", "~newsletter",
+	"~subscribe", "~share", "sharing", "~promo", "~outbrain", "~taboola",
+	"recommend", "most-popular", "trending", "~widget", "modal",
+	"~navbar", "~navigation", "masthead", "signup",
+	"more-stories", "read-more", "nav", NULL
+};
+
+/* Small elements with these words are dropped from the article. */
+static const char *const junk_words[] = {
+	"~caption", "~credit", "~share", "~social", "~related", "~promo",
+	"~advert", "~newsletter", "~subscribe", "~comment", "~breadcrumb",
+	"~byline", "author", "meta", "timestamp", "dateline", "tags",
+	"~sponsor", "recommend", "signup", "sign-up", "disclaimer", "dek",
+	"standfirst", "subheadline", "kicker", "eyebrow", NULL
+};
+
+/* Elements that are shown on hover or click only. */
+static const char *const popup_words[] = {
+	"tooltip", "popover", "hovercard", "rollover", "~popup", "modal",
+	"dropdown", "lightbox", "overlay", NULL
+};
+
+const char *const ex_maybe_words[] = {
+	"and", "~article", "~body", "column", "~content", "main", "shadow",
+	"entry", "post", "story", "text", NULL
+};
+
+int
+ex_word_at(const char *s, const char *w)
+{
+	const char *p = s;
+	size_t n;
+	int glued = *w == '~';
+
+	if (glued)
+		w++;
+	n = strlen(w);
+	while ((p = strstr(p, w)) != NULL) {
+		if (glued)
+			return 1;
+		if ((p == s || !isalpha((unsigned char)p[-1]) ||
+		    !isalpha((unsigned char)w[0])) && (n > 3 ||
+		    !isalpha((unsigned char)p[n]) ||
+		    !isalpha((unsigned char)w[n - 1])))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+int
+ex_match_any(const char *s, const char *const *list)
+{
+	int i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (i = 0; list[i] != NULL; i++)
+		if (ex_word_at(s, list[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Unlikely by class/id: some word of the attribute is unlikely and no
+ * word is a "maybe" of its own, so "footer-content footer" is out but
+ * "sidebar content" and "article-footer" stay.
+ */
+static int
+attr_unlikely(const char *attr)
+{
+	char tok[128];
+	const char *p = attr, *e;
+	size_t n;
+	int bad = 0, good = 0, u, m;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, " ");
+		if ((n = (size_t)(e - p)) == 0)
+			break;
+		if (n >= sizeof(tok))
+			n = sizeof(tok) - 1;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		u = ex_match_any(tok, unlikely_words);
+		m = ex_match_any(tok, ex_maybe_words);
+		if (u && !m)
+			bad = 1;
+		if (m && !u)
+			good = 1;
+		p = e;
+	}
+	return bad && !good;
+}
+
+int
+ex_class_weight(const char *attr)
+{
+	int w = 0;
+
+	if (attr == NULL || *attr == '\0')
+		return 0;
+	if (ex_match_any(attr, neg_words))
+		w -= 25;
+	if (ex_match_any(attr, pos_words))
+		w += 25;
+	return w;
+}
+
+/* --------------------------------------------------------------- passes */
+
+void
+ex_sums(struct ex *x)
+{
+	struct xn *n, *p;
+	int i;
+
+	for (i = 0; i < x->nn; i++) {
+		n = &x->n[i];
+		n->tlen = n->llen = n->commas = n->nblock = 0;
+		n->np = n->nli = n->nhead = n->hlen = 0;
+		n->simg = n->nimg;
+		n->npost = (n->flags & F_POST) != 0;
+		n->nsub = 1;
+		n->sinput = n->ninput;
+		n->sembed = n->nembed;
+		if (n->tag == XT_TEXT) {
+			n->tlen = ex_count_chars(n->text);
+			n->commas = ex_count_commas(n->text);
+			if (n->flags & F_LINK)
+				n->llen = n->tlen;
+		}
+	}
+	/* leaf counters are kept in node fields; rebuild sums bottom-up */
+	for (i = x->nn - 1; i > 0; i--) {
+		n = &x->n[i];
+		if (x->dead[i] || n->parent < 0)
+			continue;
+		p = &x->n[n->parent];
+		p->tlen += n->tlen;
+		p->llen += n->llen;
+		p->commas += n->commas;
+		p->np += n->np + (n->tag == TidyTag_P);
+		p->nli += n->nli + (n->tag == TidyTag_LI);
+		p->nblock += n->nblock + ((n->flags & F_BLOCK) != 0);
+		p->nhead += n->nhead + ex_tag_is_heading(n->tag);
+		p->hlen += ex_tag_is_heading(n->tag) ? n->tlen : n->hlen;
+		p->simg += n->simg;
+		p->npost += n->npost;
+		p->nsub += n->nsub;
+		p->sinput += n->sinput;
+		p->sembed += n->sembed;
+	}
+}
+
+double
+ex_link_density(const struct xn *n)
+{
+	return n->tlen > 0 ? (double)n->llen / n->tlen : 0;
+}
+
+static int
+is_unlikely(struct ex *x, int i, int bodylen)
+{
+	struct xn *n = &x->n[i];
+
+	switch (n->tag) {
+	case TidyTag_BODY: case TidyTag_HTML: case TidyTag_ARTICLE:
+	case TidyTag_MAIN: case TidyTag_A: case TidyTag_TABLE:
+	case TidyTag_TBODY: case TidyTag_TR: case TidyTag_TD:
+	case TidyTag_TH: case TidyTag_PRE: case TidyTag_CODE:
+		return 0;
+	}
+	if ((n->flags & F_BODYPROP) || n->npost > 0)
+		return 0;
+	/* never throw away most of the page by a class name */
+	if (bodylen > 0 && n->tlen - n->llen > bodylen / 2)
+		return 0;
+	if (n->flags & F_BADROLE)
+		return 1;
+	if (n->attr == NULL)
+		return 0;
+	return attr_unlikely(n->attr);
+}
+
+static int
+tag_base_score(int tag)
+{
+	switch (tag) {
+	case TidyTag_ARTICLE:
+		return 10;
+	case TidyTag_DIV: case TidyTag_MAIN: case TidyTag_SECTION:
+		return 5;
+	case TidyTag_PRE: case TidyTag_TD: case TidyTag_BLOCKQUOTE:
+		return 3;
+	case TidyTag_ADDRESS: case TidyTag_OL: case TidyTag_UL:
+	case TidyTag_DL: case TidyTag_DD: case TidyTag_DT: case TidyTag_LI:
+	case TidyTag_FORM:
+		return -3;
+	case TidyTag_H1: case TidyTag_H2: case TidyTag_H3: case TidyTag_H4:
+	case TidyTag_H5: case TidyTag_H6: case TidyTag_TH:
+		return -5;
+	case TidyTag_UNKNOWN:
+		return 5;
+	}
+	return 0;
+}
+
+static void
+init_candidate(struct ex *x, int i, unsigned pf)
+{
+	struct xn *n = &x->n[i];
+
+	if (n->scored)
+		return;
+	n->scored = 1;
+	n->score = tag_base_score(n->tag);
+	if (pf & P_WEIGHT)
+		n->score += n->weight;
+}
+
+static void
+give(struct ex *x, int parent, double s, unsigned pf)
+{
+	int lvl;
+
+	for (lvl = 0; parent > 0 && lvl < 5; lvl++) {
+		if (x->n[parent].tag == XT_TEXT || x->dead[parent])
+			break;
+		init_candidate(x, parent, pf);
+		x->n[parent].score += s / (lvl == 0 ? 1 : lvl == 1 ? 2 :
+		    lvl * 3);
+		parent = x->n[parent].parent;
+		if (parent >= 0 && x->n[parent].tag == TidyTag_HTML)
+			break;
+	}
+}
+
+static double
+unit_score(int tlen, int commas)
+{
+	double s = 1 + commas;
+
+	s += tlen / 100 > 3 ? 3 : tlen / 100;
+	return s;
+}
+
+static int
+is_unit_tag(int tag)
+{
+	switch (tag) {
+	case TidyTag_P: case TidyTag_PRE: case TidyTag_TD:
+	case TidyTag_BLOCKQUOTE: case TidyTag_H2: case TidyTag_H3:
+	case TidyTag_H4: case TidyTag_H5: case TidyTag_H6:
+		return 1;
+	}
+	return 0;
+}
+
+static int
+is_container(int tag)
+{
+	switch (tag) {
+	case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_ARTICLE:
+	case TidyTag_MAIN: case TidyTag_UNKNOWN: case TidyTag_CENTER:
+	case TidyTag_FORM: case TidyTag_BODY: case TidyTag_FIELDSET:
+		return 1;
+	}
+	return 0;
+}
+
+int
+ex_is_ancestor(struct ex *x, int a, int d)
+{
+	while (d >= 0) {
+		if (d == a)
+			return 1;
+		d = x->n[d].parent;
+	}
+	return 0;
+}
+
+static void
+score_units(struct ex *x, unsigned pf)
+{
+	struct xn *n, *c;
+	int i, j, rlen, rcom;
+
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tag == XT_TEXT)
+			continue;
+		if (is_unit_tag(n->tag) || (is_container(n->tag) &&
+		    n->nblock == 0 && n->tag != TidyTag_BODY)) {
+			if (n->tlen >= 25)
+				give(x, n->parent, unit_score(n->tlen,
+				    n->commas), pf);
+			continue;
+		}
+		if (!is_container(n->tag) || n->nblock == 0)
+			continue;
+		/* runs of inline content between block children */
+		rlen = rcom = 0;
+		for (j = n->first; ; j = c->next) {
+			c = j >= 0 ? &x->n[j] : NULL;
+			if (c != NULL && x->dead[j])
+				continue;
+			if (c == NULL || (c->flags & F_BLOCK) ||
+			    c->tag == TidyTag_BR) {
+				if (c != NULL && c->tag == TidyTag_BR &&
+				    c->next >= 0 &&
+				    x->n[c->next].tag == TidyTag_BR)
+					;	/* <br><br>: a break */
+				else if (c != NULL && c->tag == TidyTag_BR)
+					continue;
+				if (rlen >= 25)
+					give(x, i, unit_score(rlen, rcom), pf);
+				rlen = rcom = 0;
+				if (c == NULL)
+					break;
+				continue;
+			}
+			rlen += c->tlen;
+			rcom += c->commas;
+		}
+	}
+}
+
+struct pick {
+	int	*nodes;		/* the roots of the article parts */
+	int	 n;
+	int	 top;
+};
+
+
+static int
+pick_article(struct ex *x, unsigned pf, struct pick *pk)
+{
+	int i, j, top = -1, k, par, cnt, alts[5], nalt = 0, best[5];
+	double bs[5], ld, thr, last, bonus, topscore;
+	struct xn *n;
+
+	for (k = 0; k < 5; k++) {
+		best[k] = -1;
+		bs[k] = -1e9;
+	}
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (!n->scored || x->dead[i])
+			continue;
+		n->score *= 1 - ex_link_density(n);
+		for (k = 0; k < 5; k++)
+			if (n->score > bs[k]) {
+				memmove(&bs[k + 1], &bs[k], (4 - k) *
+				    sizeof(bs[0]));
+				memmove(&best[k + 1], &best[k], (4 - k) *
+				    sizeof(best[0]));
+				bs[k] = n->score;
+				best[k] = i;
+				break;
+			}
+	}
+	top = best[0];
+	if (top < 0 || x->n[top].tag == TidyTag_BODY) {
+		top = x->body > 0 ? x->body : 0;
+	} else {
+		/* several strong candidates under one ancestor: take it */
+		for (k = 1; k < 5; k++)
+			if (best[k] >= 0 && bs[k] / bs[0] >= 0.75)
+				alts[nalt++] = best[k];
+		if (nalt >= 3) {
+			par = x->n[top].parent;
+			while (par > 0 && x->n[par].tag != TidyTag_BODY) {
+				for (cnt = 0, k = 0; k < nalt; k++)
+					if (ex_is_ancestor(x, par, alts[k]))
+						cnt++;
+				if (cnt >= 3) {
+					top = par;
+					break;
+				}
+				par = x->n[par].parent;
+			}
+		}
+		if (!x->n[top].scored)
+			init_candidate(x, top, pf);
+		/* climb while the parent scores better */
+		last = x->n[top].score;
+		thr = last / 3;
+		par = x->n[top].parent;
+		while (par > 0 && x->n[par].tag != TidyTag_BODY) {
+			if (!x->n[par].scored) {
+				par = x->n[par].parent;
+				continue;
+			}
+			if (x->n[par].score < thr)
+				break;
+			if (x->n[par].score > last) {
+				top = par;
+				break;
+			}
+			last = x->n[par].score;
+			par = x->n[par].parent;
+		}
+		/* an only child stands for its parent */
+		par = x->n[top].parent;
+		while (par > 0 && x->n[par].tag != TidyTag_BODY) {
+			for (cnt = 0, j = x->n[par].first; j >= 0;
+			    j = x->n[j].next)
+				if (!x->dead[j] && (x->n[j].tag != XT_TEXT ||
+				    x->n[j].tlen > 0))
+					cnt++;
+			if (cnt != 1)
+				break;
+			top = par;
+			par = x->n[par].parent;
+		}
+	}
+	/* an itemprop=articleBody that holds or sits in the pick wins */
+	for (i = 1; i < x->nn; i++) {
+		if (!(x->n[i].flags & F_BODYPROP) || x->dead[i] ||
+		    x->n[i].tlen < 200)
+			continue;
+		if (ex_is_ancestor(x, i, top) || (ex_is_ancestor(x, top, i) &&
+		    x->n[i].tlen * 2 >= x->n[top].tlen)) {
+			top = i;
+			break;
+		}
+	}
+	pk->top = top;
+	pk->n = 0;
+	if (!x->n[top].scored)
+		init_candidate(x, top, pf);
+	par = x->n[top].parent;
+	if (par <= 0 || top == x->body) {
+		pk->nodes[pk->n++] = top;
+		return top;
+	}
+	/* an articleBody split in parts: take the parts, nothing else */
+	if (x->n[top].flags & F_BODYPROP) {
+		for (j = x->n[par].first; j >= 0; j = x->n[j].next)
+			if (j == top || (!x->dead[j] &&
+			    (x->n[j].flags & F_BODYPROP)))
+				pk->nodes[pk->n++] = j;
+		return top;
+	}
+	/* the best candidate below a node stands for it */
+	for (i = 0; i < x->nn; i++)
+		x->n[i].best = x->n[i].scored && !x->dead[i] ?
+		    x->n[i].score : -1e9;
+	for (i = x->nn - 1; i > 0; i--)
+		if (!x->dead[i] && x->n[i].best > x->n[x->n[i].parent].best)
+			x->n[x->n[i].parent].best = x->n[i].best;
+	topscore = x->n[top].best;
+	thr = topscore * 0.2;
+	if (thr < 10)
+		thr = 10;
+	for (j = x->n[par].first; j >= 0; j = x->n[j].next) {
+		n = &x->n[j];
+		if (x->dead[j])
+			continue;
+		if (j == top) {
+			pk->nodes[pk->n++] = j;
+			continue;
+		}
+		if (n->tag == XT_TEXT)
+			continue;
+		bonus = 0;
+		if (n->attr && x->n[top].attr &&
+		    strcmp(n->attr, x->n[top].attr) == 0)
+			bonus = topscore * 0.2;
+		if (n->best > -1e8 && n->best + bonus >= thr &&
+		    (bonus > 0 || ex_link_density(n) <= 0.3)) {
+			pk->nodes[pk->n++] = j;
+			continue;
+		}
+		if (n->tag == TidyTag_P || (is_container(n->tag) &&
+		    n->nblock == 0)) {
+			ld = ex_link_density(n);
+			if (n->tlen > 80 && ld < 0.25)
+				pk->nodes[pk->n++] = j;
+			else if (n->tlen > 0 && n->tlen <= 80 && ld == 0 &&
+			    n->nsub < 100 &&
+			    ex_has_sentence_end(x, j))
+				pk->nodes[pk->n++] = j;
+		}
+	}
+	return top;
+}
+
+/* ------------------------------------------------------------ cleaning */
+
+/* Letters and digits of s, lower case, at most n bytes. */
+static void
+squash(const char *s, char *out, size_t n)
+{
+	size_t j = 0;
+
+	for (; *s && j + 1 < n; s++)
+		if (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80)
+			out[j++] = (char)tolower((unsigned char)*s);
+	out[j] = '\0';
+}
+
+/* Does the heading at i repeat the document title? */
+static int
+is_title(struct ex *x, int i)
+{
+	char a[512], b[512], *t;
+	size_t la, lb;
+
+	if (x->doctitle == NULL || x->n[i].tlen > 400 || x->n[i].nsub > 200)
+		return 0;
+	t = ex_node_text(x, i, 600);
+	squash(t, a, sizeof(a));
+	free(t);
+	squash(x->doctitle, b, sizeof(b));
+	la = strlen(a);
+	lb = strlen(b);
+	if (la == 0 || lb == 0)
+		return 0;
+	if (strcmp(a, b) == 0)
+		return 1;
+	/* one holds the other, and they are about the same length */
+	if (la > lb)
+		return strstr(a, b) != NULL && lb * 4 >= la * 3;
+	return strstr(b, a) != NULL && la * 4 >= lb * 3;
+}
+
+/* Mark i dead and take its sums out of its ancestors up to stop. */
+void
+ex_kill_node(struct ex *x, int i, int stop)
+{
+	struct xn *n = &x->n[i], *p;
+	int j, head = ex_tag_is_heading(n->tag);
+
+	x->dead[i] = 1;
+	for (j = n->parent; j >= 0; j = x->n[j].parent) {
+		p = &x->n[j];
+		p->tlen -= n->tlen;
+		p->llen -= n->llen;
+		p->commas -= n->commas;
+		p->np -= n->np + (n->tag == TidyTag_P);
+		p->nli -= n->nli + (n->tag == TidyTag_LI);
+		p->nblock -= n->nblock + ((n->flags & F_BLOCK) != 0);
+		p->nhead -= n->nhead + head;
+		p->hlen -= head ? n->tlen : n->hlen;
+		p->simg -= n->simg;
+		p->npost -= n->npost;
+		p->sinput -= n->sinput;
+		p->sembed -= n->sembed;
+		if (j == stop)
+			break;
+	}
+}
+
+static int
+in_figure(struct ex *x, int i)
+{
+	for (i = x->n[i].parent; i > 0; i = x->n[i].parent)
+		if (x->n[i].tag == TidyTag_FIGURE)
+			return 1;
+	return 0;
+}
+
+static int
+clean_conditionally(struct ex *x, int i, unsigned pf)
+{
+	struct xn *n = &x->n[i];
+	int weight = (pf & P_WEIGHT) ? n->weight : 0;
+	int islist, p, img, li, input, embed, tlen;
+	double ld, hd;
+
+	if (weight < 0)
+		return 1;
+	if (n->commas >= 10)
+		return 0;
+	islist = n->tag == TidyTag_UL || n->tag == TidyTag_OL ||
+	    n->tag == TidyTag_DL;
+	p = n->np;
+	img = n->simg;
+	li = n->nli - 100;
+	input = n->sinput;
+	embed = n->sembed;
+	tlen = n->tlen;
+	ld = ex_link_density(n);
+	hd = tlen > 0 ? (double)n->hlen / tlen : 0;
+	if (img > 1 && (double)p / img < 0.5 && !in_figure(x, i))
+		return 1;
+	if (!islist && li > p)
+		return 1;
+	if (input > p / 3)
+		return 1;
+	if (!islist && hd < 0.9 && tlen < 25 && (img == 0 || img > 2) &&
+	    ld > 0)
+		return 1;
+	if (!islist && weight < 25 && ld > 0.2)
+		return 1;
+	if (islist && ld > 0.5)
+		return 1;
+	if (weight >= 25 && ld > 0.5)
+		return 1;
+	if ((embed == 1 && tlen < 75) || embed > 1)
+		return 1;
+	return 0;
+}
+
+int
+ex_subtree_end(struct ex *x, int i)
+{
+	int j = i;
+
+	while (x->n[j].last >= 0)
+		j = x->n[j].last;
+	return j;
+}
+
+static void
+clean_article(struct ex *x, int root, unsigned pf, int rootlen)
+{
+	int i, k, end = ex_subtree_end(x, root);
+	struct xn *n;
+
+	/* bottom-up, so inner clutter goes before its container is judged */
+	for (i = end; i > root; i--) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tag == XT_TEXT || n->npost > 0)
+			continue;
+		switch (n->tag) {
+		case TidyTag_H1:
+			ex_kill_node(x, i, root);
+			continue;
+		case TidyTag_NAV: case TidyTag_ASIDE: case TidyTag_FOOTER:
+		case TidyTag_HEADER: case TidyTag_FIGCAPTION:
+			if (n->tlen * 2 < rootlen) {
+				ex_kill_node(x, i, root);
+				continue;
+			}
+			break;
+		case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
+		case TidyTag_INPUT: case TidyTag_BUTTON:
+			ex_kill_node(x, i, root);
+			continue;
+		case TidyTag_H2: case TidyTag_H3:
+			if (((pf & P_WEIGHT) && n->weight < 0) ||
+			    ex_link_density(n) > 0.33 || is_title(x, i)) {
+				ex_kill_node(x, i, root);
+				continue;
+			}
+			break;
+		}
+		if (n->attr && n->tlen < 500 && (strstr(n->attr, "share") ||
+		    strstr(n->attr, "social")) && n->tlen * 2 < rootlen) {
+			ex_kill_node(x, i, root);
+			continue;
+		}
+		/* dates, bylines and tag links marked up as such */
+		if (((n->flags & F_META) && n->tlen < 200 && n->np == 0) ||
+		    (n->flags & F_TAGLINK)) {
+			ex_kill_node(x, i, root);
+			continue;
+		}
+		/* hover cards and pop-ups, shown only on demand */
+		if (n->attr && n->tlen * 2 < rootlen &&
+		    ex_match_any(n->attr, popup_words)) {
+			ex_kill_node(x, i, root);
+			continue;
+		}
+		/* captions, credits, bylines, share bars: small and marked */
+		if (n->attr && n->tlen < 300 && n->np == 0 &&
+		    n->tlen * 2 < rootlen && ex_match_any(n->attr, junk_words)) {
+			ex_kill_node(x, i, root);
+			continue;
+		}
+		if ((k = ex_is_boilerplate(x, i, (n->flags & F_BLOCK) &&
+		    n->nblock == 0)) == 2 && n->parent != root) {
+			ex_kill_node(x, n->parent, root);
+			continue;
+		} else if (k || (x->type != PT_ARTICLE && x->type != PT_DOC &&
+		    (n->flags & F_BLOCK) && n->nblock == 0 &&
+		    (ex_bare_url(x, i) || ((x->type == PT_PRODUCT ||
+		    x->type == PT_COLLECTION) && (ex_chrome_lead(x, i) ||
+		    ex_short_junk(x, i, x->type)))))) {
+			ex_kill_node(x, i, root);
+			continue;
+		}
+		if (!(pf & P_CLEAN))
+			continue;
+		switch (n->tag) {
+		case TidyTag_TABLE: case TidyTag_UL: case TidyTag_OL:
+		case TidyTag_DL: case TidyTag_DIV: case TidyTag_SECTION:
+		case TidyTag_FORM: case TidyTag_FIELDSET: case TidyTag_ASIDE:
+		case TidyTag_UNKNOWN:
+			if (n->tlen * 2 < rootlen && clean_conditionally(x, i, pf))
+				ex_kill_node(x, i, root);
+			break;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- passes */
+
+const int ex_struct_tags[] = {
+	TidyTag_NAV, TidyTag_ASIDE, TidyTag_FOOTER, TidyTag_HEADER,
+	TidyTag_MENU, 0
+};
+
+char *
+ex_run_pass(struct ex *x, unsigned pf)
+{
+	struct pick pk;
+	struct out o = { { 0 }, 0, 0, 0 };
+	int i, k, bodylen, rootlen;
+	struct xn *n;
+
+	memset(x->dead, 0, (size_t)x->nn);
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[n->parent] || ex_is_hidden(x, i))
+			x->dead[i] = 1;
+	}
+	ex_sums(x);
+	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[i])
+			continue;
+		if (x->dead[n->parent]) {
+			x->dead[i] = 1;
+			continue;
+		}
+		if (n->tag == XT_TEXT)
+			continue;
+		for (k = 0; ex_struct_tags[k]; k++)
+			if (n->tag == ex_struct_tags[k] &&
+			    n->tlen - n->llen <= bodylen / 2)
+				x->dead[i] = 1;
+		if ((pf & P_STRIP) && is_unlikely(x, i, bodylen))
+			x->dead[i] = 1;
+	}
+	ex_sums(x);
+	for (i = 0; i < x->nn; i++) {
+		x->n[i].scored = 0;
+		x->n[i].score = 0;
+	}
+	score_units(x, pf);
+	pk.nodes = xcalloc((size_t)x->nn + 1, sizeof(int));
+	pick_article(x, pf, &pk);
+	if (x->top < 0)
+		x->top = pk.top;
+	/* merged siblings are judged like the article's own blocks */
+	for (i = k = 0; i < pk.n; i++) {
+		n = &x->n[pk.nodes[i]];
+		if (pk.nodes[i] != pk.top && (n->flags & F_BLOCK) &&
+		    n->nblock == 0 && ex_is_boilerplate(x, pk.nodes[i], 1))
+			continue;
+		pk.nodes[k++] = pk.nodes[i];
+	}
+	pk.n = k;
+	rootlen = 0;
+	for (k = 0; k < pk.n; k++)
+		rootlen += x->n[pk.nodes[k]].tlen;
+	for (k = 0; k < pk.n; k++)
+		clean_article(x, pk.nodes[k], pf, rootlen);
+	for (k = 0; k < pk.n; k++) {
+		ex_render(x, pk.nodes[k], &o);
+		ex_out_break(&o, 2);
+	}
+	free(pk.nodes);
+	ex_out_trim(&o);
+	if (o.b.data == NULL)
+		return xstrdup("");
+	return o.b.data;
+}

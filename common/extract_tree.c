@@ -1,0 +1,480 @@
+/*
+ * extract_tree.c - stage 2 of extraction: tidy's tree copied into the
+ * flat array of nodes in document order, with the metadata collected
+ * on the way.  extract.c says how the stages fit together.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
+#include "tq.h"
+#include "extract_priv.h"
+
+/* ------------------------------------------------------- tidy -> nodes */
+
+static int
+tag_is_block(int tag)
+{
+	switch (tag) {
+	case TidyTag_ADDRESS: case TidyTag_ARTICLE: case TidyTag_ASIDE:
+	case TidyTag_BLOCKQUOTE: case TidyTag_BODY: case TidyTag_CENTER:
+	case TidyTag_DD: case TidyTag_DETAILS: case TidyTag_DIR:
+	case TidyTag_DIV: case TidyTag_DL: case TidyTag_DT:
+	case TidyTag_FIELDSET: case TidyTag_FIGCAPTION: case TidyTag_FIGURE:
+	case TidyTag_FOOTER: case TidyTag_FORM: case TidyTag_H1:
+	case TidyTag_H2: case TidyTag_H3: case TidyTag_H4: case TidyTag_H5:
+	case TidyTag_H6: case TidyTag_HEADER: case TidyTag_HGROUP:
+	case TidyTag_HR: case TidyTag_HTML: case TidyTag_LI:
+	case TidyTag_MAIN: case TidyTag_MENU: case TidyTag_NAV:
+	case TidyTag_OL: case TidyTag_P: case TidyTag_PRE:
+	case TidyTag_SECTION: case TidyTag_SUMMARY: case TidyTag_TABLE:
+	case TidyTag_TBODY: case TidyTag_THEAD: case TidyTag_TFOOT:
+	case TidyTag_TR: case TidyTag_TD: case TidyTag_TH:
+	case TidyTag_CAPTION: case TidyTag_UL: case TidyTag_LEGEND:
+	case TidyTag_LISTING: case TidyTag_XMP: case TidyTag_PLAINTEXT:
+	case TidyTag_MULTICOL: case TidyTag_NOFRAMES: case TidyTag_DIALOG:
+		return 1;
+	}
+	return 0;
+}
+
+int
+ex_tag_is_heading(int tag)
+{
+	return tag >= TidyTag_H1 && tag <= TidyTag_H6;
+}
+
+/* What to do with an element: 0 keep, 1 drop with its subtree, 2 leaf */
+static int
+tag_disposition(int tag)
+{
+	switch (tag) {
+	case TidyTag_SCRIPT: case TidyTag_STYLE:
+	case TidyTag_TEMPLATE: case TidyTag_SVG: case TidyTag_MATHML:
+	case TidyTag_APPLET: case TidyTag_CANVAS: case TidyTag_MAP:
+	case TidyTag_SELECT: case TidyTag_TEXTAREA: case TidyTag_OPTION:
+	case TidyTag_OPTGROUP: case TidyTag_DATALIST: case TidyTag_META:
+	case TidyTag_LINK: case TidyTag_BASE: case TidyTag_PARAM:
+	case TidyTag_SOURCE: case TidyTag_TRACK: case TidyTag_AREA:
+	case TidyTag_FRAME: case TidyTag_FRAMESET: case TidyTag_NOFRAMES:
+	case TidyTag_DIALOG: case TidyTag_KEYGEN: case TidyTag_COMMAND:
+	case TidyTag_MENUITEM: case TidyTag_PROGRESS: case TidyTag_METER:
+	case TidyTag_OUTPUT: case TidyTag_BGSOUND: case TidyTag_TITLE:
+	case TidyTag_HEAD: case TidyTag_NOEMBED: case TidyTag_SERVER:
+	case TidyTag_SERVLET: case TidyTag_NOLAYER: case TidyTag_NOSAVE:
+	case TidyTag_RP: case TidyTag_RT:
+		return 1;
+	case TidyTag_IMG: case TidyTag_INPUT: case TidyTag_BUTTON:
+	case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
+	case TidyTag_VIDEO: case TidyTag_AUDIO: case TidyTag_BR:
+	case TidyTag_HR: case TidyTag_WBR:
+		return 2;
+	}
+	return 0;
+}
+
+static int
+add_node(struct ex *x, int tag, int parent)
+{
+	struct xn *n;
+	int i;
+
+	if (x->nn == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 1024;
+		x->n = xrealloc(x->n, (size_t)x->cap * sizeof(*x->n));
+	}
+	i = x->nn++;
+	n = &x->n[i];
+	memset(n, 0, sizeof(*n));
+	n->tag = tag;
+	n->parent = parent;
+	n->first = n->last = n->next = -1;
+	if (parent >= 0) {
+		if (x->n[parent].last >= 0)
+			x->n[x->n[parent].last].next = i;
+		else
+			x->n[parent].first = i;
+		x->n[parent].last = i;
+		n->flags = x->n[parent].flags & (F_PRE | F_LINK | F_HIDDEN);
+	}
+	return i;
+}
+
+const char *
+ex_attr_get(TidyNode tn, const char *name)
+{
+	TidyAttr a;
+
+	for (a = tidyAttrFirst(tn); a != NULL; a = tidyAttrNext(a))
+		if (tidyAttrName(a) && strcasecmp(tidyAttrName(a), name) == 0)
+			return tidyAttrValue(a) ? tidyAttrValue(a) : "";
+	return NULL;
+}
+
+static const char *
+node_value(struct ex *x, TidyDoc td, TidyNode tn, size_t *len)
+{
+	tidyBufClear(&x->tb);
+	if (!tidyNodeGetValue(td, tn, &x->tb) || x->tb.bp == NULL) {
+		*len = 0;
+		return "";
+	}
+	*len = x->tb.size;
+	return (const char *)x->tb.bp;
+}
+
+/* Text of a subtree of tidy nodes (for <title>), iteratively. */
+char *
+ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top)
+{
+	struct tq_buf b = { 0 };
+	TidyNode tn = tidyGetChild(top), nx;
+	const char *v;
+	size_t len;
+
+	tq_buf_add(&b, "", 0);
+	while (tn != NULL) {
+		if (tidyNodeGetType(tn) == TidyNode_Text) {
+			v = node_value(x, td, tn, &len);
+			tq_buf_add(&b, v, len);
+		}
+		if ((nx = tidyGetChild(tn)) == NULL) {
+			while (tn != NULL && tn != top &&
+			    (nx = tidyGetNext(tn)) == NULL)
+				tn = tidyGetParent(tn);
+			if (tn == NULL || tn == top)
+				break;
+		}
+		tn = nx;
+	}
+	return b.data;
+}
+
+static void
+collect_meta(struct ex *x, TidyNode tn)
+{
+	const char *content = ex_attr_get(tn, "content"), *k;
+	char key[128];
+
+	if (content == NULL)
+		return;
+	if ((k = ex_attr_get(tn, "property")) != NULL && *k) {
+		snprintf(key, sizeof(key), "%s", k);
+		ex_meta_add(x, key, content);
+	}
+	if ((k = ex_attr_get(tn, "name")) != NULL && *k) {
+		snprintf(key, sizeof(key), "name:%s", k);
+		ex_meta_add(x, key, content);
+		/* twitter:title etc. are often given as name= */
+		if (strchr(k, ':') != NULL)
+			ex_meta_add(x, k, content);
+	}
+	/* itemprop="datePublished dateCreated": one key per word */
+	if ((k = ex_attr_get(tn, "itemprop")) != NULL && *k) {
+		while (*k) {
+			size_t n;
+
+			while (isspace((unsigned char)*k))
+				k++;
+			if ((n = strcspn(k, " \t\n\r\f")) == 0)
+				break;
+			snprintf(key, sizeof(key), "itemprop:%.*s", (int)n, k);
+			ex_meta_add(x, key, content);
+			k += n;
+		}
+	}
+	if ((k = ex_attr_get(tn, "http-equiv")) != NULL && *k) {
+		snprintf(key, sizeof(key), "http-equiv:%s", k);
+		ex_meta_add(x, key, content);
+	}
+}
+
+static int
+is_hidden_style(const char *st)
+{
+	char buf[256];
+	size_t i, j;
+
+	for (i = j = 0; st[i] && j < sizeof(buf) - 1; i++)
+		if (!isspace((unsigned char)st[i]))
+			buf[j++] = (char)tolower((unsigned char)st[i]);
+	buf[j] = '\0';
+	return strstr(buf, "display:none") != NULL ||
+	    strstr(buf, "visibility:hidden") != NULL;
+}
+
+/* Closed panels that hold content: accordions, tabs, "read more". */
+static const char *const panel_words[] = {
+	"~collapse", "~accordion", "tabpanel", "tab-pane", "tab-content",
+	"tabs-content", "~panel", "drawer", "~details", "~expand",
+	"~toggle", "more-content", NULL
+};
+
+static const char *const bad_roles[] = {
+	"navigation", "complementary", "banner", "contentinfo", "dialog",
+	"alertdialog", "menu", "menubar", "search", "toolbar", "tablist",
+	NULL
+};
+
+
+/* Is node i hidden?  <noscript> is, unless the page has no other text. */
+int
+ex_is_hidden(struct ex *x, int i)
+{
+	return (x->n[i].flags & F_HIDDEN) ||
+	    ((x->n[i].flags & F_NOSCRIPT) && !x->noscript) ||
+	    ((x->n[i].flags & F_COLLAPSED) && !x->collapsed);
+}
+
+/* Inside a form or a comment section?  (For bylines.) */
+static int
+in_comments(struct ex *x, int i)
+{
+	for (; i > 0; i = x->n[i].parent)
+		if (x->n[i].tag == TidyTag_FORM || (x->n[i].attr &&
+		    (strstr(x->n[i].attr, "comment") ||
+		    strstr(x->n[i].attr, "respond") ||
+		    strstr(x->n[i].attr, "reply"))))
+			return 1;
+	return 0;
+}
+
+/* Copy one tidy element into the node array; returns its index. */
+static int
+take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
+{
+	int tag = tidyNodeGetId(tn), disp, i, k;
+	const char *cls, *id, *v;
+	struct xn *n;
+	char *a;
+	size_t len;
+
+	*descend = 0;
+	switch (tag) {
+	case TidyTag_HTML:
+		if ((v = ex_attr_get(tn, "lang")) != NULL && *v && !x->lang)
+			x->lang = xstrdup(v);
+		break;
+	case TidyTag_META:
+		collect_meta(x, tn);
+		return -1;
+	case TidyTag_LINK:
+		if ((v = ex_attr_get(tn, "rel")) != NULL &&
+		    ex_has_word(v, "canonical") && x->canonical == NULL &&
+		    (v = ex_attr_get(tn, "href")) != NULL && *v)
+			x->canonical = xstrdup(v);
+		return -1;
+	case TidyTag_TITLE:
+		if (x->title == NULL && tidyGetParent(tn) != NULL &&
+		    tidyNodeGetId(tidyGetParent(tn)) == TidyTag_HEAD)
+			x->title = ex_tidy_text(x, td, tn);
+		return -1;
+	case TidyTag_SCRIPT:
+		if ((v = ex_attr_get(tn, "type")) != NULL &&
+		    strstr(v, "ld+json") != NULL && x->nld < EX_MAX_LDJSON &&
+		    tidyGetChild(tn) != NULL) {
+			x->nld++;
+			v = node_value(x, td, tidyGetChild(tn), &len);
+			ex_ld_parse(x, v, len);
+		}
+		return -1;
+	case TidyTag_HEAD:
+		*descend = 1;	/* for <title>, <meta>, ... */
+		return parent;
+	}
+	if ((v = ex_attr_get(tn, "itemprop")) != NULL) {
+		if (ex_has_word(v, "datePublished") && x->pubprop == NULL) {
+			const char *d = ex_attr_get(tn, "datetime");
+
+			if (d == NULL)
+				d = ex_attr_get(tn, "content");
+			if (d != NULL && *d)
+				x->pubprop = xstrdup(d);
+		}
+	}
+	if (tag == TidyTag_UNKNOWN && tidyNodeGetName(tn) == NULL)
+		return -1;
+	disp = tag_disposition(tag);
+	if (disp == 1)
+		return -1;
+	i = add_node(x, tag, parent);
+	n = &x->n[i];
+	if (tag_is_block(tag) || tag == TidyTag_UNKNOWN)
+		n->flags |= F_BLOCK;
+	if (tag == TidyTag_UNKNOWN)
+		n->flags |= F_CUSTOM;
+	if (tag == TidyTag_PRE || tag == TidyTag_LISTING ||
+	    tag == TidyTag_XMP || tag == TidyTag_PLAINTEXT)
+		n->flags |= F_PRE;
+	if (tag == TidyTag_A && ex_attr_get(tn, "href") != NULL)
+		n->flags |= F_LINK;
+	if (tag == TidyTag_BODY)
+		x->body = i;
+	if (tag == TidyTag_H1 && x->h1 < 0)
+		x->h1 = i;
+	if (tag == TidyTag_NOSCRIPT)
+		n->flags |= F_NOSCRIPT | F_BLOCK;
+	if (tag == TidyTag_MAIN || ((v = ex_attr_get(tn, "role")) != NULL &&
+	    ex_has_word(v, "main")))
+		n->flags |= F_MAIN;
+	if (tag == TidyTag_PRE)
+		x->npre++;
+	if ((v = ex_attr_get(tn, "itemtype")) != NULL)
+		ex_schema_evidence(x, v, 0);
+	if (tag == TidyTag_BUTTON || (tag == TidyTag_INPUT &&
+	    (v = ex_attr_get(tn, "type")) != NULL && strcasecmp(v, "submit") == 0))
+		ex_cart_evidence(x, td, tn);
+	cls = ex_attr_get(tn, "class");
+	id = ex_attr_get(tn, "id");
+	if ((cls && *cls) || (id && *id)) {
+		len = (cls ? strlen(cls) : 0) + (id ? strlen(id) : 0) + 2;
+		a = ex_aalloc(x, len);
+		snprintf(a, len, "%s %s", cls ? cls : "", id ? id : "");
+		for (k = 0; a[k]; k++)
+			a[k] = (char)tolower((unsigned char)a[k]);
+		n->attr = a;
+	}
+	/* tweets and posts quoted in articles are part of the story */
+	if (tag == TidyTag_BLOCKQUOTE && n->attr != NULL &&
+	    (strstr(n->attr, "twitter-tweet") || strstr(n->attr, "instagram-media") ||
+	    strstr(n->attr, "tiktok-embed")))
+		n->flags |= F_POST;
+	if (((v = ex_attr_get(tn, "style")) != NULL && is_hidden_style(v)) ||
+	    ex_attr_get(tn, "hidden") != NULL ||
+	    ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
+	    strcasecmp(v, "true") == 0) ||
+	    (tag == TidyTag_INPUT && (v = ex_attr_get(tn, "type")) != NULL &&
+	    strcasecmp(v, "hidden") == 0)) {
+		/* product details and specifications wait in closed panels */
+		if (((v = ex_attr_get(tn, "aria-hidden")) == NULL ||
+		    strcasecmp(v, "true") != 0) && ((n->attr != NULL &&
+		    ex_match_any(n->attr, panel_words)) || ((v = ex_attr_get(tn,
+		    "role")) != NULL && (ex_has_word(v, "tabpanel") ||
+		    ex_has_word(v, "region")))))
+			n->flags |= F_COLLAPSED;
+		else
+			n->flags |= F_HIDDEN;
+	}
+	if ((v = ex_attr_get(tn, "role")) != NULL)
+		for (k = 0; bad_roles[k] != NULL; k++)
+			if (ex_has_word(v, bad_roles[k]))
+				n->flags |= F_BADROLE;
+	if ((v = ex_attr_get(tn, "itemprop")) != NULL) {
+		if (ex_has_word(v, "articleBody"))
+			n->flags |= F_BODYPROP;
+		if (ex_has_word(v, "datePublished") || ex_has_word(v, "dateModified") ||
+		    ex_has_word(v, "dateCreated") || ex_has_word(v, "author") ||
+		    ex_has_word(v, "publisher") || ex_has_word(v, "keywords"))
+			n->flags |= F_META;
+		if (ex_has_word(v, "author") && x->author_rank < 3) {
+			x->author_node = i;
+			x->author_rank = 3;
+		}
+	}
+	if (tag == TidyTag_A && (v = ex_attr_get(tn, "rel")) != NULL &&
+	    ex_has_word(v, "tag"))
+		n->flags |= F_TAGLINK;
+	if (tag == TidyTag_A && (v = ex_attr_get(tn, "rel")) != NULL &&
+	    ex_has_word(v, "author") && x->author_rank < 2) {
+		x->author_node = i;
+		x->author_rank = 2;
+	}
+	if (n->attr && x->author_rank < 1 && !(n->flags & F_HIDDEN) &&
+	    (strstr(n->attr, "byline") || ex_word_at(n->attr, "author")) &&
+	    !strstr(n->attr, "bio") && !in_comments(x, i)) {
+		x->author_node = i;
+		x->author_rank = 1;
+	}
+	if (tag == TidyTag_TIME && x->timedt == NULL &&
+	    (v = ex_attr_get(tn, "datetime")) != NULL && *v)
+		x->timedt = xstrdup(v);
+	switch (tag) {
+	case TidyTag_IMG:
+		n->nimg = 1;
+		break;
+	case TidyTag_INPUT: case TidyTag_BUTTON:
+		n->ninput = 1;
+		break;
+	case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
+	case TidyTag_VIDEO: case TidyTag_AUDIO:
+		n->nembed = 1;
+		break;
+	}
+	*descend = disp == 0;
+	return i;
+}
+
+static void
+take_text(struct ex *x, TidyDoc td, TidyNode tn, int parent)
+{
+	const char *v;
+	char *c;
+	size_t len;
+	int i;
+
+	if (parent < 0)
+		return;
+	v = node_value(x, td, tn, &len);
+	if (len == 0)
+		return;
+	i = add_node(x, XT_TEXT, parent);
+	if (x->n[i].flags & F_PRE) {
+		c = ex_utf8_clean(v, len);
+		x->n[i].text = ex_astrndup(x, c, strlen(c));
+	} else {
+		char *u = ex_utf8_clean(v, len);
+
+		c = ex_collapse(u, strlen(u), 0);
+		free(u);
+		x->n[i].text = ex_astrndup(x, c, strlen(c));
+	}
+	free(c);
+}
+
+/* Copy the tidy tree below root, without recursion. */
+void
+ex_build(struct ex *x, TidyDoc td)
+{
+	TidyNode tn, nx = NULL, root = tidyGetRoot(td);
+	int cur = -1, idx, descend, top, depth = 0;
+	TidyNodeType ty;
+
+	top = add_node(x, TidyTag_UNKNOWN, -1);	/* document */
+	cur = top;
+	tn = tidyGetChild(root);
+	while (tn != NULL) {
+		ty = tidyNodeGetType(tn);
+		idx = -1;
+		descend = 0;
+		if (ty == TidyNode_Text)
+			take_text(x, td, tn, cur);
+		else if (ty == TidyNode_Start || ty == TidyNode_StartEnd) {
+			idx = take_element(x, td, tn, cur, &descend);
+		}
+		/* the prescan bounds the depth; this bounds what we keep */
+		if (descend && depth < EX_MAX_TREE &&
+		    (nx = tidyGetChild(tn)) != NULL) {
+			cur = idx;
+			tn = nx;
+			depth++;
+			continue;
+		}
+		/* next sibling, or climb */
+		while (tn != NULL && (nx = tidyGetNext(tn)) == NULL) {
+			tn = tidyGetParent(tn);
+			depth--;
+			if (tn == NULL || tn == root)
+				return;
+			if (tidyNodeGetId(tn) != TidyTag_HEAD && cur > 0)
+				cur = x->n[cur].parent;
+		}
+		tn = nx;
+	}
+}

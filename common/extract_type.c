@@ -1,0 +1,730 @@
+/*
+ * extract_type.c - stage 3 of extraction: the page type, from
+ * schema.org clues, URL and shape, and the broad pass that takes the
+ * main region of pages that are not articles.  extract.c says how
+ * the stages fit together.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
+#include "tq.h"
+#include "extract_priv.h"
+
+/* ----------------------------------------------------- page type clues */
+
+/*
+ * The page type a schema.org type names, or -1.  A full URL
+ * ("http://schema.org/Product") counts by its last part.
+ */
+int
+ex_schema_page_type(const char *t)
+{
+	static const struct {
+		const char	*name;
+		int		 type;
+	} map[] = {
+		{ "Article", PT_ARTICLE }, { "NewsArticle", PT_ARTICLE },
+		{ "BlogPosting", PT_ARTICLE }, { "Report", PT_ARTICLE },
+		{ "ScholarlyArticle", PT_ARTICLE },
+		{ "OpinionNewsArticle", PT_ARTICLE },
+		{ "AnalysisNewsArticle", PT_ARTICLE },
+		{ "ReportageNewsArticle", PT_ARTICLE },
+		{ "LiveBlogPosting", PT_ARTICLE }, { "Recipe", PT_ARTICLE },
+		{ "DiscussionForumPosting", PT_FORUM }, { "QAPage", PT_FORUM },
+		{ "Question", PT_FORUM }, { "Answer", PT_FORUM },
+		{ "SocialMediaPosting", PT_FORUM },
+		{ "Product", PT_PRODUCT }, { "ProductGroup", PT_PRODUCT },
+		{ "IndividualProduct", PT_PRODUCT },
+		{ "ProductModel", PT_PRODUCT },
+		{ "TechArticle", PT_DOC }, { "APIReference", PT_DOC },
+		{ "Service", PT_SERVICE },
+		{ "ProfessionalService", PT_SERVICE },
+		{ "FinancialService", PT_SERVICE },
+		{ "HomeAndConstructionBusiness", PT_SERVICE },
+		{ "ItemList", PT_LISTING }, { "CollectionPage", PT_LISTING },
+		{ "SearchResultsPage", PT_LISTING }, { "Blog", PT_LISTING },
+		{ "OfferCatalog", PT_COLLECTION },
+	};
+	const char *p;
+	size_t k;
+
+	if ((p = strrchr(t, '/')) != NULL)
+		t = p + 1;
+	for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+		if (strcmp(t, map[k].name) == 0)
+			return map[k].type;
+	return -1;
+}
+
+/*
+ * Count the schema.org types of an itemtype attribute (several URLs
+ * may be given) or of a JSON-LD @type.  Products count once each, so
+ * that many of them make a collection rather than a product page.
+ */
+void
+ex_schema_evidence(struct ex *x, const char *v, int ld)
+{
+	char tok[128];
+	const char *e;
+	size_t n;
+	int t;
+
+	while (*v) {
+		while (isspace((unsigned char)*v))
+			v++;
+		e = v + strcspn(v, " \t\n\r\f");
+		if ((n = (size_t)(e - v)) == 0)
+			break;
+		if (n < sizeof(tok)) {
+			memcpy(tok, v, n);
+			tok[n] = '\0';
+			e = strrchr(tok, '/');
+			e = e != NULL ? e + 1 : tok;
+			if (strcmp(e, "FAQPage") == 0)
+				x->faq = 1;
+			else if (strcmp(e, "Question") == 0 ||
+			    strcmp(e, "Answer") == 0)
+				x->nqa += x->nqa < 1000;
+			else if ((t = ex_schema_page_type(tok)) >= 0 &&
+			    x->pt[t] < 1000)
+				x->pt[t] += ld ? 2 : 1;
+			e = v + n;
+		}
+		v = e;
+	}
+}
+
+/* "Add to cart" and the like: a shop's product or collection page. */
+void
+ex_cart_evidence(struct ex *x, TidyDoc td, TidyNode tn)
+{
+	static const char *const words[] = {
+		"add to cart", "add to bag", "add to basket", "buy now",
+		"add to trolley", "in den warenkorb", "ajouter au panier",
+		"add to wishlist", "buy it now", NULL
+	};
+	const char *v;
+	char *t;
+	int k;
+
+	if (x->ncart >= 1000)
+		return;
+	if ((v = ex_attr_get(tn, "value")) != NULL)
+		t = xstrdup(v);
+	else
+		t = ex_tidy_text(x, td, tn);
+	for (k = 0; words[k] != NULL; k++)
+		if (strcasestr(t, words[k]) != NULL) {
+			x->ncart++;
+			break;
+		}
+	free(t);
+}
+
+/* ----------------------------------------------------------- page types */
+
+/* A price in a text: a currency sign or code beside a digit. */
+static int
+has_price(const char *t)
+{
+	static const char *const cur[] = {
+		"$", "\xe2\x82\xac", "\xc2\xa3", "\xc2\xa5", "\xe2\x82\xb9",
+		"USD", "EUR", "GBP", NULL
+	};
+	const char *p;
+	size_t n;
+	int k;
+
+	for (k = 0; cur[k] != NULL; k++) {
+		n = strlen(cur[k]);
+		for (p = t; (p = strstr(p, cur[k])) != NULL; p += n) {
+			if (isdigit((unsigned char)p[n]) || (p[n] == ' ' &&
+			    isdigit((unsigned char)p[n + 1])))
+				return 1;
+			if (p > t && isdigit((unsigned char)p[-1]))
+				return 1;
+			if (p > t + 1 && p[-1] == ' ' &&
+			    isdigit((unsigned char)p[-2]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+url_has(const char *url, const char *const *parts)
+{
+	int k;
+
+	if (url == NULL)
+		return 0;
+	for (k = 0; parts[k] != NULL; k++)
+		if (strcasestr(url, parts[k]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Repeated blocks: the children of one parent that share tag and
+ * class, and together hold much of the page's text.  Posts are long
+ * and mostly unlinked; items of a listing are short, each with a
+ * link; items of a collection carry prices.  Returns a page type or
+ * -1; *share is the part of the text the group holds, in percent.
+ */
+#define EX_SIGS	16
+
+/* Same class attribute?  (attr is "class id"; ids differ per post.) */
+static int
+same_class(const char *a, const char *b)
+{
+	const char *ea, *eb;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	ea = strrchr(a, ' ');
+	eb = strrchr(b, ' ');
+	if (ea - a != eb - b)
+		return 0;
+	return strncmp(a, b, (size_t)(ea - a)) == 0;
+}
+
+static const char *const post_words[] = {
+	"~post", "~message", "~comment", "~reply", "~answer", NULL
+};
+
+static int
+repeated_blocks(struct ex *x, const int *price, int bodylen)
+{
+	struct {
+		const char	*attr;
+		int		 tag, n, tlen, llen, linked, priced, head;
+	} g[EX_SIGS];
+	int i, j, k, ng, best = -1, bestlen = 0, type;
+	struct xn *c;
+
+	for (i = 1; i < x->nn; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    x->n[i].nblock < 4 || x->n[i].tlen * 5 < bodylen)
+			continue;
+		ng = 0;
+		for (j = x->n[i].first; j >= 0; j = x->n[j].next) {
+			c = &x->n[j];
+			if (x->dead[j] || c->tag == XT_TEXT || c->tlen == 0 ||
+			    !(c->flags & F_BLOCK) || c->tag == TidyTag_P ||
+			    ex_tag_is_heading(c->tag))
+				continue;
+			for (k = 0; k < ng; k++)
+				if (g[k].tag == c->tag &&
+				    same_class(g[k].attr, c->attr))
+					break;
+			if (k == ng) {
+				if (ng == EX_SIGS)
+					continue;
+				memset(&g[k], 0, sizeof(g[k]));
+				g[k].attr = c->attr;
+				g[k].tag = c->tag;
+				ng++;
+			}
+			g[k].n++;
+			g[k].tlen += c->tlen;
+			g[k].llen += c->llen;
+			g[k].linked += c->llen > 0;
+			g[k].priced += price[j] > 0;
+			g[k].head += c->nhead > 0;
+		}
+		for (k = 0; k < ng; k++) {
+			if (g[k].n < 3 || g[k].tlen * 10 < bodylen * 3 ||
+			    g[k].tlen <= bestlen)
+				continue;
+			type = -1;
+			if (g[k].n < 4 && !ex_match_any(g[k].attr, post_words))
+				;	/* three posts: a thread, no list */
+			else if (g[k].priced * 2 >= g[k].n &&
+			    g[k].linked * 2 >= g[k].n)
+				type = PT_COLLECTION;
+			else if ((g[k].tlen / g[k].n >= 150 ||
+			    (g[k].tlen / g[k].n >= 60 &&
+			    ex_match_any(g[k].attr, post_words))) &&
+			    g[k].llen * 4 < g[k].tlen && g[k].attr != NULL &&
+			    g[k].tag != TidyTag_LI && g[k].tag != TidyTag_TR &&
+			    g[k].head * 2 < g[k].n)
+				type = PT_FORUM;
+			else if (g[k].linked * 4 >= g[k].n * 3 &&
+			    g[k].tlen / g[k].n < 600 && g[k].tag != TidyTag_TR)
+				type = PT_LISTING;
+			if (type >= 0) {
+				best = type;
+				bestlen = g[k].tlen;
+			}
+		}
+	}
+	return best;
+}
+
+/*
+ * The page type, from what the page says of itself (JSON-LD and
+ * microdata types, og:type), its URL's conventional paths and its
+ * shape (repeated blocks, prices, shop buttons, code blocks).
+ */
+int
+ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
+{
+	static const char *const u_forum[] = {
+		"/forum", "/threads/", "/thread/", "viewtopic", "showthread",
+		"/topic/", "/questions/", "/t/", "/comments/", "/discussion",
+		"/community/", NULL
+	};
+	static const char *const u_product[] = {
+		"/product/", "/products/", "/p/", "/dp/", "/itm/", "/ip/",
+		"/item/", "/pdp/", NULL
+	};
+	static const char *const u_coll[] = {
+		"/collections/", "/category/", "/c/", "/cat/", "/shop/",
+		"/l/", "/browse/", "/genre/", NULL
+	};
+	static const char *const u_doc[] = {
+		"/docs/", "/doc/", "://docs.", "/documentation", "/manual",
+		"/reference/", "/man-pages/", "/tutorial", "/guide/",
+		"/wiki/", "/learn", "/api/", NULL
+	};
+	static const char *const u_service[] = {
+		"/services/", "/service/", "/solutions/", "/solution/", NULL
+	};
+	int sc[PT_N], *price, i, k, best, bodylen, shape, nlong = 0;
+	int ncard = 0, cardlen = 0;
+	const char *og = ex_meta_get(x, "og:type");
+	struct xn *n;
+
+	memset(sc, 0, sizeof(sc));
+	bodylen = x->n[x->body].tlen;
+	price = xcalloc((size_t)x->nn + 1, sizeof(int));
+	for (i = x->nn - 1; i > 0; i--) {
+		n = &x->n[i];
+		if (x->dead[i])
+			continue;
+		if (n->tag == XT_TEXT && n->tlen < 40 && has_price(n->text))
+			price[i] = 1;
+		if (n->tag == TidyTag_P && n->tlen >= 200 &&
+		    n->llen * 5 < n->tlen)
+			nlong++;
+		if (n->parent > 0)
+			price[n->parent] += price[i];
+	}
+	shape = repeated_blocks(x, price, bodylen);
+	free(price);
+	/* cards: linked headings, each with its snippet */
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tag < TidyTag_H2 || n->tag > TidyTag_H4 ||
+		    n->tlen == 0 || n->llen * 2 < n->tlen)
+			continue;
+		ncard++;
+		k = n->parent;
+		cardlen += k > 0 && x->n[k].nhead == 1 && x->n[k].tlen < 600 ?
+		    x->n[k].tlen : n->tlen;
+	}
+	if (shape < 0 && ncard >= 5 && cardlen * 10 >= bodylen * 4)
+		shape = PT_LISTING;
+	/* most of the page in cards: a listing, whatever else it says */
+	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
+		sc[PT_LISTING] += 8;
+
+	/* what the page says of itself */
+	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
+	sc[PT_FORUM] += x->pt[PT_FORUM] > 0 || (x->nqa > 0 && !x->faq) ? 6 : 0;
+	if (x->pt[PT_PRODUCT] > 0 && x->pt[PT_PRODUCT] <= 4)
+		sc[PT_PRODUCT] += 6;
+	else if (x->pt[PT_PRODUCT] > 4)
+		sc[PT_COLLECTION] += 6;
+	if (x->pt[PT_COLLECTION] >= 2)	/* products listed */
+		sc[PT_COLLECTION] += 6;
+	sc[PT_DOC] += x->pt[PT_DOC] > 0 ? 6 : 0;
+	sc[PT_SERVICE] += x->pt[PT_SERVICE] > 0 ? 3 : 0;
+	sc[PT_LISTING] += x->pt[PT_LISTING] >= 3 ? 4 :
+	    x->pt[PT_LISTING] > 0 ? 2 : 0;
+	sc[PT_COLLECTION] += x->pt[PT_COLLECTION] > 0 ? 3 : 0;
+	if (og != NULL) {
+		if (strcasecmp(og, "article") == 0 ||
+		    strcasecmp(og, "blog") == 0)
+			sc[PT_ARTICLE] += 2;
+		else if (strcasestr(og, "product") != NULL)
+			sc[PT_PRODUCT] += 4;
+	}
+	/* conventional paths */
+	if (url_has(url, u_forum))
+		sc[PT_FORUM] += 3;
+	if (url_has(url, u_product))
+		sc[PT_PRODUCT] += 2;
+	if (url_has(url, u_coll))
+		sc[PT_COLLECTION] += 2;
+	if (url_has(url, u_doc))
+		sc[PT_DOC] += 2;
+	if (url_has(url, u_service))
+		sc[PT_SERVICE] += 2;
+	/* shape */
+	if (shape >= 0)
+		sc[shape] += 3;
+	if (x->ncart > 0 && x->ncart <= 2)
+		sc[PT_PRODUCT] += 3;
+	else if (x->ncart > 2)
+		sc[PT_COLLECTION] += 3;
+	if (x->npre >= 2)
+		sc[PT_DOC] += 2;
+	if (doc->published != NULL)
+		sc[PT_ARTICLE] += 2;
+	if (doc->byline != NULL)
+		sc[PT_ARTICLE] += 1;
+	/*
+	 * A page with no marks of a story and no code: a service or
+	 * landing page, unless it shows the marks of another type.
+	 */
+	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
+		sc[PT_SERVICE] += 3;
+	x->artmarks = sc[PT_ARTICLE];
+	if (nlong >= 4)
+		sc[PT_ARTICLE] += 2;
+	best = PT_ARTICLE;
+	for (k = 1; k < PT_N; k++)
+		if (k != PT_SERVICE && sc[k] > sc[best])
+			best = k;
+	if (sc[PT_SERVICE] > sc[best])
+		best = PT_SERVICE;
+	if (sc[best] < 2)
+		best = PT_ARTICLE;
+	return best;
+}
+
+/* ---------------------------------------------------------- broad pass */
+
+/* Classes of page chrome: no content on any kind of page. */
+static const char *const chrome_words[] = {
+	"~cookie", "consent", "gdpr", "~newsletter", "~subscribe", "~popup",
+	"modal", "~breadcrumb", "~share", "sharing", "~social", "~navbar",
+	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip",
+	"sr-only", "visually-hidden", "screen-reader", "offscreen",
+	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
+	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
+	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
+	"~facet", "~filter", "~signature", NULL
+};
+
+/*
+ * Short blocks that open with these are the chrome of forums (user
+ * panels, account prompts) and shops (cart, delivery, payment terms).
+ */
+static const char *const chrome_leads[] = {
+	/* forums */
+	"join date", "joined:", "joined ", "posts:", "messages:",
+	"reaction score", "registered:", "reputation:", "location:",
+	"member since", "thanks received", "likes received", "offline",
+	"online", "reply with quote", "quote", "multiquote", "report post",
+	"share post", "original poster", "op posts", "signature",
+	"create an account", "sign in", "sign up", "log in", "login",
+	"register", "you must log in", "you need to be a member",
+	"ask question", "go to topic", "board index", "jump to",
+	"top posters", "popular days", "new member", "join now",
+	"posted ", "edited ", "last edited", "answered ", "asked ",
+	"commented ", "modified ", "sorted by", "recommended posts",
+	"advertisement", "post a reply", "start thread", "reply to this",
+	/* shops */
+	"add to cart", "add to bag", "add to basket", "add to list",
+	"add to wishlist", "add to favorites", "buy now", "buy it now",
+	"in stock", "out of stock", "sold out", "sold by", "sold and shipped",
+	"ships from", "ships in", "ships the same day", "free shipping",
+	"free delivery", "free returns", "free 90-day", "free 30-day",
+	"shipping and returns", "returns & exchanges", "returns and exchanges",
+	"delivery", "pickup", "store pickup", "qty", "quantity",
+	"sale price", "regular price", "price when purchased", "compare",
+	"color:", "colour:", "size:", "size guide", "find your size",
+	"financing", "or 4 payments", "or 4 interest-free", "klarna",
+	"afterpay", "write a review", "see bulk discounts", "show more",
+	"show less", "see more", "view more", "view all", "load more",
+	"you might also like", "you may also like", "frequently bought",
+	"customers also", "recently viewed", "related products",
+	"get notified", "notify me", "coming soon", "shop now",
+	"order today", "vat included", "skip to", "get started",
+	"loading", "condition:", "ready to ship", "low in stock",
+	"only 1 left", "30-day returns", "report this item", "learn more",
+	"ask an expert", "have one to sell", "buy a bundle",
+	"complete your order", "buy all", "most popular accessories",
+	"visit the ", "hero image", "shopping for", "write a review",
+	NULL
+};
+
+/*
+ * Short blocks that are no text: a phone number, a rating, and on a
+ * product page a price standing alone.
+ */
+int
+ex_short_junk(struct ex *x, int i, int type)
+{
+	char *t;
+	const char *p;
+	int digits = 0, letters = 0, r = 0;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 40 || x->n[i].nsub > 20)
+		return 0;
+	t = ex_node_text(x, i, 100);
+	for (p = t; *p; p++) {
+		digits += isdigit((unsigned char)*p) != 0;
+		letters += isalpha((unsigned char)*p) != 0;
+	}
+	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL)
+		r = 1;
+	else if (digits > 0 && letters < 30 && (strcasestr(t, "review") ||
+	    strcasestr(t, "rating") || strcasestr(t, "stars")))
+		r = 1;
+	else if (type == PT_PRODUCT && digits > 0 && letters <= 12 &&
+	    has_price(t))
+		r = 1;
+	free(t);
+	return r;
+}
+
+/*
+ * A block that is a bare address and nothing else: a pasted link, an
+ * image's location in a list of a product's fields.  Its target is no
+ * text.  (In a table's cell it is a column of the table, in a code
+ * block an example: it stays.)
+ */
+int
+ex_bare_url(struct ex *x, int i)
+{
+	char *t;
+	int r;
+
+	if (x->n[i].tlen < 12 || x->n[i].tlen > 2000 || x->n[i].nsub > 4 ||
+	    x->n[i].tag == TidyTag_TD || x->n[i].tag == TidyTag_TH ||
+	    (x->n[i].flags & F_PRE))
+		return 0;
+	t = ex_node_text(x, i, 2100);
+	r = (ex_starts_with(t, "http://") || ex_starts_with(t, "https://") ||
+	    ex_starts_with(t, "www.")) && strpbrk(t, " \t\n") == NULL;
+	free(t);
+	return r;
+}
+
+/* The labels of forum user panels, standing alone. */
+static const char *const user_labels[] = {
+	"joined", "messages", "posts", "points", "reaction score",
+	"member type", "location", "solutions", "reputation", "likes",
+	"member", "full member", "junior member", "senior member",
+	"guest", "author", "moderator", "administrator", "staff member",
+	"thread starter", "discussion starter", "op", NULL
+};
+
+int
+ex_chrome_lead(struct ex *x, int i)
+{
+	char *t;
+	int k, r = 0;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 80 || x->n[i].nsub > 40)
+		return 0;
+	t = ex_node_text(x, i, 200);
+	for (k = 0; chrome_leads[k] != NULL && !r; k++)
+		if (strncasecmp(t, chrome_leads[k],
+		    strlen(chrome_leads[k])) == 0)
+			r = 1;
+	for (k = 0; user_labels[k] != NULL && !r; k++)
+		if (strcasecmp(t, user_labels[k]) == 0)
+			r = 1;
+	free(t);
+	return r;
+}
+
+static int
+attr_chrome(const char *attr)
+{
+	char tok[128];
+	const char *p = attr, *e;
+	size_t n;
+	int bad = 0, good = 0, u, m;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, " ");
+		if ((n = (size_t)(e - p)) == 0)
+			break;
+		if (n >= sizeof(tok))
+			n = sizeof(tok) - 1;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		u = ex_match_any(tok, chrome_words);
+		m = ex_match_any(tok, ex_maybe_words);
+		if (u && !m)
+			bad = 1;
+		if (m && !u)
+			good = 1;
+		p = e;
+	}
+	return bad && !good;
+}
+
+/*
+ * Blocks that repeat an earlier block word for word (the same caption
+ * for desktop and mobile, a price table twice): only the first stays.
+ */
+#define EX_SEEN	8192	/* slots of the hash set, a power of two */
+
+static void
+drop_repeats(struct ex *x, int root, int end)
+{
+	uint64_t *seen, h;
+	int i, nseen = 0;
+	size_t k;
+	char *t;
+	const unsigned char *p;
+
+	seen = xcalloc(EX_SEEN, sizeof(*seen));
+	for (i = root + 1; i <= end && nseen < EX_SEEN / 2; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    !(x->n[i].flags & F_BLOCK) || x->n[i].nblock > 0 ||
+		    x->n[i].tlen < 40 || x->n[i].nsub > 50)
+			continue;
+		t = ex_node_text(x, i, 2000);
+		h = 1469598103934665603ULL;
+		for (p = (const unsigned char *)t; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		free(t);
+		h |= 1;		/* 0 marks a free slot */
+		for (k = h & (EX_SEEN - 1); seen[k] != 0 && seen[k] != h;
+		    k = (k + 1) & (EX_SEEN - 1))
+			;
+		if (seen[k] == h)
+			ex_kill_node(x, i, root);
+		else {
+			seen[k] = h;
+			nseen++;
+		}
+	}
+	free(seen);
+}
+
+/*
+ * Pages other than articles: the main region (<main>, role=main,
+ * else the body) without the page's chrome (navigation, headers and
+ * footers, sidebars, banners, forms, menus of bare links), keeping
+ * the short texts an article cleaner drops: post authors and dates,
+ * item titles, prices, specifications.
+ */
+char *
+ex_broad_pass(struct ex *x, int type)
+{
+	struct out o = { { 0 }, 0, 0, 0 };
+	int i, j, k, bodylen, root, end, items;
+	struct xn *n;
+
+	x->collapsed = 1;
+	memset(x->dead, 0, (size_t)x->nn);
+	for (i = 1; i < x->nn; i++)
+		if (x->dead[x->n[i].parent] || ex_is_hidden(x, i))
+			x->dead[i] = 1;
+	x->collapsed = 0;
+	ex_sums(x);
+	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (x->dead[i])
+			continue;
+		if (x->dead[n->parent]) {
+			x->dead[i] = 1;
+			continue;
+		}
+		if (n->tag == XT_TEXT || (n->flags & F_MAIN))
+			continue;
+		for (k = 0; ex_struct_tags[k]; k++)
+			if (n->tag == ex_struct_tags[k] &&
+			    n->tlen - n->llen <= bodylen / 2)
+				x->dead[i] = 1;
+		if (n->tlen - n->llen > bodylen / 2)
+			continue;
+		if (n->flags & F_BADROLE)
+			x->dead[i] = 1;
+		else if (n->attr != NULL && attr_chrome(n->attr))
+			x->dead[i] = 1;
+		else if (n->tag == TidyTag_FORM && n->sinput > 0 &&
+		    n->tlen < 300)
+			x->dead[i] = 1;
+	}
+	ex_sums(x);
+	/*
+	 * The main region: the page's <main> if it holds much of the
+	 * text, else the article's block grown until it holds half of
+	 * the page's unlinked text.
+	 */
+	root = x->body;
+	for (i = 1; i < x->nn; i++)
+		if (!x->dead[i] && (x->n[i].flags & F_MAIN) &&
+		    x->n[i].tlen * 3 >= x->n[x->body].tlen) {
+			root = i;
+			break;
+		}
+	/*
+	 * A thread's <main> holds its first post beside the replies, and
+	 * the replies alone may hold most of the text: keep it all.
+	 */
+	if (x->top > 0 && !x->dead[x->top] &&
+	    !(type == PT_FORUM && root != x->body)) {
+		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
+		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
+			;
+		if (i > 0 && ex_is_ancestor(x, root, i))
+			root = i;
+	}
+	end = ex_subtree_end(x, root);
+	if (type != PT_LISTING)
+		drop_repeats(x, root, end);
+	for (i = end; i > root; i--) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tag == XT_TEXT)
+			continue;
+		switch (n->tag) {
+		case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
+		case TidyTag_INPUT: case TidyTag_BUTTON:
+			ex_kill_node(x, i, root);
+			continue;
+		case TidyTag_UL: case TidyTag_OL: case TidyTag_DL:
+		case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_TABLE:
+		case TidyTag_UNKNOWN:
+			/* menus: lists of short bare links */
+			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
+				items += !x->dead[j] && x->n[j].tag != XT_TEXT;
+			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
+			    ex_link_density(n) > (type == PT_LISTING ||
+			    type == PT_COLLECTION ? 0.9 : 0.6) &&
+			    n->tlen / items < 30)
+				ex_kill_node(x, i, root);
+			break;
+		}
+		if (x->dead[i] || !(ex_is_boilerplate(x, i, 0) ||
+		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
+		    (ex_chrome_lead(x, i) || ex_short_junk(x, i, type) ||
+		    ex_bare_url(x, i)))))
+			continue;
+		ex_kill_node(x, i, root);
+		/* "Joined:" goes with its value */
+		if (n->tag == TidyTag_DT && (j = n->next) >= 0 &&
+		    x->n[j].tag == TidyTag_DD && !x->dead[j])
+			ex_kill_node(x, j, root);
+		/* "You might also like" goes with its section */
+		if (ex_tag_is_heading(n->tag) && n->parent != root &&
+		    x->n[n->parent].first == i &&
+		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
+			ex_kill_node(x, n->parent, root);
+	}
+	ex_render(x, root, &o);
+	ex_out_trim(&o);
+	if (o.b.data == NULL)
+		return xstrdup("");
+	return o.b.data;
+}
