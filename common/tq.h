@@ -576,6 +576,18 @@ int		 tq_limit_wait(struct tq_limit *, double deadline,
 /* Hold every worker for secs (at least 1 s); never shortens a pause. */
 void		 tq_limit_pause(struct tq_limit *, double secs);
 
+/* ------------------------------------------------------------- robots.c */
+
+/*
+ * RFC 9309: may the crawler whose product token is token ("tq") fetch
+ * path (path and query, as in the URL) under robots.txt txt?  1 yes,
+ * 0 no; rule (if not NULL) gets the deciding rule, "Disallow: /x", or
+ * "" when none matched.
+ */
+int		 tq_robots_allowed(const char *txt, size_t len,
+		    const char *token, const char *path, char *rule,
+		    size_t rulesz);
+
 /* --------------------------------------------------------------- site.c */
 
 /*
