@@ -128,6 +128,7 @@ tq_config_load(void)
 	tq_cfg.body_budget = 128L * 1024 * 1024;
 	tq_cfg.site_concurrency = 4;
 	tq_cfg.site_delay = 0;
+	tq_cfg.robots = 1;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
@@ -164,7 +165,8 @@ tq_config_load(void)
 	    envint("TQ_JOB_PROC_JOBS", 1, INT_MAX, &tq_cfg.job_proc_jobs) == -1 ||
 	    envint("TQ_JOB_PROC_RSS", 16, 1 << 20, &tq_cfg.job_proc_rss) == -1 ||
 	    envint("TQ_SITE_CONCURRENCY", 0, 10000,
-	    &tq_cfg.site_concurrency) == -1)
+	    &tq_cfg.site_concurrency) == -1 ||
+	    envint("TQ_ROBOTS", 0, 1, &tq_cfg.robots) == -1)
 		return -1;
 	if ((v = getenv("TQ_SITE_DELAY")) != NULL && *v) {
 		char *end;

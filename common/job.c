@@ -145,7 +145,11 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	if (tq_site_acquire(&site, url, end - left, o.timeout_ms / 1000.0,
 	    err) == -1)
 		goto out;
-	if (site.waited > 0) {
+	if (tq_site_robots(&site, url, end - left, err) == -1) {
+		tq_site_release(&site, NULL);
+		goto out;
+	}
+	if (site.held) {
 		o.timeout_ms = (long)((end - tq_now()) * 1000);
 		if (o.connect_timeout_ms > o.timeout_ms)
 			o.connect_timeout_ms = o.timeout_ms;

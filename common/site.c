@@ -33,6 +33,10 @@
 #define POLL_JITTER	0.10
 #define LEASE_SLACK_MS	60000	/* a lease outlives its fetch by this */
 #define MAX_PAUSE	3600.0	/* a Retry-After longer than this is cut */
+#define ROBOTS_MAX	(500 * 1024)	/* RFC 9309's least to read */
+#define ROBOTS_TTL	86400	/* RFC 9309: at most a day in cache */
+#define ROBOTS_RETRY	60.0	/* seconds, after an unreadable one */
+#define ROBOTS_TIMEOUT	30.0
 
 /*
  * KEYS: slots, pause, next; ARGV: lease, max, lease ms, delay ms.
@@ -178,6 +182,139 @@ tq_site_acquire(struct tq_site *s, const char *url, double deadline,
 		s->waited += t;
 		tq_sleep(t);
 	}
+}
+
+/* url's robots.txt URL and its path and query; -1 if url is bad. */
+static int
+robots_url(const char *url, char **rurl, char **path)
+{
+	CURLU *u;
+	char *p = NULL, *q = NULL;
+	int ret = -1;
+
+	*rurl = *path = NULL;
+	if ((u = curl_url()) == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &p, 0) != CURLUE_OK)
+		goto out;
+	curl_url_get(u, CURLUPART_QUERY, &q, 0);
+	*path = xmalloc(strlen(p) + (q ? strlen(q) + 1 : 0) + 1);
+	sprintf(*path, "%s%s%s", p, q ? "?" : "", q ? q : "");
+	curl_free(q);
+	q = NULL;
+	curl_url_set(u, CURLUPART_PATH, "/robots.txt", 0);
+	curl_url_set(u, CURLUPART_QUERY, NULL, 0);
+	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+	curl_url_set(u, CURLUPART_USER, NULL, 0);
+	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+	if (curl_url_get(u, CURLUPART_URL, &q, 0) == CURLUE_OK) {
+		*rurl = xstrdup(q);
+		ret = 0;
+	}
+out:
+	curl_free(p);
+	curl_free(q);
+	curl_url_cleanup(u);
+	if (ret == -1) {
+		free(*path);
+		*path = NULL;
+	}
+	return ret;
+}
+
+/*
+ * The site's robots.txt from the site into txt: 0 with the text (a
+ * 4xx, or one past ROBOTS_MAX, is an empty one: all allowed), -1 and
+ * a transient err when it cannot be read.
+ */
+static int
+robots_fetch(struct tq_site *s, const char *rurl, double deadline,
+    struct tq_buf *txt, struct tq_err *err)
+{
+	struct tq_http_req q;
+	struct tq_http_resp r;
+	double left = deadline - tq_now();
+	int ret = 0;
+
+	memset(&q, 0, sizeof(q));
+	q.url = rurl;
+	q.follow = 1;
+	q.max_redirects = 5;		/* RFC 9309: at least five */
+	q.max_bytes = ROBOTS_MAX;
+	q.timeout_ms = (long)((left < ROBOTS_TIMEOUT ? left :
+	    ROBOTS_TIMEOUT) * 1000);
+	if (q.timeout_ms < 1000)
+		q.timeout_ms = 1000;
+	q.allow_private = tq_cfg.allow_private;
+	q.allow_addrs = tq_cfg.allow_addrs;
+	q.user_agent = tq_cfg.user_agent;
+	q.decode = 1;
+	q.low_speed = 1;
+	if (tq_http_do(&q, &r, err) == 0)
+		tq_buf_add(txt, r.body.data ? r.body.data : "", r.body.len);
+	else if ((r.status >= 400 && r.status <= 499) ||
+	    strcmp(err->code, "too_big") == 0)
+		memset(err, 0, sizeof(*err));
+	else {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable",
+		    "site %s: robots.txt cannot be read, retrying later: %s",
+		    s->name, err->msg);
+		err->retry_after = ROBOTS_RETRY;
+		ret = -1;
+	}
+	tq_http_resp_free(&r);
+	return ret;
+}
+
+int
+tq_site_robots(struct tq_site *s, const char *url, double deadline,
+    struct tq_err *err)
+{
+	struct tq_buf txt = { 0 };
+	redisReply *r;
+	char *rurl = NULL, *path = NULL, key[64], hash[65], rule[200];
+	int ret = -1;
+
+	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
+	    site_pid != getpid())
+		return 0;
+	if (robots_url(url, &rurl, &path) == -1)
+		return 0;	/* tq_fetch says why */
+	tq_sha256_hex(rurl, strlen(rurl), hash);
+	snprintf(key, sizeof(key), "tq:site:robots:%.16s", hash);
+	if ((r = tq_redis(site_rc, err, "GET %s", key)) == NULL) {
+		conn_failed();
+		goto out;
+	}
+	if (r->type == REDIS_REPLY_STRING) {
+		tq_buf_add(&txt, r->str, r->len);
+		freeReplyObject(r);
+	} else {
+		freeReplyObject(r);
+		if (robots_fetch(s, rurl, deadline, &txt, err) == -1)
+			goto out;
+		r = tq_redis(site_rc, err, "SET %s %b EX %d", key,
+		    txt.data ? txt.data : "", txt.len, ROBOTS_TTL);
+		if (r == NULL) {
+			conn_failed();
+			goto out;
+		}
+		freeReplyObject(r);
+	}
+	if (!tq_robots_allowed(txt.data ? txt.data : "", txt.len, "tq", path,
+	    rule, sizeof(rule))) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "robots",
+		    "robots.txt of %s disallows this page (%s)", s->name,
+		    rule);
+		goto out;
+	}
+	ret = 0;
+out:
+	tq_buf_free(&txt);
+	free(rurl);
+	free(path);
+	return ret;
 }
 
 void

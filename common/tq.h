@@ -162,6 +162,7 @@ struct tq_config {
 	int	 site_concurrency;	/* fetches in flight per site, all
 					   workers; 0: no limit */
 	double	 site_delay;		/* seconds between two to one site */
+	int	 robots;		/* honour robots.txt */
 };
 extern struct tq_config tq_cfg;
 
@@ -616,6 +617,14 @@ int		 tq_site_name(const char *url, char *buf, size_t sz);
  */
 int		 tq_site_acquire(struct tq_site *, const char *url,
 		    double deadline, double lease_secs, struct tq_err *);
+/*
+ * With a slot held and tq_cfg.robots: is url allowed by its site's
+ * robots.txt (cached in Redis for 24 h, fetched within deadline)?  0
+ * yes; -1 and err: permanent "robots" naming the rule when disallowed,
+ * transient "robots_unavailable" when it cannot be read (5xx, network).
+ */
+int		 tq_site_robots(struct tq_site *, const char *url,
+		    double deadline, struct tq_err *);
 /* Give the slot back; res, the fetch's error or NULL, may pause. */
 void		 tq_site_release(struct tq_site *, const struct tq_err *res);
 

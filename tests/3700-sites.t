@@ -2,12 +2,20 @@
 # tq-worker: per-site limits shared by two supervisors, a task over
 # many sites at full speed, Retry-After pauses a site for everyone
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 17
 start_redis
 start_pg
 start_httpd
+robots='# tq test sites
+User-agent: *
+Disallow: /private
+Allow: /private/ok
+
+User-agent: otherbot
+Disallow: /'
 python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
-	127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
+	--robots "$robots" --robots-fail 127.0.0.8 \
+	127.0.0.8 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -47,7 +55,21 @@ check_match "nothing reached it for 3 s" \
 	"$(stats | jq -r --arg k "${G#http://}" '.[$k].busy | (.[1] - .[0]) >= 2.9')" '^true$'
 check "the 429'd page is retried and completes" sh -c "tq-wait -t 60 <'$tmp/busy1'"
 
+# robots.txt
+check_status 1 "a page robots.txt disallows fails" sh -c "tq-submit parse '$A/private/page' '$A/private/ok/page' | tq-wait -t 60"
+check_same "at once, naming the rule" "$(jq -r '[.items[0].error_message, .items[0].retry_count, .items[1].status] | join("|")' "$out")" \
+	"robots.txt of ${A#http://} disallows this page (Disallow: /private)|0|completed"
+check_match "robots.txt fetched at most once per slot" "$(stats | jq -r --arg k "${A#http://}" '.[$k].robots')" '^[123]$'
+R=$(site 8)
+tq-submit parse "$R/page?n=1" >"$tmp/rfail"
+check_status 124 "a site whose robots.txt fails waits" sh -c "tq-wait -t 3 <'$tmp/rfail'"
+check_match "... as a transient error" "$(tq-status -i "$(jq -r .task_id "$tmp/rfail")" | jq -r '.items[0].error_message')" 'robots.txt cannot be read'
+check_same "... and its page is not fetched" "$(stats | jq -r --arg k "${R#http://}" '.[$k] | .total - .robots')" 0
+
 stop_worker "$w1"
 stop_worker "$w2"
 check_same "leases given back" "$(rcli --scan --pattern 'tq:site:slots:*' | wc -l | tr -d ' ')" 0
+tq-submit parse "$A/private/page" >"$tmp/off"
+TQ_ROBOTS=0 start_worker -n 1 -q parsing-queue --burst
+check "TQ_ROBOTS=0 fetches it" tq-wait -t 30 <"$tmp/off"
 done_testing
