@@ -126,6 +126,9 @@ tq_config_load(void)
 	tq_cfg.job_proc_jobs = 1000;
 	tq_cfg.job_proc_rss = 512;
 	tq_cfg.body_budget = 128L * 1024 * 1024;
+	tq_cfg.site_concurrency = 4;
+	tq_cfg.site_delay = 0;
+	tq_cfg.robots = 1;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
@@ -160,8 +163,22 @@ tq_config_load(void)
 	    &tq_cfg.concurrency[TQ_STAGE_NOTION]) == -1 ||
 	    envint("TQ_JOB_PROCS", 1, 64, &tq_cfg.job_procs) == -1 ||
 	    envint("TQ_JOB_PROC_JOBS", 1, INT_MAX, &tq_cfg.job_proc_jobs) == -1 ||
-	    envint("TQ_JOB_PROC_RSS", 16, 1 << 20, &tq_cfg.job_proc_rss) == -1)
+	    envint("TQ_JOB_PROC_RSS", 16, 1 << 20, &tq_cfg.job_proc_rss) == -1 ||
+	    envint("TQ_SITE_CONCURRENCY", 0, 10000,
+	    &tq_cfg.site_concurrency) == -1 ||
+	    envint("TQ_ROBOTS", 0, 1, &tq_cfg.robots) == -1)
 		return -1;
+	if ((v = getenv("TQ_SITE_DELAY")) != NULL && *v) {
+		char *end;
+		double d = strtod(v, &end);
+
+		if (*end != '\0' || !(d >= 0 && d <= 3600)) {
+			tq_seterr("TQ_SITE_DELAY: %s: not seconds from 0 to "
+			    "3600", v);
+			return -1;
+		}
+		tq_cfg.site_delay = d;
+	}
 	if ((v = getenv("TQ_RECONCILE_GRACE")) != NULL && *v) {
 		int g = 0;
 

@@ -126,10 +126,11 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 {
 	struct tq_fetch_opts o;
 	struct tq_fetch f;
+	struct tq_site site;
 	json_t *res = NULL, *doc, *args;
 	const char *url;
-	double t0 = tq_now();
-	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE];
+	double t0 = tq_now(), end, left;
+	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE], rc;
 
 	url = json_string_value(json_object_get(claim->input, "url"));
 	if (url == NULL) {
@@ -148,7 +149,28 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	o.user_agent = tq_cfg.user_agent;
 	o.raw = 1;	/* decoded in the job process, with the extraction */
 	memset(&f, 0, sizeof(f));
-	if (tq_fetch(url, &o, &f, err) == -1)
+	/*
+	 * The site's turn: a wait leaves the fetch what remains before
+	 * end, and at least half its time or 10 s.  Only the first host
+	 * of a redirect chain counts.
+	 */
+	end = t0 + o.timeout_ms / 1000.0;
+	left = o.timeout_ms / 2000.0 < 10 ? o.timeout_ms / 2000.0 : 10;
+	if (tq_site_acquire(&site, url, end - left, o.timeout_ms / 1000.0,
+	    err) == -1)
+		goto out;
+	if (tq_site_robots(&site, url, end - left, err) == -1) {
+		tq_site_release(&site, NULL);
+		goto out;
+	}
+	if (site.held) {
+		o.timeout_ms = (long)((end - tq_now()) * 1000);
+		if (o.connect_timeout_ms > o.timeout_ms)
+			o.connect_timeout_ms = o.timeout_ms;
+	}
+	rc = tq_fetch(url, &o, &f, err);
+	tq_site_release(&site, rc == -1 ? err : NULL);
+	if (rc == -1)
 		goto out;
 	args = json_pack("{s:s?,s:s?,s:s?,s:s}", "url", f.url, "content_type",
 	    f.content_type, "charset", f.charset, "link", url);

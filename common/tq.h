@@ -159,6 +159,10 @@ struct tq_config {
 	int	 job_proc_jobs;		/* jobs before one is replaced */
 	int	 job_proc_rss;		/* MiB before one is replaced */
 	long	 body_budget;		/* bytes of bodies in flight */
+	int	 site_concurrency;	/* fetches in flight per site, all
+					   workers; 0: no limit */
+	double	 site_delay;		/* seconds between two to one site */
+	int	 robots;		/* honour robots.txt */
 };
 extern struct tq_config tq_cfg;
 
@@ -574,6 +578,57 @@ int		 tq_limit_wait(struct tq_limit *, double deadline,
 		    struct tq_err *);
 /* Hold every worker for secs (at least 1 s); never shortens a pause. */
 void		 tq_limit_pause(struct tq_limit *, double secs);
+
+/* ------------------------------------------------------------- robots.c */
+
+/*
+ * RFC 9309: may the crawler whose product token is token ("tq") fetch
+ * path (path and query, as in the URL) under robots.txt txt?  1 yes,
+ * 0 no; rule (if not NULL) gets the deciding rule, "Disallow: /x", or
+ * "" when none matched.
+ */
+int		 tq_robots_allowed(const char *txt, size_t len,
+		    const char *token, const char *path, char *rule,
+		    size_t rulesz);
+
+/* --------------------------------------------------------------- site.c */
+
+/*
+ * Per-site politeness shared by all workers through Redis (keys
+ * tq:site:slots:<h>, tq:site:next:<h>, tq:site:pause:<h>, h a hash of
+ * the site name): at most tq_cfg.site_concurrency fetches in flight,
+ * tq_cfg.site_delay seconds between two starts, and a pause after a
+ * 429 or 503 with Retry-After.  Only inside a job of the worker's
+ * event loop; elsewhere acquire does nothing and returns 0.
+ */
+struct tq_site {
+	char		 name[300];	/* host[:port], lower case */
+	char		 slots[64];
+	char		 next[64];
+	char		 lease[64];
+	struct tq_limit	 lim;		/* its pause key */
+	int		 held;
+	double		 waited;	/* seconds */
+};
+/* url's site into buf: host lower case, ":port" unless the default. */
+int		 tq_site_name(const char *url, char *buf, size_t sz);
+/*
+ * Wait (tq_sleep) for a slot of url's site, leased for lease_secs and
+ * a minute more.  -1 and a transient err if Redis fails or the wait
+ * would pass deadline (site_busy, site_paused, with retry_after).
+ */
+int		 tq_site_acquire(struct tq_site *, const char *url,
+		    double deadline, double lease_secs, struct tq_err *);
+/*
+ * With a slot held and tq_cfg.robots: is url allowed by its site's
+ * robots.txt (cached in Redis for 24 h, fetched within deadline)?  0
+ * yes; -1 and err: permanent "robots" naming the rule when disallowed,
+ * transient "robots_unavailable" when it cannot be read (5xx, network).
+ */
+int		 tq_site_robots(struct tq_site *, const char *url,
+		    double deadline, struct tq_err *);
+/* Give the slot back; res, the fetch's error or NULL, may pause. */
+void		 tq_site_release(struct tq_site *, const struct tq_err *res);
 
 /* -------------------------------------------------------------- queue.c */
 
