@@ -40,6 +40,10 @@ wait_for 10 test -s "$tmp/sleepd.port" ||
 WEB=http://127.0.0.1:$(cat "$tmp/sleepd.port")
 TQ_ALLOW_PRIVATE=1
 export TQ_ALLOW_PRIVATE
+# the pages all come from one local server; per-site politeness is
+# measured on its own (bench/sites.sh), not here
+TQ_SITE_CONCURRENCY=0
+export TQ_SITE_CONCURRENCY
 RQURL=unix://$tmp/redis.sock
 
 now() { date +%s.%N; }

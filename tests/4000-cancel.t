@@ -7,6 +7,8 @@ plan 60
 start_redis
 start_pg
 start_httpd
+# many jobs for one local site: the per-site limit (3700-sites.t) is not under test here
+export TQ_SITE_CONCURRENCY=0
 # one job in flight, so that jobs wait in the queue behind the running one
 start_worker -n 1 -c parsing-queue=1 -q parsing-queue -t parsing-queue=60
 
