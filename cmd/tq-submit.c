@@ -276,6 +276,8 @@ struct stageopts {
 	int		 with_text;
 	int		 cfg[3];
 	int		 max_retries;
+	char		**words;	/* of a --then: the options point here */
+	int		 nwords;
 };
 
 static void
@@ -290,9 +292,14 @@ stageopts_init(struct stageopts *o)
 static void
 stageopts_free(struct stageopts *o)
 {
+	int i;
+
 	free(o->dbid);
 	json_decref(o->props);
 	json_decref(o->params);
+	for (i = 0; i < o->nwords; i++)
+		free(o->words[i]);
+	free(o->words);
 }
 
 /* One option of a stage: 1 if it is one. */
@@ -455,7 +462,7 @@ static void
 then_parse(const char *arg, int prev, struct stageopts *o)
 {
 	char **w, ctx[64];
-	int n, ch, i;
+	int n, ch;
 
 	w = split_words(arg, &n);
 	if (n < 2)
@@ -488,9 +495,8 @@ then_parse(const char *arg, int prev, struct stageopts *o)
 		    "they come from the stage before it", ctx,
 		    tq_vis_tmp(w[optind + 1]));
 	opterr = 1;
-	for (i = 0; i < n; i++)
-		free(w[i]);
-	free(w);
+	o->words = w;
+	o->nwords = n;
 	stage_check(o, ctx);
 }
 
