@@ -149,11 +149,13 @@ DECLARE
 	itype text;
 	newid bigint;
 BEGIN
+	-- next_task_id is set when the task is made: no lock to read it
 	SELECT next_task_id INTO nid FROM processing_tasks
-	 WHERE id = NEW.task_id FOR UPDATE;
+	 WHERE id = NEW.task_id;
 	IF nid IS NULL THEN
-		RETURN NULL;
+		RETURN NULL;	-- not a chain: nothing more to do
 	END IF;
+	PERFORM 1 FROM processing_tasks WHERE id = NEW.task_id FOR UPDATE;
 	SELECT * INTO nt FROM processing_tasks WHERE id = nid FOR UPDATE;
 	IF NOT FOUND OR nt.status IN ('completed', 'failed', 'cancelled') THEN
 		RETURN NULL;	-- cancelled: nothing goes on
@@ -254,7 +256,7 @@ BEGIN
 	ELSIF OLD.status = ANY(term) AND NOT NEW.status = ANY(term) AND
 	    NOT t.status = ANY(term) AND t.next_task_id IS NOT NULL THEN
 		UPDATE processing_tasks
-		   SET awaiting_parent = true,
+		   SET awaiting_parent = status <> 'cancelled',
 		       status = CASE WHEN status = 'cancelled' THEN status
 			   WHEN started_at IS NULL THEN 'queued'
 			   ELSE 'running' END,
