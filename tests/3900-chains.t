@@ -7,7 +7,7 @@
 # chain; a follow-up of nothing ends; bad stage options write nothing
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 49
+plan 50
 start_redis
 start_pg
 mkdir "$tmp/site"
@@ -70,6 +70,8 @@ check_same "ai: one item per parsed page, the blank one failed" "$(counts "$B")"
 check_same "notion: one item per ai result, one failed" "$(counts "$C")" "notion_import|failed|48|47|1|0"
 check_same "the worker died by SIGKILL after a commit, before the push" \
 	"$(grep -c 'after commit, before the push' "$tmp/worker.log") $(grep -c 'worker died.*KILL' "$tmp/worker.log") $(test -e "$tmp/crash"; echo $?)" "1 1 1"
+check_match "the reconciler pushed the follow-up whose push was lost" \
+	"$(grep -E 'maintenance .*requeued=[1-9]' "$tmp/worker.log" | head -1)" 'requeued=[1-9]'
 check_same "every completed item has exactly one follow-up" \
 	"$(psqlc "SELECT count(*) FROM task_items s WHERE s.task_id IN ($A, $B) AND s.status = 'completed' AND (SELECT count(*) FROM task_items c WHERE c.source_item_id = s.id) <> 1")" 0
 check_same "no failed item has one" \
