@@ -295,7 +295,7 @@ main(int argc, char *argv[])
 				nopen++;
 				continue;
 			}
-			if (items) {
+			if (items && show[k]) {
 				full = tq_task_records(db, &e, &ids.v[k], 1, 1);
 				if (full == NULL) {
 					if (e.kind != TQ_ERR_TRANSIENT)
