@@ -27,7 +27,7 @@
 
 #define CLAIM_S		120	/* > the request's timeout */
 #define MAX_SENDS	8
-#define EVERY_S		0.5
+#define EVERY_S		1.0	/* s between two looks for due ones */
 
 struct send {
 	long long	 id, task;
