@@ -18,13 +18,81 @@
  * again; if tq-submit dies in between, some hashes stay without a job
  * in any queue, which nothing reads.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tq.h"
+
+/* --------------------------------------------------------- timings */
+
+static double
+mono(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int prof_pid;	/* the PostgreSQL backend's, for its CPU time */
+
+/* The CPU time of process pid (ms), from /proc; -1 if unknown. */
+static double
+proc_cpu(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) != NULL && (p = strrchr(buf, ')')) !=
+	    NULL)
+		n = sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+		    "%*u %lu %lu", &ut, &st);
+	fclose(f);
+	return n == 2 ? (ut + st) * 1e3 / sysconf(_SC_CLK_TCK) : -1;
+}
+
+void
+tq_submit_phase(const char *what)
+{
+	static double first, last, cpu0, wall0, pglast = -1;
+	double now = mono(CLOCK_MONOTONIC), pg;
+	char pgs[64] = "";
+
+	if (first == 0) {	/* main: before the log level is known */
+		first = last = now;
+		cpu0 = mono(CLOCK_PROCESS_CPUTIME_ID);
+		wall0 = tq_now();
+		return;
+	}
+	if (cpu0 > 0) {
+		tq_logf(TQ_LOG_DEBUG, "submit: process start: %.1f ms of CPU "
+		    "before main, which began at %.6f", cpu0 * 1e3, wall0);
+		cpu0 = 0;
+	}
+	if (tq_loglevel < TQ_LOG_DEBUG)
+		return;
+	if (prof_pid > 0 && (pg = proc_cpu(prof_pid)) >= 0) {
+		if (pglast >= 0)
+			snprintf(pgs, sizeof(pgs), ", postgres +%.0f ms CPU",
+			    pg - pglast);
+		pglast = pg;
+	}
+	tq_logf(TQ_LOG_DEBUG, "submit: %s: %.1f ms (at %.1f ms, %.1f ms "
+	    "CPU%s)", what, (now - last) * 1e3, (now - first) * 1e3,
+	    mono(CLOCK_PROCESS_CPUTIME_ID) * 1e3, pgs);
+	last = now;
+}
 
 /* ------------------------------------------------ sets for one pass */
 
@@ -392,12 +460,65 @@ linkset_map(struct linkset *ls, PGresult *r)
 	}
 }
 
+/* The error of result r (or of the connection), as tq_db_exec says it. */
+static int
+result_err(PGconn *db, PGresult *r, struct tq_err *e)
+{
+	const char *st, *m;
+	char buf[512];
+
+	st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if ((m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)) == NULL)
+		m = tq_db_error(db, buf, sizeof(buf));
+	/* transient: connection, rollback, resources, shutdown, lock */
+	return tq_err_set(e, PQstatus(db) != CONNECTION_OK || st == NULL ||
+	    strncmp(st, "08", 2) == 0 || strncmp(st, "40", 2) == 0 ||
+	    strncmp(st, "53", 2) == 0 || strncmp(st, "57", 2) == 0 ||
+	    strcmp(st, "55P03") == 0 ? TQ_ERR_TRANSIENT : TQ_ERR_PERMANENT,
+	    "postgresql", "postgresql: %s", m);
+}
+
 static void
 linkset_free(struct linkset *ls)
 {
 	free(ls->set.slot);
 	free(ls->urls);
 	free(ls->lid);
+}
+
+/*
+ * The usual case first: every URL is new.  A plain INSERT costs
+ * PostgreSQL about half of an INSERT ... ON CONFLICT (no speculative
+ * insertion, no second index probe, no confirmation record).  Should
+ * one link exist, or a concurrent submit create one first, the unique
+ * index refuses the statement and the savepoint takes it back: then
+ * the general way.  1: all made, 0: try the general way, -1: error.
+ */
+static int
+links_new(PGconn *db, struct linkset *ls, const char *a, struct tq_err *e)
+{
+	const char *p[1] = { a }, *st;
+	PGresult *r;
+	int ok;
+
+	if (tq_db_cmd(db, e, "SAVEPOINT tq_links") == -1)
+		return -1;
+	r = PQexecParams(db, "INSERT INTO links (url) SELECT "
+	    "unnest($1::text[]) RETURNING id, url", 1, NULL, p, NULL, NULL, 0);
+	ok = PQresultStatus(r) == PGRES_TUPLES_OK &&
+	    PQntuples(r) == (int)ls->n;
+	if (ok)
+		linkset_map(ls, r);
+	st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (!ok && (st == NULL || strcmp(st, "23505") != 0)) {
+		/* anything but a link that is there */
+		result_err(db, r, e);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	return tq_db_cmd(db, e, ok ? "RELEASE SAVEPOINT tq_links" :
+	    "ROLLBACK TO SAVEPOINT tq_links") == -1 ? -1 : ok;
 }
 
 /* Give each URL input its link id, creating the links that are new. */
@@ -410,17 +531,22 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	const char *p[1];
 	char *a;
 	PGresult *r = NULL;
-	int rc = -1;
+	int rc = -1, k;
 
 	linkset_add(ls, s, 0, s->nin);
 	if (ls->n > 0) {
 		a = url_array(ls->urls, 0, ls->n);
-		p[0] = a;
-		r = tq_db_exec(db, e, insert_links, 1, p);
-		free(a);
-		if (r == NULL)
+		if ((k = links_new(db, ls, a, e)) == -1) {
+			free(a);
 			goto out;
-		linkset_map(ls, r);
+		}
+		p[0] = a;
+		r = k == 1 ? NULL : tq_db_exec(db, e, insert_links, 1, p);
+		free(a);
+		if (k == 0 && r == NULL)
+			goto out;
+		if (r != NULL)
+			linkset_map(ls, r);
 		PQclear(r);
 		r = NULL;
 	}
@@ -512,25 +638,11 @@ static int
 copy_result(PGconn *db, struct tq_err *e)
 {
 	PGresult *r;
-	const char *st, *m;
-	char buf[512];
 	int rc = 0;
 
 	while ((r = PQgetResult(db)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
-			st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-			if ((m = PQresultErrorField(r,
-			    PG_DIAG_MESSAGE_PRIMARY)) == NULL)
-				m = tq_db_error(db, buf, sizeof(buf));
-			/* as tq_db_exec: connection, rollback, resources */
-			tq_err_set(e, PQstatus(db) != CONNECTION_OK ||
-			    st == NULL || strncmp(st, "08", 2) == 0 ||
-			    strncmp(st, "40", 2) == 0 ||
-			    strncmp(st, "53", 2) == 0 ||
-			    strncmp(st, "57", 2) == 0 ? TQ_ERR_TRANSIENT :
-			    TQ_ERR_PERMANENT, "postgresql", "postgresql: %s", m);
-			rc = -1;
-		}
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+			rc = result_err(db, r, e);
 		PQclear(r);
 	}
 	return rc;
@@ -562,6 +674,38 @@ struct hashes {
 	struct tq_err			 err;
 };
 
+/*
+ * Send n commands, formatted, and read their replies.  Megabytes go
+ * straight to the socket: hiredis would copy them into its buffer and,
+ * after each partial write, move what is left to the front of it.
+ */
+static int
+send_cmds(redisContext *rc, const char *buf, size_t len, int n,
+    struct tq_err *e)
+{
+	ssize_t k;
+
+	if (rc->err != 0 || rc->obuf == NULL || sdslen(rc->obuf) != 0) {
+		/* not a clean connection: as hiredis does it */
+		if (redisAppendFormattedCommand(rc, buf, len) != REDIS_OK)
+			return tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
+			    "redis: %s", rc->errstr);
+		return tq_redis_replies(rc, e, n);
+	}
+	while (len > 0) {
+		if ((k = write(rc->fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
+			    "redis: %s", errno == EAGAIN ? "timed out" :
+			    strerror(errno));
+		}
+		buf += k;
+		len -= (size_t)k;
+	}
+	return tq_redis_replies(rc, e, n);
+}
+
 static void *
 write_hashes(void *arg)
 {
@@ -570,11 +714,7 @@ write_hashes(void *arg)
 	int n;
 
 	n = tq_queue_format_hashes(&b, h->stage, h->jobs, h->n);
-	if (redisAppendFormattedCommand(h->rc, b.data, b.len) != REDIS_OK)
-		h->rc_ok = tq_err_set(&h->err, TQ_ERR_TRANSIENT, "redis",
-		    "redis: out of memory");
-	else
-		h->rc_ok = tq_redis_replies(h->rc, &h->err, n);
+	h->rc_ok = send_cmds(h->rc, b.data, b.len, n, &h->err);
 	tq_buf_free(&b);
 	return NULL;
 }
@@ -611,8 +751,8 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	PGresult *r;
 	size_t k, n = 0;
 	int ncmds, ret = -1, threaded = 0;
-	double t0 = tq_now();
 
+	prof_pid = PQbackendPID(db);
 	s->nbad = 0;
 	s->task = 0;
 	s->nitems = 0;
@@ -624,15 +764,14 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	if (upstream(db, s, e) == -1)
 		goto rollback;
 	linkset_init(&ls, s->nin);
+	tq_submit_phase("upstream checked");
 	check_urls(s);
-	tq_logf(TQ_LOG_DEBUG, "submit: URLs checked at %.1f ms",
-	    (tq_now() - t0) * 1e3);
+	tq_submit_phase("URLs checked");
 	if (check_ids(db, s, e) == -1)
 		goto rollback;
 	if (s->nbad == 0 && links(db, s, &ls, e) == -1)
 		goto rollback;
-	tq_logf(TQ_LOG_DEBUG, "submit: links made at %.1f ms",
-	    (tq_now() - t0) * 1e3);
+	tq_submit_phase("links made");
 	if (s->stage == TQ_STAGE_AI && ai_model(db, s, e) == -1)
 		goto rollback;
 	if (s->nbad > 0) {
@@ -684,6 +823,7 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		goto rollback;
 	s->task = atoll(PQgetvalue(r, 0, 0));
 	PQclear(r);
+	tq_submit_phase("task inserted");
 
 	/* the items in one COPY, with their job ids made here */
 	jid = xcalloc(n, sizeof(*jid));
@@ -737,10 +877,10 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	}
 	if (copy_result(db, e) == -1)
 		goto rollback;
-	tq_logf(TQ_LOG_DEBUG, "submit: items written at %.1f ms",
-	    (tq_now() - t0) * 1e3);
+	tq_submit_phase("items copied");
 	if (tq_db_cmd(db, e, "COMMIT") == -1)
 		goto rollback;
+	tq_submit_phase("committed");
 	s->nitems = n;
 	ret = 0;
 	if (threaded) {
@@ -748,23 +888,17 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		threaded = 0;
 	} else
 		write_hashes(&hw);
-	tq_logf(TQ_LOG_DEBUG, "submit: task %lld with %zu items committed, "
-	    "hashes written at %.1f ms", s->task, n, (tq_now() - t0) * 1e3);
+	tq_submit_phase("job hashes written");
 
 	/* only now may workers see the jobs */
 	if (hw.rc_ok == -1)
 		*e = hw.err;
 	else {
 		ncmds = tq_queue_format_push(&cmds, s->stage, jobs, n, 0);
-		if (redisAppendFormattedCommand(rc, cmds.data, cmds.len) !=
-		    REDIS_OK)
-			tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
-			    "redis: out of memory");
-		else if (tq_redis_replies(rc, e, ncmds) == 0)
+		if (send_cmds(rc, cmds.data, cmds.len, ncmds, e) == 0)
 			s->queued = 1;
 	}
-	tq_logf(TQ_LOG_DEBUG, "submit: %zu jobs queued at %.1f ms", n,
-	    (tq_now() - t0) * 1e3);
+	tq_submit_phase("jobs pushed");
 	goto out;
 
 rollback:

@@ -1000,6 +1000,12 @@ struct tq_submit {
  */
 int		 tq_submit(PGconn *, redisContext *, struct tq_submit *,
 		    struct tq_err *);
+/*
+ * A submit's phases, timed: with TQ_LOG=debug each call logs the time
+ * since the last one and since the first (called first thing in main,
+ * with the CPU time the process spent before main).
+ */
+void		 tq_submit_phase(const char *);
 
 /* -------------------------------------------------------------- maint.c */
 
