@@ -1006,6 +1006,8 @@ int		 tq_submit(PGconn *, redisContext *, struct tq_submit *,
  * with the CPU time the process spent before main).
  */
 void		 tq_submit_phase(const char *);
+/* 1: url is in the form tq_url_check() would give it (a quick test). */
+int		 tq_url_plain(const char *);
 
 /* -------------------------------------------------------------- maint.c */
 
