@@ -667,10 +667,11 @@ links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
 	tq_buf_free(&b);
 	if (ok == -1)
 		return -1;
-	if (ok == 0)
-		memset(ls->lid, 0, ls->n * sizeof(*ls->lid));
-	return tq_db_cmd(db, e, ok ? "RELEASE SAVEPOINT tq_links" :
-	    "ROLLBACK TO SAVEPOINT tq_links") == -1 ? -1 : ok;
+	if (ok == 1)
+		return 1;	/* the commit releases the savepoint */
+	memset(ls->lid, 0, ls->n * sizeof(*ls->lid));
+	return tq_db_cmd(db, e, "ROLLBACK TO SAVEPOINT tq_links") == -1 ?
+	    -1 : 0;
 fail:
 	tq_buf_free(&b);
 	return -1;
