@@ -53,7 +53,7 @@ proc_cpu(int pid)
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	if ((f = fopen(path, "r")) == NULL)
-		return 0;
+		return -1;
 	if (fgets(buf, sizeof(buf), f) != NULL && (p = strrchr(buf, ')')) !=
 	    NULL)
 		n = sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
@@ -305,7 +305,7 @@ tq_url_plain(const char *url)
 {
 	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/";
-	const char *p = url, *h, *e;
+	const char *p = url, *h, *e, *label;
 	size_t n;
 	int https, numeric = 1, dots = 0, port;
 
@@ -316,13 +316,14 @@ tq_url_plain(const char *url)
 	else
 		return 0;
 	/* the host */
-	h = p;
+	h = label = p;
 	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 	    *p == '.' || *p == '-') {
 		if (*p == '.') {
 			if (p == h || p[-1] == '.' || p[-1] == '-' ||
-			    p[1] == '-')
-				return 0;	/* empty label, or odd */
+			    p[1] == '-' || p - label > 63)
+				return 0;	/* empty, long or odd label */
+			label = p + 1;
 			dots++;
 		} else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' &&
 		    *p <= 'f') || *p == 'x'))
@@ -330,7 +331,8 @@ tq_url_plain(const char *url)
 		p++;
 	}
 	n = (size_t)(p - h);
-	if (n == 0 || n > 253 || h[0] == '-' || p[-1] == '.' ||
+	if (n == 0 || n > 253 || p - label > 63 || h[0] == '-' ||
+	    p[-1] == '.' ||
 	    p[-1] == '-' || strncmp(h, "xn--", 4) == 0 ||
 	    memmem(h, n, ".xn--", 5) != NULL)
 		return 0;
@@ -944,7 +946,12 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	size_t k, n = 0;
 	int ncmds, ret = -1, threaded = 0;
 
-	prof_pid = PQbackendPID(db);
+	/* a backend on this host: over a socket, or to a loopback address */
+	if (tq_loglevel >= TQ_LOG_DEBUG && PQhost(db) != NULL &&
+	    (PQhost(db)[0] == '/' || strcmp(PQhost(db), "localhost") == 0 ||
+	    strncmp(PQhost(db), "127.", 4) == 0 ||
+	    strcmp(PQhost(db), "::1") == 0))
+		prof_pid = PQbackendPID(db);
 	s->nbad = 0;
 	s->task = 0;
 	s->nitems = 0;
