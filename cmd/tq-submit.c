@@ -517,6 +517,7 @@ main(int argc, char *argv[])
 	PGconn *db = NULL;
 	int status = TQ_EXIT_OK;
 
+	tq_submit_phase("main");
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (getenv("TQ_LOG") == NULL)
@@ -601,6 +602,7 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		read_stdin();
 	}
+	tq_submit_phase("inputs read");
 	if (nbad > 0)
 		goto badinput;
 	if (ninputs == 0) {
@@ -611,8 +613,13 @@ main(int argc, char *argv[])
 
 	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if ((db = tq_db_connect(&e)) == NULL)
+	tq_submit_phase("redis connected");
+	if ((db = tq_db_open(&e, 0)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	tq_submit_phase("postgresql connected");
+	if (tq_db_migrate(db, &e) == -1)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	tq_submit_phase("migrations checked");
 	/* a wrong database fails here; Notion away, in the workers */
 	for (i = -1; i < nthen; i++) {
 		struct stageopts *o = i < 0 ? &so : &th[i];
@@ -668,9 +675,11 @@ main(int argc, char *argv[])
 		status = TQ_EXIT_BACKEND;
 	}
 
+	tq_submit_phase("submitted");
 	recs = tq_task_records(db, &e, &sub.task, 1, 0);
 	if (recs == NULL)
 		goto backend;
+	tq_submit_phase("record read");
 	rec = json_array_get(recs, 0);
 	if (json_is_object(rec)) {
 		json_object_set_new(rec, "success", json_true());
@@ -690,6 +699,8 @@ main(int argc, char *argv[])
 		tq_out_task(rec, 0);
 	}
 	json_decref(recs);
+	fflush(stdout);
+	tq_submit_phase("record printed");
 	goto out;
 
 badinput:

@@ -1014,6 +1014,14 @@ struct tq_submit {
  */
 int		 tq_submit(PGconn *, redisContext *, struct tq_submit *,
 		    struct tq_err *);
+/*
+ * A submit's phases, timed: with TQ_LOG=debug each call logs the time
+ * since the last one and since the first (called first thing in main,
+ * with the CPU time the process spent before main).
+ */
+void		 tq_submit_phase(const char *);
+/* 1: url is in the form tq_url_check() would give it (a quick test). */
+int		 tq_url_plain(const char *);
 
 /* notify.c: send the due notifications of task ends (sql/0008), from
  * coroutines of the worker's loop; call often.  busy: sends in flight */
