@@ -34,5 +34,5 @@ psqlc "UPDATE task_items SET status = 'running' WHERE job_id = 'a1'; UPDATE task
 check_same "deleting a task deletes its items and their attempts" "$(psqlc "DELETE FROM processing_tasks WHERE id = 900; SELECT count(*) FROM task_items WHERE task_id = 900; SELECT count(*) FROM task_item_attempts")" "0
 0"
 check_status 1 "a task with items keeps its id" psqlc "UPDATE processing_tasks SET id = 902 WHERE id = 901"
-check_same "truncating the tasks truncates the items" "$(psqlc "SET client_min_messages = warning; TRUNCATE processing_tasks; SELECT count(*) FROM task_items")" 0
+check_same "truncating the tasks truncates the items" "$(psqlc "SET client_min_messages = warning; TRUNCATE processing_tasks CASCADE; SELECT count(*) FROM task_items")" 0
 done_testing
