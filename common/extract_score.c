@@ -397,6 +397,39 @@ struct pick {
 };
 
 
+/*
+ * A body that a page builder cut into blocks of one class, with other
+ * blocks between them: when an element above the pick, a few levels
+ * up, has siblings of its own tag and class that hold paragraphs of
+ * their own, that element is the pick, and its siblings join it.
+ */
+static int
+split_body(struct ex *x, int top)
+{
+	int a, j, lvl, par;
+	struct xn *n;
+
+	for (a = top, lvl = 0; lvl < 4 && a > 0; lvl++, a = par) {
+		par = x->n[a].parent;
+		if (par <= 0 || x->n[par].tag == TidyTag_BODY ||
+		    a == x->body)
+			break;
+		if (x->n[a].attr == NULL || x->n[a].tag == TidyTag_LI ||
+		    x->n[a].tag == TidyTag_TR)
+			continue;
+		for (j = x->n[par].first; j >= 0; j = x->n[j].next) {
+			n = &x->n[j];
+			if (j == a || x->dead[j] || n->tag != x->n[a].tag ||
+			    n->attr == NULL || strcmp(n->attr, x->n[a].attr) != 0)
+				continue;
+			if (n->np >= 2 && n->tlen >= 300 &&
+			    ex_link_density(n) < 0.25 && n->best > -1e8)
+				return a;
+		}
+	}
+	return top;
+}
+
 static int
 pick_article(struct ex *x, unsigned pf, struct pick *pk)
 {
@@ -514,6 +547,9 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 	for (i = x->nn - 1; i > 0; i--)
 		if (!x->dead[i] && x->n[i].best > x->n[x->n[i].parent].best)
 			x->n[x->n[i].parent].best = x->n[i].best;
+	top = split_body(x, top);
+	pk->top = top;
+	par = x->n[top].parent;
 	topscore = x->n[top].best;
 	thr = topscore * 0.2;
 	if (thr < 10)
