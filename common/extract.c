@@ -651,9 +651,15 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		} else
 			free(t);
 	}
-	if (type != PT_ARTICLE && type != PT_DOC) {
+	if (type != PT_ARTICLE) {
+		/*
+		 * A thread's posts each carry their chrome (user panels,
+		 * signatures) that the article pass keeps: the broad pass
+		 * drops it and may be shorter.
+		 */
 		t = ex_broad_pass(&x, type);
-		if (strlen(t) >= best) {
+		if (strlen(t) * (type == PT_FORUM ? 5 : 1) >=
+		    best * (type == PT_FORUM ? 3 : 1)) {
 			free(text);
 			text = t;
 		} else

@@ -477,7 +477,9 @@ ex_short_junk(struct ex *x, int i, int type)
 		digits += isdigit((unsigned char)*p) != 0;
 		letters += isalpha((unsigned char)*p) != 0;
 	}
-	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL)
+	/* a phone number; a time ("12:05") or a date makes no phone */
+	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL &&
+	    strchr(t, ':') == NULL && strchr(t, '/') == NULL)
 		r = 1;
 	else if (digits > 0 && letters < 30 && (strcasestr(t, "review") ||
 	    strcasestr(t, "rating") || strcasestr(t, "stars")))
@@ -621,7 +623,7 @@ char *
 ex_broad_pass(struct ex *x, int type)
 {
 	struct out o = { { 0 }, 0, 0, 0 };
-	int i, j, k, bodylen, root, end, items;
+	int i, j, k, bodylen, root, end, items, label;
 	struct xn *n;
 
 	x->collapsed = 1;
@@ -706,10 +708,15 @@ ex_broad_pass(struct ex *x, int type)
 				ex_kill_node(x, i, root);
 			break;
 		}
-		if (x->dead[i] || !(ex_is_boilerplate(x, i, 0) ||
-		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
-		    (ex_chrome_lead(x, i) || ex_short_junk(x, i, type) ||
-		    ex_bare_url(x, i)))))
+		if (x->dead[i])
+			continue;
+		if (ex_is_boilerplate(x, i, 0) || ((n->flags & F_BLOCK) &&
+		    n->nblock == 0 && ex_chrome_lead(x, i)))
+			label = 1;
+		else if ((n->flags & F_BLOCK) && n->nblock == 0 &&
+		    (ex_short_junk(x, i, type) || ex_bare_url(x, i)))
+			label = 0;
+		else
 			continue;
 		ex_kill_node(x, i, root);
 		/* "Joined:" goes with its value */
@@ -717,7 +724,7 @@ ex_broad_pass(struct ex *x, int type)
 		    x->n[j].tag == TidyTag_DD && !x->dead[j])
 			ex_kill_node(x, j, root);
 		/* "You might also like" goes with its section */
-		if (ex_tag_is_heading(n->tag) && n->parent != root &&
+		if (label && ex_tag_is_heading(n->tag) && n->parent != root &&
 		    x->n[n->parent].first == i &&
 		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
 			ex_kill_node(x, n->parent, root);
