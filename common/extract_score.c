@@ -73,7 +73,8 @@ static const char *const junk_words[] = {
 	"~advert", "~newsletter", "~subscribe", "~comment", "~breadcrumb",
 	"~byline", "author", "meta", "timestamp", "dateline", "tags",
 	"~sponsor", "recommend", "signup", "sign-up", "disclaimer", "dek",
-	"standfirst", "subheadline", "kicker", "eyebrow", NULL
+	"standfirst", "subheadline", "kicker", "eyebrow", "~signature",
+	"~usertitle", "user-title", NULL
 };
 
 /* Elements that are shown on hover or click only. */
@@ -778,7 +779,8 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 		} else if (k || (x->type != PT_ARTICLE && x->type != PT_DOC &&
 		    (n->flags & F_BLOCK) && n->nblock == 0 &&
 		    (ex_bare_url(x, i) || ((x->type == PT_PRODUCT ||
-		    x->type == PT_COLLECTION) && (ex_chrome_lead(x, i) ||
+		    x->type == PT_COLLECTION || (x->type == PT_FORUM &&
+		    !ex_has_sentence_end(x, i))) && (ex_chrome_lead(x, i) ||
 		    ex_short_junk(x, i, x->type)))))) {
 			ex_kill_node(x, i, root);
 			continue;

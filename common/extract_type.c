@@ -413,7 +413,8 @@ static const char *const chrome_words[] = {
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
 	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
-	"~facet", "~filter", "~signature", NULL
+	"~facet", "~filter", "~signature", "~usertitle", "user-title",
+	"~membertitle", "member-title", NULL
 };
 
 /*
@@ -523,15 +524,58 @@ static const char *const user_labels[] = {
 	"thread starter", "discussion starter", "op", NULL
 };
 
+/* The notes forum software puts under a closed thread. */
+static const char *const closing_notes[] = {
+	"this topic was automatically closed", "this thread was closed",
+	"this thread has been closed", "this topic has been closed",
+	"new replies are no longer allowed", "not open for further replies",
+	"this thread is archived", "this thread has been archived", NULL
+};
+
+/*
+ * A breadcrumb trail: mostly links, parted by two or more arrows
+ * ("Forum > Science > Programming").
+ */
+static int
+crumbs(struct ex *x, int i, const char *t)
+{
+	static const char *const seps[] = {
+		" \xe2\x80\xba ", " \xc2\xbb ", " > ", " / ", " \xe2\x86\x92 ",
+		" \xe2\x96\xb8 ", NULL
+	};
+	const char *p;
+	int k, n;
+
+	if (x->n[i].llen * 2 < x->n[i].tlen)
+		return 0;
+	for (k = 0; seps[k] != NULL; k++) {
+		for (n = 0, p = t; (p = strstr(p, seps[k])) != NULL; p++)
+			n++;
+		if (n >= 2)
+			return 1;
+	}
+	return 0;
+}
+
 int
 ex_chrome_lead(struct ex *x, int i)
 {
 	char *t;
 	int k, r = 0;
 
-	if (x->n[i].tlen == 0 || x->n[i].tlen > 80 || x->n[i].nsub > 40)
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 200 || x->n[i].nsub > 60)
 		return 0;
-	t = ex_node_text(x, i, 200);
+	t = ex_node_text(x, i, 400);
+	for (k = 0; closing_notes[k] != NULL && !r; k++)
+		if (strncasecmp(t, closing_notes[k],
+		    strlen(closing_notes[k])) == 0)
+			r = 1;
+	if (!r)
+		r = crumbs(x, i, t);
+	if (r || x->n[i].tlen > 80 || x->n[i].nsub > 40) {
+		free(t);
+		return r;
+	}
 	for (k = 0; chrome_leads[k] != NULL && !r; k++)
 		if (strncasecmp(t, chrome_leads[k],
 		    strlen(chrome_leads[k])) == 0)
