@@ -557,6 +557,23 @@ crumbs(struct ex *x, int i, const char *t)
 	return 0;
 }
 
+/*
+ * A shop's internal field name shown as a label ("retail_price_tier1:",
+ * "cat_thumb_Navy:"): letters or digits, an underscore, a colon last.
+ */
+static int
+field_key(const char *t)
+{
+	const char *p = t;
+	size_t n = strlen(t);
+
+	if (n < 3 || n > 60 || t[n - 1] != ':')
+		return 0;
+	while (isalnum((unsigned char)*p))
+		p++;
+	return p > t && *p == '_' && isalnum((unsigned char)p[1]);
+}
+
 int
 ex_chrome_lead(struct ex *x, int i)
 {
@@ -572,6 +589,8 @@ ex_chrome_lead(struct ex *x, int i)
 			r = 1;
 	if (!r)
 		r = crumbs(x, i, t);
+	if (!r && (x->type == PT_PRODUCT || x->type == PT_COLLECTION))
+		r = field_key(t);
 	if (r || x->n[i].tlen > 80 || x->n[i].nsub > 40) {
 		free(t);
 		return r;
