@@ -398,6 +398,19 @@ struct pick {
 };
 
 
+/* Same class?  (attr is "class id"; ids differ per block.) */
+static int
+same_class(const char *a, const char *b)
+{
+	const char *ea, *eb;
+
+	if (a == NULL || b == NULL || *a == ' ')
+		return 0;
+	ea = strrchr(a, ' ');
+	eb = strrchr(b, ' ');
+	return ea - a == eb - b && strncmp(a, b, (size_t)(ea - a)) == 0;
+}
+
 /*
  * A body that a page builder cut into blocks of one class, with other
  * blocks between them: when an element above the pick, a few levels
@@ -415,13 +428,12 @@ split_body(struct ex *x, int top)
 		if (par <= 0 || x->n[par].tag == TidyTag_BODY ||
 		    a == x->body)
 			break;
-		if (x->n[a].attr == NULL || x->n[a].tag == TidyTag_LI ||
-		    x->n[a].tag == TidyTag_TR)
+		if (x->n[a].attr == NULL || x->n[a].tag == TidyTag_TR)
 			continue;
 		for (j = x->n[par].first; j >= 0; j = x->n[j].next) {
 			n = &x->n[j];
 			if (j == a || x->dead[j] || n->tag != x->n[a].tag ||
-			    n->attr == NULL || strcmp(n->attr, x->n[a].attr) != 0)
+			    !same_class(n->attr, x->n[a].attr))
 				continue;
 			if (n->np >= 2 && n->tlen >= 300 &&
 			    ex_link_density(n) < 0.25 && n->best > -1e8)
@@ -567,7 +579,9 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 			continue;
 		bonus = 0;
 		if (n->attr && x->n[top].attr &&
-		    strcmp(n->attr, x->n[top].attr) == 0)
+		    (strcmp(n->attr, x->n[top].attr) == 0 ||
+		    (n->tag == x->n[top].tag && same_class(n->attr,
+		    x->n[top].attr))))
 			bonus = topscore * 0.2;
 		if (n->best > -1e8 && n->best + bonus >= thr &&
 		    (bonus > 0 || ex_link_density(n) <= 0.3)) {
