@@ -129,8 +129,8 @@ ex_match_any(const char *s, const char *const *list)
  * word is a "maybe" of its own, so "footer-content footer" is out but
  * "sidebar content" and "article-footer" stay.
  */
-static int
-attr_unlikely(const char *attr)
+int
+ex_attr_unlikely(const char *attr)
 {
 	char tok[128];
 	const char *p = attr, *e;
@@ -243,9 +243,7 @@ is_unlikely(struct ex *x, int i, int bodylen)
 		return 0;
 	if (n->flags & F_BADROLE)
 		return 1;
-	if (n->attr == NULL)
-		return 0;
-	return attr_unlikely(n->attr);
+	return (n->abits & A_UNLIKELY) != 0;
 }
 
 static int

@@ -606,8 +606,8 @@ ex_chrome_lead(struct ex *x, int i)
 	return r;
 }
 
-static int
-attr_chrome(const char *attr)
+int
+ex_attr_chrome(const char *attr)
 {
 	char tok[128];
 	const char *p = attr, *e;
@@ -715,7 +715,7 @@ ex_broad_pass(struct ex *x, int type)
 			continue;
 		if (n->flags & F_BADROLE)
 			x->dead[i] = 1;
-		else if (n->attr != NULL && attr_chrome(n->attr))
+		else if (n->abits & A_CHROME)
 			x->dead[i] = 1;
 		else if (n->tag == TidyTag_FORM && n->sinput > 0 &&
 		    n->tlen < 300)
