@@ -457,6 +457,10 @@ static const char *const chrome_leads[] = {
 	"ask an expert", "have one to sell", "buy a bundle",
 	"complete your order", "buy all", "most popular accessories",
 	"visit the ", "hero image", "shopping for", "write a review",
+	"order within", "arrives by", "get it by", "same day shipping",
+	"same-day shipping", "trade in your", "trade-in", "no longer available",
+	"more seller options", "other sellers", "how do you want your item",
+	"choose your free", "this item is gift", "returns accepted",
 	NULL
 };
 
@@ -739,7 +743,7 @@ ex_broad_pass(struct ex *x, int type)
 	 * the replies alone may hold most of the text: keep it all.
 	 */
 	if (x->top > 0 && !x->dead[x->top] &&
-	    !(type == PT_FORUM && root != x->body)) {
+	    !((type == PT_FORUM || type == PT_PRODUCT) && root != x->body)) {
 		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
 		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
 			;
