@@ -528,6 +528,44 @@ static const char *const user_labels[] = {
 	"thread starter", "discussion starter", "op", NULL
 };
 
+/* Classes of links dressed as buttons. */
+static const char *const button_words[] = {
+	"btn", "~button", "cta", NULL
+};
+
+/*
+ * A block whose blocks hold no text of their own (a label above a
+ * rule, <hr>): a leaf for the chrome tests.
+ */
+static int
+leafish(struct ex *x, int i)
+{
+	int j;
+
+	if (x->n[i].nblock == 0)
+		return 1;
+	for (j = x->n[i].first; j >= 0; j = x->n[j].next)
+		if (!x->dead[j] && (x->n[j].flags & F_BLOCK) &&
+		    (x->n[j].tlen > 0 || x->n[j].nblock > 0))
+			return 0;
+	return 1;
+}
+
+/* A thread's short line of links only, two or more: category badges. */
+static int
+badges(struct ex *x, int i)
+{
+	int j, k, links = 0;
+
+	if (x->type != PT_FORUM || x->n[i].tlen > 100 ||
+	    x->n[i].llen < x->n[i].tlen || x->n[i].nsub > 30)
+		return 0;
+	for (j = i + 1, k = ex_subtree_end(x, i); j <= k; j++)
+		links += !x->dead[j] && x->n[j].tag == TidyTag_A &&
+		    x->n[j].tlen > 0;
+	return links >= 2;
+}
+
 /* The notes forum software puts under a closed thread. */
 static const char *const closing_notes[] = {
 	"this topic was automatically closed", "this thread was closed",
@@ -592,7 +630,7 @@ ex_chrome_lead(struct ex *x, int i)
 		    strlen(closing_notes[k])) == 0)
 			r = 1;
 	if (!r)
-		r = crumbs(x, i, t);
+		r = crumbs(x, i, t) || badges(x, i);
 	if (!r && (x->type == PT_PRODUCT || x->type == PT_COLLECTION))
 		r = field_key(t);
 	if (r || x->n[i].tlen > 80 || x->n[i].nsub > 40) {
@@ -762,6 +800,19 @@ ex_broad_pass(struct ex *x, int type)
 		case TidyTag_INPUT: case TidyTag_BUTTON:
 			ex_kill_node(x, i, root);
 			continue;
+		case TidyTag_A:
+			/*
+			 * A link dressed as a button: a call to action ("Ask
+			 * question", "Shop now"); a service page's or a
+			 * manual's buttons name its sections, they stay.
+			 */
+			if (type != PT_SERVICE && type != PT_DOC &&
+			    n->tlen <= 40 && n->attr != NULL &&
+			    ex_match_any(n->attr, button_words)) {
+				ex_kill_node(x, i, root);
+				continue;
+			}
+			break;
 		case TidyTag_UL: case TidyTag_OL: case TidyTag_DL:
 		case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_TABLE:
 		case TidyTag_UNKNOWN:
@@ -778,7 +829,7 @@ ex_broad_pass(struct ex *x, int type)
 		if (x->dead[i])
 			continue;
 		if (ex_is_boilerplate(x, i, 0) || ((n->flags & F_BLOCK) &&
-		    n->nblock == 0 && ex_chrome_lead(x, i)))
+		    leafish(x, i) && ex_chrome_lead(x, i)))
 			label = 1;
 		else if ((n->flags & F_BLOCK) && n->nblock == 0 &&
 		    (ex_short_junk(x, i, type) || ex_bare_url(x, i)))
