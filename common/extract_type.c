@@ -828,8 +828,12 @@ ex_broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i])
 			continue;
-		if (ex_is_boilerplate(x, i, 0) || ((n->flags & F_BLOCK) &&
-		    leafish(x, i) && ex_chrome_lead(x, i)))
+		/* the dates of posts and of listed items stay */
+		if (ex_is_boilerplate(x, i, type != PT_FORUM &&
+		    type != PT_LISTING && type != PT_COLLECTION &&
+		    (n->flags & F_BLOCK) && n->nblock == 0) ||
+		    ((n->flags & F_BLOCK) && leafish(x, i) &&
+		    ex_chrome_lead(x, i)))
 			label = 1;
 		else if ((n->flags & F_BLOCK) && n->nblock == 0 &&
 		    (ex_short_junk(x, i, type) || ex_bare_url(x, i)))
