@@ -413,8 +413,13 @@ static const char *const chrome_words[] = {
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
 	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
-	"~facet", "~filter", "~signature", "~usertitle", "user-title",
-	"~membertitle", "member-title", NULL
+	"~facet", "~filter", NULL
+};
+
+/* Classes of a post's own chrome, whatever else its class says. */
+static const char *const post_chrome[] = {
+	"~signature", "~usertitle", "user-title", "~membertitle",
+	"member-title", NULL
 };
 
 /*
@@ -666,6 +671,9 @@ ex_attr_chrome(const char *attr)
 			n = sizeof(tok) - 1;
 		memcpy(tok, p, n);
 		tok[n] = '\0';
+		/* "postsignature", "message-usertitle": a post's chrome */
+		if (ex_match_any(tok, post_chrome))
+			return 1;
 		u = ex_match_any(tok, chrome_words);
 		m = ex_match_any(tok, ex_maybe_words);
 		if (u && !m)
