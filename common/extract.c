@@ -716,7 +716,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		 * longer the story, the more the rest must outweigh it.
 		 */
 		t = ex_broad_pass(&x, PT_SERVICE);
-		if (strlen(t) * 2 > (best < 1500 ? 3 : 6) * best) {
+		if (strlen(t) * 3 > (best < 1500 ? 4 : 9) * best) {
 			free(text);
 			text = t;
 			type = PT_SERVICE;
