@@ -565,6 +565,52 @@ tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
 	return "";
 }
 
+/*
+ * Each node's class/id weight and words.  Pages repeat their classes
+ * many times over (a card's, a post's), so each distinct attribute is
+ * looked at once.
+ */
+#define EX_ATTRS	8192	/* slots of the hash table, a power of two */
+
+static void
+class_words(struct ex *x)
+{
+	struct { const char *a; int w; unsigned char b; } *tab;
+	uint64_t h;
+	const unsigned char *p;
+	size_t k;
+	int i, used = 0;
+	struct xn *n;
+
+	tab = xcalloc(EX_ATTRS, sizeof(*tab));
+	for (i = 0; i < x->nn; i++) {
+		n = &x->n[i];
+		if (n->attr == NULL)
+			continue;
+		h = 1469598103934665603ULL;
+		for (p = (const unsigned char *)n->attr; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		for (k = h & (EX_ATTRS - 1); tab[k].a != NULL &&
+		    strcmp(tab[k].a, n->attr) != 0; k = (k + 1) & (EX_ATTRS - 1))
+			;
+		if (tab[k].a != NULL) {
+			n->weight = tab[k].w;
+			n->abits = tab[k].b;
+			continue;
+		}
+		n->weight = ex_class_weight(n->attr);
+		n->abits = (ex_attr_unlikely(n->attr) ? A_UNLIKELY : 0) |
+		    (ex_attr_chrome(n->attr) ? A_CHROME : 0);
+		if (used < EX_ATTRS / 2) {
+			tab[k].a = n->attr;
+			tab[k].w = n->weight;
+			tab[k].b = n->abits;
+			used++;
+		}
+	}
+	free(tab);
+}
+
 int
 tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
     struct tq_err *err)
@@ -628,8 +674,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		x.body = 0;
 	}
 	x.dead = xcalloc((size_t)x.nn + 1, 1);
-	for (i = 0; i < (size_t)x.nn; i++)
-		x.n[i].weight = ex_class_weight(x.n[i].attr);
+	class_words(&x);
 	use_noscript(&x);
 	/* metadata first: the passes drop headings that repeat the title */
 	for (i = 1; i < (size_t)x.nn; i++)
@@ -651,9 +696,15 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		} else
 			free(t);
 	}
-	if (type != PT_ARTICLE && type != PT_DOC) {
+	if (type != PT_ARTICLE) {
+		/*
+		 * A thread's posts each carry their chrome (user panels,
+		 * signatures) that the article pass keeps: the broad pass
+		 * drops it and may be shorter.
+		 */
 		t = ex_broad_pass(&x, type);
-		if (strlen(t) >= best) {
+		if (strlen(t) * (type == PT_FORUM ? 5 : 1) >=
+		    best * (type == PT_FORUM ? 3 : 1)) {
 			free(text);
 			text = t;
 		} else
@@ -665,7 +716,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		 * longer the story, the more the rest must outweigh it.
 		 */
 		t = ex_broad_pass(&x, PT_SERVICE);
-		if (strlen(t) * 2 > (best < 1500 ? 3 : 6) * best) {
+		if (strlen(t) * 3 > (best < 1500 ? 4 : 9) * best) {
 			free(text);
 			text = t;
 			type = PT_SERVICE;
