@@ -440,29 +440,12 @@ tq_claim_free(struct tq_claim *c)
 int
 tq_job_ai_prepare(PGconn *db, struct tq_claim *c, struct tq_err *err)
 {
-	json_t *params = c->params;
-	char id[24];
-	const char *p[1];
-	PGresult *r;
-	json_t *m = NULL;
+	json_t *m;
 
-	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
-	    json_object_get(params, "model_id")));
-	p[0] = id;
-	r = tq_db_exec(db, err, "SELECT json_build_object('id', m.id, "
-	    "'name', m.name, 'provider', m.provider, 'model', m.model, "
-	    "'base_url', m.base_url, 'api_key_env', m.api_key_env, "
-	    "'params', m.params, 'json_mode', coalesce(s.json_mode, "
-	    "m.params->>'json_mode')) FROM ai_models m LEFT JOIN "
-	    "ai_server_modes s ON s.base_url = m.base_url WHERE m.id = $1",
-	    1, p);
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) == 1)
-		m = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
+	m = tq_model_load(db, err, (long long)json_integer_value(
+	    json_object_get(c->params, "model_id")));
 	if (m == NULL)
-		m = json_null();
+		return -1;
 	json_object_set_new(c->doc, "model", m);
 	c->model = m;
 	return 0;

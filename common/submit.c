@@ -476,19 +476,13 @@ out:
 static int
 ai_model(PGconn *db, struct tq_submit *s, struct tq_err *e)
 {
-	const char *p[1] = { s->model };
-	PGresult *r;
+	long long id;
+	char *name;
 
-	if (s->model != NULL)
-		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
-		    "name = $1 OR id::text = $1", 1, p);
-	else
-		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
-		    "is_default", 0, NULL);
-	if (r == NULL)
+	switch (tq_model_find(db, e, s->model, &id, &name)) {
+	case -1:
 		return -1;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
+	case 0:
 		if (s->model != NULL)
 			bad(s, "model", "%s: no such model (see tq-model "
 			    "list)", s->model);
@@ -497,11 +491,9 @@ ai_model(PGconn *db, struct tq_submit *s, struct tq_err *e)
 			    "default)");
 		return 0;
 	}
-	json_object_set_new(s->params, "model_id",
-	    json_integer(atoll(PQgetvalue(r, 0, 0))));
-	json_object_set_new(s->params, "model",
-	    json_string(PQgetvalue(r, 0, 1)));
-	PQclear(r);
+	json_object_set_new(s->params, "model_id", json_integer(id));
+	json_object_set_new(s->params, "model", json_string(name));
+	free(name);
 	return 0;
 }
 

@@ -528,6 +528,58 @@ struct tq_migration {
 };
 extern const struct tq_migration tq_migrations[];	/* migrations.c */
 
+/* -------------------------------------------------------------- model.c */
+
+/*
+ * The model named by arg (a name or an id; NULL: the default): 1 and
+ * its id and name (caller frees; either may be NULL), 0 if there is
+ * none, -1 on a backend error.
+ */
+int		 tq_model_find(PGconn *, struct tq_err *, const char *arg,
+		    long long *id, char **name);
+/*
+ * The models' records as tq-model prints them, one (id > 0) or all;
+ * extra adds their results and the server's json mode.
+ */
+json_t		*tq_model_records(PGconn *, struct tq_err *, long long id,
+		    int extra);
+/* BEGIN and the lock that serializes changes of the default. */
+int		 tq_model_lock(PGconn *, struct tq_err *);
+/* Make id the default (id 0: leave none); in tq_model_lock's transaction. */
+int		 tq_model_make_default(PGconn *, struct tq_err *, long long id);
+/* What keeps a model from being removed; name is the caller's to free. */
+struct tq_model_usage {
+	char		*name;
+	int		 is_default;
+	long long	 results;	/* stored results */
+	long long	 tasks;		/* unfinished tasks naming it */
+};
+int		 tq_model_usage(PGconn *, struct tq_err *, long long id,
+		    struct tq_model_usage *);
+int		 tq_model_delete(PGconn *, struct tq_err *, long long id);
+/* A new model: its id, 0 if the name is taken, -1 on error. */
+struct tq_model_new {
+	const char	*name;
+	const char	*provider;
+	const char	*model;
+	const char	*base_url;
+	const char	*api_key_env;
+	const char	*params;	/* a JSON object */
+	int		 is_default;
+};
+long long	 tq_model_insert(PGconn *, struct tq_err *,
+		    const struct tq_model_new *);
+/*
+ * Merge params (a JSON object) into the model's, without rpm if
+ * drop_rpm: 1, or 0 if refused (a builtin model takes none), -1.
+ */
+int		 tq_model_set_params(PGconn *, struct tq_err *, long long id,
+		    const char *params, int drop_rpm);
+/* The model as a job uses it (JSON null if gone); NULL on error. */
+json_t		*tq_model_load(PGconn *, struct tq_err *, long long id);
+/* ROLLBACK, ignoring errors (the way out of a failed transaction). */
+void		 tq_db_rollback(PGconn *);
+
 /* ------------------------------------------------------------- redisq.c */
 
 #include <hiredis.h>
