@@ -580,6 +580,24 @@ json_t		*tq_model_load(PGconn *, struct tq_err *, long long id);
 /* ROLLBACK, ignoring errors (the way out of a failed transaction). */
 void		 tq_db_rollback(PGconn *);
 
+/* -------------------------------------------------------------- stats.c */
+
+/*
+ * The statistics object of tq-stats (totals, by_type, items); all 0
+ * without tq's schema.  NULL and e on error.
+ */
+json_t		*tq_stats_tasks(PGconn *, struct tq_err *);
+/* {"type": {"status": count}} of the tasks, or of their items. */
+json_t		*tq_stats_by_status(PGconn *, struct tq_err *, int items);
+/* The text of tq-health's queries (caller frees); see stats.c. */
+enum tq_stats_query {
+	TQ_SQ_PING,		/* one row */
+	TQ_SQ_SCHEMA,		/* the schema version, 0 if none */
+	TQ_SQ_STUCK,		/* [queue, n] running past timeout + secs */
+	TQ_SQ_ENDED		/* [ended, failed] items of the last secs */
+};
+char		*tq_stats_sql(enum tq_stats_query, int secs);
+
 /* ------------------------------------------------------------- redisq.c */
 
 #include <hiredis.h>
@@ -683,6 +701,9 @@ int		 tq_site_robots(struct tq_site *, const char *url,
 void		 tq_site_release(struct tq_site *, const struct tq_err *res);
 
 /* -------------------------------------------------------------- queue.c */
+
+/* Set while every worker is to stand still (RQ's suspend). */
+#define TQ_RQ_SUSPENDED	"rq:suspended"
 
 /* One job to enqueue: RQ's job hash plus tq's fields. */
 struct tq_jobspec {
@@ -806,6 +827,29 @@ int		 tq_queue_return_held(redisContext *, struct tq_err *,
 int		 tq_lock(redisContext *, struct tq_err *, const char *key,
 		    const char *owner, int ttl);
 int		 tq_unlock(redisContext *, const char *key, const char *owner);
+
+/* --------------------------------------------------------- queue_info.c */
+
+/* RQ's time ("2026-11-28T12:44:36.839073Z") as unix time; -1 if not one. */
+double		 tq_rq_time_parse(const char *);
+/*
+ * The live workers, sorted by name: [{"name": ..., and the fields of
+ * their rq:worker:<name> hash as strings}].  NULL and e on error.
+ */
+json_t		*tq_rq_workers(redisContext *, struct tq_err *);
+/*
+ * tq's three queues, then the others in rq:queues, sorted:
+ * [{"name", "count", ["started_job_registry", "finished_job_registry",
+ * "failed_job_registry", "scheduled_job_registry", "workers",] "paused"}]
+ * with the registries if asked.  NULL and e on error.
+ */
+json_t		*tq_rq_queues(redisContext *, struct tq_err *, int registries);
+/* Set "oldest_age" (seconds, 0 if empty) on each queue of tq_rq_queues. */
+int		 tq_rq_head_ages(redisContext *, struct tq_err *, json_t *);
+/* The workers' counters (tq:metrics) as {"field": "value"}. */
+json_t		*tq_rq_metrics(redisContext *, struct tq_err *);
+/* 1 if rq:suspended is set, 0 if not, -1 and e on error. */
+int		 tq_rq_suspended(redisContext *, struct tq_err *);
 
 /* --------------------------------------------------------------- task.c */
 
