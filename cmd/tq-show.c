@@ -175,30 +175,21 @@ static int
 show(PGconn *db, const char *kind, long long id, const char *what)
 {
 	struct tq_err e = { 0 };
-	char ids[24];
-	const char *p[2];
-	PGresult *r, *rr;
-	int i, n;
-	size_t k;
+	json_t *links, *l, *rec;
+	size_t i, k;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = kind;
-	p[1] = ids;
-	r = tq_db_exec(db, &e, "SELECT tq_content_links($1, $2::bigint)", 2,
-	    p);
-	if (r == NULL)
+	if ((links = tq_content_links(db, &e, kind, id)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if ((n = PQntuples(r)) == 0) {
-		PQclear(r);
+	if (json_array_size(links) == 0) {
+		json_decref(links);
 		if (!quiet)
 			warnx("%s: %s", tq_vis_tmp(what),
 			    strcmp(kind, "task") == 0 ? "no such task, or it "
 			    "has no items" : "not found");
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		long long link = atoll(PQgetvalue(r, i, 0));
-		json_t *rec;
+	json_array_foreach(links, i, l) {
+		long long link = json_integer_value(l);
 
 		for (k = 0; k < nshown && shown[k] != link; k++)
 			;
@@ -206,24 +197,19 @@ show(PGconn *db, const char *kind, long long id, const char *what)
 			continue;
 		shown = xrealloc(shown, (nshown + 1) * sizeof(*shown));
 		shown[nshown++] = link;
-		p[0] = PQgetvalue(r, i, 0);
-		p[1] = with_text ? "true" : "false";
-		rr = tq_db_exec(db, &e, "SELECT tq_content_record($1::bigint, "
-		    "$2::boolean)", 2, p);
-		if (rr == NULL)
+		if ((rec = tq_content_record(db, &e, link, with_text)) == NULL)
 			errx(TQ_EXIT_BACKEND, "%s", e.msg);
-		rec = PQgetisnull(rr, 0, 0) ? NULL :
-		    json_loads(PQgetvalue(rr, 0, 0), 0, NULL);
-		PQclear(rr);
-		if (rec == NULL)
+		if (json_is_null(rec)) {
+			json_decref(rec);
 			continue;
+		}
 		if (tq_out_is_table())
 			page(rec);
 		else
 			tq_out_json(rec);
 		json_decref(rec);
 	}
-	PQclear(r);
+	json_decref(links);
 	return 0;
 }
 
@@ -233,24 +219,16 @@ show_url(PGconn *db, const char *url)
 {
 	struct tq_err e = { 0 };
 	char *norm = NULL;
-	const char *p[1];
-	PGresult *r;
-	long long id = 0;
+	long long id;
 
 	if (tq_url_check(url, &norm, &e) == -1) {
 		warnx("%s: %s", tq_vis_tmp(url), e.msg);
 		return -1;
 	}
-	p[0] = norm;
-	r = tq_db_exec(db, &e, "SELECT id FROM links WHERE "
-	    "sha256(url::bytea) = sha256($1::text::bytea) AND url = $1::text",
-	    1, p);
+	id = tq_link_find(db, &e, norm);
 	free(norm);
-	if (r == NULL)
+	if (id == -1)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if (PQntuples(r) == 1)
-		id = atoll(PQgetvalue(r, 0, 0));
-	PQclear(r);
 	if (id == 0) {
 		if (!quiet)
 			warnx("%s: no such link", tq_vis_tmp(url));

@@ -4,9 +4,9 @@
  * A supervisor starts N worker processes and restarts one that dies.
  * Each worker keeps up to -c jobs of each queue in flight: it takes
  * job ids atomically from the queues into its own list
- * tq:active:<name> (and rq:wip:<q>), several per Redis call, claims
- * each item in PostgreSQL, and runs each job as a coroutine of its
- * event loop (common/co.c): page fetches, LLM and Notion calls wait
+ * tq:active:<name> (and RQ's started registry), several per Redis
+ * call, claims each item in PostgreSQL, and runs each job as a
+ * coroutine of its event loop (common/co.c): page fetches, LLM and Notion calls wait
  * together on one curl multi, and extraction and the builtin AI run in
  * the worker's reused job processes (common/jobproc.c).  The worker
  * enforces each queue's hard timeout (the transfer aborted, or the job
@@ -173,16 +173,7 @@ disconnect(void)
 static int
 release_own(struct tq_err *e)
 {
-	const char *p[1] = { w.name };
-	PGresult *r;
-
-	r = tq_db_exec(w.db, e, "UPDATE task_items SET status = 'pending', "
-	    "updated_at = now() WHERE worker_id = $1 AND status = 'running'",
-	    1, p);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return tq_claim_release_worker(w.db, e, w.name);
 }
 
 /*
@@ -194,7 +185,6 @@ static int
 connect_all(void)
 {
 	struct tq_err e = { 0 };
-	redisReply *r;
 	double backoff = 0.5;
 
 	while (nsignals == 0) {
@@ -204,16 +194,9 @@ connect_all(void)
 		    (w.db = tq_db_connect(&e)) != NULL &&
 		    release_own(&e) == 0 &&
 		    tq_worker_register(w.rc, &e, &w.info) == 0 &&
-		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0) {
-			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
-			    w.name);
-			if (r != NULL) {
-				freeReplyObject(r);
-				return 0;
-			}
-			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-			    w.sub->errstr);
-		}
+		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0 &&
+		    tq_worker_subscribe(w.sub, &e, w.name) == 0)
+			return 0;
 		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:f}",
 		    "worker", w.name, "error", e.msg, "retry_in", backoff));
 		title("waiting for backends", NULL, 0);
@@ -247,7 +230,6 @@ static void
 reconnect_broken(void)
 {
 	struct tq_err e = { 0 };
-	redisReply *r;
 
 	if (w.rc == NULL || w.rc->err) {
 		if (w.rc != NULL)
@@ -261,14 +243,10 @@ reconnect_broken(void)
 	if (w.rc != NULL && (w.sub == NULL || w.sub->err)) {
 		if (w.sub != NULL)
 			redisFree(w.sub);
-		if ((w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL) {
-			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
-			    w.name);
-			if (r == NULL) {
-				redisFree(w.sub);
-				w.sub = NULL;
-			}
-			freeReplyObject(r);
+		if ((w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
+		    tq_worker_subscribe(w.sub, &e, w.name) == -1) {
+			redisFree(w.sub);
+			w.sub = NULL;
 		}
 	}
 	if (w.db == NULL || PQstatus(w.db) != CONNECTION_OK) {
@@ -285,7 +263,6 @@ static void
 heartbeat(void)
 {
 	struct tq_err e = { 0 };
-	redisReply *r;
 	struct tq_job *j, *old = NULL;
 	const char **others;
 	int *ost, n = 0;
@@ -294,11 +271,8 @@ heartbeat(void)
 		return;
 	/* Redis may have lost our registration (FLUSHALL, restart) */
 	if (tq_now() - w.last_hb >= HEARTBEAT) {
-		r = redisCommand(w.rc, "EXISTS rq:worker:%s", w.name);
-		if (r != NULL && r->type == REDIS_REPLY_INTEGER &&
-		    r->integer == 0)
+		if (tq_worker_registered(w.rc, w.name) == 0)
 			tq_worker_register(w.rc, &e, &w.info);
-		freeReplyObject(r);
 	}
 	for (j = jobs; j != NULL; j = j->next)
 		if (old == NULL || j->started < old->started)
@@ -496,20 +470,9 @@ all_empty(void)
 {
 	int i, empty = 1;
 
-	for (i = 0; i < nstages && empty; i++) {
-		/* a paused queue has nothing for us */
-		redisReply *r = redisCommand(w.rc, "EVAL %s 3 rq:queue:%s "
-		    "rq:scheduled:%s tq:paused:%s", "if redis.call('EXISTS', "
-		    "KEYS[3]) == 1 then return 0 end return redis.call('LLEN', "
-		    "KEYS[1]) + redis.call('ZCARD', KEYS[2])",
-		    tq_stage_queue(stages[i]), tq_stage_queue(stages[i]),
-		    tq_stage_queue(stages[i]));
-
-		if (r == NULL || r->type != REDIS_REPLY_INTEGER ||
-		    r->integer > 0)
+	for (i = 0; i < nstages && empty; i++)
+		if (tq_queue_waiting(w.rc, stages[i]) != 0)
 			empty = 0;
-		freeReplyObject(r);
-	}
 	return empty;
 }
 
@@ -629,7 +592,7 @@ worker_main(void)
 			w.sub = NULL;
 		}
 		/*
-		 * The take script itself refuses while rq:suspended is
+		 * The take script itself refuses while RQ's suspend is
 		 * set; this look, twice a second, is for the state shown.
 		 */
 		if (w.rc != NULL && !w.rc->err &&

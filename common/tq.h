@@ -598,6 +598,17 @@ enum tq_stats_query {
 };
 char		*tq_stats_sql(enum tq_stats_query, int secs);
 
+/* ------------------------------------------------------------ content.c */
+
+/* The link ids of kind ("task", "link", "parsed", "ai") id; NULL: e. */
+json_t		*tq_content_links(PGconn *, struct tq_err *, const char *kind,
+		    long long id);
+/* tq-show's record of a link (JSON null if none); NULL: e. */
+json_t		*tq_content_record(PGconn *, struct tq_err *, long long link,
+		    int with_text);
+/* The id of the link with this (normalised) URL, 0 if none, -1: e. */
+long long	 tq_link_find(PGconn *, struct tq_err *, const char *url);
+
 /* ------------------------------------------------------------- redisq.c */
 
 #include <hiredis.h>
@@ -797,6 +808,16 @@ int		 tq_worker_heartbeat(redisContext *, struct tq_err *,
 		    int nothers);
 int		 tq_worker_unregister(redisContext *, struct tq_err *,
 		    const struct tq_worker_info *);
+/* SUBSCRIBE the worker's channel (tq-cancel's messages) on sub. */
+int		 tq_worker_subscribe(redisContext *sub, struct tq_err *,
+		    const char *name);
+/* PUBLISH msg to the worker's channel. */
+int		 tq_worker_publish(redisContext *, struct tq_err *,
+		    const char *name, const char *msg);
+/* 1 if the worker's hash exists, 0 if Redis lost it, -1 on error. */
+int		 tq_worker_registered(redisContext *, const char *name);
+/* Jobs queued or scheduled in a stage's queue, 0 if paused, -1 error. */
+long long	 tq_queue_waiting(redisContext *, enum tq_stage);
 /*
  * Return the jobs of dead workers to their queues.  A worker is dead
  * when its rq:worker hash is gone, its heartbeat is older than
@@ -948,6 +969,9 @@ int		 tq_claim_many(PGconn *, struct tq_err *, const enum tq_stage *,
 		    const char *const *job, int n, const char *worker,
 		    struct tq_claim *, int *got);
 void		 tq_claim_free(struct tq_claim *);
+/* Make the items running under worker's name pending again. */
+int		 tq_claim_release_worker(PGconn *, struct tq_err *,
+		    const char *worker);
 
 /*
  * One row per stage (stage.c).  prepare runs in the worker before the
