@@ -6,9 +6,9 @@
  * job ids atomically from the queues into its own list
  * tq:active:<name> (and RQ's started registry), several per Redis
  * call, claims each item in PostgreSQL, and runs each job as a
- * coroutine of its event loop (common/co.c): page fetches, LLM and Notion calls wait
- * together on one curl multi, and extraction and the builtin AI run in
- * the worker's reused job processes (common/jobproc.c).  The worker
+ * coroutine of its event loop (common/co.c): page fetches, LLM and
+ * Notion calls wait together on one curl multi, and extraction and
+ * the builtin AI run in the worker's reused job processes (common/jobproc.c).  The worker
  * enforces each queue's hard timeout (the transfer aborted, or the job
  * process killed: SIGTERM, then SIGKILL), records each outcome in
  * PostgreSQL and only then acknowledges the job in Redis.
