@@ -56,7 +56,6 @@ static int
 stop_job(redisContext *rc, struct tq_err *e, const char *worker,
     const char *job)
 {
-	redisReply *r;
 	json_t *cmd;
 	char *msg;
 	int n;
@@ -64,13 +63,9 @@ stop_job(redisContext *rc, struct tq_err *e, const char *worker,
 	cmd = json_pack("{s:s,s:s}", "command", "stop-job", "job_id", job);
 	msg = json_dumps(cmd, JSON_COMPACT);
 	json_decref(cmd);
-	r = tq_redis(rc, e, "PUBLISH rq:pubsub:%s %s", worker, msg);
+	n = tq_worker_publish(rc, e, worker, msg);
 	free(msg);
-	if (r == NULL)
-		return -1;
-	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
-	freeReplyObject(r);
-	return n;
+	return n > 0 ? 1 : n;
 }
 
 /* Items of a task record that are neither done, failed nor cancelled. */
@@ -93,28 +88,22 @@ static int
 cancel(PGconn *db, redisContext *rc, long long id)
 {
 	struct tq_err e = { 0 };
-	const char *p[1], **pending = NULL, *was, *job, *worker;
-	char ids[24], why[128];
+	const char **pending = NULL, *was, *job, *worker;
+	char why[128];
 	json_t *res = NULL, *items, *it, *recs = NULL, *rec;
-	PGresult *r;
 	size_t k, n, npending = 0, nrunning = 0;
 	int stage, status = TQ_EXIT_OK, tries = 0;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
 again:
-	r = tq_db_exec(db, &e, "SELECT tq_task_cancel($1::bigint)", 1, p);
-	if (r == NULL) {
+	if ((res = tq_task_cancel(db, &e, id)) == NULL) {
 		warnx("task %lld: %s", id, e.msg);
 		return TQ_EXIT_BACKEND;
 	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
+	if (json_is_null(res)) {
+		json_decref(res);
 		warnx("task %lld: no such task", id);
 		return TQ_EXIT_INPUT;
 	}
-	res = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
 	items = json_object_get(res, "items");
 	was = json_string_value(json_object_get(res, "was"));
 	stage = tq_stage_from_name(json_string_value(json_object_get(res,

@@ -8,10 +8,11 @@
  * call, claims each item in PostgreSQL, and runs each job as a
  * coroutine of its event loop (common/co.c): page fetches, LLM and
  * Notion calls wait together on one curl multi, and extraction and
- * the builtin AI run in the worker's reused job processes (common/jobproc.c).  The worker
- * enforces each queue's hard timeout (the transfer aborted, or the job
- * process killed: SIGTERM, then SIGKILL), records each outcome in
- * PostgreSQL and only then acknowledges the job in Redis.
+ * the builtin AI run in the worker's reused job processes
+ * (common/jobproc.c).  The worker enforces each queue's hard timeout
+ * (the transfer aborted, or the job process killed: SIGTERM, then
+ * SIGKILL), records each outcome in PostgreSQL and only then
+ * acknowledges the job in Redis.
  *
  * Invariants: a job id is always in a queue, a scheduled set, or a
  * worker's active list; a worker killed at any instant leaves its jobs

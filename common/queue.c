@@ -690,12 +690,15 @@ tq_worker_publish(redisContext *c, struct tq_err *err, const char *name,
     const char *msg)
 {
 	redisReply *r;
+	int n;
 
 	if ((r = tq_redis(c, err, "PUBLISH rq:pubsub:%s %s", name, msg)) ==
 	    NULL)
 		return -1;
+	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0 ?
+	    (int)r->integer : 0;
 	freeReplyObject(r);
-	return 0;
+	return n;
 }
 
 int
@@ -725,6 +728,37 @@ tq_queue_waiting(redisContext *c, enum tq_stage s)
 		n = r->integer;
 	freeReplyObject(r);
 	return n;
+}
+
+/*
+ * The jobs of failed items are in rq:failed:<q> (or rq:canceled:<q>
+ * when a bare stop-job failed them) with a hash that expires: take
+ * them out of there, then queue them afresh.
+ */
+int
+tq_queue_requeue(redisContext *rc, struct tq_err *e, enum tq_stage st,
+    struct tq_jobspec *jobs, size_t n)
+{
+	const char **ids;
+	size_t i;
+	int rv;
+
+	for (i = 0; i < n; i++) {
+		redisAppendCommand(rc, "ZREM rq:failed:%s %s",
+		    qname(st), jobs[i].job_id);
+		redisAppendCommand(rc, "ZREM rq:canceled:%s %s",
+		    qname(st), jobs[i].job_id);
+	}
+	if (tq_redis_replies(rc, e, 2 * (int)n) == -1)
+		return -1;
+	ids = xcalloc(n, sizeof(*ids));
+	for (i = 0; i < n; i++)
+		ids[i] = jobs[i].job_id;
+	rv = tq_queue_remove(rc, e, st, ids, n);
+	free(ids);
+	if (rv == -1)
+		return -1;
+	return tq_queue_push(rc, e, st, jobs, n, 0);
 }
 
 static int

@@ -28,6 +28,70 @@ tq_task_terminal(const char *s)
 	    strcmp(s, "failed") == 0 || strcmp(s, "cancelled") == 0);
 }
 
+/* The JSON answer of a SQL function of one task id; JSON null if none. */
+static json_t *
+task_fn(PGconn *c, struct tq_err *err, const char *sql, long long id)
+{
+	char ids[24];
+	const char *p[1] = { ids };
+	PGresult *r;
+	json_t *o = NULL;
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	if ((r = tq_db_exec(c, err, sql, 1, p)) == NULL)
+		return NULL;
+	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+		o = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	return o != NULL ? o : json_null();
+}
+
+json_t *
+tq_task_cancel(PGconn *c, struct tq_err *err, long long id)
+{
+	return task_fn(c, err, "SELECT tq_task_cancel($1::bigint)", id);
+}
+
+json_t *
+tq_task_retry(PGconn *c, struct tq_err *err, long long id)
+{
+	return task_fn(c, err, "SELECT tq_task_retry($1::bigint)", id);
+}
+
+json_t *
+tq_task_attempts(PGconn *c, struct tq_err *err, long long id)
+{
+	return task_fn(c, err, "SELECT tq_task_attempts($1)", id);
+}
+
+int
+tq_task_list(PGconn *c, struct tq_err *err, const struct tq_task_filter *f,
+    struct tq_ids *out)
+{
+	char lim[24], age[32], why[64];
+	const char *p[4];
+	PGresult *r;
+	int i;
+
+	snprintf(lim, sizeof(lim), "%lld", f->limit);
+	snprintf(age, sizeof(age), "%.3f", f->since);
+	p[0] = lim;
+	p[1] = f->status;
+	p[2] = f->type;
+	p[3] = f->since > 0 ? age : NULL;
+	r = tq_db_exec(c, err, "SELECT id FROM (SELECT id FROM "
+	    "processing_tasks WHERE ($2::text IS NULL OR status = $2) "
+	    "AND ($3::text IS NULL OR type = $3) AND ($4::float8 IS "
+	    "NULL OR created_at >= now() - make_interval(secs => "
+	    "$4::float8)) ORDER BY id DESC LIMIT $1) t ORDER BY id", 4, p);
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++)
+		tq_ids_add(out, PQgetvalue(r, i, 0), why, sizeof(why));
+	PQclear(r);
+	return 0;
+}
+
 json_t *
 tq_task_records(PGconn *c, struct tq_err *err, const long long *ids,
     size_t n, int items)

@@ -811,11 +811,17 @@ int		 tq_worker_unregister(redisContext *, struct tq_err *,
 /* SUBSCRIBE the worker's channel (tq-cancel's messages) on sub. */
 int		 tq_worker_subscribe(redisContext *sub, struct tq_err *,
 		    const char *name);
-/* PUBLISH msg to the worker's channel. */
+/* PUBLISH msg to the worker's channel: the listeners, or -1. */
 int		 tq_worker_publish(redisContext *, struct tq_err *,
 		    const char *name, const char *msg);
 /* 1 if the worker's hash exists, 0 if Redis lost it, -1 on error. */
 int		 tq_worker_registered(redisContext *, const char *name);
+/*
+ * Queue jobs again that may sit in RQ's failed or canceled registry
+ * (tq-retry): out of there and of the queue, then pushed afresh.
+ */
+int		 tq_queue_requeue(redisContext *, struct tq_err *,
+		    enum tq_stage, struct tq_jobspec *, size_t);
 /* Jobs queued or scheduled in a stage's queue, 0 if paused, -1 error. */
 long long	 tq_queue_waiting(redisContext *, enum tq_stage);
 /*
@@ -880,6 +886,24 @@ int		 tq_rq_suspended(redisContext *, struct tq_err *);
  */
 json_t		*tq_task_records(PGconn *, struct tq_err *, const long long *ids,
 		    size_t n, int items);
+/*
+ * The answer of tq_task_cancel, tq_task_retry or tq_task_attempts (the
+ * schema's functions) for one task: JSON null if there is no such
+ * task, NULL and err on a backend error.
+ */
+json_t		*tq_task_cancel(PGconn *, struct tq_err *, long long id);
+json_t		*tq_task_retry(PGconn *, struct tq_err *, long long id);
+json_t		*tq_task_attempts(PGconn *, struct tq_err *, long long id);
+/* The last limit task ids that match (NULL: any), oldest first. */
+struct tq_task_filter {
+	long long	 limit;
+	const char	*status;
+	const char	*type;
+	double		 since;		/* seconds; 0: any age */
+};
+struct tq_ids;
+int		 tq_task_list(PGconn *, struct tq_err *,
+		    const struct tq_task_filter *, struct tq_ids *);
 int		 tq_task_terminal(const char *status);
 /* Build "{1,2,3}" for a bigint[] parameter; caller frees. */
 char		*tq_pg_array(const long long *, size_t);
