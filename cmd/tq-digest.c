@@ -116,7 +116,7 @@ slurp(FILE *f, int *binary)
 	n = b.len < 4096 ? b.len : 4096;
 	for (i = 0; i < n; i++)
 		nul += b.data[i] == '\0';
-	s = tq_lang_utf8_clean(b.data, b.len, &len);
+	s = tq_utf8_clean(b.data, b.len, &len);
 	tq_buf_free(&b);
 	*binary = nul * 20 > n || tq_looks_binary(s, len);
 	return s;

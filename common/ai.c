@@ -65,7 +65,7 @@ str_or_null(const char *s)
 		return json_null();
 	if ((j = json_string(s)) != NULL)
 		return j;
-	clean = tq_lang_utf8_clean(s, strlen(s), NULL);
+	clean = tq_utf8_clean(s, strlen(s), NULL);
 	j = json_string(clean);
 	free(clean);
 	return j != NULL ? j : json_null();

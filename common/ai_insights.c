@@ -640,7 +640,7 @@ questions(const struct ctx *c, int *ntotal)
 			if (!ai_question(cp))
 				continue;
 		}
-		if (ai_nchars(c->text + a0, b0 - a0) > SENTENCE_CHARS)
+		if (tq_utf8_count(c->text + a0, b0 - a0) > SENTENCE_CHARS)
 			continue;
 		(*ntotal)++;
 		if (json_array_size(a) < MAX_QUESTIONS &&

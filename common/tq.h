@@ -176,6 +176,28 @@ int		 tq_config_load(void);
 int		 tq_config_check(void);
 int		 tq_config_set_retry_delays(const char *);
 
+/* --------------------------------------------------------------- utf8.c */
+
+/* Length of the valid UTF-8 sequence at s (len bytes left), 0 if none. */
+size_t		 tq_utf8_seq(const char *s, size_t len);
+/*
+ * Decode the character at s into *cp and return its length; a byte
+ * that starts no valid sequence gives U+FFFD and 1; len 0 gives 0.
+ */
+size_t		 tq_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Write c (U+FFFD if not a scalar value) to out: 1 to 4 bytes. */
+size_t		 tq_utf8_encode(uint32_t c, char *out);
+/*
+ * The length of the sequence at s (n > 0 bytes left), *valid 0 for an
+ * ill-formed one, whose length is then its maximal subpart (WHATWG).
+ */
+size_t		 tq_utf8_subpart(const char *s, size_t n, int *valid);
+/* A copy (caller frees): invalid bytes -> U+FFFD, NULs dropped. */
+char		*tq_utf8_clean(const char *, size_t, size_t *outlen);
+/* Characters in valid UTF-8; the bytes of its first chars characters. */
+size_t		 tq_utf8_count(const char *s, size_t len);
+size_t		 tq_utf8_prefix(const char *s, size_t len, size_t chars);
+
 /* ------------------------------------------------------------ charset.c */
 
 /*
@@ -466,12 +488,8 @@ int		 tq_ai_openai(const struct tq_ai_model *,
 const char	*tq_lang_detect(const char *text);
 
 /*
- * lang.c: text helpers of the builtin provider.  tq_lang_utf8 decodes
- * the character at s (len > 0 bytes left) into *cp and returns its
- * length; a byte that starts no valid sequence gives U+FFFD and 1.
- * tq_lang_utf8_put writes at most 4 bytes.  tq_lang_utf8_clean returns
- * a NUL-terminated copy (caller frees) with invalid bytes replaced by
- * U+FFFD and NUL bytes dropped.  tq_lang_case: 1 upper, -1 lower, 0
+ * lang.c: text helpers of the builtin provider (UTF-8 is utf8.c's).
+ * tq_lang_case: 1 upper, -1 lower, 0
  * uncased.  tq_lang_isword: letter, digit or combining mark.
  * tq_lang_stopword wants a lower-case word with ' as apostrophe; lists
  * exist for de en es fr id it nl pt ru, other languages have none (0).
@@ -479,9 +497,6 @@ const char	*tq_lang_detect(const char *text);
  * past the end or for a language without a list.
  * tq_lang_elision: length of a leading "l'", "qu'", "dell'"... or 0.
  */
-size_t		 tq_lang_utf8(const char *s, size_t len, uint32_t *cp);
-size_t		 tq_lang_utf8_put(uint32_t, char *out);
-char		*tq_lang_utf8_clean(const char *, size_t, size_t *outlen);
 uint32_t	 tq_lang_lower(uint32_t);
 int		 tq_lang_case(uint32_t);
 int		 tq_lang_isword(uint32_t);
