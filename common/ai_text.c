@@ -118,10 +118,7 @@ ai_inlist(const char *const *list, size_t n, const char *w)
 int
 ai_space_cp(uint32_t c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0 ||
-	    c == 0x1680 || (c >= 0x2000 && c <= 0x200b) || c == 0x2028 ||
-	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 ||
-	    c == 0xfeff;
+	return tq_utf8_isspace(c);
 }
 
 int

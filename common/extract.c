@@ -659,7 +659,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	}
 	doc->text = ex_utf8_clean(text, strlen(text));
 	free(text);
-	doc->word_count = ex_word_count(doc->text);
+	doc->word_count = tq_word_count(doc->text, strlen(doc->text));
 	tq_sha256_hex(doc->text, strlen(doc->text), doc->content_hash);
 	rc = 0;
 out:

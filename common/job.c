@@ -62,17 +62,7 @@ op_parse_body(json_t *args, const char *raw, size_t rawlen,
 	memset(&d, 0, sizeof(d));
 	if (ct != NULL && strcmp(ct, "text/plain") == 0) {
 		d.text = xstrndup(body, len);
-		for (char *p = d.text, *q; *p; p = q) {
-			while (*p == ' ' || *p == '\n' || *p == '\t' ||
-			    *p == '\r')
-				p++;
-			if (*p == '\0')
-				break;
-			d.word_count++;
-			for (q = p; *q && *q != ' ' && *q != '\n' &&
-			    *q != '\t' && *q != '\r'; q++)
-				;
-		}
+		d.word_count = tq_word_count(d.text, strlen(d.text));
 		tq_sha256_hex(d.text, strlen(d.text), d.content_hash);
 	} else if (tq_extract(body, len, url, &d, err) == -1)
 		goto out;

@@ -197,6 +197,14 @@ char		*tq_utf8_clean(const char *, size_t, size_t *outlen);
 /* Characters in valid UTF-8; the bytes of its first chars characters. */
 size_t		 tq_utf8_count(const char *s, size_t len);
 size_t		 tq_utf8_prefix(const char *s, size_t len, size_t chars);
+/* White space: ASCII's and Unicode's (NBSP, U+2000..U+200B, ...). */
+int		 tq_utf8_isspace(uint32_t);
+/*
+ * Words: runs between white space that hold a letter, a digit or any
+ * character past ASCII (so "--" and "|" are none).  The one count of the extraction, plain
+ * text pages and the builtin insights.
+ */
+long		 tq_word_count(const char *s, size_t len);
 
 /* ------------------------------------------------------------ charset.c */
 

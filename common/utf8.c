@@ -187,3 +187,35 @@ tq_utf8_prefix(const char *s, size_t len, size_t chars)
 	}
 	return i;
 }
+
+int
+tq_utf8_isspace(uint32_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0 ||
+	    c == 0x1680 || (c >= 0x2000 && c <= 0x200b) || c == 0x2028 ||
+	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 ||
+	    c == 0xfeff;
+}
+
+long
+tq_word_count(const char *s, size_t len)
+{
+	size_t i, n;
+	uint32_t cp;
+	long words = 0;
+	int in = 0, hasword = 0;
+
+	for (i = 0; i < len; i += n) {
+		n = tq_utf8_decode(s + i, len - i, &cp);
+		if (tq_utf8_isspace(cp)) {
+			words += in && hasword;
+			in = hasword = 0;
+		} else {
+			in = 1;
+			/* as extraction always counted: not ASCII punctuation */
+			if (cp >= 0x80 || isalnum((int)cp))
+				hasword = 1;
+		}
+	}
+	return words + (in && hasword);
+}
