@@ -504,19 +504,8 @@ out:
 	PQfinish(c);
 }
 
-static long long
-jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *
-jstr(json_t *o, const char *k, const char *dflt)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : dflt;
-}
+#define jint	tq_jint
+#define jstr	tq_jstr
 
 /* A queue of the child's answer: {name, count, paused}. */
 static const char *

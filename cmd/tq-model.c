@@ -97,53 +97,31 @@ bad(const char *fmt, ...)
 
 /* ------------------------------------------------------------ output */
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s && *s ? s : "-";
-}
-
-static int
-width(json_t *recs, const char *k, int min)
-{
-	json_t *r;
-	size_t i;
-	int w = min;
-
-	json_array_foreach(recs, i, r)
-		if ((int)strlen(jstr(r, k)) > w)
-			w = (int)strlen(jstr(r, k));
-	return w;
-}
-
 static void
 print_table(json_t *recs)
 {
+	struct tq_table *t;
 	json_t *r, *p;
 	size_t i;
-	int wn = width(recs, "name", 4), wm = width(recs, "model", 5);
-	int wu = width(recs, "base_url", 8), wk = width(recs, "api_key_env", 7);
+	char id[24];
 
-	printf("%-4s %-*s  %-8s  %-*s  %-*s  %-*s  %-7s  %s\n", "ID", wn,
-	    "NAME", "PROVIDER", wm, "MODEL", wu, "BASE_URL", wk, "KEY_ENV",
-	    "DEFAULT", "PARAMS");
+	t = tq_table_new("llllllll", "ID", "NAME", "PROVIDER", "MODEL",
+	    "BASE_URL", "KEY_ENV", "DEFAULT", "PARAMS");
 	json_array_foreach(recs, i, r) {
 		char *ps = NULL;
 
 		p = json_object_get(r, "params");
 		if (json_is_object(p) && json_object_size(p) > 0)
 			ps = json_dumps(p, JSON_COMPACT);
-		printf("%-4lld %-*s  %-8s  %-*s  %-*s  %-*s  %-7s  %s\n",
-		    (long long)json_integer_value(json_object_get(r, "id")),
-		    wn, jstr(r, "name"), jstr(r, "provider"), wm,
-		    jstr(r, "model"), wu, jstr(r, "base_url"), wk,
-		    jstr(r, "api_key_env"), json_is_true(json_object_get(r,
-		    "is_default")) ? "*" : "", ps ? ps : "-");
+		snprintf(id, sizeof(id), "%lld", tq_jint(r, "id"));
+		tq_table_row(t, id, tq_jstr(r, "name", NULL),
+		    tq_jstr(r, "provider", NULL), tq_jstr(r, "model", NULL),
+		    tq_jstr(r, "base_url", NULL), tq_jstr(r, "api_key_env",
+		    NULL), json_is_true(json_object_get(r, "is_default")) ?
+		    "*" : "", ps);
 		free(ps);
 	}
-	fflush(stdout);
+	tq_table_print(t);
 }
 
 static void

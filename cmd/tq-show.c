@@ -42,13 +42,8 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s != NULL && *s != '\0' ? s : NULL;
-}
+/* a member's string, NULL if missing or empty */
+#define jstr(o, k)	tq_jstr(o, k, NULL)
 
 /* Text wrapped at 72 columns, each line indented. */
 static void

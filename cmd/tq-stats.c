@@ -174,54 +174,36 @@ get_statistics(PGconn *db, struct tq_err *e, json_t *out)
 	return 0;
 }
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s && *s ? s : "-";
-}
-
-static long long
-jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
+#define jint	tq_jint
 
 static void
 table_workers(json_t *all)
 {
-	json_t *ws = json_object_get(all, "workers"), *w, *qs, *q;
-	size_t i, j, nw = 6, nq = 6;
+	json_t *ws = json_object_get(all, "workers"), *w, *q;
+	struct tq_table *t;
 	struct tq_buf b;
+	char ok[24], failed[24], working[32];
+	size_t i, j;
 
-	json_array_foreach(ws, i, w) {
-		size_t l = strlen(jstr(w, "name")), ql = 0;
-
-		if (l > nw)
-			nw = l;
-		json_array_foreach(json_object_get(w, "queues"), j, q)
-			ql += strlen(json_string_value(q)) + (j ? 1 : 0);
-		if (ql > nq)
-			nq = ql;
-	}
-	printf("%-*s  %-9s  %-*s  %6s  %6s  %9s  %-20s  %s\n", (int)nw,
-	    "WORKER", "STATE", (int)nq, "QUEUES", "OK", "FAILED", "WORKING",
-	    "HEARTBEAT", "JOB");
+	t = tq_table_new("llrrrll", "WORKER", "STATE", "QUEUES", "OK",
+	    "FAILED", "WORKING", "HEARTBEAT", "JOB");
 	json_array_foreach(ws, i, w) {
 		memset(&b, 0, sizeof(b));
-		qs = json_object_get(w, "queues");
-		json_array_foreach(qs, j, q)
+		json_array_foreach(json_object_get(w, "queues"), j, q)
 			tq_buf_addf(&b, "%s%s", j ? "," : "",
 			    json_string_value(q));
-		printf("%-*s  %-9s  %-*s  %6lld  %6lld  %8.1fs  %-20s  %s\n",
-		    (int)nw, jstr(w, "name"), jstr(w, "state"), (int)nq,
-		    b.data ? b.data : "-", jint(w, "successful_job_count"),
-		    jint(w, "failed_job_count"), json_real_value(
-		    json_object_get(w, "total_working_time")),
-		    jstr(w, "last_heartbeat"), jstr(w, "current_job"));
+		snprintf(ok, sizeof(ok), "%lld", jint(w,
+		    "successful_job_count"));
+		snprintf(failed, sizeof(failed), "%lld", jint(w,
+		    "failed_job_count"));
+		snprintf(working, sizeof(working), "%.1fs", json_real_value(
+		    json_object_get(w, "total_working_time")));
+		tq_table_row(t, tq_jstr(w, "name", NULL), tq_jstr(w, "state",
+		    NULL), b.data, ok, failed, working, tq_jstr(w,
+		    "last_heartbeat", NULL), tq_jstr(w, "current_job", NULL));
 		tq_buf_free(&b);
 	}
+	tq_table_print(t);
 	printf("%lld worker%s\n", jint(all, "total_workers"),
 	    jint(all, "total_workers") == 1 ? "" : "s");
 }
@@ -229,41 +211,48 @@ table_workers(json_t *all)
 static void
 table_queues(json_t *all)
 {
+	static const char *const cols[] = { "count", "started_job_registry",
+	    "finished_job_registry", "failed_job_registry",
+	    "scheduled_job_registry", "workers" };
 	json_t *qs = json_object_get(all, "queues"), *q;
+	struct tq_table *t;
 	const char *name;
-	size_t nw = 5;
+	char v[6][24];
+	size_t k;
 
-	json_object_foreach(qs, name, q)
-		if (strlen(name) > nw)
-			nw = strlen(name);
-	printf("%-*s  %7s  %7s  %8s  %7s  %9s  %7s  %s\n", (int)nw, "QUEUE",
-	    "QUEUED", "STARTED", "FINISHED", "FAILED", "SCHEDULED", "WORKERS",
-	    "STATE");
-	json_object_foreach(qs, name, q)
-		printf("%-*s  %7lld  %7lld  %8lld  %7lld  %9lld  %7lld  %s\n",
-		    (int)nw, name, jint(q, "count"),
-		    jint(q, "started_job_registry"),
-		    jint(q, "finished_job_registry"),
-		    jint(q, "failed_job_registry"),
-		    jint(q, "scheduled_job_registry"), jint(q, "workers"),
+	t = tq_table_new("lrrrrrrl", "QUEUE", "QUEUED", "STARTED", "FINISHED",
+	    "FAILED", "SCHEDULED", "WORKERS", "STATE");
+	json_object_foreach(qs, name, q) {
+		for (k = 0; k < 6; k++)
+			snprintf(v[k], sizeof(v[k]), "%lld", jint(q, cols[k]));
+		tq_table_row(t, name, v[0], v[1], v[2], v[3], v[4], v[5],
 		    json_is_true(json_object_get(q, "paused")) ? "paused" :
 		    "active");
+	}
+	tq_table_print(t);
 }
 
 static void
 table_stats(json_t *all)
 {
-	json_t *st = json_object_get(all, "statistics"), *t;
+	json_t *st = json_object_get(all, "statistics"), *x;
 	json_t *bt = json_object_get(st, "by_type");
+	struct tq_table *t;
 	const char *name;
+	char v[3][24];
 
-	printf("%-14s  %7s  %9s  %7s\n", "TYPE", "TOTAL", "COMPLETED",
-	    "FAILED");
-	json_object_foreach(bt, name, t)
-		printf("%-14s  %7lld  %9lld  %7lld\n", name, jint(t, "total"),
-		    jint(t, "completed"), jint(t, "failed"));
-	printf("%-14s  %7lld  %9lld  %7lld\n", "all", jint(st, "total_tasks"),
-	    jint(st, "completed_tasks"), jint(st, "failed_tasks"));
+	t = tq_table_new("lrrr", "TYPE", "TOTAL", "COMPLETED", "FAILED");
+	json_object_foreach(bt, name, x) {
+		snprintf(v[0], sizeof(v[0]), "%lld", jint(x, "total"));
+		snprintf(v[1], sizeof(v[1]), "%lld", jint(x, "completed"));
+		snprintf(v[2], sizeof(v[2]), "%lld", jint(x, "failed"));
+		tq_table_row(t, name, v[0], v[1], v[2]);
+	}
+	snprintf(v[0], sizeof(v[0]), "%lld", jint(st, "total_tasks"));
+	snprintf(v[1], sizeof(v[1]), "%lld", jint(st, "completed_tasks"));
+	snprintf(v[2], sizeof(v[2]), "%lld", jint(st, "failed_tasks"));
+	tq_table_row(t, "all", v[0], v[1], v[2]);
+	tq_table_print(t);
 	printf("tasks: %lld running, %lld queued, %lld cancelled; "
 	    "items: %lld processed, %lld failed\n", jint(st, "running_tasks"),
 	    jint(st, "queued_tasks"), jint(st, "cancelled_tasks"),
@@ -331,7 +320,7 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 		long long c = 0;
 
 		json_array_foreach(json_object_get(all, "workers"), k, w)
-			c += strcmp(jstr(w, "state"), states[i]) == 0;
+			c += strcmp(tq_jstr(w, "state", "-"), states[i]) == 0;
 		printf("tq_workers{state=\"%s\"} %lld\n", states[i], c);
 	}
 

@@ -945,6 +945,20 @@ int		 tq_out_is_table(void);
 void		 tq_out_task(json_t *, int items);
 void		 tq_out_json(json_t *);
 void		 tq_out_flush(void);
+/* A member's string, or dflt if it is missing, not one, or empty. */
+const char	*tq_jstr(json_t *, const char *key, const char *dflt);
+/* A member's integer, 0 if it is missing or not one. */
+long long	 tq_jint(json_t *, const char *key);
+/*
+ * An aligned table for a terminal: tq_table_new("lrr", "NAME", "OK",
+ * "FAILED") takes one header per letter of align (l left, r right),
+ * tq_table_row as many cells (copied; NULL prints "-", control
+ * characters are made visible), tq_table_print prints it with two
+ * spaces between columns and frees it.
+ */
+struct tq_table	*tq_table_new(const char *align, ...);
+void		 tq_table_row(struct tq_table *, ...);
+void		 tq_table_print(struct tq_table *);
 /*
  * Read one input line into *line (caller frees); 1 read, 0 at EOF,
  * -1 for a line holding a NUL byte, which is bad input (read whole).
