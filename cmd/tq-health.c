@@ -52,14 +52,9 @@ static const char *const level_names[] = {
 
 static struct option longopts[] = {
 	{ "critical", required_argument, NULL, 'c' },
-	{ "database-url", required_argument, NULL, 'd' },
 	{ "failure-warning", required_argument, NULL, 'f' },
 	{ "failure-critical", required_argument, NULL, 'F' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "redis-url", required_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "min-workers", required_argument, NULL, 'W' },
 	{ "warning", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
@@ -781,6 +776,7 @@ main(int argc, char *argv[])
 	struct tq_err re = { 0 };
 	struct tq_jp_req *rq;
 	double deadline;
+	enum tq_outmode om = TQ_OUT_AUTO;
 	int ch;
 
 	if (tq_config_load() == -1) {
@@ -788,8 +784,12 @@ main(int argc, char *argv[])
 		printf("TQ UNKNOWN - %s\n", tq_strerror());
 		return ST_UNKNOWN;
 	}
-	while ((ch = getopt_long(argc, argv, "c:d:F:f:hjr:t:VW:w:", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "c:d:F:f:hjr:t:VW:w:", longopts,
+	    "dhjrV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, NULL)) {
+			json_out = om == TQ_OUT_JSON;
+			continue;
+		}
 		switch (ch) {
 		case 'c':
 			range_parse("-c", optarg, &crit_r);
@@ -800,19 +800,8 @@ main(int argc, char *argv[])
 		case 'f':
 			range_parse("-f", optarg, &fail_w);
 			break;
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
 		case 'h':
 			usage(stdout, ST_OK);
-			break;
-		case 'j':
-			json_out = 1;
-			break;
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
 			break;
 		case 't':
 			secs = number("-t", optarg, 1, 3600);
@@ -885,8 +874,6 @@ main(int argc, char *argv[])
 	json_decref(rd);
 	tq_buf_free(&problems.text);
 	json_decref(problems.list);
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
+	tq_config_free();
 	return problems.level;
 }

@@ -34,11 +34,7 @@
 static struct option longopts[] = {
 	{ "context-chars", required_argument, NULL, 'C' },
 	{ "default", no_argument, NULL, 'D' },
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "json-mode", required_argument, NULL, 'J' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "key-env", required_argument, NULL, 'k' },
 	{ "model", required_argument, NULL, 'm' },
 	{ "provider", required_argument, NULL, 'p' },
@@ -46,7 +42,6 @@ static struct option longopts[] = {
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "temperature", required_argument, NULL, 't' },
 	{ "base-url", required_argument, NULL, 'u' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "max-tokens", required_argument, NULL, 'x' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -521,8 +516,10 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
-	    longopts, NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
+	    longopts, "dHhjV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, NULL))
+			continue;
 		switch (ch) {
 		case 'C':
 			opt.context_chars = optarg;
@@ -531,22 +528,12 @@ main(int argc, char *argv[])
 			opt.make_default = 1;
 			set_opts = 0;
 			break;
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			continue;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			continue;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
 		case 'J':
 			opt.json_mode = optarg;
 			break;
-		case 'j':
-			om = TQ_OUT_JSON;
-			continue;
 		case 'k':
 			opt.key_env = optarg;
 			set_opts = 0;
@@ -647,8 +634,6 @@ main(int argc, char *argv[])
 	PQfinish(db);
 	free(add.url);
 	free(add.params);
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
+	tq_config_free();
 	return status;
 }

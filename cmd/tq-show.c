@@ -20,13 +20,7 @@
 #include "tq.h"
 
 static struct option longopts[] = {
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "text", no_argument, NULL, 't' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -282,7 +276,7 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhjqtV", longopts, NULL)) !=
+	while ((ch = tq_getopt(argc, argv, "d:HhjqtV", longopts, "dHhjqV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;

@@ -29,15 +29,9 @@
 #define SEC_STATS	0x4
 
 static struct option longopts[] = {
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, 'p' },
 	{ "queues", no_argument, NULL, 'Q' },
-	{ "redis-url", required_argument, NULL, 'r' },
 	{ "statistics", no_argument, NULL, 's' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "workers", no_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -459,31 +453,19 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhjpQr:sVw", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "d:HhjpQr:sVw", longopts,
+	    "dHhjrV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, NULL))
+			continue;
 		switch (ch) {
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
-			break;
-		case 'j':
-			om = TQ_OUT_JSON;
 			break;
 		case 'p':
 			prom = 1;
 			break;
 		case 'Q':
 			sec |= SEC_QUEUES;
-			break;
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
 			break;
 		case 's':
 			sec |= SEC_STATS;
@@ -552,8 +534,6 @@ out:
 	if (rc != NULL)
 		redisFree(rc);
 	PQfinish(db);
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
+	tq_config_free();
 	return status;
 }

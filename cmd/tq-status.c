@@ -140,8 +140,8 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "ad:HhijlS:n:qs:t:Vw:", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "ad:HhijlS:n:qs:t:Vw:", longopts,
+	    "dHhjqV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

@@ -280,8 +280,8 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (getenv("TQ_LOG") == NULL)
 		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
-	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
-	    longopts, NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
+	    longopts, "dHhjqrV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

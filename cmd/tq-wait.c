@@ -160,8 +160,8 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhIjqt:V", longopts, NULL)) !=
-	    -1) {
+	while ((ch = tq_getopt(argc, argv, "d:HhIjqt:V", longopts,
+	    "dHhjqV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

@@ -79,32 +79,28 @@ static struct {
 static struct option longopts[] = {
 	{ "burst", no_argument, NULL, 'b' },
 	{ "concurrency", required_argument, NULL, 'c' },
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json-log", no_argument, NULL, 'j' },
 	{ "job-processes", required_argument, NULL, 'J' },
+	{ "log-json", no_argument, NULL, 'L' },
+	{ "json-log", no_argument, NULL, 'L' },	/* its first name */
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "workers", required_argument, NULL, 'n' },
 	{ "name", required_argument, NULL, 'N' },
 	{ "pause", required_argument, NULL, 'P' },
-	{ "queue", required_argument, NULL, 'q' },
-	{ "redis-url", required_argument, NULL, 'r' },
+	{ "queue", required_argument, NULL, 'Q' },
 	{ "reconcile", no_argument, NULL, 'R' },
 	{ "resume", required_argument, NULL, 'U' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-worker [-bhjRvV] [-c queue=jobs] ... "
+	fprintf(f, "usage: tq-worker [-bhLRvV] [-c queue=jobs] ... "
 	    "[-d database-url] [-J processes]\n"
 	    "                 [-l level] [-N name] [-n workers] "
-	    "[-q queue] ... [-r redis-url]\n"
-	    "                 [-t queue=seconds] ...\n"
+	    "[-Q queue] ... [-r redis-url]\n"
+	    "                 [-t queue=seconds] ... [queue ...]\n"
 	    "       tq-worker -P queue ... | -U queue ... [-r redis-url]\n");
 	exit(status);
 }
@@ -878,8 +874,12 @@ main(int argc, char *argv[])
 	setproctitle_init(argc, argv, environ);
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "bc:d:hJ:jl:N:n:P:q:Rr:t:U:Vv",
-	    longopts, NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "bc:d:hJ:jLl:N:n:P:Q:q:Rr:t:U:Vv",
+	    longopts, "dhrVv")) != -1) {
+		/* -j and -q mean JSON output and quiet elsewhere */
+		if (ch != 'j' && ch != 'q' &&
+		    tq_opt_common(ch, optarg, NULL, NULL))
+			continue;
 		switch (ch) {
 		case 'b':
 			burst = 1;
@@ -912,14 +912,13 @@ main(int argc, char *argv[])
 				    optarg, e);
 			break;
 		}
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
 		case 'h':
 			usage(stdout, 0);
 			break;
 		case 'j':
+			warnx("-j is deprecated: use -L (--log-json)");
+			/* FALLTHROUGH */
+		case 'L':
 			tq_logjson = 1;
 			break;
 		case 'l':
@@ -953,17 +952,17 @@ main(int argc, char *argv[])
 			add_stage(optarg);
 			break;
 		case 'q':
+			warnx("-q queue is deprecated: name the queues as "
+			    "operands, or use -Q queue");
+			/* FALLTHROUGH */
+		case 'Q':
 			if (pausing)
-				errx(TQ_EXIT_USAGE, "-q does not go with -P "
-				    "or -U");
+				errx(TQ_EXIT_USAGE, "a queue to work on does "
+				    "not go with -P or -U");
 			add_stage(optarg);
 			break;
 		case 'R':
 			reconcile = 1;
-			break;
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
 			break;
 		case 't': {
 			char *eq = strchr(optarg, '='), *q;
@@ -995,8 +994,12 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	if (optind != argc)
-		usage(stderr, TQ_EXIT_USAGE);
+	/* the queues to work on, as rq worker takes them */
+	if (optind < argc && pausing)
+		errx(TQ_EXIT_USAGE, "a queue to work on does not go with -P "
+		    "or -U");
+	for (; optind < argc; optind++)
+		add_stage(argv[optind]);
 	if (tq_config_check() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (pausing)

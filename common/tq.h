@@ -168,6 +168,8 @@ extern struct tq_config tq_cfg;
 
 /* Defaults, then the environment.  -1 with tq_strerror() on bad values. */
 int		 tq_config_load(void);
+/* Free tq_cfg's strings and zero it (a main() on its way out). */
+void		 tq_config_free(void);
 /*
  * The syntax of tq_cfg's Redis and PostgreSQL URLs, once the flags are
  * in: -1 with tq_strerror() (which quotes no part of them) if either
@@ -201,8 +203,8 @@ size_t		 tq_utf8_prefix(const char *s, size_t len, size_t chars);
 int		 tq_utf8_isspace(uint32_t);
 /*
  * Words: runs between white space that hold a letter, a digit or any
- * character past ASCII (so "--" and "|" are none).  The one count of the extraction, plain
- * text pages and the builtin insights.
+ * character past ASCII (so "--" and "|" are none).  The one count
+ * of the extraction, plain text pages and the builtin insights.
  */
 long		 tq_word_count(const char *s, size_t len);
 
@@ -992,6 +994,16 @@ void		 tq_ids_free(struct tq_ids *);
  */
 int		 tq_opt_common(int ch, const char *arg, enum tq_outmode *,
 		    int *quiet);
+/*
+ * getopt_long(3) with the tool's own long options (NULL-terminated;
+ * NULL for none) and the long forms of those of the common options
+ * whose letters are in common ("dHhjqrVv": --database-url, --table,
+ * --help, --json, --quiet, --redis-url, --version, --verbose), from
+ * one table in cli.c.  The table is built on the first call.
+ */
+struct option;
+int		 tq_getopt(int argc, char *const argv[], const char *optstring,
+		    const struct option *own, const char *common);
 /*
  * For tools that act on tasks: collect the ids (tq_ids_collect), open
  * Redis and PostgreSQL, run fn on each id, and return the worst exit
