@@ -440,3 +440,18 @@ tq_job_ai_prepare(PGconn *db, struct tq_claim *c, struct tq_err *err)
 	c->model = m;
 	return 0;
 }
+
+int
+tq_claim_release_worker(PGconn *db, struct tq_err *e, const char *worker)
+{
+	const char *p[1] = { worker };
+	PGresult *r;
+
+	r = tq_db_exec(db, e, "UPDATE task_items SET status = 'pending', "
+	    "updated_at = now() WHERE worker_id = $1 AND status = 'running'",
+	    1, p);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}

@@ -72,18 +72,3 @@ tq_stage_from_name(const char *name)
 			return i;
 	return -1;
 }
-
-int
-tq_claim_release_worker(PGconn *db, struct tq_err *e, const char *worker)
-{
-	const char *p[1] = { worker };
-	PGresult *r;
-
-	r = tq_db_exec(db, e, "UPDATE task_items SET status = 'pending', "
-	    "updated_at = now() WHERE worker_id = $1 AND status = 'running'",
-	    1, p);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
-}

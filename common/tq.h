@@ -54,7 +54,6 @@ void		 tq_buf_addf(struct tq_buf *, const char *, ...)
 void		 tq_buf_free(struct tq_buf *);
 
 double		 tq_now(void);			/* unix time, microseconds */
-void		 tq_sleep(double);	/* seconds; a job's coroutine yields */
 char		*tq_iso_time(double, char *, size_t);	/* ...T..:..:..Z */
 char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 void		 tq_uuid(char out[37]);		/* random version 4 */
@@ -108,6 +107,10 @@ enum tq_errkind	 tq_http_errkind(long status);
 const char	*tq_strerror(void);
 void		 tq_seterr(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
+
+/* Put "prefix: " before err's message (printf format). */
+void		 tq_err_prefix(struct tq_err *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
 
 /* ----------------------------------------------------------------- log.c */
 
@@ -344,49 +347,8 @@ void		 tq_http_resp_free(struct tq_http_resp *);
  */
 void		 tq_scrub(char *s, size_t sz, const char *secret);
 void		 tq_err_scrub(struct tq_err *, const char *secret);
-/* Put "prefix: " before err's message (printf format). */
-void		 tq_err_prefix(struct tq_err *, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
 /* libcurl's global set-up, once, before forking job processes. */
 void		 tq_http_init(void);
-/*
- * The one place where a transfer runs: in a job of the worker's event
- * loop the handle joins the loop's curl multi and only that job waits;
- * elsewhere it is curl_easy_perform().
- */
-CURLcode	 tq_curl_perform(CURL *);
-
-/* co.c: the worker's event loop and the jobs (coroutines) in it */
-struct tq_co;
-struct pollfd;
-int		 tq_loop_init(void);
-int		 tq_loop_step(double, struct pollfd *, int);
-struct tq_co	*tq_co_start(void (*)(void *), void *);
-struct tq_co	*tq_co_current(void);
-int		 tq_co_count(void);
-void		 tq_co_abort(struct tq_co *);
-int		 tq_co_aborted(void);
-int		 tq_co_wait_fd(int, short, double);
-int		 tq_co_park(double);
-void		 tq_co_wake(struct tq_co *);
-
-/* jobproc.c: the pool of reused job processes; ops in job.c */
-struct tq_jp_op {
-	const char	*name;
-	json_t		*(*fn)(json_t *, const char *, size_t,
-			    struct tq_err *);
-};
-struct tq_jp_req;
-extern const struct tq_jp_op tq_job_ops[];	/* the worker's, job.c */
-void		 tq_jp_config(const struct tq_jp_op *, int, int, long,
-		    const char *, void (*)(void));
-void		 tq_jp_tend(void);
-void		 tq_jp_shutdown(void);
-json_t		*tq_jp_call(const char *, json_t *, const char *, size_t,
-		    double, struct tq_err *);
-struct tq_jp_req *tq_jp_send(const char *, json_t *, const char *, size_t,
-		    double, struct tq_err *);
-json_t		*tq_jp_recv(struct tq_jp_req *, double, struct tq_err *);
 /*
  * 0 if url is an absolute http(s) URL with a host; -1 and err if not.
  * *normalized (if not NULL; caller frees): scheme and host lower case,
@@ -405,6 +367,49 @@ int		 tq_url_check(const char *url, char **normalized,
  */
 int		 tq_ip_is_internal(const char *addr);
 
+/* ----------------------------------------------------------------- co.c */
+
+/* The worker's event loop and the jobs (coroutines) in it. */
+void		 tq_sleep(double);	/* seconds; a job's coroutine yields */
+/*
+ * The one place where a transfer runs: in a job of the worker's event
+ * loop the handle joins the loop's curl multi and only that job waits;
+ * elsewhere it is curl_easy_perform().
+ */
+CURLcode	 tq_curl_perform(CURL *);
+
+struct tq_co;
+struct pollfd;
+int		 tq_loop_init(void);
+int		 tq_loop_step(double, struct pollfd *, int);
+struct tq_co	*tq_co_start(void (*)(void *), void *);
+struct tq_co	*tq_co_current(void);
+int		 tq_co_count(void);
+void		 tq_co_abort(struct tq_co *);
+int		 tq_co_aborted(void);
+int		 tq_co_wait_fd(int, short, double);
+int		 tq_co_park(double);
+void		 tq_co_wake(struct tq_co *);
+
+/* ------------------------------------------------------------ jobproc.c */
+
+/* The pool of reused job processes; the worker's ops are in job.c. */
+struct tq_jp_op {
+	const char	*name;
+	json_t		*(*fn)(json_t *, const char *, size_t,
+			    struct tq_err *);
+};
+struct tq_jp_req;
+extern const struct tq_jp_op tq_job_ops[];	/* the worker's, job.c */
+void		 tq_jp_config(const struct tq_jp_op *, int, int, long,
+		    const char *, void (*)(void));
+void		 tq_jp_tend(void);
+void		 tq_jp_shutdown(void);
+json_t		*tq_jp_call(const char *, json_t *, const char *, size_t,
+		    double, struct tq_err *);
+struct tq_jp_req *tq_jp_send(const char *, json_t *, const char *, size_t,
+		    double, struct tq_err *);
+json_t		*tq_jp_recv(struct tq_jp_req *, double, struct tq_err *);
 /* ------------------------------------------------------------ extract.c */
 
 struct tq_doc {
@@ -433,6 +438,9 @@ void		 tq_doc_free(struct tq_doc *);
  */
 int		 tq_looks_binary(const char *s, size_t n);
 json_t		*tq_doc_json(const struct tq_doc *);
+
+/* ------------------------------------------------------------- sha256.c */
+
 void		 tq_sha256_hex(const void *, size_t, char out[65]);
 
 /* ----------------------------------------------------------------- ai.c */
@@ -482,6 +490,8 @@ void		 tq_ai_result_init(struct tq_ai_result *);
 void		 tq_ai_result_free(struct tq_ai_result *);
 json_t		*tq_ai_result_json(const struct tq_ai_result *);
 
+/* --------------------------------------------------------- ai_builtin.c */
+
 /*
  * The builtin provider (ai_builtin.c): no network, no key, the same
  * result for the same request.  res must come from tq_ai_result_init.
@@ -491,9 +501,15 @@ json_t		*tq_ai_result_json(const struct tq_ai_result *);
  */
 int		 tq_ai_builtin(const struct tq_ai_request *,
 		    struct tq_ai_result *, struct tq_err *);
+
+/* ---------------------------------------------------------- ai_openai.c */
+
 int		 tq_ai_openai(const struct tq_ai_model *,
 		    const struct tq_ai_request *, struct tq_ai_result *,
 		    struct tq_err *);
+
+/* --------------------------------------------------------------- lang.c */
+
 /* Language guess ("en", "de", "fr", "es", ... or "und"). */
 const char	*tq_lang_detect(const char *text);
 
@@ -1012,7 +1028,7 @@ int		 tq_getopt(int argc, char *const argv[], const char *optstring,
 int		 tq_each_task(int argc, char **argv, const char *verb,
 		    int (*fn)(PGconn *, redisContext *, long long));
 
-/* -------------------------------------------------------------- stage.c */
+/* ---------------------------------------------------------------- job.c */
 
 /*
  * The claim of one job: what tq_claim() in PostgreSQL returned, typed.
@@ -1045,6 +1061,8 @@ void		 tq_claim_free(struct tq_claim *);
 /* Make the items running under worker's name pending again. */
 int		 tq_claim_release_worker(PGconn *, struct tq_err *,
 		    const char *worker);
+
+/* -------------------------------------------------------------- stage.c */
 
 /*
  * One row per stage (stage.c).  prepare runs in the worker before the
