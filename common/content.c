@@ -38,34 +38,18 @@ tq_content_record(PGconn *db, struct tq_err *e, long long link,
 {
 	char ids[24];
 	const char *p[2] = { ids, with_text ? "true" : "false" };
-	PGresult *r;
-	json_t *rec = NULL;
 
 	snprintf(ids, sizeof(ids), "%lld", link);
-	r = tq_db_exec(db, e, "SELECT tq_content_record($1::bigint, "
-	    "$2::boolean)", 2, p);
-	if (r == NULL)
-		return NULL;
-	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-		rec = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
-	return rec != NULL ? rec : json_null();
+	return tq_db_json(tq_db_exec(db, e, "SELECT tq_content_record("
+	    "$1::bigint, $2::boolean)", 2, p));
 }
 
 long long
 tq_link_find(PGconn *db, struct tq_err *e, const char *url)
 {
 	const char *p[1] = { url };
-	PGresult *r;
-	long long id = 0;
 
-	r = tq_db_exec(db, e, "SELECT id FROM links WHERE "
+	return tq_db_id(tq_db_exec(db, e, "SELECT id FROM links WHERE "
 	    "sha256(url::bytea) = sha256($1::text::bytea) AND url = $1::text",
-	    1, p);
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) == 1)
-		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
-	return id;
+	    1, p));
 }

@@ -93,22 +93,13 @@ tq_db_rollback(PGconn *db)
 int
 tq_model_make_default(PGconn *db, struct tq_err *e, long long id)
 {
-	char idb[24];
-	const char *p[1] = { idb };
-	PGresult *r;
-
-	snprintf(idb, sizeof(idb), "%lld", id);
 	/* in two steps: the unique index allows one default at a time */
-	if ((r = tq_db_exec(db, e, "UPDATE ai_models SET is_default = false "
-	    "WHERE is_default AND id <> $1", 1, p)) == NULL)
+	if (tq_db_id(tq_db_exec_id(db, e, "UPDATE ai_models SET is_default "
+	    "= false WHERE is_default AND id <> $1", id)) == -1)
 		return -1;
-	PQclear(r);
-	if (id <= 0)
-		return 0;
-	if ((r = tq_db_exec(db, e, "UPDATE ai_models SET is_default = true "
-	    "WHERE id = $1", 1, p)) == NULL)
+	if (id > 0 && tq_db_id(tq_db_exec_id(db, e, "UPDATE ai_models SET "
+	    "is_default = true WHERE id = $1", id)) == -1)
 		return -1;
-	PQclear(r);
 	return 0;
 }
 
@@ -116,18 +107,15 @@ int
 tq_model_usage(PGconn *db, struct tq_err *e, long long id,
     struct tq_model_usage *u)
 {
-	char idb[24];
-	const char *p[1] = { idb };
 	PGresult *r;
 
-	snprintf(idb, sizeof(idb), "%lld", id);
-	r = tq_db_exec(db, e, "SELECT m.name, m.is_default, "
+	r = tq_db_exec_id(db, e, "SELECT m.name, m.is_default, "
 	    "(SELECT count(*) FROM ai_processed_contents a "
 	    "WHERE a.model_id = m.id), "
 	    "(SELECT count(*) FROM processing_tasks t "
 	    "WHERE t.type = 'ai_processing' AND t.status IN ('queued', "
 	    "'running') AND t.params->>'model_id' = m.id::text) "
-	    "FROM ai_models m WHERE m.id = $1", 1, p);
+	    "FROM ai_models m WHERE m.id = $1", id);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) != 1) {
@@ -146,24 +134,14 @@ tq_model_usage(PGconn *db, struct tq_err *e, long long id,
 int
 tq_model_delete(PGconn *db, struct tq_err *e, long long id)
 {
-	char idb[24];
-	const char *p[1] = { idb };
-	PGresult *r;
-
-	snprintf(idb, sizeof(idb), "%lld", id);
-	if ((r = tq_db_exec(db, e, "DELETE FROM ai_models WHERE id = $1", 1,
-	    p)) == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return tq_db_id(tq_db_exec_id(db, e, "DELETE FROM ai_models WHERE "
+	    "id = $1", id)) == -1 ? -1 : 0;
 }
 
 long long
 tq_model_insert(PGconn *db, struct tq_err *e, const struct tq_model_new *m)
 {
 	const char *p[7];
-	PGresult *r;
-	long long id = 0;
 
 	p[0] = m->name;
 	p[1] = m->provider;
@@ -172,16 +150,10 @@ tq_model_insert(PGconn *db, struct tq_err *e, const struct tq_model_new *m)
 	p[4] = m->api_key_env;
 	p[5] = m->params;
 	p[6] = m->is_default ? "t" : "f";
-	r = tq_db_exec(db, e, "INSERT INTO ai_models (name, provider, model, "
-	    "base_url, api_key_env, params, is_default) VALUES ($1, $2, $3, "
-	    "$4, $5, $6::jsonb, $7::boolean) ON CONFLICT (name) DO NOTHING "
-	    "RETURNING id", 7, p);
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) == 1)
-		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
-	return id;
+	return tq_db_id(tq_db_exec(db, e, "INSERT INTO ai_models (name, "
+	    "provider, model, base_url, api_key_env, params, is_default) "
+	    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::boolean) ON CONFLICT "
+	    "(name) DO NOTHING RETURNING id", 7, p));
 }
 
 int
@@ -210,23 +182,12 @@ tq_model_set_params(PGconn *db, struct tq_err *e, long long id,
 json_t *
 tq_model_load(PGconn *db, struct tq_err *e, long long id)
 {
-	char idb[24];
-	const char *p[1] = { idb };
-	PGresult *r;
-	json_t *m = NULL;
-
-	snprintf(idb, sizeof(idb), "%lld", id);
-	r = tq_db_exec(db, e, "SELECT json_build_object('id', m.id, "
+	return tq_db_json(tq_db_exec_id(db, e, "SELECT json_build_object("
+	    "'id', m.id, "
 	    "'name', m.name, 'provider', m.provider, 'model', m.model, "
 	    "'base_url', m.base_url, 'api_key_env', m.api_key_env, "
 	    "'params', m.params, 'json_mode', coalesce(s.json_mode, "
 	    "m.params->>'json_mode')) FROM ai_models m LEFT JOIN "
 	    "ai_server_modes s ON s.base_url = m.base_url WHERE m.id = $1",
-	    1, p);
-	if (r == NULL)
-		return NULL;
-	if (PQntuples(r) == 1)
-		m = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
-	return m != NULL ? m : json_null();
+	    id));
 }

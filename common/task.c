@@ -32,18 +32,7 @@ tq_task_terminal(const char *s)
 static json_t *
 task_fn(PGconn *c, struct tq_err *err, const char *sql, long long id)
 {
-	char ids[24];
-	const char *p[1] = { ids };
-	PGresult *r;
-	json_t *o = NULL;
-
-	snprintf(ids, sizeof(ids), "%lld", id);
-	if ((r = tq_db_exec(c, err, sql, 1, p)) == NULL)
-		return NULL;
-	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-		o = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
-	return o != NULL ? o : json_null();
+	return tq_db_json(tq_db_exec_id(c, err, sql, id));
 }
 
 json_t *

@@ -559,6 +559,16 @@ int		 tq_db_latest_version(void);
 PGresult	*tq_db_exec(PGconn *, struct tq_err *, const char *sql,
 		    int nparams, const char *const *params);
 int		 tq_db_cmd(PGconn *, struct tq_err *, const char *sql);
+/* tq_db_exec with one parameter, an id. */
+PGresult	*tq_db_exec_id(PGconn *, struct tq_err *, const char *sql,
+		    long long id);
+/*
+ * The first value of a result of tq_db_exec, which they free: as JSON
+ * (JSON null if there is none or it is not JSON), or as an id (0 if
+ * none); NULL or -1 if r is NULL (the error is the exec's).
+ */
+json_t		*tq_db_json(PGresult *r);
+long long	 tq_db_id(PGresult *r);
 /* One-line text of the connection's last error. */
 const char	*tq_db_error(PGconn *, char *buf, size_t n);
 
