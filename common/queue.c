@@ -4,6 +4,10 @@
  * atomically from rq:queue:<q> into tq:active:<worker>, so a worker
  * killed at any instant leaves its jobs where tq_queue_recover() finds
  * them.  PostgreSQL stays the truth; Redis only carries ids.
+ *
+ * About 1,000 lines, on purpose: every write to the layout and the Lua
+ * that makes the take and the ack atomic stay together, so one file
+ * shows what a job's keys go through.  The read side is queue_info.c.
  */
 #include <sys/types.h>
 
@@ -668,62 +672,6 @@ tq_worker_unregister(redisContext *c, struct tq_err *err,
 	redisAppendCommand(c, "EXEC");
 	cmds += 2;
 	return tq_redis_replies(c, err, cmds);
-}
-
-int
-tq_worker_subscribe(redisContext *sub, struct tq_err *err, const char *name)
-{
-	redisReply *r;
-
-	if ((r = tq_redis(sub, err, "SUBSCRIBE rq:pubsub:%s", name)) == NULL)
-		return -1;
-	freeReplyObject(r);
-	return 0;
-}
-
-int
-tq_worker_publish(redisContext *c, struct tq_err *err, const char *name,
-    const char *msg)
-{
-	redisReply *r;
-	int n;
-
-	if ((r = tq_redis(c, err, "PUBLISH rq:pubsub:%s %s", name, msg)) ==
-	    NULL)
-		return -1;
-	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0 ?
-	    (int)r->integer : 0;
-	freeReplyObject(r);
-	return n;
-}
-
-int
-tq_worker_registered(redisContext *c, const char *name)
-{
-	redisReply *r = redisCommand(c, "EXISTS rq:worker:%s", name);
-	int rv = -1;
-
-	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
-		rv = r->integer > 0;
-	freeReplyObject(r);
-	return rv;
-}
-
-long long
-tq_queue_waiting(redisContext *c, enum tq_stage s)
-{
-	redisReply *r;
-	long long n = -1;
-
-	/* a paused queue has nothing for us */
-	r = redisCommand(c, "EVAL %s 3 rq:queue:%s rq:scheduled:%s "
-	    "tq:paused:%s", "if redis.call('EXISTS', KEYS[3]) == 1 then "
-	    "return 0 end return redis.call('LLEN', KEYS[1]) + "
-	    "redis.call('ZCARD', KEYS[2])", qname(s), qname(s), qname(s));
-	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
-		n = r->integer;
-	freeReplyObject(r);
-	return n;
 }
 
 /*

@@ -4,7 +4,8 @@
  * each rq:worker:<name> hash), the queues (tq's three, then any other
  * in rq:queues) with their lists and registries, the age of the job at
  * the head of each queue, and the counters in tq:metrics.  queue.c
- * writes all of these; this file only reads them.
+ * writes all of these; this file only reads them, and holds the
+ * worker's pub/sub channel (rq:pubsub:<name>) that tq-cancel speaks on.
  *
  * A member of rq:workers whose hash has expired is skipped, as RQ does.
  * A key of another type (WRONGTYPE) counts as 0.
@@ -261,4 +262,63 @@ tq_rq_suspended(redisContext *rc, struct tq_err *e)
 	s = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
 	freeReplyObject(r);
 	return s;
+}
+
+/* ---- a worker's channel (tq-cancel's stop-job), and looks for it */
+
+int
+tq_worker_subscribe(redisContext *sub, struct tq_err *err, const char *name)
+{
+	redisReply *r;
+
+	if ((r = tq_redis(sub, err, "SUBSCRIBE rq:pubsub:%s", name)) == NULL)
+		return -1;
+	freeReplyObject(r);
+	return 0;
+}
+
+int
+tq_worker_publish(redisContext *c, struct tq_err *err, const char *name,
+    const char *msg)
+{
+	redisReply *r;
+	int n;
+
+	if ((r = tq_redis(c, err, "PUBLISH rq:pubsub:%s %s", name, msg)) ==
+	    NULL)
+		return -1;
+	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0 ?
+	    (int)r->integer : 0;
+	freeReplyObject(r);
+	return n;
+}
+
+int
+tq_worker_registered(redisContext *c, const char *name)
+{
+	redisReply *r = redisCommand(c, "EXISTS rq:worker:%s", name);
+	int rv = -1;
+
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
+		rv = r->integer > 0;
+	freeReplyObject(r);
+	return rv;
+}
+
+long long
+tq_queue_waiting(redisContext *c, enum tq_stage s)
+{
+	redisReply *r;
+	long long n = -1;
+
+	/* a paused queue has nothing for us */
+	r = redisCommand(c, "EVAL %s 3 rq:queue:%s rq:scheduled:%s "
+	    "tq:paused:%s", "if redis.call('EXISTS', KEYS[3]) == 1 then "
+	    "return 0 end return redis.call('LLEN', KEYS[1]) + "
+	    "redis.call('ZCARD', KEYS[2])", tq_stage_queue(s),
+	    tq_stage_queue(s), tq_stage_queue(s));
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
+		n = r->integer;
+	freeReplyObject(r);
+	return n;
 }

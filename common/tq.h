@@ -859,7 +859,7 @@ int		 tq_worker_heartbeat(redisContext *, struct tq_err *,
 		    int nothers);
 int		 tq_worker_unregister(redisContext *, struct tq_err *,
 		    const struct tq_worker_info *);
-/* SUBSCRIBE the worker's channel (tq-cancel's messages) on sub. */
+/* queue_info.c: SUBSCRIBE the worker's channel (tq-cancel's) on sub. */
 int		 tq_worker_subscribe(redisContext *sub, struct tq_err *,
 		    const char *name);
 /* PUBLISH msg to the worker's channel: the listeners, or -1. */
