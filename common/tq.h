@@ -859,22 +859,12 @@ int		 tq_worker_heartbeat(redisContext *, struct tq_err *,
 		    int nothers);
 int		 tq_worker_unregister(redisContext *, struct tq_err *,
 		    const struct tq_worker_info *);
-/* queue_info.c: SUBSCRIBE the worker's channel (tq-cancel's) on sub. */
-int		 tq_worker_subscribe(redisContext *sub, struct tq_err *,
-		    const char *name);
-/* PUBLISH msg to the worker's channel: the listeners, or -1. */
-int		 tq_worker_publish(redisContext *, struct tq_err *,
-		    const char *name, const char *msg);
-/* 1 if the worker's hash exists, 0 if Redis lost it, -1 on error. */
-int		 tq_worker_registered(redisContext *, const char *name);
 /*
  * Queue jobs again that may sit in RQ's failed or canceled registry
  * (tq-retry): out of there and of the queue, then pushed afresh.
  */
 int		 tq_queue_requeue(redisContext *, struct tq_err *,
 		    enum tq_stage, struct tq_jobspec *, size_t);
-/* Jobs queued or scheduled in a stage's queue, 0 if paused, -1 error. */
-long long	 tq_queue_waiting(redisContext *, enum tq_stage);
 /*
  * Return the jobs of dead workers to their queues.  A worker is dead
  * when its rq:worker hash is gone, its heartbeat is older than
@@ -928,6 +918,16 @@ int		 tq_rq_head_ages(redisContext *, struct tq_err *, json_t *);
 json_t		*tq_rq_metrics(redisContext *, struct tq_err *);
 /* 1 if rq:suspended is set, 0 if not, -1 and e on error. */
 int		 tq_rq_suspended(redisContext *, struct tq_err *);
+/* SUBSCRIBE the worker's channel (tq-cancel's messages) on sub. */
+int		 tq_worker_subscribe(redisContext *sub, struct tq_err *,
+		    const char *name);
+/* PUBLISH msg to the worker's channel: the listeners, or -1. */
+int		 tq_worker_publish(redisContext *, struct tq_err *,
+		    const char *name, const char *msg);
+/* 1 if the worker's hash exists, 0 if Redis lost it, -1 on error. */
+int		 tq_worker_registered(redisContext *, const char *name);
+/* Jobs queued or scheduled in a stage's queue, 0 if paused, -1 error. */
+long long	 tq_queue_waiting(redisContext *, enum tq_stage);
 
 /* --------------------------------------------------------------- task.c */
 
