@@ -10,20 +10,6 @@
 #include "tq.h"
 
 void
-tq_ai_model_free(struct tq_ai_model *m)
-{
-	if (m == NULL)
-		return;
-	free(m->name);
-	free(m->provider);
-	free(m->model);
-	free(m->base_url);
-	free(m->api_key_env);
-	free(m->json_mode);
-	memset(m, 0, sizeof(*m));
-}
-
-void
 tq_ai_result_init(struct tq_ai_result *r)
 {
 	memset(r, 0, sizeof(*r));

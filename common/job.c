@@ -222,16 +222,13 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 	tq_ai_result_init(&res);
 	memset(&model, 0, sizeof(model));
 	model.id = json_integer_value(json_object_get(m, "id"));
-	model.name = (char *)json_string_value(json_object_get(m, "name"));
-	model.provider = (char *)json_string_value(json_object_get(m,
-	    "provider"));
-	model.model = (char *)json_string_value(json_object_get(m, "model"));
-	model.base_url = (char *)json_string_value(json_object_get(m,
-	    "base_url"));
-	model.api_key_env = (char *)json_string_value(json_object_get(m,
+	model.name = json_string_value(json_object_get(m, "name"));
+	model.provider = json_string_value(json_object_get(m, "provider"));
+	model.model = json_string_value(json_object_get(m, "model"));
+	model.base_url = json_string_value(json_object_get(m, "base_url"));
+	model.api_key_env = json_string_value(json_object_get(m,
 	    "api_key_env"));
-	model.json_mode = (char *)json_string_value(json_object_get(m,
-	    "json_mode"));
+	model.json_mode = json_string_value(json_object_get(m, "json_mode"));
 	/* unset: 0.2, low as extraction wants (specs/llm-api.md) */
 	model.temperature = json_is_number(json_object_get(pm,
 	    "temperature")) ? json_number_value(json_object_get(pm,

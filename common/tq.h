@@ -445,22 +445,26 @@ void		 tq_sha256_hex(const void *, size_t, char out[65]);
 
 /* ----------------------------------------------------------------- ai.c */
 
+/*
+ * A model as a provider uses it.  Its strings are borrowed: they belong
+ * to whoever filled it (job.c: the claim's model record, which lives
+ * as long as the job), and nothing frees them through it.
+ */
 struct tq_ai_model {
 	long long	 id;
-	char		*name;
-	char		*provider;	/* "builtin" or "openai" */
-	char		*model;
-	char		*base_url;
-	char		*api_key_env;	/* name of the variable, never the key */
+	const char	*name;
+	const char	*provider;	/* "builtin" or "openai" */
+	const char	*model;
+	const char	*base_url;
+	const char	*api_key_env;	/* name of the variable, never the key */
 	double		 temperature;
 	int		 max_tokens;
 	int		 context_chars;	/* input budget */
 	int		 timeout;	/* seconds per call */
-	char		*json_mode;	/* schema, object or prompt */
+	const char	*json_mode;	/* schema, object or prompt */
 	int		 rpm;		/* requests a minute, all workers
 					   together; 0: no limit */
 };
-void		 tq_ai_model_free(struct tq_ai_model *);	/* the strings */
 
 struct tq_ai_request {
 	const char	*title;
