@@ -58,7 +58,6 @@ static int
 stop_job(redisContext *rc, struct tq_err *e, const char *worker,
     const char *job)
 {
-	redisReply *r;
 	json_t *cmd;
 	char *msg;
 	int n;
@@ -66,13 +65,9 @@ stop_job(redisContext *rc, struct tq_err *e, const char *worker,
 	cmd = json_pack("{s:s,s:s}", "command", "stop-job", "job_id", job);
 	msg = json_dumps(cmd, JSON_COMPACT);
 	json_decref(cmd);
-	r = tq_redis(rc, e, "PUBLISH rq:pubsub:%s %s", worker, msg);
+	n = tq_worker_publish(rc, e, worker, msg);
 	free(msg);
-	if (r == NULL)
-		return -1;
-	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
-	freeReplyObject(r);
-	return n;
+	return n > 0 ? 1 : n;
 }
 
 /* Items of a task record that are neither done, failed nor cancelled. */
@@ -199,28 +194,20 @@ static int
 cancel(PGconn *db, redisContext *rc, long long id)
 {
 	struct tq_err e = { 0 };
-	const char *p[1];
-	char ids[24];
 	json_t *arr = NULL, *el, *rec;
-	PGresult *r;
 	size_t k, n;
 	int status = TQ_EXIT_OK, st, tries = 0;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
 again:
-	r = tq_db_exec(db, &e, "SELECT tq_chain_cancel($1::bigint)", 1, p);
-	if (r == NULL) {
+	if ((arr = tq_task_cancel_chain(db, &e, id)) == NULL) {
 		warnx("task %lld: %s", id, e.msg);
 		return TQ_EXIT_BACKEND;
 	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
+	if (json_is_null(arr)) {
+		json_decref(arr);
 		warnx("task %lld: no such task", id);
 		return TQ_EXIT_INPUT;
 	}
-	arr = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
 	if (!json_is_array(arr) || json_array_size(arr) == 0) {
 		warnx("task %lld: postgresql: tq_chain_cancel: unexpected "
 		    "answer", id);
@@ -269,7 +256,7 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:Hhjqr:V", longopts, NULL)) !=
+	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", longopts, "dHhjqrV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;

@@ -523,8 +523,8 @@ main(int argc, char *argv[])
 	if (getenv("TQ_LOG") == NULL)
 		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
 	stageopts_init(&so);
-	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
-	    longopts, NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
+	    longopts, "dHhjqrV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		if (stage_opt(ch, optarg, &so, ""))

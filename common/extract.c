@@ -94,38 +94,6 @@ ex_astrndup(struct ex *x, const char *s, size_t n)
 	return p;
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t k, i;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	cp = c & (0x3f >> (k - 1));
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
-}
-
 /* A copy of s, valid UTF-8 (U+FFFD for bad bytes), without controls. */
 char *
 ex_utf8_clean(const char *s, size_t n)
@@ -144,7 +112,7 @@ ex_utf8_clean(const char *s, size_t n)
 			i = k;
 			continue;
 		}
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
+		if ((k = tq_utf8_seq(s + i, n - i)) == 0) {
 			tq_buf_add(&b, "\xef\xbf\xbd", 3);
 			i++;
 			continue;
@@ -742,7 +710,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	}
 	doc->text = ex_utf8_clean(text, strlen(text));
 	free(text);
-	doc->word_count = ex_word_count(doc->text);
+	doc->word_count = tq_word_count(doc->text, strlen(doc->text));
 	tq_sha256_hex(doc->text, strlen(doc->text), doc->content_hash);
 	rc = 0;
 out:

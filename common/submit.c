@@ -758,19 +758,13 @@ static int
 ai_model(PGconn *db, struct tq_submit *s, const char *model, json_t *params,
     struct tq_err *e)
 {
-	const char *p[1] = { model };
-	PGresult *r;
+	long long id;
+	char *name;
 
-	if (model != NULL)
-		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
-		    "name = $1 OR id::text = $1", 1, p);
-	else
-		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
-		    "is_default", 0, NULL);
-	if (r == NULL)
+	switch (tq_model_find(db, e, model, &id, &name)) {
+	case -1:
 		return -1;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
+	case 0:
 		if (model != NULL)
 			bad(s, "model", "%s: no such model (see tq-model "
 			    "list)", model);
@@ -779,11 +773,9 @@ ai_model(PGconn *db, struct tq_submit *s, const char *model, json_t *params,
 			    "default)");
 		return 0;
 	}
-	json_object_set_new(params, "model_id",
-	    json_integer(atoll(PQgetvalue(r, 0, 0))));
-	json_object_set_new(params, "model",
-	    json_string(PQgetvalue(r, 0, 1)));
-	PQclear(r);
+	json_object_set_new(params, "model_id", json_integer(id));
+	json_object_set_new(params, "model", json_string(name));
+	free(name);
 	return 0;
 }
 

@@ -25,9 +25,9 @@ A=$(site 2)
 
 TQ_SITE_CONCURRENCY=3 TQ_PARSE_CONCURRENCY=20
 export TQ_SITE_CONCURRENCY TQ_PARSE_CONCURRENCY
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 w1=$TQ_WORKER_PID
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 w2=$TQ_WORKER_PID
 
 # 24 pages of one site, 0.3 s each, 80 jobs in flight in all
@@ -70,6 +70,6 @@ stop_worker "$w1"
 stop_worker "$w2"
 check_same "leases given back" "$(rcli --scan --pattern 'tq:site:slots:*' | wc -l | tr -d ' ')" 0
 tq-submit parse "$A/private/page" >"$tmp/off"
-TQ_ROBOTS=0 start_worker -n 1 -q parsing-queue --burst
+TQ_ROBOTS=0 start_worker -n 1 -Q parsing-queue --burst
 check "TQ_ROBOTS=0 fetches it" tq-wait -t 30 <"$tmp/off"
 done_testing
