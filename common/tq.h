@@ -584,12 +584,15 @@ void		 tq_limit_pause(struct tq_limit *, double secs);
 /*
  * RFC 9309: may the crawler whose product token is token ("tq") fetch
  * path (path and query, as in the URL) under robots.txt txt?  1 yes,
- * 0 no; rule (if not NULL) gets the deciding rule, "Disallow: /x", or
- * "" when none matched.
+ * 0 no; rule (if not NULL) gets the deciding rule and its group,
+ * "\"Disallow: /x\" for user-agent *", or "" when none matched.
  */
 int		 tq_robots_allowed(const char *txt, size_t len,
 		    const char *token, const char *path, char *rule,
 		    size_t rulesz);
+/* The Crawl-delay of the groups that apply to token, seconds; -1: none. */
+double		 tq_robots_crawl_delay(const char *txt, size_t len,
+		    const char *token);
 
 /* --------------------------------------------------------------- site.c */
 
