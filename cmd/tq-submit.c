@@ -38,6 +38,7 @@ static struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "keywords", no_argument, NULL, 'k' },
 	{ "no-keywords", no_argument, NULL, 'K' },
+	{ "no-robots", no_argument, NULL, 'N' },
 	{ "model", required_argument, NULL, 'm' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "redis-url", required_argument, NULL, 'r' },
@@ -56,7 +57,7 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: tq-submit [-hHjqV] [-d database-url] [-r redis-url] "
 	    "[-R max-retries]\n"
-	    "                 parse [link-id | url | -] ...\n"
+	    "                 parse [-N] [link-id | url | -] ...\n"
 	    "       tq-submit [options] ai [-iIkKsS] [-m model] "
 	    "[parsed-content-id | -] ...\n"
 	    "       tq-submit [options] notion [-w] [-D database-id] "
@@ -267,7 +268,7 @@ main(int argc, char *argv[])
 	const char *model = NULL, *dbopt = NULL, *propopt = NULL;
 	char *dbid = NULL;
 	json_t *props = NULL;
-	int with_text = 0;
+	int with_text = 0, no_robots = 0;
 	int ch, i, cfg[3] = { 1, 1, 0 }, max_retries = -1, used_stdin = 0;
 	struct tq_submit sub;
 	size_t k;
@@ -280,7 +281,7 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (getenv("TQ_LOG") == NULL)
 		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
-	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
+	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:Np:qR:r:SsVw",
 	    longopts, NULL)) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
@@ -305,6 +306,9 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			model = optarg;
+			break;
+		case 'N':
+			no_robots = 1;
 			break;
 		case 'p':
 			propopt = optarg;
@@ -380,6 +384,8 @@ main(int argc, char *argv[])
 		}
 	} else if (dbopt != NULL || propopt != NULL || with_text)
 		errx(TQ_EXIT_USAGE, "-D, -p and -w are for the notion stage");
+	if (no_robots && stage != TQ_STAGE_PARSE)
+		errx(TQ_EXIT_USAGE, "-N is for the parse stage");
 	if (max_retries < 0)
 		max_retries = tq_cfg.max_retries;
 	tq_out_init(om);
@@ -435,6 +441,8 @@ main(int argc, char *argv[])
 		json_object_set_new(params, "processing_config", json_pack(
 		    "{s:b,s:b,s:b}", "generate_summary", cfg[0],
 		    "generate_keywords", cfg[1], "generate_insights", cfg[2]));
+	if (no_robots)	/* the sites are the user's: robots.txt not read */
+		json_object_set_new(params, "robots", json_false());
 	if (stage == TQ_STAGE_NOTION) {
 		json_object_set_new(params, "database_id", json_string(dbid));
 		if (props != NULL)

@@ -528,6 +528,9 @@ take(void)
 
 	for (i = 0; i < nstages; i++) {
 		want[i] = tq_cfg.concurrency[stages[i]] - inflight[stages[i]];
+		/* a job waiting for its site's turn holds no slot */
+		if (stages[i] == TQ_STAGE_PARSE)
+			want[i] += tq_site_nwaiting();
 		if (want[i] < 0)
 			want[i] = 0;
 		if (total + want[i] > 256)

@@ -162,6 +162,7 @@ struct tq_config {
 	int	 site_concurrency;	/* fetches in flight per site, all
 					   workers; 0: no limit */
 	double	 site_delay;		/* seconds between two to one site */
+	double	 site_backoff;		/* AutoThrottle window, seconds */
 	int	 robots;		/* honour robots.txt */
 };
 extern struct tq_config tq_cfg;
@@ -274,6 +275,8 @@ struct tq_http_req {
 	int		 fresh_connect;		/* no kept-alive connection */
 	int		 env_proxy;		/* honour http(s)_proxy */
 	int		 error_body;		/* read the body of non-2xx */
+	int		 truncate;		/* past max_bytes: keep the first
+						   max_bytes, no error */
 	const char	*secret;
 	CURL		*handle;
 	/* The final 2xx headers are in: -1 with err set stops. */
@@ -606,6 +609,8 @@ double		 tq_robots_crawl_delay(const char *txt, size_t len,
  */
 struct tq_site {
 	char		 name[300];	/* host[:port], lower case */
+	char		 hash[17];	/* of the name, in the keys */
+	char		 tag[64];	/* "task:item", for tq-status */
 	char		 slots[64];
 	char		 next[64];
 	char		 lease[64];
@@ -617,21 +622,38 @@ struct tq_site {
 int		 tq_site_name(const char *url, char *buf, size_t sz);
 /*
  * Wait (tq_sleep) for a slot of url's site, leased for lease_secs and
- * a minute more.  -1 and a transient err if Redis fails or the wait
- * would pass deadline (site_busy, site_paused, with retry_after).
+ * a minute more; tag ("task:item", or NULL) names the waiting item for
+ * tq_site_annotate.  -1 and a transient err if Redis fails, or
+ * site_wait (with retry_after) when the job is better set aside: the
+ * wait would pass deadline, or this worker has enough jobs waiting.
  */
 int		 tq_site_acquire(struct tq_site *, const char *url,
-		    double deadline, double lease_secs, struct tq_err *);
+		    const char *tag, double deadline, double lease_secs,
+		    struct tq_err *);
+/* Jobs of this process waiting in tq_site_acquire now. */
+int		 tq_site_nwaiting(void);
 /*
  * With a slot held and tq_cfg.robots: is url allowed by its site's
  * robots.txt (cached in Redis for 24 h, fetched within deadline)?  0
  * yes; -1 and err: permanent "robots" naming the rule when disallowed,
- * transient "robots_unavailable" when it cannot be read (5xx, network).
+ * transient "robots_unavailable" when it cannot be read (5xx, network;
+ * remembered for a minute).  Its Crawl-delay becomes the site's delay.
  */
 int		 tq_site_robots(struct tq_site *, const char *url,
 		    double deadline, struct tq_err *);
-/* Give the slot back; res, the fetch's error or NULL, may pause. */
+/*
+ * Give the slot back; res, the fetch's error or NULL, may pause the
+ * site (429/503 with Retry-After) or move its AutoThrottle limit.
+ */
 void		 tq_site_release(struct tq_site *, const struct tq_err *res);
+/*
+ * The n busiest sites of the last 10 minutes, most in flight first:
+ * a new array of {site, in_flight, limit, delay, backoff_for,
+ * paused_for, idle} (seconds).  NULL and err if Redis fails.
+ */
+json_t		*tq_site_stats(redisContext *, int n, struct tq_err *);
+/* Best effort: "detail" on the items of task record rec that wait. */
+void		 tq_site_annotate(json_t *rec);
 
 /* -------------------------------------------------------------- queue.c */
 
