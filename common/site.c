@@ -54,8 +54,9 @@
 #define CRAWL_DELAY_MAX	30.0	/* seconds: a longer Crawl-delay is cut */
 #define DEFER_MIN	5.0	/* a job set aside waits 5-15 s, or more */
 #define DEFER_JITTER	10.0
-#define MAX_WAITING	(tq_cfg.concurrency[TQ_STAGE_PARSE] > 0 ? \
-			    tq_cfg.concurrency[TQ_STAGE_PARSE] : 1)
+#define MAX_WAITING	(4 * (tq_cfg.concurrency[TQ_STAGE_PARSE] > 0 ? \
+			    tq_cfg.concurrency[TQ_STAGE_PARSE] : 1))
+#define PARK_MAX	1.0	/* a parked waiter looks again after this */
 #define SITES_KEY	"tq:sites"
 #define SITES_AGE	86400000	/* ms: tq:sites forgets a site after */
 
@@ -147,6 +148,53 @@ static redisContext *site_rc;
 static pid_t site_pid;
 static unsigned long lease_seq;
 static int nwaiting;		/* jobs of this worker waiting for a site */
+
+/*
+ * The waiters of this process in arrival order.  Only the first one of
+ * a site asks Redis; the others are parked until it gets its turn (or
+ * a job of the site ends here), so a busy site costs Redis one poller
+ * per worker, and its turns go first come, first served.
+ */
+struct waiter {
+	const char	*name;
+	struct tq_co	*co;
+	struct waiter	*next;
+};
+static struct waiter *waiters;
+
+static struct waiter *
+first_waiter(const char *name)
+{
+	struct waiter *w;
+
+	for (w = waiters; w != NULL; w = w->next)
+		if (strcmp(w->name, name) == 0)
+			return w;
+	return NULL;
+}
+
+/* The next waiter of site name, if any, asks Redis now. */
+static void
+wake_next(const char *name)
+{
+	struct waiter *w = first_waiter(name);
+
+	if (w != NULL)
+		tq_co_wake(w->co);
+}
+
+static void
+waiter_leave(struct waiter *me)
+{
+	struct waiter **pp;
+
+	for (pp = &waiters; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == me) {
+			*pp = me->next;
+			break;
+		}
+	wake_next(me->name);
+}
 
 static redisContext *
 conn(struct tq_err *err)
@@ -256,6 +304,7 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 	long long ms;
 	double t;
 	int waiting = 0, ret = -1;
+	struct waiter me, **pp;
 
 	memset(s, 0, sizeof(*s));
 	if (tq_co_current() == NULL || tq_site_name(url, s->name,
@@ -282,11 +331,26 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 	    (long long)(lease_secs * 1000) + LEASE_SLACK_MS);
 	snprintf(delay, sizeof(delay), "%lld",
 	    (long long)(tq_cfg.site_delay * 1000));
+	memset(&me, 0, sizeof(me));
+	me.name = s->name;
+	me.co = tq_co_current();
 	for (;;) {
 		if (tq_co_aborted()) {
 			tq_err_set(err, TQ_ERR_TRANSIENT, "aborted",
 			    "site %s: stopped while waiting", s->name);
 			goto out;
+		}
+		/* behind another waiter of the site here: its turn first */
+		if (waiting && first_waiter(s->name) != &me) {
+			if (tq_now() >= deadline) {
+				defer(s, err, 0, "every slot taken");
+				goto out;
+			}
+			t = tq_now();
+			tq_co_park(t + PARK_MAX < deadline ? t + PARK_MAX :
+			    deadline);
+			s->waited += tq_now() - t;
+			continue;
 		}
 		r = tq_redis(rc, err, "EVAL %s 6 %s %s %s %s %s %s %s %s %s "
 		    "%s %s", acquire_lua, s->slots, s->lim.pausekey, s->next,
@@ -317,14 +381,24 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		if (!waiting) {
 			waiting = 1;
 			nwaiting++;
+			for (pp = &waiters; *pp != NULL; pp = &(*pp)->next)
+				;
+			*pp = &me;
 			wait_mark(s, deadline - tq_now() + 60);
+			if (first_waiter(s->name) != &me)
+				continue;
 		}
 		s->waited += t;
-		tq_sleep(t);
+		/* a slot given back here wakes us at once (wake_next) */
+		if (ms > 0)
+			tq_sleep(t);
+		else
+			tq_co_park(tq_now() + t);
 	}
 out:
 	if (waiting) {
 		nwaiting--;
+		waiter_leave(&me);
 		if (ret == 0)
 			wait_mark(s, 0);
 	}
@@ -372,7 +446,8 @@ out:
 
 /*
  * The site's robots.txt from the site into txt: 0 with the text (a
- * 4xx is an empty one: all allowed; past ROBOTS_MAX only the first
+ * 4xx, or more than 5 redirects, is an empty one: all allowed; past
+ * ROBOTS_MAX only the first
  * ROBOTS_MAX bytes), -1 and a transient err when it cannot be read (a
  * 5xx, a timeout, no answer).
  */
@@ -402,8 +477,9 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	q.low_speed = 1;
 	if (tq_http_do(&q, &r, err) == 0)
 		tq_buf_add(txt, r.body.data ? r.body.data : "", r.body.len);
-	else if (r.status >= 400 && r.status <= 499)
-		memset(err, 0, sizeof(*err));
+	else if ((r.status >= 400 && r.status <= 499) ||
+	    strcmp(err->code, "redirects") == 0)
+		memset(err, 0, sizeof(*err));	/* RFC 9309: unavailable */
 	else {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable",
 		    "site %s: robots.txt cannot be read, retrying later: %s",
@@ -506,6 +582,8 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 	if (!s->held)
 		return;
 	s->held = 0;
+	/* runs once this job waits or ends, after the lease below is gone */
+	wake_next(s->name);
 	if (site_rc == NULL || site_pid != getpid())
 		return;		/* the lease expires by itself */
 	if (res != NULL && (res->http_status == 429 ||
