@@ -62,8 +62,9 @@
 
 /*
  * KEYS: slots, pause, next, thr, cdelay, sites; ARGV: lease, max, lease
- * ms, delay ms, "<h> <name>".  0: the lease is taken; > 0:
- * milliseconds to wait (pause, delay); -1: every slot is taken.
+ * ms, delay ms, "<h> <name>".  0: the lease is taken (-2: and no
+ * Crawl-delay is known yet); > 0: milliseconds to wait (pause,
+ * delay); -1: every slot is taken.
  */
 static const char acquire_lua[] =
     "local t = redis.call('TIME')\n"
@@ -85,9 +86,24 @@ static const char acquire_lua[] =
     "redis.call('ZADD', KEYS[1], now + lease, ARGV[1])\n"
     "redis.call('PEXPIRE', KEYS[1], lease + 1000)\n"
     "local d = tonumber(ARGV[4])\n"
-    "local cd = tonumber(redis.call('GET', KEYS[5]) or '0')\n"
+    "local cd = tonumber(redis.call('GET', KEYS[5]) or '-1')\n"
     "if cd > d then d = cd end\n"
     "if d > 0 then redis.call('SET', KEYS[3], now + d, 'PX', d + 1000) end\n"
+    "if cd < 0 then return -2 end\n"
+    "return 0\n";
+
+/*
+ * KEYS: next; ARGV: delay ms.  A job that took its lease before the
+ * site's Crawl-delay was known starts after the last start + delay:
+ * 0 go (and the next start is set), > 0 milliseconds to wait.
+ */
+static const char gate_lua[] =
+    "local t = redis.call('TIME')\n"
+    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+    "local nx = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
+    "if nx > now then return nx - now end\n"
+    "local d = tonumber(ARGV[1])\n"
+    "redis.call('SET', KEYS[1], now + d, 'PX', d + 1000)\n"
     "return 0\n";
 
 /*
@@ -363,8 +379,9 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		}
 		ms = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
 		freeReplyObject(r);
-		if (ms == 0) {
+		if (ms == 0 || ms == -2) {
 			s->held = 1;
+			s->cd_unknown = ms == -2;
 			ret = 0;
 			goto out;
 		}
@@ -491,6 +508,61 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	return ret;
 }
 
+/*
+ * Take the lock of the site's first robots.txt fetch (*got = 0: fetch
+ * it), or wait for whoever holds it: *got = 1 with its text in txt, or
+ * -1 with its error (or a site_wait past deadline).
+ */
+static int
+robots_wait(struct tq_site *s, const char *key, const char *fkey,
+    double deadline, struct tq_buf *txt, struct tq_err *err, int *got)
+{
+	redisReply *r;
+	int taken;
+
+	*got = 0;
+	for (;;) {
+		r = tq_redis(site_rc, err, "SET %s.lock 1 NX PX %d", key,
+		    (int)(ROBOTS_TIMEOUT * 1000) + 5000);
+		if (r == NULL) {
+			conn_failed();
+			return -1;
+		}
+		taken = r->type == REDIS_REPLY_STATUS;
+		freeReplyObject(r);
+		if (taken)
+			return 0;
+		if (tq_now() + 0.1 > deadline)
+			return defer(s, err, 0, "robots.txt being read");
+		tq_sleep(0.1);
+		if (tq_co_aborted())
+			return tq_err_set(err, TQ_ERR_TRANSIENT, "aborted",
+			    "site %s: stopped while waiting", s->name);
+		if ((r = tq_redis(site_rc, err, "MGET %s %s", key, fkey)) ==
+		    NULL) {
+			conn_failed();
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[1]->type == REDIS_REPLY_STRING) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable",
+			    "%s", r->element[1]->str);
+			err->retry_after = ROBOTS_RETRY;
+			freeReplyObject(r);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[0]->type == REDIS_REPLY_STRING) {
+			tq_buf_add(txt, r->element[0]->str,
+			    r->element[0]->len);
+			freeReplyObject(r);
+			*got = 1;
+			return 0;
+		}
+		freeReplyObject(r);
+	}
+}
+
 int
 tq_site_robots(struct tq_site *s, const char *url, double deadline,
     struct tq_err *err)
@@ -500,7 +572,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	char *rurl = NULL, *path = NULL, key[64], fkey[64], hash[65];
 	char rule[240];
 	double cd;
-	int ret = -1;
+	int ret = -1, got = 0;
 
 	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
 	    site_pid != getpid())
@@ -529,31 +601,59 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 		freeReplyObject(r);
 	} else {
 		freeReplyObject(r);
-		if (robots_fetch(s, rurl, deadline, &txt, err) == -1) {
+		/* one job asks the site; the others wait for its answer */
+		if (robots_wait(s, key, fkey, deadline, &txt, err, &got) == -1)
+			goto out;
+		if (!got && robots_fetch(s, rurl, deadline, &txt, err) == -1) {
 			freeReplyObject(tq_redis(site_rc, NULL, "SET %s %s EX "
 			    "%d", fkey, err->msg, (int)ROBOTS_RETRY));
+			freeReplyObject(tq_redis(site_rc, NULL, "DEL %s.lock",
+			    key));
 			goto out;
 		}
-		r = tq_redis(site_rc, err, "SET %s %b EX %d", key,
-		    txt.data ? txt.data : "", txt.len, ROBOTS_TTL);
-		if (r == NULL) {
-			conn_failed();
-			goto out;
-		}
-		freeReplyObject(r);
-		/* its Crawl-delay, the site's least delay from now on */
-		cd = tq_robots_crawl_delay(txt.data ? txt.data : "", txt.len,
-		    "tq");
-		if (cd > 0) {
+		if (!got) {
+			/* its Crawl-delay, the site's least delay (0: none) */
+			cd = tq_robots_crawl_delay(txt.data ? txt.data : "",
+			    txt.len, "tq");
 			if (cd > CRAWL_DELAY_MAX)
 				cd = CRAWL_DELAY_MAX;
 			freeReplyObject(tq_redis(site_rc, NULL, "SET "
 			    "tq:site:cdelay:%s %lld EX %d", s->hash,
-			    (long long)(cd * 1000), ROBOTS_TTL));
-			freeReplyObject(tq_redis(site_rc, NULL, "SET "
-			    "tq:site:next:%s %lld PX %lld", s->hash,
-			    (long long)(tq_now() * 1000 + cd * 1000),
-			    (long long)(cd * 1000) + 1000));
+			    cd > 0 ? (long long)(cd * 1000) : 0LL, ROBOTS_TTL));
+			r = tq_redis(site_rc, err, "SET %s %b EX %d", key,
+			    txt.data ? txt.data : "", txt.len, ROBOTS_TTL);
+			if (r == NULL) {
+				conn_failed();
+				goto out;
+			}
+			freeReplyObject(r);
+			freeReplyObject(tq_redis(site_rc, NULL, "DEL %s.lock",
+			    key));
+		}
+	}
+	/* taken before the Crawl-delay was known: keep to it now */
+	if (s->cd_unknown && (cd = tq_robots_crawl_delay(txt.data ?
+	    txt.data : "", txt.len, "tq")) > 0) {
+		long long ms;
+
+		if (cd > CRAWL_DELAY_MAX)
+			cd = CRAWL_DELAY_MAX;
+		for (;;) {
+			if ((r = tq_redis(site_rc, err, "EVAL %s 1 %s %lld",
+			    gate_lua, s->next, (long long)(cd * 1000))) ==
+			    NULL) {
+				conn_failed();
+				goto out;
+			}
+			ms = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+			freeReplyObject(r);
+			if (ms <= 0)
+				break;
+			if (tq_now() + ms / 1000.0 > deadline) {
+				defer(s, err, ms / 1000.0, "Crawl-delay");
+				goto out;
+			}
+			tq_sleep(ms / 1000.0);
 		}
 	}
 	if (!tq_robots_allowed(txt.data ? txt.data : "", txt.len, "tq", path,

@@ -616,6 +616,7 @@ struct tq_site {
 	char		 lease[64];
 	struct tq_limit	 lim;		/* its pause key */
 	int		 held;
+	int		 cd_unknown;	/* taken before a Crawl-delay was */
 	double		 waited;	/* seconds */
 };
 /* url's site into buf: host lower case, ":port" unless the default. */
