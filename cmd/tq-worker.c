@@ -528,9 +528,19 @@ take(void)
 
 	for (i = 0; i < nstages; i++) {
 		want[i] = tq_cfg.concurrency[stages[i]] - inflight[stages[i]];
-		/* a job waiting for its site's turn holds no slot */
-		if (stages[i] == TQ_STAGE_PARSE)
+		/*
+		 * A job waiting for its site's turn holds no slot, up to
+		 * the waiters a worker keeps; past them, jobs stay queued
+		 * for the other workers.
+		 */
+		if (stages[i] == TQ_STAGE_PARSE) {
+			int room = tq_cfg.concurrency[stages[i]] +
+			    tq_site_max_waiting() - inflight[stages[i]];
+
 			want[i] += tq_site_nwaiting();
+			if (want[i] > room)
+				want[i] = room;
+		}
 		if (want[i] < 0)
 			want[i] = 0;
 		if (total + want[i] > 256)

@@ -21,13 +21,14 @@
  * kept as long as its robots.txt.  tq:sites remembers the sites in use
  * ("<h> <name>", scored by the last request) for tq-stats.
  *
- * A job waiting for its site sleeps with tq_sleep(): the other jobs of
- * the worker go on, and the worker does not count it against its
- * queue's in-flight limit (tq_site_nwaiting()), so it holds nothing a
- * job for another site needs.  Past MAX_WAITING such waits in one
- * worker, or when the wait would pass the job's deadline, the job is
- * set aside instead (site_wait: back to the scheduled set, no retry
- * counted).  tq:site:wait:<task>:<item> names the site an item waits
+ * A job waiting for its site sleeps (parked behind the site's first
+ * waiter in this worker, see struct waiter): the other jobs of the
+ * worker go on, and the worker does not count it against its queue's
+ * in-flight limit (tq_site_nwaiting()), so it holds nothing a job for
+ * another site needs; a worker takes at most MAX_WAITING jobs more
+ * than that limit.  When the wait would pass the job's deadline, the
+ * job is set aside instead (site_wait: back to the scheduled set, no
+ * retry counted).  tq:site:wait:<task>:<item> names the site an item waits
  * for, for tq-status -i.  The Redis connection is this module's own,
  * opened lazily once per process (never the worker's, which has
  * pipelined commands pending).
@@ -54,7 +55,7 @@
 #define CRAWL_DELAY_MAX	30.0	/* seconds: a longer Crawl-delay is cut */
 #define DEFER_MIN	5.0	/* a job set aside waits 5-15 s, or more */
 #define DEFER_JITTER	10.0
-#define MAX_WAITING	(4 * (tq_cfg.concurrency[TQ_STAGE_PARSE] > 0 ? \
+#define MAX_WAITING	(8 * (tq_cfg.concurrency[TQ_STAGE_PARSE] > 0 ? \
 			    tq_cfg.concurrency[TQ_STAGE_PARSE] : 1))
 #define PARK_MAX	1.0	/* a parked waiter looks again after this */
 #define SITES_KEY	"tq:sites"
@@ -240,6 +241,12 @@ tq_site_nwaiting(void)
 }
 
 int
+tq_site_max_waiting(void)
+{
+	return MAX_WAITING;
+}
+
+int
 tq_site_name(const char *url, char *buf, size_t sz)
 {
 	CURLU *u;
@@ -387,9 +394,8 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		}
 		t = ms > 0 ? ms / 1000.0 : POLL_MIN +
 		    POLL_JITTER * (random() % 1000) / 1000.0;
-		/* too long, or too many waiting here: set it aside */
-		if (tq_now() + t > deadline || (!waiting &&
-		    nwaiting >= MAX_WAITING)) {
+		/* too long: set it aside */
+		if (tq_now() + t > deadline) {
 			defer(s, err, ms > 0 ? ms / 1000.0 : 0, ms > 0 ?
 			    "paused or delayed" : "every slot taken");
 			rc = NULL;

@@ -631,8 +631,12 @@ int		 tq_site_name(const char *url, char *buf, size_t sz);
 int		 tq_site_acquire(struct tq_site *, const char *url,
 		    const char *tag, double deadline, double lease_secs,
 		    struct tq_err *);
-/* Jobs of this process waiting in tq_site_acquire now. */
+/*
+ * Jobs of this process waiting in tq_site_acquire now, and the most
+ * it lets wait (past them, a job whose site is busy is set aside).
+ */
 int		 tq_site_nwaiting(void);
+int		 tq_site_max_waiting(void);
 /*
  * With a slot held and tq_cfg.robots: is url allowed by its site's
  * robots.txt (cached in Redis for 24 h, fetched within deadline)?  0
