@@ -763,7 +763,7 @@ spawn(int i)
 }
 
 static void
-recover_dead(void)
+recover_dead(pid_t dead)
 {
 	struct tq_err e = { 0 };
 	struct tq_maint_stats ms;
@@ -777,6 +777,7 @@ recover_dead(void)
 		redisFree(rc);
 		goto fail;
 	}
+	tq_site_forget(rc, (long)dead);	/* its sites' slots, at once */
 	if (tq_maint_recover(db, rc, NULL, &ms, &e) == -1)
 		tq_log(TQ_LOG_WARN, "recover", json_pack("{s:s}", "error",
 		    e.msg));
@@ -821,7 +822,7 @@ supervisor(void)
 				    "{s:i,s:s}", "pid", (int)pid, "how",
 				    WIFSIGNALED(status) ?
 				    sigabbrev_np(WTERMSIG(status)) : "exit"));
-				recover_dead();
+				recover_dead(pid);
 				if (nsignals == 0) {
 					sleep(1);
 					kids[i] = spawn(i);

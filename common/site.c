@@ -46,7 +46,7 @@
 
 #define POLL_MIN	0.05	/* seconds between two looks at a full site */
 #define POLL_JITTER	0.10
-#define LEASE_SLACK_MS	60000	/* a lease outlives its fetch by this */
+#define LEASE_SLACK_MS	5000	/* a lease outlives its fetch by this */
 #define MAX_PAUSE	3600.0	/* a Retry-After longer than this is cut */
 #define ROBOTS_MAX	(500 * 1024)	/* RFC 9309's least to read */
 #define ROBOTS_TTL	86400	/* RFC 9309: at most a day in cache */
@@ -234,6 +234,54 @@ conn_failed(void)
 	site_rc = NULL;
 }
 
+/* This host's name up to its first dot, as in the workers' names. */
+static const char *
+lease_host(void)
+{
+	static char host[41];
+
+	if (host[0] == '\0') {
+		if (gethostname(host, sizeof(host)) == -1)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		host[strcspn(host, ". ")] = '\0';
+	}
+	return host;
+}
+
+void
+tq_site_forget(redisContext *rc, long pid)
+{
+	static const char forget_lua[] =
+	    "local n = 0\n"
+	    "for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
+	    "  if string.sub(m, 1, #ARGV[1]) == ARGV[1] then\n"
+	    "    n = n + redis.call('ZREM', KEYS[1], m) end\n"
+	    "end\n"
+	    "return n\n";
+	struct tq_err e = { 0 };
+	redisReply *r, *k;
+	char prefix[100], cur[32] = "0";
+	size_t i;
+
+	snprintf(prefix, sizeof(prefix), "%s.%ld.", lease_host(), pid);
+	do {
+		r = tq_redis(rc, &e, "SCAN %s MATCH tq:site:slots:* COUNT 1000",
+		    cur);
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
+		    r->elements != 2) {
+			freeReplyObject(r);
+			return;
+		}
+		snprintf(cur, sizeof(cur), "%s", r->element[0]->str);
+		k = r->element[1];
+		for (i = 0; i < k->elements; i++)
+			freeReplyObject(tq_redis(rc, &e, "EVAL %s 1 %s %s",
+			    forget_lua, k->element[i]->str, prefix));
+		freeReplyObject(r);
+	} while (strcmp(cur, "0") != 0);
+}
+
 int
 tq_site_nwaiting(void)
 {
@@ -347,8 +395,8 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 	snprintf(thr, sizeof(thr), "tq:site:thr:%s", s->hash);
 	snprintf(cdelay, sizeof(cdelay), "tq:site:cdelay:%s", s->hash);
 	snprintf(member, sizeof(member), "%s %s", s->hash, s->name);
-	snprintf(s->lease, sizeof(s->lease), "%ld.%lu.%.0f", (long)getpid(),
-	    ++lease_seq, tq_now() * 1000);
+	snprintf(s->lease, sizeof(s->lease), "%s.%ld.%lu", lease_host(),
+	    (long)getpid(), ++lease_seq);
 	snprintf(max, sizeof(max), "%d", tq_cfg.site_concurrency);
 	snprintf(lease, sizeof(lease), "%lld",
 	    (long long)(lease_secs * 1000) + LEASE_SLACK_MS);
@@ -398,7 +446,6 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		if (tq_now() + t > deadline) {
 			defer(s, err, ms > 0 ? ms / 1000.0 : 0, ms > 0 ?
 			    "paused or delayed" : "every slot taken");
-			rc = NULL;
 			goto out;
 		}
 		if (!waiting) {

@@ -613,7 +613,7 @@ struct tq_site {
 	char		 tag[64];	/* "task:item", for tq-status */
 	char		 slots[64];
 	char		 next[64];
-	char		 lease[64];
+	char		 lease[100];
 	struct tq_limit	 lim;		/* its pause key */
 	int		 held;
 	int		 cd_unknown;	/* taken before a Crawl-delay was */
@@ -657,6 +657,8 @@ void		 tq_site_release(struct tq_site *, const struct tq_err *res);
  * paused_for, idle} (seconds).  NULL and err if Redis fails.
  */
 json_t		*tq_site_stats(redisContext *, int n, struct tq_err *);
+/* The site leases of worker process pid of this host, dead: given back. */
+void		 tq_site_forget(redisContext *, long pid);
 /* Best effort: "detail" on the items of task record rec that wait. */
 void		 tq_site_annotate(json_t *rec);
 
