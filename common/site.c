@@ -428,8 +428,13 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		    thr, cdelay, SITES_KEY, s->lease, max, lease, delay,
 		    member);
 		if (r == NULL) {
+			/* not the page's fault: set aside, no retry counted */
+			char why[sizeof(err->msg)];
+
 			conn_failed();
-			tq_err_prefix(err, "site %s", s->name);
+			snprintf(why, sizeof(why), "%s", err->msg);
+			memset(err, 0, sizeof(*err));
+			defer(s, err, 0, why);
 			goto out;
 		}
 		ms = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;

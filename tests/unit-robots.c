@@ -15,13 +15,54 @@ may(const char *txt, const char *path)
 	return tq_robots_allowed(txt, strlen(txt), "tq", path, NULL, 0);
 }
 
+/*
+ * tests/unit-robots FILE...: each file as the fuzz target reads it (a
+ * path line, then a robots.txt) through the parser: the inputs of
+ * tests/fuzz/regress/robots-* (tests/0620-fuzz-regress.t).
+ */
+static int
+run_files(int argc, char *argv[])
+{
+	char rule[200], *nl, *path;
+	FILE *f;
+	size_t n, cap;
+	char *buf;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if ((f = fopen(argv[i], "rb")) == NULL) {
+			perror(argv[i]);
+			return 1;
+		}
+		buf = NULL;
+		n = cap = 0;
+		do {
+			if (n == cap)
+				buf = realloc(buf, cap = cap * 2 + 65536);
+			n += fread(buf + n, 1, cap - n, f);
+		} while (!feof(f) && !ferror(f));
+		fclose(f);
+		nl = memchr(buf, '\n', n);
+		path = strndup(buf, nl ? (size_t)(nl - buf) : n);
+		tq_robots_allowed(nl ? nl + 1 : "", nl ? n - (nl - buf) - 1 : 0,
+		    "tq", path, rule, sizeof(rule));
+		tq_robots_crawl_delay(nl ? nl + 1 : "", nl ? n -
+		    (nl - buf) - 1 : 0, "tq");
+		free(path);
+		free(buf);
+	}
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char *argv[])
 {
 	char rule[200], *big;
 	const char *t;
 	size_t i;
 
+	if (argc > 1)
+		return run_files(argc, argv);
 	plan(74);
 
 	/* longest match wins; Allow wins a tie */
