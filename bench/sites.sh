@@ -34,7 +34,7 @@ done_items() { psqlc "SELECT count(*) FROM task_items WHERE task_id = $1 AND sta
 workers_up() { wait_for 30 sh -c "[ \$(redis-cli -s '$tmp/redis.sock' SCARD rq:workers:parsing-queue) -ge $1 ]"; }
 # run NAME URL-FILE: 3 workers drain one task of the URLs; a line
 run() {
-	start_worker -n 3 -q parsing-queue -l error
+	start_worker -n 3 -Q parsing-queue -l error
 	_sup=$TQ_WORKER_PID
 	workers_up 3 || echo "    (workers did not register)"
 	_n=$(wc -l <"$2" | tr -d ' ')

@@ -11,7 +11,9 @@
  * removed from their queue and scheduled set, and a stop-job command
  * published to the worker of each running item, which kills the job's
  * process and acknowledges it as canceled.  A task that has already
- * ended is left alone: cancelling it again changes nothing.
+ * ended is left alone: cancelling it again changes nothing.  The tasks
+ * that follow a task in its chain (tq-submit --then) are cancelled
+ * with it, in the same statement, and their records printed after it.
  */
 #include <err.h>
 #include <getopt.h>
@@ -56,7 +58,6 @@ static int
 stop_job(redisContext *rc, struct tq_err *e, const char *worker,
     const char *job)
 {
-	redisReply *r;
 	json_t *cmd;
 	char *msg;
 	int n;
@@ -64,13 +65,9 @@ stop_job(redisContext *rc, struct tq_err *e, const char *worker,
 	cmd = json_pack("{s:s,s:s}", "command", "stop-job", "job_id", job);
 	msg = json_dumps(cmd, JSON_COMPACT);
 	json_decref(cmd);
-	r = tq_redis(rc, e, "PUBLISH rq:pubsub:%s %s", worker, msg);
+	n = tq_worker_publish(rc, e, worker, msg);
 	free(msg);
-	if (r == NULL)
-		return -1;
-	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
-	freeReplyObject(r);
-	return n;
+	return n > 0 ? 1 : n;
 }
 
 /* Items of a task record that are neither done, failed nor cancelled. */
@@ -86,35 +83,21 @@ open_items(json_t *rec)
 }
 
 /*
- * Cancel one task and print its record.  Returns an exit status:
- * 0, TQ_EXIT_INPUT (no such task) or TQ_EXIT_BACKEND.
+ * Redis's side of one task's cancel (res: tq_task_cancel()'s answer),
+ * then its record printed.  *n: the items cancelled.
  */
 static int
-cancel(PGconn *db, redisContext *rc, long long id)
+finish_one(PGconn *db, redisContext *rc, long long id, json_t *res,
+    size_t *np, json_t **recp)
 {
 	struct tq_err e = { 0 };
-	const char *p[1], **pending = NULL, *was, *job, *worker;
-	char ids[24], why[128];
-	json_t *res = NULL, *items, *it, *recs = NULL, *rec;
-	PGresult *r;
+	const char **pending = NULL, *was, *job, *worker;
+	json_t *items, *it, *recs = NULL;
 	size_t k, n, npending = 0, nrunning = 0;
-	int stage, status = TQ_EXIT_OK, tries = 0;
+	int stage, status = TQ_EXIT_OK;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
-again:
-	r = tq_db_exec(db, &e, "SELECT tq_task_cancel($1::bigint)", 1, p);
-	if (r == NULL) {
-		warnx("task %lld: %s", id, e.msg);
-		return TQ_EXIT_BACKEND;
-	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
-		warnx("task %lld: no such task", id);
-		return TQ_EXIT_INPUT;
-	}
-	res = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
+	*recp = NULL;
+	*np = 0;
 	items = json_object_get(res, "items");
 	was = json_string_value(json_object_get(res, "was"));
 	stage = tq_stage_from_name(json_string_value(json_object_get(res,
@@ -122,10 +105,9 @@ again:
 	if (!json_is_array(items) || was == NULL || stage < 0) {
 		warnx("task %lld: postgresql: tq_task_cancel: unexpected "
 		    "answer", id);
-		status = TQ_EXIT_BACKEND;
-		goto out;
+		return TQ_EXIT_BACKEND;
 	}
-	n = json_array_size(items);
+	n = *np = json_array_size(items);
 
 	/*
 	 * Redis: drop the queued jobs first, then stop the running ones,
@@ -143,6 +125,7 @@ again:
 		    "will drop their jobs", id, e.msg);
 		status = TQ_EXIT_BACKEND;
 	}
+	free(pending);
 	json_array_foreach(items, k, it) {
 		job = json_string_value(json_object_get(it, "job_id"));
 		worker = json_string_value(json_object_get(it, "worker_id"));
@@ -173,50 +156,95 @@ again:
 			break;
 		}
 	}
-	if (n == 0) {
-		snprintf(why, sizeof(why), tq_task_terminal(was) ?
-		    "nothing to cancel: task is already %s" :
-		    "nothing to cancel: no open items (task is %s)", was);
-		if (!quiet)
-			warnx("task %lld: %s", id, why);
-	}
-
 	if ((recs = tq_task_records(db, &e, &id, 1, 0)) == NULL) {
 		warnx("task %lld: %s", id, e.msg);
-		status = TQ_EXIT_BACKEND;
-		goto out;
+		return TQ_EXIT_BACKEND;
 	}
-	rec = json_array_get(recs, 0);
-	/*
-	 * Nothing was open in the statement's snapshot, yet the task is
-	 * open now: a tq-retry committed while we waited for its lock.
-	 * Cancel again, so the answer matches the state it reports.
-	 */
-	if (n == 0 && tries++ < 3 && json_is_object(rec) && open_items(rec)) {
-		json_decref(recs);
-		json_decref(res);
-		free(pending);
-		recs = res = NULL;
-		pending = NULL;
-		npending = nrunning = 0;
-		goto again;
-	}
-	if (json_is_object(rec)) {
-		json_object_set_new(rec, "cancelled_count",
+	*recp = json_incref(json_array_get(recs, 0));
+	json_decref(recs);
+	if (json_is_object(*recp)) {
+		char why[128];
+
+		json_object_set_new(*recp, "cancelled_count",
 		    json_integer((json_int_t)n));
-		if (n == 0)
-			json_object_set_new(rec, "message", json_string(why));
-		else
-			json_object_set_new(rec, "message", json_sprintf(
+		if (n == 0) {
+			snprintf(why, sizeof(why), tq_task_terminal(was) ?
+			    "nothing to cancel: task is already %s" :
+			    "nothing to cancel: no open items (task is %s)",
+			    was);
+			json_object_set_new(*recp, "message", json_string(
+			    strcmp(was, json_string_value(json_object_get(
+			    *recp, "status"))) != 0 ? "task cancelled" : why));
+		} else
+			json_object_set_new(*recp, "message", json_sprintf(
 			    "task cancelled: %zu item%s cancelled (%zu "
 			    "queued, %zu running)", n, n == 1 ? "" : "s",
 			    npending, nrunning));
-		tq_out_task(rec, 0);
 	}
-out:
-	free(pending);
-	json_decref(recs);
-	json_decref(res);
+	return status;
+}
+
+/*
+ * Cancel one task and the tasks that follow it in its chain
+ * (tq_chain_cancel(), sql/0008), and print their records, the task's
+ * first.  Returns an exit status: 0, TQ_EXIT_INPUT (no such task) or
+ * TQ_EXIT_BACKEND.
+ */
+static int
+cancel(PGconn *db, redisContext *rc, long long id)
+{
+	struct tq_err e = { 0 };
+	json_t *arr = NULL, *el, *rec;
+	size_t k, n;
+	int status = TQ_EXIT_OK, st, tries = 0;
+
+again:
+	if ((arr = tq_task_cancel_chain(db, &e, id)) == NULL) {
+		warnx("task %lld: %s", id, e.msg);
+		return TQ_EXIT_BACKEND;
+	}
+	if (json_is_null(arr)) {
+		json_decref(arr);
+		warnx("task %lld: no such task", id);
+		return TQ_EXIT_INPUT;
+	}
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		warnx("task %lld: postgresql: tq_chain_cancel: unexpected "
+		    "answer", id);
+		json_decref(arr);
+		return TQ_EXIT_BACKEND;
+	}
+	json_array_foreach(arr, k, el) {
+		long long tid = json_integer_value(json_object_get(el,
+		    "task_id"));
+
+		st = finish_one(db, rc, tid, el, &n, &rec);
+		if (st != TQ_EXIT_OK)
+			status = st;
+		/*
+		 * Nothing was open in the statement's snapshot, yet the task
+		 * is open now: a tq-retry committed while we waited for its
+		 * lock.  Cancel again, so the answer matches the state it
+		 * reports.
+		 */
+		if (k == 0 && n == 0 && tries++ < 3 && json_is_object(rec) &&
+		    open_items(rec)) {
+			json_decref(rec);
+			json_decref(arr);
+			goto again;
+		}
+		if (json_is_object(rec)) {
+			const char *m = json_string_value(json_object_get(rec,
+			    "message"));
+
+			if (k == 0 && n == 0 && !quiet && m != NULL &&
+			    strncmp(m, "nothing", 7) == 0)
+				warnx("task %lld: %s", tid, m);
+			tq_out_task(rec, 0);
+		}
+		json_decref(rec);
+	}
+	json_decref(arr);
 	return status;
 }
 
@@ -228,7 +256,7 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:Hhjqr:V", longopts, NULL)) !=
+	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", longopts, "dHhjqrV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;

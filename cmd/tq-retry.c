@@ -43,37 +43,6 @@ usage(FILE *f, int status)
 }
 
 /*
- * The jobs of failed items are in rq:failed:<q> (or rq:canceled:<q>
- * when a bare stop-job failed them) with a hash that expires: take
- * them out of there, then queue them afresh.
- */
-static int
-requeue(redisContext *rc, struct tq_err *e, enum tq_stage st,
-    struct tq_jobspec *jobs, size_t n)
-{
-	const char **ids;
-	size_t i;
-	int rv;
-
-	for (i = 0; i < n; i++) {
-		redisAppendCommand(rc, "ZREM rq:failed:%s %s",
-		    tq_stage_queue(st), jobs[i].job_id);
-		redisAppendCommand(rc, "ZREM rq:canceled:%s %s",
-		    tq_stage_queue(st), jobs[i].job_id);
-	}
-	if (tq_redis_replies(rc, e, 2 * (int)n) == -1)
-		return -1;
-	ids = xcalloc(n, sizeof(*ids));
-	for (i = 0; i < n; i++)
-		ids[i] = jobs[i].job_id;
-	rv = tq_queue_remove(rc, e, st, ids, n);
-	free(ids);
-	if (rv == -1)
-		return -1;
-	return tq_queue_push(rc, e, st, jobs, n, 0);
-}
-
-/*
  * Retry one task and print its record.  Returns an exit status:
  * 0, TQ_EXIT_INPUT (no such task) or TQ_EXIT_BACKEND.
  */
@@ -82,27 +51,20 @@ retry(PGconn *db, redisContext *rc, long long id)
 {
 	struct tq_err e = { 0 };
 	struct tq_jobspec *jobs = NULL;
-	const char *p[1], *was;
-	char ids[24];
+	const char *was;
 	json_t *res = NULL, *items, *it, *recs = NULL, *rec;
-	PGresult *r;
 	size_t k, n = 0;
 	int stage, status = TQ_EXIT_OK;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
-	r = tq_db_exec(db, &e, "SELECT tq_task_retry($1::bigint)", 1, p);
-	if (r == NULL) {
+	if ((res = tq_task_retry(db, &e, id)) == NULL) {
 		warnx("task %lld: %s", id, e.msg);
 		return TQ_EXIT_BACKEND;
 	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
+	if (json_is_null(res)) {
+		json_decref(res);
 		warnx("task %lld: no such task", id);
 		return TQ_EXIT_INPUT;
 	}
-	res = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
 	items = json_object_get(res, "items");
 	was = json_string_value(json_object_get(res, "was"));
 	stage = tq_stage_from_name(json_string_value(json_object_get(res,
@@ -127,7 +89,7 @@ retry(PGconn *db, redisContext *rc, long long id)
 		    "item_id"));
 		n++;
 	}
-	if (n > 0 && requeue(rc, &e, stage, jobs, n) == -1) {
+	if (n > 0 && tq_queue_requeue(rc, &e, stage, jobs, n) == -1) {
 		warnx("task %lld: %s: its items are pending and the workers' "
 		    "reconciler will queue them", id, e.msg);
 		status = TQ_EXIT_BACKEND;
@@ -171,7 +133,7 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:Hhjqr:V", longopts, NULL)) !=
+	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", longopts, "dHhjqrV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;

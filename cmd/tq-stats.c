@@ -3,10 +3,10 @@
  * endpoints of the seed as one JSON object per run, or tables on a
  * terminal.  Read-only.
  *
- * Workers and queues come from Redis in RQ's layout: the rq:workers
- * set and each rq:worker:<name> hash (a member whose hash has expired
- * is skipped, as RQ does), and per queue its list and registries.
- * Statistics come from PostgreSQL, the truth.  Only the backends the
+ * Workers and queues come from Redis in RQ's layout (queue_info.c
+ * reads them: a worker whose hash has expired is skipped, as RQ does),
+ * and per queue its list and registries.  Statistics come from
+ * PostgreSQL, the truth (stats.c).  Only the backends the
  * requested sections need are contacted; everything is gathered
  * before anything is printed, so a backend error prints no partial
  * record.  -p prints Prometheus's text format instead, for
@@ -29,15 +29,9 @@
 #define SEC_STATS	0x4
 
 static struct option longopts[] = {
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, 'p' },
 	{ "queues", no_argument, NULL, 'Q' },
-	{ "redis-url", required_argument, NULL, 'r' },
 	{ "statistics", no_argument, NULL, 's' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "workers", no_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -55,31 +49,21 @@ usage(FILE *f, int status)
 static json_t *
 rq_time_json(const char *s)
 {
-	struct tm tm;
+	double t;
 	char buf[32];
 
 	if (s == NULL)
 		return json_null();
-	memset(&tm, 0, sizeof(tm));
-	if (strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+	if ((t = tq_rq_time_parse(s)) < 0)
 		return json_string(s);
-	return json_string(tq_iso_time((double)timegm(&tm), buf,
+	return json_string(tq_iso_time((double)(long long)t, buf,
 	    sizeof(buf)));
 }
 
 static const char *
-hget(const redisReply *h, const char *field)
+hget(json_t *h, const char *field)
 {
-	size_t i;
-
-	if (h == NULL || h->type != REDIS_REPLY_ARRAY)
-		return NULL;
-	for (i = 0; i + 1 < h->elements; i += 2)
-		if (h->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(h->element[i]->str, field) == 0 &&
-		    h->element[i + 1]->type == REDIS_REPLY_STRING)
-			return h->element[i + 1]->str;
-	return NULL;
+	return json_string_value(json_object_get(h, field));
 }
 
 static json_t *
@@ -94,8 +78,9 @@ int_json(const char *s)
 	return json_integer(e ? 0 : v);
 }
 
+/* A worker's record, from its hash (queue_info.c). */
 static json_t *
-worker_json(const char *name, const redisReply *h)
+worker_json(json_t *h)
 {
 	json_t *o, *qs;
 	const char *v;
@@ -110,7 +95,7 @@ worker_json(const char *name, const redisReply *h)
 		free(copy);
 	}
 	o = json_object();
-	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "name", json_string(hget(h, "name")));
 	json_object_set_new(o, "queues", qs);
 	v = hget(h, "state");
 	json_object_set_new(o, "state", json_string(v ? v : "unknown"));
@@ -133,252 +118,86 @@ worker_json(const char *name, const redisReply *h)
 	return o;
 }
 
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* {"workers":[...],"total_workers":N} members into out. */
 static int
 get_workers(redisContext *rc, struct tq_err *e, json_t *out)
 {
-	redisReply *set, *h;
-	const char **names;
-	json_t *arr;
-	size_t i, n;
-	int rv = -1;
+	json_t *hs, *h, *arr;
+	size_t i;
 
-	if ((set = tq_redis(rc, e, "SMEMBERS rq:workers")) == NULL)
+	if ((hs = tq_rq_workers(rc, e)) == NULL)
 		return -1;
-	names = xcalloc(set->elements + 1, sizeof(*names));
-	for (i = n = 0; i < set->elements; i++)
-		if (set->element[i]->type == REDIS_REPLY_STRING &&
-		    strncmp(set->element[i]->str, "rq:worker:", 10) == 0)
-			names[n++] = set->element[i]->str + 10;
-	qsort(names, n, sizeof(*names), cmpstr);
-	for (i = 0; i < n; i++)
-		redisAppendCommand(rc, "HGETALL rq:worker:%s", names[i]);
 	arr = json_array();
-	for (i = 0; i < n; i++) {
-		void *v = NULL;
-
-		if (redisGetReply(rc, &v) != REDIS_OK) {
-			tq_err_set(e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-			    rc->errstr[0] ? rc->errstr : "connection lost");
-			json_decref(arr);
-			goto out;
-		}
-		h = v;
-		/* an expired hash: the worker is gone, as RQ sees it */
-		if (h->type == REDIS_REPLY_ARRAY && h->elements > 0)
-			json_array_append_new(arr, worker_json(names[i], h));
-		freeReplyObject(h);
-	}
+	json_array_foreach(hs, i, h)
+		json_array_append_new(arr, worker_json(h));
+	json_decref(hs);
 	json_object_set_new(out, "workers", arr);
 	json_object_set_new(out, "total_workers",
 	    json_integer((json_int_t)json_array_size(arr)));
-	rv = 0;
-out:
-	free(names);
-	freeReplyObject(set);
-	return rv;
+	return 0;
 }
 
-static const char *const regs[] = {
-	"count", "started_job_registry", "finished_job_registry",
-	"failed_job_registry", "scheduled_job_registry", "workers", "paused"
-};
-#define NREGS	(sizeof(regs) / sizeof(regs[0]))
-
-/* {"queues":{q:{...}}} into out: tq's three, then any other in rq:queues. */
+/* {"queues":{q:{...}}} into out: tq's three, then any other in Redis. */
 static int
 get_queues(redisContext *rc, struct tq_err *e, json_t *out)
 {
-	redisReply *set, *r;
-	const char **names;
-	json_t *qs, *q;
-	size_t i, j, n, k;
-	double now = tq_now();
-	int rv = -1;
+	json_t *arr, *q, *qs;
+	size_t i;
 
-	if ((set = tq_redis(rc, e, "SMEMBERS rq:queues")) == NULL)
+	if ((arr = tq_rq_queues(rc, e, 1)) == NULL)
 		return -1;
-	names = xcalloc(set->elements + TQ_NSTAGES, sizeof(*names));
-	for (n = 0; n < TQ_NSTAGES; n++)
-		names[n] = tq_stage_queue(n);
-	k = n;
-	for (i = 0; i < set->elements; i++) {
-		const char *s = set->element[i]->str;
-
-		if (set->element[i]->type != REDIS_REPLY_STRING ||
-		    strncmp(s, "rq:queue:", 9) != 0 || s[9] == '\0' ||
-		    tq_stage_from_name(s + 9) >= 0)
-			continue;
-		names[n++] = s + 9;
-	}
-	qsort(names + k, n - k, sizeof(*names), cmpstr);
-	/*
-	 * Finished and failed scores are expiry times: count only the
-	 * entries RQ's cleanup would keep.
-	 */
-	for (i = 0; i < n; i++) {
-		redisAppendCommand(rc, "LLEN rq:queue:%s", names[i]);
-		redisAppendCommand(rc, "ZCARD rq:wip:%s", names[i]);
-		redisAppendCommand(rc, "ZCOUNT rq:finished:%s %.0f +inf",
-		    names[i], now);
-		redisAppendCommand(rc, "ZCOUNT rq:failed:%s %.0f +inf",
-		    names[i], now);
-		redisAppendCommand(rc, "ZCARD rq:scheduled:%s", names[i]);
-		redisAppendCommand(rc, "SCARD rq:workers:%s", names[i]);
-		redisAppendCommand(rc, "EXISTS tq:paused:%s", names[i]);
-	}
 	qs = json_object();
-	for (i = 0; i < n; i++) {
-		q = json_object();
-		json_object_set_new(q, "name", json_string(names[i]));
-		for (j = 0; j < NREGS; j++) {
-			void *v = NULL;
-
-			if (redisGetReply(rc, &v) != REDIS_OK) {
-				tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
-				    "redis: %s", rc->errstr[0] ? rc->errstr :
-				    "connection lost");
-				json_decref(q);
-				json_decref(qs);
-				goto out;
-			}
-			r = v;
-			/* a key of another type (WRONGTYPE) counts as 0 */
-			if (strcmp(regs[j], "paused") == 0)
-				json_object_set_new(q, regs[j], json_boolean(
-				    r->type == REDIS_REPLY_INTEGER &&
-				    r->integer > 0));
-			else
-				json_object_set_new(q, regs[j], json_integer(
-				    r->type == REDIS_REPLY_INTEGER ?
-				    r->integer : 0));
-			freeReplyObject(r);
-		}
-		json_object_set_new(qs, names[i], q);
-	}
+	json_array_foreach(arr, i, q)
+		json_object_set(qs, json_string_value(json_object_get(q,
+		    "name")), q);
+	json_decref(arr);
 	json_object_set_new(out, "queues", qs);
-	rv = 0;
-out:
-	free(names);
-	freeReplyObject(set);
-	return rv;
+	return 0;
 }
 
-static const char *const types[] = {
-	"parsing", "ai_processing", "notion_import"
-};
-
-/* {"statistics":{...}} into out, from processing_tasks. */
+/* {"statistics":{...}} into out. */
 static int
 get_statistics(PGconn *db, struct tq_err *e, json_t *out)
 {
-	PGresult *r;
-	json_t *st, *bt;
-	long long tot[6] = { 0 }, items[2] = { 0 };
-	size_t t;
-	int i, j;
+	json_t *st;
 
 	/* only reads: on a database without tq's schema, all is 0 */
-	if (tq_db_schema_version(db) <= 0)
-		r = NULL;
-	else if ((r = tq_db_exec(db, e, "SELECT type, count(*), "
-	    "count(*) FILTER (WHERE status = 'completed'), "
-	    "count(*) FILTER (WHERE status = 'failed'), "
-	    "count(*) FILTER (WHERE status = 'running'), "
-	    "count(*) FILTER (WHERE status = 'queued'), "
-	    "count(*) FILTER (WHERE status = 'cancelled'), "
-	    "coalesce(sum(completed_items), 0), "
-	    "coalesce(sum(failed_items), 0) "
-	    "FROM processing_tasks GROUP BY type", 0, NULL)) == NULL)
+	if ((st = tq_stats_tasks(db, e)) == NULL)
 		return -1;
-	bt = json_object();
-	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
-		json_object_set_new(bt, types[t], json_pack("{s:i,s:i,s:i}",
-		    "total", 0, "completed", 0, "failed", 0));
-	for (i = 0; i < PQntuples(r); i++) {
-		long long v[8];
-
-		for (j = 0; j < 8; j++)
-			v[j] = strtoll(PQgetvalue(r, i, j + 1), NULL, 10);
-		for (j = 0; j < 6; j++)
-			tot[j] += v[j];
-		items[0] += v[6];
-		items[1] += v[7];
-		json_object_set_new(bt, PQgetvalue(r, i, 0),
-		    json_pack("{s:I,s:I,s:I}", "total", (json_int_t)v[0],
-		    "completed", (json_int_t)v[1], "failed",
-		    (json_int_t)v[2]));
-	}
-	PQclear(r);
-	st = json_object();
-	json_object_set_new(st, "total_tasks", json_integer(tot[0]));
-	json_object_set_new(st, "completed_tasks", json_integer(tot[1]));
-	json_object_set_new(st, "failed_tasks", json_integer(tot[2]));
-	json_object_set_new(st, "running_tasks", json_integer(tot[3]));
-	json_object_set_new(st, "queued_tasks", json_integer(tot[4]));
-	json_object_set_new(st, "cancelled_tasks", json_integer(tot[5]));
-	json_object_set_new(st, "by_type", bt);
-	json_object_set_new(st, "total_items_processed",
-	    json_integer(items[0]));
-	json_object_set_new(st, "total_items_failed", json_integer(items[1]));
 	json_object_set_new(out, "statistics", st);
 	return 0;
 }
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s && *s ? s : "-";
-}
-
-static long long
-jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
+#define jint	tq_jint
 
 static void
 table_workers(json_t *all)
 {
-	json_t *ws = json_object_get(all, "workers"), *w, *qs, *q;
-	size_t i, j, nw = 6, nq = 6;
+	json_t *ws = json_object_get(all, "workers"), *w, *q;
+	struct tq_table *t;
 	struct tq_buf b;
+	char ok[24], failed[24], working[32];
+	size_t i, j;
 
-	json_array_foreach(ws, i, w) {
-		size_t l = strlen(jstr(w, "name")), ql = 0;
-
-		if (l > nw)
-			nw = l;
-		json_array_foreach(json_object_get(w, "queues"), j, q)
-			ql += strlen(json_string_value(q)) + (j ? 1 : 0);
-		if (ql > nq)
-			nq = ql;
-	}
-	printf("%-*s  %-9s  %-*s  %6s  %6s  %9s  %-20s  %s\n", (int)nw,
-	    "WORKER", "STATE", (int)nq, "QUEUES", "OK", "FAILED", "WORKING",
-	    "HEARTBEAT", "JOB");
+	t = tq_table_new("llrrrll", "WORKER", "STATE", "QUEUES", "OK",
+	    "FAILED", "WORKING", "HEARTBEAT", "JOB");
 	json_array_foreach(ws, i, w) {
 		memset(&b, 0, sizeof(b));
-		qs = json_object_get(w, "queues");
-		json_array_foreach(qs, j, q)
+		json_array_foreach(json_object_get(w, "queues"), j, q)
 			tq_buf_addf(&b, "%s%s", j ? "," : "",
 			    json_string_value(q));
-		printf("%-*s  %-9s  %-*s  %6lld  %6lld  %8.1fs  %-20s  %s\n",
-		    (int)nw, jstr(w, "name"), jstr(w, "state"), (int)nq,
-		    b.data ? b.data : "-", jint(w, "successful_job_count"),
-		    jint(w, "failed_job_count"), json_real_value(
-		    json_object_get(w, "total_working_time")),
-		    jstr(w, "last_heartbeat"), jstr(w, "current_job"));
+		snprintf(ok, sizeof(ok), "%lld", jint(w,
+		    "successful_job_count"));
+		snprintf(failed, sizeof(failed), "%lld", jint(w,
+		    "failed_job_count"));
+		snprintf(working, sizeof(working), "%.1fs", json_real_value(
+		    json_object_get(w, "total_working_time")));
+		tq_table_row(t, tq_jstr(w, "name", NULL), tq_jstr(w, "state",
+		    NULL), b.data, ok, failed, working, tq_jstr(w,
+		    "last_heartbeat", NULL), tq_jstr(w, "current_job", NULL));
 		tq_buf_free(&b);
 	}
+	tq_table_print(t);
 	printf("%lld worker%s\n", jint(all, "total_workers"),
 	    jint(all, "total_workers") == 1 ? "" : "s");
 }
@@ -386,25 +205,25 @@ table_workers(json_t *all)
 static void
 table_queues(json_t *all)
 {
+	static const char *const cols[] = { "count", "started_job_registry",
+	    "finished_job_registry", "failed_job_registry",
+	    "scheduled_job_registry", "workers" };
 	json_t *qs = json_object_get(all, "queues"), *q;
+	struct tq_table *t;
 	const char *name;
-	size_t nw = 5;
+	char v[6][24];
+	size_t k;
 
-	json_object_foreach(qs, name, q)
-		if (strlen(name) > nw)
-			nw = strlen(name);
-	printf("%-*s  %7s  %7s  %8s  %7s  %9s  %7s  %s\n", (int)nw, "QUEUE",
-	    "QUEUED", "STARTED", "FINISHED", "FAILED", "SCHEDULED", "WORKERS",
-	    "STATE");
-	json_object_foreach(qs, name, q)
-		printf("%-*s  %7lld  %7lld  %8lld  %7lld  %9lld  %7lld  %s\n",
-		    (int)nw, name, jint(q, "count"),
-		    jint(q, "started_job_registry"),
-		    jint(q, "finished_job_registry"),
-		    jint(q, "failed_job_registry"),
-		    jint(q, "scheduled_job_registry"), jint(q, "workers"),
+	t = tq_table_new("lrrrrrrl", "QUEUE", "QUEUED", "STARTED", "FINISHED",
+	    "FAILED", "SCHEDULED", "WORKERS", "STATE");
+	json_object_foreach(qs, name, q) {
+		for (k = 0; k < 6; k++)
+			snprintf(v[k], sizeof(v[k]), "%lld", jint(q, cols[k]));
+		tq_table_row(t, name, v[0], v[1], v[2], v[3], v[4], v[5],
 		    json_is_true(json_object_get(q, "paused")) ? "paused" :
 		    "active");
+	}
+	tq_table_print(t);
 }
 
 /* The busiest sites of the last 10 minutes (site.c), into out. */
@@ -443,17 +262,24 @@ table_sites(json_t *all)
 static void
 table_stats(json_t *all)
 {
-	json_t *st = json_object_get(all, "statistics"), *t;
+	json_t *st = json_object_get(all, "statistics"), *x;
 	json_t *bt = json_object_get(st, "by_type");
+	struct tq_table *t;
 	const char *name;
+	char v[3][24];
 
-	printf("%-14s  %7s  %9s  %7s\n", "TYPE", "TOTAL", "COMPLETED",
-	    "FAILED");
-	json_object_foreach(bt, name, t)
-		printf("%-14s  %7lld  %9lld  %7lld\n", name, jint(t, "total"),
-		    jint(t, "completed"), jint(t, "failed"));
-	printf("%-14s  %7lld  %9lld  %7lld\n", "all", jint(st, "total_tasks"),
-	    jint(st, "completed_tasks"), jint(st, "failed_tasks"));
+	t = tq_table_new("lrrr", "TYPE", "TOTAL", "COMPLETED", "FAILED");
+	json_object_foreach(bt, name, x) {
+		snprintf(v[0], sizeof(v[0]), "%lld", jint(x, "total"));
+		snprintf(v[1], sizeof(v[1]), "%lld", jint(x, "completed"));
+		snprintf(v[2], sizeof(v[2]), "%lld", jint(x, "failed"));
+		tq_table_row(t, name, v[0], v[1], v[2]);
+	}
+	snprintf(v[0], sizeof(v[0]), "%lld", jint(st, "total_tasks"));
+	snprintf(v[1], sizeof(v[1]), "%lld", jint(st, "completed_tasks"));
+	snprintf(v[2], sizeof(v[2]), "%lld", jint(st, "failed_tasks"));
+	tq_table_row(t, "all", v[0], v[1], v[2]);
+	tq_table_print(t);
 	printf("tasks: %lld running, %lld queued, %lld cancelled; "
 	    "items: %lld processed, %lld failed\n", jint(st, "running_tasks"),
 	    jint(st, "queued_tasks"), jint(st, "cancelled_tasks"),
@@ -466,23 +292,6 @@ static void
 metric_head(const char *name, const char *type, const char *help)
 {
 	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* Seconds since an RQ time ("2026-11-28T12:44:36.839073Z"), or -1. */
-static double
-rq_age(const char *s, double now)
-{
-	struct tm tm;
-	const char *rest;
-	double frac = 0;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || (rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) ==
-	    NULL)
-		return -1;
-	if (*rest == '.')
-		frac = strtod(rest, NULL);
-	return now - ((double)timegm(&tm) + frac);
 }
 
 static int
@@ -501,12 +310,9 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 	};
 	static const char *const states[] = { "busy", "idle", "suspended",
 	    "started" };
-	json_t *qs = json_object_get(all, "queues"), *q, *w;
-	redisReply *r, *h;
+	json_t *qs = json_object_get(all, "queues"), *q, *w, *h, *arr;
 	const char *name;
-	size_t i, k, n = json_object_size(qs);
-	double now = tq_now();
-	char **ids;
+	size_t i, k;
 
 	for (i = 0; i < sizeof(qm) / sizeof(qm[0]); i++) {
 		metric_head(qm[i][1], "gauge", qm[i][2]);
@@ -521,55 +327,32 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 		printf("tq_queue_paused{queue=\"%s\"} %d\n", name,
 		    json_is_true(json_object_get(q, "paused")));
 	/* the age of the job at the head of each queue */
+	arr = json_array();
 	json_object_foreach(qs, name, q)
-		redisAppendCommand(rc, "LINDEX rq:queue:%s 0", name);
-	ids = xcalloc(n + 1, sizeof(*ids));
-	for (i = 0; i < n; i++) {
-		void *v = NULL;
-
-		if (redisGetReply(rc, &v) != REDIS_OK)
-			goto lost;
-		r = v;
-		if (r->type == REDIS_REPLY_STRING)
-			ids[i] = xstrdup(r->str);
-		freeReplyObject(r);
+		json_array_append(arr, q);
+	if (tq_rq_head_ages(rc, e, arr) == -1) {
+		json_decref(arr);
+		return -1;
 	}
+	json_decref(arr);
 	metric_head("tq_queue_oldest_job_age_seconds", "gauge",
 	    "Seconds since the job at the head of the queue was enqueued "
 	    "(0 when empty).");
-	i = 0;
-	json_object_foreach(qs, name, q) {
-		double age = 0;
-
-		if (ids[i] != NULL) {
-			h = tq_redis(rc, e, "HGET rq:job:%s enqueued_at",
-			    ids[i]);
-			if (h == NULL)
-				goto fail;
-			if (h->type == REDIS_REPLY_STRING &&
-			    (age = rq_age(h->str, now)) < 0)
-				age = 0;
-			freeReplyObject(h);
-		}
+	json_object_foreach(qs, name, q)
 		printf("tq_queue_oldest_job_age_seconds{queue=\"%s\"} %.3f\n",
-		    name, age);
-		i++;
-	}
-	for (k = 0; k < n; k++)
-		free(ids[k]);
-	free(ids);
+		    name, json_real_value(json_object_get(q, "oldest_age")));
 
 	metric_head("tq_workers", "gauge", "Workers registered, by state.");
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		long long c = 0;
 
 		json_array_foreach(json_object_get(all, "workers"), k, w)
-			c += strcmp(jstr(w, "state"), states[i]) == 0;
+			c += strcmp(tq_jstr(w, "state", "-"), states[i]) == 0;
 		printf("tq_workers{state=\"%s\"} %lld\n", states[i], c);
 	}
 
 	/* the workers' counters: "<queue>|<outcome>", "<queue>|le=<b>" */
-	if ((h = tq_redis(rc, e, "HGETALL tq:metrics")) == NULL)
+	if ((h = tq_rq_metrics(rc, e)) == NULL)
 		return -1;
 	metric_head("tq_jobs_total", "counter", "Jobs that ended, by queue "
 	    "and outcome (finished, failed, retried, requeued, dropped, skipped, "
@@ -612,16 +395,8 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 		printf("tq_job_duration_seconds_count{queue=\"%s\"} %lld\n",
 		    name, cum);
 	}
-	freeReplyObject(h);
+	json_decref(h);
 	return 0;
-lost:
-	tq_err_set(e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-	    rc->errstr[0] ? rc->errstr : "connection lost");
-fail:
-	for (k = 0; k < n; k++)
-		free(ids[k]);
-	free(ids);
-	return -1;
 }
 
 /* Per-site gauges of the busiest sites (tq_site_stats). */
@@ -663,16 +438,11 @@ prom_pg(PGconn *db, struct tq_err *e)
 	    "failed", "cancelled" };
 	static const char *const ist[] = { "pending", "running", "completed",
 	    "failed", "cancelled" };
-	PGresult *r;
-	int s, j, i, pass, schema = tq_db_schema_version(db) > 0;
+	json_t *by;
+	int s, j, pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		r = NULL;
-		if (schema && (r = tq_db_exec(db, e, pass == 0 ? "SELECT type, "
-		    "status, count(*) FROM processing_tasks GROUP BY 1, 2" :
-		    "SELECT t.type, i.status, count(*) FROM task_items i "
-		    "JOIN processing_tasks t ON t.id = i.task_id GROUP BY 1, 2",
-		    0, NULL)) == NULL)
+		if ((by = tq_stats_by_status(db, e, pass)) == NULL)
 			return -1;
 		if (pass == 0)
 			metric_head("tq_tasks", "gauge",
@@ -683,19 +453,20 @@ prom_pg(PGconn *db, struct tq_err *e)
 		for (s = 0; s < TQ_NSTAGES; s++)
 			for (j = 0; j < 5; j++) {
 				const char *st = pass ? ist[j] : tst[j];
+				const char *type;
+				json_t *t;
 				long long c = 0;
 
-				for (i = 0; i < PQntuples(r); i++)
-					if (tq_stage_from_name(PQgetvalue(r, i,
-					    0)) == s && strcmp(PQgetvalue(r, i,
-					    1), st) == 0)
-						c = strtoll(PQgetvalue(r, i, 2),
-						    NULL, 10);
+				json_object_foreach(by, type, t)
+					if (tq_stage_from_name(type) == s &&
+					    json_object_get(t, st) != NULL)
+						c = json_integer_value(
+						    json_object_get(t, st));
 				printf("%s{stage=\"%s\",status=\"%s\"} %lld\n",
 				    pass ? "tq_items" : "tq_tasks",
 				    tq_stage_name(s), st, c);
 			}
-		PQclear(r);
+		json_decref(by);
 	}
 	return 0;
 }
@@ -749,31 +520,19 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhjpQr:sVw", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "d:HhjpQr:sVw", longopts,
+	    "dHhjrV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, NULL))
+			continue;
 		switch (ch) {
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
-			break;
-		case 'j':
-			om = TQ_OUT_JSON;
 			break;
 		case 'p':
 			prom = 1;
 			break;
 		case 'Q':
 			sec |= SEC_QUEUES;
-			break;
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
 			break;
 		case 's':
 			sec |= SEC_STATS;
@@ -847,8 +606,6 @@ out:
 	if (rc != NULL)
 		redisFree(rc);
 	PQfinish(db);
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
+	tq_config_free();
 	return status;
 }

@@ -82,17 +82,23 @@ tq_config_check(void)
 	return 0;
 }
 
+void
+tq_config_free(void)
+{
+	free(tq_cfg.redis_url);
+	free(tq_cfg.database_url);
+	free(tq_cfg.user_agent);
+	free(tq_cfg.allow_addrs);
+	memset(&tq_cfg, 0, sizeof(tq_cfg));
+}
+
 int
 tq_config_load(void)
 {
 	const char *v;
 	int i;
 
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
-	free(tq_cfg.allow_addrs);
-	memset(&tq_cfg, 0, sizeof(tq_cfg));
+	tq_config_free();
 
 	if ((v = getenv("TQ_REDIS_URL")) != NULL && *v)
 		tq_cfg.redis_url = xstrdup(v);

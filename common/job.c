@@ -62,17 +62,7 @@ op_parse_body(json_t *args, const char *raw, size_t rawlen,
 	memset(&d, 0, sizeof(d));
 	if (ct != NULL && strcmp(ct, "text/plain") == 0) {
 		d.text = xstrndup(body, len);
-		for (char *p = d.text, *q; *p; p = q) {
-			while (*p == ' ' || *p == '\n' || *p == '\t' ||
-			    *p == '\r')
-				p++;
-			if (*p == '\0')
-				break;
-			d.word_count++;
-			for (q = p; *q && *q != ' ' && *q != '\n' &&
-			    *q != '\t' && *q != '\r'; q++)
-				;
-		}
+		d.word_count = tq_word_count(d.text, strlen(d.text));
 		tq_sha256_hex(d.text, strlen(d.text), d.content_hash);
 	} else if (tq_extract(body, len, url, &d, err) == -1)
 		goto out;
@@ -237,16 +227,13 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 	tq_ai_result_init(&res);
 	memset(&model, 0, sizeof(model));
 	model.id = json_integer_value(json_object_get(m, "id"));
-	model.name = (char *)json_string_value(json_object_get(m, "name"));
-	model.provider = (char *)json_string_value(json_object_get(m,
-	    "provider"));
-	model.model = (char *)json_string_value(json_object_get(m, "model"));
-	model.base_url = (char *)json_string_value(json_object_get(m,
-	    "base_url"));
-	model.api_key_env = (char *)json_string_value(json_object_get(m,
+	model.name = json_string_value(json_object_get(m, "name"));
+	model.provider = json_string_value(json_object_get(m, "provider"));
+	model.model = json_string_value(json_object_get(m, "model"));
+	model.base_url = json_string_value(json_object_get(m, "base_url"));
+	model.api_key_env = json_string_value(json_object_get(m,
 	    "api_key_env"));
-	model.json_mode = (char *)json_string_value(json_object_get(m,
-	    "json_mode"));
+	model.json_mode = json_string_value(json_object_get(m, "json_mode"));
 	/* unset: 0.2, low as extraction wants (specs/llm-api.md) */
 	model.temperature = json_is_number(json_object_get(pm,
 	    "temperature")) ? json_number_value(json_object_get(pm,
@@ -308,8 +295,9 @@ tq_job_store(PGconn *db, enum tq_stage st, const char *job, json_t *result,
 	s = json_dumps(result, JSON_COMPACT);
 	p[0] = job;
 	p[1] = s;
-	snprintf(sql, sizeof(sql), "SELECT %s($1, $2::jsonb)",
-	    tq_stages[st].store);
+	/* with the follow-up job of a chain, if any (sql/0008) */
+	snprintf(sql, sizeof(sql), "SELECT tq_chain_out($1, %s($1, "
+	    "$2::jsonb))", tq_stages[st].store);
 	r = tq_db_exec(db, err, sql, 2, p);
 	free(s);
 	if (r == NULL)
@@ -445,30 +433,28 @@ tq_claim_free(struct tq_claim *c)
 int
 tq_job_ai_prepare(PGconn *db, struct tq_claim *c, struct tq_err *err)
 {
-	json_t *params = c->params;
-	char id[24];
-	const char *p[1];
-	PGresult *r;
-	json_t *m = NULL;
+	json_t *m;
 
-	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
-	    json_object_get(params, "model_id")));
-	p[0] = id;
-	r = tq_db_exec(db, err, "SELECT json_build_object('id', m.id, "
-	    "'name', m.name, 'provider', m.provider, 'model', m.model, "
-	    "'base_url', m.base_url, 'api_key_env', m.api_key_env, "
-	    "'params', m.params, 'json_mode', coalesce(s.json_mode, "
-	    "m.params->>'json_mode')) FROM ai_models m LEFT JOIN "
-	    "ai_server_modes s ON s.base_url = m.base_url WHERE m.id = $1",
+	m = tq_model_load(db, err, (long long)json_integer_value(
+	    json_object_get(c->params, "model_id")));
+	if (m == NULL)
+		return -1;
+	json_object_set_new(c->doc, "model", m);
+	c->model = m;
+	return 0;
+}
+
+int
+tq_claim_release_worker(PGconn *db, struct tq_err *e, const char *worker)
+{
+	const char *p[1] = { worker };
+	PGresult *r;
+
+	r = tq_db_exec(db, e, "UPDATE task_items SET status = 'pending', "
+	    "updated_at = now() WHERE worker_id = $1 AND status = 'running'",
 	    1, p);
 	if (r == NULL)
 		return -1;
-	if (PQntuples(r) == 1)
-		m = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
 	PQclear(r);
-	if (m == NULL)
-		m = json_null();
-	json_object_set_new(c->doc, "model", m);
-	c->model = m;
 	return 0;
 }

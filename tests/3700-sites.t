@@ -30,9 +30,9 @@ A=$(site 2)
 
 TQ_SITE_CONCURRENCY=3 TQ_PARSE_CONCURRENCY=20 TQ_SITE_BACKOFF=4
 export TQ_SITE_CONCURRENCY TQ_PARSE_CONCURRENCY TQ_SITE_BACKOFF
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 w1=$TQ_WORKER_PID
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 w2=$TQ_WORKER_PID
 
 # 24 pages of one site, 0.3 s each, 80 jobs in flight in all
@@ -102,7 +102,7 @@ check_same "leases given back" "$(rcli --scan --pattern 'tq:site:slots:*' | wc -
 
 # a page that times out halves the limit too
 T=$(site 10)
-TQ_PARSE_TIMEOUT=3 start_worker -n 1 -q parsing-queue
+TQ_PARSE_TIMEOUT=3 start_worker -n 1 -Q parsing-queue
 check_status 1 "a page that stalls" sh -c "tq-submit -R 0 parse '$T/page?ms=8000' | tq-wait -t 30"
 check_same "... times out and halves the site's limit" "$(tq-stats -Q -j | jq -r --arg k "${T#http://}" \
 	'.sites[] | select(.site == $k) | .limit')" 1
@@ -111,7 +111,7 @@ stop_worker
 # jobs waiting for their site hold no slot: 4 in flight, 1 per site;
 # 8 pages of one site, then 3 of another
 B=$(site 11) C=$(site 12)
-TQ_SITE_CONCURRENCY=1 TQ_PARSE_CONCURRENCY=4 start_worker -n 1 -q parsing-queue
+TQ_SITE_CONCURRENCY=1 TQ_PARSE_CONCURRENCY=4 start_worker -n 1 -Q parsing-queue
 urls=$(for i in $(seq 1 8); do echo "$B/page?ms=1000&n=$i"; done)
 echo "$urls" | tq-submit parse >"$tmp/slow"
 sleep 1
@@ -127,6 +127,6 @@ check_same "... all 8, no retry counted" "$(jq -r '[.completed_items, ([.items[]
 stop_worker
 
 tq-submit parse "$A/private/page" >"$tmp/off"
-TQ_ROBOTS=0 start_worker -n 1 -q parsing-queue --burst
+TQ_ROBOTS=0 start_worker -n 1 -Q parsing-queue --burst
 check "TQ_ROBOTS=0 fetches it" tq-wait -t 30 <"$tmp/off"
 done_testing

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tq-worker and robots.txt from loopback sites: one that hangs, is
 # huge, binary, redirects (5 and 6 hops), says Crawl-delay, is missing
-# (404) or down (503); tq-submit parse -N; 200 pages of one site over a
+# (404) or down (503); tq-submit parse -B; 200 pages of one site over a
 # handful of connections
 . "$(dirname "$0")/lib.sh"
 plan 28
@@ -24,7 +24,7 @@ item() { jq -r ".items[$1] | [.status, .error_message // \"\", .retry_count] | j
 
 TQ_SITE_CONCURRENCY=4 TQ_PARSE_CONCURRENCY=20
 export TQ_SITE_CONCURRENCY TQ_PARSE_CONCURRENCY
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 
 H=$(site 2)
 tq-submit parse "$H/page?n=1" >"$tmp/hang"
@@ -63,9 +63,9 @@ check "... tq-status -i" tq-status -i "$(jq -r .task_id "$tmp/down")"
 check_match "... pending, no retry counted" "$(item 0)" '^(pending|running)\|site 127.0.0.9:[0-9]*: robots.txt cannot be read, retrying later: .*503.*\|0$'
 check_same "... its page never asked for" "$(sj "$U" '| .total - .robots')" 0
 check_same "... robots.txt asked once (remembered a minute)" "$(sj "$U" .robots)" 1
-check "tq-submit parse -N: robots.txt not read" sh -c "tq-submit parse -N '$U/page?n=2' | tq-wait -t 60"
+check "tq-submit parse -B: robots.txt not read" sh -c "tq-submit parse -B '$U/page?n=2' | tq-wait -t 60"
 check_same "... the task says so" "$(jq -r .params.robots "$out")" false
-check_status 2 "... -N is for parse" tq-submit ai -N 1
+check_status 2 "... -B is for parse" tq-submit ai -B 1
 
 # the robots.txt that hangs: given up after 10 s, the page waits
 wait_for 30 sh -c "tq-status -i $(jq -r .task_id "$tmp/hang") | jq -e '.items[0].error_message // \"\" | test(\"robots.txt cannot be read\")' >/dev/null"

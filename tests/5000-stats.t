@@ -22,7 +22,7 @@ t1=$(jq -r .task_id "$tmp/t1")
 tq-submit parse "$HTTP/t/page?title=C&words=50" >"$tmp/t2" || bail "tq-submit failed"
 t2=$(jq -r .task_id "$tmp/t2")
 
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 check_status 1 "task with a 404 ends failed" tq-wait -t 30 "$t1"
 check "second task completes" tq-wait -t 30 "$t2"
 wait_for 10 sh -c '[ "$(redis-cli -s "$1" scard rq:workers)" = 2 ]' sh "$tmp/redis.sock" ||

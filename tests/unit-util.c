@@ -12,7 +12,27 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(32);
+	plan(39);
+	{
+		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
+		unsigned char k1[20], k6[131];
+		char mac[65];
+
+		memset(k1, 0x0b, sizeof(k1));
+		memset(k6, 0xaa, sizeof(k6));
+		tq_hmac_sha256_hex(k1, sizeof(k1), "Hi There", 8, mac);
+		is_str(mac, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da7"
+		    "26e9376c2e32cff7", "hmac-sha256: RFC 4231 case 1");
+		tq_hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?",
+		    28, mac);
+		is_str(mac, "5bdcc146bf60754e6a042426089575c75a003f089d273983"
+		    "9dec58b964ec3843", "hmac-sha256: case 2");
+		tq_hmac_sha256_hex(k6, sizeof(k6), "Test Using Larger Than "
+		    "Block-Size Key - Hash Key First", 54, mac);
+		is_str(mac, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c514"
+		    "0546040f0ee37f54", "hmac-sha256: a key longer than a "
+		    "block (case 6)");
+	}
 	s = tq_redact_url("redis://user:s3cret@host:6379/0");
 	is_str(s, "redis://user:***@host:6379/0", "redact user:password");
 	free(s);
@@ -96,6 +116,63 @@ main(void)
 
 		tq_err_set(&e, TQ_ERR_PERMANENT, "x", "type %s", "t\033]0;x\007");
 		is_str(e.msg, "type t\\x1b]0;x\\x07", "tq_err_set escapes");
+	}
+	{
+		/* tq_url_plain(): a URL it passes is one curl leaves alone */
+		static const char *const base[] = { "http://", "https://",
+		    "HTTP://", "http:/" };
+		static const char *const host[] = { "example.com",
+		    "127.0.0.1", "127.1", "0x7f.0.0.1", "010.0.0.1",
+		    "Example.com", "a..b", "cafe.be", "xn--caf-dma.fr",
+		    "a-b.c", "-a.b", "a.b.", "1.2.3.256", "256.1.1.1",
+		    "b\303\251b.fr", "h_u.com", "user@h.com", "[::1]",
+		    "00.0.0.1", "host.example.org",
+		    "a23456789012345678901234567890123456789012345678901234567890123.org",
+		    "a234567890123456789012345678901234567890123456789012345678901234.org",
+		    "www.a234567890123456789012345678901234567890123456789012345678901234" };
+		static const char *const port[] = { "", ":80", ":443",
+		    ":8080", ":0", ":08", ":65536", ":" };
+		static const char *const path[] = { "", "/", "/a/b",
+		    "/a/./b", "/a/../b", "/.", "/a/..", "/a b", "/%41",
+		    "/\303\251", "/a\\b", "/a:b@c!$&'()*+,;=~_-.", "/.a",
+		    "/..a/b", "//x", "/a#f" };
+		static const char *const query[] = { "", "?", "?a=1&b=2",
+		    "?a b", "?a=%20", "?x?y/z", "?#", "?a=1#f" };
+		struct tq_err e = { 0 };
+		char url[256], *norm;
+		size_t a, b, c, d, f;
+		int n = 0, plain = 0, bad = 0;
+
+		for (a = 0; a < sizeof(base) / sizeof(*base); a++)
+		for (b = 0; b < sizeof(host) / sizeof(*host); b++)
+		for (c = 0; c < sizeof(port) / sizeof(*port); c++)
+		for (d = 0; d < sizeof(path) / sizeof(*path); d++)
+		for (f = 0; f < sizeof(query) / sizeof(*query); f++) {
+			snprintf(url, sizeof(url), "%s%s%s%s%s", base[a],
+			    host[b], port[c], path[d], query[f]);
+			n++;
+			if (!tq_url_plain(url))
+				continue;
+			plain++;
+			norm = NULL;
+			if (tq_url_check(url, &norm, &e) == -1 ||
+			    strcmp(norm, url) != 0) {
+				if (bad++ < 5)
+					printf("# plain but normalised: %s -> %s\n",
+					    url, norm ? norm : e.msg);
+			}
+			free(norm);
+		}
+		ok(bad == 0, "%d URLs, %d plain, none that curl changes",
+		    n, plain);
+		ok(plain > 200, "the quick test passes usual URLs (%d)",
+		    plain);
+		ok(tq_url_plain("http://127.0.0.1:4000/t/page?title=e1"),
+		    "a loopback URL with a query is plain");
+		ok(!tq_url_plain("http://a.org/x#y") &&
+		    !tq_url_plain("http://a.org") &&
+		    !tq_url_plain("http://u:p@a.org/"),
+		    "fragment, no path, user: not plain");
 	}
 	return done_testing();
 }
