@@ -226,6 +226,39 @@ table_queues(json_t *all)
 	tq_table_print(t);
 }
 
+/* The busiest sites of the last 10 minutes (site.c), into out. */
+static int
+get_sites(redisContext *rc, struct tq_err *e, json_t *out)
+{
+	json_t *a = tq_site_stats(rc, 10, e);
+
+	if (a == NULL)
+		return -1;
+	json_object_set_new(out, "sites", a);
+	return 0;
+}
+
+static void
+table_sites(json_t *all)
+{
+	json_t *a = json_object_get(all, "sites"), *x;
+	size_t i, nw = 4;
+
+	json_array_foreach(a, i, x)
+		if (strlen(json_string_value(json_object_get(x, "site"))) > nw)
+			nw = strlen(json_string_value(json_object_get(x,
+			    "site")));
+	printf("%-*s  %9s  %5s  %6s  %8s  %7s\n", (int)nw, "SITE",
+	    "IN FLIGHT", "LIMIT", "DELAY", "BACKOFF", "PAUSED");
+	json_array_foreach(a, i, x)
+		printf("%-*s  %9lld  %5lld  %5.1fs  %7.0fs  %6.0fs\n", (int)nw,
+		    json_string_value(json_object_get(x, "site")),
+		    jint(x, "in_flight"), jint(x, "limit"),
+		    json_number_value(json_object_get(x, "delay")),
+		    json_number_value(json_object_get(x, "backoff_for")),
+		    json_number_value(json_object_get(x, "paused_for")));
+}
+
 static void
 table_stats(json_t *all)
 {
@@ -366,6 +399,38 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 	return 0;
 }
 
+/* Per-site gauges of the busiest sites (tq_site_stats). */
+static void
+prom_sites(json_t *all)
+{
+	static const char *const sm[][3] = {
+		{ "in_flight", "tq_site_in_flight",
+		    "Fetches in flight to the site, all workers." },
+		{ "limit", "tq_site_limit", "Fetches the site may have in "
+		    "flight now (0: no limit)." },
+		{ "delay", "tq_site_delay_seconds", "Least seconds between two "
+		    "requests to the site." },
+		{ "backoff_for", "tq_site_backoff_seconds", "Seconds left of "
+		    "the site's AutoThrottle window." },
+		{ "paused_for", "tq_site_paused_seconds", "Seconds left of the "
+		    "site's pause (Retry-After)." },
+	};
+	json_t *a = json_object_get(all, "sites"), *x;
+	const char *name;
+	size_t i, k;
+
+	for (k = 0; k < sizeof(sm) / sizeof(sm[0]); k++) {
+		metric_head(sm[k][1], "gauge", sm[k][2]);
+		json_array_foreach(a, i, x) {
+			name = json_string_value(json_object_get(x, "site"));
+			if (name == NULL || strpbrk(name, "\"\\\n") != NULL)
+				continue;
+			printf("%s{site=\"%s\"} %g\n", sm[k][1], name,
+			    json_number_value(json_object_get(x, sm[k][0])));
+		}
+	}
+}
+
 static int
 prom_pg(PGconn *db, struct tq_err *e)
 {
@@ -421,8 +486,10 @@ prometheus(void)
 
 	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 	    get_workers(rc, &e, all) == 0 && get_queues(rc, &e, all) == 0 &&
-	    prom_redis(rc, &e, all) == 0)
+	    prom_redis(rc, &e, all) == 0 && get_sites(rc, &e, all) == 0) {
 		up[0] = 1;
+		prom_sites(all);
+	}
 	if (!up[0])
 		warnx("%s", e.msg);
 	if ((db = tq_db_open(&e, 0)) != NULL && prom_pg(db, &e) == 0)
@@ -500,7 +567,8 @@ main(int argc, char *argv[])
 	all = json_object();
 	if ((sec & SEC_WORKERS) && get_workers(rc, &e, all) == -1)
 		goto fail;
-	if ((sec & SEC_QUEUES) && get_queues(rc, &e, all) == -1)
+	if ((sec & SEC_QUEUES) && (get_queues(rc, &e, all) == -1 ||
+	    get_sites(rc, &e, all) == -1))
 		goto fail;
 	if ((sec & SEC_STATS) && get_statistics(db, &e, all) == -1)
 		goto fail;
@@ -516,6 +584,10 @@ main(int argc, char *argv[])
 			if (blank)
 				putchar('\n');
 			table_queues(all);
+			if (json_array_size(json_object_get(all, "sites"))) {
+				putchar('\n');
+				table_sites(all);
+			}
 			blank = 1;
 		}
 		if (sec & SEC_STATS) {

@@ -112,6 +112,8 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 				json_decref(recs);
 				goto backend;
 			}
+			if (items)	/* which items wait for a site */
+				tq_site_annotate(rec);
 			tq_out_task(rec, items);
 		}
 		json_decref(recs);

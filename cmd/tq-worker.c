@@ -488,6 +488,19 @@ take(void)
 
 	for (i = 0; i < nstages; i++) {
 		want[i] = tq_cfg.concurrency[stages[i]] - inflight[stages[i]];
+		/*
+		 * A job waiting for its site's turn holds no slot, up to
+		 * the waiters a worker keeps; past them, jobs stay queued
+		 * for the other workers.
+		 */
+		if (stages[i] == TQ_STAGE_PARSE) {
+			int room = tq_cfg.concurrency[stages[i]] +
+			    tq_site_max_waiting() - inflight[stages[i]];
+
+			want[i] += tq_site_nwaiting();
+			if (want[i] > room)
+				want[i] = room;
+		}
 		if (want[i] < 0)
 			want[i] = 0;
 		if (total + want[i] > 256)
@@ -717,7 +730,7 @@ spawn(int i)
 }
 
 static void
-recover_dead(void)
+recover_dead(pid_t dead)
 {
 	struct tq_err e = { 0 };
 	struct tq_maint_stats ms;
@@ -731,6 +744,7 @@ recover_dead(void)
 		redisFree(rc);
 		goto fail;
 	}
+	tq_site_forget(rc, (long)dead);	/* its sites' slots, at once */
 	if (tq_maint_recover(db, rc, NULL, &ms, &e) == -1)
 		tq_log(TQ_LOG_WARN, "recover", json_pack("{s:s}", "error",
 		    e.msg));
@@ -775,7 +789,7 @@ supervisor(void)
 				    "{s:i,s:s}", "pid", (int)pid, "how",
 				    WIFSIGNALED(status) ?
 				    sigabbrev_np(WTERMSIG(status)) : "exit"));
-				recover_dead();
+				recover_dead(pid);
 				if (nsignals == 0) {
 					sleep(1);
 					kids[i] = spawn(i);

@@ -121,6 +121,7 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	const char *url;
 	double t0 = tq_now(), end, left;
 	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE], rc;
+	char tag[64];
 
 	url = json_string_value(json_object_get(claim->input, "url"));
 	if (url == NULL) {
@@ -146,10 +147,14 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	 */
 	end = t0 + o.timeout_ms / 1000.0;
 	left = o.timeout_ms / 2000.0 < 10 ? o.timeout_ms / 2000.0 : 10;
-	if (tq_site_acquire(&site, url, end - left, o.timeout_ms / 1000.0,
-	    err) == -1)
+	snprintf(tag, sizeof(tag), "%lld:%lld", claim->task_id,
+	    claim->item_id);
+	if (tq_site_acquire(&site, url, tag, end - left, o.timeout_ms /
+	    1000.0, err) == -1)
 		goto out;
-	if (tq_site_robots(&site, url, end - left, err) == -1) {
+	/* a task's params may turn robots.txt off (tq-submit --no-robots) */
+	if (!json_is_false(json_object_get(claim->params, "robots")) &&
+	    tq_site_robots(&site, url, end - left, err) == -1) {
 		tq_site_release(&site, NULL);
 		goto out;
 	}

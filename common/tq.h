@@ -165,6 +165,7 @@ struct tq_config {
 	int	 site_concurrency;	/* fetches in flight per site, all
 					   workers; 0: no limit */
 	double	 site_delay;		/* seconds between two to one site */
+	double	 site_backoff;		/* AutoThrottle window, seconds */
 	int	 robots;		/* honour robots.txt */
 };
 extern struct tq_config tq_cfg;
@@ -309,6 +310,8 @@ struct tq_http_req {
 	int		 fresh_connect;		/* no kept-alive connection */
 	int		 env_proxy;		/* honour http(s)_proxy */
 	int		 error_body;		/* read the body of non-2xx */
+	int		 truncate;		/* past max_bytes: keep the first
+						   max_bytes, no error */
 	const char	*secret;
 	CURL		*handle;
 	/* The final 2xx headers are in: -1 with err set stops. */
@@ -723,12 +726,15 @@ void		 tq_limit_pause(struct tq_limit *, double secs);
 /*
  * RFC 9309: may the crawler whose product token is token ("tq") fetch
  * path (path and query, as in the URL) under robots.txt txt?  1 yes,
- * 0 no; rule (if not NULL) gets the deciding rule, "Disallow: /x", or
- * "" when none matched.
+ * 0 no; rule (if not NULL) gets the deciding rule and its group,
+ * "\"Disallow: /x\" for user-agent *", or "" when none matched.
  */
 int		 tq_robots_allowed(const char *txt, size_t len,
 		    const char *token, const char *path, char *rule,
 		    size_t rulesz);
+/* The Crawl-delay of the groups that apply to token, seconds; -1: none. */
+double		 tq_robots_crawl_delay(const char *txt, size_t len,
+		    const char *token);
 
 /* --------------------------------------------------------------- site.c */
 
@@ -742,32 +748,58 @@ int		 tq_robots_allowed(const char *txt, size_t len,
  */
 struct tq_site {
 	char		 name[300];	/* host[:port], lower case */
+	char		 hash[17];	/* of the name, in the keys */
+	char		 tag[64];	/* "task:item", for tq-status */
 	char		 slots[64];
 	char		 next[64];
-	char		 lease[64];
+	char		 lease[100];
 	struct tq_limit	 lim;		/* its pause key */
 	int		 held;
+	int		 cd_unknown;	/* taken before a Crawl-delay was */
 	double		 waited;	/* seconds */
 };
 /* url's site into buf: host lower case, ":port" unless the default. */
 int		 tq_site_name(const char *url, char *buf, size_t sz);
 /*
  * Wait (tq_sleep) for a slot of url's site, leased for lease_secs and
- * a minute more.  -1 and a transient err if Redis fails or the wait
- * would pass deadline (site_busy, site_paused, with retry_after).
+ * a minute more; tag ("task:item", or NULL) names the waiting item for
+ * tq_site_annotate.  -1 and a transient err if Redis fails, or
+ * site_wait (with retry_after) when the job is better set aside: the
+ * wait would pass deadline, or this worker has enough jobs waiting.
  */
 int		 tq_site_acquire(struct tq_site *, const char *url,
-		    double deadline, double lease_secs, struct tq_err *);
+		    const char *tag, double deadline, double lease_secs,
+		    struct tq_err *);
+/*
+ * Jobs of this process waiting in tq_site_acquire now, and the most
+ * it lets wait (past them, a job whose site is busy is set aside).
+ */
+int		 tq_site_nwaiting(void);
+int		 tq_site_max_waiting(void);
 /*
  * With a slot held and tq_cfg.robots: is url allowed by its site's
  * robots.txt (cached in Redis for 24 h, fetched within deadline)?  0
  * yes; -1 and err: permanent "robots" naming the rule when disallowed,
- * transient "robots_unavailable" when it cannot be read (5xx, network).
+ * transient "robots_unavailable" when it cannot be read (5xx, network;
+ * remembered for a minute).  Its Crawl-delay becomes the site's delay.
  */
 int		 tq_site_robots(struct tq_site *, const char *url,
 		    double deadline, struct tq_err *);
-/* Give the slot back; res, the fetch's error or NULL, may pause. */
+/*
+ * Give the slot back; res, the fetch's error or NULL, may pause the
+ * site (429/503 with Retry-After) or move its AutoThrottle limit.
+ */
 void		 tq_site_release(struct tq_site *, const struct tq_err *res);
+/*
+ * The n busiest sites of the last 10 minutes, most in flight first:
+ * a new array of {site, in_flight, limit, delay, backoff_for,
+ * paused_for, idle} (seconds).  NULL and err if Redis fails.
+ */
+json_t		*tq_site_stats(redisContext *, int n, struct tq_err *);
+/* The site leases of worker process pid of this host, dead: given back. */
+void		 tq_site_forget(redisContext *, long pid);
+/* Best effort: "detail" on the items of task record rec that wait. */
+void		 tq_site_annotate(json_t *rec);
 
 /* -------------------------------------------------------------- queue.c */
 

@@ -22,7 +22,7 @@ _tq_spec()
 	case $1 in
 	tq-submit)
 		opts="$common -D --database-id -I --no-insights -i --insights
-		    -K --no-keywords -k --keywords -m --model
+		    -K --no-keywords -k --keywords -m --model -B --no-robots
 		    -p --properties -R --max-retries -r --redis-url
 		    -S --no-summary -s --summary -w --with-text
 		    --notify --then"

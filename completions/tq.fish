@@ -157,6 +157,7 @@ complete -c tq-submit -s I -l no-insights -d 'ai: no insights'
 complete -c tq-submit -s D -l database-id -x -d 'notion: the database, an id or URL'
 complete -c tq-submit -s p -l properties -x -d 'notion: page properties, a JSON object'
 complete -c tq-submit -s w -l with-text -d 'notion: append the article text'
+complete -c tq-submit -s B -l no-robots -d 'parse: do not read robots.txt'
 complete -c tq-submit -l then -x -a 'ai notion' -d 'go on with the next stage'
 complete -c tq-submit -l notify -x -d 'POST each final record to this URL'
 

@@ -38,7 +38,7 @@ check "tq-stats -j" stats -j
 cp "$out" "$tmp/all"
 check_same "one JSON line" "$(wc -l <"$out" | tr -d ' ')" 1
 check_same "all three sections" "$(jq -c 'keys' "$out")" \
-	'["queues","statistics","total_workers","workers"]'
+	'["queues","sites","statistics","total_workers","workers"]'
 
 # workers
 check_same "total_workers 2" "$(j .total_workers)" 2
@@ -92,7 +92,7 @@ check_same "items processed and failed" "$(j '.statistics | [.total_items_proces
 check "-w alone" stats -w
 check_same "-w: workers only" "$(jq -c 'keys' "$out")" '["total_workers","workers"]'
 check "-Qs" stats --queues --statistics
-check_same "-Qs: queues and statistics" "$(jq -c 'keys' "$out")" '["queues","statistics"]'
+check_same "-Qs: queues and statistics" "$(jq -c 'keys' "$out")" '["queues","sites","statistics"]'
 check "-s needs no Redis" stats -s -r redis://127.0.0.1:1
 
 # tables
