@@ -384,7 +384,9 @@ shown:
 			    1e6));
 		last = tq_now();
 	}
-	if (ids.bad > 0 && status == TQ_EXIT_OK)
+	/* a bad line wins over a failed task, as an unknown task does */
+	if (ids.bad > 0 && (status == TQ_EXIT_OK ||
+	    status == TQ_EXIT_NEGATIVE))
 		status = TQ_EXIT_INPUT;
 	json_decref(recs);
 	free(done);

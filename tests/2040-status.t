@@ -1,0 +1,78 @@
+#!/bin/sh
+# tq-status, flag by flag: records of the tasks named in their order,
+# ids or records on stdin, garbage lines and unknown tasks reported and
+# skipped (exit 3), the list and its filters, table and JSON, watch,
+# usage errors (exit 2) and an unreachable database (exit 4)
+. "$(dirname "$0")/lib.sh"
+plan 47
+start_redis
+start_pg
+start_httpd
+export TQ_RETRY_DELAYS=0
+
+# A: two pages, completed; B: one page and a 404, failed; C: queued
+tq-submit parse "$HTTP/t/page?title=One" "$HTTP/t/page?title=Two" >"$tmp/a.json"
+tq-submit parse "$HTTP/t/page?title=Three" "$HTTP/t/status/404" >"$tmp/b.json"
+A=$(jq -r .task_id "$tmp/a.json")
+B=$(jq -r .task_id "$tmp/b.json")
+tq-worker -b -Q parsing-queue >"$tmp/w.log" 2>&1
+tq-submit parse "$HTTP/t/page?title=Four" >"$tmp/c.json"
+C=$(jq -r .task_id "$tmp/c.json")
+
+# --- tasks named
+check "one task" tq-status -j "$A"
+check_same "one line, its record" "$(wc -l <"$out" | tr -d ' ') $(jq -r '"\(.task_id) \(.type) \(.status) \(.total_items) \(.completed_items)"' "$out")" "1 $A parsing completed 2 2"
+check_same "without -i, no items" "$(jq -r 'has("items")' "$out")" false
+check "-i: the items" tq-status -j -i "$B"
+check_same "each item's status and error" "$(jq -r '.items | map("\(.status):\(.error_message // "")") | join(",")' "$out")" "completed:,failed:http 404 not found"
+check "-a: the attempts under each item" tq-status -j -a "$B"
+check_same "one attempt each, its outcome" "$(jq -r '.items | map(.attempts | map(.outcome) | join("+")) | join(",")' "$out")" "completed,failed"
+check "in the order named" tq-status -j "$C" "$A" "$B"
+check_same "C A B" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$C $A $B "
+check_same "a queued task reads as queued" "$(jq -r 'select(.task_id == '"$C"') | .status' "$out")" queued
+
+# --- records and ids on standard input, with '-'
+check "tq-submit's records piped in" sh -c "cat '$tmp/a.json' '$tmp/b.json' | tq-status -j -"
+check_same "read back in order" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$A $B "
+check "its own records piped in" sh -c "tq-status -j $A $C | tq-status -j -"
+check_same "the same tasks" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$A $C "
+check "'-' among operands reads stdin in its place" sh -c "echo $B | tq-status -j $A - $C"
+check_same "A B C" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$A $B $C "
+check "empty lines and # comments are skipped" sh -c "printf '\n# a comment\n%s\n\n' $A | tq-status -j -"
+check_same "one record" "$(jq -r .task_id "$out")" "$A"
+check_status 3 "a garbage line: exit 3" sh -c "printf '%s\nnot a task\n%s\n' $A $C | tq-status -j -"
+check_same "the others are printed" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$A $C "
+check_match "the line is named" "$(cat "$errf")" '^tq-status: .*not a task'
+check_same "in one line" "$(wc -l <"$errf" | tr -d ' ')" 1
+check_status 3 "an unknown task: exit 3" tq-status -j "$A" 999999
+check_same "the known one is printed" "$(jq -r .task_id "$out")" "$A"
+check_match "and the unknown one reported" "$(cat "$errf")" '^tq-status: task 999999: no such task$'
+check_status 3 "-q: still exit 3" tq-status -q -j 999999
+check_same "but no warning" "$(cat "$errf")" ""
+check_status 3 "a bad operand" tq-status -j 12abc
+
+# --- the list
+check "no operands: the recent tasks" sh -c "sleep 30 | tq-status -j"
+check_same "oldest first; stdin not read" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$A $B $C "
+check "-l -n 2: the last two" tq-status -l -n 2 -j
+check_same "B C" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$B $C "
+check "-s failed" tq-status -s failed -j
+check_same "only B" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$B "
+check "-t ai: none" tq-status -t ai -j
+check_same "nothing printed" "$(cat "$out")" ""
+check "-S 1h: all three" tq-status -S 1h -j
+check_same "three" "$(wc -l <"$out" | tr -d ' ')" 3
+
+# --- output forms
+check "-H: a table on a pipe" tq-status -H "$A" "$B"
+check_match "with its header and rows" "$(cat "$out")" "^TASK +TYPE +STATUS"
+check_same "a row per task" "$(grep -cE "^ *($A|$B) +parsing" "$out")" 2
+check "-w: printed again until SIGINT, then exit 0" sh -c "timeout --preserve-status -s INT 1.5 tq-status -w 0.2 -j $A; test \$? -eq 0"
+check_match "several times" "$(wc -l <"$out" | tr -d ' ')" '^([3-9]|[1-9][0-9]+)$'
+
+# --- usage and backends
+check_status 2 "-l with operands" tq-status -l "$A"
+check_status 2 "-n 0" tq-status -n 0
+check_status 2 "-t bogus" tq-status -t bogus
+check_status 4 "-d to no database: exit 4" tq-status -d "postgresql:///x?host=$tmp/nowhere" "$A"
+done_testing

@@ -1,0 +1,74 @@
+#!/bin/sh
+# tq-wait, flag by flag: final records as tasks end (in the order they
+# end), with or without items, ids or records on stdin, garbage lines
+# and unknown tasks (exit 3, over 1), failed and cancelled (exit 1),
+# the timeout (exit 124), usage errors (2) and no database (4)
+. "$(dirname "$0")/lib.sh"
+plan 34
+start_redis
+start_pg
+start_httpd
+export TQ_RETRY_DELAYS=0
+
+# A: completed; B: one page and a 404, failed; C, D: queued, no worker yet
+tq-submit parse "$HTTP/t/page?title=One" "$HTTP/t/page?title=Two" >"$tmp/a.json"
+tq-submit parse "$HTTP/t/page?title=Three" "$HTTP/t/status/404" >"$tmp/b.json"
+A=$(jq -r .task_id "$tmp/a.json")
+B=$(jq -r .task_id "$tmp/b.json")
+tq-worker -b -Q parsing-queue >"$tmp/w.log" 2>&1
+tq-submit parse "$HTTP/t/page?title=Four" >"$tmp/c.json"
+tq-submit parse "$HTTP/t/page?title=Five" >"$tmp/d.json"
+C=$(jq -r .task_id "$tmp/c.json")
+D=$(jq -r .task_id "$tmp/d.json")
+
+# --- ended tasks
+check "a completed task: exit 0" tq-wait -j "$A"
+check_same "its final record, with its items and results" "$(jq -r '"\(.task_id) \(.status) \(.items | length) \(.items[0].result.title)"' "$out")" "$A completed 2 One"
+check_status 1 "a failed task: exit 1" tq-wait -j "$B"
+check_same "printed all the same" "$(jq -r '"\(.task_id) \(.status)"' "$out")" "$B failed"
+check_status 1 "completed and failed: exit 1" tq-wait -j "$A" "$B"
+check_same "both printed" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$A $B "
+check "-I: no items" tq-wait -I -j "$A"
+check_same "the record without them" "$(jq -r 'has("items")' "$out")" false
+
+# --- input
+check "tq-submit's record on stdin, no operands" sh -c "tq-wait -j <'$tmp/a.json'"
+check_same "that task" "$(jq -r .task_id "$out")" "$A"
+check "'-' among operands" sh -c "cat '$tmp/a.json' | tq-wait -j - "
+check_same "read in its place" "$(jq -r .task_id "$out")" "$A"
+check "empty lines and comments skipped" sh -c "printf '\n# c\n%s\n' $A | tq-wait -j"
+check_same "one record" "$(jq -r .task_id "$out")" "$A"
+check_status 3 "a garbage line wins over 1: exit 3" sh -c "printf '%s\n{\"x\": 1}\n%s\n' $A $B | tq-wait -j"
+check_same "the others printed" "$(jq -r .task_id "$out" | sort | tr '\n' ' ')" "$(printf '%s\n%s\n' "$A" "$B" | sort | tr '\n' ' ')"
+check_same "the line named, in one line" "$(grep -c '^tq-wait: line 2: ' "$errf") $(wc -l <"$errf" | tr -d ' ')" "1 1"
+check_status 3 "an unknown task: exit 3" tq-wait -j "$A" 999999
+check_match "named" "$(cat "$errf")" '^tq-wait: task 999999: no such task$'
+check_status 3 "empty input: nothing to wait for" sh -c ": | tq-wait -j"
+
+# --- waiting
+check_status 124 "-t: the timeout, exit 124" tq-wait -j -t 0.5 "$C"
+check_match "said on stderr" "$(cat "$errf")" '^tq-wait: .*(timeout|timed out|gave up)'
+check_same "nothing printed for the open task" "$(cat "$out")" ""
+check_status 124 "-q: same status" tq-wait -q -j -t 0.3 "$C"
+check_same "and no message" "$(cat "$errf")" ""
+check_status 124 "an ended task is printed before the timeout" tq-wait -j -t 0.5 "$A" "$C"
+check_same "A only" "$(jq -r .task_id "$out")" "$A"
+# records come as the tasks end: A at once, C and D when a worker runs
+tq-wait -j -t 60 "$C" "$A" "$D" >"$tmp/w.out" 2>"$tmp/w.err" &
+wpid=$!
+wait_for 10 test -s "$tmp/w.out"
+check_same "the ended task first" "$(jq -r .task_id "$tmp/w.out" | tr '\n' ' ')" "$A "
+tq-worker -b -Q parsing-queue >>"$tmp/w.log" 2>&1
+wait "$wpid"
+check_same "then the others, exit 0" "$? $(jq -r .task_id "$tmp/w.out" | sort -n | tr '\n' ' ')" "0 $A $C $D "
+tq-submit parse "$HTTP/t/page?title=Six" >"$tmp/e.json"
+E=$(jq -r .task_id "$tmp/e.json")
+tq-cancel "$E" >/dev/null 2>&1
+check_status 1 "a cancelled task: exit 1" tq-wait -j -t 10 "$E"
+check_same "its record" "$(jq -r .status "$out")" cancelled
+
+# --- usage and backends
+check_status 2 "-t not a number" tq-wait -t soon "$A"
+check_status 2 "an unknown option" tq-wait --bogus "$A"
+check_status 4 "-d to no database: exit 4" tq-wait -d "postgresql:///x?host=$tmp/nowhere" "$A"
+done_testing
