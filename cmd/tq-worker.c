@@ -22,6 +22,11 @@
  * Signals: SIGTERM or SIGINT asks for a warm shutdown (finish the
  * running jobs, take no more, exit 0); a second one is a cold shutdown
  * (stop the children, put their jobs back, exit).
+ *
+ * About 1,050 lines, on purpose: the flags, the jobs in flight of one
+ * worker process (taking, starting and stopping them, the event loop)
+ * and the supervisor above them share the worker's state; what a job
+ * does lives in common/ (lifecycle.c, jobproc.c, stage.c, co.c).
  */
 #include <sys/prctl.h>
 #include <sys/types.h>

@@ -23,6 +23,12 @@
  * Authorization header only: it is scrubbed from every message and
  * never stored.  An unset variable sends no header (local servers need
  * none); a 401 then names the variable to set.
+ *
+ * About 1,150 lines, on purpose: the prompt, the parsing of an answer
+ * that models bend in many ways (fences, prose, think blocks, strings
+ * for lists), the classifier of the provider's errors and the call
+ * share one private call state (struct call), and the whole is the
+ * contract with one outside API, read best in one place.
  */
 #include <ctype.h>
 #include <math.h>

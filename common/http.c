@@ -23,6 +23,12 @@
  * tq_fetch() GETs one web page on top of it: the content type is
  * decided from the final response's headers before its body is read,
  * and the body limit is enforced on decoded bytes while they arrive.
+ *
+ * About 1,400 lines, on purpose: the address guard, the header and
+ * body callbacks, the error classifier and tq_http_do() all work on one
+ * private transfer state (struct xfer).  Split, that state would become
+ * a header every caller could reach into; whole, the file reads in the
+ * order a request happens.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -834,7 +840,7 @@ status_failed(const struct tq_http_resp *r, struct tq_err *err)
 	err->retry_after = r->retry_after;
 	return -1;
 }
-/* ------------------------------------------------------------ fetch */
+/* ---------------------------------------------------------- request */
 
 static void
 global_init(void)

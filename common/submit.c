@@ -17,6 +17,11 @@
  * after the commit.  If the transaction fails the hashes are deleted
  * again; if tq-submit dies in between, some hashes stay without a job
  * in any queue, which nothing reads.
+ *
+ * About 1,200 lines, on purpose: one submit is one transaction from
+ * the checks of its inputs to the COPY of its items and the one Redis
+ * write, and each phase is tuned for 10,000 rows at a time (sets,
+ * COPY text, pipelining); the phases share the submit's private state.
  */
 #include <errno.h>
 #include <pthread.h>
