@@ -28,7 +28,7 @@ stats() { curl -s "$(site 2)/stats${1:-}"; }
 sj() { stats | jq -r --arg k "${1#http://}" ".[\$k]$2"; }
 A=$(site 2)
 
-TQ_SITE_CONCURRENCY=3 TQ_PARSE_CONCURRENCY=20 TQ_SITE_BACKOFF=4
+TQ_SITE_CONCURRENCY=3 TQ_PARSE_CONCURRENCY=20 TQ_SITE_BACKOFF=10
 export TQ_SITE_CONCURRENCY TQ_PARSE_CONCURRENCY TQ_SITE_BACKOFF
 start_worker -n 2 -Q parsing-queue
 w1=$TQ_WORKER_PID
@@ -61,8 +61,8 @@ check_match "nothing reached it for 3 s" \
 check "the 429'd page is retried and completes" sh -c "tq-wait -t 60 <'$tmp/busy1'"
 
 # AutoThrottle: three 503s without Retry-After bring the limit to 1
-# for TQ_SITE_BACKOFF (4 s) for every worker; answers after it raise
-# it again by one each
+# for TQ_SITE_BACKOFF (10 s: room for a loaded machine) for every
+# worker; answers after it raise it again by one each
 F=$(site 9)
 check_status 1 "three pages answered 503" sh -c "for i in 1 2 3; do echo '$F/flaky?bad=3&ms=200&n='\$i; done | tq-submit -R 0 parse | tq-wait -t 30"
 check_same "... failed as 503s" "$(jq -r .failed_items "$out")" 3
@@ -75,7 +75,7 @@ stats '?reset=1' >/dev/null
 urls=$(for i in $(seq 1 6); do echo "$F/page?ms=300&n=$i"; done)
 check "6 pages in the window" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
 check_same "... one at a time" "$(sj "$F" .max)" 1
-sleep 4
+sleep 10
 stats '?reset=1' >/dev/null
 urls=$(for i in $(seq 1 16); do echo "$F/page?ms=300&n=x$i"; done)
 check "16 pages after the window" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
