@@ -43,46 +43,13 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static int
-is(json_t *v, const char *s)
+/* tq_task_cancel()'s messages: errors always, the others unless -q */
+static void
+note(void *arg, int error, const char *msg)
 {
-	const char *t = json_string_value(v);
-
-	return t != NULL && strcmp(t, s) == 0;
-}
-
-/* Ask the worker holding job to stop it; 1 if a worker listened. */
-static int
-stop_job(redisContext *rc, struct tq_err *e, const char *worker,
-    const char *job)
-{
-	redisReply *r;
-	json_t *cmd;
-	char *msg;
-	int n;
-
-	cmd = json_pack("{s:s,s:s}", "command", "stop-job", "job_id", job);
-	msg = json_dumps(cmd, JSON_COMPACT);
-	json_decref(cmd);
-	r = tq_redis(rc, e, "PUBLISH rq:pubsub:%s %s", worker, msg);
-	free(msg);
-	if (r == NULL)
-		return -1;
-	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
-	freeReplyObject(r);
-	return n;
-}
-
-/* Items of a task record that are neither done, failed nor cancelled. */
-static int
-open_items(json_t *rec)
-{
-	json_int_t n = json_integer_value(json_object_get(rec, "total_items"));
-
-	n -= json_integer_value(json_object_get(rec, "completed_items"));
-	n -= json_integer_value(json_object_get(rec, "failed_items"));
-	n -= json_integer_value(json_object_get(rec, "cancelled_items"));
-	return n > 0;
+	(void)arg;
+	if (error || !quiet)
+		warnx("%s", msg);
 }
 
 /*
@@ -92,131 +59,13 @@ open_items(json_t *rec)
 static int
 cancel(PGconn *db, redisContext *rc, long long id)
 {
-	struct tq_err e = { 0 };
-	const char *p[1], **pending = NULL, *was, *job, *worker;
-	char ids[24], why[128];
-	json_t *res = NULL, *items, *it, *recs = NULL, *rec;
-	PGresult *r;
-	size_t k, n, npending = 0, nrunning = 0;
-	int stage, status = TQ_EXIT_OK, tries = 0;
+	json_t *rec;
+	int status;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
-again:
-	r = tq_db_exec(db, &e, "SELECT tq_task_cancel($1::bigint)", 1, p);
-	if (r == NULL) {
-		warnx("task %lld: %s", id, e.msg);
-		return TQ_EXIT_BACKEND;
-	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
-		warnx("task %lld: no such task", id);
-		return TQ_EXIT_INPUT;
-	}
-	res = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
-	items = json_object_get(res, "items");
-	was = json_string_value(json_object_get(res, "was"));
-	stage = tq_stage_from_name(json_string_value(json_object_get(res,
-	    "type")));
-	if (!json_is_array(items) || was == NULL || stage < 0) {
-		warnx("task %lld: postgresql: tq_task_cancel: unexpected "
-		    "answer", id);
-		status = TQ_EXIT_BACKEND;
-		goto out;
-	}
-	n = json_array_size(items);
-
-	/*
-	 * Redis: drop the queued jobs first, then stop the running ones,
-	 * so a worker freed by a stop does not take a cancelled job
-	 */
-	pending = xcalloc(n + 1, sizeof(*pending));
-	json_array_foreach(items, k, it) {
-		job = json_string_value(json_object_get(it, "job_id"));
-		if (job != NULL && is(json_object_get(it, "status"), "pending"))
-			pending[npending++] = job;
-	}
-	if (npending > 0 &&
-	    tq_queue_remove(rc, &e, stage, pending, npending) == -1) {
-		warnx("task %lld: %s: its items are cancelled and the workers "
-		    "will drop their jobs", id, e.msg);
-		status = TQ_EXIT_BACKEND;
-	}
-	json_array_foreach(items, k, it) {
-		job = json_string_value(json_object_get(it, "job_id"));
-		worker = json_string_value(json_object_get(it, "worker_id"));
-		if (job == NULL || is(json_object_get(it, "status"), "pending"))
-			continue;
-		nrunning++;
-		if (worker == NULL) {
-			/* a claimed item has one; but be safe */
-			if (!quiet)
-				warnx("task %lld: job %s: no worker recorded: "
-				    "it runs until it ends, its result "
-				    "discarded", id, job);
-			continue;
-		}
-		switch (stop_job(rc, &e, worker, job)) {
-		case -1:
-			warnx("task %lld: job %s: %s: the item is cancelled "
-			    "but the job runs until it ends", id, job, e.msg);
-			status = TQ_EXIT_BACKEND;
-			break;
-		case 0:
-			/* gone, or reconnecting: its result is not stored */
-			if (!quiet)
-				warnx("task %lld: job %s: worker %s did not "
-				    "hear the stop command: the job runs until "
-				    "it ends or the worker is found dead", id,
-				    job, worker);
-			break;
-		}
-	}
-	if (n == 0) {
-		snprintf(why, sizeof(why), tq_task_terminal(was) ?
-		    "nothing to cancel: task is already %s" :
-		    "nothing to cancel: no open items (task is %s)", was);
-		if (!quiet)
-			warnx("task %lld: %s", id, why);
-	}
-
-	if ((recs = tq_task_records(db, &e, &id, 1, 0)) == NULL) {
-		warnx("task %lld: %s", id, e.msg);
-		status = TQ_EXIT_BACKEND;
-		goto out;
-	}
-	rec = json_array_get(recs, 0);
-	/*
-	 * Nothing was open in the statement's snapshot, yet the task is
-	 * open now: a tq-retry committed while we waited for its lock.
-	 * Cancel again, so the answer matches the state it reports.
-	 */
-	if (n == 0 && tries++ < 3 && json_is_object(rec) && open_items(rec)) {
-		json_decref(recs);
-		json_decref(res);
-		free(pending);
-		recs = res = NULL;
-		pending = NULL;
-		npending = nrunning = 0;
-		goto again;
-	}
-	if (json_is_object(rec)) {
-		json_object_set_new(rec, "cancelled_count",
-		    json_integer((json_int_t)n));
-		if (n == 0)
-			json_object_set_new(rec, "message", json_string(why));
-		else
-			json_object_set_new(rec, "message", json_sprintf(
-			    "task cancelled: %zu item%s cancelled (%zu "
-			    "queued, %zu running)", n, n == 1 ? "" : "s",
-			    npending, nrunning));
+	if ((rec = tq_task_cancel(db, rc, id, note, NULL, &status)) != NULL) {
 		tq_out_task(rec, 0);
+		json_decref(rec);
 	}
-out:
-	free(pending);
-	json_decref(recs);
-	json_decref(res);
 	return status;
 }
 

@@ -42,35 +42,13 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/*
- * The jobs of failed items are in rq:failed:<q> (or rq:canceled:<q>
- * when a bare stop-job failed them) with a hash that expires: take
- * them out of there, then queue them afresh.
- */
-static int
-requeue(redisContext *rc, struct tq_err *e, enum tq_stage st,
-    struct tq_jobspec *jobs, size_t n)
+/* tq_task_retry()'s messages: errors always, the others unless -q */
+static void
+note(void *arg, int error, const char *msg)
 {
-	const char **ids;
-	size_t i;
-	int rv;
-
-	for (i = 0; i < n; i++) {
-		redisAppendCommand(rc, "ZREM rq:failed:%s %s",
-		    tq_stage_queue(st), jobs[i].job_id);
-		redisAppendCommand(rc, "ZREM rq:canceled:%s %s",
-		    tq_stage_queue(st), jobs[i].job_id);
-	}
-	if (tq_redis_replies(rc, e, 2 * (int)n) == -1)
-		return -1;
-	ids = xcalloc(n, sizeof(*ids));
-	for (i = 0; i < n; i++)
-		ids[i] = jobs[i].job_id;
-	rv = tq_queue_remove(rc, e, st, ids, n);
-	free(ids);
-	if (rv == -1)
-		return -1;
-	return tq_queue_push(rc, e, st, jobs, n, 0);
+	(void)arg;
+	if (error || !quiet)
+		warnx("%s", msg);
 }
 
 /*
@@ -80,86 +58,13 @@ requeue(redisContext *rc, struct tq_err *e, enum tq_stage st,
 static int
 retry(PGconn *db, redisContext *rc, long long id)
 {
-	struct tq_err e = { 0 };
-	struct tq_jobspec *jobs = NULL;
-	const char *p[1], *was;
-	char ids[24];
-	json_t *res = NULL, *items, *it, *recs = NULL, *rec;
-	PGresult *r;
-	size_t k, n = 0;
-	int stage, status = TQ_EXIT_OK;
+	json_t *rec;
+	int status;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
-	r = tq_db_exec(db, &e, "SELECT tq_task_retry($1::bigint)", 1, p);
-	if (r == NULL) {
-		warnx("task %lld: %s", id, e.msg);
-		return TQ_EXIT_BACKEND;
-	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
-		warnx("task %lld: no such task", id);
-		return TQ_EXIT_INPUT;
-	}
-	res = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
-	items = json_object_get(res, "items");
-	was = json_string_value(json_object_get(res, "was"));
-	stage = tq_stage_from_name(json_string_value(json_object_get(res,
-	    "type")));
-	if (!json_is_array(items) || was == NULL || stage < 0) {
-		warnx("task %lld: postgresql: tq_task_retry: unexpected "
-		    "answer", id);
-		status = TQ_EXIT_BACKEND;
-		goto out;
-	}
-
-	jobs = xcalloc(json_array_size(items) + 1, sizeof(*jobs));
-	json_array_foreach(items, k, it) {
-		const char *job = json_string_value(json_object_get(it,
-		    "job_id"));
-
-		if (job == NULL)
-			continue;
-		jobs[n].job_id = job;
-		jobs[n].task_id = id;
-		jobs[n].item_id = json_integer_value(json_object_get(it,
-		    "item_id"));
-		n++;
-	}
-	if (n > 0 && requeue(rc, &e, stage, jobs, n) == -1) {
-		warnx("task %lld: %s: its items are pending and the workers' "
-		    "reconciler will queue them", id, e.msg);
-		status = TQ_EXIT_BACKEND;
-	}
-	if (n == 0 && !quiet)
-		warnx("task %lld: nothing to retry: no failed items (task is "
-		    "%s)", id, was);
-
-	if ((recs = tq_task_records(db, &e, &id, 1, 0)) == NULL) {
-		warnx("task %lld: %s", id, e.msg);
-		status = TQ_EXIT_BACKEND;
-		goto out;
-	}
-	rec = json_array_get(recs, 0);
-	if (json_is_object(rec)) {
-		json_object_set_new(rec, "retried_count",
-		    json_integer((json_int_t)n));
-		json_object_set(rec, "retried_items", items);
-		if (n == 0)
-			json_object_set_new(rec, "message", json_sprintf(
-			    "nothing to retry: no failed items (task is %s)",
-			    was));
-		else
-			json_object_set_new(rec, "message", json_sprintf(
-			    "%zu failed item%s queued again", n,
-			    n == 1 ? "" : "s"));
+	if ((rec = tq_task_retry(db, rc, id, note, NULL, &status)) != NULL) {
 		tq_out_task(rec, 0);
+		json_decref(rec);
 	}
-out:
-	free(jobs);
-	json_decref(recs);
-	json_decref(res);
 	return status;
 }
 

@@ -806,6 +806,105 @@ int		 tq_ids_add(struct tq_ids *, const char *word, char *why,
 size_t		 tq_ids_collect(struct tq_ids *, int argc, char **argv);
 void		 tq_ids_free(struct tq_ids *);
 
+/* ------------------------------------------------------------ monitor.c */
+
+/*
+ * The seed's monitoring records (tq-stats, tq-api), each added to out:
+ * "workers" and "total_workers"; "queues" (tq's three, then any other
+ * in rq:queues); "statistics" (from processing_tasks; all 0 without
+ * tq's schema).  -1 and err, out unchanged, on a backend error.
+ */
+int		 tq_mon_workers(redisContext *, struct tq_err *, json_t *out);
+int		 tq_mon_queues(redisContext *, struct tq_err *, json_t *out);
+int		 tq_mon_statistics(PGconn *, struct tq_err *, json_t *out);
+/* A field of an HGETALL reply (borrowed), NULL if not there. */
+const char	*tq_hget(const redisReply *, const char *field);
+
+/* ------------------------------------------------------------ taskops.c */
+
+/*
+ * tq-cancel and tq-retry on one task (tq-api too): PostgreSQL first
+ * (tq_task_cancel(), tq_task_retry(), sql/0002), then Redis.  The
+ * task's record is returned with "cancelled_count" (or "retried_count"
+ * and "retried_items") and "message"; NULL when it has none.  *status
+ * is an exit status: 0; TQ_EXIT_INPUT, NULL returned, for no such task;
+ * TQ_EXIT_BACKEND when a backend failed (a record may still come: the
+ * change is in PostgreSQL).  Messages, "task 5: ...", go to note with
+ * error 1 when the change is incomplete, 0 when only informative.
+ */
+typedef void	 tq_task_note_fn(void *arg, int error, const char *msg);
+json_t		*tq_task_cancel(PGconn *, redisContext *, long long id,
+		    tq_task_note_fn *, void *arg, int *status);
+json_t		*tq_task_retry(PGconn *, redisContext *, long long id,
+		    tq_task_note_fn *, void *arg, int *status);
+
+/* ------------------------------------------------------------- health.c */
+
+/* A monitoring-plugin range: alert when outside [lo, hi], or inside. */
+struct tq_range {
+	double	 lo;
+	double	 hi;
+	int	 inside;
+	char	 text[40];
+};
+/* "10", "10:", "~:10", "10:20", "@10:20"; -1 if s is not one. */
+int		 tq_range_parse(const char *s, struct tq_range *);
+int		 tq_range_alert(const struct tq_range *, double);	/* 1 */
+/* "> 100", "< 2", "outside 10:20", "inside @10:20", for messages. */
+const char	*tq_range_why(const struct tq_range *, char *, size_t);
+
+/* The monitoring-plugin levels that tq-health exits with. */
+enum {
+	TQ_HEALTH_OK = 0,
+	TQ_HEALTH_WARNING,
+	TQ_HEALTH_CRITICAL,
+	TQ_HEALTH_UNKNOWN
+};
+/*
+ * One health check (tq-health, tq-api): tq_health_init() sets
+ * tq-health's default thresholds; the caller puts the answer of
+ * tq_health_redis() in rd (owned), runs tq_health_pg(), then
+ * tq_health_evaluate() fills level, text and list, and
+ * tq_health_json() builds the seed's health object from it all.
+ */
+struct tq_health {
+	struct tq_range	 warn, crit;	/* backlog per queue */
+	struct tq_range	 workers;	/* live workers */
+	struct tq_range	 fail_w, fail_c;	/* % of items failed in 1 h */
+	int		 workers_set;	/* workers given, not the default */
+	long long	 secs;		/* the deadline, for messages */
+	json_t		*rd;		/* tq_health_redis()'s answer */
+	struct {
+		int	 ok;
+		char	 version[64];
+		char	 err[512];
+		int	 schema;
+		int	 latest;
+		long long stuck[TQ_NSTAGES];	/* running past timeout */
+		long long ended;	/* items ended in the last hour */
+		long long failed;
+	}		 pg;
+	int		 level;		/* TQ_HEALTH_* */
+	struct tq_buf	 text;		/* the problems, "; " separated */
+	json_t		*list;		/* the problems, an array */
+};
+void		 tq_health_init(struct tq_health *);
+void		 tq_health_free(struct tq_health *);
+/*
+ * The Redis checks on rc: {"ok": true, "version", "workers", "queues"
+ * ([[name, pending, paused], ...]), "suspended"}, or {"error": ...}.
+ */
+json_t		*tq_health_redis(redisContext *rc);
+/* PostgreSQL, by the deadline whatever the server does (no migration). */
+void		 tq_health_pg(struct tq_health *, const char *appname,
+		    double deadline);
+void		 tq_health_evaluate(struct tq_health *);
+json_t		*tq_health_json(const struct tq_health *);
+const char	*tq_health_level_name(int);
+const char	*tq_health_qname(json_t *);
+long long	 tq_health_qlen(json_t *);
+int		 tq_health_qpaused(json_t *);
+
 /* ---------------------------------------------------------------- cli.c */
 
 /*
