@@ -65,8 +65,8 @@ static struct option longopts[] = {
 };
 
 static long long max_body = 1024 * 1024;
-static unsigned conn_limit = 512;
-static unsigned per_ip = 64;
+static unsigned conn_limit = 1024;
+static unsigned per_ip = 256;
 static unsigned conn_timeout = 30;
 static unsigned nthreads = 4;
 static int quiet;
@@ -1050,7 +1050,9 @@ main(int argc, char *argv[])
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* what is global to libcurl and jansson, before the threads */
 	curl_global_init(CURL_GLOBAL_ALL);
+	json_object_seed(0);
 	pthread_key_create(&conns_key, conns_free);
 
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
