@@ -154,6 +154,7 @@ struct req {
 	int		 too_big;
 	size_t		 seen;		/* body bytes, kept or not */
 	int		 code;
+	const char	*allow;		/* the method a 405 names */
 	size_t		 bytes;
 	double		 t0;
 	char		*method;
@@ -169,7 +170,8 @@ send_json(struct MHD_Connection *c, struct req *q, int code, json_t *o)
 	char *s;
 	size_t n;
 
-	s = json_dumps(o, JSON_COMPACT);
+	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+		s = xstrdup("{\"success\":false,\"error\":\"internal error\"}");
 	json_decref(o);
 	n = strlen(s);
 	/* a newline, as curl users expect */
@@ -182,10 +184,8 @@ send_json(struct MHD_Connection *c, struct req *q, int code, json_t *o)
 	if (code == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		    "Bearer");
-	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-		    q->method && strcmp(q->method, "GET") == 0 ? "POST" :
-		    "GET");
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED && q->allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, q->allow);
 	rv = MHD_queue_response(c, (unsigned)code, r);
 	MHD_destroy_response(r);
 	q->answered = 1;
@@ -200,13 +200,17 @@ fail(struct MHD_Connection *c, struct req *q, int code, const char *fmt,
     ...)
 {
 	va_list ap;
-	char msg[600];
+	char msg[600], *v;
+	json_t *o;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return send_json(c, q, code, json_pack("{s:b,s:s}", "success", 0,
-	    "error", msg));
+	/* parts of the URL, cut names: valid UTF-8, no control bytes */
+	v = tq_vis(msg);
+	o = json_pack("{s:b,s:s}", "success", 0, "error", v);
+	free(v);
+	return send_json(c, q, code, o);
 }
 
 /* A backend error: 503, or 400 when it was the input's fault. */
@@ -752,9 +756,11 @@ route(struct MHD_Connection *c, struct req *q)
 	    (strcmp(seg[2], "workers") == 0 || strcmp(seg[2], "queues") == 0 ||
 	    strcmp(seg[2], "statistics") == 0 ||
 	    strcmp(seg[2], "health") == 0)) {
-		if (!is_method(q, "GET") && !is_method(q, "HEAD"))
+		if (!is_method(q, "GET") && !is_method(q, "HEAD")) {
+			q->allow = "GET, HEAD";
 			return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "%s: use GET", q->url);
+		}
 		return ep_monitoring(c, q, seg[2]);
 	}
 	for (st = 0; st < TQ_NSTAGES; st++)
@@ -764,21 +770,24 @@ route(struct MHD_Connection *c, struct req *q)
 	    n > 5)
 		return fail(c, q, MHD_HTTP_NOT_FOUND, "no such endpoint");
 	if (strcmp(seg[3], "batch") == 0 && n == 4) {
-		if (!is_method(q, "POST"))
+		if (!is_method(q, "POST")) {
+			q->allow = "POST";
 			return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "%s: use POST", q->url);
+		}
 		return ep_submit(c, q, st, 0);
 	}
 	if (n != 5 || (strcmp(seg[3], "single") != 0 &&
 	    strcmp(seg[3], "status") != 0 && strcmp(seg[3], "cancel") != 0 &&
 	    strcmp(seg[3], "retry") != 0))
 		return fail(c, q, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	q->allow = strcmp(seg[3], "status") == 0 ? "GET, HEAD" :
+	    strcmp(seg[3], "cancel") == 0 ? "DELETE" : "POST";
 	if (strcmp(seg[3], "status") == 0 ? !is_method(q, "GET") &&
-	    !is_method(q, "HEAD") : strcmp(seg[3], "cancel") == 0 ?
-	    !is_method(q, "DELETE") : !is_method(q, "POST"))
+	    !is_method(q, "HEAD") : !is_method(q, q->allow))
 		return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED, "%s: use %s",
 		    q->url, strcmp(seg[3], "status") == 0 ? "GET" :
-		    strcmp(seg[3], "cancel") == 0 ? "DELETE" : "POST");
+		    q->allow);
 	if (tq_parse_id(seg[4], &id) == -1)
 		return fail(c, q, MHD_HTTP_BAD_REQUEST, "%.40s: not a%s id "
 		    "(a positive integer)", seg[4], strcmp(seg[3], "single") ?
@@ -895,14 +904,20 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	if (q == NULL)
 		return;
-	if (!quiet)
+	if (!quiet) {
+		/* the path as the client sent it may be any bytes */
+		char *path = tq_vis(q->url), *meth = tq_vis(q->method);
+
 		tq_log(TQ_LOG_INFO, "request", json_pack("{s:s,s:s,s:s,s:i,"
-		    "s:I,s:f,s:s*}", "client", q->addr, "method", q->method,
-		    "path", q->url, "status", q->code, "bytes",
+		    "s:I,s:f,s:s*}", "client", q->addr, "method", meth,
+		    "path", path, "status", q->code, "bytes",
 		    (json_int_t)q->bytes, "ms", (tq_now() - q->t0) * 1000,
 		    "end", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL :
 		    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
 		    "aborted"));
+		free(path);
+		free(meth);
+	}
 	tq_buf_free(&q->body);
 	free(q->method);
 	free(q->url);

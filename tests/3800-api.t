@@ -106,6 +106,9 @@ bad 404 "an endpoint that does not exist" GET /api/parsing/async/nothing/1
 bad 404 "nor this" GET /
 bad 405 "the wrong method" GET /api/parsing/async/batch
 bad 405 "cancel is DELETE" POST /api/parsing/async/cancel/1
+check_same "naming the method in Allow" "$(curl -s -o /dev/null -D - -X POST "$A/api/parsing/async/cancel/1" | tr -d '\r' | sed -n 's/^Allow: //p')" DELETE
+bad 400 "an id of bytes that are not UTF-8" GET '/api/parsing/async/status/%ff%fe%0a'
+check_same "shown, not sent raw" "$(j .error)" '\xff\xfe\x0a: not a task id (a positive integer)'
 head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"
 bad 413 "a body over -b" POST /api/parsing/async/batch "@$tmp/big"
 bad 413 "a chunked body over -b" POST /api/parsing/async/batch "@$tmp/big" -H 'Transfer-Encoding: chunked'
@@ -184,7 +187,8 @@ wait_done parsing "$ft"
 req GET "/api/parsing/async/status/$ft?include_items=true"
 check_same "the task failed" "$(jq -c '[.task.status, .task.failed_items, (.task.items[0].error_message | type)]' "$out")" '["failed",1,"string"]'
 req POST "/api/parsing/async/retry/$ft"
-check_same "retry: 200, one item" "$code $(jq -c '[.success, .retried_count, .data.retried_count, .task.status]' "$out")" '200 [true,1,1,"running"]'
+# (the worker may have failed it again by the time the record is read)
+check_same "retry: 200, one item" "$code $(jq -c '[.success, .retried_count, .data.retried_count, (.task.status | test("running|failed"))]' "$out")" '200 [true,1,1,true]'
 wait_done parsing "$ft"
 req POST "/api/parsing/async/retry/$pt"
 check_same "a task without failed items: nothing to retry" "$code $(j .retried_count)" '200 0'
