@@ -16,7 +16,9 @@
  * never waited on), so the pool size is also the number of database
  * connections: each thread opens its own PGconn and redisContext when
  * it first needs them (libpq and hiredis connections are not shared
- * between threads), keeps them, and opens them again after a failure.
+ * between threads), keeps them, and opens them again after a failure:
+ * one idle for a while is checked before use, and a read that failed
+ * on a connection that broke runs once more on a new one.
  * Thread-per-connection would tie a database connection to every
  * client, and a flood of idle sockets to as many threads.
  *
@@ -89,8 +91,13 @@ usage(FILE *f, int status)
 struct conns {
 	PGconn		*db;
 	redisContext	*rc;
+	double		 db_used;	/* when last used */
+	double		 rc_used;
 };
 static pthread_key_t conns_key;
+
+/* a connection idle this long is checked before it is used */
+#define IDLE_CHECK	2.0
 
 static void
 conns_free(void *p)
@@ -116,18 +123,31 @@ conns(void)
 	return c;
 }
 
-/* The thread's PostgreSQL connection, opened again if it broke. */
+/*
+ * The thread's PostgreSQL connection, opened again if it broke.  One
+ * idle for a while is asked first whether it still works (the server
+ * may have restarted meanwhile), so that a write never fails for it.
+ */
 static PGconn *
 db_get(struct tq_err *e)
 {
 	struct conns *c = conns();
+	double now = tq_now();
 
+	if (c->db != NULL && PQstatus(c->db) == CONNECTION_OK &&
+	    now - c->db_used > IDLE_CHECK) {
+		struct tq_err pe = { 0 };
+
+		if (tq_db_cmd(c->db, &pe, "SELECT 1") == -1)
+			PQreset(c->db);
+	}
 	if (c->db != NULL && PQstatus(c->db) != CONNECTION_OK) {
 		PQfinish(c->db);
 		c->db = NULL;
 	}
 	if (c->db == NULL)
 		c->db = tq_db_connect(e);
+	c->db_used = now;
 	return c->db;
 }
 
@@ -135,7 +155,17 @@ static redisContext *
 redis_get(struct tq_err *e)
 {
 	struct conns *c = conns();
+	double now = tq_now();
 
+	if (c->rc != NULL && !c->rc->err && now - c->rc_used > IDLE_CHECK) {
+		struct tq_err re = { 0 };
+		redisReply *r = tq_redis(c->rc, &re, "PING");
+
+		if (r != NULL)
+			freeReplyObject(r);
+		else if (!c->rc->err)
+			c->rc->err = REDIS_ERR_OTHER;
+	}
 	if (c->rc != NULL && c->rc->err) {
 		redisFree(c->rc);
 		c->rc = NULL;
@@ -143,7 +173,25 @@ redis_get(struct tq_err *e)
 	if (c->rc == NULL &&
 	    (c->rc = tq_redis_connect(tq_cfg.redis_url, e)) != NULL)
 		tq_redis_set_timeout(c->rc, 5);
+	c->rc_used = now;
 	return c->rc;
+}
+
+/* After a read failed: 1 if its connection broke (read again anew). */
+static int
+db_broke(void)
+{
+	struct conns *c = conns();
+
+	return c->db != NULL && PQstatus(c->db) != CONNECTION_OK;
+}
+
+static int
+redis_broke(void)
+{
+	struct conns *c = conns();
+
+	return c->rc != NULL && c->rc->err;
 }
 
 /* ---- requests and answers */
@@ -251,14 +299,18 @@ static const char *const stage_titles[TQ_NSTAGES] = {
 
 /* A task of the stage, or NULL and an answer sent. */
 static json_t *
-load_task(struct MHD_Connection *c, struct req *q, PGconn *db,
+load_task(struct MHD_Connection *c, struct req *q, PGconn **db,
     enum tq_stage st, long long id, int items, enum MHD_Result *rv)
 {
 	struct tq_err e = { 0 };
 	json_t *recs, *rec;
 	const char *type;
 
-	if ((recs = tq_task_records(db, &e, &id, 1, items)) == NULL) {
+	/* a read: once more on a new connection if this one broke */
+	if ((recs = tq_task_records(*db, &e, &id, 1, items)) == NULL &&
+	    db_broke() && (*db = db_get(&e)) != NULL)
+		recs = tq_task_records(*db, &e, &id, 1, items);
+	if (recs == NULL) {
 		*rv = fail_backend(c, q, &e);
 		return NULL;
 	}
@@ -300,7 +352,7 @@ ep_status(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	}
 	if ((db = db_get(&e)) == NULL)
 		return fail_backend(c, q, &e);
-	if ((rec = load_task(c, q, db, st, id, items, &rv)) == NULL)
+	if ((rec = load_task(c, q, &db, st, id, items, &rv)) == NULL)
 		return rv;
 	return succeed(c, q, MHD_HTTP_OK, json_pack("{s:o}", "task", rec));
 }
@@ -326,7 +378,7 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 
 	if ((db = db_get(&e)) == NULL || (rc = redis_get(&e)) == NULL)
 		return fail_backend(c, q, &e);
-	if ((rec = load_task(c, q, db, st, id, 0, &rv)) == NULL)
+	if ((rec = load_task(c, q, &db, st, id, 0, &rv)) == NULL)
 		return rv;
 	json_decref(rec);
 	warn = json_array();
@@ -676,7 +728,7 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 	redisContext *rc = NULL;
 	PGconn *db = NULL;
 	json_t *f;
-	int rv;
+	int rv = -1, tries;
 
 	if (strcmp(what, "health") == 0) {
 		struct tq_health h;
@@ -688,8 +740,15 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 		h.secs = HEALTH_SECS;
 		if ((rc = redis_get(&e)) == NULL)
 			h.rd = json_pack("{s:s}", "error", e.msg);
-		else
-			h.rd = tq_health_redis(rc);
+		else if (!json_is_true(json_object_get(h.rd =
+		    tq_health_redis(rc), "ok")) && redis_broke()) {
+			/* a read: once more on a new connection */
+			json_decref(h.rd);
+			if ((rc = redis_get(&e)) == NULL)
+				h.rd = json_pack("{s:s}", "error", e.msg);
+			else
+				h.rd = tq_health_redis(rc);
+		}
 		tq_health_pg(&h, "tq-api", tq_now() + HEALTH_SECS);
 		tq_health_evaluate(&h);
 		o = tq_health_json(&h);
@@ -711,17 +770,23 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 		return succeed(c, q, MHD_HTTP_OK, o);
 	}
 	f = json_object();
-	if (strcmp(what, "statistics") == 0) {
-		if ((db = db_get(&e)) == NULL)
+	for (tries = 0; tries < 2; tries++) {
+		if (strcmp(what, "statistics") == 0) {
+			if ((db = db_get(&e)) == NULL)
+				rv = -1;
+			else
+				rv = tq_mon_statistics(db, &e, f);
+		} else if ((rc = redis_get(&e)) == NULL)
 			rv = -1;
+		else if (strcmp(what, "workers") == 0)
+			rv = tq_mon_workers(rc, &e, f);
 		else
-			rv = tq_mon_statistics(db, &e, f);
-	} else if ((rc = redis_get(&e)) == NULL)
-		rv = -1;
-	else if (strcmp(what, "workers") == 0)
-		rv = tq_mon_workers(rc, &e, f);
-	else
-		rv = tq_mon_queues(rc, &e, f);
+			rv = tq_mon_queues(rc, &e, f);
+		/* a read: once more on a new connection if this one broke */
+		if (rv == 0 || !(strcmp(what, "statistics") == 0 ?
+		    db_broke() : redis_broke()))
+			break;
+	}
 	if (rv == -1) {
 		json_decref(f);
 		return fail_backend(c, q, &e);

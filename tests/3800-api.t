@@ -268,6 +268,20 @@ check_same "workers: 503 in the seed's error shape" "$code $(jq -c '[.success, (
 req GET "/api/parsing/async/status/$pt"
 check_same "status still reads PostgreSQL" "$code $(j .task.status)" '200 completed'
 
+# --- the connections of its threads are opened again after a failure
+start_redis
+req GET /api/monitoring/workers
+check_same "Redis back: answered again" "$code $(j .success)" '200 true'
+stop_pg fast
+req GET "/api/parsing/async/status/$pt"
+check_same "PostgreSQL down: 503" "$code $(j .success)" '503 false'
+start_pg_again
+codes=
+for i in 1 2 3 4 5 6 7 8; do req GET "/api/parsing/async/status/$pt"; codes="$codes $code"; done
+check_same "PostgreSQL back: every thread reads again at once" "$codes $(j .task.status)" ' 200 200 200 200 200 200 200 200 completed'
+req POST /api/parsing/async/single/10
+check_same "and writes" "$code" 202
+
 # --- SIGTERM: a clean stop
 kill -TERM "$API1"
 i=0
