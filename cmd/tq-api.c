@@ -738,16 +738,17 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 		/* the deadline of the PostgreSQL check; Redis's timeout */
 		tq_health_init(&h);
 		h.secs = HEALTH_SECS;
-		if ((rc = redis_get(&e)) == NULL)
-			h.rd = json_pack("{s:s}", "error", e.msg);
-		else if (!json_is_true(json_object_get(h.rd =
-		    tq_health_redis(rc), "ok")) && redis_broke()) {
-			/* a read: once more on a new connection */
+		for (tries = 0; tries < 2; tries++) {
 			json_decref(h.rd);
-			if ((rc = redis_get(&e)) == NULL)
+			if ((rc = redis_get(&e)) == NULL) {
 				h.rd = json_pack("{s:s}", "error", e.msg);
-			else
-				h.rd = tq_health_redis(rc);
+				break;
+			}
+			h.rd = tq_health_redis(rc);
+			/* a read: once more on a new connection if it broke */
+			if (json_is_true(json_object_get(h.rd, "ok")) ||
+			    !redis_broke())
+				break;
 		}
 		tq_health_pg(&h, "tq-api", tq_now() + HEALTH_SECS);
 		tq_health_evaluate(&h);
