@@ -17,8 +17,8 @@
  * connections: each thread opens its own PGconn and redisContext when
  * it first needs them (libpq and hiredis connections are not shared
  * between threads), keeps them, and opens them again after a failure:
- * one idle for a while is checked before use, and a read that failed
- * on a connection that broke runs once more on a new one.
+ * one is checked before a write or after a while idle, and a read that
+ * failed on a connection that broke runs once more on a new one.
  * Thread-per-connection would tie a database connection to every
  * client, and a flood of idle sockets to as many threads.
  *
@@ -124,18 +124,20 @@ conns(void)
 }
 
 /*
- * The thread's PostgreSQL connection, opened again if it broke.  One
- * idle for a while is asked first whether it still works (the server
- * may have restarted meanwhile), so that a write never fails for it.
+ * The thread's PostgreSQL connection, opened again if it broke.  For a
+ * write, or when it was idle for a while, it is asked first whether it
+ * still works (the server may have restarted meanwhile), so that a
+ * write never fails for a connection that broke while unused; a read
+ * that fails on a broken one is simply done again (db_broke()).
  */
 static PGconn *
-db_get(struct tq_err *e)
+db_get(struct tq_err *e, int write)
 {
 	struct conns *c = conns();
 	double now = tq_now();
 
 	if (c->db != NULL && PQstatus(c->db) == CONNECTION_OK &&
-	    now - c->db_used > IDLE_CHECK) {
+	    (write || now - c->db_used > IDLE_CHECK)) {
 		struct tq_err pe = { 0 };
 
 		if (tq_db_cmd(c->db, &pe, "SELECT 1") == -1)
@@ -152,12 +154,13 @@ db_get(struct tq_err *e)
 }
 
 static redisContext *
-redis_get(struct tq_err *e)
+redis_get(struct tq_err *e, int write)
 {
 	struct conns *c = conns();
 	double now = tq_now();
 
-	if (c->rc != NULL && !c->rc->err && now - c->rc_used > IDLE_CHECK) {
+	if (c->rc != NULL && !c->rc->err &&
+	    (write || now - c->rc_used > IDLE_CHECK)) {
 		struct tq_err re = { 0 };
 		redisReply *r = tq_redis(c->rc, &re, "PING");
 
@@ -308,7 +311,7 @@ load_task(struct MHD_Connection *c, struct req *q, PGconn **db,
 
 	/* a read: once more on a new connection if this one broke */
 	if ((recs = tq_task_records(*db, &e, &id, 1, items)) == NULL &&
-	    db_broke() && (*db = db_get(&e)) != NULL)
+	    db_broke() && (*db = db_get(&e, 0)) != NULL)
 		recs = tq_task_records(*db, &e, &id, 1, items);
 	if (recs == NULL) {
 		*rv = fail_backend(c, q, &e);
@@ -350,7 +353,7 @@ ep_status(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 			return fail(c, q, MHD_HTTP_BAD_REQUEST, "include_items: "
 			    "not true or false");
 	}
-	if ((db = db_get(&e)) == NULL)
+	if ((db = db_get(&e, 0)) == NULL)
 		return fail_backend(c, q, &e);
 	if ((rec = load_task(c, q, &db, st, id, items, &rv)) == NULL)
 		return rv;
@@ -376,7 +379,7 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	json_t *rec, *warn, *f;
 	int status;
 
-	if ((db = db_get(&e)) == NULL || (rc = redis_get(&e)) == NULL)
+	if ((db = db_get(&e, 1)) == NULL || (rc = redis_get(&e, 1)) == NULL)
 		return fail_backend(c, q, &e);
 	if ((rec = load_task(c, q, &db, st, id, 0, &rv)) == NULL)
 		return rv;
@@ -414,7 +417,13 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 static void
 submit_bad(void *arg, const char *where, const char *msg)
 {
-	json_array_append_new(arg, json_sprintf("%s: %s", where, msg));
+	char *m = xasprintf("%s: %s", where, msg), *v;
+
+	/* a quoted input cut short may end inside a UTF-8 sequence */
+	v = tq_vis(m);
+	json_array_append_new(arg, json_string(v));
+	free(v);
+	free(m);
 }
 
 /* A submit's inputs: ids, and for parse also URLs (a tq extension). */
@@ -650,7 +659,7 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		    json_boolean(with_text));
 	}
 
-	if ((db = db_get(&e)) == NULL || (rc = redis_get(&e)) == NULL)
+	if ((db = db_get(&e, 1)) == NULL || (rc = redis_get(&e, 1)) == NULL)
 		goto backend;
 	if (st == TQ_STAGE_NOTION && tq_notion_check(db, rc, dbid, props,
 	    &e) == -1 && e.kind == TQ_ERR_PERMANENT) {
@@ -673,8 +682,8 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	case 0:
 		break;
 	case TQ_SUBMIT_BAD:
-		snprintf(why, sizeof(why), "%s", json_string_value(
-		    json_array_get(bad, 0)));
+		snprintf(why, sizeof(why), "%s", json_array_size(bad) > 0 ?
+		    json_string_value(json_array_get(bad, 0)) : "bad input");
 		goto bad;
 	case TQ_SUBMIT_EMPTY:
 		snprintf(why, sizeof(why), "no input: nothing to submit");
@@ -740,7 +749,7 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 		h.secs = HEALTH_SECS;
 		for (tries = 0; tries < 2; tries++) {
 			json_decref(h.rd);
-			if ((rc = redis_get(&e)) == NULL) {
+			if ((rc = redis_get(&e, 0)) == NULL) {
 				h.rd = json_pack("{s:s}", "error", e.msg);
 				break;
 			}
@@ -773,11 +782,11 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 	f = json_object();
 	for (tries = 0; tries < 2; tries++) {
 		if (strcmp(what, "statistics") == 0) {
-			if ((db = db_get(&e)) == NULL)
+			if ((db = db_get(&e, 0)) == NULL)
 				rv = -1;
 			else
 				rv = tq_mon_statistics(db, &e, f);
-		} else if ((rc = redis_get(&e)) == NULL)
+		} else if ((rc = redis_get(&e, 0)) == NULL)
 			rv = -1;
 		else if (strcmp(what, "workers") == 0)
 			rv = tq_mon_workers(rc, &e, f);

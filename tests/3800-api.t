@@ -280,7 +280,7 @@ codes=
 for i in 1 2 3 4 5 6 7 8; do req GET "/api/parsing/async/status/$pt"; codes="$codes $code"; done
 check_same "PostgreSQL back: every thread reads again at once" "$codes $(j .task.status)" ' 200 200 200 200 200 200 200 200 completed'
 req POST /api/parsing/async/single/10
-check_same "and writes" "$code" 202
+check_same "and writes" "$code" 202 || diag "$(cat "$out")"
 
 # --- SIGTERM: a clean stop
 kill -TERM "$API1"
