@@ -376,7 +376,7 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	enum MHD_Result rv = MHD_YES;
 	redisContext *rc;
 	PGconn *db;
-	json_t *rec, *warn, *f;
+	json_t *rec, *recs = NULL, *warn, *f;
 	int status;
 
 	if ((db = db_get(&e, 1)) == NULL || (rc = redis_get(&e, 1)) == NULL)
@@ -385,8 +385,15 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		return rv;
 	json_decref(rec);
 	warn = json_array();
-	rec = retry ? tq_task_retry(db, rc, id, note_errors, warn, &status) :
-	    tq_task_cancel(db, rc, id, note_errors, warn, &status);
+	if (retry)
+		rec = tq_task_retry(db, rc, id, note_errors, warn, &status);
+	else if ((recs = tq_task_cancel(db, rc, id, note_errors, warn,
+	    &status)) != NULL) {
+		/* the task's record, then those of its chain's followers */
+		rec = json_incref(json_array_get(recs, 0));
+		json_array_remove(recs, 0);
+	} else
+		rec = NULL;
 	if (rec == NULL) {
 		const char *m = json_string_value(json_array_get(warn, 0));
 
@@ -394,6 +401,7 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		    MHD_HTTP_SERVICE_UNAVAILABLE, "%s", m ? m :
 		    "backend unavailable");
 		json_decref(warn);
+		json_decref(recs);
 		return rv;
 	}
 	f = json_object();
@@ -407,6 +415,9 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	json_object_set(f, "message", json_object_get(rec, "message"));
 	json_object_del(rec, "retried_items");
 	json_object_set_new(f, "task", rec);
+	if (json_array_size(recs) > 0)
+		json_object_set(f, "chained_tasks", recs);
+	json_decref(recs);
 	if (json_array_size(warn) > 0)
 		json_object_set(f, "warnings", warn);
 	json_decref(warn);

@@ -11,7 +11,9 @@
  * removed from their queue and scheduled set, and a stop-job command
  * published to the worker of each running item, which kills the job's
  * process and acknowledges it as canceled.  A task that has already
- * ended is left alone: cancelling it again changes nothing.
+ * ended is left alone: cancelling it again changes nothing.  The tasks
+ * that follow a task in its chain (tq-submit --then) are cancelled
+ * with it, in the same statement, and their records printed after it.
  */
 #include <err.h>
 #include <getopt.h>
@@ -53,18 +55,21 @@ note(void *arg, int error, const char *msg)
 }
 
 /*
- * Cancel one task and print its record.  Returns an exit status:
- * 0, TQ_EXIT_INPUT (no such task) or TQ_EXIT_BACKEND.
+ * Cancel one task and the tasks that follow it in its chain, and print
+ * their records, the task's first.  Returns an exit status: 0,
+ * TQ_EXIT_INPUT (no such task) or TQ_EXIT_BACKEND.
  */
 static int
 cancel(PGconn *db, redisContext *rc, long long id)
 {
-	json_t *rec;
+	json_t *recs, *rec;
+	size_t k;
 	int status;
 
-	if ((rec = tq_task_cancel(db, rc, id, note, NULL, &status)) != NULL) {
-		tq_out_task(rec, 0);
-		json_decref(rec);
+	if ((recs = tq_task_cancel(db, rc, id, note, NULL, &status)) != NULL) {
+		json_array_foreach(recs, k, rec)
+			tq_out_task(rec, 0);
+		json_decref(recs);
 	}
 	return status;
 }

@@ -44,6 +44,8 @@ static struct option longopts[] = {
 	{ "max-retries", required_argument, NULL, 'R' },
 	{ "properties", required_argument, NULL, 'p' },
 	{ "summary", no_argument, NULL, 's' },
+	{ "notify", required_argument, NULL, 'N' },
+	{ "then", required_argument, NULL, 'T' },
 	{ "no-summary", no_argument, NULL, 'S' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "with-text", no_argument, NULL, 'w' },
@@ -56,6 +58,8 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: tq-submit [-hHjqV] [-d database-url] [-r redis-url] "
 	    "[-R max-retries]\n"
+	    "                 [--then 'stage [options]'] ... "
+	    "[--notify url]\n"
 	    "                 parse [link-id | url | -] ...\n"
 	    "       tq-submit [options] ai [-iIkKsS] [-m model] "
 	    "[parsed-content-id | -] ...\n"
@@ -259,16 +263,253 @@ submit_note(void *arg, const char *where, const char *msg)
 		warnx("%s: %s", where, msg);
 }
 
+/*
+ * The options of one stage, as given to a direct submit or in a
+ * --then argument: read by the same code, checked the same way.
+ */
+struct stageopts {
+	int		 stage;
+	const char	*model, *dbopt, *propopt;
+	char		*dbid;
+	json_t		*props;
+	json_t		*params;
+	int		 with_text;
+	int		 cfg[3];
+	int		 max_retries;
+	char		**words;	/* of a --then: the options point here */
+	int		 nwords;
+};
+
+static void
+stageopts_init(struct stageopts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->stage = -1;
+	o->cfg[0] = o->cfg[1] = 1;
+	o->max_retries = -1;
+}
+
+static void
+stageopts_free(struct stageopts *o)
+{
+	int i;
+
+	free(o->dbid);
+	json_decref(o->props);
+	json_decref(o->params);
+	for (i = 0; i < o->nwords; i++)
+		free(o->words[i]);
+	free(o->words);
+}
+
+/* One option of a stage: 1 if it is one. */
+static int
+stage_opt(int ch, const char *arg, struct stageopts *o, const char *ctx)
+{
+	const char *es = NULL;
+
+	switch (ch) {
+	case 'D':
+		o->dbopt = arg;
+		break;
+	case 'I':
+		o->cfg[2] = 0;
+		break;
+	case 'i':
+		o->cfg[2] = 1;
+		break;
+	case 'K':
+		o->cfg[1] = 0;
+		break;
+	case 'k':
+		o->cfg[1] = 1;
+		break;
+	case 'm':
+		o->model = arg;
+		break;
+	case 'p':
+		o->propopt = arg;
+		break;
+	case 'R':
+		o->max_retries = (int)strtonum(arg, 0, 100, &es);
+		if (es != NULL)
+			errx(TQ_EXIT_USAGE, "%smax retries %s: %s", ctx,
+			    tq_vis_tmp(arg), es);
+		break;
+	case 'S':
+		o->cfg[0] = 0;
+		break;
+	case 's':
+		o->cfg[0] = 1;
+		break;
+	case 'w':
+		o->with_text = 1;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* Check a stage's options as a direct submit does; make its params. */
+static void
+stage_check(struct stageopts *o, const char *ctx)
+{
+	int stage = o->stage;
+
+	if (stage == TQ_STAGE_AI && !o->cfg[0] && !o->cfg[1] && !o->cfg[2])
+		errx(TQ_EXIT_USAGE, "%snothing to do: summary, keywords and "
+		    "insights are all off", ctx);
+	if (stage == TQ_STAGE_NOTION) {
+		/* the token stays in the environment: only checked here */
+		if (tq_notion_token() == NULL)
+			errx(TQ_EXIT_USAGE, "%snotion: no token: set "
+			    "NOTION_TOKEN (or TQ_NOTION_TOKEN), for the workers "
+			    "too", ctx);
+		if (o->dbopt == NULL && (o->dbopt = getenv(
+		    "TQ_NOTION_DATABASE")) != NULL && *o->dbopt == '\0')
+			o->dbopt = NULL;
+		if (o->dbopt == NULL)
+			errx(TQ_EXIT_USAGE, "%snotion: no database: give "
+			    "--database-id or set TQ_NOTION_DATABASE", ctx);
+		if ((o->dbid = tq_notion_id(o->dbopt)) == NULL)
+			errx(TQ_EXIT_USAGE, "%snotion: %s: not a database id (32 "
+			    "hex digits, or a Notion URL)", ctx,
+			    tq_vis_tmp(o->dbopt));
+		if (o->propopt != NULL) {
+			json_error_t je;
+			const char *k;
+			json_t *v;
+
+			o->props = json_loads(o->propopt, 0, &je);
+			if (!json_is_object(o->props))
+				errx(TQ_EXIT_USAGE, "%s--properties: not a JSON "
+				    "object: %s", ctx, o->props ? "" : je.text);
+			json_object_foreach(o->props, k, v)
+				if (!json_is_object(v))
+					errx(TQ_EXIT_USAGE, "%s--properties: "
+					    "%s: a property value is an object "
+					    "such as {\"select\": {\"name\": "
+					    "\"x\"}}", ctx, k);
+		}
+	} else if (o->dbopt != NULL || o->propopt != NULL || o->with_text)
+		errx(TQ_EXIT_USAGE, "%s-D, -p and -w are for the notion stage",
+		    ctx);
+	if (o->max_retries < 0)
+		o->max_retries = tq_cfg.max_retries;
+	o->params = json_object();
+	if (stage == TQ_STAGE_AI)
+		json_object_set_new(o->params, "processing_config", json_pack(
+		    "{s:b,s:b,s:b}", "generate_summary", o->cfg[0],
+		    "generate_keywords", o->cfg[1], "generate_insights",
+		    o->cfg[2]));
+	if (stage == TQ_STAGE_NOTION) {
+		json_object_set_new(o->params, "database_id",
+		    json_string(o->dbid));
+		if (o->props != NULL)
+			json_object_set(o->params, "properties", o->props);
+		json_object_set_new(o->params, "with_text", json_boolean(
+		    o->with_text));
+	}
+}
+
+/*
+ * Split a --then argument into words: blanks separate them, and '...'
+ * or "..." quote (a backslash quotes the next character outside '').
+ */
+static char **
+split_words(const char *s, int *n)
+{
+	char **w = xcalloc(strlen(s) / 2 + 3, sizeof(*w));
+	struct tq_buf b = { 0 };
+	int in = 0;
+	char q = 0;
+
+	*n = 1;		/* w[0]: the program's name, for getopt */
+	w[0] = xstrdup("tq-submit");
+	for (;; s++) {
+		if (*s == '\0' || (!q && (*s == ' ' || *s == '\t' ||
+		    *s == '\n'))) {
+			if (in) {
+				tq_buf_add(&b, "", 1);
+				w[(*n)++] = xstrdup(b.data);
+				b.len = 0;
+				in = 0;
+			}
+			if (*s == '\0')
+				break;
+			continue;
+		}
+		in = 1;
+		if (q && *s == q) {
+			q = 0;
+		} else if (!q && (*s == '\'' || *s == '"')) {
+			q = *s;
+		} else if (*s == '\\' && q != '\'' && s[1] != '\0') {
+			s++;
+			tq_buf_add(&b, s, 1);
+		} else
+			tq_buf_add(&b, s, 1);
+	}
+	if (q)
+		errx(TQ_EXIT_USAGE, "--then: unmatched %c", q);
+	tq_buf_free(&b);
+	return w;
+}
+
+/* A --then argument: "STAGE [stage options]", the stage after prev. */
+static void
+then_parse(const char *arg, int prev, struct stageopts *o)
+{
+	char **w, ctx[64];
+	int n, ch;
+
+	w = split_words(arg, &n);
+	if (n < 2)
+		errx(TQ_EXIT_USAGE, "--then: no stage");
+	snprintf(ctx, sizeof(ctx), "--then %s: ", tq_vis_tmp(w[1]));
+	stageopts_init(o);
+	if ((o->stage = tq_stage_from_name(w[1])) < 0)
+		errx(TQ_EXIT_USAGE, "--then %s: unknown stage: use ai or notion",
+		    tq_vis_tmp(w[1]));
+	if (o->stage != prev + 1)
+		errx(TQ_EXIT_USAGE, "%s%s takes the results of %s: it cannot "
+		    "follow %s", ctx, tq_stage_name(o->stage),
+		    o->stage > 0 ? tq_stage_name(o->stage - 1) : "nothing",
+		    tq_stage_name(prev));
+	/* the words after the stage are its options, nothing else */
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(n - 1, w + 1, "+:D:IiKkm:p:R:Ssw", longopts,
+	    NULL)) != -1) {
+		if (ch == '?' || ch == ':')
+			errx(TQ_EXIT_USAGE, "%s%s: %s", ctx, optopt ? (char[]){
+			    '-', (char)optopt, '\0' } : w[optind], ch == ':' ?
+			    "needs an argument" : "not an option of a stage");
+		if (!stage_opt(ch, optarg, o, ctx))
+			errx(TQ_EXIT_USAGE, "%s%s is not an option of a stage",
+			    ctx, w[optind > 1 ? optind : 1]);
+	}
+	if (optind < n - 1)
+		errx(TQ_EXIT_USAGE, "%s%s: a follow-up stage takes no inputs: "
+		    "they come from the stage before it", ctx,
+		    tq_vis_tmp(w[optind + 1]));
+	opterr = 1;
+	o->words = w;
+	o->nwords = n;
+	stage_check(o, ctx);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct tq_err e = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
-	const char *model = NULL, *dbopt = NULL, *propopt = NULL;
-	char *dbid = NULL;
-	json_t *props = NULL;
-	int with_text = 0;
-	int ch, i, cfg[3] = { 1, 1, 0 }, max_retries = -1, used_stdin = 0;
+	struct stageopts so, th[TQ_NSTAGES];
+	struct tq_submit_then subthen[TQ_NSTAGES];
+	const char *thenarg[TQ_NSTAGES], *notify = NULL;
+	char *notify_url = NULL;
+	int ch, i, used_stdin = 0, nthen = 0, max_retries;
 	struct tq_submit sub;
 	size_t k;
 	json_t *params = NULL, *recs, *rec;
@@ -280,56 +521,29 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (getenv("TQ_LOG") == NULL)
 		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
+	stageopts_init(&so);
 	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
 	    longopts, NULL)) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
+		if (stage_opt(ch, optarg, &so, ""))
+			continue;
 		switch (ch) {
-		case 'D':
-			dbopt = optarg;
-			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
-		case 'I':
-			cfg[2] = 0;
+		case 'N':
+			notify = optarg;
 			break;
-		case 'i':
-			cfg[2] = 1;
-			break;
-		case 'K':
-			cfg[1] = 0;
-			break;
-		case 'k':
-			cfg[1] = 1;
-			break;
-		case 'm':
-			model = optarg;
-			break;
-		case 'p':
-			propopt = optarg;
-			break;
-		case 'R': {
-			const char *es = NULL;
-
-			max_retries = (int)strtonum(optarg, 0, 100, &es);
-			if (es != NULL)
-				errx(TQ_EXIT_USAGE, "max retries %s: %s",
-				    tq_vis_tmp(optarg), es);
-			break;
-		}
-		case 'S':
-			cfg[0] = 0;
-			break;
-		case 's':
-			cfg[0] = 1;
+		case 'T':
+			if (nthen == TQ_NSTAGES - 1)
+				errx(TQ_EXIT_USAGE, "--then: at most %d follow-up "
+				    "stages", TQ_NSTAGES - 1);
+			thenarg[nthen++] = optarg;
 			break;
 		case 'V':
 			printf("tq-submit %s\n", TQ_VERSION);
 			return 0;
-		case 'w':
-			with_text = 1;
-			break;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}
@@ -345,43 +559,24 @@ main(int argc, char *argv[])
 		    tq_vis_tmp(argv[0]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
-	if (stage == TQ_STAGE_AI && !cfg[0] && !cfg[1] && !cfg[2])
-		errx(TQ_EXIT_USAGE, "nothing to do: summary, keywords and "
-		    "insights are all off");
-	if (stage == TQ_STAGE_NOTION) {
-		/* the token stays in the environment: only checked here */
-		if (tq_notion_token() == NULL)
-			errx(TQ_EXIT_USAGE, "notion: no token: set NOTION_TOKEN "
-			    "(or TQ_NOTION_TOKEN), for the workers too");
-		if (dbopt == NULL && (dbopt = getenv("TQ_NOTION_DATABASE")) !=
-		    NULL && *dbopt == '\0')
-			dbopt = NULL;
-		if (dbopt == NULL)
-			errx(TQ_EXIT_USAGE, "notion: no database: give "
-			    "--database-id or set TQ_NOTION_DATABASE");
-		if ((dbid = tq_notion_id(dbopt)) == NULL)
-			errx(TQ_EXIT_USAGE, "notion: %s: not a database id (32 "
-			    "hex digits, or a Notion URL)", dbopt);
-		if (propopt != NULL) {
-			json_error_t je;
-			const char *k;
-			json_t *v;
-
-			props = json_loads(propopt, 0, &je);
-			if (!json_is_object(props))
-				errx(TQ_EXIT_USAGE, "--properties: not a JSON "
-				    "object: %s", props ? "" : je.text);
-			json_object_foreach(props, k, v)
-				if (!json_is_object(v))
-					errx(TQ_EXIT_USAGE, "--properties: "
-					    "%s: a property value is an object "
-					    "such as {\"select\": {\"name\": "
-					    "\"x\"}}", k);
-		}
-	} else if (dbopt != NULL || propopt != NULL || with_text)
-		errx(TQ_EXIT_USAGE, "-D, -p and -w are for the notion stage");
-	if (max_retries < 0)
-		max_retries = tq_cfg.max_retries;
+	so.stage = stage;
+	stage_check(&so, "");
+	for (i = 0; i < nthen; i++)
+		then_parse(thenarg[i], i == 0 ? stage : th[i - 1].stage, &th[i]);
+	if (notify == NULL && (notify = getenv("TQ_NOTIFY_URL")) != NULL &&
+	    *notify == '\0')
+		notify = NULL;
+	if (notify != NULL) {
+		if (tq_url_check(notify, &notify_url, &e) == -1)
+			errx(TQ_EXIT_USAGE, "--notify: %s", e.msg);
+		if (strncmp(notify_url, "http://", 7) != 0 &&
+		    strncmp(notify_url, "https://", 8) != 0)
+			errx(TQ_EXIT_USAGE, "--notify: %s: not an http or https "
+			    "URL", tq_vis_tmp(notify));
+	}
+	max_retries = so.max_retries;
+	params = so.params;
+	so.params = NULL;
 	tq_out_init(om);
 
 	for (i = 1; i < argc; i++) {
@@ -418,11 +613,15 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if (stage == TQ_STAGE_NOTION && tq_notion_check(db, rc, dbid, props,
-	    &e) == -1) {
-		/* a wrong database fails here; Notion away, in the workers */
+	/* a wrong database fails here; Notion away, in the workers */
+	for (i = -1; i < nthen; i++) {
+		struct stageopts *o = i < 0 ? &so : &th[i];
+
+		if (o->stage != TQ_STAGE_NOTION || tq_notion_check(db, rc,
+		    o->dbid, o->props, &e) == 0)
+			continue;
 		if (e.kind == TQ_ERR_PERMANENT) {
-			warnx("%s", e.msg);
+			warnx("%s%s", i < 0 ? "" : "--then notion: ", e.msg);
 			status = TQ_EXIT_INPUT;
 			goto badinput;
 		}
@@ -430,23 +629,21 @@ main(int argc, char *argv[])
 			warnx("%s; cannot check the database now: the "
 			    "workers will", e.msg);
 	}
-	params = json_object();
-	if (stage == TQ_STAGE_AI)
-		json_object_set_new(params, "processing_config", json_pack(
-		    "{s:b,s:b,s:b}", "generate_summary", cfg[0],
-		    "generate_keywords", cfg[1], "generate_insights", cfg[2]));
-	if (stage == TQ_STAGE_NOTION) {
-		json_object_set_new(params, "database_id", json_string(dbid));
-		if (props != NULL)
-			json_object_set(params, "properties", props);
-		json_object_set_new(params, "with_text", json_boolean(
-		    with_text));
+	for (i = 0; i < nthen; i++) {
+		subthen[i].stage = th[i].stage;
+		subthen[i].max_retries = th[i].max_retries;
+		subthen[i].model = th[i].model;
+		subthen[i].params = th[i].params;
+		subthen[i].task = 0;
 	}
 	memset(&sub, 0, sizeof(sub));
 	sub.stage = stage;
 	sub.max_retries = max_retries;
-	sub.model = model;
+	sub.model = so.model;
 	sub.params = params;
+	sub.then = subthen;
+	sub.nthen = (size_t)nthen;
+	sub.notify_url = notify_url;
 	sub.in = inputs;
 	sub.nin = ninputs;
 	sub.claims = claims;
@@ -478,9 +675,18 @@ main(int argc, char *argv[])
 	if (json_is_object(rec)) {
 		json_object_set_new(rec, "success", json_true());
 		json_object_set_new(rec, "message", json_sprintf(
-		    "%s task queued: %zu %s%s", tq_stage_name(stage),
+		    "%s task queued: %zu %s%s%s", tq_stage_name(stage),
 		    sub.nitems, tq_stage_item_type(stage),
-		    sub.nitems == 1 ? "" : "s"));
+		    sub.nitems == 1 ? "" : "s", nthen > 0 ?
+		    ", with its follow-up tasks" : ""));
+		if (nthen > 0) {
+			json_t *cl = json_array();
+
+			for (i = 0; i < nthen; i++)
+				json_array_append_new(cl, json_integer(
+				    subthen[i].task));
+			json_object_set_new(rec, "chain", cl);
+		}
 		tq_out_task(rec, 0);
 	}
 	json_decref(recs);
@@ -506,8 +712,10 @@ out:
 	free(claims);
 	free(inputs);
 	json_decref(params);
-	json_decref(props);
-	free(dbid);
+	stageopts_free(&so);
+	for (i = 0; i < nthen; i++)
+		stageopts_free(&th[i]);
+	free(notify_url);
 	if (db)
 		PQfinish(db);
 	if (rc)

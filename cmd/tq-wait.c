@@ -18,6 +18,7 @@
 #define MIN_REREAD 0.1
 
 static struct option longopts[] = {
+	{ "chain", no_argument, NULL, 'c' },
 	{ "database-url", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "table", no_argument, NULL, 'H' },
@@ -32,7 +33,7 @@ static struct option longopts[] = {
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-wait [-hHIjqV] [-d database-url] [-t seconds] "
+	fprintf(f, "usage: tq-wait [-chHIjqV] [-d database-url] [-t seconds] "
 	    "[task ...]\n");
 	exit(status);
 }
@@ -144,6 +145,53 @@ progress_clear(int *lines)
 	*lines = 0;
 }
 
+/*
+ * --chain: each task and the tasks that follow it (tq-submit --then),
+ * in chain order, in place of the tasks given.  The chain is fixed
+ * when it is submitted.  Returns which of them to print: the last task
+ * of each chain.  A task that does not exist stays, to be reported.
+ */
+static char *
+chain_ids(PGconn *db, struct tq_ids *ids)
+{
+	struct tq_err e = { 0 };
+	long long *v = NULL;
+	char *show = NULL, buf[24];
+	const char *p[1];
+	size_t n = 0, k;
+	PGresult *r;
+	int i;
+
+	for (k = 0; k < ids->n; k++) {
+		snprintf(buf, sizeof(buf), "%lld", ids->v[k]);
+		p[0] = buf;
+		r = tq_db_exec(db, &e, "WITH RECURSIVE c(id, next, d) AS ("
+		    "SELECT id, next_task_id, 0 FROM processing_tasks "
+		    "WHERE id = $1::bigint UNION ALL SELECT t.id, "
+		    "t.next_task_id, c.d + 1 FROM processing_tasks t JOIN c "
+		    "ON t.id = c.next WHERE c.d < 100) SELECT id FROM c "
+		    "ORDER BY d", 1, p);
+		if (r == NULL)
+			errx(TQ_EXIT_BACKEND, "%s", e.msg);
+		v = xrealloc(v, (n + (size_t)PQntuples(r) + 1) * sizeof(*v));
+		show = xrealloc(show, n + (size_t)PQntuples(r) + 1);
+		if (PQntuples(r) == 0) {
+			v[n] = ids->v[k];
+			show[n++] = 1;
+		}
+		for (i = 0; i < PQntuples(r); i++) {
+			v[n] = atoll(PQgetvalue(r, i, 0));
+			show[n++] = i == PQntuples(r) - 1;
+		}
+		PQclear(r);
+	}
+	free(ids->v);
+	ids->v = v;
+	ids->n = n;
+	ids->cap = n;
+	return show;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -153,18 +201,22 @@ main(int argc, char *argv[])
 	int ch, items = 1, quiet = 0, status = TQ_EXIT_OK, bar, lines = 0;
 	long long *first = NULL;
 	double timeout = 0, start = tq_now(), last = 0, deadline;
-	char *done = NULL;
+	char *done = NULL, *show = NULL;
+	int chain = 0;
 	size_t k, nopen;
 	json_t *recs = NULL, *rec;
 	PGconn *db;
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhIjqt:V", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "cd:HhIjqt:V", longopts, NULL)) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {
+		case 'c':
+			chain = 1;
+			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
@@ -208,6 +260,10 @@ main(int argc, char *argv[])
 	if (tq_db_cmd(db, &e, "LISTEN tq_task") == -1)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	bar = !quiet && isatty(STDERR_FILENO);
+	if (chain)
+		show = chain_ids(db, &ids);
+	else
+		show = memset(xcalloc(ids.n, 1), 1, ids.n);
 	done = xcalloc(ids.n, 1);
 	for (;;) {
 		PGnotify *n;
@@ -239,7 +295,7 @@ main(int argc, char *argv[])
 				nopen++;
 				continue;
 			}
-			if (items) {
+			if (items && show[k]) {
 				full = tq_task_records(db, &e, &ids.v[k], 1, 1);
 				if (full == NULL) {
 					if (e.kind != TQ_ERR_TRANSIENT)
@@ -250,6 +306,8 @@ main(int argc, char *argv[])
 				}
 			}
 			done[k] = 1;
+			if (!show[k])
+				goto shown;
 			if (bar)
 				progress_clear(&lines);
 			if (items) {
@@ -257,6 +315,7 @@ main(int argc, char *argv[])
 				json_decref(full);
 			} else
 				tq_out_task(rec, 0);
+shown:
 			if (strcmp(json_string_value(json_object_get(rec,
 			    "status")), "completed") != 0 &&
 			    status == TQ_EXIT_OK)
@@ -339,6 +398,7 @@ main(int argc, char *argv[])
 		status = TQ_EXIT_INPUT;
 	json_decref(recs);
 	free(done);
+	free(show);
 	free(first);
 	tq_ids_free(&ids);
 	PQfinish(db);

@@ -538,7 +538,7 @@ take(void)
 		return 0;
 	n = tq_queue_take_many(w.rc, &e, w.name, stages, want, nstages, ids,
 	    st, 256);
-	if (n == 0 && njobs == 0 && !burst) {
+	if (n == 0 && njobs == 0 && !burst && !tq_notify_busy()) {
 		/* nothing to do: wait on the queue for one job, as RQ does */
 		got = tq_queue_take(w.rc, &e, w.name, stages, nstages,
 		    nstages > 1 ? 0.25 : 1.0, ids[0], sizeof(ids[0]), &st[0]);
@@ -654,6 +654,7 @@ worker_main(void)
 			if (w.db != NULL && PQstatus(w.db) == CONNECTION_OK)
 				maintenance();
 		}
+		tq_notify_tick(w.db, w.name);
 		got = 0;
 		if (!stopping && !w.suspended && w.rc != NULL && !w.rc->err &&
 		    w.db != NULL && PQstatus(w.db) == CONNECTION_OK) {
@@ -672,7 +673,8 @@ worker_main(void)
 		deadlines();
 		pfd.fd = w.sub != NULL ? w.sub->fd : -1;
 		pfd.events = POLLIN;
-		tq_loop_step(njobs == 0 ? 0 : got > 0 ? 0 : 0.05, &pfd,
+		tq_loop_step((njobs == 0 && !tq_notify_busy()) || got > 0 ?
+		    0 : 0.05, &pfd,
 		    pfd.fd >= 0 ? 1 : 0);
 		reap_jobs();
 		title_count();
@@ -681,6 +683,11 @@ worker_main(void)
 			break;
 		if (burst && njobs == 0 && got == 0)
 			usleep(100000);
+	}
+	/* the webhooks in flight end, or their claims run out */
+	for (got = 0; tq_notify_busy() && got < 200; got++) {
+		tq_loop_step(0.05, NULL, 0);
+		tq_notify_tick(w.db, w.name);
 	}
 	tq_jp_shutdown();
 	title("stopping", NULL, 0);

@@ -303,8 +303,9 @@ tq_job_store(PGconn *db, enum tq_stage st, const char *job, json_t *result,
 	s = json_dumps(result, JSON_COMPACT);
 	p[0] = job;
 	p[1] = s;
-	snprintf(sql, sizeof(sql), "SELECT %s($1, $2::jsonb)",
-	    tq_stages[st].store);
+	/* with the follow-up job of a chain, if any (sql/0008) */
+	snprintf(sql, sizeof(sql), "SELECT tq_chain_out($1, %s($1, "
+	    "$2::jsonb))", tq_stages[st].store);
 	r = tq_db_exec(db, err, sql, 2, p);
 	free(s);
 	if (r == NULL)

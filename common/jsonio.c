@@ -102,6 +102,38 @@ item_row(json_t *it)
 	}
 }
 
+/* Under a task's row: its chain links and its notification, if any. */
+static void
+chain_rows(json_t *t)
+{
+	json_t *n = json_object_get(t, "notification");
+	long long p = num(t, "parent_task_id"), x = num(t, "next_task_id");
+
+	if (p > 0 || x > 0) {
+		printf("  chain:");
+		if (p > 0)
+			printf(" after task %lld%s", p, x > 0 ? "," : "");
+		if (x > 0)
+			printf(" then task %lld", x);
+		printf("%s\n", json_is_true(json_object_get(t,
+		    "awaiting_parent")) ? " (awaiting its parent)" : "");
+	}
+	if (json_is_object(n)) {
+		const char *e = json_string_value(json_object_get(n,
+		    "last_error"));
+
+		if (json_is_string(json_object_get(n, "delivered_at")))
+			printf("  notify: delivered %s, attempt %lld\n",
+			    str(n, "delivered_at"), num(n, "attempts"));
+		else
+			printf("  notify: %s after %lld attempt%s%s%s\n",
+			    json_is_string(json_object_get(n, "gave_up_at")) ?
+			    "gave up" : "not delivered yet", num(n, "attempts"),
+			    num(n, "attempts") == 1 ? "" : "s", e ? ": " : "",
+			    e ? vis(e) : "");
+	}
+}
+
 void
 tq_out_task(json_t *t, int items)
 {
@@ -128,6 +160,7 @@ tq_out_task(json_t *t, int items)
 	    d, sizeof(d)), str(t, "created_at"), red ? "\033[0m" : "");
 	if (json_is_string(json_object_get(t, "message")))
 		printf("  %s\n", str(t, "message"));
+	chain_rows(t);
 	its = json_object_get(t, "items");
 	if (items && json_is_array(its) && json_array_size(its) > 0) {
 		printf("  %-10s %-15s %-10s %7s  %s\n", "ITEM", "ITEM_TYPE",

@@ -12,9 +12,11 @@
  * a growing backoff, while the other jobs go on.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tq.h"
 
@@ -99,6 +101,53 @@ ack(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
 	    run_at, error, tq_now() - j->started);
 }
 
+static int
+by_task(const void *a, const void *b)
+{
+	long long x = (*(struct tq_job *const *)a)->claim.task_id;
+	long long y = (*(struct tq_job *const *)b)->claim.task_id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A chain's follow-up job, made with the outcome (sql/0008): pushed
+ * with the acks, after the commit.  Should this push be lost (we die
+ * first, Redis is away), the reconciler pushes the item, which is
+ * pending in PostgreSQL.  TQ_TEST_CRASH_AFTER_COMMIT (tests only):
+ * when the file it names exists, remove it and die by SIGKILL here,
+ * between the commit and the push.
+ */
+static void
+push_next(const struct tq_runner *R, json_t *res)
+{
+	json_t *nx = json_object_get(res, "next");
+	const char *crash = getenv("TQ_TEST_CRASH_AFTER_COMMIT");
+	struct tq_jobspec js;
+	struct tq_buf b = { 0 };
+	int st, n;
+
+	if (!json_is_object(nx))
+		return;
+	if (crash != NULL && *crash != '\0' && unlink(crash) == 0) {
+		tq_log(TQ_LOG_WARN, "test", json_pack("{s:s,s:s}", "worker",
+		    R->name, "crash", "after commit, before the push"));
+		kill(getpid(), SIGKILL);
+	}
+	st = tq_stage_from_name(json_string_value(json_object_get(nx,
+	    "queue")));
+	js.job_id = json_string_value(json_object_get(nx, "job_id"));
+	js.task_id = json_integer_value(json_object_get(nx, "task_id"));
+	js.item_id = json_integer_value(json_object_get(nx, "item_id"));
+	if (st < 0 || js.job_id == NULL || *R->rc == NULL || (*R->rc)->err)
+		return;		/* the reconciler's */
+	n = tq_queue_format_hashes(&b, st, &js, 1);
+	n += tq_queue_format_push(&b, st, &js, 1, 0);
+	if (redisAppendFormattedCommand(*R->rc, b.data, b.len) == REDIS_OK)
+		*R->acks += n;
+	tq_buf_free(&b);
+}
+
 /*
  * Write the results of n finished jobs in one transaction: one pipeline
  * of their store statements and one sync, so one commit for them all.
@@ -114,8 +163,11 @@ tq_job_store_many(const struct tq_runner *R, struct tq_job **js, int n)
 	char **text, sql[128];
 	int i, ok = 1, got = 0;
 
-	if (n < 2 || db == NULL || PQstatus(db) != CONNECTION_OK ||
-	    PQenterPipelineMode(db) != 1)
+	if (n < 2 || db == NULL || PQstatus(db) != CONNECTION_OK)
+		return;
+	/* tasks in id order, as a chain locks them (a parent first) */
+	qsort(js, (size_t)n, sizeof(*js), by_task);
+	if (PQenterPipelineMode(db) != 1)
 		return;
 	text = xcalloc((size_t)n, sizeof(*text));
 	for (i = 0; i < n && ok; i++) {
@@ -124,8 +176,8 @@ tq_job_store_many(const struct tq_runner *R, struct tq_job **js, int n)
 		text[i] = json_dumps(js[i]->result, JSON_COMPACT);
 		p[0] = js[i]->id;
 		p[1] = text[i];
-		snprintf(sql, sizeof(sql), "SELECT %s($1, $2::jsonb)",
-		    tq_stages[js[i]->st].store);
+		snprintf(sql, sizeof(sql), "SELECT tq_chain_out($1, %s($1, "
+		    "$2::jsonb))", tq_stages[js[i]->st].store);
 		ok = PQsendQueryParams(db, sql, 2, NULL, p, NULL, NULL, 0) ==
 		    1;
 	}
@@ -417,6 +469,7 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 				return 0;
 		}
 		if (res != NULL) {
+			push_next(R, res);
 			ack(R, j, TQ_DONE_FINISHED, 0, NULL);
 			goto logit;
 		}

@@ -162,3 +162,41 @@ tq_sha256_hex(const void *p, size_t n, char out[65])
 	}
 	out[64] = '\0';
 }
+
+/* HMAC-SHA256 (RFC 2104) of msg under key, as 64 hex digits. */
+void
+tq_hmac_sha256_hex(const void *key, size_t klen, const void *msg,
+    size_t mlen, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char k[64], pad[64], inner[32], mac[32];
+	struct sha256 s;
+	int i;
+
+	memset(k, 0, sizeof(k));
+	if (klen > sizeof(k)) {
+		sha256_init(&s);
+		sha256_update(&s, key, klen);
+		sha256_final(&s, k);
+	} else if (klen > 0)
+		memcpy(k, key, klen);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	sha256_init(&s);
+	sha256_update(&s, pad, 64);
+	sha256_update(&s, msg, mlen);
+	sha256_final(&s, inner);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	sha256_init(&s);
+	sha256_update(&s, pad, 64);
+	sha256_update(&s, inner, 32);
+	sha256_final(&s, mac);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 15];
+	}
+	out[64] = '\0';
+	explicit_bzero(k, sizeof(k));
+	explicit_bzero(pad, sizeof(pad));
+}

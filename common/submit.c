@@ -474,12 +474,13 @@ out:
 
 /* The ai stage's params: the model by name or id, or the default. */
 static int
-ai_model(PGconn *db, struct tq_submit *s, struct tq_err *e)
+ai_model(PGconn *db, struct tq_submit *s, const char *model, json_t *params,
+    struct tq_err *e)
 {
-	const char *p[1] = { s->model };
+	const char *p[1] = { model };
 	PGresult *r;
 
-	if (s->model != NULL)
+	if (model != NULL)
 		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
 		    "name = $1 OR id::text = $1", 1, p);
 	else
@@ -489,17 +490,17 @@ ai_model(PGconn *db, struct tq_submit *s, struct tq_err *e)
 		return -1;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
-		if (s->model != NULL)
+		if (model != NULL)
 			bad(s, "model", "%s: no such model (see tq-model "
-			    "list)", s->model);
+			    "list)", model);
 		else
 			bad(s, "model", "no default model (see tq-model "
 			    "default)");
 		return 0;
 	}
-	json_object_set_new(s->params, "model_id",
+	json_object_set_new(params, "model_id",
 	    json_integer(atoll(PQgetvalue(r, 0, 0))));
-	json_object_set_new(s->params, "model",
+	json_object_set_new(params, "model",
 	    json_string(PQgetvalue(r, 0, 1)));
 	PQclear(r);
 	return 0;
@@ -594,6 +595,59 @@ drop_hashes(redisContext *rc, const struct tq_jobspec *jobs, size_t n)
 	tq_redis_replies(rc, &e, cmds);
 }
 
+/*
+ * The follow-up tasks of a chain, each linked to the one before it and
+ * awaiting it, in the transaction of the first: no items yet, they come
+ * as the items before them complete (sql/0008).
+ */
+static int
+chain(PGconn *db, struct tq_submit *s, const char *delays,
+    struct tq_err *e)
+{
+	long long prev = s->task;
+	char pbuf[24], nbuf[24], mr[16], batch[37], *pj;
+	const char *p[8];
+	PGresult *r;
+	size_t k;
+
+	for (k = 0; k < s->nthen; k++) {
+		struct tq_submit_then *t = &s->then[k];
+
+		tq_uuid(batch);
+		snprintf(pbuf, sizeof(pbuf), "%lld", prev);
+		snprintf(mr, sizeof(mr), "%d", t->max_retries);
+		pj = json_dumps(t->params, JSON_COMPACT);
+		p[0] = tq_stage_task_type(t->stage);
+		p[1] = tq_stage_queue(t->stage);
+		p[2] = batch;
+		p[3] = pj;
+		p[4] = mr;
+		p[5] = delays;
+		p[6] = pbuf;
+		p[7] = s->notify_url;
+		r = tq_db_exec(db, e, "INSERT INTO processing_tasks (type, "
+		    "queue_name, job_id, total_items, params, max_retries, "
+		    "retry_delays, parent_task_id, awaiting_parent, notify_url) "
+		    "VALUES ($1, $2, $3, 0, $4, $5, $6::int[], $7, true, $8) "
+		    "RETURNING id", 8, p);
+		free(pj);
+		if (r == NULL)
+			return -1;
+		t->task = atoll(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		snprintf(nbuf, sizeof(nbuf), "%lld", t->task);
+		p[0] = pbuf;
+		p[1] = nbuf;
+		r = tq_db_exec(db, e, "UPDATE processing_tasks SET "
+		    "next_task_id = $2 WHERE id = $1", 2, p);
+		if (r == NULL)
+			return -1;
+		PQclear(r);
+		prev = t->task;
+	}
+	return 0;
+}
+
 int
 tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
     struct tq_err *e)
@@ -606,8 +660,8 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	pthread_t thr;
 	long long *ids = NULL;
 	char (*jid)[37] = NULL;
-	char *pj = NULL, batch[37], nbuf[24], mr[16];
-	const char *p[7];
+	char *pj = NULL, batch[37], nbuf[24], mr[16], *delays_s = NULL;
+	const char *p[8];
 	PGresult *r;
 	size_t k, n = 0;
 	int ncmds, ret = -1, threaded = 0;
@@ -633,8 +687,13 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		goto rollback;
 	tq_logf(TQ_LOG_DEBUG, "submit: links made at %.1f ms",
 	    (tq_now() - t0) * 1e3);
-	if (s->stage == TQ_STAGE_AI && ai_model(db, s, e) == -1)
+	if (s->stage == TQ_STAGE_AI && ai_model(db, s, s->model, s->params,
+	    e) == -1)
 		goto rollback;
+	for (k = 0; k < s->nthen; k++)
+		if (s->then[k].stage == TQ_STAGE_AI && ai_model(db, s,
+		    s->then[k].model, s->then[k].params, e) == -1)
+			goto rollback;
 	if (s->nbad > 0) {
 		ret = TQ_SUBMIT_BAD;
 		goto rollback;
@@ -675,15 +734,19 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	p[4] = pj;
 	p[5] = mr;
 	p[6] = delays.data;
+	p[7] = s->notify_url;
 	r = tq_db_exec(db, e, "INSERT INTO processing_tasks (type, "
 	    "queue_name, job_id, total_items, params, max_retries, "
-	    "retry_delays) VALUES ($1, $2, $3, $4, $5, $6, $7::int[]) "
-	    "RETURNING id", 7, p);
+	    "retry_delays, notify_url) VALUES ($1, $2, $3, $4, $5, $6, "
+	    "$7::int[], $8) RETURNING id", 8, p);
+	delays_s = xstrdup(delays.data);
 	tq_buf_free(&delays);
 	if (r == NULL)
 		goto rollback;
 	s->task = atoll(PQgetvalue(r, 0, 0));
 	PQclear(r);
+	if (chain(db, s, delays_s, e) == -1)
+		goto rollback;
 
 	/* the items in one COPY, with their job ids made here */
 	jid = xcalloc(n, sizeof(*jid));
@@ -785,5 +848,6 @@ out:
 	free(jid);
 	free(jobs);
 	free(pj);
+	free(delays_s);
 	return ret;
 }

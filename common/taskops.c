@@ -4,7 +4,8 @@
  * sql/0002 for the PostgreSQL side.
  *
  * Invariants: PostgreSQL (the truth) changes first, in one statement
- * per task, so a worker that takes one of a cancelled task's jobs
+ * per task (a cancel takes the tasks that follow it in its chain with
+ * it, tq_chain_cancel(), sql/0008), so a worker that takes one of a cancelled task's jobs
  * finds its item closed and drops it, and a retried item is pending
  * before its job is pushed.  Only then is Redis told: cancel removes
  * the pending jobs and publishes a stop-job command to the worker of
@@ -75,35 +76,23 @@ open_items(json_t *rec)
 	return n > 0;
 }
 
-json_t *
-tq_task_cancel(PGconn *db, redisContext *rc, long long id,
-    tq_task_note_fn *fn, void *arg, int *statusp)
+/*
+ * Redis's side of one task's cancel (res: its element of
+ * tq_chain_cancel()'s answer), then its record with cancelled_count
+ * and message in *recp.  *np: the items cancelled.
+ */
+static int
+finish_one(PGconn *db, redisContext *rc, long long id, json_t *res,
+    tq_task_note_fn *fn, void *arg, size_t *np, json_t **recp)
 {
 	struct tq_err e = { 0 };
-	const char *p[1], **pending = NULL, *was, *job, *worker;
-	char ids[24], why[128];
-	json_t *res = NULL, *items, *it, *recs = NULL, *rec, *out = NULL;
-	PGresult *r;
+	const char **pending = NULL, *was, *job, *worker;
+	json_t *items, *it, *recs = NULL;
 	size_t k, n, npending = 0, nrunning = 0;
-	int stage, status = TQ_EXIT_OK, tries = 0;
+	int stage, status = TQ_EXIT_OK;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
-again:
-	r = tq_db_exec(db, &e, "SELECT tq_task_cancel($1::bigint)", 1, p);
-	if (r == NULL) {
-		note(fn, arg, 1, "task %lld: %s", id, e.msg);
-		*statusp = TQ_EXIT_BACKEND;
-		return NULL;
-	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
-		note(fn, arg, 1, "task %lld: no such task", id);
-		*statusp = TQ_EXIT_INPUT;
-		return NULL;
-	}
-	res = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
+	*recp = NULL;
+	*np = 0;
 	items = json_object_get(res, "items");
 	was = json_string_value(json_object_get(res, "was"));
 	stage = tq_stage_from_name(json_string_value(json_object_get(res,
@@ -111,10 +100,9 @@ again:
 	if (!json_is_array(items) || was == NULL || stage < 0) {
 		note(fn, arg, 1, "task %lld: postgresql: tq_task_cancel: "
 		    "unexpected answer", id);
-		status = TQ_EXIT_BACKEND;
-		goto out;
+		return TQ_EXIT_BACKEND;
 	}
-	n = json_array_size(items);
+	n = *np = json_array_size(items);
 
 	/*
 	 * Redis: drop the queued jobs first, then stop the running ones,
@@ -132,6 +120,7 @@ again:
 		    "the workers will drop their jobs", id, e.msg);
 		status = TQ_EXIT_BACKEND;
 	}
+	free(pending);
 	json_array_foreach(items, k, it) {
 		job = json_string_value(json_object_get(it, "job_id"));
 		worker = json_string_value(json_object_get(it, "worker_id"));
@@ -161,50 +150,108 @@ again:
 			break;
 		}
 	}
-	if (n == 0) {
-		snprintf(why, sizeof(why), tq_task_terminal(was) ?
-		    "nothing to cancel: task is already %s" :
-		    "nothing to cancel: no open items (task is %s)", was);
-		note(fn, arg, 0, "task %lld: %s", id, why);
-	}
-
 	if ((recs = tq_task_records(db, &e, &id, 1, 0)) == NULL) {
 		note(fn, arg, 1, "task %lld: %s", id, e.msg);
-		status = TQ_EXIT_BACKEND;
-		goto out;
+		return TQ_EXIT_BACKEND;
 	}
-	rec = json_array_get(recs, 0);
-	/*
-	 * Nothing was open in the statement's snapshot, yet the task is
-	 * open now: a tq-retry committed while we waited for its lock.
-	 * Cancel again, so the answer matches the state it reports.
-	 */
-	if (n == 0 && tries++ < 3 && json_is_object(rec) && open_items(rec)) {
-		json_decref(recs);
-		json_decref(res);
-		free(pending);
-		recs = res = NULL;
-		pending = NULL;
-		npending = nrunning = 0;
-		goto again;
-	}
-	if (json_is_object(rec)) {
-		json_object_set_new(rec, "cancelled_count",
+	*recp = json_incref(json_array_get(recs, 0));
+	json_decref(recs);
+	if (json_is_object(*recp)) {
+		char why[128];
+
+		json_object_set_new(*recp, "cancelled_count",
 		    json_integer((json_int_t)n));
-		if (n == 0)
-			json_object_set_new(rec, "message", json_string(why));
-		else
-			json_object_set_new(rec, "message", json_sprintf(
+		if (n == 0) {
+			snprintf(why, sizeof(why), tq_task_terminal(was) ?
+			    "nothing to cancel: task is already %s" :
+			    "nothing to cancel: no open items (task is %s)",
+			    was);
+			json_object_set_new(*recp, "message", json_string(
+			    strcmp(was, json_string_value(json_object_get(
+			    *recp, "status"))) != 0 ? "task cancelled" : why));
+		} else
+			json_object_set_new(*recp, "message", json_sprintf(
 			    "task cancelled: %zu item%s cancelled (%zu "
 			    "queued, %zu running)", n, n == 1 ? "" : "s",
 			    npending, nrunning));
-		out = json_incref(rec);
 	}
-out:
-	free(pending);
-	json_decref(recs);
-	json_decref(res);
+	return status;
+}
+
+json_t *
+tq_task_cancel(PGconn *db, redisContext *rc, long long id,
+    tq_task_note_fn *fn, void *arg, int *statusp)
+{
+	struct tq_err e = { 0 };
+	const char *p[1];
+	char ids[24];
+	json_t *arr = NULL, *el, *rec, *out;
+	PGresult *r;
+	size_t k, n;
+	int status = TQ_EXIT_OK, st, tries = 0;
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	p[0] = ids;
+again:
+	r = tq_db_exec(db, &e, "SELECT tq_chain_cancel($1::bigint)", 1, p);
+	if (r == NULL) {
+		note(fn, arg, 1, "task %lld: %s", id, e.msg);
+		*statusp = TQ_EXIT_BACKEND;
+		return NULL;
+	}
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
+		PQclear(r);
+		note(fn, arg, 1, "task %lld: no such task", id);
+		*statusp = TQ_EXIT_INPUT;
+		return NULL;
+	}
+	arr = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		note(fn, arg, 1, "task %lld: postgresql: tq_chain_cancel: "
+		    "unexpected answer", id);
+		json_decref(arr);
+		*statusp = TQ_EXIT_BACKEND;
+		return NULL;
+	}
+	out = json_array();
+	json_array_foreach(arr, k, el) {
+		long long tid = json_integer_value(json_object_get(el,
+		    "task_id"));
+
+		st = finish_one(db, rc, tid, el, fn, arg, &n, &rec);
+		if (st != TQ_EXIT_OK)
+			status = st;
+		/*
+		 * Nothing was open in the statement's snapshot, yet the task
+		 * is open now: a tq-retry committed while we waited for its
+		 * lock.  Cancel again, so the answer matches the state it
+		 * reports.
+		 */
+		if (k == 0 && n == 0 && tries++ < 3 && json_is_object(rec) &&
+		    open_items(rec)) {
+			json_decref(rec);
+			json_decref(arr);
+			json_decref(out);
+			goto again;
+		}
+		if (json_is_object(rec)) {
+			const char *m = json_string_value(json_object_get(rec,
+			    "message"));
+
+			if (k == 0 && n == 0 && m != NULL &&
+			    strncmp(m, "nothing", 7) == 0)
+				note(fn, arg, 0, "task %lld: %s", tid, m);
+			json_array_append(out, rec);
+		}
+		json_decref(rec);
+	}
+	json_decref(arr);
 	*statusp = status;
+	if (json_array_size(out) == 0) {
+		json_decref(out);
+		return NULL;
+	}
 	return out;
 }
 

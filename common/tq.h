@@ -402,6 +402,9 @@ void		 tq_doc_free(struct tq_doc *);
 int		 tq_looks_binary(const char *s, size_t n);
 json_t		*tq_doc_json(const struct tq_doc *);
 void		 tq_sha256_hex(const void *, size_t, char out[65]);
+void		 tq_hmac_sha256_hex(const void *key, size_t, const void *msg,
+		    size_t, char out[65]);
+
 
 /* ----------------------------------------------------------------- ai.c */
 
@@ -824,9 +827,12 @@ const char	*tq_hget(const redisReply *, const char *field);
 
 /*
  * tq-cancel and tq-retry on one task (tq-api too): PostgreSQL first
- * (tq_task_cancel(), tq_task_retry(), sql/0002), then Redis.  The
- * task's record is returned with "cancelled_count" (or "retried_count"
- * and "retried_items") and "message"; NULL when it has none.  *status
+ * (tq_chain_cancel(), sql/0008, and tq_task_retry(), sql/0002), then
+ * Redis.  Retry returns the task's record with "retried_count" and
+ * "retried_items"; cancel an array of records with "cancelled_count",
+ * the task's first, then those of the tasks that follow it in its
+ * chain, cancelled with it.  Each has a "message"; NULL when there is
+ * none.  *status
  * is an exit status: 0; TQ_EXIT_INPUT, NULL returned, for no such task;
  * TQ_EXIT_BACKEND when a backend failed (a record may still come: the
  * change is in PostgreSQL).  Messages, "task 5: ...", go to note with
@@ -1072,6 +1078,14 @@ struct tq_submit_claim {
 /* A message about one input, for the caller to print. */
 typedef void	 tq_submit_msg_fn(void *arg, const char *where,
 		    const char *msg);
+/* A follow-up stage of a chain (--then): its task is made with the first. */
+struct tq_submit_then {
+	enum tq_stage		 stage;
+	int			 max_retries;
+	const char		*model;	/* ai: as tq_submit's */
+	json_t			*params;	/* borrowed; ai: model added */
+	long long		 task;	/* result */
+};
 struct tq_submit {
 	enum tq_stage		 stage;
 	int			 max_retries;
@@ -1084,6 +1098,9 @@ struct tq_submit {
 	tq_submit_msg_fn	*bad;	/* a bad input */
 	tq_submit_msg_fn	*note;	/* an input skipped; may be NULL */
 	void			*arg;
+	struct tq_submit_then	*then;	/* the chain's later stages, in order */
+	size_t			 nthen;
+	const char		*notify_url;	/* every task of the submit */
 	/* results */
 	int			 nbad;
 	long long		 task;
@@ -1099,6 +1116,11 @@ struct tq_submit {
  */
 int		 tq_submit(PGconn *, redisContext *, struct tq_submit *,
 		    struct tq_err *);
+
+/* notify.c: send the due notifications of task ends (sql/0008), from
+ * coroutines of the worker's loop; call often.  busy: sends in flight */
+void		 tq_notify_tick(PGconn *, const char *worker);
+int		 tq_notify_busy(void);
 
 /* -------------------------------------------------------------- maint.c */
 

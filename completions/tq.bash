@@ -24,11 +24,13 @@ _tq_spec()
 		opts="$common -D --database-id -I --no-insights -i --insights
 		    -K --no-keywords -k --keywords -m --model
 		    -p --properties -R --max-retries -r --redis-url
-		    -S --no-summary -s --summary -w --with-text"
+		    -S --no-summary -s --summary -w --with-text
+		    --notify --then"
 		argopts='-D --database-id -d --database-url -m --model
-		    -p --properties -R --max-retries -r --redis-url' ;;
+		    -p --properties -R --max-retries -r --redis-url
+		    --notify --then' ;;
 	tq-wait)
-		opts="$common -I --no-items -t --timeout"
+		opts="$common -c --chain -I --no-items -t --timeout"
 		argopts='-d --database-url -t --timeout' ;;
 	tq-status)
 		opts="$common -a --attempts -i --items -l --list -n --limit

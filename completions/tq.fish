@@ -159,10 +159,13 @@ complete -c tq-submit -s I -l no-insights -d 'ai: no insights'
 complete -c tq-submit -s D -l database-id -x -d 'notion: the database, an id or URL'
 complete -c tq-submit -s p -l properties -x -d 'notion: page properties, a JSON object'
 complete -c tq-submit -s w -l with-text -d 'notion: append the article text'
+complete -c tq-submit -l then -x -a 'ai notion' -d 'go on with the next stage'
+complete -c tq-submit -l notify -x -d 'POST each final record to this URL'
 
 # tq-wait, tq-status, tq-cancel, tq-retry: task ids
 complete -c tq-wait -a '(__tq_query tasks queued running)'
 complete -c tq-wait -s I -l no-items -d 'print records without their items'
+complete -c tq-wait -s c -l chain -d 'wait for the whole chain'
 complete -c tq-wait -s t -l timeout -x -d 'give up after this many seconds'
 complete -c tq-status -a '(__tq_query tasks)'
 complete -c tq-status -s i -l items -d 'include the items'

@@ -177,6 +177,10 @@ check_same "their jobs left the queue" "$(rcli LLEN rq:queue:parsing-queue)" 0
 req DELETE "/api/parsing/async/cancel/$ct"
 check_same "again: nothing to cancel" "$code $(j .cancelled_count)" '200 0'
 check_match "saying so" "$(j .message)" 'nothing to cancel'
+# a chain (tq-submit --then) is cancelled with its head, as tq-cancel does
+tq-submit parse --then ai "$HTTP/stadtbaeume.html?chain=1" >"$tmp/chain" 2>/dev/null
+req DELETE "/api/parsing/async/cancel/$(jq -r .task_id "$tmp/chain")"
+check_same "cancel of a chain's head: its follower too" "$code $(jq -c '[.task.status, [.chained_tasks[] | .type, .status]]' "$out")" '200 ["cancelled",["ai_processing","cancelled"]]'
 rcli DEL tq:paused:parsing-queue >/dev/null
 
 # --- retry: a page that is not there fails for good

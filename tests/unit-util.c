@@ -12,7 +12,27 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(32);
+	plan(35);
+	{
+		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
+		unsigned char k1[20], k6[131];
+		char mac[65];
+
+		memset(k1, 0x0b, sizeof(k1));
+		memset(k6, 0xaa, sizeof(k6));
+		tq_hmac_sha256_hex(k1, sizeof(k1), "Hi There", 8, mac);
+		is_str(mac, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da7"
+		    "26e9376c2e32cff7", "hmac-sha256: RFC 4231 case 1");
+		tq_hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?",
+		    28, mac);
+		is_str(mac, "5bdcc146bf60754e6a042426089575c75a003f089d273983"
+		    "9dec58b964ec3843", "hmac-sha256: case 2");
+		tq_hmac_sha256_hex(k6, sizeof(k6), "Test Using Larger Than "
+		    "Block-Size Key - Hash Key First", 54, mac);
+		is_str(mac, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c514"
+		    "0546040f0ee37f54", "hmac-sha256: a key longer than a "
+		    "block (case 6)");
+	}
 	s = tq_redact_url("redis://user:s3cret@host:6379/0");
 	is_str(s, "redis://user:***@host:6379/0", "redact user:password");
 	free(s);

@@ -1,0 +1,97 @@
+#!/bin/sh
+# --notify: when a task ends, one POST of its final record to a webhook
+# receiver (a local python server) that fails twice, then answers 200:
+# exactly one delivery recorded, attempts 3, the HMAC-SHA256 signature
+# verifies, nothing sent after the success; tq-status shows it; an
+# internal address is refused unless TQ_ALLOW_PRIVATE allows it
+. "$(dirname "$0")/lib.sh"
+plan 19
+start_redis
+start_pg
+start_httpd
+cat >"$tmp/hook.py" <<'PY'
+import http.server, json, os, sys, threading
+port_file, log, fails = sys.argv[1], sys.argv[2], int(sys.argv[3])
+seen = {"n": 0}
+lock = threading.Lock()
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with lock:
+            seen["n"] += 1
+            n = seen["n"]
+            with open(log, "a") as f:
+                f.write(json.dumps({"n": n, "path": self.path,
+                    "sig": self.headers.get("X-Tq-Signature"),
+                    "delivery": self.headers.get("X-Tq-Delivery"),
+                    "type": self.headers.get("Content-Type"),
+                    "body": body.decode()}) + "\n")
+        code = 500 if n <= fails else 200
+        self.send_response(code)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(port_file + ".tmp", "w").write(str(s.server_address[1]))
+os.rename(port_file + ".tmp", port_file)
+s.serve_forever()
+PY
+python3 "$tmp/hook.py" "$tmp/hook.port" "$tmp/hook.log" 2 >"$tmp/hook.err" 2>&1 &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/hook.port" || bail "the receiver did not start"
+HOOK=http://127.0.0.1:$(cat "$tmp/hook.port")
+SECRET="whsec-$$-NOTIFYSECRET"
+export TQ_NOTIFY_SECRET=$SECRET
+start_worker -n 1
+wait_for 20 psqlc "SELECT 1 FROM processing_tasks"
+
+check_status 2 "--notify takes an http(s) URL" tq-submit --notify 'ftp://x/y' parse "$HTTP/t/page?seed=1"
+check_same "nothing written" "$(psqlc "SELECT count(*) FROM processing_tasks")" 0
+check "submit with --notify" tq-submit -j --notify "$HOOK/hook?x=1" parse "$HTTP/t/page?seed=1" "$HTTP/t/page?seed=2"
+T=$(jq -r .task_id "$out")
+check_same "the record names the URL" "$(jq -r .notify_url "$out")" "$HOOK/hook?x=1"
+check "the task ends" tq-wait -t 30 "$T"
+delivered() { [ "$(psqlc "SELECT delivered_at IS NOT NULL FROM task_notifications WHERE task_id = $T")" = t ]; }
+wait_for 30 delivered
+ok $? "delivered after two failures"
+check_same "one notification: attempts 3, last status 200" \
+	"$(psqlc "SELECT count(*), max(attempts), max(last_status), count(delivered_at), count(gave_up_at) FROM task_notifications WHERE task_id = $T")" "1|3|200|1|0"
+check_same "three POSTs, one delivery id" "$(wc -l <"$tmp/hook.log" | tr -d ' ') $(jq -r .delivery "$tmp/hook.log" | sort -u | wc -l | tr -d ' ')" "3 1"
+check_same "the body is the task's final record" "$(tail -1 "$tmp/hook.log" | jq -r '.body | fromjson | "\(.task_id) \(.status) \(.completed_items) \(.completed_at != null)"') $(tail -1 "$tmp/hook.log" | jq -r .type)" "$T completed 2 true application/json"
+check_same "each signature is the HMAC-SHA256 of its body" "$(python3 - "$tmp/hook.log" "$SECRET" <<'PY'
+import hashlib, hmac, json, sys
+secret = sys.argv[2].encode()
+ok = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    want = "sha256=" + hmac.new(secret, r["body"].encode(), hashlib.sha256).hexdigest()
+    ok += hmac.compare_digest(want, r["sig"] or "")
+print(ok)
+PY
+)" 3
+check_same "a wrong secret does not verify" "$(python3 - "$tmp/hook.log" <<'PY'
+import hashlib, hmac, json, sys
+r = json.loads(open(sys.argv[1]).readline())
+print(hmac.compare_digest("sha256=" + hmac.new(b"other", r["body"].encode(), hashlib.sha256).hexdigest(), r["sig"]))
+PY
+)" False
+sleep 4
+check_same "no POST after the success" "$(wc -l <"$tmp/hook.log" | tr -d ' ')" 3
+check "tq-status shows the delivery" tq-status -j "$T"
+check_same "attempts, status, time" "$(jq -r '.notification | "\(.attempts) \(.last_status) \(.delivered_at != null) \(.last_error)"' "$out")" "3 200 true null"
+check_same "the secret is in no log" "$(grep -c "$SECRET" "$tmp/worker.log")" 0
+
+# --- TQ_NOTIFY_URL, and an internal address without TQ_ALLOW_PRIVATE
+stop_worker
+: >"$tmp/hook.log"
+TQ_ALLOW_PRIVATE=0 start_worker -n 1
+check "TQ_NOTIFY_URL" env TQ_NOTIFY_URL="$HOOK/private" tq-submit -j parse "$HTTP/t/page?seed=3"
+T2=$(jq -r .task_id "$out")
+check_status 1 "the task fails (its page is internal too)" tq-wait -I -t 30 "$T2"
+gaveup() { [ "$(psqlc "SELECT gave_up_at IS NOT NULL FROM task_notifications WHERE task_id = $T2")" = t ]; }
+wait_for 30 gaveup
+ok $? "the notification is refused and given up"
+check_match "for its internal address; no POST" "$(psqlc "SELECT attempts, last_error FROM task_notifications WHERE task_id = $T2") $(wc -l <"$tmp/hook.log" | tr -d ' ')" '^1\|.*(private|internal).* 0$'
+done_testing
