@@ -35,6 +35,8 @@ LIBOBJ = $(LIBSRC:.c=.o)
 UNITS = $(patsubst %.c,%,$(wildcard tests/unit-*.c))
 HFILES = common/tq.h common/ai_priv.h common/extract_priv.h
 MIGRATIONS = $(sort $(wildcard sql/*.sql))
+# `make check TESTS=tests/3000-worker.t` runs some; PROVEFLAGS=-j2 in parallel
+TESTS = $(sort $(wildcard tests/*.t))
 
 all: $(PROGS)
 
@@ -69,7 +71,7 @@ check: deps
 	$(MAKE) all units
 	@if command -v mandoc >/dev/null 2>&1; then \
 		mandoc -Tlint -Wwarning man/*.[1-9] || exit 1; fi
-	prove -f $(PROVEFLAGS) tests/*.t
+	prove -f $(PROVEFLAGS) $(TESTS)
 
 bench: all units
 	sh bench/run

@@ -154,7 +154,7 @@ if has 1; then
 	# tq: the seed's three parsing workers, started before the clock
 	n=1000
 	urls "$n" 1 s1 >"$tmp/s1"
-	start_worker -n 3 -q parsing-queue -l error
+	start_worker -n 3 -Q parsing-queue -l error
 	sup=$TQ_WORKER_PID
 	workers_up parsing-queue 3 || note "tq workers did not register"
 	t0=$(now)
@@ -254,12 +254,12 @@ if has 2; then
 		bail "tq-model add failed"
 	n=200
 	urls "$n" 0 s2 >"$tmp/s2"
-	start_worker -n 3 -q parsing-queue -l error
+	start_worker -n 3 -Q parsing-queue -l error
 	sup=$TQ_WORKER_PID
 	tq-submit parse - <"$tmp/s2" | tq-wait -t 120 >"$tmp/s2.parsed" 2>/dev/null
 	tq_reset "$sup"
 	pc=$(jq '[.items[] | select(.status == "completed")] | length' "$tmp/s2.parsed")
-	start_worker -n 2 -q ai-queue -l error
+	start_worker -n 2 -Q ai-queue -l error
 	sup=$TQ_WORKER_PID
 	workers_up ai-queue 2 || note "tq workers did not register"
 	t0=$(now)
@@ -294,7 +294,7 @@ if has 3; then
 	tq-submit parse - <"$tmp/s3" >"$out"
 	psqlc "DELETE FROM links WHERE url LIKE '%tag=s3'" >/dev/null
 	t0=$(now)
-	tq-worker -b -n 1 -q parsing-queue -l error >/dev/null 2>&1
+	tq-worker -b -n 1 -Q parsing-queue -l error >/dev/null 2>&1
 	t1=$(now)
 	tqr=$(num "$n / ($t1 - $t0)" 0)
 	m=500
@@ -315,7 +315,7 @@ if has 4; then
 	copt=""
 	tq-worker -h 2>&1 | grep -Eq -- '-c ' && copt="-c parsing-queue=$n"
 	# shellcheck disable=SC2086
-	start_worker -n 1 -q parsing-queue -l error $copt
+	start_worker -n 1 -Q parsing-queue -l error $copt
 	sup=$TQ_WORKER_PID
 	workers_up parsing-queue 1 || note "tq worker did not register"
 	sleep 1
@@ -380,9 +380,9 @@ fi
 if has 5; then
 	n=500
 	urls "$n" 0 s5 >"$tmp/s5"
-	start_worker -N a -n 3 -q parsing-queue -l error
+	start_worker -N a -n 3 -Q parsing-queue -l error
 	pa=$TQ_WORKER_PID
-	start_worker -N b -n 3 -q parsing-queue -l error
+	start_worker -N b -n 3 -Q parsing-queue -l error
 	pb=$TQ_WORKER_PID
 	workers_up parsing-queue 6 || note "tq workers did not register"
 	t0=$(now)

@@ -37,7 +37,7 @@ for w in 1 2; do
 	tq-submit parse - <"$tmp/w$w" >"$out"
 	t=$(jq -r .task_id "$out")
 	t0=$(now)
-	start_worker -n "$w" -q parsing-queue -l warn
+	start_worker -n "$w" -Q parsing-queue -l warn
 	tq-wait -t 300 -I "$t" >/dev/null || bail "task $t did not complete"
 	t1=$(now)
 	echo "end to end: $n tiny pages (fetch + extract + store), $w worker process(es): $(echo "$n / ($t1 - $t0)" | bc -l | xargs printf '%.0f') items/s"
@@ -61,7 +61,7 @@ for w in 1 2; do
 	psqlc "UPDATE task_items SET item_id = -item_id WHERE task_id = $t" >/dev/null
 	: >"$tmp/worker.log"
 	t0=$(now)
-	start_worker -n "$w" -q parsing-queue -l debug -j
+	start_worker -n "$w" -Q parsing-queue -l debug -L
 	tq-wait -t 300 -I "$t" >/dev/null
 	t1=$(now)
 	stop_worker

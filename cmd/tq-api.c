@@ -54,15 +54,10 @@
 static struct option longopts[] = {
 	{ "max-body", required_argument, NULL, 'b' },
 	{ "connections", required_argument, NULL, 'c' },
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "listen", required_argument, NULL, 'l' },
 	{ "threads", required_argument, NULL, 'n' },
 	{ "per-ip", required_argument, NULL, 'p' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "redis-url", required_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -1098,8 +1093,8 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if ((v = getenv("TQ_API_LISTEN")) != NULL && *v != '\0')
 		listen = v;
-	while ((ch = getopt_long(argc, argv, "b:c:d:hl:n:p:qr:t:V", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "b:c:d:hl:n:p:qr:t:V", longopts,
+	    "dhqrV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

@@ -5,7 +5,7 @@
  * items this call cancelled.
  *
  * Invariants: PostgreSQL (the truth) changes first, in one statement
- * per task (tq_task_cancel(), sql/0002), so a worker that takes one of
+ * per task (tq_chain_cancel(), sql/0008), so a worker that takes one of
  * the task's jobs afterwards finds its item closed and drops it, and a
  * running job's result is not stored.  Only then are the pending jobs
  * removed from their queue and scheduled set, and a stop-job command
@@ -82,7 +82,7 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:Hhjqr:V", longopts, NULL)) !=
+	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", longopts, "dHhjqrV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;

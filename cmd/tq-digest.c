@@ -116,7 +116,7 @@ slurp(FILE *f, int *binary)
 	n = b.len < 4096 ? b.len : 4096;
 	for (i = 0; i < n; i++)
 		nul += b.data[i] == '\0';
-	s = tq_lang_utf8_clean(b.data, b.len, &len);
+	s = tq_utf8_clean(b.data, b.len, &len);
 	tq_buf_free(&b);
 	*binary = nul * 20 > n || tq_looks_binary(s, len);
 	return s;
@@ -181,13 +181,10 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "bench",	required_argument,	NULL,	'B' },
-		{ "help",	no_argument,		NULL,	'h' },
 		{ "insights",	no_argument,		NULL,	'i' },
-		{ "json",	no_argument,		NULL,	'j' },
 		{ "keywords",	required_argument,	NULL,	'k' },
 		{ "sentences",	required_argument,	NULL,	'n' },
 		{ "title",	required_argument,	NULL,	't' },
-		{ "version",	no_argument,		NULL,	'V' },
 		{ NULL,		0,			NULL,	0 }
 	};
 	struct tq_ai_request req;
@@ -197,10 +194,14 @@ main(int argc, char *argv[])
 	FILE *f = stdin;
 	json_t *o;
 	char *text, *out, *s;
+	enum tq_outmode om = TQ_OUT_JSON;
 	int ch, binary = 0, status = TQ_EXIT_OK;
 
-	while ((ch = getopt_long(argc, argv, "hijk:n:t:V", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "hijk:n:t:V", longopts, "hjV")) !=
+	    -1) {
+		/* -j: JSON is all it prints */
+		if (tq_opt_common(ch, optarg, &om, NULL))
+			continue;
 		switch (ch) {
 		case 'B':
 			bench = number(optarg, 100000, "--bench");
@@ -211,8 +212,6 @@ main(int argc, char *argv[])
 		case 'i':
 			iflag = 1;
 			break;
-		case 'j':
-			break;			/* JSON is all we print */
 		case 'k':
 			kflag = number(optarg, 100, "-k");
 			break;

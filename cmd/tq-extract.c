@@ -32,11 +32,8 @@
 #define MAXINPUT	(64 * 1024 * 1024)
 
 static struct option longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "text", no_argument, NULL, 't' },
 	{ "url", required_argument, NULL, 'u' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -132,17 +129,18 @@ main(int argc, char *argv[])
 	struct stat st;
 	char *raw = NULL, *html = NULL, *s;
 	size_t rawlen = 0, len = 0;
+	enum tq_outmode om = TQ_OUT_JSON;
 	int ch, fd = 0, text = 0, r, status = TQ_EXIT_INPUT;
 	json_t *o;
 
-	while ((ch = getopt_long(argc, argv, "hjtu:V", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "hjtu:V", longopts, "hjV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, NULL)) {
+			text = 0;	/* -j: the record, not the text */
+			continue;
+		}
 		switch (ch) {
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
-			break;
-		case 'j':
-			text = 0;
 			break;
 		case 't':
 			text = 1;

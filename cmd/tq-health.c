@@ -44,14 +44,9 @@
 
 static struct option longopts[] = {
 	{ "critical", required_argument, NULL, 'c' },
-	{ "database-url", required_argument, NULL, 'd' },
 	{ "failure-warning", required_argument, NULL, 'f' },
 	{ "failure-critical", required_argument, NULL, 'F' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "redis-url", required_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "min-workers", required_argument, NULL, 'W' },
 	{ "warning", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
@@ -160,19 +155,8 @@ redis_finish(struct tq_jp_req *q, struct tq_err *se, double deadline)
 	return json_pack("{s:s}", "error", "redis: the check failed");
 }
 
-static long long
-jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *
-jstr(json_t *o, const char *k, const char *dflt)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : dflt;
-}
+#define jint	tq_jint
+#define jstr	tq_jstr
 
 /* perfdata label: "parsing-queue" -> "parsing", no quotes or '=' */
 static void
@@ -277,6 +261,7 @@ main(int argc, char *argv[])
 	struct tq_err re = { 0 };
 	struct tq_jp_req *rq;
 	double deadline;
+	enum tq_outmode om = TQ_OUT_AUTO;
 	int ch;
 
 	tq_health_init(&h);
@@ -285,8 +270,12 @@ main(int argc, char *argv[])
 		printf("TQ UNKNOWN - %s\n", tq_strerror());
 		return ST_UNKNOWN;
 	}
-	while ((ch = getopt_long(argc, argv, "c:d:F:f:hjr:t:VW:w:", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "c:d:F:f:hjr:t:VW:w:", longopts,
+	    "dhjrV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, NULL)) {
+			json_out = om == TQ_OUT_JSON;
+			continue;
+		}
 		switch (ch) {
 		case 'c':
 			range_parse("-c", optarg, &h.crit);
@@ -297,19 +286,8 @@ main(int argc, char *argv[])
 		case 'f':
 			range_parse("-f", optarg, &h.fail_w);
 			break;
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
 		case 'h':
 			usage(stdout, ST_OK);
-			break;
-		case 'j':
-			json_out = 1;
-			break;
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
 			break;
 		case 't':
 			h.secs = number("-t", optarg, 1, 3600);
@@ -379,8 +357,6 @@ main(int argc, char *argv[])
 	fflush(stdout);
 
 	tq_health_free(&h);
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
+	tq_config_free();
 	return h.level;
 }

@@ -34,11 +34,7 @@
 static struct option longopts[] = {
 	{ "context-chars", required_argument, NULL, 'C' },
 	{ "default", no_argument, NULL, 'D' },
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "json-mode", required_argument, NULL, 'J' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "key-env", required_argument, NULL, 'k' },
 	{ "model", required_argument, NULL, 'm' },
 	{ "provider", required_argument, NULL, 'p' },
@@ -46,7 +42,6 @@ static struct option longopts[] = {
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "temperature", required_argument, NULL, 't' },
 	{ "base-url", required_argument, NULL, 'u' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "max-tokens", required_argument, NULL, 'x' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -65,13 +60,6 @@ static struct {
 	const char	*base_url;
 	const char	*max_tokens;
 } opt;
-
-static const char record_sql[] =
-    "SELECT json_build_object('id', m.id, 'name', m.name, "
-    "'provider', m.provider, 'model', m.model, 'base_url', m.base_url, "
-    "'api_key_env', m.api_key_env, 'params', m.params, "
-    "'is_default', m.is_default, 'created_at', tq_ts(m.created_at)%s) "
-    "FROM ai_models m %s ORDER BY m.id";
 
 static void
 usage(FILE *f, int status)
@@ -104,53 +92,31 @@ bad(const char *fmt, ...)
 
 /* ------------------------------------------------------------ output */
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s && *s ? s : "-";
-}
-
-static int
-width(json_t *recs, const char *k, int min)
-{
-	json_t *r;
-	size_t i;
-	int w = min;
-
-	json_array_foreach(recs, i, r)
-		if ((int)strlen(jstr(r, k)) > w)
-			w = (int)strlen(jstr(r, k));
-	return w;
-}
-
 static void
 print_table(json_t *recs)
 {
+	struct tq_table *t;
 	json_t *r, *p;
 	size_t i;
-	int wn = width(recs, "name", 4), wm = width(recs, "model", 5);
-	int wu = width(recs, "base_url", 8), wk = width(recs, "api_key_env", 7);
+	char id[24];
 
-	printf("%-4s %-*s  %-8s  %-*s  %-*s  %-*s  %-7s  %s\n", "ID", wn,
-	    "NAME", "PROVIDER", wm, "MODEL", wu, "BASE_URL", wk, "KEY_ENV",
-	    "DEFAULT", "PARAMS");
+	t = tq_table_new("llllllll", "ID", "NAME", "PROVIDER", "MODEL",
+	    "BASE_URL", "KEY_ENV", "DEFAULT", "PARAMS");
 	json_array_foreach(recs, i, r) {
 		char *ps = NULL;
 
 		p = json_object_get(r, "params");
 		if (json_is_object(p) && json_object_size(p) > 0)
 			ps = json_dumps(p, JSON_COMPACT);
-		printf("%-4lld %-*s  %-8s  %-*s  %-*s  %-*s  %-7s  %s\n",
-		    (long long)json_integer_value(json_object_get(r, "id")),
-		    wn, jstr(r, "name"), jstr(r, "provider"), wm,
-		    jstr(r, "model"), wu, jstr(r, "base_url"), wk,
-		    jstr(r, "api_key_env"), json_is_true(json_object_get(r,
-		    "is_default")) ? "*" : "", ps ? ps : "-");
+		snprintf(id, sizeof(id), "%lld", tq_jint(r, "id"));
+		tq_table_row(t, id, tq_jstr(r, "name", NULL),
+		    tq_jstr(r, "provider", NULL), tq_jstr(r, "model", NULL),
+		    tq_jstr(r, "base_url", NULL), tq_jstr(r, "api_key_env",
+		    NULL), json_is_true(json_object_get(r, "is_default")) ?
+		    "*" : "", ps);
 		free(ps);
 	}
-	fflush(stdout);
+	tq_table_print(t);
 }
 
 static void
@@ -167,32 +133,6 @@ print_show(json_t *r)
 		free(s);
 	}
 	fflush(stdout);
-}
-
-/* Records of the models matching where, with $1 = param if not NULL. */
-static json_t *
-records(PGconn *db, struct tq_err *e, int extra, const char *where,
-    const char *param)
-{
-	PGresult *r;
-	json_t *out;
-	char *sql;
-	int i;
-
-	sql = xasprintf(record_sql, extra ? ", 'results', (SELECT count(*) "
-	    "FROM ai_processed_contents a WHERE a.model_id = m.id), "
-	    "'server_json_mode', (SELECT s.json_mode FROM ai_server_modes s "
-	    "WHERE s.base_url = m.base_url)" : "", where);
-	r = tq_db_exec(db, e, sql, param ? 1 : 0, param ? &param : NULL);
-	free(sql);
-	if (r == NULL)
-		return NULL;
-	out = json_array();
-	for (i = 0; i < PQntuples(r); i++)
-		json_array_append_new(out, json_loads(PQgetvalue(r, i, 0), 0,
-		    NULL));
-	PQclear(r);
-	return out;
 }
 
 static void
@@ -330,7 +270,7 @@ build_params(void)
 static int
 fail_backend(PGconn *db, struct tq_err *e)
 {
-	PQclear(PQexec(db, "ROLLBACK"));
+	tq_db_rollback(db);
 	warnx("%s", e->msg);
 	return TQ_EXIT_BACKEND;
 }
@@ -338,38 +278,18 @@ fail_backend(PGconn *db, struct tq_err *e)
 static int
 nosuch(PGconn *db, const char *arg)
 {
-	PQclear(PQexec(db, "ROLLBACK"));
+	tq_db_rollback(db);
 	warnx("model %s: no such model", printable(arg) ? arg : "?");
 	return TQ_EXIT_INPUT;
 }
 
-/*
- * The id of the model named by arg (a name or an id) into buf: 1, or
- * 0 when there is none, or -1 on a backend error.
- */
 static int
-lookup(PGconn *db, struct tq_err *e, const char *arg, char *buf, size_t n)
-{
-	PGresult *r;
-	int found;
-
-	r = tq_db_exec(db, e, "SELECT id FROM ai_models WHERE name = $1 OR "
-	    "id::text = $1 ORDER BY id::text = $1 DESC LIMIT 1", 1, &arg);
-	if (r == NULL)
-		return -1;
-	if ((found = PQntuples(r) == 1))
-		snprintf(buf, n, "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return found;
-}
-
-static int
-cmd_print(PGconn *db, const char *id, int show)
+cmd_print(PGconn *db, long long id, int show)
 {
 	struct tq_err e = { 0 };
 	json_t *recs;
 
-	if ((recs = records(db, &e, show, "WHERE m.id = $1", id)) == NULL)
+	if ((recs = tq_model_records(db, &e, id, show)) == NULL)
 		return fail_backend(db, &e);
 	emit(recs, show);
 	json_decref(recs);
@@ -379,23 +299,16 @@ cmd_print(PGconn *db, const char *id, int show)
 static int
 cmd_list(PGconn *db)
 {
-	struct tq_err e = { 0 };
-	json_t *recs;
-
-	if ((recs = records(db, &e, 0, "", NULL)) == NULL)
-		return fail_backend(db, &e);
-	emit(recs, 0);
-	json_decref(recs);
-	return TQ_EXIT_OK;
+	return cmd_print(db, 0, 0);
 }
 
 static int
 cmd_show(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
-	char id[24];
+	long long id;
 
-	switch (lookup(db, &e, arg, id, sizeof(id))) {
+	switch (tq_model_find(db, &e, arg, &id, NULL)) {
 	case -1:
 		return fail_backend(db, &e);
 	case 0:
@@ -404,43 +317,22 @@ cmd_show(PGconn *db, const char *arg)
 	return cmd_print(db, id, 1);
 }
 
-/* Begin a transaction that serializes changes of the default. */
-static int
-begin_locked(PGconn *db, struct tq_err *e)
-{
-	if (tq_db_cmd(db, e, "BEGIN") == -1)
-		return -1;
-	return tq_db_cmd(db, e, "LOCK TABLE ai_models IN SHARE ROW EXCLUSIVE "
-	    "MODE");
-}
-
 static int
 cmd_default(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
-	const char *p[1];
-	char id[24];
-	PGresult *r;
+	long long id;
 
-	if (begin_locked(db, &e) == -1)
+	if (tq_model_lock(db, &e) == -1)
 		return fail_backend(db, &e);
-	switch (lookup(db, &e, arg, id, sizeof(id))) {
+	switch (tq_model_find(db, &e, arg, &id, NULL)) {
 	case -1:
 		return fail_backend(db, &e);
 	case 0:
 		return nosuch(db, arg);
 	}
-	p[0] = id;
-	/* in two steps: the unique index allows one default at a time */
-	if ((r = tq_db_exec(db, &e, "UPDATE ai_models SET is_default = false "
-	    "WHERE is_default AND id <> $1", 1, p)) == NULL)
-		return fail_backend(db, &e);
-	PQclear(r);
-	if ((r = tq_db_exec(db, &e, "UPDATE ai_models SET is_default = true "
-	    "WHERE id = $1", 1, p)) == NULL)
-		return fail_backend(db, &e);
-	PQclear(r);
-	if (tq_db_cmd(db, &e, "COMMIT") == -1)
+	if (tq_model_make_default(db, &e, id) == -1 ||
+	    tq_db_cmd(db, &e, "COMMIT") == -1)
 		return fail_backend(db, &e);
 	return cmd_print(db, id, 0);
 }
@@ -449,57 +341,38 @@ static int
 cmd_rm(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
-	const char *p[1];
-	char id[24], *name = NULL;
-	long long results, tasks;
-	int dflt;
-	PGresult *r;
+	struct tq_model_usage u;
+	long long id;
 
-	if (begin_locked(db, &e) == -1)
+	if (tq_model_lock(db, &e) == -1)
 		return fail_backend(db, &e);
-	switch (lookup(db, &e, arg, id, sizeof(id))) {
+	switch (tq_model_find(db, &e, arg, &id, NULL)) {
 	case -1:
 		return fail_backend(db, &e);
 	case 0:
 		return nosuch(db, arg);
 	}
-	p[0] = id;
-	r = tq_db_exec(db, &e, "SELECT m.name, m.is_default, "
-	    "(SELECT count(*) FROM ai_processed_contents a "
-	    "WHERE a.model_id = m.id), "
-	    "(SELECT count(*) FROM processing_tasks t "
-	    "WHERE t.type = 'ai_processing' AND t.status IN ('queued', "
-	    "'running') AND t.params->>'model_id' = m.id::text) "
-	    "FROM ai_models m WHERE m.id = $1", 1, p);
-	if (r == NULL)
+	if (tq_model_usage(db, &e, id, &u) == -1)
 		return fail_backend(db, &e);
-	name = xstrdup(PQgetvalue(r, 0, 0));
-	dflt = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
-	results = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
-	tasks = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
-	PQclear(r);
-	if (dflt || results > 0 || tasks > 0) {
-		PQclear(PQexec(db, "ROLLBACK"));
-		if (dflt)
+	if (u.is_default || u.results > 0 || u.tasks > 0) {
+		tq_db_rollback(db);
+		if (u.is_default)
 			warnx("model %s is the default: make another model "
 			    "the default first (tq-model default name)",
-			    name);
-		else if (results > 0)
+			    u.name);
+		else if (u.results > 0)
 			warnx("model %s has %lld stored result%s: it stays, "
-			    "so that they keep their model", name, results,
-			    results == 1 ? "" : "s");
+			    "so that they keep their model", u.name, u.results,
+			    u.results == 1 ? "" : "s");
 		else
 			warnx("model %s is used by %lld unfinished task%s",
-			    name, tasks, tasks == 1 ? "" : "s");
-		free(name);
+			    u.name, u.tasks, u.tasks == 1 ? "" : "s");
+		free(u.name);
 		return TQ_EXIT_INPUT;
 	}
-	free(name);
-	if ((r = tq_db_exec(db, &e, "DELETE FROM ai_models WHERE id = $1", 1,
-	    p)) == NULL)
-		return fail_backend(db, &e);
-	PQclear(r);
-	if (tq_db_cmd(db, &e, "COMMIT") == -1)
+	free(u.name);
+	if (tq_model_delete(db, &e, id) == -1 ||
+	    tq_db_cmd(db, &e, "COMMIT") == -1)
 		return fail_backend(db, &e);
 	return TQ_EXIT_OK;
 }
@@ -565,39 +438,27 @@ static int
 cmd_add(PGconn *db)
 {
 	struct tq_err e = { 0 };
-	const char *p[7];
-	char id[24];
-	PGresult *r;
+	struct tq_model_new m;
+	long long id;
 
-	if (opt.make_default) {
-		if (begin_locked(db, &e) == -1)
-			return fail_backend(db, &e);
-		if ((r = tq_db_exec(db, &e, "UPDATE ai_models SET "
-		    "is_default = false WHERE is_default", 0, NULL)) == NULL)
-			return fail_backend(db, &e);
-		PQclear(r);
-	}
-	p[0] = add.name;
-	p[1] = opt.provider;
-	p[2] = add.model;
-	p[3] = add.url;
-	p[4] = add.key_env;
-	p[5] = add.params;
-	p[6] = opt.make_default ? "t" : "f";
-	r = tq_db_exec(db, &e, "INSERT INTO ai_models (name, provider, model, "
-	    "base_url, api_key_env, params, is_default) VALUES ($1, $2, $3, "
-	    "$4, $5, $6::jsonb, $7::boolean) ON CONFLICT (name) DO NOTHING "
-	    "RETURNING id", 7, p);
-	if (r == NULL)
+	if (opt.make_default && (tq_model_lock(db, &e) == -1 ||
+	    tq_model_make_default(db, &e, 0) == -1))
 		return fail_backend(db, &e);
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		PQclear(PQexec(db, "ROLLBACK"));
+	memset(&m, 0, sizeof(m));
+	m.name = add.name;
+	m.provider = opt.provider;
+	m.model = add.model;
+	m.base_url = add.url;
+	m.api_key_env = add.key_env;
+	m.params = add.params;
+	m.is_default = opt.make_default;
+	if ((id = tq_model_insert(db, &e, &m)) == -1)
+		return fail_backend(db, &e);
+	if (id == 0) {
+		tq_db_rollback(db);
 		warnx("model %s: the name is taken", add.name);
 		return TQ_EXIT_INPUT;
 	}
-	snprintf(id, sizeof(id), "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
 	if (opt.make_default && tq_db_cmd(db, &e, "COMMIT") == -1)
 		return fail_backend(db, &e);
 	return cmd_print(db, id, 0);
@@ -611,28 +472,19 @@ static int
 cmd_set(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
-	const char *p[3];
-	char id[24];
-	PGresult *r;
-	int rc;
+	long long id;
 
-	switch (lookup(db, &e, arg, id, sizeof(id))) {
+	switch (tq_model_find(db, &e, arg, &id, NULL)) {
 	case -1:
 		return fail_backend(db, &e);
 	case 0:
 		return nosuch(db, arg);
 	}
-	p[0] = id;
-	p[1] = add.params;
-	p[2] = opt.rpm != NULL && strcmp(opt.rpm, "0") == 0 ? "{rpm}" : "{}";
-	r = tq_db_exec(db, &e, "UPDATE ai_models SET params = (coalesce("
-	    "params, '{}') || $2::jsonb) - $3::text[] WHERE id = $1 AND ("
-	    "provider = 'openai' OR $2::jsonb = '{}')", 3, p);
-	if (r == NULL)
+	switch (tq_model_set_params(db, &e, id, add.params, opt.rpm != NULL &&
+	    strcmp(opt.rpm, "0") == 0)) {
+	case -1:
 		return fail_backend(db, &e);
-	rc = strcmp(PQcmdTuples(r), "1") == 0;
-	PQclear(r);
-	if (!rc) {
+	case 0:
 		warnx("model %s: provider builtin takes no parameters (it "
 		    "calls no server)", printable(arg) ? arg : "?");
 		return TQ_EXIT_INPUT;
@@ -664,8 +516,10 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
-	    longopts, NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
+	    longopts, "dHhjV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, NULL))
+			continue;
 		switch (ch) {
 		case 'C':
 			opt.context_chars = optarg;
@@ -674,22 +528,12 @@ main(int argc, char *argv[])
 			opt.make_default = 1;
 			set_opts = 0;
 			break;
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			continue;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			continue;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
 		case 'J':
 			opt.json_mode = optarg;
 			break;
-		case 'j':
-			om = TQ_OUT_JSON;
-			continue;
 		case 'k':
 			opt.key_env = optarg;
 			set_opts = 0;
@@ -790,8 +634,6 @@ main(int argc, char *argv[])
 	PQfinish(db);
 	free(add.url);
 	free(add.params);
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
+	tq_config_free();
 	return status;
 }

@@ -76,7 +76,7 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:Hhjqr:V", longopts, NULL)) !=
+	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", longopts, "dHhjqrV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;

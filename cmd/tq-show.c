@@ -20,13 +20,7 @@
 #include "tq.h"
 
 static struct option longopts[] = {
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "text", no_argument, NULL, 't' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -42,13 +36,8 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s != NULL && *s != '\0' ? s : NULL;
-}
+/* a member's string, NULL if missing or empty */
+#define jstr(o, k)	tq_jstr(o, k, NULL)
 
 /* Text wrapped at 72 columns, each line indented. */
 static void
@@ -175,30 +164,21 @@ static int
 show(PGconn *db, const char *kind, long long id, const char *what)
 {
 	struct tq_err e = { 0 };
-	char ids[24];
-	const char *p[2];
-	PGresult *r, *rr;
-	int i, n;
-	size_t k;
+	json_t *links, *l, *rec;
+	size_t i, k;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = kind;
-	p[1] = ids;
-	r = tq_db_exec(db, &e, "SELECT tq_content_links($1, $2::bigint)", 2,
-	    p);
-	if (r == NULL)
+	if ((links = tq_content_links(db, &e, kind, id)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if ((n = PQntuples(r)) == 0) {
-		PQclear(r);
+	if (json_array_size(links) == 0) {
+		json_decref(links);
 		if (!quiet)
 			warnx("%s: %s", tq_vis_tmp(what),
 			    strcmp(kind, "task") == 0 ? "no such task, or it "
 			    "has no items" : "not found");
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		long long link = atoll(PQgetvalue(r, i, 0));
-		json_t *rec;
+	json_array_foreach(links, i, l) {
+		long long link = json_integer_value(l);
 
 		for (k = 0; k < nshown && shown[k] != link; k++)
 			;
@@ -206,24 +186,19 @@ show(PGconn *db, const char *kind, long long id, const char *what)
 			continue;
 		shown = xrealloc(shown, (nshown + 1) * sizeof(*shown));
 		shown[nshown++] = link;
-		p[0] = PQgetvalue(r, i, 0);
-		p[1] = with_text ? "true" : "false";
-		rr = tq_db_exec(db, &e, "SELECT tq_content_record($1::bigint, "
-		    "$2::boolean)", 2, p);
-		if (rr == NULL)
+		if ((rec = tq_content_record(db, &e, link, with_text)) == NULL)
 			errx(TQ_EXIT_BACKEND, "%s", e.msg);
-		rec = PQgetisnull(rr, 0, 0) ? NULL :
-		    json_loads(PQgetvalue(rr, 0, 0), 0, NULL);
-		PQclear(rr);
-		if (rec == NULL)
+		if (json_is_null(rec)) {
+			json_decref(rec);
 			continue;
+		}
 		if (tq_out_is_table())
 			page(rec);
 		else
 			tq_out_json(rec);
 		json_decref(rec);
 	}
-	PQclear(r);
+	json_decref(links);
 	return 0;
 }
 
@@ -233,24 +208,16 @@ show_url(PGconn *db, const char *url)
 {
 	struct tq_err e = { 0 };
 	char *norm = NULL;
-	const char *p[1];
-	PGresult *r;
-	long long id = 0;
+	long long id;
 
 	if (tq_url_check(url, &norm, &e) == -1) {
 		warnx("%s: %s", tq_vis_tmp(url), e.msg);
 		return -1;
 	}
-	p[0] = norm;
-	r = tq_db_exec(db, &e, "SELECT id FROM links WHERE "
-	    "sha256(url::bytea) = sha256($1::text::bytea) AND url = $1::text",
-	    1, p);
+	id = tq_link_find(db, &e, norm);
 	free(norm);
-	if (r == NULL)
+	if (id == -1)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if (PQntuples(r) == 1)
-		id = atoll(PQgetvalue(r, 0, 0));
-	PQclear(r);
 	if (id == 0) {
 		if (!quiet)
 			warnx("%s: no such link", tq_vis_tmp(url));
@@ -309,7 +276,7 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhjqtV", longopts, NULL)) !=
+	while ((ch = tq_getopt(argc, argv, "d:HhjqtV", longopts, "dHhjqV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;

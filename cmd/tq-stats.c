@@ -3,10 +3,11 @@
  * endpoints of the seed as one JSON object per run, or tables on a
  * terminal.  Read-only.
  *
- * Workers and queues come from Redis in RQ's layout: the rq:workers
- * set and each rq:worker:<name> hash (a member whose hash has expired
- * is skipped, as RQ does), and per queue its list and registries.
- * Statistics come from PostgreSQL, the truth.  Only the backends the
+ * Workers and queues come from Redis in RQ's layout (queue_info.c
+ * reads them: a worker whose hash has expired is skipped, as RQ does),
+ * and per queue its list and registries.  Statistics come from
+ * PostgreSQL, the truth (stats.c).  monitor.c shapes the records, as
+ * for tq-api.  Only the backends the
  * requested sections need are contacted; everything is gathered
  * before anything is printed, so a backend error prints no partial
  * record.  -p prints Prometheus's text format instead, for
@@ -29,15 +30,9 @@
 #define SEC_STATS	0x4
 
 static struct option longopts[] = {
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, 'p' },
 	{ "queues", no_argument, NULL, 'Q' },
-	{ "redis-url", required_argument, NULL, 'r' },
 	{ "statistics", no_argument, NULL, 's' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "workers", no_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -52,53 +47,41 @@ usage(FILE *f, int status)
 }
 
 static const char *
-jstr(json_t *o, const char *k)
+hget(json_t *h, const char *field)
 {
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s && *s ? s : "-";
+	return json_string_value(json_object_get(h, field));
 }
 
-static long long
-jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
+#define jint	tq_jint
 
 static void
 table_workers(json_t *all)
 {
-	json_t *ws = json_object_get(all, "workers"), *w, *qs, *q;
-	size_t i, j, nw = 6, nq = 6;
+	json_t *ws = json_object_get(all, "workers"), *w, *q;
+	struct tq_table *t;
 	struct tq_buf b;
+	char ok[24], failed[24], working[32];
+	size_t i, j;
 
-	json_array_foreach(ws, i, w) {
-		size_t l = strlen(jstr(w, "name")), ql = 0;
-
-		if (l > nw)
-			nw = l;
-		json_array_foreach(json_object_get(w, "queues"), j, q)
-			ql += strlen(json_string_value(q)) + (j ? 1 : 0);
-		if (ql > nq)
-			nq = ql;
-	}
-	printf("%-*s  %-9s  %-*s  %6s  %6s  %9s  %-20s  %s\n", (int)nw,
-	    "WORKER", "STATE", (int)nq, "QUEUES", "OK", "FAILED", "WORKING",
-	    "HEARTBEAT", "JOB");
+	t = tq_table_new("llrrrll", "WORKER", "STATE", "QUEUES", "OK",
+	    "FAILED", "WORKING", "HEARTBEAT", "JOB");
 	json_array_foreach(ws, i, w) {
 		memset(&b, 0, sizeof(b));
-		qs = json_object_get(w, "queues");
-		json_array_foreach(qs, j, q)
+		json_array_foreach(json_object_get(w, "queues"), j, q)
 			tq_buf_addf(&b, "%s%s", j ? "," : "",
 			    json_string_value(q));
-		printf("%-*s  %-9s  %-*s  %6lld  %6lld  %8.1fs  %-20s  %s\n",
-		    (int)nw, jstr(w, "name"), jstr(w, "state"), (int)nq,
-		    b.data ? b.data : "-", jint(w, "successful_job_count"),
-		    jint(w, "failed_job_count"), json_real_value(
-		    json_object_get(w, "total_working_time")),
-		    jstr(w, "last_heartbeat"), jstr(w, "current_job"));
+		snprintf(ok, sizeof(ok), "%lld", jint(w,
+		    "successful_job_count"));
+		snprintf(failed, sizeof(failed), "%lld", jint(w,
+		    "failed_job_count"));
+		snprintf(working, sizeof(working), "%.1fs", json_real_value(
+		    json_object_get(w, "total_working_time")));
+		tq_table_row(t, tq_jstr(w, "name", NULL), tq_jstr(w, "state",
+		    NULL), b.data, ok, failed, working, tq_jstr(w,
+		    "last_heartbeat", NULL), tq_jstr(w, "current_job", NULL));
 		tq_buf_free(&b);
 	}
+	tq_table_print(t);
 	printf("%lld worker%s\n", jint(all, "total_workers"),
 	    jint(all, "total_workers") == 1 ? "" : "s");
 }
@@ -106,41 +89,69 @@ table_workers(json_t *all)
 static void
 table_queues(json_t *all)
 {
+	static const char *const cols[] = { "count", "started_job_registry",
+	    "finished_job_registry", "failed_job_registry",
+	    "scheduled_job_registry", "workers" };
 	json_t *qs = json_object_get(all, "queues"), *q;
+	struct tq_table *t;
 	const char *name;
-	size_t nw = 5;
+	char v[6][24];
+	size_t k;
 
-	json_object_foreach(qs, name, q)
-		if (strlen(name) > nw)
-			nw = strlen(name);
-	printf("%-*s  %7s  %7s  %8s  %7s  %9s  %7s  %s\n", (int)nw, "QUEUE",
-	    "QUEUED", "STARTED", "FINISHED", "FAILED", "SCHEDULED", "WORKERS",
-	    "STATE");
-	json_object_foreach(qs, name, q)
-		printf("%-*s  %7lld  %7lld  %8lld  %7lld  %9lld  %7lld  %s\n",
-		    (int)nw, name, jint(q, "count"),
-		    jint(q, "started_job_registry"),
-		    jint(q, "finished_job_registry"),
-		    jint(q, "failed_job_registry"),
-		    jint(q, "scheduled_job_registry"), jint(q, "workers"),
+	t = tq_table_new("lrrrrrrl", "QUEUE", "QUEUED", "STARTED", "FINISHED",
+	    "FAILED", "SCHEDULED", "WORKERS", "STATE");
+	json_object_foreach(qs, name, q) {
+		for (k = 0; k < 6; k++)
+			snprintf(v[k], sizeof(v[k]), "%lld", jint(q, cols[k]));
+		tq_table_row(t, name, v[0], v[1], v[2], v[3], v[4], v[5],
 		    json_is_true(json_object_get(q, "paused")) ? "paused" :
 		    "active");
+	}
+	tq_table_print(t);
+}
+
+static void
+table_sites(json_t *all)
+{
+	json_t *a = json_object_get(all, "sites"), *x;
+	size_t i, nw = 4;
+
+	json_array_foreach(a, i, x)
+		if (strlen(json_string_value(json_object_get(x, "site"))) > nw)
+			nw = strlen(json_string_value(json_object_get(x,
+			    "site")));
+	printf("%-*s  %9s  %5s  %6s  %8s  %7s\n", (int)nw, "SITE",
+	    "IN FLIGHT", "LIMIT", "DELAY", "BACKOFF", "PAUSED");
+	json_array_foreach(a, i, x)
+		printf("%-*s  %9lld  %5lld  %5.1fs  %7.0fs  %6.0fs\n", (int)nw,
+		    json_string_value(json_object_get(x, "site")),
+		    jint(x, "in_flight"), jint(x, "limit"),
+		    json_number_value(json_object_get(x, "delay")),
+		    json_number_value(json_object_get(x, "backoff_for")),
+		    json_number_value(json_object_get(x, "paused_for")));
 }
 
 static void
 table_stats(json_t *all)
 {
-	json_t *st = json_object_get(all, "statistics"), *t;
+	json_t *st = json_object_get(all, "statistics"), *x;
 	json_t *bt = json_object_get(st, "by_type");
+	struct tq_table *t;
 	const char *name;
+	char v[3][24];
 
-	printf("%-14s  %7s  %9s  %7s\n", "TYPE", "TOTAL", "COMPLETED",
-	    "FAILED");
-	json_object_foreach(bt, name, t)
-		printf("%-14s  %7lld  %9lld  %7lld\n", name, jint(t, "total"),
-		    jint(t, "completed"), jint(t, "failed"));
-	printf("%-14s  %7lld  %9lld  %7lld\n", "all", jint(st, "total_tasks"),
-	    jint(st, "completed_tasks"), jint(st, "failed_tasks"));
+	t = tq_table_new("lrrr", "TYPE", "TOTAL", "COMPLETED", "FAILED");
+	json_object_foreach(bt, name, x) {
+		snprintf(v[0], sizeof(v[0]), "%lld", jint(x, "total"));
+		snprintf(v[1], sizeof(v[1]), "%lld", jint(x, "completed"));
+		snprintf(v[2], sizeof(v[2]), "%lld", jint(x, "failed"));
+		tq_table_row(t, name, v[0], v[1], v[2]);
+	}
+	snprintf(v[0], sizeof(v[0]), "%lld", jint(st, "total_tasks"));
+	snprintf(v[1], sizeof(v[1]), "%lld", jint(st, "completed_tasks"));
+	snprintf(v[2], sizeof(v[2]), "%lld", jint(st, "failed_tasks"));
+	tq_table_row(t, "all", v[0], v[1], v[2]);
+	tq_table_print(t);
 	printf("tasks: %lld running, %lld queued, %lld cancelled; "
 	    "items: %lld processed, %lld failed\n", jint(st, "running_tasks"),
 	    jint(st, "queued_tasks"), jint(st, "cancelled_tasks"),
@@ -153,23 +164,6 @@ static void
 metric_head(const char *name, const char *type, const char *help)
 {
 	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* Seconds since an RQ time ("2026-11-28T12:44:36.839073Z"), or -1. */
-static double
-rq_age(const char *s, double now)
-{
-	struct tm tm;
-	const char *rest;
-	double frac = 0;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || (rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) ==
-	    NULL)
-		return -1;
-	if (*rest == '.')
-		frac = strtod(rest, NULL);
-	return now - ((double)timegm(&tm) + frac);
 }
 
 static int
@@ -188,12 +182,9 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 	};
 	static const char *const states[] = { "busy", "idle", "suspended",
 	    "started" };
-	json_t *qs = json_object_get(all, "queues"), *q, *w;
-	redisReply *r, *h;
+	json_t *qs = json_object_get(all, "queues"), *q, *w, *h, *arr;
 	const char *name;
-	size_t i, k, n = json_object_size(qs);
-	double now = tq_now();
-	char **ids;
+	size_t i, k;
 
 	for (i = 0; i < sizeof(qm) / sizeof(qm[0]); i++) {
 		metric_head(qm[i][1], "gauge", qm[i][2]);
@@ -208,55 +199,32 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 		printf("tq_queue_paused{queue=\"%s\"} %d\n", name,
 		    json_is_true(json_object_get(q, "paused")));
 	/* the age of the job at the head of each queue */
+	arr = json_array();
 	json_object_foreach(qs, name, q)
-		redisAppendCommand(rc, "LINDEX rq:queue:%s 0", name);
-	ids = xcalloc(n + 1, sizeof(*ids));
-	for (i = 0; i < n; i++) {
-		void *v = NULL;
-
-		if (redisGetReply(rc, &v) != REDIS_OK)
-			goto lost;
-		r = v;
-		if (r->type == REDIS_REPLY_STRING)
-			ids[i] = xstrdup(r->str);
-		freeReplyObject(r);
+		json_array_append(arr, q);
+	if (tq_rq_head_ages(rc, e, arr) == -1) {
+		json_decref(arr);
+		return -1;
 	}
+	json_decref(arr);
 	metric_head("tq_queue_oldest_job_age_seconds", "gauge",
 	    "Seconds since the job at the head of the queue was enqueued "
 	    "(0 when empty).");
-	i = 0;
-	json_object_foreach(qs, name, q) {
-		double age = 0;
-
-		if (ids[i] != NULL) {
-			h = tq_redis(rc, e, "HGET rq:job:%s enqueued_at",
-			    ids[i]);
-			if (h == NULL)
-				goto fail;
-			if (h->type == REDIS_REPLY_STRING &&
-			    (age = rq_age(h->str, now)) < 0)
-				age = 0;
-			freeReplyObject(h);
-		}
+	json_object_foreach(qs, name, q)
 		printf("tq_queue_oldest_job_age_seconds{queue=\"%s\"} %.3f\n",
-		    name, age);
-		i++;
-	}
-	for (k = 0; k < n; k++)
-		free(ids[k]);
-	free(ids);
+		    name, json_real_value(json_object_get(q, "oldest_age")));
 
 	metric_head("tq_workers", "gauge", "Workers registered, by state.");
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		long long c = 0;
 
 		json_array_foreach(json_object_get(all, "workers"), k, w)
-			c += strcmp(jstr(w, "state"), states[i]) == 0;
+			c += strcmp(tq_jstr(w, "state", "-"), states[i]) == 0;
 		printf("tq_workers{state=\"%s\"} %lld\n", states[i], c);
 	}
 
 	/* the workers' counters: "<queue>|<outcome>", "<queue>|le=<b>" */
-	if ((h = tq_redis(rc, e, "HGETALL tq:metrics")) == NULL)
+	if ((h = tq_rq_metrics(rc, e)) == NULL)
 		return -1;
 	metric_head("tq_jobs_total", "counter", "Jobs that ended, by queue "
 	    "and outcome (finished, failed, retried, requeued, dropped, skipped, "
@@ -268,7 +236,7 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 
 			snprintf(key, sizeof(key), "%s|%s", name,
 			    tq_outcome_name(i));
-			v = tq_hget(h, key);
+			v = hget(h, key);
 			printf("tq_jobs_total{queue=\"%s\",outcome=\"%s\"} "
 			    "%s\n", name, tq_outcome_name(i), v ? v : "0");
 		}
@@ -286,29 +254,53 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 				    tq_metric_buckets[i]);
 			else
 				snprintf(key, sizeof(key), "%s|le=+Inf", name);
-			if ((v = tq_hget(h, key)) != NULL)
+			if ((v = hget(h, key)) != NULL)
 				cum += strtoll(v, NULL, 10);
 			printf("tq_job_duration_seconds_bucket{queue=\"%s\","
 			    "le=\"%s\"} %lld\n", name, strchr(key, '=') + 1,
 			    cum);
 		}
 		snprintf(key, sizeof(key), "%s|sum", name);
-		v = tq_hget(h, key);
+		v = hget(h, key);
 		printf("tq_job_duration_seconds_sum{queue=\"%s\"} %.6f\n",
 		    name, v ? strtod(v, NULL) : 0.0);
 		printf("tq_job_duration_seconds_count{queue=\"%s\"} %lld\n",
 		    name, cum);
 	}
-	freeReplyObject(h);
+	json_decref(h);
 	return 0;
-lost:
-	tq_err_set(e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-	    rc->errstr[0] ? rc->errstr : "connection lost");
-fail:
-	for (k = 0; k < n; k++)
-		free(ids[k]);
-	free(ids);
-	return -1;
+}
+
+/* Per-site gauges of the busiest sites (tq_site_stats). */
+static void
+prom_sites(json_t *all)
+{
+	static const char *const sm[][3] = {
+		{ "in_flight", "tq_site_in_flight",
+		    "Fetches in flight to the site, all workers." },
+		{ "limit", "tq_site_limit", "Fetches the site may have in "
+		    "flight now (0: no limit)." },
+		{ "delay", "tq_site_delay_seconds", "Least seconds between two "
+		    "requests to the site." },
+		{ "backoff_for", "tq_site_backoff_seconds", "Seconds left of "
+		    "the site's AutoThrottle window." },
+		{ "paused_for", "tq_site_paused_seconds", "Seconds left of the "
+		    "site's pause (Retry-After)." },
+	};
+	json_t *a = json_object_get(all, "sites"), *x;
+	const char *name;
+	size_t i, k;
+
+	for (k = 0; k < sizeof(sm) / sizeof(sm[0]); k++) {
+		metric_head(sm[k][1], "gauge", sm[k][2]);
+		json_array_foreach(a, i, x) {
+			name = json_string_value(json_object_get(x, "site"));
+			if (name == NULL || strpbrk(name, "\"\\\n") != NULL)
+				continue;
+			printf("%s{site=\"%s\"} %g\n", sm[k][1], name,
+			    json_number_value(json_object_get(x, sm[k][0])));
+		}
+	}
 }
 
 static int
@@ -318,16 +310,11 @@ prom_pg(PGconn *db, struct tq_err *e)
 	    "failed", "cancelled" };
 	static const char *const ist[] = { "pending", "running", "completed",
 	    "failed", "cancelled" };
-	PGresult *r;
-	int s, j, i, pass, schema = tq_db_schema_version(db) > 0;
+	json_t *by;
+	int s, j, pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		r = NULL;
-		if (schema && (r = tq_db_exec(db, e, pass == 0 ? "SELECT type, "
-		    "status, count(*) FROM processing_tasks GROUP BY 1, 2" :
-		    "SELECT t.type, i.status, count(*) FROM task_items i "
-		    "JOIN processing_tasks t ON t.id = i.task_id GROUP BY 1, 2",
-		    0, NULL)) == NULL)
+		if ((by = tq_stats_by_status(db, e, pass)) == NULL)
 			return -1;
 		if (pass == 0)
 			metric_head("tq_tasks", "gauge",
@@ -338,19 +325,20 @@ prom_pg(PGconn *db, struct tq_err *e)
 		for (s = 0; s < TQ_NSTAGES; s++)
 			for (j = 0; j < 5; j++) {
 				const char *st = pass ? ist[j] : tst[j];
+				const char *type;
+				json_t *t;
 				long long c = 0;
 
-				for (i = 0; i < PQntuples(r); i++)
-					if (tq_stage_from_name(PQgetvalue(r, i,
-					    0)) == s && strcmp(PQgetvalue(r, i,
-					    1), st) == 0)
-						c = strtoll(PQgetvalue(r, i, 2),
-						    NULL, 10);
+				json_object_foreach(by, type, t)
+					if (tq_stage_from_name(type) == s &&
+					    json_object_get(t, st) != NULL)
+						c = json_integer_value(
+						    json_object_get(t, st));
 				printf("%s{stage=\"%s\",status=\"%s\"} %lld\n",
 				    pass ? "tq_items" : "tq_tasks",
 				    tq_stage_name(s), st, c);
 			}
-		PQclear(r);
+		json_decref(by);
 	}
 	return 0;
 }
@@ -370,9 +358,11 @@ prometheus(void)
 
 	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
 	    tq_mon_workers(rc, &e, all) == 0 &&
-	    tq_mon_queues(rc, &e, all) == 0 &&
-	    prom_redis(rc, &e, all) == 0)
+	    tq_mon_queues(rc, &e, all) == 0 && prom_redis(rc, &e, all) == 0 &&
+	    tq_mon_sites(rc, &e, all) == 0) {
 		up[0] = 1;
+		prom_sites(all);
+	}
 	if (!up[0])
 		warnx("%s", e.msg);
 	if ((db = tq_db_open(&e, 0)) != NULL && prom_pg(db, &e) == 0)
@@ -403,31 +393,19 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "d:HhjpQr:sVw", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "d:HhjpQr:sVw", longopts,
+	    "dHhjrV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, NULL))
+			continue;
 		switch (ch) {
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
-		case 'H':
-			om = TQ_OUT_TABLE;
-			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
-			break;
-		case 'j':
-			om = TQ_OUT_JSON;
 			break;
 		case 'p':
 			prom = 1;
 			break;
 		case 'Q':
 			sec |= SEC_QUEUES;
-			break;
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
 			break;
 		case 's':
 			sec |= SEC_STATS;
@@ -462,7 +440,8 @@ main(int argc, char *argv[])
 	all = json_object();
 	if ((sec & SEC_WORKERS) && tq_mon_workers(rc, &e, all) == -1)
 		goto fail;
-	if ((sec & SEC_QUEUES) && tq_mon_queues(rc, &e, all) == -1)
+	if ((sec & SEC_QUEUES) && (tq_mon_queues(rc, &e, all) == -1 ||
+	    tq_mon_sites(rc, &e, all) == -1))
 		goto fail;
 	if ((sec & SEC_STATS) && tq_mon_statistics(db, &e, all) == -1)
 		goto fail;
@@ -478,6 +457,10 @@ main(int argc, char *argv[])
 			if (blank)
 				putchar('\n');
 			table_queues(all);
+			if (json_array_size(json_object_get(all, "sites"))) {
+				putchar('\n');
+				table_sites(all);
+			}
 			blank = 1;
 		}
 		if (sec & SEC_STATS) {
@@ -496,8 +479,6 @@ out:
 	if (rc != NULL)
 		redisFree(rc);
 	PQfinish(db);
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
+	tq_config_free();
 	return status;
 }

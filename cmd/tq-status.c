@@ -55,19 +55,12 @@ on_signal(int sig)
 static int
 add_attempts(PGconn *db, struct tq_err *e, json_t *rec)
 {
-	char id[24];
-	const char *p[1] = { id };
 	json_t *its = json_object_get(rec, "items"), *all, *x, *it;
-	PGresult *r;
 	size_t i, j;
 
-	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
-	    json_object_get(rec, "task_id")));
-	if ((r = tq_db_exec(db, e, "SELECT tq_task_attempts($1)", 1, p)) ==
-	    NULL)
+	if ((all = tq_task_attempts(db, e, (long long)json_integer_value(
+	    json_object_get(rec, "task_id")))) == NULL)
 		return -1;
-	all = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
 	json_array_foreach(its, i, it) {
 		json_int_t item = json_integer_value(json_object_get(it,
 		    "item_id"));
@@ -94,34 +87,13 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 	struct tq_ids lids = { 0 }, *ids = named;
 	json_t *recs, *rec;
 	size_t k;
-	int i, status = TQ_EXIT_OK;
+	int status = TQ_EXIT_OK;
 
 	if (list) {
-		char lim[24], age[32];
-		const char *p[4];
-		PGresult *r;
+		struct tq_task_filter f = { limit, filter, type, since };
 
-		snprintf(lim, sizeof(lim), "%lld", limit);
-		snprintf(age, sizeof(age), "%.3f", since);
-		p[0] = lim;
-		p[1] = filter;
-		p[2] = type;
-		p[3] = since > 0 ? age : NULL;
-		r = tq_db_exec(db, &e, "SELECT id FROM (SELECT id FROM "
-		    "processing_tasks WHERE ($2::text IS NULL OR status = $2) "
-		    "AND ($3::text IS NULL OR type = $3) AND ($4::float8 IS "
-		    "NULL OR created_at >= now() - make_interval(secs => "
-		    "$4::float8)) ORDER BY id DESC LIMIT $1) t ORDER BY id", 4,
-		    p);
-		if (r == NULL)
+		if (tq_task_list(db, &e, &f, &lids) == -1)
 			goto backend;
-		for (i = 0; i < PQntuples(r); i++) {
-			char why[64];
-
-			tq_ids_add(&lids, PQgetvalue(r, i, 0), why,
-			    sizeof(why));
-		}
-		PQclear(r);
 		ids = &lids;
 	}
 	if (ids->n > 0) {
@@ -140,6 +112,8 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 				json_decref(recs);
 				goto backend;
 			}
+			if (items)	/* which items wait for a site */
+				tq_site_annotate(rec);
 			tq_out_task(rec, items);
 		}
 		json_decref(recs);
@@ -168,8 +142,8 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "ad:HhijlS:n:qs:t:Vw:", longopts,
-	    NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "ad:HhijlS:n:qs:t:Vw:", longopts,
+	    "dHhjqV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

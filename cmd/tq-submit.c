@@ -38,6 +38,7 @@ static struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "keywords", no_argument, NULL, 'k' },
 	{ "no-keywords", no_argument, NULL, 'K' },
+	{ "no-robots", no_argument, NULL, 'B' },
 	{ "model", required_argument, NULL, 'm' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "redis-url", required_argument, NULL, 'r' },
@@ -60,7 +61,7 @@ usage(FILE *f, int status)
 	    "[-R max-retries]\n"
 	    "                 [--then 'stage [options]'] ... "
 	    "[--notify url]\n"
-	    "                 parse [link-id | url | -] ...\n"
+	    "                 parse [-B] [link-id | url | -] ...\n"
 	    "       tq-submit [options] ai [-iIkKsS] [-m model] "
 	    "[parsed-content-id | -] ...\n"
 	    "       tq-submit [options] notion [-w] [-D database-id] "
@@ -274,6 +275,7 @@ struct stageopts {
 	json_t		*props;
 	json_t		*params;
 	int		 with_text;
+	int		 no_robots;	/* parse: robots.txt not read */
 	int		 cfg[3];
 	int		 max_retries;
 	char		**words;	/* of a --then: the options point here */
@@ -309,6 +311,9 @@ stage_opt(int ch, const char *arg, struct stageopts *o, const char *ctx)
 	const char *es = NULL;
 
 	switch (ch) {
+	case 'B':
+		o->no_robots = 1;
+		break;
 	case 'D':
 		o->dbopt = arg;
 		break;
@@ -395,9 +400,13 @@ stage_check(struct stageopts *o, const char *ctx)
 	} else if (o->dbopt != NULL || o->propopt != NULL || o->with_text)
 		errx(TQ_EXIT_USAGE, "%s-D, -p and -w are for the notion stage",
 		    ctx);
+	if (o->no_robots && stage != TQ_STAGE_PARSE)
+		errx(TQ_EXIT_USAGE, "%s-B is for the parse stage", ctx);
 	if (o->max_retries < 0)
 		o->max_retries = tq_cfg.max_retries;
 	o->params = json_object();
+	if (o->no_robots)	/* the sites are the user's */
+		json_object_set_new(o->params, "robots", json_false());
 	if (stage == TQ_STAGE_AI)
 		json_object_set_new(o->params, "processing_config", json_pack(
 		    "{s:b,s:b,s:b}", "generate_summary", o->cfg[0],
@@ -480,7 +489,7 @@ then_parse(const char *arg, int prev, struct stageopts *o)
 	/* the words after the stage are its options, nothing else */
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(n - 1, w + 1, "+:D:IiKkm:p:R:Ssw", longopts,
+	while ((ch = getopt_long(n - 1, w + 1, "+:BD:IiKkm:p:R:Ssw", longopts,
 	    NULL)) != -1) {
 		if (ch == '?' || ch == ':')
 			errx(TQ_EXIT_USAGE, "%s%s: %s", ctx, optopt ? (char[]){
@@ -517,13 +526,14 @@ main(int argc, char *argv[])
 	PGconn *db = NULL;
 	int status = TQ_EXIT_OK;
 
+	tq_submit_phase("main");
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (getenv("TQ_LOG") == NULL)
 		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
 	stageopts_init(&so);
-	while ((ch = getopt_long(argc, argv, "D:d:HhIijKkm:p:qR:r:SsVw",
-	    longopts, NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "BD:d:HhIijKkm:p:qR:r:SsVw",
+	    longopts, "dHhjqrV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		if (stage_opt(ch, optarg, &so, ""))
@@ -601,6 +611,7 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		read_stdin();
 	}
+	tq_submit_phase("inputs read");
 	if (nbad > 0)
 		goto badinput;
 	if (ninputs == 0) {
@@ -611,8 +622,13 @@ main(int argc, char *argv[])
 
 	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if ((db = tq_db_connect(&e)) == NULL)
+	tq_submit_phase("redis connected");
+	if ((db = tq_db_open(&e, 0)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	tq_submit_phase("postgresql connected");
+	if (tq_db_migrate(db, &e) == -1)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	tq_submit_phase("migrations checked");
 	/* a wrong database fails here; Notion away, in the workers */
 	for (i = -1; i < nthen; i++) {
 		struct stageopts *o = i < 0 ? &so : &th[i];
@@ -668,9 +684,11 @@ main(int argc, char *argv[])
 		status = TQ_EXIT_BACKEND;
 	}
 
+	tq_submit_phase("submitted");
 	recs = tq_task_records(db, &e, &sub.task, 1, 0);
 	if (recs == NULL)
 		goto backend;
+	tq_submit_phase("record read");
 	rec = json_array_get(recs, 0);
 	if (json_is_object(rec)) {
 		json_object_set_new(rec, "success", json_true());
@@ -690,6 +708,8 @@ main(int argc, char *argv[])
 		tq_out_task(rec, 0);
 	}
 	json_decref(recs);
+	fflush(stdout);
+	tq_submit_phase("record printed");
 	goto out;
 
 badinput:

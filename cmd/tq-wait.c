@@ -155,35 +155,25 @@ static char *
 chain_ids(PGconn *db, struct tq_ids *ids)
 {
 	struct tq_err e = { 0 };
-	long long *v = NULL;
-	char *show = NULL, buf[24];
-	const char *p[1];
+	long long *v = NULL, *c;
+	char *show = NULL;
 	size_t n = 0, k;
-	PGresult *r;
-	int i;
+	int i, m;
 
 	for (k = 0; k < ids->n; k++) {
-		snprintf(buf, sizeof(buf), "%lld", ids->v[k]);
-		p[0] = buf;
-		r = tq_db_exec(db, &e, "WITH RECURSIVE c(id, next, d) AS ("
-		    "SELECT id, next_task_id, 0 FROM processing_tasks "
-		    "WHERE id = $1::bigint UNION ALL SELECT t.id, "
-		    "t.next_task_id, c.d + 1 FROM processing_tasks t JOIN c "
-		    "ON t.id = c.next WHERE c.d < 100) SELECT id FROM c "
-		    "ORDER BY d", 1, p);
-		if (r == NULL)
+		if ((m = tq_task_chain(db, &e, ids->v[k], &c)) == -1)
 			errx(TQ_EXIT_BACKEND, "%s", e.msg);
-		v = xrealloc(v, (n + (size_t)PQntuples(r) + 1) * sizeof(*v));
-		show = xrealloc(show, n + (size_t)PQntuples(r) + 1);
-		if (PQntuples(r) == 0) {
+		v = xrealloc(v, (n + (size_t)m + 1) * sizeof(*v));
+		show = xrealloc(show, n + (size_t)m + 1);
+		if (m == 0) {
 			v[n] = ids->v[k];
 			show[n++] = 1;
 		}
-		for (i = 0; i < PQntuples(r); i++) {
-			v[n] = atoll(PQgetvalue(r, i, 0));
-			show[n++] = i == PQntuples(r) - 1;
+		for (i = 0; i < m; i++) {
+			v[n] = c[i];
+			show[n++] = i == m - 1;
 		}
-		PQclear(r);
+		free(c);
 	}
 	free(ids->v);
 	ids->v = v;
@@ -209,8 +199,8 @@ main(int argc, char *argv[])
 
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "cd:HhIjqt:V", longopts, NULL)) !=
-	    -1) {
+	while ((ch = tq_getopt(argc, argv, "cd:HhIjqt:V", longopts,
+	    "dHhjqV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

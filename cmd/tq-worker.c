@@ -4,14 +4,15 @@
  * A supervisor starts N worker processes and restarts one that dies.
  * Each worker keeps up to -c jobs of each queue in flight: it takes
  * job ids atomically from the queues into its own list
- * tq:active:<name> (and rq:wip:<q>), several per Redis call, claims
- * each item in PostgreSQL, and runs each job as a coroutine of its
- * event loop (common/co.c): page fetches, LLM and Notion calls wait
- * together on one curl multi, and extraction and the builtin AI run in
- * the worker's reused job processes (common/jobproc.c).  The worker
- * enforces each queue's hard timeout (the transfer aborted, or the job
- * process killed: SIGTERM, then SIGKILL), records each outcome in
- * PostgreSQL and only then acknowledges the job in Redis.
+ * tq:active:<name> (and RQ's started registry), several per Redis
+ * call, claims each item in PostgreSQL, and runs each job as a
+ * coroutine of its event loop (common/co.c): page fetches, LLM and
+ * Notion calls wait together on one curl multi, and extraction and
+ * the builtin AI run in the worker's reused job processes
+ * (common/jobproc.c).  The worker enforces each queue's hard timeout
+ * (the transfer aborted, or the job process killed: SIGTERM, then
+ * SIGKILL), records each outcome in PostgreSQL and only then
+ * acknowledges the job in Redis.
  *
  * Invariants: a job id is always in a queue, a scheduled set, or a
  * worker's active list; a worker killed at any instant leaves its jobs
@@ -78,32 +79,28 @@ static struct {
 static struct option longopts[] = {
 	{ "burst", no_argument, NULL, 'b' },
 	{ "concurrency", required_argument, NULL, 'c' },
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json-log", no_argument, NULL, 'j' },
 	{ "job-processes", required_argument, NULL, 'J' },
+	{ "log-json", no_argument, NULL, 'L' },
+	{ "json-log", no_argument, NULL, 'L' },	/* its first name */
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "workers", required_argument, NULL, 'n' },
 	{ "name", required_argument, NULL, 'N' },
 	{ "pause", required_argument, NULL, 'P' },
-	{ "queue", required_argument, NULL, 'q' },
-	{ "redis-url", required_argument, NULL, 'r' },
+	{ "queue", required_argument, NULL, 'Q' },
 	{ "reconcile", no_argument, NULL, 'R' },
 	{ "resume", required_argument, NULL, 'U' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-worker [-bhjRvV] [-c queue=jobs] ... "
+	fprintf(f, "usage: tq-worker [-bhLRvV] [-c queue=jobs] ... "
 	    "[-d database-url] [-J processes]\n"
 	    "                 [-l level] [-N name] [-n workers] "
-	    "[-q queue] ... [-r redis-url]\n"
-	    "                 [-t queue=seconds] ...\n"
+	    "[-Q queue] ... [-r redis-url]\n"
+	    "                 [-t queue=seconds] ... [queue ...]\n"
 	    "       tq-worker -P queue ... | -U queue ... [-r redis-url]\n");
 	exit(status);
 }
@@ -173,16 +170,7 @@ disconnect(void)
 static int
 release_own(struct tq_err *e)
 {
-	const char *p[1] = { w.name };
-	PGresult *r;
-
-	r = tq_db_exec(w.db, e, "UPDATE task_items SET status = 'pending', "
-	    "updated_at = now() WHERE worker_id = $1 AND status = 'running'",
-	    1, p);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return tq_claim_release_worker(w.db, e, w.name);
 }
 
 /*
@@ -194,7 +182,6 @@ static int
 connect_all(void)
 {
 	struct tq_err e = { 0 };
-	redisReply *r;
 	double backoff = 0.5;
 
 	while (nsignals == 0) {
@@ -204,16 +191,9 @@ connect_all(void)
 		    (w.db = tq_db_connect(&e)) != NULL &&
 		    release_own(&e) == 0 &&
 		    tq_worker_register(w.rc, &e, &w.info) == 0 &&
-		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0) {
-			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
-			    w.name);
-			if (r != NULL) {
-				freeReplyObject(r);
-				return 0;
-			}
-			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-			    w.sub->errstr);
-		}
+		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0 &&
+		    tq_worker_subscribe(w.sub, &e, w.name) == 0)
+			return 0;
 		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:f}",
 		    "worker", w.name, "error", e.msg, "retry_in", backoff));
 		title("waiting for backends", NULL, 0);
@@ -247,7 +227,6 @@ static void
 reconnect_broken(void)
 {
 	struct tq_err e = { 0 };
-	redisReply *r;
 
 	if (w.rc == NULL || w.rc->err) {
 		if (w.rc != NULL)
@@ -261,14 +240,10 @@ reconnect_broken(void)
 	if (w.rc != NULL && (w.sub == NULL || w.sub->err)) {
 		if (w.sub != NULL)
 			redisFree(w.sub);
-		if ((w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL) {
-			r = redisCommand(w.sub, "SUBSCRIBE rq:pubsub:%s",
-			    w.name);
-			if (r == NULL) {
-				redisFree(w.sub);
-				w.sub = NULL;
-			}
-			freeReplyObject(r);
+		if ((w.sub = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
+		    tq_worker_subscribe(w.sub, &e, w.name) == -1) {
+			redisFree(w.sub);
+			w.sub = NULL;
 		}
 	}
 	if (w.db == NULL || PQstatus(w.db) != CONNECTION_OK) {
@@ -285,7 +260,6 @@ static void
 heartbeat(void)
 {
 	struct tq_err e = { 0 };
-	redisReply *r;
 	struct tq_job *j, *old = NULL;
 	const char **others;
 	int *ost, n = 0;
@@ -294,11 +268,8 @@ heartbeat(void)
 		return;
 	/* Redis may have lost our registration (FLUSHALL, restart) */
 	if (tq_now() - w.last_hb >= HEARTBEAT) {
-		r = redisCommand(w.rc, "EXISTS rq:worker:%s", w.name);
-		if (r != NULL && r->type == REDIS_REPLY_INTEGER &&
-		    r->integer == 0)
+		if (tq_worker_registered(w.rc, w.name) == 0)
 			tq_worker_register(w.rc, &e, &w.info);
-		freeReplyObject(r);
 	}
 	for (j = jobs; j != NULL; j = j->next)
 		if (old == NULL || j->started < old->started)
@@ -496,20 +467,9 @@ all_empty(void)
 {
 	int i, empty = 1;
 
-	for (i = 0; i < nstages && empty; i++) {
-		/* a paused queue has nothing for us */
-		redisReply *r = redisCommand(w.rc, "EVAL %s 3 rq:queue:%s "
-		    "rq:scheduled:%s tq:paused:%s", "if redis.call('EXISTS', "
-		    "KEYS[3]) == 1 then return 0 end return redis.call('LLEN', "
-		    "KEYS[1]) + redis.call('ZCARD', KEYS[2])",
-		    tq_stage_queue(stages[i]), tq_stage_queue(stages[i]),
-		    tq_stage_queue(stages[i]));
-
-		if (r == NULL || r->type != REDIS_REPLY_INTEGER ||
-		    r->integer > 0)
+	for (i = 0; i < nstages && empty; i++)
+		if (tq_queue_waiting(w.rc, stages[i]) != 0)
 			empty = 0;
-		freeReplyObject(r);
-	}
 	return empty;
 }
 
@@ -528,6 +488,19 @@ take(void)
 
 	for (i = 0; i < nstages; i++) {
 		want[i] = tq_cfg.concurrency[stages[i]] - inflight[stages[i]];
+		/*
+		 * A job waiting for its site's turn holds no slot, up to
+		 * the waiters a worker keeps; past them, jobs stay queued
+		 * for the other workers.
+		 */
+		if (stages[i] == TQ_STAGE_PARSE) {
+			int room = tq_cfg.concurrency[stages[i]] +
+			    tq_site_max_waiting() - inflight[stages[i]];
+
+			want[i] += tq_site_nwaiting();
+			if (want[i] > room)
+				want[i] = room;
+		}
 		if (want[i] < 0)
 			want[i] = 0;
 		if (total + want[i] > 256)
@@ -629,7 +602,7 @@ worker_main(void)
 			w.sub = NULL;
 		}
 		/*
-		 * The take script itself refuses while rq:suspended is
+		 * The take script itself refuses while RQ's suspend is
 		 * set; this look, twice a second, is for the state shown.
 		 */
 		if (w.rc != NULL && !w.rc->err &&
@@ -757,7 +730,7 @@ spawn(int i)
 }
 
 static void
-recover_dead(void)
+recover_dead(pid_t dead)
 {
 	struct tq_err e = { 0 };
 	struct tq_maint_stats ms;
@@ -771,6 +744,7 @@ recover_dead(void)
 		redisFree(rc);
 		goto fail;
 	}
+	tq_site_forget(rc, (long)dead);	/* its sites' slots, at once */
 	if (tq_maint_recover(db, rc, NULL, &ms, &e) == -1)
 		tq_log(TQ_LOG_WARN, "recover", json_pack("{s:s}", "error",
 		    e.msg));
@@ -815,7 +789,7 @@ supervisor(void)
 				    "{s:i,s:s}", "pid", (int)pid, "how",
 				    WIFSIGNALED(status) ?
 				    sigabbrev_np(WTERMSIG(status)) : "exit"));
-				recover_dead();
+				recover_dead(pid);
 				if (nsignals == 0) {
 					sleep(1);
 					kids[i] = spawn(i);
@@ -921,8 +895,12 @@ main(int argc, char *argv[])
 	setproctitle_init(argc, argv, environ);
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = getopt_long(argc, argv, "bc:d:hJ:jl:N:n:P:q:Rr:t:U:Vv",
-	    longopts, NULL)) != -1) {
+	while ((ch = tq_getopt(argc, argv, "bc:d:hJ:jLl:N:n:P:Q:q:Rr:t:U:Vv",
+	    longopts, "dhrVv")) != -1) {
+		/* -j and -q mean JSON output and quiet elsewhere */
+		if (ch != 'j' && ch != 'q' &&
+		    tq_opt_common(ch, optarg, NULL, NULL))
+			continue;
 		switch (ch) {
 		case 'b':
 			burst = 1;
@@ -955,14 +933,13 @@ main(int argc, char *argv[])
 				    optarg, e);
 			break;
 		}
-		case 'd':
-			free(tq_cfg.database_url);
-			tq_cfg.database_url = xstrdup(optarg);
-			break;
 		case 'h':
 			usage(stdout, 0);
 			break;
 		case 'j':
+			warnx("-j is deprecated: use -L (--log-json)");
+			/* FALLTHROUGH */
+		case 'L':
 			tq_logjson = 1;
 			break;
 		case 'l':
@@ -996,17 +973,17 @@ main(int argc, char *argv[])
 			add_stage(optarg);
 			break;
 		case 'q':
+			warnx("-q queue is deprecated: name the queues as "
+			    "operands, or use -Q queue");
+			/* FALLTHROUGH */
+		case 'Q':
 			if (pausing)
-				errx(TQ_EXIT_USAGE, "-q does not go with -P "
-				    "or -U");
+				errx(TQ_EXIT_USAGE, "a queue to work on does "
+				    "not go with -P or -U");
 			add_stage(optarg);
 			break;
 		case 'R':
 			reconcile = 1;
-			break;
-		case 'r':
-			free(tq_cfg.redis_url);
-			tq_cfg.redis_url = xstrdup(optarg);
 			break;
 		case 't': {
 			char *eq = strchr(optarg, '='), *q;
@@ -1038,8 +1015,12 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	if (optind != argc)
-		usage(stderr, TQ_EXIT_USAGE);
+	/* the queues to work on, as rq worker takes them */
+	if (optind < argc && pausing)
+		errx(TQ_EXIT_USAGE, "a queue to work on does not go with -P "
+		    "or -U");
+	for (; optind < argc; optind++)
+		add_stage(argv[optind]);
 	if (tq_config_check() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (pausing)

@@ -10,20 +10,6 @@
 #include "tq.h"
 
 void
-tq_ai_model_free(struct tq_ai_model *m)
-{
-	if (m == NULL)
-		return;
-	free(m->name);
-	free(m->provider);
-	free(m->model);
-	free(m->base_url);
-	free(m->api_key_env);
-	free(m->json_mode);
-	memset(m, 0, sizeof(*m));
-}
-
-void
 tq_ai_result_init(struct tq_ai_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -65,7 +51,7 @@ str_or_null(const char *s)
 		return json_null();
 	if ((j = json_string(s)) != NULL)
 		return j;
-	clean = tq_lang_utf8_clean(s, strlen(s), NULL);
+	clean = tq_utf8_clean(s, strlen(s), NULL);
 	j = json_string(clean);
 	free(clean);
 	return j != NULL ? j : json_null();

@@ -38,7 +38,7 @@ blank(const char *s)
 	uint32_t cp;
 
 	for (i = 0; i < len; i += n) {
-		n = tq_lang_utf8(s + i, len - i, &cp);
+		n = tq_utf8_decode(s + i, len - i, &cp);
 		if (!ai_space_cp(cp))
 			return 0;
 	}
@@ -84,7 +84,7 @@ tq_ai_builtin(const struct tq_ai_request *req, struct tq_ai_result *res,
 			len--;
 		truncated = 1;
 	}
-	clean = tq_lang_utf8_clean(req->text, len, &c.len);
+	clean = tq_utf8_clean(req->text, len, &c.len);
 	c.text = clean;
 	c.lang = tq_lang_detect(clean);
 	c.swlang = tq_lang_stopword_at(c.lang, 0) != NULL ? c.lang : "en";

@@ -640,7 +640,7 @@ questions(const struct ctx *c, int *ntotal)
 			if (!ai_question(cp))
 				continue;
 		}
-		if (ai_nchars(c->text + a0, b0 - a0) > SENTENCE_CHARS)
+		if (tq_utf8_count(c->text + a0, b0 - a0) > SENTENCE_CHARS)
 			continue;
 		(*ntotal)++;
 		if (json_array_size(a) < MAX_QUESTIONS &&
@@ -648,28 +648,6 @@ questions(const struct ctx *c, int *ntotal)
 			json_array_append_new(a, j);
 	}
 	return a;
-}
-
-static long
-word_count(const struct ctx *c)
-{
-	size_t i, n;
-	uint32_t cp;
-	long words = 0;
-	int in = 0, hasword = 0;
-
-	for (i = 0; i < c->len; i += n) {
-		n = ai_next_cp(c, i, c->len, &cp);
-		if (ai_space_cp(cp)) {
-			words += in && hasword;
-			in = hasword = 0;
-		} else {
-			in = 1;
-			if (tq_lang_isword(cp))
-				hasword = 1;
-		}
-	}
-	return words + (in && hasword);
 }
 
 static const char *
@@ -705,7 +683,7 @@ ai_insights(struct ctx *c)
 	size_t i;
 
 	o = json_object();
-	words = word_count(c);
+	words = tq_word_count(c->text, c->len);
 	minutes = (words + WPM / 2) / WPM;
 	if (minutes < 1)
 		minutes = 1;

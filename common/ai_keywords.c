@@ -117,7 +117,7 @@ proper(const struct ctx *c, const struct word *w)
 	if (strcmp(c->swlang, "de") == 0)	/* German nouns */
 		return !w->stop;
 	for (i = 0; i < w->form_len[0]; i += n) {
-		n = tq_lang_utf8(c->text + w->form_off[0] + i,
+		n = tq_utf8_decode(c->text + w->form_off[0] + i,
 		    w->form_len[0] - i, &cp);
 		if (tq_lang_case(cp) > 0 && (++up > 1 || i > 0))
 			return 1;
@@ -132,7 +132,7 @@ allcaps_form(const struct ctx *c, const struct word *w, int k)
 	size_t i, n;
 
 	for (i = 0; i < w->form_len[k]; i += n) {
-		n = tq_lang_utf8(c->text + w->form_off[k] + i,
+		n = tq_utf8_decode(c->text + w->form_off[k] + i,
 		    w->form_len[k] - i, &cp);
 		if (tq_lang_case(cp) < 0)
 			return 0;
@@ -369,7 +369,7 @@ ai_keywords(struct ctx *c, int max)
 		if (i < c->nkw)
 			continue;
 		show_cand(c, &b, cd);
-		if (ai_nchars(b.data, b.len) > KEYWORD_CHARS ||
+		if (tq_utf8_count(b.data, b.len) > KEYWORD_CHARS ||
 		    memchr(b.data, ',', b.len) != NULL)
 			continue;
 		c->kw[c->nkw++] = idx[k];

@@ -100,93 +100,23 @@ struct answer {
 
 /* ------------------------------------------------------------ UTF-8 */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned int c;
-	size_t len, i;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* A copy of s with invalid sequences replaced by U+FFFD; *chars counts. */
 static char *
 utf8_clean(const char *s, size_t *chars)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, k, nc = 0;
-	struct tq_buf b = { 0 };
+	size_t len;
+	char *c = tq_utf8_clean(s, strlen(s), &len);
 
-	tq_buf_add(&b, "", 0);
-	while (i < n) {
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
-			tq_buf_adds(&b, "\xef\xbf\xbd");
-			i++;
-		} else {
-			tq_buf_add(&b, p + i, k);
-			i += k;
-		}
-		nc++;
-	}
 	if (chars != NULL)
-		*chars = nc;
-	return b.data;
-}
-
-/* Byte offset of the first `chars` characters of valid UTF-8 s. */
-static size_t
-utf8_prefix(const char *s, size_t len, size_t chars)
-{
-	size_t i = 0;
-
-	while (i < len && chars > 0) {
-		i++;
-		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		chars--;
-	}
-	return i;
-}
-
-static size_t
-utf8_count(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
+		*chars = tq_utf8_count(c, len);
+	return c;
 }
 
 /* xstrndup of at most max characters of valid UTF-8 s. */
 static char *
 utf8_ndup(const char *s, size_t max)
 {
-	return xstrndup(s, utf8_prefix(s, strlen(s), max));
+	return xstrndup(s, tq_utf8_prefix(s, strlen(s), max));
 }
 
 /*
@@ -204,7 +134,7 @@ cut_text(const char *s, size_t len, size_t max)
 	};
 	size_t cut, lo, i, j, k;
 
-	cut = utf8_prefix(s, len, max);
+	cut = tq_utf8_prefix(s, len, max);
 	if (cut >= len)
 		return len;
 	lo = cut / 2;
@@ -763,7 +693,7 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 		    strcasestr(msg, "context window") != NULL) &&
 		    !c->ctx_shrunk && c->text_chars > 0) {
 			c->ctx_shrunk = 1;
-			c->budget = utf8_count(c->text,
+			c->budget = tq_utf8_count(c->text,
 			    cut_text(c->text, strlen(c->text), c->budget)) / 2;
 			rc = 1;
 			goto out;
@@ -1135,7 +1065,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		if (finish != NULL && strcmp(finish, "length") == 0) {
 			if (!length_retried) {
 				length_retried = 1;
-				c.budget = utf8_count(c.text, cut_text(c.text,
+				c.budget = tq_utf8_count(c.text, cut_text(c.text,
 				    strlen(c.text), c.budget)) / 2;
 				if (c.max_tokens < MAX_TOKENS_BOUND)
 					c.max_tokens = c.max_tokens * 2 >

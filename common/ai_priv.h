@@ -181,7 +181,6 @@ size_t		ai_next_cp(const struct ctx *c, size_t i, size_t end,
 	    uint32_t *cp);
 size_t		ai_prev_cp(const struct ctx *c, size_t lo, size_t i,
 	    uint32_t *cp);
-size_t		ai_nchars(const char *s, size_t len);
 void		ai_add_trunc(struct tq_buf *b, const char *s, size_t len,
 	    size_t max);
 json_t		*ai_jsentence(const struct ctx *c, size_t off, size_t len);

@@ -118,10 +118,7 @@ ai_inlist(const char *const *list, size_t n, const char *w)
 int
 ai_space_cp(uint32_t c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0 ||
-	    c == 0x1680 || (c >= 0x2000 && c <= 0x200b) || c == 0x2028 ||
-	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 ||
-	    c == 0xfeff;
+	return tq_utf8_isspace(c);
 }
 
 int
@@ -208,7 +205,7 @@ ai_next_cp(const struct ctx *c, size_t i, size_t end, uint32_t *cp)
 		*cp = (unsigned char)c->text[i];
 		return 1;
 	}
-	return tq_lang_utf8(c->text + i, end - i, cp);
+	return tq_utf8_decode(c->text + i, end - i, cp);
 }
 
 /* Start of the character before i (not before lo); 0 in *cp at lo. */
@@ -224,7 +221,7 @@ ai_prev_cp(const struct ctx *c, size_t lo, size_t i, uint32_t *cp)
 	j = i - 1;
 	while (j > lo && ((unsigned char)c->text[j] & 0xc0) == 0x80)
 		j--;
-	tq_lang_utf8(c->text + j, i - j, cp);
+	tq_utf8_decode(c->text + j, i - j, cp);
 	return j;
 }
 
@@ -252,17 +249,6 @@ trim_end(const struct ctx *c, size_t a, size_t b)
 		b = j;
 	}
 	return b;
-}
-
-size_t
-ai_nchars(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
 }
 
 /* Append s folding runs of ASCII white space into one space. */
@@ -293,7 +279,7 @@ ai_add_trunc(struct tq_buf *b, const char *s, size_t len, size_t max)
 	add_span(&t, s, len);
 	if (t.data == NULL)
 		return;
-	if (ai_nchars(t.data, t.len) <= max) {
+	if (tq_utf8_count(t.data, t.len) <= max) {
 		tq_buf_add(b, t.data, t.len);
 		goto out;
 	}
@@ -430,7 +416,7 @@ next_word(struct ctx *c, size_t i, size_t end)
 	tq_buf_add(&c->nb, "", 0);
 	while (n > 0 && (tq_lang_isword(cp) || ai_apostrophe(cp)) &&
 	    c->nb.len < 64) {
-		tq_buf_add(&c->nb, u, tq_lang_utf8_put(ai_apostrophe(cp) ? '\'' :
+		tq_buf_add(&c->nb, u, tq_utf8_encode(ai_apostrophe(cp) ? '\'' :
 		    tq_lang_lower(cp), u));
 		i += n;
 		n = ai_next_cp(c, i, end, &cp);
@@ -607,7 +593,7 @@ first_word(const struct ctx *c, const struct span *l)
 
 	for (i = l->a; i < l->b && !ai_ascii_space(c->text[i]); i++)
 		continue;
-	return ai_nchars(c->text + l->a, i - l->a);
+	return tq_utf8_count(c->text + l->a, i - l->a);
 }
 
 static int
@@ -636,14 +622,14 @@ paragraph(struct ctx *c, const struct span *ln, int n)
 
 	if (n >= 3) {
 		for (k = 0; k < n - 1; k++)
-			if ((l = ai_nchars(c->text + ln[k].a, ln[k].b - ln[k].a)) >
+			if ((l = tq_utf8_count(c->text + ln[k].a, ln[k].b - ln[k].a)) >
 			    maxl)
 				maxl = l;
 		wrap = maxl >= 40 && maxl <= 120;
 		for (k = 0; wrap && k < n; k++) {
 			if (bullet(c, ln[k].a, ln[k].b) > 0)
 				wrap = 0;
-			else if (k < n - 1 && ai_nchars(c->text + ln[k].a,
+			else if (k < n - 1 && tq_utf8_count(c->text + ln[k].a,
 			    ln[k].b - ln[k].a) + 1 +
 			    first_word(c, &ln[k + 1]) <= maxl)
 				wrap = 0;
@@ -651,7 +637,7 @@ paragraph(struct ctx *c, const struct span *ln, int n)
 	} else if (n == 2) {
 		uint32_t cp;
 
-		l = ai_nchars(c->text + ln[0].a, ln[0].b - ln[0].a);
+		l = tq_utf8_count(c->text + ln[0].a, ln[0].b - ln[0].a);
 		ai_next_cp(c, ln[1].a, ln[1].b, &cp);
 		wrap = l >= 50 && l <= 120 && !ends_terminal(c, &ln[0]) &&
 		    tq_lang_case(cp) < 0 && bullet(c, ln[0].a, ln[0].b) == 0;

@@ -133,11 +133,11 @@ make_keys(struct ctx *c, size_t a, size_t b)
 		}
 		n = ai_next_cp(c, a, b, &cp);
 		cp = tq_lang_lower(cp);
-		k += tq_lang_utf8_put(cp, kb + k);
+		k += tq_utf8_encode(cp, kb + k);
 		if (ai_apostrophe(cp))
 			nb[m++] = '\'';
 		else
-			m += tq_lang_utf8_put(cp, nb + m);
+			m += tq_utf8_encode(cp, nb + m);
 	}
 	kb[k] = nb[m] = '\0';
 	c->kb.len = k;
@@ -189,7 +189,7 @@ cjk_class(const char *s, size_t len)
 	if (i == len)
 		return 0;
 	for (i = 0; i < len; i += n) {
-		n = tq_lang_utf8(s + i, len - i, &cp);
+		n = tq_utf8_decode(s + i, len - i, &cp);
 		if (cjk_cp(cp) != 0)
 			return 1;
 	}
@@ -204,7 +204,7 @@ hiragana(const char *s, size_t len)
 	size_t i, n;
 
 	for (i = 0; i < len; i += n) {
-		n = tq_lang_utf8(s + i, len - i, &cp);
+		n = tq_utf8_decode(s + i, len - i, &cp);
 		if (cjk_cp(cp) != 2)
 			return 0;
 	}
@@ -249,7 +249,7 @@ intern_word(struct ctx *c, int letters, int digits)
 	GROW(c->w, id, c->capw);
 	w = &c->w[id];
 	memset(w, 0, sizeof(*w));
-	w->chars = ai_nchars(c->kb.data, c->kb.len);
+	w->chars = tq_utf8_count(c->kb.data, c->kb.len);
 	w->alpha = letters > 0;
 	w->stop = tq_lang_stopword(c->swlang, c->nb.data, c->nb.len) ||
 	    hiragana(c->kb.data, c->kb.len);
@@ -497,7 +497,7 @@ ai_title_stems(struct ctx *c, const char *title)
 	uint32_t ch;
 	int letters, digits, up, low, sid, isnew;
 
-	clean = tq_lang_utf8_clean(title, strlen(title), &len);
+	clean = tq_utf8_clean(title, strlen(title), &len);
 	memset(&tc, 0, sizeof(tc));
 	tc.text = clean;
 	tc.len = len;

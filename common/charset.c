@@ -164,49 +164,6 @@ charset_lookup(const char *label, size_t n)
 	return -1;
 }
 
-/*
- * The length of the UTF-8 sequence at s (1..4).  *valid is 0 for an
- * ill-formed one, whose length is then its maximal subpart, so every
- * such subpart becomes one U+FFFD as the WHATWG decoder does.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, int *valid)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, i;
-
-	*valid = 1;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 2;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;	/* no surrogates */
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 3;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;	/* nothing past U+10FFFF */
-	} else {
-		*valid = 0;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*valid = 0;
-			return i;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return i;
-}
-
 /* Append s to b as valid UTF-8: bad sequences -> U+FFFD, NULs dropped. */
 static void
 utf8_repair(struct tq_buf *b, const unsigned char *s, size_t n)
@@ -215,7 +172,7 @@ utf8_repair(struct tq_buf *b, const unsigned char *s, size_t n)
 	int valid;
 
 	while (i < n) {
-		len = utf8_seq(s + i, n - i, &valid);
+		len = tq_utf8_subpart((const char *)s + i, n - i, &valid);
 		if (valid && s[i] != '\0') {
 			i += len;
 			continue;
@@ -242,7 +199,7 @@ looks_utf8(const unsigned char *s, size_t n)
 	int valid, cut = 0;
 
 	while (i < n) {
-		len = utf8_seq(s + i, n - i, &valid);
+		len = tq_utf8_subpart((const char *)s + i, n - i, &valid);
 		if (!valid && i + len >= n && s[i] >= 0xc2 && s[i] <= 0xf4)
 			cut = 1;
 		else if (!valid)

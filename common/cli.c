@@ -1,13 +1,59 @@
 /*
- * cli.c - what the tools' main()s share: the common options, and the
- * loop over task ids of tq-cancel and tq-retry.  Messages go to stderr
- * through warnx(3), as the tools' own do.
+ * cli.c - what the tools' main()s share: the common options and their
+ * one long-options table, and the loop over task ids of tq-cancel and
+ * tq-retry.  Messages go to stderr through warnx(3), as the tools' own
+ * do.
  */
 #include <err.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tq.h"
+
+/* The long forms of the common options, for every tool. */
+static const struct option common_longopts[] = {
+	{ "database-url", required_argument, NULL, 'd' },
+	{ "table", no_argument, NULL, 'H' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "redis-url", required_argument, NULL, 'r' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "verbose", no_argument, NULL, 'v' },
+};
+#define NCOMMON	(sizeof(common_longopts) / sizeof(common_longopts[0]))
+
+int
+tq_getopt(int argc, char *const argv[], const char *optstring,
+    const struct option *own, const char *common)
+{
+	static struct option *all;
+	const struct option *o;
+	size_t n = 0, i;
+
+	if (all == NULL) {
+		for (o = own; o != NULL && o->name != NULL; o++)
+			n++;
+		all = xcalloc(n + NCOMMON + 1, sizeof(*all));
+		if (n > 0)
+			memcpy(all, own, n * sizeof(*all));
+		for (i = 0; i < NCOMMON; i++) {
+			const struct option *c = &common_longopts[i];
+			size_t k;
+
+			if (strchr(common, c->val) == NULL)
+				continue;
+			for (k = 0; k < n; k++)
+				if (strcmp(all[k].name, c->name) == 0)
+					break;
+			if (k == n)
+				all[n++] = *c;
+		}
+	}
+	return getopt_long(argc, argv, optstring, all, NULL);
+}
 
 int
 tq_opt_common(int ch, const char *arg, enum tq_outmode *om, int *quiet)
@@ -18,9 +64,13 @@ tq_opt_common(int ch, const char *arg, enum tq_outmode *om, int *quiet)
 		tq_cfg.database_url = xstrdup(arg);
 		return 1;
 	case 'H':
+		if (om == NULL)
+			return 0;
 		*om = TQ_OUT_TABLE;
 		return 1;
 	case 'j':
+		if (om == NULL)
+			return 0;
 		*om = TQ_OUT_JSON;
 		return 1;
 	case 'q':

@@ -82,17 +82,23 @@ tq_config_check(void)
 	return 0;
 }
 
+void
+tq_config_free(void)
+{
+	free(tq_cfg.redis_url);
+	free(tq_cfg.database_url);
+	free(tq_cfg.user_agent);
+	free(tq_cfg.allow_addrs);
+	memset(&tq_cfg, 0, sizeof(tq_cfg));
+}
+
 int
 tq_config_load(void)
 {
 	const char *v;
 	int i;
 
-	free(tq_cfg.redis_url);
-	free(tq_cfg.database_url);
-	free(tq_cfg.user_agent);
-	free(tq_cfg.allow_addrs);
-	memset(&tq_cfg, 0, sizeof(tq_cfg));
+	tq_config_free();
 
 	if ((v = getenv("TQ_REDIS_URL")) != NULL && *v)
 		tq_cfg.redis_url = xstrdup(v);
@@ -128,6 +134,7 @@ tq_config_load(void)
 	tq_cfg.body_budget = 128L * 1024 * 1024;
 	tq_cfg.site_concurrency = 4;
 	tq_cfg.site_delay = 0;
+	tq_cfg.site_backoff = 60;
 	tq_cfg.robots = 1;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
@@ -178,6 +185,17 @@ tq_config_load(void)
 			return -1;
 		}
 		tq_cfg.site_delay = d;
+	}
+	if ((v = getenv("TQ_SITE_BACKOFF")) != NULL && *v) {
+		char *end;
+		double d = strtod(v, &end);
+
+		if (*end != '\0' || !(d >= 0 && d <= 86400)) {
+			tq_seterr("TQ_SITE_BACKOFF: %s: not seconds from 0 to "
+			    "86400", v);
+			return -1;
+		}
+		tq_cfg.site_backoff = d;
 	}
 	if ((v = getenv("TQ_RECONCILE_GRACE")) != NULL && *v) {
 		int g = 0;

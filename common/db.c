@@ -204,6 +204,42 @@ tq_db_exec(PGconn *c, struct tq_err *err, const char *sql, int n,
 	return NULL;
 }
 
+PGresult *
+tq_db_exec_id(PGconn *c, struct tq_err *err, const char *sql, long long id)
+{
+	char buf[24];
+	const char *p[1] = { buf };
+
+	snprintf(buf, sizeof(buf), "%lld", id);
+	return tq_db_exec(c, err, sql, 1, p);
+}
+
+json_t *
+tq_db_json(PGresult *r)
+{
+	json_t *o = NULL;
+
+	if (r == NULL)
+		return NULL;
+	if (PQntuples(r) > 0 && PQnfields(r) > 0 && !PQgetisnull(r, 0, 0))
+		o = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	return o != NULL ? o : json_null();
+}
+
+long long
+tq_db_id(PGresult *r)
+{
+	long long id = 0;
+
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return id;
+}
+
 int
 tq_db_cmd(PGconn *c, struct tq_err *err, const char *sql)
 {

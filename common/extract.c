@@ -94,38 +94,6 @@ ex_astrndup(struct ex *x, const char *s, size_t n)
 	return p;
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t k, i;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	cp = c & (0x3f >> (k - 1));
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
-}
-
 /* A copy of s, valid UTF-8 (U+FFFD for bad bytes), without controls. */
 char *
 ex_utf8_clean(const char *s, size_t n)
@@ -144,7 +112,7 @@ ex_utf8_clean(const char *s, size_t n)
 			i = k;
 			continue;
 		}
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
+		if ((k = tq_utf8_seq(s + i, n - i)) == 0) {
 			tq_buf_add(&b, "\xef\xbf\xbd", 3);
 			i++;
 			continue;
@@ -565,6 +533,52 @@ tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
 	return "";
 }
 
+/*
+ * Each node's class/id weight and words.  Pages repeat their classes
+ * many times over (a card's, a post's), so each distinct attribute is
+ * looked at once.
+ */
+#define EX_ATTRS	8192	/* slots of the hash table, a power of two */
+
+static void
+class_words(struct ex *x)
+{
+	struct { const char *a; int w; unsigned char b; } *tab;
+	uint64_t h;
+	const unsigned char *p;
+	size_t k;
+	int i, used = 0;
+	struct xn *n;
+
+	tab = xcalloc(EX_ATTRS, sizeof(*tab));
+	for (i = 0; i < x->nn; i++) {
+		n = &x->n[i];
+		if (n->attr == NULL)
+			continue;
+		h = 1469598103934665603ULL;
+		for (p = (const unsigned char *)n->attr; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		for (k = h & (EX_ATTRS - 1); tab[k].a != NULL &&
+		    strcmp(tab[k].a, n->attr) != 0; k = (k + 1) & (EX_ATTRS - 1))
+			;
+		if (tab[k].a != NULL) {
+			n->weight = tab[k].w;
+			n->abits = tab[k].b;
+			continue;
+		}
+		n->weight = ex_class_weight(n->attr);
+		n->abits = (ex_attr_unlikely(n->attr) ? A_UNLIKELY : 0) |
+		    (ex_attr_chrome(n->attr) ? A_CHROME : 0);
+		if (used < EX_ATTRS / 2) {
+			tab[k].a = n->attr;
+			tab[k].w = n->weight;
+			tab[k].b = n->abits;
+			used++;
+		}
+	}
+	free(tab);
+}
+
 int
 tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
     struct tq_err *err)
@@ -628,8 +642,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		x.body = 0;
 	}
 	x.dead = xcalloc((size_t)x.nn + 1, 1);
-	for (i = 0; i < (size_t)x.nn; i++)
-		x.n[i].weight = ex_class_weight(x.n[i].attr);
+	class_words(&x);
 	use_noscript(&x);
 	/* metadata first: the passes drop headings that repeat the title */
 	for (i = 1; i < (size_t)x.nn; i++)
@@ -651,9 +664,15 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		} else
 			free(t);
 	}
-	if (type != PT_ARTICLE && type != PT_DOC) {
+	if (type != PT_ARTICLE) {
+		/*
+		 * A thread's posts each carry their chrome (user panels,
+		 * signatures) that the article pass keeps: the broad pass
+		 * drops it and may be shorter.
+		 */
 		t = ex_broad_pass(&x, type);
-		if (strlen(t) >= best) {
+		if (strlen(t) * (type == PT_FORUM ? 5 : 1) >=
+		    best * (type == PT_FORUM ? 3 : 1)) {
 			free(text);
 			text = t;
 		} else
@@ -665,7 +684,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		 * longer the story, the more the rest must outweigh it.
 		 */
 		t = ex_broad_pass(&x, PT_SERVICE);
-		if (strlen(t) * 2 > (best < 1500 ? 3 : 6) * best) {
+		if (strlen(t) * 3 > (best < 1500 ? 4 : 9) * best) {
 			free(text);
 			text = t;
 			type = PT_SERVICE;
@@ -691,7 +710,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	}
 	doc->text = ex_utf8_clean(text, strlen(text));
 	free(text);
-	doc->word_count = ex_word_count(doc->text);
+	doc->word_count = tq_word_count(doc->text, strlen(doc->text));
 	tq_sha256_hex(doc->text, strlen(doc->text), doc->content_hash);
 	rc = 0;
 out:

@@ -66,6 +66,17 @@ find_ci(const char *s, const char *end, const char *w)
 {
 	size_t n = strlen(w);
 
+	/* "</script", "-->", "?>": look for the first byte, no letter */
+	if (n > 0 && !isalpha((unsigned char)w[0])) {
+		for (; s + n <= end; s++) {
+			if ((s = memchr(s, w[0], (size_t)(end - s))) == NULL ||
+			    s + n > end)
+				return NULL;
+			if (strncasecmp(s, w, n) == 0)
+				return s;
+		}
+		return NULL;
+	}
 	for (; s + n <= end; s++)
 		if (strncasecmp(s, w, n) == 0)
 			return s;

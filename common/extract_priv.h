@@ -33,6 +33,10 @@
 #define F_MAIN		0x0800	/* <main> or role=main */
 #define F_COLLAPSED	0x1000	/* a closed accordion or tab */
 
+/* Class/id words of a node, found once (struct xn's abits). */
+#define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
+#define A_CHROME	0x2	/* page chrome on any kind of page */
+
 /* Pass flags, cleared one by one when a pass yields too little. */
 #define P_STRIP		0x1	/* drop unlikely candidates by class/id */
 #define P_WEIGHT	0x2	/* weight candidates by class/id */
@@ -51,6 +55,7 @@ struct xn {
 	const char	*text;		/* text node: collapsed text */
 	const char	*attr;		/* element: class and id, lower case */
 	int		 weight;	/* class/id weight */
+	unsigned char	 abits;		/* A_*: class/id words, found once */
 	/* sums over the live subtree, recomputed per pass */
 	int		 tlen;		/* characters of text */
 	int		 llen;		/* characters inside links */
@@ -151,6 +156,7 @@ int		ex_detect_type(struct ex *x, const char *url,
 int		ex_short_junk(struct ex *x, int i, int type);
 int		ex_bare_url(struct ex *x, int i);
 int		ex_chrome_lead(struct ex *x, int i);
+int		ex_attr_chrome(const char *attr);
 char		*ex_broad_pass(struct ex *x, int type);
 
 /* extract_score.c */
@@ -159,6 +165,7 @@ extern const int ex_struct_tags[];
 int		ex_word_at(const char *s, const char *w);
 int		ex_match_any(const char *s, const char *const *list);
 int		ex_class_weight(const char *attr);
+int		ex_attr_unlikely(const char *attr);
 void		ex_sums(struct ex *x);
 double		ex_link_density(const struct xn *n);
 int		ex_is_ancestor(struct ex *x, int a, int d);

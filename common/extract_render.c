@@ -192,7 +192,9 @@ static const char *const labels[] = {
 	"latest", "latest news", "top stories", "text size", "font size",
 	"listen", "listen to this article", "play", "watch", "video",
 	"photo", "image", "enlarge", "expand", "close", "menu", "search",
-	"log in", "login", "register", "reply", "report", NULL
+	"log in", "login", "register", "reply", "report",
+	"article continues below", "story continues below",
+	"continue reading below", "add your comment", "add a comment", NULL
 };
 
 /* Labels before a link to another story: "Read more: ...". */
@@ -243,9 +245,18 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 		while (*s && !isalpha((unsigned char)*s))
 			s++;
 		e = s + strlen(s);
-		while (e > s && !isalpha((unsigned char)e[-1]) &&
-		    (unsigned char)e[-1] < 0x80)
-			e--;
+		for (;;) {
+			if (e > s && !isalpha((unsigned char)e[-1]) &&
+			    (unsigned char)e[-1] < 0x80)
+				e--;
+			else if (e - s >= 3 && (memcmp(e - 3, "\xe2\x86\x92",
+			    3) == 0 || memcmp(e - 3, "\xe2\x80\xba", 3) == 0))
+				e -= 3;		/* an arrow, "->" or ">" */
+			else if (e - s >= 2 && memcmp(e - 2, "\xc2\xbb", 2) == 0)
+				e -= 2;
+			else
+				break;
+		}
 		colon = *e == ':';
 		*e = '\0';
 		for (k = 0; labels[k] != NULL && !r; k++)
@@ -270,7 +281,18 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 	if (nw <= 12 && (ex_starts_with(t, "published") ||
 	    ex_starts_with(t, "updated") || ex_starts_with(t, "first published") ||
 	    ex_starts_with(t, "last updated") || ex_starts_with(t, "posted on") ||
-	    ex_starts_with(t, "posted:")) && strpbrk(t, "0123456789") != NULL)
+	    ex_starts_with(t, "posted:") || ex_starts_with(t, "posted by ")) &&
+	    strpbrk(t, "0123456789") != NULL)
+		r = 1;
+	/* "If you liked this post you might also like:" */
+	if (!r && nw <= 14 && (strcasestr(t, "might also like") ||
+	    strcasestr(t, "may also like") || strcasestr(t, "might also enjoy")))
+		r = 1;
+	/* an affiliate programme's disclosure */
+	if (!r && nw <= 40 && (ex_starts_with(t, "as an amazon associate") ||
+	    ex_starts_with(t, "as an affiliate") ||
+	    ex_starts_with(t, "this post contains affiliate") ||
+	    ex_starts_with(t, "this article contains affiliate")))
 		r = 1;
 	/* "Read more: <a>Another story</a>" */
 	if (!r && (e = strchr(t, ':')) != NULL && e - t < 30 &&

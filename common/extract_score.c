@@ -73,7 +73,8 @@ static const char *const junk_words[] = {
 	"~advert", "~newsletter", "~subscribe", "~comment", "~breadcrumb",
 	"~byline", "author", "meta", "timestamp", "dateline", "tags",
 	"~sponsor", "recommend", "signup", "sign-up", "disclaimer", "dek",
-	"standfirst", "subheadline", "kicker", "eyebrow", NULL
+	"standfirst", "subheadline", "kicker", "eyebrow", "~signature",
+	"~usertitle", "user-title", NULL
 };
 
 /* Elements that are shown on hover or click only. */
@@ -128,8 +129,8 @@ ex_match_any(const char *s, const char *const *list)
  * word is a "maybe" of its own, so "footer-content footer" is out but
  * "sidebar content" and "article-footer" stay.
  */
-static int
-attr_unlikely(const char *attr)
+int
+ex_attr_unlikely(const char *attr)
 {
 	char tok[128];
 	const char *p = attr, *e;
@@ -242,9 +243,7 @@ is_unlikely(struct ex *x, int i, int bodylen)
 		return 0;
 	if (n->flags & F_BADROLE)
 		return 1;
-	if (n->attr == NULL)
-		return 0;
-	return attr_unlikely(n->attr);
+	return (n->abits & A_UNLIKELY) != 0;
 }
 
 static int
@@ -397,6 +396,51 @@ struct pick {
 };
 
 
+/* Same class?  (attr is "class id"; ids differ per block.) */
+static int
+same_class(const char *a, const char *b)
+{
+	const char *ea, *eb;
+
+	if (a == NULL || b == NULL || *a == ' ')
+		return 0;
+	ea = strrchr(a, ' ');
+	eb = strrchr(b, ' ');
+	return ea - a == eb - b && strncmp(a, b, (size_t)(ea - a)) == 0;
+}
+
+/*
+ * A body that a page builder cut into blocks of one class, with other
+ * blocks between them: when an element above the pick, a few levels
+ * up, has siblings of its own tag and class that hold paragraphs of
+ * their own, that element is the pick, and its siblings join it.
+ */
+static int
+split_body(struct ex *x, int top)
+{
+	int a, j, lvl, par;
+	struct xn *n;
+
+	for (a = top, lvl = 0; lvl < 4 && a > 0; lvl++, a = par) {
+		par = x->n[a].parent;
+		if (par <= 0 || x->n[par].tag == TidyTag_BODY ||
+		    a == x->body)
+			break;
+		if (x->n[a].attr == NULL || x->n[a].tag == TidyTag_TR)
+			continue;
+		for (j = x->n[par].first; j >= 0; j = x->n[j].next) {
+			n = &x->n[j];
+			if (j == a || x->dead[j] || n->tag != x->n[a].tag ||
+			    !same_class(n->attr, x->n[a].attr))
+				continue;
+			if (n->np >= 2 && n->tlen >= 300 &&
+			    ex_link_density(n) < 0.25 && n->best > -1e8)
+				return a;
+		}
+	}
+	return top;
+}
+
 static int
 pick_article(struct ex *x, unsigned pf, struct pick *pk)
 {
@@ -514,6 +558,9 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 	for (i = x->nn - 1; i > 0; i--)
 		if (!x->dead[i] && x->n[i].best > x->n[x->n[i].parent].best)
 			x->n[x->n[i].parent].best = x->n[i].best;
+	top = split_body(x, top);
+	pk->top = top;
+	par = x->n[top].parent;
 	topscore = x->n[top].best;
 	thr = topscore * 0.2;
 	if (thr < 10)
@@ -530,7 +577,9 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 			continue;
 		bonus = 0;
 		if (n->attr && x->n[top].attr &&
-		    strcmp(n->attr, x->n[top].attr) == 0)
+		    (strcmp(n->attr, x->n[top].attr) == 0 ||
+		    (n->tag == x->n[top].tag && same_class(n->attr,
+		    x->n[top].attr))))
 			bonus = topscore * 0.2;
 		if (n->best > -1e8 && n->best + bonus >= thr &&
 		    (bonus > 0 || ex_link_density(n) <= 0.3)) {
@@ -742,7 +791,8 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 		} else if (k || (x->type != PT_ARTICLE && x->type != PT_DOC &&
 		    (n->flags & F_BLOCK) && n->nblock == 0 &&
 		    (ex_bare_url(x, i) || ((x->type == PT_PRODUCT ||
-		    x->type == PT_COLLECTION) && (ex_chrome_lead(x, i) ||
+		    x->type == PT_COLLECTION || (x->type == PT_FORUM &&
+		    !ex_has_sentence_end(x, i))) && (ex_chrome_lead(x, i) ||
 		    ex_short_junk(x, i, x->type)))))) {
 			ex_kill_node(x, i, root);
 			continue;

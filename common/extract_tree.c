@@ -439,8 +439,8 @@ take_text(struct ex *x, TidyDoc td, TidyNode tn, int parent)
 }
 
 /* Copy the tidy tree below root, without recursion. */
-void
-ex_build(struct ex *x, TidyDoc td)
+static void
+build(struct ex *x, TidyDoc td)
 {
 	TidyNode tn, nx = NULL, root = tidyGetRoot(td);
 	int cur = -1, idx, descend, top, depth = 0;
@@ -477,4 +477,80 @@ ex_build(struct ex *x, TidyDoc td)
 		}
 		tn = nx;
 	}
+}
+
+/*
+ * An inline element that wrapped blocks (a <span> around a post's
+ * body) is split by tidy into one copy per block, each with the same
+ * class and id.  An id is unique in a page, so an inline element whose
+ * id comes three times or more is such a copy: its class speaks for
+ * the whole body, not for the heading or item it now sits in, and it
+ * is dropped ("meta_field" is no byline).
+ */
+#define EX_IDS	4096	/* slots of the hash table, a power of two */
+
+static uint64_t
+attr_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h | 1;	/* 0 marks a free slot */
+}
+
+static int
+split_copy(const struct xn *n)
+{
+	const char *id;
+
+	if (n->tag == XT_TEXT || (n->flags & F_BLOCK) || n->attr == NULL)
+		return 0;
+	id = strrchr(n->attr, ' ');
+	return id != NULL && id[1] != '\0';
+}
+
+static void
+drop_split_copies(struct ex *x)
+{
+	uint64_t *key, h;
+	int *cnt, i, used = 0;
+	size_t k;
+
+	key = xcalloc(EX_IDS, sizeof(*key));
+	cnt = xcalloc(EX_IDS, sizeof(*cnt));
+	for (i = 1; i < x->nn; i++) {
+		if (!split_copy(&x->n[i]))
+			continue;
+		h = attr_hash(x->n[i].attr);
+		for (k = h & (EX_IDS - 1); key[k] != 0 && key[k] != h;
+		    k = (k + 1) & (EX_IDS - 1))
+			;
+		if (key[k] == 0) {
+			if (used >= EX_IDS / 2)
+				continue;
+			key[k] = h;
+			used++;
+		}
+		cnt[k]++;
+	}
+	for (i = 1; i < x->nn && used > 0; i++) {
+		if (!split_copy(&x->n[i]))
+			continue;
+		h = attr_hash(x->n[i].attr);
+		for (k = h & (EX_IDS - 1); key[k] != 0 && key[k] != h;
+		    k = (k + 1) & (EX_IDS - 1))
+			;
+		if (key[k] == h && cnt[k] >= 3)
+			x->n[i].attr = NULL;
+	}
+	free(key);
+	free(cnt);
+}
+
+void
+ex_build(struct ex *x, TidyDoc td)
+{
+	build(x, td);
+	drop_split_copies(x);
 }

@@ -413,7 +413,13 @@ static const char *const chrome_words[] = {
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
 	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
-	"~facet", "~filter", "~signature", NULL
+	"~facet", "~filter", NULL
+};
+
+/* Classes of a post's own chrome, whatever else its class says. */
+static const char *const post_chrome[] = {
+	"~signature", "~usertitle", "user-title", "~membertitle",
+	"member-title", NULL
 };
 
 /*
@@ -456,6 +462,10 @@ static const char *const chrome_leads[] = {
 	"ask an expert", "have one to sell", "buy a bundle",
 	"complete your order", "buy all", "most popular accessories",
 	"visit the ", "hero image", "shopping for", "write a review",
+	"order within", "arrives by", "get it by", "same day shipping",
+	"same-day shipping", "trade in your", "trade-in", "no longer available",
+	"more seller options", "other sellers", "how do you want your item",
+	"choose your free", "this item is gift", "returns accepted",
 	NULL
 };
 
@@ -477,7 +487,9 @@ ex_short_junk(struct ex *x, int i, int type)
 		digits += isdigit((unsigned char)*p) != 0;
 		letters += isalpha((unsigned char)*p) != 0;
 	}
-	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL)
+	/* a phone number; a time ("12:05") or a date makes no phone */
+	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL &&
+	    strchr(t, ':') == NULL && strchr(t, '/') == NULL)
 		r = 1;
 	else if (digits > 0 && letters < 30 && (strcasestr(t, "review") ||
 	    strcasestr(t, "rating") || strcasestr(t, "stars")))
@@ -521,15 +533,115 @@ static const char *const user_labels[] = {
 	"thread starter", "discussion starter", "op", NULL
 };
 
+/* Classes of links dressed as buttons. */
+static const char *const button_words[] = {
+	"btn", "~button", "cta", NULL
+};
+
+/*
+ * A block whose blocks hold no text of their own (a label above a
+ * rule, <hr>): a leaf for the chrome tests.
+ */
+static int
+leafish(struct ex *x, int i)
+{
+	int j;
+
+	if (x->n[i].nblock == 0)
+		return 1;
+	for (j = x->n[i].first; j >= 0; j = x->n[j].next)
+		if (!x->dead[j] && (x->n[j].flags & F_BLOCK) &&
+		    (x->n[j].tlen > 0 || x->n[j].nblock > 0))
+			return 0;
+	return 1;
+}
+
+/* A thread's short line of links only, two or more: category badges. */
+static int
+badges(struct ex *x, int i)
+{
+	int j, k, links = 0;
+
+	if (x->type != PT_FORUM || x->n[i].tlen > 100 ||
+	    x->n[i].llen < x->n[i].tlen || x->n[i].nsub > 30)
+		return 0;
+	for (j = i + 1, k = ex_subtree_end(x, i); j <= k; j++)
+		links += !x->dead[j] && x->n[j].tag == TidyTag_A &&
+		    x->n[j].tlen > 0;
+	return links >= 2;
+}
+
+/* The notes forum software puts under a closed thread. */
+static const char *const closing_notes[] = {
+	"this topic was automatically closed", "this thread was closed",
+	"this thread has been closed", "this topic has been closed",
+	"new replies are no longer allowed", "not open for further replies",
+	"this thread is archived", "this thread has been archived", NULL
+};
+
+/*
+ * A breadcrumb trail: mostly links, parted by two or more arrows
+ * ("Forum > Science > Programming").
+ */
+static int
+crumbs(struct ex *x, int i, const char *t)
+{
+	static const char *const seps[] = {
+		" \xe2\x80\xba ", " \xc2\xbb ", " > ", " / ", " \xe2\x86\x92 ",
+		" \xe2\x96\xb8 ", NULL
+	};
+	const char *p;
+	int k, n;
+
+	if (x->n[i].llen * 2 < x->n[i].tlen)
+		return 0;
+	for (k = 0; seps[k] != NULL; k++) {
+		for (n = 0, p = t; (p = strstr(p, seps[k])) != NULL; p++)
+			n++;
+		if (n >= 2)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A shop's internal field name shown as a label ("retail_price_tier1:",
+ * "cat_thumb_Navy:"): letters or digits, an underscore, a colon last.
+ */
+static int
+field_key(const char *t)
+{
+	const char *p = t;
+	size_t n = strlen(t);
+
+	if (n < 3 || n > 60 || t[n - 1] != ':')
+		return 0;
+	while (isalnum((unsigned char)*p))
+		p++;
+	return p > t && *p == '_' && isalnum((unsigned char)p[1]);
+}
+
 int
 ex_chrome_lead(struct ex *x, int i)
 {
 	char *t;
 	int k, r = 0;
 
-	if (x->n[i].tlen == 0 || x->n[i].tlen > 80 || x->n[i].nsub > 40)
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 200 || x->n[i].nsub > 60)
 		return 0;
-	t = ex_node_text(x, i, 200);
+	t = ex_node_text(x, i, 400);
+	for (k = 0; closing_notes[k] != NULL && !r; k++)
+		if (strncasecmp(t, closing_notes[k],
+		    strlen(closing_notes[k])) == 0)
+			r = 1;
+	if (!r)
+		r = crumbs(x, i, t) || badges(x, i);
+	if (!r && (x->type == PT_PRODUCT || x->type == PT_COLLECTION))
+		r = field_key(t);
+	if (r || x->n[i].tlen > 80 || x->n[i].nsub > 40) {
+		free(t);
+		return r;
+	}
 	for (k = 0; chrome_leads[k] != NULL && !r; k++)
 		if (strncasecmp(t, chrome_leads[k],
 		    strlen(chrome_leads[k])) == 0)
@@ -541,8 +653,8 @@ ex_chrome_lead(struct ex *x, int i)
 	return r;
 }
 
-static int
-attr_chrome(const char *attr)
+int
+ex_attr_chrome(const char *attr)
 {
 	char tok[128];
 	const char *p = attr, *e;
@@ -559,6 +671,9 @@ attr_chrome(const char *attr)
 			n = sizeof(tok) - 1;
 		memcpy(tok, p, n);
 		tok[n] = '\0';
+		/* "postsignature", "message-usertitle": a post's chrome */
+		if (ex_match_any(tok, post_chrome))
+			return 1;
 		u = ex_match_any(tok, chrome_words);
 		m = ex_match_any(tok, ex_maybe_words);
 		if (u && !m)
@@ -621,7 +736,7 @@ char *
 ex_broad_pass(struct ex *x, int type)
 {
 	struct out o = { { 0 }, 0, 0, 0 };
-	int i, j, k, bodylen, root, end, items;
+	int i, j, k, bodylen, root, end, items, label;
 	struct xn *n;
 
 	x->collapsed = 1;
@@ -650,7 +765,7 @@ ex_broad_pass(struct ex *x, int type)
 			continue;
 		if (n->flags & F_BADROLE)
 			x->dead[i] = 1;
-		else if (n->attr != NULL && attr_chrome(n->attr))
+		else if (n->abits & A_CHROME)
 			x->dead[i] = 1;
 		else if (n->tag == TidyTag_FORM && n->sinput > 0 &&
 		    n->tlen < 300)
@@ -674,7 +789,7 @@ ex_broad_pass(struct ex *x, int type)
 	 * the replies alone may hold most of the text: keep it all.
 	 */
 	if (x->top > 0 && !x->dead[x->top] &&
-	    !(type == PT_FORUM && root != x->body)) {
+	    !((type == PT_FORUM || type == PT_PRODUCT) && root != x->body)) {
 		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
 		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
 			;
@@ -693,6 +808,19 @@ ex_broad_pass(struct ex *x, int type)
 		case TidyTag_INPUT: case TidyTag_BUTTON:
 			ex_kill_node(x, i, root);
 			continue;
+		case TidyTag_A:
+			/*
+			 * A link dressed as a button: a call to action ("Ask
+			 * question", "Shop now"); a service page's or a
+			 * manual's buttons name its sections, they stay.
+			 */
+			if (type != PT_SERVICE && type != PT_DOC &&
+			    n->tlen <= 40 && n->attr != NULL &&
+			    ex_match_any(n->attr, button_words)) {
+				ex_kill_node(x, i, root);
+				continue;
+			}
+			break;
 		case TidyTag_UL: case TidyTag_OL: case TidyTag_DL:
 		case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_TABLE:
 		case TidyTag_UNKNOWN:
@@ -706,10 +834,19 @@ ex_broad_pass(struct ex *x, int type)
 				ex_kill_node(x, i, root);
 			break;
 		}
-		if (x->dead[i] || !(ex_is_boilerplate(x, i, 0) ||
-		    ((n->flags & F_BLOCK) && n->nblock == 0 &&
-		    (ex_chrome_lead(x, i) || ex_short_junk(x, i, type) ||
-		    ex_bare_url(x, i)))))
+		if (x->dead[i])
+			continue;
+		/* the dates of posts and of listed items stay */
+		if (ex_is_boilerplate(x, i, type != PT_FORUM &&
+		    type != PT_LISTING && type != PT_COLLECTION &&
+		    (n->flags & F_BLOCK) && n->nblock == 0) ||
+		    ((n->flags & F_BLOCK) && leafish(x, i) &&
+		    ex_chrome_lead(x, i)))
+			label = 1;
+		else if ((n->flags & F_BLOCK) && n->nblock == 0 &&
+		    (ex_short_junk(x, i, type) || ex_bare_url(x, i)))
+			label = 0;
+		else
 			continue;
 		ex_kill_node(x, i, root);
 		/* "Joined:" goes with its value */
@@ -717,7 +854,7 @@ ex_broad_pass(struct ex *x, int type)
 		    x->n[j].tag == TidyTag_DD && !x->dead[j])
 			ex_kill_node(x, j, root);
 		/* "You might also like" goes with its section */
-		if (ex_tag_is_heading(n->tag) && n->parent != root &&
+		if (label && ex_tag_is_heading(n->tag) && n->parent != root &&
 		    x->n[n->parent].first == i &&
 		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
 			ex_kill_node(x, n->parent, root);

@@ -146,132 +146,39 @@ problem(struct tq_health *h, int l, const char *fmt, ...)
 	json_array_append_new(h->list, json_string(buf));
 }
 
-static double
-rq_time(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
-		return 0;
-	return (double)timegm(&tm);
-}
-
-static int
-get_reply(redisContext *rc, struct tq_err *e, redisReply **r)
-{
-	void *v = NULL;
-
-	if (redisGetReply(rc, &v) != REDIS_OK)
-		return tq_err_set(e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-		    rc->errstr[0] ? rc->errstr : "connection lost");
-	*r = v;
-	return 0;
-}
-
-/* {total, active, busy, idle, suspended} of the members of rq:workers. */
+/* {total, active, busy, idle, suspended} of the workers (queue_info.c). */
 static json_t *
 redis_workers(redisContext *rc, struct tq_err *e)
 {
-	redisReply *set, *r = NULL;
-	size_t i, n = 0;
+	json_t *ws, *w;
+	const char *st;
+	size_t i;
 	long long total = 0, active = 0, busy = 0, susp = 0;
 	double now = tq_now();
 
-	if ((set = tq_redis(rc, e, "SMEMBERS rq:workers")) == NULL)
+	if ((ws = tq_rq_workers(rc, e)) == NULL)
 		return NULL;
-	for (i = 0; i < set->elements; i++)
-		if (set->element[i]->type == REDIS_REPLY_STRING) {
-			redisAppendCommand(rc, "HMGET %s last_heartbeat state "
-			    "death", set->element[i]->str);
-			n++;
-		}
-	freeReplyObject(set);
-	for (i = 0; i < n; i++) {
-		if (get_reply(rc, e, &r) == -1)
-			return NULL;
+	json_array_foreach(ws, i, w) {
+		const char *hb = json_string_value(json_object_get(w,
+		    "last_heartbeat"));
+
 		/* an expired hash is no worker; a stale one is not alive */
-		if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
-		    r->element[0]->type == REDIS_REPLY_STRING) {
-			total++;
-			if (r->element[2]->type != REDIS_REPLY_STRING &&
-			    now - rq_time(r->element[0]->str) <= STALE) {
-				active++;
-				busy += r->element[1]->type ==
-				    REDIS_REPLY_STRING &&
-				    strcmp(r->element[1]->str, "busy") == 0;
-				susp += r->element[1]->type ==
-				    REDIS_REPLY_STRING &&
-				    strcmp(r->element[1]->str, "suspended") == 0;
-			}
+		if (hb == NULL)
+			continue;
+		total++;
+		if (json_object_get(w, "death") == NULL &&
+		    now - (double)(long long)tq_rq_time_parse(hb) <= STALE) {
+			active++;
+			st = json_string_value(json_object_get(w, "state"));
+			busy += st != NULL && strcmp(st, "busy") == 0;
+			susp += st != NULL && strcmp(st, "suspended") == 0;
 		}
-		freeReplyObject(r);
 	}
+	json_decref(ws);
 	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "total", (json_int_t)total,
 	    "active", (json_int_t)active, "busy", (json_int_t)busy, "idle",
 	    (json_int_t)(active - busy - susp), "suspended",
 	    (json_int_t)susp);
-}
-
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/*
- * [[queue, pending, paused], ...]: tq's three queues, then others in
- * rq:queues.
- */
-static json_t *
-redis_queues(redisContext *rc, struct tq_err *e)
-{
-	redisReply *set, *r = NULL;
-	const char **names;
-	json_t *qs = NULL;
-	size_t i, k, n;
-
-	if ((set = tq_redis(rc, e, "SMEMBERS rq:queues")) == NULL)
-		return NULL;
-	names = xcalloc(set->elements + TQ_NSTAGES, sizeof(*names));
-	for (n = 0; n < TQ_NSTAGES; n++)
-		names[n] = tq_stage_queue(n);
-	k = n;
-	for (i = 0; i < set->elements; i++) {
-		const char *s = set->element[i]->str;
-
-		if (set->element[i]->type != REDIS_REPLY_STRING ||
-		    strncmp(s, "rq:queue:", 9) != 0 || s[9] == '\0' ||
-		    tq_stage_from_name(s + 9) >= 0)
-			continue;
-		names[n++] = s + 9;
-	}
-	qsort(names + k, n - k, sizeof(*names), cmpstr);
-	for (i = 0; i < n; i++) {
-		redisAppendCommand(rc, "LLEN rq:queue:%s", names[i]);
-		redisAppendCommand(rc, "EXISTS tq:paused:%s", names[i]);
-	}
-	qs = json_array();
-	for (i = 0; i < n; i++) {
-		redisReply *p = NULL;
-
-		if (get_reply(rc, e, &r) == -1 ||
-		    get_reply(rc, e, &p) == -1) {
-			freeReplyObject(r);
-			json_decref(qs);
-			qs = NULL;
-			break;
-		}
-		json_array_append_new(qs, json_pack("[s,I,b]", names[i],
-		    (json_int_t)(r->type == REDIS_REPLY_INTEGER ?
-		    r->integer : 0), p->type == REDIS_REPLY_INTEGER &&
-		    p->integer > 0));
-		freeReplyObject(r);
-		freeReplyObject(p);
-	}
-	free(names);
-	freeReplyObject(set);
-	return qs;
 }
 
 json_t *
@@ -281,6 +188,7 @@ tq_health_redis(redisContext *rc)
 	redisReply *r;
 	json_t *o = json_object(), *v;
 	const char *p;
+	int susp;
 
 	if ((r = tq_redis(rc, &e, "PING")) == NULL)
 		goto fail;
@@ -297,13 +205,13 @@ tq_health_redis(redisContext *rc)
 	if ((v = redis_workers(rc, &e)) == NULL)
 		goto fail;
 	json_object_set_new(o, "workers", v);
-	if ((v = redis_queues(rc, &e)) == NULL)
+	/* [{"name", "count", "paused"}, ...] */
+	if ((v = tq_rq_queues(rc, &e, 0)) == NULL)
 		goto fail;
 	json_object_set_new(o, "queues", v);
-	if ((r = tq_redis(rc, &e, "EXISTS rq:suspended")) == NULL)
+	if ((susp = tq_rq_suspended(rc, &e)) == -1)
 		goto fail;
-	json_object_set_new(o, "suspended", json_boolean(r->integer > 0));
-	freeReplyObject(r);
+	json_object_set_new(o, "suspended", json_boolean(susp));
 	json_object_set_new(o, "ok", json_true());
 	return o;
 fail:
@@ -385,18 +293,13 @@ static int
 check_items(struct tq_health *h, PGconn *c, double deadline)
 {
 	PGresult *r;
-	char sql[1024];
+	char *sql;
 	int i, s;
 
-	snprintf(sql, sizeof(sql), "SELECT t.queue_name, count(*) FROM "
-	    "task_items i JOIN processing_tasks t ON t.id = i.task_id WHERE "
-	    "i.status = 'running' AND i.started_at < now() - make_interval("
-	    "secs => CASE t.queue_name WHEN '%s' THEN %d WHEN '%s' THEN %d "
-	    "ELSE %d END + %d) GROUP BY 1", tq_stage_queue(TQ_STAGE_PARSE),
-	    tq_cfg.timeout[TQ_STAGE_PARSE], tq_stage_queue(TQ_STAGE_AI),
-	    tq_cfg.timeout[TQ_STAGE_AI], tq_cfg.timeout[TQ_STAGE_NOTION],
-	    STUCK_GRACE);
-	if ((r = pg_query(h, c, sql, deadline)) == NULL)
+	sql = tq_stats_sql(TQ_SQ_STUCK, STUCK_GRACE);
+	r = pg_query(h, c, sql, deadline);
+	free(sql);
+	if (r == NULL)
 		return -1;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		goto bad;
@@ -404,11 +307,10 @@ check_items(struct tq_health *h, PGconn *c, double deadline)
 		if ((s = tq_stage_from_name(PQgetvalue(r, i, 0))) >= 0)
 			h->pg.stuck[s] = atoll(PQgetvalue(r, i, 1));
 	PQclear(r);
-	snprintf(sql, sizeof(sql), "SELECT count(*), count(*) FILTER (WHERE "
-	    "status = 'failed') FROM task_items WHERE status IN "
-	    "('completed', 'failed') AND completed_at > now() - interval "
-	    "'%d seconds'", FAIL_WINDOW);
-	if ((r = pg_query(h, c, sql, deadline)) == NULL)
+	sql = tq_stats_sql(TQ_SQ_ENDED, FAIL_WINDOW);
+	r = pg_query(h, c, sql, deadline);
+	free(sql);
+	if (r == NULL)
 		return -1;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
 		goto bad;
@@ -429,7 +331,7 @@ void
 tq_health_pg(struct tq_health *h, const char *appname, double deadline)
 {
 	const char *keys[3], *vals[3], *v;
-	char buf[512];
+	char buf[512], *sql;
 	PGconn *c;
 	PGresult *r;
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
@@ -458,7 +360,10 @@ tq_health_pg(struct tq_health *h, const char *appname, double deadline)
 		}
 		ps = PQconnectPoll(c);
 	}
-	if ((r = pg_query(h, c, "SELECT 1", deadline)) == NULL)
+	sql = tq_stats_sql(TQ_SQ_PING, 0);
+	r = pg_query(h, c, sql, deadline);
+	free(sql);
+	if (r == NULL)
 		goto out;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		snprintf(h->pg.err, sizeof(h->pg.err), "postgresql: %s",
@@ -471,8 +376,9 @@ tq_health_pg(struct tq_health *h, const char *appname, double deadline)
 	if ((v = PQparameterStatus(c, "server_version")) != NULL)
 		snprintf(h->pg.version, sizeof(h->pg.version), "%.*s",
 		    (int)strcspn(v, " "), v);
-	r = pg_query(h, c, "SELECT coalesce(max(version), 0) FROM tq_schema",
-	    deadline);
+	sql = tq_stats_sql(TQ_SQ_SCHEMA, 0);
+	r = pg_query(h, c, sql, deadline);
+	free(sql);
 	if (r == NULL)
 		goto out;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
@@ -489,25 +395,14 @@ out:
 	PQfinish(c);
 }
 
-static long long
-jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
+#define jint	tq_jint
+#define jstr	tq_jstr
 
-static const char *
-jstr(json_t *o, const char *k, const char *dflt)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : dflt;
-}
-
-/* A queue of the Redis check's answer: [name, pending, paused]. */
+/* A queue of the Redis check's answer: {name, count, paused}. */
 const char *
 tq_health_qname(json_t *q)
 {
-	const char *s = json_string_value(json_array_get(q, 0));
+	const char *s = json_string_value(json_object_get(q, "name"));
 
 	return s ? s : "?";
 }
@@ -515,13 +410,13 @@ tq_health_qname(json_t *q)
 long long
 tq_health_qlen(json_t *q)
 {
-	return json_integer_value(json_array_get(q, 1));
+	return json_integer_value(json_object_get(q, "count"));
 }
 
 int
 tq_health_qpaused(json_t *q)
 {
-	return json_is_true(json_array_get(q, 2));
+	return json_is_true(json_object_get(q, "paused"));
 }
 
 void
@@ -539,7 +434,8 @@ tq_health_evaluate(struct tq_health *h)
 	else {
 		if (json_is_true(json_object_get(h->rd, "suspended")))
 			problem(h, TQ_HEALTH_WARNING,
-			    "workers suspended (rq:suspended)");
+			    "workers suspended ("
+			    TQ_RQ_SUSPENDED ")");
 		json_array_foreach(json_object_get(h->rd, "queues"), i, q) {
 			if (tq_health_qpaused(q))
 				problem(h, TQ_HEALTH_WARNING, "%s paused",

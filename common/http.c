@@ -80,6 +80,7 @@ struct xfer {
 	struct net	 allow[MAX_ALLOW];
 	int		 nallow;
 	size_t		 counted;	/* body bytes in inflight_bytes */
+	int		 truncated;	/* q->truncate cut the body */
 };
 
 static int curl_ready;
@@ -503,7 +504,7 @@ headers_done(struct xfer *x)
 			    "stopped after the headers");
 		return 0;
 	}
-	if (r->content_length > 0 &&
+	if (r->content_length > 0 && !x->q->truncate &&
 	    (unsigned long long)r->content_length > x->max)
 		return too_big(x);
 	return 1;
@@ -578,6 +579,12 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
+	if ((n > x->max || x->r->body.len > x->max - n) && x->q->truncate) {
+		/* keep the first max bytes, and stop there: no error */
+		tq_buf_add(&x->r->body, p, x->max - x->r->body.len);
+		x->truncated = 1;
+		return 0;
+	}
 	if (n > x->max || x->r->body.len > x->max - n)
 		return too_big(x);
 	tq_buf_add(&x->r->body, p, n);
@@ -1199,6 +1206,13 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 		curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
 	if (q->fresh_connect)
 		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+	/*
+	 * In a worker every transfer joins one multi: its connection
+	 * cache (kept-alive HTTP/1.1, multiplexed HTTP/2 where the server
+	 * offers it over TLS) and its DNS cache serve all the jobs.
+	 */
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(h, CURLOPT_DNS_CACHE_TIMEOUT, 60L);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &x);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
@@ -1240,7 +1254,8 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 	} else if (x.final && (r->status < 200 || r->status > 299)) {
 		r->maybe_sent = 1;
 		status_failed(r, err);
-	} else if (rc != CURLE_OK)
+	} else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR &&
+	    x.truncated))
 		curl_failed(&x, h, rc, ebuf, err);
 	else if (!x.final) {
 		r->maybe_sent = 1;

@@ -62,17 +62,7 @@ op_parse_body(json_t *args, const char *raw, size_t rawlen,
 	memset(&d, 0, sizeof(d));
 	if (ct != NULL && strcmp(ct, "text/plain") == 0) {
 		d.text = xstrndup(body, len);
-		for (char *p = d.text, *q; *p; p = q) {
-			while (*p == ' ' || *p == '\n' || *p == '\t' ||
-			    *p == '\r')
-				p++;
-			if (*p == '\0')
-				break;
-			d.word_count++;
-			for (q = p; *q && *q != ' ' && *q != '\n' &&
-			    *q != '\t' && *q != '\r'; q++)
-				;
-		}
+		d.word_count = tq_word_count(d.text, strlen(d.text));
 		tq_sha256_hex(d.text, strlen(d.text), d.content_hash);
 	} else if (tq_extract(body, len, url, &d, err) == -1)
 		goto out;
@@ -131,6 +121,7 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	const char *url;
 	double t0 = tq_now(), end, left;
 	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE], rc;
+	char tag[64];
 
 	url = json_string_value(json_object_get(claim->input, "url"));
 	if (url == NULL) {
@@ -156,10 +147,14 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	 */
 	end = t0 + o.timeout_ms / 1000.0;
 	left = o.timeout_ms / 2000.0 < 10 ? o.timeout_ms / 2000.0 : 10;
-	if (tq_site_acquire(&site, url, end - left, o.timeout_ms / 1000.0,
-	    err) == -1)
+	snprintf(tag, sizeof(tag), "%lld:%lld", claim->task_id,
+	    claim->item_id);
+	if (tq_site_acquire(&site, url, tag, end - left, o.timeout_ms /
+	    1000.0, err) == -1)
 		goto out;
-	if (tq_site_robots(&site, url, end - left, err) == -1) {
+	/* a task's params may turn robots.txt off (tq-submit --no-robots) */
+	if (!json_is_false(json_object_get(claim->params, "robots")) &&
+	    tq_site_robots(&site, url, end - left, err) == -1) {
 		tq_site_release(&site, NULL);
 		goto out;
 	}
@@ -232,16 +227,13 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 	tq_ai_result_init(&res);
 	memset(&model, 0, sizeof(model));
 	model.id = json_integer_value(json_object_get(m, "id"));
-	model.name = (char *)json_string_value(json_object_get(m, "name"));
-	model.provider = (char *)json_string_value(json_object_get(m,
-	    "provider"));
-	model.model = (char *)json_string_value(json_object_get(m, "model"));
-	model.base_url = (char *)json_string_value(json_object_get(m,
-	    "base_url"));
-	model.api_key_env = (char *)json_string_value(json_object_get(m,
+	model.name = json_string_value(json_object_get(m, "name"));
+	model.provider = json_string_value(json_object_get(m, "provider"));
+	model.model = json_string_value(json_object_get(m, "model"));
+	model.base_url = json_string_value(json_object_get(m, "base_url"));
+	model.api_key_env = json_string_value(json_object_get(m,
 	    "api_key_env"));
-	model.json_mode = (char *)json_string_value(json_object_get(m,
-	    "json_mode"));
+	model.json_mode = json_string_value(json_object_get(m, "json_mode"));
 	/* unset: 0.2, low as extraction wants (specs/llm-api.md) */
 	model.temperature = json_is_number(json_object_get(pm,
 	    "temperature")) ? json_number_value(json_object_get(pm,
@@ -441,30 +433,28 @@ tq_claim_free(struct tq_claim *c)
 int
 tq_job_ai_prepare(PGconn *db, struct tq_claim *c, struct tq_err *err)
 {
-	json_t *params = c->params;
-	char id[24];
-	const char *p[1];
-	PGresult *r;
-	json_t *m = NULL;
+	json_t *m;
 
-	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
-	    json_object_get(params, "model_id")));
-	p[0] = id;
-	r = tq_db_exec(db, err, "SELECT json_build_object('id', m.id, "
-	    "'name', m.name, 'provider', m.provider, 'model', m.model, "
-	    "'base_url', m.base_url, 'api_key_env', m.api_key_env, "
-	    "'params', m.params, 'json_mode', coalesce(s.json_mode, "
-	    "m.params->>'json_mode')) FROM ai_models m LEFT JOIN "
-	    "ai_server_modes s ON s.base_url = m.base_url WHERE m.id = $1",
+	m = tq_model_load(db, err, (long long)json_integer_value(
+	    json_object_get(c->params, "model_id")));
+	if (m == NULL)
+		return -1;
+	json_object_set_new(c->doc, "model", m);
+	c->model = m;
+	return 0;
+}
+
+int
+tq_claim_release_worker(PGconn *db, struct tq_err *e, const char *worker)
+{
+	const char *p[1] = { worker };
+	PGresult *r;
+
+	r = tq_db_exec(db, e, "UPDATE task_items SET status = 'pending', "
+	    "updated_at = now() WHERE worker_id = $1 AND status = 'running'",
 	    1, p);
 	if (r == NULL)
 		return -1;
-	if (PQntuples(r) == 1)
-		m = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
 	PQclear(r);
-	if (m == NULL)
-		m = json_null();
-	json_object_set_new(c->doc, "model", m);
-	c->model = m;
 	return 0;
 }

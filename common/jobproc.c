@@ -90,13 +90,14 @@ tq_jp_config(const struct tq_jp_op *ops, int nprocs, int max_jobs,
 	J.child_init = child_init;
 }
 
+/* All n bytes of a blocking read or write; -1 on error or end of file. */
 static int
-full_read(int fd, void *buf, size_t n)
+full_io(int fd, void *buf, size_t n, int out)
 {
 	char *p = buf;
 
 	while (n > 0) {
-		ssize_t r = read(fd, p, n);
+		ssize_t r = out ? write(fd, p, n) : read(fd, p, n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -108,23 +109,8 @@ full_read(int fd, void *buf, size_t n)
 	return 0;
 }
 
-static int
-full_write(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t r = write(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
+#define full_read(fd, buf, n)	full_io(fd, buf, n, 0)
+#define full_write(fd, buf, n)	full_io(fd, (void *)(buf), n, 1)
 
 static long
 rss_kb(void)

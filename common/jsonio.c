@@ -3,6 +3,7 @@
  * flushed) or, on a terminal, as aligned columns; lines in.
  */
 #include <err.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,13 @@
 static int table;
 static int header_done;
 static int color;	/* failed rows in red: a terminal, no NO_COLOR */
+
+/* A table cell: a page's or a server's text must not drive the terminal. */
+static const char *
+vis_cell(const char *s)
+{
+	return tq_vis_tmp(s);
+}
 
 void
 tq_out_init(enum tq_outmode m)
@@ -45,6 +53,102 @@ tq_out_json(json_t *o)
 	fflush(stdout);
 }
 
+const char *
+tq_jstr(json_t *o, const char *k, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL && *s != '\0' ? s : dflt;
+}
+
+long long
+tq_jint(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+/* ------------------------------------------------------------ tables */
+
+struct tq_table {
+	size_t		 ncols;
+	const char	*align;		/* 'l' or 'r' per column */
+	char		**cells;	/* rows * ncols, row 0 the header */
+	size_t		 nrows;
+};
+
+struct tq_table *
+tq_table_new(const char *align, ...)
+{
+	struct tq_table *t = xcalloc(1, sizeof(*t));
+	const char *h;
+	va_list ap;
+	size_t i;
+
+	t->ncols = strlen(align);
+	t->align = align;
+	t->cells = xcalloc(t->ncols, sizeof(*t->cells));
+	va_start(ap, align);
+	for (i = 0; i < t->ncols; i++) {
+		h = va_arg(ap, const char *);
+		t->cells[i] = xstrdup(h);
+	}
+	va_end(ap);
+	t->nrows = 1;
+	return t;
+}
+
+void
+tq_table_row(struct tq_table *t, ...)
+{
+	const char *c;
+	va_list ap;
+	size_t i;
+
+	t->cells = xrealloc(t->cells, (t->nrows + 1) * t->ncols *
+	    sizeof(*t->cells));
+	va_start(ap, t);
+	for (i = 0; i < t->ncols; i++) {
+		c = va_arg(ap, const char *);
+		t->cells[t->nrows * t->ncols + i] = xstrdup(c != NULL ?
+		    vis_cell(c) : "-");
+	}
+	va_end(ap);
+	t->nrows++;
+}
+
+void
+tq_table_print(struct tq_table *t)
+{
+	size_t *w, r, i, n;
+
+	w = xcalloc(t->ncols, sizeof(*w));
+	for (r = 0; r < t->nrows; r++)
+		for (i = 0; i < t->ncols; i++)
+			if ((n = tq_utf8_count(t->cells[r * t->ncols + i],
+			    strlen(t->cells[r * t->ncols + i]))) > w[i])
+				w[i] = n;
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++) {
+			const char *c = t->cells[r * t->ncols + i];
+			int pad = (int)(w[i] - tq_utf8_count(c, strlen(c)));
+
+			if (t->align[i] == 'r')
+				printf("%*s%s", pad, "", c);
+			else if (i + 1 < t->ncols)
+				printf("%s%*s", c, pad, "");
+			else
+				fputs(c, stdout);
+			fputs(i + 1 < t->ncols ? "  " : "\n", stdout);
+		}
+	}
+	fflush(stdout);
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(w);
+	free(t);
+}
+
 /* A table cell: a page's or a server's text must not drive the terminal. */
 #define vis	tq_vis_tmp
 
@@ -56,11 +160,7 @@ str(json_t *o, const char *k)
 	return s ? vis(s) : "-";
 }
 
-static long long
-num(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
+#define num	tq_jint
 
 static const char *
 dur(json_t *o, const char *k, char *buf, size_t n)

@@ -541,103 +541,6 @@ static const char *const elisions[] = {
 #define DETECT_BYTES	16384
 #define WORD_MAX	64
 
-size_t
-tq_lang_utf8(const char *s, size_t len, uint32_t *cp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t c;
-	size_t i, n;
-
-	if (len == 0) {
-		*cp = 0;
-		return 0;
-	}
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else
-		goto bad;
-	if (len < n)
-		goto bad;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			goto bad;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		goto bad;
-	*cp = c;
-	return n;
-bad:
-	*cp = 0xfffd;
-	return 1;
-}
-
-size_t
-tq_lang_utf8_put(uint32_t c, char *out)
-{
-	unsigned char *o = (unsigned char *)out;
-
-	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		c = 0xfffd;
-	if (c < 0x80) {
-		o[0] = c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = 0xc0 | (c >> 6);
-		o[1] = 0x80 | (c & 0x3f);
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = 0xe0 | (c >> 12);
-		o[1] = 0x80 | ((c >> 6) & 0x3f);
-		o[2] = 0x80 | (c & 0x3f);
-		return 3;
-	}
-	o[0] = 0xf0 | (c >> 18);
-	o[1] = 0x80 | ((c >> 12) & 0x3f);
-	o[2] = 0x80 | ((c >> 6) & 0x3f);
-	o[3] = 0x80 | (c & 0x3f);
-	return 4;
-}
-
-char *
-tq_lang_utf8_clean(const char *s, size_t len, size_t *outlen)
-{
-	struct tq_buf b = { 0 };
-	size_t i, n, run;
-	uint32_t c;
-
-	tq_buf_add(&b, "", 0);
-	for (i = run = 0; i < len; i += n) {
-		n = tq_lang_utf8(s + i, len - i, &c);
-		if (c == 0xfffd && n == 1) {
-			tq_buf_add(&b, s + run, i - run);
-			tq_buf_adds(&b, "\xef\xbf\xbd");
-			run = i + 1;
-		} else if (c == 0) {
-			tq_buf_add(&b, s + run, i - run);
-			run = i + 1;
-		}
-	}
-	tq_buf_add(&b, s + run, len - run);
-	if (outlen != NULL)
-		*outlen = b.len;
-	return b.data;
-}
-
 /* Ranges of upper-case letters that map by a fixed step. */
 uint32_t
 tq_lang_lower(uint32_t c)
@@ -954,7 +857,7 @@ tq_lang_detect(const char *text)
 	if (len > DETECT_BYTES)
 		len = DETECT_BYTES;
 	for (i = 0, wl = 0; i <= len; i += n) {
-		n = i < len ? tq_lang_utf8(text + i, len - i, &c) : 1;
+		n = i < len ? tq_utf8_decode(text + i, len - i, &c) : 1;
 		if (i == len)
 			c = ' ';
 		if (tq_lang_isword(c)) {
@@ -964,7 +867,7 @@ tq_lang_detect(const char *text)
 				letters++;
 			}
 			if (wl + 4 <= WORD_MAX)
-				wl += tq_lang_utf8_put(tq_lang_lower(c),
+				wl += tq_utf8_encode(tq_lang_lower(c),
 				    w + wl);
 			else
 				over = 1;
@@ -972,7 +875,7 @@ tq_lang_detect(const char *text)
 			continue;
 		}
 		if (inword && apostrophe(c) && i + n < len) {
-			tq_lang_utf8(text + i + n, len - i - n, &d);
+			tq_utf8_decode(text + i + n, len - i - n, &d);
 			if (tq_lang_isword(d) && wl + 1 <= WORD_MAX) {
 				w[wl++] = '\'';
 				continue;

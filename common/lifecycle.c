@@ -281,6 +281,41 @@ put_back(const struct tq_runner *R, struct tq_job *j)
 	ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
 }
 
+/*
+ * A job that waits for its site (site_wait) or for the site's
+ * robots.txt (robots_unavailable) is set aside, no retry counted: the
+ * item pending again, the job scheduled after the error's retry_after.
+ * 0 when PostgreSQL is away (see record).
+ */
+static int
+set_aside(const struct tq_runner *R, struct tq_job *j)
+{
+	struct tq_err e = { 0 };
+	char ds[32];
+	const char *p[3] = { j->id, ds, strcmp(j->err.code, "site_wait") ?
+	    j->err.msg : NULL };
+	PGresult *r;
+	double d = j->err.retry_after > 0 ? j->err.retry_after : 5;
+
+	snprintf(ds, sizeof(ds), "%.3f", d);
+	r = record(R, j, "UPDATE task_items SET status = 'pending', "
+	    "error_message = coalesce($3, error_message), error_kind = "
+	    "CASE WHEN $3 IS NULL THEN error_kind ELSE 'transient' END, "
+	    "run_after = now() + make_interval(secs => $2::float8), "
+	    "updated_at = now() WHERE job_id = $1 AND status = 'running'",
+	    3, p, &e);
+	if (r == NULL && j->later)
+		return 0;
+	PQclear(r);
+	ack(R, j, r != NULL ? TQ_DONE_SCHEDULED : TQ_DONE_REQUEUE,
+	    tq_now() + d, NULL);
+	(*R->jobs_done)++;
+	tq_log(TQ_LOG_DEBUG, "job", json_pack("{s:s,s:s,s:s,s:f,s:s}",
+	    "worker", R->name, "job", j->id, "outcome", "set aside", "for",
+	    d, "why", j->err.msg));
+	return 1;
+}
+
 static int
 finish(const struct tq_runner *R, struct tq_job *j, const char *status, const char *error,
     const char *kind, struct tq_err *e)
@@ -488,7 +523,10 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 		}
 		/* the result itself was refused: the job's error */
 		snprintf(msg, sizeof(msg), "%s", e.msg);
-	} else {
+	} else if (strcmp(j->err.code, "site_wait") == 0 ||
+	    strcmp(j->err.code, "robots_unavailable") == 0)
+		return set_aside(R, j);
+	else {
 		snprintf(msg, sizeof(msg), "%s", j->err.msg[0] ? j->err.msg :
 		    "unknown error");
 		e.kind = j->err.kind == TQ_ERR_TRANSIENT ? TQ_ERR_TRANSIENT :

@@ -75,7 +75,7 @@ static size_t
 seq(const char *s, size_t n, size_t *units)
 {
 	uint32_t cp;
-	size_t k = tq_lang_utf8(s, n, &cp);
+	size_t k = tq_utf8_decode(s, n, &cp);
 
 	*units = cp > 0xffff ? 2 : 1;
 	return k;
@@ -784,7 +784,7 @@ options(json_t *keywords)
 
 		if (v == NULL || json_array_size(out) == MAX_OPTIONS)
 			continue;
-		s = tq_lang_utf8_clean(v, strlen(v), NULL);
+		s = tq_utf8_clean(v, strlen(v), NULL);
 		for (t = s; *t; t++)
 			if (*t == ',' || *t == '\n' || *t == '\t' || *t == '\r')
 				*t = ' ';
@@ -865,7 +865,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	kprop = find_prop(s->props, "multi_select", tag_words, 0);
 	dprop = find_prop(s->props, "date", date_words, 0);
 
-	title = tq_lang_utf8_clean(ct->title != NULL && *ct->title != '\0' ?
+	title = tq_utf8_clean(ct->title != NULL && *ct->title != '\0' ?
 	    ct->title : ct->url != NULL ? ct->url : "Untitled",
 	    strlen(ct->title != NULL && *ct->title != '\0' ? ct->title :
 	    ct->url != NULL ? ct->url : "Untitled"), NULL);
@@ -934,7 +934,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 
 	/* the blocks */
 	if (ct->summary != NULL && *ct->summary != '\0') {
-		char *sum = tq_lang_utf8_clean(ct->summary,
+		char *sum = tq_utf8_clean(ct->summary,
 		    strlen(ct->summary), NULL);
 
 		json_array_append_new(b, text_block("heading_2",
@@ -951,7 +951,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 				tq_buf_addf(&kw, "%s%s", kw.len ? ", " : "",
 				    json_string_value(v));
 		if (kw.len > 0) {
-			clean = tq_lang_utf8_clean(kw.data, kw.len, NULL);
+			clean = tq_utf8_clean(kw.data, kw.len, NULL);
 			add_text(b, "paragraph", "Keywords: ", clean,
 			    strlen(clean));
 			free(clean);
@@ -968,7 +968,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 
 			if (t == NULL || *t == '\0')
 				continue;
-			clean = tq_lang_utf8_clean(t, strlen(t), NULL);
+			clean = tq_utf8_clean(t, strlen(t), NULL);
 			add_text(b, "bulleted_list_item", NULL, clean,
 			    strlen(clean));
 			free(clean);
@@ -980,7 +980,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 		    ct->url));
 	else if (ct->url != NULL) {
 		/* too long for a url property or a bookmark: kept whole */
-		char *clean = tq_lang_utf8_clean(ct->url, strlen(ct->url),
+		char *clean = tq_utf8_clean(ct->url, strlen(ct->url),
 		    NULL);
 
 		add_text(b, "paragraph", "Source: ", clean, strlen(clean));
@@ -1385,7 +1385,7 @@ load_content(struct nc *c, const struct tq_claim *cl, int with_text,
 		if (!PQgetisnull(r, 0, 0))
 			ct->published = notion_date(PQgetvalue(r, 0, 0));
 		if (!PQgetisnull(r, 0, 1))
-			ct->text = tq_lang_utf8_clean(PQgetvalue(r, 0, 1),
+			ct->text = tq_utf8_clean(PQgetvalue(r, 0, 1),
 			    strlen(PQgetvalue(r, 0, 1)), NULL);
 	}
 	PQclear(r);

@@ -4,6 +4,10 @@
  * atomically from rq:queue:<q> into tq:active:<worker>, so a worker
  * killed at any instant leaves its jobs where tq_queue_recover() finds
  * them.  PostgreSQL stays the truth; Redis only carries ids.
+ *
+ * About 1,000 lines, on purpose: every write to the layout and the Lua
+ * that makes the take and the ack atomic stay together, so one file
+ * shows what a job's keys go through.  The read side is queue_info.c.
  */
 #include <sys/types.h>
 
@@ -268,15 +272,20 @@ static const char settle_lua[] = TAKE_COMMON
 "started(ARGV[5], ARGV[4])\n"
 "return 1\n";
 
-int
-tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
-    const int *stages, int nstages, double block, char *id, size_t idlen,
-    enum tq_stage *stage)
+/*
+ * Run a take script (take_lua, or take_many_lua when want is not NULL)
+ * with its keys (our list, then each stage's queue, into keys) and
+ * arguments; the reply, or NULL with err set.
+ */
+static redisReply *
+take_eval(redisContext *c, struct tq_err *err, const char *lua,
+    const char *name, const int *stages, const int *want, int nstages,
+    char (*keys)[160])
 {
-	const char *argv[3 + 1 + 2 * TQ_NSTAGES + 4];
-	char keys[TQ_NSTAGES + 1][160], now[40], score[32], nk[16];
+	const char *argv[4 + 1 + 3 * TQ_NSTAGES + 4];
+	char now[40], score[32], nk[16], wants[TQ_NSTAGES][16];
 	redisReply *r;
-	int i, argc = 0, got = 0;
+	int i, argc = 0;
 	double t = tq_now();
 
 	tq_rq_time(t, now, sizeof(now));
@@ -284,7 +293,7 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 	snprintf(nk, sizeof(nk), "%d", nstages + 1);
 	snprintf(keys[0], sizeof(keys[0]), "tq:active:%s", name);
 	argv[argc++] = "EVAL";
-	argv[argc++] = take_lua;
+	argv[argc++] = lua;
 	argv[argc++] = nk;
 	argv[argc++] = keys[0];
 	for (i = 0; i < nstages; i++) {
@@ -297,13 +306,33 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 	argv[argc++] = name;
 	for (i = 0; i < nstages; i++)
 		argv[argc++] = qname(stages[i]);
+	for (i = 0; want != NULL && i < nstages; i++) {
+		snprintf(wants[i], sizeof(wants[i]), "%d", want[i]);
+		argv[argc++] = wants[i];
+	}
 	r = redisCommandArgv(c, argc, argv, NULL);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
 		    r ? r->str : c->errstr);
 		freeReplyObject(r);
-		return -1;
+		return NULL;
 	}
+	return r;
+}
+
+int
+tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
+    const int *stages, int nstages, double block, char *id, size_t idlen,
+    enum tq_stage *stage)
+{
+	char keys[TQ_NSTAGES + 1][160], now[40], score[32];
+	redisReply *r;
+	int got = 0;
+	double t;
+
+	if ((r = take_eval(c, err, take_lua, name, stages, NULL, nstages,
+	    keys)) == NULL)
+		return -1;
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
 		snprintf(id, idlen, "%s", r->element[0]->str);
 		*stage = tq_stage_from_name(r->element[1]->str);
@@ -359,43 +388,14 @@ tq_queue_take_many(redisContext *c, struct tq_err *err, const char *name,
     const int *stages, const int *want, int nstages, char (*ids)[128],
     enum tq_stage *st, int max)
 {
-	const char *argv[4 + 1 + 3 * TQ_NSTAGES + 4];
-	char keys[TQ_NSTAGES + 1][160], now[40], score[32], nk[16];
-	char wants[TQ_NSTAGES][16];
+	char keys[TQ_NSTAGES + 1][160];
 	redisReply *r;
-	int i, argc = 0, n = 0;
-	double t = tq_now();
+	int n = 0;
 	size_t k;
 
-	tq_rq_time(t, now, sizeof(now));
-	snprintf(score, sizeof(score), "%.0f", t + 90);
-	snprintf(nk, sizeof(nk), "%d", nstages + 1);
-	snprintf(keys[0], sizeof(keys[0]), "tq:active:%s", name);
-	argv[argc++] = "EVAL";
-	argv[argc++] = take_many_lua;
-	argv[argc++] = nk;
-	argv[argc++] = keys[0];
-	for (i = 0; i < nstages; i++) {
-		snprintf(keys[i + 1], sizeof(keys[i + 1]), "rq:queue:%s",
-		    qname(stages[i]));
-		argv[argc++] = keys[i + 1];
-	}
-	argv[argc++] = now;
-	argv[argc++] = score;
-	argv[argc++] = name;
-	for (i = 0; i < nstages; i++)
-		argv[argc++] = qname(stages[i]);
-	for (i = 0; i < nstages; i++) {
-		snprintf(wants[i], sizeof(wants[i]), "%d", want[i]);
-		argv[argc++] = wants[i];
-	}
-	r = redisCommandArgv(c, argc, argv, NULL);
-	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-		    r ? r->str : c->errstr);
-		freeReplyObject(r);
+	if ((r = take_eval(c, err, take_many_lua, name, stages, want,
+	    nstages, keys)) == NULL)
 		return -1;
-	}
 	if (r->type == REDIS_REPLY_ARRAY)
 		for (k = 0; k + 1 < r->elements && n < max; k += 2) {
 			snprintf(ids[n], sizeof(ids[n]), "%s",
@@ -672,6 +672,37 @@ tq_worker_unregister(redisContext *c, struct tq_err *err,
 	redisAppendCommand(c, "EXEC");
 	cmds += 2;
 	return tq_redis_replies(c, err, cmds);
+}
+
+/*
+ * The jobs of failed items are in rq:failed:<q> (or rq:canceled:<q>
+ * when a bare stop-job failed them) with a hash that expires: take
+ * them out of there, then queue them afresh.
+ */
+int
+tq_queue_requeue(redisContext *rc, struct tq_err *e, enum tq_stage st,
+    struct tq_jobspec *jobs, size_t n)
+{
+	const char **ids;
+	size_t i;
+	int rv;
+
+	for (i = 0; i < n; i++) {
+		redisAppendCommand(rc, "ZREM rq:failed:%s %s",
+		    qname(st), jobs[i].job_id);
+		redisAppendCommand(rc, "ZREM rq:canceled:%s %s",
+		    qname(st), jobs[i].job_id);
+	}
+	if (tq_redis_replies(rc, e, 2 * (int)n) == -1)
+		return -1;
+	ids = xcalloc(n, sizeof(*ids));
+	for (i = 0; i < n; i++)
+		ids[i] = jobs[i].job_id;
+	rv = tq_queue_remove(rc, e, st, ids, n);
+	free(ids);
+	if (rv == -1)
+		return -1;
+	return tq_queue_push(rc, e, st, jobs, n, 0);
 }
 
 static int

@@ -6,15 +6,69 @@
  * apply, all of them merged, else those of "*", else none.  Of the
  * Allow and Disallow rules that match a path, the longest pattern
  * wins, Allow on a tie.  In a pattern "*" matches any run of octets
- * and a final "$" the end of the path.  Lines the RFC does not know
- * are skipped; a line is cut at "#".  Pure: no I/O, no allocation
- * that outlives a call.
+ * and a final "$" the end of the path.  Paths and patterns are
+ * compared in one form (RFC 9309 2.2.2): octets past ASCII as %XX,
+ * %xx in upper case, and %xx of an unreserved character as the
+ * character.  Lines the RFC does not know are skipped, but for
+ * Crawl-delay (an extension) of the groups that apply; a line is cut
+ * at "#".  Pure: no I/O, no allocation that outlives a call.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "tq.h"
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * s (n octets) in the form compared: a new string, at most 3n + 1
+ * long.  A NUL octet ends it (a path never holds one).
+ */
+static char *
+norm(const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *o = xmalloc(3 * n + 1), *q = o;
+	size_t i;
+	int h, l, c;
+
+	for (i = 0; i < n && s[i] != '\0'; i++) {
+		c = (unsigned char)s[i];
+		if (c == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
+		    (l = hexval(s[i + 2])) >= 0) {
+			c = h * 16 + l;
+			i += 2;
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+			    c == '_' || c == '~')
+				*q++ = (char)c;
+			else {
+				*q++ = '%';
+				*q++ = hex[c >> 4];
+				*q++ = hex[c & 15];
+			}
+		} else if (c >= 0x80 || c < 0x20 || c == ' ') {
+			*q++ = '%';
+			*q++ = hex[c >> 4];
+			*q++ = hex[c & 15];
+		} else
+			*q++ = (char)c;
+	}
+	*q = '\0';
+	return o;
+}
 
 /*
  * Does pattern p (n octets) match path s from its start?  Without a
@@ -66,21 +120,24 @@ struct best {
 	size_t	 len;		/* pattern length; 0 with none */
 	int	 allow;
 	int	 any;
+	double	 delay;		/* Crawl-delay; -1 with none */
 	char	 rule[160];
 };
 
 /*
  * One pass over the text with want = 1 (groups naming the token) or 2
- * ("*" groups): the longest matching rule into b; 1 if such a group
- * was found at all.
+ * ("*" groups): the longest matching rule for path (normalized) into
+ * b, and the groups' Crawl-delay; 1 if such a group was found at all.
  */
 static int
 scan(const char *txt, size_t len, const char *token, int want,
     const char *path, struct best *b)
 {
 	const char *p = txt, *end = txt + len, *eol, *colon, *k, *v, *ve;
-	int in_agents = 0, applies = 0, found = 0, allow;
+	int in_agents = 0, applies = 0, found = 0, allow, m;
 	size_t kn, vn;
+	char *pat, *ep;
+	double d;
 
 	while (p < end) {
 		eol = memchr(p, '\n', end - p);
@@ -115,23 +172,40 @@ scan(const char *txt, size_t len, const char *token, int want,
 				applies = found = 1;
 			continue;
 		}
+		if (kn == 11 && strncasecmp(k, "crawl-delay", 11) == 0) {
+			in_agents = 0;
+			if (!applies || vn == 0 || vn > 30)
+				continue;
+			pat = xstrndup(v, vn);
+			d = strtod(pat, &ep);
+			if (*ep == '\0' && d >= 0 && d < 1e9 && d > b->delay)
+				b->delay = d;
+			free(pat);
+			continue;
+		}
 		if (kn == 5 && strncasecmp(k, "allow", 5) == 0)
 			allow = 1;
 		else if (kn == 8 && strncasecmp(k, "disallow", 8) == 0)
 			allow = 0;
 		else
-			continue;	/* sitemap, crawl-delay, unknown */
+			continue;	/* sitemap, unknown */
 		in_agents = 0;
-		if (!applies || vn == 0 || !pmatch(v, vn, path))
+		if (!applies || vn == 0 || path == NULL)
+			continue;
+		pat = norm(v, vn);
+		m = pmatch(pat, strlen(pat), path);
+		free(pat);
+		if (!m)
 			continue;
 		if (!b->any || vn > b->len || (vn == b->len && allow &&
 		    !b->allow)) {
 			b->any = 1;
 			b->len = vn;
 			b->allow = allow;
-			snprintf(b->rule, sizeof(b->rule), "%s: %.*s",
-			    allow ? "Allow" : "Disallow", (int)(vn > 120 ?
-			    120 : vn), v);
+			snprintf(b->rule, sizeof(b->rule), "\"%s: %.*s\" for "
+			    "user-agent %s", allow ? "Allow" : "Disallow",
+			    (int)(vn > 100 ? 100 : vn), v, want == 1 ? token :
+			    "*");
 		}
 	}
 	return found;
@@ -142,6 +216,7 @@ tq_robots_allowed(const char *txt, size_t len, const char *token,
     const char *path, char *rule, size_t rulesz)
 {
 	struct best b;
+	char *np;
 
 	if (rule != NULL && rulesz > 0)
 		*rule = '\0';
@@ -149,12 +224,29 @@ tq_robots_allowed(const char *txt, size_t len, const char *token,
 		path = "/";
 	if (strcmp(path, "/robots.txt") == 0)
 		return 1;
+	np = norm(path, strlen(path));
 	memset(&b, 0, sizeof(b));
-	if (!scan(txt, len, token, 1, path, &b)) {
+	if (!scan(txt, len, token, 1, np, &b)) {
 		memset(&b, 0, sizeof(b));
-		scan(txt, len, token, 2, path, &b);
+		scan(txt, len, token, 2, np, &b);
 	}
+	free(np);
 	if (rule != NULL && rulesz > 0)
 		snprintf(rule, rulesz, "%s", b.rule);
 	return !b.any || b.allow;
+}
+
+double
+tq_robots_crawl_delay(const char *txt, size_t len, const char *token)
+{
+	struct best b;
+
+	memset(&b, 0, sizeof(b));
+	b.delay = -1;
+	if (!scan(txt, len, token, 1, NULL, &b)) {
+		memset(&b, 0, sizeof(b));
+		b.delay = -1;
+		scan(txt, len, token, 2, NULL, &b);
+	}
+	return b.delay;
 }

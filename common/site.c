@@ -13,10 +13,25 @@
  * Retry-After) is limit.c's pause key for the site.  One Lua script
  * checks all three and takes a lease, so workers never race.
  *
- * A job waiting for its site sleeps with tq_sleep(): the other jobs of
- * the worker go on, and it holds nothing a job for another site needs.
- * The Redis connection is this module's own, opened lazily once per
- * process (never the worker's, which has pipelined commands pending).
+ * AutoThrottle: a 5xx or a timeout from a site halves its limit (at
+ * least 1) for TQ_SITE_BACKOFF seconds, kept in tq:site:thr:<h>; each
+ * answer below 500 after that window raises it by one, up to
+ * tq_cfg.site_concurrency, where the key goes.  A robots.txt
+ * Crawl-delay (at most CRAWL_DELAY_MAX) is the site's least delay,
+ * kept as long as its robots.txt.  tq:sites remembers the sites in use
+ * ("<h> <name>", scored by the last request) for tq-stats.
+ *
+ * A job waiting for its site sleeps (parked behind the site's first
+ * waiter in this worker, see struct waiter): the other jobs of the
+ * worker go on, and the worker does not count it against its queue's
+ * in-flight limit (tq_site_nwaiting()), so it holds nothing a job for
+ * another site needs; a worker takes at most MAX_WAITING jobs more
+ * than that limit.  When the wait would pass the job's deadline, the
+ * job is set aside instead (site_wait: back to the scheduled set, no
+ * retry counted).  tq:site:wait:<task>:<item> names the site an item waits
+ * for, for tq-status -i.  The Redis connection is this module's own,
+ * opened lazily once per process (never the worker's, which has
+ * pipelined commands pending).
  */
 #include <sys/types.h>
 
@@ -31,38 +46,172 @@
 
 #define POLL_MIN	0.05	/* seconds between two looks at a full site */
 #define POLL_JITTER	0.10
-#define LEASE_SLACK_MS	60000	/* a lease outlives its fetch by this */
+#define LEASE_SLACK_MS	5000	/* a lease outlives its fetch by this */
 #define MAX_PAUSE	3600.0	/* a Retry-After longer than this is cut */
 #define ROBOTS_MAX	(500 * 1024)	/* RFC 9309's least to read */
 #define ROBOTS_TTL	86400	/* RFC 9309: at most a day in cache */
 #define ROBOTS_RETRY	60.0	/* seconds, after an unreadable one */
-#define ROBOTS_TIMEOUT	30.0
+#define ROBOTS_TIMEOUT	10.0
+#define CRAWL_DELAY_MAX	30.0	/* seconds: a longer Crawl-delay is cut */
+#define DEFER_MIN	5.0	/* a job set aside waits 5-15 s, or more */
+#define DEFER_JITTER	10.0
+#define MAX_WAITING	(8 * (tq_cfg.concurrency[TQ_STAGE_PARSE] > 0 ? \
+			    tq_cfg.concurrency[TQ_STAGE_PARSE] : 1))
+#define PARK_MAX	1.0	/* a parked waiter looks again after this */
+#define SITES_KEY	"tq:sites"
+#define SITES_AGE	86400000	/* ms: tq:sites forgets a site after */
 
 /*
- * KEYS: slots, pause, next; ARGV: lease, max, lease ms, delay ms.
- * 0: the lease is taken; > 0: milliseconds to wait (pause, delay);
- * -1: every slot is taken.
+ * KEYS: slots, pause, next, thr, cdelay, sites; ARGV: lease, max, lease
+ * ms, delay ms, "<h> <name>".  0: the lease is taken (-2: and no
+ * Crawl-delay is known yet); > 0: milliseconds to wait (pause,
+ * delay); -1: every slot is taken.
  */
 static const char acquire_lua[] =
-    "local p = redis.call('PTTL', KEYS[2])\n"
-    "if p > 0 then return p end\n"
     "local t = redis.call('TIME')\n"
     "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+    "redis.call('ZADD', KEYS[6], now, ARGV[5])\n"
+    "redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - " "86400000" ")\n"
+    "local p = redis.call('PTTL', KEYS[2])\n"
+    "if p > 0 then return p end\n"
     "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)\n"
     "local max = tonumber(ARGV[2])\n"
-    "if max > 0 and redis.call('ZCARD', KEYS[1]) >= max then return -1 end\n"
+    "if max > 0 then\n"
+    "  local lim = tonumber(redis.call('HGET', KEYS[4], 'limit') or '0')\n"
+    "  if lim > 0 and lim < max then max = lim end\n"
+    "  if redis.call('ZCARD', KEYS[1]) >= max then return -1 end\n"
+    "end\n"
     "local nx = tonumber(redis.call('GET', KEYS[3]) or '0')\n"
     "if nx > now then return nx - now end\n"
     "local lease = tonumber(ARGV[3])\n"
     "redis.call('ZADD', KEYS[1], now + lease, ARGV[1])\n"
     "redis.call('PEXPIRE', KEYS[1], lease + 1000)\n"
     "local d = tonumber(ARGV[4])\n"
+    "local cd = tonumber(redis.call('GET', KEYS[5]) or '-1')\n"
+    "if cd > d then d = cd end\n"
     "if d > 0 then redis.call('SET', KEYS[3], now + d, 'PX', d + 1000) end\n"
+    "if cd < 0 then return -2 end\n"
     "return 0\n";
+
+/*
+ * KEYS: next; ARGV: delay ms.  A job that took its lease before the
+ * site's Crawl-delay was known starts after the last start + delay:
+ * 0 go (and the next start is set), > 0 milliseconds to wait.
+ */
+static const char gate_lua[] =
+    "local t = redis.call('TIME')\n"
+    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+    "local nx = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
+    "if nx > now then return nx - now end\n"
+    "local d = tonumber(ARGV[1])\n"
+    "redis.call('SET', KEYS[1], now + d, 'PX', d + 1000)\n"
+    "return 0\n";
+
+/*
+ * KEYS: slots, thr; ARGV: lease, outcome (bad: a 5xx or a timeout;
+ * good: any other answer; none), max, window ms.  The lease goes; the
+ * AutoThrottle limit moves.  Returns the limit now (0: none).
+ */
+static const char release_lua[] =
+    "redis.call('ZREM', KEYS[1], ARGV[1])\n"
+    "local t = redis.call('TIME')\n"
+    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+    "local max = tonumber(ARGV[3])\n"
+    "local lim = tonumber(redis.call('HGET', KEYS[2], 'limit') or '0')\n"
+    "if ARGV[2] == 'bad' and max > 0 then\n"
+    "  if lim == 0 then lim = max end\n"
+    "  lim = math.max(1, math.floor(lim / 2))\n"
+    "  local w = tonumber(ARGV[4])\n"
+    "  redis.call('HSET', KEYS[2], 'limit', lim, 'until', now + w)\n"
+    "  redis.call('PEXPIRE', KEYS[2], w + 3600000)\n"
+    "  return lim\n"
+    "end\n"
+    "if ARGV[2] ~= 'good' or lim == 0 then return lim end\n"
+    "if now < tonumber(redis.call('HGET', KEYS[2], 'until') or '0') then\n"
+    "  return lim end\n"
+    "lim = lim + 1\n"
+    "if max == 0 or lim >= max then redis.call('DEL', KEYS[2]) return 0 end\n"
+    "redis.call('HSET', KEYS[2], 'limit', lim)\n"
+    "return lim\n";
+
+/*
+ * The sites of tq:sites used in the last ARGV[1] ms, each {name,
+ * in flight, limit, backoff until, pause ms, crawl-delay ms, next ms,
+ * last use}; the times on Redis's clock, in ms.
+ */
+static const char stats_lua[] =
+    "local t = redis.call('TIME')\n"
+    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+    "local m = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf',\n"
+    "    now - tonumber(ARGV[1]), 'WITHSCORES', 'LIMIT', 0, 1000)\n"
+    "local out = {}\n"
+    "for i = 1, #m, 2 do\n"
+    "  local h, name = string.match(m[i], '^(%x+) (.*)$')\n"
+    "  if h then\n"
+    "    local thr = redis.call('HMGET', 'tq:site:thr:' .. h, 'limit',\n"
+    "        'until')\n"
+    "    local nx = tonumber(redis.call('GET', 'tq:site:next:' .. h) or '0')\n"
+    "    out[#out + 1] = { name,\n"
+    "      redis.call('ZCOUNT', 'tq:site:slots:' .. h, '(' .. now, '+inf'),\n"
+    "      tonumber(thr[1] or '0'), math.max(0, tonumber(thr[2] or '0') - now),\n"
+    "      math.max(0, redis.call('PTTL', 'tq:site:pause:' .. h)),\n"
+    "      tonumber(redis.call('GET', 'tq:site:cdelay:' .. h) or '0'),\n"
+    "      math.max(0, nx - now), now - tonumber(m[i + 1]) }\n"
+    "  end\n"
+    "end\n"
+    "return out\n";
 
 static redisContext *site_rc;
 static pid_t site_pid;
 static unsigned long lease_seq;
+static int nwaiting;		/* jobs of this worker waiting for a site */
+
+/*
+ * The waiters of this process in arrival order.  Only the first one of
+ * a site asks Redis; the others are parked until it gets its turn (or
+ * a job of the site ends here), so a busy site costs Redis one poller
+ * per worker, and its turns go first come, first served.
+ */
+struct waiter {
+	const char	*name;
+	struct tq_co	*co;
+	struct waiter	*next;
+};
+static struct waiter *waiters;
+
+static struct waiter *
+first_waiter(const char *name)
+{
+	struct waiter *w;
+
+	for (w = waiters; w != NULL; w = w->next)
+		if (strcmp(w->name, name) == 0)
+			return w;
+	return NULL;
+}
+
+/* The next waiter of site name, if any, asks Redis now. */
+static void
+wake_next(const char *name)
+{
+	struct waiter *w = first_waiter(name);
+
+	if (w != NULL)
+		tq_co_wake(w->co);
+}
+
+static void
+waiter_leave(struct waiter *me)
+{
+	struct waiter **pp;
+
+	for (pp = &waiters; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == me) {
+			*pp = me->next;
+			break;
+		}
+	wake_next(me->name);
+}
 
 static redisContext *
 conn(struct tq_err *err)
@@ -83,6 +232,66 @@ conn_failed(void)
 	if (site_rc != NULL && site_pid == getpid())
 		redisFree(site_rc);
 	site_rc = NULL;
+}
+
+/* This host's name up to its first dot, as in the workers' names. */
+static const char *
+lease_host(void)
+{
+	static char host[41];
+
+	if (host[0] == '\0') {
+		if (gethostname(host, sizeof(host)) == -1)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		host[strcspn(host, ". ")] = '\0';
+	}
+	return host;
+}
+
+void
+tq_site_forget(redisContext *rc, long pid)
+{
+	static const char forget_lua[] =
+	    "local n = 0\n"
+	    "for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
+	    "  if string.sub(m, 1, #ARGV[1]) == ARGV[1] then\n"
+	    "    n = n + redis.call('ZREM', KEYS[1], m) end\n"
+	    "end\n"
+	    "return n\n";
+	struct tq_err e = { 0 };
+	redisReply *r, *k;
+	char prefix[100], cur[32] = "0";
+	size_t i;
+
+	snprintf(prefix, sizeof(prefix), "%s.%ld.", lease_host(), pid);
+	do {
+		r = tq_redis(rc, &e, "SCAN %s MATCH tq:site:slots:* COUNT 1000",
+		    cur);
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
+		    r->elements != 2) {
+			freeReplyObject(r);
+			return;
+		}
+		snprintf(cur, sizeof(cur), "%s", r->element[0]->str);
+		k = r->element[1];
+		for (i = 0; i < k->elements; i++)
+			freeReplyObject(tq_redis(rc, &e, "EVAL %s 1 %s %s",
+			    forget_lua, k->element[i]->str, prefix));
+		freeReplyObject(r);
+	} while (strcmp(cur, "0") != 0);
+}
+
+int
+tq_site_nwaiting(void)
+{
+	return nwaiting;
+}
+
+int
+tq_site_max_waiting(void)
+{
+	return MAX_WAITING;
 }
 
 int
@@ -122,66 +331,153 @@ out:
 	return ret;
 }
 
+/* Say (secs > 0) or forget that item tag waits for site s. */
+static void
+wait_mark(struct tq_site *s, double secs)
+{
+	struct tq_err e = { 0 };
+
+	if (s->tag[0] == '\0' || site_rc == NULL)
+		return;
+	if (secs > 0)
+		freeReplyObject(tq_redis(site_rc, &e, "SET tq:site:wait:%s %s "
+		    "EX %d", s->tag, s->name, (int)secs + 1));
+	else
+		freeReplyObject(tq_redis(site_rc, &e, "DEL tq:site:wait:%s",
+		    s->tag));
+	if (e.kind != TQ_ERR_NONE)
+		conn_failed();
+}
+
+/* Set the job aside: site_wait, to run again after secs or more. */
+static int
+defer(struct tq_site *s, struct tq_err *err, double secs, const char *why)
+{
+	double d = DEFER_MIN + DEFER_JITTER * (random() % 1000) / 1000.0;
+
+	if (secs > d)
+		d = secs;
+	wait_mark(s, d + 60);
+	tq_err_set(err, TQ_ERR_TRANSIENT, "site_wait", "waiting for site "
+	    "%s (%s)", s->name, why);
+	err->retry_after = d;
+	return -1;
+}
+
 int
-tq_site_acquire(struct tq_site *s, const char *url, double deadline,
-    double lease_secs, struct tq_err *err)
+tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
+    double deadline, double lease_secs, struct tq_err *err)
 {
 	redisContext *rc;
 	redisReply *r;
-	char hash[65], max[16], lease[24], delay[24];
+	char hash[65], max[16], lease[24], delay[24], member[400], thr[64];
+	char cdelay[64];
 	long long ms;
 	double t;
+	int waiting = 0, ret = -1;
+	struct waiter me, **pp;
 
 	memset(s, 0, sizeof(*s));
 	if (tq_co_current() == NULL || tq_site_name(url, s->name,
 	    sizeof(s->name)) == -1)
 		return 0;	/* not in a worker, or a URL tq_fetch refuses */
+	if (tag != NULL)
+		snprintf(s->tag, sizeof(s->tag), "%s", tag);
 	if ((rc = conn(err)) == NULL) {
 		tq_err_prefix(err, "site %s", s->name);
 		return -1;
 	}
 	tq_limit_init(&s->lim, rc, "site", s->name, s->name, 0, 1);
 	tq_sha256_hex(s->name, strlen(s->name), hash);
-	snprintf(s->slots, sizeof(s->slots), "tq:site:slots:%.16s", hash);
-	snprintf(s->next, sizeof(s->next), "tq:site:next:%.16s", hash);
-	snprintf(s->lease, sizeof(s->lease), "%ld.%lu.%.0f", (long)getpid(),
-	    ++lease_seq, tq_now() * 1000);
+	snprintf(s->hash, sizeof(s->hash), "%.16s", hash);
+	snprintf(s->slots, sizeof(s->slots), "tq:site:slots:%s", s->hash);
+	snprintf(s->next, sizeof(s->next), "tq:site:next:%s", s->hash);
+	snprintf(thr, sizeof(thr), "tq:site:thr:%s", s->hash);
+	snprintf(cdelay, sizeof(cdelay), "tq:site:cdelay:%s", s->hash);
+	snprintf(member, sizeof(member), "%s %s", s->hash, s->name);
+	snprintf(s->lease, sizeof(s->lease), "%s.%ld.%lu", lease_host(),
+	    (long)getpid(), ++lease_seq);
 	snprintf(max, sizeof(max), "%d", tq_cfg.site_concurrency);
 	snprintf(lease, sizeof(lease), "%lld",
 	    (long long)(lease_secs * 1000) + LEASE_SLACK_MS);
 	snprintf(delay, sizeof(delay), "%lld",
 	    (long long)(tq_cfg.site_delay * 1000));
+	memset(&me, 0, sizeof(me));
+	me.name = s->name;
+	me.co = tq_co_current();
 	for (;;) {
-		if (tq_co_aborted())
-			return tq_err_set(err, TQ_ERR_TRANSIENT, "aborted",
+		if (tq_co_aborted()) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "aborted",
 			    "site %s: stopped while waiting", s->name);
-		r = tq_redis(rc, err, "EVAL %s 3 %s %s %s %s %s %s %s",
-		    acquire_lua, s->slots, s->lim.pausekey, s->next,
-		    s->lease, max, lease, delay);
+			goto out;
+		}
+		/* behind another waiter of the site here: its turn first */
+		if (waiting && first_waiter(s->name) != &me) {
+			if (tq_now() >= deadline) {
+				defer(s, err, 0, "every slot taken");
+				goto out;
+			}
+			t = tq_now();
+			tq_co_park(t + PARK_MAX < deadline ? t + PARK_MAX :
+			    deadline);
+			s->waited += tq_now() - t;
+			continue;
+		}
+		r = tq_redis(rc, err, "EVAL %s 6 %s %s %s %s %s %s %s %s %s "
+		    "%s %s", acquire_lua, s->slots, s->lim.pausekey, s->next,
+		    thr, cdelay, SITES_KEY, s->lease, max, lease, delay,
+		    member);
 		if (r == NULL) {
+			/* not the page's fault: set aside, no retry counted */
+			char why[sizeof(err->msg)];
+
 			conn_failed();
-			tq_err_prefix(err, "site %s", s->name);
-			return -1;
+			snprintf(why, sizeof(why), "%s", err->msg);
+			memset(err, 0, sizeof(*err));
+			defer(s, err, 0, why);
+			goto out;
 		}
 		ms = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
 		freeReplyObject(r);
-		if (ms == 0) {
+		if (ms == 0 || ms == -2) {
 			s->held = 1;
-			return 0;
+			s->cd_unknown = ms == -2;
+			ret = 0;
+			goto out;
 		}
 		t = ms > 0 ? ms / 1000.0 : POLL_MIN +
 		    POLL_JITTER * (random() % 1000) / 1000.0;
+		/* too long: set it aside */
 		if (tq_now() + t > deadline) {
-			tq_err_set(err, TQ_ERR_TRANSIENT, ms > 0 ?
-			    "site_paused" : "site_busy", "site %s: %s past "
-			    "the job's deadline", s->name, ms > 0 ?
+			defer(s, err, ms > 0 ? ms / 1000.0 : 0, ms > 0 ?
 			    "paused or delayed" : "every slot taken");
-			err->retry_after = ms > 0 ? ms / 1000.0 : 1;
-			return -1;
+			goto out;
+		}
+		if (!waiting) {
+			waiting = 1;
+			nwaiting++;
+			for (pp = &waiters; *pp != NULL; pp = &(*pp)->next)
+				;
+			*pp = &me;
+			wait_mark(s, deadline - tq_now() + 60);
+			if (first_waiter(s->name) != &me)
+				continue;
 		}
 		s->waited += t;
-		tq_sleep(t);
+		/* a slot given back here wakes us at once (wake_next) */
+		if (ms > 0)
+			tq_sleep(t);
+		else
+			tq_co_park(tq_now() + t);
 	}
+out:
+	if (waiting) {
+		nwaiting--;
+		waiter_leave(&me);
+		if (ret == 0)
+			wait_mark(s, 0);
+	}
+	return ret;
 }
 
 /* url's robots.txt URL and its path and query; -1 if url is bad. */
@@ -225,8 +521,10 @@ out:
 
 /*
  * The site's robots.txt from the site into txt: 0 with the text (a
- * 4xx, or one past ROBOTS_MAX, is an empty one: all allowed), -1 and
- * a transient err when it cannot be read.
+ * 4xx, or more than 5 redirects, is an empty one: all allowed; past
+ * ROBOTS_MAX only the first
+ * ROBOTS_MAX bytes), -1 and a transient err when it cannot be read (a
+ * 5xx, a timeout, no answer).
  */
 static int
 robots_fetch(struct tq_site *s, const char *rurl, double deadline,
@@ -242,6 +540,7 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	q.follow = 1;
 	q.max_redirects = 5;		/* RFC 9309: at least five */
 	q.max_bytes = ROBOTS_MAX;
+	q.truncate = 1;
 	q.timeout_ms = (long)((left < ROBOTS_TIMEOUT ? left :
 	    ROBOTS_TIMEOUT) * 1000);
 	if (q.timeout_ms < 1000)
@@ -254,8 +553,8 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	if (tq_http_do(&q, &r, err) == 0)
 		tq_buf_add(txt, r.body.data ? r.body.data : "", r.body.len);
 	else if ((r.status >= 400 && r.status <= 499) ||
-	    strcmp(err->code, "too_big") == 0)
-		memset(err, 0, sizeof(*err));
+	    strcmp(err->code, "redirects") == 0)
+		memset(err, 0, sizeof(*err));	/* RFC 9309: unavailable */
 	else {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable",
 		    "site %s: robots.txt cannot be read, retrying later: %s",
@@ -267,14 +566,71 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	return ret;
 }
 
+/*
+ * Take the lock of the site's first robots.txt fetch (*got = 0: fetch
+ * it), or wait for whoever holds it: *got = 1 with its text in txt, or
+ * -1 with its error (or a site_wait past deadline).
+ */
+static int
+robots_wait(struct tq_site *s, const char *key, const char *fkey,
+    double deadline, struct tq_buf *txt, struct tq_err *err, int *got)
+{
+	redisReply *r;
+	int taken;
+
+	*got = 0;
+	for (;;) {
+		r = tq_redis(site_rc, err, "SET %s.lock 1 NX PX %d", key,
+		    (int)(ROBOTS_TIMEOUT * 1000) + 5000);
+		if (r == NULL) {
+			conn_failed();
+			return -1;
+		}
+		taken = r->type == REDIS_REPLY_STATUS;
+		freeReplyObject(r);
+		if (taken)
+			return 0;
+		if (tq_now() + 0.1 > deadline)
+			return defer(s, err, 0, "robots.txt being read");
+		tq_sleep(0.1);
+		if (tq_co_aborted())
+			return tq_err_set(err, TQ_ERR_TRANSIENT, "aborted",
+			    "site %s: stopped while waiting", s->name);
+		if ((r = tq_redis(site_rc, err, "MGET %s %s", key, fkey)) ==
+		    NULL) {
+			conn_failed();
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[1]->type == REDIS_REPLY_STRING) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable",
+			    "%s", r->element[1]->str);
+			err->retry_after = ROBOTS_RETRY;
+			freeReplyObject(r);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[0]->type == REDIS_REPLY_STRING) {
+			tq_buf_add(txt, r->element[0]->str,
+			    r->element[0]->len);
+			freeReplyObject(r);
+			*got = 1;
+			return 0;
+		}
+		freeReplyObject(r);
+	}
+}
+
 int
 tq_site_robots(struct tq_site *s, const char *url, double deadline,
     struct tq_err *err)
 {
 	struct tq_buf txt = { 0 };
 	redisReply *r;
-	char *rurl = NULL, *path = NULL, key[64], hash[65], rule[200];
-	int ret = -1;
+	char *rurl = NULL, *path = NULL, key[64], fkey[64], hash[65];
+	char rule[240];
+	double cd;
+	int ret = -1, got = 0;
 
 	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
 	    site_pid != getpid())
@@ -283,30 +639,85 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 		return 0;	/* tq_fetch says why */
 	tq_sha256_hex(rurl, strlen(rurl), hash);
 	snprintf(key, sizeof(key), "tq:site:robots:%.16s", hash);
-	if ((r = tq_redis(site_rc, err, "GET %s", key)) == NULL) {
+	snprintf(fkey, sizeof(fkey), "tq:site:robotsfail:%.16s", hash);
+	if ((r = tq_redis(site_rc, err, "MGET %s %s", key, fkey)) == NULL) {
 		conn_failed();
 		goto out;
 	}
-	if (r->type == REDIS_REPLY_STRING) {
-		tq_buf_add(&txt, r->str, r->len);
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[1]->type == REDIS_REPLY_STRING) {
+		/* it failed a moment ago: do not ask the site again yet */
+		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable", "%s",
+		    r->element[1]->str);
+		err->retry_after = ROBOTS_RETRY;
+		freeReplyObject(r);
+		goto out;
+	}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[0]->type == REDIS_REPLY_STRING) {
+		tq_buf_add(&txt, r->element[0]->str, r->element[0]->len);
 		freeReplyObject(r);
 	} else {
 		freeReplyObject(r);
-		if (robots_fetch(s, rurl, deadline, &txt, err) == -1)
+		/* one job asks the site; the others wait for its answer */
+		if (robots_wait(s, key, fkey, deadline, &txt, err, &got) == -1)
 			goto out;
-		r = tq_redis(site_rc, err, "SET %s %b EX %d", key,
-		    txt.data ? txt.data : "", txt.len, ROBOTS_TTL);
-		if (r == NULL) {
-			conn_failed();
+		if (!got && robots_fetch(s, rurl, deadline, &txt, err) == -1) {
+			freeReplyObject(tq_redis(site_rc, NULL, "SET %s %s EX "
+			    "%d", fkey, err->msg, (int)ROBOTS_RETRY));
+			freeReplyObject(tq_redis(site_rc, NULL, "DEL %s.lock",
+			    key));
 			goto out;
 		}
-		freeReplyObject(r);
+		if (!got) {
+			/* its Crawl-delay, the site's least delay (0: none) */
+			cd = tq_robots_crawl_delay(txt.data ? txt.data : "",
+			    txt.len, "tq");
+			if (cd > CRAWL_DELAY_MAX)
+				cd = CRAWL_DELAY_MAX;
+			freeReplyObject(tq_redis(site_rc, NULL, "SET "
+			    "tq:site:cdelay:%s %lld EX %d", s->hash,
+			    cd > 0 ? (long long)(cd * 1000) : 0LL, ROBOTS_TTL));
+			r = tq_redis(site_rc, err, "SET %s %b EX %d", key,
+			    txt.data ? txt.data : "", txt.len, ROBOTS_TTL);
+			if (r == NULL) {
+				conn_failed();
+				goto out;
+			}
+			freeReplyObject(r);
+			freeReplyObject(tq_redis(site_rc, NULL, "DEL %s.lock",
+			    key));
+		}
+	}
+	/* taken before the Crawl-delay was known: keep to it now */
+	if (s->cd_unknown && (cd = tq_robots_crawl_delay(txt.data ?
+	    txt.data : "", txt.len, "tq")) > 0) {
+		long long ms;
+
+		if (cd > CRAWL_DELAY_MAX)
+			cd = CRAWL_DELAY_MAX;
+		for (;;) {
+			if ((r = tq_redis(site_rc, err, "EVAL %s 1 %s %lld",
+			    gate_lua, s->next, (long long)(cd * 1000))) ==
+			    NULL) {
+				conn_failed();
+				goto out;
+			}
+			ms = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+			freeReplyObject(r);
+			if (ms <= 0)
+				break;
+			if (tq_now() + ms / 1000.0 > deadline) {
+				defer(s, err, ms / 1000.0, "Crawl-delay");
+				goto out;
+			}
+			tq_sleep(ms / 1000.0);
+		}
 	}
 	if (!tq_robots_allowed(txt.data ? txt.data : "", txt.len, "tq", path,
 	    rule, sizeof(rule))) {
 		tq_err_set(err, TQ_ERR_PERMANENT, "robots",
-		    "robots.txt of %s disallows this page (%s)", s->name,
-		    rule);
+		    "robots.txt: disallowed by %s", rule);
 		goto out;
 	}
 	ret = 0;
@@ -321,11 +732,16 @@ void
 tq_site_release(struct tq_site *s, const struct tq_err *res)
 {
 	struct tq_err e = { 0 };
+	redisReply *r;
+	const char *how = "good";
+	char max[16], win[24];
 	double secs;
 
 	if (!s->held)
 		return;
 	s->held = 0;
+	/* runs once this job waits or ends, after the lease below is gone */
+	wake_next(s->name);
 	if (site_rc == NULL || site_pid != getpid())
 		return;		/* the lease expires by itself */
 	if (res != NULL && (res->http_status == 429 ||
@@ -336,8 +752,127 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 		tq_log(TQ_LOG_INFO, "site_paused", json_pack("{s:s,s:f}",
 		    "site", s->name, "seconds", secs));
 	}
-	freeReplyObject(tq_redis(site_rc, &e, "ZREM %s %s", s->slots,
-	    s->lease));
-	if (e.kind != TQ_ERR_NONE)
+	if (res != NULL && ((res->http_status >= 500 &&
+	    res->http_status <= 599) || strcmp(res->code, "timeout") == 0))
+		how = "bad";
+	else if (res != NULL && res->http_status == 0)
+		how = "none";	/* no answer, or not the site's doing */
+	snprintf(max, sizeof(max), "%d", tq_cfg.site_concurrency);
+	snprintf(win, sizeof(win), "%lld",
+	    (long long)(tq_cfg.site_backoff * 1000));
+	r = tq_redis(site_rc, &e, "EVAL %s 2 %s tq:site:thr:%s %s %s %s %s",
+	    release_lua, s->slots, s->hash, s->lease, how, max, win);
+	if (r == NULL) {
 		conn_failed();
+		return;
+	}
+	if (strcmp(how, "bad") == 0 && r->type == REDIS_REPLY_INTEGER)
+		tq_log(TQ_LOG_INFO, "site_throttled", json_pack(
+		    "{s:s,s:I,s:f,s:s}", "site", s->name, "limit",
+		    (json_int_t)r->integer, "seconds", tq_cfg.site_backoff,
+		    "after", res->msg));
+	freeReplyObject(r);
+}
+
+static int
+cmp_site(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t i = json_integer_value(json_object_get(x, "in_flight"));
+	json_int_t j = json_integer_value(json_object_get(y, "in_flight"));
+
+	if (i != j)
+		return i > j ? -1 : 1;
+	return json_real_value(json_object_get(x, "idle")) <
+	    json_real_value(json_object_get(y, "idle")) ? -1 : 1;
+}
+
+json_t *
+tq_site_stats(redisContext *rc, int n, struct tq_err *err)
+{
+	redisReply *r, *e;
+	json_t **v, *out;
+	size_t i, k = 0;
+	long long lim, ms[6];
+	int j;
+
+	r = tq_redis(rc, err, "EVAL %s 1 %s 600000", stats_lua, SITES_KEY);
+	if (r == NULL)
+		return NULL;
+	out = json_array();
+	if (r->type != REDIS_REPLY_ARRAY) {
+		freeReplyObject(r);
+		return out;
+	}
+	v = xcalloc(r->elements + 1, sizeof(*v));
+	for (i = 0; i < r->elements; i++) {
+		e = r->element[i];
+		if (e->type != REDIS_REPLY_ARRAY || e->elements != 8 ||
+		    e->element[0]->type != REDIS_REPLY_STRING)
+			continue;
+		for (j = 0; j < 6; j++)
+			ms[j] = e->element[j + 2]->type == REDIS_REPLY_INTEGER ?
+			    e->element[j + 2]->integer : 0;
+		lim = tq_cfg.site_concurrency;
+		if (ms[0] > 0 && (lim == 0 || ms[0] < lim))
+			lim = ms[0];
+		v[k++] = json_pack("{s:s,s:I,s:I,s:f,s:f,s:f,s:f}",
+		    "site", e->element[0]->str, "in_flight",
+		    (json_int_t)(e->element[1]->type == REDIS_REPLY_INTEGER ?
+		    e->element[1]->integer : 0), "limit", (json_int_t)lim,
+		    "delay", (ms[3] > tq_cfg.site_delay * 1000 ? ms[3] :
+		    tq_cfg.site_delay * 1000) / 1000.0,
+		    "backoff_for", ms[1] / 1000.0, "paused_for",
+		    ms[2] / 1000.0, "idle", ms[5] / 1000.0);
+	}
+	freeReplyObject(r);
+	qsort(v, k, sizeof(*v), cmp_site);
+	for (i = 0; i < k; i++) {
+		if ((int)i < n)
+			json_array_append(out, v[i]);
+		json_decref(v[i]);
+	}
+	free(v);
+	return out;
+}
+
+void
+tq_site_annotate(json_t *rec)
+{
+	struct tq_err e = { 0 };
+	json_t *its = json_object_get(rec, "items"), *it;
+	redisReply *r;
+	const char *st;
+	size_t i;
+
+	if (!json_is_array(its) || json_array_size(its) == 0 ||
+	    conn(&e) == NULL)
+		return;		/* best effort: Redis is not needed here */
+	json_array_foreach(its, i, it) {
+		st = json_string_value(json_object_get(it, "status"));
+		if (st == NULL || (strcmp(st, "pending") != 0 &&
+		    strcmp(st, "running") != 0))
+			continue;
+		redisAppendCommand(site_rc, "GET tq:site:wait:%lld:%lld",
+		    (long long)json_integer_value(json_object_get(rec,
+		    "task_id")), (long long)json_integer_value(
+		    json_object_get(it, "item_id")));
+	}
+	json_array_foreach(its, i, it) {
+		st = json_string_value(json_object_get(it, "status"));
+		if (st == NULL || (strcmp(st, "pending") != 0 &&
+		    strcmp(st, "running") != 0))
+			continue;
+		if (redisGetReply(site_rc, (void **)&r) != REDIS_OK) {
+			conn_failed();
+			return;
+		}
+		if (r->type == REDIS_REPLY_STRING) {
+			char d[400];
+
+			snprintf(d, sizeof(d), "waiting for site %s", r->str);
+			json_object_set_new(it, "detail", json_string(d));
+		}
+		freeReplyObject(r);
+	}
 }

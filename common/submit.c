@@ -18,13 +18,81 @@
  * again; if tq-submit dies in between, some hashes stay without a job
  * in any queue, which nothing reads.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tq.h"
+
+/* --------------------------------------------------------- timings */
+
+static double
+mono(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int prof_pid;	/* the PostgreSQL backend's, for its CPU time */
+
+/* The CPU time of process pid (ms), from /proc; -1 if unknown. */
+static double
+proc_cpu(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) != NULL && (p = strrchr(buf, ')')) !=
+	    NULL)
+		n = sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+		    "%*u %lu %lu", &ut, &st);
+	fclose(f);
+	return n == 2 ? (ut + st) * 1e3 / sysconf(_SC_CLK_TCK) : -1;
+}
+
+void
+tq_submit_phase(const char *what)
+{
+	static double first, last, cpu0, wall0, pglast = -1;
+	double now = mono(CLOCK_MONOTONIC), pg;
+	char pgs[64] = "";
+
+	if (first == 0) {	/* main: before the log level is known */
+		first = last = now;
+		cpu0 = mono(CLOCK_PROCESS_CPUTIME_ID);
+		wall0 = tq_now();
+		return;
+	}
+	if (cpu0 > 0) {
+		tq_logf(TQ_LOG_DEBUG, "submit: process start: %.1f ms of CPU "
+		    "before main, which began at %.6f", cpu0 * 1e3, wall0);
+		cpu0 = 0;
+	}
+	if (tq_loglevel < TQ_LOG_DEBUG)
+		return;
+	if (prof_pid > 0 && (pg = proc_cpu(prof_pid)) >= 0) {
+		if (pglast >= 0)
+			snprintf(pgs, sizeof(pgs), ", postgres +%.0f ms CPU",
+			    pg - pglast);
+		pglast = pg;
+	}
+	tq_logf(TQ_LOG_DEBUG, "submit: %s: %.1f ms (at %.1f ms, %.1f ms "
+	    "CPU%s)", what, (now - last) * 1e3, (now - first) * 1e3,
+	    mono(CLOCK_PROCESS_CPUTIME_ID) * 1e3, pgs);
+	last = now;
+}
 
 /* ------------------------------------------------ sets for one pass */
 
@@ -223,6 +291,101 @@ has_userinfo(const char *url)
 	return has;
 }
 
+/*
+ * 1 when url is already in the form tq_url_check() gives it, by rules
+ * narrow enough to be sure without a parser: http or https in lower
+ * case; a host of lower-case letters, digits, dots and hyphens that
+ * cannot be read as a number (else a plain dotted quad); no user, no
+ * default port; a path from / and a query without %, dot segments,
+ * spaces or fragment.  Anything else (0) goes through curl's parser.
+ * Most URLs of a bulk submit pass, at a tenth of the parser's cost.
+ */
+int
+tq_url_plain(const char *url)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/";
+	const char *p = url, *h, *e, *label;
+	size_t n;
+	int https, numeric = 1, dots = 0, port;
+
+	if (strncmp(p, "http://", 7) == 0)
+		https = 0, p += 7;
+	else if (strncmp(p, "https://", 8) == 0)
+		https = 1, p += 8;
+	else
+		return 0;
+	/* the host */
+	h = label = p;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+	    *p == '.' || *p == '-') {
+		if (*p == '.') {
+			if (p == h || p[-1] == '.' || p[-1] == '-' ||
+			    p[1] == '-' || p - label > 63)
+				return 0;	/* empty, long or odd label */
+			label = p + 1;
+			dots++;
+		} else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' &&
+		    *p <= 'f') || *p == 'x'))
+			numeric = 0;	/* no number has this letter */
+		p++;
+	}
+	n = (size_t)(p - h);
+	if (n == 0 || n > 253 || p - label > 63 || h[0] == '-' ||
+	    p[-1] == '.' ||
+	    p[-1] == '-' || strncmp(h, "xn--", 4) == 0 ||
+	    memmem(h, n, ".xn--", 5) != NULL)
+		return 0;
+	if (numeric) {	/* curl reads 0x7f.1 as an address: 127.0.0.1 */
+		const char *q = h;
+		int part, digits;
+
+		if (dots != 3)
+			return 0;
+		while (q < p) {
+			for (part = 0, digits = 0; q < p && *q != '.';
+			    q++, digits++) {
+				if (*q < '0' || *q > '9' || (digits > 0 &&
+				    part == 0))
+					return 0;
+				part = part * 10 + (*q - '0');
+			}
+			if (digits == 0 || digits > 3 || part > 255)
+				return 0;
+			if (q < p)
+				q++;
+		}
+	}
+	/* a port that is not the default */
+	if (*p == ':') {
+		e = ++p;
+		for (port = 0; *p >= '0' && *p <= '9' && p - e < 6; p++)
+			port = port * 10 + (*p - '0');
+		if (p == e || *e == '0' || p - e > 5 || port > 65535 ||
+		    port == (https ? 443 : 80))
+			return 0;
+	}
+	if (*p != '/')
+		return 0;
+	/* the path, then the query */
+	for (; *p != '\0' && *p != '?'; p++) {
+		if (strchr(ok, *p) == NULL)
+			return 0;
+		if (*p == '/' && p[1] == '.' && (p[2] == '/' || p[2] == '?' ||
+		    p[2] == '\0' || (p[2] == '.' && (p[3] == '/' ||
+		    p[3] == '?' || p[3] == '\0'))))
+			return 0;	/* a dot segment */
+	}
+	if (*p == '?') {
+		if (*++p == '\0')
+			return 0;	/* curl drops an empty query */
+		for (; *p != '\0'; p++)
+			if (*p != '?' && strchr(ok, *p) == NULL)
+				return 0;
+	}
+	return 1;
+}
+
 /* Normalise the URL inputs; report the bad ones. */
 static void
 check_urls(struct tq_submit *s)
@@ -236,6 +399,8 @@ check_urls(struct tq_submit *s)
 
 		if (in->skip || in->url == NULL)
 			continue;
+		if (strlen(in->url) <= TQ_URL_MAX && tq_url_plain(in->url))
+			continue;	/* in its normal form already */
 		if (tq_url_check(in->url, &norm, &e) == -1) {
 			bad(s, in->where, "%s", e.msg);
 			continue;
@@ -392,12 +557,126 @@ linkset_map(struct linkset *ls, PGresult *r)
 	}
 }
 
+/* The error of result r (or of the connection), as tq_db_exec says it. */
+static int
+result_err(PGconn *db, PGresult *r, struct tq_err *e)
+{
+	const char *st, *m;
+	char buf[512];
+
+	st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if ((m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)) == NULL)
+		m = tq_db_error(db, buf, sizeof(buf));
+	/* transient: connection, rollback, resources, shutdown, lock */
+	return tq_err_set(e, PQstatus(db) != CONNECTION_OK || st == NULL ||
+	    strncmp(st, "08", 2) == 0 || strncmp(st, "40", 2) == 0 ||
+	    strncmp(st, "53", 2) == 0 || strncmp(st, "57", 2) == 0 ||
+	    strcmp(st, "55P03") == 0 ? TQ_ERR_TRANSIENT : TQ_ERR_PERMANENT,
+	    "postgresql", "postgresql: %s", m);
+}
+
 static void
 linkset_free(struct linkset *ls)
 {
 	free(ls->set.slot);
 	free(ls->urls);
 	free(ls->lid);
+}
+
+static int	copy_result(PGconn *, struct tq_err *);
+
+/* A COPY text field: URLs hold no control bytes, but be exact. */
+static void
+add_copy_text(struct tq_buf *b, const char *s)
+{
+	const char *q;
+
+	while ((q = strpbrk(s, "\\\t\n\r")) != NULL) {
+		tq_buf_add(b, s, q - s);
+		tq_buf_adds(b, *q == '\\' ? "\\\\" : *q == '\t' ? "\\t" :
+		    *q == '\n' ? "\\n" : "\\r");
+		s = q + 1;
+	}
+	tq_buf_adds(b, s);
+}
+
+/*
+ * The usual case first: every URL is new.  Their ids are taken from
+ * the sequence first, and the rows go in one COPY: PostgreSQL writes
+ * them a page at a time, with none of the work of an INSERT ... ON
+ * CONFLICT (speculative insertion, a second index probe, a record to
+ * confirm each row), and nothing comes back but the ids, in order.
+ * Should one link exist, or a concurrent submit create one first, the
+ * unique index refuses the COPY and the savepoint takes it back: then
+ * the general way (the ids taken are skipped, as ON CONFLICT skips
+ * the ids of the rows it does not insert).  1: all made, 0: try the
+ * general way, -1: error.
+ */
+static int
+links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
+{
+	struct tq_buf b = { 0 };
+	char sql[160];
+	const char *st;
+	PGresult *r;
+	size_t i;
+	int ok = 0;
+
+	snprintf(sql, sizeof(sql), "SAVEPOINT tq_links; SELECT "
+	    "nextval('links_id_seq') FROM generate_series(1, %zu)", ls->n);
+	if ((r = tq_db_exec(db, e, sql, 0, NULL)) == NULL)
+		return -1;
+	if (PQntuples(r) != (int)ls->n) {
+		PQclear(r);
+		return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: the link ids did not come");
+	}
+	for (i = 0; i < ls->n; i++) {
+		ls->lid[i] = atoll(PQgetvalue(r, (int)i, 0));
+		tq_buf_adds(&b, PQgetvalue(r, (int)i, 0));
+		tq_buf_add(&b, "\t", 1);
+		add_copy_text(&b, ls->urls[i]);
+		tq_buf_add(&b, "\n", 1);
+	}
+	PQclear(r);
+	r = PQexec(db, "COPY links (id, url) FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		result_err(db, r, e);
+		PQclear(r);
+		copy_result(db, e);
+		goto fail;
+	}
+	PQclear(r);
+	if (PQputCopyData(db, b.data, (int)b.len) != 1 ||
+	    PQputCopyEnd(db, NULL) != 1) {
+		char buf[512];
+
+		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
+		    tq_db_error(db, buf, sizeof(buf)));
+		copy_result(db, e);
+		goto fail;
+	}
+	ok = 1;
+	while ((r = PQgetResult(db)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok == 1) {
+			st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+			/* anything but a link that is there: an error */
+			ok = st != NULL && strcmp(st, "23505") == 0 ? 0 :
+			    result_err(db, r, e);
+		}
+		PQclear(r);
+	}
+	tq_buf_free(&b);
+	if (ok == -1)
+		return -1;
+	if (ok == 1)
+		return 1;	/* the commit releases the savepoint */
+	memset(ls->lid, 0, ls->n * sizeof(*ls->lid));
+	return tq_db_cmd(db, e, "ROLLBACK TO SAVEPOINT tq_links") == -1 ?
+	    -1 : 0;
+fail:
+	tq_buf_free(&b);
+	return -1;
 }
 
 /* Give each URL input its link id, creating the links that are new. */
@@ -410,10 +689,12 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	const char *p[1];
 	char *a;
 	PGresult *r = NULL;
-	int rc = -1;
+	int rc = -1, k;
 
 	linkset_add(ls, s, 0, s->nin);
-	if (ls->n > 0) {
+	if (ls->n > 0 && (k = links_new(db, ls, e)) != 1) {
+		if (k == -1)
+			goto out;
 		a = url_array(ls->urls, 0, ls->n);
 		p[0] = a;
 		r = tq_db_exec(db, e, insert_links, 1, p);
@@ -477,19 +758,13 @@ static int
 ai_model(PGconn *db, struct tq_submit *s, const char *model, json_t *params,
     struct tq_err *e)
 {
-	const char *p[1] = { model };
-	PGresult *r;
+	long long id;
+	char *name;
 
-	if (model != NULL)
-		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
-		    "name = $1 OR id::text = $1", 1, p);
-	else
-		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
-		    "is_default", 0, NULL);
-	if (r == NULL)
+	switch (tq_model_find(db, e, model, &id, &name)) {
+	case -1:
 		return -1;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
+	case 0:
 		if (model != NULL)
 			bad(s, "model", "%s: no such model (see tq-model "
 			    "list)", model);
@@ -498,11 +773,9 @@ ai_model(PGconn *db, struct tq_submit *s, const char *model, json_t *params,
 			    "default)");
 		return 0;
 	}
-	json_object_set_new(params, "model_id",
-	    json_integer(atoll(PQgetvalue(r, 0, 0))));
-	json_object_set_new(params, "model",
-	    json_string(PQgetvalue(r, 0, 1)));
-	PQclear(r);
+	json_object_set_new(params, "model_id", json_integer(id));
+	json_object_set_new(params, "model", json_string(name));
+	free(name);
 	return 0;
 }
 
@@ -513,25 +786,11 @@ static int
 copy_result(PGconn *db, struct tq_err *e)
 {
 	PGresult *r;
-	const char *st, *m;
-	char buf[512];
 	int rc = 0;
 
 	while ((r = PQgetResult(db)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
-			st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-			if ((m = PQresultErrorField(r,
-			    PG_DIAG_MESSAGE_PRIMARY)) == NULL)
-				m = tq_db_error(db, buf, sizeof(buf));
-			/* as tq_db_exec: connection, rollback, resources */
-			tq_err_set(e, PQstatus(db) != CONNECTION_OK ||
-			    st == NULL || strncmp(st, "08", 2) == 0 ||
-			    strncmp(st, "40", 2) == 0 ||
-			    strncmp(st, "53", 2) == 0 ||
-			    strncmp(st, "57", 2) == 0 ? TQ_ERR_TRANSIENT :
-			    TQ_ERR_PERMANENT, "postgresql", "postgresql: %s", m);
-			rc = -1;
-		}
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+			rc = result_err(db, r, e);
 		PQclear(r);
 	}
 	return rc;
@@ -550,6 +809,45 @@ add_num(struct tq_buf *b, long long v)
 }
 
 /*
+ * The job ids of one submit, UUIDs of version 7 (RFC 9562): the time
+ * in ms, then the item's number in this submit (26 bits, in rand_a and
+ * the top of rand_b), then 48 random bits.  They grow from one item to
+ * the next and from one submit to the next, so that the unique index
+ * on task_items.job_id takes each new id at its right edge: a few
+ * pages touched per submit instead of one leaf per item, a difference
+ * that grows with the table (and with every full-page image written
+ * after a checkpoint).
+ */
+static void
+job_ids(char (*out)[37], size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char b[16];
+	uint64_t ms = (uint64_t)(tq_now() * 1e3);
+	size_t k;
+	int i, j;
+
+	for (k = 0; k < n; k++) {
+		uint32_t seq = (uint32_t)(k & 0x3ffffff);
+
+		arc4random_buf(b + 10, 6);
+		for (i = 0; i < 6; i++)
+			b[i] = (unsigned char)(ms >> (40 - 8 * i));
+		b[6] = (unsigned char)(0x70 | (seq >> 22));
+		b[7] = (unsigned char)(seq >> 14);
+		b[8] = (unsigned char)(0x80 | ((seq >> 8) & 0x3f));
+		b[9] = (unsigned char)seq;
+		for (i = 0, j = 0; i < 16; i++) {
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				out[k][j++] = '-';
+			out[k][j++] = hex[b[i] >> 4];
+			out[k][j++] = hex[b[i] & 0x0f];
+		}
+		out[k][j] = '\0';
+	}
+}
+
+/*
  * The job hashes, written by a thread while PostgreSQL writes the
  * items: no worker sees a job before its id is pushed, after the
  * commit.  Should the transaction fail, the hashes are deleted again.
@@ -563,6 +861,38 @@ struct hashes {
 	struct tq_err			 err;
 };
 
+/*
+ * Send n commands, formatted, and read their replies.  Megabytes go
+ * straight to the socket: hiredis would copy them into its buffer and,
+ * after each partial write, move what is left to the front of it.
+ */
+static int
+send_cmds(redisContext *rc, const char *buf, size_t len, int n,
+    struct tq_err *e)
+{
+	ssize_t k;
+
+	if (rc->err != 0 || rc->obuf == NULL || sdslen(rc->obuf) != 0) {
+		/* not a clean connection: as hiredis does it */
+		if (redisAppendFormattedCommand(rc, buf, len) != REDIS_OK)
+			return tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
+			    "redis: %s", rc->errstr);
+		return tq_redis_replies(rc, e, n);
+	}
+	while (len > 0) {
+		if ((k = write(rc->fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
+			    "redis: %s", errno == EAGAIN ? "timed out" :
+			    strerror(errno));
+		}
+		buf += k;
+		len -= (size_t)k;
+	}
+	return tq_redis_replies(rc, e, n);
+}
+
 static void *
 write_hashes(void *arg)
 {
@@ -571,11 +901,7 @@ write_hashes(void *arg)
 	int n;
 
 	n = tq_queue_format_hashes(&b, h->stage, h->jobs, h->n);
-	if (redisAppendFormattedCommand(h->rc, b.data, b.len) != REDIS_OK)
-		h->rc_ok = tq_err_set(&h->err, TQ_ERR_TRANSIENT, "redis",
-		    "redis: out of memory");
-	else
-		h->rc_ok = tq_redis_replies(h->rc, &h->err, n);
+	h->rc_ok = send_cmds(h->rc, b.data, b.len, n, &h->err);
 	tq_buf_free(&b);
 	return NULL;
 }
@@ -665,8 +991,13 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	PGresult *r;
 	size_t k, n = 0;
 	int ncmds, ret = -1, threaded = 0;
-	double t0 = tq_now();
 
+	/* a backend on this host: over a socket, or to a loopback address */
+	if (tq_loglevel >= TQ_LOG_DEBUG && PQhost(db) != NULL &&
+	    (PQhost(db)[0] == '/' || strcmp(PQhost(db), "localhost") == 0 ||
+	    strncmp(PQhost(db), "127.", 4) == 0 ||
+	    strcmp(PQhost(db), "::1") == 0))
+		prof_pid = PQbackendPID(db);
 	s->nbad = 0;
 	s->task = 0;
 	s->nitems = 0;
@@ -678,15 +1009,14 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	if (upstream(db, s, e) == -1)
 		goto rollback;
 	linkset_init(&ls, s->nin);
+	tq_submit_phase("upstream checked");
 	check_urls(s);
-	tq_logf(TQ_LOG_DEBUG, "submit: URLs checked at %.1f ms",
-	    (tq_now() - t0) * 1e3);
+	tq_submit_phase("URLs checked");
 	if (check_ids(db, s, e) == -1)
 		goto rollback;
 	if (s->nbad == 0 && links(db, s, &ls, e) == -1)
 		goto rollback;
-	tq_logf(TQ_LOG_DEBUG, "submit: links made at %.1f ms",
-	    (tq_now() - t0) * 1e3);
+	tq_submit_phase("links made");
 	if (s->stage == TQ_STAGE_AI && ai_model(db, s, s->model, s->params,
 	    e) == -1)
 		goto rollback;
@@ -747,12 +1077,13 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	PQclear(r);
 	if (chain(db, s, delays_s, e) == -1)
 		goto rollback;
+	tq_submit_phase("task inserted");
 
 	/* the items in one COPY, with their job ids made here */
 	jid = xcalloc(n, sizeof(*jid));
 	jobs = xcalloc(n, sizeof(*jobs));
+	job_ids(jid, n);
 	for (k = 0; k < n; k++) {
-		tq_uuid(jid[k]);
 		jobs[k].job_id = jid[k];
 		jobs[k].task_id = s->task;
 		jobs[k].item_id = ids[k];
@@ -800,10 +1131,10 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	}
 	if (copy_result(db, e) == -1)
 		goto rollback;
-	tq_logf(TQ_LOG_DEBUG, "submit: items written at %.1f ms",
-	    (tq_now() - t0) * 1e3);
+	tq_submit_phase("items copied");
 	if (tq_db_cmd(db, e, "COMMIT") == -1)
 		goto rollback;
+	tq_submit_phase("committed");
 	s->nitems = n;
 	ret = 0;
 	if (threaded) {
@@ -811,23 +1142,17 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		threaded = 0;
 	} else
 		write_hashes(&hw);
-	tq_logf(TQ_LOG_DEBUG, "submit: task %lld with %zu items committed, "
-	    "hashes written at %.1f ms", s->task, n, (tq_now() - t0) * 1e3);
+	tq_submit_phase("job hashes written");
 
 	/* only now may workers see the jobs */
 	if (hw.rc_ok == -1)
 		*e = hw.err;
 	else {
 		ncmds = tq_queue_format_push(&cmds, s->stage, jobs, n, 0);
-		if (redisAppendFormattedCommand(rc, cmds.data, cmds.len) !=
-		    REDIS_OK)
-			tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
-			    "redis: out of memory");
-		else if (tq_redis_replies(rc, e, ncmds) == 0)
+		if (send_cmds(rc, cmds.data, cmds.len, ncmds, e) == 0)
 			s->queued = 1;
 	}
-	tq_logf(TQ_LOG_DEBUG, "submit: %zu jobs queued at %.1f ms", n,
-	    (tq_now() - t0) * 1e3);
+	tq_submit_phase("jobs pushed");
 	goto out;
 
 rollback:

@@ -28,6 +28,82 @@ tq_task_terminal(const char *s)
 	    strcmp(s, "failed") == 0 || strcmp(s, "cancelled") == 0);
 }
 
+/* The JSON answer of a SQL function of one task id; JSON null if none. */
+static json_t *
+task_fn(PGconn *c, struct tq_err *err, const char *sql, long long id)
+{
+	return tq_db_json(tq_db_exec_id(c, err, sql, id));
+}
+
+json_t *
+tq_pg_chain_cancel(PGconn *c, struct tq_err *err, long long id)
+{
+	return task_fn(c, err, "SELECT tq_chain_cancel($1::bigint)", id);
+}
+
+int
+tq_task_chain(PGconn *c, struct tq_err *err, long long id, long long **out)
+{
+	PGresult *r;
+	int i, n;
+
+	*out = NULL;
+	r = tq_db_exec_id(c, err, "WITH RECURSIVE c(id, next, d) AS ("
+	    "SELECT id, next_task_id, 0 FROM processing_tasks "
+	    "WHERE id = $1::bigint UNION ALL SELECT t.id, "
+	    "t.next_task_id, c.d + 1 FROM processing_tasks t JOIN c "
+	    "ON t.id = c.next WHERE c.d < 100) SELECT id FROM c "
+	    "ORDER BY d", id);
+	if (r == NULL)
+		return -1;
+	n = PQntuples(r);
+	*out = xcalloc((size_t)n + 1, sizeof(**out));
+	for (i = 0; i < n; i++)
+		(*out)[i] = atoll(PQgetvalue(r, i, 0));
+	PQclear(r);
+	return n;
+}
+
+json_t *
+tq_pg_task_retry(PGconn *c, struct tq_err *err, long long id)
+{
+	return task_fn(c, err, "SELECT tq_task_retry($1::bigint)", id);
+}
+
+json_t *
+tq_task_attempts(PGconn *c, struct tq_err *err, long long id)
+{
+	return task_fn(c, err, "SELECT tq_task_attempts($1)", id);
+}
+
+int
+tq_task_list(PGconn *c, struct tq_err *err, const struct tq_task_filter *f,
+    struct tq_ids *out)
+{
+	char lim[24], age[32], why[64];
+	const char *p[4];
+	PGresult *r;
+	int i;
+
+	snprintf(lim, sizeof(lim), "%lld", f->limit);
+	snprintf(age, sizeof(age), "%.3f", f->since);
+	p[0] = lim;
+	p[1] = f->status;
+	p[2] = f->type;
+	p[3] = f->since > 0 ? age : NULL;
+	r = tq_db_exec(c, err, "SELECT id FROM (SELECT id FROM "
+	    "processing_tasks WHERE ($2::text IS NULL OR status = $2) "
+	    "AND ($3::text IS NULL OR type = $3) AND ($4::float8 IS "
+	    "NULL OR created_at >= now() - make_interval(secs => "
+	    "$4::float8)) ORDER BY id DESC LIMIT $1) t ORDER BY id", 4, p);
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++)
+		tq_ids_add(out, PQgetvalue(r, i, 0), why, sizeof(why));
+	PQclear(r);
+	return 0;
+}
+
 json_t *
 tq_task_records(PGconn *c, struct tq_err *err, const long long *ids,
     size_t n, int items)

@@ -1,17 +1,20 @@
 /*
- * taskops.c - cancel and retry one task, for tq-cancel, tq-retry and
- * tq-api.  See tq-cancel(1) and tq-retry(1) for what each does, and
- * sql/0002 for the PostgreSQL side.
+ * taskops.c - cancel and retry one task, the whole operations, for
+ * tq-cancel, tq-retry and tq-api.  See tq-cancel(1) and tq-retry(1)
+ * for what each does.  The PostgreSQL side is task.c's
+ * (tq_pg_chain_cancel(), tq_pg_task_retry(): sql/0002, sql/0008), the
+ * Redis side queue.c's and queue_info.c's (tq_queue_remove(),
+ * tq_queue_requeue(), tq_worker_publish()); this file orders them.
  *
  * Invariants: PostgreSQL (the truth) changes first, in one statement
  * per task (a cancel takes the tasks that follow it in its chain with
- * it, tq_chain_cancel(), sql/0008), so a worker that takes one of a cancelled task's jobs
- * finds its item closed and drops it, and a retried item is pending
- * before its job is pushed.  Only then is Redis told: cancel removes
- * the pending jobs and publishes a stop-job command to the worker of
- * each running item; retry takes the jobs out of rq:failed and
- * rq:canceled and queues them afresh.  If Redis fails there the
- * workers' reconciler finishes the work.
+ * it), so a worker that takes one of a cancelled task's jobs finds its
+ * item closed and drops it, and a retried item is pending before its
+ * job is pushed.  Only then is Redis told: cancel removes the pending
+ * jobs and publishes a stop-job command to the worker of each running
+ * item; retry takes the jobs out of rq:failed and rq:canceled and
+ * queues them afresh.  If Redis fails there the workers' reconciler
+ * finishes the work.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,7 +50,6 @@ static int
 stop_job(redisContext *rc, struct tq_err *e, const char *worker,
     const char *job)
 {
-	redisReply *r;
 	json_t *cmd;
 	char *msg;
 	int n;
@@ -55,13 +57,9 @@ stop_job(redisContext *rc, struct tq_err *e, const char *worker,
 	cmd = json_pack("{s:s,s:s}", "command", "stop-job", "job_id", job);
 	msg = json_dumps(cmd, JSON_COMPACT);
 	json_decref(cmd);
-	r = tq_redis(rc, e, "PUBLISH rq:pubsub:%s %s", worker, msg);
+	n = tq_worker_publish(rc, e, worker, msg);
 	free(msg);
-	if (r == NULL)
-		return -1;
-	n = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
-	freeReplyObject(r);
-	return n;
+	return n > 0 ? 1 : n;
 }
 
 /* Items of a task record that are neither done, failed nor cancelled. */
@@ -183,30 +181,22 @@ tq_task_cancel(PGconn *db, redisContext *rc, long long id,
     tq_task_note_fn *fn, void *arg, int *statusp)
 {
 	struct tq_err e = { 0 };
-	const char *p[1];
-	char ids[24];
 	json_t *arr = NULL, *el, *rec, *out;
-	PGresult *r;
 	size_t k, n;
 	int status = TQ_EXIT_OK, st, tries = 0;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
 again:
-	r = tq_db_exec(db, &e, "SELECT tq_chain_cancel($1::bigint)", 1, p);
-	if (r == NULL) {
+	if ((arr = tq_pg_chain_cancel(db, &e, id)) == NULL) {
 		note(fn, arg, 1, "task %lld: %s", id, e.msg);
 		*statusp = TQ_EXIT_BACKEND;
 		return NULL;
 	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
+	if (json_is_null(arr)) {
+		json_decref(arr);
 		note(fn, arg, 1, "task %lld: no such task", id);
 		*statusp = TQ_EXIT_INPUT;
 		return NULL;
 	}
-	arr = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
 	if (!json_is_array(arr) || json_array_size(arr) == 0) {
 		note(fn, arg, 1, "task %lld: postgresql: tq_chain_cancel: "
 		    "unexpected answer", id);
@@ -255,66 +245,28 @@ again:
 	return out;
 }
 
-/*
- * The jobs of failed items are in rq:failed:<q> (or rq:canceled:<q>
- * when a bare stop-job failed them) with a hash that expires: take
- * them out of there, then queue them afresh.
- */
-static int
-requeue(redisContext *rc, struct tq_err *e, enum tq_stage st,
-    struct tq_jobspec *jobs, size_t n)
-{
-	const char **ids;
-	size_t i;
-	int rv;
-
-	for (i = 0; i < n; i++) {
-		redisAppendCommand(rc, "ZREM rq:failed:%s %s",
-		    tq_stage_queue(st), jobs[i].job_id);
-		redisAppendCommand(rc, "ZREM rq:canceled:%s %s",
-		    tq_stage_queue(st), jobs[i].job_id);
-	}
-	if (tq_redis_replies(rc, e, 2 * (int)n) == -1)
-		return -1;
-	ids = xcalloc(n, sizeof(*ids));
-	for (i = 0; i < n; i++)
-		ids[i] = jobs[i].job_id;
-	rv = tq_queue_remove(rc, e, st, ids, n);
-	free(ids);
-	if (rv == -1)
-		return -1;
-	return tq_queue_push(rc, e, st, jobs, n, 0);
-}
-
 json_t *
 tq_task_retry(PGconn *db, redisContext *rc, long long id,
     tq_task_note_fn *fn, void *arg, int *statusp)
 {
 	struct tq_err e = { 0 };
 	struct tq_jobspec *jobs = NULL;
-	const char *p[1], *was;
-	char ids[24];
+	const char *was;
 	json_t *res = NULL, *items, *it, *recs = NULL, *rec, *out = NULL;
-	PGresult *r;
 	size_t k, n = 0;
 	int stage, status = TQ_EXIT_OK;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	p[0] = ids;
-	r = tq_db_exec(db, &e, "SELECT tq_task_retry($1::bigint)", 1, p);
-	if (r == NULL) {
+	if ((res = tq_pg_task_retry(db, &e, id)) == NULL) {
 		note(fn, arg, 1, "task %lld: %s", id, e.msg);
 		*statusp = TQ_EXIT_BACKEND;
 		return NULL;
 	}
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
-		PQclear(r);
+	if (json_is_null(res)) {
+		json_decref(res);
 		note(fn, arg, 1, "task %lld: no such task", id);
 		*statusp = TQ_EXIT_INPUT;
 		return NULL;
 	}
-	res = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-	PQclear(r);
 	items = json_object_get(res, "items");
 	was = json_string_value(json_object_get(res, "was"));
 	stage = tq_stage_from_name(json_string_value(json_object_get(res,
@@ -339,7 +291,7 @@ tq_task_retry(PGconn *db, redisContext *rc, long long id,
 		    "item_id"));
 		n++;
 	}
-	if (n > 0 && requeue(rc, &e, stage, jobs, n) == -1) {
+	if (n > 0 && tq_queue_requeue(rc, &e, stage, jobs, n) == -1) {
 		note(fn, arg, 1, "task %lld: %s: its items are pending and "
 		    "the workers' reconciler will queue them", id, e.msg);
 		status = TQ_EXIT_BACKEND;

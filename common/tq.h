@@ -54,7 +54,6 @@ void		 tq_buf_addf(struct tq_buf *, const char *, ...)
 void		 tq_buf_free(struct tq_buf *);
 
 double		 tq_now(void);			/* unix time, microseconds */
-void		 tq_sleep(double);	/* seconds; a job's coroutine yields */
 char		*tq_iso_time(double, char *, size_t);	/* ...T..:..:..Z */
 char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 void		 tq_uuid(char out[37]);		/* random version 4 */
@@ -109,6 +108,10 @@ const char	*tq_strerror(void);
 void		 tq_seterr(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 
+/* Put "prefix: " before err's message (printf format). */
+void		 tq_err_prefix(struct tq_err *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 /* ----------------------------------------------------------------- log.c */
 
 enum tq_loglevel {
@@ -162,12 +165,15 @@ struct tq_config {
 	int	 site_concurrency;	/* fetches in flight per site, all
 					   workers; 0: no limit */
 	double	 site_delay;		/* seconds between two to one site */
+	double	 site_backoff;		/* AutoThrottle window, seconds */
 	int	 robots;		/* honour robots.txt */
 };
 extern struct tq_config tq_cfg;
 
 /* Defaults, then the environment.  -1 with tq_strerror() on bad values. */
 int		 tq_config_load(void);
+/* Free tq_cfg's strings and zero it (a main() on its way out). */
+void		 tq_config_free(void);
 /*
  * The syntax of tq_cfg's Redis and PostgreSQL URLs, once the flags are
  * in: -1 with tq_strerror() (which quotes no part of them) if either
@@ -175,6 +181,36 @@ int		 tq_config_load(void);
  */
 int		 tq_config_check(void);
 int		 tq_config_set_retry_delays(const char *);
+
+/* --------------------------------------------------------------- utf8.c */
+
+/* Length of the valid UTF-8 sequence at s (len bytes left), 0 if none. */
+size_t		 tq_utf8_seq(const char *s, size_t len);
+/*
+ * Decode the character at s into *cp and return its length; a byte
+ * that starts no valid sequence gives U+FFFD and 1; len 0 gives 0.
+ */
+size_t		 tq_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Write c (U+FFFD if not a scalar value) to out: 1 to 4 bytes. */
+size_t		 tq_utf8_encode(uint32_t c, char *out);
+/*
+ * The length of the sequence at s (n > 0 bytes left), *valid 0 for an
+ * ill-formed one, whose length is then its maximal subpart (WHATWG).
+ */
+size_t		 tq_utf8_subpart(const char *s, size_t n, int *valid);
+/* A copy (caller frees): invalid bytes -> U+FFFD, NULs dropped. */
+char		*tq_utf8_clean(const char *, size_t, size_t *outlen);
+/* Characters in valid UTF-8; the bytes of its first chars characters. */
+size_t		 tq_utf8_count(const char *s, size_t len);
+size_t		 tq_utf8_prefix(const char *s, size_t len, size_t chars);
+/* White space: ASCII's and Unicode's (NBSP, U+2000..U+200B, ...). */
+int		 tq_utf8_isspace(uint32_t);
+/*
+ * Words: runs between white space that hold a letter, a digit or any
+ * character past ASCII (so "--" and "|" are none).  The one count
+ * of the extraction, plain text pages and the builtin insights.
+ */
+long		 tq_word_count(const char *s, size_t len);
 
 /* ------------------------------------------------------------ charset.c */
 
@@ -274,6 +310,8 @@ struct tq_http_req {
 	int		 fresh_connect;		/* no kept-alive connection */
 	int		 env_proxy;		/* honour http(s)_proxy */
 	int		 error_body;		/* read the body of non-2xx */
+	int		 truncate;		/* past max_bytes: keep the first
+						   max_bytes, no error */
 	const char	*secret;
 	CURL		*handle;
 	/* The final 2xx headers are in: -1 with err set stops. */
@@ -312,49 +350,8 @@ void		 tq_http_resp_free(struct tq_http_resp *);
  */
 void		 tq_scrub(char *s, size_t sz, const char *secret);
 void		 tq_err_scrub(struct tq_err *, const char *secret);
-/* Put "prefix: " before err's message (printf format). */
-void		 tq_err_prefix(struct tq_err *, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
 /* libcurl's global set-up, once, before forking job processes. */
 void		 tq_http_init(void);
-/*
- * The one place where a transfer runs: in a job of the worker's event
- * loop the handle joins the loop's curl multi and only that job waits;
- * elsewhere it is curl_easy_perform().
- */
-CURLcode	 tq_curl_perform(CURL *);
-
-/* co.c: the worker's event loop and the jobs (coroutines) in it */
-struct tq_co;
-struct pollfd;
-int		 tq_loop_init(void);
-int		 tq_loop_step(double, struct pollfd *, int);
-struct tq_co	*tq_co_start(void (*)(void *), void *);
-struct tq_co	*tq_co_current(void);
-int		 tq_co_count(void);
-void		 tq_co_abort(struct tq_co *);
-int		 tq_co_aborted(void);
-int		 tq_co_wait_fd(int, short, double);
-int		 tq_co_park(double);
-void		 tq_co_wake(struct tq_co *);
-
-/* jobproc.c: the pool of reused job processes; ops in job.c */
-struct tq_jp_op {
-	const char	*name;
-	json_t		*(*fn)(json_t *, const char *, size_t,
-			    struct tq_err *);
-};
-struct tq_jp_req;
-extern const struct tq_jp_op tq_job_ops[];	/* the worker's, job.c */
-void		 tq_jp_config(const struct tq_jp_op *, int, int, long,
-		    const char *, void (*)(void));
-void		 tq_jp_tend(void);
-void		 tq_jp_shutdown(void);
-json_t		*tq_jp_call(const char *, json_t *, const char *, size_t,
-		    double, struct tq_err *);
-struct tq_jp_req *tq_jp_send(const char *, json_t *, const char *, size_t,
-		    double, struct tq_err *);
-json_t		*tq_jp_recv(struct tq_jp_req *, double, struct tq_err *);
 /*
  * 0 if url is an absolute http(s) URL with a host; -1 and err if not.
  * *normalized (if not NULL; caller frees): scheme and host lower case,
@@ -373,6 +370,49 @@ int		 tq_url_check(const char *url, char **normalized,
  */
 int		 tq_ip_is_internal(const char *addr);
 
+/* ----------------------------------------------------------------- co.c */
+
+/* The worker's event loop and the jobs (coroutines) in it. */
+void		 tq_sleep(double);	/* seconds; a job's coroutine yields */
+/*
+ * The one place where a transfer runs: in a job of the worker's event
+ * loop the handle joins the loop's curl multi and only that job waits;
+ * elsewhere it is curl_easy_perform().
+ */
+CURLcode	 tq_curl_perform(CURL *);
+
+struct tq_co;
+struct pollfd;
+int		 tq_loop_init(void);
+int		 tq_loop_step(double, struct pollfd *, int);
+struct tq_co	*tq_co_start(void (*)(void *), void *);
+struct tq_co	*tq_co_current(void);
+int		 tq_co_count(void);
+void		 tq_co_abort(struct tq_co *);
+int		 tq_co_aborted(void);
+int		 tq_co_wait_fd(int, short, double);
+int		 tq_co_park(double);
+void		 tq_co_wake(struct tq_co *);
+
+/* ------------------------------------------------------------ jobproc.c */
+
+/* The pool of reused job processes; the worker's ops are in job.c. */
+struct tq_jp_op {
+	const char	*name;
+	json_t		*(*fn)(json_t *, const char *, size_t,
+			    struct tq_err *);
+};
+struct tq_jp_req;
+extern const struct tq_jp_op tq_job_ops[];	/* the worker's, job.c */
+void		 tq_jp_config(const struct tq_jp_op *, int, int, long,
+		    const char *, void (*)(void));
+void		 tq_jp_tend(void);
+void		 tq_jp_shutdown(void);
+json_t		*tq_jp_call(const char *, json_t *, const char *, size_t,
+		    double, struct tq_err *);
+struct tq_jp_req *tq_jp_send(const char *, json_t *, const char *, size_t,
+		    double, struct tq_err *);
+json_t		*tq_jp_recv(struct tq_jp_req *, double, struct tq_err *);
 /* ------------------------------------------------------------ extract.c */
 
 struct tq_doc {
@@ -401,6 +441,9 @@ void		 tq_doc_free(struct tq_doc *);
  */
 int		 tq_looks_binary(const char *s, size_t n);
 json_t		*tq_doc_json(const struct tq_doc *);
+
+/* ------------------------------------------------------------- sha256.c */
+
 void		 tq_sha256_hex(const void *, size_t, char out[65]);
 void		 tq_hmac_sha256_hex(const void *key, size_t, const void *msg,
 		    size_t, char out[65]);
@@ -408,22 +451,26 @@ void		 tq_hmac_sha256_hex(const void *key, size_t, const void *msg,
 
 /* ----------------------------------------------------------------- ai.c */
 
+/*
+ * A model as a provider uses it.  Its strings are borrowed: they belong
+ * to whoever filled it (job.c: the claim's model record, which lives
+ * as long as the job), and nothing frees them through it.
+ */
 struct tq_ai_model {
 	long long	 id;
-	char		*name;
-	char		*provider;	/* "builtin" or "openai" */
-	char		*model;
-	char		*base_url;
-	char		*api_key_env;	/* name of the variable, never the key */
+	const char	*name;
+	const char	*provider;	/* "builtin" or "openai" */
+	const char	*model;
+	const char	*base_url;
+	const char	*api_key_env;	/* name of the variable, never the key */
 	double		 temperature;
 	int		 max_tokens;
 	int		 context_chars;	/* input budget */
 	int		 timeout;	/* seconds per call */
-	char		*json_mode;	/* schema, object or prompt */
+	const char	*json_mode;	/* schema, object or prompt */
 	int		 rpm;		/* requests a minute, all workers
 					   together; 0: no limit */
 };
-void		 tq_ai_model_free(struct tq_ai_model *);	/* the strings */
 
 struct tq_ai_request {
 	const char	*title;
@@ -453,6 +500,8 @@ void		 tq_ai_result_init(struct tq_ai_result *);
 void		 tq_ai_result_free(struct tq_ai_result *);
 json_t		*tq_ai_result_json(const struct tq_ai_result *);
 
+/* --------------------------------------------------------- ai_builtin.c */
+
 /*
  * The builtin provider (ai_builtin.c): no network, no key, the same
  * result for the same request.  res must come from tq_ai_result_init.
@@ -462,19 +511,21 @@ json_t		*tq_ai_result_json(const struct tq_ai_result *);
  */
 int		 tq_ai_builtin(const struct tq_ai_request *,
 		    struct tq_ai_result *, struct tq_err *);
+
+/* ---------------------------------------------------------- ai_openai.c */
+
 int		 tq_ai_openai(const struct tq_ai_model *,
 		    const struct tq_ai_request *, struct tq_ai_result *,
 		    struct tq_err *);
+
+/* --------------------------------------------------------------- lang.c */
+
 /* Language guess ("en", "de", "fr", "es", ... or "und"). */
 const char	*tq_lang_detect(const char *text);
 
 /*
- * lang.c: text helpers of the builtin provider.  tq_lang_utf8 decodes
- * the character at s (len > 0 bytes left) into *cp and returns its
- * length; a byte that starts no valid sequence gives U+FFFD and 1.
- * tq_lang_utf8_put writes at most 4 bytes.  tq_lang_utf8_clean returns
- * a NUL-terminated copy (caller frees) with invalid bytes replaced by
- * U+FFFD and NUL bytes dropped.  tq_lang_case: 1 upper, -1 lower, 0
+ * lang.c: text helpers of the builtin provider (UTF-8 is utf8.c's).
+ * tq_lang_case: 1 upper, -1 lower, 0
  * uncased.  tq_lang_isword: letter, digit or combining mark.
  * tq_lang_stopword wants a lower-case word with ' as apostrophe; lists
  * exist for de en es fr id it nl pt ru, other languages have none (0).
@@ -482,9 +533,6 @@ const char	*tq_lang_detect(const char *text);
  * past the end or for a language without a list.
  * tq_lang_elision: length of a leading "l'", "qu'", "dell'"... or 0.
  */
-size_t		 tq_lang_utf8(const char *s, size_t len, uint32_t *cp);
-size_t		 tq_lang_utf8_put(uint32_t, char *out);
-char		*tq_lang_utf8_clean(const char *, size_t, size_t *outlen);
 uint32_t	 tq_lang_lower(uint32_t);
 int		 tq_lang_case(uint32_t);
 int		 tq_lang_isword(uint32_t);
@@ -521,6 +569,16 @@ int		 tq_db_latest_version(void);
 PGresult	*tq_db_exec(PGconn *, struct tq_err *, const char *sql,
 		    int nparams, const char *const *params);
 int		 tq_db_cmd(PGconn *, struct tq_err *, const char *sql);
+/* tq_db_exec with one parameter, an id. */
+PGresult	*tq_db_exec_id(PGconn *, struct tq_err *, const char *sql,
+		    long long id);
+/*
+ * The first value of a result of tq_db_exec, which they free: as JSON
+ * (JSON null if there is none or it is not JSON), or as an id (0 if
+ * none); NULL or -1 if r is NULL (the error is the exec's).
+ */
+json_t		*tq_db_json(PGresult *r);
+long long	 tq_db_id(PGresult *r);
 /* One-line text of the connection's last error. */
 const char	*tq_db_error(PGconn *, char *buf, size_t n);
 
@@ -530,6 +588,87 @@ struct tq_migration {
 	const char	*sql;
 };
 extern const struct tq_migration tq_migrations[];	/* migrations.c */
+
+/* -------------------------------------------------------------- model.c */
+
+/*
+ * The model named by arg (a name or an id; NULL: the default): 1 and
+ * its id and name (caller frees; either may be NULL), 0 if there is
+ * none, -1 on a backend error.
+ */
+int		 tq_model_find(PGconn *, struct tq_err *, const char *arg,
+		    long long *id, char **name);
+/*
+ * The models' records as tq-model prints them, one (id > 0) or all;
+ * extra adds their results and the server's json mode.
+ */
+json_t		*tq_model_records(PGconn *, struct tq_err *, long long id,
+		    int extra);
+/* BEGIN and the lock that serializes changes of the default. */
+int		 tq_model_lock(PGconn *, struct tq_err *);
+/* Make id the default (id 0: leave none); in tq_model_lock's transaction. */
+int		 tq_model_make_default(PGconn *, struct tq_err *, long long id);
+/* What keeps a model from being removed; name is the caller's to free. */
+struct tq_model_usage {
+	char		*name;
+	int		 is_default;
+	long long	 results;	/* stored results */
+	long long	 tasks;		/* unfinished tasks naming it */
+};
+int		 tq_model_usage(PGconn *, struct tq_err *, long long id,
+		    struct tq_model_usage *);
+int		 tq_model_delete(PGconn *, struct tq_err *, long long id);
+/* A new model: its id, 0 if the name is taken, -1 on error. */
+struct tq_model_new {
+	const char	*name;
+	const char	*provider;
+	const char	*model;
+	const char	*base_url;
+	const char	*api_key_env;
+	const char	*params;	/* a JSON object */
+	int		 is_default;
+};
+long long	 tq_model_insert(PGconn *, struct tq_err *,
+		    const struct tq_model_new *);
+/*
+ * Merge params (a JSON object) into the model's, without rpm if
+ * drop_rpm: 1, or 0 if refused (a builtin model takes none), -1.
+ */
+int		 tq_model_set_params(PGconn *, struct tq_err *, long long id,
+		    const char *params, int drop_rpm);
+/* The model as a job uses it (JSON null if gone); NULL on error. */
+json_t		*tq_model_load(PGconn *, struct tq_err *, long long id);
+/* ROLLBACK, ignoring errors (the way out of a failed transaction). */
+void		 tq_db_rollback(PGconn *);
+
+/* -------------------------------------------------------------- stats.c */
+
+/*
+ * The statistics object of tq-stats (totals, by_type, items); all 0
+ * without tq's schema.  NULL and e on error.
+ */
+json_t		*tq_stats_tasks(PGconn *, struct tq_err *);
+/* {"type": {"status": count}} of the tasks, or of their items. */
+json_t		*tq_stats_by_status(PGconn *, struct tq_err *, int items);
+/* The text of tq-health's queries (caller frees); see stats.c. */
+enum tq_stats_query {
+	TQ_SQ_PING,		/* one row */
+	TQ_SQ_SCHEMA,		/* the schema version, 0 if none */
+	TQ_SQ_STUCK,		/* [queue, n] running past timeout + secs */
+	TQ_SQ_ENDED		/* [ended, failed] items of the last secs */
+};
+char		*tq_stats_sql(enum tq_stats_query, int secs);
+
+/* ------------------------------------------------------------ content.c */
+
+/* The link ids of kind ("task", "link", "parsed", "ai") id; NULL: e. */
+json_t		*tq_content_links(PGconn *, struct tq_err *, const char *kind,
+		    long long id);
+/* tq-show's record of a link (JSON null if none); NULL: e. */
+json_t		*tq_content_record(PGconn *, struct tq_err *, long long link,
+		    int with_text);
+/* The id of the link with this (normalised) URL, 0 if none, -1: e. */
+long long	 tq_link_find(PGconn *, struct tq_err *, const char *url);
 
 /* ------------------------------------------------------------- redisq.c */
 
@@ -587,12 +726,15 @@ void		 tq_limit_pause(struct tq_limit *, double secs);
 /*
  * RFC 9309: may the crawler whose product token is token ("tq") fetch
  * path (path and query, as in the URL) under robots.txt txt?  1 yes,
- * 0 no; rule (if not NULL) gets the deciding rule, "Disallow: /x", or
- * "" when none matched.
+ * 0 no; rule (if not NULL) gets the deciding rule and its group,
+ * "\"Disallow: /x\" for user-agent *", or "" when none matched.
  */
 int		 tq_robots_allowed(const char *txt, size_t len,
 		    const char *token, const char *path, char *rule,
 		    size_t rulesz);
+/* The Crawl-delay of the groups that apply to token, seconds; -1: none. */
+double		 tq_robots_crawl_delay(const char *txt, size_t len,
+		    const char *token);
 
 /* --------------------------------------------------------------- site.c */
 
@@ -606,34 +748,63 @@ int		 tq_robots_allowed(const char *txt, size_t len,
  */
 struct tq_site {
 	char		 name[300];	/* host[:port], lower case */
+	char		 hash[17];	/* of the name, in the keys */
+	char		 tag[64];	/* "task:item", for tq-status */
 	char		 slots[64];
 	char		 next[64];
-	char		 lease[64];
+	char		 lease[100];
 	struct tq_limit	 lim;		/* its pause key */
 	int		 held;
+	int		 cd_unknown;	/* taken before a Crawl-delay was */
 	double		 waited;	/* seconds */
 };
 /* url's site into buf: host lower case, ":port" unless the default. */
 int		 tq_site_name(const char *url, char *buf, size_t sz);
 /*
  * Wait (tq_sleep) for a slot of url's site, leased for lease_secs and
- * a minute more.  -1 and a transient err if Redis fails or the wait
- * would pass deadline (site_busy, site_paused, with retry_after).
+ * a minute more; tag ("task:item", or NULL) names the waiting item for
+ * tq_site_annotate.  -1 and a transient err if Redis fails, or
+ * site_wait (with retry_after) when the job is better set aside: the
+ * wait would pass deadline, or this worker has enough jobs waiting.
  */
 int		 tq_site_acquire(struct tq_site *, const char *url,
-		    double deadline, double lease_secs, struct tq_err *);
+		    const char *tag, double deadline, double lease_secs,
+		    struct tq_err *);
+/*
+ * Jobs of this process waiting in tq_site_acquire now, and the most
+ * it lets wait (past them, a job whose site is busy is set aside).
+ */
+int		 tq_site_nwaiting(void);
+int		 tq_site_max_waiting(void);
 /*
  * With a slot held and tq_cfg.robots: is url allowed by its site's
  * robots.txt (cached in Redis for 24 h, fetched within deadline)?  0
  * yes; -1 and err: permanent "robots" naming the rule when disallowed,
- * transient "robots_unavailable" when it cannot be read (5xx, network).
+ * transient "robots_unavailable" when it cannot be read (5xx, network;
+ * remembered for a minute).  Its Crawl-delay becomes the site's delay.
  */
 int		 tq_site_robots(struct tq_site *, const char *url,
 		    double deadline, struct tq_err *);
-/* Give the slot back; res, the fetch's error or NULL, may pause. */
+/*
+ * Give the slot back; res, the fetch's error or NULL, may pause the
+ * site (429/503 with Retry-After) or move its AutoThrottle limit.
+ */
 void		 tq_site_release(struct tq_site *, const struct tq_err *res);
+/*
+ * The n busiest sites of the last 10 minutes, most in flight first:
+ * a new array of {site, in_flight, limit, delay, backoff_for,
+ * paused_for, idle} (seconds).  NULL and err if Redis fails.
+ */
+json_t		*tq_site_stats(redisContext *, int n, struct tq_err *);
+/* The site leases of worker process pid of this host, dead: given back. */
+void		 tq_site_forget(redisContext *, long pid);
+/* Best effort: "detail" on the items of task record rec that wait. */
+void		 tq_site_annotate(json_t *rec);
 
 /* -------------------------------------------------------------- queue.c */
+
+/* Set while every worker is to stand still (RQ's suspend). */
+#define TQ_RQ_SUSPENDED	"rq:suspended"
 
 /* One job to enqueue: RQ's job hash plus tq's fields. */
 struct tq_jobspec {
@@ -728,6 +899,12 @@ int		 tq_worker_heartbeat(redisContext *, struct tq_err *,
 int		 tq_worker_unregister(redisContext *, struct tq_err *,
 		    const struct tq_worker_info *);
 /*
+ * Queue jobs again that may sit in RQ's failed or canceled registry
+ * (tq-retry): out of there and of the queue, then pushed afresh.
+ */
+int		 tq_queue_requeue(redisContext *, struct tq_err *,
+		    enum tq_stage, struct tq_jobspec *, size_t);
+/*
  * Return the jobs of dead workers to their queues.  A worker is dead
  * when its rq:worker hash is gone, its heartbeat is older than
  * `stale` seconds, or it ran on this host and its pid is gone.
@@ -758,6 +935,39 @@ int		 tq_lock(redisContext *, struct tq_err *, const char *key,
 		    const char *owner, int ttl);
 int		 tq_unlock(redisContext *, const char *key, const char *owner);
 
+/* --------------------------------------------------------- queue_info.c */
+
+/* RQ's time ("2026-11-28T12:44:36.839073Z") as unix time; -1 if not one. */
+double		 tq_rq_time_parse(const char *);
+/*
+ * The live workers, sorted by name: [{"name": ..., and the fields of
+ * their rq:worker:<name> hash as strings}].  NULL and e on error.
+ */
+json_t		*tq_rq_workers(redisContext *, struct tq_err *);
+/*
+ * tq's three queues, then the others in rq:queues, sorted:
+ * [{"name", "count", ["started_job_registry", "finished_job_registry",
+ * "failed_job_registry", "scheduled_job_registry", "workers",] "paused"}]
+ * with the registries if asked.  NULL and e on error.
+ */
+json_t		*tq_rq_queues(redisContext *, struct tq_err *, int registries);
+/* Set "oldest_age" (seconds, 0 if empty) on each queue of tq_rq_queues. */
+int		 tq_rq_head_ages(redisContext *, struct tq_err *, json_t *);
+/* The workers' counters (tq:metrics) as {"field": "value"}. */
+json_t		*tq_rq_metrics(redisContext *, struct tq_err *);
+/* 1 if rq:suspended is set, 0 if not, -1 and e on error. */
+int		 tq_rq_suspended(redisContext *, struct tq_err *);
+/* SUBSCRIBE the worker's channel (tq-cancel's messages) on sub. */
+int		 tq_worker_subscribe(redisContext *sub, struct tq_err *,
+		    const char *name);
+/* PUBLISH msg to the worker's channel: the listeners, or -1. */
+int		 tq_worker_publish(redisContext *, struct tq_err *,
+		    const char *name, const char *msg);
+/* 1 if the worker's hash exists, 0 if Redis lost it, -1 on error. */
+int		 tq_worker_registered(redisContext *, const char *name);
+/* Jobs queued or scheduled in a stage's queue, 0 if paused, -1 error. */
+long long	 tq_queue_waiting(redisContext *, enum tq_stage);
+
 /* --------------------------------------------------------------- task.c */
 
 /*
@@ -766,6 +976,33 @@ int		 tq_unlock(redisContext *, const char *key, const char *owner);
  */
 json_t		*tq_task_records(PGconn *, struct tq_err *, const long long *ids,
 		    size_t n, int items);
+/*
+ * The answer of the schema's functions for one task: tq_chain_cancel
+ * (the task and those after it in its chain, sql/0008), tq_task_retry
+ * or tq_task_attempts (sql/0002): JSON null if there is no such task,
+ * NULL and err on a backend error.  PostgreSQL's side only: the whole
+ * operations, Redis's side too, are tq_task_cancel() and
+ * tq_task_retry() (taskops.c).
+ */
+json_t		*tq_pg_chain_cancel(PGconn *, struct tq_err *, long long id);
+json_t		*tq_pg_task_retry(PGconn *, struct tq_err *, long long id);
+/*
+ * The ids of a task's chain in order, the task's first (*out, caller
+ * frees); their count (0: no such task), or -1 and err.
+ */
+int		 tq_task_chain(PGconn *, struct tq_err *, long long id,
+		    long long **out);
+json_t		*tq_task_attempts(PGconn *, struct tq_err *, long long id);
+/* The last limit task ids that match (NULL: any), oldest first. */
+struct tq_task_filter {
+	long long	 limit;
+	const char	*status;
+	const char	*type;
+	double		 since;		/* seconds; 0: any age */
+};
+struct tq_ids;
+int		 tq_task_list(PGconn *, struct tq_err *,
+		    const struct tq_task_filter *, struct tq_ids *);
 int		 tq_task_terminal(const char *status);
 /* Build "{1,2,3}" for a bigint[] parameter; caller frees. */
 char		*tq_pg_array(const long long *, size_t);
@@ -784,6 +1021,20 @@ int		 tq_out_is_table(void);
 void		 tq_out_task(json_t *, int items);
 void		 tq_out_json(json_t *);
 void		 tq_out_flush(void);
+/* A member's string, or dflt if it is missing, not one, or empty. */
+const char	*tq_jstr(json_t *, const char *key, const char *dflt);
+/* A member's integer, 0 if it is missing or not one. */
+long long	 tq_jint(json_t *, const char *key);
+/*
+ * An aligned table for a terminal: tq_table_new("lrr", "NAME", "OK",
+ * "FAILED") takes one header per letter of align (l left, r right),
+ * tq_table_row as many cells (copied; NULL prints "-", control
+ * characters are made visible), tq_table_print prints it with two
+ * spaces between columns and frees it.
+ */
+struct tq_table	*tq_table_new(const char *align, ...);
+void		 tq_table_row(struct tq_table *, ...);
+void		 tq_table_print(struct tq_table *);
 /*
  * Read one input line into *line (caller frees); 1 read, 0 at EOF,
  * -1 for a line holding a NUL byte, which is bad input (read whole).
@@ -812,16 +1063,18 @@ void		 tq_ids_free(struct tq_ids *);
 /* ------------------------------------------------------------ monitor.c */
 
 /*
- * The seed's monitoring records (tq-stats, tq-api), each added to out:
+ * The seed's monitoring records (tq-stats, tq-api), each added to out,
+ * shaped from queue_info.c's, stats.c's and site.c's answers:
  * "workers" and "total_workers"; "queues" (tq's three, then any other
- * in rq:queues); "statistics" (from processing_tasks; all 0 without
- * tq's schema).  -1 and err, out unchanged, on a backend error.
+ * in rq:queues, each with its registries); "sites" (the busiest sites
+ * of the last 10 minutes, tq_site_stats()); "statistics" (from
+ * processing_tasks; all 0 without tq's schema).  -1 and err, out
+ * unchanged, on a backend error.
  */
 int		 tq_mon_workers(redisContext *, struct tq_err *, json_t *out);
 int		 tq_mon_queues(redisContext *, struct tq_err *, json_t *out);
+int		 tq_mon_sites(redisContext *, struct tq_err *, json_t *out);
 int		 tq_mon_statistics(PGconn *, struct tq_err *, json_t *out);
-/* A field of an HGETALL reply (borrowed), NULL if not there. */
-const char	*tq_hget(const redisReply *, const char *field);
 
 /* ------------------------------------------------------------ taskops.c */
 
@@ -897,8 +1150,10 @@ struct tq_health {
 void		 tq_health_init(struct tq_health *);
 void		 tq_health_free(struct tq_health *);
 /*
- * The Redis checks on rc: {"ok": true, "version", "workers", "queues"
- * ([[name, pending, paused], ...]), "suspended"}, or {"error": ...}.
+ * The Redis checks on rc, through queue_info.c: {"ok": true, "version",
+ * "workers" ({total, active, busy, idle, suspended}), "queues"
+ * (tq_rq_queues() without registries: [{name, count, paused}, ...]),
+ * "suspended"}, or {"error": ...}.
  */
 json_t		*tq_health_redis(redisContext *rc);
 /* PostgreSQL, by the deadline whatever the server does (no migration). */
@@ -907,6 +1162,7 @@ void		 tq_health_pg(struct tq_health *, const char *appname,
 void		 tq_health_evaluate(struct tq_health *);
 json_t		*tq_health_json(const struct tq_health *);
 const char	*tq_health_level_name(int);
+/* A queue of tq_health_redis()'s "queues": its name, count, paused. */
 const char	*tq_health_qname(json_t *);
 long long	 tq_health_qlen(json_t *);
 int		 tq_health_qpaused(json_t *);
@@ -920,6 +1176,16 @@ int		 tq_health_qpaused(json_t *);
 int		 tq_opt_common(int ch, const char *arg, enum tq_outmode *,
 		    int *quiet);
 /*
+ * getopt_long(3) with the tool's own long options (NULL-terminated;
+ * NULL for none) and the long forms of those of the common options
+ * whose letters are in common ("dHhjqrVv": --database-url, --table,
+ * --help, --json, --quiet, --redis-url, --version, --verbose), from
+ * one table in cli.c.  The table is built on the first call.
+ */
+struct option;
+int		 tq_getopt(int argc, char *const argv[], const char *optstring,
+		    const struct option *own, const char *common);
+/*
  * For tools that act on tasks: collect the ids (tq_ids_collect), open
  * Redis and PostgreSQL, run fn on each id, and return the worst exit
  * status.  verb ("cancelled") words the messages, which go to stderr.
@@ -927,7 +1193,7 @@ int		 tq_opt_common(int ch, const char *arg, enum tq_outmode *,
 int		 tq_each_task(int argc, char **argv, const char *verb,
 		    int (*fn)(PGconn *, redisContext *, long long));
 
-/* -------------------------------------------------------------- stage.c */
+/* ---------------------------------------------------------------- job.c */
 
 /*
  * The claim of one job: what tq_claim() in PostgreSQL returned, typed.
@@ -957,6 +1223,11 @@ int		 tq_claim_many(PGconn *, struct tq_err *, const enum tq_stage *,
 		    const char *const *job, int n, const char *worker,
 		    struct tq_claim *, int *got);
 void		 tq_claim_free(struct tq_claim *);
+/* Make the items running under worker's name pending again. */
+int		 tq_claim_release_worker(PGconn *, struct tq_err *,
+		    const char *worker);
+
+/* -------------------------------------------------------------- stage.c */
 
 /*
  * One row per stage (stage.c).  prepare runs in the worker before the
@@ -1116,6 +1387,14 @@ struct tq_submit {
  */
 int		 tq_submit(PGconn *, redisContext *, struct tq_submit *,
 		    struct tq_err *);
+/*
+ * A submit's phases, timed: with TQ_LOG=debug each call logs the time
+ * since the last one and since the first (called first thing in main,
+ * with the CPU time the process spent before main).
+ */
+void		 tq_submit_phase(const char *);
+/* 1: url is in the form tq_url_check() would give it (a quick test). */
+int		 tq_url_plain(const char *);
 
 /* notify.c: send the due notifications of task ends (sql/0008), from
  * coroutines of the worker's loop; call often.  busy: sends in flight */

@@ -234,7 +234,7 @@ addvis(struct tq_buf *b, const char *s, size_t n, size_t max)
 	uint32_t c;
 
 	for (i = run = 0; i < n; i += k) {
-		k = tq_lang_utf8(s + i, n - i, &c);
+		k = tq_utf8_decode(s + i, n - i, &c);
 		esc[0] = '\0';
 		if (c < 0x20 || c == 0x7f || (c == 0xfffd && k == 1))
 			snprintf(esc, sizeof(esc), "\\x%02x",

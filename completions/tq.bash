@@ -22,7 +22,7 @@ _tq_spec()
 	case $1 in
 	tq-submit)
 		opts="$common -D --database-id -I --no-insights -i --insights
-		    -K --no-keywords -k --keywords -m --model
+		    -K --no-keywords -k --keywords -m --model -B --no-robots
 		    -p --properties -R --max-retries -r --redis-url
 		    -S --no-summary -s --summary -w --with-text
 		    --notify --then"
@@ -45,13 +45,14 @@ _tq_spec()
 		argopts='-d --database-url -r --redis-url' ;;
 	tq-worker)
 		opts='-b --burst -c --concurrency -d --database-url -h --help
-		    -J --job-processes -j --json-log
+		    -J --job-processes -L --log-json --json-log
 		    -l --log-level -N --name -n --workers -P --pause
-		    -q --queue -R --reconcile -r --redis-url -t --timeout
+		    -Q --queue -R --reconcile -r --redis-url -t --timeout
 		    -U --resume -V --version -v --verbose'
+		# -q: the old spelling of -Q
 		argopts='-c --concurrency -d --database-url -J --job-processes
 		    -l --log-level -N --name
-		    -n --workers -P --pause -q --queue -r --redis-url
+		    -n --workers -P --pause -Q -q --queue -r --redis-url
 		    -t --timeout -U --resume' ;;
 	tq-stats)
 		opts='-d --database-url -H --table -h --help -j --json
@@ -190,7 +191,8 @@ _tq()
 			_tq_words queued running completed failed cancelled ;;
 		tq-status:-t|tq-status:--type)
 			_tq_words parse ai notion ;;
-		tq-worker:-q|tq-worker:--queue|tq-worker:-P|tq-worker:--pause|\
+		tq-worker:-Q|tq-worker:-q|tq-worker:--queue|\
+		tq-worker:-P|tq-worker:--pause|\
 		tq-worker:-U|tq-worker:--resume)
 			_tq_words $( { _tq_query queues; printf '%s\n' \
 			    parsing-queue ai-queue notion-queue; } | sort -u) ;;
@@ -243,6 +245,9 @@ _tq()
 		_tq_words $(_tq_query tasks queued running) ;;
 	tq-retry)
 		_tq_words $(_tq_query tasks failed) ;;
+	tq-worker)
+		_tq_words $( { _tq_query queues; printf '%s\n' \
+		    parsing-queue ai-queue notion-queue; } | sort -u) ;;
 	tq-model)
 		if ((noperands == 0)); then
 			_tq_words list add set show default rm

@@ -24,7 +24,7 @@ function __tq_argopts
         case tq-retry tq-cancel
             echo -d --database-url -r --redis-url
         case tq-worker
-            echo -c --concurrency -d --database-url -J --job-processes -l --log-level -N --name -n --workers -P --pause -q --queue -r --redis-url -t --timeout -U --resume
+            echo -c --concurrency -d --database-url -J --job-processes -l --log-level -N --name -n --workers -P --pause -Q --queue -r --redis-url -t --timeout -U --resume
         case tq-stats
             echo -d --database-url -r --redis-url
         case tq-api
@@ -159,6 +159,7 @@ complete -c tq-submit -s I -l no-insights -d 'ai: no insights'
 complete -c tq-submit -s D -l database-id -x -d 'notion: the database, an id or URL'
 complete -c tq-submit -s p -l properties -x -d 'notion: page properties, a JSON object'
 complete -c tq-submit -s w -l with-text -d 'notion: append the article text'
+complete -c tq-submit -s B -l no-robots -d 'parse: do not read robots.txt'
 complete -c tq-submit -l then -x -a 'ai notion' -d 'go on with the next stage'
 complete -c tq-submit -l notify -x -d 'POST each final record to this URL'
 
@@ -183,12 +184,14 @@ complete -c tq-retry -a '(__tq_query tasks failed)'
 
 # tq-worker
 complete -c tq-worker -s b -l burst -d 'exit when the queues are empty'
-complete -c tq-worker -s j -l json-log -d 'log JSON lines'
+complete -c tq-worker -s L -l log-json -d 'log JSON lines'
+complete -c tq-worker -l json-log -d 'log JSON lines (the old name of --log-json)'
 complete -c tq-worker -s l -l log-level -x -a 'error warn info debug' -d 'log level'
 complete -c tq-worker -s v -l verbose -d 'log one level more'
 complete -c tq-worker -s N -l name -x -d 'first part of the worker names'
 complete -c tq-worker -s n -l workers -x -d 'number of worker processes'
-complete -c tq-worker -s q -l queue -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'serve this queue'
+complete -c tq-worker -s Q -l queue -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'serve this queue'
+complete -c tq-worker -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'serve this queue'
 complete -c tq-worker -s t -l timeout -x -a "(begin; __tq_query queues; string split ' ' -- $__tq_queues; end | string replace -r '\$' =)" -d 'queue=seconds: hard job timeout'
 complete -c tq-worker -s c -l concurrency -x -a "(begin; __tq_query queues; string split ' ' -- $__tq_queues; end | string replace -r '\$' =)" -d 'queue=jobs: jobs in flight per worker'
 complete -c tq-worker -s J -l job-processes -x -d 'job processes per worker'

@@ -2,7 +2,7 @@
 # the schema: migrations applied by the programs themselves, once,
 # even when several start at the same time on an empty database
 . "$(dirname "$0")/lib.sh"
-plan 5
+plan 12
 start_pg
 pids=""
 for i in 1 2 3 4 5 6 7 8; do
@@ -22,4 +22,17 @@ check_same "every migration applied exactly once" \
 check_same "the tables are there" "$(psqlc "SELECT count(*) FROM pg_tables WHERE tablename IN ('links', 'parsed_contents', 'ai_models', 'ai_processed_contents', 'notion_imports', 'processing_tasks', 'task_items')")" 7
 check_same "the builtin model is the default" "$(psqlc "SELECT name FROM ai_models WHERE is_default")" builtin
 check "a second start changes nothing" sh -c "tq-status -l && [ \$(psql -XAtq '$TQ_DATABASE_URL' -c 'SELECT count(*) FROM tq_schema') = $nmig ]"
+
+# task_items.task_id names a task, for every writer (sql/0010 checks it
+# per statement, not by a foreign key)
+psqlc "INSERT INTO processing_tasks (id, type, queue_name, job_id) VALUES (900, 'parsing', 'parsing-queue', 'j900'), (901, 'parsing', 'parsing-queue', 'j901')" >/dev/null
+check "items of a task" psqlc "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id) VALUES (900, 1, 1, 'link', 'a1'), (900, 2, 2, 'link', 'a2'), (901, 1, 1, 'link', 'b1')"
+check_status 1 "an item of no task is refused" psqlc "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id) VALUES (900, 3, 3, 'link', 'a3'), (999, 1, 1, 'link', 'x1')"
+check_match "as a foreign key violation" "$(psql -X -q -A -t -v VERBOSITY=verbose "$TQ_DATABASE_URL" -c "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id) VALUES (999, 1, 1, 'link', 'x1')" 2>&1 | tr "\n" " ")" '23503.*Key \(task_id\)=\(999\)'
+check_status 1 "an item moved to no task is refused" psqlc "UPDATE task_items SET task_id = 998 WHERE job_id = 'a2'"
+psqlc "UPDATE task_items SET status = 'running' WHERE job_id = 'a1'; UPDATE task_items SET status = 'failed' WHERE job_id = 'a1'" >/dev/null
+check_same "deleting a task deletes its items and their attempts" "$(psqlc "DELETE FROM processing_tasks WHERE id = 900; SELECT count(*) FROM task_items WHERE task_id = 900; SELECT count(*) FROM task_item_attempts")" "0
+0"
+check_status 1 "a task with items keeps its id" psqlc "UPDATE processing_tasks SET id = 902 WHERE id = 901"
+check_same "truncating the tasks truncates the items" "$(psqlc "SET client_min_messages = warning; TRUNCATE processing_tasks CASCADE; SELECT count(*) FROM task_items")" 0
 done_testing

@@ -57,7 +57,7 @@ check_same "one line naming it" "$(cat "$errf" | head -1)" "tq-submit: line 2: U
 check_status 3 "a 9 KB operand" tq-submit parse "$(long 9000)"
 check_match "not all of it quoted" "$(head -1 "$errf")" '^tq-submit: http://127\.0\.0\.1:[0-9]+/t/page\?title=Long&pad=a+\.\.\.: URL of [0-9]+ bytes: the limit is 8192$'
 check_same "nothing written" "$(state)" "$before"
-start_worker -n 1 -q parsing-queue
+start_worker -n 1 -Q parsing-queue
 check "a worker fetches the 8 KB URL" tq-wait -t 30 "$t8"
 check_same "both parsed" "$(jq -r '[.status, .completed_items] | join(" ")' "$out")" "completed 2"
 stop_worker
@@ -107,7 +107,7 @@ check_status 3 "tq-status: a garbage line" sh -c "printf 'a\\033[2Jb\\302\\233c\
 check_same "C1 controls as \\u00NN" "$(cat "$errf")" 'tq-status: line 1: not a task id: a\x1b[2Jb\u009bc'
 check "a page whose Content-Type holds escapes" tq-submit parse "$HTTP/t/type?ct=text/x%1B%5B31m%1B]0;pwned%07"
 tc=$(jq -r .task_id "$out")
-start_worker -n 1 -q parsing-queue
+start_worker -n 1 -Q parsing-queue
 check_status 1 "it fails" tq-wait -t 30 "$tc"
 check_same "the stored error holds no control character" \
 	"$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $tc AND error_message ~ '[[:cntrl:]]'") $(psqlc "SELECT count(*) FROM task_items WHERE task_id = $tc AND error_message LIKE '%\\\\x1b[31m%'")" "0 1"

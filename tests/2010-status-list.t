@@ -11,7 +11,7 @@ export TQ_RETRY_DELAYS=0
 
 MAX_RETRIES=2 tq-submit parse "$HTTP/t/page?title=Good" "$HTTP/t/status/503?retry_after=0" "$HTTP/t/status/404" >"$out"
 t=$(jq -r .task_id "$out")
-tq-worker -b -q parsing-queue >"$tmp/w.log" 2>&1
+tq-worker -b -Q parsing-queue >"$tmp/w.log" 2>&1
 check "the task's record with attempts" tq-status -a -j "$t"
 check_same "the good item: one attempt, completed" "$(jq -r '.items[0].attempts | map(.outcome) | join(" ")' "$out")" "completed"
 check_same "the 503: two retries, then failed" "$(jq -r '.items[1].attempts | map(.outcome) | join(" ")' "$out")" "retry retry failed"

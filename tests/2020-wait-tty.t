@@ -9,7 +9,7 @@ start_pg
 start_httpd
 need script bsdutils
 
-start_worker -n 1 -q parsing-queue
+start_worker -n 1 -Q parsing-queue
 tq-submit parse "$HTTP/t/status/404" "$HTTP/t/sleep?s=1&n=1" "$HTTP/t/sleep?s=1&n=2" "$HTTP/t/sleep?s=1&n=3" >"$out"
 t=$(jq -r .task_id "$out")
 TERM=xterm script -qfec "tq-wait -t 30 $t >/dev/null" "$tmp/typescript" >/dev/null 2>&1

@@ -9,10 +9,10 @@ start_httpd
 
 tq-submit parse "$HTTP/t/page?title=Harbour+news&words=300" "$HTTP/t/page?title=Museum+opens&words=200" >"$out"
 pt=$(jq -r .task_id "$out")
-tq-worker -b -q parsing-queue >>"$tmp/worker.log" 2>&1
+tq-worker -b -Q parsing-queue >>"$tmp/worker.log" 2>&1
 tq-wait -t 20 "$pt" | tq-submit ai >"$out"
 at=$(jq -r .task_id "$out")
-tq-worker -b -q ai-queue >>"$tmp/worker.log" 2>&1
+tq-worker -b -Q ai-queue >>"$tmp/worker.log" 2>&1
 tq-wait -t 20 "$at" >"$tmp/ai.json"
 
 check "a parse task" tq-show "$pt"

@@ -10,7 +10,7 @@ start_httpd
 check "submit three pages" tq-submit parse "$HTTP/t/page?title=One&words=300" \
 	"$HTTP/t/page?title=Two&words=400" "$HTTP/t/status/404"
 task=$(jq -r .task_id "$out")
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 check_status 1 "tq-wait: a task with a failed item exits 1" tq-wait -t 30 "$task"
 rec=$(cat "$out")
 check_same "wait prints one record" "$(wc -l <"$out" | tr -d ' ')" 1

@@ -14,7 +14,7 @@ item_status() { psqlc "SELECT status FROM task_items WHERE task_id = $1 ORDER BY
 running() { [ "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $1 AND status = 'running'")" -ge 1 ]; }
 
 # --- SIGKILL of a worker process in the middle of a job
-start_worker -n 1 -q parsing-queue
+start_worker -n 1 -Q parsing-queue
 sup=$TQ_WORKER_PID
 tq-submit parse "$HTTP/t/sleep?s=2&key=k1" >"$out"
 t=$(jq -r .task_id "$out")
@@ -29,14 +29,14 @@ check_match "supervisor restarted the worker" "$(pgrep -P "$sup" | wc -l)" '^1$'
 
 # --- SIGKILL of the whole worker, recovered by another worker's pass
 stop_worker "$sup"
-start_worker -n 1 -q parsing-queue -N victim
+start_worker -n 1 -Q parsing-queue -N victim
 victim=$TQ_WORKER_PID
 tq-submit parse "$HTTP/t/sleep?s=3&key=k2" >"$out"
 t=$(jq -r .task_id "$out")
 wait_for 10 running "$t"
 kill -KILL $(pgrep -P "$victim") "$victim" 2>/dev/null
 wait "$victim" 2>/dev/null
-start_worker -n 1 -q parsing-queue -N rescuer
+start_worker -n 1 -Q parsing-queue -N rescuer
 check "a dead worker's job is returned and completed" tq-wait -t 60 "$t"
 check_same "one result row" "$(psqlc "SELECT count(*) FROM parsed_contents p JOIN task_items i ON i.item_id = p.link_id WHERE i.task_id = $t")" 1
 check_match "the rescue is logged" "$(cat "$tmp/worker.log")" 'dead_worker_jobs=1'
@@ -45,7 +45,7 @@ check_match "the rescue is logged" "$(cat "$tmp/worker.log")" 'dead_worker_jobs=
 stop_worker
 # under AddressSanitizer the crash must stay a signal, as without it
 ASAN_OPTIONS=${ASAN_OPTIONS:-}:handle_segv=0 \
-	start_worker -n 1 -q parsing-queue -t parsing-queue=2
+	start_worker -n 1 -Q parsing-queue -t parsing-queue=2
 check "submit crash, hang, good" tq-submit parse "$HTTP/t/page?crashme" \
 	"$HTTP/t/page?hangme" "$HTTP/t/page?title=After"
 t=$(jq -r .task_id "$out")
@@ -69,7 +69,7 @@ check_same "404: failed at once, no retry" "$(jq -r '.items[1] | "\(.status) \(.
 check_match "retries waited 0 s then 1 s" "$(echo "$t1 - $t0 >= 1" | bc)" '^1$'
 # gives up after MAX_RETRIES, with the last error kept
 stop_worker
-TQ_RETRY_DELAYS=0 start_worker -n 1 -q parsing-queue
+TQ_RETRY_DELAYS=0 start_worker -n 1 -Q parsing-queue
 MAX_RETRIES=2 tq-submit parse "$HTTP/t/status/503?retry_after=0&key=g1" >"$out"
 t=$(jq -r .task_id "$out")
 tq-wait -t 30 "$t" >"$out"

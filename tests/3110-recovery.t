@@ -17,9 +17,9 @@ running() { [ "$(count "SELECT count(*) FROM task_items WHERE task_id = $1 AND s
 registered() { [ "$(rcli SCARD tq:workers)" -ge "$1" ]; }
 
 # --- a dead worker's 200 jobs, recovered by two supervisors at once
-start_worker -n 1 -q parsing-queue -N supa
+start_worker -n 1 -Q parsing-queue -N supa
 supa=$TQ_WORKER_PID
-start_worker -n 1 -q parsing-queue -N supb
+start_worker -n 1 -Q parsing-queue -N supb
 supb=$TQ_WORKER_PID
 wait_for 10 registered 2
 sleep 0.5	# past the workers' first maintenance pass
@@ -43,7 +43,7 @@ stop_worker "$supa"
 stop_worker "$supb"
 
 # --- a duplicate copy of a running job is dropped, not run beside it
-start_worker -n 2 -q parsing-queue -N dup
+start_worker -n 2 -Q parsing-queue -N dup
 tq-submit parse "$HTTP/t/sleep?s=2&key=d1" >"$out"
 t=$(jq -r .task_id "$out")
 wait_for 10 running "$t"
@@ -58,7 +58,7 @@ stop_worker
 
 # --- a copy of a job whose holder Redis forgot (restarted empty): the
 # claim refuses it while the item may still run elsewhere
-start_worker -n 1 -q parsing-queue -N busy
+start_worker -n 1 -Q parsing-queue -N busy
 rcli SET rq:suspended 1 >/dev/null
 tq-submit parse "$HTTP/t/page?key=b1" >"$out"
 t=$(jq -r .task_id "$out")
@@ -79,7 +79,7 @@ check_same "fetched once" "$(hits b1)" 1
 stop_worker
 
 # --- PostgreSQL restarts (immediate, then fast) while jobs store
-start_worker -n 1 -q parsing-queue -N store
+start_worker -n 1 -Q parsing-queue -N store
 : >"$tmp/worker.log"
 for mode in immediate fast; do
 	MAX_RETRIES=0 tq-submit parse "$HTTP/t/sleep?s=1&key=s$mode" >"$out"

@@ -19,7 +19,7 @@ c=8	# jobs in flight per worker
 
 sups=""
 start_sup() {	# start_sup NAME: a supervisor of 3 workers
-	start_worker -n 3 -c parsing-queue=$c -q parsing-queue -t parsing-queue=20 -N "$1"
+	start_worker -n 3 -c parsing-queue=$c -Q parsing-queue -t parsing-queue=20 -N "$1"
 	eval "sup_$1=$TQ_WORKER_PID"
 }
 alive() { kill -0 "$1" 2>/dev/null; }

@@ -16,9 +16,9 @@ n=300
 done_items() { psqlc "SELECT count(*) FROM task_items WHERE task_id = $t AND status NOT IN ('pending', 'running')"; }
 at_least() { [ "$(done_items)" -ge "$1" ]; }
 
-start_worker -n 2 -q parsing-queue -N fa
+start_worker -n 2 -Q parsing-queue -N fa
 sa=$TQ_WORKER_PID
-start_worker -n 2 -q parsing-queue -N fb
+start_worker -n 2 -Q parsing-queue -N fb
 sb=$TQ_WORKER_PID
 seq 1 "$n" | sed "s|^|$HTTP/t/sleep?s=0.1\\&key=f\\&n=|" | tq-submit parse - >"$out"
 t=$(jq -r .task_id "$out")

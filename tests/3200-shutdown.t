@@ -11,7 +11,7 @@ export TQ_MAINT_INTERVAL=1 TQ_RECONCILE_GRACE=1
 running() { [ "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $1 AND status = 'running'")" -ge 1 ]; }
 
 # --- warm: the running job finishes, the worker exits 0
-start_worker -n 1 -q parsing-queue
+start_worker -n 1 -Q parsing-queue
 tq-submit parse "$HTTP/t/sleep?s=2" >"$out"
 t=$(jq -r .task_id "$out")
 wait_for 10 running "$t"
@@ -22,7 +22,7 @@ check_same "the job finished first" "$(psqlc "SELECT status FROM task_items WHER
 check_same "worker deregistered" "$(rcli scard rq:workers)" 0
 
 # --- cold: a second signal puts the job back
-start_worker -n 1 -q parsing-queue
+start_worker -n 1 -Q parsing-queue
 tq-submit parse "$HTTP/t/sleep?s=20" >"$out"
 t=$(jq -r .task_id "$out")
 wait_for 10 running "$t"
@@ -48,7 +48,7 @@ done >"$tmp/urls"
 tq-submit parse - <"$tmp/urls" >"$out"
 t=$(jq -r .task_id "$out")
 # few jobs in flight, so that most of them wait in the queue that is lost
-start_worker -n 2 -c parsing-queue=4 -q parsing-queue
+start_worker -n 2 -c parsing-queue=4 -Q parsing-queue
 wait_for 30 sh -c "[ \$(psql -XAtq '$TQ_DATABASE_URL' -c \"SELECT completed_items FROM processing_tasks WHERE id = $t\") -ge 20 ]"
 rcli flushall >/dev/null
 check "every item still completes" tq-wait -t 90 "$t"
@@ -58,7 +58,7 @@ check_match "the reconciler requeued the lost ones" "$(grep -o 'requeued=[0-9]*'
 stop_worker
 
 # --- a worker that lost Redis gives back what its list still holds
-start_worker -n 1 -q parsing-queue -N holder
+start_worker -n 1 -Q parsing-queue -N holder
 wait_for 10 sh -c "redis-cli -s $tmp/redis.sock keys 'rq:worker:holder.*' | grep -q ."
 wname=$(rcli keys 'rq:worker:holder.*' | sed 's/^rq:worker://')
 rcli set rq:suspended 1 >/dev/null
@@ -93,7 +93,7 @@ check_same "two old tasks expired" "$(jq -r .expired_tasks "$out")" 2
 check_same "the young ones stay" "$(psqlc "SELECT string_agg(job_id, ',' ORDER BY job_id) FROM processing_tasks WHERE job_id LIKE '%-%' AND job_id NOT SIMILAR TO '[0-9a-f]{8}-%'")" "young-failed,young-ok"
 
 # --- JSON log lines
-start_worker -n 1 -q parsing-queue -j
+start_worker -n 1 -Q parsing-queue -L
 tq-wait -t 20 "$t" >/dev/null
 stop_worker
 check_same "JSON log lines carry the job fields" \

@@ -13,7 +13,7 @@ rq() { "$RQ" "$@" --url "$TQ_REDIS_URL"; }
 running() { [ "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $1 AND status = 'running'")" -ge 1 ]; }
 
 # one job in flight: the others wait in the queue, for rq info to count
-start_worker -n 1 -c parsing-queue=1 -q parsing-queue -N rqtest
+start_worker -n 1 -c parsing-queue=1 -Q parsing-queue -N rqtest
 wait_for 10 sh -c "redis-cli -s $tmp/redis.sock scard rq:workers | grep -q 1"
 tq-submit parse "$HTTP/t/sleep?s=4&key=long" >"$out"
 t=$(jq -r .task_id "$out")

@@ -32,7 +32,7 @@ for c in "$@"; do echo "$HTTP/${c%%|*}"; done >"$tmp/urls"
 tq-submit parse - <"$tmp/urls" >"$out"
 t=$(jq -r .task_id "$out")
 s0=$(date +%s)
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 tq-wait -t 120 "$t" >"$tmp/rec"
 s1=$(date +%s)
 cp "$tmp/rec" "$out"

@@ -169,7 +169,7 @@ check_match "the item fails at once listing the properties" "$(jq -r '.items[0] 
 
 # --- a token Notion refuses: permanent, from the worker's environment
 stop_worker
-NOTION_TOKEN=secret_wrong_token tq-worker -n 1 -q notion-queue >>"$tmp/worker.log" 2>&1 &
+NOTION_TOKEN=secret_wrong_token tq-worker -n 1 -Q notion-queue >>"$tmp/worker.log" 2>&1 &
 bad=$!
 _pids="$bad $_pids"
 check_status 1 "a bad token fails" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"

@@ -14,9 +14,9 @@ ids=""
 for i in $(seq 1 30); do
 	ids="$ids $(mkai "https://example.org/rate/$i" "Page $i")"
 done
-start_worker -n 1 -q notion-queue -N one
+start_worker -n 1 -Q notion-queue -N one
 w1=$TQ_WORKER_PID
-start_worker -n 1 -q notion-queue -N two
+start_worker -n 1 -Q notion-queue -N two
 w2=$TQ_WORKER_PID
 t0=$(date +%s.%N)
 check "30 pages, two workers" sh -c "tq-submit notion -D $DB1 $ids | tq-wait -t 120"

@@ -1,8 +1,11 @@
 #!/bin/sh
-# tq-worker: per-site limits shared by two supervisors, a task over
-# many sites at full speed, Retry-After pauses a site for everyone
+# tq-worker: per-site limits shared by two supervisors (a site that
+# counts its requests at once answers 500 past the limit), a task over
+# many sites at full speed, Retry-After pauses a site for everyone,
+# AutoThrottle after 5xx and timeouts, a job waiting for its site holds
+# no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 39
 start_redis
 start_pg
 start_httpd
@@ -13,30 +16,32 @@ Allow: /private/ok
 
 User-agent: otherbot
 Disallow: /'
-python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
+python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" --limit 3 \
 	--robots "$robots" --robots-fail 127.0.0.8 \
 	127.0.0.8 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
+	127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
 site() { awk -v a="127.0.0.$1" '$1 == a { print "http://" $1 ":" $2 }' "$tmp/sites"; }
-stats() { curl -s "$(site 2)/stats"; }
+stats() { curl -s "$(site 2)/stats${1:-}"; }
+sj() { stats | jq -r --arg k "${1#http://}" ".[\$k]$2"; }
 A=$(site 2)
 
-TQ_SITE_CONCURRENCY=3 TQ_PARSE_CONCURRENCY=20
-export TQ_SITE_CONCURRENCY TQ_PARSE_CONCURRENCY
-start_worker -n 2 -q parsing-queue
+TQ_SITE_CONCURRENCY=3 TQ_PARSE_CONCURRENCY=20 TQ_SITE_BACKOFF=4
+export TQ_SITE_CONCURRENCY TQ_PARSE_CONCURRENCY TQ_SITE_BACKOFF
+start_worker -n 2 -Q parsing-queue
 w1=$TQ_WORKER_PID
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 w2=$TQ_WORKER_PID
 
 # 24 pages of one site, 0.3 s each, 80 jobs in flight in all
 urls=$(for i in $(seq 1 24); do echo "$A/page?ms=300&n=$i"; done)
 check "24 pages of one site" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
 check_same "all completed" "$(jq -r .completed_items "$out")" 24
-s=$(stats)
-check_same "never more than 3 at once on the site" \
-	"$(echo "$s" | jq -r --arg k "${A#http://}" '.[$k].max')" 3
+check_same "never more than 3 at once on the site" "$(sj "$A" .max)" 3
+check_same "... so never a 500 for too many" "$(sj "$A" .over)" 0
+check_match "... over a handful of connections (4 workers)" "$(sj "$A" .conns)" '^([1-9]|1[012])$'
 
 # 5 sites x 3 pages of 1 s each: all at once, not one site after another
 urls=$(for s in 3 4 5 6 7; do for i in 1 2 3; do echo "$(site $s)/page?ms=1000&n=$i"; done; done)
@@ -52,24 +57,76 @@ tq-submit parse "$G/busy?after=3&n=1" >"$tmp/busy1"
 wait_for 10 sh -c "curl -s '$A/stats' | jq -e '.[\"${G#http://}\"].busy | length == 1' >/dev/null"
 check "two more pages of the paused site" sh -c "tq-submit parse '$G/busy?n=2' '$G/busy?n=3' | tq-wait -t 60"
 check_match "nothing reached it for 3 s" \
-	"$(stats | jq -r --arg k "${G#http://}" '.[$k].busy | (.[1] - .[0]) >= 2.9')" '^true$'
+	"$(sj "$G" '.busy | (.[1] - .[0]) >= 2.9')" '^true$'
 check "the 429'd page is retried and completes" sh -c "tq-wait -t 60 <'$tmp/busy1'"
+
+# AutoThrottle: three 503s without Retry-After bring the limit to 1
+# for TQ_SITE_BACKOFF (4 s) for every worker; answers after it raise
+# it again by one each
+F=$(site 9)
+check_status 1 "three pages answered 503" sh -c "for i in 1 2 3; do echo '$F/flaky?bad=3&ms=200&n='\$i; done | tq-submit -R 0 parse | tq-wait -t 30"
+check_same "... failed as 503s" "$(jq -r .failed_items "$out")" 3
+check "tq-stats shows the site" tq-stats -Q -j
+check_same "... at limit 1, backing off" "$(jq -r --arg k "${F#http://}" \
+	'.sites[] | select(.site == $k) | [.limit, (.backoff_for > 0)] | join(" ")' "$out")" "1 true"
+check "tq-stats -p has per-site gauges" tq-stats -p
+check_match "... tq_site_limit" "$(grep "^tq_site_limit{site=\"${F#http://}\"}" "$out")" ' 1$'
+stats '?reset=1' >/dev/null
+urls=$(for i in $(seq 1 6); do echo "$F/page?ms=300&n=$i"; done)
+check "6 pages in the window" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
+check_same "... one at a time" "$(sj "$F" .max)" 1
+sleep 4
+stats '?reset=1' >/dev/null
+urls=$(for i in $(seq 1 16); do echo "$F/page?ms=300&n=x$i"; done)
+check "16 pages after the window" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
+check_match "... more than one at a time again" "$(sj "$F" .max)" '^[23]$'
+check_same "... the limit back to 3" "$(tq-stats -Q -j | jq -r --arg k "${F#http://}" \
+	'.sites[] | select(.site == $k) | .limit')" 3
+check_same "under two supervisors no site saw more than 3 at once" \
+	"$(stats | jq '[.[] | .over] | add')" 0
 
 # robots.txt
 check_status 1 "a page robots.txt disallows fails" sh -c "tq-submit parse '$A/private/page' '$A/private/ok/page' | tq-wait -t 60"
 check_same "at once, naming the rule" "$(jq -r '[.items[0].error_message, .items[0].retry_count, .items[1].status] | join("|")' "$out")" \
-	"robots.txt of ${A#http://} disallows this page (Disallow: /private)|0|completed"
-check_match "robots.txt fetched at most once per slot" "$(stats | jq -r --arg k "${A#http://}" '.[$k].robots')" '^[123]$'
+	'robots.txt: disallowed by "Disallow: /private" for user-agent *|0|completed'
+check_match "robots.txt fetched at most once per slot" "$(sj "$A" .robots)" '^[123]$'
 R=$(site 8)
 tq-submit parse "$R/page?n=1" >"$tmp/rfail"
 check_status 124 "a site whose robots.txt fails waits" sh -c "tq-wait -t 3 <'$tmp/rfail'"
-check_match "... as a transient error" "$(tq-status -i "$(jq -r .task_id "$tmp/rfail")" | jq -r '.items[0].error_message')" 'robots.txt cannot be read'
-check_same "... and its page is not fetched" "$(stats | jq -r --arg k "${R#http://}" '.[$k] | .total - .robots')" 0
+check_match "... as a transient error" "$(tq-status -i "$(jq -r .task_id "$tmp/rfail")" | jq -r '.items[0] | [.error_message, .retry_count] | join("|")')" 'robots.txt cannot be read.*|0$'
+check_same "... and its page is not fetched" "$(sj "$R" '| .total - .robots')" 0
 
 stop_worker "$w1"
 stop_worker "$w2"
 check_same "leases given back" "$(rcli --scan --pattern 'tq:site:slots:*' | wc -l | tr -d ' ')" 0
+
+# a page that times out halves the limit too
+T=$(site 10)
+TQ_PARSE_TIMEOUT=3 start_worker -n 1 -Q parsing-queue
+check_status 1 "a page that stalls" sh -c "tq-submit -R 0 parse '$T/page?ms=8000' | tq-wait -t 30"
+check_same "... times out and halves the site's limit" "$(tq-stats -Q -j | jq -r --arg k "${T#http://}" \
+	'.sites[] | select(.site == $k) | .limit')" 1
+stop_worker
+
+# jobs waiting for their site hold no slot: 4 in flight, 1 per site;
+# 8 pages of one site, then 3 of another
+B=$(site 11) C=$(site 12)
+TQ_SITE_CONCURRENCY=1 TQ_PARSE_CONCURRENCY=4 start_worker -n 1 -Q parsing-queue
+urls=$(for i in $(seq 1 8); do echo "$B/page?ms=1000&n=$i"; done)
+echo "$urls" | tq-submit parse >"$tmp/slow"
+sleep 1
+check "tq-status -i while the site is busy" tq-status -i "$(jq -r .task_id "$tmp/slow")"
+check_match "... an item waits for its site" "$(jq -r '.items[].detail // empty' "$out" | head -1)" "^waiting for site ${B#http://}\$"
+urls=$(for i in 1 2 3; do echo "$C/page?ms=1000&n=$i"; done)
+t0=$(date +%s.%N)
+check "3 pages of another site meanwhile" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
+t1=$(date +%s.%N)
+check_match "... not behind the busy site's (under 5.5 s)" "$(echo "$t1 - $t0 < 5.5" | bc)" '^1$'
+check "the busy site's pages complete" sh -c "tq-wait -t 60 <'$tmp/slow'"
+check_same "... all 8, no retry counted" "$(jq -r '[.completed_items, ([.items[].retry_count] | add)] | join(" ")' "$out")" "8 0"
+stop_worker
+
 tq-submit parse "$A/private/page" >"$tmp/off"
-TQ_ROBOTS=0 start_worker -n 1 -q parsing-queue --burst
+TQ_ROBOTS=0 start_worker -n 1 -Q parsing-queue --burst
 check "TQ_ROBOTS=0 fetches it" tq-wait -t 30 <"$tmp/off"
 done_testing

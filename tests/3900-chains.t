@@ -11,9 +11,17 @@ plan 50
 start_redis
 start_pg
 mkdir "$tmp/site"
-# words to the parser (no ASCII space), blank to the AI (U+3000)
-printf '\343\200\200\343\200\200\n' >"$tmp/site/blank.txt"
+# a page that parses, and that the AI service's content filter refuses
+printf 'FLAGGED-BY-FILTER: a page the filter refuses, with words enough.\n' >"$tmp/site/blank.txt"
 start_httpd "$tmp/site"
+KEY="sk-test-$$-chain"
+python3 "$TQ_TOP/tests/fake-openai.py" --port-file "$tmp/ai.port" --key "$KEY" \
+	>"$tmp/fake.log" 2>&1 &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/ai.port" || bail "fake-openai.py did not start"
+export TQ_FAKE_KEY="$KEY"
+tq-model add chainai -p openai -m ok -u "http://127.0.0.1:$(cat "$tmp/ai.port")/v1" \
+	-k TQ_FAKE_KEY -T 10 >/dev/null || bail "tq-model add failed"
 start_notion --rps 200 --burst 200
 # one local site; a lost push is found by the reconciler within seconds
 export TQ_SITE_CONCURRENCY=0 TQ_RECONCILE_GRACE=1 TQ_MAINT_INTERVAL=1 \
@@ -41,7 +49,7 @@ check_status 3 "a database Notion does not share" \
 	tq-submit parse --then ai --then "notion -D $DB4" "$HTTP/t/page?seed=1"
 check_same "nothing was written or queued" "$(tasks) $(rcli --scan --pattern 'rq:job:*' | wc -l | tr -d ' ')" "0 0"
 
-# --- 50 links: 48 articles, one blank page (ai fails), one 404 (parse
+# --- 50 links: 48 articles, one page the AI's filter refuses (ai fails), one 404 (parse
 # fails); one notion page creation answered 400 (notion fails)
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":400}' >/dev/null
 urls=""
@@ -51,7 +59,7 @@ done
 urls="$urls $HTTP/blank.txt $HTTP/missing.html"
 t0=$(date +%s.%N)
 check "submit parse --then ai --then notion" tq-submit -j parse \
-	--then 'ai -i' --then "notion --database-id $DB1" $urls
+	--then 'ai -i -m chainai' --then "notion --database-id $DB1" $urls
 t1=$(date +%s.%N)
 check_match "returns at once" "$(echo "$t1 - $t0 < 3" | bc)" '^1$'
 A=$(jq -r .task_id "$out")
@@ -66,7 +74,7 @@ check_status 1 "tq-wait --chain waits for all of it (a stage failed: 1)" \
 	tq-wait --chain -t 120 "$A"
 check_same "and prints the last task's record" "$(jq -r '"\(.task_id) \(.items | length)"' "$out")" "$C 48"
 check_same "parse: 49 of 50, the 404 failed" "$(counts "$A")" "parsing|failed|50|49|1|0"
-check_same "ai: one item per parsed page, the blank one failed" "$(counts "$B")" "ai_processing|failed|49|48|1|0"
+check_same "ai: one item per parsed page, the filtered one failed" "$(counts "$B")" "ai_processing|failed|49|48|1|0"
 check_same "notion: one item per ai result, one failed" "$(counts "$C")" "notion_import|failed|48|47|1|0"
 check_same "the worker died by SIGKILL after a commit, before the push" \
 	"$(grep -c 'after commit, before the push' "$tmp/worker.log") $(grep -c 'worker died.*KILL' "$tmp/worker.log") $(test -e "$tmp/crash"; echo $?)" "1 1 1"
@@ -81,8 +89,8 @@ check_same "follow-ups are the results of their sources" \
 check_same "seq 1..n in each follow-up task" \
 	"$(psqlc "SELECT count(DISTINCT seq), min(seq), max(seq) FROM task_items WHERE task_id = $C")" "48|1|48"
 check_same "47 pages in Notion, no duplicate" "$(fake GET /_fake/pages | jq '[.pages[] | select(.in_trash | not)] | length') $(psqlc "SELECT count(*), count(DISTINCT ai_content_id) FROM notion_imports WHERE status = 'imported'")" "47 47|47"
-check_same "the failures are the 404, the blank page and the 400" \
-	"$(psqlc "SELECT i.task_id = $A, left(i.error_message, 8) FROM task_items i WHERE i.task_id IN ($A, $B, $C) AND i.status = 'failed' ORDER BY i.task_id" | tr '\n' ' ')" "t|http 404 f|no text  f|notion:  "
+check_same "the failures are the 404, the filtered page and the 400" \
+	"$(psqlc "SELECT i.task_id = $A, left(i.error_message, 8) FROM task_items i WHERE i.task_id IN ($A, $B, $C) AND i.status = 'failed' ORDER BY i.task_id" | tr '\n' ' ')" "t|http 404 f|openai:  f|notion:  "
 check_same "no job left in Redis" "$(rcli llen rq:queue:parsing-queue) $(rcli llen rq:queue:ai-queue) $(rcli llen rq:queue:notion-queue)" "0 0 0"
 check_same "ends in chain order" "$(psqlc "SELECT (SELECT completed_at FROM processing_tasks WHERE id = $A) <= (SELECT completed_at FROM processing_tasks WHERE id = $B) AND (SELECT completed_at FROM processing_tasks WHERE id = $B) <= (SELECT completed_at FROM processing_tasks WHERE id = $C)")" t
 

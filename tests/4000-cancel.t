@@ -10,7 +10,7 @@ start_httpd
 # many jobs for one local site: the per-site limit (3700-sites.t) is not under test here
 export TQ_SITE_CONCURRENCY=0
 # one job in flight, so that jobs wait in the queue behind the running one
-start_worker -n 1 -c parsing-queue=1 -q parsing-queue -t parsing-queue=60
+start_worker -n 1 -c parsing-queue=1 -Q parsing-queue -t parsing-queue=60
 
 hits() { curl -s "$HTTP/t/count?key=$1"; }
 item_status() { psqlc "SELECT status FROM task_items WHERE task_id = $1 ORDER BY seq" | tr '\n' ' '; }
@@ -92,7 +92,7 @@ check_same "out of the scheduled set" "$(rcli zcard rq:scheduled:parsing-queue)"
 
 # --- twenty running at once in one worker: all stopped within 2 s
 stop_worker
-start_worker -n 1 -q parsing-queue -t parsing-queue=60
+start_worker -n 1 -Q parsing-queue -t parsing-queue=60
 i=0
 while [ $i -lt 20 ]; do echo "$HTTP/t/sleep?s=30&key=c-many&n=$i"; i=$((i + 1)); done >"$tmp/many"
 check "submit 20 slow pages" tq-submit -j parse - <"$tmp/many"

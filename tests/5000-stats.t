@@ -22,7 +22,7 @@ t1=$(jq -r .task_id "$tmp/t1")
 tq-submit parse "$HTTP/t/page?title=C&words=50" >"$tmp/t2" || bail "tq-submit failed"
 t2=$(jq -r .task_id "$tmp/t2")
 
-start_worker -n 2 -q parsing-queue
+start_worker -n 2 -Q parsing-queue
 check_status 1 "task with a 404 ends failed" tq-wait -t 30 "$t1"
 check "second task completes" tq-wait -t 30 "$t2"
 wait_for 10 sh -c '[ "$(redis-cli -s "$1" scard rq:workers)" = 2 ]' sh "$tmp/redis.sock" ||
@@ -38,7 +38,7 @@ check "tq-stats -j" stats -j
 cp "$out" "$tmp/all"
 check_same "one JSON line" "$(wc -l <"$out" | tr -d ' ')" 1
 check_same "all three sections" "$(jq -c 'keys' "$out")" \
-	'["queues","statistics","total_workers","workers"]'
+	'["queues","sites","statistics","total_workers","workers"]'
 
 # workers
 check_same "total_workers 2" "$(j .total_workers)" 2
@@ -92,7 +92,7 @@ check_same "items processed and failed" "$(j '.statistics | [.total_items_proces
 check "-w alone" stats -w
 check_same "-w: workers only" "$(jq -c 'keys' "$out")" '["total_workers","workers"]'
 check "-Qs" stats --queues --statistics
-check_same "-Qs: queues and statistics" "$(jq -c 'keys' "$out")" '["queues","statistics"]'
+check_same "-Qs: queues and statistics" "$(jq -c 'keys' "$out")" '["queues","sites","statistics"]'
 check "-s needs no Redis" stats -s -r redis://127.0.0.1:1
 
 # tables

@@ -20,7 +20,7 @@ prom() {	# prom: tq-stats -p through the checker, samples in $tmp/prom
 sample() { grep -F "$1" "$tmp/prom" | awk '{print $NF}'; }
 
 tq-submit parse "$HTTP/t/page?title=A" "$HTTP/t/page?title=B" "$HTTP/t/status/404" >/dev/null
-start_worker -n 1 -q parsing-queue
+start_worker -n 1 -Q parsing-queue
 wait_for 20 sh -c "[ \$(psql -XAtq '$TQ_DATABASE_URL' -c \"SELECT count(*) FROM processing_tasks WHERE status = 'failed'\") = 1 ]"
 prom
 ok $? "valid exposition format, exit 0"

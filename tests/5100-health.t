@@ -16,7 +16,7 @@ fi
 health() { $vg tq-health "$@"; }
 nworkers() { [ "$(rcli scard rq:workers)" = "$1" ]; }
 
-start_worker -n 1 -q parsing-queue
+start_worker -n 1 -Q parsing-queue
 wait_for 10 nworkers 1 || diag "the worker did not register"
 schema=$(psqlc "SELECT max(version) FROM tq_schema")
 rv=$(rcli info server | sed -n 's/^redis_version:\([^\r]*\).*/\1/p')

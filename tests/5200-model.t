@@ -150,7 +150,7 @@ check "add the fake server's model" m add fake -p openai -u "http://127.0.0.1:$(
 check "submit with it" tq-submit ai -m fake "$pc"
 keep
 task=$(jq -r .task_id "$out")
-start_worker -n 1 -q ai-queue
+start_worker -n 1 -Q ai-queue
 check "the worker completes it with the key from its environment" tq-wait -t 30 "$task"
 keep
 check_same "result stored under the model" \

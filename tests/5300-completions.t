@@ -18,9 +18,9 @@ start_httpd
 CD=$TQ_TOP/completions
 # every program there is: a new one without completions fails here
 PROGS=$(cd "$TQ_TOP/cmd" && ls tq-*.c | sed 's/\.c$//' | tr '\n' ' ')
-# 58 checks, and 5 for each program (its options and their arguments
+# 59 checks, and 5 for each program (its options and their arguments
 # in bash and fish, its zsh -h)
-plan $((58 + 5 * $(echo $PROGS | wc -w)))
+plan $((59 + 5 * $(echo $PROGS | wc -w)))
 
 check "bash -n tq.bash" bash -n "$CD/tq.bash"
 check "zsh -n _tq" zsh -n "$CD/_tq"
@@ -88,16 +88,24 @@ words() { sort | tr '\n' ' ' | sed 's/ $//'; }
 # --- options: each program's -h and getopt_long tables ---------------------
 # spec PROG: "OPTION ARG" lines, ARG 1 when it takes an argument: the
 # short options -h shows, and the long options of the source's longopts
-# table that stand for one of them or that -h names
+# table (and of the common ones in common/cli.c whose letters its
+# tq_getopt names) that stand for one of them or that -h names
 cat >"$tmp/spec.pl" <<'EOF'
-my ($src, $help) = @ARGV;
+my ($src, $help, $cli) = @ARGV;
 local $/;
 open(my $s, '<', $src) or die "$src: $!";
 my $c = <$s>;
 open(my $h, '<', $help) or die "$help: $!";
 my $u = <$h>;
-$c =~ /getopt_long\s*\(\s*argc\s*,\s*argv\s*,\s*"([^"]*)"/ or die "no getopt_long";
-my $os = $1;
+$c =~ /(?:getopt_long|tq_getopt)\s*\(\s*argc\s*,\s*argv\s*,\s*"([^"]*)"\s*,\s*\w+\s*,\s*(?:"([^"]*)")?/ or die "no getopt";
+my ($os, $common) = ($1, $2 // '');
+if ($common ne '') {
+	open(my $k, '<', $cli) or die "$cli: $!";
+	my $t = <$k>;
+	while ($t =~ /(\{\s*"[a-z][a-z0-9-]*"\s*,\s*\w+_argument\s*,\s*NULL\s*,\s*'(.)'\s*\})/g) {
+		$c .= "\n$1" if index($common, $2) >= 0;
+	}
+}
 my %arg;
 while ($os =~ /([A-Za-z])(:?)/g) { $arg{$1} = $2 ? 1 : 0; }
 my %doc;
@@ -116,7 +124,8 @@ print "$_ $out{$_}\n" for sort keys %out;
 EOF
 for p in $PROGS; do
 	"$TQ_TOP/$p" -h >"$tmp/$p.help" 2>&1
-	perl "$tmp/spec.pl" "$TQ_TOP/cmd/$p.c" "$tmp/$p.help" >"$tmp/$p.spec" ||
+	perl "$tmp/spec.pl" "$TQ_TOP/cmd/$p.c" "$tmp/$p.help" \
+	    "$TQ_TOP/common/cli.c" >"$tmp/$p.spec" ||
 		diag "$p: cannot read its options"
 done
 
@@ -206,8 +215,10 @@ check_same "bash: tq-model add NAME: nothing" "$(bcomp tq-model add '' | words)"
 check_same "bash: tq-model: the commands" "$(bcomp tq-model '' | words)" "add default list rm set show"
 check_same "bash: tq-submit: the stages" "$(bcomp tq-submit -R 2 '' | words)" "ai notion parse"
 check_same "bash: tq-submit parse URL: no stage again" "$(bcomp tq-submit parse '' | words)" ""
-check_same "bash: tq-worker -q: the queues" "$(bcomp tq-worker -q '' | words)" \
+check_same "bash: tq-worker -Q: the queues" "$(bcomp tq-worker -Q '' | words)" \
 	"ai-queue notion-queue parsing-queue"
+check_same "bash: tq-worker's operands: the queues" \
+	"$(bcomp tq-worker -n 2 '' | words)" "ai-queue notion-queue parsing-queue"
 check_same "bash: tq-worker -t: queue=" "$(bcomp tq-worker -t p | words)" "parsing-queue="
 check_same "bash: tq-status -s: the states" "$(bcomp tq-status -s c | words)" "cancelled completed"
 check_same "bash: tq-status --status=f" "$(bcomp tq-status --status = f | words)" "failed"
@@ -222,7 +233,7 @@ s0=$(date +%s)
 check_same "bash: an unreachable PostgreSQL offers nothing" \
 	"$(TQ_DATABASE_URL="postgresql:///x?host=$tmp/nowhere" bcomp tq-status '' 2>&1 | words)" ""
 check_same "bash: an unreachable Redis still offers tq's queues" \
-	"$(TQ_REDIS_URL="unix://$tmp/nowhere.sock" bcomp tq-worker -q '' 2>&1 | words)" \
+	"$(TQ_REDIS_URL="unix://$tmp/nowhere.sock" bcomp tq-worker -Q '' 2>&1 | words)" \
 	"ai-queue notion-queue parsing-queue"
 printf '#!/bin/sh\nexec sleep 30\n' >"$tmp/hang"
 mkdir "$tmp/slowbin"
@@ -240,7 +251,7 @@ check_same "zsh: tq-submit -m: the models" "$(zcomp 'tq-submit -m ' | words)" "b
 check_same "zsh: tq-model default: the models" "$(zcomp 'tq-model default ' | words)" "builtin remote-llm"
 check_same "zsh: tq-model: the commands" "$(zcomp 'tq-model ' | words)" "add default list rm set show"
 check_same "zsh: tq-submit: the stages" "$(zcomp 'tq-submit ' | words)" "ai notion parse"
-check_same "zsh: tq-worker -q: the queues" "$(zcomp 'tq-worker -q ' | words)" \
+check_same "zsh: tq-worker -Q: the queues" "$(zcomp 'tq-worker -Q ' | words)" \
 	"ai-queue notion-queue parsing-queue"
 check_same "zsh: tq-worker -t: queue=" "$(zcomp 'tq-worker -t ' | words)" \
 	"ai-queue= notion-queue= parsing-queue="
@@ -261,7 +272,7 @@ check_same "fish: tq-model rm: the models" "$(fcomp 'tq-model rm ' | words)" "bu
 check_same "fish: tq-model: the commands" "$(fcomp 'tq-model ' | words)" "add default list rm set show"
 check_same "fish: tq-submit: the stages" "$(fcomp 'tq-submit ' | words)" "ai notion parse"
 check_same "fish: tq-submit parse: only -" "$(fcomp 'tq-submit parse ' | words)" "-"
-check_same "fish: tq-worker -q: the queues" "$(fcomp 'tq-worker -q ' | words)" \
+check_same "fish: tq-worker -Q: the queues" "$(fcomp 'tq-worker -Q ' | words)" \
 	"ai-queue notion-queue parsing-queue"
 check_same "fish: tq-status -s: the states" "$(fcomp 'tq-status -s ' | words)" \
 	"cancelled completed failed queued running"

@@ -205,11 +205,11 @@ execstart() {	# execstart QUEUE [VAR=value...]
 }
 check_same "ExecStart: the seed's counts" \
 	"$(execstart parsing-queue; execstart ai-queue; execstart notion-queue)" \
-	"-q parsing-queue -n 3
--q ai-queue -n 2
--q notion-queue -n 2"
+	"-Q parsing-queue -n 3
+-Q ai-queue -n 2
+-Q notion-queue -n 2"
 check_same "ExecStart: WORKER_COUNT_AI from /etc/tq/env" \
-	"$(execstart ai-queue WORKER_COUNT_AI=5)" "-q ai-queue -n 5"
+	"$(execstart ai-queue WORKER_COUNT_AI=5)" "-Q ai-queue -n 5"
 check_same "the unit's defaults are the seed's" \
 	"$(sed -n 's/^Environment=WORKER_COUNT/WORKER_COUNT/p' "$C/tq-worker@.service")" \
 	"WORKER_COUNT_PARSING=3 WORKER_COUNT_AI=2 WORKER_COUNT_NOTION=2"
@@ -289,7 +289,7 @@ for svc, q, var, n in (("worker-parsing", "parsing-queue", "PARSING", 3),
     ("worker-ai", "ai-queue", "AI", 2), ("worker-notion", "notion-queue",
     "NOTION", 2)):
 	w = s[svc]
-	assert w["command"] == ["tq-worker", "-q", q, "-n",
+	assert w["command"] == ["tq-worker", "-Q", q, "-n",
 	    "${WORKER_COUNT_%s:-%d}" % (var, n)], w["command"]
 	assert w["build"]["dockerfile"] == "contrib/Dockerfile"
 	assert w["build"]["context"] == ".."

@@ -612,6 +612,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def scenario(self, model, req):
         n = self.st.bump(model)
+        # as a real service filters on content, whatever the model:
+        # a page saying FLAGGED-BY-FILTER is refused by the filter
+        if "FLAGGED-BY-FILTER" in page_text(req):
+            return self.complete(req, None, finish="content_filter")
         ans = good_answer(req)
         doc = json.dumps(ans)
         rf = req.get("response_format")

@@ -165,6 +165,29 @@ done_testing() {
 	exit 0
 }
 
+# run_unit NAME [ARG...]: the C unit test tests/unit-NAME, which prints
+# its own TAP, run from the top directory; returns its exit status.
+# VALGRIND=1 runs it under valgrind as it runs the programs: an error or
+# a definite leak exits 99 (and TQ_TEST_SLOW=1 tells the unit its clock
+# runs slow).
+run_unit() {
+	_u=$TQ_TOP/tests/unit-$1
+	shift
+	[ -x "$_u" ] || bail "tests/${_u##*/} not built (run make units)"
+	if [ "${VALGRIND:-0}" = 1 ]; then
+		need valgrind valgrind
+		# glibc's ld.so trips valgrind when iconv dlopen()s gconv modules
+		printf '{\n ld.so-is_dst\n Memcheck:Addr8\n fun:strncmp\n fun:is_dst\n}\n' \
+			>"$tmp/vg.supp"
+		(cd "$TQ_TOP" && TQ_TEST_SLOW=1 valgrind -q \
+			--suppressions="$tmp/vg.supp" --leak-check=full \
+			--errors-for-leak-kinds=definite --error-exitcode=99 \
+			"$_u" "$@")
+	else
+		(cd "$TQ_TOP" && "$_u" "$@")
+	fi
+}
+
 need() {	# need BINARY PACKAGE
 	command -v "$1" >/dev/null 2>&1 ||
 		bail "$1 not found: install the Debian package $2 (contrib/install-deps)"

@@ -2,7 +2,7 @@
 """sites.py - several loopback web sites that count their visitors.
 
 usage: sites.py --port-file FILE [--robots TEXT] [--robots-fail ADDR]
-                ADDR...
+                [--robots-mode ADDR=MODE] [--limit N] ADDR...
 
 Listens on each ADDR (all in 127.0.0.0/8, each its own site for tq)
 on a free port and writes "ADDR PORT" lines to FILE once all listen.
@@ -11,12 +11,26 @@ most it ever had.  Routes:
 
 [/DIR]/page?ms=N&n=K  an HTML page after N ms (K is only there to make
                     URLs different)
+/flaky?bad=N&ms=M   the first N requests of the site get 503 without
+                    Retry-After, after M ms; later ones a page
 /busy?after=S       the first request gets 429 with Retry-After: S,
                     later ones a page; the times are remembered
 /robots.txt         the text given with --robots (else 404); 500 on
-                    the sites named with --robots-fail
-/stats              JSON: per site max, now, total, robots (requests of
-                    /robots.txt), and the request times of /busy
+                    the sites named with --robots-fail; on a site given
+                    --robots-mode ADDR=MODE: hang (no answer for 60 s),
+                    huge (600 KiB: "Disallow: /early" first, "Disallow:
+                    /late" past 500 KiB), binary (random octets with
+                    NULs, then "Disallow: /bin"), redirect (5 hops to a
+                    file with "Disallow: /redir"), redirect6 (6 hops),
+                    delay ("Crawl-delay: 1"), 404, 503
+/stats[?reset=1]    JSON (reset: each max first set to now): per site max, now, total, robots (requests of
+                    /robots.txt), conns (TCP connections accepted),
+                    over (requests past --limit, answered 500), the
+                    request times of /busy and the start times of
+                    pages (starts)
+
+--limit N: a site with more than N requests at once answers 500 and
+counts it in "over".
 
 Python 3 standard library only.
 """
@@ -24,6 +38,7 @@ import argparse
 import http.server
 import json
 import os
+import random
 import sys
 import threading
 import time
@@ -33,6 +48,8 @@ lock = threading.Lock()
 stats = {}
 robots = None
 robots_fail = []
+robots_mode = {}
+limit = 0
 
 PAGE = ("<html><head><title>Site page</title></head><body><article>"
         "<h1>Site page</h1>" + "<p>" + "the river market report water "
@@ -55,23 +72,89 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b)
 
+    def setup(self):
+        super().setup()
+        with lock:
+            stats[self.server.site]["conns"] += 1
+
+    def robots_special(self, mode, path):
+        if mode == "hang":
+            time.sleep(60)
+            self.send(200, "", "text/plain")
+        elif mode == "huge":
+            body = "User-agent: *\nDisallow: /early\n"
+            line = "# " + "x" * 97 + "\n"
+            while len(body) < 600 * 1024:
+                body += line
+            self.send(200, body + "Disallow: /late\n", "text/plain")
+        elif mode == "binary":
+            rnd = random.Random(9309)
+            b = bytes(rnd.randrange(256) for _ in range(4000))
+            b += b"\0\0\nUser-agent: *\nDisallow: /bin\n\0"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(b)))
+            self.end_headers()
+            self.wfile.write(b)
+        elif mode in ("redirect", "redirect6"):
+            hops = 5 if mode == "redirect" else 6
+            k = int(path[len("/robots.txt"):] or "0")
+            if k < hops:
+                self.send(301, "moved\n", "text/plain",
+                          [("Location", "/robots.txt%d" % (k + 1))])
+            else:
+                self.send(200, "User-agent: *\nDisallow: /redir\n",
+                          "text/plain")
+        elif mode == "delay":
+            self.send(200, "User-agent: *\nCrawl-delay: 1\n", "text/plain")
+        elif mode == "404":
+            self.send(404, "not found\n", "text/plain")
+        elif mode == "503":
+            self.send(503, "down\n", "text/plain")
+        else:
+            self.send(500, "unknown mode\n", "text/plain")
+
     def do_GET(self):
         site = self.server.site
         u = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(u.query))
         if u.path == "/stats":
             with lock:
+                if q.get("reset"):
+                    for v in stats.values():
+                        v["max"] = v["now"]
                 self.send(200, json.dumps(stats), "application/json")
             return
+        over = False
         with lock:
             st = stats[site]
-            if u.path == "/robots.txt":
+            if u.path.startswith("/robots.txt"):
                 st["robots"] += 1
             st["now"] += 1
             st["total"] += 1
             st["max"] = max(st["max"], st["now"])
+            if limit and st["now"] > limit and \
+                    not u.path.startswith("/robots.txt"):
+                st["over"] += 1
+                over = True
+            if u.path.endswith("/page") and len(st["starts"]) < 2000:
+                st["starts"].append(time.time())
+        mode = robots_mode.get(site.split(":")[0])
         try:
-            if u.path.endswith("/page"):
+            if over:
+                self.send(500, "too many at once\n", "text/plain")
+            elif u.path.startswith("/robots.txt") and mode:
+                self.robots_special(mode, u.path)
+            elif u.path == "/flaky":
+                with lock:
+                    st["flaky"] += 1
+                    bad = st["flaky"] <= int(q.get("bad", "0"))
+                time.sleep(int(q.get("ms", "0")) / 1000.0)
+                if bad:
+                    self.send(503, "overloaded\n", "text/plain")
+                else:
+                    self.send(200, PAGE)
+            elif u.path.endswith("/page"):
                 time.sleep(int(q.get("ms", "0")) / 1000.0)
                 self.send(200, PAGE)
             elif u.path == "/busy":
@@ -101,22 +184,29 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def main():
-    global robots, robots_fail
+    global robots, robots_fail, limit
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--robots")
     ap.add_argument("--robots-fail", action="append", default=[])
+    ap.add_argument("--robots-mode", action="append", default=[])
+    ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("addrs", nargs="+")
     a = ap.parse_args()
     robots = a.robots
     robots_fail = a.robots_fail
+    limit = a.limit
+    for m in a.robots_mode:
+        k, v = m.split("=", 1)
+        robots_mode[k] = v
     lines = []
     for addr in a.addrs:
         srv = Server((addr, 0), Handler)
         port = srv.server_address[1]
         srv.site = "%s:%d" % (addr, port)
         stats[srv.site] = {"max": 0, "now": 0, "total": 0, "robots": 0,
-                             "busy": []}
+                           "busy": [], "conns": 0, "over": 0, "flaky": 0,
+                           "starts": []}
         threading.Thread(target=srv.serve_forever, daemon=True).start()
         lines.append("%s %d\n" % (addr, port))
     tmp = a.port_file + ".tmp"

@@ -121,11 +121,11 @@ lower(const char *s)
 
 	tq_buf_add(&b, "", 0);
 	for (i = 0; i < len; i += n) {
-		n = tq_lang_utf8(s + i, len - i, &cp);
+		n = tq_utf8_decode(s + i, len - i, &cp);
 		cp = tq_lang_lower(cp);
 		if (cp == 0x2019 || cp == 0x2bc)
 			cp = '\'';
-		tq_buf_add(&b, u, tq_lang_utf8_put(cp, u));
+		tq_buf_add(&b, u, tq_utf8_encode(cp, u));
 	}
 	return b.data;
 }
@@ -462,7 +462,7 @@ test_lang(void)
 		    detect_cases[i].lang, "detect %s (case %zu)",
 		    detect_cases[i].lang, i);
 	ok(strcmp(tq_lang_detect(NULL), "und") == 0, "detect NULL");
-	clean = tq_lang_utf8_clean("a\xc3(\xed\xa0\x80z\xf4\x90\x80\x80", 11,
+	clean = tq_utf8_clean("a\xc3(\xed\xa0\x80z\xf4\x90\x80\x80", 11,
 	    &len);
 	is_str(clean, "a\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz"
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",

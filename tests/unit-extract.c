@@ -582,6 +582,135 @@ run(const char *html, size_t len, struct tq_doc *d, struct tq_err *e)
 	return tq_extract(html, len, NULL, d, e);
 }
 
+/*
+ * A thread's post, as phpBB-like boards write it: a heading with the
+ * post's number and time, a user panel with a title, the message, a
+ * signature.
+ */
+static void
+add_post(struct tq_buf *b, int k, const char *who, const char *text)
+{
+	char h[160];
+
+	snprintf(h, sizeof(h), "<div class=\"blockpost\" id=\"p%d\">"
+	    "<h2><span>#%d <a href=\"/p%d\">2024-08-0%d 1%d:48:19</a></span>"
+	    "</h2><div class=postbody><div class=postleft><dl><dt><strong>",
+	    k, k, k, k, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, who);
+	tq_buf_adds(b, "</strong></dt><dd class=usertitle><strong>Veteran "
+	    "Baker</strong></dd><dd><span>Registered: 2012-09-03</span></dd>"
+	    "<dd><span>Posts: 73,365</span></dd></dl></div>"
+	    "<div class=postright><div class=postmsg><p>");
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p></div><div class=postsignature><p>Bread is "
+	    "life, crumbs are forever</p></div></div></div></div>");
+}
+
+static void
+test_types2(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *p[4];
+	int k;
+
+	/* a thread: every post, without its chrome */
+	p[0] = words_para("starter", 40);
+	p[1] = words_para("second", 40);
+	p[2] = words_para("third", 40);
+	p[3] = words_para("fourth", 40);
+	tq_buf_adds(&b, "<html><head><title>Rye starters</title></head><body>"
+	    "<div class=top><p><a href=/>Boards</a> \xc2\xbb <a href=/f/2>"
+	    "Baking</a> \xc2\xbb <a href=/t/9>Rye starters</a></p></div>"
+	    "<div id=brdmain><h1>Rye starters</h1><div class=tags><a "
+	    "href=/c/1>Kitchen Corner</a> <a href=/c/2>General Talk</a>"
+	    "</div>");
+	add_post(&b, 1, "ines", p[0]);
+	add_post(&b, 2, "corra", p[1]);
+	add_post(&b, 3, "halvard", p[2]);
+	add_post(&b, 4, "ines", p[3]);
+	tq_buf_adds(&b, "<p>This topic was automatically closed after 30 days. "
+	    "New replies are no longer allowed.</p>"
+	    "<div class=ask><p>Start asking to get answers.</p>"
+	    "<a class=\"s-btn s-btn__outlined\" href=/ask>Ask question</a>"
+	    "</div></div></body></html>");
+	ok(extract_str(b.data, "https://boards.example/viewtopic.php?id=9",
+	    &d) == 0, "thread extract");
+	is_str(d.page_type, "forum", "thread: forum");
+	ok(in_order(d.text, "starter starter", "second second") &&
+	    in_order(d.text, "second second", "third third") &&
+	    in_order(d.text, "third third", "fourth fourth"),
+	    "thread: every post, in order, though their headings look like "
+	    "phone numbers");
+	ok(in_order(d.text, "halvard", "third third"),
+	    "thread: a post's author before it");
+	ok(!has(d.text, "Registered:") && !has(d.text, "Posts: 73") &&
+	    !has(d.text, "Veteran Baker") && !has(d.text, "crumbs are "
+	    "forever"), "thread: no user panels, titles or signatures");
+	ok(!has(d.text, "Boards") && !has(d.text, "Kitchen Corner"),
+	    "thread: no breadcrumb trail or category badges");
+	ok(!has(d.text, "automatically closed") && !has(d.text, "Ask "
+	    "question"), "thread: no closing note or button");
+	tq_doc_free(&d);
+	free(b.data);
+	for (k = 0; k < 4; k++)
+		free(p[k]);
+
+	/*
+	 * A body wrapped in a <span> that tidy splits around each block
+	 * (one copy of its class and id per block): its "meta" class
+	 * drops no heading or list.
+	 */
+	memset(&b, 0, sizeof(b));
+	p[0] = words_para("paid", 50);
+	p[1] = words_para("leave", 50);
+	tq_buf_adds(&b, "<html><head><title>PTO</title></head><body><div "
+	    "class=post><span id=wrap_body class=\"wrap wrap_meta_field\">"
+	    "<p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p><h2>Choose the kinds of time off</h2><ul>"
+	    "<li>Sick time</li><li>Vacation time</li><li>Holidays</li></ul>"
+	    "<p>");
+	tq_buf_adds(&b, p[1]);
+	tq_buf_adds(&b, "</p><h2>Track the balances</h2><p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p></span></div></body></html>");
+	ok(extract_str(b.data, "https://hr.example/blog/pto", &d) == 0,
+	    "split body extract");
+	ok(has(d.text, "Choose the kinds of time off") &&
+	    has(d.text, "Vacation time") && has(d.text, "Track the balances"),
+	    "split body: headings and lists stay");
+	tq_doc_free(&d);
+	free(b.data);
+	free(p[0]);
+	free(p[1]);
+
+	/* a shop's internal field names go with their values */
+	memset(&b, 0, sizeof(b));
+	p[0] = words_para("cotton", 50);
+	tq_buf_adds(&b, "<html><head><title>Tee</title><script type="
+	    "\"application/ld+json\">{\"@context\":\"https://schema.org\","
+	    "\"@type\":\"Product\",\"name\":\"Staple Tee\"}</script></head>"
+	    "<body><main><h1>Staple Tee</h1><p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p><dl><dt>fabric:</dt><dd>Combed cotton</dd>"
+	    "<dt>retail_price_tier1:</dt><dd>$20.00_1-9 items</dd>"
+	    "<dt>cat_thumb_Navy:</dt><dd></dd></dl>"
+	    "<p>Order within 3 hr 52 min</p></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/products/tee", &d) == 0,
+	    "shop fields extract");
+	is_str(d.page_type, "product", "shop fields: product");
+	ok(has(d.text, "Combed cotton"), "shop fields: a field kept");
+	ok(!has(d.text, "retail_price") && !has(d.text, "$20.00_1") &&
+	    !has(d.text, "cat_thumb") && !has(d.text, "Order within"),
+	    "shop fields: internal names, their values and delivery "
+	    "promises out");
+	tq_doc_free(&d);
+	free(b.data);
+	free(p[0]);
+}
+
 static void
 test_hostile(void)
 {
@@ -781,6 +910,7 @@ main(void)
 	test_ldjson();
 	test_types();
 	test_rules();
+	test_types2();
 	test_hostile();
 	return done_testing();
 }

@@ -161,11 +161,11 @@ static void
 setup(const char *model)
 {
 	memset(&M, 0, sizeof(M));
-	M.name = (char *)"test";
-	M.provider = (char *)"openai";
-	M.model = (char *)model;
-	M.base_url = (char *)base;
-	M.api_key_env = (char *)KEYVAR;
+	M.name = "test";
+	M.provider = "openai";
+	M.model = model;
+	M.base_url = base;
+	M.api_key_env = KEYVAR;
 	M.temperature = 0.2;
 	M.timeout = 20;
 	memset(&R, 0, sizeof(R));
@@ -504,7 +504,7 @@ test_server_errors(void)
 	finish(&r);
 
 	setup("ok");
-	M.base_url = (char *)"http://127.0.0.1:1/v1";
+	M.base_url = "http://127.0.0.1:1/v1";
 	go(&r);
 	is_fail(&r, TQ_ERR_TRANSIENT, "connect", "connection refused");
 	finish(&r);
@@ -527,7 +527,7 @@ test_auth(void)
 
 	setenv("TQ_TEST_WRONG_KEY", wrong, 1);
 	setup("ok");
-	M.api_key_env = (char *)"TQ_TEST_WRONG_KEY";
+	M.api_key_env = "TQ_TEST_WRONG_KEY";
 	go(&r);
 	is_fail(&r, TQ_ERR_PERMANENT, "llm_auth", "wrong key");
 	is_int(r.err.http_status, 401, "wrong key: 401");
@@ -541,7 +541,7 @@ test_auth(void)
 
 	unsetenv("TQ_TEST_UNSET_KEY");
 	setup("ok");
-	M.api_key_env = (char *)"TQ_TEST_UNSET_KEY";
+	M.api_key_env = "TQ_TEST_UNSET_KEY";
 	go(&r);
 	is_fail(&r, TQ_ERR_PERMANENT, "llm_auth", "missing key");
 	ok(strstr(r.err.msg, "set TQ_TEST_UNSET_KEY") != NULL,
@@ -584,7 +584,7 @@ test_modes(void)
 	finish(&r);
 
 	setup("ok");
-	M.json_mode = (char *)"object";
+	M.json_mode = "object";
 	go(&r);
 	reqs = requests();
 	ok(r.rc == 0 && strcmp(json_string_value(json_object_get(rqbody(reqs,
@@ -595,7 +595,7 @@ test_modes(void)
 	finish(&r);
 
 	setup("ok");
-	M.json_mode = (char *)"prompt";
+	M.json_mode = "prompt";
 	go(&r);
 	reqs = requests();
 	ok(r.rc == 0 && rqbody(reqs, 0, "response_format") == NULL,
@@ -604,7 +604,7 @@ test_modes(void)
 	finish(&r);
 
 	setup("ok");
-	M.json_mode = (char *)"bogus";
+	M.json_mode = "bogus";
 	go(&r);
 	is_fail(&r, TQ_ERR_PERMANENT, "ai_config", "json_mode bogus");
 	reqs = requests();
@@ -753,6 +753,7 @@ test_wants(void)
 {
 	struct run r;
 	json_t *reqs;
+	char *slash;
 
 	setup("ok");
 	R.want_summary = R.want_insights = 0;
@@ -774,10 +775,11 @@ test_wants(void)
 	finish(&r);
 
 	setup("ok");
-	M.base_url = xasprintf("%s/", base);
+	slash = xasprintf("%s/", base);
+	M.base_url = slash;
 	go(&r);
 	is_int(r.rc, 0, "base_url with a trailing slash");
-	free(M.base_url);
+	free(slash);
 	finish(&r);
 }
 

@@ -15,14 +15,55 @@ may(const char *txt, const char *path)
 	return tq_robots_allowed(txt, strlen(txt), "tq", path, NULL, 0);
 }
 
+/*
+ * tests/unit-robots FILE...: each file as the fuzz target reads it (a
+ * path line, then a robots.txt) through the parser: the inputs of
+ * tests/fuzz/regress/robots-* (tests/0620-fuzz-regress.t).
+ */
+static int
+run_files(int argc, char *argv[])
+{
+	char rule[200], *nl, *path;
+	FILE *f;
+	size_t n, cap;
+	char *buf;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if ((f = fopen(argv[i], "rb")) == NULL) {
+			perror(argv[i]);
+			return 1;
+		}
+		buf = NULL;
+		n = cap = 0;
+		do {
+			if (n == cap)
+				buf = realloc(buf, cap = cap * 2 + 65536);
+			n += fread(buf + n, 1, cap - n, f);
+		} while (!feof(f) && !ferror(f));
+		fclose(f);
+		nl = memchr(buf, '\n', n);
+		path = strndup(buf, nl ? (size_t)(nl - buf) : n);
+		tq_robots_allowed(nl ? nl + 1 : "", nl ? n - (nl - buf) - 1 : 0,
+		    "tq", path, rule, sizeof(rule));
+		tq_robots_crawl_delay(nl ? nl + 1 : "", nl ? n -
+		    (nl - buf) - 1 : 0, "tq");
+		free(path);
+		free(buf);
+	}
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char *argv[])
 {
 	char rule[200], *big;
 	const char *t;
 	size_t i;
 
-	plan(29);
+	if (argc > 1)
+		return run_files(argc, argv);
+	plan(74);
 
 	/* longest match wins; Allow wins a tie */
 	t = "user-agent: *\nallow: /p\ndisallow: /\n";
@@ -79,7 +120,122 @@ main(void)
 
 	t = "user-agent: *\nallow: /a\ndisallow: /a/b\n";
 	tq_robots_allowed(t, strlen(t), "tq", "/a/b/c", rule, sizeof(rule));
-	is_str(rule, "Disallow: /a/b", "the deciding rule is given");
+	is_str(rule, "\"Disallow: /a/b\" for user-agent *",
+	    "the deciding rule and its group are given");
+	t = "user-agent: tq\ndisallow: /x\n";
+	tq_robots_allowed(t, strlen(t), "tq", "/x", rule, sizeof(rule));
+	is_str(rule, "\"Disallow: /x\" for user-agent tq", "... tq's group");
+
+	/*
+	 * After the cases of Google's robots.txt parser tests (its
+	 * robots_test.cc), written anew for tq.
+	 */
+	t = "foo: tq\nbar: /\n";
+	ok(may(t, "/x/y"), "g: unknown keys make no rule");
+	t = "allow: /foo/bar/\n\nuser-agent: tq\ndisallow: /\n"
+	    "allow: /x/\nuser-agent: BarBot\ndisallow: /\nallow: /y/\n\n\n"
+	    "allow: /w/\nuser-agent: BazBot\n\nuser-agent: tq\n"
+	    "allow: /z/\ndisallow: /\n";
+	ok(may(t, "/x/b") && may(t, "/z/d"),
+	    "g: groups: tq's rules, blank lines inside a group");
+	ok(tq_robots_allowed(t, strlen(t), "BarBot", "/w/a", NULL, 0),
+	    "g: groups: a rule after blank lines is the group's");
+	ok(!may(t, "/y/c") && !may(t, "/foo/bar/"),
+	    "g: groups: a rule before any user-agent is no one's");
+	t = "USER-AGENT: tq\nALLOW: /x/\nDISALLOW: /\n";
+	ok(may(t, "/x/y") && !may(t, "/a/b"), "g: keys in upper case");
+	t = "uSeR-aGeNt: tq\naLlOw: /x/\ndIsAlLoW: /\n";
+	ok(may(t, "/x/y") && !may(t, "/a/b"), "g: keys in mixed case");
+	t = "User-Agent: tQ\nAllow: /x/\nDisallow: /\n";
+	ok(may(t, "/x/y") && !may(t, "/a/b"), "g: agent value any case");
+	t = "User-Agent: tq extra words\nDisallow: /\n";
+	ok(!may(t, "/a"), "g: the agent is the value up to a space");
+	t = "user-agent: *\nallow: /\nuser-agent: tq\ndisallow: /\n";
+	ok(!may(t, "/x/y"), "g: tq's group beats a global allow");
+	t = "user-agent: tq\n\nuser-agent: *\ndisallow: /\n";
+	ok(!may(t, "/x/y"), "rfc: a blank line does not end the agents");
+	t = "user-agent: tq\nallow: /\nuser-agent: *\ndisallow: /\n";
+	ok(may(t, "/x/y"), "g: only tq's group");
+	t = "user-agent: *\ndisallow: /x/\nuser-agent: tq\nallow: /\n";
+	ok(may(t, "/x/y"), "g: the global group is ignored when tq has one");
+	t = "user-agent: *\ndisallow: /X/\n";
+	ok(may(t, "/x/y") && !may(t, "/X/y"), "g: values case-sensitive");
+	t = "user-agent: tq\ndisallow: /x/page.html\nallow: /x/\n";
+	ok(!may(t, "/x/page.html"), "g: longest, disallow longer");
+	t = "user-agent: tq\nallow: /x/page.html\ndisallow: /x/\n";
+	ok(may(t, "/x/page.html") && !may(t, "/x/"),
+	    "g: longest, allow longer");
+	t = "user-agent: tq\ndisallow: \nallow: \n";
+	ok(may(t, "/"), "g: empty rules");
+	t = "user-agent: tq\ndisallow: /\nallow: /\n";
+	ok(may(t, "/"), "g: equal rules, allow wins");
+	t = "user-agent: tq\nallow: /page\ndisallow: /*.html\n";
+	ok(!may(t, "/page.html") && may(t, "/page"),
+	    "g: a star pattern longer than the plain one");
+	t = "user-agent: tq\nallow: /x/page.\ndisallow: /*.html\n";
+	ok(may(t, "/x/page.") && !may(t, "/x/y.html"), "g: star and dot");
+	t = "user-agent: tq\nallow: /foo/bar?qux=taz&baz=http://foo.bar?tar&par\n"
+	    "disallow: /\n";
+	ok(may(t, "/foo/bar?qux=taz&baz=http://foo.bar?tar&par"),
+	    "g: a query with its own ? and &");
+	t = "user-agent: tq\nallow: /foo/bar/\xe3\x83\x84\ndisallow: /\n";
+	ok(may(t, "/foo/bar/%E3%83%84"), "g: UTF-8 in a rule, %%-encoded path");
+	ok(may(t, "/foo/bar/%e3%83%84"), "g: ... hex digits any case");
+	ok(!may(t, "/foo/bar/\xe3\x83"), "g: ... not a part of it");
+	t = "user-agent: tq\nallow: /foo/bar/%E3%83%84\ndisallow: /\n";
+	ok(may(t, "/foo/bar/%E3%83%84"), "g: %%-encoded in both");
+	t = "user-agent: tq\nallow: /foo/bar/%62%61%7A\ndisallow: /\n";
+	ok(may(t, "/foo/bar/baz"), "g: %%-encoded unreserved letters");
+	t = "user-agent: tq\ndisallow: /path/file-with-a-*.html\n";
+	ok(!may(t, "/path/file-with-a-wildcard.html"), "g: star mid-way");
+	t = "user-agent: tq\ndisallow: /path/foo-*\n";
+	ok(!may(t, "/path/foo-bar") && may(t, "/path/fo"), "g: star at end");
+	t = "user-agent: tq\ndisallow: /path/foo-$\n";
+	ok(!may(t, "/path/foo-") && may(t, "/path/foo-bar"), "g: $");
+	t = "user-agent: tq\ndisallow: /$\n";
+	ok(!may(t, "/") && may(t, "/x"), "g: /$ alone");
+	t = "user-agent: tq\r\ndisallow: /\r\n";
+	ok(!may(t, "/x"), "g: CRLF");
+	t = "user-agent: tq\rdisallow: /\r";
+	ok(may(t, "/x") || !may(t, "/x"), "g: bare CR does not crash");
+	t = "user-agent: tq\ndisallow: /";
+	ok(!may(t, "/x"), "g: no final newline");
+	t = "\xef\xbb\xbfuser-agent: tq\ndisallow: /\n";
+	ok(may(t, "/x") || !may(t, "/x"), "g: a BOM does not crash");
+
+	/* RFC 9309 section 5's example file */
+	t = "User-Agent: *\nDisallow: *.gif$\nDisallow: /example/\n"
+	    "Allow: /publications/\n\nUser-Agent: foobot\nDisallow:/\n"
+	    "Allow:/example/page.html\nAllow:/example/allowed.gif\n\n"
+	    "User-Agent: barbot\nUser-Agent: bazbot\n"
+	    "Disallow: /example/page.html\n\nUser-Agent: quxbot\n\nEOF";
+	ok(!may(t, "/example/x"), "rfc: * group disallows /example/");
+	ok(may(t, "/publications/a"), "rfc: * group allows /publications/");
+	ok(!may(t, "/x.gif") && may(t, "/x.gif2"), "rfc: *.gif$");
+	ok(tq_robots_allowed(t, strlen(t), "foobot", "/example/page.html",
+	    NULL, 0) && !tq_robots_allowed(t, strlen(t), "foobot", "/x",
+	    NULL, 0), "rfc: foobot");
+	ok(!tq_robots_allowed(t, strlen(t), "bazbot", "/example/page.html",
+	    NULL, 0) && tq_robots_allowed(t, strlen(t), "bazbot",
+	    "/example/x", NULL, 0), "rfc: barbot and bazbot share a group");
+	ok(tq_robots_allowed(t, strlen(t), "quxbot", "/example/x", NULL, 0),
+	    "rfc: quxbot's empty group allows all");
+
+	/* Crawl-delay */
+	t = "user-agent: *\ncrawl-delay: 2.5\ndisallow: /x\n";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == 2.5,
+	    "crawl-delay of the * group");
+	t = "user-agent: tq\ncrawl-delay: 1\n\nuser-agent: *\n"
+	    "crawl-delay: 30\n";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == 1,
+	    "crawl-delay of tq's group only");
+	t = "user-agent: *\ncrawl-delay: soon\ncrawl-delay: -3\n";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == -1,
+	    "a bad crawl-delay is none");
+	ok(tq_robots_crawl_delay("", 0, "tq") == -1, "no crawl-delay");
+	t = "user-agent: other\ncrawl-delay: 9\n";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == -1,
+	    "another crawler's crawl-delay is not ours");
 
 	/* hostile: many stars against a long path ends quickly */
 	big = malloc(20000);

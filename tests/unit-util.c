@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(35);
+	plan(39);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -116,6 +116,63 @@ main(void)
 
 		tq_err_set(&e, TQ_ERR_PERMANENT, "x", "type %s", "t\033]0;x\007");
 		is_str(e.msg, "type t\\x1b]0;x\\x07", "tq_err_set escapes");
+	}
+	{
+		/* tq_url_plain(): a URL it passes is one curl leaves alone */
+		static const char *const base[] = { "http://", "https://",
+		    "HTTP://", "http:/" };
+		static const char *const host[] = { "example.com",
+		    "127.0.0.1", "127.1", "0x7f.0.0.1", "010.0.0.1",
+		    "Example.com", "a..b", "cafe.be", "xn--caf-dma.fr",
+		    "a-b.c", "-a.b", "a.b.", "1.2.3.256", "256.1.1.1",
+		    "b\303\251b.fr", "h_u.com", "user@h.com", "[::1]",
+		    "00.0.0.1", "host.example.org",
+		    "a23456789012345678901234567890123456789012345678901234567890123.org",
+		    "a234567890123456789012345678901234567890123456789012345678901234.org",
+		    "www.a234567890123456789012345678901234567890123456789012345678901234" };
+		static const char *const port[] = { "", ":80", ":443",
+		    ":8080", ":0", ":08", ":65536", ":" };
+		static const char *const path[] = { "", "/", "/a/b",
+		    "/a/./b", "/a/../b", "/.", "/a/..", "/a b", "/%41",
+		    "/\303\251", "/a\\b", "/a:b@c!$&'()*+,;=~_-.", "/.a",
+		    "/..a/b", "//x", "/a#f" };
+		static const char *const query[] = { "", "?", "?a=1&b=2",
+		    "?a b", "?a=%20", "?x?y/z", "?#", "?a=1#f" };
+		struct tq_err e = { 0 };
+		char url[256], *norm;
+		size_t a, b, c, d, f;
+		int n = 0, plain = 0, bad = 0;
+
+		for (a = 0; a < sizeof(base) / sizeof(*base); a++)
+		for (b = 0; b < sizeof(host) / sizeof(*host); b++)
+		for (c = 0; c < sizeof(port) / sizeof(*port); c++)
+		for (d = 0; d < sizeof(path) / sizeof(*path); d++)
+		for (f = 0; f < sizeof(query) / sizeof(*query); f++) {
+			snprintf(url, sizeof(url), "%s%s%s%s%s", base[a],
+			    host[b], port[c], path[d], query[f]);
+			n++;
+			if (!tq_url_plain(url))
+				continue;
+			plain++;
+			norm = NULL;
+			if (tq_url_check(url, &norm, &e) == -1 ||
+			    strcmp(norm, url) != 0) {
+				if (bad++ < 5)
+					printf("# plain but normalised: %s -> %s\n",
+					    url, norm ? norm : e.msg);
+			}
+			free(norm);
+		}
+		ok(bad == 0, "%d URLs, %d plain, none that curl changes",
+		    n, plain);
+		ok(plain > 200, "the quick test passes usual URLs (%d)",
+		    plain);
+		ok(tq_url_plain("http://127.0.0.1:4000/t/page?title=e1"),
+		    "a loopback URL with a query is plain");
+		ok(!tq_url_plain("http://a.org/x#y") &&
+		    !tq_url_plain("http://a.org") &&
+		    !tq_url_plain("http://u:p@a.org/"),
+		    "fragment, no path, user: not plain");
 	}
 	return done_testing();
 }

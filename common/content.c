@@ -1,0 +1,55 @@
+/*
+ * content.c - what the stages stored, read back from PostgreSQL for
+ * tq-show: the links of a task, link, parsed content or ai result, and
+ * one record per link (the SQL functions tq_content_links and
+ * tq_content_record of the schema do the joins).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tq.h"
+
+json_t *
+tq_content_links(PGconn *db, struct tq_err *e, const char *kind,
+    long long id)
+{
+	char ids[24];
+	const char *p[2] = { kind, ids };
+	PGresult *r;
+	json_t *out;
+	int i;
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	r = tq_db_exec(db, e, "SELECT tq_content_links($1, $2::bigint)", 2,
+	    p);
+	if (r == NULL)
+		return NULL;
+	out = json_array();
+	for (i = 0; i < PQntuples(r); i++)
+		json_array_append_new(out, json_integer(
+		    strtoll(PQgetvalue(r, i, 0), NULL, 10)));
+	PQclear(r);
+	return out;
+}
+
+json_t *
+tq_content_record(PGconn *db, struct tq_err *e, long long link,
+    int with_text)
+{
+	char ids[24];
+	const char *p[2] = { ids, with_text ? "true" : "false" };
+
+	snprintf(ids, sizeof(ids), "%lld", link);
+	return tq_db_json(tq_db_exec(db, e, "SELECT tq_content_record("
+	    "$1::bigint, $2::boolean)", 2, p));
+}
+
+long long
+tq_link_find(PGconn *db, struct tq_err *e, const char *url)
+{
+	const char *p[1] = { url };
+
+	return tq_db_id(tq_db_exec(db, e, "SELECT id FROM links WHERE "
+	    "sha256(url::bytea) = sha256($1::text::bytea) AND url = $1::text",
+	    1, p));
+}

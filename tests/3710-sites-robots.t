@@ -1,0 +1,85 @@
+#!/bin/sh
+# tq-worker and robots.txt from loopback sites: one that hangs, is
+# huge, binary, redirects (5 and 6 hops), says Crawl-delay, is missing
+# (404) or down (503); tq-submit parse -B; 200 pages of one site over a
+# handful of connections
+. "$(dirname "$0")/lib.sh"
+plan 28
+start_redis
+start_pg
+start_httpd
+python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
+	--robots-mode 127.0.0.2=hang --robots-mode 127.0.0.3=huge \
+	--robots-mode 127.0.0.4=binary --robots-mode 127.0.0.5=redirect \
+	--robots-mode 127.0.0.6=redirect6 --robots-mode 127.0.0.7=delay \
+	--robots-mode 127.0.0.8=404 --robots-mode 127.0.0.9=503 \
+	127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
+	127.0.0.8 127.0.0.9 127.0.0.10 \
+	>"$tmp/sites.log" 2>&1 &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
+site() { awk -v a="127.0.0.$1" '$1 == a { print "http://" $1 ":" $2 }' "$tmp/sites"; }
+sj() { curl -s "$(site 2)/stats" | jq -r --arg k "${1#http://}" ".[\$k]$2"; }
+item() { jq -r ".items[$1] | [.status, .error_message // \"\", .retry_count] | join(\"|\")" "$out"; }
+
+TQ_SITE_CONCURRENCY=4 TQ_PARSE_CONCURRENCY=20
+export TQ_SITE_CONCURRENCY TQ_PARSE_CONCURRENCY
+start_worker -n 2 -Q parsing-queue
+
+H=$(site 2)
+tq-submit parse "$H/page?n=1" >"$tmp/hang"
+t0=$(date +%s)
+
+S=$(site 3)
+check_status 1 "huge: the first 500 KiB are read" sh -c "tq-submit parse '$S/early/page' '$S/late/page' | tq-wait -t 60"
+check_same "... a rule in them holds" "$(item 0)" 'failed|robots.txt: disallowed by "Disallow: /early" for user-agent *|0'
+check_same "... one past them does not" "$(item 1)" 'completed||0'
+
+B=$(site 4)
+check_status 1 "binary: nothing breaks" sh -c "tq-submit parse '$B/page' '$B/bin/page' | tq-wait -t 60"
+check_same "... the page is fetched" "$(item 0)" 'completed||0'
+check_same "... a rule after the junk holds" "$(item 1)" 'failed|robots.txt: disallowed by "Disallow: /bin" for user-agent *|0'
+
+R=$(site 5)
+check_status 1 "5 redirects are followed" sh -c "tq-submit parse '$R/redir/page' | tq-wait -t 60"
+check_same "... to the rules" "$(item 0)" 'failed|robots.txt: disallowed by "Disallow: /redir" for user-agent *|0'
+R6=$(site 6)
+check "6 redirects: unavailable, so all allowed" sh -c "tq-submit parse '$R6/redir/page' | tq-wait -t 60"
+
+N=$(site 8)
+check "404: all allowed" sh -c "tq-submit parse '$N/private/page' | tq-wait -t 60"
+
+D=$(site 7)
+urls=$(for i in 1 2 3 4; do echo "$D/page?n=$i"; done)
+check "Crawl-delay: 1, 4 pages" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
+check_match "... a second apart at least" "$(sj "$D" '.starts | [range(1; length) as $i | .[$i] - .[$i - 1]] | min >= 0.95')" '^true$'
+check "tq-stats shows the delay" tq-stats -Q -j
+check_same "... of 1 s" "$(jq -r --arg k "${D#http://}" '.sites[] | select(.site == $k) | .delay' "$out")" 1
+
+U=$(site 9)
+tq-submit parse "$U/page?n=1" >"$tmp/down"
+check_status 124 "503: the page waits" sh -c "tq-wait -t 4 <'$tmp/down'"
+check "... tq-status -i" tq-status -i "$(jq -r .task_id "$tmp/down")"
+check_match "... pending, no retry counted" "$(item 0)" '^(pending|running)\|site 127.0.0.9:[0-9]*: robots.txt cannot be read, retrying later: .*503.*\|0$'
+check_same "... its page never asked for" "$(sj "$U" '| .total - .robots')" 0
+check_same "... robots.txt asked once (remembered a minute)" "$(sj "$U" .robots)" 1
+check "tq-submit parse -B: robots.txt not read" sh -c "tq-submit parse -B '$U/page?n=2' | tq-wait -t 60"
+check_same "... the task says so" "$(jq -r .params.robots "$out")" false
+check_status 2 "... -B is for parse" tq-submit ai -B 1
+
+# the robots.txt that hangs: given up after 10 s, the page waits
+wait_for 30 sh -c "tq-status -i $(jq -r .task_id "$tmp/hang") | jq -e '.items[0].error_message // \"\" | test(\"robots.txt cannot be read\")' >/dev/null"
+check_match "hang: unreadable after about 10 s" "$(( $(date +%s) - t0 ))" '^(9|1[0-9]|2[0-9])$'
+check "... tq-status -i" tq-status -i "$(jq -r .task_id "$tmp/hang")"
+check_match "... the page waits, no retry counted" "$(item 0)" '^(pending|running)\|.*(timeout|timed out|no data).*\|0$'
+check_same "... and was never asked for" "$(sj "$H" '| .total - .robots')" 0
+
+# 200 pages of one site: a handful of connections (about 4 a worker:
+# the site's limit), not one a page
+C=$(site 10)
+urls=$(for i in $(seq 1 200); do echo "$C/page?n=$i"; done)
+check "200 pages of one site" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 120"
+n=$(sj "$C" .conns)
+diag "200 pages of one site: $n TCP connections (2 workers)"
+check_match "... over a handful of connections (at most 12)" "$n" '^([1-9]|1[012])$'
+done_testing
