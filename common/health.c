@@ -5,6 +5,10 @@
  * judged against monitoring-plugin ranges ("10", "10:", "~:10",
  * "10:20", "@10:20": alert outside the range, or inside with @).
  *
+ * Redis is read through queue_info.c (tq_rq_workers(), tq_rq_queues(),
+ * tq_rq_suspended()), PostgreSQL's SQL is stats.c's (tq_stats_sql()):
+ * this file runs and judges them.
+ *
  * Read-only: PostgreSQL is not migrated, a schema behind is reported.
  * The PostgreSQL check uses libpq's non-blocking calls and ends by the
  * deadline whatever the server does; the Redis check runs on the

@@ -1079,9 +1079,10 @@ int		 tq_mon_statistics(PGconn *, struct tq_err *, json_t *out);
 /* ------------------------------------------------------------ taskops.c */
 
 /*
- * tq-cancel and tq-retry on one task (tq-api too): PostgreSQL first
- * (tq_chain_cancel(), sql/0008, and tq_task_retry(), sql/0002), then
- * Redis.  Retry returns the task's record with "retried_count" and
+ * tq-cancel and tq-retry on one task (tq-api too), the whole
+ * operations: PostgreSQL first (task.c's tq_pg_chain_cancel() and
+ * tq_pg_task_retry()), then Redis (tq_queue_remove(),
+ * tq_worker_publish(), tq_queue_requeue()).  Retry returns the task's record with "retried_count" and
  * "retried_items"; cancel an array of records with "cancelled_count",
  * the task's first, then those of the tasks that follow it in its
  * chain, cancelled with it.  Each has a "message"; NULL when there is
