@@ -1082,15 +1082,15 @@ int		 tq_mon_statistics(PGconn *, struct tq_err *, json_t *out);
  * tq-cancel and tq-retry on one task (tq-api too), the whole
  * operations: PostgreSQL first (task.c's tq_pg_chain_cancel() and
  * tq_pg_task_retry()), then Redis (tq_queue_remove(),
- * tq_worker_publish(), tq_queue_requeue()).  Retry returns the task's record with "retried_count" and
- * "retried_items"; cancel an array of records with "cancelled_count",
- * the task's first, then those of the tasks that follow it in its
- * chain, cancelled with it.  Each has a "message"; NULL when there is
- * none.  *status
- * is an exit status: 0; TQ_EXIT_INPUT, NULL returned, for no such task;
- * TQ_EXIT_BACKEND when a backend failed (a record may still come: the
- * change is in PostgreSQL).  Messages, "task 5: ...", go to note with
- * error 1 when the change is incomplete, 0 when only informative.
+ * tq_worker_publish(), tq_queue_requeue()).  Retry returns the task's
+ * record with "retried_count" and "retried_items"; cancel an array of
+ * records with "cancelled_count", the task's first, then those of the
+ * tasks that follow it in its chain, cancelled with it.  Each has a
+ * "message"; NULL when there is none.  *status is an exit status: 0;
+ * TQ_EXIT_INPUT, NULL returned, for no such task; TQ_EXIT_BACKEND when
+ * a backend failed (a record may still come: the change is in
+ * PostgreSQL).  Messages, "task 5: ...", go to note with error 1 when
+ * the change is incomplete, 0 when only informative.
  */
 typedef void	 tq_task_note_fn(void *arg, int error, const char *msg);
 json_t		*tq_task_cancel(PGconn *, redisContext *, long long id,
