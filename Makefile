@@ -53,6 +53,10 @@ libtq.a: $(LIBOBJ)
 tq-%: cmd/tq-%.c libtq.a $(HFILES)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libtq.a $(LDLIBS)
 
+# only tq-api links libmicrohttpd
+tq-api: override CFLAGS += $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
+tq-api: override LDLIBS += $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
+
 tests/unit-%: tests/unit-%.c tests/tap.h libtq.a $(HFILES)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libtq.a $(LDLIBS)
 

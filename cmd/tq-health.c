@@ -37,18 +37,10 @@
 
 #include "tq.h"
 
-enum level {
-	ST_OK = 0,
-	ST_WARNING,
-	ST_CRITICAL,
-	ST_UNKNOWN
-};
-static const char *const level_names[] = {
-	"OK", "WARNING", "CRITICAL", "UNKNOWN"
-};
-
-/* a worker is alive while its heartbeat is younger (tq's recovery) */
-#define STALE	60
+#define ST_OK		TQ_HEALTH_OK
+#define ST_WARNING	TQ_HEALTH_WARNING
+#define ST_CRITICAL	TQ_HEALTH_CRITICAL
+#define ST_UNKNOWN	TQ_HEALTH_UNKNOWN
 
 static struct option longopts[] = {
 	{ "critical", required_argument, NULL, 'c' },
@@ -60,43 +52,8 @@ static struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* What the Redis child found, as it sends it to the parent. */
-static json_t *rd;
-
-static struct {
-	int	 ok;
-	char	 version[64];
-	char	 err[512];
-	int	 schema;
-	int	 latest;
-	long long stuck[TQ_NSTAGES];	/* running past timeout + grace */
-	long long ended;		/* items ended in FAIL_WINDOW */
-	long long failed;
-} pg;
-
-static struct {
-	enum level	 level;
-	struct tq_buf	 text;		/* "; " separated */
-	json_t		*list;
-} problems;
-
-/* A monitoring-plugin range: alert when outside [lo, hi], or inside. */
-struct range {
-	double	 lo;
-	double	 hi;
-	int	 inside;
-	char	 text[40];
-};
-static struct range warn_r = { 0, 100, 0, "100" };
-static struct range crit_r = { 0, 1000, 0, "1000" };
-static struct range workers_r = { 1, 1e300, 0, "1:" };
-static struct range fail_w = { 0, 25, 0, "25" };
-static struct range fail_c = { 0, 1e300, 0, "" };
-static int workers_set;
-static long long secs = 5;
-#define FAIL_WINDOW	3600	/* seconds of items the failure rate reads */
-#define FAIL_MIN	10	/* ended items below which it is not judged */
-#define STUCK_GRACE	30	/* seconds past its timeout: stuck */
+/* the thresholds, what was found and what was judged (health.c) */
+static struct tq_health h;
 static int json_out;
 static char tmo_msg[200];
 
@@ -119,53 +76,14 @@ usage(FILE *f, int status)
 	usage_why(f, status, "bad command line");
 }
 
-/* 1 when v is to be alerted on. */
-static int
-alert(const struct range *r, double v)
-{
-	int in = v >= r->lo && v <= r->hi;
-
-	return r->inside ? in : !in;
-}
-
 /* "10", "10:", "~:10", "10:20", "@10:20"; exits UNKNOWN if not one. */
 static void
-range_parse(const char *opt, const char *s, struct range *r)
+range_parse(const char *opt, const char *s, struct tq_range *r)
 {
-	const char *p = s, *colon;
-	char *end, why[160];
+	char why[160];
 
-	memset(r, 0, sizeof(*r));
-	snprintf(r->text, sizeof(r->text), "%s", s);
-	if (*p == '@') {
-		r->inside = 1;
-		p++;
-	}
-	r->hi = 1e300;
-	if ((colon = strchr(p, ':')) == NULL) {
-		r->hi = strtod(p, &end);
-		if (end == p || *end != '\0' || r->hi != r->hi)
-			goto bad;
-	} else {
-		if (p[0] == '~' && p + 1 == colon)
-			r->lo = -1e300;
-		else if (p == colon)
-			r->lo = 0;
-		else {
-			r->lo = strtod(p, &end);
-			if (end != colon || r->lo != r->lo)
-				goto bad;
-		}
-		if (colon[1] != '\0') {
-			r->hi = strtod(colon + 1, &end);
-			if (*end != '\0' || r->hi != r->hi)
-				goto bad;
-		}
-	}
-	if (r->lo > r->hi)
-		goto bad;
-	return;
-bad:
+	if (tq_range_parse(s, r) == 0)
+		return;
 	snprintf(why, sizeof(why), "%s %s: not a range such as 10, 10:, "
 	    "~:10, 10:20 or @10:20", opt, s);
 	warnx("%s", why);
@@ -181,62 +99,6 @@ on_alarm(int sig)
 	_exit(ST_CRITICAL);
 }
 
-/* One problem: raise the level, remember the text (no '|' in it). */
-static void
-problem(enum level l, const char *fmt, ...)
-{
-	va_list ap;
-	char buf[600], *p;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	for (p = buf; *p != '\0'; p++)
-		if (*p == '|' || *p == '\n' || *p == '\r')
-			*p = *p == '|' ? '/' : ' ';
-	if (l > problems.level)
-		problems.level = l;
-	if (problems.text.len > 0)
-		tq_buf_adds(&problems.text, "; ");
-	tq_buf_adds(&problems.text, buf);
-	json_array_append_new(problems.list, json_string(buf));
-}
-
-/* {total, active, busy, idle, suspended} of the workers in Redis. */
-static json_t *
-redis_workers(redisContext *rc, struct tq_err *e)
-{
-	json_t *ws, *w;
-	const char *st;
-	size_t i;
-	long long total = 0, active = 0, busy = 0, susp = 0;
-	double now = tq_now();
-
-	if ((ws = tq_rq_workers(rc, e)) == NULL)
-		return NULL;
-	json_array_foreach(ws, i, w) {
-		const char *hb = json_string_value(json_object_get(w,
-		    "last_heartbeat"));
-
-		/* an expired hash is no worker; a stale one is not alive */
-		if (hb == NULL)
-			continue;
-		total++;
-		if (json_object_get(w, "death") == NULL &&
-		    now - (double)(long long)tq_rq_time_parse(hb) <= STALE) {
-			active++;
-			st = json_string_value(json_object_get(w, "state"));
-			busy += st != NULL && strcmp(st, "busy") == 0;
-			susp += st != NULL && strcmp(st, "suspended") == 0;
-		}
-	}
-	json_decref(ws);
-	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "total", (json_int_t)total,
-	    "active", (json_int_t)active, "busy", (json_int_t)busy, "idle",
-	    (json_int_t)(active - busy - susp), "suspended",
-	    (json_int_t)susp);
-}
-
 /*
  * In the job process (common/jobproc.c): the Redis checks, as one JSON
  * object, {"error": ...} if they failed.  The parent waits for it no
@@ -247,46 +109,16 @@ redis_op(json_t *args, const char *blob, size_t len, struct tq_err *err)
 {
 	struct tq_err e = { 0 };
 	redisContext *rc;
-	redisReply *r;
-	json_t *o = json_object(), *v;
-	const char *p;
-	int susp;
+	json_t *o;
 
 	(void)args;
 	(void)blob;
 	(void)len;
 	(void)err;
 	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
-		goto fail;
-	if ((r = tq_redis(rc, &e, "PING")) == NULL)
-		goto fail;
-	freeReplyObject(r);
-	if ((r = tq_redis(rc, &e, "INFO server")) == NULL)
-		goto fail;
-	if (r->type == REDIS_REPLY_STRING &&
-	    (p = strstr(r->str, "redis_version:")) != NULL) {
-		p += strlen("redis_version:");
-		json_object_set_new(o, "version",
-		    json_stringn(p, strcspn(p, "\r\n")));
-	}
-	freeReplyObject(r);
-	if ((v = redis_workers(rc, &e)) == NULL)
-		goto fail;
-	json_object_set_new(o, "workers", v);
-	/* [{"name", "count", "paused"}, ...] */
-	if ((v = tq_rq_queues(rc, &e, 0)) == NULL)
-		goto fail;
-	json_object_set_new(o, "queues", v);
-	if ((susp = tq_rq_suspended(rc, &e)) == -1)
-		goto fail;
-	json_object_set_new(o, "suspended", json_boolean(susp));
-	json_object_set_new(o, "ok", json_true());
-	goto out;
-fail:
-	json_object_set_new(o, "error", json_string(e.msg));
-out:
-	if (rc != NULL)
-		redisFree(rc);
+		return json_pack("{s:s}", "error", e.msg);
+	o = tq_health_redis(rc);
+	redisFree(rc);
 	return o;
 }
 
@@ -300,14 +132,6 @@ child_init(void)
 {
 	signal(SIGALRM, SIG_DFL);
 	alarm(0);
-}
-
-static int
-ms_left(double deadline)
-{
-	double l = deadline - tq_now();
-
-	return l <= 0 ? 0 : (int)(l * 1000) + 1;
 }
 
 /* The answer of the Redis check by the deadline, or an error object. */
@@ -325,295 +149,14 @@ redis_finish(struct tq_jp_req *q, struct tq_err *se, double deadline)
 		return o;
 	if (strcmp(e.code, "timeout") == 0) {
 		snprintf(buf, sizeof(buf), "redis: no answer within %lld s",
-		    secs);
+		    h.secs);
 		return json_pack("{s:s}", "error", buf);
 	}
 	return json_pack("{s:s}", "error", "redis: the check failed");
 }
 
-/* Wait until the connection may be read (or written) or the deadline. */
-static int
-pg_wait(PGconn *c, int for_write, double deadline)
-{
-	struct pollfd pfd;
-	int rv;
-
-	pfd.fd = PQsocket(c);
-	pfd.events = for_write ? POLLOUT : POLLIN;
-	if (pfd.fd < 0)
-		return -1;
-	do
-		rv = poll(&pfd, 1, ms_left(deadline));
-	while (rv == -1 && errno == EINTR);
-	return rv > 0 ? 0 : -1;
-}
-
-/* One query by the deadline: its result, or NULL (pg.err set). */
-static PGresult *
-pg_query(PGconn *c, const char *sql, double deadline)
-{
-	PGresult *r, *res = NULL;
-	char buf[512];
-
-	if (!PQsendQuery(c, sql))
-		goto fail;
-	while (PQflush(c) == 1)
-		if (pg_wait(c, 1, deadline) == -1)
-			goto late;
-	for (;;) {
-		if (!PQconsumeInput(c))
-			goto fail;
-		if (PQisBusy(c)) {
-			if (pg_wait(c, 0, deadline) == -1)
-				goto late;
-			continue;
-		}
-		if ((r = PQgetResult(c)) == NULL)
-			break;
-		if (res == NULL)
-			res = r;
-		else
-			PQclear(r);
-	}
-	return res;
-late:
-	PQclear(res);
-	snprintf(pg.err, sizeof(pg.err), "postgresql: no answer within "
-	    "%lld s", secs);
-	return NULL;
-fail:
-	PQclear(res);
-	snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
-	    tq_db_error(c, buf, sizeof(buf)));
-	return NULL;
-}
-
-/*
- * Items: stuck ones (running past their stage's timeout and a grace,
- * so neither their worker nor the reconciler has ended them), and the
- * failed share of the items that ended in the last FAIL_WINDOW.
- */
-static int
-check_items(PGconn *c, double deadline)
-{
-	PGresult *r;
-	char *sql;
-	int i, s;
-
-	sql = tq_stats_sql(TQ_SQ_STUCK, STUCK_GRACE);
-	r = pg_query(c, sql, deadline);
-	free(sql);
-	if (r == NULL)
-		return -1;
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		goto bad;
-	for (i = 0; i < PQntuples(r); i++)
-		if ((s = tq_stage_from_name(PQgetvalue(r, i, 0))) >= 0)
-			pg.stuck[s] = atoll(PQgetvalue(r, i, 1));
-	PQclear(r);
-	sql = tq_stats_sql(TQ_SQ_ENDED, FAIL_WINDOW);
-	r = pg_query(c, sql, deadline);
-	free(sql);
-	if (r == NULL)
-		return -1;
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-		goto bad;
-	pg.ended = atoll(PQgetvalue(r, 0, 0));
-	pg.failed = atoll(PQgetvalue(r, 0, 1));
-	PQclear(r);
-	return 0;
-bad:
-	snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
-	    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ?
-	    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : "error");
-	PQclear(r);
-	return -1;
-}
-
-/* tq_db_connect() would migrate and block; a health check only looks. */
-static void
-check_pg(double deadline)
-{
-	const char *keys[3], *vals[3], *v;
-	char buf[512], *sql;
-	PGconn *c;
-	PGresult *r;
-	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
-	int k = 0;
-
-	pg.latest = tq_db_latest_version();
-	pg.schema = -1;
-	keys[k] = "fallback_application_name";
-	vals[k++] = "tq-health";
-	if (tq_cfg.database_url != NULL) {
-		keys[k] = "dbname";
-		vals[k++] = tq_cfg.database_url;
-	}
-	keys[k] = NULL;
-	vals[k] = NULL;
-	c = PQconnectStartParams(keys, vals, 1);
-	if (c == NULL || PQstatus(c) == CONNECTION_BAD)
-		goto fail;
-	while (ps != PGRES_POLLING_OK) {
-		if (ps == PGRES_POLLING_FAILED)
-			goto fail;
-		if (pg_wait(c, ps == PGRES_POLLING_WRITING, deadline) == -1) {
-			snprintf(pg.err, sizeof(pg.err), "postgresql: no "
-			    "answer within %lld s", secs);
-			goto out;
-		}
-		ps = PQconnectPoll(c);
-	}
-	sql = tq_stats_sql(TQ_SQ_PING, 0);
-	r = pg_query(c, sql, deadline);
-	free(sql);
-	if (r == NULL)
-		goto out;
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
-		    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ?
-		    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : "error");
-		PQclear(r);
-		goto out;
-	}
-	PQclear(r);
-	if ((v = PQparameterStatus(c, "server_version")) != NULL)
-		snprintf(pg.version, sizeof(pg.version), "%.*s",
-		    (int)strcspn(v, " "), v);
-	sql = tq_stats_sql(TQ_SQ_SCHEMA, 0);
-	r = pg_query(c, sql, deadline);
-	free(sql);
-	if (r == NULL)
-		goto out;
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		pg.schema = atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	pg.ok = 1;
-	if (pg.schema > 0 && check_items(c, deadline) == -1)
-		pg.ok = 0;
-	goto out;
-fail:
-	snprintf(pg.err, sizeof(pg.err), "postgresql: %s",
-	    tq_db_error(c, buf, sizeof(buf)));
-out:
-	PQfinish(c);
-}
-
 #define jint	tq_jint
 #define jstr	tq_jstr
-
-/* A queue of the child's answer: {name, count, paused}. */
-static const char *
-qname(json_t *q)
-{
-	const char *s = json_string_value(json_object_get(q, "name"));
-
-	return s ? s : "?";
-}
-
-static long long
-qlen(json_t *q)
-{
-	return json_integer_value(json_object_get(q, "count"));
-}
-
-static int
-qpaused(json_t *q)
-{
-	return json_is_true(json_object_get(q, "paused"));
-}
-
-/* "> 100", "< 2", "outside 10:20", "inside @10:20", for messages. */
-static const char *
-range_why(const struct range *r, char *buf, size_t n)
-{
-	if (r->inside)
-		snprintf(buf, n, "inside %s", r->text);
-	else if (strchr(r->text, ':') == NULL)
-		snprintf(buf, n, "> %s", r->text);
-	else if (r->hi >= 1e300 && r->lo > -1e300)
-		snprintf(buf, n, "< %g", r->lo);
-	else
-		snprintf(buf, n, "outside %s", r->text);
-	return buf;
-}
-
-/* Judge what was found. */
-static void
-evaluate(void)
-{
-	json_t *w = json_object_get(rd, "workers"), *q;
-	char why[80];
-	size_t i;
-	long long act = jint(w, "active");
-	int s;
-
-	if (!json_is_true(json_object_get(rd, "ok")))
-		problem(ST_CRITICAL, "%s", jstr(rd, "error",
-		    "redis: the check failed"));
-	else {
-		if (json_is_true(json_object_get(rd, "suspended")))
-			problem(ST_WARNING, "workers suspended ("
-			    TQ_RQ_SUSPENDED ")");
-		json_array_foreach(json_object_get(rd, "queues"), i, q) {
-			if (qpaused(q))
-				problem(ST_WARNING, "%s paused", qname(q));
-			if (alert(&crit_r, (double)qlen(q)))
-				problem(ST_CRITICAL, "backlog %s=%lld %s",
-				    qname(q), qlen(q), range_why(&crit_r, why,
-				    sizeof(why)));
-			else if (alert(&warn_r, (double)qlen(q)))
-				problem(ST_WARNING, "backlog %s=%lld %s",
-				    qname(q), qlen(q), range_why(&warn_r, why,
-				    sizeof(why)));
-		}
-		if (alert(&workers_r, (double)act)) {
-			if (act == 0 && !workers_set)
-				problem(ST_WARNING, "no live workers (-W 0 if "
-				    "none are expected)");
-			else if (act == 0)
-				problem(ST_CRITICAL, "no live workers");
-			else
-				problem(ST_WARNING, "%lld live worker%s %s",
-				    act, act == 1 ? "" : "s", range_why(
-				    &workers_r, why, sizeof(why)));
-		}
-	}
-	if (!pg.ok)
-		problem(ST_CRITICAL, "%s", pg.err);
-	else if (pg.schema <= 0)
-		problem(ST_WARNING, "postgresql: no tq schema yet");
-	else if (pg.schema < pg.latest)
-		problem(ST_WARNING, "postgresql: schema %d, want %d",
-		    pg.schema, pg.latest);
-	else if (pg.schema > pg.latest)
-		problem(ST_WARNING, "postgresql: schema %d is newer than "
-		    "this tq-health (%d)", pg.schema, pg.latest);
-	if (pg.ok) {
-		for (s = 0; s < TQ_NSTAGES; s++)
-			if (pg.stuck[s] > 0)
-				problem(ST_WARNING, "%lld item%s of %s stuck "
-				    "(running past %d s)", pg.stuck[s],
-				    pg.stuck[s] == 1 ? "" : "s",
-				    tq_stage_queue(s), tq_cfg.timeout[s] +
-				    STUCK_GRACE);
-		if (pg.ended >= FAIL_MIN) {
-			double rate = 100.0 * (double)pg.failed /
-			    (double)pg.ended;
-
-			if (fail_c.text[0] && alert(&fail_c, rate))
-				problem(ST_CRITICAL, "%.1f%% of %lld items "
-				    "failed in the last hour (%s)", rate,
-				    pg.ended, range_why(&fail_c, why,
-				    sizeof(why)));
-			else if (fail_w.text[0] && alert(&fail_w, rate))
-				problem(ST_WARNING, "%.1f%% of %lld items "
-				    "failed in the last hour (%s)", rate,
-				    pg.ended, range_why(&fail_w, why,
-				    sizeof(why)));
-		}
-	}
-}
 
 /* perfdata label: "parsing-queue" -> "parsing", no quotes or '=' */
 static void
@@ -632,51 +175,51 @@ static void
 print_line(void)
 {
 	struct tq_buf b = { 0 }, perf = { 0 };
-	json_t *w = json_object_get(rd, "workers"), *q;
-	json_t *qs = json_object_get(rd, "queues");
-	int rok = json_is_true(json_object_get(rd, "ok")), s;
+	json_t *w = json_object_get(h.rd, "workers"), *q;
+	json_t *qs = json_object_get(h.rd, "queues");
+	int rok = json_is_true(json_object_get(h.rd, "ok")), s;
 	long long act = jint(w, "active"), stuck = 0;
 	size_t i;
 
 	/* the problems, then what is well */
-	tq_buf_addf(&b, "TQ %s - ", level_names[problems.level]);
-	if (problems.text.len > 0)
-		tq_buf_addf(&b, "%s%s", problems.text.data,
-		    rok || pg.ok ? "; " : "");
+	tq_buf_addf(&b, "TQ %s - ", tq_health_level_name(h.level));
+	if (h.text.len > 0)
+		tq_buf_addf(&b, "%s%s", h.text.data,
+		    rok || h.pg.ok ? "; " : "");
 	if (rok)
-		tq_buf_addf(&b, "redis %s%s", jstr(rd, "version", "?"),
-		    pg.ok ? ", " : "");
-	if (pg.ok && pg.schema > 0)
-		tq_buf_addf(&b, "postgresql %s (schema %d)", pg.version,
-		    pg.schema);
-	else if (pg.ok)
-		tq_buf_addf(&b, "postgresql %s (no schema)", pg.version);
+		tq_buf_addf(&b, "redis %s%s", jstr(h.rd, "version", "?"),
+		    h.pg.ok ? ", " : "");
+	if (h.pg.ok && h.pg.schema > 0)
+		tq_buf_addf(&b, "postgresql %s (schema %d)", h.pg.version,
+		    h.pg.schema);
+	else if (h.pg.ok)
+		tq_buf_addf(&b, "postgresql %s (no schema)", h.pg.version);
 	if (rok) {
 		tq_buf_addf(&b, ", %lld worker%s (%lld busy, %lld idle, "
 		    "%lld suspended), backlog", act, act == 1 ? "" : "s",
 		    jint(w, "busy"), jint(w, "idle"), jint(w, "suspended"));
 		json_array_foreach(qs, i, q)
-			tq_buf_addf(&b, " %s=%lld%s", qname(q), qlen(q),
-			    qpaused(q) ? " (paused)" : "");
+			tq_buf_addf(&b, " %s=%lld%s", tq_health_qname(q), tq_health_qlen(q),
+			    tq_health_qpaused(q) ? " (paused)" : "");
 		tq_buf_addf(&perf, " workers=%lld;%s busy=%lld idle=%lld "
-		    "suspended=%lld", act, workers_r.text, jint(w, "busy"),
+		    "suspended=%lld", act, h.workers.text, jint(w, "busy"),
 		    jint(w, "idle"), jint(w, "suspended"));
 		json_array_foreach(qs, i, q) {
 			tq_buf_adds(&perf, " ");
-			add_label(&perf, qname(q));
-			tq_buf_addf(&perf, "=%lld;%s;%s;0", qlen(q), warn_r.text,
-			    crit_r.text);
+			add_label(&perf, tq_health_qname(q));
+			tq_buf_addf(&perf, "=%lld;%s;%s;0", tq_health_qlen(q), h.warn.text,
+			    h.crit.text);
 		}
 	}
-	if (pg.ok && pg.schema > 0) {
+	if (h.pg.ok && h.pg.schema > 0) {
 		for (s = 0; s < TQ_NSTAGES; s++)
-			stuck += pg.stuck[s];
+			stuck += h.pg.stuck[s];
 		tq_buf_addf(&perf, " stuck=%lld failed_1h=%lld ended_1h=%lld",
-		    stuck, pg.failed, pg.ended);
-		if (pg.ended > 0)
+		    stuck, h.pg.failed, h.pg.ended);
+		if (h.pg.ended > 0)
 			tq_buf_addf(&perf, " failure_rate=%.1f%%;%s;%s;0;100",
-			    100.0 * (double)pg.failed / (double)pg.ended,
-			    fail_w.text, fail_c.text);
+			    100.0 * (double)h.pg.failed / (double)h.pg.ended,
+			    h.fail_w.text, h.fail_c.text);
 	}
 	if (perf.len > 0)
 		tq_buf_addf(&b, " |%s", perf.data);
@@ -688,66 +231,8 @@ print_line(void)
 static void
 print_json(void)
 {
-	json_t *o, *hl, *qs = NULL, *q;
-	int rok = json_is_true(json_object_get(rd, "ok")), qok = rok;
-	size_t i;
+	json_t *o = tq_health_json(&h);
 
-	if (rok) {
-		qs = json_object();
-		json_array_foreach(json_object_get(rd, "queues"), i, q) {
-			int good = !alert(&warn_r, (double)qlen(q));
-
-			json_object_set_new(qs, qname(q), json_pack(
-			    "{s:b,s:I,s:b}", "healthy", good, "pending",
-			    (json_int_t)qlen(q), "paused", qpaused(q)));
-			qok &= good;
-		}
-	}
-	hl = json_object();
-	json_object_set_new(hl, "redis", json_string(rok ? "connected" :
-	    "disconnected"));
-	json_object_set_new(hl, "redis_version", rok ?
-	    json_string(jstr(rd, "version", "?")) : json_null());
-	if (!rok)
-		json_object_set_new(hl, "redis_error", json_string(jstr(rd,
-		    "error", "redis: the check failed")));
-	json_object_set_new(hl, "postgresql", json_string(pg.ok ?
-	    "connected" : "disconnected"));
-	json_object_set_new(hl, "postgresql_version", pg.ok ?
-	    json_string(pg.version) : json_null());
-	json_object_set_new(hl, "schema_version", pg.ok ?
-	    json_integer(pg.schema) : json_null());
-	json_object_set_new(hl, "schema_latest", json_integer(pg.latest));
-	if (!pg.ok)
-		json_object_set_new(hl, "postgresql_error",
-		    json_string(pg.err));
-	json_object_set(hl, "workers", rok ? json_object_get(rd, "workers") :
-	    json_null());
-	json_object_set_new(hl, "suspended", json_boolean(json_is_true(
-	    json_object_get(rd, "suspended"))));
-	json_object_set_new(hl, "queues_healthy", json_boolean(qok));
-	json_object_set_new(hl, "queues", qs ? qs : json_null());
-	if (pg.ok && pg.schema > 0) {
-		json_t *st = json_object();
-		int s;
-
-		for (s = 0; s < TQ_NSTAGES; s++)
-			json_object_set_new(st, tq_stage_queue(s),
-			    json_integer(pg.stuck[s]));
-		json_object_set_new(hl, "stuck_items", st);
-		json_object_set_new(hl, "items_ended_1h",
-		    json_integer(pg.ended));
-		json_object_set_new(hl, "items_failed_1h",
-		    json_integer(pg.failed));
-	}
-
-	o = json_object();
-	json_object_set_new(o, "healthy",
-	    json_boolean(problems.level == ST_OK));
-	json_object_set_new(o, "status",
-	    json_string(level_names[problems.level]));
-	json_object_set_new(o, "health", hl);
-	json_object_set(o, "problems", problems.list);
 	tq_out_json(o);
 	json_decref(o);
 }
@@ -779,6 +264,7 @@ main(int argc, char *argv[])
 	enum tq_outmode om = TQ_OUT_AUTO;
 	int ch;
 
+	tq_health_init(&h);
 	if (tq_config_load() == -1) {
 		warnx("%s", tq_strerror());
 		printf("TQ UNKNOWN - %s\n", tq_strerror());
@@ -792,19 +278,19 @@ main(int argc, char *argv[])
 		}
 		switch (ch) {
 		case 'c':
-			range_parse("-c", optarg, &crit_r);
+			range_parse("-c", optarg, &h.crit);
 			break;
 		case 'F':
-			range_parse("-F", optarg, &fail_c);
+			range_parse("-F", optarg, &h.fail_c);
 			break;
 		case 'f':
-			range_parse("-f", optarg, &fail_w);
+			range_parse("-f", optarg, &h.fail_w);
 			break;
 		case 'h':
 			usage(stdout, ST_OK);
 			break;
 		case 't':
-			secs = number("-t", optarg, 1, 3600);
+			h.secs = number("-t", optarg, 1, 3600);
 			break;
 		case 'V':
 			printf("tq-health %s\n", TQ_VERSION);
@@ -815,12 +301,12 @@ main(int argc, char *argv[])
 			/* a bare number is a minimum, as it always was */
 			snprintf(buf, sizeof(buf), "%s%s", optarg,
 			    strpbrk(optarg, ":@~") ? "" : ":");
-			range_parse("-W", buf, &workers_r);
-			workers_set = 1;
+			range_parse("-W", buf, &h.workers);
+			h.workers_set = 1;
 			break;
 		}
 		case 'w':
-			range_parse("-w", optarg, &warn_r);
+			range_parse("-w", optarg, &h.warn);
 			break;
 		default:
 			usage(stderr, ST_UNKNOWN);
@@ -833,12 +319,12 @@ main(int argc, char *argv[])
 		printf("TQ UNKNOWN - %s\n", tq_strerror());
 		return ST_UNKNOWN;
 	}
-	if (!warn_r.inside && !crit_r.inside && warn_r.lo == 0 &&
-	    crit_r.lo == 0 && warn_r.hi > crit_r.hi) {
+	if (!h.warn.inside && !h.crit.inside && h.warn.lo == 0 &&
+	    h.crit.lo == 0 && h.warn.hi > h.crit.hi) {
 		char why[160];
 
-		snprintf(why, sizeof(why), "-w %s is above -c %s", warn_r.text,
-		    crit_r.text);
+		snprintf(why, sizeof(why), "-w %s is above -c %s", h.warn.text,
+		    h.crit.text);
 		warnx("%s", why);
 		usage_why(stderr, ST_UNKNOWN, why);
 	}
@@ -847,33 +333,30 @@ main(int argc, char *argv[])
 	snprintf(tmo_msg, sizeof(tmo_msg), json_out ?
 	    "{\"healthy\":false,\"status\":\"CRITICAL\",\"problems\":"
 	    "[\"no answer within %lld s\"]}\n" :
-	    "TQ CRITICAL - no answer within %lld s\n", secs + 2);
+	    "TQ CRITICAL - no answer within %lld s\n", h.secs + 2);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
-	alarm((unsigned)secs + 2);
+	alarm((unsigned)h.secs + 2);
 
-	problems.list = json_array();
-	deadline = tq_now() + (double)secs;
+	deadline = tq_now() + (double)h.secs;
 	tq_jp_config(health_ops, 1, 1, 0, NULL, child_init);
 	fflush(stdout);
 	rq = tq_jp_send("redis", NULL, NULL, 0, deadline, &re);
-	check_pg(deadline);
-	rd = redis_finish(rq, &re, deadline);
+	tq_health_pg(&h, "tq-health", deadline);
+	h.rd = redis_finish(rq, &re, deadline);
 	tq_jp_shutdown();
 	alarm(0);
 
-	evaluate();
+	tq_health_evaluate(&h);
 	if (json_out)
 		print_json();
 	else
 		print_line();
 	fflush(stdout);
 
-	json_decref(rd);
-	tq_buf_free(&problems.text);
-	json_decref(problems.list);
+	tq_health_free(&h);
 	tq_config_free();
-	return problems.level;
+	return h.level;
 }

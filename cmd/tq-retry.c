@@ -42,6 +42,15 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/* tq_task_retry()'s messages: errors always, the others unless -q */
+static void
+note(void *arg, int error, const char *msg)
+{
+	(void)arg;
+	if (error || !quiet)
+		warnx("%s", msg);
+}
+
 /*
  * Retry one task and print its record.  Returns an exit status:
  * 0, TQ_EXIT_INPUT (no such task) or TQ_EXIT_BACKEND.
@@ -49,79 +58,13 @@ usage(FILE *f, int status)
 static int
 retry(PGconn *db, redisContext *rc, long long id)
 {
-	struct tq_err e = { 0 };
-	struct tq_jobspec *jobs = NULL;
-	const char *was;
-	json_t *res = NULL, *items, *it, *recs = NULL, *rec;
-	size_t k, n = 0;
-	int stage, status = TQ_EXIT_OK;
+	json_t *rec;
+	int status;
 
-	if ((res = tq_task_retry(db, &e, id)) == NULL) {
-		warnx("task %lld: %s", id, e.msg);
-		return TQ_EXIT_BACKEND;
-	}
-	if (json_is_null(res)) {
-		json_decref(res);
-		warnx("task %lld: no such task", id);
-		return TQ_EXIT_INPUT;
-	}
-	items = json_object_get(res, "items");
-	was = json_string_value(json_object_get(res, "was"));
-	stage = tq_stage_from_name(json_string_value(json_object_get(res,
-	    "type")));
-	if (!json_is_array(items) || was == NULL || stage < 0) {
-		warnx("task %lld: postgresql: tq_task_retry: unexpected "
-		    "answer", id);
-		status = TQ_EXIT_BACKEND;
-		goto out;
-	}
-
-	jobs = xcalloc(json_array_size(items) + 1, sizeof(*jobs));
-	json_array_foreach(items, k, it) {
-		const char *job = json_string_value(json_object_get(it,
-		    "job_id"));
-
-		if (job == NULL)
-			continue;
-		jobs[n].job_id = job;
-		jobs[n].task_id = id;
-		jobs[n].item_id = json_integer_value(json_object_get(it,
-		    "item_id"));
-		n++;
-	}
-	if (n > 0 && tq_queue_requeue(rc, &e, stage, jobs, n) == -1) {
-		warnx("task %lld: %s: its items are pending and the workers' "
-		    "reconciler will queue them", id, e.msg);
-		status = TQ_EXIT_BACKEND;
-	}
-	if (n == 0 && !quiet)
-		warnx("task %lld: nothing to retry: no failed items (task is "
-		    "%s)", id, was);
-
-	if ((recs = tq_task_records(db, &e, &id, 1, 0)) == NULL) {
-		warnx("task %lld: %s", id, e.msg);
-		status = TQ_EXIT_BACKEND;
-		goto out;
-	}
-	rec = json_array_get(recs, 0);
-	if (json_is_object(rec)) {
-		json_object_set_new(rec, "retried_count",
-		    json_integer((json_int_t)n));
-		json_object_set(rec, "retried_items", items);
-		if (n == 0)
-			json_object_set_new(rec, "message", json_sprintf(
-			    "nothing to retry: no failed items (task is %s)",
-			    was));
-		else
-			json_object_set_new(rec, "message", json_sprintf(
-			    "%zu failed item%s queued again", n,
-			    n == 1 ? "" : "s"));
+	if ((rec = tq_task_retry(db, rc, id, note, NULL, &status)) != NULL) {
 		tq_out_task(rec, 0);
+		json_decref(rec);
 	}
-out:
-	free(jobs);
-	json_decref(recs);
-	json_decref(res);
 	return status;
 }
 

@@ -6,7 +6,8 @@
  * Workers and queues come from Redis in RQ's layout (queue_info.c
  * reads them: a worker whose hash has expired is skipped, as RQ does),
  * and per queue its list and registries.  Statistics come from
- * PostgreSQL, the truth (stats.c).  Only the backends the
+ * PostgreSQL, the truth (stats.c).  monitor.c shapes the records, as
+ * for tq-api.  Only the backends the
  * requested sections need are contacted; everything is gathered
  * before anything is printed, so a backend error prints no partial
  * record.  -p prints Prometheus's text format instead, for
@@ -45,127 +46,10 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/* RQ's "2026-11-28T12:44:36.839073Z" -> "2026-11-28T12:44:36Z". */
-static json_t *
-rq_time_json(const char *s)
-{
-	double t;
-	char buf[32];
-
-	if (s == NULL)
-		return json_null();
-	if ((t = tq_rq_time_parse(s)) < 0)
-		return json_string(s);
-	return json_string(tq_iso_time((double)(long long)t, buf,
-	    sizeof(buf)));
-}
-
 static const char *
 hget(json_t *h, const char *field)
 {
 	return json_string_value(json_object_get(h, field));
-}
-
-static json_t *
-int_json(const char *s)
-{
-	const char *e = NULL;
-	long long v;
-
-	if (s == NULL)
-		return json_integer(0);
-	v = strtonum(s, 0, LLONG_MAX, &e);
-	return json_integer(e ? 0 : v);
-}
-
-/* A worker's record, from its hash (queue_info.c). */
-static json_t *
-worker_json(json_t *h)
-{
-	json_t *o, *qs;
-	const char *v;
-	char *copy, *p, *q;
-
-	qs = json_array();
-	if ((v = hget(h, "queues")) != NULL) {
-		copy = xstrdup(v);
-		for (p = copy; (q = strsep(&p, ",")) != NULL;)
-			if (*q != '\0')
-				json_array_append_new(qs, json_string(q));
-		free(copy);
-	}
-	o = json_object();
-	json_object_set_new(o, "name", json_string(hget(h, "name")));
-	json_object_set_new(o, "queues", qs);
-	v = hget(h, "state");
-	json_object_set_new(o, "state", json_string(v ? v : "unknown"));
-	v = hget(h, "current_job");
-	json_object_set_new(o, "current_job", v && *v ? json_string(v) :
-	    json_null());
-	json_object_set_new(o, "successful_job_count",
-	    int_json(hget(h, "successful_job_count")));
-	json_object_set_new(o, "failed_job_count",
-	    int_json(hget(h, "failed_job_count")));
-	v = hget(h, "total_working_time");
-	json_object_set_new(o, "total_working_time",
-	    json_real(v ? strtod(v, NULL) : 0.0));
-	json_object_set_new(o, "birth_date", rq_time_json(hget(h, "birth")));
-	json_object_set_new(o, "last_heartbeat",
-	    rq_time_json(hget(h, "last_heartbeat")));
-	json_object_set_new(o, "pid", int_json(hget(h, "pid")));
-	v = hget(h, "hostname");
-	json_object_set_new(o, "hostname", v ? json_string(v) : json_null());
-	return o;
-}
-
-/* {"workers":[...],"total_workers":N} members into out. */
-static int
-get_workers(redisContext *rc, struct tq_err *e, json_t *out)
-{
-	json_t *hs, *h, *arr;
-	size_t i;
-
-	if ((hs = tq_rq_workers(rc, e)) == NULL)
-		return -1;
-	arr = json_array();
-	json_array_foreach(hs, i, h)
-		json_array_append_new(arr, worker_json(h));
-	json_decref(hs);
-	json_object_set_new(out, "workers", arr);
-	json_object_set_new(out, "total_workers",
-	    json_integer((json_int_t)json_array_size(arr)));
-	return 0;
-}
-
-/* {"queues":{q:{...}}} into out: tq's three, then any other in Redis. */
-static int
-get_queues(redisContext *rc, struct tq_err *e, json_t *out)
-{
-	json_t *arr, *q, *qs;
-	size_t i;
-
-	if ((arr = tq_rq_queues(rc, e, 1)) == NULL)
-		return -1;
-	qs = json_object();
-	json_array_foreach(arr, i, q)
-		json_object_set(qs, json_string_value(json_object_get(q,
-		    "name")), q);
-	json_decref(arr);
-	json_object_set_new(out, "queues", qs);
-	return 0;
-}
-
-/* {"statistics":{...}} into out. */
-static int
-get_statistics(PGconn *db, struct tq_err *e, json_t *out)
-{
-	json_t *st;
-
-	/* only reads: on a database without tq's schema, all is 0 */
-	if ((st = tq_stats_tasks(db, e)) == NULL)
-		return -1;
-	json_object_set_new(out, "statistics", st);
-	return 0;
 }
 
 #define jint	tq_jint
@@ -224,18 +108,6 @@ table_queues(json_t *all)
 		    "active");
 	}
 	tq_table_print(t);
-}
-
-/* The busiest sites of the last 10 minutes (site.c), into out. */
-static int
-get_sites(redisContext *rc, struct tq_err *e, json_t *out)
-{
-	json_t *a = tq_site_stats(rc, 10, e);
-
-	if (a == NULL)
-		return -1;
-	json_object_set_new(out, "sites", a);
-	return 0;
 }
 
 static void
@@ -485,8 +357,9 @@ prometheus(void)
 	int up[2] = { 0, 0 };
 
 	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
-	    get_workers(rc, &e, all) == 0 && get_queues(rc, &e, all) == 0 &&
-	    prom_redis(rc, &e, all) == 0 && get_sites(rc, &e, all) == 0) {
+	    tq_mon_workers(rc, &e, all) == 0 &&
+	    tq_mon_queues(rc, &e, all) == 0 && prom_redis(rc, &e, all) == 0 &&
+	    tq_mon_sites(rc, &e, all) == 0) {
 		up[0] = 1;
 		prom_sites(all);
 	}
@@ -565,12 +438,12 @@ main(int argc, char *argv[])
 	if ((sec & SEC_STATS) && (db = tq_db_open(&e, 0)) == NULL)
 		goto fail;
 	all = json_object();
-	if ((sec & SEC_WORKERS) && get_workers(rc, &e, all) == -1)
+	if ((sec & SEC_WORKERS) && tq_mon_workers(rc, &e, all) == -1)
 		goto fail;
-	if ((sec & SEC_QUEUES) && (get_queues(rc, &e, all) == -1 ||
-	    get_sites(rc, &e, all) == -1))
+	if ((sec & SEC_QUEUES) && (tq_mon_queues(rc, &e, all) == -1 ||
+	    tq_mon_sites(rc, &e, all) == -1))
 		goto fail;
-	if ((sec & SEC_STATS) && get_statistics(db, &e, all) == -1)
+	if ((sec & SEC_STATS) && tq_mon_statistics(db, &e, all) == -1)
 		goto fail;
 
 	if (!tq_out_is_table())

@@ -1,6 +1,7 @@
 /*
  * queue_info.c - the read side of RQ's layout in Redis, for the tools
- * that watch (tq-stats, tq-health): the workers (the rq:workers set and
+ * that watch (tq-stats, tq-health, tq-api, through monitor.c and
+ * health.c): the workers (the rq:workers set and
  * each rq:worker:<name> hash), the queues (tq's three, then any other
  * in rq:queues) with their lists and registries, the age of the job at
  * the head of each queue, and the counters in tq:metrics.  queue.c

@@ -1,8 +1,9 @@
 /*
  * stats.c - task statistics from PostgreSQL, the truth, for tq-stats
- * (its statistics section and Prometheus's gauges) and tq-health (its
- * checks, which it runs without blocking under its deadline, so it
- * takes the SQL text rather than a result).  Read-only: on a database
+ * and tq-api (the statistics section, through monitor.c; Prometheus's
+ * gauges) and the health check of tq-health and tq-api (health.c,
+ * which runs it without blocking under its deadline, so it takes the
+ * SQL text rather than a result).  Read-only: on a database
  * without tq's schema every count is 0.
  */
 #include <stdio.h>

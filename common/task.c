@@ -36,13 +36,7 @@ task_fn(PGconn *c, struct tq_err *err, const char *sql, long long id)
 }
 
 json_t *
-tq_task_cancel(PGconn *c, struct tq_err *err, long long id)
-{
-	return task_fn(c, err, "SELECT tq_task_cancel($1::bigint)", id);
-}
-
-json_t *
-tq_task_cancel_chain(PGconn *c, struct tq_err *err, long long id)
+tq_pg_chain_cancel(PGconn *c, struct tq_err *err, long long id)
 {
 	return task_fn(c, err, "SELECT tq_chain_cancel($1::bigint)", id);
 }
@@ -71,7 +65,7 @@ tq_task_chain(PGconn *c, struct tq_err *err, long long id, long long **out)
 }
 
 json_t *
-tq_task_retry(PGconn *c, struct tq_err *err, long long id)
+tq_pg_task_retry(PGconn *c, struct tq_err *err, long long id)
 {
 	return task_fn(c, err, "SELECT tq_task_retry($1::bigint)", id);
 }

@@ -977,20 +977,21 @@ long long	 tq_queue_waiting(redisContext *, enum tq_stage);
 json_t		*tq_task_records(PGconn *, struct tq_err *, const long long *ids,
 		    size_t n, int items);
 /*
- * The answer of tq_task_cancel, tq_chain_cancel (the task and those
- * after it), tq_task_retry or tq_task_attempts (the schema's functions)
- * for one task: JSON null if there is no such
- * task, NULL and err on a backend error.
+ * The answer of the schema's functions for one task: tq_chain_cancel
+ * (the task and those after it in its chain, sql/0008), tq_task_retry
+ * or tq_task_attempts (sql/0002): JSON null if there is no such task,
+ * NULL and err on a backend error.  PostgreSQL's side only: the whole
+ * operations, Redis's side too, are tq_task_cancel() and
+ * tq_task_retry() (taskops.c).
  */
-json_t		*tq_task_cancel(PGconn *, struct tq_err *, long long id);
-json_t		*tq_task_cancel_chain(PGconn *, struct tq_err *, long long id);
+json_t		*tq_pg_chain_cancel(PGconn *, struct tq_err *, long long id);
+json_t		*tq_pg_task_retry(PGconn *, struct tq_err *, long long id);
 /*
  * The ids of a task's chain in order, the task's first (*out, caller
  * frees); their count (0: no such task), or -1 and err.
  */
 int		 tq_task_chain(PGconn *, struct tq_err *, long long id,
 		    long long **out);
-json_t		*tq_task_retry(PGconn *, struct tq_err *, long long id);
 json_t		*tq_task_attempts(PGconn *, struct tq_err *, long long id);
 /* The last limit task ids that match (NULL: any), oldest first. */
 struct tq_task_filter {
@@ -1058,6 +1059,114 @@ int		 tq_ids_add(struct tq_ids *, const char *word, char *why,
  */
 size_t		 tq_ids_collect(struct tq_ids *, int argc, char **argv);
 void		 tq_ids_free(struct tq_ids *);
+
+/* ------------------------------------------------------------ monitor.c */
+
+/*
+ * The seed's monitoring records (tq-stats, tq-api), each added to out,
+ * shaped from queue_info.c's, stats.c's and site.c's answers:
+ * "workers" and "total_workers"; "queues" (tq's three, then any other
+ * in rq:queues, each with its registries); "sites" (the busiest sites
+ * of the last 10 minutes, tq_site_stats()); "statistics" (from
+ * processing_tasks; all 0 without tq's schema).  -1 and err, out
+ * unchanged, on a backend error.
+ */
+int		 tq_mon_workers(redisContext *, struct tq_err *, json_t *out);
+int		 tq_mon_queues(redisContext *, struct tq_err *, json_t *out);
+int		 tq_mon_sites(redisContext *, struct tq_err *, json_t *out);
+int		 tq_mon_statistics(PGconn *, struct tq_err *, json_t *out);
+
+/* ------------------------------------------------------------ taskops.c */
+
+/*
+ * tq-cancel and tq-retry on one task (tq-api too), the whole
+ * operations: PostgreSQL first (task.c's tq_pg_chain_cancel() and
+ * tq_pg_task_retry()), then Redis (tq_queue_remove(),
+ * tq_worker_publish(), tq_queue_requeue()).  Retry returns the task's
+ * record with "retried_count" and "retried_items"; cancel an array of
+ * records with "cancelled_count", the task's first, then those of the
+ * tasks that follow it in its chain, cancelled with it.  Each has a
+ * "message"; NULL when there is none.  *status is an exit status: 0;
+ * TQ_EXIT_INPUT, NULL returned, for no such task; TQ_EXIT_BACKEND when
+ * a backend failed (a record may still come: the change is in
+ * PostgreSQL).  Messages, "task 5: ...", go to note with error 1 when
+ * the change is incomplete, 0 when only informative.
+ */
+typedef void	 tq_task_note_fn(void *arg, int error, const char *msg);
+json_t		*tq_task_cancel(PGconn *, redisContext *, long long id,
+		    tq_task_note_fn *, void *arg, int *status);
+json_t		*tq_task_retry(PGconn *, redisContext *, long long id,
+		    tq_task_note_fn *, void *arg, int *status);
+
+/* ------------------------------------------------------------- health.c */
+
+/* A monitoring-plugin range: alert when outside [lo, hi], or inside. */
+struct tq_range {
+	double	 lo;
+	double	 hi;
+	int	 inside;
+	char	 text[40];
+};
+/* "10", "10:", "~:10", "10:20", "@10:20"; -1 if s is not one. */
+int		 tq_range_parse(const char *s, struct tq_range *);
+int		 tq_range_alert(const struct tq_range *, double);	/* 1 */
+/* "> 100", "< 2", "outside 10:20", "inside @10:20", for messages. */
+const char	*tq_range_why(const struct tq_range *, char *, size_t);
+
+/* The monitoring-plugin levels that tq-health exits with. */
+enum {
+	TQ_HEALTH_OK = 0,
+	TQ_HEALTH_WARNING,
+	TQ_HEALTH_CRITICAL,
+	TQ_HEALTH_UNKNOWN
+};
+/*
+ * One health check (tq-health, tq-api): tq_health_init() sets
+ * tq-health's default thresholds; the caller puts the answer of
+ * tq_health_redis() in rd (owned), runs tq_health_pg(), then
+ * tq_health_evaluate() fills level, text and list, and
+ * tq_health_json() builds the seed's health object from it all.
+ */
+struct tq_health {
+	struct tq_range	 warn, crit;	/* backlog per queue */
+	struct tq_range	 workers;	/* live workers */
+	struct tq_range	 fail_w, fail_c;	/* % of items failed in 1 h */
+	int		 workers_set;	/* workers given, not the default */
+	long long	 secs;		/* the deadline, for messages */
+	json_t		*rd;		/* tq_health_redis()'s answer */
+	struct {
+		int	 ok;
+		char	 version[64];
+		char	 err[512];
+		int	 schema;
+		int	 latest;
+		long long stuck[TQ_NSTAGES];	/* running past timeout */
+		long long ended;	/* items ended in the last hour */
+		long long failed;
+	}		 pg;
+	int		 level;		/* TQ_HEALTH_* */
+	struct tq_buf	 text;		/* the problems, "; " separated */
+	json_t		*list;		/* the problems, an array */
+};
+void		 tq_health_init(struct tq_health *);
+void		 tq_health_free(struct tq_health *);
+/*
+ * The Redis checks on rc, through queue_info.c: {"ok": true, "version",
+ * "workers" ({total, active, busy, idle, suspended}), "queues"
+ * (tq_rq_queues() without registries: [{name, count, paused}, ...]),
+ * "suspended"}, or {"error": ...}.
+ */
+json_t		*tq_health_redis(redisContext *rc);
+/* PostgreSQL, by the deadline whatever the server does (no migration). */
+void		 tq_health_pg(struct tq_health *, const char *appname,
+		    double deadline);
+void		 tq_health_evaluate(struct tq_health *);
+json_t		*tq_health_json(const struct tq_health *);
+const char	*tq_health_level_name(int);
+/* A queue of tq_health_redis()'s "queues": its name, count, paused. */
+const char	*tq_health_qname(json_t *);
+long long	 tq_health_qlen(json_t *);
+int		 tq_health_qpaused(json_t *);
 
 /* ---------------------------------------------------------------- cli.c */
 

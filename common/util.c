@@ -15,7 +15,7 @@
 
 #include "tq.h"
 
-static char errbuf[1024];
+static __thread char errbuf[1024];	/* per thread: tq-api */
 
 static void
 oom(void)

@@ -1,5 +1,5 @@
 # bash completion for tq: tq-submit tq-wait tq-status tq-worker tq-retry
-# tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
+# tq-cancel tq-stats tq-health tq-model tq-extract tq-digest tq-api
 #
 # Install as .../bash-completion/completions/tq with a symlink per
 # program (make install does), or source it from ~/.bashrc.
@@ -66,6 +66,13 @@ _tq_spec()
 		argopts='-c --critical -d --database-url -F --failure-critical
 		    -f --failure-warning -r --redis-url -t --timeout
 		    -W --min-workers -w --warning' ;;
+	tq-api)
+		opts='-b --max-body -c --connections -d --database-url
+		    -h --help -l --listen -n --threads -p --per-ip -q --quiet
+		    -r --redis-url -t --timeout -V --version'
+		argopts='-b --max-body -c --connections -d --database-url
+		    -l --listen -n --threads -p --per-ip -r --redis-url
+		    -t --timeout' ;;
 	tq-model)
 		opts='-C --context-chars -D --default -d --database-url
 		    -H --table -h --help -J --json-mode -j --json
@@ -257,4 +264,4 @@ _tq()
 }
 
 complete -F _tq tq-submit tq-wait tq-status tq-show tq-worker tq-retry \
-    tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
+    tq-cancel tq-stats tq-health tq-model tq-extract tq-digest tq-api

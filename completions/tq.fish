@@ -1,5 +1,5 @@
 # fish completion for tq: tq-submit tq-wait tq-status tq-show tq-worker
-# tq-retry tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
+# tq-retry tq-cancel tq-stats tq-health tq-model tq-extract tq-digest tq-api
 #
 # fish loads completions by program name: install this file as
 # .../fish/vendor_completions.d/tq.fish with a symlink PROG.fish to it
@@ -27,6 +27,8 @@ function __tq_argopts
             echo -c --concurrency -d --database-url -J --job-processes -l --log-level -N --name -n --workers -P --pause -Q --queue -r --redis-url -t --timeout -U --resume
         case tq-stats
             echo -d --database-url -r --redis-url
+        case tq-api
+            echo -b --max-body -c --connections -d --database-url -l --listen -n --threads -p --per-ip -r --redis-url -t --timeout
         case tq-health
             echo -c --critical -d --database-url -F --failure-critical -f --failure-warning -r --redis-url -t --timeout -W --min-workers -w --warning
         case tq-model
@@ -122,15 +124,15 @@ end
 set -l __tq_queues 'parsing-queue ai-queue notion-queue'
 
 # options every program, or most, share
-for p in tq-submit tq-wait tq-status tq-show tq-worker tq-retry tq-cancel tq-stats tq-health tq-model tq-extract tq-digest
+for p in tq-submit tq-wait tq-status tq-show tq-worker tq-retry tq-cancel tq-stats tq-health tq-model tq-extract tq-digest tq-api
     complete -c $p -f
     complete -c $p -s h -l help -d 'print usage and exit'
     complete -c $p -s V -l version -d 'print the version and exit'
 end
-for p in tq-submit tq-wait tq-status tq-show tq-retry tq-cancel tq-stats tq-health tq-model tq-worker
+for p in tq-submit tq-wait tq-status tq-show tq-retry tq-cancel tq-stats tq-health tq-model tq-worker tq-api
     complete -c $p -s d -l database-url -x -d 'PostgreSQL connection string'
 end
-for p in tq-submit tq-retry tq-cancel tq-stats tq-health tq-worker
+for p in tq-submit tq-retry tq-cancel tq-stats tq-health tq-worker tq-api
     complete -c $p -s r -l redis-url -x -a 'redis://127.0.0.1:6379/0 unix:///run/redis/redis-server.sock' -d 'Redis URL'
 end
 for p in tq-submit tq-wait tq-status tq-show tq-retry tq-cancel tq-stats tq-model
@@ -196,6 +198,15 @@ complete -c tq-worker -s J -l job-processes -x -d 'job processes per worker'
 complete -c tq-worker -s R -l reconcile -d 'run one maintenance pass and exit'
 complete -c tq-worker -s P -l pause -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'pause a queue for every worker'
 complete -c tq-worker -s U -l resume -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'resume a paused queue'
+
+# tq-api
+complete -c tq-api -s q -l quiet -d 'no access log'
+complete -c tq-api -s l -l listen -x -a '127.0.0.1:5000 [::1]:5000' -d 'address:port to listen on'
+complete -c tq-api -s n -l threads -x -d 'server threads, each with its connections'
+complete -c tq-api -s c -l connections -x -d 'most connections at once'
+complete -c tq-api -s p -l per-ip -x -d 'most connections from one address'
+complete -c tq-api -s t -l timeout -x -d 'close a connection idle this long (s)'
+complete -c tq-api -s b -l max-body -x -d 'largest request body (bytes)'
 
 # tq-stats
 complete -c tq-stats -s w -l workers -d 'the workers'

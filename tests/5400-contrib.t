@@ -9,7 +9,7 @@
 # Dockerfile (its packages are in Debian 12, its build steps are the
 # Makefile's and run here).
 . "$(dirname "$0")/lib.sh"
-plan 81
+plan 82
 C=$TQ_TOP/contrib
 need systemd-analyze systemd
 need jq jq
@@ -182,6 +182,13 @@ ln -s "$TQ_TOP"/man/*.7 "$tmp/man/man7/"
 MANPATH=$tmp/man systemd-analyze verify --root="$root" \
 	tq-worker@parsing-queue.service >"$tmp/verify" 2>&1
 check_same "systemd-analyze verify tq-worker@.service: clean" \
+	"$?:$(cat "$tmp/verify")" "0:"
+cp "$C/tq-api.service" "$root/etc/systemd/system/"
+printf '#!/bin/sh\n' >"$root/usr/local/bin/tq-api"
+chmod 755 "$root/usr/local/bin/tq-api"
+MANPATH=$tmp/man systemd-analyze verify --root="$root" \
+	tq-api.service >"$tmp/verify" 2>&1
+check_same "systemd-analyze verify tq-api.service: clean" \
 	"$?:$(cat "$tmp/verify")" "0:"
 
 # ExecStart as systemd runs it: $$ is $, %i the queue

@@ -1,0 +1,1214 @@
+/*
+ * tq-api - the seed's REST API over libtq, so that programs written
+ * against the seed's HTTP API run on tq unchanged: the parsing, ai and
+ * notion async endpoints (batch, single, status, cancel, retry) and
+ * the monitoring ones (workers, queues, statistics, health).  Every
+ * endpoint is a thin call into common/, as the other tools are:
+ * tq_submit(), tq_task_records(), tq_task_cancel(), tq_task_retry(),
+ * tq_mon_*() and tq_health_*().
+ *
+ * Design: libmicrohttpd parses HTTP.  Its internal polling threads, a
+ * pool of -n threads each with its own epoll loop, serve every
+ * connection: idle, slow and flooding clients cost a socket and a few
+ * KiB in a loop, not a thread, and the per-IP and total connection
+ * limits and the idle timeout drop them.  A handler blocks its thread
+ * while it asks PostgreSQL and Redis (milliseconds: status is read,
+ * never waited on), so the pool size is also the number of database
+ * connections: each thread opens its own PGconn and redisContext when
+ * it first needs them (libpq and hiredis connections are not shared
+ * between threads), keeps them, and opens them again after a failure:
+ * one is checked before a write or after a while idle, and a read that
+ * failed on a connection that broke runs once more on a new one.
+ * Thread-per-connection would tie a database connection to every
+ * client, and a flood of idle sockets to as many threads.
+ *
+ * Safe by default: 127.0.0.1 only unless -l or TQ_API_LISTEN say
+ * otherwise, and never a non-loopback address without TQ_API_TOKEN;
+ * with a token every request needs "Authorization: Bearer <token>",
+ * compared in constant time.  A request body over -b bytes is refused
+ * with 413 before it is read.  Bad input writes nothing.  SIGTERM and
+ * SIGINT stop accepting, let the requests in progress end (1 s at
+ * most for idle kept-alive connections), and stop.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "tq.h"
+
+static struct option longopts[] = {
+	{ "max-body", required_argument, NULL, 'b' },
+	{ "connections", required_argument, NULL, 'c' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "threads", required_argument, NULL, 'n' },
+	{ "per-ip", required_argument, NULL, 'p' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static long long max_body = 1024 * 1024;
+static unsigned conn_limit = 1024;
+static unsigned per_ip = 256;
+static unsigned conn_timeout = 30;
+static unsigned nthreads = 4;
+static int quiet;
+static char token_sum[65];	/* sha256 of TQ_API_TOKEN; "" if none */
+
+#define HEALTH_SECS	3	/* the health check's deadline */
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: tq-api [-hqV] [-b max-body] [-c connections] "
+	    "[-d database-url]\n"
+	    "              [-l address:port] [-n threads] [-p per-ip] "
+	    "[-r redis-url] [-t timeout]\n");
+	exit(status);
+}
+
+/* ---- the connections of each thread */
+
+struct conns {
+	PGconn		*db;
+	redisContext	*rc;
+	double		 db_used;	/* when last used */
+	double		 rc_used;
+};
+static pthread_key_t conns_key;
+
+/* a connection idle this long is checked before it is used */
+#define IDLE_CHECK	2.0
+
+static void
+conns_free(void *p)
+{
+	struct conns *c = p;
+
+	if (c->db != NULL)
+		PQfinish(c->db);
+	if (c->rc != NULL)
+		redisFree(c->rc);
+	free(c);
+}
+
+static struct conns *
+conns(void)
+{
+	struct conns *c = pthread_getspecific(conns_key);
+
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		pthread_setspecific(conns_key, c);
+	}
+	return c;
+}
+
+/*
+ * The thread's PostgreSQL connection, opened again if it broke.  For a
+ * write, or when it was idle for a while, it is asked first whether it
+ * still works (the server may have restarted meanwhile), so that a
+ * write never fails for a connection that broke while unused; a read
+ * that fails on a broken one is simply done again (db_broke()).
+ */
+static PGconn *
+db_get(struct tq_err *e, int write)
+{
+	struct conns *c = conns();
+	double now = tq_now();
+
+	if (c->db != NULL && PQstatus(c->db) == CONNECTION_OK &&
+	    (write || now - c->db_used > IDLE_CHECK)) {
+		struct tq_err pe = { 0 };
+
+		if (tq_db_cmd(c->db, &pe, "SELECT 1") == -1)
+			PQreset(c->db);
+	}
+	if (c->db != NULL && PQstatus(c->db) != CONNECTION_OK) {
+		PQfinish(c->db);
+		c->db = NULL;
+	}
+	if (c->db == NULL)
+		c->db = tq_db_connect(e);
+	c->db_used = now;
+	return c->db;
+}
+
+static redisContext *
+redis_get(struct tq_err *e, int write)
+{
+	struct conns *c = conns();
+	double now = tq_now();
+
+	if (c->rc != NULL && !c->rc->err &&
+	    (write || now - c->rc_used > IDLE_CHECK)) {
+		struct tq_err re = { 0 };
+		redisReply *r = tq_redis(c->rc, &re, "PING");
+
+		if (r != NULL)
+			freeReplyObject(r);
+		else if (!c->rc->err)
+			c->rc->err = REDIS_ERR_OTHER;
+	}
+	if (c->rc != NULL && c->rc->err) {
+		redisFree(c->rc);
+		c->rc = NULL;
+	}
+	if (c->rc == NULL &&
+	    (c->rc = tq_redis_connect(tq_cfg.redis_url, e)) != NULL)
+		tq_redis_set_timeout(c->rc, 5);
+	c->rc_used = now;
+	return c->rc;
+}
+
+/* After a read failed: 1 if its connection broke (read again anew). */
+static int
+db_broke(void)
+{
+	struct conns *c = conns();
+
+	return c->db != NULL && PQstatus(c->db) != CONNECTION_OK;
+}
+
+static int
+redis_broke(void)
+{
+	struct conns *c = conns();
+
+	return c->rc != NULL && c->rc->err;
+}
+
+/* ---- requests and answers */
+
+struct req {
+	struct tq_buf	 body;
+	int		 answered;
+	int		 too_big;
+	size_t		 seen;		/* body bytes, kept or not */
+	int		 code;
+	const char	*allow;		/* the method a 405 names */
+	size_t		 bytes;
+	double		 t0;
+	char		*method;
+	char		*url;
+	char		 addr[INET6_ADDRSTRLEN];
+};
+
+static enum MHD_Result
+send_json(struct MHD_Connection *c, struct req *q, int code, json_t *o)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rv;
+	char *s;
+	size_t n;
+
+	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+		s = xstrdup("{\"success\":false,\"error\":\"internal error\"}");
+	json_decref(o);
+	n = strlen(s);
+	/* a newline, as curl users expect */
+	s = xrealloc(s, n + 2);
+	s[n++] = '\n';
+	s[n] = '\0';
+	r = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json");
+	if (code == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer");
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED && q->allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, q->allow);
+	rv = MHD_queue_response(c, (unsigned)code, r);
+	MHD_destroy_response(r);
+	q->answered = 1;
+	q->code = code;
+	q->bytes = n;
+	return rv;
+}
+
+/* The seed's error shape: {"success": false, "error": "..."} */
+static enum MHD_Result
+fail(struct MHD_Connection *c, struct req *q, int code, const char *fmt,
+    ...)
+{
+	va_list ap;
+	char msg[600], *v;
+	json_t *o;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* parts of the URL, cut names: valid UTF-8, no control bytes */
+	v = tq_vis(msg);
+	o = json_pack("{s:b,s:s}", "success", 0, "error", v);
+	free(v);
+	return send_json(c, q, code, o);
+}
+
+/* A backend error: 503, or 400 when it was the input's fault. */
+static enum MHD_Result
+fail_backend(struct MHD_Connection *c, struct req *q, struct tq_err *e)
+{
+	return fail(c, q, e->kind == TQ_ERR_PERMANENT ? MHD_HTTP_BAD_REQUEST :
+	    MHD_HTTP_SERVICE_UNAVAILABLE, "%s", e->msg[0] ? e->msg :
+	    "backend unavailable");
+}
+
+/*
+ * Success: {"success": true, <fields>, "data": {<fields>}}.  The seed
+ * documents the fields at the top and its examples read them under
+ * "data": both work.  Steals fields.
+ */
+static enum MHD_Result
+succeed(struct MHD_Connection *c, struct req *q, int code, json_t *fields)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "success", json_true());
+	json_object_update(o, fields);
+	json_object_set_new(o, "data", fields);
+	return send_json(c, q, code, o);
+}
+
+/* ---- the endpoints */
+
+static const char *const stage_paths[TQ_NSTAGES] = {
+	"parsing", "ai", "notion"
+};
+
+/* The seed's words for a batch: "Parsing batch queued: 3 links". */
+static const char *const stage_titles[TQ_NSTAGES] = {
+	"Parsing", "AI processing", "Notion import"
+};
+
+/* A task of the stage, or NULL and an answer sent. */
+static json_t *
+load_task(struct MHD_Connection *c, struct req *q, PGconn **db,
+    enum tq_stage st, long long id, int items, enum MHD_Result *rv)
+{
+	struct tq_err e = { 0 };
+	json_t *recs, *rec;
+	const char *type;
+
+	/* a read: once more on a new connection if this one broke */
+	if ((recs = tq_task_records(*db, &e, &id, 1, items)) == NULL &&
+	    db_broke() && (*db = db_get(&e, 0)) != NULL)
+		recs = tq_task_records(*db, &e, &id, 1, items);
+	if (recs == NULL) {
+		*rv = fail_backend(c, q, &e);
+		return NULL;
+	}
+	rec = json_incref(json_array_get(recs, 0));
+	json_decref(recs);
+	type = json_string_value(json_object_get(rec, "type"));
+	if (!json_is_object(rec) || type == NULL ||
+	    tq_stage_from_name(type) != (int)st) {
+		*rv = fail(c, q, MHD_HTTP_NOT_FOUND, "task %lld: no such %s "
+		    "task", id, tq_stage_task_type(st));
+		json_decref(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+static enum MHD_Result
+ep_status(struct MHD_Connection *c, struct req *q, enum tq_stage st,
+    long long id)
+{
+	struct tq_err e = { 0 };
+	enum MHD_Result rv = MHD_YES;
+	const char *inc;
+	PGconn *db;
+	json_t *rec;
+	int items = 0;
+
+	inc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+	    "include_items");
+	if (inc != NULL) {
+		if (strcasecmp(inc, "true") == 0 || strcmp(inc, "1") == 0 ||
+		    strcasecmp(inc, "yes") == 0)
+			items = 1;
+		else if (strcasecmp(inc, "false") != 0 &&
+		    strcmp(inc, "0") != 0 && strcasecmp(inc, "no") != 0 &&
+		    *inc != '\0')
+			return fail(c, q, MHD_HTTP_BAD_REQUEST, "include_items: "
+			    "not true or false");
+	}
+	if ((db = db_get(&e, 0)) == NULL)
+		return fail_backend(c, q, &e);
+	if ((rec = load_task(c, q, &db, st, id, items, &rv)) == NULL)
+		return rv;
+	return succeed(c, q, MHD_HTTP_OK, json_pack("{s:o}", "task", rec));
+}
+
+/* tq_task_cancel()'s and tq_task_retry()'s messages: keep the errors */
+static void
+note_errors(void *arg, int error, const char *msg)
+{
+	if (error)
+		json_array_append_new(arg, json_string(msg));
+}
+
+static enum MHD_Result
+ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
+    long long id, int retry)
+{
+	struct tq_err e = { 0 };
+	enum MHD_Result rv = MHD_YES;
+	redisContext *rc;
+	PGconn *db;
+	json_t *rec, *recs = NULL, *warn, *f;
+	int status;
+
+	if ((db = db_get(&e, 1)) == NULL || (rc = redis_get(&e, 1)) == NULL)
+		return fail_backend(c, q, &e);
+	if ((rec = load_task(c, q, &db, st, id, 0, &rv)) == NULL)
+		return rv;
+	json_decref(rec);
+	warn = json_array();
+	if (retry)
+		rec = tq_task_retry(db, rc, id, note_errors, warn, &status);
+	else if ((recs = tq_task_cancel(db, rc, id, note_errors, warn,
+	    &status)) != NULL) {
+		/* the task's record, then those of its chain's followers */
+		rec = json_incref(json_array_get(recs, 0));
+		json_array_remove(recs, 0);
+	} else
+		rec = NULL;
+	if (rec == NULL) {
+		const char *m = json_string_value(json_array_get(warn, 0));
+
+		rv = fail(c, q, status == TQ_EXIT_INPUT ? MHD_HTTP_NOT_FOUND :
+		    MHD_HTTP_SERVICE_UNAVAILABLE, "%s", m ? m :
+		    "backend unavailable");
+		json_decref(warn);
+		json_decref(recs);
+		return rv;
+	}
+	f = json_object();
+	json_object_set_new(f, "task_id", json_integer(id));
+	json_object_set(f, retry ? "retried_count" : "cancelled_count",
+	    json_object_get(rec, retry ? "retried_count" :
+	    "cancelled_count"));
+	if (retry)
+		json_object_set(f, "retried_items",
+		    json_object_get(rec, "retried_items"));
+	json_object_set(f, "message", json_object_get(rec, "message"));
+	json_object_del(rec, "retried_items");
+	json_object_set_new(f, "task", rec);
+	if (json_array_size(recs) > 0)
+		json_object_set(f, "chained_tasks", recs);
+	json_decref(recs);
+	if (json_array_size(warn) > 0)
+		json_object_set(f, "warnings", warn);
+	json_decref(warn);
+	return succeed(c, q, MHD_HTTP_OK, f);
+}
+
+/* tq_submit()'s messages about bad inputs, for the answer */
+static void
+submit_bad(void *arg, const char *where, const char *msg)
+{
+	char *m = xasprintf("%s: %s", where, msg), *v;
+
+	/* a quoted input cut short may end inside a UTF-8 sequence */
+	v = tq_vis(m);
+	json_array_append_new(arg, json_string(v));
+	free(v);
+	free(m);
+}
+
+/* A submit's inputs: ids, and for parse also URLs (a tq extension). */
+struct inputs {
+	struct tq_submit_input	*v;
+	size_t			 n;
+};
+
+static void
+inputs_free(struct inputs *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n; i++) {
+		free(in->v[i].url);
+		free(in->v[i].where);
+	}
+	free(in->v);
+}
+
+/* -1 and why when the array is not one of positive ids (or URLs) */
+static int
+inputs_add(struct inputs *in, json_t *arr, const char *key, int urls,
+    char *why, size_t whylen)
+{
+	json_t *v;
+	size_t i;
+
+	if (!json_is_array(arr)) {
+		snprintf(why, whylen, "%s: not an array", key);
+		return -1;
+	}
+	in->v = xrealloc(in->v, (in->n + json_array_size(arr) + 1) *
+	    sizeof(*in->v));
+	json_array_foreach(arr, i, v) {
+		struct tq_submit_input *x = &in->v[in->n];
+
+		memset(x, 0, sizeof(*x));
+		if (urls && json_is_string(v) && *json_string_value(v))
+			x->url = xstrdup(json_string_value(v));
+		else if (!urls && json_is_integer(v) &&
+		    json_integer_value(v) >= 1)
+			x->id = json_integer_value(v);
+		else {
+			snprintf(why, whylen, "%s[%zu]: not %s", key, i,
+			    urls ? "a URL" : "a positive integer id");
+			return -1;
+		}
+		x->where = xasprintf("%s[%zu]", key, i);
+		in->n++;
+	}
+	return 0;
+}
+
+static int
+get_bool(json_t *o, const char *key, int *v, char *why, size_t whylen)
+{
+	json_t *b = json_object_get(o, key);
+
+	if (b == NULL || json_is_null(b))
+		return 0;
+	if (!json_is_boolean(b)) {
+		snprintf(why, whylen, "%s: not true or false", key);
+		return -1;
+	}
+	*v = json_is_true(b);
+	return 0;
+}
+
+/*
+ * POST batch (ids from the body) or single/<id>: the same request as
+ * tq-submit's, the same checks, the same tq_submit().
+ */
+static enum MHD_Result
+ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
+    long long single)
+{
+	const struct tq_stage_def *sd = tq_stage(st);
+	struct tq_err e = { 0 };
+	struct tq_submit sub;
+	struct inputs in = { 0 };
+	enum MHD_Result rv;
+	json_error_t je;
+	json_t *body = NULL, *params = NULL, *v, *bad = NULL, *recs, *rec;
+	json_t *props = NULL, *f;
+	redisContext *rc;
+	PGconn *db;
+	char why[600], key[64], *dbid = NULL, model[64];
+	const char *modelp = NULL;
+	int cfg[3] = { 1, 1, 0 }, with_text = 0, max_retries;
+	int code = MHD_HTTP_BAD_REQUEST;
+
+	why[0] = '\0';
+	max_retries = tq_cfg.max_retries;
+	if (q->body.len > 0 || single == 0) {
+		body = json_loadb(q->body.data ? q->body.data : "",
+		    q->body.len, JSON_REJECT_DUPLICATES, &je);
+		if (body == NULL) {
+			snprintf(why, sizeof(why), "malformed JSON: %s",
+			    je.text);
+			goto bad;
+		}
+		if (!json_is_object(body)) {
+			snprintf(why, sizeof(why), "the body is not a JSON "
+			    "object");
+			goto bad;
+		}
+	} else
+		body = json_object();
+
+	/* the inputs */
+	snprintf(key, sizeof(key), "%ss", sd->consumes);
+	if (single > 0) {
+		in.v = xcalloc(1, sizeof(*in.v));
+		in.v[0].id = single;
+		in.v[0].where = xasprintf("%s %lld", sd->item_text, single);
+		in.n = 1;
+	} else {
+		v = json_object_get(body, key);
+		if (v != NULL && inputs_add(&in, v, key, 0, why,
+		    sizeof(why)) == -1)
+			goto bad;
+		if (st == TQ_STAGE_PARSE &&
+		    (v = json_object_get(body, "urls")) != NULL &&
+		    inputs_add(&in, v, "urls", 1, why, sizeof(why)) == -1)
+			goto bad;
+		if (in.n == 0) {
+			snprintf(why, sizeof(why), "%s: %s", key,
+			    json_object_get(body, key) ? "empty: nothing to "
+			    "submit" : "missing");
+			goto bad;
+		}
+	}
+
+	/* the options, as tq-submit's flags */
+	if ((v = json_object_get(body, "max_retries")) != NULL &&
+	    !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 100) {
+			snprintf(why, sizeof(why), "max_retries: not an "
+			    "integer from 0 to 100");
+			goto bad;
+		}
+		max_retries = (int)json_integer_value(v);
+	}
+	params = json_object();
+	if (st == TQ_STAGE_AI) {
+		json_t *pc = json_object_get(body, "processing_config");
+
+		v = json_object_get(body, "model_id");
+		if (json_is_integer(v) && json_integer_value(v) >= 1) {
+			snprintf(model, sizeof(model), "%lld",
+			    (long long)json_integer_value(v));
+			modelp = model;
+		} else if (json_is_string(v) && *json_string_value(v))
+			modelp = json_string_value(v);
+		else if (v != NULL && !json_is_null(v)) {
+			snprintf(why, sizeof(why), "model_id: not a model id "
+			    "or name");
+			goto bad;
+		}
+		if (pc != NULL && !json_is_null(pc) && !json_is_object(pc)) {
+			snprintf(why, sizeof(why), "processing_config: not an "
+			    "object");
+			goto bad;
+		}
+		if (get_bool(pc, "generate_summary", &cfg[0], why,
+		    sizeof(why)) == -1 || get_bool(pc, "generate_keywords",
+		    &cfg[1], why, sizeof(why)) == -1 || get_bool(pc,
+		    "generate_insights", &cfg[2], why, sizeof(why)) == -1)
+			goto bad;
+		if (!cfg[0] && !cfg[1] && !cfg[2]) {
+			snprintf(why, sizeof(why), "nothing to do: summary, "
+			    "keywords and insights are all off");
+			goto bad;
+		}
+		json_object_set_new(params, "processing_config", json_pack(
+		    "{s:b,s:b,s:b}", "generate_summary", cfg[0],
+		    "generate_keywords", cfg[1], "generate_insights", cfg[2]));
+	}
+	if (st == TQ_STAGE_NOTION) {
+		const char *d = NULL, *k;
+		json_t *pv;
+
+		v = json_object_get(body, "database_id");
+		if (json_is_string(v))
+			d = json_string_value(v);
+		else if (v != NULL && !json_is_null(v)) {
+			snprintf(why, sizeof(why), "database_id: not a "
+			    "string");
+			goto bad;
+		}
+		if (d == NULL && (d = getenv("TQ_NOTION_DATABASE")) != NULL &&
+		    *d == '\0')
+			d = NULL;
+		if (d == NULL) {
+			snprintf(why, sizeof(why), "database_id: missing");
+			goto bad;
+		}
+		if ((dbid = tq_notion_id(d)) == NULL) {
+			snprintf(why, sizeof(why), "database_id: not a "
+			    "database id (32 hex digits, or a Notion URL)");
+			goto bad;
+		}
+		props = json_object_get(body, "properties");
+		if (props != NULL && json_is_null(props))
+			props = NULL;
+		if (props != NULL && !json_is_object(props)) {
+			snprintf(why, sizeof(why), "properties: not an "
+			    "object");
+			goto bad;
+		}
+		json_object_foreach(props, k, pv)
+			if (!json_is_object(pv)) {
+				snprintf(why, sizeof(why), "properties: %.80s: "
+				    "a property value is an object such as "
+				    "{\"select\": {\"name\": \"x\"}}", k);
+				goto bad;
+			}
+		if (get_bool(body, "with_text", &with_text, why,
+		    sizeof(why)) == -1)
+			goto bad;
+		if (tq_notion_token() == NULL) {
+			code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			snprintf(why, sizeof(why), "notion: no token: set "
+			    "NOTION_TOKEN for tq-api and the workers");
+			goto bad;
+		}
+		json_object_set_new(params, "database_id", json_string(dbid));
+		if (props != NULL)
+			json_object_set(params, "properties", props);
+		json_object_set_new(params, "with_text",
+		    json_boolean(with_text));
+	}
+
+	if ((db = db_get(&e, 1)) == NULL || (rc = redis_get(&e, 1)) == NULL)
+		goto backend;
+	if (st == TQ_STAGE_NOTION && tq_notion_check(db, rc, dbid, props,
+	    &e) == -1 && e.kind == TQ_ERR_PERMANENT) {
+		/* a wrong database fails here; Notion away, in the workers */
+		snprintf(why, sizeof(why), "%s", e.msg);
+		goto bad;
+	}
+	bad = json_array();
+	memset(&sub, 0, sizeof(sub));
+	sub.stage = st;
+	sub.max_retries = max_retries;
+	sub.model = modelp;
+	sub.params = params;
+	sub.in = in.v;
+	sub.nin = in.n;
+	sub.bad = submit_bad;
+	sub.arg = bad;
+	memset(&e, 0, sizeof(e));
+	switch (tq_submit(db, rc, &sub, &e)) {
+	case 0:
+		break;
+	case TQ_SUBMIT_BAD:
+		snprintf(why, sizeof(why), "%s", json_array_size(bad) > 0 ?
+		    json_string_value(json_array_get(bad, 0)) : "bad input");
+		goto bad;
+	case TQ_SUBMIT_EMPTY:
+		snprintf(why, sizeof(why), "no input: nothing to submit");
+		goto bad;
+	default:
+		goto backend;
+	}
+	if ((recs = tq_task_records(db, &e, &sub.task, 1, 0)) == NULL)
+		goto backend;
+	rec = json_array_get(recs, 0);
+	f = json_object();
+	if (json_is_object(rec))
+		json_object_update(f, rec);
+	json_decref(recs);
+	json_object_set_new(f, "task_id", json_integer(sub.task));
+	json_object_set_new(f, "total_items", json_integer(
+	    (json_int_t)sub.nitems));
+	json_object_set_new(f, "message", json_sprintf("%s %s queued: %zu %s%s",
+	    stage_titles[st], single ? "task" : "batch", sub.nitems,
+	    sd->item_text, sub.nitems == 1 ? "" : "s"));
+	if (!sub.queued)
+		json_object_set_new(f, "warning", json_sprintf("%s; the task "
+		    "is saved and the workers' reconciler will queue it",
+		    e.msg));
+	rv = succeed(c, q, MHD_HTTP_ACCEPTED, f);
+	goto out;
+backend:
+	rv = fail_backend(c, q, &e);
+	goto out;
+bad:
+	if (json_array_size(bad) > 1) {
+		json_t *o = json_pack("{s:b,s:s,s:O}", "success", 0, "error",
+		    why, "errors", bad);
+
+		rv = send_json(c, q, code, o);
+	} else
+		rv = fail(c, q, code, "%s", why);
+out:
+	inputs_free(&in);
+	json_decref(bad);
+	json_decref(params);
+	json_decref(body);
+	free(dbid);
+	return rv;
+}
+
+static enum MHD_Result
+ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
+{
+	struct tq_err e = { 0 };
+	redisContext *rc = NULL;
+	PGconn *db = NULL;
+	json_t *f;
+	int rv = -1, tries;
+
+	if (strcmp(what, "health") == 0) {
+		struct tq_health h;
+		json_t *o;
+		int healthy;
+
+		/* the deadline of the PostgreSQL check; Redis's timeout */
+		tq_health_init(&h);
+		h.secs = HEALTH_SECS;
+		for (tries = 0; tries < 2; tries++) {
+			json_decref(h.rd);
+			if ((rc = redis_get(&e, 0)) == NULL) {
+				h.rd = json_pack("{s:s}", "error", e.msg);
+				break;
+			}
+			h.rd = tq_health_redis(rc);
+			/* a read: once more on a new connection if it broke */
+			if (json_is_true(json_object_get(h.rd, "ok")) ||
+			    !redis_broke())
+				break;
+		}
+		tq_health_pg(&h, "tq-api", tq_now() + HEALTH_SECS);
+		tq_health_evaluate(&h);
+		o = tq_health_json(&h);
+		/*
+		 * Unhealthy is CRITICAL: a backend down, a backlog past the
+		 * critical threshold.  A warning (no workers yet, say) keeps
+		 * the API in service and is in "status" and "problems".
+		 */
+		healthy = h.level < TQ_HEALTH_CRITICAL;
+		json_object_set_new(o, "healthy", json_boolean(healthy));
+		if (!healthy) {
+			json_object_set_new(o, "success", json_false());
+			json_object_set_new(o, "error", json_string(
+			    h.text.data ? h.text.data : "unhealthy"));
+			tq_health_free(&h);
+			return send_json(c, q, MHD_HTTP_SERVICE_UNAVAILABLE, o);
+		}
+		tq_health_free(&h);
+		return succeed(c, q, MHD_HTTP_OK, o);
+	}
+	f = json_object();
+	for (tries = 0; tries < 2; tries++) {
+		if (strcmp(what, "statistics") == 0) {
+			if ((db = db_get(&e, 0)) == NULL)
+				rv = -1;
+			else
+				rv = tq_mon_statistics(db, &e, f);
+		} else if ((rc = redis_get(&e, 0)) == NULL)
+			rv = -1;
+		else if (strcmp(what, "workers") == 0)
+			rv = tq_mon_workers(rc, &e, f);
+		else
+			rv = tq_mon_queues(rc, &e, f);
+		/* a read: once more on a new connection if this one broke */
+		if (rv == 0 || !(strcmp(what, "statistics") == 0 ?
+		    db_broke() : redis_broke()))
+			break;
+	}
+	if (rv == -1) {
+		json_decref(f);
+		return fail_backend(c, q, &e);
+	}
+	return succeed(c, q, MHD_HTTP_OK, f);
+}
+
+/* ---- routing */
+
+static int
+is_method(struct req *q, const char *m)
+{
+	return strcmp(q->method, m) == 0;
+}
+
+static enum MHD_Result
+route(struct MHD_Connection *c, struct req *q)
+{
+	char path[256], *seg[8], *p, *s;
+	int n = 0, st;
+	long long id = 0;
+
+	if (strlen(q->url) >= sizeof(path))
+		return fail(c, q, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	snprintf(path, sizeof(path), "%s", q->url);
+	for (p = path; (s = strsep(&p, "/")) != NULL;)
+		if (*s != '\0' && n < 8)
+			seg[n++] = s;
+	if (n < 3 || strcmp(seg[0], "api") != 0)
+		return fail(c, q, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	if (n == 3 && strcmp(seg[1], "monitoring") == 0 &&
+	    (strcmp(seg[2], "workers") == 0 || strcmp(seg[2], "queues") == 0 ||
+	    strcmp(seg[2], "statistics") == 0 ||
+	    strcmp(seg[2], "health") == 0)) {
+		if (!is_method(q, "GET") && !is_method(q, "HEAD")) {
+			q->allow = "GET, HEAD";
+			return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "%s: use GET", q->url);
+		}
+		return ep_monitoring(c, q, seg[2]);
+	}
+	for (st = 0; st < TQ_NSTAGES; st++)
+		if (strcmp(seg[1], stage_paths[st]) == 0)
+			break;
+	if (st == TQ_NSTAGES || strcmp(seg[2], "async") != 0 || n < 4 ||
+	    n > 5)
+		return fail(c, q, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	if (strcmp(seg[3], "batch") == 0 && n == 4) {
+		if (!is_method(q, "POST")) {
+			q->allow = "POST";
+			return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "%s: use POST", q->url);
+		}
+		return ep_submit(c, q, st, 0);
+	}
+	if (n != 5 || (strcmp(seg[3], "single") != 0 &&
+	    strcmp(seg[3], "status") != 0 && strcmp(seg[3], "cancel") != 0 &&
+	    strcmp(seg[3], "retry") != 0))
+		return fail(c, q, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	q->allow = strcmp(seg[3], "status") == 0 ? "GET, HEAD" :
+	    strcmp(seg[3], "cancel") == 0 ? "DELETE" : "POST";
+	if (strcmp(seg[3], "status") == 0 ? !is_method(q, "GET") &&
+	    !is_method(q, "HEAD") : !is_method(q, q->allow))
+		return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED, "%s: use %s",
+		    q->url, strcmp(seg[3], "status") == 0 ? "GET" :
+		    q->allow);
+	if (tq_parse_id(seg[4], &id) == -1)
+		return fail(c, q, MHD_HTTP_BAD_REQUEST, "%.40s: not a%s id "
+		    "(a positive integer)", seg[4], strcmp(seg[3], "single") ?
+		    " task" : "n");
+	if (strcmp(seg[3], "single") == 0)
+		return ep_submit(c, q, st, id);
+	if (strcmp(seg[3], "status") == 0)
+		return ep_status(c, q, st, id);
+	return ep_cancel_retry(c, q, st, id, strcmp(seg[3], "retry") == 0);
+}
+
+/* Constant time: the digests of both, so the length leaks nothing. */
+static int
+authorized(struct MHD_Connection *c)
+{
+	const char *h;
+	char sum[65];
+	unsigned char d = 0;
+	size_t i;
+
+	if (token_sum[0] == '\0')
+		return 1;
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return 0;
+	tq_sha256_hex(h + 7, strlen(h + 7), sum);
+	for (i = 0; i < 64; i++)
+		d |= (unsigned char)(sum[i] ^ token_sum[i]);
+	return d == 0;
+}
+
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *data,
+    size_t *size, void **con_cls)
+{
+	struct req *q = *con_cls;
+	const char *cl;
+
+	(void)cls;
+	(void)version;
+	if (q == NULL) {
+		const union MHD_ConnectionInfo *ci;
+
+		q = xcalloc(1, sizeof(*q));
+		q->t0 = tq_now();
+		q->method = xstrdup(method);
+		q->url = xstrdup(url);
+		ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci != NULL && ci->client_addr != NULL) {
+			const struct sockaddr *sa = ci->client_addr;
+
+			if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct
+				    sockaddr_in6 *)sa)->sin6_addr, q->addr,
+				    sizeof(q->addr));
+			else if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct
+				    sockaddr_in *)sa)->sin_addr, q->addr,
+				    sizeof(q->addr));
+		}
+		*con_cls = q;
+		/* refused before the body is read */
+		if (!authorized(c))
+			return fail(c, q, MHD_HTTP_UNAUTHORIZED,
+			    "unauthorized: send Authorization: Bearer "
+			    "<TQ_API_TOKEN>");
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoll(cl, NULL, 10) > max_body)
+			return fail(c, q, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "request body over %lld bytes", max_body);
+		return MHD_YES;
+	}
+	if (*size > 0) {
+		/*
+		 * A body without a length that grows too big is read on and
+		 * dropped, and answered at its end: an answer sent while
+		 * the client still sends is lost when the socket closes.
+		 * Past 16 times the limit the connection is cut.
+		 */
+		q->seen += *size;
+		if (q->answered || q->too_big) {
+			*size = 0;
+			return q->seen > 16 * (size_t)max_body ? MHD_NO :
+			    MHD_YES;
+		}
+		if (q->body.len + *size > (size_t)max_body) {
+			q->too_big = 1;
+			tq_buf_free(&q->body);
+		} else
+			tq_buf_add(&q->body, data, *size);
+		*size = 0;
+		return MHD_YES;
+	}
+	if (q->answered)
+		return MHD_YES;
+	if (q->too_big)
+		return fail(c, q, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "request body over %lld bytes", max_body);
+	return route(c, q);
+}
+
+/* The access log: one line a request, after it was answered. */
+static void
+completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct req *q = *con_cls;
+
+	(void)cls;
+	(void)c;
+	if (q == NULL)
+		return;
+	if (!quiet) {
+		/* the path as the client sent it may be any bytes */
+		char *path = tq_vis(q->url), *meth = tq_vis(q->method);
+
+		tq_log(TQ_LOG_INFO, "request", json_pack("{s:s,s:s,s:s,s:i,"
+		    "s:I,s:f,s:s*}", "client", q->addr, "method", meth,
+		    "path", path, "status", q->code, "bytes",
+		    (json_int_t)q->bytes, "ms", (tq_now() - q->t0) * 1000,
+		    "end", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL :
+		    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
+		    "aborted"));
+		free(path);
+		free(meth);
+	}
+	tq_buf_free(&q->body);
+	free(q->method);
+	free(q->url);
+	free(q);
+	*con_cls = NULL;
+}
+
+/* ---- main */
+
+static unsigned
+number(const char *what, const char *s, long long lo, long long hi)
+{
+	const char *es = NULL;
+	long long v;
+
+	v = strtonum(s, lo, hi, &es);
+	if (es != NULL)
+		errx(TQ_EXIT_USAGE, "%s %s: %s", what, tq_vis_tmp(s), es);
+	return (unsigned)v;
+}
+
+static int
+loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr)
+		    >> 24) == 127;
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a =
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) &&
+		    a->s6_addr[12] == 127);
+	}
+	return 0;
+}
+
+/* "ADDR:PORT", "[V6]:PORT", or a bare port on 127.0.0.1. */
+static struct addrinfo *
+parse_listen(const char *s)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[256], *port;
+	const char *colon;
+	int rv;
+
+	if (strchr(s, ':') == NULL) {
+		snprintf(host, sizeof(host), "127.0.0.1");
+		port = (char *)s;
+	} else if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (end == NULL || end[1] != ':' || (size_t)(end - s) >
+		    sizeof(host) - 1)
+			errx(TQ_EXIT_USAGE, "listen %s: not ADDRESS:PORT",
+			    tq_vis_tmp(s));
+		snprintf(host, sizeof(host), "%.*s", (int)(end - s - 1), s + 1);
+		port = (char *)end + 2;
+	} else {
+		colon = strrchr(s, ':');
+		if ((size_t)(colon - s) > sizeof(host) - 1)
+			errx(TQ_EXIT_USAGE, "listen %s: not ADDRESS:PORT",
+			    tq_vis_tmp(s));
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+		port = (char *)colon + 1;
+	}
+	number("listen port", port, 0, 65535);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rv = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0)
+		errx(TQ_EXIT_USAGE, "listen %s: %s", tq_vis_tmp(s),
+		    gai_strerror(rv));
+	return res;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum tq_outmode om = TQ_OUT_AUTO;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *di;
+	struct addrinfo *ai;
+	const char *listen = "127.0.0.1:5000", *tok, *v;
+	char host[INET6_ADDRSTRLEN];
+	sigset_t set;
+	unsigned flags;
+	int ch, sig, i, port = 0;
+
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	if ((v = getenv("TQ_API_LISTEN")) != NULL && *v != '\0')
+		listen = v;
+	while ((ch = tq_getopt(argc, argv, "b:c:d:hl:n:p:qr:t:V", longopts,
+	    "dhqrV")) != -1) {
+		if (tq_opt_common(ch, optarg, &om, &quiet))
+			continue;
+		switch (ch) {
+		case 'b':
+			max_body = number("max body", optarg, 2, 1 << 30);
+			break;
+		case 'c':
+			conn_limit = number("connections", optarg, 1, 100000);
+			break;
+		case 'h':
+			usage(stdout, TQ_EXIT_OK);
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		case 'n':
+			nthreads = number("threads", optarg, 1, 256);
+			break;
+		case 'p':
+			per_ip = number("per-ip", optarg, 1, 100000);
+			break;
+		case 't':
+			conn_timeout = number("timeout", optarg, 1, 86400);
+			break;
+		case 'V':
+			printf("tq-api %s\n", TQ_VERSION);
+			return 0;
+		default:
+			usage(stderr, TQ_EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, TQ_EXIT_USAGE);
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	if ((tok = getenv("TQ_API_TOKEN")) != NULL && *tok != '\0')
+		tq_sha256_hex(tok, strlen(tok), token_sum);
+	ai = parse_listen(listen);
+	if (!loopback(ai->ai_addr) && token_sum[0] == '\0') {
+		freeaddrinfo(ai);
+		errx(TQ_EXIT_USAGE, "listen %s: not a loopback address: set "
+		    "TQ_API_TOKEN first", tq_vis_tmp(listen));
+	}
+
+	/* the threads inherit the mask: only main takes the signals */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* what is global to libcurl and jansson, before the threads */
+	curl_global_init(CURL_GLOBAL_ALL);
+	json_object_seed(0);
+	pthread_key_create(&conns_key, conns_free);
+
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, nthreads > 1 ? nthreads : 0,
+	    MHD_OPTION_CONNECTION_LIMIT, conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, conn_timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		freeaddrinfo(ai);
+		errx(TQ_EXIT_BACKEND, "listen %s: cannot listen (in use, or "
+		    "not an address of this host)", tq_vis_tmp(listen));
+	}
+	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (di != NULL)
+		port = di->port;
+	host[0] = '\0';
+	if (ai->ai_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->
+		    sin6_addr, host, sizeof(host));
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->
+		    sin_addr, host, sizeof(host));
+	freeaddrinfo(ai);
+	if (!quiet)
+		tq_log(TQ_LOG_INFO, "listening", json_pack("{s:s,s:i,s:i,s:b}",
+		    "address", host, "port", port, "threads", (int)nthreads,
+		    "token", token_sum[0] != '\0'));
+
+	do {
+		if (sigwait(&set, &sig) != 0)
+			sig = SIGTERM;
+	} while (sig == SIGPIPE || sig == SIGHUP);
+
+	/* no new connections; the requests in progress end, then stop */
+	{
+		MHD_socket fd = MHD_quiesce_daemon(d);
+
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
+	for (i = 0; i < 20; i++) {
+		di = MHD_get_daemon_info(d,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (di == NULL || di->num_connections == 0)
+			break;
+		usleep(50000);
+	}
+	MHD_stop_daemon(d);
+	if (!quiet)
+		tq_log(TQ_LOG_INFO, "stopped", json_pack("{s:s}", "signal",
+		    sig == SIGINT ? "INT" : "TERM"));
+	curl_global_cleanup();
+	free(tq_cfg.redis_url);
+	free(tq_cfg.database_url);
+	free(tq_cfg.user_agent);
+	return 0;
+}

@@ -1,0 +1,300 @@
+#!/bin/sh
+# tq-api: every endpoint of the seed with curl against real Redis,
+# PostgreSQL and workers, with the seed's shapes and status codes; bad
+# input of every kind answered in the seed's error shape with nothing
+# written; the token; a slow client and a flood of connections; health
+# 503 with Redis gone; SIGTERM
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/notion-lib.sh"
+need curl curl
+need jq jq
+start_redis
+start_pg
+start_httpd "$TQ_TOP/demo/pages"
+start_notion
+export TQ_RETRY_DELAYS=0,1,1
+
+# api_start LOG [tq-api args...]: $A is its base URL, $APID its pid
+api_start() {
+	_log=$1
+	shift
+	tq-api "$@" 2>"$_log" &
+	APID=$!
+	_pids="$APID $_pids"
+	wait_for 10 grep -q ' listening ' "$_log" ||
+		bail "tq-api did not start: $(tail -3 "$_log")"
+	A=http://127.0.0.1:$(sed -n 's/.* port=\([0-9]*\).*/\1/p' "$_log" | head -1)
+}
+
+# req METHOD PATH [BODY [curl args...]]: the answer in $out, status in $code
+req() {
+	_m=$1
+	_p=$2
+	shift 2
+	if [ $# -ge 1 ]; then
+		_b=$1
+		shift
+		set -- -H 'Content-Type: application/json' --data-binary "$_b" "$@"
+	fi
+	code=$(curl -s -m 20 -o "$out" -w '%{http_code}' -X "$_m" "$@" "$A$_p")
+}
+j() { jq -r "$1" "$out"; }
+
+# wait_done STAGE TASK: until the task has ended
+wait_done() {
+	wait_for 90 sh -c "curl -s '$A/api/$1/async/status/$2' | jq -e '.task.status | test(\"completed|failed|cancelled\")'"
+}
+
+# --- start-up: safe by default
+check_status 2 "a non-loopback address without a token is refused" tq-api -l 0.0.0.0:0
+check_match "saying why in one line" "$(cat "$errf")" '^tq-api: listen 0\.0\.0\.0:0: not a loopback address: set TQ_API_TOKEN'
+check_status 2 "TQ_API_LISTEN is held to it too" env TQ_API_LISTEN='[::]:0' tq-api
+check_status 2 "a listen address that is none" tq-api -l 127.0.0.1:http
+check "-h prints the usage" tq-api -h
+check_match "to stdout" "$(cat "$out")" '^usage: tq-api'
+
+api_start "$tmp/api.log" -l 127.0.0.1:0 -b 65536 -p 40 -t 3
+API1=$APID
+check_match "it listens on 127.0.0.1" "$A" '^http://127\.0\.0\.1:[0-9]+$'
+
+tasks() { psqlc "SELECT count(*) FROM processing_tasks"; }
+jobs() { rcli --scan --pattern 'rq:job:*' | wc -l; }
+
+# links 10, 11, 12 as in the seed's examples, to the demo pages
+req GET /api/monitoring/statistics	# the schema
+psqlc "INSERT INTO links (id, url) VALUES (10, '$HTTP/harbor-batteries.html'), (11, '$HTTP/stadtbaeume.html'), (12, '$HTTP/night-sky-census.html'); SELECT setval('links_id_seq', 100)" >/dev/null
+
+# --- bad input: the seed's error shape, nothing written
+before="$(tasks) $(jobs)"
+bad() {	# bad WANT-CODE DESC METHOD PATH [BODY [curl args]]
+	_w=$1
+	_d=$2
+	shift 2
+	req "$@"
+	check_same "$_d: $_w" "$code $(jq -c '[.success, (.error | type)]' "$out" 2>/dev/null)" "$_w [false,\"string\"]"
+}
+bad 400 "malformed JSON" POST /api/parsing/async/batch '{"link_ids": [10,'
+check_match "says so" "$(j .error)" '^malformed JSON'
+bad 400 "a body that is not an object" POST /api/parsing/async/batch '[10, 11]'
+bad 400 "link_ids missing" POST /api/parsing/async/batch '{"ids": [10]}'
+bad 400 "link_ids empty" POST /api/parsing/async/batch '{"link_ids": []}'
+bad 400 "link_ids not an array" POST /api/parsing/async/batch '{"link_ids": 10}'
+bad 400 "an id that is a string" POST /api/parsing/async/batch '{"link_ids": ["10"]}'
+bad 400 "an id that is not an integer" POST /api/parsing/async/batch '{"link_ids": [10.5]}'
+bad 400 "an id below 1" POST /api/parsing/async/batch '{"link_ids": [0]}'
+check_same "naming it" "$(j .error)" "link_ids[0]: not a positive integer id"
+bad 400 "a link that does not exist" POST /api/parsing/async/batch '{"link_ids": [10, 999]}'
+check_match "naming it" "$(j .error)" '999'
+bad 400 "a single link that does not exist" POST /api/parsing/async/single/999
+bad 400 "a duplicate key" POST /api/parsing/async/batch '{"link_ids": [10], "link_ids": [11]}'
+bad 400 "max_retries of the wrong type" POST /api/parsing/async/batch '{"link_ids": [10], "max_retries": "3"}'
+bad 400 "processing_config not an object" POST /api/ai/async/batch '{"parsed_content_ids": [1], "processing_config": true}'
+bad 400 "a flag that is not a boolean" POST /api/ai/async/batch '{"parsed_content_ids": [1], "processing_config": {"generate_summary": "yes"}}'
+bad 400 "all three flags off" POST /api/ai/async/batch '{"parsed_content_ids": [1], "processing_config": {"generate_summary": false, "generate_keywords": false}}'
+bad 400 "model_id of the wrong type" POST /api/ai/async/batch '{"parsed_content_ids": [1], "model_id": true}'
+bad 400 "a parsed content that does not exist" POST /api/ai/async/batch '{"parsed_content_ids": [4242]}'
+bad 400 "notion without database_id" POST /api/notion/async/batch '{"ai_content_ids": [1]}'
+bad 400 "a database_id that is none" POST /api/notion/async/batch '{"ai_content_ids": [1], "database_id": "nope"}'
+bad 400 "properties not an object" POST /api/notion/async/batch "{\"ai_content_ids\": [1], \"database_id\": \"$DB1\", \"properties\": [1]}"
+bad 400 "a task id that is not a number" GET /api/parsing/async/status/abc
+bad 400 "include_items neither true nor false" GET '/api/parsing/async/status/1?include_items=maybe'
+bad 404 "a task that does not exist" GET /api/parsing/async/status/4242
+check_same "naming it" "$(j .error)" "task 4242: no such parsing task"
+bad 404 "cancel of a task that does not exist" DELETE /api/ai/async/cancel/4242
+bad 404 "retry of a task that does not exist" POST /api/notion/async/retry/4242
+bad 404 "an endpoint that does not exist" GET /api/parsing/async/nothing/1
+bad 404 "nor this" GET /
+bad 405 "the wrong method" GET /api/parsing/async/batch
+bad 405 "cancel is DELETE" POST /api/parsing/async/cancel/1
+check_same "naming the method in Allow" "$(curl -s -o /dev/null -D - -X POST "$A/api/parsing/async/cancel/1" | tr -d '\r' | sed -n 's/^Allow: //p')" DELETE
+bad 400 "an id of bytes that are not UTF-8" GET '/api/parsing/async/status/%ff%fe%0a'
+check_same "shown, not sent raw" "$(j .error)" '\xff\xfe\x0a: not a task id (a positive integer)'
+head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"
+bad 413 "a body over -b" POST /api/parsing/async/batch "@$tmp/big"
+bad 413 "a chunked body over -b" POST /api/parsing/async/batch "@$tmp/big" -H 'Transfer-Encoding: chunked'
+check_same "nothing was written or queued" "$(tasks) $(jobs)" "$before"
+
+# --- parse: batch, single, status (no worker yet: queued)
+req POST /api/parsing/async/batch '{"link_ids": [10, 11, 12]}'
+check_same "batch: 202" "$code" 202
+check_same "the seed's fields" "$(jq -c '[.success, (.task_id | type), (.job_id | type), .total_items, .status, .message]' "$out")" '[true,"number","string",3,"queued","Parsing batch queued: 3 links"]'
+check_same "and the same under data, as the seed's examples read them" "$(jq -c '[.data.task_id == .task_id, .data.total_items]' "$out")" '[true,3]'
+pt=$(j .task_id)
+req GET "/api/parsing/async/status/$pt?include_items=true"
+check_same "status: 200" "$code" 200
+check_same "the task, queued, with its items" "$(jq -c '[.success, .task.id, .task.type, .task.status, .task.progress, .task.total_items, .task.completed_items, .task.failed_items, [.task.items[] | [.item_id, .item_type, .status]]]' "$out")" "[true,$pt,\"parsing\",\"queued\",0,3,0,0,[[10,\"link\",\"pending\"],[11,\"link\",\"pending\"],[12,\"link\",\"pending\"]]]"
+req GET "/api/parsing/async/status/$pt"
+check_same "without include_items, no items" "$(jq -c '[.task.id, .task.items, .data.task.id]' "$out")" "[$pt,null,$pt]"
+
+start_worker -n 2
+wait_done parsing "$pt"
+req GET "/api/parsing/async/status/$pt?include_items=true"
+check_same "the task completed" "$(jq -c '[.task.status, .task.progress, .task.completed_items, .task.failed_items]' "$out")" '["completed",100,3,0]'
+check_same "every item with its times and result" "$(jq -c '[.task.items[] | [.status, (.started_at | type), (.completed_at | type), (.result.parsed_content_id | type)]] | unique' "$out")" '[["completed","string","string","number"]]'
+pcs=$(jq -c '[.task.items[].result.parsed_content_id]' "$out")
+req GET "/api/ai/async/status/$pt"
+check_same "a parsing task is no ai task" "$code" 404
+
+req POST /api/parsing/async/single/11
+# the workers run: the record read after the push may be taken already
+check_match "single: 202" "$code $(jq -c '[.success, .total_items, .status]' "$out")" '^202 \[true,1,"(queued|running|completed)"\]$'
+st=$(j .task_id)
+wait_done parsing "$st"
+
+# --- ai
+req POST /api/ai/async/batch "{\"parsed_content_ids\": $pcs, \"processing_config\": {\"generate_summary\": true, \"generate_keywords\": true, \"generate_insights\": true}}"
+check_match "ai batch: 202" "$code $(jq -c '[.success, .total_items, .status, (.job_id | type)]' "$out")" '^202 \[true,3,"(queued|running|completed)","string"\]$'
+at=$(j .task_id)
+wait_done ai "$at"
+req GET "/api/ai/async/status/$at?include_items=true"
+check_same "ai task completed" "$(jq -c '[.task.type, .task.status, .task.completed_items, ([.task.items[].item_type] | unique)]' "$out")" '["ai_processing","completed",3,["parsed_content"]]'
+acs=$(jq -c '[.task.items[].result.ai_content_id]' "$out")
+check_same "the processing_config was kept" "$(psqlc "SELECT params->'processing_config'->>'generate_insights' FROM processing_tasks WHERE id = $at")" true
+pc1=$(echo "$pcs" | jq '.[0]')
+req POST "/api/ai/async/single/$pc1" '{"model_id": 1, "processing_config": {"generate_keywords": false}}'
+check_same "ai single with a model_id: 202" "$code $(j .total_items)" '202 1'
+wait_done ai "$(j .task_id)"
+
+# --- notion
+req POST /api/notion/async/batch "{\"ai_content_ids\": $acs, \"database_id\": \"$DB1\", \"properties\": {\"Tags\": {\"multi_select\": [{\"name\": \"Important\"}]}}}"
+check_match "notion batch: 202" "$code $(jq -c '[.success, .total_items, .status]' "$out")" '^202 \[true,3,"(queued|running|completed)"\]$'
+nt=$(j .task_id)
+wait_done notion "$nt"
+req GET "/api/notion/async/status/$nt?include_items=true"
+check_same "notion task completed" "$(jq -c '[.task.type, .task.status, .task.completed_items]' "$out")" '["notion_import","completed",3]'
+check_same "three pages with the user's property" "$(fake GET /_fake/pages | jq '[.pages[] | select(.properties.Tags.multi_select | any(.name == "Important"))] | length')" 3
+ac1=$(echo "$acs" | jq '.[0]')
+req POST "/api/notion/async/single/$ac1" "{\"database_id\": \"$DB1\"}"
+check_same "notion single: 202" "$code $(j .total_items)" '202 1'
+wait_done notion "$(j .task_id)"
+
+# --- cancel: a paused queue holds the jobs
+rcli SET tq:paused:parsing-queue 1 >/dev/null
+req POST /api/parsing/async/batch '{"link_ids": [10, 11]}'
+ct=$(j .task_id)
+req DELETE "/api/parsing/async/cancel/$ct"
+check_same "cancel: 200, both items" "$code $(jq -c '[.success, .cancelled_count, .task.status, .data.cancelled_count]' "$out")" '200 [true,2,"cancelled",2]'
+check_same "their jobs left the queue" "$(rcli LLEN rq:queue:parsing-queue)" 0
+req DELETE "/api/parsing/async/cancel/$ct"
+check_same "again: nothing to cancel" "$code $(j .cancelled_count)" '200 0'
+check_match "saying so" "$(j .message)" 'nothing to cancel'
+# a chain (tq-submit --then) is cancelled with its head, as tq-cancel does
+tq-submit parse --then ai "$HTTP/stadtbaeume.html?chain=1" >"$tmp/chain" 2>/dev/null
+req DELETE "/api/parsing/async/cancel/$(jq -r .task_id "$tmp/chain")"
+check_same "cancel of a chain's head: its follower too" "$code $(jq -c '[.task.status, [.chained_tasks[] | .type, .status]]' "$out")" '200 ["cancelled",["ai_processing","cancelled"]]'
+rcli DEL tq:paused:parsing-queue >/dev/null
+
+# --- retry: a page that is not there fails for good
+req POST /api/parsing/async/batch "{\"urls\": [\"$HTTP/not-there.html\"]}"
+check_same "urls too (a tq extension): 202" "$code" 202
+ft=$(j .task_id)
+wait_done parsing "$ft"
+req GET "/api/parsing/async/status/$ft?include_items=true"
+check_same "the task failed" "$(jq -c '[.task.status, .task.failed_items, (.task.items[0].error_message | type)]' "$out")" '["failed",1,"string"]'
+req POST "/api/parsing/async/retry/$ft"
+# (the worker may have failed it again by the time the record is read)
+check_same "retry: 200, one item" "$code $(jq -c '[.success, .retried_count, .data.retried_count, (.task.status | test("running|failed"))]' "$out")" '200 [true,1,1,true]'
+wait_done parsing "$ft"
+req POST "/api/parsing/async/retry/$pt"
+check_same "a task without failed items: nothing to retry" "$code $(j .retried_count)" '200 0'
+
+# --- monitoring
+req GET /api/monitoring/workers
+check_same "workers: 200" "$code $(j .success)" '200 true'
+check_same "the seed's fields" "$(jq -c '[.total_workers >= 1, (.workers[0] | has("name") and has("queues") and has("state") and has("current_job") and has("successful_job_count") and has("failed_job_count") and has("birth_date"))]' "$out")" '[true,true]'
+req GET /api/monitoring/queues
+check_same "queues: the seed's fields" "$code $(jq -c '.queues["parsing-queue"] | [.name, (.count | type), (.started_job_registry | type), .finished_job_registry >= 1, (.failed_job_registry | type)]' "$out")" '200 ["parsing-queue","number","number",true,"number"]'
+req GET /api/monitoring/statistics
+check_same "statistics: the seed's fields" "$code $(jq -c '.statistics | [.total_tasks >= 8, (.completed_tasks, .failed_tasks, .running_tasks | type), .by_type.parsing.total >= 4, .by_type.ai_processing.completed, .by_type.notion_import.completed, .total_items_processed >= 10, (.total_items_failed | type)]' "$out")" '200 [true,"number","number","number",true,2,2,true,"number"]'
+req GET /api/monitoring/health
+check_same "health: 200, healthy" "$code $(jq -c '[.success, .healthy, .health.redis, (.health.redis_version | type), .health.workers.total >= 1, (.health.workers | has("active") and has("busy") and has("idle")), .health.queues_healthy, .health.queues["parsing-queue"].healthy, (.health.queues["parsing-queue"].pending | type)]' "$out")" '200 [true,true,"connected","string",true,true,true,true,"number"]'
+
+# --- a slow client and a flood of idle connections (30 from each of
+# ten addresses, under -p 40) do not keep the server from the others
+python3 - "${A#http://127.0.0.1:}" >"$tmp/flood.out" 2>&1 <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1])
+slow = socket.create_connection(("127.0.0.1", port))
+slow.sendall(b"GET /api/monitoring/workers HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+flood = []
+for k in range(2, 12):
+    for i in range(30):
+        s = socket.socket()
+        s.bind(("127.0.0.%d" % k, 0))
+        s.connect(("127.0.0.1", port))
+        flood.append(s)
+print("open", len(flood), flush=True)
+# the slow one is cut after the idle timeout (-t 3)
+slow.settimeout(10)
+t = time.time()
+try:
+    got = slow.recv(100)
+except Exception as e:
+    got = b"error"
+print("slow closed after %.0f s: %r" % (time.time() - t, got[:12]), flush=True)
+time.sleep(2)
+PY
+fpid=$!
+wait_for 10 grep -q '^open 300' "$tmp/flood.out"
+req GET "/api/parsing/async/status/$pt"
+check_same "with 300 idle sockets and a slow client, others are answered" "$code $(j .task.status)" '200 completed'
+t0=$(date +%s)
+for i in 1 2 3 4 5 6 7 8 9 10; do req GET "/api/parsing/async/status/$pt"; [ "$code" = 200 ] || break; done
+check_same "ten more in a row" "$code $(( $(date +%s) - t0 < 5 ))" '200 1'
+wait "$fpid"
+check_match "the slow client was cut at the timeout" "$(cat "$tmp/flood.out")" "slow closed after [2-6] s: b''"
+req GET /api/monitoring/queues
+check_same "and the server still answers" "$code" 200
+
+# --- the token
+export TQ_API_TOKEN=tok_$$_SECRETTOKEN
+A0=$A
+api_start "$tmp/api-tok.log" -l 127.0.0.1:0
+req GET /api/monitoring/queues
+check_same "a token is needed" "$code $(jq -c '[.success, (.error | type)]' "$out")" '401 [false,"string"]'
+req GET /api/monitoring/queues "" -H "Authorization: Bearer wrong"
+check_same "a wrong token is refused" "$code" 401
+req POST /api/parsing/async/batch '{"link_ids": [10]}' -H "Authorization: Bearer ${TQ_API_TOKEN}x"
+check_same "a longer one too, and nothing written" "$code $(tasks)" "401 $(tasks)"
+code=$(curl -s -o "$out" -w '%{http_code}' -H "Authorization: Bearer $TQ_API_TOKEN" "$A/api/parsing/async/status/$pt")
+check_same "the right token is let in" "$code $(j .task.id)" "200 $pt"
+check_same "the token is in no log" "$(cat "$tmp/api-tok.log" "$tmp/api.log" | grep -c SECRETTOKEN)" 0
+kill -TERM "$APID"
+unset TQ_API_TOKEN
+A=$A0
+
+# --- health 503 when Redis is gone
+kill -TERM "$TQ_REDIS_PID"
+wait_for 10 sh -c "! redis-cli -s '$tmp/redis.sock' ping"
+req GET /api/monitoring/health
+check_same "health: 503 without Redis" "$code $(jq -c '[.success, .healthy, .health.redis, .status, (.error | type)]' "$out")" '503 [false,false,"disconnected","CRITICAL","string"]'
+req GET /api/monitoring/workers
+check_same "workers: 503 in the seed's error shape" "$code $(jq -c '[.success, (.error | test("redis"))]' "$out")" '503 [false,true]'
+req GET "/api/parsing/async/status/$pt"
+check_same "status still reads PostgreSQL" "$code $(j .task.status)" '200 completed'
+
+# --- the connections of its threads are opened again after a failure
+start_redis
+req GET /api/monitoring/workers
+check_same "Redis back: answered again" "$code $(j .success)" '200 true'
+stop_pg fast
+req GET "/api/parsing/async/status/$pt"
+check_same "PostgreSQL down: 503" "$code $(j .success)" '503 false'
+start_pg_again
+codes=
+for i in 1 2 3 4 5 6 7 8; do req GET "/api/parsing/async/status/$pt"; codes="$codes $code"; done
+check_same "PostgreSQL back: every thread reads again at once" "$codes $(j .task.status)" ' 200 200 200 200 200 200 200 200 completed'
+req POST /api/parsing/async/single/10
+check_same "and writes" "$code" 202 || diag "$(cat "$out")"
+
+# --- SIGTERM: a clean stop
+kill -TERM "$API1"
+i=0
+while kill -0 "$API1" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.1; i=$((i + 1)); done
+check_same "stops within 4 s" "$(kill -0 "$API1" 2>/dev/null && echo running || echo stopped)" stopped
+wait "$API1"
+check_same "exit status 0" "$?" 0
+check_match "saying so" "$(tail -1 "$tmp/api.log")" ' stopped signal=TERM'
+check_same "one access log line a request, without the query" "$(grep -c 'request client=127.0.0.1 method=GET path=/api/parsing/async/status/'"$pt"' status=200' "$tmp/api.log" | awk '{print ($1 >= 12)}')" 1
+
+done_testing
