@@ -29,6 +29,10 @@
  * with 413 before it is read.  Bad input writes nothing.  SIGTERM and
  * SIGINT stop accepting, let the requests in progress end (1 s at
  * most for idle kept-alive connections), and stop.
+ *
+ * About 1,200 lines, on purpose: nineteen endpoints, each a request
+ * shape checked field by field and an answer in the seed's shape, plus
+ * the server's set-up; no logic of the pipeline is here.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -135,7 +139,7 @@ db_get(struct tq_err *e, int write)
 	    (write || now - c->db_used > IDLE_CHECK)) {
 		struct tq_err pe = { 0 };
 
-		if (tq_db_cmd(c->db, &pe, "SELECT 1") == -1)
+		if (tq_db_ping(c->db, &pe) == -1)
 			PQreset(c->db);
 	}
 	if (c->db != NULL && PQstatus(c->db) != CONNECTION_OK) {

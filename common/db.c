@@ -241,6 +241,12 @@ tq_db_id(PGresult *r)
 }
 
 int
+tq_db_ping(PGconn *c, struct tq_err *err)
+{
+	return tq_db_cmd(c, err, "SELECT 1");
+}
+
+int
 tq_db_cmd(PGconn *c, struct tq_err *err, const char *sql)
 {
 	PGresult *r;

@@ -569,6 +569,8 @@ int		 tq_db_latest_version(void);
 PGresult	*tq_db_exec(PGconn *, struct tq_err *, const char *sql,
 		    int nparams, const char *const *params);
 int		 tq_db_cmd(PGconn *, struct tq_err *, const char *sql);
+/* A round trip to the server: 0, or -1 and err if the connection broke. */
+int		 tq_db_ping(PGconn *, struct tq_err *);
 /* tq_db_exec with one parameter, an id. */
 PGresult	*tq_db_exec_id(PGconn *, struct tq_err *, const char *sql,
 		    long long id);
