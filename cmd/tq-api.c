@@ -53,6 +53,9 @@
 
 #include <microhttpd.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 static struct option longopts[] = {

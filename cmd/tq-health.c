@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <hiredis.h>
+
 #include "tq.h"
 
 #define ST_OK		TQ_HEALTH_OK

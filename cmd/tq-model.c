@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "tq.h"
 
 #define OPENAI_URL	"https://api.openai.com/v1"

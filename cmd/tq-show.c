@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "tq.h"
 
 static struct option longopts[] = {

@@ -23,6 +23,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 #define SEC_WORKERS	0x1

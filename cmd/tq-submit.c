@@ -17,6 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 static struct tq_submit_claim *claims;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "tq.h"
 
 #define SAFETY_POLL 5.0

@@ -46,6 +46,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 #define HEARTBEAT	5.0

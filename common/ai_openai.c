@@ -40,6 +40,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include <hiredis.h>
+
 #include "tq.h"
 
 #ifndef TQ_VERSION

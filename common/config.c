@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hiredis.h>
+
 #include "tq.h"
 
 struct tq_config tq_cfg;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "tq.h"
 
 #define MIGRATE_LOCK "7471000001"	/* pg_advisory_lock key */

@@ -22,6 +22,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 /* a worker is alive while its heartbeat is younger (tq's recovery) */

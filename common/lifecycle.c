@@ -18,6 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 static json_t *

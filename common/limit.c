@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <hiredis.h>
+
 #include "tq.h"
 
 /* 0 when a request may go now, else the milliseconds to wait. */

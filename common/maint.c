@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 struct recover_arg {

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "tq.h"
 
 #define CLAIM_S		120	/* > the request's timeout */

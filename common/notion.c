@@ -43,6 +43,9 @@
 
 #include <curl/curl.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 #define DEFAULT_URL	"https://api.notion.com"

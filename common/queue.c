@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <hiredis.h>
+
 #include "tq.h"
 
 static const char *

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <hiredis.h>
+
 #include "tq.h"
 
 static int

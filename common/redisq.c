@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hiredis.h>
+
 #include "tq.h"
 
 struct rurl {

@@ -42,6 +42,8 @@
 
 #include <curl/curl.h>
 
+#include <hiredis.h>
+
 #include "tq.h"
 
 #define POLL_MIN	0.05	/* seconds between two looks at a full site */

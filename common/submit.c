@@ -32,6 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+#include <hiredis.h>
+
 #include "tq.h"
 
 /* --------------------------------------------------------- timings */

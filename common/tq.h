@@ -542,7 +542,13 @@ size_t		 tq_lang_elision(const char *w, size_t len);
 
 /* ----------------------------------------------------------------- db.c */
 
-#include <libpq-fe.h>
+/*
+ * libpq's handles by name only, so that a program that never talks to
+ * PostgreSQL (tq-extract, tq-digest) does not compile libpq's header; a
+ * file that calls libpq includes <libpq-fe.h> itself.
+ */
+typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
 
 /*
  * Connect to PostgreSQL (tq_cfg.database_url, or libpq's defaults) with
@@ -674,7 +680,9 @@ long long	 tq_link_find(PGconn *, struct tq_err *, const char *url);
 
 /* ------------------------------------------------------------- redisq.c */
 
-#include <hiredis.h>
+/* hiredis's handles by name only; a file that calls hiredis includes it */
+typedef struct redisContext redisContext;
+typedef struct redisReply redisReply;
 
 /*
  * tq_cfg.redis_url: redis://[[user]:password@]host[:port][/db],
