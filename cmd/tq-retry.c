@@ -24,13 +24,6 @@
 static int quiet;
 
 static struct option longopts[] = {
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "redis-url", required_argument, NULL, 'r' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 

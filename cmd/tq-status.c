@@ -18,18 +18,12 @@
 
 static struct option longopts[] = {
 	{ "attempts", no_argument, NULL, 'a' },
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "table", no_argument, NULL, 'H' },
 	{ "items", no_argument, NULL, 'i' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "list", no_argument, NULL, 'l' },
 	{ "limit", required_argument, NULL, 'n' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "since", required_argument, NULL, 'S' },
 	{ "status", required_argument, NULL, 's' },
 	{ "type", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "watch", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };

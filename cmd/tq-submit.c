@@ -32,26 +32,19 @@ static int quiet;
 static int nbad;
 
 static struct option longopts[] = {
-	{ "database-url", required_argument, NULL, 'd' },
 	{ "database-id", required_argument, NULL, 'D' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "table", no_argument, NULL, 'H' },
 	{ "insights", no_argument, NULL, 'i' },
 	{ "no-insights", no_argument, NULL, 'I' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "keywords", no_argument, NULL, 'k' },
 	{ "no-keywords", no_argument, NULL, 'K' },
 	{ "no-robots", no_argument, NULL, 'B' },
 	{ "model", required_argument, NULL, 'm' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "redis-url", required_argument, NULL, 'r' },
 	{ "max-retries", required_argument, NULL, 'R' },
 	{ "properties", required_argument, NULL, 'p' },
 	{ "summary", no_argument, NULL, 's' },
 	{ "notify", required_argument, NULL, 'N' },
 	{ "then", required_argument, NULL, 'T' },
 	{ "no-summary", no_argument, NULL, 'S' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "with-text", no_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };

@@ -21,14 +21,8 @@
 
 static struct option longopts[] = {
 	{ "chain", no_argument, NULL, 'c' },
-	{ "database-url", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "table", no_argument, NULL, 'H' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "no-items", no_argument, NULL, 'I' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
