@@ -1126,9 +1126,6 @@ main(int argc, char *argv[])
 		case 't':
 			conn_timeout = number("timeout", optarg, 1, 86400);
 			break;
-		case 'V':
-			printf("tq-api %s\n", TQ_VERSION);
-			return 0;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}

@@ -221,9 +221,6 @@ main(int argc, char *argv[])
 		case 't':
 			tflag = optarg;
 			break;
-		case 'V':
-			printf("%s %s\n", getprogname(), TQ_VERSION);
-			return TQ_EXIT_OK;
 		default:
 			usage();
 		}

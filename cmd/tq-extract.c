@@ -148,9 +148,6 @@ main(int argc, char *argv[])
 		case 'u':
 			url = optarg;
 			break;
-		case 'V':
-			printf("tq-extract %s\n", TQ_VERSION);
-			return TQ_EXIT_OK;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}

@@ -294,9 +294,6 @@ main(int argc, char *argv[])
 		case 't':
 			h.secs = number("-t", optarg, 1, 3600);
 			break;
-		case 'V':
-			printf("tq-health %s\n", TQ_VERSION);
-			return ST_OK;
 		case 'W': {
 			char buf[48];
 

@@ -561,9 +561,6 @@ main(int argc, char *argv[])
 			opt.base_url = optarg;
 			set_opts = 0;
 			break;
-		case 'V':
-			printf("tq-model %s\n", TQ_VERSION);
-			return TQ_EXIT_OK;
 		case 'x':
 			opt.max_tokens = optarg;
 			break;
@@ -572,10 +569,7 @@ main(int argc, char *argv[])
 		}
 		add_opts = 1;	/* only the options of add get here */
 	}
-	if (tq_config_check() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	argc -= optind;
-	argv += optind;
+	tq_opt_done(&argc, &argv);
 	if (argc == 0)
 		usage(stderr, TQ_EXIT_USAGE);
 	for (c = 0; c < (int)(sizeof(names) / sizeof(names[0])); c++)

@@ -77,17 +77,11 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
 			break;
-		case 'V':
-			printf("tq-retry %s\n", TQ_VERSION);
-			return 0;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	if (tq_config_check() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	argc -= optind;
-	argv += optind;
+	tq_opt_done(&argc, &argv);
 	if (argc == 0 && isatty(STDIN_FILENO))
 		usage(stderr, TQ_EXIT_USAGE);
 	tq_out_init(om);

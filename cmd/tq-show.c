@@ -289,9 +289,6 @@ main(int argc, char *argv[])
 		case 't':
 			with_text = 1;
 			break;
-		case 'V':
-			printf("tq-show %s\n", TQ_VERSION);
-			return 0;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}

@@ -413,9 +413,6 @@ main(int argc, char *argv[])
 		case 's':
 			sec |= SEC_STATS;
 			break;
-		case 'V':
-			printf("tq-stats %s\n", TQ_VERSION);
-			return TQ_EXIT_OK;
 		case 'w':
 			sec |= SEC_WORKERS;
 			break;

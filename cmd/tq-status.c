@@ -192,9 +192,6 @@ main(int argc, char *argv[])
 			list = 1;
 			break;
 		}
-		case 'V':
-			printf("tq-status %s\n", TQ_VERSION);
-			return 0;
 		case 'w':
 			if (tq_parse_duration(optarg, &watch) == -1 ||
 			    watch < 0.1)
@@ -205,10 +202,7 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	if (tq_config_check() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	argc -= optind;
-	argv += optind;
+	tq_opt_done(&argc, &argv);
 	if (list && argc > 0)
 		usage(stderr, TQ_EXIT_USAGE);
 	tq_out_init(om);

@@ -547,17 +547,11 @@ main(int argc, char *argv[])
 				    "stages", TQ_NSTAGES - 1);
 			thenarg[nthen++] = optarg;
 			break;
-		case 'V':
-			printf("tq-submit %s\n", TQ_VERSION);
-			return 0;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	if (tq_config_check() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	argc -= optind;
-	argv += optind;
+	tq_opt_done(&argc, &argv);
 	if (argc < 1)
 		usage(stderr, TQ_EXIT_USAGE);
 	if ((stage = tq_stage_from_name(argv[0])) < 0) {

@@ -1012,9 +1012,6 @@ main(int argc, char *argv[])
 			free(q);
 			break;
 		}
-		case 'V':
-			printf("tq-worker %s\n", TQ_VERSION);
-			return 0;
 		case 'v':
 			if (tq_loglevel < TQ_LOG_DEBUG)
 				tq_loglevel++;

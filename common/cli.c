@@ -5,6 +5,7 @@
  * do.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,8 +86,20 @@ tq_opt_common(int ch, const char *arg, enum tq_outmode *om, int *quiet)
 		free(tq_cfg.redis_url);
 		tq_cfg.redis_url = xstrdup(arg);
 		return 1;
+	case 'V':
+		printf("%s %s\n", program_invocation_short_name, TQ_VERSION);
+		exit(TQ_EXIT_OK);
 	}
 	return 0;
+}
+
+void
+tq_opt_done(int *argc, char ***argv)
+{
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	*argc -= optind;
+	*argv += optind;
 }
 
 int

@@ -1182,10 +1182,13 @@ int		 tq_health_qpaused(json_t *);
 
 /*
  * The options every tool shares: -d database-url, -r redis-url, -H, -j
- * and -q.  1 when ch was one of them (now applied), else 0.
+ * and -q.  1 when ch was one of them (now applied), else 0.  -V prints
+ * the program's name and version and exits 0.
  */
 int		 tq_opt_common(int ch, const char *arg, enum tq_outmode *,
 		    int *quiet);
+/* After the options: check the configuration (exit 2), skip to the operands. */
+void		 tq_opt_done(int *argc, char ***argv);
 /*
  * getopt_long(3) with the tool's own long options (NULL-terminated;
  * NULL for none) and the long forms of those of the common options
