@@ -9,6 +9,9 @@ start_httpd
 # only this server's own address is allowed; 127.0.0.2 stays internal
 export TQ_ALLOW_PRIVATE=0 TQ_ALLOW_ADDRS=127.0.0.1 TQ_RETRY_DELAYS=0 \
 	MAX_RETRIES=1 TQ_PARSE_TIMEOUT=8
+# every hostile page is on one local site: a hang's timeouts would
+# throttle it (3700-sites.t tests that); here each page is on its own
+export TQ_SITE_CONCURRENCY=0
 
 port=${HTTP##*:}
 set -- \
