@@ -1,17 +1,19 @@
 #!/bin/sh
-# The seed's "Example 2" (parse -> AI -> Notion), a Python program with
-# requests against the seed's API, run by Debian's python3 unchanged
-# but for its base URL and its placeholder Notion database id, against
-# tq-api, real workers, the builtin AI and tests/fake-notion.py.  The
-# example hard-codes the ids of the contents the stages make (20-22,
-# 30-32): the sequences are set so that tq makes those.
+# The seed's three usage examples, Python programs with requests
+# against the seed's API, run by Debian's python3 unchanged but for
+# their base URL and placeholder Notion database id, against tq-api,
+# real workers, the builtin AI and tests/fake-notion.py: Example 2
+# (parse -> AI -> Notion), then Example 1 (parse five links, poll) and
+# Example 3 (retry the failed items of task 123).  The examples
+# hard-code ids (links 1-5 and 10-12, contents 20-22 and 30-32, task
+# 123): the rows and sequences are set so that tq has those.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
 need curl curl
 need jq jq
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import requests' 2>/dev/null ||
 	bail "Debian's python3 with requests: install the Debian package python3-requests (contrib/install-deps)"
-plan 9
+plan 16
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -90,3 +92,67 @@ check "the Notion task completed" sh -c "curl -s '$A/api/notion/async/status/$nt
 check_same "each AI content imported" "$(jq -c '[.data.task.status, .data.task.completed_items, [.data.task.items[].item_id]]' "$out")" "[\"completed\",3,[30,31,32]]"
 check_same "three pages in the Notion stand-in" "$(fake GET /_fake/pages | jq '[.pages[] | select(.in_trash | not)] | length')" 3
 check_same "with the insights the AI step asked for" "$(psqlc "SELECT count(*) FROM ai_processed_contents WHERE insights IS NOT NULL")" 3
+
+# --- Example 1, verbatim: links 1-5, one of them missing (a 404); its
+# task is made task 123, the one Example 3 retries
+psqlc "INSERT INTO links (id, url) VALUES (1, '$HTTP/harbor-batteries.html?e=1'), (2, '$HTTP/stadtbaeume.html?e=1'), (3, '$HTTP/night-sky-census.html?e=1'), (4, '$HTTP/no-such-page.html'), (5, '$HTTP/harbor-batteries.html?e=5'); SELECT setval('processing_tasks_id_seq', 122)" >/dev/null
+cat >"$tmp/example1.py" <<'PY'
+import requests
+
+# Queue batch parsing
+response = requests.post('http://localhost:5000/api/parsing/async/batch', json={
+    'link_ids': [1, 2, 3, 4, 5]
+})
+
+task_id = response.json()['data']['task_id']
+print(f"Task ID: {task_id}")
+
+# Poll for status
+import time
+while True:
+    status_response = requests.get(f'http://localhost:5000/api/parsing/async/status/{task_id}')
+    task = status_response.json()['data']['task']
+
+    print(f"Progress: {task['progress']}% ({task['completed_items']}/{task['total_items']})")
+
+    if task['status'] == 'completed':
+        print("All parsing completed!")
+        break
+    elif task['status'] == 'failed':
+        print("Task failed!")
+        break
+
+    time.sleep(2)
+PY
+sed -i "s#http://localhost:5000#$A#" "$tmp/example1.py"
+check "Example 1 runs to its end" timeout 120 /usr/bin/python3 "$tmp/example1.py"
+check_match "its task id and progress lines" "$(head -2 "$out" | tr '\n' '|')" '^Task ID: 123\|Progress: [0-9.]+% \([0-9]/5\)\|$'
+check_same "the missing page fails the task, as the seed's loop expects" "$(tail -2 "$out" | tr '\n' '|')" "Progress: 100% (4/5)|Task failed!|"
+
+# --- Example 3, verbatim: task 123 is that failed parse, again
+check_same "task 123 is the failed one" "$(psqlc "SELECT status || ' ' || failed_items FROM processing_tasks WHERE id = 123")" "failed 1"
+cat >"$tmp/example3.py" <<'PY'
+import requests
+
+# Get task status with items
+response = requests.get('http://localhost:5000/api/parsing/async/status/123?include_items=true')
+task = response.json()['data']['task']
+
+# Check for failed items
+failed_count = task['failed_items']
+
+if failed_count > 0:
+    print(f"Found {failed_count} failed items, retrying...")
+
+    # Retry failed items only
+    retry_response = requests.post('http://localhost:5000/api/parsing/async/retry/123')
+    retried_count = retry_response.json()['data']['retried_count']
+
+    print(f"Retried {retried_count} items")
+PY
+sed -i "s#http://localhost:5000#$A#" "$tmp/example3.py"
+check "Example 3 runs to its end" timeout 60 /usr/bin/python3 "$tmp/example3.py"
+check_same "it finds the failed item and retries it" "$(cat "$out" | tr '\n' '|')" "Found 1 failed items, retrying...|Retried 1 items|"
+wait_for 30 sh -c "test \"\$(psqlc \"SELECT status FROM task_items WHERE task_id = 123 AND status IN ('pending', 'running')\")\" = ''"
+tq-status -a -j 123 >"$tmp/st123"
+check_same "the retried item ran again, and failed again (the page is still missing)" "$(jq -r '.items[] | select(.status == "failed") | "\(.attempts | length) \(.status)"' "$tmp/st123")" "2 failed"
