@@ -15,7 +15,8 @@
 
 #include "tq.h"
 
-static __thread char errbuf[1024];	/* per thread: tq-api */
+/* shared: tq-api reads it only in main() before its threads start */
+static char errbuf[1024];
 
 static void
 oom(void)
