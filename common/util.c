@@ -15,8 +15,8 @@
 
 #include "tq.h"
 
-/* shared: tq-api reads it only in main() before its threads start */
-static char errbuf[1024];
+/* per thread: tq-api's request threads set errors while others read */
+static __thread char errbuf[1024];
 
 static void
 oom(void)
