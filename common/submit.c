@@ -593,6 +593,21 @@ linkset_free(struct linkset *ls)
 
 static int	copy_result(PGconn *, struct tq_err *);
 
+/* Send the rows of a COPY and end it: 0, or -1 with e set. */
+static int
+copy_send(PGconn *db, const struct tq_buf *b, struct tq_err *e)
+{
+	char buf[512];
+
+	if (PQputCopyData(db, b->data, (int)b->len) == 1 &&
+	    PQputCopyEnd(db, NULL) == 1)
+		return 0;
+	tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
+	    tq_db_error(db, buf, sizeof(buf)));
+	copy_result(db, e);
+	return -1;
+}
+
 /* A COPY text field: URLs hold no control bytes, but be exact. */
 static void
 add_copy_text(struct tq_buf *b, const char *s)
@@ -655,15 +670,8 @@ links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
 		goto fail;
 	}
 	PQclear(r);
-	if (PQputCopyData(db, b.data, (int)b.len) != 1 ||
-	    PQputCopyEnd(db, NULL) != 1) {
-		char buf[512];
-
-		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
-		    tq_db_error(db, buf, sizeof(buf)));
-		copy_result(db, e);
+	if (copy_send(db, &b, e) == -1)
 		goto fail;
-	}
 	ok = 1;
 	while ((r = PQgetResult(db)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok == 1) {
@@ -1128,15 +1136,8 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		goto rollback;
 	}
 	PQclear(r);
-	if (PQputCopyData(db, rows.data, (int)rows.len) != 1 ||
-	    PQputCopyEnd(db, NULL) != 1) {
-		char buf[512];
-
-		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
-		    tq_db_error(db, buf, sizeof(buf)));
-		copy_result(db, e);
+	if (copy_send(db, &rows, e) == -1)
 		goto rollback;
-	}
 	if (copy_result(db, e) == -1)
 		goto rollback;
 	tq_submit_phase("items copied");
