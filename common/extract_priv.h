@@ -166,6 +166,9 @@ int		ex_word_at(const char *s, const char *w);
 int		ex_match_any(const char *s, const char *const *list);
 int		ex_class_weight(const char *attr);
 int		ex_attr_unlikely(const char *attr);
+/* 1 if a word of attr is in sure, or some word is in words and none a maybe */
+int		ex_attr_words(const char *attr, const char *const *words,
+		    const char *const *sure);
 void		ex_sums(struct ex *x);
 double		ex_link_density(const struct xn *n);
 int		ex_is_ancestor(struct ex *x, int a, int d);

@@ -132,6 +132,13 @@ ex_match_any(const char *s, const char *const *list)
 int
 ex_attr_unlikely(const char *attr)
 {
+	return ex_attr_words(attr, unlikely_words, NULL);
+}
+
+int
+ex_attr_words(const char *attr, const char *const *words,
+    const char *const *sure)
+{
 	char tok[128];
 	const char *p = attr, *e;
 	size_t n;
@@ -147,7 +154,9 @@ ex_attr_unlikely(const char *attr)
 			n = sizeof(tok) - 1;
 		memcpy(tok, p, n);
 		tok[n] = '\0';
-		u = ex_match_any(tok, unlikely_words);
+		if (sure != NULL && ex_match_any(tok, sure))
+			return 1;
+		u = ex_match_any(tok, words);
 		m = ex_match_any(tok, ex_maybe_words);
 		if (u && !m)
 			bad = 1;

@@ -656,33 +656,8 @@ ex_chrome_lead(struct ex *x, int i)
 int
 ex_attr_chrome(const char *attr)
 {
-	char tok[128];
-	const char *p = attr, *e;
-	size_t n;
-	int bad = 0, good = 0, u, m;
-
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		e = p + strcspn(p, " ");
-		if ((n = (size_t)(e - p)) == 0)
-			break;
-		if (n >= sizeof(tok))
-			n = sizeof(tok) - 1;
-		memcpy(tok, p, n);
-		tok[n] = '\0';
-		/* "postsignature", "message-usertitle": a post's chrome */
-		if (ex_match_any(tok, post_chrome))
-			return 1;
-		u = ex_match_any(tok, chrome_words);
-		m = ex_match_any(tok, ex_maybe_words);
-		if (u && !m)
-			bad = 1;
-		if (m && !u)
-			good = 1;
-		p = e;
-	}
-	return bad && !good;
+	/* "postsignature", "message-usertitle": a post's chrome */
+	return ex_attr_words(attr, chrome_words, post_chrome);
 }
 
 /*
