@@ -285,6 +285,19 @@ nosuch(PGconn *db, const char *arg)
 	return TQ_EXIT_INPUT;
 }
 
+/* Find the model arg names: TQ_EXIT_OK with *id, or the exit status. */
+static int
+find(PGconn *db, struct tq_err *e, const char *arg, long long *id)
+{
+	switch (tq_model_find(db, e, arg, id, NULL)) {
+	case -1:
+		return fail_backend(db, e);
+	case 0:
+		return nosuch(db, arg);
+	}
+	return TQ_EXIT_OK;
+}
+
 static int
 cmd_print(PGconn *db, long long id, int show)
 {
@@ -309,13 +322,10 @@ cmd_show(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
 	long long id;
+	int rv;
 
-	switch (tq_model_find(db, &e, arg, &id, NULL)) {
-	case -1:
-		return fail_backend(db, &e);
-	case 0:
-		return nosuch(db, arg);
-	}
+	if ((rv = find(db, &e, arg, &id)) != TQ_EXIT_OK)
+		return rv;
 	return cmd_print(db, id, 1);
 }
 
@@ -324,15 +334,12 @@ cmd_default(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
 	long long id;
+	int rv;
 
 	if (tq_model_lock(db, &e) == -1)
 		return fail_backend(db, &e);
-	switch (tq_model_find(db, &e, arg, &id, NULL)) {
-	case -1:
-		return fail_backend(db, &e);
-	case 0:
-		return nosuch(db, arg);
-	}
+	if ((rv = find(db, &e, arg, &id)) != TQ_EXIT_OK)
+		return rv;
 	if (tq_model_make_default(db, &e, id) == -1 ||
 	    tq_db_cmd(db, &e, "COMMIT") == -1)
 		return fail_backend(db, &e);
@@ -345,15 +352,12 @@ cmd_rm(PGconn *db, const char *arg)
 	struct tq_err e = { 0 };
 	struct tq_model_usage u;
 	long long id;
+	int rv;
 
 	if (tq_model_lock(db, &e) == -1)
 		return fail_backend(db, &e);
-	switch (tq_model_find(db, &e, arg, &id, NULL)) {
-	case -1:
-		return fail_backend(db, &e);
-	case 0:
-		return nosuch(db, arg);
-	}
+	if ((rv = find(db, &e, arg, &id)) != TQ_EXIT_OK)
+		return rv;
 	if (tq_model_usage(db, &e, id, &u) == -1)
 		return fail_backend(db, &e);
 	if (u.is_default || u.results > 0 || u.tasks > 0) {
@@ -475,13 +479,10 @@ cmd_set(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
 	long long id;
+	int rv;
 
-	switch (tq_model_find(db, &e, arg, &id, NULL)) {
-	case -1:
-		return fail_backend(db, &e);
-	case 0:
-		return nosuch(db, arg);
-	}
+	if ((rv = find(db, &e, arg, &id)) != TQ_EXIT_OK)
+		return rv;
 	switch (tq_model_set_params(db, &e, id, add.params, opt.rpm != NULL &&
 	    strcmp(opt.rpm, "0") == 0)) {
 	case -1:
