@@ -578,6 +578,25 @@ queue_list(const struct tq_worker_info *w, char *buf, size_t n)
 	}
 }
 
+/*
+ * The worker's hash gets its 480 s to live and the worker its place in
+ * rq:workers, tq:workers and each stage's rq:workers:<q>.  Returns the
+ * number of commands appended.
+ */
+static int
+worker_sets(redisContext *c, const struct tq_worker_info *w)
+{
+	int i;
+
+	redisAppendCommand(c, "EXPIRE rq:worker:%s 480", w->name);
+	redisAppendCommand(c, "SADD rq:workers rq:worker:%s", w->name);
+	redisAppendCommand(c, "SADD tq:workers %s", w->name);
+	for (i = 0; i < w->nstages; i++)
+		redisAppendCommand(c, "SADD rq:workers:%s rq:worker:%s",
+		    qname(w->stages[i]), w->name);
+	return 3 + w->nstages;
+}
+
 int
 tq_worker_register(redisContext *c, struct tq_err *err,
     const struct tq_worker_info *w)
@@ -599,16 +618,11 @@ tq_worker_register(redisContext *c, struct tq_err *err,
 	    "total_working_time 0 current_job_working_time 0",
 	    w->name, birth, birth, queues, pid, host, "127.0.0.1",
 	    "tq-" TQ_VERSION);
-	redisAppendCommand(c, "EXPIRE rq:worker:%s 480", w->name);
-	redisAppendCommand(c, "SADD rq:workers rq:worker:%s", w->name);
-	redisAppendCommand(c, "SADD tq:workers %s", w->name);
-	cmds += 7;
+	cmds += 4 + worker_sets(c, w);
 	for (i = 0; i < w->nstages; i++) {
-		redisAppendCommand(c, "SADD rq:workers:%s rq:worker:%s",
-		    qname(w->stages[i]), w->name);
 		redisAppendCommand(c, "SADD rq:queues rq:queue:%s",
 		    qname(w->stages[i]));
-		cmds += 2;
+		cmds++;
 	}
 	redisAppendCommand(c, "EXEC");
 	cmds++;
@@ -629,16 +643,8 @@ tq_worker_heartbeat(redisContext *c, struct tq_err *err,
 	redisAppendCommand(c, "MULTI");
 	redisAppendCommand(c, "HSET rq:worker:%s last_heartbeat %s state %s",
 	    w->name, now, state);
-	redisAppendCommand(c, "EXPIRE rq:worker:%s 480", w->name);
 	/* the sets too: Redis may have lost them (FLUSHALL, restart) */
-	redisAppendCommand(c, "SADD rq:workers rq:worker:%s", w->name);
-	redisAppendCommand(c, "SADD tq:workers %s", w->name);
-	cmds += 5;
-	for (int i = 0; i < w->nstages; i++) {
-		redisAppendCommand(c, "SADD rq:workers:%s rq:worker:%s",
-		    qname(w->stages[i]), w->name);
-		cmds++;
-	}
+	cmds += 2 + worker_sets(c, w);
 	if (job != NULL) {
 		int i;
 
