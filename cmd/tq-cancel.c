@@ -21,17 +21,6 @@
 
 #include "tq.h"
 
-static int quiet;
-
-/* tq_task_cancel()'s messages: errors always, the others unless -q */
-static void
-note(void *arg, int error, const char *msg)
-{
-	(void)arg;
-	if (error || !quiet)
-		warnx("%s", msg);
-}
-
 /*
  * Cancel one task and the tasks that follow it in its chain, and print
  * their records, the task's first.  Returns an exit status: 0,
@@ -44,7 +33,7 @@ cancel(PGconn *db, redisContext *rc, long long id)
 	size_t k;
 	int status;
 
-	if ((recs = tq_task_cancel(db, rc, id, note, NULL, &status)) != NULL) {
+	if ((recs = tq_task_cancel(db, rc, id, tq_task_note, NULL, &status)) != NULL) {
 		json_array_foreach(recs, k, rec)
 			tq_out_task(rec, 0);
 		json_decref(recs);
@@ -56,6 +45,5 @@ int
 main(int argc, char *argv[])
 {
 	return tq_task_main(argc, argv, "usage: tq-cancel [-hHjqV] "
-	    "[-d database-url] [-r redis-url] [task ...]", "cancelled", cancel,
-	    &quiet);
+	    "[-d database-url] [-r redis-url] [task ...]", "cancelled", cancel);
 }

@@ -18,17 +18,6 @@
 
 #include "tq.h"
 
-static int quiet;
-
-/* tq_task_retry()'s messages: errors always, the others unless -q */
-static void
-note(void *arg, int error, const char *msg)
-{
-	(void)arg;
-	if (error || !quiet)
-		warnx("%s", msg);
-}
-
 /*
  * Retry one task and print its record.  Returns an exit status:
  * 0, TQ_EXIT_INPUT (no such task) or TQ_EXIT_BACKEND.
@@ -39,7 +28,7 @@ retry(PGconn *db, redisContext *rc, long long id)
 	json_t *rec;
 	int status;
 
-	if ((rec = tq_task_retry(db, rc, id, note, NULL, &status)) != NULL) {
+	if ((rec = tq_task_retry(db, rc, id, tq_task_note, NULL, &status)) != NULL) {
 		tq_out_task(rec, 0);
 		json_decref(rec);
 	}
@@ -50,6 +39,5 @@ int
 main(int argc, char *argv[])
 {
 	return tq_task_main(argc, argv, "usage: tq-retry [-hHjqV] "
-	    "[-d database-url] [-r redis-url] [task ...]", "retried", retry,
-	    &quiet);
+	    "[-d database-url] [-r redis-url] [task ...]", "retried", retry);
 }

@@ -152,9 +152,20 @@ tq_each_task(int argc, char **argv, const char *verb,
 	return status;
 }
 
+/* -q of tq_task_main() */
+static int task_quiet;
+
+void
+tq_task_note(void *arg, int error, const char *msg)
+{
+	(void)arg;
+	if (error || !task_quiet)
+		warnx("%s", msg);
+}
+
 int
 tq_task_main(int argc, char **argv, const char *usage, const char *verb,
-    int (*fn)(PGconn *, redisContext *, long long), int *quiet)
+    int (*fn)(PGconn *, redisContext *, long long))
 {
 	enum tq_outmode om = TQ_OUT_AUTO;
 	int ch;
@@ -163,7 +174,7 @@ tq_task_main(int argc, char **argv, const char *usage, const char *verb,
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", NULL, "dHhjqrV")) !=
 	    -1) {
-		if (tq_opt_common(ch, optarg, &om, quiet))
+		if (tq_opt_common(ch, optarg, &om, &task_quiet))
 			continue;
 		if (ch == 'h') {
 			printf("%s\n", usage);
