@@ -145,6 +145,8 @@ int		ex_tag_is_heading(int tag);
 const char	*ex_attr_get(TidyNode tn, const char *name);
 char		*ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top);
 int		ex_is_hidden(struct ex *x, int i);
+/* Clear dead[], then mark dead the hidden nodes and all below them */
+void		ex_mark_hidden(struct ex *x);
 void		ex_build(struct ex *x, TidyDoc td);
 
 /* extract_type.c */

@@ -835,12 +835,7 @@ ex_run_pass(struct ex *x, unsigned pf)
 	int i, k, bodylen, rootlen;
 	struct xn *n;
 
-	memset(x->dead, 0, (size_t)x->nn);
-	for (i = 1; i < x->nn; i++) {
-		n = &x->n[i];
-		if (x->dead[n->parent] || ex_is_hidden(x, i))
-			x->dead[i] = 1;
-	}
+	ex_mark_hidden(x);
 	ex_sums(x);
 	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
 	for (i = 1; i < x->nn; i++) {

@@ -715,10 +715,7 @@ ex_broad_pass(struct ex *x, int type)
 	struct xn *n;
 
 	x->collapsed = 1;
-	memset(x->dead, 0, (size_t)x->nn);
-	for (i = 1; i < x->nn; i++)
-		if (x->dead[x->n[i].parent] || ex_is_hidden(x, i))
-			x->dead[i] = 1;
+	ex_mark_hidden(x);
 	x->collapsed = 0;
 	ex_sums(x);
 	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
