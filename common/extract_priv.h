@@ -168,6 +168,12 @@ int		ex_word_at(const char *s, const char *w);
 int		ex_match_any(const char *s, const char *const *list);
 int		ex_class_weight(const char *attr);
 int		ex_attr_unlikely(const char *attr);
+/* ex_mark_hidden(), ex_sums(): the body's unlinked text length */
+int		ex_unhidden_len(struct ex *x);
+/* Is node i dead, or its parent (then it is marked dead too)? */
+int		ex_dead_below(struct ex *x, int i);
+/* A <nav>, <aside>, ... holding at most half of bodylen? */
+int		ex_small_struct(const struct ex *x, int i, int bodylen);
 /* 1 if a word of attr is in sure, or some word is in words and none a maybe */
 int		ex_attr_words(const char *attr, const char *const *words,
 		    const char *const *sure);

@@ -827,6 +827,38 @@ const int ex_struct_tags[] = {
 	TidyTag_MENU, 0
 };
 
+int
+ex_unhidden_len(struct ex *x)
+{
+	ex_mark_hidden(x);
+	ex_sums(x);
+	return x->n[x->body].tlen - x->n[x->body].llen;
+}
+
+int
+ex_dead_below(struct ex *x, int i)
+{
+	if (x->dead[i])
+		return 1;
+	if (x->dead[x->n[i].parent]) {
+		x->dead[i] = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+ex_small_struct(const struct ex *x, int i, int bodylen)
+{
+	const struct xn *n = &x->n[i];
+	int k;
+
+	for (k = 0; ex_struct_tags[k]; k++)
+		if (n->tag == ex_struct_tags[k])
+			return n->tlen - n->llen <= bodylen / 2;
+	return 0;
+}
+
 char *
 ex_run_pass(struct ex *x, unsigned pf)
 {
@@ -835,23 +867,13 @@ ex_run_pass(struct ex *x, unsigned pf)
 	int i, k, bodylen, rootlen;
 	struct xn *n;
 
-	ex_mark_hidden(x);
-	ex_sums(x);
-	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
+	bodylen = ex_unhidden_len(x);
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
-		if (x->dead[i])
+		if (ex_dead_below(x, i) || n->tag == XT_TEXT)
 			continue;
-		if (x->dead[n->parent]) {
+		if (ex_small_struct(x, i, bodylen))
 			x->dead[i] = 1;
-			continue;
-		}
-		if (n->tag == XT_TEXT)
-			continue;
-		for (k = 0; ex_struct_tags[k]; k++)
-			if (n->tag == ex_struct_tags[k] &&
-			    n->tlen - n->llen <= bodylen / 2)
-				x->dead[i] = 1;
 		if ((pf & P_STRIP) && is_unlikely(x, i, bodylen))
 			x->dead[i] = 1;
 	}

@@ -711,28 +711,19 @@ char *
 ex_broad_pass(struct ex *x, int type)
 {
 	struct out o = { { 0 }, 0, 0, 0 };
-	int i, j, k, bodylen, root, end, items, label;
+	int i, j, bodylen, root, end, items, label;
 	struct xn *n;
 
 	x->collapsed = 1;
-	ex_mark_hidden(x);
+	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
 	x->collapsed = 0;
-	ex_sums(x);
-	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
-		if (x->dead[i])
+		if (ex_dead_below(x, i) || n->tag == XT_TEXT ||
+		    (n->flags & F_MAIN))
 			continue;
-		if (x->dead[n->parent]) {
+		if (ex_small_struct(x, i, bodylen))
 			x->dead[i] = 1;
-			continue;
-		}
-		if (n->tag == XT_TEXT || (n->flags & F_MAIN))
-			continue;
-		for (k = 0; ex_struct_tags[k]; k++)
-			if (n->tag == ex_struct_tags[k] &&
-			    n->tlen - n->llen <= bodylen / 2)
-				x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
 		if (n->flags & F_BADROLE)
