@@ -267,6 +267,18 @@ build_params(void)
 	return p;
 }
 
+/* build_params() as compact JSON text, for add and set */
+static char *
+params_json(void)
+{
+	json_t *params = build_params();
+	char *s;
+
+	s = json_dumps(params, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(params);
+	return s;
+}
+
 /* ---------------------------------------------------------- commands */
 
 static int
@@ -396,7 +408,6 @@ static struct {
 static void
 add_check(const char *name)
 {
-	json_t *params;
 	int openai;
 
 	if (!valid_name(name)) {
@@ -426,9 +437,7 @@ add_check(const char *name)
 		bad("key-env: not the name of an environment variable "
 		    "([A-Z_][A-Z0-9_]*); give the name of the variable that "
 		    "holds the key, never the key");
-	params = build_params();
-	add.params = json_dumps(params, JSON_COMPACT | JSON_REAL_PRECISION(12));
-	json_decref(params);
+	add.params = params_json();
 	add.name = name;
 	add.model = opt.model;
 	add.key_env = opt.key_env;
@@ -597,13 +606,8 @@ main(int argc, char *argv[])
 	}
 	if (c == CMD_ADD)
 		add_check(argv[1]);
-	if (c == CMD_SET) {
-		json_t *pj = build_params();
-
-		add.params = json_dumps(pj, JSON_COMPACT |
-		    JSON_REAL_PRECISION(12));
-		json_decref(pj);
-	}
+	if (c == CMD_SET)
+		add.params = params_json();
 	tq_out_init(om);
 
 	if ((db = tq_db_connect(&e)) == NULL)
