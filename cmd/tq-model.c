@@ -267,6 +267,18 @@ build_params(void)
 	return p;
 }
 
+/* build_params() as compact JSON text, for add and set */
+static char *
+params_json(void)
+{
+	json_t *params = build_params();
+	char *s;
+
+	s = json_dumps(params, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(params);
+	return s;
+}
+
 /* ---------------------------------------------------------- commands */
 
 static int
@@ -283,6 +295,19 @@ nosuch(PGconn *db, const char *arg)
 	tq_db_rollback(db);
 	warnx("model %s: no such model", printable(arg) ? arg : "?");
 	return TQ_EXIT_INPUT;
+}
+
+/* Find the model arg names: TQ_EXIT_OK with *id, or the exit status. */
+static int
+find(PGconn *db, struct tq_err *e, const char *arg, long long *id)
+{
+	switch (tq_model_find(db, e, arg, id, NULL)) {
+	case -1:
+		return fail_backend(db, e);
+	case 0:
+		return nosuch(db, arg);
+	}
+	return TQ_EXIT_OK;
 }
 
 static int
@@ -309,13 +334,10 @@ cmd_show(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
 	long long id;
+	int rv;
 
-	switch (tq_model_find(db, &e, arg, &id, NULL)) {
-	case -1:
-		return fail_backend(db, &e);
-	case 0:
-		return nosuch(db, arg);
-	}
+	if ((rv = find(db, &e, arg, &id)) != TQ_EXIT_OK)
+		return rv;
 	return cmd_print(db, id, 1);
 }
 
@@ -324,15 +346,12 @@ cmd_default(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
 	long long id;
+	int rv;
 
 	if (tq_model_lock(db, &e) == -1)
 		return fail_backend(db, &e);
-	switch (tq_model_find(db, &e, arg, &id, NULL)) {
-	case -1:
-		return fail_backend(db, &e);
-	case 0:
-		return nosuch(db, arg);
-	}
+	if ((rv = find(db, &e, arg, &id)) != TQ_EXIT_OK)
+		return rv;
 	if (tq_model_make_default(db, &e, id) == -1 ||
 	    tq_db_cmd(db, &e, "COMMIT") == -1)
 		return fail_backend(db, &e);
@@ -345,15 +364,12 @@ cmd_rm(PGconn *db, const char *arg)
 	struct tq_err e = { 0 };
 	struct tq_model_usage u;
 	long long id;
+	int rv;
 
 	if (tq_model_lock(db, &e) == -1)
 		return fail_backend(db, &e);
-	switch (tq_model_find(db, &e, arg, &id, NULL)) {
-	case -1:
-		return fail_backend(db, &e);
-	case 0:
-		return nosuch(db, arg);
-	}
+	if ((rv = find(db, &e, arg, &id)) != TQ_EXIT_OK)
+		return rv;
 	if (tq_model_usage(db, &e, id, &u) == -1)
 		return fail_backend(db, &e);
 	if (u.is_default || u.results > 0 || u.tasks > 0) {
@@ -392,7 +408,6 @@ static struct {
 static void
 add_check(const char *name)
 {
-	json_t *params;
 	int openai;
 
 	if (!valid_name(name)) {
@@ -422,9 +437,7 @@ add_check(const char *name)
 		bad("key-env: not the name of an environment variable "
 		    "([A-Z_][A-Z0-9_]*); give the name of the variable that "
 		    "holds the key, never the key");
-	params = build_params();
-	add.params = json_dumps(params, JSON_COMPACT | JSON_REAL_PRECISION(12));
-	json_decref(params);
+	add.params = params_json();
 	add.name = name;
 	add.model = opt.model;
 	add.key_env = opt.key_env;
@@ -475,13 +488,10 @@ cmd_set(PGconn *db, const char *arg)
 {
 	struct tq_err e = { 0 };
 	long long id;
+	int rv;
 
-	switch (tq_model_find(db, &e, arg, &id, NULL)) {
-	case -1:
-		return fail_backend(db, &e);
-	case 0:
-		return nosuch(db, arg);
-	}
+	if ((rv = find(db, &e, arg, &id)) != TQ_EXIT_OK)
+		return rv;
 	switch (tq_model_set_params(db, &e, id, add.params, opt.rpm != NULL &&
 	    strcmp(opt.rpm, "0") == 0)) {
 	case -1:
@@ -596,13 +606,8 @@ main(int argc, char *argv[])
 	}
 	if (c == CMD_ADD)
 		add_check(argv[1]);
-	if (c == CMD_SET) {
-		json_t *pj = build_params();
-
-		add.params = json_dumps(pj, JSON_COMPACT |
-		    JSON_REAL_PRECISION(12));
-		json_decref(pj);
-	}
+	if (c == CMD_SET)
+		add.params = params_json();
 	tq_out_init(om);
 
 	if ((db = tq_db_connect(&e)) == NULL)

@@ -13,36 +13,10 @@
  * workers' reconciler queues them.
  */
 #include <err.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "tq.h"
-
-static int quiet;
-
-static struct option longopts[] = {
-	{ NULL, 0, NULL, 0 }
-};
-
-static void
-usage(FILE *f, int status)
-{
-	fprintf(f, "usage: tq-retry [-hHjqV] [-d database-url] "
-	    "[-r redis-url] [task ...]\n");
-	exit(status);
-}
-
-/* tq_task_retry()'s messages: errors always, the others unless -q */
-static void
-note(void *arg, int error, const char *msg)
-{
-	(void)arg;
-	if (error || !quiet)
-		warnx("%s", msg);
-}
 
 /*
  * Retry one task and print its record.  Returns an exit status:
@@ -54,7 +28,7 @@ retry(PGconn *db, redisContext *rc, long long id)
 	json_t *rec;
 	int status;
 
-	if ((rec = tq_task_retry(db, rc, id, note, NULL, &status)) != NULL) {
+	if ((rec = tq_task_retry(db, rc, id, tq_task_note, NULL, &status)) != NULL) {
 		tq_out_task(rec, 0);
 		json_decref(rec);
 	}
@@ -64,26 +38,6 @@ retry(PGconn *db, redisContext *rc, long long id)
 int
 main(int argc, char *argv[])
 {
-	enum tq_outmode om = TQ_OUT_AUTO;
-	int ch;
-
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", longopts, "dHhjqrV")) !=
-	    -1) {
-		if (tq_opt_common(ch, optarg, &om, &quiet))
-			continue;
-		switch (ch) {
-		case 'h':
-			usage(stdout, TQ_EXIT_OK);
-			break;
-		default:
-			usage(stderr, TQ_EXIT_USAGE);
-		}
-	}
-	tq_opt_done(&argc, &argv);
-	if (argc == 0 && isatty(STDIN_FILENO))
-		usage(stderr, TQ_EXIT_USAGE);
-	tq_out_init(om);
-	return tq_each_task(argc, argv, "retried", retry);
+	return tq_task_main(argc, argv, "usage: tq-retry [-hHjqV] "
+	    "[-d database-url] [-r redis-url] [task ...]", "retried", retry);
 }

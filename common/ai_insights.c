@@ -235,6 +235,14 @@ dm_order(int a, int b, int *d, int *m)
 	return 1;
 }
 
+/* The date y-m-d as ISO 8601 (YYYY-MM-DD) into iso. */
+static void
+iso_date(char *iso, size_t isz, int y, int m, int d)
+{
+	snprintf(iso, isz, "%04u-%02u-%02u", (unsigned)y % 10000,
+	    (unsigned)m % 100, (unsigned)d % 100);
+}
+
 /* A date at token k: its last token, or -1; iso (may be "") filled. */
 static int
 date_at(const struct ctx *c, int k, char *iso, size_t isz)
@@ -285,9 +293,7 @@ date_at(const struct ctx *c, int k, char *iso, size_t isz)
 		    q > 12)
 			return -1;
 		if (ok)
-			snprintf(iso, isz, "%04u-%02u-%02u",
-			    (unsigned)y % 10000, (unsigned)m % 100,
-			    (unsigned)d % 100);
+			iso_date(iso, isz, y, m, d);
 		return e;
 	}
 	if ((m = month_of(c, k)) > 0) {
@@ -309,9 +315,7 @@ date_at(const struct ctx *c, int k, char *iso, size_t isz)
 		if (!valid_date(y, m, d))
 			return -1;
 		if (y > 0)
-			snprintf(iso, isz, "%04u-%02u-%02u",
-			    (unsigned)y % 10000, (unsigned)m % 100,
-			    (unsigned)d % 100);
+			iso_date(iso, isz, y, m, d);
 		return e;
 	}
 	if ((d = day_of(c, k)) > 0) {
@@ -339,9 +343,7 @@ date_at(const struct ctx *c, int k, char *iso, size_t isz)
 		if (!valid_date(y, m, d))
 			return -1;
 		if (y > 0)
-			snprintf(iso, isz, "%04u-%02u-%02u",
-			    (unsigned)y % 10000, (unsigned)m % 100,
-			    (unsigned)d % 100);
+			iso_date(iso, isz, y, m, d);
 		return e;
 	}
 	return -1;

@@ -394,11 +394,11 @@ add_keywords(json_t *arr, const char *s, size_t max)
 }
 
 static void
-add_insight(json_t *arr, const char *s)
+add_insight(json_t *arr, const char *s, size_t max)
 {
 	char *copy, *k;
 
-	if (json_array_size(arr) >= MAX_INSIGHTS)
+	if (json_array_size(arr) >= max)
 		return;
 	copy = xstrdup(s);
 	squash(copy);
@@ -407,6 +407,39 @@ add_insight(json_t *arr, const char *s)
 		json_array_append_new(arr, json_string(k));
 	free(k);
 	free(copy);
+}
+
+/*
+ * Field key of obj, a string or an array of strings, added to arr by
+ * add.  0, or -1 with *why set to bad[0] (a non-string in the array) or
+ * bad[1] (missing or of another type).
+ */
+static int
+add_strings(json_t *obj, const char *key, json_t *arr,
+    void (*add)(json_t *, const char *, size_t), size_t max,
+    const char *const bad[2], const char **why)
+{
+	json_t *v, *e;
+	const char *s;
+	size_t i;
+
+	v = json_object_get(obj, key);
+	if (json_is_string(v)) {
+		add(arr, json_string_value(v), max);
+		return 0;
+	}
+	if (!json_is_array(v)) {
+		*why = bad[1];
+		return -1;
+	}
+	json_array_foreach(v, i, e) {
+		if ((s = json_string_value(e)) == NULL) {
+			*why = bad[0];
+			return -1;
+		}
+		add(arr, s, max);
+	}
+	return 0;
 }
 
 /* Length of the object starting at s[0] == '{', 0 if it never closes. */
@@ -502,9 +535,8 @@ parse_answer(const struct call *c, const char *content, struct answer *a,
     const char **why)
 {
 	const struct tq_ai_request *req = c->req;
-	json_t *obj, *v, *e;
+	json_t *obj, *v;
 	const char *s;
-	size_t i;
 	int rc = -1;
 
 	memset(a, 0, sizeof(*a));
@@ -523,46 +555,26 @@ parse_answer(const struct call *c, const char *content, struct answer *a,
 		}
 	}
 	if (req->want_keywords) {
+		static const char *const bad[2] = {
+			"\"keywords\" holds a non-string",
+			"\"keywords\" is missing or not an array of strings"
+		};
+
 		a->keywords = json_array();
-		v = json_object_get(obj, "keywords");
-		if (json_is_string(v))
-			add_keywords(a->keywords, json_string_value(v),
-			    c->max_keywords);
-		else if (json_is_array(v)) {
-			json_array_foreach(v, i, e)
-				if ((s = json_string_value(e)) != NULL)
-					add_keywords(a->keywords, s,
-					    c->max_keywords);
-				else {
-					*why = "\"keywords\" holds a "
-					    "non-string";
-					goto out;
-				}
-		} else {
-			*why = "\"keywords\" is missing or not an array of "
-			    "strings";
+		if (add_strings(obj, "keywords", a->keywords, add_keywords,
+		    c->max_keywords, bad, why) == -1)
 			goto out;
-		}
 	}
 	if (req->want_insights) {
+		static const char *const bad[2] = {
+			"\"insights\" holds a non-string",
+			"\"insights\" is missing or not an array of strings"
+		};
+
 		a->points = json_array();
-		v = json_object_get(obj, "insights");
-		if (json_is_string(v))
-			add_insight(a->points, json_string_value(v));
-		else if (json_is_array(v)) {
-			json_array_foreach(v, i, e)
-				if ((s = json_string_value(e)) != NULL)
-					add_insight(a->points, s);
-				else {
-					*why = "\"insights\" holds a "
-					    "non-string";
-					goto out;
-				}
-		} else {
-			*why = "\"insights\" is missing or not an array of "
-			    "strings";
+		if (add_strings(obj, "insights", a->points, add_insight,
+		    MAX_INSIGHTS, bad, why) == -1)
 			goto out;
-		}
 	}
 	s = json_string_value(json_object_get(obj, "language"));
 	if (s != NULL && isalpha((unsigned char)s[0]) &&

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 #include <hiredis.h>
@@ -149,4 +150,44 @@ tq_each_task(int argc, char **argv, const char *verb,
 	PQfinish(db);
 	redisFree(rc);
 	return status;
+}
+
+/* -q of tq_task_main() */
+static int task_quiet;
+
+void
+tq_task_note(void *arg, int error, const char *msg)
+{
+	(void)arg;
+	if (error || !task_quiet)
+		warnx("%s", msg);
+}
+
+int
+tq_task_main(int argc, char **argv, const char *usage, const char *verb,
+    int (*fn)(PGconn *, redisContext *, long long))
+{
+	enum tq_outmode om = TQ_OUT_AUTO;
+	int ch;
+
+	if (tq_config_load() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", NULL, "dHhjqrV")) !=
+	    -1) {
+		if (tq_opt_common(ch, optarg, &om, &task_quiet))
+			continue;
+		if (ch == 'h') {
+			printf("%s\n", usage);
+			exit(TQ_EXIT_OK);
+		}
+		fprintf(stderr, "%s\n", usage);
+		exit(TQ_EXIT_USAGE);
+	}
+	tq_opt_done(&argc, &argv);
+	if (argc == 0 && isatty(STDIN_FILENO)) {
+		fprintf(stderr, "%s\n", usage);
+		exit(TQ_EXIT_USAGE);
+	}
+	tq_out_init(om);
+	return tq_each_task(argc, argv, verb, fn);
 }

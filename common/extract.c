@@ -475,10 +475,7 @@ use_noscript(struct ex *x)
 	unsigned char *in;
 
 	x->noscript = 1;
-	memset(x->dead, 0, (size_t)x->nn);
-	for (i = 1; i < x->nn; i++)
-		if (x->dead[x->n[i].parent] || ex_is_hidden(x, i))
-			x->dead[i] = 1;
+	ex_mark_hidden(x);
 	ex_sums(x);
 	all = x->n[x->body].tlen;
 	/* the outermost <noscript> elements: in[] marks their insides */

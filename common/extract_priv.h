@@ -145,6 +145,8 @@ int		ex_tag_is_heading(int tag);
 const char	*ex_attr_get(TidyNode tn, const char *name);
 char		*ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top);
 int		ex_is_hidden(struct ex *x, int i);
+/* Clear dead[], then mark dead the hidden nodes and all below them */
+void		ex_mark_hidden(struct ex *x);
 void		ex_build(struct ex *x, TidyDoc td);
 
 /* extract_type.c */
@@ -166,6 +168,15 @@ int		ex_word_at(const char *s, const char *w);
 int		ex_match_any(const char *s, const char *const *list);
 int		ex_class_weight(const char *attr);
 int		ex_attr_unlikely(const char *attr);
+/* ex_mark_hidden(), ex_sums(): the body's unlinked text length */
+int		ex_unhidden_len(struct ex *x);
+/* Is node i dead, or its parent (then it is marked dead too)? */
+int		ex_dead_below(struct ex *x, int i);
+/* A <nav>, <aside>, ... holding at most half of bodylen? */
+int		ex_small_struct(const struct ex *x, int i, int bodylen);
+/* 1 if a word of attr is in sure, or some word is in words and none a maybe */
+int		ex_attr_words(const char *attr, const char *const *words,
+		    const char *const *sure);
 void		ex_sums(struct ex *x);
 double		ex_link_density(const struct xn *n);
 int		ex_is_ancestor(struct ex *x, int a, int d);

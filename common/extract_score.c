@@ -132,6 +132,13 @@ ex_match_any(const char *s, const char *const *list)
 int
 ex_attr_unlikely(const char *attr)
 {
+	return ex_attr_words(attr, unlikely_words, NULL);
+}
+
+int
+ex_attr_words(const char *attr, const char *const *words,
+    const char *const *sure)
+{
 	char tok[128];
 	const char *p = attr, *e;
 	size_t n;
@@ -147,7 +154,9 @@ ex_attr_unlikely(const char *attr)
 			n = sizeof(tok) - 1;
 		memcpy(tok, p, n);
 		tok[n] = '\0';
-		u = ex_match_any(tok, unlikely_words);
+		if (sure != NULL && ex_match_any(tok, sure))
+			return 1;
+		u = ex_match_any(tok, words);
 		m = ex_match_any(tok, ex_maybe_words);
 		if (u && !m)
 			bad = 1;
@@ -818,6 +827,38 @@ const int ex_struct_tags[] = {
 	TidyTag_MENU, 0
 };
 
+int
+ex_unhidden_len(struct ex *x)
+{
+	ex_mark_hidden(x);
+	ex_sums(x);
+	return x->n[x->body].tlen - x->n[x->body].llen;
+}
+
+int
+ex_dead_below(struct ex *x, int i)
+{
+	if (x->dead[i])
+		return 1;
+	if (x->dead[x->n[i].parent]) {
+		x->dead[i] = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+ex_small_struct(const struct ex *x, int i, int bodylen)
+{
+	const struct xn *n = &x->n[i];
+	int k;
+
+	for (k = 0; ex_struct_tags[k]; k++)
+		if (n->tag == ex_struct_tags[k])
+			return n->tlen - n->llen <= bodylen / 2;
+	return 0;
+}
+
 char *
 ex_run_pass(struct ex *x, unsigned pf)
 {
@@ -826,28 +867,13 @@ ex_run_pass(struct ex *x, unsigned pf)
 	int i, k, bodylen, rootlen;
 	struct xn *n;
 
-	memset(x->dead, 0, (size_t)x->nn);
+	bodylen = ex_unhidden_len(x);
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
-		if (x->dead[n->parent] || ex_is_hidden(x, i))
+		if (ex_dead_below(x, i) || n->tag == XT_TEXT)
+			continue;
+		if (ex_small_struct(x, i, bodylen))
 			x->dead[i] = 1;
-	}
-	ex_sums(x);
-	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
-	for (i = 1; i < x->nn; i++) {
-		n = &x->n[i];
-		if (x->dead[i])
-			continue;
-		if (x->dead[n->parent]) {
-			x->dead[i] = 1;
-			continue;
-		}
-		if (n->tag == XT_TEXT)
-			continue;
-		for (k = 0; ex_struct_tags[k]; k++)
-			if (n->tag == ex_struct_tags[k] &&
-			    n->tlen - n->llen <= bodylen / 2)
-				x->dead[i] = 1;
 		if ((pf & P_STRIP) && is_unlikely(x, i, bodylen))
 			x->dead[i] = 1;
 	}

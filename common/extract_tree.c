@@ -233,6 +233,17 @@ ex_is_hidden(struct ex *x, int i)
 	    ((x->n[i].flags & F_COLLAPSED) && !x->collapsed);
 }
 
+void
+ex_mark_hidden(struct ex *x)
+{
+	int i;
+
+	memset(x->dead, 0, (size_t)x->nn);
+	for (i = 1; i < x->nn; i++)
+		if (x->dead[x->n[i].parent] || ex_is_hidden(x, i))
+			x->dead[i] = 1;
+}
+
 /* Inside a form or a comment section?  (For bylines.) */
 static int
 in_comments(struct ex *x, int i)

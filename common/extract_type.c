@@ -656,33 +656,8 @@ ex_chrome_lead(struct ex *x, int i)
 int
 ex_attr_chrome(const char *attr)
 {
-	char tok[128];
-	const char *p = attr, *e;
-	size_t n;
-	int bad = 0, good = 0, u, m;
-
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		e = p + strcspn(p, " ");
-		if ((n = (size_t)(e - p)) == 0)
-			break;
-		if (n >= sizeof(tok))
-			n = sizeof(tok) - 1;
-		memcpy(tok, p, n);
-		tok[n] = '\0';
-		/* "postsignature", "message-usertitle": a post's chrome */
-		if (ex_match_any(tok, post_chrome))
-			return 1;
-		u = ex_match_any(tok, chrome_words);
-		m = ex_match_any(tok, ex_maybe_words);
-		if (u && !m)
-			bad = 1;
-		if (m && !u)
-			good = 1;
-		p = e;
-	}
-	return bad && !good;
+	/* "postsignature", "message-usertitle": a post's chrome */
+	return ex_attr_words(attr, chrome_words, post_chrome);
 }
 
 /*
@@ -736,31 +711,19 @@ char *
 ex_broad_pass(struct ex *x, int type)
 {
 	struct out o = { { 0 }, 0, 0, 0 };
-	int i, j, k, bodylen, root, end, items, label;
+	int i, j, bodylen, root, end, items, label;
 	struct xn *n;
 
 	x->collapsed = 1;
-	memset(x->dead, 0, (size_t)x->nn);
-	for (i = 1; i < x->nn; i++)
-		if (x->dead[x->n[i].parent] || ex_is_hidden(x, i))
-			x->dead[i] = 1;
+	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
 	x->collapsed = 0;
-	ex_sums(x);
-	bodylen = x->n[x->body].tlen - x->n[x->body].llen;
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
-		if (x->dead[i])
+		if (ex_dead_below(x, i) || n->tag == XT_TEXT ||
+		    (n->flags & F_MAIN))
 			continue;
-		if (x->dead[n->parent]) {
+		if (ex_small_struct(x, i, bodylen))
 			x->dead[i] = 1;
-			continue;
-		}
-		if (n->tag == XT_TEXT || (n->flags & F_MAIN))
-			continue;
-		for (k = 0; ex_struct_tags[k]; k++)
-			if (n->tag == ex_struct_tags[k] &&
-			    n->tlen - n->llen <= bodylen / 2)
-				x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
 		if (n->flags & F_BADROLE)

@@ -29,30 +29,60 @@ qname(enum tq_stage s)
 	return tq_stage_queue(s);
 }
 
+/* The fields of a job hash that are the same for every job of a stage */
+struct jobfixed {
+	char	 now[40], timeout[16], ttl[16], fttl[16], retries[16];
+	char	 intervals[128];
+};
+
+/* The fields of a job hash that are the job's own */
+struct jobown {
+	char	 desc[128], data[128], task[24], item[24];
+};
+
+static void
+job_fixed(struct jobfixed *f, enum tq_stage st)
+{
+	size_t k;
+
+	tq_rq_time(tq_now(), f->now, sizeof(f->now));
+	snprintf(f->timeout, sizeof(f->timeout), "%d", tq_cfg.timeout[st]);
+	snprintf(f->ttl, sizeof(f->ttl), "%d", tq_cfg.result_ttl);
+	snprintf(f->fttl, sizeof(f->fttl), "%d", tq_cfg.failure_ttl);
+	snprintf(f->retries, sizeof(f->retries), "%d", tq_cfg.max_retries);
+	f->intervals[0] = '[';
+	f->intervals[1] = '\0';
+	for (k = 0; k < (size_t)tq_cfg.nretry_delays; k++)
+		snprintf(f->intervals + strlen(f->intervals),
+		    sizeof(f->intervals) - strlen(f->intervals), "%s%d",
+		    k ? ", " : "", tq_cfg.retry_delays[k]);
+	strlcat(f->intervals, "]", sizeof(f->intervals));
+}
+
+static void
+job_own(struct jobown *o, enum tq_stage st, const struct tq_jobspec *j)
+{
+	snprintf(o->task, sizeof(o->task), "%lld", j->task_id);
+	snprintf(o->item, sizeof(o->item), "%lld", j->item_id);
+	snprintf(o->desc, sizeof(o->desc), "tq.%s(task=%lld, item=%lld)",
+	    tq_stage_name(st), j->task_id, j->item_id);
+	snprintf(o->data, sizeof(o->data), "[\"tq.%s\", null, [%lld, %lld], "
+	    "{}]", tq_stage_name(st), j->task_id, j->item_id);
+}
+
 int
 tq_queue_push(redisContext *c, struct tq_err *err, enum tq_stage st,
     const struct tq_jobspec *jobs, size_t n, int front)
 {
-	char now[40], desc[128], data[128], timeout[16], ttl[16], fttl[16];
-	char retries[16], intervals[128], task[24], item[24];
+	struct jobfixed f;
+	struct jobown o;
 	size_t i, k;
 	int cmds = 0;
 	const char *q = qname(st);
 
 	if (n == 0)
 		return 0;
-	tq_rq_time(tq_now(), now, sizeof(now));
-	snprintf(timeout, sizeof(timeout), "%d", tq_cfg.timeout[st]);
-	snprintf(ttl, sizeof(ttl), "%d", tq_cfg.result_ttl);
-	snprintf(fttl, sizeof(fttl), "%d", tq_cfg.failure_ttl);
-	snprintf(retries, sizeof(retries), "%d", tq_cfg.max_retries);
-	intervals[0] = '[';
-	intervals[1] = '\0';
-	for (k = 0; k < (size_t)tq_cfg.nretry_delays; k++)
-		snprintf(intervals + strlen(intervals),
-		    sizeof(intervals) - strlen(intervals), "%s%d",
-		    k ? ", " : "", tq_cfg.retry_delays[k]);
-	strlcat(intervals, "]", sizeof(intervals));
+	job_fixed(&f, st);
 
 	/* in chunks, each chunk one MULTI/EXEC, all pipelined */
 	for (i = 0; i < n;) {
@@ -64,22 +94,15 @@ tq_queue_push(redisContext *c, struct tq_err *err, enum tq_stage st,
 		for (k = 0; k < m; k++) {
 			const struct tq_jobspec *j = &jobs[i + k];
 
-			snprintf(task, sizeof(task), "%lld", j->task_id);
-			snprintf(item, sizeof(item), "%lld", j->item_id);
-			snprintf(desc, sizeof(desc), "tq.%s(task=%lld, "
-			    "item=%lld)", tq_stage_name(st), j->task_id,
-			    j->item_id);
-			snprintf(data, sizeof(data), "[\"tq.%s\", null, "
-			    "[%lld, %lld], {}]", tq_stage_name(st),
-			    j->task_id, j->item_id);
+			job_own(&o, st, j);
 			redisAppendCommand(c, "HSET rq:job:%s status queued "
 			    "origin %s description %s created_at %s "
 			    "enqueued_at %s timeout %s result_ttl %s "
 			    "failure_ttl %s retries_left %s retry_intervals %s "
 			    "data %s tq_task %s tq_item %s tq_stage %s",
-			    j->job_id, q, desc, now, now, timeout, ttl, fttl,
-			    retries, intervals, data, task, item,
-			    tq_stage_name(st));
+			    j->job_id, q, o.desc, f.now, f.now, f.timeout,
+			    f.ttl, f.fttl, f.retries, f.intervals, o.data,
+			    o.task, o.item, tq_stage_name(st));
 			cmds++;
 			argv[k + 2] = j->job_id;
 		}
@@ -555,6 +578,25 @@ queue_list(const struct tq_worker_info *w, char *buf, size_t n)
 	}
 }
 
+/*
+ * The worker's hash gets its 480 s to live and the worker its place in
+ * rq:workers, tq:workers and each stage's rq:workers:<q>.  Returns the
+ * number of commands appended.
+ */
+static int
+worker_sets(redisContext *c, const struct tq_worker_info *w)
+{
+	int i;
+
+	redisAppendCommand(c, "EXPIRE rq:worker:%s 480", w->name);
+	redisAppendCommand(c, "SADD rq:workers rq:worker:%s", w->name);
+	redisAppendCommand(c, "SADD tq:workers %s", w->name);
+	for (i = 0; i < w->nstages; i++)
+		redisAppendCommand(c, "SADD rq:workers:%s rq:worker:%s",
+		    qname(w->stages[i]), w->name);
+	return 3 + w->nstages;
+}
+
 int
 tq_worker_register(redisContext *c, struct tq_err *err,
     const struct tq_worker_info *w)
@@ -576,16 +618,11 @@ tq_worker_register(redisContext *c, struct tq_err *err,
 	    "total_working_time 0 current_job_working_time 0",
 	    w->name, birth, birth, queues, pid, host, "127.0.0.1",
 	    "tq-" TQ_VERSION);
-	redisAppendCommand(c, "EXPIRE rq:worker:%s 480", w->name);
-	redisAppendCommand(c, "SADD rq:workers rq:worker:%s", w->name);
-	redisAppendCommand(c, "SADD tq:workers %s", w->name);
-	cmds += 7;
+	cmds += 4 + worker_sets(c, w);
 	for (i = 0; i < w->nstages; i++) {
-		redisAppendCommand(c, "SADD rq:workers:%s rq:worker:%s",
-		    qname(w->stages[i]), w->name);
 		redisAppendCommand(c, "SADD rq:queues rq:queue:%s",
 		    qname(w->stages[i]));
-		cmds += 2;
+		cmds++;
 	}
 	redisAppendCommand(c, "EXEC");
 	cmds++;
@@ -606,16 +643,8 @@ tq_worker_heartbeat(redisContext *c, struct tq_err *err,
 	redisAppendCommand(c, "MULTI");
 	redisAppendCommand(c, "HSET rq:worker:%s last_heartbeat %s state %s",
 	    w->name, now, state);
-	redisAppendCommand(c, "EXPIRE rq:worker:%s 480", w->name);
 	/* the sets too: Redis may have lost them (FLUSHALL, restart) */
-	redisAppendCommand(c, "SADD rq:workers rq:worker:%s", w->name);
-	redisAppendCommand(c, "SADD tq:workers %s", w->name);
-	cmds += 5;
-	for (int i = 0; i < w->nstages; i++) {
-		redisAppendCommand(c, "SADD rq:workers:%s rq:worker:%s",
-		    qname(w->stages[i]), w->name);
-		cmds++;
-	}
+	cmds += 2 + worker_sets(c, w);
 	if (job != NULL) {
 		int i;
 
@@ -931,24 +960,14 @@ int
 tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
     const struct tq_jobspec *jobs, size_t n)
 {
-	char now[40], desc[128], data[128], timeout[16], ttl[16], fttl[16];
-	char retries[16], intervals[128], task[24], item[24], hkey[128];
+	struct jobfixed f;
+	struct jobown o;
+	char hkey[128];
 	const char *argv[30];
 	size_t k;
 	const char *q = qname(st);
 
-	tq_rq_time(tq_now(), now, sizeof(now));
-	snprintf(timeout, sizeof(timeout), "%d", tq_cfg.timeout[st]);
-	snprintf(ttl, sizeof(ttl), "%d", tq_cfg.result_ttl);
-	snprintf(fttl, sizeof(fttl), "%d", tq_cfg.failure_ttl);
-	snprintf(retries, sizeof(retries), "%d", tq_cfg.max_retries);
-	intervals[0] = '[';
-	intervals[1] = '\0';
-	for (k = 0; k < (size_t)tq_cfg.nretry_delays; k++)
-		snprintf(intervals + strlen(intervals),
-		    sizeof(intervals) - strlen(intervals), "%s%d",
-		    k ? ", " : "", tq_cfg.retry_delays[k]);
-	strlcat(intervals, "]", sizeof(intervals));
+	job_fixed(&f, st);
 	argv[0] = "HSET";
 	argv[1] = hkey;
 	argv[2] = "status";
@@ -956,39 +975,34 @@ tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
 	argv[4] = "origin";
 	argv[5] = q;
 	argv[6] = "description";
-	argv[7] = desc;
+	argv[7] = o.desc;
 	argv[8] = "created_at";
-	argv[9] = now;
+	argv[9] = f.now;
 	argv[10] = "enqueued_at";
-	argv[11] = now;
+	argv[11] = f.now;
 	argv[12] = "timeout";
-	argv[13] = timeout;
+	argv[13] = f.timeout;
 	argv[14] = "result_ttl";
-	argv[15] = ttl;
+	argv[15] = f.ttl;
 	argv[16] = "failure_ttl";
-	argv[17] = fttl;
+	argv[17] = f.fttl;
 	argv[18] = "retries_left";
-	argv[19] = retries;
+	argv[19] = f.retries;
 	argv[20] = "retry_intervals";
-	argv[21] = intervals;
+	argv[21] = f.intervals;
 	argv[22] = "data";
-	argv[23] = data;
+	argv[23] = o.data;
 	argv[24] = "tq_task";
-	argv[25] = task;
+	argv[25] = o.task;
 	argv[26] = "tq_item";
-	argv[27] = item;
+	argv[27] = o.item;
 	argv[28] = "tq_stage";
 	argv[29] = tq_stage_name(st);
 	for (k = 0; k < n; k++) {
 		const struct tq_jobspec *j = &jobs[k];
 
 		snprintf(hkey, sizeof(hkey), "rq:job:%s", j->job_id);
-		snprintf(task, sizeof(task), "%lld", j->task_id);
-		snprintf(item, sizeof(item), "%lld", j->item_id);
-		snprintf(desc, sizeof(desc), "tq.%s(task=%lld, item=%lld)",
-		    tq_stage_name(st), j->task_id, j->item_id);
-		snprintf(data, sizeof(data), "[\"tq.%s\", null, [%lld, %lld], "
-		    "{}]", tq_stage_name(st), j->task_id, j->item_id);
+		job_own(&o, st, j);
 		resp(b, 30, argv);
 	}
 	return (int)n;

@@ -593,6 +593,21 @@ linkset_free(struct linkset *ls)
 
 static int	copy_result(PGconn *, struct tq_err *);
 
+/* Send the rows of a COPY and end it: 0, or -1 with e set. */
+static int
+copy_send(PGconn *db, const struct tq_buf *b, struct tq_err *e)
+{
+	char buf[512];
+
+	if (PQputCopyData(db, b->data, (int)b->len) == 1 &&
+	    PQputCopyEnd(db, NULL) == 1)
+		return 0;
+	tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
+	    tq_db_error(db, buf, sizeof(buf)));
+	copy_result(db, e);
+	return -1;
+}
+
 /* A COPY text field: URLs hold no control bytes, but be exact. */
 static void
 add_copy_text(struct tq_buf *b, const char *s)
@@ -655,15 +670,8 @@ links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
 		goto fail;
 	}
 	PQclear(r);
-	if (PQputCopyData(db, b.data, (int)b.len) != 1 ||
-	    PQputCopyEnd(db, NULL) != 1) {
-		char buf[512];
-
-		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
-		    tq_db_error(db, buf, sizeof(buf)));
-		copy_result(db, e);
+	if (copy_send(db, &b, e) == -1)
 		goto fail;
-	}
 	ok = 1;
 	while ((r = PQgetResult(db)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok == 1) {
@@ -687,16 +695,41 @@ fail:
 	return -1;
 }
 
+/* The links of ls that have no id yet. */
+static size_t
+links_left(const struct linkset *ls)
+{
+	size_t i, left = 0;
+
+	for (i = 0; i < ls->n; i++)
+		left += ls->lid[i] == 0;
+	return left;
+}
+
+/* Run sql on param, map the ids it returns: -1, or links_left(). */
+static ssize_t
+links_map(PGconn *db, struct linkset *ls, const char *sql,
+    const char *param, struct tq_err *e)
+{
+	const char *p[1] = { param };
+	PGresult *r;
+
+	if ((r = tq_db_exec(db, e, sql, 1, p)) == NULL)
+		return -1;
+	linkset_map(ls, r);
+	PQclear(r);
+	return (ssize_t)links_left(ls);
+}
+
 /* Give each URL input its link id, creating the links that are new. */
 static int
 links(PGconn *db, struct tq_submit *s, struct linkset *ls,
     struct tq_err *e)
 {
 	struct tq_buf arr = { 0 };
-	size_t i, left;
-	const char *p[1];
+	size_t i;
+	ssize_t left;
 	char *a;
-	PGresult *r = NULL;
 	int rc = -1, k;
 
 	linkset_add(ls, s, 0, s->nin);
@@ -704,18 +737,12 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 		if (k == -1)
 			goto out;
 		a = url_array(ls->urls, 0, ls->n);
-		p[0] = a;
-		r = tq_db_exec(db, e, insert_links, 1, p);
+		left = links_map(db, ls, insert_links, a, e);
 		free(a);
-		if (r == NULL)
+		if (left == -1)
 			goto out;
-		linkset_map(ls, r);
-		PQclear(r);
-		r = NULL;
 	}
-	for (i = 0, left = 0; i < ls->n; i++)
-		left += ls->lid[i] == 0;
-	if (left > 0) {
+	if (links_left(ls) > 0) {
 		tq_buf_adds(&arr, "{");
 		for (i = 0; i < ls->n; i++) {
 			char hex[65];
@@ -727,24 +754,18 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 			    "," : "", hex);
 		}
 		tq_buf_adds(&arr, "}");
-		p[0] = arr.data;
 		/* one index probe each, however big links is */
-		r = tq_db_exec(db, e, "SELECT l.id, l.url FROM "
+		left = links_map(db, ls, "SELECT l.id, l.url FROM "
 		    "unnest($1::bytea[]) AS h(h) CROSS JOIN LATERAL "
 		    "(SELECT id, url FROM links WHERE sha256(url::bytea) = h.h "
-		    "LIMIT 1) AS l", 1, p);
-		if (r == NULL)
+		    "LIMIT 1) AS l", arr.data, e);
+		if (left == -1)
 			goto out;
-		linkset_map(ls, r);
-		PQclear(r);
-		r = NULL;
-		for (i = 0, left = 0; i < ls->n; i++)
-			left += ls->lid[i] == 0;
 		if (left > 0) {
 			/* deleted meanwhile: the next try creates it again */
 			tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
 			    "postgresql: %zu links vanished while submitting",
-			    left);
+			    (size_t)left);
 			goto out;
 		}
 	}
@@ -756,7 +777,6 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	}
 	rc = 0;
 out:
-	PQclear(r);
 	tq_buf_free(&arr);
 	return rc;
 }
@@ -1128,15 +1148,8 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		goto rollback;
 	}
 	PQclear(r);
-	if (PQputCopyData(db, rows.data, (int)rows.len) != 1 ||
-	    PQputCopyEnd(db, NULL) != 1) {
-		char buf[512];
-
-		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
-		    tq_db_error(db, buf, sizeof(buf)));
-		copy_result(db, e);
+	if (copy_send(db, &rows, e) == -1)
 		goto rollback;
-	}
 	if (copy_result(db, e) == -1)
 		goto rollback;
 	tq_submit_phase("items copied");

@@ -1206,6 +1206,12 @@ int		 tq_getopt(int argc, char *const argv[], const char *optstring,
  */
 int		 tq_each_task(int argc, char **argv, const char *verb,
 		    int (*fn)(PGconn *, redisContext *, long long));
+/* tq-cancel's and tq-retry's main(): the common options, then tq_each_task */
+int		 tq_task_main(int argc, char **argv, const char *usage,
+		    const char *verb, int (*fn)(PGconn *, redisContext *,
+		    long long));
+/* A tq_task_*() message to stderr: errors always, the others unless -q */
+void		 tq_task_note(void *arg, int error, const char *msg);
 
 /* ---------------------------------------------------------------- job.c */
 
