@@ -193,12 +193,25 @@ main(void)
 	is_int(i, 4, "4 echo calls answered by 2 processes");
 	is_str(json_string_value(json_object_get(calls[0].res, "blob")),
 	    "blob", "the blob went there and back");
-	pid1 = (int)json_integer_value(json_object_get(calls[0].res, "pid"));
-	for (i = 1; i < 4; i++)
-		if ((int)json_integer_value(json_object_get(calls[i].res,
-		    "pid")) == pid1)
-			break;
-	ok(i < 4, "a process was reused");
+	/*
+	 * which process takes which call depends on the scheduler (one may
+	 * answer three while the other starts); that 4 calls ran in at most
+	 * 2 processes does not
+	 */
+	{
+		int pids[4], n = 0, k;
+
+		for (i = 0; i < 4; i++) {
+			pid1 = (int)json_integer_value(json_object_get(
+			    calls[i].res, "pid"));
+			for (k = 0; k < n && pids[k] != pid1; k++)
+				;
+			if (k == n)
+				pids[n++] = pid1;
+		}
+		ok(n >= 1 && n <= 2, "processes were reused: 4 calls in %d",
+		    n);
+	}
 	for (i = 0; i < 4; i++)
 		json_decref(calls[i].res);
 
