@@ -95,6 +95,13 @@ my ($src, $help, $cli) = @ARGV;
 local $/;
 open(my $s, '<', $src) or die "$src: $!";
 my $c = <$s>;
+# tq-cancel and tq-retry parse their options in cli.c's tq_task_main()
+if ($c !~ /(?:getopt_long|tq_getopt)\s*\(/ && $c =~ /tq_task_main\s*\(/) {
+	open(my $k0, '<', $cli) or die "$cli: $!";
+	my $t0 = <$k0>;
+	$t0 =~ /\ntq_task_main\(.*?\n\}/s or die "no tq_task_main in $cli";
+	$c .= $&;
+}
 open(my $h, '<', $help) or die "$help: $!";
 my $u = <$h>;
 $c =~ /(?:getopt_long|tq_getopt)\s*\(\s*argc\s*,\s*argv\s*,\s*"([^"]*)"\s*,\s*\w+\s*,\s*(?:"([^"]*)")?/ or die "no getopt";
