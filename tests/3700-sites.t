@@ -45,11 +45,14 @@ check_match "... over a handful of connections (4 workers)" "$(sj "$A" .conns)" 
 
 # 5 sites x 3 pages of 1 s each: all at once, not one site after another
 urls=$(for s in 3 4 5 6 7; do for i in 1 2 3; do echo "$(site $s)/page?ms=1000&n=$i"; done; done)
-t0=$(date +%s.%N)
 check "15 pages over 5 sites" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
-t1=$(date +%s.%N)
 check_same "all completed" "$(jq -r .completed_items "$out")" 15
-check_match "took under 4 s, not 5" "$(echo "$t1 - $t0 < 4" | bc)" '^1$'
+# the sites' own clocks, not the test's: one site after another would
+# start the last pages 4 s after the first; at once, within a second or
+# two even on a loaded machine
+keys=$(for s in 3 4 5 6 7; do site $s | sed 's#^http://##'; done | jq -R . | jq -s -c .)
+check_match "all started at once, not one site after another" \
+	"$(stats | jq -r --argjson k "$keys" '[.[$k[]].starts[]] | "\(length) \((max - min) < 2.5)"')" '^15 true$'
 
 # a 429 with Retry-After: 3 holds the site for every worker
 G=$(site 7)
