@@ -513,23 +513,6 @@ url_resolve(const char *base, const char *ref)
 /* ------------------------------------------------------------ metadata */
 
 int
-ex_word_count(const char *s)
-{
-	int n = 0, in = 0;
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++) {
-		if (isalnum(*p) || *p >= 0x80) {
-			if (!in)
-				n++;
-			in = 1;
-		} else if (isspace(*p))
-			in = 0;
-	}
-	return n;
-}
-
-int
 ex_words(const char *s)
 {
 	int n = 0, in = 0;
