@@ -2,7 +2,9 @@
  * config.c - defaults < environment < flags, in one struct tq_config.
  * Flags are applied by each program after tq_config_load().
  */
+#include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,6 @@
 
 #include "tq.h"
 
-struct tq_config tq_cfg;
 
 static int
 envint(const char *name, int lo, int hi, int *out)
@@ -256,4 +257,14 @@ tq_config_load(void)
 		tq_logjson = strcmp(v, "json") == 0;
 	}
 	return 0;
+}
+
+/* The end of the options of a tool that uses the configuration: check it. */
+void
+tq_opt_done(int *argc, char ***argv)
+{
+	if (tq_config_check() == -1)
+		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	*argc -= optind;
+	*argv += optind;
 }
