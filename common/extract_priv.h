@@ -109,6 +109,7 @@ struct ex {
 	int		 nqa;		/* schema.org Question and Answer */
 	int		 faq;		/* an FAQPage: no thread */
 	int		 artmarks;	/* evidence for "article" */
+	int		 toggle;	/* last element with aria-expanded */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
@@ -160,6 +161,10 @@ int		ex_bare_url(struct ex *x, int i);
 int		ex_chrome_lead(struct ex *x, int i);
 int		ex_attr_chrome(const char *attr);
 char		*ex_broad_pass(struct ex *x, int type);
+
+/* extract_product.c */
+int		ex_stream_segment(TidyNode tn);
+int		ex_closed_panel(struct ex *x, int i, TidyNode tn);
 
 /* extract_score.c */
 extern const char *const ex_maybe_words[];

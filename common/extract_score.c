@@ -154,6 +154,11 @@ ex_attr_words(const char *attr, const char *const *words,
 			n = sizeof(tok) - 1;
 		memcpy(tok, p, n);
 		tok[n] = '\0';
+		/* "lg:h-[calc(100vh-var(--nav-height))]": a style, no name */
+		if (strchr(tok, '[') != NULL) {
+			p = e;
+			continue;
+		}
 		if (sure != NULL && ex_match_any(tok, sure))
 			return 1;
 		u = ex_match_any(tok, words);

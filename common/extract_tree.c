@@ -358,21 +358,23 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	    strstr(n->attr, "tiktok-embed")))
 		n->flags |= F_POST;
 	if (((v = ex_attr_get(tn, "style")) != NULL && is_hidden_style(v)) ||
-	    ex_attr_get(tn, "hidden") != NULL ||
+	    (ex_attr_get(tn, "hidden") != NULL && !ex_stream_segment(tn)) ||
 	    ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
 	    strcasecmp(v, "true") == 0) ||
 	    (tag == TidyTag_INPUT && (v = ex_attr_get(tn, "type")) != NULL &&
 	    strcasecmp(v, "hidden") == 0)) {
 		/* product details and specifications wait in closed panels */
-		if (((v = ex_attr_get(tn, "aria-hidden")) == NULL ||
+		if ((((v = ex_attr_get(tn, "aria-hidden")) == NULL ||
 		    strcasecmp(v, "true") != 0) && ((n->attr != NULL &&
 		    ex_match_any(n->attr, panel_words)) || ((v = ex_attr_get(tn,
 		    "role")) != NULL && (ex_has_word(v, "tabpanel") ||
-		    ex_has_word(v, "region")))))
+		    ex_has_word(v, "region"))))) || ex_closed_panel(x, i, tn))
 			n->flags |= F_COLLAPSED;
 		else
 			n->flags |= F_HIDDEN;
 	}
+	if (ex_attr_get(tn, "aria-expanded") != NULL)
+		x->toggle = i;
 	if ((v = ex_attr_get(tn, "role")) != NULL)
 		for (k = 0; bad_roles[k] != NULL; k++)
 			if (ex_has_word(v, bad_roles[k]))
