@@ -165,6 +165,9 @@ char		*ex_broad_pass(struct ex *x, int type);
 /* extract_product.c */
 int		ex_stream_segment(TidyNode tn);
 int		ex_closed_panel(struct ex *x, int i, TidyNode tn);
+int		ex_button_tag(struct ex *x, TidyNode tn, int parent);
+int		ex_product_evidence(struct ex *x, const int *price);
+void		ex_product_clean(struct ex *x, int root, int end);
 
 /* extract_score.c */
 extern const char *const ex_maybe_words[];

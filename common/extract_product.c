@@ -89,3 +89,219 @@ ex_closed_panel(struct ex *x, int i, TidyNode tn)
 	return ex_tag_is_heading(x->n[j].tag) ||
 	    (x->toggle > 0 && x->toggle >= j);
 }
+
+/* ------------------------------------------------------------- buttons */
+
+/* Blocks that make a structure of their own (a list, a table, ...). */
+static int
+structure_tag(int tag)
+{
+	switch (tag) {
+	case TidyTag_DL: case TidyTag_UL: case TidyTag_OL: case TidyTag_TABLE:
+	case TidyTag_P: case TidyTag_SECTION: case TidyTag_ARTICLE:
+	case TidyTag_H1: case TidyTag_H2: case TidyTag_H3: case TidyTag_H4:
+	case TidyTag_H5: case TidyTag_H6: case TidyTag_BLOCKQUOTE:
+		return 1;
+	}
+	return 0;
+}
+
+static int
+has_block_child(TidyNode tn, int deep)
+{
+	TidyNode c;
+	int t;
+
+	for (c = tidyGetChild(tn); c != NULL; c = tidyGetNext(c)) {
+		t = tidyNodeGetId(c);
+		if (structure_tag(t) || (t == TidyTag_DIV && (!deep ||
+		    has_block_child(c, 0))))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What a <button> is taken for.  Tidy splits a button that wrapped
+ * blocks (an accordion's toggle around its panel) into copies around
+ * each block and each text: a button holding lists, tables or nested
+ * blocks is a container (a <div>), one in a term, a definition or a
+ * table's cell holds the specification's text (a <span>).  A button
+ * in a heading is an accordion's toggle: its text is the section's
+ * name (a <span>).  Any other is a control, no text.
+ */
+int
+ex_button_tag(struct ex *x, TidyNode tn, int parent)
+{
+	if (has_block_child(tn, 1))
+		return TidyTag_DIV;
+	if (parent <= 0)
+		return TidyTag_BUTTON;
+	switch (x->n[parent].tag) {
+	case TidyTag_H1: case TidyTag_H2: case TidyTag_H3: case TidyTag_H4:
+	case TidyTag_H5: case TidyTag_H6: case TidyTag_DT: case TidyTag_DD:
+	case TidyTag_TD: case TidyTag_TH:
+		return TidyTag_SPAN;
+	}
+	return TidyTag_BUTTON;
+}
+
+/* ------------------------------------------------------ product evidence */
+
+/*
+ * The body's class names that shop software gives its product pages
+ * (WooCommerce, Shopify, PrestaShop, Magento).
+ */
+static const char *const body_words[] = {
+	"single-product", "template-product", "page-product",
+	"catalog-product-view", "product-page", NULL
+};
+
+/*
+ * Evidence for a product page, in points of ex_detect_type(): the
+ * body's class says so; the page's heading (not a link) sits in a
+ * small block with a price, as a product's name sits in its buy box
+ * (a collection's heading names a category, its prices are further
+ * down in the grid).  price[i] counts the prices below node i.
+ */
+int
+ex_product_evidence(struct ex *x, const int *price)
+{
+	int i, lv, r = 0;
+
+	if (x->n[x->body].attr != NULL)
+		for (i = 0; body_words[i] != NULL; i++)
+			if (ex_has_word(x->n[x->body].attr, body_words[i])) {
+				r += 4;
+				break;
+			}
+	if ((i = x->h1) <= 0 || x->dead[i] || x->n[i].tlen == 0 ||
+	    x->n[i].llen * 2 > x->n[i].tlen)
+		return r;
+	for (lv = 0; i > 0 && lv < 8 && x->n[i].tlen <= 1500; lv++,
+	    i = x->n[i].parent)
+		if (price[i] > 0 && price[i] <= 6)
+			return r + 3;
+	return r;
+}
+
+/* ------------------------------------------------------------ sections */
+
+/*
+ * Headings of a product page's sections that are not the product:
+ * other products, the shop's terms, the seller.  (Its reviews speak
+ * of the product: they stay, but for prompts and digests.)  A
+ * heading that opens with one of these goes with its section.
+ */
+static const char *const off_sections[] = {
+	/* other products */
+	"similar", "related", "you may also", "you might also",
+	"you'll also", "you will also", "customers also", "customers who",
+	"frequently bought", "frequently purchased", "recently viewed",
+	"more from", "more by", "more items", "more products",
+	"complete the look", "shop the look", "complete your",
+	"recommended", "recommendations", "people also", "others also",
+	"explore more", "explore related", "compare similar",
+	"compare with", "more to consider", "sponsored", "featured products",
+	"popular products", "best sellers", "bestsellers", "top sellers",
+	"how about these", "variations of", "better together",
+	"often viewed", "pairs well", "goes well", "goes great",
+	"outfit inspiration", "inspiration", "also available",
+	"other products", "other customers", "trending", "new arrivals",
+	"bundle and save", "accessories for", "similar items",
+	/* reviews without reviews (the reviews themselves stay) */
+	"reviews summary", "write a review", "be the first to review",
+	"customer questions", "questions & answers", "questions and answers",
+	/* the shop */
+	"shipping", "delivery", "returns", "free shipping", "payment",
+	"secure payment", "need help", "contact us", "why buy",
+	"why shop", "our promise", "about the seller", "meet your seller",
+	"about this shop", "about the shop", "sold by",
+	"store information", "in store", "find in store", "pickup",
+	"newsletter", "sign up", "join our", "follow us", "share",
+	NULL
+};
+
+/* Heading level 1 to 6 of a heading, else 0. */
+static int
+head_level(int tag)
+{
+	return ex_tag_is_heading(tag) ? tag - TidyTag_H1 + 1 : 0;
+}
+
+/* Is there a heading of level <= lv in the live subtree of i? */
+static int
+has_head(struct ex *x, int i, int lv)
+{
+	int j, end, l;
+
+	if (x->n[i].nhead == 0 && !ex_tag_is_heading(x->n[i].tag))
+		return 0;
+	for (j = i, end = ex_subtree_end(x, i); j <= end; j++)
+		if (!x->dead[j] && (l = head_level(x->n[j].tag)) > 0 &&
+		    l <= lv)
+			return 1;
+	return 0;
+}
+
+static int
+off_heading(struct ex *x, int i)
+{
+	char *t;
+	size_t n;
+	int k, r = 0;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 60)
+		return 0;
+	t = ex_node_text(x, i, 200);
+	for (k = 0; off_sections[k] != NULL && !r; k++) {
+		n = strlen(off_sections[k]);
+		/* a word, not the start of one ("shares", "reviewed by") */
+		r = strncasecmp(t, off_sections[k], n) == 0 &&
+		    !isalpha((unsigned char)t[n]);
+	}
+	free(t);
+	return r;
+}
+
+/*
+ * Drop the sections a heading of off_sections[] opens: the heading
+ * (or the block that holds little else), and the blocks after it up
+ * to the next heading of its level or above.
+ */
+static void
+drop_off_sections(struct ex *x, int root, int end)
+{
+	int i, h, j, lv, nx, done = 0;
+
+	for (i = root + 1; i <= end && done < 50; i++) {
+		if (x->dead[i] || (lv = head_level(x->n[i].tag)) == 0 ||
+		    !off_heading(x, i))
+			continue;
+		done++;
+		/* climb out of wrappers that hold the heading alone */
+		for (h = i; x->n[h].parent != root && x->n[h].parent > 0 &&
+		    x->n[x->n[h].parent].tlen <= x->n[i].tlen + 40 &&
+		    !x->dead[x->n[h].parent]; h = x->n[h].parent)
+			;
+		for (j = x->n[h].next; j >= 0; j = nx) {
+			nx = x->n[j].next;
+			if (x->dead[j])
+				continue;
+			if (has_head(x, j, lv))
+				break;
+			ex_kill_node(x, j, root);
+		}
+		ex_kill_node(x, h, root);
+	}
+}
+
+/*
+ * The broad pass's last cleaning of a product page, below root (end
+ * the last node of its subtree).
+ */
+void
+ex_product_clean(struct ex *x, int root, int end)
+{
+	drop_off_sections(x, root, end);
+}

@@ -312,6 +312,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	}
 	if (tag == TidyTag_UNKNOWN && tidyNodeGetName(tn) == NULL)
 		return -1;
+	if (tag == TidyTag_BUTTON)
+		tag = ex_button_tag(x, tn, parent);
 	disp = tag_disposition(tag);
 	if (disp == 1)
 		return -1;

@@ -319,6 +319,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 			price[n->parent] += price[i];
 	}
 	shape = repeated_blocks(x, price, bodylen);
+	sc[PT_PRODUCT] += ex_product_evidence(x, price);
 	free(price);
 	/* cards: linked headings, each with its snippet */
 	for (i = 1; i < x->nn; i++) {
@@ -822,6 +823,8 @@ ex_broad_pass(struct ex *x, int type)
 		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
 			ex_kill_node(x, n->parent, root);
 	}
+	if (type == PT_PRODUCT)
+		ex_product_clean(x, root, end);
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
 	if (o.b.data == NULL)
