@@ -664,12 +664,13 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	if (type != PT_ARTICLE) {
 		/*
 		 * A thread's posts each carry their chrome (user panels,
-		 * signatures) that the article pass keeps: the broad pass
-		 * drops it and may be shorter.
+		 * signatures) that the article pass keeps, a product its
+		 * shop's: the broad pass drops it and may be shorter.
 		 */
 		t = ex_broad_pass(&x, type);
-		if (strlen(t) * (type == PT_FORUM ? 5 : 1) >=
-		    best * (type == PT_FORUM ? 3 : 1)) {
+		if (strlen(t) * (type == PT_FORUM || type == PT_PRODUCT ?
+		    5 : 1) >= best * (type == PT_FORUM ? 3 :
+		    type == PT_PRODUCT ? 2 : 1)) {
 			free(text);
 			text = t;
 		} else

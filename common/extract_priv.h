@@ -110,6 +110,7 @@ struct ex {
 	int		 faq;		/* an FAQPage: no thread */
 	int		 artmarks;	/* evidence for "article" */
 	int		 toggle;	/* last element with aria-expanded */
+	struct exstream	*stream;	/* React's streamed segments, or NULL */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
@@ -164,10 +165,15 @@ char		*ex_broad_pass(struct ex *x, int type);
 
 /* extract_product.c */
 int		ex_stream_segment(TidyNode tn);
+void		ex_stream_index(struct ex *x, TidyDoc td);
+TidyNode	ex_stream_jump(struct ex *x, TidyNode tn);
+int		ex_stream_skip(struct ex *x, TidyNode tn);
+TidyNode	ex_stream_back(struct ex *x, TidyNode tn);
 int		ex_closed_panel(struct ex *x, int i, TidyNode tn);
 int		ex_button_tag(struct ex *x, TidyNode tn, int parent);
 int		ex_product_evidence(struct ex *x, const int *price);
 void		ex_product_clean(struct ex *x, int root, int end);
+int		ex_product_lead(const char *t);
 
 /* extract_score.c */
 extern const char *const ex_maybe_words[];

@@ -8,9 +8,10 @@
  *
  * Streamed segments: React's streaming renderer sends the parts of a
  * page that were slow to render last, each in a <div hidden
- * id="S:n"> that a script moves into its place.  Shops built that way
- * (Next.js) hold their whole description and specifications there:
- * they are no hidden text.
+ * id="S:n"> that a script moves into its place, a <template
+ * id="B:n"> or "P:n".  Shops built that way (Next.js) hold their
+ * whole description and specifications there: they are no hidden
+ * text, and the tree takes them where the script puts them.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -28,19 +29,138 @@
 
 /* ---------------------------------------------------- streamed segments */
 
+#define EX_SEGS		256	/* segments looked at */
+#define EX_JUMPS	64	/* segments open at once */
+
+struct exseg {
+	TidyNode	 div;
+	const char	*num;		/* "4" of "S:4" */
+	int		 used;
+};
+
+struct exstream {
+	struct exseg	 seg[EX_SEGS];
+	int		 nseg;
+	struct {
+		TidyNode	 seg, tpl;
+	}		 jump[EX_JUMPS];
+	int		 njump;
+};
+
+/* The n of an id "X:n" (hexadecimal digits), or NULL. */
+static const char *
+seg_num(TidyNode tn, char kind)
+{
+	const char *id, *p;
+
+	if ((id = ex_attr_get(tn, "id")) == NULL || id[0] != kind ||
+	    id[1] != ':' || !isxdigit((unsigned char)id[2]))
+		return NULL;
+	for (p = id + 2; isxdigit((unsigned char)*p); p++)
+		;
+	return *p == '\0' ? id + 2 : NULL;
+}
+
 /* A <div hidden id="S:n">: React's streamed content, shown by a script. */
 int
 ex_stream_segment(TidyNode tn)
 {
-	const char *id;
+	return tidyNodeGetId(tn) == TidyTag_DIV && seg_num(tn, 'S') != NULL;
+}
 
-	if (tidyNodeGetId(tn) != TidyTag_DIV ||
-	    (id = ex_attr_get(tn, "id")) == NULL || id[0] != 'S' ||
-	    id[1] != ':' || !isxdigit((unsigned char)id[2]))
+/*
+ * Index the streamed segments of the page before the tree is built,
+ * so that each goes where its placeholder (<template id="B:n"> or
+ * "P:n") stands, as the page's script puts it.
+ */
+void
+ex_stream_index(struct ex *x, TidyDoc td)
+{
+	TidyNode tn, nx, root = tidyGetRoot(td);
+	struct exstream *st = NULL;
+	const char *num;
+
+	x->stream = NULL;
+	for (tn = tidyGetChild(root); tn != NULL; tn = nx) {
+		if (tidyNodeGetId(tn) == TidyTag_DIV &&
+		    ex_attr_get(tn, "hidden") != NULL &&
+		    (num = seg_num(tn, 'S')) != NULL) {
+			if (st == NULL) {
+				st = ex_aalloc(x, sizeof(*st));
+				memset(st, 0, sizeof(*st));
+				x->stream = st;
+			}
+			if (st->nseg == EX_SEGS)
+				return;
+			st->seg[st->nseg].div = tn;
+			st->seg[st->nseg++].num = num;
+			nx = NULL;	/* a segment's inside is its own */
+		} else
+			nx = tidyGetChild(tn);
+		while (nx == NULL && tn != NULL && tn != root) {
+			if ((nx = tidyGetNext(tn)) == NULL)
+				tn = tidyGetParent(tn);
+		}
+	}
+}
+
+/*
+ * At a placeholder of a segment not yet built: the segment's <div>,
+ * which the tree takes in the placeholder's stead; else NULL.
+ */
+TidyNode
+ex_stream_jump(struct ex *x, TidyNode tn)
+{
+	struct exstream *st = x->stream;
+	const char *num;
+	int k;
+
+	if (st == NULL || tidyNodeGetId(tn) != TidyTag_TEMPLATE ||
+	    st->njump == EX_JUMPS ||
+	    ((num = seg_num(tn, 'B')) == NULL &&
+	    (num = seg_num(tn, 'P')) == NULL))
+		return NULL;
+	for (k = 0; k < st->nseg; k++)
+		if (!st->seg[k].used && strcmp(st->seg[k].num, num) == 0) {
+			st->seg[k].used = 1;
+			st->jump[st->njump].seg = st->seg[k].div;
+			st->jump[st->njump++].tpl = tn;
+			return st->seg[k].div;
+		}
+	return NULL;
+}
+
+/*
+ * A segment met where the page has it: 1 if it was built already at
+ * its placeholder (skip it), else 0, and it is built here, once.
+ */
+int
+ex_stream_skip(struct ex *x, TidyNode tn)
+{
+	struct exstream *st = x->stream;
+	int k;
+
+	if (st == NULL)
 		return 0;
-	for (id += 2; isxdigit((unsigned char)*id); id++)
-		;
-	return *id == '\0';
+	for (k = 0; k < st->nseg; k++)
+		if (st->seg[k].div == tn) {
+			if (st->seg[k].used)
+				return 1;
+			st->seg[k].used = 1;
+			return 0;
+		}
+	return 0;
+}
+
+/* Leaving a segment built at its placeholder: go on from there. */
+TidyNode
+ex_stream_back(struct ex *x, TidyNode tn)
+{
+	struct exstream *st = x->stream;
+
+	if (st != NULL && st->njump > 0 && st->jump[st->njump - 1].seg == tn)
+		return st->jump[--st->njump].tpl;
+	return tn;
 }
 
 /*
@@ -185,6 +305,61 @@ ex_product_evidence(struct ex *x, const int *price)
 	return r;
 }
 
+/* --------------------------------------------------------- shop notes */
+
+/*
+ * Short blocks of a shop's own: offers, credit, services sold beside
+ * the product, the shop's promises.  (ex_chrome_lead() has the ones
+ * of every shop page: cart, delivery, stock.)
+ */
+static const char *const shop_leads[] = {
+	"earn ", "apply now", "professional assembly", "protection plan",
+	"extended warranty", "sale ends", "free shipping on",
+	"free shipping over", "free delivery on", "free delivery over",
+	"join for", "get on the list", "sign up for", "sign me up",
+	"did you know", "chat with", "talk to an expert", "need help",
+	"gift wrap", "gift card", "secure payment", "secure checkout",
+	"click & collect", "click and collect", "find in store",
+	"check store", "price match", "best price guarantee",
+	"as low as", "pay in ", "pay over time", "or pay ", "starting at $",
+	"get it fast", "get it today", "want it faster", "ships free",
+	"estimated delivery", "expected delivery", "deliver to",
+	"ships to", "ship to", "calculate shipping", "returns accepted",
+	"no returns", "free returns", "easy returns", "money back",
+	"satisfaction guaranteed", "authorized dealer", "limited time",
+	"today only", "deal of the day", "while supplies last",
+	NULL
+};
+
+/* A promotion: "20% off ... Code: SPRING", "use coupon code". */
+static int
+promo(const char *t)
+{
+	return (strstr(t, "% off") != NULL || strstr(t, "% OFF") != NULL ||
+	    strcasestr(t, "% discount") != NULL) ||
+	    strcasestr(t, "coupon") != NULL ||
+	    strcasestr(t, "promo code") != NULL ||
+	    strcasestr(t, "use code") != NULL ||
+	    strcasestr(t, "discount code") != NULL;
+}
+
+/* A short block's text t: a note of the shop, no text of the product? */
+int
+ex_product_lead(const char *t)
+{
+	size_t n = strlen(t);
+	int k;
+
+	if (n > 200)
+		return 0;
+	if (promo(t))
+		return 1;
+	for (k = 0; shop_leads[k] != NULL; k++)
+		if (strncasecmp(t, shop_leads[k], strlen(shop_leads[k])) == 0)
+			return 1;
+	return 0;
+}
+
 /* ------------------------------------------------------------ sections */
 
 /*
@@ -297,6 +472,48 @@ drop_off_sections(struct ex *x, int root, int end)
 }
 
 /*
+ * Lists of form labels: the options of a configurator, a filter, a
+ * report's chapters to pick, each a checkbox's or a radio button's
+ * caption.  They choose among things the page sells; they do not
+ * describe the product.  A block of five labels or more that hold
+ * most of its text goes.
+ */
+static void
+drop_label_lists(struct ex *x, int root, int end)
+{
+	int *lab, *nlab, i, n = end - root + 1;
+	unsigned char *in;
+	struct xn *c;
+
+	lab = xcalloc((size_t)n, sizeof(*lab));
+	nlab = xcalloc((size_t)n, sizeof(*nlab));
+	in = xcalloc((size_t)n, 1);
+	for (i = root + 1; i <= end; i++) {
+		c = &x->n[i];
+		in[i - root] = in[c->parent - root] || c->tag == TidyTag_LABEL;
+		if (c->tag == XT_TEXT && in[i - root] && !x->dead[i])
+			lab[i - root] = c->tlen;
+		nlab[i - root] = c->tag == TidyTag_LABEL && !x->dead[i];
+	}
+	for (i = end; i > root; i--) {
+		lab[x->n[i].parent - root] += lab[i - root];
+		nlab[x->n[i].parent - root] += nlab[i - root];
+	}
+	for (i = root + 1; i <= end; i++) {
+		c = &x->n[i];
+		if (x->dead[i] || c->tag == XT_TEXT || !(c->flags & F_BLOCK) ||
+		    nlab[i - root] < 5 || c->tlen < 100 ||
+		    lab[i - root] * 10 < c->tlen * 8)
+			continue;
+		ex_kill_node(x, i, root);
+		i = ex_subtree_end(x, i);
+	}
+	free(lab);
+	free(nlab);
+	free(in);
+}
+
+/*
  * The broad pass's last cleaning of a product page, below root (end
  * the last node of its subtree).
  */
@@ -304,4 +521,5 @@ void
 ex_product_clean(struct ex *x, int root, int end)
 {
 	drop_off_sections(x, root, end);
+	drop_label_lists(x, root, end);
 }

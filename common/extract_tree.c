@@ -463,6 +463,7 @@ build(struct ex *x, TidyDoc td)
 
 	top = add_node(x, TidyTag_UNKNOWN, -1);	/* document */
 	cur = top;
+	ex_stream_index(x, td);
 	tn = tidyGetChild(root);
 	while (tn != NULL) {
 		ty = tidyNodeGetType(tn);
@@ -471,7 +472,11 @@ build(struct ex *x, TidyDoc td)
 		if (ty == TidyNode_Text)
 			take_text(x, td, tn, cur);
 		else if (ty == TidyNode_Start || ty == TidyNode_StartEnd) {
-			idx = take_element(x, td, tn, cur, &descend);
+			/* React's streamed segments where the script puts them */
+			if ((nx = ex_stream_jump(x, tn)) != NULL)
+				idx = take_element(x, td, tn = nx, cur, &descend);
+			else if (!ex_stream_skip(x, tn))
+				idx = take_element(x, td, tn, cur, &descend);
 		}
 		/* the prescan bounds the depth; this bounds what we keep */
 		if (descend && depth < EX_MAX_TREE &&
@@ -482,7 +487,8 @@ build(struct ex *x, TidyDoc td)
 			continue;
 		}
 		/* next sibling, or climb */
-		while (tn != NULL && (nx = tidyGetNext(tn)) == NULL) {
+		while (tn != NULL && (nx = tidyGetNext(tn =
+		    ex_stream_back(x, tn))) == NULL) {
 			tn = tidyGetParent(tn);
 			depth--;
 			if (tn == NULL || tn == root)

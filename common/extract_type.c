@@ -639,6 +639,8 @@ ex_chrome_lead(struct ex *x, int i)
 		r = crumbs(x, i, t) || badges(x, i);
 	if (!r && (x->type == PT_PRODUCT || x->type == PT_COLLECTION))
 		r = field_key(t);
+	if (!r && x->type == PT_PRODUCT)
+		r = ex_product_lead(t);
 	if (r || x->n[i].tlen > 80 || x->n[i].nsub > 40) {
 		free(t);
 		return r;
