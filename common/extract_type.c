@@ -356,6 +356,8 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		if (strcasecmp(og, "article") == 0 ||
 		    strcasecmp(og, "blog") == 0)
 			sc[PT_ARTICLE] += 2;
+		else if (strcasecmp(og, "product.group") == 0)
+			sc[PT_COLLECTION] += 4;	/* Open Graph's group */
 		else if (strcasestr(og, "product") != NULL)
 			sc[PT_PRODUCT] += 4;
 	}
@@ -765,6 +767,8 @@ ex_broad_pass(struct ex *x, int type)
 	end = ex_subtree_end(x, root);
 	if (type != PT_LISTING)
 		drop_repeats(x, root, end);
+	if (type == PT_PRODUCT)
+		ex_product_clean(x, root, end);
 	for (i = end; i > root; i--) {
 		n = &x->n[i];
 		if (x->dead[i] || n->tag == XT_TEXT)
@@ -825,8 +829,6 @@ ex_broad_pass(struct ex *x, int type)
 		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
 			ex_kill_node(x, n->parent, root);
 	}
-	if (type == PT_PRODUCT)
-		ex_product_clean(x, root, end);
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
 	if (o.b.data == NULL)

@@ -566,6 +566,158 @@ test_rules(void)
 	free(b.data);
 }
 
+/* Product pages (extract_product.c): each rule on a page of its own. */
+static void
+test_product(void)
+{
+	static const char ld[] = "<html><head><script type=\"application/"
+	    "ld+json\">{\"@type\":\"Product\",\"name\":\"Desk\"}</script>"
+	    "</head><body>";
+	struct tq_doc d;
+	struct tq_buf b;
+	char *q, *r;
+	const char *p, *m;
+
+	/* React's streamed segment goes where its placeholder stands */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Oak desk</h1><p>");
+	q = words_para("oak", 30);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><!--$?--><template id=\"B:1\"></template><!--/$-->"
+	    "<p>");
+	q = words_para("walnut", 30);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></main><footer>Shop footer</footer>"
+	    "<div hidden id=\"S:1\"><p>");
+	q = words_para("maple", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div><script>$RC(\"B:1\",\"S:1\")</script>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://shop.example/desk", &d) == 0,
+	    "stream extract");
+	p = d.text != NULL ? strstr(d.text, "oak oak") : NULL;
+	m = d.text != NULL ? strstr(d.text, "maple maple") : NULL;
+	r = d.text != NULL ? strstr(d.text, "walnut walnut") : NULL;
+	ok(p != NULL && m != NULL && r != NULL && p < m && m < r,
+	    "stream: the hidden segment shown at its placeholder");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* closed panels: after a heading, after a toggle, ARIA regions */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Linen shirt</h1><p>");
+	q = words_para("linen", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><h2>Details</h2><div style=\"display: none\">"
+	    "<p>Woven from flax grown in Normandy, and washed soft.</p></div>"
+	    "<div><button aria-expanded=\"false\">Care</button></div>"
+	    "<div hidden><p>Wash cold with like colours, dry flat.</p></div>"
+	    "<div role=\"region\" aria-labelledby=\"t1\" aria-hidden=\"true\" "
+	    "style=\"display:none\"><p>Chest 104 cm, length 72 cm.</p></div>"
+	    "<p>Sold in three colours.</p><div style=\"display:none\">"
+	    "<p>A secret note for the shop.</p></div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/shirt", &d) == 0,
+	    "panels extract");
+	ok(has(d.text, "Woven from flax"), "panels: after a heading");
+	ok(has(d.text, "Wash cold"), "panels: after an aria-expanded toggle");
+	ok(has(d.text, "Chest 104 cm"), "panels: ARIA region, aria-hidden");
+	ok(!has(d.text, "secret note"), "panels: other hidden blocks stay "
+	    "hidden");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* sections of other products and shop terms go, reviews stay */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Stoneware mug</h1><p>");
+	q = words_para("glaze", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><h2>Specifications</h2><table><tr><th>Capacity"
+	    "</th><td>350 ml</td></tr><tr><th>Weight</th><td>280 g</td></tr>"
+	    "</table><div><h2>You may also like</h2></div><div><p>Tall "
+	    "porcelain cup in white, a favourite of our customers.</p>"
+	    "<p>Espresso cup set, four cups with saucers.</p></div>"
+	    "<h2>Shipping &amp; returns</h2><p>Parcels leave our workshop "
+	    "within two working days of your order.</p><h2>Reviews</h2><p>"
+	    "Lovely weight in the hand, keeps coffee warm.</p><h3>Write a "
+	    "review</h3><p>Share your thoughts with other customers.</p>"
+	    "</main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/mug", &d) == 0,
+	    "sections extract");
+	ok(has(d.text, "Capacity 350 ml\nWeight 280 g") ||
+	    has(d.text, "Capacity\t350 ml"), "sections: specifications kept");
+	ok(!has(d.text, "porcelain cup") && !has(d.text, "You may also"),
+	    "sections: other products dropped");
+	ok(!has(d.text, "Parcels leave"), "sections: shipping dropped");
+	ok(has(d.text, "Lovely weight"), "sections: reviews kept");
+	ok(!has(d.text, "Share your thoughts"), "sections: review prompt "
+	    "dropped");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* buttons: an accordion's toggle names its section; labels go */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Rain jacket</h1><p>");
+	q = words_para("waxed", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><h2><button aria-expanded=\"true\">Materials"
+	    "</button></h2><dl><dt><button class=acc>Outer</button></dt><dd>"
+	    "Waxed cotton</dd></dl><p><button>Add to basket</button></p>"
+	    "<div>20% off all jackets with code RAIN20</div><ul>");
+	for (int i = 0; i < 6; i++)
+		tq_buf_adds(&b, "<li><input type=checkbox id=c><label for=c>"
+		    "Choose this lining option for your jacket</label></li>");
+	tq_buf_adds(&b, "</ul></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/jacket", &d) == 0,
+	    "buttons extract");
+	ok(has(d.text, "Materials"), "buttons: a heading's toggle is text");
+	ok(has(d.text, "Outer") && has(d.text, "Waxed cotton"),
+	    "buttons: a specification's term is text");
+	ok(!has(d.text, "Add to basket"), "buttons: a control is no text");
+	ok(!has(d.text, "RAIN20"), "promotion dropped");
+	ok(!has(d.text, "lining option"), "a list of form labels dropped");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* the page's heading beside a price: a product, whatever og says */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><meta property=\"og:type\" content="
+	    "\"article\"></head><body><div class=buy><h1>Hair dryer</h1>"
+	    "<p class=price>$56.97</p></div><div class=text><p>");
+	q = words_para("ceramic", 80);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/dryer", &d) == 0,
+	    "buy box extract");
+	is_str(d.page_type, "product", "type: heading beside a price");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* Open Graph's product.group: a collection */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><meta property=\"og:type\" content="
+	    "\"product.group\"></head><body><h1>Beard oils</h1><p>");
+	q = words_para("oil", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></body></html>");
+	ok(extract_str(b.data, "https://shop.example/oils", &d) == 0,
+	    "group extract");
+	is_str(d.page_type, "collection", "type: og:type product.group");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 static double
 cputime(void)
 {
@@ -911,6 +1063,7 @@ main(void)
 	test_types();
 	test_rules();
 	test_types2();
+	test_product();
 	test_hostile();
 	return done_testing();
 }
