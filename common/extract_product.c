@@ -298,7 +298,7 @@ ex_product_evidence(struct ex *x, const int *price)
 	if ((i = x->h1) <= 0 || x->dead[i] || x->n[i].tlen == 0 ||
 	    x->n[i].llen * 2 > x->n[i].tlen)
 		return r;
-	for (lv = 0; i > 0 && lv < 8 && x->n[i].tlen <= 1500; lv++,
+	for (lv = 0; i > 0 && lv < 10 && x->n[i].tlen <= 1500; lv++,
 	    i = x->n[i].parent)
 		if (price[i] > 0 && price[i] <= 6)
 			return r + 3;
@@ -514,6 +514,41 @@ drop_label_lists(struct ex *x, int root, int end)
 }
 
 /*
+ * Rows of other products: three or more cards side by side, nearly
+ * all text of each in its links (the product's name linked to its
+ * page, a price), each with a heading or a picture, together less
+ * than half the page.  Menus of short links the broad pass drops on
+ * any page; these are longer.
+ */
+static void
+drop_card_rows(struct ex *x, int root)
+{
+	int i, j, end = ex_subtree_end(x, root), items, linked;
+	struct xn *c;
+
+	for (i = root + 1; i <= end; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    x->n[i].tlen * 2 >= x->n[root].tlen || x->n[i].llen == 0)
+			continue;
+		items = linked = 0;
+		for (j = x->n[i].first; j >= 0; j = x->n[j].next) {
+			c = &x->n[j];
+			if (x->dead[j] || c->tag == XT_TEXT || c->tlen == 0)
+				continue;
+			items++;
+			linked += c->llen * 4 >= c->tlen * 3;
+		}
+		if (linked >= 3 && linked * 4 >= items * 3 &&
+		    x->n[i].tag != TidyTag_P && (x->n[i].nhead * 4 >=
+		    items * 3 || (x->n[i].simg * 4 >= items * 3 &&
+		    x->n[i].tlen >= items * 20))) {
+			ex_kill_node(x, i, root);
+			i = ex_subtree_end(x, i);
+		}
+	}
+}
+
+/*
  * The broad pass's last cleaning of a product page, below root (end
  * the last node of its subtree).
  */
@@ -522,4 +557,5 @@ ex_product_clean(struct ex *x, int root, int end)
 {
 	drop_off_sections(x, root, end);
 	drop_label_lists(x, root, end);
+	drop_card_rows(x, root);
 }
