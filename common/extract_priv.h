@@ -173,6 +173,7 @@ int		ex_closed_panel(struct ex *x, int i, TidyNode tn);
 int		ex_button_tag(struct ex *x, TidyNode tn, int parent);
 int		ex_product_evidence(struct ex *x, const int *price);
 void		ex_product_clean(struct ex *x, int root, int end);
+void		ex_product_finish(struct ex *x, int root);
 int		ex_product_lead(const char *t);
 
 /* extract_score.c */

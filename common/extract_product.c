@@ -549,6 +549,40 @@ drop_card_rows(struct ex *x, int root)
 }
 
 /*
+ * Headings of nothing: a tab's or a section's title whose content is
+ * gone (dropped above, or left for a script to fill) is followed by a
+ * heading of its rank or above, or by the end.  They go.
+ */
+static void
+drop_empty_headings(struct ex *x, int root)
+{
+	int st[16], ns = 0, i, lv, end = ex_subtree_end(x, root);
+	const char *p;
+
+	for (i = root + 1; i <= end; i++) {
+		if (x->dead[i])
+			continue;
+		if ((lv = head_level(x->n[i].tag)) > 0) {
+			while (ns > 0 && head_level(x->n[st[ns - 1]].tag) >= lv)
+				ex_kill_node(x, st[--ns], root);
+			if (ns == 16)
+				ns = 0;
+			st[ns++] = i;
+			i = ex_subtree_end(x, i);
+			continue;
+		}
+		if (x->n[i].tag == XT_TEXT && x->n[i].text != NULL) {
+			for (p = x->n[i].text; *p == ' '; p++)
+				;
+			if (*p != '\0')
+				ns = 0;
+		}
+	}
+	while (ns > 0)
+		ex_kill_node(x, st[--ns], root);
+}
+
+/*
  * The broad pass's last cleaning of a product page, below root (end
  * the last node of its subtree).
  */
@@ -558,4 +592,11 @@ ex_product_clean(struct ex *x, int root, int end)
 	drop_off_sections(x, root, end);
 	drop_label_lists(x, root, end);
 	drop_card_rows(x, root);
+}
+
+/* After the broad pass's own cleaning: what it left empty. */
+void
+ex_product_finish(struct ex *x, int root)
+{
+	drop_empty_headings(x, root);
 }

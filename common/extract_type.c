@@ -829,6 +829,8 @@ ex_broad_pass(struct ex *x, int type)
 		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
 			ex_kill_node(x, n->parent, root);
 	}
+	if (type == PT_PRODUCT)
+		ex_product_finish(x, root);
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
 	if (o.b.data == NULL)
