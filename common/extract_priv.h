@@ -161,6 +161,8 @@ int		ex_short_junk(struct ex *x, int i, int type);
 int		ex_bare_url(struct ex *x, int i);
 int		ex_chrome_lead(struct ex *x, int i);
 int		ex_attr_chrome(const char *attr);
+/* A currency sign or code beside a digit? */
+int		ex_has_price(const char *t);
 char		*ex_broad_pass(struct ex *x, int type);
 
 /* extract_product.c */

@@ -583,6 +583,39 @@ drop_empty_headings(struct ex *x, int root)
 }
 
 /*
+ * Grids of several products: a block of many cells with three prices
+ * or more (a comparison of kits, a carousel whose cards hold no links
+ * the row test sees), less than half the page and without the page's
+ * heading.  The product's own price stands alone or beside a former
+ * one.
+ */
+static void
+drop_price_grids(struct ex *x, int root, int end)
+{
+	int *price, i, n = end - root + 1;
+
+	price = xcalloc((size_t)n, sizeof(*price));
+	for (i = end; i > root; i--) {
+		if (x->dead[i])
+			continue;
+		if (x->n[i].tag == XT_TEXT && x->n[i].tlen < 40 &&
+		    x->n[i].text != NULL && ex_has_price(x->n[i].text))
+			price[i - root]++;
+		price[x->n[i].parent - root] += price[i - root];
+	}
+	for (i = root + 1; i <= end; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    price[i - root] < 3 || x->n[i].nblock < 20 ||
+		    x->n[i].tlen * 2 >= x->n[root].tlen ||
+		    (x->h1 > i && x->h1 <= ex_subtree_end(x, i)))
+			continue;
+		ex_kill_node(x, i, root);
+		i = ex_subtree_end(x, i);
+	}
+	free(price);
+}
+
+/*
  * The broad pass's last cleaning of a product page, below root (end
  * the last node of its subtree).
  */
@@ -592,6 +625,7 @@ ex_product_clean(struct ex *x, int root, int end)
 	drop_off_sections(x, root, end);
 	drop_label_lists(x, root, end);
 	drop_card_rows(x, root);
+	drop_price_grids(x, root, end);
 }
 
 /* After the broad pass's own cleaning: what it left empty. */

@@ -159,6 +159,12 @@ has_price(const char *t)
 	return 0;
 }
 
+int
+ex_has_price(const char *t)
+{
+	return has_price(t);
+}
+
 static int
 url_has(const char *url, const char *const *parts)
 {
