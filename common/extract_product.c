@@ -516,19 +516,20 @@ drop_label_lists(struct ex *x, int root, int end)
 /*
  * Rows of other products: three or more cards side by side, nearly
  * all text of each in its links (the product's name linked to its
- * page, a price), each with a heading or a picture, together less
- * than half the page.  Menus of short links the broad pass drops on
+ * page), each with a heading or a picture, a price among them,
+ * together less than half the page.  Menus of short links the broad pass drops on
  * any page; these are longer.
  */
 static void
-drop_card_rows(struct ex *x, int root)
+drop_card_rows(struct ex *x, int root, int end, const int *price)
 {
-	int i, j, end = ex_subtree_end(x, root), items, linked;
+	int i, j, items, linked;
 	struct xn *c;
 
 	for (i = root + 1; i <= end; i++) {
 		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
-		    x->n[i].tlen * 2 >= x->n[root].tlen || x->n[i].llen == 0)
+		    x->n[i].tlen * 2 >= x->n[root].tlen || x->n[i].llen == 0 ||
+		    price[i - root] == 0)
 			continue;
 		items = linked = 0;
 		for (j = x->n[i].first; j >= 0; j = x->n[j].next) {
@@ -590,19 +591,10 @@ drop_empty_headings(struct ex *x, int root)
  * one.
  */
 static void
-drop_price_grids(struct ex *x, int root, int end)
+drop_price_grids(struct ex *x, int root, int end, const int *price)
 {
-	int *price, i, n = end - root + 1;
+	int i;
 
-	price = xcalloc((size_t)n, sizeof(*price));
-	for (i = end; i > root; i--) {
-		if (x->dead[i])
-			continue;
-		if (x->n[i].tag == XT_TEXT && x->n[i].tlen < 40 &&
-		    x->n[i].text != NULL && ex_has_price(x->n[i].text))
-			price[i - root]++;
-		price[x->n[i].parent - root] += price[i - root];
-	}
 	for (i = root + 1; i <= end; i++) {
 		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
 		    price[i - root] < 3 || x->n[i].nblock < 20 ||
@@ -612,7 +604,6 @@ drop_price_grids(struct ex *x, int root, int end)
 		ex_kill_node(x, i, root);
 		i = ex_subtree_end(x, i);
 	}
-	free(price);
 }
 
 /*
@@ -622,10 +613,23 @@ drop_price_grids(struct ex *x, int root, int end)
 void
 ex_product_clean(struct ex *x, int root, int end)
 {
+	int *price, i;
+
 	drop_off_sections(x, root, end);
 	drop_label_lists(x, root, end);
-	drop_card_rows(x, root);
-	drop_price_grids(x, root, end);
+	/* price[i - root]: the prices below node i */
+	price = xcalloc((size_t)(end - root + 1), sizeof(*price));
+	for (i = end; i > root; i--) {
+		if (x->dead[i])
+			continue;
+		if (x->n[i].tag == XT_TEXT && x->n[i].tlen < 40 &&
+		    x->n[i].text != NULL && ex_has_price(x->n[i].text))
+			price[i - root]++;
+		price[x->n[i].parent - root] += price[i - root];
+	}
+	drop_card_rows(x, root, end, price);
+	drop_price_grids(x, root, end, price);
+	free(price);
 }
 
 /* After the broad pass's own cleaning: what it left empty. */
