@@ -394,6 +394,8 @@ static const char *const off_sections[] = {
 	"about this shop", "about the shop", "sold by",
 	"store information", "in store", "find in store", "pickup",
 	"newsletter", "sign up", "join our", "follow us", "share",
+	"did you know", "why choose", "why buy", "what makes our",
+	"get to know", "our guarantee",
 	NULL
 };
 
