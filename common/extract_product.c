@@ -39,6 +39,7 @@ struct exseg {
 };
 
 struct exstream {
+	TidyDoc		 td;
 	struct exseg	 seg[EX_SEGS];
 	int		 nseg;
 	struct {
@@ -88,6 +89,7 @@ ex_stream_index(struct ex *x, TidyDoc td)
 			if (st == NULL) {
 				st = ex_aalloc(x, sizeof(*st));
 				memset(st, 0, sizeof(*st));
+				st->td = td;
 				x->stream = st;
 			}
 			if (st->nseg == EX_SEGS)
@@ -152,15 +154,39 @@ ex_stream_skip(struct ex *x, TidyNode tn)
 	return 0;
 }
 
-/* Leaving a segment built at its placeholder: go on from there. */
+/*
+ * Leaving a segment built at its placeholder: go on from there.  A
+ * boundary's placeholder (B:n) stands before the fallback the script
+ * removes ("Loading...") up to the comment <!--/$-->: go on from the
+ * fallback's last node, so that the next one taken is the comment.
+ */
 TidyNode
 ex_stream_back(struct ex *x, TidyNode tn)
 {
 	struct exstream *st = x->stream;
+	TidyNode tpl, n, last;
+	TidyBuffer b;
+	int k, end = 0;
 
-	if (st != NULL && st->njump > 0 && st->jump[st->njump - 1].seg == tn)
-		return st->jump[--st->njump].tpl;
-	return tn;
+	if (st == NULL || st->njump == 0 || st->jump[st->njump - 1].seg != tn)
+		return tn;
+	tpl = st->jump[--st->njump].tpl;
+	if (seg_num(tpl, 'B') == NULL)
+		return tpl;
+	last = tpl;
+	for (n = tidyGetNext(tpl), k = 0; n != NULL && k < 20 && !end;
+	    n = tidyGetNext(n), k++) {
+		if (tidyNodeGetType(n) == TidyNode_Comment) {
+			tidyBufInit(&b);
+			end = tidyNodeGetValue(st->td, n, &b) && b.bp != NULL &&
+			    b.size >= 2 && memcmp(b.bp, "/$", 2) == 0;
+			tidyBufFree(&b);
+			if (end)
+				break;
+		}
+		last = n;
+	}
+	return end ? last : tpl;
 }
 
 /*

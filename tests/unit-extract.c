@@ -585,8 +585,8 @@ test_product(void)
 	q = words_para("oak", 30);
 	tq_buf_adds(&b, q);
 	free(q);
-	tq_buf_adds(&b, "</p><!--$?--><template id=\"B:1\"></template><!--/$-->"
-	    "<p>");
+	tq_buf_adds(&b, "</p><!--$?--><template id=\"B:1\"></template>"
+	    "<div>Loading the details...</div><!--/$--><p>");
 	q = words_para("walnut", 30);
 	tq_buf_adds(&b, q);
 	free(q);
@@ -604,6 +604,7 @@ test_product(void)
 	r = d.text != NULL ? strstr(d.text, "walnut walnut") : NULL;
 	ok(p != NULL && m != NULL && r != NULL && p < m && m < r,
 	    "stream: the hidden segment shown at its placeholder");
+	ok(!has(d.text, "Loading the details"), "stream: the fallback goes");
 	tq_doc_free(&d);
 	free(b.data);
 
