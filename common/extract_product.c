@@ -357,16 +357,28 @@ static const char *const shop_leads[] = {
 	NULL
 };
 
-/* A promotion: "20% off ... Code: SPRING", "use coupon code". */
+/*
+ * A promotion: "20% off ... Code: SPRING", "Get $40 off your first
+ * order", "use coupon code"; free delivery or returns.
+ */
 static int
 promo(const char *t)
 {
-	return (strstr(t, "% off") != NULL || strstr(t, "% OFF") != NULL ||
-	    strcasestr(t, "% discount") != NULL) ||
+	const char *p;
+
+	for (p = t; (p = strcasestr(p, " off")) != NULL; p++)
+		if (p > t && (isdigit((unsigned char)p[-1]) || p[-1] == '%') &&
+		    !isalpha((unsigned char)p[4]))
+			return 1;
+	if (ex_starts_with(t, "free ") && (strcasestr(t, "delivery") ||
+	    strcasestr(t, "shipping") || strcasestr(t, "returns")))
+		return 1;
+	return strcasestr(t, "% discount") != NULL ||
 	    strcasestr(t, "coupon") != NULL ||
 	    strcasestr(t, "promo code") != NULL ||
 	    strcasestr(t, "use code") != NULL ||
-	    strcasestr(t, "discount code") != NULL;
+	    strcasestr(t, "discount code") != NULL ||
+	    strcasestr(t, "return policy") != NULL;
 }
 
 /* A short block's text t: a note of the shop, no text of the product? */
