@@ -673,7 +673,9 @@ test_product(void)
 	tq_buf_adds(&b, "</p><h2><button aria-expanded=\"true\">Materials"
 	    "</button></h2><dl><dt><button class=acc>Outer</button></dt><dd>"
 	    "Waxed cotton</dd></dl><p><button>Add to basket</button></p>"
-	    "<div>20% off all jackets with code RAIN20</div><ul>");
+	    "<div>20% off all jackets with code RAIN20</div>"
+	    "<div>Get $40 off your first order with our card</div>"
+	    "<div>FREE Fast Delivery</div><ul>");
 	for (int i = 0; i < 6; i++)
 		tq_buf_adds(&b, "<li><input type=checkbox id=c><label for=c>"
 		    "Choose this lining option for your jacket</label></li>");
@@ -684,7 +686,8 @@ test_product(void)
 	ok(has(d.text, "Outer") && has(d.text, "Waxed cotton"),
 	    "buttons: a specification's term is text");
 	ok(!has(d.text, "Add to basket"), "buttons: a control is no text");
-	ok(!has(d.text, "RAIN20"), "promotion dropped");
+	ok(!has(d.text, "RAIN20") && !has(d.text, "$40 off") &&
+	    !has(d.text, "Fast Delivery"), "promotions dropped");
 	ok(!has(d.text, "lining option"), "a list of form labels dropped");
 	tq_doc_free(&d);
 	free(b.data);
