@@ -41,7 +41,7 @@ struct exseg {
 struct exstream {
 	TidyDoc		 td;
 	struct exseg	 seg[EX_SEGS];
-	int		 nseg;
+	int		 nseg, nused;
 	struct {
 		TidyNode	 seg, tpl;
 	}		 jump[EX_JUMPS];
@@ -118,13 +118,14 @@ ex_stream_jump(struct ex *x, TidyNode tn)
 	int k;
 
 	if (st == NULL || tidyNodeGetId(tn) != TidyTag_TEMPLATE ||
-	    st->njump == EX_JUMPS ||
+	    st->njump == EX_JUMPS || st->nused == st->nseg ||
 	    ((num = seg_num(tn, 'B')) == NULL &&
 	    (num = seg_num(tn, 'P')) == NULL))
 		return NULL;
 	for (k = 0; k < st->nseg; k++)
 		if (!st->seg[k].used && strcmp(st->seg[k].num, num) == 0) {
 			st->seg[k].used = 1;
+			st->nused++;
 			st->jump[st->njump].seg = st->seg[k].div;
 			st->jump[st->njump++].tpl = tn;
 			return st->seg[k].div;
@@ -142,13 +143,15 @@ ex_stream_skip(struct ex *x, TidyNode tn)
 	struct exstream *st = x->stream;
 	int k;
 
-	if (st == NULL)
+	if (st == NULL || tidyNodeGetId(tn) != TidyTag_DIV ||
+	    seg_num(tn, 'S') == NULL)
 		return 0;
 	for (k = 0; k < st->nseg; k++)
 		if (st->seg[k].div == tn) {
 			if (st->seg[k].used)
 				return 1;
 			st->seg[k].used = 1;
+			st->nused++;
 			return 0;
 		}
 	return 0;

@@ -608,6 +608,23 @@ test_product(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* segments that name each other, or themselves: each taken once */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Loop</h1><template id=\"B:1\"></template>"
+	    "</main>");
+	for (int i = 0; i < 300; i++)
+		tq_buf_adds(&b, "<div hidden id=\"S:1\"><template id=\"B:1\">"
+		    "</template><template id=\"P:2\"></template><p>Looping "
+		    "segment text.</p></div><div hidden id=\"S:2\"><template "
+		    "id=\"B:1\"></template><p>Second segment.</p></div>");
+	tq_buf_adds(&b, "</body></html>");
+	ok(extract_str(b.data, "https://shop.example/loop", &d) == 0 &&
+	    has(d.text, "Looping segment text."), "stream: segments that "
+	    "name each other end");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* closed panels: after a heading, after a toggle, ARIA regions */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, ld);
