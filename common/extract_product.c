@@ -395,7 +395,9 @@ ex_product_lead(const char *t)
 
 	if (n > 200)
 		return 0;
-	if (promo(t))
+	/* the photos' captions: "Abeiku wears size L and is 183 cm tall" */
+	if (promo(t) || strcasestr(t, "wears size") != NULL ||
+	    strcasestr(t, "wearing size") != NULL)
 		return 1;
 	for (k = 0; shop_leads[k] != NULL; k++)
 		if (strncasecmp(t, shop_leads[k], strlen(shop_leads[k])) == 0)
