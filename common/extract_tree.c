@@ -210,6 +210,52 @@ is_hidden_style(const char *st)
 	    strstr(buf, "visibility:hidden") != NULL;
 }
 
+/* Does the word p of n bytes end in suf? */
+static int
+word_ends(const char *p, size_t n, const char *suf)
+{
+	size_t k = strlen(suf);
+
+	return n > k && strncmp(p + n - k, suf, k) == 0;
+}
+
+/*
+ * The display utility classes of CSS frameworks (Bootstrap's "d-none",
+ * Tailwind's "hidden"): hidden, unless another class shows the element
+ * on some screens ("d-md-block", "md:flex").
+ */
+static int
+is_hidden_class(const char *cls)
+{
+	static const char *const shown[] = {
+		":block", ":flex", ":grid", ":inline", ":inline-block",
+		":inline-flex", ":table", ":contents", NULL
+	};
+	const char *p, *e;
+	size_t n;
+	int k, hidden = 0;
+
+	for (p = cls; *p; p = e) {
+		while (isspace((unsigned char)*p))
+			p++;
+		for (e = p; *e && !isspace((unsigned char)*e); e++)
+			;
+		if ((n = (size_t)(e - p)) == 0)
+			break;
+		if (n == 6 && strncasecmp(p, "d-none", 6) == 0) {
+			hidden = 1;
+			continue;
+		}
+		if (n > 2 && strncmp(p, "d-", 2) == 0 &&
+		    !word_ends(p, n, "-none"))
+			return 0;	/* "d-md-block" */
+		for (k = 0; shown[k] != NULL; k++)
+			if (word_ends(p, n, shown[k]))
+				return 0;	/* "md:flex" */
+	}
+	return hidden;
+}
+
 /* Closed panels that hold content: accordions, tabs, "read more". */
 static const char *const panel_words[] = {
 	"~collapse", "~accordion", "tabpanel", "tab-pane", "tab-content",
@@ -359,6 +405,10 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		n->flags |= F_POST;
 	if (((v = ex_attr_get(tn, "style")) != NULL && is_hidden_style(v)) ||
 	    ex_attr_get(tn, "hidden") != NULL ||
+	    /* a popover or a dialog waits closed until a script opens it */
+	    ex_attr_get(tn, "popover") != NULL ||
+	    (cls != NULL && is_hidden_class(cls)) ||
+	    (tag == TidyTag_DIALOG && ex_attr_get(tn, "open") == NULL) ||
 	    ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
 	    strcasecmp(v, "true") == 0) ||
 	    (tag == TidyTag_INPUT && (v = ex_attr_get(tn, "type")) != NULL &&
