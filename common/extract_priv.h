@@ -161,6 +161,10 @@ int		ex_chrome_lead(struct ex *x, int i);
 int		ex_attr_chrome(const char *attr);
 char		*ex_broad_pass(struct ex *x, int type);
 
+/* extract_forum.c */
+/* Is t, the text of block i, the chrome of a thread's post? */
+int		ex_forum_chrome(struct ex *x, int i, const char *t);
+
 /* extract_score.c */
 extern const char *const ex_maybe_words[];
 extern const int ex_struct_tags[];

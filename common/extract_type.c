@@ -635,7 +635,7 @@ ex_chrome_lead(struct ex *x, int i)
 		    strlen(closing_notes[k])) == 0)
 			r = 1;
 	if (!r)
-		r = crumbs(x, i, t) || badges(x, i);
+		r = crumbs(x, i, t) || badges(x, i) || ex_forum_chrome(x, i, t);
 	if (!r && (x->type == PT_PRODUCT || x->type == PT_COLLECTION))
 		r = field_key(t);
 	if (r || x->n[i].tlen > 80 || x->n[i].nsub > 40) {

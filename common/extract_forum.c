@@ -1,0 +1,128 @@
+/*
+ * extract_forum.c - the chrome of each post of a forum or Q&A thread:
+ * the short lines that forum software puts around every post (vote
+ * and like counts, post numbers, "Reply", "Quote", "Top", reply and
+ * view counters) that hold no words of the thread.  ex_chrome_lead() asks ex_forum_chrome() about the short
+ * blocks of a page found to be a forum, in the article pass and the
+ * broad pass alike.  The authors, dates and texts of the posts stay.
+ * extract.c says how the stages fit together.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
+#include "tq.h"
+#include "extract_priv.h"
+
+/* The buttons and links of a post, standing alone. */
+static const char *const actions[] = {
+	"top", "parent", "quote", "reply", "share", "report", "permalink",
+	"link", "flag", "follow", "like", "thanks", "edit", "delete",
+	"bookmark", "cite", "save", "vote", "upvote", "downvote", "helpful",
+	"website", "pm", "email", "back to top", "add a comment",
+	"improve this answer", "improve this question", "share this post",
+	"link to post", "report abuse", "mark as solution",
+	"accepted answer", "accepted solution", "solved", "best answer",
+	NULL
+};
+
+/* What a post's counters count ("3 Likes", "Replies 12"). */
+static const char *const counted[] = {
+	"like", "likes", "thanks", "answer", "answers", "reply", "replies",
+	"comment", "comments", "vote", "votes", "point", "points", "view",
+	"views", "reaction", "reactions", "upvote", "upvotes", "follower",
+	"followers", "post", "posts", "helpful", "kudos", "people like this",
+	"users like this", "person likes this", NULL
+};
+
+/* Is w (n bytes) one of list? */
+static int
+word_in(const char *w, size_t n, const char *const *list)
+{
+	int k;
+
+	for (k = 0; list[k] != NULL; k++)
+		if (strlen(list[k]) == n && strncasecmp(w, list[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Skip a count: digits with "," or ".", an optional "k" or "m". */
+static const char *
+skip_count(const char *p)
+{
+	const char *s = p;
+
+	while (isdigit((unsigned char)*p) || ((*p == ',' || *p == '.') &&
+	    isdigit((unsigned char)p[1])))
+		p++;
+	if (p > s && (*p == 'k' || *p == 'K' || *p == 'm' || *p == 'M') &&
+	    !isalpha((unsigned char)p[1]))
+		p++;
+	return p > s ? p : NULL;
+}
+
+/*
+ * A counter: "3 Likes", "[ 2 ] Thanks", "Replies 1", "Views 1.9k",
+ * "Likes: 4".
+ */
+static int
+counter(const char *t)
+{
+	const char *p = t, *q, *w;
+
+	while (*p == '[' || *p == '(' || *p == ' ')
+		p++;
+	if ((q = skip_count(p)) != NULL) {
+		while (*q == ']' || *q == ')' || *q == ' ')
+			q++;
+		return *q != '\0' && word_in(q, strlen(q), counted);
+	}
+	for (w = p; isalpha((unsigned char)*p); p++)
+		;
+	if (!word_in(w, (size_t)(p - w), counted))
+		return 0;
+	while (*p == ':' || *p == ' ')
+		p++;
+	return (q = skip_count(p)) != NULL && *q == '\0';
+}
+
+/* A post's number, alone or before its date: "#12", "#3 · Jan 5". */
+static int
+post_number(const char *t)
+{
+	const char *p = t + 1;
+
+	if (*t != '#' || !isdigit((unsigned char)*p))
+		return 0;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return *p == '\0';
+}
+
+int
+ex_forum_chrome(struct ex *x, int i, const char *t)
+{
+	const char *p;
+	size_t n = strlen(t);
+
+	if (x->type != PT_FORUM || n == 0 || n > 60 ||
+	    (x->n[i].flags & F_PRE))
+		return 0;
+	/* a vote count, a separator: no letters at all */
+	for (p = t; *p && !isalpha((unsigned char)*p) &&
+	    (unsigned char)*p < 0x80; p++)
+		;
+	if (*p == '\0' && n <= 12)
+		return 1;
+	if (word_in(t, n, actions))
+		return 1;
+	return counter(t) || post_number(t);
+}
