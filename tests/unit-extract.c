@@ -711,6 +711,76 @@ test_types2(void)
 	free(p[0]);
 }
 
+/*
+ * A Q&A thread as the big sites write one: each post with its votes,
+ * counters and buttons, a hidden copy of its metadata (d-none), a
+ * pop-over and a closed dialog that scripts open.  cls is the class
+ * of the post's text.
+ */
+static void
+qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
+    const char *cls)
+{
+	char h[256];
+
+	snprintf(h, sizeof(h), "<div class=\"post-layout answer\">"
+	    "<div class=votecell><div class=js-vote-count>%d</div></div>"
+	    "<div class=postcell><div class=\"s-prose %s\"><p>", votes, cls);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p></div><div class=post-menu><div>Share</div>"
+	    "<div>Follow</div><div>#3</div><div>[ 2 ] Thanks</div>"
+	    "<div>Replies 12</div></div><div class=user-info><div>");
+	tq_buf_adds(b, who);
+	tq_buf_adds(b, "</div><div class=d-none itemprop=dateCreated>"
+	    "2011-02-12 01:30:35 +00:00</div></div></div></div>");
+}
+
+static void
+test_forum(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *p[4];
+	int k;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	p[3] = words_para("baking", 40);
+	tq_buf_adds(&b, "<html><head><title>Why is my loaf dense?</title>"
+	    "</head><body><div popover id=pwa><p>To install this app on "
+	    "iOS, tap the Share icon and Add to Home Screen.</p></div>"
+	    "<dialog><p>Configure browser push notifications for this "
+	    "site in your settings.</p></dialog>"
+	    "<div id=mainbar><h1>Why is my loaf dense?</h1>");
+	qa_post(&b, "ines", p[0], 11, "");
+	qa_post(&b, "corra", p[1], 7, "d-none d-md-block");
+	qa_post(&b, "halvard", p[2], 3, "");
+	qa_post(&b, "ines", p[3], 1, "");
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://bread.example/questions/12/dense",
+	    &d) == 0, "Q&A extract");
+	is_str(d.page_type, "forum", "Q&A: forum");
+	ok(in_order(d.text, "kneading kneading", "proofing proofing") &&
+	    in_order(d.text, "proofing proofing", "scoring scoring") &&
+	    in_order(d.text, "scoring scoring", "baking baking"),
+	    "Q&A: every post, in order (d-none d-md-block is shown)");
+	ok(has(d.text, "halvard"), "Q&A: the authors stay");
+	ok(!has(d.text, "install this app") && !has(d.text, "push "
+	    "notifications"), "Q&A: no pop-over or closed dialog");
+	ok(!has(d.text, "2011-02-12"), "Q&A: no d-none copy of the date");
+	ok(!has(d.text, "\n11\n") && !has(d.text, "\n7\n") &&
+	    !has(d.text, "Share") && !has(d.text, "Follow") &&
+	    !has(d.text, "#3") && !has(d.text, "Thanks") &&
+	    !has(d.text, "Replies 12"),
+	    "Q&A: no vote counts, buttons, post numbers or counters");
+	tq_doc_free(&d);
+	free(b.data);
+	for (k = 0; k < 4; k++)
+		free(p[k]);
+}
+
 static void
 test_hostile(void)
 {
@@ -911,6 +981,7 @@ main(void)
 	test_types();
 	test_rules();
 	test_types2();
+	test_forum();
 	test_hostile();
 	return done_testing();
 }
