@@ -62,7 +62,7 @@ static const char *const unlikely_words[] = {
 	"skyscraper", "~social", "~sponsor", "supplemental", "ad-break",
 	"agegate", "pagination", "pager", "~popup", "~newsletter",
 	"~subscribe", "~share", "sharing", "~promo", "~outbrain", "~taboola",
-	"recommend", "most-popular", "trending", "~widget", "modal",
+	"recommend", "most-popular", "trending", "modal",
 	"~navbar", "~navigation", "masthead", "signup",
 	"more-stories", "read-more", "nav", NULL
 };
