@@ -4,7 +4,9 @@
  * and like counts, post numbers, "Reply", "Quote", "Top", reply and
  * view counters) that hold no words of the thread.  ex_chrome_lead() asks ex_forum_chrome() about the short
  * blocks of a page found to be a forum, in the article pass and the
- * broad pass alike.  The authors, dates and texts of the posts stay.
+ * broad pass alike.  The authors, dates and texts of the posts stay:
+ * a post's own <header>, which holds its time, is no page header
+ * (ex_post_header(), which ex_small_struct() asks).
  * extract.c says how the stages fit together.
  */
 #include <ctype.h>
@@ -125,4 +127,25 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 	if (word_in(t, n, actions))
 		return 1;
 	return counter(t) || post_number(t);
+}
+
+/*
+ * Forum software puts the time of each post in the post's own
+ * <header> ("message-attribution"): that header is no page chrome.
+ */
+int
+ex_post_header(const struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+	int j, end;
+
+	if (x->type != PT_FORUM || n->tag != TidyTag_HEADER ||
+	    n->tlen > 200 || n->nsub > 60 || n->nhead > 0)
+		return 0;	/* a heading: the thread's header */
+	for (end = i; x->n[end].last >= 0; end = x->n[end].last)
+		;
+	for (j = i + 1; j <= end && j < i + 200; j++)
+		if (x->n[j].tag == TidyTag_TIME)
+			return 1;
+	return 0;
 }

@@ -164,6 +164,8 @@ char		*ex_broad_pass(struct ex *x, int type);
 /* extract_forum.c */
 /* Is t, the text of block i, the chrome of a thread's post? */
 int		ex_forum_chrome(struct ex *x, int i, const char *t);
+/* Is node i the <header> of a thread's post, with the post's time? */
+int		ex_post_header(const struct ex *x, int i);
 
 /* extract_score.c */
 extern const char *const ex_maybe_words[];

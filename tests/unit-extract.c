@@ -712,8 +712,8 @@ test_types2(void)
 }
 
 /*
- * A Q&A thread as the big sites write one: each post with its votes,
- * counters and buttons, a hidden copy of its metadata (d-none), a
+ * A Q&A thread as the big sites write one: each post with its time in
+ * its own <header>, its votes, counters and buttons, a hidden copy of its metadata (d-none), a
  * pop-over and a closed dialog that scripts open.  cls is the class
  * of the post's text.
  */
@@ -725,7 +725,10 @@ qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
 
 	snprintf(h, sizeof(h), "<div class=\"post-layout answer\">"
 	    "<div class=votecell><div class=js-vote-count>%d</div></div>"
-	    "<div class=postcell><div class=\"s-prose %s\"><p>", votes, cls);
+	    "<div class=postcell><header class=message-attribution><time "
+	    "datetime=2024-01-0%d>Jan %d, 2024</time></header>"
+	    "<div class=\"s-prose %s\"><p>", votes, votes % 10, votes % 10,
+	    cls);
 	tq_buf_adds(b, h);
 	tq_buf_adds(b, text);
 	tq_buf_adds(b, "</p></div><div class=post-menu><div>Share</div>"
@@ -767,6 +770,8 @@ test_forum(void)
 	    in_order(d.text, "scoring scoring", "baking baking"),
 	    "Q&A: every post, in order (d-none d-md-block is shown)");
 	ok(has(d.text, "halvard"), "Q&A: the authors stay");
+	ok(has(d.text, "Jan 7, 2024"), "Q&A: a post's <header> with its "
+	    "time stays");
 	ok(!has(d.text, "install this app") && !has(d.text, "push "
 	    "notifications"), "Q&A: no pop-over or closed dialog");
 	ok(!has(d.text, "2011-02-12"), "Q&A: no d-none copy of the date");
