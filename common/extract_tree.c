@@ -231,6 +231,17 @@ is_hidden_class(const char *cls)
 		":block", ":flex", ":grid", ":inline", ":inline-block",
 		":inline-flex", ":table", ":contents", NULL
 	};
+	/*
+	 * Shown on phones only: the page is read as a desktop shows it.
+	 * (Not Bootstrap's "d-lg-none": the sections so marked often have
+	 * no text in their desktop form.)
+	 */
+	static const char *const phone[] = {
+		"md:hidden", "lg:hidden", "visible-xs", "hidden-md",
+		"hidden-lg", "mobile-only",
+		"only-mobile", "show-mobile", "hide-desktop", "hidden-desktop",
+		"ipsresponsive_showphone", NULL
+	};
 	const char *p, *e;
 	size_t n;
 	int k, hidden = 0;
@@ -246,6 +257,12 @@ is_hidden_class(const char *cls)
 			hidden = 1;
 			continue;
 		}
+		for (k = 0; phone[k] != NULL; k++)
+			if (strlen(phone[k]) == n &&
+			    strncasecmp(p, phone[k], n) == 0)
+				hidden = 2;
+		if (hidden == 2)
+			continue;
 		if (n > 2 && strncmp(p, "d-", 2) == 0 &&
 		    !word_ends(p, n, "-none"))
 			return 0;	/* "d-md-block" */

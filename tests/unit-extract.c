@@ -713,9 +713,10 @@ test_types2(void)
 
 /*
  * A Q&A thread as the big sites write one: each post with its time in
- * its own <header>, its votes, counters and buttons, a hidden copy of its metadata (d-none), a
- * pop-over and a closed dialog that scripts open.  cls is the class
- * of the post's text.
+ * its own <header>, its votes, counters and buttons, a hidden copy of
+ * its metadata (d-none), a line for phones only; a pop-over and a
+ * closed dialog that scripts open.  cls is the class of the post's
+ * text.
  */
 static void
 qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
@@ -731,7 +732,9 @@ qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
 	    cls);
 	tq_buf_adds(b, h);
 	tq_buf_adds(b, text);
-	tq_buf_adds(b, "</p></div><div class=post-menu><div>Share</div>"
+	tq_buf_adds(b, "</p><p class=md:hidden>Open this answer in our app "
+	    "for the pictures in full size.</p></div>"
+	    "<div class=post-menu><div>Share</div>"
 	    "<div>Follow</div><div>#3</div><div>[ 2 ] Thanks</div>"
 	    "<div>Replies 12</div></div><div class=user-info><div>");
 	tq_buf_adds(b, who);
@@ -775,6 +778,7 @@ test_forum(void)
 	ok(!has(d.text, "install this app") && !has(d.text, "push "
 	    "notifications"), "Q&A: no pop-over or closed dialog");
 	ok(!has(d.text, "2011-02-12"), "Q&A: no d-none copy of the date");
+	ok(!has(d.text, "in our app"), "Q&A: nothing shown on phones only");
 	ok(!has(d.text, "\n11\n") && !has(d.text, "\n7\n") &&
 	    !has(d.text, "Share") && !has(d.text, "Follow") &&
 	    !has(d.text, "#3") && !has(d.text, "Thanks") &&
