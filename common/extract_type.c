@@ -437,7 +437,7 @@ static const char *const chrome_leads[] = {
 	"register", "you must log in", "you need to be a member",
 	"ask question", "go to topic", "board index", "jump to",
 	"top posters", "popular days", "new member", "join now",
-	"posted ", "edited ", "last edited", "answered ", "asked ",
+	"edited ", "last edited", "answered ", "asked ",
 	"commented ", "modified ", "sorted by", "recommended posts",
 	"advertisement", "post a reply", "start thread", "reply to this",
 	/* shops */
