@@ -210,6 +210,25 @@ is_hidden_style(const char *st)
 	    strstr(buf, "visibility:hidden") != NULL;
 }
 
+/*
+ * The letters of an element with role=img (an avatar's initials drawn
+ * in a circle) are no text; an emoji so marked stays.
+ */
+static int
+img_letters(struct ex *x, TidyDoc td, TidyNode tn)
+{
+	char *t = ex_tidy_text(x, td, tn);
+	const char *p;
+	int r = 0;
+
+	if (strlen(t) <= 4)
+		for (p = t; *p; p++)
+			if (isalnum((unsigned char)*p))
+				r = 1;
+	free(t);
+	return r;
+}
+
 /* Does the word p of n bytes end in suf? */
 static int
 word_ends(const char *p, size_t n, const char *suf)
@@ -440,10 +459,15 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		else
 			n->flags |= F_HIDDEN;
 	}
-	if ((v = ex_attr_get(tn, "role")) != NULL)
+	if ((v = ex_attr_get(tn, "role")) != NULL) {
 		for (k = 0; bad_roles[k] != NULL; k++)
 			if (ex_has_word(v, bad_roles[k]))
 				n->flags |= F_BADROLE;
+		/* an image drawn in letters: an avatar's initial */
+		if (ex_has_word(v, "img") && tag != TidyTag_SVG &&
+		    tag != TidyTag_IMG && img_letters(x, td, tn))
+			n->flags |= F_HIDDEN;
+	}
 	if ((v = ex_attr_get(tn, "itemprop")) != NULL) {
 		if (ex_has_word(v, "articleBody"))
 			n->flags |= F_BODYPROP;

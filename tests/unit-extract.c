@@ -714,9 +714,9 @@ test_types2(void)
 /*
  * A Q&A thread as the big sites write one: each post with its time in
  * its own <header>, its votes, counters and buttons, a hidden copy of
- * its metadata (d-none), a line for phones only; a pop-over and a
- * closed dialog that scripts open.  cls is the class of the post's
- * text.
+ * its metadata (d-none), a line for phones only, an avatar drawn in
+ * letters; a pop-over and a closed dialog that scripts open.  cls is
+ * the class of the post's text.
  */
 static void
 qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
@@ -736,7 +736,9 @@ qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
 	    "for the pictures in full size.</p></div>"
 	    "<div class=post-menu><div>Share</div>"
 	    "<div>Follow</div><div>#3</div><div>[ 2 ] Thanks</div>"
-	    "<div>Replies 12</div></div><div class=user-info><div>");
+	    "<div>Replies 12</div></div><div class=user-info><div><a "
+	    "href=/u/1><span role=img aria-label=avatar>Z</span></a></div>"
+	    "<div>");
 	tq_buf_adds(b, who);
 	tq_buf_adds(b, "</div><div class=d-none itemprop=dateCreated>"
 	    "2011-02-12 01:30:35 +00:00</div></div></div></div>");
@@ -773,6 +775,7 @@ test_forum(void)
 	    in_order(d.text, "scoring scoring", "baking baking"),
 	    "Q&A: every post, in order (d-none d-md-block is shown)");
 	ok(has(d.text, "halvard"), "Q&A: the authors stay");
+	ok(!has(d.text, "Z"), "Q&A: no avatar's initial (role=img)");
 	ok(has(d.text, "Jan 7, 2024"), "Q&A: a post's <header> with its "
 	    "time stays");
 	ok(!has(d.text, "install this app") && !has(d.text, "push "
