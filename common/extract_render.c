@@ -239,6 +239,24 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 		return 0;
 	t = ex_node_text(x, i, 400);
 	nw = ex_words(t);
+	/*
+	 * A template's placeholder that no script filled: "{{ x.y }}"
+	 * (in <code>, a manual's example).
+	 */
+	if ((n->flags & F_BLOCK) && !(n->flags & F_PRE) && n->nsub <= 20 &&
+	    strncmp(t, "{{", 2) == 0 && strlen(t) > 4 &&
+	    strcmp(t + strlen(t) - 2, "}}") == 0) {
+		for (k = i + 1; k < i + n->nsub && k < x->nn; k++)
+			if (x->n[k].tag == TidyTag_CODE ||
+			    x->n[k].tag == TidyTag_KBD ||
+			    x->n[k].tag == TidyTag_SAMP ||
+			    x->n[k].tag == TidyTag_TT)
+				break;
+		if (k >= i + n->nsub || k >= x->nn) {
+			free(t);
+			return 1;
+		}
+	}
 	/* labels, without counts and punctuation around them */
 	if (n->tlen <= 40) {
 		s = t;

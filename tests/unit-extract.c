@@ -715,8 +715,9 @@ test_types2(void)
  * A Q&A thread as the big sites write one: each post with its time in
  * its own <header>, its votes, counters and buttons, a hidden copy of
  * its metadata (d-none), a line for phones only, an avatar drawn in
- * letters; a pop-over and a closed dialog that scripts open.  cls is
- * the class of the post's text.
+ * letters, a template's placeholder ("{{ x }}"); a pop-over and a
+ * closed dialog that scripts open.  cls is the class of the post's
+ * text.
  */
 static void
 qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
@@ -732,7 +733,9 @@ qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
 	    cls);
 	tq_buf_adds(b, h);
 	tq_buf_adds(b, text);
-	tq_buf_adds(b, "</p><p class=md:hidden>Open this answer in our app "
+	tq_buf_adds(b, "</p><p><code>{{ form.errors }}</code></p>"
+	    "<div class=errors>{{ Board.errors[7].message }}</div>"
+	    "<p class=md:hidden>Open this answer in our app "
 	    "for the pictures in full size.</p></div>"
 	    "<div class=post-menu><div>Share</div>"
 	    "<div>Follow</div><div>#3</div><div>[ 2 ] Thanks</div>"
@@ -776,6 +779,8 @@ test_forum(void)
 	    "Q&A: every post, in order (d-none d-md-block is shown)");
 	ok(has(d.text, "halvard"), "Q&A: the authors stay");
 	ok(!has(d.text, "Z"), "Q&A: no avatar's initial (role=img)");
+	ok(!has(d.text, "Board.errors") && has(d.text, "{{ form.errors }}"),
+	    "Q&A: no template placeholder, but code stays");
 	ok(has(d.text, "Jan 7, 2024"), "Q&A: a post's <header> with its "
 	    "time stays");
 	ok(!has(d.text, "install this app") && !has(d.text, "push "
