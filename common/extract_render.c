@@ -30,7 +30,8 @@ ex_out_break(struct out *o, int level)
 void
 ex_out_trim(struct out *o)
 {
-	while (o->b.len > 0 && o->b.data[o->b.len - 1] == ' ')
+	while (o->b.len > 0 && (o->b.data[o->b.len - 1] == ' ' ||
+	    o->b.data[o->b.len - 1] == '\n' || o->b.data[o->b.len - 1] == '\r'))
 		o->b.data[--o->b.len] = '\0';
 }
 
@@ -48,6 +49,17 @@ out_text(struct out *o, const char *t, int pre)
 		}
 		if (*t == '\0')
 			return;
+	} else if (o->pend > 0 || o->b.len == 0) {
+		/*
+		 * A code block keeps its lines and spaces, text node by
+		 * text node (highlighters wrap each word in a <span>), but
+		 * opens with no blank lines; the break after it trims its
+		 * end.
+		 */
+		while (*t == '\n' || *t == '\r')
+			t++;
+		if (*t == '\0')
+			return;
 	}
 	if (o->b.len > 0 && o->pend > 0) {
 		ex_out_trim(o);
@@ -61,14 +73,6 @@ out_text(struct out *o, const char *t, int pre)
 	if (!pre && n > 0 && t[n - 1] == ' ') {
 		n--;
 		o->sp = 1;
-	}
-	if (pre) {
-		/* keep the lines, but no blank lines at the edges */
-		while (*t == '\n' || *t == '\r')
-			t++, n--;
-		while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == ' ' ||
-		    t[n - 1] == '\r'))
-			n--;
 	}
 	tq_buf_add(&o->b, t, n);
 }

@@ -796,6 +796,27 @@ test_forum(void)
 	free(b.data);
 	for (k = 0; k < 4; k++)
 		free(p[k]);
+
+	/* a code block as highlighters write it: a <span> a word */
+	memset(&b, 0, sizeof(b));
+	p[0] = words_para("task", 60);
+	tq_buf_adds(&b, "<html><body><article><h1>Tasks</h1><p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p><pre>\n<span class=kn>from</span><span class=w>"
+	    " </span><span class=nn>celery</span> <span class=kn>import"
+	    "</span> <span class=n>shared_task</span>\n\n<span class=k>def"
+	    "</span> <span class=nf>add</span>(x, y):\n    <span class=k>"
+	    "return</span> x + y\n\n</pre><p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://docs.example/tasks", &d) == 0,
+	    "code spans extract");
+	ok(has(d.text, "and.\n\nfrom celery import shared_task\n\ndef "
+	    "add(x, y):\n    return x + y\n\ntask task"),
+	    "code spans: the spaces and lines between the spans stay");
+	tq_doc_free(&d);
+	free(b.data);
+	free(p[0]);
 }
 
 static void
