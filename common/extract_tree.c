@@ -212,7 +212,8 @@ is_hidden_style(const char *st)
 
 /*
  * The letters of an element with role=img (an avatar's initials drawn
- * in a circle) are no text; an emoji so marked stays.
+ * in a circle) are no text; an emoji so marked stays.  Also a number
+ * of at most four digits.
  */
 static int
 img_letters(struct ex *x, TidyDoc td, TidyNode tn)
@@ -469,6 +470,9 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 			n->flags |= F_HIDDEN;
 	}
 	if ((v = ex_attr_get(tn, "itemprop")) != NULL) {
+		/* a post's or an item's ordinal number: no text */
+		if (ex_has_word(v, "position") && img_letters(x, td, tn))
+			n->flags |= F_HIDDEN;
 		if (ex_has_word(v, "articleBody"))
 			n->flags |= F_BODYPROP;
 		if (ex_has_word(v, "datePublished") || ex_has_word(v, "dateModified") ||

@@ -713,22 +713,23 @@ test_types2(void)
 
 /*
  * A Q&A thread as the big sites write one: each post with its time in
- * its own <header>, its votes, counters and buttons, a hidden copy of
- * its metadata (d-none), a line for phones only, an avatar drawn in
- * letters, a template's placeholder ("{{ x }}"); a pop-over and a
- * closed dialog that scripts open.  cls is the class of the post's
- * text.
+ * its own <header> beside its ordinal, its votes, counters and
+ * buttons, a hidden copy of its metadata (d-none), a line for phones
+ * only, an avatar drawn in letters, a template's placeholder ("{{ x
+ * }}"); a pop-over and a closed dialog that scripts open.  cls is the
+ * class of the post's text.
  */
 static void
 qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
     const char *cls)
 {
-	char h[256];
+	char h[512];
 
 	snprintf(h, sizeof(h), "<div class=\"post-layout answer\">"
 	    "<div class=votecell><div class=js-vote-count>%d</div></div>"
 	    "<div class=postcell><header class=message-attribution><time "
-	    "datetime=2024-01-0%d>Jan %d, 2024</time></header>"
+	    "datetime=2024-01-0%d>Jan %d, 2024</time><span itemprop=position>"
+	    "9</span></header>"
 	    "<div class=\"s-prose %s\"><p>", votes, votes % 10, votes % 10,
 	    cls);
 	tq_buf_adds(b, h);
@@ -779,6 +780,8 @@ test_forum(void)
 	    "Q&A: every post, in order (d-none d-md-block is shown)");
 	ok(has(d.text, "halvard"), "Q&A: the authors stay");
 	ok(!has(d.text, "Z"), "Q&A: no avatar's initial (role=img)");
+	ok(!has(d.text, "20249") && !has(d.text, "2024 9"),
+	    "Q&A: no post's ordinal (itemprop=position)");
 	ok(!has(d.text, "Board.errors") && has(d.text, "{{ form.errors }}"),
 	    "Q&A: no template placeholder, but code stays");
 	ok(has(d.text, "Jan 7, 2024"), "Q&A: a post's <header> with its "
