@@ -75,24 +75,36 @@ skip_count(const char *p)
  * A counter: "3 Likes", "[ 2 ] Thanks", "Replies 1", "Views 1.9k",
  * "Likes: 4".
  */
+/* Skip spaces, no-break spaces and the brackets in set. */
+static const char *
+skip_space(const char *p, const char *set)
+{
+	for (;;) {
+		if (*p == ' ' || (*p != '\0' && strchr(set, *p) != NULL))
+			p++;
+		else if ((unsigned char)p[0] == 0xc2 &&
+		    (unsigned char)p[1] == 0xa0)
+			p += 2;
+		else
+			return p;
+	}
+}
+
 static int
 counter(const char *t)
 {
-	const char *p = t, *q, *w;
+	const char *p, *q, *w;
 
-	while (*p == '[' || *p == '(' || *p == ' ')
-		p++;
+	p = skip_space(t, "[(");
 	if ((q = skip_count(p)) != NULL) {
-		while (*q == ']' || *q == ')' || *q == ' ')
-			q++;
+		q = skip_space(q, "])");
 		return *q != '\0' && word_in(q, strlen(q), counted);
 	}
 	for (w = p; isalpha((unsigned char)*p); p++)
 		;
 	if (!word_in(w, (size_t)(p - w), counted))
 		return 0;
-	while (*p == ':' || *p == ' ')
-		p++;
+	p = skip_space(p, ":");
 	return (q = skip_count(p)) != NULL && *q == '\0';
 }
 
@@ -147,5 +159,26 @@ ex_post_header(const struct ex *x, int i)
 	for (j = i + 1; j <= end && j < i + 200; j++)
 		if (x->n[j].tag == TidyTag_TIME)
 			return 1;
+	return 0;
+}
+
+int
+ex_qa_type(const char *v)
+{
+	const char *p, *e;
+	size_t n;
+
+	for (p = v; *p; p = e) {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e && *e != ' '; e++)
+			;
+		for (n = (size_t)(e - p); n > 0 && p[n - 1] != '/'; n--)
+			;
+		if (((size_t)(e - p) - n == 8 && strncmp(p + n, "Question",
+		    8) == 0) || ((size_t)(e - p) - n == 6 &&
+		    strncmp(p + n, "Answer", 6) == 0))
+			return 1;
+	}
 	return 0;
 }

@@ -102,7 +102,8 @@ add_node(struct ex *x, int tag, int parent)
 		else
 			x->n[parent].first = i;
 		x->n[parent].last = i;
-		n->flags = x->n[parent].flags & (F_PRE | F_LINK | F_HIDDEN);
+		n->flags = x->n[parent].flags & (F_PRE | F_LINK | F_HIDDEN |
+		    F_QA);
 	}
 	return i;
 }
@@ -420,8 +421,11 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		n->flags |= F_MAIN;
 	if (tag == TidyTag_PRE)
 		x->npre++;
-	if ((v = ex_attr_get(tn, "itemtype")) != NULL)
+	if ((v = ex_attr_get(tn, "itemtype")) != NULL) {
 		ex_schema_evidence(x, v, 0);
+		if (ex_qa_type(v))
+			n->flags |= F_QA;
+	}
 	if (tag == TidyTag_BUTTON || (tag == TidyTag_INPUT &&
 	    (v = ex_attr_get(tn, "type")) != NULL && strcasecmp(v, "submit") == 0))
 		ex_cart_evidence(x, td, tn);
@@ -470,6 +474,13 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 			n->flags |= F_HIDDEN;
 	}
 	if ((v = ex_attr_get(tn, "itemprop")) != NULL) {
+		/*
+		 * The comments under a question or an answer are no posts
+		 * of the thread (a forum's replies are no Comments of an
+		 * Answer: they stay).
+		 */
+		if ((n->flags & F_QA) && ex_has_word(v, "comment"))
+			n->flags |= F_HIDDEN;
 		/* a post's or an item's ordinal number: no text */
 		if (ex_has_word(v, "position") && img_letters(x, td, tn))
 			n->flags |= F_HIDDEN;

@@ -800,6 +800,41 @@ test_forum(void)
 	for (k = 0; k < 4; k++)
 		free(p[k]);
 
+	/* the comments under a question and its answers are no posts */
+	memset(&b, 0, sizeof(b));
+	p[0] = words_para("rye", 40);
+	p[1] = words_para("spelt", 40);
+	p[2] = words_para("barley", 40);
+	tq_buf_adds(&b, "<html><body><div itemscope itemtype=\"https://"
+	    "schema.org/QAPage\"><div itemprop=mainEntity itemscope "
+	    "itemtype=\"https://schema.org/Question\"><h1 itemprop=name>"
+	    "Which flour?</h1><div itemprop=text><p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p></div><ul><li itemprop=comment itemscope "
+	    "itemtype=\"https://schema.org/Comment\"><span itemprop=text>"
+	    "Did you try the search before asking this, really?</span></li>"
+	    "</ul><div itemprop=suggestedAnswer itemscope itemtype=\"https://"
+	    "schema.org/Answer\"><div itemprop=text><p>");
+	tq_buf_adds(&b, p[1]);
+	tq_buf_adds(&b, "</p></div><ul><li itemprop=comment itemscope "
+	    "itemtype=\"https://schema.org/Comment\"><span itemprop=text>"
+	    "Thanks, that settled the matter for my bakery.</span></li>"
+	    "</ul></div><div itemprop=suggestedAnswer itemscope itemtype="
+	    "\"https://schema.org/Answer\"><div itemprop=text><p>");
+	tq_buf_adds(&b, p[2]);
+	tq_buf_adds(&b, "</p></div></div></div></div></body></html>");
+	ok(extract_str(b.data, "https://bread.example/questions/7/flour",
+	    &d) == 0, "Q&A comments extract");
+	ok(in_order(d.text, "rye rye", "spelt spelt") &&
+	    in_order(d.text, "spelt spelt", "barley barley"),
+	    "Q&A comments: the question and its answers");
+	ok(!has(d.text, "search before asking") && !has(d.text, "settled"),
+	    "Q&A comments: no comments");
+	tq_doc_free(&d);
+	free(b.data);
+	for (k = 0; k < 3; k++)
+		free(p[k]);
+
 	/* a code block as highlighters write it: a <span> a word */
 	memset(&b, 0, sizeof(b));
 	p[0] = words_para("task", 60);
