@@ -15,7 +15,10 @@
  *     parent's, so bottom-up sums are one reverse loop), collecting
  *     <meta>, <link>, JSON-LD, schema.org types and other metadata on
  *     the way.  Nothing here recurses.  <noscript> stands in for a
- *     page that has its text nowhere else.
+ *     page that has its text nowhere else.  Hidden are the elements
+ *     that a desktop browser does not show (styles, attributes, closed
+ *     pop-overs and dialogs, CSS frameworks' classes for hidden and
+ *     phone-only blocks).
  *  3. the page type (article, forum, product, documentation, service,
  *     listing, collection) from what the page says of itself (JSON-LD
  *     and microdata types, og:type), its URL's conventional paths and

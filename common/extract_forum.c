@@ -2,12 +2,16 @@
  * extract_forum.c - the chrome of each post of a forum or Q&A thread:
  * the short lines that forum software puts around every post (vote
  * and like counts, post numbers, "Reply", "Quote", "Top", reply and
- * view counters) that hold no words of the thread.  ex_chrome_lead() asks ex_forum_chrome() about the short
- * blocks of a page found to be a forum, in the article pass and the
- * broad pass alike.  The authors, dates and texts of the posts stay:
- * a post's own <header>, which holds its time, is no page header
- * (ex_post_header(), which ex_small_struct() asks).
- * extract.c says how the stages fit together.
+ * view counters) that hold no words of the thread.  ex_chrome_lead()
+ * asks ex_forum_chrome() about the short blocks of a page found to be
+ * a forum, in the article pass and the broad pass alike.
+ *
+ * The authors, dates and texts of the posts stay: a post's own
+ * <header>, which holds its time, is no page header (ex_post_header(),
+ * which ex_small_struct() asks).  The comments under a question or an
+ * answer are no posts: extract_tree.c hides the itemprop=comment elements
+ * inside a microdata Question or Answer (ex_qa_type()); a forum's
+ * replies stay.  extract.c says how the stages fit together.
  */
 #include <ctype.h>
 #include <stdint.h>
