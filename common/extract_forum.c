@@ -2,9 +2,10 @@
  * extract_forum.c - the chrome of each post of a forum or Q&A thread:
  * the short lines that forum software puts around every post (vote
  * and like counts, post numbers, "Reply", "Quote", "Top", reply and
- * view counters) that hold no words of the thread.  ex_chrome_lead()
- * asks ex_forum_chrome() about the short blocks of a page found to be
- * a forum, in the article pass and the broad pass alike.
+ * view counters) and the headings of the lists of similar threads
+ * below it, that hold no words of the thread.  ex_chrome_lead() asks
+ * ex_forum_chrome() about the short blocks of a page found to be a
+ * forum, in the article pass and the broad pass alike.
  *
  * The authors, dates and texts of the posts stay: a post's own
  * <header>, which holds its time, is no page header (ex_post_header(),
@@ -36,6 +37,18 @@ static const char *const actions[] = {
 	"improve this answer", "improve this question", "share this post",
 	"link to post", "report abuse", "mark as solution",
 	"accepted answer", "accepted solution", "solved", "best answer",
+	NULL
+};
+
+/*
+ * The headings of the lists of other threads below a thread; the
+ * list goes with its heading (ex_broad_pass).
+ */
+static const char *const others[] = {
+	"similar threads", "related threads", "similar topics",
+	"related topics", "suggested topics", "similar questions",
+	"related questions", "linked questions", "explore related questions",
+	"hot network questions", "more discussions", "related discussions",
 	NULL
 };
 
@@ -140,7 +153,7 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		;
 	if (*p == '\0' && n <= 12)
 		return 1;
-	if (word_in(t, n, actions))
+	if (word_in(t, n, actions) || word_in(t, n, others))
 		return 1;
 	return counter(t) || post_number(t);
 }

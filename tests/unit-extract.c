@@ -770,7 +770,10 @@ test_forum(void)
 	qa_post(&b, "corra", p[1], 7, "d-none d-md-block");
 	qa_post(&b, "halvard", p[2], 3, "");
 	qa_post(&b, "ines", p[3], 1, "");
-	tq_buf_adds(&b, "</div></body></html>");
+	tq_buf_adds(&b, "<div class=block><h3>Similar threads</h3><div>"
+	    "<p>Sourdough without a starter, is it even possible at all?</p>"
+	    "<p>Why does my crust burn before the crumb is set?</p></div>"
+	    "</div></div></body></html>");
 	ok(extract_str(b.data, "https://bread.example/questions/12/dense",
 	    &d) == 0, "Q&A extract");
 	is_str(d.page_type, "forum", "Q&A: forum");
@@ -780,6 +783,8 @@ test_forum(void)
 	    "Q&A: every post, in order (d-none d-md-block is shown)");
 	ok(has(d.text, "halvard"), "Q&A: the authors stay");
 	ok(!has(d.text, "Z"), "Q&A: no avatar's initial (role=img)");
+	ok(!has(d.text, "Similar threads") && !has(d.text, "crust burn"),
+	    "Q&A: no list of similar threads");
 	ok(!has(d.text, "20249") && !has(d.text, "2024 9"),
 	    "Q&A: no post's ordinal (itemprop=position)");
 	ok(!has(d.text, "Board.errors") && has(d.text, "{{ form.errors }}"),
