@@ -10,9 +10,9 @@
  * The authors, dates and texts of the posts stay: a post's own
  * <header>, which holds its time, is no page header (ex_post_header(),
  * which ex_small_struct() asks).  The comments under a question or an
- * answer are no posts: extract_tree.c hides the itemprop=comment elements
- * inside a microdata Question or Answer (ex_qa_type()); a forum's
- * replies stay.  extract.c says how the stages fit together.
+ * answer are no posts: extract_tree.c hides the itemprop=comment
+ * elements inside a microdata Question or Answer (ex_qa_type()); a
+ * forum's replies stay.  extract.c says how the stages fit together.
  */
 #include <ctype.h>
 #include <stdint.h>
