@@ -114,6 +114,10 @@ ex_render(struct ex *x, int root, struct out *o)
 			o->sp = 1;
 		else if (n->flags & F_BLOCK)
 			ex_out_break(o, break_level(n->tag));
+		else if ((n->flags & F_PRE) && n->attr != NULL &&
+		    ex_has_word(n->attr, "line") && o->b.len > 0)
+			/* a highlighter's line (Shiki's <span class=line>) */
+			ex_out_break(o, 1);
 		if (n->first >= 0) {
 			i = n->first;
 			continue;

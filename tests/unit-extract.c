@@ -840,7 +840,7 @@ test_forum(void)
 	for (k = 0; k < 3; k++)
 		free(p[k]);
 
-	/* a code block as highlighters write it: a <span> a word */
+	/* code blocks as highlighters write them: a <span> a word, a line */
 	memset(&b, 0, sizeof(b));
 	p[0] = words_para("task", 60);
 	tq_buf_adds(&b, "<html><body><article><h1>Tasks</h1><p>");
@@ -851,12 +851,17 @@ test_forum(void)
 	    "</span> <span class=nf>add</span>(x, y):\n    <span class=k>"
 	    "return</span> x + y\n\n</pre><p>");
 	tq_buf_adds(&b, p[0]);
-	tq_buf_adds(&b, "</p></article></body></html>");
+	tq_buf_adds(&b, "</p><pre class=shiki><code><span class=line><span>"
+	    "npm</span><span> create</span><span> vite</span></span><span "
+	    "class=line><span>cd</span><span> app</span></span></code></pre>"
+	    "</article></body></html>");
 	ok(extract_str(b.data, "https://docs.example/tasks", &d) == 0,
 	    "code spans extract");
 	ok(has(d.text, "and.\n\nfrom celery import shared_task\n\ndef "
 	    "add(x, y):\n    return x + y\n\ntask task"),
 	    "code spans: the spaces and lines between the spans stay");
+	ok(has(d.text, "\n\nnpm create vite\ncd app"),
+	    "code spans: a <span class=line> is a line");
 	tq_doc_free(&d);
 	free(b.data);
 	free(p[0]);
