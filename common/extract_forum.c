@@ -158,6 +158,21 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 	return counter(t) || post_number(t);
 }
 
+/* A post's number beside its date ("#2 · Jan 15, 2024"). */
+int
+ex_post_number(struct ex *x, int i)
+{
+	char *t;
+	int r;
+
+	if (x->type != PT_FORUM || x->n[i].tlen < 2 || x->n[i].tlen > 8)
+		return 0;
+	t = ex_node_text(x, i, 20);
+	r = post_number(t);
+	free(t);
+	return r;
+}
+
 /*
  * Forum software puts the time of each post in the post's own
  * <header> ("message-attribution"): that header is no page chrome.

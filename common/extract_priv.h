@@ -165,6 +165,8 @@ char		*ex_broad_pass(struct ex *x, int type);
 /* extract_forum.c */
 /* Is t, the text of block i, the chrome of a thread's post? */
 int		ex_forum_chrome(struct ex *x, int i, const char *t);
+/* Is inline element i a thread's post number ("#12")? */
+int		ex_post_number(struct ex *x, int i);
 /* Does an itemtype name a schema.org Question or Answer? */
 int		ex_qa_type(const char *itemtype);
 /* Is node i the <header> of a thread's post, with the post's time? */

@@ -799,6 +799,10 @@ ex_broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i])
 			continue;
+		if (!(n->flags & F_BLOCK) && ex_post_number(x, i)) {
+			ex_kill_node(x, i, root);
+			continue;
+		}
 		/* the dates of posts and of listed items stay */
 		if (ex_is_boilerplate(x, i, type != PT_FORUM &&
 		    type != PT_LISTING && type != PT_COLLECTION &&

@@ -727,7 +727,8 @@ qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
 
 	snprintf(h, sizeof(h), "<div class=\"post-layout answer\">"
 	    "<div class=votecell><div class=js-vote-count>%d</div></div>"
-	    "<div class=postcell><header class=message-attribution><time "
+	    "<div class=postcell><header class=message-attribution><a "
+	    "href=#p8>#8</a> \xc2\xb7 <time "
 	    "datetime=2024-01-0%d>Jan %d, 2024</time><span itemprop=position>"
 	    "9</span></header>"
 	    "<div class=\"s-prose %s\"><p>", votes, votes % 10, votes % 10,
@@ -797,7 +798,8 @@ test_forum(void)
 	ok(!has(d.text, "in our app"), "Q&A: nothing shown on phones only");
 	ok(!has(d.text, "\n11\n") && !has(d.text, "\n7\n") &&
 	    !has(d.text, "Share") && !has(d.text, "Follow") &&
-	    !has(d.text, "#3") && !has(d.text, "Thanks") &&
+	    !has(d.text, "#3") && !has(d.text, "#8") &&
+	    !has(d.text, "Thanks") &&
 	    !has(d.text, "Replies 12"),
 	    "Q&A: no vote counts, buttons, post numbers or counters");
 	tq_doc_free(&d);
