@@ -229,6 +229,10 @@ ex_closed_panel(struct ex *x, int i, TidyNode tn)
 	const char *v;
 	int j;
 
+	/* a dialog or a popover waits for a script, no panel */
+	if (tidyNodeGetId(tn) == TidyTag_DIALOG ||
+	    ex_attr_get(tn, "popover") != NULL)
+		return 0;
 	if ((v = ex_attr_get(tn, "role")) != NULL &&
 	    (ex_has_word(v, "region") || ex_has_word(v, "tabpanel")) &&
 	    ex_attr_get(tn, "aria-labelledby") != NULL)
