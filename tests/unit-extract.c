@@ -724,6 +724,59 @@ test_product(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* a style's value in a class names no chrome */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Standing desk</h1><div class=\"lg:h-[calc("
+	    "100vh-var(--nav-height))]\"><p>");
+	q = words_para("frame", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div></main><div><p>");
+	q = words_para("bamboo", 80);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/desk", &d) == 0 &&
+	    has(d.text, "frame frame"), "a Tailwind value names no nav");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* other products, empty headings, captions, seller badges go */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Standing desk</h1><p>");
+	q = words_para("frame", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><p>");
+	q = words_para("bamboo", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><h2>Materials</h2><h2>Specifications</h2>"
+	    "<p>Steel frame, bamboo top, two motors.</p>"
+	    "<p>Abeiku wears size L and is 183 cm tall</p>"
+	    "<p>Star Seller. This seller answers within hours.</p><div>");
+	for (int i = 0; i < 4; i++)
+		tq_buf_adds(&b, "<div class=card><a href=/p/other><img src=a.jpg>"
+		    "<h3>Walnut desk converter, two tiers</h3></a>"
+		    "<span>$129.00</span></div>");
+	tq_buf_adds(&b, "</div><div class=compare>");
+	for (int i = 0; i < 24; i++)
+		tq_buf_adds(&b, i % 6 == 0 ? "<div>Price of the large kit "
+		    "$299.95</div>" : "<div>Bamboo</div>");
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/desk", &d) == 0,
+	    "cards extract");
+	ok(!has(d.text, "Materials") && has(d.text, "Specifications"),
+	    "a heading of nothing dropped");
+	ok(!has(d.text, "wears size") && !has(d.text, "Star Seller"),
+	    "captions and seller badges dropped");
+	ok(!has(d.text, "Walnut desk"), "a row of other products dropped");
+	ok(!has(d.text, "$299.95"), "a grid of prices dropped");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* Open Graph's product.group: a collection */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><meta property=\"og:type\" content="
