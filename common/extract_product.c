@@ -6,12 +6,28 @@
  * these are hooks called from the tree (stage 2), the type (stage 3)
  * and the broad pass.
  *
- * Streamed segments: React's streaming renderer sends the parts of a
- * page that were slow to render last, each in a <div hidden
- * id="S:n"> that a script moves into its place, a <template
- * id="B:n"> or "P:n".  Shops built that way (Next.js) hold their
- * whole description and specifications there: they are no hidden
- * text, and the tree takes them where the script puts them.
+ * Shops hide much of a product's text until a script or a click shows
+ * it, and surround it with their own: offers, terms, other products.
+ *
+ *  - Streamed segments (stage 2): React's streaming renderer sends the
+ *    parts of a page that were slow to render last, each in a <div
+ *    hidden id="S:n"> that a script moves into its place, a <template
+ *    id="B:n"> or "P:n".  Shops built that way (Next.js) hold their
+ *    description and specifications there: the tree takes them where
+ *    the script puts them, without the fallback ("Loading...").
+ *  - Closed panels (stage 2): a hidden block right after a heading or
+ *    after its aria-expanded toggle, an ARIA region or tab panel is an
+ *    accordion's or a tab's panel, shown by the broad pass.
+ *  - Buttons (stage 2): tidy's split copies of a button that wrapped
+ *    blocks, and a toggle in a heading or a specification's cell,
+ *    hold text.
+ *  - Evidence (stage 3): the page's heading in a small block with a
+ *    price (a buy box), the body classes of shop software.
+ *  - Cleaning (the broad pass): sections of other products, of shop
+ *    terms and of review digests; lists of form labels; rows and grids
+ *    of other products' cards; the shop's notes (promotions, credit,
+ *    services, seller badges, the photos' size captions); headings
+ *    left with nothing below them.
  */
 #include <ctype.h>
 #include <stdint.h>
