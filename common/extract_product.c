@@ -393,7 +393,7 @@ promo(const char *t)
 
 	for (p = t; (p = strcasestr(p, " off")) != NULL; p++)
 		if (p > t && (isdigit((unsigned char)p[-1]) || p[-1] == '%') &&
-		    !isalpha((unsigned char)p[4]))
+		    !isalpha((unsigned char)p[4]) && p[4] != '-')
 			return 1;
 	if (ex_starts_with(t, "free ") && (strcasestr(t, "delivery") ||
 	    strcasestr(t, "shipping") || strcasestr(t, "returns")))
@@ -440,7 +440,8 @@ static const char *const off_sections[] = {
 	"frequently bought", "frequently purchased", "recently viewed",
 	"more from", "more by", "more items", "more products",
 	"complete the look", "shop the look", "complete your",
-	"recommended", "recommendations", "people also", "others also",
+	"recommended for you", "recommended products", "recommended items",
+	"recommendations", "people also", "others also",
 	"explore more", "explore related", "compare similar",
 	"compare with", "more to consider", "sponsored", "featured products",
 	"popular products", "best sellers", "bestsellers", "top sellers",
