@@ -161,6 +161,11 @@ int		ex_chrome_lead(struct ex *x, int i);
 int		ex_attr_chrome(const char *attr);
 char		*ex_broad_pass(struct ex *x, int type);
 
+/* extract_listing.c */
+int		ex_listing_items(struct ex *x);
+int		ex_listing_root(struct ex *x, int root);
+int		ex_listing_part(struct ex *x, int i, int items);
+
 /* extract_score.c */
 extern const char *const ex_maybe_words[];
 extern const int ex_struct_tags[];

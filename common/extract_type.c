@@ -717,21 +717,24 @@ ex_broad_pass(struct ex *x, int type)
 	x->collapsed = 1;
 	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
 	x->collapsed = 0;
+	/* a list of items stays, whatever its wrapper's class says */
+	items = type == PT_LISTING || type == PT_COLLECTION ?
+	    ex_listing_items(x) : -1;
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
 		if (ex_dead_below(x, i) || n->tag == XT_TEXT ||
 		    (n->flags & F_MAIN))
 			continue;
-		if (ex_small_struct(x, i, bodylen))
+		if (ex_small_struct(x, i, bodylen) && !((type == PT_LISTING ||
+		    type == PT_COLLECTION) && ex_listing_part(x, i, items)))
 			x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
 		if (n->flags & F_BADROLE)
 			x->dead[i] = 1;
-		else if (n->abits & A_CHROME)
-			x->dead[i] = 1;
-		else if (n->tag == TidyTag_FORM && n->sinput > 0 &&
-		    n->tlen < 300)
+		else if (((n->abits & A_CHROME) || (n->tag == TidyTag_FORM &&
+		    n->sinput > 0 && n->tlen < 300)) &&
+		    (items < 0 || !ex_is_ancestor(x, i, items)))
 			x->dead[i] = 1;
 	}
 	ex_sums(x);
@@ -759,6 +762,8 @@ ex_broad_pass(struct ex *x, int type)
 		if (i > 0 && ex_is_ancestor(x, root, i))
 			root = i;
 	}
+	if (type == PT_LISTING || type == PT_COLLECTION)
+		root = ex_listing_root(x, root);
 	end = ex_subtree_end(x, root);
 	if (type != PT_LISTING)
 		drop_repeats(x, root, end);
