@@ -42,66 +42,145 @@ same_kind(const struct xn *a, const struct xn *b)
 }
 
 /*
- * The items of node p: its live children of the kind that holds most
- * text, each with a link and some text of its own.  Returns the text
- * they hold (linked text included), 0 if fewer than three.
+ * Can child c of a list be an item?  A card with a link or a few, a
+ * good part of its text linked, not a heading or a paragraph.
  */
 static int
-item_text(struct ex *x, int p, int *nitems)
+item_like(struct ex *x, int c)
+{
+	const struct xn *n = &x->n[c];
+
+	return !x->dead[c] && n->tag != XT_TEXT && n->llen * 5 >= n->tlen &&
+	    n->tlen >= 20 && !ex_tag_is_heading(n->tag) && n->tag != TidyTag_P;
+}
+
+/*
+ * The items of node p: its children of the kind that holds most text,
+ * each item-like.  Returns the text they hold (linked text included),
+ * 0 if fewer than three, too short or too long for items, or holding
+ * too many links (a menu's entries hold many each).  If mark is not
+ * NULL, the items are marked in it.
+ */
+static int
+item_text(struct ex *x, int p, const int *links, unsigned char *mark)
 {
 	struct {
-		int	 first, n, tlen;
+		int	 first, n, tlen, links;
 	} g[EX_GROUPS];
-	int j, k, ng = 0, best = 0;
-	struct xn *c;
+	int j, k, ng = 0, best = 0, first = -1;
 
-	*nitems = 0;
 	for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
-		c = &x->n[j];
-		if (x->dead[j] || c->tag == XT_TEXT || c->llen == 0 ||
-		    c->tlen < 20 || ex_tag_is_heading(c->tag) ||
-		    c->tag == TidyTag_P)
+		if (!item_like(x, j))
 			continue;
 		for (k = 0; k < ng; k++)
-			if (same_kind(&x->n[g[k].first], c))
+			if (same_kind(&x->n[g[k].first], &x->n[j]))
 				break;
 		if (k == ng) {
 			if (ng == EX_GROUPS)
 				continue;
 			g[k].first = j;
-			g[k].n = g[k].tlen = 0;
+			g[k].n = g[k].tlen = g[k].links = 0;
 			ng++;
 		}
 		g[k].n++;
-		g[k].tlen += c->tlen;
+		g[k].tlen += x->n[j].tlen;
+		g[k].links += links[j];
 	}
 	for (k = 0; k < ng; k++)
-		if (g[k].n >= 3 && g[k].tlen > best) {
+		if (g[k].n >= 3 && g[k].tlen > best &&
+		    g[k].tlen >= g[k].n * 35 && g[k].tlen <= g[k].n * 600 &&
+		    g[k].links <= g[k].n * 5) {
 			best = g[k].tlen;
-			*nitems = g[k].n;
+			first = g[k].first;
 		}
+	for (j = first; mark != NULL && j >= 0; j = x->n[j].next)
+		if (item_like(x, j) && same_kind(&x->n[first], &x->n[j]))
+			mark[j] = 1;
+	return best;
+}
+
+/* Links in each node's subtree, a new array. */
+static int *
+count_links(struct ex *x)
+{
+	int i, *links;
+
+	links = xcalloc((size_t)x->nn + 1, sizeof(int));
+	for (i = x->nn - 1; i > 0; i--) {
+		if (x->dead[i])
+			continue;
+		links[i] += x->n[i].tag == TidyTag_A;
+		links[x->n[i].parent] += links[i];
+	}
+	return links;
+}
+
+/*
+ * The parent of the page's largest list of items, or -1; *len is the
+ * text the items hold.
+ */
+static int
+find_items(struct ex *x, int *len)
+{
+	int i, t, best = -1, *links = count_links(x);
+
+	*len = 0;
+	for (i = 1; i < x->nn; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT || x->n[i].nblock < 3)
+			continue;
+		if ((t = item_text(x, i, links, NULL)) > *len) {
+			best = i;
+			*len = t;
+		}
+	}
+	free(links);
+	return best;
+}
+
+/* The parent of the page's largest list of items, or -1. */
+int
+ex_listing_items(struct ex *x)
+{
+	int len, best = find_items(x, &len);
+
 	return best;
 }
 
 /*
- * The parent of the page's largest list of items, or -1: three or
- * more items of some length (menus of bare links are shorter).
+ * The share of the page's text, in percent, that its lists of items
+ * hold, leaving out the page's chrome (navigation, headers, footers,
+ * menus, by tag, role or class); 0 for a page of little text.
  */
 int
-ex_listing_items(struct ex *x)
+ex_listing_share(struct ex *x)
 {
-	int i, t, n, best = -1, bestlen = 0, bestn = 0;
+	unsigned char *skip, *mark;
+	int i, *links, all = 0, in = 0;
 
+	skip = xcalloc((size_t)x->nn + 1, 1);
+	mark = xcalloc((size_t)x->nn + 1, 1);
+	links = count_links(x);
+	for (i = 1; i < x->nn; i++)
+		if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
+		    x->n[i].nblock >= 3)
+			item_text(x, i, links, mark);
 	for (i = 1; i < x->nn; i++) {
-		if (x->dead[i] || x->n[i].tag == XT_TEXT || x->n[i].nblock < 3)
-			continue;
-		if ((t = item_text(x, i, &n)) > bestlen && t >= n * 35) {
-			best = i;
-			bestlen = t;
-			bestn = n;
+		skip[i] = skip[x->n[i].parent] || (x->n[i].abits & A_CHROME) ||
+		    (x->n[i].flags & F_BADROLE) || x->n[i].tag == TidyTag_NAV ||
+		    x->n[i].tag == TidyTag_HEADER ||
+		    x->n[i].tag == TidyTag_FOOTER ||
+		    x->n[i].tag == TidyTag_ASIDE;
+		mark[i] |= mark[x->n[i].parent];
+		if (!skip[i] && !x->dead[i] && x->n[i].tag == XT_TEXT) {
+			all += x->n[i].tlen;
+			in += mark[i] ? x->n[i].tlen : 0;
 		}
 	}
-	return best;
+	free(skip);
+	free(mark);
+	free(links);
+	/* a short page of a few cards says too little */
+	return all >= 3000 ? (int)((long)in * 100 / all) : 0;
 }
 
 /*

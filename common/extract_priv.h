@@ -163,6 +163,7 @@ char		*ex_broad_pass(struct ex *x, int type);
 
 /* extract_listing.c */
 int		ex_listing_items(struct ex *x);
+int		ex_listing_share(struct ex *x);
 int		ex_listing_root(struct ex *x, int root);
 int		ex_listing_part(struct ex *x, int i, int items);
 

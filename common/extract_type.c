@@ -336,6 +336,9 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	/* most of the page in cards: a listing, whatever else it says */
 	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
 		sc[PT_LISTING] += 8;
+	/* most of the page's content in lists of items */
+	if (ex_listing_share(x) >= 55)
+		sc[PT_LISTING] += 5;
 
 	/* what the page says of itself */
 	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
@@ -765,7 +768,7 @@ ex_broad_pass(struct ex *x, int type)
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		root = ex_listing_root(x, root);
 	end = ex_subtree_end(x, root);
-	if (type != PT_LISTING)
+	if (type != PT_LISTING || getenv("EXL_DR"))
 		drop_repeats(x, root, end);
 	for (i = end; i > root; i--) {
 		n = &x->n[i];
