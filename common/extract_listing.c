@@ -185,19 +185,197 @@ ex_listing_share(struct ex *x)
 
 /*
  * The main region of a listing: the broad pass's root, grown until it
- * holds the largest list of items of the page.
+ * holds the largest list of items of the page, unless the list holds
+ * much less text than the region (a carousel of offers beside it).
  */
 int
 ex_listing_root(struct ex *x, int root)
 {
-	int best = ex_listing_items(x), r;
+	int len, best = find_items(x, &len), r;
 
-	if (best < 0 || ex_is_ancestor(x, root, best))
+	/* a list beside the region, and not the bulk of the page */
+	if (best < 0 || ex_is_ancestor(x, root, best) ||
+	    len * 2 < x->n[root].tlen)
 		return root;
 	/* the nearest ancestor of both */
 	for (r = root; r > 0 && !ex_is_ancestor(x, r, best); r = x->n[r].parent)
 		;
 	return r > 0 ? r : x->body;
+}
+
+/*
+ * Interface labels in the items of a list: a short text that most
+ * items carry word for word, digits aside ("Add to Compare", "Key
+ * Features", "12 Reviews", "On Now"), is the shop's or the site's
+ * and no item's own.  Its lines between the items' titles and
+ * snippets are noise.
+ */
+#define EX_LABELS	1024	/* slots of the hash table, a power of two */
+#define EX_LABEL_MAX	40	/* characters of a label at most */
+
+static uint64_t
+label_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h | 1;		/* 0 marks a free slot */
+}
+
+/*
+ * A text that can be a label: short, unlinked (a category's name links
+ * to its page), some letters and no digits (dates, counts, prices
+ * differ from item to item), no sentence ("Must be presented first.")
+ * and no field's name ("Weight:") or value, a block of its own.
+ */
+static int
+label_like(struct ex *x, int i)
+{
+	const char *t = x->n[i].text, *p;
+	size_t n;
+	int k, letters = 0;
+
+	if (x->n[i].tag != XT_TEXT || x->n[i].tlen == 0 ||
+	    x->n[i].tlen > EX_LABEL_MAX || (x->n[i].flags & F_LINK) ||
+	    t == NULL || (n = strlen(t)) == 0)
+		return 0;
+	for (p = t; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			return 0;
+		letters += isalpha((unsigned char)*p) != 0;
+	}
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	if (letters < 2 || n == 0 || t[n - 1] == ':' || t[n - 1] == '.')
+		return 0;
+	/* a field's value ("Width:" "Wide") */
+	for (k = i - 1; k > i - 20 && k > 0; k--)
+		if (!x->dead[k] && x->n[k].tag == XT_TEXT && x->n[k].text) {
+			n = strlen(x->n[k].text);
+			while (n > 0 && x->n[k].text[n - 1] == ' ')
+				n--;
+			if (n > 0 && x->n[k].text[n - 1] == ':')
+				return 0;
+			break;
+		}
+	/* a block of its own, not a word in a line ("SKU #" 1234) */
+	for (k = x->n[i].parent; k > 0 && !(x->n[k].flags & F_BLOCK);
+	    k = x->n[k].parent)
+		;
+	return k > 0 && x->n[k].tlen == x->n[i].tlen;
+}
+
+struct label {
+	uint64_t	 h;
+	int		 items;		/* items that carry it */
+	int		 last;		/* the last item counted */
+};
+
+/* The slot of h in tab, or -1 if full. */
+static int
+label_slot(struct label *tab, int *used, uint64_t h)
+{
+	size_t k;
+
+	for (k = h & (EX_LABELS - 1); tab[k].h != 0 && tab[k].h != h;
+	    k = (k + 1) & (EX_LABELS - 1))
+		;
+	if (tab[k].h == 0) {
+		if (*used >= EX_LABELS / 2)
+			return -1;
+		(*used)++;
+		tab[k].h = h;
+		tab[k].last = -1;
+	}
+	return (int)k;
+}
+
+/* Drop the labels of the items marked in mark[] below p, n of them. */
+static void
+drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
+{
+	struct label *tab;
+	int pass, j, i, end, k, used = 0;
+
+	tab = xcalloc(EX_LABELS, sizeof(*tab));
+	for (pass = 0; pass < 2; pass++)
+		for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
+			if (!mark[j] || x->dead[j])
+				continue;
+			end = ex_subtree_end(x, j);
+			for (i = j + 1; i <= end; i++) {
+				if (x->dead[i] || !label_like(x, i))
+					continue;
+				if ((k = label_slot(tab, &used,
+				    label_hash(x->n[i].text))) < 0)
+					continue;
+				if (pass == 0 && tab[k].last != j) {
+					tab[k].items++;
+					tab[k].last = j;
+				} else if (pass == 1 && tab[k].items * 2 >= n &&
+				    tab[k].items >= 3)
+					ex_kill_node(x, i, root);
+			}
+		}
+	free(tab);
+}
+
+/* Links to more of a list: "See all tech", "View more". */
+static int
+more_link(struct ex *x, int i)
+{
+	static const char *const more[] = {
+		"see all", "view all", "show all", "shop all", "browse all",
+		"see more", "view more", "show more", "load more", "read more",
+		NULL
+	};
+	char *t;
+	int k, r = 0;
+
+	if (x->n[i].tag != TidyTag_A || x->n[i].tlen == 0 ||
+	    x->n[i].tlen > 40)
+		return 0;
+	t = ex_node_text(x, i, 100);
+	for (k = 0; more[k] != NULL && !r; k++)
+		r = ex_starts_with(t, more[k]);
+	free(t);
+	return r;
+}
+
+/*
+ * A list's own chrome: the labels its items repeat, the links to more
+ * of it.
+ */
+void
+ex_listing_clean(struct ex *x, int root)
+{
+	unsigned char *mark, *in;
+	int i, j, n, end, *links;
+
+	mark = xcalloc((size_t)x->nn + 1, 1);
+	in = xcalloc((size_t)x->nn + 1, 1);
+	links = count_links(x);
+	end = ex_subtree_end(x, root);
+	for (i = root; i <= end; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT)
+			continue;
+		if (more_link(x, i)) {
+			ex_kill_node(x, i, root);
+			continue;
+		}
+		in[i] = i > root && (in[x->n[i].parent] || mark[x->n[i].parent]);
+		if (in[i] || x->n[i].nblock < 3 ||
+		    item_text(x, i, links, mark) == 0)
+			continue;
+		for (n = 0, j = x->n[i].first; j >= 0; j = x->n[j].next)
+			n += mark[j];
+		drop_labels(x, i, n, mark, root);
+	}
+	free(links);
+	free(in);
+	free(mark);
 }
 
 /*

@@ -166,6 +166,7 @@ int		ex_listing_items(struct ex *x);
 int		ex_listing_share(struct ex *x);
 int		ex_listing_root(struct ex *x, int root);
 int		ex_listing_part(struct ex *x, int i, int items);
+void		ex_listing_clean(struct ex *x, int root);
 
 /* extract_score.c */
 extern const char *const ex_maybe_words[];

@@ -768,7 +768,7 @@ ex_broad_pass(struct ex *x, int type)
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		root = ex_listing_root(x, root);
 	end = ex_subtree_end(x, root);
-	if (type != PT_LISTING || getenv("EXL_DR"))
+	if (type != PT_LISTING)
 		drop_repeats(x, root, end);
 	for (i = end; i > root; i--) {
 		n = &x->n[i];
@@ -830,6 +830,8 @@ ex_broad_pass(struct ex *x, int type)
 		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
 			ex_kill_node(x, n->parent, root);
 	}
+	if ((type == PT_LISTING || type == PT_COLLECTION) && !getenv("EXL_NOLAB"))
+		ex_listing_clean(x, root);
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
 	if (o.b.data == NULL)
