@@ -830,7 +830,7 @@ ex_broad_pass(struct ex *x, int type)
 		    x->n[n->parent].tlen * 3 < x->n[root].tlen)
 			ex_kill_node(x, n->parent, root);
 	}
-	if ((type == PT_LISTING || type == PT_COLLECTION) && !getenv("EXL_NOLAB"))
+	if (type == PT_LISTING || type == PT_COLLECTION)
 		ex_listing_clean(x, root);
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
