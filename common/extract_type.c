@@ -299,7 +299,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		"/services/", "/service/", "/solutions/", "/solution/", NULL
 	};
 	int sc[PT_N], *price, i, k, best, bodylen, shape, nlong = 0;
-	int ncard = 0, cardlen = 0;
+	int ncard = 0, cardlen = 0, nprice;
 	const char *og = ex_meta_get(x, "og:type");
 	struct xn *n;
 
@@ -319,6 +319,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 			price[n->parent] += price[i];
 	}
 	shape = repeated_blocks(x, price, bodylen);
+	nprice = price[x->body];
 	free(price);
 	/* cards: linked headings, each with its snippet */
 	for (i = 1; i < x->nn; i++) {
@@ -336,9 +337,9 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	/* most of the page in cards: a listing, whatever else it says */
 	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
 		sc[PT_LISTING] += 8;
-	/* most of the page's content in lists of items */
+	/* most of the page's content in lists of items, priced or not */
 	if (ex_listing_share(x) >= 55)
-		sc[PT_LISTING] += 5;
+		sc[nprice >= 5 ? PT_COLLECTION : PT_LISTING] += 5;
 
 	/* what the page says of itself */
 	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;

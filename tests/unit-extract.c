@@ -798,6 +798,29 @@ test_listing(void)
 	ok(has(d.text, "Wide"), "list of items: fields' values stay");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* the same with prices: a collection */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><meta property=og:type content=article>"
+	    "<meta property=article:published_time content=2025-03-02>"
+	    "<title>Bottles</title></head><body><main><h1>Water bottles</h1>"
+	    "<ul class=results>");
+	for (i = 0; i < 30; i++) {
+		snprintf(w, sizeof(w), "<li class=result><a href=/p/%d>"
+		    "Steel bottle model %d, insulated</a><span>A bottle that "
+		    "keeps water cold for a day and hot for half a day, "
+		    "number %d of the range.</span><span>$%d.00</span></li>",
+		    i, i, i, 20 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/bottles", &d) == 0,
+	    "list of priced items extract");
+	is_str(d.page_type, "collection", "list of priced items: a collection");
+	ok(has(d.text, "Steel bottle model 29, insulated"),
+	    "list of priced items: every item");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 static void
