@@ -749,8 +749,9 @@ test_listing(void)
 		    i, i, i, i, i + 1);
 		tq_buf_adds(&b, w);
 	}
-	tq_buf_adds(&b, "</div></div></div><footer>Copyright Rental News"
-	    "</footer></body></html>");
+	tq_buf_adds(&b, "</div></div><p class=more>Updated 1d ago<span "
+	    "aria-hidden=true>&middot;</span>3 min read</p></div>"
+	    "<footer>Copyright Rental News</footer></body></html>");
 	ok(extract_str(b.data, "https://news.example/rental-cars", &d) == 0,
 	    "topic page extract");
 	is_str(d.page_type, "listing", "topic page: a listing");
@@ -766,6 +767,8 @@ test_listing(void)
 	    "topic page: a label every card repeats goes");
 	ok(!has(d.text, "See all"), "topic page: the link to more goes");
 	ok(!has(d.text, "Copyright"), "topic page: no footer");
+	ok(has(d.text, "1d ago 3 min read"),
+	    "topic page: words around a hidden separator stay apart");
 	tq_doc_free(&d);
 	free(b.data);
 
