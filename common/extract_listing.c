@@ -43,15 +43,16 @@ same_kind(const struct xn *a, const struct xn *b)
 
 /*
  * Can child c of a list be an item?  A card with a link or a few, a
- * good part of its text linked, not a heading or a paragraph.
+ * tenth of its text linked or more, not a heading or a paragraph.
  */
 static int
 item_like(struct ex *x, int c)
 {
 	const struct xn *n = &x->n[c];
 
-	return !x->dead[c] && n->tag != XT_TEXT && n->llen * 5 >= n->tlen &&
-	    n->tlen >= 20 && !ex_tag_is_heading(n->tag) && n->tag != TidyTag_P;
+	return !x->dead[c] && n->tag != XT_TEXT && n->llen > 0 &&
+	    n->llen * 10 >= n->tlen && n->tlen >= 20 &&
+	    !ex_tag_is_heading(n->tag) && n->tag != TidyTag_P;
 }
 
 /*
