@@ -420,10 +420,13 @@ static const char *const chrome_words[] = {
 	"~facet", "~filter", NULL
 };
 
-/* Classes of a post's own chrome, whatever else its class says. */
+/*
+ * Classes of a post's own chrome and of text for screen readers only
+ * ("screen-reader-text"), whatever else the class says.
+ */
 static const char *const post_chrome[] = {
 	"~signature", "~usertitle", "user-title", "~membertitle",
-	"member-title", NULL
+	"member-title", "screen-reader", NULL
 };
 
 /*

@@ -721,7 +721,7 @@ test_listing(void)
 {
 	struct tq_doc d;
 	struct tq_buf b = { 0 };
-	char w[256];
+	char w[512];
 	int i;
 
 	/*
@@ -745,7 +745,8 @@ test_listing(void)
 		    "Rental story %d: what renters should know</h3><p>Snippet "
 		    "%d tells what happened to a renter at the counter.</p></a>"
 		    "<div class=cmp>Add to Compare</div><a href=/t/cars>Cars"
-		    "</a><footer>By Reporter %d, March %d</footer></div>",
+		    "</a><footer><span class=screen-reader-text>Posted on "
+		    "</span>By Reporter %d, March %d</footer></div>",
 		    i, i, i, i, i + 1);
 		tq_buf_adds(&b, w);
 	}
@@ -766,6 +767,8 @@ test_listing(void)
 	ok(!has(d.text, "Add to Compare"),
 	    "topic page: a label every card repeats goes");
 	ok(!has(d.text, "See all"), "topic page: the link to more goes");
+	ok(!has(d.text, "Posted on"), "topic page: no text for screen "
+	    "readers only");
 	ok(!has(d.text, "Copyright"), "topic page: no footer");
 	ok(has(d.text, "1d ago 3 min read"),
 	    "topic page: words around a hidden separator stay apart");
