@@ -346,8 +346,19 @@ more_link(struct ex *x, int i)
 }
 
 /*
+ * A block of one or two characters: an index's letter, an item's rank,
+ * an avatar's initial, a separator.
+ */
+static int
+tiny_block(struct ex *x, int i)
+{
+	return (x->n[i].flags & F_BLOCK) && x->n[i].nblock == 0 &&
+	    x->n[i].tlen > 0 && x->n[i].tlen <= 2;
+}
+
+/*
  * A list's own chrome: the labels its items repeat, the links to more
- * of it.
+ * of it, blocks of a character or two.
  */
 void
 ex_listing_clean(struct ex *x, int root)
@@ -362,7 +373,7 @@ ex_listing_clean(struct ex *x, int root)
 	for (i = root; i <= end; i++) {
 		if (x->dead[i] || x->n[i].tag == XT_TEXT)
 			continue;
-		if (more_link(x, i)) {
+		if (i > root && (more_link(x, i) || tiny_block(x, i))) {
 			ex_kill_node(x, i, root);
 			continue;
 		}

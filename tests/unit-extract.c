@@ -741,13 +741,14 @@ test_listing(void)
 	    "<h2>Latest <a href=/all>See all stories</a></h2>"
 	    "<div class=\"pagination_wrap\"><div class=grid>");
 	for (i = 0; i < 8; i++) {
-		snprintf(w, sizeof(w), "<div class=card><a href=/s/%d><h3>"
+		snprintf(w, sizeof(w), "<div class=card><div class=rank>%d"
+		    "</div><a href=/s/%d><h3>"
 		    "Rental story %d: what renters should know</h3><p>Snippet "
 		    "%d tells what happened to a renter at the counter.</p></a>"
 		    "<div class=cmp>Add to Compare</div><a href=/t/cars>Cars"
 		    "</a><footer><span class=screen-reader-text>Posted on "
 		    "</span>By Reporter %d, March %d</footer></div>",
-		    i, i, i, i, i + 1);
+		    i + 1, i, i, i, i, i + 1);
 		tq_buf_adds(&b, w);
 	}
 	tq_buf_adds(&b, "</div></div><p class=more>Updated 1d ago<span "
@@ -769,6 +770,8 @@ test_listing(void)
 	ok(!has(d.text, "See all"), "topic page: the link to more goes");
 	ok(!has(d.text, "Posted on"), "topic page: no text for screen "
 	    "readers only");
+	ok(!has(d.text, "\n1\n") && !has(d.text, "\n8\n"),
+	    "topic page: no ranks standing alone");
 	ok(!has(d.text, "Copyright"), "topic page: no footer");
 	ok(has(d.text, "1d ago 3 min read"),
 	    "topic page: words around a hidden separator stay apart");
