@@ -799,10 +799,14 @@ ex_broad_pass(struct ex *x, int type)
 		case TidyTag_UL: case TidyTag_OL: case TidyTag_DL:
 		case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_TABLE:
 		case TidyTag_UNKNOWN:
-			/* menus: lists of short bare links */
+			/*
+			 * menus: lists of short bare links (a block inside
+			 * one link is a card, no menu)
+			 */
 			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
 				items += !x->dead[j] && x->n[j].tag != XT_TEXT;
 			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
+			    !(n->flags & F_LINK) &&
 			    ex_link_density(n) > (type == PT_LISTING ||
 			    type == PT_COLLECTION ? 0.9 : 0.6) &&
 			    n->tlen / items < 30)

@@ -808,6 +808,32 @@ test_listing(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/*
+	 * Recipe cards, each one link around a few short blocks: cards,
+	 * no menu of bare links.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Dinners</title></head><body>"
+	    "<main><h1>Dinner recipes</h1><p>What's for dinner? Take the "
+	    "work out of searching for an answer to this question with "
+	    "these popular five-star dinner recipes from our readers.</p>"
+	    "<div class=cards>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<a class=card href=/r/%d><div "
+		    "class=content><div class=head></div><div class=tag>"
+		    "Chili</div><h3>White chili %d</h3><div class=meta>"
+		    "20 minutes</div></div></a>", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://food.example/dinner", &d) == 0,
+	    "recipe cards extract");
+	is_str(d.page_type, "listing", "recipe cards: a listing");
+	ok(has(d.text, "White chili 0") && has(d.text, "White chili 7"),
+	    "recipe cards: a card inside one link is no menu");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* the same with prices: a collection */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><meta property=og:type content=article>"
