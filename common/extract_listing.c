@@ -142,9 +142,9 @@ find_items(struct ex *x, int *len)
 int
 ex_listing_items(struct ex *x)
 {
-	int len, best = find_items(x, &len);
+	int len;
 
-	return best;
+	return find_items(x, &len);
 }
 
 /*
@@ -206,10 +206,9 @@ ex_listing_root(struct ex *x, int root)
 
 /*
  * Interface labels in the items of a list: a short text that most
- * items carry word for word, digits aside ("Add to Compare", "Key
- * Features", "12 Reviews", "On Now"), is the shop's or the site's
- * and no item's own.  Its lines between the items' titles and
- * snippets are noise.
+ * items carry word for word ("Add to Compare", "Key Features", "On
+ * Now") is the shop's or the site's and no item's own.  Its lines
+ * between the items' titles and snippets are noise.
  */
 #define EX_LABELS	1024	/* slots of the hash table, a power of two */
 #define EX_LABEL_MAX	40	/* characters of a label at most */
@@ -307,7 +306,7 @@ drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 				continue;
 			end = ex_subtree_end(x, j);
 			for (i = j + 1; i <= end; i++) {
-				if (x->dead[i] || !label_like(x, i))
+				if (ex_dead_below(x, i) || !label_like(x, i))
 					continue;
 				if ((k = label_slot(tab, &used,
 				    label_hash(x->n[i].text))) < 0)
@@ -371,7 +370,8 @@ ex_listing_clean(struct ex *x, int root)
 	links = count_links(x);
 	end = ex_subtree_end(x, root);
 	for (i = root; i <= end; i++) {
-		if (x->dead[i] || x->n[i].tag == XT_TEXT)
+		if ((i > root ? ex_dead_below(x, i) : x->dead[i]) ||
+		    x->n[i].tag == XT_TEXT)
 			continue;
 		if (i > root && (more_link(x, i) || tiny_block(x, i))) {
 			ex_kill_node(x, i, root);
