@@ -665,10 +665,12 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		/*
 		 * A thread's posts each carry their chrome (user panels,
 		 * signatures) that the article pass keeps: the broad pass
-		 * drops it and may be shorter.
+		 * drops it and may be shorter.  The labels that a list's
+		 * cleaning took count as its text.
 		 */
 		t = ex_broad_pass(&x, type);
-		if (strlen(t) * (type == PT_FORUM ? 5 : 1) >=
+		if ((strlen(t) + (size_t)x.cleaned) *
+		    (type == PT_FORUM ? 5 : 1) >=
 		    best * (type == PT_FORUM ? 3 : 1)) {
 			free(text);
 			text = t;

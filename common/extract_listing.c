@@ -315,8 +315,10 @@ drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 					tab[k].items++;
 					tab[k].last = j;
 				} else if (pass == 1 && tab[k].items * 2 >= n &&
-				    tab[k].items >= 3)
+				    tab[k].items >= 3) {
+					x->cleaned += x->n[i].tlen;
 					ex_kill_node(x, i, root);
+				}
 			}
 		}
 	free(tab);
@@ -357,7 +359,9 @@ tiny_block(struct ex *x, int i)
 
 /*
  * A list's own chrome: the labels its items repeat, the links to more
- * of it, blocks of a character or two.
+ * of it, blocks of a character or two.  x->cleaned counts the
+ * characters taken, which are no content when the broad pass's text is
+ * weighed against the article's.
  */
 void
 ex_listing_clean(struct ex *x, int root)
@@ -365,6 +369,7 @@ ex_listing_clean(struct ex *x, int root)
 	unsigned char *mark, *in;
 	int i, j, n, end, *links;
 
+	x->cleaned = 0;
 	mark = xcalloc((size_t)x->nn + 1, 1);
 	in = xcalloc((size_t)x->nn + 1, 1);
 	links = count_links(x);
@@ -374,6 +379,7 @@ ex_listing_clean(struct ex *x, int root)
 		    x->n[i].tag == XT_TEXT)
 			continue;
 		if (i > root && (more_link(x, i) || tiny_block(x, i))) {
+			x->cleaned += x->n[i].tlen;
 			ex_kill_node(x, i, root);
 			continue;
 		}

@@ -109,6 +109,7 @@ struct ex {
 	int		 nqa;		/* schema.org Question and Answer */
 	int		 faq;		/* an FAQPage: no thread */
 	int		 artmarks;	/* evidence for "article" */
+	int		 cleaned;	/* characters a list's cleaning took */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
