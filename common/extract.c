@@ -15,7 +15,10 @@
  *     parent's, so bottom-up sums are one reverse loop), collecting
  *     <meta>, <link>, JSON-LD, schema.org types and other metadata on
  *     the way.  Nothing here recurses.  <noscript> stands in for a
- *     page that has its text nowhere else.
+ *     page that has its text nowhere else.  Hidden are the elements
+ *     that a desktop browser does not show (styles, attributes, closed
+ *     pop-overs and dialogs, CSS frameworks' classes for hidden and
+ *     phone-only blocks).
  *  3. the page type (article, forum, product, documentation, service,
  *     listing, collection) from what the page says of itself (JSON-LD
  *     and microdata types, og:type), its URL's conventional paths and
@@ -665,13 +668,12 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		/*
 		 * A thread's posts each carry their chrome (user panels,
 		 * signatures) that the article pass keeps: the broad pass
-		 * drops it and may be shorter.  The labels that a list's
-		 * cleaning took count as its text.
+		 * drops it and may be much shorter.  The labels that a
+		 * list's cleaning took count as its text.
 		 */
 		t = ex_broad_pass(&x, type);
 		if ((strlen(t) + (size_t)x.cleaned) *
-		    (type == PT_FORUM ? 5 : 1) >=
-		    best * (type == PT_FORUM ? 3 : 1)) {
+		    (type == PT_FORUM ? 3 : 1) >= best) {
 			free(text);
 			text = t;
 		} else

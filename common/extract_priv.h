@@ -32,6 +32,7 @@
 #define F_NOSCRIPT	0x0400	/* <noscript>: shown if the page has no text */
 #define F_MAIN		0x0800	/* <main> or role=main */
 #define F_COLLAPSED	0x1000	/* a closed accordion or tab */
+#define F_QA		0x2000	/* in a microdata Question or Answer */
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
@@ -161,6 +162,16 @@ int		ex_bare_url(struct ex *x, int i);
 int		ex_chrome_lead(struct ex *x, int i);
 int		ex_attr_chrome(const char *attr);
 char		*ex_broad_pass(struct ex *x, int type);
+
+/* extract_forum.c */
+/* Is t, the text of block i, the chrome of a thread's post? */
+int		ex_forum_chrome(struct ex *x, int i, const char *t);
+/* Is inline element i a thread's post number ("#12")? */
+int		ex_post_number(struct ex *x, int i);
+/* Does an itemtype name a schema.org Question or Answer? */
+int		ex_qa_type(const char *itemtype);
+/* Is node i the <header> of a thread's post, with the post's time? */
+int		ex_post_header(const struct ex *x, int i);
 
 /* extract_listing.c */
 int		ex_listing_items(struct ex *x);

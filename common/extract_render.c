@@ -30,7 +30,8 @@ ex_out_break(struct out *o, int level)
 void
 ex_out_trim(struct out *o)
 {
-	while (o->b.len > 0 && o->b.data[o->b.len - 1] == ' ')
+	while (o->b.len > 0 && (o->b.data[o->b.len - 1] == ' ' ||
+	    o->b.data[o->b.len - 1] == '\n' || o->b.data[o->b.len - 1] == '\r'))
 		o->b.data[--o->b.len] = '\0';
 }
 
@@ -48,6 +49,17 @@ out_text(struct out *o, const char *t, int pre)
 		}
 		if (*t == '\0')
 			return;
+	} else if (o->pend > 0 || o->b.len == 0) {
+		/*
+		 * A code block keeps its lines and spaces, text node by
+		 * text node (highlighters wrap each word in a <span>), but
+		 * opens with no blank lines; the break after it trims its
+		 * end.
+		 */
+		while (*t == '\n' || *t == '\r')
+			t++;
+		if (*t == '\0')
+			return;
 	}
 	if (o->b.len > 0 && o->pend > 0) {
 		ex_out_trim(o);
@@ -61,14 +73,6 @@ out_text(struct out *o, const char *t, int pre)
 	if (!pre && n > 0 && t[n - 1] == ' ') {
 		n--;
 		o->sp = 1;
-	}
-	if (pre) {
-		/* keep the lines, but no blank lines at the edges */
-		while (*t == '\n' || *t == '\r')
-			t++, n--;
-		while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == ' ' ||
-		    t[n - 1] == '\r'))
-			n--;
 	}
 	tq_buf_add(&o->b, t, n);
 }
@@ -118,6 +122,10 @@ ex_render(struct ex *x, int root, struct out *o)
 			o->sp = 1;
 		else if (n->flags & F_BLOCK)
 			ex_out_break(o, break_level(n->tag));
+		else if ((n->flags & F_PRE) && n->attr != NULL &&
+		    ex_has_word(n->attr, "line") && o->b.len > 0)
+			/* a highlighter's line (Shiki's <span class=line>) */
+			ex_out_break(o, 1);
 		if (n->first >= 0) {
 			i = n->first;
 			continue;
@@ -247,6 +255,24 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 		return 0;
 	t = ex_node_text(x, i, 400);
 	nw = ex_words(t);
+	/*
+	 * A template's placeholder that no script filled: "{{ x.y }}"
+	 * (in <code>, a manual's example).
+	 */
+	if ((n->flags & F_BLOCK) && !(n->flags & F_PRE) && n->nsub <= 20 &&
+	    strncmp(t, "{{", 2) == 0 && strlen(t) > 4 &&
+	    strcmp(t + strlen(t) - 2, "}}") == 0) {
+		for (k = i + 1; k < i + n->nsub && k < x->nn; k++)
+			if (x->n[k].tag == TidyTag_CODE ||
+			    x->n[k].tag == TidyTag_KBD ||
+			    x->n[k].tag == TidyTag_SAMP ||
+			    x->n[k].tag == TidyTag_TT)
+				break;
+		if (k >= i + n->nsub || k >= x->nn) {
+			free(t);
+			return 1;
+		}
+	}
 	/* labels, without counts and punctuation around them */
 	if (n->tlen <= 40) {
 		s = t;

@@ -62,7 +62,7 @@ static const char *const unlikely_words[] = {
 	"skyscraper", "~social", "~sponsor", "supplemental", "ad-break",
 	"agegate", "pagination", "pager", "~popup", "~newsletter",
 	"~subscribe", "~share", "sharing", "~promo", "~outbrain", "~taboola",
-	"recommend", "most-popular", "trending", "~widget", "modal",
+	"recommend", "most-popular", "trending", "modal",
 	"~navbar", "~navigation", "masthead", "signup",
 	"more-stories", "read-more", "nav", NULL
 };
@@ -853,6 +853,8 @@ ex_small_struct(const struct ex *x, int i, int bodylen)
 	const struct xn *n = &x->n[i];
 	int k;
 
+	if (ex_post_header(x, i))
+		return 0;
 	for (k = 0; ex_struct_tags[k]; k++)
 		if (n->tag == ex_struct_tags[k])
 			return n->tlen - n->llen <= bodylen / 2;

@@ -102,7 +102,8 @@ add_node(struct ex *x, int tag, int parent)
 		else
 			x->n[parent].first = i;
 		x->n[parent].last = i;
-		n->flags = x->n[parent].flags & (F_PRE | F_LINK | F_HIDDEN);
+		n->flags = x->n[parent].flags & (F_PRE | F_LINK | F_HIDDEN |
+		    F_QA);
 	}
 	return i;
 }
@@ -208,6 +209,89 @@ is_hidden_style(const char *st)
 	buf[j] = '\0';
 	return strstr(buf, "display:none") != NULL ||
 	    strstr(buf, "visibility:hidden") != NULL;
+}
+
+/*
+ * The letters of an element with role=img (an avatar's initials drawn
+ * in a circle) are no text; an emoji so marked stays.  Also a number
+ * of at most four digits.
+ */
+static int
+img_letters(struct ex *x, TidyDoc td, TidyNode tn)
+{
+	char *t = ex_tidy_text(x, td, tn);
+	const char *p;
+	int r = 0;
+
+	if (strlen(t) <= 4)
+		for (p = t; *p; p++)
+			if (isalnum((unsigned char)*p))
+				r = 1;
+	free(t);
+	return r;
+}
+
+/* Does the word p of n bytes end in suf? */
+static int
+word_ends(const char *p, size_t n, const char *suf)
+{
+	size_t k = strlen(suf);
+
+	return n > k && strncmp(p + n - k, suf, k) == 0;
+}
+
+/*
+ * The display utility classes of CSS frameworks (Bootstrap's "d-none",
+ * Tailwind's "hidden"): hidden, unless another class shows the element
+ * on some screens ("d-md-block", "md:flex").
+ */
+static int
+is_hidden_class(const char *cls)
+{
+	static const char *const shown[] = {
+		":block", ":flex", ":grid", ":inline", ":inline-block",
+		":inline-flex", ":table", ":contents", NULL
+	};
+	/*
+	 * Shown on phones only: the page is read as a desktop shows it.
+	 * (Not Bootstrap's "d-lg-none": the sections so marked often have
+	 * no text in their desktop form.)
+	 */
+	static const char *const phone[] = {
+		"md:hidden", "lg:hidden", "visible-xs", "hidden-md",
+		"hidden-lg", "mobile-only",
+		"only-mobile", "show-mobile", "hide-desktop", "hidden-desktop",
+		"ipsresponsive_showphone", NULL
+	};
+	const char *p, *e;
+	size_t n;
+	int k, hidden = 0;
+
+	for (p = cls; *p; p = e) {
+		while (isspace((unsigned char)*p))
+			p++;
+		for (e = p; *e && !isspace((unsigned char)*e); e++)
+			;
+		if ((n = (size_t)(e - p)) == 0)
+			break;
+		if (n == 6 && strncasecmp(p, "d-none", 6) == 0) {
+			hidden = 1;
+			continue;
+		}
+		for (k = 0; phone[k] != NULL; k++)
+			if (strlen(phone[k]) == n &&
+			    strncasecmp(p, phone[k], n) == 0)
+				hidden = 2;
+		if (hidden == 2)
+			continue;
+		if (n > 2 && strncmp(p, "d-", 2) == 0 &&
+		    !word_ends(p, n, "-none"))
+			return 0;	/* "d-md-block" */
+		for (k = 0; shown[k] != NULL; k++)
+			if (word_ends(p, n, shown[k]))
+				return 0;	/* "md:flex" */
+	}
+	return hidden;
 }
 
 /* Closed panels that hold content: accordions, tabs, "read more". */
@@ -337,8 +421,11 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		n->flags |= F_MAIN;
 	if (tag == TidyTag_PRE)
 		x->npre++;
-	if ((v = ex_attr_get(tn, "itemtype")) != NULL)
+	if ((v = ex_attr_get(tn, "itemtype")) != NULL) {
 		ex_schema_evidence(x, v, 0);
+		if (ex_qa_type(v))
+			n->flags |= F_QA;
+	}
 	if (tag == TidyTag_BUTTON || (tag == TidyTag_INPUT &&
 	    (v = ex_attr_get(tn, "type")) != NULL && strcasecmp(v, "submit") == 0))
 		ex_cart_evidence(x, td, tn);
@@ -359,6 +446,10 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		n->flags |= F_POST;
 	if (((v = ex_attr_get(tn, "style")) != NULL && is_hidden_style(v)) ||
 	    ex_attr_get(tn, "hidden") != NULL ||
+	    /* a popover or a dialog waits closed until a script opens it */
+	    ex_attr_get(tn, "popover") != NULL ||
+	    (cls != NULL && is_hidden_class(cls)) ||
+	    (tag == TidyTag_DIALOG && ex_attr_get(tn, "open") == NULL) ||
 	    ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
 	    strcasecmp(v, "true") == 0) ||
 	    (tag == TidyTag_INPUT && (v = ex_attr_get(tn, "type")) != NULL &&
@@ -373,11 +464,26 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		else
 			n->flags |= F_HIDDEN;
 	}
-	if ((v = ex_attr_get(tn, "role")) != NULL)
+	if ((v = ex_attr_get(tn, "role")) != NULL) {
 		for (k = 0; bad_roles[k] != NULL; k++)
 			if (ex_has_word(v, bad_roles[k]))
 				n->flags |= F_BADROLE;
+		/* an image drawn in letters: an avatar's initial */
+		if (ex_has_word(v, "img") && tag != TidyTag_SVG &&
+		    tag != TidyTag_IMG && img_letters(x, td, tn))
+			n->flags |= F_HIDDEN;
+	}
 	if ((v = ex_attr_get(tn, "itemprop")) != NULL) {
+		/*
+		 * The comments under a question or an answer are no posts
+		 * of the thread (a forum's replies are no Comments of an
+		 * Answer: they stay).
+		 */
+		if ((n->flags & F_QA) && ex_has_word(v, "comment"))
+			n->flags |= F_HIDDEN;
+		/* a post's or an item's ordinal number: no text */
+		if (ex_has_word(v, "position") && img_letters(x, td, tn))
+			n->flags |= F_HIDDEN;
 		if (ex_has_word(v, "articleBody"))
 			n->flags |= F_BODYPROP;
 		if (ex_has_word(v, "datePublished") || ex_has_word(v, "dateModified") ||

@@ -444,7 +444,7 @@ static const char *const chrome_leads[] = {
 	"register", "you must log in", "you need to be a member",
 	"ask question", "go to topic", "board index", "jump to",
 	"top posters", "popular days", "new member", "join now",
-	"posted ", "edited ", "last edited", "answered ", "asked ",
+	"edited ", "last edited", "answered ", "asked ",
 	"commented ", "modified ", "sorted by", "recommended posts",
 	"advertisement", "post a reply", "start thread", "reply to this",
 	/* shops */
@@ -642,7 +642,7 @@ ex_chrome_lead(struct ex *x, int i)
 		    strlen(closing_notes[k])) == 0)
 			r = 1;
 	if (!r)
-		r = crumbs(x, i, t) || badges(x, i);
+		r = crumbs(x, i, t) || badges(x, i) || ex_forum_chrome(x, i, t);
 	if (!r && (x->type == PT_PRODUCT || x->type == PT_COLLECTION))
 		r = field_key(t);
 	if (r || x->n[i].tlen > 80 || x->n[i].nsub > 40) {
@@ -815,6 +815,10 @@ ex_broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i])
 			continue;
+		if (!(n->flags & F_BLOCK) && ex_post_number(x, i)) {
+			ex_kill_node(x, i, root);
+			continue;
+		}
 		/* the dates of posts and of listed items stay */
 		if (ex_is_boilerplate(x, i, type != PT_FORUM &&
 		    type != PT_LISTING && type != PT_COLLECTION &&

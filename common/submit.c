@@ -592,6 +592,7 @@ linkset_free(struct linkset *ls)
 }
 
 static int	copy_result(PGconn *, struct tq_err *);
+static void	add_num(struct tq_buf *, long long);
 
 /* Send the rows of a COPY and end it: 0, or -1 with e set. */
 static int
@@ -625,28 +626,24 @@ add_copy_text(struct tq_buf *b, const char *s)
 
 /*
  * The usual case first: every URL is new.  Their ids are taken from
- * the sequence first, and the rows go in one COPY: PostgreSQL writes
- * them a page at a time, with none of the work of an INSERT ... ON
- * CONFLICT (speculative insertion, a second index probe, a record to
- * confirm each row), and nothing comes back but the ids, in order.
- * Should one link exist, or a concurrent submit create one first, the
- * unique index refuses the COPY and the savepoint takes it back: then
- * the general way (the ids taken are skipped, as ON CONFLICT skips
- * the ids of the rows it does not insert).  1: all made, 0: try the
- * general way, -1: error.
+ * the sequence first (links_ids()), and the rows go in one COPY
+ * (links_copy()): PostgreSQL writes them a page at a time, with none
+ * of the work of an INSERT ... ON CONFLICT (speculative insertion, a
+ * second index probe, a record to confirm each row), and nothing comes
+ * back.  Should one link exist, or a concurrent submit create one
+ * first, the unique index refuses the COPY: then the general way (the
+ * ids taken are skipped, as ON CONFLICT skips the ids of the rows it
+ * does not insert).
  */
 static int
-links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
+links_ids(PGconn *db, struct linkset *ls, struct tq_err *e)
 {
-	struct tq_buf b = { 0 };
-	char sql[160];
-	const char *st;
+	char sql[128];
 	PGresult *r;
 	size_t i;
-	int ok = 0;
 
-	snprintf(sql, sizeof(sql), "SAVEPOINT tq_links; SELECT "
-	    "nextval('links_id_seq') FROM generate_series(1, %zu)", ls->n);
+	snprintf(sql, sizeof(sql), "SELECT nextval('links_id_seq') FROM "
+	    "generate_series(1, %zu)", ls->n);
 	if ((r = tq_db_exec(db, e, sql, 0, NULL)) == NULL)
 		return -1;
 	if (PQntuples(r) != (int)ls->n) {
@@ -654,25 +651,41 @@ links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
 		return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
 		    "postgresql: the link ids did not come");
 	}
-	for (i = 0; i < ls->n; i++) {
+	for (i = 0; i < ls->n; i++)
 		ls->lid[i] = atoll(PQgetvalue(r, (int)i, 0));
-		tq_buf_adds(&b, PQgetvalue(r, (int)i, 0));
+	PQclear(r);
+	return 0;
+}
+
+/* COPY the links of ls with their ids: 1 done, 0 one was there, -1 */
+static int
+links_copy(PGconn *db, const struct linkset *ls, struct tq_err *e)
+{
+	struct tq_buf b = { 0 };
+	const char *st;
+	PGresult *r;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < ls->n; i++) {
+		add_num(&b, ls->lid[i]);
 		tq_buf_add(&b, "\t", 1);
 		add_copy_text(&b, ls->urls[i]);
 		tq_buf_add(&b, "\n", 1);
 	}
-	PQclear(r);
 	r = PQexec(db, "COPY links (id, url) FROM STDIN");
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		result_err(db, r, e);
 		PQclear(r);
 		copy_result(db, e);
-		goto fail;
+		tq_buf_free(&b);
+		return -1;
 	}
 	PQclear(r);
-	if (copy_send(db, &b, e) == -1)
-		goto fail;
-	ok = 1;
+	ok = copy_send(db, &b, e) == -1 ? -1 : 1;
+	tq_buf_free(&b);
+	if (ok == -1)
+		return -1;
 	while ((r = PQgetResult(db)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok == 1) {
 			st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -682,17 +695,64 @@ links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
 		}
 		PQclear(r);
 	}
-	tq_buf_free(&b);
-	if (ok == -1)
+	return ok;
+}
+
+/* In the submit's transaction: 1 all made, 0 try the general way, -1 */
+static int
+links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
+{
+	int ok;
+
+	if (tq_db_cmd(db, e, "SAVEPOINT tq_links") == -1 ||
+	    links_ids(db, ls, e) == -1)
 		return -1;
-	if (ok == 1)
-		return 1;	/* the commit releases the savepoint */
+	if ((ok = links_copy(db, ls, e)) != 0)
+		return ok;	/* the commit releases the savepoint */
 	memset(ls->lid, 0, ls->n * sizeof(*ls->lid));
 	return tq_db_cmd(db, e, "ROLLBACK TO SAVEPOINT tq_links") == -1 ?
 	    -1 : 0;
-fail:
-	tq_buf_free(&b);
-	return -1;
+}
+
+/*
+ * A big submit of new URLs writes its links and its items at once, on
+ * two PostgreSQL connections and so two server processes (two cores):
+ * the links, with the ids the submit's transaction took, in a
+ * transaction of their own, which this thread commits as soon as they
+ * are in, waiting on nothing of the submit's; the items in the
+ * submit's transaction, which commits only after the links did.  So
+ * no reader sees an item without its link, and a failed submit leaves
+ * at most links without items, as a deleted task does.  Should a link
+ * exist (or the second connection fail, or PostgreSQL end a deadlock
+ * with a concurrent submit's links by ending this one), the whole
+ * submit rolls back and runs again the one-connection way.  The
+ * links' transaction waits at most on other submits' links, and the
+ * submit's own transaction waits on it only through this client.
+ */
+#define PAR_LINKS	2000	/* fewer new URLs: one connection */
+
+struct linkpar {
+	const struct linkset	*ls;
+	int			 ok;	/* 1 committed, 0 one was there, -1 */
+	struct tq_err		 err;
+};
+
+static void *
+links_par(void *arg)
+{
+	struct linkpar *lp = arg;
+	PGconn *db;
+
+	lp->ok = -1;
+	if ((db = tq_db_open(&lp->err, 0)) == NULL)
+		return NULL;
+	if (tq_db_cmd(db, &lp->err, "BEGIN") == 0) {
+		lp->ok = links_copy(db, lp->ls, &lp->err);
+		if (lp->ok == 1 && tq_db_cmd(db, &lp->err, "COMMIT") == -1)
+			lp->ok = -1;
+	}
+	PQfinish(db);	/* without a COMMIT: rolled back */
+	return NULL;
 }
 
 /* The links of ls that have no id yet. */
@@ -721,10 +781,14 @@ links_map(PGconn *db, struct linkset *ls, const char *sql,
 	return (ssize_t)links_left(ls);
 }
 
-/* Give each URL input its link id, creating the links that are new. */
+/*
+ * Give each URL input its link id, creating the links that are new; lp
+ * non-NULL: a big submit may write them on a second connection, by a
+ * thread (links_par()) that *lthr is then set to.
+ */
 static int
 links(PGconn *db, struct tq_submit *s, struct linkset *ls,
-    struct tq_err *e)
+    struct linkpar *lp, pthread_t *lthr, struct tq_err *e)
 {
 	struct tq_buf arr = { 0 };
 	size_t i;
@@ -733,7 +797,22 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	int rc = -1, k;
 
 	linkset_add(ls, s, 0, s->nin);
-	if (ls->n > 0 && (k = links_new(db, ls, e)) != 1) {
+	if (lp != NULL && ls->n >= PAR_LINKS) {
+		/* the ids in this transaction, the rows by the thread */
+		if (links_ids(db, ls, e) == -1)
+			goto out;
+		lp->ls = ls;
+		lp->ok = -1;
+		if (pthread_create(lthr, NULL, links_par, lp) == 0)
+			k = 1;
+		else {
+			lp->ls = NULL;
+			memset(ls->lid, 0, ls->n * sizeof(*ls->lid));
+			k = 0;
+		}
+	} else
+		k = ls->n > 0 ? links_new(db, ls, e) : 1;
+	if (k != 1) {
 		if (k == -1)
 			goto out;
 		a = url_array(ls->urls, 0, ls->n);
@@ -1002,10 +1081,14 @@ chain(PGconn *db, struct tq_submit *s, const char *delays,
 	return 0;
 }
 
-int
-tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
+#define SUBMIT_AGAIN	(-2)	/* a link was there: again, one connection */
+
+static int
+submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
     struct tq_err *e)
 {
+	struct linkpar lp = { 0 };
+	pthread_t lthr;
 	struct tq_jobspec *jobs = NULL;
 	struct tq_buf rows = { 0 }, cmds = { 0 }, delays = { 0 };
 	struct hashes hw;
@@ -1042,9 +1125,7 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	tq_submit_phase("URLs checked");
 	if (check_ids(db, s, e) == -1)
 		goto rollback;
-	if (s->nbad == 0 && links(db, s, &ls, e) == -1)
-		goto rollback;
-	tq_submit_phase("links made");
+	/* every check that may find bad input before the links */
 	if (s->stage == TQ_STAGE_AI && ai_model(db, s, s->model, s->params,
 	    e) == -1)
 		goto rollback;
@@ -1052,6 +1133,11 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 		if (s->then[k].stage == TQ_STAGE_AI && ai_model(db, s,
 		    s->then[k].model, s->then[k].params, e) == -1)
 			goto rollback;
+	if (s->nbad == 0 && links(db, s, &ls, par ? &lp : NULL, &lthr,
+	    e) == -1)
+		goto rollback;
+	tq_submit_phase(lp.ls != NULL ? "link ids taken, links being "
+	    "written beside" : "links made");
 	if (s->nbad > 0) {
 		ret = TQ_SUBMIT_BAD;
 		goto rollback;
@@ -1153,6 +1239,15 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 	if (copy_result(db, e) == -1)
 		goto rollback;
 	tq_submit_phase("items copied");
+	if (lp.ls != NULL) {
+		pthread_join(lthr, NULL);
+		lp.ls = NULL;
+		tq_submit_phase("links committed");
+		if (lp.ok != 1) {	/* a link there, a deadlock, no connection */
+			ret = SUBMIT_AGAIN;
+			goto rollback;
+		}
+	}
 	if (tq_db_cmd(db, e, "COMMIT") == -1)
 		goto rollback;
 	tq_submit_phase("committed");
@@ -1179,6 +1274,8 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 rollback:
 	if (PQtransactionStatus(db) != PQTRANS_IDLE)
 		PQclear(PQexec(db, "ROLLBACK"));
+	if (lp.ls != NULL)	/* its links may commit: harmless */
+		pthread_join(lthr, NULL);
 	if (threaded) {
 		pthread_join(thr, NULL);
 		threaded = 0;
@@ -1195,5 +1292,18 @@ out:
 	free(jobs);
 	free(pj);
 	free(delays_s);
+	return ret;
+}
+
+int
+tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
+    struct tq_err *e)
+{
+	int ret;
+
+	if ((ret = submit(db, rc, s, 1, e)) == SUBMIT_AGAIN) {
+		tq_submit_phase("a link was there: again, on one connection");
+		ret = submit(db, rc, s, 0, e);
+	}
 	return ret;
 }

@@ -3,7 +3,7 @@
 # PostgreSQL and Redis agree, one item per URL in input order, every job
 # hash there; bad lines among them write nothing
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 47
 start_redis
 start_pg
 
@@ -69,6 +69,28 @@ check_same "no new link" "$(count links)" 9000
 check_same "the same links" \
     "$(psqlc "SELECT count(*) FROM task_items a JOIN task_items b ON a.seq = b.seq AND a.item_id = b.item_id WHERE a.task_id = $task AND b.task_id = $task2")" 9000
 check_same "18,000 jobs queued" "$(qlen)" 18000
+
+# 3,000 new URLs and one that has its link: the new links are written
+# beside the items on a second connection, the one that is there stops
+# that, and the submit runs again on one connection, whole
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/two?i=%d\n", i;
+    print "https://bulk.example/p?i=7" }' >"$tmp/two"
+links0=$(count links)
+TQ_LOG=debug tq-submit parse - <"$tmp/two" >"$out" 2>"$tmp/two.err"
+check_same "3,000 new and one old: exit 0, 3,001 items" "$? $(jq -r .total_items "$out")" "0 3001"
+check_match "tried beside, then on one connection" "$(tr '\n' ' ' <"$tmp/two.err")" \
+    'link ids taken, links being written beside.*a link was there: again, on one connection.*links made'
+check_same "3,000 new links, none twice" "$(( $(count links) - links0 ))" 3000
+check_same "the old URL's item names its link" \
+    "$(psqlc "SELECT l.url FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND i.seq = 3001")" \
+    "https://bulk.example/p?i=7"
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\n", i }' >"$tmp/three"
+TQ_LOG=debug tq-submit parse - <"$tmp/three" >"$out" 2>"$tmp/three.err"
+check_same "3,000 new: exit 0, 3,000 items" "$? $(jq -r .total_items "$out")" "0 3000"
+check_match "written beside, committed first" "$(tr '\n' ' ' <"$tmp/three.err")" \
+    'links being written beside.*items copied.*links committed.*committed'
+check_same "each item names its own link" \
+    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/three?i=' || (i.seq - 1)")" 3000
 
 # link ids and their URLs name one item each
 { seq 1 100; seq 0 99 | sed 's|^|https://bulk.example/p?i=|'; echo https://bulk.example/new; } >"$tmp/mixed"

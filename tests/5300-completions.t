@@ -91,15 +91,15 @@ words() { sort | tr '\n' ' ' | sed 's/ $//'; }
 # table (and of the common ones in common/cli.c whose letters its
 # tq_getopt names) that stand for one of them or that -h names
 cat >"$tmp/spec.pl" <<'EOF'
-my ($src, $help, $cli) = @ARGV;
+my ($src, $help, $cli, $ops) = @ARGV;
 local $/;
 open(my $s, '<', $src) or die "$src: $!";
 my $c = <$s>;
-# tq-cancel and tq-retry parse their options in cli.c's tq_task_main()
+# tq-cancel and tq-retry parse their options in taskops.c's tq_task_main()
 if ($c !~ /(?:getopt_long|tq_getopt)\s*\(/ && $c =~ /tq_task_main\s*\(/) {
-	open(my $k0, '<', $cli) or die "$cli: $!";
+	open(my $k0, '<', $ops) or die "$ops: $!";
 	my $t0 = <$k0>;
-	$t0 =~ /\ntq_task_main\(.*?\n\}/s or die "no tq_task_main in $cli";
+	$t0 =~ /\ntq_task_main\(.*?\n\}/s or die "no tq_task_main in $ops";
 	$c .= $&;
 }
 open(my $h, '<', $help) or die "$help: $!";
@@ -132,7 +132,7 @@ EOF
 for p in $PROGS; do
 	"$TQ_TOP/$p" -h >"$tmp/$p.help" 2>&1
 	perl "$tmp/spec.pl" "$TQ_TOP/cmd/$p.c" "$tmp/$p.help" \
-	    "$TQ_TOP/common/cli.c" >"$tmp/$p.spec" ||
+	    "$TQ_TOP/common/cli.c" "$TQ_TOP/common/taskops.c" >"$tmp/$p.spec" ||
 		diag "$p: cannot read its options"
 done
 

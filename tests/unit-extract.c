@@ -858,6 +858,164 @@ test_listing(void)
 	free(b.data);
 }
 
+/*
+ * A Q&A thread as the big sites write one: each post with its time in
+ * its own <header> beside its ordinal, its votes, counters and
+ * buttons, a hidden copy of its metadata (d-none), a line for phones
+ * only, an avatar drawn in letters, a template's placeholder ("{{ x
+ * }}"); a pop-over and a closed dialog that scripts open.  cls is the
+ * class of the post's text.
+ */
+static void
+qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
+    const char *cls)
+{
+	char h[512];
+
+	snprintf(h, sizeof(h), "<div class=\"post-layout answer\">"
+	    "<div class=votecell><div class=js-vote-count>%d</div></div>"
+	    "<div class=postcell><header class=message-attribution><a "
+	    "href=#p8>#8</a> \xc2\xb7 <time "
+	    "datetime=2024-01-0%d>Jan %d, 2024</time><span itemprop=position>"
+	    "9</span></header>"
+	    "<div class=\"s-prose %s\"><p>", votes, votes % 10, votes % 10,
+	    cls);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p><p><code>{{ form.errors }}</code></p>"
+	    "<div class=errors>{{ Board.errors[7].message }}</div>"
+	    "<p class=md:hidden>Open this answer in our app "
+	    "for the pictures in full size.</p></div>"
+	    "<div class=post-menu><div>Share</div>"
+	    "<div>Follow</div><div>#3</div><div>[ 2 ] Thanks</div>"
+	    "<div>Replies 12</div></div><div class=user-info><div><a "
+	    "href=/u/1><span role=img aria-label=avatar>Z</span></a></div>"
+	    "<div>");
+	tq_buf_adds(b, who);
+	tq_buf_adds(b, "</div><div class=d-none itemprop=dateCreated>"
+	    "2011-02-12 01:30:35 +00:00</div></div></div></div>");
+}
+
+static void
+test_forum(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *p[4];
+	int k;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	p[3] = words_para("baking", 40);
+	tq_buf_adds(&b, "<html><head><title>Why is my loaf dense?</title>"
+	    "</head><body><div popover id=pwa><p>To install this app on "
+	    "iOS, tap the Share icon and Add to Home Screen.</p></div>"
+	    "<dialog><p>Configure browser push notifications for this "
+	    "site in your settings.</p></dialog>"
+	    "<div id=mainbar><h1>Why is my loaf dense?</h1>");
+	qa_post(&b, "ines", p[0], 11, "");
+	qa_post(&b, "corra", p[1], 7, "d-none d-md-block");
+	qa_post(&b, "halvard", p[2], 3, "");
+	qa_post(&b, "ines", p[3], 1, "");
+	tq_buf_adds(&b, "<div class=block><h3>Similar threads</h3><div>"
+	    "<p>Sourdough without a starter, is it even possible at all?</p>"
+	    "<p>Why does my crust burn before the crumb is set?</p></div>"
+	    "</div></div></body></html>");
+	ok(extract_str(b.data, "https://bread.example/questions/12/dense",
+	    &d) == 0, "Q&A extract");
+	is_str(d.page_type, "forum", "Q&A: forum");
+	ok(in_order(d.text, "kneading kneading", "proofing proofing") &&
+	    in_order(d.text, "proofing proofing", "scoring scoring") &&
+	    in_order(d.text, "scoring scoring", "baking baking"),
+	    "Q&A: every post, in order (d-none d-md-block is shown)");
+	ok(has(d.text, "halvard"), "Q&A: the authors stay");
+	ok(!has(d.text, "Z"), "Q&A: no avatar's initial (role=img)");
+	ok(!has(d.text, "Similar threads") && !has(d.text, "crust burn"),
+	    "Q&A: no list of similar threads");
+	ok(!has(d.text, "20249") && !has(d.text, "2024 9"),
+	    "Q&A: no post's ordinal (itemprop=position)");
+	ok(!has(d.text, "Board.errors") && has(d.text, "{{ form.errors }}"),
+	    "Q&A: no template placeholder, but code stays");
+	ok(has(d.text, "Jan 7, 2024"), "Q&A: a post's <header> with its "
+	    "time stays");
+	ok(!has(d.text, "install this app") && !has(d.text, "push "
+	    "notifications"), "Q&A: no pop-over or closed dialog");
+	ok(!has(d.text, "2011-02-12"), "Q&A: no d-none copy of the date");
+	ok(!has(d.text, "in our app"), "Q&A: nothing shown on phones only");
+	ok(!has(d.text, "\n11\n") && !has(d.text, "\n7\n") &&
+	    !has(d.text, "Share") && !has(d.text, "Follow") &&
+	    !has(d.text, "#3") && !has(d.text, "#8") &&
+	    !has(d.text, "Thanks") &&
+	    !has(d.text, "Replies 12"),
+	    "Q&A: no vote counts, buttons, post numbers or counters");
+	tq_doc_free(&d);
+	free(b.data);
+	for (k = 0; k < 4; k++)
+		free(p[k]);
+
+	/* the comments under a question and its answers are no posts */
+	memset(&b, 0, sizeof(b));
+	p[0] = words_para("rye", 40);
+	p[1] = words_para("spelt", 40);
+	p[2] = words_para("barley", 40);
+	tq_buf_adds(&b, "<html><body><div itemscope itemtype=\"https://"
+	    "schema.org/QAPage\"><div itemprop=mainEntity itemscope "
+	    "itemtype=\"https://schema.org/Question\"><h1 itemprop=name>"
+	    "Which flour?</h1><div itemprop=text><p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p></div><ul><li itemprop=comment itemscope "
+	    "itemtype=\"https://schema.org/Comment\"><span itemprop=text>"
+	    "Did you try the search before asking this, really?</span></li>"
+	    "</ul><div itemprop=suggestedAnswer itemscope itemtype=\"https://"
+	    "schema.org/Answer\"><div itemprop=text><p>");
+	tq_buf_adds(&b, p[1]);
+	tq_buf_adds(&b, "</p></div><ul><li itemprop=comment itemscope "
+	    "itemtype=\"https://schema.org/Comment\"><span itemprop=text>"
+	    "Thanks, that settled the matter for my bakery.</span></li>"
+	    "</ul></div><div itemprop=suggestedAnswer itemscope itemtype="
+	    "\"https://schema.org/Answer\"><div itemprop=text><p>");
+	tq_buf_adds(&b, p[2]);
+	tq_buf_adds(&b, "</p></div></div></div></div></body></html>");
+	ok(extract_str(b.data, "https://bread.example/questions/7/flour",
+	    &d) == 0, "Q&A comments extract");
+	ok(in_order(d.text, "rye rye", "spelt spelt") &&
+	    in_order(d.text, "spelt spelt", "barley barley"),
+	    "Q&A comments: the question and its answers");
+	ok(!has(d.text, "search before asking") && !has(d.text, "settled"),
+	    "Q&A comments: no comments");
+	tq_doc_free(&d);
+	free(b.data);
+	for (k = 0; k < 3; k++)
+		free(p[k]);
+
+	/* code blocks as highlighters write them: a <span> a word, a line */
+	memset(&b, 0, sizeof(b));
+	p[0] = words_para("task", 60);
+	tq_buf_adds(&b, "<html><body><article><h1>Tasks</h1><p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p><pre>\n<span class=kn>from</span><span class=w>"
+	    " </span><span class=nn>celery</span> <span class=kn>import"
+	    "</span> <span class=n>shared_task</span>\n\n<span class=k>def"
+	    "</span> <span class=nf>add</span>(x, y):\n    <span class=k>"
+	    "return</span> x + y\n\n</pre><p>");
+	tq_buf_adds(&b, p[0]);
+	tq_buf_adds(&b, "</p><pre class=shiki><code><span class=line><span>"
+	    "npm</span><span> create</span><span> vite</span></span><span "
+	    "class=line><span>cd</span><span> app</span></span></code></pre>"
+	    "</article></body></html>");
+	ok(extract_str(b.data, "https://docs.example/tasks", &d) == 0,
+	    "code spans extract");
+	ok(has(d.text, "and.\n\nfrom celery import shared_task\n\ndef "
+	    "add(x, y):\n    return x + y\n\ntask task"),
+	    "code spans: the spaces and lines between the spans stay");
+	ok(has(d.text, "\n\nnpm create vite\ncd app"),
+	    "code spans: a <span class=line> is a line");
+	tq_doc_free(&d);
+	free(b.data);
+	free(p[0]);
+}
+
 static void
 test_hostile(void)
 {
@@ -1059,6 +1217,7 @@ main(void)
 	test_rules();
 	test_types2();
 	test_listing();
+	test_forum();
 	test_hostile();
 	return done_testing();
 }
