@@ -669,10 +669,12 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		 * A thread's posts each carry their chrome (user panels,
 		 * signatures) that the article pass keeps, a product its
 		 * shop's: the broad pass drops it and may be much shorter.
+		 * The labels that a list's cleaning took count as its text.
 		 */
 		t = ex_broad_pass(&x, type);
-		if (strlen(t) * (type == PT_FORUM ? 3 : type == PT_PRODUCT ?
-		    5 : 1) >= best * (type == PT_PRODUCT ? 2 : 1)) {
+		if ((strlen(t) + (size_t)x.cleaned) * (type == PT_FORUM ? 3 :
+		    type == PT_PRODUCT ? 5 : 1) >= best *
+		    (type == PT_PRODUCT ? 2 : 1)) {
 			free(text);
 			text = t;
 		} else

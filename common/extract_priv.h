@@ -112,6 +112,7 @@ struct ex {
 	int		 artmarks;	/* evidence for "article" */
 	int		 toggle;	/* last element with aria-expanded */
 	struct exstream	*stream;	/* React's streamed segments, or NULL */
+	int		 cleaned;	/* characters a list's cleaning took */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
@@ -188,6 +189,12 @@ int		ex_product_evidence(struct ex *x, const int *price);
 void		ex_product_clean(struct ex *x, int root, int end);
 void		ex_product_finish(struct ex *x, int root);
 int		ex_product_lead(const char *t);
+/* extract_listing.c */
+int		ex_listing_items(struct ex *x);
+int		ex_listing_share(struct ex *x);
+int		ex_listing_root(struct ex *x, int root);
+int		ex_listing_part(struct ex *x, int i, int items);
+void		ex_listing_clean(struct ex *x, int root);
 
 /* extract_score.c */
 extern const char *const ex_maybe_words[];

@@ -102,8 +102,16 @@ ex_render(struct ex *x, int root, struct out *o)
 		n = &x->n[i];
 		if (o->max && o->b.len > o->max)
 			break;
-		if (x->dead[i])
+		if (x->dead[i]) {
+			/*
+			 * A hidden separator between two words of a line
+			 * ("1d ago<span aria-hidden>&middot;</span>3 min
+			 * read"): the words stay apart.
+			 */
+			if ((n->flags & (F_HIDDEN | F_BLOCK)) == F_HIDDEN)
+				o->sp = 1;
 			goto next;
+		}
 		if (n->tag == XT_TEXT) {
 			out_text(o, n->text, (n->flags & F_PRE) != 0);
 			goto next;

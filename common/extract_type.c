@@ -305,7 +305,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		"/services/", "/service/", "/solutions/", "/solution/", NULL
 	};
 	int sc[PT_N], *price, i, k, best, bodylen, shape, nlong = 0;
-	int ncard = 0, cardlen = 0;
+	int ncard = 0, cardlen = 0, nprice;
 	const char *og = ex_meta_get(x, "og:type");
 	struct xn *n;
 
@@ -326,6 +326,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	}
 	shape = repeated_blocks(x, price, bodylen);
 	sc[PT_PRODUCT] += ex_product_evidence(x, price);
+	nprice = price[x->body];
 	free(price);
 	/* cards: linked headings, each with its snippet */
 	for (i = 1; i < x->nn; i++) {
@@ -343,6 +344,9 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	/* most of the page in cards: a listing, whatever else it says */
 	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
 		sc[PT_LISTING] += 8;
+	/* most of the page's content in lists of items, priced or not */
+	if (ex_listing_share(x) >= 55)
+		sc[nprice >= 5 ? PT_COLLECTION : PT_LISTING] += 5;
 
 	/* what the page says of itself */
 	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
@@ -425,10 +429,13 @@ static const char *const chrome_words[] = {
 	"~facet", "~filter", NULL
 };
 
-/* Classes of a post's own chrome, whatever else its class says. */
+/*
+ * Classes of a post's own chrome and of text for screen readers only
+ * ("screen-reader-text"), whatever else the class says.
+ */
 static const char *const post_chrome[] = {
 	"~signature", "~usertitle", "user-title", "~membertitle",
-	"member-title", NULL
+	"member-title", "screen-reader", NULL
 };
 
 /*
@@ -728,21 +735,24 @@ ex_broad_pass(struct ex *x, int type)
 	x->collapsed = 1;
 	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
 	x->collapsed = 0;
+	/* a list of items stays, whatever its wrapper's class says */
+	items = type == PT_LISTING || type == PT_COLLECTION ?
+	    ex_listing_items(x) : -1;
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
 		if (ex_dead_below(x, i) || n->tag == XT_TEXT ||
 		    (n->flags & F_MAIN))
 			continue;
-		if (ex_small_struct(x, i, bodylen))
+		if (ex_small_struct(x, i, bodylen) && !((type == PT_LISTING ||
+		    type == PT_COLLECTION) && ex_listing_part(x, i, items)))
 			x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
 		if (n->flags & F_BADROLE)
 			x->dead[i] = 1;
-		else if (n->abits & A_CHROME)
-			x->dead[i] = 1;
-		else if (n->tag == TidyTag_FORM && n->sinput > 0 &&
-		    n->tlen < 300)
+		else if (((n->abits & A_CHROME) || (n->tag == TidyTag_FORM &&
+		    n->sinput > 0 && n->tlen < 300)) &&
+		    (items < 0 || !ex_is_ancestor(x, i, items)))
 			x->dead[i] = 1;
 	}
 	ex_sums(x);
@@ -770,6 +780,8 @@ ex_broad_pass(struct ex *x, int type)
 		if (i > 0 && ex_is_ancestor(x, root, i))
 			root = i;
 	}
+	if (type == PT_LISTING || type == PT_COLLECTION)
+		root = ex_listing_root(x, root);
 	end = ex_subtree_end(x, root);
 	if (type != PT_LISTING)
 		drop_repeats(x, root, end);
@@ -800,10 +812,14 @@ ex_broad_pass(struct ex *x, int type)
 		case TidyTag_UL: case TidyTag_OL: case TidyTag_DL:
 		case TidyTag_DIV: case TidyTag_SECTION: case TidyTag_TABLE:
 		case TidyTag_UNKNOWN:
-			/* menus: lists of short bare links */
+			/*
+			 * menus: lists of short bare links (a block inside
+			 * one link is a card, no menu)
+			 */
 			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
 				items += !x->dead[j] && x->n[j].tag != XT_TEXT;
 			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
+			    !(n->flags & F_LINK) &&
 			    ex_link_density(n) > (type == PT_LISTING ||
 			    type == PT_COLLECTION ? 0.9 : 0.6) &&
 			    n->tlen / items < 30)
@@ -841,6 +857,8 @@ ex_broad_pass(struct ex *x, int type)
 	}
 	if (type == PT_PRODUCT)
 		ex_product_finish(x, root);
+	if (type == PT_LISTING || type == PT_COLLECTION)
+		ex_listing_clean(x, root);
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
 	if (o.b.data == NULL)

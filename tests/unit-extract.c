@@ -938,6 +938,153 @@ test_types2(void)
 }
 
 /*
+ * Listings and collections (extract_listing.c): a list of items is
+ * found by its shape, kept whole with its cards' titles, snippets and
+ * bylines, without the labels its items repeat.
+ */
+static void
+test_listing(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char w[512];
+	int i;
+
+	/*
+	 * A topic page: the heading and intro unlinked, the cards linked
+	 * whole, in a wrapper whose class says "pagination" (an endless
+	 * scroll), each with a byline in its <footer>.
+	 */
+	tq_buf_adds(&b, "<html><head><title>Rental cars</title></head><body>"
+	    "<header class=site><a href=/>Home</a> <a href=/news>News</a>"
+	    "</header><div class=page><section class=intro>"
+	    "<h1>Rental car news and coverage</h1><p>Stay up to date with "
+	    "our reporting on car rentals: prices, insurance, the companies "
+	    "and the rules that renters should know before they sign a "
+	    "contract at the counter, with the stories of our readers who "
+	    "had trouble with a rental and how they got their money back. "
+	    "Our consumer team answers questions every week.</p></section>"
+	    "<h2>Latest <a href=/all>See all stories</a></h2>"
+	    "<div class=\"pagination_wrap\"><div class=grid>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<div class=card><div class=rank>%d"
+		    "</div><a href=/s/%d><h3>"
+		    "Rental story %d: what renters should know</h3><p>Snippet "
+		    "%d tells what happened to a renter at the counter.</p></a>"
+		    "<div class=cmp>Add to Compare</div><a href=/t/cars>Cars"
+		    "</a><footer><span class=screen-reader-text>Posted on "
+		    "</span>By Reporter %d, March %d</footer></div>",
+		    i + 1, i, i, i, i, i + 1);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></div><p class=more>Updated 1d ago<span "
+	    "aria-hidden=true>&middot;</span>3 min read</p></div>"
+	    "<footer>Copyright Rental News</footer></body></html>");
+	ok(extract_str(b.data, "https://news.example/rental-cars", &d) == 0,
+	    "topic page extract");
+	is_str(d.page_type, "listing", "topic page: a listing");
+	ok(has(d.text, "Stay up to date") &&
+	    in_order(d.text, "Rental story 0: what renters should know\n\n"
+	    "Snippet 0 tells", "Rental story 7: what renters should know"),
+	    "topic page: intro, then every card's title and snippet");
+	ok(has(d.text, "By Reporter 0, March 1") &&
+	    has(d.text, "By Reporter 7, March 8"),
+	    "topic page: a card's <footer> byline stays");
+	ok(has(d.text, "Cars"), "topic page: category links stay");
+	ok(!has(d.text, "Add to Compare"),
+	    "topic page: a label every card repeats goes");
+	ok(!has(d.text, "See all"), "topic page: the link to more goes");
+	ok(!has(d.text, "Posted on"), "topic page: no text for screen "
+	    "readers only");
+	ok(!has(d.text, "\n1\n") && !has(d.text, "\n8\n"),
+	    "topic page: no ranks standing alone");
+	ok(!has(d.text, "Copyright"), "topic page: no footer");
+	ok(has(d.text, "1d ago 3 min read"),
+	    "topic page: words around a hidden separator stay apart");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A page that calls itself an article, with a date, but whose
+	 * content is a list of items (linked titles with their
+	 * snippets): a listing.
+	 * Fields of a product ("Width:" "Wide") stay though every item
+	 * has them.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><meta property=og:type content=article>"
+	    "<meta property=article:published_time content=2025-03-02>"
+	    "<title>Bottles</title></head><body><main><h1>Water bottles</h1>"
+	    "<ul class=results>");
+	for (i = 0; i < 30; i++) {
+		snprintf(w, sizeof(w), "<li class=result><a href=/p/%d>"
+		    "Steel bottle model %d, insulated</a><span>A bottle that "
+		    "keeps water cold for a day and hot for half a day, "
+		    "number %d of the range.</span><div><span>Opening:</span>"
+		    "<span>Wide</span></div></li>", i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/bottles", &d) == 0,
+	    "list of items extract");
+	is_str(d.page_type, "listing", "list of items: a listing");
+	ok(in_order(d.text, "Steel bottle model 0", "Steel bottle model 29"),
+	    "list of items: every item");
+	ok(has(d.text, "Wide"), "list of items: fields' values stay");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * Recipe cards, each one link around a few short blocks: cards,
+	 * no menu of bare links.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Dinners</title></head><body>"
+	    "<main><h1>Dinner recipes</h1><p>What's for dinner? Take the "
+	    "work out of searching for an answer to this question with "
+	    "these popular five-star dinner recipes from our readers.</p>"
+	    "<div class=cards>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<a class=card href=/r/%d><div "
+		    "class=content><div class=head></div><div class=tag>"
+		    "Chili</div><h3>White chili %d</h3><div class=meta>"
+		    "20 minutes</div></div></a>", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://food.example/dinner", &d) == 0,
+	    "recipe cards extract");
+	is_str(d.page_type, "listing", "recipe cards: a listing");
+	ok(has(d.text, "White chili 0") && has(d.text, "White chili 7"),
+	    "recipe cards: a card inside one link is no menu");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* the same with prices: a collection */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><meta property=og:type content=article>"
+	    "<meta property=article:published_time content=2025-03-02>"
+	    "<title>Bottles</title></head><body><main><h1>Water bottles</h1>"
+	    "<ul class=results>");
+	for (i = 0; i < 30; i++) {
+		snprintf(w, sizeof(w), "<li class=result><a href=/p/%d>"
+		    "Steel bottle model %d, insulated</a><span>A bottle that "
+		    "keeps water cold for a day and hot for half a day, "
+		    "number %d of the range.</span><span>$%d.00</span></li>",
+		    i, i, i, 20 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/bottles", &d) == 0,
+	    "list of priced items extract");
+	is_str(d.page_type, "collection", "list of priced items: a collection");
+	ok(has(d.text, "Steel bottle model 29, insulated"),
+	    "list of priced items: every item");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
+/*
  * A Q&A thread as the big sites write one: each post with its time in
  * its own <header> beside its ordinal, its votes, counters and
  * buttons, a hidden copy of its metadata (d-none), a line for phones
@@ -1295,6 +1442,7 @@ main(void)
 	test_types();
 	test_rules();
 	test_types2();
+	test_listing();
 	test_forum();
 	test_product();
 	test_hostile();

@@ -1,0 +1,417 @@
+/*
+ * extract_listing.c - listings and collections (stage 3 of
+ * extraction, beside the broad pass of extract_type.c): a page of
+ * items, each a card of a linked title, a short snippet, a byline or
+ * a price.  A readability-style scorer drops such cards for their
+ * links; here the items are found by their shape instead: three or
+ * more sibling blocks of one tag and class, each with a link.  The
+ * region of the page that holds them is the main region, with the
+ * page's heading and intro above it.  extract.c says how the stages
+ * fit together.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
+#include "tq.h"
+#include "extract_priv.h"
+
+#define EX_GROUPS	16	/* kinds of children looked at per parent */
+
+/* The first word of a class attribute ("card card--big" -> "card"). */
+static size_t
+first_class(const char *a)
+{
+	return a == NULL ? 0 : strcspn(a, " ");
+}
+
+static int
+same_kind(const struct xn *a, const struct xn *b)
+{
+	size_t na = first_class(a->attr), nb = first_class(b->attr);
+
+	return a->tag == b->tag && na == nb &&
+	    (na == 0 || strncmp(a->attr, b->attr, na) == 0);
+}
+
+/*
+ * Can child c of a list be an item?  A card with a link or a few, a
+ * tenth of its text linked or more, not a heading or a paragraph.
+ */
+static int
+item_like(struct ex *x, int c)
+{
+	const struct xn *n = &x->n[c];
+
+	return !x->dead[c] && n->tag != XT_TEXT && n->llen > 0 &&
+	    n->llen * 10 >= n->tlen && n->tlen >= 20 &&
+	    !ex_tag_is_heading(n->tag) && n->tag != TidyTag_P;
+}
+
+/*
+ * The items of node p: its children of the kind that holds most text,
+ * each item-like.  Returns the text they hold (linked text included),
+ * 0 if fewer than three, too short or too long for items, or holding
+ * too many links (a menu's entries hold many each).  If mark is not
+ * NULL, the items are marked in it.
+ */
+static int
+item_text(struct ex *x, int p, const int *links, unsigned char *mark)
+{
+	struct {
+		int	 first, n, tlen, links;
+	} g[EX_GROUPS];
+	int j, k, ng = 0, best = 0, first = -1;
+
+	for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
+		if (!item_like(x, j))
+			continue;
+		for (k = 0; k < ng; k++)
+			if (same_kind(&x->n[g[k].first], &x->n[j]))
+				break;
+		if (k == ng) {
+			if (ng == EX_GROUPS)
+				continue;
+			g[k].first = j;
+			g[k].n = g[k].tlen = g[k].links = 0;
+			ng++;
+		}
+		g[k].n++;
+		g[k].tlen += x->n[j].tlen;
+		g[k].links += links[j];
+	}
+	for (k = 0; k < ng; k++)
+		if (g[k].n >= 3 && g[k].tlen > best &&
+		    g[k].tlen >= g[k].n * 35 && g[k].tlen <= g[k].n * 600 &&
+		    g[k].links <= g[k].n * 5) {
+			best = g[k].tlen;
+			first = g[k].first;
+		}
+	for (j = first; mark != NULL && j >= 0; j = x->n[j].next)
+		if (item_like(x, j) && same_kind(&x->n[first], &x->n[j]))
+			mark[j] = 1;
+	return best;
+}
+
+/* Links in each node's subtree, a new array. */
+static int *
+count_links(struct ex *x)
+{
+	int i, *links;
+
+	links = xcalloc((size_t)x->nn + 1, sizeof(int));
+	for (i = x->nn - 1; i > 0; i--) {
+		if (x->dead[i])
+			continue;
+		links[i] += x->n[i].tag == TidyTag_A;
+		links[x->n[i].parent] += links[i];
+	}
+	return links;
+}
+
+/*
+ * The parent of the page's largest list of items, or -1; *len is the
+ * text the items hold.
+ */
+static int
+find_items(struct ex *x, int *len)
+{
+	int i, t, best = -1, *links = count_links(x);
+
+	*len = 0;
+	for (i = 1; i < x->nn; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT || x->n[i].nblock < 3)
+			continue;
+		if ((t = item_text(x, i, links, NULL)) > *len) {
+			best = i;
+			*len = t;
+		}
+	}
+	free(links);
+	return best;
+}
+
+/* The parent of the page's largest list of items, or -1. */
+int
+ex_listing_items(struct ex *x)
+{
+	int len;
+
+	return find_items(x, &len);
+}
+
+/*
+ * The share of the page's text, in percent, that its lists of items
+ * hold, leaving out the page's chrome (navigation, headers, footers,
+ * menus, by tag, role or class); 0 for a page of little text.
+ */
+int
+ex_listing_share(struct ex *x)
+{
+	unsigned char *skip, *mark;
+	int i, *links, all = 0, in = 0;
+
+	skip = xcalloc((size_t)x->nn + 1, 1);
+	mark = xcalloc((size_t)x->nn + 1, 1);
+	links = count_links(x);
+	for (i = 1; i < x->nn; i++)
+		if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
+		    x->n[i].nblock >= 3)
+			item_text(x, i, links, mark);
+	for (i = 1; i < x->nn; i++) {
+		skip[i] = skip[x->n[i].parent] || (x->n[i].abits & A_CHROME) ||
+		    (x->n[i].flags & F_BADROLE) || x->n[i].tag == TidyTag_NAV ||
+		    x->n[i].tag == TidyTag_HEADER ||
+		    x->n[i].tag == TidyTag_FOOTER ||
+		    x->n[i].tag == TidyTag_ASIDE;
+		mark[i] |= mark[x->n[i].parent];
+		if (!skip[i] && !x->dead[i] && x->n[i].tag == XT_TEXT) {
+			all += x->n[i].tlen;
+			in += mark[i] ? x->n[i].tlen : 0;
+		}
+	}
+	free(skip);
+	free(mark);
+	free(links);
+	/* a short page of a few cards says too little */
+	return all >= 3000 ? (int)((long)in * 100 / all) : 0;
+}
+
+/*
+ * The main region of a listing: the broad pass's root, grown until it
+ * holds the largest list of items of the page, unless the list holds
+ * much less text than the region (a carousel of offers beside it).
+ */
+int
+ex_listing_root(struct ex *x, int root)
+{
+	int len, best = find_items(x, &len), r;
+
+	/* a list beside the region, and not the bulk of the page */
+	if (best < 0 || ex_is_ancestor(x, root, best) ||
+	    len * 2 < x->n[root].tlen)
+		return root;
+	/* the nearest ancestor of both */
+	for (r = root; r > 0 && !ex_is_ancestor(x, r, best); r = x->n[r].parent)
+		;
+	return r > 0 ? r : x->body;
+}
+
+/*
+ * Interface labels in the items of a list: a short text that most
+ * items carry word for word ("Add to Compare", "Key Features", "On
+ * Now") is the shop's or the site's and no item's own.  Its lines
+ * between the items' titles and snippets are noise.
+ */
+#define EX_LABELS	1024	/* slots of the hash table, a power of two */
+#define EX_LABEL_MAX	40	/* characters of a label at most */
+
+static uint64_t
+label_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h | 1;		/* 0 marks a free slot */
+}
+
+/*
+ * A text that can be a label: short, unlinked (a category's name links
+ * to its page), some letters and no digits (dates, counts, prices
+ * differ from item to item), no sentence ("Must be presented first.")
+ * and no field's name ("Weight:") or value, a block of its own.
+ */
+static int
+label_like(struct ex *x, int i)
+{
+	const char *t = x->n[i].text, *p;
+	size_t n;
+	int k, letters = 0;
+
+	if (x->n[i].tag != XT_TEXT || x->n[i].tlen == 0 ||
+	    x->n[i].tlen > EX_LABEL_MAX || (x->n[i].flags & F_LINK) ||
+	    t == NULL || (n = strlen(t)) == 0)
+		return 0;
+	for (p = t; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			return 0;
+		letters += isalpha((unsigned char)*p) != 0;
+	}
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	if (letters < 2 || n == 0 || t[n - 1] == ':' || t[n - 1] == '.')
+		return 0;
+	/* a field's value ("Width:" "Wide") */
+	for (k = i - 1; k > i - 20 && k > 0; k--)
+		if (!x->dead[k] && x->n[k].tag == XT_TEXT && x->n[k].text) {
+			n = strlen(x->n[k].text);
+			while (n > 0 && x->n[k].text[n - 1] == ' ')
+				n--;
+			if (n > 0 && x->n[k].text[n - 1] == ':')
+				return 0;
+			break;
+		}
+	/* a block of its own, not a word in a line ("SKU #" 1234) */
+	for (k = x->n[i].parent; k > 0 && !(x->n[k].flags & F_BLOCK);
+	    k = x->n[k].parent)
+		;
+	return k > 0 && x->n[k].tlen == x->n[i].tlen;
+}
+
+struct label {
+	uint64_t	 h;
+	int		 items;		/* items that carry it */
+	int		 last;		/* the last item counted */
+};
+
+/* The slot of h in tab, or -1 if full. */
+static int
+label_slot(struct label *tab, int *used, uint64_t h)
+{
+	size_t k;
+
+	for (k = h & (EX_LABELS - 1); tab[k].h != 0 && tab[k].h != h;
+	    k = (k + 1) & (EX_LABELS - 1))
+		;
+	if (tab[k].h == 0) {
+		if (*used >= EX_LABELS / 2)
+			return -1;
+		(*used)++;
+		tab[k].h = h;
+		tab[k].last = -1;
+	}
+	return (int)k;
+}
+
+/* Drop the labels of the items marked in mark[] below p, n of them. */
+static void
+drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
+{
+	struct label *tab;
+	int pass, j, i, end, k, used = 0;
+
+	tab = xcalloc(EX_LABELS, sizeof(*tab));
+	for (pass = 0; pass < 2; pass++)
+		for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
+			if (!mark[j] || x->dead[j])
+				continue;
+			end = ex_subtree_end(x, j);
+			for (i = j + 1; i <= end; i++) {
+				if (ex_dead_below(x, i) || !label_like(x, i))
+					continue;
+				if ((k = label_slot(tab, &used,
+				    label_hash(x->n[i].text))) < 0)
+					continue;
+				if (pass == 0 && tab[k].last != j) {
+					tab[k].items++;
+					tab[k].last = j;
+				} else if (pass == 1 && tab[k].items * 2 >= n &&
+				    tab[k].items >= 3) {
+					x->cleaned += x->n[i].tlen;
+					ex_kill_node(x, i, root);
+				}
+			}
+		}
+	free(tab);
+}
+
+/* Links to more of a list: "See all tech", "View more". */
+static int
+more_link(struct ex *x, int i)
+{
+	static const char *const more[] = {
+		"see all", "view all", "show all", "shop all", "browse all",
+		"see more", "view more", "show more", "load more", "read more",
+		NULL
+	};
+	char *t;
+	int k, r = 0;
+
+	if (x->n[i].tag != TidyTag_A || x->n[i].tlen == 0 ||
+	    x->n[i].tlen > 40)
+		return 0;
+	t = ex_node_text(x, i, 100);
+	for (k = 0; more[k] != NULL && !r; k++)
+		r = ex_starts_with(t, more[k]);
+	free(t);
+	return r;
+}
+
+/*
+ * A block of one or two characters: an index's letter, an item's rank,
+ * an avatar's initial, a separator.
+ */
+static int
+tiny_block(struct ex *x, int i)
+{
+	return (x->n[i].flags & F_BLOCK) && x->n[i].nblock == 0 &&
+	    x->n[i].tlen > 0 && x->n[i].tlen <= 2;
+}
+
+/*
+ * A list's own chrome: the labels its items repeat, the links to more
+ * of it, blocks of a character or two.  x->cleaned counts the
+ * characters taken, which are no content when the broad pass's text is
+ * weighed against the article's.
+ */
+void
+ex_listing_clean(struct ex *x, int root)
+{
+	unsigned char *mark, *in;
+	int i, j, n, end, *links;
+
+	x->cleaned = 0;
+	mark = xcalloc((size_t)x->nn + 1, 1);
+	in = xcalloc((size_t)x->nn + 1, 1);
+	links = count_links(x);
+	end = ex_subtree_end(x, root);
+	for (i = root; i <= end; i++) {
+		if ((i > root ? ex_dead_below(x, i) : x->dead[i]) ||
+		    x->n[i].tag == XT_TEXT)
+			continue;
+		if (i > root && (more_link(x, i) || tiny_block(x, i))) {
+			x->cleaned += x->n[i].tlen;
+			ex_kill_node(x, i, root);
+			continue;
+		}
+		in[i] = i > root && (in[x->n[i].parent] || mark[x->n[i].parent]);
+		if (in[i] || x->n[i].nblock < 3 ||
+		    item_text(x, i, links, mark) == 0)
+			continue;
+		for (n = 0, j = x->n[i].first; j >= 0; j = x->n[j].next)
+			n += mark[j];
+		drop_labels(x, i, n, mark, root);
+	}
+	free(links);
+	free(in);
+	free(mark);
+}
+
+/*
+ * A <header> or <footer> of an item (its title, its byline and date),
+ * not of the page: one inside the list of items or inside an
+ * <article>.
+ */
+int
+ex_listing_part(struct ex *x, int i, int items)
+{
+	int j;
+
+	if (x->n[i].tag != TidyTag_HEADER && x->n[i].tag != TidyTag_FOOTER)
+		return 0;
+	if (items >= 0 && i != items && ex_is_ancestor(x, items, i))
+		return 1;
+	for (j = x->n[i].parent; j > 0; j = x->n[j].parent)
+		if (x->n[j].tag == TidyTag_ARTICLE)
+			return 1;
+	return 0;
+}
