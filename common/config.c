@@ -139,6 +139,7 @@ tq_config_load(void)
 	tq_cfg.site_delay = 0;
 	tq_cfg.site_backoff = 60;
 	tq_cfg.robots = 1;
+	tq_cfg.robots_wait = 3600;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
@@ -176,7 +177,8 @@ tq_config_load(void)
 	    envint("TQ_JOB_PROC_RSS", 16, 1 << 20, &tq_cfg.job_proc_rss) == -1 ||
 	    envint("TQ_SITE_CONCURRENCY", 0, 10000,
 	    &tq_cfg.site_concurrency) == -1 ||
-	    envint("TQ_ROBOTS", 0, 1, &tq_cfg.robots) == -1)
+	    envint("TQ_ROBOTS", 0, 1, &tq_cfg.robots) == -1 ||
+	    envint("TQ_ROBOTS_WAIT", 0, 30 * 86400, &tq_cfg.robots_wait) == -1)
 		return -1;
 	if ((v = getenv("TQ_SITE_DELAY")) != NULL && *v) {
 		char *end;

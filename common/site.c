@@ -623,13 +623,56 @@ robots_wait(struct tq_site *s, const char *key, const char *fkey,
 	}
 }
 
+/*
+ * A site's robots.txt could not be read (err: robots_unavailable).  Its
+ * pages wait (set aside, no retry counted), but not for ever: once the
+ * file has been unreadable for TQ_ROBOTS_WAIT seconds, counted from the
+ * first failure that any worker saw (tq:site:robotsdown:, cleared when
+ * the file is read), a page fails as a transient error like any other,
+ * retried by its task's policy and then failed.  RFC 9309 has a crawler
+ * assume all disallowed while the file is unreachable; a job queue
+ * must also end.
+ */
+static void
+robots_down(const char *hash, struct tq_err *err)
+{
+	char dkey[64], why[sizeof(err->msg)], ts[32];
+	redisReply *r;
+	double now = tq_now(), first = now, t, left;
+	int wait = tq_cfg.robots_wait;
+
+	if (wait <= 0)
+		return;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	snprintf(dkey, sizeof(dkey), "tq:site:robotsdown:%.16s", hash);
+	snprintf(ts, sizeof(ts), "%.3f", now);
+	freeReplyObject(tq_redis(site_rc, NULL, "SET %s %s NX EX %d", dkey,
+	    ts, wait + 600));
+	if ((r = tq_redis(site_rc, NULL, "GET %s", dkey)) != NULL &&
+	    r->type == REDIS_REPLY_STRING && (t = atof(r->str)) > 0 &&
+	    t <= now)
+		first = t;
+	freeReplyObject(r);
+	left = wait - (now - first);
+	if (left > 0) {
+		if (left < err->retry_after)
+			err->retry_after = left < 1 ? 1 : left;
+		return;
+	}
+	tq_err_set(err, TQ_ERR_TRANSIENT, "robots",
+	    "robots.txt unreadable for %.0f s (TQ_ROBOTS_WAIT): %s",
+	    now - first, why);
+	err->retry_after = 0;
+}
+
 int
 tq_site_robots(struct tq_site *s, const char *url, double deadline,
     struct tq_err *err)
 {
 	struct tq_buf txt = { 0 };
 	redisReply *r;
-	char *rurl = NULL, *path = NULL, key[64], fkey[64], hash[65];
+	char *rurl = NULL, *path = NULL, key[64], fkey[64], dkey[64];
+	char hash[65];
 	char rule[240];
 	double cd;
 	int ret = -1, got = 0;
@@ -687,8 +730,10 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 				goto out;
 			}
 			freeReplyObject(r);
-			freeReplyObject(tq_redis(site_rc, NULL, "DEL %s.lock",
-			    key));
+			snprintf(dkey, sizeof(dkey), "tq:site:robotsdown:%.16s",
+			    hash);
+			freeReplyObject(tq_redis(site_rc, NULL, "DEL %s.lock %s",
+			    key, dkey));
 		}
 	}
 	/* taken before the Crawl-delay was known: keep to it now */
@@ -724,6 +769,8 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	}
 	ret = 0;
 out:
+	if (ret == -1 && strcmp(err->code, "robots_unavailable") == 0)
+		robots_down(hash, err);
 	tq_buf_free(&txt);
 	free(rurl);
 	free(path);

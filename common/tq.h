@@ -167,6 +167,7 @@ struct tq_config {
 	double	 site_delay;		/* seconds between two to one site */
 	double	 site_backoff;		/* AutoThrottle window, seconds */
 	int	 robots;		/* honour robots.txt */
+	int	 robots_wait;	/* s an unreadable robots.txt holds pages */
 };
 extern struct tq_config tq_cfg;
 

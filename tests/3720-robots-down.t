@@ -1,0 +1,40 @@
+#!/bin/sh
+# a robots.txt that stays unreadable (503) holds its site's pages only
+# for TQ_ROBOTS_WAIT seconds, counted from the first failure: then they
+# fail like any transient error (retried by the task's policy, then
+# failed), and the page itself is never fetched; a site whose file
+# reads again is not held
+. "$(dirname "$0")/lib.sh"
+plan 8
+start_redis
+start_pg
+python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
+	--robots-mode 127.0.0.9=503 127.0.0.9 127.0.0.10 \
+	>"$tmp/sites.log" 2>&1 &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
+site() { awk -v a="127.0.0.$1" '$1 == a { print "http://" $1 ":" $2 }' "$tmp/sites"; }
+sj() { curl -s "$(site 9)/stats" | jq -r --arg k "${1#http://}" ".[\$k]$2"; }
+
+TQ_ROBOTS_WAIT=3 TQ_ALLOW_PRIVATE=1
+export TQ_ROBOTS_WAIT TQ_ALLOW_PRIVATE
+start_worker -n 1 -Q parsing-queue
+
+U=$(site 9)
+t0=$(date +%s)
+tq-submit -R 1 parse "$U/page?n=1" >"$tmp/down"
+check_status 1 "503 for good: the page fails" sh -c "tq-wait -t 60 <'$tmp/down'"
+check_match "... after about 3 s and one retry, not a minute" "$(( $(date +%s) - t0 ))" '^([3-9]|1[0-9]|2[0-9])$'
+check "... tq-status -i" tq-status -i "$(jq -r .task_id "$tmp/down")"
+check_match "... failed, saying why, its retry counted" \
+    "$(jq -r '.items[0] | [.status, .error_message, .retry_count] | join("|")' "$out")" \
+    '^failed\|robots\.txt unreadable for [0-9]+ s \(TQ_ROBOTS_WAIT\): site 127\.0\.0\.9:[0-9]+: robots\.txt cannot be read, retrying later: .*503.*\|1$'
+check_same "... its page never asked for" "$(sj "$U" '| .total - .robots')" 0
+
+# another site, whose robots.txt reads: its page is fetched at once
+V=$(site 10)
+check "a readable robots.txt: the page is fetched" sh -c "tq-submit parse '$V/page?n=1' | tq-wait -t 60"
+check_same "... its robots.txt asked for once" "$(sj "$V" .robots)" 1
+check_same "... no failure remembered for it" \
+    "$(rcli --scan --pattern 'tq:site:robotsdown:*' | wc -l | tr -d ' ')" 1
+done_testing
