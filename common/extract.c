@@ -545,7 +545,6 @@ class_words(struct ex *x)
 {
 	struct { const char *a; int w; unsigned char b; } *tab;
 	uint64_t h;
-	const unsigned char *p;
 	size_t k;
 	int i, used = 0;
 	struct xn *n;
@@ -555,9 +554,7 @@ class_words(struct ex *x)
 		n = &x->n[i];
 		if (n->attr == NULL)
 			continue;
-		h = 1469598103934665603ULL;
-		for (p = (const unsigned char *)n->attr; *p; p++)
-			h = (h ^ *p) * 1099511628211ULL;
+		h = ex_fnv(n->attr);
 		for (k = h & (EX_ATTRS - 1); tab[k].a != NULL &&
 		    strcmp(tab[k].a, n->attr) != 0; k = (k + 1) & (EX_ATTRS - 1))
 			;

@@ -61,18 +61,6 @@ static const char *const counted[] = {
 	"users like this", "person likes this", NULL
 };
 
-/* Is w (n bytes) one of list? */
-static int
-word_in(const char *w, size_t n, const char *const *list)
-{
-	int k;
-
-	for (k = 0; list[k] != NULL; k++)
-		if (strlen(list[k]) == n && strncasecmp(w, list[k], n) == 0)
-			return 1;
-	return 0;
-}
-
 /* Skip a count: digits with "," or ".", an optional "k" or "m". */
 static const char *
 skip_count(const char *p)
@@ -115,11 +103,11 @@ counter(const char *t)
 	p = skip_space(t, "[(");
 	if ((q = skip_count(p)) != NULL) {
 		q = skip_space(q, "])");
-		return *q != '\0' && word_in(q, strlen(q), counted);
+		return *q != '\0' && ex_in_list(q, strlen(q), counted);
 	}
 	for (w = p; isalpha((unsigned char)*p); p++)
 		;
-	if (!word_in(w, (size_t)(p - w), counted))
+	if (!ex_in_list(w, (size_t)(p - w), counted))
 		return 0;
 	p = skip_space(p, ":");
 	return (q = skip_count(p)) != NULL && *q == '\0';
@@ -153,7 +141,7 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		;
 	if (*p == '\0' && n <= 12)
 		return 1;
-	if (word_in(t, n, actions) || word_in(t, n, others))
+	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others))
 		return 1;
 	return counter(t) || post_number(t);
 }

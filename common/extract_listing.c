@@ -213,16 +213,6 @@ ex_listing_root(struct ex *x, int root)
 #define EX_LABELS	1024	/* slots of the hash table, a power of two */
 #define EX_LABEL_MAX	40	/* characters of a label at most */
 
-static uint64_t
-label_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h | 1;		/* 0 marks a free slot */
-}
 
 /*
  * A text that can be a label: short, unlinked (a category's name links
@@ -309,7 +299,7 @@ drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 				if (ex_dead_below(x, i) || !label_like(x, i))
 					continue;
 				if ((k = label_slot(tab, &used,
-				    label_hash(x->n[i].text))) < 0)
+				    ex_fnv(x->n[i].text))) < 0)
 					continue;
 				if (pass == 0 && tab[k].last != j) {
 					tab[k].items++;

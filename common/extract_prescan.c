@@ -29,12 +29,8 @@ is_void_tag(const char *s, size_t n)
 		"basefont", "frame", "isindex", "spacer", "bgsound", "command",
 		NULL
 	};
-	int i;
 
-	for (i = 0; v[i] != NULL; i++)
-		if (strlen(v[i]) == n && strncasecmp(s, v[i], n) == 0)
-			return 1;
-	return 0;
+	return ex_in_list(s, n, v);
 }
 
 static int
@@ -53,12 +49,8 @@ is_self_closing(const char *s, size_t n)
 		"p", "li", "dt", "dd", "option", "tr", "td", "th", "a",
 		"h1", "h2", "h3", "h4", "h5", "h6", "optgroup", NULL
 	};
-	int i;
 
-	for (i = 0; v[i] != NULL; i++)
-		if (strlen(v[i]) == n && strncasecmp(s, v[i], n) == 0)
-			return 1;
-	return 0;
+	return ex_in_list(s, n, v);
 }
 
 static const char *
@@ -166,8 +158,8 @@ struct pstack {
 	int		 inl;		/* an inline element */
 };
 
-static int
-tag_is(const char *s, size_t n, const char *const *list)
+int
+ex_in_list(const char *s, size_t n, const char *const *list)
 {
 	int i;
 
@@ -191,7 +183,7 @@ foreign_context(const struct pstack *st, int depth)
 	int i;
 
 	for (i = 0; i < depth; i++)
-		if (tag_is(st[i].name, st[i].len, v))
+		if (ex_in_list(st[i].name, st[i].len, v))
 			return 1;
 	return 0;
 }
@@ -225,10 +217,10 @@ misplaced(const struct pstack *top, const char *name, size_t nlen)
 		"td", "th", "script", "style", "template", "form", NULL
 	};
 
-	if (tag_is(top->name, top->len, lists))
-		return !tag_is(name, nlen, in_list);
-	if (tag_is(top->name, top->len, tables))
-		return !tag_is(name, nlen, in_table);
+	if (ex_in_list(top->name, top->len, lists))
+		return !ex_in_list(name, nlen, in_list);
+	if (ex_in_list(top->name, top->len, tables))
+		return !ex_in_list(name, nlen, in_table);
 	return 0;
 }
 
@@ -243,12 +235,8 @@ is_inline_tag(const char *s, size_t n)
 		"s", "samp", "small", "span", "strike", "strong", "sub", "sup",
 		"time", "tt", "u", "var", "ilayer", "output", "data", NULL
 	};
-	int i;
 
-	for (i = 0; v[i] != NULL; i++)
-		if (strlen(v[i]) == n && strncasecmp(s, v[i], n) == 0)
-			return 1;
-	return 0;
+	return ex_in_list(s, n, v);
 }
 
 /*
@@ -355,7 +343,7 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 	 * cut.
 	 */
 	if (((s->depth > 0 && misplaced(&s->st[s->depth - 1], name, nlen)) ||
-	    tag_is(name, nlen, context_voids)) && ++s->misplaced > 1000)
+	    ex_in_list(name, nlen, context_voids)) && ++s->misplaced > 1000)
 		return 1;
 	if (isvoid)
 		return 0;

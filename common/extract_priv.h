@@ -143,9 +143,13 @@ int		ex_starts_with(const char *s, const char *p);
 char		*ex_strip_decls(const char *in, size_t inlen, size_t *outlen);
 int		ex_prescan(const char *s, size_t n, char **out,
 	    size_t *outlen);
+/* Is s (n bytes) one of list, in any case? */
+int		ex_in_list(const char *s, size_t n, const char *const *list);
 
 /* extract_tree.c */
 int		ex_tag_is_heading(int tag);
+/* FNV-1a of s, never 0 (0 marks a free slot of the hash tables). */
+uint64_t	ex_fnv(const char *s);
 const char	*ex_attr_get(TidyNode tn, const char *name);
 char		*ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top);
 int		ex_is_hidden(struct ex *x, int i);

@@ -616,8 +616,9 @@ build(struct ex *x, TidyDoc td)
  */
 #define EX_IDS	4096	/* slots of the hash table, a power of two */
 
-static uint64_t
-attr_hash(const char *s)
+/* FNV-1a of s, never 0 (0 marks a free slot of the hash tables). */
+uint64_t
+ex_fnv(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 
@@ -649,7 +650,7 @@ drop_split_copies(struct ex *x)
 	for (i = 1; i < x->nn; i++) {
 		if (!split_copy(&x->n[i]))
 			continue;
-		h = attr_hash(x->n[i].attr);
+		h = ex_fnv(x->n[i].attr);
 		for (k = h & (EX_IDS - 1); key[k] != 0 && key[k] != h;
 		    k = (k + 1) & (EX_IDS - 1))
 			;
@@ -664,7 +665,7 @@ drop_split_copies(struct ex *x)
 	for (i = 1; i < x->nn && used > 0; i++) {
 		if (!split_copy(&x->n[i]))
 			continue;
-		h = attr_hash(x->n[i].attr);
+		h = ex_fnv(x->n[i].attr);
 		for (k = h & (EX_IDS - 1); key[k] != 0 && key[k] != h;
 		    k = (k + 1) & (EX_IDS - 1))
 			;

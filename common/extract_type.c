@@ -691,7 +691,6 @@ drop_repeats(struct ex *x, int root, int end)
 	int i, nseen = 0;
 	size_t k;
 	char *t;
-	const unsigned char *p;
 
 	seen = xcalloc(EX_SEEN, sizeof(*seen));
 	for (i = root + 1; i <= end && nseen < EX_SEEN / 2; i++) {
@@ -700,11 +699,8 @@ drop_repeats(struct ex *x, int root, int end)
 		    x->n[i].tlen < 40 || x->n[i].nsub > 50)
 			continue;
 		t = ex_node_text(x, i, 2000);
-		h = 1469598103934665603ULL;
-		for (p = (const unsigned char *)t; *p; p++)
-			h = (h ^ *p) * 1099511628211ULL;
+		h = ex_fnv(t);
 		free(t);
-		h |= 1;		/* 0 marks a free slot */
 		for (k = h & (EX_SEEN - 1); seen[k] != 0 && seen[k] != h;
 		    k = (k + 1) & (EX_SEEN - 1))
 			;

@@ -802,7 +802,6 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 		if (links_ids(db, ls, e) == -1)
 			goto out;
 		lp->ls = ls;
-		lp->ok = -1;
 		if (pthread_create(lthr, NULL, links_par, lp) == 0)
 			k = 1;
 		else {
