@@ -91,11 +91,42 @@ break_level(int tag)
 	return 2;
 }
 
+/*
+ * Two inline elements side by side with no space between them, that a
+ * style sets apart on the screen (a brand and a product's name, a label
+ * and its value, two buttons): "<span>Nalgene</span><span>Sustain
+ * Bottle</span>", "<span>Item number:</span><span>3659</span>".  A
+ * word does not go on from a lower-case letter to a capital, nor a
+ * sentence from its full stop, so a space is due there when the text
+ * before the boundary has left an element and the text after it has
+ * entered another (not "<mark>Open</mark>AI", not "i<b>Phone</b>").
+ * After a label's colon ("Published by:<span>Valve</span>") a space is
+ * due at any element's boundary.  side: 1 left an element, 2 entered
+ * one, since the text before.
+ */
+static int
+apart(const struct out *o, const char *t, int side)
+{
+	unsigned char a, a0, b = (unsigned char)*t;
+
+	if (side == 0 || o->b.len < 2 || o->sp || o->pend > 0 ||
+	    !isalnum(b))
+		return 0;
+	a = (unsigned char)o->b.data[o->b.len - 1];
+	a0 = (unsigned char)o->b.data[o->b.len - 2];
+	if (a == ':' && isalpha(a0))
+		return 1;
+	if (side != 3 || !isupper(b))
+		return 0;
+	return islower(a) || ((a == '.' || a == '!' || a == '?') &&
+	    isalpha(a0));
+}
+
 /* Render the live subtree at root (itself included). */
 void
 ex_render(struct ex *x, int root, struct out *o)
 {
-	int i = root, nx;
+	int i = root, nx, side = 0;
 	struct xn *n;
 
 	while (i >= 0) {
@@ -113,6 +144,11 @@ ex_render(struct ex *x, int root, struct out *o)
 			goto next;
 		}
 		if (n->tag == XT_TEXT) {
+			if (!(n->flags & F_PRE) && n->text[0] != ' ' &&
+			    apart(o, n->text, side))
+				o->sp = 1;
+			if (n->text[0] != '\0')
+				side = 0;
 			out_text(o, n->text, (n->flags & F_PRE) != 0);
 			goto next;
 		}
@@ -127,6 +163,7 @@ ex_render(struct ex *x, int root, struct out *o)
 			/* a highlighter's line (Shiki's <span class=line>) */
 			ex_out_break(o, 1);
 		if (n->first >= 0) {
+			side |= 2;
 			i = n->first;
 			continue;
 		}
@@ -148,6 +185,7 @@ next:
 				break;
 			}
 			i = x->n[i].parent;
+			side |= 1;
 			if (i == root) {
 				if (x->n[i].flags & F_BLOCK)
 					ex_out_break(o, break_level(x->n[i].tag));

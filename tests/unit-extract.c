@@ -1424,6 +1424,45 @@ test_hostile(void)
 		tq_doc_free(&d);
 }
 
+/*
+ * What a good extraction must hold and tq used to miss (issue #15's
+ * "with" sentences), each rule on a small page built here.
+ */
+static void
+test_recall(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *q;
+
+	/* words that a style sets apart, glued in the markup */
+	q = words_para("story", 80);
+	tq_buf_adds(&b, "<html><head><title>Bottles</title></head><body>"
+	    "<article><h1>Bottles</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p><span class=brand>Nalgene</span><span "
+	    "class=name>Sustain Bottle</span> and <mark>Open</mark>AI and "
+	    "i<b>Phone</b> and <em>Mc</em>Donald.</p><p>The game came out "
+	    "that spring. <span>Made by:</span><span>Valve</span>, and <span>Item number:</span>"
+	    "<span>3659</span>, at 12:<b>30</b>.</p><p>A list of "
+	    "things.</p><p><a href=/a>Try it free</a><a href=/b>Book a "
+	    "demo</a></p><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/bottles", &d) == 0,
+	    "glued words extract");
+	ok(has(d.text, "Nalgene Sustain Bottle") && has(d.text,
+	    "Made by: Valve") && has(d.text, "Item number: 3659") &&
+	    has(d.text, "Try it free Book a demo"),
+	    "glued words: a brand and a name, a label and its value apart");
+	ok(has(d.text, "OpenAI and iPhone and McDonald.") &&
+	    has(d.text, "at 12:30."),
+	    "glued words: a word marked in part stays one word");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -1446,5 +1485,6 @@ main(void)
 	test_forum();
 	test_product();
 	test_hostile();
+	test_recall();
 	return done_testing();
 }
