@@ -241,4 +241,8 @@ int		ex_words(const char *s);
 void		ex_fill_meta(struct ex *x, const char *url,
 	    struct tq_doc *doc);
 
+/* extract_recall.c */
+/* The lead paragraphs above the article's first part first, into out */
+int		ex_lead(struct ex *x, int first, int *out, int max);
+
 #endif

@@ -903,6 +903,17 @@ ex_run_pass(struct ex *x, unsigned pf)
 		pk.nodes[k++] = pk.nodes[i];
 	}
 	pk.n = k;
+	/* the lead in the headline's block above the body opens it */
+	if (pk.n > 0 && (k = ex_lead(x, pk.nodes[0], pk.nodes + pk.n,
+	    x->nn - pk.n)) > 0) {
+		int *lead = xcalloc((size_t)k, sizeof(int));
+
+		memcpy(lead, pk.nodes + pk.n, (size_t)k * sizeof(int));
+		memmove(pk.nodes + k, pk.nodes, (size_t)pk.n * sizeof(int));
+		memcpy(pk.nodes, lead, (size_t)k * sizeof(int));
+		pk.n += k;
+		free(lead);
+	}
 	rootlen = 0;
 	for (k = 0; k < pk.n; k++)
 		rootlen += x->n[pk.nodes[k]].tlen;

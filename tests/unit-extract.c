@@ -1433,7 +1433,8 @@ test_recall(void)
 {
 	struct tq_doc d;
 	struct tq_buf b = { 0 };
-	char *q;
+	char *q, w[32];
+	int i;
 
 	/* words that a style sets apart, glued in the markup */
 	q = words_para("story", 80);
@@ -1460,6 +1461,36 @@ test_recall(void)
 	    "glued words: a word marked in part stays one word");
 	tq_doc_free(&d);
 	free(q);
+	free(b.data);
+
+	/* the lead in the headline's block above the body */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Tests</title></head><body>"
+	    "<header class=site><a href=/>Home</a></header><main>"
+	    "<section class=hero><div class=hero-inner><h1>Why tests "
+	    "matter</h1><p class=intro>Mocks are not the enemy; bad tests "
+	    "are, and this post says how to tell them apart.</p><div "
+	    "class=author-line><p>Written by Jo Bloggs, who has tested "
+	    "software for twenty years.</p></div><p class=cta-text>Book a "
+	    "call with our team today, it is free of charge.</p></div>"
+	    "</section><section class=content><div class=post-body>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "body%d", i);
+		q = words_para(w, 50);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div></section></main></body></html>");
+	ok(extract_str(b.data, "https://blog.example/tests", &d) == 0,
+	    "lead extract");
+	ok(in_order(d.text, "Mocks are not the enemy", "body0 body0") &&
+	    has(d.text, "body5 body5"), "lead: the lead opens the article");
+	ok(!has(d.text, "Written by") && !has(d.text, "Book a call") &&
+	    !has(d.text, "Why tests matter"),
+	    "lead: no byline, call to action or headline");
+	tq_doc_free(&d);
 	free(b.data);
 }
 
