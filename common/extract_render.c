@@ -69,6 +69,11 @@ out_text(struct out *o, const char *t, int pre)
 		tq_buf_add(&o->b, " ", 1);
 	o->pend = 0;
 	o->sp = 0;
+	if (o->mark[0] != '\0') {
+		tq_buf_adds(&o->b, o->mark);
+		o->marks += strlen(o->mark);
+		o->mark[0] = '\0';
+	}
 	n = strlen(t);
 	if (!pre && n > 0 && t[n - 1] == ' ') {
 		n--;
@@ -162,11 +167,21 @@ ex_render(struct ex *x, int root, struct out *o)
 		    ex_has_word(n->attr, "line") && o->b.len > 0)
 			/* a highlighter's line (Shiki's <span class=line>) */
 			ex_out_break(o, 1);
+		/*
+		 * An item of an unordered list is marked "- "; an ordered
+		 * list's items are lines without a mark (a number would
+		 * read as a word of the text).
+		 */
+		if (n->tag == TidyTag_LI && o->bullets && n->parent >= 0 &&
+		    x->n[n->parent].tag == TidyTag_UL)
+			snprintf(o->mark, sizeof(o->mark), "- ");
 		if (n->first >= 0) {
 			side |= 2;
 			i = n->first;
 			continue;
 		}
+		if (n->tag == TidyTag_LI)
+			o->mark[0] = '\0';
 next:
 		/* leave elements, emitting their closing breaks */
 		while (i >= 0) {
@@ -186,6 +201,8 @@ next:
 			}
 			i = x->n[i].parent;
 			side |= 1;
+			if (x->n[i].tag == TidyTag_LI)
+				o->mark[0] = '\0';
 			if (i == root) {
 				if (x->n[i].flags & F_BLOCK)
 					ex_out_break(o, break_level(x->n[i].tag));
@@ -201,13 +218,14 @@ next:
 			}
 		}
 	}
+	o->mark[0] = '\0';
 }
 
 /* Text of the subtree at i, at most about max bytes; caller frees. */
 char *
 ex_node_text(struct ex *x, int i, size_t max)
 {
-	struct out o = { { 0 }, 0, 0, max };
+	struct out o = { { 0 }, 0, 0, max, 0, "", 0 };
 
 	ex_render(x, i, &o);
 	ex_out_trim(&o);

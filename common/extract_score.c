@@ -870,7 +870,7 @@ char *
 ex_run_pass(struct ex *x, unsigned pf)
 {
 	struct pick pk;
-	struct out o = { { 0 }, 0, 0, 0 };
+	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
 	int i, k, bodylen, rootlen;
 	struct xn *n;
 
@@ -919,12 +919,14 @@ ex_run_pass(struct ex *x, unsigned pf)
 		rootlen += x->n[pk.nodes[k]].tlen;
 	for (k = 0; k < pk.n; k++)
 		clean_article(x, pk.nodes[k], pf, rootlen);
+	o.bullets = 1;
 	for (k = 0; k < pk.n; k++) {
 		ex_render(x, pk.nodes[k], &o);
 		ex_out_break(&o, 2);
 	}
 	free(pk.nodes);
 	ex_out_trim(&o);
+	x->marks = o.marks;
 	if (o.b.data == NULL)
 		return xstrdup("");
 	return o.b.data;

@@ -4,6 +4,7 @@
  * huge), tq_doc_json, and SHA-256 test vectors from FIPS 180-4.
  * Run from the top of the tree (tests/0600-extract.t does).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,7 @@ valid_utf8(const char *s)
 	return 1;
 }
 
+/* Words: runs without spaces that hold a letter or digit (not "-"). */
 static long
 count_words(const char *s)
 {
@@ -89,7 +91,8 @@ count_words(const char *s)
 	for (; *s; s++) {
 		if (*s == ' ' || *s == '\n' || *s == '\t')
 			in = 0;
-		else if (!in) {
+		else if (!in && (isalnum((unsigned char)*s) ||
+		    (unsigned char)*s >= 0x80)) {
 			n++;
 			in = 1;
 		}
@@ -154,10 +157,10 @@ test_news(void)
 	ok(has(t, "about \xc2\xa3" "1.4 million"), "news: &pound;");
 	ok(has(t, "\n\nA landmark since 1862\n\nThe granite tower"),
 	    "news: subheading is its own block");
-	ok(has(t, "Make the tower weathertight before next winter\n"
-	    "Commission a replica lantern from a foundry in Hayle\n"
-	    "Open the gallery"), "news: list items are lines");
-	ok(has(t, "three stages:\n\nMake the tower"),
+	ok(has(t, "- Make the tower weathertight before next winter\n"
+	    "- Commission a replica lantern from a foundry in Hayle\n"
+	    "- Open the gallery"), "news: list items are lines, marked");
+	ok(has(t, "three stages:\n\n- Make the tower"),
 	    "news: a list starts a block");
 	ok(has(t, "\xe2\x80\x9cIt is not just a light."),
 	    "news: blockquote kept");
@@ -249,8 +252,8 @@ test_docs(void)
 	    "docs: ordered list items are lines");
 	ok(has(t, "mv app.log app.log.1\nkill -HUP \"$(cat app.pid)\""),
 	    "docs: pre keeps its lines");
-	ok(has(t, "Compress old files\nKeep a fixed number of generations\n"
-	    "Test the reopen signal\n\nWith these in place"),
+	ok(has(t, "- Compress old files\n- Keep a fixed number of "
+	    "generations\n- Test the reopen signal\n\nWith these in place"),
 	    "docs: checklist lines");
 	ok(!has(t, "Docs home") && !has(t, "Send feedback") &&
 	    !has(t, "Rotating log files safely"),
@@ -347,8 +350,8 @@ test_types(void)
 	is_str(d.page_type, "product", "type: product by JSON-LD");
 	ok(has(d.text, "lid pocket big enough for a map"),
 	    "product: description");
-	ok(has(d.text, "Ventilated mesh back panel\nHip belt with two zipped "
-	    "pockets\nIntegrated rain cover"), "product: features");
+	ok(has(d.text, "- Ventilated mesh back panel\n- Hip belt with two "
+	    "zipped pockets\n- Integrated rain cover"), "product: features");
 	ok(has(d.text, "Volume 40 litres\nWeight 1.2 kg\nFabric Recycled"),
 	    "product: specification table as rows");
 	ok(!has(d.text, "Add to cart") && !has(d.text, "Free shipping") &&
@@ -1491,6 +1494,32 @@ test_recall(void)
 	    !has(d.text, "Why tests matter"),
 	    "lead: no byline, call to action or headline");
 	tq_doc_free(&d);
+	free(b.data);
+
+	/* an unordered list's items are marked, an ordered list's not */
+	memset(&b, 0, sizeof(b));
+	q = words_para("prose", 80);
+	tq_buf_adds(&b, "<html><head><title>Lists</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li>Screening exams</li><li></li><li><p>"
+	    "Cleanings</p></li><li>Extractions<ul><li>Wisdom teeth</li>"
+	    "</ul></li></ul><ol><li>Rename the file</li><li>Signal the "
+	    "process</li></ol><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/lists", &d) == 0,
+	    "list marks extract");
+	ok(has(d.text, "\n\n- Screening exams\n\n- Cleanings\n\n"
+	    "- Extractions\n\n- Wisdom teeth\n"),
+	    "list marks: unordered items marked, nested too, none for an "
+	    "empty item");
+	ok(has(d.text, "\nRename the file\nSignal the process\n"),
+	    "list marks: ordered items are lines");
+	is_int(d.word_count, count_words(d.text),
+	    "list marks: a mark is no word");
+	tq_doc_free(&d);
+	free(q);
 	free(b.data);
 }
 
