@@ -423,6 +423,63 @@ same_class(const char *a, const char *b)
 	return ea - a == eb - b && strncmp(a, b, (size_t)(ea - a)) == 0;
 }
 
+/* Is the class token t (n bytes) a name, not a style's value or an id? */
+static int
+class_name(const char *t, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (isdigit((unsigned char)t[k]) || t[k] == ':' || t[k] == '[')
+			return 0;
+	return n > 0;
+}
+
+/*
+ * Classes alike: two names or more in common, half of the names of one
+ * of them or more ("rich-text-block main-blog-post intro" and
+ * "main-blog-post rich-text-block"); names with digits (a page
+ * builder's ids, "elementor-element-98fbbca") and styles' values do
+ * not count.  (attr is "class id".)
+ */
+static int
+similar_class(const char *a, const char *b)
+{
+	const char *ea, *eb, *p, *q, *e, *f;
+	int na = 0, nb = 0, both = 0;
+
+	if (a == NULL || b == NULL || (ea = strrchr(a, ' ')) == NULL ||
+	    (eb = strrchr(b, ' ')) == NULL)
+		return 0;
+	for (q = b; q < eb; q = f) {
+		while (q < eb && isspace((unsigned char)*q))
+			q++;
+		for (f = q; f < eb && !isspace((unsigned char)*f); f++)
+			;
+		nb += class_name(q, (size_t)(f - q));
+	}
+	for (p = a; p < ea; p = e) {
+		while (p < ea && isspace((unsigned char)*p))
+			p++;
+		for (e = p; e < ea && !isspace((unsigned char)*e); e++)
+			;
+		if (!class_name(p, (size_t)(e - p)))
+			continue;
+		na++;
+		for (q = b; q < eb; q = f) {
+			while (q < eb && isspace((unsigned char)*q))
+				q++;
+			for (f = q; f < eb && !isspace((unsigned char)*f); f++)
+				;
+			if (f - q == e - p && strncmp(p, q, (size_t)(e - p)) == 0) {
+				both++;
+				break;
+			}
+		}
+	}
+	return both >= 2 && both * 2 >= (na < nb ? na : nb);
+}
+
 /*
  * A body that a page builder cut into blocks of one class, with other
  * blocks between them: when an element above the pick, a few levels
@@ -594,6 +651,12 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 		    (strcmp(n->attr, x->n[top].attr) == 0 ||
 		    (n->tag == x->n[top].tag && same_class(n->attr,
 		    x->n[top].attr))))
+			bonus = topscore * 0.2;
+		/* a block of a class like the article's, of few links */
+		if (bonus == 0 && n->tag == x->n[top].tag && n->np > 0 &&
+		    n->tlen >= 140 && ex_link_density(n) <= 0.3 &&
+		    similar_class(n->attr,
+		    x->n[top].attr))
 			bonus = topscore * 0.2;
 		if (n->best > -1e8 && n->best + bonus >= thr &&
 		    (bonus > 0 || ex_link_density(n) <= 0.3)) {

@@ -1496,6 +1496,37 @@ test_recall(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* a block of a class like the article's beside it */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Rentals</title><script type="
+	    "\"application/ld+json\">{\"@type\":\"BlogPosting\","
+	    "\"datePublished\":\"2024-05-01\"}</script></head><body>"
+	    "<div class=post-column><div class=\"rt-block mbp intro\"><p>Whether you cross the country or stay in one city, "
+	    "a car of your own makes the most of a trip, and renting one is "
+	    "easier than it looks.</p><h2>Where to start</h2><p>With the "
+	    "agencies that serve the whole country, compared below.</p>"
+	    "</div><div class=\"d-flex "
+	    "align-items-center body-sm\"><span>4 min read</span></div>"
+	    "<div class=\"mbp rt-block w-rt\">");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "rental%d", i);
+		q = words_para(w, 50);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div></div></body></html>");
+	ok(extract_str(b.data, "https://travel.example/rentals", &d) == 0,
+	    "similar classes extract");
+	ok(in_order(d.text, "Whether you cross the country", "rental0 rental0")
+	    && has(d.text, "rental7 rental7"),
+	    "similar classes: the introduction of the body's classes joins");
+	ok(!has(d.text, "4 min read"),
+	    "similar classes: not a block of other classes");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* an unordered list's items are marked, an ordered list's not */
 	memset(&b, 0, sizeof(b));
 	q = words_para("prose", 80);
