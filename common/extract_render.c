@@ -403,8 +403,15 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 			if (ex_starts_with(t, promo_starts[k])) {
 				int m;
 
+				/*
+				 * "Click here" is no promotion by its own
+				 * "here": a download's instructions stay
+				 */
 				for (m = 0; promo_words[m] != NULL; m++)
-					if (strcasestr(t, promo_words[m]) != NULL)
+					if (strcasestr(strcmp(promo_words[m],
+					    "here") == 0 ? t + strlen(
+					    promo_starts[k]) : t,
+					    promo_words[m]) != NULL)
 						r = 1;
 			}
 	/* a dateline: the whole block is a date */

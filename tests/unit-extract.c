@@ -1527,6 +1527,27 @@ test_recall(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* "Click here" to download is an instruction, not a promotion */
+	memset(&b, 0, sizeof(b));
+	q = words_para("plan", 80);
+	tq_buf_adds(&b, "<html><head><title>Plans</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Click <a href=/s>here</a> to download the free "
+	    "<a href=/s>comparison spreadsheet</a>. You must be signed in "
+	    "to download it.</p><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Click here to subscribe to our newsletter."
+	    "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/plans", &d) == 0,
+	    "click here extract");
+	ok(has(d.text, "Click here to download the free comparison "
+	    "spreadsheet.") && !has(d.text, "subscribe"),
+	    "click here: instructions stay, a newsletter's call goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
 	/* an unordered list's items are marked, an ordered list's not */
 	memset(&b, 0, sizeof(b));
 	q = words_para("prose", 80);
