@@ -101,8 +101,9 @@ break_level(int tag)
  * style sets apart on the screen (a brand and a product's name, a label
  * and its value, two buttons): "<span>Nalgene</span><span>Sustain
  * Bottle</span>", "<span>Item number:</span><span>3659</span>".  A
- * word does not go on from a lower-case letter to a capital, nor a
- * sentence from its full stop, so a space is due there when the text
+ * word does not go on from a lower-case letter, a digit, ")" or "%"
+ * to a capital, nor a sentence from its full stop ("97%Resolved",
+ * "$80MSRP"), so a space is due there when the text
  * before the boundary has left an element and the text after it has
  * entered another (not "<mark>Open</mark>AI", not "i<b>Phone</b>").
  * After a label's colon ("Published by:<span>Valve</span>") a space is
@@ -123,8 +124,8 @@ apart(const struct out *o, const char *t, int side)
 		return 1;
 	if (side != 3 || !isupper(b))
 		return 0;
-	return islower(a) || ((a == '.' || a == '!' || a == '?') &&
-	    isalpha(a0));
+	return islower(a) || isdigit(a) || a == ')' || a == '%' ||
+	    ((a == '.' || a == '!' || a == '?') && isalpha(a0));
 }
 
 /* Render the live subtree at root (itself included). */
