@@ -102,13 +102,14 @@ break_level(int tag)
  * and its value, two buttons): "<span>Nalgene</span><span>Sustain
  * Bottle</span>", "<span>Item number:</span><span>3659</span>".  A
  * word does not go on from a lower-case letter, a digit, ")" or "%"
- * to a capital, nor a sentence from its full stop ("97%Resolved",
- * "$80MSRP"), so a space is due there when the text
- * before the boundary has left an element and the text after it has
- * entered another (not "<mark>Open</mark>AI", not "i<b>Phone</b>").
- * After a label's colon ("Published by:<span>Valve</span>") a space is
- * due at any element's boundary.  side: 1 left an element, 2 entered
- * one, since the text before.
+ * to a capital, from a capital to a capitalised word, nor a sentence
+ * from its full stop ("97%Resolved", "$80MSRP", "YETIRambler"), so a
+ * space is due there when the text before the boundary has left an
+ * element and the text after it has entered another (not
+ * "<mark>Open</mark>AI", not "i<b>Phone</b>").  After a label's colon
+ * ("Published by:<span>Valve</span>") a space is due at any element's
+ * boundary.  side: 1 left an element, 2 entered one, since the text
+ * before.
  */
 static int
 apart(const struct out *o, const char *t, int side)
@@ -125,6 +126,7 @@ apart(const struct out *o, const char *t, int side)
 	if (side != 3 || !isupper(b))
 		return 0;
 	return islower(a) || isdigit(a) || a == ')' || a == '%' ||
+	    (isupper(a) && islower((unsigned char)t[1])) ||
 	    ((a == '.' || a == '!' || a == '?') && isalpha(a0));
 }
 

@@ -1451,7 +1451,8 @@ test_recall(void)
 	    "<span>3659</span>, at 12:<b>30</b>.</p><p>A list of "
 	    "things.</p><p><a href=/a>Try it free</a><a href=/b>Book a "
 	    "demo</a></p><p><span>97%</span><span>Resolved</span> and "
-	    "H<sub>2</sub>O.</p><p>");
+	    "H<sub>2</sub>O and <span>YETI</span><span>Rambler</span>.</p>"
+	    "<p>");
 	tq_buf_adds(&b, q);
 	tq_buf_adds(&b, "</p></article></body></html>");
 	ok(extract_str(b.data, "https://news.example/bottles", &d) == 0,
@@ -1459,7 +1460,7 @@ test_recall(void)
 	ok(has(d.text, "Nalgene Sustain Bottle") && has(d.text,
 	    "Made by: Valve") && has(d.text, "Item number: 3659") &&
 	    has(d.text, "Try it free Book a demo") &&
-	    has(d.text, "97% Resolved and H2O."),
+	    has(d.text, "97% Resolved and H2O and YETI Rambler."),
 	    "glued words: a brand and a name, a label and its value apart");
 	ok(has(d.text, "OpenAI and iPhone and McDonald.") &&
 	    has(d.text, "at 12:30."),
