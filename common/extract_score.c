@@ -752,6 +752,37 @@ in_figure(struct ex *x, int i)
 	return 0;
 }
 
+/*
+ * A list of sentences with links in them ("This hotel is in my lists of
+ * the <a>best hotels in Oman</a> and the <a>...</a>."), not of links
+ * alone: each item, two or more, holds text outside its links, and
+ * half of them or more end a sentence.
+ */
+static int
+prose_items(struct ex *x, int i)
+{
+	int j, k = 0, ends = 0;
+	char *t;
+	size_t n;
+
+	for (j = x->n[i].first; j >= 0; j = x->n[j].next) {
+		if (x->dead[j] || x->n[j].tag == XT_TEXT)
+			continue;
+		if (x->n[j].tag != TidyTag_LI || x->n[j].llen >= x->n[j].tlen ||
+		    x->n[j].tlen > 600)
+			return 0;
+		t = ex_node_text(x, j, 700);
+		n = strlen(t);
+		while (n > 0 && (t[n - 1] == ')' || t[n - 1] == '"'))
+			n--;
+		ends += n > 0 && (t[n - 1] == '.' || t[n - 1] == '!' ||
+		    t[n - 1] == '?');
+		free(t);
+		k++;
+	}
+	return k >= 2 && ends * 2 >= k;
+}
+
 static int
 clean_conditionally(struct ex *x, int i, unsigned pf)
 {
@@ -785,7 +816,7 @@ clean_conditionally(struct ex *x, int i, unsigned pf)
 		return 1;
 	if (!islist && weight < 25 && ld > 0.2)
 		return 1;
-	if (islist && ld > 0.5)
+	if (islist && ld > 0.5 && !(ld < 0.75 && prose_items(x, i)))
 		return 1;
 	if (weight >= 25 && ld > 0.5)
 		return 1;

@@ -1530,6 +1530,32 @@ test_recall(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* a list of sentences with links in them is prose */
+	memset(&b, 0, sizeof(b));
+	q = words_para("hotel", 80);
+	tq_buf_adds(&b, "<html><head><title>Hotels</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li><b>Official site</b>: <a href=/h>Park "
+	    "Hyatt</a></li><li>Flagship: <a href=/n>Park Hyatt New York</a>"
+	    "<ul><li>It is in my lists of the <a href=/1>best luxury hotels "
+	    "in New York City</a> and the <a href=/2>most stunning indoor "
+	    "pools in the world</a>.</li><li>Read my review of it <a "
+	    "href=/3>here</a>.</li></ul></li></ul><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li><a href=/a>Best hotels in Oman</a></li>"
+	    "<li><a href=/b>Best hotel spas</a></li><li><a href=/c>Best "
+	    "beach hotels in the world</a></li></ul></article></body></html>");
+	ok(extract_str(b.data, "https://travel.example/hotels", &d) == 0,
+	    "prose list extract");
+	ok(has(d.text, "It is in my lists of the best luxury hotels") &&
+	    has(d.text, "Official site: Park Hyatt"),
+	    "prose list: sentences with links stay, and the list around them");
+	ok(!has(d.text, "Best hotel spas"), "prose list: a list of links goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
 	/* "Click here" to download is an instruction, not a promotion */
 	memset(&b, 0, sizeof(b));
 	q = words_para("plan", 80);
