@@ -783,6 +783,47 @@ prose_items(struct ex *x, int i)
 	return k >= 2 && ends * 2 >= k;
 }
 
+/*
+ * A list that the paragraph before it announces, a sentence of four
+ * words or more that ends in a colon ("Other apps you may find
+ * helpful:"): the links are what the text speaks of.  Not a label
+ * ("Read more:", "Related:") nor a call to more reading ("You may
+ * also be interested in the following articles:").  The paragraph is
+ * the element before the list, a live one.
+ */
+static const char *const more_words[] = {
+	"related", "also", "interest", "more", "recommend", "popular",
+	"latest", "read", "further", "other articles", "other posts",
+	"other stories", "follow", "subscri", "newsletter", NULL
+};
+
+static int
+announced(struct ex *x, int i)
+{
+	int j, k, prev = -1;
+	char *t;
+	size_t n;
+	int r;
+
+	for (j = x->n[x->n[i].parent].first; j >= 0 && j != i;
+	    j = x->n[j].next)
+		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
+			prev = j;
+	if (prev < 0 || (x->n[prev].tag != TidyTag_P &&
+	    x->n[prev].tag != TidyTag_DIV) || x->n[prev].nblock > 0 ||
+	    x->n[prev].tlen > 400 || ex_link_density(&x->n[prev]) > 0.5)
+		return 0;
+	t = ex_node_text(x, prev, 500);
+	n = strlen(t);
+	r = n > 0 && t[n - 1] == ':' && ex_words(t) >= 4;
+	/* "You may also be interested in the following articles:" */
+	for (k = 0; r && more_words[k] != NULL; k++)
+		if (strcasestr(t, more_words[k]) != NULL)
+			r = 0;
+	free(t);
+	return r;
+}
+
 static int
 clean_conditionally(struct ex *x, int i, unsigned pf)
 {
@@ -816,7 +857,8 @@ clean_conditionally(struct ex *x, int i, unsigned pf)
 		return 1;
 	if (!islist && weight < 25 && ld > 0.2)
 		return 1;
-	if (islist && ld > 0.5 && !(ld < 0.75 && prose_items(x, i)))
+	if (islist && ld > 0.5 && !(ld < 0.75 && prose_items(x, i)) &&
+	    !announced(x, i))
 		return 1;
 	if (weight >= 25 && ld > 0.5)
 		return 1;

@@ -1553,6 +1553,28 @@ test_recall(void)
 	    "prose list: sentences with links stay, and the list around them");
 	ok(!has(d.text, "Best hotel spas"), "prose list: a list of links goes");
 	tq_doc_free(&d);
+	free(b.data);
+
+	/* a list of links that the text announces */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Apps</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Other apps that you may find helpful:</p><ul>"
+	    "<li><a href=/h>Headspace</a></li><li><a href=/b>Buddhify</a>"
+	    "</li><li><a href=/s>Smiling Mind</a></li></ul><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>You may also be interested in the following "
+	    "articles:</p><ul><li><a href=/1>Winners and losers</a></li><li>"
+	    "<a href=/2>State of the market</a></li><li><a href=/3>What "
+	    "chiefs talked about</a></li></ul></article></body></html>");
+	ok(extract_str(b.data, "https://calm.example/apps", &d) == 0,
+	    "announced list extract");
+	ok(has(d.text, "- Headspace\n- Buddhify\n- Smiling Mind"),
+	    "announced list: the links the text speaks of stay");
+	ok(!has(d.text, "Winners and losers"),
+	    "announced list: a list of more reading goes");
+	tq_doc_free(&d);
 	free(q);
 	free(b.data);
 
