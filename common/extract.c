@@ -41,9 +41,13 @@
  *     "Read more: ...") and other clutter.  itemprop=articleBody and
  *     embedded tweets are kept whole.  If the result is too short the
  *     pass is repeated with fewer removals; JSON-LD articleBody stands
- *     in when the page itself has much less text.
+ *     in when the page itself has much less text.  extract_recall.c
+ *     puts back what a reader sees as part of the article: the lead in
+ *     the headline's block above the body.
  *  5. the article subtree is rendered as text: blocks separated by a
- *     blank line, list items, table rows and <br> by a newline.
+ *     blank line, list items, table rows and <br> by a newline, the
+ *     items of unordered lists marked "- ", and a space between two
+ *     elements glued in the markup where words cannot run on.
  */
 #include <ctype.h>
 #include <stdint.h>
