@@ -890,8 +890,13 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 			continue;
 		switch (n->tag) {
 		case TidyTag_H1:
-			ex_kill_node(x, i, root);
-			continue;
+			/* the headline; a later <h1> of the body stays */
+			if (i == x->h1 || x->h1 < 0 || x->h1 > root ||
+			    is_title(x, i)) {
+				ex_kill_node(x, i, root);
+				continue;
+			}
+			break;
 		case TidyTag_NAV: case TidyTag_ASIDE: case TidyTag_FOOTER:
 		case TidyTag_HEADER: case TidyTag_FIGCAPTION:
 			if (n->tlen * 2 < rootlen) {

@@ -1578,6 +1578,25 @@ test_recall(void)
 	free(q);
 	free(b.data);
 
+	/* a later <h1> in the body is a section's heading */
+	memset(&b, 0, sizeof(b));
+	q = words_para("tide", 80);
+	tq_buf_adds(&b, "<html><head><title>Tide tables explained</title>"
+	    "</head><body><header class=top><h1>Tide tables explained</h1>"
+	    "</header><article><h1>Tide tables explained</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><h1>Reading the spring tides</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://sea.example/tides", &d) == 0,
+	    "body h1 extract");
+	ok(has(d.text, "\n\nReading the spring tides\n\n") &&
+	    !has(d.text, "Tide tables explained"),
+	    "body h1: a section's <h1> stays, the headline goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
 	/* "Click here" to download is an instruction, not a promotion */
 	memset(&b, 0, sizeof(b));
 	q = words_para("plan", 80);
