@@ -113,6 +113,7 @@ struct ex {
 	int		 toggle;	/* last element with aria-expanded */
 	struct exstream	*stream;	/* React's streamed segments, or NULL */
 	int		 cleaned;	/* characters a list's cleaning took */
+	size_t		 marks;		/* bytes of list marks in the last text */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
@@ -126,6 +127,9 @@ struct out {
 	int		 pend;		/* 1: newline, 2: blank line */
 	int		 sp;		/* a space is due */
 	size_t		 max;		/* stop adding past this, 0: no limit */
+	int		 bullets;	/* mark list items ("- ", "2. ") */
+	char		 mark[16];	/* the mark due before the next text */
+	size_t		 marks;		/* bytes of the marks written */
 };
 
 /* extract.c */
@@ -240,5 +244,9 @@ char		*ex_norm_date(const char *in);
 int		ex_words(const char *s);
 void		ex_fill_meta(struct ex *x, const char *url,
 	    struct tq_doc *doc);
+
+/* extract_recall.c */
+/* The lead paragraphs above the article's first part first, into out */
+int		ex_lead(struct ex *x, int first, int *out, int max);
 
 #endif

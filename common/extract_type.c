@@ -724,7 +724,7 @@ drop_repeats(struct ex *x, int root, int end)
 char *
 ex_broad_pass(struct ex *x, int type)
 {
-	struct out o = { { 0 }, 0, 0, 0 };
+	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
 	int i, j, bodylen, root, end, items, label;
 	struct xn *n;
 
@@ -855,8 +855,10 @@ ex_broad_pass(struct ex *x, int type)
 		ex_product_finish(x, root);
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		ex_listing_clean(x, root);
+	o.bullets = 1;
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
+	x->marks = o.marks;
 	if (o.b.data == NULL)
 		return xstrdup("");
 	return o.b.data;

@@ -4,6 +4,7 @@
  * huge), tq_doc_json, and SHA-256 test vectors from FIPS 180-4.
  * Run from the top of the tree (tests/0600-extract.t does).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,7 @@ valid_utf8(const char *s)
 	return 1;
 }
 
+/* Words: runs without spaces that hold a letter or digit (not "-"). */
 static long
 count_words(const char *s)
 {
@@ -89,7 +91,8 @@ count_words(const char *s)
 	for (; *s; s++) {
 		if (*s == ' ' || *s == '\n' || *s == '\t')
 			in = 0;
-		else if (!in) {
+		else if (!in && (isalnum((unsigned char)*s) ||
+		    (unsigned char)*s >= 0x80)) {
 			n++;
 			in = 1;
 		}
@@ -154,10 +157,10 @@ test_news(void)
 	ok(has(t, "about \xc2\xa3" "1.4 million"), "news: &pound;");
 	ok(has(t, "\n\nA landmark since 1862\n\nThe granite tower"),
 	    "news: subheading is its own block");
-	ok(has(t, "Make the tower weathertight before next winter\n"
-	    "Commission a replica lantern from a foundry in Hayle\n"
-	    "Open the gallery"), "news: list items are lines");
-	ok(has(t, "three stages:\n\nMake the tower"),
+	ok(has(t, "- Make the tower weathertight before next winter\n"
+	    "- Commission a replica lantern from a foundry in Hayle\n"
+	    "- Open the gallery"), "news: list items are lines, marked");
+	ok(has(t, "three stages:\n\n- Make the tower"),
 	    "news: a list starts a block");
 	ok(has(t, "\xe2\x80\x9cIt is not just a light."),
 	    "news: blockquote kept");
@@ -249,8 +252,8 @@ test_docs(void)
 	    "docs: ordered list items are lines");
 	ok(has(t, "mv app.log app.log.1\nkill -HUP \"$(cat app.pid)\""),
 	    "docs: pre keeps its lines");
-	ok(has(t, "Compress old files\nKeep a fixed number of generations\n"
-	    "Test the reopen signal\n\nWith these in place"),
+	ok(has(t, "- Compress old files\n- Keep a fixed number of "
+	    "generations\n- Test the reopen signal\n\nWith these in place"),
 	    "docs: checklist lines");
 	ok(!has(t, "Docs home") && !has(t, "Send feedback") &&
 	    !has(t, "Rotating log files safely"),
@@ -347,8 +350,8 @@ test_types(void)
 	is_str(d.page_type, "product", "type: product by JSON-LD");
 	ok(has(d.text, "lid pocket big enough for a map"),
 	    "product: description");
-	ok(has(d.text, "Ventilated mesh back panel\nHip belt with two zipped "
-	    "pockets\nIntegrated rain cover"), "product: features");
+	ok(has(d.text, "- Ventilated mesh back panel\n- Hip belt with two "
+	    "zipped pockets\n- Integrated rain cover"), "product: features");
 	ok(has(d.text, "Volume 40 litres\nWeight 1.2 kg\nFabric Recycled"),
 	    "product: specification table as rows");
 	ok(!has(d.text, "Add to cart") && !has(d.text, "Free shipping") &&
@@ -1424,6 +1427,224 @@ test_hostile(void)
 		tq_doc_free(&d);
 }
 
+/*
+ * What a good extraction must hold and tq used to miss (issue #15's
+ * "with" sentences), each rule on a small page built here.
+ */
+static void
+test_recall(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *q, w[32];
+	int i;
+
+	/* words that a style sets apart, glued in the markup */
+	q = words_para("story", 80);
+	tq_buf_adds(&b, "<html><head><title>Bottles</title></head><body>"
+	    "<article><h1>Bottles</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p><span class=brand>Nalgene</span><span "
+	    "class=name>Sustain Bottle</span> and <mark>Open</mark>AI and "
+	    "i<b>Phone</b> and <em>Mc</em>Donald.</p><p>The game came out "
+	    "that spring. <span>Made by:</span><span>Valve</span>, and <span>Item number:</span>"
+	    "<span>3659</span>, at 12:<b>30</b>.</p><p>A list of "
+	    "things.</p><p><a href=/a>Try it free</a><a href=/b>Book a "
+	    "demo</a></p><p><span>97%</span><span>Resolved</span> and "
+	    "H<sub>2</sub>O and <span>YETI</span><span>Rambler</span>.</p>"
+	    "<p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/bottles", &d) == 0,
+	    "glued words extract");
+	ok(has(d.text, "Nalgene Sustain Bottle") && has(d.text,
+	    "Made by: Valve") && has(d.text, "Item number: 3659") &&
+	    has(d.text, "Try it free Book a demo") &&
+	    has(d.text, "97% Resolved and H2O and YETI Rambler."),
+	    "glued words: a brand and a name, a label and its value apart");
+	ok(has(d.text, "OpenAI and iPhone and McDonald.") &&
+	    has(d.text, "at 12:30."),
+	    "glued words: a word marked in part stays one word");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* the lead in the headline's block above the body */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Tests</title></head><body>"
+	    "<header class=site><a href=/>Home</a></header><main>"
+	    "<section class=hero><div class=hero-inner><h1>Why tests "
+	    "matter</h1><p class=intro>Mocks are not the enemy; bad tests "
+	    "are, and this post says how to tell them apart.</p><div "
+	    "class=author-line><p>Written by Jo Bloggs, who has tested "
+	    "software for twenty years.</p></div><p class=cta-text>Book a "
+	    "call with our team today, it is free of charge.</p></div>"
+	    "</section><section class=content><div class=post-body>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "body%d", i);
+		q = words_para(w, 50);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div></section></main></body></html>");
+	ok(extract_str(b.data, "https://blog.example/tests", &d) == 0,
+	    "lead extract");
+	ok(in_order(d.text, "Mocks are not the enemy", "body0 body0") &&
+	    has(d.text, "body5 body5"), "lead: the lead opens the article");
+	ok(!has(d.text, "Written by") && !has(d.text, "Book a call") &&
+	    !has(d.text, "Why tests matter"),
+	    "lead: no byline, call to action or headline");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a block of a class like the article's beside it */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Rentals</title><script type="
+	    "\"application/ld+json\">{\"@type\":\"BlogPosting\","
+	    "\"datePublished\":\"2024-05-01\"}</script></head><body>"
+	    "<div class=post-column><div class=\"rt-block mbp intro\"><p>Whether you cross the country or stay in one city, "
+	    "a car of your own makes the most of a trip, and renting one is "
+	    "easier than it looks.</p><h2>Where to start</h2><p>With the "
+	    "agencies that serve the whole country, compared below.</p>"
+	    "</div><div class=\"d-flex "
+	    "align-items-center body-sm\"><span>4 min read</span></div>"
+	    "<div class=\"mbp rt-block w-rt\">");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "rental%d", i);
+		q = words_para(w, 50);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div></div></body></html>");
+	ok(extract_str(b.data, "https://travel.example/rentals", &d) == 0,
+	    "similar classes extract");
+	ok(in_order(d.text, "Whether you cross the country", "rental0 rental0")
+	    && has(d.text, "rental7 rental7"),
+	    "similar classes: the introduction of the body's classes joins");
+	ok(!has(d.text, "4 min read"),
+	    "similar classes: not a block of other classes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a list of sentences with links in them is prose */
+	memset(&b, 0, sizeof(b));
+	q = words_para("hotel", 80);
+	tq_buf_adds(&b, "<html><head><title>Hotels</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li><b>Official site</b>: <a href=/h>Park "
+	    "Hyatt</a></li><li>Flagship: <a href=/n>Park Hyatt New York</a>"
+	    "<ul><li>It is in my lists of the <a href=/1>best luxury hotels "
+	    "in New York City</a> and the <a href=/2>most stunning indoor "
+	    "pools in the world</a>.</li><li>Read my review of it <a "
+	    "href=/3>here</a>.</li></ul></li></ul><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li><a href=/a>Best hotels in Oman</a></li>"
+	    "<li><a href=/b>Best hotel spas</a></li><li><a href=/c>Best "
+	    "beach hotels in the world</a></li></ul></article></body></html>");
+	ok(extract_str(b.data, "https://travel.example/hotels", &d) == 0,
+	    "prose list extract");
+	ok(has(d.text, "It is in my lists of the best luxury hotels") &&
+	    has(d.text, "Official site: Park Hyatt"),
+	    "prose list: sentences with links stay, and the list around them");
+	ok(!has(d.text, "Best hotel spas"), "prose list: a list of links goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a list of links that the text announces */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Apps</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Other apps that you may find helpful:</p><ul>"
+	    "<li><a href=/h>Headspace</a></li><li><a href=/b>Buddhify</a>"
+	    "</li><li><a href=/s>Smiling Mind</a></li></ul><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>You may also be interested in the following "
+	    "articles:</p><ul><li><a href=/1>Winners and losers</a></li><li>"
+	    "<a href=/2>State of the market</a></li><li><a href=/3>What "
+	    "chiefs talked about</a></li></ul></article></body></html>");
+	ok(extract_str(b.data, "https://calm.example/apps", &d) == 0,
+	    "announced list extract");
+	ok(has(d.text, "- Headspace\n- Buddhify\n- Smiling Mind"),
+	    "announced list: the links the text speaks of stay");
+	ok(!has(d.text, "Winners and losers"),
+	    "announced list: a list of more reading goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* a later <h1> in the body is a section's heading */
+	memset(&b, 0, sizeof(b));
+	q = words_para("tide", 80);
+	tq_buf_adds(&b, "<html><head><title>Tide tables explained</title>"
+	    "</head><body><header class=top><h1>Tide tables explained</h1>"
+	    "</header><article><h1>Tide tables explained</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><h1>Reading the spring tides</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://sea.example/tides", &d) == 0,
+	    "body h1 extract");
+	ok(has(d.text, "\n\nReading the spring tides\n\n") &&
+	    !has(d.text, "Tide tables explained"),
+	    "body h1: a section's <h1> stays, the headline goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* "Click here" to download is an instruction, not a promotion */
+	memset(&b, 0, sizeof(b));
+	q = words_para("plan", 80);
+	tq_buf_adds(&b, "<html><head><title>Plans</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Click <a href=/s>here</a> to download the free "
+	    "<a href=/s>comparison spreadsheet</a>. You must be signed in "
+	    "to download it.</p><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Click here to subscribe to our newsletter."
+	    "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/plans", &d) == 0,
+	    "click here extract");
+	ok(has(d.text, "Click here to download the free comparison "
+	    "spreadsheet.") && !has(d.text, "subscribe"),
+	    "click here: instructions stay, a newsletter's call goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* an unordered list's items are marked, an ordered list's not */
+	memset(&b, 0, sizeof(b));
+	q = words_para("prose", 80);
+	tq_buf_adds(&b, "<html><head><title>Lists</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li>Screening exams</li><li></li><li><p>"
+	    "Cleanings</p></li><li>Extractions<ul><li>Wisdom teeth</li>"
+	    "</ul></li></ul><ol><li>Rename the file</li><li>Signal the "
+	    "process</li></ol><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/lists", &d) == 0,
+	    "list marks extract");
+	ok(has(d.text, "\n\n- Screening exams\n\n- Cleanings\n\n"
+	    "- Extractions\n\n- Wisdom teeth\n"),
+	    "list marks: unordered items marked, nested too, none for an "
+	    "empty item");
+	ok(has(d.text, "\nRename the file\nSignal the process\n"),
+	    "list marks: ordered items are lines");
+	is_int(d.word_count, count_words(d.text),
+	    "list marks: a mark is no word");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -1446,5 +1667,6 @@ main(void)
 	test_forum();
 	test_product();
 	test_hostile();
+	test_recall();
 	return done_testing();
 }
