@@ -193,6 +193,9 @@ int		ex_product_evidence(struct ex *x, const int *price);
 void		ex_product_clean(struct ex *x, int root, int end);
 void		ex_product_finish(struct ex *x, int root);
 int		ex_product_lead(const char *t);
+/* extract_service.c */
+/* Is node i a <header> that is a page's hero, not the site's banner? */
+int		ex_service_hero(const struct ex *x, int i);
 /* extract_listing.c */
 int		ex_listing_items(struct ex *x);
 int		ex_listing_share(struct ex *x);

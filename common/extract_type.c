@@ -740,7 +740,8 @@ ex_broad_pass(struct ex *x, int type)
 		    (n->flags & F_MAIN))
 			continue;
 		if (ex_small_struct(x, i, bodylen) && !((type == PT_LISTING ||
-		    type == PT_COLLECTION) && ex_listing_part(x, i, items)))
+		    type == PT_COLLECTION) && ex_listing_part(x, i, items)) &&
+		    !(type == PT_SERVICE && ex_service_hero(x, i)))
 			x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;

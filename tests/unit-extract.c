@@ -1424,6 +1424,49 @@ test_hostile(void)
 		tq_doc_free(&d);
 }
 
+/*
+ * Service and landing pages (extract_service.c): each rule on a small
+ * page built here.
+ */
+static void
+test_service(void)
+{
+	struct tq_doc d;
+	struct tq_buf b;
+	char *q, w[32];
+	int i;
+
+	/* the hero <header> inside <main> stays, the site's banner goes */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cleaning</title></head><body>"
+	    "<header class=site><a href=/>Logo</a><nav><a href=/a>About</a>"
+	    " <a href=/b>Prices</a> <a href=/c>Contact</a></nav></header>"
+	    "<main><header class=hero><h1>Spotless offices, every "
+	    "morning</h1><p>Crews that clean before your staff arrive."
+	    "</p><a class=btn href=/quote>Get a quote</a></header>");
+	for (i = 0; i < 4; i++) {
+		snprintf(w, sizeof(w), "section%d", i);
+		q = words_para(w, 40);
+		tq_buf_adds(&b, "<section><h2>Heading ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></section>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</main><footer>Footer words</footer></body></html>");
+	ok(extract_str(b.data, "https://clean.example/services/offices",
+	    &d) == 0, "hero extract");
+	is_str(d.page_type, "service", "hero: a service page");
+	ok(has(d.text, "Spotless offices, every morning") &&
+	    has(d.text, "Crews that clean before") &&
+	    has(d.text, "section3 section3"), "hero: the hero and sections");
+	ok(!has(d.text, "Logo") && !has(d.text, "Footer words"),
+	    "hero: the site's banner and footer go");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -1445,6 +1488,7 @@ main(void)
 	test_listing();
 	test_forum();
 	test_product();
+	test_service();
 	test_hostile();
 	return done_testing();
 }
