@@ -402,6 +402,12 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
 		sc[PT_SERVICE] += 3;
 	x->artmarks = sc[PT_ARTICLE];
+	/*
+	 * og:type article alone, without a date or an author: the
+	 * default that SEO plugins give every page of a site.
+	 */
+	x->ogonly = og != NULL && sc[PT_ARTICLE] == 2 &&
+	    (strcasecmp(og, "article") == 0 || strcasecmp(og, "blog") == 0);
 	if (nlong >= 4)
 		sc[PT_ARTICLE] += 2;
 	best = PT_ARTICLE;

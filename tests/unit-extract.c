@@ -1434,7 +1434,7 @@ test_service(void)
 	struct tq_doc d;
 	struct tq_buf b;
 	char *q, w[32];
-	int i;
+	int i, j;
 
 	/* the hero <header> inside <main> stays, the site's banner goes */
 	memset(&b, 0, sizeof(b));
@@ -1465,6 +1465,60 @@ test_service(void)
 	    "hero: the site's banner and footer go");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * og:type article alone, undated (an SEO plugin's default): a
+	 * long introduction, and a carousel of quotes that scoring
+	 * leaves out, make a landing page; with a date it is a story.
+	 */
+	for (i = 0; i < 2; i++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><meta property=og:type "
+		    "content=article>");
+		if (i == 1)
+			tq_buf_adds(&b, "<meta property=article:published_time "
+			    "content=2024-05-01T10:00:00Z>");
+		tq_buf_adds(&b, "<title>Security</title></head><body><main>"
+		    "<div class=intro><h1>Security practices</h1>");
+		for (j = 0; j < 4; j++) {
+			snprintf(w, sizeof(w), "guard%d", j);
+			q = words_para(w, 70);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</div><div class=carousel><h2>What users "
+		    "are saying</h2>");
+		for (j = 0; j < 10; j++) {
+			int k;
+
+			tq_buf_adds(&b, "<div class=item><blockquote>");
+			for (k = 0; k < 40; k++) {
+				snprintf(w, sizeof(w), "%svoice%d", k ? " " : "",
+				    j);
+				tq_buf_adds(&b, w);
+			}
+			snprintf(w, sizeof(w), "Name%d", j);
+			tq_buf_adds(&b, ".</blockquote><p>");
+			tq_buf_adds(&b, w);
+			tq_buf_adds(&b, ", Manager</p></div>");
+		}
+		tq_buf_adds(&b, "</div></main></body></html>");
+		ok(extract_str(b.data, "https://secure.example/practices",
+		    &d) == 0, "undated og:type %d extract", i);
+		if (i == 0) {
+			is_str(d.page_type, "service",
+			    "undated og:type article: a landing page");
+			ok(has(d.text, "guard3 guard3") &&
+			    has(d.text, "voice9 voice9"),
+			    "undated og:type article: intro and quotes");
+		} else
+			is_str(d.page_type, "article",
+			    "dated og:type article: a story");
+		tq_doc_free(&d);
+		free(b.data);
+	}
 }
 
 int
