@@ -786,6 +786,8 @@ ex_broad_pass(struct ex *x, int type)
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		root = ex_listing_root(x, root);
 	end = ex_subtree_end(x, root);
+	if (type == PT_PRODUCT || type == PT_SERVICE)
+		ex_toggle_headings(x, root, end);
 	if (type != PT_LISTING)
 		drop_repeats(x, root, end);
 	if (type == PT_PRODUCT)

@@ -608,6 +608,32 @@ test_product(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/*
+	 * An accordion's toggles name a product's sections; the section
+	 * of the shop's terms goes with its toggle.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Fire pit</h1><p>");
+	q = words_para("flame", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><div class=acc><button aria-expanded=false>"
+	    "Dimensions &amp; Materials</button><div class=panel hidden>"
+	    "<p>Height: 39 cm, weight: 15 kg, stainless steel.</p></div>"
+	    "</div><div class=acc><button aria-expanded=false>Shipping "
+	    "&amp; Returns</button><div class=panel hidden><p>We ship "
+	    "within three days and take returns for a month.</p></div>"
+	    "</div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/pit", &d) == 0,
+	    "product toggle extract");
+	ok(has(d.text, "Dimensions & Materials\n\nHeight: 39 cm"),
+	    "product toggle: the section's name above it");
+	ok(!has(d.text, "Shipping") && !has(d.text, "take returns"),
+	    "product toggle: the shop's terms go with their toggle");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* segments that name each other, or themselves: each taken once */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, ld);
@@ -1463,6 +1489,43 @@ test_service(void)
 	    has(d.text, "section3 section3"), "hero: the hero and sections");
 	ok(!has(d.text, "Logo") && !has(d.text, "Footer words"),
 	    "hero: the site's banner and footer go");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * An accordion's toggles name its sections: an FAQ's questions
+	 * stay above their answers; the controls of the page do not.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Plumbing</title></head><body>"
+	    "<main><h1>Drain cleaning</h1><p>");
+	q = words_para("drain", 80);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><button type=button>Call us</button>"
+	    "<h2>Questions</h2>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "answer%d", i);
+		q = words_para(w, 25);
+		tq_buf_adds(&b, "<div class=faq-item><button aria-expanded=false "
+		    "aria-controls=a");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "><span>How long does job ");
+		tq_buf_adds(&b, w + 6);
+		tq_buf_adds(&b, " take?</span></button><div hidden id=a");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></div></div>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</main></body></html>");
+	ok(extract_str(b.data, "https://plumb.example/services/drains",
+	    &d) == 0, "toggle extract");
+	is_str(d.page_type, "service", "toggle: a service page");
+	ok(has(d.text, "How long does job 2 take?\n\nanswer2 answer2"),
+	    "toggle: a question above its answer");
+	ok(!has(d.text, "Call us"), "toggle: a plain button goes");
 	tq_doc_free(&d);
 	free(b.data);
 
