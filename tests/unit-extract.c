@@ -624,13 +624,16 @@ test_product(void)
 	    "</div><div class=acc><button aria-expanded=false>Shipping "
 	    "&amp; Returns</button><div class=panel hidden><p>We ship "
 	    "within three days and take returns for a month.</p></div>"
-	    "</div></main></body></html>");
+	    "</div><h3>Lifetime Guarantee</h3><p>We replace any tool that "
+	    "breaks, for as long as you own it.</p></main></body></html>");
 	ok(extract_str(b.data, "https://shop.example/pit", &d) == 0,
 	    "product toggle extract");
 	ok(has(d.text, "Dimensions & Materials\n\nHeight: 39 cm"),
 	    "product toggle: the section's name above it");
 	ok(!has(d.text, "Shipping") && !has(d.text, "take returns"),
 	    "product toggle: the shop's terms go with their toggle");
+	ok(!has(d.text, "Guarantee") && !has(d.text, "We replace any tool"),
+	    "product: the shop's guarantee goes with its heading");
 	tq_doc_free(&d);
 	free(b.data);
 
