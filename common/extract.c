@@ -687,10 +687,13 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		/*
 		 * A story on a page that hardly says it is one, and more
 		 * text around it: a landing page of sections, a list.  The
-		 * longer the story, the more the rest must outweigh it.
+		 * longer the story, the more the rest must outweigh it,
+		 * unless its only mark is an undated og:type article (an
+		 * SEO plugin's default for every page).
 		 */
 		t = ex_broad_pass(&x, PT_SERVICE);
-		if ((strlen(t) - x.marks) * 3 > (best < 1500 ? 4 : 9) * best) {
+		if ((strlen(t) - x.marks) * 3 > (best < 1500 || x.ogonly ? 4 : 9) *
+		    best) {
 			free(text);
 			text = t;
 			textlen = strlen(t) - x.marks;

@@ -33,6 +33,7 @@
 #define F_MAIN		0x0800	/* <main> or role=main */
 #define F_COLLAPSED	0x1000	/* a closed accordion or tab */
 #define F_QA		0x2000	/* in a microdata Question or Answer */
+#define F_TOGGLE	0x4000	/* a <button> opening an accordion's panel */
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
@@ -110,6 +111,7 @@ struct ex {
 	int		 nqa;		/* schema.org Question and Answer */
 	int		 faq;		/* an FAQPage: no thread */
 	int		 artmarks;	/* evidence for "article" */
+	int		 ogonly;	/* and that is og:type alone */
 	int		 toggle;	/* last element with aria-expanded */
 	struct exstream	*stream;	/* React's streamed segments, or NULL */
 	int		 cleaned;	/* characters a list's cleaning took */
@@ -197,6 +199,13 @@ int		ex_product_evidence(struct ex *x, const int *price);
 void		ex_product_clean(struct ex *x, int root, int end);
 void		ex_product_finish(struct ex *x, int root);
 int		ex_product_lead(const char *t);
+/* extract_service.c */
+/* Is node i a <header> that is a page's hero, not the site's banner? */
+int		ex_service_hero(const struct ex *x, int i);
+/* Does a <button> open an accordion's panel (aria-controls, -expanded)? */
+int		ex_toggle_button(TidyNode tn);
+/* The broad pass: accordions' toggles below root become headings */
+void		ex_toggle_headings(struct ex *x, int root, int end);
 /* extract_listing.c */
 int		ex_listing_items(struct ex *x);
 int		ex_listing_share(struct ex *x);

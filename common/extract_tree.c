@@ -314,7 +314,7 @@ ex_is_hidden(struct ex *x, int i)
 {
 	return (x->n[i].flags & F_HIDDEN) ||
 	    ((x->n[i].flags & F_NOSCRIPT) && !x->noscript) ||
-	    ((x->n[i].flags & F_COLLAPSED) && !x->collapsed);
+	    ((x->n[i].flags & (F_COLLAPSED | F_TOGGLE)) && !x->collapsed);
 }
 
 void
@@ -468,6 +468,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	}
 	if (ex_attr_get(tn, "aria-expanded") != NULL)
 		x->toggle = i;
+	if (tag == TidyTag_BUTTON && ex_toggle_button(tn))
+		n->flags |= F_TOGGLE;
 	if ((v = ex_attr_get(tn, "role")) != NULL) {
 		for (k = 0; bad_roles[k] != NULL; k++)
 			if (ex_has_word(v, bad_roles[k]))
@@ -528,7 +530,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		n->nembed = 1;
 		break;
 	}
-	*descend = disp == 0;
+	/* an accordion's toggle holds its section's name */
+	*descend = disp == 0 || (n->flags & F_TOGGLE);
 	return i;
 }
 

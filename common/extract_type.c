@@ -402,6 +402,12 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
 		sc[PT_SERVICE] += 3;
 	x->artmarks = sc[PT_ARTICLE];
+	/*
+	 * og:type article alone, without a date or an author: the
+	 * default that SEO plugins give every page of a site.
+	 */
+	x->ogonly = og != NULL && sc[PT_ARTICLE] == 2 &&
+	    (strcasecmp(og, "article") == 0 || strcasecmp(og, "blog") == 0);
 	if (nlong >= 4)
 		sc[PT_ARTICLE] += 2;
 	best = PT_ARTICLE;
@@ -740,7 +746,8 @@ ex_broad_pass(struct ex *x, int type)
 		    (n->flags & F_MAIN))
 			continue;
 		if (ex_small_struct(x, i, bodylen) && !((type == PT_LISTING ||
-		    type == PT_COLLECTION) && ex_listing_part(x, i, items)))
+		    type == PT_COLLECTION) && ex_listing_part(x, i, items)) &&
+		    !(type == PT_SERVICE && ex_service_hero(x, i)))
 			x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
@@ -779,6 +786,8 @@ ex_broad_pass(struct ex *x, int type)
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		root = ex_listing_root(x, root);
 	end = ex_subtree_end(x, root);
+	if (type == PT_PRODUCT || type == PT_SERVICE)
+		ex_toggle_headings(x, root, end);
 	if (type != PT_LISTING)
 		drop_repeats(x, root, end);
 	if (type == PT_PRODUCT)

@@ -611,6 +611,35 @@ test_product(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/*
+	 * An accordion's toggles name a product's sections; the section
+	 * of the shop's terms goes with its toggle.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Fire pit</h1><p>");
+	q = words_para("flame", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><div class=acc><button aria-expanded=false>"
+	    "Dimensions &amp; Materials</button><div class=panel hidden>"
+	    "<p>Height: 39 cm, weight: 15 kg, stainless steel.</p></div>"
+	    "</div><div class=acc><button aria-expanded=false>Shipping "
+	    "&amp; Returns</button><div class=panel hidden><p>We ship "
+	    "within three days and take returns for a month.</p></div>"
+	    "</div><h3>Lifetime Guarantee</h3><p>We replace any tool that "
+	    "breaks, for as long as you own it.</p></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/pit", &d) == 0,
+	    "product toggle extract");
+	ok(has(d.text, "Dimensions & Materials\n\nHeight: 39 cm"),
+	    "product toggle: the section's name above it");
+	ok(!has(d.text, "Shipping") && !has(d.text, "take returns"),
+	    "product toggle: the shop's terms go with their toggle");
+	ok(!has(d.text, "Guarantee") && !has(d.text, "We replace any tool"),
+	    "product: the shop's guarantee goes with its heading");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* segments that name each other, or themselves: each taken once */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, ld);
@@ -1645,6 +1674,140 @@ test_recall(void)
 	free(b.data);
 }
 
+/*
+ * Service and landing pages (extract_service.c): each rule on a small
+ * page built here.
+ */
+static void
+test_service(void)
+{
+	struct tq_doc d;
+	struct tq_buf b;
+	char *q, w[32];
+	int i, j;
+
+	/* the hero <header> inside <main> stays, the site's banner goes */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cleaning</title></head><body>"
+	    "<header class=site><a href=/>Logo</a><nav><a href=/a>About</a>"
+	    " <a href=/b>Prices</a> <a href=/c>Contact</a></nav></header>"
+	    "<main><header class=hero><h1>Spotless offices, every "
+	    "morning</h1><p>Crews that clean before your staff arrive."
+	    "</p><a class=btn href=/quote>Get a quote</a></header>");
+	for (i = 0; i < 4; i++) {
+		snprintf(w, sizeof(w), "section%d", i);
+		q = words_para(w, 40);
+		tq_buf_adds(&b, "<section><h2>Heading ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></section>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</main><footer>Footer words</footer></body></html>");
+	ok(extract_str(b.data, "https://clean.example/services/offices",
+	    &d) == 0, "hero extract");
+	is_str(d.page_type, "service", "hero: a service page");
+	ok(has(d.text, "Spotless offices, every morning") &&
+	    has(d.text, "Crews that clean before") &&
+	    has(d.text, "section3 section3"), "hero: the hero and sections");
+	ok(!has(d.text, "Logo") && !has(d.text, "Footer words"),
+	    "hero: the site's banner and footer go");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * An accordion's toggles name its sections: an FAQ's questions
+	 * stay above their answers; the controls of the page do not.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Plumbing</title></head><body>"
+	    "<main><h1>Drain cleaning</h1><p>");
+	q = words_para("drain", 80);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><button type=button>Call us</button>"
+	    "<h2>Questions</h2>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "answer%d", i);
+		q = words_para(w, 25);
+		tq_buf_adds(&b, "<div class=faq-item><button aria-expanded=false "
+		    "aria-controls=a");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "><span>How long does job ");
+		tq_buf_adds(&b, w + 6);
+		tq_buf_adds(&b, " take?</span></button><div hidden id=a");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></div></div>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</main></body></html>");
+	ok(extract_str(b.data, "https://plumb.example/services/drains",
+	    &d) == 0, "toggle extract");
+	is_str(d.page_type, "service", "toggle: a service page");
+	ok(has(d.text, "How long does job 2 take?\n\nanswer2 answer2"),
+	    "toggle: a question above its answer");
+	ok(!has(d.text, "Call us"), "toggle: a plain button goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * og:type article alone, undated (an SEO plugin's default): a
+	 * long introduction, and a carousel of quotes that scoring
+	 * leaves out, make a landing page; with a date it is a story.
+	 */
+	for (i = 0; i < 2; i++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><meta property=og:type "
+		    "content=article>");
+		if (i == 1)
+			tq_buf_adds(&b, "<meta property=article:published_time "
+			    "content=2024-05-01T10:00:00Z>");
+		tq_buf_adds(&b, "<title>Security</title></head><body><main>"
+		    "<div class=intro><h1>Security practices</h1>");
+		for (j = 0; j < 4; j++) {
+			snprintf(w, sizeof(w), "guard%d", j);
+			q = words_para(w, 70);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</div><div class=carousel><h2>What users "
+		    "are saying</h2>");
+		for (j = 0; j < 10; j++) {
+			int k;
+
+			tq_buf_adds(&b, "<div class=item><blockquote>");
+			for (k = 0; k < 40; k++) {
+				snprintf(w, sizeof(w), "%svoice%d", k ? " " : "",
+				    j);
+				tq_buf_adds(&b, w);
+			}
+			snprintf(w, sizeof(w), "Name%d", j);
+			tq_buf_adds(&b, ".</blockquote><p>");
+			tq_buf_adds(&b, w);
+			tq_buf_adds(&b, ", Manager</p></div>");
+		}
+		tq_buf_adds(&b, "</div></main></body></html>");
+		ok(extract_str(b.data, "https://secure.example/practices",
+		    &d) == 0, "undated og:type %d extract", i);
+		if (i == 0) {
+			is_str(d.page_type, "service",
+			    "undated og:type article: a landing page");
+			ok(has(d.text, "guard3 guard3") &&
+			    has(d.text, "voice9 voice9"),
+			    "undated og:type article: intro and quotes");
+		} else
+			is_str(d.page_type, "article",
+			    "dated og:type article: a story");
+		tq_doc_free(&d);
+		free(b.data);
+	}
+}
+
 int
 main(void)
 {
@@ -1666,6 +1829,7 @@ main(void)
 	test_listing();
 	test_forum();
 	test_product();
+	test_service();
 	test_hostile();
 	test_recall();
 	return done_testing();
