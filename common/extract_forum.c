@@ -52,6 +52,20 @@ static const char *const others[] = {
 	NULL
 };
 
+/*
+ * The notes a board puts below a thread for visitors: calls to sign
+ * up or to ask, who else is reading.
+ */
+static const char *const notes[] = {
+	"start asking to get answers",
+	"find the answer to your question by asking",
+	"see similar questions with these tags",
+	"browse other questions tagged", "not the answer you're looking for",
+	"recently browsing", "no registered users viewing this page",
+	"users browsing this thread", "users browsing this forum",
+	"members viewing this thread", NULL
+};
+
 /* What a post's counters count ("3 Likes", "Replies 12"). */
 static const char *const counted[] = {
 	"like", "likes", "thanks", "answer", "answers", "reply", "replies",
@@ -113,6 +127,30 @@ counter(const char *t)
 	return (q = skip_count(p)) != NULL && *q == '\0';
 }
 
+/*
+ * Who reacted to a post ("ines and corra like this.", "ines likes
+ * this."), what a thread hides ("Show 3 more comments").
+ */
+static int
+reactions(const char *t, size_t n)
+{
+	static const char *const ends[] = {
+		" like this.", " likes this.", " like this", " likes this",
+		" liked this", " reacted to this", NULL
+	};
+	const char *p;
+	int k;
+
+	for (k = 0; ends[k] != NULL; k++)
+		if (n > strlen(ends[k]) && strcasecmp(t + n -
+		    strlen(ends[k]), ends[k]) == 0)
+			return 1;
+	p = skip_space(t, "|");
+	if (strncasecmp(p, "show ", 5) != 0 || (p = skip_count(p + 5)) == NULL)
+		return 0;
+	return strncasecmp(skip_space(p, ""), "more ", 5) == 0;
+}
+
 /* A post's number, alone or before its date: "#12", "#3 · Jan 5". */
 static int
 post_number(const char *t)
@@ -141,9 +179,10 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		;
 	if (*p == '\0' && n <= 12)
 		return 1;
-	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others))
+	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others) ||
+	    ex_in_list(t, n - (t[n - 1] == '.' || t[n - 1] == '?'), notes))
 		return 1;
-	return counter(t) || post_number(t);
+	return counter(t) || post_number(t) || reactions(t, n);
 }
 
 /* A post's number beside its date ("#2 · Jan 15, 2024"). */
@@ -159,6 +198,69 @@ ex_post_number(struct ex *x, int i)
 	r = post_number(t);
 	free(t);
 	return r;
+}
+
+/*
+ * The classes of a thread's tags and category badges ("post-tag",
+ * "tag-list", "badge-category").
+ */
+static const char *const tag_words[] = {
+	"tag", "tags", "~taglist", "tag-list", "~tagitem", "tag-item",
+	"~taglink", "tag-link", "~tagbox", "~categor", "~badge", NULL
+};
+
+/*
+ * A post's user panel as a definition list: the author's name (a
+ * link or bold) in the first <dt>, then short <dd>s of the author's
+ * rank, post count, join date, location.  Is <dd> i one of those?
+ */
+static int
+panel_dd(struct ex *x, int i)
+{
+	int dl = x->n[i].parent, j, dd = 0, named = 0;
+
+	if (x->n[i].tag != TidyTag_DD || x->n[i].tlen > 80 || dl <= 0 ||
+	    x->n[dl].tag != TidyTag_DL || x->n[dl].tlen > 400 ||
+	    x->n[dl].nsub > 80)
+		return 0;
+	/* (the <dd>s gone before this one count too) */
+	for (j = x->n[dl].first; j >= 0; j = x->n[j].next) {
+		if (x->n[j].tag == XT_TEXT)
+			continue;
+		if (x->n[j].tag == TidyTag_DT && dd == 0 && !named) {
+			named = j;
+			continue;
+		}
+		if (x->n[j].tag != TidyTag_DD || x->n[j].tlen > 80)
+			return 0;
+		dd++;
+	}
+	if (!named || dd < 2 || x->n[named].tlen == 0 ||
+	    x->n[named].tlen > 60)
+		return 0;
+	for (j = named + 1; j <= ex_subtree_end(x, named); j++)
+		if (!x->dead[j] && (x->n[j].tag == TidyTag_A ||
+		    x->n[j].tag == TidyTag_STRONG || x->n[j].tag == TidyTag_B) &&
+		    x->n[j].tlen * 2 >= x->n[named].tlen)
+			return 1;
+	return 0;
+}
+
+int
+ex_forum_drop(struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+
+	if (x->type != PT_FORUM || n->tag == XT_TEXT)
+		return 0;
+	/* the thread's title, which the document's title holds */
+	if (ex_tag_is_heading(n->tag) && ex_is_title(x, i))
+		return 1;
+	/* the thread's tags: links only, marked as tags */
+	if (n->tlen > 0 && n->tlen <= 200 && n->llen == n->tlen &&
+	    n->attr != NULL && ex_match_any(n->attr, tag_words))
+		return 1;
+	return panel_dd(x, i);
 }
 
 /*

@@ -435,7 +435,8 @@ static const char *const chrome_words[] = {
  */
 static const char *const post_chrome[] = {
 	"~signature", "~usertitle", "user-title", "~membertitle",
-	"member-title", "screen-reader", NULL
+	"member-title", "~userextras", "user-extras", "~userbanner",
+	"user-banner", "~userstats", "user-stats", "screen-reader", NULL
 };
 
 /*
@@ -813,7 +814,8 @@ ex_broad_pass(struct ex *x, int type)
 			 * one link is a card, no menu)
 			 */
 			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
-				items += !x->dead[j] && x->n[j].tag != XT_TEXT;
+				items += !x->dead[j] && x->n[j].tag != XT_TEXT &&
+				    (type != PT_FORUM || x->n[j].tlen > 0);
 			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
 			    !(n->flags & F_LINK) &&
 			    ex_link_density(n) > (type == PT_LISTING ||
@@ -824,7 +826,8 @@ ex_broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i])
 			continue;
-		if (!(n->flags & F_BLOCK) && ex_post_number(x, i)) {
+		if ((!(n->flags & F_BLOCK) && ex_post_number(x, i)) ||
+		    ex_forum_drop(x, i)) {
 			ex_kill_node(x, i, root);
 			continue;
 		}

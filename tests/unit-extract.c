@@ -1122,6 +1122,125 @@ qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
 	    "2011-02-12 01:30:35 +00:00</div></div></div></div>");
 }
 
+/*
+ * A post as XenForo-like boards write it: the author's panel (avatar,
+ * name, title, and with extras the author's details), the time in the
+ * post's header, the text, who liked it.
+ */
+static void
+xf_post(struct tq_buf *b, int k, const char *who, const char *text,
+    int extras)
+{
+	char h[1024];
+
+	snprintf(h, sizeof(h), "<article class=\"message message--post\" "
+	    "id=js-post-%d><div class=message-inner><div class=\"message-cell "
+	    "message-cell--user\"><section class=message-user><div "
+	    "class=message-avatar><a href=/m/%d class=avatar><img src=/a%d.png "
+	    "alt=\"\"></a></div><div class=message-userDetails><h4 "
+	    "class=message-name><a href=/m/%d class=username>%s</a></h4><h5 "
+	    "class=\"userTitle message-userTitle\">Member</h5></div>%s<span "
+	    "class=message-userArrow></span></section></div><div "
+	    "class=\"message-cell message-cell--main\"><header "
+	    "class=message-attribution><time datetime=2024-01-0%d>Jan %d, "
+	    "2024</time></header><div class=bbWrapper><p>", k, k, k, k, who,
+	    extras ? "<div class=message-userExtras><dl class=pairs><dt>Home "
+	    "Country</dt><dd>Wales</dd></dl><span><ol><li>Pastry Chef</li>"
+	    "</ol></span></div>" : "", k, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p></div><div class=likers>ines and corra like "
+	    "this.</div></div></div></article>");
+}
+
+/* A post as phpBB-like boards write it: a user panel in a <dl>. */
+static void
+bb_post(struct tq_buf *b, int k, const char *who, const char *text)
+{
+	char h[512];
+
+	snprintf(h, sizeof(h), "<div class=\"post bg%d\" id=p%d><div "
+	    "class=inner><dl class=postprofile><dt><a href=/u/%d><img "
+	    "src=/u%d.png alt=\"\"></a><br><a href=/u/%d>%s</a></dt><dd "
+	    "class=profile-rank>Senator</dd><dd><strong>Founded:</strong> "
+	    "Dec 11, 2021</dd><dd>Psychotic Dictatorship</dd></dl><div "
+	    "class=postbody><p class=author>by %s on Tue Aug 2%d, 2019</p>"
+	    "<div class=content>", k % 2 + 1, k, k, k, k, who, who, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</div></div></div></div>");
+}
+
+/* A thread's chrome by its place and its words, on two boards. */
+static void
+test_forum2(void)
+{
+	static const char *const who[] = { "ines", "corra", "halvard", "ines" };
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *p[4];
+	int k;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	p[3] = words_para("baking", 40);
+	tq_buf_adds(&b, "<html><head><title>Crumb too tight</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Crumb too tight\"}</script></head><body><div class=p-body><div class=p-title><h1>Crumb too "
+	    "tight</h1><div class=topic-category><a class=badge-category "
+	    "href=/c/3>Sourdough Corner</a></div></div><div class=block>");
+	for (k = 0; k < 4; k++)
+		xf_post(&b, k + 1, who[k], p[k], k % 2);
+	tq_buf_adds(&b, "<div class=post-taglist><a class=\"s-tag post-tag\" "
+	    "href=/t/rye>ryeflour</a></div><div><a href=#c>Show 3 more "
+	    "comments</a></div><div class=js-bottom-notice><p>Start asking "
+	    "to get answers</p><p>Find the answer to your question by "
+	    "asking.</p></div><div class=widget><h3>Recently Browsing</h3>"
+	    "<p>No registered users viewing this page.</p></div></div></div>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://boards.example/threads/crumb.12/",
+	    &d) == 0, "XenForo thread extract");
+	is_str(d.page_type, "forum", "XenForo thread: forum");
+	ok(in_order(d.text, "ines", "kneading kneading") &&
+	    in_order(d.text, "kneading kneading", "halvard") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "XenForo thread: an author's panel with a name only is no menu");
+	ok(!has(d.text, "Wales") && !has(d.text, "Pastry Chef") &&
+	    !has(d.text, "Home Country"), "XenForo thread: no user details");
+	ok(!has(d.text, "Crumb too tight") && !has(d.text, "Sourdough "
+	    "Corner") && !has(d.text, "ryeflour"),
+	    "XenForo thread: no title above it, no category, no tags");
+	ok(!has(d.text, "like this") && !has(d.text, "more comments"),
+	    "XenForo thread: no likers, no link to hidden comments");
+	ok(!has(d.text, "Start asking") && !has(d.text, "Find the answer") &&
+	    !has(d.text, "Recently Browsing") && !has(d.text, "registered "
+	    "users"), "XenForo thread: no notes for visitors");
+	tq_doc_free(&d);
+	free(b.data);
+	memset(&b, 0, sizeof(b));
+
+	tq_buf_adds(&b, "<html><head><title>Football season</title></head>"
+	    "<body><div id=page-body>");
+	for (k = 0; k < 4; k++)
+		bb_post(&b, k + 1, who[k], p[k]);
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/viewtopic.php?t=7",
+	    &d) == 0, "phpBB thread extract");
+	is_str(d.page_type, "forum", "phpBB thread: forum");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "phpBB thread: each post's author before it");
+	ok(!has(d.text, "Senator") && !has(d.text, "Founded") &&
+	    !has(d.text, "Dictatorship"),
+	    "phpBB thread: no rank or details in the user panel's <dl>");
+	tq_doc_free(&d);
+	free(b.data);
+	for (k = 0; k < 4; k++)
+		free(p[k]);
+}
+
 static void
 test_forum(void)
 {
@@ -1444,6 +1563,7 @@ main(void)
 	test_types2();
 	test_listing();
 	test_forum();
+	test_forum2();
 	test_product();
 	test_hostile();
 	return done_testing();
