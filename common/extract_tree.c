@@ -358,14 +358,18 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 			x->lang = xstrdup(v);
 		break;
 	case TidyTag_META:
-		collect_meta(x, tn);
-		return -1;
 	case TidyTag_LINK:
-		if ((v = ex_attr_get(tn, "rel")) != NULL &&
+		if (tag == TidyTag_META)
+			collect_meta(x, tn);
+		else if ((v = ex_attr_get(tn, "rel")) != NULL &&
 		    ex_has_word(v, "canonical") && x->canonical == NULL &&
 		    (v = ex_attr_get(tn, "href")) != NULL && *v)
 			x->canonical = xstrdup(v);
-		return -1;
+		/*
+		 * In the body, tidy drops the white space around it: an
+		 * empty leaf keeps the words beside it apart (ex_render).
+		 */
+		return x->body > 0 ? add_node(x, tag, parent) : -1;
 	case TidyTag_TITLE:
 		if (x->title == NULL && tidyGetParent(tn) != NULL &&
 		    tidyNodeGetId(tidyGetParent(tn)) == TidyTag_HEAD)

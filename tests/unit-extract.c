@@ -1237,6 +1237,15 @@ test_forum2(void)
 	    "phpBB thread: no rank or details in the user panel's <dl>");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* tidy drops the white space around a <link> in the body */
+	ok(extract_str("<html><body><div><span>Sourdough needs time,</span>\n"
+	    "<link itemprop=mainEntityOfPage href=/t/1>\n<span>and a warm "
+	    "kitchen helps it along nicely, as every baker will tell you."
+	    "</span></div></body></html>", NULL, &d) == 0 &&
+	    has(d.text, "time, and a warm"),
+	    "<link> between two words: a space");
+	tq_doc_free(&d);
 	for (k = 0; k < 4; k++)
 		free(p[k]);
 }
