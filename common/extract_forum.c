@@ -151,6 +151,75 @@ reactions(const char *t, size_t n)
 	return strncasecmp(skip_space(p, ""), "more ", 5) == 0;
 }
 
+/*
+ * A row of links to other threads or to pages, parted by bullets
+ * (U+2022: "Visual Basic * Contests * 2 * 3"): mostly links, two
+ * bullets or more.
+ */
+static int
+bullet_links(struct ex *x, int i, const char *t)
+{
+	const char *p;
+	int k = 0;
+
+	if (x->n[i].llen * 2 < x->n[i].tlen)
+		return 0;
+	for (p = t; (p = strstr(p, " \xe2\x80\xa2 ")) != NULL && k < 2; p++)
+		k++;
+	return k >= 2;
+}
+
+/*
+ * A thread's pages: numbers and the words and signs of a pager only,
+ * one word at least ("Pages: 1 2", "Page 1 of 3", "1 (Go Down)").
+ */
+static int
+sign(const char *p)
+{
+	static const char *const signs[] = {
+		"\xc2\xa0", "\xc2\xab", "\xc2\xbb", "\xe2\x80\xa6",
+		"\xe2\x80\xb9", "\xe2\x80\xba", "\xe2\x80\xa2",
+		"\xe2\x86\x90", "\xe2\x86\x92", NULL
+	};
+	int k;
+
+	for (k = 0; signs[k] != NULL; k++)
+		if (strncmp(p, signs[k], strlen(signs[k])) == 0)
+			return (int)strlen(signs[k]);
+	return 0;
+}
+
+static int
+pager(const char *t)
+{
+	static const char *const words[] = {
+		"page", "pages", "of", "go", "down", "up", "next", "prev",
+		"previous", "first", "last", "more", NULL
+	};
+	const char *p = t, *w;
+	int digits = 0, named = 0, k;
+
+	while (*p) {
+		if (isdigit((unsigned char)*p)) {
+			while (isdigit((unsigned char)*p))
+				p++;
+			digits++;
+		} else if (isalpha((unsigned char)*p)) {
+			for (w = p; isalpha((unsigned char)*p); p++)
+				;
+			if (!ex_in_list(w, (size_t)(p - w), words))
+				return 0;
+			named += p - w != 2 || strncasecmp(w, "of", 2) != 0;
+		} else if (strchr(" :()[]|.,-<>", *p) != NULL)
+			p++;
+		else if ((k = sign(p)) > 0)
+			p += k;
+		else
+			return 0;
+	}
+	return digits > 0 && named > 0;	/* a date or a time is no pager */
+}
+
 /* A post's number, alone or before its date: "#12", "#3 · Jan 5". */
 static int
 post_number(const char *t)
@@ -170,8 +239,11 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 	const char *p;
 	size_t n = strlen(t);
 
-	if (x->type != PT_FORUM || n == 0 || n > 60 ||
-	    (x->n[i].flags & F_PRE))
+	if (x->type != PT_FORUM || n == 0 || (x->n[i].flags & F_PRE))
+		return 0;
+	if (bullet_links(x, i, t))
+		return 1;
+	if (n > 60)
 		return 0;
 	/* a vote count, a separator: no letters at all */
 	for (p = t; *p && !isalpha((unsigned char)*p) &&
@@ -182,7 +254,7 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others) ||
 	    ex_in_list(t, n - (t[n - 1] == '.' || t[n - 1] == '?'), notes))
 		return 1;
-	return counter(t) || post_number(t) || reactions(t, n);
+	return counter(t) || post_number(t) || reactions(t, n) || pager(t);
 }
 
 /* A post's number beside its date ("#2 · Jan 15, 2024"). */
@@ -246,6 +318,25 @@ panel_dd(struct ex *x, int i)
 	return 0;
 }
 
+/*
+ * The note of a post's last edit, inline at the post's end ("Edited
+ * August 26 by ines", "Last edited by ines; 01-02-2024").
+ */
+static int
+edit_note(struct ex *x, int i)
+{
+	char *t;
+	int r;
+
+	if (x->n[i].tlen < 10 || x->n[i].tlen > 100 || x->n[i].nsub > 12)
+		return 0;
+	t = ex_node_text(x, i, 200);
+	r = (ex_starts_with(t, "edited ") || ex_starts_with(t,
+	    "last edited ")) && strstr(t, " by ") != NULL;
+	free(t);
+	return r;
+}
+
 int
 ex_forum_drop(struct ex *x, int i)
 {
@@ -260,7 +351,7 @@ ex_forum_drop(struct ex *x, int i)
 	if (n->tlen > 0 && n->tlen <= 200 && n->llen == n->tlen &&
 	    n->attr != NULL && ex_match_any(n->attr, tag_words))
 		return 1;
-	return panel_dd(x, i);
+	return panel_dd(x, i) || edit_note(x, i);
 }
 
 /*

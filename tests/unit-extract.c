@@ -1149,8 +1149,10 @@ xf_post(struct tq_buf *b, int k, const char *who, const char *text,
 	    "</ol></span></div>" : "", k, k);
 	tq_buf_adds(b, h);
 	tq_buf_adds(b, text);
-	tq_buf_adds(b, "</p></div><div class=likers>ines and corra like "
-	    "this.</div></div></div></article>");
+	tq_buf_adds(b, "</p><span class=light><strong>Edited <time "
+	    "datetime=2024-01-09>Jan 9</time> by ines</strong></span></div>"
+	    "<div class=likers>ines and corra like this.</div></div></div>"
+	    "</article>");
 }
 
 /* A post as phpBB-like boards write it: a user panel in a <dl>. */
@@ -1193,6 +1195,9 @@ test_forum2(void)
 	    "href=/c/3>Sourdough Corner</a></div></div><div class=block>");
 	for (k = 0; k < 4; k++)
 		xf_post(&b, k + 1, who[k], p[k], k % 2);
+	tq_buf_adds(&b, "<div>Page 1 of 2 (Go Down)</div><div><a href=/t/5>"
+	    "Proofing baskets</a> \xe2\x80\xa2 <a href=/t/6>Rye ratios</a> "
+	    "\xe2\x80\xa2 <a href=/t/7>Flour types</a></div>");
 	tq_buf_adds(&b, "<div class=post-taglist><a class=\"s-tag post-tag\" "
 	    "href=/t/rye>ryeflour</a></div><div><a href=#c>Show 3 more "
 	    "comments</a></div><div class=js-bottom-notice><p>Start asking "
@@ -1214,6 +1219,10 @@ test_forum2(void)
 	    "XenForo thread: no title above it, no category, no tags");
 	ok(!has(d.text, "like this") && !has(d.text, "more comments"),
 	    "XenForo thread: no likers, no link to hidden comments");
+	ok(!has(d.text, "Edited") && !has(d.text, "Jan 9"),
+	    "XenForo thread: no note of a post's last edit");
+	ok(!has(d.text, "Page 1") && !has(d.text, "Rye ratios"),
+	    "XenForo thread: no pager, no row of links parted by bullets");
 	ok(!has(d.text, "Start asking") && !has(d.text, "Find the answer") &&
 	    !has(d.text, "Recently Browsing") && !has(d.text, "registered "
 	    "users"), "XenForo thread: no notes for visitors");
