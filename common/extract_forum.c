@@ -220,6 +220,45 @@ pager(const char *t)
 	return digits > 0 && named > 0;	/* a date or a time is no pager */
 }
 
+/*
+ * A user's stats on one line, parted by middle dots, bars or bullets:
+ * counters and the date joined ("1,109 posts * Joined 2022",
+ * "Posts: 12 | Joined: 2019").
+ */
+static int
+stats(const char *t)
+{
+	static const char *const seps[] = {
+		" \xc2\xb7 ", " | ", " \xe2\x80\xa2 ", NULL
+	};
+	char part[64];
+	const char *p = t, *e, *q;
+	size_t n, sl = 0;
+	int k, parts = 0;
+
+	for (;;) {
+		for (e = NULL, k = 0; seps[k] != NULL; k++)
+			if ((q = strstr(p, seps[k])) != NULL &&
+			    (e == NULL || q < e)) {
+				e = q;
+				sl = strlen(seps[k]);
+			}
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || n >= sizeof(part))
+			return 0;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (!counter(part) && !ex_starts_with(part, "joined") &&
+		    !ex_starts_with(part, "member since") &&
+		    !ex_starts_with(part, "registered"))
+			return 0;
+		parts++;
+		if (e == NULL)
+			return parts > 1;
+		p = e + sl;
+	}
+}
+
 /* A post's number, alone or before its date: "#12", "#3 · Jan 5". */
 static int
 post_number(const char *t)
@@ -254,7 +293,8 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others) ||
 	    ex_in_list(t, n - (t[n - 1] == '.' || t[n - 1] == '?'), notes))
 		return 1;
-	return counter(t) || post_number(t) || reactions(t, n) || pager(t);
+	return counter(t) || stats(t) || post_number(t) || reactions(t, n) ||
+	    pager(t);
 }
 
 /* A post's number beside its date ("#2 · Jan 15, 2024"). */
@@ -355,8 +395,9 @@ ex_forum_drop(struct ex *x, int i)
 }
 
 /*
- * Forum software puts the time of each post in the post's own
- * <header> ("message-attribution"): that header is no page chrome.
+ * Forum software puts the time or the author of each post in the
+ * post's own <header> ("message-attribution", an itemprop=author):
+ * that header is no page chrome.
  */
 int
 ex_post_header(const struct ex *x, int i)
@@ -370,7 +411,8 @@ ex_post_header(const struct ex *x, int i)
 	for (end = i; x->n[end].last >= 0; end = x->n[end].last)
 		;
 	for (j = i + 1; j <= end && j < i + 200; j++)
-		if (x->n[j].tag == TidyTag_TIME)
+		if (x->n[j].tag == TidyTag_TIME ||
+		    ((x->n[j].flags & F_META) && x->n[j].tlen > 0))
 			return 1;
 	return 0;
 }

@@ -1173,7 +1173,31 @@ bb_post(struct tq_buf *b, int k, const char *who, const char *text)
 	tq_buf_adds(b, "</div></div></div></div>");
 }
 
-/* A thread's chrome by its place and its words, on two boards. */
+/*
+ * A post whose <header> holds its author (itemprop=author) and the
+ * author's stats, with no time: the date is below it.
+ */
+static void
+mc_post(struct tq_buf *b, int k, const char *who, const char *text)
+{
+	char h[640];
+
+	snprintf(h, sizeof(h), "<article class=post-item><div class=MessageCard "
+	    "itemscope itemtype=https://schema.org/Comment><header "
+	    "class=MessageCard__header><div class=avatar><a href=/m/%d>"
+	    "<span>%c</span></a></div><div class=MessageCard__user-info "
+	    "itemprop=author itemscope itemtype=https://schema.org/Person>"
+	    "<div><a class=name href=/m/%d>%s</a></div><div "
+	    "class=MessageCard__user-details><span>1,10%d posts</span> "
+	    "<span>\xc2\xb7</span> <span>Joined 201%d</span></div></div>"
+	    "</header><div class=MessageCard__date>\xc2\xb7 Jan 1%d, 2024</div>"
+	    "<div class=MessageCard__content><p>", k, who[0], k, who, k, k, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p></div></div></article>");
+}
+
+/* A thread's chrome by its place and its words, on three boards. */
 static void
 test_forum2(void)
 {
@@ -1244,6 +1268,23 @@ test_forum2(void)
 	ok(!has(d.text, "Senator") && !has(d.text, "Founded") &&
 	    !has(d.text, "Dictatorship"),
 	    "phpBB thread: no rank or details in the user panel's <dl>");
+	tq_doc_free(&d);
+	free(b.data);
+
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Watch trends</title></head>"
+	    "<body><div class=block-body>");
+	for (k = 0; k < 4; k++)
+		mc_post(&b, k + 1, who[k], p[k]);
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/threads/watch.5/",
+	    &d) == 0, "MessageCard thread extract");
+	is_str(d.page_type, "forum", "MessageCard thread: forum");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "MessageCard thread: a post's <header> with its author stays");
+	ok(!has(d.text, "posts") && !has(d.text, "Joined"),
+	    "MessageCard thread: no line of the author's stats");
 	tq_doc_free(&d);
 	free(b.data);
 
