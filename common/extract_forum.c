@@ -290,6 +290,10 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		;
 	if (*p == '\0' && n <= 12)
 		return 1;
+	/* a count alone ("42.4k", "+11k"): a reputation, a score */
+	if ((p = skip_count(skip_space(t, "[(+"))) != NULL &&
+	    *skip_space(p, "])") == '\0')
+		return 1;
 	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others) ||
 	    ex_in_list(t, n - (t[n - 1] == '.' || t[n - 1] == '?'), notes))
 		return 1;
@@ -358,6 +362,17 @@ panel_dd(struct ex *x, int i)
 	return 0;
 }
 
+/* A post's author pane as an <aside> ("ipsComment_author cAuthorPane")? */
+static int
+author_pane(const struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+
+	return x->type == PT_FORUM && n->tag == TidyTag_ASIDE &&
+	    n->tlen <= 400 && n->nsub <= 80 && n->attr != NULL &&
+	    ex_word_at(n->attr, "~author");
+}
+
 /*
  * The note of a post's last edit, inline at the post's end ("Edited
  * August 26 by ines", "Last edited by ines; 01-02-2024").
@@ -381,6 +396,7 @@ int
 ex_forum_drop(struct ex *x, int i)
 {
 	const struct xn *n = &x->n[i];
+	int j;
 
 	if (x->type != PT_FORUM || n->tag == XT_TEXT)
 		return 0;
@@ -391,6 +407,13 @@ ex_forum_drop(struct ex *x, int i)
 	if (n->tlen > 0 && n->tlen <= 200 && n->llen == n->tlen &&
 	    n->attr != NULL && ex_match_any(n->attr, tag_words))
 		return 1;
+	/* an author pane keeps the author's name, its first text */
+	if (n->parent > 0 && author_pane(x, n->parent)) {
+		for (j = x->n[n->parent].first; j >= 0 && j != i &&
+		    (x->dead[j] || x->n[j].tlen == 0); j = x->n[j].next)
+			;
+		return j != i;
+	}
 	return panel_dd(x, i) || edit_note(x, i);
 }
 
@@ -405,6 +428,8 @@ ex_post_header(const struct ex *x, int i)
 	const struct xn *n = &x->n[i];
 	int j, end;
 
+	if (author_pane(x, i))
+		return 1;
 	if (x->type != PT_FORUM || n->tag != TidyTag_HEADER ||
 	    n->tlen > 200 || n->nsub > 60 || n->nhead > 0)
 		return 0;	/* a heading: the thread's header */

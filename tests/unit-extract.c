@@ -1288,6 +1288,34 @@ test_forum2(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* Invision-like: the author's name in an <aside>, with stats */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Oven spring</title></head>"
+	    "<body><div id=elPostFeed>");
+	for (k = 0; k < 4; k++) {
+		tq_buf_adds(&b, "<article class=cPost><aside class=\"ipsComment_"
+		    "author cAuthorPane\"><h3><strong><a href=/p/1>");
+		tq_buf_adds(&b, who[k]);
+		tq_buf_adds(&b, "</a></strong></h3><ul class=cAuthorPane_info>"
+		    "<li><span>Level 5</span></li><li><a href=/r>42.4k</a></li>"
+		    "<li>2 posts</li></ul></aside><div class=cPost_contentWrap>"
+		    "<p>");
+		tq_buf_adds(&b, p[k]);
+		tq_buf_adds(&b, "</p></div><div class=reputation>+11k</div>"
+		    "</article>");
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/topic/9-oven/",
+	    &d) == 0, "author pane thread extract");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "author pane thread: the author's <aside> keeps the name");
+	ok(!has(d.text, "Level 5") && !has(d.text, "42.4k") &&
+	    !has(d.text, "2 posts") && !has(d.text, "11k"),
+	    "author pane thread: no rank, stats or reputation count");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* tidy drops the white space around a <link> in the body */
 	ok(extract_str("<html><body><div><span>Sourdough needs time,</span>\n"
 	    "<link itemprop=mainEntityOfPage href=/t/1>\n<span>and a warm "
