@@ -2,14 +2,20 @@
  * extract_forum.c - the chrome of each post of a forum or Q&A thread:
  * the short lines that forum software puts around every post (vote
  * and like counts, post numbers, "Reply", "Quote", "Top", reply and
- * view counters) and the headings of the lists of similar threads
+ * view counters, who liked it, a user's stats, the note of the last
+ * edit, a pager) and the headings of the lists of similar threads
  * below it, that hold no words of the thread.  ex_chrome_lead() asks
  * ex_forum_chrome() about the short blocks of a page found to be a
- * forum, in the article pass and the broad pass alike.
+ * forum, in the article pass and the broad pass alike; the broad pass
+ * asks ex_forum_drop() about every element: the thread's title (the
+ * document's title holds it), its tags and category badges, the
+ * details of a user panel written as a <dl>, the rest of an author's
+ * <aside> after the name.
  *
  * The authors, dates and texts of the posts stay: a post's own
- * <header>, which holds its time, is no page header (ex_post_header(),
- * which ex_small_struct() asks).  The comments under a question or an
+ * <header>, which holds its time or its author, and an <aside> that
+ * holds its author are no page chrome (ex_post_header(), which
+ * ex_small_struct() asks).  The comments under a question or an
  * answer are no posts: extract_tree.c hides the itemprop=comment
  * elements inside a microdata Question or Answer (ex_qa_type()); a
  * forum's replies stay.  extract.c says how the stages fit together.
