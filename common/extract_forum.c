@@ -72,6 +72,12 @@ static const char *const notes[] = {
 	"members viewing this thread", NULL
 };
 
+/* The labels of a thread's overview, before a date or a name. */
+static const char *const overview[] = {
+	"created ", "last reply ", "last post ", "latest reply ",
+	"last activity ", "started by ", NULL
+};
+
 /* What a post's counters count ("3 Likes", "Replies 12"). */
 static const char *const counted[] = {
 	"like", "likes", "thanks", "answer", "answers", "reply", "replies",
@@ -283,6 +289,7 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 {
 	const char *p;
 	size_t n = strlen(t);
+	int k;
 
 	if (x->type != PT_FORUM || n == 0 || (x->n[i].flags & F_PRE))
 		return 0;
@@ -303,6 +310,10 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others) ||
 	    ex_in_list(t, n - (t[n - 1] == '.' || t[n - 1] == '?'), notes))
 		return 1;
+	/* a thread's overview: "Created 1 yr", "Last reply 2 days" */
+	for (k = 0; overview[k] != NULL; k++)
+		if (n <= 40 && ex_starts_with(t, overview[k]))
+			return 1;
 	return counter(t) || stats(t) || post_number(t) || reactions(t, n) ||
 	    pager(t);
 }

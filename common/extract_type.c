@@ -421,7 +421,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 static const char *const chrome_words[] = {
 	"~cookie", "consent", "gdpr", "~newsletter", "~subscribe", "~popup",
 	"modal", "~breadcrumb", "~share", "sharing", "~social", "~navbar",
-	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip",
+	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip", "crumbs",
 	"sr-only", "visually-hidden", "screen-reader", "offscreen",
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",

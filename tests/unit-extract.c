@@ -1216,7 +1216,11 @@ test_forum2(void)
 	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
 	    "\"headline\": \"Crumb too tight\"}</script></head><body><div class=p-body><div class=p-title><h1>Crumb too "
 	    "tight</h1><div class=topic-category><a class=badge-category "
-	    "href=/c/3>Sourdough Corner</a></div></div><div class=block>");
+	    "href=/c/3>Sourdough Corner</a></div></div><ul class=crumbs><li>"
+	    "<a href=/>Index</a></li><li>\xc2\xbb <a href=/f/1>Bread "
+	    "Talk</a></li></ul><ul class=overview><li><span>Created</span> "
+	    "<span>1 yr</span></li><li><span>Last Reply</span> <span>2 "
+	    "days</span></li></ul><div class=block>");
 	for (k = 0; k < 4; k++)
 		xf_post(&b, k + 1, who[k], p[k], k % 2);
 	tq_buf_adds(&b, "<div>Page 1 of 2 (Go Down)</div><div><a href=/t/5>"
@@ -1241,6 +1245,9 @@ test_forum2(void)
 	ok(!has(d.text, "Crumb too tight") && !has(d.text, "Sourdough "
 	    "Corner") && !has(d.text, "ryeflour"),
 	    "XenForo thread: no title above it, no category, no tags");
+	ok(!has(d.text, "Bread Talk") && !has(d.text, "Created") &&
+	    !has(d.text, "Last Reply"),
+	    "XenForo thread: no trail of crumbs, no thread's overview");
 	ok(!has(d.text, "like this") && !has(d.text, "more comments"),
 	    "XenForo thread: no likers, no link to hidden comments");
 	ok(!has(d.text, "Edited") && !has(d.text, "Jan 9"),
