@@ -232,10 +232,24 @@ pager(const char *t)
 	return digits > 0 && named > 0;	/* a date or a time is no pager */
 }
 
+/* A post's number, alone or before its date: "#12", "#3 · Jan 5". */
+static int
+post_number(const char *t)
+{
+	const char *p = t + 1;
+
+	if (*t != '#' || !isdigit((unsigned char)*p))
+		return 0;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return *p == '\0';
+}
+
 /*
- * A user's stats on one line, parted by middle dots, bars or bullets:
- * counters and the date joined ("1,109 posts * Joined 2022",
- * "Posts: 12 | Joined: 2019").
+ * A user's stats or a post's links on one line, parted by middle dots,
+ * bars or bullets: counters, the date joined, post numbers and post
+ * actions ("1,109 posts * Joined 2022", "Posts: 12 | Joined: 2019",
+ * "#1 | Link").
  */
 static int
 stats(const char *t)
@@ -260,7 +274,9 @@ stats(const char *t)
 			return 0;
 		memcpy(part, p, n);
 		part[n] = '\0';
-		if (!counter(part) && !ex_starts_with(part, "joined") &&
+		if (!counter(part) && !post_number(part) &&
+		    !ex_in_list(part, n, actions) &&
+		    !ex_starts_with(part, "joined") &&
 		    !ex_starts_with(part, "member since") &&
 		    !ex_starts_with(part, "registered"))
 			return 0;
@@ -269,19 +285,6 @@ stats(const char *t)
 			return parts > 1;
 		p = e + sl;
 	}
-}
-
-/* A post's number, alone or before its date: "#12", "#3 · Jan 5". */
-static int
-post_number(const char *t)
-{
-	const char *p = t + 1;
-
-	if (*t != '#' || !isdigit((unsigned char)*p))
-		return 0;
-	while (isdigit((unsigned char)*p))
-		p++;
-	return *p == '\0';
 }
 
 int
@@ -379,6 +382,17 @@ panel_dd(struct ex *x, int i)
 	return 0;
 }
 
+/* Does the text of i open with "Re:"? */
+static int
+reply_subject(struct ex *x, int i)
+{
+	char *t = ex_node_text(x, i, 16);
+	int r = ex_starts_with(t, "re:") || ex_starts_with(t, "re :");
+
+	free(t);
+	return r;
+}
+
 /* A post's author pane as an <aside> ("ipsComment_author cAuthorPane")? */
 static int
 author_pane(const struct ex *x, int i)
@@ -417,8 +431,20 @@ ex_forum_drop(struct ex *x, int i)
 
 	if (x->type != PT_FORUM || n->tag == XT_TEXT)
 		return 0;
-	/* the thread's title, which the document's title holds */
-	if (ex_tag_is_heading(n->tag) && ex_is_title(x, i))
+	/*
+	 * the thread's title, which the document's title holds: a
+	 * heading, or a block or a bold line above the first post
+	 */
+	if ((ex_tag_is_heading(n->tag) || (n->tlen > 0 && x->doctitle !=
+	    NULL && n->tlen * 3 <= (int)strlen(x->doctitle) * 4 &&
+	    n->tlen * 4 >= (int)strlen(x->doctitle) * 3 &&
+	    ((n->flags & F_BLOCK) || n->tag == TidyTag_STRONG ||
+	    n->tag == TidyTag_B))) && ex_is_title(x, i))
+		return 1;
+	/* a reply's subject, the title again: "Re: ..." */
+	if (n->tlen > 4 && n->tlen <= 200 && (ex_tag_is_heading(n->tag) ||
+	    n->tag == TidyTag_A || n->tag == TidyTag_STRONG ||
+	    n->tag == TidyTag_B) && reply_subject(x, i))
 		return 1;
 	/* the thread's tags: links only, marked as tags */
 	if (n->tlen > 0 && n->tlen <= 200 && n->llen == n->tlen &&

@@ -1166,8 +1166,10 @@ bb_post(struct tq_buf *b, int k, const char *who, const char *text)
 	    "src=/u%d.png alt=\"\"></a><br><a href=/u/%d>%s</a></dt><dd "
 	    "class=profile-rank>Senator</dd><dd><strong>Founded:</strong> "
 	    "Dec 11, 2021</dd><dd>Psychotic Dictatorship</dd></dl><div "
-	    "class=postbody><p class=author>by %s on Tue Aug 2%d, 2019</p>"
-	    "<div class=content>", k % 2 + 1, k, k, k, k, who, who, k);
+	    "class=postbody><h3>Re: Football season</h3><div class=num>#%d "
+	    "| <a href=/p%d>Link</a></div><p class=author>by %s on Tue Aug "
+	    "2%d, 2019</p><div class=content>", k % 2 + 1, k, k, k, k, who,
+	    k, k, who, k);
 	tq_buf_adds(b, h);
 	tq_buf_adds(b, text);
 	tq_buf_adds(b, "</div></div></div></div>");
@@ -1262,7 +1264,8 @@ test_forum2(void)
 	memset(&b, 0, sizeof(b));
 
 	tq_buf_adds(&b, "<html><head><title>Football season</title></head>"
-	    "<body><div id=page-body>");
+	    "<body><div id=page-body><div class=smallfont><strong>Football "
+	    "season</strong></div>");
 	for (k = 0; k < 4; k++)
 		bb_post(&b, k + 1, who[k], p[k]);
 	tq_buf_adds(&b, "</div></body></html>");
@@ -1275,6 +1278,9 @@ test_forum2(void)
 	ok(!has(d.text, "Senator") && !has(d.text, "Founded") &&
 	    !has(d.text, "Dictatorship"),
 	    "phpBB thread: no rank or details in the user panel's <dl>");
+	ok(!has(d.text, "Football season") && !has(d.text, "Link") &&
+	    !has(d.text, "#2"), "phpBB thread: no title, reply subjects, "
+	    "post numbers or links to posts");
 	tq_doc_free(&d);
 	free(b.data);
 
