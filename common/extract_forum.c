@@ -75,7 +75,8 @@ static const char *const notes[] = {
 /* The labels of a thread's overview, before a date or a name. */
 static const char *const overview[] = {
 	"created ", "last reply ", "last post ", "latest reply ",
-	"last activity ", "started by ", NULL
+	"last activity ", "started by ", "thread starter ", "start date ",
+	"discussion starter ", NULL
 };
 
 /* What a post's counters count ("3 Likes", "Replies 12"). */
@@ -232,6 +233,27 @@ pager(const char *t)
 	return digits > 0 && named > 0;	/* a date or a time is no pager */
 }
 
+/*
+ * The thread's byline above it, a name alone ("By ines"): the name
+ * heads the first post too.  ("by ines >> Tue Aug 27", a post's own
+ * author and date, stays.)
+ */
+static int
+byline(const char *t)
+{
+	const char *p;
+	int words = 1;
+
+	if (!ex_starts_with(t, "by ") || strlen(t) > 40)
+		return 0;
+	for (p = t + 3; *p; p++) {
+		if (isdigit((unsigned char)*p) || *p == ':' || *p == ',')
+			return 0;
+		words += *p == ' ';
+	}
+	return words <= 4;
+}
+
 /* A post's number, alone or before its date: "#12", "#3 · Jan 5". */
 static int
 post_number(const char *t)
@@ -318,7 +340,7 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		if (n <= 40 && ex_starts_with(t, overview[k]))
 			return 1;
 	return counter(t) || stats(t) || post_number(t) || reactions(t, n) ||
-	    pager(t);
+	    pager(t) || byline(t);
 }
 
 /* A post's number beside its date ("#2 · Jan 15, 2024"). */
@@ -335,6 +357,12 @@ ex_post_number(struct ex *x, int i)
 	free(t);
 	return r;
 }
+
+/* The classes of a thread's header above the posts. */
+static const char *const page_header[] = {
+	"~pageheader", "page-header", "~topicheader", "topic-header",
+	"~threadheader", "thread-header", NULL
+};
 
 /*
  * The classes of a thread's tags and category badges ("post-tag",
@@ -440,6 +468,10 @@ ex_forum_drop(struct ex *x, int i)
 	    n->tlen * 4 >= (int)strlen(x->doctitle) * 3 &&
 	    ((n->flags & F_BLOCK) || n->tag == TidyTag_STRONG ||
 	    n->tag == TidyTag_B))) && ex_is_title(x, i))
+		return 1;
+	/* the thread's page header: title, byline, board, buttons */
+	if (n->tlen <= 300 && n->attr != NULL &&
+	    ex_match_any(n->attr, page_header))
 		return 1;
 	/* a reply's subject, the title again: "Re: ..." */
 	if (n->tlen > 4 && n->tlen <= 200 && (ex_tag_is_heading(n->tag) ||

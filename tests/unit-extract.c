@@ -1222,7 +1222,8 @@ test_forum2(void)
 	    "<a href=/>Index</a></li><li>\xc2\xbb <a href=/f/1>Bread "
 	    "Talk</a></li></ul><ul class=overview><li><span>Created</span> "
 	    "<span>1 yr</span></li><li><span>Last Reply</span> <span>2 "
-	    "days</span></li></ul><div class=block>");
+	    "days</span></li></ul><ul class=listInline><li>Thread starter "
+	    "ines</li><li>Start date Jan 1, 2024</li></ul><div class=block>");
 	for (k = 0; k < 4; k++)
 		xf_post(&b, k + 1, who[k], p[k], k % 2);
 	tq_buf_adds(&b, "<div>Page 1 of 2 (Go Down)</div><div><a href=/t/5>"
@@ -1250,6 +1251,8 @@ test_forum2(void)
 	ok(!has(d.text, "Bread Talk") && !has(d.text, "Created") &&
 	    !has(d.text, "Last Reply"),
 	    "XenForo thread: no trail of crumbs, no thread's overview");
+	ok(!has(d.text, "Thread starter") && !has(d.text, "Start date"),
+	    "XenForo thread: no starter and start date above it");
 	ok(!has(d.text, "like this") && !has(d.text, "more comments"),
 	    "XenForo thread: no likers, no link to hidden comments");
 	ok(!has(d.text, "Edited") && !has(d.text, "Jan 9"),
@@ -1286,7 +1289,7 @@ test_forum2(void)
 
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Watch trends</title></head>"
-	    "<body><div class=block-body>");
+	    "<body><div class=block-body><div class=starter>By corra</div>");
 	for (k = 0; k < 4; k++)
 		mc_post(&b, k + 1, who[k], p[k]);
 	tq_buf_adds(&b, "</div></body></html>");
@@ -1298,13 +1301,20 @@ test_forum2(void)
 	    "MessageCard thread: a post's <header> with its author stays");
 	ok(!has(d.text, "posts") && !has(d.text, "Joined"),
 	    "MessageCard thread: no line of the author's stats");
+	ok(!has(d.text, "By corra"), "MessageCard thread: no byline above");
 	tq_doc_free(&d);
 	free(b.data);
 
 	/* Invision-like: the author's name in an <aside>, with stats */
 	memset(&b, 0, sizeof(b));
-	tq_buf_adds(&b, "<html><head><title>Oven spring</title></head>"
-	    "<body><div id=elPostFeed>");
+	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Oven spring\"}</script></head>"
+	    "<body><div class=ipsPageHeader><h1>Oven spring, again</h1><p>"
+	    "<strong>By <a href=/p/1>ines</a></strong><br><span><time "
+	    "datetime=2024-03-05>March 5, 2024</time> in <a href=/f/2>Bread "
+	    "Talk</a></span></p></div><div id=elPostFeed>");
 	for (k = 0; k < 4; k++) {
 		tq_buf_adds(&b, "<article class=cPost><aside class=\"ipsComment_"
 		    "author cAuthorPane\"><h3><strong><a href=/p/1>");
@@ -1326,6 +1336,8 @@ test_forum2(void)
 	ok(!has(d.text, "Level 5") && !has(d.text, "42.4k") &&
 	    !has(d.text, "2 posts") && !has(d.text, "11k"),
 	    "author pane thread: no rank, stats or reputation count");
+	ok(!has(d.text, "again") && !has(d.text, "Bread Talk"),
+	    "author pane thread: no page header with the thread's byline");
 	tq_doc_free(&d);
 	free(b.data);
 
