@@ -234,17 +234,18 @@ pager(const char *t)
 }
 
 /*
- * The thread's byline above it, a name alone ("By ines"): the name
- * heads the first post too.  ("by ines >> Tue Aug 27", a post's own
- * author and date, stays.)
+ * The thread's byline above it, a linked name alone ("By ines"): the
+ * name heads the first post too.  ("by ines >> Tue Aug 27", a post's
+ * own author and date, stays, and so does "By the way".)
  */
 static int
-byline(const char *t)
+byline(struct ex *x, int i, const char *t)
 {
 	const char *p;
 	int words = 1;
 
-	if (!ex_starts_with(t, "by ") || strlen(t) > 40)
+	if (!ex_starts_with(t, "by ") || strlen(t) > 40 ||
+	    x->n[i].llen == 0)
 		return 0;
 	for (p = t + 3; *p; p++) {
 		if (isdigit((unsigned char)*p) || *p == ':' || *p == ',')
@@ -340,7 +341,7 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		if (n <= 40 && ex_starts_with(t, overview[k]))
 			return 1;
 	return counter(t) || stats(t) || post_number(t) || reactions(t, n) ||
-	    pager(t) || byline(t);
+	    pager(t) || byline(x, i, t);
 }
 
 /* A post's number beside its date ("#2 · Jan 15, 2024"). */
@@ -381,7 +382,7 @@ static const char *const tag_words[] = {
 static int
 panel_dd(struct ex *x, int i)
 {
-	int dl = x->n[i].parent, j, dd = 0, named = 0;
+	int dl = x->n[i].parent, j, end, dd = 0, named = 0;
 
 	if (x->n[i].tag != TidyTag_DD || x->n[i].tlen > 80 || dl <= 0 ||
 	    x->n[dl].tag != TidyTag_DL || x->n[dl].tlen > 400 ||
@@ -402,7 +403,7 @@ panel_dd(struct ex *x, int i)
 	if (!named || dd < 2 || x->n[named].tlen == 0 ||
 	    x->n[named].tlen > 60)
 		return 0;
-	for (j = named + 1; j <= ex_subtree_end(x, named); j++)
+	for (j = named + 1, end = ex_subtree_end(x, named); j <= end; j++)
 		if (!x->dead[j] && (x->n[j].tag == TidyTag_A ||
 		    x->n[j].tag == TidyTag_STRONG || x->n[j].tag == TidyTag_B) &&
 		    x->n[j].tlen * 2 >= x->n[named].tlen)

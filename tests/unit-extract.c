@@ -1289,7 +1289,8 @@ test_forum2(void)
 
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Watch trends</title></head>"
-	    "<body><div class=block-body><div class=starter>By corra</div>");
+	    "<body><div class=block-body><div class=starter>By <a "
+	    "href=/m/2>corra</a></div><p>By the way</p>");
 	for (k = 0; k < 4; k++)
 		mc_post(&b, k + 1, who[k], p[k]);
 	tq_buf_adds(&b, "</div></body></html>");
@@ -1301,7 +1302,8 @@ test_forum2(void)
 	    "MessageCard thread: a post's <header> with its author stays");
 	ok(!has(d.text, "posts") && !has(d.text, "Joined"),
 	    "MessageCard thread: no line of the author's stats");
-	ok(!has(d.text, "By corra"), "MessageCard thread: no byline above");
+	ok(!has(d.text, "By corra") && has(d.text, "By the way"),
+	    "MessageCard thread: no byline above, a line of text stays");
 	tq_doc_free(&d);
 	free(b.data);
 
