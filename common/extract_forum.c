@@ -462,7 +462,7 @@ ex_forum_drop(struct ex *x, int i)
 		return 0;
 	/*
 	 * the thread's title, which the document's title holds: a
-	 * heading, or a block or a bold line above the first post
+	 * heading, or a block or a bold line of about its length
 	 */
 	if ((ex_tag_is_heading(n->tag) || (n->tlen > 0 && x->doctitle !=
 	    NULL && n->tlen * 3 <= (int)strlen(x->doctitle) * 4 &&
