@@ -102,13 +102,6 @@ ex_render(struct ex *x, int root, struct out *o)
 		n = &x->n[i];
 		if (o->max && o->b.len > o->max)
 			break;
-		/*
-		 * tidy drops the white space around a <link> or <meta> in
-		 * the body ("<span>ines</span> <meta ...> <time>"): the
-		 * words stay apart.
-		 */
-		if (n->tag == TidyTag_LINK || n->tag == TidyTag_META)
-			o->sp = 1;
 		if (x->dead[i]) {
 			/*
 			 * A hidden separator between two words of a line

@@ -366,10 +366,15 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		    (v = ex_attr_get(tn, "href")) != NULL && *v)
 			x->canonical = xstrdup(v);
 		/*
-		 * In the body, tidy drops the white space around it: an
-		 * empty leaf keeps the words beside it apart (ex_render).
+		 * In the body, tidy drops the white space around it: a
+		 * hidden leaf keeps the words beside it apart, as a hidden
+		 * separator does (ex_render).
 		 */
-		return x->body > 0 ? add_node(x, tag, parent) : -1;
+		if (x->body <= 0)
+			return -1;
+		i = add_node(x, tag, parent);
+		x->n[i].flags |= F_HIDDEN;
+		return i;
 	case TidyTag_TITLE:
 		if (x->title == NULL && tidyGetParent(tn) != NULL &&
 		    tidyNodeGetId(tidyGetParent(tn)) == TidyTag_HEAD)
