@@ -186,6 +186,8 @@ int		ex_post_number(struct ex *x, int i);
 int		ex_qa_type(const char *itemtype);
 /* Is node i the <header> of a thread's post, with the post's time? */
 int		ex_post_header(const struct ex *x, int i);
+/* Is node i of a thread's chrome by its place (title, tags, user panel)? */
+int		ex_forum_drop(struct ex *x, int i);
 
 /* extract_product.c */
 int		ex_stream_segment(TidyNode tn);
@@ -234,6 +236,8 @@ double		ex_link_density(const struct xn *n);
 int		ex_is_ancestor(struct ex *x, int a, int d);
 void		ex_kill_node(struct ex *x, int i, int stop);
 int		ex_subtree_end(struct ex *x, int i);
+/* Does the heading at i repeat the document's title? */
+int		ex_is_title(struct ex *x, int i);
 char		*ex_run_pass(struct ex *x, unsigned pf);
 
 /* extract_render.c */

@@ -692,8 +692,8 @@ squash(const char *s, char *out, size_t n)
 }
 
 /* Does the heading at i repeat the document title? */
-static int
-is_title(struct ex *x, int i)
+int
+ex_is_title(struct ex *x, int i)
 {
 	char a[512], b[512], *t;
 	size_t la, lb;
@@ -910,7 +910,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 			continue;
 		case TidyTag_H2: case TidyTag_H3:
 			if (((pf & P_WEIGHT) && n->weight < 0) ||
-			    ex_link_density(n) > 0.33 || is_title(x, i)) {
+			    ex_link_density(n) > 0.33 || ex_is_title(x, i)) {
 				ex_kill_node(x, i, root);
 				continue;
 			}

@@ -427,7 +427,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 static const char *const chrome_words[] = {
 	"~cookie", "consent", "gdpr", "~newsletter", "~subscribe", "~popup",
 	"modal", "~breadcrumb", "~share", "sharing", "~social", "~navbar",
-	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip",
+	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip", "crumbs",
 	"sr-only", "visually-hidden", "screen-reader", "offscreen",
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
@@ -441,7 +441,8 @@ static const char *const chrome_words[] = {
  */
 static const char *const post_chrome[] = {
 	"~signature", "~usertitle", "user-title", "~membertitle",
-	"member-title", "screen-reader", NULL
+	"member-title", "~userextras", "user-extras", "~userbanner",
+	"user-banner", "~userstats", "user-stats", "screen-reader", NULL
 };
 
 /*
@@ -822,7 +823,8 @@ ex_broad_pass(struct ex *x, int type)
 			 * one link is a card, no menu)
 			 */
 			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
-				items += !x->dead[j] && x->n[j].tag != XT_TEXT;
+				items += !x->dead[j] && x->n[j].tag != XT_TEXT &&
+				    (type != PT_FORUM || x->n[j].tlen > 0);
 			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
 			    !(n->flags & F_LINK) &&
 			    ex_link_density(n) > (type == PT_LISTING ||
@@ -833,7 +835,8 @@ ex_broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i])
 			continue;
-		if (!(n->flags & F_BLOCK) && ex_post_number(x, i)) {
+		if ((!(n->flags & F_BLOCK) && ex_post_number(x, i)) ||
+		    ex_forum_drop(x, i)) {
 			ex_kill_node(x, i, root);
 			continue;
 		}

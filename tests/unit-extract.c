@@ -1154,6 +1154,239 @@ qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
 	    "2011-02-12 01:30:35 +00:00</div></div></div></div>");
 }
 
+/*
+ * A post as XenForo-like boards write it: the author's panel (avatar,
+ * name, title, and with extras the author's details), the time in the
+ * post's header, the text, who liked it.
+ */
+static void
+xf_post(struct tq_buf *b, int k, const char *who, const char *text,
+    int extras)
+{
+	char h[1024];
+
+	snprintf(h, sizeof(h), "<article class=\"message message--post\" "
+	    "id=js-post-%d><div class=message-inner><div class=\"message-cell "
+	    "message-cell--user\"><section class=message-user><div "
+	    "class=message-avatar><a href=/m/%d class=avatar><img src=/a%d.png "
+	    "alt=\"\"></a></div><div class=message-userDetails><h4 "
+	    "class=message-name><a href=/m/%d class=username>%s</a></h4><h5 "
+	    "class=\"userTitle message-userTitle\">Member</h5></div>%s<span "
+	    "class=message-userArrow></span></section></div><div "
+	    "class=\"message-cell message-cell--main\"><header "
+	    "class=message-attribution><time datetime=2024-01-0%d>Jan %d, "
+	    "2024</time></header><div class=bbWrapper><p>", k, k, k, k, who,
+	    extras ? "<div class=message-userExtras><dl class=pairs><dt>Home "
+	    "Country</dt><dd>Wales</dd></dl><span><ol><li>Pastry Chef</li>"
+	    "</ol></span></div>" : "", k, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p><span class=light><strong>Edited <time "
+	    "datetime=2024-01-09>Jan 9</time> by ines</strong></span></div>"
+	    "<div class=likers>ines and corra like this.</div></div></div>"
+	    "</article>");
+}
+
+/* A post as phpBB-like boards write it: a user panel in a <dl>. */
+static void
+bb_post(struct tq_buf *b, int k, const char *who, const char *text)
+{
+	char h[512];
+
+	snprintf(h, sizeof(h), "<div class=\"post bg%d\" id=p%d><div "
+	    "class=inner><dl class=postprofile><dt><a href=/u/%d><img "
+	    "src=/u%d.png alt=\"\"></a><br><a href=/u/%d>%s</a></dt><dd "
+	    "class=profile-rank>Senator</dd><dd><strong>Founded:</strong> "
+	    "Dec 11, 2021</dd><dd>Psychotic Dictatorship</dd></dl><div "
+	    "class=postbody><h3>Re: Football season</h3><div class=num>#%d "
+	    "| <a href=/p%d>Link</a></div><p class=author>by %s on Tue Aug "
+	    "2%d, 2019</p><div class=content>", k % 2 + 1, k, k, k, k, who,
+	    k, k, who, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</div></div></div></div>");
+}
+
+/*
+ * A post whose <header> holds its author (itemprop=author) and the
+ * author's stats, with no time: the date is below it.
+ */
+static void
+mc_post(struct tq_buf *b, int k, const char *who, const char *text)
+{
+	char h[640];
+
+	snprintf(h, sizeof(h), "<article class=post-item><div class=MessageCard "
+	    "itemscope itemtype=https://schema.org/Comment><header "
+	    "class=MessageCard__header><div class=avatar><a href=/m/%d>"
+	    "<span>%c</span></a></div><div class=MessageCard__user-info "
+	    "itemprop=author itemscope itemtype=https://schema.org/Person>"
+	    "<div><a class=name href=/m/%d>%s</a></div><div "
+	    "class=MessageCard__user-details><span>1,10%d posts</span> "
+	    "<span>\xc2\xb7</span> <span>Joined 201%d</span></div></div>"
+	    "</header><div class=MessageCard__date>\xc2\xb7 Jan 1%d, 2024</div>"
+	    "<div class=MessageCard__content><p>", k, who[0], k, who, k, k, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p></div></div></article>");
+}
+
+/* A thread's chrome by its place and its words, on three boards. */
+static void
+test_forum2(void)
+{
+	static const char *const who[] = { "ines", "corra", "halvard", "ines" };
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *p[4];
+	int k;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	p[3] = words_para("baking", 40);
+	tq_buf_adds(&b, "<html><head><title>Crumb too tight</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Crumb too tight\"}</script></head><body><div class=p-body><div class=p-title><h1>Crumb too "
+	    "tight</h1><div class=topic-category><a class=badge-category "
+	    "href=/c/3>Sourdough Corner</a></div></div><ul class=crumbs><li>"
+	    "<a href=/>Index</a></li><li>\xc2\xbb <a href=/f/1>Bread "
+	    "Talk</a></li></ul><ul class=overview><li><span>Created</span> "
+	    "<span>1 yr</span></li><li><span>Last Reply</span> <span>2 "
+	    "days</span></li></ul><ul class=listInline><li>Thread starter "
+	    "ines</li><li>Start date Jan 1, 2024</li></ul><div class=block>");
+	for (k = 0; k < 4; k++)
+		xf_post(&b, k + 1, who[k], p[k], k % 2);
+	tq_buf_adds(&b, "<div>Page 1 of 2 (Go Down)</div><div><a href=/t/5>"
+	    "Proofing baskets</a> \xe2\x80\xa2 <a href=/t/6>Rye ratios</a> "
+	    "\xe2\x80\xa2 <a href=/t/7>Flour types</a></div>");
+	tq_buf_adds(&b, "<div class=post-taglist><a class=\"s-tag post-tag\" "
+	    "href=/t/rye>ryeflour</a></div><div><a href=#c>Show 3 more "
+	    "comments</a></div><div class=js-bottom-notice><p>Start asking "
+	    "to get answers</p><p>Find the answer to your question by "
+	    "asking.</p></div><div class=widget><h3>Recently Browsing</h3>"
+	    "<p>No registered users viewing this page.</p></div></div></div>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://boards.example/threads/crumb.12/",
+	    &d) == 0, "XenForo thread extract");
+	is_str(d.page_type, "forum", "XenForo thread: forum");
+	ok(in_order(d.text, "ines", "kneading kneading") &&
+	    in_order(d.text, "kneading kneading", "halvard") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "XenForo thread: an author's panel with a name only is no menu");
+	ok(!has(d.text, "Wales") && !has(d.text, "Pastry Chef") &&
+	    !has(d.text, "Home Country"), "XenForo thread: no user details");
+	ok(!has(d.text, "Crumb too tight") && !has(d.text, "Sourdough "
+	    "Corner") && !has(d.text, "ryeflour"),
+	    "XenForo thread: no title above it, no category, no tags");
+	ok(!has(d.text, "Bread Talk") && !has(d.text, "Created") &&
+	    !has(d.text, "Last Reply"),
+	    "XenForo thread: no trail of crumbs, no thread's overview");
+	ok(!has(d.text, "Thread starter") && !has(d.text, "Start date"),
+	    "XenForo thread: no starter and start date above it");
+	ok(!has(d.text, "like this") && !has(d.text, "more comments"),
+	    "XenForo thread: no likers, no link to hidden comments");
+	ok(!has(d.text, "Edited") && !has(d.text, "Jan 9"),
+	    "XenForo thread: no note of a post's last edit");
+	ok(!has(d.text, "Page 1") && !has(d.text, "Rye ratios"),
+	    "XenForo thread: no pager, no row of links parted by bullets");
+	ok(!has(d.text, "Start asking") && !has(d.text, "Find the answer") &&
+	    !has(d.text, "Recently Browsing") && !has(d.text, "registered "
+	    "users"), "XenForo thread: no notes for visitors");
+	tq_doc_free(&d);
+	free(b.data);
+	memset(&b, 0, sizeof(b));
+
+	tq_buf_adds(&b, "<html><head><title>Football season</title></head>"
+	    "<body><div id=page-body><div class=smallfont><strong>Football "
+	    "season</strong></div>");
+	for (k = 0; k < 4; k++)
+		bb_post(&b, k + 1, who[k], p[k]);
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/viewtopic.php?t=7",
+	    &d) == 0, "phpBB thread extract");
+	is_str(d.page_type, "forum", "phpBB thread: forum");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "phpBB thread: each post's author before it");
+	ok(!has(d.text, "Senator") && !has(d.text, "Founded") &&
+	    !has(d.text, "Dictatorship"),
+	    "phpBB thread: no rank or details in the user panel's <dl>");
+	ok(!has(d.text, "Football season") && !has(d.text, "Link") &&
+	    !has(d.text, "#2"), "phpBB thread: no title, reply subjects, "
+	    "post numbers or links to posts");
+	tq_doc_free(&d);
+	free(b.data);
+
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Watch trends</title></head>"
+	    "<body><div class=block-body><div class=starter>By <a "
+	    "href=/m/2>corra</a></div><p>By the way</p>");
+	for (k = 0; k < 4; k++)
+		mc_post(&b, k + 1, who[k], p[k]);
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/threads/watch.5/",
+	    &d) == 0, "MessageCard thread extract");
+	is_str(d.page_type, "forum", "MessageCard thread: forum");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "MessageCard thread: a post's <header> with its author stays");
+	ok(!has(d.text, "posts") && !has(d.text, "Joined"),
+	    "MessageCard thread: no line of the author's stats");
+	ok(!has(d.text, "By corra") && has(d.text, "By the way"),
+	    "MessageCard thread: no byline above, a line of text stays");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* Invision-like: the author's name in an <aside>, with stats */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Oven spring\"}</script></head>"
+	    "<body><div class=ipsPageHeader><h1>Oven spring, again</h1><p>"
+	    "<strong>By <a href=/p/1>ines</a></strong><br><span><time "
+	    "datetime=2024-03-05>March 5, 2024</time> in <a href=/f/2>Bread "
+	    "Talk</a></span></p></div><div id=elPostFeed>");
+	for (k = 0; k < 4; k++) {
+		tq_buf_adds(&b, "<article class=cPost><aside class=\"ipsComment_"
+		    "author cAuthorPane\"><h3><strong><a href=/p/1>");
+		tq_buf_adds(&b, who[k]);
+		tq_buf_adds(&b, "</a></strong></h3><ul class=cAuthorPane_info>"
+		    "<li><span>Level 5</span></li><li><a href=/r>42.4k</a></li>"
+		    "<li>2 posts</li></ul></aside><div class=cPost_contentWrap>"
+		    "<p>");
+		tq_buf_adds(&b, p[k]);
+		tq_buf_adds(&b, "</p></div><div class=reputation>+11k</div>"
+		    "</article>");
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/topic/9-oven/",
+	    &d) == 0, "author pane thread extract");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "author pane thread: the author's <aside> keeps the name");
+	ok(!has(d.text, "Level 5") && !has(d.text, "42.4k") &&
+	    !has(d.text, "2 posts") && !has(d.text, "11k"),
+	    "author pane thread: no rank, stats or reputation count");
+	ok(!has(d.text, "again") && !has(d.text, "Bread Talk"),
+	    "author pane thread: no page header with the thread's byline");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* tidy drops the white space around a <link> in the body */
+	ok(extract_str("<html><body><div><span>Sourdough needs time,</span>\n"
+	    "<link itemprop=mainEntityOfPage href=/t/1>\n<span>and a warm "
+	    "kitchen helps it along nicely, as every baker will tell you."
+	    "</span></div></body></html>", NULL, &d) == 0 &&
+	    has(d.text, "time, and a warm"),
+	    "<link> between two words: a space");
+	tq_doc_free(&d);
+	for (k = 0; k < 4; k++)
+		free(p[k]);
+}
+
 static void
 test_forum(void)
 {
@@ -1828,6 +2061,7 @@ main(void)
 	test_types2();
 	test_listing();
 	test_forum();
+	test_forum2();
 	test_product();
 	test_service();
 	test_hostile();
