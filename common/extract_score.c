@@ -892,7 +892,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 		case TidyTag_H1:
 			/* the headline; a later <h1> of the body stays */
 			if (i == x->h1 || x->h1 < 0 || x->h1 > root ||
-			    is_title(x, i)) {
+			    ex_is_title(x, i)) {
 				ex_kill_node(x, i, root);
 				continue;
 			}
