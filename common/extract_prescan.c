@@ -80,7 +80,9 @@ find_ci(const char *s, const char *end, const char *w)
  * nothing to a browser, but a stray one such as "<!D f>" inside a
  * <button> sends tidy 5.6 into endless recursion.  Comments ("<!-")
  * and CDATA ("<![") are not declarations.  C0 control characters go
- * first: tidy skips them, so "<\x0e!D" is a declaration to it.
+ * first: tidy skips them, so "<\x0e!D" is a declaration to it.  A form
+ * feed, white space to HTML, becomes a space: after a "<", tidy reads
+ * "<\f!D" as that declaration too, where "< !D" is text.
  * NULL when there is nothing to cut.
  */
 char *
@@ -94,8 +96,8 @@ ex_strip_decls(const char *in, size_t inlen, size_t *outlen)
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)in[i];
 
-		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' &&
-		    ch != '\f') || ch == 0x7f)
+		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') ||
+		    ch == 0x7f)
 			break;
 	}
 	if (i < n) {
@@ -103,8 +105,10 @@ ex_strip_decls(const char *in, size_t inlen, size_t *outlen)
 			unsigned char ch = (unsigned char)in[i];
 
 			if ((ch >= 0x20 && ch != 0x7f) || ch == '\t' ||
-			    ch == '\n' || ch == '\r' || ch == '\f')
+			    ch == '\n' || ch == '\r')
 				tq_buf_add(&c, in + i, 1);
+			else if (ch == '\f')
+				tq_buf_add(&c, " ", 1);
 		}
 		tq_buf_add(&c, "", 0);
 		s = c.data;

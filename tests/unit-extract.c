@@ -1633,6 +1633,7 @@ test_hostile(void)
 			"<button><!D f><h1>",
 			"t<button><\x0e!D t>><li",
 			"<button><!\x0eD t><li",
+			"t<button><\f!D t>><li",
 			NULL
 		};
 
