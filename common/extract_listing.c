@@ -387,6 +387,21 @@ ex_listing_clean(struct ex *x, int root)
 }
 
 /*
+ * A list of short links on a listing that is content, not a menu: the
+ * pages of a category or the entries of an index (eight or more), the
+ * tags of an item (inside an item of the list at list).  The page's
+ * menus are in its navigation, header and footer, gone before.
+ */
+int
+ex_listing_links(struct ex *x, int i, int list, int entries)
+{
+	if (entries >= 8)
+		return 1;
+	return list >= 0 && i != list && x->n[i].parent != list &&
+	    ex_is_ancestor(x, list, i);
+}
+
+/*
  * A <header> or <footer> of an item (its title, its byline and date),
  * not of the page: one inside the list of items or inside an
  * <article>.

@@ -92,6 +92,19 @@ break_level(int tag)
 }
 
 /* Render the live subtree at root (itself included). */
+/*
+ * Two links side by side with nothing between them ("<a>Action</a><a>
+ * Adventure</a>": a row of tags, a list of chips) are two words, as a
+ * browser's styles show them.
+ */
+static void
+links_apart(struct ex *x, int i, int next, struct out *o)
+{
+	if (x->n[i].tag == TidyTag_A && x->n[next].tag == TidyTag_A &&
+	    !x->dead[i])
+		o->sp = 1;
+}
+
 void
 ex_render(struct ex *x, int root, struct out *o)
 {
@@ -137,6 +150,7 @@ next:
 				if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
 				    (x->n[i].flags & F_BLOCK))
 					ex_out_break(o, break_level(x->n[i].tag));
+				links_apart(x, i, nx, o);
 				i = nx;
 				break;
 			}
@@ -158,6 +172,7 @@ next:
 			if (x->n[i].next >= 0) {
 				if (x->n[i].flags & F_BLOCK)
 					ex_out_break(o, break_level(x->n[i].tag));
+				links_apart(x, i, x->n[i].next, o);
 				i = x->n[i].next;
 				break;
 			}

@@ -725,14 +725,14 @@ char *
 ex_broad_pass(struct ex *x, int type)
 {
 	struct out o = { { 0 }, 0, 0, 0 };
-	int i, j, bodylen, root, end, items, label;
+	int i, j, bodylen, root, end, items, label, list;
 	struct xn *n;
 
 	x->collapsed = 1;
 	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
 	x->collapsed = 0;
 	/* a list of items stays, whatever its wrapper's class says */
-	items = type == PT_LISTING || type == PT_COLLECTION ?
+	list = items = type == PT_LISTING || type == PT_COLLECTION ?
 	    ex_listing_items(x) : -1;
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
@@ -818,7 +818,9 @@ ex_broad_pass(struct ex *x, int type)
 			    !(n->flags & F_LINK) &&
 			    ex_link_density(n) > (type == PT_LISTING ||
 			    type == PT_COLLECTION ? 0.9 : 0.6) &&
-			    n->tlen / items < 30)
+			    n->tlen / items < 30 && !((type == PT_LISTING ||
+			    type == PT_COLLECTION) &&
+			    ex_listing_links(x, i, list, items)))
 				ex_kill_node(x, i, root);
 			break;
 		}

@@ -1082,6 +1082,50 @@ test_listing(void)
 	    "list of priced items: every item");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * A store's genre page: each game's card with a row of tags, links
+	 * side by side with nothing between them; above the cards a row of
+	 * tabs (a short menu), below them a category's pages, bare links.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Action games</title></head><body>"
+	    "<main><h1>Action games</h1><p>Fights, chases and shooting: "
+	    "the games of this genre put the player in the middle of the "
+	    "action, alone or with friends, in cities, in space or on the "
+	    "battlefields of the past. Our editors pick the best of them "
+	    "every week, and the players' reviews tell which ones are worth "
+	    "their price. Start with the top sellers below, or browse the "
+	    "pages of the category at the end of the list.</p>"
+	    "<div class=tabs><a href=/new>New"
+	    "</a> <a href=/top>Top sellers</a> <a href=/up>Upcoming</a> "
+	    "<a href=/all>All</a></div><div class=games>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<div class=game><a href=/g/%d><h3>"
+		    "Game number %d</h3></a><p>Chases at night, %d.</p>"
+		    "<div class=tags>"
+		    "<a href=/t/a>Action</a><a href=/t/b>Adventure</a><a "
+		    "href=/t/c>Open World</a></div></div>", i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><h2>Pages in this category</h2><ul>");
+	for (i = 0; i < 10; i++) {
+		snprintf(w, sizeof(w), "<li><a href=/w/%d>Fighter game %d"
+		    "</a></li>", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></main></body></html>");
+	ok(extract_str(b.data, "https://games.example/genre/action", &d) == 0,
+	    "genre page extract");
+	is_str(d.page_type, "listing", "genre page: a listing");
+	ok(has(d.text, "Game number 7"), "genre page: every card");
+	ok(has(d.text, "Action Adventure Open World"),
+	    "genre page: an item's tags stay, apart");
+	ok(in_order(d.text, "Fighter game 0", "Fighter game 9"),
+	    "genre page: a category's list of bare links stays");
+	ok(!has(d.text, "Top sellers"), "genre page: a short menu goes");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 /*
