@@ -341,6 +341,9 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	}
 	if (shape < 0 && ncard >= 5 && cardlen * 10 >= bodylen * 4)
 		shape = PT_LISTING;
+	/* a grid of products: many linked headings, as many prices */
+	if (ncard >= 20 && nprice * 2 >= ncard)
+		sc[PT_COLLECTION] += 2;
 	/* most of the page in cards: a listing, whatever else it says */
 	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
 		sc[PT_LISTING] += 8;

@@ -1084,6 +1084,39 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * A shop's category page whose guide to buying outweighs its grid
+	 * of products: many linked names, as many prices, a collection.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Tops</title></head><body><main>"
+	    "<h1>T-shirts and tops</h1><div class=grid>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=card><a href=/p/%d><h3>"
+		    "Crest tee %d</h3></a><p>Black</p><span>$%d</span></div>",
+		    i, i, 20 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "<h2>Which top is best for the gym, "
+		    "part %d?</h2><p>When it comes to picking out a top for "
+		    "the gym (%d) there is a range of things to consider: "
+		    "style, fit, materials and what the top does for you. "
+		    "Tighter tops sit against the body and keep the fabric "
+		    "out of the way, looser ones let more air through, and "
+		    "the fabric decides how well sweat leaves the skin.</p>",
+		    i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/collections/tops", &d) ==
+	    0, "grid of products extract");
+	is_str(d.page_type, "collection", "grid of products: a collection");
+	ok(has(d.text, "Crest tee 23"), "grid of products: every item");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A store's genre page: each game's card with a row of tags, links
 	 * side by side with nothing between them; above the cards a row of
 	 * tabs (a short menu), below them a category's pages, bare links.
