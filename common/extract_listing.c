@@ -348,6 +348,23 @@ tiny_block(struct ex *x, int i)
 }
 
 /*
+ * A shop's widget of customers' reviews (of the shop, of its best
+ * product) below a category: no item of the list.  A rating inside an
+ * item is short and stays.
+ */
+static int
+review_widget(struct ex *x, int i)
+{
+	static const char *const words[] = {
+		"~review-widget", "~reviews-widget", "~reviews-container",
+		"~review-container", "yotpo-main-widget", NULL
+	};
+
+	return x->n[i].tlen >= 200 && x->n[i].attr != NULL &&
+	    ex_match_any(x->n[i].attr, words);
+}
+
+/*
  * A list's own chrome: the labels its items repeat, the links to more
  * of it, blocks of a character or two.  x->cleaned counts the
  * characters taken, which are no content when the broad pass's text is
@@ -368,7 +385,8 @@ ex_listing_clean(struct ex *x, int root)
 		if ((i > root ? ex_dead_below(x, i) : x->dead[i]) ||
 		    x->n[i].tag == XT_TEXT)
 			continue;
-		if (i > root && (more_link(x, i) || tiny_block(x, i))) {
+		if (i > root && (more_link(x, i) || tiny_block(x, i) ||
+		    review_widget(x, i))) {
 			x->cleaned += x->n[i].tlen;
 			ex_kill_node(x, i, root);
 			continue;

@@ -1096,7 +1096,14 @@ test_listing(void)
 		    i, i, 20 + i);
 		tq_buf_adds(&b, w);
 	}
-	tq_buf_adds(&b, "</div>");
+	tq_buf_adds(&b, "</div><div class=\"widget review-widget\"><h2>"
+	    "Customer reviews</h2><div class=rev><b>David</b><p>Best tee I "
+	    "ever had, it fits well and the print stays after many washes."
+	    "</p></div><div class=rev><b>Justin</b><p>My wife loves it too, "
+	    "we ordered two more in other colours, and a hoodie to go with "
+	    "them for the colder days.</p></div><div class=rev>"
+	    "<b>Carlos</b><p>Never disappoints: great fabric and fit.</p>"
+	    "</div></div>");
 	for (i = 0; i < 6; i++) {
 		snprintf(w, sizeof(w), "<h2>Which top is best for the gym, "
 		    "part %d?</h2><p>When it comes to picking out a top for "
@@ -1113,6 +1120,10 @@ test_listing(void)
 	    0, "grid of products extract");
 	is_str(d.page_type, "collection", "grid of products: a collection");
 	ok(has(d.text, "Crest tee 23"), "grid of products: every item");
+	ok(has(d.text, "Which top is best for the gym, part 5?"),
+	    "grid of products: the buying guide stays");
+	ok(!has(d.text, "Customer reviews") && !has(d.text, "Never "
+	    "disappoints"), "grid of products: the reviews widget goes");
 	tq_doc_free(&d);
 	free(b.data);
 
