@@ -769,10 +769,12 @@ ex_broad_pass(struct ex *x, int type)
 		}
 	/*
 	 * A thread's <main> holds its first post beside the replies, and
-	 * the replies alone may hold most of the text: keep it all.
+	 * the replies alone may hold most of the text: keep it all.  So
+	 * does a listing's, its sections of items one beside the other
+	 * (the lead stories, the latest, the most read).
 	 */
-	if (x->top > 0 && !x->dead[x->top] &&
-	    !((type == PT_FORUM || type == PT_PRODUCT) && root != x->body)) {
+	if (x->top > 0 && !x->dead[x->top] && !((type == PT_FORUM ||
+	    type == PT_PRODUCT || type == PT_LISTING) && root != x->body)) {
 		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
 		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
 			;

@@ -1084,6 +1084,40 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * A news hub: in its <main> the lead stories above the latest,
+	 * which hold most of the text; both stay.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Science</title></head><body>"
+	    "<header><a href=/>Home</a></header><main><h1>Science</h1>"
+	    "<section class=lead>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "<div class=promo><h3><a href=/l/%d>"
+		    "Lead story %d: a spacecraft changed the orbit of an "
+		    "asteroid around the sun</a></h3></div>", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</section><section class=latest><h2>Latest</h2>");
+	for (i = 0; i < 10; i++) {
+		snprintf(w, sizeof(w), "<div class=item><h3><a href=/s/%d>"
+		    "Latest story %d</a></h3><p>Scientists in a small team "
+		    "found something new about bears, whales and the moon, "
+		    "and they explain in this story, number %d, what it means "
+		    "for the rest of us and for the research to come.</p>"
+		    "</div>", i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</section></main><footer>About us</footer>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://news.example/hub/science", &d) == 0,
+	    "news hub extract");
+	is_str(d.page_type, "listing", "news hub: a listing");
+	ok(in_order(d.text, "Lead story 0: a spacecraft changed the orbit",
+	    "Latest story 9"), "news hub: the lead stories and the latest");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A shop's category page whose guide to buying outweighs its grid
 	 * of products: many linked names, as many prices, a collection.
 	 */
