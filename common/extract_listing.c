@@ -215,6 +215,24 @@ ex_listing_root(struct ex *x, int root)
 
 
 /*
+ * Is the inline text of block k, len characters, a line of its own?
+ * Either k holds nothing else, or the rest of its text is in blocks
+ * (a title above a list: <div><span>Key Features</span><ul>...).
+ */
+static int
+line_alone(struct ex *x, int k, int len)
+{
+	int j, inblocks = 0, n = 0;
+
+	if (x->n[k].tlen == len)
+		return 1;
+	for (j = x->n[k].first; j >= 0 && n < 50; j = x->n[j].next, n++)
+		if (!x->dead[j] && (x->n[j].flags & F_BLOCK))
+			inblocks += x->n[j].tlen;
+	return j < 0 && x->n[k].tlen - inblocks == len;
+}
+
+/*
  * A text that can be a label: short, unlinked (a category's name links
  * to its page), some letters and no digits (dates, counts, prices
  * differ from item to item), no sentence ("Must be presented first.")
@@ -254,7 +272,7 @@ label_like(struct ex *x, int i)
 	for (k = x->n[i].parent; k > 0 && !(x->n[k].flags & F_BLOCK);
 	    k = x->n[k].parent)
 		;
-	return k > 0 && x->n[k].tlen == x->n[i].tlen;
+	return k > 0 && line_alone(x, k, x->n[i].tlen);
 }
 
 struct label {

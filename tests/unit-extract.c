@@ -1084,6 +1084,32 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * Cameras, each card's list of points under a title in a line of
+	 * its own, a <span> beside the <ul>: the title every card repeats
+	 * goes, the points stay.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cameras</title></head><body>"
+	    "<main><h1>Mirrorless cameras</h1><div class=results>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<div class=card><h3><a href=/c/%d>"
+		    "Camera model %d with a zoom lens</a></h3><div class=pts>"
+		    "<span class=t>Key Features</span><ul><li>Sensor of %d "
+		    "megapixels</li><li>Video in 4K at 60 frames</li></ul>"
+		    "</div></div>", i, i, 20 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/c/cameras", &d) == 0,
+	    "camera cards extract");
+	ok(in_order(d.text, "Camera model 0 with a zoom lens\n\nSensor of 20 "
+	    "megapixels", "Camera model 7"), "camera cards: titles and points");
+	ok(!has(d.text, "Key Features"),
+	    "camera cards: a title above each card's list goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A news hub: in its <main> the lead stories above the latest,
 	 * which hold most of the text; both stay.
 	 */
