@@ -93,15 +93,37 @@ break_level(int tag)
 
 /* Render the live subtree at root (itself included). */
 /*
- * Two links side by side with nothing between them ("<a>Action</a><a>
- * Adventure</a>": a row of tags, a list of chips) are two words, as a
- * browser's styles show them.
+ * Inline elements side by side with nothing between them that a
+ * browser's styles show apart: two links ("<a>Action</a><a>Adventure
+ * </a>": a row of tags, of chips), or a word and one that opens with a
+ * capital ("<span>HOKA</span><span>Clifton 10</span>", "<span>Jane Roe
+ * </span><time>Mar 7</time>": a brand and a name, a byline and a
+ * date).  A lower-case continuation ("C" "orn", a drop cap; "child"
+ * "ren") and digits after digits (a price's cents) stay glued.
  */
 static void
-links_apart(struct ex *x, int i, int next, struct out *o)
+inline_apart(struct ex *x, int i, int next, struct out *o)
 {
-	if (x->n[i].tag == TidyTag_A && x->n[next].tag == TidyTag_A &&
-	    !x->dead[i])
+	unsigned char a, b;
+	int j;
+
+	if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+	    x->n[next].tag == XT_TEXT || x->n[i].tlen == 0 ||
+	    ((x->n[i].flags | x->n[next].flags) & (F_BLOCK | F_PRE)))
+		return;
+	if (x->n[i].tag == TidyTag_A && x->n[next].tag == TidyTag_A) {
+		o->sp = 1;
+		return;
+	}
+	if (x->n[i].tlen < 2 || o->b.len == 0)
+		return;
+	for (j = next; j >= 0 && x->n[j].tag != XT_TEXT; j = x->n[j].first)
+		;
+	if (j < 0 || x->n[j].text == NULL)
+		return;
+	a = (unsigned char)o->b.data[o->b.len - 1];
+	b = (unsigned char)x->n[j].text[0];
+	if (isalnum(a) && isupper(b))
 		o->sp = 1;
 }
 
@@ -150,7 +172,7 @@ next:
 				if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
 				    (x->n[i].flags & F_BLOCK))
 					ex_out_break(o, break_level(x->n[i].tag));
-				links_apart(x, i, nx, o);
+				inline_apart(x, i, nx, o);
 				i = nx;
 				break;
 			}
@@ -172,7 +194,7 @@ next:
 			if (x->n[i].next >= 0) {
 				if (x->n[i].flags & F_BLOCK)
 					ex_out_break(o, break_level(x->n[i].tag));
-				links_apart(x, i, x->n[i].next, o);
+				inline_apart(x, i, x->n[i].next, o);
 				i = x->n[i].next;
 				break;
 			}

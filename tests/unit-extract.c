@@ -1084,6 +1084,34 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * Inline elements side by side: a brand and a name, a byline and
+	 * a date come apart; a word cut by a style ("child" "ren", a drop
+	 * cap) and a price's cents stay whole.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Shoes</title></head><body>"
+	    "<main><h1>Running shoes</h1><ul class=grid>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<li class=tile><a href=/p/%d><span "
+		    "class=brand>HOKA</span><span class=name>Clifton %d road "
+		    "shoes</span></a><div><span>Jane Roe</span><time>Mar %d"
+		    "</time></div><p><span>A shoe for child</span><span>ren"
+		    "</span> and grown-ups, <b>C</b><span>ushioned</span>, "
+		    "$1%d<sup>99</sup></p></li>", i, i, i + 1, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/c/running", &d) == 0,
+	    "shoe tiles extract");
+	ok(has(d.text, "HOKA Clifton 7 road shoes") &&
+	    has(d.text, "Jane Roe Mar 8"),
+	    "shoe tiles: a brand and a name, a byline and a date apart");
+	ok(has(d.text, "A shoe for children and grown-ups, Cushioned, $1799"),
+	    "shoe tiles: a word cut by styles and a price stay whole");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * Cameras, each card's list of points under a title in a line of
 	 * its own, a <span> beside the <ul>: the title every card repeats
 	 * goes, the points stay.
