@@ -159,6 +159,24 @@ has_price(const char *t)
 	return 0;
 }
 
+/*
+ * An amount off ("$25.00 Off Any Repair", "Save 20%"): a coupon's or a
+ * sale's discount, no price of an item.
+ */
+static int
+discount(const char *t)
+{
+	const char *p;
+
+	if (strncasecmp(t, "save ", 5) == 0)
+		return 1;
+	for (p = t; *p != '\0'; p++)
+		if (isdigit((unsigned char)*p) && strncasecmp(p + 1 +
+		    strspn(p + 1, "0123456789.,% "), "off", 3) == 0)
+			return 1;
+	return 0;
+}
+
 int
 ex_has_price(const char *t)
 {
@@ -316,7 +334,8 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		n = &x->n[i];
 		if (x->dead[i])
 			continue;
-		if (n->tag == XT_TEXT && n->tlen < 40 && has_price(n->text))
+		if (n->tag == XT_TEXT && n->tlen < 40 && has_price(n->text) &&
+		    !discount(n->text))
 			price[i] = 1;
 		if (n->tag == TidyTag_P && n->tlen >= 200 &&
 		    n->llen * 5 < n->tlen)

@@ -1084,6 +1084,30 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * An electrician's coupons: amounts off are no prices, the page
+	 * is a listing.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Coupons</title></head><body>"
+	    "<main><h1>Coupons</h1><div class=coupons>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "<div class=coupon><h3>$%d.00 Off Any "
+		    "Electrical Repair</h3><p>Must be presented at the time of "
+		    "service. Not valid with other offers, number %d.</p><a "
+		    "href=/book/%d>Schedule service</a></div>", 25 * (i + 1),
+		    i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://electric.example/coupons/", &d) == 0,
+	    "coupons extract");
+	is_str(d.page_type, "listing", "coupons: amounts off, a listing");
+	ok(has(d.text, "$150.00 Off Any Electrical Repair"),
+	    "coupons: every coupon");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * Inline elements side by side: a brand and a name, a byline and
 	 * a date come apart; a word cut by a style ("child" "ren", a drop
 	 * cap) and a price's cents stay whole.
