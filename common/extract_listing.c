@@ -8,6 +8,13 @@
  * region of the page that holds them is the main region, with the
  * page's heading and intro above it.  extract.c says how the stages
  * fit together.
+ *
+ * Within that region (ex_listing_clean, from the broad pass): the
+ * labels most items repeat ("Add to Compare", "Key Features" above
+ * each card's list), links to more of a list, blocks of a character or
+ * two and a shop's widget of customers' reviews go.  Lists of short
+ * links stay when they are content (ex_listing_links: a category's
+ * pages, an item's tags), not a menu.
  */
 #include <ctype.h>
 #include <stdint.h>

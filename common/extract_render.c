@@ -91,7 +91,6 @@ break_level(int tag)
 	return 2;
 }
 
-/* Render the live subtree at root (itself included). */
 /*
  * Inline elements side by side with nothing between them that a
  * browser's styles show apart: two links ("<a>Action</a><a>Adventure
@@ -127,6 +126,7 @@ inline_apart(struct ex *x, int i, int next, struct out *o)
 		o->sp = 1;
 }
 
+/* Render the live subtree at root (itself included). */
 void
 ex_render(struct ex *x, int root, struct out *o)
 {
