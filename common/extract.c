@@ -41,9 +41,13 @@
  *     "Read more: ...") and other clutter.  itemprop=articleBody and
  *     embedded tweets are kept whole.  If the result is too short the
  *     pass is repeated with fewer removals; JSON-LD articleBody stands
- *     in when the page itself has much less text.
+ *     in when the page itself has much less text.  extract_recall.c
+ *     puts back what a reader sees as part of the article: the lead in
+ *     the headline's block above the body.
  *  5. the article subtree is rendered as text: blocks separated by a
- *     blank line, list items, table rows and <br> by a newline.
+ *     blank line, list items, table rows and <br> by a newline, the
+ *     items of unordered lists marked "- ", and a space between two
+ *     elements glued in the markup where words cannot run on.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -587,7 +591,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		P_STRIP | P_WEIGHT | P_CLEAN, P_WEIGHT | P_CLEAN, P_CLEAN, 0
 	};
 	int rc = -1, k, type;
-	size_t best = 0;
+	size_t best = 0, textlen = 0;
 
 	memset(doc, 0, sizeof(*doc));
 	memset(&x, 0, sizeof(x));
@@ -652,12 +656,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	x.type = type;
 	snprintf(doc->page_type, sizeof(doc->page_type), "%s",
 	    page_types[type]);
+	/* lengths without the marks of list items (x.marks) */
 	for (k = 0; k < 4 && best < 500; k++) {
 		t = ex_run_pass(&x, passes[k]);
-		if (text == NULL || strlen(t) > best) {
+		if (text == NULL || strlen(t) - x.marks > best) {
 			free(text);
 			text = t;
-			best = strlen(t);
+			best = strlen(t) - x.marks;
+			textlen = best;
 		} else
 			free(t);
 	}
@@ -669,23 +675,28 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		 * The labels that a list's cleaning took count as its text.
 		 */
 		t = ex_broad_pass(&x, type);
-		if ((strlen(t) + (size_t)x.cleaned) * (type == PT_FORUM ? 3 :
+		if ((strlen(t) - x.marks + (size_t)x.cleaned) * (type == PT_FORUM ? 3 :
 		    type == PT_PRODUCT ? 5 : 1) >= best *
 		    (type == PT_PRODUCT ? 2 : 1)) {
 			free(text);
 			text = t;
+			textlen = strlen(t) - x.marks;
 		} else
 			free(t);
 	} else if (type == PT_ARTICLE && x.artmarks < 4 && x.npre == 0) {
 		/*
 		 * A story on a page that hardly says it is one, and more
 		 * text around it: a landing page of sections, a list.  The
-		 * longer the story, the more the rest must outweigh it.
+		 * longer the story, the more the rest must outweigh it,
+		 * unless its only mark is an undated og:type article (an
+		 * SEO plugin's default for every page).
 		 */
 		t = ex_broad_pass(&x, PT_SERVICE);
-		if (strlen(t) * 3 > (best < 1500 ? 4 : 9) * best) {
+		if ((strlen(t) - x.marks) * 3 > (best < 1500 || x.ogonly ? 4 : 9) *
+		    best) {
 			free(text);
 			text = t;
+			textlen = strlen(t) - x.marks;
 			type = PT_SERVICE;
 			snprintf(doc->page_type, sizeof(doc->page_type), "%s",
 			    page_types[type]);
@@ -694,14 +705,15 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	}
 	/* structured data, where it is fuller than the page */
 	if ((ldt = ld_typed_text(&x, type)) != NULL) {
-		if (strlen(ldt) >= 200 && strlen(text) * 5 < strlen(ldt) * 3) {
+		if (strlen(ldt) >= 200 && textlen * 5 < strlen(ldt) * 3) {
 			free(text);
 			text = ldt;
+			textlen = strlen(ldt);
 		} else
 			free(ldt);
 	}
 	if ((ldt = ld_body(&x)) != NULL) {
-		if (strlen(ldt) >= 500 && strlen(text) * 5 < strlen(ldt) * 3) {
+		if (strlen(ldt) >= 500 && textlen * 5 < strlen(ldt) * 3) {
 			free(text);
 			text = ldt;
 		} else

@@ -2,14 +2,20 @@
  * extract_forum.c - the chrome of each post of a forum or Q&A thread:
  * the short lines that forum software puts around every post (vote
  * and like counts, post numbers, "Reply", "Quote", "Top", reply and
- * view counters) and the headings of the lists of similar threads
+ * view counters, who liked it, a user's stats, the note of the last
+ * edit, a pager) and the headings of the lists of similar threads
  * below it, that hold no words of the thread.  ex_chrome_lead() asks
  * ex_forum_chrome() about the short blocks of a page found to be a
- * forum, in the article pass and the broad pass alike.
+ * forum, in the article pass and the broad pass alike; the broad pass
+ * asks ex_forum_drop() about every element: the thread's title (the
+ * document's title holds it), its tags and category badges, the
+ * details of a user panel written as a <dl>, the rest of an author's
+ * <aside> after the name.
  *
  * The authors, dates and texts of the posts stay: a post's own
- * <header>, which holds its time, is no page header (ex_post_header(),
- * which ex_small_struct() asks).  The comments under a question or an
+ * <header>, which holds its time or its author, and an <aside> that
+ * holds its author are no page chrome (ex_post_header(), which
+ * ex_small_struct() asks).  The comments under a question or an
  * answer are no posts: extract_tree.c hides the itemprop=comment
  * elements inside a microdata Question or Answer (ex_qa_type()); a
  * forum's replies stay.  extract.c says how the stages fit together.
@@ -50,6 +56,27 @@ static const char *const others[] = {
 	"related questions", "linked questions", "explore related questions",
 	"hot network questions", "more discussions", "related discussions",
 	NULL
+};
+
+/*
+ * The notes a board puts below a thread for visitors: calls to sign
+ * up or to ask, who else is reading.
+ */
+static const char *const notes[] = {
+	"start asking to get answers",
+	"find the answer to your question by asking",
+	"see similar questions with these tags",
+	"browse other questions tagged", "not the answer you're looking for",
+	"recently browsing", "no registered users viewing this page",
+	"users browsing this thread", "users browsing this forum",
+	"members viewing this thread", NULL
+};
+
+/* The labels of a thread's overview, before a date or a name. */
+static const char *const overview[] = {
+	"created ", "last reply ", "last post ", "latest reply ",
+	"last activity ", "started by ", "thread starter ", "start date ",
+	"discussion starter ", NULL
 };
 
 /* What a post's counters count ("3 Likes", "Replies 12"). */
@@ -113,6 +140,121 @@ counter(const char *t)
 	return (q = skip_count(p)) != NULL && *q == '\0';
 }
 
+/*
+ * Who reacted to a post ("ines and corra like this.", "ines likes
+ * this."), what a thread hides ("Show 3 more comments").
+ */
+static int
+reactions(const char *t, size_t n)
+{
+	static const char *const ends[] = {
+		" like this.", " likes this.", " like this", " likes this",
+		" liked this", " reacted to this", NULL
+	};
+	const char *p;
+	int k;
+
+	for (k = 0; ends[k] != NULL; k++)
+		if (n > strlen(ends[k]) && strcasecmp(t + n -
+		    strlen(ends[k]), ends[k]) == 0)
+			return 1;
+	p = skip_space(t, "|");
+	if (strncasecmp(p, "show ", 5) != 0 || (p = skip_count(p + 5)) == NULL)
+		return 0;
+	return strncasecmp(skip_space(p, ""), "more ", 5) == 0;
+}
+
+/*
+ * A row of links to other threads or to pages, parted by bullets
+ * (U+2022: "Visual Basic * Contests * 2 * 3"): mostly links, two
+ * bullets or more.
+ */
+static int
+bullet_links(struct ex *x, int i, const char *t)
+{
+	const char *p;
+	int k = 0;
+
+	if (x->n[i].llen * 2 < x->n[i].tlen)
+		return 0;
+	for (p = t; (p = strstr(p, " \xe2\x80\xa2 ")) != NULL && k < 2; p++)
+		k++;
+	return k >= 2;
+}
+
+/*
+ * A thread's pages: numbers and the words and signs of a pager only,
+ * one word at least ("Pages: 1 2", "Page 1 of 3", "1 (Go Down)").
+ */
+static int
+sign(const char *p)
+{
+	static const char *const signs[] = {
+		"\xc2\xa0", "\xc2\xab", "\xc2\xbb", "\xe2\x80\xa6",
+		"\xe2\x80\xb9", "\xe2\x80\xba", "\xe2\x80\xa2",
+		"\xe2\x86\x90", "\xe2\x86\x92", NULL
+	};
+	int k;
+
+	for (k = 0; signs[k] != NULL; k++)
+		if (strncmp(p, signs[k], strlen(signs[k])) == 0)
+			return (int)strlen(signs[k]);
+	return 0;
+}
+
+static int
+pager(const char *t)
+{
+	static const char *const words[] = {
+		"page", "pages", "of", "go", "down", "up", "next", "prev",
+		"previous", "first", "last", "more", NULL
+	};
+	const char *p = t, *w;
+	int digits = 0, named = 0, k;
+
+	while (*p) {
+		if (isdigit((unsigned char)*p)) {
+			while (isdigit((unsigned char)*p))
+				p++;
+			digits++;
+		} else if (isalpha((unsigned char)*p)) {
+			for (w = p; isalpha((unsigned char)*p); p++)
+				;
+			if (!ex_in_list(w, (size_t)(p - w), words))
+				return 0;
+			named += p - w != 2 || strncasecmp(w, "of", 2) != 0;
+		} else if (strchr(" :()[]|.,-<>", *p) != NULL)
+			p++;
+		else if ((k = sign(p)) > 0)
+			p += k;
+		else
+			return 0;
+	}
+	return digits > 0 && named > 0;	/* a date or a time is no pager */
+}
+
+/*
+ * The thread's byline above it, a linked name alone ("By ines"): the
+ * name heads the first post too.  ("by ines >> Tue Aug 27", a post's
+ * own author and date, stays, and so does "By the way".)
+ */
+static int
+byline(struct ex *x, int i, const char *t)
+{
+	const char *p;
+	int words = 1;
+
+	if (!ex_starts_with(t, "by ") || strlen(t) > 40 ||
+	    x->n[i].llen == 0)
+		return 0;
+	for (p = t + 3; *p; p++) {
+		if (isdigit((unsigned char)*p) || *p == ':' || *p == ',')
+			return 0;
+		words += *p == ' ';
+	}
+	return words <= 4;
+}
+
 /* A post's number, alone or before its date: "#12", "#3 · Jan 5". */
 static int
 post_number(const char *t)
@@ -126,14 +268,60 @@ post_number(const char *t)
 	return *p == '\0';
 }
 
+/*
+ * A user's stats or a post's links on one line, parted by middle dots,
+ * bars or bullets: counters, the date joined, post numbers and post
+ * actions ("1,109 posts * Joined 2022", "Posts: 12 | Joined: 2019",
+ * "#1 | Link").
+ */
+static int
+stats(const char *t)
+{
+	static const char *const seps[] = {
+		" \xc2\xb7 ", " | ", " \xe2\x80\xa2 ", NULL
+	};
+	char part[64];
+	const char *p = t, *e, *q;
+	size_t n, sl = 0;
+	int k, parts = 0;
+
+	for (;;) {
+		for (e = NULL, k = 0; seps[k] != NULL; k++)
+			if ((q = strstr(p, seps[k])) != NULL &&
+			    (e == NULL || q < e)) {
+				e = q;
+				sl = strlen(seps[k]);
+			}
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || n >= sizeof(part))
+			return 0;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (!counter(part) && !post_number(part) &&
+		    !ex_in_list(part, n, actions) &&
+		    !ex_starts_with(part, "joined") &&
+		    !ex_starts_with(part, "member since") &&
+		    !ex_starts_with(part, "registered"))
+			return 0;
+		parts++;
+		if (e == NULL)
+			return parts > 1;
+		p = e + sl;
+	}
+}
+
 int
 ex_forum_chrome(struct ex *x, int i, const char *t)
 {
 	const char *p;
 	size_t n = strlen(t);
+	int k;
 
-	if (x->type != PT_FORUM || n == 0 || n > 60 ||
-	    (x->n[i].flags & F_PRE))
+	if (x->type != PT_FORUM || n == 0 || (x->n[i].flags & F_PRE))
+		return 0;
+	if (bullet_links(x, i, t))
+		return 1;
+	if (n > 60)
 		return 0;
 	/* a vote count, a separator: no letters at all */
 	for (p = t; *p && !isalpha((unsigned char)*p) &&
@@ -141,9 +329,19 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		;
 	if (*p == '\0' && n <= 12)
 		return 1;
-	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others))
+	/* a count alone ("42.4k", "+11k"): a reputation, a score */
+	if ((p = skip_count(skip_space(t, "[(+"))) != NULL &&
+	    *skip_space(p, "])") == '\0')
 		return 1;
-	return counter(t) || post_number(t);
+	if (ex_in_list(t, n, actions) || ex_in_list(t, n, others) ||
+	    ex_in_list(t, n - (t[n - 1] == '.' || t[n - 1] == '?'), notes))
+		return 1;
+	/* a thread's overview: "Created 1 yr", "Last reply 2 days" */
+	for (k = 0; overview[k] != NULL; k++)
+		if (n <= 40 && ex_starts_with(t, overview[k]))
+			return 1;
+	return counter(t) || stats(t) || post_number(t) || reactions(t, n) ||
+	    pager(t) || byline(x, i, t);
 }
 
 /* A post's number beside its date ("#2 · Jan 15, 2024"). */
@@ -161,9 +359,144 @@ ex_post_number(struct ex *x, int i)
 	return r;
 }
 
+/* The classes of a thread's header above the posts. */
+static const char *const page_header[] = {
+	"~pageheader", "page-header", "~topicheader", "topic-header",
+	"~threadheader", "thread-header", NULL
+};
+
 /*
- * Forum software puts the time of each post in the post's own
- * <header> ("message-attribution"): that header is no page chrome.
+ * The classes of a thread's tags and category badges ("post-tag",
+ * "tag-list", "badge-category").
+ */
+static const char *const tag_words[] = {
+	"tag", "tags", "~taglist", "tag-list", "~tagitem", "tag-item",
+	"~taglink", "tag-link", "~tagbox", "~categor", "~badge", NULL
+};
+
+/*
+ * A post's user panel as a definition list: the author's name (a
+ * link or bold) in the first <dt>, then short <dd>s of the author's
+ * rank, post count, join date, location.  Is <dd> i one of those?
+ */
+static int
+panel_dd(struct ex *x, int i)
+{
+	int dl = x->n[i].parent, j, end, dd = 0, named = 0;
+
+	if (x->n[i].tag != TidyTag_DD || x->n[i].tlen > 80 || dl <= 0 ||
+	    x->n[dl].tag != TidyTag_DL || x->n[dl].tlen > 400 ||
+	    x->n[dl].nsub > 80)
+		return 0;
+	/* (the <dd>s gone before this one count too) */
+	for (j = x->n[dl].first; j >= 0; j = x->n[j].next) {
+		if (x->n[j].tag == XT_TEXT)
+			continue;
+		if (x->n[j].tag == TidyTag_DT && dd == 0 && !named) {
+			named = j;
+			continue;
+		}
+		if (x->n[j].tag != TidyTag_DD || x->n[j].tlen > 80)
+			return 0;
+		dd++;
+	}
+	if (!named || dd < 2 || x->n[named].tlen == 0 ||
+	    x->n[named].tlen > 60)
+		return 0;
+	for (j = named + 1, end = ex_subtree_end(x, named); j <= end; j++)
+		if (!x->dead[j] && (x->n[j].tag == TidyTag_A ||
+		    x->n[j].tag == TidyTag_STRONG || x->n[j].tag == TidyTag_B) &&
+		    x->n[j].tlen * 2 >= x->n[named].tlen)
+			return 1;
+	return 0;
+}
+
+/* Does the text of i open with "Re:"? */
+static int
+reply_subject(struct ex *x, int i)
+{
+	char *t = ex_node_text(x, i, 16);
+	int r = ex_starts_with(t, "re:") || ex_starts_with(t, "re :");
+
+	free(t);
+	return r;
+}
+
+/* A post's author pane as an <aside> ("ipsComment_author cAuthorPane")? */
+static int
+author_pane(const struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+
+	return x->type == PT_FORUM && n->tag == TidyTag_ASIDE &&
+	    n->tlen <= 400 && n->nsub <= 80 && n->attr != NULL &&
+	    ex_word_at(n->attr, "~author");
+}
+
+/*
+ * The note of a post's last edit, inline at the post's end ("Edited
+ * August 26 by ines", "Last edited by ines; 01-02-2024").
+ */
+static int
+edit_note(struct ex *x, int i)
+{
+	char *t;
+	int r;
+
+	if (x->n[i].tlen < 10 || x->n[i].tlen > 100 || x->n[i].nsub > 12)
+		return 0;
+	t = ex_node_text(x, i, 200);
+	r = (ex_starts_with(t, "edited ") || ex_starts_with(t,
+	    "last edited ")) && strstr(t, " by ") != NULL;
+	free(t);
+	return r;
+}
+
+int
+ex_forum_drop(struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+	int j;
+
+	if (x->type != PT_FORUM || n->tag == XT_TEXT)
+		return 0;
+	/*
+	 * the thread's title, which the document's title holds: a
+	 * heading, or a block or a bold line of about its length
+	 */
+	if ((ex_tag_is_heading(n->tag) || (n->tlen > 0 && x->doctitle !=
+	    NULL && n->tlen * 3 <= (int)strlen(x->doctitle) * 4 &&
+	    n->tlen * 4 >= (int)strlen(x->doctitle) * 3 &&
+	    ((n->flags & F_BLOCK) || n->tag == TidyTag_STRONG ||
+	    n->tag == TidyTag_B))) && ex_is_title(x, i))
+		return 1;
+	/* the thread's page header: title, byline, board, buttons */
+	if (n->tlen <= 300 && n->attr != NULL &&
+	    ex_match_any(n->attr, page_header))
+		return 1;
+	/* a reply's subject, the title again: "Re: ..." */
+	if (n->tlen > 4 && n->tlen <= 200 && (ex_tag_is_heading(n->tag) ||
+	    n->tag == TidyTag_A || n->tag == TidyTag_STRONG ||
+	    n->tag == TidyTag_B) && reply_subject(x, i))
+		return 1;
+	/* the thread's tags: links only, marked as tags */
+	if (n->tlen > 0 && n->tlen <= 200 && n->llen == n->tlen &&
+	    n->attr != NULL && ex_match_any(n->attr, tag_words))
+		return 1;
+	/* an author pane keeps the author's name, its first text */
+	if (n->parent > 0 && author_pane(x, n->parent)) {
+		for (j = x->n[n->parent].first; j >= 0 && j != i &&
+		    (x->dead[j] || x->n[j].tlen == 0); j = x->n[j].next)
+			;
+		return j != i;
+	}
+	return panel_dd(x, i) || edit_note(x, i);
+}
+
+/*
+ * Forum software puts the time or the author of each post in the
+ * post's own <header> ("message-attribution", an itemprop=author):
+ * that header is no page chrome.
  */
 int
 ex_post_header(const struct ex *x, int i)
@@ -171,13 +504,16 @@ ex_post_header(const struct ex *x, int i)
 	const struct xn *n = &x->n[i];
 	int j, end;
 
+	if (author_pane(x, i))
+		return 1;
 	if (x->type != PT_FORUM || n->tag != TidyTag_HEADER ||
 	    n->tlen > 200 || n->nsub > 60 || n->nhead > 0)
 		return 0;	/* a heading: the thread's header */
 	for (end = i; x->n[end].last >= 0; end = x->n[end].last)
 		;
 	for (j = i + 1; j <= end && j < i + 200; j++)
-		if (x->n[j].tag == TidyTag_TIME)
+		if (x->n[j].tag == TidyTag_TIME ||
+		    ((x->n[j].flags & F_META) && x->n[j].tlen > 0))
 			return 1;
 	return 0;
 }

@@ -33,6 +33,7 @@
 #define F_MAIN		0x0800	/* <main> or role=main */
 #define F_COLLAPSED	0x1000	/* a closed accordion or tab */
 #define F_QA		0x2000	/* in a microdata Question or Answer */
+#define F_TOGGLE	0x4000	/* a <button> opening an accordion's panel */
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
@@ -110,9 +111,11 @@ struct ex {
 	int		 nqa;		/* schema.org Question and Answer */
 	int		 faq;		/* an FAQPage: no thread */
 	int		 artmarks;	/* evidence for "article" */
+	int		 ogonly;	/* and that is og:type alone */
 	int		 toggle;	/* last element with aria-expanded */
 	struct exstream	*stream;	/* React's streamed segments, or NULL */
 	int		 cleaned;	/* characters a list's cleaning took */
+	size_t		 marks;		/* bytes of list marks in the last text */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
 	int		 body;
@@ -126,6 +129,9 @@ struct out {
 	int		 pend;		/* 1: newline, 2: blank line */
 	int		 sp;		/* a space is due */
 	size_t		 max;		/* stop adding past this, 0: no limit */
+	int		 bullets;	/* mark list items ("- ", "2. ") */
+	char		 mark[16];	/* the mark due before the next text */
+	size_t		 marks;		/* bytes of the marks written */
 };
 
 /* extract.c */
@@ -180,6 +186,8 @@ int		ex_post_number(struct ex *x, int i);
 int		ex_qa_type(const char *itemtype);
 /* Is node i the <header> of a thread's post, with the post's time? */
 int		ex_post_header(const struct ex *x, int i);
+/* Is node i of a thread's chrome by its place (title, tags, user panel)? */
+int		ex_forum_drop(struct ex *x, int i);
 
 /* extract_product.c */
 int		ex_stream_segment(TidyNode tn);
@@ -193,6 +201,13 @@ int		ex_product_evidence(struct ex *x, const int *price);
 void		ex_product_clean(struct ex *x, int root, int end);
 void		ex_product_finish(struct ex *x, int root);
 int		ex_product_lead(const char *t);
+/* extract_service.c */
+/* Is node i a <header> that is a page's hero, not the site's banner? */
+int		ex_service_hero(const struct ex *x, int i);
+/* Does a <button> open an accordion's panel (aria-controls, -expanded)? */
+int		ex_toggle_button(TidyNode tn);
+/* The broad pass: accordions' toggles below root become headings */
+void		ex_toggle_headings(struct ex *x, int root, int end);
 /* extract_listing.c */
 int		ex_listing_items(struct ex *x);
 int		ex_listing_share(struct ex *x);
@@ -222,6 +237,8 @@ double		ex_link_density(const struct xn *n);
 int		ex_is_ancestor(struct ex *x, int a, int d);
 void		ex_kill_node(struct ex *x, int i, int stop);
 int		ex_subtree_end(struct ex *x, int i);
+/* Does the heading at i repeat the document's title? */
+int		ex_is_title(struct ex *x, int i);
 char		*ex_run_pass(struct ex *x, unsigned pf);
 
 /* extract_render.c */
@@ -241,5 +258,9 @@ char		*ex_norm_date(const char *in);
 int		ex_words(const char *s);
 void		ex_fill_meta(struct ex *x, const char *url,
 	    struct tq_doc *doc);
+
+/* extract_recall.c */
+/* The lead paragraphs above the article's first part first, into out */
+int		ex_lead(struct ex *x, int first, int *out, int max);
 
 #endif

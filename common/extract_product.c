@@ -463,7 +463,8 @@ static const char *const off_sections[] = {
 	"store information", "in store", "find in store", "pickup",
 	"newsletter", "sign up", "join our", "follow us", "share",
 	"did you know", "why choose", "why buy", "what makes our",
-	"get to know", "our guarantee",
+	"get to know", "our guarantee", "warranty", "lifetime warranty",
+	"lifetime guarantee", "guarantee",
 	NULL
 };
 

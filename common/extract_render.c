@@ -69,6 +69,11 @@ out_text(struct out *o, const char *t, int pre)
 		tq_buf_add(&o->b, " ", 1);
 	o->pend = 0;
 	o->sp = 0;
+	if (o->mark[0] != '\0') {
+		tq_buf_adds(&o->b, o->mark);
+		o->marks += strlen(o->mark);
+		o->mark[0] = '\0';
+	}
 	n = strlen(t);
 	if (!pre && n > 0 && t[n - 1] == ' ') {
 		n--;
@@ -92,37 +97,49 @@ break_level(int tag)
 }
 
 /*
- * Inline elements side by side with nothing between them that a
- * browser's styles show apart: two links ("<a>Action</a><a>Adventure
- * </a>": a row of tags, of chips), or a word and one that opens with a
- * capital ("<span>HOKA</span><span>Clifton 10</span>", "<span>Jane Roe
- * </span><time>Mar 7</time>": a brand and a name, a byline and a
- * date).  A lower-case continuation ("C" "orn", a drop cap; "child"
- * "ren") and digits after digits (a price's cents) stay glued.
+ * Two inline elements side by side with no space between them, that a
+ * style sets apart on the screen (a brand and a product's name, a label
+ * and its value, two buttons): "<span>Nalgene</span><span>Sustain
+ * Bottle</span>", "<span>Item number:</span><span>3659</span>".  A
+ * word does not go on from a lower-case letter, a digit, ")" or "%"
+ * to a capital, from a capital to a capitalised word, nor a sentence
+ * from its full stop ("97%Resolved", "$80MSRP", "YETIRambler"), so a
+ * space is due there when the text before the boundary has left an
+ * element and the text after it has entered another (not
+ * "<mark>Open</mark>AI", not "i<b>Phone</b>").  After a label's colon
+ * ("Published by:<span>Valve</span>") a space is due at any element's
+ * boundary.  side: 1 left an element, 2 entered one, since the text
+ * before.
+ */
+static int
+apart(const struct out *o, const char *t, int side)
+{
+	unsigned char a, a0, b = (unsigned char)*t;
+
+	if (side == 0 || o->b.len < 2 || o->sp || o->pend > 0 ||
+	    !isalnum(b))
+		return 0;
+	a = (unsigned char)o->b.data[o->b.len - 1];
+	a0 = (unsigned char)o->b.data[o->b.len - 2];
+	if (a == ':' && isalpha(a0))
+		return 1;
+	if (side != 3 || !isupper(b))
+		return 0;
+	return islower(a) || isdigit(a) || a == ')' || a == '%' ||
+	    (isupper(a) && islower((unsigned char)t[1])) ||
+	    ((a == '.' || a == '!' || a == '?') && isalpha(a0));
+}
+
+/*
+ * Two links side by side with nothing between them ("<a>Action</a><a>
+ * eSports</a>": a row of tags, of chips) are two words, whatever
+ * their letters.
  */
 static void
-inline_apart(struct ex *x, int i, int next, struct out *o)
+links_apart(struct ex *x, int i, int next, struct out *o)
 {
-	unsigned char a, b;
-	int j;
-
-	if (x->dead[i] || x->n[i].tag == XT_TEXT ||
-	    x->n[next].tag == XT_TEXT || x->n[i].tlen == 0 ||
-	    ((x->n[i].flags | x->n[next].flags) & (F_BLOCK | F_PRE)))
-		return;
-	if (x->n[i].tag == TidyTag_A && x->n[next].tag == TidyTag_A) {
-		o->sp = 1;
-		return;
-	}
-	if (x->n[i].tlen < 2 || o->b.len == 0)
-		return;
-	for (j = next; j >= 0 && x->n[j].tag != XT_TEXT; j = x->n[j].first)
-		;
-	if (j < 0 || x->n[j].text == NULL)
-		return;
-	a = (unsigned char)o->b.data[o->b.len - 1];
-	b = (unsigned char)x->n[j].text[0];
-	if (isalnum(a) && isupper(b))
+	if (x->n[i].tag == TidyTag_A && x->n[next].tag == TidyTag_A &&
+	    !x->dead[i] && x->n[i].tlen > 0)
 		o->sp = 1;
 }
 
@@ -130,7 +147,7 @@ inline_apart(struct ex *x, int i, int next, struct out *o)
 void
 ex_render(struct ex *x, int root, struct out *o)
 {
-	int i = root, nx;
+	int i = root, nx, side = 0;
 	struct xn *n;
 
 	while (i >= 0) {
@@ -148,6 +165,11 @@ ex_render(struct ex *x, int root, struct out *o)
 			goto next;
 		}
 		if (n->tag == XT_TEXT) {
+			if (!(n->flags & F_PRE) && n->text[0] != ' ' &&
+			    apart(o, n->text, side))
+				o->sp = 1;
+			if (n->text[0] != '\0')
+				side = 0;
 			out_text(o, n->text, (n->flags & F_PRE) != 0);
 			goto next;
 		}
@@ -161,10 +183,21 @@ ex_render(struct ex *x, int root, struct out *o)
 		    ex_has_word(n->attr, "line") && o->b.len > 0)
 			/* a highlighter's line (Shiki's <span class=line>) */
 			ex_out_break(o, 1);
+		/*
+		 * An item of an unordered list is marked "- "; an ordered
+		 * list's items are lines without a mark (a number would
+		 * read as a word of the text).
+		 */
+		if (n->tag == TidyTag_LI && o->bullets && n->parent >= 0 &&
+		    x->n[n->parent].tag == TidyTag_UL)
+			snprintf(o->mark, sizeof(o->mark), "- ");
 		if (n->first >= 0) {
+			side |= 2;
 			i = n->first;
 			continue;
 		}
+		if (n->tag == TidyTag_LI)
+			o->mark[0] = '\0';
 next:
 		/* leave elements, emitting their closing breaks */
 		while (i >= 0) {
@@ -172,7 +205,7 @@ next:
 				if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
 				    (x->n[i].flags & F_BLOCK))
 					ex_out_break(o, break_level(x->n[i].tag));
-				inline_apart(x, i, nx, o);
+				links_apart(x, i, nx, o);
 				i = nx;
 				break;
 			}
@@ -184,6 +217,9 @@ next:
 				break;
 			}
 			i = x->n[i].parent;
+			side |= 1;
+			if (x->n[i].tag == TidyTag_LI)
+				o->mark[0] = '\0';
 			if (i == root) {
 				if (x->n[i].flags & F_BLOCK)
 					ex_out_break(o, break_level(x->n[i].tag));
@@ -194,19 +230,20 @@ next:
 			if (x->n[i].next >= 0) {
 				if (x->n[i].flags & F_BLOCK)
 					ex_out_break(o, break_level(x->n[i].tag));
-				inline_apart(x, i, x->n[i].next, o);
+				links_apart(x, i, x->n[i].next, o);
 				i = x->n[i].next;
 				break;
 			}
 		}
 	}
+	o->mark[0] = '\0';
 }
 
 /* Text of the subtree at i, at most about max bytes; caller frees. */
 char *
 ex_node_text(struct ex *x, int i, size_t max)
 {
-	struct out o = { { 0 }, 0, 0, max };
+	struct out o = { { 0 }, 0, 0, max, 0, "", 0 };
 
 	ex_render(x, i, &o);
 	ex_out_trim(&o);
@@ -384,8 +421,15 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 			if (ex_starts_with(t, promo_starts[k])) {
 				int m;
 
+				/*
+				 * "Click here" is no promotion by its own
+				 * "here": a download's instructions stay
+				 */
 				for (m = 0; promo_words[m] != NULL; m++)
-					if (strcasestr(t, promo_words[m]) != NULL)
+					if (strcasestr(strcmp(promo_words[m],
+					    "here") == 0 ? t + strlen(
+					    promo_starts[k]) : t,
+					    promo_words[m]) != NULL)
 						r = 1;
 			}
 	/* a dateline: the whole block is a date */

@@ -423,6 +423,63 @@ same_class(const char *a, const char *b)
 	return ea - a == eb - b && strncmp(a, b, (size_t)(ea - a)) == 0;
 }
 
+/* Is the class token t (n bytes) a name, not a style's value or an id? */
+static int
+class_name(const char *t, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (isdigit((unsigned char)t[k]) || t[k] == ':' || t[k] == '[')
+			return 0;
+	return n > 0;
+}
+
+/*
+ * Classes alike: two names or more in common, half of the names of one
+ * of them or more ("rich-text-block main-blog-post intro" and
+ * "main-blog-post rich-text-block"); names with digits (a page
+ * builder's ids, "elementor-element-98fbbca") and styles' values do
+ * not count.  (attr is "class id".)
+ */
+static int
+similar_class(const char *a, const char *b)
+{
+	const char *ea, *eb, *p, *q, *e, *f;
+	int na = 0, nb = 0, both = 0;
+
+	if (a == NULL || b == NULL || (ea = strrchr(a, ' ')) == NULL ||
+	    (eb = strrchr(b, ' ')) == NULL)
+		return 0;
+	for (q = b; q < eb; q = f) {
+		while (q < eb && isspace((unsigned char)*q))
+			q++;
+		for (f = q; f < eb && !isspace((unsigned char)*f); f++)
+			;
+		nb += class_name(q, (size_t)(f - q));
+	}
+	for (p = a; p < ea; p = e) {
+		while (p < ea && isspace((unsigned char)*p))
+			p++;
+		for (e = p; e < ea && !isspace((unsigned char)*e); e++)
+			;
+		if (!class_name(p, (size_t)(e - p)))
+			continue;
+		na++;
+		for (q = b; q < eb; q = f) {
+			while (q < eb && isspace((unsigned char)*q))
+				q++;
+			for (f = q; f < eb && !isspace((unsigned char)*f); f++)
+				;
+			if (f - q == e - p && strncmp(p, q, (size_t)(e - p)) == 0) {
+				both++;
+				break;
+			}
+		}
+	}
+	return both >= 2 && both * 2 >= (na < nb ? na : nb);
+}
+
 /*
  * A body that a page builder cut into blocks of one class, with other
  * blocks between them: when an element above the pick, a few levels
@@ -595,6 +652,12 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 		    (n->tag == x->n[top].tag && same_class(n->attr,
 		    x->n[top].attr))))
 			bonus = topscore * 0.2;
+		/* a block of a class like the article's, of few links */
+		if (bonus == 0 && n->tag == x->n[top].tag && n->np > 0 &&
+		    n->tlen >= 140 && ex_link_density(n) <= 0.3 &&
+		    similar_class(n->attr,
+		    x->n[top].attr))
+			bonus = topscore * 0.2;
 		if (n->best > -1e8 && n->best + bonus >= thr &&
 		    (bonus > 0 || ex_link_density(n) <= 0.3)) {
 			pk->nodes[pk->n++] = j;
@@ -629,8 +692,8 @@ squash(const char *s, char *out, size_t n)
 }
 
 /* Does the heading at i repeat the document title? */
-static int
-is_title(struct ex *x, int i)
+int
+ex_is_title(struct ex *x, int i)
 {
 	char a[512], b[512], *t;
 	size_t la, lb;
@@ -689,6 +752,78 @@ in_figure(struct ex *x, int i)
 	return 0;
 }
 
+/*
+ * A list of sentences with links in them ("This hotel is in my lists of
+ * the <a>best hotels in Oman</a> and the <a>...</a>."), not of links
+ * alone: each item, two or more, holds text outside its links, and
+ * half of them or more end a sentence.
+ */
+static int
+prose_items(struct ex *x, int i)
+{
+	int j, k = 0, ends = 0;
+	char *t;
+	size_t n;
+
+	for (j = x->n[i].first; j >= 0; j = x->n[j].next) {
+		if (x->dead[j] || x->n[j].tag == XT_TEXT)
+			continue;
+		if (x->n[j].tag != TidyTag_LI || x->n[j].llen >= x->n[j].tlen ||
+		    x->n[j].tlen > 600)
+			return 0;
+		t = ex_node_text(x, j, 700);
+		n = strlen(t);
+		while (n > 0 && (t[n - 1] == ')' || t[n - 1] == '"'))
+			n--;
+		ends += n > 0 && (t[n - 1] == '.' || t[n - 1] == '!' ||
+		    t[n - 1] == '?');
+		free(t);
+		k++;
+	}
+	return k >= 2 && ends * 2 >= k;
+}
+
+/*
+ * A list that the paragraph before it announces, a sentence of four
+ * words or more that ends in a colon ("Other apps you may find
+ * helpful:"): the links are what the text speaks of.  Not a label
+ * ("Read more:", "Related:") nor a call to more reading ("You may
+ * also be interested in the following articles:").  The paragraph is
+ * the element before the list, a live one.
+ */
+static const char *const more_words[] = {
+	"related", "also", "interest", "more", "recommend", "popular",
+	"latest", "read", "further", "other articles", "other posts",
+	"other stories", "follow", "subscri", "newsletter", NULL
+};
+
+static int
+announced(struct ex *x, int i)
+{
+	int j, k, prev = -1;
+	char *t;
+	size_t n;
+	int r;
+
+	for (j = x->n[x->n[i].parent].first; j >= 0 && j != i;
+	    j = x->n[j].next)
+		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
+			prev = j;
+	if (prev < 0 || (x->n[prev].tag != TidyTag_P &&
+	    x->n[prev].tag != TidyTag_DIV) || x->n[prev].nblock > 0 ||
+	    x->n[prev].tlen > 400 || ex_link_density(&x->n[prev]) > 0.5)
+		return 0;
+	t = ex_node_text(x, prev, 500);
+	n = strlen(t);
+	r = n > 0 && t[n - 1] == ':' && ex_words(t) >= 4;
+	/* "You may also be interested in the following articles:" */
+	for (k = 0; r && more_words[k] != NULL; k++)
+		if (strcasestr(t, more_words[k]) != NULL)
+			r = 0;
+	free(t);
+	return r;
+}
+
 static int
 clean_conditionally(struct ex *x, int i, unsigned pf)
 {
@@ -722,7 +857,8 @@ clean_conditionally(struct ex *x, int i, unsigned pf)
 		return 1;
 	if (!islist && weight < 25 && ld > 0.2)
 		return 1;
-	if (islist && ld > 0.5)
+	if (islist && ld > 0.5 && !(ld < 0.75 && prose_items(x, i)) &&
+	    !announced(x, i))
 		return 1;
 	if (weight >= 25 && ld > 0.5)
 		return 1;
@@ -754,8 +890,13 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 			continue;
 		switch (n->tag) {
 		case TidyTag_H1:
-			ex_kill_node(x, i, root);
-			continue;
+			/* the headline; a later <h1> of the body stays */
+			if (i == x->h1 || x->h1 < 0 || x->h1 > root ||
+			    ex_is_title(x, i)) {
+				ex_kill_node(x, i, root);
+				continue;
+			}
+			break;
 		case TidyTag_NAV: case TidyTag_ASIDE: case TidyTag_FOOTER:
 		case TidyTag_HEADER: case TidyTag_FIGCAPTION:
 			if (n->tlen * 2 < rootlen) {
@@ -769,7 +910,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 			continue;
 		case TidyTag_H2: case TidyTag_H3:
 			if (((pf & P_WEIGHT) && n->weight < 0) ||
-			    ex_link_density(n) > 0.33 || is_title(x, i)) {
+			    ex_link_density(n) > 0.33 || ex_is_title(x, i)) {
 				ex_kill_node(x, i, root);
 				continue;
 			}
@@ -870,7 +1011,7 @@ char *
 ex_run_pass(struct ex *x, unsigned pf)
 {
 	struct pick pk;
-	struct out o = { { 0 }, 0, 0, 0 };
+	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
 	int i, k, bodylen, rootlen;
 	struct xn *n;
 
@@ -903,17 +1044,30 @@ ex_run_pass(struct ex *x, unsigned pf)
 		pk.nodes[k++] = pk.nodes[i];
 	}
 	pk.n = k;
+	/* the lead in the headline's block above the body opens it */
+	if (pk.n > 0 && (k = ex_lead(x, pk.nodes[0], pk.nodes + pk.n,
+	    x->nn - pk.n)) > 0) {
+		int *lead = xcalloc((size_t)k, sizeof(int));
+
+		memcpy(lead, pk.nodes + pk.n, (size_t)k * sizeof(int));
+		memmove(pk.nodes + k, pk.nodes, (size_t)pk.n * sizeof(int));
+		memcpy(pk.nodes, lead, (size_t)k * sizeof(int));
+		pk.n += k;
+		free(lead);
+	}
 	rootlen = 0;
 	for (k = 0; k < pk.n; k++)
 		rootlen += x->n[pk.nodes[k]].tlen;
 	for (k = 0; k < pk.n; k++)
 		clean_article(x, pk.nodes[k], pf, rootlen);
+	o.bullets = 1;
 	for (k = 0; k < pk.n; k++) {
 		ex_render(x, pk.nodes[k], &o);
 		ex_out_break(&o, 2);
 	}
 	free(pk.nodes);
 	ex_out_trim(&o);
+	x->marks = o.marks;
 	if (o.b.data == NULL)
 		return xstrdup("");
 	return o.b.data;

@@ -314,7 +314,7 @@ ex_is_hidden(struct ex *x, int i)
 {
 	return (x->n[i].flags & F_HIDDEN) ||
 	    ((x->n[i].flags & F_NOSCRIPT) && !x->noscript) ||
-	    ((x->n[i].flags & F_COLLAPSED) && !x->collapsed);
+	    ((x->n[i].flags & (F_COLLAPSED | F_TOGGLE)) && !x->collapsed);
 }
 
 void
@@ -358,14 +358,23 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 			x->lang = xstrdup(v);
 		break;
 	case TidyTag_META:
-		collect_meta(x, tn);
-		return -1;
 	case TidyTag_LINK:
-		if ((v = ex_attr_get(tn, "rel")) != NULL &&
+		if (tag == TidyTag_META)
+			collect_meta(x, tn);
+		else if ((v = ex_attr_get(tn, "rel")) != NULL &&
 		    ex_has_word(v, "canonical") && x->canonical == NULL &&
 		    (v = ex_attr_get(tn, "href")) != NULL && *v)
 			x->canonical = xstrdup(v);
-		return -1;
+		/*
+		 * In the body, tidy drops the white space around it: a
+		 * hidden leaf keeps the words beside it apart, as a hidden
+		 * separator does (ex_render).
+		 */
+		if (x->body <= 0)
+			return -1;
+		i = add_node(x, tag, parent);
+		x->n[i].flags |= F_HIDDEN;
+		return i;
 	case TidyTag_TITLE:
 		if (x->title == NULL && tidyGetParent(tn) != NULL &&
 		    tidyNodeGetId(tidyGetParent(tn)) == TidyTag_HEAD)
@@ -468,6 +477,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	}
 	if (ex_attr_get(tn, "aria-expanded") != NULL)
 		x->toggle = i;
+	if (tag == TidyTag_BUTTON && ex_toggle_button(tn))
+		n->flags |= F_TOGGLE;
 	if ((v = ex_attr_get(tn, "role")) != NULL) {
 		for (k = 0; bad_roles[k] != NULL; k++)
 			if (ex_has_word(v, bad_roles[k]))
@@ -528,7 +539,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		n->nembed = 1;
 		break;
 	}
-	*descend = disp == 0;
+	/* an accordion's toggle holds its section's name */
+	*descend = disp == 0 || (n->flags & F_TOGGLE);
 	return i;
 }
 

@@ -424,6 +424,12 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
 		sc[PT_SERVICE] += 3;
 	x->artmarks = sc[PT_ARTICLE];
+	/*
+	 * og:type article alone, without a date or an author: the
+	 * default that SEO plugins give every page of a site.
+	 */
+	x->ogonly = og != NULL && sc[PT_ARTICLE] == 2 &&
+	    (strcasecmp(og, "article") == 0 || strcasecmp(og, "blog") == 0);
 	if (nlong >= 4)
 		sc[PT_ARTICLE] += 2;
 	best = PT_ARTICLE;
@@ -443,7 +449,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 static const char *const chrome_words[] = {
 	"~cookie", "consent", "gdpr", "~newsletter", "~subscribe", "~popup",
 	"modal", "~breadcrumb", "~share", "sharing", "~social", "~navbar",
-	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip",
+	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip", "crumbs",
 	"sr-only", "visually-hidden", "screen-reader", "offscreen",
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
@@ -457,7 +463,8 @@ static const char *const chrome_words[] = {
  */
 static const char *const post_chrome[] = {
 	"~signature", "~usertitle", "user-title", "~membertitle",
-	"member-title", "screen-reader", NULL
+	"member-title", "~userextras", "user-extras", "~userbanner",
+	"user-banner", "~userstats", "user-stats", "screen-reader", NULL
 };
 
 /*
@@ -746,7 +753,7 @@ drop_repeats(struct ex *x, int root, int end)
 char *
 ex_broad_pass(struct ex *x, int type)
 {
-	struct out o = { { 0 }, 0, 0, 0 };
+	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
 	int i, j, bodylen, root, end, items, label, list;
 	struct xn *n;
 
@@ -762,7 +769,8 @@ ex_broad_pass(struct ex *x, int type)
 		    (n->flags & F_MAIN))
 			continue;
 		if (ex_small_struct(x, i, bodylen) && !((type == PT_LISTING ||
-		    type == PT_COLLECTION) && ex_listing_part(x, i, items)))
+		    type == PT_COLLECTION) && ex_listing_part(x, i, items)) &&
+		    !(type == PT_SERVICE && ex_service_hero(x, i)))
 			x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
@@ -803,6 +811,8 @@ ex_broad_pass(struct ex *x, int type)
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		root = ex_listing_root(x, root);
 	end = ex_subtree_end(x, root);
+	if (type == PT_PRODUCT || type == PT_SERVICE)
+		ex_toggle_headings(x, root, end);
 	if (type != PT_LISTING)
 		drop_repeats(x, root, end);
 	if (type == PT_PRODUCT)
@@ -837,7 +847,8 @@ ex_broad_pass(struct ex *x, int type)
 			 * one link is a card, no menu)
 			 */
 			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
-				items += !x->dead[j] && x->n[j].tag != XT_TEXT;
+				items += !x->dead[j] && x->n[j].tag != XT_TEXT &&
+				    (type != PT_FORUM || x->n[j].tlen > 0);
 			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
 			    !(n->flags & F_LINK) &&
 			    ex_link_density(n) > (type == PT_LISTING ||
@@ -850,7 +861,8 @@ ex_broad_pass(struct ex *x, int type)
 		}
 		if (x->dead[i])
 			continue;
-		if (!(n->flags & F_BLOCK) && ex_post_number(x, i)) {
+		if ((!(n->flags & F_BLOCK) && ex_post_number(x, i)) ||
+		    ex_forum_drop(x, i)) {
 			ex_kill_node(x, i, root);
 			continue;
 		}
@@ -881,8 +893,10 @@ ex_broad_pass(struct ex *x, int type)
 		ex_product_finish(x, root);
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		ex_listing_clean(x, root);
+	o.bullets = 1;
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
+	x->marks = o.marks;
 	if (o.b.data == NULL)
 		return xstrdup("");
 	return o.b.data;

@@ -35,9 +35,13 @@ struct jobfixed {
 	char	 intervals[128];
 };
 
-/* The fields of a job hash that are the job's own */
+/*
+ * The fields of a job hash that are the job's own.  The task and the
+ * item are in data, the stage in origin (its queue): nothing else of
+ * tq's goes into the 10,000 hashes of a bulk submit.
+ */
 struct jobown {
-	char	 desc[128], data[128], task[24], item[24];
+	char	 desc[128], data[128];
 };
 
 static void
@@ -62,8 +66,6 @@ job_fixed(struct jobfixed *f, enum tq_stage st)
 static void
 job_own(struct jobown *o, enum tq_stage st, const struct tq_jobspec *j)
 {
-	snprintf(o->task, sizeof(o->task), "%lld", j->task_id);
-	snprintf(o->item, sizeof(o->item), "%lld", j->item_id);
 	snprintf(o->desc, sizeof(o->desc), "tq.%s(task=%lld, item=%lld)",
 	    tq_stage_name(st), j->task_id, j->item_id);
 	snprintf(o->data, sizeof(o->data), "[\"tq.%s\", null, [%lld, %lld], "
@@ -99,10 +101,9 @@ tq_queue_push(redisContext *c, struct tq_err *err, enum tq_stage st,
 			    "origin %s description %s created_at %s "
 			    "enqueued_at %s timeout %s result_ttl %s "
 			    "failure_ttl %s retries_left %s retry_intervals %s "
-			    "data %s tq_task %s tq_item %s tq_stage %s",
+			    "data %s",
 			    j->job_id, q, o.desc, f.now, f.now, f.timeout,
-			    f.ttl, f.fttl, f.retries, f.intervals, o.data,
-			    o.task, o.item, tq_stage_name(st));
+			    f.ttl, f.fttl, f.retries, f.intervals, o.data);
 			cmds++;
 			argv[k + 2] = j->job_id;
 		}
@@ -820,7 +821,7 @@ tq_queue_recover(redisContext *c, struct tq_err *err, const char *self,
 			const char *id = ids->element[j]->str;
 			int st = -1, act;
 
-			r = redisCommand(c, "HGET rq:job:%s tq_stage", id);
+			r = redisCommand(c, "HGET rq:job:%s origin", id);
 			if (r && r->type == REDIS_REPLY_STRING)
 				st = tq_stage_from_name(r->str);
 			freeReplyObject(r);
@@ -878,7 +879,7 @@ tq_queue_return_held(redisContext *c, struct tq_err *err, const char *name,
 		const char *id = ids->element[j]->str;
 		int st = -1;
 
-		r = redisCommand(c, "HGET rq:job:%s tq_stage", id);
+		r = redisCommand(c, "HGET rq:job:%s origin", id);
 		if (r && r->type == REDIS_REPLY_STRING)
 			st = tq_stage_from_name(r->str);
 		freeReplyObject(r);
@@ -963,7 +964,7 @@ tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
 	struct jobfixed f;
 	struct jobown o;
 	char hkey[128];
-	const char *argv[30];
+	const char *argv[24];
 	size_t k;
 	const char *q = qname(st);
 
@@ -992,18 +993,12 @@ tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
 	argv[21] = f.intervals;
 	argv[22] = "data";
 	argv[23] = o.data;
-	argv[24] = "tq_task";
-	argv[25] = o.task;
-	argv[26] = "tq_item";
-	argv[27] = o.item;
-	argv[28] = "tq_stage";
-	argv[29] = tq_stage_name(st);
 	for (k = 0; k < n; k++) {
 		const struct tq_jobspec *j = &jobs[k];
 
 		snprintf(hkey, sizeof(hkey), "rq:job:%s", j->job_id);
 		job_own(&o, st, j);
-		resp(b, 30, argv);
+		resp(b, 24, argv);
 	}
 	return (int)n;
 }

@@ -46,16 +46,16 @@ check_same "in item order" "$(rcli lrange rq:queue:parsing-queue 0 -1 | md5sum)"
     "$(psqlc "SELECT job_id FROM task_items WHERE task_id = $task ORDER BY seq" | md5sum)"
 
 # every job hash, and what it says of its item
-sed 's/^/HMGET rq:job:/; s/$/ tq_task tq_item status origin/' "$tmp/pg.ids" |
+sed 's/^/HMGET rq:job:/; s/$/ data status origin/' "$tmp/pg.ids" |
     rcli >"$tmp/hashes"
-psqlc "SELECT $task, item_id, 'queued', 'parsing-queue' FROM task_items WHERE task_id = $task ORDER BY job_id" |
+psqlc "SELECT '[\"tq.parse\", null, [' || task_id || ', ' || item_id || '], {}]', 'queued', 'parsing-queue' FROM task_items WHERE task_id = $task ORDER BY job_id" |
     tr '|' '\n' >"$tmp/want"
 check "every job hash there, naming its task and item" cmp "$tmp/want" "$tmp/hashes"
 job=$(head -1 "$tmp/pg.ids")
 item=$(psqlc "SELECT item_id FROM task_items WHERE job_id = '$job'")
-check_same "the hash's fields (RQ's and tq's)" \
+check_same "the hash's fields: RQ's, no more" \
     "$(rcli hkeys "rq:job:$job" | sort | tr '\n' ' ')" \
-    "created_at data description enqueued_at failure_ttl origin result_ttl retries_left retry_intervals status timeout tq_item tq_stage tq_task "
+    "created_at data description enqueued_at failure_ttl origin result_ttl retries_left retry_intervals status timeout "
 check_same "description" "$(rcli hget "rq:job:$job" description)" \
     "tq.parse(task=$task, item=$item)"
 check_same "data" "$(rcli hget "rq:job:$job" data)" \

@@ -4,6 +4,7 @@
  * huge), tq_doc_json, and SHA-256 test vectors from FIPS 180-4.
  * Run from the top of the tree (tests/0600-extract.t does).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,7 @@ valid_utf8(const char *s)
 	return 1;
 }
 
+/* Words: runs without spaces that hold a letter or digit (not "-"). */
 static long
 count_words(const char *s)
 {
@@ -89,7 +91,8 @@ count_words(const char *s)
 	for (; *s; s++) {
 		if (*s == ' ' || *s == '\n' || *s == '\t')
 			in = 0;
-		else if (!in) {
+		else if (!in && (isalnum((unsigned char)*s) ||
+		    (unsigned char)*s >= 0x80)) {
 			n++;
 			in = 1;
 		}
@@ -154,10 +157,10 @@ test_news(void)
 	ok(has(t, "about \xc2\xa3" "1.4 million"), "news: &pound;");
 	ok(has(t, "\n\nA landmark since 1862\n\nThe granite tower"),
 	    "news: subheading is its own block");
-	ok(has(t, "Make the tower weathertight before next winter\n"
-	    "Commission a replica lantern from a foundry in Hayle\n"
-	    "Open the gallery"), "news: list items are lines");
-	ok(has(t, "three stages:\n\nMake the tower"),
+	ok(has(t, "- Make the tower weathertight before next winter\n"
+	    "- Commission a replica lantern from a foundry in Hayle\n"
+	    "- Open the gallery"), "news: list items are lines, marked");
+	ok(has(t, "three stages:\n\n- Make the tower"),
 	    "news: a list starts a block");
 	ok(has(t, "\xe2\x80\x9cIt is not just a light."),
 	    "news: blockquote kept");
@@ -249,8 +252,8 @@ test_docs(void)
 	    "docs: ordered list items are lines");
 	ok(has(t, "mv app.log app.log.1\nkill -HUP \"$(cat app.pid)\""),
 	    "docs: pre keeps its lines");
-	ok(has(t, "Compress old files\nKeep a fixed number of generations\n"
-	    "Test the reopen signal\n\nWith these in place"),
+	ok(has(t, "- Compress old files\n- Keep a fixed number of "
+	    "generations\n- Test the reopen signal\n\nWith these in place"),
 	    "docs: checklist lines");
 	ok(!has(t, "Docs home") && !has(t, "Send feedback") &&
 	    !has(t, "Rotating log files safely"),
@@ -347,8 +350,8 @@ test_types(void)
 	is_str(d.page_type, "product", "type: product by JSON-LD");
 	ok(has(d.text, "lid pocket big enough for a map"),
 	    "product: description");
-	ok(has(d.text, "Ventilated mesh back panel\nHip belt with two zipped "
-	    "pockets\nIntegrated rain cover"), "product: features");
+	ok(has(d.text, "- Ventilated mesh back panel\n- Hip belt with two "
+	    "zipped pockets\n- Integrated rain cover"), "product: features");
 	ok(has(d.text, "Volume 40 litres\nWeight 1.2 kg\nFabric Recycled"),
 	    "product: specification table as rows");
 	ok(!has(d.text, "Add to cart") && !has(d.text, "Free shipping") &&
@@ -605,6 +608,35 @@ test_product(void)
 	ok(p != NULL && m != NULL && r != NULL && p < m && m < r,
 	    "stream: the hidden segment shown at its placeholder");
 	ok(!has(d.text, "Loading the details"), "stream: the fallback goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * An accordion's toggles name a product's sections; the section
+	 * of the shop's terms goes with its toggle.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Fire pit</h1><p>");
+	q = words_para("flame", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><div class=acc><button aria-expanded=false>"
+	    "Dimensions &amp; Materials</button><div class=panel hidden>"
+	    "<p>Height: 39 cm, weight: 15 kg, stainless steel.</p></div>"
+	    "</div><div class=acc><button aria-expanded=false>Shipping "
+	    "&amp; Returns</button><div class=panel hidden><p>We ship "
+	    "within three days and take returns for a month.</p></div>"
+	    "</div><h3>Lifetime Guarantee</h3><p>We replace any tool that "
+	    "breaks, for as long as you own it.</p></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/pit", &d) == 0,
+	    "product toggle extract");
+	ok(has(d.text, "Dimensions & Materials\n\nHeight: 39 cm"),
+	    "product toggle: the section's name above it");
+	ok(!has(d.text, "Shipping") && !has(d.text, "take returns"),
+	    "product toggle: the shop's terms go with their toggle");
+	ok(!has(d.text, "Guarantee") && !has(d.text, "We replace any tool"),
+	    "product: the shop's guarantee goes with its heading");
 	tq_doc_free(&d);
 	free(b.data);
 
@@ -1154,7 +1186,7 @@ test_listing(void)
 	tq_buf_adds(&b, "</div></main></body></html>");
 	ok(extract_str(b.data, "https://shop.example/c/cameras", &d) == 0,
 	    "camera cards extract");
-	ok(in_order(d.text, "Camera model 0 with a zoom lens\n\nSensor of 20 "
+	ok(in_order(d.text, "Camera model 0 with a zoom lens\n\n- Sensor of 20 "
 	    "megapixels", "Camera model 7"), "camera cards: titles and points");
 	ok(!has(d.text, "Key Features"),
 	    "camera cards: a title above each card's list goes");
@@ -1320,6 +1352,239 @@ qa_post(struct tq_buf *b, const char *who, const char *text, int votes,
 	tq_buf_adds(b, who);
 	tq_buf_adds(b, "</div><div class=d-none itemprop=dateCreated>"
 	    "2011-02-12 01:30:35 +00:00</div></div></div></div>");
+}
+
+/*
+ * A post as XenForo-like boards write it: the author's panel (avatar,
+ * name, title, and with extras the author's details), the time in the
+ * post's header, the text, who liked it.
+ */
+static void
+xf_post(struct tq_buf *b, int k, const char *who, const char *text,
+    int extras)
+{
+	char h[1024];
+
+	snprintf(h, sizeof(h), "<article class=\"message message--post\" "
+	    "id=js-post-%d><div class=message-inner><div class=\"message-cell "
+	    "message-cell--user\"><section class=message-user><div "
+	    "class=message-avatar><a href=/m/%d class=avatar><img src=/a%d.png "
+	    "alt=\"\"></a></div><div class=message-userDetails><h4 "
+	    "class=message-name><a href=/m/%d class=username>%s</a></h4><h5 "
+	    "class=\"userTitle message-userTitle\">Member</h5></div>%s<span "
+	    "class=message-userArrow></span></section></div><div "
+	    "class=\"message-cell message-cell--main\"><header "
+	    "class=message-attribution><time datetime=2024-01-0%d>Jan %d, "
+	    "2024</time></header><div class=bbWrapper><p>", k, k, k, k, who,
+	    extras ? "<div class=message-userExtras><dl class=pairs><dt>Home "
+	    "Country</dt><dd>Wales</dd></dl><span><ol><li>Pastry Chef</li>"
+	    "</ol></span></div>" : "", k, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p><span class=light><strong>Edited <time "
+	    "datetime=2024-01-09>Jan 9</time> by ines</strong></span></div>"
+	    "<div class=likers>ines and corra like this.</div></div></div>"
+	    "</article>");
+}
+
+/* A post as phpBB-like boards write it: a user panel in a <dl>. */
+static void
+bb_post(struct tq_buf *b, int k, const char *who, const char *text)
+{
+	char h[512];
+
+	snprintf(h, sizeof(h), "<div class=\"post bg%d\" id=p%d><div "
+	    "class=inner><dl class=postprofile><dt><a href=/u/%d><img "
+	    "src=/u%d.png alt=\"\"></a><br><a href=/u/%d>%s</a></dt><dd "
+	    "class=profile-rank>Senator</dd><dd><strong>Founded:</strong> "
+	    "Dec 11, 2021</dd><dd>Psychotic Dictatorship</dd></dl><div "
+	    "class=postbody><h3>Re: Football season</h3><div class=num>#%d "
+	    "| <a href=/p%d>Link</a></div><p class=author>by %s on Tue Aug "
+	    "2%d, 2019</p><div class=content>", k % 2 + 1, k, k, k, k, who,
+	    k, k, who, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</div></div></div></div>");
+}
+
+/*
+ * A post whose <header> holds its author (itemprop=author) and the
+ * author's stats, with no time: the date is below it.
+ */
+static void
+mc_post(struct tq_buf *b, int k, const char *who, const char *text)
+{
+	char h[640];
+
+	snprintf(h, sizeof(h), "<article class=post-item><div class=MessageCard "
+	    "itemscope itemtype=https://schema.org/Comment><header "
+	    "class=MessageCard__header><div class=avatar><a href=/m/%d>"
+	    "<span>%c</span></a></div><div class=MessageCard__user-info "
+	    "itemprop=author itemscope itemtype=https://schema.org/Person>"
+	    "<div><a class=name href=/m/%d>%s</a></div><div "
+	    "class=MessageCard__user-details><span>1,10%d posts</span> "
+	    "<span>\xc2\xb7</span> <span>Joined 201%d</span></div></div>"
+	    "</header><div class=MessageCard__date>\xc2\xb7 Jan 1%d, 2024</div>"
+	    "<div class=MessageCard__content><p>", k, who[0], k, who, k, k, k);
+	tq_buf_adds(b, h);
+	tq_buf_adds(b, text);
+	tq_buf_adds(b, "</p></div></div></article>");
+}
+
+/* A thread's chrome by its place and its words, on three boards. */
+static void
+test_forum2(void)
+{
+	static const char *const who[] = { "ines", "corra", "halvard", "ines" };
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *p[4];
+	int k;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	p[3] = words_para("baking", 40);
+	tq_buf_adds(&b, "<html><head><title>Crumb too tight</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Crumb too tight\"}</script></head><body><div class=p-body><div class=p-title><h1>Crumb too "
+	    "tight</h1><div class=topic-category><a class=badge-category "
+	    "href=/c/3>Sourdough Corner</a></div></div><ul class=crumbs><li>"
+	    "<a href=/>Index</a></li><li>\xc2\xbb <a href=/f/1>Bread "
+	    "Talk</a></li></ul><ul class=overview><li><span>Created</span> "
+	    "<span>1 yr</span></li><li><span>Last Reply</span> <span>2 "
+	    "days</span></li></ul><ul class=listInline><li>Thread starter "
+	    "ines</li><li>Start date Jan 1, 2024</li></ul><div class=block>");
+	for (k = 0; k < 4; k++)
+		xf_post(&b, k + 1, who[k], p[k], k % 2);
+	tq_buf_adds(&b, "<div>Page 1 of 2 (Go Down)</div><div><a href=/t/5>"
+	    "Proofing baskets</a> \xe2\x80\xa2 <a href=/t/6>Rye ratios</a> "
+	    "\xe2\x80\xa2 <a href=/t/7>Flour types</a></div>");
+	tq_buf_adds(&b, "<div class=post-taglist><a class=\"s-tag post-tag\" "
+	    "href=/t/rye>ryeflour</a></div><div><a href=#c>Show 3 more "
+	    "comments</a></div><div class=js-bottom-notice><p>Start asking "
+	    "to get answers</p><p>Find the answer to your question by "
+	    "asking.</p></div><div class=widget><h3>Recently Browsing</h3>"
+	    "<p>No registered users viewing this page.</p></div></div></div>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://boards.example/threads/crumb.12/",
+	    &d) == 0, "XenForo thread extract");
+	is_str(d.page_type, "forum", "XenForo thread: forum");
+	ok(in_order(d.text, "ines", "kneading kneading") &&
+	    in_order(d.text, "kneading kneading", "halvard") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "XenForo thread: an author's panel with a name only is no menu");
+	ok(!has(d.text, "Wales") && !has(d.text, "Pastry Chef") &&
+	    !has(d.text, "Home Country"), "XenForo thread: no user details");
+	ok(!has(d.text, "Crumb too tight") && !has(d.text, "Sourdough "
+	    "Corner") && !has(d.text, "ryeflour"),
+	    "XenForo thread: no title above it, no category, no tags");
+	ok(!has(d.text, "Bread Talk") && !has(d.text, "Created") &&
+	    !has(d.text, "Last Reply"),
+	    "XenForo thread: no trail of crumbs, no thread's overview");
+	ok(!has(d.text, "Thread starter") && !has(d.text, "Start date"),
+	    "XenForo thread: no starter and start date above it");
+	ok(!has(d.text, "like this") && !has(d.text, "more comments"),
+	    "XenForo thread: no likers, no link to hidden comments");
+	ok(!has(d.text, "Edited") && !has(d.text, "Jan 9"),
+	    "XenForo thread: no note of a post's last edit");
+	ok(!has(d.text, "Page 1") && !has(d.text, "Rye ratios"),
+	    "XenForo thread: no pager, no row of links parted by bullets");
+	ok(!has(d.text, "Start asking") && !has(d.text, "Find the answer") &&
+	    !has(d.text, "Recently Browsing") && !has(d.text, "registered "
+	    "users"), "XenForo thread: no notes for visitors");
+	tq_doc_free(&d);
+	free(b.data);
+	memset(&b, 0, sizeof(b));
+
+	tq_buf_adds(&b, "<html><head><title>Football season</title></head>"
+	    "<body><div id=page-body><div class=smallfont><strong>Football "
+	    "season</strong></div>");
+	for (k = 0; k < 4; k++)
+		bb_post(&b, k + 1, who[k], p[k]);
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/viewtopic.php?t=7",
+	    &d) == 0, "phpBB thread extract");
+	is_str(d.page_type, "forum", "phpBB thread: forum");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "phpBB thread: each post's author before it");
+	ok(!has(d.text, "Senator") && !has(d.text, "Founded") &&
+	    !has(d.text, "Dictatorship"),
+	    "phpBB thread: no rank or details in the user panel's <dl>");
+	ok(!has(d.text, "Football season") && !has(d.text, "Link") &&
+	    !has(d.text, "#2"), "phpBB thread: no title, reply subjects, "
+	    "post numbers or links to posts");
+	tq_doc_free(&d);
+	free(b.data);
+
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Watch trends</title></head>"
+	    "<body><div class=block-body><div class=starter>By <a "
+	    "href=/m/2>corra</a></div><p>By the way</p>");
+	for (k = 0; k < 4; k++)
+		mc_post(&b, k + 1, who[k], p[k]);
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/threads/watch.5/",
+	    &d) == 0, "MessageCard thread extract");
+	is_str(d.page_type, "forum", "MessageCard thread: forum");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "MessageCard thread: a post's <header> with its author stays");
+	ok(!has(d.text, "posts") && !has(d.text, "Joined"),
+	    "MessageCard thread: no line of the author's stats");
+	ok(!has(d.text, "By corra") && has(d.text, "By the way"),
+	    "MessageCard thread: no byline above, a line of text stays");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* Invision-like: the author's name in an <aside>, with stats */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Oven spring\"}</script></head>"
+	    "<body><div class=ipsPageHeader><h1>Oven spring, again</h1><p>"
+	    "<strong>By <a href=/p/1>ines</a></strong><br><span><time "
+	    "datetime=2024-03-05>March 5, 2024</time> in <a href=/f/2>Bread "
+	    "Talk</a></span></p></div><div id=elPostFeed>");
+	for (k = 0; k < 4; k++) {
+		tq_buf_adds(&b, "<article class=cPost><aside class=\"ipsComment_"
+		    "author cAuthorPane\"><h3><strong><a href=/p/1>");
+		tq_buf_adds(&b, who[k]);
+		tq_buf_adds(&b, "</a></strong></h3><ul class=cAuthorPane_info>"
+		    "<li><span>Level 5</span></li><li><a href=/r>42.4k</a></li>"
+		    "<li>2 posts</li></ul></aside><div class=cPost_contentWrap>"
+		    "<p>");
+		tq_buf_adds(&b, p[k]);
+		tq_buf_adds(&b, "</p></div><div class=reputation>+11k</div>"
+		    "</article>");
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/topic/9-oven/",
+	    &d) == 0, "author pane thread extract");
+	ok(in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring"),
+	    "author pane thread: the author's <aside> keeps the name");
+	ok(!has(d.text, "Level 5") && !has(d.text, "42.4k") &&
+	    !has(d.text, "2 posts") && !has(d.text, "11k"),
+	    "author pane thread: no rank, stats or reputation count");
+	ok(!has(d.text, "again") && !has(d.text, "Bread Talk"),
+	    "author pane thread: no page header with the thread's byline");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* tidy drops the white space around a <link> in the body */
+	ok(extract_str("<html><body><div><span>Sourdough needs time,</span>\n"
+	    "<link itemprop=mainEntityOfPage href=/t/1>\n<span>and a warm "
+	    "kitchen helps it along nicely, as every baker will tell you."
+	    "</span></div></body></html>", NULL, &d) == 0 &&
+	    has(d.text, "time, and a warm"),
+	    "<link> between two words: a space");
+	tq_doc_free(&d);
+	for (k = 0; k < 4; k++)
+		free(p[k]);
 }
 
 static void
@@ -1624,6 +1889,358 @@ test_hostile(void)
 		tq_doc_free(&d);
 }
 
+/*
+ * What a good extraction must hold and tq used to miss (issue #15's
+ * "with" sentences), each rule on a small page built here.
+ */
+static void
+test_recall(void)
+{
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *q, w[32];
+	int i;
+
+	/* words that a style sets apart, glued in the markup */
+	q = words_para("story", 80);
+	tq_buf_adds(&b, "<html><head><title>Bottles</title></head><body>"
+	    "<article><h1>Bottles</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p><span class=brand>Nalgene</span><span "
+	    "class=name>Sustain Bottle</span> and <mark>Open</mark>AI and "
+	    "i<b>Phone</b> and <em>Mc</em>Donald.</p><p>The game came out "
+	    "that spring. <span>Made by:</span><span>Valve</span>, and <span>Item number:</span>"
+	    "<span>3659</span>, at 12:<b>30</b>.</p><p>A list of "
+	    "things.</p><p><a href=/a>Try it free</a><a href=/b>Book a "
+	    "demo</a></p><p><span>97%</span><span>Resolved</span> and "
+	    "H<sub>2</sub>O and <span>YETI</span><span>Rambler</span>.</p>"
+	    "<p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/bottles", &d) == 0,
+	    "glued words extract");
+	ok(has(d.text, "Nalgene Sustain Bottle") && has(d.text,
+	    "Made by: Valve") && has(d.text, "Item number: 3659") &&
+	    has(d.text, "Try it free Book a demo") &&
+	    has(d.text, "97% Resolved and H2O and YETI Rambler."),
+	    "glued words: a brand and a name, a label and its value apart");
+	ok(has(d.text, "OpenAI and iPhone and McDonald.") &&
+	    has(d.text, "at 12:30."),
+	    "glued words: a word marked in part stays one word");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* the lead in the headline's block above the body */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Tests</title></head><body>"
+	    "<header class=site><a href=/>Home</a></header><main>"
+	    "<section class=hero><div class=hero-inner><h1>Why tests "
+	    "matter</h1><p class=intro>Mocks are not the enemy; bad tests "
+	    "are, and this post says how to tell them apart.</p><div "
+	    "class=author-line><p>Written by Jo Bloggs, who has tested "
+	    "software for twenty years.</p></div><p class=cta-text>Book a "
+	    "call with our team today, it is free of charge.</p></div>"
+	    "</section><section class=content><div class=post-body>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "body%d", i);
+		q = words_para(w, 50);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div></section></main></body></html>");
+	ok(extract_str(b.data, "https://blog.example/tests", &d) == 0,
+	    "lead extract");
+	ok(in_order(d.text, "Mocks are not the enemy", "body0 body0") &&
+	    has(d.text, "body5 body5"), "lead: the lead opens the article");
+	ok(!has(d.text, "Written by") && !has(d.text, "Book a call") &&
+	    !has(d.text, "Why tests matter"),
+	    "lead: no byline, call to action or headline");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a block of a class like the article's beside it */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Rentals</title><script type="
+	    "\"application/ld+json\">{\"@type\":\"BlogPosting\","
+	    "\"datePublished\":\"2024-05-01\"}</script></head><body>"
+	    "<div class=post-column><div class=\"rt-block mbp intro\"><p>Whether you cross the country or stay in one city, "
+	    "a car of your own makes the most of a trip, and renting one is "
+	    "easier than it looks.</p><h2>Where to start</h2><p>With the "
+	    "agencies that serve the whole country, compared below.</p>"
+	    "</div><div class=\"d-flex "
+	    "align-items-center body-sm\"><span>4 min read</span></div>"
+	    "<div class=\"mbp rt-block w-rt\">");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "rental%d", i);
+		q = words_para(w, 50);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div></div></body></html>");
+	ok(extract_str(b.data, "https://travel.example/rentals", &d) == 0,
+	    "similar classes extract");
+	ok(in_order(d.text, "Whether you cross the country", "rental0 rental0")
+	    && has(d.text, "rental7 rental7"),
+	    "similar classes: the introduction of the body's classes joins");
+	ok(!has(d.text, "4 min read"),
+	    "similar classes: not a block of other classes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a list of sentences with links in them is prose */
+	memset(&b, 0, sizeof(b));
+	q = words_para("hotel", 80);
+	tq_buf_adds(&b, "<html><head><title>Hotels</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li><b>Official site</b>: <a href=/h>Park "
+	    "Hyatt</a></li><li>Flagship: <a href=/n>Park Hyatt New York</a>"
+	    "<ul><li>It is in my lists of the <a href=/1>best luxury hotels "
+	    "in New York City</a> and the <a href=/2>most stunning indoor "
+	    "pools in the world</a>.</li><li>Read my review of it <a "
+	    "href=/3>here</a>.</li></ul></li></ul><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li><a href=/a>Best hotels in Oman</a></li>"
+	    "<li><a href=/b>Best hotel spas</a></li><li><a href=/c>Best "
+	    "beach hotels in the world</a></li></ul></article></body></html>");
+	ok(extract_str(b.data, "https://travel.example/hotels", &d) == 0,
+	    "prose list extract");
+	ok(has(d.text, "It is in my lists of the best luxury hotels") &&
+	    has(d.text, "Official site: Park Hyatt"),
+	    "prose list: sentences with links stay, and the list around them");
+	ok(!has(d.text, "Best hotel spas"), "prose list: a list of links goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a list of links that the text announces */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Apps</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Other apps that you may find helpful:</p><ul>"
+	    "<li><a href=/h>Headspace</a></li><li><a href=/b>Buddhify</a>"
+	    "</li><li><a href=/s>Smiling Mind</a></li></ul><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>You may also be interested in the following "
+	    "articles:</p><ul><li><a href=/1>Winners and losers</a></li><li>"
+	    "<a href=/2>State of the market</a></li><li><a href=/3>What "
+	    "chiefs talked about</a></li></ul></article></body></html>");
+	ok(extract_str(b.data, "https://calm.example/apps", &d) == 0,
+	    "announced list extract");
+	ok(has(d.text, "- Headspace\n- Buddhify\n- Smiling Mind"),
+	    "announced list: the links the text speaks of stay");
+	ok(!has(d.text, "Winners and losers"),
+	    "announced list: a list of more reading goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* a later <h1> in the body is a section's heading */
+	memset(&b, 0, sizeof(b));
+	q = words_para("tide", 80);
+	tq_buf_adds(&b, "<html><head><title>Tide tables explained</title>"
+	    "</head><body><header class=top><h1>Tide tables explained</h1>"
+	    "</header><article><h1>Tide tables explained</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><h1>Reading the spring tides</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://sea.example/tides", &d) == 0,
+	    "body h1 extract");
+	ok(has(d.text, "\n\nReading the spring tides\n\n") &&
+	    !has(d.text, "Tide tables explained"),
+	    "body h1: a section's <h1> stays, the headline goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* "Click here" to download is an instruction, not a promotion */
+	memset(&b, 0, sizeof(b));
+	q = words_para("plan", 80);
+	tq_buf_adds(&b, "<html><head><title>Plans</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Click <a href=/s>here</a> to download the free "
+	    "<a href=/s>comparison spreadsheet</a>. You must be signed in "
+	    "to download it.</p><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Click here to subscribe to our newsletter."
+	    "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/plans", &d) == 0,
+	    "click here extract");
+	ok(has(d.text, "Click here to download the free comparison "
+	    "spreadsheet.") && !has(d.text, "subscribe"),
+	    "click here: instructions stay, a newsletter's call goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+
+	/* an unordered list's items are marked, an ordered list's not */
+	memset(&b, 0, sizeof(b));
+	q = words_para("prose", 80);
+	tq_buf_adds(&b, "<html><head><title>Lists</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><ul><li>Screening exams</li><li></li><li><p>"
+	    "Cleanings</p></li><li>Extractions<ul><li>Wisdom teeth</li>"
+	    "</ul></li></ul><ol><li>Rename the file</li><li>Signal the "
+	    "process</li></ol><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/lists", &d) == 0,
+	    "list marks extract");
+	ok(has(d.text, "\n\n- Screening exams\n\n- Cleanings\n\n"
+	    "- Extractions\n\n- Wisdom teeth\n"),
+	    "list marks: unordered items marked, nested too, none for an "
+	    "empty item");
+	ok(has(d.text, "\nRename the file\nSignal the process\n"),
+	    "list marks: ordered items are lines");
+	is_int(d.word_count, count_words(d.text),
+	    "list marks: a mark is no word");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+}
+
+/*
+ * Service and landing pages (extract_service.c): each rule on a small
+ * page built here.
+ */
+static void
+test_service(void)
+{
+	struct tq_doc d;
+	struct tq_buf b;
+	char *q, w[32];
+	int i, j;
+
+	/* the hero <header> inside <main> stays, the site's banner goes */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cleaning</title></head><body>"
+	    "<header class=site><a href=/>Logo</a><nav><a href=/a>About</a>"
+	    " <a href=/b>Prices</a> <a href=/c>Contact</a></nav></header>"
+	    "<main><header class=hero><h1>Spotless offices, every "
+	    "morning</h1><p>Crews that clean before your staff arrive."
+	    "</p><a class=btn href=/quote>Get a quote</a></header>");
+	for (i = 0; i < 4; i++) {
+		snprintf(w, sizeof(w), "section%d", i);
+		q = words_para(w, 40);
+		tq_buf_adds(&b, "<section><h2>Heading ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></section>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</main><footer>Footer words</footer></body></html>");
+	ok(extract_str(b.data, "https://clean.example/services/offices",
+	    &d) == 0, "hero extract");
+	is_str(d.page_type, "service", "hero: a service page");
+	ok(has(d.text, "Spotless offices, every morning") &&
+	    has(d.text, "Crews that clean before") &&
+	    has(d.text, "section3 section3"), "hero: the hero and sections");
+	ok(!has(d.text, "Logo") && !has(d.text, "Footer words"),
+	    "hero: the site's banner and footer go");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * An accordion's toggles name its sections: an FAQ's questions
+	 * stay above their answers; the controls of the page do not.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Plumbing</title></head><body>"
+	    "<main><h1>Drain cleaning</h1><p>");
+	q = words_para("drain", 80);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><button type=button>Call us</button>"
+	    "<h2>Questions</h2>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "answer%d", i);
+		q = words_para(w, 25);
+		tq_buf_adds(&b, "<div class=faq-item><button aria-expanded=false "
+		    "aria-controls=a");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "><span>How long does job ");
+		tq_buf_adds(&b, w + 6);
+		tq_buf_adds(&b, " take?</span></button><div hidden id=a");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></div></div>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</main></body></html>");
+	ok(extract_str(b.data, "https://plumb.example/services/drains",
+	    &d) == 0, "toggle extract");
+	is_str(d.page_type, "service", "toggle: a service page");
+	ok(has(d.text, "How long does job 2 take?\n\nanswer2 answer2"),
+	    "toggle: a question above its answer");
+	ok(!has(d.text, "Call us"), "toggle: a plain button goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * og:type article alone, undated (an SEO plugin's default): a
+	 * long introduction, and a carousel of quotes that scoring
+	 * leaves out, make a landing page; with a date it is a story.
+	 */
+	for (i = 0; i < 2; i++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><meta property=og:type "
+		    "content=article>");
+		if (i == 1)
+			tq_buf_adds(&b, "<meta property=article:published_time "
+			    "content=2024-05-01T10:00:00Z>");
+		tq_buf_adds(&b, "<title>Security</title></head><body><main>"
+		    "<div class=intro><h1>Security practices</h1>");
+		for (j = 0; j < 4; j++) {
+			snprintf(w, sizeof(w), "guard%d", j);
+			q = words_para(w, 70);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</div><div class=carousel><h2>What users "
+		    "are saying</h2>");
+		for (j = 0; j < 10; j++) {
+			int k;
+
+			tq_buf_adds(&b, "<div class=item><blockquote>");
+			for (k = 0; k < 40; k++) {
+				snprintf(w, sizeof(w), "%svoice%d", k ? " " : "",
+				    j);
+				tq_buf_adds(&b, w);
+			}
+			snprintf(w, sizeof(w), "Name%d", j);
+			tq_buf_adds(&b, ".</blockquote><p>");
+			tq_buf_adds(&b, w);
+			tq_buf_adds(&b, ", Manager</p></div>");
+		}
+		tq_buf_adds(&b, "</div></main></body></html>");
+		ok(extract_str(b.data, "https://secure.example/practices",
+		    &d) == 0, "undated og:type %d extract", i);
+		if (i == 0) {
+			is_str(d.page_type, "service",
+			    "undated og:type article: a landing page");
+			ok(has(d.text, "guard3 guard3") &&
+			    has(d.text, "voice9 voice9"),
+			    "undated og:type article: intro and quotes");
+		} else
+			is_str(d.page_type, "article",
+			    "dated og:type article: a story");
+		tq_doc_free(&d);
+		free(b.data);
+	}
+}
+
 int
 main(void)
 {
@@ -1644,7 +2261,10 @@ main(void)
 	test_types2();
 	test_listing();
 	test_forum();
+	test_forum2();
 	test_product();
+	test_service();
 	test_hostile();
+	test_recall();
 	return done_testing();
 }
