@@ -8,6 +8,13 @@
  * region of the page that holds them is the main region, with the
  * page's heading and intro above it.  extract.c says how the stages
  * fit together.
+ *
+ * Within that region (ex_listing_clean, from the broad pass): the
+ * labels most items repeat ("Add to Compare", "Key Features" above
+ * each card's list), links to more of a list, blocks of a character or
+ * two and a shop's widget of customers' reviews go.  Lists of short
+ * links stay when they are content (ex_listing_links: a category's
+ * pages, an item's tags), not a menu.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -215,6 +222,24 @@ ex_listing_root(struct ex *x, int root)
 
 
 /*
+ * Is the inline text of block k, len characters, a line of its own?
+ * Either k holds nothing else, or the rest of its text is in blocks
+ * (a title above a list: <div><span>Key Features</span><ul>...).
+ */
+static int
+line_alone(struct ex *x, int k, int len)
+{
+	int j, inblocks = 0, n = 0;
+
+	if (x->n[k].tlen == len)
+		return 1;
+	for (j = x->n[k].first; j >= 0 && n < 50; j = x->n[j].next, n++)
+		if (!x->dead[j] && (x->n[j].flags & F_BLOCK))
+			inblocks += x->n[j].tlen;
+	return j < 0 && x->n[k].tlen - inblocks == len;
+}
+
+/*
  * A text that can be a label: short, unlinked (a category's name links
  * to its page), some letters and no digits (dates, counts, prices
  * differ from item to item), no sentence ("Must be presented first.")
@@ -254,7 +279,7 @@ label_like(struct ex *x, int i)
 	for (k = x->n[i].parent; k > 0 && !(x->n[k].flags & F_BLOCK);
 	    k = x->n[k].parent)
 		;
-	return k > 0 && x->n[k].tlen == x->n[i].tlen;
+	return k > 0 && line_alone(x, k, x->n[i].tlen);
 }
 
 struct label {
@@ -348,6 +373,23 @@ tiny_block(struct ex *x, int i)
 }
 
 /*
+ * A shop's widget of customers' reviews (of the shop, of its best
+ * product) below a category: no item of the list.  A rating inside an
+ * item is short and stays.
+ */
+static int
+review_widget(struct ex *x, int i)
+{
+	static const char *const words[] = {
+		"~review-widget", "~reviews-widget", "~reviews-container",
+		"~review-container", "yotpo-main-widget", NULL
+	};
+
+	return x->n[i].tlen >= 200 && x->n[i].attr != NULL &&
+	    ex_match_any(x->n[i].attr, words);
+}
+
+/*
  * A list's own chrome: the labels its items repeat, the links to more
  * of it, blocks of a character or two.  x->cleaned counts the
  * characters taken, which are no content when the broad pass's text is
@@ -368,7 +410,8 @@ ex_listing_clean(struct ex *x, int root)
 		if ((i > root ? ex_dead_below(x, i) : x->dead[i]) ||
 		    x->n[i].tag == XT_TEXT)
 			continue;
-		if (i > root && (more_link(x, i) || tiny_block(x, i))) {
+		if (i > root && (more_link(x, i) || tiny_block(x, i) ||
+		    review_widget(x, i))) {
 			x->cleaned += x->n[i].tlen;
 			ex_kill_node(x, i, root);
 			continue;
@@ -384,6 +427,21 @@ ex_listing_clean(struct ex *x, int root)
 	free(links);
 	free(in);
 	free(mark);
+}
+
+/*
+ * A list of short links on a listing that is content, not a menu: the
+ * pages of a category or the entries of an index (eight or more), the
+ * tags of an item (inside an item of the list at list).  The page's
+ * menus are in its navigation, header and footer, gone before.
+ */
+int
+ex_listing_links(struct ex *x, int i, int list, int entries)
+{
+	if (entries >= 8)
+		return 1;
+	return list >= 0 && i != list && x->n[i].parent != list &&
+	    ex_is_ancestor(x, list, i);
 }
 
 /*

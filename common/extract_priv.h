@@ -214,6 +214,7 @@ int		ex_listing_share(struct ex *x);
 int		ex_listing_root(struct ex *x, int root);
 int		ex_listing_part(struct ex *x, int i, int items);
 void		ex_listing_clean(struct ex *x, int root);
+int		ex_listing_links(struct ex *x, int i, int list, int entries);
 
 /* extract_score.c */
 extern const char *const ex_maybe_words[];

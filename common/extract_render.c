@@ -130,6 +130,19 @@ apart(const struct out *o, const char *t, int side)
 	    ((a == '.' || a == '!' || a == '?') && isalpha(a0));
 }
 
+/*
+ * Two links side by side with nothing between them ("<a>Action</a><a>
+ * eSports</a>": a row of tags, of chips) are two words, whatever
+ * their letters.
+ */
+static void
+links_apart(struct ex *x, int i, int next, struct out *o)
+{
+	if (x->n[i].tag == TidyTag_A && x->n[next].tag == TidyTag_A &&
+	    !x->dead[i] && x->n[i].tlen > 0)
+		o->sp = 1;
+}
+
 /* Render the live subtree at root (itself included). */
 void
 ex_render(struct ex *x, int root, struct out *o)
@@ -192,6 +205,7 @@ next:
 				if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
 				    (x->n[i].flags & F_BLOCK))
 					ex_out_break(o, break_level(x->n[i].tag));
+				links_apart(x, i, nx, o);
 				i = nx;
 				break;
 			}
@@ -216,6 +230,7 @@ next:
 			if (x->n[i].next >= 0) {
 				if (x->n[i].flags & F_BLOCK)
 					ex_out_break(o, break_level(x->n[i].tag));
+				links_apart(x, i, x->n[i].next, o);
 				i = x->n[i].next;
 				break;
 			}

@@ -159,6 +159,24 @@ has_price(const char *t)
 	return 0;
 }
 
+/*
+ * An amount off ("$25.00 Off Any Repair", "Save 20%"): a coupon's or a
+ * sale's discount, no price of an item.
+ */
+static int
+discount(const char *t)
+{
+	const char *p;
+
+	if (strncasecmp(t, "save ", 5) == 0)
+		return 1;
+	for (p = t; *p != '\0'; p++)
+		if (isdigit((unsigned char)*p) && strncasecmp(p + 1 +
+		    strspn(p + 1, "0123456789.,% "), "off", 3) == 0)
+			return 1;
+	return 0;
+}
+
 int
 ex_has_price(const char *t)
 {
@@ -316,7 +334,8 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		n = &x->n[i];
 		if (x->dead[i])
 			continue;
-		if (n->tag == XT_TEXT && n->tlen < 40 && has_price(n->text))
+		if (n->tag == XT_TEXT && n->tlen < 40 && has_price(n->text) &&
+		    !discount(n->text))
 			price[i] = 1;
 		if (n->tag == TidyTag_P && n->tlen >= 200 &&
 		    n->llen * 5 < n->tlen)
@@ -341,6 +360,9 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	}
 	if (shape < 0 && ncard >= 5 && cardlen * 10 >= bodylen * 4)
 		shape = PT_LISTING;
+	/* a grid of products: many linked headings, as many prices */
+	if (ncard >= 20 && nprice * 2 >= ncard)
+		sc[PT_COLLECTION] += 2;
 	/* most of the page in cards: a listing, whatever else it says */
 	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
 		sc[PT_LISTING] += 8;
@@ -732,14 +754,14 @@ char *
 ex_broad_pass(struct ex *x, int type)
 {
 	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
-	int i, j, bodylen, root, end, items, label;
+	int i, j, bodylen, root, end, items, label, list;
 	struct xn *n;
 
 	x->collapsed = 1;
 	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
 	x->collapsed = 0;
 	/* a list of items stays, whatever its wrapper's class says */
-	items = type == PT_LISTING || type == PT_COLLECTION ?
+	list = items = type == PT_LISTING || type == PT_COLLECTION ?
 	    ex_listing_items(x) : -1;
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
@@ -774,10 +796,12 @@ ex_broad_pass(struct ex *x, int type)
 		}
 	/*
 	 * A thread's <main> holds its first post beside the replies, and
-	 * the replies alone may hold most of the text: keep it all.
+	 * the replies alone may hold most of the text: keep it all.  So
+	 * does a listing's, its sections of items one beside the other
+	 * (the lead stories, the latest, the most read).
 	 */
-	if (x->top > 0 && !x->dead[x->top] &&
-	    !((type == PT_FORUM || type == PT_PRODUCT) && root != x->body)) {
+	if (x->top > 0 && !x->dead[x->top] && !((type == PT_FORUM ||
+	    type == PT_PRODUCT || type == PT_LISTING) && root != x->body)) {
 		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
 		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
 			;
@@ -829,7 +853,9 @@ ex_broad_pass(struct ex *x, int type)
 			    !(n->flags & F_LINK) &&
 			    ex_link_density(n) > (type == PT_LISTING ||
 			    type == PT_COLLECTION ? 0.9 : 0.6) &&
-			    n->tlen / items < 30)
+			    n->tlen / items < 30 && !((type == PT_LISTING ||
+			    type == PT_COLLECTION) &&
+			    ex_listing_links(x, i, list, items)))
 				ex_kill_node(x, i, root);
 			break;
 		}

@@ -1114,6 +1114,206 @@ test_listing(void)
 	    "list of priced items: every item");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * An electrician's coupons: amounts off are no prices, the page
+	 * is a listing.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Coupons</title></head><body>"
+	    "<main><h1>Coupons</h1><div class=coupons>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "<div class=coupon><h3>$%d.00 Off Any "
+		    "Electrical Repair</h3><p>Must be presented at the time of "
+		    "service. Not valid with other offers, number %d.</p><a "
+		    "href=/book/%d>Schedule service</a></div>", 25 * (i + 1),
+		    i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://electric.example/coupons/", &d) == 0,
+	    "coupons extract");
+	is_str(d.page_type, "listing", "coupons: amounts off, a listing");
+	ok(has(d.text, "$150.00 Off Any Electrical Repair"),
+	    "coupons: every coupon");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * Inline elements side by side: a brand and a name, a byline and
+	 * a date come apart; a word cut by a style ("child" "ren", a drop
+	 * cap) and a price's cents stay whole.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Shoes</title></head><body>"
+	    "<main><h1>Running shoes</h1><ul class=grid>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<li class=tile><a href=/p/%d><span "
+		    "class=brand>HOKA</span><span class=name>Clifton %d road "
+		    "shoes</span></a><div><span>Jane Roe</span><time>Mar %d"
+		    "</time></div><p><span>A shoe for child</span><span>ren"
+		    "</span> and grown-ups, <b>C</b><span>ushioned</span>, "
+		    "$1%d<sup>99</sup></p></li>", i, i, i + 1, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/c/running", &d) == 0,
+	    "shoe tiles extract");
+	ok(has(d.text, "HOKA Clifton 7 road shoes") &&
+	    has(d.text, "Jane Roe Mar 8"),
+	    "shoe tiles: a brand and a name, a byline and a date apart");
+	ok(has(d.text, "A shoe for children and grown-ups, Cushioned, $1799"),
+	    "shoe tiles: a word cut by styles and a price stay whole");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * Cameras, each card's list of points under a title in a line of
+	 * its own, a <span> beside the <ul>: the title every card repeats
+	 * goes, the points stay.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cameras</title></head><body>"
+	    "<main><h1>Mirrorless cameras</h1><div class=results>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<div class=card><h3><a href=/c/%d>"
+		    "Camera model %d with a zoom lens</a></h3><div class=pts>"
+		    "<span class=t>Key Features</span><ul><li>Sensor of %d "
+		    "megapixels</li><li>Video in 4K at 60 frames</li></ul>"
+		    "</div></div>", i, i, 20 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/c/cameras", &d) == 0,
+	    "camera cards extract");
+	ok(in_order(d.text, "Camera model 0 with a zoom lens\n\n- Sensor of 20 "
+	    "megapixels", "Camera model 7"), "camera cards: titles and points");
+	ok(!has(d.text, "Key Features"),
+	    "camera cards: a title above each card's list goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A news hub: in its <main> the lead stories above the latest,
+	 * which hold most of the text; both stay.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Science</title></head><body>"
+	    "<header><a href=/>Home</a></header><main><h1>Science</h1>"
+	    "<section class=lead>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "<div class=promo><h3><a href=/l/%d>"
+		    "Lead story %d: a spacecraft changed the orbit of an "
+		    "asteroid around the sun</a></h3></div>", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</section><section class=latest><h2>Latest</h2>");
+	for (i = 0; i < 10; i++) {
+		snprintf(w, sizeof(w), "<div class=item><h3><a href=/s/%d>"
+		    "Latest story %d</a></h3><p>Scientists in a small team "
+		    "found something new about bears, whales and the moon, "
+		    "and they explain in this story, number %d, what it means "
+		    "for the rest of us and for the research to come.</p>"
+		    "</div>", i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</section></main><footer>About us</footer>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://news.example/hub/science", &d) == 0,
+	    "news hub extract");
+	is_str(d.page_type, "listing", "news hub: a listing");
+	ok(in_order(d.text, "Lead story 0: a spacecraft changed the orbit",
+	    "Latest story 9"), "news hub: the lead stories and the latest");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A shop's category page whose guide to buying outweighs its grid
+	 * of products: many linked names, as many prices, a collection.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Tops</title></head><body><main>"
+	    "<h1>T-shirts and tops</h1><div class=grid>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=card><a href=/p/%d><h3>"
+		    "Crest tee %d</h3></a><p>Black</p><span>$%d</span></div>",
+		    i, i, 20 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=\"widget review-widget\"><h2>"
+	    "Customer reviews</h2><div class=rev><b>David</b><p>Best tee I "
+	    "ever had, it fits well and the print stays after many washes."
+	    "</p></div><div class=rev><b>Justin</b><p>My wife loves it too, "
+	    "we ordered two more in other colours, and a hoodie to go with "
+	    "them for the colder days.</p></div><div class=rev>"
+	    "<b>Carlos</b><p>Never disappoints: great fabric and fit.</p>"
+	    "</div></div>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "<h2>Which top is best for the gym, "
+		    "part %d?</h2><p>When it comes to picking out a top for "
+		    "the gym (%d) there is a range of things to consider: "
+		    "style, fit, materials and what the top does for you. "
+		    "Tighter tops sit against the body and keep the fabric "
+		    "out of the way, looser ones let more air through, and "
+		    "the fabric decides how well sweat leaves the skin.</p>",
+		    i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/collections/tops", &d) ==
+	    0, "grid of products extract");
+	is_str(d.page_type, "collection", "grid of products: a collection");
+	ok(has(d.text, "Crest tee 23"), "grid of products: every item");
+	ok(has(d.text, "Which top is best for the gym, part 5?"),
+	    "grid of products: the buying guide stays");
+	ok(!has(d.text, "Customer reviews") && !has(d.text, "Never "
+	    "disappoints"), "grid of products: the reviews widget goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A store's genre page: each game's card with a row of tags, links
+	 * side by side with nothing between them; above the cards a row of
+	 * tabs (a short menu), below them a category's pages, bare links.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Action games</title></head><body>"
+	    "<main><h1>Action games</h1><p>Fights, chases and shooting: "
+	    "the games of this genre put the player in the middle of the "
+	    "action, alone or with friends, in cities, in space or on the "
+	    "battlefields of the past. Our editors pick the best of them "
+	    "every week, and the players' reviews tell which ones are worth "
+	    "their price. Start with the top sellers below, or browse the "
+	    "pages of the category at the end of the list.</p>"
+	    "<div class=tabs><a href=/new>New"
+	    "</a> <a href=/top>Top sellers</a> <a href=/up>Upcoming</a> "
+	    "<a href=/all>All</a></div><div class=games>");
+	for (i = 0; i < 8; i++) {
+		snprintf(w, sizeof(w), "<div class=game><a href=/g/%d><h3>"
+		    "Game number %d</h3></a><p>Chases at night, %d.</p>"
+		    "<div class=tags>"
+		    "<a href=/t/a>Action</a><a href=/t/b>Adventure</a><a "
+		    "href=/t/c>Open World</a></div></div>", i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><h2>Pages in this category</h2><ul>");
+	for (i = 0; i < 10; i++) {
+		snprintf(w, sizeof(w), "<li><a href=/w/%d>Fighter game %d"
+		    "</a></li>", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></main></body></html>");
+	ok(extract_str(b.data, "https://games.example/genre/action", &d) == 0,
+	    "genre page extract");
+	is_str(d.page_type, "listing", "genre page: a listing");
+	ok(has(d.text, "Game number 7"), "genre page: every card");
+	ok(has(d.text, "Action Adventure Open World"),
+	    "genre page: an item's tags stay, apart");
+	ok(in_order(d.text, "Fighter game 0", "Fighter game 9"),
+	    "genre page: a category's list of bare links stays");
+	ok(!has(d.text, "Top sellers"), "genre page: a short menu goes");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 /*
