@@ -127,7 +127,7 @@ struct ex {
 struct out {
 	struct tq_buf	 b;
 	int		 pend;		/* 1: newline, 2: blank line */
-	int		 sp;		/* a space is due */
+	int		 sp;		/* 1: a space is due, 2: a cell's " | " */
 	size_t		 max;		/* stop adding past this, 0: no limit */
 	int		 bullets;	/* mark list items ("- ", "2. ") */
 	char		 mark[16];	/* the mark due before the next text */

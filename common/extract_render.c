@@ -44,7 +44,7 @@ out_text(struct out *o, const char *t, int pre)
 		return;
 	if (!pre) {
 		if (*t == ' ') {
-			o->sp = 1;
+			o->sp |= 1;
 			t++;
 		}
 		if (*t == '\0')
@@ -64,6 +64,12 @@ out_text(struct out *o, const char *t, int pre)
 	if (o->b.len > 0 && o->pend > 0) {
 		ex_out_trim(o);
 		tq_buf_adds(&o->b, o->pend > 1 ? "\n\n" : "\n");
+	} else if (o->b.len > 0 && (o->sp & 2) && o->b.data[o->b.len - 1] !=
+	    '\n') {
+		/* the next cell of a table's row */
+		ex_out_trim(o);
+		tq_buf_adds(&o->b, " | ");
+		o->marks += 2;
 	} else if (o->b.len > 0 && o->sp && o->b.data[o->b.len - 1] != ' ' &&
 	    o->b.data[o->b.len - 1] != '\n')
 		tq_buf_add(&o->b, " ", 1);
@@ -77,7 +83,7 @@ out_text(struct out *o, const char *t, int pre)
 	n = strlen(t);
 	if (!pre && n > 0 && t[n - 1] == ' ') {
 		n--;
-		o->sp = 1;
+		o->sp |= 1;
 	}
 	tq_buf_add(&o->b, t, n);
 }
@@ -140,7 +146,7 @@ links_apart(struct ex *x, int i, int next, struct out *o)
 {
 	if (x->n[i].tag == TidyTag_A && x->n[next].tag == TidyTag_A &&
 	    !x->dead[i] && x->n[i].tlen > 0)
-		o->sp = 1;
+		o->sp |= 1;
 }
 
 /* Render the live subtree at root (itself included). */
@@ -161,13 +167,13 @@ ex_render(struct ex *x, int root, struct out *o)
 			 * read"): the words stay apart.
 			 */
 			if ((n->flags & (F_HIDDEN | F_BLOCK)) == F_HIDDEN)
-				o->sp = 1;
+				o->sp |= 1;
 			goto next;
 		}
 		if (n->tag == XT_TEXT) {
 			if (!(n->flags & F_PRE) && n->text[0] != ' ' &&
 			    apart(o, n->text, side))
-				o->sp = 1;
+				o->sp |= 1;
 			if (n->text[0] != '\0')
 				side = 0;
 			out_text(o, n->text, (n->flags & F_PRE) != 0);
@@ -176,7 +182,8 @@ ex_render(struct ex *x, int root, struct out *o)
 		if (n->tag == TidyTag_BR)
 			ex_out_break(o, o->pend >= 1 && o->b.len > 0 ? 2 : 1);
 		else if (n->tag == TidyTag_TD || n->tag == TidyTag_TH)
-			o->sp = 1;
+			/* cells apart by " | " where lists are marked */
+			o->sp |= o->bullets ? 2 : 1;
 		else if (n->flags & F_BLOCK)
 			ex_out_break(o, break_level(n->tag));
 		else if ((n->flags & F_PRE) && n->attr != NULL &&
