@@ -103,10 +103,6 @@ skip_count(const char *p)
 	return p > s ? p : NULL;
 }
 
-/*
- * A counter: "3 Likes", "[ 2 ] Thanks", "Replies 1", "Views 1.9k",
- * "Likes: 4".
- */
 /* Skip spaces, no-break spaces and the brackets in set. */
 static const char *
 skip_space(const char *p, const char *set)
@@ -122,6 +118,10 @@ skip_space(const char *p, const char *set)
 	}
 }
 
+/*
+ * A counter: "3 Likes", "[ 2 ] Thanks", "Replies 1", "Views 1.9k",
+ * "Likes: 4".
+ */
 static int
 counter(const char *t)
 {

@@ -506,7 +506,7 @@ static const char *const chrome_leads[] = {
 	"only 1 left", "30-day returns", "report this item", "learn more",
 	"ask an expert", "have one to sell", "buy a bundle",
 	"complete your order", "buy all", "most popular accessories",
-	"visit the ", "hero image", "shopping for", "write a review",
+	"visit the ", "hero image", "shopping for",
 	"order within", "arrives by", "get it by", "same day shipping",
 	"same-day shipping", "trade in your", "trade-in", "no longer available",
 	"more seller options", "other sellers", "how do you want your item",
