@@ -27,7 +27,8 @@
  *    terms and of review digests; lists of form labels; rows and grids
  *    of other products' cards; the shop's notes (promotions, credit,
  *    services, seller badges, the photos' size captions); headings
- *    left with nothing below them.
+ *    left with nothing below them (the text of a section gone counts
+ *    for nothing; a heading that ends in a colon leads to a video).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -620,6 +621,24 @@ drop_card_rows(struct ex *x, int root, int end, const int *price)
 	}
 }
 
+/* Does heading i end in a colon, leading to what follows? */
+static int
+lead_in(struct ex *x, int i)
+{
+	char *t;
+	size_t n;
+	int r;
+
+	if (x->n[i].tlen < 2 || x->n[i].tlen > 200)
+		return 0;
+	t = ex_node_text(x, i, 400);
+	for (n = strlen(t); n > 0 && isspace((unsigned char)t[n - 1]); n--)
+		;
+	r = n > 0 && t[n - 1] == ':';
+	free(t);
+	return r;
+}
+
 /*
  * Headings of nothing: a tab's or a section's title whose content is
  * gone (dropped above, or left for a script to fill) is followed by a
@@ -632,9 +651,17 @@ drop_empty_headings(struct ex *x, int root)
 	const char *p;
 
 	for (i = root + 1; i <= end; i++) {
-		if (x->dead[i])
+		/* the text of a section gone is gone too */
+		if (x->dead[i]) {
+			i = ex_subtree_end(x, i);
 			continue;
-		if ((lv = head_level(x->n[i].tag)) > 0) {
+		}
+		/* "... with this handy how-to:" leads to a video, a list */
+		if ((lv = head_level(x->n[i].tag)) > 0 && lead_in(x, i)) {
+			i = ex_subtree_end(x, i);
+			continue;
+		}
+		if (lv > 0) {
 			while (ns > 0 && head_level(x->n[st[ns - 1]].tag) >= lv)
 				ex_kill_node(x, st[--ns], root);
 			if (ns == 16)

@@ -11,8 +11,10 @@
  *  - the hero: a <header> that holds the page's heading and little
  *    else but text ("One workspace. Zero busywork." over its lead
  *    line) is the page's own header, not the site's banner of logo
- *    and menus (ex_service_hero(), asked before a <header> goes as a
- *    small structural block).
+ *    and menus; so is a block that holds the page's first <h1> and
+ *    little but headings, whatever its class says ("cmp-hero
+ *    md-banner") (ex_service_hero(), asked before a <header> goes as
+ *    a small structural block and before a block goes for its class).
  *  - accordions' toggles: a <button> with aria-controls or
  *    aria-expanded (not a tab) names the panel below it, a product's
  *    "Dimensions & Materials", an FAQ's question.  The tree keeps its
@@ -20,7 +22,8 @@
  *    are; on a product or a service page the broad pass makes it a
  *    heading (ex_toggle_headings()), so that it goes with its section
  *    where the section goes (a product's shipping terms) and when its
- *    panel is empty.
+ *    panel is empty.  So does a block of text whose class calls it an
+ *    accordion's title ("accordion-title", "cmp-accordion__header").
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,19 +38,28 @@
 #include "extract_priv.h"
 
 /*
- * Is node i a <header> that is a page's hero: it holds a heading with
- * text of its own, no navigation, and mostly unlinked text?
+ * Is node i a page's hero: a <header> that holds a heading with text
+ * of its own, no navigation, and mostly unlinked text; or a block that
+ * holds the page's first <h1> and little but headings (its lead line,
+ * its buttons), whatever its class says ("hero md-banner")?
  */
 int
 ex_service_hero(const struct ex *x, int i)
 {
 	const struct xn *n = &x->n[i];
+	int j;
 
-	if (n->tag != TidyTag_HEADER || n->nhead == 0 || n->hlen == 0 ||
-	    n->tlen < 20 || n->tlen > 2000 || n->llen * 3 > n->tlen)
+	if (n->nhead == 0 || n->hlen == 0 || n->tlen < 20 || n->tlen > 2000)
 		return 0;
-	/* the heading is the text, or a good part of it */
-	return n->hlen * 5 >= n->tlen;
+	if (n->tag == TidyTag_HEADER && n->llen * 3 <= n->tlen &&
+	    n->hlen * 5 >= n->tlen)
+		return 1;	/* the heading is the text, or a good part */
+	/* the page's first <h1> lies below: the subtree ends past it */
+	if (x->h1 <= i || n->tlen > 1000 || n->hlen * 2 < n->tlen)
+		return 0;
+	for (j = i; x->n[j].last >= 0; j = x->n[j].last)
+		;
+	return x->h1 <= j;
 }
 
 /*
@@ -67,22 +79,67 @@ ex_toggle_button(TidyNode tn)
 }
 
 /*
+ * Is one of the class or id words of attr an accordion's title
+ * ("accordion-title", "cmp-accordion__header", "collapsible-trigger"):
+ * a word naming an accordion that names a title of it too?
+ */
+static int
+accordion_title(const char *attr)
+{
+	static const char *const parts[] = {
+		"title", "header", "heading", "trigger", "toggle", "label",
+		"question", NULL
+	};
+	const char *p = attr, *e;
+	char tok[96];
+	size_t n;
+	int k;
+
+	while (*p) {
+		for (e = p; *e && *e != ' '; e++)
+			;
+		if ((n = (size_t)(e - p)) > 0 && n < sizeof(tok)) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			if ((strstr(tok, "accordion") != NULL ||
+			    strstr(tok, "collapsible") != NULL) &&
+			    strstr(tok, "icon") == NULL)
+				for (k = 0; parts[k] != NULL; k++)
+					if (strstr(tok, parts[k]) != NULL)
+						return 1;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/*
  * An accordion's toggle names the panel below it ("Dimensions &
  * Materials", a question of an FAQ): on a product or a service page
  * it is a heading of that section, not a control.  As a heading it
  * goes with its section where the section goes (shipping and returns)
- * and when its panel is empty.
+ * and when its panel is empty.  So does a block of text alone whose
+ * class calls it an accordion's title ("accordion-title",
+ * "cmp-accordion__header").
  */
 void
 ex_toggle_headings(struct ex *x, int root, int end)
 {
+	struct xn *n;
 	int i;
 
-	for (i = root + 1; i <= end; i++)
-		if (!x->dead[i] && x->n[i].tag == TidyTag_BUTTON &&
-		    (x->n[i].flags & F_TOGGLE) && x->n[i].tlen > 0 &&
-		    x->n[i].tlen <= 150 && x->n[i].nblock == 0) {
-			x->n[i].tag = TidyTag_H4;
-			x->n[i].flags |= F_BLOCK;
+	for (i = root + 1; i <= end; i++) {
+		n = &x->n[i];
+		if (x->dead[i] || n->tlen == 0 || n->tlen > 150 ||
+		    n->nblock > 0)
+			continue;
+		if ((n->tag == TidyTag_BUTTON && (n->flags & F_TOGGLE)) ||
+		    ((n->tag == TidyTag_DIV || n->tag == TidyTag_DT ||
+		    n->tag == TidyTag_SPAN || n->tag == TidyTag_P) &&
+		    n->nhead == 0 && n->attr != NULL &&
+		    accordion_title(n->attr))) {
+			n->tag = TidyTag_H4;
+			n->flags |= F_BLOCK;
 		}
+	}
 }

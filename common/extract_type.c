@@ -778,7 +778,8 @@ ex_broad_pass(struct ex *x, int type)
 			x->dead[i] = 1;
 		else if (((n->abits & A_CHROME) || (n->tag == TidyTag_FORM &&
 		    n->sinput > 0 && n->tlen < 300)) &&
-		    (items < 0 || !ex_is_ancestor(x, i, items)))
+		    (items < 0 || !ex_is_ancestor(x, i, items)) &&
+		    !(type == PT_SERVICE && ex_service_hero(x, i)))
 			x->dead[i] = 1;
 	}
 	ex_sums(x);

@@ -640,6 +640,63 @@ test_product(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/*
+	 * A block whose class calls it an accordion's title is a heading:
+	 * it goes when its panel is empty (a script fills it) and with
+	 * the shop's terms; over its panel's text it stays.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Staple tee</h1><p>");
+	q = words_para("cotton", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><div class=accordion-item><div class=\""
+	    "accordion-title active\">Details</div><div class=accordion-"
+	    "content><p>Fit: regular, neck ribbing, side seamed.</p></div>"
+	    "</div><div class=accordion-item><div class=accordion-title>"
+	    "Care Instructions</div><div class=accordion-content> </div>"
+	    "</div><div class=accordion-item><div class=accordion-title>"
+	    "Shipping and Returns</div><div class=accordion-content><p>"
+	    "Orders leave the warehouse within two days.</p></div></div>"
+	    "</main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/tee", &d) == 0,
+	    "accordion title extract");
+	ok(has(d.text, "Details\n\nFit: regular"),
+	    "accordion title: above its panel's text");
+	ok(!has(d.text, "Care Instructions"),
+	    "accordion title: over an empty panel it goes");
+	ok(!has(d.text, "Shipping and Returns") &&
+	    !has(d.text, "leave the warehouse"),
+	    "accordion title: the shop's terms go with it");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * Headings of nothing go, and the text of a section gone does
+	 * not keep the heading before it; a heading that ends in a colon
+	 * leads to what follows (a video) and stays.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Food colours</h1><p>");
+	q = words_para("beet", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><h2>Use your colours like a pro with this "
+	    "how-to:</h2><div class=video-block data-video=v1></div>"
+	    "<h2>About this item</h2><h2>You may also like</h2><div><p>"
+	    "Another jar of paint sold here for a while.</p></div>"
+	    "</main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/colours", &d) == 0,
+	    "empty headings extract");
+	ok(has(d.text, "with this how-to:"),
+	    "empty headings: a lead-in to a video stays");
+	ok(!has(d.text, "About this item") && !has(d.text, "Another jar"),
+	    "empty headings: one before a section gone goes");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* segments that name each other, or themselves: each taken once */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, ld);
@@ -2204,6 +2261,37 @@ test_service(void)
 	ok(has(d.text, "How long does job 2 take?\n\nanswer2 answer2"),
 	    "toggle: a question above its answer");
 	ok(!has(d.text, "Call us"), "toggle: a plain button goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A hero in a banner's clothes ("hero md-banner"): the block that
+	 * holds the page's <h1> and little but headings stays.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Data</title></head><body>"
+	    "<nav><a href=/a>About</a> <a href=/b>Services</a> <a href=/c>"
+	    "Contact</a></nav><div class=\"cmp-hero md-banner\"><h1>Data "
+	    "services</h1><h3>Insight from your data that drives every "
+	    "decision</h3><h4><a href=#contact>Contact us</a></h4></div>");
+	for (i = 0; i < 4; i++) {
+		snprintf(w, sizeof(w), "part%d", i);
+		q = words_para(w, 40);
+		tq_buf_adds(&b, "<div class=text><h2>Heading ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></div>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<div class=banner><p>Subscribe to our letters"
+	    "</p></div></body></html>");
+	ok(extract_str(b.data, "https://data.example/services/data",
+	    &d) == 0, "banner hero extract");
+	is_str(d.page_type, "service", "banner hero: a service page");
+	ok(has(d.text, "Insight from your data that drives every decision") &&
+	    has(d.text, "part3 part3"), "banner hero: the hero stays");
+	ok(!has(d.text, "Subscribe"), "banner hero: other banners go");
 	tq_doc_free(&d);
 	free(b.data);
 
