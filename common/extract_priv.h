@@ -202,8 +202,10 @@ void		ex_product_clean(struct ex *x, int root, int end);
 void		ex_product_finish(struct ex *x, int root);
 int		ex_product_lead(const char *t);
 /* extract_service.c */
-/* Is node i a <header> that is a page's hero, not the site's banner? */
+/* Is node i a page's hero (a <header>, a banner with the <h1>)? */
 int		ex_service_hero(const struct ex *x, int i);
+/* Is node i, of a role that is no content, tabs that hold the text? */
+int		ex_service_tabs(const struct ex *x, int i);
 /* Does a <button> open an accordion's panel (aria-controls, -expanded)? */
 int		ex_toggle_button(TidyNode tn);
 /* The broad pass: accordions' toggles below root become headings */

@@ -19,8 +19,8 @@
  *    after its aria-expanded toggle, an ARIA region or tab panel is an
  *    accordion's or a tab's panel, shown by the broad pass.
  *  - Buttons (stage 2): tidy's split copies of a button that wrapped
- *    blocks, and a toggle in a heading or a specification's cell,
- *    hold text.
+ *    blocks (a tab's in each paragraph), and a toggle in a heading or
+ *    a specification's cell, hold text.
  *  - Evidence (stage 3): the page's heading in a small block with a
  *    price (a buy box), the body classes of shop software.
  *  - Cleaning (the broad pass): sections of other products, of shop
@@ -303,10 +303,20 @@ has_block_child(TidyNode tn, int deep)
 int
 ex_button_tag(struct ex *x, TidyNode tn, int parent)
 {
+	const char *v;
+
 	if (has_block_child(tn, 1))
 		return TidyTag_DIV;
 	if (parent <= 0)
 		return TidyTag_BUTTON;
+	/*
+	 * A tab that wrapped paragraphs, split into a copy in each: the
+	 * paragraph's only content is the tab's text (a title, a line).
+	 */
+	if (x->n[parent].tag == TidyTag_P && tidyGetPrev(tn) == NULL &&
+	    tidyGetNext(tn) == NULL && (v = ex_attr_get(tn, "role")) != NULL &&
+	    ex_has_word(v, "tab"))
+		return TidyTag_SPAN;
 	switch (x->n[parent].tag) {
 	case TidyTag_H1: case TidyTag_H2: case TidyTag_H3: case TidyTag_H4:
 	case TidyTag_H5: case TidyTag_H6: case TidyTag_DT: case TidyTag_DD:

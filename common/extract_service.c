@@ -24,6 +24,10 @@
  *    where the section goes (a product's shipping terms) and when its
  *    panel is empty.  So does a block of text whose class calls it an
  *    accordion's title ("accordion-title", "cmp-accordion__header").
+ *  - tabs that hold the text: a tab list (a role the broad pass drops
+ *    as navigation) whose tabs each hold a title over a line stays
+ *    on a service page (ex_service_tabs()); ex_button_tag() gives the
+ *    copies of a tab that wrapped paragraphs their text.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +64,20 @@ ex_service_hero(const struct ex *x, int i)
 	for (j = i; x->n[j].last >= 0; j = x->n[j].last)
 		;
 	return x->h1 <= j;
+}
+
+/*
+ * A tab list whose tabs hold the text: each tab a title over a
+ * paragraph or two ("Hand off your busywork" over what it means),
+ * beside the picture each shows.  A tab list of labels only is
+ * navigation; one of paragraphs, little of it linked, is the section.
+ */
+int
+ex_service_tabs(const struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+
+	return n->np >= 2 && n->tlen >= 150 && n->llen * 4 < n->tlen;
 }
 
 /*

@@ -774,7 +774,8 @@ ex_broad_pass(struct ex *x, int type)
 			x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
-		if (n->flags & F_BADROLE)
+		if ((n->flags & F_BADROLE) && !(type == PT_SERVICE &&
+		    ex_service_tabs(x, i)))
 			x->dead[i] = 1;
 		else if (((n->abits & A_CHROME) || (n->tag == TidyTag_FORM &&
 		    n->sinput > 0 && n->tlen < 300)) &&

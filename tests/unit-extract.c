@@ -2296,6 +2296,46 @@ test_service(void)
 	free(b.data);
 
 	/*
+	 * Tabs that hold the text: each tab wraps a title and a line
+	 * (tidy splits it into a copy in each paragraph); the tab list
+	 * of a landing page is its section, one of labels is navigation.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Agents</title></head><body>"
+	    "<main><h1>Your agent at work</h1><p>One line under the "
+	    "heading of the page.</p>");
+	for (i = 0; i < 4; i++) {
+		snprintf(w, sizeof(w), "%d", i);
+		tq_buf_adds(&b, "<section><h2>Section heading ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2><p>A short line about part ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, " of the service here.</p></section>");
+	}
+	tq_buf_adds(&b, "<section><h2>Agents</h2><div role=tablist>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "%d", i);
+		tq_buf_adds(&b, "<button type=button role=tab><p>Tab title ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</p><p>What the agent does in case ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, ", told in a line of its own.</p></button>");
+	}
+	tq_buf_adds(&b, "</div></section><div role=tablist><button "
+	    "role=tab>Day</button><button role=tab>Week</button><button "
+	    "role=tab>Month</button></div></main></body></html>");
+	ok(extract_str(b.data, "https://agent.example/services/agents",
+	    &d) == 0, "text tabs extract");
+	is_str(d.page_type, "service", "text tabs: a service page");
+	ok(has(d.text, "Your agent at work") &&
+	    has(d.text, "Agents\n\nTab title 0") &&
+	    has(d.text, "What the agent does in case 2"),
+	    "text tabs: the tabs' titles and lines stay in their section");
+	ok(!has(d.text, "Week"), "text tabs: a list of labels goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * og:type article alone, undated (an SEO plugin's default): a
 	 * long introduction, and a carousel of quotes that scoring
 	 * leaves out, make a landing page; with a date it is a story.
