@@ -204,6 +204,8 @@ int		ex_product_lead(const char *t);
 /* extract_service.c */
 /* Is node i a page's hero (a <header>, a banner with the <h1>)? */
 int		ex_service_hero(const struct ex *x, int i);
+/* Does node i, chrome by its class, stay on a service page (a hero, a card's footer)? */
+int		ex_service_keep(const struct ex *x, int i);
 /* Is node i, of a role that is no content, tabs that hold the text? */
 int		ex_service_tabs(const struct ex *x, int i);
 /* Does a <button> open an accordion's panel (aria-controls, -expanded)? */

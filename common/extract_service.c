@@ -28,6 +28,10 @@
  *    as navigation) whose tabs each hold a title over a line stays
  *    on a service page (ex_service_tabs()); ex_button_tag() gives the
  *    copies of a tab that wrapped paragraphs their text.
+ *  - a card's footer or header ("card-footer", "CustomerCardFooter"),
+ *    a customer's quote under the name, is no page's footer: it stays
+ *    on a service page (ex_service_keep(), asked where the broad pass
+ *    drops a block for its class).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +68,46 @@ ex_service_hero(const struct ex *x, int i)
 	for (j = i; x->n[j].last >= 0; j = x->n[j].last)
 		;
 	return x->h1 <= j;
+}
+
+/*
+ * Is a word of attr a part of a card ("card-footer",
+ * "StyledCustomerCardFooter"), no part of the page?
+ */
+static int
+card_part(const char *attr)
+{
+	const char *p = attr, *e;
+	char tok[128];
+	size_t n;
+
+	while (*p) {
+		for (e = p; *e && *e != ' '; e++)
+			;
+		if ((n = (size_t)(e - p)) > 0 && n < sizeof(tok)) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			if (strstr(tok, "card") != NULL &&
+			    (strstr(tok, "footer") != NULL ||
+			    strstr(tok, "header") != NULL))
+				return 1;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/*
+ * A block that goes for its class on other pages and stays on a
+ * service page: the page's hero, and the footer or header of a card
+ * (a customer's quote under the customer's name, in a card's
+ * "footer"), not of the page.
+ */
+int
+ex_service_keep(const struct ex *x, int i)
+{
+	return ex_service_hero(x, i) || (x->n[i].attr != NULL &&
+	    x->n[i].tlen <= 600 && card_part(x->n[i].attr));
 }
 
 /*

@@ -770,7 +770,7 @@ ex_broad_pass(struct ex *x, int type)
 			continue;
 		if (ex_small_struct(x, i, bodylen) && !((type == PT_LISTING ||
 		    type == PT_COLLECTION) && ex_listing_part(x, i, items)) &&
-		    !(type == PT_SERVICE && ex_service_hero(x, i)))
+		    !(type == PT_SERVICE && ex_service_keep(x, i)))
 			x->dead[i] = 1;
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
@@ -780,7 +780,7 @@ ex_broad_pass(struct ex *x, int type)
 		else if (((n->abits & A_CHROME) || (n->tag == TidyTag_FORM &&
 		    n->sinput > 0 && n->tlen < 300)) &&
 		    (items < 0 || !ex_is_ancestor(x, i, items)) &&
-		    !(type == PT_SERVICE && ex_service_hero(x, i)))
+		    !(type == PT_SERVICE && ex_service_keep(x, i)))
 			x->dead[i] = 1;
 	}
 	ex_sums(x);

@@ -2336,6 +2336,43 @@ test_service(void)
 	free(b.data);
 
 	/*
+	 * A card's footer is no page's footer: the customers' quotes in
+	 * their cards' footers stay, the site's footer goes.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cloud</title></head><body>"
+	    "<main><h1>Cloud for builders</h1><p>");
+	q = words_para("cloud", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><h2>Customers</h2>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "%d", i);
+		tq_buf_adds(&b, "<div class=customer-card><div class="
+		    "card-header><span>Customer ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</span><p>CTO</p></div><div class=\"styled-"
+		    "customer-card-footer\"><h3>Our costs fell by half in "
+		    "year ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, " after the move</h3><a href=/c>Read the "
+		    "story</a></div></div>");
+	}
+	tq_buf_adds(&b, "</main><div class=site-footer><p>Company, "
+	    "careers and press</p></div></body></html>");
+	ok(extract_str(b.data, "https://cloud.example/services/cloud",
+	    &d) == 0, "card footer extract");
+	is_str(d.page_type, "service", "card footer: a service page");
+	ok(has(d.text, "Cloud for builders") &&
+	    has(d.text, "Customer 2\n\nCTO\n\nOur costs fell by half in "
+	    "year 2"), "card footer: the quotes stay in their cards, in "
+	    "the page's main region");
+	ok(!has(d.text, "careers and press"),
+	    "card footer: the page's footer goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * og:type article alone, undated (an SEO plugin's default): a
 	 * long introduction, and a carousel of quotes that scoring
 	 * leaves out, make a landing page; with a date it is a story.
