@@ -201,6 +201,9 @@ int		ex_product_evidence(struct ex *x, const int *price);
 void		ex_product_clean(struct ex *x, int root, int end);
 void		ex_product_finish(struct ex *x, int root);
 int		ex_product_lead(const char *t);
+/* Drop the sections whose heading opens with a word of heads[]. */
+void		ex_drop_sections(struct ex *x, int root, int end,
+	    const char *const *heads);
 /* extract_service.c */
 /* Is node i a page's hero (a <header>, a banner with the <h1>)? */
 int		ex_service_hero(const struct ex *x, int i);
@@ -208,6 +211,8 @@ int		ex_service_hero(const struct ex *x, int i);
 int		ex_service_keep(const struct ex *x, int i);
 /* Is node i, of a role that is no content, tabs that hold the text? */
 int		ex_service_tabs(const struct ex *x, int i);
+/* The broad pass on a service page: sections of news, related pages go. */
+void		ex_service_clean(struct ex *x, int root, int end);
 /* Does a <button> open an accordion's panel (aria-controls, -expanded)? */
 int		ex_toggle_button(TidyNode tn);
 /* The broad pass: accordions' toggles below root become headings */

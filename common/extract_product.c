@@ -502,7 +502,7 @@ has_head(struct ex *x, int i, int lv)
 }
 
 static int
-off_heading(struct ex *x, int i)
+off_heading(struct ex *x, int i, const char *const *heads)
 {
 	char *t;
 	size_t n;
@@ -511,10 +511,10 @@ off_heading(struct ex *x, int i)
 	if (x->n[i].tlen == 0 || x->n[i].tlen > 60)
 		return 0;
 	t = ex_node_text(x, i, 200);
-	for (k = 0; off_sections[k] != NULL && !r; k++) {
-		n = strlen(off_sections[k]);
+	for (k = 0; heads[k] != NULL && !r; k++) {
+		n = strlen(heads[k]);
 		/* a word, not the start of one ("shares", "reviewed by") */
-		r = strncasecmp(t, off_sections[k], n) == 0 &&
+		r = strncasecmp(t, heads[k], n) == 0 &&
 		    !isalpha((unsigned char)t[n]);
 	}
 	free(t);
@@ -522,18 +522,19 @@ off_heading(struct ex *x, int i)
 }
 
 /*
- * Drop the sections a heading of off_sections[] opens: the heading
- * (or the block that holds little else), and the blocks after it up
- * to the next heading of its level or above.
+ * Drop the sections a heading of heads[] opens: the heading (or the
+ * block that holds little else), and the blocks after it up to the
+ * next heading of its level or above.  (extract_service.c has its
+ * own list.)
  */
-static void
-drop_off_sections(struct ex *x, int root, int end)
+void
+ex_drop_sections(struct ex *x, int root, int end, const char *const *heads)
 {
 	int i, h, j, lv, nx, done = 0;
 
 	for (i = root + 1; i <= end && done < 50; i++) {
 		if (x->dead[i] || (lv = head_level(x->n[i].tag)) == 0 ||
-		    !off_heading(x, i))
+		    !off_heading(x, i, heads))
 			continue;
 		done++;
 		/* climb out of wrappers that hold the heading alone */
@@ -723,7 +724,7 @@ ex_product_clean(struct ex *x, int root, int end)
 {
 	int *price, i;
 
-	drop_off_sections(x, root, end);
+	ex_drop_sections(x, root, end, off_sections);
 	drop_label_lists(x, root, end);
 	/* price[i - root]: the prices below node i */
 	price = xcalloc((size_t)(end - root + 1), sizeof(*price));

@@ -32,6 +32,9 @@
  *    a customer's quote under the name, is no page's footer: it stays
  *    on a service page (ex_service_keep(), asked where the broad pass
  *    drops a block for its class).
+ *  - the sections of the site's news and of its other pages ("Recent
+ *    News", "Related Services") go (ex_service_clean(), with the
+ *    product page's ex_drop_sections()).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -204,4 +207,34 @@ ex_toggle_headings(struct ex *x, int root, int end)
 			n->flags |= F_BLOCK;
 		}
 	}
+}
+
+/*
+ * Sections of a service page that are not the service: the site's
+ * news and its other pages ("Recent News", "News and Notes: ...",
+ * "Related Services"), each a heading that opens with these words and
+ * what follows it up to the next heading of its rank.
+ */
+static const char *const off_sections[] = {
+	"news", "recent news", "latest news", "in the news",
+	"related services", "related articles", "related posts",
+	"related content", "related resources", "related links",
+	"related news", "related pages", "related stories",
+	NULL
+};
+
+/*
+ * What goes counts as the page's text (x->cleaned), blank lines
+ * included, where the broad pass is weighed against the article found
+ * by scoring, which keeps these sections.
+ */
+void
+ex_service_clean(struct ex *x, int root, int end)
+{
+	int len = x->n[root].tlen, nblock = x->n[root].nblock;
+
+	ex_drop_sections(x, root, end, off_sections);
+	/* each block gone, a blank line less */
+	x->cleaned = len - x->n[root].tlen + 2 * (nblock -
+	    x->n[root].nblock);
 }

@@ -819,6 +819,8 @@ ex_broad_pass(struct ex *x, int type)
 		drop_repeats(x, root, end);
 	if (type == PT_PRODUCT)
 		ex_product_clean(x, root, end);
+	if (type == PT_SERVICE)
+		ex_service_clean(x, root, end);
 	for (i = end; i > root; i--) {
 		n = &x->n[i];
 		if (x->dead[i] || n->tag == XT_TEXT)

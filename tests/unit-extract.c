@@ -2372,6 +2372,40 @@ test_service(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* a service page's sections of news and related pages go */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Audit</title></head><body>"
+	    "<main><header class=hero><h1>Audit services</h1><p>Audits "
+	    "done right and on time, for firms of every size.</p>"
+	    "</header>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "audit%d", i);
+		q = words_para(w, 40);
+		tq_buf_adds(&b, "<h2>What we check ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<h2>Recent News</h2><div><h3>Our firm opens an "
+	    "office in the north</h3><p>The new office has room for forty "
+	    "people and opens in May.</p></div><h2>Related Services</h2>"
+	    "<ul><li>Tax advice for growing firms of every kind</li><li>"
+	    "Payroll handled for you every month of the year</li></ul>"
+	    "<h2>Newsletters we write</h2><p>Each month a letter on the "
+	    "rules that changed, for our clients.</p></main></body></html>");
+	ok(extract_str(b.data, "https://audit.example/services/audit",
+	    &d) == 0, "service sections extract");
+	ok(has(d.text, "audit2 audit2") &&
+	    has(d.text, "Each month a letter"),
+	    "service sections: the service's own stay");
+	ok(!has(d.text, "Recent News") && !has(d.text, "forty people") &&
+	    !has(d.text, "Payroll handled"),
+	    "service sections: news and related pages go");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/*
 	 * og:type article alone, undated (an SEO plugin's default): a
 	 * long introduction, and a carousel of quotes that scoring
