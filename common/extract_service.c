@@ -29,9 +29,11 @@
  *    on a service page (ex_service_tabs()); ex_button_tag() gives the
  *    copies of a tab that wrapped paragraphs their text.
  *  - a card's footer or header ("card-footer", "CustomerCardFooter"),
- *    a customer's quote under the name, is no page's footer: it stays
- *    on a service page (ex_service_keep(), asked where the broad pass
- *    drops a block for its class).
+ *    a customer's quote under the name, is no page's footer, and a
+ *    heading one sees is no chrome whatever its class says (an FAQ's
+ *    question of class "ask-ads"): they stay on a service page
+ *    (ex_service_keep(), asked where the broad pass drops a block for
+ *    its class).
  *  - the sections of the site's news and of its other pages ("Recent
  *    News", "Related Services") go (ex_service_clean(), with the
  *    product page's ex_drop_sections()).
@@ -109,8 +111,17 @@ card_part(const char *attr)
 int
 ex_service_keep(const struct ex *x, int i)
 {
-	return ex_service_hero(x, i) || (x->n[i].attr != NULL &&
-	    x->n[i].tlen <= 600 && card_part(x->n[i].attr));
+	static const char *const unseen[] = {
+		"~hidden", "sr-only", "~screen-reader", "offscreen", NULL
+	};
+	const struct xn *n = &x->n[i];
+
+	if (ex_service_hero(x, i) || (n->attr != NULL && n->tlen <= 600 &&
+	    card_part(n->attr)))
+		return 1;
+	/* a heading (an FAQ's question, class "ask-ads"), if one sees it */
+	return ex_tag_is_heading(n->tag) && n->tlen > 0 && n->tlen <= 200 &&
+	    n->llen * 2 < n->tlen && !ex_match_any(n->attr, unseen);
 }
 
 /*

@@ -2407,6 +2407,38 @@ test_service(void)
 	free(b.data);
 
 	/*
+	 * A heading that one sees stays whatever its class says (an FAQ's
+	 * question of class "ask-ads"); one for screen readers goes.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Data</title></head><body>"
+	    "<main><header class=hero><h1>Data analytics</h1><p>Analytics "
+	    "done right and on time, for firms of every size.</p></header>"
+	    "<p>");
+	q = words_para("data", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><h2 class=sr-only>Questions for screen readers"
+	    "</h2>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "%d", i);
+		tq_buf_adds(&b, "<div class=accordion-card><h3 class=\""
+		    "accordion-button ask-ads\">Who is project ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, " for?</h3><div><p>For the teams that plan "
+		    "their work with data, every quarter.</p></div></div>");
+	}
+	tq_buf_adds(&b, "</main></body></html>");
+	ok(extract_str(b.data, "https://data.example/solutions/data",
+	    &d) == 0, "service headings extract");
+	ok(has(d.text, "Who is project 2 for?"),
+	    "service headings: a question of class ask-ads stays");
+	ok(!has(d.text, "for screen readers"),
+	    "service headings: one for screen readers goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * og:type article alone, undated (an SEO plugin's default): a
 	 * long introduction, and a carousel of quotes that scoring
 	 * leaves out, make a landing page; with a date it is a story.
