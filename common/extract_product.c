@@ -24,7 +24,8 @@
  *  - Evidence (stage 3): the page's heading in a small block with a
  *    price (a buy box), the body classes of shop software.
  *  - Cleaning (the broad pass): sections of other products, of shop
- *    terms and of review digests; lists of form labels; rows and grids
+ *    terms and of review digests; a marketplace's seller's card (by
+ *    its class); lists of form labels; rows and grids
  *    of other products' cards; the shop's notes (promotions, credit,
  *    services, seller badges, the photos' size captions); headings
  *    left with nothing below them (the text of a section gone counts
@@ -716,6 +717,54 @@ drop_price_grids(struct ex *x, int root, int end, const int *price)
 }
 
 /*
+ * Is a class or id word of attr a marketplace's seller's card
+ * ("seller-cred", "x-sellercard", "sellerProfile"), not a best
+ * seller's badge?
+ */
+static int
+seller_word(const char *attr)
+{
+	const char *p = attr, *e;
+	char tok[128];
+	size_t n;
+
+	while (*p) {
+		for (e = p; *e && *e != ' '; e++)
+			;
+		if ((n = (size_t)(e - p)) > 0 && n < sizeof(tok)) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			if (strstr(tok, "seller") != NULL &&
+			    strstr(tok, "best") == NULL &&
+			    strstr(tok, "top") == NULL)
+				return 1;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/*
+ * The seller's card on a marketplace's product page: the shop's name,
+ * its sales and ratings, its badges ("Smooth shipping"), its links.
+ * It speaks of the seller, not of the product.
+ */
+static void
+drop_seller(struct ex *x, int root, int end)
+{
+	int i;
+
+	for (i = root + 1; i <= end; i++) {
+		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		    x->n[i].attr == NULL || x->n[i].tlen * 4 >= x->n[root].tlen ||
+		    !seller_word(x->n[i].attr))
+			continue;
+		ex_kill_node(x, i, root);
+		i = ex_subtree_end(x, i);
+	}
+}
+
+/*
  * The broad pass's last cleaning of a product page, below root (end
  * the last node of its subtree).
  */
@@ -725,6 +774,7 @@ ex_product_clean(struct ex *x, int root, int end)
 	int *price, i;
 
 	ex_drop_sections(x, root, end, off_sections);
+	drop_seller(x, root, end);
 	drop_label_lists(x, root, end);
 	/* price[i - root]: the prices below node i */
 	price = xcalloc((size_t)(end - root + 1), sizeof(*price));

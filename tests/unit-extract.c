@@ -697,6 +697,27 @@ test_product(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* a marketplace's seller's card goes, a best seller's badge stays */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, ld);
+	tq_buf_adds(&b, "<main><h1>Stoneware mug</h1><span class=bestseller-"
+	    "badge>Bestseller of the month</span><p>");
+	q = words_para("clay", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><div class=\"seller-cred wt-flex\"><div>Pottery"
+	    "Store</div><div>1.1k sales</div><div>10 years on the market"
+	    "</div><p>Smooth shipping: has a history of shipping on time."
+	    "</p></div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/mug", &d) == 0,
+	    "seller extract");
+	ok(has(d.text, "clay clay") && has(d.text, "Bestseller of the month"),
+	    "seller: the product and its badge stay");
+	ok(!has(d.text, "1.1k sales") && !has(d.text, "Smooth shipping"),
+	    "seller: the seller's card goes");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* segments that name each other, or themselves: each taken once */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, ld);
