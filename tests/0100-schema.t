@@ -2,7 +2,7 @@
 # the schema: migrations applied by the programs themselves, once,
 # even when several start at the same time on an empty database
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 22
 start_pg
 pids=""
 for i in 1 2 3 4 5 6 7 8; do
@@ -58,4 +58,12 @@ check "a chain's follow-up: indexed" noseq "SELECT c.job_id FROM task_items s JO
 psqlc "INSERT INTO processing_tasks (id, type, queue_name, job_id) VALUES (910, 'parsing', 'parsing-queue', 'j910')" >/dev/null
 psqlc "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, status) VALUES (910, 1, 1, 'link', 'c1', 'completed')" >/dev/null
 check_status 1 "two closed items never share a job id" psqlc "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, status) VALUES (910, 2, 2, 'link', 'c1', 'failed')"
+
+# a follow-up's source item exists, for every writer (sql/0014 checks
+# it per statement, not by a foreign key)
+src=$(psqlc "SELECT id FROM task_items WHERE job_id = 'c1'")
+check "a follow-up of an item" psqlc "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, source_item_id) VALUES (910, 3, 3, 'link', 'f1', $src)"
+check_match "a follow-up of no item is refused, as a foreign key violation" "$(psql -X -q -A -t -v VERBOSITY=verbose "$TQ_DATABASE_URL" -c "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, source_item_id) VALUES (910, 4, 4, 'link', 'f2', NULL), (910, 5, 5, 'link', 'f3', 987654)" 2>&1 | tr "\n" " ")" '23503.*Key \(source_item_id\)=\(987654\)'
+check_status 1 "an item given a source that is not there is refused" psqlc "UPDATE task_items SET source_item_id = 987654 WHERE job_id = 'f1'"
+check_same "deleting the source item leaves its follow-up without one" "$(psqlc "DELETE FROM task_items WHERE id = $src; SELECT coalesce(source_item_id::text, 'none') FROM task_items WHERE job_id = 'f1'")" none
 done_testing
