@@ -63,16 +63,61 @@ job_fixed(struct jobfixed *f, enum tq_stage st)
 	strlcat(f->intervals, "]", sizeof(f->intervals));
 }
 
+/* Append the decimal digits of v at p; returns the end. */
+static char *
+put_num(char *p, long long v)
+{
+	char d[24], *q = d + sizeof(d);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--q = '-';
+	memcpy(p, q, d + sizeof(d) - q);
+	return p + (d + sizeof(d) - q);
+}
+
+static char *
+put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* As snprintf() would, 10,000 times a submit: without it */
 static void
 job_own(struct jobown *o, enum tq_stage st, const struct tq_jobspec *j)
 {
-	snprintf(o->desc, sizeof(o->desc), "tq.%s(task=%lld, item=%lld)",
-	    tq_stage_name(st), j->task_id, j->item_id);
-	snprintf(o->data, sizeof(o->data), "[\"tq.%s\", null, [%lld, %lld], "
-	    "{}]", tq_stage_name(st), j->task_id, j->item_id);
+	const char *name = tq_stage_name(st);
+	char *p;
+
+	p = put_str(o->desc, "tq.");
+	p = put_str(p, name);
+	p = put_str(p, "(task=");
+	p = put_num(p, j->task_id);
+	p = put_str(p, ", item=");
+	p = put_num(p, j->item_id);
+	p = put_str(p, ")");
+	*p = '\0';
+	p = put_str(o->data, "[\"tq.");
+	p = put_str(p, name);
+	p = put_str(p, "\", null, [");
+	p = put_num(p, j->task_id);
+	p = put_str(p, ", ");
+	p = put_num(p, j->item_id);
+	p = put_str(p, "], {}]");
+	*p = '\0';
 }
 
 static void	 resp(struct tq_buf *, int, const char *const *);
+static void	 resp_arg(struct tq_buf *, const char *, size_t);
+static void	 resp_args(struct tq_buf *, int, const char *const *);
 static int	 hashes(struct tq_buf *, const struct jobfixed *,
 		    enum tq_stage, const struct tq_jobspec *, size_t);
 static int	 pushes(struct tq_buf *, enum tq_stage,
@@ -929,60 +974,80 @@ resp_len(struct tq_buf *b, char c, size_t n)
 	tq_buf_add(b, p, d + sizeof(d) - p);
 }
 
+/* One argument of a command: its length, then its bytes. */
+static void
+resp_arg(struct tq_buf *b, const char *s, size_t n)
+{
+	resp_len(b, '$', n);
+	tq_buf_add(b, s, n);
+	tq_buf_add(b, "\r\n", 2);
+}
+
+/* The arguments of a command, without the count that opens it. */
+static void
+resp_args(struct tq_buf *b, int argc, const char *const *argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		resp_arg(b, argv[i], strlen(argv[i]));
+}
+
 static void
 resp(struct tq_buf *b, int argc, const char *const *argv)
 {
-	size_t n;
-	int i;
-
 	resp_len(b, '*', (size_t)argc);
-	for (i = 0; i < argc; i++) {
-		n = strlen(argv[i]);
-		resp_len(b, '$', n);
-		tq_buf_add(b, argv[i], n);
-		tq_buf_add(b, "\r\n", 2);
-	}
+	resp_args(b, argc, argv);
 }
 
-/* The job hashes, one HSET each, into b; returns their number. */
+/*
+ * The job hashes, one HSET each, into b; returns their number.  The
+ * fields that are the same for every job come first, formatted once;
+ * each job adds its key, its description and its data.
+ */
 static int
 hashes(struct tq_buf *b, const struct jobfixed *f, enum tq_stage st,
     const struct tq_jobspec *jobs, size_t n)
 {
+	struct tq_buf fixed = { 0 };
 	struct jobown o;
 	char hkey[128];
-	const char *argv[24];
+	const char *argv[18];
 	size_t k;
 
-	argv[0] = "HSET";
-	argv[1] = hkey;
-	argv[2] = "status";
-	argv[3] = "queued";
-	argv[4] = "origin";
-	argv[5] = qname(st);
-	argv[6] = "description";
-	argv[7] = o.desc;
-	argv[8] = "created_at";
-	argv[9] = f->now;
-	argv[10] = "enqueued_at";
-	argv[11] = f->now;
-	argv[12] = "timeout";
-	argv[13] = f->timeout;
-	argv[14] = "result_ttl";
-	argv[15] = f->ttl;
-	argv[16] = "failure_ttl";
-	argv[17] = f->fttl;
-	argv[18] = "retries_left";
-	argv[19] = f->retries;
-	argv[20] = "retry_intervals";
-	argv[21] = f->intervals;
-	argv[22] = "data";
-	argv[23] = o.data;
+	argv[0] = "status";
+	argv[1] = "queued";
+	argv[2] = "origin";
+	argv[3] = qname(st);
+	argv[4] = "created_at";
+	argv[5] = f->now;
+	argv[6] = "enqueued_at";
+	argv[7] = f->now;
+	argv[8] = "timeout";
+	argv[9] = f->timeout;
+	argv[10] = "result_ttl";
+	argv[11] = f->ttl;
+	argv[12] = "failure_ttl";
+	argv[13] = f->fttl;
+	argv[14] = "retries_left";
+	argv[15] = f->retries;
+	argv[16] = "retry_intervals";
+	argv[17] = f->intervals;
+	resp_args(&fixed, 18, argv);
 	for (k = 0; k < n; k++) {
-		snprintf(hkey, sizeof(hkey), "rq:job:%s", jobs[k].job_id);
+		int kn = snprintf(hkey, sizeof(hkey), "rq:job:%s",
+		    jobs[k].job_id);
+
 		job_own(&o, st, &jobs[k]);
-		resp(b, 24, argv);
+		tq_buf_adds(b, "*24\r\n$4\r\nHSET\r\n");
+		resp_arg(b, hkey, (size_t)kn);
+		tq_buf_add(b, fixed.data, fixed.len);
+		tq_buf_adds(b, "$11\r\ndescription\r\n");
+		resp_arg(b, o.desc, strlen(o.desc));
+		tq_buf_adds(b, "$4\r\ndata\r\n");
+		resp_arg(b, o.data, strlen(o.data));
 	}
+	tq_buf_free(&fixed);
 	return (int)n;
 }
 

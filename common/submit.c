@@ -947,7 +947,7 @@ static void
 job_ids(char (*out)[37], size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char b[16];
+	unsigned char b[16], rnd[6 * 256];
 	uint64_t ms = (uint64_t)(tq_now() * 1e3);
 	size_t k;
 	int i, j;
@@ -955,7 +955,11 @@ job_ids(char (*out)[37], size_t n)
 	for (k = 0; k < n; k++) {
 		uint32_t seq = (uint32_t)(k & 0x3ffffff);
 
-		arc4random_buf(b + 10, 6);
+		/* the random bytes of 256 ids at once: each call of
+		 * libbsd's arc4random_buf() asks the kernel for the pid */
+		if (k % 256 == 0)
+			arc4random_buf(rnd, sizeof(rnd));
+		memcpy(b + 10, rnd + 6 * (k % 256), 6);
 		for (i = 0; i < 6; i++)
 			b[i] = (unsigned char)(ms >> (40 - 8 * i));
 		b[6] = (unsigned char)(0x70 | (seq >> 22));
