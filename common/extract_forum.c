@@ -3,14 +3,17 @@
  * the short lines that forum software puts around every post (vote
  * and like counts, post numbers, "Reply", "Quote", "Top", reply and
  * view counters, who liked it, a user's stats, the note of the last
- * edit, a pager) and the headings of the lists of similar threads
- * below it, that hold no words of the thread.  ex_chrome_lead() asks
- * ex_forum_chrome() about the short blocks of a page found to be a
- * forum, in the article pass and the broad pass alike; the broad pass
- * asks ex_forum_drop() about every element: the thread's title (the
+ * edit, a pager), the calls to sign in or to join and the prompts for
+ * feedback, what a moderator did to the thread, and the headings of
+ * the lists of similar threads below it, that hold no words of the
+ * thread.  ex_chrome_lead() asks ex_forum_chrome() about the short
+ * blocks of a page found to be a forum, in the article pass and the
+ * broad pass alike; the broad pass asks ex_forum_drop() about every
+ * element: the thread's title (the
  * document's title holds it), its tags and category badges, the
  * details of a user panel written as a <dl>, the rest of an author's
- * <aside> after the name.
+ * <aside> after the name, a rank as a badge, the menu to jump to
+ * another forum, the short one of a date written twice in a <time>.
  *
  * The authors, dates and texts of the posts stay: a post's own
  * <header>, which holds its time or its author, and an <aside> that
@@ -70,6 +73,34 @@ static const char *const notes[] = {
 	"recently browsing", "no registered users viewing this page",
 	"users browsing this thread", "users browsing this forum",
 	"members viewing this thread", NULL
+};
+
+/*
+ * The calls to visitors at the head of a longer line: to sign in or to
+ * join, who else is reading, a feedback prompt ("Sign in or create
+ * your free account to comment, ...", "Recently Browsing 0 members",
+ * "Did this help? Please give feedback ...").
+ */
+static const char *const calls[] = {
+	"sign in or ", "sign up or ", "log in or ", "login or ",
+	"register or ", "please sign in", "please log in", "please login",
+	"please register", "please create an account", "you must be logged in",
+	"you need to be logged in", "join the discussion",
+	"join the conversation", "recently browsing", "did this help",
+	"was this helpful", "was this answer helpful", "was this post helpful",
+	NULL
+};
+
+/*
+ * What a moderator did to the thread, in the stream of posts ("ines
+ * changed the title to ...", "corra locked this topic").
+ */
+static const char *const modlog[] = {
+	" changed the title to ", " locked this topic", " unlocked this topic",
+	" pinned this topic", " unpinned this topic", " moved this topic",
+	" closed this topic", " featured this topic", " unfeatured this topic",
+	" merged a topic into this topic", " locked this thread",
+	" pinned this thread", " moved this thread", NULL
 };
 
 /* The labels of a thread's overview, before a date or a name. */
@@ -321,6 +352,12 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		return 0;
 	if (bullet_links(x, i, t))
 		return 1;
+	for (k = 0; calls[k] != NULL; k++)
+		if (ex_starts_with(t, calls[k]))
+			return 1;
+	for (k = 0; modlog[k] != NULL; k++)
+		if (strcasestr(t, modlog[k]) != NULL)
+			return 1;
 	if (n > 60)
 		return 0;
 	/* a vote count, a separator: no letters at all */
@@ -373,6 +410,26 @@ static const char *const tag_words[] = {
 	"tag", "tags", "~taglist", "tag-list", "~tagitem", "tag-item",
 	"~taglink", "tag-link", "~tagbox", "~categor", "~badge", NULL
 };
+
+/* The classes of a board's menu to jump to another forum. */
+static const char *const jump_words[] = {
+	"~forumjump", "forum-jump", "jumpbox", "qjump", "quickjump",
+	"quick-jump", NULL
+};
+
+/*
+ * A <time> written twice, long and short ("August 26, 2024" and
+ * "1 yr"), one shown by the width of the screen: the short one goes.
+ */
+static int
+short_time(const struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+
+	return n->parent > 0 && x->n[n->parent].tag == TidyTag_TIME &&
+	    n->attr != NULL && ex_word_at(n->attr, "~short") &&
+	    x->n[n->parent].tlen > n->tlen;
+}
 
 /*
  * A post's user panel as a definition list: the author's name (a
@@ -482,6 +539,16 @@ ex_forum_drop(struct ex *x, int i)
 	/* the thread's tags: links only, marked as tags */
 	if (n->tlen > 0 && n->tlen <= 200 && n->llen == n->tlen &&
 	    n->attr != NULL && ex_match_any(n->attr, tag_words))
+		return 1;
+	/* a user's rank as a badge ("Level 5", "Moderator") */
+	if (n->tlen > 0 && n->tlen <= 30 && n->nsub <= 4 &&
+	    n->attr != NULL && ex_word_at(n->attr, "~badge"))
+		return 1;
+	/* the menu to jump to another forum */
+	if (n->tlen <= 3000 && n->attr != NULL &&
+	    ex_match_any(n->attr, jump_words))
+		return 1;
+	if (short_time(x, i))
 		return 1;
 	/* an author pane keeps the author's name, its first text */
 	if (n->parent > 0 && author_pane(x, n->parent)) {
