@@ -13,7 +13,9 @@
  * document's title holds it), its tags and category badges, the
  * details of a user panel written as a <dl>, the rest of an author's
  * <aside> after the name, a rank as a badge, the menu to jump to
- * another forum, the short one of a date written twice in a <time>.
+ * another forum, the short one of a date written twice in a <time>,
+ * the mark "(edited)" beside a post's date.  (extract_tree.c hides a
+ * signature marked by its data-role, on any page.)
  *
  * The authors, dates and texts of the posts stay: a post's own
  * <header>, which holds its time or its author, and an <aside> that
@@ -431,6 +433,21 @@ short_time(const struct ex *x, int i)
 	    x->n[n->parent].tlen > n->tlen;
 }
 
+/* The mark of an edited post beside its date: "(edited)". */
+static int
+edited_mark(struct ex *x, int i)
+{
+	char *t;
+	int r;
+
+	if (x->n[i].tlen < 6 || x->n[i].tlen > 8 || (x->n[i].flags & F_BLOCK))
+		return 0;
+	t = ex_node_text(x, i, 16);
+	r = strcasecmp(t, "(edited)") == 0 || strcasecmp(t, "edited") == 0;
+	free(t);
+	return r;
+}
+
 /*
  * A post's user panel as a definition list: the author's name (a
  * link or bold) in the first <dt>, then short <dd>s of the author's
@@ -548,7 +565,7 @@ ex_forum_drop(struct ex *x, int i)
 	if (n->tlen <= 3000 && n->attr != NULL &&
 	    ex_match_any(n->attr, jump_words))
 		return 1;
-	if (short_time(x, i))
+	if (short_time(x, i) || edited_mark(x, i))
 		return 1;
 	/* an author pane keeps the author's name, its first text */
 	if (n->parent > 0 && author_pane(x, n->parent)) {

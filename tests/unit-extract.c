@@ -1617,9 +1617,15 @@ test_forum3(void)
 		    "ipsBadge_large\">Level 5</strong></div><div class=cPost_"
 		    "meta>Posted <time datetime=2024-03-05><span class=ipsTime__"
 		    "long>March 5, 2024</span><span class=ipsTime__short>1 yr"
-		    "</span></time></div><div class=cPost_contentWrap><p>");
+		    "</span></time>");
+		if (k == 2)
+			tq_buf_adds(&b, " <span class=hidePhone>(edited)</span>");
+		tq_buf_adds(&b, "</div><div class=cPost_contentWrap><p>");
 		tq_buf_adds(&b, p[k]);
 		tq_buf_adds(&b, "</p>");
+		if (k == 2)
+			tq_buf_adds(&b, "<div data-role=memberSignature><p>Ask "
+			    "me about rye starters any time</p></div>");
 		if (k == 1)
 			tq_buf_adds(&b, "<p>Did this help? Please give feedback "
 			    "by clicking an icon below</p>");
@@ -1646,6 +1652,8 @@ test_forum3(void)
 	ok(has(d.text, "March 5, 2024") && !has(d.text, "1 yr"),
 	    "Invision thread: a date written long and short, long only");
 	ok(!has(d.text, "Level 5"), "Invision thread: no rank as a badge");
+	ok(!has(d.text, "edited") && !has(d.text, "rye starters"),
+	    "Invision thread: no mark of an edit, no signature by its role");
 	ok(!has(d.text, "Did this help") && !has(d.text, "changed the title"),
 	    "Invision thread: no feedback prompt, no moderator's note");
 	ok(!has(d.text, "Join the Discussion") && !has(d.text, "Sign in"),
