@@ -9,13 +9,14 @@
  * thread.  ex_chrome_lead() asks ex_forum_chrome() about the short
  * blocks of a page found to be a forum, in the article pass and the
  * broad pass alike; the broad pass asks ex_forum_drop() about every
- * element: the thread's title (the
- * document's title holds it), its tags and category badges, the
- * details of a user panel written as a <dl>, the rest of an author's
- * <aside> after the name, a rank as a badge, the menu to jump to
- * another forum, the short one of a date written twice in a <time>,
- * the mark "(edited)" beside a post's date.  (extract_tree.c hides a
- * signature marked by its data-role, on any page.)
+ * element: the thread's title (the document's title holds it; also
+ * with the board's and the site's names after it), its tags and
+ * category badges, the details of a user panel written as a <dl>, the
+ * rest of an author's <aside> after the name, a rank as a badge, the
+ * menu to jump to another forum, the short one of a date written twice
+ * in a <time>, the mark "(edited)" beside a post's date.
+ * (extract_tree.c hides a signature marked by its data-role, on any
+ * page.)
  *
  * The authors, dates and texts of the posts stay: a post's own
  * <header>, which holds its time or its author, and an <aside> that
@@ -485,6 +486,33 @@ panel_dd(struct ex *x, int i)
 	return 0;
 }
 
+/*
+ * A heading of the thread's title and the names of its board and site
+ * after it ("Oven spring - Bread Talk - Bakers"): the title, then a
+ * dash, a bar, a colon pair or a guillemet.
+ */
+static int
+title_trail(struct ex *x, int i)
+{
+	static const char *const seps[] = {
+		" - ", " | ", " :: ", " \xc2\xbb ", " \xe2\x80\x93 ",
+		" \xe2\x80\x94 ", NULL
+	};
+	size_t lt;
+	char *t;
+	int k, r = 0;
+
+	if (x->doctitle == NULL || (lt = strlen(x->doctitle)) < 10 ||
+	    x->n[i].tlen <= (int)lt || x->n[i].tlen > (int)lt + 80)
+		return 0;
+	t = ex_node_text(x, i, 400);
+	if (strncasecmp(t, x->doctitle, lt) == 0)
+		for (k = 0; seps[k] != NULL && !r; k++)
+			r = strncmp(t + lt, seps[k], strlen(seps[k])) == 0;
+	free(t);
+	return r;
+}
+
 /* Does the text of i open with "Re:"? */
 static int
 reply_subject(struct ex *x, int i)
@@ -543,6 +571,8 @@ ex_forum_drop(struct ex *x, int i)
 	    n->tlen * 4 >= (int)strlen(x->doctitle) * 3 &&
 	    ((n->flags & F_BLOCK) || n->tag == TidyTag_STRONG ||
 	    n->tag == TidyTag_B))) && ex_is_title(x, i))
+		return 1;
+	if (ex_tag_is_heading(n->tag) && title_trail(x, i))
 		return 1;
 	/* the thread's page header: title, byline, board, buttons */
 	if (n->tlen <= 300 && n->attr != NULL &&

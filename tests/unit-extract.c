@@ -1608,7 +1608,8 @@ test_forum3(void)
 	    "<script type=application/ld+json>{\"@context\": "
 	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
 	    "\"headline\": \"Oven spring\"}</script></head>"
-	    "<body><div id=elPostFeed>");
+	    "<body><div id=elPostFeed><h2>Oven spring - Crumb Club - "
+	    "Bakers</h2>");
 	for (k = 0; k < 4; k++) {
 		tq_buf_adds(&b, "<article class=cPost><div class=cPost_author>"
 		    "<h3><a href=/p/1>");
@@ -1651,6 +1652,8 @@ test_forum3(void)
 	    has(d.text, "baking baking"), "Invision thread: every post");
 	ok(has(d.text, "March 5, 2024") && !has(d.text, "1 yr"),
 	    "Invision thread: a date written long and short, long only");
+	ok(!has(d.text, "Crumb Club"),
+	    "Invision thread: no heading of the title with board and site");
 	ok(!has(d.text, "Level 5"), "Invision thread: no rank as a badge");
 	ok(!has(d.text, "edited") && !has(d.text, "rye starters"),
 	    "Invision thread: no mark of an edit, no signature by its role");
