@@ -11,10 +11,11 @@
  * broad pass alike; the broad pass asks ex_forum_drop() about every
  * element: the thread's title (the document's title holds it; also
  * with the board's and the site's names after it), its tags and
- * category badges, the details of a user panel written as a <dl>, the
- * rest of an author's <aside> after the name, a rank as a badge, the
- * menu to jump to another forum, the short one of a date written twice
- * in a <time>, the mark "(edited)" beside a post's date.
+ * category badges, the details of a user panel written as a <dl> or
+ * as lines of "Label: value" after its join date, the rest of an
+ * author's <aside> after the name, a rank as a badge, the menu to jump
+ * to another forum, the short one of a date written twice in a <time>,
+ * the mark "(edited)" beside a post's date.
  * (extract_tree.c hides a signature marked by its data-role, on any
  * page.)
  *
@@ -513,6 +514,59 @@ title_trail(struct ex *x, int i)
 	return r;
 }
 
+/*
+ * A field of a user panel written as lines of "Label: value" ("Join
+ * Date: Mar 2009", "Location: London", "Programs: BA Gold"): a line
+ * of a label of one to three words and a short value, after a line of
+ * the labels every board has, among its three elder siblings.
+ */
+static int
+panel_field(struct ex *x, int i)
+{
+	static const char *const known[] = {
+		"join date:", "joined:", "location:", "posts:", "messages:",
+		"member since", "registered:", NULL
+	};
+	const char *p;
+	char *t;
+	int el[3], j, k, w, m = 0, steps = 0, words = 1, r = 0;
+
+	if (x->n[i].tlen < 4 || x->n[i].tlen > 100 || x->n[i].nsub > 8 ||
+	    !(x->n[i].flags & F_BLOCK) || x->n[i].nblock > 0)
+		return 0;
+	t = ex_node_text(x, i, 200);
+	for (p = t; *p && *p != ':' && p - t < 25; p++) {
+		if (*p == ' ')
+			words++;
+		else if (!isalpha((unsigned char)*p))
+			break;
+	}
+	if (*p != ':' || p == t || words > 3) {
+		free(t);
+		return 0;
+	}
+	free(t);
+	if (x->n[i].parent <= 0)
+		return 0;
+	/* the last three elements before i */
+	for (j = x->n[x->n[i].parent].first; j >= 0 && j != i &&
+	    steps < 100; j = x->n[j].next, steps++)
+		if (x->n[j].tag != XT_TEXT)
+			el[m++ % 3] = j;
+	if (j != i)
+		return 0;
+	for (k = 0; k < 3 && k < m && !r; k++) {
+		j = el[k];
+		if (x->dead[j] || x->n[j].tlen > 100)
+			continue;
+		t = ex_node_text(x, j, 200);
+		for (w = 0; known[w] != NULL && !r; w++)
+			r = ex_starts_with(t, known[w]);
+		free(t);
+	}
+	return r;
+}
+
 /* Does the text of i open with "Re:"? */
 static int
 reply_subject(struct ex *x, int i)
@@ -604,7 +658,7 @@ ex_forum_drop(struct ex *x, int i)
 			;
 		return j != i;
 	}
-	return panel_dd(x, i) || edit_note(x, i);
+	return panel_dd(x, i) || edit_note(x, i) || panel_field(x, i);
 }
 
 /*

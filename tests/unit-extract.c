@@ -1615,8 +1615,10 @@ test_forum3(void)
 		    "<h3><a href=/p/1>");
 		tq_buf_adds(&b, who[k]);
 		tq_buf_adds(&b, "</a></h3><strong class=\"ipsBadge "
-		    "ipsBadge_large\">Level 5</strong></div><div class=cPost_"
-		    "meta>Posted <time datetime=2024-03-05><span class=ipsTime__"
+		    "ipsBadge_large\">Level 5</strong><div class=smallfont>"
+		    "<div>Join Date: <b>Mar 2009</b></div><div>Location: <b>"
+		    "Lyon</b></div><div>Ovens: <b>Wood fired</b></div></div>"
+		    "</div><div class=cPost_meta>Posted <time datetime=2024-03-05><span class=ipsTime__"
 		    "long>March 5, 2024</span><span class=ipsTime__short>1 yr"
 		    "</span></time>");
 		if (k == 2)
@@ -1624,6 +1626,8 @@ test_forum3(void)
 		tq_buf_adds(&b, "</div><div class=cPost_contentWrap><p>");
 		tq_buf_adds(&b, p[k]);
 		tq_buf_adds(&b, "</p>");
+		if (k == 0)
+			tq_buf_adds(&b, "<p>Update: the dough rose</p>");
 		if (k == 2)
 			tq_buf_adds(&b, "<div data-role=memberSignature><p>Ask "
 			    "me about rye starters any time</p></div>");
@@ -1655,6 +1659,9 @@ test_forum3(void)
 	ok(!has(d.text, "Crumb Club"),
 	    "Invision thread: no heading of the title with board and site");
 	ok(!has(d.text, "Level 5"), "Invision thread: no rank as a badge");
+	ok(!has(d.text, "Ovens") && !has(d.text, "Wood fired") &&
+	    !has(d.text, "Lyon") && has(d.text, "Update: the dough rose"),
+	    "Invision thread: no field of a user panel after its join date");
 	ok(!has(d.text, "edited") && !has(d.text, "rye starters"),
 	    "Invision thread: no mark of an edit, no signature by its role");
 	ok(!has(d.text, "Did this help") && !has(d.text, "changed the title"),
