@@ -518,13 +518,15 @@ title_trail(struct ex *x, int i)
  * A field of a user panel written as lines of "Label: value" ("Join
  * Date: Mar 2009", "Location: London", "Programs: BA Gold"): a line
  * of a label of one to three words and a short value, after a line of
- * the labels every board has, among its three elder siblings.
+ * the labels every board has ("Join Date:", "Posts:"), among its three
+ * elder siblings.  ("Location:" alone is no mark: a post may list a
+ * trip's place, budget and dates so.)
  */
 static int
 panel_field(struct ex *x, int i)
 {
 	static const char *const known[] = {
-		"join date:", "joined:", "location:", "posts:", "messages:",
+		"join date:", "joined:", "posts:", "messages:",
 		"member since", "registered:", NULL
 	};
 	const char *p;
