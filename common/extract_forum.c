@@ -107,6 +107,24 @@ static const char *const modlog[] = {
 	" pinned this thread", " moved this thread", NULL
 };
 
+/*
+ * Is the text from t to p a name, or a time and a name ("ines",
+ * "1 yr ines"): four words at most, 40 bytes at most?  ("Glad someone
+ * finally locked this topic" is a post's sentence.)
+ */
+static int
+by_name(const char *t, const char *p)
+{
+	const char *q;
+	int words = 1;
+
+	if (p == t || p - t > 40)
+		return 0;
+	for (q = t; q < p; q++)
+		words += *q == ' ';
+	return words <= 4;
+}
+
 /* The labels of a thread's overview, before a date or a name. */
 static const char *const overview[] = {
 	"created ", "last reply ", "last post ", "latest reply ",
@@ -360,7 +378,7 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		if (ex_starts_with(t, calls[k]))
 			return 1;
 	for (k = 0; modlog[k] != NULL; k++)
-		if (strcasestr(t, modlog[k]) != NULL)
+		if ((p = strcasestr(t, modlog[k])) != NULL && by_name(t, p))
 			return 1;
 	if (n > 60)
 		return 0;

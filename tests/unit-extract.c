@@ -1628,7 +1628,9 @@ test_forum3(void)
 		tq_buf_adds(&b, "</p>");
 		if (k == 0)
 			tq_buf_adds(&b, "<p>Update: the dough rose</p><div>"
-			    "Location: Lyon</div><div>Budget: 30 euros</div>");
+			    "Location: Lyon</div><div>Budget: 30 euros</div>"
+			    "<p>Glad that the board finally locked this topic "
+			    "about rye</p>");
 		if (k == 2)
 			tq_buf_adds(&b, "<div data-role=memberSignature><p>Ask "
 			    "me about rye starters any time</p></div>");
@@ -1667,7 +1669,8 @@ test_forum3(void)
 	    "a post's own lines of labels stay");
 	ok(!has(d.text, "edited") && !has(d.text, "rye starters"),
 	    "Invision thread: no mark of an edit, no signature by its role");
-	ok(!has(d.text, "Did this help") && !has(d.text, "changed the title"),
+	ok(!has(d.text, "Did this help") && !has(d.text, "changed the title") &&
+	    has(d.text, "finally locked this topic"),
 	    "Invision thread: no feedback prompt, no moderator's note");
 	ok(!has(d.text, "Join the Discussion") && !has(d.text, "Sign in"),
 	    "Invision thread: no call to sign in");
