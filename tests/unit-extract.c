@@ -1587,6 +1587,102 @@ test_forum2(void)
 		free(p[k]);
 }
 
+/*
+ * Invision-like thread: the prompts around the posts, the menu to jump
+ * to another forum, a rank as a badge, a date written long and short.
+ */
+static void
+test_forum3(void)
+{
+	static const char *const who[] = { "ines", "corra", "halvard", "ines" };
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *p[4];
+	int k;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	p[3] = words_para("baking", 40);
+	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Oven spring\"}</script></head>"
+	    "<body><div id=elPostFeed><h2>Oven spring - Crumb Club - "
+	    "Bakers</h2>");
+	for (k = 0; k < 4; k++) {
+		tq_buf_adds(&b, "<article class=cPost><div class=cPost_author>"
+		    "<h3><a href=/p/1>");
+		tq_buf_adds(&b, who[k]);
+		tq_buf_adds(&b, "</a></h3><strong class=\"ipsBadge "
+		    "ipsBadge_large\">Level 5</strong><div class=smallfont>"
+		    "<div>Join Date: <b>Mar 2009</b></div><div>Location: <b>"
+		    "Lyon</b></div><div>Ovens: <b>Wood fired</b></div></div>"
+		    "</div><div class=cPost_meta>Posted <time datetime=2024-03-05><span class=ipsTime__"
+		    "long>March 5, 2024</span><span class=ipsTime__short>1 yr"
+		    "</span></time>");
+		if (k == 2)
+			tq_buf_adds(&b, " <span class=hidePhone>(edited)</span>");
+		tq_buf_adds(&b, "</div><div class=cPost_contentWrap><p>");
+		tq_buf_adds(&b, p[k]);
+		tq_buf_adds(&b, "</p>");
+		if (k == 0)
+			tq_buf_adds(&b, "<p>Update: the dough rose</p><div>"
+			    "Location: Lyon</div><div>Budget: 30 euros</div>"
+			    "<p>Glad that the board finally locked this topic "
+			    "about rye</p>");
+		if (k == 2)
+			tq_buf_adds(&b, "<div data-role=memberSignature><p>Ask "
+			    "me about rye starters any time</p></div>");
+		if (k == 1)
+			tq_buf_adds(&b, "<p>Did this help? Please give feedback "
+			    "by clicking an icon below</p>");
+		tq_buf_adds(&b, "</div></article>");
+		if (k == 0)
+			tq_buf_adds(&b, "<article class=ipsComment_activity><p>"
+			    "<a href=/p/1>ines</a> changed the title to Oven "
+			    "spring in a cold kitchen</p></article>");
+	}
+	tq_buf_adds(&b, "<div class=cTopicPostArea><h2>Join the Discussion"
+	    "</h2><p>Sign in or create your free account to comment, connect "
+	    "with other bakers and follow conversations that matter to you."
+	    "</p></div><form class=\"ipsForm cForumJump\"><span>Forum Jump"
+	    "</span><ul><li><div><span>New Bakers</span></div></li><li><div>"
+	    "<span>Sourdough Corner</span></div></li><li><div><span>Bread "
+	    "Talk</span></div></li></ul></form></div></body></html>");
+	ok(extract_str(b.data, "https://board.example/topic/9-oven/",
+	    &d) == 0, "Invision thread extract");
+	is_str(d.page_type, "forum", "Invision thread: forum");
+	ok(in_order(d.text, "kneading kneading", "proofing proofing") &&
+	    in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring") &&
+	    has(d.text, "baking baking"), "Invision thread: every post");
+	ok(has(d.text, "March 5, 2024") && !has(d.text, "1 yr"),
+	    "Invision thread: a date written long and short, long only");
+	ok(!has(d.text, "Crumb Club"),
+	    "Invision thread: no heading of the title with board and site");
+	ok(!has(d.text, "Level 5"), "Invision thread: no rank as a badge");
+	ok(!has(d.text, "Ovens") && !has(d.text, "Wood fired") &&
+	    has(d.text, "Update: the dough rose") &&
+	    has(d.text, "Budget: 30 euros"),
+	    "Invision thread: no field of a user panel after its join date, "
+	    "a post's own lines of labels stay");
+	ok(!has(d.text, "edited") && !has(d.text, "rye starters"),
+	    "Invision thread: no mark of an edit, no signature by its role");
+	ok(!has(d.text, "Did this help") && !has(d.text, "changed the title") &&
+	    has(d.text, "finally locked this topic"),
+	    "Invision thread: no feedback prompt, no moderator's note");
+	ok(!has(d.text, "Join the Discussion") && !has(d.text, "Sign in"),
+	    "Invision thread: no call to sign in");
+	ok(!has(d.text, "Forum Jump") && !has(d.text, "New Bakers") &&
+	    !has(d.text, "Bread Talk"),
+	    "Invision thread: no menu to jump to another forum");
+	tq_doc_free(&d);
+	free(b.data);
+	for (k = 0; k < 4; k++)
+		free(p[k]);
+}
+
 static void
 test_forum(void)
 {
@@ -2283,6 +2379,7 @@ main(void)
 	test_listing();
 	test_forum();
 	test_forum2();
+	test_forum3();
 	test_product();
 	test_service();
 	test_hostile();
