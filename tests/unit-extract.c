@@ -1228,6 +1228,42 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * A site's front page: twenty-four linked headlines, each in a
+	 * block of its own above its snippet, below a big menu of
+	 * sections: a listing by its headlines, though the cards hold
+	 * little of the page's text.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Front</title></head><body>"
+	    "<header><nav>");
+	for (i = 0; i < 250; i++) {
+		snprintf(w, sizeof(w), "<a href=/t/%d>Section of the site %d"
+		    "</a> ", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</nav></header><main><h1>Top stories</h1>"
+	    "<div class=stories>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=promo><div class=title>"
+		    "<h3><a href=/s/%d>Headline %d: the council votes on the "
+		    "new bridge over the river</a></h3></div><div class=desc>"
+		    "<p>Snippet %d.</p></div></div>", i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main><footer><p>The notes of the site, on "
+	    "its editors, its rules, the way it corrects its mistakes, and "
+	    "how readers can reach the newsroom.</p></footer></body></html>");
+	ok(extract_str(b.data, "https://news.example/", &d) == 0,
+	    "front page extract");
+	is_str(d.page_type, "listing", "front page: a listing by its "
+	    "headlines");
+	ok(in_order(d.text, "Headline 0: the council", "Headline 23: the "
+	    "council"), "front page: every headline");
+	ok(!has(d.text, "Section of the site"), "front page: no menu");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A shop's category page whose guide to buying outweighs its grid
 	 * of products: many linked names, as many prices, a collection.
 	 */
