@@ -1151,9 +1151,10 @@ test_listing(void)
 		snprintf(w, sizeof(w), "<li class=tile><a href=/p/%d><span "
 		    "class=brand>HOKA</span><span class=name>Clifton %d road "
 		    "shoes</span></a><div><span>Jane Roe</span><time>Mar %d"
-		    "</time></div><p><span>A shoe for child</span><span>ren"
-		    "</span> and grown-ups, <b>C</b><span>ushioned</span>, "
-		    "$1%d<sup>99</sup></p></li>", i, i, i + 1, i);
+		    "</time><a href=/p/%d#c><span>%d</span></a></div><p><span>"
+		    "A shoe for child</span><span>ren</span> and grown-ups, "
+		    "<b>C</b><span>ushioned</span>, <span>$1%d</span><sup>99"
+		    "</sup></p></li>", i, i, i + 1, i, 10 + i, i);
 		tq_buf_adds(&b, w);
 	}
 	tq_buf_adds(&b, "</ul></main></body></html>");
@@ -1162,6 +1163,8 @@ test_listing(void)
 	ok(has(d.text, "HOKA Clifton 7 road shoes") &&
 	    has(d.text, "Jane Roe Mar 8"),
 	    "shoe tiles: a brand and a name, a byline and a date apart");
+	ok(has(d.text, "Mar 8 17"),
+	    "shoe tiles: a date and a count of comments apart");
 	ok(has(d.text, "A shoe for children and grown-ups, Cushioned, $1799"),
 	    "shoe tiles: a word cut by styles and a price stay whole");
 	tq_doc_free(&d);
