@@ -1267,6 +1267,34 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * A category whose grid holds most of the page, in wrappers of
+	 * its own: the heading and count above the grid and the guides
+	 * below it stay with the grid.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Helmets</title></head><body>"
+	    "<div class=page><h1>Bike helmets</h1><p>143 products</p>"
+	    "<div class=wrap><div class=inner><ul class=results>");
+	for (i = 0; i < 30; i++) {
+		snprintf(w, sizeof(w), "<li class=result><a href=/p/%d>Helmet "
+		    "model %d with visor</a><p>A light helmet for the road and "
+		    "the trail, with vents, a dial to fit, and pads, number %d."
+		    "</p><span>$%d.95</span></li>", i, i, i, 50 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></div></div><div class=related><h2>Related "
+	    "advice</h2><a href=/a/1>How to choose a bike helmet</a></div>"
+	    "</div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/c/helmets", &d) == 0,
+	    "wrapped grid extract");
+	is_str(d.page_type, "collection", "wrapped grid: a collection");
+	ok(in_order(d.text, "Bike helmets\n\n143 products", "Helmet model 29")
+	    && in_order(d.text, "Helmet model 29", "How to choose a bike "
+	    "helmet"), "wrapped grid: heading and count above, guides below");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A shop's category page whose guide to buying outweighs its grid
 	 * of products: many linked names, as many prices, a collection.
 	 */
