@@ -15,7 +15,7 @@
  * each card's list), links to more of a list, blocks of a character or
  * two and a shop's widget of customers' reviews go.  Lists of short
  * links stay when they are content (ex_listing_links: a category's
- * pages, an item's tags), not a menu.
+ * pages, an item's card, an item's tags), not a menu.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -451,17 +451,18 @@ ex_listing_clean(struct ex *x, int root)
 
 /*
  * A list of short links on a listing that is content, not a menu: the
- * pages of a category or the entries of an index (eight or more), the
- * tags of an item (inside an item of the list at list).  The page's
- * menus are in its navigation, header and footer, gone before.
+ * pages of a category or the entries of an index (eight or more), an
+ * item of the list at list (a product's card of a linked name and
+ * price beside empty blocks for its picture and buttons) and the tags
+ * inside one.  The page's menus are in its navigation, header and
+ * footer, gone before.
  */
 int
 ex_listing_links(struct ex *x, int i, int list, int entries)
 {
 	if (entries >= 8)
 		return 1;
-	return list >= 0 && i != list && x->n[i].parent != list &&
-	    ex_is_ancestor(x, list, i);
+	return list >= 0 && i != list && ex_is_ancestor(x, list, i);
 }
 
 /*

@@ -1295,6 +1295,41 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * A grid of furniture below a long introduction: each card a
+	 * linked name and price beside empty blocks for its picture,
+	 * rating and buttons, all its text linked, little text per
+	 * block: a card of the list, no menu.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Desks</title></head><body>"
+	    "<main><section class=intro><h1>Desks</h1>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "<p>Desks for work and play, part %d: "
+		    "standing desks, corner desks, gaming desks and desks for "
+		    "children, in wood, metal and glass, for every room, every "
+		    "budget and every way of working, at home or in the "
+		    "office.</p>", i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</section><div class=plp>");
+	for (i = 0; i < 12; i++) {
+		snprintf(w, sizeof(w), "<div class=card><div class=pic><img "
+		    "src=/i/%d.jpg alt=\"\"></div><a href=/p/%d><span>DESK%c "
+		    "Desk, white, 55 7/8x19 5/8 in</span> <span>$ %d.99</span>"
+		    "</a><div class=rating></div><div class=buttons><button>"
+		    "Add to cart</button></div></div>", i, i, 'A' + i, 60 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/cat/desks", &d) == 0,
+	    "furniture grid extract");
+	ok(in_order(d.text, "DESKA Desk, white, 55 7/8x19 5/8 in $ 60.99",
+	    "DESKL Desk, white, 55 7/8x19 5/8 in $ 71.99"),
+	    "furniture grid: every card, no menu");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A shop's category page whose guide to buying outweighs its grid
 	 * of products: many linked names, as many prices, a collection.
 	 */
