@@ -369,10 +369,11 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		sc[PT_LISTING] += 8;
 	/*
 	 * a front page or a hub of stories: twenty or more linked
-	 * headlines of a line each, no prices beside them
+	 * headlines of a line each, no prices beside them, and not a
+	 * story's many paragraphs above its related links
 	 */
 	if (ncard >= 20 && cardhead >= 1000 && cardhead >= ncard * 40 &&
-	    nprice * 2 < ncard)
+	    nprice * 2 < ncard && nlong * 2 < ncard)
 		sc[PT_LISTING] += 4;
 	/* most of the page's content in lists of items, priced or not */
 	if (ex_listing_share(x) >= 55)

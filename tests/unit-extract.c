@@ -1267,6 +1267,39 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * A story of many paragraphs above twenty-four linked headlines
+	 * of related stories: no listing.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Bridge</title></head><body>"
+	    "<div class=story><h1>The council and the bridge</h1>");
+	for (i = 0; i < 14; i++) {
+		snprintf(w, sizeof(w), "<p>Paragraph %d of the story: the "
+		    "council met on Tuesday, heard the engineers, the mayor and "
+		    "the people who live by the river, and then voted on the "
+		    "plan for the new bridge, which will cost more than the "
+		    "old one did, and take three years to build, if the "
+		    "weather holds and the steel comes in time.</p>", i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=related>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=promo><h3><a href=/s/%d>"
+		    "Related %d: the council votes on the new bridge over the "
+		    "river</a></h3></div>", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://news.example/bridge", &d) == 0,
+	    "story with headlines extract");
+	ok(strcmp(d.page_type, "listing") != 0,
+	    "story with headlines: no listing");
+	ok(has(d.text, "Paragraph 13 of the story"),
+	    "story with headlines: the story");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A category whose grid holds most of the page, in wrappers of
 	 * its own: the heading and count above the grid and the guides
 	 * below it stay with the grid.
