@@ -25,11 +25,11 @@ py() { /usr/bin/python3 - "$@"; }
 
 # enqueue 10,000, into a database whose schema is there, as every
 # submit but the first after an install finds it (tq-model list applies
-# the migrations; they take some 50 ms on a fresh database).  Three
+# the migrations; they take some 50 ms on a fresh database).  Five
 # rounds (TQ_BENCH_ROUNDS), each with new URLs and RQ first in every
 # other, and the median of the ratios: a shared machine's load comes
 # and goes within seconds.
-rounds=${TQ_BENCH_ROUNDS:-3}
+rounds=${TQ_BENCH_ROUNDS:-5}
 tq-model list >/dev/null || bail "tq-model list failed"
 run_tq() {
 	awk -v h="$HTTP" -v r="$1" 'BEGIN { for (i = 0; i < 10000; i++)

@@ -3,14 +3,21 @@
  * the short lines that forum software puts around every post (vote
  * and like counts, post numbers, "Reply", "Quote", "Top", reply and
  * view counters, who liked it, a user's stats, the note of the last
- * edit, a pager) and the headings of the lists of similar threads
- * below it, that hold no words of the thread.  ex_chrome_lead() asks
- * ex_forum_chrome() about the short blocks of a page found to be a
- * forum, in the article pass and the broad pass alike; the broad pass
- * asks ex_forum_drop() about every element: the thread's title (the
- * document's title holds it), its tags and category badges, the
- * details of a user panel written as a <dl>, the rest of an author's
- * <aside> after the name.
+ * edit, a pager), the calls to sign in or to join and the prompts for
+ * feedback, what a moderator did to the thread, and the headings of
+ * the lists of similar threads below it, that hold no words of the
+ * thread.  ex_chrome_lead() asks ex_forum_chrome() about the short
+ * blocks of a page found to be a forum, in the article pass and the
+ * broad pass alike; the broad pass asks ex_forum_drop() about every
+ * element: the thread's title (the document's title holds it; also
+ * with the board's and the site's names after it), its tags and
+ * category badges, the details of a user panel written as a <dl> or
+ * as lines of "Label: value" after its join date, the rest of an
+ * author's <aside> after the name, a rank as a badge, the menu to jump
+ * to another forum, the short one of a date written twice in a <time>,
+ * the mark "(edited)" beside a post's date.
+ * (extract_tree.c hides a signature marked by its data-role, on any
+ * page.)
  *
  * The authors, dates and texts of the posts stay: a post's own
  * <header>, which holds its time or its author, and an <aside> that
@@ -71,6 +78,52 @@ static const char *const notes[] = {
 	"users browsing this thread", "users browsing this forum",
 	"members viewing this thread", NULL
 };
+
+/*
+ * The calls to visitors at the head of a longer line: to sign in or to
+ * join, who else is reading, a feedback prompt ("Sign in or create
+ * your free account to comment, ...", "Recently Browsing 0 members",
+ * "Did this help? Please give feedback ...").
+ */
+static const char *const calls[] = {
+	"sign in or ", "sign up or ", "log in or ", "login or ",
+	"register or ", "please sign in", "please log in", "please login",
+	"please register", "please create an account", "you must be logged in",
+	"you need to be logged in", "join the discussion",
+	"join the conversation", "recently browsing", "did this help",
+	"was this helpful", "was this answer helpful", "was this post helpful",
+	NULL
+};
+
+/*
+ * What a moderator did to the thread, in the stream of posts ("ines
+ * changed the title to ...", "corra locked this topic").
+ */
+static const char *const modlog[] = {
+	" changed the title to ", " locked this topic", " unlocked this topic",
+	" pinned this topic", " unpinned this topic", " moved this topic",
+	" closed this topic", " featured this topic", " unfeatured this topic",
+	" merged a topic into this topic", " locked this thread",
+	" pinned this thread", " moved this thread", NULL
+};
+
+/*
+ * Is the text from t to p a name, or a time and a name ("ines",
+ * "1 yr ines"): four words at most, 40 bytes at most?  ("Glad someone
+ * finally locked this topic" is a post's sentence.)
+ */
+static int
+by_name(const char *t, const char *p)
+{
+	const char *q;
+	int words = 1;
+
+	if (p == t || p - t > 40)
+		return 0;
+	for (q = t; q < p; q++)
+		words += *q == ' ';
+	return words <= 4;
+}
 
 /* The labels of a thread's overview, before a date or a name. */
 static const char *const overview[] = {
@@ -321,6 +374,12 @@ ex_forum_chrome(struct ex *x, int i, const char *t)
 		return 0;
 	if (bullet_links(x, i, t))
 		return 1;
+	for (k = 0; calls[k] != NULL; k++)
+		if (ex_starts_with(t, calls[k]))
+			return 1;
+	for (k = 0; modlog[k] != NULL; k++)
+		if ((p = strcasestr(t, modlog[k])) != NULL && by_name(t, p))
+			return 1;
 	if (n > 60)
 		return 0;
 	/* a vote count, a separator: no letters at all */
@@ -374,6 +433,41 @@ static const char *const tag_words[] = {
 	"~taglink", "tag-link", "~tagbox", "~categor", "~badge", NULL
 };
 
+/* The classes of a board's menu to jump to another forum. */
+static const char *const jump_words[] = {
+	"~forumjump", "forum-jump", "jumpbox", "qjump", "quickjump",
+	"quick-jump", NULL
+};
+
+/*
+ * A <time> written twice, long and short ("August 26, 2024" and
+ * "1 yr"), one shown by the width of the screen: the short one goes.
+ */
+static int
+short_time(const struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+
+	return n->parent > 0 && x->n[n->parent].tag == TidyTag_TIME &&
+	    n->attr != NULL && ex_word_at(n->attr, "~short") &&
+	    x->n[n->parent].tlen > n->tlen;
+}
+
+/* The mark of an edited post beside its date: "(edited)". */
+static int
+edited_mark(struct ex *x, int i)
+{
+	char *t;
+	int r;
+
+	if (x->n[i].tlen < 6 || x->n[i].tlen > 8 || (x->n[i].flags & F_BLOCK))
+		return 0;
+	t = ex_node_text(x, i, 16);
+	r = strcasecmp(t, "(edited)") == 0 || strcasecmp(t, "edited") == 0;
+	free(t);
+	return r;
+}
+
 /*
  * A post's user panel as a definition list: the author's name (a
  * link or bold) in the first <dt>, then short <dd>s of the author's
@@ -409,6 +503,88 @@ panel_dd(struct ex *x, int i)
 		    x->n[j].tlen * 2 >= x->n[named].tlen)
 			return 1;
 	return 0;
+}
+
+/*
+ * A heading of the thread's title and the names of its board and site
+ * after it ("Oven spring - Bread Talk - Bakers"): the title, then a
+ * dash, a bar, a colon pair or a guillemet.
+ */
+static int
+title_trail(struct ex *x, int i)
+{
+	static const char *const seps[] = {
+		" - ", " | ", " :: ", " \xc2\xbb ", " \xe2\x80\x93 ",
+		" \xe2\x80\x94 ", NULL
+	};
+	size_t lt;
+	char *t;
+	int k, r = 0;
+
+	if (x->doctitle == NULL || (lt = strlen(x->doctitle)) < 10 ||
+	    x->n[i].tlen <= (int)lt || x->n[i].tlen > (int)lt + 80)
+		return 0;
+	t = ex_node_text(x, i, 400);
+	if (strncasecmp(t, x->doctitle, lt) == 0)
+		for (k = 0; seps[k] != NULL && !r; k++)
+			r = strncmp(t + lt, seps[k], strlen(seps[k])) == 0;
+	free(t);
+	return r;
+}
+
+/*
+ * A field of a user panel written as lines of "Label: value" ("Join
+ * Date: Mar 2009", "Location: London", "Programs: BA Gold"): a line
+ * of a label of one to three words and a short value, after a line of
+ * the labels every board has ("Join Date:", "Posts:"), among its three
+ * elder siblings.  ("Location:" alone is no mark: a post may list a
+ * trip's place, budget and dates so.)
+ */
+static int
+panel_field(struct ex *x, int i)
+{
+	static const char *const known[] = {
+		"join date:", "joined:", "posts:", "messages:",
+		"member since", "registered:", NULL
+	};
+	const char *p;
+	char *t;
+	int el[3], j, k, w, m = 0, steps = 0, words = 1, r = 0;
+
+	if (x->n[i].tlen < 4 || x->n[i].tlen > 100 || x->n[i].nsub > 8 ||
+	    !(x->n[i].flags & F_BLOCK) || x->n[i].nblock > 0)
+		return 0;
+	t = ex_node_text(x, i, 200);
+	for (p = t; *p && *p != ':' && p - t < 25; p++) {
+		if (*p == ' ')
+			words++;
+		else if (!isalpha((unsigned char)*p))
+			break;
+	}
+	if (*p != ':' || p == t || words > 3) {
+		free(t);
+		return 0;
+	}
+	free(t);
+	if (x->n[i].parent <= 0)
+		return 0;
+	/* the last three elements before i */
+	for (j = x->n[x->n[i].parent].first; j >= 0 && j != i &&
+	    steps < 100; j = x->n[j].next, steps++)
+		if (x->n[j].tag != XT_TEXT)
+			el[m++ % 3] = j;
+	if (j != i)
+		return 0;
+	for (k = 0; k < 3 && k < m && !r; k++) {
+		j = el[k];
+		if (x->dead[j] || x->n[j].tlen > 100)
+			continue;
+		t = ex_node_text(x, j, 200);
+		for (w = 0; known[w] != NULL && !r; w++)
+			r = ex_starts_with(t, known[w]);
+		free(t);
+	}
+	return r;
 }
 
 /* Does the text of i open with "Re:"? */
@@ -470,6 +646,8 @@ ex_forum_drop(struct ex *x, int i)
 	    ((n->flags & F_BLOCK) || n->tag == TidyTag_STRONG ||
 	    n->tag == TidyTag_B))) && ex_is_title(x, i))
 		return 1;
+	if (ex_tag_is_heading(n->tag) && title_trail(x, i))
+		return 1;
 	/* the thread's page header: title, byline, board, buttons */
 	if (n->tlen <= 300 && n->attr != NULL &&
 	    ex_match_any(n->attr, page_header))
@@ -483,6 +661,16 @@ ex_forum_drop(struct ex *x, int i)
 	if (n->tlen > 0 && n->tlen <= 200 && n->llen == n->tlen &&
 	    n->attr != NULL && ex_match_any(n->attr, tag_words))
 		return 1;
+	/* a user's rank as a badge ("Level 5", "Moderator") */
+	if (n->tlen > 0 && n->tlen <= 30 && n->nsub <= 4 &&
+	    n->attr != NULL && ex_word_at(n->attr, "~badge"))
+		return 1;
+	/* the menu to jump to another forum */
+	if (n->tlen <= 3000 && n->attr != NULL &&
+	    ex_match_any(n->attr, jump_words))
+		return 1;
+	if (short_time(x, i) || edited_mark(x, i))
+		return 1;
 	/* an author pane keeps the author's name, its first text */
 	if (n->parent > 0 && author_pane(x, n->parent)) {
 		for (j = x->n[n->parent].first; j >= 0 && j != i &&
@@ -490,7 +678,7 @@ ex_forum_drop(struct ex *x, int i)
 			;
 		return j != i;
 	}
-	return panel_dd(x, i) || edit_note(x, i);
+	return panel_dd(x, i) || edit_note(x, i) || panel_field(x, i);
 }
 
 /*

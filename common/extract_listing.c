@@ -6,15 +6,16 @@
  * links; here the items are found by their shape instead: three or
  * more sibling blocks of one tag and class, each with a link.  The
  * region of the page that holds them is the main region, with the
- * page's heading and intro above it.  extract.c says how the stages
- * fit together.
+ * page's heading and intro above it and the guides below it (grown
+ * from the list while the text around is little and mostly unlinked).
+ * extract.c says how the stages fit together.
  *
  * Within that region (ex_listing_clean, from the broad pass): the
  * labels most items repeat ("Add to Compare", "Key Features" above
  * each card's list), links to more of a list, blocks of a character or
  * two and a shop's widget of customers' reviews go.  Lists of short
  * links stay when they are content (ex_listing_links: a category's
- * pages, an item's tags), not a menu.
+ * pages, an item's card, an item's tags), not a menu.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -194,16 +195,35 @@ ex_listing_share(struct ex *x)
 /*
  * The main region of a listing: the broad pass's root, grown until it
  * holds the largest list of items of the page, unless the list holds
- * much less text than the region (a carousel of offers beside it).
+ * much less text than the region (a carousel of offers beside it); a
+ * root that is the list, lies inside it or wraps it grows to the text
+ * around the list.
  */
 int
 ex_listing_root(struct ex *x, int root)
 {
-	int len, best = find_items(x, &len), r;
+	int len, best = find_items(x, &len), r, p;
 
+	/*
+	 * The region is the list, lies in it or is a wrapper of it: it
+	 * grows to hold the page's heading and count above the list and
+	 * the guides below it, so long as they add at most half as much
+	 * text as the list holds and, at each step, no more than two
+	 * thirds of it linked (a site's bar of links; the chrome around
+	 * is gone by now).
+	 */
+	if (best >= 0 && (ex_is_ancestor(x, best, root) ||
+	    ex_is_ancestor(x, root, best))) {
+		for (r = ex_is_ancestor(x, best, root) ? best : root;
+		    r != x->body && (p = x->n[r].parent) > 0 &&
+		    x->n[p].tlen * 2 <= x->n[best].tlen * 3 &&
+		    (x->n[p].llen - x->n[r].llen) * 3 <=
+		    (x->n[p].tlen - x->n[r].tlen) * 2; r = p)
+			;
+		return r;
+	}
 	/* a list beside the region, and not the bulk of the page */
-	if (best < 0 || ex_is_ancestor(x, root, best) ||
-	    len * 2 < x->n[root].tlen)
+	if (best < 0 || len * 2 < x->n[root].tlen)
 		return root;
 	/* the nearest ancestor of both */
 	for (r = root; r > 0 && !ex_is_ancestor(x, r, best); r = x->n[r].parent)
@@ -431,17 +451,18 @@ ex_listing_clean(struct ex *x, int root)
 
 /*
  * A list of short links on a listing that is content, not a menu: the
- * pages of a category or the entries of an index (eight or more), the
- * tags of an item (inside an item of the list at list).  The page's
- * menus are in its navigation, header and footer, gone before.
+ * pages of a category or the entries of an index (eight or more), an
+ * item of the list at list (a product's card of a linked name and
+ * price beside empty blocks for its picture and buttons) and the tags
+ * inside one.  The page's menus are in its navigation, header and
+ * footer, gone before.
  */
 int
 ex_listing_links(struct ex *x, int i, int list, int entries)
 {
 	if (entries >= 8)
 		return 1;
-	return list >= 0 && i != list && x->n[i].parent != list &&
-	    ex_is_ancestor(x, list, i);
+	return list >= 0 && i != list && ex_is_ancestor(x, list, i);
 }
 
 /*

@@ -475,6 +475,10 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		else
 			n->flags |= F_HIDDEN;
 	}
+	/* a post's signature marked by its role ("memberSignature") */
+	if ((v = ex_attr_get(tn, "data-role")) != NULL &&
+	    strcasestr(v, "signature") != NULL)
+		n->flags |= F_HIDDEN;
 	if (ex_attr_get(tn, "aria-expanded") != NULL)
 		x->toggle = i;
 	if (tag == TidyTag_BUTTON && ex_toggle_button(tn))

@@ -323,7 +323,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		"/services/", "/service/", "/solutions/", "/solution/", NULL
 	};
 	int sc[PT_N], *price, i, k, best, bodylen, shape, nlong = 0;
-	int ncard = 0, cardlen = 0, nprice;
+	int ncard = 0, cardlen = 0, cardhead = 0, nprice;
 	const char *og = ex_meta_get(x, "og:type");
 	struct xn *n;
 
@@ -354,6 +354,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		    n->tlen == 0 || n->llen * 2 < n->tlen)
 			continue;
 		ncard++;
+		cardhead += n->tlen;
 		k = n->parent;
 		cardlen += k > 0 && x->n[k].nhead == 1 && x->n[k].tlen < 600 ?
 		    x->n[k].tlen : n->tlen;
@@ -366,6 +367,14 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	/* most of the page in cards: a listing, whatever else it says */
 	if (ncard >= 5 && cardlen * 10 >= bodylen * 6)
 		sc[PT_LISTING] += 8;
+	/*
+	 * a front page or a hub of stories: twenty or more linked
+	 * headlines of a line each, no prices beside them, and not a
+	 * story's many paragraphs above its related links
+	 */
+	if (ncard >= 20 && cardhead >= 1000 && cardhead >= ncard * 40 &&
+	    nprice * 2 < ncard && nlong * 2 < ncard)
+		sc[PT_LISTING] += 4;
 	/* most of the page's content in lists of items, priced or not */
 	if (ex_listing_share(x) >= 55)
 		sc[nprice >= 5 ? PT_COLLECTION : PT_LISTING] += 5;

@@ -63,7 +63,8 @@ recover_one(void *arg, const char *worker, enum tq_stage stage,
 	} else if (n < 0) {
 		/* after any lock wait above: the item as it is now */
 		r = tq_db_exec(a->db, &e, "SELECT status FROM task_items "
-		    "WHERE job_id = $1", 1, p);
+		    "WHERE job_id = $1 AND (status IN ('pending', 'running') "
+		    "OR status NOT IN ('pending', 'running'))", 1, p);
 		if (r == NULL)
 			goto rollback;
 		if (PQntuples(r) == 0)

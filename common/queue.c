@@ -63,66 +63,99 @@ job_fixed(struct jobfixed *f, enum tq_stage st)
 	strlcat(f->intervals, "]", sizeof(f->intervals));
 }
 
+/* Append the decimal digits of v at p; returns the end. */
+static char *
+put_num(char *p, long long v)
+{
+	char d[24], *q = d + sizeof(d);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--q = '-';
+	memcpy(p, q, d + sizeof(d) - q);
+	return p + (d + sizeof(d) - q);
+}
+
+static char *
+put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* As snprintf() would, 10,000 times a submit: without it */
 static void
 job_own(struct jobown *o, enum tq_stage st, const struct tq_jobspec *j)
 {
-	snprintf(o->desc, sizeof(o->desc), "tq.%s(task=%lld, item=%lld)",
-	    tq_stage_name(st), j->task_id, j->item_id);
-	snprintf(o->data, sizeof(o->data), "[\"tq.%s\", null, [%lld, %lld], "
-	    "{}]", tq_stage_name(st), j->task_id, j->item_id);
+	const char *name = tq_stage_name(st);
+	char *p;
+
+	p = put_str(o->desc, "tq.");
+	p = put_str(p, name);
+	p = put_str(p, "(task=");
+	p = put_num(p, j->task_id);
+	p = put_str(p, ", item=");
+	p = put_num(p, j->item_id);
+	p = put_str(p, ")");
+	*p = '\0';
+	p = put_str(o->data, "[\"tq.");
+	p = put_str(p, name);
+	p = put_str(p, "\", null, [");
+	p = put_num(p, j->task_id);
+	p = put_str(p, ", ");
+	p = put_num(p, j->item_id);
+	p = put_str(p, "], {}]");
+	*p = '\0';
 }
 
+static void	 resp(struct tq_buf *, int, const char *const *);
+static void	 resp_arg(struct tq_buf *, const char *, size_t);
+static void	 resp_args(struct tq_buf *, int, const char *const *);
+static int	 hashes(struct tq_buf *, const struct jobfixed *,
+		    enum tq_stage, const struct tq_jobspec *, size_t);
+static int	 pushes(struct tq_buf *, enum tq_stage,
+		    const struct tq_jobspec *, size_t, int);
+
+/*
+ * In chunks of 500 jobs, each chunk one MULTI with its hashes and its
+ * push, all in one pipelined write: no worker sees an id without its
+ * hash.  The hashes are those of tq_queue_format_hashes().
+ */
 int
 tq_queue_push(redisContext *c, struct tq_err *err, enum tq_stage st,
     const struct tq_jobspec *jobs, size_t n, int front)
 {
+	static const char *const multi[] = { "MULTI" }, *const exec[] =
+	    { "EXEC" };
+	struct tq_buf b = { 0 };
 	struct jobfixed f;
-	struct jobown o;
-	size_t i, k;
-	int cmds = 0;
-	const char *q = qname(st);
+	size_t i, m;
+	int cmds = 0, rv;
 
 	if (n == 0)
 		return 0;
 	job_fixed(&f, st);
-
-	/* in chunks, each chunk one MULTI/EXEC, all pipelined */
-	for (i = 0; i < n;) {
-		size_t m = n - i > 500 ? 500 : n - i;
-		const char **argv = xcalloc(m + 2, sizeof(char *));
-
-		redisAppendCommand(c, "MULTI");
-		cmds++;
-		for (k = 0; k < m; k++) {
-			const struct tq_jobspec *j = &jobs[i + k];
-
-			job_own(&o, st, j);
-			redisAppendCommand(c, "HSET rq:job:%s status queued "
-			    "origin %s description %s created_at %s "
-			    "enqueued_at %s timeout %s result_ttl %s "
-			    "failure_ttl %s retries_left %s retry_intervals %s "
-			    "data %s",
-			    j->job_id, q, o.desc, f.now, f.now, f.timeout,
-			    f.ttl, f.fttl, f.retries, f.intervals, o.data);
-			cmds++;
-			argv[k + 2] = j->job_id;
-		}
-		argv[0] = front ? "LPUSH" : "RPUSH";
-		{
-			char key[128];
-
-			snprintf(key, sizeof(key), "rq:queue:%s", q);
-			argv[1] = key;
-			redisAppendCommandArgv(c, (int)m + 2, argv, NULL);
-		}
-		cmds++;
-		redisAppendCommand(c, "SADD rq:queues rq:queue:%s", q);
-		redisAppendCommand(c, "EXEC");
-		cmds += 2;
-		free(argv);
-		i += m;
+	for (i = 0; i < n; i += m) {
+		m = n - i > 500 ? 500 : n - i;
+		resp(&b, 1, multi);
+		cmds += 2 + hashes(&b, &f, st, jobs + i, m) +
+		    pushes(&b, st, jobs + i, m, front);
+		resp(&b, 1, exec);
 	}
-	return tq_redis_replies(c, err, cmds);
+	if (redisAppendFormattedCommand(c, b.data, b.len) != REDIS_OK)
+		rv = tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    c->errstr);
+	else
+		rv = tq_redis_replies(c, err, cmds);
+	tq_buf_free(&b);
+	return rv;
 }
 
 int
@@ -941,85 +974,97 @@ resp_len(struct tq_buf *b, char c, size_t n)
 	tq_buf_add(b, p, d + sizeof(d) - p);
 }
 
+/* One argument of a command: its length, then its bytes. */
+static void
+resp_arg(struct tq_buf *b, const char *s, size_t n)
+{
+	resp_len(b, '$', n);
+	tq_buf_add(b, s, n);
+	tq_buf_add(b, "\r\n", 2);
+}
+
+/* The arguments of a command, without the count that opens it. */
+static void
+resp_args(struct tq_buf *b, int argc, const char *const *argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		resp_arg(b, argv[i], strlen(argv[i]));
+}
+
 static void
 resp(struct tq_buf *b, int argc, const char *const *argv)
 {
-	size_t n;
-	int i;
-
 	resp_len(b, '*', (size_t)argc);
-	for (i = 0; i < argc; i++) {
-		n = strlen(argv[i]);
-		resp_len(b, '$', n);
-		tq_buf_add(b, argv[i], n);
-		tq_buf_add(b, "\r\n", 2);
-	}
+	resp_args(b, argc, argv);
 }
 
-/* The job hashes of tq_queue_push(), one HSET each; returns their number. */
-int
-tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
+/*
+ * The job hashes, one HSET each, into b; returns their number.  The
+ * fields that are the same for every job come first, formatted once;
+ * each job adds its key, its description and its data.
+ */
+static int
+hashes(struct tq_buf *b, const struct jobfixed *f, enum tq_stage st,
     const struct tq_jobspec *jobs, size_t n)
 {
-	struct jobfixed f;
+	struct tq_buf fixed = { 0 };
 	struct jobown o;
 	char hkey[128];
-	const char *argv[24];
+	const char *argv[18];
 	size_t k;
-	const char *q = qname(st);
 
-	job_fixed(&f, st);
-	argv[0] = "HSET";
-	argv[1] = hkey;
-	argv[2] = "status";
-	argv[3] = "queued";
-	argv[4] = "origin";
-	argv[5] = q;
-	argv[6] = "description";
-	argv[7] = o.desc;
-	argv[8] = "created_at";
-	argv[9] = f.now;
-	argv[10] = "enqueued_at";
-	argv[11] = f.now;
-	argv[12] = "timeout";
-	argv[13] = f.timeout;
-	argv[14] = "result_ttl";
-	argv[15] = f.ttl;
-	argv[16] = "failure_ttl";
-	argv[17] = f.fttl;
-	argv[18] = "retries_left";
-	argv[19] = f.retries;
-	argv[20] = "retry_intervals";
-	argv[21] = f.intervals;
-	argv[22] = "data";
-	argv[23] = o.data;
+	argv[0] = "status";
+	argv[1] = "queued";
+	argv[2] = "origin";
+	argv[3] = qname(st);
+	argv[4] = "created_at";
+	argv[5] = f->now;
+	argv[6] = "enqueued_at";
+	argv[7] = f->now;
+	argv[8] = "timeout";
+	argv[9] = f->timeout;
+	argv[10] = "result_ttl";
+	argv[11] = f->ttl;
+	argv[12] = "failure_ttl";
+	argv[13] = f->fttl;
+	argv[14] = "retries_left";
+	argv[15] = f->retries;
+	argv[16] = "retry_intervals";
+	argv[17] = f->intervals;
+	resp_args(&fixed, 18, argv);
 	for (k = 0; k < n; k++) {
-		const struct tq_jobspec *j = &jobs[k];
+		int kn = snprintf(hkey, sizeof(hkey), "rq:job:%s",
+		    jobs[k].job_id);
 
-		snprintf(hkey, sizeof(hkey), "rq:job:%s", j->job_id);
-		job_own(&o, st, j);
-		resp(b, 24, argv);
+		job_own(&o, st, &jobs[k]);
+		tq_buf_adds(b, "*24\r\n$4\r\nHSET\r\n");
+		resp_arg(b, hkey, (size_t)kn);
+		tq_buf_add(b, fixed.data, fixed.len);
+		tq_buf_adds(b, "$11\r\ndescription\r\n");
+		resp_arg(b, o.desc, strlen(o.desc));
+		tq_buf_adds(b, "$4\r\ndata\r\n");
+		resp_arg(b, o.data, strlen(o.data));
 	}
+	tq_buf_free(&fixed);
 	return (int)n;
 }
 
 /*
- * The queue's side of tq_queue_push() once the hashes are there: one
- * MULTI with one RPUSH (LPUSH if front) per 10,000 ids and the queue's
- * registration.  Returns the number of replies.
+ * The ids pushed (RPUSH, LPUSH if front), 10,000 a command, and the
+ * queue's registration, into b; returns the number of commands.
  */
-int
-tq_queue_format_push(struct tq_buf *b, enum tq_stage st,
-    const struct tq_jobspec *jobs, size_t n, int front)
+static int
+pushes(struct tq_buf *b, enum tq_stage st, const struct tq_jobspec *jobs,
+    size_t n, int front)
 {
 	char key[128];
 	const char *argv[3], **ids;
 	size_t i, k, m;
-	int cmds = 3;
+	int cmds = 1;
 
 	snprintf(key, sizeof(key), "rq:queue:%s", qname(st));
-	argv[0] = "MULTI";
-	resp(b, 1, argv);
 	ids = xcalloc(n > 10000 ? 10002 : n + 2, sizeof(*ids));
 	for (i = 0; i < n; i += m) {
 		m = n - i > 10000 ? 10000 : n - i;
@@ -1035,7 +1080,34 @@ tq_queue_format_push(struct tq_buf *b, enum tq_stage st,
 	argv[1] = "rq:queues";
 	argv[2] = key;
 	resp(b, 3, argv);
-	argv[0] = "EXEC";
-	resp(b, 1, argv);
+	return cmds;
+}
+
+int
+tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n)
+{
+	struct jobfixed f;
+
+	job_fixed(&f, st);
+	return hashes(b, &f, st, jobs, n);
+}
+
+/*
+ * The queue's side of tq_queue_push() once the hashes are there: one
+ * MULTI with the pushes and the queue's registration.  Returns the
+ * number of replies.
+ */
+int
+tq_queue_format_push(struct tq_buf *b, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n, int front)
+{
+	static const char *const multi[] = { "MULTI" }, *const exec[] =
+	    { "EXEC" };
+	int cmds;
+
+	resp(b, 1, multi);
+	cmds = 2 + pushes(b, st, jobs, n, front);
+	resp(b, 1, exec);
 	return cmds;
 }

@@ -594,19 +594,29 @@ linkset_free(struct linkset *ls)
 static int	copy_result(PGconn *, struct tq_err *);
 static void	add_num(struct tq_buf *, long long);
 
-/* Send the rows of a COPY and end it: 0, or -1 with e set. */
+/*
+ * The rows of a COPY go out 64 KB at a time from one buffer, used
+ * again: copy_put() sends what b holds once it is that big (or, with
+ * last, all of it and the end of the COPY).  0, or -1 with e set and
+ * the COPY's results still to read.
+ */
+#define COPY_CHUNK	65536
+
 static int
-copy_send(PGconn *db, const struct tq_buf *b, struct tq_err *e)
+copy_put(PGconn *db, struct tq_buf *b, int last, struct tq_err *e)
 {
 	char buf[512];
 
-	if (PQputCopyData(db, b->data, (int)b->len) == 1 &&
-	    PQputCopyEnd(db, NULL) == 1)
+	if (!last && b->len < COPY_CHUNK)
 		return 0;
-	tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
+	if ((b->len == 0 || PQputCopyData(db, b->data, (int)b->len) == 1) &&
+	    (!last || PQputCopyEnd(db, NULL) == 1)) {
+		b->len = 0;
+		return 0;
+	}
+	/* the caller reads the results: the server's error is there */
+	return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
 	    tq_db_error(db, buf, sizeof(buf)));
-	copy_result(db, e);
-	return -1;
 }
 
 /* A COPY text field: URLs hold no control bytes, but be exact. */
@@ -638,22 +648,30 @@ add_copy_text(struct tq_buf *b, const char *s)
 static int
 links_ids(PGconn *db, struct linkset *ls, struct tq_err *e)
 {
-	char sql[128];
+	char sql[160], *p, *end;
 	PGresult *r;
 	size_t i;
+	int ok;
 
-	snprintf(sql, sizeof(sql), "SELECT nextval('links_id_seq') FROM "
-	    "generate_series(1, %zu)", ls->n);
+	/* one text of n ids, not n rows of one */
+	snprintf(sql, sizeof(sql), "SELECT string_agg(nextval("
+	    "'links_id_seq')::text, ',') FROM generate_series(1, %zu)", ls->n);
 	if ((r = tq_db_exec(db, e, sql, 0, NULL)) == NULL)
 		return -1;
-	if (PQntuples(r) != (int)ls->n) {
-		PQclear(r);
+	p = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+	for (i = 0; i < ls->n; i++) {
+		errno = 0;
+		ls->lid[i] = strtoll(p, &end, 10);
+		if (end == p || errno != 0 || ls->lid[i] <= 0 ||
+		    (*end != ',' && *end != '\0'))
+			break;
+		p = *end == ',' ? end + 1 : end;
+	}
+	ok = i == ls->n && *p == '\0';
+	PQclear(r);
+	if (!ok)
 		return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
 		    "postgresql: the link ids did not come");
-	}
-	for (i = 0; i < ls->n; i++)
-		ls->lid[i] = atoll(PQgetvalue(r, (int)i, 0));
-	PQclear(r);
 	return 0;
 }
 
@@ -665,29 +683,30 @@ links_copy(PGconn *db, const struct linkset *ls, struct tq_err *e)
 	const char *st;
 	PGresult *r;
 	size_t i;
-	int ok;
+	int ok, put;
 
-	for (i = 0; i < ls->n; i++) {
-		add_num(&b, ls->lid[i]);
-		tq_buf_add(&b, "\t", 1);
-		add_copy_text(&b, ls->urls[i]);
-		tq_buf_add(&b, "\n", 1);
-	}
 	r = PQexec(db, "COPY links (id, url) FROM STDIN");
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		result_err(db, r, e);
 		PQclear(r);
 		copy_result(db, e);
-		tq_buf_free(&b);
 		return -1;
 	}
 	PQclear(r);
-	ok = copy_send(db, &b, e) == -1 ? -1 : 1;
+	for (i = 0, put = 0; i < ls->n && put == 0; i++) {
+		add_num(&b, ls->lid[i]);
+		tq_buf_add(&b, "\t", 1);
+		add_copy_text(&b, ls->urls[i]);
+		tq_buf_add(&b, "\n", 1);
+		put = copy_put(db, &b, 0, e);
+	}
+	if (put == 0)
+		put = copy_put(db, &b, 1, e);
 	tq_buf_free(&b);
-	if (ok == -1)
-		return -1;
+	/* the server may have ended the COPY before all rows were sent */
+	ok = put == 0 ? 1 : -1;
 	while ((r = PQgetResult(db)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok == 1) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok != 0) {
 			st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 			/* anything but a link that is there: an error */
 			ok = st != NULL && strcmp(st, "23505") == 0 ? 0 :
@@ -928,7 +947,7 @@ static void
 job_ids(char (*out)[37], size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char b[16];
+	unsigned char b[16], rnd[6 * 256];
 	uint64_t ms = (uint64_t)(tq_now() * 1e3);
 	size_t k;
 	int i, j;
@@ -936,7 +955,11 @@ job_ids(char (*out)[37], size_t n)
 	for (k = 0; k < n; k++) {
 		uint32_t seq = (uint32_t)(k & 0x3ffffff);
 
-		arc4random_buf(b + 10, 6);
+		/* the random bytes of 256 ids at once: each call of
+		 * libbsd's arc4random_buf() asks the kernel for the pid */
+		if (k % 256 == 0)
+			arc4random_buf(rnd, sizeof(rnd));
+		memcpy(b + 10, rnd + 6 * (k % 256), 6);
 		for (i = 0; i < 6; i++)
 			b[i] = (unsigned char)(ms >> (40 - 8 * i));
 		b[6] = (unsigned char)(0x70 | (seq >> 22));
@@ -968,23 +991,16 @@ struct hashes {
 };
 
 /*
- * Send n commands, formatted, and read their replies.  Megabytes go
- * straight to the socket: hiredis would copy them into its buffer and,
- * after each partial write, move what is left to the front of it.
+ * Write commands already formatted (RESP) to a clean connection: 0, or
+ * -1 with e set.  Megabytes go straight to the socket: hiredis would
+ * copy them into its buffer and, after each partial write, move what
+ * is left to the front of it.
  */
 static int
-send_cmds(redisContext *rc, const char *buf, size_t len, int n,
-    struct tq_err *e)
+send_raw(redisContext *rc, const char *buf, size_t len, struct tq_err *e)
 {
 	ssize_t k;
 
-	if (rc->err != 0 || rc->obuf == NULL || sdslen(rc->obuf) != 0) {
-		/* not a clean connection: as hiredis does it */
-		if (redisAppendFormattedCommand(rc, buf, len) != REDIS_OK)
-			return tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
-			    "redis: %s", rc->errstr);
-		return tq_redis_replies(rc, e, n);
-	}
 	while (len > 0) {
 		if ((k = write(rc->fd, buf, len)) == -1) {
 			if (errno == EINTR)
@@ -996,19 +1012,69 @@ send_cmds(redisContext *rc, const char *buf, size_t len, int n,
 		buf += k;
 		len -= (size_t)k;
 	}
+	return 0;
+}
+
+/* A connection with nothing buffered, so that bytes may bypass hiredis. */
+static int
+redis_clean(const redisContext *rc)
+{
+	return rc->err == 0 && rc->obuf != NULL && sdslen(rc->obuf) == 0;
+}
+
+/* Send n commands, formatted, and read their replies. */
+static int
+send_cmds(redisContext *rc, const char *buf, size_t len, int n,
+    struct tq_err *e)
+{
+	if (!redis_clean(rc)) {
+		/* as hiredis does it */
+		if (redisAppendFormattedCommand(rc, buf, len) != REDIS_OK)
+			return tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
+			    "redis: %s", rc->errstr);
+		return tq_redis_replies(rc, e, n);
+	}
+	if (send_raw(rc, buf, len, e) == -1)
+		return -1;
 	return tq_redis_replies(rc, e, n);
 }
+
+/*
+ * The hashes go out 256 at a time, formatted into one buffer of some
+ * 120 KB that is used again for the next: a submit of a million URLs
+ * does not hold half a gigabyte of commands, and the buffer's pages
+ * stay in the cache.  Redis keeps the replies until they are read, at
+ * the end.
+ */
+#define HASH_CHUNK	256
 
 static void *
 write_hashes(void *arg)
 {
 	struct hashes *h = arg;
 	struct tq_buf b = { 0 };
-	int n;
+	size_t i, m;
+	int n = 0;
 
-	n = tq_queue_format_hashes(&b, h->stage, h->jobs, h->n);
-	h->rc_ok = send_cmds(h->rc, b.data, b.len, n, &h->err);
+	h->rc_ok = 0;
+	if (!redis_clean(h->rc)) {
+		n = tq_queue_format_hashes(&b, h->stage, h->jobs, h->n);
+		h->rc_ok = send_cmds(h->rc, b.data, b.len, n, &h->err);
+		tq_buf_free(&b);
+		return NULL;
+	}
+	for (i = 0; i < h->n; i += m) {
+		m = h->n - i > HASH_CHUNK ? HASH_CHUNK : h->n - i;
+		b.len = 0;
+		n += tq_queue_format_hashes(&b, h->stage, h->jobs + i, m);
+		if (send_raw(h->rc, b.data, b.len, &h->err) == -1) {
+			h->rc_ok = -1;	/* as send_cmds(): no replies read */
+			break;
+		}
+	}
 	tq_buf_free(&b);
+	if (h->rc_ok == 0)
+		h->rc_ok = tq_redis_replies(h->rc, &h->err, n);
 	return NULL;
 }
 
@@ -1209,18 +1275,6 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	memset(&hw.err, 0, sizeof(hw.err));
 	if (pthread_create(&thr, NULL, write_hashes, &hw) == 0)
 		threaded = 1;
-	for (k = 0; k < n; k++) {
-		add_num(&rows, s->task);
-		tq_buf_add(&rows, "\t", 1);
-		add_num(&rows, (long long)k + 1);
-		tq_buf_add(&rows, "\t", 1);
-		add_num(&rows, ids[k]);
-		tq_buf_add(&rows, "\t", 1);
-		tq_buf_adds(&rows, tq_stage_item_type(s->stage));
-		tq_buf_add(&rows, "\t", 1);
-		tq_buf_add(&rows, jid[k], 36);
-		tq_buf_add(&rows, "\n", 1);
-	}
 	r = PQexec(db, "COPY task_items (task_id, seq, item_id, item_type, "
 	    "job_id) FROM STDIN");
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
@@ -1233,8 +1287,26 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 		goto rollback;
 	}
 	PQclear(r);
-	if (copy_send(db, &rows, e) == -1)
+	for (k = 0; k < n; k++) {
+		add_num(&rows, s->task);
+		tq_buf_add(&rows, "\t", 1);
+		add_num(&rows, (long long)k + 1);
+		tq_buf_add(&rows, "\t", 1);
+		add_num(&rows, ids[k]);
+		tq_buf_add(&rows, "\t", 1);
+		tq_buf_adds(&rows, tq_stage_item_type(s->stage));
+		tq_buf_add(&rows, "\t", 1);
+		tq_buf_add(&rows, jid[k], 36);
+		tq_buf_add(&rows, "\n", 1);
+		if (copy_put(db, &rows, 0, e) == -1) {
+			copy_result(db, e);
+			goto rollback;
+		}
+	}
+	if (copy_put(db, &rows, 1, e) == -1) {
+		copy_result(db, e);
 		goto rollback;
+	}
 	if (copy_result(db, e) == -1)
 		goto rollback;
 	tq_submit_phase("items copied");

@@ -2,7 +2,7 @@
 # the schema: migrations applied by the programs themselves, once,
 # even when several start at the same time on an empty database
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 22
 start_pg
 pids=""
 for i in 1 2 3 4 5 6 7 8; do
@@ -35,4 +35,35 @@ check_same "deleting a task deletes its items and their attempts" "$(psqlc "DELE
 0"
 check_status 1 "a task with items keeps its id" psqlc "UPDATE processing_tasks SET id = 902 WHERE id = 901"
 check_same "truncating the tasks truncates the items" "$(psqlc "SET client_min_messages = warning; TRUNCATE processing_tasks CASCADE; SELECT count(*) FROM task_items")" 0
+
+# every lookup of a job goes through an index (sql/0013): of an open
+# item through task_items_open, of a closed one through
+# task_items_job_closed, of either through both
+noseq() {	# noseq SQL: its plan, with sequential scans priced out
+	_plan=$(psql -X -q -A -t -v ON_ERROR_STOP=1 "$TQ_DATABASE_URL" \
+	    -c "SET enable_seqscan = off; EXPLAIN $1") || return 1
+	case $_plan in
+	*"Index"*) ;;
+	*) return 1 ;;
+	esac
+	case $_plan in
+	*"Seq Scan on task_items"*) return 1 ;;
+	esac
+}
+check "an open job by its id: indexed" noseq "SELECT * FROM task_items WHERE job_id = 'x' AND status IN ('pending', 'running') FOR UPDATE"
+check "a running job by its id: indexed" noseq "UPDATE task_items SET updated_at = now() WHERE job_id = 'x' AND status = 'running'"
+check "closed jobs by their ids: indexed" noseq "SELECT job_id FROM task_items WHERE job_id = ANY('{x,y}'::text[]) AND status NOT IN ('pending', 'running')"
+check "a job in any state: indexed" noseq "SELECT status FROM task_items WHERE job_id = 'x' AND (status IN ('pending', 'running') OR status NOT IN ('pending', 'running'))"
+check "a chain's follow-up: indexed" noseq "SELECT c.job_id FROM task_items s JOIN task_items c ON c.source_item_id = s.id WHERE s.job_id = 'x' AND c.status = 'pending' AND (s.status IN ('pending', 'running') OR s.status NOT IN ('pending', 'running'))"
+psqlc "INSERT INTO processing_tasks (id, type, queue_name, job_id) VALUES (910, 'parsing', 'parsing-queue', 'j910')" >/dev/null
+psqlc "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, status) VALUES (910, 1, 1, 'link', 'c1', 'completed')" >/dev/null
+check_status 1 "two closed items never share a job id" psqlc "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, status) VALUES (910, 2, 2, 'link', 'c1', 'failed')"
+
+# a follow-up's source item exists, for every writer (sql/0014 checks
+# it per statement, not by a foreign key)
+src=$(psqlc "SELECT id FROM task_items WHERE job_id = 'c1'")
+check "a follow-up of an item" psqlc "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, source_item_id) VALUES (910, 3, 3, 'link', 'f1', $src)"
+check_match "a follow-up of no item is refused, as a foreign key violation" "$(psql -X -q -A -t -v VERBOSITY=verbose "$TQ_DATABASE_URL" -c "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, source_item_id) VALUES (910, 4, 4, 'link', 'f2', NULL), (910, 5, 5, 'link', 'f3', 987654)" 2>&1 | tr "\n" " ")" '23503.*Key \(source_item_id\)=\(987654\)'
+check_status 1 "an item given a source that is not there is refused" psqlc "UPDATE task_items SET source_item_id = 987654 WHERE job_id = 'f1'"
+check_same "deleting the source item leaves its follow-up without one" "$(psqlc "DELETE FROM task_items WHERE id = $src; SELECT coalesce(source_item_id::text, 'none') FROM task_items WHERE job_id = 'f1'")" none
 done_testing

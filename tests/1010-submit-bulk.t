@@ -3,7 +3,7 @@
 # PostgreSQL and Redis agree, one item per URL in input order, every job
 # hash there; bad lines among them write nothing
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 50
 start_redis
 start_pg
 
@@ -84,6 +84,16 @@ check_same "3,000 new links, none twice" "$(( $(count links) - links0 ))" 3000
 check_same "the old URL's item names its link" \
     "$(psqlc "SELECT l.url FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND i.seq = 3001")" \
     "https://bulk.example/p?i=7"
+# the same with the old URL first: PostgreSQL ends the links' COPY on
+# its first row, while some 190 KB of rows are still to be sent
+awk 'BEGIN { print "https://bulk.example/p?i=8";
+    for (i = 0; i < 3000; i++) printf "https://bulk.example/first?i=%d\n", i }' >"$tmp/first"
+links0=$(count links)
+TQ_LOG=debug tq-submit parse - <"$tmp/first" >"$out" 2>"$tmp/first.err"
+check_same "one old, then 3,000 new: exit 0, 3,001 items" "$? $(jq -r .total_items "$out")" "0 3001"
+check_match "tried beside, then on one connection" "$(tr '\n' ' ' <"$tmp/first.err")" \
+    'a link was there: again, on one connection.*links made'
+check_same "3,000 new links" "$(( $(count links) - links0 ))" 3000
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\n", i }' >"$tmp/three"
 TQ_LOG=debug tq-submit parse - <"$tmp/three" >"$out" 2>"$tmp/three.err"
 check_same "3,000 new: exit 0, 3,000 items" "$? $(jq -r .total_items "$out")" "0 3000"

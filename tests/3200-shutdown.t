@@ -2,7 +2,7 @@
 # tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task, the
 # reconciler on demand
 . "$(dirname "$0")/lib.sh"
-plan 20
+plan 22
 start_redis
 start_pg
 start_httpd
@@ -74,11 +74,19 @@ stop_worker
 # --- reconcile on demand: an item in PostgreSQL only
 tq-submit parse "$HTTP/t/page?title=Lost" >"$out"
 t=$(jq -r .task_id "$out")
-rcli del rq:queue:parsing-queue >/dev/null
+job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
+item=$(psqlc "SELECT item_id FROM task_items WHERE task_id = $t")
+rcli del rq:queue:parsing-queue "rq:job:$job" >/dev/null
 sleep 1.2
 check "tq-worker --reconcile" tq-worker --reconcile
 check_same "reports one requeued" "$(jq -r .requeued "$out")" 1
-check_same "the job is queued again" "$(rcli llen rq:queue:parsing-queue)" 1
+check_same "the job is queued again" "$(rcli lrange rq:queue:parsing-queue 0 -1)" "$job"
+check_same "with RQ's hash, as a submit writes it" \
+    "$(rcli hkeys "rq:job:$job" | sort | tr '\n' ' ')" \
+    "created_at data description enqueued_at failure_ttl origin result_ttl retries_left retry_intervals status timeout "
+check_same "naming its task and item" \
+    "$(rcli hmget "rq:job:$job" status origin data | tr '\n' ' ')" \
+    "queued parsing-queue [\"tq.parse\", null, [$t, $item], {}] "
 
 # --- retention: completed tasks go after 7 days, failed ones after 30
 psqlc "INSERT INTO processing_tasks (type, status, queue_name, job_id, completed_at) VALUES

@@ -1229,9 +1229,10 @@ test_listing(void)
 		snprintf(w, sizeof(w), "<li class=tile><a href=/p/%d><span "
 		    "class=brand>HOKA</span><span class=name>Clifton %d road "
 		    "shoes</span></a><div><span>Jane Roe</span><time>Mar %d"
-		    "</time></div><p><span>A shoe for child</span><span>ren"
-		    "</span> and grown-ups, <b>C</b><span>ushioned</span>, "
-		    "$1%d<sup>99</sup></p></li>", i, i, i + 1, i);
+		    "</time><a href=/p/%d#c><span>%d</span></a></div><p><span>"
+		    "A shoe for child</span><span>ren</span> and grown-ups, "
+		    "<b>C</b><span>ushioned</span>, <span>$1%d</span><sup>99"
+		    "</sup></p></li>", i, i, i + 1, i, 10 + i, i);
 		tq_buf_adds(&b, w);
 	}
 	tq_buf_adds(&b, "</ul></main></body></html>");
@@ -1240,6 +1241,8 @@ test_listing(void)
 	ok(has(d.text, "HOKA Clifton 7 road shoes") &&
 	    has(d.text, "Jane Roe Mar 8"),
 	    "shoe tiles: a brand and a name, a byline and a date apart");
+	ok(has(d.text, "Mar 8 17"),
+	    "shoe tiles: a date and a count of comments apart");
 	ok(has(d.text, "A shoe for children and grown-ups, Cushioned, $1799"),
 	    "shoe tiles: a word cut by styles and a price stay whole");
 	tq_doc_free(&d);
@@ -1302,6 +1305,138 @@ test_listing(void)
 	is_str(d.page_type, "listing", "news hub: a listing");
 	ok(in_order(d.text, "Lead story 0: a spacecraft changed the orbit",
 	    "Latest story 9"), "news hub: the lead stories and the latest");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A site's front page: twenty-four linked headlines, each in a
+	 * block of its own above its snippet, below a big menu of
+	 * sections: a listing by its headlines, though the cards hold
+	 * little of the page's text.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Front</title></head><body>"
+	    "<header><nav>");
+	for (i = 0; i < 250; i++) {
+		snprintf(w, sizeof(w), "<a href=/t/%d>Section of the site %d"
+		    "</a> ", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</nav></header><main><h1>Top stories</h1>"
+	    "<div class=stories>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=promo><div class=title>"
+		    "<h3><a href=/s/%d>Headline %d: the council votes on the "
+		    "new bridge over the river</a></h3></div><div class=desc>"
+		    "<p>Snippet %d.</p></div></div>", i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main><footer><p>The notes of the site, on "
+	    "its editors, its rules, the way it corrects its mistakes, and "
+	    "how readers can reach the newsroom.</p></footer></body></html>");
+	ok(extract_str(b.data, "https://news.example/", &d) == 0,
+	    "front page extract");
+	is_str(d.page_type, "listing", "front page: a listing by its "
+	    "headlines");
+	ok(in_order(d.text, "Headline 0: the council", "Headline 23: the "
+	    "council"), "front page: every headline");
+	ok(!has(d.text, "Section of the site"), "front page: no menu");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A story of many paragraphs above twenty-four linked headlines
+	 * of related stories: no listing.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Bridge</title></head><body>"
+	    "<div class=story><h1>The council and the bridge</h1>");
+	for (i = 0; i < 14; i++) {
+		snprintf(w, sizeof(w), "<p>Paragraph %d of the story: the "
+		    "council met on Tuesday, heard the engineers, the mayor and "
+		    "the people who live by the river, and then voted on the "
+		    "plan for the new bridge, which will cost more than the "
+		    "old one did, and take three years to build, if the "
+		    "weather holds and the steel comes in time.</p>", i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=related>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=promo><h3><a href=/s/%d>"
+		    "Related %d: the council votes on the new bridge over the "
+		    "river</a></h3></div>", i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://news.example/bridge", &d) == 0,
+	    "story with headlines extract");
+	ok(strcmp(d.page_type, "listing") != 0,
+	    "story with headlines: no listing");
+	ok(has(d.text, "Paragraph 13 of the story"),
+	    "story with headlines: the story");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A category whose grid holds most of the page, in wrappers of
+	 * its own: the heading and count above the grid and the guides
+	 * below it stay with the grid.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Helmets</title></head><body>"
+	    "<div class=page><h1>Bike helmets</h1><p>143 products</p>"
+	    "<div class=wrap><div class=inner><ul class=results>");
+	for (i = 0; i < 30; i++) {
+		snprintf(w, sizeof(w), "<li class=result><a href=/p/%d>Helmet "
+		    "model %d with visor</a><p>A light helmet for the road and "
+		    "the trail, with vents, a dial to fit, and pads, number %d."
+		    "</p><span>$%d.95</span></li>", i, i, i, 50 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></div></div><div class=related><h2>Related "
+	    "advice</h2><a href=/a/1>How to choose a bike helmet</a></div>"
+	    "</div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/c/helmets", &d) == 0,
+	    "wrapped grid extract");
+	is_str(d.page_type, "collection", "wrapped grid: a collection");
+	ok(in_order(d.text, "Bike helmets\n\n143 products", "Helmet model 29")
+	    && in_order(d.text, "Helmet model 29", "How to choose a bike "
+	    "helmet"), "wrapped grid: heading and count above, guides below");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A grid of furniture below a long introduction: each card a
+	 * linked name and price beside empty blocks for its picture,
+	 * rating and buttons, all its text linked, little text per
+	 * block: a card of the list, no menu.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Desks</title></head><body>"
+	    "<main><section class=intro><h1>Desks</h1>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "<p>Desks for work and play, part %d: "
+		    "standing desks, corner desks, gaming desks and desks for "
+		    "children, in wood, metal and glass, for every room, every "
+		    "budget and every way of working, at home or in the "
+		    "office.</p>", i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</section><div class=plp>");
+	for (i = 0; i < 12; i++) {
+		snprintf(w, sizeof(w), "<div class=card><div class=pic><img "
+		    "src=/i/%d.jpg alt=\"\"></div><a href=/p/%d><span>DESK%c "
+		    "Desk, white, 55 7/8x19 5/8 in</span> <span>$ %d.99</span>"
+		    "</a><div class=rating></div><div class=buttons><button>"
+		    "Add to cart</button></div></div>", i, i, 'A' + i, 60 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/cat/desks", &d) == 0,
+	    "furniture grid extract");
+	ok(in_order(d.text, "DESKA Desk, white, 55 7/8x19 5/8 in $ 60.99",
+	    "DESKL Desk, white, 55 7/8x19 5/8 in $ 71.99"),
+	    "furniture grid: every card, no menu");
 	tq_doc_free(&d);
 	free(b.data);
 
@@ -1661,6 +1796,102 @@ test_forum2(void)
 	    has(d.text, "time, and a warm"),
 	    "<link> between two words: a space");
 	tq_doc_free(&d);
+	for (k = 0; k < 4; k++)
+		free(p[k]);
+}
+
+/*
+ * Invision-like thread: the prompts around the posts, the menu to jump
+ * to another forum, a rank as a badge, a date written long and short.
+ */
+static void
+test_forum3(void)
+{
+	static const char *const who[] = { "ines", "corra", "halvard", "ines" };
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	char *p[4];
+	int k;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	p[3] = words_para("baking", 40);
+	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Oven spring\"}</script></head>"
+	    "<body><div id=elPostFeed><h2>Oven spring - Crumb Club - "
+	    "Bakers</h2>");
+	for (k = 0; k < 4; k++) {
+		tq_buf_adds(&b, "<article class=cPost><div class=cPost_author>"
+		    "<h3><a href=/p/1>");
+		tq_buf_adds(&b, who[k]);
+		tq_buf_adds(&b, "</a></h3><strong class=\"ipsBadge "
+		    "ipsBadge_large\">Level 5</strong><div class=smallfont>"
+		    "<div>Join Date: <b>Mar 2009</b></div><div>Location: <b>"
+		    "Lyon</b></div><div>Ovens: <b>Wood fired</b></div></div>"
+		    "</div><div class=cPost_meta>Posted <time datetime=2024-03-05><span class=ipsTime__"
+		    "long>March 5, 2024</span><span class=ipsTime__short>1 yr"
+		    "</span></time>");
+		if (k == 2)
+			tq_buf_adds(&b, " <span class=hidePhone>(edited)</span>");
+		tq_buf_adds(&b, "</div><div class=cPost_contentWrap><p>");
+		tq_buf_adds(&b, p[k]);
+		tq_buf_adds(&b, "</p>");
+		if (k == 0)
+			tq_buf_adds(&b, "<p>Update: the dough rose</p><div>"
+			    "Location: Lyon</div><div>Budget: 30 euros</div>"
+			    "<p>Glad that the board finally locked this topic "
+			    "about rye</p>");
+		if (k == 2)
+			tq_buf_adds(&b, "<div data-role=memberSignature><p>Ask "
+			    "me about rye starters any time</p></div>");
+		if (k == 1)
+			tq_buf_adds(&b, "<p>Did this help? Please give feedback "
+			    "by clicking an icon below</p>");
+		tq_buf_adds(&b, "</div></article>");
+		if (k == 0)
+			tq_buf_adds(&b, "<article class=ipsComment_activity><p>"
+			    "<a href=/p/1>ines</a> changed the title to Oven "
+			    "spring in a cold kitchen</p></article>");
+	}
+	tq_buf_adds(&b, "<div class=cTopicPostArea><h2>Join the Discussion"
+	    "</h2><p>Sign in or create your free account to comment, connect "
+	    "with other bakers and follow conversations that matter to you."
+	    "</p></div><form class=\"ipsForm cForumJump\"><span>Forum Jump"
+	    "</span><ul><li><div><span>New Bakers</span></div></li><li><div>"
+	    "<span>Sourdough Corner</span></div></li><li><div><span>Bread "
+	    "Talk</span></div></li></ul></form></div></body></html>");
+	ok(extract_str(b.data, "https://board.example/topic/9-oven/",
+	    &d) == 0, "Invision thread extract");
+	is_str(d.page_type, "forum", "Invision thread: forum");
+	ok(in_order(d.text, "kneading kneading", "proofing proofing") &&
+	    in_order(d.text, "corra", "proofing proofing") &&
+	    in_order(d.text, "halvard", "scoring scoring") &&
+	    has(d.text, "baking baking"), "Invision thread: every post");
+	ok(has(d.text, "March 5, 2024") && !has(d.text, "1 yr"),
+	    "Invision thread: a date written long and short, long only");
+	ok(!has(d.text, "Crumb Club"),
+	    "Invision thread: no heading of the title with board and site");
+	ok(!has(d.text, "Level 5"), "Invision thread: no rank as a badge");
+	ok(!has(d.text, "Ovens") && !has(d.text, "Wood fired") &&
+	    has(d.text, "Update: the dough rose") &&
+	    has(d.text, "Budget: 30 euros"),
+	    "Invision thread: no field of a user panel after its join date, "
+	    "a post's own lines of labels stay");
+	ok(!has(d.text, "edited") && !has(d.text, "rye starters"),
+	    "Invision thread: no mark of an edit, no signature by its role");
+	ok(!has(d.text, "Did this help") && !has(d.text, "changed the title") &&
+	    has(d.text, "finally locked this topic"),
+	    "Invision thread: no feedback prompt, no moderator's note");
+	ok(!has(d.text, "Join the Discussion") && !has(d.text, "Sign in"),
+	    "Invision thread: no call to sign in");
+	ok(!has(d.text, "Forum Jump") && !has(d.text, "New Bakers") &&
+	    !has(d.text, "Bread Talk"),
+	    "Invision thread: no menu to jump to another forum");
+	tq_doc_free(&d);
+	free(b.data);
 	for (k = 0; k < 4; k++)
 		free(p[k]);
 }
@@ -2535,6 +2766,7 @@ main(void)
 	test_listing();
 	test_forum();
 	test_forum2();
+	test_forum3();
 	test_product();
 	test_service();
 	test_hostile();
