@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -645,29 +646,54 @@ add_copy_text(struct tq_buf *b, const char *s)
  * ids taken are skipped, as ON CONFLICT skips the ids of the rows it
  * does not insert).
  */
+/* A big-endian integer of k bytes at p. */
+static uint64_t
+be(const unsigned char *p, int k)
+{
+	uint64_t v = 0;
+
+	while (k-- > 0)
+		v = v << 8 | *p++;
+	return v;
+}
+
 static int
 links_ids(PGconn *db, struct linkset *ls, struct tq_err *e)
 {
-	char sql[160], *p, *end;
+	char num[24], buf[512];
+	const char *p[1];
+	const unsigned char *a;
 	PGresult *r;
 	size_t i;
-	int ok;
+	int len, ok;
 
-	/* one text of n ids, not n rows of one */
-	snprintf(sql, sizeof(sql), "SELECT string_agg(nextval("
-	    "'links_id_seq')::text, ',') FROM generate_series(1, %zu)", ls->n);
-	if ((r = tq_db_exec(db, e, sql, 0, NULL)) == NULL)
+	/*
+	 * One int8[] of n ids, in binary: neither n rows nor n numbers
+	 * written out and read back.  The array: 3 words (dimensions, a
+	 * flag, the element type), 2 for its one dimension (length,
+	 * lower bound), then each element's length (8) and value.
+	 */
+	snprintf(num, sizeof(num), "%zu", ls->n);
+	p[0] = num;
+	r = PQexecParams(db, "SELECT array_agg(nextval('links_id_seq')) FROM "
+	    "generate_series(1, $1::int)", 1, NULL, p, NULL, NULL, 1);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
+		    tq_db_error(db, buf, sizeof(buf)));
+		PQclear(r);
 		return -1;
-	p = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
-	for (i = 0; i < ls->n; i++) {
-		errno = 0;
-		ls->lid[i] = strtoll(p, &end, 10);
-		if (end == p || errno != 0 || ls->lid[i] <= 0 ||
-		    (*end != ',' && *end != '\0'))
-			break;
-		p = *end == ',' ? end + 1 : end;
 	}
-	ok = i == ls->n && *p == '\0';
+	a = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) ?
+	    (const unsigned char *)PQgetvalue(r, 0, 0) : NULL;
+	len = a != NULL ? PQgetlength(r, 0, 0) : 0;
+	ok = a != NULL && (size_t)len == 20 + 12 * ls->n && be(a, 4) == 1 &&
+	    be(a + 4, 4) == 0 && be(a + 12, 4) == ls->n;
+	for (i = 0; ok && i < ls->n; i++) {
+		const unsigned char *el = a + 20 + 12 * i;
+
+		ls->lid[i] = (long long)be(el + 4, 8);
+		ok = be(el, 4) == 8 && ls->lid[i] > 0;
+	}
 	PQclear(r);
 	if (!ok)
 		return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
