@@ -294,6 +294,36 @@ repeated_blocks(struct ex *x, const int *price, int bodylen)
 }
 
 /*
+ * Is the page's date only the one its JSON-LD gives a WebPage (no
+ * Article), with no article:published_time, no datePublished property
+ * in the page and no <time>?  SEO plugins date every page of a site so,
+ * the service pages too: it is no mark of a story.
+ */
+static int
+page_date_only(struct ex *x)
+{
+	return x->ldrank == 1 && x->pubprop == NULL && x->timedt == NULL &&
+	    ex_meta_get(x, "article:published_time") == NULL &&
+	    ex_meta_get(x, "og:published_time") == NULL &&
+	    ex_meta_get(x, "article:published") == NULL;
+}
+
+/*
+ * A JSON-LD Product with its stars (a rating, a review) and no offers,
+ * on a page that shows no price and no button to buy: a business's
+ * reviews dressed as a product for the search engines (a service
+ * page's "Electricians in San Jose" rated 5), no product for sale.
+ */
+static int
+stars_only(const struct ex *x, int nprice)
+{
+	return x->ldproduct != NULL && nprice == 0 && x->ncart == 0 &&
+	    json_object_get(x->ldproduct, "offers") == NULL &&
+	    (json_object_get(x->ldproduct, "aggregateRating") != NULL ||
+	    json_object_get(x->ldproduct, "review") != NULL);
+}
+
+/*
  * The page type, from what the page says of itself (JSON-LD and
  * microdata types, og:type), its URL's conventional paths and its
  * shape (repeated blocks, prices, shop buttons, code blocks).
@@ -323,7 +353,7 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		"/services/", "/service/", "/solutions/", "/solution/", NULL
 	};
 	int sc[PT_N], *price, i, k, best, bodylen, shape, nlong = 0;
-	int ncard = 0, cardlen = 0, cardhead = 0, nprice;
+	int ncard = 0, cardlen = 0, cardhead = 0, nprice, pagedate;
 	const char *og = ex_meta_get(x, "og:type");
 	struct xn *n;
 
@@ -382,7 +412,8 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	/* what the page says of itself */
 	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
 	sc[PT_FORUM] += x->pt[PT_FORUM] > 0 || (x->nqa > 0 && !x->faq) ? 6 : 0;
-	if (x->pt[PT_PRODUCT] > 0 && x->pt[PT_PRODUCT] <= 4)
+	if (x->pt[PT_PRODUCT] > 0 && x->pt[PT_PRODUCT] <= 4 &&
+	    !stars_only(x, nprice))
 		sc[PT_PRODUCT] += 6;
 	else if (x->pt[PT_PRODUCT] > 4)
 		sc[PT_COLLECTION] += 6;
@@ -422,7 +453,8 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		sc[PT_COLLECTION] += 3;
 	if (x->npre >= 2)
 		sc[PT_DOC] += 2;
-	if (doc->published != NULL)
+	pagedate = doc->published != NULL && page_date_only(x);
+	if (doc->published != NULL && !pagedate)
 		sc[PT_ARTICLE] += 2;
 	if (doc->byline != NULL)
 		sc[PT_ARTICLE] += 1;
@@ -432,12 +464,12 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	 */
 	if (sc[PT_ARTICLE] == 0 && x->npre == 0)
 		sc[PT_SERVICE] += 3;
-	x->artmarks = sc[PT_ARTICLE];
+	x->artmarks = sc[PT_ARTICLE] + (pagedate ? 2 : 0);
 	/*
 	 * og:type article alone, without a date or an author: the
 	 * default that SEO plugins give every page of a site.
 	 */
-	x->ogonly = og != NULL && sc[PT_ARTICLE] == 2 &&
+	x->ogonly = og != NULL && x->artmarks == 2 &&
 	    (strcasecmp(og, "article") == 0 || strcasecmp(og, "blog") == 0);
 	if (nlong >= 4)
 		sc[PT_ARTICLE] += 2;
@@ -753,6 +785,27 @@ drop_repeats(struct ex *x, int root, int end)
 }
 
 /*
+ * A service page's block, grown from the article's, and the page's
+ * main region around it: the block grows on to take the page's <h1>
+ * where the region holds it above the block (the title and its lead
+ * line in a hero of their own, the sections below).
+ */
+static int
+service_title(struct ex *x, int root, int i, int type)
+{
+	int j, add;
+
+	if (type != PT_SERVICE || root == x->body || x->h1 <= 0 ||
+	    x->h1 >= i || x->dead[x->h1] || !ex_is_ancestor(x, root, x->h1))
+		return i;
+	j = i;
+	while (j > root && !ex_is_ancestor(x, j, x->h1))
+		j = x->n[j].parent;
+	add = x->n[j].tlen - x->n[i].tlen - x->n[x->h1].tlen;
+	return add >= 150 && add <= 1000 ? j : i;
+}
+
+/*
  * Pages other than articles: the main region (<main>, role=main,
  * else the body) without the page's chrome (navigation, headers and
  * footers, sidebars, banners, forms, menus of bare links), keeping
@@ -817,7 +870,7 @@ ex_broad_pass(struct ex *x, int type)
 		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
 			;
 		if (i > 0 && ex_is_ancestor(x, root, i))
-			root = i;
+			root = service_title(x, root, i, type);
 	}
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		root = ex_listing_root(x, root);

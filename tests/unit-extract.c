@@ -2745,6 +2745,130 @@ test_service(void)
 	}
 }
 
+/*
+ * Page types from weaker evidence and the service page's title
+ * (extract_type.c): each rule on a page of its own.
+ */
+static void
+test_type4(void)
+{
+	struct tq_doc d;
+	struct tq_buf b;
+	char *q, w[32];
+	int i, k;
+
+	/*
+	 * A date only in the JSON-LD's WebPage (an SEO plugin's, on every
+	 * page) is no mark of a story: with og:type article beside it,
+	 * the schema.org Service makes a service page; an Open Graph date
+	 * is a story's.
+	 */
+	for (k = 0; k < 2; k++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><meta property=og:type "
+		    "content=article>");
+		if (k == 1)
+			tq_buf_adds(&b, "<meta property=article:published_time "
+			    "content=2021-03-04T10:00:00Z>");
+		tq_buf_adds(&b, "<script type=\"application/ld+json\">"
+		    "{\"@graph\":[{\"@type\":\"WebPage\",\"datePublished\":"
+		    "\"2021-03-04T10:00:00+00:00\"},{\"@type\":\"Service\","
+		    "\"name\":\"Pest control\"}]}</script><title>Pest control"
+		    "</title></head><body><main><h1>Pest control</h1>");
+		for (i = 0; i < 3; i++) {
+			snprintf(w, sizeof(w), "pest%d", i);
+			q = words_para(w, 45);
+			tq_buf_adds(&b, "<h2>Heading ");
+			tq_buf_adds(&b, w);
+			tq_buf_adds(&b, "</h2><p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</main></body></html>");
+		ok(extract_str(b.data, "https://pests.example/pest-control",
+		    &d) == 0, "WebPage date extract");
+		is_str(d.page_type, k == 0 ? "service" : "article", k == 0 ?
+		    "WebPage date: no story, a service page" :
+		    "article:published_time: a story");
+		tq_doc_free(&d);
+		free(b.data);
+	}
+
+	/*
+	 * A Product with its stars and no offers, on a page with no price
+	 * and no button to buy, is a business's rating: no product page.
+	 * With its offers it is one.
+	 */
+	for (k = 0; k < 2; k++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><script type=\"application/ld+json"
+		    "\">{\"@type\":\"Product\",\"name\":\"Electricians\","
+		    "\"aggregateRating\":{\"@type\":\"AggregateRating\","
+		    "\"ratingValue\":\"5\",\"reviewCount\":\"76\"}");
+		if (k == 1)
+			tq_buf_adds(&b, ",\"offers\":{\"@type\":\"Offer\","
+			    "\"price\":\"90\",\"priceCurrency\":\"USD\"}");
+		tq_buf_adds(&b, "}</script><title>Electricians</title></head>"
+		    "<body><main><h1>Electricians in Springfield</h1>");
+		for (i = 0; i < 3; i++) {
+			snprintf(w, sizeof(w), "wiring%d", i);
+			q = words_para(w, 45);
+			tq_buf_adds(&b, "<h2>Heading ");
+			tq_buf_adds(&b, w);
+			tq_buf_adds(&b, "</h2><p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</main></body></html>");
+		ok(extract_str(b.data, "https://volts.example/springfield",
+		    &d) == 0, "stars extract");
+		is_str(d.page_type, k == 0 ? "service" : "product", k == 0 ?
+		    "Product of stars alone: a service page" :
+		    "Product with offers: a product page");
+		tq_doc_free(&d);
+		free(b.data);
+	}
+
+	/*
+	 * A service page's title and lead line in a hero of their own
+	 * above the sections: the block grown from the sections takes
+	 * them.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Managed analytics | DataCo"
+	    "</title></head><body><main><nav class=crumbs><a href=/>Home</a> "
+	    "<a href=/d>Data</a></nav><div class=top><div class=intro><h1>"
+	    "Managed analytics services</h1><div class=phrase><p>");
+	q = words_para("leadline", 30);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div><a href=/contact>Discuss your needs</a>"
+	    "</div></div><div class=body>");
+	for (i = 0; i < 5; i++) {
+		snprintf(w, sizeof(w), "area%d", i);
+		q = words_para(w, 50);
+		tq_buf_adds(&b, "<section><h2>Heading ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></section>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div></main><footer>Footer words</footer></body>"
+	    "</html>");
+	ok(extract_str(b.data, "https://data.example/services/managed", &d) ==
+	    0, "service title extract");
+	is_str(d.page_type, "service", "service title: a service page");
+	ok(has(d.text, "Managed analytics services\n") &&
+	    has(d.text, "leadline leadline") && has(d.text, "area4 area4") &&
+	    !has(d.text, "Footer words"),
+	    "service title: the title and its lead line above the sections");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -2769,6 +2893,7 @@ main(void)
 	test_forum3();
 	test_product();
 	test_service();
+	test_type4();
 	test_hostile();
 	test_recall();
 	return done_testing();
