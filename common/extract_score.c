@@ -824,8 +824,35 @@ announced(struct ex *x, int i)
 	return r;
 }
 
+/*
+ * The form fields (<input>, <select>, <textarea>) in each live subtree,
+ * counted before the cleaning takes the fields themselves out: a block
+ * made of them (a sign-up box, a row of settings' switches, tabs built
+ * of radio buttons) is a widget, not text.  Buttons do not count: a
+ * code sample's "Copy" is one.  Not on a product's page, whose buy
+ * box (sizes, colours, quantity) is a form around the product's data.
+ */
+static int *
+count_fields(struct ex *x)
+{
+	int *f = xcalloc((size_t)x->nn + 1, sizeof(int));
+	int i, t;
+
+	for (i = x->nn - 1; i > 0; i--) {
+		if (x->dead[i])
+			continue;
+		t = x->n[i].tag;
+		if (t == TidyTag_INPUT || t == TidyTag_SELECT ||
+		    t == TidyTag_TEXTAREA)
+			f[i]++;
+		if (x->n[i].parent >= 0)
+			f[x->n[i].parent] += f[i];
+	}
+	return f;
+}
+
 static int
-clean_conditionally(struct ex *x, int i, unsigned pf)
+clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields)
 {
 	struct xn *n = &x->n[i];
 	int weight = (pf & P_WEIGHT) ? n->weight : 0;
@@ -841,7 +868,9 @@ clean_conditionally(struct ex *x, int i, unsigned pf)
 	p = n->np;
 	img = n->simg;
 	li = n->nli - 100;
-	input = n->sinput;
+	/* a shop's buy box is a form that holds the product */
+	input = n->tag == TidyTag_UL || n->tag == TidyTag_OL ||
+	    x->type == PT_PRODUCT ? n->sinput : fields[i];
 	embed = n->sembed;
 	tlen = n->tlen;
 	ld = ex_link_density(n);
@@ -878,7 +907,8 @@ ex_subtree_end(struct ex *x, int i)
 }
 
 static void
-clean_article(struct ex *x, int root, unsigned pf, int rootlen)
+clean_article(struct ex *x, int root, unsigned pf, int rootlen,
+    const int *fields)
 {
 	int i, k, end = ex_subtree_end(x, root);
 	struct xn *n;
@@ -959,7 +989,8 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 		case TidyTag_DL: case TidyTag_DIV: case TidyTag_SECTION:
 		case TidyTag_FORM: case TidyTag_FIELDSET: case TidyTag_ASIDE:
 		case TidyTag_UNKNOWN:
-			if (n->tlen * 2 < rootlen && clean_conditionally(x, i, pf))
+			if (n->tlen * 2 < rootlen && clean_conditionally(x, i, pf,
+			    fields))
 				ex_kill_node(x, i, root);
 			break;
 		}
@@ -1012,7 +1043,7 @@ ex_run_pass(struct ex *x, unsigned pf)
 {
 	struct pick pk;
 	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
-	int i, k, bodylen, rootlen;
+	int i, k, bodylen, rootlen, *fields;
 	struct xn *n;
 
 	bodylen = ex_unhidden_len(x);
@@ -1058,8 +1089,10 @@ ex_run_pass(struct ex *x, unsigned pf)
 	rootlen = 0;
 	for (k = 0; k < pk.n; k++)
 		rootlen += x->n[pk.nodes[k]].tlen;
+	fields = count_fields(x);
 	for (k = 0; k < pk.n; k++)
-		clean_article(x, pk.nodes[k], pf, rootlen);
+		clean_article(x, pk.nodes[k], pf, rootlen, fields);
+	free(fields);
 	o.bullets = 1;
 	for (k = 0; k < pk.n; k++) {
 		ex_render(x, pk.nodes[k], &o);

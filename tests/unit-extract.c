@@ -2745,6 +2745,66 @@ test_service(void)
 	}
 }
 
+/*
+ * Article cleaning (issue #15, ex-art4): widgets of form fields in a
+ * story go.
+ */
+static void
+test_article4(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[128], *q;
+	int j;
+
+	tq_buf_adds(&b, "<html><head><title>Geometry of merging</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><div class=wrap><h1>Geometry of merging</h1>"
+	    "<div class=story>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "merge%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+		if (j == 1)
+			/* a sign-up box in the text: a form, no paragraph */
+			tq_buf_adds(&b, "<section class=box><div>Be the first "
+			    "to know!</div><div>Get picked deals texted to "
+			    "your phone!</div><form><input type=tel "
+			    "placeholder=Phone><button>Sign Me Up</button>"
+			    "</form><div>By signing up, you agree to receive "
+			    "recurring messages. Rates may apply. Reply STOP "
+			    "to opt out.</div></section>");
+	}
+	tq_buf_adds(&b, "<div class=tabs><input type=radio name=t "
+	    "id=t1><label for=t1>Tools</label><div class=tab>");
+	for (j = 0; j < 6; j++) {
+		snprintf(w, sizeof(w), "<div class=row><label class=switch>"
+		    "<input type=checkbox><span>Explorer%d Toggle</span>"
+		    "</label>", j);
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "<span>Explorer (What is it?)</span></div>");
+	}
+	tq_buf_adds(&b, "</div><input type=radio name=t id=t2><label "
+	    "for=t2>About</label><div class=tab><p>Labs is a framework "
+	    "that lets partners build new features.</p></div></div>"
+	    "</div></body></html>");
+	ok(extract_str(b.data, "https://papers.example/abs/1", &d) == 0,
+	    "form widgets: extract");
+	is_str(d.page_type, "article", "form widgets: a story");
+	ok(has(d.text, "merge0 merge0") && has(d.text, "merge3 merge3"),
+	    "form widgets: the story stays");
+	ok(!has(d.text, "texted") && !has(d.text, "signing up"),
+	    "form widgets: a sign-up box in the story goes");
+	ok(!has(d.text, "Toggle") && !has(d.text, "framework"),
+	    "form widgets: tabs of switches go");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -2771,5 +2831,6 @@ main(void)
 	test_service();
 	test_hostile();
 	test_recall();
+	test_article4();
 	return done_testing();
 }
