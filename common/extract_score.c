@@ -44,7 +44,7 @@ static const char *const neg_words[] = {
 	"newsfeed", "carousel", "slider", "links", "video-", "gallery",
 	"~caption", "~credit", "copyright", "legal", "disclaimer",
 	"follow", "tools", "actions", "rating", "vote", "poll", "signin",
-	"account", "search", "filter", "sort", "breaking", NULL
+	"account", "search", "filter", "sort", "breaking", "cta", NULL
 };
 
 static const char *const pos_words[] = {
@@ -74,7 +74,7 @@ static const char *const junk_words[] = {
 	"~byline", "author", "meta", "timestamp", "dateline", "tags",
 	"~sponsor", "recommend", "signup", "sign-up", "disclaimer", "dek",
 	"standfirst", "subheadline", "kicker", "eyebrow", "~signature",
-	"~usertitle", "user-title", NULL
+	"~usertitle", "user-title", "cta", NULL
 };
 
 /* Elements that are shown on hover or click only. */

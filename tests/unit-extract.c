@@ -2803,6 +2803,36 @@ test_article4(void)
 	    "form widgets: tabs of switches go");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* a call to action in the story: class "cta" */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Planning events</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Planning events</h1>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "plan%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+		if (j == 2)
+			tq_buf_adds(&b, "<div class=\"cta-box\"><h3>Discover "
+			    "our event software</h3><p>See how our suite "
+			    "helps you streamline your events.</p><a "
+			    "class=button href=/demo>Get started today</a>"
+			    "</div>");
+	}
+	tq_buf_adds(&b, "</article></body></html>");
+	ok(extract_str(b.data, "https://events.example/blog/plan", &d) == 0,
+	    "call to action: extract");
+	ok(has(d.text, "plan0 plan0") && has(d.text, "plan3 plan3"),
+	    "call to action: the story stays");
+	ok(!has(d.text, "streamline") && !has(d.text, "Get started"),
+	    "call to action: the box goes");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 int
