@@ -679,6 +679,59 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 
 /* ------------------------------------------------------------ cleaning */
 
+/*
+ * The heading of a box about the story's author ("About the author",
+ * "About the contributor:"): the box is a biography, not the story.
+ */
+static const char *const bio_heads[] = {
+	"about the author", "about the authors", "about the contributor",
+	"about the contributors", "about the writer", "about the reviewer",
+	"meet the author", "author bio", "author biography", NULL
+};
+
+static int
+bio_head(struct ex *x, int i)
+{
+	char *t;
+	size_t n;
+	int k, r = 0;
+
+	if (x->n[i].tlen < 9 || x->n[i].tlen > 30 || x->n[i].nsub > 8 ||
+	    !(x->n[i].flags & F_BLOCK))
+		return 0;
+	t = ex_node_text(x, i, 60);
+	n = strlen(t);
+	while (n > 0 && (t[n - 1] == ':' || isspace((unsigned char)t[n - 1])))
+		t[--n] = '\0';
+	for (k = 0; bio_heads[k] != NULL && !r; k++)
+		r = strcasecmp(t, bio_heads[k]) == 0;
+	free(t);
+	return r;
+}
+
+/*
+ * The box the heading at i opens: its parent when that is small, else
+ * the heading and the block after it, when short (kills both).
+ */
+static void
+kill_bio(struct ex *x, int i, int root, int rootlen)
+{
+	int p = x->n[i].parent, j;
+
+	if (p != root && p > 0 && x->n[p].tlen <= 1500 &&
+	    x->n[p].tlen * 2 < rootlen && ex_is_ancestor(x, root, p)) {
+		ex_kill_node(x, p, root);
+		return;
+	}
+	for (j = x->n[i].next; j >= 0; j = x->n[j].next)
+		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
+			break;
+	if (j >= 0 && x->n[j].tlen <= 800 && (x->n[j].flags & F_BLOCK) &&
+	    x->n[j].tlen * 4 < rootlen)
+		ex_kill_node(x, j, root);
+	ex_kill_node(x, i, root);
+}
+
 /* Letters and digits of s, lower case, at most n bytes. */
 static void
 squash(const char *s, char *out, size_t n)
@@ -945,6 +998,10 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 				continue;
 			}
 			break;
+		}
+		if (bio_head(x, i)) {
+			kill_bio(x, i, root, rootlen);
+			continue;
 		}
 		if (n->attr && n->tlen < 500 && (strstr(n->attr, "share") ||
 		    strstr(n->attr, "social")) && n->tlen * 2 < rootlen) {

@@ -2833,6 +2833,33 @@ test_article4(void)
 	    "call to action: the box goes");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* a box about the author under the story */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cloud costs</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Cloud costs</h1>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "cloud%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<p><b>About the Author:</b></p><p>Jane Roe is a "
+	    "content creator with five years of experience in content "
+	    "strategy, and she writes about careers in tech.</p>"
+	    "</article></body></html>");
+	ok(extract_str(b.data, "https://school.example/blog/cloud", &d) == 0,
+	    "author box: extract");
+	ok(has(d.text, "cloud0 cloud0") && has(d.text, "cloud3 cloud3"),
+	    "author box: the story stays");
+	ok(!has(d.text, "About the Author") && !has(d.text, "Jane Roe"),
+	    "author box: the heading and the biography go");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 int
