@@ -297,7 +297,12 @@ static const char *const labels[] = {
 	"photo", "image", "enlarge", "expand", "close", "menu", "search",
 	"log in", "login", "register", "reply", "report",
 	"article continues below", "story continues below",
-	"continue reading below", "add your comment", "add a comment", NULL
+	"continue reading below", "add your comment", "add a comment",
+	/* a table of contents' heading, its list gone */
+	"table of contents", "contents", "in this article", "on this page",
+	/* counters and widgets' fallbacks */
+	"views", "reads", "this slideshow requires javascript", "pin it",
+	"pin it here", "more on", NULL
 };
 
 /* Labels before a link to another story: "Read more: ...". */

@@ -2860,6 +2860,31 @@ test_article4(void)
 	    "author box: the heading and the biography go");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* labels: a table of contents' heading, a counter of views */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Event staffing</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Event staffing</h1>"
+	    "<div>1,693 views</div><p>Table of Contents</p>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "staff%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</article></body></html>");
+	ok(extract_str(b.data, "https://hr.example/blog/staffing", &d) == 0,
+	    "labels: extract");
+	ok(has(d.text, "staff0 staff0") && has(d.text, "staff3 staff3"),
+	    "labels: the story stays");
+	ok(!has(d.text, "Table of Contents") && !has(d.text, "views"),
+	    "labels: a contents heading and a view counter go");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 int
