@@ -410,6 +410,12 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 	    ex_starts_with(t, "posted:") || ex_starts_with(t, "posted by ")) &&
 	    strpbrk(t, "0123456789") != NULL)
 		r = 1;
+	/* an author box's "Latest posts by Jane Roe (see all)" */
+	if (!r && nw <= 12 && (ex_starts_with(t, "latest posts by ") ||
+	    ex_starts_with(t, "more posts by ") ||
+	    ex_starts_with(t, "more articles by ") ||
+	    ex_starts_with(t, "view all posts by ")))
+		r = 1;
 	/* "If you liked this post you might also like:" */
 	if (!r && nw <= 14 && (strcasestr(t, "might also like") ||
 	    strcasestr(t, "may also like") || strcasestr(t, "might also enjoy")))

@@ -2876,13 +2876,16 @@ test_article4(void)
 		tq_buf_adds(&b, "</p>");
 		free(q);
 	}
-	tq_buf_adds(&b, "</article></body></html>");
+	tq_buf_adds(&b, "<p>Latest posts by Jane Roe (see all)</p>"
+	    "</article></body></html>");
 	ok(extract_str(b.data, "https://hr.example/blog/staffing", &d) == 0,
 	    "labels: extract");
 	ok(has(d.text, "staff0 staff0") && has(d.text, "staff3 staff3"),
 	    "labels: the story stays");
 	ok(!has(d.text, "Table of Contents") && !has(d.text, "views"),
 	    "labels: a contents heading and a view counter go");
+	ok(!has(d.text, "Latest posts"),
+	    "labels: an author box's \"Latest posts by\" goes");
 	tq_doc_free(&d);
 	free(b.data);
 }
