@@ -44,7 +44,9 @@ static const char *const neg_words[] = {
 	"newsfeed", "carousel", "slider", "links", "video-", "gallery",
 	"~caption", "~credit", "copyright", "legal", "disclaimer",
 	"follow", "tools", "actions", "rating", "vote", "poll", "signin",
-	"account", "search", "filter", "sort", "breaking", "cta", NULL
+	"account", "search", "filter", "sort", "breaking", "cta",
+	"author-box", "~authorbox", "author-card", "about-author",
+	"author-info", NULL
 };
 
 static const char *const pos_words[] = {

@@ -2861,6 +2861,34 @@ test_article4(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* an author's card by its class, its biography long */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Home services</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Home services</h1>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "home%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<div class=author-card><p>Jorge Roe</p><p>");
+	q = words_para("biography", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div></article></body></html>");
+	ok(extract_str(b.data, "https://pro.example/blog/home", &d) == 0,
+	    "author card: extract");
+	ok(has(d.text, "home0 home0") && has(d.text, "home3 home3"),
+	    "author card: the story stays");
+	ok(!has(d.text, "biography") && !has(d.text, "Jorge Roe"),
+	    "author card: the card goes");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* labels: a table of contents' heading, a counter of views */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Event staffing</title>"
