@@ -297,7 +297,12 @@ static const char *const labels[] = {
 	"photo", "image", "enlarge", "expand", "close", "menu", "search",
 	"log in", "login", "register", "reply", "report",
 	"article continues below", "story continues below",
-	"continue reading below", "add your comment", "add a comment", NULL
+	"continue reading below", "add your comment", "add a comment",
+	/* a table of contents' heading, its list gone */
+	"table of contents", "contents", "in this article", "on this page",
+	/* counters and widgets' fallbacks */
+	"views", "reads", "this slideshow requires javascript", "pin it",
+	"pin it here", "more on", NULL
 };
 
 /* Labels before a link to another story: "Read more: ...". */
@@ -404,6 +409,12 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 	    ex_starts_with(t, "last updated") || ex_starts_with(t, "posted on") ||
 	    ex_starts_with(t, "posted:") || ex_starts_with(t, "posted by ")) &&
 	    strpbrk(t, "0123456789") != NULL)
+		r = 1;
+	/* an author box's "Latest posts by Jane Roe (see all)" */
+	if (!r && nw <= 12 && (ex_starts_with(t, "latest posts by ") ||
+	    ex_starts_with(t, "more posts by ") ||
+	    ex_starts_with(t, "more articles by ") ||
+	    ex_starts_with(t, "view all posts by ")))
 		r = 1;
 	/* "If you liked this post you might also like:" */
 	if (!r && nw <= 14 && (strcasestr(t, "might also like") ||

@@ -44,7 +44,9 @@ static const char *const neg_words[] = {
 	"newsfeed", "carousel", "slider", "links", "video-", "gallery",
 	"~caption", "~credit", "copyright", "legal", "disclaimer",
 	"follow", "tools", "actions", "rating", "vote", "poll", "signin",
-	"account", "search", "filter", "sort", "breaking", NULL
+	"account", "search", "filter", "sort", "breaking", "cta",
+	"author-box", "~authorbox", "author-card", "about-author",
+	"author-info", NULL
 };
 
 static const char *const pos_words[] = {
@@ -74,7 +76,7 @@ static const char *const junk_words[] = {
 	"~byline", "author", "meta", "timestamp", "dateline", "tags",
 	"~sponsor", "recommend", "signup", "sign-up", "disclaimer", "dek",
 	"standfirst", "subheadline", "kicker", "eyebrow", "~signature",
-	"~usertitle", "user-title", NULL
+	"~usertitle", "user-title", "cta", NULL
 };
 
 /* Elements that are shown on hover or click only. */
@@ -679,6 +681,59 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 
 /* ------------------------------------------------------------ cleaning */
 
+/*
+ * The heading of a box about the story's author ("About the author",
+ * "About the contributor:"): the box is a biography, not the story.
+ */
+static const char *const bio_heads[] = {
+	"about the author", "about the authors", "about the contributor",
+	"about the contributors", "about the writer", "about the reviewer",
+	"meet the author", "author bio", "author biography", NULL
+};
+
+static int
+bio_head(struct ex *x, int i)
+{
+	char *t;
+	size_t n;
+	int k, r = 0;
+
+	if (x->n[i].tlen < 9 || x->n[i].tlen > 30 || x->n[i].nsub > 8 ||
+	    !(x->n[i].flags & F_BLOCK))
+		return 0;
+	t = ex_node_text(x, i, 60);
+	n = strlen(t);
+	while (n > 0 && (t[n - 1] == ':' || isspace((unsigned char)t[n - 1])))
+		t[--n] = '\0';
+	for (k = 0; bio_heads[k] != NULL && !r; k++)
+		r = strcasecmp(t, bio_heads[k]) == 0;
+	free(t);
+	return r;
+}
+
+/*
+ * The box the heading at i opens: its parent when that is small, else
+ * the heading and the block after it, when short (kills both).
+ */
+static void
+kill_bio(struct ex *x, int i, int root, int rootlen)
+{
+	int p = x->n[i].parent, j;
+
+	if (p != root && p > 0 && x->n[p].tlen <= 1500 &&
+	    x->n[p].tlen * 2 < rootlen && ex_is_ancestor(x, root, p)) {
+		ex_kill_node(x, p, root);
+		return;
+	}
+	for (j = x->n[i].next; j >= 0; j = x->n[j].next)
+		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
+			break;
+	if (j >= 0 && x->n[j].tlen <= 800 && (x->n[j].flags & F_BLOCK) &&
+	    x->n[j].tlen * 4 < rootlen)
+		ex_kill_node(x, j, root);
+	ex_kill_node(x, i, root);
+}
+
 /* Letters and digits of s, lower case, at most n bytes. */
 static void
 squash(const char *s, char *out, size_t n)
@@ -824,8 +879,35 @@ announced(struct ex *x, int i)
 	return r;
 }
 
+/*
+ * The form fields (<input>, <select>, <textarea>) in each live subtree,
+ * counted before the cleaning takes the fields themselves out: a block
+ * made of them (a sign-up box, a row of settings' switches, tabs built
+ * of radio buttons) is a widget, not text.  Buttons do not count: a
+ * code sample's "Copy" is one.  Not on a product's page, whose buy
+ * box (sizes, colours, quantity) is a form around the product's data.
+ */
+static int *
+count_fields(struct ex *x)
+{
+	int *f = xcalloc((size_t)x->nn + 1, sizeof(int));
+	int i, t;
+
+	for (i = x->nn - 1; i > 0; i--) {
+		if (x->dead[i])
+			continue;
+		t = x->n[i].tag;
+		if (t == TidyTag_INPUT || t == TidyTag_SELECT ||
+		    t == TidyTag_TEXTAREA)
+			f[i]++;
+		if (x->n[i].parent >= 0)
+			f[x->n[i].parent] += f[i];
+	}
+	return f;
+}
+
 static int
-clean_conditionally(struct ex *x, int i, unsigned pf)
+clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields)
 {
 	struct xn *n = &x->n[i];
 	int weight = (pf & P_WEIGHT) ? n->weight : 0;
@@ -841,7 +923,9 @@ clean_conditionally(struct ex *x, int i, unsigned pf)
 	p = n->np;
 	img = n->simg;
 	li = n->nli - 100;
-	input = n->sinput;
+	/* a shop's buy box is a form that holds the product */
+	input = n->tag == TidyTag_UL || n->tag == TidyTag_OL ||
+	    x->type == PT_PRODUCT ? n->sinput : fields[i];
 	embed = n->sembed;
 	tlen = n->tlen;
 	ld = ex_link_density(n);
@@ -878,7 +962,8 @@ ex_subtree_end(struct ex *x, int i)
 }
 
 static void
-clean_article(struct ex *x, int root, unsigned pf, int rootlen)
+clean_article(struct ex *x, int root, unsigned pf, int rootlen,
+    const int *fields)
 {
 	int i, k, end = ex_subtree_end(x, root);
 	struct xn *n;
@@ -915,6 +1000,10 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 				continue;
 			}
 			break;
+		}
+		if (bio_head(x, i)) {
+			kill_bio(x, i, root, rootlen);
+			continue;
 		}
 		if (n->attr && n->tlen < 500 && (strstr(n->attr, "share") ||
 		    strstr(n->attr, "social")) && n->tlen * 2 < rootlen) {
@@ -959,7 +1048,8 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen)
 		case TidyTag_DL: case TidyTag_DIV: case TidyTag_SECTION:
 		case TidyTag_FORM: case TidyTag_FIELDSET: case TidyTag_ASIDE:
 		case TidyTag_UNKNOWN:
-			if (n->tlen * 2 < rootlen && clean_conditionally(x, i, pf))
+			if (n->tlen * 2 < rootlen && clean_conditionally(x, i, pf,
+			    fields))
 				ex_kill_node(x, i, root);
 			break;
 		}
@@ -1012,7 +1102,7 @@ ex_run_pass(struct ex *x, unsigned pf)
 {
 	struct pick pk;
 	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
-	int i, k, bodylen, rootlen;
+	int i, k, bodylen, rootlen, *fields;
 	struct xn *n;
 
 	bodylen = ex_unhidden_len(x);
@@ -1058,8 +1148,10 @@ ex_run_pass(struct ex *x, unsigned pf)
 	rootlen = 0;
 	for (k = 0; k < pk.n; k++)
 		rootlen += x->n[pk.nodes[k]].tlen;
+	fields = count_fields(x);
 	for (k = 0; k < pk.n; k++)
-		clean_article(x, pk.nodes[k], pf, rootlen);
+		clean_article(x, pk.nodes[k], pf, rootlen, fields);
+	free(fields);
 	o.bullets = 1;
 	for (k = 0; k < pk.n; k++) {
 		ex_render(x, pk.nodes[k], &o);

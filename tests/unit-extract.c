@@ -2869,6 +2869,179 @@ test_type4(void)
 	free(b.data);
 }
 
+/*
+ * Article cleaning (issue #15, ex-art4): widgets of form fields in a
+ * story go.
+ */
+static void
+test_article4(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[128], *q;
+	int j;
+
+	tq_buf_adds(&b, "<html><head><title>Geometry of merging</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><div class=wrap><h1>Geometry of merging</h1>"
+	    "<div class=story>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "merge%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+		if (j == 1)
+			/* a sign-up box in the text: a form, no paragraph */
+			tq_buf_adds(&b, "<section class=box><div>Be the first "
+			    "to know!</div><div>Get picked deals texted to "
+			    "your phone!</div><form><input type=tel "
+			    "placeholder=Phone><button>Sign Me Up</button>"
+			    "</form><div>By signing up, you agree to receive "
+			    "recurring messages. Rates may apply. Reply STOP "
+			    "to opt out.</div></section>");
+	}
+	tq_buf_adds(&b, "<div class=tabs><input type=radio name=t "
+	    "id=t1><label for=t1>Tools</label><div class=tab>");
+	for (j = 0; j < 6; j++) {
+		snprintf(w, sizeof(w), "<div class=row><label class=switch>"
+		    "<input type=checkbox><span>Explorer%d Toggle</span>"
+		    "</label>", j);
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "<span>Explorer (What is it?)</span></div>");
+	}
+	tq_buf_adds(&b, "</div><input type=radio name=t id=t2><label "
+	    "for=t2>About</label><div class=tab><p>Labs is a framework "
+	    "that lets partners build new features.</p></div></div>"
+	    "</div></body></html>");
+	ok(extract_str(b.data, "https://papers.example/abs/1", &d) == 0,
+	    "form widgets: extract");
+	is_str(d.page_type, "article", "form widgets: a story");
+	ok(has(d.text, "merge0 merge0") && has(d.text, "merge3 merge3"),
+	    "form widgets: the story stays");
+	ok(!has(d.text, "texted") && !has(d.text, "signing up"),
+	    "form widgets: a sign-up box in the story goes");
+	ok(!has(d.text, "Toggle") && !has(d.text, "framework"),
+	    "form widgets: tabs of switches go");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a call to action in the story: class "cta" */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Planning events</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Planning events</h1>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "plan%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+		if (j == 2)
+			tq_buf_adds(&b, "<div class=\"cta-box\"><h3>Discover "
+			    "our event software</h3><p>See how our suite "
+			    "helps you streamline your events.</p><a "
+			    "class=button href=/demo>Get started today</a>"
+			    "</div>");
+	}
+	tq_buf_adds(&b, "</article></body></html>");
+	ok(extract_str(b.data, "https://events.example/blog/plan", &d) == 0,
+	    "call to action: extract");
+	ok(has(d.text, "plan0 plan0") && has(d.text, "plan3 plan3"),
+	    "call to action: the story stays");
+	ok(!has(d.text, "streamline") && !has(d.text, "Get started"),
+	    "call to action: the box goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a box about the author under the story */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cloud costs</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Cloud costs</h1>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "cloud%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<p><b>About the Author:</b></p><p>Jane Roe is a "
+	    "content creator with five years of experience in content "
+	    "strategy, and she writes about careers in tech.</p>"
+	    "</article></body></html>");
+	ok(extract_str(b.data, "https://school.example/blog/cloud", &d) == 0,
+	    "author box: extract");
+	ok(has(d.text, "cloud0 cloud0") && has(d.text, "cloud3 cloud3"),
+	    "author box: the story stays");
+	ok(!has(d.text, "About the Author") && !has(d.text, "Jane Roe"),
+	    "author box: the heading and the biography go");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* an author's card by its class, its biography long */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Home services</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Home services</h1>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "home%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<div class=author-card><p>Jorge Roe</p><p>");
+	q = words_para("biography", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p></div></article></body></html>");
+	ok(extract_str(b.data, "https://pro.example/blog/home", &d) == 0,
+	    "author card: extract");
+	ok(has(d.text, "home0 home0") && has(d.text, "home3 home3"),
+	    "author card: the story stays");
+	ok(!has(d.text, "biography") && !has(d.text, "Jorge Roe"),
+	    "author card: the card goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* labels: a table of contents' heading, a counter of views */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Event staffing</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Event staffing</h1>"
+	    "<div>1,693 views</div><p>Table of Contents</p>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "staff%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<p>Latest posts by Jane Roe (see all)</p>"
+	    "</article></body></html>");
+	ok(extract_str(b.data, "https://hr.example/blog/staffing", &d) == 0,
+	    "labels: extract");
+	ok(has(d.text, "staff0 staff0") && has(d.text, "staff3 staff3"),
+	    "labels: the story stays");
+	ok(!has(d.text, "Table of Contents") && !has(d.text, "views"),
+	    "labels: a contents heading and a view counter go");
+	ok(!has(d.text, "Latest posts"),
+	    "labels: an author box's \"Latest posts by\" goes");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -2896,5 +3069,6 @@ main(void)
 	test_type4();
 	test_hostile();
 	test_recall();
+	test_article4();
 	return done_testing();
 }
