@@ -63,8 +63,8 @@ recover_one(void *arg, const char *worker, enum tq_stage stage,
 	} else if (n < 0) {
 		/* after any lock wait above: the item as it is now */
 		r = tq_db_exec(a->db, &e, "SELECT status FROM task_items "
-		    "WHERE job_id = $1 AND (status IN ('pending', 'running') "
-		    "OR status NOT IN ('pending', 'running'))", 1, p);
+		    "WHERE job_id = $1 AND status IN ('pending', 'running', "
+		    "'completed', 'failed', 'cancelled')", 1, p);
 		if (r == NULL)
 			goto rollback;
 		if (PQntuples(r) == 0)
@@ -272,8 +272,8 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 		}
 		p[0] = arr.data;
 		r = tq_db_exec(db, err, "SELECT job_id FROM task_items WHERE "
-		    "job_id = ANY($1::text[]) AND status NOT IN ('pending', "
-		    "'running')", 1, p);
+		    "job_id = ANY($1::text[]) AND status IN ('completed', "
+		    "'failed', 'cancelled')", 1, p);
 		tq_buf_free(&arr);
 		if (r == NULL)
 			goto out;

@@ -1,32 +1,26 @@
--- 0013-job-index: a job is found by its id through the index that
--- holds its item's state, not through an index of its own.
+-- 0013-job-index: a job is found by its id through one index of the
+-- items' state and job id, which replaces two.
 --
 -- The unique index on task_items.job_id took an entry for every item a
 -- submit wrote, and another each time the item changed state (a
 -- change of status is never a HOT update); the open-items index
--- (status, updated_at) took the same rows again.  Every lookup of a
--- job names the state it wants: an open item (pending or running: a
--- claim, a finish, a cancel, a recovery) or a closed one (the
--- reconciler's check of queued ids, a chain's follow-up).  So:
---  * task_items_open is keyed (status, job_id), over the open items:
---    the lookups of open jobs, and every scan of the open items (the
---    reconciler, tq-health, the release of a dead worker's items);
---  * task_items_job_closed holds the job ids of the closed items,
---    unique, for the lookups of closed jobs.
--- A new item costs one index entry less, and a claim one less.  Job
--- ids are unique by how they are made (UUIDs, of version 7 from
--- tq-submit, of version 4 from a chain), no longer by an index over
--- all of them; the closed ones still are by their index.  A lookup
--- that wants an item in any state says so with both conditions
--- (status IN (...) OR status NOT IN (...)), which PostgreSQL answers
--- from both indexes.
+-- (status, updated_at) took the open rows again.  One index keyed
+-- (status, job_id) over every item serves both: every lookup of a job
+-- names the states it wants (status IN (...), the leading column), an
+-- open item's (pending, running: a claim, a finish, a cancel, a
+-- recovery) or a closed one's (completed, failed, cancelled: the
+-- reconciler's check of queued ids, a chain's follow-up), and every
+-- scan of the open items (the reconciler, tq-health, the release of a
+-- dead worker's items) starts from their status.  A new item costs
+-- one index entry less, and each change of its state one less.  A
+-- lookup must name the states, never "NOT IN" them: PostgreSQL cannot
+-- seek on a negation.  Job ids are unique by how they are made (UUIDs,
+-- of version 7 from tq-submit, of version 4 from a chain), no longer
+-- by an index.
 
 ALTER TABLE task_items DROP CONSTRAINT task_items_job_id_key;
 DROP INDEX task_items_open;
-CREATE INDEX task_items_open ON task_items (status, job_id)
-	WHERE status IN ('pending', 'running');
-CREATE UNIQUE INDEX task_items_job_closed ON task_items (job_id)
-	WHERE status NOT IN ('pending', 'running');
+CREATE INDEX task_items_state ON task_items (status, job_id);
 
 CREATE OR REPLACE FUNCTION tq_claim(p_job text, p_worker text, p_stale float8)
 RETURNS json
@@ -103,8 +97,8 @@ BEGIN
 	  FROM task_items s JOIN task_items c ON c.source_item_id = s.id
 	  JOIN processing_tasks t ON t.id = c.task_id
 	 WHERE s.job_id = p_job AND c.status = 'pending'
-	   AND (s.status IN ('pending', 'running') OR
-	   s.status NOT IN ('pending', 'running'));
+	   AND s.status IN ('pending', 'running', 'completed', 'failed',
+	   'cancelled');
 	IF nx IS NULL THEN
 		RETURN res;
 	END IF;
