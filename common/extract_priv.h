@@ -241,6 +241,8 @@ int		ex_small_struct(const struct ex *x, int i, int bodylen);
 /* 1 if a word of attr is in sure, or some word is in words and none a maybe */
 int		ex_attr_words(const char *attr, const char *const *words,
 		    const char *const *sure);
+/* 1 if fn holds for a class or id word of attr (of under 128 bytes) */
+int		ex_attr_any(const char *attr, int (*fn)(const char *word));
 void		ex_sums(struct ex *x);
 double		ex_link_density(const struct xn *n);
 int		ex_is_ancestor(struct ex *x, int a, int d);

@@ -722,26 +722,16 @@ drop_price_grids(struct ex *x, int root, int end, const int *price)
  * seller's badge?
  */
 static int
+seller_tok(const char *w)
+{
+	return strstr(w, "seller") != NULL && strstr(w, "best") == NULL &&
+	    strstr(w, "top") == NULL;
+}
+
+static int
 seller_word(const char *attr)
 {
-	const char *p = attr, *e;
-	char tok[128];
-	size_t n;
-
-	while (*p) {
-		for (e = p; *e && *e != ' '; e++)
-			;
-		if ((n = (size_t)(e - p)) > 0 && n < sizeof(tok)) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			if (strstr(tok, "seller") != NULL &&
-			    strstr(tok, "best") == NULL &&
-			    strstr(tok, "top") == NULL)
-				return 1;
-		}
-		p = *e ? e + 1 : e;
-	}
-	return 0;
+	return ex_attr_any(attr, seller_tok);
 }
 
 /*

@@ -175,6 +175,27 @@ ex_attr_words(const char *attr, const char *const *words,
 }
 
 int
+ex_attr_any(const char *attr, int (*fn)(const char *))
+{
+	const char *p = attr, *e;
+	char tok[128];
+	size_t n;
+
+	while (*p) {
+		for (e = p; *e && *e != ' '; e++)
+			;
+		if ((n = (size_t)(e - p)) > 0 && n < sizeof(tok)) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			if (fn(tok))
+				return 1;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+int
 ex_class_weight(const char *attr)
 {
 	int w = 0;

@@ -80,26 +80,16 @@ ex_service_hero(const struct ex *x, int i)
  * "StyledCustomerCardFooter"), no part of the page?
  */
 static int
+card_tok(const char *w)
+{
+	return strstr(w, "card") != NULL && (strstr(w, "footer") != NULL ||
+	    strstr(w, "header") != NULL);
+}
+
+static int
 card_part(const char *attr)
 {
-	const char *p = attr, *e;
-	char tok[128];
-	size_t n;
-
-	while (*p) {
-		for (e = p; *e && *e != ' '; e++)
-			;
-		if ((n = (size_t)(e - p)) > 0 && n < sizeof(tok)) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			if (strstr(tok, "card") != NULL &&
-			    (strstr(tok, "footer") != NULL ||
-			    strstr(tok, "header") != NULL))
-				return 1;
-		}
-		p = *e ? e + 1 : e;
-	}
-	return 0;
+	return ex_attr_any(attr, card_tok);
 }
 
 /*
@@ -160,33 +150,28 @@ ex_toggle_button(TidyNode tn)
  * a word naming an accordion that names a title of it too?
  */
 static int
-accordion_title(const char *attr)
+accordion_tok(const char *w)
 {
 	static const char *const parts[] = {
 		"title", "header", "heading", "trigger", "toggle", "label",
 		"question", NULL
 	};
-	const char *p = attr, *e;
-	char tok[96];
-	size_t n;
 	int k;
 
-	while (*p) {
-		for (e = p; *e && *e != ' '; e++)
-			;
-		if ((n = (size_t)(e - p)) > 0 && n < sizeof(tok)) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			if ((strstr(tok, "accordion") != NULL ||
-			    strstr(tok, "collapsible") != NULL) &&
-			    strstr(tok, "icon") == NULL)
-				for (k = 0; parts[k] != NULL; k++)
-					if (strstr(tok, parts[k]) != NULL)
-						return 1;
-		}
-		p = *e ? e + 1 : e;
-	}
+	/* a word of 96 bytes or more is no name */
+	if (strlen(w) >= 96 || (strstr(w, "accordion") == NULL &&
+	    strstr(w, "collapsible") == NULL) || strstr(w, "icon") != NULL)
+		return 0;
+	for (k = 0; parts[k] != NULL; k++)
+		if (strstr(w, parts[k]) != NULL)
+			return 1;
 	return 0;
+}
+
+static int
+accordion_title(const char *attr)
+{
+	return ex_attr_any(attr, accordion_tok);
 }
 
 /*
