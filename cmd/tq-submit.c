@@ -12,6 +12,7 @@
  */
 #include <err.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,34 @@ read_stdin(void)
 			add_word(line, where);
 	}
 	free(line);
+}
+
+/*
+ * The backends, connected by a thread while the inputs are read from
+ * standard input (a big submit's first milliseconds): Redis, then
+ * PostgreSQL and its schema, stopping at the first that fails.
+ */
+struct backends {
+	redisContext	*rc;
+	PGconn		*db;
+	struct tq_err	 e;
+	int		 ok;
+};
+
+static void *
+backends_open(void *arg)
+{
+	struct backends *b = arg;
+
+	b->ok = 0;
+	if ((b->rc = tq_redis_connect(tq_cfg.redis_url, &b->e)) == NULL)
+		return NULL;
+	if ((b->db = tq_db_open(&b->e, 0)) == NULL)
+		return NULL;
+	if (tq_db_migrate(b->db, &b->e) == -1)
+		return NULL;
+	b->ok = 1;
+	return NULL;
 }
 
 /* tq_submit()'s messages: bad input counts, a note unless -q */
@@ -521,6 +550,9 @@ main(int argc, char *argv[])
 	redisContext *rc = NULL;
 	PGconn *db = NULL;
 	int status = TQ_EXIT_OK;
+	struct backends bk;
+	pthread_t bthr;
+	int bstarted = 0;
 
 	tq_submit_phase("main");
 	if (tq_config_load() == -1)
@@ -579,6 +611,14 @@ main(int argc, char *argv[])
 	so.params = NULL;
 	tq_out_init(om);
 
+	/* standard input is read: connect meanwhile */
+	memset(&bk, 0, sizeof(bk));
+	for (i = 1; i < argc && strcmp(argv[i], "-") != 0; i++)
+		;
+	if (argc == 1 && isatty(STDIN_FILENO))
+		usage(stderr, TQ_EXIT_USAGE);
+	if (argc == 1 || i < argc)
+		bstarted = pthread_create(&bthr, NULL, backends_open, &bk) == 0;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
 			if (!used_stdin)
@@ -596,12 +636,15 @@ main(int argc, char *argv[])
 			free(w);
 		}
 	}
-	if (argc == 1) {
-		if (isatty(STDIN_FILENO))
-			usage(stderr, TQ_EXIT_USAGE);
+	if (argc == 1)
 		read_stdin();
-	}
 	tq_submit_phase("inputs read");
+	if (bstarted) {
+		pthread_join(bthr, NULL);
+		rc = bk.rc;
+		db = bk.db;
+		tq_submit_phase("backends connected, while reading");
+	}
 	if (nbad > 0)
 		goto badinput;
 	if (ninputs == 0) {
@@ -609,16 +652,14 @@ main(int argc, char *argv[])
 		status = TQ_EXIT_INPUT;
 		goto out;
 	}
-
-	if ((rc = tq_redis_connect(tq_cfg.redis_url, &e)) == NULL)
-		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	tq_submit_phase("redis connected");
-	if ((db = tq_db_open(&e, 0)) == NULL)
-		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	tq_submit_phase("postgresql connected");
-	if (tq_db_migrate(db, &e) == -1)
-		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	tq_submit_phase("migrations checked");
+	if (!bstarted) {
+		backends_open(&bk);
+		rc = bk.rc;
+		db = bk.db;
+		tq_submit_phase("backends connected");
+	}
+	if (!bk.ok)
+		errx(TQ_EXIT_BACKEND, "%s", bk.e.msg);
 	/* a wrong database fails here; Notion away, in the workers */
 	for (i = -1; i < nthen; i++) {
 		struct stageopts *o = i < 0 ? &so : &th[i];
@@ -656,6 +697,7 @@ main(int argc, char *argv[])
 	sub.nclaims = nclaims;
 	sub.bad = submit_bad;
 	sub.note = submit_note;
+	sub.want_record = 1;
 	switch (tq_submit(db, rc, &sub, &e)) {
 	case 0:
 		break;
@@ -675,8 +717,8 @@ main(int argc, char *argv[])
 	}
 
 	tq_submit_phase("submitted");
-	recs = tq_task_records(db, &e, &sub.task, 1, 0);
-	if (recs == NULL)
+	if ((recs = sub.rec) == NULL &&
+	    (recs = tq_task_records(db, &e, &sub.task, 1, 0)) == NULL)
 		goto backend;
 	tq_submit_phase("record read");
 	rec = json_array_get(recs, 0);

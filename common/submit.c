@@ -776,10 +776,19 @@ links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
  */
 #define PAR_LINKS	2000	/* fewer new URLs: one connection */
 
+/*
+ * The thread starts with the submit, when it has PAR_LINKS inputs or
+ * more, so that its connection is open by the time the ids are taken;
+ * it then waits to be told to copy the links or to give up.
+ */
 struct linkpar {
-	const struct linkset	*ls;
+	int			 started;	/* the thread runs */
+	const struct linkset	*ls;		/* set with go = 1 */
 	int			 ok;	/* 1 committed, 0 one was there, -1 */
 	struct tq_err		 err;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 go;	/* 0 wait, 1 copy ls, -1 give up */
 };
 
 static void *
@@ -787,17 +796,64 @@ links_par(void *arg)
 {
 	struct linkpar *lp = arg;
 	PGconn *db;
+	int go;
 
 	lp->ok = -1;
-	if ((db = tq_db_open(&lp->err, 0)) == NULL)
-		return NULL;
-	if (tq_db_cmd(db, &lp->err, "BEGIN") == 0) {
+	db = tq_db_open(&lp->err, 0);
+	if (db != NULL && tq_db_cmd(db, &lp->err, "BEGIN") == -1) {
+		PQfinish(db);
+		db = NULL;
+	}
+	pthread_mutex_lock(&lp->mu);
+	while (lp->go == 0)
+		pthread_cond_wait(&lp->cv, &lp->mu);
+	go = lp->go;
+	pthread_mutex_unlock(&lp->mu);
+	if (db != NULL && go == 1) {
 		lp->ok = links_copy(db, lp->ls, &lp->err);
 		if (lp->ok == 1 && tq_db_cmd(db, &lp->err, "COMMIT") == -1)
 			lp->ok = -1;
 	}
 	PQfinish(db);	/* without a COMMIT: rolled back */
 	return NULL;
+}
+
+static void
+links_par_start(struct linkpar *lp, pthread_t *thr)
+{
+	memset(lp, 0, sizeof(*lp));
+	pthread_mutex_init(&lp->mu, NULL);
+	pthread_cond_init(&lp->cv, NULL);
+	lp->started = pthread_create(thr, NULL, links_par, lp) == 0;
+}
+
+/* Tell the thread to copy ls (go 1) or to give up (-1). */
+static void
+links_par_go(struct linkpar *lp, const struct linkset *ls, int go)
+{
+	pthread_mutex_lock(&lp->mu);
+	lp->ls = ls;
+	lp->go = go;
+	pthread_cond_signal(&lp->cv);
+	pthread_mutex_unlock(&lp->mu);
+}
+
+/* Wait for the thread, first telling it to give up if it still waits. */
+static void
+links_par_end(struct linkpar *lp, pthread_t thr)
+{
+	if (!lp->started)
+		return;
+	pthread_mutex_lock(&lp->mu);
+	if (lp->go == 0) {
+		lp->go = -1;
+		pthread_cond_signal(&lp->cv);
+	}
+	pthread_mutex_unlock(&lp->mu);
+	pthread_join(thr, NULL);
+	lp->started = 0;
+	pthread_mutex_destroy(&lp->mu);
+	pthread_cond_destroy(&lp->cv);
 }
 
 /* The links of ls that have no id yet. */
@@ -828,12 +884,13 @@ links_map(PGconn *db, struct linkset *ls, const char *sql,
 
 /*
  * Give each URL input its link id, creating the links that are new; lp
- * non-NULL: a big submit may write them on a second connection, by a
- * thread (links_par()) that *lthr is then set to.
+ * non-NULL: a big submit may write them on a second connection, by
+ * the thread lthr that submit() started (links_par()), else lthr is
+ * ended here.
  */
 static int
 links(PGconn *db, struct tq_submit *s, struct linkset *ls,
-    struct linkpar *lp, pthread_t *lthr, struct tq_err *e)
+    struct linkpar *lp, pthread_t lthr, struct tq_err *e)
 {
 	struct tq_buf arr = { 0 };
 	size_t i;
@@ -842,20 +899,17 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	int rc = -1, k;
 
 	linkset_add(ls, s, 0, s->nin);
-	if (lp != NULL && ls->n >= PAR_LINKS) {
+	if (lp != NULL && lp->started && ls->n >= PAR_LINKS) {
 		/* the ids in this transaction, the rows by the thread */
 		if (links_ids(db, ls, e) == -1)
 			goto out;
-		lp->ls = ls;
-		if (pthread_create(lthr, NULL, links_par, lp) == 0)
-			k = 1;
-		else {
-			lp->ls = NULL;
-			memset(ls->lid, 0, ls->n * sizeof(*ls->lid));
-			k = 0;
-		}
-	} else
+		links_par_go(lp, ls, 1);
+		k = 1;
+	} else {
+		if (lp != NULL)
+			links_par_end(lp, lthr);
 		k = ls->n > 0 ? links_new(db, ls, e) : 1;
+	}
 	if (k != 1) {
 		if (k == -1)
 			goto out;
@@ -1178,8 +1232,8 @@ static int
 submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
     struct tq_err *e)
 {
-	struct linkpar lp = { 0 };
-	pthread_t lthr;
+	struct linkpar lp;
+	pthread_t lthr = 0;
 	struct tq_jobspec *jobs = NULL;
 	struct tq_buf rows = { 0 }, cmds = { 0 }, delays = { 0 };
 	struct hashes hw;
@@ -1192,7 +1246,7 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	const char *p[8];
 	PGresult *r;
 	size_t k, n = 0;
-	int ncmds, ret = -1, threaded = 0;
+	int ncmds, ret = -1, threaded = 0, sent = 0;
 
 	/* a backend on this host: over a socket, or to a loopback address */
 	if (tq_loglevel >= TQ_LOG_DEBUG && PQhost(db) != NULL &&
@@ -1204,10 +1258,14 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	s->task = 0;
 	s->nitems = 0;
 	s->queued = 0;
+	s->rec = NULL;
 	set.slot = NULL;
 	memset(&ls, 0, sizeof(ls));
+	lp.started = 0;
+	if (par && s->nin >= PAR_LINKS && s->stage == TQ_STAGE_PARSE)
+		links_par_start(&lp, &lthr);
 	if (tq_db_cmd(db, e, "BEGIN") == -1)
-		return -1;
+		goto rollback;
 	if (upstream(db, s, e) == -1)
 		goto rollback;
 	linkset_init(&ls, s->nin);
@@ -1224,10 +1282,10 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 		if (s->then[k].stage == TQ_STAGE_AI && ai_model(db, s,
 		    s->then[k].model, s->then[k].params, e) == -1)
 			goto rollback;
-	if (s->nbad == 0 && links(db, s, &ls, par ? &lp : NULL, &lthr,
+	if (s->nbad == 0 && links(db, s, &ls, par ? &lp : NULL, lthr,
 	    e) == -1)
 		goto rollback;
-	tq_submit_phase(lp.ls != NULL ? "link ids taken, links being "
+	tq_submit_phase(lp.started ? "link ids taken, links being "
 	    "written beside" : "links made");
 	if (s->nbad > 0) {
 		ret = TQ_SUBMIT_BAD;
@@ -1336,9 +1394,8 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	if (copy_result(db, e) == -1)
 		goto rollback;
 	tq_submit_phase("items copied");
-	if (lp.ls != NULL) {
-		pthread_join(lthr, NULL);
-		lp.ls = NULL;
+	if (lp.started) {
+		links_par_end(&lp, lthr);
 		tq_submit_phase("links committed");
 		if (lp.ok != 1) {	/* a link there, a deadlock, no connection */
 			ret = SUBMIT_AGAIN;
@@ -1350,6 +1407,9 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	tq_submit_phase("committed");
 	s->nitems = n;
 	ret = 0;
+	/* the record, made by PostgreSQL while the jobs go to Redis */
+	if (s->want_record && tq_task_records_send(db, &s->task, 1, 0) == 0)
+		sent = 1;
 	if (threaded) {
 		pthread_join(thr, NULL);
 		threaded = 0;
@@ -1366,13 +1426,14 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 			s->queued = 1;
 	}
 	tq_submit_phase("jobs pushed");
+	if (sent)
+		s->rec = tq_task_records_take(db);
 	goto out;
 
 rollback:
 	if (PQtransactionStatus(db) != PQTRANS_IDLE)
 		PQclear(PQexec(db, "ROLLBACK"));
-	if (lp.ls != NULL)	/* its links may commit: harmless */
-		pthread_join(lthr, NULL);
+	links_par_end(&lp, lthr);	/* its links may commit: harmless */
 	if (threaded) {
 		pthread_join(thr, NULL);
 		threaded = 0;

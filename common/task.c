@@ -106,23 +106,16 @@ tq_task_list(PGconn *c, struct tq_err *err, const struct tq_task_filter *f,
 	return 0;
 }
 
-json_t *
-tq_task_records(PGconn *c, struct tq_err *err, const long long *ids,
-    size_t n, int items)
+#define RECORDS_SQL	"SELECT tq_task_record(id, $2) FROM unnest($1::bigint[]) " \
+	"WITH ORDINALITY AS u(id, n) ORDER BY n"
+
+/* The records of a RECORDS_SQL result, which is cleared; NULL: NULL. */
+static json_t *
+records(PGresult *r)
 {
-	const char *p[2];
-	char *arr;
-	PGresult *r;
 	json_t *out;
 	int i;
 
-	arr = tq_pg_array(ids, n);
-	p[0] = arr;
-	p[1] = items ? "t" : "f";
-	r = tq_db_exec(c, err, "SELECT tq_task_record(id, $2) "
-	    "FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) "
-	    "ORDER BY n", 2, p);
-	free(arr);
 	if (r == NULL)
 		return NULL;
 	out = json_array();
@@ -137,4 +130,49 @@ tq_task_records(PGconn *c, struct tq_err *err, const long long *ids,
 	}
 	PQclear(r);
 	return out;
+}
+
+json_t *
+tq_task_records(PGconn *c, struct tq_err *err, const long long *ids,
+    size_t n, int items)
+{
+	const char *p[2];
+	char *arr;
+	PGresult *r;
+
+	arr = tq_pg_array(ids, n);
+	p[0] = arr;
+	p[1] = items ? "t" : "f";
+	r = tq_db_exec(c, err, RECORDS_SQL, 2, p);
+	free(arr);
+	return records(r);
+}
+
+int
+tq_task_records_send(PGconn *c, const long long *ids, size_t n, int items)
+{
+	const char *p[2];
+	char *arr;
+	int ok;
+
+	arr = tq_pg_array(ids, n);
+	p[0] = arr;
+	p[1] = items ? "t" : "f";
+	ok = PQsendQueryParams(c, RECORDS_SQL, 2, NULL, p, NULL, NULL, 0);
+	free(arr);
+	return ok ? 0 : -1;
+}
+
+json_t *
+tq_task_records_take(PGconn *c)
+{
+	PGresult *r, *got = NULL;
+
+	while ((r = PQgetResult(c)) != NULL) {
+		if (got == NULL && PQresultStatus(r) == PGRES_TUPLES_OK)
+			got = r;
+		else
+			PQclear(r);
+	}
+	return got != NULL ? records(got) : NULL;
 }

@@ -988,6 +988,15 @@ long long	 tq_queue_waiting(redisContext *, enum tq_stage);
 json_t		*tq_task_records(PGconn *, struct tq_err *, const long long *ids,
 		    size_t n, int items);
 /*
+ * The same in two steps, so that other work runs while PostgreSQL
+ * makes them: send the query (0, or -1 if it could not be sent), then
+ * take its answer (NULL on any error, the connection idle again: ask
+ * again with tq_task_records() to have the error).
+ */
+int		 tq_task_records_send(PGconn *, const long long *ids, size_t n,
+		    int items);
+json_t		*tq_task_records_take(PGconn *);
+/*
  * The answer of the schema's functions for one task: tq_chain_cancel
  * (the task and those after it in its chain, sql/0008), tq_task_retry
  * or tq_task_attempts (sql/0002): JSON null if there is no such task,
@@ -1398,6 +1407,8 @@ struct tq_submit {
 	long long		 task;
 	size_t			 nitems;
 	int			 queued; /* 0: push failed, err says why */
+	int			 want_record;	/* read rec beside the push */
+	json_t			*rec;	/* the task's records, or NULL */
 };
 #define TQ_SUBMIT_BAD	1	/* bad inputs (s->nbad): nothing written */
 #define TQ_SUBMIT_EMPTY	2	/* every input skipped: nothing written */

@@ -3,7 +3,7 @@
 # PostgreSQL and Redis agree, one item per URL in input order, every job
 # hash there; bad lines among them write nothing
 . "$(dirname "$0")/lib.sh"
-plan 50
+plan 57
 start_redis
 start_pg
 
@@ -152,5 +152,26 @@ check_same "not even the new URLs' links" \
 { echo "ftp://bulk.example/early"; cat "$tmp/bad2"; } >"$tmp/bad3"
 check_status 3 "a bad URL first" tq-submit parse - <"$tmp/bad3"
 check_same "nothing written either" "$(state) $(psqlc "SELECT count(*) FROM links WHERE url LIKE '%fresh%'")" "$before 0"
+
+# 2,500 lines but only 50 URLs: the second connection, opened at the
+# start of a big submit, is let go, and the links made on one
+awk 'BEGIN { for (i = 0; i < 2500; i++) printf "https://few.example/u?i=%d\n", i % 50 }' >"$tmp/few"
+links0=$(count links)
+TQ_LOG=debug tq-submit parse - <"$tmp/few" >"$out" 2>"$tmp/few.err"
+check_same "2,500 lines of 50 URLs: exit 0, 50 items" "$? $(jq -r .total_items "$out")" "0 50"
+check_match "links made on one connection" "$(tr '\n' ' ' <"$tmp/few.err")" \
+    'backends connected, while reading.*links made'
+check_same "no links written beside" "$(grep -c 'beside\|again' "$tmp/few.err")" 0
+check_same "50 new links" "$(( $(count links) - links0 ))" 50
+
+# the backends are connected while standard input is read; bad input
+# is still bad input when PostgreSQL cannot be reached, and good input
+# then a backend error, with nothing written
+before=$(state)
+check_status 3 "bad input, PostgreSQL away: exit 3" \
+    env TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/nowhere" tq-submit parse - <"$tmp/bad1"
+check_status 4 "good input, PostgreSQL away: exit 4" \
+    env TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/nowhere" tq-submit parse - <"$tmp/few"
+check_same "nothing written" "$(state)" "$before"
 
 done_testing
