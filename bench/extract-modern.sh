@@ -6,7 +6,9 @@
 # and of "without" boilerplate found, and the time tq-extract takes
 # beside tidy merely parsing the same pages, in the same run.  If
 # readability-lxml (Debian: python3-readability) is installed, it is
-# scored in the same run for comparison.  Builds nothing: `make
+# scored in the same run for comparison, and so is Mozilla's
+# Readability.js if node is there and `npm install` was run in bench/js
+# (its package.json pins the versions).  Builds nothing: `make
 # tq-extract` first.
 #
 #	sh bench/extract-modern.sh [-n] [run-extractor.sh options]
@@ -95,6 +97,18 @@ PY
 	"$runner" --out "$out/modern-readability-lxml" --name readability-lxml "$@" \
 	    "$rlpy $tmp/rl.py" \
 	    > "$out/modern-readability-lxml.log" 2>&1 || { cat "$out/modern-readability-lxml.log" >&2; exit 1; }
+fi
+
+# Mozilla's Readability.js (jsdom), when `npm install` was run in
+# bench/js: jsdom takes a second or two to start, so pages get 60 s
+# rather than 10 and the 300 take some 10 to 20 minutes
+if [ $quick = 0 ] && command -v node >/dev/null &&
+    [ -d "$root/bench/js/node_modules/@mozilla/readability" ]; then
+	names="$names readability.js"
+	"$runner" --out "$out/modern-readability.js" --name readability.js \
+	    --timeout 60 "$@" \
+	    "node $root/bench/js/readability.js" \
+	    > "$out/modern-readability.js.log" 2>&1 || { cat "$out/modern-readability.js.log" >&2; exit 1; }
 fi
 
 python3 - "$out" "$data/ground-truth.json" "$(dirname "$runner")/snippets.py" $names <<'PY'
