@@ -508,11 +508,15 @@ similar_class(const char *a, const char *b)
  * blocks between them: when an element above the pick, a few levels
  * up, has siblings of its own tag and class that hold paragraphs of
  * their own, that element is the pick, and its siblings join it.
+ * Higher up, an element with two such siblings or more wins over a
+ * lower one: a ranking ("the best five plans") is a run of sections
+ * of one shape, each cut in blocks, and the blocks of the first
+ * section are not the article.
  */
 static int
 split_body(struct ex *x, int top)
 {
-	int a, j, lvl, par;
+	int a, j, lvl, par, cnt, found = -1;
 	struct xn *n;
 
 	for (a = top, lvl = 0; lvl < 4 && a > 0; lvl++, a = par) {
@@ -522,17 +526,19 @@ split_body(struct ex *x, int top)
 			break;
 		if (x->n[a].attr == NULL || x->n[a].tag == TidyTag_TR)
 			continue;
-		for (j = x->n[par].first; j >= 0; j = x->n[j].next) {
+		for (cnt = 0, j = x->n[par].first; j >= 0; j = x->n[j].next) {
 			n = &x->n[j];
 			if (j == a || x->dead[j] || n->tag != x->n[a].tag ||
 			    !same_class(n->attr, x->n[a].attr))
 				continue;
 			if (n->np >= 2 && n->tlen >= 300 &&
 			    ex_link_density(n) < 0.25 && n->best > -1e8)
-				return a;
+				cnt++;
 		}
+		if (cnt >= (found < 0 ? 1 : 2))
+			found = a;
 	}
-	return top;
+	return found >= 0 ? found : top;
 }
 
 static int

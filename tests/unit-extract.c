@@ -3042,6 +3042,59 @@ test_article4(void)
 	free(b.data);
 }
 
+/*
+ * ex-prod5: a ranking ("the best five ...") made of sibling sections of
+ * one shape, each cut in blocks of one class: every section is taken,
+ * not the blocks of the first.
+ */
+static void
+test_prod5(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[128], *q;
+	int j, k, n;
+
+	tq_buf_adds(&b, "<html><head><title>Best travel plans</title>"
+	    "<meta property=og:type content=article></head><body>"
+	    "<div class=wrap><h1>Best travel plans</h1><p>");
+	q = words_para("intro", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><ul class=listings>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "<li class=listing id=pick%d>"
+		    "<h2>%d. Plan %d</h2><div class=inner>", j, j + 1, j);
+		tq_buf_adds(&b, w);
+		for (k = 0; k < 2; k++) {
+			tq_buf_adds(&b, "<div class=\"part accordion\">");
+			snprintf(w, sizeof(w), "plan%dpart%d", j, k);
+			q = words_para(w, 45);
+			/* the first block of the first section is the
+			 * strongest of the page */
+			for (n = 0; n < (j + k == 0 ? 5 : 2); n++) {
+				tq_buf_adds(&b, "<p>");
+				tq_buf_adds(&b, q);
+				tq_buf_adds(&b, "</p>");
+			}
+			tq_buf_adds(&b, "</div>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</div></li>");
+	}
+	tq_buf_adds(&b, "</ul></div></body></html>");
+	ok(extract_str(b.data, "https://travel.example/best/", &d) == 0,
+	    "ranking: extract");
+	ok(has(d.text, "plan0part0 plan0part0") &&
+	    has(d.text, "plan0part1 plan0part1"),
+	    "ranking: the first section stays");
+	ok(has(d.text, "plan2part1 plan2part1") &&
+	    has(d.text, "plan3part0 plan3part0"),
+	    "ranking: the sections like it stay too");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -3070,5 +3123,6 @@ main(void)
 	test_hostile();
 	test_recall();
 	test_article4();
+	test_prod5();
 	return done_testing();
 }
