@@ -90,8 +90,29 @@ const char *const ex_maybe_words[] = {
 	"entry", "post", "story", "text", NULL
 };
 
-int
-ex_word_at(const char *s, const char *w)
+/*
+ * Is the word at p the value of a utility class ("overflow-hidden",
+ * "overflow-y-hidden", "font-extrabold"), a style, not a name?
+ */
+static int
+utility_value(const char *s, const char *p)
+{
+	static const char *const utils[] = {
+		"overflow-", "overflow-x-", "overflow-y-", NULL
+	};
+	size_t k, m;
+
+	for (k = 0; utils[k] != NULL; k++) {
+		m = strlen(utils[k]);
+		if ((size_t)(p - s) >= m && strncmp(p - m, utils[k], m) == 0 &&
+		    (p - m == s || p[-m - 1] == ' ' || p[-m - 1] == ':'))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+word_at(const char *s, const char *w, int utils)
 {
 	const char *p = s;
 	size_t n;
@@ -101,6 +122,10 @@ ex_word_at(const char *s, const char *w)
 		w++;
 	n = strlen(w);
 	while ((p = strstr(p, w)) != NULL) {
+		if (utils && utility_value(s, p)) {
+			p++;
+			continue;
+		}
 		if (glued)
 			return 1;
 		if ((p == s || !isalpha((unsigned char)p[-1]) ||
@@ -111,6 +136,30 @@ ex_word_at(const char *s, const char *w)
 		p++;
 	}
 	return 0;
+}
+
+int
+ex_word_at(const char *s, const char *w)
+{
+	return word_at(s, w, 0);
+}
+
+/*
+ * A class that weighs against a block only by a utility's value
+ * ("overflow-hidden" of Tailwind's, around a ranking's blurb): a
+ * style, no sign of chrome, so the cleaning keeps the block.
+ */
+static int
+neg_by_style(const char *attr)
+{
+	int k;
+
+	if (attr == NULL)
+		return 0;
+	for (k = 0; neg_words[k] != NULL; k++)
+		if (word_at(attr, neg_words[k], 1))
+			return 0;
+	return 1;
 }
 
 int
@@ -941,7 +990,7 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields)
 	int islist, p, img, li, input, embed, tlen;
 	double ld, hd;
 
-	if (weight < 0)
+	if (weight < 0 && (n->np < 2 || !neg_by_style(n->attr)))
 		return 1;
 	if (n->commas >= 10)
 		return 0;

@@ -3093,6 +3093,45 @@ test_prod5(void)
 	    "ranking: the sections like it stay too");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * A blurb in a box of class "overflow-hidden" (a utility's
+	 * value, no hidden box) stays; a box of class "hidden-box" goes.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Top online programs</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Top online programs</h1>");
+	for (j = 0; j < 3; j++) {
+		snprintf(w, sizeof(w), "story%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+		snprintf(w, sizeof(w), "<div class=\"%s\"><h4>What sets "
+		    "it apart</h4>", j == 2 ? "hidden-box" :
+		    "grid overflow-hidden transition-all");
+		tq_buf_adds(&b, w);
+		for (k = 0; k < 2; k++) {
+			snprintf(w, sizeof(w), "blurb%d%c", j, 'a' + k);
+			q = words_para(w, 30);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "<div class=stats>81% retained</div></div>");
+	}
+	tq_buf_adds(&b, "</article></body></html>");
+	ok(extract_str(b.data, "https://colleges.example/mba/", &d) == 0,
+	    "utility class: extract");
+	ok(has(d.text, "blurb0a blurb0a") && has(d.text, "blurb1b blurb1b"),
+	    "utility class: an overflow-hidden blurb stays");
+	ok(!has(d.text, "blurb2"), "utility class: a hidden-box goes");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 int
