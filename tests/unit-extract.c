@@ -3134,6 +3134,67 @@ test_prod5(void)
 	free(b.data);
 }
 
+/*
+ * ex-prod5: a thread's reply that quotes an earlier post: the quoted
+ * paragraphs go the second time, and the quote's header with them.
+ */
+static void
+test_prod5_forum(void)
+{
+	static const char *const who[] = { "ines", "corra", "halvard" };
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	const char *q;
+	char *p[3];
+	int k, n;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Oven spring\"}</script></head>"
+	    "<body><div id=posts>");
+	for (k = 0; k < 3; k++) {
+		tq_buf_adds(&b, "<article class=post><div class=author>");
+		tq_buf_adds(&b, who[k]);
+		/* lines cut by <br>, as XenForo writes a post */
+		tq_buf_adds(&b, "</div><div class=bbWrapper>");
+		if (k == 1) {
+			/* corra quotes the first line of ines's post */
+			tq_buf_adds(&b, "<blockquote class=bbCodeBlock><div "
+			    "class=bbCodeBlock-title>ines said:</div><div>");
+			tq_buf_adds(&b, p[0]);
+			tq_buf_adds(&b, "</div></blockquote>");
+		}
+		tq_buf_adds(&b, p[k]);
+		tq_buf_adds(&b, "<br>Short thanks line, said twice.<br>");
+		tq_buf_adds(&b, k == 0 ? "A second line that only the first "
+		    "post holds, and that nobody quotes." : "Fine.");
+		tq_buf_adds(&b, "</div></article>");
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/threads/oven.9/",
+	    &d) == 0, "quoting reply: extract");
+	is_str(d.page_type, "forum", "quoting reply: a forum");
+	ok(has(d.text, "kneading kneading") && has(d.text, "proofing "
+	    "proofing") && has(d.text, "scoring scoring"),
+	    "quoting reply: every post stays");
+	for (n = 0, q = d.text; (q = strstr(q, "kneading.")) != NULL; q++)
+		n++;
+	ok(n == 1, "quoting reply: the quoted paragraph goes (%d left)", n);
+	ok(!has(d.text, "ines said:"),
+	    "quoting reply: the quote's header goes with it");
+	for (n = 0, q = d.text; (q = strstr(q, "Short thanks")) != NULL; q++)
+		n++;
+	ok(n == 3, "quoting reply: a short line may repeat");
+	for (k = 0; k < 3; k++)
+		free(p[k]);
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -3163,5 +3224,6 @@ main(void)
 	test_recall();
 	test_article4();
 	test_prod5();
+	test_prod5_forum();
 	return done_testing();
 }
