@@ -560,7 +560,8 @@ similar_class(const char *a, const char *b)
  * Higher up, an element with two such siblings or more wins over a
  * lower one: a ranking ("the best five plans") is a run of sections
  * of one shape, each cut in blocks, and the blocks of the first
- * section are not the article.
+ * section are not the article; but not an element that holds the
+ * page's <h1>, a story with the next stories of an endless page below.
  */
 static int
 split_body(struct ex *x, int top)
@@ -584,7 +585,9 @@ split_body(struct ex *x, int top)
 			    ex_link_density(n) < 0.25 && n->best > -1e8)
 				cnt++;
 		}
-		if (cnt >= (found < 0 ? 1 : 2))
+		/* a story with its headline is no section of a ranking */
+		if (cnt >= (found < 0 ? 1 : 2) && (found < 0 || x->h1 <= 0 ||
+		    !ex_is_ancestor(x, a, x->h1)))
 			found = a;
 	}
 	return found >= 0 ? found : top;

@@ -3094,6 +3094,42 @@ test_prod5(void)
 	tq_doc_free(&d);
 	free(b.data);
 
+	/* an endless page: the story, then the next stories, alike */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Harbour reopens</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><div class=feed>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "<div class=unit id=s%d><h1>%s"
+		    "</h1><div class=inner>", j, j == 0 ? "Harbour reopens" :
+		    "Another story");
+		tq_buf_adds(&b, w);
+		for (k = 0; k < 2; k++) {
+			tq_buf_adds(&b, "<div class=\"part chunk\">");
+			snprintf(w, sizeof(w), "story%dpart%d", j, k);
+			q = words_para(w, 45);
+			for (n = 0; n < (j + k == 0 ? 5 : 2); n++) {
+				tq_buf_adds(&b, "<p>");
+				tq_buf_adds(&b, q);
+				tq_buf_adds(&b, "</p>");
+			}
+			tq_buf_adds(&b, "</div>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</div></div>");
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://news.example/harbour", &d) == 0,
+	    "endless page: extract");
+	ok(has(d.text, "story0part0 story0part0") &&
+	    has(d.text, "story0part1 story0part1"),
+	    "endless page: the story stays");
+	ok(!has(d.text, "story2part1"),
+	    "endless page: the next stories are no ranking");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/*
 	 * A blurb in a box of class "overflow-hidden" (a utility's
 	 * value, no hidden box) stays; a box of class "hidden-box" goes.
