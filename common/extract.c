@@ -719,6 +719,8 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		} else
 			free(ldt);
 	}
+	if (type == PT_FORUM)
+		ex_forum_repeats(text);
 	doc->text = ex_utf8_clean(text, strlen(text));
 	free(text);
 	doc->word_count = tq_word_count(doc->text, strlen(doc->text));

@@ -726,3 +726,104 @@ ex_qa_type(const char *v)
 	}
 	return 0;
 }
+
+/*
+ * A reply that quotes an earlier post repeats its paragraphs: the
+ * second time, a paragraph of REPEAT_MIN bytes or more goes, and the
+ * quote's header above it ("jane said:", "Originally Posted by jane",
+ * "jane wrote:") with it.  Shorter lines ("Thanks!", a date) may well
+ * repeat and stay.  The paragraphs seen are kept in an open-addressed
+ * table of their hashes, so the whole text is read once.
+ */
+#define REPEAT_MIN	60
+
+static uint64_t
+line_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		h ^= (unsigned char)s[k];
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+/* Is the line s (n bytes) a quote's header? */
+static int
+quote_header(const char *s, size_t n)
+{
+	static const char *const ends[] = { "said:", "wrote:", NULL };
+	char buf[200];
+	int k;
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	for (k = 0; ends[k] != NULL; k++)
+		if (n >= strlen(ends[k]) && strcasecmp(buf + n -
+		    strlen(ends[k]), ends[k]) == 0)
+			return 1;
+	return ex_starts_with(buf[0] == '-' && buf[1] == ' ' ? buf + 2 : buf,
+	    "originally posted by ");
+}
+
+void
+ex_forum_repeats(char *text)
+{
+	uint64_t *tab, h;
+	size_t cap, nlines = 1, len, k, slot, w, hdr = (size_t)-1, hdrw = 0;
+	const char *p, *e, *s;
+	int seen;
+
+	len = strlen(text);
+	for (k = 0; k < len; k++)
+		nlines += text[k] == '\n';
+	for (cap = 16; cap < nlines * 2; cap *= 2)
+		;
+	tab = xcalloc(cap, sizeof(*tab));
+	for (p = text, w = 0; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		/* the line without the spaces around it */
+		for (s = p; s < e && isspace((unsigned char)*s); s++)
+			;
+		k = (size_t)(e - s);
+		while (k > 0 && isspace((unsigned char)s[k - 1]))
+			k--;
+		seen = 0;
+		if (k >= REPEAT_MIN) {
+			h = line_hash(s, k);
+			for (slot = h & (cap - 1); tab[slot] != 0 &&
+			    tab[slot] != h; slot = (slot + 1) & (cap - 1))
+				;
+			seen = tab[slot] == h;
+			tab[slot] = h;
+		}
+		if (seen) {
+			/* a quote's header just above goes with it */
+			if (hdr != (size_t)-1)
+				w = hdrw;
+			hdr = (size_t)-1;
+			continue;
+		}
+		if (k > 0) {
+			if (quote_header(s, k)) {
+				hdr = (size_t)(p - text);
+				hdrw = w;
+			} else
+				hdr = (size_t)-1;
+		}
+		memmove(text + w, p, (size_t)(e - p));
+		w += (size_t)(e - p);
+		if (*e)
+			text[w++] = '\n';
+	}
+	text[w] = '\0';
+	free(tab);
+}

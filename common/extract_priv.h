@@ -188,6 +188,8 @@ int		ex_qa_type(const char *itemtype);
 int		ex_post_header(const struct ex *x, int i);
 /* Is node i of a thread's chrome by its place (title, tags, user panel)? */
 int		ex_forum_drop(struct ex *x, int i);
+/* Drop from a thread's text the paragraphs a quote repeats. */
+void		ex_forum_repeats(char *text);
 
 /* extract_product.c */
 int		ex_stream_segment(TidyNode tn);

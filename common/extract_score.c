@@ -90,8 +90,29 @@ const char *const ex_maybe_words[] = {
 	"entry", "post", "story", "text", NULL
 };
 
-int
-ex_word_at(const char *s, const char *w)
+/*
+ * Is the word at p the value of a utility class ("overflow-hidden",
+ * "overflow-y-hidden", "font-extrabold"), a style, not a name?
+ */
+static int
+utility_value(const char *s, const char *p)
+{
+	static const char *const utils[] = {
+		"overflow-", "overflow-x-", "overflow-y-", NULL
+	};
+	size_t k, m;
+
+	for (k = 0; utils[k] != NULL; k++) {
+		m = strlen(utils[k]);
+		if ((size_t)(p - s) >= m && strncmp(p - m, utils[k], m) == 0 &&
+		    (p - m == s || p[-m - 1] == ' ' || p[-m - 1] == ':'))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+word_at(const char *s, const char *w, int utils)
 {
 	const char *p = s;
 	size_t n;
@@ -101,6 +122,10 @@ ex_word_at(const char *s, const char *w)
 		w++;
 	n = strlen(w);
 	while ((p = strstr(p, w)) != NULL) {
+		if (utils && utility_value(s, p)) {
+			p++;
+			continue;
+		}
 		if (glued)
 			return 1;
 		if ((p == s || !isalpha((unsigned char)p[-1]) ||
@@ -111,6 +136,30 @@ ex_word_at(const char *s, const char *w)
 		p++;
 	}
 	return 0;
+}
+
+int
+ex_word_at(const char *s, const char *w)
+{
+	return word_at(s, w, 0);
+}
+
+/*
+ * A class that weighs against a block only by a utility's value
+ * ("overflow-hidden" of Tailwind's, around a ranking's blurb): a
+ * style, no sign of chrome, so the cleaning keeps the block.
+ */
+static int
+neg_by_style(const char *attr)
+{
+	int k;
+
+	if (attr == NULL)
+		return 0;
+	for (k = 0; neg_words[k] != NULL; k++)
+		if (word_at(attr, neg_words[k], 1))
+			return 0;
+	return 1;
 }
 
 int
@@ -508,11 +557,16 @@ similar_class(const char *a, const char *b)
  * blocks between them: when an element above the pick, a few levels
  * up, has siblings of its own tag and class that hold paragraphs of
  * their own, that element is the pick, and its siblings join it.
+ * Higher up, an element with two such siblings or more wins over a
+ * lower one: a ranking ("the best five plans") is a run of sections
+ * of one shape, each cut in blocks, and the blocks of the first
+ * section are not the article; but not an element that holds the
+ * page's <h1>, a story with the next stories of an endless page below.
  */
 static int
 split_body(struct ex *x, int top)
 {
-	int a, j, lvl, par;
+	int a, j, lvl, par, cnt, found = -1;
 	struct xn *n;
 
 	for (a = top, lvl = 0; lvl < 4 && a > 0; lvl++, a = par) {
@@ -522,17 +576,21 @@ split_body(struct ex *x, int top)
 			break;
 		if (x->n[a].attr == NULL || x->n[a].tag == TidyTag_TR)
 			continue;
-		for (j = x->n[par].first; j >= 0; j = x->n[j].next) {
+		for (cnt = 0, j = x->n[par].first; j >= 0; j = x->n[j].next) {
 			n = &x->n[j];
 			if (j == a || x->dead[j] || n->tag != x->n[a].tag ||
 			    !same_class(n->attr, x->n[a].attr))
 				continue;
 			if (n->np >= 2 && n->tlen >= 300 &&
 			    ex_link_density(n) < 0.25 && n->best > -1e8)
-				return a;
+				cnt++;
 		}
+		/* a story with its headline is no section of a ranking */
+		if (cnt >= (found < 0 ? 1 : 2) && (found < 0 || x->h1 <= 0 ||
+		    !ex_is_ancestor(x, a, x->h1)))
+			found = a;
 	}
-	return top;
+	return found >= 0 ? found : top;
 }
 
 static int
@@ -935,7 +993,7 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields)
 	int islist, p, img, li, input, embed, tlen;
 	double ld, hd;
 
-	if (weight < 0)
+	if (weight < 0 && (n->np < 2 || !neg_by_style(n->attr)))
 		return 1;
 	if (n->commas >= 10)
 		return 0;

@@ -3042,6 +3042,195 @@ test_article4(void)
 	free(b.data);
 }
 
+/*
+ * ex-prod5: a ranking ("the best five ...") made of sibling sections of
+ * one shape, each cut in blocks of one class: every section is taken,
+ * not the blocks of the first.
+ */
+static void
+test_prod5(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[128], *q;
+	int j, k, n;
+
+	tq_buf_adds(&b, "<html><head><title>Best travel plans</title>"
+	    "<meta property=og:type content=article></head><body>"
+	    "<div class=wrap><h1>Best travel plans</h1><p>");
+	q = words_para("intro", 40);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><ul class=listings>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "<li class=listing id=pick%d>"
+		    "<h2>%d. Plan %d</h2><div class=inner>", j, j + 1, j);
+		tq_buf_adds(&b, w);
+		for (k = 0; k < 2; k++) {
+			tq_buf_adds(&b, "<div class=\"part accordion\">");
+			snprintf(w, sizeof(w), "plan%dpart%d", j, k);
+			q = words_para(w, 45);
+			/* the first block of the first section is the
+			 * strongest of the page */
+			for (n = 0; n < (j + k == 0 ? 5 : 2); n++) {
+				tq_buf_adds(&b, "<p>");
+				tq_buf_adds(&b, q);
+				tq_buf_adds(&b, "</p>");
+			}
+			tq_buf_adds(&b, "</div>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</div></li>");
+	}
+	tq_buf_adds(&b, "</ul></div></body></html>");
+	ok(extract_str(b.data, "https://travel.example/best/", &d) == 0,
+	    "ranking: extract");
+	ok(has(d.text, "plan0part0 plan0part0") &&
+	    has(d.text, "plan0part1 plan0part1"),
+	    "ranking: the first section stays");
+	ok(has(d.text, "plan2part1 plan2part1") &&
+	    has(d.text, "plan3part0 plan3part0"),
+	    "ranking: the sections like it stay too");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* an endless page: the story, then the next stories, alike */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Harbour reopens</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><div class=feed>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "<div class=unit id=s%d><h1>%s"
+		    "</h1><div class=inner>", j, j == 0 ? "Harbour reopens" :
+		    "Another story");
+		tq_buf_adds(&b, w);
+		for (k = 0; k < 2; k++) {
+			tq_buf_adds(&b, "<div class=\"part chunk\">");
+			snprintf(w, sizeof(w), "story%dpart%d", j, k);
+			q = words_para(w, 45);
+			for (n = 0; n < (j + k == 0 ? 5 : 2); n++) {
+				tq_buf_adds(&b, "<p>");
+				tq_buf_adds(&b, q);
+				tq_buf_adds(&b, "</p>");
+			}
+			tq_buf_adds(&b, "</div>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</div></div>");
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://news.example/harbour", &d) == 0,
+	    "endless page: extract");
+	ok(has(d.text, "story0part0 story0part0") &&
+	    has(d.text, "story0part1 story0part1"),
+	    "endless page: the story stays");
+	ok(!has(d.text, "story2part1"),
+	    "endless page: the next stories are no ranking");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A blurb in a box of class "overflow-hidden" (a utility's
+	 * value, no hidden box) stays; a box of class "hidden-box" goes.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Top online programs</title>"
+	    "<meta property=og:type content=article><meta property="
+	    "article:published_time content=2025-12-18T06:55:17Z>"
+	    "</head><body><article><h1>Top online programs</h1>");
+	for (j = 0; j < 3; j++) {
+		snprintf(w, sizeof(w), "story%d", j);
+		q = words_para(w, 60);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+		snprintf(w, sizeof(w), "<div class=\"%s\"><h4>What sets "
+		    "it apart</h4>", j == 2 ? "hidden-box" :
+		    "grid overflow-hidden transition-all");
+		tq_buf_adds(&b, w);
+		for (k = 0; k < 2; k++) {
+			snprintf(w, sizeof(w), "blurb%d%c", j, 'a' + k);
+			q = words_para(w, 30);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "<div class=stats>81% retained</div></div>");
+	}
+	tq_buf_adds(&b, "</article></body></html>");
+	ok(extract_str(b.data, "https://colleges.example/mba/", &d) == 0,
+	    "utility class: extract");
+	ok(has(d.text, "blurb0a blurb0a") && has(d.text, "blurb1b blurb1b"),
+	    "utility class: an overflow-hidden blurb stays");
+	ok(!has(d.text, "blurb2"), "utility class: a hidden-box goes");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
+/*
+ * ex-prod5: a thread's reply that quotes an earlier post: the quoted
+ * paragraphs go the second time, and the quote's header with them.
+ */
+static void
+test_prod5_forum(void)
+{
+	static const char *const who[] = { "ines", "corra", "halvard" };
+	struct tq_doc d;
+	struct tq_buf b = { 0 };
+	const char *q;
+	char *p[3];
+	int k, n;
+
+	p[0] = words_para("kneading", 40);
+	p[1] = words_para("proofing", 40);
+	p[2] = words_para("scoring", 40);
+	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
+	    "<script type=application/ld+json>{\"@context\": "
+	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
+	    "\"headline\": \"Oven spring\"}</script></head>"
+	    "<body><div id=posts>");
+	for (k = 0; k < 3; k++) {
+		tq_buf_adds(&b, "<article class=post><div class=author>");
+		tq_buf_adds(&b, who[k]);
+		/* lines cut by <br>, as XenForo writes a post */
+		tq_buf_adds(&b, "</div><div class=bbWrapper>");
+		if (k == 1) {
+			/* corra quotes the first line of ines's post */
+			tq_buf_adds(&b, "<blockquote class=bbCodeBlock><div "
+			    "class=bbCodeBlock-title>ines said:</div><div>");
+			tq_buf_adds(&b, p[0]);
+			tq_buf_adds(&b, "</div></blockquote>");
+		}
+		tq_buf_adds(&b, p[k]);
+		tq_buf_adds(&b, "<br>Short thanks line, said twice.<br>");
+		tq_buf_adds(&b, k == 0 ? "A second line that only the first "
+		    "post holds, and that nobody quotes." : "Fine.");
+		tq_buf_adds(&b, "</div></article>");
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://board.example/threads/oven.9/",
+	    &d) == 0, "quoting reply: extract");
+	is_str(d.page_type, "forum", "quoting reply: a forum");
+	ok(has(d.text, "kneading kneading") && has(d.text, "proofing "
+	    "proofing") && has(d.text, "scoring scoring"),
+	    "quoting reply: every post stays");
+	for (n = 0, q = d.text; (q = strstr(q, "kneading.")) != NULL; q++)
+		n++;
+	ok(n == 1, "quoting reply: the quoted paragraph goes (%d left)", n);
+	ok(!has(d.text, "ines said:"),
+	    "quoting reply: the quote's header goes with it");
+	for (n = 0, q = d.text; (q = strstr(q, "Short thanks")) != NULL; q++)
+		n++;
+	ok(n == 3, "quoting reply: a short line may repeat");
+	for (k = 0; k < 3; k++)
+		free(p[k]);
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -3070,5 +3259,7 @@ main(void)
 	test_hostile();
 	test_recall();
 	test_article4();
+	test_prod5();
+	test_prod5_forum();
 	return done_testing();
 }
