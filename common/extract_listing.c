@@ -410,6 +410,131 @@ review_widget(struct ex *x, int i)
 }
 
 /*
+ * The chrome of a shop's card: badges ("New", "Sale"), colour swatches
+ * and their counts, stars and ratings, counts of reviews, the old price
+ * struck through beside the new, the buttons to add to a cart or
+ * compare.  By the class of the part, by its tag (<s>, <del>) or by the
+ * shape of its text; only short parts of an item of a list, never its
+ * heading.
+ */
+static const char *const card_words[] = {
+	"~badge", "~swatch", "~rating", "~stars", "~star-rating",
+	"~compare-at", "~compareat", "~was-price", "~wasprice", "~old-price",
+	"~oldprice", "~price-old", "~price--old", "~strike", "~quick-add",
+	"~quickadd", "~quick-view", "~quickview", "~wishlist", NULL
+};
+
+/* Badges and buttons of a card, whole texts (case aside). */
+static const char *const card_texts[] = {
+	"new", "sale", "on sale", "sold out", "out of stock", "in stock",
+	"back in stock", "low stock", "new arrival", "new arrivals",
+	"new release", "new in", "just in", "best seller", "bestseller",
+	"best-seller", "top seller", "online only", "limited edition",
+	"add to cart", "add to bag", "add to basket", "quick add",
+	"quick view", "quick shop", "choose options", "select options",
+	"compare", "add to compare", "add to wishlist", NULL
+};
+
+/*
+ * A text that is a card's chrome by its shape: a rating ("4.5", "4.5
+ * out of 5"), a count of swatches or reviews ("+15", "(20)", "3(2)",
+ * "120 reviews"), a discount ("20% off", "-56%", "Save $30.00"), or one
+ * of card_texts.
+ */
+static int
+chrome_text(const char *t)
+{
+	const char *p = t;
+	size_t n;
+	int k;
+
+	while (*p == ' ')
+		p++;
+	n = strlen(p);
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n == 0 || n > 40)
+		return 0;
+	for (k = 0; card_texts[k] != NULL; k++)
+		if (strlen(card_texts[k]) == n &&
+		    strncasecmp(p, card_texts[k], n) == 0)
+			return 1;
+	if (strncasecmp(p, "save ", 5) == 0 && n < 30 &&
+	    (p[5] == '$' || isdigit((unsigned char)p[5]) ||
+	    strncasecmp(p + 5, "up to", 5) == 0))
+		return 1;
+	/* "+15", "(20)", "3(2)", "4.5", "-56%", "20% off", "120 reviews" */
+	if (*p == '+' || *p == '(' || *p == '-')
+		p++, n--;
+	if (n == 0 || !isdigit((unsigned char)*p))
+		return 0;
+	k = 0;
+	while (n > 0 && (isdigit((unsigned char)*p) || *p == ',')) {
+		p++, n--;
+		k++;
+	}
+	if (n == 0)	/* "+15", "-5": bare counts need their sign */
+		return t[strspn(t, " ")] == '+';
+	if (*p == '.' && n >= 2 && isdigit((unsigned char)p[1]) && k == 1) {
+		p += 2, n -= 2;		/* a rating: one digit, a decimal */
+		if (n > 0 && isdigit((unsigned char)*p))
+			p++, n--;
+		if (n == 0 || (n >= 9 && strncasecmp(p, " out of 5", 9) == 0))
+			return 1;
+		return 0;
+	}
+	if (*p == ')' && n == 1)
+		return 1;
+	if (*p == '(' && n >= 3 && p[n - 1] == ')')	/* "3(2)" */
+		return strspn(p + 1, "0123456789,") == n - 2;
+	if (*p == '%')
+		return n == 1 ? t[strspn(t, " ")] == '-' :
+		    strncasecmp(p, "% off", n) == 0;
+	if (*p == ' ' && (strncasecmp(p, " reviews", n) == 0 ||
+	    strncasecmp(p, " review", n) == 0 ||
+	    strncasecmp(p, " ratings", n) == 0 ||
+	    strncasecmp(p, " rating", n) == 0))
+		return 1;
+	return 0;
+}
+
+/* Drop the chrome of the cards marked in mark[] below p. */
+static void
+drop_card_chrome(struct ex *x, int p, const unsigned char *mark, int root)
+{
+	int j, i, end, len;
+	char *t;
+
+	for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
+		if (!mark[j] || x->dead[j])
+			continue;
+		end = ex_subtree_end(x, j);
+		for (i = j + 1; i <= end; i++) {
+			if (ex_dead_below(x, i) || x->n[i].tag == XT_TEXT ||
+			    (len = x->n[i].tlen) == 0 || len > 40 ||
+			    len * 2 > x->n[j].tlen ||
+			    ex_tag_is_heading(x->n[i].tag))
+				continue;
+			if (!(x->n[i].attr != NULL &&
+			    ex_match_any(x->n[i].attr, card_words)) &&
+			    x->n[i].tag != TidyTag_S &&
+			    x->n[i].tag != TidyTag_DEL &&
+			    x->n[i].tag != TidyTag_STRIKE) {
+				t = ex_node_text(x, i, 100);
+				len = chrome_text(t);
+				free(t);
+				if (!len)
+					continue;
+			}
+			/* its text and the blank line it took */
+			x->cleaned += x->n[i].tlen +
+			    ((x->n[i].flags & F_BLOCK) ? 2 : 0);
+			ex_kill_node(x, i, root);
+		}
+	}
+}
+
+/*
  * A list's own chrome: the labels its items repeat, the links to more
  * of it, blocks of a character or two.  x->cleaned counts the
  * characters taken, which are no content when the broad pass's text is
@@ -443,6 +568,7 @@ ex_listing_clean(struct ex *x, int root)
 		for (n = 0, j = x->n[i].first; j >= 0; j = x->n[j].next)
 			n += mark[j];
 		drop_labels(x, i, n, mark, root);
+		drop_card_chrome(x, i, mark, root);
 	}
 	free(links);
 	free(in);
