@@ -535,6 +535,34 @@ drop_card_chrome(struct ex *x, int p, const unsigned char *mark, int root)
 }
 
 /*
+ * A copy of its sibling: the same text for large, medium and small
+ * screens, in elements one after the other (spans that drop_repeats,
+ * taking blocks, does not see).  The first stays.
+ */
+static int
+sibling_copy(struct ex *x, int i)
+{
+	int j, r;
+	char *a, *b;
+
+	if (x->n[i].tlen < 100 || x->n[i].tag == XT_TEXT)
+		return -1;
+	for (j = x->n[i].next; j >= 0 && (x->dead[j] ||
+	    (x->n[j].tag == XT_TEXT && x->n[j].tlen == 0)); j = x->n[j].next)
+		;
+	/* the lengths may differ by a space or two around a paragraph */
+	if (j < 0 || abs(x->n[j].tlen - x->n[i].tlen) > 4 ||
+	    x->n[j].tag == XT_TEXT)
+		return -1;
+	a = ex_node_text(x, i, (size_t)x->n[i].tlen * 4 + 100);
+	b = ex_node_text(x, j, (size_t)x->n[i].tlen * 4 + 100);
+	r = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return r ? j : -1;
+}
+
+/*
  * A list's own chrome: the labels its items repeat, the links to more
  * of it, blocks of a character or two.  x->cleaned counts the
  * characters taken, which are no content when the broad pass's text is
@@ -560,6 +588,10 @@ ex_listing_clean(struct ex *x, int root)
 			x->cleaned += x->n[i].tlen;
 			ex_kill_node(x, i, root);
 			continue;
+		}
+		while (i > root && (j = sibling_copy(x, i)) >= 0) {
+			x->cleaned += x->n[j].tlen;
+			ex_kill_node(x, j, root);
 		}
 		in[i] = i > root && (in[x->n[i].parent] || mark[x->n[i].parent]);
 		if (in[i] || x->n[i].nblock < 3 ||

@@ -1534,7 +1534,8 @@ test_listing(void)
 	 * A shop's grid whose cards carry chrome: a badge, a count of
 	 * colour swatches, a star rating, a count of reviews, the old
 	 * price struck through, a discount and a "Quick add" link.  The
-	 * names, fits, colours and prices stay.
+	 * names, fits, colours and prices stay.  Below, a text in three
+	 * copies, one for each screen's size.
 	 */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Tops</title></head><body><main>"
@@ -1551,9 +1552,18 @@ test_listing(void)
 		    fits[i % 4], i, i, i + 1, i % 10, 20 + i, 28 + i, 36 + i, 10 + i, i);
 		tq_buf_adds(&b, w);
 	}
+	tq_buf_adds(&b, "</div><div class=seo>");
+	for (i = 0; i < 3; i++)
+		tq_buf_adds(&b, "<span class=excerpt>Our tees are cut for "
+		    "the gym and for the street: light fabrics that let the "
+		    "air through, seams that do not rub, colours that stay "
+		    "after many washes.</span>");
 	tq_buf_adds(&b, "</div></main></body></html>");
 	ok(extract_str(b.data, "https://shop.example/collections/tops", &d) ==
 	    0, "grid with card chrome extract");
+	ok(has(d.text, "after many washes.") && !has(d.text, "washes. Our") &&
+	    !has(d.text, "washes.\n\nOur"), "grid with card chrome: a text "
+	    "for each screen's size once");
 	ok(in_order(d.text, "Power tee 0\n\nslim fit\n\nOnyx grey 0\n\n"
 	    "$28.80\n\nPower tee 1", "Power tee 11\n\nregular fit\n\n"
 	    "Onyx grey 11\n\n$39.80"),
