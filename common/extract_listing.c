@@ -351,7 +351,7 @@ drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 					tab[k].last = j;
 				} else if (pass == 1 && tab[k].items * 2 >= n &&
 				    tab[k].items >= 3) {
-					x->cleaned += x->n[i].tlen;
+					x->cleaned += x->n[i].tlen + 2;
 					ex_kill_node(x, i, root);
 				}
 			}
@@ -390,6 +390,28 @@ tiny_block(struct ex *x, int i)
 {
 	return (x->n[i].flags & F_BLOCK) && x->n[i].nblock == 0 &&
 	    x->n[i].tlen > 0 && x->n[i].tlen <= 2;
+}
+
+/*
+ * A video's duration over its picture ("1:07", "12:45", "1:02:03"), by
+ * its class.
+ */
+static int
+duration(struct ex *x, int i)
+{
+	static const char *const words[] = { "~duration", NULL };
+	char *t;
+	size_t k;
+	int r;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 8 || x->n[i].attr == NULL ||
+	    !ex_match_any(x->n[i].attr, words))
+		return 0;
+	t = ex_node_text(x, i, 20);
+	k = strspn(t, "0123456789");
+	r = k > 0 && t[k] == ':' && t[strspn(t, "0123456789:")] == '\0';
+	free(t);
+	return r;
 }
 
 /*
@@ -459,10 +481,14 @@ chrome_text(const char *t)
 		if (strlen(card_texts[k]) == n &&
 		    strncasecmp(p, card_texts[k], n) == 0)
 			return 1;
-	if (strncasecmp(p, "save ", 5) == 0 && n < 30 &&
-	    (p[5] == '$' || isdigit((unsigned char)p[5]) ||
-	    strncasecmp(p + 5, "up to", 5) == 0))
-		return 1;
+	/* "Save $30.00", "Save: $200.00 (11%)", "Save up to 40%" */
+	if (strncasecmp(p, "save", 4) == 0 && n < 30) {
+		k = p[4] == ':' ? 5 : 4;
+		if (p[k] == ' ' && (p[k + 1] == '$' ||
+		    isdigit((unsigned char)p[k + 1]) ||
+		    strncasecmp(p + k + 1, "up to", 5) == 0))
+			return 1;
+	}
 	/* "+15", "(20)", "3(2)", "4.5", "-56%", "20% off", "120 reviews" */
 	if (*p == '+' || *p == '(' || *p == '-')
 		p++, n--;
@@ -584,7 +610,7 @@ ex_listing_clean(struct ex *x, int root)
 		    x->n[i].tag == XT_TEXT)
 			continue;
 		if (i > root && (more_link(x, i) || tiny_block(x, i) ||
-		    review_widget(x, i))) {
+		    review_widget(x, i) || duration(x, i))) {
 			x->cleaned += x->n[i].tlen;
 			ex_kill_node(x, i, root);
 			continue;
