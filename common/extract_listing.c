@@ -13,7 +13,11 @@
  * Within that region (ex_listing_clean, from the broad pass): the
  * labels most items repeat ("Add to Compare", "Key Features" above
  * each card's list), links to more of a list, blocks of a character or
- * two and a shop's widget of customers' reviews go.  Lists of short
+ * two, a shop's widget of customers' reviews, videos' durations and
+ * copies of a sibling (a text for each size of screen) go; each card
+ * loses its shop's chrome (badges, swatches, ratings, counts of
+ * reviews, the old price struck through, discounts, buttons), by
+ * class, tag or the shape of its text.  Lists of short
  * links stay when they are content (ex_listing_links: a category's
  * pages, an item's card, an item's tags), not a menu.
  */
