@@ -464,7 +464,7 @@ static const char *const card_texts[] = {
 /*
  * A text that is a card's chrome by its shape: a rating ("4.5", "4.5
  * out of 5"), a count of swatches or reviews ("+15", "(20)", "3(2)",
- * "120 reviews"), a discount ("20% off", "-56%", "Save $30.00"), or one
+ * "120 reviews"), a discount ("20% off", "-56%"), or one
  * of card_texts.
  */
 static int
@@ -485,14 +485,6 @@ chrome_text(const char *t)
 		if (strlen(card_texts[k]) == n &&
 		    strncasecmp(p, card_texts[k], n) == 0)
 			return 1;
-	/* "Save $30.00", "Save: $200.00 (11%)", "Save up to 40%" */
-	if (strncasecmp(p, "save", 4) == 0 && n < 30) {
-		k = p[4] == ':' ? 5 : 4;
-		if (p[k] == ' ' && (p[k + 1] == '$' ||
-		    isdigit((unsigned char)p[k + 1]) ||
-		    strncasecmp(p + k + 1, "up to", 5) == 0))
-			return 1;
-	}
 	/* "+15", "(20)", "3(2)", "4.5", "-56%", "20% off", "120 reviews" */
 	if (*p == '+' || *p == '(' || *p == '-')
 		p++, n--;
