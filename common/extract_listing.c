@@ -462,10 +462,10 @@ static const char *const card_texts[] = {
 };
 
 /*
- * A text that is a card's chrome by its shape: a rating ("4.5", "4.5
- * out of 5"), a count of swatches or reviews ("+15", "(20)", "3(2)",
- * "120 reviews"), a discount ("20% off", "-56%"), or one
- * of card_texts.
+ * A text that is a card's chrome: 1 if one of card_texts, 2 if so by
+ * its shape, a rating ("4.5", "4.5 out of 5"), a count of swatches or
+ * reviews ("+15", "(20)", "3(2)", "120 reviews") or a discount ("20%
+ * off", "-56%"); else 0.
  */
 static int
 chrome_text(const char *t)
@@ -496,27 +496,27 @@ chrome_text(const char *t)
 		k++;
 	}
 	if (n == 0)	/* "+15", "-5": bare counts need their sign */
-		return t[strspn(t, " ")] == '+';
+		return t[strspn(t, " ")] == '+' ? 2 : 0;
 	if (*p == '.' && n >= 2 && isdigit((unsigned char)p[1]) && k == 1) {
 		p += 2, n -= 2;		/* a rating: one digit, a decimal */
 		if (n > 0 && isdigit((unsigned char)*p))
 			p++, n--;
 		if (n == 0 || (n >= 9 && strncasecmp(p, " out of 5", 9) == 0))
-			return 1;
+			return 2;
 		return 0;
 	}
 	if (*p == ')' && n == 1)
-		return 1;
+		return 2;
 	if (*p == '(' && n >= 3 && p[n - 1] == ')')	/* "3(2)" */
-		return strspn(p + 1, "0123456789,") == n - 2;
+		return strspn(p + 1, "0123456789,") == n - 2 ? 2 : 0;
 	if (*p == '%')
-		return n == 1 ? t[strspn(t, " ")] == '-' :
-		    strncasecmp(p, "% off", n) == 0;
+		return (n == 1 ? t[strspn(t, " ")] == '-' :
+		    strncasecmp(p, "% off", n) == 0) ? 2 : 0;
 	if (*p == ' ' && (strncasecmp(p, " reviews", n) == 0 ||
 	    strncasecmp(p, " review", n) == 0 ||
 	    strncasecmp(p, " ratings", n) == 0 ||
 	    strncasecmp(p, " rating", n) == 0))
-		return 1;
+		return 2;
 	return 0;
 }
 
@@ -524,7 +524,7 @@ chrome_text(const char *t)
 static void
 drop_card_chrome(struct ex *x, int p, const unsigned char *mark, int root)
 {
-	int j, i, end, len;
+	int j, i, k, end, len;
 	char *t;
 
 	for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
@@ -545,7 +545,12 @@ drop_card_chrome(struct ex *x, int p, const unsigned char *mark, int root)
 				t = ex_node_text(x, i, 100);
 				len = chrome_text(t);
 				free(t);
-				if (!len)
+				/* a number is chrome on a line of its own */
+				for (k = i; len == 2 && k > j &&
+				    !(x->n[k].flags & F_BLOCK); k = x->n[k].parent)
+					;
+				if (len == 0 || (len == 2 &&
+				    !line_alone(x, k, x->n[i].tlen)))
 					continue;
 			}
 			/* its text and the blank line it took */

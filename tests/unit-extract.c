@@ -1534,9 +1534,9 @@ test_listing(void)
 	 * A shop's grid whose cards carry chrome: a badge, a count of
 	 * colour swatches, a star rating, a count of reviews, the old
 	 * price struck through, discounts, a "Quick add" link and a
-	 * video's duration.  The
-	 * names, fits, colours and prices stay.  Below, a text in three
-	 * copies, one for each screen's size.
+	 * video's duration.  The names, fits, colours (with a count in
+	 * their line) and prices stay.  Below, a text in three copies,
+	 * one for each screen's size.
 	 */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Tops</title></head><body><main>"
@@ -1544,7 +1544,8 @@ test_listing(void)
 	for (i = 0; i < 12; i++) {
 		snprintf(w, sizeof(w), "<article class=product-card><div "
 		    "class=card-badge><span>%s</span></div><a href=/p/%d><h3>"
-		    "Power tee %d</h3></a><p>%s fit</p><p>Onyx grey %d</p>"
+		    "Power tee %d</h3></a><p>%s fit</p><p>Onyx grey %d <span>"
+		    "(4)</span></p>"
 		    "<div class=swatches><a href=/p/%d>+%d</a></div><span "
 		    "class=product-card_rating>4.%d</span><div>(%d)</div>"
 		    "<div class=price><span>$%d.80</span> <s>$%d</s></div>"
@@ -1566,10 +1567,10 @@ test_listing(void)
 	ok(has(d.text, "after many washes.") && !has(d.text, "washes. Our") &&
 	    !has(d.text, "washes.\n\nOur"), "grid with card chrome: a text "
 	    "for each screen's size once");
-	ok(in_order(d.text, "Power tee 0\n\nslim fit\n\nOnyx grey 0\n\n"
+	ok(in_order(d.text, "Power tee 0\n\nslim fit\n\nOnyx grey 0 (4)\n\n"
 	    "$28.80\n\nPower tee 1", "Power tee 11\n\nregular fit\n\n"
-	    "Onyx grey 11\n\n$39.80"),
-	    "grid with card chrome: names, fits, colours, prices");
+	    "Onyx grey 11 (4)\n\n$39.80"), "grid with card chrome: names, "
+	    "fits, colours, prices; a count in a line stays");
 	ok(!has(d.text, "back in stock") && !has(d.text, "+12") &&
 	    !has(d.text, "4.5") && !has(d.text, "(25)") &&
 	    !has(d.text, "$47") && !has(d.text, "% off") &&
