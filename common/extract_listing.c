@@ -444,9 +444,11 @@ review_widget(struct ex *x, int i)
  * heading.
  */
 static const char *const card_words[] = {
-	"~badge", "~swatch", "~rating", "~stars", "~star-rating",
-	"~compare-at", "~compareat", "~was-price", "~wasprice", "~old-price",
-	"~oldprice", "~price-old", "~price--old", "~strike", "~quick-add",
+	"~badge", "~swatch", "rating", "stars", "~review-count",
+	"~reviews-count", "~yotpo", "~okendo", "~compare-at", "~compare_at",
+	"~compareat", "~was-price", "~was_price", "~wasprice", "~old-price",
+	"~old_price", "~oldprice", "~price-old", "~price--old",
+	"~price--non-sale", "~price--rrp", "strike", "~quick-add",
 	"~quickadd", "~quick-view", "~quickview", "~wishlist", NULL
 };
 
