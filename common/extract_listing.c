@@ -13,7 +13,11 @@
  * Within that region (ex_listing_clean, from the broad pass): the
  * labels most items repeat ("Add to Compare", "Key Features" above
  * each card's list), links to more of a list, blocks of a character or
- * two and a shop's widget of customers' reviews go.  Lists of short
+ * two, a shop's widget of customers' reviews, videos' durations and
+ * copies of a sibling (a text for each size of screen) go; each card
+ * loses its shop's chrome (badges, swatches, ratings, counts of
+ * reviews, the old price struck through, discounts, buttons), by
+ * class, tag or the shape of its text.  Lists of short
  * links stay when they are content (ex_listing_links: a category's
  * pages, an item's card, an item's tags), not a menu.
  */
@@ -351,7 +355,7 @@ drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 					tab[k].last = j;
 				} else if (pass == 1 && tab[k].items * 2 >= n &&
 				    tab[k].items >= 3) {
-					x->cleaned += x->n[i].tlen;
+					x->cleaned += x->n[i].tlen + 2;
 					ex_kill_node(x, i, root);
 				}
 			}
@@ -393,6 +397,28 @@ tiny_block(struct ex *x, int i)
 }
 
 /*
+ * A video's duration over its picture ("1:07", "12:45", "1:02:03"), by
+ * its class.
+ */
+static int
+duration(struct ex *x, int i)
+{
+	static const char *const words[] = { "~duration", NULL };
+	char *t;
+	size_t k;
+	int r;
+
+	if (x->n[i].tlen == 0 || x->n[i].tlen > 8 || x->n[i].attr == NULL ||
+	    !ex_match_any(x->n[i].attr, words))
+		return 0;
+	t = ex_node_text(x, i, 20);
+	k = strspn(t, "0123456789");
+	r = k > 0 && t[k] == ':' && t[strspn(t, "0123456789:")] == '\0';
+	free(t);
+	return r;
+}
+
+/*
  * A shop's widget of customers' reviews (of the shop, of its best
  * product) below a category: no item of the list.  A rating inside an
  * item is short and stays.
@@ -407,6 +433,162 @@ review_widget(struct ex *x, int i)
 
 	return x->n[i].tlen >= 200 && x->n[i].attr != NULL &&
 	    ex_match_any(x->n[i].attr, words);
+}
+
+/*
+ * The chrome of a shop's card: badges ("New", "Sale"), colour swatches
+ * and their counts, stars and ratings, counts of reviews, the old price
+ * struck through beside the new, the buttons to add to a cart or
+ * compare.  By the class of the part, by its tag (<s>, <del>) or by the
+ * shape of its text; only short parts of an item of a list, never its
+ * heading.
+ */
+static const char *const card_words[] = {
+	"~badge", "~swatch", "rating", "stars", "~review-count",
+	"~reviews-count", "~yotpo", "~okendo", "~compare-at", "~compare_at",
+	"~compareat", "~was-price", "~was_price", "~wasprice", "~old-price",
+	"~old_price", "~oldprice", "~price-old", "~price--old",
+	"~price--non-sale", "~price--rrp", "strike", "~quick-add",
+	"~quickadd", "~quick-view", "~quickview", "~wishlist", NULL
+};
+
+/* Badges and buttons of a card, whole texts (case aside). */
+static const char *const card_texts[] = {
+	"new", "sale", "on sale", "sold out", "out of stock", "in stock",
+	"back in stock", "low stock", "new arrival", "new arrivals",
+	"new release", "new in", "just in", "best seller", "bestseller",
+	"best-seller", "top seller", "online only", "limited edition",
+	"add to cart", "add to bag", "add to basket", "quick add",
+	"quick view", "quick shop", "choose options", "select options",
+	"compare", "add to compare", "add to wishlist", NULL
+};
+
+/*
+ * A text that is a card's chrome: 1 if one of card_texts, 2 if so by
+ * its shape, a rating ("4.5", "4.5 out of 5"), a count of swatches or
+ * reviews ("+15", "(20)", "3(2)", "120 reviews") or a discount ("20%
+ * off", "-56%"); else 0.
+ */
+static int
+chrome_text(const char *t)
+{
+	const char *p = t;
+	size_t n;
+	int k;
+
+	while (*p == ' ')
+		p++;
+	n = strlen(p);
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n == 0 || n > 40)
+		return 0;
+	for (k = 0; card_texts[k] != NULL; k++)
+		if (strlen(card_texts[k]) == n &&
+		    strncasecmp(p, card_texts[k], n) == 0)
+			return 1;
+	/* "+15", "(20)", "3(2)", "4.5", "-56%", "20% off", "120 reviews" */
+	if (*p == '+' || *p == '(' || *p == '-')
+		p++, n--;
+	if (n == 0 || !isdigit((unsigned char)*p))
+		return 0;
+	k = 0;
+	while (n > 0 && (isdigit((unsigned char)*p) || *p == ',')) {
+		p++, n--;
+		k++;
+	}
+	if (n == 0)	/* "+15", "-5": bare counts need their sign */
+		return t[strspn(t, " ")] == '+' ? 2 : 0;
+	if (*p == '.' && n >= 2 && isdigit((unsigned char)p[1]) && k == 1) {
+		p += 2, n -= 2;		/* a rating: one digit, a decimal */
+		if (n > 0 && isdigit((unsigned char)*p))
+			p++, n--;
+		if (n == 0 || (n >= 9 && strncasecmp(p, " out of 5", 9) == 0))
+			return 2;
+		return 0;
+	}
+	if (*p == ')' && n == 1)
+		return 2;
+	if (*p == '(' && n >= 3 && p[n - 1] == ')')	/* "3(2)" */
+		return strspn(p + 1, "0123456789,") == n - 2 ? 2 : 0;
+	if (*p == '%')
+		return (n == 1 ? t[strspn(t, " ")] == '-' :
+		    strncasecmp(p, "% off", n) == 0) ? 2 : 0;
+	if (*p == ' ' && (strncasecmp(p, " reviews", n) == 0 ||
+	    strncasecmp(p, " review", n) == 0 ||
+	    strncasecmp(p, " ratings", n) == 0 ||
+	    strncasecmp(p, " rating", n) == 0))
+		return 2;
+	return 0;
+}
+
+/* Drop the chrome of the cards marked in mark[] below p. */
+static void
+drop_card_chrome(struct ex *x, int p, const unsigned char *mark, int root)
+{
+	int j, i, k, end, len;
+	char *t;
+
+	for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
+		if (!mark[j] || x->dead[j])
+			continue;
+		end = ex_subtree_end(x, j);
+		for (i = j + 1; i <= end; i++) {
+			if (ex_dead_below(x, i) || x->n[i].tag == XT_TEXT ||
+			    (len = x->n[i].tlen) == 0 || len > 40 ||
+			    len * 2 > x->n[j].tlen ||
+			    ex_tag_is_heading(x->n[i].tag))
+				continue;
+			if (!(x->n[i].attr != NULL &&
+			    ex_match_any(x->n[i].attr, card_words)) &&
+			    x->n[i].tag != TidyTag_S &&
+			    x->n[i].tag != TidyTag_DEL &&
+			    x->n[i].tag != TidyTag_STRIKE) {
+				t = ex_node_text(x, i, 100);
+				len = chrome_text(t);
+				free(t);
+				/* a number is chrome on a line of its own */
+				for (k = i; len == 2 && k > j &&
+				    !(x->n[k].flags & F_BLOCK); k = x->n[k].parent)
+					;
+				if (len == 0 || (len == 2 &&
+				    !line_alone(x, k, x->n[i].tlen)))
+					continue;
+			}
+			/* its text and the blank line it took */
+			x->cleaned += x->n[i].tlen +
+			    ((x->n[i].flags & F_BLOCK) ? 2 : 0);
+			ex_kill_node(x, i, root);
+		}
+	}
+}
+
+/*
+ * A copy of its sibling: the same text for large, medium and small
+ * screens, in elements one after the other (spans that drop_repeats,
+ * taking blocks, does not see).  The first stays.
+ */
+static int
+sibling_copy(struct ex *x, int i)
+{
+	int j, r;
+	char *a, *b;
+
+	if (x->n[i].tlen < 100 || x->n[i].tag == XT_TEXT)
+		return -1;
+	for (j = x->n[i].next; j >= 0 && (x->dead[j] ||
+	    (x->n[j].tag == XT_TEXT && x->n[j].tlen == 0)); j = x->n[j].next)
+		;
+	/* the lengths may differ by a space or two around a paragraph */
+	if (j < 0 || abs(x->n[j].tlen - x->n[i].tlen) > 4 ||
+	    x->n[j].tag == XT_TEXT)
+		return -1;
+	a = ex_node_text(x, i, (size_t)x->n[i].tlen * 4 + 100);
+	b = ex_node_text(x, j, (size_t)x->n[i].tlen * 4 + 100);
+	r = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return r ? j : -1;
 }
 
 /*
@@ -431,10 +613,14 @@ ex_listing_clean(struct ex *x, int root)
 		    x->n[i].tag == XT_TEXT)
 			continue;
 		if (i > root && (more_link(x, i) || tiny_block(x, i) ||
-		    review_widget(x, i))) {
+		    review_widget(x, i) || duration(x, i))) {
 			x->cleaned += x->n[i].tlen;
 			ex_kill_node(x, i, root);
 			continue;
+		}
+		while (i > root && (j = sibling_copy(x, i)) >= 0) {
+			x->cleaned += x->n[j].tlen;
+			ex_kill_node(x, j, root);
 		}
 		in[i] = i > root && (in[x->n[i].parent] || mark[x->n[i].parent]);
 		if (in[i] || x->n[i].nblock < 3 ||
@@ -443,6 +629,7 @@ ex_listing_clean(struct ex *x, int root)
 		for (n = 0, j = x->n[i].first; j >= 0; j = x->n[j].next)
 			n += mark[j];
 		drop_labels(x, i, n, mark, root);
+		drop_card_chrome(x, i, mark, root);
 	}
 	free(links);
 	free(in);

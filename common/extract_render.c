@@ -171,7 +171,8 @@ ex_render(struct ex *x, int root, struct out *o)
 			 * ("1d ago<span aria-hidden>&middot;</span>3 min
 			 * read"): the words stay apart.
 			 */
-			if ((n->flags & (F_HIDDEN | F_BLOCK)) == F_HIDDEN)
+			if ((n->flags & (F_HIDDEN | F_BLOCK)) == F_HIDDEN ||
+			    ((n->flags & F_BLOCK) && n->tlen > 0))
 				o->sp |= 1;
 			goto next;
 		}

@@ -1055,6 +1055,8 @@ test_types2(void)
 static void
 test_listing(void)
 {
+	static const char *const fits[] = { "slim", "muscle", "oversized",
+	    "regular" };
 	struct tq_doc d;
 	struct tq_buf b = { 0 };
 	char w[512];
@@ -1525,6 +1527,56 @@ test_listing(void)
 	ok(in_order(d.text, "Fighter game 0", "Fighter game 9"),
 	    "genre page: a category's list of bare links stays");
 	ok(!has(d.text, "Top sellers"), "genre page: a short menu goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A shop's grid whose cards carry chrome: a badge, a count of
+	 * colour swatches, a star rating, a count of reviews, the old
+	 * price struck through, discounts, a "Quick add" link and a
+	 * video's duration.  The names, fits, colours (with a count in
+	 * their line) and prices stay.  Below, a text in three copies,
+	 * one for each screen's size.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Tops</title></head><body><main>"
+	    "<h1>T-shirts and tops</h1><p>400 products</p><div class=grid>");
+	for (i = 0; i < 12; i++) {
+		snprintf(w, sizeof(w), "<article class=product-card><div "
+		    "class=card-badge><span>%s</span></div><a href=/p/%d><h3>"
+		    "Power tee %d</h3></a><p>%s fit</p><p>Onyx grey %d <span>"
+		    "(4)</span></p>"
+		    "<div class=swatches><a href=/p/%d>+%d</a></div><span "
+		    "class=product-card_rating>4.%d</span><div>(%d)</div>"
+		    "<div class=price><span>$%d.80</span> <s>$%d</s></div>"
+		    "<div>%d%% off</div><a href=/add/%d>Quick add</a><span "
+		    "class=video-duration>1:%02d</span></article>",
+		    i % 2 ? "new" : "back in stock", i, i, fits[i % 4], i, i,
+		    i + 1, i % 10, 20 + i, 28 + i, 36 + i, 10 + i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=seo>");
+	for (i = 0; i < 3; i++)
+		tq_buf_adds(&b, "<span class=excerpt>Our tees are cut for "
+		    "the gym and for the street: light fabrics that let the "
+		    "air through, seams that do not rub, colours that stay "
+		    "after many washes.</span>");
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/collections/tops", &d) ==
+	    0, "grid with card chrome extract");
+	ok(has(d.text, "after many washes.") && !has(d.text, "washes. Our") &&
+	    !has(d.text, "washes.\n\nOur"), "grid with card chrome: a text "
+	    "for each screen's size once");
+	ok(in_order(d.text, "Power tee 0\n\nslim fit\n\nOnyx grey 0 (4)\n\n"
+	    "$28.80\n\nPower tee 1", "Power tee 11\n\nregular fit\n\n"
+	    "Onyx grey 11 (4)\n\n$39.80"), "grid with card chrome: names, "
+	    "fits, colours, prices; a count in a line stays");
+	ok(!has(d.text, "back in stock") && !has(d.text, "+12") &&
+	    !has(d.text, "4.5") && !has(d.text, "(25)") &&
+	    !has(d.text, "$47") && !has(d.text, "% off") &&
+	    !has(d.text, "Quick add") &&
+	    !has(d.text, "1:07"), "grid with card chrome: badges, swatches, "
+	    "ratings, reviews, old prices, discounts, buttons, durations go");
 	tq_doc_free(&d);
 	free(b.data);
 }
