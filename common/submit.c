@@ -537,17 +537,20 @@ static const char insert_links[] = "INSERT INTO links (url) "
     "SELECT unnest($1::text[]) "
     "ON CONFLICT ((sha256(url::bytea))) DO NOTHING RETURNING id, url";
 
+/* The URLs of ls that have no id yet, as a text[] literal. */
 static char *
-url_array(char *const *urls, size_t from, size_t to)
+url_array(const struct linkset *ls)
 {
 	struct tq_buf b = { 0 };
 	size_t i;
 
 	tq_buf_adds(&b, "{");
-	for (i = from; i < to; i++) {
-		if (i > from)
+	for (i = 0; i < ls->n; i++) {
+		if (ls->lid[i] != 0)
+			continue;
+		if (b.len > 1)
 			tq_buf_add(&b, ",", 1);
-		add_quoted(&b, urls[i]);
+		add_quoted(&b, ls->urls[i]);
 	}
 	tq_buf_adds(&b, "}");
 	return b.data;
@@ -856,6 +859,55 @@ links_par_end(struct linkpar *lp, pthread_t thr)
 	pthread_cond_destroy(&lp->cv);
 }
 
+/*
+ * The SHA-256 of the first n links of ls that have no id yet, as a
+ * bytea[] literal into b: what the unique index on links holds.
+ */
+static void
+sha_array(struct tq_buf *b, const struct linkset *ls, size_t n)
+{
+	size_t i;
+	char hex[65];
+
+	tq_buf_adds(b, "{");
+	for (i = 0; i < n; i++) {
+		if (ls->lid[i] != 0)
+			continue;
+		tq_sha256_hex(ls->urls[i], strlen(ls->urls[i]), hex);
+		tq_buf_addf(b, "%s\"\\\\x%s\"", b->len > 1 ? "," : "", hex);
+	}
+	tq_buf_adds(b, "}");
+}
+
+/*
+ * 1 if one of the first links of ls is there already, 0 if none is,
+ * -1 and e: a list that a cron job submits again finds its links on
+ * the general way at once, instead of after a COPY that the unique
+ * index refuses.
+ */
+#define KNOWN_PROBE	32
+
+static int
+links_known(PGconn *db, const struct linkset *ls, struct tq_err *e)
+{
+	struct tq_buf arr = { 0 };
+	const char *p[1];
+	PGresult *r;
+	int known;
+
+	sha_array(&arr, ls, ls->n < KNOWN_PROBE ? ls->n : KNOWN_PROBE);
+	p[0] = arr.data;
+	r = tq_db_exec(db, e, "SELECT 1 FROM unnest($1::bytea[]) AS h(h) "
+	    "WHERE EXISTS (SELECT 1 FROM links WHERE sha256(url::bytea) = "
+	    "h.h) LIMIT 1", 1, p);
+	tq_buf_free(&arr);
+	if (r == NULL)
+		return -1;
+	known = PQntuples(r) > 0;
+	PQclear(r);
+	return known;
+}
+
 /* The links of ls that have no id yet. */
 static size_t
 links_left(const struct linkset *ls)
@@ -882,6 +934,23 @@ links_map(PGconn *db, struct linkset *ls, const char *sql,
 	return (ssize_t)links_left(ls);
 }
 
+/* Look the links of ls without an id up: -1, or links_left(). */
+static ssize_t
+links_lookup(PGconn *db, struct linkset *ls, struct tq_err *e)
+{
+	struct tq_buf arr = { 0 };
+	ssize_t left;
+
+	sha_array(&arr, ls, ls->n);
+	/* one index probe each, however big links is */
+	left = links_map(db, ls, "SELECT l.id, l.url FROM "
+	    "unnest($1::bytea[]) AS h(h) CROSS JOIN LATERAL "
+	    "(SELECT id, url FROM links WHERE sha256(url::bytea) = h.h "
+	    "LIMIT 1) AS l", arr.data, e);
+	tq_buf_free(&arr);
+	return left;
+}
+
 /*
  * Give each URL input its link id, creating the links that are new; lp
  * non-NULL: a big submit may write them on a second connection, by
@@ -892,14 +961,22 @@ static int
 links(PGconn *db, struct tq_submit *s, struct linkset *ls,
     struct linkpar *lp, pthread_t lthr, struct tq_err *e)
 {
-	struct tq_buf arr = { 0 };
 	size_t i;
 	ssize_t left;
 	char *a;
-	int rc = -1, k;
+	int rc = -1, k, known = 0;
 
 	linkset_add(ls, s, 0, s->nin);
-	if (lp != NULL && lp->started && ls->n >= PAR_LINKS) {
+	if (lp != NULL && lp->started && ls->n >= PAR_LINKS &&
+	    (known = links_known(db, ls, e)) != 0) {
+		if (known == -1)
+			goto out;
+		/* a list submitted again: its links are there */
+		links_par_end(lp, lthr);
+	}
+	if (known)
+		k = 0;
+	else if (lp != NULL && lp->started && ls->n >= PAR_LINKS) {
 		/* the ids in this transaction, the rows by the thread */
 		if (links_ids(db, ls, e) == -1)
 			goto out;
@@ -910,33 +987,24 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 			links_par_end(lp, lthr);
 		k = ls->n > 0 ? links_new(db, ls, e) : 1;
 	}
-	if (k != 1) {
-		if (k == -1)
-			goto out;
-		a = url_array(ls->urls, 0, ls->n);
+	if (k == -1)
+		goto out;
+	/*
+	 * The general way: links made where missing, ON CONFLICT, then
+	 * those a concurrent submit made looked up; a list submitted again
+	 * (known) looks its links up first, and makes only the rest.
+	 */
+	if (known && (left = links_lookup(db, ls, e)) == -1)
+		goto out;
+	if (k != 1 && links_left(ls) > 0) {
+		a = url_array(ls);
 		left = links_map(db, ls, insert_links, a, e);
 		free(a);
 		if (left == -1)
 			goto out;
 	}
 	if (links_left(ls) > 0) {
-		tq_buf_adds(&arr, "{");
-		for (i = 0; i < ls->n; i++) {
-			char hex[65];
-
-			if (ls->lid[i] != 0)
-				continue;
-			tq_sha256_hex(ls->urls[i], strlen(ls->urls[i]), hex);
-			tq_buf_addf(&arr, "%s\"\\\\x%s\"", arr.len > 1 ?
-			    "," : "", hex);
-		}
-		tq_buf_adds(&arr, "}");
-		/* one index probe each, however big links is */
-		left = links_map(db, ls, "SELECT l.id, l.url FROM "
-		    "unnest($1::bytea[]) AS h(h) CROSS JOIN LATERAL "
-		    "(SELECT id, url FROM links WHERE sha256(url::bytea) = h.h "
-		    "LIMIT 1) AS l", arr.data, e);
-		if (left == -1)
+		if ((left = links_lookup(db, ls, e)) == -1)
 			goto out;
 		if (left > 0) {
 			/* deleted meanwhile: the next try creates it again */
@@ -954,7 +1022,6 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	}
 	rc = 0;
 out:
-	tq_buf_free(&arr);
 	return rc;
 }
 

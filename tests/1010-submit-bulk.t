@@ -3,7 +3,7 @@
 # PostgreSQL and Redis agree, one item per URL in input order, every job
 # hash there; bad lines among them write nothing
 . "$(dirname "$0")/lib.sh"
-plan 57
+plan 63
 start_redis
 start_pg
 
@@ -62,7 +62,12 @@ check_same "data" "$(rcli hget "rq:job:$job" data)" \
     "[\"tq.parse\", null, [$task, $item], {}]"
 check_same "queue registered" "$(rcli sismember rq:queues rq:queue:parsing-queue)" 1
 
-check "the same 10,000 lines again" tq-submit parse - <"$tmp/urls"
+TQ_LOG=debug tq-submit parse - <"$tmp/urls" >"$out" 2>"$tmp/again.err"
+check_same "the same 10,000 lines again: exit 0" "$?" 0
+# its first links are there: the general way at once, on one connection
+check_match "links found at once" "$(tr '\n' ' ' <"$tmp/again.err")" \
+    'URLs checked.*links made'
+check_same "no COPY of links tried" "$(grep -c 'beside\|again' "$tmp/again.err")" 0
 task2=$(jq -r .task_id "$out")
 check_same "again 9,000 items" "$(jq -r .total_items "$out")" 9000
 check_same "no new link" "$(count links)" 9000
@@ -84,15 +89,17 @@ check_same "3,000 new links, none twice" "$(( $(count links) - links0 ))" 3000
 check_same "the old URL's item names its link" \
     "$(psqlc "SELECT l.url FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND i.seq = 3001")" \
     "https://bulk.example/p?i=7"
-# the same with the old URL first: PostgreSQL ends the links' COPY on
-# its first row, while some 190 KB of rows are still to be sent
-awk 'BEGIN { print "https://bulk.example/p?i=8";
-    for (i = 0; i < 3000; i++) printf "https://bulk.example/first?i=%d\n", i }' >"$tmp/first"
+# the same with the old URL early (after the first links, which are
+# looked up before): PostgreSQL ends the links' COPY on its 101st row,
+# while some 180 KB of rows are still to be sent
+awk 'BEGIN { for (i = 0; i < 3000; i++) {
+	if (i == 100) print "https://bulk.example/p?i=8";
+	printf "https://bulk.example/first?i=%d\n", i } }' >"$tmp/first"
 links0=$(count links)
 TQ_LOG=debug tq-submit parse - <"$tmp/first" >"$out" 2>"$tmp/first.err"
-check_same "one old, then 3,000 new: exit 0, 3,001 items" "$? $(jq -r .total_items "$out")" "0 3001"
+check_same "one old among 3,000 new: exit 0, 3,001 items" "$? $(jq -r .total_items "$out")" "0 3001"
 check_match "tried beside, then on one connection" "$(tr '\n' ' ' <"$tmp/first.err")" \
-    'a link was there: again, on one connection.*links made'
+    'link ids taken, links being written beside.*a link was there: again, on one connection.*links made'
 check_same "3,000 new links" "$(( $(count links) - links0 ))" 3000
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\n", i }' >"$tmp/three"
 TQ_LOG=debug tq-submit parse - <"$tmp/three" >"$out" 2>"$tmp/three.err"
@@ -163,6 +170,18 @@ check_match "links made on one connection" "$(tr '\n' ' ' <"$tmp/few.err")" \
     'backends connected, while reading.*links made'
 check_same "no links written beside" "$(grep -c 'beside\|again' "$tmp/few.err")" 0
 check_same "50 new links" "$(( $(count links) - links0 ))" 50
+
+# a list whose first URL is known, the rest new: looked up first, then
+# the rest made, on one connection
+awk 'BEGIN { print "https://bulk.example/p?i=9";
+    for (i = 0; i < 2499; i++) printf "https://mixed.example/m?i=%d\n", i }' >"$tmp/mixed"
+links0=$(count links)
+TQ_LOG=debug tq-submit parse - <"$tmp/mixed" >"$out" 2>"$tmp/mixed.err"
+check_same "one known, 2,499 new: exit 0, 2,500 items" "$? $(jq -r .total_items "$out")" "0 2500"
+check_same "on one connection" "$(grep -c 'beside\|again' "$tmp/mixed.err")" 0
+check_same "2,499 new links" "$(( $(count links) - links0 ))" 2499
+check_same "each item names its URL's link" \
+    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = CASE WHEN i.seq = 1 THEN 'https://bulk.example/p?i=9' ELSE 'https://mixed.example/m?i=' || (i.seq - 2) END")" 2500
 
 # the backends are connected while standard input is read; bad input
 # is still bad input when PostgreSQL cannot be reached, and good input
