@@ -3095,6 +3095,32 @@ test_article4(void)
 }
 
 /*
+ * Section j of a ranking: two blocks of class cls, each of paragraphs
+ * of the words "<word>jpartk"; the first block of the first section is
+ * the strongest of the page (five paragraphs, the others two).
+ */
+static void
+ranked_parts(struct tq_buf *b, const char *cls, const char *word, int j)
+{
+	char w[64], *q;
+	int k, n;
+
+	for (k = 0; k < 2; k++) {
+		snprintf(w, sizeof(w), "<div class=\"%s\">", cls);
+		tq_buf_adds(b, w);
+		snprintf(w, sizeof(w), "%s%dpart%d", word, j, k);
+		q = words_para(w, 45);
+		for (n = 0; n < (j + k == 0 ? 5 : 2); n++) {
+			tq_buf_adds(b, "<p>");
+			tq_buf_adds(b, q);
+			tq_buf_adds(b, "</p>");
+		}
+		tq_buf_adds(b, "</div>");
+		free(q);
+	}
+}
+
+/*
  * ex-prod5: a ranking ("the best five ...") made of sibling sections of
  * one shape, each cut in blocks of one class: every section is taken,
  * not the blocks of the first.
@@ -3105,7 +3131,7 @@ test_prod5(void)
 	struct tq_buf b = { 0 };
 	struct tq_doc d;
 	char w[128], *q;
-	int j, k, n;
+	int j, k;
 
 	tq_buf_adds(&b, "<html><head><title>Best travel plans</title>"
 	    "<meta property=og:type content=article></head><body>"
@@ -3118,20 +3144,7 @@ test_prod5(void)
 		snprintf(w, sizeof(w), "<li class=listing id=pick%d>"
 		    "<h2>%d. Plan %d</h2><div class=inner>", j, j + 1, j);
 		tq_buf_adds(&b, w);
-		for (k = 0; k < 2; k++) {
-			tq_buf_adds(&b, "<div class=\"part accordion\">");
-			snprintf(w, sizeof(w), "plan%dpart%d", j, k);
-			q = words_para(w, 45);
-			/* the first block of the first section is the
-			 * strongest of the page */
-			for (n = 0; n < (j + k == 0 ? 5 : 2); n++) {
-				tq_buf_adds(&b, "<p>");
-				tq_buf_adds(&b, q);
-				tq_buf_adds(&b, "</p>");
-			}
-			tq_buf_adds(&b, "</div>");
-			free(q);
-		}
+		ranked_parts(&b, "part accordion", "plan", j);
 		tq_buf_adds(&b, "</div></li>");
 	}
 	tq_buf_adds(&b, "</ul></div></body></html>");
@@ -3157,18 +3170,7 @@ test_prod5(void)
 		    "</h1><div class=inner>", j, j == 0 ? "Harbour reopens" :
 		    "Another story");
 		tq_buf_adds(&b, w);
-		for (k = 0; k < 2; k++) {
-			tq_buf_adds(&b, "<div class=\"part chunk\">");
-			snprintf(w, sizeof(w), "story%dpart%d", j, k);
-			q = words_para(w, 45);
-			for (n = 0; n < (j + k == 0 ? 5 : 2); n++) {
-				tq_buf_adds(&b, "<p>");
-				tq_buf_adds(&b, q);
-				tq_buf_adds(&b, "</p>");
-			}
-			tq_buf_adds(&b, "</div>");
-			free(q);
-		}
+		ranked_parts(&b, "part chunk", "story", j);
 		tq_buf_adds(&b, "</div></div>");
 	}
 	tq_buf_adds(&b, "</div></body></html>");
