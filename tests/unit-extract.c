@@ -438,6 +438,31 @@ words_para(const char *w, int n)
 	return b.data;
 }
 
+/* The posts of a thread on bread: n paragraphs of one word each. */
+static void
+bread_paras(char **p, int n)
+{
+	static const char *const w[] = { "kneading", "proofing", "scoring",
+	    "baking" };
+	int k;
+
+	for (k = 0; k < n; k++)
+		p[k] = words_para(w[k], 40);
+}
+
+/* The head of a thread's page: its title, a DiscussionForumPosting. */
+static void
+forum_head(struct tq_buf *b, const char *title)
+{
+	tq_buf_adds(b, "<html><head><title>");
+	tq_buf_adds(b, title);
+	tq_buf_adds(b, "</title><script type=application/ld+json>"
+	    "{\"@context\": \"https://schema.org\", \"@type\": "
+	    "\"DiscussionForumPosting\", \"headline\": \"");
+	tq_buf_adds(b, title);
+	tq_buf_adds(b, "\"}</script></head>");
+}
+
 static int
 extract_str(const char *html, const char *url, struct tq_doc *d)
 {
@@ -1706,15 +1731,11 @@ test_forum2(void)
 	char *p[4];
 	int k;
 
-	p[0] = words_para("kneading", 40);
-	p[1] = words_para("proofing", 40);
-	p[2] = words_para("scoring", 40);
-	p[3] = words_para("baking", 40);
-	tq_buf_adds(&b, "<html><head><title>Crumb too tight</title>"
-	    "<script type=application/ld+json>{\"@context\": "
-	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
-	    "\"headline\": \"Crumb too tight\"}</script></head><body><div class=p-body><div class=p-title><h1>Crumb too "
-	    "tight</h1><div class=topic-category><a class=badge-category "
+	bread_paras(p, 4);
+	forum_head(&b, "Crumb too tight");
+	tq_buf_adds(&b, "<body><div class=p-body><div class=p-title>"
+	    "<h1>Crumb too tight</h1><div class=topic-category>"
+	    "<a class=badge-category "
 	    "href=/c/3>Sourdough Corner</a></div></div><ul class=crumbs><li>"
 	    "<a href=/>Index</a></li><li>\xc2\xbb <a href=/f/1>Bread "
 	    "Talk</a></li></ul><ul class=overview><li><span>Created</span> "
@@ -1806,11 +1827,9 @@ test_forum2(void)
 
 	/* Invision-like: the author's name in an <aside>, with stats */
 	memset(&b, 0, sizeof(b));
-	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
-	    "<script type=application/ld+json>{\"@context\": "
-	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
-	    "\"headline\": \"Oven spring\"}</script></head>"
-	    "<body><div class=ipsPageHeader><h1>Oven spring, again</h1><p>"
+	forum_head(&b, "Oven spring");
+	tq_buf_adds(&b, "<body><div class=ipsPageHeader><h1>Oven spring, "
+	    "again</h1><p>"
 	    "<strong>By <a href=/p/1>ines</a></strong><br><span><time "
 	    "datetime=2024-03-05>March 5, 2024</time> in <a href=/f/2>Bread "
 	    "Talk</a></span></p></div><div id=elPostFeed>");
@@ -1865,15 +1884,9 @@ test_forum3(void)
 	char *p[4];
 	int k;
 
-	p[0] = words_para("kneading", 40);
-	p[1] = words_para("proofing", 40);
-	p[2] = words_para("scoring", 40);
-	p[3] = words_para("baking", 40);
-	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
-	    "<script type=application/ld+json>{\"@context\": "
-	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
-	    "\"headline\": \"Oven spring\"}</script></head>"
-	    "<body><div id=elPostFeed><h2>Oven spring - Crumb Club - "
+	bread_paras(p, 4);
+	forum_head(&b, "Oven spring");
+	tq_buf_adds(&b, "<body><div id=elPostFeed><h2>Oven spring - Crumb Club - "
 	    "Bakers</h2>");
 	for (k = 0; k < 4; k++) {
 		tq_buf_adds(&b, "<article class=cPost><div class=cPost_author>"
@@ -1956,10 +1969,7 @@ test_forum(void)
 	char *p[4];
 	int k;
 
-	p[0] = words_para("kneading", 40);
-	p[1] = words_para("proofing", 40);
-	p[2] = words_para("scoring", 40);
-	p[3] = words_para("baking", 40);
+	bread_paras(p, 4);
 	tq_buf_adds(&b, "<html><head><title>Why is my loaf dense?</title>"
 	    "</head><body><div popover id=pwa><p>To install this app on "
 	    "iOS, tap the Share icon and Add to Home Screen.</p></div>"
@@ -3238,14 +3248,9 @@ test_prod5_forum(void)
 	char *p[3];
 	int k, n;
 
-	p[0] = words_para("kneading", 40);
-	p[1] = words_para("proofing", 40);
-	p[2] = words_para("scoring", 40);
-	tq_buf_adds(&b, "<html><head><title>Oven spring</title>"
-	    "<script type=application/ld+json>{\"@context\": "
-	    "\"https://schema.org\", \"@type\": \"DiscussionForumPosting\", "
-	    "\"headline\": \"Oven spring\"}</script></head>"
-	    "<body><div id=posts>");
+	bread_paras(p, 3);
+	forum_head(&b, "Oven spring");
+	tq_buf_adds(&b, "<body><div id=posts>");
 	for (k = 0; k < 3; k++) {
 		tq_buf_adds(&b, "<article class=post><div class=author>");
 		tq_buf_adds(&b, who[k]);
