@@ -52,6 +52,6 @@ tq_link_find(PGconn *db, struct tq_err *e, const char *url)
 	const char *p[1] = { url };
 
 	return tq_db_id(tq_db_exec(db, e, "SELECT id FROM links WHERE "
-	    "sha256(url::bytea) = sha256($1::text::bytea) AND url = $1::text",
+	    "tq_url_key(url) = tq_url_key($1::text) AND url = $1::text",
 	    1, p));
 }

@@ -1005,16 +1005,9 @@ resp(struct tq_buf *b, int argc, const char *const *argv)
  * fields that are the same for every job come first, formatted once;
  * each job adds its key, its description and its data.
  */
-static int
-hashes(struct tq_buf *b, const struct jobfixed *f, enum tq_stage st,
-    const struct tq_jobspec *jobs, size_t n)
+static void
+fixed_args(const char *argv[18], const struct jobfixed *f, enum tq_stage st)
 {
-	struct tq_buf fixed = { 0 };
-	struct jobown o;
-	char hkey[128];
-	const char *argv[18];
-	size_t k;
-
 	argv[0] = "status";
 	argv[1] = "queued";
 	argv[2] = "origin";
@@ -1033,6 +1026,29 @@ hashes(struct tq_buf *b, const struct jobfixed *f, enum tq_stage st,
 	argv[15] = f->retries;
 	argv[16] = "retry_intervals";
 	argv[17] = f->intervals;
+}
+
+/* A job's own two fields, description and data, as HSET arguments */
+static void
+own_args(struct tq_buf *b, const struct jobown *o)
+{
+	tq_buf_adds(b, "$11\r\ndescription\r\n");
+	resp_arg(b, o->desc, strlen(o->desc));
+	tq_buf_adds(b, "$4\r\ndata\r\n");
+	resp_arg(b, o->data, strlen(o->data));
+}
+
+static int
+hashes(struct tq_buf *b, const struct jobfixed *f, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n)
+{
+	struct tq_buf fixed = { 0 };
+	struct jobown o;
+	char hkey[128];
+	const char *argv[18];
+	size_t k;
+
+	fixed_args(argv, f, st);
 	resp_args(&fixed, 18, argv);
 	for (k = 0; k < n; k++) {
 		int kn = snprintf(hkey, sizeof(hkey), "rq:job:%s",
@@ -1042,10 +1058,7 @@ hashes(struct tq_buf *b, const struct jobfixed *f, enum tq_stage st,
 		tq_buf_adds(b, "*24\r\n$4\r\nHSET\r\n");
 		resp_arg(b, hkey, (size_t)kn);
 		tq_buf_add(b, fixed.data, fixed.len);
-		tq_buf_adds(b, "$11\r\ndescription\r\n");
-		resp_arg(b, o.desc, strlen(o.desc));
-		tq_buf_adds(b, "$4\r\ndata\r\n");
-		resp_arg(b, o.data, strlen(o.data));
+		own_args(b, &o);
 	}
 	tq_buf_free(&fixed);
 	return (int)n;
@@ -1091,6 +1104,51 @@ tq_queue_format_hashes(struct tq_buf *b, enum tq_stage st,
 
 	job_fixed(&f, st);
 	return hashes(b, &f, st, jobs, n);
+}
+
+int
+tq_queue_format_template(struct tq_buf *b, enum tq_stage st,
+    const char *key)
+{
+	struct jobfixed f;
+	const char *argv[24];
+
+	job_fixed(&f, st);
+	argv[0] = "HSET";
+	argv[1] = key;
+	fixed_args(argv + 2, &f, st);
+	argv[20] = "description";
+	argv[21] = "";
+	argv[22] = "data";
+	argv[23] = "";
+	resp(b, 24, argv);
+	return 1;
+}
+
+int
+tq_queue_format_copies(struct tq_buf *b, enum tq_stage st, const char *key,
+    const struct tq_jobspec *jobs, size_t n)
+{
+	struct tq_buf head = { 0 };
+	struct jobown o;
+	char hkey[128];
+	size_t k;
+
+	tq_buf_adds(&head, "*3\r\n$4\r\nCOPY\r\n");
+	resp_arg(&head, key, strlen(key));
+	for (k = 0; k < n; k++) {
+		int kn = snprintf(hkey, sizeof(hkey), "rq:job:%s",
+		    jobs[k].job_id);
+
+		job_own(&o, st, &jobs[k]);
+		tq_buf_add(b, head.data, head.len);
+		resp_arg(b, hkey, (size_t)kn);
+		tq_buf_adds(b, "*6\r\n$4\r\nHSET\r\n");
+		resp_arg(b, hkey, (size_t)kn);
+		own_args(b, &o);
+	}
+	tq_buf_free(&head);
+	return 2 * (int)n;
 }
 
 /*

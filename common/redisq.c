@@ -344,6 +344,13 @@ tq_redis(redisContext *c, struct tq_err *err, const char *fmt, ...)
 int
 tq_redis_replies(redisContext *c, struct tq_err *err, int n)
 {
+	return tq_redis_replies_ints(c, err, n, NULL);
+}
+
+int
+tq_redis_replies_ints(redisContext *c, struct tq_err *err, int n,
+    long long *ints)
+{
 	redisReply *r;
 	int i, rc = 0;
 
@@ -368,6 +375,9 @@ tq_redis_replies(redisContext *c, struct tq_err *err, int n)
 					break;
 				}
 		}
+		if (ints != NULL)
+			ints[i] = r->type == REDIS_REPLY_INTEGER ?
+			    r->integer : -1;
 		freeReplyObject(r);
 	}
 	return rc;

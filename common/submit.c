@@ -475,8 +475,8 @@ check_ids(PGconn *db, struct tq_submit *s, struct tq_err *e)
 /*
  * The links of the URL inputs.  Each distinct URL is inserted once,
  * with ON CONFLICT DO NOTHING, and those that were there already (or
- * that a concurrent submit created first) are looked up by the SHA-256
- * that links_url_sha256 holds; each statement sees what committed
+ * that a concurrent submit created first) are looked up by the key
+ * that links_url_key holds (sql/0015); each statement sees what committed
  * before it, so the lookup finds them all.  One connection only: a
  * second one inserting half of them, tried, hung two concurrent
  * submits of the same URLs for good, each connection waiting on the
@@ -535,24 +535,35 @@ add_quoted(struct tq_buf *b, const char *s)
 
 static const char insert_links[] = "INSERT INTO links (url) "
     "SELECT unnest($1::text[]) "
-    "ON CONFLICT ((sha256(url::bytea))) DO NOTHING RETURNING id, url";
+    "ON CONFLICT (tq_url_key(url)) DO NOTHING RETURNING id, url";
+
+/*
+ * The first n links of ls that have no id yet, as a text[] literal
+ * into b: the unique index on links holds tq_url_key() of each.
+ */
+static void
+url_list(struct tq_buf *b, const struct linkset *ls, size_t n)
+{
+	size_t i;
+
+	tq_buf_adds(b, "{");
+	for (i = 0; i < n; i++) {
+		if (ls->lid[i] != 0)
+			continue;
+		if (b->len > 1)
+			tq_buf_add(b, ",", 1);
+		add_quoted(b, ls->urls[i]);
+	}
+	tq_buf_adds(b, "}");
+}
 
 /* The URLs of ls that have no id yet, as a text[] literal. */
 static char *
 url_array(const struct linkset *ls)
 {
 	struct tq_buf b = { 0 };
-	size_t i;
 
-	tq_buf_adds(&b, "{");
-	for (i = 0; i < ls->n; i++) {
-		if (ls->lid[i] != 0)
-			continue;
-		if (b.len > 1)
-			tq_buf_add(&b, ",", 1);
-		add_quoted(&b, ls->urls[i]);
-	}
-	tq_buf_adds(&b, "}");
+	url_list(&b, ls, ls->n);
 	return b.data;
 }
 
@@ -860,26 +871,6 @@ links_par_end(struct linkpar *lp, pthread_t thr)
 }
 
 /*
- * The SHA-256 of the first n links of ls that have no id yet, as a
- * bytea[] literal into b: what the unique index on links holds.
- */
-static void
-sha_array(struct tq_buf *b, const struct linkset *ls, size_t n)
-{
-	size_t i;
-	char hex[65];
-
-	tq_buf_adds(b, "{");
-	for (i = 0; i < n; i++) {
-		if (ls->lid[i] != 0)
-			continue;
-		tq_sha256_hex(ls->urls[i], strlen(ls->urls[i]), hex);
-		tq_buf_addf(b, "%s\"\\\\x%s\"", b->len > 1 ? "," : "", hex);
-	}
-	tq_buf_adds(b, "}");
-}
-
-/*
  * 1 if one of the first links of ls is there already, 0 if none is,
  * -1 and e: a list that a cron job submits again finds its links on
  * the general way at once, instead of after a COPY that the unique
@@ -895,11 +886,11 @@ links_known(PGconn *db, const struct linkset *ls, struct tq_err *e)
 	PGresult *r;
 	int known;
 
-	sha_array(&arr, ls, ls->n < KNOWN_PROBE ? ls->n : KNOWN_PROBE);
+	url_list(&arr, ls, ls->n < KNOWN_PROBE ? ls->n : KNOWN_PROBE);
 	p[0] = arr.data;
-	r = tq_db_exec(db, e, "SELECT 1 FROM unnest($1::bytea[]) AS h(h) "
-	    "WHERE EXISTS (SELECT 1 FROM links WHERE sha256(url::bytea) = "
-	    "h.h) LIMIT 1", 1, p);
+	r = tq_db_exec(db, e, "SELECT 1 FROM unnest($1::text[]) AS u(u) "
+	    "WHERE EXISTS (SELECT 1 FROM links WHERE tq_url_key(url) = "
+	    "tq_url_key(u.u)) LIMIT 1", 1, p);
 	tq_buf_free(&arr);
 	if (r == NULL)
 		return -1;
@@ -941,12 +932,12 @@ links_lookup(PGconn *db, struct linkset *ls, struct tq_err *e)
 	struct tq_buf arr = { 0 };
 	ssize_t left;
 
-	sha_array(&arr, ls, ls->n);
+	url_list(&arr, ls, ls->n);
 	/* one index probe each, however big links is */
 	left = links_map(db, ls, "SELECT l.id, l.url FROM "
-	    "unnest($1::bytea[]) AS h(h) CROSS JOIN LATERAL "
-	    "(SELECT id, url FROM links WHERE sha256(url::bytea) = h.h "
-	    "LIMIT 1) AS l", arr.data, e);
+	    "unnest($1::text[]) AS u(u) CROSS JOIN LATERAL "
+	    "(SELECT id, url FROM links WHERE tq_url_key(url) = "
+	    "tq_url_key(u.u) LIMIT 1) AS l", arr.data, e);
 	tq_buf_free(&arr);
 	return left;
 }
@@ -1135,6 +1126,7 @@ struct hashes {
 	size_t				 n;
 	int				 rc_ok;	/* 0 written, -1 err */
 	struct tq_err			 err;
+	char				 tpl[48]; /* the template's key */
 };
 
 /*
@@ -1188,53 +1180,134 @@ send_cmds(redisContext *rc, const char *buf, size_t len, int n,
 
 /*
  * The hashes go out 256 at a time, formatted into one buffer of some
- * 120 KB that is used again for the next: a submit of a million URLs
+ * 60 KB that is used again for the next: a submit of a million URLs
  * does not hold half a gigabyte of commands, and the buffer's pages
- * stay in the cache.  Redis keeps the replies until they are read, at
- * the end.
+ * are touched once.
+ *
+ * Each job is a COPY of one template hash, which holds the fields all
+ * the jobs share, and an HSET of its own two fields: Redis does half
+ * the work of an HSET of eleven fields (it parses 8 arguments a job,
+ * not 24).  The template goes at the end.  A job whose COPY found no
+ * template, or whose HSET found no copy (a FLUSHALL in between: it
+ * answers 2 new fields, not 0), gets its whole hash again, in one HSET:
+ * a job's hash is whole or not there, never half.
  */
 #define HASH_CHUNK	256
+
+static void
+template_key(char *key, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char rnd[12];
+	size_t i;
+	char *p;
+
+	arc4random_buf(rnd, sizeof(rnd));
+	p = key + strlcpy(key, "tq:submit:", n);
+	for (i = 0; i < sizeof(rnd) && p + 2 < key + n; i++) {
+		*p++ = hex[rnd[i] >> 4];
+		*p++ = hex[rnd[i] & 0x0f];
+	}
+	*p = '\0';
+}
+
+static int
+del_cmd(struct tq_buf *b, const char *key)
+{
+	char head[48];
+	size_t n = strlen(key);
+
+	snprintf(head, sizeof(head), "*2\r\n$3\r\nDEL\r\n$%zu\r\n", n);
+	tq_buf_adds(b, head);
+	tq_buf_add(b, key, n);
+	tq_buf_add(b, "\r\n", 2);
+	return 1;
+}
+
+/* The jobs whose COPY found no template, written whole */
+static int
+rewrite_hashes(struct hashes *h, const long long *got)
+{
+	struct tq_jobspec *redo;
+	struct tq_buf b = { 0 };
+	size_t k, m = 0;
+	int rv = 0;
+
+	redo = xcalloc(h->n ? h->n : 1, sizeof(*redo));
+	for (k = 0; k < h->n; k++)
+		if (got[1 + 2 * k] != 1 || got[2 + 2 * k] != 0)
+			redo[m++] = h->jobs[k];
+	if (m > 0) {
+		tq_logf(TQ_LOG_INFO, "submit: %zu job hashes written again "
+		    "(their template was gone)", m);
+		rv = send_cmds(h->rc, b.data, b.len,
+		    tq_queue_format_hashes(&b, h->stage, redo, m), &h->err);
+	}
+	tq_buf_free(&b);
+	free(redo);
+	return rv;
+}
 
 static void *
 write_hashes(void *arg)
 {
 	struct hashes *h = arg;
 	struct tq_buf b = { 0 };
+	long long *got;
 	size_t i, m;
-	int n = 0;
+	int n, clean = redis_clean(h->rc), last;
 
 	h->rc_ok = 0;
-	if (!redis_clean(h->rc)) {
-		n = tq_queue_format_hashes(&b, h->stage, h->jobs, h->n);
-		h->rc_ok = send_cmds(h->rc, b.data, b.len, n, &h->err);
+	template_key(h->tpl, sizeof(h->tpl));
+	n = tq_queue_format_template(&b, h->stage, h->tpl);
+	for (i = 0; ; i += m) {
+		m = h->n - i > HASH_CHUNK ? HASH_CHUNK : h->n - i;
+		n += tq_queue_format_copies(&b, h->stage, h->tpl, h->jobs + i,
+		    m);
+		if ((last = i + m == h->n))
+			n += del_cmd(&b, h->tpl);
+		if (clean) {
+			if (send_raw(h->rc, b.data, b.len, &h->err) == -1) {
+				h->rc_ok = -1;	/* no replies read */
+				tq_buf_free(&b);
+				return NULL;
+			}
+			b.len = 0;
+		}
+		if (last)
+			break;
+	}
+	if (!clean && redisAppendFormattedCommand(h->rc, b.data, b.len) !=
+	    REDIS_OK) {
+		tq_err_set(&h->err, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    h->rc->errstr);
+		h->rc_ok = -1;
 		tq_buf_free(&b);
 		return NULL;
 	}
-	for (i = 0; i < h->n; i += m) {
-		m = h->n - i > HASH_CHUNK ? HASH_CHUNK : h->n - i;
-		b.len = 0;
-		n += tq_queue_format_hashes(&b, h->stage, h->jobs + i, m);
-		if (send_raw(h->rc, b.data, b.len, &h->err) == -1) {
-			h->rc_ok = -1;	/* as send_cmds(): no replies read */
-			break;
-		}
-	}
 	tq_buf_free(&b);
+	got = xcalloc((size_t)n, sizeof(*got));
+	h->rc_ok = tq_redis_replies_ints(h->rc, &h->err, n, got);
 	if (h->rc_ok == 0)
-		h->rc_ok = tq_redis_replies(h->rc, &h->err, n);
+		h->rc_ok = rewrite_hashes(h, got);
+	free(got);
 	return NULL;
 }
 
 /* Best effort: the hashes of a task that was not saved. */
 static void
-drop_hashes(redisContext *rc, const struct tq_jobspec *jobs, size_t n)
+drop_hashes(redisContext *rc, const struct hashes *h)
 {
 	struct tq_err e = { 0 };
 	size_t i;
 	int cmds = 0;
 
-	for (i = 0; i < n && rc->err == 0; i++) {
-		redisAppendCommand(rc, "DEL rq:job:%s", jobs[i].job_id);
+	if (h->tpl[0] != '\0' && rc->err == 0) {
+		redisAppendCommand(rc, "DEL %s", h->tpl);
+		cmds++;
+	}
+	for (i = 0; i < h->n && rc->err == 0; i++) {
+		redisAppendCommand(rc, "DEL rq:job:%s", h->jobs[i].job_id);
 		cmds++;
 	}
 	tq_redis_replies(rc, &e, cmds);
@@ -1424,6 +1497,7 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	hw.n = n;
 	hw.rc_ok = -1;
 	memset(&hw.err, 0, sizeof(hw.err));
+	hw.tpl[0] = '\0';
 	if (pthread_create(&thr, NULL, write_hashes, &hw) == 0)
 		threaded = 1;
 	r = PQexec(db, "COPY task_items (task_id, seq, item_id, item_type, "
@@ -1504,7 +1578,7 @@ rollback:
 	if (threaded) {
 		pthread_join(thr, NULL);
 		threaded = 0;
-		drop_hashes(rc, jobs, n);
+		drop_hashes(rc, &hw);
 	}
 	s->task = 0;
 out:

@@ -698,6 +698,9 @@ redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
 		    ...);
 /* Read n pipelined replies; -1 if any failed (all are read). */
 int		 tq_redis_replies(redisContext *, struct tq_err *, int n);
+/* The same, each reply's integer into v[i] (-1 if not an integer). */
+int		 tq_redis_replies_ints(redisContext *, struct tq_err *, int n,
+		    long long *v);
 int		 tq_redis_set_timeout(redisContext *, double seconds);
 
 /* -------------------------------------------------------------- limit.c */
@@ -837,6 +840,19 @@ int		 tq_queue_format_hashes(struct tq_buf *b, enum tq_stage,
 		    const struct tq_jobspec *, size_t n);
 int		 tq_queue_format_push(struct tq_buf *b, enum tq_stage,
 		    const struct tq_jobspec *, size_t n, int front);
+/*
+ * The hashes of a bulk submit, for half of Redis's work: one template
+ * hash at key with the fields every job shares and an empty description
+ * and data (one HSET), then for each job a COPY of it to rq:job:<id>
+ * and an HSET of the job's own description and data (two commands a
+ * job).  A COPY answers 1 and its HSET 0 (no new field); any other
+ * pair of answers means the template or the copy was gone (FLUSHALL),
+ * and that job needs tq_queue_format_hashes().
+ */
+int		 tq_queue_format_template(struct tq_buf *b, enum tq_stage,
+		    const char *key);
+int		 tq_queue_format_copies(struct tq_buf *b, enum tq_stage,
+		    const char *key, const struct tq_jobspec *, size_t n);
 /* Remove job ids from a stage's queue and scheduled set; drop hashes. */
 int		 tq_queue_remove(redisContext *, struct tq_err *,
 		    enum tq_stage, const char *const *ids, size_t n);

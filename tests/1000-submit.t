@@ -1,7 +1,7 @@
 #!/bin/sh
 # tq-submit: records, inputs from operands and stdin, bad input writes nothing
 . "$(dirname "$0")/lib.sh"
-plan 38
+plan 48
 start_redis
 start_pg
 
@@ -45,6 +45,22 @@ check_same "bad input wrote nothing" "$after" "$before"
 check_status 2 "unknown stage" tq-submit frobnicate 1
 check_status 2 "no stage" tq-submit
 check "-h prints usage" tq-submit -h
+
+# a link is its URL's bytes: a backslash is itself, not an escape
+links0=$(count links)
+check "a URL with a backslash escape's shape" tq-submit parse 'https://k.example/x?q=aAb' 'https://k.example/x?q=a\101b'
+check_same "two links, not one" "$(( $(count links) - links0 ))" 2
+check "a URL with a lone backslash" tq-submit parse 'https://k.example/x?q=a\b'
+check_same "its link, as written" "$(psqlc "SELECT url FROM links ORDER BY id DESC LIMIT 1")" 'https://k.example/x?q=a\b'
+check "the three again" tq-submit parse 'https://k.example/x?q=a\b' 'https://k.example/x?q=aAb' 'https://k.example/x?q=a\101b'
+check_same "the same three links" "$(( $(count links) - links0 ))" 3
+# URLs past 2,000 bytes are keyed by their SHA-256
+long=https://k.example/$(head -c 3000 /dev/zero | tr '\0' a)
+check "two long URLs" tq-submit parse "${long}1" "${long}2"
+check "the same again" tq-submit parse "${long}2" "${long}1"
+check_same "two links, found again" "$(( $(count links) - links0 ))" 5
+check_same "the second submit names them" \
+    "$(psqlc "SELECT string_agg(right(l.url, 1), ' ' ORDER BY i.seq) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out")")" "2 1"
 
 # task ids that do not exist, and garbage, for the readers
 check_status 3 "tq-status: unknown task" tq-status 999

@@ -3,7 +3,7 @@
 # PostgreSQL and Redis agree, one item per URL in input order, every job
 # hash there; bad lines among them write nothing
 . "$(dirname "$0")/lib.sh"
-plan 63
+plan 68
 start_redis
 start_pg
 
@@ -61,6 +61,15 @@ check_same "description" "$(rcli hget "rq:job:$job" description)" \
 check_same "data" "$(rcli hget "rq:job:$job" data)" \
     "[\"tq.parse\", null, [$task, $item], {}]"
 check_same "queue registered" "$(rcli sismember rq:queues rq:queue:parsing-queue)" 1
+# each hash is a copy of one template, with its own two fields set
+sed 's/^/HMGET rq:job:/; s/$/ status origin created_at enqueued_at timeout result_ttl failure_ttl retries_left retry_intervals/' \
+    "$tmp/pg.ids" | rcli | paste -d'|' - - - - - - - - - | sort | uniq -c >"$tmp/shared"
+check_match "all 9,000 share their other nine fields" "$(cat "$tmp/shared")" \
+    '^ *9000 queued\|parsing-queue\|20[0-9-]+T[0-9:.]+Z\|20[0-9-]+T[0-9:.]+Z\|[0-9]+\|[0-9]+\|[0-9]+\|[0-9]+\|\[[0-9, ]+\]$'
+check_same "their fields in RQ's order, as one HSET writes them" \
+    "$(rcli hkeys "rq:job:$job" | tr '\n' ' ')" \
+    "status origin created_at enqueued_at timeout result_ttl failure_ttl retries_left retry_intervals description data "
+check_same "the template is gone" "$(rcli --scan --pattern 'tq:submit:*' | wc -l | tr -d ' ')" 0
 
 TQ_LOG=debug tq-submit parse - <"$tmp/urls" >"$out" 2>"$tmp/again.err"
 check_same "the same 10,000 lines again: exit 0" "$?" 0
@@ -192,5 +201,26 @@ check_status 3 "bad input, PostgreSQL away: exit 3" \
 check_status 4 "good input, PostgreSQL away: exit 4" \
     env TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/nowhere" tq-submit parse - <"$tmp/few"
 check_same "nothing written" "$(state)" "$before"
+
+# FLUSHALL while the hashes are written: a job whose template or copy
+# went is written again whole, so no hash is ever half there
+awk 'BEGIN { for (i = 0; i < 10000; i++) printf "https://bulk.example/flush?i=%d\n", i }' >"$tmp/flush"
+again=0 tries=0
+while [ "$tries" -lt 4 ]; do
+	tries=$((tries + 1))
+	rcli flushall >/dev/null
+	# one FLUSHALL, once the first copies are there
+	( i=0; while [ $i -lt 3000 ] && [ "$(rcli dbsize)" -lt 500 ]; do
+		i=$((i + 1)); done
+	  rcli flushall >/dev/null ) &
+	fl=$!
+	sed "s/flush?/flush$tries?/" "$tmp/flush" |
+	    TQ_LOG=info tq-submit parse - >/dev/null 2>"$tmp/flush.err"
+	wait "$fl"
+	grep -q 'written again' "$tmp/flush.err" && again=1
+	rcli --scan --pattern 'rq:job:*' | sed 's/^/HLEN /' | rcli | grep -vx 11 >>"$tmp/half"
+done
+check_same "a FLUSHALL met the copies" "$again" 1
+check_same "no job hash half there" "$(wc -l <"$tmp/half" | tr -d ' ')" 0
 
 done_testing

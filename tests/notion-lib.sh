@@ -45,7 +45,7 @@ text = open(sys.argv[4], encoding="utf-8").read() if len(sys.argv) > 4 \
     else "The article text of %s." % title
 def q(s):
     return "$q$" + s + "$q$"
-print("WITH l AS (INSERT INTO links (url) VALUES (%s) ON CONFLICT ((sha256(url::bytea))) "
+print("WITH l AS (INSERT INTO links (url) VALUES (%s) ON CONFLICT (tq_url_key(url)) "
       "DO UPDATE SET url = EXCLUDED.url RETURNING id), "
       "p AS (INSERT INTO parsed_contents (link_id, final_url, title, "
       "published, content, word_count) SELECT id, %s, %s, '2024-05-17', "
