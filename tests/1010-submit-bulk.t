@@ -3,7 +3,7 @@
 # PostgreSQL and Redis agree, one item per URL in input order, every job
 # hash there; bad lines among them write nothing
 . "$(dirname "$0")/lib.sh"
-plan 68
+plan 69
 start_redis
 start_pg
 
@@ -70,6 +70,18 @@ check_same "their fields in RQ's order, as one HSET writes them" \
     "$(rcli hkeys "rq:job:$job" | tr '\n' ' ')" \
     "status origin created_at enqueued_at timeout result_ttl failure_ttl retries_left retry_intervals description data "
 check_same "the template is gone" "$(rcli --scan --pattern 'tq:submit:*' | wc -l | tr -d ' ')" 0
+# and RQ itself (Debian's python3-rq) reads one as a queued job
+/usr/bin/python3 -c 'import rq' 2>/dev/null || bail "install python3-rq"
+check_same "RQ's Job.fetch reads it" "$(/usr/bin/python3 - "$tmp/redis.sock" "$job" <<'PY'
+import sys
+from redis import Redis
+from rq.job import Job
+j = Job.fetch(sys.argv[2], connection=Redis(unix_socket_path=sys.argv[1]))
+print(j.get_status(), j.origin, j.description, j.timeout,
+      j.retries_left, j.retry_intervals, j.enqueued_at is not None,
+      j.created_at == j.enqueued_at)
+PY
+)" "queued parsing-queue tq.parse(task=$task, item=$item) 60 3 [0, 30, 300] True True"
 
 TQ_LOG=debug tq-submit parse - <"$tmp/urls" >"$out" 2>"$tmp/again.err"
 check_same "the same 10,000 lines again: exit 0" "$?" 0
