@@ -818,6 +818,7 @@ ex_broad_pass(struct ex *x, int type)
 	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
 	int i, j, bodylen, root, end, items, label, list;
 	struct xn *n;
+	unsigned char *fac = NULL;	/* a collection's filters */
 
 	x->collapsed = 1;
 	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
@@ -825,6 +826,8 @@ ex_broad_pass(struct ex *x, int type)
 	/* a list of items stays, whatever its wrapper's class says */
 	list = items = type == PT_LISTING || type == PT_COLLECTION ?
 	    ex_listing_items(x) : -1;
+	if (type == PT_COLLECTION)
+		fac = ex_facets_find(x, items);
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
 		if (ex_dead_below(x, i) || n->tag == XT_TEXT ||
@@ -874,6 +877,7 @@ ex_broad_pass(struct ex *x, int type)
 	}
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		root = ex_listing_root(x, root);
+	root = ex_facets_root(x, root, fac);
 	end = ex_subtree_end(x, root);
 	if (type == PT_PRODUCT || type == PT_SERVICE)
 		ex_toggle_headings(x, root, end);
@@ -885,7 +889,7 @@ ex_broad_pass(struct ex *x, int type)
 		ex_service_clean(x, root, end);
 	for (i = end; i > root; i--) {
 		n = &x->n[i];
-		if (x->dead[i] || n->tag == XT_TEXT)
+		if (x->dead[i] || n->tag == XT_TEXT || (fac != NULL && fac[i]))
 			continue;
 		switch (n->tag) {
 		case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
@@ -959,6 +963,7 @@ ex_broad_pass(struct ex *x, int type)
 		ex_product_finish(x, root);
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		ex_listing_clean(x, root);
+	free(fac);
 	o.bullets = 1;
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
