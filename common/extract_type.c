@@ -573,9 +573,13 @@ ex_short_junk(struct ex *x, int i, int type)
 		digits += isdigit((unsigned char)*p) != 0;
 		letters += isalpha((unsigned char)*p) != 0;
 	}
-	/* a phone number; a time ("12:05") or a date makes no phone */
+	/*
+	 * a phone number; a time ("12:05"), a date or a price's range
+	 * ("$124.93 - $155.00") makes no phone
+	 */
 	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL &&
-	    strchr(t, ':') == NULL && strchr(t, '/') == NULL)
+	    strchr(t, ':') == NULL && strchr(t, '/') == NULL &&
+	    !has_price(t))
 		r = 1;
 	else if (digits > 0 && letters < 30 && (strcasestr(t, "review") ||
 	    strcasestr(t, "rating") || strcasestr(t, "stars")))

@@ -1639,7 +1639,8 @@ test_listing(void)
 			if (k == 0)
 				snprintf(w, sizeof(w), "<div class=card><a href="
 				    "/p/%d><h3>Trail shoe %d</h3></a><p>Black"
-				    "</p><span>$%d</span></div>", i, i, 90 + i);
+				    "</p><div>$%d.93 - $1%d.00</div></div>", i, i,
+				    100 + i, 50 + i);
 			else
 				snprintf(w, sizeof(w), "<div class=card><a href="
 				    "/p/%d><h3>Trail shoe %d</h3></a><p>A shoe "
@@ -1662,6 +1663,9 @@ test_listing(void)
 			    "apart, the drawer open, before the grid");
 			ok(!has(d.text, "Selected filters"), "grid with "
 			    "filters: no words for screen readers");
+			ok(has(d.text, "Trail shoe 3\n\nBlack\n\n$103.93 - "
+			    "$153.00"), "grid with filters: a price's range is "
+			    "no phone number");
 		} else {
 			ok(strcmp(d.page_type, "collection") != 0 &&
 			    !has(d.text, "Filter by") &&
