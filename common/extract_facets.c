@@ -4,8 +4,8 @@
  * with their counts, the price ranges, the colours, the sizes.  On
  * other pages a block named for filters or facets is chrome; on a
  * shop's category it says what the category holds, and most
- * references of the dev set whose page has such a panel keep it (6 of
- * 9; the other 3 are cut short or hold only the category's text).
+ * references of the dev set whose page has such a panel keep it (7 of
+ * 10; the other 3 are cut short or hold only the category's text).
  *
  * A panel is found before the cleaning (ex_facets_find): a block whose
  * class or id has a word of "facet", "filter" or "refine", with five
