@@ -1647,7 +1647,13 @@ test_listing(void)
 				    "for the hills, story %d.</p></div>", i, i, i);
 			tq_buf_adds(&b, w);
 		}
-		tq_buf_adds(&b, "</div></div></div></body></html>");
+		tq_buf_adds(&b, "</div><div class=guide><h3><button "
+		    "aria-expanded=false>Buying guide</button></h3><div "
+		    "class=box style=\"max-height:0px\"><div class=\""
+		    "accordion__content accordion--closed\" aria-hidden=true>"
+		    "<p>Pick the shoe for your ground: light ones for the "
+		    "road, lugs for the mud.</p></div></div></div></div></div>"
+		    "</body></html>");
 		ok(extract_str(b.data, k == 0 ?
 		    "https://shop.example/collections/shoes" :
 		    "https://blog.example/shoes", &d) == 0,
@@ -1663,6 +1669,9 @@ test_listing(void)
 			    "apart, the drawer open, before the grid");
 			ok(!has(d.text, "Selected filters"), "grid with "
 			    "filters: no words for screen readers");
+			ok(has(d.text, "lugs for the mud."), "grid with "
+			    "filters: a closed accordion's text, hidden from "
+			    "screen readers too, stays");
 			ok(has(d.text, "Trail shoe 3\n\nBlack\n\n$103.93 - "
 			    "$153.00"), "grid with filters: a price's range is "
 			    "no phone number");
