@@ -227,6 +227,10 @@ int		ex_listing_part(struct ex *x, int i, int items);
 void		ex_listing_clean(struct ex *x, int root);
 int		ex_listing_links(struct ex *x, int i, int list, int entries);
 
+/* extract_facets.c */
+unsigned char	*ex_facets_find(struct ex *x, int items);
+int		 ex_facets_root(struct ex *x, int root, const unsigned char *fac);
+
 /* extract_score.c */
 extern const char *const ex_maybe_words[];
 extern const int ex_struct_tags[];

@@ -142,6 +142,30 @@ apart(const struct out *o, const char *t, int side)
 }
 
 /*
+ * A count in an element of its own, named so, after an option's name
+ * ("<span>Acratech</span><span class=checkboxCount>1</span>", a
+ * shop's filters): a word of its own, "Acratech 1", not "Acratech1".
+ */
+static int
+count_after(struct ex *x, int next)
+{
+	const struct xn *n = &x->n[next];
+	const char *t;
+
+	if (x->dead[next] || n->tag == XT_TEXT || (n->flags & F_BLOCK) ||
+	    n->attr == NULL || n->tlen == 0 || n->tlen > 12 ||
+	    !ex_word_at(n->attr, "~count") || n->first < 0 ||
+	    n->first != n->last || x->n[n->first].tag != XT_TEXT ||
+	    (t = x->n[n->first].text) == NULL)
+		return 0;
+	t += *t == '(';
+	if (!isdigit((unsigned char)*t))
+		return 0;
+	t += strspn(t, "0123456789,.");
+	return *t == '\0' || (t[0] == ')' && t[1] == '\0');
+}
+
+/*
  * Two links side by side with nothing between them ("<a>Action</a><a>
  * eSports</a>": a row of tags, of chips) are two words, whatever
  * their letters.
@@ -151,6 +175,8 @@ links_apart(struct ex *x, int i, int next, struct out *o)
 {
 	if (x->n[i].tag == TidyTag_A && x->n[next].tag == TidyTag_A &&
 	    !x->dead[i] && x->n[i].tlen > 0)
+		o->sp |= 1;
+	else if (!x->dead[i] && x->n[i].tlen > 0 && count_after(x, next))
 		o->sp |= 1;
 }
 

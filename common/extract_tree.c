@@ -301,6 +301,12 @@ static const char *const panel_words[] = {
 	"~toggle", "more-content", NULL
 };
 
+/*
+ * A closed accordion's panel, hidden from screen readers too while
+ * closed (aria-hidden, the ARIA pattern), is a closed panel still.
+ */
+static const char *const accordion_words[] = { "~accordion", NULL };
+
 static const char *const bad_roles[] = {
 	"navigation", "complementary", "banner", "contentinfo", "dialog",
 	"alertdialog", "menu", "menubar", "search", "toolbar", "tablist",
@@ -467,7 +473,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	    strcasecmp(v, "hidden") == 0)) {
 		/* product details and specifications wait in closed panels */
 		if ((((v = ex_attr_get(tn, "aria-hidden")) == NULL ||
-		    strcasecmp(v, "true") != 0) && ((n->attr != NULL &&
+		    strcasecmp(v, "true") != 0 || (n->attr != NULL &&
+		    ex_match_any(n->attr, accordion_words))) && ((n->attr != NULL &&
 		    ex_match_any(n->attr, panel_words)) || ((v = ex_attr_get(tn,
 		    "role")) != NULL && (ex_has_word(v, "tabpanel") ||
 		    ex_has_word(v, "region"))))) || ex_closed_panel(x, i, tn))

@@ -573,9 +573,13 @@ ex_short_junk(struct ex *x, int i, int type)
 		digits += isdigit((unsigned char)*p) != 0;
 		letters += isalpha((unsigned char)*p) != 0;
 	}
-	/* a phone number; a time ("12:05") or a date makes no phone */
+	/*
+	 * a phone number; a time ("12:05"), a date or a price's range
+	 * ("$124.93 - $155.00") makes no phone
+	 */
 	if (digits >= 9 && letters == 0 && strpbrk(t, "-() .") != NULL &&
-	    strchr(t, ':') == NULL && strchr(t, '/') == NULL)
+	    strchr(t, ':') == NULL && strchr(t, '/') == NULL &&
+	    !has_price(t))
 		r = 1;
 	else if (digits > 0 && letters < 30 && (strcasestr(t, "review") ||
 	    strcasestr(t, "rating") || strcasestr(t, "stars")))
@@ -818,6 +822,7 @@ ex_broad_pass(struct ex *x, int type)
 	struct out o = { { 0 }, 0, 0, 0, 0, "", 0 };
 	int i, j, bodylen, root, end, items, label, list;
 	struct xn *n;
+	unsigned char *fac = NULL;	/* a collection's filters */
 
 	x->collapsed = 1;
 	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
@@ -825,6 +830,8 @@ ex_broad_pass(struct ex *x, int type)
 	/* a list of items stays, whatever its wrapper's class says */
 	list = items = type == PT_LISTING || type == PT_COLLECTION ?
 	    ex_listing_items(x) : -1;
+	if (type == PT_COLLECTION)
+		fac = ex_facets_find(x, items);
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
 		if (ex_dead_below(x, i) || n->tag == XT_TEXT ||
@@ -874,6 +881,7 @@ ex_broad_pass(struct ex *x, int type)
 	}
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		root = ex_listing_root(x, root);
+	root = ex_facets_root(x, root, fac);
 	end = ex_subtree_end(x, root);
 	if (type == PT_PRODUCT || type == PT_SERVICE)
 		ex_toggle_headings(x, root, end);
@@ -885,7 +893,7 @@ ex_broad_pass(struct ex *x, int type)
 		ex_service_clean(x, root, end);
 	for (i = end; i > root; i--) {
 		n = &x->n[i];
-		if (x->dead[i] || n->tag == XT_TEXT)
+		if (x->dead[i] || n->tag == XT_TEXT || (fac != NULL && fac[i]))
 			continue;
 		switch (n->tag) {
 		case TidyTag_IFRAME: case TidyTag_EMBED: case TidyTag_OBJECT:
@@ -959,6 +967,7 @@ ex_broad_pass(struct ex *x, int type)
 		ex_product_finish(x, root);
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		ex_listing_clean(x, root);
+	free(fac);
 	o.bullets = 1;
 	ex_render(x, root, &o);
 	ex_out_trim(&o);

@@ -1085,7 +1085,7 @@ test_listing(void)
 	struct tq_doc d;
 	struct tq_buf b = { 0 };
 	char w[512];
-	int i;
+	int i, k;
 
 	/*
 	 * A topic page: the heading and intro unlinked, the cards linked
@@ -1604,6 +1604,86 @@ test_listing(void)
 	    "ratings, reviews, old prices, discounts, buttons, durations go");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * A shop's category with its panel of filters beside the grid
+	 * (extract_facets.c): the brands with their counts, each count in
+	 * a span of its own; the sizes in a drawer closed on a narrow
+	 * screen, with a list of more behind "Show all"; words for screen
+	 * readers.  On a collection the panel stays, before the grid as
+	 * in the page; the same page without prices is a listing, and
+	 * there the panel is chrome.
+	 */
+	for (k = 0; k < 2; k++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><title>Shoes</title></head><body>"
+		    "<div class=page><div class=\"facets-panel\"><h2>Filter by "
+		    "Brand</h2><ul>");
+		for (i = 0; i < 6; i++) {
+			snprintf(w, sizeof(w), "<li><label><input type=checkbox>"
+			    "<span>Brand%c</span><span class=facet-count>%d"
+			    "</span></label></li>", 'A' + i, 70 + i);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, "</ul><span class=sr-only>Selected filters: "
+		    "none</span><div class=\"filter-drawer\"><div "
+		    "style=\"display:none\"><h2>Filter by Size</h2><ul>");
+		for (i = 0; i < 6; i++) {
+			snprintf(w, sizeof(w), "<li><label>Size %d (%d)</label>"
+			    "</li>", 5 + i, 100 + i);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, "</ul></div></div></div><div class=results>"
+		    "<h1>Running shoes</h1><p>672 products</p><div class=grid>");
+		for (i = 0; i < 24; i++) {
+			if (k == 0)
+				snprintf(w, sizeof(w), "<div class=card><a href="
+				    "/p/%d><h3>Trail shoe %d</h3></a><p>Black"
+				    "</p><div>$%d.93 - $1%d.00</div></div>", i, i,
+				    100 + i, 50 + i);
+			else
+				snprintf(w, sizeof(w), "<div class=card><a href="
+				    "/p/%d><h3>Trail shoe %d</h3></a><p>A shoe "
+				    "for the hills, story %d.</p></div>", i, i, i);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, "</div><div class=guide><h3><button "
+		    "aria-expanded=false>Buying guide</button></h3><div "
+		    "class=box style=\"max-height:0px\"><div class=\""
+		    "accordion__content accordion--closed\" aria-hidden=true>"
+		    "<p>Pick the shoe for your ground: light ones for the "
+		    "road, lugs for the mud.</p></div></div></div></div></div>"
+		    "</body></html>");
+		ok(extract_str(b.data, k == 0 ?
+		    "https://shop.example/collections/shoes" :
+		    "https://blog.example/shoes", &d) == 0,
+		    "grid with filters extract");
+		if (k == 0) {
+			is_str(d.page_type, "collection",
+			    "grid with filters: a collection");
+			ok(in_order(d.text, "Filter by Brand", "BrandA 70") &&
+			    in_order(d.text, "BrandF 75", "Filter by Size") &&
+			    in_order(d.text, "Size 10 (105)", "Running shoes") &&
+			    in_order(d.text, "Running shoes", "Trail shoe 23"),
+			    "grid with filters: the panel stays, a count "
+			    "apart, the drawer open, before the grid");
+			ok(!has(d.text, "Selected filters"), "grid with "
+			    "filters: no words for screen readers");
+			ok(has(d.text, "lugs for the mud."), "grid with "
+			    "filters: a closed accordion's text, hidden from "
+			    "screen readers too, stays");
+			ok(has(d.text, "Trail shoe 3\n\nBlack\n\n$103.93 - "
+			    "$153.00"), "grid with filters: a price's range is "
+			    "no phone number");
+		} else {
+			ok(strcmp(d.page_type, "collection") != 0 &&
+			    !has(d.text, "Filter by") &&
+			    has(d.text, "Trail shoe 23"), "grid with filters, "
+			    "no prices: the panel goes, the grid stays");
+		}
+		tq_doc_free(&d);
+		free(b.data);
+	}
 }
 
 /*
