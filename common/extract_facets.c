@@ -122,7 +122,7 @@ ex_facets_find(struct ex *x, int items)
 int
 ex_facets_root(struct ex *x, int root, const unsigned char *fac)
 {
-	int i, r, a, k, end, in, inr, tries = 0;
+	int i, r, a, k, end, rend, in, inr, tries = 0;
 
 	if (fac == NULL)
 		return root;
@@ -136,11 +136,12 @@ ex_facets_root(struct ex *x, int root, const unsigned char *fac)
 			x->dead[a] = 0;
 	}
 	ex_sums(x);
-	/* a few tries: each looks at a subtree */
+	/* a few tries: each looks at a subtree; root's is root..rend */
+	rend = ex_subtree_end(x, root);
 	for (i = 1; i < x->nn && tries < 4; i++) {
 		if (!fac[i] || (x->n[i].parent >= 0 && fac[x->n[i].parent]) ||
 		    ex_dead_below(x, i) || x->n[i].tlen == 0 ||
-		    ex_is_ancestor(x, root, i))
+		    (i >= root && i <= rend))
 			continue;
 		for (r = root; r > 0 && !ex_is_ancestor(x, r, i);
 		    r = x->n[r].parent)
@@ -152,11 +153,13 @@ ex_facets_root(struct ex *x, int root, const unsigned char *fac)
 		end = ex_subtree_end(x, r);
 		for (in = 0, inr = r + 1; inr <= end; inr++)
 			if (fac[inr] && !fac[x->n[inr].parent] &&
-			    !x->dead[inr] && !ex_is_ancestor(x, root, inr))
+			    !x->dead[inr] && (inr < root || inr > rend))
 				in += x->n[inr].tlen;
 		if ((x->n[r].tlen - x->n[root].tlen - in) * 5 <=
-		    x->n[root].tlen)
+		    x->n[root].tlen) {
 			root = r;
+			rend = end;
+		}
 	}
 	return root;
 }

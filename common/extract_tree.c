@@ -307,6 +307,29 @@ static const char *const panel_words[] = {
  */
 static const char *const accordion_words[] = { "~accordion", NULL };
 
+/*
+ * Is hidden node i a closed panel rather than hidden content?  Product
+ * details and specifications wait in closed panels: named so, or a tab
+ * panel or region by role, or shaped so (ex_closed_panel).  Hidden from
+ * screen readers too, only an accordion's panel is named so.
+ */
+static int
+closed_panel(struct ex *x, int i, const struct xn *n, TidyNode tn)
+{
+	const char *v;
+
+	if ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
+	    strcasecmp(v, "true") == 0 &&
+	    (n->attr == NULL || !ex_match_any(n->attr, accordion_words)))
+		return ex_closed_panel(x, i, tn);
+	if (n->attr != NULL && ex_match_any(n->attr, panel_words))
+		return 1;
+	if ((v = ex_attr_get(tn, "role")) != NULL &&
+	    (ex_has_word(v, "tabpanel") || ex_has_word(v, "region")))
+		return 1;
+	return ex_closed_panel(x, i, tn);
+}
+
 static const char *const bad_roles[] = {
 	"navigation", "complementary", "banner", "contentinfo", "dialog",
 	"alertdialog", "menu", "menubar", "search", "toolbar", "tablist",
@@ -471,13 +494,7 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	    strcasecmp(v, "true") == 0) ||
 	    (tag == TidyTag_INPUT && (v = ex_attr_get(tn, "type")) != NULL &&
 	    strcasecmp(v, "hidden") == 0)) {
-		/* product details and specifications wait in closed panels */
-		if ((((v = ex_attr_get(tn, "aria-hidden")) == NULL ||
-		    strcasecmp(v, "true") != 0 || (n->attr != NULL &&
-		    ex_match_any(n->attr, accordion_words))) && ((n->attr != NULL &&
-		    ex_match_any(n->attr, panel_words)) || ((v = ex_attr_get(tn,
-		    "role")) != NULL && (ex_has_word(v, "tabpanel") ||
-		    ex_has_word(v, "region"))))) || ex_closed_panel(x, i, tn))
+		if (closed_panel(x, i, n, tn))
 			n->flags |= F_COLLAPSED;
 		else
 			n->flags |= F_HIDDEN;
