@@ -1000,11 +1000,7 @@ resp(struct tq_buf *b, int argc, const char *const *argv)
 	resp_args(b, argc, argv);
 }
 
-/*
- * The job hashes, one HSET each, into b; returns their number.  The
- * fields that are the same for every job come first, formatted once;
- * each job adds its key, its description and its data.
- */
+/* The fields every job shares, as HSET's arguments */
 static void
 fixed_args(const char *argv[18], const struct jobfixed *f, enum tq_stage st)
 {
@@ -1038,6 +1034,11 @@ own_args(struct tq_buf *b, const struct jobown *o)
 	resp_arg(b, o->data, strlen(o->data));
 }
 
+/*
+ * The job hashes, one HSET each, into b; returns their number.  The
+ * fields that are the same for every job come first, formatted once;
+ * each job adds its key, its description and its data.
+ */
 static int
 hashes(struct tq_buf *b, const struct jobfixed *f, enum tq_stage st,
     const struct tq_jobspec *jobs, size_t n)
@@ -1122,6 +1123,15 @@ tq_queue_format_template(struct tq_buf *b, enum tq_stage st,
 	argv[22] = "data";
 	argv[23] = "";
 	resp(b, 24, argv);
+	return 1;
+}
+
+int
+tq_queue_format_template_del(struct tq_buf *b, const char *key)
+{
+	const char *argv[2] = { "DEL", key };
+
+	resp(b, 2, argv);
 	return 1;
 }
 

@@ -1126,7 +1126,7 @@ struct hashes {
 	size_t				 n;
 	int				 rc_ok;	/* 0 written, -1 err */
 	struct tq_err			 err;
-	char				 tpl[48]; /* the template's key */
+	char				 tpl[64]; /* the template's key */
 };
 
 /*
@@ -1187,62 +1187,37 @@ send_cmds(redisContext *rc, const char *buf, size_t len, int n,
  * Each job is a COPY of one template hash, which holds the fields all
  * the jobs share, and an HSET of its own two fields: Redis does half
  * the work of an HSET of eleven fields (it parses 8 arguments a job,
- * not 24).  The template goes at the end.  A job whose COPY found no
+ * not 24).  The template is deleted last.  A job whose COPY found no
  * template, or whose HSET found no copy (a FLUSHALL in between: it
  * answers 2 new fields, not 0), gets its whole hash again, in one HSET:
  * a job's hash is whole or not there, never half.
  */
 #define HASH_CHUNK	256
 
-static void
-template_key(char *key, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char rnd[12];
-	size_t i;
-	char *p;
-
-	arc4random_buf(rnd, sizeof(rnd));
-	p = key + strlcpy(key, "tq:submit:", n);
-	for (i = 0; i < sizeof(rnd) && p + 2 < key + n; i++) {
-		*p++ = hex[rnd[i] >> 4];
-		*p++ = hex[rnd[i] & 0x0f];
-	}
-	*p = '\0';
-}
-
-static int
-del_cmd(struct tq_buf *b, const char *key)
-{
-	char head[48];
-	size_t n = strlen(key);
-
-	snprintf(head, sizeof(head), "*2\r\n$3\r\nDEL\r\n$%zu\r\n", n);
-	tq_buf_adds(b, head);
-	tq_buf_add(b, key, n);
-	tq_buf_add(b, "\r\n", 2);
-	return 1;
-}
-
-/* The jobs whose COPY found no template, written whole */
+/*
+ * The jobs whose template or copy was gone (got: the replies, the
+ * template's HSET first, then each job's COPY and HSET), written whole.
+ */
 static int
 rewrite_hashes(struct hashes *h, const long long *got)
 {
 	struct tq_jobspec *redo;
 	struct tq_buf b = { 0 };
 	size_t k, m = 0;
-	int rv = 0;
+	int rv;
 
-	redo = xcalloc(h->n ? h->n : 1, sizeof(*redo));
 	for (k = 0; k < h->n; k++)
+		m += got[1 + 2 * k] != 1 || got[2 + 2 * k] != 0;
+	if (m == 0)
+		return 0;
+	redo = xcalloc(m, sizeof(*redo));
+	for (k = 0, m = 0; k < h->n; k++)
 		if (got[1 + 2 * k] != 1 || got[2 + 2 * k] != 0)
 			redo[m++] = h->jobs[k];
-	if (m > 0) {
-		tq_logf(TQ_LOG_INFO, "submit: %zu job hashes written again "
-		    "(their template was gone)", m);
-		rv = send_cmds(h->rc, b.data, b.len,
-		    tq_queue_format_hashes(&b, h->stage, redo, m), &h->err);
-	}
+	tq_logf(TQ_LOG_INFO, "submit: %zu job hashes written again "
+	    "(their template was gone)", m);
+	rv = send_cmds(h->rc, b.data, b.len,
+	    tq_queue_format_hashes(&b, h->stage, redo, m), &h->err);
 	tq_buf_free(&b);
 	free(redo);
 	return rv;
@@ -1258,14 +1233,17 @@ write_hashes(void *arg)
 	int n, clean = redis_clean(h->rc), last;
 
 	h->rc_ok = 0;
-	template_key(h->tpl, sizeof(h->tpl));
+	if (h->n == 0)
+		return NULL;
+	/* the first job's id, unique, names the template too */
+	snprintf(h->tpl, sizeof(h->tpl), "tq:submit:%s", h->jobs[0].job_id);
 	n = tq_queue_format_template(&b, h->stage, h->tpl);
 	for (i = 0; ; i += m) {
 		m = h->n - i > HASH_CHUNK ? HASH_CHUNK : h->n - i;
 		n += tq_queue_format_copies(&b, h->stage, h->tpl, h->jobs + i,
 		    m);
 		if ((last = i + m == h->n))
-			n += del_cmd(&b, h->tpl);
+			n += tq_queue_format_template_del(&b, h->tpl);
 		if (clean) {
 			if (send_raw(h->rc, b.data, b.len, &h->err) == -1) {
 				h->rc_ok = -1;	/* no replies read */

@@ -698,9 +698,9 @@ redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
 		    ...);
 /* Read n pipelined replies; -1 if any failed (all are read). */
 int		 tq_redis_replies(redisContext *, struct tq_err *, int n);
-/* The same, each reply's integer into v[i] (-1 if not an integer). */
+/* The same, each reply's integer into ints[i] (-1 if none). */
 int		 tq_redis_replies_ints(redisContext *, struct tq_err *, int n,
-		    long long *v);
+		    long long *ints);
 int		 tq_redis_set_timeout(redisContext *, double seconds);
 
 /* -------------------------------------------------------------- limit.c */
@@ -853,6 +853,8 @@ int		 tq_queue_format_template(struct tq_buf *b, enum tq_stage,
 		    const char *key);
 int		 tq_queue_format_copies(struct tq_buf *b, enum tq_stage,
 		    const char *key, const struct tq_jobspec *, size_t n);
+/* DEL of the template, once copied: 1 command. */
+int		 tq_queue_format_template_del(struct tq_buf *b, const char *key);
 /* Remove job ids from a stage's queue and scheduled set; drop hashes. */
 int		 tq_queue_remove(redisContext *, struct tq_err *,
 		    enum tq_stage, const char *const *ids, size_t n);
