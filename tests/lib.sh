@@ -73,6 +73,54 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+# A script that hangs fails, named, instead of holding up the whole run:
+# after TQ_TEST_TIMEOUT seconds (600, or 3600 under VALGRIND=1; 0: no
+# limit) every process under it is stopped, then the script itself,
+# which cleans up and exits 143.  The watchdog's sleeps hold no
+# descriptor of the script's, and _cleanup stops the watchdog like any
+# service.
+_watchdog() {
+	_w=$1
+	read -r _me _ </proc/self/stat	# this subshell's pid
+	while [ "$_w" -gt 0 ]; do
+		sleep 1 </dev/null >/dev/null 2>&1
+		kill -0 $$ 2>/dev/null || exit 0
+		_w=$((_w - 1))
+	done
+	# on stderr, which prove shows: a bail-out would end the whole run
+	echo "${0##*/}: still running after $1 s (TQ_TEST_TIMEOUT): stopped" >&2
+	_under=$(ps -e -o pid= -o ppid= | awk -v top=$$ -v me="$_me" '
+	    { kids[$2] = kids[$2] " " $1 }
+	    END {
+		q = top
+		while (q != "") {
+			n = split(q, a, " ")
+			q = ""
+			for (i = 1; i <= n; i++) {
+				m = split(kids[a[i]], c, " ")
+				for (j = 1; j <= m; j++)
+					if (c[j] != me) { print c[j]; q = q " " c[j] }
+			}
+		}
+	    }')
+	# shellcheck disable=SC2086
+	kill -TERM $_under 2>/dev/null
+	kill -TERM $$ 2>/dev/null
+	sleep 5
+	# shellcheck disable=SC2086
+	kill -KILL $_under 2>/dev/null
+	exit 0
+}
+if [ "${VALGRIND:-0}" = 1 ]; then
+	_limit=${TQ_TEST_TIMEOUT:-3600}
+else
+	_limit=${TQ_TEST_TIMEOUT:-600}
+fi
+if [ "$_limit" -gt 0 ]; then
+	_watchdog "$_limit" &
+	_pids="$_pids $!"
+fi
+
 plan() {
 	_planned=$1
 	echo "1..$1"
