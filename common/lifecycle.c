@@ -164,7 +164,7 @@ tq_job_store_many(const struct tq_runner *R, struct tq_job **js, int n)
 	PGconn *db = *R->db;
 	PGresult *r;
 	char **text, sql[128];
-	int i, ok = 1, got = 0;
+	int i, ok = 1, got = 0, nulls = 0, lost = 0, calls;
 
 	if (n < 2 || db == NULL || PQstatus(db) != CONNECTION_OK)
 		return;
@@ -194,13 +194,27 @@ tq_job_store_many(const struct tq_runner *R, struct tq_job **js, int n)
 		*R->db = NULL;
 		return;
 	}
-	/* read every result up to the sync, whatever happened */
-	for (;;) {
-		if ((r = PQgetResult(db)) == NULL) {
-			if (PQstatus(db) != CONNECTION_OK)
-				break;
-			continue;	/* the end of one statement's results */
+	/*
+	 * Read every result up to the sync, whatever happened.  One NULL
+	 * ends a statement's results; two in a row mean that libpq has
+	 * nothing more to give and the sync will never come (a server
+	 * that went away mid-pipeline can leave the connection so while
+	 * it still reads as OK): asking again would spin for ever.  Nor
+	 * is a statement answered more than twice (a result, then NULL).
+	 */
+	for (calls = 0;; calls++) {
+		if (calls > 2 * n + 8) {
+			lost = 1;
+			break;
 		}
+		if ((r = PQgetResult(db)) == NULL) {
+			if (PQstatus(db) != CONNECTION_OK || ++nulls > 1) {
+				lost = 1;
+				break;
+			}
+			continue;
+		}
+		nulls = 0;
 		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
 			PQclear(r);
 			break;
@@ -216,7 +230,12 @@ tq_job_store_many(const struct tq_runner *R, struct tq_job **js, int n)
 			ok = 0;
 		PQclear(r);
 	}
-	PQexitPipelineMode(db);
+	if (lost || PQexitPipelineMode(db) != 1) {
+		/* remade by the loop: outcomes are written one by one */
+		PQfinish(db);
+		*R->db = NULL;
+		ok = 0;
+	}
 	if (!ok || got != n)
 		for (i = 0; i < n; i++) {
 			json_decref(js[i]->stored);

@@ -3,7 +3,7 @@
 # PostgreSQL down for 20 s, Redis restarted empty, Redis out of memory.
 # Every item ends, each completed once, and no page is fetched twice.
 . "$(dirname "$0")/lib.sh"
-plan 8
+plan 10
 start_redis
 # PostgreSQL is crashed below: a cluster with synchronous_commit off
 # (the harness's default, for speed) loses its last commits then by
@@ -58,6 +58,8 @@ check_same "no retry used" "$(psqlc "SELECT sum(retry_count) FROM task_items WHE
 check_match "the workers waited for PostgreSQL" "$(cat "$tmp/worker.log")" ' (record|backend|claim) worker='
 check_same "none failed a job for it" "$(grep -c 'outcome=failed' "$tmp/worker.log")" 0
 check_same "queues empty" "$(rcli LLEN rq:queue:parsing-queue)" 0
-stop_worker "$sa"
-stop_worker "$sb"
+# a worker that lost PostgreSQL while it wrote outcomes together once
+# spun for ever in libpq, deaf to signals, and its jobs ran again
+check "the first supervisor stops on TERM, its workers too" stop_worker "$sa"
+check "the second too" stop_worker "$sb"
 done_testing

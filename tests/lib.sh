@@ -62,6 +62,8 @@ _cleanup() {
 			kill -0 "$_p" 2>/dev/null || break
 			sleep 0.1
 		done
+		# a supervisor's workers too: none is left behind
+		kill -0 "$_p" 2>/dev/null && pkill -KILL -P "$_p" 2>/dev/null
 		kill -KILL "$_p" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -379,7 +381,8 @@ start_worker() {
 }
 
 # stop_worker [pid]: warm shutdown; 0 if it exited within 10 s (it is
-# killed if not, and 1 returned)
+# killed if not, its worker processes first, so that none is left
+# behind, and 1 returned)
 stop_worker() {
 	_wp=${1:-$TQ_WORKER_PID}
 	kill -TERM "$_wp" 2>/dev/null
@@ -388,6 +391,7 @@ stop_worker() {
 		sleep 0.05
 	done
 	if kill -0 "$_wp" 2>/dev/null; then
+		pkill -KILL -P "$_wp" 2>/dev/null
 		kill -KILL "$_wp" 2>/dev/null
 		wait "$_wp" 2>/dev/null
 		return 1
