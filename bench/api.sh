@@ -7,6 +7,8 @@
 # (`python3 run.py`: Flask's threaded server) and under gunicorn with 4
 # sync workers.  Load: ab (apache2-utils), N requests, C at once, a new
 # connection each (ab without -k).  `make` first.
+# no time limit on a run (the tests have one: TQ_TEST_TIMEOUT)
+TQ_TEST_TIMEOUT=${TQ_TEST_TIMEOUT:-0}
 . "$(dirname "$0")/../tests/lib.sh"
 N=${N:-20000}
 C=${C:-50}

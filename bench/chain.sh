@@ -8,6 +8,8 @@
 # after 1 to 5 s (the slowest page holds up a pipeline with tq-wait).
 # Private Redis and PostgreSQL; builtin AI; one worker process.
 # Reports and never asserts.  `make` first.
+# no time limit on a run (the tests have one: TQ_TEST_TIMEOUT)
+TQ_TEST_TIMEOUT=${TQ_TEST_TIMEOUT:-0}
 . "$(dirname "$0")/../tests/lib.sh"
 need bc bc
 N=${N:-50}

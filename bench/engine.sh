@@ -20,6 +20,8 @@
 # with one job in flight per worker) stops at a cap and reports the
 # rate so far.  `make` first; `sh bench/engine.sh [section...]` runs
 # only those sections.  The pages come from bench/sleepd.py.
+# no time limit on a run (the tests have one: TQ_TEST_TIMEOUT)
+TQ_TEST_TIMEOUT=${TQ_TEST_TIMEOUT:-0}
 . "$(dirname "$0")/../tests/lib.sh"
 need /usr/bin/python3 python3
 need bc bc

@@ -4,6 +4,8 @@
 # with 1 and 2 worker processes, the per-job cost of the fork, and the
 # memory of an idle worker and of the supervisor.  Private Redis,
 # PostgreSQL and web server, as in the tests.  `make` first.
+# no time limit on a run (the tests have one: TQ_TEST_TIMEOUT)
+TQ_TEST_TIMEOUT=${TQ_TEST_TIMEOUT:-0}
 . "$(dirname "$0")/../tests/lib.sh"
 start_redis
 start_pg

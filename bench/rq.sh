@@ -5,6 +5,8 @@
 # against RQ's enqueue_many.  Prints the pair and the ratio.  The
 # worker comparisons (jobs without work, slow pages with 3 workers, and
 # Celery) are in bench/engine.sh.  `make` first.
+# no time limit on a run (the tests have one: TQ_TEST_TIMEOUT)
+TQ_TEST_TIMEOUT=${TQ_TEST_TIMEOUT:-0}
 . "$(dirname "$0")/../tests/lib.sh"
 need /usr/bin/python3 python3
 /usr/bin/python3 -c 'import rq' 2>/dev/null || bail "install python3-rq"

@@ -11,6 +11,8 @@
 #      connections the site accepted, and the most requests it had at
 #      once.
 # It reports and never asserts.  `make` first.
+# no time limit on a run (the tests have one: TQ_TEST_TIMEOUT)
+TQ_TEST_TIMEOUT=${TQ_TEST_TIMEOUT:-0}
 . "$(dirname "$0")/../tests/lib.sh"
 need bc bc
 CAP=${CAP:-60}	# s: one run, at most

@@ -8,6 +8,8 @@
 # and its PostgreSQL backend's).  "exec to main" is the wall time from
 # just before the exec to main(); the first run is the one bench/rq.sh
 # times.  `make` first.
+# no time limit on a run (the tests have one: TQ_TEST_TIMEOUT)
+TQ_TEST_TIMEOUT=${TQ_TEST_TIMEOUT:-0}
 . "$(dirname "$0")/../tests/lib.sh"
 start_redis
 start_pg
