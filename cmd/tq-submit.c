@@ -12,6 +12,7 @@
  */
 #include <err.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -555,6 +556,17 @@ main(int argc, char *argv[])
 	int bstarted = 0;
 
 	tq_submit_phase("main");
+	/*
+	 * A short life with threads: big buffers stay in the heap instead
+	 * of an mmap and a munmap each, the heap grows in big steps and
+	 * never shrinks, and the threads share one arena.  Each munmap or
+	 * mprotect of a threaded process costs every CPU a TLB flush, dear
+	 * in a virtual machine: 10% less CPU for 10,000 URLs.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
 	if (tq_config_load() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (getenv("TQ_LOG") == NULL)
