@@ -687,7 +687,7 @@ ex_listing_part(struct ex *x, int i, int items)
  */
 #define REP_RUN		4	/* words in a run */
 #define REP_MIN		15	/* distinct runs of a line that counts */
-#define REP_PEERS	64
+#define REP_PEERS	16
 
 struct rep {
 	uint64_t	h;
@@ -822,13 +822,14 @@ ex_listing_repeats(char *text)
 					continue;
 				if (hits[j]++ == 0)
 					touched[ntouched++] = j;
+				if ((size_t)hits[j] * 5 >= cnt[l] * 4)
+					drop[l] = 1;
 			}
+			if (drop[l])
+				break;
 		}
-		for (t = 0; t < ntouched; t++) {
-			if ((size_t)hits[touched[t]] * 5 >= cnt[l] * 4)
-				drop[l] = 1;
+		for (t = 0; t < ntouched; t++)
 			hits[touched[t]] = 0;
-		}
 		any |= drop[l];
 	}
 	if (any) {
