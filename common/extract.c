@@ -721,6 +721,8 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	}
 	if (type == PT_FORUM)
 		ex_forum_repeats(text);
+	else if (type == PT_COLLECTION || type == PT_LISTING)
+		ex_listing_repeats(text);
 	doc->text = ex_utf8_clean(text, strlen(text));
 	free(text);
 	doc->word_count = tq_word_count(doc->text, strlen(doc->text));

@@ -19,7 +19,9 @@
  * reviews, the old price struck through, discounts, buttons), by
  * class, tag or the shape of its text.  Lists of short
  * links stay when they are content (ex_listing_links: a category's
- * pages, an item's card, an item's tags), not a menu.
+ * pages, an item's card, an item's tags), not a menu.  Of a long text
+ * that the text extracted holds twice, only the fullest copy stays
+ * (ex_listing_repeats).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -670,4 +672,189 @@ ex_listing_part(struct ex *x, int i, int items)
 		if (x->n[j].tag == TidyTag_ARTICLE)
 			return 1;
 	return 0;
+}
+
+/*
+ * The same long text twice on a listing or a collection: an excerpt
+ * for each size of screen above the full text behind "Read more", a
+ * card's list of specifications or ingredients that the next card
+ * repeats, a story shown in two sections.  A line of 18 words or more
+ * whose runs of four words, four in five of them, stand in a longer
+ * line, or in an earlier line as long, goes: the fullest copy stays,
+ * the first of equal ones.  The runs are hashed and looked up in one
+ * sorted table; a run that many lines share is looked up in the first
+ * REP_PEERS of them only, so that a page of copies stays linear.
+ */
+#define REP_RUN		4	/* words in a run */
+#define REP_MIN		15	/* distinct runs of a line that counts */
+#define REP_PEERS	16
+
+struct rep {
+	uint64_t	h;
+	int		line;
+};
+
+static int
+rep_cmp(const void *a, const void *b)
+{
+	const struct rep *p = a, *q = b;
+
+	if (p->h != q->h)
+		return p->h < q->h ? -1 : 1;
+	return (p->line > q->line) - (p->line < q->line);
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t p = *(const uint64_t *)a, q = *(const uint64_t *)b;
+
+	return (p > q) - (p < q);
+}
+
+static int
+word_byte(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c >= 0x80;
+}
+
+/* The distinct runs of the line s..e, appended to *runs; their count. */
+static size_t
+line_runs(const char *s, const char *e, uint64_t **words, size_t *wcap,
+    uint64_t **runs, size_t *nruns, size_t *rcap)
+{
+	size_t nw = 0, k, m, u;
+	uint64_t h, *r;
+
+	while (s < e) {
+		if (!word_byte((unsigned char)*s)) {
+			s++;
+			continue;
+		}
+		for (h = 1469598103934665603ULL; s < e &&
+		    word_byte((unsigned char)*s); s++) {
+			h ^= (unsigned char)*s;
+			h *= 1099511628211ULL;
+		}
+		if (nw == *wcap) {
+			*wcap = *wcap ? *wcap * 2 : 64;
+			*words = xrealloc(*words, *wcap * sizeof(**words));
+		}
+		(*words)[nw++] = h;
+	}
+	if (nw < REP_RUN + REP_MIN - 1)
+		return 0;
+	if (*nruns + nw > *rcap) {
+		while (*nruns + nw > *rcap)
+			*rcap = *rcap ? *rcap * 2 : 1024;
+		*runs = xrealloc(*runs, *rcap * sizeof(**runs));
+	}
+	r = *runs + *nruns;
+	for (k = 0; k + REP_RUN <= nw; k++) {
+		for (h = 0, m = 0; m < REP_RUN; m++)
+			h = (h ^ (*words)[k + m]) * 0x9e3779b97f4a7c15ULL +
+			    m;
+		r[k] = h ^ (h >> 29);
+	}
+	qsort(r, k, sizeof(*r), u64_cmp);
+	for (u = 0, m = 0; m < k; m++)
+		if (u == 0 || r[m] != r[u - 1])
+			r[u++] = r[m];
+	if (u < REP_MIN)
+		return 0;
+	*nruns += u;
+	return u;
+}
+
+void
+ex_listing_repeats(char *text)
+{
+	uint64_t *words = NULL, *runs = NULL;
+	size_t wcap = 0, nruns = 0, rcap = 0, len, k, lo, hi, m, w;
+	size_t *off, *cnt;
+	struct rep *tab;
+	const char **start;
+	char *drop;
+	int nlines = 1, l, j, t, *hits, *touched, ntouched, any = 0;
+	const char *p, *e;
+
+	len = strlen(text);
+	for (k = 0; k < len; k++)
+		nlines += text[k] == '\n';
+	start = xcalloc((size_t)nlines, sizeof(*start));
+	off = xcalloc((size_t)nlines, sizeof(*off));
+	cnt = xcalloc((size_t)nlines, sizeof(*cnt));
+	drop = xcalloc((size_t)nlines, 1);
+	hits = xcalloc((size_t)nlines, sizeof(*hits));
+	touched = xcalloc((size_t)nlines, sizeof(*touched));
+	for (p = text, l = 0; l < nlines; l++, p = e + 1) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = text + len;
+		start[l] = p;
+		off[l] = nruns;
+		cnt[l] = line_runs(p, e, &words, &wcap, &runs, &nruns, &rcap);
+	}
+	tab = xcalloc(nruns + 1, sizeof(*tab));
+	for (l = 0; l < nlines; l++)
+		for (k = 0; k < cnt[l]; k++) {
+			tab[off[l] + k].h = runs[off[l] + k];
+			tab[off[l] + k].line = l;
+		}
+	qsort(tab, nruns, sizeof(*tab), rep_cmp);
+	for (l = 0; l < nlines; l++) {
+		if (cnt[l] == 0)
+			continue;
+		ntouched = 0;
+		for (k = 0; k < cnt[l]; k++) {
+			for (lo = 0, hi = nruns; lo < hi; ) {
+				m = lo + (hi - lo) / 2;
+				if (tab[m].h < runs[off[l] + k])
+					lo = m + 1;
+				else
+					hi = m;
+			}
+			for (m = lo; m < nruns && m < lo + REP_PEERS &&
+			    tab[m].h == runs[off[l] + k]; m++) {
+				j = tab[m].line;
+				if (j == l || cnt[j] < cnt[l] ||
+				    (cnt[j] == cnt[l] && j > l))
+					continue;
+				if (hits[j]++ == 0)
+					touched[ntouched++] = j;
+				if ((size_t)hits[j] * 5 >= cnt[l] * 4)
+					drop[l] = 1;
+			}
+			if (drop[l])
+				break;
+		}
+		for (t = 0; t < ntouched; t++)
+			hits[touched[t]] = 0;
+		any |= drop[l];
+	}
+	if (any) {
+		/* the lines that stay; a blank line left doubled goes too */
+		for (w = 0, l = 0; l < nlines; l++) {
+			/* the line with its '\n', the last one has none */
+			m = (size_t)(l + 1 < nlines ? start[l + 1] - start[l] :
+			    text + len - start[l]);
+			if (drop[l] || (m == 1 && l > 0 && drop[l - 1] &&
+			    (w == 0 || (w >= 2 && text[w - 2] == '\n'))))
+				continue;
+			memmove(text + w, start[l], m);
+			w += m;
+		}
+		while (w > 0 && text[w - 1] == '\n')
+			w--;
+		text[w] = '\0';
+	}
+	free(tab);
+	free(touched);
+	free(hits);
+	free(drop);
+	free(cnt);
+	free(off);
+	free(start);
+	free(runs);
+	free(words);
 }

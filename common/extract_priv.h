@@ -226,6 +226,7 @@ int		ex_listing_root(struct ex *x, int root);
 int		ex_listing_part(struct ex *x, int i, int items);
 void		ex_listing_clean(struct ex *x, int root);
 int		ex_listing_links(struct ex *x, int i, int list, int entries);
+void		ex_listing_repeats(char *text);
 
 /* extract_facets.c */
 unsigned char	*ex_facets_find(struct ex *x, int items);

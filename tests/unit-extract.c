@@ -1606,6 +1606,54 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * A shop's grid above its category text, written out as an
+	 * excerpt for each size of screen (one a paragraph, the others
+	 * spans nested in one another) and then in full behind "Read
+	 * more", a word changed: the full text stays, the excerpts go.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Sheets</title></head><body><main>"
+	    "<h1>All sheets</h1><div class=grid>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=card><a href=/p/%d><h3>"
+		    "Linen sheet set %d</h3></a><p>Washed linen, in sand</p>"
+		    "<div class=price>$%d.00</div></div>", i, i, 120 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=seo><h2>Sheets for your sleep</h2>"
+	    "<div class=seo-text><span class=\"excerpt lg\"><p>The makings "
+	    "of a restful room starts with intention: sheets that breathe, "
+	    "a duvet for the season and pillows that keep their shape night "
+	    "after night, so that the room you wake in is as calm as the "
+	    "one...</p></span><span class=\"excerpt md\">The makings of a "
+	    "restful room starts with intention: sheets that breathe, a "
+	    "duvet for the season and pillows that keep their shape night "
+	    "after night, so that the room you wake in is as calm as the "
+	    "one...<span class=\"excerpt sm\">The makings of a restful room "
+	    "starts with intention: sheets that breathe, a duvet for the "
+	    "season and pillows that keep their shape night after night, so "
+	    "that the room you wake in is as calm as the one...<span "
+	    "class=copy><p>The makings of a restful room start with "
+	    "intention: sheets that breathe, a duvet for the season and "
+	    "pillows that keep their shape night after night, so that the "
+	    "room you wake in is as calm as the one you fell asleep in. Our "
+	    "fabrics come in three weights, from crisp percale to "
+	    "washed linen.</p></span></span></span></div></div></main>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://shop.example/collections/sheets", &d) ==
+	    0, "category text in excerpts extract");
+	is_str(d.page_type, "collection", "category text in excerpts: a "
+	    "collection");
+	ok(has(d.text, "start with intention") &&
+	    has(d.text, "to washed linen.") &&
+	    !has(d.text, "starts with intention") &&
+	    in_order(d.text, "Linen sheet set 23", "Sheets for your sleep"),
+	    "category text in excerpts: the full text once, the excerpts "
+	    "go, the grid stays");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A shop's category with its panel of filters beside the grid
 	 * (extract_facets.c): the brands with their counts, each count in
 	 * a span of its own; the sizes in a drawer closed on a narrow
