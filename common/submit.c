@@ -1223,6 +1223,24 @@ rewrite_hashes(struct hashes *h, const long long *got)
 	return rv;
 }
 
+/*
+ * TQ_TEST_SUBMIT_PAUSE (tests only): while the file it names exists,
+ * wait after the template and the first copies went out (30 s at the
+ * most), so that a test can change Redis under a submit at a known
+ * point.
+ */
+static void
+test_pause(void)
+{
+	const char *f = getenv("TQ_TEST_SUBMIT_PAUSE");
+	int k;
+
+	if (f == NULL || *f == '\0')
+		return;
+	for (k = 0; k < 3000 && access(f, F_OK) == 0; k++)
+		usleep(10000);
+}
+
 static void *
 write_hashes(void *arg)
 {
@@ -1251,6 +1269,8 @@ write_hashes(void *arg)
 				return NULL;
 			}
 			b.len = 0;
+			if (i == 0)
+				test_pause();
 		}
 		if (last)
 			break;

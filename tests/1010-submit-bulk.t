@@ -3,7 +3,7 @@
 # PostgreSQL and Redis agree, one item per URL in input order, every job
 # hash there; bad lines among them write nothing
 . "$(dirname "$0")/lib.sh"
-plan 69
+plan 70
 start_redis
 start_pg
 
@@ -214,25 +214,27 @@ check_status 4 "good input, PostgreSQL away: exit 4" \
     env TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/nowhere" tq-submit parse - <"$tmp/few"
 check_same "nothing written" "$(state)" "$before"
 
-# FLUSHALL while the hashes are written: a job whose template or copy
-# went is written again whole, so no hash is ever half there
+# FLUSHALL while the hashes are written: tq-submit waits after the
+# template and the first 256 copies while $tmp/pause is there
+# (TQ_TEST_SUBMIT_PAUSE, tests only); the copies after the FLUSHALL find
+# no template, and those jobs are written again whole, so no hash is
+# ever half there
 awk 'BEGIN { for (i = 0; i < 10000; i++) printf "https://bulk.example/flush?i=%d\n", i }' >"$tmp/flush"
-again=0 tries=0
-while [ "$tries" -lt 4 ]; do
-	tries=$((tries + 1))
-	rcli flushall >/dev/null
-	# one FLUSHALL, once the first copies are there
-	( i=0; while [ $i -lt 3000 ] && [ "$(rcli dbsize)" -lt 500 ]; do
-		i=$((i + 1)); done
-	  rcli flushall >/dev/null ) &
-	fl=$!
-	sed "s/flush?/flush$tries?/" "$tmp/flush" |
-	    TQ_LOG=info tq-submit parse - >/dev/null 2>"$tmp/flush.err"
-	wait "$fl"
-	grep -q 'written again' "$tmp/flush.err" && again=1
-	rcli --scan --pattern 'rq:job:*' | sed 's/^/HLEN /' | rcli | grep -vx 11 >>"$tmp/half"
-done
-check_same "a FLUSHALL met the copies" "$again" 1
-check_same "no job hash half there" "$(wc -l <"$tmp/half" | tr -d ' ')" 0
+rcli flushall >/dev/null
+touch "$tmp/pause"
+TQ_TEST_SUBMIT_PAUSE=$tmp/pause TQ_LOG=info tq-submit parse - <"$tmp/flush" \
+    >/dev/null 2>"$tmp/flush.err" &
+sp=$!
+copied() { [ "$(rcli dbsize)" -ge 257 ]; }
+wait_for 30 copied || diag "the first copies did not come"
+rcli flushall >/dev/null
+rm -f "$tmp/pause"
+wait "$sp"
+check_same "a FLUSHALL under a submit: it still exits 0" "$?" 0
+check_match "the jobs after it are written again" "$(cat "$tmp/flush.err")" \
+    'submit: 9744 job hashes written again'
+check_same "each of them whole, none half there" \
+    "$(rcli --scan --pattern 'rq:job:*' | sed 's/^/HLEN /' | rcli | sort | uniq -c | tr -s ' ')" \
+    " 9744 11"
 
 done_testing
