@@ -737,19 +737,6 @@ ex_qa_type(const char *v)
  */
 #define REPEAT_MIN	60
 
-static uint64_t
-line_hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t k;
-
-	for (k = 0; k < n; k++) {
-		h ^= (unsigned char)s[k];
-		h *= 1099511628211ULL;
-	}
-	return h ? h : 1;
-}
-
 /* Is the line s (n bytes) a quote's header? */
 static int
 quote_header(const char *s, size_t n)
@@ -798,7 +785,7 @@ ex_forum_repeats(char *text)
 			k--;
 		seen = 0;
 		if (k >= REPEAT_MIN) {
-			h = line_hash(s, k);
+			h = ex_fnv_len(s, k);
 			for (slot = h & (cap - 1); tab[slot] != 0 &&
 			    tab[slot] != h; slot = (slot + 1) & (cap - 1))
 				;

@@ -725,22 +725,20 @@ line_runs(const char *s, const char *e, uint64_t **words, size_t *wcap,
 {
 	size_t nw = 0, k, m, u;
 	uint64_t h, *r;
+	const char *w;
 
 	while (s < e) {
 		if (!word_byte((unsigned char)*s)) {
 			s++;
 			continue;
 		}
-		for (h = 1469598103934665603ULL; s < e &&
-		    word_byte((unsigned char)*s); s++) {
-			h ^= (unsigned char)*s;
-			h *= 1099511628211ULL;
-		}
+		for (w = s; s < e && word_byte((unsigned char)*s); s++)
+			;
 		if (nw == *wcap) {
 			*wcap = *wcap ? *wcap * 2 : 64;
 			*words = xrealloc(*words, *wcap * sizeof(**words));
 		}
-		(*words)[nw++] = h;
+		(*words)[nw++] = ex_fnv_len(w, (size_t)(s - w));
 	}
 	if (nw < REP_RUN + REP_MIN - 1)
 		return 0;

@@ -156,6 +156,7 @@ int		ex_in_list(const char *s, size_t n, const char *const *list);
 int		ex_tag_is_heading(int tag);
 /* FNV-1a of s, never 0 (0 marks a free slot of the hash tables). */
 uint64_t	ex_fnv(const char *s);
+uint64_t	ex_fnv_len(const char *s, size_t n);
 const char	*ex_attr_get(TidyNode tn, const char *name);
 char		*ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top);
 int		ex_is_hidden(struct ex *x, int i);

@@ -660,10 +660,18 @@ build(struct ex *x, TidyDoc td)
 uint64_t
 ex_fnv(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	return ex_fnv_len(s, strlen(s));
+}
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+/* FNV-1a of the n bytes at s, never 0. */
+uint64_t
+ex_fnv_len(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		h = (h ^ (unsigned char)s[k]) * 1099511628211ULL;
 	return h | 1;	/* 0 marks a free slot */
 }
 
