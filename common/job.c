@@ -279,10 +279,26 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 	return out;
 }
 
+/*
+ * What a worker runs for each stage, in the order of stage.c's table:
+ * prepare after the claim, in the worker (it may use the worker's
+ * PostgreSQL connection); work, the job itself, in the worker's event
+ * loop, which returns the result to store, or NULL with err
+ * classified.
+ */
+static const struct {
+	int	(*prepare)(PGconn *, struct tq_claim *, struct tq_err *);
+	json_t	*(*work)(const struct tq_claim *, struct tq_err *);
+} runners[TQ_NSTAGES] = {
+	[TQ_STAGE_PARSE] = { NULL, tq_job_parse },
+	[TQ_STAGE_AI] = { tq_job_ai_prepare, tq_job_ai },
+	[TQ_STAGE_NOTION] = { NULL, tq_notion_work },
+};
+
 json_t *
 tq_job_work(const struct tq_claim *claim, struct tq_err *err)
 {
-	return tq_stages[claim->stage].work(claim, err);
+	return runners[claim->stage].work(claim, err);
 }
 
 json_t *
@@ -347,8 +363,8 @@ claim_doc(PGconn *db, struct tq_err *err, enum tq_stage st, const char *job,
 	c->input = json_object_get(doc, "input");
 	if (!json_is_object(c->input))
 		c->input = NULL;
-	if (tq_stages[st].prepare != NULL &&
-	    tq_stages[st].prepare(db, c, err) == -1) {
+	if (runners[st].prepare != NULL &&
+	    runners[st].prepare(db, c, err) == -1) {
 		tq_claim_free(c);
 		return -1;
 	}

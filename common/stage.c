@@ -2,9 +2,11 @@
  * stage.c - the one table of the pipeline's stages.  Everything that
  * differs from stage to stage is a column here: names, queue, the ids
  * a stage consumes and produces, its default timeout and jobs in
- * flight per worker, what the worker does after the claim (prepare),
- * the job itself (work, in the worker's event loop), and the SQL
- * function that stores a result.  A new stage is a row and a
+ * flight per worker, and the SQL function that stores a result.  What
+ * the worker does after the claim and the job itself are a row of
+ * job.c's table of runners, kept apart so that tq-submit, tq-status
+ * and the others, which link this table, do not load the extractor,
+ * the AI and libtidy.  A new stage is a row here, one there, and a
  * module.
  */
 #include <stdio.h>
@@ -15,16 +17,13 @@
 
 const struct tq_stage_def tq_stages[TQ_NSTAGES] = {
 	{ "parse", "parsing-queue", "parsing", "link", "link",
-	    "link_id", "parsed_content_id", "links", 60, 64,
-	    NULL, tq_job_parse, "tq_store_parse" },
+	    "link_id", "parsed_content_id", "links", 60, 64, "tq_store_parse" },
 	{ "ai", "ai-queue", "ai_processing", "parsed_content",
 	    "parsed content", "parsed_content_id", "ai_content_id",
-	    "parsed_contents", 120, 32,
-	    tq_job_ai_prepare, tq_job_ai, "tq_store_ai" },
+	    "parsed_contents", 120, 32, "tq_store_ai" },
 	{ "notion", "notion-queue", "notion_import", "ai_content",
 	    "ai content", "ai_content_id", "notion_page_id",
-	    "ai_processed_contents", 60, 8,
-	    NULL, tq_notion_work, "tq_store_notion" },
+	    "ai_processed_contents", 60, 8, "tq_store_notion" },
 };
 
 const struct tq_stage_def *

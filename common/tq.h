@@ -1278,11 +1278,12 @@ int		 tq_claim_release_worker(PGconn *, struct tq_err *,
 /* -------------------------------------------------------------- stage.c */
 
 /*
- * One row per stage (stage.c).  prepare runs in the worker before the
- * fork (it may use the worker's PostgreSQL connection); work runs in
- * the job's process and returns the result to store, or NULL with err
- * classified; store names the SQL function (job text, result jsonb)
- * that stores it and finishes the item in one transaction.
+ * One row per stage (stage.c): what every program knows of a stage.
+ * store names the SQL function (job text, result jsonb) that stores a
+ * result and finishes the item in one transaction.  The code that
+ * runs a stage's jobs is in job.c's own table (tq_job_work), so that
+ * a program that only submits or reads does not load the extractor,
+ * the AI and the libraries behind them.
  */
 struct tq_stage_def {
 	const char	*name;		/* "parse" */
@@ -1295,9 +1296,6 @@ struct tq_stage_def {
 	const char	*input_table;	/* where consumed ids live */
 	int		 timeout;	/* default, seconds */
 	int		 concurrency;	/* default jobs in flight per worker */
-	int		(*prepare)(PGconn *, struct tq_claim *,
-			    struct tq_err *);
-	json_t		*(*work)(const struct tq_claim *, struct tq_err *);
 	const char	*store;		/* "tq_store_parse" */
 };
 extern const struct tq_stage_def tq_stages[TQ_NSTAGES];
