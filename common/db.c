@@ -116,6 +116,38 @@ tq_db_url_check(const char *url, struct tq_err *err)
 	    "postgresql: bad database URL: %s", buf);
 }
 
+/*
+ * Over TCP, a server that goes silent (its host gone, a network cut, a
+ * failover) would hold a connection for hours: Linux sends its first
+ * keepalive probe after 2 hours of quiet, and gives up on data never
+ * acknowledged only after some 15 minutes of retries.  So an idle
+ * connection is probed after 30 s and dropped after three probes 10 s
+ * apart go unanswered, and one whose sent data goes unacknowledged for
+ * 60 s is dropped: the call fails as a lost connection (transient),
+ * and the worker reconnects.  A slow query is not cut short: the
+ * server's kernel acknowledges it at once.  These come before the
+ * connection string in the keyword list, so that the string's own
+ * keepalives, keepalives_idle, ... or tcp_user_timeout win; a Unix
+ * socket ignores them.  Fills keys and vals, returns how many.
+ */
+int
+tq_db_tcp_defaults(const char **keys, const char **vals)
+{
+	static const char *const kv[TQ_DB_TCP_KEYS][2] = {
+		{ "keepalives_idle", "30" },
+		{ "keepalives_interval", "10" },
+		{ "keepalives_count", "3" },
+		{ "tcp_user_timeout", "60000" },
+	};
+	int i;
+
+	for (i = 0; i < TQ_DB_TCP_KEYS; i++) {
+		keys[i] = kv[i][0];
+		vals[i] = kv[i][1];
+	}
+	return TQ_DB_TCP_KEYS;
+}
+
 PGconn *
 tq_db_connect(struct tq_err *err)
 {
@@ -125,7 +157,7 @@ tq_db_connect(struct tq_err *err)
 PGconn *
 tq_db_open(struct tq_err *err, int migrate)
 {
-	const char *keys[4], *vals[4];
+	const char *keys[4 + TQ_DB_TCP_KEYS], *vals[4 + TQ_DB_TCP_KEYS];
 	char buf[512];
 	PGconn *c;
 	int k = 0;
@@ -134,6 +166,7 @@ tq_db_open(struct tq_err *err, int migrate)
 		keys[k] = "connect_timeout";
 		vals[k++] = "5";
 	}
+	k += tq_db_tcp_defaults(keys + k, vals + k);
 	keys[k] = "fallback_application_name";
 	vals[k++] = getprogname();
 	if (tq_cfg.database_url != NULL) {

@@ -337,7 +337,7 @@ bad:
 void
 tq_health_pg(struct tq_health *h, const char *appname, double deadline)
 {
-	const char *keys[3], *vals[3], *v;
+	const char *keys[3 + TQ_DB_TCP_KEYS], *vals[3 + TQ_DB_TCP_KEYS], *v;
 	char buf[512], *sql;
 	PGconn *c;
 	PGresult *r;
@@ -346,6 +346,7 @@ tq_health_pg(struct tq_health *h, const char *appname, double deadline)
 
 	h->pg.latest = tq_db_latest_version();
 	h->pg.schema = -1;
+	k += tq_db_tcp_defaults(keys + k, vals + k);
 	keys[k] = "fallback_application_name";
 	vals[k++] = appname;
 	if (tq_cfg.database_url != NULL) {

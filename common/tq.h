@@ -559,6 +559,13 @@ typedef struct pg_result PGresult;
 PGconn		*tq_db_connect(struct tq_err *);
 /* The same; migrate 0 leaves the schema as it is (read-only tools). */
 PGconn		*tq_db_open(struct tq_err *, int migrate);
+/*
+ * libpq keywords and values that bound how long a silent server holds a
+ * TCP connection (keepalives after 30 s, tcp_user_timeout 60 s), for a
+ * keyword list that puts the connection string after them.
+ */
+#define TQ_DB_TCP_KEYS	4
+int		 tq_db_tcp_defaults(const char **keys, const char **vals);
 int		 tq_db_migrate(PGconn *, struct tq_err *);
 /*
  * 0 if url (NULL: libpq's defaults) is a database name, a conninfo
