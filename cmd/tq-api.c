@@ -223,7 +223,8 @@ send_json(struct MHD_Connection *c, struct req *q, int code, json_t *o)
 	char *s;
 	size_t n;
 
-	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+	if ((s = json_dumps(o, JSON_COMPACT |
+	    JSON_REAL_PRECISION(15))) == NULL)
 		s = xstrdup("{\"success\":false,\"error\":\"internal error\"}");
 	json_decref(o);
 	n = strlen(s);

@@ -273,7 +273,8 @@ main(int argc, char *argv[])
 		status = TQ_EXIT_INPUT;
 	} else {
 		o = tq_ai_result_json(&res);
-		if ((out = json_dumps(o, JSON_COMPACT)) == NULL)
+		if ((out = json_dumps(o, JSON_COMPACT |
+		    JSON_REAL_PRECISION(15))) == NULL)
 			errx(1, "out of memory");
 		printf("%s\n", out);
 		free(out);

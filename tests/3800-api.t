@@ -132,6 +132,9 @@ req GET "/api/parsing/async/status/$pt?include_items=true"
 check_same "the task completed" "$(jq -c '[.task.status, .task.progress, .task.completed_items, .task.failed_items]' "$out")" '["completed",100,3,0]'
 check_same "every item with its times and result" "$(jq -c '[.task.items[] | [.status, (.started_at | type), (.completed_at | type), (.result.parsed_content_id | type)]] | unique' "$out")" '[["completed","string","string","number"]]'
 pcs=$(jq -c '[.task.items[].result.parsed_content_id]' "$out")
+psqlc "UPDATE processing_tasks SET started_at = completed_at - interval '0.139 s' WHERE id = $pt" >/dev/null
+req GET "/api/parsing/async/status/$pt"
+check_match "the duration as PostgreSQL rounded it, not 0.13900000000000001" "$(cat "$out")" '"duration":0\.139[,}]'
 req GET "/api/ai/async/status/$pt"
 check_same "a parsing task is no ai task" "$code" 404
 

@@ -4,7 +4,7 @@
 # server; the API key never appears in any output, log or table.
 # VALGRIND=1 runs tq-model under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 76
+plan 77
 start_redis
 start_pg
 need python3 python3
@@ -80,6 +80,7 @@ check_same "same model" "$(jq -r .name "$out")" gpt
 check "table on request" m -H list
 check_match "table header" "$(cat "$out")" '^ID +NAME +PROVIDER +MODEL +BASE_URL +KEY_ENV +DEFAULT +PARAMS$'
 check_match "the default is starred" "$(cat "$out")" "^$gpt +gpt +openai +gpt-4o-mini +https://api.openai.com/v1 +TQ_TEST_KEY_5200 +\\* "
+check_match "its params as given, not 0.20000000000000001" "$(cat "$out")" "^$gpt .*\"temperature\":0\\.2}\$"
 
 # rm
 check_status 3 "rm refuses the default" m rm gpt
