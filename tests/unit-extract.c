@@ -1732,6 +1732,49 @@ test_listing(void)
 		tq_doc_free(&d);
 		free(b.data);
 	}
+
+	/*
+	 * A panel of filters in groups: the brands' group open with its
+	 * options, the others closed, their names alone (a script brings
+	 * their options): the closed groups' names go, the open group
+	 * stays with its name.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cameras</title></head><body>"
+	    "<div class=page><div class=search-filters><h2>Filters</h2>"
+	    "<section class=filter-group><a title=Brand>Brand</a><ul>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "<li><a href=/b/%d>Maker%c (%d)</a>"
+		    "</li>", i, 'A' + i, 30 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></section>");
+	for (i = 0; i < 4; i++) {
+		snprintf(w, sizeof(w), "<section class=filter-group><a title="
+		    "g%d>%s</a></section>", i, (const char *[]){ "Lens Mount",
+		    "Sensor Size", "Customer Rating", "Video Resolution" }[i]);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=results><h1>Mirrorless cameras</h1>"
+	    "<div class=grid>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=card><a href=/p/%d><h3>"
+		    "Camera body %d</h3></a><p>24MP full-frame sensor</p>"
+		    "<div>$%d9.00</div></div>", i, i, 100 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></div></div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/collections/cameras",
+	    &d) == 0, "filters in groups extract");
+	is_str(d.page_type, "collection", "filters in groups: a collection");
+	ok(in_order(d.text, "Brand", "MakerA (30)") &&
+	    in_order(d.text, "MakerF (35)", "Camera body 23") &&
+	    !has(d.text, "Lens Mount") && !has(d.text, "Sensor Size") &&
+	    !has(d.text, "Customer Rating") &&
+	    !has(d.text, "Video Resolution"), "filters in groups: the open "
+	    "group stays, the closed groups' names go");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 /*
