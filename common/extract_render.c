@@ -112,8 +112,9 @@ break_level(int tag)
  * from its full stop ("97%Resolved", "$80MSRP", "YETIRambler"), so a
  * space is due there when the text before the boundary has left an
  * element and the text after it has entered another (not
- * "<mark>Open</mark>AI", not "i<b>Phone</b>"); nor does a number go on
- * to another there (a date and a count: "Mar 7" "19"), the caller
+ * "<mark>Open</mark>AI", not "i<b>Phone</b>"); nor does a word or a
+ * number go on to a number there (a brand and a name: "HydraPak" "1 L
+ * Stow Bottle"; a date and a count: "Mar 7" "19"), the caller
  * leaves out the entering for the cents of a price in a <sup>
  * ("$549<sup>00</sup>").  After a label's colon
  * ("Published by:<span>Valve</span>") a space is due at any element's
@@ -132,7 +133,7 @@ apart(const struct out *o, const char *t, int side)
 	a0 = (unsigned char)o->b.data[o->b.len - 2];
 	if (a == ':' && isalpha(a0))
 		return 1;
-	if (side == 3 && isdigit(a) && isdigit(b))
+	if (side == 3 && isalnum(a) && isdigit(b))
 		return 1;
 	if (side != 3 || !isupper(b))
 		return 0;

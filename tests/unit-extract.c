@@ -2476,7 +2476,8 @@ test_recall(void)
 	    "<span>3659</span>, at 12:<b>30</b>.</p><p>A list of "
 	    "things.</p><p><a href=/a>Try it free</a><a href=/b>Book a "
 	    "demo</a></p><p><span>97%</span><span>Resolved</span> and "
-	    "H<sub>2</sub>O and <span>YETI</span><span>Rambler</span>.</p>"
+	    "H<sub>2</sub>O and <span>YETI</span><span>Rambler</span> and "
+	    "<span>HydraPak</span><span>1 L Stow Bottle</span>.</p>"
 	    "<p>");
 	tq_buf_adds(&b, q);
 	tq_buf_adds(&b, "</p></article></body></html>");
@@ -2485,7 +2486,8 @@ test_recall(void)
 	ok(has(d.text, "Nalgene Sustain Bottle") && has(d.text,
 	    "Made by: Valve") && has(d.text, "Item number: 3659") &&
 	    has(d.text, "Try it free Book a demo") &&
-	    has(d.text, "97% Resolved and H2O and YETI Rambler."),
+	    has(d.text, "97% Resolved and H2O and YETI Rambler and "
+	    "HydraPak 1 L Stow Bottle."),
 	    "glued words: a brand and a name, a label and its value apart");
 	ok(has(d.text, "OpenAI and iPhone and McDonald.") &&
 	    has(d.text, "at 12:30."),
