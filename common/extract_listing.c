@@ -594,12 +594,15 @@ sibling_copy(struct ex *x, int i)
 	return r ? j : -1;
 }
 
-/* A group's name alone: short, unlinked, no options. */
+/*
+ * A group's name alone: short, unlinked, no options (a button or an
+ * input at most: its toggle, its tooltip).
+ */
 static int
 bare_group(const struct xn *c)
 {
 	return c->tlen > 0 && c->tlen <= 40 && c->llen == 0 && c->nli == 0 &&
-	    c->sinput == 0;
+	    c->sinput <= 1;
 }
 
 /*

@@ -1736,8 +1736,8 @@ test_listing(void)
 	/*
 	 * A panel of filters in groups: the brands' group open with its
 	 * options, the others closed, their names alone (a script brings
-	 * their options): the closed groups' names go, the open group
-	 * stays with its name.
+	 * their options), one with a button for its tooltip: the closed
+	 * groups' names go, the open group stays with its name.
 	 */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Cameras</title></head><body>"
@@ -1751,8 +1751,10 @@ test_listing(void)
 	tq_buf_adds(&b, "</ul></section>");
 	for (i = 0; i < 4; i++) {
 		snprintf(w, sizeof(w), "<section class=filter-group><a title="
-		    "g%d>%s</a></section>", i, (const char *[]){ "Lens Mount",
-		    "Sensor Size", "Customer Rating", "Video Resolution" }[i]);
+		    "g%d>%s</a>%s</section>", i, (const char *[]){ "Lens Mount",
+		    "Sensor Size", "Customer Rating", "Video Resolution" }[i],
+		    i == 1 ? "<button class=tooltip aria-label=Help></button>" :
+		    "");
 		tq_buf_adds(&b, w);
 	}
 	tq_buf_adds(&b, "</div><div class=results><h1>Mirrorless cameras</h1>"
