@@ -12,13 +12,13 @@
  *
  * Within that region (ex_listing_clean, from the broad pass): the
  * labels most items repeat ("Add to Compare", "Key Features" above
- * each card's list), links to more of a list, blocks of a character or
- * two, a shop's widget of customers' reviews, videos' durations and
- * copies of a sibling (a text for each size of screen) go, and on a
- * collection the names of a panel's closed groups of filters; each card
- * loses its shop's chrome (badges, swatches, ratings, counts of
- * reviews, the old price struck through, discounts, buttons), by
- * class, tag or the shape of its text.  Lists of short
+ * each card's list), links and buttons to more of a list, blocks of a
+ * character or two, a shop's widget of customers' reviews, videos'
+ * durations and copies of a sibling (a text for each size of screen)
+ * go, and on a collection the names of a panel's closed groups of
+ * filters; each card loses its shop's chrome (badges, swatches,
+ * ratings, counts of reviews, the old price struck through, discounts,
+ * buttons), by class, tag or the shape of its text.  Lists of short
  * links stay when they are content (ex_listing_links: a category's
  * pages, an item's card, an item's tags), not a menu.  Of a long text
  * that the text extracted holds twice, only the fullest copy stays
@@ -366,7 +366,11 @@ drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 	free(tab);
 }
 
-/* Links to more of a list: "See all tech", "View more". */
+/*
+ * Links to more of a list: "See all tech", "View more"; also a
+ * button or a short element of no blocks that says so ("Show More"
+ * below a group of filters), but for a heading ("Shop all sofas").
+ */
 static int
 more_link(struct ex *x, int i)
 {
@@ -378,8 +382,9 @@ more_link(struct ex *x, int i)
 	char *t;
 	int k, r = 0;
 
-	if (x->n[i].tag != TidyTag_A || x->n[i].tlen == 0 ||
-	    x->n[i].tlen > 40)
+	if (x->n[i].tlen == 0 || ex_tag_is_heading(x->n[i].tag) ||
+	    (x->n[i].tag == TidyTag_A ? x->n[i].tlen > 40 :
+	    x->n[i].tlen > 20 || x->n[i].nblock > 0))
 		return 0;
 	t = ex_node_text(x, i, 100);
 	for (k = 0; more[k] != NULL && !r; k++)

@@ -1748,7 +1748,7 @@ test_listing(void)
 		    "</li>", i, 'A' + i, 30 + i);
 		tq_buf_adds(&b, w);
 	}
-	tq_buf_adds(&b, "</ul></section>");
+	tq_buf_adds(&b, "</ul><span class=toggle>Show more</span></section>");
 	for (i = 0; i < 4; i++) {
 		snprintf(w, sizeof(w), "<section class=filter-group><a title="
 		    "g%d>%s</a>%s</section>", i, (const char *[]){ "Lens Mount",
@@ -1775,6 +1775,8 @@ test_listing(void)
 	    !has(d.text, "Customer Rating") &&
 	    !has(d.text, "Video Resolution"), "filters in groups: the open "
 	    "group stays, the closed groups' names go");
+	ok(!has(d.text, "Show more"), "filters in groups: a button to "
+	    "show more goes");
 	tq_doc_free(&d);
 	free(b.data);
 }
