@@ -1765,7 +1765,13 @@ test_listing(void)
 		    "<div>$%d9.00</div></div>", i, i, 100 + i);
 		tq_buf_adds(&b, w);
 	}
-	tq_buf_adds(&b, "</div></div></div></body></html>");
+	tq_buf_adds(&b, "</div><div class=guide><h2>Choosing a camera"
+	    "</h2><p>What to look for in a camera body, before the lenses "
+	    "and the bag.</p><ul><li class=point>Weather sealing</li><li "
+	    "class=point>Battery life</li><li class=point>The sensor's size, "
+	    "among them<ul><li>full frame, for low light</li><li>APS-C, for "
+	    "reach</li><li>Micro Four Thirds, for weight</li></ul></li></ul>"
+	    "</div></div></div></body></html>");
 	ok(extract_str(b.data, "https://shop.example/collections/cameras",
 	    &d) == 0, "filters in groups extract");
 	is_str(d.page_type, "collection", "filters in groups: a collection");
@@ -1777,6 +1783,9 @@ test_listing(void)
 	    "group stays, the closed groups' names go");
 	ok(!has(d.text, "Show more"), "filters in groups: a button to "
 	    "show more goes");
+	ok(in_order(d.text, "Weather sealing", "Battery life") &&
+	    has(d.text, "for weight"), "filters in groups: short items of a "
+	    "list beside one with a list of its own stay");
 	tq_doc_free(&d);
 	free(b.data);
 }
