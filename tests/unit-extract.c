@@ -2490,7 +2490,8 @@ test_recall(void)
 	    "things.</p><p><a href=/a>Try it free</a><a href=/b>Book a "
 	    "demo</a></p><p><span>97%</span><span>Resolved</span> and "
 	    "H<sub>2</sub>O and <span>YETI</span><span>Rambler</span> and "
-	    "<span>HydraPak</span><span>1 L Stow Bottle</span>.</p>"
+	    "<span>HydraPak</span><span>1 L Stow Bottle</span> and "
+	    "<span>CO</span><sub>2</sub>.</p>"
 	    "<p>");
 	tq_buf_adds(&b, q);
 	tq_buf_adds(&b, "</p></article></body></html>");
@@ -2500,7 +2501,7 @@ test_recall(void)
 	    "Made by: Valve") && has(d.text, "Item number: 3659") &&
 	    has(d.text, "Try it free Book a demo") &&
 	    has(d.text, "97% Resolved and H2O and YETI Rambler and "
-	    "HydraPak 1 L Stow Bottle."),
+	    "HydraPak 1 L Stow Bottle and CO2."),
 	    "glued words: a brand and a name, a label and its value apart");
 	ok(has(d.text, "OpenAI and iPhone and McDonald.") &&
 	    has(d.text, "at 12:30."),
