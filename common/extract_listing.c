@@ -384,7 +384,7 @@ more_link(struct ex *x, int i)
 
 	if (x->n[i].tlen == 0 || ex_tag_is_heading(x->n[i].tag) ||
 	    (x->n[i].tag == TidyTag_A ? x->n[i].tlen > 40 :
-	    x->n[i].tlen > 20 || x->n[i].nblock > 0))
+	    x->n[i].tlen > 20 || x->n[i].nblock > 0 || x->n[i].nsub > 20))
 		return 0;
 	t = ex_node_text(x, i, 100);
 	for (k = 0; more[k] != NULL && !r; k++)
