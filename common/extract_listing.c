@@ -613,11 +613,11 @@ bare_group(const struct xn *c)
 /*
  * The closed groups of a panel of filters: of three sibling blocks or
  * more of one kind (not a list's items, whose short ones may stand
- * beside one with a list of its own, nor rows), a group open with its
- * options (list items, boxes to tick, links) beside groups that hold
- * their name alone, short and unlinked ("Lens Mount", "Customer
- * Rating"): a closed group's options come from a script when it is
- * opened, and its name alone says nothing of the page.  The bare
+ * beside one with a list of its own, nor rows or cells), a group open
+ * with its options (list items, boxes to tick, links) beside groups
+ * that hold their name alone, short and unlinked ("Lens Mount",
+ * "Customer Rating"): a closed group's options come from a script when
+ * it is opened, and its name alone says nothing of the page.  The bare
  * names go; x->cleaned counts them.
  */
 static void
@@ -633,6 +633,7 @@ closed_groups(struct ex *x, int p, const int *links, int root)
 		c = &x->n[j];
 		if (x->dead[j] || c->tag == XT_TEXT || c->tag == TidyTag_P ||
 		    c->tag == TidyTag_LI || c->tag == TidyTag_TR ||
+		    c->tag == TidyTag_TD || c->tag == TidyTag_TH ||
 		    c->tag == TidyTag_DT || c->tag == TidyTag_DD ||
 		    c->tlen == 0)
 			continue;

@@ -1771,7 +1771,16 @@ test_listing(void)
 	    "class=point>Battery life</li><li class=point>The sensor's size, "
 	    "among them<ul><li>full frame, for low light</li><li>APS-C, for "
 	    "reach</li><li>Micro Four Thirds, for weight</li></ul></li></ul>"
-	    "</div></div></div></body></html>");
+	    "<table>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "<tr><td>Sensor %d</td><td>Grade %c"
+		    "</td><td><a href=/g/%d>Our long guide to the sensor %d</a> "
+		    "<a href=/s/%d>Sample photos taken with it %d</a> <a href="
+		    "/l/%d>Its chart of lenses %d</a></td></tr>", i, 'A' + i, i,
+		    i, i, i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</table></div></div></div></body></html>");
 	ok(extract_str(b.data, "https://shop.example/collections/cameras",
 	    &d) == 0, "filters in groups extract");
 	is_str(d.page_type, "collection", "filters in groups: a collection");
@@ -1786,6 +1795,8 @@ test_listing(void)
 	ok(in_order(d.text, "Weather sealing", "Battery life") &&
 	    has(d.text, "for weight"), "filters in groups: short items of a "
 	    "list beside one with a list of its own stay");
+	ok(has(d.text, "Sensor 2 | Grade C | Our long guide"), "filters in "
+	    "groups: short cells beside one of links stay");
 	tq_doc_free(&d);
 	free(b.data);
 }
