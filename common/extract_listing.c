@@ -12,12 +12,13 @@
  *
  * Within that region (ex_listing_clean, from the broad pass): the
  * labels most items repeat ("Add to Compare", "Key Features" above
- * each card's list), links to more of a list, blocks of a character or
- * two, a shop's widget of customers' reviews, videos' durations and
- * copies of a sibling (a text for each size of screen) go; each card
- * loses its shop's chrome (badges, swatches, ratings, counts of
- * reviews, the old price struck through, discounts, buttons), by
- * class, tag or the shape of its text.  Lists of short
+ * each card's list), links and buttons to more of a list, blocks of a
+ * character or two, a shop's widget of customers' reviews, videos'
+ * durations and copies of a sibling (a text for each size of screen)
+ * go, and on a collection the names of a panel's closed groups of
+ * filters; each card loses its shop's chrome (badges, swatches,
+ * ratings, counts of reviews, the old price struck through, discounts,
+ * buttons), by class, tag or the shape of its text.  Lists of short
  * links stay when they are content (ex_listing_links: a category's
  * pages, an item's card, an item's tags), not a menu.  Of a long text
  * that the text extracted holds twice, only the fullest copy stays
@@ -365,7 +366,11 @@ drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 	free(tab);
 }
 
-/* Links to more of a list: "See all tech", "View more". */
+/*
+ * Links to more of a list: "See all tech", "View more"; also a
+ * button or a short element of no blocks that says so ("Show More"
+ * below a group of filters), but for a heading ("Shop all sofas").
+ */
 static int
 more_link(struct ex *x, int i)
 {
@@ -377,8 +382,9 @@ more_link(struct ex *x, int i)
 	char *t;
 	int k, r = 0;
 
-	if (x->n[i].tag != TidyTag_A || x->n[i].tlen == 0 ||
-	    x->n[i].tlen > 40)
+	if (x->n[i].tlen == 0 || ex_tag_is_heading(x->n[i].tag) ||
+	    (x->n[i].tag == TidyTag_A ? x->n[i].tlen > 40 :
+	    x->n[i].tlen > 20 || x->n[i].nblock > 0 || x->n[i].nsub > 20))
 		return 0;
 	t = ex_node_text(x, i, 100);
 	for (k = 0; more[k] != NULL && !r; k++)
@@ -594,6 +600,71 @@ sibling_copy(struct ex *x, int i)
 }
 
 /*
+ * A group's name alone: short, unlinked, no options (a button or an
+ * input at most: its toggle, its tooltip).
+ */
+static int
+bare_group(const struct xn *c)
+{
+	return c->tlen > 0 && c->tlen <= 40 && c->llen == 0 && c->nli == 0 &&
+	    c->sinput <= 1;
+}
+
+/*
+ * The closed groups of a panel of filters: of three sibling blocks or
+ * more of one kind (not a list's items, whose short ones may stand
+ * beside one with a list of its own, nor rows or cells), a group open
+ * with its options (list items, boxes to tick, links) beside groups
+ * that hold their name alone, short and unlinked ("Lens Mount",
+ * "Customer Rating"): a closed group's options come from a script when
+ * it is opened, and its name alone says nothing of the page.  The bare
+ * names go; x->cleaned counts them.
+ */
+static void
+closed_groups(struct ex *x, int p, const int *links, int root)
+{
+	struct {
+		int	 first, n, open, bare;
+	} g[EX_GROUPS];
+	const struct xn *c;
+	int j, k, ng = 0;
+
+	for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
+		c = &x->n[j];
+		if (x->dead[j] || c->tag == XT_TEXT || c->tag == TidyTag_P ||
+		    c->tag == TidyTag_LI || c->tag == TidyTag_TR ||
+		    c->tag == TidyTag_TD || c->tag == TidyTag_TH ||
+		    c->tag == TidyTag_DT || c->tag == TidyTag_DD ||
+		    c->tlen == 0)
+			continue;
+		for (k = 0; k < ng; k++)
+			if (same_kind(&x->n[g[k].first], c))
+				break;
+		if (k == ng) {
+			if (ng == EX_GROUPS)
+				continue;
+			g[k].first = j;
+			g[k].n = g[k].open = g[k].bare = 0;
+			ng++;
+		}
+		g[k].n++;
+		g[k].bare += bare_group(c);
+		g[k].open += c->tlen >= 60 && (c->nli >= 3 || c->sinput >= 3 ||
+		    links[j] >= 3);
+	}
+	for (k = 0; k < ng; k++) {
+		if (g[k].n < 3 || g[k].open == 0 || g[k].bare < 2)
+			continue;
+		for (j = g[k].first; j >= 0; j = x->n[j].next)
+			if (!x->dead[j] && same_kind(&x->n[g[k].first],
+			    &x->n[j]) && bare_group(&x->n[j])) {
+				x->cleaned += x->n[j].tlen + 2;
+				ex_kill_node(x, j, root);
+			}
+	}
+}
+
+/*
  * A list's own chrome: the labels its items repeat, the links to more
  * of it, blocks of a character or two.  x->cleaned counts the
  * characters taken, which are no content when the broad pass's text is
@@ -624,6 +695,8 @@ ex_listing_clean(struct ex *x, int root)
 			x->cleaned += x->n[j].tlen;
 			ex_kill_node(x, j, root);
 		}
+		if (x->type == PT_COLLECTION)
+			closed_groups(x, i, links, root);
 		in[i] = i > root && (in[x->n[i].parent] || mark[x->n[i].parent]);
 		if (in[i] || x->n[i].nblock < 3 ||
 		    item_text(x, i, links, mark) == 0)

@@ -112,10 +112,11 @@ break_level(int tag)
  * from its full stop ("97%Resolved", "$80MSRP", "YETIRambler"), so a
  * space is due there when the text before the boundary has left an
  * element and the text after it has entered another (not
- * "<mark>Open</mark>AI", not "i<b>Phone</b>"); nor does a number go on
- * to another there (a date and a count: "Mar 7" "19"), the caller
+ * "<mark>Open</mark>AI", not "i<b>Phone</b>"); nor does a word or a
+ * number go on to a number there (a brand and a name: "HydraPak" "1 L
+ * Stow Bottle"; a date and a count: "Mar 7" "19"), the caller
  * leaves out the entering for the cents of a price in a <sup>
- * ("$549<sup>00</sup>").  After a label's colon
+ * ("$549<sup>00</sup>") and for a <sub> ("<span>CO</span><sub>2</sub>").  After a label's colon
  * ("Published by:<span>Valve</span>") a space is due at any element's
  * boundary.  side: 1 left an element, 2 entered one, since the text
  * before.
@@ -132,7 +133,7 @@ apart(const struct out *o, const char *t, int side)
 	a0 = (unsigned char)o->b.data[o->b.len - 2];
 	if (a == ':' && isalpha(a0))
 		return 1;
-	if (side == 3 && isdigit(a) && isdigit(b))
+	if (side == 3 && isalnum(a) && isdigit(b))
 		return 1;
 	if (side != 3 || !isupper(b))
 		return 0;
@@ -205,7 +206,8 @@ ex_render(struct ex *x, int root, struct out *o)
 		if (n->tag == XT_TEXT) {
 			if (!(n->flags & F_PRE) && n->text[0] != ' ' &&
 			    apart(o, n->text, x->n[n->parent].tag ==
-			    TidyTag_SUP ? side & 1 : side))
+			    TidyTag_SUP || x->n[n->parent].tag == TidyTag_SUB ?
+			    side & 1 : side))
 				o->sp |= 1;
 			if (n->text[0] != '\0')
 				side = 0;

@@ -1732,6 +1732,73 @@ test_listing(void)
 		tq_doc_free(&d);
 		free(b.data);
 	}
+
+	/*
+	 * A panel of filters in groups: the brands' group open with its
+	 * options, the others closed, their names alone (a script brings
+	 * their options), one with a button for its tooltip: the closed
+	 * groups' names go, the open group stays with its name.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cameras</title></head><body>"
+	    "<div class=page><div class=search-filters><h2>Filters</h2>"
+	    "<section class=filter-group><a title=Brand>Brand</a><ul>");
+	for (i = 0; i < 6; i++) {
+		snprintf(w, sizeof(w), "<li><a href=/b/%d>Maker%c (%d)</a>"
+		    "</li>", i, 'A' + i, 30 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul><span class=toggle>Show more</span></section>");
+	for (i = 0; i < 4; i++) {
+		snprintf(w, sizeof(w), "<section class=filter-group><a title="
+		    "g%d>%s</a>%s</section>", i, (const char *[]){ "Lens Mount",
+		    "Sensor Size", "Customer Rating", "Video Resolution" }[i],
+		    i == 1 ? "<button class=tooltip aria-label=Help></button>" :
+		    "");
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=results><h1>Mirrorless cameras</h1>"
+	    "<div class=grid>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=card><a href=/p/%d><h3>"
+		    "Camera body %d</h3></a><p>24MP full-frame sensor</p>"
+		    "<div>$%d9.00</div></div>", i, i, 100 + i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=guide><h2>Choosing a camera"
+	    "</h2><p>What to look for in a camera body, before the lenses "
+	    "and the bag.</p><ul><li class=point>Weather sealing</li><li "
+	    "class=point>Battery life</li><li class=point>The sensor's size, "
+	    "among them<ul><li>full frame, for low light</li><li>APS-C, for "
+	    "reach</li><li>Micro Four Thirds, for weight</li></ul></li></ul>"
+	    "<table>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "<tr><td>Sensor %d</td><td>Grade %c"
+		    "</td><td><a href=/g/%d>Our long guide to the sensor %d</a> "
+		    "<a href=/s/%d>Sample photos taken with it %d</a> <a href="
+		    "/l/%d>Its chart of lenses %d</a></td></tr>", i, 'A' + i, i,
+		    i, i, i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</table></div></div></div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/collections/cameras",
+	    &d) == 0, "filters in groups extract");
+	is_str(d.page_type, "collection", "filters in groups: a collection");
+	ok(in_order(d.text, "Brand", "MakerA (30)") &&
+	    in_order(d.text, "MakerF (35)", "Camera body 23") &&
+	    !has(d.text, "Lens Mount") && !has(d.text, "Sensor Size") &&
+	    !has(d.text, "Customer Rating") &&
+	    !has(d.text, "Video Resolution"), "filters in groups: the open "
+	    "group stays, the closed groups' names go");
+	ok(!has(d.text, "Show more"), "filters in groups: a button to "
+	    "show more goes");
+	ok(in_order(d.text, "Weather sealing", "Battery life") &&
+	    has(d.text, "for weight"), "filters in groups: short items of a "
+	    "list beside one with a list of its own stay");
+	ok(has(d.text, "Sensor 2 | Grade C | Our long guide"), "filters in "
+	    "groups: short cells beside one of links stay");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 /*
@@ -2433,7 +2500,9 @@ test_recall(void)
 	    "<span>3659</span>, at 12:<b>30</b>.</p><p>A list of "
 	    "things.</p><p><a href=/a>Try it free</a><a href=/b>Book a "
 	    "demo</a></p><p><span>97%</span><span>Resolved</span> and "
-	    "H<sub>2</sub>O and <span>YETI</span><span>Rambler</span>.</p>"
+	    "H<sub>2</sub>O and <span>YETI</span><span>Rambler</span> and "
+	    "<span>HydraPak</span><span>1 L Stow Bottle</span> and "
+	    "<span>CO</span><sub>2</sub>.</p>"
 	    "<p>");
 	tq_buf_adds(&b, q);
 	tq_buf_adds(&b, "</p></article></body></html>");
@@ -2442,7 +2511,8 @@ test_recall(void)
 	ok(has(d.text, "Nalgene Sustain Bottle") && has(d.text,
 	    "Made by: Valve") && has(d.text, "Item number: 3659") &&
 	    has(d.text, "Try it free Book a demo") &&
-	    has(d.text, "97% Resolved and H2O and YETI Rambler."),
+	    has(d.text, "97% Resolved and H2O and YETI Rambler and "
+	    "HydraPak 1 L Stow Bottle and CO2."),
 	    "glued words: a brand and a name, a label and its value apart");
 	ok(has(d.text, "OpenAI and iPhone and McDonald.") &&
 	    has(d.text, "at 12:30."),
