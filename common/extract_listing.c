@@ -57,6 +57,25 @@ same_kind(const struct xn *a, const struct xn *b)
 }
 
 /*
+ * The group of child j among a parent's children grouped by kind:
+ * first[k] is group k's first child.  Returns j's group, a new one if
+ * none is of its kind (*ng grows), or -1 when EX_GROUPS are taken.
+ */
+static int
+kind_group(struct ex *x, int *first, int *ng, int j)
+{
+	int k;
+
+	for (k = 0; k < *ng; k++)
+		if (same_kind(&x->n[first[k]], &x->n[j]))
+			return k;
+	if (*ng == EX_GROUPS)
+		return -1;
+	first[*ng] = j;
+	return (*ng)++;
+}
+
+/*
  * Can child c of a list be an item?  A card with a link or a few, a
  * tenth of its text linked or more, not a heading or a paragraph.
  */
@@ -81,23 +100,14 @@ static int
 item_text(struct ex *x, int p, const int *links, unsigned char *mark)
 {
 	struct {
-		int	 first, n, tlen, links;
-	} g[EX_GROUPS];
+		int	 n, tlen, links;
+	} g[EX_GROUPS] = { { 0, 0, 0 } };
+	int gfirst[EX_GROUPS];
 	int j, k, ng = 0, best = 0, first = -1;
 
 	for (j = x->n[p].first; j >= 0; j = x->n[j].next) {
-		if (!item_like(x, j))
+		if (!item_like(x, j) || (k = kind_group(x, gfirst, &ng, j)) < 0)
 			continue;
-		for (k = 0; k < ng; k++)
-			if (same_kind(&x->n[g[k].first], &x->n[j]))
-				break;
-		if (k == ng) {
-			if (ng == EX_GROUPS)
-				continue;
-			g[k].first = j;
-			g[k].n = g[k].tlen = g[k].links = 0;
-			ng++;
-		}
 		g[k].n++;
 		g[k].tlen += x->n[j].tlen;
 		g[k].links += links[j];
@@ -107,7 +117,7 @@ item_text(struct ex *x, int p, const int *links, unsigned char *mark)
 		    g[k].tlen >= g[k].n * 35 && g[k].tlen <= g[k].n * 600 &&
 		    g[k].links <= g[k].n * 5) {
 			best = g[k].tlen;
-			first = g[k].first;
+			first = gfirst[k];
 		}
 	for (j = first; mark != NULL && j >= 0; j = x->n[j].next)
 		if (item_like(x, j) && same_kind(&x->n[first], &x->n[j]))
@@ -624,8 +634,9 @@ static void
 closed_groups(struct ex *x, int p, const int *links, int root)
 {
 	struct {
-		int	 first, n, open, bare;
-	} g[EX_GROUPS];
+		int	 n, open, bare;
+	} g[EX_GROUPS] = { { 0, 0, 0 } };
+	int gfirst[EX_GROUPS];
 	const struct xn *c;
 	int j, k, ng = 0;
 
@@ -635,18 +646,8 @@ closed_groups(struct ex *x, int p, const int *links, int root)
 		    c->tag == TidyTag_LI || c->tag == TidyTag_TR ||
 		    c->tag == TidyTag_TD || c->tag == TidyTag_TH ||
 		    c->tag == TidyTag_DT || c->tag == TidyTag_DD ||
-		    c->tlen == 0)
+		    c->tlen == 0 || (k = kind_group(x, gfirst, &ng, j)) < 0)
 			continue;
-		for (k = 0; k < ng; k++)
-			if (same_kind(&x->n[g[k].first], c))
-				break;
-		if (k == ng) {
-			if (ng == EX_GROUPS)
-				continue;
-			g[k].first = j;
-			g[k].n = g[k].open = g[k].bare = 0;
-			ng++;
-		}
 		g[k].n++;
 		g[k].bare += bare_group(c);
 		g[k].open += c->tlen >= 60 && (c->nli >= 3 || c->sinput >= 3 ||
@@ -655,8 +656,8 @@ closed_groups(struct ex *x, int p, const int *links, int root)
 	for (k = 0; k < ng; k++) {
 		if (g[k].n < 3 || g[k].open == 0 || g[k].bare < 2)
 			continue;
-		for (j = g[k].first; j >= 0; j = x->n[j].next)
-			if (!x->dead[j] && same_kind(&x->n[g[k].first],
+		for (j = gfirst[k]; j >= 0; j = x->n[j].next)
+			if (!x->dead[j] && same_kind(&x->n[gfirst[k]],
 			    &x->n[j]) && bare_group(&x->n[j])) {
 				x->cleaned += x->n[j].tlen + 2;
 				ex_kill_node(x, j, root);

@@ -116,10 +116,10 @@ break_level(int tag)
  * number go on to a number there (a brand and a name: "HydraPak" "1 L
  * Stow Bottle"; a date and a count: "Mar 7" "19"), the caller
  * leaves out the entering for the cents of a price in a <sup>
- * ("$549<sup>00</sup>") and for a <sub> ("<span>CO</span><sub>2</sub>").  After a label's colon
- * ("Published by:<span>Valve</span>") a space is due at any element's
- * boundary.  side: 1 left an element, 2 entered one, since the text
- * before.
+ * ("$549<sup>00</sup>") and for a <sub> ("<span>CO</span><sub>2</sub>").
+ * After a label's colon ("Published by:<span>Valve</span>") a space is
+ * due at any element's boundary.  side: 1 left an element, 2 entered
+ * one, since the text before.
  */
 static int
 apart(const struct out *o, const char *t, int side)
@@ -204,10 +204,12 @@ ex_render(struct ex *x, int root, struct out *o)
 			goto next;
 		}
 		if (n->tag == XT_TEXT) {
+			/* a <sup>'s cents, a <sub>'s digit: no entering */
+			int ptag = x->n[n->parent].tag;
+
 			if (!(n->flags & F_PRE) && n->text[0] != ' ' &&
-			    apart(o, n->text, x->n[n->parent].tag ==
-			    TidyTag_SUP || x->n[n->parent].tag == TidyTag_SUB ?
-			    side & 1 : side))
+			    apart(o, n->text, ptag == TidyTag_SUP ||
+			    ptag == TidyTag_SUB ? side & 1 : side))
 				o->sp |= 1;
 			if (n->text[0] != '\0')
 				side = 0;
