@@ -223,8 +223,7 @@ send_json(struct MHD_Connection *c, struct req *q, int code, json_t *o)
 	char *s;
 	size_t n;
 
-	if ((s = json_dumps(o, JSON_COMPACT |
-	    JSON_REAL_PRECISION(15))) == NULL)
+	if ((s = json_dumps(o, TQ_JSON_PRINT)) == NULL)
 		s = xstrdup("{\"success\":false,\"error\":\"internal error\"}");
 	json_decref(o);
 	n = strlen(s);

@@ -273,8 +273,7 @@ main(int argc, char *argv[])
 		status = TQ_EXIT_INPUT;
 	} else {
 		o = tq_ai_result_json(&res);
-		if ((out = json_dumps(o, JSON_COMPACT |
-		    JSON_REAL_PRECISION(15))) == NULL)
+		if ((out = json_dumps(o, TQ_JSON_PRINT)) == NULL)
 			errx(1, "out of memory");
 		printf("%s\n", out);
 		free(out);

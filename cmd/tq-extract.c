@@ -206,8 +206,7 @@ main(int argc, char *argv[])
 			printf("%s\n", doc.text);
 	} else {
 		o = tq_doc_json(&doc);
-		if ((s = json_dumps(o, JSON_COMPACT |
-		    JSON_REAL_PRECISION(15))) != NULL) {
+		if ((s = json_dumps(o, TQ_JSON_PRINT)) != NULL) {
 			printf("%s\n", s);
 			free(s);
 		}

@@ -109,8 +109,7 @@ print_table(json_t *recs)
 
 		p = json_object_get(r, "params");
 		if (json_is_object(p) && json_object_size(p) > 0)
-			ps = json_dumps(p, JSON_COMPACT |
-			    JSON_REAL_PRECISION(15));
+			ps = json_dumps(p, TQ_JSON_PRINT);
 		snprintf(id, sizeof(id), "%lld", tq_jint(r, "id"));
 		tq_table_row(t, id, tq_jstr(r, "name", NULL),
 		    tq_jstr(r, "provider", NULL), tq_jstr(r, "model", NULL),
@@ -130,8 +129,7 @@ print_show(json_t *r)
 
 	json_object_foreach(r, k, v) {
 		char *s = json_is_string(v) ? NULL :
-		    json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
-		    JSON_REAL_PRECISION(15));
+		    json_dumps(v, TQ_JSON_PRINT | JSON_ENCODE_ANY);
 
 		printf("%-17s %s\n", k, s ? s : json_string_value(v));
 		free(s);

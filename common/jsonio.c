@@ -42,8 +42,7 @@ tq_out_is_table(void)
 void
 tq_out_json(json_t *o)
 {
-	char *s = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY |
-	    JSON_REAL_PRECISION(15));
+	char *s = json_dumps(o, TQ_JSON_PRINT | JSON_ENCODE_ANY);
 
 	if (s != NULL) {
 		fputs(s, stdout);

@@ -1065,6 +1065,11 @@ int		 tq_out_is_table(void);
 /* Print one record as a JSON line (flushed) or a table row. */
 void		 tq_out_task(json_t *, int items);
 void		 tq_out_json(json_t *);
+/*
+ * The json_dumps() flags of what a program prints: compact, numbers in
+ * 15 significant digits (0.139, not jansson's 0.13900000000000001).
+ */
+#define TQ_JSON_PRINT	(JSON_COMPACT | JSON_REAL_PRECISION(15))
 void		 tq_out_flush(void);
 /* A member's string, or dflt if it is missing, not one, or empty. */
 const char	*tq_jstr(json_t *, const char *key, const char *dflt);
