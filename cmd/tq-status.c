@@ -203,6 +203,17 @@ main(int argc, char *argv[])
 		}
 	}
 	tq_opt_done(&argc, &argv);
+	/* at once, before the connection: a shell starts a background
+	 * command with SIGINT ignored, so a SIGINT that came before the
+	 * handler would be lost and the watch would never end */
+	if (watch > 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	if (list && argc > 0)
 		usage(stderr, TQ_EXIT_USAGE);
 	tq_out_init(om);
@@ -219,14 +230,6 @@ main(int argc, char *argv[])
 	}
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	if (watch > 0) {
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
 	for (;;) {
 		if (watch > 0 && tq_out_is_table()) {
 			char now[40];

@@ -67,7 +67,7 @@ check_same "three" "$(wc -l <"$out" | tr -d ' ')" 3
 check "-H: a table on a pipe" tq-status -H "$A" "$B"
 check_match "with its header and rows" "$(cat "$out")" "^TASK +TYPE +STATUS"
 check_same "a row per task" "$(grep -cE "^ *($A|$B) +parsing" "$out")" 2
-check "-w: printed again until SIGINT, then exit 0" sh -c "timeout --preserve-status -s INT 1.5 tq-status -w 0.2 -j $A; test \$? -eq 0"
+check "-w: printed again until SIGINT, then exit 0" sh -c "timeout -k 10 --preserve-status -s INT 2 tq-status -w 0.2 -j $A; test \$? -eq 0"
 check_match "several times" "$(wc -l <"$out" | tr -d ' ')" '^([3-9]|[1-9][0-9]+)$'
 
 # --- usage and backends
