@@ -52,7 +52,10 @@ check_same "but no warning" "$(cat "$errf")" ""
 check_status 3 "a bad operand" tq-status -j 12abc
 
 # --- the list
-check "no operands: the recent tasks" sh -c "sleep 30 | tq-status -j"
+# stdin a FIFO with a writer that never writes: a read would block
+# until timeout kills it (a "sleep 30 |" made the check wait 30 s)
+mkfifo "$tmp/silent"
+check "no operands: the recent tasks" sh -c "exec 4<>'$tmp/silent'; timeout 10 tq-status -j <'$tmp/silent'"
 check_same "oldest first; stdin not read" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$A $B $C "
 check "-l -n 2: the last two" tq-status -l -n 2 -j
 check_same "B C" "$(jq -r .task_id "$out" | tr '\n' ' ')" "$B $C "

@@ -45,12 +45,14 @@ mkdir "$tmp/zfunc"
 cp "$CD/_tq" "$tmp/zfunc/"
 cat >"$tmp/capture.zsh" <<'EOF'
 # capture.zsh FPATHDIR LINE: an interactive zsh in a pty, compinit, LINE
-# and TAB; compadd is wrapped to print what is offered
+# and TAB; compadd is wrapped to print what is offered.  compinit's dump
+# beside FPATHDIR, written by the first call: a scan of fpath for every
+# call took 0.9 s of its 1
 zmodload zsh/zpty || exit 2
 fdir=$1 line=$2
 zpty z zsh -f -i
 zpty -w z "PROMPT= RPROMPT= PS2="
-zpty -w z "fpath=($fdir \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z "fpath=($fdir \$fpath); autoload -U compinit; compinit -u -d $fdir/../zcompdump"
 zpty -w z "zstyle ':completion:*' list-grouped false"
 zpty -w z "zstyle ':completion:*' insert-tab false"
 zpty -w z 'compadd () {

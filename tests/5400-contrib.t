@@ -331,9 +331,12 @@ deps=$(sed -n '/^pkgs="/,/"$/p' "$C/install-deps" | tr ' "' '\n\n' |
 	grep -E '^(build-essential|pkg-config|lib.*-dev)$' | sort)
 check_same "the build stage installs install-deps' build packages" "$build" "$deps"
 if apt-cache show libc6 >/dev/null 2>&1 && grep -q '^12' /etc/debian_version 2>/dev/null; then
+	# one apt-cache for all (0.6 s each): what it does not print is missing
+	apt-cache show $build $runtime 2>/dev/null |
+		sed -n 's/^Package: //p' | sort -u >"$tmp/found"
 	bad=
 	for p in $build $runtime; do
-		apt-cache show "$p" 2>/dev/null | grep -q "^Package: $p\$" || bad="$bad $p"
+		grep -qxF "$p" "$tmp/found" || bad="$bad $p"
 	done
 	check_same "every package it installs is in Debian 12" "$bad" ""
 else
