@@ -39,8 +39,16 @@ LIBOBJ = $(LIBSRC:.c=.o)
 UNITS = $(patsubst %.c,%,$(wildcard tests/unit-*.c))
 HFILES = common/tq.h common/ai_priv.h common/extract_priv.h
 MIGRATIONS = $(sort $(wildcard sql/*.sql))
-# `make check TESTS=tests/3000-worker.t` runs some; PROVEFLAGS=-j2 in parallel
-TESTS = $(sort $(wildcard tests/*.t))
+# `make check TESTS=tests/3000-worker.t` runs some, SKIP_TESTS=... all but
+# some; PROVEFLAGS=-j2 in parallel.  The slowest scripts go first, so that
+# no long one starts when the others are done and runs alone at the end.
+SLOW_TESTS = tests/3600-notion.t tests/3120-killloop.t tests/3900-chains.t \
+	tests/3700-sites.t tests/5400-contrib.t tests/3100-faults.t \
+	tests/3610-notion-rate.t tests/3140-fault-runs.t tests/5300-completions.t \
+	tests/1010-submit-bulk.t tests/3110-recovery.t tests/0620-fuzz-regress.t
+TESTS = $(filter-out $(SKIP_TESTS), $(filter $(wildcard tests/*.t), \
+	$(SLOW_TESTS)) $(filter-out $(SLOW_TESTS), \
+	$(sort $(wildcard tests/*.t))))
 
 all: $(PROGS)
 

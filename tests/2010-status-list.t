@@ -56,6 +56,12 @@ until grep -q 'every 0.2s' "$tmp/watch" || [ $i -ge 100 ]; do
 done
 sleep 1
 kill -INT "$wp"
+i=0	# a watch that ignores it fails here, not at the script's timeout
+while kill -0 "$wp" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -KILL "$wp" 2>/dev/null
 wait "$wp"
 ok $? "--watch ends with 0 on SIGINT"
 check_match "and redrew several times" "$(grep -c 'every 0.2s' "$tmp/watch")" '^([3-9]|[1-9][0-9]+)$'
