@@ -764,19 +764,51 @@ find_prop(json_t *props, const char *type, const char *const *words,
 	return any ? first : NULL;
 }
 
-/* A date Notion takes: YYYY-MM-DD, or that and a time; else NULL. */
+/* Is y-m-d a day of the calendar? */
+static int
+real_day(int y, int m, int d)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return 0;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0));
+}
+
+/* Are the n bytes at s digits, as a number at most max? */
+static int
+digits(const char *s, int n, int max)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v <= max;
+}
+
+/*
+ * A date Notion takes: YYYY-MM-DD, or that and a time with its zone;
+ * else NULL.  Notion refuses the whole page for a day the calendar
+ * lacks (2023-02-29) or a time such as 24:00 or 12:00:60, which pages
+ * do state: such a time is dropped, such a day leaves no date.
+ */
 static char *
 notion_date(const char *s)
 {
-	int y, m, d, n = 0;
-
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (s == NULL || !digits(s, 4, 9999) || s[4] != '-' ||
+	    !digits(s + 5, 2, 12) || s[7] != '-' || !digits(s + 8, 2, 31) ||
+	    !real_day(atoi(s), atoi(s + 5), atoi(s + 8)))
 		return NULL;
-	if (s[10] == 'T' && strlen(s) >= 20 && isdigit((unsigned char)s[11]) &&
-	    s[13] == ':' && s[16] == ':' && (s[19] == 'Z' || s[19] == '+' ||
-	    s[19] == '-') && (s[19] == 'Z' ? s[20] == '\0' :
-	    strlen(s) == 25 && s[22] == ':'))
+	if (s[10] == 'T' && digits(s + 11, 2, 23) && s[13] == ':' &&
+	    digits(s + 14, 2, 59) && s[16] == ':' && digits(s + 17, 2, 59) &&
+	    (strcmp(s + 19, "Z") == 0 || ((s[19] == '+' || s[19] == '-') &&
+	    digits(s + 20, 2, 23) && s[22] == ':' && digits(s + 23, 2, 59) &&
+	    s[25] == '\0')))
 		return xstrdup(s);
 	return xasprintf("%.10s", s);
 }

@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 65
+plan 67
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -142,6 +142,15 @@ fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","st
 t0=$(date +%s)
 check "a 529 with Retry-After 2" sh -c "tq-submit notion -D $DB1 $ov | tq-wait -t 60"
 check_same "one page, in the same run, after the wait" "$(pages_for https://example.org/overload) $(jq -r '.items[0].retry_count' "$out") $(($(date +%s) - t0 >= 2))" "1 0 1"
+
+# --- dates Notion refuses: a day the calendar lacks, a bad time
+setpc() { psqlc "UPDATE parsed_contents SET $2 WHERE final_url = '$1'" >/dev/null; }
+d1=$(mkai https://example.org/leapday "Leap day")
+setpc https://example.org/leapday "published = '2023-02-29'"
+d2=$(mkai https://example.org/leapsecond "Leap second")
+setpc https://example.org/leapsecond "published = '2024-05-17T23:59:60Z'"
+check "dates the calendar lacks" sh -c "tq-submit notion -D $DB1 $d1 $d2 | tq-wait -t 60"
+check_same "no date for a day that is none, the day of a bad time" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title | test("^Leap")) | "\(.title)=\(.properties.Published.date.start)"' | sort | tr '\n' ' ')" "Leap day=null Leap second=2024-05-17 "
 
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
