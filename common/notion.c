@@ -813,12 +813,61 @@ notion_date(const char *s)
 	return xasprintf("%.10s", s);
 }
 
-/* Keywords as multi_select options: no commas, trimmed, deduped. */
+/* Do a and b differ only in case (of the letters tq_lang_lower knows)? */
+static int
+same_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i = 0, j = 0;
+	uint32_t ca, cb;
+
+	while (i < la && j < lb) {
+		i += tq_utf8_decode(a + i, la - i, &ca);
+		j += tq_utf8_decode(b + j, lb - j, &cb);
+		if (tq_lang_lower(ca) != tq_lang_lower(cb))
+			return 0;
+	}
+	return i == la && j == lb;
+}
+
+/*
+ * An option's name from a keyword (cleaned UTF-8): no commas, which
+ * Notion refuses, white space of any kind as one space, none at either
+ * end (Notion trims, so " " is an empty name, which it refuses), at
+ * most MAX_OPTION units.  Caller frees; "" for none.
+ */
+static char *
+option_name(const char *v)
+{
+	struct tq_buf b = { 0 };
+	size_t len = strlen(v), i, k, n;
+	uint32_t cp;
+	int space = 0;
+
+	tq_buf_add(&b, "", 0);
+	for (i = 0; i < len; i += k) {
+		k = tq_utf8_decode(v + i, len - i, &cp);
+		if (cp == ',' || tq_utf8_isspace(cp)) {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			tq_buf_adds(&b, " ");
+		space = 0;
+		tq_buf_add(&b, v + i, k);
+	}
+	n = tq_notion_cut(b.data, b.len, MAX_OPTION);
+	while (n > 0 && b.data[n - 1] == ' ')
+		n--;
+	b.data[n] = '\0';
+	return b.data;
+}
+
+/* Keywords as multi_select options, deduplicated whatever their case. */
 static json_t *
 options(json_t *keywords)
 {
 	json_t *out = json_array(), *k, *o;
-	size_t i, j, n;
+	size_t i, j;
 	char *s, *t;
 
 	json_array_foreach(keywords, i, k) {
@@ -827,28 +876,17 @@ options(json_t *keywords)
 		if (v == NULL || json_array_size(out) == MAX_OPTIONS)
 			continue;
 		s = tq_utf8_clean(v, strlen(v), NULL);
-		for (t = s; *t; t++)
-			if (*t == ',' || *t == '\n' || *t == '\t' || *t == '\r')
-				*t = ' ';
-		t = tq_trim(s);
-		/* collapse runs of spaces */
-		for (j = 0, n = 0; t[j] != '\0'; j++)
-			if (t[j] != ' ' || (n > 0 && t[n - 1] != ' '))
-				t[n++] = t[j];
-		t[n] = '\0';
-		n = tq_notion_cut(t, strlen(t), MAX_OPTION);
-		while (n > 0 && t[n - 1] == ' ')
-			n--;
-		t[n] = '\0';
+		t = option_name(s);
 		if (*t != '\0') {
 			json_array_foreach(out, j, o)
-				if (strcasecmp(json_string_value(
-				    json_object_get(o, "name")), t) == 0)
+				if (same_name(json_string_value(
+				    json_object_get(o, "name")), t))
 					break;
 			if (j == json_array_size(out))
 				json_array_append_new(out, json_pack("{s:s}",
 				    "name", t));
 		}
+		free(t);
 		free(s);
 	}
 	return out;

@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 67
+plan 69
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -151,6 +151,11 @@ d2=$(mkai https://example.org/leapsecond "Leap second")
 setpc https://example.org/leapsecond "published = '2024-05-17T23:59:60Z'"
 check "dates the calendar lacks" sh -c "tq-submit notion -D $DB1 $d1 $d2 | tq-wait -t 60"
 check_same "no date for a day that is none, the day of a bad time" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title | test("^Leap")) | "\(.title)=\(.properties.Published.date.start)"' | sort | tr '\n' ' ')" "Leap day=null Leap second=2024-05-17 "
+# --- keywords that differ only in case, or are only white space
+kw=$(mkai https://example.org/keywords "Keywords")
+psqlc "UPDATE ai_processed_contents SET keywords = ARRAY['Énergie', 'énergie', E'\\u3000', E'\\u00a0Straße\\u2003', 'ÉNERGIE', 'ΓΡΑΜΜΑ', 'γραμμα'] WHERE id = $kw" >/dev/null
+check "keywords of other cases and of white space" sh -c "tq-submit notion -D $DB1 $kw | tq-wait -t 60"
+check_same "once whatever their case, none of white space" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Keywords") | [.properties.Tags.multi_select[].name] | join("|")')" "Énergie|Straße|ΓΡΑΜΜΑ"
 
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
