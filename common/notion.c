@@ -1448,6 +1448,8 @@ load_content(struct nc *c, const struct tq_claim *cl, int with_text,
 	memset(ct, 0, sizeof(*ct));
 	ct->title = json_string_value(json_object_get(cl->input, "title"));
 	ct->url = json_string_value(json_object_get(cl->input, "url"));
+	if (ct->url != NULL && *ct->url == '\0')
+		ct->url = NULL;		/* Notion refuses "" for a url */
 	ct->summary = json_string_value(json_object_get(cl->input,
 	    "summary"));
 	ct->keywords = json_object_get(cl->input, "keywords");

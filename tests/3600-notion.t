@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 69
+plan 71
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -156,6 +156,11 @@ kw=$(mkai https://example.org/keywords "Keywords")
 psqlc "UPDATE ai_processed_contents SET keywords = ARRAY['Énergie', 'énergie', E'\\u3000', E'\\u00a0Straße\\u2003', 'ÉNERGIE', 'ΓΡΑΜΜΑ', 'γραμμα'] WHERE id = $kw" >/dev/null
 check "keywords of other cases and of white space" sh -c "tq-submit notion -D $DB1 $kw | tq-wait -t 60"
 check_same "once whatever their case, none of white space" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Keywords") | [.properties.Tags.multi_select[].name] | join("|")')" "Énergie|Straße|ΓΡΑΜΜΑ"
+# --- an empty source URL: Notion wants null, never ""
+nourl=$(mkai https://example.org/nourl "No URL")
+setpc https://example.org/nourl "canonical_url = ''"
+check "an empty source URL" sh -c "tq-submit notion -D $DB1 $nourl | tq-wait -t 60"
+check_same "no url, no bookmark" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "No URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark")] | length)"')" "null 0"
 
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
