@@ -54,6 +54,7 @@
 #define RUNS_PER_BLOCK	10		/* our own cap, well under 100 */
 #define MAX_CHILDREN	100		/* blocks per request */
 #define MAX_BODY	400000		/* bytes per request, under 500 KB */
+#define MAX_TITLE	100000		/* bytes of the title's runs */
 #define MAX_URL		2000
 #define MAX_OPTION	100		/* multi_select name, characters */
 #define MAX_OPTIONS	100
@@ -146,6 +147,17 @@ runs(const char *s, size_t len, int bold)
 		len -= k;
 	}
 	return a;
+}
+
+/* Bytes of v as sent. */
+static size_t
+json_size(json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	free(s);
+	return n;
 }
 
 static json_t *
@@ -930,7 +942,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	const char *tprop, *uprop, *kprop, *dprop, *k;
 	json_t *v, *points, *b = json_array(), *pt;
 	char *title, *list;
-	size_t i;
+	size_t i, bytes;
 	int long_url;
 
 	memset(pl, 0, sizeof(*pl));
@@ -950,13 +962,20 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	    strlen(ct->title != NULL && *ct->title != '\0' ? ct->title :
 	    ct->url != NULL ? ct->url : "Untitled"), NULL);
 	v = runs(title, strlen(title), 0);
-	if (json_array_size(v) > 100) {
-		/* 200,000 characters: no title is that long but junk */
+	for (i = 0, bytes = 0; i < json_array_size(v); i++)
+		if ((bytes += json_size(json_array_get(v, i))) > MAX_TITLE ||
+		    i == 100)
+			break;
+	if (i < json_array_size(v)) {
+		/*
+		 * No title is that long but junk; and the page's create
+		 * must stay under 500 KB with its first blocks.
+		 */
 		tq_log(TQ_LOG_WARN, "notion_title_cut", json_pack("{s:s,s:i}",
 		    "url", ct->url ? ct->url : "", "runs",
 		    (int)json_array_size(v)));
-		while (json_array_size(v) > 100)
-			json_array_remove(v, 100);
+		while (json_array_size(v) > i)
+			json_array_remove(v, i);
 	}
 	json_object_set_new(pl->properties, tprop, json_pack("{s:o}",
 	    "title", v));

@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 71
+plan 73
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -161,6 +161,13 @@ nourl=$(mkai https://example.org/nourl "No URL")
 setpc https://example.org/nourl "canonical_url = ''"
 check "an empty source URL" sh -c "tq-submit notion -D $DB1 $nourl | tq-wait -t 60"
 check_same "no url, no bookmark" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "No URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark")] | length)"')" "null 0"
+
+# --- a title of 200,000 characters (600 KB): cut, so that the create
+# stays under 500 KB
+tt=$(mkai https://example.org/longtitle "Long title")
+setpc https://example.org/longtitle "title = repeat('港', 200000)"
+check "a title of 600 KB" sh -c "tq-submit notion -D $DB1 $tt | tq-wait -t 60"
+check_same "its page, the title cut to whole runs" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.properties.URL.url == "https://example.org/longtitle") | .title | "\(length > 10000) \(length % 2000) \(startswith("港港"))"')" "true 0 true"
 
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
