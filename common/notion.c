@@ -1093,24 +1093,38 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	return 0;
 }
 
-/* How many blocks from first go in one request (count and bytes). */
+/*
+ * How many blocks from first go in one request: at most max, and at
+ * most bytes of JSON but for the first block (a block is far under
+ * it).  0 when max is.
+ */
 static size_t
-batch(json_t *blocks, size_t first)
+batch(json_t *blocks, size_t first, size_t max, size_t bytes)
 {
-	size_t n = 0, bytes = 0, len;
+	size_t n = 0, used = 0, len;
 	char *s;
 
-	while (first + n < json_array_size(blocks) && n < MAX_CHILDREN) {
+	while (first + n < json_array_size(blocks) && n < max) {
 		s = json_dumps(json_array_get(blocks, first + n),
 		    JSON_COMPACT);
 		len = strlen(s) + 1;
 		free(s);
-		if (n > 0 && bytes + len > MAX_BODY)
+		if (n > 0 && used + len > bytes)
 			break;
-		bytes += len;
+		used += len;
 		n++;
 	}
 	return n;
+}
+
+/*
+ * A 413: the body was too large for Notion or a proxy in front of it,
+ * and nothing was done (spec section 5): send fewer blocks.
+ */
+static int
+too_large(const struct tq_err *err)
+{
+	return err->http_status == 413;
 }
 
 static json_t *
@@ -1323,7 +1337,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
     struct tq_err *err)
 {
 	json_t *body, *page = NULL;
-	size_t n;
+	size_t n, max = MAX_CHILDREN, props = json_size(pl->properties);
 	int tries, got, total = (int)json_array_size(pl->blocks);
 
 	for (tries = 0; tries < 3; tries++) {
@@ -1342,7 +1356,9 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 				    total, err);
 			}
 		}
-		n = batch(pl->blocks, 0);
+		/* the properties count towards the body's size */
+		n = batch(pl->blocks, 0, max, props < MAX_BODY / 2 ?
+		    MAX_BODY - props : MAX_BODY / 2);
 		body = json_pack("{s:{s:s,s:s},s:O,s:o}", "parent", "type",
 		    "data_source_id", "data_source_id", s->data_source_id,
 		    "properties", pl->properties, "children",
@@ -1372,6 +1388,12 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			test_crash("after-create");
 			return 0;
 		}
+		if (too_large(err) && n > 0) {
+			/* the rest goes in appends */
+			max = n / 2;
+			tries--;
+			continue;
+		}
 		if (!c->ambiguous)
 			return -1;
 		/* it may exist all the same: look before creating again */
@@ -1386,12 +1408,12 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 {
 	char path[128];
 	json_t *body;
-	size_t n, total = json_array_size(pl->blocks);
+	size_t n, total = json_array_size(pl->blocks), max = MAX_CHILDREN;
 	int got, tries = 0;
 
 	snprintf(path, sizeof(path), "/v1/blocks/%s/children", row->page_id);
 	while ((size_t)row->written < total) {
-		n = batch(pl->blocks, (size_t)row->written);
+		n = batch(pl->blocks, (size_t)row->written, max, MAX_BODY);
 		body = json_pack("{s:o}", "children", slice(pl->blocks,
 		    (size_t)row->written, n));
 		got = nreq(c, "PATCH", path, body, 0, NULL, err);
@@ -1401,6 +1423,11 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 			    row->written + (int)n, (int)total, err) == -1)
 				return -1;
 			test_crash("after-append");
+			continue;
+		}
+		if (too_large(err) && n > 1) {
+			/* and the next ones no larger */
+			max = n / 2;
 			continue;
 		}
 		if (!c->ambiguous || ++tries > 3)

@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 73
+plan 75
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -168,6 +168,13 @@ tt=$(mkai https://example.org/longtitle "Long title")
 setpc https://example.org/longtitle "title = repeat('港', 200000)"
 check "a title of 600 KB" sh -c "tq-submit notion -D $DB1 $tt | tq-wait -t 60"
 check_same "its page, the title cut to whole runs" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.properties.URL.url == "https://example.org/longtitle") | .title | "\(length > 10000) \(length % 2000) \(startswith("港港"))"')" "true 0 true"
+
+# --- 413 (a body too large for Notion or its proxy): fewer blocks
+large=$(mkai https://example.org/toolarge "Too large" - "$tmp/text.txt")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":413}' >/dev/null
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"status","status":413}' >/dev/null
+check "a create and an append answered 413" sh -c "tq-submit notion -w -D $DB1 $large | tq-wait -t 60"
+check_same "sent in smaller batches: 250 blocks, in order" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Too large") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
 
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
