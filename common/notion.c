@@ -335,6 +335,12 @@ api_error(const char *method, const char *path,
 		    "integration (in Notion: the database's ... menu, "
 		    "Connections, add it)", method, path, st, what, m,
 		    rid ? rid : "none");
+	else if (st == 403)
+		tq_err_set(err, kind, "", "notion: %s %s: HTTP 403 %s: %s "
+		    "(request_id %s); give the integration the capabilities "
+		    "Read content, Update content and Insert content (at "
+		    "https://www.notion.so/profile/integrations)", method,
+		    path, what, m, rid ? rid : "none");
 	else if (st == 401)
 		tq_err_set(err, kind, "", "notion: %s %s: HTTP 401 %s: %s "
 		    "(request_id %s); check the token (NOTION_TOKEN)",

@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 75
+plan 77
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -175,6 +175,12 @@ fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","st
 fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"status","status":413}' >/dev/null
 check "a create and an append answered 413" sh -c "tq-submit notion -w -D $DB1 $large | tq-wait -t 60"
 check_same "sent in smaller batches: 250 blocks, in order" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Too large") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
+
+# --- 403: missing capabilities fail at once, saying which are needed
+forb=$(mkai https://example.org/forbidden "Forbidden")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":403}' >/dev/null
+check_status 1 "a 403 on the create" sh -c "tq-submit notion -D $DB1 $forb | tq-wait -t 60"
+check_match "fails at once, naming the capabilities" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*403 restricted_resource.*request_id [0-9a-f-]{36}.*Read content, Update content and Insert content'
 
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
