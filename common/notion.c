@@ -937,6 +937,122 @@ plan_free(struct plan *pl)
 	memset(pl, 0, sizeof(*pl));
 }
 
+/* Units of the string v, 0 for none. */
+static size_t
+units_of(json_t *v)
+{
+	return json_is_string(v) ? tq_utf16_units(json_string_value(v),
+	    json_string_length(v)) : 0;
+}
+
+/*
+ * What Notion's limits (spec section 5) refuse in m, the member of a
+ * --properties value of type, into why; 0 if nothing.
+ */
+static int
+user_limits(const char *type, json_t *m, char *why, size_t sz)
+{
+	json_t *x, *n;
+	size_t i;
+
+	if (strcmp(type, "title") == 0 || strcmp(type, "rich_text") == 0) {
+		if (!json_is_array(m))
+			return snprintf(why, sz, "it takes an array of rich "
+			    "text objects");
+		if (json_array_size(m) > 100)
+			return snprintf(why, sz, "%zu rich text objects, of "
+			    "at most 100", json_array_size(m));
+		json_array_foreach(m, i, x) {
+			n = json_object_get(json_object_get(x, "text"),
+			    "content");
+			if (units_of(n) > MAX_UNITS)
+				return snprintf(why, sz, "a text of %zu UTF-16 "
+				    "units, of at most %d", units_of(n),
+				    MAX_UNITS);
+			n = json_object_get(json_object_get(json_object_get(
+			    x, "text"), "link"), "url");
+			if (json_is_string(n) && (units_of(n) == 0 ||
+			    units_of(n) > MAX_URL))
+				return snprintf(why, sz, "a link of %zu UTF-16 "
+				    "units, of 1 to %d", units_of(n),
+				    MAX_URL);
+		}
+	} else if (strcmp(type, "url") == 0 && units_of(m) > MAX_URL)
+		return snprintf(why, sz, "a URL of %zu UTF-16 units, of at most "
+		    "%d", units_of(m), MAX_URL);
+	else if ((strcmp(type, "email") == 0 ||
+	    strcmp(type, "phone_number") == 0) && units_of(m) > 200)
+		return snprintf(why, sz, "%zu UTF-16 units, of at most 200",
+		    units_of(m));
+	else if (strcmp(type, "multi_select") == 0) {
+		if (!json_is_array(m))
+			return snprintf(why, sz, "it takes an array of "
+			    "options");
+		if (json_array_size(m) > MAX_OPTIONS)
+			return snprintf(why, sz, "%zu options, of at most %d",
+			    json_array_size(m), MAX_OPTIONS);
+		json_array_foreach(m, i, x) {
+			n = json_object_get(x, "name");
+			if (json_is_string(n) && (units_of(n) == 0 ||
+			    units_of(n) > MAX_OPTION ||
+			    strchr(json_string_value(n), ',') != NULL))
+				return snprintf(why, sz, "option \"%s\": "
+				    "Notion takes names of 1 to %d "
+				    "characters without commas",
+				    json_string_value(n), MAX_OPTION);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A value of --properties for the property name: an object holding
+ * the member its type names ({"select": ...} for a select), as Notion
+ * wants, so that a wrong one is refused before any page is made, by
+ * tq-submit, instead of failing each item.  Empty strings are refused
+ * too: Notion takes null, never "", to leave a url, email or phone
+ * number empty; and so is what exceeds Notion's limits.
+ */
+static int
+user_value(const struct schema *s, const char *name, json_t *v,
+    struct tq_err *err)
+{
+	const char *type, *k, *why = NULL;
+	char lim[300];
+	json_t *m = NULL, *x;
+
+	type = json_string_value(json_object_get(json_object_get(s->props,
+	    name), "type"));
+	if (type == NULL)
+		return 0;	/* a schema we cannot read: Notion judges */
+	if (!json_is_object(v) || (m = json_object_get(v, type)) == NULL)
+		why = "its value must be an object with the member";
+	else {
+		json_object_foreach(v, k, x)
+			if (strcmp(k, type) != 0 && strcmp(k, "type") != 0 &&
+			    strcmp(k, "id") != 0)
+				why = "its value may hold no other member than";
+		x = json_object_get(v, "type");
+		if (x != NULL && !(json_is_string(x) &&
+		    strcmp(json_string_value(x), type) == 0))
+			why = "its \"type\" must be";
+		if (json_is_string(m) && json_string_length(m) == 0)
+			why = "Notion takes null, not \"\", to leave it empty: "
+			    "the member";
+	}
+	if (why != NULL)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
+		    "notion: property \"%s\" of database \"%s\" (%s) is "
+		    "of type %s: %s \"%s\", as in {\"%s\": {\"%s\": "
+		    "...}}", name, s->title ? s->title : "", s->database_id,
+		    type, why, type, name, type);
+	if (user_limits(type, m, lim, sizeof(lim)) > 0)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
+		    "notion: property \"%s\" of database \"%s\" (%s): %s",
+		    name, s->title ? s->title : "", s->database_id, lim);
+	return 0;
+}
+
 static int
 make_plan(const struct schema *s, const struct content *ct, json_t *user,
     struct plan *pl, struct tq_err *err)
@@ -1017,6 +1133,10 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 			    "\"%s\" (%s); its properties: %s", k,
 			    s->title ? s->title : "", s->database_id, list);
 			free(list);
+			free(title);
+			return -1;
+		}
+		if (user_value(s, name, v, err) == -1) {
 			free(title);
 			return -1;
 		}

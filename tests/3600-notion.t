@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 77
+plan 85
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -191,6 +191,14 @@ check_same "Headline, Source, Keywords, Date" "$(fake GET /_fake/pages | jq -r '
 n0=$(tasks)
 check_status 3 "an unknown property" tq-submit notion -D $DB1 -p '{"Colour": {"select": {"name": "red"}}}' $conf
 check_match "is refused listing the database's properties" "$(cat "$errf")" 'Colour.*Name \(title\), URL \(url\), Tags \(multi_select\)'
+check_status 3 "a value of another type than the property's" tq-submit notion -D $DB1 -p '{"Status": {"status": {"name": "Draft"}}}' $conf
+check_match "is refused saying what it must be" "$(cat "$errf")" 'property "Status" of database "Articles" .* is of type select: .* as in \{"Status": \{"select": \.\.\.\}\}'
+check_status 3 "an empty url" tq-submit notion -D $DB1 -p '{"URL": {"url": ""}}' $conf
+check_match "is refused: null, not \"\"" "$(cat "$errf")" 'Notion takes null, not ""'
+check_status 3 "101 rich text objects in a property" tq-submit notion -D $DB1 -p "$(jq -nc '{Summary: {rich_text: [range(101) | {text: {content: "x"}}]}}')" $conf
+check_match "is refused: at most 100" "$(cat "$errf")" 'property "Summary" of database "Articles" .*: 101 rich text objects, of at most 100'
+check_status 3 "1001 emoji in a property's text" tq-submit notion -D $DB1 -p "$(jq -nc '{Summary: {rich_text: [{text: {content: ("😀" * 1001)}}]}}')" $conf
+check_match "are refused: 2002 UTF-16 units" "$(cat "$errf")" 'a text of 2002 UTF-16 units, of at most 2000'
 check_status 3 "an unshared database" tq-submit notion -D $DB4 $conf
 check_match "is refused saying to share it" "$(cat "$errf")" 'object_not_found.*share the database with the integration'
 check_status 3 "a database with two data sources" tq-submit notion -D $DB3 $conf
