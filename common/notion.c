@@ -279,6 +279,16 @@ nc_config(struct nc *c, struct tq_err *err)
 	c->base = xstrndup(v, len);
 	v = getenv("NOTION_VERSION");
 	c->version = xstrdup(v != NULL && *v != '\0' ? v : DEFAULT_VERSION);
+	/* Notion's versions are dates; anything else it refuses each time */
+	for (len = 0; c->version[len] != '\0'; len++)
+		if (len == 4 || len == 7 ? c->version[len] != '-' :
+		    !isdigit((unsigned char)c->version[len]))
+			break;
+	if (len != 10 || c->version[len] != '\0')
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_version",
+		    "notion: NOTION_VERSION %.40s: not a version of Notion's "
+		    "API, which are dates such as %s", c->version,
+		    DEFAULT_VERSION);
 	if (strcmp(c->version, "2025-09-03") < 0)
 		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_version",
 		    "notion: NOTION_VERSION %s predates data sources: use "

@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 85
+plan 87
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -199,6 +199,8 @@ check_status 3 "101 rich text objects in a property" tq-submit notion -D $DB1 -p
 check_match "is refused: at most 100" "$(cat "$errf")" 'property "Summary" of database "Articles" .*: 101 rich text objects, of at most 100'
 check_status 3 "1001 emoji in a property's text" tq-submit notion -D $DB1 -p "$(jq -nc '{Summary: {rich_text: [{text: {content: ("😀" * 1001)}}]}}')" $conf
 check_match "are refused: 2002 UTF-16 units" "$(cat "$errf")" 'a text of 2002 UTF-16 units, of at most 2000'
+check_status 3 "a NOTION_VERSION that is no date" env NOTION_VERSION=latest tq-submit notion -D $DB1 $conf
+check_match "is refused before Notion is asked" "$(cat "$errf")" 'NOTION_VERSION latest: not a version of Notion.s API'
 check_status 3 "an unshared database" tq-submit notion -D $DB4 $conf
 check_match "is refused saying to share it" "$(cat "$errf")" 'object_not_found.*share the database with the integration'
 check_status 3 "a database with two data sources" tq-submit notion -D $DB3 $conf
