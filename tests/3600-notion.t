@@ -5,7 +5,7 @@
 # create, 409), re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 87
+plan 94
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -182,6 +182,27 @@ fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","st
 check_status 1 "a 403 on the create" sh -c "tq-submit notion -D $DB1 $forb | tq-wait -t 60"
 check_match "fails at once, naming the capabilities" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*403 restricted_resource.*request_id [0-9a-f-]{36}.*Read content, Update content and Insert content'
 
+# --- a 429 without Retry-After, a 529 with one that is no number of
+# seconds: waited out with a backoff, in the same run
+na=$(mkai https://example.org/noretryafter "No Retry-After")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":429,"retry_after":null}' >/dev/null
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":529,"retry_after":"soon"}' >/dev/null
+check "a 429 without Retry-After, a 529 with garbage" sh -c "tq-submit notion -D $DB1 $na | tq-wait -t 60"
+check_same "then one page, in the same run" "$(pages_for https://example.org/noretryafter) $(jq -r '.items[0].retry_count' "$out")" "1 0"
+
+# --- the per-workspace limit: a Retry-After past the job's time (-t 12)
+# makes the item wait that long in the queue, and every worker pause
+ws=$(mkai https://example.org/workspace "Workspace limit")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":429,"retry_after":90}' >/dev/null
+check "a 429 with Retry-After 90" tq-submit -j notion -D $DB1 $ws
+wt=$(jq -r .task_id "$out")
+retried() { [ "$(psqlc "SELECT retry_count FROM task_items WHERE task_id = $wt")" = 1 ]; }
+wait_for 30 retried
+check_match "the item is retried after 90 s (and up to 10% more)" "$(psqlc "SELECT round(extract(epoch FROM run_after - now())) FROM task_items WHERE task_id = $wt")" '^(8[5-9]|9[0-9])$'
+check_match "every worker pauses as long" "$(rcli pttl "$(rcli --scan --pattern 'tq:notion:pause:*')")" '^(8[0-9]|90)[0-9]{3}$'
+tq-cancel "$wt" >/dev/null 2>&1
+rcli del "$(rcli --scan --pattern 'tq:notion:pause:*')" >/dev/null
+
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
 check_same "Headline, Source, Keywords, Date" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.data_source_id == "22222222-2222-4222-8222-222222222222") | "\(.title) \(.properties.Source.url) \([.properties.Keywords.multi_select[].name] | join("|")) \(.properties.Date.date.start)"')" "Conflict https://example.org/conflict battery storage|grid power|harbor 2024-05-17"
@@ -224,6 +245,15 @@ _pids="$bad $_pids"
 check_status 1 "a bad token fails" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
 check_match "permanently, as unauthorized" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*401 unauthorized'
 stop_worker "$bad"
+
+# --- Notion-Version 2026-03-11 (no archived, no after): a re-import
+# (the page updated, its blocks listed, deleted and appended) works
+NOTION_VERSION=2026-03-11 tq-worker -n 1 -Q notion-queue >>"$tmp/worker.log" 2>&1 &
+v26=$!
+_pids="$v26 $_pids"
+check "a re-import by a worker on 2026-03-11" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
+check_same "updated, none of its requests refused" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/log | jq -r '[.requests[] | select(.notion_version == "2026-03-11")] | "\(length > 5) \([.[] | select(.status >= 400)] | length)"')" "updated true 0"
+stop_worker "$v26"
 
 # --- the token is nowhere: PostgreSQL, Redis, logs, records, titles
 pg_dump -d "$TQ_DATABASE_URL" >"$tmp/dump.sql" 2>/dev/null ||
