@@ -2,7 +2,10 @@
 # the notion stage through real workers against tests/fake-notion.py:
 # the whole pipeline, long text within Notion's limits, 250 blocks,
 # never a duplicate page (crash after create, timeout and 502 after
-# create, 409), re-import updates, errors, and the token nowhere
+# create, 409), what Notion would refuse (bad dates, keywords, an empty
+# URL, a 600 KB title, --properties of the wrong type or too long), 413,
+# 403, Retry-After missing or past the job, Notion-Version 2026-03-11,
+# re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
 plan 94
