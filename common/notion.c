@@ -54,6 +54,7 @@
 #define RUNS_PER_BLOCK	10		/* our own cap, well under 100 */
 #define MAX_CHILDREN	100		/* blocks per request */
 #define MAX_BODY	400000		/* bytes per request, under 500 KB */
+#define MAX_TITLE	100000		/* bytes of the title's runs */
 #define MAX_URL		2000
 #define MAX_OPTION	100		/* multi_select name, characters */
 #define MAX_OPTIONS	100
@@ -146,6 +147,17 @@ runs(const char *s, size_t len, int bold)
 		len -= k;
 	}
 	return a;
+}
+
+/* Bytes of v as sent. */
+static size_t
+json_size(json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	free(s);
+	return n;
 }
 
 static json_t *
@@ -267,6 +279,16 @@ nc_config(struct nc *c, struct tq_err *err)
 	c->base = xstrndup(v, len);
 	v = getenv("NOTION_VERSION");
 	c->version = xstrdup(v != NULL && *v != '\0' ? v : DEFAULT_VERSION);
+	/* Notion's versions are dates; anything else it refuses each time */
+	for (len = 0; c->version[len] != '\0'; len++)
+		if (len == 4 || len == 7 ? c->version[len] != '-' :
+		    !isdigit((unsigned char)c->version[len]))
+			break;
+	if (len != 10 || c->version[len] != '\0')
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_version",
+		    "notion: NOTION_VERSION %.40s: not a version of Notion's "
+		    "API, which are dates such as %s", c->version,
+		    DEFAULT_VERSION);
 	if (strcmp(c->version, "2025-09-03") < 0)
 		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_version",
 		    "notion: NOTION_VERSION %s predates data sources: use "
@@ -323,6 +345,12 @@ api_error(const char *method, const char *path,
 		    "integration (in Notion: the database's ... menu, "
 		    "Connections, add it)", method, path, st, what, m,
 		    rid ? rid : "none");
+	else if (st == 403)
+		tq_err_set(err, kind, "", "notion: %s %s: HTTP 403 %s: %s "
+		    "(request_id %s); give the integration the capabilities "
+		    "Read content, Update content and Insert content (at "
+		    "https://www.notion.so/profile/integrations)", method,
+		    path, what, m, rid ? rid : "none");
 	else if (st == 401)
 		tq_err_set(err, kind, "", "notion: %s %s: HTTP 401 %s: %s "
 		    "(request_id %s); check the token (NOTION_TOKEN)",
@@ -764,29 +792,110 @@ find_prop(json_t *props, const char *type, const char *const *words,
 	return any ? first : NULL;
 }
 
-/* A date Notion takes: YYYY-MM-DD, or that and a time; else NULL. */
+/* Is y-m-d a day of the calendar? */
+static int
+real_day(int y, int m, int d)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return 0;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0));
+}
+
+/* Are the n bytes at s digits, as a number at most max? */
+static int
+digits(const char *s, int n, int max)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v <= max;
+}
+
+/*
+ * A date Notion takes: YYYY-MM-DD, or that and a time with its zone;
+ * else NULL.  Notion refuses the whole page for a day the calendar
+ * lacks (2023-02-29) or a time such as 24:00 or 12:00:60, which pages
+ * do state: such a time is dropped, such a day leaves no date.
+ */
 static char *
 notion_date(const char *s)
 {
-	int y, m, d, n = 0;
-
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (s == NULL || !digits(s, 4, 9999) || s[4] != '-' ||
+	    !digits(s + 5, 2, 12) || s[7] != '-' || !digits(s + 8, 2, 31) ||
+	    !real_day(atoi(s), atoi(s + 5), atoi(s + 8)))
 		return NULL;
-	if (s[10] == 'T' && strlen(s) >= 20 && isdigit((unsigned char)s[11]) &&
-	    s[13] == ':' && s[16] == ':' && (s[19] == 'Z' || s[19] == '+' ||
-	    s[19] == '-') && (s[19] == 'Z' ? s[20] == '\0' :
-	    strlen(s) == 25 && s[22] == ':'))
+	if (s[10] == 'T' && digits(s + 11, 2, 23) && s[13] == ':' &&
+	    digits(s + 14, 2, 59) && s[16] == ':' && digits(s + 17, 2, 59) &&
+	    (strcmp(s + 19, "Z") == 0 || ((s[19] == '+' || s[19] == '-') &&
+	    digits(s + 20, 2, 23) && s[22] == ':' && digits(s + 23, 2, 59) &&
+	    s[25] == '\0')))
 		return xstrdup(s);
 	return xasprintf("%.10s", s);
 }
 
-/* Keywords as multi_select options: no commas, trimmed, deduped. */
+/* Do a and b differ only in case (of the letters tq_lang_lower knows)? */
+static int
+same_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i = 0, j = 0;
+	uint32_t ca, cb;
+
+	while (i < la && j < lb) {
+		i += tq_utf8_decode(a + i, la - i, &ca);
+		j += tq_utf8_decode(b + j, lb - j, &cb);
+		if (tq_lang_lower(ca) != tq_lang_lower(cb))
+			return 0;
+	}
+	return i == la && j == lb;
+}
+
+/*
+ * An option's name from a keyword (cleaned UTF-8): no commas, which
+ * Notion refuses, white space of any kind as one space, none at either
+ * end (Notion trims, so " " is an empty name, which it refuses), at
+ * most MAX_OPTION units.  Caller frees; "" for none.
+ */
+static char *
+option_name(const char *v)
+{
+	struct tq_buf b = { 0 };
+	size_t len = strlen(v), i, k, n;
+	uint32_t cp;
+	int space = 0;
+
+	tq_buf_add(&b, "", 0);
+	for (i = 0; i < len; i += k) {
+		k = tq_utf8_decode(v + i, len - i, &cp);
+		if (cp == ',' || tq_utf8_isspace(cp)) {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			tq_buf_adds(&b, " ");
+		space = 0;
+		tq_buf_add(&b, v + i, k);
+	}
+	n = tq_notion_cut(b.data, b.len, MAX_OPTION);
+	while (n > 0 && b.data[n - 1] == ' ')
+		n--;
+	b.data[n] = '\0';
+	return b.data;
+}
+
+/* Keywords as multi_select options, deduplicated whatever their case. */
 static json_t *
 options(json_t *keywords)
 {
 	json_t *out = json_array(), *k, *o;
-	size_t i, j, n;
+	size_t i, j;
 	char *s, *t;
 
 	json_array_foreach(keywords, i, k) {
@@ -795,28 +904,17 @@ options(json_t *keywords)
 		if (v == NULL || json_array_size(out) == MAX_OPTIONS)
 			continue;
 		s = tq_utf8_clean(v, strlen(v), NULL);
-		for (t = s; *t; t++)
-			if (*t == ',' || *t == '\n' || *t == '\t' || *t == '\r')
-				*t = ' ';
-		t = tq_trim(s);
-		/* collapse runs of spaces */
-		for (j = 0, n = 0; t[j] != '\0'; j++)
-			if (t[j] != ' ' || (n > 0 && t[n - 1] != ' '))
-				t[n++] = t[j];
-		t[n] = '\0';
-		n = tq_notion_cut(t, strlen(t), MAX_OPTION);
-		while (n > 0 && t[n - 1] == ' ')
-			n--;
-		t[n] = '\0';
+		t = option_name(s);
 		if (*t != '\0') {
 			json_array_foreach(out, j, o)
-				if (strcasecmp(json_string_value(
-				    json_object_get(o, "name")), t) == 0)
+				if (same_name(json_string_value(
+				    json_object_get(o, "name")), t))
 					break;
 			if (j == json_array_size(out))
 				json_array_append_new(out, json_pack("{s:s}",
 				    "name", t));
 		}
+		free(t);
 		free(s);
 	}
 	return out;
@@ -849,6 +947,122 @@ plan_free(struct plan *pl)
 	memset(pl, 0, sizeof(*pl));
 }
 
+/* Units of the string v, 0 for none. */
+static size_t
+units_of(json_t *v)
+{
+	return json_is_string(v) ? tq_utf16_units(json_string_value(v),
+	    json_string_length(v)) : 0;
+}
+
+/*
+ * What Notion's limits (spec section 5) refuse in m, the member of a
+ * --properties value of type, into why; 0 if nothing.
+ */
+static int
+user_limits(const char *type, json_t *m, char *why, size_t sz)
+{
+	json_t *x, *n;
+	size_t i;
+
+	if (strcmp(type, "title") == 0 || strcmp(type, "rich_text") == 0) {
+		if (!json_is_array(m))
+			return snprintf(why, sz, "it takes an array of rich "
+			    "text objects");
+		if (json_array_size(m) > 100)
+			return snprintf(why, sz, "%zu rich text objects, of "
+			    "at most 100", json_array_size(m));
+		json_array_foreach(m, i, x) {
+			n = json_object_get(json_object_get(x, "text"),
+			    "content");
+			if (units_of(n) > MAX_UNITS)
+				return snprintf(why, sz, "a text of %zu UTF-16 "
+				    "units, of at most %d", units_of(n),
+				    MAX_UNITS);
+			n = json_object_get(json_object_get(json_object_get(
+			    x, "text"), "link"), "url");
+			if (json_is_string(n) && (units_of(n) == 0 ||
+			    units_of(n) > MAX_URL))
+				return snprintf(why, sz, "a link of %zu UTF-16 "
+				    "units, of 1 to %d", units_of(n),
+				    MAX_URL);
+		}
+	} else if (strcmp(type, "url") == 0 && units_of(m) > MAX_URL)
+		return snprintf(why, sz, "a URL of %zu UTF-16 units, of at most "
+		    "%d", units_of(m), MAX_URL);
+	else if ((strcmp(type, "email") == 0 ||
+	    strcmp(type, "phone_number") == 0) && units_of(m) > 200)
+		return snprintf(why, sz, "%zu UTF-16 units, of at most 200",
+		    units_of(m));
+	else if (strcmp(type, "multi_select") == 0) {
+		if (!json_is_array(m))
+			return snprintf(why, sz, "it takes an array of "
+			    "options");
+		if (json_array_size(m) > MAX_OPTIONS)
+			return snprintf(why, sz, "%zu options, of at most %d",
+			    json_array_size(m), MAX_OPTIONS);
+		json_array_foreach(m, i, x) {
+			n = json_object_get(x, "name");
+			if (json_is_string(n) && (units_of(n) == 0 ||
+			    units_of(n) > MAX_OPTION ||
+			    strchr(json_string_value(n), ',') != NULL))
+				return snprintf(why, sz, "option \"%s\": "
+				    "Notion takes names of 1 to %d "
+				    "characters without commas",
+				    json_string_value(n), MAX_OPTION);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A value of --properties for the property name: an object holding
+ * the member its type names ({"select": ...} for a select), as Notion
+ * wants, so that a wrong one is refused before any page is made, by
+ * tq-submit, instead of failing each item.  Empty strings are refused
+ * too: Notion takes null, never "", to leave a url, email or phone
+ * number empty; and so is what exceeds Notion's limits.
+ */
+static int
+user_value(const struct schema *s, const char *name, json_t *v,
+    struct tq_err *err)
+{
+	const char *type, *k, *why = NULL;
+	char lim[300];
+	json_t *m = NULL, *x;
+
+	type = json_string_value(json_object_get(json_object_get(s->props,
+	    name), "type"));
+	if (type == NULL)
+		return 0;	/* a schema we cannot read: Notion judges */
+	if (!json_is_object(v) || (m = json_object_get(v, type)) == NULL)
+		why = "its value must be an object with the member";
+	else {
+		json_object_foreach(v, k, x)
+			if (strcmp(k, type) != 0 && strcmp(k, "type") != 0 &&
+			    strcmp(k, "id") != 0)
+				why = "its value may hold no other member than";
+		x = json_object_get(v, "type");
+		if (x != NULL && !(json_is_string(x) &&
+		    strcmp(json_string_value(x), type) == 0))
+			why = "its \"type\" must be";
+		if (json_is_string(m) && json_string_length(m) == 0)
+			why = "Notion takes null, not \"\", to leave it empty: "
+			    "the member";
+	}
+	if (why != NULL)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
+		    "notion: property \"%s\" of database \"%s\" (%s) is "
+		    "of type %s: %s \"%s\", as in {\"%s\": {\"%s\": "
+		    "...}}", name, s->title ? s->title : "", s->database_id,
+		    type, why, type, name, type);
+	if (user_limits(type, m, lim, sizeof(lim)) > 0)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
+		    "notion: property \"%s\" of database \"%s\" (%s): %s",
+		    name, s->title ? s->title : "", s->database_id, lim);
+	return 0;
+}
+
 static int
 make_plan(const struct schema *s, const struct content *ct, json_t *user,
     struct plan *pl, struct tq_err *err)
@@ -860,7 +1074,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	const char *tprop, *uprop, *kprop, *dprop, *k;
 	json_t *v, *points, *b = json_array(), *pt;
 	char *title, *list;
-	size_t i;
+	size_t i, bytes;
 	int long_url;
 
 	memset(pl, 0, sizeof(*pl));
@@ -880,13 +1094,20 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	    strlen(ct->title != NULL && *ct->title != '\0' ? ct->title :
 	    ct->url != NULL ? ct->url : "Untitled"), NULL);
 	v = runs(title, strlen(title), 0);
-	if (json_array_size(v) > 100) {
-		/* 200,000 characters: no title is that long but junk */
+	for (i = 0, bytes = 0; i < json_array_size(v); i++)
+		if ((bytes += json_size(json_array_get(v, i))) > MAX_TITLE ||
+		    i == 100)
+			break;
+	if (i < json_array_size(v)) {
+		/*
+		 * No title is that long but junk; and the page's create
+		 * must stay under 500 KB with its first blocks.
+		 */
 		tq_log(TQ_LOG_WARN, "notion_title_cut", json_pack("{s:s,s:i}",
 		    "url", ct->url ? ct->url : "", "runs",
 		    (int)json_array_size(v)));
-		while (json_array_size(v) > 100)
-			json_array_remove(v, 100);
+		while (json_array_size(v) > i)
+			json_array_remove(v, i);
 	}
 	json_object_set_new(pl->properties, tprop, json_pack("{s:o}",
 	    "title", v));
@@ -922,6 +1143,10 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 			    "\"%s\" (%s); its properties: %s", k,
 			    s->title ? s->title : "", s->database_id, list);
 			free(list);
+			free(title);
+			return -1;
+		}
+		if (user_value(s, name, v, err) == -1) {
 			free(title);
 			return -1;
 		}
@@ -1004,24 +1229,38 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	return 0;
 }
 
-/* How many blocks from first go in one request (count and bytes). */
+/*
+ * How many blocks from first go in one request: at most max, and at
+ * most bytes of JSON but for the first block (a block is far under
+ * it).  0 when max is.
+ */
 static size_t
-batch(json_t *blocks, size_t first)
+batch(json_t *blocks, size_t first, size_t max, size_t bytes)
 {
-	size_t n = 0, bytes = 0, len;
+	size_t n = 0, used = 0, len;
 	char *s;
 
-	while (first + n < json_array_size(blocks) && n < MAX_CHILDREN) {
+	while (first + n < json_array_size(blocks) && n < max) {
 		s = json_dumps(json_array_get(blocks, first + n),
 		    JSON_COMPACT);
 		len = strlen(s) + 1;
 		free(s);
-		if (n > 0 && bytes + len > MAX_BODY)
+		if (n > 0 && used + len > bytes)
 			break;
-		bytes += len;
+		used += len;
 		n++;
 	}
 	return n;
+}
+
+/*
+ * A 413: the body was too large for Notion or a proxy in front of it,
+ * and nothing was done (spec section 5): send fewer blocks.
+ */
+static int
+too_large(const struct tq_err *err)
+{
+	return err->http_status == 413;
 }
 
 static json_t *
@@ -1234,7 +1473,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
     struct tq_err *err)
 {
 	json_t *body, *page = NULL;
-	size_t n;
+	size_t n, max = MAX_CHILDREN, props = json_size(pl->properties);
 	int tries, got, total = (int)json_array_size(pl->blocks);
 
 	for (tries = 0; tries < 3; tries++) {
@@ -1253,7 +1492,9 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 				    total, err);
 			}
 		}
-		n = batch(pl->blocks, 0);
+		/* the properties count towards the body's size */
+		n = batch(pl->blocks, 0, max, props < MAX_BODY / 2 ?
+		    MAX_BODY - props : MAX_BODY / 2);
 		body = json_pack("{s:{s:s,s:s},s:O,s:o}", "parent", "type",
 		    "data_source_id", "data_source_id", s->data_source_id,
 		    "properties", pl->properties, "children",
@@ -1283,6 +1524,12 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			test_crash("after-create");
 			return 0;
 		}
+		if (too_large(err) && n > 0) {
+			/* the rest goes in appends */
+			max = n / 2;
+			tries--;
+			continue;
+		}
 		if (!c->ambiguous)
 			return -1;
 		/* it may exist all the same: look before creating again */
@@ -1297,12 +1544,12 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 {
 	char path[128];
 	json_t *body;
-	size_t n, total = json_array_size(pl->blocks);
+	size_t n, total = json_array_size(pl->blocks), max = MAX_CHILDREN;
 	int got, tries = 0;
 
 	snprintf(path, sizeof(path), "/v1/blocks/%s/children", row->page_id);
 	while ((size_t)row->written < total) {
-		n = batch(pl->blocks, (size_t)row->written);
+		n = batch(pl->blocks, (size_t)row->written, max, MAX_BODY);
 		body = json_pack("{s:o}", "children", slice(pl->blocks,
 		    (size_t)row->written, n));
 		got = nreq(c, "PATCH", path, body, 0, NULL, err);
@@ -1312,6 +1559,11 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 			    row->written + (int)n, (int)total, err) == -1)
 				return -1;
 			test_crash("after-append");
+			continue;
+		}
+		if (too_large(err) && n > 1) {
+			/* and the next ones no larger */
+			max = n / 2;
 			continue;
 		}
 		if (!c->ambiguous || ++tries > 3)
@@ -1378,6 +1630,8 @@ load_content(struct nc *c, const struct tq_claim *cl, int with_text,
 	memset(ct, 0, sizeof(*ct));
 	ct->title = json_string_value(json_object_get(cl->input, "title"));
 	ct->url = json_string_value(json_object_get(cl->input, "url"));
+	if (ct->url != NULL && *ct->url == '\0')
+		ct->url = NULL;		/* Notion refuses "" for a url */
 	ct->summary = json_string_value(json_object_get(cl->input,
 	    "summary"));
 	ct->keywords = json_object_get(cl->input, "keywords");

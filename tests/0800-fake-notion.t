@@ -13,7 +13,7 @@ need python3 python3
 need curl curl
 need jq jq
 
-plan 71
+plan 75
 
 TOK="tok-0800-$$"
 VER=2025-09-03
@@ -226,6 +226,11 @@ jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
 req POST "$N/v1/pages" "$tmp/req.json"
 check_same "a value of the wrong type rejected" "$(what)" \
 	"400 validation_error"
+jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
+	properties: {Name: {title: []}, URL: {url: ""}}}' >"$tmp/req.json"
+req POST "$N/v1/pages" "$tmp/req.json"
+check_same "an empty url rejected: null, not \"\"" "$(what) $(js .message)" \
+	"400 validation_error body.properties.URL.url should be populated or \`null\`, instead was \`\"\"\`."
 jq -n '{parent: {database_id: "13333333333343338333333333333333"},
 	properties: {Name: {title: []}}}' >"$tmp/req.json"
 req POST "$N/v1/pages" "$tmp/req.json"
@@ -364,13 +369,25 @@ check_same "status 429: Retry-After as asked" "$(what) $(hdr retry-after)" \
 req GET "$N/v1/users/me"
 req GET "$N/v1/users/me"
 check_same "count 2: the third request is served" "$code" 200
+fault '{"method":"GET","path":"/v1/users/me","fault":"status","status":429,"retry_after":null}' >/dev/null
+req GET "$N/v1/users/me"
+check_same "status 429 with retry_after null: no Retry-After" \
+	"$(what) $(hdr retry-after)" "429 rate_limited "
+fault '{"method":"GET","path":"/v1/users/me","fault":"status","status":529,"retry_after":"soon"}' >/dev/null
+req GET "$N/v1/users/me"
+check_same "status 529 with a string: Retry-After as it is" \
+	"$(what) $(hdr retry-after)" "529 service_overload soon"
+fault '{"method":"GET","path":"/v1/users/me","fault":"status","status":413}' >/dev/null
+req GET "$N/v1/users/me"
+check_same "status 413: HTML, no JSON code, as a proxy answers" \
+	"$code $(jq -r .code "$tmp/body" 2>/dev/null || echo none)" "413 none"
 
 # the timed-out request is logged when its answer is done (--hang 2)
 logged() { curl -s "$N/_fake/log" | jq -e '.requests | any(.fault == "timeout-after")'; }
 wait_for 5 logged
 check_same "the log shows each fault and the status answered" \
 	"$(curl -s "$N/_fake/log" | jq -r '[.requests[] | select(.fault != null) | "\(.fault):\(.status)"] | sort | join(" ")')" \
-	"502-html-after:502 reset-after:null reset:null status:409 status:429 status:429 timeout-after:200"
+	"502-html-after:502 reset-after:null reset:null status:409 status:413 status:429 status:429 status:429 status:529 timeout-after:200"
 
 # -- rate limit (slow instance: 3 rps, burst 3): one curl process sends
 # the 10 requests in parallel, so they arrive within well under a second

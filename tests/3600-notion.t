@@ -2,10 +2,13 @@
 # the notion stage through real workers against tests/fake-notion.py:
 # the whole pipeline, long text within Notion's limits, 250 blocks,
 # never a duplicate page (crash after create, timeout and 502 after
-# create, 409), re-import updates, errors, and the token nowhere
+# create, 409), what Notion would refuse (bad dates, keywords, an empty
+# URL, a 600 KB title, --properties of the wrong type or too long), 413,
+# 403, Retry-After missing or past the job, Notion-Version 2026-03-11,
+# re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 65
+plan 94
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -143,6 +146,66 @@ t0=$(date +%s)
 check "a 529 with Retry-After 2" sh -c "tq-submit notion -D $DB1 $ov | tq-wait -t 60"
 check_same "one page, in the same run, after the wait" "$(pages_for https://example.org/overload) $(jq -r '.items[0].retry_count' "$out") $(($(date +%s) - t0 >= 2))" "1 0 1"
 
+# --- dates Notion refuses: a day the calendar lacks, a bad time
+setpc() { psqlc "UPDATE parsed_contents SET $2 WHERE final_url = '$1'" >/dev/null; }
+d1=$(mkai https://example.org/leapday "Leap day")
+setpc https://example.org/leapday "published = '2023-02-29'"
+d2=$(mkai https://example.org/leapsecond "Leap second")
+setpc https://example.org/leapsecond "published = '2024-05-17T23:59:60Z'"
+check "dates the calendar lacks" sh -c "tq-submit notion -D $DB1 $d1 $d2 | tq-wait -t 60"
+check_same "no date for a day that is none, the day of a bad time" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title | test("^Leap")) | "\(.title)=\(.properties.Published.date.start)"' | sort | tr '\n' ' ')" "Leap day=null Leap second=2024-05-17 "
+# --- keywords that differ only in case, or are only white space
+kw=$(mkai https://example.org/keywords "Keywords")
+psqlc "UPDATE ai_processed_contents SET keywords = ARRAY['Énergie', 'énergie', E'\\u3000', E'\\u00a0Straße\\u2003', 'ÉNERGIE', 'ΓΡΑΜΜΑ', 'γραμμα'] WHERE id = $kw" >/dev/null
+check "keywords of other cases and of white space" sh -c "tq-submit notion -D $DB1 $kw | tq-wait -t 60"
+check_same "once whatever their case, none of white space" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Keywords") | [.properties.Tags.multi_select[].name] | join("|")')" "Énergie|Straße|ΓΡΑΜΜΑ"
+# --- an empty source URL: Notion wants null, never ""
+nourl=$(mkai https://example.org/nourl "No URL")
+setpc https://example.org/nourl "canonical_url = ''"
+check "an empty source URL" sh -c "tq-submit notion -D $DB1 $nourl | tq-wait -t 60"
+check_same "no url, no bookmark" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "No URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark")] | length)"')" "null 0"
+
+# --- a title of 200,000 characters (600 KB): cut, so that the create
+# stays under 500 KB
+tt=$(mkai https://example.org/longtitle "Long title")
+setpc https://example.org/longtitle "title = repeat('港', 200000)"
+check "a title of 600 KB" sh -c "tq-submit notion -D $DB1 $tt | tq-wait -t 60"
+check_same "its page, the title cut to whole runs" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.properties.URL.url == "https://example.org/longtitle") | .title | "\(length > 10000) \(length % 2000) \(startswith("港港"))"')" "true 0 true"
+
+# --- 413 (a body too large for Notion or its proxy): fewer blocks
+large=$(mkai https://example.org/toolarge "Too large" - "$tmp/text.txt")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":413}' >/dev/null
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"status","status":413}' >/dev/null
+check "a create and an append answered 413" sh -c "tq-submit notion -w -D $DB1 $large | tq-wait -t 60"
+check_same "sent in smaller batches: 250 blocks, in order" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Too large") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
+
+# --- 403: missing capabilities fail at once, saying which are needed
+forb=$(mkai https://example.org/forbidden "Forbidden")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":403}' >/dev/null
+check_status 1 "a 403 on the create" sh -c "tq-submit notion -D $DB1 $forb | tq-wait -t 60"
+check_match "fails at once, naming the capabilities" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*403 restricted_resource.*request_id [0-9a-f-]{36}.*Read content, Update content and Insert content'
+
+# --- a 429 without Retry-After, a 529 with one that is no number of
+# seconds: waited out with a backoff, in the same run
+na=$(mkai https://example.org/noretryafter "No Retry-After")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":429,"retry_after":null}' >/dev/null
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":529,"retry_after":"soon"}' >/dev/null
+check "a 429 without Retry-After, a 529 with garbage" sh -c "tq-submit notion -D $DB1 $na | tq-wait -t 60"
+check_same "then one page, in the same run" "$(pages_for https://example.org/noretryafter) $(jq -r '.items[0].retry_count' "$out")" "1 0"
+
+# --- the per-workspace limit: a Retry-After past the job's time (-t 12)
+# makes the item wait that long in the queue, and every worker pause
+ws=$(mkai https://example.org/workspace "Workspace limit")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":429,"retry_after":90}' >/dev/null
+check "a 429 with Retry-After 90" tq-submit -j notion -D $DB1 $ws
+wt=$(jq -r .task_id "$out")
+retried() { [ "$(psqlc "SELECT retry_count FROM task_items WHERE task_id = $wt")" = 1 ]; }
+wait_for 30 retried
+check_match "the item is retried after 90 s (and up to 10% more)" "$(psqlc "SELECT round(extract(epoch FROM run_after - now())) FROM task_items WHERE task_id = $wt")" '^(8[5-9]|9[0-9])$'
+check_match "every worker pauses as long" "$(rcli pttl "$(rcli --scan --pattern 'tq:notion:pause:*')")" '^(8[0-9]|90)[0-9]{3}$'
+tq-cancel "$wt" >/dev/null 2>&1
+rcli del "$(rcli --scan --pattern 'tq:notion:pause:*')" >/dev/null
+
 # --- the second database: other property names, found by type and name
 check "a database with other names" sh -c "tq-submit notion -D 12222222222242228222222222222222 $conf | tq-wait -t 60"
 check_same "Headline, Source, Keywords, Date" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.data_source_id == "22222222-2222-4222-8222-222222222222") | "\(.title) \(.properties.Source.url) \([.properties.Keywords.multi_select[].name] | join("|")) \(.properties.Date.date.start)"')" "Conflict https://example.org/conflict battery storage|grid power|harbor 2024-05-17"
@@ -152,6 +215,16 @@ check_same "Headline, Source, Keywords, Date" "$(fake GET /_fake/pages | jq -r '
 n0=$(tasks)
 check_status 3 "an unknown property" tq-submit notion -D $DB1 -p '{"Colour": {"select": {"name": "red"}}}' $conf
 check_match "is refused listing the database's properties" "$(cat "$errf")" 'Colour.*Name \(title\), URL \(url\), Tags \(multi_select\)'
+check_status 3 "a value of another type than the property's" tq-submit notion -D $DB1 -p '{"Status": {"status": {"name": "Draft"}}}' $conf
+check_match "is refused saying what it must be" "$(cat "$errf")" 'property "Status" of database "Articles" .* is of type select: .* as in \{"Status": \{"select": \.\.\.\}\}'
+check_status 3 "an empty url" tq-submit notion -D $DB1 -p '{"URL": {"url": ""}}' $conf
+check_match "is refused: null, not \"\"" "$(cat "$errf")" 'Notion takes null, not ""'
+check_status 3 "101 rich text objects in a property" tq-submit notion -D $DB1 -p "$(jq -nc '{Summary: {rich_text: [range(101) | {text: {content: "x"}}]}}')" $conf
+check_match "is refused: at most 100" "$(cat "$errf")" 'property "Summary" of database "Articles" .*: 101 rich text objects, of at most 100'
+check_status 3 "1001 emoji in a property's text" tq-submit notion -D $DB1 -p "$(jq -nc '{Summary: {rich_text: [{text: {content: ("😀" * 1001)}}]}}')" $conf
+check_match "are refused: 2002 UTF-16 units" "$(cat "$errf")" 'a text of 2002 UTF-16 units, of at most 2000'
+check_status 3 "a NOTION_VERSION that is no date" env NOTION_VERSION=latest tq-submit notion -D $DB1 $conf
+check_match "is refused before Notion is asked" "$(cat "$errf")" 'NOTION_VERSION latest: not a version of Notion.s API'
 check_status 3 "an unshared database" tq-submit notion -D $DB4 $conf
 check_match "is refused saying to share it" "$(cat "$errf")" 'object_not_found.*share the database with the integration'
 check_status 3 "a database with two data sources" tq-submit notion -D $DB3 $conf
@@ -175,6 +248,15 @@ _pids="$bad $_pids"
 check_status 1 "a bad token fails" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
 check_match "permanently, as unauthorized" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*401 unauthorized'
 stop_worker "$bad"
+
+# --- Notion-Version 2026-03-11 (no archived, no after): a re-import
+# (the page updated, its blocks listed, deleted and appended) works
+NOTION_VERSION=2026-03-11 tq-worker -n 1 -Q notion-queue >>"$tmp/worker.log" 2>&1 &
+v26=$!
+_pids="$v26 $_pids"
+check "a re-import by a worker on 2026-03-11" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
+check_same "updated, none of its requests refused" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/log | jq -r '[.requests[] | select(.notion_version == "2026-03-11")] | "\(length > 5) \([.[] | select(.status >= 400)] | length)"')" "updated true 0"
+stop_worker "$v26"
 
 # --- the token is nowhere: PostgreSQL, Redis, logs, records, titles
 pg_dump -d "$TQ_DATABASE_URL" >"$tmp/dump.sql" 2>/dev/null ||

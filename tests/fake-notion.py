@@ -154,6 +154,7 @@ Validation (400 validation_error)
     property's type (a "type" member, if present, must agree):
       title, rich_text: array (≤100) of rich text objects
       url: string ≤2000 or null      email, phone_number: string ≤200
+        (never "": Notion wants null for an empty value)
       number: finite number or null  checkbox: true/false
       select: {name} or {id}, or null; a new name adds an option
       multi_select: array ≤100 of {name} or {id}; names non-empty, ≤100
@@ -195,9 +196,11 @@ limit, not counted in the statistics.
                          internal_server_error, 502 bad_gateway, 503
                          service_unavailable, 504 gateway_timeout, 529
                          service_overload with Retry-After R, 429
-                         rate_limited with Retry-After R (R default 1)
+                         rate_limited with Retry-After R (R default 1;
+                         a string is sent as it is, null sends none)
                          and additional_data; also 400, 401, 403, 404)
-                         with Notion's envelope; the work is not done
+                         with Notion's envelope, or 413 with the proxy's
+                         HTML body; the work is not done
        Answers {"queued": N}.
   GET  /_fake/faults  -> {"faults":[queued faults with counts left]}
   GET  /_fake/pages   -> {"pages":[{"id","data_source_id","database_id",
@@ -284,6 +287,7 @@ STATUS_CODES = {
           "integration."),
     409: ("conflict_error", "Conflict occurred while saving. Please try "
           "again."),
+    413: (None, None),
     429: ("rate_limited", "You have been rate limited. Please try again "
           "in a few minutes."),
     500: ("internal_server_error", "Unexpected error occurred."),
@@ -894,6 +898,11 @@ class Store:
             if v is not None and not isinstance(v, str):
                 raise invalid("%s should be a string or `null`, instead was "
                               "`%s`." % (p, show(v)))
+            if v == "":
+                # Notion takes null, never "", for an empty value
+                # (makenotion/notion-sdk-js#160)
+                raise invalid("%s should be populated or `null`, instead "
+                              "was `\"\"`." % p)
             if v is not None and utf16_len(v) > lim:
                 raise invalid("%s.length should be ≤ `%d`, instead was `%d`."
                               % (p, lim, utf16_len(v)))
@@ -1570,13 +1579,15 @@ class Handler(BaseHTTPRequestHandler):
             if f == "status":
                 s = fault["status"]
                 code, msg = STATUS_CODES[s]
+                if s == 413:
+                    return self.send(413, raw=HTML_413, ctype="text/html")
                 hdrs, extra = None, None
+                ra = fault["retry_after"]
+                if s in (429, 529) and ra is not None:
+                    hdrs = {"Retry-After": str(ra)}
                 if s == 429:
-                    hdrs = {"Retry-After": str(fault["retry_after"])}
                     extra = {"additional_data": {
                         "rate_limit_reason": "connection_rate_limit"}}
-                if s == 529:
-                    hdrs = {"Retry-After": str(fault["retry_after"])}
                 return self.error(s, code, msg, headers=hdrs, extra=extra)
         try:
             status, obj = self.work(path, qs, body, ver)
@@ -1708,8 +1719,11 @@ class Handler(BaseHTTPRequestHandler):
             elif f["fault"] == "status" and f["status"] not in STATUS_CODES:
                 err = "status must be one of " + ", ".join(
                     str(s) for s in sorted(STATUS_CODES))
-            elif not is_int(f["retry_after"]) or f["retry_after"] < 0:
-                err = "retry_after must be an integer >= 0"
+            elif not (f["retry_after"] is None or
+                      isinstance(f["retry_after"], str) or
+                      (is_int(f["retry_after"]) and f["retry_after"] >= 0)):
+                err = "retry_after must be an integer >= 0, a string " \
+                    "(sent as it is) or null (no Retry-After)"
             if err:
                 return self.send(400, {"error": err})
             with st.lock:
