@@ -8,7 +8,7 @@
 # re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 94
+plan 98
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -42,11 +42,36 @@ check "tq-show reads the notion task" tq-show "$(echo "$rec" | jq -r .task_id)"
 check_same "with each page's url" "$(jq -r '.ai[0].notion[0] | "\(.status) \(.url | startswith("https://"))"' "$out" | sort -u)" "imported true"
 
 # --- re-import updates the same page
+blockids() { fake GET /_fake/pages | jq -c '[.pages[] | select(.in_trash | not) | [.blocks[].id]] | sort'; }
+route() { fake GET /_fake/stats | jq -r --arg r "$1" '.by_route[$r] // 0'; }
+ids0=$(blockids)
+dels0=$(route "DELETE /v1/blocks/{id}")
+apps0=$(route "PATCH /v1/blocks/{id}/children")
 check "the same contents again" sh -c "tq-submit notion -D $DB1 -p '{\"Status\": {\"select\": {\"name\": \"Draft\"}}}' $aids | tq-wait -t 60"
+check_same "its blocks kept: none deleted, none written again" \
+	"$(blockids) $(route "DELETE /v1/blocks/{id}") $(route "PATCH /v1/blocks/{id}/children")" "$ids0 $dels0 $apps0"
 check_same "still two pages" "$(fake GET /_fake/pages | jq '[.pages[] | select(.in_trash | not)] | length')" 2
 check_same "updated, with the user's property" "$(jq -r '[.items[].result.action] | unique | join(",")' "$out") $(fake GET /_fake/pages | jq -r '[.pages[].properties.Status.select.name] | unique | join(",")')" "updated Draft"
 check_same "old blocks replaced, not added" "$(fake GET /_fake/pages | jq -c '[.pages[].blocks | length] | sort')" "$(echo "$rec" | jq -c '[.items[].result.blocks] | sort')"
 check_same "the schema was read once per task" "$(fake GET /_fake/stats | jq '.by_route["GET /v1/data_sources/{id}"]')" 2
+# a changed summary: the blocks before the change stay, the rest is new
+a1=${aids%% *}
+psqlc "UPDATE ai_processed_contents SET summary = summary || ' One sentence more, at the end.' WHERE id = $a1" >/dev/null
+pid1=$(psqlc "SELECT notion_page_id FROM notion_imports WHERE ai_content_id = $a1")
+page1() { fake GET /_fake/pages | jq -c --arg p "$pid1" '.pages[] | select(.id == $p)'; }
+first0=$(page1 | jq -r '.blocks[0].id')
+n0=$(page1 | jq '.blocks | length')
+dels0=$(route "DELETE /v1/blocks/{id}")
+check "a changed summary imported again" sh -c "tq-submit notion -D $DB1 $a1 | tq-wait -t 60"
+pg=$(page1)
+kept=$(echo "$pg" | jq --argjson old "$(echo "$ids0" | jq -c 'flatten')" '[.blocks[].id | select(. as $i | $old | index($i))] | length')
+check_same "the new sentence is in, the page as long as its import says" \
+	"$(echo "$pg" | jq -r '[.blocks[] | .. | .plain_text? // empty] | join(" ") | test("One sentence more, at the end")') $(echo "$pg" | jq '.blocks | length')" \
+	"true $(jq -r '.items[0].result.blocks' "$out")"
+del=$(($(route "DELETE /v1/blocks/{id}") - dels0))
+check_same "its first blocks kept, only the others deleted" \
+	"$(echo "$pg" | jq -r '.blocks[0].id') $([ "$kept" -ge 1 ] && [ "$kept" -lt "$n0" ] && echo some) $((kept + del))" \
+	"$first0 some $n0"
 
 # --- a long summary: 10,000 characters with emoji and CJK, whole, in runs
 python3 - "$tmp/long.txt" <<'PY'
@@ -250,12 +275,14 @@ check_match "permanently, as unauthorized" "$(jq -r '.items[0] | "\(.retry_count
 stop_worker "$bad"
 
 # --- Notion-Version 2026-03-11 (no archived, no after): a re-import
-# (the page updated, its blocks listed, deleted and appended) works
+# of a changed summary (the page updated, its blocks listed, deleted and
+# appended) works
+psqlc "UPDATE ai_processed_contents SET summary = 'Another summary now.' WHERE id = $conf" >/dev/null
 NOTION_VERSION=2026-03-11 tq-worker -n 1 -Q notion-queue >>"$tmp/worker.log" 2>&1 &
 v26=$!
 _pids="$v26 $_pids"
 check "a re-import by a worker on 2026-03-11" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
-check_same "updated, none of its requests refused" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/log | jq -r '[.requests[] | select(.notion_version == "2026-03-11")] | "\(length > 5) \([.[] | select(.status >= 400)] | length)"')" "updated true 0"
+check_same "updated, none of its requests refused" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/log | jq -r '[.requests[] | select(.notion_version == "2026-03-11")] | "\([.[].method] | unique | join(",")) \([.[] | select(.status >= 400)] | length)"')" "updated DELETE,GET,PATCH 0"
 stop_worker "$v26"
 
 # --- the token is nowhere: PostgreSQL, Redis, logs, records, titles
