@@ -23,7 +23,7 @@ check "30 pages, two workers" sh -c "tq-submit notion -D $DB1 $ids | tq-wait -t 
 t1=$(date +%s.%N)
 check_same "all completed, none failed" "$(jq -r '"\(.completed_items) \(.failed_items)"' "$out")" "30 0"
 check_same "30 pages, 30 distinct sources" "$(fake GET /_fake/pages | jq '"\(.pages | length) \([.pages[].properties.URL.url] | unique | length)"')" '"30 30"'
-check_same "no duplicate create" "$(fake GET /_fake/stats | jq '.by_route["POST /v1/pages"]')" 30
+check_same "no duplicate create" "$(fake GET /_fake/stats | jq '.ok_by_route["POST /v1/pages"]')" 30
 stats=$(fake GET /_fake/stats)
 check_match "the fake's window never over its limit (3/s, burst 3)" "$(echo "$stats" | jq .window_max)" '^[1-6]$'
 check_same "no request refused by the rate limit" "$(echo "$stats" | jq .rate_limited)" 0
