@@ -49,20 +49,9 @@ tq-status -H -l -w 0.2 >"$tmp/watch" 2>&1 &
 wp=$!
 # the first round drawn (a slow start under the sanitizers), then
 # a second more
-i=0
-until grep -q 'every 0.2s' "$tmp/watch" || [ $i -ge 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_for 20 grep -q 'every 0.2s' "$tmp/watch"
 sleep 1
-kill -INT "$wp"
-i=0	# a watch that ignores it fails here, not at the script's timeout
-while kill -0 "$wp" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -KILL "$wp" 2>/dev/null
-wait "$wp"
+interrupt "$wp"
 ok $? "--watch ends with 0 on SIGINT"
 check_match "and redrew several times" "$(grep -c 'every 0.2s' "$tmp/watch")" '^([3-9]|[1-9][0-9]+)$'
 done_testing

@@ -74,20 +74,9 @@ check_same "a row per task" "$(grep -cE "^ *($A|$B) +parsing" "$out")" 2
 # a busy machine can take seconds), then a second more
 tq-status -w 0.2 -j "$A" >"$tmp/watch" 2>"$tmp/watch.err" &
 wp=$!
-i=0
-until [ -s "$tmp/watch" ] || [ $i -ge 200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_for 20 test -s "$tmp/watch"
 sleep 1
-kill -INT "$wp"
-i=0	# a watch that ignores it fails here, not at the script's timeout
-while kill -0 "$wp" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -KILL "$wp" 2>/dev/null
-wait "$wp"
+interrupt "$wp"
 ok $? "-w: printed again until SIGINT, then exit 0" || diag "$(cat "$tmp/watch.err")"
 check_match "several times" "$(wc -l <"$tmp/watch" | tr -d ' ')" '^([3-9]|[1-9][0-9]+)$'
 

@@ -18,6 +18,11 @@ start_worker -n 2 -t notion-queue=12
 
 # --- usage errors write nothing
 tasks() { psqlc "SELECT count(*) FROM processing_tasks"; }
+# in_order TITLE: the page's count of blocks, and whether its paragraphs
+# are "Paragraph 1." to "Paragraph 241.", in order and once each
+in_order() {
+	fake GET /_fake/pages | jq -r --arg t "$1" '.pages[] | select(.title == $t) | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"'
+}
 wait_for 20 psqlc "SELECT 1 FROM processing_tasks"
 check_status 2 "no token is a usage error" env -u NOTION_TOKEN tq-submit notion -D $DB1 1
 check_match "saying so" "$(cat "$errf")" 'NOTION_TOKEN'
@@ -110,7 +115,7 @@ big=$(mkai https://example.org/big "Two hundred fifty" - "$tmp/text.txt")
 appends() { fake GET /_fake/stats | jq -r '.by_route["PATCH /v1/blocks/{id}/children"]'; }
 a0=$(appends)
 check "250 blocks" sh -c "tq-submit notion -w -D $DB1 $big | tq-wait -t 60"
-check_same "all of them, in order" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Two hundred fifty") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
+check_same "all of them, in order" "$(in_order "Two hundred fifty")" "250 true"
 check_same "one create and two appends" "$(($(appends) - a0))" 2
 
 # --- killed after the create, before the appends: one complete page
@@ -144,7 +149,7 @@ app=$(mkai https://example.org/appendfault "Append faults" - "$tmp/text.txt")
 fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"502-html-after"}' >/dev/null
 fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"reset-after"}' >/dev/null
 check "appends that fail after being done" sh -c "tq-submit notion -w -D $DB1 $app | tq-wait -t 60"
-check_same "250 blocks, none twice" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Append faults") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
+check_same "250 blocks, none twice" "$(in_order "Append faults")" "250 true"
 
 # --- a 500 on the create that did nothing: looked for, then created
 none=$(mkai https://example.org/servererror "Server error")
@@ -202,7 +207,7 @@ large=$(mkai https://example.org/toolarge "Too large" - "$tmp/text.txt")
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":413}' >/dev/null
 fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"status","status":413}' >/dev/null
 check "a create and an append answered 413" sh -c "tq-submit notion -w -D $DB1 $large | tq-wait -t 60"
-check_same "sent in smaller batches: 250 blocks, in order" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Too large") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 242) | "Paragraph \(.)."])"')" "250 true"
+check_same "sent in smaller batches: 250 blocks, in order" "$(in_order "Too large")" "250 true"
 
 # --- 403: missing capabilities fail at once, saying which are needed
 forb=$(mkai https://example.org/forbidden "Forbidden")

@@ -256,6 +256,15 @@ wait_for() {
 	return 0
 }
 
+# interrupt PID: SIGINT to a background PID, and its exit status; one
+# that ignores it is killed after 10 s (status 137), so that it fails
+# its check instead of the script's timeout
+interrupt() {
+	kill -INT "$1"
+	wait_for 10 sh -c "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
+	wait "$1"
+}
+
 start_redis() {	# start_redis [extra redis-server args...]
 	if [ -n "${TQ_TEST_REDIS_URL:-}" ]; then
 		TQ_REDIS_URL=$TQ_TEST_REDIS_URL
