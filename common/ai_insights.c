@@ -168,17 +168,11 @@ year_of(const struct ctx *c, int k)
 	return v >= 1000 && v <= 2999 ? v : -1;
 }
 
+/* A day of the calendar; without a year (y < 1), 29 February may be. */
 static int
 valid_date(int y, int m, int d)
 {
-	static const int dim[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	if (m < 1 || m > 12 || d < 1 || d > dim[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && y > 0)
-		return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return 1;
+	return tq_real_day(y > 0 ? y : 2000, m, d);
 }
 
 static int

@@ -793,19 +793,6 @@ find_prop(json_t *props, const char *type, const char *const *words,
 	return any ? first : NULL;
 }
 
-/* Is y-m-d a day of the calendar? */
-static int
-real_day(int y, int m, int d)
-{
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return 0;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0));
-}
-
 /* Are the n bytes at s digits, as a number at most max? */
 static int
 digits(const char *s, int n, int max)
@@ -831,7 +818,7 @@ notion_date(const char *s)
 {
 	if (s == NULL || !digits(s, 4, 9999) || s[4] != '-' ||
 	    !digits(s + 5, 2, 12) || s[7] != '-' || !digits(s + 8, 2, 31) ||
-	    !real_day(atoi(s), atoi(s + 5), atoi(s + 8)))
+	    !tq_real_day(atoi(s), atoi(s + 5), atoi(s + 8)))
 		return NULL;
 	if (s[10] == 'T' && digits(s + 11, 2, 23) && s[13] == ':' &&
 	    digits(s + 14, 2, 59) && s[16] == ':' && digits(s + 17, 2, 59) &&

@@ -56,6 +56,7 @@ void		 tq_buf_free(struct tq_buf *);
 double		 tq_now(void);			/* unix time, microseconds */
 char		*tq_iso_time(double, char *, size_t);	/* ...T..:..:..Z */
 char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
+int		 tq_real_day(int, int, int);	/* y, m, d: a calendar day? */
 void		 tq_uuid(char out[37]);		/* random version 4 */
 int		 tq_parse_id(const char *, long long *);	/* 1.. only */
 char		*tq_trim(char *);

@@ -155,6 +155,19 @@ tq_iso_time(double t, char *buf, size_t n)
 	return buf;
 }
 
+/* Is y-m-d a day of the calendar (years from 1, leap years counted)? */
+int
+tq_real_day(int y, int m, int d)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return 0;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0));
+}
+
 char *
 tq_rq_time(double t, char *buf, size_t n)
 {

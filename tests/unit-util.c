@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(39);
+	plan(42);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -46,6 +46,12 @@ main(void)
 	is_str(s, "http://***@host/", "a bare user part is redacted");
 	free(s);
 
+	ok(tq_real_day(2024, 2, 29) && tq_real_day(2000, 2, 29) &&
+	    tq_real_day(2023, 12, 31), "real days, leap years too");
+	ok(!tq_real_day(2023, 2, 29) && !tq_real_day(1900, 2, 29) &&
+	    !tq_real_day(2023, 4, 31), "days the calendar lacks");
+	ok(!tq_real_day(0, 1, 1) && !tq_real_day(2023, 13, 1) &&
+	    !tq_real_day(2023, 1, 0), "year 0, month 13, day 0 refused");
 	ok(tq_parse_id("42", &id) == 0 && id == 42, "id 42");
 	ok(tq_parse_id("0", &id) == -1, "id 0 refused");
 	ok(tq_parse_id("-3", &id) == -1, "negative refused");
