@@ -253,6 +253,28 @@ tq_notion_token(void)
 	return t != NULL && *t != '\0' ? t : NULL;
 }
 
+/* Are the n bytes at s digits, as a number at most max? */
+static int
+digits(const char *s, int n, int max)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v <= max;
+}
+
+/* Does s begin with the shape of a day, YYYY-MM-DD? */
+static int
+day_shape(const char *s)
+{
+	return digits(s, 4, 9999) && s[4] == '-' && digits(s + 5, 2, 99) &&
+	    s[7] == '-' && digits(s + 8, 2, 99);
+}
+
 /* The environment's settings; no connection is made. */
 static int
 nc_config(struct nc *c, struct tq_err *err)
@@ -281,11 +303,7 @@ nc_config(struct nc *c, struct tq_err *err)
 	v = getenv("NOTION_VERSION");
 	c->version = xstrdup(v != NULL && *v != '\0' ? v : DEFAULT_VERSION);
 	/* Notion's versions are dates; anything else it refuses each time */
-	for (len = 0; c->version[len] != '\0'; len++)
-		if (len == 4 || len == 7 ? c->version[len] != '-' :
-		    !isdigit((unsigned char)c->version[len]))
-			break;
-	if (len != 10 || c->version[len] != '\0')
+	if (!day_shape(c->version) || c->version[10] != '\0')
 		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_version",
 		    "notion: NOTION_VERSION %.40s: not a version of Notion's "
 		    "API, which are dates such as %s", c->version,
@@ -793,20 +811,6 @@ find_prop(json_t *props, const char *type, const char *const *words,
 	return any ? first : NULL;
 }
 
-/* Are the n bytes at s digits, as a number at most max? */
-static int
-digits(const char *s, int n, int max)
-{
-	int i, v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v <= max;
-}
-
 /*
  * A date Notion takes: YYYY-MM-DD, or that and a time with its zone;
  * else NULL.  Notion refuses the whole page for a day the calendar
@@ -816,8 +820,7 @@ digits(const char *s, int n, int max)
 static char *
 notion_date(const char *s)
 {
-	if (s == NULL || !digits(s, 4, 9999) || s[4] != '-' ||
-	    !digits(s + 5, 2, 12) || s[7] != '-' || !digits(s + 8, 2, 31) ||
+	if (s == NULL || !day_shape(s) ||
 	    !tq_real_day(atoi(s), atoi(s + 5), atoi(s + 8)))
 		return NULL;
 	if (s[10] == 'T' && digits(s + 11, 2, 23) && s[13] == ':' &&
