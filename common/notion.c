@@ -78,6 +78,7 @@ struct nc {
 	int		 requests;
 	/* the last failure: may the request have been carried out? */
 	int		 ambiguous;
+	char		*bot;		/* our bot user's id, once asked */
 };
 
 /* ------------------------------------------------------------- text */
@@ -234,6 +235,7 @@ nc_close(struct nc *c)
 	}
 	free(c->base);
 	free(c->version);
+	free(c->bot);
 	if (c->h != NULL)
 		curl_easy_cleanup(c->h);
 	if (c->rc != NULL)
@@ -1273,6 +1275,7 @@ struct row {
 	char		*url;
 	char		*job_id;
 	char		*status;
+	char		 since[32];	/* no page of ours is older */
 	int		 written;
 	int		 fresh;		/* inserted by this run */
 };
@@ -1302,9 +1305,17 @@ row_load(struct nc *c, const char *aid, const char *dbid, const char *dsid,
 		return -1;
 	row->fresh = PQntuples(r) == 1;
 	PQclear(r);
+	/*
+	 * since: the row is made before the first create is sent, so no
+	 * page that a try of this import made is older; Notion's times
+	 * hold the minute only, and its clock may differ from ours, so a
+	 * margin of minutes.
+	 */
 	r = tq_db_exec(c->db, err, "SELECT id, notion_page_id, url, job_id, "
-	    "status, blocks_written FROM notion_imports WHERE ai_content_id "
-	    "= $1 AND database_id = $2", 2, p);
+	    "status, blocks_written, to_char(date_trunc('minute', created_at "
+	    "AT TIME ZONE 'UTC') - interval '5 minutes', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:00.000\"Z\"') FROM notion_imports "
+	    "WHERE ai_content_id = $1 AND database_id = $2", 2, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) != 1) {
@@ -1320,6 +1331,7 @@ row_load(struct nc *c, const char *aid, const char *dbid, const char *dsid,
 	row->job_id = xstrdup(PQgetvalue(r, 0, 3));
 	row->status = xstrdup(PQgetvalue(r, 0, 4));
 	row->written = atoi(PQgetvalue(r, 0, 5));
+	snprintf(row->since, sizeof(row->since), "%s", PQgetvalue(r, 0, 6));
 	PQclear(r);
 	return 0;
 }
@@ -1372,23 +1384,78 @@ test_crash(const char *where)
 	free(want);
 }
 
-/* Look the page up by its source; 1 found (ids set), 0 not, -1 err. */
+/* Our bot user's id (GET /v1/users/me, once per job): 0, or -1 and err. */
+static int
+bot_id(struct nc *c, struct tq_err *err)
+{
+	json_t *me = NULL, *id;
+
+	if (c->bot != NULL)
+		return 0;
+	if (nreq(c, "GET", "/v1/users/me", NULL, 1, &me, err) == -1)
+		return -1;
+	id = json_object_get(me, "id");
+	if (json_is_string(id))
+		c->bot = xstrdup(json_string_value(id));
+	json_decref(me);
+	if (c->bot == NULL)
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "bad_response",
+		    "notion: GET /v1/users/me: no user id in the answer");
+	return 0;
+}
+
+/* Is page (Notion's id) the page of another import?  1, 0, -1 and err */
+static int
+page_taken(struct nc *c, const struct row *row, const char *page,
+    struct tq_err *err)
+{
+	const char *p[2] = { row->id, page };
+	PGresult *r;
+	int taken;
+
+	r = tq_db_exec(c->db, err, "SELECT 1 FROM notion_imports WHERE id <> "
+	    "$1 AND replace(lower(notion_page_id), '-', '') = "
+	    "replace(lower($2), '-', '') LIMIT 1", 2, p);
+	if (r == NULL)
+		return -1;
+	taken = PQntuples(r) > 0;
+	PQclear(r);
+	return taken;
+}
+
+/*
+ * Look up the page that an earlier try of this import may have made
+ * (a create that timed out, a worker killed before it kept the page's
+ * id): 1 found (ids set), 0 not, -1 err.  The page has the import's
+ * URL (or title), and more, for a database can hold pages of the same
+ * URL or title that are not this import's: a page of an earlier
+ * import of the same link, or one a member wrote.  So the page must
+ * be created by our bot, no earlier than the import's row (less a
+ * margin: row->since), and be no other import's page; of those, the
+ * oldest.
+ */
 static int
 find_page(struct nc *c, const struct schema *s, const struct plan *pl,
     struct row *row, struct tq_err *err)
 {
 	char path[128];
 	json_t *q, *res = NULL, *pg;
-	int i, found = 0;
+	const char *id, *by;
+	size_t k;
+	int i, found = 0, taken;
 
 	if (pl->dedup_prop == NULL)
 		return 0;
+	if (bot_id(c, err) == -1)
+		return -1;
 	snprintf(path, sizeof(path), "/v1/data_sources/%s/query",
 	    s->data_source_id);
-	q = json_pack("{s:{s:s,s:{s:s}},s:[{s:s,s:s}],s:i}", "filter",
+	q = json_pack("{s:{s:[{s:s,s:{s:s}},{s:s,s:{s:s}}]},"
+	    "s:[{s:s,s:s}],s:i}", "filter", "and",
 	    "property", pl->dedup_prop, pl->dedup_type, "equals",
-	    pl->dedup_value, "sorts", "timestamp", "created_time",
-	    "direction", "ascending", "page_size", 10);
+	    pl->dedup_value, "timestamp", "created_time", "created_time",
+	    "on_or_after", row->since, "sorts", "timestamp", "created_time",
+	    "direction", "ascending", "page_size", 100);
 	/* a page just created may take a moment to be found */
 	for (i = 0; i < 3 && !found; i++) {
 		if (i > 0)
@@ -1398,16 +1465,27 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			json_decref(q);
 			return -1;
 		}
-		pg = json_array_get(json_object_get(res, "results"), 0);
-		if (json_is_string(json_object_get(pg, "id"))) {
+		json_array_foreach(json_object_get(res, "results"), k, pg) {
+			id = json_string_value(json_object_get(pg, "id"));
+			by = json_string_value(json_object_get(json_object_get(
+			    pg, "created_by"), "id"));
+			if (id == NULL || by == NULL || strcmp(by, c->bot) != 0)
+				continue;
+			if ((taken = page_taken(c, row, id, err)) == -1) {
+				json_decref(q);
+				json_decref(res);
+				return -1;
+			}
+			if (taken)
+				continue;
 			free(row->page_id);
 			free(row->url);
-			row->page_id = xstrdup(json_string_value(
-			    json_object_get(pg, "id")));
+			row->page_id = xstrdup(id);
 			row->url = json_is_string(json_object_get(pg, "url")) ?
 			    xstrdup(json_string_value(json_object_get(pg,
 			    "url"))) : NULL;
 			found = 1;
+			break;
 		}
 	}
 	json_decref(q);

@@ -13,7 +13,7 @@ need python3 python3
 need curl curl
 need jq jq
 
-plan 75
+plan 81
 
 TOK="tok-0800-$$"
 VER=2025-09-03
@@ -270,6 +270,31 @@ req POST "$N/v1/data_sources/$ART_DS/query" "$tmp/q.json"
 check_same "query by URL finds it" \
 	"$code $(js '[.results[].id] | join(",")') $(js .has_more) $(js .type)" \
 	"200 $found false page_or_data_source"
+check_match "page times hold the minute only, as Notion's do" \
+	"$(js '.results[0].created_time')" '^20[0-9-]{8}T[0-9]{2}:[0-9]{2}:00\.000Z$'
+# a page a member made, long ago; the page's own times as a filter
+page "A member's" https://example.com/find-me
+jq '. + {created_time: "2020-01-06T10:20:30+01:00"}' "$tmp/req.json" >"$tmp/m.json"
+mine=$(curl -s -X POST --data-binary @"$tmp/m.json" "$N/_fake/page")
+check_same "a member's page, made at a time of the test's" \
+	"$(echo "$mine" | jq -r '"\(.created_by.id) \(.created_time)"')" \
+	"77777777-7777-4777-8777-777777777777 2020-01-06T09:20:00.000Z"
+jq -n '{filter: {and: [{property: "URL", url: {equals: "https://example.com/find-me"}},
+	{timestamp: "created_time", created_time: {on_or_after: "2020-01-06T09:20:00Z"}}]},
+	sorts: [{timestamp: "created_time", direction: "ascending"}]}' >"$tmp/q.json"
+req POST "$N/v1/data_sources/$ART_DS/query" "$tmp/q.json"
+check_same "a created_time filter, to the instant" \
+	"$code $(js '[.results[].created_by.id | .[:8]] | join(",")')" "200 77777777,99999999"
+jq -n '{filter: {timestamp: "created_time", created_time: {after: "2020-01-06"}}}' >"$tmp/q.json"
+req POST "$N/v1/data_sources/$ART_DS/query" "$tmp/q.json"
+check_same "a date alone compares days" "$code $(js '[.results[].created_by.id | .[:8]] | unique | join(",")')" "200 99999999"
+jq -n '{filter: {timestamp: "created_time", created_time: {after: "yesterday"}}}' >"$tmp/q.json"
+req POST "$N/v1/data_sources/$ART_DS/query" "$tmp/q.json"
+check_same "a timestamp filter's date must be ISO 8601" "$(what)" "400 validation_error"
+jq -n '{filter: {timestamp: "created_by", created_by: {equals: "x"}}}' >"$tmp/q.json"
+req POST "$N/v1/data_sources/$ART_DS/query" "$tmp/q.json"
+check_same "timestamps are created_time and last_edited_time" "$(what)" "400 validation_error"
+req DELETE "$N/v1/blocks/$(echo "$mine" | jq -r .id)"
 jq -n '{filter: {property: "Link", url: {equals: "x"}}}' >"$tmp/q.json"
 req POST "$N/v1/data_sources/$ART_DS/query" "$tmp/q.json"
 check_same "query on an unknown property rejected" "$(what)" \

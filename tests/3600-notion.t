@@ -8,7 +8,7 @@
 # re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 98
+plan 104
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -136,6 +136,28 @@ adopt=$(mkai https://example.org/timeout "Timed out" )
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-after"}' >/dev/null
 check "a create that times out" sh -c "tq-submit notion -D $DB1 $adopt | tq-wait -t 60"
 check_same "is adopted, no duplicate" "$(pages_for https://example.org/timeout) $(jq -r '.items[0].result.action' "$out")" "1 adopted"
+
+# --- a lookup after an uncertain create takes only a page that this
+# import may have made: not a member's page of the same URL, nor an old
+# one, nor the page of another import of the same link
+DS1=21111111-1111-4111-8111-111111111111
+other_page() {	# other_page TITLE [CREATED-TIME CREATED-BY]
+	fake POST /_fake/page "$(jq -cn --arg ds $DS1 --arg t "$1" --arg when "${2:-}" --arg by "${3:-}" '{parent: {data_source_id: $ds}, properties: {Name: {title: [{text: {content: $t}}]}, URL: {url: "https://example.org/same"}}} + (if $when == "" then {} else {created_time: $when, created_by: $by} end)')" | jq -r .id
+}
+member=$(other_page "A member wrote this")
+old=$(other_page "Made long ago" 2020-01-06T10:00:00Z 99999999-9999-4999-8999-999999999999)
+same=$(mkai https://example.org/same "Same address")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-after"}' >/dev/null
+check "a create that times out beside pages of its URL" sh -c "tq-submit notion -D $DB1 $same | tq-wait -t 60"
+mine=$(jq -r '.items[0].result.notion_page_id' "$out")
+check_same "adopts the page it made" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/pages | jq -r --arg id "$mine" '.pages[] | select(.id == $id) | "\(.title) \(.blocks | length > 0)"')" "adopted Same address true"
+check_same "the member's page and the old one are left alone" "$(pages_for https://example.org/same) $(fake GET /_fake/pages | jq -r --arg a "$member" --arg b "$old" '[.pages[] | select(.id == $a or .id == $b) | .blocks | length] | join(" ")')" "3 0 0"
+psqlc "INSERT INTO ai_models (name, provider, model) VALUES ('second', 'builtin', 'builtin')" >/dev/null
+again=$(psqlc "INSERT INTO ai_processed_contents (parsed_content_id, model_id, model_name, summary, keywords) SELECT parsed_content_id, (SELECT id FROM ai_models WHERE name = 'second'), 'second', 'Another summary of the same page.', ARRAY['other'] FROM ai_processed_contents WHERE id = $same RETURNING id")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-after"}' >/dev/null
+check "another import of the link, its create timing out too" sh -c "tq-submit notion -D $DB1 $again | tq-wait -t 60"
+check_same "adopts its own page, not the first import's" "$(jq -r '.items[0].result.action' "$out") $(pages_for https://example.org/same) $(psqlc "SELECT count(DISTINCT notion_page_id) FROM notion_imports WHERE ai_content_id IN ($same, $again)")" "adopted 4 2"
+check_match "the first import's page keeps its summary" "$(fake GET /_fake/pages | jq -r --arg id "$mine" '.pages[] | select(.id == $id) | [.blocks[] | .[.type].rich_text[]?.plain_text] | join(" ")')" 'A short summary of Same address'
 
 # --- a 502 with an HTML body after the page was made
 html=$(mkai https://example.org/badgateway "Bad gateway")

@@ -93,7 +93,9 @@ Endpoints (2025-09-03 semantics unless said)
          multi_select (contains, does_not_contain, is_empty,
          is_not_empty), date (equals, before, after, on_or_before,
          on_or_after, is_empty, is_not_empty; compared on the start
-         string); compound {"and":[..]}/{"or":[..]} nested at most 2
+         string); the page's own times, {"timestamp": "created_time" or
+         "last_edited_time", <the same name>: {a date condition}}
+         (instants compared in UTC; a date alone compares days); compound {"and":[..]}/{"or":[..]} nested at most 2
          deep.  The filter's type key must match the property's type
          ("url" for a url property, ...), else validation_error; an
          unknown property is validation_error.  Sorts: [{property,
@@ -227,6 +229,11 @@ limit, not counted in the statistics.
        and the Authorization value are not kept.
   POST /_fake/reset   clears pages, blocks, faults, statistics and the log,
        restores the built-in schemas and fills the token bucket.
+  POST /_fake/page    {"parent","properties","children"?, as for
+       POST /v1/pages, "created_time"?: ISO 8601 (default now; kept to
+       the minute), "created_by"?: a user id (default a person's,
+       PERSON_ID)} makes a page as a member of the workspace would;
+       answers the page object, or 400 {"error"}.
   POST /_fake/schema  {"data_source_id":..,"properties":{name: {"type":
        T, T: {...}} or just "T"}} replaces that data source's schema.
        Types: title (exactly one), rich_text, url, email, phone_number,
@@ -255,6 +262,7 @@ from urllib.parse import parse_qs
 VERSIONS = ("2022-06-28", "2025-09-03", "2026-03-11")
 BODY_MAX = 500000
 BOT_ID = "99999999-9999-4999-8999-999999999999"
+PERSON_ID = "77777777-7777-4777-8777-777777777777"	# a member's pages
 COLORS = ("default", "gray", "brown", "orange", "yellow", "green", "blue",
           "purple", "pink", "red")
 TEXT_COLORS = set(COLORS) | {c + "_background" for c in COLORS
@@ -371,9 +379,23 @@ def norm_path(p):
 
 
 def now_iso():
-    t = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + \
-        ".%03dZ" % (int(t * 1000) % 1000)
+    # Notion's created_time and last_edited_time hold the minute only
+    return time.strftime("%Y-%m-%dT%H:%M:00.000Z", time.gmtime())
+
+
+def utc_instant(v):
+    """An ISO 8601 date or date-time (checked) as seconds since 1970 UTC;
+    a date alone is its midnight in UTC."""
+    m = DATE_RE.match(v)
+    d = datetime.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)),
+                          int(m.group(4) or 0), int(m.group(5) or 0),
+                          int(m.group(6) or 0),
+                          tzinfo=datetime.timezone.utc)
+    tz = m.group(7)
+    if tz and tz != "Z":
+        off = int(tz[1:3]) * 3600 + int(tz[4:]) * 60
+        d -= datetime.timedelta(seconds=off if tz[0] == "+" else -off)
+    return d.timestamp()
 
 
 def is_num(v):
@@ -766,7 +788,8 @@ class Store:
                       "database_id": db}
         o = {"object": "page", "id": pid,
              "created_time": pg["created"], "last_edited_time": pg["edited"],
-             "created_by": {"object": "user", "id": BOT_ID},
+             "created_by": {"object": "user",
+                            "id": pg.get("by", BOT_ID)},
              "last_edited_by": {"object": "user", "id": BOT_ID},
              "cover": pg["cover"], "icon": pg["icon"], "parent": parent,
              "in_trash": pg["trash"], "is_locked": False,
@@ -1234,6 +1257,8 @@ def check_filter(store, ds, f, path, depth):
         if op == "and":
             return lambda pg: all(p(pg) for p in preds)
         return lambda pg: any(p(pg) for p in preds)
+    if "timestamp" in f:
+        return timestamp_filter(f, path)
     if "property" not in f:
         raise invalid("%s.property should be defined, instead was "
                       "`undefined`." % path)
@@ -1329,6 +1354,50 @@ def check_filter(store, ds, f, path, depth):
         if op in ("less_than_or_equal_to", "on_or_before"):
             return v <= arg
         return False
+    return pred
+
+
+TIMESTAMP_OPS = ("equals", "before", "after", "on_or_before", "on_or_after",
+                 "is_empty", "is_not_empty")
+
+
+def timestamp_filter(f, path):
+    """{"timestamp": "created_time", "created_time": {op: date}}: the page's
+    own time, no property needed; a date alone compares whole days."""
+    ts = f["timestamp"]
+    if ts not in ("created_time", "last_edited_time"):
+        raise invalid("%s.timestamp should be `\"created_time\"` or "
+                      "`\"last_edited_time\"`, instead was `%s`."
+                      % (path, show(ts)))
+    others = [k for k in f if k != "timestamp"]
+    if others != [ts]:
+        raise invalid("%s.%s should be defined, instead was `undefined`."
+                      % (path, ts))
+    cond = f[ts]
+    if not isinstance(cond, dict) or len(cond) != 1:
+        raise invalid("%s.%s should be an object with exactly one "
+                      "condition, instead was `%s`." % (path, ts, show(cond)))
+    op, arg = next(iter(cond.items()))
+    cp = "%s.%s.%s" % (path, ts, op)
+    if op not in TIMESTAMP_OPS:
+        raise invalid("%s should be not present: supported are %s."
+                      % (cp, ", ".join(TIMESTAMP_OPS)))
+    if op in ("is_empty", "is_not_empty"):
+        if arg is not True:
+            raise invalid("%s should be `true`, instead was `%s`."
+                          % (cp, show(arg)))
+        return lambda pg: op == "is_not_empty"
+    check_date(arg, cp)
+    k = "created" if ts == "created_time" else "edited"
+    day = len(arg) == 10
+
+    def pred(pg):
+        if day:
+            v, a = pg[k][:10], arg
+        else:
+            v, a = utc_instant(pg[k]), utc_instant(arg)
+        return {"equals": v == a, "before": v < a, "after": v > a,
+                "on_or_before": v <= a, "on_or_after": v >= a}[op]
     return pred
 
 
@@ -1729,6 +1798,34 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.faults.append(f)
             return self.send(200, {"queued": f["count"]})
+        if path == "/_fake/page" and self.command == "POST":
+            # a page made by someone else (a person, by default), at a
+            # time of the test's choosing
+            req = parsed()
+            if req is None:
+                return self.send(400, {"error": "body must be a JSON "
+                                       "object"})
+            sub = {k: req[k] for k in ("parent", "properties", "children")
+                   if k in req}
+            when = req.get("created_time")
+            if when is not None:
+                try:
+                    check_date(when, "created_time")
+                except ApiError:
+                    return self.send(400, {"error": "created_time must be "
+                                           "an ISO 8601 date-time"})
+            with st.lock:
+                try:
+                    _, obj = self.r_create_page("2025-09-03", sub, {})
+                except ApiError as e:
+                    return self.send(400, {"error": str(e)})
+                pg = st.pages[obj["id"]]
+                pg["by"] = req.get("created_by", PERSON_ID)
+                if when is not None:
+                    t = time.gmtime(utc_instant(when))
+                    pg["created"] = pg["edited"] = time.strftime(
+                        "%Y-%m-%dT%H:%M:00.000Z", t)
+                return self.send(200, st.page_obj(obj["id"], "2025-09-03"))
         if path == "/_fake/schema" and self.command == "POST":
             req = parsed()
             if req is None:
