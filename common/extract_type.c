@@ -486,27 +486,36 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 
 /* ---------------------------------------------------------- broad pass */
 
-/* Classes of page chrome: no content on any kind of page. */
+/*
+ * Classes of page chrome: no content on any kind of page.  Text for
+ * screen readers only is chrome too (reader_words), but for its
+ * sentences on a collection (reader_text).
+ */
 static const char *const chrome_words[] = {
 	"~cookie", "consent", "gdpr", "~newsletter", "~subscribe", "~popup",
 	"modal", "~breadcrumb", "~share", "sharing", "~social", "~navbar",
 	"~navigation", "nav", "~menu", "~footer", "~sidebar", "skip", "crumbs",
-	"sr-only", "visually-hidden", "screen-reader", "offscreen",
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
 	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
 	"~facet", "~filter", NULL
 };
 
-/*
- * Classes of a post's own chrome and of text for screen readers only
- * ("screen-reader-text"), whatever else the class says.
- */
+/* Classes of a post's own chrome, whatever else the class says. */
 static const char *const post_chrome[] = {
 	"~signature", "~usertitle", "user-title", "~membertitle",
 	"member-title", "~userextras", "user-extras", "~userbanner",
-	"user-banner", "~userstats", "user-stats", "screen-reader", NULL
+	"user-banner", "~userstats", "user-stats", NULL
 };
+
+/*
+ * Classes of text for screen readers only; "screen-reader-text" is so
+ * whatever else the class says.
+ */
+static const char *const reader_words[] = {
+	"sr-only", "visually-hidden", "screen-reader", "offscreen", NULL
+};
+static const char *const reader_sure[] = { "screen-reader", NULL };
 
 /*
  * Short blocks that open with these are the chrome of forums (user
@@ -749,7 +758,26 @@ int
 ex_attr_chrome(const char *attr)
 {
 	/* "postsignature", "message-usertitle": a post's chrome */
-	return ex_attr_words(attr, chrome_words, post_chrome);
+	return ex_attr_words(attr, chrome_words, post_chrome) ||
+	    ex_attr_words(attr, reader_words, reader_sure);
+}
+
+/*
+ * Text for screen readers only that stays on a collection: a
+ * sentence of 20 characters or more, where no other word of the class
+ * makes it chrome.  It says what a card shows in pictures (a swatch's
+ * "Option: MICKE, Desk, black-brown") or what a link leads to ("Read
+ * full article: How to Choose a Stove"); the labels of a word or two
+ * ("Regular price:", "Sale price") still go.
+ */
+static int
+reader_text(const struct ex *x, int i, int type)
+{
+	const struct xn *n = &x->n[i];
+
+	return type == PT_COLLECTION && n->attr != NULL &&
+	    n->tlen >= 20 && ex_attr_words(n->attr, reader_words, reader_sure) &&
+	    !ex_attr_words(n->attr, chrome_words, post_chrome);
 }
 
 /*
@@ -849,7 +877,8 @@ ex_broad_pass(struct ex *x, int type)
 		else if (((n->abits & A_CHROME) || (n->tag == TidyTag_FORM &&
 		    n->sinput > 0 && n->tlen < 300)) &&
 		    (items < 0 || !ex_is_ancestor(x, i, items)) &&
-		    !(type == PT_SERVICE && ex_service_keep(x, i)))
+		    !(type == PT_SERVICE && ex_service_keep(x, i)) &&
+		    !reader_text(x, i, type))
 			x->dead[i] = 1;
 	}
 	ex_sums(x);

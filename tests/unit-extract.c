@@ -1654,6 +1654,42 @@ test_listing(void)
 	free(b.data);
 
 	/*
+	 * Text for screen readers only on a collection: a sentence stays
+	 * (a swatch's option named in words, the title a link leads to),
+	 * a label of a word or two does not ("Regular price:"), nor a
+	 * class that is chrome by another word (a link to skip).
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Desks</title></head><body><main>"
+	    "<a class=\"skip-link sr-only\" href=#grid>Skip to the search "
+	    "results</a><h1>Desks</h1><div class=grid id=grid>");
+	for (i = 0; i < 24; i++) {
+		snprintf(w, sizeof(w), "<div class=card><a href=/p/%d><h3>"
+		    "Desk %d, white</h3></a><div class=price><span "
+		    "class=sr-only>Regular price:</span>$%d.00</div><div "
+		    "class=variants><a href=/p/%d-b><span class=sr-only>Option: "
+		    "Desk %d, black-brown</span><img src=/i/%d.jpg></a></div>"
+		    "</div>", i, i, 120 + i, i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div><div class=guides><h2>Guides</h2><p>Pick a "
+	    "desk by the room it stands in and the hours you sit at it.</p>"
+	    "<a href=/g/1>Read full article<span class=visually-hidden>: How "
+	    "to choose a desk for a small room</span></a></div></main>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://shop.example/collections/desks", &d) ==
+	    0, "screen readers' text on a collection extract");
+	is_str(d.page_type, "collection", "screen readers' text: a collection");
+	ok(has(d.text, "Option: Desk 3, black-brown") &&
+	    has(d.text, "Read full article: How to choose a desk for a") &&
+	    has(d.text, "$123.00"), "screen readers' text on a collection: "
+	    "its sentences stay");
+	ok(!has(d.text, "Regular price") && !has(d.text, "Skip to"),
+	    "screen readers' text on a collection: labels and skip links go");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A shop's category with its panel of filters beside the grid
 	 * (extract_facets.c): the brands with their counts, each count in
 	 * a span of its own; the sizes in a drawer closed on a narrow
