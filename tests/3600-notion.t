@@ -2,13 +2,15 @@
 # the notion stage through real workers against tests/fake-notion.py:
 # the whole pipeline, long text within Notion's limits, 250 blocks,
 # never a duplicate page (crash after create, timeout and 502 after
-# create, 409), what Notion would refuse (bad dates, keywords, an empty
+# create, 409), never a page adopted that the import did not make (a
+# member's of the same URL or title, an old one, another import's),
+# what Notion would refuse (bad dates, keywords, an empty
 # URL, a 600 KB title, --properties of the wrong type or too long), 413,
 # 403, Retry-After missing or past the job, Notion-Version 2026-03-11,
 # re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 104
+plan 106
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -311,6 +313,19 @@ _pids="$v26 $_pids"
 check "a re-import by a worker on 2026-03-11" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
 check_same "updated, none of its requests refused" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/log | jq -r '[.requests[] | select(.notion_version == "2026-03-11")] | "\([.[].method] | unique | join(",")) \([.[] | select(.status >= 400)] | length)"')" "updated DELETE,GET,PATCH 0"
 stop_worker "$v26"
+
+# --- a database without a url property: the lookup after an uncertain
+# create goes by title, and takes the page this import made, not a
+# member's page of the same title
+DS2=22222222-2222-4222-8222-222222222222
+fake POST /_fake/schema "{\"data_source_id\": \"$DS2\", \"properties\": {\"Headline\": \"title\", \"Keywords\": \"multi_select\"}}" >/dev/null
+tonly=$(mkai https://example.org/title-only "Only a title")
+member=$(fake POST /_fake/page "{\"parent\": {\"data_source_id\": \"$DS2\"}, \"properties\": {\"Headline\": {\"title\": [{\"text\": {\"content\": \"Only a title\"}}]}}}" | jq -r .id)
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-after"}' >/dev/null
+start_worker -n 1 -t notion-queue=12 -Q notion-queue
+check "no url property, a create that times out" sh -c "tq-submit notion -D $DB2 $tonly | tq-wait -t 60"
+check_same "adopts its own page by title, not the member's" "$(jq -r '.items[0].result | "\(.action) \(.notion_page_id != "'"$member"'")"' "$out") $(fake GET /_fake/pages | jq -r --arg a "$member" '"\([.pages[] | select(.title == "Only a title")] | length) \(.pages[] | select(.id == $a) | .blocks | length)"')" "adopted true 2 0"
+stop_worker
 
 # --- the token is nowhere: PostgreSQL, Redis, logs, records, titles
 pg_dump -d "$TQ_DATABASE_URL" >"$tmp/dump.sql" 2>/dev/null ||
