@@ -1734,6 +1734,34 @@ same_block(json_t *have, json_t *want)
  * a changed one only what changed from there on: at 3 requests a
  * second, a page of 100 blocks took a minute to delete and write again.
  */
+/*
+ * After Notion refused to edit the page (err): 1 if the page is in the
+ * trash (a member deleted it: the import makes a new one), else -1 with
+ * err as it was.
+ */
+static int
+page_trashed(struct nc *c, const char *page, struct tq_err *err)
+{
+	char path[128];
+	json_t *pg = NULL;
+	struct tq_err e = { 0 };
+	int trashed;
+
+	snprintf(path, sizeof(path), "/v1/pages/%s", page);
+	if (nreq(c, "GET", path, NULL, 1, &pg, &e) == -1) {
+		*err = e;	/* 404: deleted for good, a new page too */
+		return -1;
+	}
+	trashed = json_is_true(json_object_get(pg, "in_trash")) ||
+	    json_is_true(json_object_get(pg, "archived"));
+	json_decref(pg);
+	if (!trashed)
+		return -1;
+	tq_log(TQ_LOG_INFO, "notion_page_trashed", json_pack("{s:s}", "page",
+	    page));
+	return 1;
+}
+
 static int
 clear_page(struct nc *c, const struct plan *pl, struct row *row,
     const char *job, struct tq_err *err)
@@ -1747,7 +1775,9 @@ clear_page(struct nc *c, const struct plan *pl, struct row *row,
 	body = json_pack("{s:O}", "properties", pl->properties);
 	if (nreq(c, "PATCH", path, body, 1, &page, err) == -1) {
 		json_decref(body);
-		return -1;
+		/* Notion refuses to edit a page in the trash (400) */
+		return err->http_status == 400 ? page_trashed(c, row->page_id,
+		    err) : -1;
 	}
 	json_decref(body);
 	if (json_is_true(json_object_get(page, "in_trash"))) {
@@ -1873,7 +1903,7 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	char aid[24];
 	json_t *user, *res = NULL;
 	PGresult *r;
-	int tmo = tq_cfg.timeout[TQ_STAGE_NOTION], got;
+	int tmo = tq_cfg.timeout[TQ_STAGE_NOTION], got, tries;
 
 	memset(&s, 0, sizeof(s));
 	memset(&ct, 0, sizeof(ct));
@@ -1964,18 +1994,27 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 			goto out;
 		action = "resumed";
 	}
-	if (row.page_id == NULL) {
+	for (tries = 0; ; tries++) {
 		/*
 		 * A row we did not just insert may stand for a page an
 		 * earlier run created without learning its id.
 		 */
-		if (create_page(&c, &s, &pl, &row, cl->job, !row.fresh,
-		    &action, err) == -1)
+		if (row.page_id == NULL && create_page(&c, &s, &pl, &row,
+		    cl->job, !row.fresh, &action, err) == -1)
 			goto out;
+		if (strcmp(row.status, "imported") == 0 ||
+		    append_rest(&c, &pl, &row, cl->job, err) == 0)
+			break;
+		/* put in the trash while it was written: a new page */
+		if (tries > 0 || err->http_status != 400 ||
+		    page_trashed(&c, row.page_id, err) != 1)
+			goto out;
+		free(row.page_id);
+		row.page_id = NULL;
+		if (row_save(&c, &row, cl->job, "creating", 0, 0, err) == -1)
+			goto out;
+		row.fresh = 1;
 	}
-	if (strcmp(row.status, "imported") != 0 &&
-	    append_rest(&c, &pl, &row, cl->job, err) == -1)
-		goto out;
 	res = json_pack("{s:s,s:s?,s:s,s:s,s:i,s:s,s:i}", "notion_page_id",
 	    row.page_id, "url", row.url, "database_id", dbid,
 	    "data_source_id", s.data_source_id, "blocks", row.written,

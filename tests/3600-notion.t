@@ -10,7 +10,7 @@
 # re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 106
+plan 111
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -79,6 +79,12 @@ del=$(($(route "DELETE /v1/blocks/{id}") - dels0))
 check_same "its first blocks kept, only the others deleted" \
 	"$(echo "$pg" | jq -r '.blocks[0].id') $([ "$kept" -ge 1 ] && [ "$kept" -lt "$n0" ] && echo some) $((kept + del))" \
 	"$first0 some $n0"
+# its page put in the trash in Notion: imported again, a new page
+curl -s -X DELETE -H "Authorization: Bearer $TOKEN" -H "Notion-Version: 2025-09-03" "$NURL/v1/blocks/$pid1" >/dev/null
+check_same "a page a member put in the trash" "$(page1 | jq -r .in_trash)" true
+check "is imported again" sh -c "tq-submit notion -D $DB1 $a1 | tq-wait -t 60"
+new1=$(psqlc "SELECT notion_page_id FROM notion_imports WHERE ai_content_id = $a1")
+check_same "into a new page, complete; the old one stays in the trash" "$(jq -r '.items[0].result.action' "$out") $([ "$new1" != "$pid1" ] && echo new) $(fake GET /_fake/pages | jq -r --arg p "$new1" '.pages[] | select(.id == $p) | "\(.in_trash) \(.blocks | length)"') $(jq -r '.items[0].result.blocks' "$out") $(page1 | jq -r .in_trash)" "created new false $n0 $n0 true"
 
 # --- a long summary: 10,000 characters with emoji and CJK, whole, in runs
 python3 - "$tmp/long.txt" <<'PY'
@@ -119,6 +125,20 @@ a0=$(appends)
 check "250 blocks" sh -c "tq-submit notion -w -D $DB1 $big | tq-wait -t 60"
 check_same "all of them, in order" "$(in_order "Two hundred fifty")" "250 true"
 check_same "one create and two appends" "$(($(appends) - a0))" 2
+
+# --- the page put in the trash while its blocks are written: the first
+# append is done and answered late (the request times out); meanwhile a
+# member deletes the page.  The import starts a new page, complete.
+trashed=$(mkai https://example.org/trashed "Trashed midway" - "$tmp/text.txt")
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"timeout-after"}' >/dev/null
+tq-submit notion -w -D $DB1 $trashed >"$out"
+tt=$(jq -r .task_id "$out")
+fired() { [ "$(fake GET /_fake/faults | jq '.faults | length')" = 0 ]; }
+wait_for 30 fired
+old=$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Trashed midway") | .id')
+curl -s -X DELETE -H "Authorization: Bearer $TOKEN" -H "Notion-Version: 2025-09-03" "$NURL/v1/blocks/$old" >/dev/null
+check "a page trashed while its blocks are appended" tq-wait -t 60 "$tt"
+check_same "a new page, complete, the old one left in the trash" "$(fake GET /_fake/pages | jq -r '[.pages[] | select(.title == "Trashed midway")] | map("\(.in_trash)") | join(",")') $(in_order "Trashed midway" | grep -v '^[0-9]* false' | head -1) $(jq -r '.items[0].result.action' "$out")" "true,false 250 true created"
 
 # --- killed after the create, before the appends: one complete page
 crash=$(mkai https://example.org/crash "Crash after create" - "$tmp/text.txt")
