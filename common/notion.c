@@ -1728,16 +1728,10 @@ same_block(json_t *have, json_t *want)
 }
 
 /*
- * A re-import: set the properties; keep the page's first blocks while
- * they say what the plan's do and delete the rest, from which the
- * appends go on.  The same content again costs no block request, and
- * a changed one only what changed from there on: at 3 requests a
- * second, a page of 100 blocks took a minute to delete and write again.
- */
-/*
  * After Notion refused to edit the page (err): 1 if the page is in the
- * trash (a member deleted it: the import makes a new one), else -1 with
- * err as it was.
+ * trash (a member deleted it: the import makes a new one); else -1,
+ * with err as it was, or the lookup's own error (a 404: the page is
+ * gone for good, which makes a new one too).
  */
 static int
 page_trashed(struct nc *c, const char *page, struct tq_err *err)
@@ -1749,7 +1743,7 @@ page_trashed(struct nc *c, const char *page, struct tq_err *err)
 
 	snprintf(path, sizeof(path), "/v1/pages/%s", page);
 	if (nreq(c, "GET", path, NULL, 1, &pg, &e) == -1) {
-		*err = e;	/* 404: deleted for good, a new page too */
+		*err = e;
 		return -1;
 	}
 	trashed = json_is_true(json_object_get(pg, "in_trash")) ||
@@ -1762,6 +1756,13 @@ page_trashed(struct nc *c, const char *page, struct tq_err *err)
 	return 1;
 }
 
+/*
+ * A re-import: set the properties; keep the page's first blocks while
+ * they say what the plan's do and delete the rest, from which the
+ * appends go on.  The same content again costs no block request, and
+ * a changed one only what changed from there on: at 3 requests a
+ * second, a page of 100 blocks took a minute to delete and write again.
+ */
 static int
 clear_page(struct nc *c, const struct plan *pl, struct row *row,
     const char *job, struct tq_err *err)
