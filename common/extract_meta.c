@@ -510,6 +510,39 @@ url_resolve(const char *base, const char *ref)
 	return out;
 }
 
+/*
+ * A URL the page gives for itself or its image (canonical link,
+ * og:url, JSON-LD), resolved against base, in the form tq-submit gives
+ * its URLs (tq_url_check: scheme and host lower case, spaces and
+ * non-ASCII percent-encoded, IDN hosts in punycode, no fragment), or
+ * NULL when it is not a web address a reader could open: no host
+ * ("https://"), a host that is no name ("https://exa mple.com/"), a
+ * user name or password in it, longer than tq-submit takes.  Pages
+ * get these wrong often enough, and Notion refuses a bookmark it
+ * cannot read as a URL.
+ */
+static char *
+web_url(const char *base, const char *ref)
+{
+	char *r, *n = NULL;
+	const char *a;
+
+	if ((r = url_resolve(base, ref)) == NULL)
+		return NULL;
+	if (tq_url_check(r, &n, NULL) == -1 || strlen(n) > TQ_URL_MAX) {
+		free(r);
+		free(n);
+		return NULL;
+	}
+	free(r);
+	a = strstr(n, "://") + 3;
+	if (memchr(a, '@', strcspn(a, "/?#")) != NULL) {
+		free(n);
+		return NULL;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------ metadata */
 
 int
@@ -744,18 +777,18 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 		v = json_string_value(json_object_get(ld, "description"));
 	doc->description = clean_str(v);
 
-	t = url_resolve(url, x->canonical);
+	t = web_url(url, x->canonical);
 	if (t == NULL)
-		t = url_resolve(url, ex_meta_get(x, "og:url"));
+		t = web_url(url, ex_meta_get(x, "og:url"));
 	if (t == NULL && ld)
-		t = url_resolve(url, ex_ld_str(json_object_get(ld, "url"), "@id"));
+		t = web_url(url, ex_ld_str(json_object_get(ld, "url"), "@id"));
 	if (t != NULL) {
 		doc->canonical_url = clean_str(t);
 		free(t);
 	}
-	t = url_resolve(url, first_meta(x, k_image));
+	t = web_url(url, first_meta(x, k_image));
 	if (t == NULL && ld)
-		t = url_resolve(url, ex_ld_str(json_object_get(ld, "image"), "url"));
+		t = web_url(url, ex_ld_str(json_object_get(ld, "image"), "url"));
 	if (t != NULL) {
 		doc->image_url = clean_str(t);
 		free(t);

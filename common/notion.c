@@ -915,7 +915,9 @@ options(json_t *keywords)
 
 struct content {
 	const char	*title;
-	const char	*url;
+	const char	*url;		/* a URL Notion takes, or NULL */
+	const char	*url_text;	/* the source as text, or NULL */
+	char		*url_own;	/* url's storage */
 	const char	*summary;
 	json_t		*keywords;
 	json_t		*insights;
@@ -1066,9 +1068,9 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	static const char *const date_words[] = { "publish", "date", NULL };
 	const char *tprop, *uprop, *kprop, *dprop, *k;
 	json_t *v, *points, *b = json_array(), *pt;
+	const char *src;
 	char *title, *list;
 	size_t i, bytes;
-	int long_url;
 
 	memset(pl, 0, sizeof(*pl));
 	pl->properties = json_object();
@@ -1082,10 +1084,12 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	kprop = find_prop(s->props, "multi_select", tag_words, 0);
 	dprop = find_prop(s->props, "date", date_words, 0);
 
-	title = tq_utf8_clean(ct->title != NULL && *ct->title != '\0' ?
-	    ct->title : ct->url != NULL ? ct->url : "Untitled",
-	    strlen(ct->title != NULL && *ct->title != '\0' ? ct->title :
-	    ct->url != NULL ? ct->url : "Untitled"), NULL);
+	src = ct->url != NULL ? ct->url : ct->url_text;
+	if (ct->title != NULL && *ct->title != '\0')
+		title = tq_utf8_clean(ct->title, strlen(ct->title), NULL);
+	else
+		title = tq_utf8_clean(src != NULL ? src : "Untitled",
+		    src != NULL ? strlen(src) : 8, NULL);
 	v = runs(title, strlen(title), 0);
 	for (i = 0, bytes = 0; i < json_array_size(v); i++)
 		if ((bytes += json_size(json_array_get(v, i))) > MAX_TITLE ||
@@ -1097,18 +1101,16 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 		 * must stay under 500 KB with its first blocks.
 		 */
 		tq_log(TQ_LOG_WARN, "notion_title_cut", json_pack("{s:s,s:i}",
-		    "url", ct->url ? ct->url : "", "runs",
+		    "url", src != NULL ? src : "", "runs",
 		    (int)json_array_size(v)));
 		while (json_array_size(v) > i)
 			json_array_remove(v, i);
 	}
 	json_object_set_new(pl->properties, tprop, json_pack("{s:o}",
 	    "title", v));
-	long_url = ct->url != NULL && tq_utf16_units(ct->url,
-	    strlen(ct->url)) > MAX_URL;
 	if (uprop != NULL)
 		json_object_set_new(pl->properties, uprop, json_pack("{s:s?}",
-		    "url", long_url ? NULL : ct->url));
+		    "url", ct->url));
 	if (kprop != NULL && json_array_size(ct->keywords) > 0)
 		json_object_set_new(pl->properties, kprop, json_pack("{s:o}",
 		    "multi_select", options(ct->keywords)));
@@ -1202,14 +1204,14 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 			free(clean);
 		}
 	}
-	if (ct->url != NULL && !long_url)
+	if (ct->url != NULL)
 		json_array_append_new(b, json_pack("{s:s,s:s,s:{s:s}}",
 		    "object", "block", "type", "bookmark", "bookmark", "url",
 		    ct->url));
-	else if (ct->url != NULL) {
-		/* too long for a url property or a bookmark: kept whole */
-		char *clean = tq_utf8_clean(ct->url, strlen(ct->url),
-		    NULL);
+	else if (ct->url_text != NULL) {
+		/* no URL for a url property or a bookmark: kept whole */
+		char *clean = tq_utf8_clean(ct->url_text,
+		    strlen(ct->url_text), NULL);
 
 		add_text(b, "paragraph", "Source: ", clean, strlen(clean));
 		free(clean);
@@ -1815,6 +1817,35 @@ out:
 	return rc;
 }
 
+/*
+ * The source's URL, as the url property and the bookmark take it:
+ * normalised as tq-submit does (tq_url_check), so that what a page
+ * says of itself (its canonical link, stored before tq-extract checked
+ * it) is a URL Notion reads as one, at most 2,000 UTF-16 units, with
+ * no user name or password.  Notion refuses "" for a url and a
+ * bookmark it cannot read; a source that is no such URL is kept whole
+ * as text instead (url_text).
+ */
+static void
+src_url(struct content *ct, const char *raw)
+{
+	char *n = NULL;
+	const char *a;
+
+	if (raw == NULL || *raw == '\0')
+		return;
+	if (tq_url_check(raw, &n, NULL) == 0 && tq_utf16_units(n,
+	    strlen(n)) <= MAX_URL) {
+		a = strstr(n, "://") + 3;
+		if (memchr(a, '@', strcspn(a, "/?#")) == NULL) {
+			ct->url = ct->url_own = n;
+			return;
+		}
+	}
+	free(n);
+	ct->url_text = raw;
+}
+
 static int
 load_content(struct nc *c, const struct tq_claim *cl, int with_text,
     struct content *ct, struct tq_err *err)
@@ -1825,9 +1856,7 @@ load_content(struct nc *c, const struct tq_claim *cl, int with_text,
 
 	memset(ct, 0, sizeof(*ct));
 	ct->title = json_string_value(json_object_get(cl->input, "title"));
-	ct->url = json_string_value(json_object_get(cl->input, "url"));
-	if (ct->url != NULL && *ct->url == '\0')
-		ct->url = NULL;		/* Notion refuses "" for a url */
+	src_url(ct, json_string_value(json_object_get(cl->input, "url")));
 	ct->summary = json_string_value(json_object_get(cl->input,
 	    "summary"));
 	ct->keywords = json_object_get(cl->input, "keywords");
@@ -2028,6 +2057,7 @@ out:
 	schema_free(&s);
 	free(ct.published);
 	free(ct.text);
+	free(ct.url_own);
 	nc_close(&c);
 	return res;
 }

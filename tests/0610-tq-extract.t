@@ -21,7 +21,7 @@ else
 	tq_extract() { "$TQ_TOP/tq-extract" "$@"; }
 fi
 unset EXTRACT_URL
-plan 36
+plan 41
 
 check_status 0 "-h exits 0" tq_extract -h
 check_match "-h prints usage to stdout" "$(cat "$out")" \
@@ -78,6 +78,16 @@ check "-u beats EXTRACT_URL" tq_extract -u http://a.example/p/q/r "$tmp/rel.html
 check_match "canonical against -u" "$(cat "$out")" \
     '"canonical_url":"http://a.example/p/z.html"'
 unset EXTRACT_URL
+# a canonical link that is no web address gives way to the next one;
+# spaces and non-ASCII are percent-encoded, as tq-submit does
+for c in "https://" "https://exa mple.com/" "https://user:pw@a.example/" "javascript:x()"; do
+	printf '<html><head><link rel="canonical" href="%s"><meta property="og:url" content="https://a.example/og"></head><body><p>Some text.</p></body></html>' "$c" > "$tmp/canon.html"
+	tq_extract -u https://a.example/p "$tmp/canon.html" >"$out"
+	check_match "canonical \"$c\" passed over" "$(cat "$out")" '"canonical_url":"https://a.example/og"'
+done
+printf '<html><head><link rel="canonical" href="https://A.example/Straße/a b#x"></head><body><p>Some text.</p></body></html>' > "$tmp/canon.html"
+tq_extract -u https://a.example/p "$tmp/canon.html" >"$out"
+check_match "canonical percent-encoded" "$(cat "$out")" '"canonical_url":"https://a.example/Stra%c3%9fe/a%20b"'
 
 printf '<html><head><meta charset="windows-1252"><title>Caf\351</title></head><body><p>Cr\350me br\373l\351e \226 \223quoted\224, a dessert of custard and burnt sugar.</p></body></html>' > "$tmp/cp1252.html"
 check "windows-1252 page" tq_extract --url http://x.example/ "$tmp/cp1252.html"

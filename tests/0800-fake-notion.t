@@ -13,7 +13,7 @@ need python3 python3
 need curl curl
 need jq jq
 
-plan 81
+plan 85
 
 TOK="tok-0800-$$"
 VER=2025-09-03
@@ -188,6 +188,16 @@ check_same "unknown block type rejected" "$(what)" "400 validation_error"
 page "bad" "https://example.com/bad" '[{"code":{"rich_text":[]}}]'
 req POST "$N/v1/pages" "$tmp/req.json"
 check_same "code without language rejected" "$(what)" "400 validation_error"
+for u in "https://" "https://exa mple.com/" "javascript:alert(1)"; do
+	page "bad" "https://example.com/bad" "[{\"bookmark\":{\"url\":\"$u\"}}]"
+	req POST "$N/v1/pages" "$tmp/req.json"
+	check_same "a bookmark of \"$u\" rejected" "$(what) $(js .message | tr "\n" " " | sed "s/ *$//")" \
+		"400 validation_error Content creation Failed. Fix the following:  Invalid URL for bookmark."
+done
+page "bad" "https://example.com/bad" '[{"paragraph":{"rich_text":[{"text":{"content":"x","link":{"url":"/relative"}}}]}}]'
+req POST "$N/v1/pages" "$tmp/req.json"
+check_same "a link that is no URL rejected" "$(what) $(js .message | tr "\n" " " | sed "s/ *$//")" \
+	"400 validation_error Content creation Failed. Fix the following:  Invalid URL for link."
 page "kinds" "https://example.com/kinds" '[{"heading_2":{"rich_text":[]}},
 	{"code":{"rich_text":[],"language":"plain text"}},{"divider":{}},
 	{"to_do":{"rich_text":[],"checked":true}},{"quote":{"rich_text":[]}},

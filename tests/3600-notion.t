@@ -10,7 +10,7 @@
 # re-import updates, errors, and the token nowhere
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 111
+plan 115
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -238,6 +238,17 @@ nourl=$(mkai https://example.org/nourl "No URL")
 setpc https://example.org/nourl "canonical_url = ''"
 check "an empty source URL" sh -c "tq-submit notion -D $DB1 $nourl | tq-wait -t 60"
 check_same "no url, no bookmark" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "No URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark")] | length)"')" "null 0"
+# --- a source URL that is none (a page's canonical link, stored before
+# tq-extract checked them): Notion refuses the bookmark, so no bookmark,
+# no url, the text kept; one with spaces and non-ASCII: percent-encoded
+bad=$(mkai https://example.org/badurl "Bad URL")
+setpc https://example.org/badurl "canonical_url = 'https://'"
+check "a source URL without a host" sh -c "tq-submit notion -D $DB1 $bad | tq-wait -t 60"
+check_same "no url, no bookmark, the text in a paragraph" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Bad URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark")] | length) \([.blocks[] | select(.type == "paragraph") | [.paragraph.rich_text[].plain_text] | join("")] | any(. == "Source: https://"))"')" "null 0 true"
+raw=$(mkai https://example.org/rawurl "Raw URL")
+setpc https://example.org/rawurl "canonical_url = 'https://EXAMPLE.org/Straße/a b?q=ü#top'"
+check "a source URL with spaces and non-ASCII" sh -c "tq-submit notion -D $DB1 $raw | tq-wait -t 60"
+check_same "url and bookmark percent-encoded" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Raw URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark") | .bookmark.url] | join(","))"')" "https://example.org/Stra%c3%9fe/a%20b?q=%c3%bc https://example.org/Stra%c3%9fe/a%20b?q=%c3%bc"
 
 # --- a title of 200,000 characters (600 KB): cut, so that the create
 # stays under 500 KB

@@ -166,13 +166,18 @@ Validation (400 validation_error)
   * Rich text object: {type?:"text", text:{content, link?: null|{url}},
     annotations?, plain_text?, href?} or {type:"equation", equation:
     {expression ≤1000}}.  content ≤ 2000 UTF-16 code units (an astral
-    character such as most emoji counts 2); link.url non-empty, ≤ 2000.
+    character such as most emoji counts 2); link.url non-empty, ≤ 2000,
+    and a URL (below) or a mailto: address.
   * Blocks: {object?:"block", type?:T, T:{...}}; T one of paragraph,
     heading_1/2/3, bulleted_list_item, numbered_list_item, quote, to_do,
     toggle, callout, code, divider, bookmark, embed.  A type that does
     not match the member present, or two type members, is an error.
     Text blocks need rich_text; code needs language (Notion's list);
-    bookmark/embed need url.  Nested children go inside the type member
+    bookmark/embed need url, a URL: http or https, a host name or
+    address, no white space or control character anywhere; else 400
+    "Content creation Failed. Fix the following: Invalid URL for
+    bookmark." (Notion's words for a link; that it reads a bookmark's
+    URL the same way is our assumption, the safe side).  Nested children go inside the type member
     (e.g. paragraph.children) of paragraph, list items, quote, to_do,
     toggle, callout and toggleable headings; each array ≤ 100; a block
     of the second level may not have children ("should be not present");
@@ -257,7 +262,7 @@ import traceback
 import uuid
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 VERSIONS = ("2022-06-28", "2025-09-03", "2026-03-11")
 BODY_MAX = 500000
@@ -335,6 +340,27 @@ class ApiError(Exception):
 
 def invalid(message):
     return ApiError(400, "validation_error", message)
+
+
+def web_url(u):
+    """Is u a URL as Notion reads one: http(s), a host, no white space?"""
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7f for c in u):
+        return False
+    try:
+        sp = urlsplit(u)
+        host = sp.hostname
+        sp.port    # a port that is no number raises
+    except ValueError:
+        return False
+    if sp.scheme not in ("http", "https") or not host:
+        return False
+    return re.fullmatch(r"[^\x00-\x2c/:;<=>?@\[\\\]^`{|}~]+", host) \
+        is not None or host.startswith("[") or ":" in host
+
+
+def url_refused(what):
+    return invalid("Content creation Failed. Fix the following: \n"
+                   "Invalid URL for %s." % what)
 
 
 def not_found(kind, oid):
@@ -565,6 +591,9 @@ def rich_text(arr, path):
             if n > 2000:
                 raise invalid("%s.text.link.url.length should be ≤ `2000`, "
                               "instead was `%d`." % (p, n))
+            if not web_url(u) and not re.fullmatch(r"mailto:[^\s@]+@[^\s@]+",
+                                                   u):
+                raise url_refused("link")
             link = {"url": u}
         out.append({"type": "text", "text": {"content": c, "link": link},
                     "annotations": ann, "plain_text": c,
@@ -1154,6 +1183,8 @@ class Store:
             if utf16_len(u) > 2000:
                 raise invalid("%s.url.length should be ≤ `2000`, instead was "
                               "`%d`." % (cp, utf16_len(u)))
+            if not web_url(u):
+                raise url_refused(t)
             out["caption"] = rich_text(c.get("caption", []), cp + ".caption")
             out["url"] = u
         return (t, out, kids)
