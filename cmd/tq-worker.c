@@ -72,6 +72,8 @@ static struct {
 	redisContext		*sub;
 	PGconn			*db;
 	double			 last_hb;
+	double			 last_hb_ok;	/* the last that Redis took */
+	double			 last_fence;
 	double			 last_promote;
 	double			 last_maint;
 	double			 last_retention;
@@ -294,6 +296,8 @@ heartbeat(void)
 	    old ? old->started : 0, others, ost, n) == -1)
 		tq_log(TQ_LOG_WARN, "heartbeat", json_pack("{s:s,s:s}",
 		    "worker", w.name, "error", e.msg));
+	else
+		w.last_hb_ok = tq_now();
 	free(others);
 	free(ost);
 	w.last_hb = tq_now();
@@ -306,6 +310,68 @@ stop_job(struct tq_job *j, enum tq_job_end why)
 		return;
 	j->forced = why;
 	tq_co_abort(j->co);
+}
+
+/*
+ * A worker that did not run for gap seconds (stopped by SIGSTOP, its
+ * machine suspended, its VM paused) or could not heartbeat that long
+ * (Redis out of its reach) may have been counted dead by the
+ * maintenance of another worker, which then gave its jobs back to
+ * their queues, counting a crash: they may be running elsewhere.
+ * Once it runs again, before any of its jobs goes on, it asks
+ * PostgreSQL which of their items still run under its name, and ends
+ * the others without writing anything (TQ_END_TAKEN): a job lost is
+ * not run on, and its outcome never overwrites that of the worker that
+ * has it now.  A cancelled item is left to the stop its cancel sends;
+ * without PostgreSQL nothing is dropped.
+ */
+static void
+fence(double gap)
+{
+	struct tq_err e = { 0 };
+	struct tq_buf ids = { 0 };
+	struct tq_job *j;
+	const char *p[2];
+	PGresult *r;
+	int i, mine, n = 0;
+
+	if (njobs == 0 || gap < tq_cfg.dead_after / 2.0 || w.db == NULL ||
+	    PQstatus(w.db) != CONNECTION_OK)
+		return;
+	w.last_fence = tq_now();
+	for (j = jobs; j != NULL; j = j->next) {
+		tq_buf_adds(&ids, j->id);
+		tq_buf_add(&ids, "\n", 1);
+	}
+	p[0] = ids.data;
+	p[1] = w.name;
+	r = tq_db_exec(w.db, &e, "SELECT job_id, status = 'cancelled' OR "
+	    "(status = 'running' AND worker_id = $2) FROM task_items WHERE "
+	    "status IN ('pending', 'running', 'completed', 'failed', "
+	    "'cancelled') AND job_id = ANY (string_to_array($1, E'\\n'))",
+	    2, p);
+	tq_buf_free(&ids);
+	if (r == NULL) {
+		tq_log(TQ_LOG_WARN, "fence", json_pack("{s:s,s:s}", "worker",
+		    w.name, "error", e.msg));
+		return;
+	}
+	for (j = jobs; j != NULL; j = j->next) {
+		for (i = 0, mine = 0; i < PQntuples(r) && !mine; i++)
+			mine = strcmp(PQgetvalue(r, i, 0), j->id) == 0 &&
+			    PQgetvalue(r, i, 1)[0] == 't';
+		if (mine || j->forced != TQ_END_OK)
+			continue;
+		if (j->done)
+			j->forced = TQ_END_TAKEN;	/* its outcome waits */
+		else
+			stop_job(j, TQ_END_TAKEN);
+		n++;
+	}
+	PQclear(r);
+	tq_log(n > 0 ? TQ_LOG_WARN : TQ_LOG_INFO, "fence", json_pack(
+	    "{s:s,s:f,s:i,s:i}", "worker", w.name, "gap",
+	    (double)(long)(gap * 10) / 10, "jobs", njobs, "taken", n));
 }
 
 /* Read pubsub messages without blocking; act on commands for us. */
@@ -576,6 +642,7 @@ worker_main(void)
 	    tq_cfg.job_proc_jobs, tq_cfg.job_proc_rss, w.name, job_proc_init);
 	if (tq_loop_init() == -1)
 		errx(TQ_EXIT_BACKEND, "cannot start libcurl's multi interface");
+	tq_loop_on_wake(fence, tq_cfg.dead_after / 2.0);
 	title("starting", NULL, 0);
 	if (connect_all() == -1)
 		return 0;
@@ -629,6 +696,10 @@ worker_main(void)
 				heartbeat();
 			}
 		}
+		/* not run, or no heartbeat taken, for a long time */
+		if (njobs > 0 && tq_now() - w.last_hb_ok > tq_cfg.dead_after /
+		    2.0 && tq_now() - w.last_fence > HEARTBEAT)
+			fence(tq_now() - w.last_hb_ok);
 		if (w.rc != NULL && !w.rc->err) {
 			if (tq_now() - w.last_hb >= HEARTBEAT)
 				heartbeat();

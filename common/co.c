@@ -82,6 +82,8 @@ static struct {
 	int		 ncache;
 	const void	*main_bottom;
 	size_t		 main_size;
+	void		(*on_wake)(double);
+	double		 wake_after;
 } L;
 
 static void
@@ -384,6 +386,24 @@ tq_co_wait_fd(int fd, short events, double deadline)
 	return co->revents != 0 ? 1 : 0;
 }
 
+void
+tq_loop_on_wake(void (*fn)(double), double after)
+{
+	L.on_wake = fn;
+	L.wake_after = after;
+}
+
+/* A wait that began at t0 and was to last until until: ended late? */
+static void
+woke(double t0, double until)
+{
+	double now = tq_now();
+
+	if (L.on_wake != NULL && now - (until > t0 ? until : t0) >
+	    L.wake_after)
+		L.on_wake(now - t0);
+}
+
 /*
  * Wait at most timeout seconds for something to happen, drive the
  * transfers, and run every job that can go on.  fds (n of them) are
@@ -395,7 +415,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 	struct curl_waitfd *w;
 	struct tq_co *co;
 	CURLMsg *m;
-	double now = tq_now(), first = now + timeout;
+	double now = tq_now(), first = now + timeout, t0 = now;
 	int i, k = 0, nw = 0, left, running;
 
 	/* jobs that can go on now: started, aborted */
@@ -483,6 +503,8 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 			co->ready = 1;
 	}
 	free(w);
+	/* before any job goes on: the worker may have to drop some */
+	woke(t0, first);
 	/* a job may end, or wake another, as it runs: look again each time */
 	for (;;) {
 		for (co = L.all; co != NULL && !co->ready; co = co->next)

@@ -127,6 +127,7 @@ tq_config_load(void)
 	tq_cfg.result_ttl = 500;
 	tq_cfg.failure_ttl = 7 * 86400;
 	tq_cfg.maint_interval = 15;
+	tq_cfg.dead_after = 60;
 	tq_cfg.reconcile_grace = 30;
 	tq_cfg.cpu_pin = 1;
 	for (i = 0; i < TQ_NSTAGES; i++)
@@ -166,6 +167,7 @@ tq_config_load(void)
 	    envint("TQ_ALLOW_PRIVATE", 0, 1, &tq_cfg.allow_private) == -1 ||
 	    envint("TQ_CPU_PIN", 0, 1, &tq_cfg.cpu_pin) == -1 ||
 	    envint("TQ_MAINT_INTERVAL", 1, 86400, &tq_cfg.maint_interval) == -1 ||
+	    envint("TQ_DEAD_AFTER", 15, 86400, &tq_cfg.dead_after) == -1 ||
 	    envint("TQ_PARSE_CONCURRENCY", 1, 10000,
 	    &tq_cfg.concurrency[TQ_STAGE_PARSE]) == -1 ||
 	    envint("TQ_AI_CONCURRENCY", 1, 10000,

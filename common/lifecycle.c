@@ -475,6 +475,14 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 	msg[0] = '\0';
 	j->later = 0;
 	switch (j->forced) {
+	case TQ_END_TAKEN:
+		/* the item is another worker's now: its hash and wip too */
+		outcome = "taken";
+		lvl = TQ_LOG_WARN;
+		snprintf(msg, sizeof(msg), "this worker was counted dead and "
+		    "its job given to another: nothing written");
+		ack(R, j, TQ_DONE_FORGET, 0, NULL);
+		goto logit;
 	case TQ_END_COLD:
 		outcome = "requeued";
 		snprintf(msg, sizeof(msg), "cold shutdown: job put back");

@@ -96,7 +96,8 @@ tq_maint_recover(PGconn *db, redisContext *rc, const char *self,
 {
 	struct recover_arg a = { db, st, 0 };
 
-	if (tq_queue_recover(rc, err, self, 60, recover_one, &a, NULL) == -1) {
+	if (tq_queue_recover(rc, err, self, tq_cfg.dead_after, recover_one, &a,
+	    NULL) == -1) {
 		if (a.failed)
 			tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
 			    "%s", tq_strerror());

@@ -157,6 +157,7 @@ struct tq_config {
 	int	 result_ttl;		/* rq:finished and job hash, seconds */
 	int	 failure_ttl;
 	int	 maint_interval;	/* seconds between maintenance passes */
+	int	 dead_after;	/* s without a heartbeat: a worker is dead */
 	double	 reconcile_grace;	/* leave younger open items alone */
 	int	 concurrency[TQ_NSTAGES];	/* jobs in flight per worker */
 	int	 job_procs;		/* job processes per worker */
@@ -387,6 +388,12 @@ struct tq_co;
 struct pollfd;
 int		 tq_loop_init(void);
 int		 tq_loop_step(double, struct pollfd *, int);
+/*
+ * fn(gap) is called by tq_loop_step() when its wait ended more than
+ * after seconds later than asked (the process was stopped, or its
+ * machine suspended), before any job goes on; fn may abort jobs.
+ */
+void		 tq_loop_on_wake(void (*fn)(double), double after);
 struct tq_co	*tq_co_start(void (*)(void *), void *);
 struct tq_co	*tq_co_current(void);
 int		 tq_co_count(void);
@@ -1491,7 +1498,8 @@ enum tq_job_end {
 	TQ_END_OK,
 	TQ_END_TIMEOUT,
 	TQ_END_STOPPED,		/* stop-job, kill-horse, or cancelled */
-	TQ_END_COLD		/* cold shutdown: put the job back */
+	TQ_END_COLD,		/* cold shutdown: put the job back */
+	TQ_END_TAKEN		/* given to another worker: write nothing */
 };
 
 struct tq_job {
