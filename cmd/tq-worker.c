@@ -369,9 +369,10 @@ fence(double gap)
 		n++;
 	}
 	PQclear(r);
-	tq_log(n > 0 ? TQ_LOG_WARN : TQ_LOG_INFO, "fence", json_pack(
-	    "{s:s,s:f,s:i,s:i}", "worker", w.name, "gap",
-	    (double)(long)(gap * 10) / 10, "jobs", njobs, "taken", n));
+	if (n > 0)
+		tq_log(TQ_LOG_WARN, "fence", json_pack("{s:s,s:f,s:i,s:i}",
+		    "worker", w.name, "gap", (double)(long)(gap * 10) / 10,
+		    "jobs", njobs, "taken", n));
 }
 
 /* Read pubsub messages without blocking; act on commands for us. */
