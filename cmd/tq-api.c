@@ -772,7 +772,7 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 			    !redis_broke())
 				break;
 		}
-		tq_health_pg(&h, "tq-api", tq_now() + HEALTH_SECS);
+		tq_health_pg(&h, "tq-api", tq_mono() + HEALTH_SECS);
 		tq_health_evaluate(&h);
 		o = tq_health_json(&h);
 		/*

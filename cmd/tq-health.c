@@ -339,7 +339,7 @@ main(int argc, char *argv[])
 	sigaction(SIGALRM, &sa, NULL);
 	alarm((unsigned)h.secs + 2);
 
-	deadline = tq_now() + (double)h.secs;
+	deadline = tq_mono() + (double)h.secs;
 	tq_jp_config(health_ops, 1, 1, 0, NULL, child_init);
 	fflush(stdout);
 	rq = tq_jp_send("redis", NULL, NULL, 0, deadline, &re);

@@ -277,7 +277,7 @@ heartbeat(void)
 	if (w.rc == NULL || w.rc->err)
 		return;
 	/* Redis may have lost our registration (FLUSHALL, restart) */
-	if (tq_now() - w.last_hb >= HEARTBEAT) {
+	if (tq_mono() - w.last_hb >= HEARTBEAT) {
 		if (tq_worker_registered(w.rc, w.name) == 0)
 			tq_worker_register(w.rc, &e, &w.info);
 	}
@@ -297,10 +297,10 @@ heartbeat(void)
 		tq_log(TQ_LOG_WARN, "heartbeat", json_pack("{s:s,s:s}",
 		    "worker", w.name, "error", e.msg));
 	else
-		w.last_hb_ok = tq_now();
+		w.last_hb_ok = tq_mono();
 	free(others);
 	free(ost);
-	w.last_hb = tq_now();
+	w.last_hb = tq_mono();
 }
 
 static void
@@ -338,7 +338,7 @@ fence(double gap)
 	if (njobs == 0 || gap < tq_cfg.dead_after / 2.0 || w.db == NULL ||
 	    PQstatus(w.db) != CONNECTION_OK)
 		return;
-	w.last_fence = tq_now();
+	w.last_fence = tq_mono();
 	for (j = jobs; j != NULL; j = j->next) {
 		tq_buf_adds(&ids, j->id);
 		tq_buf_add(&ids, "\n", 1);
@@ -468,7 +468,7 @@ reap_jobs(void)
 		free(fin);
 	}
 	for (jp = &jobs; (j = *jp) != NULL;) {
-		if (!j->done || (j->later && tq_now() < j->retry_at &&
+		if (!j->done || (j->later && tq_mono() < j->retry_at &&
 		    nsignals < 2) || tq_job_end(&runner, j) == 0) {
 			jp = &j->next;
 			continue;
@@ -493,10 +493,10 @@ static void
 deadlines(void)
 {
 	struct tq_job *j;
-	double now = tq_now();
+	double now = tq_mono();
 
 	for (j = jobs; j != NULL; j = j->next)
-		if (now - j->started > tq_cfg.timeout[j->st])
+		if (now - j->t0 > tq_cfg.timeout[j->st])
 			stop_job(j, TQ_END_TIMEOUT);
 }
 
@@ -505,7 +505,7 @@ maintenance(void)
 {
 	struct tq_err e = { 0 };
 	struct tq_maint_stats ms;
-	double now = tq_now();
+	double now = tq_mono();
 	int i, got, retention;
 
 	if (now - w.last_promote >= PROMOTE) {
@@ -638,6 +638,9 @@ worker_main(void)
 	w.info.stages = stages;
 	w.info.nstages = nstages;
 	w.info.birth = tq_now();
+	/* due at once: the intervals count on a clock of no fixed start */
+	w.last_promote = w.last_maint = w.last_retention = w.last_susp =
+	    w.last_reconnect = w.last_fence = -1e9;
 	ncpu = w.all_cpus_ok ? CPU_COUNT(&w.all_cpus) : 1;
 	tq_jp_config(tq_job_ops, tq_cfg.job_procs > 0 ? tq_cfg.job_procs : ncpu,
 	    tq_cfg.job_proc_jobs, tq_cfg.job_proc_rss, w.name, job_proc_init);
@@ -668,8 +671,8 @@ worker_main(void)
 			if (njobs == 0) {
 				if (connect_all() == -1)
 					break;
-			} else if (tq_now() - w.last_reconnect > 1) {
-				w.last_reconnect = tq_now();
+			} else if (tq_mono() - w.last_reconnect > 1) {
+				w.last_reconnect = tq_mono();
 				reconnect_broken();
 			}
 		}
@@ -682,10 +685,10 @@ worker_main(void)
 		 * set; this look, twice a second, is for the state shown.
 		 */
 		if (w.rc != NULL && !w.rc->err &&
-		    tq_now() - w.last_susp >= PROMOTE) {
+		    tq_mono() - w.last_susp >= PROMOTE) {
 			int s = tq_queue_suspended(w.rc);
 
-			w.last_susp = tq_now();
+			w.last_susp = tq_mono();
 			if (s && !w.suspended)
 				tq_log(TQ_LOG_INFO, "suspended", json_pack(
 				    "{s:s}", "worker", w.name));
@@ -698,11 +701,11 @@ worker_main(void)
 			}
 		}
 		/* not run, or no heartbeat taken, for a long time */
-		if (njobs > 0 && tq_now() - w.last_hb_ok > tq_cfg.dead_after /
-		    2.0 && tq_now() - w.last_fence > HEARTBEAT)
-			fence(tq_now() - w.last_hb_ok);
+		if (njobs > 0 && tq_mono() - w.last_hb_ok > tq_cfg.dead_after /
+		    2.0 && tq_mono() - w.last_fence > HEARTBEAT)
+			fence(tq_mono() - w.last_hb_ok);
 		if (w.rc != NULL && !w.rc->err) {
-			if (tq_now() - w.last_hb >= HEARTBEAT)
+			if (tq_mono() - w.last_hb >= HEARTBEAT)
 				heartbeat();
 			if (w.db != NULL && PQstatus(w.db) == CONNECTION_OK)
 				maintenance();

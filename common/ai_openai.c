@@ -995,7 +995,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 	hdrs = headers(&c);
 	timeout_ms = (m->timeout > 0 ? m->timeout : DEFAULT_TIMEOUT) * 1000L;
 	/* the job's own deadline, when the worker runs it */
-	deadline = tq_now() + (tq_cfg.timeout[TQ_STAGE_AI] > 0 ?
+	deadline = tq_mono() + (tq_cfg.timeout[TQ_STAGE_AI] > 0 ?
 	    tq_cfg.timeout[TQ_STAGE_AI] - 2 : MAX_CALLS * timeout_ms / 1000.0);
 	if (limit_open(&c, &lim, err) == -1)
 		goto out;
@@ -1012,8 +1012,8 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		    30000 ? timeout_ms : 30000) / 1000.0, err) == -1)
 			goto out;
 		ms = timeout_ms;
-		if (c.limited && (deadline - tq_now()) * 1000 < ms)
-			ms = (long)((deadline - tq_now()) * 1000);
+		if (c.limited && (deadline - tq_mono()) * 1000 < ms)
+			ms = (long)((deadline - tq_mono()) * 1000);
 		if (ms < 1000)
 			ms = 1000;
 		free(body);

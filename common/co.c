@@ -307,7 +307,7 @@ tq_sleep(double secs)
 	if (co->aborted)
 		return;
 	co->wait = W_TIMER;
-	co->wake_at = tq_now() + secs;
+	co->wake_at = tq_mono() + secs;
 	yield();
 	co->wait = W_NONE;
 }
@@ -344,7 +344,7 @@ tq_co_wake(struct tq_co *co)
 
 /*
  * Wait until fd is ready for events (POLLIN, POLLOUT) or the deadline
- * (a tq_now() time; 0: none) passes.  1 ready, 0 timed out, -1 the job
+ * (a tq_mono() time; 0: none) passes.  1 ready, 0 timed out, -1 the job
  * was aborted.  Outside a job, poll(2).
  */
 int
@@ -358,7 +358,7 @@ tq_co_wait_fd(int fd, short events, double deadline)
 		for (;;) {
 			ms = -1;
 			if (deadline > 0) {
-				ms = (int)((deadline - tq_now()) * 1000) + 1;
+				ms = (int)((deadline - tq_mono()) * 1000) + 1;
 				if (ms < 0)
 					ms = 0;
 			}
@@ -397,7 +397,7 @@ tq_loop_on_wake(void (*fn)(double), double after)
 static void
 woke(double t0, double until)
 {
-	double now = tq_now();
+	double now = tq_mono();
 
 	if (L.on_wake != NULL && now - (until > t0 ? until : t0) >
 	    L.wake_after)
@@ -415,7 +415,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 	struct curl_waitfd *w;
 	struct tq_co *co;
 	CURLMsg *m;
-	double now = tq_now(), first = now + timeout, t0 = now;
+	double now = tq_mono(), first = now + timeout, t0 = now;
 	int i, k = 0, nw = 0, left, running;
 
 	/* jobs that can go on now: started, aborted */
@@ -487,7 +487,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		    POLLOUT : 0) | (w[i].revents & CURL_WAIT_POLLPRI ?
 		    POLLPRI : 0));
 	k = n;
-	now = tq_now();
+	now = tq_mono();
 	for (co = L.all; co != NULL; co = co->next) {
 		if (co->wait == W_FD && !co->ready) {
 			if (w[k].revents != 0) {

@@ -229,7 +229,7 @@ fail:
 static int
 ms_left(double deadline)
 {
-	double l = deadline - tq_now();
+	double l = deadline - tq_mono();
 
 	return l <= 0 ? 0 : (int)(l * 1000) + 1;
 }

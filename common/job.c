@@ -121,7 +121,7 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	struct tq_site site;
 	json_t *res = NULL, *doc, *args;
 	const char *url;
-	double t0 = tq_now(), end, left;
+	double t0 = tq_mono(), end, left;
 	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE], rc;
 	char tag[64];
 
@@ -161,7 +161,7 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 		goto out;
 	}
 	if (site.held) {
-		o.timeout_ms = (long)((end - tq_now()) * 1000);
+		o.timeout_ms = (long)((end - tq_mono()) * 1000);
 		if (o.connect_timeout_ms > o.timeout_ms)
 			o.connect_timeout_ms = o.timeout_ms;
 	}
@@ -178,7 +178,7 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	res = json_pack("{s:s?,s:i,s:s?,s:O?,s:i,s:O}",
 	    "final_url", f.url, "http_status", (int)f.status,
 	    "content_type", f.content_type, "charset", json_object_get(doc,
-	    "charset"), "fetch_ms", (int)((tq_now() - t0) * 1000), "doc",
+	    "charset"), "fetch_ms", (int)((tq_mono() - t0) * 1000), "doc",
 	    json_object_get(doc, "doc"));
 	json_decref(doc);
 out:
@@ -196,7 +196,7 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 	struct tq_ai_result res;
 	struct tq_ai_model model;
 	json_t *out = NULL, *pm;
-	double t0 = tq_now();
+	double t0 = tq_mono();
 	int rc;
 
 	if (!json_is_object(in)) {
@@ -273,7 +273,7 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 		json_object_set_new(out, "model_id", json_integer(model.id));
 		json_object_set(out, "config", cfg ? cfg : json_object());
 		json_object_set_new(out, "duration_ms",
-		    json_integer((json_int_t)((tq_now() - t0) * 1000)));
+		    json_integer((json_int_t)((tq_mono() - t0) * 1000)));
 	}
 	tq_ai_result_free(&res);
 	return out;

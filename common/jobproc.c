@@ -238,7 +238,7 @@ retire(struct proc *p, int kill_it)
 	close(p->fd);
 	c = xcalloc(1, sizeof(*c));
 	c->pid = p->pid;
-	c->kill_at = tq_now() + (kill_it ? KILL_GRACE : 10);
+	c->kill_at = tq_mono() + (kill_it ? KILL_GRACE : 10);
 	if (kill_it)
 		kill(p->pid, SIGTERM);
 	c->next = J.corpses;
@@ -257,7 +257,7 @@ void
 tq_jp_tend(void)
 {
 	struct corpse **cp, *c;
-	double now = tq_now();
+	double now = tq_mono();
 	int i, free_procs = 0, k;
 
 	for (cp = &J.corpses; (c = *cp) != NULL;) {

@@ -51,7 +51,7 @@ defer(const struct tq_runner *R, struct tq_job *j, struct tq_err *e)
 	j->backoff = j->backoff <= 0 ? 0.2 : j->backoff < 5 ?
 	    j->backoff * 2 : 5;
 	j->later = 1;
-	j->retry_at = tq_now() + j->backoff;
+	j->retry_at = tq_mono() + j->backoff;
 	tq_log(TQ_LOG_ERROR, "record", json_pack("{s:s,s:s,s:s,s:f}",
 	    "worker", R->name, "job", j->id, "error", e->msg, "retry_in",
 	    j->backoff));
@@ -101,7 +101,7 @@ ack(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
 	/* the acks of the jobs that end together go in one write */
 	(void)e;
 	*R->acks += tq_queue_ack_append(*R->rc, R->name, j->st, j->id, out,
-	    run_at, error, tq_now() - j->started);
+	    run_at, error, tq_mono() - j->t0);
 }
 
 static int
@@ -397,7 +397,7 @@ start_one(const struct tq_runner *R, struct tq_job *j, int got,
 		ack(R, j, TQ_DONE_FORGET, 0, NULL);
 		goto drop;
 	}
-	j->t_claimed = tq_now();
+	j->t_claimed = tq_mono();
 	if ((j->co = tq_co_start(job_main, j)) == NULL) {
 		tq_log(TQ_LOG_ERROR, "start", json_pack("{s:s,s:s}", "worker",
 		    R->name, "error", strerror(errno)));
@@ -427,6 +427,7 @@ tq_job_start(const struct tq_runner *R, char (*ids)[128],
 		snprintf(js[i]->id, sizeof(js[i]->id), "%s", ids[i]);
 		js[i]->st = st[i];
 		js[i]->started = tq_now();
+		js[i]->t0 = tq_mono();
 		jid[i] = js[i]->id;
 	}
 	if (*R->db != NULL)
@@ -610,13 +611,13 @@ logit:
 	json_object_set_new(f, "queue", json_string(tq_stage_queue(st)));
 	json_object_set_new(f, "outcome", json_string(outcome));
 	json_object_set_new(f, "duration", json_real(
-	    (double)(long)((tq_now() - j->started) * 1000) / 1000));
+	    (double)(long)((tq_mono() - j->t0) * 1000) / 1000));
 	if (msg[0])
 		json_object_set_new(f, "error", json_string(msg));
 	if (tq_loglevel >= TQ_LOG_DEBUG) {
 		json_object_set_new(f, "claim_ms", json_real((j->t_claimed -
-		    j->started) * 1000));
-		json_object_set_new(f, "claimed_ms", json_real((tq_now() -
+		    j->t0) * 1000));
+		json_object_set_new(f, "claimed_ms", json_real((tq_mono() -
 		    j->t_claimed) * 1000));
 	}
 	tq_log(lvl, "job", f);

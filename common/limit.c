@@ -80,7 +80,7 @@ tq_limit_wait(struct tq_limit *l, double deadline, struct tq_err *err)
 		freeReplyObject(r);
 		if (ms <= 0)
 			return 0;
-		if (tq_now() + ms / 1000.0 > deadline) {
+		if (tq_mono() + ms / 1000.0 > deadline) {
 			tq_err_set(err, TQ_ERR_TRANSIENT, "rate_limited",
 			    "%s: the shared rate limit would wait past the "
 			    "job's deadline", l->what);

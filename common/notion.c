@@ -428,7 +428,7 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 		c->ambiguous = 0;
 		if (tq_limit_wait(&c->lim, c->deadline, err) == -1)
 			goto out;
-		ms = (long)((c->deadline - tq_now()) * 1000);
+		ms = (long)((c->deadline - tq_mono()) * 1000);
 		if (ms > c->req_ms)
 			ms = c->req_ms;
 		if (ms < 1000) {
@@ -490,7 +490,7 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 			    "{s:s,s:s,s:i,s:f}", "method", method, "path",
 			    path, "status", (int)r.status, "retry_after",
 			    wait));
-			if (tq_now() + wait + 1 > c->deadline) {
+			if (tq_mono() + wait + 1 > c->deadline) {
 				err->retry_after = wait;
 				goto out;
 			}
@@ -517,7 +517,7 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 backoff:
 		wait = r.retry_after > backoff ? r.retry_after : backoff;
 		wait += wait * (arc4random_uniform(1000) / 4000.0);
-		if (tq_now() + wait + 1 > c->deadline)
+		if (tq_mono() + wait + 1 > c->deadline)
 			goto out;
 		tq_sleep(wait);
 		if (backoff < 8)
@@ -669,7 +669,7 @@ discover(struct nc *c, const char *dbid, long long task, struct schema *s,
 		PQclear(r);
 		if (locked)
 			break;
-		if (tq_now() + 1 > c->deadline) {
+		if (tq_mono() + 1 > c->deadline) {
 			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "notion: "
 			    "another job is reading the schema of database "
 			    "%s", dbid);
@@ -1899,7 +1899,7 @@ tq_notion_check(PGconn *db, redisContext *rc, const char *dbid, json_t *user,
 	c.db = db;		/* borrowed */
 	c.rc = rc;
 	nc_limit(&c);
-	c.deadline = tq_now() + 8;
+	c.deadline = tq_mono() + 8;
 	c.req_ms = 5000;
 	if ((c.h = curl_easy_init()) == NULL) {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "curl",
@@ -1941,7 +1941,7 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	memset(&row, 0, sizeof(row));
 	if (nc_config(&c, err) == -1)
 		goto out;
-	c.deadline = tq_now() + tmo - 1;
+	c.deadline = tq_mono() + tmo - 1;
 	/* Notion gives up after 60 s itself; leave room to recover */
 	c.req_ms = 1000L * (tmo / 3 < 65 ? tmo / 3 : 65);
 	if (c.req_ms < 2000)

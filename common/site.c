@@ -415,14 +415,14 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		}
 		/* behind another waiter of the site here: its turn first */
 		if (waiting && first_waiter(s->name) != &me) {
-			if (tq_now() >= deadline) {
+			if (tq_mono() >= deadline) {
 				defer(s, err, 0, "every slot taken");
 				goto out;
 			}
-			t = tq_now();
+			t = tq_mono();
 			tq_co_park(t + PARK_MAX < deadline ? t + PARK_MAX :
 			    deadline);
-			s->waited += tq_now() - t;
+			s->waited += tq_mono() - t;
 			continue;
 		}
 		r = tq_redis(rc, err, "EVAL %s 6 %s %s %s %s %s %s %s %s %s "
@@ -450,7 +450,7 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		t = ms > 0 ? ms / 1000.0 : POLL_MIN +
 		    POLL_JITTER * (random() % 1000) / 1000.0;
 		/* too long: set it aside */
-		if (tq_now() + t > deadline) {
+		if (tq_mono() + t > deadline) {
 			defer(s, err, ms > 0 ? ms / 1000.0 : 0, ms > 0 ?
 			    "paused or delayed" : "every slot taken");
 			goto out;
@@ -461,7 +461,7 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 			for (pp = &waiters; *pp != NULL; pp = &(*pp)->next)
 				;
 			*pp = &me;
-			wait_mark(s, deadline - tq_now() + 60);
+			wait_mark(s, deadline - tq_mono() + 60);
 			if (first_waiter(s->name) != &me)
 				continue;
 		}
@@ -470,7 +470,7 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		if (ms > 0)
 			tq_sleep(t);
 		else
-			tq_co_park(tq_now() + t);
+			tq_co_park(tq_mono() + t);
 	}
 out:
 	if (waiting) {
@@ -534,7 +534,7 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 {
 	struct tq_http_req q;
 	struct tq_http_resp r;
-	double left = deadline - tq_now();
+	double left = deadline - tq_mono();
 	int ret = 0;
 
 	memset(&q, 0, sizeof(q));
@@ -592,7 +592,7 @@ robots_wait(struct tq_site *s, const char *key, const char *fkey,
 		freeReplyObject(r);
 		if (taken)
 			return 0;
-		if (tq_now() + 0.1 > deadline)
+		if (tq_mono() + 0.1 > deadline)
 			return defer(s, err, 0, "robots.txt being read");
 		tq_sleep(0.1);
 		if (tq_co_aborted())
@@ -754,7 +754,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			freeReplyObject(r);
 			if (ms <= 0)
 				break;
-			if (tq_now() + ms / 1000.0 > deadline) {
+			if (tq_mono() + ms / 1000.0 > deadline) {
 				defer(s, err, ms / 1000.0, "Crawl-delay");
 				goto out;
 			}

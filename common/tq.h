@@ -54,6 +54,13 @@ void		 tq_buf_addf(struct tq_buf *, const char *, ...)
 void		 tq_buf_free(struct tq_buf *);
 
 double		 tq_now(void);			/* unix time, microseconds */
+/*
+ * Seconds on a clock that no step of the system's clock moves (NTP, an
+ * operator's date(1)): for every deadline, wait and interval that
+ * stays within a process (and its job processes); tq_now() only for
+ * the times that are written down or shared between hosts.
+ */
+double		 tq_mono(void);
 char		*tq_iso_time(double, char *, size_t);	/* ...T..:..:..Z */
 char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 int		 tq_real_day(int, int, int);	/* y, m, d: a calendar day? */
@@ -1507,8 +1514,9 @@ struct tq_job {
 	enum tq_stage	 st;
 	struct tq_claim	 claim;
 	struct tq_co	*co;		/* gone once done */
-	double		 started;
-	double		 t_claimed;
+	double		 started;	/* tq_now(), for rq's records */
+	double		 t0;		/* tq_mono() then: its deadline */
+	double		 t_claimed;	/* tq_mono() */
 	enum tq_job_end	 forced;
 	int		 done;		/* its coroutine ended */
 	int		 later;		/* outcome not written yet */

@@ -144,6 +144,15 @@ tq_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double
+tq_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 char *
 tq_iso_time(double t, char *buf, size_t n)
 {
