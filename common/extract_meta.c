@@ -525,21 +525,15 @@ static char *
 web_url(const char *base, const char *ref)
 {
 	char *r, *n = NULL;
-	const char *a;
 
 	if ((r = url_resolve(base, ref)) == NULL)
 		return NULL;
-	if (tq_url_check(r, &n, NULL) == -1 || strlen(n) > TQ_URL_MAX) {
-		free(r);
+	if (tq_url_check(r, &n, NULL) == -1 || strlen(n) > TQ_URL_MAX ||
+	    tq_url_userinfo(n)) {
 		free(n);
-		return NULL;
+		n = NULL;
 	}
 	free(r);
-	a = strstr(n, "://") + 3;
-	if (memchr(a, '@', strcspn(a, "/?#")) != NULL) {
-		free(n);
-		return NULL;
-	}
 	return n;
 }
 

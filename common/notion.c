@@ -1068,7 +1068,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	static const char *const date_words[] = { "publish", "date", NULL };
 	const char *tprop, *uprop, *kprop, *dprop, *k;
 	json_t *v, *points, *b = json_array(), *pt;
-	const char *src;
+	const char *src, *named;
 	char *title, *list;
 	size_t i, bytes;
 
@@ -1085,11 +1085,9 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	dprop = find_prop(s->props, "date", date_words, 0);
 
 	src = ct->url != NULL ? ct->url : ct->url_text;
-	if (ct->title != NULL && *ct->title != '\0')
-		title = tq_utf8_clean(ct->title, strlen(ct->title), NULL);
-	else
-		title = tq_utf8_clean(src != NULL ? src : "Untitled",
-		    src != NULL ? strlen(src) : 8, NULL);
+	named = ct->title != NULL && *ct->title != '\0' ? ct->title :
+	    src != NULL ? src : "Untitled";
+	title = tq_utf8_clean(named, strlen(named), NULL);
 	v = runs(title, strlen(title), 0);
 	for (i = 0, bytes = 0; i < json_array_size(v); i++)
 		if ((bytes += json_size(json_array_get(v, i))) > MAX_TITLE ||
@@ -1830,17 +1828,13 @@ static void
 src_url(struct content *ct, const char *raw)
 {
 	char *n = NULL;
-	const char *a;
 
 	if (raw == NULL || *raw == '\0')
 		return;
 	if (tq_url_check(raw, &n, NULL) == 0 && tq_utf16_units(n,
-	    strlen(n)) <= MAX_URL) {
-		a = strstr(n, "://") + 3;
-		if (memchr(a, '@', strcspn(a, "/?#")) == NULL) {
-			ct->url = ct->url_own = n;
-			return;
-		}
+	    strlen(n)) <= MAX_URL && !tq_url_userinfo(n)) {
+		ct->url = ct->url_own = n;
+		return;
 	}
 	free(n);
 	ct->url_text = raw;

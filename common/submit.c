@@ -290,16 +290,6 @@ upstream(PGconn *db, struct tq_submit *s, struct tq_err *e)
 	return 0;
 }
 
-static int
-has_userinfo(const char *url)
-{
-	char *r = tq_redact_url(url);
-	int has = strcmp(r, url) != 0;
-
-	free(r);
-	return has;
-}
-
 /*
  * 1 when url is already in the form tq_url_check() gives it, by rules
  * narrow enough to be sure without a parser: http or https in lower
@@ -421,7 +411,7 @@ check_urls(struct tq_submit *s)
 			continue;
 		}
 		/* tq stores URLs in clear, in PostgreSQL, Redis and records */
-		if (has_userinfo(norm)) {
+		if (tq_url_userinfo(norm)) {
 			bad(s, in->where, "a user name or password in the "
 			    "URL: refused, tq stores URLs in clear");
 			free(norm);

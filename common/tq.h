@@ -370,6 +370,8 @@ void		 tq_http_init(void);
  */
 int		 tq_url_check(const char *url, char **normalized,
 		    struct tq_err *);
+/* 1 if url (scheme://authority...) names a user, with a password or not. */
+int		 tq_url_userinfo(const char *url);
 /* The longest URL tq-submit takes, in bytes once normalised. */
 #define TQ_URL_MAX	8192
 /*

@@ -243,3 +243,14 @@ out:
 	free(copy);
 	return rc;
 }
+
+int
+tq_url_userinfo(const char *url)
+{
+	const char *a = strstr(url, "://");
+
+	if (a == NULL)
+		return 0;
+	a += 3;
+	return memchr(a, '@', strcspn(a, "/?#")) != NULL;
+}

@@ -177,7 +177,8 @@ Validation (400 validation_error)
     address, no white space or control character anywhere; else 400
     "Content creation Failed. Fix the following: Invalid URL for
     bookmark." (Notion's words for a link; that it reads a bookmark's
-    URL the same way is our assumption, the safe side).  Nested children go inside the type member
+    URL the same way is our assumption, the safe side).  Nested
+    children go inside the type member
     (e.g. paragraph.children) of paragraph, list items, quote, to_do,
     toggle, callout and toggleable headings; each array ≤ 100; a block
     of the second level may not have children ("should be not present");
@@ -354,8 +355,9 @@ def web_url(u):
         return False
     if sp.scheme not in ("http", "https") or not host:
         return False
+    # a name or an IPv4 address; an IPv6 one (urlsplit drops its [])
     return re.fullmatch(r"[^\x00-\x2c/:;<=>?@\[\\\]^`{|}~]+", host) \
-        is not None or host.startswith("[") or ":" in host
+        is not None or ":" in host
 
 
 def url_refused(what):
