@@ -136,7 +136,7 @@ static PGconn *
 db_get(struct tq_err *e, int write)
 {
 	struct conns *c = conns();
-	double now = tq_now();
+	double now = tq_mono();
 
 	if (c->db != NULL && PQstatus(c->db) == CONNECTION_OK &&
 	    (write || now - c->db_used > IDLE_CHECK)) {
@@ -159,7 +159,7 @@ static redisContext *
 redis_get(struct tq_err *e, int write)
 {
 	struct conns *c = conns();
-	double now = tq_now();
+	double now = tq_mono();
 
 	if (c->rc != NULL && !c->rc->err &&
 	    (write || now - c->rc_used > IDLE_CHECK)) {
@@ -922,7 +922,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		const union MHD_ConnectionInfo *ci;
 
 		q = xcalloc(1, sizeof(*q));
-		q->t0 = tq_now();
+		q->t0 = tq_mono();
 		q->method = xstrdup(method);
 		q->url = xstrdup(url);
 		ci = MHD_get_connection_info(c,
@@ -999,7 +999,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		tq_log(TQ_LOG_INFO, "request", json_pack("{s:s,s:s,s:s,s:i,"
 		    "s:I,s:f,s:s*}", "client", q->addr, "method", meth,
 		    "path", path, "status", q->code, "bytes",
-		    (json_int_t)q->bytes, "ms", (tq_now() - q->t0) * 1000,
+		    (json_int_t)q->bytes, "ms", (tq_mono() - q->t0) * 1000,
 		    "end", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL :
 		    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
 		    "aborted"));

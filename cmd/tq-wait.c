@@ -58,7 +58,7 @@ reconnect(PGconn *db, const char *why, double deadline, int quiet)
 			}
 			PQfinish(db);
 		}
-		if (deadline > 0 && tq_now() + backoff > deadline)
+		if (deadline > 0 && tq_mono() + backoff > deadline)
 			errx(TQ_EXIT_BACKEND, "%s", e.msg);
 		usleep((useconds_t)(backoff * 1e6));
 		if (backoff < 5)
@@ -80,7 +80,7 @@ progress(json_t *recs, const char *done, double start, long long *first,
 	json_t *r;
 	size_t k, nopen = 0;
 	long long d, f, tot, all_d = 0, all_f = 0, all_t = 0;
-	double el = tq_now() - start;
+	double el = tq_mono() - start;
 	int n = 0, color = getenv("NO_COLOR") == NULL;
 	char eta[32];
 
@@ -186,7 +186,7 @@ main(int argc, char *argv[])
 	enum tq_outmode om = TQ_OUT_AUTO;
 	int ch, items = 1, quiet = 0, status = TQ_EXIT_OK, bar, lines = 0;
 	long long *first = NULL;
-	double timeout = 0, start = tq_now(), last = 0, deadline;
+	double timeout = 0, start = tq_mono(), last = 0, deadline;
 	char *done = NULL, *show = NULL;
 	int chain = 0;
 	size_t k, nopen;
@@ -248,7 +248,7 @@ main(int argc, char *argv[])
 	for (;;) {
 		PGnotify *n;
 		struct pollfd pfd;
-		double now = tq_now(), wait_s;
+		double now = tq_mono(), wait_s;
 		json_t *full = NULL;
 		int lost = 0;
 
@@ -338,9 +338,9 @@ shown:
 
 			pfd.fd = PQsocket(db);
 			pfd.events = POLLIN;
-			wait_s = last + SAFETY_POLL - tq_now();
-			if (timeout > 0 && start + timeout - tq_now() < wait_s)
-				wait_s = start + timeout - tq_now();
+			wait_s = last + SAFETY_POLL - tq_mono();
+			if (timeout > 0 && start + timeout - tq_mono() < wait_s)
+				wait_s = start + timeout - tq_mono();
 			if (wait_s <= 0)
 				break;
 			if (poll(&pfd, 1, (int)(wait_s * 1000) + 1) < 0)
@@ -369,10 +369,10 @@ shown:
 		 * most every MIN_REREAD seconds, so a waiter costs the
 		 * database little however fast the workers go.
 		 */
-		if (tq_now() - last < MIN_REREAD)
-			usleep((useconds_t)((MIN_REREAD - (tq_now() - last)) *
+		if (tq_mono() - last < MIN_REREAD)
+			usleep((useconds_t)((MIN_REREAD - (tq_mono() - last)) *
 			    1e6));
-		last = tq_now();
+		last = tq_mono();
 	}
 	/* a bad line wins over a failed task, as an unknown task does */
 	if (ids.bad > 0 && (status == TQ_EXIT_OK ||

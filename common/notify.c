@@ -43,7 +43,7 @@ struct send {
 
 static struct send *sends;
 static int nsends;
-static double last_claim;
+static double last_claim = -1e9;	/* tq_mono() */
 
 int
 tq_notify_busy(void)
@@ -184,9 +184,9 @@ tq_notify_tick(PGconn *db, const char *worker)
 		free(s);
 	}
 	if (db == NULL || PQstatus(db) != CONNECTION_OK ||
-	    nsends >= MAX_SENDS || tq_now() - last_claim < EVERY_S)
+	    nsends >= MAX_SENDS || tq_mono() - last_claim < EVERY_S)
 		return;
-	last_claim = tq_now();
+	last_claim = tq_mono();
 	snprintf(lim, sizeof(lim), "%d", MAX_SENDS - nsends);
 	p[0] = worker;
 	p[1] = lim;

@@ -5,10 +5,12 @@
 # heartbeat and its waits count on a clock no step moves: the page is
 # not killed as timed out, the heartbeat goes on, and a job that waits
 # (a retry's backoff of the site) is not held for the five minutes.
+# tq-wait's -t counts on that clock too: a step forward does not end
+# the wait, a step back does not lengthen it.
 . "$(dirname "$0")/lib.sh"
 ft=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
 [ -n "$ft" ] || bail "libfaketime not found: install the Debian package libfaketime (contrib/install-deps)"
-plan 7
+plan 9
 start_redis
 start_pg
 start_httpd
@@ -59,6 +61,35 @@ check "a page that fails once, then answers, after the step back" \
 	tq-wait -t 30 "$t2"
 check_same "completed, in seconds, not after five minutes" \
 	"$(item "$t2")" "completed|"
+
+# tq-wait with its own stepped clock
+echo "+0" >"$tmp/woff"
+fwait() {
+	LD_PRELOAD=$ft FAKETIME_TIMESTAMP_FILE=$tmp/woff FAKETIME_NO_CACHE=1 \
+	    FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    ASAN_OPTIONS=${asan:+$asan:}verify_asan_link_order=0 tq-wait "$@"
+}
+tq-submit parse "$HTTP/t/sleep?s=8&key=c3" >"$tmp/t3"
+fwait -t 30 "$(jq -r .task_id "$tmp/t3")" >/dev/null 2>&1 &
+wp=$!
+sleep 1
+echo "+300" >"$tmp/woff"
+wait "$wp"
+check_same "tq-wait -t 30: five minutes forward do not end the wait" "$?" 0
+echo "+0" >"$tmp/woff"
+tq-submit parse "$HTTP/t/sleep?s=6&key=c4" >"$tmp/t4"
+t4=$(jq -r .task_id "$tmp/t4")
+s0=$(date +%s)
+fwait -t 3 "$t4" >/dev/null 2>&1 &
+wp=$!
+sleep 1
+echo "-300" >"$tmp/woff"
+wait "$wp"
+st=$?
+soon=$(($(date +%s) - s0 <= 6))
+check_same "tq-wait -t 3: five minutes back, it times out after 3 s" \
+	"$st $soon" "124 1"
+tq-wait -t 30 "$t4" >/dev/null 2>&1
 stop_worker
 check "the worker stops" true
 done_testing
