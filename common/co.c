@@ -65,6 +65,7 @@ struct tq_co {
 	int		 fd;		/* W_FD */
 	short		 events, revents;
 	double		 wake_at;	/* W_TIMER, and W_FD's deadline */
+	int		 slot;		/* W_FD: its place in this wait's set */
 	int		 ready;		/* to be resumed */
 	int		 aborted;
 	int		 done;
@@ -437,20 +438,29 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		    CURL_WAIT_POLLOUT : 0));
 		w[k++].revents = 0;
 	}
-	for (co = L.all; co != NULL; co = co->next)
+	for (co = L.all; co != NULL; co = co->next) {
+		co->slot = -1;
 		if (co->wait == W_FD && !co->ready) {
+			co->slot = k;
 			w[k].fd = co->fd;
 			w[k].events = (short)((co->events & POLLIN ?
 			    CURL_WAIT_POLLIN : 0) | (co->events & POLLOUT ?
 			    CURL_WAIT_POLLOUT : 0));
 			w[k++].revents = 0;
 		}
+	}
 	if (L.multi != NULL) {
 		int ms = (int)((first - now) * 1000);
 
 		if (ms < 0)
 			ms = 0;
 		curl_multi_poll(L.multi, w, (unsigned)k, ms, NULL);
+		/*
+		 * before a transfer goes on: the worker may have to drop
+		 * some jobs, whose requests must not be sent on (the rest
+		 * of a body that a freeze cut)
+		 */
+		woke(t0, first);
 		curl_multi_perform(L.multi, &running);
 		while ((m = curl_multi_info_read(L.multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
@@ -475,6 +485,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 			    POLLOUT : 0));
 		}
 		poll(p, (nfds_t)k, ms < 0 ? 0 : ms);
+		woke(t0, first);
 		for (i = 0; i < k; i++)
 			w[i].revents = (short)((p[i].revents & (POLLIN |
 			    POLLHUP | POLLERR) ? CURL_WAIT_POLLIN : 0) |
@@ -486,16 +497,14 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		    POLLIN : 0) | (w[i].revents & CURL_WAIT_POLLOUT ?
 		    POLLOUT : 0) | (w[i].revents & CURL_WAIT_POLLPRI ?
 		    POLLPRI : 0));
-	k = n;
 	now = tq_mono();
 	for (co = L.all; co != NULL; co = co->next) {
-		if (co->wait == W_FD && !co->ready) {
-			if (w[k].revents != 0) {
-				co->revents = w[k].revents;
+		if (co->slot >= 0 && co->wait == W_FD && !co->ready) {
+			if (w[co->slot].revents != 0) {
+				co->revents = w[co->slot].revents;
 				co->ready = 1;
 			} else if (co->wake_at > 0 && now >= co->wake_at)
 				co->ready = 1;
-			k++;
 		} else if (co->wait == W_TIMER && now >= co->wake_at)
 			co->ready = 1;
 		else if (co->wait == W_PARK && co->wake_at > 0 &&
@@ -503,8 +512,6 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 			co->ready = 1;
 	}
 	free(w);
-	/* before any job goes on: the worker may have to drop some */
-	woke(t0, first);
 	/* a job may end, or wake another, as it runs: look again each time */
 	for (;;) {
 		for (co = L.all; co != NULL && !co->ready; co = co->next)

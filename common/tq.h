@@ -400,7 +400,8 @@ int		 tq_loop_step(double, struct pollfd *, int);
 /*
  * fn(gap) is called by tq_loop_step() when its wait ended more than
  * after seconds later than asked (the process was stopped, or its
- * machine suspended), before any job goes on; fn may abort jobs.
+ * machine suspended), before any job or transfer goes on; fn may
+ * abort jobs.
  */
 void		 tq_loop_on_wake(void (*fn)(double), double after);
 struct tq_co	*tq_co_start(void (*)(void *), void *);

@@ -3,7 +3,7 @@
 chat-completions server, for the tests.  Python 3 standard library only.
 
     python3 tests/fake-openai.py --port-file F [--key KEY] [--hang SECS]
-        [--rpm MODEL=N ...] [--rpm-slack SECS]
+        [--rpm MODEL=N ...] [--rpm-slack SECS] [--slow-first RATE]
 
 Listens on 127.0.0.1 on a free port and writes the port number to F
 (atomically, so a reader never sees a partial number).  Quiet: no
@@ -75,6 +75,14 @@ summary is the first sentence of what is left, keywords are the first
 five distinct words of five letters or more (lower case), insights are
 the second sentence (if any) and a word count.
 
+--slow-first RATE reads the body of the first request to the endpoint
+at RATE bytes a second, from sockets with a small receive buffer, as a
+far server behind a slow link does: a client cannot hand that body to
+the kernel at once, and sends it as it is read.  GET /_slow tells how
+it went: {"length": its Content-Length, "read": bytes read so far,
+"cut": true once the client closed before sending it all (then it is
+not answered)}; null before that request.
+
 GET /_requests returns every request seen (except /_requests and
 /_reset) as a JSON array of {method, path, headers, body, json,
 auth_ok, t, status} (t: unix time it came, status: the answer's): the Authorization value is replaced by "Bearer <redacted>",
@@ -87,6 +95,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -119,6 +128,8 @@ class State:
         self.slack = slack
         self.lock = threading.Lock()
         self.requests = []
+        self.slow_rate = 0
+        self.slow = None
         self.counts = {}
         self.blocked = {}
         self.next_ok = {}
@@ -425,7 +436,27 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
                 return self.read_chunked()
             return b""
-        return self.rfile.read(int(n))
+        with self.st.lock:
+            slow = self.st.slow_rate > 0 and self.st.slow is None and \
+                self.command == "POST" and \
+                self.path.split("?", 1)[0] == ENDPOINT
+            if slow:
+                self.st.slow = {"length": int(n), "read": 0, "cut": False}
+        if not slow:
+            return self.rfile.read(int(n))
+        out = b""
+        step = max(1, self.st.slow_rate // 20)
+        while len(out) < int(n):
+            b = self.rfile.read1(min(step, int(n) - len(out)))
+            if not b:
+                with self.st.lock:
+                    self.st.slow["cut"] = True
+                return None
+            out += b
+            with self.st.lock:
+                self.st.slow["read"] = len(out)
+            time.sleep(len(b) / self.st.slow_rate)
+        return out
 
     def read_chunked(self):
         out = b""
@@ -484,7 +515,14 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self):
         self.entry = None
         body = self.read_body()
+        if body is None:
+            self.close_connection = True
+            return
         path = self.path.split("?", 1)[0]
+        if path == "/_slow" and self.command == "GET":
+            with self.st.lock:
+                data = dict(self.st.slow) if self.st.slow else None
+            return self.send(200, data)
         if path == "/_requests" and self.command == "GET":
             with self.st.lock:
                 data = list(self.st.requests)
@@ -739,6 +777,7 @@ def main():
     ap.add_argument("--rpm", action="append", default=[],
                     metavar="MODEL=N")
     ap.add_argument("--rpm-slack", type=float, default=0.05)
+    ap.add_argument("--slow-first", type=int, default=0, metavar="RATE")
     args = ap.parse_args()
     rpm = {}
     for spec in args.rpm:
@@ -747,8 +786,14 @@ def main():
             ap.error("--rpm %s: want MODEL=N, N >= 1" % spec)
         rpm[model] = int(n)
 
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = Server(("127.0.0.1", 0), Handler, bind_and_activate=False)
+    if args.slow_first > 0:
+        # accepted sockets inherit it: a small window for the client
+        srv.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    srv.server_bind()
+    srv.server_activate()
     srv.state = State(args.key, args.hang, rpm, args.rpm_slack)
+    srv.state.slow_rate = args.slow_first
 
     def stop(signum, frame):
         srv.state.stop.set()
