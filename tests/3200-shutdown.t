@@ -42,12 +42,13 @@ psqlc "SELECT tq_task_settle($t)" >/dev/null
 # --- FLUSHALL in the middle of a 200-item task
 i=0
 while [ $i -lt 200 ]; do
-	echo "$HTTP/t/page?title=P$i&words=40"
+	echo "$HTTP/t/sleep?s=0.2&n=$i"
 	i=$((i + 1))
 done >"$tmp/urls"
 tq-submit parse - <"$tmp/urls" >"$out"
 t=$(jq -r .task_id "$out")
-# few jobs in flight, so that most of them wait in the queue that is lost
+# few jobs in flight, and pages of 0.2 s (40 a second), so that most of
+# them still wait in the queue when it is lost, however fast the worker
 start_worker -n 2 -c parsing-queue=4 -Q parsing-queue
 wait_for 30 sh -c "[ \$(psql -XAtq '$TQ_DATABASE_URL' -c \"SELECT completed_items FROM processing_tasks WHERE id = $t\") -ge 20 ]"
 rcli flushall >/dev/null
