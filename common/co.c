@@ -499,7 +499,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		    POLLPRI : 0));
 	now = tq_mono();
 	for (co = L.all; co != NULL; co = co->next) {
-		if (co->slot >= 0 && co->wait == W_FD && !co->ready) {
+		if (co->slot >= 0 && !co->ready) {
 			if (w[co->slot].revents != 0) {
 				co->revents = w[co->slot].revents;
 				co->ready = 1;

@@ -121,14 +121,14 @@ SCENARIOS = {
 
 
 class State:
-    def __init__(self, key, hang, rpm, slack):
+    def __init__(self, key, hang, rpm, slack, slow_rate=0):
         self.key = key
         self.hang = hang
         self.rpm = rpm
         self.slack = slack
         self.lock = threading.Lock()
         self.requests = []
-        self.slow_rate = 0
+        self.slow_rate = slow_rate
         self.slow = None
         self.counts = {}
         self.blocked = {}
@@ -444,10 +444,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.st.slow = {"length": int(n), "read": 0, "cut": False}
         if not slow:
             return self.rfile.read(int(n))
-        out = b""
+        out, total = bytearray(), int(n)
         step = max(1, self.st.slow_rate // 20)
-        while len(out) < int(n):
-            b = self.rfile.read1(min(step, int(n) - len(out)))
+        while len(out) < total:
+            b = self.rfile.read1(min(step, total - len(out)))
             if not b:
                 with self.st.lock:
                     self.st.slow["cut"] = True
@@ -456,7 +456,7 @@ class Handler(BaseHTTPRequestHandler):
             with self.st.lock:
                 self.st.slow["read"] = len(out)
             time.sleep(len(b) / self.st.slow_rate)
-        return out
+        return bytes(out)
 
     def read_chunked(self):
         out = b""
@@ -792,8 +792,8 @@ def main():
         srv.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     srv.server_bind()
     srv.server_activate()
-    srv.state = State(args.key, args.hang, rpm, args.rpm_slack)
-    srv.state.slow_rate = args.slow_first
+    srv.state = State(args.key, args.hang, rpm, args.rpm_slack,
+                      args.slow_first)
 
     def stop(signum, frame):
         srv.state.stop.set()
