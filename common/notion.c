@@ -60,6 +60,8 @@
 #define MAX_OPTION	100		/* multi_select name, characters */
 #define MAX_OPTIONS	100
 #define MAX_TRIES	6		/* per request, rate waits excluded */
+#define MAX_BACKOFF	30		/* seconds, before jitter */
+#define MAX_PAGES	10		/* of a query's answers, 100 each */
 #define RATE_BURST	1
 #define MAX_RESPONSE	(16 * 1024 * 1024)
 
@@ -106,13 +108,19 @@ tq_utf16_units(const char *s, size_t len)
 	return total;
 }
 
-size_t
-tq_notion_cut(const char *s, size_t len, size_t max)
+/*
+ * Bytes of s that make at most max units: UTF-16 code units, or bytes
+ * of UTF-8 when bytes is set; see tq_notion_cut().
+ */
+static size_t
+cut(const char *s, size_t len, size_t max, int bytes)
 {
 	size_t i = 0, u, units = 0, k, space = 0;
 
 	while (i < len) {
 		k = seq(s + i, len - i, &u);
+		if (bytes)
+			u = k;
 		if (units + u > max)
 			break;
 		units += u;
@@ -128,6 +136,12 @@ tq_notion_cut(const char *s, size_t len, size_t max)
 	if (i == 0)	/* max < 2 and an astral character: take it */
 		return seq(s, len, &u);
 	return i;
+}
+
+size_t
+tq_notion_cut(const char *s, size_t len, size_t max)
+{
+	return cut(s, len, max, 0);
 }
 
 /* Rich text runs of text (cleaned UTF-8), each at most MAX_UNITS. */
@@ -404,7 +418,7 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 	size_t n;
 	long ms;
 	int tries = 0, conflicts = 0, rc = -1;
-	double backoff = 0.5, wait;
+	double backoff = 1, wait;
 
 	if (out != NULL)
 		*out = NULL;
@@ -483,8 +497,15 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 		}
 		api_error(method, path, &r, err);
 		if (r.status == 429 || r.status == 529) {
-			/* not carried out: wait, and make everyone wait */
-			wait = r.retry_after > 0 ? r.retry_after : backoff;
+			/*
+			 * Not carried out: wait, and make everyone wait
+			 * (spec section 6): Retry-After, or the backoff if
+			 * longer (a server that keeps saying 1 s is slowed
+			 * all the same), and some jitter on this worker's
+			 * own wait, so that the workers the pause holds do
+			 * not all go again at the same moment.
+			 */
+			wait = r.retry_after > backoff ? r.retry_after : backoff;
 			tq_limit_pause(&c->lim, wait);
 			tq_log(TQ_LOG_INFO, "notion_rate_limited", json_pack(
 			    "{s:s,s:s,s:i,s:f}", "method", method, "path",
@@ -495,14 +516,31 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 				goto out;
 			}
 			tries--;	/* rate waits do not count */
-			if (backoff < 8)
+			wait += wait * (arc4random_uniform(1000) / 4000.0);
+			tq_sleep(tq_mono() + wait + 1 > c->deadline ?
+			    c->deadline - 1 - tq_mono() : wait);
+			if (backoff < MAX_BACKOFF)
 				backoff *= 2;
 			continue;
 		}
 		if (r.status == 409) {
-			/* a transaction conflict: nothing was done */
+			/*
+			 * A transaction conflict.  Notion says to bring
+			 * the parameters up to date and try again (spec
+			 * section 8): a read goes again; a create or an
+			 * append goes back to its caller as one that may
+			 * have been done, which looks at the page first.
+			 */
 			if (++conflicts > 3)
 				goto out;
+			if (!idempotent) {
+				c->ambiguous = 1;
+				wait = backoff * (arc4random_uniform(1000) /
+				    1000.0);
+				if (tq_mono() + wait + 1 < c->deadline)
+					tq_sleep(wait);
+				goto out;
+			}
 			goto backoff;
 		}
 		if (r.status >= 500) {
@@ -515,12 +553,14 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 		}
 		goto out;
 backoff:
-		wait = r.retry_after > backoff ? r.retry_after : backoff;
-		wait += wait * (arc4random_uniform(1000) / 4000.0);
+		/* full jitter (spec section 11), Retry-After at least */
+		wait = backoff * (arc4random_uniform(1000) / 1000.0);
+		if (r.retry_after > wait)
+			wait = r.retry_after;
 		if (tq_mono() + wait + 1 > c->deadline)
 			goto out;
 		tq_sleep(wait);
-		if (backoff < 8)
+		if (backoff < MAX_BACKOFF)
 			backoff *= 2;
 	}
 	if (out != NULL) {
@@ -950,6 +990,21 @@ units_of(json_t *v)
 	    json_string_length(v)) : 0;
 }
 
+/* Is s empty once Notion trims it? */
+static int
+blank(const char *s)
+{
+	size_t len = strlen(s), i, k;
+	uint32_t cp;
+
+	for (i = 0; i < len; i += k) {
+		k = tq_utf8_decode(s + i, len - i, &cp);
+		if (!tq_utf8_isspace(cp))
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * What Notion's limits (spec section 5) refuse in m, the member of a
  * --properties value of type, into why; 0 if nothing.
@@ -998,14 +1053,23 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 			    json_array_size(m), MAX_OPTIONS);
 		json_array_foreach(m, i, x) {
 			n = json_object_get(x, "name");
-			if (json_is_string(n) && (units_of(n) == 0 ||
+			if (json_is_string(n) && (blank(json_string_value(n)) ||
 			    units_of(n) > MAX_OPTION ||
 			    strchr(json_string_value(n), ',') != NULL))
 				return snprintf(why, sz, "option \"%s\": "
 				    "Notion takes names of 1 to %d "
-				    "characters without commas",
-				    json_string_value(n), MAX_OPTION);
+				    "characters, not all white space, without "
+				    "commas", json_string_value(n), MAX_OPTION);
 		}
+	} else if (strcmp(type, "select") == 0 && json_is_object(m)) {
+		n = json_object_get(m, "name");
+		if (json_is_string(n) && (blank(json_string_value(n)) ||
+		    units_of(n) > MAX_OPTION ||
+		    strchr(json_string_value(n), ',') != NULL))
+			return snprintf(why, sz, "option \"%s\": Notion "
+			    "takes names of 1 to %d characters, not all "
+			    "white space, without commas",
+			    json_string_value(n), MAX_OPTION);
 	}
 	return 0;
 }
@@ -1153,10 +1217,25 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 		pl->dedup_prop = uprop;
 		pl->dedup_type = "url";
 		pl->dedup_value = xstrdup(json_string_value(v));
-	} else if (tq_utf16_units(title, strlen(title)) <= MAX_UNITS) {
-		pl->dedup_prop = tprop;
-		pl->dedup_type = "title";
-		pl->dedup_value = xstrdup(title);
+	} else {
+		/* the title as sent: the user's, if --properties has one */
+		struct tq_buf t = { 0 };
+
+		tq_buf_add(&t, "", 0);
+		json_array_foreach(json_object_get(json_object_get(
+		    pl->properties, tprop), "title"), i, v) {
+			v = json_object_get(json_object_get(v, "text"),
+			    "content");
+			if (json_is_string(v))
+				tq_buf_add(&t, json_string_value(v),
+				    json_string_length(v));
+		}
+		if (t.len > 0 && tq_utf16_units(t.data, t.len) <= MAX_UNITS) {
+			pl->dedup_prop = tprop;
+			pl->dedup_type = "title";
+			pl->dedup_value = t.data;
+		} else
+			free(t.data);
 	}
 	free(title);
 
@@ -1254,6 +1333,76 @@ static int
 too_large(const struct tq_err *err)
 {
 	return err->http_status == 413;
+}
+
+/*
+ * A 400 validation_error that names a length over a limit (spec
+ * sections 5 and 8: "body.children[3].paragraph.rich_text[0].text.
+ * content.length should be ≤ `2000`, instead was `2001`."): Notion
+ * counted otherwise than we did, and nothing was done.  Split
+ * smaller and send once more.
+ */
+static int
+size_limit(const struct tq_err *err)
+{
+	return err->http_status == 400 &&
+	    strcmp(err->code, "validation_error") == 0 &&
+	    strstr(err->msg, "length should be") != NULL;
+}
+
+/* Did it name the number of blocks of the request? */
+static int
+children_limit(const struct tq_err *err)
+{
+	return size_limit(err) && strstr(err->msg, "children.length") != NULL;
+}
+
+/*
+ * Split every text run in v (blocks, properties: any JSON) longer than
+ * MAX_UNITS bytes of UTF-8 into runs of at most that many bytes, as
+ * long as its array holds fewer than 100.  A run so cut is within the
+ * limit whatever Notion counts (bytes, UTF-16 units, code points or
+ * characters), and a block keeps its place and its text: a page
+ * half written goes on as it began.  Returns how many were split.
+ */
+static int
+resplit(json_t *v)
+{
+	json_t *x, *text, *con, *r;
+	const char *k, *p;
+	size_t i, len, n;
+	int split = 0;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, x)
+			split += resplit(x);
+		return split;
+	}
+	if (!json_is_array(v))
+		return 0;
+	for (i = 0; i < json_array_size(v); i++) {
+		x = json_array_get(v, i);
+		text = json_object_get(x, "text");
+		con = json_object_get(text, "content");
+		if (!json_is_string(con) || json_string_length(con) <=
+		    MAX_UNITS) {
+			split += resplit(x);
+			continue;
+		}
+		if (json_array_size(v) >= 100)
+			continue;
+		p = json_string_value(con);
+		len = json_string_length(con);
+		n = cut(p, len, MAX_UNITS, 1);
+		r = json_deep_copy(x);
+		json_object_set_new(json_object_get(r, "text"), "content",
+		    json_stringn(p + n, len - n));
+		json_array_insert_new(v, i + 1, r);
+		/* x's text last: p is its storage */
+		json_object_set_new(text, "content", json_stringn(p, n));
+		split++;
+	}
+	return split;
 }
 
 static json_t *
@@ -1442,7 +1591,7 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	json_t *q, *res = NULL, *pg;
 	const char *id, *by;
 	size_t k;
-	int i, found = 0, taken;
+	int i, found = 0, taken, more, pages = 0;
 
 	if (pl->dedup_prop == NULL)
 		return 0;
@@ -1456,15 +1605,32 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	    pl->dedup_value, "timestamp", "created_time", "created_time",
 	    "on_or_after", row->since, "sorts", "timestamp", "created_time",
 	    "direction", "ascending", "page_size", 100);
-	/* a page just created may take a moment to be found */
-	for (i = 0; i < 3 && !found; i++) {
-		if (i > 0)
-			tq_sleep(1);
+	/*
+	 * A page just created may take a moment to be found.  The
+	 * answers come 100 at a time, oldest first: the pages of other
+	 * rows (page_taken) may fill the first ones.
+	 */
+	for (i = 0, more = 0; (i < 3 || more) && !found; i++) {
+		if (more) {
+			json_object_set_new(q, "start_cursor",
+			    json_copy(json_object_get(res, "next_cursor")));
+			pages++;
+		} else {
+			if (i > 0)
+				tq_sleep(1);
+			json_object_del(q, "start_cursor");
+			pages = 0;
+		}
 		json_decref(res);
 		if (nreq(c, "POST", path, q, 1, &res, err) == -1) {
 			json_decref(q);
 			return -1;
 		}
+		more = json_is_true(json_object_get(res, "has_more")) &&
+		    json_is_string(json_object_get(res, "next_cursor")) &&
+		    pages < MAX_PAGES;
+		if (more)
+			i--;	/* the same look, further on */
 		json_array_foreach(json_object_get(res, "results"), k, pg) {
 			id = json_string_value(json_object_get(pg, "id"));
 			by = json_string_value(json_object_get(json_object_get(
@@ -1542,7 +1708,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 {
 	json_t *body, *page = NULL;
 	size_t n, max = MAX_CHILDREN, props = json_size(pl->properties);
-	int tries, got, total = (int)json_array_size(pl->blocks);
+	int tries, got, total = (int)json_array_size(pl->blocks), resent = 0;
 
 	for (tries = 0; tries < 3; tries++) {
 		if (look_first) {
@@ -1598,6 +1764,18 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			tries--;
 			continue;
 		}
+		if (size_limit(err) && !resent) {
+			resent = 1;
+			if (children_limit(err) && n > 1)
+				max = n / 2;
+			else if (resplit(pl->properties) + resplit(pl->blocks)
+			    == 0)
+				return -1;
+			tq_log(TQ_LOG_WARN, "notion_resplit", json_pack(
+			    "{s:s,s:s}", "job", job, "error", err->msg));
+			tries--;
+			continue;
+		}
 		if (!c->ambiguous)
 			return -1;
 		/* it may exist all the same: look before creating again */
@@ -1613,7 +1791,7 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 	char path[128];
 	json_t *body;
 	size_t n, total = json_array_size(pl->blocks), max = MAX_CHILDREN;
-	int got, tries = 0;
+	int got, tries = 0, resent = 0;
 
 	snprintf(path, sizeof(path), "/v1/blocks/%s/children", row->page_id);
 	while ((size_t)row->written < total) {
@@ -1632,6 +1810,16 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 		if (too_large(err) && n > 1) {
 			/* and the next ones no larger */
 			max = n / 2;
+			continue;
+		}
+		if (size_limit(err) && !resent) {
+			resent = 1;
+			if (children_limit(err) && n > 1)
+				max = n / 2;
+			else if (resplit(pl->blocks) == 0)
+				return -1;
+			tq_log(TQ_LOG_WARN, "notion_resplit", json_pack(
+			    "{s:s,s:s}", "job", job, "error", err->msg));
 			continue;
 		}
 		if (!c->ambiguous || ++tries > 3)
@@ -1836,6 +2024,11 @@ src_url(struct content *ct, const char *raw)
 		ct->url = ct->url_own = n;
 		return;
 	}
+	if (n != NULL && tq_utf16_units(n, strlen(n)) > MAX_URL)
+		/* spec section 5: never cut it, say so */
+		tq_log(TQ_LOG_WARN, "notion_long_url", json_pack("{s:i,s:i}",
+		    "units", (int)tq_utf16_units(n, strlen(n)), "max",
+		    MAX_URL));
 	free(n);
 	ct->url_text = raw;
 }

@@ -20,6 +20,10 @@ Options
   --latency-ms MS  sleep MS before answering each /v1 request that
                    passed the rate check (default 0)
   --hang SECS      how long a "timeout-after" fault sleeps (default 30)
+  --length-unit U  what the 2000 of a rich text's content counts: utf16
+                   (UTF-16 code units, the default, as the spec assumes)
+                   or utf8 (bytes: a stricter Notion, which counts 2000
+                   CJK characters as 6000)
 
 Order of checks on every /v1 request (the first failure answers):
   1. body larger than 500000 bytes -> 413, HTML body, no JSON code (as
@@ -390,6 +394,14 @@ def utf16_len(s):
     return len(s) + sum(1 for c in s if ord(c) > 0xFFFF)
 
 
+# what the length of a rich text's content counts (--length-unit)
+CONTENT_LEN = utf16_len
+
+
+def utf8_len(s):
+    return len(s.encode("utf-8", "surrogatepass"))
+
+
 def norm_id(s):
     """The dashed lower-case form of a 32-hex-digit id, or None."""
     if not isinstance(s, str):
@@ -575,7 +587,7 @@ def rich_text(arr, path):
         if not isinstance(c, str):
             raise invalid("%s.text.content should be a string, instead was "
                           "`%s`." % (p, show(c)))
-        n = utf16_len(c)
+        n = CONTENT_LEN(c)
         if n > 2000:
             raise invalid("%s.text.content.length should be ≤ `2000`, "
                           "instead was `%d`." % (p, n))
@@ -2302,7 +2314,11 @@ def main():
     ap.add_argument("--burst", type=int, default=3)
     ap.add_argument("--latency-ms", type=float, default=0.0)
     ap.add_argument("--hang", type=float, default=30.0)
+    ap.add_argument("--length-unit", choices=("utf16", "utf8"),
+                    default="utf16")
     args = ap.parse_args()
+    global CONTENT_LEN
+    CONTENT_LEN = utf8_len if args.length_unit == "utf8" else utf16_len
     if args.rps <= 0 or args.burst < 1:
         ap.error("--rps must be > 0 and --burst >= 1")
 

@@ -1,0 +1,82 @@
+#!/bin/sh
+# the notion stage against a stricter Notion (tests/fake-notion.py
+# --length-unit utf8: a text run's 2000 counted in bytes, not UTF-16
+# units): the 400 validation_error that names a length is re-split and
+# sent once more, titles and blocks alike; a 409 on a create looks for
+# the page before creating again; an uncertain create whose title the
+# user set (--properties, no URL) is found by that title; repeated 429s
+# wait longer each time; option names of white space only are refused
+# by tq-submit
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/notion-lib.sh"
+plan 14
+start_redis
+start_pg
+start_notion --hang 8 --rps 20 --length-unit utf8
+export TQ_RETRY_DELAYS=0,1,1 TQ_NOTION_RPS=20
+start_worker -n 1 -t notion-queue=12
+route() { fake GET /_fake/stats | jq -r --arg r "$1" '.by_route[$r] // 0'; }
+DS1=21111111-1111-4111-8111-111111111111
+
+# --- a title and a summary in CJK: 2000 UTF-16 units are 6000 bytes
+python3 - "$tmp/cjk.txt" "$tmp/cjk-title.txt" <<'PY'
+import sys
+unit = "港口的电池储能在夜里为城市供电"
+s = ""
+while len(s) < 5000:
+    s += unit
+open(sys.argv[1], "w", encoding="utf-8").write(s[:5000])
+open(sys.argv[2], "w", encoding="utf-8").write((unit * 60)[:900])
+PY
+cjk=$(mkai https://example.org/cjk "$(cat "$tmp/cjk-title.txt")" "$tmp/cjk.txt")
+check "a CJK title and summary, to a Notion that counts bytes" sh -c \
+	"tq-submit notion -D $DB1 $cjk | tq-wait -t 60"
+check_same "imported" "$(jq -r '"\(.status) \(.items[0].result.action)"' "$out")" "completed created"
+fake GET /_fake/pages >"$tmp/pages.json"
+check_same "title and text whole, every run within 2000 bytes" "$(python3 - "$tmp/pages.json" "$tmp/cjk.txt" "$tmp/cjk-title.txt" <<'PY'
+import json, sys
+pages = json.load(open(sys.argv[1]))["pages"]
+want = open(sys.argv[2], encoding="utf-8").read()
+title = open(sys.argv[3], encoding="utf-8").read()
+pg = [p for p in pages if p["title"] == title]
+if len(pg) != 1:
+    print("pages:", len(pg))
+    sys.exit()
+pg = pg[0]
+runs = [r for b in pg["blocks"] if b["type"] == "paragraph"
+        for r in b["paragraph"]["rich_text"]]
+runs += pg["properties"]["Name"]["title"]
+text = "".join(r["plain_text"] for r in runs)
+print(want in text, max(len(r["plain_text"].encode()) for r in runs) <= 2000)
+PY
+)" "True True"
+check_match "the worker said it split again" "$(grep notion_resplit "$tmp/worker.log" | head -1)" 'length should be'
+
+# --- a 409 on a create: the page is looked for before a second create
+conf=$(mkai https://example.org/conflict "Conflict")
+q0=$(route "POST /v1/data_sources/{id}/query")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":409}' >/dev/null
+check "a 409 on the create" sh -c "tq-submit notion -D $DB1 $conf | tq-wait -t 60"
+check_same "looked for, then created once" "$([ "$(route "POST /v1/data_sources/{id}/query")" -gt "$q0" ] && echo looked) $(pages_for https://example.org/conflict) $(jq -r '.items[0].result.action' "$out")" "looked 1 created"
+
+# --- an uncertain create of a page titled by the user, without a URL
+own=$(mkai https://example.org/own-title "The page's own title")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-after"}' >/dev/null
+check "a create that times out, its title and URL the user's" sh -c \
+	"tq-submit notion -D $DB1 -p '{\"Name\": {\"title\": [{\"text\": {\"content\": \"Chosen by the user\"}}]}, \"URL\": {\"url\": null}}' $own | tq-wait -t 60"
+check_same "is found by the user's title: adopted, no duplicate" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/pages | jq '[.pages[] | select(.title == "Chosen by the user")] | length')" "adopted 1"
+
+# --- 429s one after the other: Retry-After 1, then the backoff's longer
+rl=$(mkai https://example.org/ratelimited "Rate limited")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":429,"retry_after":1,"count":2}' >/dev/null
+check "two 429s on a create" sh -c "tq-submit notion -D $DB1 $rl | tq-wait -t 60"
+check_same "waited 1 s, then 2 s at least" "$(grep notion_rate_limited "$tmp/worker.log" | sed -n 's/.*retry_after=\([0-9.]*\).*/\1/p' | awk '{ printf "%s ", ($1 >= 2 ? "long" : $1 >= 1 ? "short" : "none") }')" "short long "
+
+# --- option names that Notion trims to nothing
+n0=$(psqlc "SELECT count(*) FROM processing_tasks")
+check_status 3 "a multi_select name of white space only" \
+	tq-submit notion -D $DB1 -p '{"Tags": {"multi_select": [{"name": " "}]}}' $rl
+check_match "is refused, saying why" "$(cat "$errf")" 'not all white space'
+check_status 3 "and a select name of white space only" \
+	tq-submit notion -D $DB1 -p '{"Status": {"select": {"name": "  "}}}' $rl
+check_same "no task written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
