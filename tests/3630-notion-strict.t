@@ -4,15 +4,16 @@
 # units): the 400 validation_error that names a length is re-split and
 # sent once more, titles and blocks alike; a 409 on a create looks for
 # the page before creating again; an uncertain create whose title the
-# user set (--properties, no URL) is found by that title; repeated 429s
-# wait longer each time; option names of white space only are refused
-# by tq-submit
+# user set (--properties, no URL) is found by that title, and one whose
+# page is not on the first page of the query's answers (--query-page 1)
+# by paging; repeated 429s wait longer each time; option names of white
+# space only are refused by tq-submit
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 14
+plan 17
 start_redis
 start_pg
-start_notion --hang 8 --rps 20 --length-unit utf8
+start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1
 export TQ_RETRY_DELAYS=0,1,1 TQ_NOTION_RPS=20
 start_worker -n 1 -t notion-queue=12
 route() { fake GET /_fake/stats | jq -r --arg r "$1" '.by_route[$r] // 0'; }
@@ -65,6 +66,15 @@ fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-aft
 check "a create that times out, its title and URL the user's" sh -c \
 	"tq-submit notion -D $DB1 -p '{\"Name\": {\"title\": [{\"text\": {\"content\": \"Chosen by the user\"}}]}, \"URL\": {\"url\": null}}' $own | tq-wait -t 60"
 check_same "is found by the user's title: adopted, no duplicate" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/pages | jq '[.pages[] | select(.title == "Chosen by the user")] | length')" "adopted 1"
+
+# --- the lookup pages: the first answer is another import's page
+psqlc "INSERT INTO ai_models (name, provider, model) VALUES ('second', 'builtin', 'builtin')" >/dev/null
+same=$(mkai https://example.org/same "Same address")
+check "a first import of a link" sh -c "tq-submit notion -D $DB1 $same | tq-wait -t 60"
+again=$(psqlc "INSERT INTO ai_processed_contents (parsed_content_id, model_id, model_name, summary, keywords) SELECT parsed_content_id, (SELECT id FROM ai_models WHERE name = 'second'), 'second', 'Another summary of the same page.', ARRAY['other'] FROM ai_processed_contents WHERE id = $same RETURNING id")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-after"}' >/dev/null
+check "another import of it, its create timing out" sh -c "tq-submit notion -D $DB1 $again | tq-wait -t 60"
+check_same "its own page found on the second page of answers: adopted" "$(jq -r '.items[0].result.action' "$out") $(pages_for https://example.org/same) $(psqlc "SELECT count(DISTINCT notion_page_id) FROM notion_imports WHERE ai_content_id IN ($same, $again)")" "adopted 2 2"
 
 # --- 429s one after the other: Retry-After 1, then the backoff's longer
 rl=$(mkai https://example.org/ratelimited "Rate limited")

@@ -24,6 +24,10 @@ Options
                    (UTF-16 code units, the default, as the spec assumes)
                    or utf8 (bytes: a stricter Notion, which counts 2000
                    CJK characters as 6000)
+  --query-page N   a data source query answers at most N results a page
+                   (1 to 100; default 100, Notion's own cap), has_more
+                   and next_cursor telling the rest, whatever page_size
+                   asked for: paging, with few pages
 
 Order of checks on every /v1 request (the first failure answers):
   1. body larger than 500000 bytes -> 413, HTML body, no JSON code (as
@@ -396,6 +400,8 @@ def utf16_len(s):
 
 # what the length of a rich text's content counts (--length-unit)
 CONTENT_LEN = utf16_len
+# at most this many results to a page of a query (--query-page)
+QUERY_CAP = 100
 
 
 def utf8_len(s):
@@ -1962,6 +1968,7 @@ class Handler(BaseHTTPRequestHandler):
         if not is_int(size) or size < 1 or size > 100:
             raise invalid("body.page_size should be an integer between 1 "
                           "and 100, instead was `%s`." % show(size))
+        size = min(size, QUERY_CAP)
         pred = None
         if req.get("filter") is not None:
             pred = check_filter(st, ds, req["filter"], "body.filter", 0)
@@ -2316,9 +2323,13 @@ def main():
     ap.add_argument("--hang", type=float, default=30.0)
     ap.add_argument("--length-unit", choices=("utf16", "utf8"),
                     default="utf16")
+    ap.add_argument("--query-page", type=int, default=100)
     args = ap.parse_args()
-    global CONTENT_LEN
+    global CONTENT_LEN, QUERY_CAP
     CONTENT_LEN = utf8_len if args.length_unit == "utf8" else utf16_len
+    if not 1 <= args.query_page <= 100:
+        ap.error("--query-page must be 1 to 100")
+    QUERY_CAP = args.query_page
     if args.rps <= 0 or args.burst < 1:
         ap.error("--rps must be > 0 and --burst >= 1")
 
