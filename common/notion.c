@@ -1365,8 +1365,8 @@ children_limit(const struct tq_err *err)
  * characters), and a block keeps its place and its text: a page
  * half written goes on as it began.  Returns how many were split.
  */
-static int
-resplit(json_t *v)
+int
+tq_notion_resplit(json_t *v)
 {
 	json_t *x, *text, *con, *r;
 	const char *k, *p;
@@ -1375,7 +1375,7 @@ resplit(json_t *v)
 
 	if (json_is_object(v)) {
 		json_object_foreach(v, k, x)
-			split += resplit(x);
+			split += tq_notion_resplit(x);
 		return split;
 	}
 	if (!json_is_array(v))
@@ -1386,7 +1386,7 @@ resplit(json_t *v)
 		con = json_object_get(text, "content");
 		if (!json_is_string(con) || json_string_length(con) <=
 		    MAX_UNITS) {
-			split += resplit(x);
+			split += tq_notion_resplit(x);
 			continue;
 		}
 		if (json_array_size(v) >= 100)
@@ -1768,8 +1768,8 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			resent = 1;
 			if (children_limit(err) && n > 1)
 				max = n / 2;
-			else if (resplit(pl->properties) + resplit(pl->blocks)
-			    == 0)
+			else if (tq_notion_resplit(pl->properties) +
+			    tq_notion_resplit(pl->blocks) == 0)
 				return -1;
 			tq_log(TQ_LOG_WARN, "notion_resplit", json_pack(
 			    "{s:s,s:s}", "job", job, "error", err->msg));
@@ -1816,7 +1816,7 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 			resent = 1;
 			if (children_limit(err) && n > 1)
 				max = n / 2;
-			else if (resplit(pl->blocks) == 0)
+			else if (tq_notion_resplit(pl->blocks) == 0)
 				return -1;
 			tq_log(TQ_LOG_WARN, "notion_resplit", json_pack(
 			    "{s:s,s:s}", "job", job, "error", err->msg));

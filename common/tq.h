@@ -1387,6 +1387,8 @@ size_t		 tq_utf16_units(const char *, size_t len);
  * of s fits.
  */
 size_t		 tq_notion_cut(const char *s, size_t len, size_t max);
+/* text runs of any JSON cut to 2000 bytes of UTF-8 each; how many */
+int		 tq_notion_resplit(json_t *);
 
 /* ------------------------------------------------------------- submit.c */
 

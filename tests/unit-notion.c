@@ -1,4 +1,5 @@
-/* unit-notion.c - notion.c: the text splitter, UTF-16 units, ids */
+/* unit-notion.c - notion.c: the text splitter, UTF-16 units, ids, the
+ * re-split of runs to bytes */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,7 @@ main(void)
 	size_t len, off, k, units, worst;
 	int pieces, bad;
 
-	plan(17);
+	plan(22);
 	is_int(tq_utf16_units("abc", 3), 3, "ASCII: one unit each");
 	is_int(tq_utf16_units(emoji, 4), 2, "an astral character: two");
 	is_int(tq_utf16_units(cjk, 3), 1, "CJK: one");
@@ -79,6 +80,48 @@ main(void)
 	ok(worst <= 2000 && worst > 1900, "each piece at most 2000 units "
 	    "(largest %zu)", worst);
 	free(s);
+
+	/* the re-split: 2000 units of CJK (6000 bytes) in a block, bold */
+	{
+		json_t *blocks, *rich, *r;
+		struct tq_buf all = { 0 };
+		size_t i, most = 0;
+		int same_style = 1;
+
+		s = rep(cjk, 2000, "");
+		blocks = json_pack("[{s:s,s:{s:[{s:s,s:{s:s},s:{s:b}},"
+		    "{s:s,s:{s:s}}]}}]", "type", "paragraph", "paragraph",
+		    "rich_text", "type", "text", "text", "content", s,
+		    "annotations", "bold", 1, "type", "text", "text",
+		    "content", "short");
+		is_int(tq_notion_resplit(blocks), 3, "6000 bytes: split "
+		    "three times");
+		rich = json_object_get(json_object_get(json_array_get(blocks,
+		    0), "paragraph"), "rich_text");
+		is_int(json_array_size(rich), 5, "into four runs of the "
+		    "same block, before the short one");
+		tq_buf_add(&all, "", 0);
+		json_array_foreach(rich, i, r) {
+			const char *c = json_string_value(json_object_get(
+			    json_object_get(r, "text"), "content"));
+
+			if (strlen(c) > most)
+				most = strlen(c);
+			tq_buf_adds(&all, c);
+			if (i < 4 && !json_is_true(json_object_get(
+			    json_object_get(r, "annotations"), "bold")))
+				same_style = 0;
+		}
+		ok(most <= 2000 && same_style, "each at most 2000 bytes "
+		    "(largest %zu), bold kept", most);
+		ok(all.len == strlen(s) + 5 && memcmp(all.data, s,
+		    strlen(s)) == 0 && strcmp(all.data + strlen(s),
+		    "short") == 0, "the text whole, in order");
+		is_int(tq_notion_resplit(blocks), 0, "nothing more to split");
+		free(all.data);
+		free(s);
+		json_decref(blocks);
+	}
 
 	id = tq_notion_id("11111111-1111-4111-8111-111111111111");
 	is_str(id, "11111111-1111-4111-8111-111111111111", "a dashed id");
