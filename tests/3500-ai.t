@@ -4,13 +4,13 @@
 # fake); one row per content and model; retries through the queue; keys
 # never leak
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 29
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
 KEY="sk-test-$$-SECRETKEY"
 python3 "$TQ_TOP/tests/fake-openai.py" --port-file "$tmp/ai.port" --key "$KEY" \
-	>"$tmp/fake.log" 2>&1 &
+	--delay 3.5 >"$tmp/fake.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/ai.port" || bail "fake-openai.py did not start"
 AIURL=http://127.0.0.1:$(cat "$tmp/ai.port")/v1
@@ -69,4 +69,23 @@ check_same "no key in the database, logs or titles" \
 0"
 stop_worker
 ok $? "workers stop"
+
+# a slow server and a retry inside the call: a first answer after 3.5 s
+# that needs a repair leaves 0.5 s before the job's deadline (a 6 s
+# stage less 2 s), so the job ends as a transient failure and is
+# scheduled again, instead of sending the repair with the model's 6 s
+# and being killed at the stage's timeout, which fails the item for good
+addm slow slow-malformed-once
+TQ_AI_TIMEOUT=6
+export TQ_AI_TIMEOUT
+start_worker -n 1
+task=$(TQ_RETRY_DELAYS=60 tq-submit ai -m slow "$(echo "$pcs" | cut -d' ' -f1)" | jq -r .task_id)
+ended() { [ "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $task AND (retry_count > 0 OR status = 'failed')")" = 1 ]; }
+wait_for 15 ended
+check_same "a slow answer and a retry: a retry later, not killed" \
+	"$(psqlc "SELECT status, retry_count, error_kind FROM task_items WHERE task_id = $task")" "pending|1|transient"
+check_match "no time left before the deadline" \
+	"$(psqlc "SELECT error_message FROM task_items WHERE task_id = $task")" "no time left before the job's deadline"
+stop_worker
+unset TQ_AI_TIMEOUT
 done_testing
