@@ -708,10 +708,14 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 			rc = 1;
 			goto out;
 		}
+		/* OpenAI's code; llama-server's type (its code is 400) */
 		if (((code != NULL &&
 		    strcmp(code, "context_length_exceeded") == 0) ||
+		    (type != NULL &&
+		    strcmp(type, "exceed_context_size_error") == 0) ||
 		    strcasestr(msg, "context length") != NULL ||
-		    strcasestr(msg, "context window") != NULL) &&
+		    strcasestr(msg, "context window") != NULL ||
+		    strcasestr(msg, "context size") != NULL) &&
 		    !c->ctx_shrunk && c->text_chars > 0) {
 			c->ctx_shrunk = 1;
 			c->budget = tq_utf8_count(c->text,

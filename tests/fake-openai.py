@@ -56,6 +56,10 @@ The answer depends on the scenario, chosen by the model name:
   no-usage       good, without usage
   context        400 context_length_exceeded when the user message is
                  longer than 400 characters, else good
+  context-llama  the same as llama.cpp's llama-server says it: 400
+                 {"error": {"code": 400, "message": "the request exceeds
+                 the available context size, try increasing it",
+                 "type": "exceed_context_size_error"}}, a number as code
   reasoning      like OpenAI's reasoning models: 400 for max_tokens (use
                  max_completion_tokens) and for a temperature other than 1
   slow-NAME      sleeps --delay seconds (default 2) before each answer,
@@ -119,7 +123,7 @@ SCENARIOS = {
     "ratelimit-long", "ratelimit-date", "quota", "e500", "e500-once",
     "e502-html", "hang", "no-schema", "no-format", "refusal",
     "content-filter", "empty", "empty-once", "no-usage", "context",
-    "reasoning",
+    "context-llama", "reasoning",
 }
 
 
@@ -748,6 +752,13 @@ class Handler(BaseHTTPRequestHandler):
                     "reduce the length of the messages."
                     % (len(page_text(req)) // 4), param="messages",
                     code="context_length_exceeded"))
+            return self.good(req)
+        if model == "context-llama":
+            if len(page_text(req)) > 400:
+                return self.send(400, {"error": {
+                    "code": 400, "message": "the request exceeds the "
+                    "available context size, try increasing it",
+                    "type": "exceed_context_size_error"}})
             return self.good(req)
         if model == "reasoning":
             if "max_tokens" in req:

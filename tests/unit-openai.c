@@ -766,6 +766,16 @@ test_truncation(void)
 	ok(r.res.attempts == 2 && r.res.input_truncated == 1,
 	    "context: second attempt truncated");
 	finish(&r);
+
+	/* llama-server: a number as code, its own type and wording */
+	setup("context-llama");
+	R.text = b.data;
+	go(&r);
+	is_int(r.rc, 0, "context-llama: shrinks the input after "
+	    "exceed_context_size_error");
+	ok(r.res.attempts == 2 && r.res.input_truncated == 1,
+	    "context-llama: second attempt truncated");
+	finish(&r);
 	tq_buf_free(&b);
 
 	setup("ok");
