@@ -4,13 +4,14 @@
  * llama.cpp llama-server, vLLM), after specs/llm-api.md.
  *
  * One tq_ai_openai() call may make several HTTP requests on one curl
- * handle, each bounded by m->timeout, at most MAX_CALLS in all, and
- * only for what the spec retries inside a call: response_format
- * downgrades (schema -> object -> prompt), parameters a model rejects
- * (max_tokens -> max_completion_tokens, temperature), one shrink on
- * "context length", one retry on finish_reason "length", one on empty
- * content and one repair of bad JSON.  429, 5xx and network errors
- * return at once as transient so the queue's retry policy waits.
+ * handle, each bounded by m->timeout and by the job's deadline (the ai
+ * stage's timeout less 2 s), at most MAX_CALLS in all, and only for
+ * what the spec retries inside a call: response_format downgrades
+ * (schema -> object -> prompt), parameters a model rejects (max_tokens
+ * -> max_completion_tokens, temperature), one shrink on "context
+ * length", one retry on finish_reason "length", one on empty content
+ * and one repair of bad JSON.  429, 5xx and network errors return at
+ * once as transient so the queue's retry policy waits.
  *
  * A model with an rpm (tq-model) shares that many requests a minute
  * with every worker on every host through the Redis limiter
@@ -707,10 +708,14 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 			rc = 1;
 			goto out;
 		}
+		/* OpenAI's code; llama-server's type (its code is 400) */
 		if (((code != NULL &&
 		    strcmp(code, "context_length_exceeded") == 0) ||
+		    (type != NULL &&
+		    strcmp(type, "exceed_context_size_error") == 0) ||
 		    strcasestr(msg, "context length") != NULL ||
-		    strcasestr(msg, "context window") != NULL) &&
+		    strcasestr(msg, "context window") != NULL ||
+		    strcasestr(msg, "context size") != NULL) &&
 		    !c->ctx_shrunk && c->text_chars > 0) {
 			c->ctx_shrunk = 1;
 			c->budget = tq_utf8_count(c->text,
@@ -972,7 +977,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 	CURL *h = NULL;
 	int rc = -1, length_retried = 0, empty_retried = 0;
 	long timeout_ms, ms;
-	double deadline, wait;
+	double deadline, left, wait;
 
 	if (err != NULL) {
 		memset(err, 0, sizeof(*err));
@@ -1011,11 +1016,26 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		if (c.limited && tq_limit_wait(&lim, deadline - (timeout_ms <
 		    30000 ? timeout_ms : 30000) / 1000.0, err) == -1)
 			goto out;
+		/*
+		 * Every request ends by the job's deadline, so that a slow
+		 * first answer and a retry after it (a downgrade, a shrink,
+		 * a repair) cannot run past the stage's timeout, where the
+		 * worker kills the job and fails its item for good.  With
+		 * less than a second left, the call ends as a transient
+		 * timeout, retried through the queue.  The first request
+		 * goes in any case, for a second at least, as a stage
+		 * timeout of 3 s or less leaves none.
+		 */
+		left = deadline - tq_mono();
+		if (left < 1 && res->attempts > 0) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
+			    "openai: %s: no time left before the job's "
+			    "deadline", c.shown_url);
+			goto out;
+		}
 		ms = timeout_ms;
-		if (c.limited && (deadline - tq_mono()) * 1000 < ms)
-			ms = (long)((deadline - tq_mono()) * 1000);
-		if (ms < 1000)
-			ms = 1000;
+		if (left * 1000 < ms)
+			ms = left < 1 ? 1000 : (long)(left * 1000);
 		free(body);
 		body = build_body(&c);
 		tq_http_resp_free(&r);

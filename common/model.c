@@ -181,6 +181,10 @@ tq_model_set_params(PGconn *db, struct tq_err *e, long long id,
 	return changed;
 }
 
+/*
+ * The model's own json_mode (tq-model -J) wins; without one, what its
+ * server was found to accept (sql/0017 writes it from such models).
+ */
 json_t *
 tq_model_load(PGconn *db, struct tq_err *e, long long id)
 {
@@ -188,8 +192,8 @@ tq_model_load(PGconn *db, struct tq_err *e, long long id)
 	    "'id', m.id, "
 	    "'name', m.name, 'provider', m.provider, 'model', m.model, "
 	    "'base_url', m.base_url, 'api_key_env', m.api_key_env, "
-	    "'params', m.params, 'json_mode', coalesce(s.json_mode, "
-	    "m.params->>'json_mode')) FROM ai_models m LEFT JOIN "
-	    "ai_server_modes s ON s.base_url = m.base_url WHERE m.id = $1",
-	    id));
+	    "'params', m.params, 'json_mode', coalesce(nullif("
+	    "m.params->>'json_mode', ''), s.json_mode)) FROM ai_models m "
+	    "LEFT JOIN ai_server_modes s ON s.base_url = m.base_url "
+	    "WHERE m.id = $1", id));
 }

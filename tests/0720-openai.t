@@ -10,7 +10,7 @@ TQ_TEST_OPENAI_KEY="sk-test-$$-0720"
 export TQ_TEST_OPENAI_KEY
 
 python3 "$TQ_TOP/tests/fake-openai.py" --port-file "$tmp/port" \
-    --key "$TQ_TEST_OPENAI_KEY" --hang 30 2>"$tmp/fake.err" &
+    --key "$TQ_TEST_OPENAI_KEY" --hang 30 --delay 2.2 2>"$tmp/fake.err" &
 pid=$!
 _pids="$pid $_pids"
 

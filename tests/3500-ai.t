@@ -4,13 +4,13 @@
 # fake); one row per content and model; retries through the queue; keys
 # never leak
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 39
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
 KEY="sk-test-$$-SECRETKEY"
 python3 "$TQ_TOP/tests/fake-openai.py" --port-file "$tmp/ai.port" --key "$KEY" \
-	>"$tmp/fake.log" 2>&1 &
+	--delay 3.5 >"$tmp/fake.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/ai.port" || bail "fake-openai.py did not start"
 AIURL=http://127.0.0.1:$(cat "$tmp/ai.port")/v1
@@ -58,9 +58,27 @@ psqlc "INSERT INTO ai_models (name, provider, model, base_url, api_key_env) VALU
 TQ_WRONG_KEY=sk-wrong-$$-NOTTHEKEY
 check_status 1 "a key the server refuses fails" sh -c "tq-submit ai -m badkey $(echo "$pcs" | cut -d' ' -f1) | tq-wait -t 30"
 check_match "saying which variable" "$(jq -r '.items[0].error_message' "$out")" 'TQ_WRONG_KEY'
+
+# a model's own JSON mode (tq-model -J) is its alone: the server's
+# remembered mode neither changes it nor is changed by it
+lastrf() { curl -s "${AIURL%/v1}/_requests" | jq -r '.[-1].json.response_format.type'; }
+pc1=$(echo "$pcs" | cut -d' ' -f1)
+check "a model of the same server with -J prompt" sh -c "tq-model add plain -p openai -m ok -u '$AIURL' -k TQ_FAKE_KEY -T 10 -J prompt >/dev/null && tq-submit ai -m plain $pc1 | tq-wait -t 30"
+check_same "asks without response_format" "$(lastrf)" null
+check_same "the server's mode stays schema" "$(psqlc "SELECT json_mode FROM ai_server_modes WHERE base_url = '$AIURL'")" schema
+check "the server's model without -J" sh -c "tq-submit ai -m fake $pc1 | tq-wait -t 30"
+check_same "still asks for json_schema" "$(lastrf)" json_schema
+
 addm old no-schema
-check "a server without json_schema" sh -c "tq-submit ai -m old $(echo "$pcs" | cut -d' ' -f1) | tq-wait -t 30"
+check "a server without json_schema" sh -c "tq-submit ai -m old $pc1 | tq-wait -t 30"
 check_same "the working mode is remembered for that server" "$(psqlc "SELECT json_mode FROM ai_server_modes WHERE base_url = '$AIURL'")" object
+modets() { psqlc "SELECT updated_at FROM ai_server_modes WHERE base_url = '$AIURL'"; }
+ts=$(modets)
+check "the server's models without -J start with it" sh -c "tq-submit ai -m fake $pc1 | tq-wait -t 30"
+check_same "json_object" "$(lastrf)" json_object
+check_same "the same mode is not written again" "$(modets)" "$ts"
+check "but tq-model set -J schema" sh -c "tq-model set fake -J schema >/dev/null && tq-submit ai -m fake $pc1 | tq-wait -t 30"
+check_same "asks for json_schema" "$(lastrf)" json_schema
 
 # the key appears nowhere: logs, database, process titles, records
 psql -XAtq "$TQ_DATABASE_URL" -c "SELECT * FROM ai_models; SELECT * FROM ai_processed_contents; SELECT * FROM task_items; SELECT * FROM processing_tasks; SELECT * FROM ai_server_modes" >"$tmp/dump"
@@ -69,4 +87,23 @@ check_same "no key in the database, logs or titles" \
 0"
 stop_worker
 ok $? "workers stop"
+
+# a slow server and a retry inside the call: a first answer after 3.5 s
+# that needs a repair leaves 0.5 s before the job's deadline (a 6 s
+# stage less 2 s), so the job ends as a transient failure and is
+# scheduled again, instead of sending the repair with the model's 6 s
+# and being killed at the stage's timeout, which fails the item for good
+addm slow slow-malformed-once
+TQ_AI_TIMEOUT=6
+export TQ_AI_TIMEOUT
+start_worker -n 1
+task=$(TQ_RETRY_DELAYS=60 tq-submit ai -m slow "$(echo "$pcs" | cut -d' ' -f1)" | jq -r .task_id)
+ended() { [ "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $task AND (retry_count > 0 OR status = 'failed')")" = 1 ]; }
+wait_for 15 ended
+check_same "a slow answer and a retry: a retry later, not killed" \
+	"$(psqlc "SELECT status, retry_count, error_kind FROM task_items WHERE task_id = $task")" "pending|1|transient"
+check_match "no time left before the deadline" \
+	"$(psqlc "SELECT error_message FROM task_items WHERE task_id = $task")" "no time left before the job's deadline"
+stop_worker
+unset TQ_AI_TIMEOUT
 done_testing

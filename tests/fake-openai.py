@@ -3,7 +3,8 @@
 chat-completions server, for the tests.  Python 3 standard library only.
 
     python3 tests/fake-openai.py --port-file F [--key KEY] [--hang SECS]
-        [--rpm MODEL=N ...] [--rpm-slack SECS] [--slow-first RATE]
+        [--delay SECS] [--rpm MODEL=N ...] [--rpm-slack SECS]
+        [--slow-first RATE]
 
 Listens on 127.0.0.1 on a free port and writes the port number to F
 (atomically, so a reader never sees a partial number).  Quiet: no
@@ -55,8 +56,14 @@ The answer depends on the scenario, chosen by the model name:
   no-usage       good, without usage
   context        400 context_length_exceeded when the user message is
                  longer than 400 characters, else good
+  context-llama  the same as llama.cpp's llama-server says it: 400
+                 {"error": {"code": 400, "message": "the request exceeds
+                 the available context size, try increasing it",
+                 "type": "exceed_context_size_error"}}, a number as code
   reasoning      like OpenAI's reasoning models: 400 for max_tokens (use
                  max_completion_tokens) and for a temperature other than 1
+  slow-NAME      sleeps --delay seconds (default 2) before each answer,
+                 then answers as NAME (one of the above): a slow server
 
 Rate limits, as OpenAI enforces them (specs/llm-api.md section 5):
 --rpm MODEL=N allows that model N requests a minute, spread evenly as
@@ -116,14 +123,15 @@ SCENARIOS = {
     "ratelimit-long", "ratelimit-date", "quota", "e500", "e500-once",
     "e502-html", "hang", "no-schema", "no-format", "refusal",
     "content-filter", "empty", "empty-once", "no-usage", "context",
-    "reasoning",
+    "context-llama", "reasoning",
 }
 
 
 class State:
-    def __init__(self, key, hang, rpm, slack, slow_rate=0):
+    def __init__(self, key, hang, rpm, slack, slow_rate=0, delay=2.0):
         self.key = key
         self.hang = hang
+        self.delay = delay
         self.rpm = rpm
         self.slack = slack
         self.lock = threading.Lock()
@@ -572,7 +580,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(400, err_body(e.message, param=e.param,
                                            code=e.code))
         model = req["model"]
-        if model not in SCENARIOS:
+        slow = model.startswith("slow-") and model[5:] in SCENARIOS
+        if model not in SCENARIOS and not slow:
             return self.send(404, err_body(
                 "The model `%s` does not exist or you do not have access "
                 "to it." % model, code="model_not_found"))
@@ -589,6 +598,10 @@ class Handler(BaseHTTPRequestHandler):
                     "x-ratelimit-limit-requests": str(n),
                     "x-ratelimit-remaining-requests": "0",
                     "x-ratelimit-reset-requests": "%.3fs" % wait})
+        if slow:
+            if self.st.stop.wait(self.st.delay):
+                return None
+            model = model[5:]
         return self.scenario(model, req)
 
     # -- answers
@@ -740,6 +753,13 @@ class Handler(BaseHTTPRequestHandler):
                     % (len(page_text(req)) // 4), param="messages",
                     code="context_length_exceeded"))
             return self.good(req)
+        if model == "context-llama":
+            if len(page_text(req)) > 400:
+                return self.send(400, {"error": {
+                    "code": 400, "message": "the request exceeds the "
+                    "available context size, try increasing it",
+                    "type": "exceed_context_size_error"}})
+            return self.good(req)
         if model == "reasoning":
             if "max_tokens" in req:
                 return self.send(400, err_body(
@@ -774,6 +794,7 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--key", default="sk-fake-test-key")
     ap.add_argument("--hang", type=float, default=30.0)
+    ap.add_argument("--delay", type=float, default=2.0)
     ap.add_argument("--rpm", action="append", default=[],
                     metavar="MODEL=N")
     ap.add_argument("--rpm-slack", type=float, default=0.05)
@@ -793,7 +814,7 @@ def main():
     srv.server_bind()
     srv.server_activate()
     srv.state = State(args.key, args.hang, rpm, args.rpm_slack,
-                      args.slow_first)
+                      args.slow_first, args.delay)
 
     def stop(signum, frame):
         srv.state.stop.set()

@@ -518,6 +518,36 @@ test_server_errors(void)
 	finish(&r);
 }
 
+/*
+ * The job's deadline (the ai stage's timeout less 2 s) bounds every
+ * request, not only those of a model with an rpm: a first answer that
+ * comes after 2.2 s (the fake's --delay) leaves 0.8 s of a 5 s stage
+ * for the repair it asks for, so the call ends as a transient timeout
+ * rather than send it with the model's 20 s, which would run past the
+ * stage's timeout (and the worker would kill the job).
+ */
+static void
+test_deadline(void)
+{
+	struct run r;
+	json_t *reqs;
+
+	setup("slow-malformed-once");
+	tq_cfg.timeout[TQ_STAGE_AI] = 5;
+	go(&r);
+	tq_cfg.timeout[TQ_STAGE_AI] = 0;
+	is_fail(&r, TQ_ERR_TRANSIENT, "timeout", "deadline");
+	ok(r.rc == -1 && strstr(r.err.msg, "no time left before the job's "
+	    "deadline") != NULL, "deadline: says so");
+	is_int(r.res.attempts, 1, "deadline: no repair sent");
+	ok(r.secs < 3, "deadline: ended after %.2f s, before the deadline "
+	    "at 3 s", r.secs);
+	finish(&r);
+	reqs = requests();
+	is_int(json_array_size(reqs), 1, "deadline: one request");
+	json_decref(reqs);
+}
+
 static void
 test_auth(void)
 {
@@ -736,6 +766,16 @@ test_truncation(void)
 	ok(r.res.attempts == 2 && r.res.input_truncated == 1,
 	    "context: second attempt truncated");
 	finish(&r);
+
+	/* llama-server: a number as code, its own type and wording */
+	setup("context-llama");
+	R.text = b.data;
+	go(&r);
+	is_int(r.rc, 0, "context-llama: shrinks the input after "
+	    "exceed_context_size_error");
+	ok(r.res.attempts == 2 && r.res.input_truncated == 1,
+	    "context-llama: second attempt truncated");
+	finish(&r);
 	tq_buf_free(&b);
 
 	setup("ok");
@@ -810,6 +850,7 @@ main(int argc, char **argv)
 	test_length();
 	test_ratelimit();
 	test_server_errors();
+	test_deadline();
 	test_auth();
 	test_modes();
 	test_refusal_empty();
