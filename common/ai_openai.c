@@ -669,6 +669,48 @@ is_format_error(const char *msg, const char *param)
 }
 
 /*
+ * What a model refused, remembered for as long as the process lives:
+ * a reasoning model that wants max_completion_tokens and takes no
+ * temperature would otherwise cost two refused requests (and two of
+ * its rpm) before every answer.  Keyed by the request URL and the
+ * model's name; a few models at most, the oldest forgotten first.
+ */
+#define QUIRKS	16
+static struct quirk {
+	char	*key;
+	int	 use_mct;
+	int	 no_temp;
+} quirks[QUIRKS];
+static size_t quirks_next;
+
+static struct quirk *
+quirks_find(const struct call *c)
+{
+	size_t i, n = strlen(c->url);
+
+	for (i = 0; i < QUIRKS; i++)
+		if (quirks[i].key != NULL && strncmp(quirks[i].key, c->url,
+		    n) == 0 && quirks[i].key[n] == '\n' &&
+		    strcmp(quirks[i].key + n + 1, c->m->model) == 0)
+			return &quirks[i];
+	return NULL;
+}
+
+static void
+quirks_learn(const struct call *c)
+{
+	struct quirk *q = quirks_find(c);
+
+	if (q == NULL) {
+		q = &quirks[quirks_next++ % QUIRKS];
+		free(q->key);
+		q->key = xasprintf("%s\n%s", c->url, c->m->model);
+	}
+	q->use_mct = c->use_mct;
+	q->no_temp = !c->send_temp;
+}
+
+/*
  * Classify a non-2xx answer.  Returns 1 when the call should be sent
  * again with changed parameters, else -1 with err set.
  */
@@ -688,6 +730,7 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 		    strcmp(param, "max_tokens") == 0) ||
 		    strcasestr(msg, "max_completion_tokens") != NULL)) {
 			c->use_mct = 1;
+			quirks_learn(c);
 			rc = 1;
 			goto out;
 		}
@@ -695,6 +738,7 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 		    strcmp(param, "temperature") == 0) ||
 		    strcasestr(msg, "'temperature'") != NULL)) {
 			c->send_temp = 0;
+			quirks_learn(c);
 			rc = 1;
 			goto out;
 		}
@@ -835,6 +879,7 @@ setup(struct call *c, const struct tq_ai_model *m,
     const struct tq_ai_request *req, struct tq_err *err)
 {
 	const char *base, *s;
+	struct quirk *q;
 	size_t len;
 	json_t *v;
 	char *t;
@@ -888,6 +933,11 @@ setup(struct call *c, const struct tq_ai_model *m,
 	    DEFAULT_MAX_TOKENS;
 	c->send_temp = isfinite(m->temperature) && m->temperature >= 0 &&
 	    m->temperature <= 2;
+	if ((q = quirks_find(c)) != NULL) {
+		c->use_mct = q->use_mct;
+		if (q->no_temp)
+			c->send_temp = 0;
+	}
 	c->max_keywords = req->max_keywords > 0 &&
 	    req->max_keywords < MAX_KEYWORDS ? req->max_keywords :
 	    MAX_KEYWORDS;

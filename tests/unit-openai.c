@@ -653,6 +653,18 @@ test_modes(void)
 	    "reasoning: max_completion_tokens, no temperature");
 	json_decref(reqs);
 	finish(&r);
+
+	/* the process remembers: the next call asks right the first time */
+	setup("reasoning");
+	go(&r);
+	reqs = requests();
+	ok(r.rc == 0 && json_array_size(reqs) == 1 &&
+	    rqbody(reqs, 0, "max_tokens") == NULL &&
+	    rqbody(reqs, 0, "max_completion_tokens") != NULL &&
+	    rqbody(reqs, 0, "temperature") == NULL,
+	    "reasoning again: one request, as the model wants it");
+	json_decref(reqs);
+	finish(&r);
 }
 
 static void
