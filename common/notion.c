@@ -1005,6 +1005,19 @@ blank(const char *s)
 	return 1;
 }
 
+/* An option's name n that Notion refuses, into why; 0 if none. */
+static int
+bad_option(json_t *n, char *why, size_t sz)
+{
+	if (json_is_string(n) && (blank(json_string_value(n)) ||
+	    units_of(n) > MAX_OPTION ||
+	    strchr(json_string_value(n), ',') != NULL))
+		return snprintf(why, sz, "option \"%s\": Notion takes names "
+		    "of 1 to %d characters, not all white space, without "
+		    "commas", json_string_value(n), MAX_OPTION);
+	return 0;
+}
+
 /*
  * What Notion's limits (spec section 5) refuse in m, the member of a
  * --properties value of type, into why; 0 if nothing.
@@ -1014,6 +1027,7 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 {
 	json_t *x, *n;
 	size_t i;
+	int k;
 
 	if (strcmp(type, "title") == 0 || strcmp(type, "rich_text") == 0) {
 		if (!json_is_array(m))
@@ -1051,26 +1065,12 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 		if (json_array_size(m) > MAX_OPTIONS)
 			return snprintf(why, sz, "%zu options, of at most %d",
 			    json_array_size(m), MAX_OPTIONS);
-		json_array_foreach(m, i, x) {
-			n = json_object_get(x, "name");
-			if (json_is_string(n) && (blank(json_string_value(n)) ||
-			    units_of(n) > MAX_OPTION ||
-			    strchr(json_string_value(n), ',') != NULL))
-				return snprintf(why, sz, "option \"%s\": "
-				    "Notion takes names of 1 to %d "
-				    "characters, not all white space, without "
-				    "commas", json_string_value(n), MAX_OPTION);
-		}
-	} else if (strcmp(type, "select") == 0 && json_is_object(m)) {
-		n = json_object_get(m, "name");
-		if (json_is_string(n) && (blank(json_string_value(n)) ||
-		    units_of(n) > MAX_OPTION ||
-		    strchr(json_string_value(n), ',') != NULL))
-			return snprintf(why, sz, "option \"%s\": Notion "
-			    "takes names of 1 to %d characters, not all "
-			    "white space, without commas",
-			    json_string_value(n), MAX_OPTION);
-	}
+		json_array_foreach(m, i, x)
+			if ((k = bad_option(json_object_get(x, "name"), why,
+			    sz)) > 0)
+				return k;
+	} else if (strcmp(type, "select") == 0 && json_is_object(m))
+		return bad_option(json_object_get(m, "name"), why, sz);
 	return 0;
 }
 
