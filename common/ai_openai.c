@@ -798,8 +798,16 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 		tq_err_set(err, TQ_ERR_TRANSIENT, "http_429",
 		    "openai: %s: HTTP 429: rate limited: %s", c->shown_url,
 		    msg);
+		/*
+		 * Without a Retry-After or x-ratelimit-reset-* (Azure may
+		 * send neither), 1 to 2 s at random: the queue's first
+		 * retry is at once, and all the jobs refused together
+		 * would come back together.
+		 */
 		if (err != NULL)
-			err->retry_after = r->retry_after;
+			err->retry_after = r->retry_after > 0 ?
+			    r->retry_after :
+			    1 + arc4random_uniform(1000) / 1000.0;
 	} else {
 		char w[16];
 

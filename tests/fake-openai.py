@@ -42,6 +42,8 @@ The answer depends on the scenario, chosen by the model name:
                  passed since that 429, then 429 again, and so on
   ratelimit-long 429 without Retry-After, x-ratelimit-reset-tokens: 6m0s
   ratelimit-date 429 with Retry-After as an HTTP date 3 s ahead
+  ratelimit-bare 429 without Retry-After or x-ratelimit-* headers (as
+                 Azure may answer)
   quota          429 insufficient_quota
   e500           500 server_error, every time
   e500-once      500, then good
@@ -120,7 +122,8 @@ NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SCENARIOS = {
     "ok", "fenced", "prose", "think", "kwstring", "malformed",
     "malformed-once", "length", "length-once", "ratelimit",
-    "ratelimit-long", "ratelimit-date", "quota", "e500", "e500-once",
+    "ratelimit-long", "ratelimit-bare", "ratelimit-date", "quota", "e500",
+    "e500-once",
     "e502-html", "hang", "no-schema", "no-format", "refusal",
     "content-filter", "empty", "empty-once", "no-usage", "context",
     "context-llama", "reasoning",
@@ -703,6 +706,10 @@ class Handler(BaseHTTPRequestHandler):
                 etype="tokens", code="rate_limit_exceeded"), headers={
                     "x-ratelimit-reset-requests": "120ms",
                     "x-ratelimit-reset-tokens": "6m0s"})
+        if model == "ratelimit-bare":
+            return self.send(429, err_body(
+                "Rate limit is exceeded. Try again later.",
+                etype="rate_limit_error", code="429"))
         if model == "ratelimit-date":
             when = email.utils.formatdate(time.time() + 3, usegmt=True)
             return self.send(429, err_body(

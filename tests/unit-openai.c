@@ -453,6 +453,15 @@ test_ratelimit(void)
 	    r.err.retry_after);
 	finish(&r);
 
+	/* no header at all: not at once, or every job comes back together */
+	setup("ratelimit-bare");
+	go(&r);
+	ok(r.rc == -1 && r.err.kind == TQ_ERR_TRANSIENT &&
+	    r.err.retry_after >= 1 && r.err.retry_after < 2,
+	    "ratelimit: no header, retried after 1 to 2 s (%.3f)",
+	    r.err.retry_after);
+	finish(&r);
+
 	setup("ratelimit-date");
 	go(&r);
 	ok(r.rc == -1 && r.err.retry_after >= 1 && r.err.retry_after <= 4,
