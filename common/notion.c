@@ -1339,22 +1339,27 @@ too_large(const struct tq_err *err)
  * A 400 validation_error that names a length over a limit (spec
  * sections 5 and 8: "body.children[3].paragraph.rich_text[0].text.
  * content.length should be ≤ `2000`, instead was `2001`."): Notion
- * counted otherwise than we did, and nothing was done.  Split
- * smaller and send once more.
+ * counted otherwise than we did, and nothing was done.  Make the
+ * request smaller: half the batch of n blocks (*max) if it named their
+ * number, else the text runs of props (may be NULL) and blocks split
+ * to bytes.  1 to send once more, 0 when err is no such error or
+ * nothing could be made smaller.
  */
 static int
-size_limit(const struct tq_err *err)
+split_again(const struct tq_err *err, json_t *props, json_t *blocks,
+    size_t *max, size_t n, const char *job)
 {
-	return err->http_status == 400 &&
-	    strcmp(err->code, "validation_error") == 0 &&
-	    strstr(err->msg, "length should be") != NULL;
-}
-
-/* Did it name the number of blocks of the request? */
-static int
-children_limit(const struct tq_err *err)
-{
-	return size_limit(err) && strstr(err->msg, "children.length") != NULL;
+	if (err->http_status != 400 ||
+	    strcmp(err->code, "validation_error") != 0 ||
+	    strstr(err->msg, "length should be") == NULL)
+		return 0;
+	if (strstr(err->msg, "children.length") != NULL && n > 1)
+		*max = n / 2;
+	else if (tq_notion_resplit(props) + tq_notion_resplit(blocks) == 0)
+		return 0;
+	tq_log(TQ_LOG_WARN, "notion_resplit", json_pack("{s:s,s:s}", "job",
+	    job, "error", err->msg));
+	return 1;
 }
 
 /*
@@ -1573,6 +1578,39 @@ page_taken(struct nc *c, const struct row *row, const char *page,
 }
 
 /*
+ * Of a query's answer res, the oldest page that this import may have
+ * made (see find_page()) into row: 1 found, 0 not, -1 err.
+ */
+static int
+adopt(struct nc *c, struct row *row, json_t *res, struct tq_err *err)
+{
+	json_t *pg;
+	const char *id, *by;
+	size_t k;
+	int taken;
+
+	json_array_foreach(json_object_get(res, "results"), k, pg) {
+		id = json_string_value(json_object_get(pg, "id"));
+		by = json_string_value(json_object_get(json_object_get(pg,
+		    "created_by"), "id"));
+		if (id == NULL || by == NULL || strcmp(by, c->bot) != 0)
+			continue;
+		if ((taken = page_taken(c, row, id, err)) == -1)
+			return -1;
+		if (taken)
+			continue;
+		free(row->page_id);
+		free(row->url);
+		row->page_id = xstrdup(id);
+		row->url = json_is_string(json_object_get(pg, "url")) ?
+		    xstrdup(json_string_value(json_object_get(pg, "url"))) :
+		    NULL;
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Look up the page that an earlier try of this import may have made
  * (a create that timed out, a worker killed before it kept the page's
  * id): 1 found (ids set), 0 not, -1 err.  The page has the import's
@@ -1588,10 +1626,8 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
     struct row *row, struct tq_err *err)
 {
 	char path[128];
-	json_t *q, *res = NULL, *pg;
-	const char *id, *by;
-	size_t k;
-	int i, found = 0, taken, more, pages = 0;
+	json_t *q, *res = NULL;
+	int i, found = 0, pages;
 
 	if (pl->dedup_prop == NULL)
 		return 0;
@@ -1610,48 +1646,28 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	 * answers come 100 at a time, oldest first: the pages of other
 	 * rows (page_taken) may fill the first ones.
 	 */
-	for (i = 0, more = 0; (i < 3 || more) && !found; i++) {
-		if (more) {
-			json_object_set_new(q, "start_cursor",
-			    json_copy(json_object_get(res, "next_cursor")));
-			pages++;
-		} else {
-			if (i > 0)
-				tq_sleep(1);
-			json_object_del(q, "start_cursor");
-			pages = 0;
-		}
-		json_decref(res);
-		if (nreq(c, "POST", path, q, 1, &res, err) == -1) {
-			json_decref(q);
-			return -1;
-		}
-		more = json_is_true(json_object_get(res, "has_more")) &&
-		    json_is_string(json_object_get(res, "next_cursor")) &&
-		    pages < MAX_PAGES;
-		if (more)
-			i--;	/* the same look, further on */
-		json_array_foreach(json_object_get(res, "results"), k, pg) {
-			id = json_string_value(json_object_get(pg, "id"));
-			by = json_string_value(json_object_get(json_object_get(
-			    pg, "created_by"), "id"));
-			if (id == NULL || by == NULL || strcmp(by, c->bot) != 0)
-				continue;
-			if ((taken = page_taken(c, row, id, err)) == -1) {
+	for (i = 0; i < 3 && !found; i++) {
+		if (i > 0)
+			tq_sleep(1);
+		json_object_del(q, "start_cursor");
+		for (pages = 0; !found; pages++) {
+			json_decref(res);
+			if (nreq(c, "POST", path, q, 1, &res, err) == -1) {
+				json_decref(q);
+				return -1;
+			}
+			if ((found = adopt(c, row, res, err)) == -1) {
 				json_decref(q);
 				json_decref(res);
 				return -1;
 			}
-			if (taken)
-				continue;
-			free(row->page_id);
-			free(row->url);
-			row->page_id = xstrdup(id);
-			row->url = json_is_string(json_object_get(pg, "url")) ?
-			    xstrdup(json_string_value(json_object_get(pg,
-			    "url"))) : NULL;
-			found = 1;
-			break;
+			if (found || pages + 1 >= MAX_PAGES ||
+			    !json_is_true(json_object_get(res, "has_more")) ||
+			    !json_is_string(json_object_get(res,
+			    "next_cursor")))
+				break;
+			json_object_set_new(q, "start_cursor", json_copy(
+			    json_object_get(res, "next_cursor")));
 		}
 	}
 	json_decref(q);
@@ -1764,15 +1780,9 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			tries--;
 			continue;
 		}
-		if (size_limit(err) && !resent) {
+		if (!resent && split_again(err, pl->properties, pl->blocks,
+		    &max, n, job)) {
 			resent = 1;
-			if (children_limit(err) && n > 1)
-				max = n / 2;
-			else if (tq_notion_resplit(pl->properties) +
-			    tq_notion_resplit(pl->blocks) == 0)
-				return -1;
-			tq_log(TQ_LOG_WARN, "notion_resplit", json_pack(
-			    "{s:s,s:s}", "job", job, "error", err->msg));
 			tries--;
 			continue;
 		}
@@ -1812,14 +1822,9 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 			max = n / 2;
 			continue;
 		}
-		if (size_limit(err) && !resent) {
+		if (!resent && split_again(err, NULL, pl->blocks, &max, n,
+		    job)) {
 			resent = 1;
-			if (children_limit(err) && n > 1)
-				max = n / 2;
-			else if (tq_notion_resplit(pl->blocks) == 0)
-				return -1;
-			tq_log(TQ_LOG_WARN, "notion_resplit", json_pack(
-			    "{s:s,s:s}", "job", job, "error", err->msg));
 			continue;
 		}
 		if (!c->ambiguous || ++tries > 3)
