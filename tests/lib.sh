@@ -322,27 +322,31 @@ start_pg() {
 	mkdir -p "$tmp/pg" "$tmp/pgsock"
 	chmod 700 "$tmp/pg"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$tmp/pg" "$tmp/pgsock"
-	# one initdb per run of the suite, copied for each script
+	# one initdb per run of the suite, copied for each script.  initdb
+	# runs in $tmp, which the postgres user can reach, and the template
+	# is copied into the tree by this user: as root, a tree under /root
+	# (mode 700, where root's clone of tq lands) is closed to postgres
 	_tpl=$TQ_TOP/tests/tmp/pg-template
-	if [ ! -f "$_tpl/PG_VERSION" ]; then
+	if [ -f "$_tpl/PG_VERSION" ]; then
+		cp -a "$_tpl/." "$tmp/pg/"
+	else
 		mkdir -p "$TQ_TOP/tests/tmp"
 		if mkdir "$TQ_TOP/tests/tmp/pg-template.lock" 2>/dev/null; then
-			rm -rf "$_tpl.new"
-			mkdir -p "$_tpl.new"
-			chmod 700 "$_tpl.new"
-			[ "$(id -u)" -eq 0 ] && chown postgres "$_tpl.new"
-			_pg initdb -D "$_tpl.new" -A trust -U tq -E UTF8 \
+			_pg initdb -D "$tmp/pg" -A trust -U tq -E UTF8 \
 				--locale=C.UTF-8 --no-sync >"$tmp/initdb.log" 2>&1 ||
 				{ rmdir "$TQ_TOP/tests/tmp/pg-template.lock";
 				  bail "initdb failed: $(tail -3 "$tmp/initdb.log")"; }
-			mv "$_tpl.new" "$_tpl"
+			rm -rf "$_tpl.new" "$_tpl"
+			cp -a "$tmp/pg" "$_tpl.new" && mv "$_tpl.new" "$_tpl" ||
+				{ rmdir "$TQ_TOP/tests/tmp/pg-template.lock";
+				  bail "could not keep the PostgreSQL template in $_tpl"; }
 			rmdir "$TQ_TOP/tests/tmp/pg-template.lock"
 		else
 			wait_for 60 test -f "$_tpl/PG_VERSION" ||
 				bail "timed out waiting for the PostgreSQL template"
+			cp -a "$_tpl/." "$tmp/pg/"
 		fi
 	fi
-	cp -a "$_tpl/." "$tmp/pg/"
 	_pg_start
 	_pgdata=$tmp/pg
 	TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/pgsock&user=tq"
