@@ -299,7 +299,7 @@ _pg() {	# run a PostgreSQL server binary as a user it accepts
 	_b=$1
 	shift
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$_pgbindir/$_b" "$@"
+		"$_runuser" -u postgres -- "$_pgbindir/$_b" "$@"
 	else
 		"$_pgbindir/$_b" "$@"
 	fi
@@ -318,6 +318,11 @@ start_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
 		id postgres >/dev/null 2>&1 ||
 			bail "no postgres user: install the Debian package postgresql"
+		# in /usr/sbin, which root's PATH lacks after a plain su
+		_runuser=$(command -v runuser) || _runuser=/usr/sbin/runuser
+		[ -x "$_runuser" ] || _runuser=/sbin/runuser
+		[ -x "$_runuser" ] ||
+			bail "runuser not found: install the Debian package util-linux"
 	fi
 	mkdir -p "$tmp/pg" "$tmp/pgsock"
 	chmod 700 "$tmp/pg"
@@ -356,8 +361,9 @@ start_pg() {
 _pg_start() {
 	_pg pg_ctl -D "$tmp/pg" -l "$tmp/pgsock/log" -w -t 30 -o \
 		"-k $tmp/pgsock -c listen_addresses='' -c fsync=off -c synchronous_commit=${TQ_PG_SYNC:-off} -c full_page_writes=off -c max_connections=100" \
-		start >/dev/null 2>&1 ||
-		bail "postgres did not start: $(tail -3 "$tmp/pgsock/log" 2>/dev/null)"
+		start >"$tmp/pg_ctl.out" 2>&1 ||
+		bail "postgres did not start: $(cat "$tmp/pg_ctl.out" \
+		    "$tmp/pgsock/log" 2>/dev/null | tail -3)"
 }
 
 # stop_pg [fast|immediate]; start_pg_again: a PostgreSQL restart, as an
