@@ -18,6 +18,12 @@
 set -u
 TQ_TOP=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$TQ_TOP:$PATH
+# the system's tools (runuser, useradd, ldconfig) are in the sbin
+# directories, which root's PATH lacks after a plain su
+case ":$PATH:" in
+*:/usr/sbin:*) ;;
+*) PATH=$PATH:/usr/sbin:/sbin ;;
+esac
 export PATH
 export TQ_SHARED=${TQ_SHARED:-$TQ_TOP/../shared}
 unset TQ_REDIS_URL REDIS_URL TQ_DATABASE_URL DATABASE_URL TQ_LOG \
