@@ -73,6 +73,8 @@ _cleanup() {
 		kill -KILL "$_p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	# a template half made: the next run makes it again
+	[ "${_lock_mine:-0}" = 1 ] && rm -rf "$_lock"
 	rm -rf "$tmp"
 	exit $_rc
 }
@@ -301,6 +303,14 @@ _pgbin() {
 	ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
 }
 
+# the template is there, or its maker's lock names no live process
+_tpl_waited() {
+	[ -f "$_tpl/PG_VERSION" ] && return 0
+	_p=$(cat "$_lock/pid" 2>/dev/null) || return 1
+	[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null && return 1
+	return 0
+}
+
 _pg() {	# run a PostgreSQL server binary as a user it accepts
 	_b=$1
 	shift
@@ -336,28 +346,40 @@ start_pg() {
 	# one initdb per run of the suite, copied for each script.  initdb
 	# runs in $tmp, which the postgres user can reach, and the template
 	# is copied into the tree by this user: as root, a tree under /root
-	# (mode 700, where root's clone of tq lands) is closed to postgres
+	# (mode 700, where root's clone of tq lands) is closed to postgres.
+	# Its maker holds a lock naming its pid: a run interrupted while
+	# making it leaves the lock, and the next one takes it over
 	_tpl=$TQ_TOP/tests/tmp/pg-template
-	if [ -f "$_tpl/PG_VERSION" ]; then
-		cp -a "$_tpl/." "$tmp/pg/"
-	else
-		mkdir -p "$TQ_TOP/tests/tmp"
-		if mkdir "$TQ_TOP/tests/tmp/pg-template.lock" 2>/dev/null; then
+	_lock=$TQ_TOP/tests/tmp/pg-template.lock
+	mkdir -p "$TQ_TOP/tests/tmp"
+	while [ ! -f "$_tpl/PG_VERSION" ]; do
+		if mkdir "$_lock" 2>/dev/null; then
+			_lock_mine=1
+			echo $$ >"$_lock/pid"
 			_pg initdb -D "$tmp/pg" -A trust -U tq -E UTF8 \
 				--locale=C.UTF-8 --no-sync >"$tmp/initdb.log" 2>&1 ||
-				{ rmdir "$TQ_TOP/tests/tmp/pg-template.lock";
-				  bail "initdb failed: $(tail -3 "$tmp/initdb.log")"; }
-			rm -rf "$_tpl.new" "$_tpl"
-			cp -a "$tmp/pg" "$_tpl.new" && mv "$_tpl.new" "$_tpl" ||
-				{ rmdir "$TQ_TOP/tests/tmp/pg-template.lock";
-				  bail "could not keep the PostgreSQL template in $_tpl"; }
-			rmdir "$TQ_TOP/tests/tmp/pg-template.lock"
-		else
-			wait_for 60 test -f "$_tpl/PG_VERSION" ||
-				bail "timed out waiting for the PostgreSQL template"
-			cp -a "$_tpl/." "$tmp/pg/"
+				bail "initdb failed: $(tail -3 "$tmp/initdb.log")"
+			rm -rf "$_tpl.new.$$" "$_tpl"
+			cp -a "$tmp/pg" "$_tpl.new.$$" &&
+				mv -T "$_tpl.new.$$" "$_tpl" ||
+				bail "could not keep the PostgreSQL template in $_tpl"
+			rm -rf "$_lock"
+			_lock_mine=0
+			_made=1
+			break
 		fi
-	fi
+		if ! wait_for 60 _tpl_waited; then
+			_p=$(cat "$_lock/pid" 2>/dev/null)
+			[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null &&
+				bail "timed out waiting for the PostgreSQL template from pid $_p ($_lock)"
+		fi
+		if [ ! -f "$_tpl/PG_VERSION" ]; then
+			# its maker is gone: the lock is stale
+			mv "$_lock" "$_lock.stale.$$" 2>/dev/null &&
+				rm -rf "$_lock.stale.$$"
+		fi
+	done
+	[ "${_made:-0}" = 1 ] || cp -a "$_tpl/." "$tmp/pg/"
 	_pg_start
 	_pgdata=$tmp/pg
 	TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/pgsock&user=tq"
