@@ -7,8 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 10
 need jq jq
-# demo/run's own checks of the ends of its tasks, and a time limit of
-# its own (TQ_TEST_TIMEOUT) in case a stage hangs
 # no Notion of the caller's: the stand-in, as on a fresh machine
 unset NOTION_TOKEN TQ_NOTION_TOKEN TQ_NOTION_DATABASE TQ_NOTION_URL
 check "demo/run exits 0" sh "$TQ_TOP/demo/run"

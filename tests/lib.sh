@@ -315,7 +315,7 @@ _pg() {	# run a PostgreSQL server binary as a user it accepts
 	_b=$1
 	shift
 	if [ "$(id -u)" -eq 0 ]; then
-		"$_runuser" -u postgres -- "$_pgbindir/$_b" "$@"
+		runuser -u postgres -- "$_pgbindir/$_b" "$@"
 	else
 		"$_pgbindir/$_b" "$@"
 	fi
@@ -334,11 +334,7 @@ start_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
 		id postgres >/dev/null 2>&1 ||
 			bail "no postgres user: install the Debian package postgresql"
-		# in /usr/sbin, which root's PATH lacks after a plain su
-		_runuser=$(command -v runuser) || _runuser=/usr/sbin/runuser
-		[ -x "$_runuser" ] || _runuser=/sbin/runuser
-		[ -x "$_runuser" ] ||
-			bail "runuser not found: install the Debian package util-linux"
+		need runuser util-linux
 	fi
 	mkdir -p "$tmp/pg" "$tmp/pgsock"
 	chmod 700 "$tmp/pg"
@@ -365,21 +361,20 @@ start_pg() {
 				bail "could not keep the PostgreSQL template in $_tpl"
 			rm -rf "$_lock"
 			_lock_mine=0
-			_made=1
 			break
 		fi
-		if ! wait_for 60 _tpl_waited; then
-			_p=$(cat "$_lock/pid" 2>/dev/null)
-			[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null &&
-				bail "timed out waiting for the PostgreSQL template from pid $_p ($_lock)"
-		fi
+		# still waiting after 60 s: a live maker is stuck; a lock
+		# without a pid is one whose maker died before writing it
+		wait_for 60 _tpl_waited || [ ! -s "$_lock/pid" ] ||
+			bail "timed out waiting for the PostgreSQL template from pid $(cat "$_lock/pid") ($_lock)"
 		if [ ! -f "$_tpl/PG_VERSION" ]; then
 			# its maker is gone: the lock is stale
 			mv "$_lock" "$_lock.stale.$$" 2>/dev/null &&
 				rm -rf "$_lock.stale.$$"
 		fi
 	done
-	[ "${_made:-0}" = 1 ] || cp -a "$_tpl/." "$tmp/pg/"
+	# the maker's initdb is in $tmp/pg already
+	[ -f "$tmp/pg/PG_VERSION" ] || cp -a "$_tpl/." "$tmp/pg/"
 	_pg_start
 	_pgdata=$tmp/pg
 	TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/pgsock&user=tq"
