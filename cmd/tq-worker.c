@@ -628,6 +628,12 @@ worker_main(void)
 	struct tq_err e = { 0 };
 	struct pollfd pfd;
 	struct tq_job *j;
+	/*
+	 * for the tests: TQ_TEST_STOP=file stops this worker (SIGSTOP)
+	 * between two steps of its loop, while it has a job, once each
+	 * time the file is made
+	 */
+	const char *test_stop = getenv("TQ_TEST_STOP");
 	int got, rc = 0, cold = 0, ncpu;
 
 	setpgid(0, 0);
@@ -727,6 +733,8 @@ worker_main(void)
 			usleep(200000);
 		tq_jp_tend();
 		deadlines();
+		if (test_stop != NULL && njobs > 0 && unlink(test_stop) == 0)
+			raise(SIGSTOP);
 		pfd.fd = w.sub != NULL ? w.sub->fd : -1;
 		pfd.events = POLLIN;
 		tq_loop_step((njobs == 0 && !tq_notify_busy()) || got > 0 ?

@@ -85,6 +85,7 @@ static struct {
 	size_t		 main_size;
 	void		(*on_wake)(double);
 	double		 wake_after;
+	double		 last_sent;	/* when the transfers last went on */
 } L;
 
 static void
@@ -394,15 +395,25 @@ tq_loop_on_wake(void (*fn)(double), double after)
 	L.wake_after = after;
 }
 
-/* A wait that began at t0 and was to last until until: ended late? */
+/*
+ * Before the transfers go on: did this process not run for a while?
+ * A step's wait began at t0 and was to last until until; the time
+ * since the transfers last went on, less that wait, is time the
+ * process did not run or spent between the steps.  A stop (SIGSTOP, a
+ * paused VM) can land anywhere: in the wait, in a job run at the end
+ * of the last step, or in the caller's work between two steps; the
+ * time since the transfers last went on spans each of them.
+ */
 static void
 woke(double t0, double until)
 {
-	double now = tq_mono();
+	double now = tq_mono(), from = t0;
 
-	if (L.on_wake != NULL && now - (until > t0 ? until : t0) >
+	if (L.last_sent > 0 && L.last_sent < t0)
+		from = L.last_sent;
+	if (L.on_wake != NULL && now - from - (until > t0 ? until - t0 : 0) >
 	    L.wake_after)
-		L.on_wake(now - t0);
+		L.on_wake(now - from);
 }
 
 /*
@@ -462,6 +473,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		 */
 		woke(t0, first);
 		curl_multi_perform(L.multi, &running);
+		L.last_sent = tq_mono();
 		while ((m = curl_multi_info_read(L.multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
@@ -486,6 +498,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		}
 		poll(p, (nfds_t)k, ms < 0 ? 0 : ms);
 		woke(t0, first);
+		L.last_sent = tq_mono();
 		for (i = 0; i < k; i++)
 			w[i].revents = (short)((p[i].revents & (POLLIN |
 			    POLLHUP | POLLERR) ? CURL_WAIT_POLLIN : 0) |
