@@ -407,10 +407,8 @@ tq_loop_on_wake(void (*fn)(double), double after)
 static void
 woke(double t0, double until)
 {
-	double now = tq_mono(), from = t0;
+	double now = tq_mono(), from = L.last_sent > 0 ? L.last_sent : t0;
 
-	if (L.last_sent > 0 && L.last_sent < t0)
-		from = L.last_sent;
 	if (L.on_wake != NULL && now - from - (until > t0 ? until - t0 : 0) >
 	    L.wake_after)
 		L.on_wake(now - from);
@@ -473,7 +471,6 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		 */
 		woke(t0, first);
 		curl_multi_perform(L.multi, &running);
-		L.last_sent = tq_mono();
 		while ((m = curl_multi_info_read(L.multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
@@ -498,13 +495,13 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		}
 		poll(p, (nfds_t)k, ms < 0 ? 0 : ms);
 		woke(t0, first);
-		L.last_sent = tq_mono();
 		for (i = 0; i < k; i++)
 			w[i].revents = (short)((p[i].revents & (POLLIN |
 			    POLLHUP | POLLERR) ? CURL_WAIT_POLLIN : 0) |
 			    (p[i].revents & POLLOUT ? CURL_WAIT_POLLOUT : 0));
 		free(p);
 	}
+	L.last_sent = tq_mono();
 	for (i = 0; i < n; i++)
 		fds[i].revents = (short)((w[i].revents & CURL_WAIT_POLLIN ?
 		    POLLIN : 0) | (w[i].revents & CURL_WAIT_POLLOUT ?

@@ -54,13 +54,11 @@ round() {
 	check "$a ($how) sends its long request, slowly read" \
 		wait_for 30 sending
 	wa=$(pgrep -P "$sa")
-	if [ "$how" = kill ]; then
-		kill -STOP "$wa"
-	else
+	if [ "$how" = itself ]; then
 		: >"$tmp/stop-$a"
 		wait_for 10 is_stopped "$wa" || bail "$a did not stop itself"
 	fi
-	# its job processes too, as a paused machine's
+	# with its job processes, as on a paused machine
 	stopped="$wa $(pgrep -P "$wa" | tr '\n' ' ')"
 	# shellcheck disable=SC2086
 	kill -STOP $stopped

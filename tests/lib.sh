@@ -306,9 +306,8 @@ _pgbin() {
 # the template is there, or its maker's lock names no live process
 _tpl_waited() {
 	[ -f "$_tpl/PG_VERSION" ] && return 0
-	_p=$(cat "$_lock/pid" 2>/dev/null) || return 1
-	[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null && return 1
-	return 0
+	_p=$(cat "$_lock/pid" 2>/dev/null) && [ -n "$_p" ] || return 1
+	! kill -0 "$_p" 2>/dev/null
 }
 
 _pg() {	# run a PostgreSQL server binary as a user it accepts
