@@ -275,8 +275,12 @@ tq_curl_perform(CURL *h)
 {
 	struct tq_co *co = L.cur;
 
-	if (co == NULL || L.multi == NULL)
-		return curl_easy_perform(h);
+	if (co == NULL || L.multi == NULL) {
+		CURLcode cc = curl_easy_perform(h);
+
+		tq_http_done(h);
+		return cc;
+	}
 	if (co->aborted)
 		return CURLE_ABORTED_BY_CALLBACK;
 	curl_easy_setopt(h, CURLOPT_PRIVATE, co);
@@ -477,6 +481,8 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 			co = NULL;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&co);
+			/* before it leaves the multi, which owns its cache */
+			tq_http_done(m->easy_handle);
 			curl_multi_remove_handle(L.multi, m->easy_handle);
 			if (co != NULL && co->wait == W_CURL) {
 				co->cc = m->data.result;

@@ -4,13 +4,14 @@
  *
  * It owns the easy handle's set-up, the limits (time, body size), the
  * header and body callbacks, the one Retry-After parser, the one
- * classifier of curl errors and HTTP statuses into struct tq_err, and
- * the private-address guard.  Every socket curl opens goes through
- * opensocket_cb(), which sees the address actually about to be
- * connected (after DNS, on every redirect hop) and refuses internal
- * ones unless the request allows them (a configured service, not a
- * page from the web), so neither a redirect nor DNS rebinding reaches
- * 127.0.0.1 or the cloud metadata service.  Environment proxies are
+ * classifier of curl errors and HTTP statuses into struct tq_err, the
+ * private-address guard, and the end of every transfer (tq_http_done:
+ * a connection spoilt by a 502 or 504 is closed).  Every socket curl
+ * opens goes through opensocket_cb(), which sees the address actually
+ * about to be connected (after DNS, on every redirect hop) and refuses
+ * internal ones unless the request allows them (a configured service,
+ * not a page from the web), so neither a redirect nor DNS rebinding
+ * reaches 127.0.0.1 or the cloud metadata service.  Environment proxies are
  * ignored for the same reason.  The transfer itself runs in
  * tq_curl_perform(), where a job of the worker's event loop yields.
  *
@@ -887,6 +888,34 @@ sniff(const char *s, size_t n)
 		    s[i] != 0x1b) || s[i] == 0x7f)
 			return KIND_BAD;
 	return KIND_TEXT;
+}
+
+/*
+ * A proxy or gateway that answered 502 or 504 on a kept-alive HTTP/1
+ * connection may answer every later request on it the same way, until
+ * the connection is closed (Notion's clients met this: specs/notion-
+ * api.md section 11).  A retry asks for a new connection, but the old
+ * one would stay in the worker's cache for the next request of any
+ * job.  So it is shut down here, at the end of the transfer, while it
+ * is still in the cache and its socket still its own: libcurl checks an
+ * idle connection before it reuses it, finds this one closed, drops it
+ * and connects anew.  An HTTP/2 connection may carry other streams: it
+ * is left alone.
+ */
+void
+tq_http_done(CURL *h)
+{
+	curl_socket_t s = CURL_SOCKET_BAD;
+	long code = 0, ver = 0;
+
+	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK ||
+	    (code != 502 && code != 504) ||
+	    curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &ver) != CURLE_OK ||
+	    (ver != CURL_HTTP_VERSION_1_0 && ver != CURL_HTTP_VERSION_1_1))
+		return;
+	if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &s) == CURLE_OK &&
+	    s != CURL_SOCKET_BAD)
+		shutdown(s, SHUT_RDWR);
 }
 
 void

@@ -355,6 +355,12 @@ int		 tq_http_do(const struct tq_http_req *, struct tq_http_resp *,
 		    struct tq_err *);
 void		 tq_http_resp_free(struct tq_http_resp *);
 /*
+ * The end of a transfer on h, while its connection, if kept, still
+ * waits in libcurl's cache: one that a 502 or 504 came over (HTTP/1)
+ * is shut down, never used again.  tq_curl_perform() calls it.
+ */
+void		 tq_http_done(CURL *);
+/*
  * Replace every occurrence of secret (4 bytes or more) by *** in s (a
  * buffer of sz bytes), in err's message.
  */
@@ -389,7 +395,8 @@ void		 tq_sleep(double);	/* seconds; a job's coroutine yields */
 /*
  * The one place where a transfer runs: in a job of the worker's event
  * loop the handle joins the loop's curl multi and only that job waits;
- * elsewhere it is curl_easy_perform().
+ * elsewhere it is curl_easy_perform().  Either way tq_http_done() sees
+ * the transfer's end.
  */
 CURLcode	 tq_curl_perform(CURL *);
 

@@ -2,7 +2,7 @@
 # tq-worker under faults: SIGKILL mid-job, a crashing child, a hung
 # child past its timeout, retries on schedule, permanent failures
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 27
 start_redis
 start_pg
 start_httpd
@@ -82,4 +82,19 @@ t0=$(date +%s.%N)
 check "flaky with the task's delay of 3 s" tq-wait -t 30 "$t"
 t1=$(date +%s.%N)
 check_match "the retry waited the task's 3 s" "$(echo "$t1 - $t0 >= 3" | bc)" '^1$'
+
+# --- a gateway gone bad: after its 502 it answers 502 to everything
+# sent on that connection.  Neither the retries nor the next pages of
+# the site go over it again (libcurl would take it, the first idle
+# connection to the site): a fetch stops at a status that is not 2xx,
+# which closes the connection, and a 502 read whole would close it too
+# (tests/3600-notion.t checks that one)
+stop_worker
+start_worker -n 1 -Q parsing-queue
+check_status 1 "a page that answers 502, to the end of its retries" sh -c \
+	"tq-submit parse '$HTTP/t/poison?key=bad' | tq-wait -t 40"
+check "then pages of the same site" sh -c \
+	"tq-submit parse '$HTTP/t/page?title=p1' '$HTTP/t/page?title=p2' | tq-wait -t 40"
+check_same "every try went over a new connection, and no page over a spoilt one" \
+	"$(hits bad) $(hits poisoned)" "4 0"
 done_testing

@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 115
+plan 117
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -190,6 +190,16 @@ html=$(mkai https://example.org/badgateway "Bad gateway")
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"502-html-after"}' >/dev/null
 check "a create answered by a 502 HTML page" sh -c "tq-submit notion -D $DB1 $html | tq-wait -t 60"
 check_same "no duplicate" "$(pages_for https://example.org/badgateway)" 1
+
+# --- a proxy gone bad on a kept-alive connection: after its 502 it
+# answers 502 to everything sent on that connection.  The connection is
+# shut down at once, so that neither this job's next request nor any
+# other job's goes over it (libcurl takes the first idle connection of
+# its cache: the one the update went over)
+f0=$(fake GET /_fake/stats | jq -r .faults_fired)
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/pages/","fault":"502-poison"}' >/dev/null
+check "an update answered by a 502 that spoilt its connection" sh -c "tq-submit notion -D $DB1 $html | tq-wait -t 60"
+check_same "updated; nothing more went over that connection" "$(jq -r '.items[0].result.action' "$out") $(pages_for https://example.org/badgateway) $(fake GET /_fake/stats | jq -r '"\(.faults_fired) \(.poisoned)"')" "updated 1 $((f0 + 1)) 0"
 
 # --- an append answered by a 502 after it was done, one reset after it
 # was done: the page's count of blocks says so, nothing is doubled

@@ -203,6 +203,11 @@ limit, not counted in the statistics.
        order queued, after the auth, rate and version checks.  F:
          502-html-after  do the work, then answer 502 with an HTML body
                          (Content-Type text/html, "502 Bad Gateway")
+         502-poison      answer that 502 without doing the work, and
+                         the same to every later request on this
+                         connection, before any check, until the client
+                         closes it (a proxy gone bad on a kept-alive
+                         connection: "poisoned" in the statistics)
          timeout-after   do the work, then sleep --hang seconds, then
                          answer normally (the client should time out)
          reset           close the connection (TCP RST) without
@@ -231,6 +236,8 @@ limit, not counted in the statistics.
        /v1/blocks/{id}/children": N, ...} (ids replaced by {id}),
        "ok_by_route": the same for 2xx answers only, "rate_limited":
        429s from the token bucket (not injected ones), "faults_fired": N,
+       "poisoned": requests answered 502 on a connection a 502-poison
+       fault spoilt (after that fault's own answer),
        "errors": {"400": N, ...} (every status >= 400 answered, injected
        ones included), "max_in_flight": most /v1 requests being handled
        at once, "window_max": most /v1 requests accepted by the rate
@@ -322,8 +329,8 @@ STATUS_CODES = {
     529: ("service_overload", "Notion is temporarily overloaded. Please "
           "try again later."),
 }
-FAULTS = ("502-html-after", "timeout-after", "reset", "reset-after",
-          "status")
+FAULTS = ("502-html-after", "502-poison", "timeout-after", "reset",
+          "reset-after", "status")
 HTML_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
             b"<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
             b"</body>\r\n</html>\r\n")
@@ -719,7 +726,8 @@ class Store:
         self.buckets = {}
         self.accepted = deque()
         self.stats = {"requests": 0, "by_route": {}, "ok_by_route": {},
-                      "rate_limited": 0, "faults_fired": 0, "errors": {},
+                      "rate_limited": 0, "faults_fired": 0,
+                      "poisoned": 0, "errors": {},
                       "max_in_flight": 0, "window_max": 0}
         self.in_flight = 0
         self.opt_seq = 0
@@ -1657,6 +1665,11 @@ class Handler(BaseHTTPRequestHandler):
                     "ms": int((time.monotonic() - t0) * 1000)})
 
     def api(self, path, qs, body):
+        if getattr(self, "poisoned", False):
+            with self.st.lock:
+                self.st.stats["poisoned"] += 1
+            self.fault_name = "poisoned"
+            return self.send(502, raw=HTML_502, ctype="text/html")
         if body is None:
             return self.send(413, raw=HTML_413, ctype="text/html")
         st = self.st
@@ -1696,6 +1709,9 @@ class Handler(BaseHTTPRequestHandler):
             self.fault_name = f
             if f == "reset":
                 raise Reset()
+            if f == "502-poison":
+                self.poisoned = True
+                return self.send(502, raw=HTML_502, ctype="text/html")
             if f == "status":
                 s = fault["status"]
                 code, msg = STATUS_CODES[s]

@@ -69,6 +69,9 @@ ROUTES = """\
         deflate
 /t/headers                               the request headers, text/plain
 /t/reset                                 closes the connection with RST
+/t/poison                                502, and 502 to every later
+        request on this connection (a gateway gone bad), each of those
+        counted under the key "poisoned"
 /t/tls-port                              starts (once) an HTTPS listener
         with a self-signed certificate serving the same routes; its port
 /t/routes                                this list
@@ -341,6 +344,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = u.path
         q = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
         self.q = q
+        if getattr(self, "poisoned", False):
+            hit("poisoned")
+            self.send(502, "<html><body><h1>502 Bad Gateway</h1></body>"
+                      "</html>")
+            return
         if "key" in q and path != "/t/count":
             self.hits = hit(q["key"])
         try:
@@ -608,6 +616,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 tls["port"] = start_tls(self.server.bind_host,
                                         self.server.root)
         self.send(200, "%d\n" % tls["port"], "text/plain; charset=utf-8")
+
+    def t_poison(self, arg, q):
+        self.poisoned = True
+        self.send(502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
 
     def t_reset(self, arg, q):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
