@@ -37,10 +37,34 @@ task_fn(PGconn *c, struct tq_err *err, const char *sql, long long id)
 	return tq_db_json(tq_db_exec_id(c, err, sql, id));
 }
 
+/*
+ * task_fn() for a statement that locks many rows a worker may hold
+ * too: one that PostgreSQL rolled back for a deadlock, a serialization
+ * failure or a lock it could not take runs again, up to three times,
+ * after a short wait at random.  A worker claims and settles a batch of
+ * items in the order its jobs came, and a cancel or a retry locks a
+ * task's items in their order: when the two cross, PostgreSQL breaks
+ * the deadlock by failing one of them, and the command must not be
+ * the one that gives up.  A lost connection is not tried again.
+ */
+static json_t *
+task_fn_locking(PGconn *c, struct tq_err *err, const char *sql, long long id)
+{
+	json_t *o;
+	int tries = 0;
+
+	while ((o = task_fn(c, err, sql, id)) == NULL && tries++ < 3 &&
+	    err->kind == TQ_ERR_TRANSIENT && PQstatus(c) == CONNECTION_OK &&
+	    PQtransactionStatus(c) == PQTRANS_IDLE)
+		tq_sleep(0.05 + arc4random_uniform(200) / 1000.0);
+	return o;
+}
+
 json_t *
 tq_pg_chain_cancel(PGconn *c, struct tq_err *err, long long id)
 {
-	return task_fn(c, err, "SELECT tq_chain_cancel($1::bigint)", id);
+	return task_fn_locking(c, err, "SELECT tq_chain_cancel($1::bigint)",
+	    id);
 }
 
 int
@@ -69,7 +93,8 @@ tq_task_chain(PGconn *c, struct tq_err *err, long long id, long long **out)
 json_t *
 tq_pg_task_retry(PGconn *c, struct tq_err *err, long long id)
 {
-	return task_fn(c, err, "SELECT tq_task_retry($1::bigint)", id);
+	return task_fn_locking(c, err, "SELECT tq_task_retry($1::bigint)",
+	    id);
 }
 
 json_t *

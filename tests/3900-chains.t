@@ -94,10 +94,15 @@ check_same "the failures are the 404, the filtered page and the 400" \
 check_same "no job left in Redis" "$(rcli llen rq:queue:parsing-queue) $(rcli llen rq:queue:ai-queue) $(rcli llen rq:queue:notion-queue)" "0 0 0"
 check_same "ends in chain order" "$(psqlc "SELECT (SELECT completed_at FROM processing_tasks WHERE id = $A) <= (SELECT completed_at FROM processing_tasks WHERE id = $B) AND (SELECT completed_at FROM processing_tasks WHERE id = $B) <= (SELECT completed_at FROM processing_tasks WHERE id = $C)")" t
 
-# --- a cancel half-way: 30 slow pages, cancelled once some went on
+# --- a cancel half-way: 30 pages, cancelled once some went all the
+# way; the last 20 answer after 60 s, so that the first task is surely
+# still open then, however slowly the first 10 go on (the cancel stops
+# their fetches at once)
 urls=""
 for i in $(seq 1 30); do
-	urls="$urls $HTTP/t/sleep?s=$((i / 6))&k=$i"
+	s=$((i / 6))
+	[ "$i" -le 10 ] || s=60
+	urls="$urls $HTTP/t/sleep?s=$s&k=$i"
 done
 check "a second chain" tq-submit -j parse --then ai --then "notion -D $DB1" $urls
 A2=$(jq -r .task_id "$out")
