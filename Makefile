@@ -84,7 +84,7 @@ check: deps
 	$(MAKE) all units
 	@if command -v mandoc >/dev/null 2>&1; then \
 		mandoc -Tlint -Wwarning man/*.[1-9] || exit 1; fi
-	prove -f $(PROVEFLAGS) $(TESTS)
+	prove -f -o $(PROVEFLAGS) $(TESTS)
 
 bench: all units
 	sh bench/run
