@@ -160,6 +160,10 @@ def count(key, reset=False):
         return n
 
 
+# what a gateway gone bad answers (/t/poison)
+BAD_GATEWAY = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+
 def hit(key):
     with lock:
         counters[key] = counters.get(key, 0) + 1
@@ -346,8 +350,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.q = q
         if getattr(self, "poisoned", False):
             hit("poisoned")
-            self.send(502, "<html><body><h1>502 Bad Gateway</h1></body>"
-                      "</html>")
+            self.send(502, BAD_GATEWAY)
             return
         if "key" in q and path != "/t/count":
             self.hits = hit(q["key"])
@@ -619,7 +622,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def t_poison(self, arg, q):
         self.poisoned = True
-        self.send(502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+        self.send(502, BAD_GATEWAY)
 
     def t_reset(self, arg, q):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
