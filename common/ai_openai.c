@@ -726,44 +726,57 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 
 	msg = error_message(r, &type, &code, &param, &doc);
 	if (st == 400 || st == 422) {
-		if (!c->use_mct && ((param != NULL &&
-		    strcmp(param, "max_tokens") == 0) ||
+		/*
+		 * The input too long for the model's context first: vLLM
+		 * words it "'max_tokens' or 'max_completion_tokens' is
+		 * too large: ... maximum context length ...", which is
+		 * no request for the other field.  OpenAI's code;
+		 * llama-server's type (its code is 400); the others'
+		 * words.
+		 */
+		if ((code != NULL &&
+		    strcmp(code, "context_length_exceeded") == 0) ||
+		    (type != NULL &&
+		    strcmp(type, "exceed_context_size_error") == 0) ||
+		    strcasestr(msg, "context length") != NULL ||
+		    strcasestr(msg, "context window") != NULL ||
+		    strcasestr(msg, "context size") != NULL) {
+			if (!c->ctx_shrunk && c->text_chars > 0) {
+				c->ctx_shrunk = 1;
+				c->budget = tq_utf8_count(c->text,
+				    cut_text(c->text, strlen(c->text),
+				    c->budget)) / 2;
+				rc = 1;
+				goto out;
+			}
+		} else if (!c->use_mct && ((code != NULL &&
+		    strcmp(code, "unsupported_parameter") == 0) ||
+		    strcasestr(msg, "unsupported") != NULL ||
+		    strcasestr(msg, "not supported") != NULL) &&
+		    ((param != NULL && strcmp(param, "max_tokens") == 0) ||
 		    strcasestr(msg, "max_completion_tokens") != NULL)) {
+			/* OpenAI's reasoning models: "Unsupported
+			 * parameter: 'max_tokens' is not supported with
+			 * this model. Use 'max_completion_tokens'
+			 * instead." */
 			c->use_mct = 1;
 			quirks_learn(c);
 			rc = 1;
 			goto out;
-		}
-		if (c->send_temp && ((param != NULL &&
+		} else if (c->send_temp && ((param != NULL &&
 		    strcmp(param, "temperature") == 0) ||
 		    strcasestr(msg, "'temperature'") != NULL)) {
 			c->send_temp = 0;
 			quirks_learn(c);
 			rc = 1;
 			goto out;
-		}
-		if (c->mode != JM_PROMPT && is_format_error(msg, param)) {
+		} else if (c->mode != JM_PROMPT && is_format_error(msg, param)) {
 			tq_log(TQ_LOG_WARN, "ai_json_downgrade",
 			    json_pack("{s:s, s:s, s:s, s:s, s:s}",
 			    "url", c->shown_url, "model", c->m->model,
 			    "from", jmode_names[c->mode],
 			    "to", jmode_names[c->mode + 1], "error", msg));
 			c->mode++;
-			rc = 1;
-			goto out;
-		}
-		/* OpenAI's code; llama-server's type (its code is 400) */
-		if (((code != NULL &&
-		    strcmp(code, "context_length_exceeded") == 0) ||
-		    (type != NULL &&
-		    strcmp(type, "exceed_context_size_error") == 0) ||
-		    strcasestr(msg, "context length") != NULL ||
-		    strcasestr(msg, "context window") != NULL ||
-		    strcasestr(msg, "context size") != NULL) &&
-		    !c->ctx_shrunk && c->text_chars > 0) {
-			c->ctx_shrunk = 1;
-			c->budget = tq_utf8_count(c->text,
-			    cut_text(c->text, strlen(c->text), c->budget)) / 2;
 			rc = 1;
 			goto out;
 		}

@@ -62,6 +62,12 @@ The answer depends on the scenario, chosen by the model name:
                  {"error": {"code": 400, "message": "the request exceeds
                  the available context size, try increasing it",
                  "type": "exceed_context_size_error"}}, a number as code
+  context-vllm   the same as vLLM says it: 400 {"error": {"message":
+                 "'max_tokens' or 'max_completion_tokens' is too large:
+                 N. This model's maximum context length is 100 tokens
+                 and your request has M input tokens (...). None",
+                 "type": "BadRequestError", "param": null, "code":
+                 400}}; either field is taken, as vLLM takes both
   reasoning      like OpenAI's reasoning models: 400 for max_tokens (use
                  max_completion_tokens) and for a temperature other than 1
   slow-NAME      sleeps --delay seconds (default 2) before each answer,
@@ -126,7 +132,7 @@ SCENARIOS = {
     "e500-once",
     "e502-html", "hang", "no-schema", "no-format", "refusal",
     "content-filter", "empty", "empty-once", "no-usage", "context",
-    "context-llama", "reasoning",
+    "context-llama", "context-vllm", "reasoning",
 }
 
 
@@ -766,6 +772,17 @@ class Handler(BaseHTTPRequestHandler):
                     "code": 400, "message": "the request exceeds the "
                     "available context size, try increasing it",
                     "type": "exceed_context_size_error"}})
+            return self.good(req)
+        if model == "context-vllm":
+            if len(page_text(req)) > 400:
+                n = req.get("max_tokens", req.get("max_completion_tokens"))
+                m = len(page_text(req)) // 4
+                return self.send(400, {"error": {
+                    "message": "'max_tokens' or 'max_completion_tokens' "
+                    "is too large: %s. This model's maximum context length "
+                    "is 100 tokens and your request has %d input tokens "
+                    "(%s > 100 - %d). None" % (n, m, n, m),
+                    "type": "BadRequestError", "param": None, "code": 400}})
             return self.good(req)
         if model == "reasoning":
             if "max_tokens" in req:

@@ -797,6 +797,27 @@ test_truncation(void)
 	ok(r.res.attempts == 2 && r.res.input_truncated == 1,
 	    "context-llama: second attempt truncated");
 	finish(&r);
+
+	/* vLLM names both token fields in its context error: no switch */
+	setup("context-vllm");
+	R.text = b.data;
+	go(&r);
+	is_int(r.rc, 0, "context-vllm: shrinks the input after vLLM's "
+	    "context error");
+	reqs = requests();
+	ok(r.res.attempts == 2 && r.res.input_truncated == 1 &&
+	    json_array_size(reqs) == 2 && rqbody(reqs, 1, "max_tokens") !=
+	    NULL && rqbody(reqs, 1, "max_completion_tokens") == NULL,
+	    "context-vllm: second attempt truncated, still max_tokens");
+	json_decref(reqs);
+	finish(&r);
+	setup("context-vllm");
+	go(&r);
+	reqs = requests();
+	ok(r.rc == 0 && rqbody(reqs, 0, "max_tokens") != NULL,
+	    "context-vllm: the next call still sends max_tokens");
+	json_decref(reqs);
+	finish(&r);
 	tq_buf_free(&b);
 
 	setup("ok");
