@@ -401,6 +401,45 @@ api_error(const char *method, const char *path,
 }
 
 /*
+ * Log an answer that is not the last word: a 429 or 529 waited out, a
+ * 409 or 5xx (or no answer) sent again.  Notion's request_id and the
+ * pinned version go with every error (spec sections 2 and 11), also
+ * when a later try succeeds and the job never fails.
+ */
+static void
+log_retry(const struct nc *c, const char *event, const char *method,
+    const char *path, const struct tq_http_resp *r,
+    const struct tq_err *err, double wait)
+{
+	json_t *doc = NULL, *o;
+	const char *rid = NULL, *why = NULL;
+
+	if (r->status != 0) {
+		doc = json_loadb(r->body.data ? r->body.data : "",
+		    r->body.len, 0, NULL);
+		rid = json_string_value(json_object_get(doc, "request_id"));
+		why = json_string_value(json_object_get(json_object_get(doc,
+		    "additional_data"), "rate_limit_reason"));
+	}
+	o = json_pack("{s:s,s:s,s:s,s:i,s:s,s:f}", "version", c->version,
+	    "method", method, "path", path, "status", (int)r->status,
+	    "code", err->code, "retry_after", wait);
+	if (rid != NULL)
+		json_object_set_new(o, "request_id", json_string(rid));
+	if (why != NULL)
+		json_object_set_new(o, "rate_limit_reason", json_string(why));
+	if (r->status == 0) {
+		struct tq_err e = *err;
+
+		tq_err_scrub(&e, c->token);
+		json_object_set_new(o, "error", json_string(e.msg));
+	}
+	tq_log(strcmp(event, "notion_rate_limited") == 0 ? TQ_LOG_INFO :
+	    TQ_LOG_WARN, event, o);
+	json_decref(doc);
+}
+
+/*
  * One Notion request through the shared limiter.  429 and 529 wait
  * for Retry-After (pausing every worker) and go again; 409 goes again
  * a few times; when idempotent, so do 5xx, timeouts and resets.  0
@@ -507,10 +546,8 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 			 */
 			wait = r.retry_after > backoff ? r.retry_after : backoff;
 			tq_limit_pause(&c->lim, wait);
-			tq_log(TQ_LOG_INFO, "notion_rate_limited", json_pack(
-			    "{s:s,s:s,s:i,s:f}", "method", method, "path",
-			    path, "status", (int)r.status, "retry_after",
-			    wait));
+			log_retry(c, "notion_rate_limited", method, path, &r,
+			    err, wait);
 			if (tq_mono() + wait + 1 > c->deadline) {
 				err->retry_after = wait;
 				goto out;
@@ -559,6 +596,7 @@ backoff:
 			wait = r.retry_after;
 		if (tq_mono() + wait + 1 > c->deadline)
 			goto out;
+		log_retry(c, "notion_retry", method, path, &r, err, wait);
 		tq_sleep(wait);
 		if (backoff < MAX_BACKOFF)
 			backoff *= 2;

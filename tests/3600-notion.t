@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 117
+plan 120
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -212,8 +212,18 @@ check_same "250 blocks, none twice" "$(in_order "Append faults")" "250 true"
 # --- a 500 on the create that did nothing: looked for, then created
 none=$(mkai https://example.org/servererror "Server error")
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":500}' >/dev/null
+# and the lookup's first query answered 503: sent again
+fake POST /_fake/fault '{"method":"POST","path":"/v1/data_sources/","fault":"status","status":503}' >/dev/null
 check "a create answered 500 without effect" sh -c "tq-submit notion -D $DB1 $none | tq-wait -t 60"
 check_same "one page, created" "$(pages_for https://example.org/servererror) $(jq -r '.items[0].result.action' "$out")" "1 created"
+# an error that a later try got past is logged all the same, with
+# Notion's request_id and the version (spec sections 2 and 11)
+rid() {	# rid STATUS ROUTE: the request_id of the last such answer
+	fake GET /_fake/log | jq -r --argjson s "$1" --arg r "$2" '[.requests[] | select(.status == $s and .route == $r)] | last | .request_id'
+}
+rid503=$(rid 503 "POST /v1/data_sources/{id}/query")
+check_match "the query's 503 is logged with its request_id" "$(grep notion_retry "$tmp/worker.log" | grep -F "$rid503")" 'status=503'
+check_match "and with the version" "$(grep notion_retry "$tmp/worker.log" | grep -F "$rid503")" 'version=2025-09-03'
 
 # --- 409 conflicts are retried
 conf=$(mkai https://example.org/conflict "Conflict")
@@ -226,6 +236,8 @@ rl=$(mkai https://example.org/ratelimited "Rate limited")
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":429,"retry_after":2}' >/dev/null
 check "a 429 with Retry-After 2" sh -c "tq-submit notion -D $DB1 $rl | tq-wait -t 60"
 check_same "then one page, in the same run" "$(pages_for https://example.org/ratelimited) $(jq -r '.items[0].retry_count' "$out")" "1 0"
+rid429=$(rid 429 "POST /v1/pages")
+check_match "the 429 is logged with its request_id" "$(grep notion_rate_limited "$tmp/worker.log" | grep -F "$rid429")" 'rate_limit_reason=connection_rate_limit'
 
 # --- 529 service_overload is waited out the same way, for every worker
 ov=$(mkai https://example.org/overload "Overload")

@@ -245,7 +245,8 @@ limit, not counted in the statistics.
   GET  /_fake/log     -> {"requests":[{"method","path" (with the query
        string),"route","status" (null: reset, no answer),"notion_version",
        "content_type","auth_ok","bytes" (body size; null if over the
-       limit),"fault" (the injected fault or null),"ms"}]}: the last
+       limit),"fault" (the injected fault or null),"request_id" (the
+       x-request-id sent, null if none),"ms"}]}: the last
        10000 /v1 (and other non-control) requests, oldest first; bodies
        and the Authorization value are not kept.
   POST /_fake/reset   clears pages, blocks, faults, statistics and the log,
@@ -1526,10 +1527,11 @@ class Handler(BaseHTTPRequestHandler):
                     r = route_name(self.command, self.route_path)
                     s["ok_by_route"][r] = s["ok_by_route"].get(r, 0) + 1
         self.status_sent = status
+        self.rid_sent = rid or str(uuid.uuid4())
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(raw)))
-        self.send_header("x-request-id", rid or str(uuid.uuid4()))
+        self.send_header("x-request-id", self.rid_sent)
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         if self.close_connection:
@@ -1643,6 +1645,7 @@ class Handler(BaseHTTPRequestHandler):
             if self.st.in_flight > s["max_in_flight"]:
                 s["max_in_flight"] = self.st.in_flight
         self.status_sent = None
+        self.rid_sent = None
         self.fault_name = None
         t0 = time.monotonic()
         try:
@@ -1662,6 +1665,7 @@ class Handler(BaseHTTPRequestHandler):
                     "Bearer " + self.server.token,
                     "bytes": None if body is None else len(body),
                     "fault": self.fault_name,
+                    "request_id": self.rid_sent,
                     "ms": int((time.monotonic() - t0) * 1000)})
 
     def api(self, path, qs, body):
