@@ -63,6 +63,8 @@
 #define MAX_BACKOFF	30		/* seconds, before jitter */
 #define MAX_PAGES	10		/* of a query's answers, 100 each */
 #define RATE_BURST	1
+/* Notion works on a request for 60 s at most (spec section 1) */
+#define DEFAULT_SETTLE	65
 #define MAX_RESPONSE	(16 * 1024 * 1024)
 
 struct nc {
@@ -80,6 +82,15 @@ struct nc {
 	int		 requests;
 	/* the last failure: may the request have been carried out? */
 	int		 ambiguous;
+	/*
+	 * ... and may Notion still be carrying it out: no answer of its
+	 * own (a timeout, a reset, a proxy's 502 or 504) to a create or
+	 * an append, sent at sent (tq_mono()); settle: how long after
+	 * that the outcome is sure (TQ_NOTION_SETTLE)
+	 */
+	int		 late;
+	double		 sent;
+	double		 settle;
 	char		*bot;		/* our bot user's id, once asked */
 };
 
@@ -328,6 +339,14 @@ nc_config(struct nc *c, struct tq_err *err)
 		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_version",
 		    "notion: NOTION_VERSION %s predates data sources: use "
 		    "2025-09-03 or later", c->version);
+	c->settle = DEFAULT_SETTLE;
+	if ((v = getenv("TQ_NOTION_SETTLE")) != NULL && *v != '\0') {
+		c->settle = strtod(v, &end);
+		if (*end != '\0' || !(c->settle >= 1 && c->settle <= 3600))
+			return tq_err_set(err, TQ_ERR_PERMANENT, "config",
+			    "TQ_NOTION_SETTLE: %s: not a number of seconds "
+			    "from 1 to 3600", v);
+	}
 	c->rps = 3;
 	if ((v = getenv("TQ_NOTION_RPS")) != NULL && *v != '\0') {
 		c->rps = strtod(v, &end);
@@ -479,6 +498,7 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	for (;;) {
 		c->ambiguous = 0;
+		c->late = 0;
 		if (tq_limit_wait(&c->lim, c->deadline, err) == -1)
 			goto out;
 		ms = (long)((c->deadline - tq_mono()) * 1000);
@@ -517,11 +537,12 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 		}
 		c->requests++;
 		tries++;
+		c->sent = tq_mono();
 		if (tq_http_do(&q, &r, err) == 0)
 			break;
 		if (err->http_status == 0) {
 			/* no answer: the transfer failed */
-			c->ambiguous = r.maybe_sent;
+			c->ambiguous = c->late = r.maybe_sent;
 			tq_err_prefix(err, "notion: %s %s", method, path);
 			if (strcmp(err->code, "bad_url") == 0 &&
 			    (n = strlen(err->msg)) < sizeof(err->msg))
@@ -581,8 +602,9 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 			goto backoff;
 		}
 		if (r.status >= 500) {
+			/* a proxy's 502 or 504: Notion may be at it still */
 			if (r.status == 502 || r.status == 504)
-				c->fresh = 1;
+				c->fresh = c->late = 1;
 			c->ambiguous = 1;
 			if (!idempotent || tries >= MAX_TRIES)
 				goto out;
@@ -1470,6 +1492,12 @@ struct row {
 	char		 since[32];	/* no page of ours is older */
 	int		 written;
 	int		 fresh;		/* inserted by this run */
+	/*
+	 * until when (tq_mono()) a create or an append of this import
+	 * that got no answer may still be carried out: from this run,
+	 * or from an earlier one (notion_imports.unsure_until); 0: none
+	 */
+	double		 unsure;
 };
 
 static void
@@ -1506,7 +1534,8 @@ row_load(struct nc *c, const char *aid, const char *dbid, const char *dsid,
 	r = tq_db_exec(c->db, err, "SELECT id, notion_page_id, url, job_id, "
 	    "status, blocks_written, to_char(date_trunc('minute', created_at "
 	    "AT TIME ZONE 'UTC') - interval '5 minutes', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:00.000\"Z\"') FROM notion_imports "
+	    "'YYYY-MM-DD\"T\"HH24:MI:00.000\"Z\"'), "
+	    "extract(epoch FROM unsure_until - now()) FROM notion_imports "
 	    "WHERE ai_content_id = $1 AND database_id = $2", 2, p);
 	if (r == NULL)
 		return -1;
@@ -1524,11 +1553,16 @@ row_load(struct nc *c, const char *aid, const char *dbid, const char *dsid,
 	row->status = xstrdup(PQgetvalue(r, 0, 4));
 	row->written = atoi(PQgetvalue(r, 0, 5));
 	snprintf(row->since, sizeof(row->since), "%s", PQgetvalue(r, 0, 6));
+	if (!PQgetisnull(r, 0, 7) && atof(PQgetvalue(r, 0, 7)) > 0)
+		row->unsure = tq_mono() + atof(PQgetvalue(r, 0, 7));
 	PQclear(r);
 	return 0;
 }
 
-/* Record progress: the page (NULL: none), status and blocks written. */
+/*
+ * Record progress: the page (NULL: none), status and blocks written.
+ * Progress is made after any request left unsure has settled.
+ */
 static int
 row_save(struct nc *c, struct row *row, const char *job, const char *status,
     int written, int total, struct tq_err *err)
@@ -1548,7 +1582,8 @@ row_save(struct nc *c, struct row *row, const char *job, const char *status,
 	p[6] = t;
 	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET notion_page_id "
 	    "= $2, url = $3, job_id = $4, status = $5, blocks_written = $6, "
-	    "blocks_total = $7, updated_at = now() WHERE id = $1", 7, p);
+	    "blocks_total = $7, unsure_until = NULL, updated_at = now() "
+	    "WHERE id = $1", 7, p);
 	if (r == NULL)
 		return -1;
 	PQclear(r);
@@ -1556,6 +1591,61 @@ row_save(struct nc *c, struct row *row, const char *job, const char *status,
 	row->status = xstrdup(status);
 	row->written = written;
 	return 0;
+}
+
+/*
+ * A create or an append that got no answer of Notion's own (c->late)
+ * may still be carried out until c->settle seconds after it was sent:
+ * remember until when, in the row.
+ */
+static void
+note_late(const struct nc *c, struct row *row)
+{
+	if (c->late && c->sent + c->settle > row->unsure)
+		row->unsure = c->sent + c->settle;
+}
+
+/*
+ * Before a create or an append is sent again on the strength of a
+ * lookup that found nothing (no page, too few blocks): if one of this
+ * import's requests may still be carried out (row->unsure), wait
+ * until it is settled, and then look again.  0: nothing to wait for;
+ * 1: waited; -1 with err: the job has not the time, so it goes back to
+ * the queue until then, which the row keeps for any worker's next run.
+ */
+static int
+settle(struct nc *c, struct row *row, const char *method, const char *path,
+    struct tq_err *err)
+{
+	double now = tq_mono(), left = row->unsure - now;
+	char secs[32];
+	const char *p[2];
+	PGresult *r;
+	int here = now + left + 3 < c->deadline;	/* and a lookup */
+
+	row->unsure = 0;
+	if (left <= 0)
+		return 0;
+	tq_log(TQ_LOG_INFO, "notion_settle", json_pack("{s:s,s:s,s:f,s:b}",
+	    "method", method, "path", path, "wait", left, "requeued", !here));
+	if (here) {
+		tq_sleep(left);
+		return 1;
+	}
+	snprintf(secs, sizeof(secs), "%.3f", left);
+	p[0] = row->id;
+	p[1] = secs;
+	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET unsure_until = "
+	    "now() + make_interval(secs => $2::float8), updated_at = now() "
+	    "WHERE id = $1", 2, p);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	tq_err_set(err, TQ_ERR_TRANSIENT, "notion_unsure", "notion: %s %s "
+	    "got no answer, and Notion may carry it out for %.0f s more: "
+	    "looked at again then", method, path, left + 0.5);
+	err->retry_after = left;
+	return -1;
 }
 
 /* ------------------------------------------------------- the import */
@@ -1768,6 +1858,13 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 		if (look_first) {
 			if ((got = find_page(c, s, pl, row, err)) == -1)
 				return -1;
+			/* a create of ours may yet make it: wait, look again */
+			if (got == 0 && (got = settle(c, row, "POST",
+			    "/v1/pages", err)) == -1)
+				return -1;
+			if (got == 1 && (got = find_page(c, s, pl, row,
+			    err)) == -1)
+				return -1;
 			if (got == 1) {
 				*action = "adopted";
 				tq_log(TQ_LOG_INFO, "notion_adopted", json_pack(
@@ -1827,6 +1924,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 		if (!c->ambiguous)
 			return -1;
 		/* it may exist all the same: look before creating again */
+		note_late(c, row);
 		look_first = 1;
 	}
 	return -1;
@@ -1839,7 +1937,7 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 	char path[128];
 	json_t *body;
 	size_t n, total = json_array_size(pl->blocks), max = MAX_CHILDREN;
-	int got, tries = 0, resent = 0;
+	int got, tries = 0, resent = 0, waited;
 
 	snprintf(path, sizeof(path), "/v1/blocks/%s/children", row->page_id);
 	while ((size_t)row->written < total) {
@@ -1868,8 +1966,18 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 		if (!c->ambiguous || ++tries > 3)
 			return -1;
 		/* did it land?  The page's count of children says */
+		note_late(c, row);
 		if ((got = children(c, row->page_id, NULL, err)) == -1)
 			return -1;
+		/* not yet, and it may still: wait, count again */
+		if (got < row->written + (int)n) {
+			if ((waited = settle(c, row, "PATCH", path,
+			    err)) == -1)
+				return -1;
+			if (waited && (got = children(c, row->page_id, NULL,
+			    err)) == -1)
+				return -1;
+		}
 		if (row_save(c, row, job, "appending", got, (int)total,
 		    err) == -1)
 			return -1;
@@ -2160,7 +2268,7 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	struct plan pl;
 	struct row row;
 	const char *dbid, *action = "updated", *p[2];
-	char aid[24];
+	char aid[24], path[128];
 	json_t *user, *res = NULL;
 	PGresult *r;
 	int tmo = tq_cfg.timeout[TQ_STAGE_NOTION], got, tries;
@@ -2246,7 +2354,14 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 			row.fresh = 1;
 		}
 	} else if (row.page_id != NULL && strcmp(row.status, "imported") != 0) {
-		/* this job ran before: resume from the page's own count */
+		/*
+		 * this job ran before: resume from the page's own count,
+		 * once an append it left unsure has settled
+		 */
+		snprintf(path, sizeof(path), "/v1/blocks/%s/children",
+		    row.page_id);
+		if (settle(&c, &row, "PATCH", path, err) == -1)
+			goto out;
 		if ((got = children(&c, row.page_id, NULL, err)) == -1)
 			goto out;
 		if (row_save(&c, &row, cl->job, "appending", got,

@@ -13,13 +13,16 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 120
+plan 129
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
 start_notion --hang 8 --rps 20
 export TQ_RETRY_DELAYS=0,1,1 TQ_TEST_NOTION_CRASH=after-create:$tmp/crash
 export TQ_NOTION_RPS=20
+# a create or append without an answer is taken as not done after 8 s
+# (Notion's own ceiling is 60 s; the default waits 65)
+export TQ_NOTION_SETTLE=8
 start_worker -n 2 -t notion-queue=12
 
 # --- usage errors write nothing
@@ -162,6 +165,39 @@ adopt=$(mkai https://example.org/timeout "Timed out" )
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-after"}' >/dev/null
 check "a create that times out" sh -c "tq-submit notion -D $DB1 $adopt | tq-wait -t 60"
 check_same "is adopted, no duplicate" "$(pages_for https://example.org/timeout) $(jq -r '.items[0].result.action' "$out")" "1 adopted"
+
+# --- Notion goes on with a request after the client stopped waiting
+# (a job timeout of 12 s gives each request 4 s): a create that lands
+# 7 s after it was sent is not found at first.  The worker must not
+# create a second page before 8 s after the send (TQ_NOTION_SETTLE);
+# the job has not the time to wait, so it goes back to the queue until
+# then, and its next run finds the page
+late_landed() { [ "$(fake GET /_fake/log | jq '[.requests[] | select(.fault == "late")] | length')" -ge "$1" ]; }
+late=$(mkai https://example.org/late "Done late")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"late","secs":7}' >/dev/null
+check "a create carried out 7 s after it was sent" sh -c "tq-submit notion -D $DB1 $late | tq-wait -t 60"
+wait_for 20 late_landed 1
+check_same "is adopted after one retry, no duplicate" "$(pages_for https://example.org/late) $(jq -r '.items[0].result.action, .items[0].retry_count' "$out" | xargs)" "1 adopted 1"
+check_match "the wait is logged" "$(grep notion_settle "$tmp/worker.log")" 'method=POST.*requeued=true'
+# an append that lands late: the page's count of blocks is short at
+# first; its next run resumes from the count once the append is settled
+lapp=$(mkai https://example.org/lateappend "Late append" - "$tmp/text.txt")
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"late","secs":7}' >/dev/null
+check "an append carried out 7 s after it was sent" sh -c "tq-submit notion -w -D $DB1 $lapp | tq-wait -t 60"
+wait_for 20 late_landed 2
+check_same "250 blocks, none twice, after one retry" "$(in_order "Late append") $(jq -r '.items[0].retry_count, .items[0].result.action' "$out" | xargs)" "250 true 1 resumed"
+# with time left in the job (a timeout of 30 s: 10 s a request), the
+# worker waits until the create is settled and looks again, in the
+# same run
+stop_worker
+TQ_NOTION_SETTLE=16 start_worker -n 1 -t notion-queue=30
+late2=$(mkai https://example.org/late2 "Done late, waited")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"late","secs":14}' >/dev/null
+check "a create carried out 14 s after it was sent" sh -c "tq-submit notion -D $DB1 $late2 | tq-wait -t 60"
+wait_for 20 late_landed 3
+check_same "is adopted in the same run, no duplicate" "$(pages_for https://example.org/late2) $(jq -r '.items[0].result.action, .items[0].retry_count' "$out" | xargs)" "1 adopted 0"
+stop_worker
+start_worker -n 2 -t notion-queue=12
 
 # --- a lookup after an uncertain create takes only a page that this
 # import may have made: not a member's page of the same URL, nor an old
@@ -336,6 +372,8 @@ check_status 3 "1001 emoji in a property's text" tq-submit notion -D $DB1 -p "$(
 check_match "are refused: 2002 UTF-16 units" "$(cat "$errf")" 'a text of 2002 UTF-16 units, of at most 2000'
 check_status 3 "a NOTION_VERSION that is no date" env NOTION_VERSION=latest tq-submit notion -D $DB1 $conf
 check_match "is refused before Notion is asked" "$(cat "$errf")" 'NOTION_VERSION latest: not a version of Notion.s API'
+check_status 3 "a TQ_NOTION_SETTLE that is no number of seconds" env TQ_NOTION_SETTLE=soon tq-submit notion -D $DB1 $conf
+check_match "is refused, naming it" "$(cat "$errf")" 'TQ_NOTION_SETTLE: soon: not a number of seconds from 1 to 3600'
 check_status 3 "an unshared database" tq-submit notion -D $DB4 $conf
 check_match "is refused saying to share it" "$(cat "$errf")" 'object_not_found.*share the database with the integration'
 check_status 3 "a database with two data sources" tq-submit notion -D $DB3 $conf

@@ -195,7 +195,8 @@ Validation (400 validation_error)
 Fault injection, statistics and state: /_fake/..., no auth, no rate
 limit, not counted in the statistics.
   POST /_fake/fault {"method":"POST","path":"/v1/pages","fault":F,
-       "count":N (default 1),"status":S,"retry_after":R} queues N faults
+       "count":N (default 1),"status":S,"retry_after":R,"secs":T}
+       queues N faults
        for requests with that method whose path (without the query
        string) starts with "path"; path segments that are whole ids are
        compared in the dashed lower-case form on both sides, so either
@@ -210,6 +211,10 @@ limit, not counted in the statistics.
                          connection: "poisoned" in the statistics)
          timeout-after   do the work, then sleep --hang seconds, then
                          answer normally (the client should time out)
+         late            sleep "secs" (default --hang) seconds, then do
+                         the work and answer normally: a slow Notion,
+                         which goes on with a request after the client
+                         stopped waiting (for up to 60 s, spec section 1)
          reset           close the connection (TCP RST) without
                          answering; the work is not done
          reset-after     do the work, then close without answering
@@ -330,8 +335,8 @@ STATUS_CODES = {
     529: ("service_overload", "Notion is temporarily overloaded. Please "
           "try again later."),
 }
-FAULTS = ("502-html-after", "502-poison", "timeout-after", "reset",
-          "reset-after", "status")
+FAULTS = ("502-html-after", "502-poison", "timeout-after", "late",
+          "reset", "reset-after", "status")
 HTML_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
             b"<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
             b"</body>\r\n</html>\r\n")
@@ -1716,6 +1721,10 @@ class Handler(BaseHTTPRequestHandler):
             if f == "502-poison":
                 self.poisoned = True
                 return self.send(502, raw=HTML_502, ctype="text/html")
+            if f == "late":
+                secs = fault["secs"] or self.server.hang
+                if self.server.stop.wait(secs):
+                    raise Reset()
             if f == "status":
                 s = fault["status"]
                 code, msg = STATUS_CODES[s]
@@ -1848,7 +1857,8 @@ class Handler(BaseHTTPRequestHandler):
                  "path": req.get("path"), "fault": req.get("fault"),
                  "count": req.get("count", 1),
                  "status": req.get("status"),
-                 "retry_after": req.get("retry_after", 1)}
+                 "retry_after": req.get("retry_after", 1),
+                 "secs": req.get("secs")}
             err = None
             if not f["method"] or not isinstance(f["path"], str):
                 err = "method and path are required"
@@ -1864,6 +1874,11 @@ class Handler(BaseHTTPRequestHandler):
                       (is_int(f["retry_after"]) and f["retry_after"] >= 0)):
                 err = "retry_after must be an integer >= 0, a string " \
                     "(sent as it is) or null (no Retry-After)"
+            elif not (f["secs"] is None or (
+                    isinstance(f["secs"], (int, float)) and
+                    not isinstance(f["secs"], bool) and
+                    0 < f["secs"] <= 120)):
+                err = "secs must be a number of seconds in (0, 120]"
             if err:
                 return self.send(400, {"error": err})
             with st.lock:
