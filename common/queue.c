@@ -244,10 +244,13 @@ tq_queue_suspended(redisContext *c)
 
 /*
  * The take, in two scripts that share their Lua.  A job id is never in
- * two workers' active lists at once: a copy whose id another worker
- * holds (a duplicate pushed by a reconciler racing a recovery, say) is
- * dropped from ours at once, so two workers never run one job together.
- * The holder acks it, or, if it dies, its recovery pushes it again.
+ * two workers' active lists at once, nor twice in one: a copy whose id
+ * a worker holds (a duplicate pushed by a reconciler racing a recovery,
+ * or by RQ's started-registry cleanup when the holder's heartbeat
+ * stalled) is dropped from our list at once (its last entry, the copy
+ * just moved there), so a job never runs twice together, not even in
+ * one worker.  The holder acks it, or, if it dies, its recovery pushes
+ * it again.
  *
  * take: KEYS[1] the worker's active list, KEYS[2..] the queues in
  * priority order.  ARGV: now (RQ time), wip expiry score, worker name,
@@ -260,6 +263,9 @@ tq_queue_suspended(redisContext *c)
  */
 #define TAKE_COMMON \
 "local function held(id)\n" \
+"  if #redis.call('LPOS', KEYS[1], id, 'COUNT', 2) > 1 then\n" \
+"    return true\n" \
+"  end\n" \
 "  for _, w in ipairs(redis.call('SMEMBERS', 'tq:workers')) do\n" \
 "    if w ~= ARGV[3] and\n" \
 "        redis.call('LPOS', 'tq:active:' .. w, id) then\n" \
@@ -561,8 +567,11 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 	case TQ_DONE_FAILED:
 		redisAppendCommand(c, "ZADD rq:failed:%s %.0f %s", q,
 		    t + tq_cfg.failure_ttl, id);
+		/* exc_info: where RQ (Job.exc_info) and its dashboards
+		 * read why; plain text, which RQ takes as it is */
 		redisAppendCommand(c, "HSET rq:job:%s status failed "
-		    "ended_at %s tq_error %s", id, now, error ? error : "");
+		    "ended_at %s tq_error %s exc_info %s", id, now,
+		    error ? error : "", error ? error : "");
 		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
 		    tq_cfg.failure_ttl);
 		cmds += 3;
@@ -571,7 +580,8 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 		redisAppendCommand(c, "ZADD rq:scheduled:%s %.3f %s", q,
 		    run_at, id);
 		redisAppendCommand(c, "HSET rq:job:%s status scheduled "
-		    "tq_error %s", id, error ? error : "");
+		    "tq_error %s exc_info %s", id, error ? error : "",
+		    error ? error : "");
 		cmds += 2;
 		break;
 	case TQ_DONE_REQUEUE:

@@ -5,7 +5,7 @@
 # PostgreSQL restart while a job stores its outcome costs no retry and
 # runs nothing twice; tq-wait outlives a PostgreSQL restart.
 . "$(dirname "$0")/lib.sh"
-plan 29
+plan 32
 start_redis
 start_pg
 start_httpd
@@ -54,6 +54,20 @@ check "the task completes" tq-wait -t 30 "$t"
 check_same "the page was fetched once" "$(hits d1)" 1
 check_same "the duplicate is gone" "$(rcli LLEN rq:queue:parsing-queue)" 0
 check_same "one job ended" "$(grep -c " job worker=.*job=$job.*outcome=" "$tmp/worker.log")" 1
+stop_worker
+
+# --- and so is a copy that comes to the worker that holds the job, as
+# RQ's started-registry cleanup (which `rq info` runs) pushes one when
+# the job's rq:wip score passed while the worker's heartbeat stalled
+start_worker -n 1 -Q parsing-queue -N own
+tq-submit parse "$HTTP/t/sleep?s=2&key=d2" >"$out"
+t=$(jq -r .task_id "$out")
+wait_for 10 running "$t"
+job=$(count "SELECT job_id FROM task_items WHERE task_id = $t")
+rcli LPUSH rq:queue:parsing-queue "$job" >/dev/null
+check "a copy of its own job: the task completes" tq-wait -t 30 "$t"
+check_same "the page was fetched once" "$(hits d2)" 1
+check_same "the copy is gone, the job's hash kept" "$(rcli LLEN rq:queue:parsing-queue) $(rcli LLEN tq:active:own.1) $(rcli HGET "rq:job:$job" status)" "0 0 finished"
 stop_worker
 
 # --- a copy of a job whose holder Redis forgot (restarted empty): the

@@ -2,7 +2,7 @@
 # RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
 # suspend`/`rq resume` pause it, a stop-job command stops a job
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 16
 start_redis
 start_pg
 start_httpd
@@ -49,4 +49,17 @@ rcli publish "rq:pubsub:$wname" "{\"command\":\"stop-job\",\"job_id\":\"$job\"}"
 wait_for 5 sh -c "[ \"\$(psql -XAtq '$TQ_DATABASE_URL' -c \"SELECT status FROM task_items WHERE task_id = $t\")\" = failed ]"
 ok $? "stop-job stops the job within seconds"
 check_match "with the reason" "$(psqlc "SELECT error_message FROM task_items WHERE task_id = $t")" 'stopped'
+
+# a failed job: RQ's own Job.fetch reads its status and why it failed
+tq-submit parse "$HTTP/t/status/404" >"$out"
+t=$(jq -r .task_id "$out")
+tq-wait -t 20 "$t" >/dev/null 2>&1
+job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
+check "RQ's Job.fetch reads a failed tq job" /usr/bin/python3 -c '
+import sys
+from redis import Redis
+from rq.job import Job
+j = Job.fetch(sys.argv[2], connection=Redis(unix_socket_path=sys.argv[1]))
+print(j.get_status(), j.exc_info)' "$tmp/redis.sock" "$job"
+check_match "its status and exc_info" "$(cat "$out")" '^failed .*404'
 done_testing
