@@ -230,8 +230,8 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 	if ((h = tq_rq_metrics(rc, e)) == NULL)
 		return -1;
 	metric_head("tq_jobs_total", "counter", "Jobs that ended, by queue "
-	    "and outcome (finished, failed, retried, requeued, dropped, skipped, "
-	    "canceled), since Redis last lost its data.");
+	    "and outcome (finished, failed, retried, requeued, dropped, "
+	    "canceled, stopped, skipped), since Redis last lost its data.");
 	json_object_foreach(qs, name, q) {
 		for (i = 0; i <= TQ_DONE_FORGET; i++) {
 			char key[256];

@@ -338,6 +338,11 @@ set_aside(const struct tq_runner *R, struct tq_job *j)
 	return 1;
 }
 
+/*
+ * Close the job's item with status and error: 1 done, 0 when it was not
+ * open (closed already, by tq-cancel say), -1 with e when PostgreSQL
+ * failed (deferred when that may pass: j->later).
+ */
 static int
 finish(const struct tq_runner *R, struct tq_job *j, const char *status, const char *error,
     const char *kind, struct tq_err *e)
@@ -345,11 +350,15 @@ finish(const struct tq_runner *R, struct tq_job *j, const char *status, const ch
 	const char *p[4] = { j->id, status, error, kind };
 	PGresult *r;
 
+	int changed;
+
 	r = record(R, j, "SELECT tq_item_finish($1, $2, NULL, $3, $4)", 4, p, e);
 	if (r == NULL)
 		return -1;
+	/* NULL: the item was not open (tq-cancel closed it, say) */
+	changed = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
 	PQclear(r);
-	return 0;
+	return changed;
 }
 
 /* A job's own coroutine: the stage's work, then done. */
@@ -472,6 +481,7 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 	int max_retries = j->claim.max_retries;
 	enum tq_loglevel lvl = TQ_LOG_INFO;
 	double run_at;
+	int got;
 
 	msg[0] = '\0';
 	j->later = 0;
@@ -490,13 +500,19 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 		put_back(R, j);
 		goto logit;
 	case TQ_END_STOPPED:
-		/* tq-cancel closed the item; a bare stop-job fails it */
+		/*
+		 * tq-cancel closed the item: the job is canceled, as RQ's
+		 * job.cancel() leaves it; a bare stop-job fails the item,
+		 * and the job is stopped, in the failed registry, as RQ
+		 * leaves a job its stop-job command stopped
+		 */
 		outcome = "stopped";
 		snprintf(msg, sizeof(msg), "stopped by request");
-		finish(R, j, "failed", msg, "permanent", &e);
+		got = finish(R, j, "failed", msg, "permanent", &e);
 		if (j->later)
 			return 0;
-		ack(R, j, TQ_DONE_CANCELED, 0, NULL);
+		ack(R, j, got == 1 ? TQ_DONE_STOPPED : TQ_DONE_CANCELED, 0,
+		    msg);
 		goto logit;
 	case TQ_END_TIMEOUT:
 		snprintf(msg, sizeof(msg), "timeout: still running after %d s, "

@@ -486,7 +486,7 @@ const char *
 tq_outcome_name(enum tq_outcome out)
 {
 	static const char *names[] = { "finished", "failed", "retried",
-	    "requeued", "dropped", "canceled", "skipped" };
+	    "requeued", "dropped", "canceled", "stopped", "skipped" };
 
 	return out <= TQ_DONE_FORGET ? names[out] : "unknown";
 }
@@ -595,6 +595,17 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 		    "ended_at %s", id, now);
 		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
 		    tq_cfg.result_ttl);
+		cmds += 3;
+		break;
+	case TQ_DONE_STOPPED:
+		/* as RQ ends a job that its stop-job command stopped */
+		redisAppendCommand(c, "ZADD rq:failed:%s %.0f %s", q,
+		    t + tq_cfg.failure_ttl, id);
+		redisAppendCommand(c, "HSET rq:job:%s status stopped "
+		    "ended_at %s tq_error %s exc_info %s", id, now,
+		    error ? error : "", error ? error : "");
+		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
+		    tq_cfg.failure_ttl);
 		cmds += 3;
 		break;
 	case TQ_DONE_DROP:

@@ -924,6 +924,7 @@ enum tq_outcome {
 	TQ_DONE_REQUEUE,	/* back to the head of its queue */
 	TQ_DONE_DROP,		/* forget (cancelled, or already done) */
 	TQ_DONE_CANCELED,	/* rq:canceled */
+	TQ_DONE_STOPPED,	/* status stopped, in rq:failed, as RQ */
 	TQ_DONE_FORGET		/* out of our list only: another runs it */
 };
 const char	*tq_outcome_name(enum tq_outcome);	/* "finished" */

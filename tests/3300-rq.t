@@ -2,7 +2,7 @@
 # RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
 # suspend`/`rq resume` pause it, a stop-job command stops a job
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 17
 start_redis
 start_pg
 start_httpd
@@ -49,6 +49,11 @@ rcli publish "rq:pubsub:$wname" "{\"command\":\"stop-job\",\"job_id\":\"$job\"}"
 wait_for 5 sh -c "[ \"\$(psql -XAtq '$TQ_DATABASE_URL' -c \"SELECT status FROM task_items WHERE task_id = $t\")\" = failed ]"
 ok $? "stop-job stops the job within seconds"
 check_match "with the reason" "$(psqlc "SELECT error_message FROM task_items WHERE task_id = $t")" 'stopped'
+# as RQ leaves a job its stop-job command stopped: status stopped, in
+# the failed registry
+stopped() { [ "$(rcli HGET "rq:job:$job" status)" = stopped ]; }
+wait_for 5 stopped
+check_same "RQ's status stopped, in rq:failed" "$(rcli HGET "rq:job:$job" status) $(rcli ZSCORE rq:failed:parsing-queue "$job" | grep -c .) $(rcli ZSCORE rq:canceled:parsing-queue "$job" | grep -c .)" "stopped 1 0"
 
 # a failed job: RQ's own Job.fetch reads its status and why it failed
 tq-submit parse "$HTTP/t/status/404" >"$out"
