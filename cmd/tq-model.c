@@ -249,9 +249,18 @@ build_params(void)
 	if (opt.context_chars != NULL)
 		json_object_set_new(p, "context_chars", json_integer(int_param(
 		    "context-chars", opt.context_chars, 100, 100000000)));
-	if (opt.timeout != NULL)
-		json_object_set_new(p, "timeout", json_integer(int_param(
-		    "timeout", opt.timeout, 1, 3600)));
+	if (opt.timeout != NULL) {
+		int t = int_param("timeout", opt.timeout, 1, 3600);
+		int job = tq_cfg.timeout[TQ_STAGE_AI];
+
+		/* the worker keeps a call within the job (job.c) */
+		if (t > (job > 10 ? job - 5 : job))
+			warnx("warning: timeout %d s: the ai queue's job "
+			    "timeout is %d s (TQ_AI_TIMEOUT), so workers "
+			    "wait %d s at most; raise it where they run", t,
+			    job, job > 10 ? job - 5 : job);
+		json_object_set_new(p, "timeout", json_integer(t));
+	}
 	/* 0: no limit, which is no rpm at all */
 	if (opt.rpm != NULL && int_param("rpm", opt.rpm, 0, 1000000) > 0)
 		json_object_set_new(p, "rpm", json_integer(int_param("rpm",

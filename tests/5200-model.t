@@ -4,7 +4,7 @@
 # server; the API key never appears in any output, log or table.
 # VALGRIND=1 runs tq-model under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 77
+plan 82
 start_redis
 start_pg
 need python3 python3
@@ -51,6 +51,13 @@ check "add a local Ollama model (long options)" m add ollama --provider openai \
 check_same "trailing slash dropped, no key variable" \
 	"$(jq -c '[.base_url, .api_key_env, .params.context_chars, .params.timeout]' "$out")" \
 	'["http://localhost:11434/v1",null,8000,60]'
+check_same "a timeout within the ai queue's: no warning" "$(cat "$errf")" ""
+check "a timeout longer than the ai queue's job timeout" m set ollama -T 600
+check_match "is kept, with a warning" "$(psqlc "SELECT params->>'timeout' FROM ai_models WHERE name = 'ollama'") $(cat "$errf")" \
+	"^600 tq-model: warning: timeout 600 s: the ai queue's job timeout is 120 s \(TQ_AI_TIMEOUT\), so workers wait 115 s at most"
+check "none where the job timeout allows it" env TQ_AI_TIMEOUT=700 tq-model set ollama -T 600
+check_same "no warning then" "$(cat "$errf")" ""
+m set ollama -T 60 >/dev/null
 check "add with the defaults of openai" m add mini -p openai -m gpt-4o-mini
 check_same "OpenAI's URL and OPENAI_API_KEY by default" \
 	"$(jq -c '[.base_url, .api_key_env, .params]' "$out")" \
