@@ -478,6 +478,7 @@ reap_jobs(void)
 		inflight[j->st]--;
 		json_decref(j->result);
 		json_decref(j->stored);
+		json_decref(j->detail);
 		tq_claim_free(&j->claim);
 		free(j);
 		n++;

@@ -269,6 +269,10 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 		json_decref(args);
 		rc = out != NULL ? 0 : -1;
 	}
+	/* for the failed item's result: what the model said instead */
+	if (out == NULL && res.raw != NULL)
+		tq_job_detail_set(json_pack("{s:s%}", "raw_output", res.raw,
+		    strlen(res.raw)));
 	if (rc == 0) {
 		json_object_set_new(out, "model_id", json_integer(model.id));
 		json_object_set(out, "config", cfg ? cfg : json_object());
@@ -294,6 +298,24 @@ static const struct {
 	[TQ_STAGE_AI] = { tq_job_ai_prepare, tq_job_ai },
 	[TQ_STAGE_NOTION] = { NULL, tq_notion_work },
 };
+
+static json_t *job_detail;
+
+void
+tq_job_detail_set(json_t *d)
+{
+	json_decref(job_detail);
+	job_detail = d;
+}
+
+json_t *
+tq_job_detail_take(void)
+{
+	json_t *d = job_detail;
+
+	job_detail = NULL;
+	return d;
+}
 
 json_t *
 tq_job_work(const struct tq_claim *claim, struct tq_err *err)

@@ -347,12 +347,16 @@ static int
 finish(const struct tq_runner *R, struct tq_job *j, const char *status, const char *error,
     const char *kind, struct tq_err *e)
 {
-	const char *p[4] = { j->id, status, error, kind };
+	/* a job's detail goes with its failure for good (raw_output) */
+	char *res = j->detail != NULL && strcmp(status, "failed") == 0 ?
+	    json_dumps(j->detail, JSON_COMPACT) : NULL;
+	const char *p[5] = { j->id, status, error, kind, res };
 	PGresult *r;
-
 	int changed;
 
-	r = record(R, j, "SELECT tq_item_finish($1, $2, NULL, $3, $4)", 4, p, e);
+	r = record(R, j, "SELECT tq_item_finish($1, $2, $5::jsonb, $3, $4)",
+	    5, p, e);
+	free(res);
 	if (r == NULL)
 		return -1;
 	/* NULL: the item was not open (tq-cancel closed it, say) */
@@ -368,6 +372,7 @@ job_main(void *arg)
 	struct tq_job *j = arg;
 
 	j->result = tq_job_work(&j->claim, &j->err);
+	j->detail = tq_job_detail_take();
 	j->done = 1;
 }
 

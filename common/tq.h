@@ -1354,6 +1354,15 @@ int		 tq_stage_from_name(const char *);	/* any of the above */
  */
 json_t		*tq_job_work(const struct tq_claim *, struct tq_err *);
 /*
+ * What a failed job leaves besides its error, for its item's result
+ * when it fails for good: the AI stage's raw answer that could not be
+ * used ({"raw_output"}).  The stage sets it just before its work
+ * function returns NULL; the worker takes it (NULL: none) as soon as
+ * that returns, before any other job runs.
+ */
+void		 tq_job_detail_set(json_t *);
+json_t		*tq_job_detail_take(void);
+/*
  * Store a result and finish the item (parent side), with the stage's
  * store function.  Returns the item result, or NULL with err->kind NONE
  * when the item was already closed.
@@ -1537,6 +1546,7 @@ struct tq_job {
 	double		 backoff;
 	json_t		*result;
 	json_t		*stored;	/* by tq_job_store_many() */
+	json_t		*detail;	/* tq_job_detail_take() */
 	struct tq_err	 err;
 	struct tq_job	*next;
 };

@@ -4,7 +4,7 @@
 # fake); one row per content and model; retries through the queue; keys
 # never leak
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 41
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -79,6 +79,14 @@ check_same "json_object" "$(lastrf)" json_object
 check_same "the same mode is not written again" "$(modets)" "$ts"
 check "but tq-model set -J schema" sh -c "tq-model set fake -J schema >/dev/null && tq-submit ai -m fake $pc1 | tq-wait -t 30"
 check_same "asks for json_schema" "$(lastrf)" json_schema
+
+# an answer that is no JSON, twice: the item fails for good, and its
+# result keeps what the model said (specs/llm-api.md section 4)
+addm bad malformed
+tq-submit ai -m bad "$(echo "$pcs" | cut -d' ' -f1)" >"$tmp/bad.json"
+tq-wait -t 30 "$(jq -r .task_id "$tmp/bad.json")" >"$out"
+check_same "bad JSON twice: failed for good" "$(jq -r '.items[0] | "\(.status) \(.error_message | test("bad JSON after a repair"))"' "$out")" "failed true"
+check_match "its raw answer kept in the item's result" "$(jq -r '.items[0].result.raw_output' "$out")" '^\{"summary": ?".*"keyw$'
 
 # the key appears nowhere: logs, database, process titles, records
 psql -XAtq "$TQ_DATABASE_URL" -c "SELECT * FROM ai_models; SELECT * FROM ai_processed_contents; SELECT * FROM task_items; SELECT * FROM processing_tasks; SELECT * FROM ai_server_modes" >"$tmp/dump"
