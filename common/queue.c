@@ -544,16 +544,22 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 	if (out != TQ_DONE_FORGET)
 		redisAppendCommand(c, "ZREM rq:wip:%s %s", q, id);
 	cmds += out != TQ_DONE_FORGET ? 3 : 2;
-	/* the state and current job: the worker's next heartbeat */
-	if (worked >= 0) {
+	/*
+	 * The state and current job: the worker's next heartbeat.  The
+	 * counts as RQ's: a job that ran to its end, well or not (a
+	 * failure that is retried too); not one given back or dropped.
+	 */
+	if (worked >= 0 && (out == TQ_DONE_FINISHED || out == TQ_DONE_FAILED ||
+	    out == TQ_DONE_SCHEDULED || out == TQ_DONE_STOPPED)) {
 		redisAppendCommand(c, "HINCRBY rq:worker:%s %s 1", name,
 		    out == TQ_DONE_FINISHED ? "successful_job_count" :
 		    "failed_job_count");
 		redisAppendCommand(c, "HINCRBYFLOAT rq:worker:%s "
 		    "total_working_time %.6f", name, worked);
 		cmds += 2;
-		cmds += metrics_count(c, q, out, worked);
 	}
+	if (worked >= 0)
+		cmds += metrics_count(c, q, out, worked);
 	switch (out) {
 	case TQ_DONE_FINISHED:
 		redisAppendCommand(c, "ZADD rq:finished:%s %.0f %s", q,
