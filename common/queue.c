@@ -571,13 +571,19 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 		cmds += 3;
 		break;
 	case TQ_DONE_FAILED:
+	case TQ_DONE_STOPPED:
+		/*
+		 * In the failed registry, as RQ leaves a job that failed or
+		 * that its stop-job command stopped; exc_info is where RQ
+		 * (Job.exc_info) and its dashboards read why: plain text,
+		 * which RQ takes as it is
+		 */
 		redisAppendCommand(c, "ZADD rq:failed:%s %.0f %s", q,
 		    t + tq_cfg.failure_ttl, id);
-		/* exc_info: where RQ (Job.exc_info) and its dashboards
-		 * read why; plain text, which RQ takes as it is */
-		redisAppendCommand(c, "HSET rq:job:%s status failed "
-		    "ended_at %s tq_error %s exc_info %s", id, now,
-		    error ? error : "", error ? error : "");
+		redisAppendCommand(c, "HSET rq:job:%s status %s ended_at %s "
+		    "tq_error %s exc_info %s", id, out == TQ_DONE_FAILED ?
+		    "failed" : "stopped", now, error ? error : "",
+		    error ? error : "");
 		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
 		    tq_cfg.failure_ttl);
 		cmds += 3;
@@ -601,17 +607,6 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 		    "ended_at %s", id, now);
 		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
 		    tq_cfg.result_ttl);
-		cmds += 3;
-		break;
-	case TQ_DONE_STOPPED:
-		/* as RQ ends a job that its stop-job command stopped */
-		redisAppendCommand(c, "ZADD rq:failed:%s %.0f %s", q,
-		    t + tq_cfg.failure_ttl, id);
-		redisAppendCommand(c, "HSET rq:job:%s status stopped "
-		    "ended_at %s tq_error %s exc_info %s", id, now,
-		    error ? error : "", error ? error : "");
-		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
-		    tq_cfg.failure_ttl);
 		cmds += 3;
 		break;
 	case TQ_DONE_DROP:
