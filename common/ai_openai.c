@@ -830,6 +830,13 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 	}
 	if (err != NULL && st >= 500 && r->retry_after > 0)
 		err->retry_after = r->retry_after;
+	/* the server's id of the request: its support asks for it */
+	if (err != NULL && r->request_id[0] != '\0') {
+		size_t l = strlen(err->msg);
+
+		snprintf(err->msg + l, sizeof(err->msg) - l,
+		    " (x-request-id %s)", r->request_id);
+	}
 out:
 	if (err != NULL)
 		err->http_status = (int)st;
@@ -1046,7 +1053,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 	const char *finish, *why;
 	json_t *doc = NULL, *ch, *msg, *usage, *refusal;
 	CURL *h = NULL;
-	int rc = -1, length_retried = 0, empty_retried = 0;
+	int rc = -1, length_retried = 0, empty_retried = 0, got;
 	long timeout_ms, ms;
 	double deadline, left, wait;
 
@@ -1126,7 +1133,21 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		q.secret = c.key;
 		q.handle = h;
 		res->attempts++;
-		if (tq_http_do(&q, &r, err) == -1) {
+		got = tq_http_do(&q, &r, err);
+		/* each answer, with the ids a provider's support asks for */
+		if (r.status != 0 && tq_loglevel >= TQ_LOG_DEBUG) {
+			json_t *f = json_pack("{s:s,s:s,s:i,s:i,s:s?,s:f}",
+			    "url", c.shown_url, "model", m->model, "attempt",
+			    res->attempts, "status", (int)r.status,
+			    "request_id", r.request_id[0] ? r.request_id :
+			    NULL, "seconds", r.seconds);
+
+			if (r.processing_ms >= 0)
+				json_object_set_new(f, "processing_ms",
+				    json_integer(r.processing_ms));
+			tq_log(TQ_LOG_DEBUG, "llm_call", f);
+		}
+		if (got == -1) {
 			if (err == NULL || err->http_status == 0) {
 				tq_err_prefix(err, "openai: %s", c.shown_url);
 				goto out;

@@ -536,6 +536,8 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		r->content_type[0] = '\0';
 		r->retry_after = 0;
 		r->content_length = -1;
+		r->request_id[0] = '\0';
+		r->processing_ms = -1;
 		r->body.len = 0;
 		x->location = 0;
 		return len;
@@ -571,6 +573,21 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 			r->content_length = -1;
 	} else if (n == 8 && strncasecmp(p, "location", n) == 0)
 		x->location = 1;
+	else if (n == 12 && strncasecmp(p, "x-request-id", n) == 0) {
+		char *s = tq_trim(val);
+		size_t i;
+
+		for (i = 0; s[i] != '\0' && i + 1 < sizeof(r->request_id);
+		    i++)
+			r->request_id[i] = s[i] > ' ' && s[i] < 0x7f ? s[i] :
+			    '?';
+		r->request_id[i] = '\0';
+	} else if (n == 20 &&
+	    strncasecmp(p, "openai-processing-ms", n) == 0) {
+		r->processing_ms = strtonum(tq_trim(val), 0, LONG_MAX, &err);
+		if (err != NULL)
+			r->processing_ms = -1;
+	}
 	/* the longest of the waits a server asks for */
 	if (d > r->retry_after)
 		r->retry_after = d;
@@ -959,6 +976,7 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 	memset(r, 0, sizeof(*r));
 	memset(err, 0, sizeof(*err));
 	r->content_length = -1;
+	r->processing_ms = -1;
 	memset(&x, 0, sizeof(x));
 	x.q = q;
 	x.r = r;

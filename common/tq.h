@@ -341,6 +341,10 @@ struct tq_http_resp {
 	double		 seconds;
 	/* on failure: the server may have got the request (not idempotent?) */
 	int		 maybe_sent;
+	/* x-request-id (printable, cut to fit; "" none) and
+	 * openai-processing-ms (-1 none), for the logs */
+	char		 request_id[80];
+	long		 processing_ms;
 };
 /*
  * 0 on a 2xx answer.  -1 with err classified for the retry policy

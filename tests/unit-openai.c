@@ -473,6 +473,8 @@ test_ratelimit(void)
 	is_fail(&r, TQ_ERR_PERMANENT, "llm_quota", "quota");
 	is_int(r.err.http_status, 429, "quota: http_status");
 	is_int(r.res.attempts, 1, "quota: no retry");
+	ok(strstr(r.err.msg, " (x-request-id req_") != NULL,
+	    "quota: the error names the server's x-request-id");
 	finish(&r);
 }
 
