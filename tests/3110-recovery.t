@@ -119,6 +119,10 @@ tq-wait -t 60 "$t" >"$tmp/wait.out" 2>"$tmp/wait.err" &
 wpid=$!
 tq-status -j -w 0.3 "$t" >"$tmp/watch.out" 2>"$tmp/watch.err" &
 spid=$!
+# both connected (a first connection that fails is fatal by design;
+# under valgrind they take a while to start), then at their waits
+started() { [ -s "$tmp/watch.out" ] && [ "$(psqlc "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tq-wait'")" -ge 1 ]; }
+wait_for 30 started
 sleep 0.5
 stop_pg fast
 n0=$(wc -l <"$tmp/watch.out")
