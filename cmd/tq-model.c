@@ -251,14 +251,14 @@ build_params(void)
 		    "context-chars", opt.context_chars, 100, 100000000)));
 	if (opt.timeout != NULL) {
 		int t = int_param("timeout", opt.timeout, 1, 3600);
-		int job = tq_cfg.timeout[TQ_STAGE_AI];
 
-		/* the worker keeps a call within the job (job.c) */
-		if (t > (job > 10 ? job - 5 : job))
+		/* the worker keeps a call within the job */
+		if (tq_model_call_timeout(t) != t)
 			warnx("warning: timeout %d s: the ai queue's job "
 			    "timeout is %d s (TQ_AI_TIMEOUT), so workers "
 			    "wait %d s at most; raise it where they run", t,
-			    job, job > 10 ? job - 5 : job);
+			    tq_cfg.timeout[TQ_STAGE_AI],
+			    tq_model_call_timeout(t));
 		json_object_set_new(p, "timeout", json_integer(t));
 	}
 	/* 0: no limit, which is no rpm at all */

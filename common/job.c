@@ -248,10 +248,7 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 	    "timeout"));
 	/* requests a minute for all workers together (limit.c); 0: none */
 	model.rpm = (int)json_integer_value(json_object_get(pm, "rpm"));
-	if (model.timeout <= 0 || model.timeout > tq_cfg.timeout[TQ_STAGE_AI])
-		model.timeout = tq_cfg.timeout[TQ_STAGE_AI] > 10 ?
-		    tq_cfg.timeout[TQ_STAGE_AI] - 5 :
-		    tq_cfg.timeout[TQ_STAGE_AI];
+	model.timeout = tq_model_call_timeout(model.timeout);
 
 	if (model.provider != NULL && strcmp(model.provider, "openai") == 0) {
 		rc = tq_ai_openai(&model, &req, &res, err);

@@ -347,9 +347,9 @@ static int
 finish(const struct tq_runner *R, struct tq_job *j, const char *status, const char *error,
     const char *kind, struct tq_err *e)
 {
-	/* a job's detail goes with its failure for good (raw_output) */
-	char *res = j->detail != NULL && strcmp(status, "failed") == 0 ?
-	    json_dumps(j->detail, JSON_COMPACT) : NULL;
+	/* a job's detail goes with its end (raw_output) */
+	char *res = j->detail != NULL ? json_dumps(j->detail, JSON_COMPACT) :
+	    NULL;
 	const char *p[5] = { j->id, status, error, kind, res };
 	PGresult *r;
 	int changed;

@@ -197,3 +197,13 @@ tq_model_load(PGconn *db, struct tq_err *e, long long id)
 	    "LEFT JOIN ai_server_modes s ON s.base_url = m.base_url "
 	    "WHERE m.id = $1", id));
 }
+
+int
+tq_model_call_timeout(int t)
+{
+	int job = tq_cfg.timeout[TQ_STAGE_AI];
+
+	if (t <= 0 || t > job)
+		return job > 10 ? job - 5 : job;
+	return t;
+}

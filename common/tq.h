@@ -681,6 +681,12 @@ long long	 tq_model_insert(PGconn *, struct tq_err *,
  */
 int		 tq_model_set_params(PGconn *, struct tq_err *, long long id,
 		    const char *params, int drop_rpm);
+/*
+ * The seconds a worker waits for one answer of a model whose timeout
+ * (params.timeout, 0: none) is t: t, unless it is unset or longer than
+ * the ai queue's job timeout, then that less 5 s (tq_cfg).
+ */
+int		 tq_model_call_timeout(int t);
 /* The model as a job uses it (JSON null if gone); NULL on error. */
 json_t		*tq_model_load(PGconn *, struct tq_err *, long long id);
 /* ROLLBACK, ignoring errors (the way out of a failed transaction). */

@@ -42,7 +42,7 @@ round() {
 		bail "fake-openai.py did not start"
 	AIURL=http://127.0.0.1:$(cat "$tmp/ai-$a.port")
 	tq-model add "$a" -p openai -m ok -u "$AIURL/v1" -k TQ_FAKE_KEY \
-		-C 10000000 -T 115 >/dev/null || bail "tq-model add failed"
+		-C 10000000 -T 120 >/dev/null || bail "tq-model add failed"
 	TQ_TEST_STOP=$tmp/stop-$a
 	export TQ_TEST_STOP
 	start_worker -n 1 -Q ai-queue -N "$a"
