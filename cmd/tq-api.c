@@ -1182,10 +1182,10 @@ main(int argc, char *argv[])
 		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->
 		    sin_addr, host, sizeof(host));
 	freeaddrinfo(ai);
-	if (!quiet)
-		tq_log(TQ_LOG_INFO, "listening", json_pack("{s:s,s:i,s:i,s:b}",
-		    "address", host, "port", port, "threads", (int)nthreads,
-		    "token", token_sum[0] != '\0'));
+	/* even with -q: with port 0 it is the only word of the port */
+	tq_log(TQ_LOG_INFO, "listening", json_pack("{s:s,s:i,s:i,s:b}",
+	    "address", host, "port", port, "threads", (int)nthreads,
+	    "token", token_sum[0] != '\0'));
 
 	do {
 		if (sigwait(&set, &sig) != 0)

@@ -69,7 +69,7 @@ number(const char *s, int max, const char *opt)
 
 	v = strtonum(s, 1, max, &e);
 	if (e != NULL) {
-		warnx("%s: %s: %s", opt, s, e);
+		warnx("%s: %s: %s", opt, tq_vis_tmp(s), e);
 		usage();
 	}
 	return (int)v;
@@ -281,7 +281,5 @@ main(int argc, char *argv[])
 	}
 	tq_ai_result_free(&res);
 	free(text);
-	if (fflush(stdout) == EOF)
-		err(1, "stdout");
-	return status;
+	return status;	/* a write error on stdout: cli.c, at exit */
 }

@@ -213,11 +213,7 @@ main(int argc, char *argv[])
 		json_decref(o);
 	}
 	tq_doc_free(&doc);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		warn("stdout");
-		goto out;
-	}
-	status = TQ_EXIT_OK;
+	status = TQ_EXIT_OK;	/* a write error on stdout: cli.c, at exit */
 out:
 	free(raw);
 	free(html);

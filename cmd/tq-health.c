@@ -87,7 +87,7 @@ range_parse(const char *opt, const char *s, struct tq_range *r)
 	if (tq_range_parse(s, r) == 0)
 		return;
 	snprintf(why, sizeof(why), "%s %s: not a range such as 10, 10:, "
-	    "~:10, 10:20 or @10:20", opt, s);
+	    "~:10, 10:20 or @10:20", opt, tq_vis_tmp(s));
 	warnx("%s", why);
 	usage_why(stderr, ST_UNKNOWN, why);
 }
@@ -249,7 +249,8 @@ number(const char *opt, const char *s, long long lo, long long hi)
 	if (e != NULL) {
 		char why[160];
 
-		snprintf(why, sizeof(why), "%s %s: %s", opt, s, e);
+		snprintf(why, sizeof(why), "%s %s: %s", opt, tq_vis_tmp(s),
+		    e);
 		warnx("%s", why);
 		usage_why(stderr, ST_UNKNOWN, why);
 	}
@@ -267,6 +268,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	tq_health_init(&h);
+	tq_out_fail_status = ST_UNKNOWN;	/* the plugins' convention */
 	if (tq_config_load() == -1) {
 		warnx("%s", tq_strerror());
 		printf("TQ UNKNOWN - %s\n", tq_strerror());
@@ -341,7 +343,7 @@ main(int argc, char *argv[])
 
 	deadline = tq_mono() + (double)h.secs;
 	tq_jp_config(health_ops, 1, 1, 0, NULL, child_init);
-	fflush(stdout);
+	tq_out_flush();
 	rq = tq_jp_send("redis", NULL, NULL, 0, deadline, &re);
 	tq_health_pg(&h, "tq-health", deadline);
 	h.rd = redis_finish(rq, &re, deadline);
@@ -353,7 +355,7 @@ main(int argc, char *argv[])
 		print_json();
 	else
 		print_line();
-	fflush(stdout);
+	tq_out_flush();
 
 	tq_health_free(&h);
 	tq_config_free();

@@ -134,7 +134,7 @@ print_show(json_t *r)
 		printf("%-17s %s\n", k, s ? s : json_string_value(v));
 		free(s);
 	}
-	fflush(stdout);
+	tq_out_flush();
 }
 
 static void
@@ -192,8 +192,8 @@ int_param(const char *what, const char *s, long long lo, long long hi)
 
 	v = strtonum(s, lo, hi, &e);
 	if (e != NULL)
-		bad("%s %s: must be a whole number from %lld to %lld", what, s,
-		    lo, hi);
+		bad("%s %s: must be a whole number from %lld to %lld", what,
+		    tq_vis_tmp(s), lo, hi);
 	return v;
 }
 
@@ -240,7 +240,7 @@ build_params(void)
 		if (*opt.temperature == '\0' || *end != '\0' || !isfinite(t) ||
 		    t < 0 || t > 2)
 			bad("temperature %s: must be a number from 0 to 2",
-			    opt.temperature);
+			    tq_vis_tmp(opt.temperature));
 		json_object_set_new(p, "temperature", json_real(t));
 	}
 	if (opt.max_tokens != NULL)

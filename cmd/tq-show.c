@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -158,7 +159,7 @@ page(json_t *r)
 		wrap(s, "    ");
 	}
 	printf("\n");
-	fflush(stdout);
+	tq_out_flush();
 }
 
 /* Print the record of each link of (kind, id); 0 if there was one. */
@@ -204,17 +205,21 @@ show(PGconn *db, const char *kind, long long id, const char *what)
 	return 0;
 }
 
-/* A link by URL, as tq-submit stored it (normalised). */
+/*
+ * A link by URL, as tq-submit stored it (normalised).  Messages name
+ * it with *** for a password, as everywhere.
+ */
 static int
 show_url(PGconn *db, const char *url)
 {
 	struct tq_err e = { 0 };
-	char *norm = NULL;
+	char *norm = NULL, *shown = tq_redact_url(url);
 	long long id;
+	int rv = -1;
 
 	if (tq_url_check(url, &norm, &e) == -1) {
-		warnx("%s: %s", tq_vis_tmp(url), e.msg);
-		return -1;
+		warnx("%s: %s", tq_vis_tmp(shown), e.msg);
+		goto out;
 	}
 	id = tq_link_find(db, &e, norm);
 	free(norm);
@@ -222,10 +227,13 @@ show_url(PGconn *db, const char *url)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if (id == 0) {
 		if (!quiet)
-			warnx("%s: no such link", tq_vis_tmp(url));
-		return -1;
+			warnx("%s: no such link", tq_vis_tmp(shown));
+		goto out;
 	}
-	return show(db, "link", id, url);
+	rv = show(db, "link", id, shown);
+out:
+	free(shown);
+	return rv;
 }
 
 /*
@@ -236,11 +244,13 @@ static int
 operand(PGconn *db, const char *w)
 {
 	static const char *kinds[] = { "task", "link", "parsed", "ai" };
-	char why[128];
+	char why[128], *shown;
 	long long id;
 	size_t i, n;
 
-	if (strncmp(w, "http://", 7) == 0 || strncmp(w, "https://", 8) == 0)
+	/* the scheme in any case, as tq-submit takes it */
+	if (strncasecmp(w, "http://", 7) == 0 ||
+	    strncasecmp(w, "https://", 8) == 0)
 		return show_url(db, w);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		n = strlen(kinds[i]);
@@ -261,8 +271,10 @@ operand(PGconn *db, const char *w)
 		}
 		tq_ids_free(&ids);
 	}
+	shown = tq_redact_url(w);
 	warnx("%s: not a task id, kind:id (task, link, parsed, ai) or URL",
-	    tq_vis_tmp(w));
+	    tq_vis_tmp(shown));
+	free(shown);
 	return -1;
 }
 

@@ -376,7 +376,7 @@ prometheus(void)
 	    "backend (1) or not (0).");
 	printf("tq_up{backend=\"redis\"} %d\n", up[0]);
 	printf("tq_up{backend=\"postgresql\"} %d\n", up[1]);
-	fflush(stdout);
+	tq_out_flush();
 	json_decref(all);
 	if (rc != NULL)
 		redisFree(rc);

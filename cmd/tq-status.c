@@ -168,7 +168,7 @@ main(int argc, char *argv[])
 			if (tq_parse_duration(optarg, &since) == -1 ||
 			    since <= 0)
 				errx(TQ_EXIT_USAGE, "since %s: not a duration "
-				    "such as 90s, 30m, 2h or 7d", optarg);
+				    "such as 90s, 30m, 2h or 7d", tq_vis_tmp(optarg));
 			list = 1;
 			break;
 		case 's':
@@ -187,7 +187,7 @@ main(int argc, char *argv[])
 			if (st < 0)
 				errx(TQ_EXIT_USAGE, "%s: type must be parse, ai "
 				    "or notion (or parsing, ai_processing, "
-				    "notion_import)", optarg);
+				    "notion_import)", tq_vis_tmp(optarg));
 			type = tq_stage_task_type(st);
 			list = 1;
 			break;
@@ -196,7 +196,7 @@ main(int argc, char *argv[])
 			if (tq_parse_duration(optarg, &watch) == -1 ||
 			    watch < 0.1)
 				errx(TQ_EXIT_USAGE, "watch %s: not an interval "
-				    "of at least 0.1 s", optarg);
+				    "of at least 0.1 s", tq_vis_tmp(optarg));
 			break;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
@@ -253,7 +253,10 @@ main(int argc, char *argv[])
 		if (stop)
 			break;
 	}
-	if (ids.bad > 0)
+	/* a watch ends by a signal: that is its success */
+	if (watch > 0 && stop)
+		status = TQ_EXIT_OK;
+	else if (ids.bad > 0)
 		status = TQ_EXIT_INPUT;
 	tq_ids_free(&ids);
 	PQfinish(db);

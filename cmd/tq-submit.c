@@ -515,15 +515,21 @@ then_parse(const char *arg, int prev, struct stageopts *o)
 	/* the words after the stage are its options, nothing else */
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(n - 1, w + 1, "+:BD:IiKkm:p:R:Ssw", longopts,
-	    NULL)) != -1) {
+	for (;;) {
+		/* the word being read: w[1 + at] (getopt's argv is w + 1) */
+		int at = optind > 0 ? optind : 1;
+
+		if ((ch = getopt_long(n - 1, w + 1, "+:BD:IiKkm:p:R:Ssw",
+		    longopts, NULL)) == -1)
+			break;
 		if (ch == '?' || ch == ':')
 			errx(TQ_EXIT_USAGE, "%s%s: %s", ctx, optopt ? (char[]){
-			    '-', (char)optopt, '\0' } : w[optind], ch == ':' ?
-			    "needs an argument" : "not an option of a stage");
+			    '-', (char)optopt, '\0' } : tq_vis_tmp(w[optind]),
+			    ch == ':' ? "needs an argument" :
+			    "not an option of a stage");
 		if (!stage_opt(ch, optarg, o, ctx))
 			errx(TQ_EXIT_USAGE, "%s%s is not an option of a stage",
-			    ctx, w[optind > 1 ? optind : 1]);
+			    ctx, tq_vis_tmp(w[1 + at]));
 	}
 	if (optind < n - 1)
 		errx(TQ_EXIT_USAGE, "%s%s: a follow-up stage takes no inputs: "
@@ -616,7 +622,12 @@ main(int argc, char *argv[])
 		if (strncmp(notify_url, "http://", 7) != 0 &&
 		    strncmp(notify_url, "https://", 8) != 0)
 			errx(TQ_EXIT_USAGE, "--notify: %s: not an http or https "
-			    "URL", tq_vis_tmp(notify));
+			    "URL", tq_vis_tmp(tq_redact_url(notify)));
+		/* as for the inputs: tq stores it in clear, prints it */
+		if (tq_url_userinfo(notify_url))
+			errx(TQ_EXIT_USAGE, "--notify: a user name or password "
+			    "in the URL: refused, tq stores URLs in clear (sign "
+			    "the requests with TQ_NOTIFY_SECRET)");
 	}
 	max_retries = so.max_retries;
 	params = so.params;
@@ -752,7 +763,7 @@ main(int argc, char *argv[])
 		tq_out_task(rec, 0);
 	}
 	json_decref(recs);
-	fflush(stdout);
+	tq_out_flush();
 	tq_submit_phase("record printed");
 	goto out;
 

@@ -965,7 +965,7 @@ add_stage(const char *q)
 
 	if (s < 0)
 		errx(TQ_EXIT_USAGE, "%s: unknown queue: use parsing-queue, "
-		    "ai-queue or notion-queue", q);
+		    "ai-queue or notion-queue", tq_vis_tmp(q));
 	for (i = 0; i < nstages; i++)
 		if (stages[i] == s)
 			return;
@@ -982,7 +982,7 @@ int
 main(int argc, char *argv[])
 {
 	char host[256];
-	int ch, reconcile = 0, pausing = 0;
+	int ch, reconcile = 0, pausing = 0, working = 0;
 
 	setproctitle_init(argc, argv, environ);
 	if (tq_config_load() == -1)
@@ -1004,14 +1004,15 @@ main(int argc, char *argv[])
 
 			if (eq == NULL)
 				errx(TQ_EXIT_USAGE, "%s: use queue=jobs",
-				    optarg);
+				    tq_vis_tmp(optarg));
 			q = xstrndup(optarg, eq - optarg);
 			if ((s = tq_stage_from_name(q)) < 0)
-				errx(TQ_EXIT_USAGE, "%s: unknown queue", q);
+				errx(TQ_EXIT_USAGE, "%s: unknown queue",
+				    tq_vis_tmp(q));
 			c = (int)strtonum(eq + 1, 1, 10000, &e);
 			if (e != NULL)
 				errx(TQ_EXIT_USAGE, "jobs in flight %s: %s",
-				    eq + 1, e);
+				    tq_vis_tmp(eq + 1), e);
 			tq_cfg.concurrency[s] = c;
 			free(q);
 			break;
@@ -1022,7 +1023,7 @@ main(int argc, char *argv[])
 			tq_cfg.job_procs = (int)strtonum(optarg, 1, 64, &e);
 			if (e != NULL)
 				errx(TQ_EXIT_USAGE, "job processes %s: %s",
-				    optarg, e);
+				    tq_vis_tmp(optarg), e);
 			break;
 		}
 		case 'h':
@@ -1037,7 +1038,7 @@ main(int argc, char *argv[])
 		case 'l':
 			if ((tq_loglevel = tq_log_parse_level(optarg)) == -1)
 				errx(TQ_EXIT_USAGE, "%s: log level must be error,"
-				    " warn, info or debug", optarg);
+				    " warn, info or debug", tq_vis_tmp(optarg));
 			break;
 		case 'N':
 			if (strlen(optarg) > 120 ||
@@ -1045,7 +1046,7 @@ main(int argc, char *argv[])
 			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
 			    strlen(optarg) || *optarg == '\0')
 				errx(TQ_EXIT_USAGE, "%s: a name is letters, "
-				    "digits, '-', '_' and '.'", optarg);
+				    "digits, '-', '_' and '.'", tq_vis_tmp(optarg));
 			basename_opt = optarg;
 			break;
 		case 'n': {
@@ -1053,7 +1054,8 @@ main(int argc, char *argv[])
 
 			nworkers = (int)strtonum(optarg, 1, 256, &e);
 			if (e != NULL)
-				errx(TQ_EXIT_USAGE, "workers %s: %s", optarg, e);
+				errx(TQ_EXIT_USAGE, "workers %s: %s",
+				    tq_vis_tmp(optarg), e);
 			break;
 		}
 		case 'P':
@@ -1069,9 +1071,7 @@ main(int argc, char *argv[])
 			    "operands, or use -Q queue");
 			/* FALLTHROUGH */
 		case 'Q':
-			if (pausing)
-				errx(TQ_EXIT_USAGE, "a queue to work on does "
-				    "not go with -P or -U");
+			working = 1;
 			add_stage(optarg);
 			break;
 		case 'R':
@@ -1084,14 +1084,15 @@ main(int argc, char *argv[])
 
 			if (eq == NULL)
 				errx(TQ_EXIT_USAGE, "%s: use queue=seconds",
-				    optarg);
+				    tq_vis_tmp(optarg));
 			q = xstrndup(optarg, eq - optarg);
 			if ((s = tq_stage_from_name(q)) < 0)
-				errx(TQ_EXIT_USAGE, "%s: unknown queue", q);
+				errx(TQ_EXIT_USAGE, "%s: unknown queue",
+				    tq_vis_tmp(q));
 			t = (int)strtonum(eq + 1, 1, 86400, &e);
 			if (e != NULL)
-				errx(TQ_EXIT_USAGE, "timeout %s: %s", eq + 1,
-				    e);
+				errx(TQ_EXIT_USAGE, "timeout %s: %s",
+				    tq_vis_tmp(eq + 1), e);
 			tq_cfg.timeout[s] = t;
 			free(q);
 			break;
@@ -1105,9 +1106,11 @@ main(int argc, char *argv[])
 		}
 	}
 	/* the queues to work on, as rq worker takes them */
-	if (optind < argc && pausing)
+	if (pausing && (working || optind < argc))
 		errx(TQ_EXIT_USAGE, "a queue to work on does not go with -P "
 		    "or -U");
+	if (pausing && reconcile)
+		errx(TQ_EXIT_USAGE, "-R does not go with -P or -U");
 	for (; optind < argc; optind++)
 		add_stage(argv[optind]);
 	if (tq_config_check() == -1)

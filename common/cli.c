@@ -5,7 +5,9 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdio_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,70 @@ static const struct option common_longopts[] = {
 };
 #define NCOMMON	(sizeof(common_longopts) / sizeof(common_longopts[0]))
 
+/*
+ * Standard output is checked as the tool exits (atexit): a record
+ * that could not be written, to a full disk or a closed descriptor,
+ * is a failure that a caller must see, since it may hold the only
+ * copy of a new task's id.  Only in the process that began the tool,
+ * not in a child it forked.
+ */
+static pid_t out_pid;
+static int out_errno;	/* of the first write that failed */
+int tq_out_fail_status = TQ_EXIT_OUTPUT;
+
+void
+tq_out_flush(void)
+{
+	if (fflush(stdout) == EOF && out_errno == 0)
+		out_errno = errno;
+}
+
+static void
+out_check(void)
+{
+	int pending, failed, e;
+
+	if (getpid() != out_pid)
+		return;
+	pending = __fpending(stdout) != 0;
+	failed = ferror(stdout);
+	errno = 0;
+	if (fclose(stdout) == 0 && !failed)
+		return;
+	e = out_errno != 0 ? out_errno : errno;
+	/* a closed stdout that nothing was written to is no failure */
+	if (!failed && !pending && e == EBADF)
+		return;
+	warnx("stdout: %s", failed && e == 0 ? "write error" : strerror(e));
+	_exit(tq_out_fail_status);
+}
+
+/*
+ * The start of every tool, before it opens anything: descriptors 0, 1
+ * and 2 are made to exist.  Started with >&-, a tool would otherwise
+ * get its PostgreSQL or Redis connection as descriptor 1 and write its
+ * records into it.  A closed one becomes /dev/null opened the other
+ * way, so that reading or writing it still fails as it would closed.
+ */
+static void
+std_fds(void)
+{
+	int fd, nfd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		nfd = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (nfd != fd) {	/* the lowest free one: fd itself */
+			if (nfd != -1)
+				close(nfd);
+			_exit(TQ_EXIT_USAGE);
+		}
+	}
+	out_pid = getpid();
+	atexit(out_check);
+}
+
 int
 tq_getopt(int argc, char *const argv[], const char *optstring,
     const struct option *own, const char *common)
@@ -42,6 +108,7 @@ tq_getopt(int argc, char *const argv[], const char *optstring,
 	size_t n = 0, i;
 
 	if (all == NULL) {
+		std_fds();
 		for (o = own; o != NULL && o->name != NULL; o++)
 			n++;
 		all = xcalloc(n + NCOMMON + 1, sizeof(*all));

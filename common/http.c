@@ -10,8 +10,11 @@
  * opens goes through opensocket_cb(), which sees the address actually
  * about to be connected (after DNS, on every redirect hop) and refuses
  * internal ones unless the request allows them (a configured service,
- * not a page from the web), so neither a redirect nor DNS rebinding
- * reaches 127.0.0.1 or the cloud metadata service.  Environment proxies are
+ * not a page from the web), and every request, on a new connection or
+ * a kept-alive one, through prereq_cb(), which checks the address it
+ * goes to again: so neither a redirect, nor DNS rebinding, nor the
+ * kept-alive connection of a configured service reaches 127.0.0.1 or
+ * the cloud metadata service.  Environment proxies are
  * ignored for the same reason.  The transfer itself runs in
  * tq_curl_perform(), where a job of the worker's event loop yields.
  *
@@ -81,6 +84,8 @@ struct xfer {
 	long		 timeout_ms;
 	long		 connect_ms;
 	int		 location;	/* this response has a Location */
+	char		*loc;		/* its value, for q->on_redirect */
+	CURL		*h;
 	int		 final;		/* final headers seen */
 	struct tq_err	 stop;		/* why a callback stopped it */
 	char		 refused[INET6_ADDRSTRLEN];
@@ -329,6 +334,42 @@ opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 	return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
 }
 
+/*
+ * The same check before each request is sent, on the connection it
+ * goes out on.  opensocket_cb() sees only new connections: a page's
+ * request (or a redirect hop) to the host and port of a configured
+ * service, an Ollama on localhost, would otherwise go out on the
+ * kept-alive connection of an earlier request that was allowed it.
+ */
+static int
+prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
+    int local_port)
+{
+	struct xfer *c = arg;
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (c->q->allow_private)
+		return CURL_PREREQFUNC_OK;
+	memset(&s4, 0, sizeof(s4));
+	memset(&s6, 0, sizeof(s6));
+	if (inet_pton(AF_INET, primary_ip, &s4.sin_addr) == 1) {
+		s4.sin_family = AF_INET;
+		if (addr_allowed(c, (struct sockaddr *)&s4))
+			return CURL_PREREQFUNC_OK;
+	} else if (inet_pton(AF_INET6, primary_ip, &s6.sin6_addr) == 1) {
+		s6.sin6_family = AF_INET6;
+		if (addr_allowed(c, (struct sockaddr *)&s6))
+			return CURL_PREREQFUNC_OK;
+	} else	/* no address to check: a unix socket, a proxy */
+		snprintf(c->refused, sizeof(c->refused), "%.40s",
+		    primary_ip);
+	return CURL_PREREQFUNC_ABORT;
+}
+
 /* ---------------------------------------------------------- headers */
 
 static enum kind
@@ -495,6 +536,46 @@ is_redirect(long st)
 	    st == 307 || st == 308;
 }
 
+/*
+ * A redirect curl is about to follow: its target, made absolute from
+ * the URL of this response, goes to q->on_redirect first.  1 to go on,
+ * 0 to stop (x->stop says why).
+ */
+static char	*strip_userinfo(const char *);
+
+static int
+redirect_ok(struct xfer *x)
+{
+	CURLU *u;
+	char *cur = NULL, *to = NULL, *clean;
+	int ok;
+
+	if (x->q->on_redirect == NULL)
+		return 1;
+	curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &cur);
+	if (x->loc == NULL || cur == NULL || (u = curl_url()) == NULL) {
+		tq_err_set(&x->stop, TQ_ERR_PERMANENT, "redirects",
+		    "a redirect without a usable Location");
+		return 0;
+	}
+	if (curl_url_set(u, CURLUPART_URL, cur, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, x->loc, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &to, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		/* curl refuses it too, and says why */
+		return 1;
+	}
+	curl_url_cleanup(u);
+	clean = strip_userinfo(to);
+	curl_free(to);
+	ok = x->q->on_redirect(x->q->arg, clean, &x->stop) == 0;
+	if (!ok && x->stop.kind == TQ_ERR_NONE)
+		tq_err_set(&x->stop, TQ_ERR_PERMANENT, "stopped",
+		    "stopped at a redirect");
+	free(clean);
+	return ok;
+}
+
 /* The final response's headers are in: go on reading its body? */
 static int
 headers_done(struct xfer *x)
@@ -540,13 +621,15 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		r->processing_ms = -1;
 		r->body.len = 0;
 		x->location = 0;
+		free(x->loc);
+		x->loc = NULL;
 		return len;
 	}
 	if (n == 0) {
 		if (x->final || (r->status >= 100 && r->status <= 199))
 			return len;
 		if (x->q->follow && x->location && is_redirect(r->status))
-			return len;	/* curl follows it */
+			return redirect_ok(x) ? len : 0;  /* curl follows it */
 		return headers_done(x) ? len : 0;
 	}
 	if (x->final || (v = memchr(p, ':', n)) == NULL)
@@ -571,8 +654,19 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		r->content_length = strtonum(tq_trim(val), 0, LLONG_MAX, &err);
 		if (err != NULL)
 			r->content_length = -1;
-	} else if (n == 8 && strncasecmp(p, "location", n) == 0)
+	} else if (n == 8 && strncasecmp(p, "location", n) == 0) {
 		x->location = 1;
+		if (x->q->on_redirect != NULL && x->loc == NULL) {
+			v++;
+			while (v < p + len && (*v == ' ' || *v == '\t'))
+				v++;
+			k = p + len - v;
+			while (k > 0 && (v[k - 1] == '\r' || v[k - 1] == '\n' ||
+			    v[k - 1] == ' ' || v[k - 1] == '\t'))
+				k--;
+			x->loc = xstrndup(v, k);
+		}
+	}
 	else if (n == 12 && strncasecmp(p, "x-request-id", n) == 0) {
 		char *s = tq_trim(val);
 		size_t i;
@@ -835,6 +929,16 @@ curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
 		}
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "network", "%s",
 		    what);
+	case CURLE_ABORTED_BY_CALLBACK:
+		/* prereq_cb() refused a kept-alive connection: not sent */
+		if (x->refused[0] != '\0') {
+			x->r->maybe_sent = 0;
+			return tq_err_set(err, TQ_ERR_PERMANENT,
+			    "private_address",
+			    "address %s is not allowed (internal)",
+			    x->refused);
+		}
+		/* FALLTHROUGH */
 	default:
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "network", "%s",
 		    what);
@@ -999,6 +1103,7 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 	else if ((h = curl_easy_init()) == NULL)
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "network",
 		    "cannot start libcurl");
+	x.h = h;
 
 	curl_easy_setopt(h, CURLOPT_URL, q->url);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -1041,6 +1146,8 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 	curl_easy_setopt(h, CURLOPT_DNS_CACHE_TIMEOUT, 60L);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &x);
+	curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, prereq_cb);
+	curl_easy_setopt(h, CURLOPT_PREREQDATA, &x);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
@@ -1095,6 +1202,7 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 			scrub_url(err, eff);
 		tq_err_scrub(err, q->secret);
 	}
+	free(x.loc);
 	/* a kept handle must not point into this stack frame */
 	if (h != q->handle)
 		curl_easy_cleanup(h);
@@ -1161,6 +1269,8 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	q.low_speed = 1;
 	q.cookies = 1;
 	q.on_headers = fetch_headers;
+	q.on_redirect = opts->on_redirect;
+	q.arg = opts->redirect_arg;
 
 	ret = tq_http_do(&q, &r, err);
 	out->redirects = r.redirects;

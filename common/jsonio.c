@@ -49,7 +49,7 @@ tq_out_json(json_t *o)
 		putchar('\n');
 		free(s);
 	}
-	fflush(stdout);
+	tq_out_flush();
 }
 
 const char *
@@ -140,7 +140,7 @@ tq_table_print(struct tq_table *t)
 			fputs(i + 1 < t->ncols ? "  " : "\n", stdout);
 		}
 	}
-	fflush(stdout);
+	tq_out_flush();
 	for (i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
@@ -267,13 +267,7 @@ tq_out_task(json_t *t, int items)
 		json_array_foreach(its, i, it)
 			item_row(it);
 	}
-	fflush(stdout);
-}
-
-void
-tq_out_flush(void)
-{
-	fflush(stdout);
+	tq_out_flush();
 }
 
 int

@@ -61,23 +61,38 @@ defer(const struct tq_runner *R, struct tq_job *j, struct tq_err *e)
  * Seconds before retry number retry (0 for the first) of a claimed
  * item: the task's own delays, stored when it was submitted, else the
  * worker's TQ_RETRY_DELAYS; the last one for all further retries; or
- * the server's Retry-After if that is longer; plus up to 10%.
+ * the server's Retry-After if that is longer, up to an hour (or the
+ * longest delay of the schedule, if longer): a page that asks for a
+ * day, or a year, would otherwise hold its task open that long, when
+ * its site's pause ends within the hour; plus up to 10%.
  */
+#define MAX_RETRY_AFTER	3600.0
+
 double
 tq_retry_delay(const struct tq_claim *c, int retry, double retry_after)
 {
 	json_t *td = c != NULL && c->doc != NULL ?
 	    json_object_get(c->doc, "retry_delays") : NULL;
-	double d;
-	int n = tq_cfg.nretry_delays;
+	double d, cap = MAX_RETRY_AFTER;
+	int n = tq_cfg.nretry_delays, i;
 
 	if (json_is_array(td) && json_array_size(td) > 0) {
 		size_t k = json_array_size(td);
 
 		d = json_number_value(json_array_get(td,
 		    (size_t)retry < k ? (size_t)retry : k - 1));
-	} else
+		for (i = 0; (size_t)i < k; i++)
+			if (json_number_value(json_array_get(td, i)) > cap)
+				cap = json_number_value(json_array_get(td,
+				    i));
+	} else {
 		d = tq_cfg.retry_delays[retry < n ? retry : n - 1];
+		for (i = 0; i < n; i++)
+			if (tq_cfg.retry_delays[i] > cap)
+				cap = tq_cfg.retry_delays[i];
+	}
+	if (retry_after > cap)
+		retry_after = cap;
 	if (retry_after > d)
 		d = retry_after;
 	if (d > 0)	/* a little jitter, so retries do not stampede */

@@ -29,6 +29,7 @@
 #define TQ_EXIT_USAGE	2
 #define TQ_EXIT_INPUT	3	/* bad input */
 #define TQ_EXIT_BACKEND	4	/* Redis, PostgreSQL or HTTP unavailable */
+#define TQ_EXIT_OUTPUT	5	/* standard output could not be written */
 #define TQ_EXIT_TIMEOUT	124
 
 /* ---------------------------------------------------------------- util.c */
@@ -67,7 +68,8 @@ int		 tq_real_day(int, int, int);	/* y, m, d: a calendar day? */
 void		 tq_uuid(char out[37]);		/* random version 4 */
 int		 tq_parse_id(const char *, long long *);	/* 1.. only */
 char		*tq_trim(char *);
-/* "90", "90s", "30m", "2h", "7d", "1w" -> seconds; -1 if not one. */
+/* "90", "90s", "30m", "2h", "7d", "1w" -> seconds (at most 1e9); -1 if
+ * not one. */
 int		 tq_parse_duration(const char *, double *);
 /* 4.2s, 42s, 4m05s, 3h02m, 2d04h; "-" when negative. */
 char		*tq_fmt_duration(double, char *, size_t);
@@ -106,8 +108,9 @@ int		 tq_err_set(struct tq_err *, enum tq_errkind, const char *code,
 		    __attribute__((format(printf, 4, 5)));	/* returns -1 */
 const char	*tq_errkind_name(enum tq_errkind);
 /*
- * Transient for 408, 409, 425, 429, 500, 502, 503, 504 and 529 (the
- * "overloaded" of Notion and Anthropic); else permanent.
+ * Transient for 408, 409, 425, 429 and every 5xx but 501, 505, 506,
+ * 508, 510 and 511 (Cloudflare's 520-530 and the "overloaded" 529 of
+ * Notion and Anthropic among them); else permanent.
  */
 enum tq_errkind	 tq_http_errkind(long status);
 
@@ -255,6 +258,10 @@ struct tq_fetch_opts {
 	const char	*user_agent;		/* NULL: the default */
 	const char	*allow_addrs;		/* NULL: none */
 	int		 raw;	/* body as sent, charset from the header */
+	/* each redirect before it is followed: see tq_http_req */
+	int		(*on_redirect)(void *arg, const char *url,
+			    struct tq_err *);
+	void		*redirect_arg;
 };
 void		 tq_fetch_opts_default(struct tq_fetch_opts *);
 
@@ -326,6 +333,12 @@ struct tq_http_req {
 	CURL		*handle;
 	/* The final 2xx headers are in: -1 with err set stops. */
 	int		(*on_headers)(void *arg, const struct tq_http_resp *,
+			    struct tq_err *);
+	/*
+	 * With follow: a redirect to url (absolute, with no user:password)
+	 * is about to be followed; -1 with err set stops before it is.
+	 */
+	int		(*on_redirect)(void *arg, const char *url,
 			    struct tq_err *);
 	void		*arg;
 };
@@ -1106,7 +1119,10 @@ void		 tq_out_json(json_t *);
  * 15 significant digits (0.139, not jansson's 0.13900000000000001).
  */
 #define TQ_JSON_PRINT	(JSON_COMPACT | JSON_REAL_PRECISION(15))
+/* fflush(stdout), its error kept for the check at exit (cli.c) */
 void		 tq_out_flush(void);
+/* The exit status of a write error on stdout: TQ_EXIT_OUTPUT */
+extern int	 tq_out_fail_status;
 /* A member's string, or dflt if it is missing, not one, or empty. */
 const char	*tq_jstr(json_t *, const char *key, const char *dflt);
 /* A member's integer, 0 if it is missing or not one. */
@@ -1270,7 +1286,11 @@ void		 tq_opt_done(int *argc, char ***argv);
  * NULL for none) and the long forms of those of the common options
  * whose letters are in common ("dHhjqrVv": --database-url, --table,
  * --help, --json, --quiet, --redis-url, --version, --verbose), from
- * one table in cli.c.  The table is built on the first call.
+ * one table in cli.c.  The table is built on the first call, which
+ * is also where every tool begins: descriptors 0, 1 and 2 are made to
+ * exist (a closed one opened on /dev/null the other way round), and
+ * stdout is checked at exit, a write error ending the tool with
+ * TQ_EXIT_OUTPUT and one line.
  */
 struct option;
 int		 tq_getopt(int argc, char *const argv[], const char *optstring,

@@ -396,15 +396,26 @@ tq_errkind_name(enum tq_errkind k)
 	return "permanent";
 }
 
+/*
+ * Every 5xx is a server's passing trouble, retried, but for those that
+ * say the request itself can never work there: 501 not implemented,
+ * 505 HTTP version, 506 variant negotiates, 508 loop detected, 510 not
+ * extended, 511 network authentication (a captive portal).  So the
+ * statuses of CDNs and proxies are retried too: Cloudflare's 520-527
+ * and 530 (the origin down, unreachable or timed out), 507, 509, 598,
+ * 599.
+ */
 enum tq_errkind
 tq_http_errkind(long status)
 {
 	switch (status) {
 	case 408: case 409: case 425: case 429:
-	case 500: case 502: case 503: case 504: case 529:
 		return TQ_ERR_TRANSIENT;
+	case 501: case 505: case 506: case 508: case 510: case 511:
+		return TQ_ERR_PERMANENT;
 	}
-	return TQ_ERR_PERMANENT;
+	return status >= 500 && status <= 599 ? TQ_ERR_TRANSIENT :
+	    TQ_ERR_PERMANENT;
 }
 
 const char *
@@ -455,7 +466,8 @@ tq_parse_duration(const char *s, double *secs)
 	default:
 		return -1;
 	}
-	if (*end != '\0' && end[1] != '\0')
+	/* at most 1e9 s (31 years), whatever the unit */
+	if ((*end != '\0' && end[1] != '\0') || v * unit > 1e9)
 		return -1;
 	*secs = v * unit;
 	return 0;

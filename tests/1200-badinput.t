@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 65
+plan 96
 start_redis
 start_pg
 start_httpd
@@ -117,4 +117,55 @@ check "tq-status -j" tq-status -j -i "$tc"
 check "its JSON is valid UTF-8 and parses" sh -c "iconv -f UTF-8 -t UTF-8 '$out' | jq -e .items >/dev/null"
 stop_worker
 check_same "the worker's log has none" "$(raw "$tmp/worker.log")" 0
+
+# standard output: a full disk or a closed descriptor is an error
+# (exit 5, one line), and a closed one never becomes a connection
+n0=$(count processing_tasks)
+check_status 5 "tq-submit to a full disk" sh -c "tq-submit parse '$HTTP/t/page?title=Full' >/dev/full"
+check_same "one line saying so" "$(cat "$errf")" "tq-submit: stdout: No space left on device"
+check_same "the task was made" "$(count processing_tasks)" $((n0 + 1))
+check "two tasks to cancel" tq-submit parse "$HTTP/t/page?title=C1"
+c1=$(jq -r .task_id "$out")
+check "" tq-submit parse "$HTTP/t/page?title=C2"
+c2=$(jq -r .task_id "$out")
+jobs=$(psqlc "SELECT job_id FROM task_items WHERE task_id IN ($c1, $c2)")
+check_status 5 "tq-cancel with stdout closed" sh -c "tq-cancel $c1 $c2 >&-"
+check_same "one line" "$(cat "$errf")" "tq-cancel: stdout: Bad file descriptor"
+check_same "both cancelled" "$(psqlc "SELECT count(*) FROM processing_tasks WHERE id IN ($c1, $c2) AND status = 'cancelled'")" 2
+left=0
+for j in $jobs; do
+	rcli lrange rq:queue:parsing-queue 0 -1 | grep -q "$j" && left=$((left + 1))
+done
+check_same "their jobs left the queue" "$left" 0
+check_status 5 "tq-status with stdout closed" sh -c "tq-status $c1 >&-"
+check_same "PostgreSQL got no record" "$(grep -c 'invalid frontend message' "$tmp/pgsock/log")" 0
+check_status 0 "nothing written, nothing said" sh -c "tq-status -q 99999 2>/dev/null >&-; test \$? -eq 3"
+
+# secrets and control characters in options
+before=$(state)
+check_status 2 "--notify with a password" tq-submit --notify "https://user:Pw-1200-notify@127.0.0.1:9/hook" parse "$HTTP/t/page?title=N"
+check_same "one line, no password" "$(wc -l <"$errf") $(grep -c Pw-1200 "$errf")" "1 0"
+check_status 2 "TQ_NOTIFY_URL with a user name" env TQ_NOTIFY_URL=https://tok@127.0.0.1:9/hook tq-submit parse "$HTTP/t/page?title=N"
+check_same "nothing written" "$(state)" "$before"
+check_status 3 "tq-show: a URL with a password" tq-show "https://user:Pw-1200-show@127.0.0.1/x"
+check_same "named with ***" "$(cat "$errf")" "tq-show: https://user:***@127.0.0.1/x: no such link"
+check "tq-show: a stored URL with its scheme in capitals" tq-show -j "HTTP://${HTTP#http://}/t/page?title=C1"
+check_same "is that link" "$(jq -r .url "$out" 2>/dev/null)" "$HTTP/t/page?title=C1"
+E=$(printf 'x[2Jy')
+check_status 2 "tq-status -S with an escape" tq-status -S "$E"
+check_same "shown as \\xNN" "$(raw "$errf")" 0
+check_status 2 "tq-worker -n with an escape" tq-worker -n "$E"
+check_same "shown as \\xNN" "$(raw "$errf")" 0
+check_status 2 "tq-status -S 1e9w: past what PostgreSQL holds" tq-status -S 1e9w
+check_status 2 "tq-submit --then: an option of no stage" tq-submit parse --then 'ai --notify http://x' 1
+check_match "names the option" "$(cat "$errf")" '^tq-submit: --then ai: --notify is not an option of a stage$'
+check_status 2 "tq-worker -Q parse -P ai" tq-worker -Q parse -P ai
+check_status 2 "tq-worker -R -P ai" tq-worker -R -P ai
+check_same "no queue paused" "$(rcli keys 'tq:paused:*' | grep -c paused)" 0
+tq-status -w 0.2 99999 >/dev/null 2>&1 &
+w=$!
+sleep 1
+kill -INT "$w"
+wait "$w"
+check_same "tq-status -w of an unknown task: SIGINT ends it with 0" "$?" 0
 done_testing

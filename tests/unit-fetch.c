@@ -257,6 +257,7 @@ test_status(void)
 		{ 503, TQ_ERR_TRANSIENT, "http 503 service unavailable" },
 		{ 504, TQ_ERR_TRANSIENT, "http 504 gateway timeout" },
 		{ 501, TQ_ERR_PERMANENT, "http 501 not implemented" },
+		{ 522, TQ_ERR_TRANSIENT, "http 522" },
 	};
 	struct tq_fetch_opts o = opts();
 	struct tq_fetch f;
@@ -720,6 +721,27 @@ test_core(void)
 	is_int(tq_http_do(&q, &r, &e), -1, "core: body limit");
 	is_str(e.code, "too_big", "core: too_big");
 	is_str(e.msg, "body exceeds 1000 bytes", "core: too_big message");
+	tq_http_resp_free(&r);
+
+	/*
+	 * A request not allowed internal addresses, on the handle whose
+	 * kept-alive connection an allowed one left to the same host and
+	 * port (a page after a call to an Ollama on localhost): refused,
+	 * not sent on that connection.
+	 */
+	free(url);
+	url = xasprintf("%s/t/headers", base);
+	q.url = url;
+	q.max_bytes = 0;
+	is_int(tq_http_do(&q, &r, &e), 0, "core: allowed, kept alive");
+	tq_http_resp_free(&r);
+	q.allow_private = 0;
+	is_int(tq_http_do(&q, &r, &e), -1, "core: guard on a kept connection");
+	is_str(e.code, "private_address", "core: kept connection: code");
+	is_str(e.msg, "address 127.0.0.1 is not allowed (internal)",
+	    "core: kept connection: message");
+	is_int(e.kind, TQ_ERR_PERMANENT, "core: kept connection: permanent");
+	ok(!r.maybe_sent, "core: kept connection: not sent");
 	tq_http_resp_free(&r);
 	curl_easy_cleanup(handle);
 	curl_slist_free_all(h);

@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(42);
+	plan(56);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -77,6 +77,35 @@ main(void)
 	ok(tq_http_errkind(429) == TQ_ERR_TRANSIENT, "429 transient");
 	ok(tq_http_errkind(503) == TQ_ERR_TRANSIENT, "503 transient");
 	ok(tq_http_errkind(401) == TQ_ERR_PERMANENT, "401 permanent");
+	ok(tq_http_errkind(522) == TQ_ERR_TRANSIENT, "522 transient");
+	ok(tq_http_errkind(520) == TQ_ERR_TRANSIENT, "520 transient");
+	ok(tq_http_errkind(507) == TQ_ERR_TRANSIENT, "507 transient");
+	ok(tq_http_errkind(599) == TQ_ERR_TRANSIENT, "599 transient");
+	ok(tq_http_errkind(501) == TQ_ERR_PERMANENT, "501 permanent");
+	ok(tq_http_errkind(505) == TQ_ERR_PERMANENT, "505 permanent");
+	ok(tq_http_errkind(511) == TQ_ERR_PERMANENT, "511 permanent");
+	ok(tq_http_errkind(600) == TQ_ERR_PERMANENT, "600 permanent");
+
+	/* a server's Retry-After wins, up to an hour (or the longest
+	 * delay of the schedule) */
+	{
+		double d;
+
+		ok(tq_config_set_retry_delays("0,30,300") == 0,
+		    "retry delays set");
+		d = tq_retry_delay(NULL, 2, 0);
+		ok(d >= 300 && d <= 330, "retry 3: 300 s and jitter (%g)", d);
+		d = tq_retry_delay(NULL, 0, 20);
+		ok(d >= 20 && d <= 22, "Retry-After 20 wins (%g)", d);
+		d = tq_retry_delay(NULL, 0, 86400);
+		ok(d >= 3600 && d <= 3960, "Retry-After a day: an hour (%g)",
+		    d);
+		ok(tq_config_set_retry_delays("0,7200") == 0,
+		    "retry delays with 2 h set");
+		d = tq_retry_delay(NULL, 0, 86400);
+		ok(d >= 7200 && d <= 7920, "Retry-After a day: the schedule's "
+		    "2 h (%g)", d);
+	}
 
 	ok(tq_stage_from_name("parse") == TQ_STAGE_PARSE &&
 	    tq_stage_from_name("parsing-queue") == TQ_STAGE_PARSE &&
