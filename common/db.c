@@ -233,7 +233,10 @@ tq_db_exec(PGconn *c, struct tq_err *err, const char *sql, int n,
 		buf[strcspn(buf, "\n")] = '\0';
 	} else
 		tq_db_error(c, buf, sizeof(buf));
-	tq_err_set(err, classify(c, r), "postgresql", "postgresql: %s", buf);
+	tq_err_set(err, classify(c, r), r != NULL && PQresultErrorField(r,
+	    PG_DIAG_SQLSTATE) != NULL && strcmp(PQresultErrorField(r,
+	    PG_DIAG_SQLSTATE), "40P01") == 0 ? "deadlock" : "postgresql",
+	    "postgresql: %s", buf);
 	tq_seterr("postgresql: %s", buf);
 	PQclear(r);
 	return NULL;

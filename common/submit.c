@@ -477,6 +477,7 @@ struct linkset {
 	struct set	  set;
 	char		**urls;		/* distinct, borrowed from the inputs */
 	long long	 *lid;
+	size_t		 *ord;		/* urls' indexes in byte order */
 	size_t		  n;
 };
 
@@ -507,6 +508,37 @@ linkset_add(struct linkset *ls, struct tq_submit *s, size_t from,
 	}
 }
 
+static char *const *sort_urls;	/* by_url()'s, for qsort */
+
+static int
+by_url(const void *a, const void *b)
+{
+	return strcmp(sort_urls[*(const size_t *)a],
+	    sort_urls[*(const size_t *)b]);
+}
+
+/*
+ * The order in which the links are written: that of their key in the
+ * unique index (their bytes: a URL of up to 2,000 bytes is its own
+ * key), the same in every submit.  Two submits that write some of the
+ * same new links in different orders each wait on a row of the other,
+ * and PostgreSQL ends one with a deadlock.  The ids still go in input
+ * order.
+ */
+static void
+linkset_sort(struct linkset *ls)
+{
+	size_t i;
+
+	free(ls->ord);
+	ls->ord = xcalloc(ls->n + 1, sizeof(*ls->ord));
+	for (i = 0; i < ls->n; i++)
+		ls->ord[i] = i;
+	sort_urls = ls->urls;
+	qsort(ls->ord, ls->n, sizeof(*ls->ord), by_url);
+	sort_urls = NULL;
+}
+
 static void
 add_quoted(struct tq_buf *b, const char *s)
 {
@@ -523,8 +555,11 @@ add_quoted(struct tq_buf *b, const char *s)
 	tq_buf_add(b, "\"", 1);
 }
 
-static const char insert_links[] = "INSERT INTO links (url) "
-    "SELECT unnest($1::text[]) "
+/* ids in the array's order, rows in the index's (linkset_sort) */
+static const char insert_links[] = "INSERT INTO links (id, url) "
+    "SELECT id, u FROM (SELECT u, nextval('links_id_seq') AS id "
+    "FROM unnest($1::text[]) WITH ORDINALITY AS a (u, o) ORDER BY o) v "
+    "ORDER BY tq_url_key(u) "
     "ON CONFLICT (tq_url_key(url)) DO NOTHING RETURNING id, url";
 
 /*
@@ -585,6 +620,7 @@ result_err(PGconn *db, PGresult *r, struct tq_err *e)
 	    strncmp(st, "08", 2) == 0 || strncmp(st, "40", 2) == 0 ||
 	    strncmp(st, "53", 2) == 0 || strncmp(st, "57", 2) == 0 ||
 	    strcmp(st, "55P03") == 0 ? TQ_ERR_TRANSIENT : TQ_ERR_PERMANENT,
+	    st != NULL && strcmp(st, "40P01") == 0 ? "deadlock" :
 	    "postgresql", "postgresql: %s", m);
 }
 
@@ -594,6 +630,7 @@ linkset_free(struct linkset *ls)
 	free(ls->set.slot);
 	free(ls->urls);
 	free(ls->lid);
+	free(ls->ord);
 }
 
 static int	copy_result(PGconn *, struct tq_err *);
@@ -712,7 +749,7 @@ links_copy(PGconn *db, const struct linkset *ls, struct tq_err *e)
 	struct tq_buf b = { 0 };
 	const char *st;
 	PGresult *r;
-	size_t i;
+	size_t i, k;
 	int ok, put;
 
 	r = PQexec(db, "COPY links (id, url) FROM STDIN");
@@ -723,7 +760,8 @@ links_copy(PGconn *db, const struct linkset *ls, struct tq_err *e)
 		return -1;
 	}
 	PQclear(r);
-	for (i = 0, put = 0; i < ls->n && put == 0; i++) {
+	for (k = 0, put = 0; k < ls->n && put == 0; k++) {
+		i = ls->ord != NULL ? ls->ord[k] : k;	/* linkset_sort() */
 		add_num(&b, ls->lid[i]);
 		tq_buf_add(&b, "\t", 1);
 		add_copy_text(&b, ls->urls[i]);
@@ -948,6 +986,7 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	int rc = -1, k, known = 0;
 
 	linkset_add(ls, s, 0, s->nin);
+	linkset_sort(ls);
 	if (lp != NULL && lp->started && ls->n >= PAR_LINKS &&
 	    (known = links_known(db, ls, e)) != 0) {
 		if (known == -1)
@@ -1586,11 +1625,27 @@ int
 tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
     struct tq_err *e)
 {
-	int ret;
+	int ret, par = 1, tries = 0;
 
-	if ((ret = submit(db, rc, s, 1, e)) == SUBMIT_AGAIN) {
-		tq_submit_phase("a link was there: again, on one connection");
-		ret = submit(db, rc, s, 0, e);
+	for (;;) {
+		ret = submit(db, rc, s, par, e);
+		if (ret == SUBMIT_AGAIN && par) {
+			tq_submit_phase("a link was there: again, on one "
+			    "connection");
+			par = 0;
+			continue;
+		}
+		/*
+		 * The links go in one order, but a deadlock may yet come
+		 * (URLs over 2,000 bytes, another writer): the transaction
+		 * is rolled back whole, so it runs again.
+		 */
+		if (ret == -1 && strcmp(e->code, "deadlock") == 0 &&
+		    ++tries < 4) {
+			tq_submit_phase("deadlock: again");
+			usleep(10000 + arc4random_uniform(40000));
+			continue;
+		}
+		return ret;
 	}
-	return ret;
 }
