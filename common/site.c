@@ -549,7 +549,9 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 		q.timeout_ms = 1000;
 	q.allow_private = tq_cfg.allow_private;
 	q.allow_addrs = tq_cfg.allow_addrs;
-	q.user_agent = tq_cfg.user_agent;
+	/* the pages' own, so that the rules read are for what fetches */
+	q.user_agent = tq_cfg.user_agent != NULL && *tq_cfg.user_agent ?
+	    tq_cfg.user_agent : TQ_PAGE_UA;
 	q.decode = 1;
 	q.low_speed = 1;
 	if (tq_http_do(&q, &r, err) == 0)

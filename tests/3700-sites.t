@@ -5,7 +5,7 @@
 # AutoThrottle after 5xx and timeouts, a job waiting for its site holds
 # no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 40
 start_redis
 start_pg
 start_httpd
@@ -93,6 +93,9 @@ check_status 1 "a page robots.txt disallows fails" sh -c "tq-submit parse '$A/pr
 check_same "at once, naming the rule" "$(jq -r '[.items[0].error_message, .items[0].retry_count, .items[1].status] | join("|")' "$out")" \
 	'robots.txt: disallowed by "Disallow: /private" for user-agent *|0|completed'
 check_match "robots.txt fetched at most once per slot" "$(sj "$A" .robots)" '^[123]$'
+check_same "... with the User-Agent of the pages" \
+	"$(sj "$A" '| [.ua_robots, .ua_page] | map(join(",")) | unique | join("|")')" \
+	"tq/$(tq-worker -V | awk '{ print $2 }') (+https://github.com/tq; content pipeline)"
 R=$(site 8)
 tq-submit parse "$R/page?n=1" >"$tmp/rfail"
 check_status 124 "a site whose robots.txt fails waits" sh -c "tq-wait -t 3 <'$tmp/rfail'"

@@ -25,6 +25,8 @@ most it ever had.  Routes:
                     delay ("Crawl-delay: 1"), 404, 503
 /stats[?reset=1]    JSON (reset: each max first set to now): per site max, now, total, robots (requests of
                     /robots.txt), conns (TCP connections accepted),
+                    ua_robots and ua_page (the User-Agent headers seen
+                    on /robots.txt and on pages, each once),
                     over (requests past --limit, answered 500), the
                     request times of /busy and the start times of
                     pages (starts)
@@ -128,8 +130,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         over = False
         with lock:
             st = stats[site]
+            ua = self.headers.get("User-Agent", "")
             if u.path.startswith("/robots.txt"):
                 st["robots"] += 1
+                if ua not in st["ua_robots"]:
+                    st["ua_robots"].append(ua)
+            elif u.path.endswith("/page") and ua not in st["ua_page"]:
+                st["ua_page"].append(ua)
             st["now"] += 1
             st["total"] += 1
             st["max"] = max(st["max"], st["now"])
@@ -206,7 +213,7 @@ def main():
         srv.site = "%s:%d" % (addr, port)
         stats[srv.site] = {"max": 0, "now": 0, "total": 0, "robots": 0,
                            "busy": [], "conns": 0, "over": 0, "flaky": 0,
-                           "starts": []}
+                           "starts": [], "ua_robots": [], "ua_page": []}
         threading.Thread(target=srv.serve_forever, daemon=True).start()
         lines.append("%s %d\n" % (addr, port))
     tmp = a.port_file + ".tmp"
