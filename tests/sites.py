@@ -22,7 +22,8 @@ most it ever had.  Routes:
                     /late" past 500 KiB), binary (random octets with
                     NULs, then "Disallow: /bin"), redirect (5 hops to a
                     file with "Disallow: /redir"), redirect6 (6 hops),
-                    delay ("Crawl-delay: 1"), 404, 503
+                    delay ("Crawl-delay: 1"), 404, 503, 429 (with
+                    Retry-After: 30)
 /stats[?reset=1]    JSON (reset: each max first set to now): per site max, now, total, robots (requests of
                     /robots.txt), conns (TCP connections accepted),
                     ua_robots and ua_page (the User-Agent headers seen
@@ -113,6 +114,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(404, "not found\n", "text/plain")
         elif mode == "503":
             self.send(503, "down\n", "text/plain")
+        elif mode == "429":
+            self.send(429, "slow down\n", "text/plain",
+                      [("Retry-After", "30")])
         else:
             self.send(500, "unknown mode\n", "text/plain")
 
