@@ -10,12 +10,13 @@
  * with a lease leaks its slot only until then.  A minimum delay
  * between two requests (tq_cfg.site_delay) is a key holding the time
  * of the next allowed start, and a pause (after a 429 or 503 with
- * Retry-After) is limit.c's pause key for the site.  One Lua script
- * checks all three and takes a lease, so workers never race.
+ * Retry-After, a 429 without it for TQ_SITE_BACKOFF) is limit.c's
+ * pause key for the site.  One Lua script checks all three and takes
+ * a lease, so workers never race.
  *
- * AutoThrottle: a 5xx or a timeout from a site halves its limit (at
- * least 1) for TQ_SITE_BACKOFF seconds, kept in tq:site:thr:<h>; each
- * answer below 500 after that window raises it by one, up to
+ * AutoThrottle: a 5xx, a 429 or a timeout from a site halves its limit
+ * (at least 1) for TQ_SITE_BACKOFF seconds, kept in tq:site:thr:<h>;
+ * each other answer after that window raises it by one, up to
  * tq_cfg.site_concurrency, where the key goes.  A robots.txt
  * Crawl-delay (at most CRAWL_DELAY_MAX) is the site's least delay,
  * kept as long as its robots.txt.  tq:sites remembers the sites in use
@@ -110,9 +111,9 @@ static const char gate_lua[] =
     "return 0\n";
 
 /*
- * KEYS: slots, thr; ARGV: lease, outcome (bad: a 5xx or a timeout;
- * good: any other answer; none), max, window ms.  The lease goes; the
- * AutoThrottle limit moves.  Returns the limit now (0: none).
+ * KEYS: slots, thr; ARGV: lease, outcome (bad: a 5xx, a 429 or a
+ * timeout; good: any other answer; none), max, window ms.  The lease
+ * goes; the AutoThrottle limit moves.  Returns the limit now (0: none).
  */
 static const char release_lua[] =
     "redis.call('ZREM', KEYS[1], ARGV[1])\n"
@@ -821,8 +822,13 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 	if (res != NULL && (res->http_status == 429 ||
 	    res->http_status == 503) && res->retry_after > 0)
 		pause_site(s, res->retry_after);
+	else if (res != NULL && res->http_status == 429 &&
+	    tq_cfg.site_backoff > 0)
+		pause_site(s, tq_cfg.site_backoff);	/* no Retry-After */
+	/* a 429 slows the site down as a 503 does */
 	if (res != NULL && ((res->http_status >= 500 &&
-	    res->http_status <= 599) || strcmp(res->code, "timeout") == 0))
+	    res->http_status <= 599) || res->http_status == 429 ||
+	    strcmp(res->code, "timeout") == 0))
 		how = "bad";
 	else if (res != NULL && res->http_status == 0)
 		how = "none";	/* no answer, or not the site's doing */

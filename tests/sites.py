@@ -13,8 +13,9 @@ most it ever had.  Routes:
                     URLs different)
 /flaky?bad=N&ms=M   the first N requests of the site get 503 without
                     Retry-After, after M ms; later ones a page
-/busy?after=S       the first request gets 429 with Retry-After: S,
-                    later ones a page; the times are remembered
+/busy?after=S       the first request gets 429 with Retry-After: S
+                    (none: without it), later ones a page; the times
+                    are remembered
 /robots.txt         the text given with --robots (else 404); 500 on
                     the sites named with --robots-fail; on a site given
                     --robots-mode ADDR=MODE: hang (no answer for 60 s),
@@ -172,9 +173,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 with lock:
                     st["busy"].append(time.time())
                     first = len(st["busy"]) == 1
+                after = q.get("after", "2")
                 if first:
                     self.send(429, "slow down\n", "text/plain",
-                              [("Retry-After", q.get("after", "2"))])
+                              [] if after == "none" else
+                              [("Retry-After", after)])
                 else:
                     self.send(200, PAGE)
             elif u.path == "/robots.txt" and \
