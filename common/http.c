@@ -51,8 +51,7 @@
 
 #include "tq.h"
 
-#define DEFAULT_UA	"tq/" TQ_VERSION \
-			    " (+https://github.com/tq; content pipeline)"
+#define DEFAULT_UA	TQ_PAGE_UA
 #define H_ACCEPT	"Accept: text/html,application/xhtml+xml," \
 			    "application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 #define H_LANGUAGE	"Accept-Language: en-US,en;q=0.9,*;q=0.5"

@@ -10,8 +10,10 @@
  * compared in one form (RFC 9309 2.2.2): octets past ASCII as %XX,
  * %xx in upper case, and %xx of an unreserved character as the
  * character.  Lines the RFC does not know are skipped, but for
- * Crawl-delay (an extension) of the groups that apply; a line is cut
- * at "#".  Pure: no I/O, no allocation that outlives a call.
+ * Crawl-delay (an extension) of the groups that apply; a line ends at
+ * CR, LF or CRLF (the RFC's EOL) and is cut at "#"; a UTF-8 byte order
+ * mark before the first line is skipped.  Pure: no I/O, no allocation
+ * that outlives a call.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,10 +141,12 @@ scan(const char *txt, size_t len, const char *token, int want,
 	char *pat, *ep;
 	double d;
 
+	if (len >= 3 && memcmp(txt, "\xef\xbb\xbf", 3) == 0)
+		p += 3;		/* else the first key would not be read */
 	while (p < end) {
-		eol = memchr(p, '\n', end - p);
-		if (eol == NULL)
-			eol = end;
+		/* a CRLF is a CR line, then an empty one */
+		for (eol = p; eol < end && *eol != '\n' && *eol != '\r'; eol++)
+			;
 		ve = memchr(p, '#', eol - p);
 		if (ve == NULL)
 			ve = eol;
@@ -151,7 +155,7 @@ scan(const char *txt, size_t len, const char *token, int want,
 		p = eol + 1;
 		if (colon == NULL)
 			continue;
-		while (k < colon && (*k == ' ' || *k == '\t' || *k == '\r'))
+		while (k < colon && (*k == ' ' || *k == '\t'))
 			k++;
 		kn = colon - k;
 		while (kn > 0 && (k[kn - 1] == ' ' || k[kn - 1] == '\t'))
@@ -159,8 +163,7 @@ scan(const char *txt, size_t len, const char *token, int want,
 		v = colon + 1;
 		while (v < ve && (*v == ' ' || *v == '\t'))
 			v++;
-		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' ||
-		    ve[-1] == '\r'))
+		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
 			ve--;
 		vn = ve - v;
 		if (kn == 10 && strncasecmp(k, "user-agent", 10) == 0) {

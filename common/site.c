@@ -10,12 +10,13 @@
  * with a lease leaks its slot only until then.  A minimum delay
  * between two requests (tq_cfg.site_delay) is a key holding the time
  * of the next allowed start, and a pause (after a 429 or 503 with
- * Retry-After) is limit.c's pause key for the site.  One Lua script
- * checks all three and takes a lease, so workers never race.
+ * Retry-After, a 429 without it for TQ_SITE_BACKOFF) is limit.c's
+ * pause key for the site.  One Lua script checks all three and takes
+ * a lease, so workers never race.
  *
- * AutoThrottle: a 5xx or a timeout from a site halves its limit (at
- * least 1) for TQ_SITE_BACKOFF seconds, kept in tq:site:thr:<h>; each
- * answer below 500 after that window raises it by one, up to
+ * AutoThrottle: a 5xx, a 429 or a timeout from a site halves its limit
+ * (at least 1) for TQ_SITE_BACKOFF seconds, kept in tq:site:thr:<h>;
+ * each other answer after that window raises it by one, up to
  * tq_cfg.site_concurrency, where the key goes.  A robots.txt
  * Crawl-delay (at most CRAWL_DELAY_MAX) is the site's least delay,
  * kept as long as its robots.txt.  tq:sites remembers the sites in use
@@ -110,9 +111,9 @@ static const char gate_lua[] =
     "return 0\n";
 
 /*
- * KEYS: slots, thr; ARGV: lease, outcome (bad: a 5xx or a timeout;
- * good: any other answer; none), max, window ms.  The lease goes; the
- * AutoThrottle limit moves.  Returns the limit now (0: none).
+ * KEYS: slots, thr; ARGV: lease, outcome (bad: a 5xx, a 429 or a
+ * timeout; good: any other answer; none), max, window ms.  The lease
+ * goes; the AutoThrottle limit moves.  Returns the limit now (0: none).
  */
 static const char release_lua[] =
     "redis.call('ZREM', KEYS[1], ARGV[1])\n"
@@ -366,6 +367,17 @@ defer(struct tq_site *s, struct tq_err *err, double secs, const char *why)
 	return -1;
 }
 
+/* Hold site s for every worker for secs, at most MAX_PAUSE. */
+static void
+pause_site(struct tq_site *s, double secs)
+{
+	if (secs > MAX_PAUSE)
+		secs = MAX_PAUSE;
+	tq_limit_pause(&s->lim, secs);
+	tq_log(TQ_LOG_INFO, "site_paused", json_pack("{s:s,s:f}", "site",
+	    s->name, "seconds", secs));
+}
+
 int
 tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
     double deadline, double lease_secs, struct tq_err *err)
@@ -523,10 +535,13 @@ out:
 
 /*
  * The site's robots.txt from the site into txt: 0 with the text (a
- * 4xx, or more than 5 redirects, is an empty one: all allowed; past
- * ROBOTS_MAX only the first
- * ROBOTS_MAX bytes), -1 and a transient err when it cannot be read (a
- * 5xx, a timeout, no answer).
+ * 4xx but 429, or more than 5 redirects, is an empty one: all allowed;
+ * past ROBOTS_MAX only the first ROBOTS_MAX bytes); -1 and a transient
+ * robots_unavailable err when it cannot be read (a 429 or 5xx, a
+ * timeout, no answer: RFC 9309's unreachable), and a 429 or 503 with
+ * Retry-After pauses the site; -1 and the permanent err of the
+ * transfer when the site's own address fails as the page's fetch
+ * would (refused as internal, a bad certificate, a bad URL).
  */
 static int
 robots_fetch(struct tq_site *s, const char *rurl, double deadline,
@@ -549,15 +564,24 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 		q.timeout_ms = 1000;
 	q.allow_private = tq_cfg.allow_private;
 	q.allow_addrs = tq_cfg.allow_addrs;
-	q.user_agent = tq_cfg.user_agent;
+	/* the pages' own, so that the rules read are for what fetches */
+	q.user_agent = tq_cfg.user_agent != NULL && *tq_cfg.user_agent ?
+	    tq_cfg.user_agent : TQ_PAGE_UA;
 	q.decode = 1;
 	q.low_speed = 1;
 	if (tq_http_do(&q, &r, err) == 0)
 		tq_buf_add(txt, r.body.data ? r.body.data : "", r.body.len);
-	else if ((r.status >= 400 && r.status <= 499) ||
+	else if ((r.status >= 400 && r.status <= 499 && r.status != 429) ||
 	    strcmp(err->code, "redirects") == 0)
 		memset(err, 0, sizeof(*err));	/* RFC 9309: unavailable */
+	else if (err->kind == TQ_ERR_PERMANENT && r.status == 0 &&
+	    r.redirects == 0)
+		ret = -1;	/* the page would fail so: fail it now */
 	else {
+		/* Google reads a 429 as a server error: unreachable */
+		if ((r.status == 429 || r.status == 503) &&
+		    r.retry_after > 0)
+			pause_site(s, r.retry_after);
 		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable",
 		    "site %s: robots.txt cannot be read, retrying later: %s",
 		    s->name, err->msg);
@@ -708,8 +732,11 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 		if (robots_wait(s, key, fkey, deadline, &txt, err, &got) == -1)
 			goto out;
 		if (!got && robots_fetch(s, rurl, deadline, &txt, err) == -1) {
-			freeReplyObject(tq_redis(site_rc, NULL, "SET %s %s EX "
-			    "%d", fkey, err->msg, (int)ROBOTS_RETRY));
+			/* not a permanent one: each page meets it itself */
+			if (err->kind != TQ_ERR_PERMANENT)
+				freeReplyObject(tq_redis(site_rc, NULL, "SET "
+				    "%s %s EX %d", fkey, err->msg,
+				    (int)ROBOTS_RETRY));
 			freeReplyObject(tq_redis(site_rc, NULL, "DEL %s.lock",
 			    key));
 			goto out;
@@ -784,7 +811,6 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 	redisReply *r;
 	const char *how = "good";
 	char max[16], win[24];
-	double secs;
 
 	if (!s->held)
 		return;
@@ -794,15 +820,15 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 	if (site_rc == NULL || site_pid != getpid())
 		return;		/* the lease expires by itself */
 	if (res != NULL && (res->http_status == 429 ||
-	    res->http_status == 503) && res->retry_after > 0) {
-		secs = res->retry_after < MAX_PAUSE ? res->retry_after :
-		    MAX_PAUSE;
-		tq_limit_pause(&s->lim, secs);
-		tq_log(TQ_LOG_INFO, "site_paused", json_pack("{s:s,s:f}",
-		    "site", s->name, "seconds", secs));
-	}
+	    res->http_status == 503) && res->retry_after > 0)
+		pause_site(s, res->retry_after);
+	else if (res != NULL && res->http_status == 429 &&
+	    tq_cfg.site_backoff > 0)
+		pause_site(s, tq_cfg.site_backoff);	/* no Retry-After */
+	/* a 429 slows the site down as a 503 does */
 	if (res != NULL && ((res->http_status >= 500 &&
-	    res->http_status <= 599) || strcmp(res->code, "timeout") == 0))
+	    res->http_status <= 599) || res->http_status == 429 ||
+	    strcmp(res->code, "timeout") == 0))
 		how = "bad";
 	else if (res != NULL && res->http_status == 0)
 		how = "none";	/* no answer, or not the site's doing */

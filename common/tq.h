@@ -242,6 +242,10 @@ char		*tq_charset_to_utf8(const char *buf, size_t len,
 
 /* --------------------------------------------------------------- http.c */
 
+/* The User-Agent of page fetches and of robots.txt, unless TQ_USER_AGENT. */
+#define TQ_PAGE_UA	"tq/" TQ_VERSION \
+			    " (+https://github.com/tq; content pipeline)"
+
 /*
  * Defaults: 30 s total, 10 s to connect, 10 MiB decoded body, 10
  * redirects, internal addresses refused; a zero timeout or max_bytes

@@ -2,10 +2,10 @@
 # tq-worker: per-site limits shared by two supervisors (a site that
 # counts its requests at once answers 500 past the limit), a task over
 # many sites at full speed, Retry-After pauses a site for everyone,
-# AutoThrottle after 5xx and timeouts, a job waiting for its site holds
+# AutoThrottle after 5xx, 429 and timeouts, a job waiting for its site holds
 # no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 44
 start_redis
 start_pg
 start_httpd
@@ -19,7 +19,7 @@ Disallow: /'
 python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" --limit 3 \
 	--robots "$robots" --robots-fail 127.0.0.8 \
 	127.0.0.8 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
-	127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 \
+	127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -63,6 +63,15 @@ check_match "nothing reached it for 3 s" \
 	"$(sj "$G" '.busy | (.[1] - .[0]) >= 2.9')" '^true$'
 check "the 429'd page is retried and completes" sh -c "tq-wait -t 60 <'$tmp/busy1'"
 
+# a 429 without Retry-After pauses the site for TQ_SITE_BACKOFF and, as
+# a 503, halves its limit
+Z=$(site 13)
+check_status 1 "a page answered 429 without Retry-After" sh -c "tq-submit -R 0 parse '$Z/busy?after=none&n=1' | tq-wait -t 30"
+check_match "... fails as a 429" "$(jq -r '.items[0].error_message' "$out")" '^http 429'
+check "tq-stats shows the site" tq-stats -Q -j
+check_same "... paused, at limit 1" "$(jq -r --arg k "${Z#http://}" \
+	'.sites[] | select(.site == $k) | [.limit, (.paused_for > 0)] | join(" ")' "$out")" "1 true"
+
 # AutoThrottle: three 503s without Retry-After bring the limit to 1
 # for TQ_SITE_BACKOFF (10 s: room for a loaded machine) for every
 # worker; answers after it raise it again by one each
@@ -93,6 +102,9 @@ check_status 1 "a page robots.txt disallows fails" sh -c "tq-submit parse '$A/pr
 check_same "at once, naming the rule" "$(jq -r '[.items[0].error_message, .items[0].retry_count, .items[1].status] | join("|")' "$out")" \
 	'robots.txt: disallowed by "Disallow: /private" for user-agent *|0|completed'
 check_match "robots.txt fetched at most once per slot" "$(sj "$A" .robots)" '^[123]$'
+check_same "... with the User-Agent of the pages" \
+	"$(sj "$A" '| [.ua_robots, .ua_page] | map(join(",")) | unique | join("|")')" \
+	"tq/$(tq-worker -V | awk '{ print $2 }') (+https://github.com/tq; content pipeline)"
 R=$(site 8)
 tq-submit parse "$R/page?n=1" >"$tmp/rfail"
 check_status 124 "a site whose robots.txt fails waits" sh -c "tq-wait -t 3 <'$tmp/rfail'"

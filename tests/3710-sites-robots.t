@@ -1,10 +1,10 @@
 #!/bin/sh
 # tq-worker and robots.txt from loopback sites: one that hangs, is
 # huge, binary, redirects (5 and 6 hops), says Crawl-delay, is missing
-# (404) or down (503); tq-submit parse -B; 200 pages of one site over a
-# handful of connections
+# (404), down (503) or answers 429, or is behind a bad certificate;
+# tq-submit parse -B; 200 pages of one site over a handful of connections
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 37
 start_redis
 start_pg
 start_httpd
@@ -13,8 +13,9 @@ python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
 	--robots-mode 127.0.0.4=binary --robots-mode 127.0.0.5=redirect \
 	--robots-mode 127.0.0.6=redirect6 --robots-mode 127.0.0.7=delay \
 	--robots-mode 127.0.0.8=404 --robots-mode 127.0.0.9=503 \
+	--robots-mode 127.0.0.11=429 \
 	127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
-	127.0.0.8 127.0.0.9 127.0.0.10 \
+	127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -69,6 +70,24 @@ check_same "... robots.txt asked once (remembered a minute)" "$(sj "$U" .robots)
 check "tq-submit parse -B: robots.txt not read" sh -c "tq-submit parse -B '$U/page?n=2' | tq-wait -t 60"
 check_same "... the task says so" "$(jq -r .params.robots "$out")" false
 check_status 2 "... -B is for parse" tq-submit ai -B 1
+
+# 429 (Retry-After: 30): unreachable as a 5xx, and the site paused
+T=$(site 11)
+tq-submit parse "$T/page?n=1" >"$tmp/t429"
+wait_for 30 sh -c "tq-status -i $(jq -r .task_id "$tmp/t429") | jq -e '.items[0] | .status == \"completed\" or (.error_message // \"\" | test(\"robots\"))' >/dev/null"
+check "429: tq-status -i" tq-status -i "$(jq -r .task_id "$tmp/t429")"
+check_match "... the page waits, no retry counted" "$(item 0)" '^(pending|running)\|site 127\.0\.0\.11:[0-9]*: robots\.txt cannot be read, retrying later: http 429.*\|0$'
+check_same "... its page never asked for" "$(sj "$T" '| .total - .robots')" 0
+check "... tq-stats" tq-stats -Q -j
+check_same "... the site paused for its Retry-After" "$(jq -r --arg k "${T#http://}" '.sites[] | select(.site == $k) | .paused_for > 20' "$out")" true
+
+# a bad certificate: the page fails at once, as its own fetch would
+S=https://127.0.0.1:$(curl -s "$HTTP/t/tls-port")
+check_status 1 "robots.txt behind a bad certificate: the page fails" sh -c "tq-submit parse '$S/t/page' | tq-wait -t 15"
+m=$(item 0)
+check_match "... at once, as permanent" "$m" '^failed\|.*certificate.*\|0$'
+check_status 1 "... as the page itself does" sh -c "tq-submit parse -B '$S/t/page?n=2' | tq-wait -t 15"
+check_same "... with the same message" "$(item 0)" "$m"
 
 # the robots.txt that hangs: given up after 10 s, the page waits
 wait_for 30 sh -c "tq-status -i $(jq -r .task_id "$tmp/hang") | jq -e '.items[0].error_message // \"\" | test(\"robots.txt cannot be read\")' >/dev/null"

@@ -3,13 +3,14 @@
 # for TQ_ROBOTS_WAIT seconds, counted from the first failure: then they
 # fail like any transient error (retried by the task's policy, then
 # failed), and the page itself is never fetched; a site whose file
-# reads again is not held
+# reads again is not held; one the worker may not reach (an internal
+# address) fails at once, as its page would
 . "$(dirname "$0")/lib.sh"
-plan 8
+plan 11
 start_redis
 start_pg
 python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
-	--robots-mode 127.0.0.9=503 127.0.0.9 127.0.0.10 \
+	--robots-mode 127.0.0.9=503 127.0.0.9 127.0.0.10 127.0.0.11 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -37,4 +38,13 @@ check "a readable robots.txt: the page is fetched" sh -c "tq-submit parse '$V/pa
 check_same "... its robots.txt asked for once" "$(sj "$V" .robots)" 1
 check_same "... no failure remembered for it" \
     "$(rcli --scan --pattern 'tq:site:robotsdown:*' | wc -l | tr -d ' ')" 1
+
+stop_worker
+TQ_ALLOW_PRIVATE=0 start_worker -n 1 -Q parsing-queue
+P=$(site 11)
+check_status 1 "an internal address: the page fails" sh -c "tq-submit -R 1 parse '$P/page?n=1' | tq-wait -t 60"
+check_same "... at once, as its fetch would, no retry" \
+    "$(jq -r '.items[0] | [.status, .error_message, .retry_count] | join("|")' "$out")" \
+    "failed|address 127.0.0.11 is not allowed (internal)|0"
+check_same "... the site never reached" "$(sj "$P" .total)" 0
 done_testing

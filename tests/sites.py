@@ -13,8 +13,9 @@ most it ever had.  Routes:
                     URLs different)
 /flaky?bad=N&ms=M   the first N requests of the site get 503 without
                     Retry-After, after M ms; later ones a page
-/busy?after=S       the first request gets 429 with Retry-After: S,
-                    later ones a page; the times are remembered
+/busy?after=S       the first request gets 429 with Retry-After: S
+                    (none: without it), later ones a page; the times
+                    are remembered
 /robots.txt         the text given with --robots (else 404); 500 on
                     the sites named with --robots-fail; on a site given
                     --robots-mode ADDR=MODE: hang (no answer for 60 s),
@@ -22,9 +23,12 @@ most it ever had.  Routes:
                     /late" past 500 KiB), binary (random octets with
                     NULs, then "Disallow: /bin"), redirect (5 hops to a
                     file with "Disallow: /redir"), redirect6 (6 hops),
-                    delay ("Crawl-delay: 1"), 404, 503
+                    delay ("Crawl-delay: 1"), 404, 503, 429 (with
+                    Retry-After: 30)
 /stats[?reset=1]    JSON (reset: each max first set to now): per site max, now, total, robots (requests of
                     /robots.txt), conns (TCP connections accepted),
+                    ua_robots and ua_page (the User-Agent headers seen
+                    on /robots.txt and on pages, each once),
                     over (requests past --limit, answered 500), the
                     request times of /busy and the start times of
                     pages (starts)
@@ -111,6 +115,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(404, "not found\n", "text/plain")
         elif mode == "503":
             self.send(503, "down\n", "text/plain")
+        elif mode == "429":
+            self.send(429, "slow down\n", "text/plain",
+                      [("Retry-After", "30")])
         else:
             self.send(500, "unknown mode\n", "text/plain")
 
@@ -128,8 +135,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         over = False
         with lock:
             st = stats[site]
+            ua = self.headers.get("User-Agent", "")
             if u.path.startswith("/robots.txt"):
                 st["robots"] += 1
+                if ua not in st["ua_robots"]:
+                    st["ua_robots"].append(ua)
+            elif u.path.endswith("/page") and ua not in st["ua_page"]:
+                st["ua_page"].append(ua)
             st["now"] += 1
             st["total"] += 1
             st["max"] = max(st["max"], st["now"])
@@ -161,9 +173,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 with lock:
                     st["busy"].append(time.time())
                     first = len(st["busy"]) == 1
+                after = q.get("after", "2")
                 if first:
                     self.send(429, "slow down\n", "text/plain",
-                              [("Retry-After", q.get("after", "2"))])
+                              [] if after == "none" else
+                              [("Retry-After", after)])
                 else:
                     self.send(200, PAGE)
             elif u.path == "/robots.txt" and \
@@ -206,7 +220,7 @@ def main():
         srv.site = "%s:%d" % (addr, port)
         stats[srv.site] = {"max": 0, "now": 0, "total": 0, "robots": 0,
                            "busy": [], "conns": 0, "over": 0, "flaky": 0,
-                           "starts": []}
+                           "starts": [], "ua_robots": [], "ua_page": []}
         threading.Thread(target=srv.serve_forever, daemon=True).start()
         lines.append("%s %d\n" % (addr, port))
     tmp = a.port_file + ".tmp"

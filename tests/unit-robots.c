@@ -63,7 +63,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(74);
+	plan(81);
 
 	/* longest match wins; Allow wins a tie */
 	t = "user-agent: *\nallow: /p\ndisallow: /\n";
@@ -196,12 +196,31 @@ main(int argc, char *argv[])
 	ok(!may(t, "/") && may(t, "/x"), "g: /$ alone");
 	t = "user-agent: tq\r\ndisallow: /\r\n";
 	ok(!may(t, "/x"), "g: CRLF");
+	t = "User-agent: *\r\nDisallow: /a\r\nAllow: /a/b\r\n";
+	ok(!may(t, "/a/x") && may(t, "/a/b") && may(t, "/c"),
+	    "rfc: CRLF, each line its own rule");
 	t = "user-agent: tq\rdisallow: /\r";
-	ok(may(t, "/x") || !may(t, "/x"), "g: bare CR does not crash");
+	ok(!may(t, "/x"), "rfc: bare CR ends a line");
+	t = "User-agent: *\rDisallow: /a\rAllow: /a/b\r";
+	ok(!may(t, "/a/x") && may(t, "/a/b") && may(t, "/c"),
+	    "rfc: bare CR, each line its own rule");
+	t = "User-agent: *\nDisallow: /a\r\nAllow: /a/b\rDisallow: /c";
+	ok(!may(t, "/a/x") && may(t, "/a/b") && !may(t, "/c"),
+	    "rfc: LF, CRLF and CR mixed");
+	t = "User-agent: *\rCrawl-delay: 2\r";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == 2,
+	    "rfc: bare CR, Crawl-delay");
 	t = "user-agent: tq\ndisallow: /";
 	ok(!may(t, "/x"), "g: no final newline");
-	t = "\xef\xbb\xbfuser-agent: tq\ndisallow: /\n";
-	ok(may(t, "/x") || !may(t, "/x"), "g: a BOM does not crash");
+	t = "\xef\xbb\xbfUser-agent: *\nDisallow: /\n";
+	ok(!may(t, "/x"), "g: a leading UTF-8 BOM is skipped");
+	t = "\xef\xbb\xbfuser-agent: tq\r\ndisallow: /\r\n";
+	ok(!may(t, "/x"), "g: ... with CRLF");
+	t = "\xef\xbb\xbfUser-agent: *\nCrawl-delay: 3\n";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == 3,
+	    "g: ... for Crawl-delay too");
+	t = "User-agent: *\n\xef\xbb\xbf" "Disallow: /\n";
+	ok(may(t, "/x"), "g: a BOM elsewhere is no part of a key");
 
 	/* RFC 9309 section 5's example file */
 	t = "User-Agent: *\nDisallow: *.gif$\nDisallow: /example/\n"
