@@ -113,16 +113,44 @@ const struct tq_jp_op tq_job_ops[] = {
 	{ NULL, NULL }
 };
 
+/*
+ * Each redirect of a page's fetch, before it is followed: robots.txt
+ * of its target's site, as far as Redis knows it.  A target whose
+ * site's robots.txt is not known yet stops the fetch (code
+ * "robots_needed", the target kept), so that it is read first and the
+ * fetch made again.
+ */
+struct hops {
+	const struct tq_site	*site;
+	char			*need;	/* a target whose robots.txt to read */
+};
+
+static int
+hop_ok(void *arg, const char *url, struct tq_err *err)
+{
+	struct hops *h = arg;
+	int r = tq_site_robots_known(h->site, url, err);
+
+	if (r == 1) {
+		free(h->need);
+		h->need = xstrdup(url);
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "robots_needed",
+		    "robots.txt of a redirect's site not read yet");
+	}
+	return r;
+}
+
 json_t *
 tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 {
 	struct tq_fetch_opts o;
 	struct tq_fetch f;
 	struct tq_site site;
+	struct hops hops = { 0 };
 	json_t *res = NULL, *doc, *args;
 	const char *url;
 	double t0 = tq_mono(), end, left;
-	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE], rc;
+	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE], rc, robots, tries;
 	char tag[64];
 
 	url = json_string_value(json_object_get(claim->input, "url"));
@@ -155,17 +183,43 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	    1000.0, err) == -1)
 		goto out;
 	/* a task's params may turn robots.txt off (tq-submit --no-robots) */
-	if (!json_is_false(json_object_get(claim->params, "robots")) &&
-	    tq_site_robots(&site, url, end - left, err) == -1) {
-		tq_site_release(&site, NULL);
+	robots = !json_is_false(json_object_get(claim->params, "robots"));
+	if (robots && tq_site_robots(&site, url, end - left, err) == -1) {
+		tq_site_release(&site, err);
 		goto out;
 	}
-	if (site.held) {
-		o.timeout_ms = (long)((end - tq_mono()) * 1000);
-		if (o.connect_timeout_ms > o.timeout_ms)
-			o.connect_timeout_ms = o.timeout_ms;
+	/* and each redirect's target by its own site's */
+	if (robots && site.held) {
+		hops.site = &site;
+		o.on_redirect = hop_ok;
+		o.redirect_arg = &hops;
 	}
-	rc = tq_fetch(url, &o, &f, err);
+	/* a redirect to a site whose robots.txt is new: read, again */
+	for (tries = 0; ; tries++) {
+		if (site.held) {
+			o.timeout_ms = (long)((end - tq_mono()) * 1000);
+			if (o.timeout_ms < 1)
+				o.timeout_ms = 1;
+			if (o.connect_timeout_ms > o.timeout_ms)
+				o.connect_timeout_ms = o.timeout_ms;
+		}
+		rc = tq_fetch(url, &o, &f, err);
+		if (rc == 0 || hops.need == NULL ||
+		    strcmp(err->code, "robots_needed") != 0)
+			break;
+		tq_fetch_free(&f);
+		if (tries >= o.max_redirects ||
+		    tq_site_robots(&site, hops.need, end - left, err) == -1) {
+			if (tries >= o.max_redirects)
+				tq_err_set(err, TQ_ERR_PERMANENT, "redirects",
+				    "too many redirects");
+			rc = -1;
+			break;
+		}
+		free(hops.need);
+		hops.need = NULL;
+	}
+	free(hops.need);
 	tq_site_release(&site, rc == -1 ? err : NULL);
 	if (rc == -1)
 		goto out;

@@ -373,6 +373,10 @@ pause_site(struct tq_site *s, double secs)
 {
 	if (secs > MAX_PAUSE)
 		secs = MAX_PAUSE;
+	/* the connection of now: the one s was taken on may be gone */
+	if (site_rc == NULL || site_pid != getpid())
+		return;
+	s->lim.rc = site_rc;
 	tq_limit_pause(&s->lim, secs);
 	tq_log(TQ_LOG_INFO, "site_paused", json_pack("{s:s,s:f}", "site",
 	    s->name, "seconds", secs));
@@ -689,6 +693,59 @@ robots_down(const char *hash, struct tq_err *err)
 	err->retry_after = 0;
 }
 
+/*
+ * A redirect's target, judged by the robots.txt of its site as far as
+ * Redis knows it, without a request (it runs in a transfer's header
+ * callback): 0 allowed (or robots.txt off), -1 and err as from
+ * tq_site_robots() (disallowed; read a moment ago and failed), 1 not
+ * known yet: tq_site_robots() must fetch it first.
+ */
+int
+tq_site_robots_known(const struct tq_site *s, const char *url,
+    struct tq_err *err)
+{
+	redisReply *r;
+	char *rurl = NULL, *path = NULL, key[64], fkey[64], hash[65];
+	char rule[240];
+	int ret = 1;
+
+	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
+	    site_pid != getpid())
+		return 0;
+	if (robots_url(url, &rurl, &path) == -1)
+		return 0;	/* the fetch says why */
+	tq_sha256_hex(rurl, strlen(rurl), hash);
+	snprintf(key, sizeof(key), "tq:site:robots:%.16s", hash);
+	snprintf(fkey, sizeof(fkey), "tq:site:robotsfail:%.16s", hash);
+	if ((r = tq_redis(site_rc, err, "MGET %s %s", key, fkey)) == NULL) {
+		conn_failed();
+		ret = -1;
+		goto out;
+	}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[1]->type == REDIS_REPLY_STRING) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable", "%s",
+		    r->element[1]->str);
+		err->retry_after = ROBOTS_RETRY;
+		ret = -1;
+	} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[0]->type == REDIS_REPLY_STRING) {
+		if (tq_robots_allowed(r->element[0]->str, r->element[0]->len,
+		    "tq", path, rule, sizeof(rule)))
+			ret = 0;
+		else {
+			tq_err_set(err, TQ_ERR_PERMANENT, "robots",
+			    "robots.txt: disallowed by %s", rule);
+			ret = -1;
+		}
+	}
+	freeReplyObject(r);
+out:
+	free(rurl);
+	free(path);
+	return ret;
+}
+
 int
 tq_site_robots(struct tq_site *s, const char *url, double deadline,
     struct tq_err *err)
@@ -696,16 +753,19 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	struct tq_buf txt = { 0 };
 	redisReply *r;
 	char *rurl = NULL, *path = NULL, key[64], fkey[64], dkey[64];
-	char hash[65];
+	char hash[65], name[sizeof(s->name)];
 	char rule[240];
 	double cd;
-	int ret = -1, got = 0;
+	int ret = -1, got = 0, own, named;
 
 	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
 	    site_pid != getpid())
 		return 0;
 	if (robots_url(url, &rurl, &path) == -1)
 		return 0;	/* tq_fetch says why */
+	/* a redirect's target on another site: its rules, not its delay */
+	named = tq_site_name(url, name, sizeof(name)) == 0;
+	own = named && strcmp(name, s->name) == 0;
 	tq_sha256_hex(rurl, strlen(rurl), hash);
 	snprintf(key, sizeof(key), "tq:site:robots:%.16s", hash);
 	snprintf(fkey, sizeof(fkey), "tq:site:robotsfail:%.16s", hash);
@@ -742,14 +802,21 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			goto out;
 		}
 		if (!got) {
-			/* its Crawl-delay, the site's least delay (0: none) */
+			char nh[65];
+
+			/* its Crawl-delay, its site's least delay (0: none) */
 			cd = tq_robots_crawl_delay(txt.data ? txt.data : "",
 			    txt.len, "tq");
 			if (cd > CRAWL_DELAY_MAX)
 				cd = CRAWL_DELAY_MAX;
-			freeReplyObject(tq_redis(site_rc, NULL, "SET "
-			    "tq:site:cdelay:%s %lld EX %d", s->hash,
-			    cd > 0 ? (long long)(cd * 1000) : 0LL, ROBOTS_TTL));
+			if (named) {
+				tq_sha256_hex(name, strlen(name), nh);
+				nh[16] = '\0';
+				freeReplyObject(tq_redis(site_rc, NULL, "SET "
+				    "tq:site:cdelay:%s %lld EX %d", nh,
+				    cd > 0 ? (long long)(cd * 1000) : 0LL,
+				    ROBOTS_TTL));
+			}
 			r = tq_redis(site_rc, err, "SET %s %b EX %d", key,
 			    txt.data ? txt.data : "", txt.len, ROBOTS_TTL);
 			if (r == NULL) {
@@ -764,7 +831,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 		}
 	}
 	/* taken before the Crawl-delay was known: keep to it now */
-	if (s->cd_unknown && (cd = tq_robots_crawl_delay(txt.data ?
+	if (own && s->cd_unknown && (cd = tq_robots_crawl_delay(txt.data ?
 	    txt.data : "", txt.len, "tq")) > 0) {
 		long long ms;
 

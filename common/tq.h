@@ -859,6 +859,14 @@ int		 tq_site_max_waiting(void);
 int		 tq_site_robots(struct tq_site *, const char *url,
 		    double deadline, struct tq_err *);
 /*
+ * The same for a redirect's target (another site's too), from what
+ * Redis holds, with no request: 0 allowed, -1 and err, 1 not known yet
+ * (tq_site_robots() fetches it).  A Crawl-delay read for another site
+ * is that site's.
+ */
+int		 tq_site_robots_known(const struct tq_site *, const char *url,
+		    struct tq_err *);
+/*
  * Give the slot back; res, the fetch's error or NULL, may pause the
  * site (429/503 with Retry-After) or move its AutoThrottle limit.
  */

@@ -4,7 +4,7 @@
 # (404), down (503) or answers 429, or is behind a bad certificate;
 # tq-submit parse -B; 200 pages of one site over a handful of connections
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 45
 start_redis
 start_pg
 start_httpd
@@ -13,9 +13,10 @@ python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
 	--robots-mode 127.0.0.4=binary --robots-mode 127.0.0.5=redirect \
 	--robots-mode 127.0.0.6=redirect6 --robots-mode 127.0.0.7=delay \
 	--robots-mode 127.0.0.8=404 --robots-mode 127.0.0.9=503 \
-	--robots-mode 127.0.0.11=429 \
+	--robots-mode 127.0.0.11=429 --robots-mode 127.0.0.12=private \
+	--robots-mode 127.0.0.13=delay \
 	127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
-	127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 \
+	127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -88,6 +89,21 @@ m=$(item 0)
 check_match "... at once, as permanent" "$m" '^failed\|.*certificate.*\|0$'
 check_status 1 "... as the page itself does" sh -c "tq-submit parse -B '$S/t/page?n=2' | tq-wait -t 15"
 check_same "... with the same message" "$(item 0)" "$m"
+
+# each hop of a redirect by its own site's robots.txt: into a disallowed
+# path of the same site, to another site's (read first), and allowed
+P=$(site 12) Q=$(site 10)
+check_status 1 "a redirect into a disallowed path of the same site" sh -c "tq-submit parse '$P/go?to=/private/a' | tq-wait -t 30"
+check_same "... fails on its rule" "$(item 0)" 'failed|robots.txt: disallowed by "Disallow: /private" for user-agent *|0'
+check_status 1 "a redirect to another site, into its disallowed path" sh -c "tq-submit parse '$Q/go?to=$P/private/b' | tq-wait -t 30"
+check_same "... fails on that site's rule" "$(item 0)" 'failed|robots.txt: disallowed by "Disallow: /private" for user-agent *|0'
+R=$(site 13)
+hash16() { printf '%s' "${1#http://}" | sha256sum | cut -c1-16; }
+check_status 0 "a redirect to an allowed page of a site not seen yet" sh -c "tq-submit parse '$Q/go?to=$R/page?n=go' | tq-wait -t 30"
+check_same "... its robots.txt read, once; its page fetched" "$(sj "$R" .robots) $(sj "$R" '| .total - .robots')" "1 1"
+check_same "... its Crawl-delay is its own, not the first site's" \
+    "$(rcli get "tq:site:cdelay:$(hash16 "$R")") $(rcli get "tq:site:cdelay:$(hash16 "$Q")")" "1000 0"
+check_same "... no disallowed page asked for" "$(sj "$P" '| .total - .robots')" 0
 
 # the robots.txt that hangs: given up after 10 s, the page waits
 wait_for 30 sh -c "tq-status -i $(jq -r .task_id "$tmp/hang") | jq -e '.items[0].error_message // \"\" | test(\"robots.txt cannot be read\")' >/dev/null"

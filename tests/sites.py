@@ -13,6 +13,7 @@ most it ever had.  Routes:
                     URLs different)
 /flaky?bad=N&ms=M   the first N requests of the site get 503 without
                     Retry-After, after M ms; later ones a page
+/go?to=URL          a 302 to URL (absolute, or a path of this site)
 /busy?after=S       the first request gets 429 with Retry-After: S
                     (none: without it), later ones a page; the times
                     are remembered
@@ -23,8 +24,8 @@ most it ever had.  Routes:
                     /late" past 500 KiB), binary (random octets with
                     NULs, then "Disallow: /bin"), redirect (5 hops to a
                     file with "Disallow: /redir"), redirect6 (6 hops),
-                    delay ("Crawl-delay: 1"), 404, 503, 429 (with
-                    Retry-After: 30)
+                    delay ("Crawl-delay: 1"), private ("Disallow:
+                    /private"), 404, 503, 429 (with Retry-After: 30)
 /stats[?reset=1]    JSON (reset: each max first set to now): per site max, now, total, robots (requests of
                     /robots.txt), conns (TCP connections accepted),
                     ua_robots and ua_page (the User-Agent headers seen
@@ -111,6 +112,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                           "text/plain")
         elif mode == "delay":
             self.send(200, "User-agent: *\nCrawl-delay: 1\n", "text/plain")
+        elif mode == "private":
+            self.send(200, "User-agent: *\nDisallow: /private\n",
+                      "text/plain")
         elif mode == "404":
             self.send(404, "not found\n", "text/plain")
         elif mode == "503":
@@ -169,6 +173,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif u.path.endswith("/page"):
                 time.sleep(int(q.get("ms", "0")) / 1000.0)
                 self.send(200, PAGE)
+            elif u.path == "/go":
+                self.send(302, "moved\n", "text/plain",
+                          [("Location", q.get("to", "/"))])
             elif u.path == "/busy":
                 with lock:
                     st["busy"].append(time.time())
