@@ -26,11 +26,15 @@
  * otherwise, and never a non-loopback address without TQ_API_TOKEN;
  * with a token every request needs "Authorization: Bearer <token>",
  * compared in constant time.  A request body over -b bytes is refused
- * with 413 before it is read.  Bad input writes nothing.  SIGTERM and
- * SIGINT stop accepting, let the requests in progress end (1 s at
- * most for idle kept-alive connections), and stop.
+ * with 413 before it is read, and one whose length is told twice (two
+ * Content-Lengths, or one and Transfer-Encoding) with 400, and the
+ * connection closed.  A submit takes at most -m inputs.  Bad input
+ * writes nothing.  A backend's own words (paths, hosts, its errors)
+ * go to the log, never to a client.  SIGTERM and SIGINT stop
+ * accepting, let the requests in progress end (1 s at most for idle
+ * kept-alive connections), and stop.
  *
- * About 1,200 lines, on purpose: nineteen endpoints, each a request
+ * About 1,450 lines, on purpose: nineteen endpoints, each a request
  * shape checked field by field and an answer in the seed's shape, plus
  * the server's set-up; no logic of the pipeline is here.
  */
@@ -62,6 +66,7 @@ static struct option longopts[] = {
 	{ "max-body", required_argument, NULL, 'b' },
 	{ "connections", required_argument, NULL, 'c' },
 	{ "listen", required_argument, NULL, 'l' },
+	{ "max-items", required_argument, NULL, 'm' },
 	{ "threads", required_argument, NULL, 'n' },
 	{ "per-ip", required_argument, NULL, 'p' },
 	{ "timeout", required_argument, NULL, 't' },
@@ -73,6 +78,7 @@ static unsigned conn_limit = 1024;
 static unsigned per_ip = 256;
 static unsigned conn_timeout = 30;
 static unsigned nthreads = 4;
+static unsigned max_items = 1000;	/* inputs of one submit */
 static int quiet;
 static char token_sum[65];	/* sha256 of TQ_API_TOKEN; "" if none */
 
@@ -83,8 +89,9 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tq-api [-hqV] [-b max-body] [-c connections] "
 	    "[-d database-url]\n"
-	    "              [-l address:port] [-n threads] [-p per-ip] "
-	    "[-r redis-url] [-t timeout]\n");
+	    "              [-l address:port] [-m max-items] [-n threads] "
+	    "[-p per-ip]\n"
+	    "              [-r redis-url] [-t timeout]\n");
 	exit(status);
 }
 
@@ -207,7 +214,8 @@ struct req {
 	int		 too_big;
 	size_t		 seen;		/* body bytes, kept or not */
 	int		 code;
-	const char	*allow;		/* the method a 405 names */
+	int		 close;		/* answer with Connection: close */
+	const char	*allow;		/* the methods a 405 or OPTIONS names */
 	size_t		 bytes;
 	double		 t0;
 	char		*method;
@@ -239,6 +247,9 @@ send_json(struct MHD_Connection *c, struct req *q, int code, json_t *o)
 		    "Bearer");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED && q->allow != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, q->allow);
+	if (q->close)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
 	rv = MHD_queue_response(c, (unsigned)code, r);
 	MHD_destroy_response(r);
 	q->answered = 1;
@@ -266,13 +277,48 @@ fail(struct MHD_Connection *c, struct req *q, int code, const char *fmt,
 	return send_json(c, q, code, o);
 }
 
+/*
+ * Which backend a message of common/ is about, for the client: the
+ * first of "redis" and "postgresql" in it ("task 5: redis: ..."), else
+ * "backend".
+ */
+static const char *
+backend_name(const char *msg)
+{
+	const char *r = strstr(msg, "redis"), *p = strstr(msg, "postgresql");
+
+	if (r != NULL && (p == NULL || r < p))
+		return "redis";
+	return p != NULL ? "postgresql" : "backend";
+}
+
+/*
+ * A backend's own words (socket paths, hosts, ports, the server's
+ * errors) are for the operator: logged, and the client gets the
+ * backend's name only.
+ */
+static void
+log_backend(struct req *q, const char *msg)
+{
+	char *m = tq_vis(msg), *path = tq_vis(q->url);
+
+	tq_log(TQ_LOG_WARN, "backend", json_pack("{s:s,s:s,s:s}", "client",
+	    q->addr, "path", path, "error", m));
+	free(path);
+	free(m);
+}
+
 /* A backend error: 503, or 400 when it was the input's fault. */
 static enum MHD_Result
 fail_backend(struct MHD_Connection *c, struct req *q, struct tq_err *e)
 {
-	return fail(c, q, e->kind == TQ_ERR_PERMANENT ? MHD_HTTP_BAD_REQUEST :
-	    MHD_HTTP_SERVICE_UNAVAILABLE, "%s", e->msg[0] ? e->msg :
-	    "backend unavailable");
+	const char *b = backend_name(e->msg[0] ? e->msg : e->code);
+
+	log_backend(q, e->msg[0] ? e->msg : "backend unavailable");
+	if (e->kind == TQ_ERR_PERMANENT)
+		return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s: the request was "
+		    "refused", b);
+	return fail(c, q, MHD_HTTP_SERVICE_UNAVAILABLE, "%s unavailable", b);
 }
 
 /*
@@ -287,6 +333,9 @@ succeed(struct MHD_Connection *c, struct req *q, int code, json_t *fields)
 
 	json_object_set_new(o, "success", json_true());
 	json_object_update(o, fields);
+	/* the seed's clients take "error" at the top for a failure */
+	if (json_is_null(json_object_get(o, "error")))
+		json_object_del(o, "error");
 	json_object_set_new(o, "data", fields);
 	return send_json(c, q, code, o);
 }
@@ -370,6 +419,36 @@ note_errors(void *arg, int error, const char *msg)
 		json_array_append_new(arg, json_string(msg));
 }
 
+/* What those messages say after a backend's error, for the client */
+static const char *const note_tails[] = {
+	": its items are cancelled and the workers will drop their jobs",
+	": the item is cancelled but the job runs until it ends",
+	": its items are pending and the workers' reconciler will queue them",
+};
+
+/*
+ * Such a message with the backend's own words cut (and logged): "task
+ * 5: redis: <path>: ...: its items are pending and ..." is "task 5:
+ * redis unavailable: its items are pending and ...".
+ */
+static char *
+scrub_note(struct req *q, const char *m)
+{
+	const char *r = strstr(m, "redis"), *p = strstr(m, "postgresql");
+	const char *b = r != NULL && (p == NULL || r < p) ? r : p, *tail = "";
+	size_t i, n = strlen(m), k;
+
+	if (b == NULL)
+		return xstrdup(m);
+	log_backend(q, m);
+	for (i = 0; i < sizeof(note_tails) / sizeof(note_tails[0]); i++)
+		if (n >= (k = strlen(note_tails[i])) &&
+		    strcmp(m + n - k, note_tails[i]) == 0)
+			tail = note_tails[i];
+	return xasprintf("%.*s%s unavailable%s", (int)(b - m), m,
+	    backend_name(b), tail);
+}
+
 static enum MHD_Result
 ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
     long long id, int retry)
@@ -399,9 +478,16 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	if (rec == NULL) {
 		const char *m = json_string_value(json_array_get(warn, 0));
 
-		rv = fail(c, q, status == TQ_EXIT_INPUT ? MHD_HTTP_NOT_FOUND :
-		    MHD_HTTP_SERVICE_UNAVAILABLE, "%s", m ? m :
-		    "backend unavailable");
+		if (status == TQ_EXIT_INPUT)
+			rv = fail(c, q, MHD_HTTP_NOT_FOUND, "%s", m ? m :
+			    "no such task");
+		else {
+			char *sm = m != NULL ? scrub_note(q, m) :
+			    xstrdup("backend unavailable");
+
+			rv = fail(c, q, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", sm);
+			free(sm);
+		}
 		json_decref(warn);
 		json_decref(recs);
 		return rv;
@@ -420,8 +506,18 @@ ep_cancel_retry(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	if (json_array_size(recs) > 0)
 		json_object_set(f, "chained_tasks", recs);
 	json_decref(recs);
-	if (json_array_size(warn) > 0)
-		json_object_set(f, "warnings", warn);
+	if (json_array_size(warn) > 0) {
+		json_t *ws = json_array(), *w;
+		size_t i;
+
+		json_array_foreach(warn, i, w) {
+			char *sm = scrub_note(q, json_string_value(w));
+
+			json_array_append_new(ws, json_string(sm));
+			free(sm);
+		}
+		json_object_set_new(f, "warnings", ws);
+	}
 	json_decref(warn);
 	return succeed(c, q, MHD_HTTP_OK, f);
 }
@@ -555,7 +651,19 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		in.v[0].where = xasprintf("%s %lld", sd->item_text, single);
 		in.n = 1;
 	} else {
+		json_t *u = st == TQ_STAGE_PARSE ? json_object_get(body,
+		    "urls") : NULL;
+		size_t n;
+
+		/* over the cap: 413 before anything is looked at */
 		v = json_object_get(body, key);
+		n = json_array_size(v) + json_array_size(u);
+		if (n > max_items) {
+			code = MHD_HTTP_CONTENT_TOO_LARGE;
+			snprintf(why, sizeof(why), "%zu inputs: at most %u in "
+			    "one request (send several)", n, max_items);
+			goto bad;
+		}
 		if (v != NULL && inputs_add(&in, v, key, 0, why,
 		    sizeof(why)) == -1)
 			goto bad;
@@ -714,13 +822,17 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	json_object_set_new(f, "task_id", json_integer(sub.task));
 	json_object_set_new(f, "total_items", json_integer(
 	    (json_int_t)sub.nitems));
-	json_object_set_new(f, "message", json_sprintf("%s %s queued: %zu %s%s",
-	    stage_titles[st], single ? "task" : "batch", sub.nitems,
-	    sd->item_text, sub.nitems == 1 ? "" : "s"));
-	if (!sub.queued)
-		json_object_set_new(f, "warning", json_sprintf("%s; the task "
-		    "is saved and the workers' reconciler will queue it",
-		    e.msg));
+	json_object_set_new(f, "message", json_sprintf("%s %s %s: %zu %s%s",
+	    stage_titles[st], single ? "task" : "batch", sub.queued ?
+	    "queued" : "saved", sub.nitems, sd->item_text,
+	    sub.nitems == 1 ? "" : "s"));
+	if (!sub.queued) {
+		/* its status is still "queued": the reconciler queues it */
+		log_backend(q, e.msg);
+		json_object_set_new(f, "warning", json_sprintf("%s "
+		    "unavailable; the task is saved and the workers' "
+		    "reconciler will queue it", backend_name(e.msg)));
+	}
 	rv = succeed(c, q, MHD_HTTP_ACCEPTED, f);
 	goto out;
 backend:
@@ -754,6 +866,7 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 
 	if (strcmp(what, "health") == 0) {
 		struct tq_health h;
+		const char *v;
 		json_t *o;
 		int healthy;
 
@@ -773,6 +886,24 @@ ep_monitoring(struct MHD_Connection *c, struct req *q, const char *what)
 				break;
 		}
 		tq_health_pg(&h, "tq-api", tq_mono() + HEALTH_SECS);
+		/*
+		 * The backends' own words are logged; the answer names the
+		 * kind of problem.  tq_health_pg()'s "no answer within" is
+		 * its own, and kept.
+		 */
+		if ((v = json_string_value(json_object_get(h.rd, "error"))) !=
+		    NULL) {
+			log_backend(q, v);
+			json_object_set_new(h.rd, "error", json_string(
+			    "redis unavailable"));
+		}
+		if (!h.pg.ok && h.pg.err[0] != '\0') {
+			log_backend(q, h.pg.err);
+			if (strncmp(h.pg.err, "postgresql: no answer within ",
+			    29) != 0)
+				snprintf(h.pg.err, sizeof(h.pg.err),
+				    "postgresql unavailable");
+		}
 		tq_health_evaluate(&h);
 		o = tq_health_json(&h);
 		/*
@@ -825,10 +956,51 @@ is_method(struct req *q, const char *m)
 	return strcmp(q->method, m) == 0;
 }
 
+/* OPTIONS: 204 and Allow, no body */
+static enum MHD_Result
+send_options(struct MHD_Connection *c, struct req *q)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rv;
+
+	r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, q->allow);
+	rv = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
+	MHD_destroy_response(r);
+	q->answered = 1;
+	q->code = MHD_HTTP_NO_CONTENT;
+	return rv;
+}
+
+/*
+ * The method of a request to a path that exists: 1 if it is the one
+ * the path takes (or HEAD for GET), else 0 and an answer sent: 204 and
+ * Allow to OPTIONS, 405 and Allow to any other.
+ */
+static int
+method_ok(struct MHD_Connection *c, struct req *q, const char *want,
+    enum MHD_Result *rv)
+{
+	int get = strcmp(want, "GET") == 0;
+
+	q->allow = get ? "GET, HEAD, OPTIONS" : strcmp(want, "POST") == 0 ?
+	    "POST, OPTIONS" : "DELETE, OPTIONS";
+	if (is_method(q, want) || (get && is_method(q, "HEAD")))
+		return 1;
+	if (is_method(q, "OPTIONS"))
+		*rv = send_options(c, q);
+	else
+		*rv = fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED, "%s: use %s",
+		    q->url, want);
+	return 0;
+}
+
 static enum MHD_Result
 route(struct MHD_Connection *c, struct req *q)
 {
 	char path[256], *seg[8], *p, *s;
+	const char *want;
+	enum MHD_Result rv;
 	int n = 0, st;
 	long long id = 0;
 
@@ -844,11 +1016,8 @@ route(struct MHD_Connection *c, struct req *q)
 	    (strcmp(seg[2], "workers") == 0 || strcmp(seg[2], "queues") == 0 ||
 	    strcmp(seg[2], "statistics") == 0 ||
 	    strcmp(seg[2], "health") == 0)) {
-		if (!is_method(q, "GET") && !is_method(q, "HEAD")) {
-			q->allow = "GET, HEAD";
-			return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "%s: use GET", q->url);
-		}
+		if (!method_ok(c, q, "GET", &rv))
+			return rv;
 		return ep_monitoring(c, q, seg[2]);
 	}
 	for (st = 0; st < TQ_NSTAGES; st++)
@@ -858,24 +1027,18 @@ route(struct MHD_Connection *c, struct req *q)
 	    n > 5)
 		return fail(c, q, MHD_HTTP_NOT_FOUND, "no such endpoint");
 	if (strcmp(seg[3], "batch") == 0 && n == 4) {
-		if (!is_method(q, "POST")) {
-			q->allow = "POST";
-			return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "%s: use POST", q->url);
-		}
+		if (!method_ok(c, q, "POST", &rv))
+			return rv;
 		return ep_submit(c, q, st, 0);
 	}
 	if (n != 5 || (strcmp(seg[3], "single") != 0 &&
 	    strcmp(seg[3], "status") != 0 && strcmp(seg[3], "cancel") != 0 &&
 	    strcmp(seg[3], "retry") != 0))
 		return fail(c, q, MHD_HTTP_NOT_FOUND, "no such endpoint");
-	q->allow = strcmp(seg[3], "status") == 0 ? "GET, HEAD" :
+	want = strcmp(seg[3], "status") == 0 ? "GET" :
 	    strcmp(seg[3], "cancel") == 0 ? "DELETE" : "POST";
-	if (strcmp(seg[3], "status") == 0 ? !is_method(q, "GET") &&
-	    !is_method(q, "HEAD") : !is_method(q, q->allow))
-		return fail(c, q, MHD_HTTP_METHOD_NOT_ALLOWED, "%s: use %s",
-		    q->url, strcmp(seg[3], "status") == 0 ? "GET" :
-		    q->allow);
+	if (!method_ok(c, q, want, &rv))
+		return rv;
 	if (tq_parse_id(seg[4], &id) == -1)
 		return fail(c, q, MHD_HTTP_BAD_REQUEST, "%.40s: not a%s id "
 		    "(a positive integer)", seg[4], strcmp(seg[3], "single") ?
@@ -908,6 +1071,29 @@ authorized(struct MHD_Connection *c)
 	return d == 0;
 }
 
+/* The request's Content-Length and Transfer-Encoding headers */
+struct framing {
+	int	cl;
+	int	te;
+};
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	(void)value;
+	if (key == NULL)
+		return MHD_YES;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->cl++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		f->te++;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *data,
@@ -920,6 +1106,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	if (q == NULL) {
 		const union MHD_ConnectionInfo *ci;
+		struct framing fr = { 0, 0 };
 
 		q = xcalloc(1, sizeof(*q));
 		q->t0 = tq_mono();
@@ -940,6 +1127,21 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 				    sizeof(q->addr));
 		}
 		*con_cls = q;
+		/*
+		 * A body whose length is told twice (RFC 9112 6.3): libmicro-
+		 * httpd takes the first Content-Length, a proxy before it may
+		 * take the last or the chunks, and what one of them reads as
+		 * a body the other runs as the next request.  Refused before
+		 * the body is read, and the connection closed.
+		 */
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing,
+		    &fr);
+		if (fr.cl > 1 || (fr.cl > 0 && fr.te > 0)) {
+			q->close = 1;
+			return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s",
+			    fr.cl > 1 ? "more than one Content-Length" :
+			    "Content-Length with Transfer-Encoding");
+		}
 		/* refused before the body is read */
 		if (!authorized(c))
 			return fail(c, q, MHD_HTTP_UNAUTHORIZED,
@@ -1014,6 +1216,43 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ---- main */
+
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * libmicrohttpd's unescaping of the path and the query, but %00 stays
+ * as it is: a NUL would end the path early, and ".../status/1%00abc"
+ * would be task 1.  Like libmicrohttpd's, a bad escape stays as it is.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *r = s, *w = s;
+	int hi, lo;
+
+	(void)cls;
+	(void)c;
+	while (*r != '\0') {
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
 
 static unsigned
 number(const char *what, const char *s, long long lo, long long hi)
@@ -1100,7 +1339,9 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if ((v = getenv("TQ_API_LISTEN")) != NULL && *v != '\0')
 		listen = v;
-	while ((ch = tq_getopt(argc, argv, "b:c:d:hl:n:p:qr:t:V", longopts,
+	if ((v = getenv("TQ_API_MAX_ITEMS")) != NULL && *v != '\0')
+		max_items = number("TQ_API_MAX_ITEMS", v, 1, 100000);
+	while ((ch = tq_getopt(argc, argv, "b:c:d:hl:m:n:p:qr:t:V", longopts,
 	    "dhqrV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
@@ -1116,6 +1357,9 @@ main(int argc, char *argv[])
 			break;
 		case 'l':
 			listen = optarg;
+			break;
+		case 'm':
+			max_items = number("max items", optarg, 1, 100000);
 			break;
 		case 'n':
 			nthreads = number("threads", optarg, 1, 256);
@@ -1165,6 +1409,7 @@ main(int argc, char *argv[])
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, conn_timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		freeaddrinfo(ai);

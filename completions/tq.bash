@@ -68,11 +68,12 @@ _tq_spec()
 		    -W --min-workers -w --warning' ;;
 	tq-api)
 		opts='-b --max-body -c --connections -d --database-url
-		    -h --help -l --listen -n --threads -p --per-ip -q --quiet
-		    -r --redis-url -t --timeout -V --version'
+		    -h --help -l --listen -m --max-items -n --threads
+		    -p --per-ip -q --quiet -r --redis-url -t --timeout
+		    -V --version'
 		argopts='-b --max-body -c --connections -d --database-url
-		    -l --listen -n --threads -p --per-ip -r --redis-url
-		    -t --timeout' ;;
+		    -l --listen -m --max-items -n --threads -p --per-ip
+		    -r --redis-url -t --timeout' ;;
 	tq-model)
 		opts='-C --context-chars -D --default -d --database-url
 		    -H --table -h --help -J --json-mode -j --json

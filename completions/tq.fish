@@ -28,7 +28,7 @@ function __tq_argopts
         case tq-stats
             echo -d --database-url -r --redis-url
         case tq-api
-            echo -b --max-body -c --connections -d --database-url -l --listen -n --threads -p --per-ip -r --redis-url -t --timeout
+            echo -b --max-body -c --connections -d --database-url -l --listen -m --max-items -n --threads -p --per-ip -r --redis-url -t --timeout
         case tq-health
             echo -c --critical -d --database-url -F --failure-critical -f --failure-warning -r --redis-url -t --timeout -W --min-workers -w --warning
         case tq-model
@@ -207,6 +207,7 @@ complete -c tq-api -s c -l connections -x -d 'most connections at once'
 complete -c tq-api -s p -l per-ip -x -d 'most connections from one address'
 complete -c tq-api -s t -l timeout -x -d 'close a connection idle this long (s)'
 complete -c tq-api -s b -l max-body -x -d 'largest request body (bytes)'
+complete -c tq-api -s m -l max-items -x -d 'most ids and URLs in one submit'
 
 # tq-stats
 complete -c tq-stats -s w -l workers -d 'the workers'

@@ -2,8 +2,10 @@
 # tq-api: every endpoint of the seed with curl against real Redis,
 # PostgreSQL and workers, with the seed's shapes and status codes; bad
 # input of every kind answered in the seed's error shape with nothing
-# written; the token; a slow client and a flood of connections; health
-# 503 with Redis gone; SIGTERM
+# written; a body's length told twice, OPTIONS, %00 in the path, the
+# cap on inputs (-m); the token; a slow client and a flood of
+# connections; health 503 with Redis gone; a backend's own words only in
+# the log; SIGTERM
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
 need curl curl
@@ -52,6 +54,10 @@ check_status 2 "TQ_API_LISTEN is held to it too" env TQ_API_LISTEN='[::]:0' tq-a
 check_status 2 "a listen address that is none" tq-api -l 127.0.0.1:http
 check "-h prints the usage" tq-api -h
 check_match "to stdout" "$(cat "$out")" '^usage: tq-api'
+check "-m n, the cap on the inputs of a submit" tq-api -m 5 -h
+check_status 2 "-m over 100000 is refused" tq-api -m 100001
+check_same "naming it" "$(cat "$errf")" 'tq-api: max items 100001: too large'
+check_status 2 "TQ_API_MAX_ITEMS 0 too" env TQ_API_MAX_ITEMS=0 tq-api -h
 
 api_start "$tmp/api.log" -l 127.0.0.1:0 -b 65536 -p 40 -t 3
 API1=$APID
@@ -106,12 +112,57 @@ bad 404 "an endpoint that does not exist" GET /api/parsing/async/nothing/1
 bad 404 "nor this" GET /
 bad 405 "the wrong method" GET /api/parsing/async/batch
 bad 405 "cancel is DELETE" POST /api/parsing/async/cancel/1
-check_same "naming the method in Allow" "$(curl -s -o /dev/null -D - -X POST "$A/api/parsing/async/cancel/1" | tr -d '\r' | sed -n 's/^Allow: //p')" DELETE
+allow() { curl -s -o /dev/null -D - -X "$1" "$A$2" | tr -d '\r' | sed -n 's/^Allow: //p'; }
+check_same "naming the method in Allow" "$(allow POST /api/parsing/async/cancel/1)" 'DELETE, OPTIONS'
+# OPTIONS, as Flask answers it: the path's methods
+req OPTIONS /api/parsing/async/status/1
+check_same "OPTIONS: 204, no body" "$code $(wc -c <"$out")" '204 0'
+check_same "Allow: the path's methods" "$(allow OPTIONS /api/parsing/async/status/1) | $(allow OPTIONS /api/ai/async/batch) | $(allow OPTIONS /api/notion/async/cancel/1) | $(allow OPTIONS /api/parsing/async/retry/1) | $(allow OPTIONS /api/monitoring/health)" \
+	'GET, HEAD, OPTIONS | POST, OPTIONS | DELETE, OPTIONS | POST, OPTIONS | GET, HEAD, OPTIONS'
+bad 404 "OPTIONS of a path that does not exist" OPTIONS /api/parsing/async/nothing/1
 bad 400 "an id of bytes that are not UTF-8" GET '/api/parsing/async/status/%ff%fe%0a'
 check_same "shown, not sent raw" "$(j .error)" '\xff\xfe\x0a: not a task id (a positive integer)'
 head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"
 bad 413 "a body over -b" POST /api/parsing/async/batch "@$tmp/big"
 bad 413 "a chunked body over -b" POST /api/parsing/async/batch "@$tmp/big" -H 'Transfer-Encoding: chunked'
+# at most 1000 inputs in one submit (-m): 413, naming the cap
+printf '{"link_ids": [%s]}' "$(seq -s, 1 1001)" >"$tmp/1001"
+bad 413 "1001 link ids" POST /api/parsing/async/batch "@$tmp/1001"
+check_same "naming the cap" "$(j .error)" '1001 inputs: at most 1000 in one request (send several)'
+printf '{"link_ids": [%s], "urls": [%s]}' "$(seq -s, 1 600)" "$(seq -f '"http://h.example/%g"' -s, 1 401)" >"$tmp/1001"
+bad 413 "600 link ids and 401 URLs" POST /api/parsing/async/batch "@$tmp/1001"
+# a body's length told twice (RFC 9112 6.3): what one reads as the body
+# a proxy before it may run as the next request; refused, closed
+python3 - "${A#http://127.0.0.1:}" >"$tmp/smuggle" <<'PY'
+import re, socket, sys, time
+port = int(sys.argv[1])
+hidden = b"POST /api/parsing/async/single/10 HTTP/1.1\r\nHost: x\r\n\r\n"
+body = b"{}" + hidden
+def send(head, body):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(2)
+    s.sendall(b"POST /api/parsing/async/batch HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n" + body)
+    got = b""
+    t = time.time()
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            got += d
+    except socket.timeout:
+        pass
+    closed = time.time() - t < 1.5
+    status = [m.decode() for m in re.findall(rb"HTTP/1\.1 ([0-9]{3}) ", got)]
+    err = got.rsplit(b"\r\n\r\n", 1)[-1].strip().decode()
+    print(" ".join(status), "closed" if closed else "open", err)
+send(b"Content-Length: 2\r\nContent-Length: %d\r\n" % len(body), body)
+send(b"Content-Length: 2\r\nContent-Length: 2\r\n", b"{}")
+send(b"Content-Length: 3\r\nTransfer-Encoding: chunked\r\n", b"2\r\n{}\r\n0\r\n\r\n")
+PY
+check_same "two Content-Lengths: one 400, closed" "$(sed -n 1p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Content-Length"}'
+check_same "two equal ones too" "$(sed -n 2p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Content-Length"}'
+check_same "Content-Length with Transfer-Encoding too" "$(sed -n 3p "$tmp/smuggle")" '400 closed {"success":false,"error":"Content-Length with Transfer-Encoding"}'
 check_same "nothing was written or queued" "$(tasks) $(jobs)" "$before"
 
 # --- parse: batch, single, status (no worker yet: queued)
@@ -119,7 +170,10 @@ req POST /api/parsing/async/batch '{"link_ids": [10, 11, 12]}'
 check_same "batch: 202" "$code" 202
 check_same "the seed's fields" "$(jq -c '[.success, (.task_id | type), (.job_id | type), .total_items, .status, .message]' "$out")" '[true,"number","string",3,"queued","Parsing batch queued: 3 links"]'
 check_same "and the same under data, as the seed's examples read them" "$(jq -c '[.data.task_id == .task_id, .data.total_items]' "$out")" '[true,3]'
+check_same "no error at the top of a success (a seed client tests 'error' in it)" "$(jq -c 'has("error")' "$out")" false
 pt=$(j .task_id)
+bad 400 "%00 in the path does not end it" GET "/api/parsing/async/status/${pt}%00abc"
+check_same "naming it" "$(j .error)" "${pt}%00abc: not a task id (a positive integer)"
 req GET "/api/parsing/async/status/$pt?include_items=true"
 check_same "status: 200" "$code" 200
 check_same "the task, queued, with its items" "$(jq -c '[.success, .task.id, .task.type, .task.status, .task.progress, .task.total_items, .task.completed_items, .task.failed_items, [.task.items[] | [.item_id, .item_type, .status]]]' "$out")" "[true,$pt,\"parsing\",\"queued\",0,3,0,0,[[10,\"link\",\"pending\"],[11,\"link\",\"pending\"],[12,\"link\",\"pending\"]]]"
@@ -181,6 +235,11 @@ check_same "their jobs left the queue" "$(rcli LLEN rq:queue:parsing-queue)" 0
 req DELETE "/api/parsing/async/cancel/$ct"
 check_same "again: nothing to cancel" "$code $(j .cancelled_count)" '200 0'
 check_match "saying so" "$(j .message)" 'nothing to cancel'
+psqlc "ALTER FUNCTION tq_chain_cancel(bigint) RENAME TO tq_chain_cancel_gone" >/dev/null
+req DELETE "/api/parsing/async/cancel/$ct"
+psqlc "ALTER FUNCTION tq_chain_cancel_gone(bigint) RENAME TO tq_chain_cancel" >/dev/null
+check_same "PostgreSQL's error: 503, its words only in the log" "$code $(j .error)" "503 task $ct: postgresql unavailable"
+check_match "there" "$(grep ' backend ' "$tmp/api.log")" "path=/api/parsing/async/cancel/$ct error=.*tq_chain_cancel.* does not exist"
 # a chain (tq-submit --then) is cancelled with its head, as tq-cancel does
 tq-submit parse --then ai "$HTTP/stadtbaeume.html?chain=1" >"$tmp/chain" 2>/dev/null
 req DELETE "/api/parsing/async/cancel/$(jq -r .task_id "$tmp/chain")"
@@ -200,6 +259,17 @@ check_same "retry: 200, one item" "$code $(jq -c '[.success, .retried_count, .da
 wait_done parsing "$ft"
 req POST "/api/parsing/async/retry/$pt"
 check_same "a task without failed items: nothing to retry" "$code $(j .retried_count)" '200 0'
+
+# --- Redis refuses writes: saved in PostgreSQL, not queued
+rcli CONFIG SET maxmemory-policy noeviction >/dev/null
+rcli CONFIG SET maxmemory 1 >/dev/null
+req POST "/api/parsing/async/retry/$ft"
+rt="$code $(jq -c '[.retried_count, .warnings]' "$out")"
+req POST /api/parsing/async/batch '{"link_ids": [12]}'
+rcli CONFIG SET maxmemory 0 >/dev/null
+check_same "retry: 200, a warning without Redis's words" "$rt" "200 [1,[\"task $ft: redis unavailable: its items are pending and the workers' reconciler will queue them\"]]"
+check_same "submit: 202, saved, not queued yet" "$code $(jq -c '[.status, .message, .warning]' "$out")" "202 [\"queued\",\"Parsing batch saved: 1 link\",\"redis unavailable; the task is saved and the workers' reconciler will queue it\"]"
+check_same "Redis's words are in the log" "$(grep -c ' backend .*error=.*OOM command not allowed' "$tmp/api.log")" 2
 
 # --- monitoring
 req GET /api/monitoring/workers
@@ -250,9 +320,12 @@ req GET /api/monitoring/queues
 check_same "and the server still answers" "$code" 200
 
 # --- the token
-export TQ_API_TOKEN=tok_$$_SECRETTOKEN
+export TQ_API_TOKEN=tok_$$_SECRETTOKEN TQ_API_MAX_ITEMS=2
 A0=$A
 api_start "$tmp/api-tok.log" -l 127.0.0.1:0
+unset TQ_API_MAX_ITEMS
+req POST /api/parsing/async/batch '{"link_ids": [997, 998, 999]}' -H "Authorization: Bearer $TQ_API_TOKEN"
+check_same "TQ_API_MAX_ITEMS sets the cap" "$code $(j .error)" '413 3 inputs: at most 2 in one request (send several)'
 req GET /api/monitoring/queues
 check_same "a token is needed" "$code $(jq -c '[.success, (.error | type)]' "$out")" '401 [false,"string"]'
 req GET /api/monitoring/queues "" -H "Authorization: Bearer wrong"
@@ -271,8 +344,11 @@ kill -TERM "$TQ_REDIS_PID"
 wait_for 10 sh -c "! redis-cli -s '$tmp/redis.sock' ping"
 req GET /api/monitoring/health
 check_same "health: 503 without Redis" "$code $(jq -c '[.success, .healthy, .health.redis, .status, (.error | type)]' "$out")" '503 [false,false,"disconnected","CRITICAL","string"]'
+check_same "naming the problem, not the socket" "$(jq -c '[.error, .health.redis_error, .problems]' "$out")" '["redis unavailable","redis unavailable",["redis unavailable"]]'
 req GET /api/monitoring/workers
 check_same "workers: 503 in the seed's error shape" "$code $(jq -c '[.success, (.error | test("redis"))]' "$out")" '503 [false,true]'
+check_same "redis unavailable, no more" "$(j .error)" 'redis unavailable'
+check_same "the socket is in the log" "$(grep -c " backend .*path=/api/monitoring/workers error=.*$tmp/redis.sock" "$tmp/api.log")" 1
 req GET "/api/parsing/async/status/$pt"
 check_same "status still reads PostgreSQL" "$code $(j .task.status)" '200 completed'
 
@@ -283,6 +359,9 @@ check_same "Redis back: answered again" "$code $(j .success)" '200 true'
 stop_pg fast
 req GET "/api/parsing/async/status/$pt"
 check_same "PostgreSQL down: 503" "$code $(j .success)" '503 false'
+check_same "postgresql unavailable, no more" "$(j .error)" 'postgresql unavailable'
+req GET /api/monitoring/health
+check_same "health says so too, not where its socket is" "$code $(jq -c '[.health.postgresql_error, (.error | test("postgresql unavailable")), (tostring | contains("sock"))]' "$out")" '503 ["postgresql unavailable",true,false]'
 start_pg_again
 codes=
 for i in 1 2 3 4 5 6 7 8; do req GET "/api/parsing/async/status/$pt"; codes="$codes $code"; done
@@ -299,5 +378,14 @@ wait "$API1"
 check_same "exit status 0" "$?" 0
 check_match "saying so" "$(tail -1 "$tmp/api.log")" ' stopped signal=TERM'
 check_same "one access log line a request, without the query" "$(grep -c 'request client=127.0.0.1 method=GET path=/api/parsing/async/status/'"$pt"' status=200' "$tmp/api.log" | awk '{print ($1 >= 12)}')" 1
+
+# -m beats TQ_API_MAX_ITEMS
+export TQ_API_MAX_ITEMS=1
+api_start "$tmp/api-m.log" -l 127.0.0.1:0 -m 3
+unset TQ_API_MAX_ITEMS
+req POST /api/parsing/async/batch '{"link_ids": [997, 998, 999]}'
+check_match "-m beats TQ_API_MAX_ITEMS" "$code $(j .error)" '^400 .*997'
+req POST /api/parsing/async/batch '{"urls": ["http://h.example/1", "http://h.example/2"], "link_ids": [998, 999]}'
+check_same "URLs and ids count together" "$code $(j .error)" '413 4 inputs: at most 3 in one request (send several)'
 
 done_testing
