@@ -185,7 +185,13 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	/* a task's params may turn robots.txt off (tq-submit --no-robots) */
 	robots = !json_is_false(json_object_get(claim->params, "robots"));
 	if (robots && tq_site_robots(&site, url, end - left, err) == -1) {
-		tq_site_release(&site, err);
+		struct tq_err re = *err;
+
+		/* a 5xx is bad for AutoThrottle; its pause, if the site
+		 * asked for one, is robots.txt's own (site.c), not the
+		 * minute tq waits to read it again */
+		re.retry_after = 0;
+		tq_site_release(&site, &re);
 		goto out;
 	}
 	/* and each redirect's target by its own site's */
