@@ -52,8 +52,9 @@
 #include "tq.h"
 
 #define DEFAULT_UA	TQ_PAGE_UA
+/* what tq_fetch() reads, no more: an XML answer would be refused */
 #define H_ACCEPT	"Accept: text/html,application/xhtml+xml," \
-			    "application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+			    "text/plain;q=0.8,*/*;q=0.5"
 #define H_LANGUAGE	"Accept-Language: en-US,en;q=0.9,*;q=0.5"
 #define LOW_SPEED_BYTES	100	/* slower than this ... */
 #define LOW_SPEED_SECS	15	/* ... for this long is a timeout */

@@ -10,8 +10,10 @@ start_httpd
 export TQ_ALLOW_PRIVATE=0 TQ_ALLOW_ADDRS=127.0.0.1 TQ_RETRY_DELAYS=0 \
 	MAX_RETRIES=1 TQ_PARSE_TIMEOUT=8
 # every hostile page is on one local site: a hang's timeouts would
-# throttle it (3700-sites.t tests that); here each page is on its own
-export TQ_SITE_CONCURRENCY=0
+# throttle it, and a 429 without Retry-After pauses it for
+# TQ_SITE_BACKOFF (3700-sites.t tests both); here each page is on its
+# own, and the pause a second
+export TQ_SITE_CONCURRENCY=0 TQ_SITE_BACKOFF=1
 
 port=${HTTP##*:}
 set -- \
