@@ -694,6 +694,41 @@ robots_down(const char *hash, struct tq_err *err)
 }
 
 /*
+ * What Redis holds of the robots.txt at rurl, its keys made into key
+ * and fkey from its hash: 1 its text, into txt; 0 nothing; -1 and err
+ * when reading it failed a moment ago (the site is not asked again
+ * yet) or Redis fails.
+ */
+static int
+robots_cached(const char *rurl, char hash[65], char key[64], char fkey[64],
+    struct tq_buf *txt, struct tq_err *err)
+{
+	redisReply *r;
+	int ret = 0;
+
+	tq_sha256_hex(rurl, strlen(rurl), hash);
+	snprintf(key, 64, "tq:site:robots:%.16s", hash);
+	snprintf(fkey, 64, "tq:site:robotsfail:%.16s", hash);
+	if ((r = tq_redis(site_rc, err, "MGET %s %s", key, fkey)) == NULL) {
+		conn_failed();
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[1]->type == REDIS_REPLY_STRING) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable", "%s",
+		    r->element[1]->str);
+		err->retry_after = ROBOTS_RETRY;
+		ret = -1;
+	} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[0]->type == REDIS_REPLY_STRING) {
+		tq_buf_add(txt, r->element[0]->str, r->element[0]->len);
+		ret = 1;
+	}
+	freeReplyObject(r);
+	return ret;
+}
+
+/*
  * A redirect's target, judged by the robots.txt of its site as far as
  * Redis knows it, without a request (it runs in a transfer's header
  * callback): 0 allowed (or robots.txt off), -1 and err as from
@@ -704,43 +739,26 @@ int
 tq_site_robots_known(const struct tq_site *s, const char *url,
     struct tq_err *err)
 {
-	redisReply *r;
+	struct tq_buf txt = { 0 };
 	char *rurl = NULL, *path = NULL, key[64], fkey[64], hash[65];
 	char rule[240];
-	int ret = 1;
+	int ret;
 
 	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
 	    site_pid != getpid())
 		return 0;
 	if (robots_url(url, &rurl, &path) == -1)
 		return 0;	/* the fetch says why */
-	tq_sha256_hex(rurl, strlen(rurl), hash);
-	snprintf(key, sizeof(key), "tq:site:robots:%.16s", hash);
-	snprintf(fkey, sizeof(fkey), "tq:site:robotsfail:%.16s", hash);
-	if ((r = tq_redis(site_rc, err, "MGET %s %s", key, fkey)) == NULL) {
-		conn_failed();
-		ret = -1;
-		goto out;
-	}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-	    r->element[1]->type == REDIS_REPLY_STRING) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable", "%s",
-		    r->element[1]->str);
-		err->retry_after = ROBOTS_RETRY;
-		ret = -1;
-	} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-	    r->element[0]->type == REDIS_REPLY_STRING) {
-		if (tq_robots_allowed(r->element[0]->str, r->element[0]->len,
-		    "tq", path, rule, sizeof(rule)))
-			ret = 0;
-		else {
-			tq_err_set(err, TQ_ERR_PERMANENT, "robots",
-			    "robots.txt: disallowed by %s", rule);
-			ret = -1;
-		}
-	}
-	freeReplyObject(r);
-out:
+	ret = robots_cached(rurl, hash, key, fkey, &txt, err);
+	if (ret == 1 && tq_robots_allowed(txt.data ? txt.data : "", txt.len,
+	    "tq", path, rule, sizeof(rule)))
+		ret = 0;
+	else if (ret == 1)
+		ret = tq_err_set(err, TQ_ERR_PERMANENT, "robots",
+		    "robots.txt: disallowed by %s", rule);
+	else if (ret == 0)
+		ret = 1;
+	tq_buf_free(&txt);
 	free(rurl);
 	free(path);
 	return ret;
@@ -766,28 +784,10 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	/* a redirect's target on another site: its rules, not its delay */
 	named = tq_site_name(url, name, sizeof(name)) == 0;
 	own = named && strcmp(name, s->name) == 0;
-	tq_sha256_hex(rurl, strlen(rurl), hash);
-	snprintf(key, sizeof(key), "tq:site:robots:%.16s", hash);
-	snprintf(fkey, sizeof(fkey), "tq:site:robotsfail:%.16s", hash);
-	if ((r = tq_redis(site_rc, err, "MGET %s %s", key, fkey)) == NULL) {
-		conn_failed();
+	/* failed a moment ago: the site is not asked again yet */
+	if ((got = robots_cached(rurl, hash, key, fkey, &txt, err)) == -1)
 		goto out;
-	}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-	    r->element[1]->type == REDIS_REPLY_STRING) {
-		/* it failed a moment ago: do not ask the site again yet */
-		tq_err_set(err, TQ_ERR_TRANSIENT, "robots_unavailable", "%s",
-		    r->element[1]->str);
-		err->retry_after = ROBOTS_RETRY;
-		freeReplyObject(r);
-		goto out;
-	}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-	    r->element[0]->type == REDIS_REPLY_STRING) {
-		tq_buf_add(&txt, r->element[0]->str, r->element[0]->len);
-		freeReplyObject(r);
-	} else {
-		freeReplyObject(r);
+	if (got == 0) {
 		/* one job asks the site; the others wait for its answer */
 		if (robots_wait(s, key, fkey, deadline, &txt, err, &got) == -1)
 			goto out;
