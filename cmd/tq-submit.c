@@ -768,10 +768,9 @@ main(int argc, char *argv[])
 	goto out;
 
 badinput:
+	/* one bad input: its line says it all (exit 3: nothing made) */
 	if (nbad > 1)
 		warnx("%d bad inputs: nothing submitted", nbad);
-	else
-		warnx("nothing submitted");
 	status = TQ_EXIT_INPUT;
 	goto out;
 backend:

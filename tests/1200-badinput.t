@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 96
+plan 97
 start_redis
 start_pg
 start_httpd
@@ -18,6 +18,7 @@ before=$(state)
 # item 6: NUL bytes
 check_status 3 "a NUL inside a URL line" sh -c "printf 'http://example.com/a\\0b\\n' | tq-submit parse -"
 check_same "names the line" "$(cat "$errf" | head -1)" "tq-submit: line 1: a NUL byte in the line"
+check_same "in one line, as the README says" "$(wc -l <"$errf" | tr -d ' ')" 1
 check_status 3 "a line holding only a NUL" sh -c "printf 'https://a.example/2\\n\\0\\n' | tq-submit parse"
 check_match "names line 2" "$(cat "$errf")" '^tq-submit: line 2: a NUL byte in the line'
 check_same "nothing written" "$(state)" "$before"
