@@ -278,18 +278,24 @@ fail(struct MHD_Connection *c, struct req *q, int code, const char *fmt,
 }
 
 /*
- * Which backend a message of common/ is about, for the client: the
- * first of "redis" and "postgresql" in it ("task 5: redis: ..."), else
- * "backend".
+ * Where a message of common/ names its backend: the first of "redis"
+ * and "postgresql" in it ("task 5: redis: ..."), or NULL.
  */
 static const char *
-backend_name(const char *msg)
+backend_at(const char *msg)
 {
 	const char *r = strstr(msg, "redis"), *p = strstr(msg, "postgresql");
 
-	if (r != NULL && (p == NULL || r < p))
-		return "redis";
-	return p != NULL ? "postgresql" : "backend";
+	return r != NULL && (p == NULL || r < p) ? r : p;
+}
+
+/* Which backend a message is about, for the client; else "backend". */
+static const char *
+backend_name(const char *msg)
+{
+	const char *b = backend_at(msg);
+
+	return b == NULL ? "backend" : *b == 'r' ? "redis" : "postgresql";
 }
 
 /*
@@ -434,8 +440,7 @@ static const char *const note_tails[] = {
 static char *
 scrub_note(struct req *q, const char *m)
 {
-	const char *r = strstr(m, "redis"), *p = strstr(m, "postgresql");
-	const char *b = r != NULL && (p == NULL || r < p) ? r : p, *tail = "";
+	const char *b = backend_at(m), *tail = "";
 	size_t i, n = strlen(m), k;
 
 	if (b == NULL)
@@ -1217,18 +1222,6 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- main */
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /*
  * libmicrohttpd's unescaping of the path and the query, but %00 stays
  * as it is: a NUL would end the path early, and ".../status/1%00abc"
@@ -1243,8 +1236,8 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	(void)cls;
 	(void)c;
 	while (*r != '\0') {
-		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
-		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+		if (r[0] == '%' && (hi = tq_hexval(r[1])) >= 0 &&
+		    (lo = tq_hexval(r[2])) >= 0 && (hi | lo) != 0) {
 			*w++ = (char)(hi << 4 | lo);
 			r += 3;
 		} else

@@ -210,6 +210,17 @@ classify(PGconn *c, PGresult *r)
 	return TQ_ERR_PERMANENT;
 }
 
+int
+tq_db_err_set(PGconn *c, PGresult *r, struct tq_err *err, const char *msg)
+{
+	const char *st = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
+	    NULL;
+
+	return tq_err_set(err, classify(c, r), st != NULL &&
+	    strcmp(st, "40P01") == 0 ? "deadlock" : "postgresql",
+	    "postgresql: %s", msg);
+}
+
 PGresult *
 tq_db_exec(PGconn *c, struct tq_err *err, const char *sql, int n,
     const char *const *params)
@@ -233,10 +244,7 @@ tq_db_exec(PGconn *c, struct tq_err *err, const char *sql, int n,
 		buf[strcspn(buf, "\n")] = '\0';
 	} else
 		tq_db_error(c, buf, sizeof(buf));
-	tq_err_set(err, classify(c, r), r != NULL && PQresultErrorField(r,
-	    PG_DIAG_SQLSTATE) != NULL && strcmp(PQresultErrorField(r,
-	    PG_DIAG_SQLSTATE), "40P01") == 0 ? "deadlock" : "postgresql",
-	    "postgresql: %s", buf);
+	tq_db_err_set(c, r, err, buf);
 	tq_seterr("postgresql: %s", buf);
 	PQclear(r);
 	return NULL;

@@ -656,6 +656,7 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 			r->content_length = -1;
 	} else if (n == 8 && strncasecmp(p, "location", n) == 0) {
 		x->location = 1;
+		/* whole, from the line: val holds 255 bytes at most */
 		if (x->q->on_redirect != NULL && x->loc == NULL) {
 			v++;
 			while (v < p + len && (*v == ' ' || *v == '\t'))

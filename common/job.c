@@ -214,14 +214,13 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 		    strcmp(err->code, "robots_needed") != 0)
 			break;
 		tq_fetch_free(&f);
-		if (tries >= o.max_redirects ||
-		    tq_site_robots(&site, hops.need, end - left, err) == -1) {
-			if (tries >= o.max_redirects)
-				tq_err_set(err, TQ_ERR_PERMANENT, "redirects",
-				    "too many redirects");
-			rc = -1;
+		if (tries >= o.max_redirects) {
+			rc = tq_err_set(err, TQ_ERR_PERMANENT, "redirects",
+			    "too many redirects");
 			break;
 		}
+		if (tq_site_robots(&site, hops.need, end - left, err) == -1)
+			break;	/* rc is -1 */
 		free(hops.need);
 		hops.need = NULL;
 	}

@@ -22,18 +22,6 @@
 
 #include "tq.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * s (n octets) in the form compared: a new string, at most 3n + 1
  * long.  A NUL octet ends it (a path never holds one).
@@ -48,8 +36,8 @@ norm(const char *s, size_t n)
 
 	for (i = 0; i < n && s[i] != '\0'; i++) {
 		c = (unsigned char)s[i];
-		if (c == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
-		    (l = hexval(s[i + 2])) >= 0) {
+		if (c == '%' && i + 2 < n && (h = tq_hexval(s[i + 1])) >= 0 &&
+		    (l = tq_hexval(s[i + 2])) >= 0) {
 			c = h * 16 + l;
 			i += 2;
 			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -367,6 +367,16 @@ defer(struct tq_site *s, struct tq_err *err, double secs, const char *why)
 	return -1;
 }
 
+/* The hash of a site's name in its keys: 16 hex digits. */
+static void
+site_hash(const char *name, char out[17])
+{
+	char hash[65];
+
+	tq_sha256_hex(name, strlen(name), hash);
+	snprintf(out, 17, "%.16s", hash);
+}
+
 /* Hold site s for every worker for secs, at most MAX_PAUSE. */
 static void
 pause_site(struct tq_site *s, double secs)
@@ -388,7 +398,7 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 {
 	redisContext *rc;
 	redisReply *r;
-	char hash[65], max[16], lease[24], delay[24], member[400], thr[64];
+	char max[16], lease[24], delay[24], member[400], thr[64];
 	char cdelay[64];
 	long long ms;
 	double t;
@@ -406,8 +416,7 @@ tq_site_acquire(struct tq_site *s, const char *url, const char *tag,
 		return -1;
 	}
 	tq_limit_init(&s->lim, rc, "site", s->name, s->name, 0, 1);
-	tq_sha256_hex(s->name, strlen(s->name), hash);
-	snprintf(s->hash, sizeof(s->hash), "%.16s", hash);
+	site_hash(s->name, s->hash);
 	snprintf(s->slots, sizeof(s->slots), "tq:site:slots:%s", s->hash);
 	snprintf(s->next, sizeof(s->next), "tq:site:next:%s", s->hash);
 	snprintf(thr, sizeof(thr), "tq:site:thr:%s", s->hash);
@@ -728,6 +737,19 @@ robots_cached(const char *rurl, char hash[65], char key[64], char fkey[64],
 	return ret;
 }
 
+/* 0 if robots.txt txt allows path, else -1 and err naming the rule. */
+static int
+robots_judge(const struct tq_buf *txt, const char *path, struct tq_err *err)
+{
+	char rule[240];
+
+	if (tq_robots_allowed(txt->data ? txt->data : "", txt->len, "tq", path,
+	    rule, sizeof(rule)))
+		return 0;
+	return tq_err_set(err, TQ_ERR_PERMANENT, "robots",
+	    "robots.txt: disallowed by %s", rule);
+}
+
 /*
  * A redirect's target, judged by the robots.txt of its site as far as
  * Redis knows it, without a request (it runs in a transfer's header
@@ -741,7 +763,6 @@ tq_site_robots_known(const struct tq_site *s, const char *url,
 {
 	struct tq_buf txt = { 0 };
 	char *rurl = NULL, *path = NULL, key[64], fkey[64], hash[65];
-	char rule[240];
 	int ret;
 
 	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
@@ -750,14 +771,10 @@ tq_site_robots_known(const struct tq_site *s, const char *url,
 	if (robots_url(url, &rurl, &path) == -1)
 		return 0;	/* the fetch says why */
 	ret = robots_cached(rurl, hash, key, fkey, &txt, err);
-	if (ret == 1 && tq_robots_allowed(txt.data ? txt.data : "", txt.len,
-	    "tq", path, rule, sizeof(rule)))
-		ret = 0;
-	else if (ret == 1)
-		ret = tq_err_set(err, TQ_ERR_PERMANENT, "robots",
-		    "robots.txt: disallowed by %s", rule);
+	if (ret == 1)
+		ret = robots_judge(&txt, path, err);
 	else if (ret == 0)
-		ret = 1;
+		ret = 1;	/* not known yet */
 	tq_buf_free(&txt);
 	free(rurl);
 	free(path);
@@ -772,7 +789,6 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	redisReply *r;
 	char *rurl = NULL, *path = NULL, key[64], fkey[64], dkey[64];
 	char hash[65], name[sizeof(s->name)];
-	char rule[240];
 	double cd;
 	int ret = -1, got = 0, own, named;
 
@@ -802,7 +818,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			goto out;
 		}
 		if (!got) {
-			char nh[65];
+			char nh[17];
 
 			/* its Crawl-delay, its site's least delay (0: none) */
 			cd = tq_robots_crawl_delay(txt.data ? txt.data : "",
@@ -810,8 +826,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			if (cd > CRAWL_DELAY_MAX)
 				cd = CRAWL_DELAY_MAX;
 			if (named) {
-				tq_sha256_hex(name, strlen(name), nh);
-				nh[16] = '\0';
+				site_hash(name, nh);
 				freeReplyObject(tq_redis(site_rc, NULL, "SET "
 				    "tq:site:cdelay:%s %lld EX %d", nh,
 				    cd > 0 ? (long long)(cd * 1000) : 0LL,
@@ -855,13 +870,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			tq_sleep(ms / 1000.0);
 		}
 	}
-	if (!tq_robots_allowed(txt.data ? txt.data : "", txt.len, "tq", path,
-	    rule, sizeof(rule))) {
-		tq_err_set(err, TQ_ERR_PERMANENT, "robots",
-		    "robots.txt: disallowed by %s", rule);
-		goto out;
-	}
-	ret = 0;
+	ret = robots_judge(&txt, path, err);
 out:
 	if (ret == -1 && strcmp(err->code, "robots_unavailable") == 0)
 		robots_down(hash, err);

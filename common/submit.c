@@ -609,19 +609,12 @@ linkset_map(struct linkset *ls, PGresult *r)
 static int
 result_err(PGconn *db, PGresult *r, struct tq_err *e)
 {
-	const char *st, *m;
+	const char *m;
 	char buf[512];
 
-	st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	if ((m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)) == NULL)
 		m = tq_db_error(db, buf, sizeof(buf));
-	/* transient: connection, rollback, resources, shutdown, lock */
-	return tq_err_set(e, PQstatus(db) != CONNECTION_OK || st == NULL ||
-	    strncmp(st, "08", 2) == 0 || strncmp(st, "40", 2) == 0 ||
-	    strncmp(st, "53", 2) == 0 || strncmp(st, "57", 2) == 0 ||
-	    strcmp(st, "55P03") == 0 ? TQ_ERR_TRANSIENT : TQ_ERR_PERMANENT,
-	    st != NULL && strcmp(st, "40P01") == 0 ? "deadlock" :
-	    "postgresql", "postgresql: %s", m);
+	return tq_db_err_set(db, r, e, m);
 }
 
 static void

@@ -68,6 +68,7 @@ int		 tq_real_day(int, int, int);	/* y, m, d: a calendar day? */
 void		 tq_uuid(char out[37]);		/* random version 4 */
 int		 tq_parse_id(const char *, long long *);	/* 1.. only */
 char		*tq_trim(char *);
+int		 tq_hexval(int);	/* a hex digit's value, else -1 */
 /* "90", "90s", "30m", "2h", "7d", "1w" -> seconds (at most 1e9); -1 if
  * not one. */
 int		 tq_parse_duration(const char *, double *);
@@ -628,6 +629,15 @@ int		 tq_db_latest_version(void);
  */
 PGresult	*tq_db_exec(PGconn *, struct tq_err *, const char *sql,
 		    int nparams, const char *const *params);
+/*
+ * err for a failed result r (NULL: the connection's), as tq_db_exec
+ * sets it: "postgresql: msg", transient for a broken connection, a
+ * rollback (40: deadlock, serialization), resources, a shutdown or a
+ * lock not got; code "deadlock" for a deadlock, else "postgresql".
+ * Returns -1.
+ */
+int		 tq_db_err_set(PGconn *, PGresult *r, struct tq_err *,
+		    const char *msg);
 int		 tq_db_cmd(PGconn *, struct tq_err *, const char *sql);
 /* A round trip to the server: 0, or -1 and err if the connection broke. */
 int		 tq_db_ping(PGconn *, struct tq_err *);

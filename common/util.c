@@ -230,6 +230,18 @@ tq_parse_id(const char *s, long long *id)
 	return 0;
 }
 
+int
+tq_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 char *
 tq_trim(char *s)
 {
