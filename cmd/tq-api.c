@@ -1328,8 +1328,7 @@ main(int argc, char *argv[])
 	unsigned flags;
 	int ch, sig, i, port = 0;
 
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	if ((v = getenv("TQ_API_LISTEN")) != NULL && *v != '\0')
 		listen = v;
 	if ((v = getenv("TQ_API_MAX_ITEMS")) != NULL && *v != '\0')

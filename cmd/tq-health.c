@@ -257,6 +257,15 @@ number(const char *opt, const char *s, long long lo, long long hi)
 	return v;
 }
 
+/* A bad value in the environment, once the options are read. */
+static void
+config_bad(const char *msg)
+{
+	warnx("%s", msg);
+	printf("TQ UNKNOWN - %s\n", msg);
+	exit(ST_UNKNOWN);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -269,11 +278,7 @@ main(int argc, char *argv[])
 
 	tq_health_init(&h);
 	tq_out_fail_status = ST_UNKNOWN;	/* the plugins' convention */
-	if (tq_config_load() == -1) {
-		warnx("%s", tq_strerror());
-		printf("TQ UNKNOWN - %s\n", tq_strerror());
-		return ST_UNKNOWN;
-	}
+	tq_config_init(config_bad);
 	while ((ch = tq_getopt(argc, argv, "c:d:F:f:hjr:t:VW:w:", longopts,
 	    "dhjrV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL)) {

@@ -535,8 +535,7 @@ main(int argc, char *argv[])
 	PGconn *db;
 	int ch, c, status, add_opts = 0, set_opts = 1;
 
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	while ((ch = tq_getopt(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
 	    longopts, "dHhjV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL))

@@ -288,8 +288,7 @@ main(int argc, char *argv[])
 	int ch, i, rv, status = TQ_EXIT_OK, any = 0;
 	PGconn *db;
 
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	while ((ch = tq_getopt(argc, argv, "d:HhjqtV", longopts, "dHhjqV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))

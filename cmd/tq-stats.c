@@ -394,8 +394,7 @@ main(int argc, char *argv[])
 	json_t *all = NULL;
 	int ch, sec = 0, status = TQ_EXIT_BACKEND, blank = 0, prom = 0;
 
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	while ((ch = tq_getopt(argc, argv, "d:HhjpQr:sVw", longopts,
 	    "dHhjrV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL))

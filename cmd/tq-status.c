@@ -136,8 +136,7 @@ main(int argc, char *argv[])
 	const char *filter = NULL, *type = NULL;
 	PGconn *db;
 
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	while ((ch = tq_getopt(argc, argv, "ad:HhijlS:n:qs:t:Vw:", longopts,
 	    "dHhjqV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))

@@ -573,8 +573,7 @@ main(int argc, char *argv[])
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	mallopt(M_TOP_PAD, 16 << 20);
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	if (getenv("TQ_LOG") == NULL)
 		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
 	stageopts_init(&so);

@@ -193,8 +193,7 @@ main(int argc, char *argv[])
 	json_t *recs = NULL, *rec;
 	PGconn *db;
 
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	while ((ch = tq_getopt(argc, argv, "cd:HhIjqt:V", longopts,
 	    "dHhjqV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))

@@ -985,8 +985,7 @@ main(int argc, char *argv[])
 	int ch, reconcile = 0, pausing = 0, working = 0;
 
 	setproctitle_init(argc, argv, environ);
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	while ((ch = tq_getopt(argc, argv, "bc:d:hJ:jLl:N:n:P:Q:q:Rr:t:U:Vv",
 	    longopts, "dhrVv")) != -1) {
 		/* -j and -q mean JSON output and quiet elsewhere */

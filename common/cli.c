@@ -99,6 +99,18 @@ std_fds(void)
 	atexit(out_check);
 }
 
+static char *cfg_err;			/* tq_config_init()'s failure */
+static void (*cfg_fail)(const char *);
+
+void
+tq_config_init(void (*fail)(const char *))
+{
+	if (tq_config_load() == 0)
+		return;
+	cfg_err = xstrdup(tq_strerror());
+	cfg_fail = fail;
+}
+
 int
 tq_getopt(int argc, char *const argv[], const char *optstring,
     const struct option *own, const char *common)
@@ -106,6 +118,7 @@ tq_getopt(int argc, char *const argv[], const char *optstring,
 	static struct option *all;
 	const struct option *o;
 	size_t n = 0, i;
+	int ch;
 
 	if (all == NULL) {
 		std_fds();
@@ -127,7 +140,13 @@ tq_getopt(int argc, char *const argv[], const char *optstring,
 				all[n++] = *c;
 		}
 	}
-	return getopt_long(argc, argv, optstring, all, NULL);
+	ch = getopt_long(argc, argv, optstring, all, NULL);
+	if (ch == -1 && cfg_err != NULL) {
+		if (cfg_fail != NULL)
+			cfg_fail(cfg_err);
+		errx(TQ_EXIT_USAGE, "%s", cfg_err);
+	}
+	return ch;
 }
 
 int

@@ -401,8 +401,7 @@ tq_task_main(int argc, char **argv, const char *usage, const char *verb,
 	enum tq_outmode om = TQ_OUT_AUTO;
 	int ch;
 
-	if (tq_config_load() == -1)
-		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
+	tq_config_init(NULL);
 	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", NULL, "dHhjqrV")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &task_quiet))

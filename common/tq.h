@@ -1315,6 +1315,14 @@ void		 tq_opt_done(int *argc, char ***argv);
  * TQ_EXIT_OUTPUT and one line.
  */
 struct option;
+/*
+ * tq_config_load() for a tool that reads its options with tq_getopt():
+ * a bad value in the environment is reported when the options end, so
+ * that -h and -V still answer and an option's own error comes first.
+ * fail (NULL: one line and TQ_EXIT_USAGE) gets the message and should
+ * not return.
+ */
+void		 tq_config_init(void (*fail)(const char *));
 int		 tq_getopt(int argc, char *const argv[], const char *optstring,
 		    const struct option *own, const char *common);
 /*

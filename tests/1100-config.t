@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 70
+plan 98
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -85,4 +85,18 @@ for v in nan inf -1 1e400 ''; do
 done
 check_status 3 "tq-status ''" tq-status ''
 check_match "says so in one line" "$(cat "$errf")" '^tq-status: "": not a task id: the operand is blank$'
+# a bad value in the environment: reported once the options are read,
+# so that -h and -V still answer and an option's own error comes first
+for p in tq-api tq-cancel tq-health tq-model tq-retry tq-show tq-stats \
+    tq-status tq-submit tq-wait tq-worker; do
+	check "$p -V with TQ_LOG=bogus" env TQ_LOG=bogus $p -V
+	check "$p -h with TQ_TIMEOUT=x" env TQ_TIMEOUT=x $p -h
+done
+check_status 2 "tq-status -n x with TQ_LOG=bogus: the option's error" \
+	env TQ_LOG=bogus tq-status -n x 1
+check_match "names the option" "$(cat "$errf")" '^tq-status: limit x: '
+check_status 2 "tq-status 1 with TQ_LOG=bogus" env TQ_LOG=bogus tq-status 1
+check_match "names the variable" "$(cat "$errf")" '^tq-status: TQ_LOG: bogus: not error, warn, info or debug$'
+check_status 3 "tq-health with TQ_TIMEOUT=x: UNKNOWN" env TQ_TIMEOUT=x tq-health
+check_match "says so on stdout" "$(cat "$out")" '^TQ UNKNOWN - TQ_TIMEOUT: x: invalid$'
 done_testing
