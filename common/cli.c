@@ -99,17 +99,9 @@ std_fds(void)
 	atexit(out_check);
 }
 
-static char *cfg_err;			/* tq_config_init()'s failure */
-static void (*cfg_fail)(const char *);
-
-void
-tq_config_init(void (*fail)(const char *))
-{
-	if (tq_config_load() == 0)
-		return;
-	cfg_err = xstrdup(tq_strerror());
-	cfg_fail = fail;
-}
+/* tq_config_init()'s failure (config.c), told when the options end */
+char	*tq_cfg_err;
+void	(*tq_cfg_fail)(const char *);
 
 int
 tq_getopt(int argc, char *const argv[], const char *optstring,
@@ -141,10 +133,10 @@ tq_getopt(int argc, char *const argv[], const char *optstring,
 		}
 	}
 	ch = getopt_long(argc, argv, optstring, all, NULL);
-	if (ch == -1 && cfg_err != NULL) {
-		if (cfg_fail != NULL)
-			cfg_fail(cfg_err);
-		errx(TQ_EXIT_USAGE, "%s", cfg_err);
+	if (ch == -1 && tq_cfg_err != NULL) {
+		if (tq_cfg_fail != NULL)
+			tq_cfg_fail(tq_cfg_err);
+		errx(TQ_EXIT_USAGE, "%s", tq_cfg_err);
 	}
 	return ch;
 }

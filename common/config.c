@@ -263,6 +263,19 @@ tq_config_load(void)
 	return 0;
 }
 
+/* in cli.c, which must not call this file: tq-extract loads no libpq */
+extern char	*tq_cfg_err;
+extern void	(*tq_cfg_fail)(const char *);
+
+void
+tq_config_init(void (*fail)(const char *))
+{
+	if (tq_config_load() == 0)
+		return;
+	tq_cfg_err = xstrdup(tq_strerror());
+	tq_cfg_fail = fail;
+}
+
 /* The end of the options of a tool that uses the configuration: check it. */
 void
 tq_opt_done(int *argc, char ***argv)
