@@ -241,8 +241,15 @@ tq_config_load(void)
 	}
 	if ((v = getenv("TQ_USER_AGENT")) != NULL && *v)
 		tq_cfg.user_agent = xstrdup(v);
-	if ((v = getenv("TQ_ALLOW_ADDRS")) != NULL && *v)
+	if ((v = getenv("TQ_ALLOW_ADDRS")) != NULL && *v) {
+		char msg[128];
+
+		if (tq_http_allow_check(v, msg, sizeof(msg)) == -1) {
+			tq_seterr("TQ_ALLOW_ADDRS: %s", msg);
+			return -1;
+		}
 		tq_cfg.allow_addrs = xstrdup(v);
+	}
 	if ((v = getenv("TQ_LOG")) != NULL && *v) {
 		int l = tq_log_parse_level(v);
 

@@ -273,6 +273,17 @@ bad:
 	return -1;
 }
 
+/* 0 if list is a valid TQ_ALLOW_ADDRS, else -1 naming the bad entry. */
+int
+tq_http_allow_check(const char *list, char *msg, size_t msgsz)
+{
+	struct xfer *x = xcalloc(1, sizeof(*x));
+	int ret = parse_allow(x, list, msg, msgsz);
+
+	free(x);
+	return ret;
+}
+
 static int
 net_match(const struct net *e, int family, const unsigned char *a)
 {

@@ -298,6 +298,8 @@ void		 tq_fetch_free(struct tq_fetch *);
  * none, garbage or the past.  The only parser of it.
  */
 double		 tq_http_retry_after(const char *);
+/* 0 if list is a valid TQ_ALLOW_ADDRS, else -1 naming the bad entry. */
+int		 tq_http_allow_check(const char *list, char *msg, size_t);
 
 /*
  * One HTTP request through the one core (http.c), for the fetch, the

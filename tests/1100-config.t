@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 98
+plan 101
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -97,6 +97,9 @@ check_status 2 "tq-status -n x with TQ_LOG=bogus: the option's error" \
 check_match "names the option" "$(cat "$errf")" '^tq-status: limit x: '
 check_status 2 "tq-status 1 with TQ_LOG=bogus" env TQ_LOG=bogus tq-status 1
 check_match "names the variable" "$(cat "$errf")" '^tq-status: TQ_LOG: bogus: not error, warn, info or debug$'
+check_status 2 "TQ_ALLOW_ADDRS with a bad network" env TQ_ALLOW_ADDRS='10.0.0.1, 10.0.0.0/99' timeout 10 tq-worker
+check_same "names it" "$(cat "$errf")" 'tq-worker: TQ_ALLOW_ADDRS: bad allowed address 10.0.0.0/99'
+check "TQ_ALLOW_ADDRS with an address, a network and IPv6" env TQ_ALLOW_ADDRS='10.1.2.3, 192.168.0.0/16 fd00::/8' tq-status 1
 check_status 3 "tq-health with TQ_TIMEOUT=x: UNKNOWN" env TQ_TIMEOUT=x tq-health
 check_match "says so on stdout" "$(cat "$out")" '^TQ UNKNOWN - TQ_TIMEOUT: x: invalid$'
 done_testing
