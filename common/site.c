@@ -590,7 +590,16 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	else if (err->kind == TQ_ERR_PERMANENT && r.status == 0 &&
 	    r.redirects == 0)
 		ret = -1;	/* the page would fail so: fail it now */
-	else {
+	else if (err->kind == TQ_ERR_PERMANENT && r.redirects > 0) {
+		/* redirected where no fetch goes: waiting changes nothing */
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		tq_err_set(err, TQ_ERR_PERMANENT, "robots", "site %s: "
+		    "robots.txt cannot be read after a redirect: %s", s->name,
+		    why);
+		ret = -1;
+	} else {
 		/* Google reads a 429 as a server error: unreachable */
 		if ((r.status == 429 || r.status == 503) &&
 		    r.retry_after > 0)

@@ -4,13 +4,15 @@
 # fail like any transient error (retried by the task's policy, then
 # failed), and the page itself is never fetched; a site whose file
 # reads again is not held; one the worker may not reach (an internal
-# address) fails at once, as its page would
+# address) fails at once, as its page would, and so does one whose
+# robots.txt redirects to such an address
 . "$(dirname "$0")/lib.sh"
-plan 11
+plan 14
 start_redis
 start_pg
 python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
-	--robots-mode 127.0.0.9=503 127.0.0.9 127.0.0.10 127.0.0.11 \
+	--robots-mode 127.0.0.9=503 --robots-mode 127.0.0.12=elsewhere \
+	127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -47,4 +49,15 @@ check_same "... at once, as its fetch would, no retry" \
     "$(jq -r '.items[0] | [.status, .error_message, .retry_count] | join("|")' "$out")" \
     "failed|address 127.0.0.11 is not allowed (internal)|0"
 check_same "... the site never reached" "$(sj "$P" .total)" 0
+
+# a site tq may reach, whose robots.txt redirects to one it may not
+stop_worker
+TQ_ALLOW_PRIVATE=0 TQ_ALLOW_ADDRS=127.0.0.12 start_worker -n 1 -Q parsing-queue
+E=$(site 12)
+check_status 1 "robots.txt redirected to an internal address: the page fails" \
+    sh -c "tq-submit -R 1 parse '$E/page?n=1' | tq-wait -t 60"
+check_match "... at once, saying why, no retry" \
+    "$(jq -r '.items[0] | [.status, .error_message, .retry_count] | join("|")' "$out")" \
+    '^failed\|site 127\.0\.0\.12:[0-9]+: robots\.txt cannot be read after a redirect: .*127\.0\.0\.1 is not allowed \(internal\)\|0$'
+check_same "... its page never asked for" "$(sj "$E" '| .total - .robots')" 0
 done_testing
