@@ -53,6 +53,7 @@
 
 #define HEARTBEAT	5.0
 #define PROMOTE		0.5
+#define STALL		1.0	/* a turn of the loop this long: a stall */
 
 extern char **environ;
 
@@ -201,7 +202,8 @@ connect_all(void)
 		    (w.db = tq_db_connect(&e)) != NULL &&
 		    release_own(&e) == 0 &&
 		    tq_worker_register(w.rc, &e, &w.info) == 0 &&
-		    tq_queue_return_held(w.rc, &e, w.name, NULL) == 0 &&
+		    tq_queue_return_held(w.rc, &e, w.name, NULL, 0, NULL) ==
+		    0 &&
 		    tq_worker_subscribe(w.sub, &e, w.name) == 0)
 			return 0;
 		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:f}",
@@ -230,6 +232,32 @@ static const struct tq_runner runner = { w.name, &w.rc, &w.db, cold,
     &w.jobs, &acks };
 
 /*
+ * The jobs in our tq:active list that are not in flight here go back
+ * to their queues.  A take whose answer was lost (Redis stalled past
+ * the timeout, the connection broke) had moved its jobs there: Redis
+ * ran it, this worker never knew, and no one else gives back the jobs
+ * of a worker that lives.  An ack that was lost leaves a job there too:
+ * its claim then finds the item closed and drops it.
+ */
+static int
+return_unknown(struct tq_err *e)
+{
+	const char **ids = xcalloc((size_t)njobs + 1, sizeof(*ids));
+	struct tq_job *j;
+	int n = 0, back = 0, ret;
+
+	for (j = jobs; j != NULL; j = j->next)
+		ids[n++] = j->id;
+	ret = tq_queue_return_held(w.rc, e, w.name, ids, n, &back);
+	free(ids);
+	if (ret == 0 && back > 0)
+		tq_log(TQ_LOG_WARN, "returned", json_pack("{s:s,s:i,s:s}",
+		    "worker", w.name, "jobs", back, "why", "held in Redis, "
+		    "not in flight here (an answer from Redis was lost)"));
+	return ret;
+}
+
+/*
  * With jobs in flight: connect again only what is broken, once; the
  * jobs go on meanwhile, and the loop calls again a second later.
  */
@@ -242,7 +270,8 @@ reconnect_broken(void)
 		if (w.rc != NULL)
 			redisFree(w.rc);
 		if ((w.rc = tq_redis_connect(tq_cfg.redis_url, &e)) != NULL &&
-		    tq_worker_register(w.rc, &e, &w.info) == -1) {
+		    (tq_worker_register(w.rc, &e, &w.info) == -1 ||
+		    return_unknown(&e) == -1)) {
 			redisFree(w.rc);
 			w.rc = NULL;
 		}
@@ -489,16 +518,27 @@ reap_jobs(void)
 		heartbeat();
 }
 
-/* Past its queue's hard timeout a job is aborted, its process killed. */
+/*
+ * Past its queue's hard timeout a job is aborted, its process killed.
+ * A time in which this worker did not run (a call to a backend that
+ * hung, a SIGSTOP) is not counted: its jobs could not run either, and
+ * a PostgreSQL that stops answering for a minute must not fail every
+ * job in flight.
+ */
 static void
 deadlines(void)
 {
+	static double last;
 	struct tq_job *j;
-	double now = tq_mono();
+	double now = tq_mono(), gap = last > 0 ? now - last : 0;
 
-	for (j = jobs; j != NULL; j = j->next)
-		if (now - j->t0 > tq_cfg.timeout[j->st])
+	last = now;
+	for (j = jobs; j != NULL; j = j->next) {
+		if (gap > STALL)
+			j->stalled += gap;
+		if (now - j->t0 - j->stalled > tq_cfg.timeout[j->st])
 			stop_job(j, TQ_END_TIMEOUT);
+	}
 }
 
 static void

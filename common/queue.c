@@ -922,17 +922,24 @@ fail:
 
 int
 tq_queue_return_held(redisContext *c, struct tq_err *err, const char *name,
-    int *returned)
+    const char *const *keep, int nkeep, int *returned)
 {
 	redisReply *ids, *r;
 	size_t j;
-	int n = 0;
+	int n = 0, k;
 
 	if ((ids = tq_redis(c, err, "LRANGE tq:active:%s 0 -1", name)) == NULL)
 		return -1;
 	for (j = 0; j < ids->elements; j++) {
 		const char *id = ids->element[j]->str;
 		int st = -1;
+
+		if (ids->element[j]->type != REDIS_REPLY_STRING)
+			continue;
+		for (k = 0; k < nkeep && strcmp(keep[k], id) != 0; k++)
+			;
+		if (k < nkeep)
+			continue;	/* in flight here */
 
 		r = redisCommand(c, "HGET rq:job:%s origin", id);
 		if (r && r->type == REDIS_REPLY_STRING)

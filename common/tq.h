@@ -1035,10 +1035,13 @@ int		 tq_queue_recover(redisContext *, struct tq_err *,
 		    int *returned);
 /*
  * Put the jobs in a live worker's own tq:active list back in their
- * queues: what it held when it lost Redis, now that it runs nothing.
+ * queues, but for the nkeep ids in keep (its jobs in flight): what it
+ * held when it lost Redis, or what a take whose answer was lost moved
+ * there (Redis ran it; the worker never knew).
  */
 int		 tq_queue_return_held(redisContext *, struct tq_err *,
-		    const char *name, int *returned);
+		    const char *name, const char *const *keep, int nkeep,
+		    int *returned);
 /* A Redis lock held for ttl seconds: 1 taken, 0 held by another. */
 int		 tq_lock(redisContext *, struct tq_err *, const char *key,
 		    const char *owner, int ttl);
@@ -1600,6 +1603,7 @@ struct tq_job {
 	struct tq_co	*co;		/* gone once done */
 	double		 started;	/* tq_now(), for rq's records */
 	double		 t0;		/* tq_mono() then: its deadline */
+	double		 stalled;	/* its worker did not run: not counted */
 	double		 t_claimed;	/* tq_mono() */
 	enum tq_job_end	 forced;
 	int		 done;		/* its coroutine ended */
