@@ -1076,10 +1076,11 @@ authorized(struct MHD_Connection *c)
 	return d == 0;
 }
 
-/* The request's Content-Length and Transfer-Encoding headers */
+/* The request's Content-Length, Transfer-Encoding and Host headers */
 struct framing {
 	int	cl;
 	int	te;
+	int	host;
 };
 
 static enum MHD_Result
@@ -1096,6 +1097,8 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 		f->cl++;
 	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
 		f->te++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		f->host++;
 	return MHD_YES;
 }
 
@@ -1108,10 +1111,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	const char *cl;
 
 	(void)cls;
-	(void)version;
 	if (q == NULL) {
 		const union MHD_ConnectionInfo *ci;
-		struct framing fr = { 0, 0 };
+		struct framing fr = { 0, 0, 0 };
 
 		q = xcalloc(1, sizeof(*q));
 		q->t0 = tq_mono();
@@ -1146,6 +1148,14 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s",
 			    fr.cl > 1 ? "more than one Content-Length" :
 			    "Content-Length with Transfer-Encoding");
+		}
+		/* RFC 9112 3.2: an HTTP/1.1 request names its one host */
+		if (fr.host > 1 || (fr.host == 0 && version != NULL &&
+		    strcmp(version, MHD_HTTP_VERSION_1_0) != 0)) {
+			q->close = 1;
+			return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s",
+			    fr.host > 1 ? "more than one Host" :
+			    "no Host header (HTTP/1.1 requires one)");
 		}
 		/* refused before the body is read */
 		if (!authorized(c))

@@ -164,6 +164,33 @@ check_same "two Content-Lengths: one 400, closed" "$(sed -n 1p "$tmp/smuggle")" 
 check_same "two equal ones too" "$(sed -n 2p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Content-Length"}'
 check_same "Content-Length with Transfer-Encoding too" "$(sed -n 3p "$tmp/smuggle")" '400 closed {"success":false,"error":"Content-Length with Transfer-Encoding"}'
 check_same "nothing was written or queued" "$(tasks) $(jobs)" "$before"
+# RFC 9112 3.2: an HTTP/1.1 request without a Host, or with two: 400
+python3 - "${A#http://127.0.0.1:}" >"$tmp/host" <<'PY'
+import re, socket, sys
+port = int(sys.argv[1])
+def send(req):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(5)
+    s.sendall(req)
+    got = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            got += d
+    except socket.timeout:
+        pass
+    status = [m.decode() for m in re.findall(rb"HTTP/1\.[01] ([0-9]{3}) ", got)]
+    err = got.rsplit(b"\r\n\r\n", 1)[-1].strip().decode()
+    print(" ".join(status), err if status == ["400"] else "")
+send(b"GET /api/monitoring/health HTTP/1.1\r\nConnection: close\r\n\r\n")
+send(b"GET /api/monitoring/health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n")
+send(b"GET /api/monitoring/health HTTP/1.0\r\n\r\n")
+PY
+check_same "HTTP/1.1 without Host: 400" "$(sed -n 1p "$tmp/host")" '400 {"success":false,"error":"no Host header (HTTP/1.1 requires one)"}'
+check_same "two Host headers: 400" "$(sed -n 2p "$tmp/host")" '400 {"success":false,"error":"more than one Host"}'
+check_match "HTTP/1.0 needs none" "$(sed -n 3p "$tmp/host")" '^(200|503) $'
 
 # --- parse: batch, single, status (no worker yet: queued)
 req POST /api/parsing/async/batch '{"link_ids": [10, 11, 12]}'
