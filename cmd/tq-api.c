@@ -1108,7 +1108,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
     size_t *size, void **con_cls)
 {
 	struct req *q = *con_cls;
-	const char *cl;
+	const char *cl, *te;
 
 	(void)cls;
 	if (q == NULL) {
@@ -1148,6 +1148,14 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s",
 			    fr.cl > 1 ? "more than one Content-Length" :
 			    "Content-Length with Transfer-Encoding");
+		}
+		/* RFC 9112 6.1: a coding other than chunked alone */
+		te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		if (te != NULL && strcasecmp(te, "chunked") != 0) {
+			q->close = 1;
+			return fail(c, q, MHD_HTTP_NOT_IMPLEMENTED, "%s",
+			    "Transfer-Encoding other than chunked");
 		}
 		/* RFC 9112 3.2: an HTTP/1.1 request names its one host */
 		if (fr.host > 1 || (fr.host == 0 && version != NULL &&

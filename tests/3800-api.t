@@ -187,10 +187,14 @@ def send(req):
 send(b"GET /api/monitoring/health HTTP/1.1\r\nConnection: close\r\n\r\n")
 send(b"GET /api/monitoring/health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n")
 send(b"GET /api/monitoring/health HTTP/1.0\r\n\r\n")
+for te in (b"gzip, chunked", b"xchunked", b"identity"):
+    send(b"POST /api/parsing/async/batch HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te + b"\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
 PY
 check_same "HTTP/1.1 without Host: 400" "$(sed -n 1p "$tmp/host")" '400 {"success":false,"error":"no Host header (HTTP/1.1 requires one)"}'
 check_same "two Host headers: 400" "$(sed -n 2p "$tmp/host")" '400 {"success":false,"error":"more than one Host"}'
 check_match "HTTP/1.0 needs none" "$(sed -n 3p "$tmp/host")" '^(200|503) $'
+check_same "Transfer-Encoding other than chunked: 501 at once (RFC 9112 6.1)" \
+    "$(sed -n '4,6p' "$tmp/host" | sort -u)" '501 '
 
 # --- parse: batch, single, status (no worker yet: queued)
 req POST /api/parsing/async/batch '{"link_ids": [10, 11, 12]}'
