@@ -53,7 +53,6 @@
 
 #define HEARTBEAT	5.0
 #define PROMOTE		0.5
-#define STALL		1.0	/* a turn of the loop this long: a stall */
 
 extern char **environ;
 
@@ -534,7 +533,7 @@ deadlines(void)
 
 	last = now;
 	for (j = jobs; j != NULL; j = j->next) {
-		if (gap > STALL)
+		if (gap > TQ_STALL)
 			j->stalled += gap;
 		if (now - j->t0 - j->stalled > tq_cfg.timeout[j->st])
 			stop_job(j, TQ_END_TIMEOUT);

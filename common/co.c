@@ -86,6 +86,7 @@ static struct {
 	void		(*on_wake)(double);
 	double		 wake_after;
 	double		 last_sent;	/* when the transfers last went on */
+	double		 stall_end;	/* when the last stall ended */
 } L;
 
 static void
@@ -412,10 +413,18 @@ static void
 woke(double t0, double until)
 {
 	double now = tq_mono(), from = L.last_sent > 0 ? L.last_sent : t0;
+	double gap = now - from - (until > t0 ? until - t0 : 0);
 
-	if (L.on_wake != NULL && now - from - (until > t0 ? until - t0 : 0) >
-	    L.wake_after)
+	if (gap > TQ_STALL)
+		L.stall_end = now;
+	if (L.on_wake != NULL && gap > L.wake_after)
 		L.on_wake(now - from);
+}
+
+double
+tq_loop_stall_end(void)
+{
+	return L.stall_end;
 }
 
 /*

@@ -318,11 +318,23 @@ put_back(const struct tq_runner *R, struct tq_job *j)
 	ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
 }
 
+void
+tq_job_stalled(struct tq_err *err)
+{
+	char why[sizeof(err->msg)];
+
+	snprintf(why, sizeof(why), "%s", err->msg);
+	tq_err_set(err, TQ_ERR_TRANSIENT, "stalled", "the worker stalled "
+	    "while this ran (a backend did not answer): %s", why);
+	err->retry_after = 1;
+}
+
 /*
  * A job that waits for its site (site_wait) or for the site's
- * robots.txt (robots_unavailable) is set aside, no retry counted: the
- * item pending again, the job scheduled after the error's retry_after.
- * 0 when PostgreSQL is away (see record).
+ * robots.txt (robots_unavailable), or whose call this worker's stall
+ * cut (stalled), is set aside, no retry counted: the item pending
+ * again, the job scheduled after the error's retry_after.  0 when
+ * PostgreSQL is away (see record).
  */
 static int
 set_aside(const struct tq_runner *R, struct tq_job *j)
@@ -591,8 +603,15 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 		/* the result itself was refused: the job's error */
 		snprintf(msg, sizeof(msg), "%s", e.msg);
 	} else if (strcmp(j->err.code, "site_wait") == 0 ||
-	    strcmp(j->err.code, "robots_unavailable") == 0)
+	    strcmp(j->err.code, "robots_unavailable") == 0 ||
+	    strcmp(j->err.code, "stalled") == 0)
 		return set_aside(R, j);
+	else if (j->err.kind == TQ_ERR_TRANSIENT && j->err.http_status == 0 &&
+	    tq_loop_stall_end() > j->t0) {
+		/* an AI or Notion call that this worker's stall cut */
+		tq_job_stalled(&j->err);
+		return set_aside(R, j);
+	}
 	else {
 		snprintf(msg, sizeof(msg), "%s", j->err.msg[0] ? j->err.msg :
 		    "unknown error");

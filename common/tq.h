@@ -435,6 +435,15 @@ int		 tq_loop_step(double, struct pollfd *, int);
  * abort jobs.
  */
 void		 tq_loop_on_wake(void (*fn)(double), double after);
+/*
+ * A stall: the process did not run, or its transfers did not go on,
+ * for TQ_STALL seconds or more beyond a step's wait (a backend call
+ * that hung, SIGSTOP).  tq_loop_stall_end() is the tq_mono() time the
+ * last one ended, 0 if none: a transfer that failed across it failed
+ * by this process's doing, not by its server's.
+ */
+#define TQ_STALL	1.0
+double		 tq_loop_stall_end(void);
 struct tq_co	*tq_co_start(void (*)(void *), void *);
 struct tq_co	*tq_co_current(void);
 int		 tq_co_count(void);
@@ -1630,6 +1639,12 @@ struct tq_runner {
 int		 tq_job_start(const struct tq_runner *, char (*)[128],
 		    const enum tq_stage *, int, struct tq_job **);
 int		 tq_job_end(const struct tq_runner *, struct tq_job *);
+/*
+ * err, a transient error without an answer from the server, met by a
+ * job across a stall of its worker (tq_loop_stall_end()), becomes
+ * "stalled": the job is set aside and runs again, no retry counted.
+ */
+void		 tq_job_stalled(struct tq_err *err);
 double		 tq_retry_delay(const struct tq_claim *, int, double);
 void		 tq_job_acks(const struct tq_runner *);
 void		 tq_job_store_many(const struct tq_runner *, struct tq_job **,

@@ -4,9 +4,11 @@
 # worker gives them back once it is connected again, rather than
 # leaving them there while it lives; a PostgreSQL that stops answering
 # for longer than a job's hard timeout fails no job in flight, since a
-# time in which the worker could not run is not counted against them.
+# time in which the worker could not run is not counted against them,
+# and a transfer that the stall cut counts no retry and does not slow
+# its site down.
 . "$(dirname "$0")/lib.sh"
-plan 7
+plan 9
 start_redis
 start_pg
 start_httpd
@@ -52,5 +54,11 @@ kill -CONT $pgs
 check "the job stored during the stall completes" tq-wait -t 30 "$d"
 check "the job in flight meanwhile is not timed out" tq-wait -t 30 "$c"
 check_same "... neither fails" "$(st "$c")/$(st "$d")" "completed:/completed:"
+# c's transfer outlived curl's timeout (5 s) across the stall: that
+# was the worker's doing, so no retry is counted and its site is not
+# throttled
+check_same "... and no retry is counted" \
+    "$(psqlc "SELECT sum(retry_count) FROM task_items WHERE task_id IN ($c, $d)")" 0
+check_same "... nor the site slowed down" "$(grep -c site_throttled "$tmp/worker.log")" 0
 stop_worker
 done_testing
