@@ -76,6 +76,7 @@ static struct {
 	double			 last_fence;
 	double			 last_promote;
 	double			 last_maint;
+	double			 last_stall;	/* when its last stall ended */
 	double			 last_retention;
 	double			 last_susp;
 	double			 last_reconnect;
@@ -518,26 +519,42 @@ reap_jobs(void)
 }
 
 /*
- * Past its queue's hard timeout a job is aborted, its process killed.
- * A time in which this worker did not run (a call to a backend that
- * hung, a SIGSTOP) is not counted: its jobs could not run either, and
- * a PostgreSQL that stops answering for a minute must not fail every
- * job in flight.
+ * A turn of the loop of TQ_STALL seconds or more is a stall: this
+ * worker did not run (a call to a backend that hung, SIGSTOP), and
+ * neither could its jobs.  Called at the top of each turn and before
+ * the deadlines, so that a stall anywhere in a turn is seen before
+ * the next deadline or maintenance pass.
  */
 static void
-deadlines(void)
+stalls(void)
 {
 	static double last;
 	struct tq_job *j;
 	double now = tq_mono(), gap = last > 0 ? now - last : 0;
 
 	last = now;
-	for (j = jobs; j != NULL; j = j->next) {
-		if (gap > TQ_STALL)
-			j->stalled += gap;
+	if (gap <= TQ_STALL)
+		return;
+	w.last_stall = now;
+	for (j = jobs; j != NULL; j = j->next)
+		j->stalled += gap;
+}
+
+/*
+ * Past its queue's hard timeout a job is aborted, its process killed.
+ * A stall is not counted: a PostgreSQL that stops answering for a
+ * minute must not fail every job in flight.
+ */
+static void
+deadlines(void)
+{
+	struct tq_job *j;
+	double now = tq_mono();
+
+	stalls();
+	for (j = jobs; j != NULL; j = j->next)
 		if (now - j->t0 - j->stalled > tq_cfg.timeout[j->st])
 			stop_job(j, TQ_END_TIMEOUT);
-	}
 }
 
 static void
@@ -554,6 +571,14 @@ maintenance(void)
 		w.last_promote = now;
 	}
 	if (now - w.last_maint < tq_cfg.maint_interval)
+		return;
+	/*
+	 * Just after a stall of this worker (a backend that hung), the
+	 * workers that stalled with it have not heartbeat yet: none is
+	 * counted dead until they have had two heartbeats' time.
+	 */
+	if (now - w.last_stall < 2 * HEARTBEAT ||
+	    now - tq_loop_stall_end() < 2 * HEARTBEAT)
 		return;
 	w.last_maint = now;
 	got = tq_lock(w.rc, &e, "tq:lock:maintenance", w.name, 60);
@@ -703,6 +728,8 @@ worker_main(void)
 
 	for (;;) {
 		int stopping = nsignals > 0 || w.stop_warm;
+
+		stalls();
 
 		if (nsignals >= 2 && !cold) {
 			for (j = jobs; j != NULL; j = j->next)

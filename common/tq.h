@@ -440,9 +440,11 @@ void		 tq_loop_on_wake(void (*fn)(double), double after);
  * for TQ_STALL seconds or more beyond a step's wait (a backend call
  * that hung, SIGSTOP).  tq_loop_stall_end() is the tq_mono() time the
  * last one ended, 0 if none: a transfer that failed across it failed
- * by this process's doing, not by its server's.
+ * by this process's doing, not by its server's.  Above the waits the
+ * worker means (a blocking take of 1 s, a pause of 1 s between
+ * reconnections).
  */
-#define TQ_STALL	1.0
+#define TQ_STALL	3.0
 double		 tq_loop_stall_end(void);
 struct tq_co	*tq_co_start(void (*)(void *), void *);
 struct tq_co	*tq_co_current(void);

@@ -5,10 +5,11 @@
 # leaving them there while it lives; a PostgreSQL that stops answering
 # for longer than a job's hard timeout fails no job in flight, since a
 # time in which the worker could not run is not counted against them,
-# and a transfer that the stall cut counts no retry and does not slow
-# its site down.
+# a transfer that the stall cut counts no retry and does not slow its
+# site down, and the worker counts no other worker dead until those
+# that stalled with it have had time to heartbeat again.
 . "$(dirname "$0")/lib.sh"
-plan 9
+plan 11
 start_redis
 start_pg
 start_httpd
@@ -49,8 +50,15 @@ wait_for 10 running "$d" 1
 pm=$(head -1 "$tmp/pg/postmaster.pid")
 pgs="$pm $(pgrep -P "$pm" | tr '\n' ' ')"
 kill -STOP $pgs
-sleep 8		# d's outcome waits for PostgreSQL meanwhile
+# once the worker waits for PostgreSQL (its maintenance runs every
+# second), a worker that has no heartbeat at all
+sleep 2
+rcli SADD tq:workers ghost.1 >/dev/null
+sleep 6		# d's outcome waits for PostgreSQL meanwhile
 kill -CONT $pgs
+sleep 3
+check_same "just after its own stall, the worker counts no other dead" \
+    "$(rcli SISMEMBER tq:workers ghost.1)" 1
 check "the job stored during the stall completes" tq-wait -t 30 "$d"
 check "the job in flight meanwhile is not timed out" tq-wait -t 30 "$c"
 check_same "... neither fails" "$(st "$c")/$(st "$d")" "completed:/completed:"
@@ -60,5 +68,7 @@ check_same "... neither fails" "$(st "$c")/$(st "$d")" "completed:/completed:"
 check_same "... and no retry is counted" \
     "$(psqlc "SELECT sum(retry_count) FROM task_items WHERE task_id IN ($c, $d)")" 0
 check_same "... nor the site slowed down" "$(grep -c site_throttled "$tmp/worker.log")" 0
+gone() { [ "$(rcli SISMEMBER tq:workers ghost.1)" = 0 ]; }
+check "... but does once the others have had time to heartbeat" wait_for 30 gone
 stop_worker
 done_testing
