@@ -310,6 +310,29 @@ ex_link_density(const struct xn *n)
 	return n->tlen > 0 ? (double)n->llen / n->tlen : 0;
 }
 
+/*
+ * A block that holds nothing but one heading, not a link, and that is
+ * counted against only for being a header ("card-header" around an
+ * accordion's question, "panel-heading"): the title of the panel that
+ * follows, not the site's header.
+ */
+static int
+panel_title(const struct xn *n)
+{
+	char buf[256], *p;
+
+	if (n->attr == NULL || n->nhead != 1 || n->tlen == 0 ||
+	    n->tlen > 200 || n->hlen != n->tlen || n->llen != 0 ||
+	    n->simg != 0 || strlen(n->attr) >= sizeof(buf))
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", n->attr);
+	if ((p = strstr(buf, "header")) == NULL)
+		return 0;
+	for (; (p = strstr(p, "header")) != NULL; p += 6)
+		memcpy(p, "xxxxxx", 6);
+	return ex_class_weight(buf) >= 0;
+}
+
 static int
 is_unlikely(struct ex *x, int i, int bodylen)
 {
@@ -329,7 +352,7 @@ is_unlikely(struct ex *x, int i, int bodylen)
 		return 0;
 	if (n->flags & F_BADROLE)
 		return 1;
-	return (n->abits & A_UNLIKELY) != 0;
+	return (n->abits & A_UNLIKELY) != 0 && !panel_title(n);
 }
 
 static int
@@ -993,7 +1016,8 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields)
 	int islist, p, img, li, input, embed, tlen;
 	double ld, hd;
 
-	if (weight < 0 && (n->np < 2 || !neg_by_style(n->attr)))
+	if (weight < 0 && (n->np < 2 || !neg_by_style(n->attr)) &&
+	    !panel_title(n))
 		return 1;
 	if (n->commas >= 10)
 		return 0;

@@ -595,6 +595,66 @@ test_rules(void)
 }
 
 /* Product pages (extract_product.c): each rule on a page of its own. */
+/*
+ * Bootstrap's accordion: each question is a button in a heading in a
+ * "card-header", a class that counts against a block.  A header that
+ * holds nothing but its panel's title is content; the site's header,
+ * whose heading is a link home, is not.
+ */
+static void
+test_panel_titles(void)
+{
+	static const char *const qa[][2] = {
+		{ "How long does a search take?", "Our search normally takes "
+		    "four weeks from the first call with the client to the "
+		    "offer, and the client has one contact in our team "
+		    "throughout, with twenty hours of work each week." },
+		{ "How do you screen candidates?", "We write questions that "
+		    "test the skills named in the first call, and as the "
+		    "interviews go on we change them with the client, so "
+		    "that they keep finding the people the role needs." },
+		{ "What does it cost?", "Our fee is a quarter of the first "
+		    "year's base salary of the person hired, paid by the "
+		    "client in full, and candidates never pay anything for "
+		    "working with us, before or after the hire." },
+	};
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	const char *p, *q;
+	size_t k;
+	char *w;
+
+	tq_buf_adds(&b, "<html><head><title>Recruiting</title><meta "
+	    "property=og:type content=article></head><body><div class="
+	    "\"site-header header\"><h2><a href=/>Redfish Staffing</a></h2>"
+	    "</div><article><h1>Recruiting</h1><p>");
+	w = words_para("recruiting", 60);
+	tq_buf_adds(&b, w);
+	free(w);
+	tq_buf_adds(&b, "</p><h2>Questions</h2><div id=accordion>");
+	for (k = 0; k < sizeof(qa) / sizeof(qa[0]); k++)
+		tq_buf_addf(&b, "<div class=\"card panel\"><div class="
+		    "card-header id=h%zu><h3 class=mb-0><button class=\"btn "
+		    "btn-link\" data-toggle=collapse data-target=#c%zu "
+		    "aria-expanded=true aria-controls=c%zu>%s</button></h3>"
+		    "</div><div id=c%zu class=in><div class=card-body><p>%s"
+		    "</p></div></div></div>", k, k, k, qa[k][0], k, qa[k][1]);
+	tq_buf_adds(&b, "</div></article></body></html>");
+	ok(extract_str(b.data, "https://staff.example/faq", &d) == 0,
+	    "panel titles extract");
+	for (k = 0, q = d.text; k < sizeof(qa) / sizeof(qa[0]); k++) {
+		p = q != NULL ? strstr(q, qa[k][0]) : NULL;
+		q = p != NULL ? strstr(p, qa[k][1]) : NULL;
+		ok(p != NULL && q != NULL && strncmp(p + strlen(qa[k][0]),
+		    "\n\n", 2) == 0, "panel titles: question %zu above its "
+		    "answer", k + 1);
+	}
+	ok(!has(d.text, "Redfish Staffing"),
+	    "panel titles: the site's header, a link home, goes");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 static void
 test_product(void)
 {
@@ -3541,6 +3601,7 @@ main(void)
 	test_ldjson();
 	test_types();
 	test_rules();
+	test_panel_titles();
 	test_types2();
 	test_listing();
 	test_forum();
