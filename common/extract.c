@@ -544,6 +544,48 @@ tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
  */
 #define EX_ATTRS	8192	/* slots of the hash table, a power of two */
 
+/* The letters and digits of s in lower case, at most n - 1 of them. */
+static void
+alnum_lower(const char *s, char *d, size_t n)
+{
+	size_t j = 0;
+
+	for (; *s && j + 1 < n; s++)
+		if (isalnum((unsigned char)*s))
+			d[j++] = (char)tolower((unsigned char)*s);
+	d[j] = '\0';
+}
+
+/*
+ * A heading's id that is a slug of its own text ("h-what-is-social-
+ * shopping", "user-content-install", "1-harvard-business-school", cut
+ * short or not) is an anchor for links to it, and says nothing of what
+ * the heading is: its words (here "social") must not weigh against it.
+ * attr is "class id"; the id goes from it.
+ */
+static void
+drop_slug_id(struct ex *x, int i)
+{
+	struct xn *n = &x->n[i];
+	char id[128], text[256], *sp, *t;
+	size_t k, m;
+
+	if (!ex_tag_is_heading(n->tag) || (sp = strrchr(n->attr, ' ')) ==
+	    NULL || sp[1] == '\0' || strlen(sp + 1) >= 200)
+		return;
+	alnum_lower(sp + 1, id, sizeof(id));
+	t = ex_node_text(x, i, 300);
+	alnum_lower(t, text, sizeof(text));
+	free(t);
+	m = strlen(id);
+	/* a prefix of the generator's ("h", "usercontent", "toc") first */
+	for (k = 0; k <= 14 && k + 6 <= m; k++)
+		if (strncmp(text, id + k, m - k) == 0) {
+			*sp = '\0';
+			return;
+		}
+}
+
 static void
 class_words(struct ex *x)
 {
@@ -558,6 +600,7 @@ class_words(struct ex *x)
 		n = &x->n[i];
 		if (n->attr == NULL)
 			continue;
+		drop_slug_id(x, i);
 		h = ex_fnv(n->attr);
 		for (k = h & (EX_ATTRS - 1); tab[k].a != NULL &&
 		    strcmp(tab[k].a, n->attr) != 0; k = (k + 1) & (EX_ATTRS - 1))

@@ -655,6 +655,48 @@ test_panel_titles(void)
 	free(b.data);
 }
 
+/*
+ * A heading's id made from its own text is an anchor: its words
+ * ("social", "sharing") weigh nothing against it; an id that is no
+ * slug of the heading's text still does.
+ */
+static void
+test_heading_ids(void)
+{
+	static const char *const para = "Brands now sell inside the apps "
+	    "where their customers already spend the evening, and the "
+	    "checkout never sends anyone to another site, so fewer carts "
+	    "are left behind and the brands learn what works sooner.";
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int k;
+
+	tq_buf_adds(&b, "<html><head><title>Social shopping</title></head>"
+	    "<body><article><h1>Social shopping</h1>");
+	for (k = 0; k < 3; k++)
+		tq_buf_addf(&b, "<p>%s</p>", para);
+	tq_buf_adds(&b, "<h2 class=wp-block-heading id=h-what-is-social-"
+	    "shopping><strong>What is Social Shopping?</strong></h2>");
+	for (k = 0; k < 3; k++)
+		tq_buf_addf(&b, "<p>%s</p>", para);
+	tq_buf_adds(&b, "<h2 id=sharing-carts-with-friends>"
+	    "Sharing carts with friends</h2>");
+	for (k = 0; k < 2; k++)
+		tq_buf_addf(&b, "<p>%s</p>", para);
+	tq_buf_adds(&b, "<h2 class=share-title id=share>Share this "
+	    "story</h2></article></body></html>");
+	ok(extract_str(b.data, "https://shop.example/blog/social", &d) == 0,
+	    "heading ids extract");
+	ok(has(d.text, "\n\nWhat is Social Shopping?\n\nBrands now"),
+	    "heading ids: an id made of the heading's words is no class");
+	ok(has(d.text, "\n\nSharing carts with friends\n\nBrands now"),
+	    "heading ids: a slug without a prefix too");
+	ok(!has(d.text, "Share this story"),
+	    "heading ids: an id that is no slug of the text still counts");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 static void
 test_product(void)
 {
@@ -3602,6 +3644,7 @@ main(void)
 	test_types();
 	test_rules();
 	test_panel_titles();
+	test_heading_ids();
 	test_types2();
 	test_listing();
 	test_forum();
