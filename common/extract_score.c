@@ -1064,6 +1064,25 @@ ex_subtree_end(struct ex *x, int i)
 	return j;
 }
 
+/*
+ * A heading that links to its subject's own page ("1. <a>Harvard
+ * Business School</a>") over a section of prose, in the article: the
+ * section's title, not a link to another story.  The element after it
+ * (cleaned already: the cleaning goes bottom-up) holds 200 characters
+ * or more, little of it linked, and is no heading.
+ */
+static int
+linked_title(struct ex *x, int i)
+{
+	int j;
+
+	for (j = x->n[i].next; j >= 0; j = x->n[j].next)
+		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
+			break;
+	return j >= 0 && !ex_tag_is_heading(x->n[j].tag) &&
+	    x->n[j].tlen >= 200 && ex_link_density(&x->n[j]) < 0.25;
+}
+
 static void
 clean_article(struct ex *x, int root, unsigned pf, int rootlen,
     const int *fields)
@@ -1098,7 +1117,8 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 			continue;
 		case TidyTag_H2: case TidyTag_H3:
 			if (((pf & P_WEIGHT) && n->weight < 0) ||
-			    ex_link_density(n) > 0.33 || ex_is_title(x, i)) {
+			    (ex_link_density(n) > 0.33 && !linked_title(x, i)) ||
+			    ex_is_title(x, i)) {
 				ex_kill_node(x, i, root);
 				continue;
 			}

@@ -697,6 +697,52 @@ test_heading_ids(void)
 	free(b.data);
 }
 
+/*
+ * A ranking's entries, each a heading whose name links to the school's
+ * own page over a section of prose: the headings stay as the
+ * sections' titles.  A linked heading over a line of links does not.
+ */
+static void
+test_linked_titles(void)
+{
+	static const char *const school[] = { "Harvard Business School",
+	    "Stanford GSB", "UPenn Wharton" };
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char want[128];
+	size_t k;
+
+	tq_buf_adds(&b, "<html><head><title>Top MBA programs</title></head>"
+	    "<body><article><h1>Top MBA programs</h1><p>Rankings come and "
+	    "go, but a few schools stay at the top of every list that "
+	    "matters, year after year, and for reasons that say a great "
+	    "deal about what a business degree is for.</p>");
+	for (k = 0; k < 3; k++)
+		tq_buf_addf(&b, "<div class=item><h2>%zu. <a href=/s/%zu>%s"
+		    "</a></h2><div><p>The school admits a class of some nine "
+		    "hundred each year from every field of work, and its "
+		    "case method puts each student in the chair of someone "
+		    "who must decide, day after day, for two years.</p><p>"
+		    "Its graduates lead firms in every industry, and its "
+		    "network opens doors that stay closed to others.</p>"
+		    "</div></div>", k + 1, k, school[k]);
+	tq_buf_adds(&b, "<h2><a href=/more>More rankings</a></h2><p><a "
+	    "href=/r1>Europe</a> <a href=/r2>Asia</a> <a href=/r3>Online"
+	    "</a></p></article></body></html>");
+	ok(extract_str(b.data, "https://mba.example/top", &d) == 0,
+	    "linked titles extract");
+	for (k = 0; k < 3; k++) {
+		snprintf(want, sizeof(want), "%zu. %s\n\nThe school admits",
+		    k + 1, school[k]);
+		ok(has(d.text, want), "linked titles: entry %zu's heading "
+		    "over its section", k + 1);
+	}
+	ok(!has(d.text, "More rankings"),
+	    "linked titles: one over a line of links goes");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 static void
 test_product(void)
 {
@@ -3645,6 +3691,7 @@ main(void)
 	test_rules();
 	test_panel_titles();
 	test_heading_ids();
+	test_linked_titles();
 	test_types2();
 	test_listing();
 	test_forum();
