@@ -311,9 +311,10 @@ ex_link_density(const struct xn *n)
 }
 
 /*
- * A block that holds nothing but one heading, not a link, and that is
- * counted against only for being a header ("card-header" around an
- * accordion's question, "panel-heading"): the title of the panel that
+ * A heading, or a block that holds nothing but one heading, not a
+ * link, that is counted against only for being a header ("card-header"
+ * around an accordion's question, "panel-heading", Divi's <h4 class=
+ * et_pb_module_header> over each blurb): the title of the panel that
  * follows, not the site's header.
  */
 static int
@@ -321,9 +322,13 @@ panel_title(const struct xn *n)
 {
 	char buf[256], *p;
 
-	if (n->attr == NULL || n->nhead != 1 || n->tlen == 0 ||
-	    n->tlen > 200 || n->hlen != n->tlen || n->llen != 0 ||
-	    n->simg != 0 || strlen(n->attr) >= sizeof(buf))
+	if (n->attr == NULL || n->tlen == 0 || n->tlen > 200 ||
+	    n->llen != 0 || n->simg != 0 || strlen(n->attr) >= sizeof(buf))
+		return 0;
+	if (!ex_tag_is_heading(n->tag) && (n->nhead != 1 ||
+	    n->hlen != n->tlen))
+		return 0;
+	if (ex_tag_is_heading(n->tag) && n->nhead != 0)
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", n->attr);
 	if ((p = strstr(buf, "header")) == NULL)

@@ -622,7 +622,7 @@ test_panel_titles(void)
 	struct tq_doc d;
 	const char *p, *q;
 	size_t k;
-	char *w;
+	char *w, want[64];
 
 	tq_buf_adds(&b, "<html><head><title>Recruiting</title><meta "
 	    "property=og:type content=article></head><body><div class="
@@ -651,6 +651,31 @@ test_panel_titles(void)
 	}
 	ok(!has(d.text, "Redfish Staffing"),
 	    "panel titles: the site's header, a link home, goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* Divi's blurbs: each title a heading of class et_pb_module_header */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>AI services</title><meta "
+	    "property=og:type content=article></head><body><div id=main-"
+	    "content><article><h1>AI services</h1>");
+	for (k = 0; k < sizeof(qa) / sizeof(qa[0]); k++)
+		tq_buf_addf(&b, "<div class=\"et_pb_module et_pb_blurb\"><div "
+		    "class=et_pb_blurb_container><h4 class=et_pb_module_header>"
+		    "<span>Service %zu of ours</span></h4><div class="
+		    "et_pb_blurb_description><p>%s</p></div></div></div>",
+		    k + 1, qa[k][1]);
+	tq_buf_adds(&b, "</article></div></body></html>");
+	ok(extract_str(b.data, "https://staff.example/services", &d) == 0,
+	    "blurb titles extract");
+	for (k = 0, q = d.text; k < sizeof(qa) / sizeof(qa[0]); k++) {
+		snprintf(want, sizeof(want), "Service %zu of ours\n\n", k + 1);
+		p = q != NULL ? strstr(q, want) : NULL;
+		q = p != NULL ? strstr(p, qa[k][1]) : NULL;
+		ok(p != NULL && q == p + strlen(want), "blurb titles: "
+		    "heading %zu of class et_pb_module_header above its text",
+		    k + 1);
+	}
 	tq_doc_free(&d);
 	free(b.data);
 }
