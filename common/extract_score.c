@@ -1013,8 +1013,11 @@ count_fields(struct ex *x)
 	return f;
 }
 
+static int	linked_title(struct ex *, int, int);
+
 static int
-clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields)
+clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
+    int root)
 {
 	struct xn *n = &x->n[i];
 	int weight = (pf & P_WEIGHT) ? n->weight : 0;
@@ -1047,7 +1050,9 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields)
 	if (!islist && hd < 0.9 && tlen < 25 && (img == 0 || img > 2) &&
 	    ld > 0)
 		return 1;
-	if (!islist && weight < 25 && ld > 0.2)
+	/* a block of its own around a linked section title stays */
+	if (!islist && weight < 25 && ld > 0.2 && !(n->nhead == 1 &&
+	    n->hlen == tlen && linked_title(x, i, root)))
 		return 1;
 	if (islist && ld > 0.5 && !(ld < 0.75 && prose_items(x, i)) &&
 	    !announced(x, i))
@@ -1072,20 +1077,29 @@ ex_subtree_end(struct ex *x, int i)
 /*
  * A heading that links to its subject's own page ("1. <a>Harvard
  * Business School</a>") over a section of prose, in the article: the
- * section's title, not a link to another story.  The element after it
- * (cleaned already: the cleaning goes bottom-up) holds 200 characters
- * or more, little of it linked, and is no heading.
+ * section's title, not a link to another story.  The next element
+ * with text after it (cleaned already: the cleaning goes bottom-up),
+ * or after its block when it ends one (a site builder's heading in a
+ * block of its own), holds 200 characters or more, little of it
+ * linked, and is no heading.
  */
 static int
-linked_title(struct ex *x, int i)
+linked_title(struct ex *x, int i, int root)
 {
-	int j;
+	int j, up;
 
-	for (j = x->n[i].next; j >= 0; j = x->n[j].next)
-		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
-			break;
-	return j >= 0 && !ex_tag_is_heading(x->n[j].tag) &&
-	    x->n[j].tlen >= 200 && ex_link_density(&x->n[j]) < 0.25;
+	/* the last of its block, the heading titles the next block */
+	for (up = 0; up < 3 && i != root; up++, i = x->n[i].parent) {
+		for (j = x->n[i].next; j >= 0; j = x->n[j].next)
+			if (!x->dead[j] && x->n[j].tlen > 0)
+				break;
+		if (j >= 0)
+			return x->n[j].tag != XT_TEXT &&
+			    !ex_tag_is_heading(x->n[j].tag) &&
+			    x->n[j].tlen >= 200 &&
+			    ex_link_density(&x->n[j]) < 0.25;
+	}
+	return 0;
 }
 
 static void
@@ -1122,7 +1136,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 			continue;
 		case TidyTag_H2: case TidyTag_H3:
 			if (((pf & P_WEIGHT) && n->weight < 0) ||
-			    (ex_link_density(n) > 0.33 && !linked_title(x, i)) ||
+			    (ex_link_density(n) > 0.33 && !linked_title(x, i, root)) ||
 			    ex_is_title(x, i)) {
 				ex_kill_node(x, i, root);
 				continue;
@@ -1177,7 +1191,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 		case TidyTag_FORM: case TidyTag_FIELDSET: case TidyTag_ASIDE:
 		case TidyTag_UNKNOWN:
 			if (n->tlen * 2 < rootlen && clean_conditionally(x, i, pf,
-			    fields))
+			    fields, root))
 				ex_kill_node(x, i, root);
 			break;
 		}

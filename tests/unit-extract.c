@@ -766,6 +766,33 @@ test_linked_titles(void)
 	    "linked titles: one over a line of links goes");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* a site builder's heading alone in its block, a picture after */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Chicago Booth</title><meta "
+	    "property=og:type content=article></head><body><article><h1>"
+	    "Chicago Booth</h1><div class=block><p>Rankings come and go, "
+	    "but a few schools stay at the top of every list that matters, "
+	    "year after year, and for reasons that say a great deal about "
+	    "what a business degree is for.</p><p>Its graduates go into "
+	    "finance more than those of any other school, and its "
+	    "economists have won more prizes than any faculty of its kind."
+	    "</p></div><div class=block><h3>1. <a href=/s/3>The flexible "
+	    "curriculum</a></h3> </div><div class=block><img src=/b.png>"
+	    "</div><div class=block><p>The school admits a class of some "
+	    "six hundred each year, and its curriculum lets each student "
+	    "choose nearly every course, from the first term on, with few "
+	    "required classes and many electives.</p><p>Its graduates go "
+	    "into banking more than those of any other school, which "
+	    "shapes how every course is taught.</p></div></article></body>"
+	    "</html>");
+	ok(extract_str(b.data, "https://mba.example/booth", &d) == 0,
+	    "linked title in a block extract");
+	ok(has(d.text, "1. The flexible curriculum\n\nThe school admits"),
+	    "linked titles: one alone in its block, its section in the "
+	    "next block with text");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 static void
