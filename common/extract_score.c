@@ -1136,8 +1136,8 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 			continue;
 		case TidyTag_H2: case TidyTag_H3:
 			if (((pf & P_WEIGHT) && n->weight < 0) ||
-			    (ex_link_density(n) > 0.33 && !linked_title(x, i, root)) ||
-			    ex_is_title(x, i)) {
+			    (ex_link_density(n) > 0.33 &&
+			    !linked_title(x, i, root)) || ex_is_title(x, i)) {
 				ex_kill_node(x, i, root);
 				continue;
 			}
