@@ -544,18 +544,6 @@ tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
  */
 #define EX_ATTRS	8192	/* slots of the hash table, a power of two */
 
-/* The letters and digits of s in lower case, at most n - 1 of them. */
-static void
-alnum_lower(const char *s, char *d, size_t n)
-{
-	size_t j = 0;
-
-	for (; *s && j + 1 < n; s++)
-		if (isalnum((unsigned char)*s))
-			d[j++] = (char)tolower((unsigned char)*s);
-	d[j] = '\0';
-}
-
 /*
  * A heading's id that is a slug of its own text ("h-what-is-social-
  * shopping", "user-content-install", "1-harvard-business-school", cut
@@ -573,9 +561,9 @@ drop_slug_id(struct ex *x, int i)
 	if (!ex_tag_is_heading(n->tag) || (sp = strrchr(n->attr, ' ')) ==
 	    NULL || sp[1] == '\0' || strlen(sp + 1) >= 200)
 		return;
-	alnum_lower(sp + 1, id, sizeof(id));
+	ex_squash(sp + 1, id, sizeof(id), 1);
 	t = ex_node_text(x, i, 300);
-	alnum_lower(t, text, sizeof(text));
+	ex_squash(t, text, sizeof(text), 1);
 	free(t);
 	m = strlen(id);
 	/* a prefix of the generator's ("h", "usercontent", "toc") first */

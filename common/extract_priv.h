@@ -257,6 +257,7 @@ int		ex_is_ancestor(struct ex *x, int a, int d);
 void		ex_kill_node(struct ex *x, int i, int stop);
 int		ex_subtree_end(struct ex *x, int i);
 /* Does the heading at i repeat the document's title? */
+void		ex_squash(const char *, char *, size_t, int);
 int		ex_is_title(struct ex *x, int i);
 char		*ex_run_pass(struct ex *x, unsigned pf);
 

@@ -325,10 +325,9 @@ panel_title(const struct xn *n)
 	if (n->attr == NULL || n->tlen == 0 || n->tlen > 200 ||
 	    n->llen != 0 || n->simg != 0 || strlen(n->attr) >= sizeof(buf))
 		return 0;
-	if (!ex_tag_is_heading(n->tag) && (n->nhead != 1 ||
-	    n->hlen != n->tlen))
-		return 0;
-	if (ex_tag_is_heading(n->tag) && n->nhead != 0)
+	/* a heading holds no other; a block, one heading and no more */
+	if (ex_tag_is_heading(n->tag) ? n->nhead != 0 :
+	    n->nhead != 1 || n->hlen != n->tlen)
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", n->attr);
 	if ((p = strstr(buf, "header")) == NULL)
@@ -841,14 +840,18 @@ kill_bio(struct ex *x, int i, int root, int rootlen)
 	ex_kill_node(x, i, root);
 }
 
-/* Letters and digits of s, lower case, at most n bytes. */
-static void
-squash(const char *s, char *out, size_t n)
+/*
+ * Letters and digits of s, lower case, at most n bytes; with ascii,
+ * without the bytes of other characters.
+ */
+void
+ex_squash(const char *s, char *out, size_t n, int ascii)
 {
 	size_t j = 0;
 
 	for (; *s && j + 1 < n; s++)
-		if (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80)
+		if (isalnum((unsigned char)*s) || (!ascii &&
+		    (unsigned char)*s >= 0x80))
 			out[j++] = (char)tolower((unsigned char)*s);
 	out[j] = '\0';
 }
@@ -863,9 +866,9 @@ ex_is_title(struct ex *x, int i)
 	if (x->doctitle == NULL || x->n[i].tlen > 400 || x->n[i].nsub > 200)
 		return 0;
 	t = ex_node_text(x, i, 600);
-	squash(t, a, sizeof(a));
+	ex_squash(t, a, sizeof(a), 0);
 	free(t);
-	squash(x->doctitle, b, sizeof(b));
+	ex_squash(x->doctitle, b, sizeof(b), 0);
 	la = strlen(a);
 	lb = strlen(b);
 	if (la == 0 || lb == 0)
@@ -1013,7 +1016,33 @@ count_fields(struct ex *x)
 	return f;
 }
 
-static int	linked_title(struct ex *, int, int);
+/*
+ * A heading that links to its subject's own page ("1. <a>Harvard
+ * Business School</a>") over a section of prose, in the article: the
+ * section's title, not a link to another story.  The next element
+ * with text after it (cleaned already: the cleaning goes bottom-up),
+ * or after its block when it ends one (a site builder's heading in a
+ * block of its own), holds 200 characters or more, little of it
+ * linked, and is no heading.
+ */
+static int
+linked_title(struct ex *x, int i, int root)
+{
+	int j, up;
+
+	/* the last of its block, the heading titles the next block */
+	for (up = 0; up < 3 && i != root; up++, i = x->n[i].parent) {
+		for (j = x->n[i].next; j >= 0; j = x->n[j].next)
+			if (!x->dead[j] && x->n[j].tlen > 0)
+				break;
+		if (j >= 0)
+			return x->n[j].tag != XT_TEXT &&
+			    !ex_tag_is_heading(x->n[j].tag) &&
+			    x->n[j].tlen >= 200 &&
+			    ex_link_density(&x->n[j]) < 0.25;
+	}
+	return 0;
+}
 
 static int
 clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
@@ -1072,34 +1101,6 @@ ex_subtree_end(struct ex *x, int i)
 	while (x->n[j].last >= 0)
 		j = x->n[j].last;
 	return j;
-}
-
-/*
- * A heading that links to its subject's own page ("1. <a>Harvard
- * Business School</a>") over a section of prose, in the article: the
- * section's title, not a link to another story.  The next element
- * with text after it (cleaned already: the cleaning goes bottom-up),
- * or after its block when it ends one (a site builder's heading in a
- * block of its own), holds 200 characters or more, little of it
- * linked, and is no heading.
- */
-static int
-linked_title(struct ex *x, int i, int root)
-{
-	int j, up;
-
-	/* the last of its block, the heading titles the next block */
-	for (up = 0; up < 3 && i != root; up++, i = x->n[i].parent) {
-		for (j = x->n[i].next; j >= 0; j = x->n[j].next)
-			if (!x->dead[j] && x->n[j].tlen > 0)
-				break;
-		if (j >= 0)
-			return x->n[j].tag != XT_TEXT &&
-			    !ex_tag_is_heading(x->n[j].tag) &&
-			    x->n[j].tlen >= 200 &&
-			    ex_link_density(&x->n[j]) < 0.25;
-	}
-	return 0;
 }
 
 static void

@@ -226,9 +226,8 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	}
 	free(hops.need);
 	/* a transfer that this worker's stall cut is not the site's fault */
-	if (rc == -1 && err->kind == TQ_ERR_TRANSIENT &&
-	    err->http_status == 0 && tq_loop_stall_end() > t0)
-		tq_job_stalled(err);
+	if (rc == -1)
+		tq_job_stalled(err, t0);
 	tq_site_release(&site, rc == -1 ? err : NULL);
 	if (rc == -1)
 		goto out;

@@ -318,15 +318,19 @@ put_back(const struct tq_runner *R, struct tq_job *j)
 	ack(R, j, TQ_DONE_REQUEUE, 0, NULL);
 }
 
-void
-tq_job_stalled(struct tq_err *err)
+int
+tq_job_stalled(struct tq_err *err, double t0)
 {
 	char why[sizeof(err->msg)];
 
+	if (err->kind != TQ_ERR_TRANSIENT || err->http_status != 0 ||
+	    tq_loop_stall_end() <= t0)
+		return 0;
 	snprintf(why, sizeof(why), "%s", err->msg);
 	tq_err_set(err, TQ_ERR_TRANSIENT, "stalled", "the worker stalled "
 	    "while this ran (a backend did not answer): %s", why);
 	err->retry_after = 1;
+	return 1;
 }
 
 /*
@@ -604,14 +608,10 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 		snprintf(msg, sizeof(msg), "%s", e.msg);
 	} else if (strcmp(j->err.code, "site_wait") == 0 ||
 	    strcmp(j->err.code, "robots_unavailable") == 0 ||
-	    strcmp(j->err.code, "stalled") == 0)
+	    strcmp(j->err.code, "stalled") == 0 ||
+	    /* an AI or Notion call that this worker's stall cut */
+	    tq_job_stalled(&j->err, j->t0))
 		return set_aside(R, j);
-	else if (j->err.kind == TQ_ERR_TRANSIENT && j->err.http_status == 0 &&
-	    tq_loop_stall_end() > j->t0) {
-		/* an AI or Notion call that this worker's stall cut */
-		tq_job_stalled(&j->err);
-		return set_aside(R, j);
-	}
 	else {
 		snprintf(msg, sizeof(msg), "%s", j->err.msg[0] ? j->err.msg :
 		    "unknown error");

@@ -1643,10 +1643,11 @@ int		 tq_job_start(const struct tq_runner *, char (*)[128],
 int		 tq_job_end(const struct tq_runner *, struct tq_job *);
 /*
  * err, a transient error without an answer from the server, met by a
- * job across a stall of its worker (tq_loop_stall_end()), becomes
- * "stalled": the job is set aside and runs again, no retry counted.
+ * job that began at t0 across a stall of its worker
+ * (tq_loop_stall_end()), becomes "stalled": the job is set aside and
+ * runs again, no retry counted.  1 if it did, else 0 and err as it was.
  */
-void		 tq_job_stalled(struct tq_err *err);
+int		 tq_job_stalled(struct tq_err *err, double t0);
 double		 tq_retry_delay(const struct tq_claim *, int, double);
 void		 tq_job_acks(const struct tq_runner *);
 void		 tq_job_store_many(const struct tq_runner *, struct tq_job **,
