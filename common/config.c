@@ -141,6 +141,7 @@ tq_config_load(void)
 	tq_cfg.site_backoff = 60;
 	tq_cfg.robots = 1;
 	tq_cfg.robots_wait = 3600;
+	tq_cfg.submit_batch = 1000;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
@@ -180,7 +181,8 @@ tq_config_load(void)
 	    envint("TQ_SITE_CONCURRENCY", 0, 10000,
 	    &tq_cfg.site_concurrency) == -1 ||
 	    envint("TQ_ROBOTS", 0, 1, &tq_cfg.robots) == -1 ||
-	    envint("TQ_ROBOTS_WAIT", 0, 30 * 86400, &tq_cfg.robots_wait) == -1)
+	    envint("TQ_ROBOTS_WAIT", 0, 30 * 86400, &tq_cfg.robots_wait) == -1 ||
+	    envint("TQ_SUBMIT_BATCH", 0, INT_MAX, &tq_cfg.submit_batch) == -1)
 		return -1;
 	if ((v = getenv("TQ_SITE_DELAY")) != NULL && *v) {
 		char *end;

@@ -225,12 +225,19 @@ PGresult *
 tq_db_exec(PGconn *c, struct tq_err *err, const char *sql, int n,
     const char *const *params)
 {
+	return tq_db_exec_bin(c, err, sql, n, params, NULL, NULL);
+}
+
+PGresult *
+tq_db_exec_bin(PGconn *c, struct tq_err *err, const char *sql, int n,
+    const char *const *params, const int *lens, const int *formats)
+{
 	PGresult *r;
 	ExecStatusType st;
 	char buf[512];
 
 	if (n > 0)
-		r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+		r = PQexecParams(c, sql, n, NULL, params, lens, formats, 0);
 	else
 		r = PQexec(c, sql);
 	st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;

@@ -62,7 +62,7 @@ recover_one(void *arg, const char *worker, enum tq_stage stage,
 		act = TQ_RECOVER_DROP;
 	} else if (n < 0) {
 		/* after any lock wait above: the item as it is now */
-		r = tq_db_exec(a->db, &e, "SELECT status FROM task_items "
+		r = tq_db_exec(a->db, &e, "SELECT status FROM task_items_all "
 		    "WHERE job_id = $1 AND status IN ('pending', 'running', "
 		    "'completed', 'failed', 'cancelled')", 1, p);
 		if (r == NULL)
@@ -206,7 +206,7 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 	/* first PostgreSQL, then the Redis snapshot: see above */
 	r = tq_db_exec(db, err, "SELECT i.job_id, i.task_id, i.item_id, "
 	    "t.queue_name, i.status, extract(epoch FROM now() - "
-	    "i.started_at) FROM task_items i JOIN processing_tasks t "
+	    "i.started_at) FROM task_items_all i JOIN processing_tasks t "
 	    "ON t.id = i.task_id WHERE i.status IN ('pending', 'running') AND "
 	    "i.updated_at < now() - make_interval(secs => $1::float8) AND "
 	    "(i.run_after IS NULL OR i.run_after <= now()) "

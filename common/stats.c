@@ -83,7 +83,7 @@ tq_stats_by_status(PGconn *db, struct tq_err *e, int items)
 		return o;
 	r = tq_db_exec(db, e, !items ? "SELECT type, status, count(*) FROM "
 	    "processing_tasks GROUP BY 1, 2" : "SELECT t.type, i.status, "
-	    "count(*) FROM task_items i JOIN processing_tasks t ON t.id = "
+	    "count(*) FROM task_items_all i JOIN processing_tasks t ON t.id = "
 	    "i.task_id GROUP BY 1, 2", 0, NULL);
 	if (r == NULL) {
 		json_decref(o);

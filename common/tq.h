@@ -181,6 +181,8 @@ struct tq_config {
 	double	 site_backoff;		/* AutoThrottle window, seconds */
 	int	 robots;		/* honour robots.txt */
 	int	 robots_wait;	/* s an unreadable robots.txt holds pages */
+	int	 submit_batch;	/* items from which a submit writes a batch;
+				   0: never */
 };
 extern struct tq_config tq_cfg;
 
@@ -642,6 +644,10 @@ int		 tq_db_latest_version(void);
  */
 PGresult	*tq_db_exec(PGconn *, struct tq_err *, const char *sql,
 		    int nparams, const char *const *params);
+/* The same with each parameter's length and format (1: binary). */
+PGresult	*tq_db_exec_bin(PGconn *, struct tq_err *, const char *sql,
+		    int nparams, const char *const *params, const int *lens,
+		    const int *formats);
 /*
  * err for a failed result r (NULL: the connection's), as tq_db_exec
  * sets it: "postgresql: msg", transient for a broken connection, a

@@ -1,15 +1,16 @@
 #!/bin/sh
 # tq-submit's bulk path: 10,000 lines with duplicates in one submit;
 # PostgreSQL and Redis agree, one item per URL in input order, every job
-# hash there; bad lines among them write nothing
+# hash there; bad lines among them write nothing.  Past 1,000 items the
+# items are in task_item_batches: task_items_all shows them
 . "$(dirname "$0")/lib.sh"
-plan 74
+plan 75
 start_redis
 start_pg
 
 count() { psqlc "SELECT count(*) FROM $1"; }
 qlen() { rcli llen rq:queue:parsing-queue; }
-state() { echo "$(count processing_tasks) $(count task_items) $(count links) $(qlen)"; }
+state() { echo "$(count processing_tasks) $(count task_items_all) $(count links) $(qlen)"; }
 
 # 9,000 distinct URLs, 500 repeated as they were, 300 repeated in
 # another spelling of the same URL, 200 blank or comment lines
@@ -31,28 +32,30 @@ check_same "one item per distinct URL" "$(jq -r .total_items "$out")" 9000
 check_same "message" "$(jq -r .message "$out")" "parse task queued: 9000 links"
 check_same "9,000 links" "$(count links)" 9000
 check_same "9,000 items in PostgreSQL" \
-    "$(psqlc "SELECT count(*), count(DISTINCT item_id), count(DISTINCT job_id), min(seq), max(seq) FROM task_items WHERE task_id = $task")" \
+    "$(psqlc "SELECT count(*), count(DISTINCT item_id), count(DISTINCT job_id), min(seq), max(seq) FROM task_items_all WHERE task_id = $task")" \
     "9000|9000|9000|1|9000"
 check_same "items in input order" \
-    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $task AND l.url <> 'https://bulk.example/p?i=' || (i.seq - 1)")" 0
+    "$(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $task AND l.url <> 'https://bulk.example/p?i=' || (i.seq - 1)")" 0
+check_same "as one batch, which the first claim writes out as rows" \
+    "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $task") $(psqlc "SELECT cardinality(item_ids) FROM task_item_batches WHERE task_id = $task")" "0 9000"
 check_same "all pending" \
-    "$(psqlc "SELECT count(*) FROM task_items WHERE task_id = $task AND status = 'pending'")" 9000
+    "$(psqlc "SELECT count(*) FROM task_items_all WHERE task_id = $task AND status = 'pending'")" 9000
 check_same "9,000 jobs in Redis" "$(qlen)" 9000
 
-psqlc "SELECT job_id FROM task_items WHERE task_id = $task ORDER BY job_id" >"$tmp/pg.ids"
+psqlc "SELECT job_id FROM task_items_all WHERE task_id = $task ORDER BY job_id" >"$tmp/pg.ids"
 rcli lrange rq:queue:parsing-queue 0 -1 | sort >"$tmp/redis.ids"
 check "the queue holds exactly the items' jobs" cmp "$tmp/pg.ids" "$tmp/redis.ids"
 check_same "in item order" "$(rcli lrange rq:queue:parsing-queue 0 -1 | md5sum)" \
-    "$(psqlc "SELECT job_id FROM task_items WHERE task_id = $task ORDER BY seq" | md5sum)"
+    "$(psqlc "SELECT job_id FROM task_items_all WHERE task_id = $task ORDER BY seq" | md5sum)"
 
 # every job hash, and what it says of its item
 sed 's/^/HMGET rq:job:/; s/$/ data status origin/' "$tmp/pg.ids" |
     rcli >"$tmp/hashes"
-psqlc "SELECT '[\"tq.parse\", null, [' || task_id || ', ' || item_id || '], {}]', 'queued', 'parsing-queue' FROM task_items WHERE task_id = $task ORDER BY job_id" |
+psqlc "SELECT '[\"tq.parse\", null, [' || task_id || ', ' || item_id || '], {}]', 'queued', 'parsing-queue' FROM task_items_all WHERE task_id = $task ORDER BY job_id" |
     tr '|' '\n' >"$tmp/want"
 check "every job hash there, naming its task and item" cmp "$tmp/want" "$tmp/hashes"
 job=$(head -1 "$tmp/pg.ids")
-item=$(psqlc "SELECT item_id FROM task_items WHERE job_id = '$job'")
+item=$(psqlc "SELECT item_id FROM task_items_all WHERE job_id = '$job'")
 check_same "the hash's fields: RQ's, no more" \
     "$(rcli hkeys "rq:job:$job" | sort | tr '\n' ' ')" \
     "created_at data description enqueued_at failure_ttl origin result_ttl retries_left retry_intervals status timeout "
@@ -93,7 +96,7 @@ task2=$(jq -r .task_id "$out")
 check_same "again 9,000 items" "$(jq -r .total_items "$out")" 9000
 check_same "no new link" "$(count links)" 9000
 check_same "the same links" \
-    "$(psqlc "SELECT count(*) FROM task_items a JOIN task_items b ON a.seq = b.seq AND a.item_id = b.item_id WHERE a.task_id = $task AND b.task_id = $task2")" 9000
+    "$(psqlc "SELECT count(*) FROM task_items_all a JOIN task_items_all b ON a.seq = b.seq AND a.item_id = b.item_id WHERE a.task_id = $task AND b.task_id = $task2")" 9000
 check_same "18,000 jobs queued" "$(qlen)" 18000
 
 # 3,000 new URLs and one that has its link: the new links are written
@@ -108,7 +111,7 @@ check_match "tried beside, then on one connection" "$(tr '\n' ' ' <"$tmp/two.err
     'link ids taken, links being written beside.*a link was there: again, on one connection.*links made'
 check_same "3,000 new links, none twice" "$(( $(count links) - links0 ))" 3000
 check_same "the old URL's item names its link" \
-    "$(psqlc "SELECT l.url FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND i.seq = 3001")" \
+    "$(psqlc "SELECT l.url FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND i.seq = 3001")" \
     "https://bulk.example/p?i=7"
 # the same with the old URL early (after the first links, which are
 # looked up before): PostgreSQL ends the links' COPY on its 101st row,
@@ -126,9 +129,9 @@ awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\
 TQ_LOG=debug tq-submit parse - <"$tmp/three" >"$out" 2>"$tmp/three.err"
 check_same "3,000 new: exit 0, 3,000 items" "$? $(jq -r .total_items "$out")" "0 3000"
 check_match "written beside, committed first" "$(tr '\n' ' ' <"$tmp/three.err")" \
-    'links being written beside.*items copied.*links committed.*committed'
+    'links being written beside.*items (copied|batched).*links committed.*committed'
 check_same "each item names its own link" \
-    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/three?i=' || (i.seq - 1)")" 3000
+    "$(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/three?i=' || (i.seq - 1)")" 3000
 
 # link ids and their URLs name one item each
 { seq 1 100; seq 0 99 | sed 's|^|https://bulk.example/p?i=|'; echo https://bulk.example/new; } >"$tmp/mixed"
@@ -175,7 +178,7 @@ check_same "the ids follow the input" \
     "$(psqlc "SELECT (SELECT id FROM links WHERE url = 'https://order.example/z') < (SELECT id FROM links WHERE url = 'https://order.example/a')")" t
 check_same "one link per URL" "$(psqlc "SELECT count(*), count(DISTINCT url) FROM links WHERE url LIKE 'https://race.example/%'")" "6000|6000"
 check_same "each task's items name the right links" \
-    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id IN ($(jq -r .task_id "$tmp/r1"), $(jq -r .task_id "$tmp/r2")) AND l.url = 'https://race.example/' || (i.seq - 1)")" 12000
+    "$(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id IN ($(jq -r .task_id "$tmp/r1"), $(jq -r .task_id "$tmp/r2")) AND l.url = 'https://race.example/' || (i.seq - 1)")" 12000
 
 # the ai stage takes 10,000 ids the same way
 psqlc "INSERT INTO parsed_contents (link_id) SELECT id FROM links ORDER BY id LIMIT 6000" >/dev/null
@@ -231,7 +234,7 @@ check_same "one known, 2,499 new: exit 0, 2,500 items" "$? $(jq -r .total_items 
 check_same "on one connection" "$(grep -c 'beside\|again' "$tmp/mixed.err")" 0
 check_same "2,499 new links" "$(( $(count links) - links0 ))" 2499
 check_same "each item names its URL's link" \
-    "$(psqlc "SELECT count(*) FROM task_items i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = CASE WHEN i.seq = 1 THEN 'https://bulk.example/p?i=9' ELSE 'https://mixed.example/m?i=' || (i.seq - 2) END")" 2500
+    "$(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = CASE WHEN i.seq = 1 THEN 'https://bulk.example/p?i=9' ELSE 'https://mixed.example/m?i=' || (i.seq - 2) END")" 2500
 
 # the backends are connected while standard input is read; bad input
 # is still bad input when PostgreSQL cannot be reached, and good input

@@ -23,7 +23,7 @@ check_match "says why, and that the task is saved" "$(cat "$errf")" \
     "^tq-submit: redis: OOM command not allowed.*; task [0-9]+ is saved and the workers' reconciler will queue it$"
 task=$(psqlc "SELECT max(id) FROM processing_tasks")
 check_same "the task and its 1,000 items are in PostgreSQL, pending" \
-    "$(psqlc "SELECT t.status, t.total_items, count(*) FILTER (WHERE i.status = 'pending') FROM processing_tasks t JOIN task_items i ON i.task_id = t.id WHERE t.id = $task GROUP BY 1, 2")" \
+    "$(psqlc "SELECT t.status, t.total_items, count(*) FILTER (WHERE i.status = 'pending') FROM processing_tasks t JOIN task_items_all i ON i.task_id = t.id WHERE t.id = $task GROUP BY 1, 2")" \
     "queued|1000|1000"
 check_match "fewer than 1,000 jobs got to the queue" "$(rcli llen rq:queue:parsing-queue)" '^[0-9]{1,3}$'
 
