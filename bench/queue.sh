@@ -31,7 +31,8 @@ t1=$(now)
 echo "tq-submit: 10000 known URLs in $(ms "$t0" "$t1") ms"
 # the tasks above are not for the workers
 rcli del rq:queue:parsing-queue >/dev/null
-psqlc "UPDATE task_items SET status = 'cancelled'; UPDATE processing_tasks SET status = 'cancelled'" >/dev/null
+# (their items as rows first: a submit of 1,000 or more writes batches)
+psqlc "SELECT tq_items_fill(id, NULL) FROM processing_tasks; UPDATE task_items SET status = 'cancelled'; UPDATE processing_tasks SET status = 'cancelled'" >/dev/null
 
 for w in 1 2; do
 	n=2000
@@ -60,7 +61,7 @@ for w in 1 2; do
 	urls "$n" "f$w" >"$tmp/f$w"
 	tq-submit parse - <"$tmp/f$w" >"$out"
 	t=$(jq -r .task_id "$out")
-	psqlc "UPDATE task_items SET item_id = -item_id WHERE task_id = $t" >/dev/null
+	psqlc "SELECT tq_items_fill($t, NULL); UPDATE task_items SET item_id = -item_id WHERE task_id = $t" >/dev/null
 	: >"$tmp/worker.log"
 	t0=$(now)
 	start_worker -n "$w" -Q parsing-queue -l debug -L
