@@ -31,7 +31,7 @@ t1=$(now)
 echo "tq-submit: 10000 known URLs in $(ms "$t0" "$t1") ms"
 # the tasks above are not for the workers
 rcli del rq:queue:parsing-queue >/dev/null
-# (their items as rows first: a submit of 1,000 or more writes batches)
+# (their items as rows first: a submit of 5,000 or more writes batches)
 psqlc "SELECT tq_items_fill(id, NULL) FROM processing_tasks; UPDATE task_items SET status = 'cancelled'; UPDATE processing_tasks SET status = 'cancelled'" >/dev/null
 
 for w in 1 2; do

@@ -141,7 +141,7 @@ tq_config_load(void)
 	tq_cfg.site_backoff = 60;
 	tq_cfg.robots = 1;
 	tq_cfg.robots_wait = 3600;
-	tq_cfg.submit_batch = 1000;
+	tq_cfg.submit_batch = 5000;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {

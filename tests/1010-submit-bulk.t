@@ -1,7 +1,7 @@
 #!/bin/sh
 # tq-submit's bulk path: 10,000 lines with duplicates in one submit;
 # PostgreSQL and Redis agree, one item per URL in input order, every job
-# hash there; bad lines among them write nothing.  Past 1,000 items the
+# hash there; bad lines among them write nothing.  Past 5,000 items the
 # items are in task_item_batches: task_items_all shows them
 . "$(dirname "$0")/lib.sh"
 plan 75
