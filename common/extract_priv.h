@@ -256,8 +256,9 @@ double		ex_link_density(const struct xn *n);
 int		ex_is_ancestor(struct ex *x, int a, int d);
 void		ex_kill_node(struct ex *x, int i, int stop);
 int		ex_subtree_end(struct ex *x, int i);
-/* Does the heading at i repeat the document's title? */
+/* s's letters and digits in lower case (ascii: no byte past 0x7f) */
 void		ex_squash(const char *, char *, size_t, int);
+/* Does the heading at i repeat the document's title? */
 int		ex_is_title(struct ex *x, int i);
 char		*ex_run_pass(struct ex *x, unsigned pf);
 

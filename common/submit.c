@@ -10,17 +10,19 @@
  * (maint.c) queues them, so a submitted task is never lost.
  *
  * Bulk: whatever the number of inputs, a submit is a fixed number of
- * round trips.  URLs go to PostgreSQL as one array, the items as one
- * COPY with job ids made here.  Meanwhile a thread writes the job
- * hashes to Redis in one pipelined write: no worker sees a job before
- * its id is in a queue, and the ids are pushed, in one MULTI, only
- * after the commit.  If the transaction fails the hashes are deleted
- * again; if tq-submit dies in between, some hashes stay without a job
- * in any queue, which nothing reads.
+ * round trips, but for one per 10,000 items of a batch.  URLs go to
+ * PostgreSQL as one array, the items as one COPY with job ids made
+ * here or, from TQ_SUBMIT_BATCH items, as rows of task_item_batches
+ * that the workers' first claims write out (sql/0019).  Meanwhile a
+ * thread writes the job hashes to Redis in one pipelined write: no
+ * worker sees a job before its id is in a queue, and the ids are
+ * pushed, in one MULTI, only after the commit.  If the transaction
+ * fails the hashes are deleted again; if tq-submit dies in between,
+ * some hashes stay without a job in any queue, which nothing reads.
  *
- * About 1,200 lines, on purpose: one submit is one transaction from
- * the checks of its inputs to the COPY of its items and the one Redis
- * write, and each phase is tuned for 10,000 rows at a time (sets,
+ * About 1,750 lines, on purpose: one submit is one transaction from
+ * the checks of its inputs to the writing of its items and the one
+ * Redis write, and each phase is tuned for 10,000 rows at a time (sets,
  * COPY text, pipelining); the phases share the submit's private state.
  */
 #include <errno.h>

@@ -95,10 +95,10 @@ BEGIN
 	SELECT * INTO it FROM task_items
 	 WHERE job_id = p_job AND status IN ('pending', 'running') FOR UPDATE;
 	IF NOT FOUND THEN
-		-- an item of a batch not yet written out: write all of its
-		-- task's, then look again (also when another worker did)
-		IF p_job ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-		THEN
+		-- an item of a batch row not yet written out: write out
+		-- that row, then look again (also when another worker did)
+		IF p_job ~ ('^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
+		    '[0-9a-f]{4}-[0-9a-f]{12}$') THEN
 			PERFORM tq_items_fill(b.task_id, b.first_seq)
 			   FROM task_item_batches b
 			  WHERE b.job_ids @> ARRAY[p_job::uuid];

@@ -22,7 +22,9 @@ urls() {	# urls KEY N: N pages of the local server
 qlen() { rcli llen rq:queue:parsing-queue; }
 rows() { psqlc "SELECT count(*) FROM task_items WHERE task_id = $1"; }
 batch() { psqlc "SELECT count(*) FROM task_item_batches WHERE task_id = $1"; }
-done_task() { [ "$(psqlc "SELECT status FROM processing_tasks WHERE id = $1")" = completed ]; }
+done_task() {	# done_task TASK: it completed
+	[ "$(psqlc "SELECT status FROM processing_tasks WHERE id = $1")" = completed ]
+}
 
 # --- below the threshold: rows at once
 urls small 49 >"$tmp/u49"
