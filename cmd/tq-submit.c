@@ -559,7 +559,7 @@ main(int argc, char *argv[])
 	int status = TQ_EXIT_OK;
 	struct backends bk;
 	pthread_t bthr;
-	int bstarted = 0;
+	int bstarted = 0, nread_bad;
 
 	tq_submit_phase("main");
 	/*
@@ -635,6 +635,7 @@ main(int argc, char *argv[])
 
 	/* standard input is read: connect meanwhile */
 	memset(&bk, 0, sizeof(bk));
+	memset(&sub, 0, sizeof(sub));
 	for (i = 1; i < argc && strcmp(argv[i], "-") != 0; i++)
 		;
 	if (argc == 1 && isatty(STDIN_FILENO))
@@ -661,43 +662,6 @@ main(int argc, char *argv[])
 	if (argc == 1)
 		read_stdin();
 	tq_submit_phase("inputs read");
-	if (bstarted) {
-		pthread_join(bthr, NULL);
-		rc = bk.rc;
-		db = bk.db;
-		tq_submit_phase("backends connected, while reading");
-	}
-	if (nbad > 0)
-		goto badinput;
-	if (ninputs == 0) {
-		warnx("no input: nothing to submit");
-		status = TQ_EXIT_INPUT;
-		goto out;
-	}
-	if (!bstarted) {
-		backends_open(&bk);
-		rc = bk.rc;
-		db = bk.db;
-		tq_submit_phase("backends connected");
-	}
-	if (!bk.ok)
-		errx(TQ_EXIT_BACKEND, "%s", bk.e.msg);
-	/* a wrong database fails here; Notion away, in the workers */
-	for (i = -1; i < nthen; i++) {
-		struct stageopts *o = i < 0 ? &so : &th[i];
-
-		if (o->stage != TQ_STAGE_NOTION || tq_notion_check(db, rc,
-		    o->dbid, o->props, &e) == 0)
-			continue;
-		if (e.kind == TQ_ERR_PERMANENT) {
-			warnx("%s%s", i < 0 ? "" : "--then notion: ", e.msg);
-			status = TQ_EXIT_INPUT;
-			goto badinput;
-		}
-		if (!quiet)
-			warnx("%s; cannot check the database now: the "
-			    "workers will", e.msg);
-	}
 	for (i = 0; i < nthen; i++) {
 		subthen[i].stage = th[i].stage;
 		subthen[i].max_retries = th[i].max_retries;
@@ -720,6 +684,52 @@ main(int argc, char *argv[])
 	sub.bad = submit_bad;
 	sub.note = submit_note;
 	sub.want_record = 1;
+	/*
+	 * The inputs' own checks, while the connections are made; what they
+	 * find is reported with what tq_submit() finds in the database.
+	 */
+	nread_bad = nbad;
+	if (nbad == 0 && ninputs > 0)
+		tq_submit_prepare(&sub);
+	if (bstarted) {
+		pthread_join(bthr, NULL);
+		rc = bk.rc;
+		db = bk.db;
+		tq_submit_phase("backends connected, while reading");
+	}
+	if (nread_bad > 0)
+		goto badinput;
+	if (ninputs == 0) {
+		warnx("no input: nothing to submit");
+		status = TQ_EXIT_INPUT;
+		goto out;
+	}
+	if (!bstarted) {
+		backends_open(&bk);
+		rc = bk.rc;
+		db = bk.db;
+		tq_submit_phase("backends connected");
+	}
+	if (!bk.ok && nbad > 0)
+		goto badinput;	/* bad URLs, found without a backend */
+	if (!bk.ok)
+		errx(TQ_EXIT_BACKEND, "%s", bk.e.msg);
+	/* a wrong database fails here; Notion away, in the workers */
+	for (i = -1; i < nthen; i++) {
+		struct stageopts *o = i < 0 ? &so : &th[i];
+
+		if (o->stage != TQ_STAGE_NOTION || tq_notion_check(db, rc,
+		    o->dbid, o->props, &e) == 0)
+			continue;
+		if (e.kind == TQ_ERR_PERMANENT) {
+			warnx("%s%s", i < 0 ? "" : "--then notion: ", e.msg);
+			status = TQ_EXIT_INPUT;
+			goto badinput;
+		}
+		if (!quiet)
+			warnx("%s; cannot check the database now: the "
+			    "workers will", e.msg);
+	}
 	switch (tq_submit(db, rc, &sub, &e)) {
 	case 0:
 		break;
@@ -776,6 +786,7 @@ backend:
 	warnx("%s", e.msg);
 	status = e.kind == TQ_ERR_PERMANENT ? TQ_EXIT_INPUT : TQ_EXIT_BACKEND;
 out:
+	tq_submit_clear(&sub);
 	for (k = 0; k < ninputs; k++) {
 		free(inputs[k].url);
 		free(inputs[k].where);

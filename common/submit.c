@@ -15,10 +15,12 @@
  * here or, from TQ_SUBMIT_BATCH items, as rows of task_item_batches
  * that the workers' first claims write out (sql/0019).  Meanwhile a
  * thread writes the job hashes to Redis in one pipelined write: no
- * worker sees a job before its id is in a queue, and the ids are
- * pushed, in one MULTI, only after the commit.  If the transaction
- * fails the hashes are deleted again; if tq-submit dies in between,
- * some hashes stay without a job in any queue, which nothing reads.
+ * worker sees a job before its id is in a queue, and the ids go to
+ * Redis in a MULTI before the commit but are pushed by its EXEC only
+ * after it.  If the transaction fails the MULTI is discarded and the
+ * hashes deleted again; if tq-submit dies in between, Redis discards
+ * the MULTI and some hashes stay without a job in any queue, which
+ * nothing reads.
  *
  * About 1,750 lines, on purpose: one submit is one transaction from
  * the checks of its inputs to the writing of its items and the one
@@ -682,58 +684,36 @@ add_copy_text(struct tq_buf *b, const char *s)
  * ids taken are skipped, as ON CONFLICT skips the ids of the rows it
  * does not insert).
  */
-/* A big-endian integer of k bytes at p. */
-static uint64_t
-be(const unsigned char *p, int k)
-{
-	uint64_t v = 0;
-
-	while (k-- > 0)
-		v = v << 8 | *p++;
-	return v;
-}
-
 static int
 links_ids(PGconn *db, struct linkset *ls, struct tq_err *e)
 {
-	char num[24], buf[512];
+	char num[24];
 	const char *p[1];
-	const unsigned char *a;
 	PGresult *r;
+	long long last;
 	size_t i;
-	int len, ok;
 
 	/*
-	 * One int8[] of n ids, in binary: neither n rows nor n numbers
-	 * written out and read back.  The array: 3 words (dimensions, a
-	 * flag, the element type), 2 for its one dimension (length,
-	 * lower bound), then each element's length (8) and value.
+	 * n ids in one step: the sequence is moved past them at once, not
+	 * called n times (8 ms for 10,000).  Another session's nextval()
+	 * between the two calls of this one statement takes an id of the
+	 * range; then the COPY meets it in the primary key, like a link
+	 * that is there, and the submit takes the general way (links()).
+	 * Ids are never given twice, and a rolled-back submit leaves a gap,
+	 * as nextval() does.
 	 */
 	snprintf(num, sizeof(num), "%zu", ls->n);
 	p[0] = num;
-	r = PQexecParams(db, "SELECT array_agg(nextval('links_id_seq')) FROM "
-	    "generate_series(1, $1::int)", 1, NULL, p, NULL, NULL, 1);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
-		    tq_db_error(db, buf, sizeof(buf)));
-		PQclear(r);
+	if ((r = tq_db_exec(db, e, "SELECT setval('links_id_seq', "
+	    "nextval('links_id_seq') + $1::bigint - 1)", 1, p)) == NULL)
 		return -1;
-	}
-	a = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) ?
-	    (const unsigned char *)PQgetvalue(r, 0, 0) : NULL;
-	len = a != NULL ? PQgetlength(r, 0, 0) : 0;
-	ok = a != NULL && (size_t)len == 20 + 12 * ls->n && be(a, 4) == 1 &&
-	    be(a + 4, 4) == 0 && be(a + 12, 4) == ls->n;
-	for (i = 0; ok && i < ls->n; i++) {
-		const unsigned char *el = a + 20 + 12 * i;
-
-		ls->lid[i] = (long long)be(el + 4, 8);
-		ok = be(el, 4) == 8 && ls->lid[i] > 0;
-	}
+	last = PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
 	PQclear(r);
-	if (!ok)
+	if (last < (long long)ls->n)
 		return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
 		    "postgresql: the link ids did not come");
+	for (i = 0; i < ls->n; i++)
+		ls->lid[i] = last - (long long)ls->n + 1 + (long long)i;
 	return 0;
 }
 
@@ -980,8 +960,6 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	char *a;
 	int rc = -1, k, known = 0;
 
-	linkset_add(ls, s, 0, s->nin);
-	linkset_sort(ls);
 	if (lp != NULL && lp->started && ls->n >= PAR_LINKS &&
 	    (known = links_known(db, ls, e)) != 0) {
 		if (known == -1)
@@ -1177,6 +1155,9 @@ send_raw(redisContext *rc, const char *buf, size_t len, struct tq_err *e)
 	}
 	return 0;
 }
+
+static const char exec_cmd[] = "*1\r\n$4\r\nEXEC\r\n",
+    discard_cmd[] = "*1\r\n$7\r\nDISCARD\r\n";
 
 /* A connection with nothing buffered, so that bytes may bypass hiredis. */
 static int
@@ -1532,6 +1513,37 @@ items_batch(PGconn *db, const struct tq_submit *s, const long long *ids,
 
 #define SUBMIT_AGAIN	(-2)	/* a link was there: again, one connection */
 
+/*
+ * The work on the inputs alone: the URLs checked and normalised, the
+ * distinct ones found and sorted (linkset_sort()).  Once a submit, in
+ * tq_submit_prepare() while tq-submit waits for its connections, or
+ * else in the first try of submit(), after the upstream checks.
+ */
+struct tq_submit_prep {
+	struct linkset		 ls;
+};
+
+static void
+prepare(struct tq_submit *s)
+{
+	check_urls(s);
+	s->prep = xcalloc(1, sizeof(*s->prep));
+	linkset_init(&s->prep->ls, s->nin);
+	linkset_add(&s->prep->ls, s, 0, s->nin);
+	linkset_sort(&s->prep->ls);
+	tq_submit_phase("URLs checked and sorted");
+}
+
+void
+tq_submit_prepare(struct tq_submit *s)
+{
+	/* the claims' reports come first (upstream()), then the URLs' */
+	if (s->prep != NULL || s->nclaims > 0)
+		return;
+	s->nbad = 0;
+	prepare(s);
+}
+
 static int
 submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
     struct tq_err *e)
@@ -1541,7 +1553,7 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	struct tq_jobspec *jobs = NULL;
 	struct tq_buf cmds = { 0 }, delays = { 0 };
 	struct hashes hw;
-	struct linkset ls;
+	struct linkset *ls;
 	struct set set;
 	pthread_t thr;
 	long long *ids = NULL;
@@ -1550,7 +1562,10 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	const char *p[8];
 	PGresult *r;
 	size_t k, n = 0;
-	int ncmds, ret = -1, threaded = 0, sent = 0;
+	struct tq_err de = { 0 };
+	int ncmds = 0, ret = -1, threaded = 0, hashed = 0, sent = 0;
+	int pushing = 0;	/* 1: a MULTI sent, to EXEC; -1: failed */
+	int par_links = 0;
 
 	/* a backend on this host: over a socket, or to a loopback address */
 	if (tq_loglevel >= TQ_LOG_DEBUG && PQhost(db) != NULL &&
@@ -1558,13 +1573,11 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	    strncmp(PQhost(db), "127.", 4) == 0 ||
 	    strcmp(PQhost(db), "::1") == 0))
 		prof_pid = PQbackendPID(db);
-	s->nbad = 0;
 	s->task = 0;
 	s->nitems = 0;
 	s->queued = 0;
 	s->rec = NULL;
 	set.slot = NULL;
-	memset(&ls, 0, sizeof(ls));
 	lp.started = 0;
 	if (par && s->nin >= PAR_LINKS && s->stage == TQ_STAGE_PARSE)
 		links_par_start(&lp, &lthr);
@@ -1572,10 +1585,11 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 		goto rollback;
 	if (upstream(db, s, e) == -1)
 		goto rollback;
-	linkset_init(&ls, s->nin);
 	tq_submit_phase("upstream checked");
-	check_urls(s);
-	tq_submit_phase("URLs checked");
+	if (s->prep == NULL)
+		prepare(s);
+	ls = &s->prep->ls;
+	memset(ls->lid, 0, (ls->n + 1) * sizeof(*ls->lid));	/* again */
 	if (check_ids(db, s, e) == -1)
 		goto rollback;
 	/* every check that may find bad input before the links */
@@ -1586,7 +1600,7 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 		if (s->then[k].stage == TQ_STAGE_AI && ai_model(db, s,
 		    s->then[k].model, s->then[k].params, e) == -1)
 			goto rollback;
-	if (s->nbad == 0 && links(db, s, &ls, par ? &lp : NULL, lthr,
+	if (s->nbad == 0 && links(db, s, ls, par ? &lp : NULL, lthr,
 	    e) == -1)
 		goto rollback;
 	tq_submit_phase(lp.started ? "link ids taken, links being "
@@ -1663,7 +1677,7 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	memset(&hw.err, 0, sizeof(hw.err));
 	hw.tpl[0] = '\0';
 	if (pthread_create(&thr, NULL, write_hashes, &hw) == 0)
-		threaded = 1;
+		threaded = hashed = 1;
 	if (tq_cfg.submit_batch > 0 && n >= (size_t)tq_cfg.submit_batch) {
 		if (items_batch(db, s, ids, jid, n, e) == -1)
 			goto rollback;
@@ -1673,54 +1687,85 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 			goto rollback;
 		tq_submit_phase("items copied");
 	}
-	if (lp.started) {
+	/* the record, made by PostgreSQL while the links commit */
+	if (s->want_record && tq_task_records_send(db, &s->task, 1, 0) == 0)
+		sent = 1;
+	/*
+	 * The pushes go to Redis now, in a MULTI without its EXEC, while
+	 * the links commit: Redis has read and queued them by the commit,
+	 * after which only the EXEC is sent.  A rollback DISCARDs them, and
+	 * so does Redis if tq-submit dies meanwhile (the connection ends).
+	 */
+	if (threaded) {
+		pthread_join(thr, NULL);
+		threaded = 0;
+		tq_submit_phase("job hashes written");
+	}
+	if (hw.rc_ok == 0 && redis_clean(rc)) {
+		ncmds = tq_queue_format_push(&cmds, s->stage, jobs, n, 0);
+		if (cmds.len > sizeof(exec_cmd) - 1 && memcmp(cmds.data +
+		    cmds.len - (sizeof(exec_cmd) - 1), exec_cmd,
+		    sizeof(exec_cmd) - 1) == 0) {
+			pushing = send_raw(rc, cmds.data, cmds.len -
+			    (sizeof(exec_cmd) - 1), e) == 0 ? 1 : -1;
+			tq_submit_phase("jobs sent, to push at the commit");
+		}
+	}
+	if ((par_links = lp.started)) {
 		links_par_end(&lp, lthr);
 		tq_submit_phase("links committed");
-		if (lp.ok != 1) {	/* a link there, a deadlock, no connection */
-			ret = SUBMIT_AGAIN;
-			goto rollback;
-		}
+	}
+	if (sent) {
+		sent = 0;
+		s->rec = tq_task_records_take(db);
+	}
+	if (par_links && lp.ok != 1) {	/* a link there, a deadlock, ... */
+		ret = SUBMIT_AGAIN;
+		goto rollback;
 	}
 	if (tq_db_cmd(db, e, "COMMIT") == -1)
 		goto rollback;
 	tq_submit_phase("committed");
 	s->nitems = n;
 	ret = 0;
-	/* the record, made by PostgreSQL while the jobs go to Redis */
-	if (s->want_record && tq_task_records_send(db, &s->task, 1, 0) == 0)
-		sent = 1;
-	if (threaded) {
-		pthread_join(thr, NULL);
-		threaded = 0;
-	} else
-		write_hashes(&hw);
-	tq_submit_phase("job hashes written");
+	if (!hashed) {
+		write_hashes(&hw);	/* no thread could be made */
+		tq_submit_phase("job hashes written");
+	}
 
 	/* only now may workers see the jobs */
 	if (hw.rc_ok == -1)
 		*e = hw.err;
-	else {
+	else if (pushing == 1) {
+		if (send_raw(rc, exec_cmd, sizeof(exec_cmd) - 1, e) == 0 &&
+		    tq_redis_replies(rc, e, ncmds) == 0)
+			s->queued = 1;
+	} else if (pushing == 0) {
+		cmds.len = 0;
 		ncmds = tq_queue_format_push(&cmds, s->stage, jobs, n, 0);
 		if (send_cmds(rc, cmds.data, cmds.len, ncmds, e) == 0)
 			s->queued = 1;
 	}
 	tq_submit_phase("jobs pushed");
-	if (sent)
-		s->rec = tq_task_records_take(db);
 	goto out;
 
 rollback:
+	json_decref(s->rec);	/* read before a failed commit */
+	s->rec = NULL;
 	if (PQtransactionStatus(db) != PQTRANS_IDLE)
 		PQclear(PQexec(db, "ROLLBACK"));
 	links_par_end(&lp, lthr);	/* its links may commit: harmless */
+	if (pushing == 1 && send_raw(rc, discard_cmd, sizeof(discard_cmd) -
+	    1, &de) == 0)
+		tq_redis_replies(rc, &de, ncmds);	/* MULTI..., DISCARD */
 	if (threaded) {
 		pthread_join(thr, NULL);
 		threaded = 0;
-		drop_hashes(rc, &hw);
 	}
+	if (hashed)
+		drop_hashes(rc, &hw);
 	s->task = 0;
 out:
-	linkset_free(&ls);
 	tq_buf_free(&cmds);
 	free(set.slot);
 	free(ids);
@@ -1737,6 +1782,8 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 {
 	int ret, par = 1, tries = 0;
 
+	if (s->prep == NULL)
+		s->nbad = 0;
 	for (;;) {
 		ret = submit(db, rc, s, par, e);
 		if (ret == SUBMIT_AGAIN && par) {
@@ -1756,6 +1803,18 @@ tq_submit(PGconn *db, redisContext *rc, struct tq_submit *s,
 			usleep(10000 + arc4random_uniform(40000));
 			continue;
 		}
-		return ret;
+		break;
+	}
+	tq_submit_clear(s);
+	return ret;
+}
+
+void
+tq_submit_clear(struct tq_submit *s)
+{
+	if (s->prep != NULL) {
+		linkset_free(&s->prep->ls);
+		free(s->prep);
+		s->prep = NULL;
 	}
 }

@@ -1534,6 +1534,7 @@ struct tq_submit_then {
 	json_t			*params;	/* borrowed; ai: model added */
 	long long		 task;	/* result */
 };
+struct tq_submit_prep;
 struct tq_submit {
 	enum tq_stage		 stage;
 	int			 max_retries;
@@ -1549,6 +1550,7 @@ struct tq_submit {
 	struct tq_submit_then	*then;	/* the chain's later stages, in order */
 	size_t			 nthen;
 	const char		*notify_url;	/* every task of the submit */
+	struct tq_submit_prep	*prep;	/* NULL; tq_submit_prepare()'s */
 	/* results */
 	int			 nbad;
 	long long		 task;
@@ -1566,6 +1568,14 @@ struct tq_submit {
  */
 int		 tq_submit(PGconn *, redisContext *, struct tq_submit *,
 		    struct tq_err *);
+/*
+ * Optional, before tq_submit() and without a connection: the inputs'
+ * own checks and the sort of their URLs, done while tq-submit waits for
+ * its backends.  s->nbad as after tq_submit()'s; tq_submit() frees it.
+ */
+void		 tq_submit_prepare(struct tq_submit *);
+/* Free what tq_submit_prepare() made, if tq_submit() did not run. */
+void		 tq_submit_clear(struct tq_submit *);
 /*
  * A submit's phases, timed: with TQ_LOG=debug each call logs the time
  * since the last one and since the first (called first thing in main,

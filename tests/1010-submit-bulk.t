@@ -4,7 +4,7 @@
 # hash there; bad lines among them write nothing.  Past 5,000 items the
 # items are in task_item_batches: task_items_all shows them
 . "$(dirname "$0")/lib.sh"
-plan 75
+plan 82
 start_redis
 start_pg
 
@@ -105,8 +105,15 @@ check_same "18,000 jobs queued" "$(qlen)" 18000
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/two?i=%d\n", i;
     print "https://bulk.example/p?i=7" }' >"$tmp/two"
 links0=$(count links)
+q0=$(qlen)
+h0=$(rcli --scan --pattern 'rq:job:*' | wc -l)
 TQ_LOG=debug tq-submit parse - <"$tmp/two" >"$out" 2>"$tmp/two.err"
 check_same "3,000 new and one old: exit 0, 3,001 items" "$? $(jq -r .total_items "$out")" "0 3001"
+# the first try had sent its pushes, in a MULTI to be run at its commit:
+# they were discarded with it, and so were its job hashes
+check_same "3,001 jobs queued, not 6,002" "$(( $(qlen) - q0 ))" 3001
+check_same "3,001 job hashes more, none left by the first try" \
+    "$(( $(rcli --scan --pattern 'rq:job:*' | wc -l) - h0 ))" 3001
 check_match "tried beside, then on one connection" "$(tr '\n' ' ' <"$tmp/two.err")" \
     'link ids taken, links being written beside.*a link was there: again, on one connection.*links made'
 check_same "3,000 new links, none twice" "$(( $(count links) - links0 ))" 3000
@@ -125,6 +132,21 @@ check_same "one old among 3,000 new: exit 0, 3,001 items" "$? $(jq -r .total_ite
 check_match "tried beside, then on one connection" "$(tr '\n' ' ' <"$tmp/first.err")" \
     'link ids taken, links being written beside.*a link was there: again, on one connection.*links made'
 check_same "3,000 new links" "$(( $(count links) - links0 ))" 3000
+# the link ids of a big submit are taken as one range, moving the
+# sequence past it at once; a link already in the range (an id given
+# by hand, or another session's nextval() at that very moment) stops
+# the COPY as a link that is there does, and the next try takes another
+next=$(psqlc "SELECT last_value + 1500 FROM links_id_seq")
+psqlc "INSERT INTO links (id, url) VALUES ($next, 'https://bulk.example/by-hand')" >/dev/null
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/range?i=%d\n", i }' >"$tmp/range"
+links0=$(count links)
+TQ_LOG=debug tq-submit parse - <"$tmp/range" >"$out" 2>"$tmp/range.err"
+check_same "a link in the range of ids: exit 0, 3,000 items" "$? $(jq -r .total_items "$out")" "0 3000"
+check_same "3,000 new links, the one by hand kept" \
+    "$(( $(count links) - links0 )) $(psqlc "SELECT url FROM links WHERE id = $next")" \
+    "3000 https://bulk.example/by-hand"
+check_same "each item names its own link" \
+    "$(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/range?i=' || (i.seq - 1)")" 3000
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\n", i }' >"$tmp/three"
 TQ_LOG=debug tq-submit parse - <"$tmp/three" >"$out" 2>"$tmp/three.err"
 check_same "3,000 new: exit 0, 3,000 items" "$? $(jq -r .total_items "$out")" "0 3000"
@@ -242,6 +264,11 @@ check_same "each item names its URL's link" \
 before=$(state)
 check_status 3 "bad input, PostgreSQL away: exit 3" \
     env TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/nowhere" tq-submit parse - <"$tmp/bad1"
+# a URL that is bad in itself is found while tq-submit connects
+{ cat "$tmp/few"; echo "ftp://bulk.example/file"; } >"$tmp/bad4"
+check_status 3 "a bad URL, PostgreSQL away: exit 3" \
+    env TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/nowhere" tq-submit parse - <"$tmp/bad4"
+check_match "it is named" "$(cat "$errf")" "line 2501: unsupported scheme ftp"
 check_status 4 "good input, PostgreSQL away: exit 4" \
     env TQ_DATABASE_URL="postgresql:///postgres?host=$tmp/nowhere" tq-submit parse - <"$tmp/few"
 check_same "nothing written" "$(state)" "$before"
