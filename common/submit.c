@@ -684,14 +684,25 @@ add_copy_text(struct tq_buf *b, const char *s)
  * ids taken are skipped, as ON CONFLICT skips the ids of the rows it
  * does not insert).
  */
+/*
+ * probe: first, in the same statement, the first KNOWN_PROBE links of
+ * ls are looked up, and no id is taken if one is there: a list that a
+ * cron job submits again finds its links on the general way at once,
+ * instead of after a COPY that the unique index refuses.
+ */
+#define KNOWN_PROBE	32
+
+/* 0 the ids taken, 1 (probe) a link is there and no id taken, -1 */
 static int
-links_ids(PGconn *db, struct linkset *ls, struct tq_err *e)
+links_ids(PGconn *db, struct linkset *ls, int probe, struct tq_err *e)
 {
+	struct tq_buf arr = { 0 };
 	char num[24];
-	const char *p[1];
+	const char *p[2];
 	PGresult *r;
 	long long last;
 	size_t i;
+	int known;
 
 	/*
 	 * n ids in one step: the sequence is moved past them at once, not
@@ -704,11 +715,25 @@ links_ids(PGconn *db, struct linkset *ls, struct tq_err *e)
 	 */
 	snprintf(num, sizeof(num), "%zu", ls->n);
 	p[0] = num;
-	if ((r = tq_db_exec(db, e, "SELECT setval('links_id_seq', "
-	    "nextval('links_id_seq') + $1::bigint - 1)", 1, p)) == NULL)
+	if (probe) {
+		url_list(&arr, ls, ls->n < KNOWN_PROBE ? ls->n : KNOWN_PROBE);
+		p[1] = arr.data;
+		r = tq_db_exec(db, e, "SELECT CASE WHEN EXISTS (SELECT 1 "
+		    "FROM unnest($2::text[]) AS u(u) WHERE EXISTS (SELECT 1 "
+		    "FROM links WHERE tq_url_key(url) = tq_url_key(u.u))) "
+		    "THEN NULL ELSE setval('links_id_seq', "
+		    "nextval('links_id_seq') + $1::bigint - 1) END", 2, p);
+		tq_buf_free(&arr);
+	} else
+		r = tq_db_exec(db, e, "SELECT setval('links_id_seq', "
+		    "nextval('links_id_seq') + $1::bigint - 1)", 1, p);
+	if (r == NULL)
 		return -1;
-	last = PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
+	known = PQntuples(r) == 1 && PQgetisnull(r, 0, 0);
+	last = PQntuples(r) == 1 && !known ? atoll(PQgetvalue(r, 0, 0)) : 0;
 	PQclear(r);
+	if (known)
+		return 1;
 	if (last < (long long)ls->n)
 		return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
 		    "postgresql: the link ids did not come");
@@ -767,7 +792,7 @@ links_new(PGconn *db, struct linkset *ls, struct tq_err *e)
 	int ok;
 
 	if (tq_db_cmd(db, e, "SAVEPOINT tq_links") == -1 ||
-	    links_ids(db, ls, e) == -1)
+	    links_ids(db, ls, 0, e) == -1)
 		return -1;
 	if ((ok = links_copy(db, ls, e)) != 0)
 		return ok;	/* the commit releases the savepoint */
@@ -873,35 +898,6 @@ links_par_end(struct linkpar *lp, pthread_t thr)
 	pthread_cond_destroy(&lp->cv);
 }
 
-/*
- * 1 if one of the first links of ls is there already, 0 if none is,
- * -1 and e: a list that a cron job submits again finds its links on
- * the general way at once, instead of after a COPY that the unique
- * index refuses.
- */
-#define KNOWN_PROBE	32
-
-static int
-links_known(PGconn *db, const struct linkset *ls, struct tq_err *e)
-{
-	struct tq_buf arr = { 0 };
-	const char *p[1];
-	PGresult *r;
-	int known;
-
-	url_list(&arr, ls, ls->n < KNOWN_PROBE ? ls->n : KNOWN_PROBE);
-	p[0] = arr.data;
-	r = tq_db_exec(db, e, "SELECT 1 FROM unnest($1::text[]) AS u(u) "
-	    "WHERE EXISTS (SELECT 1 FROM links WHERE tq_url_key(url) = "
-	    "tq_url_key(u.u)) LIMIT 1", 1, p);
-	tq_buf_free(&arr);
-	if (r == NULL)
-		return -1;
-	known = PQntuples(r) > 0;
-	PQclear(r);
-	return known;
-}
-
 /* The links of ls that have no id yet. */
 static size_t
 links_left(const struct linkset *ls)
@@ -960,21 +956,18 @@ links(PGconn *db, struct tq_submit *s, struct linkset *ls,
 	char *a;
 	int rc = -1, k, known = 0;
 
-	if (lp != NULL && lp->started && ls->n >= PAR_LINKS &&
-	    (known = links_known(db, ls, e)) != 0) {
-		if (known == -1)
-			goto out;
-		/* a list submitted again: its links are there */
-		links_par_end(lp, lthr);
-	}
-	if (known)
-		k = 0;
-	else if (lp != NULL && lp->started && ls->n >= PAR_LINKS) {
+	if (lp != NULL && lp->started && ls->n >= PAR_LINKS) {
 		/* the ids in this transaction, the rows by the thread */
-		if (links_ids(db, ls, e) == -1)
+		if ((known = links_ids(db, ls, 1, e)) == -1)
 			goto out;
-		links_par_go(lp, ls, 1);
-		k = 1;
+		if (known) {
+			/* a list submitted again: its links are there */
+			links_par_end(lp, lthr);
+			k = 0;
+		} else {
+			links_par_go(lp, ls, 1);
+			k = 1;
+		}
 	} else {
 		if (lp != NULL)
 			links_par_end(lp, lthr);
