@@ -1139,9 +1139,16 @@ send_raw(redisContext *rc, const char *buf, size_t len, struct tq_err *e)
 		if ((k = write(rc->fd, buf, len)) == -1) {
 			if (errno == EINTR)
 				continue;
+			/*
+			 * Part of a command may be out: the connection is no
+			 * longer in step with its replies, and fails from now
+			 * on (tq-api then makes another).
+			 */
+			rc->err = REDIS_ERR_IO;
+			snprintf(rc->errstr, sizeof(rc->errstr), "%s",
+			    errno == EAGAIN ? "timed out" : strerror(errno));
 			return tq_err_set(e, TQ_ERR_TRANSIENT, "redis",
-			    "redis: %s", errno == EAGAIN ? "timed out" :
-			    strerror(errno));
+			    "redis: %s", rc->errstr);
 		}
 		buf += k;
 		len -= (size_t)k;
