@@ -684,6 +684,65 @@ add_copy_text(struct tq_buf *b, const char *s)
  * ids taken are skipped, as ON CONFLICT skips the ids of the rows it
  * does not insert).
  */
+/* A big-endian integer of k bytes at p. */
+static uint64_t
+be(const unsigned char *p, int k)
+{
+	uint64_t v = 0;
+
+	while (k-- > 0)
+		v = v << 8 | *p++;
+	return v;
+}
+
+/*
+ * The ids one nextval() each, for a role that may use the sequence but
+ * not set it (GRANT USAGE without UPDATE).
+ */
+static int
+links_ids_each(PGconn *db, struct linkset *ls, struct tq_err *e)
+{
+	char num[24], buf[512];
+	const char *p[1];
+	const unsigned char *a;
+	PGresult *r;
+	size_t i;
+	int len, ok;
+
+	/*
+	 * One int8[] of n ids, in binary: neither n rows nor n numbers
+	 * written out and read back.  The array: 3 words (dimensions, a
+	 * flag, the element type), 2 for its one dimension (length,
+	 * lower bound), then each element's length (8) and value.
+	 */
+	snprintf(num, sizeof(num), "%zu", ls->n);
+	p[0] = num;
+	r = PQexecParams(db, "SELECT array_agg(nextval('links_id_seq')) FROM "
+	    "generate_series(1, $1::int)", 1, NULL, p, NULL, NULL, 1);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
+		    tq_db_error(db, buf, sizeof(buf)));
+		PQclear(r);
+		return -1;
+	}
+	a = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) ?
+	    (const unsigned char *)PQgetvalue(r, 0, 0) : NULL;
+	len = a != NULL ? PQgetlength(r, 0, 0) : 0;
+	ok = a != NULL && (size_t)len == 20 + 12 * ls->n && be(a, 4) == 1 &&
+	    be(a + 4, 4) == 0 && be(a + 12, 4) == ls->n;
+	for (i = 0; ok && i < ls->n; i++) {
+		const unsigned char *el = a + 20 + 12 * i;
+
+		ls->lid[i] = (long long)be(el + 4, 8);
+		ok = be(el, 4) == 8 && ls->lid[i] > 0;
+	}
+	PQclear(r);
+	if (!ok)
+		return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: the link ids did not come");
+	return 0;
+}
+
 /*
  * probe: first, in the same statement, the first KNOWN_PROBE links of
  * ls are looked up, and no id is taken if one is there: a list that a
@@ -691,6 +750,7 @@ add_copy_text(struct tq_buf *b, const char *s)
  * instead of after a COPY that the unique index refuses.
  */
 #define KNOWN_PROBE	32
+#define RANGE_OK	"has_sequence_privilege('links_id_seq', 'UPDATE')"
 
 /* 0 the ids taken, 1 (probe) a link is there and no id taken, -1 */
 static int
@@ -711,7 +771,8 @@ links_ids(PGconn *db, struct linkset *ls, int probe, struct tq_err *e)
 	 * range; then the COPY meets it in the primary key, like a link
 	 * that is there, and the submit takes the general way (links()).
 	 * Ids are never given twice, and a rolled-back submit leaves a gap,
-	 * as nextval() does.
+	 * as nextval() does.  A role that may not set the sequence takes
+	 * them one nextval() each (links_ids_each()).
 	 */
 	snprintf(num, sizeof(num), "%zu", ls->n);
 	p[0] = num;
@@ -721,12 +782,14 @@ links_ids(PGconn *db, struct linkset *ls, int probe, struct tq_err *e)
 		r = tq_db_exec(db, e, "SELECT CASE WHEN EXISTS (SELECT 1 "
 		    "FROM unnest($2::text[]) AS u(u) WHERE EXISTS (SELECT 1 "
 		    "FROM links WHERE tq_url_key(url) = tq_url_key(u.u))) "
-		    "THEN NULL ELSE setval('links_id_seq', "
-		    "nextval('links_id_seq') + $1::bigint - 1) END", 2, p);
+		    "THEN NULL WHEN " RANGE_OK " THEN setval('links_id_seq', "
+		    "nextval('links_id_seq') + $1::bigint - 1) ELSE 0 END",
+		    2, p);
 		tq_buf_free(&arr);
 	} else
-		r = tq_db_exec(db, e, "SELECT setval('links_id_seq', "
-		    "nextval('links_id_seq') + $1::bigint - 1)", 1, p);
+		r = tq_db_exec(db, e, "SELECT CASE WHEN " RANGE_OK " THEN "
+		    "setval('links_id_seq', nextval('links_id_seq') + "
+		    "$1::bigint - 1) ELSE 0 END", 1, p);
 	if (r == NULL)
 		return -1;
 	known = PQntuples(r) == 1 && PQgetisnull(r, 0, 0);
@@ -734,6 +797,8 @@ links_ids(PGconn *db, struct linkset *ls, int probe, struct tq_err *e)
 	PQclear(r);
 	if (known)
 		return 1;
+	if (last == 0)
+		return links_ids_each(db, ls, e);
 	if (last < (long long)ls->n)
 		return tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql",
 		    "postgresql: the link ids did not come");

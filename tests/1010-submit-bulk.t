@@ -4,7 +4,7 @@
 # hash there; bad lines among them write nothing.  Past 5,000 items the
 # items are in task_item_batches: task_items_all shows them
 . "$(dirname "$0")/lib.sh"
-plan 82
+plan 84
 start_redis
 start_pg
 
@@ -147,6 +147,18 @@ check_same "3,000 new links, the one by hand kept" \
     "3000 https://bulk.example/by-hand"
 check_same "each item names its own link" \
     "$(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/range?i=' || (i.seq - 1)")" 3000
+# a role that may use the sequence but not set it (GRANT USAGE without
+# UPDATE) takes the ids one nextval() each
+psqlc "CREATE ROLE tq_usage LOGIN; GRANT USAGE ON SCHEMA public TO tq_usage; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tq_usage; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO tq_usage" >/dev/null
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/usage?i=%d\n", i }' >"$tmp/usage"
+links0=$(count links)
+TQ_DATABASE_URL=$(echo "$TQ_DATABASE_URL" | sed 's/user=tq$/user=tq_usage/') \
+    TQ_LOG=debug tq-submit parse - <"$tmp/usage" >"$out" 2>"$tmp/usage.err"
+check_same "a role without UPDATE on the sequence: exit 0, 3,000 items" \
+    "$? $(jq -r .total_items "$out")" "0 3000"
+check_same "3,000 new links, each its item's" \
+    "$(( $(count links) - links0 )) $(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/usage?i=' || (i.seq - 1)")" \
+    "3000 3000"
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\n", i }' >"$tmp/three"
 TQ_LOG=debug tq-submit parse - <"$tmp/three" >"$out" 2>"$tmp/three.err"
 check_same "3,000 new: exit 0, 3,000 items" "$? $(jq -r .total_items "$out")" "0 3000"
