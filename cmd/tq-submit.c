@@ -669,7 +669,6 @@ main(int argc, char *argv[])
 		subthen[i].params = th[i].params;
 		subthen[i].task = 0;
 	}
-	memset(&sub, 0, sizeof(sub));
 	sub.stage = stage;
 	sub.max_retries = max_retries;
 	sub.model = so.model;

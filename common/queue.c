@@ -1196,15 +1196,23 @@ tq_queue_format_copies(struct tq_buf *b, enum tq_stage st, const char *key,
  * number of replies.
  */
 int
+tq_queue_format_push_open(struct tq_buf *b, enum tq_stage st,
+    const struct tq_jobspec *jobs, size_t n, int front)
+{
+	static const char *const multi[] = { "MULTI" };
+
+	resp(b, 1, multi);
+	return 1 + pushes(b, st, jobs, n, front);
+}
+
+int
 tq_queue_format_push(struct tq_buf *b, enum tq_stage st,
     const struct tq_jobspec *jobs, size_t n, int front)
 {
-	static const char *const multi[] = { "MULTI" }, *const exec[] =
-	    { "EXEC" };
+	static const char *const exec[] = { "EXEC" };
 	int cmds;
 
-	resp(b, 1, multi);
-	cmds = 2 + pushes(b, st, jobs, n, front);
+	cmds = tq_queue_format_push_open(b, st, jobs, n, front) + 1;
 	resp(b, 1, exec);
 	return cmds;
 }

@@ -1767,14 +1767,11 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 		tq_submit_phase("job hashes written");
 	}
 	if (hw.rc_ok == 0 && redis_clean(rc)) {
-		ncmds = tq_queue_format_push(&cmds, s->stage, jobs, n, 0);
-		if (cmds.len > sizeof(exec_cmd) - 1 && memcmp(cmds.data +
-		    cmds.len - (sizeof(exec_cmd) - 1), exec_cmd,
-		    sizeof(exec_cmd) - 1) == 0) {
-			pushing = send_raw(rc, cmds.data, cmds.len -
-			    (sizeof(exec_cmd) - 1), e) == 0 ? 1 : -1;
-			tq_submit_phase("jobs sent, to push at the commit");
-		}
+		/* the replies with the EXEC's, or the DISCARD's */
+		ncmds = tq_queue_format_push_open(&cmds, s->stage, jobs, n,
+		    0) + 1;
+		pushing = send_raw(rc, cmds.data, cmds.len, e) == 0 ? 1 : -1;
+		tq_submit_phase("jobs sent, to push at the commit");
 	}
 	if ((par_links = lp.started)) {
 		links_par_end(&lp, lthr);
@@ -1806,7 +1803,6 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 		    tq_redis_replies(rc, e, ncmds) == 0)
 			s->queued = 1;
 	} else if (pushing == 0) {
-		cmds.len = 0;
 		ncmds = tq_queue_format_push(&cmds, s->stage, jobs, n, 0);
 		if (send_cmds(rc, cmds.data, cmds.len, ncmds, e) == 0)
 			s->queued = 1;

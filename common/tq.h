@@ -937,6 +937,12 @@ int		 tq_queue_format_hashes(struct tq_buf *b, enum tq_stage,
 int		 tq_queue_format_push(struct tq_buf *b, enum tq_stage,
 		    const struct tq_jobspec *, size_t n, int front);
 /*
+ * The same MULTI without its EXEC, for a caller that sends the EXEC (or
+ * a DISCARD) later: the number of replies so far, without the EXEC's.
+ */
+int		 tq_queue_format_push_open(struct tq_buf *b, enum tq_stage,
+		    const struct tq_jobspec *, size_t n, int front);
+/*
  * The hashes of a bulk submit, for half of Redis's work: one template
  * hash at key with the fields every job shares and an empty description
  * and data (one HSET), then for each job a COPY of it to rq:job:<id>
