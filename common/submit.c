@@ -702,7 +702,7 @@ be(const unsigned char *p, int k)
 static int
 links_ids_each(PGconn *db, struct linkset *ls, struct tq_err *e)
 {
-	char num[24], buf[512];
+	char num[24];
 	const char *p[1];
 	const unsigned char *a;
 	PGresult *r;
@@ -720,8 +720,8 @@ links_ids_each(PGconn *db, struct linkset *ls, struct tq_err *e)
 	r = PQexecParams(db, "SELECT array_agg(nextval('links_id_seq')) FROM "
 	    "generate_series(1, $1::int)", 1, NULL, p, NULL, NULL, 1);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
-		    tq_db_error(db, buf, sizeof(buf)));
+		/* a permission refused is no passing fault: by its SQLSTATE */
+		result_err(db, r, e);
 		PQclear(r);
 		return -1;
 	}

@@ -4,7 +4,7 @@
 # hash there; bad lines among them write nothing.  Past 5,000 items the
 # items are in task_item_batches: task_items_all shows them
 . "$(dirname "$0")/lib.sh"
-plan 84
+plan 88
 start_redis
 start_pg
 
@@ -152,13 +152,30 @@ check_same "each item names its own link" \
 psqlc "CREATE ROLE tq_usage LOGIN; GRANT USAGE ON SCHEMA public TO tq_usage; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tq_usage; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO tq_usage" >/dev/null
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/usage?i=%d\n", i }' >"$tmp/usage"
 links0=$(count links)
-TQ_DATABASE_URL=$(echo "$TQ_DATABASE_URL" | sed 's/user=tq$/user=tq_usage/') \
+# the role is set at the start of each session, whatever the URL names
+check_same "sessions as tq_usage" \
+    "$(PGOPTIONS="-c role=tq_usage" psqlc "SELECT current_user")" tq_usage
+PGOPTIONS="-c role=tq_usage" \
     TQ_LOG=debug tq-submit parse - <"$tmp/usage" >"$out" 2>"$tmp/usage.err"
 check_same "a role without UPDATE on the sequence: exit 0, 3,000 items" \
     "$? $(jq -r .total_items "$out")" "0 3000"
 check_same "3,000 new links, each its item's" \
     "$(( $(count links) - links0 )) $(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/usage?i=' || (i.seq - 1)")" \
     "3000 3000"
+# a role that may not use the sequence at all: refused for good, exit 3
+# as for bad input (no use trying again), nothing written
+psqlc "CREATE ROLE tq_noseq LOGIN; GRANT USAGE ON SCHEMA public TO tq_noseq; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tq_noseq" >/dev/null
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/noseq?i=%d\n", i }' >"$tmp/noseq"
+links0=$(count links)
+tasks0=$(count processing_tasks)
+PGOPTIONS="-c role=tq_noseq" \
+    tq-submit parse - <"$tmp/noseq" >"$out" 2>"$tmp/noseq.err"
+check_same "a role without USAGE on the sequence: exit 3, one line" \
+    "$? $(wc -l <"$tmp/noseq.err")" "3 1"
+check_match "the refusal named" "$(cat "$tmp/noseq.err")" \
+    '^tq-submit: postgresql: permission denied for sequence links_id_seq$'
+check_same "no link, no task" \
+    "$(( $(count links) - links0 )) $(( $(count processing_tasks) - tasks0 ))" "0 0"
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\n", i }' >"$tmp/three"
 TQ_LOG=debug tq-submit parse - <"$tmp/three" >"$out" 2>"$tmp/three.err"
 check_same "3,000 new: exit 0, 3,000 items" "$? $(jq -r .total_items "$out")" "0 3000"
