@@ -1447,11 +1447,8 @@ items_copy(PGconn *db, const struct tq_submit *s, const long long *ids,
 	r = PQexec(db, "COPY task_items (task_id, seq, item_id, item_type, "
 	    "job_id) FROM STDIN");
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		char buf[512];
-
+		result_err(db, r, e);
 		PQclear(r);
-		tq_err_set(e, TQ_ERR_TRANSIENT, "postgresql", "postgresql: %s",
-		    tq_db_error(db, buf, sizeof(buf)));
 		copy_result(db, e);
 		return -1;
 	}

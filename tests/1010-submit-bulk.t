@@ -4,7 +4,7 @@
 # hash there; bad lines among them write nothing.  Past 5,000 items the
 # items are in task_item_batches: task_items_all shows them
 . "$(dirname "$0")/lib.sh"
-plan 88
+plan 91
 start_redis
 start_pg
 
@@ -174,6 +174,16 @@ check_same "a role without USAGE on the sequence: exit 3, one line" \
     "$? $(wc -l <"$tmp/noseq.err")" "3 1"
 check_match "the refusal named" "$(cat "$tmp/noseq.err")" \
     '^tq-submit: postgresql: permission denied for sequence links_id_seq$'
+check_same "no link, no task" \
+    "$(( $(count links) - links0 )) $(( $(count processing_tasks) - tasks0 ))" "0 0"
+# nor a role that may not write the items (their COPY refused)
+psqlc "CREATE ROLE tq_noitems LOGIN; GRANT USAGE ON SCHEMA public TO tq_noitems; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tq_noitems; GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO tq_noitems; REVOKE INSERT ON task_items FROM tq_noitems" >/dev/null
+PGOPTIONS="-c role=tq_noitems" \
+    tq-submit parse https://bulk.example/noitems >"$out" 2>"$tmp/noitems.err"
+check_same "a role that may not write items: exit 3, one line" \
+    "$? $(wc -l <"$tmp/noitems.err")" "3 1"
+check_match "that refusal named" "$(cat "$tmp/noitems.err")" \
+    '^tq-submit: postgresql: permission denied for table task_items$'
 check_same "no link, no task" \
     "$(( $(count links) - links0 )) $(( $(count processing_tasks) - tasks0 ))" "0 0"
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\n", i }' >"$tmp/three"
