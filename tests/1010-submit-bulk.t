@@ -162,30 +162,31 @@ check_same "a role without UPDATE on the sequence: exit 0, 3,000 items" \
 check_same "3,000 new links, each its item's" \
     "$(( $(count links) - links0 )) $(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/usage?i=' || (i.seq - 1)")" \
     "3000 3000"
-# a role that may not use the sequence at all: refused for good, exit 3
-# as for bad input (no use trying again), nothing written
-psqlc "CREATE ROLE tq_noseq LOGIN; GRANT USAGE ON SCHEMA public TO tq_noseq; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tq_noseq" >/dev/null
+# roles that PostgreSQL refuses something for good: exit 3 as for bad
+# input (no use trying again), the server's words, nothing written.
+# refused ROLE WHAT SQL-AFTER-GRANTS MESSAGE [tq-submit args]
+refused() {
+	_role=$1 _what=$2 _sql=$3 _msg=$4
+	shift 4
+	psqlc "CREATE ROLE $_role LOGIN; GRANT USAGE ON SCHEMA public TO $_role; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $_role; $_sql" >/dev/null
+	links0=$(count links)
+	tasks0=$(count processing_tasks)
+	PGOPTIONS="-c role=$_role" tq-submit parse "$@" >"$out" 2>"$tmp/$_role.err"
+	check_same "a role that may not $_what: exit 3, one line" \
+	    "$? $(wc -l <"$tmp/$_role.err")" "3 1"
+	check_match "$_role: the refusal named" "$(cat "$tmp/$_role.err")" \
+	    "^tq-submit: postgresql: $_msg\$"
+	check_same "$_role: no link, no task" \
+	    "$(( $(count links) - links0 )) $(( $(count processing_tasks) - tasks0 ))" "0 0"
+}
+# the sequence not usable at all: 3,000 URLs, one nextval() each
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/noseq?i=%d\n", i }' >"$tmp/noseq"
-links0=$(count links)
-tasks0=$(count processing_tasks)
-PGOPTIONS="-c role=tq_noseq" \
-    tq-submit parse - <"$tmp/noseq" >"$out" 2>"$tmp/noseq.err"
-check_same "a role without USAGE on the sequence: exit 3, one line" \
-    "$? $(wc -l <"$tmp/noseq.err")" "3 1"
-check_match "the refusal named" "$(cat "$tmp/noseq.err")" \
-    '^tq-submit: postgresql: permission denied for sequence links_id_seq$'
-check_same "no link, no task" \
-    "$(( $(count links) - links0 )) $(( $(count processing_tasks) - tasks0 ))" "0 0"
-# nor a role that may not write the items (their COPY refused)
-psqlc "CREATE ROLE tq_noitems LOGIN; GRANT USAGE ON SCHEMA public TO tq_noitems; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tq_noitems; GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO tq_noitems; REVOKE INSERT ON task_items FROM tq_noitems" >/dev/null
-PGOPTIONS="-c role=tq_noitems" \
-    tq-submit parse https://bulk.example/noitems >"$out" 2>"$tmp/noitems.err"
-check_same "a role that may not write items: exit 3, one line" \
-    "$? $(wc -l <"$tmp/noitems.err")" "3 1"
-check_match "that refusal named" "$(cat "$tmp/noitems.err")" \
-    '^tq-submit: postgresql: permission denied for table task_items$'
-check_same "no link, no task" \
-    "$(( $(count links) - links0 )) $(( $(count processing_tasks) - tasks0 ))" "0 0"
+refused tq_noseq "use the sequence" "" \
+    "permission denied for sequence links_id_seq" - <"$tmp/noseq"
+# the items' COPY refused (fewer than TQ_SUBMIT_BATCH: rows)
+refused tq_noitems "write items" \
+    "GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO tq_noitems; REVOKE INSERT ON task_items FROM tq_noitems" \
+    "permission denied for table task_items" https://bulk.example/noitems
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/three?i=%d\n", i }' >"$tmp/three"
 TQ_LOG=debug tq-submit parse - <"$tmp/three" >"$out" 2>"$tmp/three.err"
 check_same "3,000 new: exit 0, 3,000 items" "$? $(jq -r .total_items "$out")" "0 3000"
