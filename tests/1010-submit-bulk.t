@@ -149,7 +149,11 @@ check_same "each item names its own link" \
     "$(psqlc "SELECT count(*) FROM task_items_all i JOIN links l ON l.id = i.item_id WHERE i.task_id = $(jq -r .task_id "$out") AND l.url = 'https://bulk.example/range?i=' || (i.seq - 1)")" 3000
 # a role that may use the sequence but not set it (GRANT USAGE without
 # UPDATE) takes the ids one nextval() each
-psqlc "CREATE ROLE tq_usage LOGIN; GRANT USAGE ON SCHEMA public TO tq_usage; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tq_usage; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO tq_usage" >/dev/null
+# role NAME SQL: a login role that may read and write the tables, then SQL
+role() {
+	psqlc "CREATE ROLE $1 LOGIN; GRANT USAGE ON SCHEMA public TO $1; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $1; $2" >/dev/null
+}
+role tq_usage "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO tq_usage"
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/usage?i=%d\n", i }' >"$tmp/usage"
 links0=$(count links)
 # the role is set at the start of each session, whatever the URL names
@@ -168,7 +172,7 @@ check_same "3,000 new links, each its item's" \
 refused() {
 	_role=$1 _what=$2 _sql=$3 _msg=$4
 	shift 4
-	psqlc "CREATE ROLE $_role LOGIN; GRANT USAGE ON SCHEMA public TO $_role; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $_role; $_sql" >/dev/null
+	role "$_role" "$_sql"
 	links0=$(count links)
 	tasks0=$(count processing_tasks)
 	PGOPTIONS="-c role=$_role" tq-submit parse "$@" >"$out" 2>"$tmp/$_role.err"
