@@ -206,19 +206,37 @@ show(PGconn *db, const char *kind, long long id, const char *what)
 }
 
 /*
- * A link by URL, as tq-submit stored it (normalised).  Messages name
- * it with *** for a password, as everywhere.
+ * An operand as messages name it: its password as ***, as everywhere,
+ * control bytes made visible, cut to some 80 bytes, and an empty one
+ * said to be empty.
  */
+static char *
+named(const char *w)
+{
+	char *r = tq_redact_url(w), *v;
+
+	if (*r == '\0') {
+		free(r);
+		return xstrdup("an empty operand");
+	}
+	if (strlen(r) > 80)
+		memcpy(r + 77, "...", 4);
+	v = xstrdup(tq_vis_tmp(r));
+	free(r);
+	return v;
+}
+
+/* A link by URL, as tq-submit stored it (normalised). */
 static int
 show_url(PGconn *db, const char *url)
 {
 	struct tq_err e = { 0 };
-	char *norm = NULL, *shown = tq_redact_url(url);
+	char *norm = NULL, *shown = named(url);
 	long long id;
 	int rv = -1;
 
 	if (tq_url_check(url, &norm, &e) == -1) {
-		warnx("%s: %s", tq_vis_tmp(shown), e.msg);
+		warnx("%s: %s", shown, e.msg);
 		goto out;
 	}
 	id = tq_link_find(db, &e, norm);
@@ -227,7 +245,7 @@ show_url(PGconn *db, const char *url)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if (id == 0) {
 		if (!quiet)
-			warnx("%s: no such link", tq_vis_tmp(shown));
+			warnx("%s: no such link", shown);
 		goto out;
 	}
 	rv = show(db, "link", id, shown);
@@ -271,9 +289,9 @@ operand(PGconn *db, const char *w)
 		}
 		tq_ids_free(&ids);
 	}
-	shown = tq_redact_url(w);
+	shown = named(w);
 	warnx("%s: not a task id, kind:id (task, link, parsed, ai) or URL",
-	    tq_vis_tmp(shown));
+	    shown);
 	free(shown);
 	return -1;
 }
@@ -286,6 +304,7 @@ main(int argc, char *argv[])
 	char *line = NULL;
 	size_t cap = 0;
 	int ch, i, rv, status = TQ_EXIT_OK, any = 0;
+	long nline = 0;
 	PGconn *db;
 
 	tq_config_init(NULL);
@@ -324,9 +343,10 @@ main(int argc, char *argv[])
 		while ((rv = tq_read_line(stdin, &line, &cap)) != 0) {
 			char *t;
 
+			nline++;
 			if (rv == -1) {
-				warnx("standard input: a line holds a NUL "
-				    "byte");
+				warnx("line %ld: a NUL byte in the line",
+				    nline);
 				status = TQ_EXIT_INPUT;
 				continue;
 			}

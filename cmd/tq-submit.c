@@ -116,6 +116,13 @@ id_key(void)
 	return tq_stages[stage].consumes;
 }
 
+/* "a" or "an", for id_key() */
+static const char *
+id_article(void)
+{
+	return strchr("aeiou", id_key()[0]) != NULL ? "an" : "a";
+}
+
 /*
  * An upstream record: a task (take its items' results) or one item.
  * A task's record is a claim that upstream() checks against the
@@ -191,8 +198,9 @@ add_record(json_t *o, const char *where)
 }
 
 static void
-add_word(char *w, const char *where)
+add_word(char *w, const char *where, int is_line)
 {
+	char *shown;
 	long long id;
 
 	w = tq_trim(w);
@@ -217,14 +225,21 @@ add_word(char *w, const char *where)
 		add(xstrdup(w), 0, where);
 		return;
 	}
-	/* an operand names itself; a line of input is quoted */
-	if (strcmp(where, w) == 0)
+	/*
+	 * An operand names itself (where is it, its password hidden); a
+	 * line of input is quoted, its password hidden too.
+	 */
+	if (!is_line) {
 		bad(where, stage == TQ_STAGE_PARSE ? "not a link id or URL" :
-		    "not a %s", id_key());
-	else if (stage == TQ_STAGE_PARSE)
-		bad(where, "not a link id or URL: %.80s", w);
+		    "not %s %s", id_article(), id_key());
+		return;
+	}
+	shown = tq_redact_url(w);
+	if (stage == TQ_STAGE_PARSE)
+		bad(where, "not a link id or URL: %.80s", shown);
 	else
-		bad(where, "not a %s: %.80s", id_key(), w);
+		bad(where, "not %s %s: %.80s", id_article(), id_key(), shown);
+	free(shown);
 }
 
 static void
@@ -241,7 +256,7 @@ read_stdin(void)
 		if (k == -1)
 			bad(where, "a NUL byte in the line");
 		else
-			add_word(line, where);
+			add_word(line, where, 1);
 	}
 	free(line);
 }
@@ -654,7 +669,7 @@ main(int argc, char *argv[])
 			wh = tq_redact_url(argv[i]);
 			if (strlen(wh) > 100)	/* and not all of a long one */
 				memcpy(wh + 97, "...", 4);
-			add_word(w, wh);
+			add_word(w, wh, 0);
 			free(wh);
 			free(w);
 		}

@@ -142,12 +142,13 @@ tq_getopt(int argc, char *const argv[], const char *optstring,
 }
 
 int
-tq_opt_common(int ch, const char *arg, enum tq_outmode *om, int *quiet)
+tq_opt_common(int ch, char *arg, enum tq_outmode *om, int *quiet)
 {
 	switch (ch) {
 	case 'd':
 		free(tq_cfg.database_url);
 		tq_cfg.database_url = xstrdup(arg);
+		tq_hide_password(arg);
 		return 1;
 	case 'H':
 		if (om == NULL)
@@ -167,6 +168,7 @@ tq_opt_common(int ch, const char *arg, enum tq_outmode *om, int *quiet)
 	case 'r':
 		free(tq_cfg.redis_url);
 		tq_cfg.redis_url = xstrdup(arg);
+		tq_hide_password(arg);
 		return 1;
 	case 'V':
 		printf("%s %s\n", program_invocation_short_name, TQ_VERSION);

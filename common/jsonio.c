@@ -315,10 +315,11 @@ tq_ids_add(struct tq_ids *ids, const char *word, char *why, size_t whylen)
 			goto out;
 		}
 	} else if (tq_parse_id(t, &id) == -1) {
-		char *cut = xstrndup(t, 60);
+		char *shown = tq_redact_url(t), *cut = xstrndup(shown, 60);
 
 		snprintf(why, whylen, "not a task id: %s", vis(cut));
 		free(cut);
+		free(shown);
 		rc = -1;
 		goto out;
 	}

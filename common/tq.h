@@ -85,6 +85,12 @@ const char	*tq_vis_tmp(const char *);
 void		 tq_buf_addvis(struct tq_buf *, const char *);
 /* "user:secret@host" -> "user:***@host" in URLs, for messages. */
 char		*tq_redact_url(const char *);
+/*
+ * The same in place, in an argument of the process (what ps(1) shows):
+ * a URL's password, and the value of a password= parameter (a URL's
+ * query, a "key=value" string), each as ***.
+ */
+void		 tq_hide_password(char *);
 
 /*
  * The error of one operation.  kind tells the retry policy how to go
@@ -1325,9 +1331,10 @@ int		 tq_health_qpaused(json_t *);
 /*
  * The options every tool shares: -d database-url, -r redis-url, -H, -j
  * and -q.  1 when ch was one of them (now applied), else 0.  -V prints
- * the program's name and version and exits 0.
+ * the program's name and version and exits 0.  The password of a -d or
+ * -r URL is then hidden in arg, the process's own argument.
  */
-int		 tq_opt_common(int ch, const char *arg, enum tq_outmode *,
+int		 tq_opt_common(int ch, char *arg, enum tq_outmode *,
 		    int *quiet);
 /* After the options: check the configuration (exit 2), skip to the operands. */
 void		 tq_opt_done(int *argc, char ***argv);

@@ -358,6 +358,48 @@ tq_redact_url(const char *url)
 	return b.data;
 }
 
+/* Replace the n bytes at p of the string s with "***", in place. */
+static void
+stars(char *s, char *p, size_t n)
+{
+	size_t tail = strlen(p + n) + 1, len = strlen(s);
+
+	if (n == 0)
+		return;
+	if (n < 3) {	/* no room to grow: as many stars */
+		memset(p, '*', n);
+		return;
+	}
+	memcpy(p, "***", 3);
+	memmove(p + 3, p + n, tail);
+	/* the bytes freed at the end: NULs, as ps(1) shows nothing there */
+	memset(s + len - (n - 3), '\0', n - 3);
+}
+
+void
+tq_hide_password(char *arg)
+{
+	char *p, *q, *end, *at = NULL, *colon;
+
+	if (arg == NULL)
+		return;
+	if ((p = strstr(arg, "://")) != NULL) {
+		p += 3;
+		end = p + strcspn(p, "/?#");
+		for (q = p; q < end; q++)
+			if (*q == '@')
+				at = q;
+		if (at != NULL && (colon = memchr(p, ':', at - p)) != NULL)
+			stars(arg, colon + 1, (size_t)(at - colon - 1));
+	}
+	for (q = arg; (q = strstr(q, "password=")) != NULL; q++) {
+		if (q != arg && strchr(" \t?&", q[-1]) == NULL)
+			continue;
+		p = q + 9;
+		stars(arg, p, strcspn(p, " \t&#"));
+	}
+}
+
 int
 tq_err_set(struct tq_err *e, enum tq_errkind kind, const char *code,
     const char *fmt, ...)

@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 97
+plan 108
 start_redis
 start_pg
 start_httpd
@@ -150,6 +150,28 @@ check_status 2 "TQ_NOTIFY_URL with a user name" env TQ_NOTIFY_URL=https://tok@12
 check_same "nothing written" "$(state)" "$before"
 check_status 3 "tq-show: a URL with a password" tq-show "https://user:Pw-1200-show@127.0.0.1/x"
 check_same "named with ***" "$(cat "$errf")" "tq-show: https://user:***@127.0.0.1/x: no such link"
+check_status 3 "tq-submit ai: a URL with a password, not an id" tq-submit ai "http://u:Pw-1200-ai@127.0.0.1/"
+check_same "named with ***" "$(cat "$errf")" "tq-submit: http://u:***@127.0.0.1/: not a parsed_content_id"
+check_status 3 "the same on a line" sh -c 'echo "http://u:Pw-1200-ai@127.0.0.1/" | tq-submit ai'
+check_same "quoted with ***" "$(cat "$errf")" "tq-submit: line 1: not a parsed_content_id: http://u:***@127.0.0.1/"
+check_status 3 "tq-status: a URL with a password, not a task id" tq-status "http://u:Pw-1200-st@127.0.0.1/"
+check_same "named with ***" "$(cat "$errf")" "tq-status: not a task id: http://u:***@127.0.0.1/"
+check_status 3 "tq-show: an empty operand" tq-show ''
+check_same "said to be empty" "$(cat "$errf")" "tq-show: an empty operand: not a task id, kind:id (task, link, parsed, ai) or URL"
+check_status 3 "tq-show: a long bad line" sh -c "awk 'BEGIN { while (i++ < 5000) printf \"x\"; print \"\" }' | tq-show"
+check_same "quoted in some 80 bytes" "$(wc -c <"$errf" | tr -d ' ')" 146
+# -d with a password: hidden from ps(1) while the program runs
+case $TQ_DATABASE_URL in
+*\?*)	pwurl="$TQ_DATABASE_URL&password=Pw-1200-ps" ;;
+*)	pwurl="$TQ_DATABASE_URL?password=Pw-1200-ps" ;;
+esac
+tq-status -w 0.2 -d "$pwurl" 99999 >/dev/null 2>&1 &
+w=$!
+sleep 1
+check_same "tq-status -w -d URL: its password not in ps" \
+	"$(tr '\0' ' ' </proc/$w/cmdline | grep -c 'Pw-1200-ps') $(tr '\0' ' ' </proc/$w/cmdline | grep -c 'password=\*\*\*')" "0 1"
+kill -INT "$w"
+wait "$w"
 check "tq-show: a stored URL with its scheme in capitals" tq-show -j "HTTP://${HTTP#http://}/t/page?title=C1"
 check_same "is that link" "$(jq -r .url "$out" 2>/dev/null)" "$HTTP/t/page?title=C1"
 E=$(printf 'x[2Jy')

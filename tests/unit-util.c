@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(56);
+	plan(63);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -45,6 +45,35 @@ main(void)
 	s = tq_redact_url("http://tok@host/");
 	is_str(s, "http://***@host/", "a bare user part is redacted");
 	free(s);
+	{
+		/* in place, in an argument: what ps(1) shows */
+		char a1[] = "postgresql://tq:s3cretpw@db/tq?sslmode=require";
+		char a2[] = "redis://:s3cret@host/2";
+		char a3[] = "host=db user=tq password=s3cret dbname=tq";
+		char a4[] = "postgresql:///tq?host=/run&password=s3cret&x=1";
+		char a5[] = "postgresql://tq:pw@db/tq";
+		char a6[] = "postgresql://tq@db/tq?mypassword=abc";
+
+		tq_hide_password(a1);
+		is_str(a1, "postgresql://tq:***@db/tq?sslmode=require",
+		    "hide a URL's password in place");
+		ok(memcmp(a1 + strlen(a1), "\0\0\0\0\0", 5) == 0,
+		    "the bytes it freed are NULs");
+		tq_hide_password(a2);
+		is_str(a2, "redis://:***@host/2", "hide a Redis password");
+		tq_hide_password(a3);
+		is_str(a3, "host=db user=tq password=*** dbname=tq",
+		    "hide password= in a key=value string");
+		tq_hide_password(a4);
+		is_str(a4, "postgresql:///tq?host=/run&password=***&x=1",
+		    "hide password= in a URL's query");
+		tq_hide_password(a5);
+		is_str(a5, "postgresql://tq:**@db/tq",
+		    "a short password: as many stars");
+		tq_hide_password(a6);
+		is_str(a6, "postgresql://tq@db/tq?mypassword=abc",
+		    "no password, nothing hidden");
+	}
 
 	ok(tq_real_day(2024, 2, 29) && tq_real_day(2000, 2, 29) &&
 	    tq_real_day(2023, 12, 31), "real days, leap years too");
