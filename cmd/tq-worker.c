@@ -1047,8 +1047,9 @@ cmp_stage(const void *a, const void *b)
 int
 main(int argc, char *argv[])
 {
+	struct tq_err err = { 0 };
 	char host[256];
-	int ch, reconcile = 0, pausing = 0, working = 0;
+	int ch, reconcile = 0, pausing = 0, working = 0, run_opt = 0;
 
 	setproctitle_init(argc, argv, environ);
 	tq_config_init(NULL);
@@ -1058,6 +1059,9 @@ main(int argc, char *argv[])
 		if (ch != 'j' && ch != 'q' &&
 		    tq_opt_common(ch, optarg, NULL, NULL))
 			continue;
+		/* the options of a worker that runs, which -P and -U is not */
+		if (strchr("bcJNnt", ch) != NULL)
+			run_opt = ch;
 		switch (ch) {
 		case 'b':
 			burst = 1;
@@ -1176,6 +1180,8 @@ main(int argc, char *argv[])
 		    "or -U");
 	if (pausing && reconcile)
 		errx(TQ_EXIT_USAGE, "-R does not go with -P or -U");
+	if (pausing && run_opt != 0)
+		errx(TQ_EXIT_USAGE, "-%c does not go with -P or -U", run_opt);
 	for (; optind < argc; optind++)
 		add_stage(argv[optind]);
 	if (tq_config_check() == -1)
@@ -1187,6 +1193,11 @@ main(int argc, char *argv[])
 		for (ch = 0; ch < TQ_NSTAGES; ch++)
 			stages[nstages++] = ch;
 	qsort(stages, nstages, sizeof(stages[0]), cmp_stage);
+	/* settings each notion job would refuse: refused once, here */
+	for (ch = 0; ch < nstages; ch++)
+		if (stages[ch] == TQ_STAGE_NOTION &&
+		    tq_notion_settings(&err) == -1)
+			errx(TQ_EXIT_USAGE, "%s", err.msg);
 	if (basename_opt == NULL) {
 		if (gethostname(host, sizeof(host)) == -1)
 			snprintf(host, sizeof(host), "localhost");

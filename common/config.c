@@ -2,6 +2,7 @@
  * config.c - defaults < environment < flags, in one struct tq_config.
  * Flags are applied by each program after tq_config_load().
  */
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -122,6 +123,7 @@ tq_config_load(void)
 	tq_cfg.retry_delays[2] = 300;
 	tq_cfg.nretry_delays = 3;
 	tq_cfg.max_body = 10L * 1024 * 1024;
+	tq_cfg.notify_attempts = 10;
 	tq_cfg.keep_completed_days = 7;
 	tq_cfg.keep_failed_days = 30;
 	tq_cfg.result_ttl = 500;
@@ -241,8 +243,25 @@ tq_config_load(void)
 		if (tq_config_set_retry_delays(v) == -1)
 			return -1;
 	}
-	if ((v = getenv("TQ_USER_AGENT")) != NULL && *v)
+	if ((v = getenv("TQ_USER_AGENT")) != NULL && *v) {
+		/* a CR or LF would end the header and begin another */
+		for (i = 0; v[i] != '\0'; i++)
+			if (iscntrl((unsigned char)v[i])) {
+				tq_seterr("TQ_USER_AGENT: holds a control "
+				    "character (\\x%02x)", (unsigned char)v[i]);
+				return -1;
+			}
 		tq_cfg.user_agent = xstrdup(v);
+	}
+	if ((v = getenv("TQ_NOTIFY_ATTEMPTS")) != NULL && *v) {
+		const char *e = NULL;
+
+		tq_cfg.notify_attempts = (int)strtonum(v, 1, 100, &e);
+		if (e != NULL) {
+			tq_seterr("TQ_NOTIFY_ATTEMPTS: %s: %s (1 to 100)", v, e);
+			return -1;
+		}
+	}
 	if ((v = getenv("TQ_ALLOW_ADDRS")) != NULL && *v) {
 		char msg[128];
 

@@ -100,10 +100,7 @@ send_main(void *arg)
 static int
 max_attempts(void)
 {
-	const char *v = getenv("TQ_NOTIFY_ATTEMPTS");
-	int n = v != NULL ? atoi(v) : 0;
-
-	return n >= 1 && n <= 100 ? n : 10;
+	return tq_cfg.notify_attempts > 0 ? tq_cfg.notify_attempts : 10;
 }
 
 /* Record a sent notification's answer; 0, or -1 if PostgreSQL failed. */

@@ -302,12 +302,13 @@ day_shape(const char *s)
 	    s[7] == '-' && digits(s + 8, 2, 99);
 }
 
+static int	settings(struct nc *, struct tq_err *);
+
 /* The environment's settings; no connection is made. */
 static int
 nc_config(struct nc *c, struct tq_err *err)
 {
 	const char *t, *v;
-	char *end;
 	size_t len;
 
 	memset(c, 0, sizeof(*c));
@@ -327,7 +328,21 @@ nc_config(struct nc *c, struct tq_err *err)
 	while (len > 0 && v[len - 1] == '/')
 		len--;
 	c->base = xstrndup(v, len);
+	return settings(c, err);
+}
+
+/*
+ * The settings of the environment but the token: the API version, the
+ * settle time, the rate.  0, or -1 and a permanent err.
+ */
+static int
+settings(struct nc *c, struct tq_err *err)
+{
+	const char *v;
+	char *end;
+
 	v = getenv("NOTION_VERSION");
+	free(c->version);
 	c->version = xstrdup(v != NULL && *v != '\0' ? v : DEFAULT_VERSION);
 	/* Notion's versions are dates; anything else it refuses each time */
 	if (!day_shape(c->version) || c->version[10] != '\0')
@@ -355,6 +370,18 @@ nc_config(struct nc *c, struct tq_err *err)
 			    "TQ_NOTION_RPS: %s: not a rate in (0, 1000]", v);
 	}
 	return 0;
+}
+
+int
+tq_notion_settings(struct tq_err *err)
+{
+	struct nc c;
+	int rv;
+
+	memset(&c, 0, sizeof(c));
+	rv = settings(&c, err);
+	free(c.version);
+	return rv;
 }
 
 /* The shared limit, once c->rc is open: its keys hash the token. */

@@ -189,6 +189,7 @@ struct tq_config {
 	int	 robots_wait;	/* s an unreadable robots.txt holds pages */
 	int	 submit_batch;	/* items from which a submit writes a batch;
 				   0: never */
+	int	 notify_attempts;	/* of a task-end notification */
 };
 extern struct tq_config tq_cfg;
 
@@ -1485,6 +1486,12 @@ int		 tq_notion_check(PGconn *, redisContext *, const char *dbid,
 		    json_t *properties, struct tq_err *);
 /* The token from TQ_NOTION_TOKEN, else NOTION_TOKEN; NULL if none. */
 const char	*tq_notion_token(void);
+/*
+ * The notion stage's settings but the token (NOTION_VERSION,
+ * TQ_NOTION_SETTLE, TQ_NOTION_RPS), checked as a job checks them: for a
+ * worker's start.  0, or -1 and err.
+ */
+int		 tq_notion_settings(struct tq_err *);
 /*
  * A database id in Notion's dashed lower-case form, from 32 hex digits
  * (dashed or not) or a Notion URL; NULL if there is none.  Caller frees.

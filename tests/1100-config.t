@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 101
+plan 116
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -100,6 +100,25 @@ check_match "names the variable" "$(cat "$errf")" '^tq-status: TQ_LOG: bogus: no
 check_status 2 "TQ_ALLOW_ADDRS with a bad network" env TQ_ALLOW_ADDRS='10.0.0.1, 10.0.0.0/99' timeout 10 tq-worker
 check_same "names it" "$(cat "$errf")" 'tq-worker: TQ_ALLOW_ADDRS: bad allowed address 10.0.0.0/99'
 check "TQ_ALLOW_ADDRS with an address, a network and IPv6" env TQ_ALLOW_ADDRS='10.1.2.3, 192.168.0.0/16 fd00::/8' tq-status 1
+check_status 2 "TQ_USER_AGENT with a CR LF (a header of its own)" \
+	env TQ_USER_AGENT="$(printf 'tq\r\nX-Injected: yes')" timeout 10 tq-worker
+check_same "names it" "$(cat "$errf")" 'tq-worker: TQ_USER_AGENT: holds a control character (\x0d)'
+for v in 0 101 abc; do
+	check_status 2 "TQ_NOTIFY_ATTEMPTS=$v: 1 to 100" env TQ_NOTIFY_ATTEMPTS=$v timeout 10 tq-worker
+done
+check_match "names it" "$(cat "$errf")" '^tq-worker: TQ_NOTIFY_ATTEMPTS: abc: invalid \(1 to 100\)$'
+check_status 2 "NOTION_VERSION=bogus: the notion workers' start refuses it" \
+	env NOTION_VERSION=bogus timeout 10 tq-worker -b notion-queue
+check_match "names it" "$(cat "$errf")" '^tq-worker: notion: NOTION_VERSION bogus: not a version'
+check_status 2 "NOTION_VERSION=2022-06-28: before data sources" \
+	env NOTION_VERSION=2022-06-28 timeout 10 tq-worker -b
+check_status 2 "TQ_NOTION_RPS=-1" env TQ_NOTION_RPS=-1 timeout 10 tq-worker -b notion-queue
+check_status 2 "TQ_NOTION_SETTLE=0" env TQ_NOTION_SETTLE=0 timeout 10 tq-worker -b notion-queue
+check "a worker of other queues does not mind them" \
+	env NOTION_VERSION=bogus timeout 10 tq-worker -b parsing-queue
+check_status 2 "tq-worker -P with -n: no workers to start" tq-worker -P parsing-queue -n 2
+check_same "says so" "$(cat "$errf")" 'tq-worker: -n does not go with -P or -U'
+check_same "no queue paused" "$(rcli keys 'tq:paused:*' | grep -c paused)" 0
 check_status 3 "tq-health with TQ_TIMEOUT=x: UNKNOWN" env TQ_TIMEOUT=x tq-health
 check_match "says so on stdout" "$(cat "$out")" '^TQ UNKNOWN - TQ_TIMEOUT: x: invalid$'
 done_testing
