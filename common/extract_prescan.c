@@ -265,6 +265,7 @@ struct pctx {
 	struct tq_buf	 b;
 	size_t		 ntags;
 	size_t		 nodes;		/* elements tidy would build */
+	size_t		 natts;		/* attributes tidy will see */
 	int		 need;		/* b is the output */
 };
 
@@ -394,9 +395,9 @@ static int
 pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
     int inraw)
 {
-	const char *q, *name, *t;
-	size_t nlen;
-	int closing, selfclose, cut;
+	const char *q, *name, *t, *over;
+	size_t nlen, mark;
+	int closing, selfclose, cut, natt, keep;
 
 	while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		t = p;
@@ -430,9 +431,23 @@ pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
 			p = t + 1;
 			continue;
 		}
-		/* skip attributes, honouring quotes */
+		/*
+		 * Skip attributes, honouring quotes, and count them (a
+		 * word after white space).  Tidy takes time quadratic in a
+		 * tag's attributes, and some microseconds for each: those
+		 * past EX_MAX_ATTRS in a tag are cut, and past
+		 * EX_MAX_ALL_ATTRS in the document, those past 4 in a tag
+		 * (raw text is no tag to tidy: left alone).
+		 */
 		selfclose = 0;
+		natt = 0;
+		over = NULL;
+		keep = c->natts > EX_MAX_ALL_ATTRS ? 4 : EX_MAX_ATTRS;
 		while (q < end && *q != '>' && *q != '<') {
+			if (isspace((unsigned char)q[-1]) &&
+			    !isspace((unsigned char)*q) && *q != '/' &&
+			    ++natt > keep && over == NULL && !inraw)
+				over = q;
 			if (*q == '"' || *q == '\'') {
 				const char *e = memchr(q + 1, *q,
 				    (size_t)(end - q - 1));
@@ -448,12 +463,26 @@ pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
 		p = q < end && *q == '>' ? q + 1 : q;
 		if (++c->ntags > EX_MAX_TAGS)
 			return -1;
+		if (!inraw)
+			c->natts += (size_t)(natt < keep ? natt : keep);
+		mark = 0;
+		if (over != NULL) {
+			/* the tag up to its last attribute kept, then '>' */
+			pcut(c, t, p);
+			mark = c->b.len;
+			while (isspace((unsigned char)over[-1]))
+				over--;
+			tq_buf_add(&c->b, t, (size_t)(over - t));
+			tq_buf_adds(&c->b, selfclose ? "/>" : ">");
+		}
 		if (closing)
 			cut = pscan_end(s, name, nlen);
 		else if ((cut = pscan_start(c, s, name, nlen, selfclose, &p,
 		    inraw)) < 0)
 			return -1;
-		if (cut)
+		if (cut && over != NULL)
+			c->b.len = mark;	/* the whole tag cut after all */
+		else if (cut)
 			pcut(c, t, p);
 	}
 	return 0;

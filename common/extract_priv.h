@@ -13,6 +13,8 @@
 #define EX_MAX_DEPTH	256			/* prescan's nesting estimate */
 #define EX_MAX_TREE	1000			/* depth of the tree kept */
 #define EX_MAX_INLINE	32			/* open inline elements */
+#define EX_MAX_ATTRS	256			/* attributes of a tag */
+#define EX_MAX_ALL_ATTRS 200000			/* then 4 a tag */
 #define EX_MAX_NODES	600000			/* elements tidy builds */
 #define EX_MAX_LDJSON	8			/* JSON-LD blocks looked at */
 

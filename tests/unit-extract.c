@@ -10,8 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <tidy/tidy.h>
+#include <tidy/tidybuffio.h>
+
 #include "tq.h"
 #include "tap.h"
+#include "extract_priv.h"
 
 static const char *pages = "tests/pages/extract";
 static int slow = 1;	/* time limits are multiplied by this */
@@ -2682,6 +2686,66 @@ test_hostile(void)
 			if (r == 0)
 				tq_doc_free(&d);
 		}
+		tq_buf_free(&b);
+	}
+
+	/*
+	 * Attributes: tidy is quadratic in a tag's, and slow on each
+	 * (22 s of CPU for one tag of 100,000; 12 s for 2.5 million in
+	 * 40,000 tags of 64).  The prescan keeps 256 a tag, and 4 a tag
+	 * once the document has had 200,000; raw text it leaves alone.
+	 */
+	{
+		char *out;
+		size_t k, outlen, ntag = 5000;
+
+		tq_buf_adds(&b, "<html><body><p");
+		for (k = 0; k < 100000; k++)
+			tq_buf_adds(&b, " a=x");
+		tq_buf_adds(&b, " class=late>Attributes galore.</p>"
+		    "<script>var s = '<b");
+		for (k = 0; k < 1000; k++)
+			tq_buf_adds(&b, " w");
+		tq_buf_adds(&b, "';</script>");
+		r = ex_prescan(b.data, b.len, &out, &outlen);
+		ok(r == 0 && out != NULL && strstr(out, "class=late") == NULL &&
+		    strstr(out, "<p a=x") != NULL && strstr(out, " a=x>"
+		    "Attributes galore.") != NULL && outlen < 3200,
+		    "a tag of 100,000 attributes: 256 kept (%zu bytes)",
+		    outlen);
+		ok(out != NULL && strstr(out, "<b w w") != NULL &&
+		    strstr(out, " w';</script>") != NULL && outlen > 2000,
+		    "the same in a script: left alone");
+		free(out);
+		t0 = cputime();
+		r = run(b.data, b.len, &d, &e);
+		ok(r == 0 && has(d.text, "Attributes galore") &&
+		    cputime() - t0 < 5 * slow, "and extracted: %.2f s CPU (%s)",
+		    cputime() - t0, r ? e.msg : "ok");
+		if (r == 0)
+			tq_doc_free(&d);
+		tq_buf_free(&b);
+		tq_buf_adds(&b, "<html><body>");
+		for (i = 0; i < ntag; i++) {
+			tq_buf_adds(&b, "<p");
+			for (k = 0; k < 64; k++)
+				tq_buf_addf(&b, " a%zu=x", k);
+			tq_buf_addf(&b, ">Paragraph %zu.</p>\n", i);
+		}
+		r = ex_prescan(b.data, b.len, &out, &outlen);
+		ok(r == 0 && out != NULL && strstr(out, "<p a0=x a1=x a2=x "
+		    "a3=x>Paragraph 4999.") != NULL && strstr(out, "<p a0=x "
+		    "a1=x a2=x a3=x>Paragraph 3125.") == NULL && strstr(out,
+		    "<p a0=x a1=x a2=x a3=x>Paragraph 3126.") != NULL,
+		    "%zu tags of 64 attributes: 4 a tag past 200,000", ntag);
+		free(out);
+		t0 = cputime();
+		r = run(b.data, b.len, &d, &e);
+		ok(r == 0 && has(d.text, "Paragraph 4999.") &&
+		    cputime() - t0 < 5 * slow, "and extracted: %.2f s CPU (%s)",
+		    cputime() - t0, r ? e.msg : "ok");
+		if (r == 0)
+			tq_doc_free(&d);
 		tq_buf_free(&b);
 	}
 
