@@ -59,6 +59,22 @@ static struct tq_health h;
 static int json_out;
 static char tmo_msg[200];
 
+/* UNKNOWN on stdout, as a line or (-j) as the one JSON object */
+static void
+unknown(const char *why, const char *hint)
+{
+	json_t *o;
+
+	if (!json_out) {
+		printf("TQ UNKNOWN - %s%s\n", why, hint);
+		return;
+	}
+	o = json_pack("{s:b,s:s,s:[s]}", "healthy", 0, "status", "UNKNOWN",
+	    "problems", why);
+	tq_out_json(o);
+	json_decref(o);
+}
+
 static void
 usage_why(FILE *f, int status, const char *why)
 {
@@ -68,7 +84,7 @@ usage_why(FILE *f, int status, const char *why)
 	    "[-w queue-warn]\n");
 	/* the first line of stdout is what a monitor shows */
 	if (status != ST_OK)
-		printf("TQ UNKNOWN - %s (see tq-health -h)\n", why);
+		unknown(why, " (see tq-health -h)");
 	exit(status);
 }
 
@@ -78,16 +94,20 @@ usage(FILE *f, int status)
 	usage_why(f, status, "bad command line");
 }
 
-/* "10", "10:", "~:10", "10:20", "@10:20"; exits UNKNOWN if not one. */
+/*
+ * "10", "10:", "~:10", "10:20", "@10:20"; exits UNKNOWN if not one,
+ * naming given (what the user wrote, when s was made from it).
+ */
 static void
-range_parse(const char *opt, const char *s, struct tq_range *r)
+range_parse(const char *opt, const char *s, const char *given,
+    struct tq_range *r)
 {
 	char why[160];
 
 	if (tq_range_parse(s, r) == 0)
 		return;
 	snprintf(why, sizeof(why), "%s %s: not a range such as 10, 10:, "
-	    "~:10, 10:20 or @10:20", opt, tq_vis_tmp(s));
+	    "~:10, 10:20 or @10:20", opt, tq_vis_tmp(given));
 	warnx("%s", why);
 	usage_why(stderr, ST_UNKNOWN, why);
 }
@@ -262,7 +282,7 @@ static void
 config_bad(const char *msg)
 {
 	warnx("%s", msg);
-	printf("TQ UNKNOWN - %s\n", msg);
+	unknown(msg, "");
 	exit(ST_UNKNOWN);
 }
 
@@ -278,6 +298,11 @@ main(int argc, char *argv[])
 
 	tq_health_init(&h);
 	tq_out_fail_status = ST_UNKNOWN;	/* the plugins' convention */
+	/* -j before the options are read: a bad one is told in JSON too */
+	for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
+		if (strcmp(argv[ch], "-j") == 0 ||
+		    strcmp(argv[ch], "--json") == 0)
+			json_out = 1;
 	tq_config_init(config_bad);
 	while ((ch = tq_getopt(argc, argv, "c:d:F:f:hjr:t:VW:w:", longopts,
 	    "dhjrV")) != -1) {
@@ -287,13 +312,13 @@ main(int argc, char *argv[])
 		}
 		switch (ch) {
 		case 'c':
-			range_parse("-c", optarg, &h.crit);
+			range_parse("-c", optarg, optarg, &h.crit);
 			break;
 		case 'F':
-			range_parse("-F", optarg, &h.fail_c);
+			range_parse("-F", optarg, optarg, &h.fail_c);
 			break;
 		case 'f':
-			range_parse("-f", optarg, &h.fail_w);
+			range_parse("-f", optarg, optarg, &h.fail_w);
 			break;
 		case 'h':
 			usage(stdout, ST_OK);
@@ -307,12 +332,12 @@ main(int argc, char *argv[])
 			/* a bare number is a minimum, as it always was */
 			snprintf(buf, sizeof(buf), "%s%s", optarg,
 			    strpbrk(optarg, ":@~") ? "" : ":");
-			range_parse("-W", buf, &h.workers);
+			range_parse("-W", buf, optarg, &h.workers);
 			h.workers_set = 1;
 			break;
 		}
 		case 'w':
-			range_parse("-w", optarg, &h.warn);
+			range_parse("-w", optarg, optarg, &h.warn);
 			break;
 		default:
 			usage(stderr, ST_UNKNOWN);
@@ -322,7 +347,7 @@ main(int argc, char *argv[])
 		usage_why(stderr, ST_UNKNOWN, "no operands are taken");
 	if (tq_config_check() == -1) {
 		warnx("%s", tq_strerror());
-		printf("TQ UNKNOWN - %s\n", tq_strerror());
+		unknown(tq_strerror(), "");
 		return ST_UNKNOWN;
 	}
 	if (!h.warn.inside && !h.crit.inside && h.warn.lo == 0 &&

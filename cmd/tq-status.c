@@ -223,6 +223,8 @@ main(int argc, char *argv[])
 	if (!list) {
 		tq_ids_collect(&ids, argc, argv);
 		if (ids.n == 0 && !list) {
+			if (ids.bad == 0)
+				warnx("no task ids to show");
 			tq_ids_free(&ids);
 			return TQ_EXIT_INPUT;
 		}
@@ -242,6 +244,10 @@ main(int argc, char *argv[])
 		status = show(db, &ids, list, limit, filter, type, since,
 		    items, attempts, quiet);
 		if (watch <= 0 || stop)
+			break;
+		/* nobody reads any more (a full disk, a closed stdout) */
+		tq_out_flush();
+		if (tq_out_failed())
 			break;
 		/* --watch outlives a PostgreSQL restart: the next round
 		 * connects again */

@@ -53,6 +53,12 @@ tq_out_flush(void)
 		out_errno = errno;
 }
 
+int
+tq_out_failed(void)
+{
+	return out_errno != 0 || ferror(stdout);
+}
+
 static void
 out_check(void)
 {

@@ -1178,6 +1178,8 @@ void		 tq_out_json(json_t *);
 #define TQ_JSON_PRINT	(JSON_COMPACT | JSON_REAL_PRECISION(15))
 /* fflush(stdout), its error kept for the check at exit (cli.c) */
 void		 tq_out_flush(void);
+/* 1 once a write to stdout has failed (a loop that prints should end) */
+int		 tq_out_failed(void);
 /* The exit status of a write error on stdout: TQ_EXIT_OUTPUT */
 extern int	 tq_out_fail_status;
 /* A member's string, or dflt if it is missing, not one, or empty. */

@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 108
+plan 113
 start_redis
 start_pg
 start_httpd
@@ -141,6 +141,11 @@ check_same "their jobs left the queue" "$left" 0
 check_status 5 "tq-status with stdout closed" sh -c "tq-status $c1 >&-"
 check_same "PostgreSQL got no record" "$(grep -c 'invalid frontend message' "$tmp/pgsock/log")" 0
 check_status 0 "nothing written, nothing said" sh -c "tq-status -q 99999 2>/dev/null >&-; test \$? -eq 3"
+check_status 5 "tq-status -w into a full disk: ends" timeout 10 sh -c "tq-status -w 0.2 $c1 >/dev/full"
+check_match "says why" "$(cat "$errf")" '^tq-status: stdout: No space left on device$'
+check_status 5 "tq-status -w with stdout closed: ends" timeout 10 sh -c "tq-status -w 0.2 $c1 >&-"
+check_status 3 "tq-status - with nothing on stdin" tq-status - </dev/null
+check_same "says so" "$(cat "$errf")" "tq-status: no task ids to show"
 
 # secrets and control characters in options
 before=$(state)

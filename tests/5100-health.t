@@ -3,7 +3,7 @@
 # 2 CRITICAL, 3 UNKNOWN) for workers, backlogs, dead and silent backends,
 # the -j health object.  VALGRIND=1 runs tq-health under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 68
+plan 76
 start_redis
 start_pg
 need python3 python3
@@ -162,5 +162,13 @@ check_status 3 "a bad range: UNKNOWN" health -w 1:x
 check_match "its reason on stdout" "$(cat "$out")" '^TQ UNKNOWN - -w 1:x: not a range'
 check_status 3 "-w above -c: UNKNOWN" health -w 5000
 check_status 3 "bad -t: UNKNOWN" health -t 0
+check_status 3 "-W abc: UNKNOWN" health -W abc
+check_match "names -W as given" "$(cat "$out")" '^TQ UNKNOWN - -W abc: not a range'
+check_status 3 "-j with a bad option: UNKNOWN" health -j -w 1:x
+check_same "as one JSON object" "$(jq -c '[.healthy, .status, (.problems | length)]' "$out" 2>&1)" '[false,"UNKNOWN",1]'
+check_status 3 "-j, a bad option first" health -W abc -j
+check_same "in JSON too" "$(jq -r .status "$out" 2>&1)" UNKNOWN
+check_status 3 "-j with a bad environment value" env TQ_LOG=bogus tq-health -j
+check_same "in JSON, naming it" "$(jq -r '.problems[0]' "$out" 2>&1)" 'TQ_LOG: bogus: not error, warn, info or debug'
 check "-h" health -h
 done_testing
