@@ -91,6 +91,95 @@ scrub_quotes(const char *m, char *buf, size_t n)
 	buf[i] = '\0';
 }
 
+/*
+ * The values libpq checks before it connects, and refuses each time:
+ * what a worker would otherwise retry for ever as a connection that
+ * failed.  Only these are named in a message: never a password.
+ */
+static int
+option_values(const PQconninfoOption *o, struct tq_err *err)
+{
+	static const struct {
+		const char	*key;
+		const char	*vals;	/* "a|b|c"; NULL: a number */
+	} opt[] = {
+		{ "sslmode", "disable|allow|prefer|require|verify-ca|"
+		    "verify-full" },
+		{ "gssencmode", "disable|prefer|require" },
+		{ "channel_binding", "disable|prefer|require" },
+		{ "target_session_attrs", "any|read-write|read-only|primary|"
+		    "standby|prefer-standby" },
+		{ "ssl_min_protocol_version", "TLSv1|TLSv1.1|TLSv1.2|TLSv1.3" },
+		{ "ssl_max_protocol_version", "TLSv1|TLSv1.1|TLSv1.2|TLSv1.3" },
+		{ "port", NULL },
+		{ "connect_timeout", NULL },
+		{ "keepalives", NULL },
+		{ "keepalives_idle", NULL },
+		{ "keepalives_interval", NULL },
+		{ "keepalives_count", NULL },
+		{ "tcp_user_timeout", NULL },
+	};
+	const char *v, *p, *q;
+	size_t i, n, nhost = 0, nport = 0;
+	int ok;
+
+	for (; o->keyword != NULL; o++) {
+		/* one port for all hosts, or one each (libpq's rule) */
+		if (o->val != NULL && *o->val != '\0' &&
+		    (strcmp(o->keyword, "host") == 0 ||
+		    strcmp(o->keyword, "hostaddr") == 0 ||
+		    strcmp(o->keyword, "port") == 0)) {
+			for (n = 1, p = o->val; *p != '\0'; p++)
+				n += *p == ',';
+			if (strcmp(o->keyword, "port") == 0)
+				nport = n;
+			else if (n > nhost)
+				nhost = n;
+		}
+		for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
+			if (strcmp(o->keyword, opt[i].key) == 0)
+				break;
+		if (i == sizeof(opt) / sizeof(opt[0]) || (v = o->val) == NULL)
+			continue;
+		if (opt[i].vals == NULL) {
+			/* a number, or for port a list of them (some empty) */
+			ok = 1;
+			for (p = v; ok; p = q + 1) {
+				q = p + strcspn(p, ",");
+				n = strspn(p, "0123456789");
+				ok = strcmp(opt[i].key, "port") == 0 ?
+				    (q == p || (p + n == q && n <= 5 &&
+				    atoi(p) >= 1 && atoi(p) <= 65535)) :
+				    p + n == q && n > 0 && n <= 9;
+				if (*q == '\0' || strcmp(opt[i].key, "port"))
+					break;
+			}
+			if (!ok)
+				return tq_err_set(err, TQ_ERR_PERMANENT,
+				    "config", "postgresql: bad database URL: "
+				    "%s \"%.40s\": not %s", opt[i].key, v,
+				    strcmp(opt[i].key, "port") == 0 ?
+				    "a port from 1 to 65535" : "a number");
+			continue;
+		}
+		for (p = opt[i].vals, ok = 0; !ok && *p != '\0'; p = q +
+		    (*q != '\0')) {
+			q = p + strcspn(p, "|");
+			ok = strlen(v) == (size_t)(q - p) &&
+			    strncmp(v, p, (size_t)(q - p)) == 0;
+		}
+		if (!ok)
+			return tq_err_set(err, TQ_ERR_PERMANENT, "config",
+			    "postgresql: bad database URL: %s \"%.40s\": not "
+			    "one of %s", opt[i].key, v, opt[i].vals);
+	}
+	if (nport > 1 && nport != (nhost > 0 ? nhost : 1))
+		return tq_err_set(err, TQ_ERR_PERMANENT, "config",
+		    "postgresql: bad database URL: %zu ports for %zu hosts",
+		    nport, nhost > 0 ? nhost : 1);
+	return 0;
+}
+
 int
 tq_db_url_check(const char *url, struct tq_err *err)
 {
@@ -107,8 +196,10 @@ tq_db_url_check(const char *url, struct tq_err *err)
 		    "postgresql: bad database URL: expected postgresql:// "
 		    "or a conninfo string");
 	if ((o = PQconninfoParse(url, &m)) != NULL) {
+		int rv = option_values(o, err);
+
 		PQconninfoFree(o);
-		return 0;
+		return rv;
 	}
 	scrub_quotes(m ? m : "cannot parse it", buf, sizeof(buf));
 	PQfreemem(m);

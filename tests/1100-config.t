@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 116
+plan 124
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -66,6 +66,18 @@ check_status 2 "conninfo with a bad word" env TQ_DATABASE_URL="host=x password=P
 check_same "its password never shows" "$(grep -c Pw-1100-leak "$errf")" 0
 check_status 2 "-d with a bad URL" tq-status -d "postgresql://a:Pw-1100-leak@h/db?x=Pw-1100-leak" 1
 check_same "-d: its password never shows" "$(grep -c Pw-1100-leak "$errf")" 0
+# values libpq refuses before it connects: never retried
+pgsock=$(echo "$TQ_DATABASE_URL" | sed 's/.*host=\([^&]*\).*/\1/')
+check_status 2 "a port that is no number: exit 2, not 4" \
+	env TQ_DATABASE_URL="postgresql://tq:Pw-1100-leak@/postgres?host=$pgsock&port=badport" timeout 10 tq-worker -b
+check_same "names it, not the password" "$(cat "$errf") $(grep -c Pw-1100-leak "$errf")" \
+	'tq-worker: postgresql: bad database URL: port "badport": not a port from 1 to 65535 0'
+check_status 2 "sslmode=bogus" env TQ_DATABASE_URL="host=$pgsock user=tq dbname=postgres sslmode=bogus" timeout 10 tq-submit parse https://a.example/9
+check_match "names it" "$(cat "$errf")" '^tq-submit: postgresql: bad database URL: sslmode "bogus": not one of disable\|allow'
+check_status 2 "three ports for one host" env TQ_DATABASE_URL="host=$pgsock user=tq dbname=postgres port=1,2,3" timeout 10 tq-status 1
+check_same "says so" "$(cat "$errf")" 'tq-status: postgresql: bad database URL: 3 ports for 1 hosts'
+check_status 2 "connect_timeout=soon" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&connect_timeout=soon" timeout 10 tq-cancel 1
+check "a good URL with these set" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&sslmode=disable&port=5432&connect_timeout=5&target_session_attrs=any" tq-status -l
 check_status 2 "tq-status: bogus:// Redis URL" env TQ_REDIS_URL=bogus:// tq-status 1
 check_status 2 "tq-worker: bogus:// Redis URL, no retries" env TQ_REDIS_URL=bogus:// timeout 10 tq-worker
 check_match "one line" "$(cat "$errf")" '^tq-worker: redis: bad URL: expected redis:// or unix://$'
