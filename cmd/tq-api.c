@@ -1384,8 +1384,10 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc) {
+		warnx("%s: no operands are taken", tq_vis_tmp(argv[optind]));
 		usage(stderr, TQ_EXIT_USAGE);
+	}
 	if (tq_config_check() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if ((tok = getenv("TQ_API_TOKEN")) != NULL && *tok != '\0')

@@ -227,8 +227,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1)
+	if (argc > 1) {
+		warnx("%s: one file at a time", tq_vis_tmp(argv[1]));
 		usage();
+	}
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {
 		s = tq_vis(argv[0]);	/* for messages */
 		snprintf(vname, sizeof(vname), "%s", s);

@@ -154,8 +154,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1)
+	if (argc > 1) {
+		warnx("%s: one file at a time", tq_vis_tmp(argv[1]));
 		usage(stderr, TQ_EXIT_USAGE);
+	}
 	if (url == NULL && (s = getenv("EXTRACT_URL")) != NULL && *s)
 		url = s;
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {

@@ -270,7 +270,7 @@ build_params(void)
 		    strcmp(opt.json_mode, "object") != 0 &&
 		    strcmp(opt.json_mode, "prompt") != 0)
 			bad("json-mode %s: must be schema, object or prompt",
-			    printable(opt.json_mode) ? opt.json_mode : "?");
+			    tq_vis_tmp(opt.json_mode));
 		json_object_set_new(p, "json_mode", json_string(opt.json_mode));
 	}
 	return p;
@@ -302,7 +302,7 @@ static int
 nosuch(PGconn *db, const char *arg)
 {
 	tq_db_rollback(db);
-	warnx("model %s: no such model", printable(arg) ? arg : "?");
+	warnx("model %s: no such model", tq_vis_tmp(arg));
 	return TQ_EXIT_INPUT;
 }
 
@@ -424,12 +424,12 @@ add_check(const char *name)
 			bad("name %s: must not be all digits (ids are)", name);
 		bad("name %s: want 1 to %d letters, digits and ._:/@+- "
 		    "starting with a letter or digit",
-		    printable(name) ? name : "?", NAME_MAX_LEN);
+		    tq_vis_tmp(name), NAME_MAX_LEN);
 	}
 	if (strcmp(opt.provider, "builtin") != 0 &&
 	    strcmp(opt.provider, "openai") != 0)
 		bad("provider %s: must be builtin or openai",
-		    printable(opt.provider) ? opt.provider : "?");
+		    tq_vis_tmp(opt.provider));
 	openai = strcmp(opt.provider, "openai") == 0;
 	if (!openai && (opt.model || opt.base_url || opt.key_env ||
 	    opt.json_mode || opt.temperature || opt.max_tokens ||
@@ -507,7 +507,7 @@ cmd_set(PGconn *db, const char *arg)
 		return fail_backend(db, &e);
 	case 0:
 		warnx("model %s: provider builtin takes no parameters (it "
-		    "calls no server)", printable(arg) ? arg : "?");
+		    "calls no server)", tq_vis_tmp(arg));
 		return TQ_EXIT_INPUT;
 	}
 	return cmd_print(db, id, 0);
@@ -533,7 +533,7 @@ main(int argc, char *argv[])
 	struct tq_err e = { 0 };
 	enum tq_outmode om = TQ_OUT_AUTO;
 	PGconn *db;
-	int ch, c, status, add_opts = 0, set_opts = 1;
+	int ch, c, status, add_opts = 0, add_only = 0;
 
 	tq_config_init(NULL);
 	while ((ch = tq_getopt(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
@@ -546,7 +546,7 @@ main(int argc, char *argv[])
 			break;
 		case 'D':
 			opt.make_default = 1;
-			set_opts = 0;
+			add_only = ch;
 			break;
 		case 'h':
 			usage(stdout, TQ_EXIT_OK);
@@ -556,15 +556,15 @@ main(int argc, char *argv[])
 			break;
 		case 'k':
 			opt.key_env = optarg;
-			set_opts = 0;
+			add_only = ch;
 			break;
 		case 'm':
 			opt.model = optarg;
-			set_opts = 0;
+			add_only = ch;
 			break;
 		case 'p':
 			opt.provider = optarg;
-			set_opts = 0;
+			add_only = ch;
 			break;
 		case 'R':
 			opt.rpm = optarg;
@@ -577,7 +577,7 @@ main(int argc, char *argv[])
 			break;
 		case 'u':
 			opt.base_url = optarg;
-			set_opts = 0;
+			add_only = ch;
 			break;
 		case 'x':
 			opt.max_tokens = optarg;
@@ -594,13 +594,20 @@ main(int argc, char *argv[])
 		if (strcmp(argv[0], names[c]) == 0)
 			break;
 	if (c == (int)(sizeof(names) / sizeof(names[0]))) {
-		warnx("%s: unknown command", printable(argv[0]) ? argv[0] :
-		    "?");
+		warnx("%s: unknown command", tq_vis_tmp(argv[0]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
-	if (argc != (c == CMD_LIST ? 1 : 2))
+	if (argc != (c == CMD_LIST ? 1 : 2)) {
+		warnx(c == CMD_LIST ? "list: takes no model name" :
+		    "%s: takes one model name", names[c]);
 		usage(stderr, TQ_EXIT_USAGE);
-	if (c == CMD_SET && (!add_opts || !set_opts)) {
+	}
+	if (c == CMD_SET && add_only != 0) {
+		warnx("set: -%c is an option of add only; set takes -C, -J, "
+		    "-R, -T, -t and -x", add_only);
+		usage(stderr, TQ_EXIT_USAGE);
+	}
+	if (c == CMD_SET && !add_opts) {
 		warnx("set: takes one or more of -C, -J, -R, -T, -t, -x");
 		usage(stderr, TQ_EXIT_USAGE);
 	}

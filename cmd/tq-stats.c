@@ -419,8 +419,14 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	if (optind != argc || (prom && (sec || om != TQ_OUT_AUTO)))
+	if (optind != argc) {
+		warnx("%s: no operands are taken", tq_vis_tmp(argv[optind]));
 		usage(stderr, TQ_EXIT_USAGE);
+	}
+	if (prom && (sec || om != TQ_OUT_AUTO)) {
+		warnx("-p goes with none of -H, -j and -s");
+		usage(stderr, TQ_EXIT_USAGE);
+	}
 	if (tq_config_check() == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (prom) {

@@ -195,7 +195,8 @@ main(int argc, char *argv[])
 			if (tq_parse_duration(optarg, &watch) == -1 ||
 			    watch < 0.1)
 				errx(TQ_EXIT_USAGE, "watch %s: not an interval "
-				    "of at least 0.1 s", tq_vis_tmp(optarg));
+				    "from 0.1 s to 31 years (such as 2, 0.5 "
+				    "or 1m)", tq_vis_tmp(optarg));
 			break;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
@@ -213,8 +214,10 @@ main(int argc, char *argv[])
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
-	if (list && argc > 0)
+	if (list && argc > 0) {
+		warnx("-l lists the recent tasks: no task ids with it");
 		usage(stderr, TQ_EXIT_USAGE);
+	}
 	tq_out_init(om);
 	/* without operands it lists: stdin only with "-", so a tq-status
 	 * in a while-read loop never eats the loop's input */

@@ -318,6 +318,7 @@ struct stageopts {
 	int		 with_text;
 	int		 no_robots;	/* parse: robots.txt not read */
 	int		 cfg[3];
+	int		 ai_opt;	/* the last option of the ai stage */
 	int		 max_retries;
 	char		**words;	/* of a --then: the options point here */
 	int		 nwords;
@@ -351,6 +352,8 @@ stage_opt(int ch, const char *arg, struct stageopts *o, const char *ctx)
 {
 	const char *es = NULL;
 
+	if (strchr("IiKkmSs", ch) != NULL)
+		o->ai_opt = ch;
 	switch (ch) {
 	case 'B':
 		o->no_robots = 1;
@@ -443,6 +446,8 @@ stage_check(struct stageopts *o, const char *ctx)
 		    ctx);
 	if (o->no_robots && stage != TQ_STAGE_PARSE)
 		errx(TQ_EXIT_USAGE, "%s-B is for the parse stage", ctx);
+	if (o->ai_opt != 0 && stage != TQ_STAGE_AI)
+		errx(TQ_EXIT_USAGE, "%s-%c is for the ai stage", ctx, o->ai_opt);
 	if (o->max_retries < 0)
 		o->max_retries = tq_cfg.max_retries;
 	o->params = json_object();

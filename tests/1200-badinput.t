@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 113
+plan 126
 start_redis
 start_pg
 start_httpd
@@ -196,4 +196,20 @@ sleep 1
 kill -INT "$w"
 wait "$w"
 check_same "tq-status -w of an unknown task: SIGINT ends it with 0" "$?" 0
+
+# a usage error says what is wrong, in its first line
+before=$(state)
+check_status 2 "tq-submit parse -i: an option of the ai stage" tq-submit parse -i "$HTTP/t/page?title=U"
+check_same "says so" "$(cat "$errf")" "tq-submit: -i is for the ai stage"
+check_same "nothing written" "$(state)" "$before"
+check_status 2 "tq-status -l with a task id" tq-status -l 5
+check_same "says why first" "$(head -1 "$errf")" "tq-status: -l lists the recent tasks: no task ids with it"
+check_status 2 "tq-stats with an operand" tq-stats extra
+check_same "says why first" "$(head -1 "$errf")" "tq-stats: extra: no operands are taken"
+check_status 2 "tq-model set -p" tq-model set m1 -p openai
+check_match "names -p" "$(head -1 "$errf")" '^tq-model: set: -p is an option of add only'
+check_status 2 "tq-model: an unknown command with an escape" tq-model "$E"
+check_same "shown as \\xNN, not ?" "$(head -1 "$errf")" 'tq-model: x\x1b[2Jy: unknown command'
+check_status 2 "tq-extract with two files" tq-extract a b
+check_same "says why first" "$(head -1 "$errf")" "tq-extract: b: one file at a time"
 done_testing
