@@ -33,8 +33,9 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tq-status [-ahHijqV] [-d database-url] [-w seconds] "
 	    "[task ...]\n"
-	    "       tq-status -l [-hHijV] [-n limit] [-S since] [-s status] "
-	    "[-t type] [-w seconds]\n");
+	    "       tq-status -l [-aHhijqV] [-d database-url] [-n limit] "
+	    "[-S since] [-s status]\n"
+	    "                 [-t type] [-w seconds]\n");
 	exit(status);
 }
 
