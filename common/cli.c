@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,13 @@ std_fds(void)
 	}
 	out_pid = getpid();
 	atexit(out_check);
+	/*
+	 * A write to a socket that Redis closed (hiredis uses write())
+	 * must fail as a lost connection, not kill the tool after its task
+	 * was saved; and a stdout whose reader went away is exit 5 with
+	 * its line, as any other failed stdout.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* tq_config_init()'s failure (config.c), told when the options end */

@@ -4,7 +4,7 @@
 # hash there; bad lines among them write nothing.  Past 5,000 items the
 # items are in task_item_batches: task_items_all shows them
 . "$(dirname "$0")/lib.sh"
-plan 91
+plan 97
 start_redis
 start_pg
 
@@ -341,5 +341,34 @@ check_match "the jobs after it are written again" "$(cat "$tmp/flush.err")" \
 check_same "each of them whole, none half there" \
     "$(rcli --scan --pattern 'rq:job:*' | sed 's/^/HLEN /' | rcli | sort | uniq -c | tr -s ' ')" \
     " 9744 11"
+
+# Redis killed while the hashes are written: a write to its closed
+# socket must fail as a lost connection (exit 4, one line), never kill
+# tq-submit with SIGPIPE and nothing said
+if [ -z "${TQ_TEST_REDIS_URL:-}" ]; then
+	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "https://bulk.example/gone?i=%d\n", i }' >"$tmp/gone"
+	touch "$tmp/pause"
+	TQ_TEST_SUBMIT_PAUSE=$tmp/pause tq-submit parse - <"$tmp/gone" \
+	    >"$tmp/gone.out" 2>"$tmp/gone.err" &
+	sp=$!
+	wait_for 30 copied || diag "the first copies did not come"
+	kill -KILL "$TQ_REDIS_PID"
+	wait "$TQ_REDIS_PID" 2>/dev/null
+	rm -f "$tmp/pause"
+	wait "$sp"
+	check_same "Redis killed under a submit: exit 4, not SIGPIPE" "$?" 4
+	check_match "one line naming Redis" "$(cat "$tmp/gone.err")" '^tq-submit: .*redis'
+	check_same "in one line" "$(wc -l <"$tmp/gone.err" | tr -d ' ')" 1
+	rm -f "$tmp/redis.sock"
+	start_redis
+else
+	skip 3 "Redis is not the harness's own (TQ_TEST_REDIS_URL)"
+fi
+# a reader that went away: exit 5 with its line, as tq(7) says
+(echo https://bulk.example/reader; echo https://bulk.example/reader2) >"$tmp/reader"
+( tq-submit -j parse - <"$tmp/reader" 2>"$tmp/reader.err"; echo $? >"$tmp/reader.rc" ) | true
+check_same "stdout's reader gone: exit 5" "$(cat "$tmp/reader.rc")" 5
+check_same "one line says why" "$(cat "$tmp/reader.err")" "tq-submit: stdout: Broken pipe"
+check_same "the task was submitted" "$(psqlc "SELECT count(*) FROM links WHERE url LIKE '%/reader%'")" 2
 
 done_testing
