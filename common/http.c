@@ -352,6 +352,46 @@ opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
  * service, an Ollama on localhost, would otherwise go out on the
  * kept-alive connection of an earlier request that was allowed it.
  */
+/*
+ * TQ_TEST_NO_DNS=1 (tests only): a host name other than localhost is
+ * not looked up but fails as a name that does not resolve, so that a
+ * test sends nothing past the loopback, not even a DNS query for a
+ * made-up host such as a.example.
+ */
+static int no_dns = -1;		/* TQ_TEST_NO_DNS, read once */
+
+static int
+no_dns_cb(void *state, void *reserved, void *arg)
+{
+	struct xfer *x = arg;
+	unsigned char a[16];
+	char *url = NULL, *host = NULL, *h;
+	CURLU *u;
+	size_t n;
+	int refuse = 1;
+
+	(void)state;
+	(void)reserved;
+	if (curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK ||
+	    url == NULL || (u = curl_url()) == NULL)
+		return 1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		h = host;
+		n = strlen(h);
+		if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+			h[n - 1] = '\0';
+			h++;
+		}
+		refuse = strcasecmp(h, "localhost") != 0 &&
+		    inet_pton(AF_INET, h, a) != 1 &&
+		    inet_pton(AF_INET6, h, a) != 1;
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return refuse;
+}
+
 static int
 prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
     int local_port)
@@ -1160,6 +1200,13 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &x);
 	curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, prereq_cb);
 	curl_easy_setopt(h, CURLOPT_PREREQDATA, &x);
+	if (no_dns < 0)
+		no_dns = getenv("TQ_TEST_NO_DNS") != NULL &&
+		    strcmp(getenv("TQ_TEST_NO_DNS"), "1") == 0;
+	if (no_dns) {
+		curl_easy_setopt(h, CURLOPT_RESOLVER_START_FUNCTION, no_dns_cb);
+		curl_easy_setopt(h, CURLOPT_RESOLVER_START_DATA, &x);
+	}
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);

@@ -126,8 +126,10 @@ check_status 2 "NOTION_VERSION=2022-06-28: before data sources" \
 	env NOTION_VERSION=2022-06-28 timeout 10 tq-worker -b
 check_status 2 "TQ_NOTION_RPS=-1" env TQ_NOTION_RPS=-1 timeout 10 tq-worker -b notion-queue
 check_status 2 "TQ_NOTION_SETTLE=0" env TQ_NOTION_SETTLE=0 timeout 10 tq-worker -b notion-queue
+# (ai-queue, which is empty here: the parse items of the checks above
+# are for hosts that no test may look up)
 check "a worker of other queues does not mind them" \
-	env NOTION_VERSION=bogus timeout 10 tq-worker -b parsing-queue
+	env NOTION_VERSION=bogus timeout 10 tq-worker -b ai-queue
 check_status 2 "tq-worker -P with -n: no workers to start" tq-worker -P parsing-queue -n 2
 check_same "says so" "$(cat "$errf")" 'tq-worker: -n does not go with -P or -U'
 check_same "no queue paused" "$(rcli keys 'tq:paused:*' | grep -c paused)" 0

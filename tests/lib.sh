@@ -30,6 +30,12 @@ unset TQ_REDIS_URL REDIS_URL TQ_DATABASE_URL DATABASE_URL TQ_LOG \
 	TQ_LOG_FORMAT NOTION_TOKEN TQ_NOTION_TOKEN PGHOST PGPORT PGUSER \
 	PGDATABASE PGPASSWORD PGSERVICE 2>/dev/null
 export LC_ALL=C.UTF-8
+# a test sends nothing past the loopback, not even a DNS query: tq's
+# HTTP core fails a host name other than localhost as one that does not
+# resolve (TQ_TEST_NO_DNS, common/http.c), so the made-up hosts of the
+# tests (a.example, ...) are never looked up
+TQ_TEST_NO_DNS=1
+export TQ_TEST_NO_DNS
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tq-test.XXXXXX") || exit 1
 chmod 755 "$tmp"
