@@ -170,13 +170,18 @@ case $TQ_DATABASE_URL in
 *\?*)	pwurl="$TQ_DATABASE_URL&password=Pw-1200-ps" ;;
 *)	pwurl="$TQ_DATABASE_URL?password=Pw-1200-ps" ;;
 esac
-tq-status -w 0.2 -d "$pwurl" 99999 >/dev/null 2>&1 &
-w=$!
-sleep 1
-check_same "tq-status -w -d URL: its password not in ps" \
-	"$(tr '\0' ' ' </proc/$w/cmdline | grep -c 'Pw-1200-ps') $(tr '\0' ' ' </proc/$w/cmdline | grep -c 'password=\*\*\*')" "0 1"
-kill -INT "$w"
-wait "$w"
+if [ "${VALGRIND:-0}" = 1 ]; then
+	# under valgrind, ps shows valgrind's arguments, not the program's
+	skip 1 "the process's arguments under valgrind"
+else
+	tq-status -w 0.2 -d "$pwurl" 99999 >/dev/null 2>&1 &
+	w=$!
+	sleep 1
+	check_same "tq-status -w -d URL: its password not in ps" \
+		"$(tr '\0' ' ' </proc/$w/cmdline | grep -c 'Pw-1200-ps') $(tr '\0' ' ' </proc/$w/cmdline | grep -c 'password=\*\*\*')" "0 1"
+	kill -INT "$w"
+	wait "$w"
+fi
 check "tq-show: a stored URL with its scheme in capitals" tq-show -j "HTTP://${HTTP#http://}/t/page?title=C1"
 check_same "is that link" "$(jq -r .url "$out" 2>/dev/null)" "$HTTP/t/page?title=C1"
 E=$(printf 'x[2Jy')
@@ -192,7 +197,9 @@ check_status 2 "tq-worker -R -P ai" tq-worker -R -P ai
 check_same "no queue paused" "$(rcli keys 'tq:paused:*' | grep -c paused)" 0
 tq-status -w 0.2 99999 >/dev/null 2>&1 &
 w=$!
-sleep 1
+# its handler must be in place: a background job starts with SIGINT
+# ignored, and valgrind takes seconds to start a program on a busy host
+if [ "${VALGRIND:-0}" = 1 ]; then sleep 10; else sleep 1; fi
 kill -INT "$w"
 wait "$w"
 check_same "tq-status -w of an unknown task: SIGINT ends it with 0" "$?" 0
