@@ -3,6 +3,7 @@
  * and run statements with errors classified for the retry policy.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,30 @@ scrub_quotes(const char *m, char *buf, size_t n)
 }
 
 /*
+ * The number in [p, end) as libpq reads one (parse_int_param()): white
+ * space, a signed int, white space; for a port, 1 to 65535.
+ */
+static int
+int_ok(const char *p, const char *end, int port)
+{
+	char buf[32], *e;
+	size_t n = (size_t)(end - p);
+	long v;
+
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	errno = 0;
+	v = strtol(buf, &e, 10);
+	if (e == buf || errno != 0 || v != (int)v)
+		return 0;
+	while (isspace((unsigned char)*e))
+		e++;
+	return *e == '\0' && (!port || (v >= 1 && v <= 65535));
+}
+
+/*
  * The values libpq checks before it connects, and refuses each time:
  * what a worker would otherwise retry for ever as a connection that
  * failed.  Only these are named in a message: never a password.
@@ -111,17 +136,17 @@ option_values(const PQconninfoOption *o, struct tq_err *err)
 		    "standby|prefer-standby" },
 		{ "ssl_min_protocol_version", "TLSv1|TLSv1.1|TLSv1.2|TLSv1.3" },
 		{ "ssl_max_protocol_version", "TLSv1|TLSv1.1|TLSv1.2|TLSv1.3" },
+		/*
+		 * Not keepalives and tcp_user_timeout: libpq reads them
+		 * only for a TCP connection, so they may be anything for
+		 * a Unix socket.
+		 */
 		{ "port", NULL },
 		{ "connect_timeout", NULL },
-		{ "keepalives", NULL },
-		{ "keepalives_idle", NULL },
-		{ "keepalives_interval", NULL },
-		{ "keepalives_count", NULL },
-		{ "tcp_user_timeout", NULL },
 	};
 	const char *v, *p, *q;
 	size_t i, n, nhost = 0, nport = 0;
-	int ok;
+	int ok, port;
 
 	for (; o->keyword != NULL; o++) {
 		/* one port for all hosts, or one each (libpq's rule) */
@@ -142,24 +167,20 @@ option_values(const PQconninfoOption *o, struct tq_err *err)
 		if (i == sizeof(opt) / sizeof(opt[0]) || (v = o->val) == NULL)
 			continue;
 		if (opt[i].vals == NULL) {
-			/* a number, or for port a list of them (some empty) */
-			ok = 1;
-			for (p = v; ok; p = q + 1) {
-				q = p + strcspn(p, ",");
-				n = strspn(p, "0123456789");
-				ok = strcmp(opt[i].key, "port") == 0 ?
-				    (q == p || (p + n == q && n <= 5 &&
-				    atoi(p) >= 1 && atoi(p) <= 65535)) :
-				    p + n == q && n > 0 && n <= 9;
-				if (*q == '\0' || strcmp(opt[i].key, "port"))
+			/* a number; for port a list of them, some empty */
+			port = strcmp(opt[i].key, "port") == 0;
+			for (p = v, ok = 1; ok; p = q + 1) {
+				q = port ? p + strcspn(p, ",") : p + strlen(p);
+				ok = (port && q == p) || int_ok(p, q, port);
+				if (*q == '\0')
 					break;
 			}
 			if (!ok)
 				return tq_err_set(err, TQ_ERR_PERMANENT,
 				    "config", "postgresql: bad database URL: "
 				    "%s \"%.40s\": not %s", opt[i].key, v,
-				    strcmp(opt[i].key, "port") == 0 ?
-				    "a port from 1 to 65535" : "a number");
+				    port ? "a port from 1 to 65535" :
+				    "a number");
 			continue;
 		}
 		for (p = opt[i].vals, ok = 0; !ok && *p != '\0'; p = q +

@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 124
+plan 127
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -77,6 +77,9 @@ check_match "names it" "$(cat "$errf")" '^tq-submit: postgresql: bad database UR
 check_status 2 "three ports for one host" env TQ_DATABASE_URL="host=$pgsock user=tq dbname=postgres port=1,2,3" timeout 10 tq-status 1
 check_same "says so" "$(cat "$errf")" 'tq-status: postgresql: bad database URL: 3 ports for 1 hosts'
 check_status 2 "connect_timeout=soon" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&connect_timeout=soon" timeout 10 tq-cancel 1
+check_status 2 "connect_timeout=5,6: one number only" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&connect_timeout=5,6" timeout 10 tq-status -l
+check "connect_timeout with blanks, as libpq reads it" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&connect_timeout=%2030%20" tq-status -l
+check "keepalives=abc over a Unix socket, which libpq never reads" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&keepalives=abc" tq-status -l
 check "a good URL with these set" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&sslmode=disable&port=5432&connect_timeout=5&target_session_attrs=any" tq-status -l
 check_status 2 "tq-status: bogus:// Redis URL" env TQ_REDIS_URL=bogus:// tq-status 1
 check_status 2 "tq-worker: bogus:// Redis URL, no retries" env TQ_REDIS_URL=bogus:// timeout 10 tq-worker
