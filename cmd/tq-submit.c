@@ -226,7 +226,7 @@ add_word(char *w, const char *where, int is_line)
 		return;
 	}
 	/*
-	 * An operand names itself (where is it, its password hidden); a
+	 * An operand is named by where (itself, its password hidden); a
 	 * line of input is quoted, its password hidden too.
 	 */
 	if (!is_line) {

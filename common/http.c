@@ -346,13 +346,6 @@ opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 }
 
 /*
- * The same check before each request is sent, on the connection it
- * goes out on.  opensocket_cb() sees only new connections: a page's
- * request (or a redirect hop) to the host and port of a configured
- * service, an Ollama on localhost, would otherwise go out on the
- * kept-alive connection of an earlier request that was allowed it.
- */
-/*
  * TQ_TEST_NO_DNS=1 (tests only): a host name other than localhost is
  * not looked up but fails as a name that does not resolve, so that a
  * test sends nothing past the loopback, not even a DNS query for a
@@ -392,6 +385,13 @@ no_dns_cb(void *state, void *reserved, void *arg)
 	return refuse;
 }
 
+/*
+ * The same check before each request is sent, on the connection it
+ * goes out on.  opensocket_cb() sees only new connections: a page's
+ * request (or a redirect hop) to the host and port of a configured
+ * service, an Ollama on localhost, would otherwise go out on the
+ * kept-alive connection of an earlier request that was allowed it.
+ */
 static int
 prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
     int local_port)

@@ -97,11 +97,6 @@ send_main(void *arg)
 	s->done = 1;
 }
 
-static int
-max_attempts(void)
-{
-	return tq_cfg.notify_attempts > 0 ? tq_cfg.notify_attempts : 10;
-}
 
 /* Record a sent notification's answer; 0, or -1 if PostgreSQL failed. */
 static int
@@ -111,7 +106,7 @@ record(PGconn *db, const char *worker, struct send *s)
 	char id[24], st[16], delay[16], give[2], ok[2];
 	const char *p[7];
 	PGresult *r;
-	int last = s->attempt >= max_attempts() || s->permanent;
+	int last = s->attempt >= tq_cfg.notify_attempts || s->permanent;
 	double d = 1;
 	int i;
 

@@ -329,23 +329,34 @@ vis_into(char *dst, size_t n, const char *src)
 	tq_buf_free(&b);
 }
 
+/*
+ * The userinfo of a URL: *p its start (after "://"), the '@' that ends
+ * it, the last one before the path; NULL if the URL has none.
+ */
+static const char *
+userinfo_end(const char *url, const char **p)
+{
+	const char *q, *end, *at = NULL;
+
+	if ((q = strstr(url, "://")) == NULL)
+		return NULL;
+	*p = q + 3;
+	end = *p + strcspn(*p, "/?#");
+	for (q = *p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	return at;
+}
+
 char *
 tq_redact_url(const char *url)
 {
-	const char *p, *at, *colon, *end;
+	const char *p, *at, *colon;
 	struct tq_buf b = { 0 };
 
 	if (url == NULL)
 		return xstrdup("");
-	if ((p = strstr(url, "://")) == NULL)
-		return xstrdup(url);
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	at = NULL;
-	for (const char *q = p; q < end; q++)
-		if (*q == '@')
-			at = q;
-	if (at == NULL)
+	if ((at = userinfo_end(url, &p)) == NULL)
 		return xstrdup(url);
 	colon = memchr(p, ':', at - p);
 	tq_buf_add(&b, url, p - url);
@@ -379,19 +390,14 @@ stars(char *s, char *p, size_t n)
 void
 tq_hide_password(char *arg)
 {
-	char *p, *q, *end, *at = NULL, *colon;
+	const char *u, *at;
+	char *p, *q, *colon;
 
 	if (arg == NULL)
 		return;
-	if ((p = strstr(arg, "://")) != NULL) {
-		p += 3;
-		end = p + strcspn(p, "/?#");
-		for (q = p; q < end; q++)
-			if (*q == '@')
-				at = q;
-		if (at != NULL && (colon = memchr(p, ':', at - p)) != NULL)
-			stars(arg, colon + 1, (size_t)(at - colon - 1));
-	}
+	if ((at = userinfo_end(arg, &u)) != NULL &&
+	    (colon = memchr(u, ':', (size_t)(at - u))) != NULL)
+		stars(arg, colon + 1, (size_t)(at - colon - 1));
 	for (q = arg; (q = strstr(q, "password=")) != NULL; q++) {
 		if (q != arg && strchr(" \t?&", q[-1]) == NULL)
 			continue;
