@@ -55,18 +55,31 @@ mono(clockid_t id)
 
 static int prof_pid;	/* the PostgreSQL backend's, for its CPU time */
 
-/* The CPU time of process pid (ms), from /proc; -1 if unknown. */
+/*
+ * The CPU time of process pid (ms), from /proc: schedstat's nanoseconds
+ * where the kernel keeps them, else stat's clock ticks (10 ms); -1 if
+ * unknown.
+ */
 static double
 proc_cpu(int pid)
 {
 	char path[64], buf[1024], *p;
+	unsigned long long ns;
 	unsigned long ut, st;
 	FILE *f;
 	int n = 0;
 
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		n = fscanf(f, "%llu", &ns);
+		fclose(f);
+		if (n == 1)
+			return ns / 1e6;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
+	n = 0;
 	if (fgets(buf, sizeof(buf), f) != NULL && (p = strrchr(buf, ')')) !=
 	    NULL)
 		n = sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
@@ -97,7 +110,7 @@ tq_submit_phase(const char *what)
 		return;
 	if (prof_pid > 0 && (pg = proc_cpu(prof_pid)) >= 0) {
 		if (pglast >= 0)
-			snprintf(pgs, sizeof(pgs), ", postgres +%.0f ms CPU",
+			snprintf(pgs, sizeof(pgs), ", postgres +%.1f ms CPU",
 			    pg - pglast);
 		pglast = pg;
 	}
