@@ -56,6 +56,7 @@
 #define MAX_CHILDREN	100		/* blocks per request */
 #define MAX_BODY	400000		/* bytes per request, under 500 KB */
 #define MAX_TITLE	100000		/* bytes of the title's runs */
+#define MAX_PROPS	300000		/* bytes of all the properties */
 #define MAX_URL		2000
 #define MAX_OPTION	100		/* multi_select name, characters */
 #define MAX_OPTIONS	100
@@ -80,6 +81,7 @@ struct nc {
 	long		 req_ms;	/* per request */
 	int		 fresh;		/* next request on a new connection */
 	int		 requests;
+	int		 progress;	/* pages made, blocks written or deleted */
 	/* the last failure: may the request have been carried out? */
 	int		 ambiguous;
 	/*
@@ -410,6 +412,9 @@ api_error(const char *method, const char *path,
 		msg = json_string_value(json_object_get(doc, "message"));
 		rid = json_string_value(json_object_get(doc, "request_id"));
 	}
+	/* a proxy's page has none: the x-request-id header, if any */
+	if (rid == NULL && r->request_id[0] != '\0')
+		rid = r->request_id;
 	/* the core's classes, and any 5xx may pass (spec section 8) */
 	kind = st >= 500 ? TQ_ERR_TRANSIENT : tq_http_errkind(st);
 	snprintf(what, sizeof(what), "%s", code != NULL ? code :
@@ -466,6 +471,8 @@ log_retry(const struct nc *c, const char *event, const char *method,
 		rid = json_string_value(json_object_get(doc, "request_id"));
 		why = json_string_value(json_object_get(json_object_get(doc,
 		    "additional_data"), "rate_limit_reason"));
+		if (rid == NULL && r->request_id[0] != '\0')
+			rid = r->request_id;
 	}
 	o = json_pack("{s:s,s:s,s:s,s:i,s:s,s:f}", "version", c->version,
 	    "method", method, "path", path, "status", (int)r->status,
@@ -597,6 +604,9 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 			log_retry(c, "notion_rate_limited", method, path, &r,
 			    err, wait);
 			if (tq_mono() + wait + 1 > c->deadline) {
+				/* set aside, no retry counted (lifecycle.c) */
+				snprintf(err->code, sizeof(err->code), "%s",
+				    "rate_limited");
 				err->retry_after = wait;
 				goto out;
 			}
@@ -941,23 +951,47 @@ find_prop(json_t *props, const char *type, const char *const *words,
 }
 
 /*
- * A date Notion takes: YYYY-MM-DD, or that and a time with its zone;
- * else NULL.  Notion refuses the whole page for a day the calendar
- * lacks (2023-02-29) or a time such as 24:00 or 12:00:60, which pages
- * do state: such a time is dropped, such a day leaves no date.
+ * A date Notion takes: YYYY-MM-DD, or that and a time with its zone
+ * (hours and minutes, seconds if given, no fraction: Z, +HH:MM or
+ * +HHMM); else NULL.  Notion refuses the whole page for a day the
+ * calendar lacks (2023-02-29) or a time such as 24:00 or 12:00:60,
+ * which pages do state: such a time is dropped, and so is one without
+ * its zone, which could be any; such a day leaves no date.
  */
 static char *
 notion_date(const char *s)
 {
+	const char *p, *z;
+	char sec[3] = "00";
+
 	if (s == NULL || !day_shape(s) ||
 	    !tq_real_day(atoi(s), atoi(s + 5), atoi(s + 8)))
 		return NULL;
-	if (s[10] == 'T' && digits(s + 11, 2, 23) && s[13] == ':' &&
-	    digits(s + 14, 2, 59) && s[16] == ':' && digits(s + 17, 2, 59) &&
-	    (strcmp(s + 19, "Z") == 0 || ((s[19] == '+' || s[19] == '-') &&
-	    digits(s + 20, 2, 23) && s[22] == ':' && digits(s + 23, 2, 59) &&
-	    s[25] == '\0')))
-		return xstrdup(s);
+	if (s[10] != 'T' || !digits(s + 11, 2, 23) || s[13] != ':' ||
+	    !digits(s + 14, 2, 59))
+		return xasprintf("%.10s", s);
+	p = s + 16;
+	if (*p == ':') {
+		if (!digits(p + 1, 2, 59))
+			return xasprintf("%.10s", s);
+		memcpy(sec, p + 1, 2);
+		p += 3;
+		if (*p == '.' || *p == ',') {
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+			if (p[-1] == '.' || p[-1] == ',')
+				return xasprintf("%.10s", s);
+		}
+	}
+	z = p;
+	if (strcmp(z, "Z") == 0 || strcmp(z, "+00:00") == 0 ||
+	    strcmp(z, "-00:00") == 0 || strcmp(z, "+0000") == 0)
+		return xasprintf("%.16s:%sZ", s, sec);
+	if ((*z == '+' || *z == '-') && digits(z + 1, 2, 23) &&
+	    ((z[3] == ':' && digits(z + 4, 2, 59) && z[6] == '\0') ||
+	    (digits(z + 3, 2, 59) && z[5] == '\0')))
+		return xasprintf("%.16s:%s%c%.2s:%.2s", s, sec, *z, z + 1,
+		    z + (z[3] == ':' ? 4 : 3));
 	return xasprintf("%.10s", s);
 }
 
@@ -1057,6 +1091,7 @@ struct plan {
 	json_t		*blocks;
 	const char	*dedup_prop;	/* property to find the page by */
 	const char	*dedup_type;	/* its type: url or title */
+	const char	*dedup_op;	/* equals, or starts_with */
 	char		*dedup_value;
 };
 
@@ -1236,7 +1271,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	dprop = find_prop(s->props, "date", date_words, 0);
 
 	src = ct->url != NULL ? ct->url : ct->url_text;
-	named = ct->title != NULL && *ct->title != '\0' ? ct->title :
+	named = ct->title != NULL && !blank(ct->title) ? ct->title :
 	    src != NULL ? src : "Untitled";
 	title = tq_utf8_clean(named, strlen(named), NULL);
 	v = runs(title, strlen(title), 0);
@@ -1296,6 +1331,18 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 		}
 		json_object_set(pl->properties, name, v);
 	}
+	/*
+	 * Each value is within Notion's limits, and all of them together
+	 * must leave room in the create for the first blocks.
+	 */
+	if ((bytes = json_size(pl->properties)) > MAX_PROPS) {
+		free(title);
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
+		    "notion: the page's properties take %zu bytes of JSON, "
+		    "more than the %d a create may hold beside its first "
+		    "blocks (Notion takes at most 500 KB a request)", bytes,
+		    MAX_PROPS);
+	}
 
 	/* what to look the page up by, should a create be ambiguous */
 	v = json_object_get(json_object_get(pl->properties, uprop ? uprop :
@@ -1303,6 +1350,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	if (uprop != NULL && json_is_string(v)) {
 		pl->dedup_prop = uprop;
 		pl->dedup_type = "url";
+		pl->dedup_op = "equals";
 		pl->dedup_value = xstrdup(json_string_value(v));
 	} else {
 		/* the title as sent: the user's, if --properties has one */
@@ -1317,7 +1365,21 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 				tq_buf_add(&t, json_string_value(v),
 				    json_string_length(v));
 		}
-		if (t.len > 0 && tq_utf16_units(t.data, t.len) <= MAX_UNITS) {
+		/*
+		 * A title longer than a filter's value may be is looked
+		 * up by its start: the checks of adopt() do the rest.
+		 */
+		pl->dedup_op = "equals";
+		if (tq_utf16_units(t.data, t.len) > MAX_UNITS) {
+			t.len = tq_notion_cut(t.data, t.len, MAX_UNITS);
+			while (t.len > 0 && (t.data[t.len - 1] == ' ' ||
+			    t.data[t.len - 1] == '\n' ||
+			    t.data[t.len - 1] == '\t'))
+				t.len--;
+			t.data[t.len] = '\0';
+			pl->dedup_op = "starts_with";
+		}
+		if (t.len > 0) {
 			pl->dedup_prop = tprop;
 			pl->dedup_type = "title";
 			pl->dedup_value = t.data;
@@ -1327,7 +1389,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	free(title);
 
 	/* the blocks */
-	if (ct->summary != NULL && *ct->summary != '\0') {
+	if (ct->summary != NULL && !blank(ct->summary)) {
 		char *sum = tq_utf8_clean(ct->summary,
 		    strlen(ct->summary), NULL);
 
@@ -1341,7 +1403,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 		char *clean;
 
 		json_array_foreach(ct->keywords, i, v)
-			if (json_is_string(v))
+			if (json_is_string(v) && !blank(json_string_value(v)))
 				tq_buf_addf(&kw, "%s%s", kw.len ? ", " : "",
 				    json_string_value(v));
 		if (kw.len > 0) {
@@ -1353,14 +1415,17 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 		tq_buf_free(&kw);
 	}
 	points = json_object_get(ct->insights, "points");
-	if (json_array_size(points) > 0) {
+	json_array_foreach(points, i, pt)
+		if (json_is_string(pt) && !blank(json_string_value(pt)))
+			break;
+	if (i < json_array_size(points)) {
 		json_array_append_new(b, text_block("heading_3",
 		    runs("Insights", 8, 0)));
 		json_array_foreach(points, i, pt) {
 			const char *t = json_string_value(pt);
 			char *clean;
 
-			if (t == NULL || *t == '\0')
+			if (t == NULL || blank(t))
 				continue;
 			clean = tq_utf8_clean(t, strlen(t), NULL);
 			add_text(b, "bulleted_list_item", NULL, clean,
@@ -1792,7 +1857,7 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	    s->data_source_id);
 	q = json_pack("{s:{s:[{s:s,s:{s:s}},{s:s,s:{s:s}}]},"
 	    "s:[{s:s,s:s}],s:i}", "filter", "and",
-	    "property", pl->dedup_prop, pl->dedup_type, "equals",
+	    "property", pl->dedup_prop, pl->dedup_type, pl->dedup_op,
 	    pl->dedup_value, "timestamp", "created_time", "created_time",
 	    "on_or_after", row->since, "sorts", "timestamp", "created_time",
 	    "direction", "ascending", "page_size", 100);
@@ -1905,8 +1970,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			}
 		}
 		/* the properties count towards the body's size */
-		n = batch(pl->blocks, 0, max, props < MAX_BODY / 2 ?
-		    MAX_BODY - props : MAX_BODY / 2);
+		n = batch(pl->blocks, 0, max, MAX_BODY - props);
 		body = json_pack("{s:{s:s,s:s},s:O,s:o}", "parent", "type",
 		    "data_source_id", "data_source_id", s->data_source_id,
 		    "properties", pl->properties, "children",
@@ -1914,6 +1978,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 		got = nreq(c, "POST", "/v1/pages", body, 0, &page, err);
 		json_decref(body);
 		if (got == 0) {
+			c->progress++;
 			if (!json_is_string(json_object_get(page, "id"))) {
 				json_decref(page);
 				return tq_err_set(err, TQ_ERR_TRANSIENT,
@@ -1950,6 +2015,15 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 		}
 		if (!c->ambiguous)
 			return -1;
+		if (pl->dedup_prop == NULL) {
+			/* cannot happen: every page has a title */
+			char why[sizeof(err->msg)];
+
+			snprintf(why, sizeof(why), "%s", err->msg);
+			return tq_err_set(err, TQ_ERR_PERMANENT, "notion_unsure",
+			    "%s; the page may have been made, and has nothing "
+			    "to be looked up by: not sent again", why);
+		}
 		/* it may exist all the same: look before creating again */
 		note_late(c, row);
 		look_first = 1;
@@ -1974,6 +2048,7 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 		got = nreq(c, "PATCH", path, body, 0, NULL, err);
 		json_decref(body);
 		if (got == 0) {
+			c->progress++;
 			if (row_save(c, row, job, "appending",
 			    row->written + (int)n, (int)total, err) == -1)
 				return -1;
@@ -2166,8 +2241,9 @@ clear_page(struct nc *c, const struct plan *pl, struct row *row,
 			continue;
 		snprintf(path, sizeof(path), "/v1/blocks/%s",
 		    json_string_value(json_object_get(bl, "id")));
-		if (nreq(c, "DELETE", path, NULL, 1, NULL, &e) == -1 &&
-		    e.http_status != 400 && e.http_status != 404) {
+		if (nreq(c, "DELETE", path, NULL, 1, NULL, &e) == 0)
+			c->progress++;
+		else if (e.http_status != 400 && e.http_status != 404) {
 			*err = e;
 			goto out;
 		}
@@ -2424,6 +2500,19 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 out:
 	if (res == NULL && err->kind == TQ_ERR_NONE)
 		tq_err_set(err, TQ_ERR_PERMANENT, "notion", "notion: failed");
+	/*
+	 * A run that made the page, or wrote or deleted blocks, and then
+	 * failed for now (its deadline, most often: a large page takes
+	 * several runs at 3 requests a second) is set aside, no retry
+	 * counted: the next goes on from there, and since each such run
+	 * leaves less to do, they end.
+	 */
+	if (res == NULL && err->kind == TQ_ERR_TRANSIENT && c.progress > 0) {
+		snprintf(err->code, sizeof(err->code), "%s",
+		    "notion_progress");
+		if (err->retry_after < 1)
+			err->retry_after = 1;
+	}
 	row_free(&row);
 	plan_free(&pl);
 	schema_free(&s);

@@ -6,7 +6,7 @@
 # the requests reach it at most one every 2 s, none is refused, and a
 # model without a limit is not slowed down
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 15
 start_redis
 start_pg
 start_httpd
@@ -61,4 +61,15 @@ check_match "the free model is not slowed: its 8 requests within 7 s" \
 diag "limited: $(jq -c '[.[] | select(.json.model == "ok") | .t] | sort | [.[1:][] as $x | $x] as $r | . as $t | [range(1; length) as $i | ($t[$i] - $t[$i - 1]) * 100 | round / 100]' "$tmp/reqs") s apart; free: $(jq '[.[] | select(.json.model == "fenced") | .t] | (max - min) * 100 | round / 100' "$tmp/reqs") s for 8"
 stop_worker "$w1"
 stop_worker "$w2"
+
+# a wait for the model's turn past the job's timeout (8 s; one request
+# every 3 s, 4 items at once) is no failure of the item: set aside, no
+# retry counted, so all complete though the task allows no retry
+check "a model limited to 20 requests a minute" \
+	tq-model add slow20 -p openai -m ok -u "$AIBASE/v1" -k TQ_FAKE_KEY -T 5 -R 20
+TQ_AI_TIMEOUT=8 start_worker -n 1 -c ai-queue=4 -N three
+check "4 items at once, the task allowing no retry" sh -c "
+	tq-submit -R 0 ai -m slow20 $(echo "$lim" | cut -d' ' -f1-4) | tq-wait -t 90 >'$tmp/slow20'"
+check_same "all completed, no retry counted" "$(jq -r '.items[] | "\(.status) \(.retry_count)"' "$tmp/slow20" | sort | uniq -c | tr -s ' ')" " 4 completed 0"
+stop_worker
 done_testing
