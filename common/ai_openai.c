@@ -467,29 +467,36 @@ match_brace(const char *s)
 }
 
 /*
- * The JSON object in a model's output: after a leading <think> block,
- * inside a code fence, or the first balanced {...} that parses.
+ * The JSON object in a model's output: after its reasoning (up to the
+ * last </think>: a model whose template put the opening <think> in the
+ * prompt gives only the closing one, and its reasoning often drafts
+ * the JSON), inside a code fence, or the first balanced {...} that
+ * parses; the whole output again if what follows the reasoning has
+ * none.
  */
 static json_t *
 extract_json(const char *content, const char **why)
 {
-	char *copy, *p, *q, *b;
+	char *copy, *p, *q, *b, *end = NULL;
 	json_t *v;
 	size_t n;
 	int tries;
 
 	copy = xstrdup(content);
 	p = tq_trim(copy);
-	if (strncasecmp(p, "<think>", 7) == 0) {
-		if ((q = strcasestr(p, "</think>")) == NULL) {
-			*why = "the answer is an unfinished <think> block";
+	for (q = p; (q = strcasestr(q, "</think>")) != NULL; q += 8)
+		end = q;
+	if (end != NULL) {
+		if ((v = extract_json(end + 8, why)) != NULL ||
+		    strncasecmp(p, "<think>", 7) == 0) {
 			free(copy);
-			return NULL;
+			return v;
 		}
-		p = q + 8;
-	} else if ((q = strcasestr(p, "</think>")) != NULL &&
-	    ((b = strchr(p, '{')) == NULL || b > q))
-		p = q + 8;
+	} else if (strncasecmp(p, "<think>", 7) == 0) {
+		*why = "the answer is an unfinished <think> block";
+		free(copy);
+		return NULL;
+	}
 	p = tq_trim(p);
 	if (strncmp(p, "```", 3) == 0) {
 		p += strcspn(p, "\n");
@@ -725,6 +732,8 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 	enum tq_errkind kind;
 
 	msg = error_message(r, &type, &code, &param, &doc);
+	if (c->key != NULL)	/* a server that echoes the header */
+		tq_scrub(msg, strlen(msg) + 1, c->key);
 	if (st == 400 || st == 422) {
 		/*
 		 * The input too long for the model's context first: vLLM
@@ -781,10 +790,8 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 			goto out;
 		}
 	}
-	if (st >= 500)
-		kind = TQ_ERR_TRANSIENT;
-	else
-		kind = tq_http_errkind(st);
+	/* 5xx transient but 501, 505, ... (tq-worker(1)) */
+	kind = tq_http_errkind(st);
 	if (st == 401) {
 		if (c->m->api_key_env == NULL || *c->m->api_key_env == '\0')
 			tq_err_set(err, TQ_ERR_PERMANENT, "llm_auth",
@@ -1174,9 +1181,18 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		    0, NULL);
 		ch = json_array_get(json_object_get(doc, "choices"), 0);
 		if (!json_is_object(ch)) {
+			/* a proxy's {"error": ...}, a web page: say which */
+			const char *t, *k, *p;
+			json_t *keep;
+			char *said = error_message(&r, &t, &k, &p, &keep);
+
+			if (c.key != NULL)
+				tq_scrub(said, strlen(said) + 1, c.key);
 			tq_err_set(err, TQ_ERR_TRANSIENT, "llm_bad_response",
-			    "openai: %s: HTTP %ld answer without choices",
-			    c.shown_url, r.status);
+			    "openai: %s: HTTP %ld answer without choices%s%s",
+			    c.shown_url, r.status, *said ? ": " : "", said);
+			free(said);
+			json_decref(keep);
 			goto out;
 		}
 		c.mode_ok = 1;
@@ -1193,6 +1209,30 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		free(content);
 		content = content_text(json_object_get(msg, "content"));
 		refusal = json_object_get(msg, "refusal");
+		/*
+		 * vLLM's reasoning parsers put a JSON answer, guided or
+		 * not, in reasoning_content (or reasoning) at times, and
+		 * leave content empty
+		 */
+		if (is_blank(content)) {
+			const char *rs = json_string_value(json_object_get(msg,
+			    "reasoning_content"));
+
+			if (rs == NULL || is_blank(rs))
+				rs = json_string_value(json_object_get(msg,
+				    "reasoning"));
+			if (rs != NULL && !is_blank(rs)) {
+				free(content);
+				content = xstrdup(rs);
+			}
+		}
+		/* names of a normal end: TGI, watsonx, Anthropic's, ... */
+		if (finish != NULL && (strcasecmp(finish, "stop") == 0 ||
+		    strcasecmp(finish, "eos") == 0 ||
+		    strcasecmp(finish, "eos_token") == 0 ||
+		    strcasecmp(finish, "stop_sequence") == 0 ||
+		    strcasecmp(finish, "end_turn") == 0))
+			finish = "stop";
 
 		if (finish != NULL && strcmp(finish, "length") == 0) {
 			if (!length_retried) {
@@ -1226,6 +1266,15 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 			free(why_r);
 			goto out;
 		}
+		if (finish != NULL && strcmp(finish, "stop") != 0) {
+			/* tool_calls, or a name of no end we know */
+			if (content != NULL)
+				set_raw(res, content, c.key);
+			tq_err_set(err, TQ_ERR_PERMANENT, "llm_finish",
+			    "openai: %s: unexpected finish_reason \"%.40s\"",
+			    m->model, finish);
+			goto out;
+		}
 		if (is_blank(content)) {
 			if (!empty_retried) {
 				empty_retried = 1;
@@ -1233,13 +1282,6 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 			}
 			tq_err_set(err, TQ_ERR_TRANSIENT, "llm_empty",
 			    "openai: %s: empty answer twice", m->model);
-			goto out;
-		}
-		if (finish != NULL && strcmp(finish, "stop") != 0 &&
-		    strcmp(finish, "eos") != 0) {
-			tq_err_set(err, TQ_ERR_TRANSIENT, "llm_finish",
-			    "openai: %s: unexpected finish_reason \"%.40s\"",
-			    m->model, finish);
 			goto out;
 		}
 		if (parse_answer(&c, content, &a, &why) == 0)

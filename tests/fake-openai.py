@@ -32,6 +32,15 @@ The answer depends on the scenario, chosen by the model name:
   fenced         the JSON in a ```json fence
   prose          the JSON wrapped in prose (with braces in its strings)
   think          a <think>...</think> block, then the JSON
+  think-noopen   the same without the opening <think> (a template put
+                 it in the prompt), the reasoning drafting other JSON
+  reasoning-content  content null, the JSON in reasoning_content (vLLM's
+                 reasoning parsers do that)
+  eos-token      good JSON, finish_reason "eos_token" (TGI, watsonx)
+  tool-calls     content null, finish_reason "tool_calls"
+  error-200      200 with {"error": {...}}, as some proxies answer
+  e501           501 not_supported_error, as llama-server answers for a
+                 feature it was not started with
   kwstring       keywords as one comma-separated string with duplicates
   malformed      cut-off JSON, every time (repair fails too)
   malformed-once cut-off JSON, then good JSON (repair succeeds)
@@ -126,7 +135,8 @@ TOP_FIELDS = {
 ROLES = {"system", "user", "assistant"}
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SCENARIOS = {
-    "ok", "fenced", "prose", "think", "kwstring", "malformed",
+    "ok", "fenced", "prose", "think", "think-noopen", "reasoning-content",
+    "eos-token", "tool-calls", "error-200", "e501", "kwstring", "malformed",
     "malformed-once", "length", "length-once", "ratelimit",
     "ratelimit-long", "ratelimit-bare", "ratelimit-date", "quota", "e500",
     "e500-once",
@@ -616,7 +626,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- answers
 
     def complete(self, req, content, finish="stop", refusal=None,
-                 usage=True):
+                 usage=True, dry=False):
         msg = {"role": "assistant", "content": content}
         if refusal is not None:
             msg["refusal"] = refusal
@@ -637,6 +647,8 @@ class Handler(BaseHTTPRequestHandler):
                             "completion_tokens": comp,
                             "total_tokens": prompt + comp}
         out["system_fingerprint"] = "fp_fake"
+        if dry:
+            return out
         return self.send(200, out)
 
     def good(self, req, usage=True):
@@ -695,6 +707,25 @@ class Handler(BaseHTTPRequestHandler):
             return self.complete(req, "<think>\nThe user wants a summary. "
                                  "I could answer {\"summary\": 1} but let me "
                                  "think harder.\n</think>\n\n" + doc)
+        if model == "think-noopen":
+            draft = dict(ans, summary="DRAFT from the reasoning.")
+            return self.complete(req, "The user wants JSON. A draft: %s "
+                                 "hmm, better:\n</think>\n\n%s"
+                                 % (json.dumps(draft), doc))
+        if model == "reasoning-content":
+            out = self.complete(req, None, dry=True)
+            out["choices"][0]["message"]["reasoning_content"] = doc
+            return self.send(200, out)
+        if model == "eos-token":
+            return self.complete(req, doc, finish="eos_token")
+        if model == "tool-calls":
+            return self.complete(req, None, finish="tool_calls")
+        if model == "error-200":
+            return self.send(200, err_body("The upstream model is "
+                                           "overloaded.", "server_error"))
+        if model == "e501":
+            return self.send(501, err_body("tools param requires --jinja "
+                                           "flag", "not_supported_error"))
         if model == "kwstring":
             ans["keywords"] = "Alpha, beta ,alpha,  , Gamma  delta,beta"
             return self.complete(req, json.dumps(ans))

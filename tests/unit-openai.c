@@ -324,6 +324,32 @@ test_extract(const char *model)
 	finish(&r);
 }
 
+/* Answers that are no answer: said so, and classed as they should be */
+static void
+test_odd_answers(void)
+{
+	struct run r;
+
+	setup("tool-calls");
+	go(&r);
+	is_fail(&r, TQ_ERR_PERMANENT, "llm_finish", "tool_calls");
+	ok(strstr(r.err.msg, "tool_calls") != NULL, "tool_calls: named");
+	finish(&r);
+
+	setup("error-200");
+	go(&r);
+	is_fail(&r, TQ_ERR_TRANSIENT, "llm_bad_response", "error-200");
+	ok(strstr(r.err.msg, "without choices: The upstream model is "
+	    "overloaded.") != NULL, "error-200: the proxy's message kept");
+	finish(&r);
+
+	setup("e501");
+	go(&r);
+	is_fail(&r, TQ_ERR_PERMANENT, "http_501", "e501");
+	ok(strstr(r.err.msg, "--jinja") != NULL, "e501: message kept");
+	finish(&r);
+}
+
 static void
 test_kwstring(void)
 {
@@ -889,6 +915,10 @@ main(int argc, char **argv)
 	test_extract("fenced");
 	test_extract("prose");
 	test_extract("think");
+	test_extract("think-noopen");
+	test_extract("reasoning-content");
+	test_extract("eos-token");
+	test_odd_answers();
 	test_kwstring();
 	test_malformed();
 	test_length();
