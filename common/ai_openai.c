@@ -52,6 +52,12 @@
 #define DEFAULT_BASE_URL	"https://api.openai.com/v1"
 #define DEFAULT_MAX_TOKENS	1024
 #define MAX_TOKENS_BOUND	4096
+/*
+ * A reasoning model counts its hidden reasoning in max_completion_tokens:
+ * 1024 is used up before the answer begins on a long page
+ */
+#define REASONING_TOKENS	16384
+#define REASONING_BOUND		65536
 #define DEFAULT_CONTEXT		24000
 #define DEFAULT_TIMEOUT		120
 #define CONNECT_TIMEOUT_MS	10000L
@@ -769,6 +775,9 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 			 * this model. Use 'max_completion_tokens'
 			 * instead." */
 			c->use_mct = 1;
+			if (c->m->max_tokens <= 0 &&
+			    c->max_tokens < REASONING_TOKENS)
+				c->max_tokens = REASONING_TOKENS;
 			quirks_learn(c);
 			rc = 1;
 			goto out;
@@ -973,6 +982,8 @@ setup(struct call *c, const struct tq_ai_model *m,
 		if (q->no_temp)
 			c->send_temp = 0;
 	}
+	if (c->use_mct && m->max_tokens <= 0)
+		c->max_tokens = REASONING_TOKENS;
 	c->max_keywords = req->max_keywords > 0 &&
 	    req->max_keywords < MAX_KEYWORDS ? req->max_keywords :
 	    MAX_KEYWORDS;
@@ -1235,15 +1246,26 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 			finish = "stop";
 
 		if (finish != NULL && strcmp(finish, "length") == 0) {
+			/*
+			 * A reasoning model that spent the tokens thinking
+			 * and wrote nothing: more tokens, the same input
+			 */
+			json_t *rt = json_object_get(json_object_get(usage,
+			    "completion_tokens_details"), "reasoning_tokens");
+			int reasoned = is_blank(content) && (c.use_mct ||
+			    (json_is_integer(rt) && json_integer_value(rt) > 0));
+			int bound = reasoned ? REASONING_BOUND :
+			    MAX_TOKENS_BOUND;
+
 			if (!length_retried) {
 				length_retried = 1;
-				c.budget = tq_utf8_count(c.text, cut_text(c.text,
-				    strlen(c.text), c.budget)) / 2;
-				if (c.max_tokens < MAX_TOKENS_BOUND)
+				if (!reasoned)
+					c.budget = tq_utf8_count(c.text,
+					    cut_text(c.text, strlen(c.text),
+					    c.budget)) / 2;
+				if (c.max_tokens < bound)
 					c.max_tokens = c.max_tokens * 2 >
-					    MAX_TOKENS_BOUND ?
-					    MAX_TOKENS_BOUND :
-					    c.max_tokens * 2;
+					    bound ? bound : c.max_tokens * 2;
 				continue;
 			}
 			if (content != NULL)

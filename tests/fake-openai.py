@@ -37,6 +37,9 @@ The answer depends on the scenario, chosen by the model name:
   reasoning-content  content null, the JSON in reasoning_content (vLLM's
                  reasoning parsers do that)
   eos-token      good JSON, finish_reason "eos_token" (TGI, watsonx)
+  think-length   a model that reasons: while max_tokens is under 2000,
+                 finish_reason "length", content "", and every token
+                 counted as reasoning_tokens; else good
   tool-calls     content null, finish_reason "tool_calls"
   error-200      200 with {"error": {...}}, as some proxies answer
   e501           501 not_supported_error, as llama-server answers for a
@@ -136,7 +139,7 @@ ROLES = {"system", "user", "assistant"}
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SCENARIOS = {
     "ok", "fenced", "prose", "think", "think-noopen", "reasoning-content",
-    "eos-token", "tool-calls", "error-200", "e501", "kwstring", "malformed",
+    "eos-token", "think-length", "tool-calls", "error-200", "e501", "kwstring", "malformed",
     "malformed-once", "length", "length-once", "ratelimit",
     "ratelimit-long", "ratelimit-bare", "ratelimit-date", "quota", "e500",
     "e500-once",
@@ -715,6 +718,15 @@ class Handler(BaseHTTPRequestHandler):
         if model == "reasoning-content":
             out = self.complete(req, None, dry=True)
             out["choices"][0]["message"]["reasoning_content"] = doc
+            return self.send(200, out)
+        if model == "think-length":
+            mt = req.get("max_completion_tokens", req.get("max_tokens", 16))
+            if mt >= 2000:
+                return self.good(req)
+            out = self.complete(req, "", finish="length", dry=True)
+            out["usage"]["completion_tokens"] = mt
+            out["usage"]["completion_tokens_details"] = {
+                "reasoning_tokens": mt}
             return self.send(200, out)
         if model == "eos-token":
             return self.complete(req, doc, finish="eos_token")

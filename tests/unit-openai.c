@@ -329,6 +329,7 @@ static void
 test_odd_answers(void)
 {
 	struct run r;
+	json_t *reqs;
 
 	setup("tool-calls");
 	go(&r);
@@ -341,6 +342,17 @@ test_odd_answers(void)
 	is_fail(&r, TQ_ERR_TRANSIENT, "llm_bad_response", "error-200");
 	ok(strstr(r.err.msg, "without choices: The upstream model is "
 	    "overloaded.") != NULL, "error-200: the proxy's message kept");
+	finish(&r);
+
+	setup("think-length");
+	go(&r);
+	is_int(r.rc, 0, "think-length: more room to reason succeeds");
+	reqs = requests();
+	ok(json_array_size(reqs) == 2 && json_integer_value(rqbody(reqs, 1,
+	    "max_tokens")) == 2048 && json_equal(rqbody(reqs, 0, "messages"),
+	    rqbody(reqs, 1, "messages")), "think-length: twice the tokens, "
+	    "the same input");
+	json_decref(reqs);
 	finish(&r);
 
 	setup("e501");
@@ -686,8 +698,9 @@ test_modes(void)
 	ok(json_array_size(reqs) == 3 &&
 	    rqbody(reqs, 2, "max_tokens") == NULL &&
 	    json_integer_value(rqbody(reqs, 2, "max_completion_tokens")) ==
-	    1024 && rqbody(reqs, 2, "temperature") == NULL,
-	    "reasoning: max_completion_tokens, no temperature");
+	    16384 && rqbody(reqs, 2, "temperature") == NULL,
+	    "reasoning: max_completion_tokens, room to reason, no "
+	    "temperature");
 	json_decref(reqs);
 	finish(&r);
 
