@@ -189,6 +189,36 @@ json_size(json_t *v)
 	return n;
 }
 
+/*
+ * Text for Notion: valid UTF-8 without NULs (tq_utf8_clean), and none
+ * of the control characters a page would show as junk: CR LF and a
+ * lone CR become LF (so that paragraphs of CRLF text split), tabs and
+ * LFs stay, other C0 controls, DEL and C1 controls go.  Caller frees.
+ */
+static char *
+clean_text(const char *s, size_t len, size_t *outlen)
+{
+	char *t = tq_utf8_clean(s, len, NULL);
+	unsigned char *p = (unsigned char *)t, *q = p;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\r') {
+			if (p[1] != '\n')
+				*q++ = '\n';
+		} else if ((*p < 0x20 && *p != '\t' && *p != '\n') ||
+		    *p == 0x7f)
+			;
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p++;
+		else
+			*q++ = *p;
+	}
+	*q = '\0';
+	if (outlen != NULL)
+		*outlen = (size_t)(q - (unsigned char *)t);
+	return t;
+}
+
 static json_t *
 text_block(const char *type, json_t *rich)
 {
@@ -1057,7 +1087,7 @@ options(json_t *keywords)
 
 		if (v == NULL || json_array_size(out) == MAX_OPTIONS)
 			continue;
-		s = tq_utf8_clean(v, strlen(v), NULL);
+		s = clean_text(v, strlen(v), NULL);
 		t = option_name(s);
 		if (*t != '\0') {
 			json_array_foreach(out, j, o)
@@ -1271,9 +1301,13 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	dprop = find_prop(s->props, "date", date_words, 0);
 
 	src = ct->url != NULL ? ct->url : ct->url_text;
-	named = ct->title != NULL && !blank(ct->title) ? ct->title :
-	    src != NULL ? src : "Untitled";
-	title = tq_utf8_clean(named, strlen(named), NULL);
+	title = clean_text(ct->title != NULL ? ct->title : "",
+	    ct->title != NULL ? strlen(ct->title) : 0, NULL);
+	if (blank(title)) {
+		named = src != NULL ? src : "Untitled";
+		free(title);
+		title = clean_text(named, strlen(named), NULL);
+	}
 	v = runs(title, strlen(title), 0);
 	for (i = 0, bytes = 0; i < json_array_size(v); i++)
 		if ((bytes += json_size(json_array_get(v, i))) > MAX_TITLE ||
@@ -1390,7 +1424,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 
 	/* the blocks */
 	if (ct->summary != NULL && !blank(ct->summary)) {
-		char *sum = tq_utf8_clean(ct->summary,
+		char *sum = clean_text(ct->summary,
 		    strlen(ct->summary), NULL);
 
 		json_array_append_new(b, text_block("heading_2",
@@ -1407,7 +1441,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 				tq_buf_addf(&kw, "%s%s", kw.len ? ", " : "",
 				    json_string_value(v));
 		if (kw.len > 0) {
-			clean = tq_utf8_clean(kw.data, kw.len, NULL);
+			clean = clean_text(kw.data, kw.len, NULL);
 			add_text(b, "paragraph", "Keywords: ", clean,
 			    strlen(clean));
 			free(clean);
@@ -1427,7 +1461,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 
 			if (t == NULL || blank(t))
 				continue;
-			clean = tq_utf8_clean(t, strlen(t), NULL);
+			clean = clean_text(t, strlen(t), NULL);
 			add_text(b, "bulleted_list_item", NULL, clean,
 			    strlen(clean));
 			free(clean);
@@ -1439,7 +1473,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 		    ct->url));
 	else if (ct->url_text != NULL) {
 		/* no URL for a url property or a bookmark: kept whole */
-		char *clean = tq_utf8_clean(ct->url_text,
+		char *clean = clean_text(ct->url_text,
 		    strlen(ct->url_text), NULL);
 
 		add_text(b, "paragraph", "Source: ", clean, strlen(clean));
@@ -2315,7 +2349,7 @@ load_content(struct nc *c, const struct tq_claim *cl, int with_text,
 		if (!PQgetisnull(r, 0, 0))
 			ct->published = notion_date(PQgetvalue(r, 0, 0));
 		if (!PQgetisnull(r, 0, 1))
-			ct->text = tq_utf8_clean(PQgetvalue(r, 0, 1),
+			ct->text = clean_text(PQgetvalue(r, 0, 1),
 			    strlen(PQgetvalue(r, 0, 1)), NULL);
 	}
 	PQclear(r);

@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 137
+plan 139
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -301,6 +301,13 @@ d5=$(mkai https://example.org/nozone "Time nozone")
 setpc https://example.org/nozone "published = '2024-05-17T10:00:00'"
 check "times with a fraction, without seconds, without a zone" sh -c "tq-submit notion -D $DB1 $d3 $d4 $d5 | tq-wait -t 60"
 check_same "the time kept where its zone is known" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title | test("^Time ")) | "\(.title)=\(.properties.Published.date.start)"' | sort | tr '\n' ' ')" "Time fraction=2024-05-17T10:00:00+02:00 Time noseconds=2024-05-17T10:00:00+05:30 Time nozone=2024-05-17 "
+# --- control characters: gone from the title and the tags, CRLF
+# paragraphs split as LF ones
+cc=$(mkai https://example.org/control "Control")
+setpc https://example.org/control "title = E'Con\\001trol\\033[1m'"
+psqlc "UPDATE ai_processed_contents SET summary = E'One.\\r\\n\\r\\nTwo\\u0085.', keywords = ARRAY[E'\\001', E'ta\\007g'] WHERE id = $cc" >/dev/null
+check "control characters in the title, summary and keywords" sh -c "tq-submit notion -D $DB1 $cc | tq-wait -t 60"
+check_same "none sent, two paragraphs" "$(fake GET /_fake/pages | jq -c '.pages[] | select(.properties.URL.url == "https://example.org/control") | [.title, [.properties.Tags.multi_select[].name], [.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text][0:2]]')" '["Control[1m",["tag"],["One.","Two."]]'
 # --- a title, a summary, keywords and insights of white space alone:
 # the title is the source's, and no empty heading or line
 ws=$(mkai https://example.org/blank "Blank")
