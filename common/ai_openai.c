@@ -841,8 +841,11 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 		char w[16];
 
 		snprintf(w, sizeof(w), "http_%ld", st);
-		tq_err_set(err, kind, w, "openai: %s: HTTP %ld: %s",
-		    c->shown_url, st, *msg != '\0' ? msg : "no message");
+		tq_err_set(err, kind, w, "openai: %s: HTTP %ld: %s%s",
+		    c->shown_url, st, *msg != '\0' ? msg : "no message",
+		    st == 404 && strstr(c->shown_url, "/v1/") == NULL ?
+		    " (the base URL of most OpenAI-compatible servers ends "
+		    "in /v1)" : "");
 	}
 	if (err != NULL && st >= 500 && r->retry_after > 0)
 		err->retry_after = r->retry_after;

@@ -697,6 +697,13 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		    tq_trim(val));
 	else if (n == 11 && strncasecmp(p, "retry-after", n) == 0)
 		d = tq_http_retry_after(val);
+	else if (n == 14 && strncasecmp(p, "retry-after-ms", n) == 0) {
+		/* Azure OpenAI's, as OpenAI's SDKs read it */
+		long long ms = strtonum(tq_trim(val), 0, 86400000LL, &err);
+
+		if (err == NULL)
+			d = ms / 1000.0;
+	}
 	else if ((n == 26 && strncasecmp(p, "x-ratelimit-reset-requests",
 	    n) == 0) || (n == 24 && strncasecmp(p, "x-ratelimit-reset-tokens",
 	    n) == 0))

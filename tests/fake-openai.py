@@ -54,6 +54,7 @@ The answer depends on the scenario, chosen by the model name:
                  passed since that 429, then 429 again, and so on
   ratelimit-long 429 without Retry-After, x-ratelimit-reset-tokens: 6m0s
   ratelimit-date 429 with Retry-After as an HTTP date 3 s ahead
+  ratelimit-ms   429 with retry-after-ms: 4500 alone (Azure OpenAI)
   ratelimit-bare 429 without Retry-After or x-ratelimit-* headers (as
                  Azure may answer)
   quota          429 insufficient_quota
@@ -141,7 +142,8 @@ SCENARIOS = {
     "ok", "fenced", "prose", "think", "think-noopen", "reasoning-content",
     "eos-token", "think-length", "tool-calls", "error-200", "e501", "kwstring", "malformed",
     "malformed-once", "length", "length-once", "ratelimit",
-    "ratelimit-long", "ratelimit-bare", "ratelimit-date", "quota", "e500",
+    "ratelimit-long", "ratelimit-bare", "ratelimit-date", "ratelimit-ms",
+    "quota", "e500",
     "e500-once",
     "e502-html", "hang", "no-schema", "no-format", "refusal",
     "content-filter", "empty", "empty-once", "no-usage", "context",
@@ -755,6 +757,11 @@ class Handler(BaseHTTPRequestHandler):
                 etype="tokens", code="rate_limit_exceeded"), headers={
                     "x-ratelimit-reset-requests": "120ms",
                     "x-ratelimit-reset-tokens": "6m0s"})
+        if model == "ratelimit-ms":
+            return self.send(429, err_body(
+                "Rate limit is exceeded. Try again later.",
+                etype="rate_limit_error", code="429"),
+                headers={"retry-after-ms": "4500"})
         if model == "ratelimit-bare":
             return self.send(429, err_body(
                 "Rate limit is exceeded. Try again later.",

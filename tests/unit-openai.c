@@ -500,6 +500,12 @@ test_ratelimit(void)
 	    r.err.retry_after);
 	finish(&r);
 
+	setup("ratelimit-ms");
+	go(&r);
+	ok(r.rc == -1 && fabs(r.err.retry_after - 4.5) < 0.01,
+	    "ratelimit: retry-after-ms 4500 (%.3f)", r.err.retry_after);
+	finish(&r);
+
 	setup("ratelimit-date");
 	go(&r);
 	ok(r.rc == -1 && r.err.retry_after >= 1 && r.err.retry_after <= 4,
@@ -548,8 +554,18 @@ test_server_errors(void)
 	setup("nope");
 	go(&r);
 	is_fail(&r, TQ_ERR_PERMANENT, "http_404", "unknown model");
-	ok(strstr(r.err.msg, "does not exist") != NULL,
-	    "unknown model: message");
+	ok(strstr(r.err.msg, "does not exist") != NULL &&
+	    strstr(r.err.msg, "ends in /v1") == NULL,
+	    "unknown model: message, no hint about /v1");
+	finish(&r);
+
+	/* a base URL without /v1 (Ollama's root, say): a hint */
+	setup("ok");
+	M.base_url = root;
+	go(&r);
+	is_fail(&r, TQ_ERR_PERMANENT, "http_404", "no /v1");
+	ok(strstr(r.err.msg, "base URL of most OpenAI-compatible servers "
+	    "ends in /v1") != NULL, "no /v1: says so");
 	finish(&r);
 
 	setup("ok");
