@@ -724,6 +724,33 @@ quirks_learn(const struct call *c)
 }
 
 /*
+ * How much of the text to keep after a context overflow: half, or less
+ * when the server said by how much (OpenAI: "maximum context length is
+ * 8192 tokens. However, your messages resulted in 20000 tokens"; vLLM:
+ * "... is 100 tokens and your request has 250 input tokens"), with a
+ * tenth more to spare.
+ */
+static double
+ctx_ratio(const char *msg)
+{
+	const char *p = strcasestr(msg, "maximum context length is "), *q;
+	double max, got;
+
+	if (p == NULL)
+		return 0.5;
+	max = strtod(p + 26, NULL);
+	if ((q = strcasestr(p, "resulted in ")) != NULL)
+		got = strtod(q + 12, NULL);
+	else if ((q = strcasestr(p, "request has ")) != NULL)
+		got = strtod(q + 12, NULL);
+	else
+		return 0.5;
+	if (!(max > 0) || !(got > max))
+		return 0.5;
+	return max / got * 0.9 < 0.5 ? max / got * 0.9 : 0.5;
+}
+
+/*
  * Classify a non-2xx answer.  Returns 1 when the call should be sent
  * again with changed parameters, else -1 with err set.
  */
@@ -756,11 +783,11 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 		    strcasestr(msg, "context length") != NULL ||
 		    strcasestr(msg, "context window") != NULL ||
 		    strcasestr(msg, "context size") != NULL) {
-			if (!c->ctx_shrunk && c->text_chars > 0) {
-				c->ctx_shrunk = 1;
-				c->budget = tq_utf8_count(c->text,
-				    cut_text(c->text, strlen(c->text),
-				    c->budget)) / 2;
+			if (c->ctx_shrunk < 3 && c->text_chars > 0) {
+				c->ctx_shrunk++;
+				c->budget = (size_t)((double)tq_utf8_count(
+				    c->text, cut_text(c->text, strlen(c->text),
+				    c->budget)) * ctx_ratio(msg));
 				rc = 1;
 				goto out;
 			}

@@ -875,6 +875,31 @@ test_truncation(void)
 	    "context-vllm: the next call still sends max_tokens");
 	json_decref(reqs);
 	finish(&r);
+
+	/* five times too long: halved up to three times */
+	for (i = 0; i < 28; i++)
+		tq_buf_adds(&b, "A sentence of some fifty characters "
+		    "or so here. ");
+	setup("context-llama");
+	R.text = b.data;
+	go(&r);
+	ok(r.rc == 0 && r.res.attempts == 4, "context-llama: a text five "
+	    "times too long, halved three times (%d attempts)",
+	    r.res.attempts);
+	finish(&r);
+	/* OpenAI and vLLM say by how much: cut to that at once */
+	setup("context");
+	R.text = b.data;
+	go(&r);
+	ok(r.rc == 0 && r.res.attempts == 2, "context: cut as the "
+	    "server's counts say, at once (%d attempts)", r.res.attempts);
+	finish(&r);
+	setup("context-vllm");
+	R.text = b.data;
+	go(&r);
+	ok(r.rc == 0 && r.res.attempts == 2, "context-vllm: cut as the "
+	    "server's counts say, at once (%d attempts)", r.res.attempts);
+	finish(&r);
 	tq_buf_free(&b);
 
 	setup("ok");
