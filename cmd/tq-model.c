@@ -218,6 +218,12 @@ check_url(const char *url)
 			bad("base-url %s: must not carry a user or password; "
 			    "name the variable holding the key with -k",
 			    shown);
+		/* /chat/completions is added to the path */
+		if (strpbrk(p, "?#") != NULL)
+			bad("base-url %s: must not carry a query or a "
+			    "fragment: /chat/completions goes after the path "
+			    "(Azure OpenAI's api-version and api-key header "
+			    "are not supported)", shown);
 	}
 	free(shown);
 	u = xstrdup(url);

@@ -4,7 +4,7 @@
 # server; the API key never appears in any output, log or table.
 # VALGRIND=1 runs tq-model under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 82
+plan 84
 start_redis
 start_pg
 need python3 python3
@@ -115,6 +115,8 @@ check_match "says what is wanted" "$(cat "$errf")" '^tq-model: key-env: not the 
 check_status 3 "lower case key-env" m add x -p openai -m gpt-4o -k openai_api_key
 check_status 3 "credentials in the base URL" m add x -p openai -m gpt-4o -u "https://user:$key@api.example/v1"
 check_match "redacted" "$(cat "$errf")" '^tq-model: base-url https://user:\*\*\*@api.example/v1: must not carry'
+check_status 3 "a query in the base URL (Azure's api-version)" m add x -p openai -m gpt-4o -u "https://x.openai.azure.com/openai/deployments/d?api-version=2024-06-01"
+check_match "is refused: the path is added to" "$(cat "$errf")" 'must not carry a query or a fragment: /chat/completions goes after the path'
 check_status 3 "not an http URL" m add x -p openai -m gpt-4o -u ftp://h/v1
 check_status 3 "bad json mode" m add x -p openai -m gpt-4o -J fast
 check_status 3 "temperature out of range" m add x -p openai -m gpt-4o -t 2.5
