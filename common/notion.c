@@ -1286,7 +1286,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	json_t *v, *points, *b = json_array(), *pt;
 	const char *src, *named;
 	char *title, *list;
-	size_t i, bytes;
+	size_t i, bytes, n;
 
 	memset(pl, 0, sizeof(*pl));
 	pl->properties = json_object();
@@ -1423,49 +1423,53 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	free(title);
 
 	/* the blocks */
-	if (ct->summary != NULL && !blank(ct->summary)) {
+	if (ct->summary != NULL) {
 		char *sum = clean_text(ct->summary,
 		    strlen(ct->summary), NULL);
 
-		json_array_append_new(b, text_block("heading_2",
-		    runs("Summary", 7, 0)));
-		add_paragraphs(b, sum, 0);
+		if (!blank(sum)) {
+			json_array_append_new(b, text_block("heading_2",
+			    runs("Summary", 7, 0)));
+			add_paragraphs(b, sum, 0);
+		}
 		free(sum);
 	}
 	if (json_array_size(ct->keywords) > 0) {
 		struct tq_buf kw = { 0 };
 		char *clean;
 
-		json_array_foreach(ct->keywords, i, v)
-			if (json_is_string(v) && !blank(json_string_value(v)))
+		json_array_foreach(ct->keywords, i, v) {
+			if (!json_is_string(v))
+				continue;
+			clean = clean_text(json_string_value(v),
+			    json_string_length(v), NULL);
+			if (!blank(clean))
 				tq_buf_addf(&kw, "%s%s", kw.len ? ", " : "",
-				    json_string_value(v));
-		if (kw.len > 0) {
-			clean = clean_text(kw.data, kw.len, NULL);
-			add_text(b, "paragraph", "Keywords: ", clean,
-			    strlen(clean));
+				    clean);
 			free(clean);
 		}
+		if (kw.len > 0)
+			add_text(b, "paragraph", "Keywords: ", kw.data,
+			    kw.len);
 		tq_buf_free(&kw);
 	}
 	points = json_object_get(ct->insights, "points");
-	json_array_foreach(points, i, pt)
-		if (json_is_string(pt) && !blank(json_string_value(pt)))
-			break;
-	if (i < json_array_size(points)) {
-		json_array_append_new(b, text_block("heading_3",
-		    runs("Insights", 8, 0)));
-		json_array_foreach(points, i, pt) {
-			const char *t = json_string_value(pt);
-			char *clean;
+	n = 0;
+	json_array_foreach(points, i, pt) {
+		const char *t = json_string_value(pt);
+		char *clean;
 
-			if (t == NULL || blank(t))
-				continue;
-			clean = clean_text(t, strlen(t), NULL);
+		if (t == NULL)
+			continue;
+		clean = clean_text(t, strlen(t), NULL);
+		if (!blank(clean)) {
+			if (n++ == 0)
+				json_array_append_new(b, text_block(
+				    "heading_3", runs("Insights", 8, 0)));
 			add_text(b, "bulleted_list_item", NULL, clean,
 			    strlen(clean));
-			free(clean);
 		}
+		free(clean);
 	}
 	if (ct->url != NULL)
 		json_array_append_new(b, json_pack("{s:s,s:s,s:{s:s}}",

@@ -305,9 +305,9 @@ check_same "the time kept where its zone is known" "$(fake GET /_fake/pages | jq
 # paragraphs split as LF ones
 cc=$(mkai https://example.org/control "Control")
 setpc https://example.org/control "title = E'Con\\001trol\\033[1m'"
-psqlc "UPDATE ai_processed_contents SET summary = E'One.\\r\\n\\r\\nTwo\\u0085.', keywords = ARRAY[E'\\001', E'ta\\007g'] WHERE id = $cc" >/dev/null
+psqlc "UPDATE ai_processed_contents SET summary = E'One.\\r\\n\\r\\nTwo\\u0085.', keywords = ARRAY[E'\\001', E'ta\\007g'], insights = '{\"points\": [\"\\u0001\", \"point\"]}' WHERE id = $cc" >/dev/null
 check "control characters in the title, summary and keywords" sh -c "tq-submit notion -D $DB1 $cc | tq-wait -t 60"
-check_same "none sent, two paragraphs" "$(fake GET /_fake/pages | jq -c '.pages[] | select(.properties.URL.url == "https://example.org/control") | [.title, [.properties.Tags.multi_select[].name], [.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text][0:2]]')" '["Control[1m",["tag"],["One.","Two."]]'
+check_same "none sent, two paragraphs, a keyword and an insight" "$(fake GET /_fake/pages | jq -c '.pages[] | select(.properties.URL.url == "https://example.org/control") | [.title, [.properties.Tags.multi_select[].name], [.blocks[] | select(.type == "paragraph" or .type == "bulleted_list_item") | [.[.type].rich_text[].plain_text] | join("")]]')" '["Control[1m",["tag"],["One.","Two.","Keywords: tag","point"]]'
 # --- a title, a summary, keywords and insights of white space alone:
 # the title is the source's, and no empty heading or line
 ws=$(mkai https://example.org/blank "Blank")
