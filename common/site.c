@@ -15,7 +15,9 @@
  * a lease, so workers never race.
  *
  * AutoThrottle: a 5xx, a 429 or a timeout from a site halves its limit
- * (at least 1) for TQ_SITE_BACKOFF seconds, kept in tq:site:thr:<h>;
+ * (at least 1) for TQ_SITE_BACKOFF seconds, kept in tq:site:thr:<h>,
+ * and holds its next start back 0.5 s, doubling with each such answer
+ * in a row up to 10 s (release_lua);
  * each other answer after that window raises it by one, up to
  * tq_cfg.site_concurrency, where the key goes.  A robots.txt
  * Crawl-delay (at most CRAWL_DELAY_MAX) is the site's least delay,
@@ -63,6 +65,7 @@
 #define PARK_MAX	1.0	/* a parked waiter looks again after this */
 #define SITES_KEY	"tq:sites"
 #define SITES_AGE	86400000	/* ms: tq:sites forgets a site after */
+#define BAD_SPACING_MAX	"10000"		/* ms between starts after bad answers */
 
 /*
  * KEYS: slots, pause, next, thr, cdelay, sites; ARGV: lease, max, lease
@@ -111,9 +114,13 @@ static const char gate_lua[] =
     "return 0\n";
 
 /*
- * KEYS: slots, thr; ARGV: lease, outcome (bad: a 5xx, a 429 or a
+ * KEYS: slots, thr, next; ARGV: lease, outcome (bad: a 5xx, a 429 or a
  * timeout; good: any other answer; none), max, window ms.  The lease
- * goes; the AutoThrottle limit moves.  Returns the limit now (0: none).
+ * goes; the AutoThrottle limit moves.  A bad answer also holds the
+ * site's next start back: 0.5 s, doubling with each bad answer in a
+ * row (the thr hash's streak) up to BAD_SPACING_MAX, so that a site
+ * that fails fast is not asked again as fast as the workers go; a good
+ * one ends the streak.  Returns the limit now (0: none).
  */
 static const char release_lua[] =
     "redis.call('ZREM', KEYS[1], ARGV[1])\n"
@@ -121,14 +128,21 @@ static const char release_lua[] =
     "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
     "local max = tonumber(ARGV[3])\n"
     "local lim = tonumber(redis.call('HGET', KEYS[2], 'limit') or '0')\n"
-    "if ARGV[2] == 'bad' and max > 0 then\n"
+    "if ARGV[2] == 'bad' then\n"
+    "  local n = redis.call('HINCRBY', KEYS[2], 'streak', 1)\n"
+    "  local d = math.min(" BAD_SPACING_MAX ", 500 * 2 ^ math.min(n - 1, 20))\n"
+    "  local nx = tonumber(redis.call('GET', KEYS[3]) or '0')\n"
+    "  if now + d > nx then\n"
+    "    redis.call('SET', KEYS[3], now + d, 'PX', d + 1000) end\n"
+    "  local w = tonumber(ARGV[4])\n"
+    "  redis.call('PEXPIRE', KEYS[2], w + 3600000)\n"
+    "  if max == 0 then return lim end\n"
     "  if lim == 0 then lim = max end\n"
     "  lim = math.max(1, math.floor(lim / 2))\n"
-    "  local w = tonumber(ARGV[4])\n"
     "  redis.call('HSET', KEYS[2], 'limit', lim, 'until', now + w)\n"
-    "  redis.call('PEXPIRE', KEYS[2], w + 3600000)\n"
     "  return lim\n"
     "end\n"
+    "if ARGV[2] == 'good' then redis.call('HDEL', KEYS[2], 'streak') end\n"
     "if ARGV[2] ~= 'good' or lim == 0 then return lim end\n"
     "if now < tonumber(redis.call('HGET', KEYS[2], 'until') or '0') then\n"
     "  return lim end\n"
@@ -920,8 +934,9 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 	snprintf(max, sizeof(max), "%d", tq_cfg.site_concurrency);
 	snprintf(win, sizeof(win), "%lld",
 	    (long long)(tq_cfg.site_backoff * 1000));
-	r = tq_redis(site_rc, &e, "EVAL %s 2 %s tq:site:thr:%s %s %s %s %s",
-	    release_lua, s->slots, s->hash, s->lease, how, max, win);
+	r = tq_redis(site_rc, &e, "EVAL %s 3 %s tq:site:thr:%s %s %s %s %s "
+	    "%s", release_lua, s->slots, s->hash, s->next, s->lease, how, max,
+	    win);
 	if (r == NULL) {
 		conn_failed();
 		return;

@@ -5,7 +5,7 @@
 # AutoThrottle after 5xx, 429 and timeouts, a job waiting for its site holds
 # no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 47
 start_redis
 start_pg
 start_httpd
@@ -19,7 +19,7 @@ Disallow: /'
 python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" --limit 3 \
 	--robots "$robots" --robots-fail 127.0.0.8 \
 	127.0.0.8 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
-	127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 \
+	127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -114,6 +114,16 @@ check_same "... and its page is not fetched" "$(sj "$R" '| .total - .robots')" 0
 stop_worker "$w1"
 stop_worker "$w2"
 check_same "leases given back" "$(rcli --scan --pattern 'tq:site:slots:*' | wc -l | tr -d ' ')" 0
+
+# a site that fails fast is not asked again as fast as the workers go:
+# each bad answer in a row holds its next start back 0.5 s, doubling
+# (the first 3 go together, at the site's limit)
+Y=$(site 14)
+TQ_PARSE_CONCURRENCY=5 start_worker -n 1 -Q parsing-queue
+check_status 1 "5 pages of a site that answers 503 at once" sh -c "for i in 1 2 3 4 5; do echo '$Y/flaky?bad=100&n='\$i; done | tq-submit -R 0 parse | tq-wait -t 60"
+check_same "... all failed as 503s" "$(jq -r '[.items[].error_message | test("^http 503")] | all' "$out") $(sj "$Y" '.starts | length')" "true 5"
+check_match "... the last two starts spaced 1.5 s and more" "$(sj "$Y" '.starts | sort | [.[3] - .[2], .[4] - .[3]] | map(. >= 1.4) | all')" '^true$'
+stop_worker
 
 # a page that times out halves the limit too
 T=$(site 10)

@@ -33,7 +33,7 @@ most it ever had.  Routes:
                     on /robots.txt and on pages, each once),
                     over (requests past --limit, answered 500), the
                     request times of /busy and the start times of
-                    pages (starts)
+                    pages and /flaky (starts)
 
 --limit N: a site with more than N requests at once answers 500 and
 counts it in "over".
@@ -157,7 +157,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     not u.path.startswith("/robots.txt"):
                 st["over"] += 1
                 over = True
-            if u.path.endswith("/page") and len(st["starts"]) < 2000:
+            if (u.path.endswith("/page") or u.path == "/flaky") and \
+                    len(st["starts"]) < 2000:
                 st["starts"].append(time.time())
         mode = robots_mode.get(site.split(":")[0])
         try:
