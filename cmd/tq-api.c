@@ -80,6 +80,8 @@ static unsigned conn_timeout = 30;
 static unsigned nthreads = 4;
 static unsigned max_items = 1000;	/* inputs of one submit */
 static int quiet;
+static int in_progress;		/* requests begun and not ended */
+#define STOP_WAIT	30	/* s a stop waits for them */
 static char token_sum[65];	/* sha256 of TQ_API_TOKEN; "" if none */
 
 #define HEALTH_SECS	3	/* the health check's deadline */
@@ -314,7 +316,11 @@ log_backend(struct req *q, const char *msg)
 	free(m);
 }
 
-/* A backend error: 503, or 400 when it was the input's fault. */
+/*
+ * A backend error: 503, or 500 when the backend refused for good (a
+ * wrong password, say): the operator's to fix, and no fault of the
+ * request, which a 400 would tell the client not to send again.
+ */
 static enum MHD_Result
 fail_backend(struct MHD_Connection *c, struct req *q, struct tq_err *e)
 {
@@ -322,8 +328,8 @@ fail_backend(struct MHD_Connection *c, struct req *q, struct tq_err *e)
 
 	log_backend(q, e->msg[0] ? e->msg : "backend unavailable");
 	if (e->kind == TQ_ERR_PERMANENT)
-		return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s: the request was "
-		    "refused", b);
+		return fail(c, q, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s: the "
+		    "request was refused", b);
 	return fail(c, q, MHD_HTTP_SERVICE_UNAVAILABLE, "%s unavailable", b);
 }
 
@@ -616,7 +622,7 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
     long long single)
 {
 	const struct tq_stage_def *sd = tq_stage(st);
-	struct tq_err e = { 0 };
+	struct tq_err e = { 0 }, re = { 0 };
 	struct tq_submit sub;
 	struct inputs in = { 0 };
 	enum MHD_Result rv;
@@ -817,13 +823,28 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	default:
 		goto backend;
 	}
-	if ((recs = tq_task_records(db, &e, &sub.task, 1, 0)) == NULL)
-		goto backend;
-	rec = json_array_get(recs, 0);
+	/*
+	 * The task is committed and queued: whatever happens now, the
+	 * answer is 202, or the client would submit it again
+	 */
 	f = json_object();
-	if (json_is_object(rec))
-		json_object_update(f, rec);
-	json_decref(recs);
+	if ((recs = tq_task_records(db, &re, &sub.task, 1, 0)) == NULL) {
+		log_backend(q, re.msg);
+		json_object_set_new(f, "id", json_integer(sub.task));
+		json_object_set_new(f, "status", json_string("queued"));
+		json_object_set_new(f, "type", json_string(
+		    tq_stage_task_type(st)));
+		json_object_set_new(f, "queue_name", json_string(
+		    tq_stage_queue(st)));
+		json_object_set_new(f, "warning", json_sprintf("%s "
+		    "unavailable after the submit: the task's record could "
+		    "not be read; ask for its status", backend_name(re.msg)));
+	} else {
+		rec = json_array_get(recs, 0);
+		if (json_is_object(rec))
+			json_object_update(f, rec);
+		json_decref(recs);
+	}
 	json_object_set_new(f, "task_id", json_integer(sub.task));
 	json_object_set_new(f, "total_items", json_integer(
 	    (json_int_t)sub.nitems));
@@ -1102,6 +1123,48 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+/*
+ * A request a web page of another site made the browser send: its
+ * Origin names a host other than the one it was sent to (the
+ * request's Host), or the browser says so (Sec-Fetch-Site).  Any page
+ * the operator opens could otherwise submit, retry and import through
+ * a tq-api on the loopback.  Tools (curl, requests) send neither.
+ */
+static int
+cross_site(struct MHD_Connection *c)
+{
+	const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Origin"), *f = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Sec-Fetch-Site"), *h = MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST), *p;
+
+	if (f != NULL && strcasecmp(f, "cross-site") == 0)
+		return 1;
+	if (o == NULL)
+		return 0;
+	if ((p = strstr(o, "://")) == NULL || h == NULL)
+		return 1;	/* "null": a sandboxed page, a file */
+	return strcasecmp(p + 3, h) != 0;
+}
+
+/* Is the request's body JSON by its Content-Type (or +json)? */
+static int
+json_body(struct MHD_Connection *c)
+{
+	const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n;
+
+	if (t == NULL)
+		return 0;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	n = strcspn(t, "; \t");
+	return (n == 16 && strncasecmp(t, "application/json", 16) == 0) ||
+	    (n > 5 && strncasecmp(t + n - 5, "+json", 5) == 0 &&
+	    strncasecmp(t, "application/", 12) == 0);
+}
+
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *data,
@@ -1116,6 +1179,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		struct framing fr = { 0, 0, 0 };
 
 		q = xcalloc(1, sizeof(*q));
+		__atomic_add_fetch(&in_progress, 1, __ATOMIC_SEQ_CST);
 		q->t0 = tq_mono();
 		q->method = xstrdup(method);
 		q->url = xstrdup(url);
@@ -1170,11 +1234,21 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			return fail(c, q, MHD_HTTP_UNAUTHORIZED,
 			    "unauthorized: send Authorization: Bearer "
 			    "<TQ_API_TOKEN>");
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+		    strcmp(method, "OPTIONS") != 0 && cross_site(c))
+			return fail(c, q, MHD_HTTP_FORBIDDEN, "cross-site "
+			    "request refused: a page of another site (its "
+			    "Origin) may not use this API");
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoll(cl, NULL, 10) > max_body)
 			return fail(c, q, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "request body over %lld bytes", max_body);
+		/* as Flask's get_json(): a body is JSON, and says so */
+		if (((cl != NULL && strtoll(cl, NULL, 10) > 0) || te != NULL) &&
+		    !json_body(c))
+			return fail(c, q, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+			    "Content-Type must be application/json");
 		return MHD_YES;
 	}
 	if (*size > 0) {
@@ -1217,6 +1291,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	if (q == NULL)
 		return;
+	__atomic_sub_fetch(&in_progress, 1, __ATOMIC_SEQ_CST);
 	if (!quiet) {
 		/* the path as the client sent it may be any bytes */
 		char *path = tq_vis(q->url), *meth = tq_vis(q->method);
@@ -1456,10 +1531,17 @@ main(int argc, char *argv[])
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
 	}
-	for (i = 0; i < 20; i++) {
+	/*
+	 * The requests in progress end (a submit's commit and its answer,
+	 * up to STOP_WAIT s); idle kept-alive connections are not waited
+	 * for, beyond a second
+	 */
+	for (i = 0; i < STOP_WAIT * 20; i++) {
 		di = MHD_get_daemon_info(d,
 		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (di == NULL || di->num_connections == 0)
+		if (di == NULL || di->num_connections == 0 ||
+		    (i >= 20 && __atomic_load_n(&in_progress,
+		    __ATOMIC_SEQ_CST) == 0))
 			break;
 		usleep(50000);
 	}

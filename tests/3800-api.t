@@ -79,6 +79,14 @@ bad() {	# bad WANT-CODE DESC METHOD PATH [BODY [curl args]]
 	req "$@"
 	check_same "$_d: $_w" "$code $(jq -c '[.success, (.error | type)]' "$out" 2>/dev/null)" "$_w [false,\"string\"]"
 }
+# a web page of another site may not drive the API (a form POST needs
+# no preflight); a body that is not said to be JSON is refused
+n0=$(psqlc "SELECT count(*) FROM processing_tasks")
+bad 403 "a POST whose Origin is another site" POST /api/parsing/async/batch '{"link_ids": [10]}' -H 'Origin: http://evil.example'
+bad 403 "a POST a browser marks cross-site" POST /api/parsing/async/retry/1 '' -H 'Sec-Fetch-Site: cross-site'
+code=$(curl -s -m 20 -o "$out" -w '%{http_code}' -X POST -H 'Content-Type: text/plain' --data-binary '{"link_ids": [10]}' "$A/api/parsing/async/batch")
+check_same "a text/plain body: 415" "$code $(j .error)" "415 Content-Type must be application/json"
+check_same "nothing written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
 bad 400 "malformed JSON" POST /api/parsing/async/batch '{"link_ids": [10,'
 check_match "says so" "$(j .error)" '^malformed JSON'
 bad 400 "a body that is not an object" POST /api/parsing/async/batch '[10, 11]'
