@@ -427,7 +427,12 @@ static enum kind
 media_kind(const char *ctype, char *media, size_t msz)
 {
 	size_t n, i;
+	const char *comma;
 
+	/* "text/html, text/html": a header a proxy merged; the last */
+	while ((comma = strchr(ctype, ',')) != NULL &&
+	    comma < ctype + strcspn(ctype, ";"))
+		ctype = comma + 1;
 	while (*ctype == ' ' || *ctype == '\t')
 		ctype++;
 	n = strcspn(ctype, "; \t");
@@ -636,6 +641,14 @@ headers_done(struct xfer *x)
 	x->final = 1;
 	if (r->status < 200 || r->status > 299)
 		return x->q->error_body;	/* an error page: wanted? */
+	if (r->status == 206) {
+		/* a piece of the page: tq asks for no range */
+		tq_err_set(&x->stop, TQ_ERR_TRANSIENT, "partial_content",
+		    "the server answered 206 Partial Content to a request "
+		    "for the whole page");
+		x->stop.http_status = 206;
+		return 0;
+	}
 	if (x->q->on_headers != NULL &&
 	    x->q->on_headers(x->q->arg, r, &x->stop) == -1) {
 		if (x->stop.kind == TQ_ERR_NONE)
@@ -951,9 +964,10 @@ curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
 		    "too many redirects");
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		x->r->maybe_sent = x->r->redirects > 0;
-		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
-		    x->q->follow ? "redirect to an unsupported scheme" :
-		    "unsupported scheme");
+		/* or an answer in no HTTP (0.9, or none): curl's words */
+		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url", "%s",
+		    x->r->redirects > 0 ? "redirect to an unsupported scheme" :
+		    what);
 	case CURLE_URL_MALFORMAT:
 		x->r->maybe_sent = 0;
 		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
@@ -986,6 +1000,18 @@ curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
 			    strerror((int)oserr));
 			lower_line(what);
 		}
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "network", "%s",
+		    what);
+	case CURLE_OUT_OF_MEMORY:
+		/*
+		 * During a transfer: libcurl's limit on a response header
+		 * (100 KiB) or on all of them, which the same request meets
+		 * again
+		 */
+		if (x->r->status > 0 || x->r->maybe_sent)
+			return tq_err_set(err, TQ_ERR_PERMANENT,
+			    "headers_too_large", "response headers too large "
+			    "(libcurl takes 100 KiB a header at most)");
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "network", "%s",
 		    what);
 	case CURLE_ABORTED_BY_CALLBACK:
@@ -1056,10 +1082,20 @@ sniff(const char *s, size_t n)
 		return KIND_HTML;	/* empty: as good as any */
 	if (n >= 4 && memcmp(s, "<!--", 4) == 0)
 		return KIND_HTML;
+	/* XHTML: an XML declaration, then a doctype or <html */
+	if (n >= 5 && memcmp(s, "<?xml", 5) == 0) {
+		const char *e = memmem(s, n < 1024 ? n : 1024, "?>", 2);
+
+		if (e != NULL)
+			return sniff(e + 2, n - (size_t)(e + 2 - s)) ==
+			    KIND_HTML ? KIND_HTML : KIND_TEXT;
+	}
 	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		k = strlen(tags[i]);
 		if (n > k && strncasecmp(s, tags[i], k) == 0 &&
-		    (s[k] == ' ' || s[k] == '>'))
+		    (s[k] == ' ' || s[k] == '>' || s[k] == '\t' ||
+		    s[k] == '\n' || s[k] == '\r' || s[k] == '\f' ||
+		    s[k] == '/'))
 			return KIND_HTML;
 	}
 	for (i = 0; i < n && i < 1024; i++)

@@ -55,7 +55,10 @@ ROUTES = """\
 /t/type?ct=T                             a small body with Content-Type T
         (any bytes, control characters too)
 /t/xhtml                                 application/xhtml+xml
-/t/no-type[?body=html|text|binary]       no Content-Type at all
+/t/no-type[?body=html|text|binary|xhtml|html-nl]   no Content-Type at
+        all (xhtml: an XML declaration first; html-nl: "<html\nlang")
+/t/partial                               206 with Content-Range, a piece
+/t/big-header                            200 with a header of 200 KB
 /t/empty                                 200 text/html, empty body
 /t/charset/NAME[?via=header|meta|http-equiv|bom|none]   a short article
         in NAME (utf-8, iso-8859-1, windows-1251, shift_jis, koi8-r,
@@ -536,9 +539,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = "Just some text, café.\n"
         elif kind == "binary":
             body = b"\x00\x01\x02\x03binary\x00\xff" * 16
+        elif kind == "xhtml":
+            body = ('<?xml version="1.0" encoding="utf-8"?>\n'
+                    + article("No type", 50))
+        elif kind == "html-nl":
+            body = article("No type", 50).replace("<html", "<html\n", 1)
         else:
             body = article("No type", 50)
         self.send(200, body, None)
+
+    def t_partial(self, arg, q):
+        body = article("Partial", 50).encode()
+        self.send_response(206)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Range", "bytes 0-99/%d" % len(body))
+        self.send_header("Content-Length", "100")
+        self.end_headers()
+        self.wfile.write(body[:100])
+
+    def t_big_header(self, arg, q):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("X-Big", "x" * 200000)
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        self.wfile.write(b"<p>big</p>")
 
     def t_empty(self, arg, q):
         self.send(200, b"")

@@ -171,6 +171,20 @@ test_basic(void)
 	tq_fetch_free(&f);
 	bad("/t/no-type?body=binary", &o, TQ_ERR_PERMANENT, "content_type",
 	    "unsupported content type");
+	good("/t/no-type?body=xhtml", &o, "text/html", &f);
+	contains(f.body, "<h1>No type</h1>", "no type, XHTML sniffed as HTML");
+	tq_fetch_free(&f);
+	good("/t/no-type?body=html-nl", &o, "text/html", &f);
+	contains(f.body, "<h1>No type</h1>", "no type, '<html\\n' sniffed as "
+	    "HTML");
+	tq_fetch_free(&f);
+	good("/t/type?ct=text/html,%20text/html", &o, "text/html", &f);
+	contains(f.body, "<p>typed</p>", "a merged Content-Type: the last");
+	tq_fetch_free(&f);
+	bad("/t/partial", &o, TQ_ERR_TRANSIENT, "partial_content",
+	    "206 Partial Content");
+	bad("/t/big-header", &o, TQ_ERR_PERMANENT, "headers_too_large",
+	    "response headers too large");
 	good("/t/empty", &o, "text/html", &f);
 	is_int(f.len, 0, "empty: length 0");
 	is_str(f.body, "", "empty: empty string");
