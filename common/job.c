@@ -219,8 +219,11 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 			    "too many redirects");
 			break;
 		}
-		if (tq_site_robots(&site, hops.need, end - left, err) == -1)
+		if (tq_site_robots(&site, hops.need, end - left, err) == -1) {
+			/* another site's robots.txt: no answer of this one's */
+			err->http_status = 0;
 			break;	/* rc is -1 */
+		}
 		free(hops.need);
 		hops.need = NULL;
 	}

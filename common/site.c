@@ -576,9 +576,17 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 {
 	struct tq_http_req q;
 	struct tq_http_resp r;
+	struct tq_site own;	/* rurl's site: a redirect's may be another */
 	double left = deadline - tq_mono();
 	int ret = 0;
 
+	own = *s;
+	if (tq_site_name(rurl, own.name, sizeof(own.name)) == 0 &&
+	    strcmp(own.name, s->name) != 0) {
+		tq_limit_init(&own.lim, site_rc, "site", own.name, own.name, 0,
+		    1);
+		s = &own;
+	}
 	memset(&q, 0, sizeof(q));
 	q.url = rurl;
 	q.follow = 1;

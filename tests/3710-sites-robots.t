@@ -4,7 +4,7 @@
 # (404), down (503) or answers 429, or is behind a bad certificate;
 # tq-submit parse -B; 200 pages of one site over a handful of connections
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 48
 start_redis
 start_pg
 start_httpd
@@ -14,9 +14,10 @@ python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
 	--robots-mode 127.0.0.6=redirect6 --robots-mode 127.0.0.7=delay \
 	--robots-mode 127.0.0.8=404 --robots-mode 127.0.0.9=503 \
 	--robots-mode 127.0.0.11=429 --robots-mode 127.0.0.12=private \
-	--robots-mode 127.0.0.13=delay \
+	--robots-mode 127.0.0.13=delay --robots-mode 127.0.0.14=429 \
 	127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
 	127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 \
+	127.0.0.14 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -111,6 +112,17 @@ check_same "... its robots.txt read, once; its page fetched" "$(sj "$R" .robots)
 check_same "... its Crawl-delay is its own, not the first site's" \
     "$(rcli get "tq:site:cdelay:$(hash16 "$R")") $(rcli get "tq:site:cdelay:$(hash16 "$Q")")" "1000 0"
 check_same "... no disallowed page asked for (one /go only)" "$(sj "$P" '| .total - .robots')" 1
+# a redirect to a site whose robots.txt answers 429 (Retry-After: 30):
+# the page waits, the message names that site, and the pause is that
+# site's, not the first one's
+U=$(site 14)
+tq-submit parse "$Q/go?to=$U/page?n=hop" >"$tmp/hop429"
+hop429() { tq-status -i "$(jq -r .task_id "$tmp/hop429")" | jq -e '.items[0].error_message // "" | test("robots")' >/dev/null; }
+wait_for 30 hop429
+check "a redirect to a site whose robots.txt answers 429" tq-status -i "$(jq -r .task_id "$tmp/hop429")"
+check_match "... waits, naming that site" "$(item 0)" '^(pending|running)\|site 127\.0\.0\.14:[0-9]*: robots\.txt cannot be read.*\|0$'
+check_match "... the pause is that site's, the first site neither paused nor slowed" "$(rcli pttl "tq:site:pause:$(hash16 "$U")") $(rcli pttl "tq:site:pause:$(hash16 "$Q")") $(rcli hget "tq:site:thr:$(hash16 "$Q")" limit)" '^[12][0-9]{4} -2 $'
+tq-cancel "$(jq -r .task_id "$tmp/hop429")" >/dev/null 2>&1
 
 # 200 pages of one site: a handful of connections (about 4 a worker:
 # the site's limit), not one a page
