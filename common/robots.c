@@ -94,16 +94,30 @@ pmatch(const char *p, size_t n, const char *s)
 	}
 }
 
-/* The user-agent value names token: its leading name, any case. */
+/*
+ * The user-agent value names token, or one of its words (tokens apart
+ * by spaces): its leading name, any case.
+ */
 static int
 agent_is(const char *v, size_t n, const char *token)
 {
-	size_t k = 0;
+	size_t k = 0, t;
 
 	while (k < n && ((v[k] >= 'a' && v[k] <= 'z') ||
 	    (v[k] >= 'A' && v[k] <= 'Z') || v[k] == '_' || v[k] == '-'))
 		k++;
-	return k > 0 && k == strlen(token) && strncasecmp(v, token, k) == 0;
+	if (k == 0)
+		return 0;
+	for (;;) {
+		while (*token == ' ')
+			token++;
+		if (*token == '\0')
+			return 0;
+		t = strcspn(token, " ");
+		if (t == k && strncasecmp(v, token, k) == 0)
+			return 1;
+		token += t;
+	}
 }
 
 struct best {

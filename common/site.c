@@ -570,6 +570,31 @@ out:
  * transfer when the site's own address fails as the page's fetch
  * would (refused as internal, a bad certificate, a bad URL).
  */
+/*
+ * The product tokens robots.txt is read for: "tq", and first the name
+ * TQ_USER_AGENT begins with, if it sets another (RFC 9309 2.2.1: the
+ * token is part of the User-Agent sent, so that a site owner who
+ * names the crawler in the logs names it in robots.txt).
+ */
+static const char *
+robots_token(void)
+{
+	static char tok[80];
+	const char *ua = tq_cfg.user_agent;
+	size_t k = 0;
+
+	if (tok[0] != '\0')
+		return tok;
+	while (ua != NULL && k < 60 && ((ua[k] >= 'a' && ua[k] <= 'z') ||
+	    (ua[k] >= 'A' && ua[k] <= 'Z') || ua[k] == '_' || ua[k] == '-'))
+		k++;
+	if (k > 0 && !(k == 2 && strncasecmp(ua, "tq", 2) == 0))
+		snprintf(tok, sizeof(tok), "%.*s tq", (int)k, ua);
+	else
+		snprintf(tok, sizeof(tok), "tq");
+	return tok;
+}
+
 static int
 robots_fetch(struct tq_site *s, const char *rurl, double deadline,
     struct tq_buf *txt, struct tq_err *err)
@@ -774,7 +799,7 @@ robots_judge(const struct tq_buf *txt, const char *path, struct tq_err *err)
 {
 	char rule[240];
 
-	if (tq_robots_allowed(txt->data ? txt->data : "", txt->len, "tq", path,
+	if (tq_robots_allowed(txt->data ? txt->data : "", txt->len, robots_token(), path,
 	    rule, sizeof(rule)))
 		return 0;
 	return tq_err_set(err, TQ_ERR_PERMANENT, "robots",
@@ -853,7 +878,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 
 			/* its Crawl-delay, its site's least delay (0: none) */
 			cd = tq_robots_crawl_delay(txt.data ? txt.data : "",
-			    txt.len, "tq");
+			    txt.len, robots_token());
 			if (cd > CRAWL_DELAY_MAX)
 				cd = CRAWL_DELAY_MAX;
 			if (named) {
@@ -878,7 +903,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	}
 	/* taken before the Crawl-delay was known: keep to it now */
 	if (own && s->cd_unknown && (cd = tq_robots_crawl_delay(txt.data ?
-	    txt.data : "", txt.len, "tq")) > 0) {
+	    txt.data : "", txt.len, robots_token())) > 0) {
 		long long ms;
 
 		if (cd > CRAWL_DELAY_MAX)

@@ -63,7 +63,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(81);
+	plan(84);
 
 	/* longest match wins; Allow wins a tie */
 	t = "user-agent: *\nallow: /p\ndisallow: /\n";
@@ -142,6 +142,17 @@ main(int argc, char *argv[])
 	    "g: groups: a rule after blank lines is the group's");
 	ok(!may(t, "/y/c") && !may(t, "/foo/bar/"),
 	    "g: groups: a rule before any user-agent is no one's");
+	/* several tokens (TQ_USER_AGENT's name, then tq): a group of any */
+	t = "user-agent: AcmeBot\ndisallow: /\n\nuser-agent: *\n"
+	    "disallow: /x\n";
+	ok(!tq_robots_allowed(t, strlen(t), "AcmeBot tq", "/a", NULL, 0),
+	    "tokens 'AcmeBot tq': AcmeBot's group applies");
+	ok(tq_robots_allowed(t, strlen(t), "tq", "/a", NULL, 0),
+	    "token tq alone: the * group");
+	t = "user-agent: tq\ndisallow: /t\n\nuser-agent: *\ndisallow: /\n";
+	ok(!tq_robots_allowed(t, strlen(t), "AcmeBot tq", "/t/a", NULL, 0) &&
+	    tq_robots_allowed(t, strlen(t), "AcmeBot tq", "/a", NULL, 0),
+	    "tokens 'AcmeBot tq': tq's group applies, not *");
 	t = "USER-AGENT: tq\nALLOW: /x/\nDISALLOW: /\n";
 	ok(may(t, "/x/y") && !may(t, "/a/b"), "g: keys in upper case");
 	t = "uSeR-aGeNt: tq\naLlOw: /x/\ndIsAlLoW: /\n";
