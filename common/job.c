@@ -17,6 +17,9 @@
 
 #include "tq.h"
 
+/* a page of fewer words with a meta refresh only redirects */
+#define REFRESH_WORDS	50
+
 /*
  * For the tests: TQ_TEST_CRASH=WORD makes the job process of a job
  * whose URL holds WORD die by SIGSEGV, as a handler with a bug would;
@@ -40,6 +43,60 @@ test_hooks(const char *url)
 }
 
 /*
+ * A <meta http-equiv="refresh" content="N; url=U"> in the first 64 KB
+ * of html with N at most 10 seconds: 1 and U (cut to sz) in target.
+ */
+static int
+meta_refresh(const char *html, size_t len, char *target, size_t sz)
+{
+	const char *p = html, *end = html + (len < 65536 ? len : 65536);
+	const char *gt, *c, *u;
+	char tag[2048];
+	size_t n;
+	double delay;
+	char *ep, q;
+
+	while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		p++;
+		if (end - p < 5 || strncasecmp(p, "meta", 4) != 0 ||
+		    (p[4] != ' ' && p[4] != '\t' && p[4] != '\n' &&
+		    p[4] != '\r'))
+			continue;
+		gt = memchr(p, '>', (size_t)(end - p));
+		n = gt != NULL ? (size_t)(gt - p) : (size_t)(end - p);
+		if (n >= sizeof(tag))
+			n = sizeof(tag) - 1;
+		memcpy(tag, p, n);
+		tag[n] = '\0';
+		if (strcasestr(tag, "http-equiv") == NULL ||
+		    strcasestr(tag, "refresh") == NULL ||
+		    (c = strcasestr(tag, "content")) == NULL)
+			continue;
+		c += 7;
+		while (*c == ' ' || *c == '=' || *c == '\t')
+			c++;
+		q = *c == '"' || *c == '\'' ? *c++ : '\0';
+		delay = strtod(c, &ep);
+		if (ep == c || delay > 10 || (u = strcasestr(ep, "url")) == NULL)
+			continue;
+		u += 3;
+		while (*u == ' ' || *u == '=')
+			u++;
+		if (*u == '"' || *u == '\'')
+			u++;
+		n = strcspn(u, q != '\0' ? (q == '"' ? "\"'" : "'\"") : " >");
+		while (n > 0 && (u[n - 1] == '\'' || u[n - 1] == '"' ||
+		    u[n - 1] == ' '))
+			n--;
+		if (n == 0)
+			continue;
+		snprintf(target, sz, "%.*s", (int)n, u);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * In a job process: a fetched page, as the site sent it, decoded to
  * UTF-8 (the header's charset, a BOM, <meta charset>) and extracted:
  * {"charset": the one used, "doc": the document}.
@@ -54,7 +111,7 @@ op_parse_body(json_t *args, const char *raw, size_t rawlen,
 	const char *used = NULL;
 	struct tq_doc d;
 	json_t *res = NULL;
-	char *body;
+	char *body, target[600];
 	size_t len;
 
 	test_hooks(json_string_value(json_object_get(args, "link")));
@@ -68,6 +125,22 @@ op_parse_body(json_t *args, const char *raw, size_t rawlen,
 		tq_sha256_hex(d.text, strlen(d.text), d.content_hash);
 	} else if (tq_extract(body, len, url, &d, err) == -1)
 		goto out;
+	/*
+	 * A page that only sends the browser on (a shortener's, a moved
+	 * site's): its few words are no article, and the AI and Notion
+	 * would get "Redirecting..."
+	 */
+	if ((ct == NULL || strcmp(ct, "text/plain") != 0) &&
+	    d.word_count < REFRESH_WORDS && meta_refresh(body, len, target,
+	    sizeof(target))) {
+		char *shown = tq_vis(target);
+
+		tq_err_set(err, TQ_ERR_PERMANENT, "meta_refresh",
+		    "the page only redirects (meta refresh to %.300s): "
+		    "submit that URL", shown);
+		free(shown);
+		goto out;
+	}
 	if (d.text == NULL || d.word_count == 0) {
 		tq_err_set(err, TQ_ERR_PERMANENT, "empty_content",
 		    "no article text found in the page");

@@ -2,7 +2,7 @@
 # hostile pages through the whole worker: each ends in a clear item
 # error of the right class within its timeout, and the worker goes on
 . "$(dirname "$0")/lib.sh"
-plan 20
+plan 22
 start_redis
 start_pg
 start_httpd
@@ -31,6 +31,8 @@ set -- \
 	"t/binary|failed|binary data|no article text" \
 	"hostile/invalid-utf8.html|completed|" \
 	"t/pdf|failed|content type application/pdf" \
+	"t/refresh|failed|^the page only redirects \\(meta refresh to /t/page\\?title=Target\\)" \
+	"t/refresh?words=200|completed|" \
 	"t/redirect-to-loopback?host=127.0.0.2&port=$port|failed|127.0.0.2.*not allowed" \
 	"t/page?title=Last&words=100|completed|"
 for c in "$@"; do echo "$HTTP/${c%%|*}"; done >"$tmp/urls"

@@ -58,6 +58,9 @@ ROUTES = """\
 /t/no-type[?body=html|text|binary|xhtml|html-nl]   no Content-Type at
         all (xhtml: an XML declaration first; html-nl: "<html\nlang")
 /t/partial                               206 with Content-Range, a piece
+/t/refresh[?words=N]                     "Redirecting..." and a meta
+        refresh (0 s) to /t/page?title=Target; with words, an article of
+        N words that refreshes itself every 5 s
 /t/big-header                            200 with a header of 200 KB
 /t/empty                                 200 text/html, empty body
 /t/charset/NAME[?via=header|meta|http-equiv|bom|none]   a short article
@@ -547,6 +550,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             body = article("No type", 50)
         self.send(200, body, None)
+
+    def t_refresh(self, arg, q):
+        words = int(q.get("words", "0"))
+        if words:
+            body = article("Reloads", words).replace(
+                "<head>", '<head><meta http-equiv="refresh" content="5">', 1)
+        else:
+            body = ('<!DOCTYPE html><html><head><meta http-equiv="Refresh" '
+                    'content="0; URL=\'/t/page?title=Target\'"><title>'
+                    'Moved</title></head><body><p>Redirecting&hellip;</p>'
+                    '</body></html>\n')
+        self.send(200, body)
 
     def t_partial(self, arg, q):
         body = article("Partial", 50).encode()
