@@ -16,7 +16,12 @@
 
 #include "tq.h"
 
-#define PRESCAN_MAX	4096		/* bytes searched for <meta> */
+/*
+ * Bytes searched for <meta>: the head, however long its scripts and
+ * styles (browsers honour a late <meta charset> by reparsing), up to
+ * <body> or this much
+ */
+#define PRESCAN_MAX	65536
 #define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD */
 
 /*
@@ -415,6 +420,9 @@ prescan(const unsigned char *s, size_t n)
 			if (e == NULL)
 				return -1;
 			p = e - s + 2;
+		} else if (prefix(s, n, p, "<body") && p + 5 < n &&
+		    (is_ws(s[p + 5]) || s[p + 5] == '>')) {
+			return -1;	/* a charset belongs in the head */
 		} else if (prefix(s, n, p, "<meta") && p + 5 < n &&
 		    (is_ws(s[p + 5]) || s[p + 5] == '/')) {
 			p += 5;

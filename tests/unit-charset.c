@@ -239,11 +239,22 @@ main(void)
 	C("<meta charset=\"cp1251", NULL, 1, "<meta charset=\"cp1251",
 	    "utf-8", "unterminated meta");
 
-	big = xmalloc(5000 + 64);
-	memset(big, ' ', 5000);
+	/* a head of long scripts: its meta still counts; not after
+	 * <body>, nor past 64 KiB */
+	big = xmalloc(70000 + 64);
+	memset(big, ' ', 70000);
 	memcpy(big + 5000, "<meta charset=cp1251>\xcf", 22);
 	s = tq_charset_to_utf8(big, 5022, NULL, 1, &n, &used);
-	is_str(used, "windows-1252", "meta past 4 KiB ignored");
+	is_str(used, "windows-1251", "meta past 4 KiB, in the head");
+	free(s);
+	memcpy(big, "<body>", 6);
+	s = tq_charset_to_utf8(big, 5022, NULL, 1, &n, &used);
+	is_str(used, "windows-1252", "meta after <body> ignored");
+	free(s);
+	memset(big, ' ', 70000);
+	memcpy(big + 66000, "<meta charset=cp1251>\xcf", 22);
+	s = tq_charset_to_utf8(big, 66022, NULL, 1, &n, &used);
+	is_str(used, "windows-1252", "meta past 64 KiB ignored");
 	free(s);
 	free(big);
 
