@@ -831,6 +831,8 @@ tq_site_robots_known(const struct tq_site *s, const char *url,
 		ret = robots_judge(&txt, path, err);
 	else if (ret == 0)
 		ret = 1;	/* not known yet */
+	else if (strcmp(err->code, "robots_unavailable") == 0)
+		robots_down(hash, err);	/* TQ_ROBOTS_WAIT, as for the first */
 	tq_buf_free(&txt);
 	free(rurl);
 	free(path);

@@ -7,7 +7,7 @@
 # address) fails at once, as its page would, and so does one whose
 # robots.txt redirects to such an address
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 16
 start_redis
 start_pg
 python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
@@ -40,6 +40,11 @@ check "a readable robots.txt: the page is fetched" sh -c "tq-submit parse '$V/pa
 check_same "... its robots.txt asked for once" "$(sj "$V" .robots)" 1
 check_same "... no failure remembered for it" \
     "$(rcli --scan --pattern 'tq:site:robotsdown:*' | wc -l | tr -d ' ')" 1
+# a redirect from it to the site whose robots.txt is down: held no
+# longer either (TQ_ROBOTS_WAIT counts for a hop's robots.txt as for the
+# page's own), rather than set aside again and again
+check_status 1 "a redirect to that site: the page fails" sh -c "tq-submit -R 1 parse '$V/go?to=$U/page?n=hop' | tq-wait -t 40"
+check_match "... saying why" "$(jq -r '.items[0] | [.status, .error_message] | join("|")' "$out")" '^failed\|robots\.txt unreadable for [0-9]+ s \(TQ_ROBOTS_WAIT\)'
 
 stop_worker
 TQ_ALLOW_PRIVATE=0 start_worker -n 1 -Q parsing-queue
