@@ -420,6 +420,16 @@ ep_status(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		return fail_backend(c, q, &e);
 	if ((rec = load_task(c, q, &db, st, id, items, &rv)) == NULL)
 		return rv;
+	/* the seed's TaskItem names its result result_data: both */
+	{
+		json_t *it;
+		size_t i;
+
+		json_array_foreach(json_object_get(rec, "items"), i, it)
+			if (json_object_get(it, "result") != NULL)
+				json_object_set(it, "result_data",
+				    json_object_get(it, "result"));
+	}
 	return succeed(c, q, MHD_HTTP_OK, json_pack("{s:o}", "task", rec));
 }
 

@@ -207,7 +207,7 @@ start_worker -n 2
 wait_done parsing "$pt"
 req GET "/api/parsing/async/status/$pt?include_items=true"
 check_same "the task completed" "$(jq -c '[.task.status, .task.progress, .task.completed_items, .task.failed_items]' "$out")" '["completed",100,3,0]'
-check_same "every item with its times and result" "$(jq -c '[.task.items[] | [.status, (.started_at | type), (.completed_at | type), (.result.parsed_content_id | type)]] | unique' "$out")" '[["completed","string","string","number"]]'
+check_same "every item with its times and result, also as the seed's result_data" "$(jq -c '[.task.items[] | [.status, (.started_at | type), (.completed_at | type), (.result.parsed_content_id | type), (.result == .result_data)]] | unique' "$out")" '[["completed","string","string","number",true]]'
 pcs=$(jq -c '[.task.items[].result.parsed_content_id]' "$out")
 psqlc "UPDATE processing_tasks SET started_at = completed_at - interval '0.139 s' WHERE id = $pt" >/dev/null
 req GET "/api/parsing/async/status/$pt"
