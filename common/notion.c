@@ -2421,8 +2421,15 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	if (nc_config(&c, err) == -1)
 		goto out;
 	c.deadline = tq_mono() + tmo - 1;
-	/* Notion gives up after 60 s itself; leave room to recover */
+	/*
+	 * Notion works on a request for up to 60 s (spec section 1): give
+	 * one a third of the job, or all but 20 s of it up to 45 s if that
+	 * is more (40 s of the default 60), leaving room to recover
+	 */
 	c.req_ms = 1000L * (tmo / 3 < 65 ? tmo / 3 : 65);
+	if (tmo - 20 > tmo / 3 && c.req_ms < 1000L * (tmo - 20 < 45 ?
+	    tmo - 20 : 45))
+		c.req_ms = 1000L * (tmo - 20 < 45 ? tmo - 20 : 45);
 	if (c.req_ms < 2000)
 		c.req_ms = 2000;
 	dbid = json_string_value(json_object_get(cl->params, "database_id"));

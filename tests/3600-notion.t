@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 139
+plan 141
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -466,6 +466,18 @@ check_same "adopted: one page" "$(jq -r '.items[0].result.action' "$out") $(fake
 check_status 1 "properties of 600 KB in all" tq-wait -t 60 "$bt"
 check_match "fail at once, saying why" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*properties take 6[0-9]{5} bytes of JSON, more than the 300000 a create may hold'
 stop_worker
+
+# --- a slow Notion under the default timeout (60 s): a create answered
+# after 25 s is waited for (40 s a request), not cut at 20 s and left
+# unsure for a retry
+slow=$(mkai https://example.org/slow "Slow create")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"late","secs":25}' >/dev/null
+env -u TQ_NOTION_SETTLE tq-worker -n 1 -Q notion-queue >>"$tmp/worker.log" 2>&1 &
+dflt=$!
+_pids="$dflt $_pids"
+check "a create Notion answers after 25 s" sh -c "tq-submit notion -D $DB1 $slow | tq-wait -t 90"
+check_same "created in one run, no retry" "$(jq -r '.items[0] | "\(.result.action) \(.retry_count)"' "$out") $(pages_for https://example.org/slow)" "created 0 1"
+stop_worker "$dflt"
 
 # --- the token is nowhere: PostgreSQL, Redis, logs, records, titles
 pg_dump -d "$TQ_DATABASE_URL" >"$tmp/dump.sql" 2>/dev/null ||
