@@ -538,12 +538,18 @@ tq_http_retry_after(const char *v)
 
 	v += strspn(v, " \t");
 	if (*v >= '0' && *v <= '9') {
-		d = parse_duration(v);
+		/* "120, 120": the header twice, merged by a proxy */
+		char first[64];
+
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(v, ","), v);
+		d = parse_duration(tq_trim(first));
 		return d < 0 ? 0 : d > 365 * 86400.0 ? 365 * 86400.0 : d;
 	}
 	if ((t = curl_getdate(v, NULL)) == -1)
 		return 0;
-	return t > time(NULL) ? (double)(t - time(NULL)) : 0;
+	/* capped as a number of seconds is */
+	return t > time(NULL) ? (double)(t - time(NULL) > 365 * 86400 ?
+	    365 * 86400 : t - time(NULL)) : 0;
 }
 
 static int

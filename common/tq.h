@@ -303,8 +303,9 @@ int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 void		 tq_fetch_free(struct tq_fetch *);
 /*
  * A Retry-After value in seconds (delay-seconds, also fractional or a
- * Go duration like "6m0s", capped at a year; or an HTTP date), 0 for
- * none, garbage or the past.  The only parser of it.
+ * Go duration like "6m0s"; or an HTTP date), capped at a year, 0 for
+ * none, garbage or the past; of "120, 120" (the header twice, merged)
+ * the first.  The only parser of it.
  */
 double		 tq_http_retry_after(const char *);
 /* 0 if list is a valid TQ_ALLOW_ADDRS, else -1 naming the bad entry. */
