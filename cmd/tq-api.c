@@ -1134,11 +1134,13 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 /*
- * A request a web page of another site made the browser send: its
- * Origin names a host other than the one it was sent to (the
- * request's Host), or the browser says so (Sec-Fetch-Site).  Any page
- * the operator opens could otherwise submit, retry and import through
- * a tq-api on the loopback.  Tools (curl, requests) send neither.
+ * A request a web page of another site made the browser send: the
+ * browser says so (Sec-Fetch-Site: cross-site, which every current one
+ * sends), or, from one that sends no Sec-Fetch-Site, its Origin names
+ * a host other than the one it was sent to (the request's Host, or the
+ * X-Forwarded-Host of a proxy in front).  Any page the operator opens
+ * could otherwise submit, retry and import through a tq-api on the
+ * loopback.  Tools (curl, requests) send neither header.
  */
 static int
 cross_site(struct MHD_Connection *c)
@@ -1146,15 +1148,19 @@ cross_site(struct MHD_Connection *c)
 	const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Origin"), *f = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Sec-Fetch-Site"), *h = MHD_lookup_connection_value(c,
-	    MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST), *p;
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST), *x =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Forwarded-Host"), *p;
 
-	if (f != NULL && strcasecmp(f, "cross-site") == 0)
-		return 1;
+	if (f != NULL)
+		return strcasecmp(f, "cross-site") == 0;
 	if (o == NULL)
 		return 0;
-	if ((p = strstr(o, "://")) == NULL || h == NULL)
+	if ((p = strstr(o, "://")) == NULL)
 		return 1;	/* "null": a sandboxed page, a file */
-	return strcasecmp(p + 3, h) != 0;
+	p += 3;
+	return !((h != NULL && strcasecmp(p, h) == 0) ||
+	    (x != NULL && strcasecmp(p, x) == 0));
 }
 
 /* Is the request's body JSON by its Content-Type (or +json)? */

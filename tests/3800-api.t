@@ -84,6 +84,10 @@ bad() {	# bad WANT-CODE DESC METHOD PATH [BODY [curl args]]
 n0=$(psqlc "SELECT count(*) FROM processing_tasks")
 bad 403 "a POST whose Origin is another site" POST /api/parsing/async/batch '{"link_ids": [10]}' -H 'Origin: http://evil.example'
 bad 403 "a POST a browser marks cross-site" POST /api/parsing/async/retry/1 '' -H 'Sec-Fetch-Site: cross-site'
+# a front end of the same origin, behind a proxy that sets Host, is let
+# in (and then answered for its input)
+bad 400 "a same-origin POST through a proxy: let in" POST /api/parsing/async/batch '{"link_ids": []}' -H 'Origin: https://app.example' -H 'Sec-Fetch-Site: same-origin'
+bad 400 "... from an older browser, by X-Forwarded-Host" POST /api/parsing/async/batch '{"link_ids": []}' -H 'Origin: https://app.example' -H 'X-Forwarded-Host: app.example'
 code=$(curl -s -m 20 -o "$out" -w '%{http_code}' -X POST -H 'Content-Type: text/plain' --data-binary '{"link_ids": [10]}' "$A/api/parsing/async/batch")
 check_same "a text/plain body: 415" "$code $(j .error)" "415 Content-Type must be application/json"
 check_same "nothing written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
