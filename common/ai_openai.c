@@ -514,17 +514,29 @@ extract_json(const char *content, const char **why)
 	}
 	v = json_loads(p, 0, NULL);
 	if (!json_is_object(v)) {
+		json_t *o;
+
 		json_decref(v);
 		v = NULL;
+		/*
+		 * The first object with a summary ("An example: {...}.
+		 * The answer: {...}"), else the first object at all
+		 */
 		for (b = strchr(p, '{'), tries = 0; b != NULL && tries < 32;
 		    b = strchr(b + 1, '{'), tries++) {
 			if ((n = match_brace(b)) == 0)
 				continue;
-			v = json_loadb(b, n, 0, NULL);
-			if (json_is_object(v))
+			o = json_loadb(b, n, 0, NULL);
+			if (json_is_object(o) && json_object_get(o, "summary") !=
+			    NULL) {
+				json_decref(v);
+				v = o;
 				break;
-			json_decref(v);
-			v = NULL;
+			}
+			if (json_is_object(o) && v == NULL)
+				v = o;
+			else
+				json_decref(o);
 		}
 	}
 	free(copy);

@@ -31,6 +31,7 @@ The answer depends on the scenario, chosen by the model name:
   ok             good JSON answer
   fenced         the JSON in a ```json fence
   prose          the JSON wrapped in prose (with braces in its strings)
+  prose-example  prose with an example object first, then the JSON
   think          a <think>...</think> block, then the JSON
   think-noopen   the same without the opening <think> (a template put
                  it in the prompt), the reasoning drafting other JSON
@@ -139,8 +140,9 @@ TOP_FIELDS = {
 ROLES = {"system", "user", "assistant"}
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SCENARIOS = {
-    "ok", "fenced", "prose", "think", "think-noopen", "reasoning-content",
-    "eos-token", "think-length", "tool-calls", "error-200", "e501", "kwstring", "malformed",
+    "ok", "fenced", "prose", "prose-example", "think", "think-noopen",
+    "reasoning-content", "eos-token", "think-length", "tool-calls",
+    "error-200", "e501", "kwstring", "malformed",
     "malformed-once", "length", "length-once", "ratelimit",
     "ratelimit-long", "ratelimit-bare", "ratelimit-date", "ratelimit-ms",
     "quota", "e500",
@@ -708,6 +710,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.complete(req, "Sure! Here is the JSON you asked for "
                                  "(as {requested}):\n\n%s\n\nLet me know if "
                                  "you need anything else." % json.dumps(ans))
+        if model == "prose-example":
+            return self.complete(req, "The format is like {\"a\": 1, "
+                                 "\"b\": {\"c\": 2}}. The answer:\n%s\n"
+                                 % doc)
         if model == "think":
             return self.complete(req, "<think>\nThe user wants a summary. "
                                  "I could answer {\"summary\": 1} but let me "

@@ -968,6 +968,7 @@ main(int argc, char **argv)
 	test_ok();
 	test_extract("fenced");
 	test_extract("prose");
+	test_extract("prose-example");
 	test_extract("think");
 	test_extract("think-noopen");
 	test_extract("reasoning-content");
