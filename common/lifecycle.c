@@ -338,9 +338,9 @@ tq_job_stalled(struct tq_err *err, double t0)
  * robots.txt (robots_unavailable), whose call this worker's stall cut
  * (stalled), whose rate limit would wait past its deadline
  * (rate_limited), or a Notion import that made progress before it
- * failed for now (notion_progress), is set aside, no retry counted: the item pending
- * again, the job scheduled after the error's retry_after.  0 when
- * PostgreSQL is away (see record).
+ * failed for now (notion_progress), is set aside, no retry counted:
+ * the item pending again, the job scheduled after the error's
+ * retry_after.  0 when PostgreSQL is away (see record).
  */
 static int
 set_aside(const struct tq_runner *R, struct tq_job *j)

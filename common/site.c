@@ -561,16 +561,6 @@ out:
 }
 
 /*
- * The site's robots.txt from the site into txt: 0 with the text (a
- * 4xx but 429, or more than 5 redirects, is an empty one: all allowed;
- * past ROBOTS_MAX only the first ROBOTS_MAX bytes); -1 and a transient
- * robots_unavailable err when it cannot be read (a 429 or 5xx, a
- * timeout, no answer: RFC 9309's unreachable), and a 429 or 503 with
- * Retry-After pauses the site; -1 and the permanent err of the
- * transfer when the site's own address fails as the page's fetch
- * would (refused as internal, a bad certificate, a bad URL).
- */
-/*
  * The product tokens robots.txt is read for: "tq", and first the name
  * TQ_USER_AGENT begins with, if it sets another (RFC 9309 2.2.1: the
  * token is part of the User-Agent sent, so that a site owner who
@@ -595,6 +585,16 @@ robots_token(void)
 	return tok;
 }
 
+/*
+ * The site's robots.txt from the site into txt: 0 with the text (a
+ * 4xx but 429, or more than 5 redirects, is an empty one: all allowed;
+ * past ROBOTS_MAX only the first ROBOTS_MAX bytes); -1 and a transient
+ * robots_unavailable err when it cannot be read (a 429 or 5xx, a
+ * timeout, no answer: RFC 9309's unreachable), and a 429 or 503 with
+ * Retry-After pauses the site; -1 and the permanent err of the
+ * transfer when the site's own address fails as the page's fetch
+ * would (refused as internal, a bad certificate, a bad URL).
+ */
 static int
 robots_fetch(struct tq_site *s, const char *rurl, double deadline,
     struct tq_buf *txt, struct tq_err *err)
@@ -799,8 +799,8 @@ robots_judge(const struct tq_buf *txt, const char *path, struct tq_err *err)
 {
 	char rule[240];
 
-	if (tq_robots_allowed(txt->data ? txt->data : "", txt->len, robots_token(), path,
-	    rule, sizeof(rule)))
+	if (tq_robots_allowed(txt->data ? txt->data : "", txt->len,
+	    robots_token(), path, rule, sizeof(rule)))
 		return 0;
 	return tq_err_set(err, TQ_ERR_PERMANENT, "robots",
 	    "robots.txt: disallowed by %s", rule);
