@@ -52,11 +52,7 @@
 #define DEFAULT_BASE_URL	"https://api.openai.com/v1"
 #define DEFAULT_MAX_TOKENS	1024
 #define MAX_TOKENS_BOUND	4096
-/*
- * A reasoning model counts its hidden reasoning in max_completion_tokens:
- * 1024 is used up before the answer begins on a long page
- */
-#define REASONING_TOKENS	16384
+#define REASONING_TOKENS	16384	/* see room_to_reason() */
 #define REASONING_BOUND		65536
 #define DEFAULT_CONTEXT		24000
 #define DEFAULT_TIMEOUT		120
@@ -735,6 +731,28 @@ quirks_learn(const struct call *c)
 	q->no_temp = !c->send_temp;
 }
 
+/* The characters of the page's text that the request sends now. */
+static size_t
+sent_chars(const struct call *c)
+{
+	return tq_utf8_count(c->text, cut_text(c->text, strlen(c->text),
+	    c->budget));
+}
+
+/*
+ * A reasoning model (one that asks for max_completion_tokens) counts
+ * its hidden reasoning there: unless the model sets its own limit, it
+ * gets REASONING_TOKENS, for 1024 are used up before the answer begins
+ * on a long page.
+ */
+static void
+room_to_reason(struct call *c)
+{
+	if (c->use_mct && c->m->max_tokens <= 0 &&
+	    c->max_tokens < REASONING_TOKENS)
+		c->max_tokens = REASONING_TOKENS;
+}
+
 /*
  * How much of the text to keep after a context overflow: half, or less
  * when the server said by how much (OpenAI: "maximum context length is
@@ -797,9 +815,8 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 		    strcasestr(msg, "context size") != NULL) {
 			if (c->ctx_shrunk < 3 && c->text_chars > 0) {
 				c->ctx_shrunk++;
-				c->budget = (size_t)((double)tq_utf8_count(
-				    c->text, cut_text(c->text, strlen(c->text),
-				    c->budget)) * ctx_ratio(msg));
+				c->budget = (size_t)((double)sent_chars(c) *
+				    ctx_ratio(msg));
 				rc = 1;
 				goto out;
 			}
@@ -814,9 +831,7 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 			 * this model. Use 'max_completion_tokens'
 			 * instead." */
 			c->use_mct = 1;
-			if (c->m->max_tokens <= 0 &&
-			    c->max_tokens < REASONING_TOKENS)
-				c->max_tokens = REASONING_TOKENS;
+			room_to_reason(c);
 			quirks_learn(c);
 			rc = 1;
 			goto out;
@@ -1024,8 +1039,7 @@ setup(struct call *c, const struct tq_ai_model *m,
 		if (q->no_temp)
 			c->send_temp = 0;
 	}
-	if (c->use_mct && m->max_tokens <= 0)
-		c->max_tokens = REASONING_TOKENS;
+	room_to_reason(c);
 	c->max_keywords = req->max_keywords > 0 &&
 	    req->max_keywords < MAX_KEYWORDS ? req->max_keywords :
 	    MAX_KEYWORDS;
@@ -1239,8 +1253,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 			json_t *keep;
 			char *said = error_message(&r, &t, &k, &p, &keep);
 
-			if (c.key != NULL)
-				tq_scrub(said, strlen(said) + 1, c.key);
+			/* the key, if a proxy echoed it, goes at out */
 			tq_err_set(err, TQ_ERR_TRANSIENT, "llm_bad_response",
 			    "openai: %s: HTTP %ld answer without choices%s%s",
 			    c.shown_url, r.status, *said ? ": " : "", said);
@@ -1302,9 +1315,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 			if (!length_retried) {
 				length_retried = 1;
 				if (!reasoned)
-					c.budget = tq_utf8_count(c.text,
-					    cut_text(c.text, strlen(c.text),
-					    c.budget)) / 2;
+					c.budget = sent_chars(&c) / 2;
 				if (c.max_tokens < bound)
 					c.max_tokens = c.max_tokens * 2 >
 					    bound ? bound : c.max_tokens * 2;

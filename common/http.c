@@ -543,13 +543,11 @@ tq_http_retry_after(const char *v)
 
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(v, ","), v);
 		d = parse_duration(tq_trim(first));
-		return d < 0 ? 0 : d > 365 * 86400.0 ? 365 * 86400.0 : d;
-	}
-	if ((t = curl_getdate(v, NULL)) == -1)
+	} else if ((t = curl_getdate(v, NULL)) == -1)
 		return 0;
-	/* capped as a number of seconds is */
-	return t > time(NULL) ? (double)(t - time(NULL) > 365 * 86400 ?
-	    365 * 86400 : t - time(NULL)) : 0;
+	else
+		d = (double)(t - time(NULL));
+	return d < 0 ? 0 : d > 365 * 86400.0 ? 365 * 86400.0 : d;
 }
 
 static int

@@ -84,7 +84,7 @@ meta_refresh(const char *html, size_t len, char *target, size_t sz)
 			u++;
 		if (*u == '"' || *u == '\'')
 			u++;
-		n = strcspn(u, q != '\0' ? (q == '"' ? "\"'" : "'\"") : " >");
+		n = strcspn(u, q != '\0' ? "\"'" : " >");
 		while (n > 0 && (u[n - 1] == '\'' || u[n - 1] == '"' ||
 		    u[n - 1] == ' '))
 			n--;

@@ -2054,7 +2054,10 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 		if (!c->ambiguous)
 			return -1;
 		if (pl->dedup_prop == NULL) {
-			/* cannot happen: every page has a title */
+			/*
+			 * A title whose first 2000 units are white space
+			 * alone: nothing to look the page up by
+			 */
 			char why[sizeof(err->msg)];
 
 			snprintf(why, sizeof(why), "%s", err->msg);
@@ -2412,7 +2415,7 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	char aid[24], path[128];
 	json_t *user, *res = NULL;
 	PGresult *r;
-	int tmo = tq_cfg.timeout[TQ_STAGE_NOTION], got, tries;
+	int tmo = tq_cfg.timeout[TQ_STAGE_NOTION], got, tries, third, most;
 
 	memset(&s, 0, sizeof(s));
 	memset(&ct, 0, sizeof(ct));
@@ -2426,10 +2429,9 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	 * one a third of the job, or all but 20 s of it up to 45 s if that
 	 * is more (40 s of the default 60), leaving room to recover
 	 */
-	c.req_ms = 1000L * (tmo / 3 < 65 ? tmo / 3 : 65);
-	if (tmo - 20 > tmo / 3 && c.req_ms < 1000L * (tmo - 20 < 45 ?
-	    tmo - 20 : 45))
-		c.req_ms = 1000L * (tmo - 20 < 45 ? tmo - 20 : 45);
+	third = tmo / 3 < 65 ? tmo / 3 : 65;
+	most = tmo - 20 < 45 ? tmo - 20 : 45;
+	c.req_ms = 1000L * (most > third ? most : third);
 	if (c.req_ms < 2000)
 		c.req_ms = 2000;
 	dbid = json_string_value(json_object_get(cl->params, "database_id"));
