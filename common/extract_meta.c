@@ -513,23 +513,23 @@ url_resolve(const char *base, const char *ref)
 /*
  * A URL the page gives for itself or its image (canonical link,
  * og:url, JSON-LD), resolved against base, in the form tq-submit gives
- * its URLs (tq_url_check: scheme and host lower case, spaces and
- * non-ASCII percent-encoded, IDN hosts in punycode, no fragment), or
- * NULL when it is not a web address a reader could open: no host
- * ("https://"), a host that is no name ("https://exa mple.com/"), a
- * user name or password in it, longer than tq-submit takes.  Pages
- * get these wrong often enough, and Notion refuses a bookmark it
- * cannot read as a URL.
+ * its URLs (scheme and host lower case, spaces and non-ASCII
+ * percent-encoded, IDN hosts in punycode, no fragment), or NULL when
+ * it is not a web address a reader could open: no host ("https://"), a
+ * host that is no name ("https://exa mple.com/"), a user name or
+ * password in it, longer than tq-submit takes.  Pages get these wrong
+ * often enough, and Notion refuses a bookmark it cannot read as a URL.
+ * Only the usual URLs are taken (tq_url_simple): the extractor, run
+ * once per page in tq-extract, does without libcurl's parser.
  */
 static char *
 web_url(const char *base, const char *ref)
 {
-	char *r, *n = NULL;
+	char *r, *n;
 
 	if ((r = url_resolve(base, ref)) == NULL)
 		return NULL;
-	if (tq_url_check(r, &n, NULL) == -1 || strlen(n) > TQ_URL_MAX ||
-	    tq_url_userinfo(n)) {
+	if ((n = tq_url_simple(r)) != NULL && strlen(n) > TQ_URL_MAX) {
 		free(n);
 		n = NULL;
 	}

@@ -412,6 +412,15 @@ int		 tq_url_check(const char *url, char **normalized,
 		    struct tq_err *);
 /* 1 if url (scheme://authority...) names a user, with a password or not. */
 int		 tq_url_userinfo(const char *url);
+/*
+ * url, if it is a usual one, in the form tq_url_check() would give it,
+ * made without libcurl; NULL if not (a user, an IPv6 address, a dot
+ * segment, a host that might be a number, ...): tq_url_check() knows.
+ * Caller frees.
+ */
+char		*tq_url_simple(const char *url);
+/* host lower-cased, IDN labels in punycode; NULL if not UTF-8. */
+char		*tq_url_ascii_host(const char *host);
 /* The longest URL tq-submit takes, in bytes once normalised. */
 #define TQ_URL_MAX	8192
 /*

@@ -21,7 +21,7 @@ else
 	tq_extract() { "$TQ_TOP/tq-extract" "$@"; }
 fi
 unset EXTRACT_URL
-plan 42
+plan 43
 
 check_status 0 "-h exits 0" tq_extract -h
 check_match "-h prints usage to stdout" "$(cat "$out")" \
@@ -101,7 +101,10 @@ python3 -c 'import sys; sys.stdout.write(sys.argv[1] * 1200)' \
 check_status 3 "tag soup that breaks the parser exits 3" tq_extract "$tmp/soup.html"
 check_match "and says so" "$(cat "$errf")" "^tq-extract: $tmp/soup.html: "
 
-# run once per page by scripts: it loads no database client
+# run once per page by scripts: it loads no database client, and not
+# libcurl with the 30 libraries behind it (4 ms a start)
 check_same "tq-extract does not load libpq" \
     "$(ldd "$TQ_TOP/tq-extract" | grep -c 'libpq\.')" 0
+check_same "tq-extract does not load libcurl" \
+    "$(ldd "$TQ_TOP/tq-extract" | grep -c 'libcurl')" 0
 done_testing

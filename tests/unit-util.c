@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(63);
+	plan(67);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -195,17 +195,18 @@ main(void)
 		    "a234567890123456789012345678901234567890123456789012345678901234.org",
 		    "www.a234567890123456789012345678901234567890123456789012345678901234" };
 		static const char *const port[] = { "", ":80", ":443",
-		    ":8080", ":0", ":08", ":65536", ":" };
+		    ":8080", ":0", ":08", ":65536", ":", ":0080", ":x" };
 		static const char *const path[] = { "", "/", "/a/b",
 		    "/a/./b", "/a/../b", "/.", "/a/..", "/a b", "/%41",
 		    "/\303\251", "/a\\b", "/a:b@c!$&'()*+,;=~_-.", "/.a",
 		    "/..a/b", "//x", "/a#f" };
 		static const char *const query[] = { "", "?", "?a=1&b=2",
-		    "?a b", "?a=%20", "?x?y/z", "?#", "?a=1#f" };
+		    "?a b", "?a=%20", "?x?y/z", "?#", "?a=1#f",
+		    "?\303\251=\342\202\254", "?a\tb" };
 		struct tq_err e = { 0 };
-		char url[256], *norm;
+		char url[256], *norm, *simple;
 		size_t a, b, c, d, f;
-		int n = 0, plain = 0, bad = 0;
+		int n = 0, plain = 0, bad = 0, nsimple = 0, sbad = 0;
 
 		for (a = 0; a < sizeof(base) / sizeof(*base); a++)
 		for (b = 0; b < sizeof(host) / sizeof(*host); b++)
@@ -215,6 +216,20 @@ main(void)
 			snprintf(url, sizeof(url), "%s%s%s%s%s", base[a],
 			    host[b], port[c], path[d], query[f]);
 			n++;
+			/* tq_url_simple(): none, or what curl gives */
+			if ((simple = tq_url_simple(url)) != NULL) {
+				nsimple++;
+				norm = NULL;
+				if (tq_url_check(url, &norm, &e) == -1 ||
+				    strcmp(norm, simple) != 0) {
+					if (sbad++ < 5)
+						printf("# %s: simple %s, "
+						    "curl %s\n", url, simple,
+						    norm ? norm : e.msg);
+				}
+				free(norm);
+				free(simple);
+			}
 			if (!tq_url_plain(url))
 				continue;
 			plain++;
@@ -231,6 +246,20 @@ main(void)
 		    n, plain);
 		ok(plain > 200, "the quick test passes usual URLs (%d)",
 		    plain);
+		ok(sbad == 0, "%d URLs made without curl, as curl makes them",
+		    nsimple);
+		ok(nsimple > 3 * plain, "more than the quick test passes");
+		simple = tq_url_simple(" HTTP://B\303\211b.Fr:0080/a b/"
+		    "\303\251?c d#e\n");
+		is_str(simple, "http://xn--bb-bja.fr/a%20b/%c3%a9?c+d",
+		    "scheme, IDN host, port, path, query, fragment");
+		free(simple);
+		ok(tq_url_simple("http://u@a.org/") == NULL &&
+		    tq_url_simple("http://[::1]/") == NULL &&
+		    tq_url_simple("http://a.org/a/../b") == NULL &&
+		    tq_url_simple("http://0x7f.1/") == NULL &&
+		    tq_url_simple("ftp://a.org/") == NULL,
+		    "user, IPv6, dot segment, number, ftp: left to curl");
 		ok(tq_url_plain("http://127.0.0.1:4000/t/page?title=e1"),
 		    "a loopback URL with a query is plain");
 		ok(!tq_url_plain("http://a.org/x#y") &&

@@ -1,0 +1,81 @@
+/*
+ * url_check.c - tq_url_check(): a URL read by libcurl's URL parser and
+ * given back in the form tq keeps (url.c).  On its own, so that only
+ * the programs that call it load libcurl: tq-extract, run once per
+ * page, starts without the 30 libraries behind it (the extractor uses
+ * tq_url_simple(), which needs no parser).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "tq.h"
+
+int
+tq_url_check(const char *url, char **normalized, struct tq_err *err)
+{
+	CURLU *u = NULL;
+	char scheme[17], *copy = NULL, *host = NULL, *ahost = NULL, *s = NULL;
+	size_t n, i;
+	int rc = -1;
+
+	if (normalized != NULL)
+		*normalized = NULL;
+	if (url == NULL)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
+		    "malformed URL");
+	while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r')
+		url++;
+	n = strlen(url);
+	while (n > 0 && (url[n - 1] == ' ' || url[n - 1] == '\t' ||
+	    url[n - 1] == '\n' || url[n - 1] == '\r'))
+		n--;
+	copy = xstrndup(url, n);
+	n = 0;
+	if ((copy[0] >= 'a' && copy[0] <= 'z') ||
+	    (copy[0] >= 'A' && copy[0] <= 'Z'))
+		n = strspn(copy, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	if (n == 0 || copy[n] != ':') {
+		tq_err_set(err, TQ_ERR_PERMANENT, "bad_url", "malformed URL");
+		goto out;
+	}
+	if (n >= sizeof(scheme))
+		n = sizeof(scheme) - 1;
+	for (i = 0; i < n; i++)
+		scheme[i] = copy[i] >= 'A' && copy[i] <= 'Z' ?
+		    copy[i] - 'A' + 'a' : copy[i];
+	scheme[n] = '\0';
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
+		    "unsupported scheme %s", scheme);
+		goto out;
+	}
+	if ((u = curl_url()) == NULL ||
+	    curl_url_set(u, CURLUPART_URL, copy, CURLU_URLENCODE) !=
+	    CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    *host == '\0') {
+		tq_err_set(err, TQ_ERR_PERMANENT, "bad_url", "malformed URL");
+		goto out;
+	}
+	if ((ahost = tq_url_ascii_host(host)) == NULL ||
+	    curl_url_set(u, CURLUPART_HOST, ahost, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &s, CURLU_NO_DEFAULT_PORT) !=
+	    CURLUE_OK) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "bad_url", "malformed URL");
+		goto out;
+	}
+	if (normalized != NULL)
+		*normalized = xstrdup(s);
+	rc = 0;
+out:
+	curl_free(s);
+	curl_free(host);
+	free(ahost);
+	curl_url_cleanup(u);
+	free(copy);
+	return rc;
+}
