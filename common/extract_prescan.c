@@ -423,8 +423,9 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 		 * when it would end them where this model does, and this
 		 * model has read the tags as tidy does so far.
 		 */
-		if (e == c->end || raw_end(p, c->end, name, nlen) != e)
-			c->soup = 1;
+		if (!c->soup && (e == c->end ||
+		    raw_end(p, c->end, name, nlen) != e))
+			c->soup = 1;	/* and no more scans: linear */
 		if (!c->soup && find_ci(name, p, "ld+json") == NULL) {
 			pcut(c, p, e);
 			*pp = e;
