@@ -177,17 +177,18 @@ ex_in_list(const char *s, size_t n, const char *const *list)
  * Inside these, tidy parses <script> and <style> as ordinary elements,
  * so the prescan must see the tags in them too.
  */
+static const char *const foreign_tags[] = {
+	"svg", "math", "select", "option", "optgroup", "datalist",
+	"textarea", "title", NULL
+};
+
 static int
 foreign_context(const struct pstack *st, int depth)
 {
-	static const char *const v[] = {
-		"svg", "math", "select", "option", "optgroup", "datalist",
-		"textarea", "title", NULL
-	};
 	int i;
 
 	for (i = 0; i < depth; i++)
-		if (ex_in_list(st[i].name, st[i].len, v))
+		if (ex_in_list(st[i].name, st[i].len, foreign_tags))
 			return 1;
 	return 0;
 }
@@ -284,7 +285,8 @@ pcut(struct pctx *c, const char *t, const char *p)
 
 /* One end tag; returns whether to cut it. */
 static int
-pscan_end(struct pscan *s, const char *name, size_t nlen)
+pscan_end(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
+    int inraw)
 {
 	int i, k;
 
@@ -309,6 +311,15 @@ pscan_end(struct pscan *s, const char *name, size_t nlen)
 	if (i >= 0 && i < s->depth - 1 && ++s->misnest > 1000)
 		return 1;
 	if (i >= 0) {
+		/*
+		 * An <svg> (or a <select>, ...) closed by the end of an
+		 * element around it: tidy may keep it open, and read a
+		 * script after it as no raw text.
+		 */
+		for (k = i + 1; k < s->depth; k++)
+			if (ex_in_list(s->st[k].name, s->st[k].len,
+			    foreign_tags))
+				c->soup |= !inraw;
 		for (k = i; k < s->depth; k++)
 			s->ninline -= s->st[k].inl;
 		s->depth = i;
@@ -357,9 +368,12 @@ raw_end(const char *p, const char *end, const char *name, size_t nlen)
 	return NULL;
 }
 
-/* Elements of preformatted text, that tidy may read as raw text. */
+/*
+ * Elements that tidy may read as raw text of their own: old forms of
+ * preformatted text, and Netscape's <server>, a script to tidy.
+ */
 static const char *const pre_tags[] = {
-	"xmp", "plaintext", "listing", NULL
+	"xmp", "plaintext", "listing", "server", NULL
 };
 
 /*
@@ -400,8 +414,11 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 		return 0;
 	if (!inraw && ex_in_list(name, nlen, pre_tags))
 		c->soup = 1;	/* raw text of its own to tidy? */
+	/* raw text in a <textarea>, an <svg>, ...: tidy's may differ */
 	if (!inraw && is_raw_tag(name, nlen) &&
-	    !foreign_context(s->st, s->depth)) {
+	    foreign_context(s->st, s->depth))
+		c->soup = 1;
+	else if (!inraw && is_raw_tag(name, nlen)) {
 		/*
 		 * Raw text up to "</script" or "</style"; like tidy's,
 		 * empty when only spaces come before the first "</".
@@ -502,6 +519,8 @@ pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
 			q++;
 		nlen = (size_t)(q - name);
 		if (nlen == 0 || !isalpha((unsigned char)*name)) {
+			if (closing)	/* "</<": tidy's text, may hold tags */
+				c->soup |= !inraw;
 			p = t + 1;
 			continue;
 		}
@@ -559,7 +578,7 @@ pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
 			tq_buf_adds(&c->b, selfclose ? "/>" : ">");
 		}
 		if (closing)
-			cut = pscan_end(s, name, nlen);
+			cut = pscan_end(c, s, name, nlen, inraw);
 		else if ((cut = pscan_start(c, s, name, nlen, selfclose, &p,
 		    inraw)) < 0)
 			return -1;
