@@ -498,15 +498,14 @@ use_noscript(struct ex *x)
 	memset(x->dead, 0, (size_t)x->nn);
 }
 
-static char *
-tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
+TidyDoc
+ex_tidy_parse(const char *html, size_t len, TidyBuffer *errbuf, int *rc)
 {
 	TidyDoc td;
-	TidyBuffer in, errbuf;
-	int rc;
+	TidyBuffer in;
 
 	td = tidyCreate();
-	tidyBufInit(&errbuf);
+	tidyBufInit(errbuf);
 	tidyOptSetBool(td, TidyForceOutput, yes);
 	tidyOptSetBool(td, TidyShowWarnings, no);
 	tidyOptSetBool(td, TidyQuiet, yes);
@@ -519,11 +518,22 @@ tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
 	tidyOptSetBool(td, TidyCoerceEndTags, no);
 	tidyOptSetInt(td, TidyUseCustomTags, TidyCustomBlocklevel);
 	tidyOptSetValue(td, TidyInCharEncoding, "utf8");
-	tidySetErrorBuffer(td, &errbuf);
+	tidySetErrorBuffer(td, errbuf);
 	tidyBufInit(&in);
 	tidyBufAttach(&in, (byte *)(uintptr_t)html, (uint)len);
-	rc = tidyParseBuffer(td, &in);
+	*rc = tidyParseBuffer(td, &in);
 	tidyBufDetach(&in);
+	return td;
+}
+
+static char *
+tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
+{
+	TidyDoc td;
+	TidyBuffer errbuf;
+	int rc;
+
+	td = ex_tidy_parse(html, len, &errbuf, &rc);
 	if (rc < 0) {
 		tidyBufFree(&errbuf);
 		tidyRelease(td);

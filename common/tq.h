@@ -419,6 +419,8 @@ int		 tq_url_userinfo(const char *url);
  * Caller frees.
  */
 char		*tq_url_simple(const char *url);
+/* A copy of url without the spaces, tabs and line ends around it. */
+char		*tq_url_trim(const char *url);
 /* host lower-cased, IDN labels in punycode; NULL if not UTF-8. */
 char		*tq_url_ascii_host(const char *host);
 /* The longest URL tq-submit takes, in bytes once normalised. */

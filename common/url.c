@@ -176,6 +176,20 @@ bad:
 	return NULL;
 }
 
+char *
+tq_url_trim(const char *url)
+{
+	size_t n;
+
+	while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r')
+		url++;
+	n = strlen(url);
+	while (n > 0 && (url[n - 1] == ' ' || url[n - 1] == '\t' ||
+	    url[n - 1] == '\n' || url[n - 1] == '\r'))
+		n--;
+	return xstrndup(url, n);
+}
+
 int
 tq_url_userinfo(const char *url)
 {
@@ -328,16 +342,9 @@ tq_url_simple(const char *url)
 	struct tq_buf b = { 0 };
 	const char *p, *a, *e, *colon, *end, *q;
 	char *copy, *host, *ah = NULL;
-	size_t n;
 	int https, port = 0;
 
-	while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r')
-		url++;
-	n = strlen(url);
-	while (n > 0 && (url[n - 1] == ' ' || url[n - 1] == '\t' ||
-	    url[n - 1] == '\n' || url[n - 1] == '\r'))
-		n--;
-	p = copy = xstrndup(url, n);
+	p = copy = tq_url_trim(url);
 	if (strncasecmp(p, "http://", 7) == 0)
 		https = 0, p += 7;
 	else if (strncasecmp(p, "https://", 8) == 0)

@@ -25,13 +25,7 @@ tq_url_check(const char *url, char **normalized, struct tq_err *err)
 	if (url == NULL)
 		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
 		    "malformed URL");
-	while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r')
-		url++;
-	n = strlen(url);
-	while (n > 0 && (url[n - 1] == ' ' || url[n - 1] == '\t' ||
-	    url[n - 1] == '\n' || url[n - 1] == '\r'))
-		n--;
-	copy = xstrndup(url, n);
+	copy = tq_url_trim(url);
 	n = 0;
 	if ((copy[0] >= 'a' && copy[0] <= 'z') ||
 	    (copy[0] >= 'A' && copy[0] <= 'Z'))

@@ -2792,25 +2792,11 @@ tidy_shape(TidyDoc td, TidyNode n, struct tq_buf *b)
 static char *
 tidy_tree_of(const char *html, size_t len)
 {
-	TidyDoc td = tidyCreate();
-	TidyBuffer in, err;
+	TidyBuffer err;
 	struct tq_buf b = { 0 };
+	int rc;
+	TidyDoc td = ex_tidy_parse(html, len, &err, &rc);
 
-	tidyBufInit(&err);
-	tidySetErrorBuffer(td, &err);
-	tidyOptSetBool(td, TidyForceOutput, yes);
-	tidyOptSetBool(td, TidyQuiet, yes);
-	tidyOptSetInt(td, TidyShowErrors, 0);
-	/* as extract.c's tidy_tree() */
-	tidyOptSetBool(td, TidyDropEmptyElems, no);
-	tidyOptSetBool(td, TidyDropEmptyParas, no);
-	tidyOptSetBool(td, TidyCoerceEndTags, no);
-	tidyOptSetInt(td, TidyUseCustomTags, TidyCustomBlocklevel);
-	tidyOptSetValue(td, TidyInCharEncoding, "utf8");
-	tidyBufInit(&in);
-	tidyBufAttach(&in, (byte *)(uintptr_t)html, (uint)len);
-	tidyParseBuffer(td, &in);
-	tidyBufDetach(&in);
 	tidy_shape(td, tidyGetRoot(td), &b);
 	tq_buf_add(&b, "", 0);
 	tidyBufFree(&err);
