@@ -201,11 +201,28 @@ tq_url_userinfo(const char *url)
 	return memchr(a, '@', strcspn(a, "/?#")) != NULL;
 }
 
+/* Is the label q to e a number to curl: "127", "017", "0x7f"? */
+static int
+number_label(const char *q, const char *e)
+{
+	const char *digits = "0123456789";
+
+	if (e - q > 2 && q[0] == '0' && q[1] == 'x') {
+		q += 2;
+		digits = "0123456789abcdef";
+	}
+	for (; q < e; q++)
+		if (strchr(digits, *q) == NULL)
+			return 0;
+	return 1;
+}
+
 /*
  * The end of a host in normal form at h: lower-case letters, digits,
  * dots and hyphens, in labels of 1 to 63 bytes that neither start nor
- * end with a hyphen, 253 in all; not a number, unless a plain dotted
- * quad (curl reads 0x7f.1 as 127.0.0.1).  NULL if there is none.
+ * end with a hyphen, 253 in all; if all its labels are numbers, a
+ * plain dotted quad (curl reads 0x7f.1 as 127.0.0.1).  NULL if there
+ * is none.
  */
 static const char *
 plain_host(const char *h)
@@ -219,17 +236,16 @@ plain_host(const char *h)
 			if (p == h || p[-1] == '.' || p[-1] == '-' ||
 			    p[1] == '-' || p - label > 63)
 				return NULL;	/* empty, long, odd label */
+			numeric &= number_label(label, p);
 			label = p + 1;
 			dots++;
-		} else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' &&
-		    *p <= 'f') || *p == 'x'))
-			numeric = 0;	/* no number has this letter */
+		}
 		p++;
 	}
 	if (p == h || p - h > 253 || p - label > 63 || h[0] == '-' ||
 	    p[-1] == '.' || p[-1] == '-')
 		return NULL;
-	if (!numeric)
+	if (!(numeric & number_label(label, p)))
 		return p;
 	if (dots != 3)
 		return NULL;
