@@ -63,8 +63,8 @@ tq_model_records(PGconn *db, struct tq_err *e, long long id, int extra)
 	sql = xasprintf(record_sql, extra ? ", 'results', (SELECT count(*) "
 	    "FROM ai_processed_contents a WHERE a.model_id = m.id), "
 	    "'server_json_mode', (SELECT s.json_mode FROM ai_server_modes s "
-	    "WHERE s.base_url = m.base_url)" : "", id > 0 ? "WHERE m.id = $1" :
-	    "");
+	    "WHERE s.base_url = m.base_url AND s.model = m.model)" : "",
+	    id > 0 ? "WHERE m.id = $1" : "");
 	r = tq_db_exec(db, e, sql, id > 0 ? 1 : 0, id > 0 ? &p : NULL);
 	free(sql);
 	if (r == NULL)
@@ -183,7 +183,8 @@ tq_model_set_params(PGconn *db, struct tq_err *e, long long id,
 
 /*
  * The model's own json_mode (tq-model -J) wins; without one, what its
- * server was found to accept (sql/0017 writes it from such models).
+ * server was found to accept for its model (sql/0020 writes it from
+ * such models).
  */
 json_t *
 tq_model_load(PGconn *db, struct tq_err *e, long long id)
@@ -195,6 +196,7 @@ tq_model_load(PGconn *db, struct tq_err *e, long long id)
 	    "'params', m.params, 'json_mode', coalesce(nullif("
 	    "m.params->>'json_mode', ''), s.json_mode)) FROM ai_models m "
 	    "LEFT JOIN ai_server_modes s ON s.base_url = m.base_url "
+	    "AND s.model = m.model "
 	    "WHERE m.id = $1", id));
 }
 

@@ -4,7 +4,7 @@
 # fake); one row per content and model; retries through the queue; keys
 # never leak
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 45
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -65,20 +65,27 @@ lastrf() { curl -s "${AIURL%/v1}/_requests" | jq -r '.[-1].json.response_format.
 pc1=$(echo "$pcs" | cut -d' ' -f1)
 check "a model of the same server with -J prompt" sh -c "tq-model add plain -p openai -m ok -u '$AIURL' -k TQ_FAKE_KEY -T 10 -J prompt >/dev/null && tq-submit ai -m plain $pc1 | tq-wait -t 30"
 check_same "asks without response_format" "$(lastrf)" null
-check_same "the server's mode stays schema" "$(psqlc "SELECT json_mode FROM ai_server_modes WHERE base_url = '$AIURL'")" schema
+check_same "the server's mode stays schema" "$(psqlc "SELECT json_mode FROM ai_server_modes WHERE base_url = '$AIURL' AND model = 'ok'")" schema
 check "the server's model without -J" sh -c "tq-submit ai -m fake $pc1 | tq-wait -t 30"
 check_same "still asks for json_schema" "$(lastrf)" json_schema
 
+# a model the server serves without json_schema (a gateway's): the
+# mode that works is remembered for that model, not the server's others
 addm old no-schema
-check "a server without json_schema" sh -c "tq-submit ai -m old $pc1 | tq-wait -t 30"
-check_same "the working mode is remembered for that server" "$(psqlc "SELECT json_mode FROM ai_server_modes WHERE base_url = '$AIURL'")" object
-modets() { psqlc "SELECT updated_at FROM ai_server_modes WHERE base_url = '$AIURL'"; }
+check "a server model without json_schema" sh -c "tq-submit ai -m old $pc1 | tq-wait -t 30"
+check_same "the working mode is remembered for that model" "$(psqlc "SELECT json_mode FROM ai_server_modes WHERE base_url = '$AIURL' AND model = 'no-schema'")" object
+check_same "the server's other model keeps schema" "$(psqlc "SELECT json_mode FROM ai_server_modes WHERE base_url = '$AIURL' AND model = 'ok'")" schema
+modets() { psqlc "SELECT updated_at FROM ai_server_modes WHERE base_url = '$AIURL' AND model = 'no-schema'"; }
 ts=$(modets)
-check "the server's models without -J start with it" sh -c "tq-submit ai -m fake $pc1 | tq-wait -t 30"
+check "the server's other model" sh -c "tq-submit ai -m fake $pc1 | tq-wait -t 30"
+check_same "still asks for json_schema" "$(lastrf)" json_schema
+addm old2 no-schema
+check "another tq model of the same server model starts with its mode" sh -c "tq-submit ai -m old2 $pc1 | tq-wait -t 30"
 check_same "json_object" "$(lastrf)" json_object
+check_same "in one request" "$(curl -s "${AIURL%/v1}/_requests" | jq '[.[] | select(.json.model == "no-schema")] | length')" 3
 check_same "the same mode is not written again" "$(modets)" "$ts"
-check "but tq-model set -J schema" sh -c "tq-model set fake -J schema >/dev/null && tq-submit ai -m fake $pc1 | tq-wait -t 30"
-check_same "asks for json_schema" "$(lastrf)" json_schema
+check "but tq-model set -J schema" sh -c "tq-model set old2 -J schema >/dev/null && tq-submit ai -m old2 $pc1 | tq-wait -t 30"
+check_same "asks for json_schema first, then steps down" "$(curl -s "${AIURL%/v1}/_requests" | jq -r '[.[] | select(.json.model == "no-schema") | .json.response_format.type] | .[3:] | join(" ")')" "json_schema json_object"
 
 # an answer that is no JSON, twice: the item fails for good, and its
 # result keeps what the model said (specs/llm-api.md section 4)
