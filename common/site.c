@@ -326,6 +326,9 @@ tq_site_name(const char *url, char *buf, size_t sz)
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    *host == '\0')
 		goto out;
+	/* "example.com." is example.com, written in full (RFC 1034) */
+	if ((i = strlen(host)) > 1 && host[i - 1] == '.')
+		host[i - 1] = '\0';
 	curl_url_get(u, CURLUPART_PORT, &port, 0);
 	if (port != NULL && ((strcmp(scheme, "http") == 0 &&
 	    strcmp(port, "80") == 0) || (strcmp(scheme, "https") == 0 &&

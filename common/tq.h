@@ -879,7 +879,10 @@ struct tq_site {
 	int		 cd_unknown;	/* taken before a Crawl-delay was */
 	double		 waited;	/* seconds */
 };
-/* url's site into buf: host lower case, ":port" unless the default. */
+/*
+ * url's site into buf: host lower case without a final dot, ":port"
+ * unless the default.
+ */
 int		 tq_site_name(const char *url, char *buf, size_t sz);
 /*
  * Wait (tq_sleep) for a slot of url's site, leased for lease_secs and

@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(67);
+	plan(68);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -261,6 +261,26 @@ main(void)
 		    tq_url_simple("http://0x7f.1/") == NULL &&
 		    tq_url_simple("ftp://a.org/") == NULL,
 		    "user, IPv6, dot segment, number, ftp: left to curl");
+		{
+			static const char *const site[][2] = {
+				{ "https://Example.COM./a", "example.com" },
+				{ "https://example.com/a", "example.com" },
+				{ "http://example.com.:80/", "example.com" },
+				{ "http://example.com.:8080/", "example.com:8080" },
+				{ "https://example.com:443/", "example.com" },
+				{ "http://127.0.0.1:4000/x", "127.0.0.1:4000" },
+			};
+			char name[256];
+			size_t k;
+			int same = 0;
+
+			for (k = 0; k < sizeof(site) / sizeof(*site); k++)
+				same += tq_site_name(site[k][0], name,
+				    sizeof(name)) == 0 &&
+				    strcmp(name, site[k][1]) == 0;
+			ok(same == (int)k, "sites: host lower case, no final "
+			    "dot, no default port (%d of %zu)", same, k);
+		}
 		ok(tq_url_plain("http://127.0.0.1:4000/t/page?title=e1"),
 		    "a loopback URL with a query is plain");
 		ok(!tq_url_plain("http://a.org/x#y") &&
