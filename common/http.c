@@ -666,6 +666,34 @@ headers_done(struct xfer *x)
 	return 1;
 }
 
+/*
+ * Does a Content-Encoding list name a coding libcurl cannot undo?  A
+ * server's "utf-8" or "text": browsers read such a body as it is.
+ */
+static int
+odd_coding(const char *list)
+{
+	static const char *const known[] = {
+		"gzip", "x-gzip", "deflate", "br", "zstd", "identity", NULL
+	};
+	const char *p = list;
+	size_t n;
+	int k, odd = 0;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t,");
+		if ((n = strcspn(p, " \t,")) == 0)
+			break;
+		for (k = 0; known[k] != NULL; k++)
+			if (strlen(known[k]) == n &&
+			    strncasecmp(p, known[k], n) == 0)
+				break;
+		odd |= known[k] == NULL;
+		p += n;
+	}
+	return odd;
+}
+
 static size_t
 header_cb(char *p, size_t size, size_t nitems, void *arg)
 {
@@ -687,6 +715,7 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		r->content_length = -1;
 		r->request_id[0] = '\0';
 		r->processing_ms = -1;
+		r->odd_coding = 0;
 		r->body.len = 0;
 		x->location = 0;
 		free(x->loc);
@@ -712,6 +741,8 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 	if (n == 12 && strncasecmp(p, "content-type", n) == 0)
 		snprintf(r->content_type, sizeof(r->content_type), "%s",
 		    tq_trim(val));
+	else if (n == 16 && strncasecmp(p, "content-encoding", n) == 0)
+		r->odd_coding |= odd_coding(val);
 	else if (n == 11 && strncasecmp(p, "retry-after", n) == 0)
 		d = tq_http_retry_after(val);
 	else if (n == 14 && strncasecmp(p, "retry-after-ms", n) == 0) {
@@ -1379,6 +1410,18 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	q.arg = opts->redirect_arg;
 
 	ret = tq_http_do(&q, &r, err);
+	if (ret == -1 && strcmp(err->code, "encoding") == 0 && r.odd_coding) {
+		/*
+		 * A coding curl does not know ("Content-Encoding: utf-8"):
+		 * asked again without compression, the body is taken as it
+		 * comes, as browsers take it.
+		 */
+		tq_http_resp_free(&r);
+		memset(&r, 0, sizeof(r));
+		memset(err, 0, sizeof(*err));
+		q.decode = 0;
+		ret = tq_http_do(&q, &r, err);
+	}
 	out->redirects = r.redirects;
 	out->seconds = r.seconds;
 	if (ret == -1) {

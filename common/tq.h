@@ -375,6 +375,8 @@ struct tq_http_resp {
 	 * openai-processing-ms (-1 none), for the logs */
 	char		 request_id[80];
 	long		 processing_ms;
+	/* Content-Encoding names a coding libcurl does not know ("utf-8") */
+	int		 odd_coding;
 };
 /*
  * 0 on a 2xx answer.  -1 with err classified for the retry policy

@@ -73,6 +73,9 @@ ROUTES = """\
 /t/page[?title=T&words=N&seed=S]         a realistic article page
 /t/gzip, /t/deflate                      a page, Content-Encoding gzip or
         deflate
+/t/odd-coding[?coding=C]                 a plain page sent with
+        Content-Encoding C (utf-8), asked for compressed or not
+/t/bad-gzip                              Content-Encoding gzip, no gzip
 /t/headers                               the request headers, text/plain
 /t/reset                                 closes the connection with RST
 /t/poison                                502, and 502 to every later
@@ -643,6 +646,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                              .encode())
         self.send(200, body, headers=[("Content-Encoding", "gzip"),
                                       ("Vary", "Accept-Encoding")])
+
+    def t_odd_coding(self, arg, q):
+        self.send(200, article("Odd coding page", 200),
+                  headers=[("Content-Encoding", q.get("coding", "utf-8"))])
+
+    def t_bad_gzip(self, arg, q):
+        self.send(200, article("Bad gzip page", 200),
+                  headers=[("Content-Encoding", "gzip")])
 
     def t_deflate(self, arg, q):
         body = zlib.compress(article(q.get("title", "Deflate page"), 200)

@@ -200,6 +200,15 @@ test_basic(void)
 	good("/t/deflate", &o, "text/html", &f);
 	contains(f.body, "<h1>Deflate page</h1>", "deflate decoded");
 	tq_fetch_free(&f);
+	/* a coding curl does not know: the page as browsers read it */
+	good("/t/odd-coding", &o, "text/html", &f);
+	contains(f.body, "<h1>Odd coding page</h1>", "Content-Encoding: "
+	    "utf-8 taken as none");
+	tq_fetch_free(&f);
+	good("/t/odd-coding?coding=gzip,%20text", &o, "text/html", &f);
+	contains(f.body, "<h1>Odd coding page</h1>", "a list with one");
+	tq_fetch_free(&f);
+	bad("/t/bad-gzip", &o, TQ_ERR_PERMANENT, "encoding", "");
 
 	good("/t/headers", &o, "text/plain", &f);
 	contains(f.body, "User-Agent: tq/" TQ_VERSION " (", "default UA");
