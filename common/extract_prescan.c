@@ -388,6 +388,7 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 	const char *e, *p = *pp;
 	char endtag[16];
 	struct pscan *sub;
+	size_t n;
 	int r;
 
 	/*
@@ -427,8 +428,10 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 		for (e = p; e < c->end && isspace((unsigned char)*e); e++)
 			;
 		if (c->end - e >= 2 && e[0] == '<' && e[1] == '/') {
-			if (find_ci(e, e + strlen(endtag), endtag) != e)
-				c->soup = 1;
+			n = strlen(endtag);
+			if ((size_t)(c->end - e) < n ||
+			    strncasecmp(e, endtag, n) != 0)
+				c->soup = 1;	/* not its own end tag */
 			*pp = e;
 			return 0;
 		}
@@ -485,12 +488,13 @@ pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
 		q = p + 1;
 		if (q < end && *q == '!') {
 			if (end - q >= 3 && q[1] == '-' && q[2] == '-') {
-				name = q + 3;
-				q = find_ci(name, end, "-->");
+				const char *body = q + 3;
+
+				q = find_ci(body, end, "-->");
 				p = q ? q + 3 : end;
 				/* "--" inside: tidy's end may differ */
-				if (q == NULL || memmem(name, (size_t)(q -
-				    name), "--", 2) != NULL)
+				if (q == NULL || memmem(body, (size_t)(q -
+				    body), "--", 2) != NULL)
 					c->soup |= !inraw;
 			} else {
 				if (end - q < 8 ||

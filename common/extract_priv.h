@@ -146,14 +146,14 @@ int		ex_count_commas(const char *s);
 char		*ex_lower_dup(const char *s);
 int		ex_has_word(const char *s, const char *w);
 int		ex_starts_with(const char *s, const char *p);
-
-/* extract_prescan.c */
 /*
  * html parsed by tidy with the extractor's options; errbuf holds its
  * messages, *rc its status.  tidyBufFree(errbuf), tidyRelease() after.
  */
 TidyDoc		ex_tidy_parse(const char *html, size_t len, TidyBuffer *errbuf,
 		    int *rc);
+
+/* extract_prescan.c */
 char		*ex_strip_decls(const char *in, size_t inlen, size_t *outlen);
 int		ex_prescan(const char *s, size_t n, char **out,
 	    size_t *outlen);

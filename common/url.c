@@ -261,16 +261,13 @@ plain_host(const char *h)
 	return p;
 }
 
-/* Does the path at p (to its ? or end) hold a dot segment? */
+/* Does a dot segment ("/." or "/..") of a path start at p? */
 static int
-dot_segment(const char *p)
+dot_at(const char *p)
 {
-	for (; *p != '\0' && *p != '?'; p++)
-		if (*p == '/' && p[1] == '.' && (p[2] == '/' || p[2] == '?' ||
-		    p[2] == '\0' || (p[2] == '.' && (p[3] == '/' ||
-		    p[3] == '?' || p[3] == '\0'))))
-			return 1;
-	return 0;
+	return p[0] == '/' && p[1] == '.' && (p[2] == '/' || p[2] == '?' ||
+	    p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '?' ||
+	    p[3] == '\0')));
 }
 
 /*
@@ -308,11 +305,11 @@ tq_url_plain(const char *url)
 		    port == (https ? 443 : 80))
 			return 0;
 	}
-	if (*p != '/' || dot_segment(p))
+	if (*p != '/')
 		return 0;
 	/* the path, then the query */
 	for (; *p != '\0' && *p != '?'; p++)
-		if (strchr(ok, *p) == NULL)
+		if (strchr(ok, *p) == NULL || dot_at(p))
 			return 0;
 	if (*p == '?') {
 		if (*++p == '\0')
@@ -358,6 +355,7 @@ tq_url_simple(const char *url)
 	struct tq_buf b = { 0 };
 	const char *p, *a, *e, *colon, *end, *q;
 	char *copy, *host, *ah = NULL;
+	size_t path;
 	int https, port = 0;
 
 	p = copy = tq_url_trim(url);
@@ -402,10 +400,14 @@ tq_url_simple(const char *url)
 			goto bad;	/* curl encodes none there */
 	p = e;
 	end = p + strcspn(p, "?#");
+	path = b.len;
 	if (*p != '/')
 		tq_buf_adds(&b, "/");
 	if (add_encoded(&b, p, (size_t)(end - p), 0) == -1)
 		goto bad;
+	for (q = b.data + path; *q != '\0'; q++)
+		if (dot_at(q))
+			goto bad;	/* curl would remove it */
 	if (*end == '?' && end[1] != '\0' && end[1] != '#') {
 		p = end + 1;
 		end = p + strcspn(p, "#");
@@ -413,8 +415,6 @@ tq_url_simple(const char *url)
 		if (add_encoded(&b, p, (size_t)(end - p), 1) == -1)
 			goto bad;
 	}
-	if (dot_segment(strstr(b.data, "://") + 3 + strlen(ah)))
-		goto bad;
 	free(ah);
 	free(copy);
 	return b.data;
