@@ -404,10 +404,28 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 		json_decref(args);
 		rc = out != NULL ? 0 : -1;
 	}
-	/* for the failed item's result: what the model said instead */
-	if (out == NULL && res.raw != NULL)
-		tq_job_detail_set(json_pack("{s:s%}", "raw_output", res.raw,
-		    strlen(res.raw)));
+	/*
+	 * for the failed item's result: what the model said instead, and
+	 * the tokens its calls cost all the same (specs/llm-api.md 2)
+	 */
+	if (out == NULL && (res.raw != NULL || res.prompt_tokens >= 0 ||
+	    res.completion_tokens >= 0 || res.total_tokens >= 0)) {
+		json_t *d = json_object();
+
+		if (res.raw != NULL)
+			json_object_set_new(d, "raw_output",
+			    json_stringn(res.raw, strlen(res.raw)));
+		if (res.prompt_tokens >= 0)
+			json_object_set_new(d, "prompt_tokens",
+			    json_integer(res.prompt_tokens));
+		if (res.completion_tokens >= 0)
+			json_object_set_new(d, "completion_tokens",
+			    json_integer(res.completion_tokens));
+		if (res.total_tokens >= 0)
+			json_object_set_new(d, "total_tokens",
+			    json_integer(res.total_tokens));
+		tq_job_detail_set(d);
+	}
 	if (rc == 0) {
 		json_object_set_new(out, "model_id", json_integer(model.id));
 		json_object_set(out, "config", cfg ? cfg : json_object());

@@ -4,7 +4,7 @@
 # fake); one row per content and model; retries through the queue; keys
 # never leak
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 46
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -94,6 +94,8 @@ tq-submit ai -m bad "$(echo "$pcs" | cut -d' ' -f1)" >"$tmp/bad.json"
 tq-wait -t 30 "$(jq -r .task_id "$tmp/bad.json")" >"$out"
 check_same "bad JSON twice: failed for good" "$(jq -r '.items[0] | "\(.status) \(.error_message | test("bad JSON after a repair"))"' "$out")" "failed true"
 check_match "its raw answer kept in the item's result" "$(jq -r '.items[0].result.raw_output' "$out")" '^\{"summary": ?".*"keyw$'
+check_same "... with the tokens both its calls cost" "$(jq -c '.items[0].result | [.prompt_tokens, .completion_tokens, .total_tokens]' "$out")" \
+	"$(curl -s "${AIURL%/v1}/_requests" | jq -c '[.[] | select(.json.model == "malformed") | .usage] | [(map(.prompt_tokens) | add), (map(.completion_tokens) | add), (map(.total_tokens) | add), length] | if .[3] == 2 then .[:3] else . end')"
 
 # the key appears nowhere: logs, database, process titles, records
 psql -XAtq "$TQ_DATABASE_URL" -c "SELECT * FROM ai_models; SELECT * FROM ai_processed_contents; SELECT * FROM task_items; SELECT * FROM processing_tasks; SELECT * FROM ai_server_modes" >"$tmp/dump"

@@ -114,8 +114,9 @@ not answered)}; null before that request.
 
 GET /_requests returns every request seen (except /_requests and
 /_reset) as a JSON array of {method, path, headers, body, json,
-auth_ok, t, status} (t: unix time it came, status: the answer's): the Authorization value is replaced by "Bearer <redacted>",
-json is the parsed body or null.
+auth_ok, t, status} (t: unix time it came, status: the answer's), and
+usage, the answer's, when it had one: the Authorization value is
+replaced by "Bearer <redacted>", json is the parsed body or null.
 """
 
 import argparse
@@ -454,6 +455,8 @@ class Handler(BaseHTTPRequestHandler):
         entry = getattr(self, "entry", None)
         if entry is not None:
             entry["status"] = status
+            if isinstance(obj, dict) and "usage" in obj:
+                entry["usage"] = obj["usage"]
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(raw)))
