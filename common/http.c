@@ -1425,6 +1425,9 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	out->redirects = r.redirects;
 	out->seconds = r.seconds;
 	if (ret == -1) {
+		/* where it failed: a redirect's target answers for itself */
+		out->url = r.url;
+		r.url = NULL;
 		scrub_url(err, url);
 		goto out;
 	}

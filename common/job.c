@@ -195,6 +195,7 @@ const struct tq_jp_op tq_job_ops[] = {
  */
 struct hops {
 	const struct tq_site	*site;
+	int			 robots;
 	char			*need;	/* a target whose robots.txt to read */
 };
 
@@ -202,7 +203,14 @@ static int
 hop_ok(void *arg, const char *url, struct tq_err *err)
 {
 	struct hops *h = arg;
-	int r = tq_site_robots_known(h->site, url, err);
+	int r;
+
+	/* a target on a site that asked for a pause waits for it */
+	if (tq_site_hop(h->site, url, err) == -1)
+		return -1;
+	if (!h->robots)
+		return 0;
+	r = tq_site_robots_known(h->site, url, err);
 
 	if (r == 1) {
 		free(h->need);
@@ -268,8 +276,9 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 		goto out;
 	}
 	/* and each redirect's target by its own site's */
-	if (robots && site.held) {
+	if (site.held) {
 		hops.site = &site;
+		hops.robots = robots;
 		o.on_redirect = hop_ok;
 		o.redirect_arg = &hops;
 	}
@@ -304,7 +313,14 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	/* a transfer that this worker's stall cut is not the site's fault */
 	if (rc == -1)
 		tq_job_stalled(err, t0);
-	tq_site_release(&site, rc == -1 ? err : NULL);
+	if (rc == -1 && f.url != NULL && tq_site_answered(&site, f.url,
+	    err) == 1) {
+		/* the answer was the site a redirect led to, not this one's */
+		struct tq_err none = { 0 };
+
+		tq_site_release(&site, &none);
+	} else
+		tq_site_release(&site, rc == -1 ? err : NULL);
 	if (rc == -1)
 		goto out;
 	args = json_pack("{s:s?,s:s?,s:s?,s:s}", "url", f.url, "content_type",

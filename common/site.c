@@ -99,6 +99,13 @@ static const char acquire_lua[] =
     "if cd < 0 then return -2 end\n"
     "return 0\n";
 
+/* KEYS: sites; ARGV: "<h> <name>": a site a redirect led to, in use. */
+static const char seen_lua[] =
+    "local t = redis.call('TIME')\n"
+    "redis.call('ZADD', KEYS[1], tonumber(t[1]) * 1000 +\n"
+    "    math.floor(tonumber(t[2]) / 1000), ARGV[1])\n"
+    "return 0\n";
+
 /*
  * KEYS: next; ARGV: delay ms.  A job that took its lease before the
  * site's Crawl-delay was known starts after the last start + delay:
@@ -941,21 +948,20 @@ out:
 	return ret;
 }
 
-void
-tq_site_release(struct tq_site *s, const struct tq_err *res)
+/*
+ * The answer res (NULL: a good one) of site s: a pause (429 or 503
+ * with Retry-After, a 429 without it), the AutoThrottle limit, and the
+ * lease given back if s holds one (a site a redirect led to holds
+ * none).
+ */
+static void
+judge(struct tq_site *s, const char *lease, const struct tq_err *res)
 {
 	struct tq_err e = { 0 };
 	redisReply *r;
 	const char *how = "good";
 	char max[16], win[24];
 
-	if (!s->held)
-		return;
-	s->held = 0;
-	/* runs once this job waits or ends, after the lease below is gone */
-	wake_next(s->name);
-	if (site_rc == NULL || site_pid != getpid())
-		return;		/* the lease expires by itself */
 	if (res != NULL && (res->http_status == 429 ||
 	    res->http_status == 503) && res->retry_after > 0)
 		pause_site(s, res->retry_after);
@@ -973,7 +979,7 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 	snprintf(win, sizeof(win), "%lld",
 	    (long long)(tq_cfg.site_backoff * 1000));
 	r = tq_redis(site_rc, &e, "EVAL %s 3 %s tq:site:thr:%s %s %s %s %s "
-	    "%s", release_lua, s->slots, s->hash, s->next, s->lease, how, max,
+	    "%s", release_lua, s->slots, s->hash, s->next, lease, how, max,
 	    win);
 	if (r == NULL) {
 		conn_failed();
@@ -985,6 +991,76 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 		    (json_int_t)r->integer, "seconds", tq_cfg.site_backoff,
 		    "after", res->msg));
 	freeReplyObject(r);
+}
+
+void
+tq_site_release(struct tq_site *s, const struct tq_err *res)
+{
+	if (!s->held)
+		return;
+	s->held = 0;
+	/* runs once this job waits or ends, after the lease below is gone */
+	wake_next(s->name);
+	if (site_rc == NULL || site_pid != getpid())
+		return;		/* the lease expires by itself */
+	judge(s, s->lease, res);
+}
+
+/* o for url's site, not taken: its name, keys and s's tag; -1 if none. */
+static int
+other_site(const struct tq_site *s, const char *url, struct tq_site *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (!s->held || site_rc == NULL || site_pid != getpid() ||
+	    tq_site_name(url, o->name, sizeof(o->name)) == -1 ||
+	    strcmp(o->name, s->name) == 0)
+		return -1;
+	snprintf(o->tag, sizeof(o->tag), "%s", s->tag);
+	tq_limit_init(&o->lim, site_rc, "site", o->name, o->name, 0, 1);
+	site_hash(o->name, o->hash);
+	snprintf(o->slots, sizeof(o->slots), "tq:site:slots:%s", o->hash);
+	snprintf(o->next, sizeof(o->next), "tq:site:next:%s", o->hash);
+	return 0;
+}
+
+int
+tq_site_hop(const struct tq_site *s, const char *url, struct tq_err *err)
+{
+	struct tq_site o;
+	struct tq_err e = { 0 };
+	redisReply *r;
+	long long ms;
+
+	if (other_site(s, url, &o) == -1)
+		return 0;
+	if ((r = tq_redis(site_rc, &e, "PTTL %s", o.lim.pausekey)) == NULL) {
+		conn_failed();
+		return 0;	/* the site's own answer will tell */
+	}
+	ms = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+	freeReplyObject(r);
+	if (ms <= 0)
+		return 0;
+	return defer(&o, err, ms / 1000.0, "paused");
+}
+
+int
+tq_site_answered(const struct tq_site *s, const char *url,
+    const struct tq_err *res)
+{
+	struct tq_site o;
+
+	struct tq_err e = { 0 };
+	char member[400];
+
+	if (other_site(s, url, &o) == -1)
+		return 0;
+	/* for tq-stats, which lists the sites in use */
+	snprintf(member, sizeof(member), "%s %s", o.hash, o.name);
+	freeReplyObject(tq_redis(site_rc, &e, "EVAL %s 1 %s %s", seen_lua,
+	    SITES_KEY, member));
+	judge(&o, "-", res);
+	return 1;
 }
 
 static int

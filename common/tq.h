@@ -293,7 +293,7 @@ struct tq_fetch {
 /*
  * GET url.  0 on a 2xx HTML, XHTML or text/plain answer converted to
  * UTF-8; -1 with err classified for the retry policy otherwise (out
- * then holds only seconds and redirects).  opts NULL: the defaults.  err->code is one of
+ * then holds only seconds, redirects and url, where it failed).  opts NULL: the defaults.  err->code is one of
  * http_NNN, timeout, connect, network, dns, too_big, content_type,
  * private_address, redirects, tls, bad_url, encoding, config.  out->url
  * carries no user:password.  Free out with tq_fetch_free() either way.
@@ -924,6 +924,22 @@ int		 tq_site_robots_known(const struct tq_site *, const char *url,
  * site (429/503 with Retry-After) or move its AutoThrottle limit.
  */
 void		 tq_site_release(struct tq_site *, const struct tq_err *res);
+/*
+ * A redirect of a fetch that holds s leads to url: 0 to follow it; -1
+ * and site_wait (with retry_after) if url is on another site that a
+ * 429 or 503 has paused, so that the job waits as it would for a link
+ * of that site's own.
+ */
+int		 tq_site_hop(const struct tq_site *, const char *url,
+		    struct tq_err *);
+/*
+ * A fetch that holds s failed with res at url, where redirects led it:
+ * if url is on another site, the answer is that site's, and pauses and
+ * throttles it as tq_site_release() would (1); 0 if url is s's own.
+ * Release s after, with a result that is none of its doing.
+ */
+int		 tq_site_answered(const struct tq_site *, const char *url,
+		    const struct tq_err *res);
 /*
  * The n busiest sites of the last 10 minutes, most in flight first:
  * a new array of {site, in_flight, limit, delay, backoff_for,

@@ -5,7 +5,7 @@
 # AutoThrottle after 5xx, 429 and timeouts, a job waiting for its site holds
 # no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 54
 start_redis
 start_pg
 start_httpd
@@ -62,6 +62,22 @@ check "two more pages of the paused site" sh -c "tq-submit parse '$G/busy?n=2' '
 check_match "nothing reached it for 3 s" \
 	"$(sj "$G" '.busy | (.[1] - .[0]) >= 2.9')" '^true$'
 check "the 429'd page is retried and completes" sh -c "tq-wait -t 60 <'$tmp/busy1'"
+
+# a 429 met at the end of a redirect pauses the site that sent it, not
+# the site of the link; and a redirect to it waits for the pause too
+D=$(site 3) E=$(site 4)
+to() { jq -rn --arg u "$1" '$u | @uri'; }
+tq-submit parse "$D/go?to=$(to "$E/busy?after=4&n=1")" >"$tmp/hop1"
+wait_for 10 sh -c "curl -s '$A/stats' | jq -e '.[\"${E#http://}\"].busy | length == 1' >/dev/null"
+check "tq-stats at once" tq-stats -Q -j
+check_same "... the redirect's target paused, the link's site not" \
+	"$(jq -r --arg d "${D#http://}" --arg e "${E#http://}" '[.sites[] | select(.site == $d or .site == $e) | "\(.site == $e):\(.paused_for > 0)"] | sort | join(" ")' "$out")" "false:false true:true"
+check "a page of the link's site meanwhile" sh -c "tq-submit parse '$D/page?n=1' | tq-wait -t 60"
+check_match "... not held back by the pause" \
+	"$(stats | jq -r --arg d "${D#http://}" --arg e "${E#http://}" '(.[$d].starts | max) - .[$e].busy[0] < 3')" '^true$'
+check "another link that leads there" sh -c "tq-submit parse '$D/go?to=$(to "$E/busy?n=2")' | tq-wait -t 60"
+check_match "... reached it after the pause" "$(sj "$E" '.busy | (.[1] - .[0]) >= 3.9')" '^true$'
+check "the first is retried and completes" sh -c "tq-wait -t 60 <'$tmp/hop1'"
 
 # a 429 without Retry-After pauses the site for TQ_SITE_BACKOFF and, as
 # a 503, halves its limit
