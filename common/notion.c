@@ -93,6 +93,11 @@ struct nc {
 	int		 late;
 	double		 sent;
 	double		 settle;
+	/*
+	 * the notion_imports row (its id) that a create or an append
+	 * marks before it is sent (mark_sent()); NULL: none
+	 */
+	const char	*mark;
 	char		*bot;		/* our bot user's id, once asked */
 };
 
@@ -529,6 +534,33 @@ log_retry(const struct nc *c, const char *event, const char *method,
  * and *out (may be NULL) on 2xx; -1 with err, and c->ambiguous set
  * when the request may have been carried out all the same.
  */
+/*
+ * A create or an append is about to go: whatever becomes of this
+ * worker from now on (killed while it waits for the answer), Notion
+ * may carry it out until c->settle seconds after it was sent.  The
+ * import's row says so first (unsure_until), so that the next run, on
+ * any worker, looks for what it did, and waits for it, before it sends
+ * it again.  An answer takes the mark away (row_save(), unmark()).
+ */
+static int
+mark_sent(struct nc *c, struct tq_err *err)
+{
+	char secs[32];
+	const char *p[2];
+	PGresult *r;
+
+	snprintf(secs, sizeof(secs), "%.3f", c->settle);
+	p[0] = c->mark;
+	p[1] = secs;
+	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET unsure_until = "
+	    "now() + make_interval(secs => $2::float8), updated_at = now() "
+	    "WHERE id = $1", 2, p);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
 static int
 nreq(struct nc *c, const char *method, const char *path, json_t *body,
     int idempotent, json_t **out, struct tq_err *err)
@@ -599,6 +631,8 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 			q.fresh_connect = 1;
 			c->fresh = 0;
 		}
+		if (!idempotent && c->mark != NULL && mark_sent(c, err) == -1)
+			goto out;
 		c->requests++;
 		tries++;
 		c->sent = tq_mono();
@@ -1726,13 +1760,57 @@ row_save(struct nc *c, struct row *row, const char *job, const char *status,
 /*
  * A create or an append that got no answer of Notion's own (c->late)
  * may still be carried out until c->settle seconds after it was sent:
- * remember until when, in the row.
+ * remember until when, in the row, and at once in notion_imports, so
+ * that a run that fails before it has looked (a 5xx on the lookup, the
+ * job's deadline) leaves the next one, on any worker, the wait: else it
+ * would find nothing yet and send the request again.  0, or -1 and err.
+ */
+static int
+note_late(const struct nc *c, struct row *row, struct tq_err *err)
+{
+	char secs[32];
+	const char *p[2];
+	PGresult *r;
+
+	if (!c->late || c->sent + c->settle <= row->unsure)
+		return 0;
+	row->unsure = c->sent + c->settle;
+	snprintf(secs, sizeof(secs), "%.3f", row->unsure - tq_mono());
+	p[0] = row->id;
+	p[1] = secs;
+	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET unsure_until = "
+	    "now() + make_interval(secs => $2::float8), updated_at = now() "
+	    "WHERE id = $1", 2, p);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+/*
+ * A create or an append that Notion answered, but not with success
+ * (c->late is 0: it is done with it, whatever it did): the row's mark
+ * (mark_sent()) goes back to what may still be carried out of this
+ * import's earlier requests (row->unsure), or away.  A failure to say
+ * so only leaves the next run a wait it does not need.
  */
 static void
-note_late(const struct nc *c, struct row *row)
+unmark(struct nc *c, const struct row *row)
 {
-	if (c->late && c->sent + c->settle > row->unsure)
-		row->unsure = c->sent + c->settle;
+	struct tq_err e = { 0 };
+	char secs[32];
+	const char *p[2];
+	double left = row->unsure - tq_mono();
+
+	if (c->late)
+		return;
+	snprintf(secs, sizeof(secs), "%.3f", left > 0 ? left : 0);
+	p[0] = row->id;
+	p[1] = secs;
+	PQclear(tq_db_exec(c->db, &e, "UPDATE notion_imports SET "
+	    "unsure_until = CASE WHEN $2::float8 > 0 THEN now() + "
+	    "make_interval(secs => $2::float8) END, updated_at = now() "
+	    "WHERE id = $1", 2, p));
 }
 
 /*
@@ -1996,6 +2074,8 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			    err)) == -1)
 				return -1;
 			if (got == 1) {
+				/* the page a try made: progress, as a create */
+				c->progress++;
 				*action = "adopted";
 				tq_log(TQ_LOG_INFO, "notion_adopted", json_pack(
 				    "{s:s,s:s}", "job", job, "page",
@@ -2013,8 +2093,12 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 		    "data_source_id", "data_source_id", s->data_source_id,
 		    "properties", pl->properties, "children",
 		    slice(pl->blocks, 0, n));
+		c->mark = row->id;
 		got = nreq(c, "POST", "/v1/pages", body, 0, &page, err);
+		c->mark = NULL;
 		json_decref(body);
+		if (got == -1)
+			unmark(c, row);
 		if (got == 0) {
 			c->progress++;
 			if (!json_is_string(json_object_get(page, "id"))) {
@@ -2066,7 +2150,8 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			    "to be looked up by: not sent again", why);
 		}
 		/* it may exist all the same: look before creating again */
-		note_late(c, row);
+		if (note_late(c, row, err) == -1)
+			return -1;
 		look_first = 1;
 	}
 	return -1;
@@ -2086,8 +2171,12 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 		n = batch(pl->blocks, (size_t)row->written, max, MAX_BODY);
 		body = json_pack("{s:o}", "children", slice(pl->blocks,
 		    (size_t)row->written, n));
+		c->mark = row->id;
 		got = nreq(c, "PATCH", path, body, 0, NULL, err);
+		c->mark = NULL;
 		json_decref(body);
+		if (got == -1)
+			unmark(c, row);
 		if (got == 0) {
 			c->progress++;
 			if (row_save(c, row, job, "appending",
@@ -2109,8 +2198,8 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 		if (!c->ambiguous || ++tries > 3)
 			return -1;
 		/* did it land?  The page's count of children says */
-		note_late(c, row);
-		if ((got = children(c, row->page_id, NULL, err)) == -1)
+		if (note_late(c, row, err) == -1 ||
+		    (got = children(c, row->page_id, NULL, err)) == -1)
 			return -1;
 		/* not yet, and it may still: wait, count again */
 		if (got < row->written + (int)n) {
@@ -2121,6 +2210,9 @@ append_rest(struct nc *c, const struct plan *pl, struct row *row,
 			    err)) == -1)
 				return -1;
 		}
+		/* blocks that landed are progress, as if answered */
+		if (got > row->written)
+			c->progress++;
 		if (row_save(c, row, job, "appending", got, (int)total,
 		    err) == -1)
 			return -1;
@@ -2416,6 +2508,7 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	json_t *user, *res = NULL;
 	PGresult *r;
 	int tmo = tq_cfg.timeout[TQ_STAGE_NOTION], got, tries, third, most;
+	int waited;
 
 	memset(&s, 0, sizeof(s));
 	memset(&ct, 0, sizeof(ct));
@@ -2510,10 +2603,20 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 		 */
 		snprintf(path, sizeof(path), "/v1/blocks/%s/children",
 		    row.page_id);
-		if (settle(&c, &row, "PATCH", path, err) == -1)
-			goto out;
 		if ((got = children(&c, row.page_id, NULL, err)) == -1)
 			goto out;
+		if (got <= row.written) {
+			/* its last append may land yet: wait, count again */
+			if ((waited = settle(&c, &row, "PATCH", path,
+			    err)) == -1)
+				goto out;
+			if (waited && (got = children(&c, row.page_id, NULL,
+			    err)) == -1)
+				goto out;
+		}
+		/* an append of the last run that landed after all */
+		if (got > row.written)
+			c.progress++;
 		if (row_save(&c, &row, cl->job, "appending", got,
 		    (int)json_array_size(pl.blocks), err) == -1)
 			goto out;

@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 139
+plan 147
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -187,6 +187,15 @@ fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"late","s
 check "an append carried out 7 s after it was sent" sh -c "tq-submit notion -w -D $DB1 $lapp | tq-wait -t 60"
 wait_for 20 late_landed 2
 check_same "250 blocks, none twice, set aside once: no retry counted" "$(in_order "Late append") $(jq -r '.items[0].retry_count, .items[0].result.action' "$out" | xargs)" "250 true 0 resumed"
+# three appends in a row that each land late: every run ends waiting
+# for one, but finds the last one landed, which is progress as much as
+# an answer: no retry counted, however many runs it takes
+python3 -c "print('\n\n'.join('Paragraph %d.' % i for i in range(1, 392)))" >"$tmp/text400.txt"
+lapp3=$(mkai https://example.org/lateappends "Late appends" - "$tmp/text400.txt")
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"late","secs":6,"count":3}' >/dev/null
+check "three appends carried out 6 s after they were sent" sh -c "tq-submit notion -w -D $DB1 $lapp3 | tq-wait -t 120"
+wait_for 20 late_landed 5
+check_same "400 blocks, none twice, no retry counted" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Late appends") | "\(.blocks | length) \([.blocks[] | select(.type == "paragraph") | .paragraph.rich_text[0].plain_text | select(startswith("Paragraph"))] == [range(1; 392) | "Paragraph \(.)."])"') $(jq -r '.items[0].retry_count, .items[0].status' "$out" | xargs)" "400 true 0 completed"
 # with time left in the job (a timeout of 30 s: 10 s a request), the
 # worker waits until the create is settled and looks again, in the
 # same run
@@ -197,6 +206,37 @@ fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"late","secs
 check "a create carried out 14 s after it was sent" sh -c "tq-submit notion -D $DB1 $late2 | tq-wait -t 60"
 wait_for 20 late_landed 3
 check_same "is adopted in the same run, no duplicate" "$(pages_for https://example.org/late2) $(jq -r '.items[0].result.action, .items[0].retry_count' "$out" | xargs)" "1 adopted 0"
+stop_worker
+# a create (then an append) left unsure, whose lookup then runs out of
+# the job's time: the next run, on any worker, still waits for it
+# before it looks and sends it again (notion_imports.unsure_until)
+TQ_NOTION_SETTLE=45 start_worker -n 1 -t notion-queue=30
+lu=$(mkai https://example.org/lateunsure "Late, lookup slow")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"late","secs":40}' >/dev/null
+fake POST /_fake/fault '{"method":"POST","path":"/v1/data_sources/","fault":"late","secs":30,"count":2}' >/dev/null
+check "a create carried out 40 s late, its lookup timing out" sh -c "tq-submit notion -D $DB1 $lu | tq-wait -t 120"
+wait_for 20 late_landed 9
+check_same "one page, adopted" "$(pages_for https://example.org/lateunsure) $(jq -r '.items[0].result.action' "$out")" "1 adopted"
+lua=$(mkai https://example.org/lateunsureappend "Late append, count slow" - "$tmp/text.txt")
+fake POST /_fake/fault '{"method":"PATCH","path":"/v1/blocks/","fault":"late","secs":40}' >/dev/null
+fake POST /_fake/fault '{"method":"GET","path":"/v1/blocks/","fault":"late","secs":30,"count":2}' >/dev/null
+check "an append carried out 40 s late, its count timing out" sh -c "tq-submit notion -w -D $DB1 $lua | tq-wait -t 120"
+wait_for 20 late_landed 12
+check_same "250 blocks, none twice" "$(in_order "Late append, count slow")" "250 true"
+stop_worker
+# a worker killed while Notion is still at its create: the next run
+# finds no page yet, and waits for the create to settle before it
+# sends another (the row was marked before the create went out)
+TQ_NOTION_SETTLE=15 start_worker -n 1 -t notion-queue=30
+sup=$TQ_WORKER_PID
+kc=$(mkai https://example.org/killedwaiting "Killed while waiting")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"late","secs":10}' >/dev/null
+tq-submit notion -D $DB1 $kc >"$tmp/kc.json"
+wait_for 20 fired
+kill -KILL $(pgrep -P "$sup")
+check "a worker killed while its create is in flight" sh -c "tq-wait -t 90 <'$tmp/kc.json'"
+wait_for 20 late_landed 13
+check_same "one page, adopted" "$(pages_for https://example.org/killedwaiting) $(jq -r '.items[0].result.action' "$out")" "1 adopted"
 stop_worker
 start_worker -n 2 -t notion-queue=12
 
