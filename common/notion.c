@@ -1261,6 +1261,42 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 }
 
 /*
+ * A status takes only the options its database has (Notion makes none,
+ * spec section 10): is the name of value m ({"name": ...}) none of
+ * them?  Then why says which there are.  An id, or a schema that lists
+ * none, is left to Notion.
+ */
+static int
+status_unknown(const struct schema *s, const char *name, json_t *m,
+    char *why, size_t sz)
+{
+	struct tq_buf b = { 0 };
+	json_t *opts, *o;
+	const char *nm, *on;
+	size_t i;
+
+	if (!json_is_object(m) || (nm = json_string_value(json_object_get(m,
+	    "name"))) == NULL)
+		return 0;
+	opts = json_object_get(json_object_get(json_object_get(s->props,
+	    name), "status"), "options");
+	if (json_array_size(opts) == 0)
+		return 0;
+	json_array_foreach(opts, i, o)
+		if ((on = json_string_value(json_object_get(o, "name"))) !=
+		    NULL && strcmp(on, nm) == 0)
+			return 0;
+	json_array_foreach(opts, i, o)
+		if ((on = json_string_value(json_object_get(o, "name"))) !=
+		    NULL)
+			tq_buf_addf(&b, "%s\"%s\"", b.len ? ", " : "", on);
+	snprintf(why, sz, "\"%s\" is no option of this status, which has "
+	    "%s", nm, b.data ? b.data : "");
+	tq_buf_free(&b);
+	return 1;
+}
+
+/*
  * A value of --properties for the property name: an object holding
  * the member its type names ({"select": ...} for a select), as Notion
  * wants, so that a wrong one is refused before any page is made, by
@@ -1302,6 +1338,11 @@ user_value(const struct schema *s, const char *name, json_t *v,
 		    "...}}", name, s->title ? s->title : "", s->database_id,
 		    type, why, type, name, type);
 	if (user_limits(type, m, lim, sizeof(lim)) > 0)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
+		    "notion: property \"%s\" of database \"%s\" (%s): %s",
+		    name, s->title ? s->title : "", s->database_id, lim);
+	if (strcmp(type, "status") == 0 && status_unknown(s, name, m, lim,
+	    sizeof(lim)))
 		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
 		    "notion: property \"%s\" of database \"%s\" (%s): %s",
 		    name, s->title ? s->title : "", s->database_id, lim);
@@ -1584,6 +1625,67 @@ split_again(const struct tq_err *err, json_t *props, json_t *blocks,
 	tq_log(TQ_LOG_WARN, "notion_resplit", json_pack("{s:s,s:s}", "job",
 	    job, "error", err->msg));
 	return 1;
+}
+
+/*
+ * Notion makes an option of a multi_select name it has not seen only
+ * when the integration may edit the database's schema; else the create
+ * or the update fails with a validation_error (spec section 10).  Then
+ * the names of props go once more, kept to the options the database
+ * has (as it spells them), the others dropped and logged: the tags are
+ * the page's keywords, which its body lists all the same.  1 if any
+ * name went (send again), 0 if none could.
+ */
+static int
+known_options(json_t *props, const struct schema *s,
+    const struct tq_err *err, const char *job)
+{
+	json_t *v, *ms, *opts, *keep, *o, *opt, *gone;
+	const char *name, *nm, *on = NULL;
+	size_t i, j;
+	int dropped = 0;
+
+	if (err->http_status != 400 ||
+	    strcmp(err->code, "validation_error") != 0)
+		return 0;
+	json_object_foreach(props, name, v) {
+		ms = json_object_get(v, "multi_select");
+		if (!json_is_array(ms) || json_array_size(ms) == 0 ||
+		    (strcasestr(err->msg, name) == NULL &&
+		    strcasestr(err->msg, "option") == NULL))
+			continue;
+		opts = json_object_get(json_object_get(json_object_get(
+		    s->props, name), "multi_select"), "options");
+		keep = json_array();
+		gone = json_array();
+		json_array_foreach(ms, i, o) {
+			if ((nm = json_string_value(json_object_get(o,
+			    "name"))) == NULL) {
+				json_array_append(keep, o);	/* an id */
+				continue;
+			}
+			json_array_foreach(opts, j, opt)
+				if ((on = json_string_value(json_object_get(opt,
+				    "name"))) != NULL && same_name(on, nm))
+					break;
+			if (j < json_array_size(opts))
+				json_array_append_new(keep, json_pack("{s:s}",
+				    "name", on));
+			else
+				json_array_append_new(gone, json_string(nm));
+		}
+		if (json_array_size(gone) > 0) {
+			dropped++;
+			tq_log(TQ_LOG_WARN, "notion_options_kept", json_pack(
+			    "{s:s,s:s,s:o,s:s}", "job", job, "property", name,
+			    "dropped", gone, "error", err->msg));
+			json_object_set_new(v, "multi_select", keep);
+		} else {
+			json_decref(gone);
+			json_decref(keep);
+		}
+	}
+	return dropped > 0;
 }
 
 /*
@@ -2061,6 +2163,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	json_t *body, *page = NULL;
 	size_t n, max = MAX_CHILDREN, props = json_size(pl->properties);
 	int tries, got, total = (int)json_array_size(pl->blocks), resent = 0;
+	int known = 0;
 
 	for (tries = 0; tries < 3; tries++) {
 		if (look_first) {
@@ -2132,6 +2235,11 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 		if (!resent && split_again(err, pl->properties, pl->blocks,
 		    &max, n, job)) {
 			resent = 1;
+			tries--;
+			continue;
+		}
+		if (!known && known_options(pl->properties, s, err, job)) {
+			known = 1;
 			tries--;
 			continue;
 		}
@@ -2338,17 +2446,23 @@ page_trashed(struct nc *c, const char *page, struct tq_err *err)
  * second, a page of 100 blocks took a minute to delete and write again.
  */
 static int
-clear_page(struct nc *c, const struct plan *pl, struct row *row,
-    const char *job, struct tq_err *err)
+clear_page(struct nc *c, const struct schema *s, const struct plan *pl,
+    struct row *row, const char *job, struct tq_err *err)
 {
 	char path[128];
 	json_t *body, *page = NULL, *have = NULL, *bl;
 	size_t i, keep = 0;
-	int rc = -1, total = (int)json_array_size(pl->blocks);
+	int rc = -1, total = (int)json_array_size(pl->blocks), got;
 
 	snprintf(path, sizeof(path), "/v1/pages/%s", row->page_id);
 	body = json_pack("{s:O}", "properties", pl->properties);
-	if (nreq(c, "PATCH", path, body, 1, &page, err) == -1) {
+	got = nreq(c, "PATCH", path, body, 1, &page, err);
+	if (got == -1 && known_options(pl->properties, s, err, job)) {
+		json_decref(body);
+		body = json_pack("{s:O}", "properties", pl->properties);
+		got = nreq(c, "PATCH", path, body, 1, &page, err);
+	}
+	if (got == -1) {
 		json_decref(body);
 		/* Notion refuses to edit a page in the trash (400) */
 		return err->http_status == 400 ? page_trashed(c, row->page_id,
@@ -2582,7 +2696,7 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 			goto out;
 	}
 	if (row.page_id != NULL && strcmp(row.status, "clearing") == 0) {
-		if ((got = clear_page(&c, &pl, &row, cl->job, err)) == -1) {
+		if ((got = clear_page(&c, &s, &pl, &row, cl->job, err)) == -1) {
 			if (strcmp(err->code, "object_not_found") != 0)
 				goto out;
 			got = 1;

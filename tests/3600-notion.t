@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 147
+plan 156
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -350,6 +350,21 @@ kw=$(mkai https://example.org/keywords "Keywords")
 psqlc "UPDATE ai_processed_contents SET keywords = ARRAY['Énergie', 'énergie', E'\\u3000', E'\\u00a0Straße\\u2003', 'ÉNERGIE', 'ΓΡΑΜΜΑ', 'γραμμα'] WHERE id = $kw" >/dev/null
 check "keywords of other cases and of white space" sh -c "tq-submit notion -D $DB1 $kw | tq-wait -t 60"
 check_same "once whatever their case, none of white space" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Keywords") | [.properties.Tags.multi_select[].name] | join("|")')" "Énergie|Straße|ΓΡΑΜΜΑ"
+# --- an integration that may not edit the database's schema: Notion
+# refuses a tag that is no option yet (spec section 10); the page is
+# made with the tags the database has, as it spells them, the others
+# dropped and logged (the body lists them all); and so is a re-import
+fake POST /_fake/options '{"new": false}' >/dev/null
+no=$(mkai https://example.org/nooptions "No new options")
+psqlc "UPDATE ai_processed_contents SET keywords = ARRAY['énergie', 'brand-new tag', 'straße'] WHERE id = $no" >/dev/null
+check "keywords new to a database the integration may not edit" sh -c "tq-submit notion -D $DB1 $no | tq-wait -t 60"
+nopage() { fake GET /_fake/pages | jq -r '.pages[] | select(.title == "No new options") | "\([.properties.Tags.multi_select[].name] | join("|")) \([.blocks[] | select(.type == "paragraph") | [.paragraph.rich_text[].plain_text] | join("") | select(startswith("Keywords"))] | .[0])"'; }
+check_same "made with the known ones, as the database spells them" "$(nopage)" "Énergie|Straße Keywords: énergie, brand-new tag, straße"
+check_match "the others logged" "$(grep notion_options_kept "$tmp/worker.log")" 'brand-new tag'
+psqlc "UPDATE ai_processed_contents SET keywords = ARRAY['γραμμα', 'another new one'] WHERE id = $no" >/dev/null
+check "re-imported with another new keyword" sh -c "tq-submit notion -D $DB1 $no | tq-wait -t 60"
+check_same "its tags set to the known one" "$(nopage)" "ΓΡΑΜΜΑ Keywords: γραμμα, another new one"
+fake POST /_fake/options '{"new": true}' >/dev/null
 # --- an empty source URL: Notion wants null, never ""
 nourl=$(mkai https://example.org/nourl "No URL")
 setpc https://example.org/nourl "canonical_url = ''"
@@ -476,6 +491,19 @@ fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"timeout-aft
 start_worker -n 1 -t notion-queue=12 -Q notion-queue
 check "no url property, a create that times out" sh -c "tq-submit notion -D $DB2 $tonly | tq-wait -t 60"
 check_same "adopts its own page by title, not the member's" "$(jq -r '.items[0].result | "\(.action) \(.notion_page_id != "'"$member"'")"' "$out") $(fake GET /_fake/pages | jq -r --arg a "$member" '"\([.pages[] | select(.title == "Only a title")] | length) \(.pages[] | select(.id == $a) | .blocks | length)"')" "adopted true 2 0"
+stop_worker
+
+# --- a status takes only the options the database has, Notion makes
+# none (spec section 10): one it lacks is refused by tq-submit, naming
+# those there are; one it has is set
+fake POST /_fake/schema "{\"data_source_id\": \"$DS2\", \"properties\": {\"Headline\": \"title\", \"Keywords\": \"multi_select\", \"State\": \"status\"}}" >/dev/null
+st=$(mkai https://example.org/status "With a status")
+n0=$(tasks)
+check_status 3 "a status option the database lacks" tq-submit notion -D $DB2 -p '{"State": {"status": {"name": "Nope"}}}' $st
+check_match "is refused naming the options, nothing written" "$(cat "$errf") $(tasks)" "\"Nope\" is no option of this status, which has \"Not started\", \"In progress\", \"Done\" $n0\$"
+start_worker -n 1 -t notion-queue=12 -Q notion-queue
+check "a status option it has" sh -c "tq-submit notion -D $DB2 -p '{\"State\": {\"status\": {\"name\": \"Done\"}}}' $st | tq-wait -t 60"
+check_same "is set" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "With a status") | .properties.State.status.name')" Done
 stop_worker
 
 # --- a page with no URL to look it up by (over 2000 characters) and a

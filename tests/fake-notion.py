@@ -28,6 +28,9 @@ Options
                    (1 to 100; default 100, Notion's own cap), has_more
                    and next_cursor telling the rest, whatever page_size
                    asked for: paging, with few pages
+  --no-new-options the integration may not edit the database's schema:
+                   a select or multi_select name that is no option yet
+                   is refused (see POST /_fake/options)
 
 Order of checks on every /v1 request (the first failure answers):
   1. body larger than 500000 bytes -> 413, HTML body, no JSON code (as
@@ -254,6 +257,11 @@ limit, not counted in the statistics.
        x-request-id sent, null if none),"ms"}]}: the last
        10000 /v1 (and other non-control) requests, oldest first; bodies
        and the Authorization value are not kept.
+  POST /_fake/options {"new": false} makes the integration one that may
+       not edit the database's schema: a select or multi_select name
+       that is no option yet is refused (400 validation_error naming the
+       property's path), as Notion refuses it (spec section 10); true
+       (the default, or without --no-new-options) adds it as an option.
   POST /_fake/reset   clears pages, blocks, faults, statistics and the log,
        restores the built-in schemas and fills the token bucket.
   POST /_fake/page    {"parent","properties","children"?, as for
@@ -311,7 +319,10 @@ BLOCK_TYPES = TEXT_BLOCKS + ("divider", "bookmark", "embed")
 NESTING = {"paragraph", "bulleted_list_item", "numbered_list_item", "quote",
            "to_do", "toggle", "callout"}
 PROP_TYPES = ("title", "rich_text", "url", "email", "phone_number",
-              "number", "checkbox", "date", "select", "multi_select")
+              "number", "checkbox", "date", "select", "multi_select",
+              "status")
+# the options a status property has when made without any
+STATUS_OPTIONS = ("Not started", "In progress", "Done")
 STATUS_CODES = {
     400: ("validation_error", "The request is invalid (injected)."),
     401: ("unauthorized", "API token is invalid."),
@@ -642,8 +653,12 @@ def plain(rts):
 
 def prop_def(name, ptype, pid, options=None):
     d = {"id": pid, "name": name, "type": ptype}
-    if ptype in ("select", "multi_select"):
+    if ptype == "status" and not options:
+        options = STATUS_OPTIONS
+    if ptype in ("select", "multi_select", "status"):
         d[ptype] = {"options": []}
+        if ptype == "status":
+            d[ptype]["groups"] = []
         for i, o in enumerate(options or []):
             d[ptype]["options"].append({
                 "id": "opt-%s-%d" % (pid, i + 1), "name": o,
@@ -716,12 +731,14 @@ def number_value(v, path):
 class Store:
     """All state; every method is called with the lock held."""
 
-    def __init__(self, rps, burst):
+    def __init__(self, rps, burst, new_options=True):
         self.lock = threading.Lock()
         self.rps = rps
         self.burst = burst
         self.faults = []
         self.buckets = {}
+        # may the integration add select options (edit the schema)?
+        self.new_options = new_options
         self.reset()
 
     def reset(self):
@@ -1019,7 +1036,7 @@ class Store:
                               "instead was `%s`." % (p, show(tz)))
             return t, {"start": v["start"], "end": v.get("end"),
                        "time_zone": tz}
-        if t == "select":
+        if t in ("select", "status"):
             if v is None:
                 return t, None
             return t, ("option", v)
@@ -1087,6 +1104,19 @@ class Store:
         if c is not None and c not in COLORS:
             raise invalid("%s.color should be a valid color, instead was "
                           "`%s`." % (path, show(c)))
+        t = d["type"]
+        if any(o["name"] == name for o in d[t]["options"]):
+            return
+        if t == "status":
+            raise invalid("%s.name should be the name of an existing "
+                          "status option (%s), instead was `%s`."
+                          % (path, ", ".join(o["name"] for o in
+                                             d[t]["options"]), show(name)))
+        if not self.new_options:
+            raise invalid("%s.name should be the name of an existing "
+                          "option, as this integration may not edit the "
+                          "database's schema, instead was `%s`."
+                          % (path, show(name)))
 
     # -- blocks in
 
@@ -1293,6 +1323,7 @@ FILTER_OPS = {
                "is_empty", "is_not_empty"),
     "checkbox": ("equals", "does_not_equal"),
     "select": ("equals", "does_not_equal", "is_empty", "is_not_empty"),
+    "status": ("equals", "does_not_equal", "is_empty", "is_not_empty"),
     "multi_select": ("contains", "does_not_contain", "is_empty",
                      "is_not_empty"),
     "date": ("equals", "before", "after", "on_or_before", "on_or_after",
@@ -1381,7 +1412,7 @@ def check_filter(store, ds, f, path, depth):
         v = value(pg)
         if t in ("title", "rich_text"):
             v = plain(v)
-        elif t == "select":
+        elif t in ("select", "status"):
             v = v["name"] if v else None
         elif t == "multi_select":
             v = [o["name"] for o in v]
@@ -1841,6 +1872,14 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/faults" and self.command == "GET":
             with st.lock:
                 return self.send(200, {"faults": list(st.faults)})
+        if path == "/_fake/options" and self.command == "POST":
+            req = parsed()
+            if req is None or not isinstance(req.get("new"), bool):
+                return self.send(400, {"error": "body must be "
+                                       "{\"new\": true|false}"})
+            with st.lock:
+                st.new_options = req["new"]
+            return self.send(200, {"new": st.new_options})
         if path == "/_fake/reset" and self.command == "POST":
             with st.lock:
                 st.reset()
@@ -1948,7 +1987,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 pid = d.get("id") or "prop-%d" % (i + 1)
             opts = []
-            if t in ("select", "multi_select"):
+            if t in ("select", "multi_select", "status"):
                 for o in (d.get(t) or {}).get("options", []):
                     opts.append(o["name"] if isinstance(o, dict) else o)
             out[name] = prop_def(name, t, pid, opts)
@@ -2304,7 +2343,7 @@ def sort_key(pg, name):
     t, x = v
     if t in ("title", "rich_text"):
         return (0, plain(x))
-    if t == "select":
+    if t in ("select", "status"):
         return (0, x["name"])
     if t == "multi_select":
         return (0, ",".join(o["name"] for o in x))
@@ -2359,6 +2398,7 @@ def main():
     ap.add_argument("--length-unit", choices=("utf16", "utf8"),
                     default="utf16")
     ap.add_argument("--query-page", type=int, default=100)
+    ap.add_argument("--no-new-options", action="store_true")
     args = ap.parse_args()
     global CONTENT_LEN, QUERY_CAP
     CONTENT_LEN = utf8_len if args.length_unit == "utf8" else utf16_len
@@ -2369,7 +2409,7 @@ def main():
         ap.error("--rps must be > 0 and --burst >= 1")
 
     srv = Server(("127.0.0.1", 0), Handler)
-    srv.store = Store(args.rps, args.burst)
+    srv.store = Store(args.rps, args.burst, not args.no_new_options)
     srv.token = args.token
     srv.latency = args.latency_ms / 1000.0
     srv.hang = args.hang
