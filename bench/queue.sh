@@ -33,6 +33,17 @@ t0=$(now)
 tq-submit parse - <"$tmp/u10000" >/dev/null
 t1=$(now)
 echo "tq-submit: 10000 known URLs in $(ms "$t0" "$t1") ms"
+# tq-cancel of a task of 100,000 queued jobs, the table's statistics
+# taken first (as autovacuum would): one pass over the Redis queue, and
+# no self-join in PostgreSQL (both were quadratic: minutes, and hours
+# for a million)
+urls 100000 c >"$tmp/u100k"
+psqlc "ANALYZE task_items" >/dev/null
+big=$(tq-submit parse - <"$tmp/u100k" | jq -r .task_id)
+t0=$(now)
+tq-cancel -q "$big" >/dev/null || bail "tq-cancel failed"
+t1=$(now)
+echo "tq-cancel: a task of 100000 queued jobs in $(ms "$t0" "$t1") ms"
 # the tasks above are not for the workers
 rcli del rq:queue:parsing-queue >/dev/null
 # (their items as rows first: a submit of 5,000 or more writes batches)

@@ -3,7 +3,7 @@
 # stopped within a second, finished items keep their results; ended
 # tasks are a no-op; unknown ids exit 3; the worker goes on serving
 . "$(dirname "$0")/lib.sh"
-plan 60
+plan 66
 start_redis
 start_pg
 start_httpd
@@ -107,6 +107,20 @@ wait_for 10 many_stopped
 t1=$(date +%s.%N)
 ok $? "all 20 stopped"
 check_match "within 2 s" "$(echo "$t1 - $t0 < 2" | bc)" '^1$'
+
+# --- a task of many queued jobs leaves the queue in one pass, and the
+# jobs of another task stay, in their order
+stop_worker
+urls=$(for i in $(seq 1 40); do echo "$HTTP/t/page?key=bulk-$i"; done)
+big=$(echo "$urls" | tq-submit parse | jq -r .task_id)
+other=$(tq-submit parse "$HTTP/t/page?key=keep-1" "$HTTP/t/page?key=keep-2" "$HTTP/t/page?key=keep-3" | jq -r .task_id)
+kept=$(rcli --raw lrange rq:queue:parsing-queue 0 -1 | grep -F -f "$(psqlc "SELECT job_id FROM task_items WHERE task_id = $other" >"$tmp/other"; echo "$tmp/other")" | tr '\n' ' ')
+check_same "three jobs of the other task queued" "$(echo $kept | wc -w | tr -d ' ')" 3
+check "cancel the task of 40 queued jobs" tq-cancel -q "$big"
+check_same "the other task's 3 jobs are the queue, in order" "$(rcli --raw lrange rq:queue:parsing-queue 0 -1 | tr '\n' ' ')" "$kept"
+check_same "none of the 40 is left in Redis" "$(for j in $(psqlc "SELECT job_id FROM task_items WHERE task_id = $big"); do rcli exists "rq:job:$j"; done | sort -u)" 0
+check "cancel the other" tq-cancel -q "$other"
+check_same "the queue is empty" "$(qlen)" 0
 
 # --- input and errors
 check_status 3 "unknown task" tq-cancel 999
