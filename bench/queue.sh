@@ -44,6 +44,10 @@ t0=$(now)
 tq-cancel -q "$big" >/dev/null || bail "tq-cancel failed"
 t1=$(now)
 echo "tq-cancel: a task of 100000 queued jobs in $(ms "$t0" "$t1") ms"
+t0=$(now)
+tq-show "$big" >/dev/null || bail "tq-show failed"
+t1=$(now)
+echo "tq-show: the 100000 links of that task in $(ms "$t0" "$t1") ms"
 # the tasks above are not for the workers
 rcli del rq:queue:parsing-queue >/dev/null
 # (their items as rows first: a submit of 5,000 or more writes batches)

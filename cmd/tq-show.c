@@ -7,7 +7,7 @@
  * Notion pages each AI content went to.  Read-only.
  *
  * Every operand becomes a list of link ids (tq_content_links(), sql/
- * 0006), and every link one record (tq_content_record()); a link asked
+ * 0006), and every link one record (tq_content_records()); a link asked
  * for twice is printed once.
  */
 #include <err.h>
@@ -28,8 +28,39 @@ static struct option longopts[] = {
 };
 
 static int quiet, with_text;
-static long long *shown;
-static size_t nshown;
+
+/*
+ * The links shown so far, each once whatever names it: a set, open
+ * addressing (a task of a million links was a quadratic scan).
+ */
+static long long *shown;	/* 0: free */
+static size_t nshown, cap;
+
+static int
+seen(long long link)
+{
+	size_t i, k;
+	long long *old;
+
+	if (nshown * 2 >= cap) {
+		old = shown;
+		k = cap;
+		cap = cap ? cap * 2 : 1024;
+		shown = xcalloc(cap, sizeof(*shown));
+		nshown = 0;
+		for (i = 0; i < k; i++)
+			if (old[i] != 0)
+				seen(old[i]);
+		free(old);
+	}
+	for (i = (size_t)link * 0x9e3779b97f4a7c15ULL & (cap - 1);
+	    shown[i] != 0; i = (i + 1) & (cap - 1))
+		if (shown[i] == link)
+			return 1;
+	shown[i] = link;
+	nshown++;
+	return 0;
+}
 
 static void
 usage(FILE *f, int status)
@@ -162,13 +193,37 @@ page(json_t *r)
 	tq_out_flush();
 }
 
+#define BATCH	500	/* links to a query */
+
+/* Print the records of links[0..n), those that have one. */
+static void
+print_records(PGconn *db, const long long *links, size_t n)
+{
+	struct tq_err e = { 0 };
+	json_t *recs, *rec;
+	size_t i;
+
+	if ((recs = tq_content_records(db, &e, links, n, with_text)) == NULL)
+		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	json_array_foreach(recs, i, rec) {
+		if (json_is_null(rec))
+			continue;
+		if (tq_out_is_table())
+			page(rec);
+		else
+			tq_out_json(rec);
+	}
+	json_decref(recs);
+}
+
 /* Print the record of each link of (kind, id); 0 if there was one. */
 static int
 show(PGconn *db, const char *kind, long long id, const char *what)
 {
 	struct tq_err e = { 0 };
-	json_t *links, *l, *rec;
-	size_t i, k;
+	json_t *links, *l;
+	long long batch[BATCH];
+	size_t i, nb = 0;
 
 	if ((links = tq_content_links(db, &e, kind, id)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
@@ -183,24 +238,16 @@ show(PGconn *db, const char *kind, long long id, const char *what)
 	json_array_foreach(links, i, l) {
 		long long link = json_integer_value(l);
 
-		for (k = 0; k < nshown && shown[k] != link; k++)
-			;
-		if (k < nshown)
+		if (link <= 0 || seen(link))
 			continue;
-		shown = xrealloc(shown, (nshown + 1) * sizeof(*shown));
-		shown[nshown++] = link;
-		if ((rec = tq_content_record(db, &e, link, with_text)) == NULL)
-			errx(TQ_EXIT_BACKEND, "%s", e.msg);
-		if (json_is_null(rec)) {
-			json_decref(rec);
-			continue;
+		batch[nb++] = link;
+		if (nb == BATCH) {
+			print_records(db, batch, nb);
+			nb = 0;
 		}
-		if (tq_out_is_table())
-			page(rec);
-		else
-			tq_out_json(rec);
-		json_decref(rec);
 	}
+	if (nb > 0)
+		print_records(db, batch, nb);
 	json_decref(links);
 	return 0;
 }

@@ -278,16 +278,20 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 		tq_buf_free(&arr);
 		if (r == NULL)
 			goto out;
-		for (i = 0; i < PQntuples(r); i++) {
-			const char *id = PQgetvalue(r, i, 0);
+		if (PQntuples(r) > 0) {
+			const char **drop = xcalloc((size_t)PQntuples(r),
+			    sizeof(*drop));
 
-			redisAppendCommand(rc, "LREM rq:queue:%s 0 %s",
-			    tq_stage_queue(s), id);
-			redisAppendCommand(rc, "DEL rq:job:%s", id);
-			st->dropped++;
+			for (i = 0; i < PQntuples(r); i++)
+				drop[i] = PQgetvalue(r, i, 0);
+			/* one pass over the queue (queue.c) */
+			i = tq_queue_remove(rc, err, s, drop,
+			    (size_t)PQntuples(r));
+			free(drop);
+			if (i == -1)
+				goto out;
+			st->dropped += PQntuples(r);
 		}
-		if (tq_redis_replies(rc, err, 2 * PQntuples(r)) == -1)
-			goto out;
 		PQclear(r);
 		r = NULL;
 	}

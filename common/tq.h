@@ -782,9 +782,12 @@ char		*tq_stats_sql(enum tq_stats_query, int secs);
 /* The link ids of kind ("task", "link", "parsed", "ai") id; NULL: e. */
 json_t		*tq_content_links(PGconn *, struct tq_err *, const char *kind,
 		    long long id);
-/* tq-show's record of a link (JSON null if none); NULL: e. */
-json_t		*tq_content_record(PGconn *, struct tq_err *, long long link,
-		    int with_text);
+/*
+ * tq-show's records of links[0..n), in their order, as an array (JSON
+ * null for a link without one); NULL: e.
+ */
+json_t		*tq_content_records(PGconn *, struct tq_err *,
+		    const long long *links, size_t n, int with_text);
 /* The id of the link with this (normalised) URL, 0 if none, -1: e. */
 long long	 tq_link_find(PGconn *, struct tq_err *, const char *url);
 
