@@ -255,6 +255,9 @@ read_stdin(void)
 		snprintf(where, sizeof(where), "line %ld", n);
 		if (k == -1)
 			bad(where, "a NUL byte in the line");
+		else if (n == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+			/* a UTF-8 byte order mark, as Windows editors save */
+			add_word(line + 3, where, 1);
 		else
 			add_word(line, where, 1);
 	}
@@ -668,13 +671,18 @@ main(int argc, char *argv[])
 				read_stdin();
 			used_stdin = 1;
 		} else {
-			char *w = xstrdup(argv[i]), *wh;
+			char *w = xstrdup(argv[i]), *wh, arg[32];
 
 			/* an operand names itself: never with its password */
 			wh = tq_redact_url(argv[i]);
 			if (strlen(wh) > 100)	/* and not all of a long one */
 				memcpy(wh + 97, "...", 4);
-			add_word(w, wh, 0);
+			/* a blank line is skipped; a blank operand, a slip */
+			if (*tq_trim(w) == '\0') {
+				snprintf(arg, sizeof(arg), "argument %d", i);
+				bad(arg, "an empty operand");
+			} else
+				add_word(w, wh, 0);
 			free(wh);
 			free(w);
 		}

@@ -215,8 +215,9 @@ main(int argc, char *argv[])
 			/* so written, NaN fails too */
 			if (*optarg == '\0' || *end != '\0' ||
 			    !(timeout > 0 && timeout <= 31536000))
-				errx(TQ_EXIT_USAGE, "timeout %s: not a positive "
-				    "number of seconds", tq_vis_tmp(optarg));
+				errx(TQ_EXIT_USAGE, "timeout %s: not a number of "
+				    "seconds over 0 and up to 31536000 (a year)",
+				    tq_vis_tmp(optarg));
 			break;
 		}
 		default:

@@ -26,7 +26,9 @@ envint(const char *name, int lo, int hi, int *out)
 		return 0;
 	n = strtonum(v, lo, hi, &e);
 	if (e != NULL) {
-		tq_seterr("%s: %s: %s", name, v, e);
+		/* "too small", "too large", "invalid": and the range */
+		tq_seterr("%s: %s: %s (%d to %d)", name, tq_vis_tmp(v), e,
+		    lo, hi);
 		return -1;
 	}
 	*out = (int)n;

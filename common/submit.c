@@ -322,6 +322,12 @@ check_urls(struct tq_submit *s)
 			continue;
 		if (strlen(in->url) <= TQ_URL_MAX && tq_url_plain(in->url))
 			continue;	/* in its normal form already */
+		/* past curl's 8,000,000 it is no URL to curl */
+		if (strlen(in->url) >= 8000000) {
+			bad(s, in->where, "URL of %zu bytes: the limit is %d",
+			    strlen(in->url), TQ_URL_MAX);
+			continue;
+		}
 		if (tq_url_check(in->url, &norm, &e) == -1) {
 			bad(s, in->where, "%s", e.msg);
 			continue;

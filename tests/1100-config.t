@@ -137,5 +137,5 @@ check_status 2 "tq-worker -P with -n: no workers to start" tq-worker -P parsing-
 check_same "says so" "$(cat "$errf")" 'tq-worker: -n does not go with -P or -U'
 check_same "no queue paused" "$(rcli keys 'tq:paused:*' | grep -c paused)" 0
 check_status 3 "tq-health with TQ_TIMEOUT=x: UNKNOWN" env TQ_TIMEOUT=x tq-health
-check_match "says so on stdout" "$(cat "$out")" '^TQ UNKNOWN - TQ_TIMEOUT: x: invalid$'
+check_match "says so on stdout, with the range" "$(cat "$out")" '^TQ UNKNOWN - TQ_TIMEOUT: x: invalid \(1 to 86400\)$'
 done_testing

@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 126
+plan 133
 start_redis
 start_pg
 start_httpd
@@ -28,6 +28,18 @@ check_status 3 "tq-cancel: a NUL-only line" sh -c "printf '\\0\\n' | tq-cancel"
 check_status 3 "tq-wait: a NUL-only line" sh -c "printf '\\0\\n' | tq-wait -t 1"
 check_status 3 "tq-retry: a NUL-only line" sh -c "printf '\\0\\n' | tq-retry"
 check_same "still nothing written" "$(state)" "$before"
+
+# a blank operand is a slip (a blank line of input is skipped); a URL
+# past curl's 8,000,000 bytes is told as too long, not as malformed
+check_status 3 "an empty operand" tq-submit parse ''
+check_same "named by its place" "$(head -1 "$errf")" "tq-submit: argument 1: an empty operand"
+check_status 3 "a 9 MB URL" sh -c "python3 -c 'print(\"http://a.example/\" + \"x\" * 9000000)' | tq-submit parse -"
+check_same "is too long, saying the limit" "$(head -1 "$errf")" "tq-submit: line 1: URL of 9000017 bytes: the limit is 8192"
+check_same "and nothing written" "$(state)" "$before"
+# a file saved with a UTF-8 byte order mark (Windows editors)
+check "a URL list that begins with a byte order mark" sh -c "printf '\\357\\273\\277https://a.example/bom\\n' | tq-submit parse -"
+check_same "its first URL is taken" "$(jq -r '.total_items' "$out") $(psqlc "SELECT count(*) FROM links WHERE url = 'https://a.example/bom'")" "1 1"
+before=$(state)
 
 # item 5: a password in a URL would be stored in clear: refused
 check_status 3 "a URL with user:password" tq-submit parse "https://bob:Pw-1200-leak@a.example/x"
