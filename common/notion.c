@@ -535,6 +535,30 @@ log_retry(const struct nc *c, const char *event, const char *method,
  * when the request may have been carried out all the same.
  */
 /*
+ * The row id of notion_imports: a request of its import may still be
+ * carried out for secs more (unsure_until); none if secs <= 0.  0, or
+ * -1 and err.
+ */
+static int
+set_unsure(struct nc *c, const char *id, double secs, struct tq_err *err)
+{
+	char s[32];
+	const char *p[2];
+	PGresult *r;
+
+	snprintf(s, sizeof(s), "%.3f", secs > 0 ? secs : 0);
+	p[0] = id;
+	p[1] = s;
+	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET unsure_until = "
+	    "CASE WHEN $2::float8 > 0 THEN now() + make_interval(secs => "
+	    "$2::float8) END, updated_at = now() WHERE id = $1", 2, p);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+/*
  * A create or an append is about to go: whatever becomes of this
  * worker from now on (killed while it waits for the answer), Notion
  * may carry it out until c->settle seconds after it was sent.  The
@@ -545,20 +569,7 @@ log_retry(const struct nc *c, const char *event, const char *method,
 static int
 mark_sent(struct nc *c, struct tq_err *err)
 {
-	char secs[32];
-	const char *p[2];
-	PGresult *r;
-
-	snprintf(secs, sizeof(secs), "%.3f", c->settle);
-	p[0] = c->mark;
-	p[1] = secs;
-	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET unsure_until = "
-	    "now() + make_interval(secs => $2::float8), updated_at = now() "
-	    "WHERE id = $1", 2, p);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return set_unsure(c, c->mark, c->settle, err);
 }
 
 static int
@@ -1868,25 +1879,12 @@ row_save(struct nc *c, struct row *row, const char *job, const char *status,
  * would find nothing yet and send the request again.  0, or -1 and err.
  */
 static int
-note_late(const struct nc *c, struct row *row, struct tq_err *err)
+note_late(struct nc *c, struct row *row, struct tq_err *err)
 {
-	char secs[32];
-	const char *p[2];
-	PGresult *r;
-
 	if (!c->late || c->sent + c->settle <= row->unsure)
 		return 0;
 	row->unsure = c->sent + c->settle;
-	snprintf(secs, sizeof(secs), "%.3f", row->unsure - tq_mono());
-	p[0] = row->id;
-	p[1] = secs;
-	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET unsure_until = "
-	    "now() + make_interval(secs => $2::float8), updated_at = now() "
-	    "WHERE id = $1", 2, p);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return set_unsure(c, row->id, row->unsure - tq_mono(), err);
 }
 
 /*
@@ -1900,19 +1898,9 @@ static void
 unmark(struct nc *c, const struct row *row)
 {
 	struct tq_err e = { 0 };
-	char secs[32];
-	const char *p[2];
-	double left = row->unsure - tq_mono();
 
-	if (c->late)
-		return;
-	snprintf(secs, sizeof(secs), "%.3f", left > 0 ? left : 0);
-	p[0] = row->id;
-	p[1] = secs;
-	PQclear(tq_db_exec(c->db, &e, "UPDATE notion_imports SET "
-	    "unsure_until = CASE WHEN $2::float8 > 0 THEN now() + "
-	    "make_interval(secs => $2::float8) END, updated_at = now() "
-	    "WHERE id = $1", 2, p));
+	if (!c->late)
+		(void)set_unsure(c, row->id, row->unsure - tq_mono(), &e);
 }
 
 /*
@@ -1928,9 +1916,6 @@ settle(struct nc *c, struct row *row, const char *method, const char *path,
     struct tq_err *err)
 {
 	double now = tq_mono(), left = row->unsure - now;
-	char secs[32];
-	const char *p[2];
-	PGresult *r;
 	int here = now + left + 3 < c->deadline;	/* and a lookup */
 
 	row->unsure = 0;
@@ -1942,15 +1927,8 @@ settle(struct nc *c, struct row *row, const char *method, const char *path,
 		tq_sleep(left);
 		return 1;
 	}
-	snprintf(secs, sizeof(secs), "%.3f", left);
-	p[0] = row->id;
-	p[1] = secs;
-	r = tq_db_exec(c->db, err, "UPDATE notion_imports SET unsure_until = "
-	    "now() + make_interval(secs => $2::float8), updated_at = now() "
-	    "WHERE id = $1", 2, p);
-	if (r == NULL)
+	if (set_unsure(c, row->id, left, err) == -1)
 		return -1;
-	PQclear(r);
 	tq_err_set(err, TQ_ERR_TRANSIENT, "notion_unsure", "notion: %s %s "
 	    "got no answer, and Notion may carry it out for %.0f s more: "
 	    "looked at again then", method, path, left + 0.5);
