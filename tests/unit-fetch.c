@@ -321,15 +321,19 @@ test_status(void)
 	}
 	get("/t/status/429?retry_after=7", &o, &f, &e, NULL);
 	is_int((long long)e.retry_after, 7, "Retry-After: 7");
+	tq_fetch_free(&f);
 	get("/t/status/503?retry_after=Fri,%2031%20Dec%202100%2023:59:59%20GMT",
 	    &o, &f, &e, NULL);
 	ok(e.retry_after == 365 * 86400.0, "Retry-After as an HTTP date, "
 	    "capped at a year: %.0f", e.retry_after);
+	tq_fetch_free(&f);
 	get("/t/status/503?retry_after=Thu,%2001%20Jan%201970%2000:00:01%20GMT",
 	    &o, &f, &e, NULL);
 	is_int((long long)e.retry_after, 0, "Retry-After in the past: 0");
+	tq_fetch_free(&f);
 	get("/t/status/503?retry_after=soon", &o, &f, &e, NULL);
 	is_int((long long)e.retry_after, 0, "Retry-After garbage: 0");
+	tq_fetch_free(&f);
 
 	/* The retry loop a worker would run. */
 	bad("/t/flaky?key=unit-flaky&fail=2", &o, TQ_ERR_TRANSIENT,
@@ -539,6 +543,10 @@ test_private(void)
 	is_str(e.code, "http_404", "credentials: 404");
 	ok(strstr(e.msg, "s3cretpw") == NULL, "credentials: not in '%s'",
 	    e.msg);
+	ok(f.url != NULL && strstr(f.url, "s3cretpw") == NULL &&
+	    strstr(f.url, "user@") == NULL, "credentials: not in the "
+	    "out->url of a failure %s", f.url);
+	tq_fetch_free(&f);
 	free(url);
 	url = xasprintf("http://user:s3cretpw@%s/t/page",
 	    base + strlen("http://"));
@@ -552,6 +560,7 @@ test_private(void)
 	is_str(e.code, "private_address", "credentials: refused");
 	ok(strstr(e.msg, "s3cretpw") == NULL, "credentials: not in '%s'",
 	    e.msg);
+	tq_fetch_free(&f);
 	free(url);
 	url = xasprintf("http://user:s3cretpw@%s/t/redirect-loop",
 	    base + strlen("http://"));
@@ -559,12 +568,14 @@ test_private(void)
 	tq_fetch(url, &o, &f, &e);
 	ok(strstr(e.msg, "s3cretpw") == NULL, "credentials: not in '%s'",
 	    e.msg);
+	tq_fetch_free(&f);
 	free(url);
 	url = xasprintf("http://user:%%73ecret@%s/t/status/500",
 	    base + strlen("http://"));
 	tq_fetch(url, &o, &f, &e);
 	ok(strstr(e.msg, "secret") == NULL && strstr(e.msg, "%73ecret") ==
 	    NULL, "credentials %%-encoded: not in '%s'", e.msg);
+	tq_fetch_free(&f);
 	free(url);
 	tq_fetch("http://u:s3cretpw@[not-a-host/", &o, &f, &e);
 	ok(strstr(e.msg, "s3cretpw") == NULL, "bad URL with credentials: "
