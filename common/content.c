@@ -38,25 +38,20 @@ json_t *
 tq_content_records(PGconn *db, struct tq_err *e, const long long *links,
     size_t n, int with_text)
 {
-	struct tq_buf b = { 0 };
 	const char *p[2];
+	char *arr = tq_pg_array(links, n);
 	PGresult *r;
 	json_t *out, *rec;
-	size_t i;
 	int k;
 
-	tq_buf_adds(&b, "{");
-	for (i = 0; i < n; i++)
-		tq_buf_addf(&b, "%s%lld", i ? "," : "", links[i]);
-	tq_buf_adds(&b, "}");
-	p[0] = b.data;
+	p[0] = arr;
 	p[1] = with_text ? "true" : "false";
 	/* one statement for many: a query each cost a task of 100,000
 	 * links over a minute */
 	r = tq_db_exec(db, e, "SELECT tq_content_record(u.l, $2::boolean) "
 	    "FROM unnest($1::bigint[]) WITH ORDINALITY AS u(l, o) "
 	    "ORDER BY u.o", 2, p);
-	tq_buf_free(&b);
+	free(arr);
 	if (r == NULL)
 		return NULL;
 	out = json_array();

@@ -430,7 +430,7 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 
 		if (res.raw != NULL)
 			json_object_set_new(d, "raw_output",
-			    json_stringn(res.raw, strlen(res.raw)));
+			    json_string(res.raw));
 		if (res.prompt_tokens >= 0)
 			json_object_set_new(d, "prompt_tokens",
 			    json_integer(res.prompt_tokens));

@@ -281,14 +281,15 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 		if (PQntuples(r) > 0) {
 			const char **drop = xcalloc((size_t)PQntuples(r),
 			    sizeof(*drop));
+			int rv;
 
 			for (i = 0; i < PQntuples(r); i++)
 				drop[i] = PQgetvalue(r, i, 0);
 			/* one pass over the queue (queue.c) */
-			i = tq_queue_remove(rc, err, s, drop,
+			rv = tq_queue_remove(rc, err, s, drop,
 			    (size_t)PQntuples(r));
 			free(drop);
-			if (i == -1)
+			if (rv == -1)
 				goto out;
 			st->dropped += PQntuples(r);
 		}

@@ -528,13 +528,6 @@ log_retry(const struct nc *c, const char *event, const char *method,
 }
 
 /*
- * One Notion request through the shared limiter.  429 and 529 wait
- * for Retry-After (pausing every worker) and go again; 409 goes again
- * a few times; when idempotent, so do 5xx, timeouts and resets.  0
- * and *out (may be NULL) on 2xx; -1 with err, and c->ambiguous set
- * when the request may have been carried out all the same.
- */
-/*
  * The row id of notion_imports: a request of its import may still be
  * carried out for secs more (unsure_until); none if secs <= 0.  0, or
  * -1 and err.
@@ -572,6 +565,13 @@ mark_sent(struct nc *c, struct tq_err *err)
 	return set_unsure(c, c->mark, c->settle, err);
 }
 
+/*
+ * One Notion request through the shared limiter.  429 and 529 wait
+ * for Retry-After (pausing every worker) and go again; 409 goes again
+ * a few times; when idempotent, so do 5xx, timeouts and resets.  0
+ * and *out (may be NULL) on 2xx; -1 with err, and c->ambiguous set
+ * when the request may have been carried out all the same.
+ */
 static int
 nreq(struct nc *c, const char *method, const char *path, json_t *body,
     int idempotent, json_t **out, struct tq_err *err)

@@ -1049,7 +1049,6 @@ tq_site_answered(const struct tq_site *s, const char *url,
     const struct tq_err *res)
 {
 	struct tq_site o;
-
 	struct tq_err e = { 0 };
 	char member[400];
 

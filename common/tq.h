@@ -293,10 +293,11 @@ struct tq_fetch {
 /*
  * GET url.  0 on a 2xx HTML, XHTML or text/plain answer converted to
  * UTF-8; -1 with err classified for the retry policy otherwise (out
- * then holds only seconds, redirects and url, where it failed).  opts NULL: the defaults.  err->code is one of
- * http_NNN, timeout, connect, network, dns, too_big, content_type,
- * private_address, redirects, tls, bad_url, encoding, config.  out->url
- * carries no user:password.  Free out with tq_fetch_free() either way.
+ * then holds only seconds, redirects and url, where it failed).  opts
+ * NULL: the defaults.  err->code is one of http_NNN, timeout, connect,
+ * network, dns, too_big, content_type, private_address, redirects, tls,
+ * bad_url, encoding, config.  out->url carries no user:password.  Free
+ * out with tq_fetch_free() either way.
  */
 int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 		    struct tq_fetch *, struct tq_err *);
