@@ -187,38 +187,85 @@ const struct tq_jp_op tq_job_ops[] = {
 };
 
 /*
- * Each redirect of a page's fetch, before it is followed: robots.txt
- * of its target's site, as far as Redis knows it.  A target whose
- * site's robots.txt is not known yet stops the fetch (code
- * "robots_needed", the target kept), so that it is read first and the
- * fetch made again.
+ * Each redirect of a page's fetch, before it is followed.  A target on
+ * another site stops the fetch (code "site_moved", the target kept):
+ * the job gives the link's site back and waits for the target's turn
+ * as that site's own links do (its lease, delay, pause and robots.txt)
+ * before it fetches the target.  A target on the same site is judged
+ * by the site's robots.txt; one that Redis no longer holds stops the
+ * fetch too ("robots_needed"), so that it is read first.
  */
 struct hops {
 	const struct tq_site	*site;
 	int			 robots;
-	char			*need;	/* a target whose robots.txt to read */
+	int			 n;	/* redirects met, over all fetches */
+	char			*need;	/* the target to go on from */
 };
 
 static int
 hop_ok(void *arg, const char *url, struct tq_err *err)
 {
 	struct hops *h = arg;
+	char name[sizeof(h->site->name)];
 	int r;
 
-	/* a target on a site that asked for a pause waits for it */
-	if (tq_site_hop(h->site, url, err) == -1)
-		return -1;
+	h->n++;
+	if (tq_site_name(url, name, sizeof(name)) == 0 &&
+	    strcmp(name, h->site->name) != 0) {
+		free(h->need);
+		h->need = xstrdup(url);
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "site_moved",
+		    "a redirect to another site");
+	}
 	if (!h->robots)
 		return 0;
 	r = tq_site_robots_known(h->site, url, err);
-
 	if (r == 1) {
 		free(h->need);
 		h->need = xstrdup(url);
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "robots_needed",
-		    "robots.txt of a redirect's site not read yet");
+		    "robots.txt not read yet");
 	}
 	return r;
+}
+
+/*
+ * url by the robots.txt of site, held: 0 allowed, -1 and err with the
+ * site given back.
+ */
+static int
+robots_ok(struct tq_site *site, const char *url, double deadline,
+    struct tq_err *err)
+{
+	struct tq_err re;
+
+	if (tq_site_robots(site, url, deadline, err) == 0)
+		return 0;
+	/*
+	 * A 5xx or 429 is bad for AutoThrottle.  Its pause, if the site
+	 * asked for one, is robots.txt's own (site.c): not the minute tq
+	 * waits to read it again, nor TQ_SITE_BACKOFF's for a 429 without
+	 * Retry-After (a 429 here counts as a 503, as Google reads it).
+	 */
+	re = *err;
+	re.retry_after = 0;
+	if (re.http_status == 429)
+		re.http_status = 503;
+	tq_site_release(site, &re);
+	return -1;
+}
+
+/*
+ * The turn of url's site (see site.c) and its robots.txt, if robots:
+ * 0 with the site held (or not, out of a worker), -1 and err.
+ */
+static int
+take_site(struct tq_site *site, const char *url, const char *tag,
+    double deadline, double lease, int robots, struct tq_err *err)
+{
+	if (tq_site_acquire(site, url, tag, deadline, lease, err) == -1)
+		return -1;
+	return robots ? robots_ok(site, url, deadline, err) : 0;
 }
 
 json_t *
@@ -229,9 +276,10 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	struct tq_site site;
 	struct hops hops = { 0 };
 	json_t *res = NULL, *doc, *args;
-	const char *url;
+	const char *url, *from;
+	char *next = NULL;
 	double t0 = tq_mono(), end, left;
-	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE], rc, robots, tries;
+	int tmo = tq_cfg.timeout[TQ_STAGE_PARSE], rc, robots, maxr;
 	char tag[64];
 
 	url = json_string_value(json_object_get(claim->input, "url"));
@@ -250,77 +298,65 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	o.allow_addrs = tq_cfg.allow_addrs;
 	o.user_agent = tq_cfg.user_agent;
 	o.raw = 1;	/* decoded in the job process, with the extraction */
+	maxr = o.max_redirects;
 	memset(&f, 0, sizeof(f));
 	/*
 	 * The site's turn: a wait leaves the fetch what remains before
-	 * end, and at least half its time or 10 s.  Only the first host
-	 * of a redirect chain counts.
+	 * end, and at least half its time or 10 s.
 	 */
 	end = t0 + o.timeout_ms / 1000.0;
 	left = o.timeout_ms / 2000.0 < 10 ? o.timeout_ms / 2000.0 : 10;
 	snprintf(tag, sizeof(tag), "%lld:%lld", claim->task_id,
 	    claim->item_id);
-	if (tq_site_acquire(&site, url, tag, end - left, o.timeout_ms /
-	    1000.0, err) == -1)
-		goto out;
 	/* a task's params may turn robots.txt off (tq-submit --no-robots) */
 	robots = !json_is_false(json_object_get(claim->params, "robots"));
-	if (robots && tq_site_robots(&site, url, end - left, err) == -1) {
-		struct tq_err re = *err;
-
-		/* a 5xx is bad for AutoThrottle; its pause, if the site
-		 * asked for one, is robots.txt's own (site.c), not the
-		 * minute tq waits to read it again */
-		re.retry_after = 0;
-		tq_site_release(&site, &re);
+	if (take_site(&site, url, tag, end - left, o.timeout_ms / 1000.0,
+	    robots, err) == -1)
 		goto out;
-	}
-	/* and each redirect's target by its own site's */
-	if (site.held) {
-		hops.site = &site;
-		hops.robots = robots;
-		o.on_redirect = hop_ok;
-		o.redirect_arg = &hops;
-	}
-	/* a redirect to a site whose robots.txt is new: read, again */
-	for (tries = 0; ; tries++) {
+	/* each redirect to another site, at that site's turn */
+	for (from = url; ; ) {
 		if (site.held) {
+			hops.site = &site;
+			hops.robots = robots;
+			o.on_redirect = hop_ok;
+			o.redirect_arg = &hops;
 			o.timeout_ms = (long)((end - tq_mono()) * 1000);
 			if (o.timeout_ms < 1)
 				o.timeout_ms = 1;
 			if (o.connect_timeout_ms > o.timeout_ms)
 				o.connect_timeout_ms = o.timeout_ms;
 		}
-		rc = tq_fetch(url, &o, &f, err);
+		o.max_redirects = maxr - hops.n;
+		rc = tq_fetch(from, &o, &f, err);
 		if (rc == 0 || hops.need == NULL ||
-		    strcmp(err->code, "robots_needed") != 0)
+		    (strcmp(err->code, "site_moved") != 0 &&
+		    strcmp(err->code, "robots_needed") != 0))
 			break;
 		tq_fetch_free(&f);
-		if (tries >= o.max_redirects) {
-			rc = tq_err_set(err, TQ_ERR_PERMANENT, "redirects",
+		memset(&f, 0, sizeof(f));
+		free(next);
+		from = next = hops.need;
+		hops.need = NULL;
+		if (hops.n > maxr) {
+			tq_err_set(err, TQ_ERR_PERMANENT, "redirects",
 			    "too many redirects");
-			break;
-		}
-		if (tq_site_robots(&site, hops.need, end - left, err) == -1) {
-			/* another site's robots.txt: no answer of this one's */
-			err->http_status = 0;
 			break;	/* rc is -1 */
 		}
-		free(hops.need);
-		hops.need = NULL;
+		if (strcmp(err->code, "robots_needed") == 0) {
+			if (robots_ok(&site, from, end - left, err) == -1)
+				goto out;
+			continue;
+		}
+		/* the link's site answered: a redirect, no fault of its */
+		tq_site_release(&site, NULL);
+		if (take_site(&site, from, tag, end - left, end - tq_mono(),
+		    robots, err) == -1)
+			goto out;
 	}
-	free(hops.need);
 	/* a transfer that this worker's stall cut is not the site's fault */
 	if (rc == -1)
 		tq_job_stalled(err, t0);
-	if (rc == -1 && f.url != NULL && tq_site_answered(&site, f.url,
-	    err) == 1) {
-		/* the answer was the site a redirect led to, not this one's */
-		struct tq_err none = { 0 };
-
-		tq_site_release(&site, &none);
-	} else
-		tq_site_release(&site, rc == -1 ? err : NULL);
+	tq_site_release(&site, rc == -1 ? err : NULL);
 	if (rc == -1)
 		goto out;
 	args = json_pack("{s:s?,s:s?,s:s?,s:s}", "url", f.url, "content_type",
@@ -336,6 +372,8 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	    json_object_get(doc, "doc"));
 	json_decref(doc);
 out:
+	free(hops.need);
+	free(next);
 	tq_fetch_free(&f);
 	return res;
 }

@@ -99,13 +99,6 @@ static const char acquire_lua[] =
     "if cd < 0 then return -2 end\n"
     "return 0\n";
 
-/* KEYS: sites; ARGV: "<h> <name>": a site a redirect led to, in use. */
-static const char seen_lua[] =
-    "local t = redis.call('TIME')\n"
-    "redis.call('ZADD', KEYS[1], tonumber(t[1]) * 1000 +\n"
-    "    math.floor(tonumber(t[2]) / 1000), ARGV[1])\n"
-    "return 0\n";
-
 /*
  * KEYS: next; ARGV: delay ms.  A job that took its lease before the
  * site's Crawl-delay was known starts after the last start + delay:
@@ -1004,62 +997,6 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 	if (site_rc == NULL || site_pid != getpid())
 		return;		/* the lease expires by itself */
 	judge(s, s->lease, res);
-}
-
-/* o for url's site, not taken: its name, keys and s's tag; -1 if none. */
-static int
-other_site(const struct tq_site *s, const char *url, struct tq_site *o)
-{
-	memset(o, 0, sizeof(*o));
-	if (!s->held || site_rc == NULL || site_pid != getpid() ||
-	    tq_site_name(url, o->name, sizeof(o->name)) == -1 ||
-	    strcmp(o->name, s->name) == 0)
-		return -1;
-	snprintf(o->tag, sizeof(o->tag), "%s", s->tag);
-	tq_limit_init(&o->lim, site_rc, "site", o->name, o->name, 0, 1);
-	site_hash(o->name, o->hash);
-	snprintf(o->slots, sizeof(o->slots), "tq:site:slots:%s", o->hash);
-	snprintf(o->next, sizeof(o->next), "tq:site:next:%s", o->hash);
-	return 0;
-}
-
-int
-tq_site_hop(const struct tq_site *s, const char *url, struct tq_err *err)
-{
-	struct tq_site o;
-	struct tq_err e = { 0 };
-	redisReply *r;
-	long long ms;
-
-	if (other_site(s, url, &o) == -1)
-		return 0;
-	if ((r = tq_redis(site_rc, &e, "PTTL %s", o.lim.pausekey)) == NULL) {
-		conn_failed();
-		return 0;	/* the site's own answer will tell */
-	}
-	ms = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
-	freeReplyObject(r);
-	if (ms <= 0)
-		return 0;
-	return defer(&o, err, ms / 1000.0, "paused");
-}
-
-int
-tq_site_answered(const struct tq_site *s, const char *url,
-    const struct tq_err *res)
-{
-	struct tq_site o;
-	struct tq_err e = { 0 };
-	char member[400];
-
-	if (other_site(s, url, &o) == -1)
-		return 0;
-	/* for tq-stats, which lists the sites in use */
-	snprintf(member, sizeof(member), "%s %s", o.hash, o.name);
-	freeReplyObject(tq_redis(site_rc, &e, "EVAL %s 1 %s %s", seen_lua,
-	    SITES_KEY, member));
-	judge(&o, "-", res);
-	return 1;
 }
 
 static int

@@ -916,10 +916,9 @@ int		 tq_site_max_waiting(void);
 int		 tq_site_robots(struct tq_site *, const char *url,
 		    double deadline, struct tq_err *);
 /*
- * The same for a redirect's target (another site's too), from what
- * Redis holds, with no request: 0 allowed, -1 and err, 1 not known yet
- * (tq_site_robots() fetches it).  A Crawl-delay read for another site
- * is that site's.
+ * The same for a redirect's target, from what Redis holds, with no
+ * request: 0 allowed, -1 and err, 1 not known yet (tq_site_robots()
+ * fetches it).
  */
 int		 tq_site_robots_known(const struct tq_site *, const char *url,
 		    struct tq_err *);
@@ -928,22 +927,6 @@ int		 tq_site_robots_known(const struct tq_site *, const char *url,
  * site (429/503 with Retry-After) or move its AutoThrottle limit.
  */
 void		 tq_site_release(struct tq_site *, const struct tq_err *res);
-/*
- * A redirect of a fetch that holds s leads to url: 0 to follow it; -1
- * and site_wait (with retry_after) if url is on another site that a
- * 429 or 503 has paused, so that the job waits as it would for a link
- * of that site's own.
- */
-int		 tq_site_hop(const struct tq_site *, const char *url,
-		    struct tq_err *);
-/*
- * A fetch that holds s failed with res at url, where redirects led it:
- * if url is on another site, the answer is that site's, and pauses and
- * throttles it as tq_site_release() would (1); 0 if url is s's own.
- * Release s after, with a result that is none of its doing.
- */
-int		 tq_site_answered(const struct tq_site *, const char *url,
-		    const struct tq_err *res);
 /*
  * The n busiest sites of the last 10 minutes, most in flight first:
  * a new array of {site, in_flight, limit, delay, backoff_for,

@@ -5,7 +5,7 @@
 # AutoThrottle after 5xx, 429 and timeouts, a job waiting for its site holds
 # no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 54
+plan 58
 start_redis
 start_pg
 start_httpd
@@ -20,6 +20,7 @@ python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" --limit 3 \
 	--robots "$robots" --robots-fail 127.0.0.8 \
 	127.0.0.8 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
 	127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 \
+	127.0.0.15 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -54,6 +55,17 @@ keys=$(for s in 3 4 5 6 7; do site $s | sed 's#^http://##'; done | jq -R . | jq 
 check_match "all started at once, not one site after another" \
 	"$(stats | jq -r --argjson k "$keys" '[.[$k[]].starts[]] | "\(length) \((max - min) < 2.5)"')" '^15 true$'
 
+# links of 3 sites that all redirect to a fourth: each fetch there
+# waits for that site's own turn, so its limit holds (3 at once) as for
+# its own links, not one limit per site the links are on
+to() { jq -rn --arg u "$1" '$u | @uri'; }
+T=$(site 15)
+urls=$(for s in 3 4 5; do for i in 1 2 3; do echo "$(site $s)/go?to=$(to "$T/page?ms=600&n=$s$i")"; done; done)
+check "9 links of 3 sites redirected to one" sh -c "echo '$urls' | tq-submit parse | tq-wait -t 60"
+check_same "all completed" "$(jq -r .completed_items "$out")" 9
+check_match "never more than 3 at once on the site they lead to" "$(sj "$T" .max)" '^[123]$'
+check_same "... so never a 500 for too many" "$(sj "$T" .over)" 0
+
 # a 429 with Retry-After: 3 holds the site for every worker
 G=$(site 7)
 tq-submit parse "$G/busy?after=3&n=1" >"$tmp/busy1"
@@ -66,7 +78,6 @@ check "the 429'd page is retried and completes" sh -c "tq-wait -t 60 <'$tmp/busy
 # a 429 met at the end of a redirect pauses the site that sent it, not
 # the site of the link; and a redirect to it waits for the pause too
 D=$(site 3) E=$(site 4)
-to() { jq -rn --arg u "$1" '$u | @uri'; }
 tq-submit parse "$D/go?to=$(to "$E/busy?after=4&n=1")" >"$tmp/hop1"
 wait_for 10 sh -c "curl -s '$A/stats' | jq -e '.[\"${E#http://}\"].busy | length == 1' >/dev/null"
 check "tq-stats at once" tq-stats -Q -j
