@@ -18,6 +18,7 @@
 
 #define SAFETY_POLL 5.0
 #define MIN_REREAD 0.1
+#define DB_GRACE 2.0		/* seconds: see tq_db_deadline() below */
 
 static struct option longopts[] = {
 	{ "chain", no_argument, NULL, 'c' },
@@ -235,6 +236,11 @@ main(int argc, char *argv[])
 		return TQ_EXIT_INPUT;
 	}
 	deadline = timeout > 0 ? start + timeout : 0;
+	/*
+	 * A server that stops answering keeps tq-wait no more than
+	 * DB_GRACE seconds past -t; a slow answer near it is no failure.
+	 */
+	tq_db_deadline(deadline > 0 ? deadline + DB_GRACE : 0);
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if (tq_db_cmd(db, &e, "LISTEN tq_task") == -1)
@@ -255,7 +261,8 @@ main(int argc, char *argv[])
 		/* (re)read the open tasks: cheap, and no NOTIFY is missed */
 		json_decref(recs);
 		if ((recs = tq_task_records(db, &e, ids.v, ids.n, 0)) == NULL) {
-			if (e.kind != TQ_ERR_TRANSIENT)
+			if (e.kind != TQ_ERR_TRANSIENT ||
+			    strcmp(e.code, "deadline") == 0)
 				errx(TQ_EXIT_BACKEND, "%s", e.msg);
 			db = reconnect(db, e.msg, deadline, quiet);
 			continue;
@@ -278,7 +285,8 @@ main(int argc, char *argv[])
 			if (items && show[k]) {
 				full = tq_task_records(db, &e, &ids.v[k], 1, 1);
 				if (full == NULL) {
-					if (e.kind != TQ_ERR_TRANSIENT)
+					if (e.kind != TQ_ERR_TRANSIENT ||
+					    strcmp(e.code, "deadline") == 0)
 						errx(TQ_EXIT_BACKEND, "%s",
 						    e.msg);
 					lost = 1;

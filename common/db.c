@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,15 @@
 #include "tq.h"
 
 #define MIGRATE_LOCK "7471000001"	/* pg_advisory_lock key */
+
+/* tq_db_deadline(): when set, connecting and statements end by it */
+static double	db_deadline;
+
+void
+tq_db_deadline(double at)
+{
+	db_deadline = at;
+}
 
 static void
 quiet_notices(void *arg, const char *msg)
@@ -274,9 +284,15 @@ tq_db_open(struct tq_err *err, int migrate)
 	PGconn *c;
 	int k = 0;
 
-	if (getenv("PGCONNECT_TIMEOUT") == NULL) {
+	char ct[16] = "5";
+
+	/* 5 s, or less to a deadline (libpq's least is 2) */
+	if (db_deadline > 0 && db_deadline - tq_mono() < 5)
+		snprintf(ct, sizeof(ct), "%d", db_deadline - tq_mono() < 2 ?
+		    2 : (int)(db_deadline - tq_mono()) + 1);
+	if (getenv("PGCONNECT_TIMEOUT") == NULL || db_deadline > 0) {
 		keys[k] = "connect_timeout";
-		vals[k++] = "5";
+		vals[k++] = ct;
 	}
 	k += tq_db_tcp_defaults(keys + k, vals + k);
 	keys[k] = "fallback_application_name";
@@ -340,6 +356,66 @@ tq_db_exec(PGconn *c, struct tq_err *err, const char *sql, int n,
 	return tq_db_exec_bin(c, err, sql, n, params, NULL, NULL);
 }
 
+/* Wait for c's socket (events), up to db_deadline: 0, or -1 at it. */
+static int
+db_wait(PGconn *c, short events)
+{
+	struct pollfd pfd;
+	double left;
+	int rv;
+
+	pfd.fd = PQsocket(c);
+	pfd.events = events;
+	if (pfd.fd < 0)
+		return 0;	/* PQconsumeInput() says what broke */
+	do {
+		if ((left = db_deadline - tq_mono()) <= 0)
+			return -1;
+		rv = poll(&pfd, 1, (int)(left * 1000) + 1);
+	} while (rv == 0 || (rv == -1 && errno == EINTR));
+	return 0;
+}
+
+/*
+ * A statement as PQexecParams() runs it, but by db_deadline: its last
+ * result, or NULL with *late set when the deadline came first (the
+ * connection is then busy: the caller closes it).
+ */
+static PGresult *
+exec_by(PGconn *c, const char *sql, int n, const char *const *params,
+    const int *lens, const int *formats, int *late)
+{
+	PGresult *r, *res = NULL;
+	int f;
+
+	*late = 0;
+	if (!(n > 0 ? PQsendQueryParams(c, sql, n, NULL, params, lens,
+	    formats, 0) : PQsendQuery(c, sql)))
+		return NULL;
+	while ((f = PQflush(c)) == 1)
+		if (db_wait(c, POLLOUT) == -1)
+			goto late;
+	for (;;) {
+		if (f == -1 || !PQconsumeInput(c))
+			break;
+		if (PQisBusy(c)) {
+			if (db_wait(c, POLLIN) == -1)
+				goto late;
+			continue;
+		}
+		if ((r = PQgetResult(c)) == NULL)
+			return res;
+		PQclear(res);
+		res = r;
+	}
+	PQclear(res);
+	return NULL;
+late:
+	*late = 1;
+	PQclear(res);
+	return NULL;
+}
+
 PGresult *
 tq_db_exec_bin(PGconn *c, struct tq_err *err, const char *sql, int n,
     const char *const *params, const int *lens, const int *formats)
@@ -347,11 +423,17 @@ tq_db_exec_bin(PGconn *c, struct tq_err *err, const char *sql, int n,
 	PGresult *r;
 	ExecStatusType st;
 	char buf[512];
+	int late = 0;
 
-	if (n > 0)
+	if (db_deadline > 0)
+		r = exec_by(c, sql, n, params, lens, formats, &late);
+	else if (n > 0)
 		r = PQexecParams(c, sql, n, NULL, params, lens, formats, 0);
 	else
 		r = PQexec(c, sql);
+	if (late)
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "deadline",
+		    "postgresql: no answer in the time given"), NULL;
 	st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
 		return r;

@@ -657,6 +657,12 @@ int		 tq_db_migrate(PGconn *, struct tq_err *);
  * permanent "config" error that quotes none of it if not.
  */
 int		 tq_db_url_check(const char *url, struct tq_err *);
+/*
+ * From now on (at > 0: a tq_mono() time), connecting gives up by at,
+ * and so does each statement: transient, code "deadline", with its
+ * connection left busy (close it).  0: no deadline.
+ */
+void		 tq_db_deadline(double at);
 int		 tq_db_schema_version(PGconn *);	/* -1: none */
 int		 tq_db_latest_version(void);
 /*

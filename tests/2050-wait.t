@@ -4,7 +4,7 @@
 # and unknown tasks (exit 3, over 1), failed and cancelled (exit 1),
 # the timeout (exit 124), usage errors (2) and no database (4)
 . "$(dirname "$0")/lib.sh"
-plan 36
+plan 39
 start_redis
 start_pg
 start_httpd
@@ -73,4 +73,17 @@ check_status 2 "-t past a year" tq-wait -t 4e9 "$A"
 check_same "says the range" "$(cat "$errf")" "tq-wait: timeout 4e9: not a number of seconds over 0 and up to 31536000 (a year)"
 check_status 2 "an unknown option" tq-wait --bogus "$A"
 check_status 4 "-d to no database: exit 4" tq-wait -d "postgresql:///x?host=$tmp/nowhere" "$A"
+# a database that stops answering (a migration's lock on the tasks,
+# held 20 s, taken before tq-wait starts): -t still ends the wait,
+# exit 4
+psql -X -q "$TQ_DATABASE_URL" -c "BEGIN; LOCK TABLE processing_tasks IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT" >/dev/null 2>&1 &
+lpid=$!
+wait_for 10 sh -c "[ \"\$(psql -X -A -t '$TQ_DATABASE_URL' -c \"SELECT count(*) FROM pg_locks WHERE relation = 'processing_tasks'::regclass AND mode = 'AccessExclusiveLock' AND granted\")\" = 1 ]" ||
+    diag "the lock was not taken"
+t0=$(date +%s)
+check_status 4 "a database that holds the query: -t 2 still ends it, exit 4" tq-wait -j -t 2 "$C"
+check_match "... 2 s after it at most, not when the lock goes" "$(( $(date +%s) - t0 ))" '^[3-7]$'
+check_same "... saying why" "$(cat "$errf")" "tq-wait: postgresql: no answer in the time given"
+kill "$lpid" 2>/dev/null
+wait "$lpid" 2>/dev/null
 done_testing
