@@ -62,36 +62,47 @@ norm(const char *s, size_t n)
 
 /*
  * Does pattern p (n octets) match path s from its start?  Without a
- * final "$" a pattern matches a prefix.  Backtracking to the last "*"
- * only keeps it O(n * strlen(s)) for a hostile pattern.
+ * final "$" a pattern matches a prefix.  The pieces between the "*"s
+ * are found in turn, each at its first place after the one before
+ * (the first place leaves the most room for the rest, so it is the
+ * place to try); with "$", the last piece must end the path.  memmem()
+ * is linear, so a hostile file of long patterns against a long path
+ * costs their lengths, not their product.
  */
 static int
 pmatch(const char *p, size_t n, const char *s)
 {
-	const char *mark = NULL;
-	size_t i = 0, star = 0;
-	int anchored = n > 0 && p[n - 1] == '$', starred = 0;
+	const char *q, *at;
+	size_t sl = strlen(s), pos, k;
+	int anchored = n > 0 && p[n - 1] == '$';
 
 	if (anchored)
 		n--;
-	for (;;) {
-		if (i == n) {
-			if (!anchored || *s == '\0')
-				return 1;
-		} else if (p[i] == '*') {
-			star = ++i;
-			mark = s;
-			starred = 1;
-			continue;
-		} else if (*s != '\0' && *s == p[i]) {
-			i++, s++;
-			continue;
+	/* the piece before the first star begins the path */
+	if ((q = memchr(p, '*', n)) == NULL)
+		return n <= sl && memcmp(p, s, n) == 0 &&
+		    (!anchored || n == sl);
+	k = (size_t)(q - p);
+	if (k > sl || memcmp(p, s, k) != 0)
+		return 0;
+	pos = k;
+	p += k + 1;
+	n -= k + 1;
+	/* the pieces between stars, each at its first place */
+	while ((q = memchr(p, '*', n)) != NULL) {
+		k = (size_t)(q - p);
+		if (k > 0) {
+			if ((at = memmem(s + pos, sl - pos, p, k)) == NULL)
+				return 0;
+			pos = (size_t)(at - s) + k;
 		}
-		if (!starred || *mark == '\0')
-			return 0;
-		i = star;
-		s = ++mark;
+		p += k + 1;
+		n -= k + 1;
 	}
+	/* the last piece: anywhere after, or ending the path with "$" */
+	if (!anchored)
+		return n == 0 || memmem(s + pos, sl - pos, p, n) != NULL;
+	return n <= sl - pos && memcmp(s + sl - n, p, n) == 0;
 }
 
 /*
@@ -183,8 +194,11 @@ scan(const char *txt, size_t len, const char *token, int want,
 				continue;
 			pat = xstrndup(v, vn);
 			d = strtod(pat, &ep);
-			if (*ep == '\0' && d >= 0 && d < 1e9 && d > b->delay)
-				b->delay = d;
+			/* a huge one (1e20, inf) is a long one: the caller
+			 * cuts it to its most */
+			if (*ep == '\0' && d >= 0 && (d > 1e9 ? 1e9 : d) >
+			    b->delay)
+				b->delay = d > 1e9 ? 1e9 : d;
 			free(pat);
 			continue;
 		}

@@ -63,7 +63,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(84);
+	plan(96);
 
 	/* longest match wins; Allow wins a tie */
 	t = "user-agent: *\nallow: /p\ndisallow: /\n";
@@ -90,6 +90,18 @@ main(int argc, char *argv[])
 	ok(!may(t, "/fish.html") && !may(t, "/fishheads"),
 	    "a trailing star is the same as none");
 	ok(may(t, "/Fish.html"), "paths are case-sensitive");
+
+	/* each piece at its first place; "$" ends the last */
+	t = "user-agent: *\ndisallow: /a*ab$\n";
+	ok(may(t, "/ab"), "/a*ab$: /ab is too short for both pieces");
+	ok(!may(t, "/aab") && !may(t, "/a-x-ab"), "... /aab and /a-x-ab match");
+	ok(may(t, "/a-ab-x"), "... not ending the path, no match");
+	t = "user-agent: *\ndisallow: /a*b*c$\n";
+	ok(!may(t, "/abcbc"), "/a*b*c$ matches /abcbc (the last c)");
+	t = "user-agent: *\ndisallow: /a**b\n";
+	ok(!may(t, "/ab"), "two stars in a row are one");
+	t = "user-agent: *\nallow: /$\ndisallow: *$\n";
+	ok(!may(t, "/x"), "*$ matches any path");
 
 	/* groups */
 	t = "user-agent: ExampleBot\nuser-agent: tq\ndisallow: /foo\n"
@@ -263,6 +275,15 @@ main(int argc, char *argv[])
 	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == -1,
 	    "a bad crawl-delay is none");
 	ok(tq_robots_crawl_delay("", 0, "tq") == -1, "no crawl-delay");
+	t = "user-agent: *\ncrawl-delay: 99999999999999999999\n";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == 1e9,
+	    "a huge crawl-delay is a long one, not none (the caller cuts it)");
+	t = "user-agent: *\ncrawl-delay: inf\n";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == 1e9,
+	    "... so is inf");
+	t = "user-agent: *\ncrawl-delay: nan\n";
+	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == -1,
+	    "nan is none");
 	t = "user-agent: other\ncrawl-delay: 9\n";
 	ok(tq_robots_crawl_delay(t, strlen(t), "tq") == -1,
 	    "another crawler's crawl-delay is not ours");
@@ -284,5 +305,37 @@ main(int argc, char *argv[])
 		ok(tq_now() - t0 < 5, "... within 5 s");
 	}
 	free(big);
+
+	/*
+	 * hostile: 100 long patterns that nearly match a 60,000-octet
+	 * path (a redirect's); before, each cost their lengths' product
+	 */
+	{
+		size_t off = 0, plen = 60000;
+		char *path = malloc(plen + 2);
+		double t0;
+		int r;
+
+		big = malloc(100 * 5100 + 64);
+		off = (size_t)sprintf(big, "user-agent: *\n");
+		for (i = 0; i < 100; i++) {
+			off += (size_t)sprintf(big + off, "disallow: /*");
+			memset(big + off, 'a', 5000);
+			off += 5000;
+			off += (size_t)sprintf(big + off, "b\n");
+		}
+		path[0] = '/';
+		memset(path + 1, 'a', plen);
+		path[plen + 1] = '\0';
+		t0 = tq_now();
+		r = may(big, path);
+		ok(r, "100 patterns of 5000 a's and a b, a path of 60000 a's: "
+		    "no match");
+		ok(tq_now() - t0 < 5, "... within 5 s");
+		path[plen] = 'b';
+		ok(!may(big, path), "... and with a final b, a match");
+		free(path);
+		free(big);
+	}
 	return done_testing();
 }
