@@ -1029,6 +1029,12 @@ curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
 		*err = x->stop;
 		return -1;
 	case CURLE_RECV_ERROR:
+		/* libcurl's limit on all the headers (300 KiB), met again */
+		if (strstr(what, "too large response headers") != NULL)
+			return tq_err_set(err, TQ_ERR_PERMANENT,
+			    "headers_too_large", "response headers too large "
+			    "(libcurl takes 300 KiB of them at most)");
+		/* FALLTHROUGH */
 	case CURLE_SEND_ERROR:
 		if (oserr != 0) {
 			snprintf(what, sizeof(what), "%s",

@@ -61,7 +61,8 @@ ROUTES = """\
 /t/refresh[?words=N]                     "Redirecting..." and a meta
         refresh (0 s) to /t/page?title=Target; with words, an article of
         N words that refreshes itself every 5 s
-/t/big-header                            200 with a header of 200 KB
+/t/big-header[?n=N]                      200 with a header of 200 KB; with n,
+                                         N headers of 1 KB instead
 /t/empty                                 200 text/html, empty body
 /t/charset/NAME[?via=header|meta|http-equiv|bom|none]   a short article
         in NAME (utf-8, iso-8859-1, windows-1251, shift_jis, koi8-r,
@@ -578,7 +579,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def t_big_header(self, arg, q):
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
-        self.send_header("X-Big", "x" * 200000)
+        if q.get("n"):
+            for i in range(int(q["n"])):
+                self.send_header("X-Many-%d" % i, "x" * 1000)
+        else:
+            self.send_header("X-Big", "x" * 200000)
         self.send_header("Content-Length", "10")
         self.end_headers()
         self.wfile.write(b"<p>big</p>")

@@ -190,6 +190,8 @@ test_basic(void)
 	    "206 Partial Content");
 	bad("/t/big-header", &o, TQ_ERR_PERMANENT, "headers_too_large",
 	    "response headers too large");
+	bad("/t/big-header?n=400", &o, TQ_ERR_PERMANENT, "headers_too_large",
+	    "response headers too large");
 	good("/t/empty", &o, "text/html", &f);
 	is_int(f.len, 0, "empty: length 0");
 	is_str(f.body, "", "empty: empty string");
