@@ -1175,6 +1175,22 @@ tq_http_done(CURL *h)
 		shutdown(s, SHUT_RDWR);
 }
 
+int
+tq_http_get(struct tq_http_req *q, struct tq_http_resp *r,
+    struct tq_err *err)
+{
+	int ret = tq_http_do(q, r, err);
+
+	if (ret == -1 && q->decode && r->odd_coding &&
+	    strcmp(err->code, "encoding") == 0) {
+		tq_http_resp_free(r);
+		q->decode = 0;
+		ret = tq_http_do(q, r, err);
+		q->decode = 1;
+	}
+	return ret;
+}
+
 void
 tq_http_resp_free(struct tq_http_resp *r)
 {
@@ -1415,19 +1431,7 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	q.on_redirect = opts->on_redirect;
 	q.arg = opts->redirect_arg;
 
-	ret = tq_http_do(&q, &r, err);
-	if (ret == -1 && strcmp(err->code, "encoding") == 0 && r.odd_coding) {
-		/*
-		 * A coding curl does not know ("Content-Encoding: utf-8"):
-		 * asked again without compression, the body is taken as it
-		 * comes, as browsers take it.
-		 */
-		tq_http_resp_free(&r);
-		memset(&r, 0, sizeof(r));
-		memset(err, 0, sizeof(*err));
-		q.decode = 0;
-		ret = tq_http_do(&q, &r, err);
-	}
+	ret = tq_http_get(&q, &r, err);
 	out->redirects = r.redirects;
 	out->seconds = r.seconds;
 	if (ret == -1) {

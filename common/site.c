@@ -632,7 +632,7 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	    tq_cfg.user_agent : TQ_PAGE_UA;
 	q.decode = 1;
 	q.low_speed = 1;
-	if (tq_http_do(&q, &r, err) == 0)
+	if (tq_http_get(&q, &r, err) == 0)
 		tq_buf_add(txt, r.body.data ? r.body.data : "", r.body.len);
 	else if ((r.status >= 400 && r.status <= 499 && r.status != 429) ||
 	    strcmp(err->code, "redirects") == 0)

@@ -390,6 +390,13 @@ struct tq_http_resp {
  */
 int		 tq_http_do(const struct tq_http_req *, struct tq_http_resp *,
 		    struct tq_err *);
+/*
+ * tq_http_do(), and when q->decode met a Content-Encoding that libcurl
+ * does not know ("utf-8"), once more without compression, the body
+ * taken as it comes, as browsers take it.
+ */
+int		 tq_http_get(struct tq_http_req *, struct tq_http_resp *,
+		    struct tq_err *);
 void		 tq_http_resp_free(struct tq_http_resp *);
 /*
  * The end of a transfer on h, while its connection, if kept, still

@@ -25,7 +25,8 @@ most it ever had.  Routes:
                     NULs, then "Disallow: /bin"), redirect (5 hops to a
                     file with "Disallow: /redir"), redirect6 (6 hops),
                     delay ("Crawl-delay: 1"), private ("Disallow:
-                    /private"), 404, 503, 429 (with Retry-After: 30),
+                    /private"), oddcoding (the same, sent with
+                    "Content-Encoding: utf-8"), 404, 503, 429 (with Retry-After: 30),
                     elsewhere (a 301 to http://127.0.0.1:1/robots.txt)
 /stats[?reset=1]    JSON (reset: each max first set to now): per site max, now, total, robots (requests of
                     /robots.txt), conns (TCP connections accepted),
@@ -116,6 +117,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif mode == "private":
             self.send(200, "User-agent: *\nDisallow: /private\n",
                       "text/plain")
+        elif mode == "oddcoding":
+            self.send(200, "User-agent: *\nDisallow: /private\n",
+                      "text/plain", [("Content-Encoding", "utf-8")])
         elif mode == "elsewhere":
             self.send(301, "moved\n", "text/plain",
                       [("Location", "http://127.0.0.1:1/robots.txt")])
