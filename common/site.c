@@ -100,16 +100,21 @@ static const char acquire_lua[] =
     "return 0\n";
 
 /*
- * KEYS: next; ARGV: delay ms.  A job that took its lease before the
- * site's Crawl-delay was known starts after the last start + delay:
- * 0 go (and the next start is set), > 0 milliseconds to wait.
+ * KEYS: next, pause; ARGV: delay ms.  A job that took its lease before
+ * robots.txt was read: a pause set meanwhile holds it (> 0: the
+ * milliseconds left), and with a delay (> 0) it starts after the last
+ * start + delay: 0 go (and the next start is set), > 0 milliseconds to
+ * wait.
  */
 static const char gate_lua[] =
+    "local p = redis.call('PTTL', KEYS[2])\n"
+    "if p > 0 then return p end\n"
     "local t = redis.call('TIME')\n"
     "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
     "local nx = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
-    "if nx > now then return nx - now end\n"
     "local d = tonumber(ARGV[1])\n"
+    "if d <= 0 then return 0 end\n"
+    "if nx > now then return nx - now end\n"
     "redis.call('SET', KEYS[1], now + d, 'PX', d + 1000)\n"
     "return 0\n";
 
@@ -851,7 +856,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	char *rurl = NULL, *path = NULL, key[64], fkey[64], dkey[64];
 	char hash[65], name[sizeof(s->name)];
 	double cd;
-	int ret = -1, got = 0, own, named;
+	int ret = -1, got = 0, own, named, cached;
 
 	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
 	    site_pid != getpid())
@@ -864,6 +869,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	/* failed a moment ago: the site is not asked again yet */
 	if ((got = robots_cached(rurl, hash, key, fkey, &txt, err)) == -1)
 		goto out;
+	cached = got;
 	if (got == 0) {
 		/* one job asks the site; the others wait for its answer */
 		if (robots_wait(s, key, fkey, deadline, &txt, err, &got) == -1)
@@ -906,17 +912,22 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			    key, dkey));
 		}
 	}
-	/* taken before the Crawl-delay was known: keep to it now */
-	if (own && s->cd_unknown && (cd = tq_robots_crawl_delay(txt.data ?
-	    txt.data : "", txt.len, robots_token())) > 0) {
+	/*
+	 * Taken before the Crawl-delay was known: keep to it now.  And
+	 * robots.txt took time (read here or by another job): a 429 of
+	 * the site meanwhile may have paused it.
+	 */
+	if (own && (s->cd_unknown || !cached)) {
 		long long ms;
 
+		cd = s->cd_unknown ? tq_robots_crawl_delay(txt.data ?
+		    txt.data : "", txt.len, robots_token()) : 0;
 		if (cd > CRAWL_DELAY_MAX)
 			cd = CRAWL_DELAY_MAX;
 		for (;;) {
-			if ((r = tq_redis(site_rc, err, "EVAL %s 1 %s %lld",
-			    gate_lua, s->next, (long long)(cd * 1000))) ==
-			    NULL) {
+			if ((r = tq_redis(site_rc, err, "EVAL %s 2 %s %s %lld",
+			    gate_lua, s->next, s->lim.pausekey, cd > 0 ?
+			    (long long)(cd * 1000) : 0LL)) == NULL) {
 				conn_failed();
 				goto out;
 			}
@@ -925,7 +936,8 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			if (ms <= 0)
 				break;
 			if (tq_mono() + ms / 1000.0 > deadline) {
-				defer(s, err, ms / 1000.0, "Crawl-delay");
+				defer(s, err, ms / 1000.0, cd > 0 ?
+				    "Crawl-delay" : "paused");
 				goto out;
 			}
 			tq_sleep(ms / 1000.0);

@@ -4,7 +4,7 @@
 # (404), down (503) or answers 429, or is behind a bad certificate;
 # tq-submit parse -B; 200 pages of one site over a handful of connections
 . "$(dirname "$0")/lib.sh"
-plan 53
+plan 56
 start_redis
 start_pg
 start_httpd
@@ -16,9 +16,10 @@ python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
 	--robots-mode 127.0.0.11=429 --robots-mode 127.0.0.12=private \
 	--robots-mode 127.0.0.13=delay --robots-mode 127.0.0.14=429 \
 	--robots-mode 127.0.0.15=delay --robots-mode 127.0.0.16=oddcoding \
+	--robots-mode 127.0.0.17=delay \
 	127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
 	127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 \
-	127.0.0.14 127.0.0.15 127.0.0.16 \
+	127.0.0.14 127.0.0.15 127.0.0.16 127.0.0.17 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -49,6 +50,15 @@ check_status 1 "5 redirects are followed" sh -c "tq-submit parse '$R/redir/page'
 check_same "... to the rules" "$(item 0)" 'failed|robots.txt: disallowed by "Disallow: /redir" for user-agent *|0'
 R6=$(site 6)
 check "6 redirects: unavailable, so all allowed" sh -c "tq-submit parse '$R6/redir/page' | tq-wait -t 60"
+
+# 3 pages of a site not seen yet, with Crawl-delay: 1, the first of them
+# answered 429 with Retry-After: 5: the others, held back for its
+# robots.txt and then for the delay, keep to the pause as well
+K=$(site 17)
+check "Crawl-delay: 1 and a 429 with Retry-After: 5 on the first page" sh -c "tq-submit parse '$K/busy?after=5&n=1' '$K/busy?n=2' '$K/busy?n=3' | tq-wait -t 60"
+check_same "... all completed in the end" "$(jq -r .completed_items "$out")" 3
+check_match "... nothing asked of the site in the pause" \
+    "$(sj "$K" '.busy | (.[1] - .[0]) >= 4.9')" '^true$'
 
 O=$(site 16)
 check_status 1 "sent with Content-Encoding: utf-8, read as it comes" sh -c "tq-submit parse '$O/private/page' '$O/page' | tq-wait -t 60"
