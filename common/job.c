@@ -187,6 +187,24 @@ const struct tq_jp_op tq_job_ops[] = {
 };
 
 /*
+ * Run op in a job process for a job that started at t0 with a timeout
+ * of tmo seconds.  The wait for a free process ends shortly before the
+ * worker would kill the job, which is then set aside ("busy": a busy
+ * worker's want, not the item's fault) rather than failed as timed
+ * out; the op itself runs until the worker stops the job.
+ */
+static json_t *
+jp_run(const char *op, json_t *args, const char *blob, size_t len,
+    double t0, int tmo, struct tq_err *err)
+{
+	struct tq_jp_req *q;
+
+	q = tq_jp_send(op, args, blob, len, tmo <= 0 ? 0 : t0 + (tmo > 10 ?
+	    tmo - 2 : tmo * 0.9), err);
+	return q != NULL ? tq_jp_recv(q, 0, err) : NULL;
+}
+
+/*
  * Each redirect of a page's fetch, before it is followed.  A target on
  * another site stops the fetch (code "site_moved", the target kept):
  * the job gives the link's site back and waits for the target's turn
@@ -361,7 +379,7 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 		goto out;
 	args = json_pack("{s:s?,s:s?,s:s?,s:s}", "url", f.url, "content_type",
 	    f.content_type, "charset", f.charset, "link", url);
-	doc = tq_jp_call("parse_body", args, f.body, f.len, 0, err);
+	doc = jp_run("parse_body", args, f.body, f.len, t0, tmo, err);
 	json_decref(args);
 	if (doc == NULL)
 		goto out;
@@ -453,8 +471,8 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 		    req.want_insights, "summary_sentences",
 		    req.summary_sentences, "max_keywords", req.max_keywords);
 
-		out = tq_jp_call("ai_builtin", args, req.text,
-		    strlen(req.text), 0, err);
+		out = jp_run("ai_builtin", args, req.text, strlen(req.text),
+		    t0, tq_cfg.timeout[TQ_STAGE_AI], err);
 		json_decref(args);
 		rc = out != NULL ? 0 : -1;
 	}

@@ -38,6 +38,7 @@
 #define MAX_FRAME	(256u << 20)
 #define MAX_PROCS	64
 #define MAX_WAITERS	4096
+#define BUSY_RETRY	5.0	/* s: a job set aside for want of a process */
 
 struct proc {
 	pid_t		 pid;
@@ -371,8 +372,11 @@ acquire(double deadline, struct tq_err *err)
 			return NULL;
 		}
 		if (r == 0) {
-			tq_err_set(err, TQ_ERR_PERMANENT, "timeout",
-			    "deadline passed while waiting for a job process");
+			/* this worker's want, not the item's fault */
+			tq_err_set(err, TQ_ERR_TRANSIENT, "busy",
+			    "no job process free in time (%d, all busy)",
+			    J.nprocs);
+			err->retry_after = BUSY_RETRY;
 			return NULL;
 		}
 	}
@@ -419,7 +423,8 @@ xfer(int fd, char *buf, size_t n, int out, double deadline)
 /*
  * Send op with args (and an opaque blob) to a free job process, by
  * deadline; read the answer with tq_jp_recv(), which frees the request.
- * NULL with err set if no process could be had.
+ * NULL with err set if no process could be had ("busy" if none was
+ * free before the deadline).
  */
 struct tq_jp_req *
 tq_jp_send(const char *op, json_t *args, const char *blob, size_t bloblen,
@@ -452,9 +457,11 @@ tq_jp_send(const char *op, json_t *args, const char *blob, size_t bloblen,
 }
 
 /*
- * Run op with args (and an opaque blob) in a job process by deadline.
- * The op's result, or NULL with err set: the op's own error, or a
- * crash ("crashed: killed by SIGSEGV (...)"), "timeout" or "aborted".
+ * Run op with args (and an opaque blob) in a job process by deadline
+ * (0: none).  The op's result, or NULL with err set: the op's own
+ * error, or a crash ("crashed: killed by SIGSEGV (...)"), "timeout" or
+ * "aborted"; "busy" (transient, with retry_after) if no job process
+ * was free before the deadline.
  */
 json_t *
 tq_jp_call(const char *op, json_t *args, const char *blob, size_t bloblen,

@@ -336,7 +336,8 @@ tq_job_stalled(struct tq_err *err, double t0)
 /*
  * A job that waits for its site (site_wait) or for the site's
  * robots.txt (robots_unavailable), whose call this worker's stall cut
- * (stalled), whose rate limit would wait past its deadline
+ * (stalled), that found no job process free in time (busy), whose
+ * rate limit would wait past its deadline
  * (rate_limited), or a Notion import that made progress before it
  * failed for now (notion_progress), is set aside, no retry counted:
  * the item pending again, the job scheduled after the error's
@@ -611,6 +612,8 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 	} else if (strcmp(j->err.code, "site_wait") == 0 ||
 	    strcmp(j->err.code, "robots_unavailable") == 0 ||
 	    strcmp(j->err.code, "stalled") == 0 ||
+	    /* no job process free in time: the worker's want */
+	    strcmp(j->err.code, "busy") == 0 ||
 	    /* a rate limit's wait past the deadline */
 	    strcmp(j->err.code, "rate_limited") == 0 ||
 	    /* a Notion import that got on, and has more to do */

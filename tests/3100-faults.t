@@ -2,7 +2,7 @@
 # tq-worker under faults: SIGKILL mid-job, a crashing child, a hung
 # child past its timeout, retries on schedule, permanent failures
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 30
 start_redis
 start_pg
 start_httpd
@@ -56,6 +56,20 @@ check_match "timeout says so" "$(jq -r '.items[1].error_message' "$out")" '^time
 # this script's own job processes: other tests may run beside it
 jobs_left() { for _w in $(pgrep -P "$TQ_WORKER_PID"); do pgrep -P "$_w" -f 'job parse'; done | wc -l | tr -d ' '; }
 check_same "no hung child left" "$(jobs_left)" 0
+
+# --- one job process, held by a page that hangs: the next page waits
+# for it, and is set aside shortly before its own timeout (no retry
+# counted) rather than failed; it completes once the process is free
+stop_worker
+start_worker -n 1 -J 1 -Q parsing-queue -t parsing-queue=4
+tq-submit parse "$HTTP/t/page?hangme&n=2" >"$tmp/hang2"
+wait_for 10 running "$(jq -r .task_id "$tmp/hang2")"
+sleep 0.5
+tq-submit parse "$HTTP/t/page?title=Waiter" >"$tmp/waiter"
+w=$(jq -r .task_id "$tmp/waiter")
+check "a page that waited for the one job process completes" tq-wait -t 40 "$w"
+check "... tq-status -i" tq-status -i "$w"
+check_same "... with no retry counted" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 0"
 
 # --- retries: transient on schedule then success; permanent at once
 check "submit flaky and 404" tq-submit parse "$HTTP/t/flaky?key=f1&fail=2" "$HTTP/t/status/404?key=p1"

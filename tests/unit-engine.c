@@ -136,7 +136,7 @@ main(void)
 	struct call calls[6];
 	int sv[2], i, pid1, pid2;
 
-	plan(21);
+	plan(24);
 	tq_loop_init();
 
 	/* 200 jobs that each sleep 0.3 s take 0.3 s together, not 60 */
@@ -252,6 +252,34 @@ main(void)
 	ok(calls[1].res != NULL, "answered after the hang");
 	pid2 = (int)json_integer_value(json_object_get(calls[1].res, "pid"));
 	json_decref(calls[1].res);
+
+	/*
+	 * both processes held by hangs: a call that finds none free by
+	 * its deadline is "busy", transient, to be set aside
+	 */
+	memset(calls, 0, sizeof(calls));
+	calls[0].op = calls[1].op = "hang";
+	calls[0].deadline = calls[1].deadline = tq_mono() + 1.5;
+	for (i = 0; i < 2; i++)
+		tq_co_start(caller, &calls[i]);
+	for (i = 0; i < 10; i++) {
+		tq_jp_tend();
+		tq_loop_step(0.02, NULL, 0);
+	}
+	calls[2].op = "echo";
+	calls[2].deadline = tq_mono() + 0.5;
+	tq_co_start(caller, &calls[2]);
+	run_all(5);
+	ok(calls[2].res == NULL && calls[2].err.kind == TQ_ERR_TRANSIENT,
+	    "no process free by the deadline: a transient error");
+	is_str(calls[2].err.code, "busy", "... busy");
+	ok(calls[2].took < 1.2 && calls[2].err.retry_after > 0,
+	    "... at its deadline (%.2f s), to be tried again later",
+	    calls[2].took);
+	for (i = 0; i < 60; i++) {
+		tq_jp_tend();
+		usleep(50000);
+	}
 
 	/* an abort while a job process works kills that process */
 	memset(calls, 0, sizeof(calls));
