@@ -147,11 +147,22 @@ db_get(struct tq_err *e, int write)
 	struct conns *c = conns();
 	double now = tq_mono();
 
+	/*
+	 * A server that stops answering (stalled, or a lock held) costs
+	 * a request -t seconds at most, not its thread for as long; a
+	 * statement that ran out of time left its connection busy.
+	 */
+	tq_db_deadline(now + conn_timeout);
+	if (c->db != NULL && PQtransactionStatus(c->db) == PQTRANS_ACTIVE) {
+		PQfinish(c->db);
+		c->db = NULL;
+	}
 	if (c->db != NULL && PQstatus(c->db) == CONNECTION_OK &&
 	    (write || now - c->db_used > IDLE_CHECK)) {
 		struct tq_err pe = { 0 };
 
-		if (tq_db_ping(c->db, &pe) == -1)
+		if (tq_db_ping(c->db, &pe) == -1 &&
+		    strcmp(pe.code, "deadline") != 0)
 			PQreset(c->db);
 	}
 	if (c->db != NULL && PQstatus(c->db) != CONNECTION_OK) {

@@ -15,8 +15,11 @@
 
 #define MIGRATE_LOCK "7471000001"	/* pg_advisory_lock key */
 
-/* tq_db_deadline(): when set, connecting and statements end by it */
-static double	db_deadline;
+/*
+ * tq_db_deadline(): when set, connecting and statements end by it;
+ * each thread its own (tq-api's threads each serve their request)
+ */
+static __thread double	db_deadline;
 
 void
 tq_db_deadline(double at)

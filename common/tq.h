@@ -667,7 +667,7 @@ int		 tq_db_url_check(const char *url, struct tq_err *);
 /*
  * From now on (at > 0: a tq_mono() time), connecting gives up by at,
  * and so does each statement: transient, code "deadline", with its
- * connection left busy (close it).  0: no deadline.
+ * connection left busy (close it).  0: no deadline.  Per thread.
  */
 void		 tq_db_deadline(double at);
 int		 tq_db_schema_version(PGconn *);	/* -1: none */

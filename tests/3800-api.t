@@ -379,6 +379,22 @@ check_same "the socket is in the log" "$(grep -c " backend .*path=/api/monitorin
 req GET "/api/parsing/async/status/$pt"
 check_same "status still reads PostgreSQL" "$code $(j .task.status)" '200 completed'
 
+# --- PostgreSQL that stops answering (the tasks' table locked, as by a
+# migration): the request gets a 503 after -t (3 s), not when the lock
+# goes, and the next one after it is answered
+psql -X -q "$TQ_DATABASE_URL" -c "BEGIN; LOCK TABLE processing_tasks IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT" >/dev/null 2>&1 &
+lpid=$!
+wait_for 10 sh -c "[ \"\$(psql -X -A -t '$TQ_DATABASE_URL' -c \"SELECT count(*) FROM pg_locks WHERE relation = 'processing_tasks'::regclass AND mode = 'AccessExclusiveLock' AND granted\")\" = 1 ]" ||
+    diag "the lock was not taken"
+t0=$(date +%s)
+req GET "/api/parsing/async/status/$pt"
+check_same "a locked table: 503 postgresql unavailable" "$code $(j .error)" '503 postgresql unavailable'
+check_match "... after -t (3 s), not when the lock goes" "$(( $(date +%s) - t0 ))" '^[2-7]$'
+psqlc "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = 'processing_tasks'::regclass AND mode = 'AccessExclusiveLock'" >/dev/null
+wait "$lpid" 2>/dev/null
+req GET "/api/parsing/async/status/$pt"
+check_same "... the lock gone: answered again" "$code $(j .task.status)" '200 completed'
+
 # --- the connections of its threads are opened again after a failure
 start_redis
 req GET /api/monitoring/workers
