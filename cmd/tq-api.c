@@ -1118,6 +1118,55 @@ authorized(struct MHD_Connection *c)
 	return d == 0;
 }
 
+/*
+ * Without a token, is Host (host[:port]) a name of this server: an IP
+ * address, localhost, or one of TQ_API_HOSTS?  A web page whose own
+ * name an attacker points at 127.0.0.1 (DNS rebinding) reaches tq-api
+ * as its own origin, which the cross-site checks let in; its Host is
+ * its own name, refused here.  NULL (HTTP/1.0 without one) is let in.
+ */
+static int
+host_ok(const char *h)
+{
+	char name[256], in[sizeof(struct in6_addr)];
+	const char *e, *l, *w;
+	size_t n, k;
+
+	if (token_sum[0] != '\0' || h == NULL)
+		return 1;
+	if (*h == '[') {
+		if ((e = strchr(h, ']')) == NULL || (n = (size_t)(e - h - 1)) >=
+		    sizeof(name))
+			return 0;
+		memcpy(name, h + 1, n);
+		name[n] = '\0';
+		return inet_pton(AF_INET6, name, in) == 1;
+	}
+	n = strcspn(h, ":");
+	if (h[n] == ':' && (h[n + 1] == '\0' || strspn(h + n + 1,
+	    "0123456789") != strlen(h + n + 1)))
+		return 0;
+	if (n == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, h, n);
+	name[n] = '\0';
+	if (name[n - 1] == '.')
+		name[--n] = '\0';
+	if (inet_pton(AF_INET, name, in) == 1 ||
+	    strcasecmp(name, "localhost") == 0 || (n > 10 &&
+	    strcasecmp(name + n - 10, ".localhost") == 0))
+		return 1;
+	if ((l = getenv("TQ_API_HOSTS")) == NULL)
+		return 0;
+	for (w = l; *w != '\0'; w += k) {
+		w += strspn(w, ", \t");
+		k = strcspn(w, ", \t");
+		if (k == n && strncasecmp(w, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The request's Content-Length, Transfer-Encoding and Host headers */
 struct framing {
 	int	cl;
@@ -1257,6 +1306,11 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			    "no Host header (HTTP/1.1 requires one)");
 		}
 		/* refused before the body is read */
+		if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_HOST)))
+			return fail(c, q, MHD_HTTP_FORBIDDEN, "host not "
+			    "served: without TQ_API_TOKEN, only an address, "
+			    "localhost or a name in TQ_API_HOSTS");
 		if (!authorized(c))
 			return fail(c, q, MHD_HTTP_UNAUTHORIZED,
 			    "unauthorized: send Authorization: Bearer "

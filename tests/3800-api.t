@@ -88,6 +88,15 @@ bad 403 "a POST a browser marks cross-site" POST /api/parsing/async/retry/1 '' -
 # in (and then answered for its input)
 bad 400 "a same-origin POST through a proxy: let in" POST /api/parsing/async/batch '{"link_ids": []}' -H 'Origin: https://app.example' -H 'Sec-Fetch-Site: same-origin'
 bad 400 "... from an older browser, by X-Forwarded-Host" POST /api/parsing/async/batch '{"link_ids": []}' -H 'Origin: https://app.example' -H 'X-Forwarded-Host: app.example'
+# DNS rebinding: a page of attacker.example whose name now points here
+# is its own origin; without a token its Host is refused, reads too
+bad 403 "a POST from a page whose name points here (DNS rebinding)" POST /api/parsing/async/batch '{"link_ids": [10]}' -H 'Host: attacker.example:5000' -H 'Origin: http://attacker.example:5000' -H 'Sec-Fetch-Site: same-origin'
+check_match "... saying why" "$(j .error)" '^host not served: without TQ_API_TOKEN'
+bad 403 "... a GET too (it reads the tasks)" GET /api/monitoring/queues "" -H 'Host: attacker.example'
+req GET /api/monitoring/queues "" -H 'Host: localhost:5000'
+check_same "Host localhost is served" "$code" 200
+req GET /api/monitoring/queues "" -H 'Host: [::1]:5000'
+check_same "... and an address" "$code" 200
 code=$(curl -s -m 20 -o "$out" -w '%{http_code}' -X POST -H 'Content-Type: text/plain' --data-binary '{"link_ids": [10]}' "$A/api/parsing/async/batch")
 check_same "a text/plain body: 415" "$code $(j .error)" "415 Content-Type must be application/json"
 check_same "nothing written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
@@ -361,6 +370,8 @@ req POST /api/parsing/async/batch '{"link_ids": [10]}' -H "Authorization: Bearer
 check_same "a longer one too, and nothing written" "$code $(tasks)" "401 $(tasks)"
 code=$(curl -s -o "$out" -w '%{http_code}' -H "Authorization: Bearer $TQ_API_TOKEN" "$A/api/parsing/async/status/$pt")
 check_same "the right token is let in" "$code $(j .task.id)" "200 $pt"
+code=$(curl -s -o "$out" -w '%{http_code}' -H "Authorization: Bearer $TQ_API_TOKEN" -H 'Host: api.example' "$A/api/parsing/async/status/$pt")
+check_same "... with any Host (a page cannot send the token)" "$code" 200
 check_same "the token is in no log" "$(cat "$tmp/api-tok.log" "$tmp/api.log" | grep -c SECRETTOKEN)" 0
 kill -TERM "$APID"
 unset TQ_API_TOKEN
@@ -423,9 +434,13 @@ check_match "saying so" "$(tail -1 "$tmp/api.log")" ' stopped signal=TERM'
 check_same "one access log line a request, without the query" "$(grep -c 'request client=127.0.0.1 method=GET path=/api/parsing/async/status/'"$pt"' status=200' "$tmp/api.log" | awk '{print ($1 >= 12)}')" 1
 
 # -m beats TQ_API_MAX_ITEMS
-export TQ_API_MAX_ITEMS=1
+export TQ_API_MAX_ITEMS=1 TQ_API_HOSTS='tq.internal, api.example'
 api_start "$tmp/api-m.log" -l 127.0.0.1:0 -m 3
-unset TQ_API_MAX_ITEMS
+unset TQ_API_MAX_ITEMS TQ_API_HOSTS
+req GET /api/monitoring/queues "" -H 'Host: API.example.:8080'
+check_same "TQ_API_HOSTS: a name listed is served" "$code" 200
+req GET /api/monitoring/queues "" -H 'Host: api.example.org'
+check_same "... one not listed is not" "$code" 403
 req POST /api/parsing/async/batch '{"link_ids": [997, 998, 999]}'
 check_match "-m beats TQ_API_MAX_ITEMS" "$code $(j .error)" '^400 .*997'
 req POST /api/parsing/async/batch '{"urls": ["http://h.example/1", "http://h.example/2"], "link_ids": [998, 999]}'
