@@ -3,7 +3,8 @@
  *
  * The order follows the WHATWG encoding sniffing algorithm as browsers
  * run it: BOM, transport (Content-Type) charset, <meta> prescan, then
- * a guess.  Labels map to the WHATWG encodings (so iso-8859-1 and
+ * a guess; but a page said to be UTF-8 that is not, and declares its
+ * own charset, is read in that one.  Labels map to the WHATWG encodings (so iso-8859-1 and
  * us-ascii decode as windows-1252, gb2312 as GBK) and the conversion
  * itself is glibc iconv(3).  Whatever iconv or the input do, the result
  * is valid UTF-8 without NUL bytes: every pass ends in utf8_repair().
@@ -490,6 +491,20 @@ tq_charset_to_utf8(const char *buf, size_t len, const char *header_charset,
 	}
 	if (cs == -1 && header_charset != NULL)
 		cs = charset_lookup(header_charset, strlen(header_charset));
+	/*
+	 * A server that calls every page UTF-8 (a default of its
+	 * configuration) sends one that is not, and says what it is in
+	 * a <meta>: the page's own word, where browsers would show
+	 * U+FFFD for most of its text.
+	 */
+	if (cs == CS_UTF8 && is_html && !looks_utf8(s, len)) {
+		int doc = prescan(s, len);
+
+		if (doc == -1)
+			doc = xml_decl(s, len);
+		if (doc != -1)
+			cs = doc;
+	}
 	if (cs == -1 && is_html && (cs = prescan(s, len)) == -1)
 		cs = xml_decl(s, len);
 	if (cs == -1)

@@ -225,6 +225,14 @@ main(void)
 	    "windows-1252", "meta ignored when not HTML");
 	C("<meta charset=cp1251>\xcf", "koi8-r", 1,
 	    "<meta charset=cp1251>о", "koi8-r", "header beats meta");
+	C("<meta charset=shift_jis>\x93\xfa\x96\x7b\x8c\xea", "utf-8", 1,
+	    "<meta charset=shift_jis>日本語", "shift_jis",
+	    "header utf-8 on bytes that are not: the meta's charset");
+	C("<meta charset=cp1251>caf\xc3\xa9", "utf-8", 1,
+	    "<meta charset=cp1251>café", "utf-8",
+	    "header utf-8 on UTF-8 beats the meta");
+	C("a\xff" "b", "utf-8", 1, "a" FFFD "b", "utf-8",
+	    "header utf-8 on bytes that are not, no meta: U+FFFD");
 	C("<meta charset=nonsense><meta charset=cp1251>\xcf", NULL, 1,
 	    "<meta charset=nonsense><meta charset=cp1251>П", "windows-1251",
 	    "unknown meta charset skipped");
