@@ -230,8 +230,10 @@ size_t		 tq_utf8_prefix(const char *s, size_t len, size_t chars);
 int		 tq_utf8_isspace(uint32_t);
 /*
  * Words: runs between white space that hold a letter, a digit or any
- * character past ASCII (so "--" and "|" are none).  The one count
- * of the extraction, plain text pages and the builtin insights.
+ * character past ASCII (so "--" and "|" are none), and each Han
+ * ideograph or kana (Chinese and Japanese put no space between
+ * words).  The one count of the extraction, plain text pages and the
+ * builtin insights.
  */
 long		 tq_word_count(const char *s, size_t len);
 

@@ -197,6 +197,19 @@ tq_utf8_isspace(uint32_t c)
 	    c == 0xfeff;
 }
 
+/*
+ * A character of a script written without spaces between words: the
+ * Han ideographs (CJK and their extensions), kana.  Each counts as a
+ * word, as word processors count them.
+ */
+static int
+unspaced(uint32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30ff) ||	/* hiragana, katakana */
+	    (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
+	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3134f);
+}
+
 long
 tq_word_count(const char *s, size_t len)
 {
@@ -207,7 +220,10 @@ tq_word_count(const char *s, size_t len)
 
 	for (i = 0; i < len; i += n) {
 		n = tq_utf8_decode(s + i, len - i, &cp);
-		if (tq_utf8_isspace(cp)) {
+		if (unspaced(cp)) {
+			words += (in && hasword) + 1;
+			in = hasword = 0;
+		} else if (tq_utf8_isspace(cp)) {
 			words += in && hasword;
 			in = hasword = 0;
 		} else {

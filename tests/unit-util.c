@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(68);
+	plan(73);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -287,6 +287,27 @@ main(void)
 		    !tq_url_plain("http://a.org") &&
 		    !tq_url_plain("http://u:p@a.org/"),
 		    "fragment, no path, user: not plain");
+	}
+
+	/* words: runs with a letter or digit; each ideograph or kana */
+	{
+		const char *t;
+
+		t = "one two -- | three";
+		is_int(tq_word_count(t, strlen(t)), 3, "ASCII: 3 words, "
+		    "punctuation none");
+		t = "日本語の文章です";
+		is_int(tq_word_count(t, strlen(t)), 8,
+		    "Japanese: each ideograph or kana a word");
+		t = "tq は速い tool";
+		is_int(tq_word_count(t, strlen(t)), 5,
+		    "mixed: tq, は, 速, い, tool");
+		t = "café naïve Привет";
+		is_int(tq_word_count(t, strlen(t)), 3,
+		    "letters past ASCII in spaced scripts: words as usual");
+		t = "한국어 문장";
+		is_int(tq_word_count(t, strlen(t)), 2,
+		    "Korean puts spaces between words: 2");
 	}
 	return done_testing();
 }
