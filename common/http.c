@@ -61,6 +61,7 @@
 #define MAX_ALLOW	32
 #define API_UA		"tq/" TQ_VERSION
 #define DEFAULT_TIMEOUT_MS	30000L
+#define BUDGET_WAIT	10.0	/* s a transfer waits for the body budget */
 #define DEFAULT_CONNECT_MS	10000L
 #define DEFAULT_MAX_BYTES	(10 * 1024 * 1024)
 
@@ -1239,6 +1240,32 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 	/* Zero limits are the defaults, never "no limit". */
 	x.max = q->max_bytes > 0 ? q->max_bytes : DEFAULT_MAX_BYTES;
 	x.timeout_ms = q->timeout_ms > 0 ? q->timeout_ms : DEFAULT_TIMEOUT_MS;
+	/*
+	 * The bodies a worker receives at once have a budget (TQ_BODY_
+	 * BUDGET): past it, a new transfer waits for others to end, for
+	 * half its time at most (10 s), which it then has less of; then
+	 * it gives up as "busy", the worker's want and not the server's
+	 * (the job is set aside, the site not blamed).
+	 */
+	if (tq_co_current() != NULL && tq_cfg.body_budget > 0 &&
+	    inflight_bytes > (size_t)tq_cfg.body_budget) {
+		double t0 = tq_mono(), most = x.timeout_ms / 2000.0;
+
+		if (most > BUDGET_WAIT)
+			most = BUDGET_WAIT;
+		while (!tq_co_aborted() &&
+		    inflight_bytes > (size_t)tq_cfg.body_budget &&
+		    tq_mono() - t0 < most)
+			tq_sleep(0.02);
+		if (inflight_bytes > (size_t)tq_cfg.body_budget) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "the "
+			    "worker's budget for bodies (TQ_BODY_BUDGET) is "
+			    "taken by other transfers");
+			err->retry_after = 5;
+			return -1;
+		}
+		x.timeout_ms -= (long)((tq_mono() - t0) * 1000);
+	}
 	x.connect_ms = q->connect_timeout_ms > 0 ? q->connect_timeout_ms :
 	    DEFAULT_CONNECT_MS;
 	if (x.connect_ms > x.timeout_ms)
@@ -1323,14 +1350,6 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 		    (curl_off_t)q->body_len);
 	}
 
-	/*
-	 * The bodies a worker receives at once have a budget (TQ_BODY_
-	 * BUDGET): past it, a new transfer waits for others to end.
-	 */
-	while (tq_co_current() != NULL && !tq_co_aborted() &&
-	    tq_cfg.body_budget > 0 &&
-	    inflight_bytes > (size_t)tq_cfg.body_budget)
-		tq_sleep(0.02);
 	rc = tq_curl_perform(h);
 	inflight_bytes -= x.counted;
 	curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);

@@ -639,6 +639,8 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	q.low_speed = 1;
 	if (tq_http_get(&q, &r, err) == 0)
 		tq_buf_add(txt, r.body.data ? r.body.data : "", r.body.len);
+	else if (strcmp(err->code, "busy") == 0)
+		ret = -1;	/* this worker's want: nothing of the site's */
 	else if ((r.status >= 400 && r.status <= 499 && r.status != 429) ||
 	    strcmp(err->code, "redirects") == 0)
 		memset(err, 0, sizeof(*err));	/* RFC 9309: unavailable */
@@ -876,7 +878,8 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			goto out;
 		if (!got && robots_fetch(s, rurl, deadline, &txt, err) == -1) {
 			/* not a permanent one: each page meets it itself */
-			if (err->kind != TQ_ERR_PERMANENT)
+			if (err->kind != TQ_ERR_PERMANENT &&
+			    strcmp(err->code, "busy") != 0)
 				freeReplyObject(tq_redis(site_rc, NULL, "SET "
 				    "%s %s EX %d", fkey, err->msg,
 				    (int)ROBOTS_RETRY));

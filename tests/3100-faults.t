@@ -2,7 +2,7 @@
 # tq-worker under faults: SIGKILL mid-job, a crashing child, a hung
 # child past its timeout, retries on schedule, permanent failures
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 33
 start_redis
 start_pg
 start_httpd
@@ -69,6 +69,22 @@ tq-submit parse "$HTTP/t/page?title=Waiter" >"$tmp/waiter"
 w=$(jq -r .task_id "$tmp/waiter")
 check "a page that waited for the one job process completes" tq-wait -t 40 "$w"
 check "... tq-status -i" tq-status -i "$w"
+check_same "... with no retry counted" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 0"
+
+# --- the worker's budget for bodies (1 MiB), held by a page that sends
+# 1.5 MiB and then drips: a page after it (that takes 3 s) waits a
+# while, then is set aside ("busy", no retry counted), rather than
+# waiting until too little of its own time is left and failing; it
+# completes once the budget is free
+stop_worker
+TQ_BODY_BUDGET=1048576 start_worker -n 1 -Q parsing-queue -t parsing-queue=8
+tq-submit -R 0 parse "$HTTP/t/slow-drip?s=60&first=1500" >"$tmp/drip"
+wait_for 10 running "$(jq -r .task_id "$tmp/drip")"
+sleep 1
+tq-submit parse "$HTTP/t/sleep?s=3&key=budget" >"$tmp/budget"
+b=$(jq -r .task_id "$tmp/budget")
+check "a page behind the budget completes" tq-wait -t 60 "$b"
+check "... tq-status -i" tq-status -i "$b"
 check_same "... with no retry counted" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 0"
 
 # --- retries: transient on schedule then success; permanent at once

@@ -41,7 +41,8 @@ ROUTES = """\
 /t/redirect-to-loopback[?host=H&port=P&path=/p]   302 to http://H:P/p
         (default 127.0.0.1, this server's port, /t/page)
 /t/redirect-ftp                          302 to an ftp:// URL
-/t/slow-drip[?s=N]                       200, then one byte a second
+/t/slow-drip[?s=N&first=K]               200, K KiB at once, then one byte
+                                         a second
 /t/hang                                  reads the request, never answers
 /t/sleep?s=N                             a page after N seconds
 /t/gzip-bomb[?mb=64]                     ~64 KB gzip expanding to mb MiB
@@ -457,9 +458,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def t_slow_drip(self, arg, q):
         secs = intarg(q, "s", 3600, 0, 86400)
+        first = intarg(q, "first", 0, 0, 65536) << 10
 
         def drip():
             yield b"<!DOCTYPE html><html><body><p>"
+            if first:
+                yield b"x" * first
             for _ in range(secs):
                 if stopping.wait(1):
                     return
