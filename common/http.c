@@ -758,9 +758,20 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 	    n) == 0))
 		d = parse_duration(val);
 	else if (n == 14 && strncasecmp(p, "content-length", n) == 0) {
-		r->content_length = strtonum(tq_trim(val), 0, LLONG_MAX, &err);
-		if (err != NULL)
-			r->content_length = -1;
+		long long cl = strtonum(tq_trim(val), 0, LLONG_MAX, &err);
+
+		/*
+		 * RFC 9112 6.3: lengths that differ make the message's end
+		 * unknown (a smuggling trick, or a broken server): no body
+		 * read by one of them is the page
+		 */
+		if (err == NULL && r->content_length >= 0 &&
+		    cl != r->content_length) {
+			tq_err_set(&x->stop, TQ_ERR_PERMANENT, "protocol",
+			    "conflicting Content-Length headers");
+			return 0;
+		}
+		r->content_length = err != NULL ? -1 : cl;
 	} else if (n == 8 && strncasecmp(p, "location", n) == 0) {
 		x->location = 1;
 		/* whole, from the line: val holds 255 bytes at most */

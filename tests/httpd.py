@@ -58,6 +58,8 @@ ROUTES = """\
 /t/xhtml                                 application/xhtml+xml
 /t/no-type[?body=html|text|binary|xhtml|html-nl]   no Content-Type at
         all (xhtml: an XML declaration first; html-nl: "<html\nlang")
+/t/two-lengths                           a page with two Content-Length
+                                         headers that differ
 /t/partial                               206 with Content-Range, a piece
 /t/refresh[?words=N]                     "Redirecting..." and a meta
         refresh (0 s) to /t/page?title=Target; with words, an article of
@@ -570,6 +572,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     'Moved</title></head><body><p>Redirecting&hellip;</p>'
                     '</body></html>\n')
         self.send(200, body)
+
+    def t_two_lengths(self, arg, q):
+        body = article("Two lengths", 50).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", "5")
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
 
     def t_partial(self, arg, q):
         body = article("Partial", 50).encode()

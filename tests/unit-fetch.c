@@ -192,6 +192,8 @@ test_basic(void)
 	    "response headers too large");
 	bad("/t/big-header?n=400", &o, TQ_ERR_PERMANENT, "headers_too_large",
 	    "response headers too large");
+	bad("/t/two-lengths", &o, TQ_ERR_PERMANENT, "protocol",
+	    "conflicting Content-Length headers");
 	good("/t/empty", &o, "text/html", &f);
 	is_int(f.len, 0, "empty: length 0");
 	is_str(f.body, "", "empty: empty string");
