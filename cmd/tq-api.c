@@ -85,12 +85,6 @@ static int in_progress;		/* requests begun and not ended */
 static char token_sum[65];	/* sha256 of TQ_API_TOKEN; "" if none */
 
 #define HEALTH_SECS	3	/* the health check's deadline */
-/*
- * libmicrohttpd's memory for a connection's request line and headers
- * (its default, 32 KiB, left a URL of some 500 query parameters with
- * no answer at all); touched only as far as a request uses it
- */
-#define CONN_MEMORY	(256 * 1024)
 
 static void
 usage(FILE *f, int status)
@@ -1582,7 +1576,6 @@ main(int argc, char *argv[])
 	    MHD_OPTION_CONNECTION_LIMIT, conn_limit,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, conn_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);

@@ -398,21 +398,22 @@ exec_by(PGconn *c, const char *sql, int n, const char *const *params,
 	while ((f = PQflush(c)) == 1)
 		if (db_wait(c, POLLOUT) == -1)
 			goto late;
+	if (f == -1)
+		return NULL;
 	for (;;) {
-		if (f == -1 || !PQconsumeInput(c))
-			break;
-		if (PQisBusy(c)) {
+		while (PQisBusy(c)) {
 			if (db_wait(c, POLLIN) == -1)
 				goto late;
-			continue;
+			if (!PQconsumeInput(c)) {
+				PQclear(res);
+				return NULL;
+			}
 		}
 		if ((r = PQgetResult(c)) == NULL)
 			return res;
 		PQclear(res);
 		res = r;
 	}
-	PQclear(res);
-	return NULL;
 late:
 	*late = 1;
 	PQclear(res);
