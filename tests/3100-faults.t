@@ -57,35 +57,36 @@ check_match "timeout says so" "$(jq -r '.items[1].error_message' "$out")" '^time
 jobs_left() { for _w in $(pgrep -P "$TQ_WORKER_PID"); do pgrep -P "$_w" -f 'job parse'; done | wc -l | tr -d ' '; }
 check_same "no hung child left" "$(jobs_left)" 0
 
+# behind DESC HOLDER WAITER [tq-worker args]: a page submitted while
+# another holds what it needs completes, with no retry counted
+behind() {
+	_d=$1 _h=$2 _w=$3
+	shift 3
+	stop_worker
+	start_worker -n 1 -Q parsing-queue "$@"
+	tq-submit -R 0 parse "$_h" >"$tmp/holder"
+	wait_for 10 running "$(jq -r .task_id "$tmp/holder")"
+	sleep 1
+	tq-submit parse "$_w" >"$tmp/waiter"
+	_t=$(jq -r .task_id "$tmp/waiter")
+	check "$_d completes" tq-wait -t 60 "$_t"
+	check "... tq-status -i" tq-status -i "$_t"
+	check_same "... with no retry counted" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 0"
+}
 # --- one job process, held by a page that hangs: the next page waits
-# for it, and is set aside shortly before its own timeout (no retry
-# counted) rather than failed; it completes once the process is free
-stop_worker
-start_worker -n 1 -J 1 -Q parsing-queue -t parsing-queue=4
-tq-submit parse "$HTTP/t/page?hangme&n=2" >"$tmp/hang2"
-wait_for 10 running "$(jq -r .task_id "$tmp/hang2")"
-sleep 0.5
-tq-submit parse "$HTTP/t/page?title=Waiter" >"$tmp/waiter"
-w=$(jq -r .task_id "$tmp/waiter")
-check "a page that waited for the one job process completes" tq-wait -t 40 "$w"
-check "... tq-status -i" tq-status -i "$w"
-check_same "... with no retry counted" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 0"
-
+# for it, and is set aside shortly before its own timeout rather than
+# failed; it completes once the process is free
+behind "a page that waited for the one job process" \
+	"$HTTP/t/page?hangme&n=2" "$HTTP/t/page?title=Waiter" \
+	-J 1 -t parsing-queue=4
 # --- the worker's budget for bodies (1 MiB), held by a page that sends
 # 1.5 MiB and then drips: a page after it (that takes 3 s) waits a
-# while, then is set aside ("busy", no retry counted), rather than
-# waiting until too little of its own time is left and failing; it
-# completes once the budget is free
-stop_worker
-TQ_BODY_BUDGET=1048576 start_worker -n 1 -Q parsing-queue -t parsing-queue=8
-tq-submit -R 0 parse "$HTTP/t/slow-drip?s=60&first=1500" >"$tmp/drip"
-wait_for 10 running "$(jq -r .task_id "$tmp/drip")"
-sleep 1
-tq-submit parse "$HTTP/t/sleep?s=3&key=budget" >"$tmp/budget"
-b=$(jq -r .task_id "$tmp/budget")
-check "a page behind the budget completes" tq-wait -t 60 "$b"
-check "... tq-status -i" tq-status -i "$b"
-check_same "... with no retry counted" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 0"
+# while, then is set aside ("busy"), rather than waiting until too
+# little of its own time is left and failing
+export TQ_BODY_BUDGET=1048576
+behind "a page behind the budget" "$HTTP/t/slow-drip?s=60&first=1500" \
+	"$HTTP/t/sleep?s=3&key=budget" -t parsing-queue=8
+unset TQ_BODY_BUDGET
 
 # --- retries: transient on schedule then success; permanent at once
 check "submit flaky and 404" tq-submit parse "$HTTP/t/flaky?key=f1&fail=2" "$HTTP/t/status/404?key=p1"
