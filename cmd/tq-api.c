@@ -1212,8 +1212,13 @@ cross_site(struct MHD_Connection *c)
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-Forwarded-Host"), *p;
 
+	/*
+	 * same-site is another origin too (a sibling subdomain): tq-api
+	 * grants no CORS, so no front end of its own can be one
+	 */
 	if (f != NULL)
-		return strcasecmp(f, "cross-site") == 0;
+		return strcasecmp(f, "cross-site") == 0 ||
+		    strcasecmp(f, "same-site") == 0;
 	if (o == NULL)
 		return 0;
 	if ((p = strstr(o, "://")) == NULL)

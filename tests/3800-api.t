@@ -84,6 +84,7 @@ bad() {	# bad WANT-CODE DESC METHOD PATH [BODY [curl args]]
 n0=$(psqlc "SELECT count(*) FROM processing_tasks")
 bad 403 "a POST whose Origin is another site" POST /api/parsing/async/batch '{"link_ids": [10]}' -H 'Origin: http://evil.example'
 bad 403 "a POST a browser marks cross-site" POST /api/parsing/async/retry/1 '' -H 'Sec-Fetch-Site: cross-site'
+bad 403 "... or same-site (a sibling subdomain, another origin)" POST /api/parsing/async/retry/1 '' -H 'Sec-Fetch-Site: same-site'
 # a front end of the same origin, behind a proxy that sets Host, is let
 # in (and then answered for its input)
 bad 400 "a same-origin POST through a proxy: let in" POST /api/parsing/async/batch '{"link_ids": []}' -H 'Origin: https://app.example' -H 'Sec-Fetch-Site: same-origin'
