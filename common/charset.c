@@ -4,10 +4,11 @@
  * The order follows the WHATWG encoding sniffing algorithm as browsers
  * run it: BOM, transport (Content-Type) charset, <meta> prescan, then
  * a guess; but a page said to be UTF-8 that is not, and declares its
- * own charset, is read in that one.  Labels map to the WHATWG encodings (so iso-8859-1 and
- * us-ascii decode as windows-1252, gb2312 as GBK) and the conversion
- * itself is glibc iconv(3).  Whatever iconv or the input do, the result
- * is valid UTF-8 without NUL bytes: every pass ends in utf8_repair().
+ * own charset, is read in that one.  Labels map to the WHATWG
+ * encodings (so iso-8859-1 and us-ascii decode as windows-1252, gb2312
+ * as GBK) and the conversion itself is glibc iconv(3).  Whatever
+ * iconv or the input do, the result is valid UTF-8 without NUL bytes:
+ * every pass ends in utf8_repair().
  */
 #include <errno.h>
 #include <iconv.h>
