@@ -285,14 +285,13 @@ tq_db_open(struct tq_err *err, int migrate)
 	const char *keys[4 + TQ_DB_TCP_KEYS], *vals[4 + TQ_DB_TCP_KEYS];
 	char buf[512];
 	PGconn *c;
+	char ct[16] = "5";
+	double left = db_deadline - tq_mono();
 	int k = 0;
 
-	char ct[16] = "5";
-
 	/* 5 s, or less to a deadline (libpq's least is 2) */
-	if (db_deadline > 0 && db_deadline - tq_mono() < 5)
-		snprintf(ct, sizeof(ct), "%d", db_deadline - tq_mono() < 2 ?
-		    2 : (int)(db_deadline - tq_mono()) + 1);
+	if (db_deadline > 0 && left < 5)
+		snprintf(ct, sizeof(ct), "%d", left < 2 ? 2 : (int)left + 1);
 	if (getenv("PGCONNECT_TIMEOUT") == NULL || db_deadline > 0) {
 		keys[k] = "connect_timeout";
 		vals[k++] = ct;

@@ -856,18 +856,15 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	struct tq_buf txt = { 0 };
 	redisReply *r;
 	char *rurl = NULL, *path = NULL, key[64], fkey[64], dkey[64];
-	char hash[65], name[sizeof(s->name)];
+	char hash[65];
 	double cd;
-	int ret = -1, got = 0, own, named, cached;
+	int ret = -1, got = 0, cached;
 
 	if (!s->held || !tq_cfg.robots || site_rc == NULL ||
 	    site_pid != getpid())
 		return 0;
 	if (robots_url(url, &rurl, &path) == -1)
 		return 0;	/* tq_fetch says why */
-	/* a redirect's target on another site: its rules, not its delay */
-	named = tq_site_name(url, name, sizeof(name)) == 0;
-	own = named && strcmp(name, s->name) == 0;
 	/* failed a moment ago: the site is not asked again yet */
 	if ((got = robots_cached(rurl, hash, key, fkey, &txt, err)) == -1)
 		goto out;
@@ -888,20 +885,14 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 			goto out;
 		}
 		if (!got) {
-			char nh[17];
-
 			/* its Crawl-delay, its site's least delay (0: none) */
 			cd = tq_robots_crawl_delay(txt.data ? txt.data : "",
 			    txt.len, robots_token());
 			if (cd > CRAWL_DELAY_MAX)
 				cd = CRAWL_DELAY_MAX;
-			if (named) {
-				site_hash(name, nh);
-				freeReplyObject(tq_redis(site_rc, NULL, "SET "
-				    "tq:site:cdelay:%s %lld EX %d", nh,
-				    cd > 0 ? (long long)(cd * 1000) : 0LL,
-				    ROBOTS_TTL));
-			}
+			freeReplyObject(tq_redis(site_rc, NULL, "SET "
+			    "tq:site:cdelay:%s %lld EX %d", s->hash, cd > 0 ?
+			    (long long)(cd * 1000) : 0LL, ROBOTS_TTL));
 			r = tq_redis(site_rc, err, "SET %s %b EX %d", key,
 			    txt.data ? txt.data : "", txt.len, ROBOTS_TTL);
 			if (r == NULL) {
@@ -920,7 +911,7 @@ tq_site_robots(struct tq_site *s, const char *url, double deadline,
 	 * robots.txt took time (read here or by another job): a 429 of
 	 * the site meanwhile may have paused it.
 	 */
-	if (own && (s->cd_unknown || !cached)) {
+	if (s->cd_unknown || !cached) {
 		long long ms;
 
 		cd = s->cd_unknown ? tq_robots_crawl_delay(txt.data ?
@@ -958,12 +949,11 @@ out:
 
 /*
  * The answer res (NULL: a good one) of site s: a pause (429 or 503
- * with Retry-After, a 429 without it), the AutoThrottle limit, and the
- * lease given back if s holds one (a site a redirect led to holds
- * none).
+ * with Retry-After, a 429 without it), the AutoThrottle limit, and
+ * s's lease given back.
  */
 static void
-judge(struct tq_site *s, const char *lease, const struct tq_err *res)
+judge(struct tq_site *s, const struct tq_err *res)
 {
 	struct tq_err e = { 0 };
 	redisReply *r;
@@ -987,7 +977,7 @@ judge(struct tq_site *s, const char *lease, const struct tq_err *res)
 	snprintf(win, sizeof(win), "%lld",
 	    (long long)(tq_cfg.site_backoff * 1000));
 	r = tq_redis(site_rc, &e, "EVAL %s 3 %s tq:site:thr:%s %s %s %s %s "
-	    "%s", release_lua, s->slots, s->hash, s->next, lease, how, max,
+	    "%s", release_lua, s->slots, s->hash, s->next, s->lease, how, max,
 	    win);
 	if (r == NULL) {
 		conn_failed();
@@ -1011,7 +1001,7 @@ tq_site_release(struct tq_site *s, const struct tq_err *res)
 	wake_next(s->name);
 	if (site_rc == NULL || site_pid != getpid())
 		return;		/* the lease expires by itself */
-	judge(s, s->lease, res);
+	judge(s, res);
 }
 
 static int

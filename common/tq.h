@@ -922,18 +922,19 @@ int		 tq_site_acquire(struct tq_site *, const char *url,
 int		 tq_site_nwaiting(void);
 int		 tq_site_max_waiting(void);
 /*
- * With a slot held and tq_cfg.robots: is url allowed by its site's
- * robots.txt (cached in Redis for 24 h, fetched within deadline)?  0
- * yes; -1 and err: permanent "robots" naming the rule when disallowed,
- * transient "robots_unavailable" when it cannot be read (5xx, network;
- * remembered for a minute).  Its Crawl-delay becomes the site's delay.
+ * With a slot of url's site held and tq_cfg.robots: is url allowed by
+ * the site's robots.txt (cached in Redis for 24 h, fetched within
+ * deadline)?  0 yes; -1 and err: permanent "robots" naming the rule
+ * when disallowed, transient "robots_unavailable" when it cannot be
+ * read (5xx, network; remembered for a minute).  Its Crawl-delay
+ * becomes the site's delay.
  */
 int		 tq_site_robots(struct tq_site *, const char *url,
 		    double deadline, struct tq_err *);
 /*
- * The same for a redirect's target, from what Redis holds, with no
- * request: 0 allowed, -1 and err, 1 not known yet (tq_site_robots()
- * fetches it).
+ * The same for a redirect's target on s's site, from what Redis holds,
+ * with no request: 0 allowed, -1 and err, 1 not known yet
+ * (tq_site_robots() fetches it).
  */
 int		 tq_site_robots_known(const struct tq_site *, const char *url,
 		    struct tq_err *);
