@@ -18,9 +18,10 @@
  * ignored for the same reason.  The transfer itself runs in
  * tq_curl_perform(), where a job of the worker's event loop yields.
  *
- * No static mutable state is used across a transfer: a request's
- * state lives on its caller's stack, and its handle is either its own
- * or one handle of one job.  Nothing here prints: messages go to
+ * A request's state lives on its caller's stack, and its handle is
+ * either its own or one handle of one job; the one state shared across
+ * transfers is the worker's budget for bodies (the bytes in flight and
+ * the transfers of its loop, oldest first).  Nothing here prints: messages go to
  * struct tq_err, one lower case line with any password in the URL and
  * the request's secret replaced by ***.
  *
@@ -94,6 +95,9 @@ struct xfer {
 	int		 nallow;
 	size_t		 counted;	/* body bytes in inflight_bytes */
 	int		 truncated;	/* q->truncate cut the body */
+	int		 in_loop;	/* a job's, under the body budget */
+	int		 paused;	/* stopped reading for the budget */
+	struct xfer	*older, *newer;	/* the loop's transfers, in age */
 };
 
 static int curl_ready;
@@ -807,14 +811,80 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 	return len;
 }
 
-/* Bytes of the bodies being received now, in this process. */
+/*
+ * Bytes of the bodies being received now, in this process, and the
+ * transfers of the worker's loop, oldest first.  A transfer that would
+ * take the bodies past the budget (TQ_BODY_BUDGET) stops reading:
+ * libcurl keeps the chunk it offered, the rest waits in the socket
+ * (TCP holds the server back), until a transfer ends and gives bytes
+ * back.  The oldest transfer never stops, so one always goes on: the
+ * bodies stay within the budget, one body (TQ_MAX_BODY) and a chunk
+ * for each transfer.
+ */
 static size_t inflight_bytes;
+static struct xfer *oldest, *newest;
+
+static void
+budget_join(struct xfer *x)
+{
+	x->in_loop = 1;
+	x->older = newest;
+	x->newer = NULL;
+	if (newest != NULL)
+		newest->newer = x;
+	else
+		oldest = x;
+	newest = x;
+}
+
+/* x ended: its bytes go back, and the transfers it held go on. */
+static void
+budget_leave(struct xfer *x)
+{
+	struct xfer *y;
+
+	inflight_bytes -= x->counted;
+	x->counted = 0;
+	if (!x->in_loop)
+		return;
+	if (x->older != NULL)
+		x->older->newer = x->newer;
+	else
+		oldest = x->newer;
+	if (x->newer != NULL)
+		x->newer->older = x->older;
+	else
+		newest = x->older;
+	x->in_loop = 0;
+	for (y = oldest; y != NULL; y = y->newer) {
+		if (!y->paused)
+			continue;
+		if (y != oldest &&
+		    inflight_bytes >= (size_t)tq_cfg.body_budget)
+			break;
+		/* its chunk may come, and stop it again, in this call */
+		y->paused = 0;
+		curl_easy_pause(y->h, CURLPAUSE_CONT);
+	}
+}
+
+size_t
+tq_http_inflight(void)
+{
+	return inflight_bytes;
+}
 
 static size_t
 write_cb(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct xfer *x = arg;
 	size_t n = size * nmemb;
+
+	if (x->in_loop && x != oldest && tq_cfg.body_budget > 0 &&
+	    inflight_bytes + n > (size_t)tq_cfg.body_budget) {
+		x->paused = 1;
+		return CURL_WRITEFUNC_PAUSE;
+	}
 
 	if ((n > x->max || x->r->body.len > x->max - n) && x->q->truncate) {
 		/* keep the first max bytes, and stop there: no error */
@@ -954,7 +1024,6 @@ secs_text(long ms, char *buf, size_t n)
 	snprintf(buf, n, "%g s", ms / 1000.0);
 }
 
-/* Classify a failed curl_easy_perform(). */
 /* Classify a failed transfer. */
 static int
 curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
@@ -1361,8 +1430,10 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 		    (curl_off_t)q->body_len);
 	}
 
+	if (tq_co_current() != NULL)
+		budget_join(&x);
 	rc = tq_curl_perform(h);
-	inflight_bytes -= x.counted;
+	budget_leave(&x);
 	curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);
 	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us);
 	curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff);
@@ -1376,6 +1447,13 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 	} else if (x.final && (r->status < 200 || r->status > 299)) {
 		r->maybe_sent = 1;
 		status_failed(r, err);
+	} else if (rc == CURLE_OPERATION_TIMEDOUT && x.paused) {
+		/* it ran out of time waiting for the budget */
+		r->maybe_sent = 1;
+		tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "the worker's "
+		    "budget for bodies (TQ_BODY_BUDGET) was taken by other "
+		    "transfers");
+		err->retry_after = 5;
 	} else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR &&
 	    x.truncated))
 		curl_failed(&x, h, rc, ebuf, err);

@@ -407,6 +407,12 @@ void		 tq_http_resp_free(struct tq_http_resp *);
  */
 void		 tq_http_done(CURL *);
 /*
+ * Bytes of the bodies this process is receiving now, the count that
+ * TQ_BODY_BUDGET bounds in a worker's loop: past it a new transfer
+ * waits to start, one under way stops reading, the oldest excepted.
+ */
+size_t		 tq_http_inflight(void);
+/*
  * Replace every occurrence of secret (4 bytes or more) by *** in s (a
  * buffer of sz bytes), in err's message.
  */

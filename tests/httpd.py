@@ -46,8 +46,8 @@ ROUTES = """\
 /t/hang                                  reads the request, never answers
 /t/sleep?s=N                             a page after N seconds
 /t/gzip-bomb[?mb=64]                     ~64 KB gzip expanding to mb MiB
-/t/big[?mb=11&length=1]                  text/html of mb MiB, streamed;
-        length=1 sends Content-Length
+/t/big[?mb=11&length=1&hold=S]           text/html of mb MiB, streamed;
+        length=1 sends Content-Length; hold=S waits S s before its end
 /t/nested[?mb=50&length=1]               mb MiB of nested <div>, streamed
 /t/binary[?size=65536&seed=1]            random bytes as text/html
 /t/pdf[?mb=N]                            application/pdf (N MiB streamed)
@@ -501,6 +501,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             yield c
         yield tail
 
+    def held(self, chunks, secs):
+        """chunks, the last one after secs seconds"""
+        last = None
+        for c in chunks:
+            if last is not None:
+                yield last
+            last = c
+        stopping.wait(secs)
+        if last is not None:
+            yield last
+
     def t_big(self, arg, q):
         total = intarg(q, "mb", 11, 1, 4096) << 20
         unit = ("<p>" + article("big", 80, seed=1, body_only=True)
@@ -508,6 +519,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.filler(total, b"<!DOCTYPE html><html><head><title>Big"
                            b"</title></head><body>\n", unit,
                            b"</body></html>\n")
+        hold = intarg(q, "hold", 0, 0, 3600)
+        if hold:
+            body = self.held(body, hold)
         self.stream(200, "text/html; charset=utf-8", body,
                     total if q.get("length") == "1" else None)
 

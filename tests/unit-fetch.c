@@ -824,6 +824,103 @@ test_core(void)
 	is_str(e.msg, "svc: GET /x: a *** b", "core: scrub and prefix");
 }
 
+/* ------------------------------------------- the budget for bodies */
+
+struct bfetch {
+	const char	*url;
+	long		 timeout_ms;
+	double		 start;		/* s after the first */
+	int		 ret;
+	struct tq_err	 err;
+};
+
+static size_t budget_peak;
+
+static void
+bfetcher(void *arg)
+{
+	struct bfetch *b = arg;
+	struct tq_fetch_opts o = opts();
+	struct tq_fetch f;
+
+	tq_sleep(b->start);
+	o.timeout_ms = b->timeout_ms;
+	b->ret = tq_fetch(b->url, &o, &f, &b->err);
+	tq_fetch_free(&f);
+}
+
+static void
+run_budget(struct bfetch *b, int n)
+{
+	double end = tq_mono() + 60;
+	int i;
+
+	budget_peak = 0;
+	for (i = 0; i < n; i++)
+		tq_co_start(bfetcher, &b[i]);
+	while (tq_co_count() > 0 && tq_mono() < end) {
+		tq_loop_step(0.01, NULL, 0);
+		if (tq_http_inflight() > budget_peak)
+			budget_peak = tq_http_inflight();
+	}
+}
+
+static void
+test_budget(void)
+{
+	struct bfetch b[4];
+	char *u[4];
+	int i;
+
+	if (tq_loop_init() == -1) {
+		ok(0, "budget: the loop starts");
+		return;
+	}
+	/*
+	 * 4 pages of 2 MiB at once, each sent whole but its last chunk
+	 * held 1 s, under a budget of 1 MiB: the oldest reads on, the
+	 * others stop reading until it ends, and all four are read
+	 */
+	tq_cfg.body_budget = 1 << 20;
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < 4; i++) {
+		u[i] = xasprintf("%s/t/big?mb=2&hold=1&n=%d", base, i);
+		b[i].url = u[i];
+		b[i].timeout_ms = 20000;
+		b[i].start = i * 0.05;
+	}
+	run_budget(b, 4);
+	for (i = 0; i < 4; i++)
+		is_int(b[i].ret, 0, "budget: page %d read whole", i);
+	ok(budget_peak <= (3u << 20) + 4 * CURL_MAX_WRITE_SIZE,
+	    "budget: at most the budget, one body and a chunk each at once "
+	    "(%zu bytes)", budget_peak);
+	ok(budget_peak > (1u << 20) + CURL_MAX_WRITE_SIZE,
+	    "budget: the oldest read on past it");
+	is_int((int)tq_http_inflight(), 0, "budget: all bytes given back");
+
+	/*
+	 * a page that starts under the budget (900 KiB of another, which
+	 * then drips for 4 s) and runs out of time while it waits for it
+	 * fails as "busy", the worker's want, not as the site's timeout
+	 */
+	b[0].timeout_ms = 10000;
+	b[0].start = 0;
+	free(u[0]);
+	u[0] = xasprintf("%s/t/slow-drip?first=900&s=4", base);
+	b[0].url = u[0];
+	b[1].timeout_ms = 1500;
+	b[1].start = 0.3;
+	run_budget(b, 2);
+	is_int(b[0].ret, 0, "budget: the oldest page is read");
+	is_int(b[1].ret, -1, "budget: the page held past its time fails");
+	is_str(b[1].err.code, "busy", "budget: ... as busy");
+	is_int(b[1].err.kind, TQ_ERR_TRANSIENT, "budget: ... transient");
+	tq_cfg.body_budget = 0;
+	for (i = 0; i < 4; i++)
+		free(u[i]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -842,5 +939,6 @@ main(int argc, char **argv)
 	test_tls();
 	test_url_check();
 	test_core();
+	test_budget();
 	return done_testing();
 }
