@@ -45,6 +45,7 @@
 #include <arpa/inet.h>
 
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -53,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -1366,6 +1368,113 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	return route(c, q);
 }
 
+/*
+ * ---- the slow clients
+ *
+ * libmicrohttpd's timeout (-t) closes a connection that sends nothing
+ * for that long, but not one that sends a byte a second: a handful of
+ * such clients would hold every connection an address may open, and
+ * the headers of a request never end, so no callback of ours runs.
+ * Each connection is noted when it opens and again when a request on
+ * it ends; one that has not ended a request within twice -t of that
+ * (at most -t kept alive and idle, then at least -t for its request)
+ * is shut down from here, and libmicrohttpd, reading its end, closes
+ * it.  It tells us of the close before it closes the descriptor, both
+ * under the lock, so the descriptor shut down is always the
+ * connection's own.
+ */
+struct slow {
+	int		 fd;
+	double		 since;		/* opened, or its last request ended */
+	int		 cut;
+	struct slow	*prev, *next;
+};
+static pthread_mutex_t slow_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct slow *slow_head;
+static int slow_stop;
+static pthread_cond_t slow_cv;	/* on the monotonic clock, in main */
+
+static void
+slow_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct slow *s;
+
+	(void)cls;
+	pthread_mutex_lock(&slow_mu);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		s = xcalloc(1, sizeof(*s));
+		s->fd = ci != NULL ? ci->connect_fd : -1;
+		s->since = tq_mono();
+		if ((s->next = slow_head) != NULL)
+			slow_head->prev = s;
+		slow_head = s;
+		*socket_context = s;
+	} else if ((s = *socket_context) != NULL) {
+		if (s->prev != NULL)
+			s->prev->next = s->next;
+		else
+			slow_head = s->next;
+		if (s->next != NULL)
+			s->next->prev = s->prev;
+		free(s);
+		*socket_context = NULL;
+	}
+	pthread_mutex_unlock(&slow_mu);
+}
+
+/* a request on c ended: its connection has -t idle, then -t again */
+static void
+slow_ended(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct slow *s;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	pthread_mutex_lock(&slow_mu);
+	if (ci != NULL && (s = ci->socket_context) != NULL)
+		s->since = tq_mono();
+	pthread_mutex_unlock(&slow_mu);
+}
+
+static void *
+slow_reaper(void *arg)
+{
+	struct timespec ts;
+	struct slow *s;
+	double now;
+	int n;
+
+	(void)arg;
+	pthread_mutex_lock(&slow_mu);
+	while (!slow_stop) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&slow_cv, &slow_mu, &ts);
+		now = tq_mono();
+		n = 0;
+		for (s = slow_head; s != NULL; s = s->next)
+			if (!s->cut && s->fd >= 0 &&
+			    now - s->since > 2.0 * conn_timeout) {
+				shutdown(s->fd, SHUT_RDWR);
+				s->cut = 1;
+				n++;
+			}
+		if (n > 0) {
+			pthread_mutex_unlock(&slow_mu);
+			tq_log(TQ_LOG_WARN, "slow_clients", json_pack("{s:i,"
+			    "s:i}", "closed", n, "seconds",
+			    (int)(2 * conn_timeout)));
+			pthread_mutex_lock(&slow_mu);
+		}
+	}
+	pthread_mutex_unlock(&slow_mu);
+	return NULL;
+}
+
 /* The access log: one line a request, after it was answered. */
 static void
 completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -1374,7 +1483,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct req *q = *con_cls;
 
 	(void)cls;
-	(void)c;
+	slow_ended(c);
 	if (q == NULL)
 		return;
 	__atomic_sub_fetch(&in_progress, 1, __ATOMIC_SEQ_CST);
@@ -1499,6 +1608,8 @@ main(int argc, char *argv[])
 {
 	enum tq_outmode om = TQ_OUT_AUTO;
 	struct MHD_Daemon *d;
+	pthread_t reaper;
+	pthread_condattr_t ca;
 	const union MHD_DaemonInfo *di;
 	struct addrinfo *ai;
 	const char *listen = "127.0.0.1:5000", *tok, *v;
@@ -1582,6 +1693,7 @@ main(int argc, char *argv[])
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, conn_timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, slow_notify, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (d == NULL) {
@@ -1589,6 +1701,12 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_BACKEND, "listen %s: cannot listen (in use, or "
 		    "not an address of this host)", tq_vis_tmp(listen));
 	}
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&slow_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if ((errno = pthread_create(&reaper, NULL, slow_reaper, NULL)) != 0)
+		err(TQ_EXIT_BACKEND, "pthread_create");
 	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (di != NULL)
 		port = di->port;
@@ -1631,6 +1749,11 @@ main(int argc, char *argv[])
 			break;
 		usleep(50000);
 	}
+	pthread_mutex_lock(&slow_mu);
+	slow_stop = 1;
+	pthread_cond_signal(&slow_cv);
+	pthread_mutex_unlock(&slow_mu);
+	pthread_join(reaper, NULL);
 	MHD_stop_daemon(d);
 	if (!quiet)
 		tq_log(TQ_LOG_INFO, "stopped", json_pack("{s:s}", "signal",

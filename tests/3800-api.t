@@ -356,6 +356,33 @@ check_match "the slow client was cut at the timeout" "$(cat "$tmp/flood.out")" "
 req GET /api/monitoring/queues
 check_same "and the server still answers" "$code" 200
 
+# --- clients that send a byte of their headers every half second, never
+# idle: cut within twice the timeout (-t 3), where they held their
+# connections for as long as they went on
+python3 - "${A#http://127.0.0.1:}" >"$tmp/drip.out" 2>&1 <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+drips = [socket.create_connection(("127.0.0.1", port)) for i in range(5)]
+for d in drips:
+    d.sendall(b"GET /api/monitoring/workers HTTP/1.1\r\nHost: x\r\nX-Drip: ")
+t = time.time()
+cut = [None] * len(drips)
+while time.time() - t < 15 and None in cut:
+    time.sleep(0.5)
+    for i, d in enumerate(drips):
+        if cut[i] is None:
+            try:
+                d.sendall(b"a")
+            except OSError:
+                cut[i] = time.time() - t
+print("cut after", " ".join("%.0f" % c if c is not None else "never"
+                            for c in cut))
+PY
+check_match "clients that drip their headers are cut within twice -t" "$(cat "$tmp/drip.out")" '^cut after ([5-9] ){4}[5-9]$'
+check_match "... and the log says so" "$(cat "$tmp/api.log")" 'slow_clients closed=[1-5] seconds=6'
+req GET /api/monitoring/queues
+check_same "and the server still answers" "$code" 200
+
 # --- the token
 export TQ_API_TOKEN=tok_$$_SECRETTOKEN TQ_API_MAX_ITEMS=2
 A0=$A
