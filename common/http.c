@@ -819,7 +819,7 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
  * (TCP holds the server back), until a transfer ends and gives bytes
  * back.  The oldest transfer never stops, so one always goes on: the
  * bodies stay within the budget, one body (TQ_MAX_BODY) and a chunk
- * for each transfer.
+ * for each transfer, those over HTTP/2 aside (multiplexed() says why).
  */
 static size_t inflight_bytes;
 static struct xfer *oldest, *newest;
@@ -868,6 +868,21 @@ budget_leave(struct xfer *x)
 	}
 }
 
+/*
+ * Whether x came over HTTP/2 or later.  libcurl stops a whole HTTP/2
+ * connection while one of its streams holds data it cannot deliver,
+ * so a stopped stream could hold the oldest transfer, sharing its
+ * connection, as well: such a transfer reads on.
+ */
+static int
+multiplexed(struct xfer *x)
+{
+	long v = 0;
+
+	curl_easy_getinfo(x->h, CURLINFO_HTTP_VERSION, &v);
+	return v != CURL_HTTP_VERSION_1_0 && v != CURL_HTTP_VERSION_1_1;
+}
+
 size_t
 tq_http_inflight(void)
 {
@@ -881,7 +896,8 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 
 	if (x->in_loop && x != oldest && tq_cfg.body_budget > 0 &&
-	    inflight_bytes + n > (size_t)tq_cfg.body_budget) {
+	    inflight_bytes + n > (size_t)tq_cfg.body_budget &&
+	    !multiplexed(x)) {
 		x->paused = 1;
 		return CURL_WRITEFUNC_PAUSE;
 	}
