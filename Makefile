@@ -47,7 +47,7 @@ SLOW_TESTS = tests/3600-notion.t tests/3120-killloop.t tests/3900-chains.t \
 	tests/3610-notion-rate.t tests/3620-notion-killloop.t \
 	tests/3140-fault-runs.t tests/5300-completions.t \
 	tests/1010-submit-bulk.t tests/3110-recovery.t tests/0620-fuzz-regress.t \
-	tests/3170-stalls.t
+	tests/3170-stalls.t tests/3640-notion-unsure.t
 TESTS = $(filter-out $(SKIP_TESTS), $(filter $(wildcard tests/*.t), \
 	$(SLOW_TESTS)) $(filter-out $(SLOW_TESTS), \
 	$(sort $(wildcard tests/*.t))))

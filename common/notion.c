@@ -714,9 +714,17 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 			goto backoff;
 		}
 		if (r.status >= 500) {
-			/* a proxy's 502 or 504: Notion may be at it still */
+			/*
+			 * A proxy's 502 or 504: Notion may be at it still.
+			 * Its own 500 or 503 (60 s of work, spec section
+			 * 1) may come of a create or an append that it
+			 * carries out all the same, then or a while later
+			 * (section 9): wait for it as for no answer.
+			 */
 			if (r.status == 502 || r.status == 504)
 				c->fresh = c->late = 1;
+			if (!idempotent)
+				c->late = 1;
 			c->ambiguous = 1;
 			if (!idempotent || tries >= MAX_TRIES)
 				goto out;
@@ -744,6 +752,9 @@ backoff:
 			tq_err_set(err, TQ_ERR_TRANSIENT, "bad_response",
 			    "notion: %s %s: HTTP %ld answer is not a JSON "
 			    "object", method, path, r.status);
+			/* a success all the same: it was carried out */
+			if (!idempotent)
+				c->ambiguous = c->late = 1;
 			goto out;
 		}
 	}

@@ -28,6 +28,9 @@ Options
                    (1 to 100; default 100, Notion's own cap), has_more
                    and next_cursor telling the rest, whatever page_size
                    asked for: paging, with few pages
+  --query-lag SECS a data source query does not see pages created in
+                   the last SECS seconds (default 0): Notion's search
+                   is eventually consistent (spec section 9)
   --no-new-options the integration may not edit the database's schema:
                    a select or multi_select name that is no option yet
                    is refused (see POST /_fake/options)
@@ -207,6 +210,14 @@ limit, not counted in the statistics.
        order queued, after the auth, rate and version checks.  F:
          502-html-after  do the work, then answer 502 with an HTML body
                          (Content-Type text/html, "502 Bad Gateway")
+         status-after    do the work, then answer S with Notion's JSON
+                         error (its own 500 or 503 may come of a request
+                         carried out all the same, spec section 9)
+         status-late     answer S at once, and do the work "secs"
+                         (default --hang) seconds later
+         200-html-after  do the work, then answer 200 with an HTML body
+                         (a proxy's page: the client cannot read the
+                         answer, but the request was carried out)
          502-poison      answer that 502 without doing the work, and
                          the same to every later request on this
                          connection, before any check, until the client
@@ -347,7 +358,8 @@ STATUS_CODES = {
           "try again later."),
 }
 FAULTS = ("502-html-after", "502-poison", "timeout-after", "late",
-          "reset", "reset-after", "status")
+          "reset", "reset-after", "status", "status-after", "status-late",
+          "200-html-after")
 HTML_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
             b"<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
             b"</body>\r\n</html>\r\n")
@@ -426,6 +438,7 @@ def utf16_len(s):
 CONTENT_LEN = utf16_len
 # at most this many results to a page of a query (--query-page)
 QUERY_CAP = 100
+QUERY_LAG = 0.0
 
 
 def utf8_len(s):
@@ -1756,6 +1769,19 @@ class Handler(BaseHTTPRequestHandler):
                 secs = fault["secs"] or self.server.hang
                 if self.server.stop.wait(secs):
                     raise Reset()
+            if f == "status-late":
+                import copy
+                clone = copy.copy(self)
+                secs = fault["secs"] or self.server.hang
+                def later():
+                    time.sleep(secs)
+                    try:
+                        clone.work(path, qs, body, ver)
+                    except Exception as e:
+                        sys.stderr.write("status-late work: %r\n" % e)
+                threading.Thread(target=later, daemon=True).start()
+                code, msg = STATUS_CODES[fault["status"]]
+                return self.error(fault["status"], code, msg)
             if f == "status":
                 s = fault["status"]
                 code, msg = STATUS_CODES[s]
@@ -1784,6 +1810,12 @@ class Handler(BaseHTTPRequestHandler):
                 raise Reset()
             if f == "502-html-after":
                 return self.send(502, raw=HTML_502, ctype="text/html")
+            if f == "status-after":
+                code, msg = STATUS_CODES[fault["status"]]
+                return self.error(fault["status"], code, msg)
+            if f == "200-html-after":
+                return self.send(200, raw=b"<html><body>OK</body></html>",
+                                 ctype="text/html")
             if f == "timeout-after":
                 if self.server.stop.wait(self.server.hang):
                     raise Reset()
@@ -1905,7 +1937,7 @@ class Handler(BaseHTTPRequestHandler):
                 err = "fault must be one of " + ", ".join(FAULTS)
             elif not is_int(f["count"]) or f["count"] < 1:
                 err = "count must be an integer >= 1"
-            elif f["fault"] == "status" and f["status"] not in STATUS_CODES:
+            elif f["fault"].startswith("status") and f["status"] not in STATUS_CODES:
                 err = "status must be one of " + ", ".join(
                     str(s) for s in sorted(STATUS_CODES))
             elif not (f["retry_after"] is None or
@@ -2046,8 +2078,10 @@ class Handler(BaseHTTPRequestHandler):
         pred = None
         if req.get("filter") is not None:
             pred = check_filter(st, ds, req["filter"], "body.filter", 0)
+        cutoff = time.monotonic() - QUERY_LAG
         pages = [pg for pid, pg in st.pages.items()
                  if pg["ds"] == dsid and not pg["trash"] and
+                 pg.get("mono", 0) <= cutoff and
                  (pred is None or pred(pg))]
         sorts = req.get("sorts")
         if sorts is not None:
@@ -2167,7 +2201,7 @@ class Handler(BaseHTTPRequestHandler):
         st.pages[pid] = {"id": pid, "ds": dsid, "props": values,
                          "children": [], "trash": False, "created": ts,
                          "edited": ts, "icon": req.get("icon"),
-                         "cover": req.get("cover")}
+                         "cover": req.get("cover"), "mono": time.monotonic()}
         st.pages[pid]["children"] = st.make_blocks(pid, True, specs)
         return 200, st.page_obj(pid, ver)
 
@@ -2399,8 +2433,10 @@ def main():
                     default="utf16")
     ap.add_argument("--query-page", type=int, default=100)
     ap.add_argument("--no-new-options", action="store_true")
+    ap.add_argument("--query-lag", type=float, default=0.0)
     args = ap.parse_args()
-    global CONTENT_LEN, QUERY_CAP
+    global CONTENT_LEN, QUERY_CAP, QUERY_LAG
+    QUERY_LAG = args.query_lag
     CONTENT_LEN = utf8_len if args.length_unit == "utf8" else utf16_len
     if not 1 <= args.query_page <= 100:
         ap.error("--query-page must be 1 to 100")
