@@ -289,10 +289,14 @@ tq_db_open(struct tq_err *err, int migrate)
 	double left = db_deadline - tq_mono();
 	int k = 0;
 
-	/* 5 s, or less to a deadline (libpq's least is 2) */
+	/*
+	 * 5 s, or less to a deadline (libpq's least is 2).  libpq keeps
+	 * the last of a key it is given twice: the URL's own comes after
+	 * the default, and a deadline's after the URL.
+	 */
 	if (db_deadline > 0 && left < 5)
 		snprintf(ct, sizeof(ct), "%d", left < 2 ? 2 : (int)left + 1);
-	if (getenv("PGCONNECT_TIMEOUT") == NULL || db_deadline > 0) {
+	if (getenv("PGCONNECT_TIMEOUT") == NULL && db_deadline <= 0) {
 		keys[k] = "connect_timeout";
 		vals[k++] = ct;
 	}
@@ -302,6 +306,10 @@ tq_db_open(struct tq_err *err, int migrate)
 	if (tq_cfg.database_url != NULL) {
 		keys[k] = "dbname";
 		vals[k++] = tq_cfg.database_url;
+	}
+	if (db_deadline > 0) {
+		keys[k] = "connect_timeout";
+		vals[k++] = ct;
 	}
 	keys[k] = NULL;
 	vals[k] = NULL;

@@ -4,7 +4,7 @@
 # and unknown tasks (exit 3, over 1), failed and cancelled (exit 1),
 # the timeout (exit 124), usage errors (2) and no database (4)
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 41
 start_redis
 start_pg
 start_httpd
@@ -86,4 +86,23 @@ check_match "... 2 s after it at most, not when the lock goes" "$(( $(date +%s) 
 check_same "... saying why" "$(cat "$errf")" "tq-wait: postgresql: no answer in the time given"
 psqlc "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = 'processing_tasks'::regclass AND mode = 'AccessExclusiveLock'" >/dev/null
 wait "$lpid" 2>/dev/null
+
+# a server that takes the connection and never answers, named by a URL
+# that sets its own connect_timeout: -t still ends the wait
+python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+time.sleep(60)
+' >"$tmp/mute.port" &
+mpid=$!
+_pids="$mpid $_pids"
+wait_for 10 test -s "$tmp/mute.port"
+t0=$(date +%s)
+check_status 4 "a server that never answers, the URL's connect_timeout 30: -t 1 still ends it" \
+	tq-wait -t 1 -d "postgresql://u@127.0.0.1:$(cat "$tmp/mute.port")/db?connect_timeout=30" "$C"
+check_match "... within a few seconds" "$(( $(date +%s) - t0 ))" '^[1-6]$'
+kill "$mpid" 2>/dev/null
 done_testing
