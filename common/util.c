@@ -392,17 +392,34 @@ tq_hide_password(char *arg)
 {
 	const char *u, *at;
 	char *p, *q, *colon;
+	size_t n;
 
 	if (arg == NULL)
 		return;
 	if ((at = userinfo_end(arg, &u)) != NULL &&
 	    (colon = memchr(u, ':', (size_t)(at - u))) != NULL)
 		stars(arg, colon + 1, (size_t)(at - colon - 1));
-	for (q = arg; (q = strstr(q, "password=")) != NULL; q++) {
+	/*
+	 * password=... in a URL's query, and in a conninfo string, where
+	 * libpq allows white space around the '=' and a value in single
+	 * quotes, with backslash escapes, that may hold spaces
+	 */
+	for (q = arg; (q = strstr(q, "password")) != NULL; q++) {
 		if (q != arg && strchr(" \t?&", q[-1]) == NULL)
 			continue;
-		p = q + 9;
-		stars(arg, p, strcspn(p, " \t&#"));
+		p = q + 8;
+		p += strspn(p, " \t");
+		if (*p != '=')
+			continue;
+		p++;
+		p += strspn(p, " \t");
+		if (*p == '\'') {
+			for (n = 1; p[n] != '\0' && p[n] != '\''; n++)
+				if (p[n] == '\\' && p[n + 1] != '\0')
+					n++;
+			stars(arg, p, n + (p[n] == '\''));
+		} else
+			stars(arg, p, strcspn(p, " \t&#"));
 	}
 }
 

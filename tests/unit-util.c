@@ -74,6 +74,25 @@ main(void)
 		is_str(a6, "postgresql://tq@db/tq?mypassword=abc",
 		    "no password, nothing hidden");
 	}
+	{
+		/* libpq's conninfo: spaces around '=', a quoted value */
+		char b1[] = "host=db password = s3cret dbname=tq";
+		char b2[] = "host=db password='s3 cr\\'et' dbname=tq";
+		char b3[] = "password\t=\t's3cret";
+		char b4[] = "user=password dbname=tq";
+
+		tq_hide_password(b1);
+		is_str(b1, "host=db password = *** dbname=tq",
+		    "hide a password with spaces around its '='");
+		tq_hide_password(b2);
+		is_str(b2, "host=db password=*** dbname=tq",
+		    "hide a quoted password, its spaces and escapes too");
+		tq_hide_password(b3);
+		is_str(b3, "password\t=\t***", "an unended quote: to the end");
+		tq_hide_password(b4);
+		is_str(b4, "user=password dbname=tq",
+		    "a value that reads 'password' is no key");
+	}
 
 	ok(tq_real_day(2024, 2, 29) && tq_real_day(2000, 2, 29) &&
 	    tq_real_day(2023, 12, 31), "real days, leap years too");
