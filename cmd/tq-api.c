@@ -1660,7 +1660,7 @@ main(int argc, char *argv[])
 		warnx("%s: no operands are taken", tq_vis_tmp(argv[optind]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
-	if (tq_config_check() == -1)
+	if (tq_config_check(TQ_CFG_REDIS | TQ_CFG_DB) == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if ((tok = getenv("TQ_API_TOKEN")) != NULL && *tok != '\0')
 		tq_sha256_hex(tok, strlen(tok), token_sum);

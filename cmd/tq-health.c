@@ -345,7 +345,7 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage_why(stderr, ST_UNKNOWN, "no operands are taken");
-	if (tq_config_check() == -1) {
+	if (tq_config_check(TQ_CFG_REDIS | TQ_CFG_DB) == -1) {
 		warnx("%s", tq_strerror());
 		unknown(tq_strerror(), "");
 		return ST_UNKNOWN;

@@ -593,7 +593,7 @@ main(int argc, char *argv[])
 		}
 		add_opts = 1;	/* only the options of add get here */
 	}
-	tq_opt_done(&argc, &argv);
+	tq_opt_done(&argc, &argv, TQ_CFG_DB);
 	if (argc == 0)
 		usage(stderr, TQ_EXIT_USAGE);
 	for (c = 0; c < (int)(sizeof(names) / sizeof(names[0])); c++)

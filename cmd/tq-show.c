@@ -372,7 +372,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (tq_config_check() == -1)
+	if (tq_config_check(TQ_CFG_DB) == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (argc == 0 && isatty(STDIN_FILENO))
 		usage(stderr, TQ_EXIT_USAGE);

@@ -427,7 +427,9 @@ main(int argc, char *argv[])
 		warnx("-p goes with none of -H, -j and -s");
 		usage(stderr, TQ_EXIT_USAGE);
 	}
-	if (tq_config_check() == -1)
+	/* -s alone reads PostgreSQL alone */
+	if (tq_config_check(sec == SEC_STATS ? TQ_CFG_DB : TQ_CFG_REDIS |
+	    TQ_CFG_DB) == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (prom) {
 		status = prometheus();

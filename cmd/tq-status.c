@@ -203,7 +203,7 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	tq_opt_done(&argc, &argv);
+	tq_opt_done(&argc, &argv, TQ_CFG_DB);
 	/* at once, before the connection: a shell starts a background
 	 * command with SIGINT ignored, so a SIGINT that came before the
 	 * handler would be lost and the watch would never end */

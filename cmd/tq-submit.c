@@ -623,7 +623,7 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	tq_opt_done(&argc, &argv);
+	tq_opt_done(&argc, &argv, TQ_CFG_REDIS | TQ_CFG_DB);
 	if (argc < 1)
 		usage(stderr, TQ_EXIT_USAGE);
 	if ((stage = tq_stage_from_name(argv[0])) < 0) {

@@ -225,7 +225,7 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
-	tq_opt_done(&argc, &argv);
+	tq_opt_done(&argc, &argv, TQ_CFG_DB);
 	if (argc == 0 && isatty(STDIN_FILENO))
 		usage(stderr, TQ_EXIT_USAGE);
 	tq_out_init(om);

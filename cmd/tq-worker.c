@@ -1184,7 +1184,7 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_USAGE, "-%c does not go with -P or -U", run_opt);
 	for (; optind < argc; optind++)
 		add_stage(argv[optind]);
-	if (tq_config_check() == -1)
+	if (tq_config_check(TQ_CFG_REDIS | TQ_CFG_DB) == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	if (pausing)
 		return pause_queues(pausing == 'P' ? "paused" : "resumed",

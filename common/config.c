@@ -76,12 +76,14 @@ tq_config_set_retry_delays(const char *s)
 }
 
 int
-tq_config_check(void)
+tq_config_check(int uses)
 {
 	struct tq_err e = { 0 };
 
-	if (tq_redis_url_check(tq_cfg.redis_url, &e) == -1 ||
-	    tq_db_url_check(tq_cfg.database_url, &e) == -1) {
+	if (((uses & TQ_CFG_REDIS) &&
+	    tq_redis_url_check(tq_cfg.redis_url, &e) == -1) ||
+	    ((uses & TQ_CFG_DB) &&
+	    tq_db_url_check(tq_cfg.database_url, &e) == -1)) {
 		tq_seterr("%s", e.msg);
 		return -1;
 	}
@@ -161,7 +163,9 @@ tq_config_load(void)
 	    envint("TQ_AI_TIMEOUT", 1, 86400, &tq_cfg.timeout[TQ_STAGE_AI]) == -1 ||
 	    envint("TQ_NOTION_TIMEOUT", 1, 86400,
 	    &tq_cfg.timeout[TQ_STAGE_NOTION]) == -1 ||
-	    envint("MAX_RETRIES", 0, 100, &tq_cfg.max_retries) == -1 ||
+	    /* the seed's name, when tq's own is not set */
+	    (getenv("TQ_MAX_RETRIES") == NULL &&
+	    envint("MAX_RETRIES", 0, 100, &tq_cfg.max_retries) == -1) ||
 	    envint("TQ_MAX_RETRIES", 0, 100, &tq_cfg.max_retries) == -1 ||
 	    envint("TQ_KEEP_COMPLETED_DAYS", 0, 100000,
 	    &tq_cfg.keep_completed_days) == -1 ||
@@ -308,9 +312,9 @@ tq_config_init(void (*fail)(const char *))
 
 /* The end of the options of a tool that uses the configuration: check it. */
 void
-tq_opt_done(int *argc, char ***argv)
+tq_opt_done(int *argc, char ***argv, int uses)
 {
-	if (tq_config_check() == -1)
+	if (tq_config_check(uses) == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
 	*argc -= optind;
 	*argv += optind;

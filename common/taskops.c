@@ -413,7 +413,7 @@ tq_task_main(int argc, char **argv, const char *usage, const char *verb,
 		fprintf(stderr, "%s\n", usage);
 		exit(TQ_EXIT_USAGE);
 	}
-	tq_opt_done(&argc, &argv);
+	tq_opt_done(&argc, &argv, TQ_CFG_REDIS | TQ_CFG_DB);
 	if (argc == 0 && isatty(STDIN_FILENO)) {
 		fprintf(stderr, "%s\n", usage);
 		exit(TQ_EXIT_USAGE);

@@ -198,11 +198,16 @@ int		 tq_config_load(void);
 /* Free tq_cfg's strings and zero it (a main() on its way out). */
 void		 tq_config_free(void);
 /*
- * The syntax of tq_cfg's Redis and PostgreSQL URLs, once the flags are
- * in: -1 with tq_strerror() (which quotes no part of them) if either
- * can never work.  Tools exit 2 on it; the worker never retries it.
+ * The syntax of tq_cfg's Redis and PostgreSQL URLs (those of the
+ * backends a tool uses: TQ_CFG_REDIS, TQ_CFG_DB), once the flags are
+ * in: -1 with tq_strerror() (which quotes no part of them) if one can
+ * never work.  Tools exit 2 on it; the worker never retries it.  A URL
+ * a tool never uses (REDIS_URL, a common name, set for some other
+ * program) does not stop it.
  */
-int		 tq_config_check(void);
+#define TQ_CFG_REDIS	1
+#define TQ_CFG_DB	2
+int		 tq_config_check(int);
 int		 tq_config_set_retry_delays(const char *);
 
 /* --------------------------------------------------------------- utf8.c */
@@ -1381,8 +1386,11 @@ int		 tq_health_qpaused(json_t *);
  */
 int		 tq_opt_common(int ch, char *arg, enum tq_outmode *,
 		    int *quiet);
-/* After the options: check the configuration (exit 2), skip to the operands. */
-void		 tq_opt_done(int *argc, char ***argv);
+/*
+ * After the options: check the configuration of the backends used
+ * (TQ_CFG_REDIS, TQ_CFG_DB; exit 2), skip to the operands.
+ */
+void		 tq_opt_done(int *argc, char ***argv, int);
 /*
  * getopt_long(3) with the tool's own long options (NULL-terminated;
  * NULL for none) and the long forms of those of the common options

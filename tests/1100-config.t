@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 127
+plan 136
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -81,7 +81,7 @@ check_status 2 "connect_timeout=5,6: one number only" env TQ_DATABASE_URL="postg
 check "connect_timeout with blanks, as libpq reads it" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&connect_timeout=%2030%20" tq-status -l
 check "keepalives=abc over a Unix socket, which libpq never reads" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&keepalives=abc" tq-status -l
 check "a good URL with these set" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&sslmode=disable&port=5432&connect_timeout=5&target_session_attrs=any" tq-status -l
-check_status 2 "tq-status: bogus:// Redis URL" env TQ_REDIS_URL=bogus:// tq-status 1
+check_status 2 "tq-cancel: bogus:// Redis URL" env TQ_REDIS_URL=bogus:// tq-cancel 1
 check_status 2 "tq-worker: bogus:// Redis URL, no retries" env TQ_REDIS_URL=bogus:// timeout 10 tq-worker
 check_match "one line" "$(cat "$errf")" '^tq-worker: redis: bad URL: expected redis:// or unix://$'
 check_status 2 "tq-worker: -r with a bad port" timeout 10 tq-worker -r 'redis://:Pw-1100-leak@h:99999/0'
@@ -138,4 +138,17 @@ check_same "says so" "$(cat "$errf")" 'tq-worker: -n does not go with -P or -U'
 check_same "no queue paused" "$(rcli keys 'tq:paused:*' | grep -c paused)" 0
 check_status 3 "tq-health with TQ_TIMEOUT=x: UNKNOWN" env TQ_TIMEOUT=x tq-health
 check_match "says so on stdout, with the range" "$(cat "$out")" '^TQ UNKNOWN - TQ_TIMEOUT: x: invalid \(1 to 86400\)$'
+# a Redis URL tq cannot use, set for some other program: the tools that
+# use PostgreSQL alone go on; those that use Redis refuse it
+r='rediss://:pw@cache.example:6380'
+check_status 124 "REDIS_URL=rediss://... does not stop tq-wait (it times out)" \
+	env -u TQ_REDIS_URL REDIS_URL=$r tq-wait -t 0.5 1
+for c in "tq-show 1" "tq-status -i 1" "tq-stats -s" "tq-model list"; do
+	check_status 0 "REDIS_URL=rediss://... does not stop $c" env -u TQ_REDIS_URL REDIS_URL=$r $c
+done
+check_status 2 "... but it stops tq-submit" env -u TQ_REDIS_URL REDIS_URL=$r tq-submit parse 1
+check_match "... saying why" "$(cat "$errf")" '^tq-submit: redis: rediss:// \(TLS\) is not supported'
+check_status 0 "TQ_MAX_RETRIES wins: a bad MAX_RETRIES beside it is not read" \
+	env TQ_MAX_RETRIES=2 MAX_RETRIES=x tq-status 1
+check_status 2 "MAX_RETRIES alone is read" env -u TQ_MAX_RETRIES MAX_RETRIES=x tq-status 1
 done_testing
