@@ -195,15 +195,33 @@ tq_redis_url_check(const char *url, struct tq_err *err)
 
 static void	io_error(redisContext *, struct tq_err *);
 
+static redisContext *connect_in(const char *, double, double,
+		    struct tq_err *);
+
 redisContext *
 tq_redis_connect(const char *url, struct tq_err *err)
 {
-	struct timeval tv = { 3, 0 };
+	return connect_in(url, 3, 10, err);
+}
+
+redisContext *
+tq_redis_connect_wait(const char *url, double wait, struct tq_err *err)
+{
+	return connect_in(url, wait, wait, err);
+}
+
+/* Connect within conn s, then each command answered within cmd s. */
+static redisContext *
+connect_in(const char *url, double conn, double cmd, struct tq_err *err)
+{
+	struct timeval tv;
 	struct rurl u;
 	redisContext *c = NULL;
 	redisReply *r;
 	char where[300];
 
+	tv.tv_sec = (time_t)conn;
+	tv.tv_usec = (suseconds_t)((conn - (double)tv.tv_sec) * 1e6);
 	if (parse_url(url, &u, err) == -1)
 		goto fail;
 	if (u.path)
@@ -217,7 +235,7 @@ tq_redis_connect(const char *url, struct tq_err *err)
 		    where, c ? c->errstr : "cannot allocate");
 		goto fail;
 	}
-	tq_redis_set_timeout(c, 10);
+	tq_redis_set_timeout(c, cmd);
 	if (u.pass != NULL) {
 		if (u.user != NULL)
 			r = redisCommand(c, "AUTH %s %s", u.user, u.pass);

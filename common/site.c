@@ -1066,22 +1066,49 @@ tq_site_stats(redisContext *rc, int n, struct tq_err *err)
 	return out;
 }
 
+/* an item that may wait for its site */
+static int
+open_item(json_t *it)
+{
+	const char *st = json_string_value(json_object_get(it, "status"));
+
+	return st != NULL && (strcmp(st, "pending") == 0 ||
+	    strcmp(st, "running") == 0);
+}
+
+/*
+ * Best effort: Redis is not needed here.  A task with no open item asks
+ * nothing of it, and once it failed (down, or not answering) no record
+ * asks it again for ANNOTATE_PAUSE s: a list of tasks is not held 10 s
+ * a record by a server that takes connections and never answers.
+ */
+#define ANNOTATE_PAUSE	30.0
+#define ANNOTATE_WAIT	2	/* s an answer is waited for */
+
 void
 tq_site_annotate(json_t *rec)
 {
+	static double pause_until;
 	struct tq_err e = { 0 };
 	json_t *its = json_object_get(rec, "items"), *it;
 	redisReply *r;
-	const char *st;
 	size_t i;
+	int open = 0;
 
-	if (!json_is_array(its) || json_array_size(its) == 0 ||
-	    conn(&e) == NULL)
-		return;		/* best effort: Redis is not needed here */
+	json_array_foreach(its, i, it)
+		open |= open_item(it);
+	if (!open || tq_mono() < pause_until)
+		return;
+	if (site_rc == NULL || site_pid != getpid()) {
+		if ((site_rc = tq_redis_connect_wait(tq_cfg.redis_url,
+		    ANNOTATE_WAIT, &e)) == NULL) {
+			pause_until = tq_mono() + ANNOTATE_PAUSE;
+			return;
+		}
+		site_pid = getpid();
+	}
 	json_array_foreach(its, i, it) {
-		st = json_string_value(json_object_get(it, "status"));
-		if (st == NULL || (strcmp(st, "pending") != 0 &&
-		    strcmp(st, "running") != 0))
+		if (!open_item(it))
 			continue;
 		redisAppendCommand(site_rc, "GET tq:site:wait:%lld:%lld",
 		    (long long)json_integer_value(json_object_get(rec,
@@ -1089,12 +1116,11 @@ tq_site_annotate(json_t *rec)
 		    json_object_get(it, "item_id")));
 	}
 	json_array_foreach(its, i, it) {
-		st = json_string_value(json_object_get(it, "status"));
-		if (st == NULL || (strcmp(st, "pending") != 0 &&
-		    strcmp(st, "running") != 0))
+		if (!open_item(it))
 			continue;
 		if (redisGetReply(site_rc, (void **)&r) != REDIS_OK) {
 			conn_failed();
+			pause_until = tq_mono() + ANNOTATE_PAUSE;
 			return;
 		}
 		if (r->type == REDIS_REPLY_STRING) {

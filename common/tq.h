@@ -827,9 +827,13 @@ typedef struct redisReply redisReply;
 /*
  * tq_cfg.redis_url: redis://[[user]:password@]host[:port][/db],
  * unix://[[user]:password@]/path/to.sock[?db=N].  Connect within 3 s,
- * AUTH, SELECT.  NULL and err ("redis: ...") if not.
+ * AUTH, SELECT, each answered within 10 s, as are later commands
+ * (tq_redis_connect_wait(): wait s for each, the connection too).
+ * NULL and err ("redis: ...") if not.
  */
 redisContext	*tq_redis_connect(const char *url, struct tq_err *);
+redisContext	*tq_redis_connect_wait(const char *url, double wait,
+		    struct tq_err *);
 /* 0 if url is one of the above; -1 and a "config" error if not. */
 int		 tq_redis_url_check(const char *url, struct tq_err *);
 /* A command; NULL and err on a connection error or an error reply. */

@@ -4,7 +4,7 @@
 # skipped (exit 3), the list and its filters, table and JSON, watch,
 # usage errors (exit 2) and an unreachable database (exit 4)
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 50
 start_redis
 start_pg
 start_httpd
@@ -85,4 +85,26 @@ check_status 2 "-l with operands" tq-status -l "$A"
 check_status 2 "-n 0" tq-status -n 0
 check_status 2 "-t bogus" tq-status -t bogus
 check_status 4 "-d to no database: exit 4" tq-status -d "postgresql:///x?host=$tmp/nowhere" "$A"
+
+# -i with a Redis that takes the connection and never answers: the note
+# of which items wait for a site is left out, and the wait for it paid
+# once, not once a task (10 s each, before)
+python3 -c '
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+time.sleep(60)
+' >"$tmp/mute.port" &
+mpid=$!
+_pids="$mpid $_pids"
+wait_for 10 test -s "$tmp/mute.port"
+tq-submit parse "$HTTP/t/page?title=Five" "$HTTP/t/page?title=Six" >"$tmp/d.json"
+D=$(jq -r .task_id "$tmp/d.json")
+t0=$(date +%s)
+check "-i with a Redis that never answers" env TQ_REDIS_URL="redis://127.0.0.1:$(cat "$tmp/mute.port")/0" tq-status -j -i "$C" "$D" "$C" "$D"
+check_match "... answers in a few seconds" "$(( $(date +%s) - t0 ))" '^[0-5]$'
+check_same "... with every item" "$(jq -s '[.[].items | length] | add' "$out")" 6
+kill "$mpid" 2>/dev/null
 done_testing
