@@ -12,11 +12,37 @@
 
 #include "tq.h"
 
+/*
+ * A host name no request can reach: an empty label ("a..b", ".a"; the
+ * root's, a trailing dot, is fine), one over 63 bytes, or an "xn--"
+ * with nothing after it.  An IP literal in brackets is curl's to read.
+ */
+static int
+bad_host(const char *h)
+{
+	const char *p = h, *dot;
+	size_t n;
+
+	if (*h == '[')
+		return 0;
+	for (;;) {
+		dot = strchr(p, '.');
+		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		if ((n == 0 && (dot != NULL || p == h)) || n > 63 ||
+		    (n == 4 && strncmp(p, "xn--", 4) == 0))
+			return 1;
+		if (dot == NULL)
+			return 0;
+		p = dot + 1;
+	}
+}
+
 int
 tq_url_check(const char *url, char **normalized, struct tq_err *err)
 {
 	CURLU *u = NULL;
 	char scheme[17], *copy = NULL, *host = NULL, *ahost = NULL, *s = NULL;
+	char *port = NULL;
 	size_t n, i;
 	int rc = -1;
 
@@ -54,7 +80,18 @@ tq_url_check(const char *url, char **normalized, struct tq_err *err)
 		tq_err_set(err, TQ_ERR_PERMANENT, "bad_url", "malformed URL");
 		goto out;
 	}
-	if ((ahost = tq_url_ascii_host(host)) == NULL ||
+	if ((ahost = tq_url_ascii_host(host)) != NULL && bad_host(ahost)) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
+		    "malformed URL: no such host name");
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
+	    strcmp(port, "0") == 0) {
+		tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
+		    "malformed URL: port 0");
+		goto out;
+	}
+	if (ahost == NULL ||
 	    curl_url_set(u, CURLUPART_HOST, ahost, 0) != CURLUE_OK ||
 	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &s, CURLU_NO_DEFAULT_PORT) !=
@@ -67,6 +104,7 @@ tq_url_check(const char *url, char **normalized, struct tq_err *err)
 	rc = 0;
 out:
 	curl_free(s);
+	curl_free(port);
 	curl_free(host);
 	free(ahost);
 	curl_url_cleanup(u);

@@ -659,6 +659,7 @@ test_url_check(void)
 		{ "http://MÜNCHEN.Example.DE/", "http://xn--mnchen-3ya.example.de/" },
 		{ "https://bücher.例え.jp/x", "https://xn--bcher-kva.xn--r8jz45g.jp/x" },
 		{ "http://xn--mnchen-3ya.de/", "http://xn--mnchen-3ya.de/" },
+		{ "https://example.com./x", "https://example.com./x" },
 	};
 	static const struct {
 		const char *in, *msg;
@@ -676,6 +677,12 @@ test_url_check(void)
 		{ "http://example.com:99999/", "malformed URL" },
 		{ "://x", "malformed URL" },
 		{ "http://m\xfcnchen.de/", "malformed URL" },
+		{ "https://a.example:0/", "malformed URL: port 0" },
+		{ "https://a.example:000/", "malformed URL: port 0" },
+		{ "https://a..b/", "malformed URL: no such host name" },
+		{ "https://.a/", "malformed URL: no such host name" },
+		{ "https://xn--/", "malformed URL: no such host name" },
+		{ "https://a.xn--.b/", "malformed URL: no such host name" },
 	};
 	struct tq_err e;
 	char *norm;
