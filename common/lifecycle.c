@@ -410,6 +410,33 @@ job_main(void *arg)
 	j->done = 1;
 }
 
+/*
+ * How the item of a job tq_claim() did not claim ended, in RQ's words
+ * ("finished", "failed", "canceled"); "" when that is not known
+ * (PostgreSQL did not answer); NULL when no item has the job's id.
+ */
+static const char *
+item_end(const struct tq_runner *R, struct tq_job *j)
+{
+	const char *p[1] = { j->id }, *st = "";
+	struct tq_err e = { 0 };
+	PGresult *r;
+
+	if (*R->db == NULL || (r = tq_db_exec(*R->db, &e, "SELECT status "
+	    "FROM task_items WHERE job_id = $1", 1, p)) == NULL)
+		return "";
+	if (PQntuples(r) == 0)
+		st = NULL;
+	else if (strcmp(PQgetvalue(r, 0, 0), "completed") == 0)
+		st = "finished";
+	else if (strcmp(PQgetvalue(r, 0, 0), "failed") == 0)
+		st = "failed";
+	else if (strcmp(PQgetvalue(r, 0, 0), "cancelled") == 0)
+		st = "canceled";
+	PQclear(r);
+	return st;
+}
+
 /* Start a job that tq_claim_many() answered got for, or let it go. */
 static int
 start_one(const struct tq_runner *R, struct tq_job *j, int got,
@@ -430,10 +457,27 @@ start_one(const struct tq_runner *R, struct tq_job *j, int got,
 		goto drop;
 	}
 	if (got == 0) {
-		tq_log(TQ_LOG_INFO, "skip", json_pack("{s:s,s:s,s:s,s:s}",
+		const char *ended = item_end(R, j);
+
+		if (ended == NULL) {
+			/*
+			 * no item has this id: a job tq did not make (RQ's
+			 * own enqueue, say); into the failed registry, where
+			 * RQ and its users look, never lost without a word
+			 */
+			tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s,"
+			    "s:s}", "worker", R->name, "queue",
+			    tq_stage_queue(st), "job", j->id, "reason",
+			    "not a job of tq's"));
+			ack(R, j, TQ_DONE_FAILED, 0, "tq-worker: not a job of "
+			    "tq's (no item has this id): tq runs the jobs of "
+			    "tq-submit only");
+			goto drop;
+		}
+		tq_log(TQ_LOG_INFO, "skip", json_pack("{s:s,s:s,s:s,s:s,s:s}",
 		    "worker", R->name, "queue", tq_stage_queue(st), "job", j->id,
-		    "reason", "item is not open (done, cancelled or unknown)"));
-		ack(R, j, TQ_DONE_DROP, 0, NULL);
+		    "reason", "item is not open", "ended", ended));
+		ack(R, j, TQ_DONE_DROP, 0, *ended != '\0' ? ended : NULL);
 		goto drop;
 	}
 	if (got == 2) {

@@ -434,6 +434,28 @@ take_eval(redisContext *c, struct tq_err *err, const char *lua,
 	return r;
 }
 
+/*
+ * An id taken that does not fit the worker's buffer (idlen) is no id
+ * tq makes (36 bytes): it goes to the failed registry, saying so, as
+ * a job of RQ's own would (lifecycle.c), rather than be cut short and
+ * stay in our list.  1 if so.
+ */
+static int
+long_id(redisContext *c, const char *name, enum tq_stage st, const char *id,
+    size_t idlen)
+{
+	struct tq_err e = { 0 };
+
+	if (strlen(id) < idlen)
+		return 0;
+	tq_log(TQ_LOG_WARN, "skip", json_pack("{s:s,s:s,s:s}", "worker",
+	    name, "queue", qname(st), "reason", "a job id too long to be "
+	    "tq's"));
+	(void)tq_queue_ack(c, &e, name, st, id, TQ_DONE_FAILED, 0,
+	    "tq-worker: not a job of tq's (its id is too long)", -1);
+	return 1;
+}
+
 int
 tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
     const int *stages, int nstages, double block, char *id, size_t idlen,
@@ -450,7 +472,7 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
 		snprintf(id, idlen, "%s", r->element[0]->str);
 		*stage = tq_stage_from_name(r->element[1]->str);
-		got = 1;
+		got = !long_id(c, name, *stage, r->element[0]->str, idlen);
 	}
 	freeReplyObject(r);
 	if (got || block <= 0)
@@ -475,6 +497,11 @@ tq_queue_take(redisContext *c, struct tq_err *err, const char *name,
 		snprintf(id, idlen, "%s", r->str);
 		*stage = stages[0];
 		got = 1;
+		/* in our list, not yet in rq:wip (settle_lua below) */
+		if (long_id(c, name, *stage, r->str, idlen)) {
+			freeReplyObject(r);
+			return 0;
+		}
 	}
 	freeReplyObject(r);
 	if (!got)
@@ -512,9 +539,13 @@ tq_queue_take_many(redisContext *c, struct tq_err *err, const char *name,
 		return -1;
 	if (r->type == REDIS_REPLY_ARRAY)
 		for (k = 0; k + 1 < r->elements && n < max; k += 2) {
+			st[n] = tq_stage_from_name(r->element[k + 1]->str);
+			if (long_id(c, name, st[n], r->element[k]->str,
+			    sizeof(ids[n])))
+				continue;
 			snprintf(ids[n], sizeof(ids[n]), "%s",
 			    r->element[k]->str);
-			st[n++] = tq_stage_from_name(r->element[k + 1]->str);
+			n++;
 		}
 	freeReplyObject(r);
 	return n;
@@ -659,8 +690,23 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 		cmds += 3;
 		break;
 	case TQ_DONE_DROP:
-		redisAppendCommand(c, "DEL rq:job:%s", id);
-		cmds++;
+		if (error == NULL) {
+			redisAppendCommand(c, "DEL rq:job:%s", id);
+			cmds++;
+			break;
+		}
+		/* back where its item's end put it; the rest as it was */
+		redisAppendCommand(c, "ZADD rq:%s:%s %.0f %s",
+		    strcmp(error, "failed") == 0 ? "failed" :
+		    strcmp(error, "canceled") == 0 ? "canceled" : "finished", q,
+		    strcmp(error, "failed") == 0 ? t + tq_cfg.failure_ttl :
+		    strcmp(error, "canceled") == 0 ? t : t + tq_cfg.result_ttl,
+		    id);
+		redisAppendCommand(c, "HSET rq:job:%s status %s", id, error);
+		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
+		    strcmp(error, "failed") == 0 ? tq_cfg.failure_ttl :
+		    tq_cfg.result_ttl);
+		cmds += 3;
 		break;
 	case TQ_DONE_FORGET:
 		break;

@@ -1050,7 +1050,7 @@ enum tq_outcome {
 	TQ_DONE_FAILED,		/* rq:failed, expires after failure_ttl */
 	TQ_DONE_SCHEDULED,	/* rq:scheduled until run_at */
 	TQ_DONE_REQUEUE,	/* back to the head of its queue */
-	TQ_DONE_DROP,		/* forget (cancelled, or already done) */
+	TQ_DONE_DROP,		/* forget: see tq_queue_ack() */
 	TQ_DONE_CANCELED,	/* rq:canceled */
 	TQ_DONE_STOPPED,	/* status stopped, in rq:failed, as RQ */
 	TQ_DONE_FORGET		/* out of our list only: another runs it */
@@ -1063,6 +1063,11 @@ extern const double tq_metric_buckets[TQ_METRIC_NBUCKETS];
  * Acknowledge a job the worker holds: out of tq:active and rq:wip, into
  * the registry of its outcome.  worked >= 0: the worker ran it for that
  * many seconds; count it and mark the worker idle, in the same MULTI.
+ * TQ_DONE_DROP, a copy of a job whose item has ended: with error NULL
+ * its hash goes; with error "finished", "failed" or "canceled" (how the
+ * item ended), the job goes back to that registry, its hash kept, as a
+ * job that RQ moved out of it (FailedJobRegistry.requeue) would
+ * otherwise be lost.
  */
 int		 tq_queue_ack(redisContext *, struct tq_err *, const char *name,
 		    enum tq_stage, const char *id, enum tq_outcome,

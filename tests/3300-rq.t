@@ -2,7 +2,7 @@
 # RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
 # suspend`/`rq resume` pause it, a stop-job command stops a job
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 26
 start_redis
 start_pg
 start_httpd
@@ -67,4 +67,44 @@ from rq.job import Job
 j = Job.fetch(sys.argv[2], connection=Redis(unix_socket_path=sys.argv[1]))
 print(j.get_status(), j.exc_info)' "$tmp/redis.sock" "$job"
 check_match "its status and exc_info" "$(cat "$out")" '^failed .*404'
+
+# RQ's FailedJobRegistry.requeue of that failed tq job: its item stays
+# failed in PostgreSQL (tq-retry is tq's way), and the job goes back to
+# rq:failed with its hash, where it was deleted before
+check "RQ's FailedJobRegistry.requeue of a failed tq job" /usr/bin/python3 -c '
+import sys
+from redis import Redis
+from rq import Queue
+from rq.registry import FailedJobRegistry
+q = Queue("parsing-queue", connection=Redis(unix_socket_path=sys.argv[1]))
+FailedJobRegistry(queue=q).requeue(sys.argv[2])' "$tmp/redis.sock" "$job"
+back() { [ "$(rcli ZSCORE rq:failed:parsing-queue "$1" | grep -c .)" = 1 ] && [ "$(rcli LPOS rq:queue:parsing-queue "$1")" = "" ] && [ "$(rcli HGET "rq:job:$1" status)" = failed ]; }
+wait_for 10 back "$job"
+ok $? "... is back in rq:failed, status failed"
+check_match "... its hash kept, why it failed too" "$(rcli HGET "rq:job:$job" tq_error)" '404'
+check_same "... its item still failed" "$(psqlc "SELECT status FROM task_items WHERE job_id = '$job'")" failed
+
+# a job RQ itself enqueued is no job of tq's: it goes to rq:failed,
+# saying so, where it was deleted before without a word
+check "RQ's own Queue.enqueue into a tq queue" /usr/bin/python3 -c '
+import sys
+from redis import Redis
+from rq import Queue
+q = Queue("parsing-queue", connection=Redis(unix_socket_path=sys.argv[1]))
+q.enqueue("os.getpid", job_id="rq-native-1")' "$tmp/redis.sock"
+wait_for 10 back rq-native-1
+ok $? "... is in rq:failed, status failed"
+check_match "... saying why" "$(rcli HGET rq:job:rq-native-1 exc_info)" "not a job of tq's"
+# and one whose id is longer than any of tq's: not cut short and left
+# in the worker's list of jobs in hand
+long=$(printf 'L%.0s' $(seq 1 150))
+/usr/bin/python3 -c '
+import sys
+from redis import Redis
+from rq import Queue
+q = Queue("parsing-queue", connection=Redis(unix_socket_path=sys.argv[1]))
+q.enqueue("os.getpid", job_id=sys.argv[2])' "$tmp/redis.sock" "$long"
+wait_for 10 back "$long"
+ok $? "a job of RQ's with a 150-byte id is in rq:failed"
+check_same "... and in no worker's hands" "$(for k in $(rcli KEYS 'tq:active:*'); do rcli LRANGE "$k" 0 -1; done | grep -c L)" 0
 done_testing
