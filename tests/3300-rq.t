@@ -2,7 +2,7 @@
 # RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
 # suspend`/`rq resume` pause it, a stop-job command stops a job
 . "$(dirname "$0")/lib.sh"
-plan 26
+plan 28
 start_redis
 start_pg
 start_httpd
@@ -106,5 +106,11 @@ q = Queue("parsing-queue", connection=Redis(unix_socket_path=sys.argv[1]))
 q.enqueue("os.getpid", job_id=sys.argv[2])' "$tmp/redis.sock" "$long"
 wait_for 10 back "$long"
 ok $? "a job of RQ's with a 150-byte id is in rq:failed"
+# a job retried once has one retry less left, as RQ counts them
+TQ_RETRY_DELAYS=0 tq-submit parse "$HTTP/t/flaky?key=rl&fail=1" >"$out"
+t=$(jq -r .task_id "$out")
+check "a job that fails once, then completes" tq-wait -t 30 "$t"
+job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
+check_same "... has retries_left 2 of 3" "$(rcli HGET "rq:job:$job" retries_left)" 2
 check_same "... and in no worker's hands" "$(for k in $(rcli KEYS 'tq:active:*'); do rcli LRANGE "$k" 0 -1; done | grep -c L)" 0
 done_testing
