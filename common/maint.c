@@ -223,6 +223,27 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 		if (stage < 0 || bsearch(&job, ids, nids, sizeof(*ids),
 		    cmpstr) != NULL)
 			continue;
+		/*
+		 * RQ's Job.cancel() took it out of the queue into
+		 * rq:canceled: the item is cancelled, not pushed again
+		 */
+		if ((rr = tq_redis(rc, err, "ZSCORE rq:canceled:%s %s",
+		    tq_stage_queue(stage), job)) == NULL)
+			goto out;
+		k = rr->type == REDIS_REPLY_STRING;
+		freeReplyObject(rr);
+		if (k) {
+			PGresult *u;
+			const char *q[1] = { job };
+
+			u = tq_db_exec(db, err, "SELECT tq_item_finish($1, "
+			    "'cancelled', NULL, 'cancelled in RQ', NULL)", 1, q);
+			if (u == NULL)
+				goto out;
+			PQclear(u);
+			st->dropped++;
+			continue;
+		}
 		if (strcmp(PQgetvalue(r, i, 4), "running") == 0) {
 			PGresult *u;
 			const char *q[1] = { job };

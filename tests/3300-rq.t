@@ -2,7 +2,7 @@
 # RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
 # suspend`/`rq resume` pause it, a stop-job command stops a job
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 31
 start_redis
 start_pg
 start_httpd
@@ -112,5 +112,20 @@ t=$(jq -r .task_id "$out")
 check "a job that fails once, then completes" tq-wait -t 30 "$t"
 job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
 check_same "... has retries_left 2 of 3" "$(rcli HGET "rq:job:$job" retries_left)" 2
+
+# RQ's Job.cancel() of a queued tq job: its item is cancelled, where the
+# reconciler pushed it again and it ran
+stop_worker
+tq-submit parse "$HTTP/t/page?key=rqcancel" >"$out"
+t=$(jq -r .task_id "$out")
+job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
+check "RQ's Job.cancel() of a queued tq job" /usr/bin/python3 -c '
+import sys
+from redis import Redis
+from rq.job import Job
+Job.fetch(sys.argv[2], connection=Redis(unix_socket_path=sys.argv[1])).cancel()' "$tmp/redis.sock" "$job"
+TQ_MAINT_INTERVAL=1 TQ_RECONCILE_GRACE=1 start_worker -n 1 -Q parsing-queue
+check_status 1 "... the task ends cancelled" tq-wait -t 30 "$t"
+check_same "... its item cancelled, the page never fetched" "$(psqlc "SELECT status FROM task_items WHERE task_id = $t") $(curl -s "$HTTP/t/count?key=rqcancel")" "cancelled 0"
 check_same "... and in no worker's hands" "$(for k in $(rcli KEYS 'tq:active:*'); do rcli LRANGE "$k" 0 -1; done | grep -c L)" 0
 done_testing
