@@ -308,7 +308,7 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 				drop[i] = PQgetvalue(r, i, 0);
 			/* one pass over the queue (queue.c) */
 			rv = tq_queue_remove(rc, err, s, drop,
-			    (size_t)PQntuples(r));
+			    (size_t)PQntuples(r), 0);
 			free(drop);
 			if (rv == -1)
 				goto out;

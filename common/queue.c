@@ -180,13 +180,22 @@ static const char drop_lua[] =
 "end\n"
 "return gone\n";
 
+static const char cancel_lua[] =
+"if redis.call('EXISTS', KEYS[1]) == 1 then\n"
+"  redis.call('HSET', KEYS[1], 'status', 'canceled', 'ended_at', ARGV[1])\n"
+"  redis.call('EXPIRE', KEYS[1], ARGV[2])\n"
+"end\n"
+"return 0\n";
+
 #define DROP_LREM	16	/* fewer ids than this: LREM each */
 #define DROP_BATCH	50000	/* ids to one pass over the queue */
 
 int
 tq_queue_remove(redisContext *c, struct tq_err *err, enum tq_stage st,
-    const char *const *ids, size_t n)
+    const char *const *ids, size_t n, int canceled)
 {
+	char now[40];
+	double t = tq_now();
 	const char **argv;
 	size_t *lens, i, k, m, cnt;
 	char key[64];
@@ -216,9 +225,20 @@ tq_queue_remove(redisContext *c, struct tq_err *err, enum tq_stage st,
 		free(argv);
 		free(lens);
 	}
+	tq_rq_time(t, now, sizeof(now));
 	for (i = 0; i < n; i++) {
 		redisAppendCommand(c, "ZREM rq:scheduled:%s %s", q, ids[i]);
-		redisAppendCommand(c, "DEL rq:job:%s", ids[i]);
+		cmds++;
+		if (!canceled) {
+			redisAppendCommand(c, "DEL rq:job:%s", ids[i]);
+			cmds++;
+			continue;
+		}
+		/* a hash that is gone (expired) is not made again, in part */
+		redisAppendCommand(c, "ZADD rq:canceled:%s %.0f %s", q, t,
+		    ids[i]);
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s %s %d", cancel_lua,
+		    ids[i], now, tq_cfg.result_ttl);
 		cmds += 2;
 	}
 	return tq_redis_replies(c, err, cmds);
@@ -880,7 +900,7 @@ tq_queue_requeue(redisContext *rc, struct tq_err *e, enum tq_stage st,
 	ids = xcalloc(n, sizeof(*ids));
 	for (i = 0; i < n; i++)
 		ids[i] = jobs[i].job_id;
-	rv = tq_queue_remove(rc, e, st, ids, n);
+	rv = tq_queue_remove(rc, e, st, ids, n, 0);
 	free(ids);
 	if (rv == -1)
 		return -1;

@@ -119,7 +119,7 @@ finish_one(PGconn *db, redisContext *rc, long long id, json_t *res,
 			pending[npending++] = job;
 	}
 	if (npending > 0 &&
-	    tq_queue_remove(rc, &e, stage, pending, npending) == -1) {
+	    tq_queue_remove(rc, &e, stage, pending, npending, 1) == -1) {
 		note(fn, arg, 1, "task %lld: %s: its items are cancelled and "
 		    "the workers will drop their jobs", id, e.msg);
 		status = TQ_EXIT_BACKEND;

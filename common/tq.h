@@ -1015,9 +1015,13 @@ int		 tq_queue_format_copies(struct tq_buf *b, enum tq_stage,
 		    const char *key, const struct tq_jobspec *, size_t n);
 /* DEL of the template, once copied: 1 command. */
 int		 tq_queue_format_template_del(struct tq_buf *b, const char *key);
-/* Remove job ids from a stage's queue and scheduled set; drop hashes. */
+/*
+ * Remove job ids from a stage's queue and scheduled set; drop hashes,
+ * or, canceled, leave them in rq:canceled as RQ's Job.cancel() does.
+ */
 int		 tq_queue_remove(redisContext *, struct tq_err *,
-		    enum tq_stage, const char *const *ids, size_t n);
+		    enum tq_stage, const char *const *ids, size_t n,
+		    int canceled);
 /* Move due entries of rq:scheduled:<q> back to their queue. */
 int		 tq_queue_promote(redisContext *, struct tq_err *,
 		    enum tq_stage, int *moved);
