@@ -100,9 +100,13 @@ tq_retry_delay(const struct tq_claim *c, int retry, double retry_after)
 	return d;
 }
 
+/*
+ * worked < 0: not a run of the job that RQ's counts or tq's metrics
+ * take in (a job set aside)
+ */
 static void
-ack(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
-    double run_at, const char *error)
+ack_as(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
+    double run_at, const char *error, double worked)
 {
 	struct tq_err e = { 0 };
 
@@ -116,7 +120,14 @@ ack(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
 	/* the acks of the jobs that end together go in one write */
 	(void)e;
 	*R->acks += tq_queue_ack_append(*R->rc, R->name, j->st, j->id, out,
-	    run_at, error, tq_mono() - j->t0);
+	    run_at, error, worked);
+}
+
+static void
+ack(const struct tq_runner *R, struct tq_job *j, enum tq_outcome out,
+    double run_at, const char *error)
+{
+	ack_as(R, j, out, run_at, error, tq_mono() - j->t0);
 }
 
 static int
@@ -363,8 +374,9 @@ set_aside(const struct tq_runner *R, struct tq_job *j)
 	if (r == NULL && j->later)
 		return 0;
 	PQclear(r);
-	ack(R, j, r != NULL ? TQ_DONE_SCHEDULED : TQ_DONE_REQUEUE,
-	    tq_now() + d, NULL);
+	/* no failure of RQ's count, no retry of tq's metrics */
+	ack_as(R, j, r != NULL ? TQ_DONE_SCHEDULED : TQ_DONE_REQUEUE,
+	    tq_now() + d, NULL, -1);
 	(*R->jobs_done)++;
 	tq_log(TQ_LOG_DEBUG, "job", json_pack("{s:s,s:s,s:s,s:f,s:s}",
 	    "worker", R->name, "job", j->id, "outcome", "set aside", "for",

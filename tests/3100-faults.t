@@ -2,7 +2,7 @@
 # tq-worker under faults: SIGKILL mid-job, a crashing child, a hung
 # child past its timeout, retries on schedule, permanent failures
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 35
 start_redis
 start_pg
 start_httpd
@@ -64,6 +64,7 @@ behind() {
 	shift 3
 	stop_worker
 	start_worker -n 1 -Q parsing-queue "$@"
+	_r0=$(rcli hget tq:metrics 'parsing-queue|retried')
 	tq-submit -R 0 parse "$_h" >"$tmp/holder"
 	wait_for 10 running "$(jq -r .task_id "$tmp/holder")"
 	sleep 1
@@ -72,6 +73,7 @@ behind() {
 	check "$_d completes" tq-wait -t 60 "$_t"
 	check "... tq-status -i" tq-status -i "$_t"
 	check_same "... with no retry counted" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 0"
+	check_same "... nor in tq's metrics" "$(rcli hget tq:metrics 'parsing-queue|retried')" "$_r0"
 }
 # --- one job process, held by a page that hangs: the next page waits
 # for it, and is set aside shortly before its own timeout rather than
