@@ -10,6 +10,9 @@
  * shows what a job's keys go through.  The read side is queue_info.c.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -773,8 +776,20 @@ tq_worker_register(redisContext *c, struct tq_err *err,
     const struct tq_worker_info *w)
 {
 	char birth[40], queues[128], host[256], pid[16];
+	char ip[INET6_ADDRSTRLEN] = "127.0.0.1";
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
 	int i, cmds = 0;
 
+	/* the address Redis sees it from, as RQ's; a Unix socket's: none */
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->
+			    sin_addr, ip, sizeof(ip));
+		else if (ss.ss_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->
+			    sin6_addr, ip, sizeof(ip));
+	}
 	tq_rq_time(w->birth, birth, sizeof(birth));
 	queue_list(w, queues, sizeof(queues));
 	if (gethostname(host, sizeof(host)) == -1)
@@ -787,7 +802,7 @@ tq_worker_register(redisContext *c, struct tq_err *err,
 	    "queues %s pid %s hostname %s ip_address %s version %s "
 	    "state started successful_job_count 0 failed_job_count 0 "
 	    "total_working_time 0 current_job_working_time 0",
-	    w->name, birth, birth, queues, pid, host, "127.0.0.1",
+	    w->name, birth, birth, queues, pid, host, ip,
 	    "tq-" TQ_VERSION);
 	cmds += 4 + worker_sets(c, w);
 	for (i = 0; i < w->nstages; i++) {
@@ -858,8 +873,9 @@ tq_worker_unregister(redisContext *c, struct tq_err *err,
 
 	tq_rq_time(tq_now(), now, sizeof(now));
 	redisAppendCommand(c, "MULTI");
-	redisAppendCommand(c, "HSET rq:worker:%s death %s state dead",
-	    w->name, now);
+	/* RQ's states have no "dead": death says it */
+	redisAppendCommand(c, "HSET rq:worker:%s death %s "
+	    "shutdown_requested_date %s", w->name, now, now);
 	redisAppendCommand(c, "HDEL rq:worker:%s current_job", w->name);
 	redisAppendCommand(c, "EXPIRE rq:worker:%s 60", w->name);
 	redisAppendCommand(c, "SREM rq:workers rq:worker:%s", w->name);

@@ -2,7 +2,7 @@
 # RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
 # suspend`/`rq resume` pause it, a stop-job command stops a job
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 33
 start_redis
 start_pg
 start_httpd
@@ -116,6 +116,9 @@ check_same "... has retries_left 2 of 3" "$(rcli HGET "rq:job:$job" retries_left
 # RQ's Job.cancel() of a queued tq job: its item is cancelled, where the
 # reconciler pushed it again and it ran
 stop_worker
+k=$(rcli --raw keys 'rq:worker:rqtest*' | head -1)
+check_match "a worker's warm stop: death and shutdown_requested_date, as RQ's" "$(rcli hget "$k" death) $(rcli hget "$k" shutdown_requested_date) $(rcli hget "$k" state)" '^20[0-9-]*T[0-9:.]*Z 20[0-9-]*T[0-9:.]*Z [a-z]*$'
+check_same "... and no state RQ lacks" "$(rcli hget "$k" state | grep -c dead)" 0
 tq-submit parse "$HTTP/t/page?key=rqcancel" >"$out"
 t=$(jq -r .task_id "$out")
 job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
