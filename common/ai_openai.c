@@ -901,8 +901,9 @@ http_error(struct call *c, const struct tq_http_resp *r, struct tq_err *err)
 		    " (the base URL of most OpenAI-compatible servers ends "
 		    "in /v1)" : "");
 	}
-	if (err != NULL && st >= 500 && r->retry_after > 0)
-		err->retry_after = r->retry_after;
+	/* a quota's reset (x-ratelimit-reset-*) is no wait for a 5xx */
+	if (err != NULL && st >= 500)
+		err->retry_after = r->retry_after_asked;
 	/* the server's id of the request: its support asks for it */
 	if (err != NULL && r->request_id[0] != '\0') {
 		size_t l = strlen(err->msg);

@@ -717,6 +717,7 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		    strtol(v + 1, NULL, 10) : 0;
 		r->content_type[0] = '\0';
 		r->retry_after = 0;
+		r->retry_after_asked = 0;
 		r->content_length = -1;
 		r->request_id[0] = '\0';
 		r->processing_ms = -1;
@@ -748,14 +749,18 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		    tq_trim(val));
 	else if (n == 16 && strncasecmp(p, "content-encoding", n) == 0)
 		r->odd_coding |= odd_coding(val);
-	else if (n == 11 && strncasecmp(p, "retry-after", n) == 0)
+	else if (n == 11 && strncasecmp(p, "retry-after", n) == 0) {
 		d = tq_http_retry_after(val);
-	else if (n == 14 && strncasecmp(p, "retry-after-ms", n) == 0) {
+		if (d > r->retry_after_asked)
+			r->retry_after_asked = d;
+	} else if (n == 14 && strncasecmp(p, "retry-after-ms", n) == 0) {
 		/* Azure OpenAI's, as OpenAI's SDKs read it */
 		long long ms = strtonum(tq_trim(val), 0, 86400000LL, &err);
 
 		if (err == NULL)
 			d = ms / 1000.0;
+		if (d > r->retry_after_asked)
+			r->retry_after_asked = d;
 	}
 	else if ((n == 26 && strncasecmp(p, "x-ratelimit-reset-requests",
 	    n) == 0) || (n == 24 && strncasecmp(p, "x-ratelimit-reset-tokens",

@@ -372,6 +372,12 @@ struct tq_http_resp {
 	char		 content_type[256];
 	/* Retry-After or x-ratelimit-reset-*, the longest; 0: none */
 	double		 retry_after;
+	/*
+	 * Retry-After (or retry-after-ms) alone: a wait the server asks
+	 * of this answer, where x-ratelimit-reset-* tell when a quota
+	 * fills up again, whatever the answer was
+	 */
+	double		 retry_after_asked;
 	long long	 content_length;	/* -1: none */
 	struct tq_buf	 body;
 	char		*url;			/* effective, no user:password */

@@ -59,7 +59,8 @@ The answer depends on the scenario, chosen by the model name:
   ratelimit-bare 429 without Retry-After or x-ratelimit-* headers (as
                  Azure may answer)
   quota          429 insufficient_quota
-  e500           500 server_error, every time
+  e500           500 server_error, every time (with x-ratelimit-reset-*
+                 headers, the quota's, as OpenAI sends on every answer)
   e500-once      500, then good
   e502-html      502 with an HTML body
   hang           sleeps --hang seconds (default 30), then good
@@ -786,9 +787,12 @@ class Handler(BaseHTTPRequestHandler):
                 "and billing details.", etype="insufficient_quota",
                 code="insufficient_quota"))
         if model == "e500" or (model == "e500-once" and n % 2 == 0):
+            # OpenAI sends its quota's headers on every answer
             return self.send(500, err_body(
                 "The server had an error while processing your request. "
-                "Sorry about that!", etype="server_error"))
+                "Sorry about that!", etype="server_error"),
+                headers={"x-ratelimit-reset-tokens": "6m0s",
+                         "x-ratelimit-reset-requests": "1s"})
         if model == "e502-html":
             return self.send(502, raw=b"<html>\r\n<head><title>502 Bad "
                              b"Gateway</title></head>\r\n<body>\r\n<center>"

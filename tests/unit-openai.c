@@ -533,6 +533,9 @@ test_server_errors(void)
 	is_int(r.res.attempts, 1, "e500: no retry inside the call");
 	ok(strstr(r.err.msg, "server had an error") != NULL,
 	    "e500: server message kept");
+	ok(r.err.retry_after < 60,
+	    "e500: a quota's reset (x-ratelimit-reset-tokens 6m0s) is no "
+	    "wait for it (%.0f s)", r.err.retry_after);
 	finish(&r);
 
 	setup("e500-once");
