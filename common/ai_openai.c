@@ -1343,10 +1343,15 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 			goto out;
 		}
 		if (finish != NULL && strcmp(finish, "stop") != 0) {
-			/* tool_calls, or a name of no end we know */
+			/*
+			 * tool_calls, or a name of no end we know; "error"
+			 * is a router's upstream that failed (OpenRouter):
+			 * transient, as that upstream's 5xx would be
+			 */
 			if (content != NULL)
 				set_raw(res, content, c.key);
-			tq_err_set(err, TQ_ERR_PERMANENT, "llm_finish",
+			tq_err_set(err, strcmp(finish, "error") == 0 ?
+			    TQ_ERR_TRANSIENT : TQ_ERR_PERMANENT, "llm_finish",
 			    "openai: %s: unexpected finish_reason \"%.40s\"",
 			    m->model, finish);
 			goto out;

@@ -42,6 +42,8 @@ The answer depends on the scenario, chosen by the model name:
                  finish_reason "length", content "", and every token
                  counted as reasoning_tokens; else good
   tool-calls     content null, finish_reason "tool_calls"
+  finish-error   content "", finish_reason "error", as OpenRouter ends a
+                 completion whose upstream failed
   error-200      200 with {"error": {...}}, as some proxies answer
   e501           501 not_supported_error, as llama-server answers for a
                  feature it was not started with
@@ -144,6 +146,7 @@ NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SCENARIOS = {
     "ok", "fenced", "prose", "prose-example", "think", "think-noopen",
     "reasoning-content", "eos-token", "think-length", "tool-calls",
+    "finish-error",
     "error-200", "e501", "kwstring", "malformed",
     "malformed-once", "length", "length-once", "ratelimit",
     "ratelimit-long", "ratelimit-bare", "ratelimit-date", "ratelimit-ms",
@@ -744,6 +747,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.complete(req, doc, finish="eos_token")
         if model == "tool-calls":
             return self.complete(req, None, finish="tool_calls")
+        if model == "finish-error":
+            return self.complete(req, "", finish="error")
         if model == "error-200":
             return self.send(200, err_body("The upstream model is "
                                            "overloaded.", "server_error"))

@@ -337,6 +337,11 @@ test_odd_answers(void)
 	ok(strstr(r.err.msg, "tool_calls") != NULL, "tool_calls: named");
 	finish(&r);
 
+	setup("finish-error");
+	go(&r);
+	is_fail(&r, TQ_ERR_TRANSIENT, "llm_finish", "finish_reason error");
+	finish(&r);
+
 	setup("error-200");
 	go(&r);
 	is_fail(&r, TQ_ERR_TRANSIENT, "llm_bad_response", "error-200");
