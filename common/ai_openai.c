@@ -1129,6 +1129,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 	json_t *doc = NULL, *ch, *msg, *usage, *refusal;
 	CURL *h = NULL;
 	int rc = -1, length_retried = 0, empty_retried = 0, got;
+	int cut_at = 0;		/* max_tokens of the answer cut off */
 	long timeout_ms, ms;
 	double deadline, left, wait;
 
@@ -1240,6 +1241,20 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 				    "retry_after", wait));
 				continue;
 			}
+			/*
+			 * the doubled max_tokens of a length retry, over the
+			 * model's own cap: the answer was cut off, which is
+			 * what the item failed of
+			 */
+			if (length_retried && (r.status == 400 ||
+			    r.status == 422) && (strcasestr(err->msg,
+			    "max_tokens") != NULL || strcasestr(err->msg,
+			    "max_completion_tokens") != NULL))
+				tq_err_set(err, TQ_ERR_PERMANENT,
+				    "llm_truncated", "openai: %s: answer cut "
+				    "off at max_tokens %d (finish_reason "
+				    "length), and %d refused: %s", m->model,
+				    cut_at, c.max_tokens, err->msg);
 			goto out;
 		}
 		if (err != NULL)
@@ -1315,6 +1330,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 
 			if (!length_retried) {
 				length_retried = 1;
+				cut_at = c.max_tokens;
 				if (!reasoned)
 					c.budget = sent_chars(&c) / 2;
 				if (c.max_tokens < bound)

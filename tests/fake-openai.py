@@ -52,6 +52,8 @@ The answer depends on the scenario, chosen by the model name:
   malformed-once cut-off JSON, then good JSON (repair succeeds)
   length         finish_reason "length" with cut JSON, every time
   length-once    "length", then good
+  length-cap     "length" while max_tokens is 1500 or less, a 400 that
+                 says it is too large above (a model's own cap)
   ratelimit      429 rate_limit_error, Retry-After: 1 and
                  x-ratelimit-reset-requests: 1s; good once a second has
                  passed since that 429, then 429 again, and so on
@@ -148,7 +150,7 @@ SCENARIOS = {
     "reasoning-content", "eos-token", "think-length", "tool-calls",
     "finish-error",
     "error-200", "e501", "kwstring", "malformed",
-    "malformed-once", "length", "length-once", "ratelimit",
+    "malformed-once", "length", "length-once", "length-cap", "ratelimit",
     "ratelimit-long", "ratelimit-bare", "ratelimit-date", "ratelimit-ms",
     "quota", "e500",
     "e500-once",
@@ -761,6 +763,14 @@ class Handler(BaseHTTPRequestHandler):
         if model == "malformed" or (model == "malformed-once" and n % 2 == 0):
             return self.complete(req, doc[:len(doc) // 2] + ", \"keyw")
         if model == "length" or (model == "length-once" and n % 2 == 0):
+            return self.complete(req, doc[:len(doc) // 2], finish="length")
+        if model == "length-cap":
+            mt = req.get("max_completion_tokens", req.get("max_tokens", 16))
+            if mt > 1500:
+                return self.send(400, err_body(
+                    "max_tokens is too large: %d. This model supports at "
+                    "most 1500 completion tokens, whereas you provided %d."
+                    % (mt, mt), param="max_tokens"))
             return self.complete(req, doc[:len(doc) // 2], finish="length")
         if model == "empty" or (model == "empty-once" and n % 2 == 0):
             return self.complete(req, "")

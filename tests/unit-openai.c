@@ -457,6 +457,15 @@ test_length(void)
 	    "length: doubling bounded by 4096");
 	json_decref(reqs);
 
+	/* the doubled max_tokens over the model's own cap: still cut off */
+	setup("length-cap");
+	go(&r);
+	is_fail(&r, TQ_ERR_PERMANENT, "llm_truncated", "length-cap");
+	ok(strstr(r.err.msg, "max_tokens 1024") != NULL &&
+	    strstr(r.err.msg, "2048 refused") != NULL,
+	    "length-cap: says both: %s", r.err.msg);
+	finish(&r);
+
 	setup("length-once");
 	go(&r);
 	is_int(r.rc, 0, "length-once: success on the second call");
