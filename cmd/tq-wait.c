@@ -5,6 +5,7 @@
  * (channel tq_task), with a slow poll as a safety net.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
@@ -189,7 +190,7 @@ main(int argc, char *argv[])
 	long long *first = NULL;
 	double timeout = 0, start = tq_mono(), last = 0, deadline;
 	char *done = NULL, *show = NULL;
-	int chain = 0;
+	int chain = 0, gone = 0;
 	size_t k, nopen;
 	json_t *recs = NULL, *rec;
 	PGconn *db;
@@ -253,7 +254,7 @@ main(int argc, char *argv[])
 	done = xcalloc(ids.n, 1);
 	for (;;) {
 		PGnotify *n;
-		struct pollfd pfd;
+		struct pollfd pfd[2];
 		double now = tq_mono(), wait_s;
 		json_t *full = NULL;
 		int lost = 0;
@@ -303,12 +304,20 @@ main(int argc, char *argv[])
 				json_decref(full);
 			} else
 				tq_out_task(rec, 0);
+			/* nobody reads any more (a full disk, a closed
+			 * stdout): waiting on would only hold the pipeline */
+			if (tq_out_failed()) {
+				gone = 1;
+				break;
+			}
 shown:
 			if (strcmp(json_string_value(json_object_get(rec,
 			    "status")), "completed") != 0 &&
 			    status == TQ_EXIT_OK)
 				status = TQ_EXIT_NEGATIVE;
 		}
+		if (gone)
+			break;
 		if (lost) {
 			db = reconnect(db, e.msg, deadline, quiet);
 			continue;
@@ -344,15 +353,28 @@ shown:
 		for (;;) {
 			int hit = 0;
 
-			pfd.fd = PQsocket(db);
-			pfd.events = POLLIN;
+			pfd[0].fd = PQsocket(db);
+			pfd[0].events = POLLIN;
+			/*
+			 * Standard output too, for no event but its error:
+			 * a pipe's reader that went away (tq-wait | head)
+			 * would otherwise be seen only at the next record,
+			 * maybe never.  A file never has one, a terminal only
+			 * when hung up.
+			 */
+			pfd[1].fd = STDOUT_FILENO;
+			pfd[1].events = 0;
 			wait_s = last + SAFETY_POLL - tq_mono();
 			if (timeout > 0 && start + timeout - tq_mono() < wait_s)
 				wait_s = start + timeout - tq_mono();
 			if (wait_s <= 0)
 				break;
-			if (poll(&pfd, 1, (int)(wait_s * 1000) + 1) < 0)
+			if (poll(pfd, 2, (int)(wait_s * 1000) + 1) < 0)
 				continue;
+			if (pfd[1].revents & (POLLERR | POLLHUP)) {
+				gone = 1;
+				break;
+			}
 			if (!PQconsumeInput(db)) {
 				char buf[256], why[300];
 
@@ -372,6 +394,8 @@ shown:
 			if (hit)
 				break;
 		}
+		if (gone)
+			break;
 		/*
 		 * Notifications come in bursts, two per item: re-read at
 		 * most every MIN_REREAD seconds, so a waiter costs the
@@ -386,6 +410,16 @@ shown:
 	if (ids.bad > 0 && (status == TQ_EXIT_OK ||
 	    status == TQ_EXIT_NEGATIVE))
 		status = TQ_EXIT_INPUT;
+	/* and a failed stdout over all: the records are lost */
+	if (gone) {
+		if (bar)
+			progress_clear(&lines);
+		/* a failed write is told as the tool exits (cli.c); a
+		 * reader seen gone before any write failed, here */
+		if (!tq_out_failed())
+			warnx("stdout: %s", strerror(EPIPE));
+		status = TQ_EXIT_OUTPUT;
+	}
 	json_decref(recs);
 	free(done);
 	free(show);

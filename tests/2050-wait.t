@@ -4,7 +4,7 @@
 # and unknown tasks (exit 3, over 1), failed and cancelled (exit 1),
 # the timeout (exit 124), usage errors (2) and no database (4)
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 50
 start_redis
 start_pg
 start_httpd
@@ -66,6 +66,24 @@ E=$(jq -r .task_id "$tmp/e.json")
 tq-cancel "$E" >/dev/null 2>&1
 check_status 1 "a cancelled task: exit 1" tq-wait -j -t 10 "$E"
 check_same "its record" "$(jq -r .status "$out")" cancelled
+
+# --- a standard output that fails: exit 5 at once, not at -t (F never
+# ends: no worker runs)
+tq-submit parse "$HTTP/t/page?title=Seven" >"$tmp/f.json"
+F=$(jq -r .task_id "$tmp/f.json")
+t0=$(date +%s)
+sh -c "tq-wait -j -t 15 $A $F 2>'$tmp/p.err'; echo \$? >'$tmp/p.rc'" | head -c1 >/dev/null
+check_same "a pipe whose reader went away (| head -c1): exit 5 at once" "$(cat "$tmp/p.rc") $(( $(date +%s) - t0 < 8 ))" "5 1"
+check_same "... saying so, in one line" "$(cat "$tmp/p.err")" "tq-wait: stdout: Broken pipe"
+t0=$(date +%s)
+check_status 5 "a closed stdout (>&-): exit 5" sh -c "tq-wait -j -t 15 $A $F >&-"
+check_same "... at once" "$(( $(date +%s) - t0 < 8 ))" 1
+check_same "... one line" "$(cat "$errf")" "tq-wait: stdout: Bad file descriptor"
+t0=$(date +%s)
+check_status 5 "a full disk (>/dev/full): exit 5" sh -c "tq-wait -j -t 15 $A $F >/dev/full"
+check_same "... at once" "$(( $(date +%s) - t0 < 8 ))" 1
+check_same "... saying why" "$(cat "$errf")" "tq-wait: stdout: No space left on device"
+check_status 5 "5 wins over 1 and 3 too" sh -c "tq-wait -j -t 15 $B 999999 $F >/dev/full"
 
 # --- usage and backends
 check_status 2 "-t not a number" tq-wait -t soon "$A"
