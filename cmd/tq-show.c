@@ -11,6 +11,7 @@
  * for twice is printed once.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,7 +351,7 @@ main(int argc, char *argv[])
 	enum tq_outmode om = TQ_OUT_AUTO;
 	char *line = NULL;
 	size_t cap = 0;
-	int ch, i, rv, status = TQ_EXIT_OK, any = 0;
+	int ch, i, rv, status = TQ_EXIT_OK, any = 0, rerr = 0;
 	long nline = 0;
 	PGconn *db;
 
@@ -379,7 +380,7 @@ main(int argc, char *argv[])
 	tq_out_init(om);
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	for (i = 0; i < argc || (argc == 0 && i == 0); i++) {
+	for (i = 0; !rerr && (i < argc || (argc == 0 && i == 0)); i++) {
 		if (argc > 0 && strcmp(argv[i], "-") != 0) {
 			rv = operand(db, argv[i]);
 			any = 1;
@@ -391,9 +392,20 @@ main(int argc, char *argv[])
 			char *t;
 
 			nline++;
-			if (rv == -1) {
-				warnx("line %ld: a NUL byte in the line",
-				    nline);
+			/* no end: the lines read may not be all there are */
+			if (rv == TQ_LINE_ERR) {
+				warnx("stdin: %s", strerror(errno));
+				status = TQ_EXIT_INPUT;
+				rerr = any = 1;
+				break;
+			}
+			if (rv == TQ_LINE_NUL || rv == TQ_LINE_LONG) {
+				if (rv == TQ_LINE_NUL)
+					warnx("line %ld: a NUL byte in the "
+					    "line", nline);
+				else
+					warnx("line %ld: longer than %d MiB",
+					    nline, TQ_LINE_MAX >> 20);
 				status = TQ_EXIT_INPUT;
 				continue;
 			}

@@ -11,6 +11,7 @@
  * submitted task is never lost.  Any bad input writes nothing.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -253,8 +254,15 @@ read_stdin(void)
 	while ((k = tq_read_line(stdin, &line, &cap)) != 0) {
 		n++;
 		snprintf(where, sizeof(where), "line %ld", n);
-		if (k == -1)
+		if (k == TQ_LINE_ERR) {
+			/* not an end: the inputs read may not be all */
+			bad("stdin", "%s", strerror(errno));
+			break;
+		}
+		if (k == TQ_LINE_NUL)
 			bad(where, "a NUL byte in the line");
+		else if (k == TQ_LINE_LONG)
+			bad(where, "longer than %d MiB", TQ_LINE_MAX >> 20);
 		else if (n == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
 			/* a UTF-8 byte order mark, as Windows editors save */
 			add_word(line + 3, where, 1);

@@ -3,6 +3,7 @@
  * flushed) or, on a terminal, as aligned columns; lines in.
  */
 #include <err.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,18 +271,49 @@ tq_out_task(json_t *t, int items)
 	tq_out_flush();
 }
 
+/*
+ * A byte at a time (getc_unlocked() is a macro on the buffer), not
+ * getline(): that grows its buffer to whatever the line holds, so one
+ * endless line (a stray binary, /dev/zero) took all memory; and its
+ * -1 is both the end and a read error.  A long line's excess is read
+ * and dropped, so that the next line is read as one.
+ */
 int
 tq_read_line(FILE *f, char **line, size_t *cap)
 {
-	ssize_t n;
+	size_t n = 0;
+	int c, nul = 0, over = 0;
 
-	n = getline(line, cap, f);
-	if (n < 0)
+	if (*line == NULL || *cap < 128) {
+		*cap = 128;
+		*line = xrealloc(*line, *cap);
+	}
+	flockfile(f);
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (n + 1 == *cap) {
+			if (n == TQ_LINE_MAX) {
+				over = 1;
+				continue;
+			}
+			*cap = *cap * 2 > TQ_LINE_MAX + 1 ? TQ_LINE_MAX + 1 :
+			    *cap * 2;
+			*line = xrealloc(*line, *cap);
+		}
+		nul |= c == '\0';
+		(*line)[n++] = (char)c;
+	}
+	funlockfile(f);
+	(*line)[n] = '\0';
+	if (c == EOF && ferror(f))
+		return TQ_LINE_ERR;
+	if (c == EOF && n == 0 && !over)
 		return 0;
+	if (over)
+		return TQ_LINE_LONG;
 	/* C strings would end at it and drop the rest of the line */
-	if (memchr(*line, '\0', (size_t)n) != NULL)
-		return -1;
-	while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
+	if (nul)
+		return TQ_LINE_NUL;
+	while (n > 0 && (*line)[n - 1] == '\r')
 		(*line)[--n] = '\0';
 	return 1;
 }
@@ -343,8 +375,15 @@ ids_from(struct tq_ids *ids, FILE *f)
 
 	while ((k = tq_read_line(f, &line, &cap)) != 0) {
 		n++;
-		if (k == -1) {
+		/* the ids read may not be all: act on none */
+		if (k == TQ_LINE_ERR)
+			errx(TQ_EXIT_INPUT, "stdin: %s", strerror(errno));
+		if (k == TQ_LINE_NUL) {
 			warnx("line %ld: a NUL byte in the line", n);
+			ids->bad++;
+		} else if (k == TQ_LINE_LONG) {
+			warnx("line %ld: longer than %d MiB", n,
+			    TQ_LINE_MAX >> 20);
 			ids->bad++;
 		} else if (tq_ids_add(ids, line, why, sizeof(why)) == -1) {
 			warnx("line %ld: %s", n, why);

@@ -1263,10 +1263,23 @@ struct tq_table	*tq_table_new(const char *align, ...);
 void		 tq_table_row(struct tq_table *, ...);
 void		 tq_table_print(struct tq_table *);
 /*
- * Read one input line into *line (caller frees); 1 read, 0 at EOF,
- * -1 for a line holding a NUL byte, which is bad input (read whole).
- * Lines may be bare words or JSON objects.
+ * Read one input line into *line (caller frees); 1 read, 0 at EOF, or
+ * TQ_LINE_NUL for a line holding a NUL byte and TQ_LINE_LONG for one
+ * longer than TQ_LINE_MAX, which are bad input (read whole, the next
+ * line comes next), or TQ_LINE_ERR for a read error (errno says which;
+ * stop: what was read may not be all there is).  Lines may be bare
+ * words or JSON objects.
  */
+/*
+ * Bytes, without the newline.  Not 1 MiB, which a URL (8 KiB at most)
+ * or an id never nears: a line is also tq-wait's record of a whole
+ * task, some 350 bytes an item (a parse of 10,000 URLs: 3.5 MB), and
+ * that must reach the next tq-submit.  The size tq-extract reads.
+ */
+#define TQ_LINE_MAX	(64 << 20)
+#define TQ_LINE_NUL	(-1)
+#define TQ_LINE_LONG	(-2)
+#define TQ_LINE_ERR	(-3)
 int		 tq_read_line(FILE *, char **line, size_t *cap);
 
 /* Task ids from operands and/or input lines (bare ids or records). */

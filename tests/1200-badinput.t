@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 133
+plan 157
 start_redis
 start_pg
 start_httpd
@@ -28,6 +28,39 @@ check_status 3 "tq-cancel: a NUL-only line" sh -c "printf '\\0\\n' | tq-cancel"
 check_status 3 "tq-wait: a NUL-only line" sh -c "printf '\\0\\n' | tq-wait -t 1"
 check_status 3 "tq-retry: a NUL-only line" sh -c "printf '\\0\\n' | tq-retry"
 check_same "still nothing written" "$(state)" "$before"
+
+# standard input that cannot be read is no end of input: one line, exit
+# 3, nothing done (a directory: read(2) fails with EISDIR)
+check_status 3 "tq-submit: stdin a directory" sh -c "tq-submit parse </"
+check_same "one line saying so" "$(cat "$errf")" "tq-submit: stdin: Is a directory"
+for t in tq-show tq-wait tq-status tq-cancel tq-retry; do
+	check_status 3 "$t: stdin a directory" sh -c "$t - </"
+	check_same "one line saying so" "$(cat "$errf")" "$t: stdin: Is a directory"
+done
+check_same "nothing written" "$(state)" "$before"
+# a line is at most 64 MiB (TQ_LINE_MAX): one longer is bad input, named
+# by its number, and the line after it is read as a line
+head -c 67108863 /dev/zero | tr '\0' ' ' >"$tmp/l64"
+echo 1 >>"$tmp/l64"
+{ printf ' '; cat "$tmp/l64"; echo 1; } >"$tmp/l64b"
+check "tq-status: a line of 64 MiB exactly" sh -c "tq-status -j - <'$tmp/l64'"
+check_same "... is read" "$(jq -r .task_id "$out")" 1
+check_status 3 "tq-status: a line of 64 MiB and a byte" sh -c "tq-status -j - <'$tmp/l64b'"
+check_same "... named, in one line" "$(cat "$errf")" "tq-status: line 1: longer than 64 MiB"
+check_same "... the next line read as one" "$(jq -r .task_id "$out")" 1
+rm -f "$tmp/l64" "$tmp/l64b"
+check_status 3 "tq-submit: a line past 64 MiB between two URLs" sh -c "{ echo https://a.example/long1; head -c 70000000 /dev/zero | tr '\\0' a; echo; echo https://a.example/long2; } | tq-submit parse"
+check_same "... named, in one line" "$(cat "$errf")" "tq-submit: line 2: longer than 64 MiB"
+check_same "... nothing written" "$(state)" "$before"
+# getline() grew its buffer to the whole line: out of memory, it failed,
+# and that was taken for the end: the first URL alone was submitted
+if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-submit" | grep -q libasan; then
+	skip 3 "a memory limit under a sanitizer or valgrind"
+else
+	check_status 3 "a 300 MB line under a 400 MB memory limit" sh -c "ulimit -v 400000; { echo https://a.example/oom1; head -c 300000000 /dev/zero | tr '\\0' a; echo; echo https://a.example/oom2; } | tq-submit parse"
+	check_same "... named, in one line" "$(cat "$errf")" "tq-submit: line 2: longer than 64 MiB"
+	check_same "... nothing written" "$(state)" "$before"
+fi
 
 # a blank operand is a slip (a blank line of input is skipped); a URL
 # past curl's 8,000,000 bytes is told as too long, not as malformed
