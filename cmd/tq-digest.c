@@ -35,6 +35,13 @@ static const char *tflag;
 static int bench;
 static char vname[1024];	/* the file operand, for messages */
 
+/*
+ * As tq-extract's: only the first 4 MiB are analysed, but all is read
+ * to be cleaned, so that without a cap /dev/zero or a stray disk image
+ * took all memory and died in an abort.
+ */
+#define MAXINPUT	(64 * 1024 * 1024)
+
 static void
 usage(void)
 {
@@ -96,18 +103,26 @@ errtext(int e)
 
 /*
  * Slurp f as UTF-8: invalid bytes become U+FFFD, NUL bytes go.  NULL
- * with errno on failure; *binary set if it is binary data, not text.
+ * with errno on failure, or with *big set past MAXINPUT; *binary set
+ * if it is binary data, not text.
  */
 static char *
-slurp(FILE *f, int *binary)
+slurp(FILE *f, int *binary, int *big)
 {
 	struct tq_buf b = { 0 };
 	char chunk[65536], *s;
 	size_t n, len, i, nul = 0;
 
+	*big = 0;
 	tq_buf_add(&b, "", 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > MAXINPUT) {
+			tq_buf_free(&b);
+			*big = 1;
+			return NULL;
+		}
 		tq_buf_add(&b, chunk, n);
+	}
 	if (ferror(f)) {
 		tq_buf_free(&b);
 		return NULL;
@@ -195,7 +210,7 @@ main(int argc, char *argv[])
 	json_t *o;
 	char *text, *out, *s;
 	enum tq_outmode om = TQ_OUT_JSON;
-	int ch, binary = 0, status = TQ_EXIT_OK;
+	int ch, binary = 0, big, status = TQ_EXIT_OK;
 
 	while ((ch = tq_getopt(argc, argv, "hijk:n:t:V", longopts, "hjV")) !=
 	    -1) {
@@ -242,8 +257,11 @@ main(int argc, char *argv[])
 		}
 	} else if (argc == 0 && isatty(STDIN_FILENO))
 		usage();
-	if ((text = slurp(f, &binary)) == NULL) {
-		warnx("%s: %s", name, errtext(errno));
+	if ((text = slurp(f, &binary, &big)) == NULL) {
+		if (big)
+			warnx("%s: larger than %d MiB", name, MAXINPUT >> 20);
+		else
+			warnx("%s: %s", name, errtext(errno));
 		return TQ_EXIT_INPUT;
 	}
 	if (f != stdin)

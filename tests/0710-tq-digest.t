@@ -141,4 +141,22 @@ check_status 3 "from stdin too" sh -c "tq-digest <'$tmp/random.bin'"
 check "text with a few bad bytes" tq_digest -i "$tmp/mixed.txt"
 check "its JSON is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$out"
 
+# input is capped at 64 MiB, as tq-extract's: all of it was read into
+# memory, so /dev/zero ran the memory out and aborted (exit 134)
+{ cat "$art"; head -c $((67108864 - $(wc -c <"$art"))) /dev/zero | tr '\0' ' '; } >"$tmp/64m.txt"
+check "an article of 64 MiB exactly" tq_digest "$tmp/64m.txt"
+printf ' ' >>"$tmp/64m.txt"
+check_status 3 "a byte more: exit 3" tq_digest "$tmp/64m.txt"
+check_same "one line, as tq-extract's, nothing on stdout" "$(cat "$errf") $(wc -c <"$out" | tr -d ' ')" \
+    "tq-digest: $tmp/64m.txt: larger than 64 MiB 0"
+check_status 3 "from stdin too" sh -c "tq-digest <'$tmp/64m.txt'"
+check_same "named stdin" "$(cat "$errf")" "tq-digest: stdin: larger than 64 MiB"
+rm -f "$tmp/64m.txt"
+if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-digest" | grep -q libasan; then
+	skip 2 "a memory limit under a sanitizer or valgrind"
+else
+	check_status 3 "/dev/zero under a 1.5 GB memory limit" sh -c "ulimit -c 0; ulimit -v 1500000; tq-digest /dev/zero"
+	check_same "is too large, not out of memory" "$(cat "$errf")" "tq-digest: /dev/zero: larger than 64 MiB"
+fi
+
 done_testing
