@@ -18,12 +18,20 @@
 /* per thread: tq-api's request threads set errors while others read */
 static __thread char errbuf[1024];
 
+/*
+ * Named by the program, as every other message: "tq" told no one which
+ * stage of a pipeline had died.  No stdio and no snprintf: they may
+ * want the memory that there is none of.
+ */
 static void
 oom(void)
 {
-	static const char msg[] = "tq: out of memory\n";
+	static const char tail[] = ": out of memory\n";
+	char msg[96];
 
-	(void)!write(2, msg, sizeof(msg) - 1);
+	strlcpy(msg, getprogname(), sizeof(msg) - sizeof(tail) + 1);
+	strlcat(msg, tail, sizeof(msg));
+	(void)!write(2, msg, strlen(msg));
 	abort();
 }
 

@@ -159,4 +159,15 @@ else
 	check_same "is too large, not out of memory" "$(cat "$errf")" "tq-digest: /dev/zero: larger than 64 MiB"
 fi
 
+# out of memory, the message names the program, not "tq" (the shell
+# adds its own line for the abort)
+if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-digest" | grep -q libasan; then
+	skip 2 "a memory limit under a sanitizer or valgrind"
+else
+	head -c 50000000 /dev/zero | tr '\0' ' ' >"$tmp/50m.txt"
+	check_status 134 "50 MB under a 100 MB memory limit: abort" sh -c "ulimit -c 0; ulimit -v 100000; tq-digest '$tmp/50m.txt'"
+	check_same "named by the program" "$(head -1 "$errf")" "tq-digest: out of memory"
+	rm -f "$tmp/50m.txt"
+fi
+
 done_testing
