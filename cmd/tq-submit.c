@@ -411,6 +411,29 @@ stage_opt(int ch, const char *arg, struct stageopts *o, const char *ctx)
 	return 1;
 }
 
+/* What a JSON value is, for a message: "an array, not a JSON object" */
+static const char *
+json_kind(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	default:
+		return "null";
+	}
+}
+
 /* Check a stage's options as a direct submit does; make its params. */
 static void
 stage_check(struct stageopts *o, const char *ctx)
@@ -441,16 +464,21 @@ stage_check(struct stageopts *o, const char *ctx)
 			const char *k;
 			json_t *v;
 
-			o->props = json_loads(o->propopt, 0, &je);
+			/* the user's text, and jansson's quoting it: made
+			 * visible, as no escape must reach the terminal */
+			o->props = json_loads(o->propopt, JSON_DECODE_ANY, &je);
+			if (o->props == NULL)
+				errx(TQ_EXIT_USAGE, "%s--properties: malformed "
+				    "JSON: %s", ctx, tq_vis_tmp(je.text));
 			if (!json_is_object(o->props))
-				errx(TQ_EXIT_USAGE, "%s--properties: not a JSON "
-				    "object: %s", ctx, o->props ? "" : je.text);
+				errx(TQ_EXIT_USAGE, "%s--properties: %s, not a "
+				    "JSON object", ctx, json_kind(o->props));
 			json_object_foreach(o->props, k, v)
 				if (!json_is_object(v))
 					errx(TQ_EXIT_USAGE, "%s--properties: "
 					    "%s: a property value is an object "
 					    "such as {\"select\": {\"name\": "
-					    "\"x\"}}", ctx, k);
+					    "\"x\"}}", ctx, tq_vis_tmp(k));
 		}
 	} else if (o->dbopt != NULL || o->propopt != NULL || o->with_text)
 		errx(TQ_EXIT_USAGE, "%s-D, -p and -w are for the notion stage",

@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 157
+plan 165
 start_redis
 start_pg
 start_httpd
@@ -163,6 +163,17 @@ check "tq-status -j" tq-status -j -i "$tc"
 check "its JSON is valid UTF-8 and parses" sh -c "iconv -f UTF-8 -t UTF-8 '$out' | jq -e .items >/dev/null"
 stop_worker
 check_same "the worker's log has none" "$(raw "$tmp/worker.log")" 0
+# --properties: a key, and jansson's text quoting the input, escaped;
+# an array said in a whole sentence
+NDB=1f2e3d4c5b6a79880f1e2d3c4b5a6978
+check_status 2 "--properties: a key with an escape" env NOTION_TOKEN=x tq-submit notion -D $NDB -p '{"\u001b[2J":1}' 1
+check_same "shown as \\xNN" "$(raw "$errf") $(cat "$errf")" '0 tq-submit: --properties: \x1b[2J: a property value is an object such as {"select": {"name": "x"}}'
+check_status 2 "--properties: an escape where JSON breaks" env NOTION_TOKEN=x tq-submit notion -D $NDB -p "{\"a\":$ESC" 1
+check_same "the parser's text escaped too" "$(raw "$errf") $(cat "$errf")" "0 tq-submit: --properties: malformed JSON: invalid token near '\\x1b'"
+check_status 2 "--properties: an array" env NOTION_TOKEN=x tq-submit notion -D $NDB -p '[1]' 1
+check_same "said so, not cut off" "$(cat "$errf")" "tq-submit: --properties: an array, not a JSON object"
+check_status 2 "--then notion: a string" env NOTION_TOKEN=x tq-submit parse --then ai --then "notion -D $NDB -p '\"x\"'" 1
+check_same "said so" "$(cat "$errf")" "tq-submit: --then notion: --properties: a string, not a JSON object"
 
 # standard output: a full disk or a closed descriptor is an error
 # (exit 5, one line), and a closed one never becomes a connection
