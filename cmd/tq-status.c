@@ -239,8 +239,11 @@ main(int argc, char *argv[])
 		if (watch > 0 && tq_out_is_table()) {
 			char now[40];
 
-			/* home and clear, as watch(1) does */
-			printf("\033[H\033[2J");
+			/* home and clear, as watch(1) does, on a terminal:
+			 * into a file or a pipe (-H) each round follows the
+			 * last, no escape in it */
+			if (isatty(STDOUT_FILENO))
+				printf("\033[H\033[2J");
 			printf("every %gs: tq-status  %s\n\n", watch,
 			    tq_iso_time(tq_now(), now, sizeof(now)));
 			tq_out_init(om);	/* a header each round */

@@ -4,7 +4,7 @@
 # skipped (exit 3), the list and its filters, table and JSON, watch,
 # usage errors (exit 2) and an unreachable database (exit 4)
 . "$(dirname "$0")/lib.sh"
-plan 50
+plan 54
 start_redis
 start_pg
 start_httpd
@@ -79,6 +79,19 @@ sleep 1
 interrupt "$wp"
 ok $? "-w: printed again until SIGINT, then exit 0" || diag "$(cat "$tmp/watch.err")"
 check_match "several times" "$(wc -l <"$tmp/watch" | tr -d ' ')" '^([3-9]|[1-9][0-9]+)$'
+# -H -w into a file: the rounds one after another, no clear-screen
+# escape (that is for a terminal)
+tq-status -H -w 0.2 "$A" >"$tmp/watch" 2>"$tmp/watch.err" &
+wp=$!
+wait_for 20 test -s "$tmp/watch"
+sleep 1
+interrupt "$wp"
+ok $? "-H -w into a file: exit 0 at SIGINT" || diag "$(cat "$tmp/watch.err")"
+check_match "several rounds" "$(grep -c '^every 0.2s: tq-status' "$tmp/watch")" '^([3-9]|[1-9][0-9]+)$'
+check_same "no escape in the file" "$(grep -c "$(printf '\033')" "$tmp/watch")" 0
+need script bsdutils
+TERM=xterm script -qfec "timeout -s INT 1 tq-status -w 0.2 $A" "$tmp/ts" >/dev/null 2>&1
+check_match "-w on a terminal: cleared each round" "$(cat "$tmp/ts")" "$(printf '\033')\\[H$(printf '\033')\\[2Jevery 0.2s"
 
 # --- usage and backends
 check_status 2 "-l with operands" tq-status -l "$A"
