@@ -239,10 +239,10 @@ main(int argc, char *argv[])
 		if (watch > 0 && tq_out_is_table()) {
 			char now[40];
 
-			/* home and clear, as watch(1) does, on a terminal:
-			 * into a file or a pipe (-H) each round follows the
-			 * last, no escape in it */
-			if (isatty(STDOUT_FILENO))
+			/* home and clear, as watch(1) does, on a terminal
+			 * (not a dumb one): into a file or a pipe (-H) each
+			 * round follows the last, no escape in it */
+			if (tq_term_escapes(STDOUT_FILENO))
 				printf("\033[H\033[2J");
 			printf("every %gs: tq-status  %s\n\n", watch,
 			    tq_iso_time(tq_now(), now, sizeof(now)));

@@ -83,7 +83,7 @@ progress(json_t *recs, const char *done, double start, long long *first,
 	size_t k, nopen = 0;
 	long long d, f, tot, all_d = 0, all_f = 0, all_t = 0;
 	double el = tq_mono() - start;
-	int n = 0, color = getenv("NO_COLOR") == NULL;
+	int n = 0, color = tq_term_color(STDERR_FILENO);
 	char eta[32];
 
 	json_array_foreach(recs, k, r)
@@ -246,7 +246,8 @@ main(int argc, char *argv[])
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	if (tq_db_cmd(db, &e, "LISTEN tq_task") == -1)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	bar = !quiet && isatty(STDERR_FILENO);
+	/* redrawn in place with escapes: none on a dumb terminal */
+	bar = !quiet && tq_term_escapes(STDERR_FILENO);
 	if (chain)
 		show = chain_ids(db, &ids);
 	else

@@ -14,13 +14,37 @@
 
 static int table;
 static int header_done;
-static int color;	/* failed rows in red: a terminal, no NO_COLOR */
+static int color;	/* failed rows in red: tq_term_color() */
 
 /* A table cell: a page's or a server's text must not drive the terminal. */
 static const char *
 vis_cell(const char *s)
 {
 	return tq_vis_tmp(s);
+}
+
+/*
+ * A terminal that takes escapes: TERM=dumb (Emacs's shell, a serial
+ * console) shows them as garbage, so it gets none.
+ */
+int
+tq_term_escapes(int fd)
+{
+	const char *t = getenv("TERM");
+
+	return isatty(fd) && (t == NULL || strcmp(t, "dumb") != 0);
+}
+
+/*
+ * And colours too: NO_COLOR (https://no-color.org) turns them off
+ * when it holds anything, not when it is set but empty.
+ */
+int
+tq_term_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return tq_term_escapes(fd) && (nc == NULL || *nc == '\0');
 }
 
 void
@@ -31,7 +55,7 @@ tq_out_init(enum tq_outmode m)
 	else
 		table = m == TQ_OUT_TABLE;
 	header_done = 0;
-	color = table && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	color = table && tq_term_color(STDOUT_FILENO);
 }
 
 int

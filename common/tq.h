@@ -1233,6 +1233,10 @@ enum tq_outmode {
 	TQ_OUT_TABLE
 };
 void		 tq_out_init(enum tq_outmode);
+/* fd is a terminal that takes escapes (not TERM=dumb) */
+int		 tq_term_escapes(int fd);
+/* ... and colours: NO_COLOR is not set, or is empty */
+int		 tq_term_color(int fd);
 int		 tq_out_is_table(void);
 /* Print one record as a JSON line (flushed) or a table row. */
 void		 tq_out_task(json_t *, int items);
