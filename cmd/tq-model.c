@@ -193,7 +193,7 @@ int_param(const char *what, const char *s, long long lo, long long hi)
 	v = strtonum(s, lo, hi, &e);
 	if (e != NULL)
 		bad("%s %s: must be a whole number from %lld to %lld", what,
-		    tq_vis_tmp(s), lo, hi);
+		    tq_vis_arg(s), lo, hi);
 	return v;
 }
 
@@ -246,7 +246,7 @@ build_params(void)
 		if (*opt.temperature == '\0' || *end != '\0' || !isfinite(t) ||
 		    t < 0 || t > 2)
 			bad("temperature %s: must be a number from 0 to 2",
-			    tq_vis_tmp(opt.temperature));
+			    tq_vis_arg(opt.temperature));
 		json_object_set_new(p, "temperature", json_real(t));
 	}
 	if (opt.max_tokens != NULL)
@@ -276,7 +276,7 @@ build_params(void)
 		    strcmp(opt.json_mode, "object") != 0 &&
 		    strcmp(opt.json_mode, "prompt") != 0)
 			bad("json-mode %s: must be schema, object or prompt",
-			    tq_vis_tmp(opt.json_mode));
+			    tq_vis_arg(opt.json_mode));
 		json_object_set_new(p, "json_mode", json_string(opt.json_mode));
 	}
 	return p;
@@ -308,7 +308,7 @@ static int
 nosuch(PGconn *db, const char *arg)
 {
 	tq_db_rollback(db);
-	warnx("model %s: no such model", tq_vis_tmp(arg));
+	warnx("model %s: no such model", tq_vis_arg(arg));
 	return TQ_EXIT_INPUT;
 }
 
@@ -430,12 +430,12 @@ add_check(const char *name)
 			bad("name %s: must not be all digits (ids are)", name);
 		bad("name %s: want 1 to %d letters, digits and ._:/@+- "
 		    "starting with a letter or digit",
-		    tq_vis_tmp(name), NAME_MAX_LEN);
+		    tq_vis_arg(name), NAME_MAX_LEN);
 	}
 	if (strcmp(opt.provider, "builtin") != 0 &&
 	    strcmp(opt.provider, "openai") != 0)
 		bad("provider %s: must be builtin or openai",
-		    tq_vis_tmp(opt.provider));
+		    tq_vis_arg(opt.provider));
 	openai = strcmp(opt.provider, "openai") == 0;
 	if (!openai && (opt.model || opt.base_url || opt.key_env ||
 	    opt.json_mode || opt.temperature || opt.max_tokens ||

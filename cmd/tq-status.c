@@ -31,11 +31,11 @@ static struct option longopts[] = {
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-status [-ahHijqV] [-d database-url] [-w seconds] "
-	    "[task ...]\n"
+	fprintf(f, "usage: tq-status [-ahHijqV] [-d database-url] "
+	    "[-w interval] [task ...]\n"
 	    "       tq-status -l [-aHhijqV] [-d database-url] [-n limit] "
 	    "[-S since] [-s status]\n"
-	    "                 [-t type] [-w seconds]\n");
+	    "                 [-t type] [-w interval]\n");
 	exit(status);
 }
 
@@ -161,23 +161,25 @@ main(int argc, char *argv[])
 			limit = strtonum(optarg, 1, 100000, &es);
 			if (es != NULL)
 				errx(TQ_EXIT_USAGE, "limit %s: %s",
-				    tq_vis_tmp(optarg), es);
+				    tq_vis_arg(optarg), es);
 			break;
 		}
 		case 'S':
 			if (tq_parse_duration(optarg, &since) == -1 ||
 			    since <= 0)
 				errx(TQ_EXIT_USAGE, "since %s: not a duration "
-				    "such as 90s, 30m, 2h or 7d", tq_vis_tmp(optarg));
+				    "such as 90s, 30m, 2h or 7d",
+				    tq_vis_arg(optarg));
 			list = 1;
 			break;
 		case 's':
 			if (!tq_task_terminal(optarg) &&
 			    strcmp(optarg, "queued") != 0 &&
 			    strcmp(optarg, "running") != 0)
-				errx(TQ_EXIT_USAGE, "%s: status must be queued, "
-				    "running, completed, failed or cancelled",
-				    tq_vis_tmp(optarg));
+				errx(TQ_EXIT_USAGE, "status %s: must be "
+				    "queued, running, completed, failed or "
+				    "cancelled",
+				    tq_vis_arg(optarg));
 			filter = optarg;
 			list = 1;
 			break;
@@ -185,9 +187,9 @@ main(int argc, char *argv[])
 			int st = tq_stage_from_name(optarg);
 
 			if (st < 0)
-				errx(TQ_EXIT_USAGE, "%s: type must be parse, ai "
-				    "or notion (or parsing, ai_processing, "
-				    "notion_import)", tq_vis_tmp(optarg));
+				errx(TQ_EXIT_USAGE, "type %s: must be parse, "
+				    "ai or notion (or parsing, ai_processing, "
+				    "notion_import)", tq_vis_arg(optarg));
 			type = tq_stage_task_type(st);
 			list = 1;
 			break;
@@ -197,7 +199,7 @@ main(int argc, char *argv[])
 			    watch < 0.1)
 				errx(TQ_EXIT_USAGE, "watch %s: not an interval "
 				    "from 0.1 s to 31 years (such as 2, 0.5 "
-				    "or 1m)", tq_vis_tmp(optarg));
+				    "or 1m)", tq_vis_arg(optarg));
 			break;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);

@@ -394,7 +394,7 @@ stage_opt(int ch, const char *arg, struct stageopts *o, const char *ctx)
 		o->max_retries = (int)strtonum(arg, 0, 100, &es);
 		if (es != NULL)
 			errx(TQ_EXIT_USAGE, "%smax retries %s: %s", ctx,
-			    tq_vis_tmp(arg), es);
+			    tq_vis_arg(arg), es);
 		break;
 	case 'S':
 		o->cfg[0] = 0;

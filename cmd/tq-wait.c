@@ -47,10 +47,15 @@ reconnect(PGconn *db, const char *why, double deadline, int quiet)
 {
 	struct tq_err e = { 0 };
 	double backoff = 0.2;
+	size_t n;
 
 	PQfinish(db);
+	/* libpq's message may end in a full stop: not before our colon */
+	n = strlen(why);
+	if (n > 0 && why[n - 1] == '.')
+		n--;
 	if (!quiet)
-		warnx("%s: reconnecting", why);
+		warnx("%.*s: reconnecting", (int)n, why);
 	for (;;) {
 		if ((db = tq_db_connect(&e)) != NULL) {
 			if (tq_db_cmd(db, &e, "LISTEN tq_task") == 0) {
@@ -219,7 +224,7 @@ main(int argc, char *argv[])
 			    !(timeout > 0 && timeout <= 31536000))
 				errx(TQ_EXIT_USAGE, "timeout %s: not a number of "
 				    "seconds over 0 and up to 31536000 (a year)",
-				    tq_vis_tmp(optarg));
+				    tq_vis_arg(optarg));
 			break;
 		}
 		default:

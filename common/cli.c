@@ -113,6 +113,12 @@ std_fds(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+const char *
+tq_vis_arg(const char *s)
+{
+	return *s == '\0' ? "\"\"" : tq_vis_tmp(s);
+}
+
 /* tq_config_init()'s failure (config.c), told when the options end */
 char	*tq_cfg_err;
 void	(*tq_cfg_fail)(const char *);

@@ -1012,10 +1012,14 @@ ai_model(PGconn *db, struct tq_submit *s, const char *model, json_t *params,
 	case -1:
 		return -1;
 	case 0:
-		if (model != NULL)
-			bad(s, "model", "%s: no such model (see tq-model "
-			    "list)", model);
-		else
+		if (model != NULL) {
+			char where[256];
+
+			/* "model x", as tq-model says it; "" for an empty -m */
+			snprintf(where, sizeof(where), "model %s", *model ?
+			    model : "\"\"");
+			bad(s, where, "no such model (see tq-model list)");
+		} else
 			bad(s, "model", "no default model (see tq-model "
 			    "default)");
 		return 0;

@@ -82,6 +82,11 @@ char		*tq_fmt_duration(double, char *, size_t);
 char		*tq_vis(const char *);
 /* The same, borrowed: valid until 8 more calls, enough for a printf. */
 const char	*tq_vis_tmp(const char *);
+/*
+ * The same for a value named in a message ("status %s: ..."): an empty
+ * one is shown as "", not as nothing between two separators.
+ */
+const char	*tq_vis_arg(const char *);
 void		 tq_buf_addvis(struct tq_buf *, const char *);
 /* "user:secret@host" -> "user:***@host" in URLs, for messages. */
 char		*tq_redact_url(const char *);

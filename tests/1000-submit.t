@@ -1,7 +1,7 @@
 #!/bin/sh
 # tq-submit: records, inputs from operands and stdin, bad input writes nothing
 . "$(dirname "$0")/lib.sh"
-plan 48
+plan 50
 start_redis
 start_pg
 
@@ -45,6 +45,9 @@ check_same "bad input wrote nothing" "$after" "$before"
 check_status 2 "unknown stage" tq-submit frobnicate 1
 check_status 2 "no stage" tq-submit
 check "-h prints usage" tq-submit -h
+# an empty -m is named "", not as nothing between two colons
+check_status 3 "ai -m ''" tq-submit ai -m '' 1
+check_same "one clean line" "$(grep model "$errf")" 'tq-submit: model "": no such model (see tq-model list)'
 
 # a link is its URL's bytes: a backslash is itself, not an escape
 links0=$(count links)

@@ -4,7 +4,7 @@
 # skipped (exit 3), the list and its filters, table and JSON, watch,
 # usage errors (exit 2) and an unreachable database (exit 4)
 . "$(dirname "$0")/lib.sh"
-plan 54
+plan 63
 start_redis
 start_pg
 start_httpd
@@ -97,6 +97,16 @@ check_match "-w on a terminal: cleared each round" "$(cat "$tmp/ts")" "$(printf 
 check_status 2 "-l with operands" tq-status -l "$A"
 check_status 2 "-n 0" tq-status -n 0
 check_status 2 "-t bogus" tq-status -t bogus
+check_same "says the types" "$(cat "$errf")" "tq-status: type bogus: must be parse, ai or notion (or parsing, ai_processing, notion_import)"
+# an empty value is named "", not as nothing between two colons
+check_status 2 "-s ''" tq-status -s ''
+check_same "one clean line" "$(cat "$errf")" 'tq-status: status "": must be queued, running, completed, failed or cancelled'
+check_status 2 "-t ''" tq-status -t ''
+check_same "one clean line" "$(cat "$errf")" 'tq-status: type "": must be parse, ai or notion (or parsing, ai_processing, notion_import)'
+check_status 2 "-w ''" tq-status -w ''
+check_match "one clean line" "$(cat "$errf")" '^tq-status: watch "": not an interval '
+check "-h" tq-status -h
+check_same "says -w interval, as tq-status(1)" "$(grep -o -- '-w [a-z]*' "$out" | sort -u)" "-w interval"
 check_status 4 "-d to no database: exit 4" tq-status -d "postgresql:///x?host=$tmp/nowhere" "$A"
 
 # -i with a Redis that takes the connection and never answers: the note

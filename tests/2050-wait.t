@@ -4,7 +4,7 @@
 # and unknown tasks (exit 3, over 1), failed and cancelled (exit 1),
 # the timeout (exit 124), usage errors (2) and no database (4)
 . "$(dirname "$0")/lib.sh"
-plan 50
+plan 53
 start_redis
 start_pg
 start_httpd
@@ -84,6 +84,19 @@ check_status 5 "a full disk (>/dev/full): exit 5" sh -c "tq-wait -j -t 15 $A $F 
 check_same "... at once" "$(( $(date +%s) - t0 < 8 ))" 1
 check_same "... saying why" "$(cat "$errf")" "tq-wait: stdout: No space left on device"
 check_status 5 "5 wins over 1 and 3 too" sh -c "tq-wait -j -t 15 $B 999999 $F >/dev/full"
+
+# a connection lost while waiting: said in one line, reconnected; no
+# full stop of libpq's message before the colon
+tq-wait -j -t 4 "$F" >"$tmp/r.out" 2>"$tmp/r.err" &
+rpid=$!
+wait_for 20 sh -c "[ \"\$(psql -X -A -t '$TQ_DATABASE_URL' -c \"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tq-wait'\")\" -ge 1 ]" ||
+    diag "tq-wait did not connect"
+sleep 0.3
+psqlc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tq-wait'" >/dev/null
+wait "$rpid"
+check_same "a lost connection, then -t: exit 124" "$?" 124
+check_match "reconnecting, said once" "$(grep -c ': reconnecting$' "$tmp/r.err")" '^1$'
+check_same "no '.:' in it" "$(grep -c '\.: reconnecting' "$tmp/r.err")" 0
 
 # --- usage and backends
 check_status 2 "-t not a number" tq-wait -t soon "$A"

@@ -4,7 +4,7 @@
 # server; the API key never appears in any output, log or table.
 # VALGRIND=1 runs tq-model under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 84
+plan 86
 start_redis
 start_pg
 need python3 python3
@@ -103,6 +103,8 @@ check_same "rm prints nothing" "$(cat "$out")" ""
 check_status 3 "it is gone" m show quick
 check_match "no such model" "$(cat "$errf")" '^tq-model: model quick: no such model$'
 check_status 3 "rm of a missing model" m rm nosuch
+check_status 3 "show ''" m show ''
+check_same "named \"\", no double space" "$(cat "$errf")" 'tq-model: model "": no such model'
 
 # validation: nothing stored
 before=$(nmodels)
