@@ -21,9 +21,9 @@
  * A request's state lives on its caller's stack, and its handle is
  * either its own or one handle of one job; the one state shared across
  * transfers is the worker's budget for bodies (the bytes in flight and
- * the transfers of its loop, oldest first).  Nothing here prints: messages go to
- * struct tq_err, one lower case line with any password in the URL and
- * the request's secret replaced by ***.
+ * the transfers of its loop, oldest first).  Nothing here prints:
+ * messages go to struct tq_err, one lower case line with any password
+ * in the URL and the request's secret replaced by ***.
  *
  * tq_fetch() GETs one web page on top of it: the content type is
  * decided from the final response's headers before its body is read,

@@ -236,8 +236,9 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 			PGresult *u;
 			const char *q[1] = { job };
 
-			u = tq_db_exec(db, err, "SELECT tq_item_finish($1, "
-			    "'cancelled', NULL, 'cancelled in RQ', NULL)", 1, q);
+			u = tq_db_exec(db, err, "SELECT tq_item_finish("
+			    "$1, 'cancelled', NULL, 'cancelled in RQ', NULL)",
+			    1, q);
 			if (u == NULL)
 				goto out;
 			PQclear(u);
