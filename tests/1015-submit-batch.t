@@ -87,8 +87,8 @@ check "tq-cancel" tq-cancel -j "$c"
 check_same "80 cancelled" "$(jq -r '[.cancelled_count, .status] | join(" ")' "$out")" "80 cancelled"
 check_same "as rows, the batch gone" \
     "$(psqlc "SELECT count(*) FILTER (WHERE status = 'cancelled') FROM task_items WHERE task_id = $c") $(batch "$c")" "80 0"
-check_same "their jobs left the queue, and their hashes" \
-    "$(qlen) $(rcli exists "rq:job:$cjob")" "0 0"
+check_same "their jobs left the queue for rq:canceled" \
+    "$(qlen) $(rcli hget "rq:job:$cjob" status)" "0 canceled"
 
 # --- after a FLUSHALL the reconciler queues a batch's jobs again
 urls flush 60 >"$tmp/u60"
