@@ -112,22 +112,12 @@ check_status 4 "-d to no database: exit 4" tq-status -d "postgresql:///x?host=$t
 # -i with a Redis that takes the connection and never answers: the note
 # of which items wait for a site is left out, and the wait for it paid
 # once, not once a task (10 s each, before)
-python3 -c '
-import socket, time
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-print(s.getsockname()[1], flush=True)
-time.sleep(60)
-' >"$tmp/mute.port" &
-mpid=$!
-_pids="$mpid $_pids"
-wait_for 10 test -s "$tmp/mute.port"
+start_mute
 tq-submit parse "$HTTP/t/page?title=Five" "$HTTP/t/page?title=Six" >"$tmp/d.json"
 D=$(jq -r .task_id "$tmp/d.json")
 t0=$(date +%s)
-check "-i with a Redis that never answers" env TQ_REDIS_URL="redis://127.0.0.1:$(cat "$tmp/mute.port")/0" tq-status -j -i "$C" "$D" "$C" "$D"
+check "-i with a Redis that never answers" env TQ_REDIS_URL="redis://127.0.0.1:$MUTE_PORT/0" tq-status -j -i "$C" "$D" "$C" "$D"
 check_match "... answers in a few seconds" "$(( $(date +%s) - t0 ))" '^[0-5]$'
 check_same "... with every item" "$(jq -s '[.[].items | length] | add' "$out")" 6
-kill "$mpid" 2>/dev/null
+kill "$MUTE_PID" 2>/dev/null
 done_testing

@@ -120,20 +120,10 @@ wait "$lpid" 2>/dev/null
 
 # a server that takes the connection and never answers, named by a URL
 # that sets its own connect_timeout: -t still ends the wait
-python3 -c '
-import socket, sys, time
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-print(s.getsockname()[1], flush=True)
-time.sleep(60)
-' >"$tmp/mute.port" &
-mpid=$!
-_pids="$mpid $_pids"
-wait_for 10 test -s "$tmp/mute.port"
+start_mute
 t0=$(date +%s)
 check_status 4 "a server that never answers, the URL's connect_timeout 30: -t 1 still ends it" \
-	tq-wait -t 1 -d "postgresql://u@127.0.0.1:$(cat "$tmp/mute.port")/db?connect_timeout=30" "$C"
+	tq-wait -t 1 -d "postgresql://u@127.0.0.1:$MUTE_PORT/db?connect_timeout=30" "$C"
 check_match "... within a few seconds" "$(( $(date +%s) - t0 ))" '^[1-6]$'
-kill "$mpid" 2>/dev/null
+kill "$MUTE_PID" 2>/dev/null
 done_testing

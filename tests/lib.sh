@@ -429,6 +429,24 @@ start_httpd() {	# start_httpd [root]
 	export HTTP TQ_ALLOW_PRIVATE
 }
 
+# start_mute: a server on 127.0.0.1 that takes connections and never
+# answers (a database or a Redis stalled); its port in $MUTE_PORT, its
+# pid in $MUTE_PID
+start_mute() {
+	python3 -c '
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+print(s.getsockname()[1], flush=True)
+time.sleep(3600)
+' >"$tmp/mute.port" &
+	MUTE_PID=$!
+	_pids="$MUTE_PID $_pids"
+	wait_for 10 test -s "$tmp/mute.port" || bail "the mute server did not start"
+	MUTE_PORT=$(cat "$tmp/mute.port")
+}
+
 # start_worker [tq-worker args...]: a background tq-worker, log in
 # $tmp/worker.log; its pid in $TQ_WORKER_PID
 start_worker() {
