@@ -12,7 +12,7 @@ main(void)
 	long long id;
 	int i, dup = 0;
 
-	plan(73);
+	plan(77);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
