@@ -107,7 +107,7 @@ range_parse(const char *opt, const char *s, const char *given,
 	if (tq_range_parse(s, r) == 0)
 		return;
 	snprintf(why, sizeof(why), "%s %s: not a range such as 10, 10:, "
-	    "~:10, 10:20 or @10:20", opt, tq_vis_tmp(given));
+	    "~:10, 10:20 or @10:20", opt, tq_vis_arg(given));
 	warnx("%s", why);
 	usage_why(stderr, ST_UNKNOWN, why);
 }
@@ -269,7 +269,7 @@ number(const char *opt, const char *s, long long lo, long long hi)
 	if (e != NULL) {
 		char why[160];
 
-		snprintf(why, sizeof(why), "%s %s: %s", opt, tq_vis_tmp(s),
+		snprintf(why, sizeof(why), "%s %s: %s", opt, tq_vis_arg(s),
 		    e);
 		warnx("%s", why);
 		usage_why(stderr, ST_UNKNOWN, why);

@@ -1031,7 +1031,7 @@ add_stage(const char *q)
 
 	if (s < 0)
 		errx(TQ_EXIT_USAGE, "%s: unknown queue: use parsing-queue, "
-		    "ai-queue or notion-queue", tq_vis_tmp(q));
+		    "ai-queue or notion-queue", tq_vis_arg(q));
 	for (i = 0; i < nstages; i++)
 		if (stages[i] == s)
 			return;
@@ -1073,11 +1073,11 @@ main(int argc, char *argv[])
 
 			if (eq == NULL)
 				errx(TQ_EXIT_USAGE, "%s: use queue=jobs",
-				    tq_vis_tmp(optarg));
+				    tq_vis_arg(optarg));
 			q = xstrndup(optarg, eq - optarg);
 			if ((s = tq_stage_from_name(q)) < 0)
 				errx(TQ_EXIT_USAGE, "%s: unknown queue",
-				    tq_vis_tmp(q));
+				    tq_vis_arg(q));
 			c = (int)strtonum(eq + 1, 1, 10000, &e);
 			if (e != NULL)
 				errx(TQ_EXIT_USAGE, "jobs in flight %s: %s",
@@ -1106,8 +1106,9 @@ main(int argc, char *argv[])
 			break;
 		case 'l':
 			if ((tq_loglevel = tq_log_parse_level(optarg)) == -1)
-				errx(TQ_EXIT_USAGE, "%s: log level must be error,"
-				    " warn, info or debug", tq_vis_tmp(optarg));
+				errx(TQ_EXIT_USAGE, "%s: log level must be "
+				    "error, warn, info or debug",
+				    tq_vis_arg(optarg));
 			break;
 		case 'N':
 			if (strlen(optarg) > 120 ||
@@ -1115,7 +1116,8 @@ main(int argc, char *argv[])
 			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
 			    strlen(optarg) || *optarg == '\0')
 				errx(TQ_EXIT_USAGE, "%s: a name is letters, "
-				    "digits, '-', '_' and '.'", tq_vis_tmp(optarg));
+				    "digits, '-', '_' and '.'",
+				    tq_vis_arg(optarg));
 			basename_opt = optarg;
 			break;
 		case 'n': {
@@ -1153,11 +1155,11 @@ main(int argc, char *argv[])
 
 			if (eq == NULL)
 				errx(TQ_EXIT_USAGE, "%s: use queue=seconds",
-				    tq_vis_tmp(optarg));
+				    tq_vis_arg(optarg));
 			q = xstrndup(optarg, eq - optarg);
 			if ((s = tq_stage_from_name(q)) < 0)
 				errx(TQ_EXIT_USAGE, "%s: unknown queue",
-				    tq_vis_tmp(q));
+				    tq_vis_arg(q));
 			t = (int)strtonum(eq + 1, 1, 86400, &e);
 			if (e != NULL)
 				errx(TQ_EXIT_USAGE, "timeout %s: %s",

@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 136
+plan 140
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -151,4 +151,9 @@ check_match "... saying why" "$(cat "$errf")" '^tq-submit: redis: rediss:// \(TL
 check_status 0 "TQ_MAX_RETRIES wins: a bad MAX_RETRIES beside it is not read" \
 	env TQ_MAX_RETRIES=2 MAX_RETRIES=x tq-status 1
 check_status 2 "MAX_RETRIES alone is read" env -u TQ_MAX_RETRIES MAX_RETRIES=x tq-status 1
+# an empty value is named "", not left as ': :'
+check_status 2 "tq-worker -Q ''" tq-worker -Q ''
+check_match "... names it \"\"" "$(cat "$errf")" '^tq-worker: "": unknown queue'
+check_status 3 "tq-health -w ''" tq-health -w ''
+check_match "... names it \"\"" "$(cat "$errf")" '^tq-health: -w "": not a range'
 done_testing
