@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "tq.h"
@@ -39,6 +40,21 @@ static struct option longopts[] = {
 
 static char crashmsg[600];
 static char vname[256];	/* the file operand, for messages */
+
+/* http:// or https://, any case, then a host */
+static int
+web_url(const char *u)
+{
+	size_t n;
+
+	if (strncasecmp(u, "http://", 7) == 0)
+		n = 7;
+	else if (strncasecmp(u, "https://", 8) == 0)
+		n = 8;
+	else
+		return 0;
+	return u[n] != '\0' && strchr("/?#:@", u[n]) == NULL;
+}
 
 static void
 on_crash(int sig)
@@ -123,7 +139,7 @@ slurp(int fd, char **out, size_t *outlen)
 int
 main(int argc, char *argv[])
 {
-	const char *url = NULL, *name = "stdin", *used;
+	const char *url = NULL, *name = "stdin", *used, *from = "-u";
 	struct tq_doc doc;
 	struct tq_err e;
 	struct stat st;
@@ -158,8 +174,14 @@ main(int argc, char *argv[])
 		warnx("%s: one file at a time", tq_vis_tmp(argv[1]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
-	if (url == NULL && (s = getenv("EXTRACT_URL")) != NULL && *s)
+	if (url == NULL && (s = getenv("EXTRACT_URL")) != NULL && *s) {
 		url = s;
+		from = "EXTRACT_URL";
+	}
+	/* links resolve against an http or https URL with a host, or not */
+	if (url != NULL && !web_url(url))
+		errx(TQ_EXIT_USAGE, "%s %s: not an http or https URL", from,
+		    tq_vis_arg(url));
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {
 		s = tq_vis(argv[0]);	/* for messages */
 		snprintf(vname, sizeof(vname), "%s", s);

@@ -21,7 +21,7 @@ else
 	tq_extract() { "$TQ_TOP/tq-extract" "$@"; }
 fi
 unset EXTRACT_URL
-plan 43
+plan 46
 
 check_status 0 "-h exits 0" tq_extract -h
 check_match "-h prints usage to stdout" "$(cat "$out")" \
@@ -35,6 +35,9 @@ check_match "usage goes to stderr" "$(cat "$errf")" '^usage: tq-extract'
 check_same "nothing on stdout for a usage error" "$(cat "$out")" ""
 check_status 2 "two files exit 2" tq_extract a.html b.html
 check_status 2 "-u needs an argument" tq_extract -u
+check_status 2 "-u that is no URL exits 2" tq_extract -u 'not a url' /dev/null
+check_same "... saying so" "$(cat "$errf")" 'tq-extract: -u not a url: not an http or https URL'
+check_status 2 "EXTRACT_URL ftp://x exits 2" env EXTRACT_URL=ftp://x tq-extract /dev/null
 
 check_status 3 "missing file exits 3" tq_extract "$tmp/page.html"
 check_same "missing file message" "$(cat "$errf")" \
