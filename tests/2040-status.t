@@ -83,8 +83,8 @@ check_match "several times" "$(wc -l <"$tmp/watch" | tr -d ' ')" '^([3-9]|[1-9][
 # escape (that is for a terminal)
 tq-status -H -w 0.2 "$A" >"$tmp/watch" 2>"$tmp/watch.err" &
 wp=$!
-wait_for 20 test -s "$tmp/watch"
-sleep 1
+# three rounds, however slow each (valgrind)
+wait_for 60 sh -c "[ \$(grep -c '^every 0.2s: tq-status' '$tmp/watch') -ge 3 ]"
 interrupt "$wp"
 ok $? "-H -w into a file: exit 0 at SIGINT" || diag "$(cat "$tmp/watch.err")"
 check_match "several rounds" "$(grep -c '^every 0.2s: tq-status' "$tmp/watch")" '^([3-9]|[1-9][0-9]+)$'
