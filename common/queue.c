@@ -637,7 +637,7 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 {
 	const char *q = qname(st);
 	char now[40];
-	int cmds = 0;
+	int cmds = 0, ttl;
 	double t = tq_now();
 
 	tq_rq_time(t, now, sizeof(now));
@@ -718,17 +718,17 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 			cmds++;
 			break;
 		}
-		/* back where its item's end put it; the rest as it was */
-		redisAppendCommand(c, "ZADD rq:%s:%s %.0f %s",
-		    strcmp(error, "failed") == 0 ? "failed" :
-		    strcmp(error, "canceled") == 0 ? "canceled" : "finished", q,
-		    strcmp(error, "failed") == 0 ? t + tq_cfg.failure_ttl :
-		    strcmp(error, "canceled") == 0 ? t : t + tq_cfg.result_ttl,
-		    id);
+		/*
+		 * back where its item's end put it, the registry named as
+		 * the status, scored and kept as that outcome's; the rest
+		 * of the hash as it was
+		 */
+		ttl = strcmp(error, "failed") == 0 ? tq_cfg.failure_ttl :
+		    tq_cfg.result_ttl;
+		redisAppendCommand(c, "ZADD rq:%s:%s %.0f %s", error, q,
+		    strcmp(error, "canceled") == 0 ? t : t + ttl, id);
 		redisAppendCommand(c, "HSET rq:job:%s status %s", id, error);
-		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
-		    strcmp(error, "failed") == 0 ? tq_cfg.failure_ttl :
-		    tq_cfg.result_ttl);
+		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id, ttl);
 		cmds += 3;
 		break;
 	case TQ_DONE_FORGET:
