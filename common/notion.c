@@ -57,6 +57,7 @@
 #define MAX_BODY	400000		/* bytes per request, under 500 KB */
 #define MAX_TITLE	100000		/* bytes of the title's runs */
 #define MAX_PROPS	300000		/* bytes of all the properties */
+#define SUMMARY_RUNS	10		/* runs of the summary's property */
 #define MAX_URL		2000
 #define MAX_OPTION	100		/* multi_select name, characters */
 #define MAX_OPTIONS	100
@@ -1379,7 +1380,8 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	    NULL };
 	static const char *const tag_words[] = { "tag", "keyword", NULL };
 	static const char *const date_words[] = { "publish", "date", NULL };
-	const char *tprop, *uprop, *kprop, *dprop, *k;
+	static const char *const sum_words[] = { "summary", "abstract", NULL };
+	const char *tprop, *uprop, *kprop, *dprop, *sprop, *k;
 	json_t *v, *points, *b = json_array(), *pt;
 	const char *src, *named;
 	char *title, *list;
@@ -1396,6 +1398,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	uprop = find_prop(s->props, "url", url_words, 1);
 	kprop = find_prop(s->props, "multi_select", tag_words, 0);
 	dprop = find_prop(s->props, "date", date_words, 0);
+	sprop = find_prop(s->props, "rich_text", sum_words, 0);
 
 	src = ct->url != NULL ? ct->url : ct->url_text;
 	title = clean_text(ct->title != NULL ? ct->title : "",
@@ -1432,6 +1435,19 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	if (dprop != NULL && ct->published != NULL)
 		json_object_set_new(pl->properties, dprop, json_pack(
 		    "{s:{s:s}}", "date", "start", ct->published));
+	if (sprop != NULL && ct->summary != NULL) {
+		/* the page's body has it whole; the property its start */
+		char *sum = clean_text(ct->summary, strlen(ct->summary), NULL);
+
+		if (!blank(sum)) {
+			v = runs(sum, strlen(sum), 0);
+			while (json_array_size(v) > SUMMARY_RUNS)
+				json_array_remove(v, SUMMARY_RUNS);
+			json_object_set_new(pl->properties, sprop,
+			    json_pack("{s:o}", "rich_text", v));
+		}
+		free(sum);
+	}
 
 	/* the user's properties, over the defaults */
 	json_object_foreach(user, k, v) {

@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 156
+plan 157
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -49,6 +49,8 @@ check_match "items hold the page id and url" "$(echo "$rec" | jq -r '.items[0].r
 check_same "two pages in the database" "$(fake GET /_fake/pages | jq '[.pages[] | select(.data_source_id == "21111111-1111-4111-8111-111111111111")] | length')" 2
 pg=$(fake GET /_fake/pages | jq -c '.pages[] | select(.title | test("Harbor"))')
 check_match "title, url, tags and date set" "$(echo "$pg" | jq -r '"\(.properties.URL.url) \(.properties.Tags.multi_select | length > 0) \(.properties.Published.date.start != null)"')" "^$HTTP/.*harbor-batteries.* true true\$"
+sum=$(psqlc "SELECT a.summary FROM ai_processed_contents a JOIN parsed_contents p ON p.id = a.parsed_content_id WHERE p.title LIKE '%Harbor%'")
+check_same "the Summary property holds the summary" "$(echo "$pg" | jq -r '[.properties.Summary.rich_text[]?.plain_text] | join("")')" "${sum:-(no summary in PostgreSQL)}"
 check_same "blocks: summary, keywords, insights, bookmark" "$(echo "$pg" | jq -r '[.blocks[].type] | unique | join(",")')" "bookmark,bulleted_list_item,heading_2,heading_3,paragraph"
 check_same "notion_imports rows" "$(psqlc "SELECT count(*), count(DISTINCT notion_page_id), min(status) FROM notion_imports")" "2|2|imported"
 aids=$(echo "$rec" | jq -r '[.items[].item_id] | join(" ")')
