@@ -1386,6 +1386,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	const char *src, *named;
 	char *title, *list;
 	size_t i, bytes, n;
+	int own_sum = 0;
 
 	memset(pl, 0, sizeof(*pl));
 	pl->properties = json_object();
@@ -1445,6 +1446,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 				json_array_remove(v, SUMMARY_RUNS);
 			json_object_set_new(pl->properties, sprop,
 			    json_pack("{s:o}", "rich_text", v));
+			own_sum = 1;
 		}
 		free(sum);
 	}
@@ -1477,12 +1479,20 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 			return -1;
 		}
 		json_object_set(pl->properties, name, v);
+		if (sprop != NULL && strcmp(name, sprop) == 0)
+			own_sum = 0;
 	}
 	/*
 	 * Each value is within Notion's limits, and all of them together
 	 * must leave room in the create for the first blocks.
 	 */
-	if ((bytes = json_size(pl->properties)) > MAX_PROPS) {
+	bytes = json_size(pl->properties);
+	if (bytes > MAX_PROPS && own_sum) {
+		/* the summary gives way to the user's own: the body has it */
+		json_object_del(pl->properties, sprop);
+		bytes = json_size(pl->properties);
+	}
+	if (bytes > MAX_PROPS) {
 		free(title);
 		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
 		    "notion: the page's properties take %zu bytes of JSON, "

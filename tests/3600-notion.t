@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 157
+plan 159
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -520,11 +520,20 @@ bp=$(mkai https://example.org/bigprops "Big properties")
 tq-submit -j notion -D $DB1 "$bp" >"$tmp/bp.json"
 bt=$(jq -r .task_id "$tmp/bp.json")
 psqlc "UPDATE processing_tasks SET params = jsonb_set(params, '{properties}', jsonb_build_object('Summary', jsonb_build_object('rich_text', r), 'Name', jsonb_build_object('title', r))) FROM (SELECT jsonb_agg(jsonb_build_object('text', jsonb_build_object('content', repeat('港', 1000)))) AS r FROM generate_series(1, 100)) g WHERE id = $bt" >/dev/null
+# --- a summary of 20,000 characters beside the user's title of 95 runs
+# of 1000 CJK characters (289 KB): the Summary property gives way
+awk 'BEGIN { for (i = 0; i < 800; i++) printf "Words of a long summary. " }' >"$tmp/sum20k"
+sp=$(mkai https://example.org/sumprop "Summary gives way" "$tmp/sum20k")
+tq-submit -j notion -D $DB1 "$sp" >"$tmp/sp.json"
+spt=$(jq -r .task_id "$tmp/sp.json")
+psqlc "UPDATE processing_tasks SET params = jsonb_set(params, '{properties}', jsonb_build_object('Name', jsonb_build_object('title', r))) FROM (SELECT jsonb_agg(jsonb_build_object('text', jsonb_build_object('content', repeat('港', 1000)))) AS r FROM generate_series(1, 95)) g WHERE id = $spt" >/dev/null
 start_worker -n 1 -t notion-queue=12 -Q notion-queue
 check "a long title and URL, a create answered 502 after the work" sh -c "tq-submit notion -D $DB1 $lt | tq-wait -t 60"
 check_same "adopted: one page" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/pages | jq '[.pages[] | select(.in_trash | not) | select(.title | startswith("TTTTTTTTTT"))] | length')" "adopted 1"
 check_status 1 "properties of 600 KB in all" tq-wait -t 60 "$bt"
 check_match "fail at once, saying why" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*properties take 6[0-9]{5} bytes of JSON, more than the 300000 a create may hold'
+check "a large title of the user's and a long summary" tq-wait -t 60 "$spt"
+check_same "the page is made, with the title and no Summary property" "$(fake GET /_fake/pages | jq -r '[.pages[] | select(.properties.URL.url == "https://example.org/sumprop") | "\(.title | length) \(.properties.Summary.rich_text | length)"] | join(",")')" "95000 0"
 stop_worker
 
 # --- a slow Notion under the default timeout (60 s): a create answered
