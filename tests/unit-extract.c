@@ -1719,7 +1719,8 @@ test_listing(void)
 	/*
 	 * A store's genre page: each game's card with a row of tags, links
 	 * side by side with nothing between them; above the cards a row of
-	 * tabs (a short menu), below them a category's pages, bare links.
+	 * tabs (a short menu), below them a category's pages, bare links,
+	 * and a short list of links below its own heading.
 	 */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Action games</title></head><body>"
@@ -1747,7 +1748,10 @@ test_listing(void)
 		    "</a></li>", i, i);
 		tq_buf_adds(&b, w);
 	}
-	tq_buf_adds(&b, "</ul></main></body></html>");
+	tq_buf_adds(&b, "</ul><h2>Related searches</h2><ul><li><a href=/r/1>"
+	    "Racing games</a></li><li><a href=/r/2>Stealth games</a></li>"
+	    "<li><a href=/r/3>Arena shooters</a></li><li><a href=/r/4>"
+	    "Beat 'em ups</a></li></ul></main></body></html>");
 	ok(extract_str(b.data, "https://games.example/genre/action", &d) == 0,
 	    "genre page extract");
 	is_str(d.page_type, "listing", "genre page: a listing");
@@ -1757,6 +1761,9 @@ test_listing(void)
 	ok(in_order(d.text, "Fighter game 0", "Fighter game 9"),
 	    "genre page: a category's list of bare links stays");
 	ok(!has(d.text, "Top sellers"), "genre page: a short menu goes");
+	ok(in_order(d.text, "Related searches", "Racing games") &&
+	    has(d.text, "Beat 'em ups"),
+	    "genre page: a short list below its heading stays");
 	tq_doc_free(&d);
 	free(b.data);
 
