@@ -25,7 +25,8 @@
  *    price (a buy box), the body classes of shop software.
  *  - Cleaning (the broad pass): sections of other products, of shop
  *    terms and of review digests; a marketplace's seller's card (by
- *    its class); lists of form labels; rows and grids
+ *    its class); lists of form labels, the labels of the buy box's
+ *    fields; rows and grids
  *    of other products' cards; the shop's notes (promotions, credit,
  *    services, seller badges, the photos' size captions); headings
  *    left with nothing below them (the text of a section gone counts
@@ -598,6 +599,24 @@ drop_label_lists(struct ex *x, int root, int end)
 }
 
 /*
+ * The labels of a buy box's fields: "Size", "Select Color", "Free
+ * Accessory #2", "Choose your size".  They name a choice whose options
+ * (buttons, swatches, inputs) are gone; none is the product's text.
+ */
+static void
+drop_labels(struct ex *x, int root, int end)
+{
+	int i;
+
+	for (i = root + 1; i <= end; i++)
+		if (!x->dead[i] && x->n[i].tag == TidyTag_LABEL &&
+		    x->n[i].tlen <= 200) {
+			ex_kill_node(x, i, root);
+			i = ex_subtree_end(x, i);
+		}
+}
+
+/*
  * Rows of other products: three or more cards side by side, nearly
  * all text of each in its links (the product's name linked to its
  * page), each with a heading or a picture, a price among them,
@@ -766,6 +785,7 @@ ex_product_clean(struct ex *x, int root, int end)
 	ex_drop_sections(x, root, end, off_sections);
 	drop_seller(x, root, end);
 	drop_label_lists(x, root, end);
+	drop_labels(x, root, end);
 	/* price[i - root]: the prices below node i */
 	price = xcalloc((size_t)(end - root + 1), sizeof(*price));
 	for (i = end; i > root; i--) {

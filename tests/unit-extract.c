@@ -1032,7 +1032,9 @@ test_product(void)
 	    "Waxed cotton</dd></dl><p><button>Add to basket</button></p>"
 	    "<div>20% off all jackets with code RAIN20</div>"
 	    "<div>Get $40 off your first order with our card</div>"
-	    "<div>FREE Fast Delivery</div><ul>");
+	    "<div>FREE Fast Delivery</div><div><label id=l1>Select Frame "
+	    "Color</label><button>Black</button><button>White</button></div>"
+	    "<ul>");
 	for (int i = 0; i < 6; i++)
 		tq_buf_adds(&b, "<li><input type=checkbox id=c><label for=c>"
 		    "Choose this lining option for your jacket</label></li>");
@@ -1046,6 +1048,7 @@ test_product(void)
 	ok(!has(d.text, "RAIN20") && !has(d.text, "$40 off") &&
 	    !has(d.text, "Fast Delivery"), "promotions dropped");
 	ok(!has(d.text, "lining option"), "a list of form labels dropped");
+	ok(!has(d.text, "Frame Color"), "a field's label dropped");
 	tq_doc_free(&d);
 	free(b.data);
 
