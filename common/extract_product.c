@@ -28,7 +28,8 @@
  *    its class); lists of form labels, the labels of the buy box's
  *    fields; rows and grids
  *    of other products' cards; the shop's notes (promotions, credit,
- *    services, seller badges, the photos' size captions); headings
+ *    services, seller badges, the photos' size captions, badges such
+ *    as "Sale" or "Best seller" in a block of their own); headings
  *    left with nothing below them (the text of a section gone counts
  *    for nothing; a heading that ends in a colon leads to a video).
  */
@@ -420,6 +421,32 @@ promo(const char *t)
 	    strcasestr(t, "return policy") != NULL;
 }
 
+/*
+ * A shop's badges on a product's picture or name, a block of their
+ * own: the whole text of the block is one of these.
+ */
+static const char *const badge_words[] = {
+	"sale", "on sale", "best seller", "bestseller", "best-seller",
+	"top seller", "sold out", "out of stock", "low stock", "online only",
+	"online exclusive", "web exclusive", "lifetime warranty",
+	"free shipping", "fast shipping", NULL
+};
+
+static int
+badge(const char *t)
+{
+	size_t n = strlen(t);
+	int k;
+
+	while (n > 0 && isspace((unsigned char)t[n - 1]))
+		n--;
+	for (k = 0; badge_words[k] != NULL; k++)
+		if (strlen(badge_words[k]) == n &&
+		    strncasecmp(t, badge_words[k], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* A short block's text t: a note of the shop, no text of the product? */
 int
 ex_product_lead(const char *t)
@@ -429,6 +456,8 @@ ex_product_lead(const char *t)
 
 	if (n > 200)
 		return 0;
+	if (badge(t))
+		return 1;
 	/* the photos' captions: "Abeiku wears size L and is 183 cm tall" */
 	if (promo(t) || strcasestr(t, "wears size") != NULL ||
 	    strcasestr(t, "wearing size") != NULL)

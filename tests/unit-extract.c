@@ -1099,7 +1099,8 @@ test_product(void)
 	tq_buf_adds(&b, "</p><h2>Materials</h2><h2>Specifications</h2>"
 	    "<p>Steel frame, bamboo top, two motors.</p>"
 	    "<p>Abeiku wears size L and is 183 cm tall</p>"
-	    "<p>Star Seller. This seller answers within hours.</p><div>");
+	    "<p>Star Seller. This seller answers within hours.</p>"
+	    "<div>Best seller</div><div>Lifetime Warranty</div><div>");
 	for (int i = 0; i < 4; i++)
 		tq_buf_adds(&b, "<div class=card><a href=/p/other><img src=a.jpg>"
 		    "<h3>Walnut desk converter, two tiers</h3></a>"
@@ -1115,6 +1116,8 @@ test_product(void)
 	    "a heading of nothing dropped");
 	ok(!has(d.text, "wears size") && !has(d.text, "Star Seller"),
 	    "captions and seller badges dropped");
+	ok(!has(d.text, "Best seller") && !has(d.text, "Lifetime Warranty"),
+	    "a shop's badges dropped");
 	ok(!has(d.text, "Walnut desk"), "a row of other products dropped");
 	ok(!has(d.text, "$299.95"), "a grid of prices dropped");
 	tq_doc_free(&d);
