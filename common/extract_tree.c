@@ -357,15 +357,21 @@ ex_mark_hidden(struct ex *x)
 			x->dead[i] = 1;
 }
 
-/* Inside a form or a comment section?  (For bylines.) */
+/*
+ * Inside a form, a comment section or a quote?  (For bylines: the
+ * name under a customer's quote, "Quote__author", is no author's.)
+ */
 static int
 in_comments(struct ex *x, int i)
 {
 	for (; i > 0; i = x->n[i].parent)
-		if (x->n[i].tag == TidyTag_FORM || (x->n[i].attr &&
+		if (x->n[i].tag == TidyTag_FORM ||
+		    x->n[i].tag == TidyTag_BLOCKQUOTE || (x->n[i].attr &&
 		    (strstr(x->n[i].attr, "comment") ||
 		    strstr(x->n[i].attr, "respond") ||
-		    strstr(x->n[i].attr, "reply"))))
+		    strstr(x->n[i].attr, "reply") ||
+		    strstr(x->n[i].attr, "quote") ||
+		    strstr(x->n[i].attr, "testimonial"))))
 			return 1;
 	return 0;
 }

@@ -817,6 +817,19 @@ drop_repeats(struct ex *x, int root, int end)
 }
 
 /*
+ * A question or an answer in microdata (an FAQ's item): content
+ * whatever its class says ("item filter-active").
+ */
+static int
+qa_item(const struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+
+	return (n->flags & F_QA) && !(x->n[n->parent].flags & F_QA) &&
+	    n->tlen > 0;
+}
+
+/*
  * A service page's block, grown from the article's, and the page's
  * main region around it: the block grows on to take the page's <h1>
  * where the region holds it above the block (the title and its lead
@@ -878,7 +891,7 @@ ex_broad_pass(struct ex *x, int type)
 		    n->sinput > 0 && n->tlen < 300)) &&
 		    (items < 0 || !ex_is_ancestor(x, i, items)) &&
 		    !(type == PT_SERVICE && ex_service_keep(x, i)) &&
-		    !reader_text(x, i, type))
+		    !reader_text(x, i, type) && !qa_item(x, i))
 			x->dead[i] = 1;
 	}
 	ex_sums(x);

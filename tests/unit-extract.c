@@ -3427,6 +3427,51 @@ test_service(void)
 		tq_doc_free(&d);
 		free(b.data);
 	}
+
+	/*
+	 * An FAQ's questions in microdata stay whatever their class says
+	 * ("item filter-active"); the name under a customer's quote is
+	 * no byline.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Tracking</title></head><body>"
+	    "<main><header class=hero><h1>Tracking services</h1><p>Tracking "
+	    "done right and on time, for firms of every size.</p></header>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "track%d", i);
+		q = words_para(w, 40);
+		tq_buf_adds(&b, "<section><div class=row><div class=col><h2>"
+		    "What we track ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2></div><div class=col><div>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</div></div></div></section>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<div class=blockquote><p>We track what counts."
+	    "</p><p class=byline><span>Jane Roe</span></p></div>"
+	    "<h2>FAQ</h2><div itemscope itemtype=https://schema.org/FAQPage>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "%d", i);
+		tq_buf_adds(&b, "<div class=\"item filter-active\" itemscope "
+		    "itemprop=mainEntity itemtype=https://schema.org/Question>"
+		    "<h5 itemprop=name>What is tag ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "?</h5><div itemprop=acceptedAnswer itemscope "
+		    "itemtype=https://schema.org/Answer><p itemprop=text>A "
+		    "platform to manage the tags of tracking, answer ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, ".</p></div></div>");
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://track.example/services/tracking",
+	    &d) == 0, "FAQ microdata extract");
+	is_str(d.page_type, "service", "FAQ microdata: a service page");
+	ok(has(d.text, "What is tag 2?") && has(d.text, "answer 2."),
+	    "FAQ microdata: a question of class filter-active stays");
+	ok(d.byline == NULL, "a quote's author is no byline");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 /*
