@@ -222,6 +222,8 @@ int		ex_service_hero(const struct ex *x, int i);
 int		ex_service_keep(const struct ex *x, int i);
 /* Is node i, of a role that is no content, tabs that hold the text? */
 int		ex_service_tabs(const struct ex *x, int i);
+/* Is node i, a list of short links, the list below its own heading? */
+int		ex_service_links(const struct ex *x, int i);
 /* The broad pass on a service page: sections of news, related pages go. */
 void		ex_service_clean(struct ex *x, int root, int end);
 /* Does a <button> open an accordion's panel (aria-controls, -expanded)? */

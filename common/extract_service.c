@@ -206,6 +206,42 @@ ex_toggle_headings(struct ex *x, int root, int end)
 }
 
 /*
+ * A service page's list of short links under its own heading: the
+ * places that offer the service, the industries served ("Industries
+ * We Serve" over a grid of linked names).  Its heading stands just
+ * before it, or just before the block that opens with it, alone or
+ * over a line or two; a site's menus are in its navigation, header and
+ * footer, gone before.
+ */
+int
+ex_service_links(const struct ex *x, int i)
+{
+	const struct xn *h;
+	int j, p, k, steps;
+
+	for (k = 0; k < 4; k++) {
+		p = x->n[i].parent;
+		/* the nearest element before i that shows something */
+		for (j = i - 1, steps = 0; j > p && steps < 8; j--, steps++) {
+			while (x->n[j].parent != p)
+				j = x->n[j].parent;
+			if (!x->dead[j] && x->n[j].tlen > 0)
+				break;
+		}
+		if (j > p && steps < 8) {
+			h = &x->n[j];
+			return h->tag != XT_TEXT && h->tlen <= 400 &&
+			    (h->nhead > 0 || ex_tag_is_heading(h->tag)) &&
+			    h->llen * 2 < h->tlen;
+		}
+		if (j > p || p == x->body)
+			return 0;
+		i = p;	/* the first in its block: the block's heading */
+	}
+	return 0;
+}
+
+/*
  * Sections of a service page that are not the service: the site's
  * news and its other pages ("Recent News", "News and Notes: ...",
  * "Related Services"), each a heading that opens with these words and

@@ -971,7 +971,8 @@ ex_broad_pass(struct ex *x, int type)
 			    type == PT_COLLECTION ? 0.9 : 0.6) &&
 			    n->tlen / items < 30 && !((type == PT_LISTING ||
 			    type == PT_COLLECTION) &&
-			    ex_listing_links(x, i, list, items)))
+			    ex_listing_links(x, i, list, items)) &&
+			    !(type == PT_SERVICE && ex_service_links(x, i)))
 				ex_kill_node(x, i, root);
 			break;
 		}

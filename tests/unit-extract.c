@@ -3472,6 +3472,47 @@ test_service(void)
 	ok(d.byline == NULL, "a quote's author is no byline");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * A list of short links right under its heading (the places that
+	 * offer the service) stays.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Dental</title></head><body>"
+	    "<main><header class=hero><h1>Dental care</h1><p>Care done "
+	    "right and on time, for families of every size.</p></header>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "tooth%d", i);
+		q = words_para(w, 80);
+		tq_buf_adds(&b, "<h2>What we do ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2><p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<div class=row><div class=module><div><h2>Centers "
+	    "that offer dental</h2></div></div><div class=module><div><ul>"
+	    "<li><a href=/a>Youngstown Center</a></li><li><a href=/b>"
+	    "Warren West Center</a></li><li><a href=/c>Falls Family Care"
+	    "</a></li></ul></div></div></div>"
+	    "<div><h3>News and Notes: Dental</h3><div class=feed>");
+	for (i = 0; i < 3; i++)
+		tq_buf_adds(&b, "<article><h2><a href=/n>Our clinic opens "
+		    "a new wing</a></h2><p>The new wing has room for forty "
+		    "patients and opens in May.</p></article>");
+	tq_buf_adds(&b, "</div></div><h2>Insurance we take</h2><p>Most "
+	    "plans of the state, and a sliding fee for the rest.</p>"
+	    "</main></body></html>");
+	ok(extract_str(b.data, "https://dental.example/services/dental",
+	    &d) == 0, "service news and links extract");
+	ok(has(d.text, "tooth2 tooth2") && has(d.text, "sliding fee"),
+	    "service news: the service's own sections stay");
+	ok(has(d.text, "Warren West Center") &&
+	    has(d.text, "Falls Family Care"),
+	    "service links: a list of links under its heading stays");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 /*
