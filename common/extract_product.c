@@ -552,16 +552,29 @@ off_heading(struct ex *x, int i, const char *const *heads)
 	return r;
 }
 
+/* The first child of i not dead and not empty text, or -1. */
+static int
+first_live(const struct ex *x, int i)
+{
+	int j;
+
+	for (j = x->n[i].first; j >= 0; j = x->n[j].next)
+		if (!x->dead[j] && (x->n[j].tag != XT_TEXT || x->n[j].tlen > 0))
+			return j;
+	return -1;
+}
+
 /*
  * Drop the sections a heading of heads[] opens: the heading (or the
  * block that holds little else), and the blocks after it up to the
- * next heading of its level or above.  (extract_service.c has its
- * own list.)
+ * next heading of its level or above; or the block that opens with
+ * it, where that holds under a third of the text.  (extract_service.c
+ * has its own list.)
  */
 void
 ex_drop_sections(struct ex *x, int root, int end, const char *const *heads)
 {
-	int i, h, j, lv, nx, done = 0;
+	int i, h, j, lv, nx, p, done = 0;
 
 	for (i = root + 1; i <= end && done < 50; i++) {
 		if (x->dead[i] || (lv = head_level(x->n[i].tag)) == 0 ||
@@ -573,6 +586,17 @@ ex_drop_sections(struct ex *x, int root, int end, const char *const *heads)
 		    x->n[x->n[h].parent].tlen <= x->n[i].tlen + 40 &&
 		    !x->dead[x->n[h].parent]; h = x->n[h].parent)
 			;
+		/*
+		 * a block that opens with the heading is its section, the
+		 * headings of its cards whatever their rank ("News and
+		 * Notes" in an <h3> over stories in <h2>s)
+		 */
+		p = x->n[h].parent;
+		if (p != root && p > 0 && first_live(x, p) == h &&
+		    x->n[p].tlen * 3 < x->n[root].tlen) {
+			ex_kill_node(x, p, root);
+			continue;
+		}
 		for (j = x->n[h].next; j >= 0; j = nx) {
 			nx = x->n[j].next;
 			if (x->dead[j])

@@ -3474,7 +3474,9 @@ test_service(void)
 	free(b.data);
 
 	/*
-	 * A list of short links right under its heading (the places that
+	 * A section of news goes whole where its stories' headings
+	 * outrank its own ("News and Notes" in an <h3>, stories in <h2>s);
+	 * a list of short links right under its heading (the places that
 	 * offer the service) stays.
 	 */
 	memset(&b, 0, sizeof(b));
@@ -3508,6 +3510,8 @@ test_service(void)
 	    &d) == 0, "service news and links extract");
 	ok(has(d.text, "tooth2 tooth2") && has(d.text, "sliding fee"),
 	    "service news: the service's own sections stay");
+	ok(!has(d.text, "News and Notes") && !has(d.text, "forty patients"),
+	    "service news: a section of stories under <h2>s goes whole");
 	ok(has(d.text, "Warren West Center") &&
 	    has(d.text, "Falls Family Care"),
 	    "service links: a list of links under its heading stays");
