@@ -713,30 +713,6 @@ ex_listing_clean(struct ex *x, int root)
 }
 
 /*
- * The element just before node i among its parent's children, blank
- * text skipped, or -1: found up the ancestors of node i - 1, so that
- * it costs the depth of the tree, not the siblings.
- */
-static int
-prev_element(struct ex *x, int i)
-{
-	int p = x->n[i].parent, j = i - 1, k;
-
-	for (k = 0; k < 3 && j > p; k++) {
-		while (j > p && x->n[j].parent != p)
-			j = x->n[j].parent;
-		if (j <= p)
-			return -1;
-		if (x->n[j].tag != XT_TEXT)
-			return j;
-		if (!x->dead[j] && x->n[j].tlen > 0)
-			return -1;
-		j--;
-	}
-	return -1;
-}
-
-/*
  * A list of short links on a listing that is content, not a menu: the
  * pages of a category or the entries of an index (eight or more), a
  * titled list of three or more (the list right below its own heading:
@@ -753,7 +729,7 @@ ex_listing_links(struct ex *x, int i, int list, int entries)
 
 	if (entries >= 8)
 		return 1;
-	if (entries >= 3 && (h = prev_element(x, i)) >= 0 && !x->dead[h] &&
+	if (entries >= 3 && (h = ex_prev_sibling(x, i)) >= 0 && !x->dead[h] &&
 	    ex_tag_is_heading(x->n[h].tag) && x->n[h].tlen > 0)
 		return 1;
 	return list >= 0 && i != list && ex_is_ancestor(x, list, i);

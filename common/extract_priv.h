@@ -201,6 +201,8 @@ int		ex_forum_drop(struct ex *x, int i);
 void		ex_forum_repeats(char *text);
 
 /* extract_product.c */
+/* The element sibling before node i, blank text skipped, or -1. */
+int		ex_prev_sibling(struct ex *x, int i);
 int		ex_stream_segment(TidyNode tn);
 void		ex_stream_index(struct ex *x, TidyDoc td);
 TidyNode	ex_stream_jump(struct ex *x, TidyNode tn);

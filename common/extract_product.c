@@ -213,11 +213,12 @@ ex_stream_back(struct ex *x, TidyNode tn)
 }
 
 /*
- * The element sibling before node i (just added), or -1: node i - 1 is
- * that sibling or lies below it.  Blank text between them is skipped.
+ * The element sibling before node i, or -1: node i - 1 is that sibling
+ * or lies below it, so that it costs the depth of the tree, not the
+ * siblings.  Blank text between them is skipped.
  */
-static int
-prev_sibling(struct ex *x, int i)
+int
+ex_prev_sibling(struct ex *x, int i)
 {
 	int p = x->n[i].parent, j = i - 1, k;
 
@@ -257,7 +258,7 @@ ex_closed_panel(struct ex *x, int i, TidyNode tn)
 	    (ex_has_word(v, "region") || ex_has_word(v, "tabpanel")) &&
 	    ex_attr_get(tn, "aria-labelledby") != NULL)
 		return 1;
-	if (!(x->n[i].flags & F_BLOCK) || (j = prev_sibling(x, i)) < 0)
+	if (!(x->n[i].flags & F_BLOCK) || (j = ex_prev_sibling(x, i)) < 0)
 		return 0;
 	return ex_tag_is_heading(x->n[j].tag) ||
 	    (x->toggle > 0 && x->toggle >= j);
