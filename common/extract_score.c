@@ -620,6 +620,26 @@ split_body(struct ex *x, int top)
 	return found >= 0 ? found : top;
 }
 
+/*
+ * A block of code beside the article: a manual's synopsis or example
+ * (a heading over a <pre>), most of its text preformatted, of hardly
+ * any links.  Code is no chrome.
+ */
+static int
+code_block(struct ex *x, int i)
+{
+	int j, end, pre = 0;
+
+	if (x->n[i].tlen < 80 || x->n[i].llen * 10 > x->n[i].tlen)
+		return 0;
+	end = ex_subtree_end(x, i);
+	for (j = i + 1; j <= end; j++)
+		if (x->n[j].tag == XT_TEXT && (x->n[j].flags & F_PRE) &&
+		    !ex_dead_below(x, j))
+			pre += x->n[j].tlen;
+	return pre * 2 >= x->n[i].tlen;
+}
+
 static int
 pick_article(struct ex *x, unsigned pf, struct pick *pk)
 {
@@ -768,6 +788,10 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 			bonus = topscore * 0.2;
 		if (n->best > -1e8 && n->best + bonus >= thr &&
 		    (bonus > 0 || ex_link_density(n) <= 0.3)) {
+			pk->nodes[pk->n++] = j;
+			continue;
+		}
+		if (code_block(x, j)) {
 			pk->nodes[pk->n++] = j;
 			continue;
 		}

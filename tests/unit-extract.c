@@ -4002,6 +4002,52 @@ test_prod5_forum(void)
 	free(b.data);
 }
 
+/*
+ * ex-docs5: a manual's pages.  A synopsis in a block of its own (a
+ * heading over a <pre>) beside the sections of prose is part of the
+ * page.
+ */
+static void
+test_docs5(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[64], *q;
+	int j, k;
+
+	tq_buf_adds(&b, "<html><head><title>FROB</title></head><body>"
+	    "<div class=navheader><a href=/p>Prev</a> <a href=/n>Next</a>"
+	    "</div><div class=refentry><div class=refnamediv><h2>FROB</h2>"
+	    "<p>FROB - frobnicate a table</p></div><div class=refsynopsis>"
+	    "<h2>Synopsis</h2><pre class=synopsis>FROB [ VERBOSE ] "
+	    "table_name\n    [ USING method ] [ LIMIT count ]\n    "
+	    "[ WHERE condition ]\n    [ ORDER BY expression [ ASC | DESC "
+	    "] ]\n    [ RETURNING output_name ]</pre></div>");
+	for (j = 0; j < 3; j++) {
+		snprintf(w, sizeof(w), "<div class=refsect1><h2>Part %d</h2>",
+		    j);
+		tq_buf_adds(&b, w);
+		snprintf(w, sizeof(w), "frob%d", j);
+		q = words_para(w, 40);
+		for (k = 0; k < (j == 1 ? 6 : 2); k++) {
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+		}
+		free(q);
+		tq_buf_adds(&b, "</div>");
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://db.example/docs/frob.html", &d) == 0,
+	    "synopsis: extract");
+	ok(has(d.text, "frob0 frob0") && has(d.text, "frob2 frob2"),
+	    "synopsis: the sections stay");
+	ok(has(d.text, "FROB [ VERBOSE ] table_name"),
+	    "synopsis: the block of code beside them stays");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -4036,5 +4082,6 @@ main(void)
 	test_article4();
 	test_prod5();
 	test_prod5_forum();
+	test_docs5();
 	return done_testing();
 }
