@@ -7,7 +7,9 @@
  *    that opens the story (a standfirst, an "ingress", a summary) in a
  *    block of their own above the body, and the body wins the scoring
  *    alone.  The paragraphs between the page's <h1> and the body, in
- *    the blocks that hold that <h1>, open the article (ex_lead).
+ *    the blocks that hold that <h1>, open the article (ex_lead); a
+ *    header that holds the <h1> ("layout__header" in a manual's
+ *    <main>) is the headline's block, not the site's header.
  *
  * extract.c says how the stages fit together.
  */
@@ -35,6 +37,18 @@ static const char *const lead_junk[] = {
 };
 
 /*
+ * Is node i a header that holds the page's <h1> ("layout__header",
+ * "page-header")?  The headline's own header, not the site's: its
+ * class does not weigh against the lead below the headline.
+ */
+static int
+headline_header(struct ex *x, int i)
+{
+	return x->n[i].attr != NULL && strstr(x->n[i].attr, "header") &&
+	    x->h1 > i && x->h1 <= ex_subtree_end(x, i);
+}
+
+/*
  * Is a class/id between node i and its ancestor top a negative one,
  * or one of a byline's or a call to action's?
  */
@@ -42,7 +56,8 @@ static int
 neg_between(struct ex *x, int i, int top)
 {
 	for (; i > 0 && i != top; i = x->n[i].parent)
-		if (x->n[i].weight < 0 || (x->n[i].attr != NULL &&
+		if ((x->n[i].weight < 0 && !headline_header(x, i)) ||
+		    (x->n[i].attr != NULL &&
 		    ex_match_any(x->n[i].attr, lead_junk)))
 			return 1;
 	return 0;

@@ -337,6 +337,24 @@ panel_title(const struct xn *n)
 	return ex_class_weight(buf) >= 0;
 }
 
+/*
+ * The header of the page's <main>: a block that holds the page's <h1>
+ * inside <main> (the title and the lead line under it), the
+ * article's own header, not the site's.
+ */
+static int
+main_header(struct ex *x, int i)
+{
+	int h = x->h1, p;
+
+	if (h <= i || h > ex_subtree_end(x, i) || x->n[i].tlen > 1500)
+		return 0;
+	for (p = x->n[i].parent; p > 0; p = x->n[p].parent)
+		if (x->n[p].flags & F_MAIN)
+			return 1;
+	return 0;
+}
+
 static int
 is_unlikely(struct ex *x, int i, int bodylen)
 {
@@ -356,7 +374,8 @@ is_unlikely(struct ex *x, int i, int bodylen)
 		return 0;
 	if (n->flags & F_BADROLE)
 		return 1;
-	return (n->abits & A_UNLIKELY) != 0 && !panel_title(n);
+	return (n->abits & A_UNLIKELY) != 0 && !panel_title(n) &&
+	    !main_header(x, i);
 }
 
 static int

@@ -4046,6 +4046,40 @@ test_docs5(void)
 	    "synopsis: the block of code beside them stays");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* the header of <main>: the title and the lead paragraph */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Loops | Docs</title></head><body>"
+	    "<header class=site><a href=/>Home</a> <a href=/docs>Docs</a>"
+	    "</header><main><div class=layout__header><h1>Loops</h1>"
+	    "<section><ul class=prev-next><li><a "
+	    "href=/a>Previous</a></li><li><a href=/b>Next</a></li></ul>"
+	    "<p>Loops offer a quick and easy way to do something "
+	    "repeatedly, and this chapter introduces the statements that "
+	    "make them.</p></section></div><div class=layout__body>");
+	for (j = 0; j < 8; j++) {
+		snprintf(w, sizeof(w), "<section><h2>Part %d</h2>", j);
+		tq_buf_adds(&b, w);
+		snprintf(w, sizeof(w), "loop%d", j);
+		q = words_para(w, 50);
+		for (k = 0; k < 3; k++) {
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+		}
+		free(q);
+		tq_buf_adds(&b, "</section>");
+	}
+	tq_buf_adds(&b, "</div></main></body></html>");
+	ok(extract_str(b.data, "https://web.example/docs/loops", &d) == 0,
+	    "main's header: extract");
+	ok(has(d.text, "loop0 loop0") && has(d.text, "loop7 loop7"),
+	    "main's header: the body stays");
+	ok(has(d.text, "Loops offer a quick and easy way"),
+	    "main's header: the lead under the title opens the article");
+	ok(!has(d.text, "Previous"), "main's header: the pager goes");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 int
