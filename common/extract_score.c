@@ -1146,13 +1146,35 @@ ex_subtree_end(struct ex *x, int i)
 	return j;
 }
 
+/*
+ * The table of contents of a manual's chapter or index page (DocBook's
+ * "toc", Sphinx's "toctree-wrapper"): the page's content when the
+ * article holds little else, under 500 characters besides it.
+ */
+static const char *const toc_words[] = {
+	"toc", "toctree", "table-of-contents", NULL
+};
+
+static int
+index_toc(struct ex *x, int i, int rootlen)
+{
+	struct xn *n = &x->n[i];
+
+	return n->attr != NULL && n->nli + n->nblock >= 3 &&
+	    rootlen - n->tlen < 500 && ex_match_any(n->attr, toc_words);
+}
+
 static void
 clean_article(struct ex *x, int root, unsigned pf, int rootlen,
     const int *fields)
 {
-	int i, k, end = ex_subtree_end(x, root);
+	int i, k, end = ex_subtree_end(x, root), toc = -1, tocend = -1;
 	struct xn *n;
 
+	for (i = root + 1; i <= end && toc < 0; i++)
+		if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
+		    index_toc(x, i, rootlen))
+			tocend = ex_subtree_end(x, toc = i);
 	/* bottom-up, so inner clutter goes before its container is judged */
 	for (i = end; i > root; i--) {
 		n = &x->n[i];
@@ -1234,8 +1256,8 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 		case TidyTag_DL: case TidyTag_DIV: case TidyTag_SECTION:
 		case TidyTag_FORM: case TidyTag_FIELDSET: case TidyTag_ASIDE:
 		case TidyTag_UNKNOWN:
-			if (n->tlen * 2 < rootlen && clean_conditionally(x, i, pf,
-			    fields, root))
+			if (n->tlen * 2 < rootlen && (i < toc || i > tocend) &&
+			    clean_conditionally(x, i, pf, fields, root))
 				ex_kill_node(x, i, root);
 			break;
 		}

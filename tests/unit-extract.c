@@ -4080,6 +4080,76 @@ test_docs5(void)
 	ok(!has(d.text, "Previous"), "main's header: the pager goes");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * a chapter's page: its table of contents is the content (the
+	 * passes without class weights take the comments' box)
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Chapter 4. Joins</title><meta "
+	    "property=og:type content=article><meta property="
+	    "article:published_time content=2025-11-02T10:00:00Z></head>"
+	    "<body><div class=nav><a href=/p>Prev</a> <a href=/n>Next</a>"
+	    "</div><div id=content><div class=chapter><h2>Chapter 4. "
+	    "Joins</h2><div class=toc><p><b>Table of Contents</b></p><dl "
+	    "class=toc>");
+	for (j = 1; j <= 6; j++) {
+		snprintf(w, sizeof(w), "<dt><a href=/c4s%d>4.%d. Join kind %d"
+		    "</a></dt>", j, j, j);
+		tq_buf_adds(&b, w);
+		if (j == 2) {
+			tq_buf_adds(&b, "<dd><dl>");
+			for (k = 1; k <= 3; k++) {
+				snprintf(w, sizeof(w), "<dt><a href=/c4s2-%d>"
+				    "4.2.%d. Inner case %d</a></dt>", k, k, k);
+				tq_buf_adds(&b, w);
+			}
+			tq_buf_adds(&b, "</dl></dd>");
+		}
+	}
+	tq_buf_adds(&b, "</dl></div><p>A join combines the rows of two "
+	    "tables, and this chapter shows the kinds of joins, how they "
+	    "are written and when each of them is the right one.</p></div>"
+	    "</div><div id=comments><p>Fix, typo, link, wording, example, "
+	    "index, style, order.</p></div><div class=footer>Copyright "
+	    "2025 The Group</div>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://db.example/docs/joins.html", &d) == 0,
+	    "chapter's contents: extract");
+	ok(has(d.text, "A join combines the rows"),
+	    "chapter's contents: the introduction stays");
+	ok(has(d.text, "4.1. Join kind 1") && has(d.text, "4.6. Join kind 6") &&
+	    has(d.text, "4.2.3. Inner case 3"),
+	    "chapter's contents: the contents stay, nested ones too");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* a long article's table of contents goes */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Joins</title></head><body>"
+	    "<article><h1>Joins</h1><div class=toc><ul>");
+	for (j = 1; j <= 6; j++) {
+		snprintf(w, sizeof(w), "<li><a href=#s%d>Join kind %d</a></li>",
+		    j, j);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></div>");
+	for (j = 1; j <= 6; j++) {
+		snprintf(w, sizeof(w), "<h2 id=s%d>Kind %d</h2><p>", j, j);
+		tq_buf_adds(&b, w);
+		snprintf(w, sizeof(w), "kind%d", j);
+		q = words_para(w, 40);
+		tq_buf_adds(&b, q);
+		free(q);
+		tq_buf_adds(&b, "</p>");
+	}
+	tq_buf_adds(&b, "</article></body></html>");
+	ok(extract_str(b.data, "https://db.example/docs/joins2.html", &d) == 0,
+	    "article's contents: extract");
+	ok(has(d.text, "kind6 kind6") && !has(d.text, "Join kind 3"),
+	    "article's contents: the article stays, its contents go");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 int
