@@ -713,6 +713,24 @@ ex_listing_clean(struct ex *x, int root)
 }
 
 /*
+ * Are most of the links below node i to places in the page itself
+ * (href="#...")?  Then the list is the page's contents, no entries.
+ */
+int
+ex_anchor_list(struct ex *x, int i)
+{
+	int j, end = ex_subtree_end(x, i), links = 0, anchors = 0;
+
+	for (j = i + 1; j <= end; j++)
+		if (!x->dead[j] && x->n[j].tag == TidyTag_A &&
+		    (x->n[j].flags & F_LINK)) {
+			links++;
+			anchors += (x->n[j].flags & F_ANCHOR) != 0;
+		}
+	return links > 0 && anchors * 2 > links;
+}
+
+/*
  * A list of short links on a listing that is content, not a menu: the
  * pages of a category or the entries of an index (eight or more), a
  * titled list of three or more (the list right below its own heading:
@@ -730,7 +748,8 @@ ex_listing_links(struct ex *x, int i, int list, int entries)
 	if (entries >= 8)
 		return 1;
 	if (entries >= 3 && (h = ex_prev_sibling(x, i)) >= 0 && !x->dead[h] &&
-	    ex_tag_is_heading(x->n[h].tag) && x->n[h].tlen > 0)
+	    ex_tag_is_heading(x->n[h].tag) && x->n[h].tlen > 0 &&
+	    !ex_anchor_list(x, i))
 		return 1;
 	return list >= 0 && i != list && ex_is_ancestor(x, list, i);
 }

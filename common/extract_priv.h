@@ -36,6 +36,7 @@
 #define F_COLLAPSED	0x1000	/* a closed accordion or tab */
 #define F_QA		0x2000	/* in a microdata Question or Answer */
 #define F_TOGGLE	0x4000	/* a <button> opening an accordion's panel */
+#define F_ANCHOR	0x8000	/* <a href="#..."> to a place in the page */
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
@@ -224,6 +225,8 @@ int		ex_service_hero(const struct ex *x, int i);
 int		ex_service_keep(const struct ex *x, int i);
 /* Is node i, of a role that is no content, tabs that hold the text? */
 int		ex_service_tabs(const struct ex *x, int i);
+/* Are most links below node i to places in the page (its contents)? */
+int		ex_anchor_list(struct ex *x, int i);
 /* Is node i, a list of short links, the list below its own heading? */
 int		ex_service_links(const struct ex *x, int i);
 /* The broad pass on a service page: sections of news, related pages go. */

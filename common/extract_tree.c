@@ -454,8 +454,11 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	if (tag == TidyTag_PRE || tag == TidyTag_LISTING ||
 	    tag == TidyTag_XMP || tag == TidyTag_PLAINTEXT)
 		n->flags |= F_PRE;
-	if (tag == TidyTag_A && ex_attr_get(tn, "href") != NULL)
+	if (tag == TidyTag_A && (v = ex_attr_get(tn, "href")) != NULL) {
 		n->flags |= F_LINK;
+		if (*v == '#')
+			n->flags |= F_ANCHOR;
+	}
 	if (tag == TidyTag_BODY)
 		x->body = i;
 	if (tag == TidyTag_H1 && x->h1 < 0)
