@@ -314,6 +314,126 @@ read_int(const char **sp, int maxdig, int *v)
 	return d;
 }
 
+/* A day of a month, 1-31, of one or two digits at *sp, with "st". */
+static int
+read_day(const char **sp)
+{
+	const char *s = *sp;
+	int d;
+
+	if (read_int(&s, 2, &d) == 0 || isdigit((unsigned char)*s) ||
+	    d < 1 || d > 31)
+		return 0;
+	if (strncasecmp(s, "st", 2) == 0 || strncasecmp(s, "nd", 2) == 0 ||
+	    strncasecmp(s, "rd", 2) == 0 || strncasecmp(s, "th", 2) == 0)
+		s += 2;
+	*sp = s;
+	return d;
+}
+
+/* A year of four digits, 1990-2099, at *sp, no digit after it. */
+static int
+read_year(const char **sp)
+{
+	const char *s = *sp;
+	int y;
+
+	if (read_int(&s, 4, &y) != 4 || isdigit((unsigned char)*s) ||
+	    y < 1990 || y > 2099)
+		return 0;
+	*sp = s;
+	return y;
+}
+
+/* Skip a month's name and what may follow it: ".", "," and spaces. */
+static const char *
+skip_month(const char *s)
+{
+	while (isalpha((unsigned char)*s))
+		s++;
+	if (*s == '.')
+		s++;
+	if (*s == ',')
+		s++;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/*
+ * Is there a full date in a line of text: "December 16, 2025", "Dec
+ * 16th 2025", "16 December 2025", "2025-12-16", "2025.12.17",
+ * "12/16/2025", "16.12.2025"?  A year alone or a month and a year
+ * ("May 2024") are no date of a day.
+ */
+int
+ex_text_date(const char *t)
+{
+	const char *p, *s;
+	int a, b;
+	char sep;
+
+	for (p = t; *p != '\0'; p++) {
+		if (p > t && isalnum((unsigned char)p[-1]))
+			continue;
+		s = p;
+		if (isalpha((unsigned char)*s)) {
+			if (month_num(s) == 0)
+				continue;
+			s = skip_month(s);
+			if (read_day(&s) == 0)
+				continue;
+			if (*s == ',')
+				s++;
+			while (*s == ' ')
+				s++;
+			if (read_year(&s))
+				return 1;
+			continue;
+		}
+		if (!isdigit((unsigned char)*s))
+			continue;
+		if (read_year(&s)) {
+			/* 2025-12-16, 2025/12/16, 2025.12.17 */
+			if ((sep = *s) != '-' && sep != '/' && sep != '.')
+				continue;
+			s++;
+			if (read_int(&s, 2, &a) == 0 || *s != sep)
+				continue;
+			s++;
+			if (a >= 1 && a <= 12 && read_day(&s) &&
+			    !isalnum((unsigned char)*s))
+				return 1;
+			continue;
+		}
+		if (read_day(&s) == 0)
+			continue;
+		if (*s == '.' && s[1] == ' ')
+			s++;
+		if (*s == ' ') {
+			/* 16 December 2025, 16. Dec. 2025 */
+			while (*s == ' ')
+				s++;
+			if (month_num(s) == 0)
+				continue;
+			s = skip_month(s);
+			if (read_year(&s))
+				return 1;
+			continue;
+		}
+		/* 12/16/2025, 16.12.2025 */
+		if ((sep = *s) != '/' && sep != '.')
+			continue;
+		s++;
+		if (read_int(&s, 2, &b) == 0 || *s != sep || b < 1)
+			continue;
+		s++;
+		if (read_year(&s))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Normalise a date to ISO 8601: "2019-11-19", or with a time
  * "2019-11-19T10:30:00Z" / "...+01:00".  Understands ISO forms, RFC

@@ -291,6 +291,8 @@ const char	*ex_meta_get(struct ex *x, const char *key);
 void		ex_ld_parse(struct ex *x, const char *s, size_t n);
 const char	*ex_ld_str(json_t *v, const char *field);
 char		*ex_norm_date(const char *in);
+/* Is there a full date in a line of text ("Dec 16, 2025")? */
+int		ex_text_date(const char *t);
 int		ex_words(const char *s);
 void		ex_fill_meta(struct ex *x, const char *url,
 	    struct tq_doc *doc);

@@ -309,6 +309,43 @@ page_date_only(struct ex *x)
 }
 
 /*
+ * A date of a day beside the page's headline: in the text from a
+ * little above its <h1> (a kicker, a date over the title) to a little
+ * below it (the byline, "Published: 2025.12.17").  A story's mark that
+ * a page without metadata shows too; service pages show none.  Not
+ * where the page shows ten dates or more: a thread's or a listing's,
+ * one to each post or item, the first beside the title.
+ */
+static int
+dated_head(struct ex *x)
+{
+	struct tq_buf b = { 0 };
+	int i, n, r;
+
+	if (x->h1 <= 0)
+		return 0;
+	for (i = x->h1, n = 0; i > 1 && n < 200; i--)
+		if (x->n[i - 1].tag == XT_TEXT && !x->dead[i - 1])
+			n += x->n[i - 1].tlen;
+	tq_buf_add(&b, "", 0);
+	for (n = 0; i < x->nn && n < 800; i++) {
+		if (x->n[i].tag != XT_TEXT || x->dead[i] ||
+		    x->n[i].text == NULL)
+			continue;
+		tq_buf_add(&b, x->n[i].text, strnlen(x->n[i].text, 400));
+		tq_buf_add(&b, " ", 1);
+		n += x->n[i].tlen;
+	}
+	r = ex_text_date(b.data);
+	tq_buf_free(&b);
+	for (i = 1, n = 0; r && i < x->nn && n < 10; i++)
+		n += x->n[i].tag == XT_TEXT && !x->dead[i] &&
+		    x->n[i].tlen <= 100 && x->n[i].text != NULL &&
+		    ex_text_date(x->n[i].text);
+	return r && n < 10;
+}
+
+/*
  * A JSON-LD Product with its stars (a rating, a review) and no offers,
  * on a page that shows no price and no button to buy: a business's
  * reviews dressed as a product for the search engines (a service
@@ -458,6 +495,10 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		sc[PT_ARTICLE] += 2;
 	if (doc->byline != NULL)
 		sc[PT_ARTICLE] += 1;
+	/* the date under a thread's title is its first post's */
+	if ((doc->published == NULL || pagedate) && sc[PT_FORUM] == 0 &&
+	    dated_head(x))
+		sc[PT_ARTICLE] += 2;
 	/*
 	 * A page with no marks of a story and no code: a service or
 	 * landing page, unless it shows the marks of another type.

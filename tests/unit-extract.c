@@ -3644,6 +3644,70 @@ test_type4(void)
 }
 
 /*
+ * Page types (issue #15, must-have 1): the marks of a story that a
+ * page shows without metadata.
+ */
+static void
+test_type6(void)
+{
+	static const char *const dates[] = {
+		"December 16, 2025", "Dec 16th 2025", "16 December 2025",
+		"16. Dec. 2025", "2025-12-16", "2025.12.17", "12/16/2025",
+		"Posted on Sept 3, 2024 by Ann", NULL
+	};
+	static const char *const nodates[] = {
+		"May 2024", "in 2025 we grew", "2025-13-40", "call 555 2025",
+		"May we help? 12 2025", NULL
+	};
+	struct tq_doc d;
+	struct tq_buf b;
+	char *q, w[32];
+	int i, k;
+
+	for (i = 0; dates[i] != NULL; i++)
+		ok(ex_text_date(dates[i]), "text date: %s", dates[i]);
+	for (i = 0; nodates[i] != NULL; i++)
+		ok(!ex_text_date(nodates[i]), "no text date: %s", nodates[i]);
+
+	/*
+	 * A post with no metadata at all: its date under the headline
+	 * makes it a story; without it the page of sections is a
+	 * service's.  Ten dates or more (a thread's, a listing's) are no
+	 * story's.
+	 */
+	for (k = 0; k < 3; k++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><title>Death spiral</title>"
+		    "</head><body><main><h1>The death spiral</h1>");
+		if (k > 0)
+			tq_buf_adds(&b, "<p>Essay - published: 2025.12.17</p>");
+		for (i = 0; i < 5; i++) {
+			snprintf(w, sizeof(w), "spiral%d", i);
+			q = words_para(w, 45);
+			tq_buf_adds(&b, "<h2>Heading ");
+			tq_buf_adds(&b, w);
+			tq_buf_adds(&b, "</h2><p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		for (i = 0; k == 2 && i < 10; i++) {
+			snprintf(w, sizeof(w), "<p>Jan %d, 2025</p>", i + 1);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, "</main></body></html>");
+		ok(extract_str(b.data, "https://essays.example/spiral", &d) ==
+		    0, "dated head extract");
+		is_str(d.page_type, k == 1 ? "article" : "service", k == 0 ?
+		    "no date: a service page" : k == 1 ?
+		    "date under the headline: a story" :
+		    "ten dates: no story's");
+		tq_doc_free(&d);
+		free(b.data);
+	}
+}
+
+/*
  * Article cleaning (issue #15, ex-art4): widgets of form fields in a
  * story go.
  */
@@ -4180,6 +4244,7 @@ main(void)
 	test_product();
 	test_service();
 	test_type4();
+	test_type6();
 	test_hostile();
 	test_raw_text();
 	test_recall();
