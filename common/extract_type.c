@@ -490,6 +490,12 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 		sc[PT_COLLECTION] += 3;
 	if (x->npre >= 2)
 		sc[PT_DOC] += 2;
+	/*
+	 * ten code blocks or more: a manual's examples, even where the
+	 * page says it is an article (og:type, a date)
+	 */
+	if (x->npre >= 10)
+		sc[PT_DOC] += 3;
 	pagedate = doc->published != NULL && page_date_only(x);
 	if (doc->published != NULL && !pagedate)
 		sc[PT_ARTICLE] += 2;

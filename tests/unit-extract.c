@@ -3705,6 +3705,35 @@ test_type6(void)
 		tq_doc_free(&d);
 		free(b.data);
 	}
+
+	/*
+	 * A manual's page that says it is a dated article (og:type and
+	 * article:published_time, a CMS's defaults): ten code blocks make
+	 * it documentation, three do not.
+	 */
+	for (k = 0; k < 2; k++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><meta property=og:type "
+		    "content=article><meta property=article:published_time "
+		    "content=2025-03-04T10:00:00Z><title>SELECT</title></head>"
+		    "<body><main><h1>SELECT</h1>");
+		for (i = 0; i < (k == 0 ? 10 : 3); i++) {
+			snprintf(w, sizeof(w), "clause%d", i);
+			q = words_para(w, 15);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p><pre>SELECT * FROM t;</pre>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</main></body></html>");
+		ok(extract_str(b.data, "https://db.example/sql-select", &d) ==
+		    0, "code blocks extract");
+		is_str(d.page_type, k == 0 ? "documentation" : "article",
+		    k == 0 ? "ten code blocks: a manual" :
+		    "three code blocks: a dated article");
+		tq_doc_free(&d);
+		free(b.data);
+	}
 }
 
 /*
