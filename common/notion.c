@@ -1384,7 +1384,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	const char *tprop, *uprop, *kprop, *dprop, *sprop, *k;
 	json_t *v, *points, *b = json_array(), *pt;
 	const char *src, *named;
-	char *title, *list;
+	char *title, *sum, *list;
 	size_t i, bytes, n;
 	int own_sum = 0;
 
@@ -1408,6 +1408,13 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 		named = src != NULL ? src : "Untitled";
 		free(title);
 		title = clean_text(named, strlen(named), NULL);
+	}
+	/* the summary, for its property and the page's body */
+	sum = ct->summary != NULL ? clean_text(ct->summary,
+	    strlen(ct->summary), NULL) : NULL;
+	if (sum != NULL && blank(sum)) {
+		free(sum);
+		sum = NULL;
 	}
 	v = runs(title, strlen(title), 0);
 	for (i = 0, bytes = 0; i < json_array_size(v); i++)
@@ -1436,19 +1443,14 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	if (dprop != NULL && ct->published != NULL)
 		json_object_set_new(pl->properties, dprop, json_pack(
 		    "{s:{s:s}}", "date", "start", ct->published));
-	if (sprop != NULL && ct->summary != NULL) {
+	if (sprop != NULL && sum != NULL) {
 		/* the page's body has it whole; the property its start */
-		char *sum = clean_text(ct->summary, strlen(ct->summary), NULL);
-
-		if (!blank(sum)) {
-			v = runs(sum, strlen(sum), 0);
-			while (json_array_size(v) > SUMMARY_RUNS)
-				json_array_remove(v, SUMMARY_RUNS);
-			json_object_set_new(pl->properties, sprop,
-			    json_pack("{s:o}", "rich_text", v));
-			own_sum = 1;
-		}
-		free(sum);
+		v = runs(sum, strlen(sum), 0);
+		while (json_array_size(v) > SUMMARY_RUNS)
+			json_array_remove(v, SUMMARY_RUNS);
+		json_object_set_new(pl->properties, sprop,
+		    json_pack("{s:o}", "rich_text", v));
+		own_sum = 1;
 	}
 
 	/* the user's properties, over the defaults */
@@ -1472,10 +1474,12 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 			    s->title ? s->title : "", s->database_id, list);
 			free(list);
 			free(title);
+			free(sum);
 			return -1;
 		}
 		if (user_value(s, name, v, err) == -1) {
 			free(title);
+			free(sum);
 			return -1;
 		}
 		json_object_set(pl->properties, name, v);
@@ -1494,6 +1498,7 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	}
 	if (bytes > MAX_PROPS) {
 		free(title);
+		free(sum);
 		return tq_err_set(err, TQ_ERR_PERMANENT, "notion_property",
 		    "notion: the page's properties take %zu bytes of JSON, "
 		    "more than the %d a create may hold beside its first "
@@ -1546,15 +1551,10 @@ make_plan(const struct schema *s, const struct content *ct, json_t *user,
 	free(title);
 
 	/* the blocks */
-	if (ct->summary != NULL) {
-		char *sum = clean_text(ct->summary,
-		    strlen(ct->summary), NULL);
-
-		if (!blank(sum)) {
-			json_array_append_new(b, text_block("heading_2",
-			    runs("Summary", 7, 0)));
-			add_paragraphs(b, sum, 0);
-		}
+	if (sum != NULL) {
+		json_array_append_new(b, text_block("heading_2",
+		    runs("Summary", 7, 0)));
+		add_paragraphs(b, sum, 0);
 		free(sum);
 	}
 	if (json_array_size(ct->keywords) > 0) {
