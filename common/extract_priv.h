@@ -228,7 +228,7 @@ int		ex_service_tabs(const struct ex *x, int i);
 /* Are most links below node i to places in the page (its contents)? */
 int		ex_anchor_list(struct ex *x, int i);
 /* Is node i, a list of short links, the list below its own heading? */
-int		ex_service_links(const struct ex *x, int i);
+int		ex_service_links(struct ex *x, int i);
 /* The broad pass on a service page: sections of news, related pages go. */
 void		ex_service_clean(struct ex *x, int root, int end);
 /* Does a <button> open an accordion's panel (aria-controls, -expanded)? */

@@ -211,14 +211,17 @@ ex_toggle_headings(struct ex *x, int root, int end)
  * We Serve" over a grid of linked names).  Its heading stands just
  * before it, or just before the block that opens with it, alone or
  * over a line or two; a site's menus are in its navigation, header and
- * footer, gone before.
+ * footer, gone before.  Not the page's table of contents, of links to
+ * places in the page.
  */
 int
-ex_service_links(const struct ex *x, int i)
+ex_service_links(struct ex *x, int i)
 {
 	const struct xn *h;
 	int j, p, k, steps;
 
+	if (ex_anchor_list(x, i))
+		return 0;
 	for (k = 0; k < 4; k++) {
 		p = x->n[i].parent;
 		/* the nearest element before i that shows something */

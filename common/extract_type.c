@@ -1019,8 +1019,7 @@ ex_broad_pass(struct ex *x, int type)
 			    n->tlen / items < 30 && !((type == PT_LISTING ||
 			    type == PT_COLLECTION) &&
 			    ex_listing_links(x, i, list, items)) &&
-			    !(type == PT_SERVICE && ex_service_links(x, i) &&
-			    !ex_anchor_list(x, i)))
+			    !(type == PT_SERVICE && ex_service_links(x, i)))
 				ex_kill_node(x, i, root);
 			break;
 		}
