@@ -35,13 +35,6 @@ static const char *tflag;
 static int bench;
 static char vname[1024];	/* the file operand, for messages */
 
-/*
- * As tq-extract's: only the first 4 MiB are analysed, but all is read
- * to be cleaned, so that without a cap /dev/zero or a stray disk image
- * took all memory and died in an abort.
- */
-#define MAXINPUT	(64 * 1024 * 1024)
-
 static void
 usage(void)
 {
@@ -103,8 +96,10 @@ errtext(int e)
 
 /*
  * Slurp f as UTF-8: invalid bytes become U+FFFD, NUL bytes go.  NULL
- * with errno on failure, or with *big set past MAXINPUT; *binary set
- * if it is binary data, not text.
+ * with errno on failure, or with *big set past TQ_INPUT_MAX (only the
+ * first 4 MiB are analysed, but all is read to be cleaned: without a
+ * cap, /dev/zero or a stray disk image took all memory and aborted);
+ * *binary set if it is binary data, not text.
  */
 static char *
 slurp(FILE *f, int *binary, int *big)
@@ -116,7 +111,7 @@ slurp(FILE *f, int *binary, int *big)
 	*big = 0;
 	tq_buf_add(&b, "", 0);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b.len + n > MAXINPUT) {
+		if (b.len + n > TQ_INPUT_MAX) {
 			tq_buf_free(&b);
 			*big = 1;
 			return NULL;
@@ -259,7 +254,8 @@ main(int argc, char *argv[])
 		usage();
 	if ((text = slurp(f, &binary, &big)) == NULL) {
 		if (big)
-			warnx("%s: larger than %d MiB", name, MAXINPUT >> 20);
+			warnx("%s: larger than %d MiB", name,
+			    TQ_INPUT_MAX >> 20);
 		else
 			warnx("%s: %s", name, errtext(errno));
 		return TQ_EXIT_INPUT;

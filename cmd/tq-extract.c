@@ -9,8 +9,8 @@
  * main text.  The URL for relative links comes from -u or EXTRACT_URL.
  *
  * Invariants: stdout carries only the result; nothing is printed when
- * the input is bad (exit 3).  Input is capped at MAXINPUT bytes.  The
- * HTML parser (tidy 5.6) recurses without end on some rare tag soup
+ * the input is bad (exit 3).  Input is capped at TQ_INPUT_MAX bytes.
+ * The HTML parser (tidy 5.6) recurses without end on some rare tag soup
  * that tq_extract's prescan does not foresee; a SIGSEGV, on its own
  * stack, then ends the program as bad input rather than a crash.
  */
@@ -29,8 +29,6 @@
 #include <unistd.h>
 
 #include "tq.h"
-
-#define MAXINPUT	(64 * 1024 * 1024)
 
 static struct option longopts[] = {
 	{ "text", no_argument, NULL, 't' },
@@ -106,7 +104,7 @@ errtext(int e)
 	return buf;
 }
 
-/* Read all of fd; -1 with errno, or -2 when larger than MAXINPUT. */
+/* Read all of fd; -1 with errno, or -2 when larger than TQ_INPUT_MAX. */
 static int
 slurp(int fd, char **out, size_t *outlen)
 {
@@ -125,7 +123,7 @@ slurp(int fd, char **out, size_t *outlen)
 		}
 		if (n == 0)
 			break;
-		if (b.len + (size_t)n > MAXINPUT) {
+		if (b.len + (size_t)n > TQ_INPUT_MAX) {
 			tq_buf_free(&b);
 			return -2;
 		}
@@ -207,7 +205,7 @@ main(int argc, char *argv[])
 		return TQ_EXIT_INPUT;
 	}
 	if (r == -2) {
-		warnx("%s: larger than %d MiB", name, MAXINPUT >> 20);
+		warnx("%s: larger than %d MiB", name, TQ_INPUT_MAX >> 20);
 		return TQ_EXIT_INPUT;
 	}
 	if (rawlen == 0) {

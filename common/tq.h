@@ -1283,9 +1283,11 @@ void		 tq_table_print(struct tq_table *);
  * Bytes, without the newline.  Not 1 MiB, which a URL (8 KiB at most)
  * or an id never nears: a line is also tq-wait's record of a whole
  * task, some 350 bytes an item (a parse of 10,000 URLs: 3.5 MB), and
- * that must reach the next tq-submit.  The size tq-extract reads.
+ * that must reach the next tq-submit.  The size of a page or text that
+ * tq-extract and tq-digest read.
  */
-#define TQ_LINE_MAX	(64 << 20)
+#define TQ_INPUT_MAX	(64 << 20)
+#define TQ_LINE_MAX	TQ_INPUT_MAX
 #define TQ_LINE_NUL	(-1)
 #define TQ_LINE_LONG	(-2)
 #define TQ_LINE_ERR	(-3)
