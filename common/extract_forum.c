@@ -15,14 +15,16 @@
  * as lines of "Label: value" after its join date, the rest of an
  * author's <aside> after the name, a rank as a badge, the menu to jump
  * to another forum, the short one of a date written twice in a <time>,
- * the mark "(edited)" beside a post's date.
+ * the mark "(edited)" beside a post's date, the reputation and badges
+ * after an author's name.
  * (extract_tree.c hides a signature marked by its data-role, on any
  * page.)
  *
  * The authors, dates and texts of the posts stay: a post's own
  * <header>, which holds its time or its author, and an <aside> that
  * holds its author are no page chrome (ex_post_header(), which
- * ex_small_struct() asks).  The comments under a question or an
+ * ex_small_struct() asks), nor is the signature below a question or an
+ * answer that holds its author marked in microdata (ex_qa_signature()).  The comments under a question or an
  * answer are no posts: extract_tree.c hides the itemprop=comment
  * elements inside a microdata Question or Answer (ex_qa_type()); a
  * forum's replies stay.  extract.c says how the stages fit together.
@@ -628,6 +630,28 @@ edit_note(struct ex *x, int i)
 	return r;
 }
 
+/*
+ * Is node i, inside a post's author marked in microdata, after the
+ * author's name (the first text in it): a user's reputation, badges?
+ */
+static int
+after_author(const struct ex *x, int i)
+{
+	int a, j;
+
+	if ((x->n[i].flags & (F_AUTHOR | F_QA)) != (F_AUTHOR | F_QA))
+		return 0;
+	for (a = i; a > 0 && (x->n[x->n[a].parent].flags & F_AUTHOR); )
+		a = x->n[a].parent;
+	if (i - a > 400)
+		return 0;	/* no author's card: leave it to the rest */
+	for (j = a + 1; j < i; j++)
+		if (x->n[j].tag == XT_TEXT && x->n[j].tlen > 0 &&
+		    !(x->n[j].flags & F_HIDDEN) && !x->dead[j])
+			return 1;
+	return 0;
+}
+
 int
 ex_forum_drop(struct ex *x, int i)
 {
@@ -671,6 +695,9 @@ ex_forum_drop(struct ex *x, int i)
 		return 1;
 	if (short_time(x, i) || edited_mark(x, i))
 		return 1;
+	/* a user's reputation and badges after the author's name */
+	if (after_author(x, i))
+		return 1;
 	/* an author pane keeps the author's name, its first text */
 	if (n->parent > 0 && author_pane(x, n->parent)) {
 		for (j = x->n[n->parent].first; j >= 0 && j != i &&
@@ -702,6 +729,30 @@ ex_post_header(const struct ex *x, int i)
 	for (j = i + 1; j <= end && j < i + 200; j++)
 		if (x->n[j].tag == TidyTag_TIME ||
 		    ((x->n[j].flags & F_META) && x->n[j].tlen > 0))
+			return 1;
+	return 0;
+}
+
+/*
+ * The signature below a question or an answer (Stack Exchange's
+ * "post-signature"): a small block that its class calls a post's
+ * chrome, but that holds the post's author marked as such in the
+ * microdata Question or Answer (itemprop=author).  The author's name
+ * stays; the "answered" line above it and the user's stats go.
+ */
+int
+ex_qa_signature(struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+	int j, end;
+
+	if (x->type != PT_FORUM || !(n->flags & F_QA) || n->tlen == 0 ||
+	    n->tlen > 200 || n->nsub > 80)
+		return 0;
+	end = ex_subtree_end(x, i);
+	for (j = i; j <= end; j++)
+		if ((x->n[j].flags & F_AUTHOR) && !x->dead[j] &&
+		    x->n[j].tlen > 0)
 			return 1;
 	return 0;
 }

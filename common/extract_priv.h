@@ -37,6 +37,7 @@
 #define F_QA		0x2000	/* in a microdata Question or Answer */
 #define F_TOGGLE	0x4000	/* a <button> opening an accordion's panel */
 #define F_ANCHOR	0x8000	/* <a href="#..."> to a place in the page */
+#define F_AUTHOR	0x10000	/* in an itemprop=author */
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
@@ -198,6 +199,8 @@ int		ex_qa_type(const char *itemtype);
 int		ex_post_header(const struct ex *x, int i);
 /* Is node i of a thread's chrome by its place (title, tags, user panel)? */
 int		ex_forum_drop(struct ex *x, int i);
+/* Is node i the signature of a question or an answer, with its author? */
+int		ex_qa_signature(struct ex *x, int i);
 /* Drop from a thread's text the paragraphs a quote repeats. */
 void		ex_forum_repeats(char *text);
 

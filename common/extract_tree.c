@@ -103,7 +103,7 @@ add_node(struct ex *x, int tag, int parent)
 			x->n[parent].first = i;
 		x->n[parent].last = i;
 		n->flags = x->n[parent].flags & (F_PRE | F_LINK | F_HIDDEN |
-		    F_QA);
+		    F_QA | F_AUTHOR);
 	}
 	return i;
 }
@@ -542,6 +542,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		    ex_has_word(v, "dateCreated") || ex_has_word(v, "author") ||
 		    ex_has_word(v, "publisher") || ex_has_word(v, "keywords"))
 			n->flags |= F_META;
+		if (ex_has_word(v, "author"))
+			n->flags |= F_AUTHOR;
 		if (ex_has_word(v, "author") && x->author_rank < 3) {
 			x->author_node = i;
 			x->author_rank = 3;

@@ -938,7 +938,8 @@ ex_broad_pass(struct ex *x, int type)
 		    n->sinput > 0 && n->tlen < 300)) &&
 		    (items < 0 || !ex_is_ancestor(x, i, items)) &&
 		    !(type == PT_SERVICE && ex_service_keep(x, i)) &&
-		    !reader_text(x, i, type) && !qa_item(x, i))
+		    !reader_text(x, i, type) && !qa_item(x, i) &&
+		    !ex_qa_signature(x, i))
 			x->dead[i] = 1;
 	}
 	ex_sums(x);

@@ -2475,13 +2475,28 @@ test_forum(void)
 	    "itemtype=\"https://schema.org/Question\"><h1 itemprop=name>"
 	    "Which flour?</h1><div itemprop=text><p>");
 	tq_buf_adds(&b, p[0]);
-	tq_buf_adds(&b, "</p></div><ul><li itemprop=comment itemscope "
+	/* a signature with the author, and one of an edit */
+	tq_buf_adds(&b, "</p></div><div class=post-signature><div "
+	    "class=user-info><div class=user-action-time>asked <span>Mar 26, "
+	    "2019 at 16:18</span></div><div class=user-details itemprop=author "
+	    "itemscope itemtype=\"http://schema.org/Person\"><a href=/u/1>"
+	    "millerwright</a><div class=-flair><span class=reputation-score>"
+	    "1,217</span><span class=v-visible-sr>14 silver badges</span>"
+	    "</div></div></div></div><div class=post-signature><div "
+	    "class=user-info><div class=user-action-time>edited <span>Mar 31"
+	    "</span></div><div class=user-details><a href=/u/2>tidyeditor</a>"
+	    "</div></div></div>");
+	tq_buf_adds(&b, "<ul><li itemprop=comment itemscope "
 	    "itemtype=\"https://schema.org/Comment\"><span itemprop=text>"
 	    "Did you try the search before asking this, really?</span></li>"
 	    "</ul><div itemprop=suggestedAnswer itemscope itemtype=\"https://"
 	    "schema.org/Answer\"><div itemprop=text><p>");
 	tq_buf_adds(&b, p[1]);
-	tq_buf_adds(&b, "</p></div><ul><li itemprop=comment itemscope "
+	tq_buf_adds(&b, "</p></div><div class=post-signature><div "
+	    "class=user-info><div class=user-details itemprop=author itemscope"
+	    " itemtype=\"http://schema.org/Person\"><a href=/u/3>ovenkeeper"
+	    "</a> <span class=reputation-score>52</span></div></div></div>");
+	tq_buf_adds(&b, "<ul><li itemprop=comment itemscope "
 	    "itemtype=\"https://schema.org/Comment\"><span itemprop=text>"
 	    "Thanks, that settled the matter for my bakery.</span></li>"
 	    "</ul></div><div itemprop=suggestedAnswer itemscope itemtype="
@@ -2495,6 +2510,15 @@ test_forum(void)
 	    "Q&A comments: the question and its answers");
 	ok(!has(d.text, "search before asking") && !has(d.text, "settled"),
 	    "Q&A comments: no comments");
+	ok(in_order(d.text, "rye rye", "millerwright") &&
+	    in_order(d.text, "millerwright", "spelt spelt") &&
+	    in_order(d.text, "spelt spelt", "ovenkeeper") &&
+	    in_order(d.text, "ovenkeeper", "barley barley"),
+	    "Q&A: a post's author marked in its signature stays");
+	ok(!has(d.text, "1,217") && !has(d.text, "badges") &&
+	    !has(d.text, "52") && !has(d.text, "tidyeditor") &&
+	    !has(d.text, "asked"),
+	    "Q&A: not the user's reputation, an edit's signature, 'asked'");
 	tq_doc_free(&d);
 	free(b.data);
 	for (k = 0; k < 3; k++)
