@@ -513,7 +513,6 @@ stop_worker
 # a 502 is found by the title's start, not made again
 long=$(awk 'BEGIN { printf "https://example.org/long?q="; for (i = 0; i < 2500; i++) printf "d" }')
 lt=$(mkai "$long" "$(awk 'BEGIN { for (i = 0; i < 2100; i++) printf "T" }')")
-fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"502-html-after"}' >/dev/null
 # --- properties each within Notion's limits, and too large together
 # for a create (600 KB, as tq-api may take): the item fails at once
 bp=$(mkai https://example.org/bigprops "Big properties")
@@ -528,12 +527,15 @@ tq-submit -j notion -D $DB1 "$sp" >"$tmp/sp.json"
 spt=$(jq -r .task_id "$tmp/sp.json")
 psqlc "UPDATE processing_tasks SET params = jsonb_set(params, '{properties}', jsonb_build_object('Name', jsonb_build_object('title', r))) FROM (SELECT jsonb_agg(jsonb_build_object('text', jsonb_build_object('content', repeat('港', 1000)))) AS r FROM generate_series(1, 95)) g WHERE id = $spt" >/dev/null
 start_worker -n 1 -t notion-queue=12 -Q notion-queue
-check "a long title and URL, a create answered 502 after the work" sh -c "tq-submit notion -D $DB1 $lt | tq-wait -t 60"
-check_same "adopted: one page" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/pages | jq '[.pages[] | select(.in_trash | not) | select(.title | startswith("TTTTTTTTTT"))] | length')" "adopted 1"
 check_status 1 "properties of 600 KB in all" tq-wait -t 60 "$bt"
 check_match "fail at once, saying why" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*properties take 6[0-9]{5} bytes of JSON, more than the 300000 a create may hold'
 check "a large title of the user's and a long summary" tq-wait -t 60 "$spt"
 check_same "the page is made, with the title and no Summary property" "$(fake GET /_fake/pages | jq -r '[.pages[] | select(.properties.URL.url == "https://example.org/sumprop") | "\(.title | length) \(.properties.Summary.rich_text | length)"] | join(",")')" "95000 0"
+# the fault armed once the two above are done: it is the long title's
+# create that meets it, no other
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"502-html-after"}' >/dev/null
+check "a long title and URL, a create answered 502 after the work" sh -c "tq-submit notion -D $DB1 $lt | tq-wait -t 60"
+check_same "adopted: one page" "$(jq -r '.items[0].result.action' "$out") $(fake GET /_fake/pages | jq '[.pages[] | select(.in_trash | not) | select(.title | startswith("TTTTTTTTTT"))] | length')" "adopted 1"
 stop_worker
 
 # --- a slow Notion under the default timeout (60 s): a create answered
