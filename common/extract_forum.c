@@ -757,11 +757,12 @@ ex_qa_signature(struct ex *x, int i)
 	return 0;
 }
 
-int
-ex_qa_type(const char *v)
+/* Does an itemtype (one URL or several) name the schema.org type t? */
+static int
+names_type(const char *v, const char *t)
 {
 	const char *p, *e;
-	size_t n;
+	size_t n, len = strlen(t);
 
 	for (p = v; *p; p = e) {
 		while (*p == ' ')
@@ -770,12 +771,22 @@ ex_qa_type(const char *v)
 			;
 		for (n = (size_t)(e - p); n > 0 && p[n - 1] != '/'; n--)
 			;
-		if (((size_t)(e - p) - n == 8 && strncmp(p + n, "Question",
-		    8) == 0) || ((size_t)(e - p) - n == 6 &&
-		    strncmp(p + n, "Answer", 6) == 0))
+		if ((size_t)(e - p) - n == len && strncmp(p + n, t, len) == 0)
 			return 1;
 	}
 	return 0;
+}
+
+int
+ex_qa_type(const char *v)
+{
+	return names_type(v, "Question") || names_type(v, "Answer");
+}
+
+int
+ex_comment_type(const char *v)
+{
+	return names_type(v, "Comment");
 }
 
 /*

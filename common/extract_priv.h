@@ -38,6 +38,7 @@
 #define F_TOGGLE	0x4000	/* a <button> opening an accordion's panel */
 #define F_ANCHOR	0x8000	/* <a href="#..."> to a place in the page */
 #define F_AUTHOR	0x10000	/* in an itemprop=author */
+#define F_CMT		0x20000	/* a microdata Comment */
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
@@ -113,6 +114,7 @@ struct ex {
 	int		 ncart;		/* "add to cart" buttons */
 	int		 npre;		/* <pre> blocks */
 	int		 nqa;		/* schema.org Question and Answer */
+	int		 ncmt;		/* microdata Comments */
 	int		 faq;		/* an FAQPage: no thread */
 	int		 artmarks;	/* evidence for "article" */
 	int		 ogonly;	/* and that is og:type alone */
@@ -195,6 +197,8 @@ int		ex_forum_chrome(struct ex *x, int i, const char *t);
 int		ex_post_number(struct ex *x, int i);
 /* Does an itemtype name a schema.org Question or Answer? */
 int		ex_qa_type(const char *itemtype);
+/* Does an itemtype name a schema.org Comment? */
+int		ex_comment_type(const char *itemtype);
 /* Is node i the <header> of a thread's post, with the post's time? */
 int		ex_post_header(const struct ex *x, int i);
 /* Is node i of a thread's chrome by its place (title, tags, user panel)? */

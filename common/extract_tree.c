@@ -474,6 +474,10 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		ex_schema_evidence(x, v, 0);
 		if (ex_qa_type(v))
 			n->flags |= F_QA;
+		if (ex_comment_type(v)) {
+			n->flags |= F_CMT;
+			x->ncmt += x->ncmt < 1000;
+		}
 	}
 	if (tag == TidyTag_BUTTON || (tag == TidyTag_INPUT &&
 	    (v = ex_attr_get(tn, "type")) != NULL && strcasecmp(v, "submit") == 0))

@@ -6,7 +6,6 @@
  */
 #include <ctype.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -130,6 +129,20 @@ ex_cart_evidence(struct ex *x, TidyDoc td, TidyNode tn)
 }
 
 /* ----------------------------------------------------------- page types */
+
+/* The text of the microdata Comments (one inside another counts once). */
+static int
+comments_len(struct ex *x)
+{
+	int i, len = 0, end = 0;
+
+	for (i = 1; i < x->nn; i++)
+		if (i > end && (x->n[i].flags & F_CMT) && !x->dead[i]) {
+			len += x->n[i].tlen;
+			end = ex_subtree_end(x, i);
+		}
+	return len;
+}
 
 /* A price in a text: a currency sign or code beside a digit. */
 static int
@@ -446,6 +459,14 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	if (ex_listing_share(x) >= 55)
 		sc[nprice >= 5 ? PT_COLLECTION : PT_LISTING] += 5;
 
+	/*
+	 * a thread of posts marked as schema.org Comments that hold half
+	 * of the page's text or more: a forum, whatever else it says of
+	 * itself (an Article with its replies); a story's few comments
+	 * below it hold much less
+	 */
+	if (x->ncmt >= 5 && comments_len(x) * 2 >= bodylen)
+		sc[PT_FORUM] += 10;
 	/* what the page says of itself */
 	sc[PT_ARTICLE] += x->pt[PT_ARTICLE] > 0 ? 4 : 0;
 	sc[PT_FORUM] += x->pt[PT_FORUM] > 0 || (x->nqa > 0 && !x->faq) ? 6 : 0;

@@ -2524,6 +2524,64 @@ test_forum(void)
 	for (k = 0; k < 3; k++)
 		free(p[k]);
 
+	/*
+	 * a thread whose page calls itself an Article, its replies
+	 * marked as schema.org Comments that outweigh the first post: a
+	 * forum, each reply with its author; a story with a few short
+	 * comments below it stays an article
+	 */
+	for (k = 0; k < 2; k++) {
+		static const char *const who[] = { "crumbler", "loafwright",
+		    "sourbaker", "ryeman", "glutenfree", "ovenmitt" };
+		static const char *const said[] = { "crumb", "loaf", "sour",
+		    "rye", "flour", "oven" };
+		char *r;
+		int c;
+
+		memset(&b, 0, sizeof(b));
+		p[0] = words_para("opening", k == 0 ? 40 : 600);
+		tq_buf_adds(&b, "<html><head><meta property=og:type content="
+		    "article><script type=application/ld+json>{\"@type\": "
+		    "\"Article\", \"headline\": \"Rye or spelt\", "
+		    "\"datePublished\": \"2024-05-01\", \"author\": "
+		    "{\"@type\": \"Person\", \"name\": \"starter\"}}"
+		    "</script><title>Rye or spelt</title></head><body>"
+		    "<article><h1>Rye or spelt</h1><p>");
+		tq_buf_adds(&b, p[0]);
+		tq_buf_adds(&b, "</p></article><ul class=board>");
+		for (c = 0; c < 6; c++) {
+			tq_buf_adds(&b, "<li><div itemscope itemtype=\"http://"
+			    "schema.org/Comment\"><a href=/m/1 itemprop="
+			    "author itemscope itemtype=\"http://schema.org/"
+			    "Person\">");
+			tq_buf_adds(&b, who[c]);
+			tq_buf_adds(&b, "</a> <time itemprop=dateCreated "
+			    "datetime=2024-05-02>May 2, 2024</time><div "
+			    "itemprop=text><p>");
+			r = words_para(said[c], k == 0 ? 60 : 8);
+			tq_buf_adds(&b, r);
+			free(r);
+			tq_buf_adds(&b, "</p></div></div></li>");
+		}
+		tq_buf_adds(&b, "</ul></body></html>");
+		ok(extract_str(b.data, "https://bread.example/t/rye", &d) ==
+		    0, "Comments thread extract");
+		if (k == 0) {
+			is_str(d.page_type, "forum", "Comments outweighing "
+			    "the first post: a forum");
+			ok(in_order(d.text, "opening opening", "crumbler") &&
+			    in_order(d.text, "crumbler", "crumb crumb") &&
+			    in_order(d.text, "crumb crumb", "loafwright") &&
+			    in_order(d.text, "ovenmitt", "oven oven"),
+			    "Comments thread: each reply after its author");
+		} else
+			is_str(d.page_type, "article", "a story's few "
+			    "short Comments: an article");
+		tq_doc_free(&d);
+		free(b.data);
+		free(p[0]);
+	}
+
 	/* code blocks as highlighters write them: a <span> a word, a line */
 	memset(&b, 0, sizeof(b));
 	p[0] = words_para("task", 60);
