@@ -24,10 +24,11 @@
  * <header>, which holds its time or its author, and an <aside> that
  * holds its author are no page chrome (ex_post_header(), which
  * ex_small_struct() asks), nor is the signature below a question or an
- * answer that holds its author marked in microdata (ex_qa_signature()).  The comments under a question or an
- * answer are no posts: extract_tree.c hides the itemprop=comment
- * elements inside a microdata Question or Answer (ex_qa_type()); a
- * forum's replies stay.  extract.c says how the stages fit together.
+ * answer that holds its author marked in microdata (ex_qa_signature()).
+ * The comments under a question or an answer are no posts:
+ * extract_tree.c hides the itemprop=comment elements inside a
+ * microdata Question or Answer (ex_qa_type()); a forum's replies stay.
+ * extract.c says how the stages fit together.
  */
 #include <ctype.h>
 #include <stdint.h>
