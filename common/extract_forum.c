@@ -24,7 +24,8 @@
  * <header>, which holds its time or its author, and an <aside> that
  * holds its author are no page chrome (ex_post_header(), which
  * ex_small_struct() asks), nor is the signature below a question or an
- * answer that holds its author marked in microdata (ex_qa_signature()).
+ * answer that holds its author marked in microdata (ex_qa_signature()),
+ * with its time (ex_qa_time()).
  * The comments under a question or an answer are no posts:
  * extract_tree.c hides the itemprop=comment elements inside a
  * microdata Question or Answer (ex_qa_type()); a forum's replies stay.
@@ -754,6 +755,27 @@ ex_qa_signature(struct ex *x, int i)
 	for (j = i; j <= end; j++)
 		if ((x->n[j].flags & F_AUTHOR) && !x->dead[j] &&
 		    x->n[j].tlen > 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Is block i, its text t, the time of a question or an answer in its
+ * signature beside the author ("answered Mar 26, 2019 at 17:05"): the
+ * post's date, no chrome?  An edit's signature holds no author.
+ */
+int
+ex_qa_time(struct ex *x, int i, const char *t)
+{
+	int a, k;
+
+	if (x->type != PT_FORUM || !(x->n[i].flags & F_QA) ||
+	    (x->n[i].flags & F_AUTHOR) || x->n[i].tlen > 80 ||
+	    (!ex_starts_with(t, "asked ") && !ex_starts_with(t, "answered ")))
+		return 0;
+	for (a = x->n[i].parent, k = 0; a > 0 && k < 4; a = x->n[a].parent,
+	    k++)
+		if (x->n[a].tlen > x->n[i].tlen && ex_qa_signature(x, a))
 			return 1;
 	return 0;
 }

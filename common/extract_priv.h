@@ -205,6 +205,8 @@ int		ex_post_header(const struct ex *x, int i);
 int		ex_forum_drop(struct ex *x, int i);
 /* Is node i the signature of a question or an answer, with its author? */
 int		ex_qa_signature(struct ex *x, int i);
+/* Is block i, its text t, the time in such a signature ("answered ...")? */
+int		ex_qa_time(struct ex *x, int i, const char *t);
 /* Drop from a thread's text the paragraphs a quote repeats. */
 void		ex_forum_repeats(char *text);
 

@@ -797,6 +797,10 @@ ex_chrome_lead(struct ex *x, int i)
 	if (x->n[i].tlen == 0 || x->n[i].tlen > 200 || x->n[i].nsub > 60)
 		return 0;
 	t = ex_node_text(x, i, 400);
+	if (ex_qa_time(x, i, t)) {
+		free(t);
+		return 0;
+	}
 	for (k = 0; closing_notes[k] != NULL && !r; k++)
 		if (strncasecmp(t, closing_notes[k],
 		    strlen(closing_notes[k])) == 0)

@@ -2515,10 +2515,13 @@ test_forum(void)
 	    in_order(d.text, "spelt spelt", "ovenkeeper") &&
 	    in_order(d.text, "ovenkeeper", "barley barley"),
 	    "Q&A: a post's author marked in its signature stays");
+	ok(in_order(d.text, "rye rye", "asked Mar 26, 2019 at 16:18") &&
+	    in_order(d.text, "asked Mar 26, 2019", "millerwright"),
+	    "Q&A: the signature's time stays beside its author");
 	ok(!has(d.text, "1,217") && !has(d.text, "badges") &&
 	    !has(d.text, "52") && !has(d.text, "tidyeditor") &&
-	    !has(d.text, "asked"),
-	    "Q&A: not the user's reputation, an edit's signature, 'asked'");
+	    !has(d.text, "edited"),
+	    "Q&A: not the user's reputation, nor an edit's signature");
 	tq_doc_free(&d);
 	free(b.data);
 	for (k = 0; k < 3; k++)
