@@ -28,7 +28,7 @@
  * with its time (ex_qa_time()).
  * The comments under a question or an answer are no posts:
  * extract_tree.c hides the itemprop=comment elements inside a
- * microdata Question or Answer (ex_qa_type()); a forum's replies stay.
+ * microdata Question or Answer (F_QA); a forum's replies stay.
  * extract.c says how the stages fit together.
  */
 #include <ctype.h>
@@ -740,7 +740,8 @@ ex_post_header(const struct ex *x, int i)
  * "post-signature"): a small block that its class calls a post's
  * chrome, but that holds the post's author marked as such in the
  * microdata Question or Answer (itemprop=author).  The author's name
- * stays; the "answered" line above it and the user's stats go.
+ * and the signature's time stay (ex_qa_time()); the user's stats after
+ * the name go (after_author()).
  */
 int
 ex_qa_signature(struct ex *x, int i)
@@ -778,38 +779,6 @@ ex_qa_time(struct ex *x, int i, const char *t)
 		if (x->n[a].tlen > x->n[i].tlen && ex_qa_signature(x, a))
 			return 1;
 	return 0;
-}
-
-/* Does an itemtype (one URL or several) name the schema.org type t? */
-static int
-names_type(const char *v, const char *t)
-{
-	const char *p, *e;
-	size_t n, len = strlen(t);
-
-	for (p = v; *p; p = e) {
-		while (*p == ' ')
-			p++;
-		for (e = p; *e && *e != ' '; e++)
-			;
-		for (n = (size_t)(e - p); n > 0 && p[n - 1] != '/'; n--)
-			;
-		if ((size_t)(e - p) - n == len && strncmp(p + n, t, len) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-int
-ex_qa_type(const char *v)
-{
-	return names_type(v, "Question") || names_type(v, "Answer");
-}
-
-int
-ex_comment_type(const char *v)
-{
-	return names_type(v, "Comment");
 }
 
 /*

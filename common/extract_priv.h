@@ -178,7 +178,7 @@ void		ex_build(struct ex *x, TidyDoc td);
 
 /* extract_type.c */
 int		ex_schema_page_type(const char *t);
-void		ex_schema_evidence(struct ex *x, const char *v, int ld);
+unsigned	ex_schema_evidence(struct ex *x, const char *v, int ld);
 void		ex_cart_evidence(struct ex *x, TidyDoc td, TidyNode tn);
 int		ex_detect_type(struct ex *x, const char *url,
 	    const struct tq_doc *doc);
@@ -195,10 +195,6 @@ char		*ex_broad_pass(struct ex *x, int type);
 int		ex_forum_chrome(struct ex *x, int i, const char *t);
 /* Is inline element i a thread's post number ("#12")? */
 int		ex_post_number(struct ex *x, int i);
-/* Does an itemtype name a schema.org Question or Answer? */
-int		ex_qa_type(const char *itemtype);
-/* Does an itemtype name a schema.org Comment? */
-int		ex_comment_type(const char *itemtype);
 /* Is node i the <header> of a thread's post, with the post's time? */
 int		ex_post_header(const struct ex *x, int i);
 /* Is node i of a thread's chrome by its place (title, tags, user panel)? */

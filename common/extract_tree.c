@@ -471,13 +471,9 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	if (tag == TidyTag_PRE)
 		x->npre++;
 	if ((v = ex_attr_get(tn, "itemtype")) != NULL) {
-		ex_schema_evidence(x, v, 0);
-		if (ex_qa_type(v))
-			n->flags |= F_QA;
-		if (ex_comment_type(v)) {
-			n->flags |= F_CMT;
+		n->flags |= ex_schema_evidence(x, v, 0);
+		if (n->flags & F_CMT)
 			x->ncmt += x->ncmt < 1000;
-		}
 	}
 	if (tag == TidyTag_BUTTON || (tag == TidyTag_INPUT &&
 	    (v = ex_attr_get(tn, "type")) != NULL && strcasecmp(v, "submit") == 0))
@@ -546,11 +542,12 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		    ex_has_word(v, "dateCreated") || ex_has_word(v, "author") ||
 		    ex_has_word(v, "publisher") || ex_has_word(v, "keywords"))
 			n->flags |= F_META;
-		if (ex_has_word(v, "author"))
+		if (ex_has_word(v, "author")) {
 			n->flags |= F_AUTHOR;
-		if (ex_has_word(v, "author") && x->author_rank < 3) {
-			x->author_node = i;
-			x->author_rank = 3;
+			if (x->author_rank < 3) {
+				x->author_node = i;
+				x->author_rank = 3;
+			}
 		}
 	}
 	if (tag == TidyTag_A && (v = ex_attr_get(tn, "rel")) != NULL &&

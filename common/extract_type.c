@@ -63,17 +63,29 @@ ex_schema_page_type(const char *t)
 	return -1;
 }
 
+/* Is the type's name from b to e the name s? */
+static int
+type_named(const char *b, const char *e, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(e - b) == n && strncmp(b, s, n) == 0;
+}
+
 /*
  * Count the schema.org types of an itemtype attribute (several URLs
  * may be given) or of a JSON-LD @type.  Products count once each, so
  * that many of them make a collection rather than a product page.
+ * The node flags the types give an element: F_QA for a Question or an
+ * Answer, F_CMT for a Comment.
  */
-void
+unsigned
 ex_schema_evidence(struct ex *x, const char *v, int ld)
 {
 	char tok[128];
-	const char *e;
+	const char *b, *e;
 	size_t n;
+	unsigned f = 0;
 	int t;
 
 	while (*v) {
@@ -82,6 +94,12 @@ ex_schema_evidence(struct ex *x, const char *v, int ld)
 		e = v + strcspn(v, " \t\n\r\f");
 		if ((n = (size_t)(e - v)) == 0)
 			break;
+		for (b = e; b > v && b[-1] != '/'; b--)
+			;
+		if (type_named(b, e, "Question") || type_named(b, e, "Answer"))
+			f |= F_QA;
+		else if (type_named(b, e, "Comment"))
+			f |= F_CMT;
 		if (n < sizeof(tok)) {
 			memcpy(tok, v, n);
 			tok[n] = '\0';
@@ -99,6 +117,7 @@ ex_schema_evidence(struct ex *x, const char *v, int ld)
 		}
 		v = e;
 	}
+	return f;
 }
 
 /* "Add to cart" and the like: a shop's product or collection page. */
