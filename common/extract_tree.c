@@ -308,6 +308,16 @@ static const char *const panel_words[] = {
 static const char *const accordion_words[] = { "~accordion", NULL };
 
 /*
+ * A carousel's slides wait their turn hidden from screen readers
+ * (aria-hidden), shown on screen as it turns; the copies that it
+ * makes to turn round do not count.
+ */
+static const char *const slide_words[] = {
+	"~slide", "carousel-item", "carousel-cell", "~carousel__item", NULL
+};
+static const char *const slide_copy[] = { "~clone", "~duplicate", NULL };
+
+/*
  * Is hidden node i a closed panel rather than hidden content?  Product
  * details and specifications wait in closed panels: named so, or a tab
  * panel or region by role, or shaped so (ex_closed_panel).  Hidden from
@@ -318,6 +328,12 @@ closed_panel(struct ex *x, int i, const struct xn *n, TidyNode tn)
 {
 	const char *v;
 
+	if ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
+	    strcasecmp(v, "true") == 0 && n->attr != NULL &&
+	    ex_match_any(n->attr, slide_words) &&
+	    !ex_match_any(n->attr, slide_copy) &&
+	    ((v = ex_attr_get(tn, "style")) == NULL || !is_hidden_style(v)))
+		return 1;
 	if ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
 	    strcasecmp(v, "true") == 0 &&
 	    (n->attr == NULL || !ex_match_any(n->attr, accordion_words)))

@@ -3286,6 +3286,47 @@ test_service(void)
 	free(b.data);
 
 	/*
+	 * A carousel of customers' stories: the slides that wait their
+	 * turn (aria-hidden) stay, the copies it makes to turn round go,
+	 * and so does a slide that its style hides.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Helpdesk</title></head><body>"
+	    "<main><h1>Support software</h1><p>");
+	q = words_para("support", 80);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><section><h2>Customer stories</h2><div "
+	    "class=slick-track>");
+	for (i = 0; i < 4; i++) {
+		snprintf(w, sizeof(w), "%s", i == 0 ? "slick-slide "
+		    "slick-cloned" : "slick-slide");
+		tq_buf_adds(&b, "<div class=\"");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, i == 1 ? "\">" : i == 3 ? "\" aria-hidden=true "
+		    "style=\"display:none\">" : "\" aria-hidden=true>");
+		snprintf(w, sizeof(w), "story%d", i == 0 ? 2 : i);
+		q = words_para(w, 12);
+		tq_buf_adds(&b, "<blockquote>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</blockquote></div>");
+		free(q);
+	}
+	tq_buf_adds(&b, "</div></section></main></body></html>");
+	ok(extract_str(b.data, "https://desk.example/service", &d) == 0,
+	    "carousel extract");
+	is_str(d.page_type, "service", "carousel: a service page");
+	ok(has(d.text, "story1 story1") && has(d.text, "story2 story2"),
+	    "carousel: the slides waiting their turn stay");
+	q = strstr(d.text, "story2, and.");
+	ok(q != NULL && strstr(q + 1, "story2, and.") == NULL,
+	    "carousel: its copy of a slide goes");
+	ok(!has(d.text, "story3"), "carousel: a slide hidden by its style "
+	    "goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
 	 * A hero in a banner's clothes ("hero md-banner"): the block that
 	 * holds the page's <h1> and little but headings stays.
 	 */
