@@ -621,6 +621,32 @@ class_words(struct ex *x)
 	free(tab);
 }
 
+/*
+ * Is node i in the page's footer: a <footer> outside any <article>, or
+ * a block whose class or id names a footer ("PageFooter",
+ * "LegalFooter") that does not hold the page's <h1> (a layout's
+ * "flex-wrap-footer" around the whole page is no footer), or on a
+ * page without one, less than half its text?  Such is no story.
+ */
+static int
+in_footer(struct ex *x, int i)
+{
+	const char *a;
+	int f = 0;
+
+	for (; i > 0; i = x->n[i].parent) {
+		if (x->n[i].tag == TidyTag_ARTICLE)
+			return 0;
+		a = x->n[i].attr;
+		if ((x->n[i].tag == TidyTag_FOOTER ||
+		    (a != NULL && ex_word_at(a, "~footer"))) &&
+		    (x->h1 > 0 ? !ex_is_ancestor(x, i, x->h1) :
+		    x->n[i].tlen * 2 < x->n[x->body].tlen))
+			f = 1;
+	}
+	return f;
+}
+
 int
 tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
     struct tq_err *err)
@@ -631,14 +657,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	static const unsigned passes[] = {
 		P_STRIP | P_WEIGHT | P_CLEAN, P_WEIGHT | P_CLEAN, P_CLEAN, 0
 	};
-	int rc = -1, k, type;
+	int rc = -1, k, type, top = -1;
 	size_t best = 0, textlen = 0;
 
 	memset(doc, 0, sizeof(*doc));
 	memset(&x, 0, sizeof(x));
 	tidyBufInit(&x.tb);
 	x.h1 = -1;
-	x.top = -1;
+	x.top = x.ptop = -1;
 	x.author_node = -1;
 	if (html == NULL || len == 0) {
 		tq_err_set(err, TQ_ERR_PERMANENT, "empty_document",
@@ -703,6 +729,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		if (text == NULL || strlen(t) - x.marks > best) {
 			free(text);
 			text = t;
+			top = x.ptop;
 			best = strlen(t) - x.marks;
 			textlen = best;
 		} else
@@ -718,7 +745,8 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		t = ex_broad_pass(&x, type);
 		if ((strlen(t) - x.marks + (size_t)x.cleaned) * (type == PT_FORUM ? 3 :
 		    type == PT_PRODUCT ? 5 : 1) >= best *
-		    (type == PT_PRODUCT ? 2 : 1)) {
+		    (type == PT_PRODUCT ? 2 : 1) ||
+		    (in_footer(&x, top) && strlen(t) > x.marks)) {
 			free(text);
 			text = t;
 			textlen = strlen(t) - x.marks;
@@ -734,7 +762,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		 */
 		t = ex_broad_pass(&x, PT_SERVICE);
 		if ((strlen(t) - x.marks) * 3 > (best < 1500 || x.ogonly ? 4 : 9) *
-		    best) {
+		    best || (in_footer(&x, top) && strlen(t) > x.marks)) {
 			free(text);
 			text = t;
 			textlen = strlen(t) - x.marks;

@@ -110,6 +110,7 @@ struct ex {
 	int		 noscript;	/* <noscript> content is shown */
 	int		 collapsed;	/* closed accordions, tabs shown */
 	int		 top;		/* the first pass's article, or -1 */
+	int		 ptop;		/* the last pass's article, or -1 */
 	int		 pt[PT_N];	/* evidence for each page type */
 	int		 ncart;		/* "add to cart" buttons */
 	int		 npre;		/* <pre> blocks */

@@ -1333,6 +1333,7 @@ ex_run_pass(struct ex *x, unsigned pf)
 	pick_article(x, pf, &pk);
 	if (x->top < 0)
 		x->top = pk.top;
+	x->ptop = pk.top;
 	/* merged siblings are judged like the article's own blocks */
 	for (i = k = 0; i < pk.n; i++) {
 		n = &x->n[pk.nodes[i]];

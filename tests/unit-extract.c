@@ -3204,6 +3204,34 @@ test_recall(void)
 	tq_doc_free(&d);
 	free(q);
 	free(b.data);
+
+	/*
+	 * A page whose content is a short table of links: the passes
+	 * that look for a story clean the table away and are left with
+	 * the site's footer of legal links, which is no story; the page's
+	 * own blocks win, however short.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Schedule</title></head><body>"
+	    "<main><div class=card><h1>League schedule</h1><div>Sunday, "
+	    "May 3</div><table><tr><th>Matchup</th><th>Result</th></tr>"
+	    "<tr><td><a href=/t/1>Seattle</a> v <a href=/t/2>Boston</a>"
+	    "</td><td><a href=/g/1>20-10</a></td></tr><tr><td><a href=/t/3>"
+	    "Denver</a> v <a href=/t/4>Miami</a></td><td><a href=/g/2>21-11"
+	    "</a></td></tr></table></div></main><div class=PageFooter><ul>"
+	    "<li><a href=/terms>Terms of Use</a></li><li><a href=/privacy>"
+	    "Privacy Policy</a></li><li><a href=/ads>Interest-Based Ads</a>"
+	    "</li><li><a href=/eu>EU Privacy Rights</a></li><li><a "
+	    "href=/cookies>Cookie Policy</a></li><li><a href=/prefs>Manage "
+	    "Privacy Preferences</a></li></ul><p>&copy; Sports Network "
+	    "Enterprises, Inc. All rights reserved.</p></div></body></html>");
+	ok(extract_str(b.data, "https://sport.example/schedule", &d) == 0,
+	    "footer extract");
+	ok(has(d.text, "Seattle v Boston | 20-10"),
+	    "footer: the page's table, not the footer, is its text");
+	ok(!has(d.text, "Terms of Use"), "footer: the legal links go");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 /*
