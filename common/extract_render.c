@@ -94,12 +94,42 @@ break_level(int tag)
 	switch (tag) {
 	case TidyTag_LI: case TidyTag_DT: case TidyTag_DD: case TidyTag_TR:
 	case TidyTag_BR: case TidyTag_CAPTION: case TidyTag_LEGEND:
-	case TidyTag_SUMMARY:
+	case TidyTag_SUMMARY: case TidyTag_THEAD: case TidyTag_TBODY:
+	case TidyTag_TFOOT:
 		return 1;
 	case TidyTag_TD: case TidyTag_TH:
 		return 0;
 	}
 	return 2;
+}
+
+#define CELL_MAX	300	/* characters of a table's cell of data */
+
+/*
+ * The break around block i.  A block in a short cell of a table (a
+ * team's name in a <div>, a value in a <p>: "<td><p>Drake Maye
+ * 295</p></td>") is a word apart, not a paragraph, so that the row
+ * stays a line; lines (<br>, a list's items) stay lines.
+ */
+static void
+block_break(struct ex *x, int i, struct out *o)
+{
+	int j, k, lvl = break_level(x->n[i].tag);
+
+	if (lvl == 2 && x->n[i].tag != TidyTag_TABLE)
+		for (j = x->n[i].parent, k = 0; j > 0 && k < 8;
+		    j = x->n[j].parent, k++) {
+			if (x->n[j].tag == TidyTag_TABLE)
+				break;
+			if (x->n[j].tag == TidyTag_TD ||
+			    x->n[j].tag == TidyTag_TH) {
+				if (x->n[j].tlen > CELL_MAX)
+					break;
+				o->sp |= 1;
+				return;
+			}
+		}
+	ex_out_break(o, lvl);
 }
 
 /*
@@ -222,7 +252,7 @@ ex_render(struct ex *x, int root, struct out *o)
 			/* cells apart by " | " where lists are marked */
 			o->sp |= o->bullets ? 2 : 1;
 		else if (n->flags & F_BLOCK)
-			ex_out_break(o, break_level(n->tag));
+			block_break(x, i, o);
 		else if ((n->flags & F_PRE) && n->attr != NULL &&
 		    ex_has_word(n->attr, "line") && o->b.len > 0)
 			/* a highlighter's line (Shiki's <span class=line>) */
@@ -248,14 +278,14 @@ next:
 			if (i != root && (nx = x->n[i].next) >= 0) {
 				if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
 				    (x->n[i].flags & F_BLOCK))
-					ex_out_break(o, break_level(x->n[i].tag));
+					block_break(x, i, o);
 				links_apart(x, i, nx, o);
 				i = nx;
 				break;
 			}
 			if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
 			    (x->n[i].flags & F_BLOCK))
-				ex_out_break(o, break_level(x->n[i].tag));
+				block_break(x, i, o);
 			if (i == root) {
 				i = -1;
 				break;
@@ -266,14 +296,14 @@ next:
 				o->mark[0] = '\0';
 			if (i == root) {
 				if (x->n[i].flags & F_BLOCK)
-					ex_out_break(o, break_level(x->n[i].tag));
+					block_break(x, i, o);
 				i = -1;
 				break;
 			}
 			/* a parent: its closing break happens in the loop */
 			if (x->n[i].next >= 0) {
 				if (x->n[i].flags & F_BLOCK)
-					ex_out_break(o, break_level(x->n[i].tag));
+					block_break(x, i, o);
 				links_apart(x, i, x->n[i].next, o);
 				i = x->n[i].next;
 				break;

@@ -2997,6 +2997,37 @@ test_recall(void)
 	free(q);
 	b.len = 0;
 
+	/*
+	 * a short cell's blocks ("<td><p>...</p></td>", a <div> in a
+	 * <th>) are words of its row; a long cell's paragraphs stay
+	 */
+	q = words_para("drug", 80);
+	tq_buf_adds(&b, "<html><head><title>Drugs</title></head><body>"
+	    "<article><h1>Drugs</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><table><thead><tr><th><div>Drug</div></th><th>"
+	    "<div>Taken</div></th></tr></thead><tbody><tr><td><p>"
+	    "Semaglutide</p><p>(Wegovy)</p></td><td><p>Once weekly</p></td>"
+	    "</tr><tr><td><p>Orlistat</p></td><td><p>Three times a day</p>"
+	    "</td></tr></tbody></table><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><table><tr><td><p>");
+	free(q);
+	q = words_para("layout", 60);
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Second paragraph of a layout cell.</p></td>"
+	    "</tr></table></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/drugs", &d) == 0,
+	    "cell blocks extract");
+	ok(has(d.text, "Drug | Taken\nSemaglutide (Wegovy) | Once weekly\n"
+	    "Orlistat | Three times a day\n"),
+	    "cell blocks: a short cell's paragraphs are words of its row");
+	ok(has(d.text, "layout, and.\n\nSecond paragraph"),
+	    "cell blocks: a long cell's paragraphs stay paragraphs");
+	tq_doc_free(&d);
+	free(q);
+	b.len = 0;
+
 	/* words that a style sets apart, glued in the markup */
 	q = words_para("story", 80);
 	tq_buf_adds(&b, "<html><head><title>Bottles</title></head><body>"
