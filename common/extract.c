@@ -647,6 +647,25 @@ in_footer(struct ex *x, int i)
 	return f;
 }
 
+/*
+ * Is node i in a block of questions and answers ("faq", "faqs-
+ * accordion") that does not hold the page's <h1>?  A service page's
+ * FAQ, often its longest run of paragraphs, is not its story.
+ */
+static int
+in_faq(struct ex *x, int i)
+{
+	const char *a;
+
+	for (; i > 0; i = x->n[i].parent) {
+		a = x->n[i].attr;
+		if (a != NULL && ex_word_at(a, "~faq") &&
+		    (x->h1 <= 0 || !ex_is_ancestor(x, i, x->h1)))
+			return 1;
+	}
+	return 0;
+}
+
 int
 tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
     struct tq_err *err)
@@ -752,17 +771,22 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			textlen = strlen(t) - x.marks;
 		} else
 			free(t);
-	} else if (type == PT_ARTICLE && x.artmarks < 4 && x.npre == 0) {
+	} else if (type == PT_ARTICLE && ((x.artmarks < 4 && x.npre == 0) ||
+	    in_faq(&x, top))) {
 		/*
 		 * A story on a page that hardly says it is one, and more
 		 * text around it: a landing page of sections, a list.  The
 		 * longer the story, the more the rest must outweigh it,
 		 * unless its only mark is an undated og:type article (an
-		 * SEO plugin's default for every page).
+		 * SEO plugin's default for every page).  A story found in
+		 * the footer, or in an FAQ with more around it, is none.
 		 */
 		t = ex_broad_pass(&x, PT_SERVICE);
-		if ((strlen(t) - x.marks) * 3 > (best < 1500 || x.ogonly ? 4 : 9) *
-		    best || (in_footer(&x, top) && strlen(t) > x.marks)) {
+		k = x.artmarks < 4 && x.npre == 0;
+		if ((k && (strlen(t) - x.marks) * 3 > (best < 1500 ||
+		    x.ogonly ? 4 : 9) * best) || (k && in_footer(&x, top) &&
+		    strlen(t) > x.marks) || (in_faq(&x, top) &&
+		    strlen(t) - x.marks > best)) {
 			free(text);
 			text = t;
 			textlen = strlen(t) - x.marks;

@@ -3274,7 +3274,7 @@ test_service(void)
 {
 	struct tq_doc d;
 	struct tq_buf b;
-	char *q, w[32];
+	char *q, w[32], ans[64];
 	int i, j;
 
 	/* the hero <header> inside <main> stays, the site's banner goes */
@@ -3341,6 +3341,58 @@ test_service(void)
 	ok(has(d.text, "How long does job 2 take?\n\nanswer2 answer2"),
 	    "toggle: a question above its answer");
 	ok(!has(d.text, "Call us"), "toggle: a plain button goes");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/*
+	 * A landing page whose sections are text in <div>s, marked as a
+	 * BlogPosting with an empty body, and whose FAQ holds the most
+	 * paragraphs: the FAQ is found as the story, but the sections
+	 * around it hold more, and the page is its sections and its FAQ.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Recruiting</title></head><body>"
+	    "<div class=container><article itemscope itemtype=\"http://"
+	    "schema.org/BlogPosting\"></article><section class=area-top>"
+	    "<div class=container>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "Section%d", i);
+		tq_buf_adds(&b, "<div class=row><div class=col-md-5><h2>Why ");
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, "</h2></div><div class=col-md-7><div class=text>");
+		for (j = 0; j < 10; j++) {
+			tq_buf_adds(&b, w);
+			tq_buf_adds(&b, " teams hire engineers for every role in "
+			    "the field of data today and now. ");
+		}
+		tq_buf_adds(&b, "</div></div></div>");
+	}
+	tq_buf_adds(&b, "</div></section><section class=faqs-container><div "
+	    "class=container><h2>Questions</h2><div id=accordion "
+	    "class=faqs-accordion>");
+	for (i = 0; i < 8; i++) {
+		snprintf(ans, sizeof(ans), "Answer%d teams hire engineers "
+		    "for every", i);
+		tq_buf_adds(&b, "<div class=card><h3><button aria-expanded=true>"
+		    "How does step ");
+		snprintf(w, sizeof(w), "%d", i);
+		tq_buf_adds(&b, w);
+		tq_buf_adds(&b, " work?</button></h3><div class=card-body><p>");
+		for (j = 0; j < 3; j++) {
+			tq_buf_adds(&b, j == 2 ? "</p><p>" : "");
+			tq_buf_adds(&b, ans);
+			tq_buf_adds(&b, " role in the field of data today and "
+			    "now. ");
+		}
+		tq_buf_adds(&b, "</p></div></div>");
+	}
+	tq_buf_adds(&b, "</div></div></section></div></body></html>");
+	ok(extract_str(b.data, "https://hire.example/recruiting", &d) == 0,
+	    "faq extract");
+	ok(has(d.text, "Why Section0\n\nSection0 teams") &&
+	    has(d.text, "Why Section2"), "faq: the sections stay");
+	ok(has(d.text, "How does step 7 work?\n\nAnswer7 teams"),
+	    "faq: and so does the FAQ");
 	tq_doc_free(&d);
 	free(b.data);
 
