@@ -104,18 +104,70 @@ break_level(int tag)
 }
 
 #define CELL_MAX	300	/* characters of a table's cell of data */
+#define TERM_MAX	60	/* characters of a term beside its definition */
+#define DEF_MAX		200	/* and of that definition */
+
+/* The next live element after i among its siblings, or -1. */
+static int
+next_element(struct ex *x, int i)
+{
+	for (i = x->n[i].next; i >= 0; i = x->n[i].next) {
+		if (x->dead[i])
+			continue;
+		if (x->n[i].tag != XT_TEXT)
+			return i;
+		if (x->n[i].text != NULL &&
+		    x->n[i].text[strspn(x->n[i].text, " ")] != '\0')
+			return -1;
+	}
+	return -1;
+}
 
 /*
- * The break around block i.  A block in a short cell of a table (a
- * team's name in a <div>, a value in a <p>: "<td><p>Drake Maye
- * 295</p></td>") is a word apart, not a paragraph, so that the row
- * stays a line; lines (<br>, a list's items) stay lines.
+ * Is dd a short definition right after its short term ("<dt>Weight
+ * </dt><dd>0.4 kg</dd>", a specification)?  Then the two make a line.
+ */
+static int
+term_pair(struct ex *x, int dt, int dd)
+{
+	return dt >= 0 && dd >= 0 && x->n[dt].tag == TidyTag_DT &&
+	    x->n[dd].tag == TidyTag_DD && x->n[dt].tlen > 0 &&
+	    x->n[dt].tlen <= TERM_MAX && x->n[dd].tlen > 0 &&
+	    x->n[dd].tlen <= DEF_MAX && x->n[dt].nblock == 0 &&
+	    x->n[dd].nblock == 0;
+}
+
+/*
+ * The break around block i, entering it or leaving it.  A block in a
+ * short cell of a table (a team's name in a <div>, a value in a <p>:
+ * "<td><p>Drake Maye 295</p></td>") is a word apart, not a paragraph,
+ * so that the row stays a line; lines (<br>, a list's items) stay
+ * lines.  A short term and its short definition make one line,
+ * "Weight: 0.4 kg".
  */
 static void
-block_break(struct ex *x, int i, struct out *o)
+block_break(struct ex *x, int i, struct out *o, int enter)
 {
 	int j, k, lvl = break_level(x->n[i].tag);
 
+	if (x->n[i].tag == TidyTag_DT && !enter &&
+	    term_pair(x, i, next_element(x, i)))
+		return;
+	if (x->n[i].tag == TidyTag_DD && enter) {
+		for (j = x->n[x->n[i].parent].first, k = -1; j >= 0 && j != i;
+		    j = x->n[j].next)
+			if (!x->dead[j] && x->n[j].tag != XT_TEXT)
+				k = j;
+		if (term_pair(x, k, i)) {
+			if (o->b.len > 0 && o->b.data[o->b.len - 1] != ':') {
+				ex_out_trim(o);
+				tq_buf_adds(&o->b, ":");
+				o->marks++;
+			}
+			o->sp |= 1;
+			return;
+		}
+	}
 	if (lvl == 2 && x->n[i].tag != TidyTag_TABLE)
 		for (j = x->n[i].parent, k = 0; j > 0 && k < 8;
 		    j = x->n[j].parent, k++) {
@@ -252,7 +304,7 @@ ex_render(struct ex *x, int root, struct out *o)
 			/* cells apart by " | " where lists are marked */
 			o->sp |= o->bullets ? 2 : 1;
 		else if (n->flags & F_BLOCK)
-			block_break(x, i, o);
+			block_break(x, i, o, 1);
 		else if ((n->flags & F_PRE) && n->attr != NULL &&
 		    ex_has_word(n->attr, "line") && o->b.len > 0)
 			/* a highlighter's line (Shiki's <span class=line>) */
@@ -278,14 +330,14 @@ next:
 			if (i != root && (nx = x->n[i].next) >= 0) {
 				if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
 				    (x->n[i].flags & F_BLOCK))
-					block_break(x, i, o);
+					block_break(x, i, o, 0);
 				links_apart(x, i, nx, o);
 				i = nx;
 				break;
 			}
 			if (!x->dead[i] && x->n[i].tag != XT_TEXT &&
 			    (x->n[i].flags & F_BLOCK))
-				block_break(x, i, o);
+				block_break(x, i, o, 0);
 			if (i == root) {
 				i = -1;
 				break;
@@ -296,14 +348,14 @@ next:
 				o->mark[0] = '\0';
 			if (i == root) {
 				if (x->n[i].flags & F_BLOCK)
-					block_break(x, i, o);
+					block_break(x, i, o, 0);
 				i = -1;
 				break;
 			}
 			/* a parent: its closing break happens in the loop */
 			if (x->n[i].next >= 0) {
 				if (x->n[i].flags & F_BLOCK)
-					block_break(x, i, o);
+					block_break(x, i, o, 0);
 				links_apart(x, i, x->n[i].next, o);
 				i = x->n[i].next;
 				break;

@@ -3028,6 +3028,34 @@ test_recall(void)
 	free(q);
 	b.len = 0;
 
+	/* a short term and its short definition make a line */
+	q = words_para("glaze", 80);
+	tq_buf_adds(&b, "<html><head><title>Mug</title></head><body>"
+	    "<article><h1>Mug</h1><p>");
+	tq_buf_adds(&b, q);
+	free(q);
+	q = words_para("story", 40);
+	tq_buf_adds(&b, "</p><dl><dt>Capacity</dt> <dd>350 ml</dd><dt>Weight:"
+	    "</dt><dd>0.4 kg</dd><dt>History</dt><dd>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</dd><dt>Term alone</dt></dl><p>");
+	free(q);
+	q = words_para("glaze", 80);
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/mug", &d) == 0,
+	    "term pairs extract");
+	ok(has(d.text, "\nCapacity: 350 ml\nWeight: 0.4 kg\nHistory\nstory "),
+	    "term pairs: a short term and definition make a line, a long "
+	    "definition has its own");
+	ok(has(d.text, "\nTerm alone\n"), "term pairs: a term alone is a "
+	    "line");
+	is_int(d.word_count, count_words(d.text),
+	    "term pairs: the colon is no word");
+	tq_doc_free(&d);
+	free(q);
+	b.len = 0;
+
 	/* words that a style sets apart, glued in the markup */
 	q = words_para("story", 80);
 	tq_buf_adds(&b, "<html><head><title>Bottles</title></head><body>"
