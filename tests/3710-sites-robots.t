@@ -33,7 +33,6 @@ start_worker -n 2 -Q parsing-queue
 
 H=$(site 2)
 tq-submit parse "$H/page?n=1" >"$tmp/hang"
-t0=$(date +%s)
 
 S=$(site 3)
 check_status 1 "huge: the first 500 KiB are read" sh -c "tq-submit parse '$S/early/page' '$S/late/page' | tq-wait -t 60"
@@ -117,7 +116,9 @@ check_same "... with the same message" "$(item 0)" "$m"
 
 # the robots.txt that hangs: given up after 10 s, the page waits
 wait_for 30 sh -c "tq-status -i $(jq -r .task_id "$tmp/hang") | jq -e '.items[0].error_message // \"\" | test(\"robots.txt cannot be read\")' >/dev/null"
-check_match "hang: unreadable after about 10 s" "$(( $(date +%s) - t0 ))" '^(9|1[0-9]|2[0-9])$'
+# the time its first run took, as the worker saw it: the checks above
+# run meanwhile, and on a loaded machine they may take longer than that
+check_match "hang: unreadable after about 10 s" "$(tq-status -a -i "$(jq -r .task_id "$tmp/hang")" | jq '.items[0].attempts[0].duration | floor')" '^(9|1[0-9]|2[0-9])$'
 check "... tq-status -i" tq-status -i "$(jq -r .task_id "$tmp/hang")"
 check_match "... the page waits, no retry counted" "$(item 0)" '^(pending|running)\|.*(timeout|timed out|no data).*\|0$'
 check_same "... and was never asked for" "$(sj "$H" '| .total - .robots')" 0
