@@ -379,9 +379,30 @@ ld_add_post(struct tq_buf *b, json_t *o)
 }
 
 /*
+ * Did a property before the i-th of the array v have the same name and
+ * value?  Shops list their key specifications, then all of them.
+ */
+static int
+prop_seen(json_t *v, size_t i)
+{
+	json_t *e = json_array_get(v, i), *f;
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		f = json_array_get(v, j);
+		if (json_is_object(f) && json_equal(json_object_get(f, "name"),
+		    json_object_get(e, "name")) &&
+		    json_equal(json_object_get(f, "value"),
+		    json_object_get(e, "value")))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * The text that the page's structured data gives for its type: a
  * thread's posts in order (question, answers, comments), a product's
- * name, description and properties; NULL if none.
+ * name, description and properties (each once); NULL if none.
  */
 static char *
 ld_typed_text(struct ex *x, int type)
@@ -414,7 +435,8 @@ ld_typed_text(struct ex *x, int type)
 		    i < 200; i++) {
 			e = json_array_get(v, i);
 			if ((s = ex_ld_str(json_object_get(e, "name"), "name")) ==
-			    NULL || json_object_get(e, "value") == NULL)
+			    NULL || json_object_get(e, "value") == NULL ||
+			    prop_seen(v, i))
 				continue;
 			/* an image's or a page's address is no property */
 			if (json_is_string(json_object_get(e, "value")) &&

@@ -1136,6 +1136,35 @@ test_product(void)
 	is_str(d.page_type, "collection", "type: og:type product.group");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * A product page built by a script: its Product's description
+	 * and properties, each property once where the shop lists its
+	 * key specifications and then all of them
+	 */
+	ok(extract_str("<html><head><script type=\"application/ld+json\">"
+	    "{\"@type\":\"Product\",\"name\":\"Laptop\",\"description\":"
+	    "\"A light laptop with a bright screen, a long battery life and "
+	    "a keyboard that lights up for work in the dark.\",\"offers\":"
+	    "{\"price\":\"999\"},\"additionalProperty\":["
+	    "{\"name\":\"Screen Size\",\"value\":\"13.8 inches\"},"
+	    "{\"name\":\"Memory\",\"value\":\"16 gigabytes\"},"
+	    "{\"name\":\"Brand\",\"value\":\"Maker\"},"
+	    "{\"name\":\"Screen Size\",\"value\":\"13.8 inches\"},"
+	    "{\"name\":\"Memory\",\"value\":\"16 gigabytes\"},"
+	    "{\"name\":\"Weight\",\"value\":1.4},"
+	    "{\"name\":\"Colour\",\"value\":\"Dune\"},"
+	    "{\"name\":\"Touch Screen\",\"value\":\"true\"}]}</script>"
+	    "</head><body><div id=app>Loading</div></body></html>",
+	    "https://shop.example/laptop", &d) == 0, "ld product extracts");
+	ok(has(d.text, "A light laptop") &&
+	    has(d.text, "\nBrand: Maker\n") && has(d.text, "Weight: 1.4\n"),
+	    "ld product: description and properties");
+	ok(has(d.text, "Screen Size: 13.8 inches") &&
+	    strstr(strstr(d.text, "Screen Size: 13.8 inches") + 1,
+	    "Screen Size") == NULL,
+	    "ld product: a property listed twice is given once");
+	tq_doc_free(&d);
 }
 
 static double
