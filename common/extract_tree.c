@@ -310,10 +310,13 @@ static const char *const accordion_words[] = { "~accordion", NULL };
 /*
  * A carousel's slides wait their turn hidden from screen readers
  * (aria-hidden), shown on screen as it turns; the copies that it
- * makes to turn round do not count.
+ * makes to turn round do not count.  The slides by their carousels'
+ * names: a "slide-in" drawer (a cart, a menu) is no slide.
  */
 static const char *const slide_words[] = {
-	"~slide", "carousel-item", "carousel-cell", "~carousel__item", NULL
+	"slick-slide", "swiper-slide", "splide__slide", "glide__slide",
+	"keen-slider__slide", "owl-item", "carousel-item", "carousel-cell",
+	"~carousel__item", "~carousel__slide", NULL
 };
 static const char *const slide_copy[] = { "~clone", "~duplicate", NULL };
 

@@ -3480,7 +3480,9 @@ test_service(void)
 		tq_buf_adds(&b, "</blockquote></div>");
 		free(q);
 	}
-	tq_buf_adds(&b, "</div></section></main></body></html>");
+	tq_buf_adds(&b, "</div></section><div class=slide-in-cart "
+	    "aria-hidden=true><p>Your cart is empty for now.</p></div>"
+	    "</main></body></html>");
 	ok(extract_str(b.data, "https://desk.example/service", &d) == 0,
 	    "carousel extract");
 	is_str(d.page_type, "service", "carousel: a service page");
@@ -3491,6 +3493,8 @@ test_service(void)
 	    "carousel: its copy of a slide goes");
 	ok(!has(d.text, "story3"), "carousel: a slide hidden by its style "
 	    "goes");
+	ok(!has(d.text, "cart is empty"), "carousel: a closed slide-in "
+	    "drawer is no slide");
 	tq_doc_free(&d);
 	free(b.data);
 
