@@ -154,11 +154,8 @@ block_break(struct ex *x, int i, struct out *o, int enter)
 	    term_pair(x, i, next_element(x, i)))
 		return;
 	if (x->n[i].tag == TidyTag_DD && enter) {
-		for (j = x->n[x->n[i].parent].first, k = -1; j >= 0 && j != i;
-		    j = x->n[j].next)
-			if (!x->dead[j] && x->n[j].tag != XT_TEXT)
-				k = j;
-		if (term_pair(x, k, i)) {
+		if ((k = ex_prev_sibling(x, i)) >= 0 && !x->dead[k] &&
+		    term_pair(x, k, i)) {
 			if (o->b.len > 0 && o->b.data[o->b.len - 1] != ':') {
 				ex_out_trim(o);
 				tq_buf_adds(&o->b, ":");
