@@ -24,7 +24,8 @@ most it ever had.  Routes:
                     /late" past 500 KiB), binary (random octets with
                     NULs, then "Disallow: /bin"), redirect (5 hops to a
                     file with "Disallow: /redir"), redirect6 (6 hops),
-                    delay ("Crawl-delay: 1"), private ("Disallow:
+                    delay ("Crawl-delay: 1"), delay3 ("Crawl-delay: 3"),
+                    private ("Disallow:
                     /private"), oddcoding (the same, sent with
                     "Content-Encoding: utf-8"), 404, 503, 429 (with Retry-After: 30),
                     elsewhere (a 301 to http://127.0.0.1:1/robots.txt)
@@ -114,6 +115,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                           "text/plain")
         elif mode == "delay":
             self.send(200, "User-agent: *\nCrawl-delay: 1\n", "text/plain")
+        elif mode == "delay3":
+            self.send(200, "User-agent: *\nCrawl-delay: 3\n", "text/plain")
         elif mode == "private":
             self.send(200, "User-agent: *\nDisallow: /private\n",
                       "text/plain")
