@@ -698,7 +698,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	static const unsigned passes[] = {
 		P_STRIP | P_WEIGHT | P_CLEAN, P_WEIGHT | P_CLEAN, P_CLEAN, 0
 	};
-	int rc = -1, k, type, top = -1;
+	int rc = -1, k, type, top = -1, weak, faq;
 	size_t best = 0, textlen = 0;
 
 	memset(doc, 0, sizeof(*doc));
@@ -776,6 +776,9 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		} else
 			free(t);
 	}
+	/* few marks of a story; a story found in the page's FAQ */
+	weak = x.artmarks < 4 && x.npre == 0;
+	faq = type == PT_ARTICLE && in_faq(&x, top);
 	if (type != PT_ARTICLE) {
 		/*
 		 * A thread's posts each carry their chrome (user panels,
@@ -793,8 +796,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			textlen = strlen(t) - x.marks;
 		} else
 			free(t);
-	} else if (type == PT_ARTICLE && ((x.artmarks < 4 && x.npre == 0) ||
-	    in_faq(&x, top))) {
+	} else if (type == PT_ARTICLE && (weak || faq)) {
 		/*
 		 * A story on a page that hardly says it is one, and more
 		 * text around it: a landing page of sections, a list.  The
@@ -804,10 +806,9 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 		 * the footer, or in an FAQ with more around it, is none.
 		 */
 		t = ex_broad_pass(&x, PT_SERVICE);
-		k = x.artmarks < 4 && x.npre == 0;
-		if ((k && (strlen(t) - x.marks) * 3 > (best < 1500 ||
-		    x.ogonly ? 4 : 9) * best) || (k && in_footer(&x, top) &&
-		    strlen(t) > x.marks) || (in_faq(&x, top) &&
+		if ((weak && ((strlen(t) - x.marks) * 3 > (best < 1500 ||
+		    x.ogonly ? 4 : 9) * best || (in_footer(&x, top) &&
+		    strlen(t) > x.marks))) || (faq &&
 		    strlen(t) - x.marks > best)) {
 			free(text);
 			text = t;

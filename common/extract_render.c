@@ -107,13 +107,14 @@ break_level(int tag)
 #define TERM_MAX	60	/* characters of a term beside its definition */
 #define DEF_MAX		200	/* and of that definition */
 
-/* The next live element after i among its siblings, or -1. */
+/*
+ * The element sibling after node i, or -1: ex_prev_sibling()'s mirror,
+ * blank text between them skipped.
+ */
 static int
 next_element(struct ex *x, int i)
 {
 	for (i = x->n[i].next; i >= 0; i = x->n[i].next) {
-		if (x->dead[i])
-			continue;
 		if (x->n[i].tag != XT_TEXT)
 			return i;
 		if (x->n[i].text != NULL &&
@@ -125,12 +126,14 @@ next_element(struct ex *x, int i)
 
 /*
  * Is dd a short definition right after its short term ("<dt>Weight
- * </dt><dd>0.4 kg</dd>", a specification)?  Then the two make a line.
+ * </dt><dd>0.4 kg</dd>", a specification), both shown?  Then the two
+ * make a line.
  */
 static int
 term_pair(struct ex *x, int dt, int dd)
 {
-	return dt >= 0 && dd >= 0 && x->n[dt].tag == TidyTag_DT &&
+	return dt >= 0 && dd >= 0 && !x->dead[dt] && !x->dead[dd] &&
+	    x->n[dt].tag == TidyTag_DT &&
 	    x->n[dd].tag == TidyTag_DD && x->n[dt].tlen > 0 &&
 	    x->n[dt].tlen <= TERM_MAX && x->n[dd].tlen > 0 &&
 	    x->n[dd].tlen <= DEF_MAX && x->n[dt].nblock == 0 &&
@@ -154,8 +157,7 @@ block_break(struct ex *x, int i, struct out *o, int enter)
 	    term_pair(x, i, next_element(x, i)))
 		return;
 	if (x->n[i].tag == TidyTag_DD && enter) {
-		if ((k = ex_prev_sibling(x, i)) >= 0 && !x->dead[k] &&
-		    term_pair(x, k, i)) {
+		if (term_pair(x, ex_prev_sibling(x, i), i)) {
 			if (o->b.len > 0 && o->b.data[o->b.len - 1] != ':') {
 				ex_out_trim(o);
 				tq_buf_adds(&o->b, ":");

@@ -330,15 +330,16 @@ static int
 closed_panel(struct ex *x, int i, const struct xn *n, TidyNode tn)
 {
 	const char *v;
+	int sr_hidden;
 
-	if ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
-	    strcasecmp(v, "true") == 0 && n->attr != NULL &&
+	sr_hidden = (v = ex_attr_get(tn, "aria-hidden")) != NULL &&
+	    strcasecmp(v, "true") == 0;
+	if (sr_hidden && n->attr != NULL &&
 	    ex_match_any(n->attr, slide_words) &&
 	    !ex_match_any(n->attr, slide_copy) &&
 	    ((v = ex_attr_get(tn, "style")) == NULL || !is_hidden_style(v)))
 		return 1;
-	if ((v = ex_attr_get(tn, "aria-hidden")) != NULL &&
-	    strcasecmp(v, "true") == 0 &&
+	if (sr_hidden &&
 	    (n->attr == NULL || !ex_match_any(n->attr, accordion_words)))
 		return ex_closed_panel(x, i, tn);
 	if (n->attr != NULL && ex_match_any(n->attr, panel_words))
