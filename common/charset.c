@@ -221,6 +221,30 @@ looks_utf8(const unsigned char *s, size_t n)
 }
 
 /*
+ * Is this all UTF-8, with text beyond ASCII in it?  Legacy text
+ * hardly ever is: a windows-1252 letter beyond ASCII would have to be
+ * followed by one of the bytes UTF-8 continues with, text in GBK or
+ * Shift_JIS pair its bytes just so, again and again.  A sequence cut
+ * off by the end of the buffer (a body cut at its limit) is allowed.
+ */
+static int
+all_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0, len, multi = 0;
+	int valid;
+
+	while (i < n) {
+		len = tq_utf8_subpart((const char *)s + i, n - i, &valid);
+		if (!valid && !(i + len >= n && s[i] >= 0xc2 && s[i] <= 0xf4))
+			return 0;
+		if (valid && len > 1)
+			multi++;
+		i += len;
+	}
+	return multi > 0;
+}
+
+/*
  * Convert with iconv into b (raw; the caller repairs).  EILSEQ skips
  * one code unit and writes U+FFFD, so the loop always advances.
  * -1 if glibc does not know the charset.
@@ -508,8 +532,16 @@ tq_charset_to_utf8(const char *buf, size_t len, const char *header_charset,
 	}
 	if (cs == -1 && is_html && (cs = prescan(s, len)) == -1)
 		cs = xml_decl(s, len);
+	/*
+	 * A page converted to UTF-8 that still declares its old charset
+	 * (a saved page, a site moved to UTF-8 whose templates kept the
+	 * old <meta>, a server's default Latin-1): what the bytes are
+	 * beats what is said of them, where they can be nothing else.
+	 */
 	if (cs == -1)
 		cs = looks_utf8(s, len) ? CS_UTF8 : CS_1252;
+	else if ((cs == CS_1252 || cs > CS_UTF16BE) && all_utf8(s, len))
+		cs = CS_UTF8;
 
 	if (charsets[cs].iconv != NULL) {
 		size_t unit = cs == CS_UTF16LE || cs == CS_UTF16BE ? 2 : 1;

@@ -233,6 +233,24 @@ main(void)
 	    "header utf-8 on UTF-8 beats the meta");
 	C("a\xff" "b", "utf-8", 1, "a" FFFD "b", "utf-8",
 	    "header utf-8 on bytes that are not, no meta: U+FFFD");
+	/* declared in a legacy charset, but every byte UTF-8 */
+	C("<meta charset=gb2312>\xe4\xb8\xad\xe6\x96\x87", NULL, 1,
+	    "<meta charset=gb2312>中文", "utf-8",
+	    "meta gb2312 on UTF-8: UTF-8");
+	C("caf\xc3\xa9", "iso-8859-1", 1, "café", "utf-8",
+	    "header Latin-1 on UTF-8: UTF-8");
+	C("<meta charset=windows-1252>caf\xc3\xa9 \xe2\x82", NULL, 1,
+	    "<meta charset=windows-1252>café " FFFD, "utf-8",
+	    "UTF-8 cut at the end: still UTF-8");
+	C("<meta charset=windows-1252>caf\xc3\xa9 na\xefve", NULL, 1,
+	    "<meta charset=windows-1252>cafÃ© naïve", "windows-1252",
+	    "one byte that is not UTF-8: the declared charset");
+	C("<meta charset=shift_jis>\x93\xfa\x96\x7b\x8c\xea", NULL, 1,
+	    "<meta charset=shift_jis>日本語", "shift_jis",
+	    "Shift_JIS is not UTF-8");
+	C("<meta charset=iso-2022-jp>\x1b$B$3$s\x1b(B", NULL, 1,
+	    "<meta charset=iso-2022-jp>こん", "iso-2022-jp",
+	    "ASCII-only iso-2022-jp stays iso-2022-jp");
 	C("<meta charset=nonsense><meta charset=cp1251>\xcf", NULL, 1,
 	    "<meta charset=nonsense><meta charset=cp1251>П", "windows-1251",
 	    "unknown meta charset skipped");
