@@ -588,10 +588,22 @@ drop_slug_id(struct ex *x, int i)
 {
 	struct xn *n = &x->n[i];
 	char id[128], text[256], *sp, *t;
-	size_t k, m;
+	size_t k, m, words = 1;
 
-	if (!ex_tag_is_heading(n->tag) || (sp = strrchr(n->attr, ' ')) ==
-	    NULL || sp[1] == '\0' || strlen(sp + 1) >= 200)
+	if ((sp = strrchr(n->attr, ' ')) == NULL || sp[1] == '\0' ||
+	    strlen(sp + 1) >= 200)
+		return;
+	/*
+	 * So is a section's whose text begins with its heading
+	 * (docutils' <div class="section" id="sharing-with-a-single-
+	 * developer">), when the slug has four words or more: a short
+	 * one ("related-posts", "leave-a-reply") names a block of the
+	 * site's chrome as often as its heading does.
+	 */
+	for (t = sp + 1; !ex_tag_is_heading(n->tag) && *t != '\0'; t++)
+		words += (*t == '-' || *t == '_') && t[1] != '\0' &&
+		    t[1] != '-' && t[1] != '_';
+	if (!ex_tag_is_heading(n->tag) && words < 4)
 		return;
 	ex_squash(sp + 1, id, sizeof(id), 1);
 	t = ex_node_text(x, i, 300);

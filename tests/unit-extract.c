@@ -728,6 +728,58 @@ test_heading_ids(void)
 }
 
 /*
+ * So is a section's id made from the heading it begins with, in
+ * docutils' pages (<div class="section" id="sharing-with-a-single-
+ * developer">), when it has four words or more; a shorter one
+ * ("share-this-post") may name the site's chrome, and still counts.
+ */
+static void
+test_section_ids(void)
+{
+	static const char *const para = "Keep your changesets in draft "
+	    "phase while you pass them around, since a push promotes them "
+	    "to public and public changesets are immutable; a non-publishing "
+	    "repository on a test server lets you try things out first.";
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int k;
+
+	tq_buf_adds(&b, "<html><head><title>Shared history</title></head>"
+	    "<body><div class=document><div class=body>"
+	    "<div class=section id=shared-mutable-history>"
+	    "<h1>Shared mutable history</h1>");
+	for (k = 0; k < 2; k++)
+		tq_buf_addf(&b, "<p>%s</p>", para);
+	tq_buf_adds(&b, "<div class=section id=sharing-with-a-single-"
+	    "developer><h2>Sharing with a single developer</h2>");
+	for (k = 0; k < 3; k++)
+		tq_buf_addf(&b, "<p>%s</p>", para);
+	tq_buf_adds(&b, "</div><div class=section id=sharing-with-"
+	    "multiple-developers><h2>Sharing with multiple developers</h2>");
+	for (k = 0; k < 3; k++)
+		tq_buf_addf(&b, "<p>%s</p>", para);
+	tq_buf_adds(&b, "</div><div class=section id=conclusion>"
+	    "<h2>Conclusion</h2>");
+	tq_buf_addf(&b, "<p>%s</p>", para);
+	tq_buf_adds(&b, "</div><div id=share-this-post><h3>Share this post"
+	    "</h3><p>Tell your friends about this chapter, tweet it, post it "
+	    "and mail it to everyone on your team today.</p></div>"
+	    "</div></div></div></body></html>");
+	ok(extract_str(b.data, "https://docs.example/sharing.html", &d) == 0,
+	    "section ids extract");
+	ok(has(d.text, "\n\nSharing with a single developer\n\nKeep"),
+	    "section ids: a section whose id is its heading's slug stays");
+	ok(has(d.text, "\n\nSharing with multiple developers\n\nKeep"),
+	    "section ids: the second such section stays");
+	ok(has(d.text, "\n\nConclusion\n\nKeep"),
+	    "section ids: the section after them stays");
+	ok(!has(d.text, "Tell your friends"),
+	    "section ids: a short id still counts (share-this-post)");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
+/*
  * A ranking's entries, each a heading whose name links to the school's
  * own page over a section of prose: the headings stay as the
  * sections' titles.  A linked heading over a line of links does not.
@@ -4577,6 +4629,7 @@ main(void)
 	test_rules();
 	test_panel_titles();
 	test_heading_ids();
+	test_section_ids();
 	test_linked_titles();
 	test_types2();
 	test_listing();
