@@ -994,15 +994,25 @@ prose_items(struct ex *x, int i)
 /*
  * A list that the paragraph before it announces, a sentence of four
  * words or more that ends in a colon ("Other apps you may find
- * helpful:"): the links are what the text speaks of.  Not a label
- * ("Read more:", "Related:") nor a call to more reading ("You may
- * also be interested in the following articles:").  The paragraph is
- * the element before the list, a live one.
+ * helpful:"), or a heading of its own, unlinked and of two words or
+ * more ("New contributors", a release's "Fixed bugs"): the links are
+ * what the text speaks of.  Not a label ("Read more:", "Related:"),
+ * a call to more reading ("You may also be interested in the
+ * following articles:") nor the title of a menu ("Recent posts",
+ * "Quick links", "Categories").  The paragraph or heading is the
+ * element before the list, a live one.
  */
 static const char *const more_words[] = {
 	"related", "also", "interest", "more", "recommend", "popular",
 	"latest", "read", "further", "other articles", "other posts",
 	"other stories", "follow", "subscri", "newsletter", NULL
+};
+
+static const char *const menu_words[] = {
+	"recent", "categor", "archive", "tags", "links", "share", "comment",
+	"navigat", "menu", "company", "support", "legal", "contact",
+	"social", "quick", "useful", "resources", "about us", "explore",
+	"trending", "sponsor", "partner", "topics", "sections", NULL
 };
 
 static int
@@ -1017,6 +1027,20 @@ announced(struct ex *x, int i)
 	    j = x->n[j].next)
 		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
 			prev = j;
+	if (prev >= 0 && ex_tag_is_heading(x->n[prev].tag) &&
+	    x->n[prev].tag != TidyTag_H1 && x->n[prev].llen == 0 &&
+	    x->n[prev].tlen <= 200) {
+		t = ex_node_text(x, prev, 300);
+		r = ex_words(t) >= 2;
+		for (k = 0; r && more_words[k] != NULL; k++)
+			if (strcasestr(t, more_words[k]) != NULL)
+				r = 0;
+		for (k = 0; r && menu_words[k] != NULL; k++)
+			if (strcasestr(t, menu_words[k]) != NULL)
+				r = 0;
+		free(t);
+		return r;
+	}
 	if (prev < 0 || (x->n[prev].tag != TidyTag_P &&
 	    x->n[prev].tag != TidyTag_DIV) || x->n[prev].nblock > 0 ||
 	    x->n[prev].tlen > 400 || ex_link_density(&x->n[prev]) > 0.5)

@@ -3291,6 +3291,31 @@ test_recall(void)
 	ok(!has(d.text, "Winners and losers"),
 	    "announced list: a list of more reading goes");
 	tq_doc_free(&d);
+	free(b.data);
+
+	/* a list of links under a heading of its own */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>This week</title></head><body>"
+	    "<article><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><h4>New contributors (first patch)</h4><ul>"
+	    "<li>Ankush <a href=/1>fixed an issue with revoked permissions"
+	    "</a></li><li>gero <a href=/2>removed the windowtype attribute"
+	    "</a></li><li>manekenpix <a href=/3>converted some DevTools code"
+	    "</a></li></ul><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><h4>Recent posts</h4><ul><li><a href=/a>These "
+	    "weeks in Firefox: issue 84</a></li><li><a href=/b>These weeks "
+	    "in Firefox: issue 83</a></li><li><a href=/c>These weeks in "
+	    "Firefox: issue 82</a></li></ul></article></body></html>");
+	ok(extract_str(b.data, "https://blog.example/week", &d) == 0,
+	    "headed list extract");
+	ok(has(d.text, "New contributors (first patch)\n\n- Ankush fixed an "
+	    "issue") && has(d.text, "- manekenpix converted some"),
+	    "headed list: the links its heading speaks of stay");
+	ok(!has(d.text, "issue 83"),
+	    "headed list: a list of recent posts goes");
+	tq_doc_free(&d);
 	free(q);
 	free(b.data);
 
