@@ -633,6 +633,9 @@ class_words(struct ex *x)
 		if (n->attr == NULL)
 			continue;
 		drop_slug_id(x, i);
+		/* MathJax's formula, whatever its menu's class */
+		if (ex_has_word(n->attr, "mathjax"))
+			continue;
 		h = ex_fnv(n->attr);
 		for (k = h & (EX_ATTRS - 1); tab[k].a != NULL &&
 		    strcmp(tab[k].a, n->attr) != 0; k = (k + 1) & (EX_ATTRS - 1))

@@ -158,6 +158,86 @@ ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top)
 	return b.data;
 }
 
+/*
+ * The node after tn in document order below top, into tn's children
+ * when down; NULL past top's subtree.
+ */
+static TidyNode
+walk_next(TidyNode tn, TidyNode top, int down)
+{
+	TidyNode nx;
+
+	if (down && (nx = tidyGetChild(tn)) != NULL)
+		return nx;
+	while (tn != NULL && tn != top && (nx = tidyGetNext(tn)) == NULL)
+		tn = tidyGetParent(tn);
+	return tn == NULL || tn == top ? NULL : nx;
+}
+
+static int
+is_named(TidyNode tn, const char *name)
+{
+	const char *v = tidyNodeGetName(tn);
+
+	return tidyNodeGetType(tn) != TidyNode_Text && v != NULL &&
+	    strcasecmp(v, name) == 0;
+}
+
+/*
+ * A MathML formula as one line of text: its TeX where the page gives
+ * it (alttext, as LaTeXML and Wikipedia write it, or a TeX
+ * <annotation>, as KaTeX does), which readers and language models
+ * read; else its tokens one space apart ("x = 2 a").  Wikipedia's
+ * wrapper, "{\displaystyle ...}", goes.
+ */
+#define EX_MATH_MAX	4096	/* bytes of a formula's text kept */
+
+static char *
+math_text(struct ex *x, TidyDoc td, TidyNode top)
+{
+	static const char *const wrap[] = {
+		"{\\displaystyle ", "{\\textstyle ", NULL
+	};
+	struct tq_buf b = { 0 };
+	TidyNode tn;
+	const char *v;
+	char *t, *c;
+	size_t len, k;
+
+	tq_buf_add(&b, "", 0);
+	if ((v = ex_attr_get(top, "alttext")) != NULL && *v)
+		tq_buf_adds(&b, v);
+	for (tn = top; b.len == 0 && (tn = walk_next(tn, top, 1)) != NULL;)
+		if (is_named(tn, "annotation") && (v = ex_attr_get(tn,
+		    "encoding")) != NULL && strcasestr(v, "tex") != NULL) {
+			t = ex_tidy_text(x, td, tn);
+			tq_buf_adds(&b, t);
+			free(t);
+		}
+	for (tn = b.len == 0 ? walk_next(top, top, 1) : NULL; tn != NULL;
+	    tn = walk_next(tn, top, !is_named(tn, "annotation") &&
+	    !is_named(tn, "annotation-xml")))
+		if (tidyNodeGetType(tn) == TidyNode_Text) {
+			v = node_value(x, td, tn, &len);
+			tq_buf_add(&b, " ", 1);
+			tq_buf_add(&b, v, len);
+		}
+	t = ex_utf8_clean(b.data, b.len > EX_MATH_MAX ? EX_MATH_MAX : b.len);
+	free(b.data);
+	c = ex_collapse(t, strlen(t), 1);
+	free(t);
+	for (k = 0; wrap[k] != NULL; k++) {
+		len = strlen(wrap[k]);
+		if (strncmp(c, wrap[k], len) == 0 && strlen(c) > len &&
+		    c[strlen(c) - 1] == '}') {
+			memmove(c, c + len, strlen(c + len) + 1);
+			c[strlen(c) - 1] = '\0';
+			break;
+		}
+	}
+	return c;
+}
+
 static void
 collect_meta(struct ex *x, TidyNode tn)
 {
@@ -396,6 +476,26 @@ in_comments(struct ex *x, int i)
 	return 0;
 }
 
+/* A formula: a leaf of its text, a block of its own if displayed. */
+static int
+take_math(struct ex *x, TidyDoc td, TidyNode tn, int parent)
+{
+	const char *v;
+	char *m = math_text(x, td, tn);
+	int i = add_node(x, TidyTag_MATHML, parent), k;
+	size_t len = strlen(m);
+
+	if ((v = ex_attr_get(tn, "display")) != NULL &&
+	    strcasecmp(v, "block") == 0)
+		x->n[i].flags |= F_BLOCK;
+	if (len > 0) {
+		k = add_node(x, XT_TEXT, i);
+		x->n[k].text = ex_astrndup(x, m, len);
+	}
+	free(m);
+	return i;
+}
+
 /* Copy one tidy element into the node array; returns its index. */
 static int
 take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
@@ -462,6 +562,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		return -1;
 	if (tag == TidyTag_BUTTON)
 		tag = ex_button_tag(x, tn, parent);
+	if (tag == TidyTag_MATHML)
+		return take_math(x, td, tn, parent);
 	disp = tag_disposition(tag);
 	if (disp == 1)
 		return -1;

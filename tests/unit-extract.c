@@ -780,6 +780,49 @@ test_section_ids(void)
 }
 
 /*
+ * MathML formulas as text: the TeX that the page gives (alttext, a TeX
+ * annotation), else the tokens; KaTeX's drawing, hidden from screen
+ * readers, once only; MathJax's container whatever its menu's class.
+ */
+static void
+test_math(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char *q = words_para("formula", 60);
+
+	tq_buf_adds(&b, "<html><head><title>Roots</title></head><body>"
+	    "<article><h1>Roots</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>When <math alttext=\"a\\neq 0\"><mi>a</mi>"
+	    "<mo>&#x2260;</mo><mn>0</mn></math>, the roots are</p>"
+	    "<math display=block alttext=\"{\\displaystyle x=\\frac{-b}"
+	    "{2a}}\"><mi>x</mi></math><p>and with KaTeX <span class=katex>"
+	    "<span class=katex-mathml><math><semantics><mrow><mi>y</mi></mrow>"
+	    "<annotation encoding=\"application/x-tex\">y^2</annotation>"
+	    "</semantics></math></span><span class=katex-html aria-hidden=true>"
+	    "<span class=mord>y2</span></span></span> too, and MathJax's "
+	    "<mjx-container class=\"MathJax CtxtMenu_Attached_0\">"
+	    "<mjx-assistive-mml><math><mi>z</mi><mo>+</mo><mn>1</mn></math>"
+	    "</mjx-assistive-mml></mjx-container> also.</p><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://math.example/roots", &d) == 0,
+	    "math extract");
+	ok(has(d.text, "When a\\neq 0, the roots are"),
+	    "math: a formula's alttext in its sentence");
+	ok(has(d.text, "\n\nx=\\frac{-b}{2a}\n\n"),
+	    "math: a displayed formula a line of its own, without "
+	    "{\\displaystyle}");
+	ok(has(d.text, "KaTeX y^2 too"),
+	    "math: KaTeX's TeX annotation, its drawing left out");
+	ok(has(d.text, "z + 1"), "math: MathJax's formula, its tokens");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+}
+
+/*
  * A ranking's entries, each a heading whose name links to the school's
  * own page over a section of prose: the headings stay as the
  * sections' titles.  A linked heading over a line of links does not.
@@ -4655,6 +4698,7 @@ main(void)
 	test_panel_titles();
 	test_heading_ids();
 	test_section_ids();
+	test_math();
 	test_linked_titles();
 	test_types2();
 	test_listing();
