@@ -476,6 +476,31 @@ in_comments(struct ex *x, int i)
 	return 0;
 }
 
+/* The first element child of tn, or its next element sibling. */
+static TidyNode
+element_of(TidyNode tn, int child)
+{
+	for (tn = child ? tidyGetChild(tn) : tidyGetNext(tn); tn != NULL &&
+	    tidyNodeGetType(tn) == TidyNode_Text; tn = tidyGetNext(tn))
+		;
+	return tn;
+}
+
+/*
+ * Is tn, hidden by its style, a formula whose picture is shown beside
+ * it (Wikipedia's <span style="display: none"><math ...></span><img
+ * alt="{\displaystyle ...}">)?  The formula stands for the picture.
+ */
+static int
+drawn_formula(TidyNode tn)
+{
+	TidyNode c = element_of(tn, 1), s = element_of(tn, 0);
+
+	return c != NULL && tidyNodeGetId(c) == TidyTag_MATHML &&
+	    element_of(c, 0) == NULL && s != NULL &&
+	    tidyNodeGetId(s) == TidyTag_IMG;
+}
+
 /* A formula: a leaf of its text, a block of its own if displayed. */
 static int
 take_math(struct ex *x, TidyDoc td, TidyNode tn, int parent)
@@ -501,6 +526,7 @@ static int
 take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 {
 	int tag = tidyNodeGetId(tn), disp, i, k;
+	TidyNode nx = NULL;
 	const char *cls, *id, *v;
 	struct xn *n;
 	char *a;
@@ -564,6 +590,13 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		tag = ex_button_tag(x, tn, parent);
 	if (tag == TidyTag_MATHML)
 		return take_math(x, td, tn, parent);
+	/* the picture of a formula given as text (drawn_formula) */
+	if (tag == TidyTag_IMG && (nx = tidyGetPrev(tn)) != NULL &&
+	    tidyNodeGetType(nx) == TidyNode_Text)
+		nx = tidyGetPrev(nx);
+	if (tag == TidyTag_IMG && nx != NULL &&
+	    tidyNodeGetType(nx) != TidyNode_Text && drawn_formula(nx))
+		return -1;
 	disp = tag_disposition(tag);
 	if (disp == 1)
 		return -1;
@@ -615,7 +648,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	    (strstr(n->attr, "twitter-tweet") || strstr(n->attr, "instagram-media") ||
 	    strstr(n->attr, "tiktok-embed")))
 		n->flags |= F_POST;
-	if (((v = ex_attr_get(tn, "style")) != NULL && is_hidden_style(v)) ||
+	if (((v = ex_attr_get(tn, "style")) != NULL && is_hidden_style(v) &&
+	    !drawn_formula(tn)) ||
 	    (ex_attr_get(tn, "hidden") != NULL && !ex_stream_segment(tn)) ||
 	    /* a popover or a dialog waits closed until a script opens it */
 	    ex_attr_get(tn, "popover") != NULL ||

@@ -804,7 +804,12 @@ test_math(void)
 	    "<span class=mord>y2</span></span></span> too, and MathJax's "
 	    "<mjx-container class=\"MathJax CtxtMenu_Attached_0\">"
 	    "<mjx-assistive-mml><math><mi>z</mi><mo>+</mo><mn>1</mn></math>"
-	    "</mjx-assistive-mml></mjx-container> also.</p><p>");
+	    "</mjx-assistive-mml></mjx-container> also.</p><p>On Wikipedia "
+	    "<span class=mwe-math-element><span style=\"display: none;\">"
+	    "<math alttext=\"{\\displaystyle n!}\"><mi>n</mi></math></span>"
+	    "<img alt=\"{\\displaystyle n!}\" aria-hidden=true></span>, "
+	    "drawn, but <span style=\"display:none\">a hidden note</span>"
+	    " not.</p><p>");
 	tq_buf_adds(&b, q);
 	tq_buf_adds(&b, "</p></article></body></html>");
 	ok(extract_str(b.data, "https://math.example/roots", &d) == 0,
@@ -817,6 +822,9 @@ test_math(void)
 	ok(has(d.text, "KaTeX y^2 too"),
 	    "math: KaTeX's TeX annotation, its drawing left out");
 	ok(has(d.text, "z + 1"), "math: MathJax's formula, its tokens");
+	ok(has(d.text, "On Wikipedia n!, drawn"),
+	    "math: a hidden formula with its picture beside it");
+	ok(!has(d.text, "hidden note"), "math: other hidden text stays out");
 	tq_doc_free(&d);
 	free(q);
 	free(b.data);
