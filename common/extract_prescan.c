@@ -549,12 +549,22 @@ pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
 				const char *e = memchr(q + 1, *q,
 				    (size_t)(end - q - 1)), *v = q;
 
-				/* a quote that opens no value */
 				while (isspace((unsigned char)v[-1]))
 					v--;
-				if (v[-1] != '=' || e == NULL)
+				/*
+				 * A quote that opens no value (content=
+				 * “abc" as a curly-quoted attribute ends)
+				 * is a character of its word, in browsers
+				 * and tidy alike, not the start of a
+				 * string running on to the next quote.
+				 */
+				if (v[-1] != '=') {
 					c->soup |= !inraw;
-
+					q++;
+					continue;
+				}
+				if (e == NULL)
+					c->soup |= !inraw;
 				q = e ? e + 1 : end;
 				continue;
 			}

@@ -780,6 +780,39 @@ test_section_ids(void)
 }
 
 /*
+ * A quote inside an unquoted value (content=“abc" as curly quotes
+ * end) is a character of the value, in browsers and in tidy: the
+ * prescan took it for a string running on to the next quote, and read
+ * the page's real values as words of one tag, past its bound of
+ * attributes, so that the tag and the page after it were cut.
+ */
+static void
+test_stray_quote(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char *q = words_para("quote", 80);
+	int k;
+
+	tq_buf_adds(&b, "<html><head><title>Vote</title><meta name=“verify” "
+	    "content=“abc\" /><meta property=\"fb:app\" content=\"1\">"
+	    "</head><body class=\"");
+	for (k = 0; k < 300; k++)
+		tq_buf_addf(&b, "c%d ", k);
+	tq_buf_adds(&b, "\"><div class=site><article><h1>Vote</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Tenants vote for the first time.</p>"
+	    "</article></div></body></html>");
+	ok(extract_str(b.data, "https://news.example/vote", &d) == 0,
+	    "stray quote extract");
+	ok(has(d.text, "Tenants vote for the first time."),
+	    "stray quote: a quote that opens no value runs on to nothing");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+}
+
+/*
  * MathML formulas as text: the TeX that the page gives (alttext, a TeX
  * annotation), else the tokens; KaTeX's drawing, hidden from screen
  * readers, once only; MathJax's container whatever its menu's class.
@@ -4707,6 +4740,7 @@ main(void)
 	test_heading_ids();
 	test_section_ids();
 	test_math();
+	test_stray_quote();
 	test_linked_titles();
 	test_types2();
 	test_listing();
