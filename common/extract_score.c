@@ -659,6 +659,29 @@ code_block(struct ex *x, int i)
 	return pre * 2 >= x->n[i].tlen;
 }
 
+/* The nearest <article> holding i, or 0. */
+static int
+article_of(struct ex *x, int i)
+{
+	while (i > 0 && x->n[i].tag != TidyTag_ARTICLE)
+		i = x->n[i].parent;
+	return i > 0 ? i : 0;
+}
+
+/*
+ * Is j, marked itemprop=articleBody as the pick is, another part of
+ * the same body: of its tag and class, in the same <article> (or in
+ * none), with text of its own?
+ */
+static int
+body_part(struct ex *x, int j, int top)
+{
+	return x->n[j].tag == x->n[top].tag && x->n[j].attr != NULL &&
+	    x->n[top].attr != NULL && same_class(x->n[j].attr,
+	    x->n[top].attr) && x->n[j].tlen >= 25 &&
+	    article_of(x, j) == article_of(x, top);
+}
+
 static int
 pick_article(struct ex *x, unsigned pf, struct pick *pk)
 {
@@ -761,12 +784,24 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 		pk->nodes[pk->n++] = top;
 		return top;
 	}
-	/* an articleBody split in parts: take the parts, nothing else */
+	/*
+	 * An articleBody split in parts: take the parts, nothing else.
+	 * Beside the pick, or anywhere in the same <article> when they
+	 * are of its tag and class (The Atlantic's sections, each in a
+	 * block of its own between the ads).
+	 */
 	if (x->n[top].flags & F_BODYPROP) {
-		for (j = x->n[par].first; j >= 0; j = x->n[j].next)
-			if (j == top || (!x->dead[j] &&
-			    (x->n[j].flags & F_BODYPROP)))
+		for (j = 1; j < x->nn; j++) {
+			if (j != top && (x->dead[j] ||
+			    !(x->n[j].flags & F_BODYPROP) ||
+			    (x->n[j].parent != par && !body_part(x, j, top))))
+				continue;
+			for (k = 0; k < pk->n; k++)
+				if (ex_is_ancestor(x, pk->nodes[k], j))
+					break;
+			if (k == pk->n)
 				pk->nodes[pk->n++] = j;
+		}
 		return top;
 	}
 	/* the best candidate below a node stands for it */

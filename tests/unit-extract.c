@@ -813,6 +813,55 @@ test_stray_quote(void)
 }
 
 /*
+ * An articleBody in parts, each in a block of its own (The Atlantic's
+ * sections, ads between them): every part of the same <article>, of
+ * the pick's tag and class, is taken; not one in another <article>.
+ */
+static void
+test_body_parts(void)
+{
+	static const char *const part[] = {
+		"When I moved to California five years ago, I planted a "
+		"peach tree, chosen for its blossoms and mild winters. "
+		"Trees, like all living beings, need time and stability to "
+		"grow, and these essentials are no longer there for them or "
+		"for us, not here, not now, not after this summer of fire.",
+		"Right now my friends across the state are staring down "
+		"disaster after disaster, and the heat is only rising. We "
+		"have seen what fossil fuels have done to California.</p><p>"
+		"What is happening in California has a name: climate change. "
+		"It does not have to be this way. A better world is possible."
+	};
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int k;
+
+	tq_buf_adds(&b, "<html><head><title>Disasters</title></head><body>"
+	    "<main><article class=l-article itemscope itemtype=\"https://"
+	    "schema.org/NewsArticle\"><div class=l-article__container>");
+	for (k = 0; k < 2; k++)
+		tq_buf_addf(&b, "<div class=blah><div class=container><section "
+		    "class=\"l-article__section s-cms-content\" itemprop="
+		    "articleBody id=article-section-%d><p>%s</p></section>"
+		    "</div></div>", k, part[k]);
+	tq_buf_adds(&b, "</div></article></main><div class=next><article "
+	    "class=l-article><section class=\"l-article__section "
+	    "s-cms-content\" itemprop=articleBody id=article-section-0><p>"
+	    "The next story of the endless page begins here, with its own "
+	    "news.</p></section></article></div></body></html>");
+	ok(extract_str(b.data, "https://news.example/disasters", &d) == 0,
+	    "body parts extract");
+	ok(has(d.text, "When I moved to California") &&
+	    has(d.text, "Right now my friends") &&
+	    has(d.text, "A better world is possible."),
+	    "body parts: every part of the article's body");
+	ok(!has(d.text, "next story of the endless page"),
+	    "body parts: not a body in another <article>");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
+/*
  * MathML formulas as text: the TeX that the page gives (alttext, a TeX
  * annotation), else the tokens; KaTeX's drawing, hidden from screen
  * readers, once only; MathJax's container whatever its menu's class.
@@ -4740,6 +4789,7 @@ main(void)
 	test_heading_ids();
 	test_section_ids();
 	test_math();
+	test_body_parts();
 	test_stray_quote();
 	test_linked_titles();
 	test_types2();
