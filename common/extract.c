@@ -775,6 +775,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	ex_fill_meta(&x, url, doc);
 	x.doctitle = doc->title;
 	ex_sums(&x);
+	ex_mark_consent(&x);
 	type = ex_detect_type(&x, url ? url : doc->canonical_url, doc);
 	x.type = type;
 	snprintf(doc->page_type, sizeof(doc->page_type), "%s",

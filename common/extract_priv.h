@@ -39,6 +39,7 @@
 #define F_ANCHOR	0x8000	/* <a href="#..."> to a place in the page */
 #define F_AUTHOR	0x10000	/* in an itemprop=author */
 #define F_CMT		0x20000	/* a microdata Comment */
+#define F_CONSENT	0x40000	/* a cookie or consent banner */
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
@@ -175,6 +176,7 @@ char		*ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top);
 int		ex_is_hidden(struct ex *x, int i);
 /* Clear dead[], then mark dead the hidden nodes and all below them */
 void		ex_mark_hidden(struct ex *x);
+void		ex_mark_consent(struct ex *x);
 void		ex_build(struct ex *x, TidyDoc td);
 
 /* extract_type.c */

@@ -355,6 +355,40 @@ main_header(struct ex *x, int i)
 	return 0;
 }
 
+/*
+ * A cookie or consent banner, named so (WordPress' eu-cookie-law,
+ * Cookiebot, OneTrust, Osano's cc-window) and speaking of cookies, is
+ * marked before the passes, and none takes it for the article, however
+ * little else the page holds (a post of two sentences beside it).  Its
+ * text still counts in the page's, as it did.
+ */
+static const char *const consent_words[] = {
+	"~cookie-law", "~cookielaw", "~cookie-notice", "~cookienotice",
+	"~cookie-banner", "~cookiebanner", "~cookie-consent",
+	"~cookieconsent", "~cookie-bar", "~cookiebar", "~cookie-policy",
+	"~cookie-popup", "~cookie-message", "~cookie-info", "~cookiebot",
+	"~onetrust", "cc-window", "cc-banner", "gdpr", "consent", NULL
+};
+
+void
+ex_mark_consent(struct ex *x)
+{
+	struct xn *n;
+	char *t;
+	int i;
+
+	for (i = 1; i < x->nn; i++) {
+		n = &x->n[i];
+		if (n->attr == NULL || n->tlen == 0 || n->tlen > 2000 ||
+		    x->dead[i] || !ex_match_any(n->attr, consent_words))
+			continue;
+		t = ex_node_text(x, i, 2100);
+		if (strcasestr(t, "cookie") != NULL)
+			n->flags |= F_CONSENT;
+		free(t);
+	}
+}
+
 static int
 is_unlikely(struct ex *x, int i, int bodylen)
 {
@@ -1377,7 +1411,8 @@ ex_run_pass(struct ex *x, unsigned pf)
 		n = &x->n[i];
 		if (ex_dead_below(x, i) || n->tag == XT_TEXT)
 			continue;
-		if (ex_small_struct(x, i, bodylen))
+		if (ex_small_struct(x, i, bodylen) ||
+		    (n->flags & F_CONSENT))
 			x->dead[i] = 1;
 		if ((pf & P_STRIP) && is_unlikely(x, i, bodylen))
 			x->dead[i] = 1;

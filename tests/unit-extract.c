@@ -862,6 +862,52 @@ test_body_parts(void)
 }
 
 /*
+ * A post of two sentences beside a cookie banner that is longer: the
+ * banner, named so and speaking of cookies, is never the article; a
+ * recipe's block of a class with "cookie" in it is no banner.
+ */
+static void
+test_consent_banner(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+
+	tq_buf_adds(&b, "<html><head><title>Zapfsäulen</title></head><body>"
+	    "<div id=page><main><article class=\"post hentry\"><h1>"
+	    "Zapfsäulen</h1><div class=entry-content><p>Ich würde ja in "
+	    "smarte Elektro-Zapfsäulen investieren. Wundere mich, dass es "
+	    "sie noch nicht gibt.</p></div></article></main></div>"
+	    "<div class=\"widget widget_eu_cookie_law_widget\"><div "
+	    "class=hide-on-button id=eu-cookie-law><form method=post><input "
+	    "type=submit value=Akzeptieren>Datenschutz &amp; Cookies: Diese "
+	    "Website verwendet Cookies. Wenn du die Website weiterhin nutzt, "
+	    "stimmst du der Verwendung von Cookies zu. Weitere Informationen, "
+	    "beispielsweise zur Kontrolle von Cookies, findest du hier: <a "
+	    "href=/c>Cookie-Richtlinie</a></form></div></div></body></html>");
+	ok(extract_str(b.data, "https://blog.example/2019/11/zapf", &d) == 0,
+	    "consent banner extract");
+	ok(has(d.text, "Ich würde ja in smarte"),
+	    "consent banner: the short post is the article");
+	ok(!has(d.text, "verwendet Cookies"),
+	    "consent banner: the banner is not");
+	tq_doc_free(&d);
+	free(b.data);
+
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Cookies</title></head><body>"
+	    "<article><h1>Butter cookies</h1><div class=cookie-recipe><p>"
+	    "Cream the butter and the sugar, add the flour, and bake the "
+	    "cookies for twelve minutes, until their edges are golden."
+	    "</p></div></article></body></html>");
+	ok(extract_str(b.data, "https://bake.example/cookies", &d) == 0,
+	    "consent banner: recipe extract");
+	ok(has(d.text, "bake the cookies for twelve minutes"),
+	    "consent banner: a recipe's cookie block stays");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
+/*
  * MathML formulas as text: the TeX that the page gives (alttext, a TeX
  * annotation), else the tokens; KaTeX's drawing, hidden from screen
  * readers, once only; MathJax's container whatever its menu's class.
@@ -4789,6 +4835,7 @@ main(void)
 	test_heading_ids();
 	test_section_ids();
 	test_math();
+	test_consent_banner();
 	test_body_parts();
 	test_stray_quote();
 	test_linked_titles();
