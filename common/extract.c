@@ -217,6 +217,32 @@ ex_count_chars(const char *s)
 	return n;
 }
 
+/*
+ * Sentence ends: '.', '!' or '?' before white space or the end (not
+ * "3.5", not "e.g" within a word), not after a capital (an initial,
+ * "Robert F. Worth", "U.S."), and the ideographic full stop and CJK's
+ * full-width marks.
+ */
+int
+ex_count_ends(const char *s)
+{
+	const char *b = s;
+	int n = 0;
+
+	for (; *s; s++) {
+		if ((*s == '.' || *s == '!' || *s == '?') &&
+		    (s[1] == '\0' || isspace((unsigned char)s[1]) ||
+		    s[1] == '"' || s[1] == ')') && (s == b ||
+		    !isupper((unsigned char)s[-1])))
+			n++;
+		else if (strncmp(s, "\xe3\x80\x82", 3) == 0 ||	/* U+3002 */
+		    strncmp(s, "\xef\xbc\x81", 3) == 0 ||		/* U+FF01 */
+		    strncmp(s, "\xef\xbc\x9f", 3) == 0)		/* U+FF1F */
+			n++;
+	}
+	return n;
+}
+
 int
 ex_count_commas(const char *s)
 {

@@ -68,6 +68,7 @@ struct xn {
 	int		 tlen;		/* characters of text */
 	int		 llen;		/* characters inside links */
 	int		 commas;
+	int		 ends;		/* sentence ends: . ! ? and CJK's */
 	int		 nimg, ninput, nembed;	/* this element alone */
 	int		 np, nli, nblock, nhead, simg, sinput, sembed;
 	int		 npost;		/* embedded posts, self included */
@@ -149,6 +150,7 @@ char		*ex_utf8_clean(const char *s, size_t n);
 char		*ex_collapse(const char *s, size_t n, int trim);
 int		ex_count_chars(const char *s);
 int		ex_count_commas(const char *s);
+int		ex_count_ends(const char *s);
 char		*ex_lower_dup(const char *s);
 int		ex_has_word(const char *s, const char *w);
 int		ex_starts_with(const char *s, const char *p);

@@ -268,7 +268,7 @@ ex_sums(struct ex *x)
 
 	for (i = 0; i < x->nn; i++) {
 		n = &x->n[i];
-		n->tlen = n->llen = n->commas = n->nblock = 0;
+		n->tlen = n->llen = n->commas = n->ends = n->nblock = 0;
 		n->np = n->nli = n->nhead = n->hlen = 0;
 		n->simg = n->nimg;
 		n->npost = (n->flags & F_POST) != 0;
@@ -278,6 +278,7 @@ ex_sums(struct ex *x)
 		if (n->tag == XT_TEXT) {
 			n->tlen = ex_count_chars(n->text);
 			n->commas = ex_count_commas(n->text);
+			n->ends = ex_count_ends(n->text);
 			if (n->flags & F_LINK)
 				n->llen = n->tlen;
 		}
@@ -291,6 +292,7 @@ ex_sums(struct ex *x)
 		p->tlen += n->tlen;
 		p->llen += n->llen;
 		p->commas += n->commas;
+		p->ends += n->ends;
 		p->np += n->np + (n->tag == TidyTag_P);
 		p->nli += n->nli + (n->tag == TidyTag_LI);
 		p->nblock += n->nblock + ((n->flags & F_BLOCK) != 0);
@@ -466,9 +468,19 @@ give(struct ex *x, int parent, double s, unsigned pf)
 }
 
 static double
-unit_score(int tlen, int commas)
+unit_score(int tlen, int commas, int ends)
 {
-	double s = 1 + commas;
+	double s;
+
+	/*
+	 * Commas are the mark of prose where sentences hold them: a
+	 * block of 150 lines "Name, University" and no sentence (a
+	 * letter's signatories) is a list, and its commas count up to
+	 * five for each sentence's end and five more.
+	 */
+	if (commas > 5 * ends + 5)
+		commas = 5 * ends + 5;
+	s = 1 + commas;
 
 	s += tlen / 100 > 3 ? 3 : tlen / 100;
 	return s;
@@ -513,7 +525,7 @@ static void
 score_units(struct ex *x, unsigned pf)
 {
 	struct xn *n, *c;
-	int i, j, rlen, rcom;
+	int i, j, rlen, rcom, rend;
 
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
@@ -523,13 +535,13 @@ score_units(struct ex *x, unsigned pf)
 		    n->nblock == 0 && n->tag != TidyTag_BODY)) {
 			if (n->tlen >= 25)
 				give(x, n->parent, unit_score(n->tlen,
-				    n->commas), pf);
+				    n->commas, n->ends), pf);
 			continue;
 		}
 		if (!is_container(n->tag) || n->nblock == 0)
 			continue;
 		/* runs of inline content between block children */
-		rlen = rcom = 0;
+		rlen = rcom = rend = 0;
 		for (j = n->first; ; j = c->next) {
 			c = j >= 0 ? &x->n[j] : NULL;
 			if (c != NULL && x->dead[j])
@@ -543,14 +555,16 @@ score_units(struct ex *x, unsigned pf)
 				else if (c != NULL && c->tag == TidyTag_BR)
 					continue;
 				if (rlen >= 25)
-					give(x, i, unit_score(rlen, rcom), pf);
-				rlen = rcom = 0;
+					give(x, i, unit_score(rlen, rcom,
+					    rend), pf);
+				rlen = rcom = rend = 0;
 				if (c == NULL)
 					break;
 				continue;
 			}
 			rlen += c->tlen;
 			rcom += c->commas;
+			rend += c->ends;
 		}
 	}
 }

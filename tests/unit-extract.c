@@ -908,6 +908,52 @@ test_consent_banner(void)
 }
 
 /*
+ * An open letter and its signatories, a cell of 150 lines "Name,
+ * University": the commas of a list of names are no prose, and the
+ * letter is the article, with the list after it.
+ */
+static void
+test_signatories(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int k;
+
+	tq_buf_adds(&b, "<html><head><title>A Letter</title></head><body>"
+	    "<div class=container><article class=post><div class="
+	    "wysiwyg-content><p>Our cultural institutions are facing a "
+	    "moment of trial. Powerful protests are leading to overdue "
+	    "demands for reform.</p><p>But this needed reckoning has also "
+	    "intensified a new set of moral attitudes and political "
+	    "commitments that tend to weaken our norms of open debate."
+	    "</p><p>The free exchange of information and ideas, the "
+	    "lifeblood of a liberal society, is daily becoming more "
+	    "constricted.</p><table><tr><td>");
+	for (k = 0; k < 150; k++)
+		tq_buf_addf(&b, "Signer %d, University of Place %d<br>", k, k);
+	tq_buf_adds(&b, "</td></tr></table></div></article></div></body>"
+	    "</html>");
+	ok(extract_str(b.data, "https://mag.example/letter", &d) == 0,
+	    "signatories extract");
+	ok(has(d.text, "Our cultural institutions are facing") &&
+	    has(d.text, "lifeblood of a liberal society"),
+	    "signatories: the letter is the article");
+	tq_doc_free(&d);
+	free(b.data);
+
+	/* the sentence ends that let a block's commas count */
+	ok(ex_count_ends("One. Two! Three? Four.") == 4,
+	    "sentence ends: . ! ? before a space or the end");
+	ok(ex_count_ends("Robert F. Worth, U.S. writer, v3.5 e.g.x") == 0,
+	    "sentence ends: not an initial, U.S., 3.5 or within a word");
+	ok(ex_count_ends("(as he said.) \"Yes.\" No.)") == 3,
+	    "sentence ends: before a quote or a parenthesis");
+	ok(ex_count_ends("\xe4\xb8\x80\xe3\x80\x82\xe4\xba\x8c\xef\xbc"
+	    "\x81\xe4\xb8\x89\xef\xbc\x9f") == 3,
+	    "sentence ends: CJK's full stop and full-width marks");
+}
+
+/*
  * MathML formulas as text: the TeX that the page gives (alttext, a TeX
  * annotation), else the tokens; KaTeX's drawing, hidden from screen
  * readers, once only; MathJax's container whatever its menu's class.
@@ -4835,6 +4881,7 @@ main(void)
 	test_heading_ids();
 	test_section_ids();
 	test_math();
+	test_signatories();
 	test_consent_banner();
 	test_body_parts();
 	test_stray_quote();
