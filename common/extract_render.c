@@ -414,7 +414,19 @@ static const char *const labels[] = {
 	"table of contents", "contents", "in this article", "on this page",
 	/* counters and widgets' fallbacks */
 	"views", "reads", "this slideshow requires javascript", "pin it",
-	"pin it here", "more on", NULL
+	"pin it here", "more on",
+	/* the same in German, French, Spanish and Italian */
+	"anzeige", "werbung", "weiterlesen", "mehr lesen", "mehr dazu",
+	"mehr zum thema", "auch lesen", "lesen sie auch", "teilen",
+	"kommentare", "kommentar schreiben", "meistgelesen",
+	"\xc3\xa4hnliche artikel", "\xc3\x84hnliche artikel",
+	"\xc3\xa4hnliche artikel lesen", "\xc3\x84hnliche artikel lesen",
+	"weitere artikel", "das k\xc3\xb6nnte sie auch interessieren",
+	"publicit\xc3\xa9", "lire aussi", "\xc3\xa0 lire aussi",
+	"lire la suite", "partager", "commentaires", "voir aussi",
+	"publicidad", "leer m\xc3\xa1s", "lee tambi\xc3\xa9n",
+	"compartir", "comentarios", "ver tambi\xc3\xa9n", "pubblicit\xc3\xa0",
+	"leggi anche", "condividi", "commenti", NULL
 };
 
 /* Labels before a link to another story: "Read more: ...". */
@@ -426,7 +438,11 @@ static const char *const link_leads[] = {
 	"don't miss", "don\xe2\x80\x99t miss", "click here", "trending",
 	"also see", "also", "previously", "read next", "up next", "next",
 	"must read", "editor's pick", "editor\xe2\x80\x99s pick",
-	"top stories", "latest", "video", "photos", "gallery", NULL
+	"top stories", "latest", "video", "photos", "gallery",
+	"lesen sie auch", "auch lesen", "mehr zum thema", "weiterlesen",
+	"siehe auch", "lire aussi", "\xc3\xa0 lire aussi", "voir aussi",
+	"lee tambi\xc3\xa9n", "leer m\xc3\xa1s", "ver tambi\xc3\xa9n",
+	"leggi anche", NULL
 };
 
 /* Sentences that open promotions rather than article text. */
@@ -442,6 +458,25 @@ static const char *const promo_words[] = {
 	"podcast", "subscri", "app ", "@", "http", "coverage", "here",
 	"whatsapp", "telegram", "linkedin", "tiktok", "sign up", NULL
 };
+
+/*
+ * The length of the character at s if it is a symbol or punctuation
+ * beyond ASCII (an arrow, a bullet, a dash, an emoji, a no-break
+ * space), not a letter ("\xc3\x84hnliche"); else 0.
+ */
+static int
+symbol_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0xbf)
+		return 2;			/* U+0080-U+00BF */
+	if (u[0] == 0xe2 && u[1] >= 0x80 && u[1] <= 0xaf && u[2] >= 0x80)
+		return 3;			/* U+2000-U+2BFF */
+	if (u[0] == 0xf0 && u[1] == 0x9f && u[2] >= 0x80 && u[3] >= 0x80)
+		return 4;			/* U+1F000-U+1FFFF */
+	return 0;
+}
 
 /*
  * Short blocks that are labels ("Comments (3)", "Tags:"), datelines
@@ -480,8 +515,9 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 	/* labels, without counts and punctuation around them */
 	if (n->tlen <= 40) {
 		s = t;
-		while (*s && !isalpha((unsigned char)*s))
-			s++;
+		while (*s && !isalpha((unsigned char)*s) &&
+		    ((unsigned char)*s < 0x80 || symbol_len(s) > 0))
+			s += (unsigned char)*s < 0x80 ? 1 : symbol_len(s);
 		e = s + strlen(s);
 		for (;;) {
 			if (e > s && !isalpha((unsigned char)e[-1]) &&

@@ -954,6 +954,42 @@ test_signatories(void)
 }
 
 /*
+ * The labels and leads of boilerplate in German, French and Spanish
+ * as in English, also after a symbol ("\xe2\x86\x91 Back to Top");
+ * a label that begins with a letter beyond ASCII ("\xc3\x84hnliche
+ * Artikel") is read whole.
+ */
+static void
+test_labels_i18n(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char *q = words_para("Zug", 60);
+
+	tq_buf_adds(&b, "<html><head><title>Zugverkehr</title></head><body>"
+	    "<article><h1>Zugverkehr</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p><b>Lesen Sie auch:</b> <a href=/a>Die Bahn "
+	    "streicht Verbindungen</a></p><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>\xc3\x84hnliche Artikel lesen</p><p>Lire "
+	    "aussi</p><p>\xe2\x86\x91 Back to Top</p><p>Der Verkehr "
+	    "rollt wieder, sagt die Bahn.</p></article></body></html>");
+	ok(extract_str(b.data, "https://news.example/de/zug", &d) == 0,
+	    "labels i18n extract");
+	ok(!has(d.text, "Lesen Sie auch") && !has(d.text, "streicht"),
+	    "labels i18n: \"Lesen Sie auch:\" and its link go");
+	ok(!has(d.text, "hnliche Artikel"), "labels i18n: a label of \xc3\x84");
+	ok(!has(d.text, "Lire aussi"), "labels i18n: French");
+	ok(!has(d.text, "Back to Top"), "labels i18n: after an arrow");
+	ok(has(d.text, "Der Verkehr rollt wieder, sagt die Bahn."),
+	    "labels i18n: the text stays");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+}
+
+/*
  * MathML formulas as text: the TeX that the page gives (alttext, a TeX
  * annotation), else the tokens; KaTeX's drawing, hidden from screen
  * readers, once only; MathJax's container whatever its menu's class.
@@ -4881,6 +4917,7 @@ main(void)
 	test_heading_ids();
 	test_section_ids();
 	test_math();
+	test_labels_i18n();
 	test_signatories();
 	test_consent_banner();
 	test_body_parts();
