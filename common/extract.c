@@ -604,9 +604,10 @@ tidy_tree(struct ex *x, const char *html, size_t len, struct tq_err *err)
 
 /*
  * A heading's id that is a slug of its own text ("h-what-is-social-
- * shopping", "user-content-install", "1-harvard-business-school", cut
- * short or not) is an anchor for links to it, and says nothing of what
- * the heading is: its words (here "social") must not weigh against it.
+ * shopping", "user-content-install", "1-harvard-business-school",
+ * heise's "nav_nur_die_folie__1", cut short or not) is an anchor for
+ * links to it, and says nothing of what the heading is: its words
+ * (here "social", "nav") must not weigh against it.
  * attr is "class id"; the id goes from it.
  */
 static void
@@ -636,6 +637,9 @@ drop_slug_id(struct ex *x, int i)
 	ex_squash(t, text, sizeof(text), 1);
 	free(t);
 	m = strlen(id);
+	/* a counter the generator adds to repeated slugs ("__1", "-2") */
+	while (m > 6 && isdigit((unsigned char)id[m - 1]))
+		id[--m] = '\0';
 	/* a prefix of the generator's ("h", "usercontent", "toc") first */
 	for (k = 0; k <= 14 && k + 6 <= m; k++)
 		if (strncmp(text, id + k, m - k) == 0) {

@@ -713,6 +713,10 @@ test_heading_ids(void)
 	    "Sharing carts with friends</h2>");
 	for (k = 0; k < 2; k++)
 		tq_buf_addf(&b, "<p>%s</p>", para);
+	tq_buf_adds(&b, "<h3 class=subheading id=nav_carts_that_wait__1>"
+	    "Carts that wait</h3>");
+	for (k = 0; k < 2; k++)
+		tq_buf_addf(&b, "<p>%s</p>", para);
 	tq_buf_adds(&b, "<h2 class=share-title id=share>Share this "
 	    "story</h2></article></body></html>");
 	ok(extract_str(b.data, "https://shop.example/blog/social", &d) == 0,
@@ -721,6 +725,8 @@ test_heading_ids(void)
 	    "heading ids: an id made of the heading's words is no class");
 	ok(has(d.text, "\n\nSharing carts with friends\n\nBrands now"),
 	    "heading ids: a slug without a prefix too");
+	ok(has(d.text, "\n\nCarts that wait\n\nBrands now"),
+	    "heading ids: a slug with a prefix and a counter (nav_..._1)");
 	ok(!has(d.text, "Share this story"),
 	    "heading ids: an id that is no slug of the text still counts");
 	tq_doc_free(&d);
