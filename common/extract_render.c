@@ -426,7 +426,11 @@ static const char *const labels[] = {
 	"lire la suite", "partager", "commentaires", "voir aussi",
 	"publicidad", "leer m\xc3\xa1s", "lee tambi\xc3\xa9n",
 	"compartir", "comentarios", "ver tambi\xc3\xa9n", "pubblicit\xc3\xa0",
-	"leggi anche", "condividi", "commenti", NULL
+	"leggi anche", "condividi", "commenti", "related topics",
+	"\xc3\xa4hnliche beitr\xc3\xa4ge", "\xc3\x84hnliche beitr\xc3\xa4ge",
+	"\xc3\xa4hnliche themen", "\xc3\x84hnliche themen",
+	"lea tambi\xc3\xa9n", "vea tambi\xc3\xa9n", "le puede interesar",
+	NULL
 };
 
 /* Labels before a link to another story: "Read more: ...". */
@@ -442,7 +446,9 @@ static const char *const link_leads[] = {
 	"lesen sie auch", "auch lesen", "mehr zum thema", "weiterlesen",
 	"siehe auch", "lire aussi", "\xc3\xa0 lire aussi", "voir aussi",
 	"lee tambi\xc3\xa9n", "leer m\xc3\xa1s", "ver tambi\xc3\xa9n",
-	"leggi anche", NULL
+	"leggi anche", "lea tambi\xc3\xa9n", "lea m\xc3\xa1s", "lea",
+	"vea tambi\xc3\xa9n", "le puede interesar", "mire",
+	"lea tambi\xc3\x89n", "lea m\xc3\x81s", "vea tambi\xc3\x89n", NULL
 };
 
 /* Sentences that open promotions rather than article text. */

@@ -978,7 +978,8 @@ test_labels_i18n(void)
 	tq_buf_adds(&b, "</p><p><b>Lesen Sie auch:</b> <a href=/a>Die Bahn "
 	    "streicht Verbindungen</a></p><p>");
 	tq_buf_adds(&b, q);
-	tq_buf_adds(&b, "</p><p>\xc3\x84hnliche Artikel lesen</p><p>Lire "
+	tq_buf_adds(&b, "</p><p>VEA TAMBI\xc3\x89N: <a href=/v>Entre heces y "
+	    "guaricha</a></p><p>\xc3\x84hnliche Artikel lesen</p><p>Lire "
 	    "aussi</p><p>\xe2\x86\x91 Back to Top</p><p>Der Verkehr "
 	    "rollt wieder, sagt die Bahn.</p></article></body></html>");
 	ok(extract_str(b.data, "https://news.example/de/zug", &d) == 0,
@@ -987,6 +988,7 @@ test_labels_i18n(void)
 	    "labels i18n: \"Lesen Sie auch:\" and its link go");
 	ok(!has(d.text, "hnliche Artikel"), "labels i18n: a label of \xc3\x84");
 	ok(!has(d.text, "Lire aussi"), "labels i18n: French");
+	ok(!has(d.text, "guaricha"), "labels i18n: Spanish, in capitals");
 	ok(!has(d.text, "Back to Top"), "labels i18n: after an arrow");
 	ok(has(d.text, "Der Verkehr rollt wieder, sagt die Bahn."),
 	    "labels i18n: the text stays");
