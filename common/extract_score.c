@@ -1331,8 +1331,11 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 			ex_kill_node(x, i, root);
 			continue;
 		}
-		/* hover cards and pop-ups, shown only on demand */
-		if (n->attr && n->tlen * 2 < rootlen &&
+		/*
+		 * hover cards and pop-ups, shown only on demand; not a
+		 * link that opens one, whose words are the sentence's
+		 */
+		if (n->attr && n->tlen * 2 < rootlen && n->tag != TidyTag_A &&
 		    ex_match_any(n->attr, popup_words)) {
 			ex_kill_node(x, i, root);
 			continue;

@@ -998,6 +998,39 @@ test_labels_i18n(void)
 }
 
 /*
+ * A word of a sentence that is a link opening a note in a pop-up
+ * (<a class="popup">nicknames</a>, a study edition's glosses) stays
+ * in its sentence; the pop-up itself goes.
+ */
+static void
+test_popup_link(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char *q = words_para("clerk", 80);
+
+	tq_buf_adds(&b, "<html><head><title>Bartleby</title></head><body>"
+	    "<article><h1>Bartleby</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><p>Turkey, Nippers and Ginger Nut were <a "
+	    "href=\"javascript:void(0);\" onclick=\"return overlib('A "
+	    "note')\" class=popup>nicknames</a>, mutually conferred upon "
+	    "each other by my three clerks.</p><div class=popup>Names seem "
+	    "to matter in this story.</div><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://lit.example/bartleby", &d) == 0,
+	    "popup link extract");
+	ok(has(d.text, "Ginger Nut were nicknames, mutually conferred"),
+	    "popup link: the link's word stays in its sentence");
+	ok(!has(d.text, "Names seem to matter"),
+	    "popup link: the pop-up goes");
+	tq_doc_free(&d);
+	free(q);
+	free(b.data);
+}
+
+/*
  * MathML formulas as text: the TeX that the page gives (alttext, a TeX
  * annotation), else the tokens; KaTeX's drawing, hidden from screen
  * readers, once only; MathJax's container whatever its menu's class.
@@ -4925,6 +4958,7 @@ main(void)
 	test_heading_ids();
 	test_section_ids();
 	test_math();
+	test_popup_link();
 	test_labels_i18n();
 	test_signatories();
 	test_consent_banner();
