@@ -76,7 +76,8 @@ static const char *const junk_words[] = {
 	"~byline", "author", "meta", "timestamp", "dateline", "tags",
 	"~sponsor", "recommend", "signup", "sign-up", "disclaimer", "dek",
 	"standfirst", "subheadline", "kicker", "eyebrow", "~signature",
-	"~usertitle", "user-title", "cta", NULL
+	"~usertitle", "user-title", "cta", "~editsection", "edit-section",
+	"edit-link", NULL
 };
 
 /* Elements that are shown on hover or click only. */

@@ -585,7 +585,8 @@ static const char *const chrome_words[] = {
 	"agegate", "signup", "login", "~outbrain", "~taboola", "ad", "ads",
 	"-ad-", "ad-", "~advert", "~sponsor", "pagination", "pager",
 	"toolbar", "dropdown", "tooltip", "popover", "masthead", "~banner",
-	"~facet", "~filter", NULL
+	"~facet", "~filter", "~editsection", "edit-section", "edit-link",
+	NULL
 };
 
 /* Classes of a post's own chrome, whatever else the class says. */

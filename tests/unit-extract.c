@@ -1031,6 +1031,46 @@ test_popup_link(void)
 }
 
 /*
+ * A wiki's link to edit a section ("[edit]" after each heading, in
+ * MediaWiki's span.mw-editsection) is chrome, on an article and on a
+ * page read whole alike.
+ */
+static void
+test_edit_links(void)
+{
+	static const char *const edit = "<span class=mw-editsection><span "
+	    "class=mw-editsection-bracket>[</span><a href=\"/w/index.php?"
+	    "action=edit&amp;section=1\">edit</a><span class="
+	    "mw-editsection-bracket>]</span></span>";
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char *q = words_para("wiki", 80);
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		memset(&b, 0, sizeof(b));
+		tq_buf_addf(&b, "<html><head><title>Mozilla</title>%s</head>"
+		    "<body><div class=mw-body><h1>Mozilla</h1><div class="
+		    "mw-parser-output><p>", k == 0 ? "<meta property=og:type "
+		    "content=article><meta property=article:published_time "
+		    "content=2020-01-01>" : "");
+		tq_buf_adds(&b, q);
+		tq_buf_addf(&b, "</p><h2><span class=mw-headline id=History>"
+		    "History</span>%s</h2><p>", edit);
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p></div></div></body></html>");
+		ok(extract_str(b.data, "https://wiki.example/wiki/Mozilla",
+		    &d) == 0, "edit links extract (%d)", k);
+		ok(has(d.text, "\n\nHistory\n\n") && !has(d.text, "edit]"),
+		    "edit links: the heading without its [edit] (%s)",
+		    d.page_type);
+		tq_doc_free(&d);
+		free(b.data);
+	}
+	free(q);
+}
+
+/*
  * MathML formulas as text: the TeX that the page gives (alttext, a TeX
  * annotation), else the tokens; KaTeX's drawing, hidden from screen
  * readers, once only; MathJax's container whatever its menu's class.
@@ -4958,6 +4998,7 @@ main(void)
 	test_heading_ids();
 	test_section_ids();
 	test_math();
+	test_edit_links();
 	test_popup_link();
 	test_labels_i18n();
 	test_signatories();
