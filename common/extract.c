@@ -627,11 +627,13 @@ drop_slug_id(struct ex *x, int i)
 	 * one ("related-posts", "leave-a-reply") names a block of the
 	 * site's chrome as often as its heading does.
 	 */
-	for (t = sp + 1; !ex_tag_is_heading(n->tag) && *t != '\0'; t++)
-		words += (*t == '-' || *t == '_') && t[1] != '\0' &&
-		    t[1] != '-' && t[1] != '_';
-	if (!ex_tag_is_heading(n->tag) && words < 4)
-		return;
+	if (!ex_tag_is_heading(n->tag)) {
+		for (t = sp + 1; *t != '\0'; t++)
+			words += (*t == '-' || *t == '_') && t[1] != '\0' &&
+			    t[1] != '-' && t[1] != '_';
+		if (words < 4)
+			return;
+	}
 	ex_squash(sp + 1, id, sizeof(id), 1);
 	t = ex_node_text(x, i, 300);
 	ex_squash(t, text, sizeof(text), 1);
@@ -677,7 +679,8 @@ class_words(struct ex *x)
 		}
 		n->weight = ex_class_weight(n->attr);
 		n->abits = (ex_attr_unlikely(n->attr) ? A_UNLIKELY : 0) |
-		    (ex_attr_chrome(n->attr) ? A_CHROME : 0);
+		    (ex_attr_chrome(n->attr) ? A_CHROME : 0) |
+		    (ex_attr_consent(n->attr) ? A_CONSENT : 0);
 		if (used < EX_ATTRS / 2) {
 			tab[k].a = n->attr;
 			tab[k].w = n->weight;

@@ -44,6 +44,7 @@
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
 #define A_CHROME	0x2	/* page chrome on any kind of page */
+#define A_CONSENT	0x4	/* names a cookie or consent banner */
 
 /* Pass flags, cleared one by one when a pass yields too little. */
 #define P_STRIP		0x1	/* drop unlikely candidates by class/id */
@@ -265,6 +266,7 @@ int		ex_word_at(const char *s, const char *w);
 int		ex_match_any(const char *s, const char *const *list);
 int		ex_class_weight(const char *attr);
 int		ex_attr_unlikely(const char *attr);
+int		ex_attr_consent(const char *attr);
 /* ex_mark_hidden(), ex_sums(): the body's unlinked text length */
 int		ex_unhidden_len(struct ex *x);
 /* Is node i dead, or its parent (then it is marked dead too)? */

@@ -520,10 +520,10 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 	}
 	/* labels, without counts and punctuation around them */
 	if (n->tlen <= 40) {
-		s = t;
-		while (*s && !isalpha((unsigned char)*s) &&
-		    ((unsigned char)*s < 0x80 || symbol_len(s) > 0))
-			s += (unsigned char)*s < 0x80 ? 1 : symbol_len(s);
+		for (s = t; *s && !isalpha((unsigned char)*s); s += k)
+			if ((k = (unsigned char)*s < 0x80 ? 1 :
+			    symbol_len(s)) == 0)
+				break;
 		e = s + strlen(s);
 		for (;;) {
 			if (e > s && !isalpha((unsigned char)e[-1]) &&

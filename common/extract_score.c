@@ -373,6 +373,12 @@ static const char *const consent_words[] = {
 	"~onetrust", "cc-window", "cc-banner", "gdpr", "consent", NULL
 };
 
+int
+ex_attr_consent(const char *attr)
+{
+	return ex_match_any(attr, consent_words);
+}
+
 void
 ex_mark_consent(struct ex *x)
 {
@@ -382,8 +388,8 @@ ex_mark_consent(struct ex *x)
 
 	for (i = 1; i < x->nn; i++) {
 		n = &x->n[i];
-		if (n->attr == NULL || n->tlen == 0 || n->tlen > 2000 ||
-		    x->dead[i] || !ex_match_any(n->attr, consent_words))
+		if (!(n->abits & A_CONSENT) || n->tlen == 0 ||
+		    n->tlen > 2000 || x->dead[i])
 			continue;
 		t = ex_node_text(x, i, 2100);
 		if (strcasestr(t, "cookie") != NULL)
@@ -1099,10 +1105,22 @@ static const char *const menu_words[] = {
 	"trending", "sponsor", "partner", "topics", "sections", NULL
 };
 
+/* Does t hold one of the words of list, in any case? */
+static int
+speaks_of(const char *t, const char *const *list)
+{
+	int k;
+
+	for (k = 0; list[k] != NULL; k++)
+		if (strcasestr(t, list[k]) != NULL)
+			return 1;
+	return 0;
+}
+
 static int
 announced(struct ex *x, int i)
 {
-	int j, k, prev = -1;
+	int j, prev = -1;
 	char *t;
 	size_t n;
 	int r;
@@ -1115,13 +1133,8 @@ announced(struct ex *x, int i)
 	    x->n[prev].tag != TidyTag_H1 && x->n[prev].llen == 0 &&
 	    x->n[prev].tlen <= 200) {
 		t = ex_node_text(x, prev, 300);
-		r = ex_words(t) >= 2;
-		for (k = 0; r && more_words[k] != NULL; k++)
-			if (strcasestr(t, more_words[k]) != NULL)
-				r = 0;
-		for (k = 0; r && menu_words[k] != NULL; k++)
-			if (strcasestr(t, menu_words[k]) != NULL)
-				r = 0;
+		r = ex_words(t) >= 2 && !speaks_of(t, more_words) &&
+		    !speaks_of(t, menu_words);
 		free(t);
 		return r;
 	}
@@ -1131,11 +1144,9 @@ announced(struct ex *x, int i)
 		return 0;
 	t = ex_node_text(x, prev, 500);
 	n = strlen(t);
-	r = n > 0 && t[n - 1] == ':' && ex_words(t) >= 4;
-	/* "You may also be interested in the following articles:" */
-	for (k = 0; r && more_words[k] != NULL; k++)
-		if (strcasestr(t, more_words[k]) != NULL)
-			r = 0;
+	/* not "You may also be interested in the following articles:" */
+	r = n > 0 && t[n - 1] == ':' && ex_words(t) >= 4 &&
+	    !speaks_of(t, more_words);
 	free(t);
 	return r;
 }

@@ -131,33 +131,6 @@ node_value(struct ex *x, TidyDoc td, TidyNode tn, size_t *len)
 	return (const char *)x->tb.bp;
 }
 
-/* Text of a subtree of tidy nodes (for <title>), iteratively. */
-char *
-ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top)
-{
-	struct tq_buf b = { 0 };
-	TidyNode tn = tidyGetChild(top), nx;
-	const char *v;
-	size_t len;
-
-	tq_buf_add(&b, "", 0);
-	while (tn != NULL) {
-		if (tidyNodeGetType(tn) == TidyNode_Text) {
-			v = node_value(x, td, tn, &len);
-			tq_buf_add(&b, v, len);
-		}
-		if ((nx = tidyGetChild(tn)) == NULL) {
-			while (tn != NULL && tn != top &&
-			    (nx = tidyGetNext(tn)) == NULL)
-				tn = tidyGetParent(tn);
-			if (tn == NULL || tn == top)
-				break;
-		}
-		tn = nx;
-	}
-	return b.data;
-}
-
 /*
  * The node after tn in document order below top, into tn's children
  * when down; NULL past top's subtree.
@@ -172,6 +145,25 @@ walk_next(TidyNode tn, TidyNode top, int down)
 	while (tn != NULL && tn != top && (nx = tidyGetNext(tn)) == NULL)
 		tn = tidyGetParent(tn);
 	return tn == NULL || tn == top ? NULL : nx;
+}
+
+/* Text of a subtree of tidy nodes (for <title>), iteratively. */
+char *
+ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top)
+{
+	struct tq_buf b = { 0 };
+	TidyNode tn;
+	const char *v;
+	size_t len;
+
+	tq_buf_add(&b, "", 0);
+	for (tn = walk_next(top, top, 1); tn != NULL;
+	    tn = walk_next(tn, top, 1))
+		if (tidyNodeGetType(tn) == TidyNode_Text) {
+			v = node_value(x, td, tn, &len);
+			tq_buf_add(&b, v, len);
+		}
+	return b.data;
 }
 
 static int
@@ -476,13 +468,19 @@ in_comments(struct ex *x, int i)
 	return 0;
 }
 
-/* The first element child of tn, or its next element sibling. */
+/*
+ * Not a text node: tn's first child (how 0), next sibling (1) or
+ * previous sibling (-1), or NULL.
+ */
+enum { EL_CHILD, EL_NEXT, EL_PREV = -1 };
+
 static TidyNode
-element_of(TidyNode tn, int child)
+element_near(TidyNode tn, int how)
 {
-	for (tn = child ? tidyGetChild(tn) : tidyGetNext(tn); tn != NULL &&
-	    tidyNodeGetType(tn) == TidyNode_Text; tn = tidyGetNext(tn))
-		;
+	tn = how == EL_CHILD ? tidyGetChild(tn) : how == EL_NEXT ?
+	    tidyGetNext(tn) : tidyGetPrev(tn);
+	while (tn != NULL && tidyNodeGetType(tn) == TidyNode_Text)
+		tn = how == EL_PREV ? tidyGetPrev(tn) : tidyGetNext(tn);
 	return tn;
 }
 
@@ -494,10 +492,10 @@ element_of(TidyNode tn, int child)
 static int
 drawn_formula(TidyNode tn)
 {
-	TidyNode c = element_of(tn, 1), s = element_of(tn, 0);
+	TidyNode c = element_near(tn, EL_CHILD), s = element_near(tn, EL_NEXT);
 
 	return c != NULL && tidyNodeGetId(c) == TidyTag_MATHML &&
-	    element_of(c, 0) == NULL && s != NULL &&
+	    element_near(c, EL_NEXT) == NULL && s != NULL &&
 	    tidyNodeGetId(s) == TidyTag_IMG;
 }
 
@@ -526,7 +524,7 @@ static int
 take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 {
 	int tag = tidyNodeGetId(tn), disp, i, k;
-	TidyNode nx = NULL;
+	TidyNode nx;
 	const char *cls, *id, *v;
 	struct xn *n;
 	char *a;
@@ -591,11 +589,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	if (tag == TidyTag_MATHML)
 		return take_math(x, td, tn, parent);
 	/* the picture of a formula given as text (drawn_formula) */
-	if (tag == TidyTag_IMG && (nx = tidyGetPrev(tn)) != NULL &&
-	    tidyNodeGetType(nx) == TidyNode_Text)
-		nx = tidyGetPrev(nx);
-	if (tag == TidyTag_IMG && nx != NULL &&
-	    tidyNodeGetType(nx) != TidyNode_Text && drawn_formula(nx))
+	if (tag == TidyTag_IMG && (nx = element_near(tn, EL_PREV)) != NULL &&
+	    drawn_formula(nx))
 		return -1;
 	disp = tag_disposition(tag);
 	if (disp == 1)

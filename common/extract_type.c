@@ -970,8 +970,10 @@ ex_broad_pass(struct ex *x, int type)
 		if (ex_dead_below(x, i) || n->tag == XT_TEXT ||
 		    (n->flags & F_MAIN))
 			continue;
-		if (n->flags & F_CONSENT)
+		if (n->flags & F_CONSENT) {
 			x->dead[i] = 1;
+			continue;
+		}
 		if (ex_small_struct(x, i, bodylen) && !((type == PT_LISTING ||
 		    type == PT_COLLECTION) && ex_listing_part(x, i, items)) &&
 		    !(type == PT_SERVICE && ex_service_keep(x, i)))
