@@ -20,8 +20,8 @@
  *
  * A request's state lives on its caller's stack, and its handle is
  * either its own or one handle of one job; the one state shared across
- * transfers is the worker's budget for bodies (the bytes in flight and
- * the transfers of its loop, oldest first).  Nothing here prints:
+ * transfers is the worker's budget for bodies (the bytes in flight or
+ * held, and the transfers of its loop, oldest first).  Nothing here prints:
  * messages go to struct tq_err, one lower case line with any password
  * in the URL and the request's secret replaced by ***.
  *
@@ -112,15 +112,27 @@ tq_fetch_opts_default(struct tq_fetch_opts *o)
 	o->max_redirects = 10;
 }
 
+static void budget_give(size_t);
+
+void
+tq_fetch_body_free(struct tq_fetch *f)
+{
+	free(f->body);
+	f->body = NULL;
+	f->len = 0;
+	budget_give(f->held);
+	f->held = 0;
+}
+
 void
 tq_fetch_free(struct tq_fetch *f)
 {
 	if (f == NULL)
 		return;
+	tq_fetch_body_free(f);
 	free(f->url);
 	free(f->content_type);
 	free(f->charset);
-	free(f->body);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -817,17 +829,59 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 }
 
 /*
- * Bytes of the bodies being received now, in this process, and the
- * transfers of the worker's loop, oldest first.  A transfer that would
- * take the bodies past the budget (TQ_BODY_BUDGET) stops reading:
- * libcurl keeps the chunk it offered, the rest waits in the socket
- * (TCP holds the server back), until a transfer ends and gives bytes
- * back.  The oldest transfer never stops, so one always goes on: the
- * bodies stay within the budget, one body (TQ_MAX_BODY) and a chunk
- * for each transfer, those over HTTP/2 aside (multiplexed() says why).
+ * Bytes of the bodies being received now, in this process, and of
+ * those received and still held (q->hold: a page's body until it is
+ * handed to a job process, see tq_fetch_body_free()), and the transfers
+ * of the worker's loop, oldest first.  A transfer that would take the
+ * bodies past the budget (TQ_BODY_BUDGET) stops reading: libcurl keeps
+ * the chunk it offered, the rest waits in the socket (TCP holds the
+ * server back), until bytes are given back.  The oldest transfer stops
+ * only while the bodies held take the whole budget by themselves, and
+ * they go on their own (a job process is never waiting for a transfer),
+ * so one always goes on: the bodies stay within the budget, two bodies
+ * (TQ_MAX_BODY) and a chunk for each transfer, those over HTTP/2 aside
+ * (multiplexed() says why).
  */
-static size_t inflight_bytes;
+static size_t inflight_bytes, held_bytes;
 static struct xfer *oldest, *newest;
+
+/* Whether x, a transfer of the loop, is to stop before n bytes more. */
+static int
+budget_stops(const struct xfer *x, size_t n)
+{
+	size_t b = (size_t)tq_cfg.body_budget;
+
+	if (tq_cfg.body_budget <= 0 || !x->in_loop)
+		return 0;
+	return x == oldest ? held_bytes >= b : inflight_bytes + n > b;
+}
+
+/* Bytes given back: the transfers they held go on, oldest first. */
+static void
+budget_wake(void)
+{
+	struct xfer *y;
+
+	for (y = oldest; y != NULL; y = y->newer) {
+		if (!y->paused)
+			continue;
+		if (budget_stops(y, 1))
+			break;
+		/* its chunk may come, and stop it again, in this call */
+		y->paused = 0;
+		curl_easy_pause(y->h, CURLPAUSE_CONT);
+	}
+}
+
+static void
+budget_give(size_t n)
+{
+	if (n == 0)
+		return;
+	inflight_bytes -= n;
+	held_bytes -= n;
+	budget_wake();
+}
 
 static void
 budget_join(struct xfer *x)
@@ -842,13 +896,18 @@ budget_join(struct xfer *x)
 	newest = x;
 }
 
-/* x ended: its bytes go back, and the transfers it held go on. */
+/*
+ * x ended: its bytes go back, or with q->hold stay counted, held by
+ * its response until tq_http_resp_free(); the transfers it held go on.
+ */
 static void
 budget_leave(struct xfer *x)
 {
-	struct xfer *y;
-
-	inflight_bytes -= x->counted;
+	if (x->q->hold) {
+		x->r->held = x->counted;
+		held_bytes += x->counted;
+	} else
+		inflight_bytes -= x->counted;
 	x->counted = 0;
 	if (!x->in_loop)
 		return;
@@ -861,16 +920,7 @@ budget_leave(struct xfer *x)
 	else
 		newest = x->older;
 	x->in_loop = 0;
-	for (y = oldest; y != NULL; y = y->newer) {
-		if (!y->paused)
-			continue;
-		if (y != oldest &&
-		    inflight_bytes >= (size_t)tq_cfg.body_budget)
-			break;
-		/* its chunk may come, and stop it again, in this call */
-		y->paused = 0;
-		curl_easy_pause(y->h, CURLPAUSE_CONT);
-	}
+	budget_wake();
 }
 
 /*
@@ -900,9 +950,7 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
-	if (x->in_loop && x != oldest && tq_cfg.body_budget > 0 &&
-	    inflight_bytes + n > (size_t)tq_cfg.body_budget &&
-	    !multiplexed(x)) {
+	if (budget_stops(x, n) && !multiplexed(x)) {
 		x->paused = 1;
 		return CURL_WRITEFUNC_PAUSE;
 	}
@@ -1298,6 +1346,7 @@ tq_http_resp_free(struct tq_http_resp *r)
 {
 	if (r == NULL)
 		return;
+	budget_give(r->held);
 	tq_buf_free(&r->body);
 	free(r->url);
 	memset(r, 0, sizeof(*r));
@@ -1556,6 +1605,7 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	q.decode = 1;
 	q.low_speed = 1;
 	q.cookies = 1;
+	q.hold = 1;	/* until the caller frees the body */
 	q.on_headers = fetch_headers;
 	q.on_redirect = opts->on_redirect;
 	q.arg = opts->redirect_arg;
@@ -1585,11 +1635,11 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	hcs = ctype_charset(r.content_type);
 	if (opts->raw) {
 		/* decoded later, where untrusted input is parsed */
-		text = xmalloc(r.body.len + 1);
-		if (r.body.len > 0)
-			memcpy(text, r.body.data, r.body.len);
-		text[r.body.len] = '\0';
+		if (r.body.data == NULL)
+			tq_buf_add(&r.body, "", 0);
+		text = r.body.data;
 		len = r.body.len;
+		memset(&r.body, 0, sizeof(r.body));
 		used = hcs;
 	} else
 		text = tq_charset_to_utf8(r.body.data, r.body.len, hcs,
@@ -1601,6 +1651,8 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	out->charset = used != NULL ? xstrdup(used) : NULL;
 	out->body = text;
 	out->len = len;
+	out->held = r.held;
+	r.held = 0;
 	ret = 0;
 out:
 	free(hcs);

@@ -193,14 +193,35 @@ const struct tq_jp_op tq_job_ops[] = {
  * worker's want, not the item's fault) rather than failed as timed
  * out; the op itself runs until the worker stops the job.
  */
+static double
+jp_deadline(double t0, int tmo)
+{
+	return tmo <= 0 ? 0 : t0 + (tmo > 10 ? tmo - 2 : tmo * 0.9);
+}
+
 static json_t *
 jp_run(const char *op, json_t *args, const char *blob, size_t len,
     double t0, int tmo, struct tq_err *err)
 {
 	struct tq_jp_req *q;
 
-	q = tq_jp_send(op, args, blob, len, tmo <= 0 ? 0 : t0 + (tmo > 10 ?
-	    tmo - 2 : tmo * 0.9), err);
+	q = tq_jp_send(op, args, blob, len, jp_deadline(t0, tmo), err);
+	return q != NULL ? tq_jp_recv(q, 0, err) : NULL;
+}
+
+/*
+ * jp_run() for a fetched page: its body, held in the worker's budget
+ * for bodies until then, goes once the job process has it, and not
+ * when the process has answered.
+ */
+static json_t *
+jp_run_page(const char *op, json_t *args, struct tq_fetch *f, double t0,
+    int tmo, struct tq_err *err)
+{
+	struct tq_jp_req *q;
+
+	q = tq_jp_send(op, args, f->body, f->len, jp_deadline(t0, tmo), err);
+	tq_fetch_body_free(f);
 	return q != NULL ? tq_jp_recv(q, 0, err) : NULL;
 }
 
@@ -379,7 +400,7 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 		goto out;
 	args = json_pack("{s:s?,s:s?,s:s?,s:s}", "url", f.url, "content_type",
 	    f.content_type, "charset", f.charset, "link", url);
-	doc = jp_run("parse_body", args, f.body, f.len, t0, tmo, err);
+	doc = jp_run_page("parse_body", args, &f, t0, tmo, err);
 	json_decref(args);
 	if (doc == NULL)
 		goto out;

@@ -301,6 +301,7 @@ struct tq_fetch {
 	size_t	 len;
 	int	 redirects;
 	double	 seconds;
+	size_t	 held;			/* bytes of the worker's budget */
 };
 /*
  * GET url.  0 on a 2xx HTML, XHTML or text/plain answer converted to
@@ -314,6 +315,11 @@ struct tq_fetch {
 int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 		    struct tq_fetch *, struct tq_err *);
 void		 tq_fetch_free(struct tq_fetch *);
+/*
+ * The body alone, once it is handed on: until then it is held in the
+ * worker's budget for bodies (TQ_BODY_BUDGET), as it was received.
+ */
+void		 tq_fetch_body_free(struct tq_fetch *);
 /*
  * A Retry-After value in seconds (delay-seconds, also fractional or a
  * Go duration like "6m0s"; or an HTTP date), capped at a year, 0 for
@@ -359,6 +365,8 @@ struct tq_http_req {
 	int		 error_body;		/* read the body of non-2xx */
 	int		 truncate;		/* past max_bytes: keep the first
 						   max_bytes, no error */
+	/* the body stays in the worker's budget until tq_http_resp_free */
+	int		 hold;
 	const char	*secret;
 	CURL		*handle;
 	/* The final 2xx headers are in: -1 with err set stops. */
@@ -396,6 +404,7 @@ struct tq_http_resp {
 	long		 processing_ms;
 	/* Content-Encoding names a coding libcurl does not know ("utf-8") */
 	int		 odd_coding;
+	size_t		 held;		/* body bytes in the budget (hold) */
 };
 /*
  * 0 on a 2xx answer.  -1 with err classified for the retry policy

@@ -1,34 +1,49 @@
 #!/bin/sh
 # the worker's budget for bodies (TQ_BODY_BUDGET) bounds the bodies it
-# receives at once, transfers under way included: past it, a transfer
-# stops reading until another ends, and none is failed for it
+# holds at once: those it receives, transfers under way included, and
+# those received and waiting for a job process.  Past it, a transfer
+# stops reading until bytes are given back, and none is failed for it
 . "$(dirname "$0")/lib.sh"
-plan 5
+plan 10
 start_redis
 start_pg
 start_httpd
 
-# 12 pages of 8 MiB at once, each held open 1 s before its end, under a
-# budget of 4 MiB: the worker process holds about the budget and a body
-# or two, where with no bound it would hold 96 MiB of bodies at once
+# big [hold]: 12 pages of 8 MiB at once, each held open hold s before
+# its end, through the worker started last; the peak RSS of its worker
+# process is checked against 48 MiB, where with no bound it would hold
+# 96 MiB of bodies at once
+big() {
+	urls=
+	for i in $(seq 1 12); do
+		urls="$urls $HTTP/t/big?mb=8&hold=$1&n=$i"
+	done
+	check "submit 12 big pages (hold $1 s)" tq-submit -R 0 parse $urls
+	t=$(jq -r .task_id "$out")
+	check "... all of them complete" tq-wait -t 150 "$t"
+	check_same "... with no retry counted" "$(jq -r '[.items[] | "\(.status) \(.retry_count)"] | unique | join(",")' "$out")" "completed 0"
+	w=$(pgrep -P "$TQ_WORKER_PID" | head -1)
+	hwm=$(awk '/^VmHWM:/ { print int($2 / 1024) }' "/proc/$w/status")
+	diag "worker process peak RSS: $hwm MiB"
+	# the sanitizers' and valgrind's own memory would drown the bodies'
+	if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-worker" | grep -q libasan; then
+		skip 1 "peak RSS under a sanitizer or valgrind"
+	else
+		ok "$([ "${hwm:-999}" -lt 48 ]; echo $?)" "... the worker process peaked under 48 MiB ($hwm)"
+	fi
+	stop_worker
+	ok $? "... the worker stops"
+}
+
+# under a budget of 4 MiB: the worker process holds about the budget
+# and a body or two
 export TQ_BODY_BUDGET=4194304 TQ_SITE_CONCURRENCY=12
 start_worker -n 1 -Q parsing-queue -c parsing-queue=12 -t parsing-queue=120
-urls=
-for i in $(seq 1 12); do
-	urls="$urls $HTTP/t/big?mb=8&hold=1&n=$i"
-done
-check "submit 12 big pages" tq-submit -R 0 parse $urls
-t=$(jq -r .task_id "$out")
-check "all of them complete" tq-wait -t 150 "$t"
-check_same "with no retry counted" "$(jq -r '[.items[] | "\(.status) \(.retry_count)"] | unique | join(",")' "$out")" "completed 0"
-w=$(pgrep -P "$TQ_WORKER_PID" | head -1)
-hwm=$(awk '/^VmHWM:/ { print int($2 / 1024) }' "/proc/$w/status")
-diag "worker process peak RSS: $hwm MiB"
-# the sanitizers' and valgrind's own memory would drown the bodies'
-if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-worker" | grep -q libasan; then
-	skip 1 "peak RSS under a sanitizer or valgrind"
-else
-	ok "$([ "${hwm:-999}" -lt 48 ]; echo $?)" "the worker process peaked under 48 MiB ($hwm)"
-fi
-stop_worker
-ok $? "the worker stops"
+big 1
+
+# pages that come at once, and one job process to extract them one by
+# one: the bodies that wait for it are held in the budget too (they
+# were not, and the worker process held 120 MiB)
+TQ_JOB_PROCS=1 start_worker -n 1 -Q parsing-queue -c parsing-queue=12 \
+    -t parsing-queue=120
+big 0
