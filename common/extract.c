@@ -807,6 +807,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			x.dead[i] = 1;
 	ex_fill_meta(&x, url, doc);
 	x.doctitle = doc->title;
+	x.docdesc = doc->description;
 	ex_sums(&x);
 	ex_mark_consent(&x);
 	type = ex_detect_type(&x, url ? url : doc->canonical_url, doc);

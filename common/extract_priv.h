@@ -128,6 +128,7 @@ struct ex {
 	size_t		 marks;		/* bytes of list marks in the last text */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */
+	const char	*docdesc;	/* and the description */
 	int		 body;
 	unsigned char	*dead;		/* per pass */
 	TidyBuffer	 tb;
@@ -312,5 +313,6 @@ void		ex_fill_meta(struct ex *x, const char *url,
 /* extract_recall.c */
 /* The lead paragraphs above the article's first part first, into out */
 int		ex_lead(struct ex *x, int first, int *out, int max);
+int		ex_described_lead(struct ex *x, int first);
 
 #endif

@@ -10,6 +10,10 @@
  *    the blocks that hold that <h1>, open the article (ex_lead); a
  *    header that holds the <h1> ("layout__header" in a manual's
  *    <main>) is the headline's block, not the site's header.
+ *  - The described lead: where the headline is no <h1> (an <h2> in
+ *    a hero) or the lead sits in the story's small <header>, which
+ *    dies with its title and date, the paragraph under the headline
+ *    that is the page's description (ex_described_lead).
  *
  * extract.c says how the stages fit together.
  */
@@ -29,6 +33,9 @@
 
 #define LEAD_MAX	1500	/* characters of the headline's blocks */
 #define LEAD_LEVELS	6	/* ancestors of the article looked at */
+#define DESC_MIN	60	/* letters of a description taken as a lead */
+#define DESC_NODES	400	/* nodes above the article looked at */
+#define DESC_GAP	40	/* nodes between a headline and its lead */
 
 /* Bylines, reviewers' lines and calls to action near a headline. */
 static const char *const lead_junk[] = {
@@ -130,4 +137,149 @@ ex_lead(struct ex *x, int first, int *out, int max)
 		i = e;
 	}
 	return n;
+}
+
+/*
+ * The letters of node i's text (ex_squash), dead or not, hidden parts
+ * aside, into out of n bytes.
+ */
+static void
+raw_squash(struct ex *x, int i, char *out, size_t n)
+{
+	struct tq_buf b = { 0 };
+	int j, e = ex_subtree_end(x, i);
+
+	for (j = i; j <= e && b.len < n * 2; j++) {
+		if (x->n[j].flags & F_HIDDEN)
+			j = ex_subtree_end(x, j);
+		else if (x->n[j].tag == XT_TEXT)
+			tq_buf_adds(&b, x->n[j].text);
+	}
+	ex_squash(b.data ? b.data : "", out, n, 0);
+	tq_buf_free(&b);
+}
+
+/*
+ * Is t (squashed) the description d (squashed), or does it open with
+ * it (a description cut short)?  Either holds the other, at about the
+ * same length.
+ */
+static int
+same_as_desc(const char *t, const char *d)
+{
+	size_t lt = strlen(t), ld = strlen(d);
+
+	if (ld < DESC_MIN || lt < DESC_MIN)
+		return 0;
+	if (lt >= ld)
+		return strncmp(t, d, ld) == 0 || (strstr(t, d) != NULL &&
+		    ld * 4 >= lt * 3);
+	return strstr(d, t) != NULL && lt * 4 >= ld * 3;
+}
+
+/*
+ * Is node i live, or dead for the <header> it is in alone (a small
+ * one, see ex_run_pass), the story's own that holds its headline?
+ */
+static int
+live_or_in_header(struct ex *x, int i)
+{
+	int a, top = -1;
+
+	for (a = i; a > 0; a = x->n[a].parent)
+		if (x->dead[a])
+			top = a;
+	return top < 0 || (x->n[top].tag == TidyTag_HEADER && top != i &&
+	    !(x->n[i].flags & F_HIDDEN));
+}
+
+/*
+ * The heading just before node i that repeats the page's title, with
+ * at most a line's text between them (a date, a byline): the story's
+ * headline that the lead follows.
+ */
+static int
+after_headline(struct ex *x, int i)
+{
+	char a[512], b[512];
+	int j, text = 0;
+	size_t la, lb;
+
+	if (x->doctitle == NULL)
+		return 0;
+	ex_squash(x->doctitle, b, sizeof(b), 0);
+	lb = strlen(b);
+	for (j = i - 1; j > 0 && j >= i - DESC_GAP; j--) {
+		if (ex_tag_is_heading(x->n[j].tag) &&
+		    ex_subtree_end(x, j) < i) {
+			raw_squash(x, j, a, sizeof(a));
+			la = strlen(a);
+			return la > 0 && lb > 0 && (la > lb ?
+			    strstr(a, b) != NULL && lb * 4 >= la * 3 :
+			    strstr(b, a) != NULL && la * 4 >= lb * 3);
+		}
+		if (x->n[j].tag == XT_TEXT && !ex_is_ancestor(x, j, i) &&
+		    (text += ex_count_chars(x->n[j].text)) > 120)
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * The lead of a story that ex_lead() does not find: the page's own
+ * description (<meta name=description>, og:description, JSON-LD)
+ * shown under its headline, above the body, in the story's <header>
+ * or a hero block of its own.  The nearest paragraph before the
+ * article's first part, within DESC_NODES nodes, whose text is that
+ * description or opens with it, right after a heading that repeats
+ * the title, outside the site's chrome, and not the article's own
+ * opening already.  Its node (made live), or -1.
+ */
+int
+ex_described_lead(struct ex *x, int first)
+{
+	char d[DESC_MIN * 8], t[DESC_MIN * 8], *s;
+	int i, j, e, stop, lim, end;
+	struct xn *m;
+
+	if (x->docdesc == NULL || first <= 0)
+		return -1;
+	ex_squash(x->docdesc, d, sizeof(d), 0);
+	if (strlen(d) < DESC_MIN)
+		return -1;
+	s = ex_node_text(x, first, sizeof(t) * 2);
+	ex_squash(s, t, sizeof(t), 0);
+	free(s);
+	if (strstr(t, d) != NULL || (strlen(t) >= DESC_MIN &&
+	    strncmp(d, t, DESC_MIN) == 0))
+		return -1;	/* the article opens with it already */
+	/* up to the article's first words: its own <header> may be dead */
+	end = ex_subtree_end(x, first);
+	for (lim = first; lim <= end; lim++)
+		if (x->n[lim].tag == XT_TEXT && !ex_dead_below(x, lim) &&
+		    x->n[lim].tlen > 0)
+			break;
+	stop = first > DESC_NODES ? first - DESC_NODES : 1;
+	for (i = lim - 1; i >= stop; i--) {
+		m = &x->n[i];
+		if (m->tag != TidyTag_P && (m->tag != TidyTag_DIV ||
+		    m->nblock != 0))
+			continue;
+		e = ex_subtree_end(x, i);
+		if (e >= lim)
+			continue;
+		raw_squash(x, i, t, sizeof(t));
+		if (!same_as_desc(t, d))
+			continue;
+		if (!live_or_in_header(x, i) || !after_headline(x, i) ||
+		    neg_between(x, i, i >= first ? first : 0))
+			return -1;
+		for (j = i; j <= e; j++)
+			x->dead[j] = j > i && (x->dead[x->n[j].parent] ||
+			    (x->n[j].flags & F_HIDDEN));
+		if (ex_link_density(m) >= 0.3 || ex_is_boilerplate(x, i, 1))
+			return -1;
+		return i;
+	}
+	return -1;
 }

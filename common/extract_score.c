@@ -1467,8 +1467,15 @@ ex_run_pass(struct ex *x, unsigned pf)
 	}
 	pk.n = k;
 	/* the lead in the headline's block above the body opens it */
+	k = 0;
 	if (pk.n > 0 && (k = ex_lead(x, pk.nodes[0], pk.nodes + pk.n,
-	    x->nn - pk.n)) > 0) {
+	    x->nn - pk.n)) == 0 && x->type == PT_ARTICLE &&
+	    pk.n < x->nn && (pk.nodes[pk.n] = ex_described_lead(x,
+	    pk.nodes[0])) > 0) {
+		k = 1;
+		ex_sums(x);	/* it may have been dead */
+	}
+	if (k > 0) {
 		int *lead = xcalloc((size_t)k, sizeof(int));
 
 		memcpy(lead, pk.nodes + pk.n, (size_t)k * sizeof(int));

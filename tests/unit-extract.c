@@ -64,6 +64,9 @@ has(const char *text, const char *s)
 	return text != NULL && strstr(text, s) != NULL;
 }
 
+#define DESC	"A blanket of snow on a solar array does not only cut its " \
+		"yield. The weight also strains modules and mounts."
+
 static int
 valid_utf8(const char *s)
 {
@@ -3413,7 +3416,7 @@ test_recall(void)
 	struct tq_doc d;
 	struct tq_buf b = { 0 };
 	char *q, w[32];
-	int i;
+	int i, k;
 
 	/* a table's cells apart by " | ", none before a row's first */
 	q = words_para("prize", 80);
@@ -3556,6 +3559,55 @@ test_recall(void)
 	    "lead: no byline, call to action or headline");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/*
+	 * The lead that is the page's description, under a headline
+	 * ex_lead() cannot use: in the story's own small <header> (dead
+	 * with it), and under an <h2> headline in a hero of its own.  A
+	 * site's tagline that says the same, with no headline before it,
+	 * is no lead.
+	 */
+	for (k = 0; k < 3; k++) {
+		static const char *const top[] = {
+		    "<main><article><header><h1>Snow weighs on solar "
+		    "panels</h1><p class=intro>" DESC "</p><div class=meta>"
+		    "10.12.2022</div></header><div class=body>",
+		    "<main><div class=hero><nav><a href=/>Home</a></nav>"
+		    "<h2>Snow weighs on solar panels</h2><p>" DESC "</p>"
+		    "<img src=a.jpg alt=''></div><div class=body>",
+		    "<header class=site-top><p class=tagline>" DESC "</p>"
+		    "</header><main><h1>Snow weighs on solar panels</h1>"
+		    "<div class=body>"
+		};
+
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><title>Snow weighs on solar "
+		    "panels</title><meta property=og:type content=article>"
+		    "<meta name=description content=\"" DESC "\"></head>"
+		    "<body>");
+		tq_buf_adds(&b, top[k]);
+		for (i = 0; i < 4; i++) {
+			snprintf(w, sizeof(w), "snow%d", i);
+			q = words_para(w, 50);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</div></main></body></html>");
+		ok(extract_str(b.data, "https://news.example/snow", &d) == 0 &&
+		    has(d.text, "snow3 snow3") && (k < 2 ? in_order(d.text,
+		    "A blanket of snow", "snow0 snow0") && !has(d.text,
+		    "10.12.2022") : !has(d.text, "A blanket of snow")),
+		    k == 0 ? "described lead: in the story's <header>" : k == 1 ?
+		    "described lead: under an <h2> headline" :
+		    "described lead: a site's tagline is none");
+		ok(k == 2 || (has(d.text, "A blanket of snow") &&
+		    !has(strstr(d.text, "A blanket of snow") + 1,
+		    "A blanket of snow")), "described lead: once");
+		tq_doc_free(&d);
+		free(b.data);
+	}
 
 	/* a block of a class like the article's beside it */
 	memset(&b, 0, sizeof(b));
