@@ -808,6 +808,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	ex_fill_meta(&x, url, doc);
 	x.doctitle = doc->title;
 	x.docdesc = doc->description;
+	ex_ingredient_links(&x);
 	ex_sums(&x);
 	ex_mark_consent(&x);
 	type = ex_detect_type(&x, url ? url : doc->canonical_url, doc);

@@ -120,6 +120,7 @@ struct ex {
 	int		 nqa;		/* schema.org Question and Answer */
 	int		 ncmt;		/* microdata Comments */
 	int		 faq;		/* an FAQPage: no thread */
+	int		 recipe;	/* a schema.org Recipe */
 	int		 artmarks;	/* evidence for "article" */
 	int		 ogonly;	/* and that is og:type alone */
 	int		 toggle;	/* last element with aria-expanded */
@@ -314,5 +315,9 @@ void		ex_fill_meta(struct ex *x, const char *url,
 /* The lead paragraphs above the article's first part first, into out */
 int		ex_lead(struct ex *x, int first, int *out, int max);
 int		ex_described_lead(struct ex *x, int first);
+void		ex_ingredient_links(struct ex *x);
+int		ex_in_ingredients(struct ex *x, int i);
+int		ex_ingredients(struct ex *x, const int *pick, int n, int *out,
+		    int max);
 
 #endif

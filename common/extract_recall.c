@@ -14,6 +14,9 @@
  *    a hero) or the lead sits in the story's small <header>, which
  *    dies with its title and date, the paragraph under the headline
  *    that is the page's description (ex_described_lead).
+ *  - A recipe's ingredients: names that link to their pages, read as
+ *    text (ex_ingredient_links) and left by the cleaning; a box of
+ *    them beside the steps is taken in its place (ex_ingredients).
  *
  * extract.c says how the stages fit together.
  */
@@ -36,6 +39,7 @@
 #define DESC_MIN	60	/* letters of a description taken as a lead */
 #define DESC_NODES	400	/* nodes above the article looked at */
 #define DESC_GAP	40	/* nodes between a headline and its lead */
+#define INGREDIENTS_MAX	5000	/* characters of a recipe's ingredients */
 
 /* Bylines, reviewers' lines and calls to action near a headline. */
 static const char *const lead_junk[] = {
@@ -282,4 +286,93 @@ ex_described_lead(struct ex *x, int first)
 		return i;
 	}
 	return -1;
+}
+
+/* Is node i dead, or one of its ancestors? */
+static int
+dead_up(const struct ex *x, int i)
+{
+	for (; i > 0; i = x->n[i].parent)
+		if (x->dead[i])
+			return 1;
+	return 0;
+}
+
+/* Does node i's class or id name a recipe's ingredients? */
+static int
+names_ingredients(const struct ex *x, int i)
+{
+	return x->n[i].attr != NULL && (strstr(x->n[i].attr, "ingredient") ||
+	    strstr(x->n[i].attr, "zutaten"));
+}
+
+/*
+ * On a page that says it holds a schema.org Recipe, the links in its
+ * ingredients (a block whose class or id names them: "recipe-
+ * ingredients", "wprm-recipe-ingredient", "zutaten") are the names of
+ * what goes in, each linked to its page, not a list of links: they
+ * count as text, and the list is not taken for a menu.
+ */
+void
+ex_ingredient_links(struct ex *x)
+{
+	int i, j, e;
+
+	if (!x->recipe)
+		return;
+	for (i = 1; i < x->nn; i++) {
+		if (!names_ingredients(x, i))
+			continue;
+		e = ex_subtree_end(x, i);
+		for (j = i; j <= e; j++)
+			x->n[j].flags &= ~(unsigned)F_LINK;
+		i = e;
+	}
+}
+
+/*
+ * Is node i in a recipe's ingredients (see ex_ingredient_links), a
+ * block of at most INGREDIENTS_MAX characters?  A list of amounts and
+ * names that the cleaning of clutter would take.
+ */
+int
+ex_in_ingredients(struct ex *x, int i)
+{
+	if (!x->recipe)
+		return 0;
+	for (; i > 0; i = x->n[i].parent)
+		if (names_ingredients(x, i) && x->n[i].tlen <= INGREDIENTS_MAX)
+			return 1;
+	return 0;
+}
+
+/*
+ * A recipe's ingredients outside the article picked (pick, n nodes):
+ * a page puts them in a box of their own beside the steps.  The
+ * outermost live blocks that ex_ingredient_links() names, of 20
+ * characters or more, neither in the pick nor holding it, into out (at
+ * most max), in document order; returns how many.
+ */
+int
+ex_ingredients(struct ex *x, const int *pick, int n, int *out, int max)
+{
+	int i, k, e, got = 0;
+
+	if (!x->recipe || n <= 0)
+		return 0;
+	for (i = 1; i < x->nn && got < max; i++) {
+		if (!names_ingredients(x, i) || x->n[i].tlen < 20 ||
+		    x->n[i].tlen > INGREDIENTS_MAX || dead_up(x, i))
+			continue;
+		e = ex_subtree_end(x, i);
+		for (k = 0; k < n; k++)
+			if ((pick[k] <= i && i <= ex_subtree_end(x, pick[k])) ||
+			    (i < pick[k] && pick[k] <= e))
+				break;
+		if (k == n && !neg_between(x, i, 0)) {
+			out[got++] = i;
+			i = e;
+		}
+	}
+	return got;
 }

@@ -1299,6 +1299,10 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 		n = &x->n[i];
 		if (x->dead[i] || n->tag == XT_TEXT || n->npost > 0)
 			continue;
+		/* a recipe's ingredients: amounts and names, often links */
+		if (n->tag != TidyTag_INPUT && n->tag != TidyTag_BUTTON &&
+		    n->tag != TidyTag_IFRAME && ex_in_ingredients(x, i))
+			continue;
 		switch (n->tag) {
 		case TidyTag_H1:
 			/* the headline; a later <h1> of the body stays */
@@ -1427,6 +1431,14 @@ ex_small_struct(const struct ex *x, int i, int bodylen)
 	return 0;
 }
 
+static int
+int_cmp(const void *a, const void *b)
+{
+	int p = *(const int *)a, q = *(const int *)b;
+
+	return (p > q) - (p < q);
+}
+
 char *
 ex_run_pass(struct ex *x, unsigned pf)
 {
@@ -1483,6 +1495,12 @@ ex_run_pass(struct ex *x, unsigned pf)
 		memcpy(pk.nodes, lead, (size_t)k * sizeof(int));
 		pk.n += k;
 		free(lead);
+	}
+	/* a recipe's ingredients in a box beside its steps, in their place */
+	if ((k = ex_ingredients(x, pk.nodes, pk.n, pk.nodes + pk.n,
+	    x->nn - pk.n)) > 0) {
+		pk.n += k;
+		qsort(pk.nodes, (size_t)pk.n, sizeof(int), int_cmp);
 	}
 	rootlen = 0;
 	for (k = 0; k < pk.n; k++)

@@ -105,6 +105,8 @@ ex_schema_evidence(struct ex *x, const char *v, int ld)
 			tok[n] = '\0';
 			e = strrchr(tok, '/');
 			e = e != NULL ? e + 1 : tok;
+			if (strcmp(e, "Recipe") == 0)
+				x->recipe = 1;
 			if (strcmp(e, "FAQPage") == 0)
 				x->faq = 1;
 			else if (strcmp(e, "Question") == 0 ||

@@ -3609,6 +3609,54 @@ test_recall(void)
 		free(b.data);
 	}
 
+	/*
+	 * A recipe (schema.org Recipe): its ingredients, each name a
+	 * link, in a box of their own beside the steps, come first; in
+	 * the steps' block they stay.  The same box on a page that says
+	 * nothing of a recipe is left out.
+	 */
+	for (k = 0; k < 3; k++) {
+		static const char ingr[] = "<div class=recipe-ingredients>"
+		    "<h2>Ingredients</h2><table><tr><td>125 g</td><td><a "
+		    "href=/i/flour>Flour</a></td></tr><tr><td>65 g</td><td>"
+		    "<a href=/i/sugar>Sugar</a></td></tr><tr><td>65 g</td>"
+		    "<td><a href=/i/butter>Butter</a></td></tr><tr><td>1</td>"
+		    "<td><a href=/i/egg>Egg</a></td></tr></table></div>";
+
+		memset(&b, 0, sizeof(b));
+		tq_buf_adds(&b, "<html><head><title>Shortbread</title>");
+		if (k < 2)
+			tq_buf_adds(&b, "<script type=application/ld+json>"
+			    "{\"@type\":\"Recipe\",\"name\":\"Shortbread\"}"
+			    "</script>");
+		tq_buf_adds(&b, "</head><body><main>");
+		if (k != 1)
+			tq_buf_adds(&b, ingr);
+		tq_buf_adds(&b, "<div class=ad>Advertisement</div>"
+		    "<article class=steps><h2>Method</h2>");
+		if (k == 1)
+			tq_buf_adds(&b, ingr);
+		for (i = 0; i < 4; i++) {
+			snprintf(w, sizeof(w), "step%d", i);
+			q = words_para(w, 40);
+			tq_buf_adds(&b, "<p>");
+			tq_buf_adds(&b, q);
+			tq_buf_adds(&b, "</p>");
+			free(q);
+		}
+		tq_buf_adds(&b, "</article></main></body></html>");
+		ok(extract_str(b.data, "https://food.example/shortbread", &d) ==
+		    0 && has(d.text, "step3 step3") && (k < 2 ?
+		    in_order(d.text, "125 g | Flour", "1 | Egg") &&
+		    in_order(d.text, "1 | Egg", "step0 step0") :
+		    !has(d.text, "Flour")), k == 0 ?
+		    "recipe: its ingredients' box beside the steps first" :
+		    k == 1 ? "recipe: its linked ingredients stay" :
+		    "recipe: no such box on a page of no recipe");
+		tq_doc_free(&d);
+		free(b.data);
+	}
+
 	/* a block of a class like the article's beside it */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Rentals</title><script type="
