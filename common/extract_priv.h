@@ -316,6 +316,7 @@ void		ex_fill_meta(struct ex *x, const char *url,
 int		ex_lead(struct ex *x, int first, int *out, int max);
 int		ex_described_lead(struct ex *x, int first);
 void		ex_ingredient_links(struct ex *x);
+void		ex_drop_tail_headings(struct ex *x, int root);
 int		ex_in_ingredients(struct ex *x, int i);
 int		ex_ingredients(struct ex *x, const int *pick, int n, int *out,
 		    int max);

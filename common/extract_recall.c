@@ -40,6 +40,7 @@
 #define DESC_NODES	400	/* nodes above the article looked at */
 #define DESC_GAP	40	/* nodes between a headline and its lead */
 #define INGREDIENTS_MAX	5000	/* characters of a recipe's ingredients */
+#define TAIL_MAX	32	/* headings at an article's end dropped */
 
 /* Bylines, reviewers' lines and calls to action near a headline. */
 static const char *const lead_junk[] = {
@@ -375,4 +376,60 @@ ex_ingredients(struct ex *x, const int *pick, int n, int *out, int max)
 		}
 	}
 	return got;
+}
+
+/* Does node i's text end in "!" ("Let's go!"), a closing line? */
+static int
+exclaims(struct ex *x, int i)
+{
+	char *t = ex_node_text(x, i, 400);
+	size_t n = strlen(t);
+	int r;
+
+	while (n > 0 && isspace((unsigned char)t[n - 1]))
+		n--;
+	r = n > 0 && t[n - 1] == '!';
+	free(t);
+	return r;
+}
+
+/*
+ * Headings at the end of the article with no text after them: the
+ * titles of a box of further reading or of a list of links that the
+ * cleaning took ("Empfohlene Beiträge", "Ezek is érdekelhetnek"), or
+ * of a video.  A reader of the text meets a title of nothing; they
+ * go, unless the article is headings alone.  A heading that holds a
+ * sentence, or ends in an exclamation, is no title.
+ */
+void
+ex_drop_tail_headings(struct ex *x, int root)
+{
+	int tail[TAIL_MAX], nt = 0, seen = 0, i, end;
+	const char *p;
+
+	end = ex_subtree_end(x, root);
+	for (i = root + 1; i <= end; i++) {
+		if (x->dead[i]) {
+			i = ex_subtree_end(x, i);
+			continue;
+		}
+		/* a heading of sentences is prose that a page set large */
+		if (ex_tag_is_heading(x->n[i].tag) &&
+		    !ex_has_sentence_end(x, i) && !exclaims(x, i)) {
+			if (nt < TAIL_MAX)
+				tail[nt++] = i;
+			i = ex_subtree_end(x, i);
+			continue;
+		}
+		if (x->n[i].tag == XT_TEXT && x->n[i].text != NULL) {
+			for (p = x->n[i].text; isspace((unsigned char)*p); p++)
+				;
+			if (*p != '\0') {
+				nt = 0;
+				seen = 1;
+			}
+		}
+	}
+	while (seen && nt > 0)
+		ex_kill_node(x, tail[--nt], root);
 }

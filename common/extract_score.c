@@ -1509,6 +1509,8 @@ ex_run_pass(struct ex *x, unsigned pf)
 	for (k = 0; k < pk.n; k++)
 		clean_article(x, pk.nodes[k], pf, rootlen, fields);
 	free(fields);
+	if (pk.n > 0)
+		ex_drop_tail_headings(x, pk.nodes[pk.n - 1]);
 	o.bullets = 1;
 	for (k = 0; k < pk.n; k++) {
 		ex_render(x, pk.nodes[k], &o);

@@ -3657,6 +3657,36 @@ test_recall(void)
 		free(b.data);
 	}
 
+	/*
+	 * A heading at the article's end whose list the cleaning took
+	 * goes; one that exclaims, or that holds a sentence, stays.
+	 */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Biscuits</title><meta property="
+	    "og:type content=article></head><body><main><article><h1>"
+	    "Biscuits</h1>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "bake%d", i);
+		q = words_para(w, 40);
+		tq_buf_adds(&b, "<p>");
+		tq_buf_adds(&b, q);
+		tq_buf_adds(&b, "</p>");
+		free(q);
+	}
+	tq_buf_adds(&b, "<h2>The knuckles look real. Children love them."
+	    "</h2><h2>Let's bake!</h2><h3>Ezek is \xc3\xa9rdekelhetnek</h3>"
+	    "<div class=related-posts><ul><li><a href=/a>Pumpkin soup for "
+	    "a cold night</a></li><li><a href=/b>Ghost meringues</a></li>"
+	    "<li><a href=/c>Apple bites</a></li></ul></div></article>"
+	    "</main></body></html>");
+	ok(extract_str(b.data, "https://food.example/biscuits", &d) == 0 &&
+	    has(d.text, "bake2 bake2") && !has(d.text, "Ezek is") &&
+	    !has(d.text, "Pumpkin"), "tail headings: a title of nothing goes");
+	ok(in_order(d.text, "Children love them.", "Let's bake!"),
+	    "tail headings: a sentence, an exclamation stay");
+	tq_doc_free(&d);
+	free(b.data);
+
 	/* a block of a class like the article's beside it */
 	memset(&b, 0, sizeof(b));
 	tq_buf_adds(&b, "<html><head><title>Rentals</title><script type="
