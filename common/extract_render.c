@@ -430,7 +430,23 @@ static const char *const labels[] = {
 	"\xc3\xa4hnliche beitr\xc3\xa4ge", "\xc3\x84hnliche beitr\xc3\xa4ge",
 	"\xc3\xa4hnliche themen", "\xc3\x84hnliche themen",
 	"lea tambi\xc3\xa9n", "vea tambi\xc3\xa9n", "le puede interesar",
-	NULL
+	"you might also like", "related posts", "popular posts",
+	"recent posts", "leave a reply", "auch interessant",
+	"das k\xc3\xb6nnte dich auch interessieren",
+	"kommentare geschlossen", "kommentare schreiben",
+	"schreib einen kommentar", "schreibe einen kommentar",
+	"war der artikel n\xc3\xbctzlich", "artikel teilen",
+	"beitrag teilen", "empfohlene beitr\xc3\xa4ge",
+	"verwandte artikel", "verwandte beitr\xc3\xa4ge",
+	"beliebte beitr\xc3\xa4ge", "neueste beitr\xc3\xa4ge",
+	"articles les plus lus", "sur le m\xc3\xaame th\xc3\xa8me",
+	"\xc3\xa0 lire \xc3\xa9galement", "laisser un commentaire",
+	"articles similaires", "vous aimerez aussi",
+	"art\xc3\xad" "culos relacionados", "noticias relacionadas",
+	"te puede interesar", "deja un comentario",
+	"lo m\xc3\xa1s le\xc3\xad" "do", "articoli correlati",
+	"potrebbe interessarti", "lascia un commento",
+	"i pi\xc3\xb9 letti", NULL
 };
 
 /* Labels before a link to another story: "Read more: ...". */

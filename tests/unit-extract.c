@@ -984,7 +984,10 @@ test_labels_i18n(void)
 	tq_buf_adds(&b, "</p><p>VEA TAMBI\xc3\x89N: <a href=/v>Entre heces y "
 	    "guaricha</a></p><p>\xc3\x84hnliche Artikel lesen</p><p>Lire "
 	    "aussi</p><p>\xe2\x86\x91 Back to Top</p><p>Der Verkehr "
-	    "rollt wieder, sagt die Bahn.</p></article></body></html>");
+	    "rollt wieder, sagt die Bahn.</p><p>Articles les plus lus</p>"
+	    "<p>Art\xc3\xad" "culos relacionados</p><p>Empfohlene "
+	    "Beitr\xc3\xa4ge:</p><p>Der Zug f\xc3\xa4hrt.</p></article>"
+	    "</body></html>");
 	ok(extract_str(b.data, "https://news.example/de/zug", &d) == 0,
 	    "labels i18n extract");
 	ok(!has(d.text, "Lesen Sie auch") && !has(d.text, "streicht"),
@@ -993,7 +996,11 @@ test_labels_i18n(void)
 	ok(!has(d.text, "Lire aussi"), "labels i18n: French");
 	ok(!has(d.text, "guaricha"), "labels i18n: Spanish, in capitals");
 	ok(!has(d.text, "Back to Top"), "labels i18n: after an arrow");
-	ok(has(d.text, "Der Verkehr rollt wieder, sagt die Bahn."),
+	ok(!has(d.text, "les plus lus") && !has(d.text, "relacionados") &&
+	    !has(d.text, "Empfohlene"),
+	    "labels i18n: further reading in French, Spanish, German");
+	ok(has(d.text, "Der Verkehr rollt wieder, sagt die Bahn.") &&
+	    has(d.text, "Der Zug f\xc3\xa4hrt."),
 	    "labels i18n: the text stays");
 	tq_doc_free(&d);
 	free(q);
