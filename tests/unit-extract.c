@@ -446,6 +446,26 @@ words_para(const char *w, int n)
 	return b.data;
 }
 
+/*
+ * n paragraphs <p>stem0 stem0 ...</p> ... <p>stemN ...</p> of words
+ * words each, added to b.
+ */
+static void
+add_paras(struct tq_buf *b, const char *stem, int n, int words)
+{
+	char w[32], *q;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(w, sizeof(w), "%s%d", stem, i);
+		q = words_para(w, words);
+		tq_buf_adds(b, "<p>");
+		tq_buf_adds(b, q);
+		tq_buf_adds(b, "</p>");
+		free(q);
+	}
+}
+
 /* The posts of a thread on bread: n paragraphs of one word each. */
 static void
 bread_paras(char **p, int n)
@@ -3593,14 +3613,7 @@ test_recall(void)
 		    "<meta name=description content=\"" DESC "\"></head>"
 		    "<body>");
 		tq_buf_adds(&b, top[k]);
-		for (i = 0; i < 4; i++) {
-			snprintf(w, sizeof(w), "snow%d", i);
-			q = words_para(w, 50);
-			tq_buf_adds(&b, "<p>");
-			tq_buf_adds(&b, q);
-			tq_buf_adds(&b, "</p>");
-			free(q);
-		}
+		add_paras(&b, "snow", 4, 50);
 		tq_buf_adds(&b, "</div></main></body></html>");
 		ok(extract_str(b.data, "https://news.example/snow", &d) == 0 &&
 		    has(d.text, "snow3 snow3") && (k < 2 ? in_order(d.text,
@@ -3643,14 +3656,7 @@ test_recall(void)
 		    "<article class=steps><h2>Method</h2>");
 		if (k == 1)
 			tq_buf_adds(&b, ingr);
-		for (i = 0; i < 4; i++) {
-			snprintf(w, sizeof(w), "step%d", i);
-			q = words_para(w, 40);
-			tq_buf_adds(&b, "<p>");
-			tq_buf_adds(&b, q);
-			tq_buf_adds(&b, "</p>");
-			free(q);
-		}
+		add_paras(&b, "step", 4, 40);
 		tq_buf_adds(&b, "</article></main></body></html>");
 		ok(extract_str(b.data, "https://food.example/shortbread", &d) ==
 		    0 && has(d.text, "step3 step3") && (k < 2 ?
@@ -3672,14 +3678,7 @@ test_recall(void)
 	tq_buf_adds(&b, "<html><head><title>Biscuits</title><meta property="
 	    "og:type content=article></head><body><main><article><h1>"
 	    "Biscuits</h1>");
-	for (i = 0; i < 3; i++) {
-		snprintf(w, sizeof(w), "bake%d", i);
-		q = words_para(w, 40);
-		tq_buf_adds(&b, "<p>");
-		tq_buf_adds(&b, q);
-		tq_buf_adds(&b, "</p>");
-		free(q);
-	}
+	add_paras(&b, "bake", 3, 40);
 	tq_buf_adds(&b, "<h2>The knuckles look real. Children love them."
 	    "</h2><h2>Let's bake!</h2><h3>Ezek is \xc3\xa9rdekelhetnek</h3>"
 	    "<div class=related-posts><ul><li><a href=/a>Pumpkin soup for "
