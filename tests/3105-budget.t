@@ -12,15 +12,21 @@ start_httpd
 # big [hold]: 12 pages of 8 MiB at once, each held open hold s before
 # its end, through the worker started last; the peak RSS of its worker
 # process is checked against 48 MiB, where with no bound it would hold
-# 96 MiB of bodies at once
+# 96 MiB of bodies at once.  Under valgrind, which makes extraction
+# slow and whose own memory would drown the bodies' (the peak is not
+# checked then), pages of 2 MiB, still past the budget together.
+mb=8 wait=150
+if [ "${VALGRIND:-0}" = 1 ]; then
+	mb=2 wait=1200
+fi
 big() {
 	urls=
 	for i in $(seq 1 12); do
-		urls="$urls $HTTP/t/big?mb=8&hold=$1&n=$i"
+		urls="$urls $HTTP/t/big?mb=$mb&hold=$1&n=$i"
 	done
-	check "submit 12 big pages (hold $1 s)" tq-submit -R 0 parse $urls
+	check "submit 12 pages of $mb MiB (hold $1 s)" tq-submit -R 0 parse $urls
 	t=$(jq -r .task_id "$out")
-	check "... all of them complete" tq-wait -t 150 "$t"
+	check "... all of them complete" tq-wait -t "$wait" "$t"
 	check_same "... with no retry counted" "$(jq -r '[.items[] | "\(.status) \(.retry_count)"] | unique | join(",")' "$out")" "completed 0"
 	w=$(pgrep -P "$TQ_WORKER_PID" | head -1)
 	hwm=$(awk '/^VmHWM:/ { print int($2 / 1024) }' "/proc/$w/status")
