@@ -297,6 +297,8 @@ void		ex_out_trim(struct out *o);
 void		ex_render(struct ex *x, int root, struct out *o);
 char		*ex_node_text(struct ex *x, int i, size_t max);
 int		ex_has_sentence_end(struct ex *x, int i);
+int		ex_text_ends(struct ex *x, int i, int c);
+int		ex_about_same(const char *a, const char *b);
 int		ex_is_boilerplate(struct ex *x, int i, int leaf);
 
 /* extract_meta.c */

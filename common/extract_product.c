@@ -710,18 +710,8 @@ drop_card_rows(struct ex *x, int root, int end, const int *price)
 static int
 lead_in(struct ex *x, int i)
 {
-	char *t;
-	size_t n;
-	int r;
-
-	if (x->n[i].tlen < 2 || x->n[i].tlen > 200)
-		return 0;
-	t = ex_node_text(x, i, 400);
-	for (n = strlen(t); n > 0 && isspace((unsigned char)t[n - 1]); n--)
-		;
-	r = n > 0 && t[n - 1] == ':';
-	free(t);
-	return r;
+	return x->n[i].tlen >= 2 && x->n[i].tlen <= 200 &&
+	    ex_text_ends(x, i, ':');
 }
 
 /*

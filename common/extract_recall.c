@@ -208,20 +208,15 @@ after_headline(struct ex *x, int i)
 {
 	char a[512], b[512];
 	int j, text = 0;
-	size_t la, lb;
 
 	if (x->doctitle == NULL)
 		return 0;
 	ex_squash(x->doctitle, b, sizeof(b), 0);
-	lb = strlen(b);
 	for (j = i - 1; j > 0 && j >= i - DESC_GAP; j--) {
 		if (ex_tag_is_heading(x->n[j].tag) &&
 		    ex_subtree_end(x, j) < i) {
 			raw_squash(x, j, a, sizeof(a));
-			la = strlen(a);
-			return la > 0 && lb > 0 && (la > lb ?
-			    strstr(a, b) != NULL && lb * 4 >= la * 3 :
-			    strstr(b, a) != NULL && la * 4 >= lb * 3);
+			return ex_about_same(a, b);
 		}
 		if (x->n[j].tag == XT_TEXT && !ex_is_ancestor(x, j, i) &&
 		    (text += ex_count_chars(x->n[j].text)) > 120)
@@ -378,21 +373,6 @@ ex_ingredients(struct ex *x, const int *pick, int n, int *out, int max)
 	return got;
 }
 
-/* Does node i's text end in "!" ("Let's go!"), a closing line? */
-static int
-exclaims(struct ex *x, int i)
-{
-	char *t = ex_node_text(x, i, 400);
-	size_t n = strlen(t);
-	int r;
-
-	while (n > 0 && isspace((unsigned char)t[n - 1]))
-		n--;
-	r = n > 0 && t[n - 1] == '!';
-	free(t);
-	return r;
-}
-
 /*
  * Headings at the end of the article with no text after them: the
  * titles of a box of further reading or of a list of links that the
@@ -415,7 +395,7 @@ ex_drop_tail_headings(struct ex *x, int root)
 		}
 		/* a heading of sentences is prose that a page set large */
 		if (ex_tag_is_heading(x->n[i].tag) &&
-		    !ex_has_sentence_end(x, i) && !exclaims(x, i)) {
+		    !ex_has_sentence_end(x, i) && !ex_text_ends(x, i, '!')) {
 			if (nt < TAIL_MAX)
 				tail[nt++] = i;
 			i = ex_subtree_end(x, i);

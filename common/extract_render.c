@@ -378,6 +378,20 @@ ex_node_text(struct ex *x, int i, size_t max)
 }
 
 int
+ex_text_ends(struct ex *x, int i, int c)
+{
+	char *t = ex_node_text(x, i, 400);
+	size_t n = strlen(t);
+	int r;
+
+	while (n > 0 && isspace((unsigned char)t[n - 1]))
+		n--;
+	r = n > 0 && t[n - 1] == c;
+	free(t);
+	return r;
+}
+
+int
 ex_has_sentence_end(struct ex *x, int i)
 {
 	char *t = ex_node_text(x, i, 1000);

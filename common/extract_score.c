@@ -994,7 +994,6 @@ int
 ex_is_title(struct ex *x, int i)
 {
 	char a[512], b[512], *t;
-	size_t la, lb;
 
 	if (x->doctitle == NULL || x->n[i].tlen > 400 || x->n[i].nsub > 200)
 		return 0;
@@ -1002,13 +1001,20 @@ ex_is_title(struct ex *x, int i)
 	ex_squash(t, a, sizeof(a), 0);
 	free(t);
 	ex_squash(x->doctitle, b, sizeof(b), 0);
-	la = strlen(a);
-	lb = strlen(b);
+	return ex_about_same(a, b);
+}
+
+/*
+ * Are squashed texts a and b the same: one holds the other, and they
+ * are about the same length?
+ */
+int
+ex_about_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
 	if (la == 0 || lb == 0)
 		return 0;
-	if (strcmp(a, b) == 0)
-		return 1;
-	/* one holds the other, and they are about the same length */
 	if (la > lb)
 		return strstr(a, b) != NULL && lb * 4 >= la * 3;
 	return strstr(b, a) != NULL && la * 4 >= lb * 3;
