@@ -4,6 +4,7 @@
  * found.  extract.c says how the stages fit together.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +107,8 @@ utility_value(const char *s, const char *p)
 	for (k = 0; utils[k] != NULL; k++) {
 		m = strlen(utils[k]);
 		if ((size_t)(p - s) >= m && strncmp(p - m, utils[k], m) == 0 &&
-		    (p - m == s || p[-m - 1] == ' ' || p[-m - 1] == ':'))
+		    (p - m == s || p[-(ptrdiff_t)m - 1] == ' ' ||
+		    p[-(ptrdiff_t)m - 1] == ':'))
 			return 1;
 	}
 	return 0;
