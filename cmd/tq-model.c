@@ -542,6 +542,7 @@ main(int argc, char *argv[])
 	int ch, c, status, add_opts = 0, add_only = 0;
 
 	tq_config_init(NULL);
+	tq_db_statement_limit(tq_cfg.db_timeout);
 	while ((ch = tq_getopt(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
 	    longopts, "dHhjV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL))

@@ -395,6 +395,7 @@ main(int argc, char *argv[])
 	int ch, sec = 0, status = TQ_EXIT_BACKEND, blank = 0, prom = 0;
 
 	tq_config_init(NULL);
+	tq_db_statement_limit(tq_cfg.db_timeout);
 	while ((ch = tq_getopt(argc, argv, "d:HhjpQr:sVw", longopts,
 	    "dHhjrV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL))

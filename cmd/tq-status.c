@@ -138,6 +138,7 @@ main(int argc, char *argv[])
 	PGconn *db;
 
 	tq_config_init(NULL);
+	tq_db_statement_limit(tq_cfg.db_timeout);
 	while ((ch = tq_getopt(argc, argv, "ad:HhijlS:n:qs:t:Vw:", longopts,
 	    "dHhjqV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))

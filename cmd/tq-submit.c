@@ -292,9 +292,8 @@ backends_open(void *arg)
 	b->ok = 0;
 	if ((b->rc = tq_redis_connect(tq_cfg.redis_url, &b->e)) == NULL)
 		return NULL;
-	if ((b->db = tq_db_open(&b->e, 0)) == NULL)
-		return NULL;
-	if (tq_db_migrate(b->db, &b->e) == -1)
+	tq_db_statement_limit(tq_cfg.db_timeout);	/* this thread's */
+	if ((b->db = tq_db_connect(&b->e)) == NULL)
 		return NULL;
 	b->ok = 1;
 	return NULL;
@@ -633,6 +632,7 @@ main(int argc, char *argv[])
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	mallopt(M_TOP_PAD, 16 << 20);
 	tq_config_init(NULL);
+	tq_db_statement_limit(tq_cfg.db_timeout);
 	if (getenv("TQ_LOG") == NULL)
 		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
 	stageopts_init(&so);

@@ -203,6 +203,7 @@ main(int argc, char *argv[])
 	PGconn *db;
 
 	tq_config_init(NULL);
+	tq_db_statement_limit(tq_cfg.db_timeout);
 	while ((ch = tq_getopt(argc, argv, "cd:HhIjqt:V", longopts,
 	    "dHhjqV")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))

@@ -148,6 +148,7 @@ tq_config_load(void)
 	tq_cfg.robots = 1;
 	tq_cfg.robots_wait = 3600;
 	tq_cfg.submit_batch = 5000;
+	tq_cfg.db_timeout = 120;
 
 	/* TQ_TIMEOUT for every queue, then each queue's own */
 	if ((v = getenv("TQ_TIMEOUT")) != NULL && *v) {
@@ -190,7 +191,8 @@ tq_config_load(void)
 	    &tq_cfg.site_concurrency) == -1 ||
 	    envint("TQ_ROBOTS", 0, 1, &tq_cfg.robots) == -1 ||
 	    envint("TQ_ROBOTS_WAIT", 0, 30 * 86400, &tq_cfg.robots_wait) == -1 ||
-	    envint("TQ_SUBMIT_BATCH", 0, INT_MAX, &tq_cfg.submit_batch) == -1)
+	    envint("TQ_SUBMIT_BATCH", 0, INT_MAX, &tq_cfg.submit_batch) == -1 ||
+	    envint("TQ_DB_TIMEOUT", 0, 86400, &tq_cfg.db_timeout) == -1)
 		return -1;
 	if ((v = getenv("TQ_SITE_DELAY")) != NULL && *v) {
 		char *end;

@@ -20,11 +20,20 @@
  * each thread its own (tq-api's threads each serve their request)
  */
 static __thread double	db_deadline;
+static __thread double	db_limit;	/* s a statement may take */
+
+#define LIMIT_GRACE	5.0	/* s past statement_timeout: no server */
 
 void
 tq_db_deadline(double at)
 {
 	db_deadline = at;
+}
+
+void
+tq_db_statement_limit(double s)
+{
+	db_limit = s;
 }
 
 static void
@@ -323,9 +332,29 @@ tq_db_open(struct tq_err *err, int migrate)
 		return NULL;
 	}
 	PQsetNoticeProcessor(c, quiet_notices, NULL);
-	if (migrate && tq_db_migrate(c, err) == -1) {
-		PQfinish(c);
-		return NULL;
+	if (migrate) {
+		/* a migration takes the time it takes */
+		double lim = db_limit;
+		int rc;
+
+		db_limit = 0;
+		rc = tq_db_migrate(c, err);
+		db_limit = lim;
+		if (rc == -1) {
+			PQfinish(c);
+			return NULL;
+		}
+	}
+	if (db_limit > 0) {
+		PGresult *r;
+
+		snprintf(buf, sizeof(buf), "SET statement_timeout = %ld",
+		    (long)(db_limit * 1000));
+		if ((r = tq_db_exec(c, err, buf, 0, NULL)) == NULL) {
+			PQfinish(c);
+			return NULL;
+		}
+		PQclear(r);
 	}
 	return c;
 }
@@ -354,6 +383,12 @@ tq_db_err_set(PGconn *c, PGresult *r, struct tq_err *err, const char *msg)
 	const char *st = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
 	    NULL;
 
+	/* the server's end of a statement past the limit of this thread */
+	if (db_limit > 0 && st != NULL && strcmp(st, "57014") == 0 &&
+	    strstr(msg, "statement timeout") != NULL)
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: %s after %.0f s (TQ_DB_TIMEOUT)", msg,
+		    db_limit);
 	return tq_err_set(err, classify(c, r), st != NULL &&
 	    strcmp(st, "40P01") == 0 ? "deadlock" : "postgresql",
 	    "postgresql: %s", msg);
@@ -434,14 +469,28 @@ tq_db_exec_bin(PGconn *c, struct tq_err *err, const char *sql, int n,
 	PGresult *r;
 	ExecStatusType st;
 	char buf[512];
-	int late = 0;
+	double given = db_deadline, at;
+	int late = 0, bylimit = 0;
 
+	/* the statement's limit, if it comes before the deadline */
+	if (db_limit > 0) {
+		at = tq_mono() + db_limit + LIMIT_GRACE;
+		if (db_deadline <= 0 || at < db_deadline) {
+			db_deadline = at;
+			bylimit = 1;
+		}
+	}
 	if (db_deadline > 0)
 		r = exec_by(c, sql, n, params, lens, formats, &late);
 	else if (n > 0)
 		r = PQexecParams(c, sql, n, NULL, params, lens, formats, 0);
 	else
 		r = PQexec(c, sql);
+	db_deadline = given;
+	if (late && bylimit)
+		return tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
+		    "postgresql: no answer in %.0f s (TQ_DB_TIMEOUT)",
+		    db_limit + LIMIT_GRACE), NULL;
 	if (late)
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "deadline",
 		    "postgresql: no answer in the time given"), NULL;

@@ -830,6 +830,7 @@ links_par(void *arg)
 	int go;
 
 	lp->ok = -1;
+	tq_db_statement_limit(tq_cfg.db_timeout);	/* this thread's */
 	db = tq_db_open(&lp->err, 0);
 	if (db != NULL && tq_db_cmd(db, &lp->err, "BEGIN") == -1) {
 		PQfinish(db);

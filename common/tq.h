@@ -195,6 +195,8 @@ struct tq_config {
 	int	 submit_batch;	/* items from which a submit writes a batch;
 				   0: never */
 	int	 notify_attempts;	/* of a task-end notification */
+	int	 db_timeout;	/* s a command's statement may take; 0: no
+				   limit */
 };
 extern struct tq_config tq_cfg;
 
@@ -703,6 +705,15 @@ int		 tq_db_url_check(const char *url, struct tq_err *);
  * connection left busy (close it).  0: no deadline.  Per thread.
  */
 void		 tq_db_deadline(double at);
+/*
+ * From now on (s > 0 seconds), each statement on a connection opened
+ * after this, migrations aside, may take s: the server ends one that
+ * runs or waits for a lock longer (statement_timeout), and the client
+ * stops waiting a moment after that for a server that stopped
+ * answering (transient, code "deadline").  The operators' commands
+ * set it to TQ_DB_TIMEOUT.  0: no limit.  Per thread.
+ */
+void		 tq_db_statement_limit(double s);
 int		 tq_db_schema_version(PGconn *);	/* -1: none */
 int		 tq_db_latest_version(void);
 /*
