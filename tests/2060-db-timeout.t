@@ -65,7 +65,9 @@ check_match "... about 3 s" "$secs" '^[2-9]$'
 hold_lock 30
 TQ_DB_TIMEOUT=2 tq-status "$t" >/dev/null 2>"$tmp/err" &
 p=$!
-sleep 0.5
+# once its statement waits for the lock
+wait_for 20 sh -c "[ \"\$(psql -X -q -A -t '$TQ_DATABASE_URL' -c \"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tq-status' AND wait_event_type = 'Lock'\")\" = 1 ]" ||
+	diag "tq-status did not wait for the lock"
 pm=$(head -1 "$tmp/pg/postmaster.pid")
 pgs="$pm $(pgrep -P "$pm" | tr '\n' ' ')"
 _t0=$(date +%s)
