@@ -36,6 +36,12 @@ tq_db_statement_limit(double s)
 	db_limit = s;
 }
 
+double
+tq_db_statement_limit_of(void)
+{
+	return db_limit;
+}
+
 static void
 quiet_notices(void *arg, const char *msg)
 {

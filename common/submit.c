@@ -820,6 +820,7 @@ struct linkpar {
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	int			 go;	/* 0 wait, 1 copy ls, -1 give up */
+	double			 limit;	/* the caller's statement limit */
 };
 
 static void *
@@ -830,7 +831,7 @@ links_par(void *arg)
 	int go;
 
 	lp->ok = -1;
-	tq_db_statement_limit(tq_cfg.db_timeout);	/* this thread's */
+	tq_db_statement_limit(lp->limit);	/* as in the caller's thread */
 	db = tq_db_open(&lp->err, 0);
 	if (db != NULL && tq_db_cmd(db, &lp->err, "BEGIN") == -1) {
 		PQfinish(db);
@@ -854,6 +855,7 @@ static void
 links_par_start(struct linkpar *lp, pthread_t *thr)
 {
 	memset(lp, 0, sizeof(*lp));
+	lp->limit = tq_db_statement_limit_of();
 	pthread_mutex_init(&lp->mu, NULL);
 	pthread_cond_init(&lp->cv, NULL);
 	lp->started = pthread_create(thr, NULL, links_par, lp) == 0;

@@ -714,6 +714,7 @@ void		 tq_db_deadline(double at);
  * set it to TQ_DB_TIMEOUT.  0: no limit.  Per thread.
  */
 void		 tq_db_statement_limit(double s);
+double		 tq_db_statement_limit_of(void);	/* this thread's */
 int		 tq_db_schema_version(PGconn *);	/* -1: none */
 int		 tq_db_latest_version(void);
 /*
