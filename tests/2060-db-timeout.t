@@ -33,8 +33,9 @@ took() {
 	rc=$?
 	secs=$(echo "$(date +%s.%N) $_t0" | awk '{ printf "%d", $1 - $2 }')
 }
-tasks() { psqlc "SELECT count(*) FROM tasks"; }
+tasks() { psqlc "SELECT count(*) FROM processing_tasks"; }
 ntasks=$(tasks)
+[ "$ntasks" = 1 ] || bail "tasks: '$ntasks', not 1"
 
 hold_lock 30
 took tq-status "$t"
