@@ -706,12 +706,13 @@ int		 tq_db_url_check(const char *url, struct tq_err *);
  */
 void		 tq_db_deadline(double at);
 /*
- * From now on (s > 0 seconds), each statement on a connection opened
- * after this, migrations aside, may take s: the server ends one that
- * runs or waits for a lock longer (statement_timeout), and the client
- * stops waiting a moment after that for a server that stopped
- * answering (transient, code "deadline").  The operators' commands
- * set it to TQ_DB_TIMEOUT.  0: no limit.  Per thread.
+ * From now on (s > 0 seconds), each statement of this thread,
+ * migrations aside, may take s: the server ends one that runs or waits
+ * for a lock longer (statement_timeout, set on the connections opened
+ * after this), and the client stops waiting a moment after that for a
+ * server that stopped answering (transient, code "postgresql", so that
+ * tq-wait connects again; the connection is left busy: close it).  The
+ * operators' commands set it to TQ_DB_TIMEOUT.  0: no limit.
  */
 void		 tq_db_statement_limit(double s);
 double		 tq_db_statement_limit_of(void);	/* this thread's */
