@@ -251,11 +251,12 @@ plain_host(const char *h)
 		return NULL;
 	for (q = h; q < p; q++) {
 		for (part = 0, digits = 0; q < p && *q != '.'; q++, digits++) {
-			if (*q < '0' || *q > '9' || (digits > 0 && part == 0))
-				return NULL;
+			if (*q < '0' || *q > '9' || (digits > 0 && part == 0) ||
+			    digits == 3)
+				return NULL;	/* octal, or past 3 digits */
 			part = part * 10 + (*q - '0');
 		}
-		if (digits == 0 || digits > 3 || part > 255)
+		if (digits == 0 || part > 255)
 			return NULL;
 	}
 	return p;

@@ -14,8 +14,10 @@
 
 /*
  * A host name no request can reach: an empty label ("a..b", ".a"; the
- * root's, a trailing dot, is fine), one over 63 bytes, or an "xn--"
- * with nothing after it.  An IP literal in brackets is curl's to read.
+ * root's, a trailing dot, is fine), one over 63 bytes, an "xn--" with
+ * nothing after it, or a control character (curl decodes "%7f" in a
+ * host to one, and then refuses the URL it gave back).  An IP literal
+ * in brackets is curl's to read.
  */
 static int
 bad_host(const char *h)
@@ -25,6 +27,10 @@ bad_host(const char *h)
 
 	if (*h == '[')
 		return 0;
+	for (p = h; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return 1;
+	p = h;
 	for (;;) {
 		dot = strchr(p, '.');
 		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
@@ -37,8 +43,9 @@ bad_host(const char *h)
 	}
 }
 
-int
-tq_url_check(const char *url, char **normalized, struct tq_err *err)
+/* tq_url_check() of one reading by curl */
+static int
+check_once(const char *url, char **normalized, struct tq_err *err)
 {
 	CURLU *u = NULL;
 	char scheme[17], *copy = NULL, *host = NULL, *ahost = NULL, *s = NULL;
@@ -46,11 +53,7 @@ tq_url_check(const char *url, char **normalized, struct tq_err *err)
 	size_t n, i;
 	int rc = -1;
 
-	if (normalized != NULL)
-		*normalized = NULL;
-	if (url == NULL)
-		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
-		    "malformed URL");
+	*normalized = NULL;
 	copy = tq_url_trim(url);
 	n = 0;
 	if ((copy[0] >= 'a' && copy[0] <= 'z') ||
@@ -99,8 +102,7 @@ tq_url_check(const char *url, char **normalized, struct tq_err *err)
 		tq_err_set(err, TQ_ERR_PERMANENT, "bad_url", "malformed URL");
 		goto out;
 	}
-	if (normalized != NULL)
-		*normalized = xstrdup(s);
+	*normalized = xstrdup(s);
 	rc = 0;
 out:
 	curl_free(s);
@@ -110,4 +112,48 @@ out:
 	curl_url_cleanup(u);
 	free(copy);
 	return rc;
+}
+
+/*
+ * The form curl gives back is read again until it stays as it is, so
+ * that tq's form of a URL is its own form: curl decodes "%33" in a host
+ * to "3" but reads a host of digits ("3333") as an IPv4 number only
+ * when it is written so ("0.0.13.5"); a URL whose form keeps changing,
+ * or is refused once written out, is malformed.
+ */
+int
+tq_url_check(const char *url, char **normalized, struct tq_err *err)
+{
+	char *s = NULL, *t = NULL;
+	int i;
+
+	if (normalized != NULL)
+		*normalized = NULL;
+	if (url == NULL)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
+		    "malformed URL");
+	if (check_once(url, &s, err) == -1)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (check_once(s, &t, err) == -1) {
+			free(s);
+			return -1;
+		}
+		if (strcmp(s, t) == 0)
+			break;
+		free(s);
+		s = t;
+		t = NULL;
+	}
+	free(t);
+	if (i == 3) {
+		free(s);
+		return tq_err_set(err, TQ_ERR_PERMANENT, "bad_url",
+		    "malformed URL");
+	}
+	if (normalized != NULL)
+		*normalized = s;
+	else
+		free(s);
+	return 0;
 }

@@ -1,13 +1,14 @@
 #!/bin/sh
 # inputs the fuzzer once found crashing tq_extract (tests/fuzz/regress)
 # must now end cleanly: exit 0 or 3, no signal, within 10 s; those of
-# the robots.txt parser (robots-*) go through tests/unit-robots; and
-# where clang has libFuzzer, both fuzz targets still build and run
+# the robots.txt parser (robots-*) go through tests/unit-robots, the
+# URLs (url-*) through tests/unit-util's check against curl; and where
+# clang has libFuzzer, the three fuzz targets still build and run
 # (make fuzz), so that moving code between files does not break them
 . "$(dirname "$0")/lib.sh"
 set -- "$TQ_TOP"/tests/fuzz/regress/*
-plan $(($# + 2))
-for t in extract robots; do
+plan $(($# + 3))
+for t in extract robots url; do
 	if ! command -v clang >/dev/null 2>&1 ||
 	    ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
 	    clang -x c -fsanitize=fuzzer -o "$tmp/probe" - >/dev/null 2>&1; then
@@ -23,6 +24,7 @@ done
 for f in "$@"; do
 	case ${f##*/} in
 	robots-*) timeout 10 "$TQ_TOP/tests/unit-robots" "$f" >/dev/null 2>"$errf" ;;
+	url-*) timeout 10 "$TQ_TOP/tests/unit-util" "$f" >/dev/null 2>"$errf" ;;
 	*) timeout 10 tq-extract --json "$f" >/dev/null 2>"$errf" ;;
 	esac
 	s=$?

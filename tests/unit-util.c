@@ -5,14 +5,79 @@
 #include "tq.h"
 #include "tap.h"
 
+/*
+ * NULL if url goes through tq's URL code as libcurl's parser says it
+ * should (the oracle of tests/fuzz/fuzz-url.c): tq_url_simple()'s form
+ * is tq_url_check()'s, a URL tq_url_plain() passes is one that
+ * tq_url_check() leaves alone, and tq_url_check()'s form comes back
+ * unchanged; else what differs, in a static buffer.
+ */
+static const char *
+url_differs(const char *url)
+{
+	static char why[600];
+	struct tq_err e = { 0 };
+	char *norm = NULL, *again = NULL, *simple;
+	int rc = tq_url_check(url, &norm, &e);
+
+	why[0] = '\0';
+	if ((simple = tq_url_simple(url)) != NULL &&
+	    (rc == -1 || strcmp(simple, norm) != 0))
+		snprintf(why, sizeof(why), "simple %s, curl %s", simple,
+		    rc == 0 ? norm : e.msg);
+	else if (tq_url_plain(url) && (rc == -1 || strcmp(url, norm) != 0))
+		snprintf(why, sizeof(why), "plain, curl %s",
+		    rc == 0 ? norm : e.msg);
+	else if (rc == 0 && (tq_url_check(norm, &again, &e) == -1 ||
+	    strcmp(norm, again) != 0))
+		snprintf(why, sizeof(why), "curl %s, again %s", norm,
+		    again != NULL ? again : e.msg);
+	free(again);
+	free(simple);
+	free(norm);
+	return why[0] != '\0' ? why : NULL;
+}
+
+/*
+ * tests/unit-util FILE...: each file a URL (to its first NUL) through
+ * url_differs(): the inputs of tests/fuzz/regress/url-*
+ * (tests/0620-fuzz-regress.t).  Exits 1 at the first that differs.
+ */
+static int
+run_files(int argc, char *argv[])
+{
+	char buf[65536];
+	const char *why;
+	FILE *f;
+	size_t n;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if ((f = fopen(argv[i], "rb")) == NULL) {
+			perror(argv[i]);
+			return 1;
+		}
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		if ((why = url_differs(buf)) != NULL) {
+			fprintf(stderr, "%s: %s\n", argv[i], why);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char *argv[])
 {
 	char buf[64], u[37], *s;
 	long long id;
 	int i, dup = 0;
 
-	plan(77);
+	if (argc > 1)
+		return run_files(argc, argv);
+	plan(79);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -274,6 +339,36 @@ main(void)
 		is_str(simple, "http://xn--bb-bja.fr/a%20b/%c3%a9?c+d",
 		    "scheme, IDN host, port, path, query, fragment");
 		free(simple);
+		{
+			/*
+			 * found by tests/fuzz/fuzz-url.c: a label of digits
+			 * read whole as a number (a signed overflow), a host
+			 * that curl decodes to a control character or to a
+			 * number it reads only once written out
+			 */
+			static const char *const odd[] = {
+				"http://5176666666666666666662.7.0.9/",
+				"http://1.2.3.99999999999999999999/x",
+				"http://00000000000000000000001.2.3.4/",
+				"http://%7f.example/", "http://a%7fb.c/",
+				"http:/3%3333", "http://%31%32%37.1/",
+				NULL
+			};
+			const char *why = NULL;
+			char *norm = NULL;
+			struct tq_err e = { 0 };
+
+			for (i = 0; odd[i] != NULL && why == NULL; i++)
+				why = url_differs(odd[i]);
+			ok(why == NULL, "odd hosts: tq's form as curl reads "
+			    "it (%s)", why ? why : "yes");
+			i = tq_url_check("http://%7f.example/", NULL, &e) ==
+			    -1 && tq_url_check("http://%31%32%37.1/", &norm,
+			    &e) == 0 && strcmp(norm, "http://127.0.0.1/") == 0;
+			ok(i, "a host of DEL is none; %%31%%32%%37.1 is "
+			    "127.0.0.1 (%s)", norm ? norm : e.msg);
+			free(norm);
+		}
 		ok(tq_url_simple("http://u@a.org/") == NULL &&
 		    tq_url_simple("http://[::1]/") == NULL &&
 		    tq_url_simple("http://a.org/a/../b") == NULL &&
