@@ -196,7 +196,12 @@ ai_rank(struct ctx *c)
 		qsort(g, ng, sizeof(*g), by_int);
 	}
 
-	/* TF-IDF vectors of the graph's sentences. */
+	/*
+	 * TF-IDF vectors of the graph's sentences; c->term is allocated
+	 * even when no sentence has a content word (c->term + 0 on NULL
+	 * is undefined)
+	 */
+	GROW(c->term, c->nterm, c->capterm);
 	for (k = 0; k < c->stems.n; k++)
 		c->st[k].dfg = 0;
 	for (i = 0; i < ng; i++) {

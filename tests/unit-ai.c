@@ -823,12 +823,69 @@ test_short_and_odd(void)
 	free(text);
 }
 
+/*
+ * tests/unit-ai FILE...: each file as tests/fuzz/fuzz-ai.c reads it (a
+ * title line, then the text to its first NUL) through the builtin
+ * provider twice: the inputs of tests/fuzz/regress/ai-*
+ * (tests/0620-fuzz-regress.t).  Exits 1 when a run fails otherwise
+ * than on blank text, or the two differ.
+ */
+static int
+run_files(int argc, char *argv[])
+{
+	struct tq_ai_result r;
+	struct tq_err e;
+	struct tq_buf b;
+	char chunk[8192], *nl, *title, *a, *d;
+	size_t n;
+	FILE *f;
+	int i, k, rc[2];
+
+	for (i = 1; i < argc; i++) {
+		if ((f = fopen(argv[i], "rb")) == NULL) {
+			perror(argv[i]);
+			return 1;
+		}
+		memset(&b, 0, sizeof(b));
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			tq_buf_add(&b, chunk, n);
+		fclose(f);
+		tq_buf_add(&b, "", 1);
+		title = NULL;
+		if ((nl = memchr(b.data, '\n', b.len)) != NULL) {
+			*nl = '\0';
+			title = b.data;
+		}
+		a = NULL;
+		for (k = 0; k < 2; k++) {
+			rc[k] = run(title, nl != NULL ? nl + 1 : b.data, 1, 1,
+			    1, 0, 0, &r, &e);
+			d = rc[k] == 0 ? dump(&r) : xstrdup(e.code);
+			tq_ai_result_free(&r);
+			if (k == 0)
+				a = d;
+			else if (rc[0] != rc[1] || strcmp(a, d) != 0 ||
+			    (rc[1] == -1 && strcmp(d, "empty_content") != 0)) {
+				fprintf(stderr, "%s: %s, then %s\n", argv[i],
+				    a, d);
+				return 1;
+			}
+		}
+		free(a);
+		free(d);
+		tq_buf_free(&b);
+	}
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	char *text;
 	long n;
 
+	if (argc > 1 && strcmp(argv[1], "--article") != 0)
+		return run_files(argc, argv);
 	if ((truth = load_truth(argv[0])) == NULL)
 		return 1;
 	if (argc == 3 && strcmp(argv[1], "--article") == 0) {
