@@ -42,7 +42,8 @@ MIGRATIONS = $(sort $(wildcard sql/*.sql))
 # `make check TESTS=tests/3000-worker.t` runs some, SKIP_TESTS=... all but
 # some; PROVEFLAGS=-j2 in parallel.  The slowest scripts go first, so that
 # no long one starts when the others are done and runs alone at the end.
-SLOW_TESTS = tests/3600-notion.t tests/3120-killloop.t tests/3900-chains.t \
+SLOW_TESTS = tests/3600-notion.t tests/3605-notion-late.t \
+	tests/3120-killloop.t tests/3900-chains.t \
 	tests/3700-sites.t tests/5400-contrib.t tests/3100-faults.t \
 	tests/3610-notion-rate.t tests/3620-notion-killloop.t \
 	tests/3140-fault-runs.t tests/5300-completions.t \
