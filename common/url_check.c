@@ -14,10 +14,8 @@
 
 /*
  * A host name no request can reach: an empty label ("a..b", ".a"; the
- * root's, a trailing dot, is fine), one over 63 bytes, an "xn--" with
- * nothing after it, or a control character (curl decodes "%7f" in a
- * host to one, and then refuses the URL it gave back).  An IP literal
- * in brackets is curl's to read.
+ * root's, a trailing dot, is fine), one over 63 bytes, or an "xn--"
+ * with nothing after it.  An IP literal in brackets is curl's to read.
  */
 static int
 bad_host(const char *h)
@@ -27,10 +25,6 @@ bad_host(const char *h)
 
 	if (*h == '[')
 		return 0;
-	for (p = h; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return 1;
-	p = h;
 	for (;;) {
 		dot = strchr(p, '.');
 		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
@@ -118,8 +112,9 @@ out:
  * The form curl gives back is read again until it stays as it is, so
  * that tq's form of a URL is its own form: curl decodes "%33" in a host
  * to "3" but reads a host of digits ("3333") as an IPv4 number only
- * when it is written so ("0.0.13.5"); a URL whose form keeps changing,
- * or is refused once written out, is malformed.
+ * when it is written so ("0.0.13.5"), and decodes "%7f" to a DEL that
+ * it refuses once written out.  A URL whose form keeps changing, or is
+ * refused once written out, is malformed.
  */
 int
 tq_url_check(const char *url, char **normalized, struct tq_err *err)

@@ -27,14 +27,15 @@ static const char *pages = "tests/pages/extract";
  * 5,000 tags of 64 attributes that take 0.9 s here), valgrind
  * (TQ_TEST_SLOW) slower still.
  */
-#if defined(__SANITIZE_ADDRESS__)
-static int slow = 4;
-#elif defined(__has_feature)
+#if defined(__SANITIZE_ADDRESS__)		/* GCC */
+#define SANITIZED 1
+#elif defined(__has_feature)			/* clang */
 #if __has_feature(address_sanitizer)
-static int slow = 4;
-#else
-static int slow = 1;
+#define SANITIZED 1
 #endif
+#endif
+#ifdef SANITIZED
+static int slow = 4;
 #else
 static int slow = 1;
 #endif
