@@ -124,7 +124,8 @@ uninstall:
 clean:
 	rm -f $(PROGS) $(UNITS) libtq.a common/*.o common/migrations.c \
 		tests/fuzz/fuzz-extract tests/fuzz/fuzz-robots \
-		tests/fuzz/fuzz-url tests/fuzz/fuzz-charset tests/fuzz/fuzz-ai
+		tests/fuzz/fuzz-url tests/fuzz/fuzz-charset tests/fuzz/fuzz-ai \
+		tests/fuzz/fuzz-answer
 	rm -rf tests/tmp bench/out demo/run.d
 
 .PHONY: all deps units check bench demo fuzz install uninstall clean

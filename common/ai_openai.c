@@ -101,14 +101,6 @@ struct call {
 	int		 limited;	/* the model has an rpm */
 };
 
-/* A validated answer. */
-struct answer {
-	char	*summary;
-	json_t	*keywords;
-	json_t	*points;
-	char	*language;
-};
-
 /* ------------------------------------------------------------ UTF-8 */
 
 /* A copy of s with invalid sequences replaced by U+FFFD; *chars counts. */
@@ -469,37 +461,20 @@ match_brace(const char *s)
 }
 
 /*
- * The JSON object in a model's output: after its reasoning (up to the
- * last </think>: a model whose template put the opening <think> in the
- * prompt gives only the closing one, and its reasoning often drafts
- * the JSON), inside a code fence, or the first balanced {...} that
- * parses; the whole output again if what follows the reasoning has
- * none.
+ * The JSON object in s (a copy of a model's output, changed in place):
+ * s whole, inside a code fence, or the first balanced {...} that parses
+ * and has a summary ("An example: {...}.  The answer: {...}"), else the
+ * first that parses at all.  NULL if none.
  */
 static json_t *
-extract_json(const char *content, const char **why)
+find_object(char *s)
 {
-	char *copy, *p, *q, *b, *end = NULL;
-	json_t *v;
+	char *p, *q, *b;
+	json_t *v, *o;
 	size_t n;
 	int tries;
 
-	copy = xstrdup(content);
-	p = tq_trim(copy);
-	for (q = p; (q = strcasestr(q, "</think>")) != NULL; q += 8)
-		end = q;
-	if (end != NULL) {
-		if ((v = extract_json(end + 8, why)) != NULL ||
-		    strncasecmp(p, "<think>", 7) == 0) {
-			free(copy);
-			return v;
-		}
-	} else if (strncasecmp(p, "<think>", 7) == 0) {
-		*why = "the answer is an unfinished <think> block";
-		free(copy);
-		return NULL;
-	}
-	p = tq_trim(p);
+	p = tq_trim(s);
 	if (strncmp(p, "```", 3) == 0) {
 		p += strcspn(p, "\n");
 		for (q = p, b = NULL; (q = strstr(q, "```")) != NULL; q += 3)
@@ -509,69 +484,98 @@ extract_json(const char *content, const char **why)
 		p = tq_trim(p);
 	}
 	v = json_loads(p, 0, NULL);
-	if (!json_is_object(v)) {
-		json_t *o;
-
-		json_decref(v);
-		v = NULL;
-		/*
-		 * The first object with a summary ("An example: {...}.
-		 * The answer: {...}"), else the first object at all
-		 */
-		for (b = strchr(p, '{'), tries = 0; b != NULL && tries < 32;
-		    b = strchr(b + 1, '{'), tries++) {
-			if ((n = match_brace(b)) == 0)
-				continue;
-			o = json_loadb(b, n, 0, NULL);
-			if (json_is_object(o) && json_object_get(o, "summary") !=
-			    NULL) {
-				json_decref(v);
-				v = o;
-				break;
-			}
-			if (json_is_object(o) && v == NULL)
-				v = o;
-			else
-				json_decref(o);
+	if (json_is_object(v))
+		return v;
+	json_decref(v);
+	v = NULL;
+	for (b = strchr(p, '{'), tries = 0; b != NULL && tries < 32;
+	    b = strchr(b + 1, '{'), tries++) {
+		if ((n = match_brace(b)) == 0)
+			continue;
+		o = json_loadb(b, n, 0, NULL);
+		if (json_is_object(o) && json_object_get(o, "summary") !=
+		    NULL) {
+			json_decref(v);
+			return o;
 		}
+		if (json_is_object(o) && v == NULL)
+			v = o;
+		else
+			json_decref(o);
 	}
-	free(copy);
-	if (v == NULL)
-		*why = "the answer holds no valid JSON object";
 	return v;
 }
 
-static void
-answer_free(struct answer *a)
+/*
+ * Where to read a model's output from, best first (at most 9 places).
+ * After its reasoning: a model whose template put the opening <think>
+ * in the prompt gives only the closing one, and its reasoning often
+ * drafts the JSON.  After the last </think>, then after the first (the
+ * summary of a page on reasoning models may name the tag), then after
+ * the ones between, back from the last (8 at most); then the whole
+ * output, unless its reasoning is a <think> block.  *think: it is one.
+ */
+static size_t
+readings(const char *content, const char *at[9], int *think)
 {
-	free(a->summary);
-	json_decref(a->keywords);
-	json_decref(a->points);
-	free(a->language);
-	memset(a, 0, sizeof(*a));
+	const char *q, *first = NULL, *end[7];
+	size_t n = 0, k = 0, i;
+
+	q = content;
+	while (isspace((unsigned char)*q))
+		q++;
+	*think = strncasecmp(q, "<think>", 7) == 0;
+	for (q = content; (q = strcasestr(q, "</think>")) != NULL; q += 8) {
+		if (first == NULL) {
+			first = q + 8;
+			continue;
+		}
+		if (n == sizeof(end) / sizeof(end[0])) {
+			memmove(end, end + 1, (n - 1) * sizeof(end[0]));
+			n--;
+		}
+		end[n++] = q + 8;
+	}
+	if (n > 0)
+		at[k++] = end[n - 1];
+	if (first != NULL)
+		at[k++] = first;
+	for (i = n; i > 1; i--)
+		at[k++] = end[i - 2];
+	if (!*think)
+		at[k++] = content;
+	return k;
 }
 
-/* Validate and normalize the JSON in content; 0, or -1 and *why. */
+/* At most this many keywords: the request's, capped. */
 static int
-parse_answer(const struct call *c, const char *content, struct answer *a,
-    const char **why)
+keywords_cap(const struct tq_ai_request *req)
 {
-	const struct tq_ai_request *req = c->req;
-	json_t *obj, *v;
+	return req->max_keywords > 0 && req->max_keywords < MAX_KEYWORDS ?
+	    req->max_keywords : MAX_KEYWORDS;
+}
+
+/*
+ * The answer's fields in obj, validated and normalized into res for
+ * what req asks; 0, or -1 with *why set and res unchanged.
+ */
+static int
+read_object(const struct tq_ai_request *req, json_t *obj,
+    struct tq_ai_result *res, const char **why)
+{
+	json_t *v, *keywords = NULL, *points = NULL;
+	char *summary = NULL;
 	const char *s;
 	int rc = -1;
 
-	memset(a, 0, sizeof(*a));
-	if ((obj = extract_json(content, why)) == NULL)
-		return -1;
 	if (req->want_summary) {
 		v = json_object_get(obj, "summary");
 		if (!json_is_string(v)) {
 			*why = "\"summary\" is missing or not a string";
 			goto out;
 		}
-		a->summary = squash(xstrdup(json_string_value(v)));
-		if (*a->summary == '\0') {
+		summary = squash(xstrdup(json_string_value(v)));
+		if (*summary == '\0') {
 			*why = "\"summary\" is empty";
 			goto out;
 		}
@@ -582,9 +586,9 @@ parse_answer(const struct call *c, const char *content, struct answer *a,
 			"\"keywords\" is missing or not an array of strings"
 		};
 
-		a->keywords = json_array();
-		if (add_strings(obj, "keywords", a->keywords, add_keywords,
-		    c->max_keywords, bad, why) == -1)
+		keywords = json_array();
+		if (add_strings(obj, "keywords", keywords, add_keywords,
+		    (size_t)keywords_cap(req), bad, why) == -1)
 			goto out;
 	}
 	if (req->want_insights) {
@@ -593,25 +597,78 @@ parse_answer(const struct call *c, const char *content, struct answer *a,
 			"\"insights\" is missing or not an array of strings"
 		};
 
-		a->points = json_array();
-		if (add_strings(obj, "insights", a->points, add_insight,
+		points = json_array();
+		if (add_strings(obj, "insights", points, add_insight,
 		    MAX_INSIGHTS, bad, why) == -1)
 			goto out;
 	}
+	free(res->summary);
+	res->summary = summary;
+	summary = NULL;
+	json_decref(res->keywords);
+	res->keywords = keywords;
+	keywords = NULL;
+	json_decref(res->insights);
+	res->insights = NULL;
+	if (points != NULL)
+		res->insights = json_pack("{s:o}", "points", points);
+	points = NULL;
+	free(res->language);
+	res->language = NULL;
 	s = json_string_value(json_object_get(obj, "language"));
 	if (s != NULL && isalpha((unsigned char)s[0]) &&
 	    isalpha((unsigned char)s[1]) &&
 	    (s[2] == '\0' || s[2] == '-' || s[2] == '_')) {
-		a->language = xstrndup(s, 2);
-		a->language[0] = tolower((unsigned char)a->language[0]);
-		a->language[1] = tolower((unsigned char)a->language[1]);
+		res->language = xstrndup(s, 2);
+		res->language[0] = tolower((unsigned char)res->language[0]);
+		res->language[1] = tolower((unsigned char)res->language[1]);
 	}
 	rc = 0;
 out:
-	json_decref(obj);
-	if (rc == -1)
-		answer_free(a);
+	free(summary);
+	json_decref(keywords);
+	json_decref(points);
 	return rc;
+}
+
+/*
+ * The model's answer (the text of its message) read as tq_ai_openai()
+ * reads it: the first of its readings (readings()) that holds a JSON
+ * object whose fields are valid, validated and normalized into res
+ * (summary, keywords, insights, language) for what req asks.  0, or -1
+ * with *why set (the first reading's fault) and res unchanged.
+ */
+int
+tq_ai_openai_answer(const struct tq_ai_request *req, const char *content,
+    struct tq_ai_result *res, const char **why)
+{
+	const char *at[9], *w;
+	size_t n, i;
+	json_t *obj;
+	char *copy;
+	int think;
+
+	*why = NULL;
+	n = readings(content, at, &think);
+	for (i = 0; i < n; i++) {
+		copy = xstrdup(at[i]);
+		obj = find_object(copy);
+		free(copy);
+		if (obj == NULL)
+			continue;
+		w = NULL;
+		if (read_object(req, obj, res, &w) == 0) {
+			json_decref(obj);
+			return 0;
+		}
+		json_decref(obj);
+		if (*why == NULL)
+			*why = w;
+	}
+	if (*why == NULL)
+		*why = think && n == 0 ? "the answer is an unfinished <think> "
+		    "block" : "the answer holds no valid JSON object";
+	return -1;
 }
 
 /* ------------------------------------------------------------ errors */
@@ -1041,9 +1098,7 @@ setup(struct call *c, const struct tq_ai_model *m,
 			c->send_temp = 0;
 	}
 	room_to_reason(c);
-	c->max_keywords = req->max_keywords > 0 &&
-	    req->max_keywords < MAX_KEYWORDS ? req->max_keywords :
-	    MAX_KEYWORDS;
+	c->max_keywords = keywords_cap(req);
 	t = utf8_clean(req->title != NULL ? req->title : "", NULL);
 	c->title = squash(utf8_ndup(t, TITLE_MAX));
 	free(t);
@@ -1122,7 +1177,6 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 	struct tq_http_req q;
 	struct tq_http_resp r;
 	struct tq_limit lim;
-	struct answer a;
 	struct curl_slist *hdrs = NULL;
 	char *body = NULL, *content = NULL;
 	const char *finish, *why;
@@ -1381,7 +1435,7 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 			    "openai: %s: empty answer twice", m->model);
 			goto out;
 		}
-		if (parse_answer(&c, content, &a, &why) == 0)
+		if (tq_ai_openai_answer(req, content, res, &why) == 0)
 			break;
 		if (c.bad != NULL) {
 			set_raw(res, content, c.key);
@@ -1394,16 +1448,6 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		c.bad_why = xstrdup(why);
 	}
 
-	free(res->summary);
-	res->summary = a.summary;
-	json_decref(res->keywords);
-	res->keywords = a.keywords;
-	json_decref(res->insights);
-	res->insights = NULL;
-	if (a.points != NULL)
-		res->insights = json_pack("{s:o}", "points", a.points);
-	free(res->language);
-	res->language = a.language;
 	rc = 0;
 out:
 	if (c.url != NULL) {

@@ -644,6 +644,15 @@ int		 tq_ai_builtin(const struct tq_ai_request *,
 int		 tq_ai_openai(const struct tq_ai_model *,
 		    const struct tq_ai_request *, struct tq_ai_result *,
 		    struct tq_err *);
+/*
+ * A model's answer (its message's text) read as tq_ai_openai() reads
+ * it: the JSON object in it (after a </think>, in a code fence or in
+ * prose), its summary, keywords, insights and language checked and
+ * normalized into res for what the request asks.  0, or -1 with *why
+ * (static text) and res unchanged.
+ */
+int		 tq_ai_openai_answer(const struct tq_ai_request *,
+		    const char *, struct tq_ai_result *, const char **);
 
 /* --------------------------------------------------------------- lang.c */
 

@@ -3,13 +3,14 @@
 # must now end cleanly: exit 0 or 3, no signal, within 10 s; those of
 # the robots.txt parser (robots-*) go through tests/unit-robots, the
 # URLs (url-*) through tests/unit-util's check against curl, the texts
-# of the builtin AI (ai-*) through tests/unit-ai; and where clang has
-# libFuzzer, the five fuzz targets still build and run (make fuzz), so
+# of the builtin AI (ai-*) through tests/unit-ai, the models' answers
+# (answer-*) through tests/unit-openai; and where clang has libFuzzer,
+# the six fuzz targets still build and run (make fuzz), so
 # that moving code between files does not break them
 . "$(dirname "$0")/lib.sh"
 set -- "$TQ_TOP"/tests/fuzz/regress/*
-plan $(($# + 5))
-for t in extract robots url charset ai; do
+plan $(($# + 6))
+for t in extract robots url charset ai answer; do
 	if ! command -v clang >/dev/null 2>&1 ||
 	    ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
 	    clang -x c -fsanitize=fuzzer -o "$tmp/probe" - >/dev/null 2>&1; then
@@ -27,6 +28,8 @@ for f in "$@"; do
 	robots-*) timeout 10 "$TQ_TOP/tests/unit-robots" "$f" >/dev/null 2>"$errf" ;;
 	url-*) timeout 10 "$TQ_TOP/tests/unit-util" "$f" >/dev/null 2>"$errf" ;;
 	ai-*) timeout 10 "$TQ_TOP/tests/unit-ai" "$f" >/dev/null 2>"$errf" ;;
+	answer-*) timeout 10 "$TQ_TOP/tests/unit-openai" --answer "$f" \
+	    >/dev/null 2>"$errf" ;;
 	*) timeout 10 tq-extract --json "$f" >/dev/null 2>"$errf" ;;
 	esac
 	s=$?

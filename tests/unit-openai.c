@@ -4,8 +4,13 @@
  *	TQ_TEST_OPENAI_KEY=key tests/unit-openai http://127.0.0.1:PORT/v1
  *
  * Every scenario of the fake, and the requests the client sent as the
- * fake recorded them (GET /_requests, POST /_reset around each case).
- * tests/0720-openai.t starts the fake and runs this.
+ * fake recorded them (GET /_requests, POST /_reset around each case);
+ * answers read without a server (tq_ai_openai_answer).  tests/0720-openai.t
+ * starts the fake and runs this.
+ *
+ *	tests/unit-openai --answer FILE...
+ *
+ * reads each file as the fuzz target does (tests/fuzz/fuzz-answer.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -964,11 +969,139 @@ test_wants(void)
 	finish(&r);
 }
 
+/* One answer read by tq_ai_openai_answer(): its summary, or NULL. */
+static char *
+answer(const char *content, const char **why)
+{
+	struct tq_ai_request q = { .want_summary = 1, .want_keywords = 1,
+	    .want_insights = 1, .max_keywords = 5 };
+	struct tq_ai_result r;
+	char *s;
+
+	tq_ai_result_init(&r);
+	*why = NULL;
+	if (tq_ai_openai_answer(&q, content, &r, why) == -1) {
+		ok(r.summary == NULL && r.keywords == NULL && r.insights ==
+		    NULL && *why != NULL, "a failed read leaves the result "
+		    "empty and says why");
+		tq_ai_result_free(&r);
+		return NULL;
+	}
+	s = r.summary;
+	r.summary = NULL;
+	tq_ai_result_free(&r);
+	return s;
+}
+
+/* The reading of answers without a server: the reasoning's end. */
+static void
+test_answer_text(void)
+{
+	const char *why;
+	char *s;
+
+	s = answer("<think>It closes with </think> in the prompt's "
+	    "example.</think>\n{\"summary\": \"S.\", \"keywords\": [], "
+	    "\"insights\": []}", &why);
+	is_str(s, "S.", "the answer after the last </think>");
+	free(s);
+	s = answer("<think>Short page.</think>\n{\"summary\": \"Models end "
+	    "their reasoning with </think> first.\", \"keywords\": [], "
+	    "\"insights\": []}", &why);
+	is_str(s, "Models end their reasoning with </think> first.",
+	    "a summary that names </think>: the answer after the first");
+	free(s);
+	s = answer("Reasoning.</think> The answer: {\"summary\": \"A "
+	    "</think> B\", \"keywords\": \"x\", \"insights\": \"y\"}",
+	    &why);
+	is_str(s, "A </think> B", "only a closing </think>, named again "
+	    "in the summary");
+	free(s);
+	s = answer("<think>r</think>{\"summary\": \"1</think> 2</think> "
+	    "3</think> 4</think> 5</think> 6</think> 7</think> 8</think> "
+	    "9</think>\", \"keywords\": [], \"insights\": []}", &why);
+	ok(s != NULL && strncmp(s, "1</think> 2", 11) == 0, "a summary "
+	    "that names </think> nine times: the answer after the first");
+	free(s);
+	s = answer("{\"summary\": \"S\", \"keywords\": [\"</think> {}\"], "
+	    "\"insights\": []}", &why);
+	is_str(s, "S", "no reasoning, a keyword that names </think> and "
+	    "an object: the whole answer");
+	free(s);
+	s = answer("  <think>{\"summary\": \"draft\"}", &why);
+	ok(s == NULL && why != NULL && strstr(why, "unfinished") != NULL,
+	    "an unfinished <think> block");
+	free(s);
+	s = answer("<think>x</think>{\"summary\": 1}", &why);
+	ok(s == NULL && why != NULL && strstr(why, "summary") != NULL,
+	    "after </think>, a summary that is no string");
+	free(s);
+	s = answer("No JSON </think> here {", &why);
+	ok(s == NULL && why != NULL && strstr(why, "no valid JSON") !=
+	    NULL, "no object anywhere");
+	free(s);
+}
+
+/*
+ * unit-openai --answer FILE...: each file (the fuzz target's input,
+ * tests/fuzz/regress/answer-*: a byte of what is asked, then the
+ * answer) read by tq_ai_openai_answer(); 1 if a result is no record.
+ */
+static int
+answer_files(char **files)
+{
+	struct tq_ai_request q;
+	struct tq_ai_result r;
+	struct tq_buf b;
+	const char *why;
+	char chunk[8192], *s;
+	size_t n;
+	json_t *j;
+	FILE *f;
+	int rc = 0;
+
+	for (; *files != NULL; files++) {
+		if ((f = fopen(*files, "rb")) == NULL) {
+			perror(*files);
+			return 2;
+		}
+		memset(&b, 0, sizeof(b));
+		tq_buf_add(&b, "", 0);
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			tq_buf_add(&b, chunk, n);
+		fclose(f);
+		if (b.len == 0) {
+			free(b.data);
+			continue;
+		}
+		memset(&q, 0, sizeof(q));
+		q.want_summary = b.data[0] & 1;
+		q.want_keywords = (b.data[0] >> 1) & 1;
+		q.want_insights = (b.data[0] >> 2) & 1;
+		q.max_keywords = (unsigned char)b.data[0] >> 3;
+		tq_ai_result_init(&r);
+		s = xstrndup(b.data + 1, b.len - 1);
+		if (tq_ai_openai_answer(&q, s, &r, &why) == 0) {
+			j = tq_ai_result_json(&r);
+			free(s);
+			if ((s = json_dumps(j, JSON_COMPACT)) == NULL)
+				rc = 1;
+			json_decref(j);
+		}
+		free(s);
+		tq_ai_result_free(&r);
+		free(b.data);
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	size_t n;
 
+	if (argc > 2 && strcmp(argv[1], "--answer") == 0)
+		return answer_files(argv + 2);
 	if (argc != 2 || getenv(KEYVAR) == NULL) {
 		fprintf(stderr, "usage: %s=key unit-openai base-url\n",
 		    KEYVAR);
@@ -991,6 +1124,7 @@ main(int argc, char **argv)
 	test_extract("reasoning-content");
 	test_extract("eos-token");
 	test_odd_answers();
+	test_answer_text();
 	test_kwstring();
 	test_malformed();
 	test_length();
