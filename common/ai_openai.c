@@ -25,7 +25,7 @@
  * never stored.  An unset variable sends no header (local servers need
  * none); a 401 then names the variable to set.
  *
- * About 1,150 lines, on purpose: the prompt, the parsing of an answer
+ * About 1,450 lines, on purpose: the prompt, the parsing of an answer
  * that models bend in many ways (fences, prose, think blocks, strings
  * for lists), the classifier of the provider's errors and the call
  * share one private call state (struct call), and the whole is the
