@@ -40,8 +40,13 @@ UNITS = $(patsubst %.c,%,$(wildcard tests/unit-*.c))
 HFILES = common/tq.h common/ai_priv.h common/extract_priv.h
 MIGRATIONS = $(sort $(wildcard sql/*.sql))
 # `make check TESTS=tests/3000-worker.t` runs some, SKIP_TESTS=... all but
-# some; PROVEFLAGS=-j2 in parallel.  The slowest scripts go first, so that
-# no long one starts when the others are done and runs alone at the end.
+# some.  As many scripts run side by side as there are cores, at most 3
+# (what CI runs); PROVEFLAGS= runs them one at a time.  The slowest
+# scripts go first, so that no long one starts when the others are done
+# and runs alone at the end.
+JOBS = $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 3 ] && n=3; \
+	echo $$n)
+PROVEFLAGS = -j$(JOBS)
 SLOW_TESTS = tests/3600-notion.t tests/3605-notion-late.t \
 	tests/3120-killloop.t tests/3900-chains.t \
 	tests/3700-sites.t tests/5400-contrib.t tests/3100-faults.t \
