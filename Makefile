@@ -80,6 +80,9 @@ tq-api: override LDLIBS += $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
 tests/unit-%: tests/unit-%.c tests/tap.h libtq.a $(HFILES)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libtq.a $(LDLIBS)
 
+# the fuzz target's oracle, which unit-openai --answer runs too
+tests/unit-openai: tests/fuzz/answer-check.h
+
 units: $(UNITS)
 
 deps:
