@@ -40,12 +40,12 @@ UNITS = $(patsubst %.c,%,$(wildcard tests/unit-*.c))
 HFILES = common/tq.h common/ai_priv.h common/extract_priv.h
 MIGRATIONS = $(sort $(wildcard sql/*.sql))
 # `make check TESTS=tests/3000-worker.t` runs some, SKIP_TESTS=... all but
-# some.  As many scripts run side by side as there are cores, at most 3
-# (what CI runs); PROVEFLAGS= runs them one at a time.  The slowest
-# scripts go first, so that no long one starts when the others are done
-# and runs alone at the end.
-JOBS = $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 3 ] && n=3; \
-	echo $$n)
+# some.  Twice as many scripts run side by side as there are cores, at
+# most 4 (what CI runs): they mostly wait on servers.  PROVEFLAGS= runs
+# them one at a time.  The slowest scripts go first, so that no long one
+# starts when the others are done and runs alone at the end.
+JOBS = $(shell n=$$(nproc 2>/dev/null || echo 1); n=$$((n * 2)); \
+	[ "$$n" -gt 4 ] && n=4; echo $$n)
 PROVEFLAGS = -j$(JOBS)
 SLOW_TESTS = tests/3600-notion.t tests/3605-notion-late.t \
 	tests/3120-killloop.t tests/3900-chains.t \
