@@ -1,8 +1,7 @@
 #!/bin/sh
 # two worker processes import 30 pages at once against a fake Notion
 # that answers in 300 ms and allows 3 requests/s: the shared limiter
-# in Redis keeps them under it (nothing failed, no 429 but one sent late
-# on a loaded machine), no
+# in Redis keeps them under it (no unhandled 429, nothing failed), no
 # page is made twice, and the rate reached is reported
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
@@ -27,12 +26,7 @@ check_same "30 pages, 30 distinct sources" "$(fake GET /_fake/pages | jq '"\(.pa
 check_same "no duplicate create" "$(fake GET /_fake/stats | jq '.ok_by_route["POST /v1/pages"]')" 30
 stats=$(fake GET /_fake/stats)
 check_match "the fake's window never over its limit (3/s, burst 3)" "$(echo "$stats" | jq .window_max)" '^[1-6]$'
-# the limiter grants sends 1/3 s apart, Notion's average exactly: on a
-# loaded machine a process that sends late can reach the fake together
-# with the next one, as a slow network would bunch them, and one may be
-# refused and waited out (none failed, above); a limiter that let twice
-# the rate through (TQ_NOTION_RPS=6) has 6 refused
-check_match "at most one request refused by the rate limit" "$(echo "$stats" | jq .rate_limited)" '^[01]$'
+check_same "no request refused by the rate limit" "$(echo "$stats" | jq .rate_limited)" 0
 diag "$(echo "$t0 $t1" | awk '{ printf "30 pages in %.1f s: %.0f pages/minute with two workers", $2 - $1, 30 * 60 / ($2 - $1) }'); $(echo "$stats" | jq -c '{requests, window_max, max_in_flight, rate_limited}')"
 check_same "both workers took part" "$(grep -c 'worker=one\..*queue=notion-queue outcome=finished' "$tmp/worker.log" | awk '$1 > 0 {print "yes"}')$(grep -c 'worker=two\..*queue=notion-queue outcome=finished' "$tmp/worker.log" | awk '$1 > 0 {print "yes"}')" "yesyes"
 done_testing
