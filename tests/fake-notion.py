@@ -265,7 +265,8 @@ limit, not counted in the statistics.
        string),"route","status" (null: reset, no answer),"notion_version",
        "content_type","auth_ok","bytes" (body size; null if over the
        limit),"fault" (the injected fault or null),"request_id" (the
-       x-request-id sent, null if none),"ms"}]}: the last
+       x-request-id sent, null if none),"ms","at" (when the request came
+       in: seconds since the fake started or was last reset)}]}: the last
        10000 /v1 (and other non-control) requests, oldest first; bodies
        and the Authorization value are not kept.
   POST /_fake/options {"new": false} makes the integration one that may
@@ -304,6 +305,9 @@ import uuid
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+# Linux's SO_TIMESTAMPNS (and its SCM_ message), which Python does not name
+SO_TIMESTAMPNS = 35
 
 VERSIONS = ("2022-06-28", "2025-09-03", "2026-03-11")
 BODY_MAX = 500000
@@ -768,24 +772,33 @@ class Store:
         self.in_flight = 0
         self.opt_seq = 0
         self.log = deque(maxlen=10000)
+        self.born = time.monotonic()
 
     # -- rate limit
 
-    def take(self, token):
-        """Take a token; None if accepted, else seconds to wait."""
-        now = time.monotonic()
+    def take(self, token, now):
+        """Take a token for a request that came in at `now` (monotonic);
+        None if accepted, else seconds to wait.  Requests that came in
+        close together can reach here out of order: one that came in
+        before the last one taken refills nothing."""
         tokens, last = self.buckets.get(token, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - last) * self.rps)
+        if now > last:
+            tokens = min(float(self.burst),
+                         tokens + (now - last) * self.rps)
+            last = now
         if tokens >= 1.0:
-            self.buckets[token] = (tokens - 1.0, now)
+            self.buckets[token] = (tokens - 1.0, last)
             acc = self.accepted
             acc.append(now)
-            while acc and acc[0] <= now - 1.0:
+            while acc and acc[0] <= max(acc) - 2.0:
                 acc.popleft()
-            if len(acc) > self.stats["window_max"]:
-                self.stats["window_max"] = len(acc)
+            for t in acc:
+                if t >= now:
+                    n = sum(1 for u in acc if t - 1.0 < u <= t)
+                    self.stats["window_max"] = max(
+                        self.stats["window_max"], n)
             return None
-        self.buckets[token] = (tokens, now)
+        self.buckets[token] = (tokens, last)
         return (1.0 - tokens) / self.rps if self.rps > 0 else 60.0
 
     # -- lookups
@@ -1547,6 +1560,43 @@ class Reset(Exception):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 120
+    # unbuffered: what has not been read is in the socket, where
+    # arrival() reads the time it came in
+    rbufsize = 0
+
+    def handle_one_request(self):
+        self.arrived = self.arrival()
+        super().handle_one_request()
+
+    def arrival(self):
+        """When the next request's first bytes reached this host, on the
+        monotonic clock: the kernel's receive time (SO_TIMESTAMPNS, set on
+        the listening socket), as Notion's edge would see it.  A fake
+        starved of the processor on a loaded machine reads its requests
+        late, and by its own clock would take requests sent a third of a
+        second apart for a burst.  Now, if the kernel did not say."""
+        try:
+            _, anc, _, _ = self.connection.recvmsg(
+                1, socket.CMSG_SPACE(16), socket.MSG_PEEK)
+        except OSError:
+            return time.monotonic()
+        for level, kind, data in anc:
+            if (level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and
+                    len(data) >= 16):
+                sec, nsec = struct.unpack("qq", data[:16])
+                ago = time.time() - (sec + nsec / 1e9)
+                return time.monotonic() - min(max(ago, 0.0), 60.0)
+        return time.monotonic()
+
+    def read_exact(self, n):
+        """n bytes, fewer only at the end of the stream (rfile is raw)."""
+        out = bytearray()
+        while len(out) < n:
+            chunk = self.rfile.read(n - len(out))
+            if not chunk:
+                break
+            out += chunk
+        return bytes(out)
 
     def log_message(self, fmt, *args):
         pass
@@ -1631,7 +1681,7 @@ class Handler(BaseHTTPRequestHandler):
                     break
                 left -= len(chunk)
             return None
-        return self.rfile.read(n)
+        return self.read_exact(n)
 
     def read_chunked(self):
         out = bytearray()
@@ -1647,7 +1697,7 @@ class Handler(BaseHTTPRequestHandler):
                 while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                     pass
                 return None if big else bytes(out)
-            data = self.rfile.read(size)
+            data = self.read_exact(size)
             self.rfile.readline(1024)
             if not big:
                 out += data
@@ -1715,7 +1765,8 @@ class Handler(BaseHTTPRequestHandler):
                     "bytes": None if body is None else len(body),
                     "fault": self.fault_name,
                     "request_id": self.rid_sent,
-                    "ms": int((time.monotonic() - t0) * 1000)})
+                    "ms": int((time.monotonic() - t0) * 1000),
+                    "at": round(self.arrived - self.st.born, 3)})
 
     def api(self, path, qs, body):
         if getattr(self, "poisoned", False):
@@ -1730,7 +1781,7 @@ class Handler(BaseHTTPRequestHandler):
         if auth != "Bearer " + self.server.token:
             return self.error(401, "unauthorized", "API token is invalid.")
         with st.lock:
-            wait = st.take(self.server.token)
+            wait = st.take(self.server.token, self.arrived)
             if wait is not None:
                 st.stats["rate_limited"] += 1
         if wait is not None:
@@ -2397,6 +2448,12 @@ class Server(ThreadingHTTPServer):
 
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
+        # the kernel stamps what comes in (inherited by accepted
+        # sockets): Handler.arrival()
+        try:
+            self.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        except OSError:
+            pass
         self.reset_lock = threading.Lock()
         self.reset_socks = set()
 

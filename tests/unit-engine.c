@@ -9,6 +9,8 @@
 
 #include <sys/wait.h>
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -54,6 +56,54 @@ run_all(double limit)
 		tq_jp_tend();
 		tq_loop_step(0.05, NULL, 0);
 	}
+}
+
+/*
+ * A request let go while other jobs block (database calls do): the
+ * loop sends it between them, not after all of them.
+ */
+struct sender {
+	char		 url[64];
+	int		 added;		/* its transfer joined the loop */
+	int		 rc;
+	int		 lfd;		/* the server's listening socket */
+	int		 after;		/* blockers run after it was added */
+	int		 arrived;	/* 1: the third found the request */
+	int		 conn;		/* the connection, once accepted */
+};
+
+static void
+sender(void *arg)
+{
+	struct sender *x = arg;
+	struct tq_http_req q;
+	struct tq_http_resp r;
+	struct tq_err err;
+
+	memset(&q, 0, sizeof(q));
+	q.method = "GET";
+	q.url = x->url;
+	q.timeout_ms = 5000;
+	q.allow_private = 1;
+	x->added = 1;
+	x->rc = tq_http_do(&q, &r, &err);
+	tq_http_resp_free(&r);
+}
+
+static void
+blocker(void *arg)
+{
+	struct sender *x = arg;
+	double end = tq_mono() + 0.05;
+	char buf[256];
+
+	while (tq_mono() < end)
+		;		/* 50 ms of blocking work, no yield */
+	if (!x->added || ++x->after != 3)
+		return;
+	x->conn = accept4(x->lfd, NULL, NULL, SOCK_NONBLOCK);
+	x->arrived = x->conn >= 0 &&
+	    recv(x->conn, buf, sizeof(buf), MSG_PEEK) > 0;
 }
 
 /* ops of the job processes */
@@ -136,7 +186,7 @@ main(void)
 	struct call calls[6];
 	int sv[2], i, pid1, pid2;
 
-	plan(24);
+	plan(27);
 	tq_loop_init();
 
 	/* 200 jobs that each sleep 0.3 s take 0.3 s together, not 60 */
@@ -179,6 +229,47 @@ main(void)
 	ok(wt.woke - t0 < 0.5, "at once (%.3f s)", wt.woke - t0);
 	close(sv[0]);
 	close(sv[1]);
+
+	/*
+	 * a request let go, then three jobs that each block 50 ms in the
+	 * same step: the third finds the request at the server (the
+	 * transfers went on between them), not only at the next step
+	 */
+	{
+		struct sockaddr_in sa;
+		socklen_t len = sizeof(sa);
+		struct sender x;
+
+		memset(&x, 0, sizeof(x));
+		x.conn = -1;
+		x.lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (x.lfd < 0 || bind(x.lfd, (struct sockaddr *)&sa,
+		    sizeof(sa)) == -1 || listen(x.lfd, 4) == -1 ||
+		    getsockname(x.lfd, (struct sockaddr *)&sa, &len) == -1) {
+			printf("Bail out! listen: %s\n", strerror(errno));
+			return 1;
+		}
+		snprintf(x.url, sizeof(x.url), "http://127.0.0.1:%d/",
+		    ntohs(sa.sin_port));
+		/* the loop runs the newest job first */
+		for (i = 0; i < 3; i++)
+			tq_co_start(blocker, &x);
+		tq_co_start(sender, &x);
+		tq_loop_step(0, NULL, 0);
+		is_int(x.after, 3, "three jobs blocked after the request "
+		    "was let go, in one step");
+		ok(x.arrived, "the request was sent while they blocked");
+		if (x.conn < 0)
+			x.conn = accept4(x.lfd, NULL, NULL, 0);
+		if (x.conn >= 0)
+			close(x.conn);
+		run_all(10);
+		ok(x.rc == -1, "its transfer ended when the server closed");
+		close(x.lfd);
+	}
 
 	/* job processes: 2 of them, 4 calls at once */
 	tq_jp_config(ops, 2, 3, 0, NULL, NULL);
