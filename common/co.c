@@ -75,7 +75,7 @@ struct tq_co {
 	short		 events, revents;
 	double		 wake_at;	/* W_TIMER, and W_FD's deadline */
 	int		 slot;		/* W_FD: its place in this wait's set */
-	int		 ready;		/* to be resumed */
+	int		 ready;		/* to be resumed (2: next step) */
 	int		 aborted;
 	int		 done;
 	void		*fake;		/* ASan's fake stack */
@@ -438,10 +438,13 @@ tq_loop_stall_end(void)
 
 /*
  * The transfers go on as far as they can without waiting; those that
- * ended make their jobs ready.
+ * ended make their jobs ready, or, between the jobs of a step (later),
+ * ready for the next step: a step runs each job once, however many
+ * transfers end while it runs, so that the caller's own work (leases,
+ * signals) comes round.
  */
 static void
-drive(void)
+drive(int later)
 {
 	struct tq_co *co;
 	CURLMsg *m;
@@ -459,7 +462,7 @@ drive(void)
 		curl_multi_remove_handle(L.multi, m->easy_handle);
 		if (co != NULL && co->wait == W_CURL) {
 			co->cc = m->data.result;
-			co->ready = 1;
+			co->ready = later ? 2 : 1;
 		}
 	}
 	L.last_sent = tq_mono();
@@ -520,7 +523,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		 * of a body that a freeze cut)
 		 */
 		woke(t0, first);
-		drive();
+		drive(0);
 	} else {
 		struct pollfd *p = xcalloc((size_t)k + 1, sizeof(*p));
 		int ms = (int)((first - now) * 1000);
@@ -558,6 +561,8 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		else if (co->wait == W_PARK && co->wake_at > 0 &&
 		    now >= co->wake_at)
 			co->ready = 1;
+		if (co->ready == 2)
+			co->ready = 1;
 	}
 	free(w);
 	/*
@@ -566,7 +571,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 	 * calls block), the transfers go on in between
 	 */
 	for (;;) {
-		for (co = L.all; co != NULL && !co->ready; co = co->next)
+		for (co = L.all; co != NULL && co->ready != 1; co = co->next)
 			;
 		if (co == NULL)
 			break;
@@ -574,7 +579,7 @@ tq_loop_step(double timeout, struct pollfd *fds, int n)
 		if (L.multi != NULL && tq_mono() - L.last_sent > DRIVE_EVERY) {
 			now = tq_mono();
 			woke(now, now);
-			drive();
+			drive(1);
 		}
 	}
 	return L.n;

@@ -66,6 +66,8 @@ struct sender {
 	char		 url[64];
 	int		 added;		/* its transfer joined the loop */
 	int		 rc;
+	int		 done;		/* tq_http_do() returned */
+	int		 status;
 	int		 lfd;		/* the server's listening socket */
 	int		 after;		/* blockers run after it was added */
 	int		 arrived;	/* 1: the third found the request */
@@ -87,8 +89,13 @@ sender(void *arg)
 	q.allow_private = 1;
 	x->added = 1;
 	x->rc = tq_http_do(&q, &r, &err);
+	x->status = (int)r.status;
+	x->done = 1;
 	tq_http_resp_free(&r);
 }
+
+static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+    "Connection: close\r\n\r\nok";
 
 static void
 blocker(void *arg)
@@ -102,8 +109,9 @@ blocker(void *arg)
 	if (!x->added || ++x->after != 3)
 		return;
 	x->conn = accept4(x->lfd, NULL, NULL, SOCK_NONBLOCK);
-	x->arrived = x->conn >= 0 &&
-	    recv(x->conn, buf, sizeof(buf), MSG_PEEK) > 0;
+	x->arrived = x->conn >= 0 && recv(x->conn, buf, sizeof(buf), 0) > 0;
+	if (x->arrived)
+		(void)!write(x->conn, answer, sizeof(answer) - 1);
 }
 
 /* ops of the job processes */
@@ -186,7 +194,7 @@ main(void)
 	struct call calls[6];
 	int sv[2], i, pid1, pid2;
 
-	plan(27);
+	plan(28);
 	tq_loop_init();
 
 	/* 200 jobs that each sleep 0.3 s take 0.3 s together, not 60 */
@@ -231,9 +239,12 @@ main(void)
 	close(sv[1]);
 
 	/*
-	 * a request let go, then three jobs that each block 50 ms in the
+	 * a request let go, then four jobs that each block 50 ms in the
 	 * same step: the third finds the request at the server (the
-	 * transfers went on between them), not only at the next step
+	 * transfers went on between them), not only at the next step, and
+	 * answers it; the answer comes in after the fourth, but the job
+	 * that waits for it runs at the next step: a step runs each job
+	 * once
 	 */
 	{
 		struct sockaddr_in sa;
@@ -255,19 +266,22 @@ main(void)
 		snprintf(x.url, sizeof(x.url), "http://127.0.0.1:%d/",
 		    ntohs(sa.sin_port));
 		/* the loop runs the newest job first */
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 4; i++)
 			tq_co_start(blocker, &x);
 		tq_co_start(sender, &x);
 		tq_loop_step(0, NULL, 0);
-		is_int(x.after, 3, "three jobs blocked after the request "
+		is_int(x.after, 4, "four jobs blocked after the request "
 		    "was let go, in one step");
 		ok(x.arrived, "the request was sent while they blocked");
+		ok(!x.done, "its job did not run again in that step");
+		tq_loop_step(0, NULL, 0);
+		ok(x.done && x.rc == 0 && x.status == 200,
+		    "it had its answer at the next step");
 		if (x.conn < 0)
 			x.conn = accept4(x.lfd, NULL, NULL, 0);
 		if (x.conn >= 0)
 			close(x.conn);
 		run_all(10);
-		ok(x.rc == -1, "its transfer ended when the server closed");
 		close(x.lfd);
 	}
 
