@@ -289,6 +289,7 @@ limit, not counted in the statistics.
 """
 
 import argparse
+import bisect
 import datetime
 import json
 import math
@@ -764,7 +765,7 @@ class Store:
         self.blocks = {}         # id -> block record
         self.faults = []
         self.buckets = {}
-        self.accepted = deque()
+        self.accepted = []
         self.stats = {"requests": 0, "by_route": {}, "ok_by_route": {},
                       "rate_limited": 0, "faults_fired": 0,
                       "poisoned": 0, "errors": {},
@@ -788,15 +789,15 @@ class Store:
             last = now
         if tokens >= 1.0:
             self.buckets[token] = (tokens - 1.0, last)
+            # the 1-second windows this arrival falls in end at it or
+            # at a later arrival (acc: sorted, the last 2 seconds)
             acc = self.accepted
-            acc.append(now)
-            while acc and acc[0] <= max(acc) - 2.0:
-                acc.popleft()
-            for t in acc:
-                if t >= now:
-                    n = sum(1 for u in acc if t - 1.0 < u <= t)
-                    self.stats["window_max"] = max(
-                        self.stats["window_max"], n)
+            bisect.insort(acc, now)
+            del acc[:bisect.bisect_right(acc, acc[-1] - 2.0)]
+            for t in acc[bisect.bisect_left(acc, now):]:
+                n = (bisect.bisect_right(acc, t) -
+                     bisect.bisect_right(acc, t - 1.0))
+                self.stats["window_max"] = max(self.stats["window_max"], n)
             return None
         self.buckets[token] = (tokens, last)
         return (1.0 - tokens) / self.rps if self.rps > 0 else 60.0
