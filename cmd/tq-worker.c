@@ -80,6 +80,7 @@ static struct {
 	double			 last_retention;
 	double			 last_susp;
 	double			 last_reconnect;
+	double			 last_follow;	/* asked the sentinels */
 	int			 stop_warm;
 	int			 suspended;
 	int			 jobs;
@@ -330,6 +331,24 @@ heartbeat(void)
 	free(others);
 	free(ost);
 	w.last_hb = tq_mono();
+}
+
+/*
+ * Through Redis Sentinel: once a failover has named another master,
+ * connect again to it, rather than write on, to the master of old,
+ * what its turn to a replica would throw away.
+ */
+static void
+follow_master(void)
+{
+	w.last_follow = tq_mono();
+	if (!tq_redis_moved(w.rc, tq_cfg.redis_url))
+		return;
+	tq_log(TQ_LOG_WARN, "redis_failover", json_pack("{s:s,s:s}",
+	    "worker", w.name, "error", w.rc->errstr));
+	if (w.sub != NULL)
+		redisFree(w.sub);
+	w.sub = NULL;
 }
 
 static void
@@ -777,6 +796,9 @@ worker_main(void)
 		if (njobs > 0 && tq_mono() - w.last_hb_ok > tq_cfg.dead_after /
 		    2.0 && tq_mono() - w.last_fence > HEARTBEAT)
 			fence(tq_mono() - w.last_hb_ok);
+		if (w.rc != NULL && !w.rc->err &&
+		    tq_mono() - w.last_follow >= HEARTBEAT)
+			follow_master();
 		if (w.rc != NULL && !w.rc->err) {
 			if (tq_mono() - w.last_hb >= HEARTBEAT)
 				heartbeat();

@@ -15,6 +15,9 @@
 
 #include "tq.h"
 
+#define MAX_SENTINELS	16
+#define SENTINEL_PORT	26379
+
 struct rurl {
 	char	*user;
 	char	*pass;
@@ -22,17 +25,37 @@ struct rurl {
 	char	*path;
 	int	 port;
 	int	 db;
+	/* redis+sentinel://: the sentinels, and the master's name */
+	int	 nsent;
+	char	*shost[MAX_SENTINELS];
+	int	 sport[MAX_SENTINELS];
+	char	*service;
+	char	*suser;
+	char	*spass;
 };
+
+static void
+wipe(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
 
 static void
 rurl_free(struct rurl *u)
 {
+	int i;
+
 	free(u->user);
-	if (u->pass)
-		explicit_bzero(u->pass, strlen(u->pass));
-	free(u->pass);
+	wipe(u->pass);
 	free(u->host);
 	free(u->path);
+	for (i = 0; i < u->nsent; i++)
+		free(u->shost[i]);
+	free(u->service);
+	free(u->suser);
+	wipe(u->spass);
 }
 
 static char *
@@ -67,17 +90,111 @@ parse_db(const char *s, int *db)
 	return e ? -1 : 0;
 }
 
+/*
+ * host[:port] or [v6]:port at *pp, up to a byte of stop (or the end):
+ * *host (allocated) and *port, *pp moved past them.  -1 and err if bad.
+ */
+static int
+parse_host(const char **pp, const char *stop, char **host, int *port,
+    struct tq_err *err)
+{
+	const char *p = *pp, *e = NULL;
+	char *ps;
+	size_t n;
+
+	if (*p == '[') {	/* IPv6 literal */
+		if ((e = strchr(p, ']')) == NULL)
+			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: bad URL: unclosed [");
+		*host = xstrndup(p + 1, e - p - 1);
+		p = e + 1;
+		e = NULL;
+	} else {
+		n = strcspn(p, stop);
+		n = strcspn(p, ":") < n ? strcspn(p, ":") : n;
+		*host = n ? xstrndup(p, n) : xstrdup("127.0.0.1");
+		p += n;
+	}
+	if (*p == ':') {
+		n = strcspn(p + 1, stop);
+		ps = xstrndup(p + 1, n);
+		*port = (int)strtonum(ps, 1, 65535, &e);
+		free(ps);
+		if (e != NULL)
+			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: bad URL: bad port");
+		p += 1 + n;
+	}
+	*pp = p;
+	return 0;
+}
+
+/*
+ * The sentinels of redis+sentinel://[[user]:password@]host[:port]
+ * [,host[:port]]...  /master-name[/db], at p (past the userinfo): the
+ * convention of redis-py's users (Prefect, RedisVL, LangChain).
+ */
+static int
+parse_sentinels(const char **pp, struct rurl *u, struct tq_err *err)
+{
+	const char *p = *pp;
+	size_t n;
+	char *ds;
+
+	for (;;) {
+		if (u->nsent == MAX_SENTINELS)
+			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: bad URL: more than %d sentinels",
+			    MAX_SENTINELS);
+		if (*p == ',' || *p == '/' || *p == '?' || *p == '\0')
+			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: bad URL: a sentinel without a host");
+		u->sport[u->nsent] = SENTINEL_PORT;
+		if (parse_host(&p, ",/?", &u->shost[u->nsent],
+		    &u->sport[u->nsent], err) == -1) {
+			free(u->shost[u->nsent]);
+			return -1;
+		}
+		u->nsent++;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	if (*p != '/' || (n = strcspn(p + 1, "/?")) == 0)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+		    "redis: bad URL: redis+sentinel:// needs the master's "
+		    "name, as in redis+sentinel://host:26379/mymaster");
+	u->service = pct_decode(p + 1, n);
+	p += 1 + n;
+	if (*p == '/') {
+		n = strcspn(p + 1, "?");
+		ds = xstrndup(p + 1, n);
+		if (parse_db(ds, &u->db) == -1) {
+			free(ds);
+			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: bad URL: bad database number");
+		}
+		free(ds);
+		p += 1 + n;
+	}
+	*pp = p;
+	return 0;
+}
+
 static int
 parse_url(const char *url, struct rurl *u, struct tq_err *err)
 {
 	const char *p, *at, *auth_end, *q;
-	int unix_sock = 0;
+	int unix_sock = 0, sentinel = 0;
 
 	memset(u, 0, sizeof(*u));
 	u->port = 6379;
 	if (strncmp(url, "redis://", 8) == 0)
 		p = url + 8;
-	else if (strncmp(url, "unix://", 7) == 0) {
+	else if (strncmp(url, "redis+sentinel://", 17) == 0) {
+		p = url + 17;
+		sentinel = 1;
+	} else if (strncmp(url, "unix://", 7) == 0) {
 		p = url + 7;
 		unix_sock = 1;
 	} else if (strncmp(url, "redis+unix://", 13) == 0) {
@@ -89,7 +206,8 @@ parse_url(const char *url, struct rurl *u, struct tq_err *err)
 		    "tunnel or a unix socket");
 	else
 		return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
-		    "redis: bad URL: expected redis:// or unix://");
+		    "redis: bad URL: expected redis://, redis+sentinel:// "
+		    "or unix://");
 
 	/* userinfo: up to the last '@' before the path */
 	auth_end = unix_sock ? p + strcspn(p, "?") : p + strcspn(p, "/?");
@@ -116,35 +234,14 @@ parse_url(const char *url, struct rurl *u, struct tq_err *err)
 			    "redis: bad URL: unix:// needs an absolute path");
 		u->path = pct_decode(p, n);
 		p += n;
+	} else if (sentinel) {
+		if (parse_sentinels(&p, u, err) == -1)
+			return -1;
 	} else {
 		size_t n;
 
-		if (*p == '[') {	/* IPv6 literal */
-			const char *e = strchr(p, ']');
-
-			if (e == NULL)
-				return tq_err_set(err, TQ_ERR_PERMANENT,
-				    "redis", "redis: bad URL: unclosed [");
-			u->host = xstrndup(p + 1, e - p - 1);
-			p = e + 1;
-		} else {
-			n = strcspn(p, ":/?");
-			u->host = n ? xstrndup(p, n) : xstrdup("127.0.0.1");
-			p += n;
-		}
-		if (*p == ':') {
-			const char *e = NULL;
-			char *ps;
-
-			n = strcspn(p + 1, "/?");
-			ps = xstrndup(p + 1, n);
-			u->port = (int)strtonum(ps, 1, 65535, &e);
-			free(ps);
-			if (e != NULL)
-				return tq_err_set(err, TQ_ERR_PERMANENT,
-				    "redis", "redis: bad URL: bad port");
-			p += 1 + n;
-		}
+		if (parse_host(&p, "/?", &u->host, &u->port, err) == -1)
+			return -1;
 		if (*p == '/') {
 			char *ds;
 
@@ -162,16 +259,26 @@ parse_url(const char *url, struct rurl *u, struct tq_err *err)
 	}
 	if (*p == '?') {
 		char *qs = xstrdup(p + 1), *s = qs, *kv;
+		size_t qlen = strlen(qs);
 		int bad = 0;
 
 		while ((kv = strsep(&s, "&")) != NULL) {
 			if (strncmp(kv, "db=", 3) == 0)
 				bad |= parse_db(kv + 3, &u->db);
 			else if (strncmp(kv, "password=", 9) == 0) {
-				free(u->pass);
+				wipe(u->pass);
 				u->pass = pct_decode(kv + 9, strlen(kv + 9));
+			} else if (sentinel &&
+			    strncmp(kv, "sentinel_password=", 18) == 0) {
+				wipe(u->spass);
+				u->spass = pct_decode(kv + 18, strlen(kv + 18));
+			} else if (sentinel &&
+			    strncmp(kv, "sentinel_username=", 18) == 0) {
+				free(u->suser);
+				u->suser = pct_decode(kv + 18, strlen(kv + 18));
 			}
 		}
+		explicit_bzero(qs, qlen);
 		free(qs);
 		if (bad)
 			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
@@ -210,48 +317,159 @@ tq_redis_connect_wait(const char *url, double wait, struct tq_err *err)
 	return connect_in(url, wait, wait, err);
 }
 
+static struct timeval
+secs_tv(double s)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+/* AUTH as user (may be NULL) with pass on c; -1 and err if refused. */
+static int
+auth(redisContext *c, const char *where, const char *user,
+    const char *pass, struct tq_err *err)
+{
+	redisReply *r;
+
+	if (user != NULL)
+		r = redisCommand(c, "AUTH %s %s", user, pass);
+	else
+		r = redisCommand(c, "AUTH %s", pass);
+	if (r == NULL)
+		io_error(c, err);
+	else if (r->type == REDIS_REPLY_ERROR)
+		tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+		    "redis: %s: auth: %s", where, r->str);
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		freeReplyObject(r);
+		return -1;
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
+/*
+ * Ask the sentinels of u, in turn, where the master named u->service
+ * is, each within conn s: 0 with *host (allocated) and *port, or -1
+ * and err naming what each said.
+ */
+static int
+ask_sentinels(const struct rurl *u, double conn, char **host, int *port,
+    struct tq_err *err)
+{
+	redisContext *c;
+	redisReply *r;
+	struct tq_err e;
+	char where[300], why[sizeof(err->msg)];
+	size_t len = 0;
+	int i;
+
+	why[0] = '\0';
+	for (i = 0; i < u->nsent; i++) {
+		snprintf(where, sizeof(where), "%s:%d", u->shost[i],
+		    u->sport[i]);
+		memset(&e, 0, sizeof(e));
+		r = NULL;
+		c = redisConnectWithTimeout(u->shost[i], u->sport[i],
+		    secs_tv(conn));
+		if (c == NULL || c->err)
+			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "%s: %s",
+			    where, c ? c->errstr : "cannot allocate");
+		else if (redisSetTimeout(c, secs_tv(conn)) != REDIS_OK ||
+		    (u->spass != NULL &&
+		    auth(c, where, u->suser, u->spass, &e) == -1))
+			;
+		else if ((r = redisCommand(c, "SENTINEL "
+		    "get-master-addr-by-name %s", u->service)) == NULL)
+			io_error(c, &e);
+		else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[0]->type == REDIS_REPLY_STRING &&
+		    r->element[1]->type == REDIS_REPLY_STRING &&
+		    (*port = (int)strtonum(r->element[1]->str, 1, 65535,
+		    NULL)) != 0) {
+			*host = xstrdup(r->element[0]->str);
+			freeReplyObject(r);
+			redisFree(c);
+			return 0;
+		} else if (r->type == REDIS_REPLY_ERROR)
+			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "%s: %s",
+			    where, r->str);
+		else
+			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis",
+			    "%s: knows no master named %s", where,
+			    u->service);
+		freeReplyObject(r);
+		if (c != NULL)
+			redisFree(c);
+		/* "redis: h:p: ..." of io_error and auth, without "redis: " */
+		if (len < sizeof(why) - 1)
+			len += (size_t)snprintf(why + len, sizeof(why) - len,
+			    "%s%s", len ? "; " : "", strncmp(e.msg, "redis: ",
+			    7) == 0 ? e.msg + 7 : e.msg);
+	}
+	return tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: no "
+	    "sentinel told where master %s is (%s)", u->service, why);
+}
+
+/* Is c a master?  A replica is none (a failover under way). */
+static int
+is_master(redisContext *c, const char *where, struct tq_err *err)
+{
+	redisReply *r = redisCommand(c, "ROLE");
+	int ok;
+
+	if (r == NULL) {
+		io_error(c, err);
+		return 0;
+	}
+	ok = r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(r->element[0]->str, "master") == 0;
+	if (!ok)
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: the "
+		    "sentinels' master is not a master (a failover under "
+		    "way?)", where);
+	freeReplyObject(r);
+	return ok;
+}
+
 /* Connect within conn s, then each command answered within cmd s. */
 static redisContext *
 connect_in(const char *url, double conn, double cmd, struct tq_err *err)
 {
-	struct timeval tv;
 	struct rurl u;
 	redisContext *c = NULL;
 	redisReply *r;
 	char where[300];
 
-	tv.tv_sec = (time_t)conn;
-	tv.tv_usec = (suseconds_t)((conn - (double)tv.tv_sec) * 1e6);
 	if (parse_url(url, &u, err) == -1)
+		goto fail;
+	if (u.nsent > 0 &&
+	    ask_sentinels(&u, conn < 1 ? conn : 1, &u.host, &u.port, err) == -1)
 		goto fail;
 	if (u.path)
 		snprintf(where, sizeof(where), "%s", u.path);
+	else if (u.nsent > 0)
+		snprintf(where, sizeof(where), "%s:%d (master %s)", u.host,
+		    u.port, u.service);
 	else
 		snprintf(where, sizeof(where), "%s:%d", u.host, u.port);
-	c = u.path ? redisConnectUnixWithTimeout(u.path, tv) :
-	    redisConnectWithTimeout(u.host, u.port, tv);
+	c = u.path ? redisConnectUnixWithTimeout(u.path, secs_tv(conn)) :
+	    redisConnectWithTimeout(u.host, u.port, secs_tv(conn));
 	if (c == NULL || c->err) {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
 		    where, c ? c->errstr : "cannot allocate");
 		goto fail;
 	}
 	tq_redis_set_timeout(c, cmd);
-	if (u.pass != NULL) {
-		if (u.user != NULL)
-			r = redisCommand(c, "AUTH %s %s", u.user, u.pass);
-		else
-			r = redisCommand(c, "AUTH %s", u.pass);
-		if (r == NULL)
-			io_error(c, err);
-		if (r != NULL && r->type == REDIS_REPLY_ERROR)
-			tq_err_set(err, TQ_ERR_PERMANENT, "redis",
-			    "redis: %s: auth: %s", where, r->str);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			freeReplyObject(r);
-			goto fail;
-		}
-		freeReplyObject(r);
-	}
+	if (u.pass != NULL && auth(c, where, u.user, u.pass, err) == -1)
+		goto fail;
+	/* the sentinels may speak of a master that is one no longer */
+	if (u.nsent > 0 && !is_master(c, where, err))
+		goto fail;
 	r = redisCommand(c, "SELECT %d", u.db);
 	if (r == NULL)
 		io_error(c, err);
@@ -270,6 +488,29 @@ fail:
 	if (c)
 		redisFree(c);
 	return NULL;
+}
+
+int
+tq_redis_moved(redisContext *c, const char *url)
+{
+	struct rurl u;
+	char *host = NULL;
+	int port = 0, moved = 0;
+
+	if (c == NULL || c->err || c->connection_type != REDIS_CONN_TCP ||
+	    c->tcp.host == NULL)
+		return 0;
+	if (parse_url(url, &u, NULL) == 0 && u.nsent > 0 &&
+	    ask_sentinels(&u, 1, &host, &port, NULL) == 0 &&
+	    (port != c->tcp.port || strcmp(host, c->tcp.host) != 0)) {
+		c->err = REDIS_ERR_OTHER;
+		snprintf(c->errstr, sizeof(c->errstr), "master %s moved to "
+		    "%s:%d", u.service, host, port);
+		moved = 1;
+	}
+	free(host);
+	rurl_free(&u);
+	return moved;
 }
 
 int
@@ -334,6 +575,16 @@ check(redisContext *c, redisReply *r, struct tq_err *err)
 
 		tq_err_set(err, t ? TQ_ERR_TRANSIENT : TQ_ERR_PERMANENT,
 		    "redis", "redis: %s", r->str);
+		/*
+		 * A replica (the master of old, after a failover): the
+		 * connection is of no use, as if broken, so that its
+		 * owner connects again, through the sentinels if any.
+		 */
+		if (strncmp(r->str, "READONLY", 8) == 0 && c->err == 0) {
+			c->err = REDIS_ERR_OTHER;
+			snprintf(c->errstr, sizeof(c->errstr), "%s",
+			    "the server is a replica now (READONLY)");
+		}
 		return -1;
 	}
 	return 0;

@@ -868,16 +868,24 @@ typedef struct redisReply redisReply;
 
 /*
  * tq_cfg.redis_url: redis://[[user]:password@]host[:port][/db],
- * unix://[[user]:password@]/path/to.sock[?db=N].  Connect within 3 s,
- * AUTH, SELECT, each answered within 10 s, as are later commands
- * (tq_redis_connect_wait(): wait s for each, the connection too).
- * NULL and err ("redis: ...") if not.
+ * unix://[[user]:password@]/path/to.sock[?db=N], or
+ * redis+sentinel://[[user]:password@]host[:port][,host[:port]]...
+ * /master[/db][?sentinel_password=...] (the master the sentinels name,
+ * which must say it is one).  Connect within 3 s, AUTH, SELECT, each
+ * answered within 10 s, as are later commands (tq_redis_connect_wait():
+ * wait s for each, the connection too).  NULL and err ("redis: ...")
+ * if not.  A READONLY answer leaves the connection broken (c->err).
  */
 redisContext	*tq_redis_connect(const char *url, struct tq_err *);
 redisContext	*tq_redis_connect_wait(const char *url, double wait,
 		    struct tq_err *);
 /* 0 if url is one of the above; -1 and a "config" error if not. */
 int		 tq_redis_url_check(const char *url, struct tq_err *);
+/*
+ * With a redis+sentinel:// url: 1, and c left broken, if the sentinels
+ * now name another master than c's (a failover); else 0.
+ */
+int		 tq_redis_moved(redisContext *c, const char *url);
 /* A command; NULL and err on a connection error or an error reply. */
 redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
 		    ...);

@@ -413,7 +413,10 @@ tq_hide_password(char *arg)
 	 * quotes, with backslash escapes, that may hold spaces
 	 */
 	for (q = arg; (q = strstr(q, "password")) != NULL; q++) {
-		if (q != arg && strchr(" \t?&", q[-1]) == NULL)
+		/* redis+sentinel://'s sentinel_password= too */
+		p = q - arg >= 9 && strncmp(q - 9, "sentinel_", 9) == 0 ?
+		    q - 9 : q;
+		if (p != arg && strchr(" \t?&", p[-1]) == NULL)
 			continue;
 		p = q + 8;
 		p += strspn(p, " \t");

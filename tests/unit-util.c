@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(79);
+	plan(80);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -118,6 +118,8 @@ main(int argc, char *argv[])
 		char a4[] = "postgresql:///tq?host=/run&password=s3cret&x=1";
 		char a5[] = "postgresql://tq:pw@db/tq";
 		char a6[] = "postgresql://tq@db/tq?mypassword=abc";
+		char a7[] = "redis+sentinel://:pw1@s1,s2:26380/m/2"
+		    "?sentinel_password=s3cret&db=2";
 
 		tq_hide_password(a1);
 		is_str(a1, "postgresql://tq:***@db/tq?sslmode=require",
@@ -138,6 +140,10 @@ main(int argc, char *argv[])
 		tq_hide_password(a6);
 		is_str(a6, "postgresql://tq@db/tq?mypassword=abc",
 		    "no password, nothing hidden");
+		tq_hide_password(a7);
+		is_str(a7, "redis+sentinel://:***@s1,s2:26380/m/2"
+		    "?sentinel_password=***&db=2",
+		    "hide a sentinel URL's passwords, the sentinels' too");
 	}
 	{
 		/* libpq's conninfo: spaces around '=', a quoted value */
