@@ -375,10 +375,14 @@ classify(PGconn *c, PGresult *r)
 	state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	if (state == NULL)
 		return TQ_ERR_TRANSIENT;
-	/* 08 connection, 40 rollback/deadlock, 53 resources, 57 shutdown */
+	/*
+	 * 08 connection, 40 rollback/deadlock, 53 resources, 57 shutdown;
+	 * 25006, a server that takes no writes for now (a full disk's
+	 * default_transaction_read_only, a hot standby)
+	 */
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "40", 2) == 0 ||
 	    strncmp(state, "53", 2) == 0 || strncmp(state, "57", 2) == 0 ||
-	    strcmp(state, "55P03") == 0)
+	    strcmp(state, "55P03") == 0 || strcmp(state, "25006") == 0)
 		return TQ_ERR_TRANSIENT;
 	return TQ_ERR_PERMANENT;
 }
