@@ -378,10 +378,11 @@ ask_sentinels(const struct rurl *u, double conn, char **host, int *port,
 		if (c == NULL || c->err)
 			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "%s: %s",
 			    where, c ? c->errstr : "cannot allocate");
-		else if (redisSetTimeout(c, secs_tv(conn)) != REDIS_OK ||
-		    (u->spass != NULL &&
-		    auth(c, where, u->suser, u->spass, &e) == -1))
-			;
+		else if (redisSetTimeout(c, secs_tv(conn)) != REDIS_OK)
+			io_error(c, &e);
+		else if (u->spass != NULL &&
+		    auth(c, where, u->suser, u->spass, &e) == -1)
+			;	/* e says why */
 		else if ((r = redisCommand(c, "SENTINEL "
 		    "get-master-addr-by-name %s", u->service)) == NULL)
 			io_error(c, &e);
