@@ -106,6 +106,7 @@ struct conns {
 	redisContext	*rc;
 	double		 db_used;	/* when last used */
 	double		 rc_used;
+	double		 rc_followed;	/* asked the sentinels, if any */
 };
 static pthread_key_t conns_key;
 
@@ -193,13 +194,21 @@ redis_get(struct tq_err *e, int write)
 		else if (!c->rc->err)
 			c->rc->err = REDIS_ERR_OTHER;
 	}
+	/* a write goes to the master the sentinels name now */
+	if (c->rc != NULL && !c->rc->err && write &&
+	    now - c->rc_followed > IDLE_CHECK) {
+		c->rc_followed = now;
+		tq_redis_moved(c->rc, tq_cfg.redis_url);
+	}
 	if (c->rc != NULL && c->rc->err) {
 		redisFree(c->rc);
 		c->rc = NULL;
 	}
 	if (c->rc == NULL &&
-	    (c->rc = tq_redis_connect(tq_cfg.redis_url, e)) != NULL)
+	    (c->rc = tq_redis_connect(tq_cfg.redis_url, e)) != NULL) {
 		tq_redis_set_timeout(c->rc, 5);
+		c->rc_followed = now;
+	}
 	c->rc_used = now;
 	return c->rc;
 }

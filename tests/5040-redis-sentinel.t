@@ -4,10 +4,12 @@
 # sentinel names; a worker follows a failover (SENTINEL FAILOVER) to
 # the new master with jobs in flight, and every item ends once.
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 27
 need redis-server redis-server
 need redis-cli redis-tools
 need python3 python3
+need curl curl
+need jq jq
 start_pg
 start_httpd
 
@@ -79,6 +81,19 @@ check_status 0 "an IPv6 sentinel that refuses, then one that answers" \
 	tq-stats -Q
 
 start_worker -n 2 -Q parsing-queue
+# tq-api through the sentinel, one thread (-n 1), so one connection,
+# made before the failover
+tq-api -n 1 -l 127.0.0.1:0 2>"$tmp/api.log" &
+_pids="$! $_pids"
+wait_for 10 grep -q ' listening ' "$tmp/api.log" ||
+	bail "tq-api did not start: $(tail -3 "$tmp/api.log")"
+A=http://127.0.0.1:$(sed -n 's/.* port=\([0-9]*\).*/\1/p' "$tmp/api.log" | head -1)
+# post LINK: a parse of link LINK through tq-api; its job's id
+post() {
+	curl -s -m 20 -X POST "$A/api/parsing/async/single/$1" >"$out" &&
+		psqlc "SELECT job_id FROM task_items WHERE task_id = $(jq -r .task_id "$out")"
+}
+check_match "tq-api takes a task" "$(post 1)" '^[0-9a-f-]{36}$'
 check "the first page is parsed" tq-wait -t 30 "$task"
 
 # pages that take 2 s each: in flight when the failover comes
@@ -96,6 +111,9 @@ check_match "the sentinel names the replica the master" \
 check "tq-submit goes to the new master" tq-submit parse \
 	"$HTTP/t/page?title=After&words=200"
 task3=$(jq -r .task_id "$out")
+jid=$(post 1)
+check_same "and tq-api's next task's job too" \
+	"$(redis-cli -p "$rport" exists "rq:job:$jid")" 1
 check "the slow pages all end, completed" tq-wait -t 60 "$task2"
 check "and the page submitted after the failover" tq-wait -t 60 "$task3"
 check_same "each slow item ran once, or again after a lost ack, and ended once" \
