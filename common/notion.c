@@ -461,13 +461,26 @@ api_error(const char *method, const char *path,
 	for (char *p = m; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
-	if (code != NULL && strcmp(code, "object_not_found") == 0)
+	if ((code != NULL && strstr(code, "block_limit") != NULL) ||
+	    (msg != NULL && strcasestr(msg, "block limit") != NULL))
+		/*
+		 * The workspace block limit (spec section 5): no write
+		 * that makes blocks goes through until its plan changes
+		 */
+		tq_err_set(err, TQ_ERR_PERMANENT, "", "notion: %s %s: "
+		    "HTTP %ld %s: %s (request_id %s); the workspace has used "
+		    "up its blocks (a Free workspace with more than one "
+		    "member holds 1,000): Notion makes no page until its "
+		    "plan is upgraded", method, path, st, what, m,
+		    rid ? rid : "none");
+	else if (code != NULL && strcmp(code, "object_not_found") == 0)
 		tq_err_set(err, kind, "", "notion: %s %s: HTTP %ld %s: %s "
 		    "(request_id %s); share the database with the "
 		    "integration (in Notion: the database's ... menu, "
 		    "Connections, add it)", method, path, st, what, m,
 		    rid ? rid : "none");
-	else if (st == 403)
+	else if (st == 403 && (code == NULL ||
+	    strcmp(code, "restricted_resource") == 0))
 		tq_err_set(err, kind, "", "notion: %s %s: HTTP 403 %s: %s "
 		    "(request_id %s); give the integration the capabilities "
 		    "Read content, Update content and Insert content (at "

@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 142
+plan 144
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -329,6 +329,15 @@ forb=$(mkai https://example.org/forbidden "Forbidden")
 fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":403}' >/dev/null
 check_status 1 "a 403 on the create" sh -c "tq-submit notion -D $DB1 $forb | tq-wait -t 60"
 check_match "fails at once, naming the capabilities" "$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out")" '^0 .*403 restricted_resource.*request_id [0-9a-f-]{36}.*Read content, Update content and Insert content'
+
+# --- the workspace's block limit (a Free workspace with several
+# members): a 403 of its own, no missing capability
+bl=$(mkai https://example.org/blocklimit "Block limit")
+fake POST /_fake/fault '{"method":"POST","path":"/v1/pages","fault":"status","status":403,"code":"workspace_block_limit_reached","message":"Workspace block limit reached."}' >/dev/null
+check_status 1 "a block limit on the create" sh -c "tq-submit notion -D $DB1 $bl | tq-wait -t 60"
+check_match "fails at once, saying the workspace is full, not naming capabilities" \
+	"$(jq -r '.items[0] | "\(.retry_count) \(.error_message)"' "$out" | grep -v 'Read content')" \
+	'^0 .*403 workspace_block_limit_reached: Workspace block limit reached.*used up its blocks.*upgraded'
 
 # --- a 429 without Retry-After, a 529 with one that is no number of
 # seconds: waited out with a backoff, in the same run

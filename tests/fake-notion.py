@@ -240,7 +240,9 @@ limit, not counted in the statistics.
                          a string is sent as it is, null sends none)
                          and additional_data; also 400, 401, 403, 404)
                          with Notion's envelope, or 413 with the proxy's
-                         HTML body; the work is not done
+                         HTML body; the work is not done.  "code" and
+                         "message" (strings) replace the envelope's own
+                         (a 403 workspace_block_limit_reached, say)
        Answers {"queued": N}.
   GET  /_fake/faults  -> {"faults":[queued faults with counts left]}
   GET  /_fake/pages   -> {"pages":[{"id","data_source_id","database_id",
@@ -1837,6 +1839,8 @@ class Handler(BaseHTTPRequestHandler):
             if f == "status":
                 s = fault["status"]
                 code, msg = STATUS_CODES[s]
+                code = fault.get("code") or code
+                msg = fault.get("message") or msg
                 if s == 413:
                     return self.send(413, raw=HTML_413, ctype="text/html")
                 hdrs, extra = None, None
@@ -1981,7 +1985,8 @@ class Handler(BaseHTTPRequestHandler):
                  "count": req.get("count", 1),
                  "status": req.get("status"),
                  "retry_after": req.get("retry_after", 1),
-                 "secs": req.get("secs")}
+                 "secs": req.get("secs"),
+                 "code": req.get("code"), "message": req.get("message")}
             err = None
             if not f["method"] or not isinstance(f["path"], str):
                 err = "method and path are required"
@@ -1997,6 +2002,9 @@ class Handler(BaseHTTPRequestHandler):
                       (is_int(f["retry_after"]) and f["retry_after"] >= 0)):
                 err = "retry_after must be an integer >= 0, a string " \
                     "(sent as it is) or null (no Retry-After)"
+            elif not all(f[k] is None or (isinstance(f[k], str) and f[k])
+                         for k in ("code", "message")):
+                err = "code and message must be non-empty strings"
             elif not (f["secs"] is None or (
                     isinstance(f["secs"], (int, float)) and
                     not isinstance(f["secs"], bool) and
