@@ -462,7 +462,8 @@ api_error(const char *method, const char *path,
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
 	if ((code != NULL && strstr(code, "block_limit") != NULL) ||
-	    (msg != NULL && strcasestr(msg, "block limit") != NULL))
+	    (st == 403 && msg != NULL &&
+	    strcasestr(msg, "block limit") != NULL))
 		/*
 		 * The workspace block limit (spec section 5): no write
 		 * that makes blocks goes through until its plan changes
