@@ -110,8 +110,8 @@ parse_host(const char **pp, const char *stop, char **host, int *port,
 		p = e + 1;
 		e = NULL;
 	} else {
-		n = strcspn(p, stop);
-		n = strcspn(p, ":") < n ? strcspn(p, ":") : n;
+		if ((n = strcspn(p, stop)) > strcspn(p, ":"))
+			n = strcspn(p, ":");
 		*host = n ? xstrndup(p, n) : xstrdup("127.0.0.1");
 		p += n;
 	}
@@ -129,6 +129,28 @@ parse_host(const char **pp, const char *stop, char **host, int *port,
 	return 0;
 }
 
+/* An optional "/db" at *pp, up to a '?' (or the end); -1 and err if bad. */
+static int
+parse_db_path(const char **pp, int *db, struct tq_err *err)
+{
+	const char *p = *pp;
+	size_t n;
+	char *ds;
+	int rc;
+
+	if (*p != '/')
+		return 0;
+	n = strcspn(p + 1, "?");
+	ds = xstrndup(p + 1, n);
+	rc = parse_db(ds, db);
+	free(ds);
+	if (rc == -1)
+		return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+		    "redis: bad URL: bad database number");
+	*pp = p + 1 + n;
+	return 0;
+}
+
 /*
  * The sentinels of redis+sentinel://[[user]:password@]host[:port]
  * [,host[:port]]...  /master-name[/db], at p (past the userinfo): the
@@ -139,7 +161,6 @@ parse_sentinels(const char **pp, struct rurl *u, struct tq_err *err)
 {
 	const char *p = *pp;
 	size_t n;
-	char *ds;
 
 	for (;;) {
 		if (u->nsent == MAX_SENTINELS)
@@ -166,17 +187,8 @@ parse_sentinels(const char **pp, struct rurl *u, struct tq_err *err)
 		    "name, as in redis+sentinel://host:26379/mymaster");
 	u->service = pct_decode(p + 1, n);
 	p += 1 + n;
-	if (*p == '/') {
-		n = strcspn(p + 1, "?");
-		ds = xstrndup(p + 1, n);
-		if (parse_db(ds, &u->db) == -1) {
-			free(ds);
-			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
-			    "redis: bad URL: bad database number");
-		}
-		free(ds);
-		p += 1 + n;
-	}
+	if (parse_db_path(&p, &u->db, err) == -1)
+		return -1;
 	*pp = p;
 	return 0;
 }
@@ -237,26 +249,9 @@ parse_url(const char *url, struct rurl *u, struct tq_err *err)
 	} else if (sentinel) {
 		if (parse_sentinels(&p, u, err) == -1)
 			return -1;
-	} else {
-		size_t n;
-
-		if (parse_host(&p, "/?", &u->host, &u->port, err) == -1)
-			return -1;
-		if (*p == '/') {
-			char *ds;
-
-			n = strcspn(p + 1, "?");
-			ds = xstrndup(p + 1, n);
-			if (parse_db(ds, &u->db) == -1) {
-				free(ds);
-				return tq_err_set(err, TQ_ERR_PERMANENT,
-				    "redis", "redis: bad URL: bad database "
-				    "number");
-			}
-			free(ds);
-			p += 1 + n;
-		}
-	}
+	} else if (parse_host(&p, "/?", &u->host, &u->port, err) == -1 ||
+	    parse_db_path(&p, &u->db, err) == -1)
+		return -1;
 	if (*p == '?') {
 		char *qs = xstrdup(p + 1), *s = qs, *kv;
 		size_t qlen = strlen(qs);
@@ -378,7 +373,7 @@ ask_sentinels(const struct rurl *u, double conn, char **host, int *port,
 		if (c == NULL || c->err)
 			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "%s: %s",
 			    where, c ? c->errstr : "cannot allocate");
-		else if (redisSetTimeout(c, secs_tv(conn)) != REDIS_OK)
+		else if (tq_redis_set_timeout(c, conn) == -1)
 			io_error(c, &e);
 		else if (u->spass != NULL &&
 		    auth(c, where, u->suser, u->spass, &e) == -1)
@@ -517,10 +512,8 @@ tq_redis_moved(redisContext *c, const char *url)
 int
 tq_redis_set_timeout(redisContext *c, double s)
 {
-	struct timeval tv;
+	struct timeval tv = secs_tv(s);
 
-	tv.tv_sec = (time_t)s;
-	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
 	if (redisSetTimeout(c, tv) != REDIS_OK)
 		return -1;
 	/* hiredis keeps the connect timeout there; io_error() reads it */

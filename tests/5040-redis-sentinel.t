@@ -97,11 +97,8 @@ check_match "tq-api takes a task" "$(post 1)" '^[0-9a-f-]{36}$'
 check "the first page is parsed" tq-wait -t 30 "$task"
 
 # pages that take 2 s each: in flight when the failover comes
-urls=""
-for i in $(seq 1 12); do
-	urls="$urls $HTTP/t/sleep?s=2&n=$i"
-done
-check "twelve slow pages submitted" tq-submit parse $urls
+check "twelve slow pages submitted" sh -c \
+	"seq 1 12 | sed 's|^|$HTTP/t/sleep?s=2\\&n=|' | tq-submit parse -"
 task2=$(jq -r .task_id "$out")
 sleep 1
 redis-cli -p "$sport" sentinel failover tqmaster >/dev/null

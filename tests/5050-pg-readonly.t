@@ -16,11 +16,8 @@ readonly_pg() {	# readonly_pg on|off
 }
 start_worker -n 1 -Q parsing-queue
 check "a page parsed" sh -c "tq-submit parse '$HTTP/t/page?title=Zero' | tq-wait -t 30"
-urls=""
-for i in $(seq 1 6); do
-	urls="$urls $HTTP/t/sleep?s=1&n=$i"
-done
-check "six slow pages submitted" tq-submit parse $urls
+check "six slow pages submitted" sh -c \
+	"seq 1 6 | sed 's|^|$HTTP/t/sleep?s=1\\&n=|' | tq-submit parse -"
 task=$(jq -r .task_id "$out")
 readonly_pg on
 check_status 4 "tq-submit while PostgreSQL is read-only: a backend error" \

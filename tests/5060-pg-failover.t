@@ -38,11 +38,8 @@ export TQ_DATABASE_URL
 start_worker -n 2 -Q parsing-queue
 check "a page through the two-host URL" sh -c \
 	"tq-submit parse '$HTTP/t/page?title=Before' | tq-wait -t 30"
-urls=""
-for i in $(seq 1 10); do
-	urls="$urls $HTTP/t/sleep?s=2&n=$i"
-done
-check "ten slow pages submitted" tq-submit parse $urls
+check "ten slow pages submitted" sh -c \
+	"seq 1 10 | sed 's|^|$HTTP/t/sleep?s=2\\&n=|' | tq-submit parse -"
 task=$(jq -r .task_id "$out")
 sleep 1
 # a switchover: the primary stops (its standby gets all it wrote), the
