@@ -147,6 +147,34 @@ walk_next(TidyNode tn, TidyNode top, int down)
 	return tn == NULL || tn == top ? NULL : nx;
 }
 
+/* Does the text node tn (if one) hold a letter or a digit? */
+static int
+worded_text(struct ex *x, TidyDoc td, TidyNode tn)
+{
+	const char *v;
+	size_t len, k;
+
+	if (tn == NULL || tidyNodeGetType(tn) != TidyNode_Text)
+		return 0;
+	v = node_value(x, td, tn, &len);
+	for (k = 0; k < len; k++)
+		if (isalnum((unsigned char)v[k]) || (v[k] & 0x80))
+			return 1;
+	return 0;
+}
+
+/*
+ * A button in the middle of a sentence ("Use coupon code <button>
+ * SPRING</button> at checkout", a code one clicks to copy) is one of
+ * its words.
+ */
+static int
+in_sentence(struct ex *x, TidyDoc td, TidyNode tn)
+{
+	return worded_text(x, td, tidyGetPrev(tn)) &&
+	    worded_text(x, td, tidyGetNext(tn));
+}
+
 /* Text of a subtree of tidy nodes (for <title>), iteratively. */
 char *
 ex_tidy_text(struct ex *x, TidyDoc td, TidyNode top)
@@ -585,7 +613,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	if (tag == TidyTag_UNKNOWN && tidyNodeGetName(tn) == NULL)
 		return -1;
 	if (tag == TidyTag_BUTTON)
-		tag = ex_button_tag(x, tn, parent);
+		tag = in_sentence(x, td, tn) ? TidyTag_SPAN :
+		    ex_button_tag(x, tn, parent);
 	if (tag == TidyTag_MATHML)
 		return take_math(x, td, tn, parent);
 	/* the picture of a formula given as text (drawn_formula) */

@@ -1470,6 +1470,8 @@ test_product(void)
 	q = words_para("waxed", 40);
 	tq_buf_adds(&b, q);
 	free(q);
+	tq_buf_adds(&b, " Quote the care code <button type=button>WX-7"
+	    "</button> at the cleaner's.");
 	tq_buf_adds(&b, "</p><h2><button aria-expanded=\"true\">Materials"
 	    "</button></h2><dl><dt><button class=acc>Outer</button></dt><dd>"
 	    "Waxed cotton</dd></dl><p><button>Add to basket</button></p>"
@@ -1488,6 +1490,8 @@ test_product(void)
 	ok(has(d.text, "Outer") && has(d.text, "Waxed cotton"),
 	    "buttons: a specification's term is text");
 	ok(!has(d.text, "Add to basket"), "buttons: a control is no text");
+	ok(has(d.text, "care code WX-7 at the cleaner's"),
+	    "buttons: one in the middle of a sentence is a word of it");
 	ok(!has(d.text, "RAIN20") && !has(d.text, "$40 off") &&
 	    !has(d.text, "Fast Delivery"), "promotions dropped");
 	ok(!has(d.text, "lining option"), "a list of form labels dropped");
