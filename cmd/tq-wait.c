@@ -18,6 +18,7 @@
 #include "tq.h"
 
 #define SAFETY_POLL 5.0
+#define PROBE_POLL 1.0		/* s: until notifications are seen to come */
 #define MIN_REREAD 0.1
 #define DB_GRACE 2.0		/* seconds: see tq_db_deadline() below */
 
@@ -58,6 +59,7 @@ reconnect(PGconn *db, const char *why, double deadline, int quiet)
 		warnx("%.*s: reconnecting", (int)n, why);
 	for (;;) {
 		if ((db = tq_db_connect(&e)) != NULL) {
+			tq_db_listener(db);
 			if (tq_db_cmd(db, &e, "LISTEN tq_task") == 0) {
 				if (!quiet)
 					warnx("postgresql: reconnected");
@@ -71,6 +73,28 @@ reconnect(PGconn *db, const char *why, double deadline, int quiet)
 		if (backoff < 5)
 			backoff *= 2;
 	}
+}
+
+/*
+ * Do notifications reach us?  Not through a pooler in transaction mode
+ * (PgBouncer's): the LISTEN holds on the server connection that one
+ * transaction had, which the pooler lends to other clients after it,
+ * and what comes to it between lendings is dropped.  So a second
+ * connection notifies tq_task with a payload of our own (no task id:
+ * other waiters let it pass); until it arrives, the tasks are read
+ * every PROBE_POLL seconds instead of SAFETY_POLL.
+ */
+static void
+probe_send(const char *payload)
+{
+	struct tq_err e = { 0 };
+	PGconn *c;
+
+	if ((c = tq_db_open(&e, 0)) == NULL)
+		return;
+	PQclear(tq_db_exec(c, &e, "SELECT pg_notify('tq_task', $1)", 1,
+	    &payload));
+	PQfinish(c);
 }
 
 /*
@@ -194,7 +218,8 @@ main(int argc, char *argv[])
 	int ch, items = 1, quiet = 0, status = TQ_EXIT_OK, bar, lines = 0;
 	long long *first = NULL;
 	double timeout = 0, start = tq_mono(), last = 0, deadline;
-	char *done = NULL, *show = NULL;
+	double poll_s = PROBE_POLL;
+	char *done = NULL, *show = NULL, probe[64];
 	int chain = 0, gone = 0;
 	size_t k, m, nopen, nq;
 	json_t *recs = NULL, *rec, *sub;
@@ -252,8 +277,12 @@ main(int argc, char *argv[])
 	tq_db_deadline(deadline > 0 ? deadline + DB_GRACE : 0);
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	tq_db_listener(db);
 	if (tq_db_cmd(db, &e, "LISTEN tq_task") == -1)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
+	snprintf(probe, sizeof(probe), "tq-wait probe %ld %.0f",
+	    (long)getpid(), start * 1e6);
+	probe_send(probe);
 	/* redrawn in place with escapes: none on a dumb terminal */
 	bar = !quiet && tq_term_escapes(STDERR_FILENO);
 	if (chain)
@@ -371,9 +400,6 @@ shown:
 			status = TQ_EXIT_TIMEOUT;
 			break;
 		}
-		wait_s = SAFETY_POLL;
-		if (timeout > 0 && start + timeout - now < wait_s)
-			wait_s = start + timeout - now;
 		/* wait for a notification about one of ours */
 		for (;;) {
 			int hit = 0;
@@ -389,7 +415,7 @@ shown:
 			 */
 			pfd[1].fd = STDOUT_FILENO;
 			pfd[1].events = 0;
-			wait_s = last + SAFETY_POLL - tq_mono();
+			wait_s = last + poll_s - tq_mono();
 			if (timeout > 0 && start + timeout - tq_mono() < wait_s)
 				wait_s = start + timeout - tq_mono();
 			if (wait_s <= 0)
@@ -410,6 +436,9 @@ shown:
 			}
 			while ((n = PQnotifies(db)) != NULL) {
 				long long id = atoll(n->extra);
+
+				if (strcmp(n->extra, probe) == 0)
+					poll_s = SAFETY_POLL;
 
 				for (k = 0; k < ids.n; k++)
 					if (ids.v[k] == id && !done[k])

@@ -24,6 +24,31 @@ static __thread double	db_limit;	/* s a statement may take */
 
 #define LIMIT_GRACE	5.0	/* s past statement_timeout: no server */
 
+/*
+ * Through a pooler in transaction mode, a server connection on which
+ * tq-wait listened once is lent to any client after it; a notification
+ * that comes to it then comes to that client, and libpq keeps it until
+ * asked: a worker's would grow for ever.
+ */
+static __thread PGconn	*db_listener;
+
+void
+tq_db_listener(PGconn *c)
+{
+	db_listener = c;
+}
+
+static void
+drop_notifies(PGconn *c)
+{
+	PGnotify *n;
+
+	if (c == db_listener)
+		return;
+	while ((n = PQnotifies(c)) != NULL)
+		PQfreemem(n);
+}
+
 void
 tq_db_deadline(double at)
 {
@@ -497,6 +522,7 @@ tq_db_exec_bin(PGconn *c, struct tq_err *err, const char *sql, int n,
 	else
 		r = PQexec(c, sql);
 	db_deadline = given;
+	drop_notifies(c);
 	if (late && bylimit)
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
 		    "postgresql: no answer in %.0f s (TQ_DB_TIMEOUT)",
@@ -599,13 +625,36 @@ tq_db_schema_version(PGconn *c)
 	return v;
 }
 
+/*
+ * Begin a transaction of the migration: the advisory lock taken in it
+ * is the transaction's, so it goes with its end whatever the server
+ * connection it ran on (a pooler in transaction mode, PgBouncer's,
+ * gives each transaction the one it likes: a session's lock taken in
+ * one and let go in another stayed held for ever, and two processes
+ * could both take it); and no statement_timeout set before (by a tool
+ * that shared the server connection) ends it.
+ */
+static int
+migrate_begin(PGconn *c, struct tq_err *err)
+{
+	if (tq_db_cmd(c, err, "BEGIN") == -1)
+		return -1;
+	if (tq_db_cmd(c, err, "SET LOCAL statement_timeout = 0") == -1 ||
+	    tq_db_cmd(c, err, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK
+	    ")") == -1) {
+		PQclear(PQexec(c, "ROLLBACK"));
+		return -1;
+	}
+	return 0;
+}
+
 int
 tq_db_migrate(PGconn *c, struct tq_err *err)
 {
-	int i, n, rc = -1;
-	char ver[16];
+	int i, n, k, done;
+	char ver[16], msg[sizeof(err->msg)];
 	const char *p[2];
-	PGresult *r, *have = NULL;
+	PGresult *r, *have;
 
 	for (n = 0; tq_migrations[n].sql != NULL; n++)
 		;
@@ -618,55 +667,64 @@ tq_db_migrate(PGconn *c, struct tq_err *err)
 		return 0;
 	}
 	PQclear(r);
-	if (tq_db_cmd(c, err, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")
-	    == -1)
+	if (migrate_begin(c, err) == -1)
 		return -1;
 	if (tq_db_cmd(c, err, "CREATE TABLE IF NOT EXISTS tq_schema ("
 	    "version integer PRIMARY KEY, name text NOT NULL, "
-	    "applied_at timestamptz NOT NULL DEFAULT now())") == -1)
-		goto out;
+	    "applied_at timestamptz NOT NULL DEFAULT now())") == -1 ||
+	    tq_db_cmd(c, err, "COMMIT") == -1) {
+		PQclear(PQexec(c, "ROLLBACK"));
+		return -1;
+	}
 	/*
-	 * every migration not recorded yet, in order, whatever its number:
-	 * another process may have applied some while we waited
+	 * every migration not recorded yet, in order, whatever its number,
+	 * each in its transaction, where it is looked for again: another
+	 * process may have applied it while we waited for the lock
 	 */
 	if ((have = tq_db_exec(c, err, "SELECT version FROM tq_schema", 0,
 	    NULL)) == NULL)
-		goto out;
+		return -1;
 	for (i = 0; tq_migrations[i].sql != NULL; i++) {
 		const struct tq_migration *m = &tq_migrations[i];
-		int k, done = 0;
 
-		for (k = 0; k < PQntuples(have) && !done; k++)
+		for (k = done = 0; k < PQntuples(have) && !done; k++)
 			done = atoi(PQgetvalue(have, k, 0)) == m->version;
 		if (done)
 			continue;
-		if (tq_db_cmd(c, err, "BEGIN") == -1)
+		if (migrate_begin(c, err) == -1)
 			goto out;
+		snprintf(ver, sizeof(ver), "%d", m->version);
+		p[0] = ver;
+		p[1] = m->name;
+		if ((r = tq_db_exec(c, err, "SELECT 1 FROM tq_schema WHERE "
+		    "version = $1", 1, p)) == NULL)
+			goto fail;
+		done = PQntuples(r) > 0;
+		PQclear(r);
+		if (done) {
+			if (tq_db_cmd(c, err, "COMMIT") == -1)
+				goto fail;
+			continue;
+		}
 		if (tq_db_cmd(c, err, m->sql) == -1) {
-			char msg[sizeof(err->msg)];
-
 			snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
 			PQclear(PQexec(c, "ROLLBACK"));
 			tq_err_set(err, TQ_ERR_PERMANENT, "migration",
 			    "migration %s: %s", m->name, msg);
 			goto out;
 		}
-		snprintf(ver, sizeof(ver), "%d", m->version);
-		p[0] = ver;
-		p[1] = m->name;
-		r = tq_db_exec(c, err, "INSERT INTO tq_schema (version, name) "
-		    "VALUES ($1, $2)", 2, p);
-		if (r == NULL) {
-			PQclear(PQexec(c, "ROLLBACK"));
-			goto out;
-		}
+		if ((r = tq_db_exec(c, err, "INSERT INTO tq_schema (version, "
+		    "name) VALUES ($1, $2)", 2, p)) == NULL)
+			goto fail;
 		PQclear(r);
 		if (tq_db_cmd(c, err, "COMMIT") == -1)
-			goto out;
+			goto fail;
 	}
-	rc = 0;
+	PQclear(have);
+	return 0;
+fail:
+	PQclear(PQexec(c, "ROLLBACK"));
 out:
 	PQclear(have);
-	PQclear(PQexec(c, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")"));
-	return rc;
+	return -1;
 }

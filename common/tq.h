@@ -725,6 +725,13 @@ void		 tq_db_deadline(double at);
  */
 void		 tq_db_statement_limit(double s);
 double		 tq_db_statement_limit_of(void);	/* this thread's */
+/*
+ * c (NULL: none) is this thread's connection that LISTENs: its
+ * notifications wait for PQnotifies().  Those that come to any other
+ * (through a pooler in transaction mode, one lent a server connection
+ * that someone LISTENed on) are thrown away after each statement.
+ */
+void		 tq_db_listener(PGconn *c);
 int		 tq_db_schema_version(PGconn *);	/* -1: none */
 int		 tq_db_latest_version(void);
 /*
