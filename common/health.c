@@ -200,15 +200,21 @@ tq_health_redis(redisContext *rc)
 	if ((r = tq_redis(rc, &e, "PING")) == NULL)
 		goto fail;
 	freeReplyObject(r);
-	if ((r = tq_redis(rc, &e, "INFO server")) == NULL)
+	/*
+	 * The version, if the user may ask: INFO is one of the commands
+	 * an ACL of least privilege takes away (-@dangerous), and the
+	 * answer that says so (NOPERM) is no failure of Redis.
+	 */
+	if ((r = tq_redis(rc, &e, "INFO server")) == NULL && rc->err)
 		goto fail;
-	if (r->type == REDIS_REPLY_STRING &&
+	if (r != NULL && r->type == REDIS_REPLY_STRING &&
 	    (p = strstr(r->str, "redis_version:")) != NULL) {
 		p += strlen("redis_version:");
 		json_object_set_new(o, "version",
 		    json_stringn(p, strcspn(p, "\r\n")));
 	}
-	freeReplyObject(r);
+	if (r != NULL)
+		freeReplyObject(r);
 	if ((v = redis_workers(rc, &e)) == NULL)
 		goto fail;
 	json_object_set_new(o, "workers", v);

@@ -421,9 +421,14 @@ is_master(redisContext *c, const char *where, struct tq_err *err)
 		io_error(c, err);
 		return 0;
 	}
-	ok = r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	/*
+	 * ROLE is one of the commands an ACL of least privilege takes
+	 * away (-@dangerous): a user refused it takes the sentinels' word
+	 */
+	ok = (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOPERM",
+	    6) == 0) || (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
 	    r->element[0]->type == REDIS_REPLY_STRING &&
-	    strcmp(r->element[0]->str, "master") == 0;
+	    strcmp(r->element[0]->str, "master") == 0);
 	if (!ok)
 		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: the "
 		    "sentinels' master is not a master (a failover under "

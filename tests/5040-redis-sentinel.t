@@ -4,7 +4,7 @@
 # sentinel names; a worker follows a failover (SENTINEL FAILOVER) to
 # the new master with jobs in flight, and every item ends once.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 28
 need redis-server redis-server
 need redis-cli redis-tools
 need python3 python3
@@ -78,6 +78,13 @@ check_status 2 "a bad database number" \
 	env TQ_REDIS_URL="redis+sentinel://127.0.0.1:$sport/tqmaster/x" tq-stats -Q
 check_status 0 "an IPv6 sentinel that refuses, then one that answers" \
 	env TQ_REDIS_URL="redis+sentinel://[::1]:1,127.0.0.1:$sport/tqmaster/0?sentinel_username=&db=0" \
+	tq-stats -Q
+# a user of least privilege on the master may not ask its ROLE (one of
+# the @dangerous commands): the sentinels' word stands
+redis-cli -p "$mport" ACL SETUSER least on '>least-pw-5040' '~rq:*' \
+	'~tq:*' '&rq:*' '+@all' '-@dangerous' >/dev/null
+check_status 0 "a user refused ROLE connects through the sentinel" \
+	env TQ_REDIS_URL="redis+sentinel://least:least-pw-5040@127.0.0.1:$sport/tqmaster" \
 	tq-stats -Q
 
 start_worker -n 2 -Q parsing-queue
