@@ -648,8 +648,33 @@ migrate_begin(PGconn *c, struct tq_err *err)
 	return 0;
 }
 
+static int	migrate(PGconn *, struct tq_err *);
+
+/*
+ * The schema is made by the programs: a user that may not make tables
+ * (PostgreSQL 15 and later let only the database's owner create in
+ * the schema public) is told what to do.
+ */
 int
 tq_db_migrate(PGconn *c, struct tq_err *err)
+{
+	char msg[sizeof(err->msg)], code[sizeof(err->code)];
+
+	if (migrate(c, err) == 0)
+		return 0;
+	if (err != NULL && strstr(err->msg, "permission denied") != NULL) {
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		snprintf(code, sizeof(code), "%s", err->code);
+		tq_err_set(err, err->kind, code, "%s: tq makes its tables "
+		    "itself, and this user may not (make it the database's "
+		    "owner, as createdb -O does, or GRANT CREATE ON SCHEMA "
+		    "public TO it)", msg);
+	}
+	return -1;
+}
+
+static int
+migrate(PGconn *c, struct tq_err *err)
 {
 	int i, n, k, done;
 	char ver[16], msg[sizeof(err->msg)];

@@ -2,7 +2,7 @@
 # the schema: migrations applied by the programs themselves, once,
 # even when several start at the same time on an empty database
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 27
 start_pg
 pids=""
 for i in 1 2 3 4 5 6 7 8; do
@@ -64,4 +64,23 @@ check "a follow-up of an item" psqlc "INSERT INTO task_items (task_id, seq, item
 check_match "a follow-up of no item is refused, as a foreign key violation" "$(psql -X -q -A -t -v VERBOSITY=verbose "$TQ_DATABASE_URL" -c "INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, source_item_id) VALUES (910, 4, 4, 'link', 'f2', NULL), (910, 5, 5, 'link', 'f3', 987654)" 2>&1 | tr "\n" " ")" '23503.*Key \(source_item_id\)=\(987654\)'
 check_status 1 "an item given a source that is not there is refused" psqlc "UPDATE task_items SET source_item_id = 987654 WHERE job_id = 'f1'"
 check_same "deleting the source item leaves its follow-up without one" "$(psqlc "DELETE FROM task_items WHERE id = $src; SELECT coalesce(source_item_id::text, 'none') FROM task_items WHERE job_id = 'f1'")" none
+
+# a user that may not create tables (PostgreSQL 15 lets only the
+# database's owner create in the schema public): told what to do
+psqlc "CREATE ROLE app LOGIN" >/dev/null
+psqlc "CREATE DATABASE appdb" >/dev/null
+appdb=$(echo "$TQ_DATABASE_URL" | sed 's|///postgres|///appdb|')
+check_status 4 "a user that may not create tables" \
+	env TQ_DATABASE_URL="$(echo "$appdb" | sed 's/user=tq/user=app/')" tq-status -l
+check_match "is told what to do" "$(cat "$errf")" \
+	"^tq-status: postgresql: permission denied for schema public: tq makes its tables itself, and this user may not \\(make it the database's owner, as createdb -O does, or GRANT CREATE ON SCHEMA public TO it\\)\$"
+# the owner makes them; a user given the rows only works
+check "the owner makes the tables" env TQ_DATABASE_URL="$appdb" tq-status -l
+psql -X -q "$appdb" -c "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO app; GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO app" >/dev/null
+start_redis
+app=$(echo "$appdb" | sed 's/user=tq/user=app/')
+check "then a user with rights on the rows only submits" \
+	env TQ_DATABASE_URL="$app" tq-submit parse https://a.example/x
+check_same "and reads its task" \
+	"$(TQ_DATABASE_URL=$app tq-status 1 | jq -r '"\(.type) \(.total_items)"')" "parsing 1"
 done_testing
