@@ -186,6 +186,24 @@ release_own(struct tq_err *e)
 }
 
 /*
+ * A Redis that evicts any key when full (allkeys-*) may evict queued
+ * jobs and queues: said once as the worker starts, as Sidekiq does,
+ * and by tq-health each time
+ */
+static void
+evict_warn(void)
+{
+	char pol[64];
+
+	if (w.rc != NULL && tq_redis_policy(w.rc, pol, sizeof(pol)) == 0 &&
+	    strncmp(pol, "allkeys-", 8) == 0)
+		tq_log(TQ_LOG_WARN, "redis_eviction", json_pack("{s:s,s:s,"
+		    "s:s}", "worker", w.name, "policy", pol, "error",
+		    "redis evicts queued jobs when full: set "
+		    "maxmemory-policy noeviction"));
+}
+
+/*
  * (Re)connect everything, with no job in flight; log and back off
  * while a backend is down.  An item still running under our name and
  * a job still in our list were left by a lost backend: give them back.
@@ -742,6 +760,7 @@ worker_main(void)
 		return 0;
 	tq_log(TQ_LOG_INFO, "start", json_pack("{s:s,s:i}", "worker", w.name,
 	    "pid", (int)getpid()));
+	evict_warn();
 	heartbeat();
 	title("idle", NULL, 0);
 

@@ -188,6 +188,26 @@ redis_workers(redisContext *rc, struct tq_err *e)
 	    (json_int_t)susp);
 }
 
+int
+tq_redis_policy(redisContext *rc, char *buf, size_t sz)
+{
+	redisReply *r = redisCommand(rc, "INFO memory");
+	const char *p;
+
+	*buf = '\0';
+	if (r == NULL)
+		return -1;
+	if (r->type == REDIS_REPLY_STRING &&
+	    (p = strstr(r->str, "\nmaxmemory:")) != NULL &&
+	    strtoull(p + strlen("\nmaxmemory:"), NULL, 10) > 0 &&
+	    (p = strstr(r->str, "\nmaxmemory_policy:")) != NULL) {
+		p += strlen("\nmaxmemory_policy:");
+		snprintf(buf, sz, "%.*s", (int)strcspn(p, "\r\n"), p);
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
 json_t *
 tq_health_redis(redisContext *rc)
 {
@@ -195,6 +215,7 @@ tq_health_redis(redisContext *rc)
 	redisReply *r;
 	json_t *o = json_object(), *v;
 	const char *p;
+	char policy[64];
 	int susp;
 
 	if ((r = tq_redis(rc, &e, "PING")) == NULL)
@@ -215,6 +236,14 @@ tq_health_redis(redisContext *rc)
 	}
 	if (r != NULL)
 		freeReplyObject(r);
+	if (tq_redis_policy(rc, policy, sizeof(policy)) == -1) {
+		tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
+		    rc->errstr);
+		goto fail;
+	}
+	if (*policy)
+		json_object_set_new(o, "maxmemory_policy",
+		    json_string(policy));
 	if ((v = redis_workers(rc, &e)) == NULL)
 		goto fail;
 	json_object_set_new(o, "workers", v);
@@ -446,6 +475,18 @@ tq_health_evaluate(struct tq_health *h)
 		problem(h, TQ_HEALTH_CRITICAL, "%s", jstr(h->rd, "error",
 		    "redis: the check failed"));
 	else {
+		/*
+		 * allkeys-*: when full, Redis evicts any key, queued jobs
+		 * and queues among them (the reconciler puts their items
+		 * back, late); the volatile-* policies evict only keys
+		 * with a lifetime, finished jobs' (Sidekiq warns alike)
+		 */
+		if (strncmp(jstr(h->rd, "maxmemory_policy", ""), "allkeys-",
+		    8) == 0)
+			problem(h, TQ_HEALTH_WARNING, "redis evicts queued "
+			    "jobs when full (maxmemory-policy %s; "
+			    "noeviction keeps them)", jstr(h->rd,
+			    "maxmemory_policy", "?"));
 		if (json_is_true(json_object_get(h->rd, "suspended")))
 			problem(h, TQ_HEALTH_WARNING,
 			    "workers suspended ("
@@ -543,6 +584,9 @@ tq_health_json(const struct tq_health *h)
 	    "disconnected"));
 	json_object_set_new(hl, "redis_version", rok ?
 	    json_string(jstr(rd, "version", "?")) : json_null());
+	json_object_set_new(hl, "redis_maxmemory_policy", rok &&
+	    json_object_get(rd, "maxmemory_policy") ? json_string(jstr(rd,
+	    "maxmemory_policy", "?")) : json_null());
 	if (!rok)
 		json_object_set_new(hl, "redis_error", json_string(jstr(rd,
 		    "error", "redis: the check failed")));

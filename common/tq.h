@@ -1454,6 +1454,11 @@ void		 tq_health_free(struct tq_health *);
  * "suspended"}, or {"error": ...}.
  */
 json_t		*tq_health_redis(redisContext *rc);
+/*
+ * Redis's maxmemory-policy into buf if it has a memory limit, else ""
+ * (and "" where INFO is refused); -1 if the connection broke.
+ */
+int		 tq_redis_policy(redisContext *rc, char *buf, size_t sz);
 /* PostgreSQL, by the deadline whatever the server does (no migration). */
 void		 tq_health_pg(struct tq_health *, const char *appname,
 		    double deadline);

@@ -3,7 +3,7 @@
 # 2 CRITICAL, 3 UNKNOWN) for workers, backlogs, dead and silent backends,
 # the -j health object.  VALGRIND=1 runs tq-health under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 76
+plan 83
 start_redis
 start_pg
 need python3 python3
@@ -58,6 +58,28 @@ tq-worker -P ai-queue 2>/dev/null
 check_status 1 "a paused queue: WARNING" health
 check_match "names it" "$(cat "$out")" '^TQ WARNING - ai-queue paused; .* ai-queue=0 \(paused\)'
 tq-worker -U ai-queue 2>/dev/null
+# a Redis that evicts any key when full may evict queued jobs; one
+# that evicts only keys with a lifetime (finished jobs) may not
+rcli config set maxmemory 1gb >/dev/null
+rcli config set maxmemory-policy allkeys-lru >/dev/null
+check_status 1 "maxmemory-policy allkeys-lru: WARNING" health -W 1
+check_match "says why and what keeps them" "$(cat "$out")" \
+	'^TQ WARNING - redis evicts queued jobs when full \(maxmemory-policy allkeys-lru; noeviction keeps them\); '
+check_status 1 "-j" health -j -W 1
+check_same "names the policy" "$(jq -r .health.redis_maxmemory_policy "$out")" allkeys-lru
+tq-worker -n 1 -Q ai-queue >"$tmp/evict.log" 2>&1 &
+evp=$!
+wait_for 10 grep -q redis_eviction "$tmp/evict.log"
+stop_worker "$evp"
+check_match "a worker says so as it starts" \
+	"$(grep redis_eviction "$tmp/evict.log" | head -1)" \
+	'warn +tq-worker redis_eviction .*policy=allkeys-lru'
+rcli config set maxmemory-policy volatile-lru >/dev/null
+check "volatile-lru: OK" health -W 1
+rcli config set maxmemory 0 >/dev/null
+rcli config set maxmemory-policy allkeys-lru >/dev/null
+check "allkeys-lru without a memory limit evicts nothing: OK" health -W 1
+rcli config set maxmemory-policy noeviction >/dev/null
 
 stop_worker
 check_status 1 "no workers and no -W: WARNING" health
