@@ -7,7 +7,7 @@
 VERSION = 0.1.0
 
 PKG_CONFIG ?= pkg-config
-PKGS = libpq hiredis libcurl tidy jansson libbsd-overlay
+PKGS = libpq hiredis libcurl tidy jansson libbsd-overlay openssl
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include <hiredis.h>
 
@@ -32,6 +34,9 @@ struct rurl {
 	char	*service;
 	char	*suser;
 	char	*spass;
+	/* rediss:// */
+	int	 tls;
+	struct tq_tls_opts tlso;
 };
 
 static void
@@ -56,6 +61,9 @@ rurl_free(struct rurl *u)
 	free(u->service);
 	free(u->suser);
 	wipe(u->spass);
+	free(u->tlso.ca_file);
+	free(u->tlso.cert_file);
+	free(u->tlso.key_file);
 }
 
 static char *
@@ -193,6 +201,44 @@ parse_sentinels(const char **pp, struct rurl *u, struct tq_err *err)
 	return 0;
 }
 
+/*
+ * A TLS setting of a rediss:// URL's query, named as redis-py's users
+ * write them: ssl_ca_certs=FILE (the CAs to trust, instead of the
+ * system's), ssl_cert_reqs=none (no check of the server's certificate
+ * and name: for tests only), ssl_certfile= and ssl_keyfile= (a client
+ * certificate, for a server that asks for one).  0 if taken or not
+ * one of them; -1 if bad.
+ */
+static int
+tls_param(const char *kv, struct rurl *u)
+{
+	static const char *const files[] = { "ssl_ca_certs=",
+		"ssl_certfile=", "ssl_keyfile=" };
+	char **dst[] = { &u->tlso.ca_file, &u->tlso.cert_file,
+		&u->tlso.key_file };
+	size_t i, n;
+
+	for (i = 0; i < 3; i++) {
+		n = strlen(files[i]);
+		if (strncmp(kv, files[i], n) == 0) {
+			free(*dst[i]);
+			*dst[i] = pct_decode(kv + n, strlen(kv + n));
+			return 0;
+		}
+	}
+	if (strncmp(kv, "ssl_cert_reqs=", 14) != 0)
+		return 0;
+	kv += 14;
+	if (strcasecmp(kv, "none") == 0)
+		u->tlso.verify = 0;
+	else if (strcasecmp(kv, "required") == 0 ||
+	    strcasecmp(kv, "optional") == 0)
+		u->tlso.verify = 1;
+	else
+		return -1;
+	return 0;
+}
+
 static int
 parse_url(const char *url, struct rurl *u, struct tq_err *err)
 {
@@ -212,14 +258,14 @@ parse_url(const char *url, struct rurl *u, struct tq_err *err)
 	} else if (strncmp(url, "redis+unix://", 13) == 0) {
 		p = url + 13;
 		unix_sock = 1;
-	} else if (strncmp(url, "rediss://", 9) == 0)
+	} else if (strncmp(url, "rediss://", 9) == 0) {
+		p = url + 9;
+		u->tls = 1;
+		u->tlso.verify = 1;
+	} else
 		return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
-		    "redis: rediss:// (TLS) is not supported; use a TLS "
-		    "tunnel or a unix socket");
-	else
-		return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
-		    "redis: bad URL: expected redis://, redis+sentinel:// "
-		    "or unix://");
+		    "redis: bad URL: expected redis://, rediss://, "
+		    "redis+sentinel:// or unix://");
 
 	/* userinfo: up to the last '@' before the path */
 	auth_end = unix_sock ? p + strcspn(p, "?") : p + strcspn(p, "/?");
@@ -271,10 +317,15 @@ parse_url(const char *url, struct rurl *u, struct tq_err *err)
 			    strncmp(kv, "sentinel_username=", 18) == 0) {
 				free(u->suser);
 				u->suser = pct_decode(kv + 18, strlen(kv + 18));
-			}
+			} else if (u->tls && tls_param(kv, u) == -1)
+				bad |= 2;
 		}
 		explicit_bzero(qs, qlen);
 		free(qs);
+		if (bad & 2)
+			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
+			    "redis: bad URL: ssl_cert_reqs is none, optional "
+			    "or required");
 		if (bad)
 			return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
 			    "redis: bad URL: bad database number");
@@ -437,6 +488,36 @@ is_master(redisContext *c, const char *where, struct tq_err *err)
 	return ok;
 }
 
+/*
+ * rediss://: a context on our end of a relay through TLS (redistls.c),
+ * named for the server as a TCP one is, so that errors say which.
+ */
+static redisContext *
+tls_connect(struct rurl *u, double conn, const char *where,
+    struct tq_err *err)
+{
+	redisContext *c;
+	char why[300];
+	int fd;
+
+	if ((fd = tq_tls_connect(u->host, u->port, conn, &u->tlso, why,
+	    sizeof(why))) == -1) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
+		    where, why);
+		return NULL;
+	}
+	if ((c = redisConnectFd(fd)) == NULL) {
+		close(fd);
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: "
+		    "cannot allocate", where);
+		return NULL;
+	}
+	c->tcp.host = xstrdup(u->host);
+	c->tcp.port = u->port;
+	c->timeout = xcalloc(1, sizeof(*c->timeout));
+	return c;
+}
+
 /* Connect within conn s, then each command answered within cmd s. */
 static redisContext *
 connect_in(const char *url, double conn, double cmd, struct tq_err *err)
@@ -458,8 +539,14 @@ connect_in(const char *url, double conn, double cmd, struct tq_err *err)
 		    u.port, u.service);
 	else
 		snprintf(where, sizeof(where), "%s:%d", u.host, u.port);
-	c = u.path ? redisConnectUnixWithTimeout(u.path, secs_tv(conn)) :
-	    redisConnectWithTimeout(u.host, u.port, secs_tv(conn));
+	if (u.tls)
+		c = tls_connect(&u, conn, where, err);
+	else
+		c = u.path ? redisConnectUnixWithTimeout(u.path,
+		    secs_tv(conn)) : redisConnectWithTimeout(u.host, u.port,
+		    secs_tv(conn));
+	if (u.tls && c == NULL)
+		goto fail;
 	if (c == NULL || c->err) {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
 		    where, c ? c->errstr : "cannot allocate");

@@ -898,6 +898,23 @@ redisReply	*tq_redis(redisContext *, struct tq_err *, const char *fmt,
 		    ...);
 /* Read n pipelined replies; -1 if any failed (all are read). */
 int		 tq_redis_replies(redisContext *, struct tq_err *, int n);
+/*
+ * rediss://: the server's certificate checked (verify) against ca_file
+ * or the system's CAs, and its name; a client certificate if given.
+ */
+struct tq_tls_opts {
+	int	 verify;
+	char	*ca_file;
+	char	*cert_file;
+	char	*key_file;
+};
+/*
+ * A connection to host:port through TLS within secs, relayed by a
+ * thread: the fd for redisConnectFd(), or -1 with why in words.
+ */
+int		 tq_tls_connect(const char *host, int port, double secs,
+		    const struct tq_tls_opts *, char *why, size_t whysz);
+
 /* The same, each reply's integer into ints[i] (-1 if none). */
 int		 tq_redis_replies_ints(redisContext *, struct tq_err *, int n,
 		    long long *ints);
