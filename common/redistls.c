@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -51,8 +52,11 @@ struct relay {
 };
 
 static pthread_mutex_t	relays_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	relays_cv = PTHREAD_COND_INITIALIZER;
 static struct relay	relays[MAX_RELAYS];
+static int		nrunning;	/* relay threads alive */
 static pthread_once_t	fork_once = PTHREAD_ONCE_INIT;
+static pthread_once_t	exit_once = PTHREAD_ONCE_INIT;
 
 static void
 fork_prepare(void)
@@ -78,7 +82,38 @@ fork_child(void)
 			close(relays[i].local);
 			relays[i].used = 0;
 		}
+	nrunning = 0;
 	pthread_mutex_unlock(&relays_mu);
+}
+
+/*
+ * As the program exits, before OpenSSL's own cleanup (registered
+ * earlier): every relay is told to end, and given a second to, so that
+ * none is cut in the middle of its teardown, nor keeps OpenSSL's state
+ * of its thread past the library's end.
+ */
+static void
+stop_relays(void)
+{
+	struct timespec ts;
+	int i;
+
+	pthread_mutex_lock(&relays_mu);
+	for (i = 0; i < MAX_RELAYS; i++)
+		if (relays[i].used)
+			shutdown(relays[i].local, SHUT_RDWR);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 1;
+	while (nrunning > 0)
+		if (pthread_cond_timedwait(&relays_cv, &relays_mu, &ts) != 0)
+			break;
+	pthread_mutex_unlock(&relays_mu);
+}
+
+static void
+exit_hook(void)
+{
+	atexit(stop_relays);
 }
 
 static void
@@ -207,6 +242,12 @@ relay_run(void *arg)
 	}
 out:
 	relay_free(r);
+	/* this thread's error queue, now rather than in its exit */
+	OPENSSL_thread_stop();
+	pthread_mutex_lock(&relays_mu);
+	nrunning--;
+	pthread_cond_broadcast(&relays_cv);
+	pthread_mutex_unlock(&relays_mu);
 	return NULL;
 }
 
@@ -301,6 +342,7 @@ tq_tls_connect(const char *host, int port, double secs,
 		ssl_why(why, whysz, "TLS");
 		goto fail;
 	}
+	pthread_once(&exit_once, exit_hook);	/* after OpenSSL's */
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	if (o->verify) {
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
@@ -375,7 +417,13 @@ tq_tls_connect(const char *host, int port, double secs,
 	}
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_mutex_lock(&relays_mu);
+	nrunning++;
+	pthread_mutex_unlock(&relays_mu);
 	if (pthread_create(&th, &at, relay_run, r) != 0) {
+		pthread_mutex_lock(&relays_mu);
+		nrunning--;
+		pthread_mutex_unlock(&relays_mu);
 		pthread_attr_destroy(&at);
 		snprintf(why, whysz, "TLS: no thread for the connection");
 		relay_free(r);
