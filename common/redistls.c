@@ -18,6 +18,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,7 +226,7 @@ relay_run(void *arg)
 		}
 		if (r->downoff == r->downlen) {
 			r->downlen = r->downoff = 0;
-			if (SSL_pending(r->ssl) > 0)
+			if (SSL_has_pending(r->ssl))
 				continue;
 		}
 		pfd[0].fd = r->local;
@@ -330,6 +331,7 @@ tq_tls_connect(const char *host, int port, double secs,
 	struct pollfd pfd;
 	pthread_t th;
 	pthread_attr_t at;
+	sigset_t all, old;
 	double end = tq_mono() + secs;
 	int net, sv[2] = { -1, -1 }, n, e, ms, isip;
 	long vr;
@@ -420,7 +422,15 @@ tq_tls_connect(const char *host, int port, double secs,
 	pthread_mutex_lock(&relays_mu);
 	nrunning++;
 	pthread_mutex_unlock(&relays_mu);
-	if (pthread_create(&th, &at, relay_run, r) != 0) {
+	/*
+	 * no signal for the relay: the program's handlers expect them in
+	 * its own threads (a worker's SIGTERM wakes its loop's poll)
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	e = pthread_create(&th, &at, relay_run, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
 		pthread_mutex_lock(&relays_mu);
 		nrunning--;
 		pthread_mutex_unlock(&relays_mu);

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 need redis-server redis-server
 need openssl openssl
-plan 19
+plan 20
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
 
@@ -81,6 +81,7 @@ redis-cli --tls --cacert "$c/ca.pem" -p "$port" -a tls-pw-5090 \
 	--no-auth-warning client kill type normal >/dev/null
 check "a task after the server dropped the workers" sh -c \
 	"tq-submit parse '$HTTP/night-sky-census.html' | tq-wait -t 30"
+check "the workers stop on SIGTERM, their relays with them" stop_worker
 
 # the certificate and the name are checked
 check_status 4 "the system's CAs do not know this one" env \
