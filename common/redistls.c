@@ -165,7 +165,7 @@ relay_run(void *arg)
 {
 	struct relay *r = arg;
 	struct pollfd pfd[2];
-	int want_net = 0, n, e;
+	int want_net = 0, n, e, got;
 
 	for (;;) {
 		/* hiredis -> server */
@@ -197,12 +197,14 @@ relay_run(void *arg)
 		}
 		if (r->upoff == r->uplen)
 			r->uplen = r->upoff = 0;
-		/* server -> hiredis: all that OpenSSL has */
+		/* server -> hiredis: a record, if OpenSSL has one whole */
+		got = 0;
 		while (r->downlen == 0) {
 			n = SSL_read(r->ssl, r->down, sizeof(r->down));
 			if (n > 0) {
 				r->downlen = (size_t)n;
 				r->downoff = 0;
+				got = 1;
 				break;
 			}
 			e = SSL_get_error(r->ssl, n);
@@ -224,9 +226,14 @@ relay_run(void *arg)
 			else
 				break;
 		}
+		/*
+		 * all of it passed on: read again before waiting, as OpenSSL
+		 * may hold more than the socket shows (until a read says
+		 * WANT_READ: a part of a record it holds is not enough)
+		 */
 		if (r->downoff == r->downlen) {
 			r->downlen = r->downoff = 0;
-			if (SSL_has_pending(r->ssl))
+			if (got)
 				continue;
 		}
 		pfd[0].fd = r->local;
