@@ -37,6 +37,14 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/* LISTEN on db, the connection whose notifications are ours; -1 if not */
+static int
+listen_on(PGconn *db, struct tq_err *e)
+{
+	tq_db_listener(db);
+	return tq_db_cmd(db, e, "LISTEN tq_task");
+}
+
 /*
  * PostgreSQL went away while we wait (a restart, a failover): connect
  * and LISTEN again with backoff until our own deadline, so a pipeline
@@ -59,8 +67,7 @@ reconnect(PGconn *db, const char *why, double deadline, int quiet)
 		warnx("%.*s: reconnecting", (int)n, why);
 	for (;;) {
 		if ((db = tq_db_connect(&e)) != NULL) {
-			tq_db_listener(db);
-			if (tq_db_cmd(db, &e, "LISTEN tq_task") == 0) {
+			if (listen_on(db, &e) == 0) {
 				if (!quiet)
 					warnx("postgresql: reconnected");
 				return db;
@@ -277,8 +284,7 @@ main(int argc, char *argv[])
 	tq_db_deadline(deadline > 0 ? deadline + DB_GRACE : 0);
 	if ((db = tq_db_connect(&e)) == NULL)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
-	tq_db_listener(db);
-	if (tq_db_cmd(db, &e, "LISTEN tq_task") == -1)
+	if (listen_on(db, &e) == -1)
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	snprintf(probe, sizeof(probe), "tq-wait probe %ld %.0f",
 	    (long)getpid(), start * 1e6);

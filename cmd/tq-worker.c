@@ -195,8 +195,7 @@ evict_warn(void)
 {
 	char pol[64];
 
-	if (w.rc != NULL && tq_redis_policy(w.rc, pol, sizeof(pol)) == 0 &&
-	    strncmp(pol, "allkeys-", 8) == 0)
+	if (w.rc != NULL && tq_redis_policy(w.rc, pol, sizeof(pol), NULL) == 1)
 		tq_log(TQ_LOG_WARN, "redis_eviction", json_pack("{s:s,s:s,"
 		    "s:s}", "worker", w.name, "policy", pol, "error",
 		    "redis evicts queued jobs when full: set "

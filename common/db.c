@@ -13,7 +13,7 @@
 
 #include "tq.h"
 
-#define MIGRATE_LOCK "7471000001"	/* pg_advisory_lock key */
+#define MIGRATE_LOCK "7471000001"	/* pg_advisory_xact_lock key */
 
 /*
  * tq_db_deadline(): when set, connecting and statements end by it;

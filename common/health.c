@@ -189,14 +189,15 @@ redis_workers(redisContext *rc, struct tq_err *e)
 }
 
 int
-tq_redis_policy(redisContext *rc, char *buf, size_t sz)
+tq_redis_policy(redisContext *rc, char *buf, size_t sz, struct tq_err *err)
 {
-	redisReply *r = redisCommand(rc, "INFO memory");
+	redisReply *r;
 	const char *p;
 
 	*buf = '\0';
-	if (r == NULL)
-		return -1;
+	/* an ACL may refuse INFO (NOPERM): no failure of Redis */
+	if ((r = tq_redis(rc, err, "INFO memory")) == NULL)
+		return rc->err ? -1 : 0;
 	if (r->type == REDIS_REPLY_STRING &&
 	    (p = strstr(r->str, "\nmaxmemory:")) != NULL &&
 	    strtoull(p + strlen("\nmaxmemory:"), NULL, 10) > 0 &&
@@ -205,7 +206,7 @@ tq_redis_policy(redisContext *rc, char *buf, size_t sz)
 		snprintf(buf, sz, "%.*s", (int)strcspn(p, "\r\n"), p);
 	}
 	freeReplyObject(r);
-	return 0;
+	return strncmp(buf, "allkeys-", 8) == 0;
 }
 
 json_t *
@@ -216,7 +217,7 @@ tq_health_redis(redisContext *rc)
 	json_t *o = json_object(), *v;
 	const char *p;
 	char policy[64];
-	int susp;
+	int susp, ev;
 
 	if ((r = tq_redis(rc, &e, "PING")) == NULL)
 		goto fail;
@@ -236,14 +237,12 @@ tq_health_redis(redisContext *rc)
 	}
 	if (r != NULL)
 		freeReplyObject(r);
-	if (tq_redis_policy(rc, policy, sizeof(policy)) == -1) {
-		tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "redis: %s",
-		    rc->errstr);
+	if ((ev = tq_redis_policy(rc, policy, sizeof(policy), &e)) == -1)
 		goto fail;
-	}
 	if (*policy)
 		json_object_set_new(o, "maxmemory_policy",
 		    json_string(policy));
+	json_object_set_new(o, "evicts", json_boolean(ev));
 	if ((v = redis_workers(rc, &e)) == NULL)
 		goto fail;
 	json_object_set_new(o, "workers", v);
@@ -481,8 +480,7 @@ tq_health_evaluate(struct tq_health *h)
 		 * back, late); the volatile-* policies evict only keys
 		 * with a lifetime, finished jobs' (Sidekiq warns alike)
 		 */
-		if (strncmp(jstr(h->rd, "maxmemory_policy", ""), "allkeys-",
-		    8) == 0)
+		if (json_is_true(json_object_get(h->rd, "evicts")))
 			problem(h, TQ_HEALTH_WARNING, "redis evicts queued "
 			    "jobs when full (maxmemory-policy %s; "
 			    "noeviction keeps them)", jstr(h->rd,

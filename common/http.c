@@ -362,13 +362,7 @@ opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 	return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
 }
 
-/*
- * TQ_TEST_NO_DNS=1 (tests only): a host name other than localhost is
- * not looked up but fails as a name that does not resolve, so that a
- * test sends nothing past the loopback, not even a DNS query for a
- * made-up host such as a.example.
- */
-static int no_dns = -1;		/* TQ_TEST_NO_DNS, read once */
+/* TQ_TEST_NO_DNS=1 (tq_no_dns()): no DNS query for a.example */
 
 static int
 no_dns_cb(void *state, void *reserved, void *arg)
@@ -1477,10 +1471,7 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &x);
 	curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, prereq_cb);
 	curl_easy_setopt(h, CURLOPT_PREREQDATA, &x);
-	if (no_dns < 0)
-		no_dns = getenv("TQ_TEST_NO_DNS") != NULL &&
-		    strcmp(getenv("TQ_TEST_NO_DNS"), "1") == 0;
-	if (no_dns) {
+	if (tq_no_dns()) {
 		curl_easy_setopt(h, CURLOPT_RESOLVER_START_FUNCTION, no_dns_cb);
 		curl_easy_setopt(h, CURLOPT_RESOLVER_START_DATA, &x);
 	}

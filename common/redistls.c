@@ -123,6 +123,16 @@ fork_hooks(void)
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
+/* one relay thread more (1) or fewer (-1); stop_relays() waits for 0 */
+static void
+running(int d)
+{
+	pthread_mutex_lock(&relays_mu);
+	nrunning += d;
+	pthread_cond_broadcast(&relays_cv);
+	pthread_mutex_unlock(&relays_mu);
+}
+
 static struct relay *
 relay_new(SSL *ssl, int net, int local)
 {
@@ -252,10 +262,7 @@ out:
 	relay_free(r);
 	/* this thread's error queue, now rather than in its exit */
 	OPENSSL_thread_stop();
-	pthread_mutex_lock(&relays_mu);
-	nrunning--;
-	pthread_cond_broadcast(&relays_cv);
-	pthread_mutex_unlock(&relays_mu);
+	running(-1);
 	return NULL;
 }
 
@@ -271,10 +278,8 @@ tcp_connect(const char *host, int port, int ms, char *why, size_t whysz)
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
-	/* tests: no DNS query for a made-up name (TQ_TEST_NO_DNS, http.c) */
-	if (getenv("TQ_TEST_NO_DNS") != NULL &&
-	    strcmp(getenv("TQ_TEST_NO_DNS"), "1") == 0 &&
-	    strcmp(host, "localhost") != 0)
+	/* tests: no DNS query for a made-up name */
+	if (tq_no_dns() && strcmp(host, "localhost") != 0)
 		hints.ai_flags = AI_NUMERICHOST;
 	snprintf(ps, sizeof(ps), "%d", port);
 	if ((rv = getaddrinfo(host, ps, &hints, &res)) != 0) {
@@ -314,16 +319,18 @@ static void
 ssl_why(char *why, size_t whysz, const char *what)
 {
 	unsigned long e = ERR_peek_last_error();
+	const char *reason = e ? ERR_reason_error_string(e) : NULL;
 	char buf[256];
 
-	if (e == 0) {
-		snprintf(why, whysz, "%s", what);
-		return;
+	/* the reason alone ("certificate verify failed"), else the code */
+	if (e != 0 && reason == NULL) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		reason = buf;
 	}
-	ERR_error_string_n(e, buf, sizeof(buf));
-	/* "error:0A000086:SSL routines::certificate verify failed" */
-	snprintf(why, whysz, "%s: %s", what, ERR_reason_error_string(e) ?
-	    ERR_reason_error_string(e) : buf);
+	if (reason != NULL)
+		snprintf(why, whysz, "%s: %s", what, reason);
+	else
+		snprintf(why, whysz, "%s", what);
 	ERR_clear_error();
 }
 
@@ -426,9 +433,7 @@ tq_tls_connect(const char *host, int port, double secs,
 	}
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	pthread_mutex_lock(&relays_mu);
-	nrunning++;
-	pthread_mutex_unlock(&relays_mu);
+	running(1);
 	/*
 	 * no signal for the relay: the program's handlers expect them in
 	 * its own threads (a worker's SIGTERM wakes its loop's poll)
@@ -438,9 +443,7 @@ tq_tls_connect(const char *host, int port, double secs,
 	e = pthread_create(&th, &at, relay_run, r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e != 0) {
-		pthread_mutex_lock(&relays_mu);
-		nrunning--;
-		pthread_mutex_unlock(&relays_mu);
+		running(-1);
 		pthread_attr_destroy(&at);
 		snprintf(why, whysz, "TLS: no thread for the connection");
 		relay_free(r);

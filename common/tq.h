@@ -62,6 +62,12 @@ double		 tq_now(void);			/* unix time, microseconds */
  * the times that are written down or shared between hosts.
  */
 double		 tq_mono(void);
+/*
+ * TQ_TEST_NO_DNS=1 (tests only): a host name other than localhost is
+ * not looked up but fails as one that does not resolve, so that a test
+ * sends nothing past the loopback, not even a DNS query.
+ */
+int		 tq_no_dns(void);
 char		*tq_iso_time(double, char *, size_t);	/* ...T..:..:..Z */
 char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 int		 tq_real_day(int, int, int);	/* y, m, d: a calendar day? */
@@ -1473,9 +1479,12 @@ void		 tq_health_free(struct tq_health *);
 json_t		*tq_health_redis(redisContext *rc);
 /*
  * Redis's maxmemory-policy into buf if it has a memory limit, else ""
- * (and "" where INFO is refused); -1 if the connection broke.
+ * (and "" where INFO is refused); 1 if that policy evicts any key when
+ * full (allkeys-*: queued jobs and queues too), 0 if not, -1 and err
+ * if the connection broke.
  */
-int		 tq_redis_policy(redisContext *rc, char *buf, size_t sz);
+int		 tq_redis_policy(redisContext *rc, char *buf, size_t sz,
+		    struct tq_err *err);
 /* PostgreSQL, by the deadline whatever the server does (no migration). */
 void		 tq_health_pg(struct tq_health *, const char *appname,
 		    double deadline);

@@ -152,6 +152,17 @@ tq_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+int
+tq_no_dns(void)
+{
+	static int no_dns = -1;		/* read once */
+
+	if (no_dns < 0)
+		no_dns = getenv("TQ_TEST_NO_DNS") != NULL &&
+		    strcmp(getenv("TQ_TEST_NO_DNS"), "1") == 0;
+	return no_dns;
+}
+
 double
 tq_mono(void)
 {
