@@ -18,7 +18,8 @@
  *     page that has its text nowhere else.  Hidden are the elements
  *     that a desktop browser does not show (styles, attributes, closed
  *     pop-overs and dialogs, CSS frameworks' classes for hidden and
- *     phone-only blocks).
+ *     phone-only blocks).  A declarative shadow root that holds prose
+ *     (a web component rendered on the server) is shown in its host.
  *  3. the page type (article, forum, product, documentation, service,
  *     listing, collection) from what the page says of itself (JSON-LD
  *     and microdata types, og:type), its URL's conventional paths and

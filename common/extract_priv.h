@@ -126,6 +126,7 @@ struct ex {
 	int		 toggle;	/* last element with aria-expanded */
 	struct exstream	*stream;	/* React's streamed segments, or NULL */
 	int		 cleaned;	/* characters a list's cleaning took */
+	int		 shadow_walk;	/* nodes shadow_root() looked at */
 	size_t		 marks;		/* bytes of list marks in the last text */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */

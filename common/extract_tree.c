@@ -527,6 +527,58 @@ drawn_formula(TidyNode tn)
 	    tidyNodeGetId(s) == TidyTag_IMG;
 }
 
+/*
+ * A declarative shadow root (<template shadowrootmode="open">, as Lit
+ * and other servers render web components): the browser attaches its
+ * content to the parent element and shows it there, with the parent's
+ * own children where the slots are.  tidy knows no <slot> (it keeps a
+ * slot's fallback text, not the element), so the tree takes the shadow
+ * content as a block and the parent's children after it.  Only when
+ * it holds prose: most shadow roots are a widget's (a button, a menu,
+ * a form asking "Was this page helpful?"), whose text the page around
+ * them is better without.  The first such template of an element only:
+ * a second one stays inert.
+ */
+#define EX_SHADOW_WALK	200000	/* nodes looked at for prose, a page */
+
+static int
+shadow_root(struct ex *x, TidyDoc td, TidyNode tn)
+{
+	const char *v = ex_attr_get(tn, "shadowrootmode");
+	TidyNode top = tn;
+	size_t len, k;
+	int tag = 0;
+
+	if (v == NULL || x->body <= 0 || (strcasecmp(v, "open") != 0 &&
+	    strcasecmp(v, "closed") != 0))
+		return 0;
+	for (k = 0, tn = tidyGetPrev(top); tn != NULL && k < 64;
+	    tn = tidyGetPrev(tn), k++)
+		if (tidyNodeGetId(tn) == TidyTag_TEMPLATE &&
+		    ex_attr_get(tn, "shadowrootmode") != NULL)
+			return 0;
+	/* a sentence of 80 bytes or more, outside links and controls */
+	for (tn = walk_next(top, top, 1); tn != NULL &&
+	    x->shadow_walk++ < EX_SHADOW_WALK;
+	    tn = walk_next(tn, top, !(tag == TidyTag_A ||
+	    tag == TidyTag_BUTTON || tag == TidyTag_SCRIPT ||
+	    tag == TidyTag_STYLE))) {
+		tag = tidyNodeGetId(tn);
+		if (tidyNodeGetType(tn) != TidyNode_Text)
+			continue;
+		v = node_value(x, td, tn, &len);
+		if (len < 80)
+			continue;
+		for (k = 0; k + 1 < len; k++)
+			if (strchr(".!?", v[k]) != NULL &&
+			    (v[k + 1] == ' ' || v[k + 1] == '\n'))
+				return 1;
+		if (strchr(".!?", v[len - 1]) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /* A formula: a leaf of its text, a block of its own if displayed. */
 static int
 take_math(struct ex *x, TidyDoc td, TidyNode tn, int parent)
@@ -617,6 +669,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		    ex_button_tag(x, tn, parent);
 	if (tag == TidyTag_MATHML)
 		return take_math(x, td, tn, parent);
+	if (tag == TidyTag_TEMPLATE && shadow_root(x, td, tn))
+		tag = TidyTag_DIV;
 	/* the picture of a formula given as text (drawn_formula) */
 	if (tag == TidyTag_IMG && (nx = element_near(tn, EL_PREV)) != NULL &&
 	    drawn_formula(nx))

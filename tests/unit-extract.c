@@ -5136,6 +5136,75 @@ test_docs5(void)
 	free(b.data);
 }
 
+/*
+ * Declarative shadow roots: a page rendered as web components (Lit's
+ * server rendering) holds its story in <template shadowrootmode>,
+ * which the browser shows; a widget's shadow root (a feedback form)
+ * and inert templates are no text.
+ */
+static void
+test_shadow(void)
+{
+	struct tq_doc d;
+	const char *story =
+	    "The river port of Kellsworth reopened its old lock this week, "
+	    "after four years of repairs paid for by the town and a fund "
+	    "for inland waterways. ",
+	    *story2 =
+	    "Barges carrying grain and timber can again reach the mills "
+	    "upstream, which had relied on lorries since the gates failed "
+	    "in a flood. ",
+	    *light =
+	    "The lock keeper, Ann Morrow, said the first boat through was a "
+	    "narrowboat that had waited below the lock since the spring, "
+	    "its owner cheering as the water rose. ";
+	char html[8192];
+
+	snprintf(html, sizeof(html),
+	    "<!doctype html><html><head><title>Lock reopens</title></head>"
+	    "<body><news-app><template shadowrootmode=\"open\">"
+	    "<header><nav><a href=/>Home</a> <a href=/news>News</a> "
+	    "<a href=/sport>Sport</a></nav></header><main>"
+	    "<news-story><template shadowrootmode=\"open\"><article>"
+	    "<h1>Old lock reopens to barges</h1><p>%s%s</p><p>%s</p>"
+	    "<slot></slot></article></template><p>%s</p><p>%s</p>"
+	    "</news-story></main><page-feedback><template "
+	    "shadowrootmode=\"open\"><form><label>Was this page helpful?"
+	    "</label><button>Yes</button><button>No</button></form>"
+	    "</template></page-feedback><template><p>An inert template: "
+	    "a script may clone it one day, and nobody sees it until "
+	    "then, so it is no part of the story.</p></template>"
+	    "</template></news-app></body></html>",
+	    story, story2, story2, light, light);
+	ok(extract_str(html, "https://news.example/lock", &d) == 0,
+	    "shadow roots extract");
+	ok(has(d.text, "river port of Kellsworth") &&
+	    has(d.text, "Barges carrying grain"),
+	    "shadow roots: the story in a shadow root is text");
+	ok(has(d.text, "The lock keeper, Ann Morrow"),
+	    "shadow roots: the host's own (slotted) paragraphs are text");
+	ok(!has(d.text, "helpful"), "shadow roots: a widget's is no text");
+	ok(!has(d.text, "inert template"),
+	    "shadow roots: a template without shadowrootmode is no text");
+	ok(!has(d.text, "Sport"), "shadow roots: navigation dropped");
+	tq_doc_free(&d);
+
+	/* a second declarative template of one element stays inert */
+	snprintf(html, sizeof(html),
+	    "<!doctype html><html><body><main><p>%s%s</p><story-box>"
+	    "<template shadowrootmode=\"open\"><p>%s</p></template>"
+	    "<template shadowrootmode=\"open\"><p>A second shadow root for "
+	    "the same element is never attached, so nobody reads this "
+	    "sentence in a browser.</p></template></story-box><p>%s</p>"
+	    "</main></body></html>", story, story2, light, story2);
+	ok(extract_str(html, "https://news.example/lock2", &d) == 0,
+	    "shadow roots extract (two)");
+	ok(has(d.text, "The lock keeper, Ann Morrow"),
+	    "shadow roots: the first is shown");
+	ok(!has(d.text, "never attached"), "shadow roots: a second is not");
+	tq_doc_free(&d);
+}
+
 int
 main(void)
 {
@@ -5182,5 +5251,6 @@ main(void)
 	test_prod5();
 	test_prod5_forum();
 	test_docs5();
+	test_shadow();
 	return done_testing();
 }
