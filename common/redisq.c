@@ -262,10 +262,16 @@ parse_url(const char *url, struct rurl *u, struct tq_err *err)
 		p = url + 9;
 		u->tls = 1;
 		u->tlso.verify = 1;
+	} else if (strncmp(url, "rediss+sentinel://", 18) == 0) {
+		/* sentinels and master alike speak TLS */
+		p = url + 18;
+		sentinel = 1;
+		u->tls = 1;
+		u->tlso.verify = 1;
 	} else
 		return tq_err_set(err, TQ_ERR_PERMANENT, "redis",
 		    "redis: bad URL: expected redis://, rediss://, "
-		    "redis+sentinel:// or unix://");
+		    "redis+sentinel://, rediss+sentinel:// or unix://");
 
 	/* userinfo: up to the last '@' before the path */
 	auth_end = unix_sock ? p + strcspn(p, "?") : p + strcspn(p, "/?");
@@ -398,6 +404,37 @@ auth(redisContext *c, const char *where, const char *user,
 }
 
 /*
+ * rediss://: a context on our end of a relay through TLS (redistls.c)
+ * to host:port, named for the server as a TCP one is, so that errors
+ * say which.
+ */
+static redisContext *
+tls_connect(const struct rurl *u, const char *host, int port, double conn,
+    const char *where, struct tq_err *err)
+{
+	redisContext *c;
+	char why[300];
+	int fd;
+
+	if ((fd = tq_tls_connect(host, port, conn, &u->tlso, why,
+	    sizeof(why))) == -1) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
+		    where, why);
+		return NULL;
+	}
+	if ((c = redisConnectFd(fd)) == NULL) {
+		close(fd);
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: "
+		    "cannot allocate", where);
+		return NULL;
+	}
+	c->tcp.host = xstrdup(host);
+	c->tcp.port = port;
+	c->timeout = xcalloc(1, sizeof(*c->timeout));
+	return c;
+}
+
+/*
  * Ask the sentinels of u, in turn, where the master named u->service
  * is, each within conn s: 0 with *host (allocated) and *port, or -1
  * and err naming what each said.
@@ -419,9 +456,15 @@ ask_sentinels(const struct rurl *u, double conn, char **host, int *port,
 		    u->sport[i]);
 		memset(&e, 0, sizeof(e));
 		r = NULL;
-		c = redisConnectWithTimeout(u->shost[i], u->sport[i],
-		    secs_tv(conn));
-		if (c == NULL || c->err)
+		if (u->tls)
+			c = tls_connect(u, u->shost[i], u->sport[i], conn,
+			    where, &e);
+		else
+			c = redisConnectWithTimeout(u->shost[i], u->sport[i],
+			    secs_tv(conn));
+		if (u->tls && c == NULL)
+			;	/* e says why */
+		else if (c == NULL || c->err)
 			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "%s: %s",
 			    where, c ? c->errstr : "cannot allocate");
 		else if (tq_redis_set_timeout(c, conn) == -1)
@@ -488,36 +531,6 @@ is_master(redisContext *c, const char *where, struct tq_err *err)
 	return ok;
 }
 
-/*
- * rediss://: a context on our end of a relay through TLS (redistls.c),
- * named for the server as a TCP one is, so that errors say which.
- */
-static redisContext *
-tls_connect(struct rurl *u, double conn, const char *where,
-    struct tq_err *err)
-{
-	redisContext *c;
-	char why[300];
-	int fd;
-
-	if ((fd = tq_tls_connect(u->host, u->port, conn, &u->tlso, why,
-	    sizeof(why))) == -1) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
-		    where, why);
-		return NULL;
-	}
-	if ((c = redisConnectFd(fd)) == NULL) {
-		close(fd);
-		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: "
-		    "cannot allocate", where);
-		return NULL;
-	}
-	c->tcp.host = xstrdup(u->host);
-	c->tcp.port = u->port;
-	c->timeout = xcalloc(1, sizeof(*c->timeout));
-	return c;
-}
-
 /* Connect within conn s, then each command answered within cmd s. */
 static redisContext *
 connect_in(const char *url, double conn, double cmd, struct tq_err *err)
@@ -540,7 +553,7 @@ connect_in(const char *url, double conn, double cmd, struct tq_err *err)
 	else
 		snprintf(where, sizeof(where), "%s:%d", u.host, u.port);
 	if (u.tls)
-		c = tls_connect(&u, conn, where, err);
+		c = tls_connect(&u, u.host, u.port, conn, where, err);
 	else
 		c = u.path ? redisConnectUnixWithTimeout(u.path,
 		    secs_tv(conn)) : redisConnectWithTimeout(u.host, u.port,

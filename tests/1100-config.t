@@ -35,7 +35,7 @@ check_same "one line, no secret" "$(wc -l <"$errf" | tr -d ' ') $(grep -c wrong 
 check_status 4 "refused: exit 4" env TQ_REDIS_URL="redis://127.0.0.1:1/0" tq-submit parse https://a.example/7
 check_match "says redis and why" "$(cat "$errf")" '^tq-submit: redis: 127.0.0.1:1: Connection refused$'
 check_status 2 "a bad Redis URL is a usage error" env TQ_REDIS_URL=http://x tq-submit parse https://a.example/8
-check_match "says what is wrong" "$(cat "$errf")" '^tq-submit: redis: bad URL: expected redis://, rediss://, redis\+sentinel:// or unix://$'
+check_match "says what is wrong" "$(cat "$errf")" '^tq-submit: redis: bad URL: expected redis://, rediss://, redis\+sentinel://, rediss\+sentinel:// or unix://$'
 s0=$(date +%s)
 check_status 4 "unreachable PostgreSQL: exit 4" env TQ_DATABASE_URL="postgresql://tq@127.0.0.1:1/x" tq-status 1
 s1=$(date +%s)
@@ -83,7 +83,7 @@ check "keepalives=abc over a Unix socket, which libpq never reads" env TQ_DATABA
 check "a good URL with these set" env TQ_DATABASE_URL="postgresql:///postgres?host=$pgsock&user=tq&sslmode=disable&port=5432&connect_timeout=5&target_session_attrs=any" tq-status -l
 check_status 2 "tq-cancel: bogus:// Redis URL" env TQ_REDIS_URL=bogus:// tq-cancel 1
 check_status 2 "tq-worker: bogus:// Redis URL, no retries" env TQ_REDIS_URL=bogus:// timeout 10 tq-worker
-check_match "one line" "$(cat "$errf")" '^tq-worker: redis: bad URL: expected redis://, rediss://, redis\+sentinel:// or unix://$'
+check_match "one line" "$(cat "$errf")" '^tq-worker: redis: bad URL: expected redis://, rediss://, redis\+sentinel://, rediss\+sentinel:// or unix://$'
 check_status 2 "tq-worker: -r with a bad port" timeout 10 tq-worker -r 'redis://:Pw-1100-leak@h:99999/0'
 check_same "no password" "$(grep -c Pw-1100-leak "$errf")" 0
 check_status 2 "RETRY_DELAYS=1,,2" env RETRY_DELAYS=1,,2 tq-status 1
@@ -138,13 +138,14 @@ check_same "says so" "$(cat "$errf")" 'tq-worker: -n does not go with -P or -U'
 check_same "no queue paused" "$(rcli keys 'tq:paused:*' | grep -c paused)" 0
 check_status 3 "tq-health with TQ_TIMEOUT=x: UNKNOWN" env TQ_TIMEOUT=x tq-health
 check_match "says so on stdout, with the range" "$(cat "$out")" '^TQ UNKNOWN - TQ_TIMEOUT: x: invalid \(1 to 86400\)$'
-# a Redis URL tq cannot use, set for some other program: the tools that
-# use PostgreSQL alone go on; those that use Redis refuse it
-r='rediss+sentinel://:pw@cache.example:26380/main'
-check_status 124 "REDIS_URL=rediss+sentinel://... does not stop tq-wait (it times out)" \
+# a Redis URL tq cannot use, set for some other program (Celery's
+# sentinels): the tools that use PostgreSQL alone go on; those that use
+# Redis refuse it
+r='sentinel://:pw@cache.example:26380;sentinel://cache2.example:26380'
+check_status 124 "REDIS_URL=sentinel://... does not stop tq-wait (it times out)" \
 	env -u TQ_REDIS_URL REDIS_URL=$r tq-wait -t 0.5 1
 for c in "tq-show 1" "tq-status -i 1" "tq-stats -s" "tq-model list"; do
-	check_status 0 "REDIS_URL=rediss+sentinel://... does not stop $c" env -u TQ_REDIS_URL REDIS_URL=$r $c
+	check_status 0 "REDIS_URL=sentinel://... does not stop $c" env -u TQ_REDIS_URL REDIS_URL=$r $c
 done
 check_status 2 "... but it stops tq-submit" env -u TQ_REDIS_URL REDIS_URL=$r tq-submit parse 1
 check_match "... saying why" "$(cat "$errf")" '^tq-submit: redis: bad URL: expected redis://'
