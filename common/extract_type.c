@@ -945,6 +945,19 @@ service_title(struct ex *x, int root, int i, int type)
 }
 
 /*
+ * A product's block that leaves out the page's <h1> (the product's
+ * name) below the block's ancestors: a description or a review long
+ * enough to hold half the page's text is no product page without the
+ * name, the buy box and the specifications beside it.
+ */
+static int
+product_name_out(struct ex *x, int i, int type)
+{
+	return type == PT_PRODUCT && x->h1 > 0 && !x->dead[x->h1] &&
+	    x->n[x->h1].tlen > 0 && !ex_is_ancestor(x, i, x->h1);
+}
+
+/*
  * Pages other than articles: the main region (<main>, role=main,
  * else the body) without the page's chrome (navigation, headers and
  * footers, sidebars, banners, forms, menus of bare links), keeping
@@ -1014,8 +1027,9 @@ ex_broad_pass(struct ex *x, int type)
 	 */
 	if (x->top > 0 && !x->dead[x->top] && !((type == PT_FORUM ||
 	    type == PT_PRODUCT || type == PT_LISTING) && root != x->body)) {
-		for (i = x->top; i > 0 && i != root && (x->n[i].tlen -
-		    x->n[i].llen) * 2 < bodylen; i = x->n[i].parent)
+		for (i = x->top; i > 0 && i != root && ((x->n[i].tlen -
+		    x->n[i].llen) * 2 < bodylen || product_name_out(x, i,
+		    type)); i = x->n[i].parent)
 			;
 		if (i > 0 && ex_is_ancestor(x, root, i))
 			root = service_title(x, root, i, type);

@@ -5137,6 +5137,56 @@ test_docs5(void)
 }
 
 /*
+ * A product whose description (a book's reviews, a long blurb) holds
+ * half the page's text by itself: the name above it and the details
+ * beside it are the product's too.
+ */
+static void
+test_prod_name(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char *q;
+	int j;
+
+	tq_buf_adds(&b, "<html><head><title>The River Book for sale</title>"
+	    "<script type=\"application/ld+json\">{\"@context\":"
+	    "\"https://schema.org\",\"@type\":\"Product\",\"name\":\"The "
+	    "River Book\",\"offers\":{\"@type\":\"Offer\",\"price\":\"12.50\","
+	    "\"priceCurrency\":\"USD\"}}</script></head><body>"
+	    "<div class=top><div class=buybox><h1>The River Book by Ann Morrow"
+	    " (2013, Hardcover)</h1><div class=price>US $12.50</div>"
+	    "<button>Add to cart</button><p>Brand New. Returns within 30 "
+	    "days, the buyer paying for the return.</p></div></div>"
+	    "<div class=details><h2>About this product</h2><h3>Product "
+	    "Identifiers</h3>");
+	for (j = 0; j < 3; j++) {
+		char row[200];
+
+		snprintf(row, sizeof(row), "<div class=row><span class=name>"
+		    "Detail %d</span> <span class=value>Value %d</span></div>",
+		    j, j);
+		tq_buf_adds(&b, row);
+	}
+	tq_buf_adds(&b, "<div class=row><span class=name>Reviews</span> "
+	    "<span class=value>");
+	q = words_para("praise", 600);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</span></div></div></body></html>");
+	ok(extract_str(b.data, "https://shop.example/itm/1", &d) == 0,
+	    "product name: extract");
+	is_str(d.page_type, "product", "product name: a product");
+	ok(has(d.text, "praise praise"), "product name: the reviews stay");
+	ok(has(d.text, "The River Book by Ann Morrow"),
+	    "product name: the name above a long description stays");
+	ok(has(d.text, "Detail 1 Value 1") && has(d.text, "Identifiers"),
+	    "product name: the details beside it stay");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
+/*
  * Declarative shadow roots: a page rendered as web components (Lit's
  * server rendering) holds its story in <template shadowrootmode>,
  * which the browser shows; a widget's shadow root (a feedback form)
@@ -5252,5 +5302,6 @@ main(void)
 	test_prod5_forum();
 	test_docs5();
 	test_shadow();
+	test_prod_name();
 	return done_testing();
 }
