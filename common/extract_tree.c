@@ -432,6 +432,10 @@ closed_panel(struct ex *x, int i, const struct xn *n, TidyNode tn)
 	const char *v;
 	int sr_hidden;
 
+	/* hidden="until-found": a closed panel that find-in-page opens */
+	if ((v = ex_attr_get(tn, "hidden")) != NULL &&
+	    strcasecmp(v, "until-found") == 0)
+		return 1;
 	sr_hidden = (v = ex_attr_get(tn, "aria-hidden")) != NULL &&
 	    strcasecmp(v, "true") == 0;
 	if (sr_hidden && n->attr != NULL &&

@@ -5184,6 +5184,28 @@ test_prod_name(void)
 	    "product name: the details beside it stay");
 	tq_doc_free(&d);
 	free(b.data);
+
+	/* a panel closed with hidden="until-found" holds the details */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Desk lamp</title>"
+	    "<meta property=og:type content=product></head><body><main>"
+	    "<h1>Desk lamp</h1><p>");
+	q = words_para("lamp", 60);
+	tq_buf_adds(&b, q);
+	free(q);
+	tq_buf_adds(&b, "</p><p>The lamp's details, shown by the browser's "
+	    "search too:</p><div hidden=until-found>"
+	    "<table><tr><td>Height</td><td>45 cm</td></tr><tr><td>Bulb"
+	    "</td><td>E27, 8 W</td></tr></table></div><div hidden><p>A "
+	    "hidden note that nobody finds or sees.</p></div></main>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://shop.example/lamp", &d) == 0,
+	    "until-found: extract");
+	ok(has(d.text, "Height | 45 cm"),
+	    "until-found: a panel find-in-page opens is shown");
+	ok(!has(d.text, "nobody finds"), "until-found: hidden stays hidden");
+	tq_doc_free(&d);
+	free(b.data);
 }
 
 /*
