@@ -19,7 +19,8 @@
  *     that a desktop browser does not show (styles, attributes, closed
  *     pop-overs and dialogs, CSS frameworks' classes for hidden and
  *     phone-only blocks).  A declarative shadow root that holds prose
- *     (a web component rendered on the server) is shown in its host.
+ *     (a web component rendered on the server) is shown in its host,
+ *     the host's children in its slots, and the tree numbered again.
  *  3. the page type (article, forum, product, documentation, service,
  *     listing, collection) from what the page says of itself (JSON-LD
  *     and microdata types, og:type), its URL's conventional paths and
@@ -566,6 +567,8 @@ ex_tidy_parse(const char *html, size_t len, TidyBuffer *errbuf, int *rc)
 	tidyOptSetBool(td, TidyDropEmptyParas, no);
 	tidyOptSetBool(td, TidyCoerceEndTags, no);
 	tidyOptSetInt(td, TidyUseCustomTags, TidyCustomBlocklevel);
+	/* a shadow root's <slot>, which tidy knows not, where it stands */
+	tidyOptSetValue(td, TidyInlineTags, "slot");
 	tidyOptSetValue(td, TidyInCharEncoding, "utf8");
 	tidySetErrorBuffer(td, errbuf);
 	tidyBufInit(&in);

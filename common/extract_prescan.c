@@ -238,7 +238,8 @@ is_inline_tag(const char *s, size_t n)
 		"cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd",
 		"label", "mark", "nobr", "q", "rb", "rp", "rt", "rtc", "ruby",
 		"s", "samp", "small", "span", "strike", "strong", "sub", "sup",
-		"time", "tt", "u", "var", "ilayer", "output", "data", NULL
+		"time", "tt", "u", "var", "ilayer", "output", "data",
+		"slot", NULL
 	};
 
 	return ex_in_list(s, n, v);

@@ -40,6 +40,8 @@
 #define F_AUTHOR	0x10000	/* in an itemprop=author */
 #define F_CMT		0x20000	/* a microdata Comment */
 #define F_CONSENT	0x40000	/* a cookie or consent banner */
+#define F_SHADOW	0x80000	/* a declarative shadow root shown */
+#define F_SLOT		0x100000 /* a <slot> (its name in slot) */
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */
@@ -63,6 +65,7 @@ struct xn {
 	unsigned	 flags;
 	const char	*text;		/* text node: collapsed text */
 	const char	*attr;		/* element: class and id, lower case */
+	const char	*slot;		/* slot= of an element, a slot's name */
 	int		 weight;	/* class/id weight */
 	unsigned char	 abits;		/* A_*: class/id words, found once */
 	/* sums over the live subtree, recomputed per pass */
@@ -127,6 +130,7 @@ struct ex {
 	struct exstream	*stream;	/* React's streamed segments, or NULL */
 	int		 cleaned;	/* characters a list's cleaning took */
 	int		 shadow_walk;	/* nodes shadow_root() looked at */
+	int		 nshadow;	/* shadow roots shown (F_SHADOW) */
 	size_t		 marks;		/* bytes of list marks in the last text */
 	int		 type;		/* the page type found, PT_* */
 	const char	*doctitle;	/* the title found, borrowed */

@@ -535,9 +535,8 @@ drawn_formula(TidyNode tn)
  * A declarative shadow root (<template shadowrootmode="open">, as Lit
  * and other servers render web components): the browser attaches its
  * content to the parent element and shows it there, with the parent's
- * own children where the slots are.  tidy knows no <slot> (it keeps a
- * slot's fallback text, not the element), so the tree takes the shadow
- * content as a block and the parent's children after it.  Only when
+ * own children where the slots are (compose(), after the tree is
+ * built; tidy keeps <slot> as an inline tag it is told of).  Only when
  * it holds prose: most shadow roots are a widget's (a button, a menu,
  * a form asking "Was this page helpful?"), whose text the page around
  * them is better without.  The first such template of an element only:
@@ -607,7 +606,7 @@ take_math(struct ex *x, TidyDoc td, TidyNode tn, int parent)
 static int
 take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 {
-	int tag = tidyNodeGetId(tn), disp, i, k;
+	int tag = tidyNodeGetId(tn), disp, i, k, shadow = 0, slot = 0;
 	TidyNode nx;
 	const char *cls, *id, *v;
 	struct xn *n;
@@ -673,8 +672,11 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		    ex_button_tag(x, tn, parent);
 	if (tag == TidyTag_MATHML)
 		return take_math(x, td, tn, parent);
-	if (tag == TidyTag_TEMPLATE && shadow_root(x, td, tn))
+	if (tag == TidyTag_TEMPLATE && shadow_root(x, td, tn)) {
 		tag = TidyTag_DIV;
+		shadow = 1;
+	}
+	slot = tag == TidyTag_UNKNOWN && is_named(tn, "slot");
 	/* the picture of a formula given as text (drawn_formula) */
 	if (tag == TidyTag_IMG && (nx = element_near(tn, EL_PREV)) != NULL &&
 	    drawn_formula(nx))
@@ -684,9 +686,20 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		return -1;
 	i = add_node(x, tag, parent);
 	n = &x->n[i];
-	if (tag_is_block(tag) || tag == TidyTag_UNKNOWN)
+	if (shadow) {
+		n->flags |= F_SHADOW;
+		x->nshadow++;
+	}
+	/* a slot shows what is put in it, and is no box of its own */
+	if (slot) {
+		n->flags |= F_SLOT;
+		v = ex_attr_get(tn, "name");
+		n->slot = ex_astrndup(x, v ? v : "", v ? strlen(v) : 0);
+	} else if ((v = ex_attr_get(tn, "slot")) != NULL)
+		n->slot = ex_astrndup(x, v, strlen(v));
+	if (!slot && (tag_is_block(tag) || tag == TidyTag_UNKNOWN))
 		n->flags |= F_BLOCK;
-	if (tag == TidyTag_UNKNOWN)
+	if (tag == TidyTag_UNKNOWN && !slot)
 		n->flags |= F_CUSTOM;
 	if (tag == TidyTag_PRE || tag == TidyTag_LISTING ||
 	    tag == TidyTag_XMP || tag == TidyTag_PLAINTEXT)
@@ -974,9 +987,151 @@ drop_split_copies(struct ex *x)
 	free(cnt);
 }
 
+/*
+ * The node after j in the subtree of top, by the links (the array's
+ * order no longer holds once compose() moved nodes); into j's
+ * children when down.
+ */
+static int
+link_next(const struct ex *x, int j, int top, int down)
+{
+	if (down && x->n[j].first >= 0)
+		return x->n[j].first;
+	while (j != top && x->n[j].next < 0)
+		j = x->n[j].parent;
+	return j == top ? -1 : x->n[j].next;
+}
+
+/* Append node c, detached, to p's children. */
+static void
+link_append(struct ex *x, int p, int c)
+{
+	x->n[c].parent = p;
+	x->n[c].next = -1;
+	if (x->n[p].last >= 0)
+		x->n[x->n[p].last].next = c;
+	else
+		x->n[p].first = c;
+	x->n[p].last = c;
+}
+
+/*
+ * What a node takes from its parent as it is added (add_node), given
+ * to a subtree moved into a slot: a slot in a link makes links.
+ */
+static void
+link_inherit(struct ex *x, int c, unsigned bits)
+{
+	int j;
+
+	if (bits == 0)
+		return;
+	x->n[c].flags |= bits;
+	for (j = link_next(x, c, c, 1); j >= 0; j = link_next(x, j, c, 1))
+		x->n[j].flags |= bits;
+}
+
+/*
+ * Number the tree again in document order, from the links, leaving
+ * out the nodes no longer in it; a node's index is greater than its
+ * parent's again, and a subtree's indices run on, as every later
+ * stage expects.
+ */
+static void
+renumber(struct ex *x)
+{
+	struct xn *nn;
+	int *map, i, j, k;
+
+	map = xmalloc((size_t)x->nn * sizeof(*map));
+	for (i = 0; i < x->nn; i++)
+		map[i] = -1;
+	nn = xmalloc((size_t)x->nn * sizeof(*nn));
+	for (k = 0, j = 0; j >= 0; j = link_next(x, j, 0, 1)) {
+		map[j] = k;
+		nn[k++] = x->n[j];
+	}
+	for (i = 0; i < k; i++) {
+		nn[i].parent = i == 0 ? -1 : map[nn[i].parent];
+		nn[i].first = nn[i].last = nn[i].next = -1;
+	}
+	for (i = 1; i < k; i++) {
+		j = nn[i].parent;
+		if (nn[j].last >= 0)
+			nn[nn[j].last].next = i;
+		else
+			nn[j].first = i;
+		nn[j].last = i;
+	}
+	x->h1 = x->h1 >= 0 ? map[x->h1] : -1;
+	x->author_node = x->author_node >= 0 ? map[x->author_node] : -1;
+	x->body = x->body > 0 && map[x->body] > 0 ? map[x->body] : 0;
+	x->toggle = -1;
+	free(x->n);
+	free(map);
+	x->n = nn;
+	x->nn = x->cap = k;
+}
+
+/*
+ * The shadow roots shown (F_SHADOW), composed as the browser does it:
+ * the host's own children go into the slots of its shadow root, one
+ * with slot="x" into the first <slot name="x">, the others (text too)
+ * into the first slot without a name; a slot that gets nothing shows
+ * its own children (the fallback), and a child no slot takes is not
+ * shown.  Then the tree is numbered again.
+ */
+#define EX_SLOTS	64	/* slots of one shadow root */
+
+static void
+compose(struct ex *x)
+{
+	int slot[EX_SLOTS], got[EX_SLOTS];
+	int i, j, c, nx, h, ns, k, moved = 0;
+	const char *want;
+
+	for (i = 1; i < x->nn; i++) {
+		if (!(x->n[i].flags & F_SHADOW) || (h = x->n[i].parent) < 0)
+			continue;
+		/* its slots, not those of shadow roots inside it */
+		for (ns = 0, j = link_next(x, i, i, 1); j >= 0 &&
+		    ns < EX_SLOTS; j = link_next(x, j, i,
+		    !(x->n[j].flags & (F_SHADOW | F_SLOT))))
+			if (x->n[j].flags & F_SLOT) {
+				got[ns] = 0;
+				slot[ns++] = j;
+			}
+		/* the host's children: into their slot, or out */
+		for (c = x->n[h].first; c >= 0; c = nx) {
+			nx = x->n[c].next;
+			if (c == i)
+				continue;
+			want = x->n[c].tag != XT_TEXT && x->n[c].slot != NULL ?
+			    x->n[c].slot : "";
+			for (k = 0; k < ns && strcmp(x->n[slot[k]].slot,
+			    want) != 0; k++)
+				;
+			if (k == ns)
+				continue;
+			if (got[k]++ == 0)	/* the fallback goes */
+				x->n[slot[k]].first = x->n[slot[k]].last = -1;
+			link_append(x, slot[k], c);
+			link_inherit(x, c, x->n[slot[k]].flags & (F_PRE |
+			    F_LINK | F_HIDDEN | F_QA | F_AUTHOR));
+		}
+		x->n[h].first = x->n[h].last = i;
+		x->n[i].next = -1;
+		moved = 1;
+	}
+	if (moved)
+		renumber(x);
+}
+
 void
 ex_build(struct ex *x, TidyDoc td)
 {
 	build(x, td);
+	if (x->nshadow > 0)
+		compose(x);
 	drop_split_copies(x);
 }

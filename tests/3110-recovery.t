@@ -92,11 +92,13 @@ check "then it runs" tq-wait -t 30 "$t"
 check_same "fetched once" "$(hits b1)" 1
 stop_worker
 
-# --- PostgreSQL restarts (immediate, then fast) while jobs store
+# --- PostgreSQL restarts (immediate, then fast) while jobs store: a
+# page of 2 s, so that it ends while the server is down however long
+# the CHECKPOINT before the stop takes on a busy machine
 start_worker -n 1 -Q parsing-queue -N store
 : >"$tmp/worker.log"
 for mode in immediate fast; do
-	MAX_RETRIES=0 tq-submit parse "$HTTP/t/sleep?s=1&key=s$mode" >"$out"
+	MAX_RETRIES=0 tq-submit parse "$HTTP/t/sleep?s=2&key=s$mode" >"$out"
 	t=$(jq -r .task_id "$out")
 	wait_for 10 running "$t"
 	# the test cluster runs with synchronous_commit off: flush first,

@@ -5230,6 +5230,7 @@ test_shadow(void)
 	    "The lock keeper, Ann Morrow, said the first boat through was a "
 	    "narrowboat that had waited below the lock since the spring, "
 	    "its owner cheering as the water rose. ";
+	const char *p;
 	char html[8192];
 
 	snprintf(html, sizeof(html),
@@ -5274,6 +5275,49 @@ test_shadow(void)
 	ok(has(d.text, "The lock keeper, Ann Morrow"),
 	    "shadow roots: the first is shown");
 	ok(!has(d.text, "never attached"), "shadow roots: a second is not");
+	tq_doc_free(&d);
+
+	/* the host's children go into the slots, as a browser shows them */
+	snprintf(html, sizeof(html),
+	    "<!doctype html><html><body><story-card><template "
+	    "shadowrootmode=\"open\"><article><h2><slot name=title>Untitled"
+	    "</slot></h2><p>%s%s</p><slot></slot><p>The closing words of "
+	    "the shadow root come after every slotted paragraph, as the "
+	    "reader sees them.</p><p><slot name=note>No correction was made "
+	    "to this story since it was first published here.</slot></p>"
+	    "</article></template><span slot=missing>Lost "
+	    "words</span><span slot=title>Harbour lights return</span>"
+	    "<p>%s</p></story-card></body></html>", story, story2, light);
+	ok(extract_str(html, "https://news.example/lock3", &d) == 0,
+	    "slots extract");
+	p = d.text ? strstr(d.text, "Harbour lights return") : NULL;
+	ok(p != NULL && strstr(p, "river port") != NULL,
+	    "slots: a named one takes its element, where it stands");
+	ok(!has(d.text, "Untitled"), "slots: its fallback goes");
+	p = d.text ? strstr(d.text, "The lock keeper") : NULL;
+	ok(p != NULL && strstr(p, "closing words") != NULL &&
+	    strstr(d.text, "Barges carrying") < p,
+	    "slots: the default one takes the rest, where it stands");
+	ok(has(d.text, "No correction was made"),
+	    "slots: one that gets nothing shows its fallback");
+	ok(!has(d.text, "Lost words"),
+	    "slots: a child for no slot of the root is not shown");
+	tq_doc_free(&d);
+
+	/* a whole page of web components, shadow roots in shadow roots */
+	ok(extract_page("web-components.html",
+	    "https://coastline.example/news/ferries", &d) == 0,
+	    "web components extract");
+	is_str(d.title, "Night ferries return to the Firth",
+	    "web components: the title");
+	p = d.text ? strstr(d.text, "will sail again from Monday") : NULL;
+	ok(p != NULL && (p = strstr(p, "Two boats, each able")) != NULL &&
+	    (p = strstr(p, "shift workers")) != NULL &&
+	    strstr(p, "Timetables for the winter") != NULL,
+	    "web components: the story's paragraphs in the reader's order");
+	ok(!has(d.text, "Subscribe") && !has(d.text, "Copy link") &&
+	    !has(d.text, "Weather"),
+	    "web components: no widget, menu or unslotted promotion");
 	tq_doc_free(&d);
 }
 
