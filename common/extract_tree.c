@@ -549,7 +549,7 @@ shadow_root(struct ex *x, TidyDoc td, TidyNode tn)
 {
 	const char *v = ex_attr_get(tn, "shadowrootmode");
 	TidyNode top = tn;
-	size_t len, k;
+	size_t len, k, ink;
 	int tag = 0;
 
 	if (v == NULL || x->body <= 0 || (strcasecmp(v, "open") != 0 &&
@@ -560,7 +560,10 @@ shadow_root(struct ex *x, TidyDoc td, TidyNode tn)
 		if (tidyNodeGetId(tn) == TidyTag_TEMPLATE &&
 		    ex_attr_get(tn, "shadowrootmode") != NULL)
 			return 0;
-	/* a sentence of 80 bytes or more, outside links and controls */
+	/*
+	 * A sentence, 60 bytes or more besides white space (a template's
+	 * indentation), outside links and controls
+	 */
 	for (tn = walk_next(top, top, 1); tn != NULL &&
 	    x->shadow_walk++ < EX_SHADOW_WALK;
 	    tn = walk_next(tn, top, !(tag == TidyTag_A ||
@@ -570,14 +573,14 @@ shadow_root(struct ex *x, TidyDoc td, TidyNode tn)
 		if (tidyNodeGetType(tn) != TidyNode_Text)
 			continue;
 		v = node_value(x, td, tn, &len);
-		if (len < 80)
+		for (k = 0, ink = 0; k < len; k++)
+			ink += !isspace((unsigned char)v[k]);
+		if (ink < 60)
 			continue;
-		for (k = 0; k + 1 < len; k++)
-			if (strchr(".!?", v[k]) != NULL &&
-			    (v[k + 1] == ' ' || v[k + 1] == '\n'))
+		for (k = 0; k < len; k++)
+			if ((v[k] == '.' || v[k] == '!' || v[k] == '?') &&
+			    (k + 1 == len || isspace((unsigned char)v[k + 1])))
 				return 1;
-		if (strchr(".!?", v[len - 1]) != NULL)
-			return 1;
 	}
 	return 0;
 }
