@@ -17,21 +17,11 @@ start_httpd "$TQ_TOP/demo/pages"
 
 # a CA, a certificate for localhost and 127.0.0.1, one for another
 # name, and a client's
+tls_ca
 c=$tmp/tls
-mkdir -p "$c"
-ssl() { openssl "$@" >>"$c/openssl.log" 2>&1 || bail "openssl $1 failed: $(tail -3 "$c/openssl.log")"; }
-ssl req -x509 -newkey rsa:2048 -nodes -keyout "$c/ca.key" -out "$c/ca.pem" \
-	-days 2 -subj /CN=tq-test-ca
-cert() {	# cert NAME SUBJECT-ALT-NAMES
-	ssl req -newkey rsa:2048 -nodes -keyout "$c/$1.key" -out "$c/$1.csr" \
-		-subj "/CN=$1"
-	printf 'subjectAltName=%s\n' "$2" >"$c/$1.ext"
-	ssl x509 -req -in "$c/$1.csr" -CA "$c/ca.pem" -CAkey "$c/ca.key" \
-		-CAcreateserial -out "$c/$1.pem" -days 2 -extfile "$c/$1.ext"
-}
-cert server DNS:localhost,IP:127.0.0.1
-cert other DNS:redis.example
-cert client DNS:tq-client
+tls_cert server DNS:localhost,IP:127.0.0.1
+tls_cert other DNS:redis.example
+tls_cert client DNS:tq-client
 
 set -- $(python3 -c 'import socket
 ss = [socket.socket() for _ in range(3)]

@@ -13,16 +13,9 @@ plan 13
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
 
+tls_ca
 c=$tmp/tls
-mkdir -p "$c"
-ssl() { openssl "$@" >>"$c/openssl.log" 2>&1 || bail "openssl $1 failed: $(tail -3 "$c/openssl.log")"; }
-ssl req -x509 -newkey rsa:2048 -nodes -keyout "$c/ca.key" -out "$c/ca.pem" \
-	-days 2 -subj /CN=tq-test-ca
-ssl req -newkey rsa:2048 -nodes -keyout "$c/server.key" -out "$c/server.csr" \
-	-subj /CN=server
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$c/server.ext"
-ssl x509 -req -in "$c/server.csr" -CA "$c/ca.pem" -CAkey "$c/ca.key" \
-	-CAcreateserial -out "$c/server.pem" -days 2 -extfile "$c/server.ext"
+tls_cert server DNS:localhost,IP:127.0.0.1
 
 set -- $(python3 -c 'import socket
 ss = [socket.socket() for _ in range(3)]

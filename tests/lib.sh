@@ -429,6 +429,27 @@ start_httpd() {	# start_httpd [root]
 	export HTTP TQ_ALLOW_PRIVATE
 }
 
+# tls_ca: a CA of the script's own in $tmp/tls (ca.pem, ca.key), for
+# servers that speak TLS; tls_cert NAME SUBJECT-ALT-NAMES: a
+# certificate of it ($tmp/tls/NAME.pem, NAME.key)
+_tls() {
+	openssl "$@" >>"$tmp/tls/openssl.log" 2>&1 ||
+		bail "openssl $1 failed: $(tail -3 "$tmp/tls/openssl.log")"
+}
+tls_ca() {
+	mkdir -p "$tmp/tls"
+	_tls req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/tls/ca.key" \
+		-out "$tmp/tls/ca.pem" -days 2 -subj /CN=tq-test-ca
+}
+tls_cert() {
+	_tls req -newkey rsa:2048 -nodes -keyout "$tmp/tls/$1.key" \
+		-out "$tmp/tls/$1.csr" -subj "/CN=$1"
+	printf 'subjectAltName=%s\n' "$2" >"$tmp/tls/$1.ext"
+	_tls x509 -req -in "$tmp/tls/$1.csr" -CA "$tmp/tls/ca.pem" \
+		-CAkey "$tmp/tls/ca.key" -CAcreateserial \
+		-out "$tmp/tls/$1.pem" -days 2 -extfile "$tmp/tls/$1.ext"
+}
+
 # start_mute: a server on 127.0.0.1 that takes connections and never
 # answers (a database or a Redis stalled); its port in $MUTE_PORT, its
 # pid in $MUTE_PID
