@@ -42,6 +42,8 @@
 #define F_CONSENT	0x40000	/* a cookie or consent banner */
 #define F_SHADOW	0x80000	/* a declarative shadow root shown */
 #define F_SLOT		0x100000 /* a <slot> (its name in slot) */
+/* what a node takes from its parent */
+#define F_INHERIT	(F_PRE | F_LINK | F_HIDDEN | F_QA | F_AUTHOR)
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */

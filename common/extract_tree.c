@@ -102,8 +102,7 @@ add_node(struct ex *x, int tag, int parent)
 		else
 			x->n[parent].first = i;
 		x->n[parent].last = i;
-		n->flags = x->n[parent].flags & (F_PRE | F_LINK | F_HIDDEN |
-		    F_QA | F_AUTHOR);
+		n->flags = x->n[parent].flags & F_INHERIT;
 	}
 	return i;
 }
@@ -1019,7 +1018,7 @@ link_append(struct ex *x, int p, int c)
 }
 
 /*
- * What a node takes from its parent as it is added (add_node), given
+ * What a node takes from its parent as it is added (F_INHERIT), given
  * to a subtree moved into a slot: a slot in a link makes links.
  */
 static void
@@ -1119,8 +1118,7 @@ compose(struct ex *x)
 			if (got[k]++ == 0)	/* the fallback goes */
 				x->n[slot[k]].first = x->n[slot[k]].last = -1;
 			link_append(x, slot[k], c);
-			link_inherit(x, c, x->n[slot[k]].flags & (F_PRE |
-			    F_LINK | F_HIDDEN | F_QA | F_AUTHOR));
+			link_inherit(x, c, x->n[slot[k]].flags & F_INHERIT);
 		}
 		x->n[h].first = x->n[h].last = i;
 		x->n[i].next = -1;

@@ -435,6 +435,30 @@ tls_connect(const struct rurl *u, const char *host, int port, double conn,
 }
 
 /*
+ * A connection within conn s to host:port, or to the socket path, over
+ * TLS if u says so; NULL and err naming where if none.
+ */
+static redisContext *
+open_conn(const struct rurl *u, const char *host, int port,
+    const char *path, double conn, const char *where, struct tq_err *err)
+{
+	redisContext *c;
+
+	if (u->tls)
+		return tls_connect(u, host, port, conn, where, err);
+	c = path ? redisConnectUnixWithTimeout(path, secs_tv(conn)) :
+	    redisConnectWithTimeout(host, port, secs_tv(conn));
+	if (c == NULL || c->err) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
+		    where, c ? c->errstr : "cannot allocate");
+		if (c != NULL)
+			redisFree(c);
+		return NULL;
+	}
+	return c;
+}
+
+/*
  * Ask the sentinels of u, in turn, where the master named u->service
  * is, each within conn s: 0 with *host (allocated) and *port, or -1
  * and err naming what each said.
@@ -456,17 +480,9 @@ ask_sentinels(const struct rurl *u, double conn, char **host, int *port,
 		    u->sport[i]);
 		memset(&e, 0, sizeof(e));
 		r = NULL;
-		if (u->tls)
-			c = tls_connect(u, u->shost[i], u->sport[i], conn,
-			    where, &e);
-		else
-			c = redisConnectWithTimeout(u->shost[i], u->sport[i],
-			    secs_tv(conn));
-		if (u->tls && c == NULL)
+		if ((c = open_conn(u, u->shost[i], u->sport[i], NULL, conn,
+		    where, &e)) == NULL)
 			;	/* e says why */
-		else if (c == NULL || c->err)
-			tq_err_set(&e, TQ_ERR_TRANSIENT, "redis", "%s: %s",
-			    where, c ? c->errstr : "cannot allocate");
 		else if (tq_redis_set_timeout(c, conn) == -1)
 			io_error(c, &e);
 		else if (u->spass != NULL &&
@@ -552,19 +568,9 @@ connect_in(const char *url, double conn, double cmd, struct tq_err *err)
 		    u.port, u.service);
 	else
 		snprintf(where, sizeof(where), "%s:%d", u.host, u.port);
-	if (u.tls)
-		c = tls_connect(&u, u.host, u.port, conn, where, err);
-	else
-		c = u.path ? redisConnectUnixWithTimeout(u.path,
-		    secs_tv(conn)) : redisConnectWithTimeout(u.host, u.port,
-		    secs_tv(conn));
-	if (u.tls && c == NULL)
+	if ((c = open_conn(&u, u.host, u.port, u.path, conn, where,
+	    err)) == NULL)
 		goto fail;
-	if (c == NULL || c->err) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: %s",
-		    where, c ? c->errstr : "cannot allocate");
-		goto fail;
-	}
 	tq_redis_set_timeout(c, cmd);
 	if (u.pass != NULL && auth(c, where, u.user, u.pass, err) == -1)
 		goto fail;
