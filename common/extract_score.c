@@ -1125,8 +1125,8 @@ speaks_of(const char *t, const char *const *list)
 	return 0;
 }
 
-static int
-announced(struct ex *x, int i)
+int
+ex_announced(struct ex *x, int i)
 {
 	int j, prev = -1;
 	char *t;
@@ -1254,7 +1254,7 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
 	    n->hlen == tlen && linked_title(x, i, root)))
 		return 1;
 	if (islist && ld > 0.5 && !(ld < 0.75 && prose_items(x, i)) &&
-	    !announced(x, i))
+	    !ex_announced(x, i))
 		return 1;
 	if (weight >= 25 && ld > 0.5)
 		return 1;

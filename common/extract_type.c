@@ -1085,7 +1085,11 @@ ex_broad_pass(struct ex *x, int type)
 			    n->tlen / items < 30 && !((type == PT_LISTING ||
 			    type == PT_COLLECTION) &&
 			    ex_listing_links(x, i, list, items)) &&
-			    !(type == PT_SERVICE && ex_service_links(x, i)))
+			    !(type == PT_SERVICE && ex_service_links(x, i)) &&
+			    /* not a list the text before it announces */
+			    (n->tag == TidyTag_DIV || n->tag == TidyTag_SECTION ||
+			    n->tag == TidyTag_TABLE || n->tag == TidyTag_UNKNOWN ||
+			    !ex_announced(x, i)))
 				ex_kill_node(x, i, root);
 			break;
 		}

@@ -2186,13 +2186,23 @@ test_listing(void)
 		    i, i);
 		tq_buf_adds(&b, w);
 	}
-	tq_buf_adds(&b, "</main></body></html>");
+	/* an answer's list of links that its sentence announces, a menu */
+	tq_buf_adds(&b, "<h3>Which brands do you carry?</h3><p>The brands "
+	    "our customers pick most often include:</p><ul><li><a href=/b/1>"
+	    "Crestline</a></li><li><a href=/b/2>Northfield</a></li><li><a "
+	    "href=/b/3>Oakmoor</a></li></ul><ul><li><a href=/s>Sale</a></li>"
+	    "<li><a href=/n>New in</a></li><li><a href=/g>Gifts</a></li></ul>"
+	    "</main></body></html>");
 	ok(extract_str(b.data, "https://shop.example/collections/tops", &d) ==
 	    0, "grid of products extract");
 	is_str(d.page_type, "collection", "grid of products: a collection");
 	ok(has(d.text, "Crest tee 23"), "grid of products: every item");
 	ok(has(d.text, "Which top is best for the gym, part 5?"),
 	    "grid of products: the buying guide stays");
+	ok(in_order(d.text, "include:", "Crestline") &&
+	    in_order(d.text, "Crestline", "Oakmoor"),
+	    "grid of products: a list the text announces stays");
+	ok(!has(d.text, "New in"), "grid of products: a menu goes");
 	ok(!has(d.text, "Customer reviews") && !has(d.text, "Never "
 	    "disappoints"), "grid of products: the reviews widget goes");
 	tq_doc_free(&d);
