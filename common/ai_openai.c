@@ -214,11 +214,58 @@ answer_schema(void)
 	    "additionalProperties", 0);
 }
 
+/*
+ * What to summarise on each kind of page that tq-extract tells apart
+ * (tq-extract(1)); an article, or a page of no known type, gets the
+ * plain instructions.  Only these fixed texts reach the prompt, never
+ * the stored value itself.
+ */
+static const struct {
+	const char	*type;
+	const char	*hint;
+} type_hints[] = {
+	{ "forum", "The page is a discussion thread (a forum or a "
+	    "question and its answers): summarise the question or topic "
+	    "and what the replies say, the accepted or most supported "
+	    "answer first; do not present one reply as the page's own "
+	    "view." },
+	{ "product", "The page is a product's page: summarise what the "
+	    "product is, its main features and specifications, and its "
+	    "price when the page states one; keep figures and units as "
+	    "given." },
+	{ "documentation", "The page is technical documentation: "
+	    "summarise what it documents and what a reader can do with "
+	    "it; keywords may name the commands, functions or settings it "
+	    "covers." },
+	{ "service", "The page is a service's or an organisation's page: "
+	    "summarise what is offered, to whom, and how to get it." },
+	{ "listing", "The page is a listing of articles, posts or events: "
+	    "summarise what the list covers and name its main items; do "
+	    "not summarise one item as if it were the whole page." },
+	{ "collection", "The page is a shop's or a catalogue's collection "
+	    "of items: summarise what kind of items it holds, their range "
+	    "(brands, prices, kinds) and any guide the page gives; do not "
+	    "describe one item as if it were the whole page." },
+};
+
+static const char *
+type_hint(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type != NULL &&
+	    i < sizeof(type_hints) / sizeof(type_hints[0]); i++)
+		if (strcmp(type, type_hints[i].type) == 0)
+			return type_hints[i].hint;
+	return NULL;
+}
+
 static char *
 system_prompt(const struct call *c)
 {
 	const struct tq_ai_request *req = c->req;
 	struct tq_buf b = { 0 };
+	const char *hint;
 	json_t *schema;
 	char *s;
 
@@ -237,6 +284,10 @@ system_prompt(const struct call *c)
 	    "no Markdown, no code fences. It must match this JSON schema:\n");
 	tq_buf_adds(&b, s);
 	free(s);
+	if ((hint = type_hint(req->page_type)) != NULL) {
+		tq_buf_adds(&b, "\n");
+		tq_buf_adds(&b, hint);
+	}
 	tq_buf_adds(&b, "\nFields:\n- summary: ");
 	if (req->want_summary) {
 		if (req->summary_sentences > 0)

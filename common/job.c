@@ -443,6 +443,7 @@ tq_job_ai(const struct tq_claim *claim, struct tq_err *err)
 	memset(&req, 0, sizeof(req));
 	req.title = json_string_value(json_object_get(in, "title"));
 	req.text = json_string_value(json_object_get(in, "text"));
+	req.page_type = json_string_value(json_object_get(in, "page_type"));
 	req.want_summary = !json_is_false(json_object_get(cfg,
 	    "generate_summary"));
 	req.want_keywords = !json_is_false(json_object_get(cfg,

@@ -608,6 +608,7 @@ struct tq_ai_model {
 struct tq_ai_request {
 	const char	*title;
 	const char	*text;
+	const char	*page_type;	/* tq-extract's, or NULL */
 	int		 want_summary;
 	int		 want_keywords;
 	int		 want_insights;

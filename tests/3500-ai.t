@@ -4,10 +4,10 @@
 # fake); one row per content and model; retries through the queue; keys
 # never leak
 . "$(dirname "$0")/lib.sh"
-plan 46
+plan 50
 start_redis
 start_pg
-start_httpd "$TQ_TOP/demo/pages"
+start_httpd "$TQ_TOP"
 KEY="sk-test-$$-SECRETKEY"
 python3 "$TQ_TOP/tests/fake-openai.py" --port-file "$tmp/ai.port" --key "$KEY" \
 	--delay 3.5 >"$tmp/fake.log" 2>&1 &
@@ -18,7 +18,7 @@ export TQ_FAKE_KEY="$KEY" TQ_RETRY_DELAYS=0
 start_worker -n 2
 
 check "parse | wait | ai | wait (builtin)" sh -c \
-	"tq-submit parse '$HTTP/harbor-batteries.html' '$HTTP/stadtbaeume.html' | tq-wait -t 30 | tq-submit ai --insights | tq-wait -t 30"
+	"tq-submit parse '$HTTP/demo/pages/harbor-batteries.html' '$HTTP/demo/pages/stadtbaeume.html' | tq-wait -t 30 | tq-submit ai --insights | tq-wait -t 30"
 rec=$(cat "$out")
 check_same "ai task completed" "$(echo "$rec" | jq -r '"\(.type) \(.status) \(.completed_items)"')" "ai_processing completed 2"
 aid=$(echo "$rec" | jq -r '.items[0].result.ai_content_id')
@@ -96,6 +96,14 @@ check_same "bad JSON twice: failed for good" "$(jq -r '.items[0] | "\(.status) \
 check_match "its raw answer kept in the item's result" "$(jq -r '.items[0].result.raw_output' "$out")" '^\{"summary": ?".*"keyw$'
 check_same "... with the tokens both its calls cost" "$(jq -c '.items[0].result | [.prompt_tokens, .completion_tokens, .total_tokens]' "$out")" \
 	"$(curl -s "${AIURL%/v1}/_requests" | jq -c '[.[] | select(.json.model == "malformed") | .usage] | [(map(.prompt_tokens) | add), (map(.completion_tokens) | add), (map(.total_tokens) | add), length] | if .[3] == 2 then .[:3] else . end')"
+
+# the page type tq-extract found reaches the model's instructions (a
+# thread: what the replies say); an article gets the plain ones
+reqs() { curl -s "${AIURL%/v1}/_requests"; }
+check "parse | wait | ai of a forum thread" sh -c "tq-submit parse '$HTTP/tests/pages/extract/forum-thread.html' | tq-wait -t 30 | tq-submit ai -m fake | tq-wait -t 30"
+check_same "stored as a forum" "$(psqlc "SELECT page_type FROM parsed_contents WHERE final_url LIKE '%forum-thread.html'")" forum
+check_same "the model is told it reads a thread" "$(reqs | jq -r ".[-1].json.messages[0].content" | grep -c "^The page is a discussion thread .*replies")" 1
+check_same "and not of an article" "$(reqs | jq -r '[.[] | select(.json.model == "ok") | .json.messages[0].content | test("The page is")] | .[0]')" false
 
 # the key appears nowhere: logs, database, process titles, records
 psql -XAtq "$TQ_DATABASE_URL" -c "SELECT * FROM ai_models; SELECT * FROM ai_processed_contents; SELECT * FROM task_items; SELECT * FROM processing_tasks; SELECT * FROM ai_server_modes" >"$tmp/dump"
