@@ -289,8 +289,8 @@ int		ex_attr_words(const char *attr, const char *const *words,
 int		ex_attr_any(const char *attr, int (*fn)(const char *word));
 void		ex_sums(struct ex *x);
 double		ex_link_density(const struct xn *n);
-/* A list that the paragraph or heading before it announces? */
-int		ex_announced(struct ex *x, int i);
+/* A list that the paragraph (with heading, or heading) before it says? */
+int		ex_announced(struct ex *x, int i, int heading);
 int		ex_is_ancestor(struct ex *x, int a, int d);
 void		ex_kill_node(struct ex *x, int i, int stop);
 int		ex_subtree_end(struct ex *x, int i);

@@ -1098,7 +1098,9 @@ prose_items(struct ex *x, int i)
  * a call to more reading ("You may also be interested in the
  * following articles:") nor the title of a menu ("Recent posts",
  * "Quick links", "Categories").  The paragraph or heading is the
- * element before the list, a live one.
+ * element before the list, a live one; with heading 0, only a
+ * paragraph (on a shop's page a heading over links is a menu's:
+ * "Our brand's range").
  */
 static const char *const more_words[] = {
 	"related", "also", "interest", "more", "recommend", "popular",
@@ -1126,7 +1128,7 @@ speaks_of(const char *t, const char *const *list)
 }
 
 int
-ex_announced(struct ex *x, int i)
+ex_announced(struct ex *x, int i, int heading)
 {
 	int j, prev = -1;
 	char *t;
@@ -1137,7 +1139,7 @@ ex_announced(struct ex *x, int i)
 	    j = x->n[j].next)
 		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
 			prev = j;
-	if (prev >= 0 && ex_tag_is_heading(x->n[prev].tag) &&
+	if (heading && prev >= 0 && ex_tag_is_heading(x->n[prev].tag) &&
 	    x->n[prev].tag != TidyTag_H1 && x->n[prev].llen == 0 &&
 	    x->n[prev].tlen <= 200) {
 		t = ex_node_text(x, prev, 300);
@@ -1254,7 +1256,7 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
 	    n->hlen == tlen && linked_title(x, i, root)))
 		return 1;
 	if (islist && ld > 0.5 && !(ld < 0.75 && prose_items(x, i)) &&
-	    !ex_announced(x, i))
+	    !ex_announced(x, i, 1))
 		return 1;
 	if (weight >= 25 && ld > 0.5)
 		return 1;

@@ -266,10 +266,28 @@ repeated_blocks(struct ex *x, const int *price, int bodylen)
 		int		 tag, n, tlen, llen, linked, priced, head;
 	} g[EX_SIGS];
 	int i, j, k, ng, best = -1, bestlen = 0, type;
+	unsigned char *chrome;
 	struct xn *c;
 
+	/*
+	 * a sidebar's widgets, a menu's entries, the page's header and
+	 * footer beside its content: the site's frame, no list.  Inside
+	 * a <nav>, <aside>, <header> or <footer> or a navigation's role,
+	 * or named so by its own class: not by an ancestor's (a page's
+	 * wrapper may name a menu or ads among its classes and hold the
+	 * list all the same).
+	 */
+	chrome = xcalloc((size_t)x->nn + 1, 1);
+	for (i = 1; i < x->nn; i++)
+		chrome[i] = (chrome[x->n[i].parent] & 1) |
+		    ((x->n[i].flags & F_BADROLE) ||
+		    x->n[i].tag == TidyTag_NAV ||
+		    x->n[i].tag == TidyTag_HEADER ||
+		    x->n[i].tag == TidyTag_FOOTER ||
+		    x->n[i].tag == TidyTag_ASIDE) |
+		    ((x->n[i].abits & A_CHROME) ? 2 : 0);
 	for (i = 1; i < x->nn; i++) {
-		if (x->dead[i] || x->n[i].tag == XT_TEXT ||
+		if (x->dead[i] || x->n[i].tag == XT_TEXT || chrome[i] ||
 		    x->n[i].nblock < 4 || x->n[i].tlen * 5 < bodylen)
 			continue;
 		ng = 0;
@@ -277,7 +295,7 @@ repeated_blocks(struct ex *x, const int *price, int bodylen)
 			c = &x->n[j];
 			if (x->dead[j] || c->tag == XT_TEXT || c->tlen == 0 ||
 			    !(c->flags & F_BLOCK) || c->tag == TidyTag_P ||
-			    ex_tag_is_heading(c->tag))
+			    ex_tag_is_heading(c->tag) || chrome[j])
 				continue;
 			for (k = 0; k < ng; k++)
 				if (g[k].tag == c->tag &&
@@ -324,6 +342,7 @@ repeated_blocks(struct ex *x, const int *price, int bodylen)
 			}
 		}
 	}
+	free(chrome);
 	return best;
 }
 
@@ -1089,7 +1108,7 @@ ex_broad_pass(struct ex *x, int type)
 			    /* not a list the text before it announces */
 			    (n->tag == TidyTag_DIV || n->tag == TidyTag_SECTION ||
 			    n->tag == TidyTag_TABLE || n->tag == TidyTag_UNKNOWN ||
-			    !ex_announced(x, i)))
+			    !ex_announced(x, i, 0)))
 				ex_kill_node(x, i, root);
 			break;
 		}

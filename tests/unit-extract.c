@@ -5151,6 +5151,41 @@ test_docs5(void)
  * half the page's text by itself: the name above it and the details
  * beside it are the product's too.
  */
+/*
+ * An old blog's page: header, content, sidebar and footer, blocks of
+ * no class side by side, the short post among them.  The frame is no
+ * list of items: the post is an article, its text the post alone.
+ */
+static void
+test_frame(void)
+{
+	struct tq_doc d;
+
+	ok(extract_str("<html><head><title>Number two: Leo</title></head>"
+	    "<body><div id=wrapper><div id=header><h1><a href=/>radio</a>"
+	    "</h1><p>Notes from a small radio</p></div><div id=content>"
+	    "<div class=post id=post-613><h2><a href=/leo/>Number two: Leo"
+	    "</a></h2><small>3 August 2015, filed under <a href=/c/p/>"
+	    "private</a></small><div class=postentry><p>It has been some "
+	    "time since Henry came into the world, number one. A few days "
+	    "ago Leo made it too, number two.</p><p>This is how it looked "
+	    "when Henry saw the newcomer for the first time and sniffed "
+	    "him with his eyes closed.</p></div></div></div><div "
+	    "id=sidebar><ul><li><h3>Categories</h3><ul><li><a href=/c/1>"
+	    "radio (74)</a></li><li><a href=/c/2>games (5)</a></li><li><a "
+	    "href=/c/3>film (19)</a></li></ul></li><li><h3>Archive</h3><ul>"
+	    "<li><a href=/a/1>October 2014 (1)</a></li><li><a href=/a/2>"
+	    "July 2012 (2)</a></li><li><a href=/a/3>October 2009 (2)</a>"
+	    "</li></ul></li></ul></div><div id=footer><p><a href=/i>Imprint"
+	    "</a> <a href=/rss>Entries RSS</a></p></div></div></body></html>",
+	    "http://radio.example/leo/", &d) == 0, "blog frame: extract");
+	is_str(d.page_type, "article", "blog frame: an article, no list");
+	ok(has(d.text, "Leo made it too") && has(d.text, "eyes closed.") &&
+	    !has(d.text, "Archive") && !has(d.text, "Imprint"),
+	    "blog frame: the post alone");
+	tq_doc_free(&d);
+}
+
 static void
 test_prod_name(void)
 {
@@ -5379,5 +5414,6 @@ main(void)
 	test_docs5();
 	test_shadow();
 	test_prod_name();
+	test_frame();
 	return done_testing();
 }
