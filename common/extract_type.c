@@ -258,6 +258,11 @@ static const char *const post_words[] = {
 	"~post", "~message", "~comment", "~reply", "~answer", NULL
 };
 
+/* a story's comments or a question's answers: posts, never items */
+static const char *const reply_words[] = {
+	"~comment", "~reply", "~answer", NULL
+};
+
 static int
 repeated_blocks(struct ex *x, const int *price, int bodylen)
 {
@@ -334,7 +339,10 @@ repeated_blocks(struct ex *x, const int *price, int bodylen)
 			    g[k].head * 2 < g[k].n)
 				type = PT_FORUM;
 			else if (g[k].linked * 4 >= g[k].n * 3 &&
-			    g[k].tlen / g[k].n < 600 && g[k].tag != TidyTag_TR)
+			    g[k].tlen / g[k].n < 600 &&
+			    g[k].tag != TidyTag_TR &&
+			    !ex_match_any(g[k].attr, reply_words) &&
+			    !ex_match_any(x->n[i].attr, reply_words))
 				type = PT_LISTING;
 			if (type >= 0) {
 				best = type;
@@ -593,6 +601,42 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 }
 
 /* ---------------------------------------------------------- broad pass */
+
+/* a story's comments ("answer" names the answers of an FAQ too) */
+static const char *const comment_words[] = { "~comment", NULL };
+
+/*
+ * Does block i hold fewer than k entries: no block in it, itself
+ * included, has k children with text or more (a list of comments,
+ * however deep in its wrappers)?
+ */
+static int
+few_entries(struct ex *x, int i, int k)
+{
+	int end = ex_subtree_end(x, i), j, c, n;
+
+	for (j = i; j <= end; j++) {
+		if (x->dead[j] || x->n[j].tag == XT_TEXT)
+			continue;
+		n = 0;
+		for (c = x->n[j].first; c >= 0; c = x->n[c].next)
+			n += !x->dead[c] && x->n[c].tag != XT_TEXT &&
+			    x->n[c].tlen > 0;
+		if (n >= k)
+			return 0;
+	}
+	return 1;
+}
+
+/* Is i, or an ancestor of it, named as comments? */
+static int
+in_comments(struct ex *x, int i)
+{
+	for (; i > 0; i = x->n[i].parent)
+		if (ex_match_any(x->n[i].attr, comment_words))
+			return 1;
+	return 0;
+}
 
 /*
  * Classes of page chrome: no content on any kind of page.  Text for
@@ -1012,6 +1056,16 @@ ex_broad_pass(struct ex *x, int type)
 		    type == PT_COLLECTION) && ex_listing_part(x, i, items)) &&
 		    !(type == PT_SERVICE && ex_service_keep(x, i)))
 			x->dead[i] = 1;
+		/*
+		 * a post's few comments below it: no section of a page (a
+		 * discussion, five comments or more, stays)
+		 */
+		if (type == PT_SERVICE && ex_match_any(n->attr, comment_words) &&
+		    !(n->flags & (F_MAIN | F_BODYPROP)) &&
+		    !in_comments(x, n->parent) && few_entries(x, i, 5)) {
+			x->dead[i] = 1;
+			continue;
+		}
 		if (n->tlen - n->llen > bodylen / 2)
 			continue;
 		if ((n->flags & F_BADROLE) && !(type == PT_SERVICE &&

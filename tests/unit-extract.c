@@ -5184,6 +5184,43 @@ test_frame(void)
 	    !has(d.text, "Archive") && !has(d.text, "Imprint"),
 	    "blog frame: the post alone");
 	tq_doc_free(&d);
+
+	/*
+	 * A short post and its three comments, linked pingbacks that
+	 * quote it and outweigh it: no list of items, no section of a
+	 * page; the post is the text.
+	 */
+	ok(extract_str("<html><head><title>I like it</title><meta property="
+	    "\"article:published_time\" content=\"2011-09-11T16:20:00Z\">"
+	    "</head><body>"
+	    "<div id=page><div class=post><h2>I like it</h2><p>11.09.2011 "
+	    "by stefan</p><div class=entry><p>Everyday life surprises us "
+	    "now and then with small joys. Walking down our street I saw a "
+	    "long string with a basket hanging from a balcony on the fourth "
+	    "floor.</p><p>Twenty cents well spent, even if the picture was "
+	    "no masterpiece!</p></div></div><h3 id=comments>3 comments</h3>"
+	    "<ol class=commentlist><li id=comment-1><cite>Pingback from <a "
+	    "href=http://blog.example/1>Too much information - bookmarks</a>"
+	    "</cite> | <small><a href=#comment-1>11.09.2011 23:31</a></small>"
+	    "<p>[...] I like it - Walking down our street I saw a long "
+	    "string with a basket hanging from a balcony on the fourth floor "
+	    "[...]</p></li><li id=comment-2><cite>Pingback from <a href="
+	    "http://blog.example/2>Too much information - bookmarks</a>"
+	    "</cite> | <small><a href=#comment-2>26.06.2012 10:43</a></small>"
+	    "<p>[...] I like it - Walking down our street I saw a long "
+	    "string with a basket hanging from a balcony on the fourth floor "
+	    "[...]</p></li><li id=comment-3><cite>Pingback from <a href="
+	    "http://blog.example/3>Too much information - bookmarks</a>"
+	    "</cite> | <small><a href=#comment-3>22.07.2014 14:09</a></small>"
+	    "<p>[...] I like it - Walking down our street I saw a long "
+	    "string with a basket hanging from a balcony on the fourth floor "
+	    "[...]</p></li></ol></div></body></html>",
+	    "http://blog.example/2011/09/11/i-like-it/", &d) == 0,
+	    "post and pingbacks: extract");
+	is_str(d.page_type, "article", "post and pingbacks: an article");
+	ok(has(d.text, "small joys") && has(d.text, "no masterpiece!") &&
+	    !has(d.text, "Pingback"), "post and pingbacks: the post alone");
+	tq_doc_free(&d);
 }
 
 static void
