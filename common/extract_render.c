@@ -437,7 +437,8 @@ static const char *const labels[] = {
 	"\xc3\xa4hnliche artikel lesen", "\xc3\x84hnliche artikel lesen",
 	"weitere artikel", "das k\xc3\xb6nnte sie auch interessieren",
 	"publicit\xc3\xa9", "lire aussi", "\xc3\xa0 lire aussi",
-	"lire la suite", "partager", "commentaires", "voir aussi",
+	"\xc3\x80 lire aussi", "lire la suite", "partager", "commentaires",
+	"voir aussi",
 	"publicidad", "leer m\xc3\xa1s", "lee tambi\xc3\xa9n",
 	"compartir", "comentarios", "ver tambi\xc3\xa9n", "pubblicit\xc3\xa0",
 	"leggi anche", "condividi", "commenti", "related topics",
@@ -474,12 +475,34 @@ static const char *const link_leads[] = {
 	"must read", "editor's pick", "editor\xe2\x80\x99s pick",
 	"top stories", "latest", "video", "photos", "gallery",
 	"lesen sie auch", "auch lesen", "mehr zum thema", "weiterlesen",
-	"siehe auch", "lire aussi", "\xc3\xa0 lire aussi", "voir aussi",
+	"siehe auch", "lire aussi", "\xc3\xa0 lire aussi",
+	"\xc3\x80 lire aussi", "voir aussi",
 	"lee tambi\xc3\xa9n", "leer m\xc3\xa1s", "ver tambi\xc3\xa9n",
 	"leggi anche", "lea tambi\xc3\xa9n", "lea m\xc3\xa1s", "lea",
 	"vea tambi\xc3\xa9n", "le puede interesar", "mire",
 	"lea tambi\xc3\x89n", "lea m\xc3\x81s", "vea tambi\xc3\x89n", NULL
 };
+
+/*
+ * The end of a label before a link, in t's first 30 bytes: a colon, a
+ * guillemet or an arrow ("Read more:", "À lire aussi »", "Lesen Sie
+ * auch →"); NULL if there is none.
+ */
+static const char *
+lead_end(const char *t)
+{
+	static const char *const seps[] = {
+		":", "\xc2\xbb", "\xe2\x80\xba", "\xe2\x86\x92", NULL
+	};
+	const char *e, *best = NULL;
+	int k;
+
+	for (k = 0; seps[k] != NULL; k++)
+		if ((e = strstr(t, seps[k])) != NULL && e - t < 30 &&
+		    (best == NULL || e < best))
+			best = e;
+	return best;
+}
 
 /* Sentences that open promotions rather than article text. */
 static const char *const promo_starts[] = {
@@ -524,6 +547,7 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 {
 	struct xn *n = &x->n[i];
 	char *t, *s, *e, *d;
+	const char *le;
 	int k, r = 0, nw, colon, p;
 
 	if (n->tlen == 0 || n->tlen > 300 || n->nsub > 200)
@@ -567,7 +591,8 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 			else
 				break;
 		}
-		colon = *e == ':';
+		/* "Read more:", "À lire aussi »", "See also →" */
+		colon = lead_end(e) != NULL;
 		*e = '\0';
 		for (k = 0; labels[k] != NULL && !r; k++)
 			if (strcasecmp(s, labels[k]) == 0)
@@ -610,12 +635,13 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 	    ex_starts_with(t, "this post contains affiliate") ||
 	    ex_starts_with(t, "this article contains affiliate")))
 		r = 1;
-	/* "Read more: <a>Another story</a>" */
-	if (!r && (e = strchr(t, ':')) != NULL && e - t < 30 &&
-	    ex_link_density(n) >= 0.5) {
+	/* "Read more: <a>Another story</a>", "À lire aussi » <a>...</a>" */
+	if (!r && (le = lead_end(t)) != NULL && ex_link_density(n) >= 0.5) {
 		char lead[32];
 
-		snprintf(lead, sizeof(lead), "%.*s", (int)(e - t), t);
+		while (le > t && le[-1] == ' ')
+			le--;
+		snprintf(lead, sizeof(lead), "%.*s", (int)(le - t), t);
 		for (k = 0; link_leads[k] != NULL && !r; k++)
 			if (strcasecmp(lead, link_leads[k]) == 0)
 				r = 1;

@@ -1025,7 +1025,12 @@ test_labels_i18n(void)
 	    "aussi</p><p>\xe2\x86\x91 Back to Top</p><p>Der Verkehr "
 	    "rollt wieder, sagt die Bahn.</p><p>Articles les plus lus</p>"
 	    "<p>Art\xc3\xad" "culos relacionados</p><p>Empfohlene "
-	    "Beitr\xc3\xa4ge:</p><p>Der Zug f\xc3\xa4hrt.</p></article>"
+	    "Beitr\xc3\xa4ge:</p><p>Der Zug f\xc3\xa4hrt.</p><p><strong>"
+	    "\xc3\x80 lire aussi \xc2\xbb</strong> <a href=/f>Les trains "
+	    "de nuit reviennent en France et en Europe</a></p><p>Lire aussi "
+	    ": <a href=/g>La gr\xc3\xa8ve des cheminots continue cette "
+	    "semaine</a></p><p>Siehe auch \xe2\x86\x92 <a href=/h>Alle "
+	    "Baustellen der Woche im \xc3\x9c" "berblick</a></p></article>"
 	    "</body></html>");
 	ok(extract_str(b.data, "https://news.example/de/zug", &d) == 0,
 	    "labels i18n extract");
@@ -1035,6 +1040,9 @@ test_labels_i18n(void)
 	ok(!has(d.text, "Lire aussi"), "labels i18n: French");
 	ok(!has(d.text, "guaricha"), "labels i18n: Spanish, in capitals");
 	ok(!has(d.text, "Back to Top"), "labels i18n: after an arrow");
+	ok(!has(d.text, "trains de nuit") && !has(d.text, "cheminots") &&
+	    !has(d.text, "Baustellen"), "labels i18n: a lead before its "
+	    "link after a guillemet, an arrow, a space and a colon");
 	ok(!has(d.text, "les plus lus") && !has(d.text, "relacionados") &&
 	    !has(d.text, "Empfohlene"),
 	    "labels i18n: further reading in French, Spanish, German");
