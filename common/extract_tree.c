@@ -393,6 +393,33 @@ is_hidden_class(const char *cls)
 	return hidden;
 }
 
+/*
+ * A form's message for a field filled wrongly ("The password must be 8
+ * characters long"), which its script shows only then: an alert by its
+ * role, or a block whose class names an error or invalid input
+ * (Bootstrap's "invalid-feedback"), inside a <form>.
+ */
+static const char *const form_error_words[] = {
+	"~error", "~invalid", NULL
+};
+
+static int
+form_message(struct ex *x, int i, TidyNode tn, const char *cls)
+{
+	const char *v;
+	int k, d;
+
+	if (!(((v = ex_attr_get(tn, "role")) != NULL &&
+	    ex_has_word(v, "alert")) ||
+	    (cls != NULL && ex_match_any(cls, form_error_words))))
+		return 0;
+	for (k = x->n[i].parent, d = 0; k > 0 && d < EX_MAX_TREE;
+	    k = x->n[k].parent, d++)
+		if (x->n[k].tag == TidyTag_FORM)
+			return 1;
+	return 0;
+}
+
 /* Closed panels that hold content: accordions, tabs, "read more". */
 static const char *const panel_words[] = {
 	"~collapse", "~accordion", "tabpanel", "tab-pane", "tab-content",
@@ -761,6 +788,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		else
 			n->flags |= F_HIDDEN;
 	}
+	if (!(n->flags & F_HIDDEN) && form_message(x, i, tn, cls))
+		n->flags |= F_HIDDEN;
 	/* a post's signature marked by its role ("memberSignature") */
 	if ((v = ex_attr_get(tn, "data-role")) != NULL &&
 	    strcasestr(v, "signature") != NULL)

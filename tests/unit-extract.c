@@ -5231,6 +5231,54 @@ test_frame(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * A video's page of a line of text, and a sign-in form whose messages
+ * for each field wrongly filled wait hidden by its script.  Those
+ * messages are no text of the page.
+ */
+static void
+test_form_messages(void)
+{
+	static const char *const msg[] = {
+		"No account exists for this e-mail address, or the password is "
+		"wrong.", "Please choose the name that others will see.",
+		"This e-mail address is registered already. Are you signed "
+		"in?", "The address must hold an @ and an existing domain.",
+		"The password must be at least 8 characters long.",
+		"The password must hold at least one capital letter.",
+		"Please agree to our terms of use.",
+		"Please accept the privacy policy.", NULL
+	};
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int i;
+
+	tq_buf_adds(&b, "<html><head><title>Sport in times of plague"
+	    "</title><meta name=description content=\"New York is the "
+	    "centre of the pandemic. Sport has come to a halt too, and "
+	    "nobody knows how the season goes on.\"></head><body><main>"
+	    "<h1>Sport in times of plague</h1><p>by Andreas Kurt</p><video "
+	    "src=/v.mp4></video><p>The leagues mourn, and wait.</p></main>"
+	    "<form action=#><section "
+	    "class=login-area><h2>Sign in</h2><input name=email>");
+	for (i = 0; msg[i] != NULL; i++) {
+		tq_buf_adds(&b, i % 2 ? "<p class=\"form-field-error "
+		    "error-item\" role=alert><span>" : "<p class=help>"
+		    "<span class=invalid-feedback>");
+		tq_buf_adds(&b, msg[i]);
+		tq_buf_adds(&b, "</span></p>");
+	}
+	tq_buf_adds(&b, "</section></form></body></html>");
+	ok(extract_str(b.data, "https://tv.example/sport/plague", &d) == 0,
+	    "form messages: extract");
+	ok(!has(d.text, "password") && !has(d.text, "Please"),
+	    "form messages: not the text");
+	ok(has(d.text, "The leagues mourn, and wait."),
+	    "form messages: the page's own text");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 static void
 test_prod_name(void)
 {
@@ -5460,5 +5508,6 @@ main(void)
 	test_shadow();
 	test_prod_name();
 	test_frame();
+	test_form_messages();
 	return done_testing();
 }
