@@ -131,9 +131,14 @@ word_at(const char *s, const char *w, int utils)
 		}
 		if (glued)
 			return 1;
+		/*
+		 * a word of four letters or more begins a longer one
+		 * ("comment" in "commentlist"), but a plural does not
+		 * ("tags" is not in "tagstyle_z4kqwb", a style's name)
+		 */
 		if ((p == s || !isalpha((unsigned char)p[-1]) ||
-		    !isalpha((unsigned char)w[0])) && (n > 3 ||
-		    !isalpha((unsigned char)p[n]) ||
+		    !isalpha((unsigned char)w[0])) && ((n > 3 &&
+		    w[n - 1] != 's') || !isalpha((unsigned char)p[n]) ||
 		    !isalpha((unsigned char)w[n - 1])))
 			return 1;
 		p++;

@@ -5279,6 +5279,44 @@ test_form_messages(void)
 	free(b.data);
 }
 
+/*
+ * Paragraphs whose class is a style's generated name that begins with
+ * a word of the lists' ("tagStyle_z4kqwb-o_O-style_1tcxgp3", Aphrodite's
+ * "tagStyle" beside "tags"): a plural of the lists begins no longer
+ * word, so the story stays; a real "post-tags" block still goes.
+ */
+static void
+test_style_names(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int i;
+
+	tq_buf_adds(&b, "<html><head><title>The true table</title><meta "
+	    "property=\"og:type\" content=\"article\"><meta property="
+	    "\"article:published_time\" content=\"2023-10-24T14:19:10Z\">"
+	    "</head><body><main><h1>The true table</h1>");
+	for (i = 0; i < 5; i++) {
+		char w[400];
+
+		snprintf(w, sizeof(w), "<p class=\"tagStyle_z4kqwb-o_O-style_"
+		    "1tcxgp3\">Week %d went by without a weekend free of talk "
+		    "about the referee, and again several decisions were "
+		    "wrong, the community found after it looked again.</p>",
+		    i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "<div class=post-tags><a href=/t/1>League</a> <a "
+	    "href=/t/2>Referees</a></div></main></body></html>");
+	ok(extract_str(b.data, "https://sport.example/true-table", &d) == 0,
+	    "style names: extract");
+	ok(has(d.text, "Week 0 went by") && has(d.text, "Week 4 went by"),
+	    "style names: the paragraphs stay");
+	ok(!has(d.text, "Referees"), "style names: the tags go");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 static void
 test_prod_name(void)
 {
@@ -5509,5 +5547,6 @@ main(void)
 	test_prod_name();
 	test_frame();
 	test_form_messages();
+	test_style_names();
 	return done_testing();
 }
