@@ -331,15 +331,84 @@ tq_looks_binary(const char *s, size_t n)
 }
 
 /*
- * A JSON-LD text as paragraphs added to b: tags stripped (some sites
- * put HTML there), each line a paragraph.
+ * The character reference at s ("&amp;", "&#8217;", "&nbsp;" as a
+ * space) written as UTF-8 to out (4 bytes at most); its length in s,
+ * or 0 if s holds none that is known.
+ */
+static size_t
+ld_entity(const char *s, char *out, size_t *outlen)
+{
+	static const struct {
+		const char	*name;
+		const char	*utf8;
+	} names[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+		{ "&quot;", "\"" }, { "&apos;", "'" }, { "&nbsp;", " " },
+		{ "&ndash;", "\xe2\x80\x93" }, { "&mdash;", "\xe2\x80\x94" },
+		{ "&lsquo;", "\xe2\x80\x98" }, { "&rsquo;", "\xe2\x80\x99" },
+		{ "&ldquo;", "\xe2\x80\x9c" }, { "&rdquo;", "\xe2\x80\x9d" },
+		{ "&bdquo;", "\xe2\x80\x9e" }, { "&hellip;", "\xe2\x80\xa6" },
+		{ "&laquo;", "\xc2\xab" }, { "&raquo;", "\xc2\xbb" },
+		{ "&euro;", "\xe2\x82\xac" }, { "&copy;", "\xc2\xa9" },
+		{ "&auml;", "\xc3\xa4" }, { "&ouml;", "\xc3\xb6" },
+		{ "&uuml;", "\xc3\xbc" }, { "&Auml;", "\xc3\x84" },
+		{ "&Ouml;", "\xc3\x96" }, { "&Uuml;", "\xc3\x9c" },
+		{ "&szlig;", "\xc3\x9f" }, { "&eacute;", "\xc3\xa9" },
+		{ "&egrave;", "\xc3\xa8" }, { "&agrave;", "\xc3\xa0" },
+	};
+	unsigned long c;
+	char *e;
+	size_t k;
+
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strncmp(s, names[k].name, strlen(names[k].name)) == 0) {
+			*outlen = strlen(names[k].utf8);
+			memcpy(out, names[k].utf8, *outlen);
+			return strlen(names[k].name);
+		}
+	if (s[1] != '#')
+		return 0;
+	if (s[2] == 'x' || s[2] == 'X')
+		c = strtoul(s + 3, &e, 16);
+	else
+		c = strtoul(s + 2, &e, 10);
+	if (*e != ';' || e == s + 2 || e - s > 12 || c == 0 || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	if (c == 0xa0)
+		c = ' ';
+	if (c < 0x80) {
+		out[0] = (char)c;
+		*outlen = 1;
+	} else if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		*outlen = 2;
+	} else if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		*outlen = 3;
+	} else {
+		out[0] = (char)(0xf0 | c >> 18);
+		out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[3] = (char)(0x80 | (c & 0x3f));
+		*outlen = 4;
+	}
+	return (size_t)(e - s) + 1;
+}
+
+/*
+ * A JSON-LD text as paragraphs added to b: tags stripped and character
+ * references read (some sites put HTML there), each line a paragraph.
  */
 static void
 ld_add_text(struct tq_buf *b, const char *v)
 {
 	const char *p, *e;
-	char *c, *line;
-	size_t i, j;
+	char *c, *line, u[4];
+	size_t i, j, k, ulen;
 	int intag = 0;
 
 	c = ex_utf8_clean(v, strlen(v));
@@ -356,6 +425,13 @@ ld_add_text(struct tq_buf *b, const char *v)
 		if (intag) {
 			if (c[i] == '>')
 				intag = 0;
+			continue;
+		}
+		/* a reference is never shorter than what it stands for */
+		if (c[i] == '&' && (k = ld_entity(c + i, u, &ulen)) > 0) {
+			memcpy(c + j, u, ulen);
+			j += ulen;
+			i += k - 1;
 			continue;
 		}
 		c[j++] = c[i];
@@ -386,6 +462,70 @@ ld_body(struct ex *x)
 	    "articleBody"))) == NULL)
 		return NULL;
 	ld_add_text(&b, v);
+	return b.data;
+}
+
+/*
+ * The steps of a HowTo or a Recipe's instructions added to b: a text,
+ * a list of them, a step (its text, or its directions and tips, after
+ * its name unless the text begins with it) or a section (its name,
+ * then its steps); at most *left of them, depth levels deep.
+ */
+static void
+ld_add_steps(struct tq_buf *b, json_t *v, int depth, int *left)
+{
+	const char *name, *text;
+	json_t *e;
+	size_t i;
+
+	if (depth <= 0 || *left <= 0)
+		return;
+	if (json_is_string(v)) {
+		ld_add_text(b, json_string_value(v));
+		(*left)--;
+	} else if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v) && *left > 0; i++)
+			ld_add_steps(b, json_array_get(v, i), depth - 1, left);
+	} else if (json_is_object(v)) {
+		(*left)--;
+		name = json_string_value(json_object_get(v, "name"));
+		text = json_string_value(json_object_get(v, "text"));
+		if (name != NULL && *name && (text == NULL ||
+		    strncmp(text, name, strlen(name)) != 0))
+			ld_add_text(b, name);
+		if (text != NULL)
+			ld_add_text(b, text);
+		else if ((e = json_object_get(v, "itemListElement")) != NULL)
+			ld_add_steps(b, e, depth - 1, left);
+	}
+}
+
+/*
+ * A HowTo's or a Recipe's text from the page's structured data: its
+ * description, a recipe's ingredients a line each, then the steps.
+ * For pages built by scripts that show their steps nowhere else.
+ */
+static char *
+ld_howto(struct ex *x)
+{
+	struct tq_buf b = { 0 };
+	json_t *o = x->ldhowto, *v;
+	const char *s;
+	size_t i;
+	int left = 500;
+
+	if (o == NULL)
+		return NULL;
+	if ((s = json_string_value(json_object_get(o, "description"))) != NULL)
+		ld_add_text(&b, s);
+	v = json_object_get(o, "recipeIngredient");
+	for (i = 0; json_is_array(v) && i < json_array_size(v) && i < 200;
+	    i++)
+		if ((s = json_string_value(json_array_get(v, i))) != NULL)
+			ld_add_text(&b, s);
+	if ((v = json_object_get(o, "step")) == NULL)
+		v = json_object_get(o, "recipeInstructions");
+	ld_add_steps(&b, v, 6, &left);
 	return b.data;
 }
 
@@ -518,6 +658,7 @@ ex_free(struct ex *x)
 	json_decref(x->ld);
 	json_decref(x->ldpost);
 	json_decref(x->ldproduct);
+	json_decref(x->ldhowto);
 	tidyBufFree(&x->tb);
 }
 
@@ -885,6 +1026,14 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	}
 	if ((ldt = ld_body(&x)) != NULL) {
 		if (strlen(ldt) >= 500 && textlen * 5 < strlen(ldt) * 3) {
+			free(text);
+			text = ldt;
+			textlen = strlen(ldt);
+		} else
+			free(ldt);
+	}
+	if ((ldt = ld_howto(&x)) != NULL) {
+		if (strlen(ldt) >= 200 && textlen * 5 < strlen(ldt) * 3) {
 			free(text);
 			text = ldt;
 		} else

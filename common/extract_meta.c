@@ -173,6 +173,10 @@ ld_types(struct ex *x, json_t *root)
 				x->ldpost = json_incref(o);
 			if (!il && k == PT_PRODUCT && x->ldproduct == NULL)
 				x->ldproduct = json_incref(o);
+			if (!il && x->ldhowto == NULL &&
+			    (strcmp(s, "HowTo") == 0 ||
+			    strcmp(s, "Recipe") == 0))
+				x->ldhowto = json_incref(o);
 		}
 		for (k = 0; keys[k] != NULL; k++)
 			if ((v = json_object_get(o, keys[k])) != NULL &&

@@ -105,6 +105,7 @@ struct ex {
 	json_t		*ld;		/* best JSON-LD object, or NULL */
 	json_t		*ldpost;	/* first thread or question, or NULL */
 	json_t		*ldproduct;	/* first product, or NULL */
+	json_t		*ldhowto;	/* first HowTo or Recipe, or NULL */
 	int		 ldrank;
 	int		 nld;
 	char		*title;		/* <title> */

@@ -5317,6 +5317,44 @@ test_style_names(void)
 	free(b.data);
 }
 
+/*
+ * A how-to that a script builds: the page holds a banner and an empty
+ * root, the steps are in its JSON-LD HowTo (sections, steps with their
+ * directions, HTML with character references in the texts).
+ */
+static void
+test_ld_howto(void)
+{
+	struct tq_doc d;
+
+	ok(extract_str("<html><head><title>A round tablecloth in 7 steps"
+	    "</title><script type=\"application/ld+json\">{\"@context\":"
+	    "\"https://schema.org\",\"@type\":\"HowTo\",\"name\":\"A "
+	    "round tablecloth\",\"description\":\"<p>Whatever its size, a "
+	    "round table softens a room&nbsp;&ndash; and a cloth made to "
+	    "measure finishes it.</p>\",\"step\":[{\"@type\":"
+	    "\"HowToSection\",\"name\":\"Measuring\",\"itemListElement\":"
+	    "[{\"@type\":\"HowToStep\",\"name\":\"Step 1: Measure the "
+	    "table\",\"itemListElement\":{\"@type\":\"HowToDirection\","
+	    "\"text\":\"<p>Measure the diameter of the table, from edge to "
+	    "edge through its centre &amp; note it down.</p>\"}}]},{\"@type\":"
+	    "\"HowToStep\",\"text\":\"Fold the fabric twice and cut a "
+	    "quarter circle of half the diameter plus the drop&#8217;s "
+	    "length.\"}]}</script></head><body><div class=popup-banner>"
+	    "<p>Your browser is out of date. Download a newer one for a "
+	    "better experience!</p></div><div id=root></div></body></html>",
+	    "https://diy.example/round-tablecloth", &d) == 0,
+	    "ld howto: extract");
+	ok(in_order(d.text, "softens a room \xe2\x80\x93", "Measuring"),
+	    "ld howto: the description first");
+	ok(in_order(d.text, "Step 1: Measure the table", "centre & note it") &&
+	    in_order(d.text, "note it down.", "the drop\xe2\x80\x99s length."),
+	    "ld howto: the sections and steps in order, references read");
+	ok(!has(d.text, "&nbsp;") && !has(d.text, "browser"),
+	    "ld howto: no references left, no banner");
+	tq_doc_free(&d);
+}
+
 static void
 test_prod_name(void)
 {
@@ -5548,5 +5586,6 @@ main(void)
 	test_frame();
 	test_form_messages();
 	test_style_names();
+	test_ld_howto();
 	return done_testing();
 }
