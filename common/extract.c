@@ -529,6 +529,24 @@ ld_howto(struct ex *x)
 	return b.data;
 }
 
+/*
+ * The structured data's text ldt (or NULL) in place of *text when it
+ * holds min bytes or more and the text found is under three fifths of
+ * it; ldt is freed otherwise.
+ */
+static void
+ld_take(char **text, size_t *textlen, char *ldt, size_t min)
+{
+	if (ldt == NULL)
+		return;
+	if (strlen(ldt) >= min && *textlen * 5 < strlen(ldt) * 3) {
+		free(*text);
+		*text = ldt;
+		*textlen = strlen(ldt);
+	} else
+		free(ldt);
+}
+
 /* One post of a thread: its author's name, then its text. */
 static void
 ld_add_post(struct tq_buf *b, json_t *o)
@@ -886,7 +904,7 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
     struct tq_err *err)
 {
 	struct ex x;
-	char *fixed = NULL, *nodecl = NULL, *text = NULL, *t, *ldt;
+	char *fixed = NULL, *nodecl = NULL, *text = NULL, *t;
 	size_t fixedlen = 0, i;
 	static const unsigned passes[] = {
 		P_STRIP | P_WEIGHT | P_CLEAN, P_WEIGHT | P_CLEAN, P_CLEAN, 0
@@ -1016,29 +1034,9 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			free(t);
 	}
 	/* structured data, where it is fuller than the page */
-	if ((ldt = ld_typed_text(&x, type)) != NULL) {
-		if (strlen(ldt) >= 200 && textlen * 5 < strlen(ldt) * 3) {
-			free(text);
-			text = ldt;
-			textlen = strlen(ldt);
-		} else
-			free(ldt);
-	}
-	if ((ldt = ld_body(&x)) != NULL) {
-		if (strlen(ldt) >= 500 && textlen * 5 < strlen(ldt) * 3) {
-			free(text);
-			text = ldt;
-			textlen = strlen(ldt);
-		} else
-			free(ldt);
-	}
-	if ((ldt = ld_howto(&x)) != NULL) {
-		if (strlen(ldt) >= 200 && textlen * 5 < strlen(ldt) * 3) {
-			free(text);
-			text = ldt;
-		} else
-			free(ldt);
-	}
+	ld_take(&text, &textlen, ld_typed_text(&x, type), 200);
+	ld_take(&text, &textlen, ld_body(&x), 500);
+	ld_take(&text, &textlen, ld_howto(&x), 200);
 	if (type == PT_FORUM)
 		ex_forum_repeats(text);
 	else if (type == PT_COLLECTION || type == PT_LISTING)

@@ -1060,7 +1060,8 @@ ex_broad_pass(struct ex *x, int type)
 		 * a post's few comments below it: no section of a page (a
 		 * discussion, five comments or more, stays)
 		 */
-		if (type == PT_SERVICE && ex_match_any(n->attr, comment_words) &&
+		if (type == PT_SERVICE &&
+		    ex_match_any(n->attr, comment_words) &&
 		    !(n->flags & (F_MAIN | F_BODYPROP)) &&
 		    !in_comments(x, n->parent) && few_entries(x, i, 5)) {
 			x->dead[i] = 1;
@@ -1160,8 +1161,10 @@ ex_broad_pass(struct ex *x, int type)
 			    ex_listing_links(x, i, list, items)) &&
 			    !(type == PT_SERVICE && ex_service_links(x, i)) &&
 			    /* not a list the text before it announces */
-			    (n->tag == TidyTag_DIV || n->tag == TidyTag_SECTION ||
-			    n->tag == TidyTag_TABLE || n->tag == TidyTag_UNKNOWN ||
+			    (n->tag == TidyTag_DIV ||
+			    n->tag == TidyTag_SECTION ||
+			    n->tag == TidyTag_TABLE ||
+			    n->tag == TidyTag_UNKNOWN ||
 			    !ex_announced(x, i, 0)))
 				ex_kill_node(x, i, root);
 			break;
