@@ -47,7 +47,7 @@ static const char *const neg_words[] = {
 	"follow", "tools", "actions", "rating", "vote", "poll", "signin",
 	"account", "search", "filter", "sort", "breaking", "cta",
 	"author-box", "~authorbox", "author-card", "about-author",
-	"author-info", NULL
+	"author-info", "~references", "bibliography", NULL
 };
 
 static const char *const pos_words[] = {

@@ -5355,6 +5355,46 @@ test_ld_howto(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * An encyclopedia's article with its numbered references below,
+ * citations full of commas and periods.  A block whose class names
+ * references or a bibliography weighs against itself as a sidebar
+ * does, and the cleaning takes it out of the article.
+ */
+static void
+test_references(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[600];
+	int i;
+
+	tq_buf_adds(&b, "<html><head><title>Time loops in film</title>"
+	    "<meta property=\"og:type\" content=\"article\"><meta property="
+	    "\"article:published_time\" content=\"2024-05-01\"></head><body>"
+	    "<div id=content><h1>Time loops in film</h1><div "
+	    "class=mw-body-content>");
+	add_paras(&b, "loop", 6, 60);
+	tq_buf_adds(&b, "<h2>References</h2><div class=\"mw-references-wrap"
+	    "\"><ol class=references>");
+	for (i = 0; i < 12; i++) {
+		snprintf(w, sizeof(w), "<li id=cite_note-%d><span>Jones, M.; "
+		    "Ormrod, J. (20%02d). Time Travel in Popular Media, part %d. "
+		    "McFarland, Jefferson, North Carolina. pp. %d-%d, 207. "
+		    "<a href=/isbn/%d>ISBN 978-0-7864-%04d</a>.</span></li>",
+		    i, i % 25, i, i, i + 9, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ol></div></div></div></body></html>");
+	ok(extract_str(b.data, "https://wiki.example/wiki/Time_loops", &d) ==
+	    0, "references: extract");
+	ok(has(d.text, "loop0 loop0") && has(d.text, "loop5 loop5"),
+	    "references: the article's paragraphs");
+	ok(!has(d.text, "Ormrod"), "references: not the references");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 static void
 test_prod_name(void)
 {
@@ -5587,5 +5627,6 @@ main(void)
 	test_form_messages();
 	test_style_names();
 	test_ld_howto();
+	test_references();
 	return done_testing();
 }
