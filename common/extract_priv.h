@@ -42,8 +42,9 @@
 #define F_CONSENT	0x40000	/* a cookie or consent banner */
 #define F_SHADOW	0x80000	/* a declarative shadow root shown */
 #define F_SLOT		0x100000 /* a <slot> (its name in slot) */
+#define F_FORM		0x200000 /* inside a <form> */
 /* what a node takes from its parent */
-#define F_INHERIT	(F_PRE | F_LINK | F_HIDDEN | F_QA | F_AUTHOR)
+#define F_INHERIT	(F_PRE | F_LINK | F_HIDDEN | F_QA | F_AUTHOR | F_FORM)
 
 /* Class/id words of a node, found once (struct xn's abits). */
 #define A_UNLIKELY	0x1	/* rules the subtree out before scoring */

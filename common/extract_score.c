@@ -1132,18 +1132,34 @@ speaks_of(const char *t, const char *const *list)
 	return 0;
 }
 
+/*
+ * The sibling before node i, or -1: the nodes are in document order,
+ * so i - 1 is that sibling or the last node of its subtree.
+ */
+static int
+prev_sibling(const struct ex *x, int i)
+{
+	int p = x->n[i].parent, j = i - 1;
+
+	while (j > p && x->n[j].parent != p)
+		j = x->n[j].parent;
+	return j > p ? j : -1;
+}
+
 int
 ex_announced(struct ex *x, int i, int heading)
 {
-	int j, prev = -1;
+	int k, prev;
 	char *t;
 	size_t n;
 	int r;
 
-	for (j = x->n[x->n[i].parent].first; j >= 0 && j != i;
-	    j = x->n[j].next)
-		if (!x->dead[j] && x->n[j].tag != XT_TEXT)
-			prev = j;
+	/* the live element before it, past a few texts and dead ones */
+	for (prev = prev_sibling(x, i), k = 0; prev >= 0 && k < 64 &&
+	    (x->dead[prev] || x->n[prev].tag == XT_TEXT); k++)
+		prev = prev_sibling(x, prev);
+	if (k == 64)
+		prev = -1;
 	if (heading && prev >= 0 && ex_tag_is_heading(x->n[prev].tag) &&
 	    x->n[prev].tag != TidyTag_H1 && x->n[prev].llen == 0 &&
 	    x->n[prev].tlen <= 200) {

@@ -404,20 +404,13 @@ static const char *const form_error_words[] = {
 };
 
 static int
-form_message(struct ex *x, int i, TidyNode tn, const char *cls)
+form_message(const struct xn *n, TidyNode tn, const char *cls)
 {
 	const char *v;
-	int k, d;
 
-	if (!(((v = ex_attr_get(tn, "role")) != NULL &&
-	    ex_has_word(v, "alert")) ||
-	    (cls != NULL && ex_match_any(cls, form_error_words))))
-		return 0;
-	for (k = x->n[i].parent, d = 0; k > 0 && d < EX_MAX_TREE;
-	    k = x->n[k].parent, d++)
-		if (x->n[k].tag == TidyTag_FORM)
-			return 1;
-	return 0;
+	return (n->flags & F_FORM) && (((v = ex_attr_get(tn, "role")) !=
+	    NULL && ex_has_word(v, "alert")) ||
+	    (cls != NULL && ex_match_any(cls, form_error_words)));
 }
 
 /* Closed panels that hold content: accordions, tabs, "read more". */
@@ -788,7 +781,9 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		else
 			n->flags |= F_HIDDEN;
 	}
-	if (!(n->flags & F_HIDDEN) && form_message(x, i, tn, cls))
+	if (tag == TidyTag_FORM)
+		n->flags |= F_FORM;
+	else if (!(n->flags & F_HIDDEN) && form_message(n, tn, cls))
 		n->flags |= F_HIDDEN;
 	/* a post's signature marked by its role ("memberSignature") */
 	if ((v = ex_attr_get(tn, "data-role")) != NULL &&

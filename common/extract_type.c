@@ -628,14 +628,20 @@ few_entries(struct ex *x, int i, int k)
 	return 1;
 }
 
-/* Is i, or an ancestor of it, named as comments? */
-static int
-in_comments(struct ex *x, int i)
+/*
+ * The blocks named as comments, or inside one, marked in an array of
+ * x->nn bytes (in one pass: a parent comes before its children).
+ */
+static unsigned char *
+comment_blocks(struct ex *x)
 {
-	for (; i > 0; i = x->n[i].parent)
-		if (ex_match_any(x->n[i].attr, comment_words))
-			return 1;
-	return 0;
+	unsigned char *c = xcalloc((size_t)x->nn + 1, 1);
+	int i;
+
+	for (i = 1; i < x->nn; i++)
+		c[i] = c[x->n[i].parent] ||
+		    ex_match_any(x->n[i].attr, comment_words);
+	return c;
 }
 
 /*
@@ -1034,10 +1040,13 @@ ex_broad_pass(struct ex *x, int type)
 	int i, j, bodylen, root, end, items, label, list;
 	struct xn *n;
 	unsigned char *fac = NULL;	/* a collection's filters */
+	unsigned char *cmt = NULL;	/* comments, and what they hold */
 
 	x->collapsed = 1;
 	bodylen = ex_unhidden_len(x);	/* ex_sums() does not look at it */
 	x->collapsed = 0;
+	if (type == PT_SERVICE)
+		cmt = comment_blocks(x);
 	/* a list of items stays, whatever its wrapper's class says */
 	list = items = type == PT_LISTING || type == PT_COLLECTION ?
 	    ex_listing_items(x) : -1;
@@ -1060,10 +1069,9 @@ ex_broad_pass(struct ex *x, int type)
 		 * a post's few comments below it: no section of a page (a
 		 * discussion, five comments or more, stays)
 		 */
-		if (type == PT_SERVICE &&
-		    ex_match_any(n->attr, comment_words) &&
+		if (cmt != NULL && cmt[i] && !cmt[n->parent] &&
 		    !(n->flags & (F_MAIN | F_BODYPROP)) &&
-		    !in_comments(x, n->parent) && few_entries(x, i, 5)) {
+		    few_entries(x, i, 5)) {
 			x->dead[i] = 1;
 			continue;
 		}
@@ -1204,6 +1212,7 @@ ex_broad_pass(struct ex *x, int type)
 	if (type == PT_LISTING || type == PT_COLLECTION)
 		ex_listing_clean(x, root);
 	free(fac);
+	free(cmt);
 	o.bullets = 1;
 	ex_render(x, root, &o);
 	ex_out_trim(&o);
