@@ -375,27 +375,7 @@ ld_entity(const char *s, char *out, size_t *outlen)
 	if (*e != ';' || e == s + 2 || e - s > 12 || c == 0 || c > 0x10ffff ||
 	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
-	if (c == 0xa0)
-		c = ' ';
-	if (c < 0x80) {
-		out[0] = (char)c;
-		*outlen = 1;
-	} else if (c < 0x800) {
-		out[0] = (char)(0xc0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 0x3f));
-		*outlen = 2;
-	} else if (c < 0x10000) {
-		out[0] = (char)(0xe0 | c >> 12);
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		*outlen = 3;
-	} else {
-		out[0] = (char)(0xf0 | c >> 18);
-		out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[3] = (char)(0x80 | (c & 0x3f));
-		*outlen = 4;
-	}
+	*outlen = tq_utf8_encode(c == 0xa0 ? ' ' : (uint32_t)c, out);
 	return (size_t)(e - s) + 1;
 }
 
