@@ -65,6 +65,8 @@
 #include "tq.h"
 #include "extract_priv.h"
 
+#define LEAD_SQUASH	2048	/* squashed bytes of a lead kept before JSON-LD */
+
 static const char *const page_types[] = {
 	"article", "forum", "product", "documentation", "service",
 	"listing", "collection"
@@ -510,16 +512,53 @@ ld_howto(struct ex *x)
 }
 
 /*
+ * The page's lead before the structured data's text ldt: a story's
+ * articleBody seldom holds the standfirst shown above the body, the
+ * page's description in a paragraph of its own.  When text opens
+ * with such a paragraph (ex_described_lead and ex_lead put it first)
+ * and ldt does not hold it near its start, a new string of the two;
+ * ldt is freed.  Otherwise ldt.
+ */
+static char *
+ld_keep_lead(const char *text, char *ldt, const char *desc)
+{
+	char p[LEAD_SQUASH], d[LEAD_SQUASH], l[LEAD_SQUASH * 2], *s;
+	const char *end;
+	size_t n;
+
+	if (desc == NULL || (end = strstr(text, "\n\n")) == NULL)
+		return ldt;
+	n = (size_t)(end - text);
+	if (n >= sizeof(p))
+		return ldt;
+	s = xstrndup(text, n);
+	ex_squash(s, p, sizeof(p), 0);
+	free(s);
+	ex_squash(desc, d, sizeof(d), 0);
+	ex_squash(ldt, l, sizeof(l), 0);
+	if (!ex_same_as_desc(p, d) || strstr(l, p) != NULL)
+		return ldt;
+	s = xmalloc(n + 2 + strlen(ldt) + 1);
+	memcpy(s, text, n);
+	memcpy(s + n, "\n\n", 2);
+	strcpy(s + n + 2, ldt);
+	free(ldt);
+	return s;
+}
+
+/*
  * The structured data's text ldt (or NULL) in place of *text when it
  * holds min bytes or more and the text found is under three fifths of
  * it; ldt is freed otherwise.
  */
 static void
-ld_take(char **text, size_t *textlen, char *ldt, size_t min)
+ld_take(char **text, size_t *textlen, char *ldt, size_t min,
+    const char *desc)
 {
 	if (ldt == NULL)
 		return;
 	if (strlen(ldt) >= min && *textlen * 5 < strlen(ldt) * 3) {
+		ldt = ld_keep_lead(*text, ldt, desc);
 		free(*text);
 		*text = ldt;
 		*textlen = strlen(ldt);
@@ -1014,9 +1053,9 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 			free(t);
 	}
 	/* structured data, where it is fuller than the page */
-	ld_take(&text, &textlen, ld_typed_text(&x, type), 200);
-	ld_take(&text, &textlen, ld_body(&x), 500);
-	ld_take(&text, &textlen, ld_howto(&x), 200);
+	ld_take(&text, &textlen, ld_typed_text(&x, type), 200, NULL);
+	ld_take(&text, &textlen, ld_body(&x), 500, x.docdesc);
+	ld_take(&text, &textlen, ld_howto(&x), 200, NULL);
 	if (type == PT_FORUM)
 		ex_forum_repeats(text);
 	else if (type == PT_COLLECTION || type == PT_LISTING)

@@ -310,6 +310,7 @@ char		*ex_node_text(struct ex *x, int i, size_t max);
 int		ex_has_sentence_end(struct ex *x, int i);
 int		ex_text_ends(struct ex *x, int i, int c);
 int		ex_about_same(const char *a, const char *b);
+int		ex_same_as_desc(const char *, const char *);
 int		ex_is_boilerplate(struct ex *x, int i, int leaf);
 
 /* extract_meta.c */

@@ -169,8 +169,8 @@ raw_squash(struct ex *x, int i, char *out, size_t n)
  * it (a description cut short)?  Either holds the other, at about the
  * same length.
  */
-static int
-same_as_desc(const char *t, const char *d)
+int
+ex_same_as_desc(const char *t, const char *d)
 {
 	size_t lt = strlen(t), ld = strlen(d);
 
@@ -269,7 +269,7 @@ ex_described_lead(struct ex *x, int first)
 		if (e >= lim)
 			continue;
 		raw_squash(x, i, t, sizeof(t));
-		if (!same_as_desc(t, d))
+		if (!ex_same_as_desc(t, d))
 			continue;
 		if (!live_or_in_header(x, i) || !after_headline(x, i) ||
 		    neg_between(x, i, i >= first ? first : 0))

@@ -5361,6 +5361,52 @@ test_ld_howto(void)
  * references or a bibliography weighs against itself as a sidebar
  * does, and the cleaning takes it out of the article.
  */
+/*
+ * A paywalled story: the page shows its headline, the standfirst that
+ * is its description, and a teaser; the JSON-LD articleBody holds the
+ * whole story but not the standfirst.  The structured data's text
+ * stands in, the lead still opens it.
+ */
+static void
+test_ld_lead(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char *body, *q;
+	static const char lead[] = "A blanket of snow on solar panels costs "
+	    "more than a day's power: its weight bears on the modules and "
+	    "their frames, and experts warn against clearing it.";
+
+	body = words_para("snowload", 160);
+	tq_buf_adds(&b, "<html><head><title>Snow on solar panels</title>"
+	    "<meta name=description content=\"");
+	tq_buf_adds(&b, lead);
+	tq_buf_adds(&b, "\"><script type=\"application/ld+json\">{\"@context\""
+	    ":\"https://schema.org\",\"@type\":\"NewsArticle\",\"headline"
+	    "\":\"Snow on solar panels\",\"datePublished\":\"2022-12-10\","
+	    "\"articleBody\":\"");
+	tq_buf_adds(&b, body);
+	tq_buf_adds(&b, "\"}</script></head><body><main><header><h2>Snow on "
+	    "solar panels</h2><p class=intro>");
+	tq_buf_adds(&b, lead);
+	tq_buf_adds(&b, "</p><div class=m-metadata><time>10.12.2022</time> "
+	    "by <a href=/author/7>H. Neumann</a></div></header><div "
+	    "class=article-body><p>");
+	q = words_para("snowload", 25);
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><div class=paywall><p>Subscribe to read on."
+	    "</p></div></div></main></body></html>");
+	ok(extract_str(b.data, "https://farm.example/news/snow-10558804",
+	    &d) == 0, "ld lead: extract");
+	ok(in_order(d.text, "experts warn against clearing it.",
+	    "snowload snowload"), "ld lead: the standfirst first");
+	ok(has(d.text, body), "ld lead: the whole articleBody");
+	tq_doc_free(&d);
+	free(body);
+	free(q);
+	tq_buf_free(&b);
+}
+
 static void
 test_references(void)
 {
@@ -5628,5 +5674,6 @@ main(void)
 	test_style_names();
 	test_ld_howto();
 	test_references();
+	test_ld_lead();
 	return done_testing();
 }
