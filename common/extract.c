@@ -65,7 +65,7 @@
 #include "tq.h"
 #include "extract_priv.h"
 
-#define LEAD_SQUASH	2048	/* squashed bytes of a lead kept before JSON-LD */
+#define LEAD_SQUASH	2048	/* squashed bytes of a lead before JSON-LD */
 
 static const char *const page_types[] = {
 	"article", "forum", "product", "documentation", "service",
