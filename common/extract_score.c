@@ -665,6 +665,8 @@ similar_class(const char *a, const char *b)
  * blocks between them: when an element above the pick, a few levels
  * up, has siblings of its own tag and class that hold paragraphs of
  * their own, that element is the pick, and its siblings join it.
+ * Sections straight under <body> count too, but for a sibling whose
+ * class weighs against it (a footer's "container about").
  * Higher up, an element with two such siblings or more wins over a
  * lower one: a ranking ("the best five plans") is a run of sections
  * of one shape, each cut in blocks, and the blocks of the first
@@ -679,8 +681,7 @@ split_body(struct ex *x, int top)
 
 	for (a = top, lvl = 0; lvl < 4 && a > 0; lvl++, a = par) {
 		par = x->n[a].parent;
-		if (par <= 0 || x->n[par].tag == TidyTag_BODY ||
-		    a == x->body)
+		if (par <= 0 || a == x->body)
 			break;
 		if (x->n[a].attr == NULL || x->n[a].tag == TidyTag_TR)
 			continue;
@@ -690,7 +691,8 @@ split_body(struct ex *x, int top)
 			    !same_class(n->attr, x->n[a].attr))
 				continue;
 			if (n->np >= 2 && n->tlen >= 300 &&
-			    ex_link_density(n) < 0.25 && n->best > -1e8)
+			    ex_link_density(n) < 0.25 && n->best > -1e8 &&
+			    (x->n[par].tag != TidyTag_BODY || n->weight >= 0))
 				cnt++;
 		}
 		/* a story with its headline is no section of a ranking */

@@ -5407,6 +5407,47 @@ test_ld_lead(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A page builder's story in sections straight under <body>, each of
+ * one class, a table's section between them: every section is taken,
+ * not only the one that scores best.
+ */
+static void
+test_body_sections(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[64];
+	int j;
+
+	tq_buf_adds(&b, "<html><head><title>Dimethyl ether for heating</title>"
+	    "<meta property=og:type content=article></head><body><nav><a "
+	    "href=/>Home</a> <a href=/news>News</a></nav><section class=hero>"
+	    "<h1>Dimethyl ether for heating</h1></section>");
+	for (j = 0; j < 3; j++) {
+		tq_buf_adds(&b, "<div class=\"container-fluid text-block\"><div "
+		    "class=container><div class=row><div class=col-12></div>"
+		    "</div><div class=row><div class=col-8>");
+		snprintf(w, sizeof(w), "<h2>Part %d</h2>", j);
+		tq_buf_adds(&b, w);
+		snprintf(w, sizeof(w), "ether%d", j);
+		add_paras(&b, w, j == 1 ? 6 : 2, 40);
+		tq_buf_adds(&b, "</div></div></div></div><div class=\"container-"
+		    "fluid near-table\"><table><tr><th>Formula</th><td>C2H6O"
+		    "</td></tr></table></div>");
+	}
+	tq_buf_adds(&b, "<footer><a href=/imprint>Imprint</a></footer>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://gas.example/news/dme", &d) == 0,
+	    "body sections: extract");
+	ok(in_order(d.text, "ether01 ether01", "ether10 ether10") &&
+	    in_order(d.text, "ether15 ether15", "ether20 ether20"),
+	    "body sections: every section, in order");
+	ok(!has(d.text, "Imprint"), "body sections: not the footer");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 static void
 test_references(void)
 {
@@ -5675,5 +5716,6 @@ main(void)
 	test_ld_howto();
 	test_references();
 	test_ld_lead();
+	test_body_sections();
 	return done_testing();
 }
