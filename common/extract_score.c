@@ -75,10 +75,14 @@ static const char *const junk_words[] = {
 	"~caption", "~credit", "~share", "~social", "~related", "~promo",
 	"~advert", "~newsletter", "~subscribe", "~comment", "~breadcrumb",
 	"~byline", "author", "meta", "timestamp", "dateline", "tags",
-	"~sponsor", "recommend", "signup", "sign-up", "disclaimer", "dek",
-	"standfirst", "subheadline", "kicker", "eyebrow", "~signature",
-	"~usertitle", "user-title", "cta", "~editsection", "edit-section",
-	"edit-link", NULL
+	"~sponsor", "recommend", "signup", "sign-up", "disclaimer",
+	"~signature", "~usertitle", "user-title", "cta", "~editsection",
+	"edit-section", "edit-link", NULL
+};
+
+/* A story's subtitle, dropped too, but for a section's heading. */
+static const char *const dek_words[] = {
+	"dek", "standfirst", "subheadline", "kicker", "eyebrow", NULL
 };
 
 /* Elements that are shown on hover or click only. */
@@ -746,6 +750,31 @@ body_part(struct ex *x, int j, int top)
 	    article_of(x, j) == article_of(x, top);
 }
 
+/*
+ * Is node i, in the article under root, a heading of one of its
+ * sections: an <h2> to <h6> after some of the article's text, with a
+ * paragraph of its own after it?  A CMS names such headings as it
+ * names a story's subtitle ("article-subheadline"), which dek_words
+ * would drop.
+ */
+static int
+section_heading(struct ex *x, int i, int root)
+{
+	int j, text = 0;
+
+	if (x->n[i].tag < TidyTag_H2 || x->n[i].tag > TidyTag_H6)
+		return 0;
+	for (j = root + 1; j < i && text < 80; j++)
+		if (x->n[j].tag == XT_TEXT && !x->dead[j])
+			text += x->n[j].tlen;
+	if (text < 80)
+		return 0;
+	for (j = x->n[i].next; j >= 0; j = x->n[j].next)
+		if (x->n[j].tag != XT_TEXT && x->n[j].tag != TidyTag_BR)
+			return x->n[j].tag == TidyTag_P && x->n[j].tlen >= 80;
+	return 0;
+}
+
 static int
 pick_article(struct ex *x, unsigned pf, struct pick *pk)
 {
@@ -1391,7 +1420,9 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 		}
 		/* captions, credits, bylines, share bars: small and marked */
 		if (n->attr && n->tlen < 300 && n->np == 0 &&
-		    n->tlen * 2 < rootlen && ex_match_any(n->attr, junk_words)) {
+		    n->tlen * 2 < rootlen && (ex_match_any(n->attr,
+		    junk_words) || (ex_match_any(n->attr, dek_words) &&
+		    !section_heading(x, i, root)))) {
 			ex_kill_node(x, i, root);
 			continue;
 		}

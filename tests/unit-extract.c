@@ -5448,6 +5448,45 @@ test_body_sections(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A CMS that names its section headings as it names a story's
+ * subtitle ("article-subheadline"): the subtitle under the headline,
+ * outside the body, stays out; the headings of the body's sections
+ * stay, but not a call to action's heading.
+ */
+static void
+test_section_headings(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+
+	tq_buf_adds(&b, "<html><head><title>Green hydrogen</title><meta "
+	    "property=og:type content=article></head><body><div class=hero>"
+	    "<h1>Green hydrogen</h1><h2 class=article-subheadline>The "
+	    "renewable molecule</h2></div><div class=article-content>");
+	add_paras(&b, "hydro", 2, 50);
+	tq_buf_adds(&b, "<h3 class=article-subheadline>Hydrogen as a carrier"
+	    "</h3>");
+	add_paras(&b, "carrier", 2, 50);
+	tq_buf_adds(&b, "<h3 class=article-subheadline>E-fuels for ships"
+	    "</h3>");
+	add_paras(&b, "fuel", 2, 50);
+	tq_buf_adds(&b, "<div class=article-cta><h3 class=\"header__cta\">"
+	    "Now that you are here</h3><p>Our tool shows which companies "
+	    "visit your website, when they visit, and what they read.</p>"
+	    "</div></div></body></html>");
+	ok(extract_str(b.data, "https://energy.example/hydrogen", &d) == 0,
+	    "section headings: extract");
+	ok(in_order(d.text, "hydro1 hydro1", "Hydrogen as a carrier") &&
+	    in_order(d.text, "Hydrogen as a carrier", "carrier0 carrier0") &&
+	    in_order(d.text, "carrier1", "E-fuels for ships"),
+	    "section headings: the sections' headings stay");
+	ok(!has(d.text, "Now that you are here"),
+	    "section headings: not a call to action's");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 static void
 test_references(void)
 {
@@ -5717,5 +5756,6 @@ main(void)
 	test_references();
 	test_ld_lead();
 	test_body_sections();
+	test_section_headings();
 	return done_testing();
 }
