@@ -141,8 +141,8 @@ ex_utf8_clean(const char *s, size_t n)
 
 /*
  * Whitespace: ASCII space, tab, CR, LF, FF, and U+00A0, U+2000-200A,
- * U+202F, U+205F, U+3000 (as spaces); U+200B-200D, U+2060, U+FEFF are
- * dropped.  Returns the bytes the character takes, 0 if not space;
+ * U+202F, U+205F, U+3000 (as spaces); U+00AD, U+200B-200D, U+2060,
+ * U+FEFF are dropped.  Returns the bytes the character takes, 0 if not space;
  * *drop is set for zero-width characters.
  */
 static size_t
@@ -156,6 +156,10 @@ space_len(const unsigned char *s, size_t n, int *drop)
 		return 1;
 	if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0)
 		return 2;
+	if (n >= 2 && s[0] == 0xc2 && s[1] == 0xad) {
+		*drop = 1;	/* a soft hyphen, shown at a line's end only */
+		return 2;
+	}
 	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
 	    (s[2] <= 0x8a || s[2] == 0xaf))
 		return 3;

@@ -5487,6 +5487,33 @@ test_section_headings(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * Soft hyphens (&shy;, U+00AD) break long words where a line ends and
+ * are seen nowhere else: the text, the title and the word count read
+ * the words whole.  Zero-width spaces go too.
+ */
+static void
+test_soft_hyphens(void)
+{
+	struct tq_doc d;
+
+	ok(extract_str("<html><head><title>Wehr&shy;anlage Horka</title>"
+	    "</head><body><h1>Wehr&shy;anlage Horka</h1><p>W\xc3\xa4h&shy;"
+	    "rend Sie \xc3\xbc" "ber den Markt schlen&shy;dern, stau&shy;nen "
+	    "und aller&shy;lei feine K\xc3\xb6st&shy;lich&shy;kei&shy;ten "
+	    "pro&shy;bie&shy;ren, sind Ihre Kin&shy;der begeistert beim "
+	    "K\xc3\xb6rbe flech\xc2\xadten, bas\xe2\x80\x8bteln oder "
+	    "Spielen.</p></body></html>", NULL, &d) == 0,
+	    "soft hyphens: extract");
+	ok(has(d.text, "W\xc3\xa4hrend Sie \xc3\xbc" "ber den Markt "
+	    "schlendern") && has(d.text, "flechten, basteln"),
+	    "soft hyphens: words whole in the text");
+	ok(!has(d.text, "\xc2\xad"), "soft hyphens: none left");
+	is_str(d.title, "Wehranlage Horka", "soft hyphens: title");
+	is_int(d.word_count, 24, "soft hyphens: words counted whole");
+	tq_doc_free(&d);
+}
+
 static void
 test_references(void)
 {
@@ -5757,5 +5784,6 @@ main(void)
 	test_ld_lead();
 	test_body_sections();
 	test_section_headings();
+	test_soft_hyphens();
 	return done_testing();
 }
