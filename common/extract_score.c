@@ -67,7 +67,8 @@ static const char *const unlikely_words[] = {
 	"~subscribe", "~share", "sharing", "~promo", "~outbrain", "~taboola",
 	"recommend", "most-popular", "trending", "modal",
 	"~navbar", "~navigation", "masthead", "signup",
-	"more-stories", "read-more", "nav", NULL
+	"more-stories", "read-more", "nav", "author-bio", "author-box",
+	"~authorbox", "author-card", "about-author", NULL
 };
 
 /* Small elements with these words are dropped from the article. */

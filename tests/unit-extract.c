@@ -5514,6 +5514,62 @@ test_soft_hyphens(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * A gift guide in a page builder's columns, short paragraphs that each
+ * open with a link, and below it the author's long biography in a box
+ * named so: the biography is no article, however much prose it holds.
+ */
+static void
+test_author_bio(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[256];
+	int j, k;
+
+	tq_buf_adds(&b, "<html><head><title>My cosy home gift guide</title>"
+	    "<meta property=og:type content=article><meta property=article:"
+	    "published_time content=2022-12-16></head><body><nav>");
+	for (j = 0; j < 20; j++) {
+		snprintf(w, sizeof(w), "<a href=/c%d>Category %d</a> ", j, j);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</nav><article class=post><h1>My cosy home gift "
+	    "guide</h1><div class=entry-content><div class=vc_row><div "
+	    "class=wpb_wrapper><p>Choosing gifts for the people I love as if "
+	    "I were shopping for myself, that is how I like it best.</p></div>"
+	    "</div><div class=vc_row><div class=wpb_wrapper>");
+	for (j = 0; j < 8; j++) {
+		snprintf(w, sizeof(w), "<p><a href=https://bit.ly/g%d>Gift %d"
+		    "</a>: a lamp with a marble foot that gives the room a "
+		    "warm look. It comes in four colours, and it stands in our "
+		    "office too.</p>", j, j);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></div></div><div class=author-bio><span "
+	    "class=author-title>By Jessie</span><div class=author-"
+	    "description>");
+	for (k = 0; k < 4; k++) {
+		tq_buf_adds(&b, "<p>");
+		for (j = 0; j < 34; j++) {
+			snprintf(w, sizeof(w), "%sfounder%d", j ? ", " : "", k);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, ".</p>");
+	}
+	tq_buf_adds(&b, "</div></div></article><footer><p>");
+	for (j = 0; j < 80; j++)
+		tq_buf_adds(&b, "imprint ");
+	tq_buf_adds(&b, "</p></footer></body></html>");
+	ok(extract_str(b.data, "https://blog.example/gift-guide", &d) == 0,
+	    "author bio: extract");
+	ok(has(d.text, "Gift 0: a lamp") && has(d.text, "Gift 7: a lamp"),
+	    "author bio: the guide");
+	ok(!has(d.text, "founder0"), "author bio: not the biography");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 static void
 test_references(void)
 {
@@ -5785,5 +5841,6 @@ main(void)
 	test_body_sections();
 	test_section_headings();
 	test_soft_hyphens();
+	test_author_bio();
 	return done_testing();
 }
