@@ -671,7 +671,10 @@ similar_class(const char *a, const char *b)
  * up, has siblings of its own tag and class that hold paragraphs of
  * their own, that element is the pick, and its siblings join it.
  * Sections straight under <body> count too, but for a sibling whose
- * class weighs against it (a footer's "container about").
+ * class weighs against it (a footer's "container about").  Five or six
+ * levels up (a WPBakery row: column, inner, wrapper, text column,
+ * wrapper), two such siblings are needed: one alone there is as often
+ * a call to action or a "read more" block as the story's next part.
  * Higher up, an element with two such siblings or more wins over a
  * lower one: a ranking ("the best five plans") is a run of sections
  * of one shape, each cut in blocks, and the blocks of the first
@@ -684,7 +687,7 @@ split_body(struct ex *x, int top)
 	int a, j, lvl, par, cnt, found = -1;
 	struct xn *n;
 
-	for (a = top, lvl = 0; lvl < 4 && a > 0; lvl++, a = par) {
+	for (a = top, lvl = 0; lvl < 6 && a > 0; lvl++, a = par) {
 		par = x->n[a].parent;
 		if (par <= 0 || a == x->body)
 			break;
@@ -701,8 +704,8 @@ split_body(struct ex *x, int top)
 				cnt++;
 		}
 		/* a story with its headline is no section of a ranking */
-		if (cnt >= (found < 0 ? 1 : 2) && (found < 0 || x->h1 <= 0 ||
-		    !ex_is_ancestor(x, a, x->h1)))
+		if (cnt >= (found < 0 && lvl < 4 ? 1 : 2) && (found < 0 ||
+		    x->h1 <= 0 || !ex_is_ancestor(x, a, x->h1)))
 			found = a;
 	}
 	return found >= 0 ? found : top;

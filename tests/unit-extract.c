@@ -485,6 +485,16 @@ add_paras(struct tq_buf *b, const char *stem, int n, int words)
 	}
 }
 
+/* n copies of the word w, apart, then a period. */
+static void
+add_words(struct tq_buf *b, const char *w, int n)
+{
+	char *q = words_para(w, n);
+
+	tq_buf_adds(b, q);
+	free(q);
+}
+
 /* The posts of a thread on bread: n paragraphs of one word each. */
 static void
 bread_paras(char **p, int n)
@@ -5570,6 +5580,68 @@ test_author_bio(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * An interview laid out by a page builder (WPBakery): each row of the
+ * story is a vc_row, its text five blocks down (column, inner, wrapper,
+ * text column, wrapper), a picture beside it.  The longest row scores
+ * best; the rows like it, two or more, join it in order.
+ */
+static void
+test_builder_rows(void)
+{
+	static const int qs[] = { 0, 3, 10, 2 };
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[128];
+	int j, k;
+
+	tq_buf_adds(&b, "<html><head><title>An interview with Sheila Atim"
+	    "</title><meta property=og:type content=article><meta property="
+	    "article:published_time content=2022-10-06></head><body><nav><a "
+	    "href=/>Home</a> <a href=/film>Film</a></nav><div class=post-"
+	    "text><div class=post-info><a href=/2022/10/>6 October 2022</a> "
+	    "By <a href=/author/celia>Celia</a></div><div class=post-text-"
+	    "main><h1>An interview with Sheila Atim</h1>");
+	for (j = 0; j < 4; j++) {
+		tq_buf_adds(&b, "<div class=\"vc_row wpb_row vc_row-fluid\">"
+		    "<div class=\"wpb_column vc_column_container\"><div "
+		    "class=vc_column-inner><div class=wpb_wrapper>");
+		if (j == 0) {
+			tq_buf_adds(&b, "<div class=wpb_text_column><div class="
+			    "wpb_wrapper><h2><em>");
+			add_words(&b, "leadword", 50);
+			tq_buf_adds(&b, "</em></h2></div></div>");
+		} else {
+			snprintf(w, sizeof(w), "<div class=wpb_single_image>"
+			    "<img src=/p%d.jpg alt=\"\"></div>", j);
+			tq_buf_adds(&b, w);
+			tq_buf_adds(&b, "<div class=wpb_text_column><div class="
+			    "wpb_wrapper>");
+			for (k = 0; k < qs[j]; k++) {
+				snprintf(w, sizeof(w), "<h2>Question %d.%d?</h2>"
+				    "<p>", j, k);
+				tq_buf_adds(&b, w);
+				snprintf(w, sizeof(w), "answer%d%d", j, k);
+				add_words(&b, w, 60);
+				tq_buf_adds(&b, "</p>");
+			}
+			tq_buf_adds(&b, "</div></div>");
+		}
+		tq_buf_adds(&b, "</div></div></div></div>");
+	}
+	tq_buf_adds(&b, "</div></div><footer><p>Imprint and contact.</p>"
+	    "</footer></body></html>");
+	ok(extract_str(b.data, "https://mag.example/interview-atim", &d) == 0,
+	    "builder rows: extract");
+	ok(in_order(d.text, "leadword leadword", "Question 1.0?") &&
+	    in_order(d.text, "Question 1.2?", "Question 2.0?") &&
+	    in_order(d.text, "Question 2.9?", "Question 3.1?"),
+	    "builder rows: every row of the story, in order");
+	ok(!has(d.text, "Imprint"), "builder rows: not the footer");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 static void
 test_references(void)
 {
@@ -5842,5 +5914,6 @@ main(void)
 	test_section_headings();
 	test_soft_hyphens();
 	test_author_bio();
+	test_builder_rows();
 	return done_testing();
 }
