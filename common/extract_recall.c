@@ -76,6 +76,42 @@ neg_between(struct ex *x, int i, int top)
 }
 
 /*
+ * The headline's subtitle: an <h2> right after the <h1> (text between
+ * them aside), before the article's first part c, that reads as a
+ * sentence (50 characters or more, six words or more, few links) and
+ * no clutter's class between it and p.  A story's standfirst set as a
+ * heading ("<h1>...</h1><h2>In the United States, activists ...</h2>",
+ * an <hgroup>'s).  Its node, made live (a small <header> dies with
+ * its title and date), or -1.
+ */
+static int
+subtitle(struct ex *x, int h1, int c, int p)
+{
+	int i, j, e;
+	char *t;
+
+	for (i = x->n[h1].next; i >= 0 && x->n[i].tag == XT_TEXT;
+	    i = x->n[i].next)
+		if (x->n[i].tlen > 0)
+			return -1;
+	if (i < 0 || i >= c || x->n[i].tag != TidyTag_H2 ||
+	    (x->n[i].flags & F_HIDDEN) || x->n[i].tlen < 50 ||
+	    x->n[i].tlen > 400 || ex_link_density(&x->n[i]) >= 0.3 ||
+	    neg_between(x, i, p))
+		return -1;
+	t = ex_node_text(x, i, 2000);
+	j = ex_words(t);
+	free(t);
+	if (j < 6)
+		return -1;
+	e = ex_subtree_end(x, i);
+	for (j = i; j <= e; j++)
+		x->dead[j] = j > i && (x->dead[x->n[j].parent] ||
+		    (x->n[j].flags & F_HIDDEN));
+	return i;
+}
+
+/*
  * The paragraphs that open the article above its body, in document
  * order, into out (at most max); returns how many.  first is the
  * article's first part.  The page's first <h1> must come before the
@@ -113,7 +149,12 @@ ex_lead(struct ex *x, int first, int *out, int max)
 			total += x->n[i].tlen;
 	if (total > LEAD_MAX)
 		return 0;
-	for (i = ex_subtree_end(x, h1) + 1; i < c && n < max; i++) {
+	i = ex_subtree_end(x, h1) + 1;
+	if ((e = subtitle(x, h1, c, p)) > 0) {
+		out[n++] = e;
+		i = ex_subtree_end(x, e) + 1;
+	}
+	for (; i < c && n < max; i++) {
 		m = &x->n[i];
 		if (ex_dead_below(x, i) || m->tag == XT_TEXT)
 			continue;

@@ -5642,6 +5642,46 @@ test_builder_rows(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A story's standfirst set as a heading: an <h2> sentence right after
+ * the <h1>, above the byline and the body, opens the text.
+ */
+static void
+test_subtitle(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[32];
+	int j, k;
+
+	tq_buf_adds(&b, "<html><head><title>No money left for rent</title>"
+	    "<meta property=og:type content=article></head><body><div class="
+	    "Article><article><div class=Deck><ul><li><a href=/politics>"
+	    "Politics</a></li></ul></div><h1>No money left for rent</h1><h2>"
+	    "In the United States, activists call for a rent freeze in the "
+	    "crisis and warn landlords</h2><ul class=Infoline><li class="
+	    "Author>By Moritz W.</li><li class=Date><time>29.04.2020</time>"
+	    "</li></ul><div class=Content>");
+	for (k = 0; k < 8; k++) {
+		tq_buf_adds(&b, "<p>");
+		for (j = 0; j < 40; j++) {
+			snprintf(w, sizeof(w), "%srentstrike%d", j ? ", " : "",
+			    k);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, ".</p>");
+	}
+	tq_buf_adds(&b, "</div></article></div></body></html>");
+	ok(extract_str(b.data, "https://news.example/rent", &d) == 0,
+	    "subtitle: extract");
+	ok(in_order(d.text, "activists call for a rent freeze",
+	    "rentstrike0, rentstrike0"),
+	    "subtitle: the standfirst opens the text");
+	ok(!has(d.text, "Moritz"), "subtitle: not the byline after it");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 static void
 test_references(void)
 {
@@ -5915,5 +5955,6 @@ main(void)
 	test_soft_hyphens();
 	test_author_bio();
 	test_builder_rows();
+	test_subtitle();
 	return done_testing();
 }
