@@ -142,8 +142,8 @@ ex_utf8_clean(const char *s, size_t n)
 /*
  * Whitespace: ASCII space, tab, CR, LF, FF, and U+00A0, U+2000-200A,
  * U+202F, U+205F, U+3000 (as spaces); U+00AD, U+200B-200D, U+2060,
- * U+FEFF are dropped.  Returns the bytes the character takes, 0 if not space;
- * *drop is set for zero-width characters.
+ * U+FEFF are dropped.  Returns the bytes the character takes, 0 if not
+ * space; *drop is set for zero-width characters.
  */
 static size_t
 space_len(const unsigned char *s, size_t n, int *drop)
