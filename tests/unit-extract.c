@@ -5493,6 +5493,8 @@ test_section_headings(void)
 	    "section headings: the sections' headings stay");
 	ok(!has(d.text, "Now that you are here"),
 	    "section headings: not a call to action's");
+	ok(!has(d.text, "The renewable molecule"),
+	    "section headings: not the subtitle above the body");
 	tq_doc_free(&d);
 	tq_buf_free(&b);
 }
