@@ -75,6 +75,8 @@ neg_between(struct ex *x, int i, int top)
 	return 0;
 }
 
+static int	live_or_in_header(struct ex *, int);
+
 /*
  * The headline's subtitle: an <h2> right after the <h1> (text between
  * them aside), before the article's first part c, that reads as a
@@ -87,24 +89,29 @@ neg_between(struct ex *x, int i, int top)
 static int
 subtitle(struct ex *x, int h1, int c, int p)
 {
-	int i, j, e;
-	char *t;
+	int i, j, e, len = 0, link = 0, words = 0, k;
 
 	for (i = x->n[h1].next; i >= 0 && x->n[i].tag == XT_TEXT;
 	    i = x->n[i].next)
 		if (x->n[i].tlen > 0)
 			return -1;
 	if (i < 0 || i >= c || x->n[i].tag != TidyTag_H2 ||
-	    (x->n[i].flags & F_HIDDEN) || x->n[i].tlen < 50 ||
-	    x->n[i].tlen > 400 || ex_link_density(&x->n[i]) >= 0.3 ||
-	    neg_between(x, i, p))
+	    !live_or_in_header(x, i) || neg_between(x, i, p))
 		return -1;
-	t = ex_node_text(x, i, 2000);
-	j = ex_words(t);
-	free(t);
-	if (j < 6)
-		return -1;
+	/* its text counted dead or not: a small header is dead by now */
 	e = ex_subtree_end(x, i);
+	for (j = i + 1; j <= e; j++) {
+		if (x->n[j].flags & F_HIDDEN)
+			j = ex_subtree_end(x, j);
+		else if (x->n[j].tag == XT_TEXT) {
+			k = ex_count_chars(x->n[j].text);
+			len += k;
+			link += (x->n[j].flags & F_LINK) ? k : 0;
+			words += ex_words(x->n[j].text);
+		}
+	}
+	if (len < 50 || len > 400 || link * 10 >= len * 3 || words < 6)
+		return -1;
 	for (j = i; j <= e; j++)
 		x->dead[j] = j > i && (x->dead[x->n[j].parent] ||
 		    (x->n[j].flags & F_HIDDEN));

@@ -5646,7 +5646,8 @@ test_builder_rows(void)
 
 /*
  * A story's standfirst set as a heading: an <h2> sentence right after
- * the <h1>, above the byline and the body, opens the text.
+ * the <h1>, above the byline and the body, opens the text, also from
+ * the story's own small <header>, which dies with its title.
  */
 static void
 test_subtitle(void)
@@ -5680,6 +5681,32 @@ test_subtitle(void)
 	    "rentstrike0, rentstrike0"),
 	    "subtitle: the standfirst opens the text");
 	ok(!has(d.text, "Moritz"), "subtitle: not the byline after it");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+
+	/* in an <hgroup> of the story's small <header>, which dies */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Why we need humility now</title>"
+	    "<meta property=og:type content=article></head><body><main>"
+	    "<article><header><hgroup><h3>Wurzburg</h3><h1>Why we need "
+	    "humility now</h1><h2>Not only medicines carry risks and side "
+	    "effects, but also political measures against a pandemic.</h2>"
+	    "</hgroup></header><div class=grid_row><div class=grid_item-2>"
+	    "<aside><section class=author><strong>Christoph R.</strong>"
+	    "</section></aside></div><div class=grid_item-8>");
+	for (k = 0; k < 8; k++) {
+		tq_buf_adds(&b, "<p>");
+		for (j = 0; j < 40; j++) {
+			snprintf(w, sizeof(w), "%shumility%d", j ? ", " : "", k);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, ".</p>");
+	}
+	tq_buf_adds(&b, "</div></div></article></main></body></html>");
+	ok(extract_str(b.data, "https://news.example/humility", &d) == 0,
+	    "hgroup subtitle: extract");
+	ok(in_order(d.text, "but also political measures",
+	    "humility0, humility0"), "hgroup subtitle: it opens the text");
 	tq_doc_free(&d);
 	tq_buf_free(&b);
 }
