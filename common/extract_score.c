@@ -1298,7 +1298,9 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
 	tlen = n->tlen;
 	ld = ex_link_density(n);
 	hd = tlen > 0 ? (double)n->hlen / tlen : 0;
-	if (img > 1 && (double)p / img < 0.5 && !in_figure(x, i))
+	/* a picture for each step of a recipe is no gallery */
+	if (img > 1 && (double)(p > n->ends || !x->recipe ? p : n->ends) /
+	    img < 0.5 && !in_figure(x, i))
 		return 1;
 	if (!islist && li > p)
 		return 1;

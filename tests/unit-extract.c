@@ -5711,6 +5711,41 @@ test_subtitle(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A recipe card whose every step has its photo: the directions are no
+ * gallery (a block of more pictures than paragraphs), they stay.
+ */
+static void
+test_recipe_photos(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[256];
+	int j;
+
+	tq_buf_adds(&b, "<html><head><title>Vegan char kway teow</title>"
+	    "<script type=\"application/ld+json\">{\"@context\":\"https:"
+	    "//schema.org\",\"@type\":\"Recipe\",\"name\":\"Vegan char "
+	    "kway teow\"}</script><meta property=og:type content=article>"
+	    "</head><body><article><h1>Vegan char kway teow</h1>");
+	add_paras(&b, "tofu", 3, 50);
+	tq_buf_adds(&b, "<div class=recipe-card-directions><h3>Directions</h3>"
+	    "<ul class=directions-list>");
+	for (j = 0; j < 6; j++) {
+		snprintf(w, sizeof(w), "<li class=direction-step>Step %d: stir "
+		    "the noodles in the wok until they are coated.<img src="
+		    "/s%d.jpg alt=\"\"></li>", j, j);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ul></div></article></body></html>");
+	ok(extract_str(b.data, "https://food.example/kway-teow", &d) == 0,
+	    "recipe photos: extract");
+	ok(has(d.text, "Step 0: stir") && has(d.text, "Step 5: stir"),
+	    "recipe photos: the steps stay");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 static void
 test_references(void)
 {
@@ -5985,5 +6020,6 @@ main(void)
 	test_author_bio();
 	test_builder_rows();
 	test_subtitle();
+	test_recipe_photos();
 	return done_testing();
 }
