@@ -5746,6 +5746,46 @@ test_recipe_photos(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A kitchen tip in steps whose blocks are named for the print layout
+ * ("tip-print-step"): print is no clutter's word, every step stays; a
+ * block of fine print (terms, prices) still goes.
+ */
+static void
+test_print_steps(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int j;
+
+	tq_buf_adds(&b, "<html><head><title>Cutting tomatoes the right way"
+	    "</title><meta property=og:type content=article><meta property="
+	    "article:published_time content=2020-05-01></head><body><div "
+	    "class=page><div class=large-4><a href=/tips>All tips</a></div>"
+	    "<div class=large-8><div class=tip-print-step><div class=tip-"
+	    "steps-text>You know it too! You want to cut tomatoes into slices "
+	    "to arrange them on a plate, for tomatoes with mozzarella, and "
+	    "then it happens again: the seeds fall out and slide around on "
+	    "the board.<br>That does not look nice, and it is annoying, since "
+	    "the slices then fall apart when you arrange them.</div><div "
+	    "class=spacer></div></div><div class=tip-print-step><div class="
+	    "tip-steps-text>Why is that so?<br>");
+	for (j = 0; j < 10; j++)
+		tq_buf_adds(&b, "The tomato lies the wrong way on the board, "
+		    "with its stalk on top, and so the seeds fall out. ");
+	tq_buf_adds(&b, "</div><div class=spacer></div></div><div class="
+	    "fine-print-section><p>Offers and prices are subject to change, "
+	    "terms apply, see the site for details.</p></div></div></div>"
+	    "</body></html>");
+	ok(extract_str(b.data, "https://cook.example/tip/1918", &d) == 0,
+	    "print steps: extract");
+	ok(in_order(d.text, "You know it too!", "Why is that so?"),
+	    "print steps: every step, in order");
+	ok(!has(d.text, "Offers and prices"), "print steps: no fine print");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 static void
 test_references(void)
 {
@@ -6021,5 +6061,6 @@ main(void)
 	test_builder_rows();
 	test_subtitle();
 	test_recipe_photos();
+	test_print_steps();
 	return done_testing();
 }
