@@ -75,7 +75,36 @@ neg_between(struct ex *x, int i, int top)
 	return 0;
 }
 
-static int	live_or_in_header(struct ex *, int);
+/*
+ * Is node i live, or dead for the <header> it is in alone (a small
+ * one, see ex_run_pass), the story's own that holds its headline?
+ */
+static int
+live_or_in_header(struct ex *x, int i)
+{
+	int a, top = -1;
+
+	for (a = i; a > 0; a = x->n[a].parent)
+		if (x->dead[a])
+			top = a;
+	return top < 0 || (x->n[top].tag == TidyTag_HEADER && top != i &&
+	    !(x->n[i].flags & F_HIDDEN));
+}
+
+/*
+ * Node i made live, with what it holds but its hidden parts: a lead
+ * found in the story's small <header>, which dies with its title and
+ * date.
+ */
+static void
+revive(struct ex *x, int i)
+{
+	int j, e = ex_subtree_end(x, i);
+
+	for (j = i; j <= e; j++)
+		x->dead[j] = j > i && (x->dead[x->n[j].parent] ||
+		    (x->n[j].flags & F_HIDDEN));
+}
 
 /*
  * The headline's subtitle: an <h2> right after the <h1> (text between
@@ -112,9 +141,7 @@ subtitle(struct ex *x, int h1, int c, int p)
 	}
 	if (len < 50 || len > 400 || link * 10 >= len * 3 || words < 6)
 		return -1;
-	for (j = i; j <= e; j++)
-		x->dead[j] = j > i && (x->dead[x->n[j].parent] ||
-		    (x->n[j].flags & F_HIDDEN));
+	revive(x, i);
 	return i;
 }
 
@@ -231,22 +258,6 @@ ex_same_as_desc(const char *t, const char *d)
 }
 
 /*
- * Is node i live, or dead for the <header> it is in alone (a small
- * one, see ex_run_pass), the story's own that holds its headline?
- */
-static int
-live_or_in_header(struct ex *x, int i)
-{
-	int a, top = -1;
-
-	for (a = i; a > 0; a = x->n[a].parent)
-		if (x->dead[a])
-			top = a;
-	return top < 0 || (x->n[top].tag == TidyTag_HEADER && top != i &&
-	    !(x->n[i].flags & F_HIDDEN));
-}
-
-/*
  * The heading just before node i that repeats the page's title, with
  * at most a line's text between them (a date, a byline): the story's
  * headline that the lead follows.
@@ -287,7 +298,7 @@ int
 ex_described_lead(struct ex *x, int first)
 {
 	char d[DESC_MIN * 8], t[DESC_MIN * 8], *s;
-	int i, j, e, stop, lim, end;
+	int i, e, stop, lim, end;
 	struct xn *m;
 
 	if (x->docdesc == NULL || first <= 0)
@@ -322,9 +333,7 @@ ex_described_lead(struct ex *x, int first)
 		if (!live_or_in_header(x, i) || !after_headline(x, i) ||
 		    neg_between(x, i, i >= first ? first : 0))
 			return -1;
-		for (j = i; j <= e; j++)
-			x->dead[j] = j > i && (x->dead[x->n[j].parent] ||
-			    (x->n[j].flags & F_HIDDEN));
+		revive(x, i);
 		if (ex_link_density(m) >= 0.3 || ex_is_boilerplate(x, i, 1))
 			return -1;
 		return i;

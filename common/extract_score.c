@@ -1279,7 +1279,7 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
 {
 	struct xn *n = &x->n[i];
 	int weight = (pf & P_WEIGHT) ? n->weight : 0;
-	int islist, p, img, li, input, embed, tlen;
+	int islist, p, paras, img, li, input, embed, tlen;
 	double ld, hd;
 
 	if (weight < 0 && (n->np < 2 || !neg_by_style(n->attr)) &&
@@ -1300,8 +1300,8 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
 	ld = ex_link_density(n);
 	hd = tlen > 0 ? (double)n->hlen / tlen : 0;
 	/* a picture for each step of a recipe is no gallery */
-	if (img > 1 && (double)(p > n->ends || !x->recipe ? p : n->ends) /
-	    img < 0.5 && !in_figure(x, i))
+	paras = x->recipe && n->ends > p ? n->ends : p;
+	if (img > 1 && (double)paras / img < 0.5 && !in_figure(x, i))
 		return 1;
 	if (!islist && li > p)
 		return 1;
