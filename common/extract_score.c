@@ -1352,6 +1352,19 @@ index_toc(struct ex *x, int i, int rootlen)
 	    rootlen - n->tlen < 500 && ex_match_any(n->attr, toc_words);
 }
 
+/*
+ * A <header> that holds paragraphs of prose (two or more, with
+ * sentences, 300 characters or more, few links) is no site's header: a
+ * page builder's block named so around a story's text
+ * ("ImageText_Description" in each <article> of its sections).
+ */
+static int
+prose_header(const struct xn *n)
+{
+	return n->tag == TidyTag_HEADER && n->np >= 2 && n->ends >= 2 &&
+	    n->tlen - n->llen >= 300 && n->llen * 5 < n->tlen;
+}
+
 static void
 clean_article(struct ex *x, int root, unsigned pf, int rootlen,
     const int *fields)
@@ -1383,7 +1396,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 			break;
 		case TidyTag_NAV: case TidyTag_ASIDE: case TidyTag_FOOTER:
 		case TidyTag_HEADER: case TidyTag_FIGCAPTION:
-			if (n->tlen * 2 < rootlen) {
+			if (n->tlen * 2 < rootlen && !prose_header(n)) {
 				ex_kill_node(x, i, root);
 				continue;
 			}
@@ -1494,7 +1507,7 @@ ex_small_struct(const struct ex *x, int i, int bodylen)
 	const struct xn *n = &x->n[i];
 	int k;
 
-	if (ex_post_header(x, i))
+	if (ex_post_header(x, i) || prose_header(n))
 		return 0;
 	for (k = 0; ex_struct_tags[k]; k++)
 		if (n->tag == ex_struct_tags[k])

@@ -6000,6 +6000,58 @@ test_shadow(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * A story that a page builder set in sections, each an <article> whose
+ * text stands in a <header> ("ImageText_Description"): a <header> of
+ * paragraphs of prose is no site's header.  The site's own header, its
+ * links and a line of promotion, still goes.
+ */
+static void
+test_prose_header(void)
+{
+	static const char *const what[] = { "the bar", "the crowd",
+	    "the record", "the coach" };
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[256];
+	int j, k;
+
+	tq_buf_adds(&b, "<html><head><title>Pole vault: a new best</title>"
+	    "</head><body><header class=site><nav>");
+	for (j = 0; j < 12; j++) {
+		snprintf(w, sizeof(w), "<a href=/s%d>Sport %d</a> ", j, j);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</nav><p>Tickets for the summer games on sale "
+	    "now.</p></header><main>");
+	for (k = 0; k < 4; k++) {
+		tq_buf_adds(&b, "<section><article class=ImageText_Container>"
+		    "<header class=ImageText_Description><p class=ImageText_"
+		    "DescriptionText><div class=Richtext_Block>");
+		for (j = 0; j < 2; j++) {
+			snprintf(w, sizeof(w), "<p>Section %d, paragraph %d "
+			    "tells of %s. ", k, j, what[k]);
+			tq_buf_adds(&b, w);
+			add_words(&b, what[(k + j) % 4] + 4, 30 + 10 * j);
+			tq_buf_adds(&b, "</p>");
+		}
+		tq_buf_adds(&b, "</div></p></header></article></section>");
+	}
+	tq_buf_adds(&b, "</main><footer><p>");
+	for (j = 0; j < 40; j++)
+		tq_buf_adds(&b, "imprint ");
+	tq_buf_adds(&b, "</p></footer></body></html>");
+	ok(extract_str(b.data, "https://games.example/news/pole-vault", &d)
+	    == 0, "prose header: extract");
+	ok(has(d.text, "Section 0, paragraph 0") &&
+	    has(d.text, "Section 3, paragraph 1"),
+	    "prose header: every section's text");
+	ok(!has(d.text, "Tickets for the summer"),
+	    "prose header: not the site's header");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -6062,5 +6114,6 @@ main(void)
 	test_subtitle();
 	test_recipe_photos();
 	test_print_steps();
+	test_prose_header();
 	return done_testing();
 }
