@@ -69,7 +69,8 @@ static const char *const unlikely_words[] = {
 	"recommend", "most-popular", "trending", "modal",
 	"~navbar", "~navigation", "masthead", "signup",
 	"more-stories", "read-more", "nav", "author-bio", "author-box",
-	"~authorbox", "author-card", "about-author", NULL
+	"~authorbox", "author-card", "about-author", "~references",
+	"bibliography", NULL
 };
 
 /* Small elements with these words are dropped from the article. */

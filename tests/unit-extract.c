@@ -6052,6 +6052,64 @@ test_prose_header(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A paper behind a paywall: its abstract, three short paragraphs, and
+ * its long list of references with their links (PubMed, Google
+ * Scholar).  The references are set aside before the article is
+ * looked for, as a sidebar is: the abstract is the page's text.
+ */
+static void
+test_paper_abstract(void)
+{
+	static const char *const part[] = { "Purpose", "Findings",
+	    "Summary" };
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[600];
+	int i;
+
+	tq_buf_adds(&b, "<html><head><title>A drug reaction and the "
+	    "rheumatologist</title><meta property=og:type content=article>"
+	    "<meta name=citation_publication_date content=2017/01/30>"
+	    "<meta property=article:published_time content=2017-01-30>"
+	    "</head><body><header><a href=/>Journals</a>"
+	    "</header><main><article><h1>A drug reaction and the "
+	    "rheumatologist</h1><div class=c-article-body><section "
+	    "data-title=Abstract><h2>Abstract</h2>");
+	for (i = 0; i < 3; i++) {
+		snprintf(w, sizeof(w), "<h3>%s</h3><p>The %s of the review "
+		    "is told here. ", part[i], part[i]);
+		tq_buf_adds(&b, w);
+		add_words(&b, part[i], 20);
+		tq_buf_adds(&b, "</p>");
+	}
+	tq_buf_adds(&b, "</section><div class=c-notes><p>This is a preview "
+	    "of subscription content.</p></div><section data-title="
+	    "References><h2>References</h2><ol class=references-list>");
+	for (i = 0; i < 12; i++) {
+		snprintf(w, sizeof(w), "<li class=references__item>"
+		    "<p class=references__text>Shear NH, Spielberg "
+		    "SP. Hypersensitivity syndrome, case %d: in vitro "
+		    "assessment of risk. J Clin Investig. 1988;82(%d):1826."
+		    "</p><p><a href=/pubmed/%d>PubMed</a> <a href=/scholar/%d>"
+		    "Google Scholar</a></p></li>", i, i, i, i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</ol></section><section data-title=\"Author "
+	    "information\"><h2>Author information</h2><p>");
+	add_words(&b, "affiliation", 60);
+	tq_buf_adds(&b, "</p></section></div></article></main><footer><p>");
+	add_words(&b, "imprint", 60);
+	tq_buf_adds(&b, "</p></footer></body></html>");
+	ok(extract_str(b.data, "https://journals.example/article/10.1007/1",
+	    &d) == 0, "paper abstract: extract");
+	ok(in_order(d.text, "The Purpose of the review",
+	    "The Summary of the review"), "paper abstract: the abstract");
+	ok(!has(d.text, "Spielberg"), "paper abstract: not the references");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -6115,5 +6173,6 @@ main(void)
 	test_recipe_photos();
 	test_print_steps();
 	test_prose_header();
+	test_paper_abstract();
 	return done_testing();
 }
