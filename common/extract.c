@@ -704,8 +704,30 @@ ex_free(struct ex *x)
 }
 
 /*
+ * Is the text of node i markup written out as text ("<div class=
+ * \"alert\"><img src=...>"): a <noscript> that a page saved with its
+ * scripts on holds as it was sent, a tracking pixel or a warning, no
+ * text for a reader?
+ */
+static int
+markup_text(struct ex *x, int i)
+{
+	char *t = ex_node_text(x, i, 200);
+	const char *p = t;
+	int r;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	r = p[0] == '<' && (isalpha((unsigned char)p[1]) || p[1] == '!' ||
+	    p[1] == '/') && strchr(p, '>') != NULL;
+	free(t);
+	return r;
+}
+
+/*
  * Pages built by scripts often carry their text only in <noscript>
  * (for crawlers): show it when it holds most of the page's text.
+ * A <noscript> whose text is markup stays hidden, and does not count.
  */
 static void
 use_noscript(struct ex *x)
@@ -722,7 +744,12 @@ use_noscript(struct ex *x)
 	for (i = 1; i < x->nn; i++) {
 		in[i] = in[x->n[i].parent] ||
 		    (x->n[x->n[i].parent].flags & F_NOSCRIPT);
-		if ((x->n[i].flags & F_NOSCRIPT) && !x->dead[i] && !in[i])
+		if (!(x->n[i].flags & F_NOSCRIPT) || x->dead[i] || in[i])
+			continue;
+		if (x->n[i].tlen > 0 && markup_text(x, i)) {
+			x->n[i].flags |= F_HIDDEN;
+			all -= x->n[i].tlen;
+		} else
 			ns += x->n[i].tlen;
 	}
 	free(in);

@@ -6110,6 +6110,50 @@ test_paper_abstract(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A page saved with its scripts on keeps each <noscript> as the text
+ * it was sent, markup written out ("<div style=...><img src=...>"):
+ * twenty tracking pixels and a warning that outweigh the story.  Such
+ * text is no text for a reader: it stays hidden and the story is the
+ * page's, not the markup.  A <noscript> of words still counts.
+ */
+static void
+test_noscript_markup(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[400];
+	int j;
+
+	tq_buf_adds(&b, "<html><head><title>An app for public wifi</title>"
+	    "</head><body><div id=main><noscript>&lt;div class=\"alert\"&gt;"
+	    "&lt;p&gt;JavaScript is off on your browser.&lt;/p&gt;&lt;/div"
+	    "&gt;</noscript><div class=article><h1>An app for public wifi"
+	    "</h1><p>");
+	add_words(&b, "encrypts", 40);
+	tq_buf_adds(&b, "</p><p>");
+	add_words(&b, "networks", 40);
+	tq_buf_adds(&b, "</p></div>");
+	for (j = 0; j < 20; j++) {
+		snprintf(w, sizeof(w), "<noscript>&lt;div style=\"position:"
+		    "absolute;\"&gt;&lt;img width=1 height=1 alt=\"\" src=\""
+		    "http://beacon.example/b?P=oI9TLjE4LjEx%dWMxVYGUpx2tnd"
+		    "&amp;T=1bn3gg6a1%%2fX%%3d1489053187%%2fE%%3d2078452%%2fR"
+		    "%%3dnews%%2fK%%3d5%%2fV%%3d8.1\"&gt;&lt;/div&gt;"
+		    "</noscript>", j);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</div></body></html>");
+	ok(extract_str(b.data, "https://news.example/a/1", &d) == 0,
+	    "noscript markup: extract");
+	ok(has(d.text, "encrypts encrypts") && has(d.text, "networks"),
+	    "noscript markup: the story");
+	ok(!has(d.text, "<div") && !has(d.text, "beacon"),
+	    "noscript markup: no markup as text");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -6174,5 +6218,6 @@ main(void)
 	test_print_steps();
 	test_prose_header();
 	test_paper_abstract();
+	test_noscript_markup();
 	return done_testing();
 }
