@@ -386,8 +386,48 @@ ld_entity(const char *s, char *out, size_t *outlen)
 }
 
 /*
- * A JSON-LD text as paragraphs added to b: tags stripped and character
- * references read (some sites put HTML there), each line a paragraph.
+ * The length of the HTML tag at s ("<p>", "</span>", "<a href=...>",
+ * "<my-widget>") if s opens one, else 0; *brk is set when it ends a
+ * line (a paragraph, a heading, a list item, a break, a block).
+ */
+static size_t
+ld_tag(const char *s, int *brk)
+{
+	static const char *const blocks[] = {
+		"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4",
+		"h5", "h6", "pre", "blockquote", "table", "tr", "td", "th",
+		"figure", "figcaption", "section", "article", "header",
+		"footer", "aside", "dl", "dt", "dd", "hr", NULL
+	};
+	const char *p = s + 1, *e;
+	size_t n;
+	int k;
+
+	if (*s != '<')
+		return 0;
+	if (*p == '/')
+		p++;
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	for (n = 0; n < 32 && (isalnum((unsigned char)p[n]) || p[n] == '-');
+	    n++)
+		;
+	if (p[n] != '>' && p[n] != ' ' && p[n] != '/' && p[n] != '\t' &&
+	    p[n] != '\n')
+		return 0;
+	if ((e = strchr(p, '>')) == NULL || e - s > 1000)
+		return 0;
+	for (k = 0; blocks[k] != NULL; k++)
+		if (strlen(blocks[k]) == n && strncasecmp(p, blocks[k], n) == 0)
+			break;
+	*brk = blocks[k] != NULL;
+	return (size_t)(e - s) + 1;
+}
+
+/*
+ * A JSON-LD text as paragraphs added to b: character references read,
+ * then tags stripped (some sites put HTML there, escaped or not), each
+ * line a paragraph.
  */
 static void
 ld_add_text(struct tq_buf *b, const char *v)
@@ -395,28 +435,24 @@ ld_add_text(struct tq_buf *b, const char *v)
 	const char *p, *e;
 	char *c, *line, u[4];
 	size_t i, j, k, ulen;
-	int intag = 0;
+	int brk;
 
 	c = ex_utf8_clean(v, strlen(v));
+	/* a reference is never shorter than what it stands for */
 	for (i = j = 0; c[i]; i++) {
-		if (c[i] == '<' && (isalpha((unsigned char)c[i + 1]) ||
-		    c[i + 1] == '/')) {
-			intag = 1;
-			if (ex_starts_with(c + i, "<p") || ex_starts_with(c + i, "<br") ||
-			    ex_starts_with(c + i, "</p") || ex_starts_with(c + i, "<h") ||
-			    ex_starts_with(c + i, "<li"))
-				c[j++] = '\n';
-			continue;
-		}
-		if (intag) {
-			if (c[i] == '>')
-				intag = 0;
-			continue;
-		}
-		/* a reference is never shorter than what it stands for */
 		if (c[i] == '&' && (k = ld_entity(c + i, u, &ulen)) > 0) {
 			memcpy(c + j, u, ulen);
 			j += ulen;
+			i += k - 1;
+			continue;
+		}
+		c[j++] = c[i];
+	}
+	c[j] = '\0';
+	for (i = j = 0; c[i]; i++) {
+		if (c[i] == '<' && (k = ld_tag(c + i, &brk)) > 0) {
+			if (brk)
+				c[j++] = '\n';
 			i += k - 1;
 			continue;
 		}

@@ -6154,6 +6154,49 @@ test_noscript_markup(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A JSON-LD articleBody that holds the story's HTML escaped
+ * ("&lt;p&gt;...&lt;/p&gt;&lt;pre&gt;&lt;code&gt;"), the page a script
+ * fills: the text is read, not the markup, a paragraph per block; a
+ * "<" of the text that opens no tag stays.
+ */
+static void
+test_ld_markup(void)
+{
+	struct tq_doc d;
+	const char *page =
+	    "<html><head><title>Fast Python</title><script type="
+	    "\"application/ld+json\">{\"@context\":\"https://schema.org\","
+	    "\"@type\":\"BlogPosting\",\"headline\":\"Fast Python\","
+	    "\"articleBody\":\"&lt;p&gt;There are many ways to make Python "
+	    "faster, such as writing C modules and calling them, which need "
+	    "a build of their own.&lt;/p&gt;&lt;h2&gt;Memory&lt;/h2&gt;&lt;p"
+	    "&gt;Tuples take less room than lists, and a &lt;code&gt;"
+	    "namedtuple&lt;/code&gt; less than a class when 3 &lt; 4 fields"
+	    " are kept.&lt;/p&gt;&lt;pre&gt;&lt;code class=&quot;language-"
+	    "python&quot;&gt;t = (&lt;span class=&quot;hljs-string&quot;&gt;"
+	    "'company'&lt;/span&gt;, 1)&lt;/code&gt;&lt;/pre&gt;&lt;p&gt;Slots "
+	    "save the room of a dictionary on every object of a class, and "
+	    "generators save the room of a list when the items are read "
+	    "once, in order, and never again.&lt;/p&gt;&lt;p&gt;Measure "
+	    "before you change a thing: the profiler shows where the time "
+	    "goes, and it is seldom where you thought it went.&lt;/p&gt;\"}"
+	    "</script>"
+	    "</head><body><div id=app>Loading...</div></body></html>";
+
+	ok(extract_str(page, "https://blog.example/fast-python", &d) == 0,
+	    "ld markup: extract");
+	ok(has(d.text, "There are many ways to make Python faster") &&
+	    has(d.text, "a build of their own.\n\nMemory\n\nTuples take"),
+	    "ld markup: its paragraphs");
+	ok(has(d.text, "a namedtuple less than a class when 3 < 4 fields"),
+	    "ld markup: inline tags go, a lone '<' stays");
+	ok(has(d.text, "t = ('company', 1)"), "ld markup: the code's text");
+	ok(!has(d.text, "<p>") && !has(d.text, "<span") &&
+	    !has(d.text, "hljs"), "ld markup: no markup");
+	tq_doc_free(&d);
+}
+
 int
 main(void)
 {
@@ -6219,5 +6262,6 @@ main(void)
 	test_prose_header();
 	test_paper_abstract();
 	test_noscript_markup();
+	test_ld_markup();
 	return done_testing();
 }
