@@ -6197,6 +6197,33 @@ test_ld_markup(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * JSON-LD wrapped in a CDATA section, as XHTML pages write a script's
+ * text: the "[" that opens "<![CDATA[" is no JSON array; the object
+ * inside is read.
+ */
+static void
+test_ld_cdata(void)
+{
+	struct tq_doc d;
+	const char *page =
+	    "<html><head><title>Hermitian matrix - Wikipedia</title>"
+	    "<script type=\"application/ld+json\">\n<![CDATA[\n{\"@context\":"
+	    "\"https://schema.org\",\"@type\":\"Article\",\"name\":"
+	    "\"Hermitian matrix\",\"author\":{\"@type\":\"Organization\","
+	    "\"name\":\"Contributors to Wikimedia projects\"},"
+	    "\"datePublished\":\"2002-08-10T21:12:53Z\"}\n]]>\n</script>"
+	    "</head><body><h1>Hermitian matrix</h1><p>In mathematics, a "
+	    "Hermitian matrix is a complex square matrix that is equal to "
+	    "its own conjugate transpose.</p></body></html>";
+
+	ok(extract_str(page, "https://en.wikipedia.org/wiki/Hermitian_matrix",
+	    &d) == 0, "ld cdata: extract");
+	is_str(d.published, "2002-08-10T21:12:53Z", "ld cdata: the date");
+	is_str(d.page_type, "article", "ld cdata: an Article");
+	tq_doc_free(&d);
+}
+
 int
 main(void)
 {
@@ -6263,5 +6290,6 @@ main(void)
 	test_paper_abstract();
 	test_noscript_markup();
 	test_ld_markup();
+	test_ld_cdata();
 	return done_testing();
 }
