@@ -1274,6 +1274,39 @@ linked_title(struct ex *x, int i, int root)
 	return 0;
 }
 
+/*
+ * A table of data: a caption or header cells, three rows or more of
+ * two cells or more, short cells, less than half its text in links
+ * (Wikipedia's "wikitable" of a city's temperatures, its towns linked).
+ */
+static int
+data_table(const struct ex *x, int i)
+{
+	const struct xn *n = &x->n[i];
+	int j, end, rows = 0, cells = 0, head = 0;
+
+	if (n->tag != TidyTag_TABLE || ex_link_density(n) >= 0.5)
+		return 0;
+	end = ex_subtree_end((struct ex *)x, i);
+	for (j = i + 1; j <= end; j++) {
+		switch (x->n[j].tag) {
+		case TidyTag_TABLE:
+			return 0;	/* a layout of tables */
+		case TidyTag_CAPTION: case TidyTag_TH:
+			head++;
+			break;
+		case TidyTag_TR:
+			rows++;
+			break;
+		case TidyTag_TD:
+			cells++;
+			break;
+		}
+	}
+	return head > 0 && rows >= 3 && cells + head >= rows * 2 &&
+	    n->tlen <= (cells + head) * 80;
+}
+
 static int
 clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
     int root)
@@ -1286,7 +1319,7 @@ clean_conditionally(struct ex *x, int i, unsigned pf, const int *fields,
 	if (weight < 0 && (n->np < 2 || !neg_by_style(n->attr)) &&
 	    !panel_title(n))
 		return 1;
-	if (n->commas >= 10)
+	if (n->commas >= 10 || data_table(x, i))
 		return 0;
 	islist = n->tag == TidyTag_UL || n->tag == TidyTag_OL ||
 	    n->tag == TidyTag_DL;

@@ -6224,6 +6224,55 @@ test_ld_cdata(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * An encyclopedia's table of data in an article: a caption, header
+ * cells, a row for each town, the towns linked (a third of its text in
+ * links).  A table of data stays whatever its links; a table of links
+ * without a header, a box of related stories, still goes.
+ */
+static void
+test_data_table(void)
+{
+	static const char *const town[] = { "Auckland", "Wellington",
+	    "Christchurch", "Hamilton", "Tauranga", "Dunedin" };
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[300];
+	int j;
+
+	tq_buf_adds(&b, "<html><head><title>New Zealand</title><meta "
+	    "property=og:type content=article></head><body><div id=content>"
+	    "<h1>New Zealand</h1><div class=mw-parser-output>");
+	add_paras(&b, "island", 3, 60);
+	tq_buf_adds(&b, "<table class=wikitable><caption>Average daily "
+	    "temperatures</caption><tr><th>City</th><th>Jan (C)</th><th>"
+	    "July (C)</th></tr>");
+	for (j = 0; j < 6; j++) {
+		snprintf(w, sizeof(w), "<tr><td><a href=/wiki/%s>%s</a></td>"
+		    "<td>%d/%d</td><td>%d/%d</td></tr>", town[j], town[j],
+		    19 + j, 11 + j, 10 + j, j);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</table>");
+	add_paras(&b, "climate", 2, 60);
+	tq_buf_adds(&b, "<table class=box>");
+	for (j = 0; j < 4; j++) {
+		snprintf(w, sizeof(w), "<tr><td><a href=/news/%d>Another "
+		    "story about the islands, number %d</a></td></tr>", j, j);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</table></div></div></body></html>");
+	ok(extract_str(b.data, "https://encyclopedia.example/wiki/NZ", &d) ==
+	    0, "data table: extract");
+	ok(has(d.text, "Christchurch | 21/13 | 12/2") &&
+	    has(d.text, "Average daily temperatures"),
+	    "data table: its caption and rows");
+	ok(!has(d.text, "Another story about"),
+	    "data table: not a table of links");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -6291,5 +6340,6 @@ main(void)
 	test_noscript_markup();
 	test_ld_markup();
 	test_ld_cdata();
+	test_data_table();
 	return done_testing();
 }
