@@ -415,7 +415,8 @@ ld_tag(const char *s, int *brk)
 	if (p[n] != '>' && p[n] != ' ' && p[n] != '/' && p[n] != '\t' &&
 	    p[n] != '\n')
 		return 0;
-	if ((e = strchr(p, '>')) == NULL || e - s > 1000)
+	/* bounded: a text of a million "<a " is no reason to scan it all */
+	if ((e = memchr(p, '>', strnlen(p, 1000))) == NULL)
 		return 0;
 	for (k = 0; blocks[k] != NULL; k++)
 		if (strlen(blocks[k]) == n && strncasecmp(p, blocks[k], n) == 0)
