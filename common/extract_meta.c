@@ -219,10 +219,12 @@ ex_ld_parse(struct ex *x, const char *s, size_t n)
 	}
 	c[j] = '\0';
 	/* skip <!-- and CDATA wrappers ("<![CDATA[" opens with a '[') */
-	i = 0;
-	while (i < j && ((c[i] != '{' && c[i] != '[') ||
-	    strncmp(c + i, "[CDATA[", 7) == 0))
-		i += strncmp(c + i, "[CDATA[", 7) == 0 ? 7 : 1;
+	for (i = 0; i < j; i++) {
+		if (strncmp(c + i, "[CDATA[", 7) == 0)
+			i += 6;
+		else if (c[i] == '{' || c[i] == '[')
+			break;
+	}
 	root = json_loadb(c + i, j - i, JSON_DISABLE_EOF_CHECK |
 	    JSON_ALLOW_NUL, &e);
 	free(c);

@@ -1280,14 +1280,14 @@ linked_title(struct ex *x, int i, int root)
  * (Wikipedia's "wikitable" of a city's temperatures, its towns linked).
  */
 static int
-data_table(const struct ex *x, int i)
+data_table(struct ex *x, int i)
 {
 	const struct xn *n = &x->n[i];
 	int j, end, rows = 0, cells = 0, head = 0;
 
 	if (n->tag != TidyTag_TABLE || ex_link_density(n) >= 0.5)
 		return 0;
-	end = ex_subtree_end((struct ex *)x, i);
+	end = ex_subtree_end(x, i);
 	for (j = i + 1; j <= end; j++) {
 		switch (x->n[j].tag) {
 		case TidyTag_TABLE:
