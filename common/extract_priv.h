@@ -43,6 +43,7 @@
 #define F_SHADOW	0x80000	/* a declarative shadow root shown */
 #define F_SLOT		0x100000 /* a <slot> (its name in slot) */
 #define F_FORM		0x200000 /* inside a <form> */
+#define F_TAB		0x400000 /* a tab of a strip of tabs */
 /* what a node takes from its parent */
 #define F_INHERIT	(F_PRE | F_LINK | F_HIDDEN | F_QA | F_AUTHOR | F_FORM)
 
@@ -131,6 +132,7 @@ struct ex {
 	int		 artmarks;	/* evidence for "article" */
 	int		 ogonly;	/* and that is og:type alone */
 	int		 toggle;	/* last element with aria-expanded */
+	int		 tab;		/* last tab of a strip of tabs */
 	struct exstream	*stream;	/* React's streamed segments, or NULL */
 	int		 cleaned;	/* characters a list's cleaning took */
 	int		 shadow_walk;	/* nodes shadow_root() looked at */
@@ -232,6 +234,8 @@ TidyNode	ex_stream_jump(struct ex *x, TidyNode tn);
 int		ex_stream_skip(struct ex *x, TidyNode tn);
 TidyNode	ex_stream_back(struct ex *x, TidyNode tn);
 int		ex_closed_panel(struct ex *x, int i, TidyNode tn);
+/* Stage 2: is the element a tab of a strip of tabs? */
+int		ex_is_tab(TidyNode tn, const char *attr);
 int		ex_button_tag(struct ex *x, TidyNode tn, int parent);
 int		ex_product_evidence(struct ex *x, const int *price);
 void		ex_product_clean(struct ex *x, int root, int end);

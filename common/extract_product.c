@@ -16,8 +16,9 @@
  *    description and specifications there: the tree takes them where
  *    the script puts them, without the fallback ("Loading...").
  *  - Closed panels (stage 2): a hidden block right after a heading or
- *    after its aria-expanded toggle, an ARIA region or tab panel is an
- *    accordion's or a tab's panel, shown by the broad pass.
+ *    after its aria-expanded toggle, an ARIA region or tab panel, a
+ *    block after a strip of tabs (or after the panels that follow it)
+ *    is an accordion's or a tab's panel, shown by the broad pass.
  *  - Buttons (stage 2): tidy's split copies of a button that wrapped
  *    blocks (a tab's in each paragraph), and a toggle in a heading or
  *    a specification's cell, hold text.
@@ -239,8 +240,11 @@ ex_prev_sibling(struct ex *x, int i)
 
 /*
  * A closed panel of an accordion or of tabs: a region or tab panel
- * labelled by its toggle (the ARIA pattern), or a hidden block right
- * after a heading or after the button that opens it (aria-expanded).
+ * labelled by its toggle (the ARIA pattern), a hidden block right
+ * after a heading or after the button that opens it (aria-expanded),
+ * or after a strip of tabs without ARIA (a shop's "Feeders" and
+ * "Add-ons", each tab a <div class=product-tab>, then a panel for
+ * each, all but the first hidden by a style).
  * Hidden from screen readers too while closed (aria-hidden), it holds
  * a product's details and specifications, a question's answer.
  */
@@ -248,7 +252,7 @@ int
 ex_closed_panel(struct ex *x, int i, TidyNode tn)
 {
 	const char *v;
-	int j;
+	int j, k, m, t, first = -1, end;
 
 	/* a dialog or a popover waits for a script, no panel */
 	if (tidyNodeGetId(tn) == TidyTag_DIALOG ||
@@ -260,8 +264,77 @@ ex_closed_panel(struct ex *x, int i, TidyNode tn)
 		return 1;
 	if (!(x->n[i].flags & F_BLOCK) || (j = ex_prev_sibling(x, i)) < 0)
 		return 0;
-	return ex_tag_is_heading(x->n[j].tag) ||
-	    (x->toggle > 0 && x->toggle >= j);
+	if (ex_tag_is_heading(x->n[j].tag) ||
+	    (x->toggle > 0 && x->toggle >= j))
+		return 1;
+	/*
+	 * a tab's panel: after the strip of tabs, or after the panels of
+	 * the tabs before it, no more panels than tabs
+	 */
+	for (k = 0; k < 16 && j >= 0 && x->tab < j &&
+	    x->n[j].tag == x->n[i].tag; k++) {
+		first = j;
+		j = ex_prev_sibling(x, j);
+	}
+	if (x->tab <= 0 || j < 0 || x->tab < j)
+		return 0;
+	if (x->tab == j)
+		return k == 0;
+	/* the tab in the strip (a list's item's link), not deep in it */
+	for (m = 0, t = x->tab; m < 3 && t > j; m++)
+		t = x->n[t].parent;
+	if (t != j)
+		return 0;
+	end = k > 0 ? first : i;
+	for (t = j + 1, m = 0; t < end && t < j + 500; t++)
+		if ((x->n[t].flags & F_TAB) &&
+		    !(x->n[x->n[t].parent].flags & F_TAB))
+			m++;
+	return m >= 2 && k < m;
+}
+
+/*
+ * A class or id word of a tab ("tab", "product-tab", "tabs__tab",
+ * "tab-link").  A tab's panel ("tab-content", "tab-pane") is no tab,
+ * nor is a strip of them ("nav-tabs") or a table.
+ */
+static int
+tab_tok(const char *w)
+{
+	static const char *const ends[] = { "-tab", "_tab", NULL };
+	static const char *const parts[] = { "link", "button", "item",
+	    "title", "label", "trigger", "nav", "list", "control", NULL };
+	size_t n = strlen(w), e;
+	int k;
+
+	if (n >= 96)
+		return 0;
+	if (strcmp(w, "tab") == 0)
+		return 1;
+	for (k = 0; ends[k] != NULL; k++)
+		if (n > (e = strlen(ends[k])) && strcmp(w + n - e, ends[k]) == 0)
+			return 1;
+	if (strncmp(w, "tab-", 4) != 0 && strncmp(w, "tab_", 4) != 0)
+		return 0;
+	for (k = 0; parts[k] != NULL; k++)
+		if (strcmp(w + 4, parts[k]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+ex_is_tab(TidyNode tn, const char *attr)
+{
+	const char *v;
+
+	if ((v = ex_attr_get(tn, "role")) != NULL && ex_has_word(v, "tab"))
+		return 1;
+	/* Bootstrap's tabs: data-toggle="tab", data-bs-toggle="tab" */
+	if (((v = ex_attr_get(tn, "data-toggle")) != NULL ||
+	    (v = ex_attr_get(tn, "data-bs-toggle")) != NULL) &&
+	    (strcasecmp(v, "tab") == 0 || strcasecmp(v, "pill") == 0))
+		return 1;
+	return attr != NULL && ex_attr_any(attr, tab_tok);
 }
 
 /* ------------------------------------------------------------- buttons */

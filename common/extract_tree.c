@@ -791,6 +791,10 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		n->flags |= F_HIDDEN;
 	if (ex_attr_get(tn, "aria-expanded") != NULL)
 		x->toggle = i;
+	if (ex_is_tab(tn, n->attr)) {
+		n->flags |= F_TAB;
+		x->tab = i;
+	}
 	if (tag == TidyTag_BUTTON && ex_toggle_button(tn))
 		n->flags |= F_TOGGLE;
 	if ((v = ex_attr_get(tn, "role")) != NULL) {
@@ -1092,7 +1096,7 @@ renumber(struct ex *x)
 	x->h1 = x->h1 >= 0 ? map[x->h1] : -1;
 	x->author_node = x->author_node >= 0 ? map[x->author_node] : -1;
 	x->body = x->body > 0 && map[x->body] > 0 ? map[x->body] : 0;
-	x->toggle = -1;
+	x->toggle = x->tab = -1;
 	free(x->n);
 	free(map);
 	x->n = nn;

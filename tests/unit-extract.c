@@ -6273,6 +6273,53 @@ test_data_table(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * Tabs without ARIA: a strip of tabs ("product-tab"), then a panel for
+ * each, all but the first hidden by a style.  The hidden panels are
+ * the page's (a shop's add-ons beside its feeders); a hidden block
+ * after no strip of tabs (a pop-up's offer) stays hidden.
+ */
+static void
+test_tab_panels(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char w[300];
+	int i, k;
+
+	tq_buf_adds(&b, "<html><head><title>Shop</title></head><body><main>"
+	    "<h1>Shop</h1><div class=tabs-wrap><div class=\"product-tab "
+	    "active\">Feeders</div><div class=product-tab>Add-ons</div>"
+	    "</div>");
+	for (k = 0; k < 2; k++) {
+		snprintf(w, sizeof(w), "<div class=products-content%s><ul "
+		    "class=products>", k ? " style=\"display: none\"" : "");
+		tq_buf_adds(&b, w);
+		for (i = 0; i < 6; i++) {
+			snprintf(w, sizeof(w), "<li class=product><a href=/p/"
+			    "%d/%d><h3>%s number %d</h3></a><span class=price>"
+			    "%d.00 EUR</span><a href=/cart class=button>Add to "
+			    "cart</a></li>", k, i, k ? "Perch extender" :
+			    "Smart feeder", i, 20 + i);
+			tq_buf_adds(&b, w);
+		}
+		tq_buf_adds(&b, "</ul></div>");
+	}
+	tq_buf_adds(&b, "<div class=offer style=\"display:none\"><p>Order "
+	    "in the next five minutes to get a free suet holder!</p></div>"
+	    "</main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/shop/", &d) == 0,
+	    "tab panels: extract");
+	is_str(d.page_type, "collection", "tab panels: a collection");
+	ok(in_order(d.text, "Smart feeder number 5", "Perch extender number 0")
+	    && has(d.text, "Perch extender number 5"),
+	    "tab panels: the hidden tab's items, after the shown tab's");
+	ok(!has(d.text, "free suet holder"),
+	    "tab panels: a hidden block after no tabs stays hidden");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -6341,5 +6388,6 @@ main(void)
 	test_ld_markup();
 	test_ld_cdata();
 	test_data_table();
+	test_tab_panels();
 	return done_testing();
 }
