@@ -270,6 +270,7 @@ struct pctx {
 	size_t		 natts;		/* attributes tidy will see */
 	int		 need;		/* b is the output */
 	int		 soup;		/* tidy may read tags elsewhere */
+	const char	*rawend;	/* the "</" ending the last raw text */
 };
 
 static int	pscan_run(struct pctx *, struct pscan *, const char *,
@@ -433,6 +434,8 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 			if ((size_t)(c->end - e) < n ||
 			    strncasecmp(e, endtag, n) != 0)
 				c->soup = 1;	/* not its own end tag */
+			else
+				c->rawend = e;
 			*pp = e;
 			return 0;
 		}
@@ -449,12 +452,14 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 			c->soup = 1;	/* and no more scans: linear */
 		if (!c->soup && find_ci(name, p, "ld+json") == NULL) {
 			pcut(c, p, e);
+			c->rawend = e;
 			*pp = e;
 			return 0;
 		}
 		sub = xcalloc(1, sizeof(*sub));
 		r = pscan_run(c, sub, p, e, 1);
 		free(sub);
+		c->rawend = e;
 		*pp = e;
 		return r < 0 ? -1 : 0;
 	}
@@ -592,7 +597,15 @@ pscan_run(struct pctx *c, struct pscan *s, const char *p, const char *end,
 			tq_buf_add(&c->b, t, (size_t)(over - t));
 			tq_buf_adds(&c->b, selfclose ? "/>" : ">");
 		}
-		if (closing)
+		/*
+		 * A script's or a style's own end tag closes what the
+		 * model never opened (raw text is no element of its
+		 * stack): no stray end tag, and never cut, or tidy would
+		 * read the rest of the page as the script.
+		 */
+		if (closing && t == c->rawend)
+			cut = 0;
+		else if (closing)
 			cut = pscan_end(c, s, name, nlen, inraw);
 		else if ((cut = pscan_start(c, s, name, nlen, selfclose, &p,
 		    inraw)) < 0)

@@ -3485,6 +3485,45 @@ test_raw_text(void)
 }
 
 /*
+ * A page of many scripts (a shop's script for each card): each one's
+ * end tag closes what the prescan's model never opened, and is no
+ * stray end tag, of which it cuts those past a thousand.  Cut, the
+ * rest of the page was a script to tidy, and lost.
+ */
+static void
+test_many_scripts(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	char *out, *t1, *t2;
+	size_t outlen;
+	int i;
+
+	tq_buf_adds(&b, "<html><head><title>Cards</title></head><body>"
+	    "<p>Before the scripts, a sentence.</p>");
+	for (i = 0; i < 1500; i++)
+		tq_buf_addf(&b, i % 3 ? "<script>track(%d);</script>" :
+		    "<style>.c%d { color: red }</style>", i);
+	tq_buf_adds(&b, "<p>After the scripts, the page goes on.</p>"
+	    "</body></html>");
+	ok(ex_prescan(b.data, b.len, &out, &outlen) == 0 && out != NULL &&
+	    outlen < b.len, "many scripts: emptied");
+	t1 = tidy_tree_of(b.data, b.len);
+	t2 = out != NULL ? tidy_tree_of(out, outlen) : NULL;
+	ok(t2 != NULL && strcmp(t1, t2) == 0 && strstr(t2, "After the "
+	    "scripts") != NULL, "many scripts: the same tree");
+	free(t1);
+	free(t2);
+	free(out);
+	ok(extract_str(b.data, "https://shop.example/", &d) == 0,
+	    "many scripts: extract");
+	ok(has(d.text, "Before the scripts") && has(d.text, "After the "
+	    "scripts, the page goes on."), "many scripts: the text after them");
+	tq_doc_free(&d);
+	tq_buf_free(&b);
+}
+
+/*
  * What a good extraction must hold and tq used to miss (issue #15's
  * "with" sentences), each rule on a small page built here.
  */
@@ -6361,6 +6400,7 @@ main(void)
 	test_type6();
 	test_hostile();
 	test_raw_text();
+	test_many_scripts();
 	test_recall();
 	test_article4();
 	test_prod5();
