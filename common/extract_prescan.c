@@ -76,7 +76,34 @@ find_ci(const char *s, const char *end, const char *w)
 }
 
 /*
- * Cut "<!x...>" declarations other than a leading <!DOCTYPE>.  They mean
+ * Does tidy 5.6 read the DOCTYPE whose name starts at p (after
+ * "<!DOCTYPE") and that ends before q as HTML5's?  Only when it names
+ * "html", so spelt, without a public identifier.  Any other ("<!DOCTYPE
+ * HTML>", HTML 4's, XHTML's) sends it back to HTML 4's rules: a link
+ * may no longer hold blocks ("<a><h3>...</h3><p>...</p></a>", a card
+ * of today's pages, becomes an empty link before its text) nor a
+ * table's caption a <div>.  Browsers read every page by HTML5's.
+ */
+static int
+html5_doctype(const char *p, const char *q)
+{
+	const char *e;
+
+	while (p < q && isspace((unsigned char)*p))
+		p++;
+	for (e = p; e < q && !isspace((unsigned char)*e) && *e != '>'; e++)
+		;
+	if (e - p != 4 || strncmp(p, "html", 4) != 0)
+		return 0;
+	for (; e + 6 <= q; e++)
+		if (strncasecmp(e, "public", 6) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Cut "<!x...>" declarations other than a leading <!DOCTYPE>, which
+ * becomes HTML5's (html5_doctype).  They mean
  * nothing to a browser, but a stray one such as "<!D f>" inside a
  * <button> sends tidy 5.6 into endless recursion.  Comments ("<!-")
  * and CDATA ("<![") are not declarations.  C0 control characters go
@@ -141,6 +168,12 @@ ex_strip_decls(const char *in, size_t inlen, size_t *outlen)
 		q = q ? q + 1 : end;
 		if (p == first && end - p >= 9 && strncasecmp(p, "<!doctype",
 		    9) == 0) {
+			if (!html5_doctype(p + 9, q)) {
+				need = 1;
+				tq_buf_add(&b, copied, (size_t)(p - copied));
+				tq_buf_adds(&b, "<!DOCTYPE html>");
+				copied = q;
+			}
 			p = q;
 			continue;
 		}

@@ -3485,6 +3485,56 @@ test_raw_text(void)
 }
 
 /*
+ * Every page is read by HTML5's rules, as browsers read it, whatever
+ * its DOCTYPE: tidy 5.6 takes any but "<!DOCTYPE html>" (HTML 4's,
+ * XHTML's, even "<!DOCTYPE HTML>") for HTML 4, where a link holds no
+ * blocks (a card's link emptied before its title and snippet) and a
+ * caption no <div>.
+ */
+static void
+test_doctype(void)
+{
+	static const char *const dt[] = {
+		"<!DOCTYPE HTML>", "<!doctype html public \"-//W3C//DTD HTML "
+		"4.01//EN\">", "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 "
+		"Strict//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict"
+		".dtd\">"
+	};
+	static const char body[] = "<html><head><title>Cards</title></head>"
+	    "<body><div class=cards><a href=/a><h3>Card title</h3><p>The "
+	    "card's snippet.</p></a></div><table><caption><div>A caption"
+	    "</div></caption><tr><td>1</td></tr></table></body></html>";
+	struct tq_buf b = { 0 };
+	char *fixed, *t1, *t2;
+	size_t k, len;
+	int same = 0;
+
+	tq_buf_adds(&b, "<!DOCTYPE html>");
+	tq_buf_adds(&b, body);
+	t1 = tidy_tree_of(b.data, b.len);
+	ok(strstr(t1, "<a><h3>Card title</></><p>The card's snippet.</></>"
+	    "</>") != NULL &&
+	    strstr(t1, "<caption><div>") != NULL,
+	    "doctype: HTML5's keeps the card's link and the caption whole");
+	for (k = 0; k < sizeof(dt) / sizeof(*dt); k++) {
+		b.len = 0;
+		tq_buf_adds(&b, dt[k]);
+		tq_buf_adds(&b, body);
+		/* NULL: the page goes to tidy as it is */
+		fixed = ex_strip_decls(b.data, b.len, &len);
+		t2 = fixed != NULL ? tidy_tree_of(fixed, len) :
+		    tidy_tree_of(b.data, b.len);
+		same += strcmp(t1, t2) == 0;
+		free(t2);
+		free(fixed);
+	}
+	ok(same == 3, "doctype: HTML 4's, XHTML's, \"HTML\": HTML5's tree "
+	    "(%d of 3)", same);
+	free(t1);
+	tq_buf_free(&b);
+}
+
+/*
  * A page of many scripts (a shop's script for each card): each one's
  * end tag closes what the prescan's model never opened, and is no
  * stray end tag, of which it cuts those past a thousand.  Cut, the
@@ -6401,6 +6451,7 @@ main(void)
 	test_hostile();
 	test_raw_text();
 	test_many_scripts();
+	test_doctype();
 	test_recall();
 	test_article4();
 	test_prod5();
