@@ -318,6 +318,86 @@ pcut(struct pctx *c, const char *t, const char *p)
 	c->copied = p;
 }
 
+/*
+ * Elements whose end tag HTML lets a page leave out: the next item, row
+ * or cell, or the end of the list or table, ends them.  Minified pages
+ * and hand-written ones leave them out by the thousand.
+ */
+static const char *const optional_end[] = {
+	"li", "dt", "dd", "p", "td", "th", "tr", "tbody", "thead", "tfoot",
+	"option", "optgroup", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+	NULL
+};
+
+/*
+ * HTML5's implied end tags at a start tag, where tidy ends the element
+ * too: a cell ends the open cell of its row, a row the open row of its
+ * table (and its cell), a table's section the open section, a list's
+ * item the open item of its list, a term or a definition the open one
+ * of its list, an option the open option.  Only such an element in its
+ * place (a cell in a row, an item in a list), a few levels down: tag
+ * soup ("<dt>" in an "<ol>", over and over) nests in tidy, and must
+ * reach the depth limit here too.  Left open, each row of a table
+ * without its end tags would nest two levels deeper than the last,
+ * and past EX_MAX_DEPTH the rest of the page would be cut.
+ */
+static void
+implied_ends(struct pscan *s, const char *name, size_t nlen)
+{
+	static const char *const cell[] = { "td", "th", NULL };
+	static const char *const row[] = { "tr", NULL };
+	static const char *const sect[] = { "tbody", "thead", "tfoot", NULL };
+	static const char *const item[] = { "li", NULL };
+	static const char *const term[] = { "dt", "dd", NULL };
+	static const char *const opt[] = { "option", NULL };
+	static const char *const in_row[] = { "tr", NULL };
+	static const char *const in_table[] = { "table", "tbody", "thead",
+	    "tfoot", NULL };
+	static const char *const in_tbl[] = { "table", NULL };
+	static const char *const in_list[] = { "ul", "ol", "menu", "dir",
+	    NULL };
+	static const char *const in_dl[] = { "dl", NULL };
+	static const char *const in_sel[] = { "select", "datalist",
+	    "optgroup", NULL };
+	const char *const *ends, *const *in;
+	int i, k;
+
+	if (ex_in_list(name, nlen, cell))
+		ends = cell, in = in_row;
+	else if (ex_in_list(name, nlen, row))
+		ends = row, in = in_table;
+	else if (ex_in_list(name, nlen, sect))
+		ends = sect, in = in_tbl;
+	else if (ex_in_list(name, nlen, item))
+		ends = item, in = in_list;
+	else if (ex_in_list(name, nlen, term))
+		ends = term, in = in_dl;
+	else if (ex_in_list(name, nlen, opt))
+		ends = opt, in = in_sel;
+	else
+		return;
+	for (i = s->depth - 1; i > 0 && i >= s->depth - 4; i--)
+		if (ex_in_list(s->st[i].name, s->st[i].len, ends))
+			break;
+	if (i <= 0 || i < s->depth - 4 ||
+	    !ex_in_list(s->st[i].name, s->st[i].len, ends) ||
+	    !ex_in_list(s->st[i - 1].name, s->st[i - 1].len, in))
+		return;
+	for (k = i; k < s->depth; k++)
+		s->ninline -= s->st[k].inl;
+	s->depth = i;
+}
+
+/* Are the open elements from the i-th up all of optional_end? */
+static int
+optional_ends(const struct pscan *s, int i)
+{
+	for (; i < s->depth; i++)
+		if (!ex_in_list(s->st[i].name, s->st[i].len, optional_end))
+			return 0;
+	return 1;
+}
+
 /* One end tag; returns whether to cut it. */
 static int
 pscan_end(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
@@ -342,8 +422,11 @@ pscan_end(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 	 * Tidy is slow on masses of stray end tags, and quadratic on
 	 * misnested ones ("<b><i></b></i>"): past a thousand of either,
 	 * they are cut, and what they would have closed counts as open.
+	 * An end tag that closes elements whose own end tags may be left
+	 * out ("</ul>" after an item without "</li>") is no misnesting.
 	 */
-	if (i >= 0 && i < s->depth - 1 && ++s->misnest > 1000)
+	if (i >= 0 && i < s->depth - 1 && !optional_ends(s, i + 1) &&
+	    ++s->misnest > 1000)
 		return 1;
 	if (i >= 0) {
 		/*
@@ -433,6 +516,8 @@ pscan_start(struct pctx *c, struct pscan *s, const char *name, size_t nlen,
 	 */
 	if (s->capped > 0 && ++s->capped > 500)
 		return 1;
+	if (!isvoid)
+		implied_ends(s, name, nlen);
 	if (!isvoid && s->depth > 0 && is_self_closing(name, nlen) &&
 	    s->st[s->depth - 1].len == nlen &&
 	    strncasecmp(s->st[s->depth - 1].name, name, nlen) == 0)

@@ -3535,6 +3535,52 @@ test_doctype(void)
 }
 
 /*
+ * End tags that HTML lets a page leave out (minified pages leave out
+ * every "</li>", "</td>", "</tr>"): the prescan's model of tidy's stack
+ * ends the open cell, row or item at the next one, as HTML5 and tidy
+ * do.  Without it each row of such a table nested deeper than the
+ * last until the depth limit, and the rest of the page was cut; each
+ * "</ul>" after an open item counted as misnested, and past a thousand
+ * the lists were cut.  The text is the same as with the end tags.
+ */
+static void
+test_optional_ends(void)
+{
+	struct tq_buf b = { 0 }, c = { 0 };
+	struct tq_doc d, e;
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		struct tq_buf *p = k ? &c : &b;
+
+		tq_buf_adds(p, "<html><head><title>Rows</title></head><body>"
+		    "<h1>Rows</h1><p>The rows of a long table, then lists."
+		    "</p><table>");
+		for (i = 0; i < 400; i++)
+			tq_buf_addf(p, "<tr><td>Row %d%s<td>%d kg%s", i,
+			    k ? "</td>" : "", i * 3, k ? "</td></tr>" : "");
+		tq_buf_adds(p, "</table>");
+		for (i = 0; i < 1200; i++)
+			tq_buf_addf(p, "<ul><li>First %d%s<li>Second %d%s</ul>",
+			    i, k ? "</li>" : "", i, k ? "</li>" : "");
+		tq_buf_adds(p, "<p>After the table and the lists, the page "
+		    "goes on.</p></body></html>");
+	}
+	ok(extract_str(b.data, "https://rows.example/", &d) == 0 &&
+	    extract_str(c.data, "https://rows.example/", &e) == 0,
+	    "optional end tags: extract");
+	ok(has(d.text, "Row 399 | 1197 kg") && has(d.text, "Second 1199") &&
+	    has(d.text, "the page goes on."),
+	    "optional end tags: the rows, the lists and the text after them");
+	ok(strcmp(d.text, e.text) == 0,
+	    "optional end tags: the text of the page with its end tags");
+	tq_doc_free(&d);
+	tq_doc_free(&e);
+	tq_buf_free(&b);
+	tq_buf_free(&c);
+}
+
+/*
  * A page of many scripts (a shop's script for each card): each one's
  * end tag closes what the prescan's model never opened, and is no
  * stray end tag, of which it cuts those past a thousand.  Cut, the
@@ -6452,6 +6498,7 @@ main(void)
 	test_raw_text();
 	test_many_scripts();
 	test_doctype();
+	test_optional_ends();
 	test_recall();
 	test_article4();
 	test_prod5();
