@@ -1027,6 +1027,36 @@ product_name_out(struct ex *x, int i, int type)
 }
 
 /*
+ * A table's rows, through its sections (tidy keeps the <tbody> that a
+ * page wrote and infers none, so that the rows are the table's children
+ * or its sections'), or 0 for a table of data: one with a caption or
+ * header cells is no menu of links, whatever its links (a manual's
+ * table of functions and their equivalents, each one a link).
+ */
+static int
+table_rows(struct ex *x, int i)
+{
+	int j, k, rows = 0, end = ex_subtree_end(x, i);
+
+	for (j = i + 1; j <= end; j++)
+		if (!x->dead[j] && (x->n[j].tag == TidyTag_TH ||
+		    x->n[j].tag == TidyTag_CAPTION))
+			return 0;
+	for (j = x->n[i].first; j >= 0; j = x->n[j].next) {
+		if (x->dead[j])
+			continue;
+		if (x->n[j].tag == TidyTag_TR)
+			rows++;
+		else if (x->n[j].tag == TidyTag_THEAD ||
+		    x->n[j].tag == TidyTag_TBODY ||
+		    x->n[j].tag == TidyTag_TFOOT)
+			for (k = x->n[j].first; k >= 0; k = x->n[k].next)
+				rows += !x->dead[k] && x->n[k].tag == TidyTag_TR;
+	}
+	return rows;
+}
+
+/*
  * Pages other than articles: the main region (<main>, role=main,
  * else the body) without the page's chrome (navigation, headers and
  * footers, sidebars, banners, forms, menus of bare links), keeping
@@ -1160,6 +1190,8 @@ ex_broad_pass(struct ex *x, int type)
 			for (items = 0, j = n->first; j >= 0; j = x->n[j].next)
 				items += !x->dead[j] && x->n[j].tag != XT_TEXT &&
 				    (type != PT_FORUM || x->n[j].tlen > 0);
+			if (n->tag == TidyTag_TABLE)
+				items = table_rows(x, i);
 			if (n->tlen * 2 < x->n[root].tlen && items >= 3 &&
 			    !(n->flags & F_LINK) &&
 			    ex_link_density(n) > (type == PT_LISTING ||

@@ -3581,6 +3581,67 @@ test_optional_ends(void)
 }
 
 /*
+ * A manual's table of functions and their equivalents, each a link,
+ * with header cells: a table of data, not a menu of links, whether or
+ * not the page wrote its <tbody> (tidy infers none: the rows are the
+ * table's children or its section's).  The menu rule counted the
+ * table's children: its rows without a <tbody>, and the table went;
+ * two sections with one.
+ */
+static void
+test_table_sections(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d[2];
+	int i, j, k;
+
+	for (k = 0; k < 2; k++) {
+		b.len = 0;
+		tq_buf_adds(&b, "<html><head><title>pathlib</title></head>"
+		    "<body><nav class=sidebar><ul>");
+		for (i = 0; i < 20; i++)
+			tq_buf_addf(&b, "<li><a href=/docs/%d>Topic %d</a></li>",
+			    i, i);
+		tq_buf_adds(&b, "</ul></nav><main><h1>pathlib</h1>");
+		for (i = 0; i < 12; i++) {
+			if (i == 6) {
+				tq_buf_addf(&b, "<pre><code>p = Path(\".\")\n"
+				    "</code></pre><p>Below, the os functions "
+				    "and their equivalents.</p><table class="
+				    "docutils><thead><tr><th>os.path</th><th>"
+				    "pathlib</th></tr></thead>%s", k ?
+				    "<tbody>" : "");
+				for (j = 0; j < 8; j++)
+					tq_buf_addf(&b, "<tr><td><a href=os#f%d>"
+					    "<code>os.path.f%d()</code></a></td>"
+					    "<td><a href=#p%d><code>PurePath.p%d"
+					    "</code></a></td></tr>", j, j, j, j);
+				tq_buf_adds(&b, k ? "</tbody></table>" :
+				    "</table>");
+			}
+			tq_buf_addf(&b, "<p>Paragraph %d of the manual: pure "
+			    "path objects provide path-handling operations "
+			    "which do not access a filesystem, and concrete "
+			    "paths add the methods that do.</p>", i);
+		}
+		tq_buf_adds(&b, "<pre><code>PurePath(\"setup.py\")\n</code>"
+		    "</pre></main></body></html>");
+		ok(extract_str(b.data, "https://docs.example/docs/pathlib.html",
+		    &d[k]) == 0, "table sections: extract (%s <tbody>)",
+		    k ? "with" : "without");
+	}
+	ok(has(d[0].text, "os.path.f7() | PurePath.p7") &&
+	    has(d[1].text, "os.path.f7() | PurePath.p7"),
+	    "table sections: a table of linked data stays, with or without "
+	    "<tbody>");
+	ok(strcmp(d[0].text, d[1].text) == 0,
+	    "table sections: the same text either way");
+	tq_doc_free(&d[0]);
+	tq_doc_free(&d[1]);
+	tq_buf_free(&b);
+}
+
+/*
  * A page of many scripts (a shop's script for each card): each one's
  * end tag closes what the prescan's model never opened, and is no
  * stray end tag, of which it cuts those past a thousand.  Cut, the
@@ -6499,6 +6560,7 @@ main(void)
 	test_many_scripts();
 	test_doctype();
 	test_optional_ends();
+	test_table_sections();
 	test_recall();
 	test_article4();
 	test_prod5();
