@@ -303,7 +303,7 @@ tab_tok(const char *w)
 {
 	static const char *const ends[] = { "-tab", "_tab", NULL };
 	static const char *const parts[] = { "link", "button", "item",
-	    "title", "label", "trigger", "nav", "list", "control", NULL };
+	    "title", "label", "trigger", "control", NULL };
 	size_t n = strlen(w), e;
 	int k;
 

@@ -6513,6 +6513,19 @@ test_tab_panels(void)
 	ok(!has(d.text, "free suet holder"),
 	    "tab panels: a hidden block after no tabs stays hidden");
 	tq_doc_free(&d);
+	/* a strip named as such ("tab-list") is no tab: its items are */
+	b.len = 0;
+	tq_buf_adds(&b, "<html><head><title>Specs</title></head><body><main>"
+	    "<h1>Kettle</h1><ul class=tab-list><li class=tab-item>Overview"
+	    "</li><li class=tab-item>Details</li></ul><div class=pane><p>A "
+	    "kettle that boils a litre in three minutes.</p></div><div "
+	    "class=pane style=\"display:none\"><p>Its body is of brushed "
+	    "steel, its lid opens at a touch.</p></div></main></body></html>");
+	ok(extract_str(b.data, "https://shop.example/p/kettle", &d) == 0,
+	    "tab panels: a named strip, extract");
+	ok(has(d.text, "brushed steel"),
+	    "tab panels: the items of a strip named \"tab-list\" are its tabs");
+	tq_doc_free(&d);
 	tq_buf_free(&b);
 }
 
