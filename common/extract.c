@@ -338,11 +338,12 @@ tq_looks_binary(const char *s, size_t n)
 
 /*
  * The character reference at s ("&amp;", "&#8217;", "&nbsp;" as a
- * space) written as UTF-8 to out (4 bytes at most); its length in s,
- * or 0 if s holds none that is known.
+ * space) written as UTF-8 to out (4 bytes at most, none for MathML's
+ * invisible operators); its length in s, or 0 if s holds none that is
+ * known.  For the texts tidy leaves them in: JSON-LD's, MathML's.
  */
-static size_t
-ld_entity(const char *s, char *out, size_t *outlen)
+size_t
+ex_entity(const char *s, char *out, size_t *outlen)
 {
 	static const struct {
 		const char	*name;
@@ -361,6 +362,20 @@ ld_entity(const char *s, char *out, size_t *outlen)
 		{ "&Ouml;", "\xc3\x96" }, { "&Uuml;", "\xc3\x9c" },
 		{ "&szlig;", "\xc3\x9f" }, { "&eacute;", "\xc3\xa9" },
 		{ "&egrave;", "\xc3\xa8" }, { "&agrave;", "\xc3\xa0" },
+		/* a formula's: MathML's own and the usual operators */
+		{ "&minus;", "\xe2\x88\x92" }, { "&plusmn;", "\xc2\xb1" },
+		{ "&times;", "\xc3\x97" }, { "&divide;", "\xc3\xb7" },
+		{ "&ne;", "\xe2\x89\xa0" }, { "&le;", "\xe2\x89\xa4" },
+		{ "&ge;", "\xe2\x89\xa5" }, { "&sum;", "\xe2\x88\x91" },
+		{ "&prod;", "\xe2\x88\x8f" }, { "&int;", "\xe2\x88\xab" },
+		{ "&infin;", "\xe2\x88\x9e" }, { "&prime;", "\xe2\x80\xb2" },
+		{ "&sdot;", "\xe2\x8b\x85" }, { "&middot;", "\xc2\xb7" },
+		{ "&radic;", "\xe2\x88\x9a" }, { "&part;", "\xe2\x88\x82" },
+		{ "&pi;", "\xcf\x80" }, { "&deg;", "\xc2\xb0" },
+		{ "&rarr;", "\xe2\x86\x92" }, { "&equiv;", "\xe2\x89\xa1" },
+		{ "&InvisibleTimes;", "" }, { "&ApplyFunction;", "" },
+		{ "&InvisibleComma;", "" }, { "&it;", "" }, { "&af;", "" },
+		{ "&ic;", "" },
 	};
 	unsigned long c;
 	char *e;
@@ -381,7 +396,9 @@ ld_entity(const char *s, char *out, size_t *outlen)
 	if (*e != ';' || e == s + 2 || e - s > 12 || c == 0 || c > 0x10ffff ||
 	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
-	*outlen = tq_utf8_encode(c == 0xa0 ? ' ' : (uint32_t)c, out);
+	/* function application, invisible times, separator and plus */
+	*outlen = c >= 0x2061 && c <= 0x2064 ? 0 :
+	    tq_utf8_encode(c == 0xa0 ? ' ' : (uint32_t)c, out);
 	return (size_t)(e - s) + 1;
 }
 
@@ -441,7 +458,7 @@ ld_add_text(struct tq_buf *b, const char *v)
 	c = ex_utf8_clean(v, strlen(v));
 	/* a reference is never shorter than what it stands for */
 	for (i = j = 0; c[i]; i++) {
-		if (c[i] == '&' && (k = ld_entity(c + i, u, &ulen)) > 0) {
+		if (c[i] == '&' && (k = ex_entity(c + i, u, &ulen)) > 0) {
 			memcpy(c + j, u, ulen);
 			j += ulen;
 			i += k - 1;

@@ -220,8 +220,8 @@ math_text(struct ex *x, TidyDoc td, TidyNode top)
 	struct tq_buf b = { 0 };
 	TidyNode tn;
 	const char *v;
-	char *t, *c;
-	size_t len, k;
+	char *t, *c, u[4];
+	size_t len, k, i, j, ulen;
 
 	tq_buf_add(&b, "", 0);
 	if ((v = ex_attr_get(top, "alttext")) != NULL && *v)
@@ -243,6 +243,22 @@ math_text(struct ex *x, TidyDoc td, TidyNode top)
 		}
 	t = ex_utf8_clean(b.data, b.len > EX_MATH_MAX ? EX_MATH_MAX : b.len);
 	free(b.data);
+	/*
+	 * tidy leaves MathML's character references as written ("<mo>
+	 * &#8800;</mo>", "&minus;"): read them, as in HTML's text, the
+	 * invisible operators as nothing (a reference is never shorter
+	 * than what it stands for)
+	 */
+	for (i = j = 0; t[i]; i++) {
+		if (t[i] == '&' && (k = ex_entity(t + i, u, &ulen)) > 0) {
+			memcpy(t + j, u, ulen);
+			j += ulen;
+			i += k - 1;
+			continue;
+		}
+		t[j++] = t[i];
+	}
+	t[j] = '\0';
 	c = ex_collapse(t, strlen(t), 1);
 	free(t);
 	for (k = 0; wrap[k] != NULL; k++) {

@@ -3642,6 +3642,36 @@ test_table_sections(void)
 }
 
 /*
+ * MathML's character references: tidy leaves them as written in a
+ * formula's tokens ("<mo>&#8800;</mo>", MathJax's output), where in
+ * HTML's text it reads them.  They are read, MathML's invisible
+ * operators (function application, invisible times) as nothing.
+ */
+static void
+test_math_refs(void)
+{
+	struct tq_doc d;
+	const char *html = "<html><head><title>Roots</title></head><body>"
+	    "<article><h1>Roots</h1><p>A quadratic has two roots when its "
+	    "discriminant is positive, one when it is zero, and none among "
+	    "the reals when it is negative, as the formula shows.</p><p><math>"
+	    "<mi>a</mi><mo>&#8800;</mo><mn>0</mn><mo>,</mo><mi>x</mi><mo>=</mo>"
+	    "<mo>&minus;</mo><mi>b</mi><mo>&#xB1;</mo><mi>f</mi><mo>&#x2061;"
+	    "</mo><mo>(</mo><mi>a</mi><mo>&InvisibleTimes;</mo><mi>c</mi><mo>)"
+	    "</mo><mo>&lt;</mo><mn>1</mn></math></p><p>Each root is a number "
+	    "that makes the polynomial vanish, and the two sum to minus b over "
+	    "a.</p></article></body></html>";
+
+	ok(extract_str(html, "https://math.example/roots", &d) == 0,
+	    "math refs: extract");
+	ok(has(d.text, "a \xe2\x89\xa0 0 , x = \xe2\x88\x92 b \xc2\xb1 f "
+	    "( a c ) < 1"), "math refs: read, invisible operators as nothing");
+	ok(!has(d.text, "&#") && !has(d.text, "&minus;"),
+	    "math refs: none left as written");
+	tq_doc_free(&d);
+}
+
+/*
  * A page of many scripts (a shop's script for each card): each one's
  * end tag closes what the prescan's model never opened, and is no
  * stray end tag, of which it cuts those past a thousand.  Cut, the
@@ -6574,6 +6604,7 @@ main(void)
 	test_doctype();
 	test_optional_ends();
 	test_table_sections();
+	test_math_refs();
 	test_recall();
 	test_article4();
 	test_prod5();
