@@ -403,6 +403,28 @@ ex_entity(const char *s, char *out, size_t *outlen)
 }
 
 /*
+ * The character references of s read in place (ex_entity): a reference
+ * is never shorter than what it stands for.
+ */
+void
+ex_read_refs(char *s)
+{
+	char u[4];
+	size_t i, j, k, ulen;
+
+	for (i = j = 0; s[i]; i++) {
+		if (s[i] == '&' && (k = ex_entity(s + i, u, &ulen)) > 0) {
+			memcpy(s + j, u, ulen);
+			j += ulen;
+			i += k - 1;
+			continue;
+		}
+		s[j++] = s[i];
+	}
+	s[j] = '\0';
+}
+
+/*
  * The length of the HTML tag at s ("<p>", "</span>", "<a href=...>",
  * "<my-widget>") if s opens one, else 0; *brk is set when it ends a
  * line (a paragraph, a heading, a list item, a break, a block).
@@ -451,22 +473,12 @@ static void
 ld_add_text(struct tq_buf *b, const char *v)
 {
 	const char *p, *e;
-	char *c, *line, u[4];
-	size_t i, j, k, ulen;
+	char *c, *line;
+	size_t i, j, k;
 	int brk;
 
 	c = ex_utf8_clean(v, strlen(v));
-	/* a reference is never shorter than what it stands for */
-	for (i = j = 0; c[i]; i++) {
-		if (c[i] == '&' && (k = ex_entity(c + i, u, &ulen)) > 0) {
-			memcpy(c + j, u, ulen);
-			j += ulen;
-			i += k - 1;
-			continue;
-		}
-		c[j++] = c[i];
-	}
-	c[j] = '\0';
+	ex_read_refs(c);
 	for (i = j = 0; c[i]; i++) {
 		if (c[i] == '<' && (k = ld_tag(c + i, &brk)) > 0) {
 			if (brk)

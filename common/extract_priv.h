@@ -178,6 +178,7 @@ TidyDoc		ex_tidy_parse(const char *html, size_t len, TidyBuffer *errbuf,
 /* extract_prescan.c */
 char		*ex_strip_decls(const char *in, size_t inlen, size_t *outlen);
 size_t		 ex_entity(const char *s, char *out, size_t *outlen);
+void		 ex_read_refs(char *s);
 int		ex_prescan(const char *s, size_t n, char **out,
 	    size_t *outlen);
 /* Is s (n bytes) one of list, in any case? */

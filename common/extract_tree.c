@@ -220,8 +220,8 @@ math_text(struct ex *x, TidyDoc td, TidyNode top)
 	struct tq_buf b = { 0 };
 	TidyNode tn;
 	const char *v;
-	char *t, *c, u[4];
-	size_t len, k, i, j, ulen;
+	char *t, *c;
+	size_t len, k;
 
 	tq_buf_add(&b, "", 0);
 	if ((v = ex_attr_get(top, "alttext")) != NULL && *v)
@@ -246,19 +246,9 @@ math_text(struct ex *x, TidyDoc td, TidyNode top)
 	/*
 	 * tidy leaves MathML's character references as written ("<mo>
 	 * &#8800;</mo>", "&minus;"): read them, as in HTML's text, the
-	 * invisible operators as nothing (a reference is never shorter
-	 * than what it stands for)
+	 * invisible operators as nothing
 	 */
-	for (i = j = 0; t[i]; i++) {
-		if (t[i] == '&' && (k = ex_entity(t + i, u, &ulen)) > 0) {
-			memcpy(t + j, u, ulen);
-			j += ulen;
-			i += k - 1;
-			continue;
-		}
-		t[j++] = t[i];
-	}
-	t[j] = '\0';
+	ex_read_refs(t);
 	c = ex_collapse(t, strlen(t), 1);
 	free(t);
 	for (k = 0; wrap[k] != NULL; k++) {
