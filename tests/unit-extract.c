@@ -5592,12 +5592,6 @@ test_ld_howto(void)
 }
 
 /*
- * An encyclopedia's article with its numbered references below,
- * citations full of commas and periods.  A block whose class names
- * references or a bibliography weighs against itself as a sidebar
- * does, and the cleaning takes it out of the article.
- */
-/*
  * A paywalled story: the page shows its headline, the standfirst that
  * is its description, and a teaser; the JSON-LD articleBody holds the
  * whole story but not the standfirst.  The structured data's text
@@ -6012,6 +6006,12 @@ test_print_steps(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * An encyclopedia's article with its numbered references below,
+ * citations full of commas and periods.  A block whose class names
+ * references or a bibliography weighs against itself as a sidebar
+ * does, and the cleaning takes it out of the article.
+ */
 static void
 test_references(void)
 {
