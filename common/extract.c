@@ -295,6 +295,120 @@ ex_has_word(const char *s, const char *w)
 	return 0;
 }
 
+/*
+ * Does class token t (n bytes) mark one block rather than name a kind
+ * of block?  A taxonomy's term ("category-news", "tag-rain",
+ * WooCommerce's "product_cat-shoes"), an option ("has-thumbnail"), a
+ * place in a grid ("first", "odd").
+ */
+static int
+item_mark(const char *t, size_t n)
+{
+	static const char *const pre[] = {
+		"tag-", "category-", "product_cat-", "product_tag-", "has-",
+		NULL
+	};
+	static const char *const pos[] = {
+		"first", "last", "odd", "even", "alt", NULL
+	};
+	size_t k, m;
+
+	for (k = 0; pre[k] != NULL; k++)
+		if (n > (m = strlen(pre[k])) && strncmp(t, pre[k], m) == 0)
+			return 1;
+	for (k = 0; pos[k] != NULL; k++)
+		if (n == strlen(pos[k]) && strncmp(t, pos[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The length of class token t (n bytes) without a number that ends it,
+ * an id ("post-1234", "node_567"): three digits or more after '-' or
+ * '_'.  n if none.
+ */
+static size_t
+id_stem(const char *t, size_t n)
+{
+	size_t k = n;
+
+	while (k > 0 && isdigit((unsigned char)t[k - 1]))
+		k--;
+	return n - k >= 3 && k > 0 && (t[k - 1] == '-' || t[k - 1] == '_') ?
+	    k : n;
+}
+
+/*
+ * The class tokens of attr ("class id"), up to max, but those that
+ * mark one block, each as long as its stem; returns how many, or
+ * max + 1 if more.
+ */
+static int
+kind_tokens(const char *a, const char **t, size_t *len, int max)
+{
+	const char *end = strrchr(a, ' '), *p;
+	int k = 0;
+
+	while (a < end) {
+		while (a < end && *a == ' ')
+			a++;
+		for (p = a; a < end && *a != ' '; a++)
+			;
+		if (a == p || item_mark(p, (size_t)(a - p)))
+			continue;
+		if (k == max)
+			return max + 1;
+		t[k] = p;
+		len[k] = id_stem(p, (size_t)(a - p));
+		k++;
+	}
+	return k;
+}
+
+/* Is token p (n bytes) one of the k tokens t? */
+static int
+has_token(const char *const *t, const size_t *len, int k, const char *p,
+    size_t n)
+{
+	while (k-- > 0)
+		if (len[k] == n && memcmp(t[k], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Are the blocks of attrs a and b ("class id", as struct xn's) of one
+ * kind by their classes?  The same four classes or more, in any
+ * order, an id's number as good as another's, but for those that mark
+ * one block: WordPress's archive, each post "post-1203 post type-post
+ * status-publish hentry category-news" and "post-1240 post type-post
+ * status-publish hentry category-sport tag-rain".  (Fewer classes
+ * name a layout more than a kind: a CMS's sections "cms-306098 mt-20
+ * mb-20" are one article's.)
+ */
+int
+ex_like_class(const char *a, const char *b)
+{
+	const char *ta[16], *tb[16];
+	size_t la[16], lb[16];
+	int i, na, nb;
+
+	if (a == NULL || b == NULL || strchr(a, ' ') == NULL ||
+	    strchr(b, ' ') == NULL)
+		return 0;
+	na = kind_tokens(a, ta, la, 16);
+	nb = kind_tokens(b, tb, lb, 16);
+	if (na < 4 || na > 16 || nb < 4 || nb > 16)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (!has_token(tb, lb, nb, ta[i], la[i]))
+			return 0;
+	for (i = 0; i < nb; i++)
+		if (!has_token(ta, la, na, tb[i], lb[i]))
+			return 0;
+	return 1;
+}
+
 int
 ex_starts_with(const char *s, const char *p)
 {

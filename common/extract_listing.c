@@ -52,8 +52,9 @@ same_kind(const struct xn *a, const struct xn *b)
 {
 	size_t na = first_class(a->attr), nb = first_class(b->attr);
 
-	return a->tag == b->tag && na == nb &&
-	    (na == 0 || strncmp(a->attr, b->attr, na) == 0);
+	return a->tag == b->tag && ((na == nb &&
+	    (na == 0 || strncmp(a->attr, b->attr, na) == 0)) ||
+	    ex_like_class(a->attr, b->attr));
 }
 
 /*

@@ -249,9 +249,9 @@ same_class(const char *a, const char *b)
 		return a == b;
 	ea = strrchr(a, ' ');
 	eb = strrchr(b, ' ');
-	if (ea - a != eb - b)
-		return 0;
-	return strncmp(a, b, (size_t)(ea - a)) == 0;
+	if (ea - a == eb - b && strncmp(a, b, (size_t)(ea - a)) == 0)
+		return 1;
+	return ex_like_class(a, b);
 }
 
 static const char *const post_words[] = {

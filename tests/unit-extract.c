@@ -6559,6 +6559,75 @@ test_tab_panels(void)
 	tq_buf_free(&b);
 }
 
+/*
+ * A WordPress archive: each post's classes name its id, its
+ * categories and tags (post_class()), so no two posts' class
+ * attributes are the same; they are one kind of block all the same,
+ * and the page reads as it would with one class on every post.
+ */
+static void
+test_post_classes(void)
+{
+	static const char *const what[] = {
+		"river", "council", "school", "market", "bridge", "festival",
+		"library", "station"
+	};
+	struct tq_buf b[2] = { { 0 }, { 0 } };
+	struct tq_doc d[2];
+	char w[1024], cls[256];
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		tq_buf_adds(&b[k], "<!DOCTYPE html><html><head><title>News "
+		    "Archives - Town Blog</title></head><body class=\"archive "
+		    "category\"><header id=masthead><nav><ul><li><a href=/>"
+		    "Home</a></li><li><a href=/about>About</a></li></ul></nav>"
+		    "</header><main id=main class=site-main><header class="
+		    "page-header><h1 class=page-title>Category: News</h1>"
+		    "</header>");
+		for (i = 0; i < 8; i++) {
+			if (k == 0)
+				snprintf(cls, sizeof(cls), "post-%d post "
+				    "type-post status-publish format-standard"
+				    "%s hentry category-%s%s", 1200 + i * 37,
+				    i % 2 ? " has-post-thumbnail" : "",
+				    i % 3 ? "news" : "news category-sport",
+				    i % 4 ? " tag-rain" : "");
+			else
+				snprintf(cls, sizeof(cls), "post hentry");
+			snprintf(w, sizeof(w), "<article id=post-%d class=\"%s"
+			    "\"><header class=entry-header><h2 class=entry-"
+			    "title><a href=/p/%d>Headline %d: what the %s "
+			    "did</a></h2><div class=entry-meta><span>March %d, "
+			    "2025</span></div></header><div class=entry-summary>"
+			    "<p>The %s reopened after months of work, and "
+			    "neighbours came to see what changed. <a href=/p/%d"
+			    " class=more-link>Continue reading</a></p></div>"
+			    "</article>", 1200 + i * 37, cls, i, i, what[i],
+			    i + 1, what[i], i);
+			tq_buf_adds(&b[k], w);
+		}
+		tq_buf_adds(&b[k], "<nav class=\"navigation pagination\"><a "
+		    "href=/page/2>Next</a></nav></main><aside class=widget-"
+		    "area><h2>Recent Posts</h2><ul><li><a href=/x>Other</a>"
+		    "</li></ul></aside><footer>Copyright</footer></body>"
+		    "</html>");
+		ok(extract_str(b[k].data, "https://town.example/category/news/",
+		    &d[k]) == 0, "post classes: extract (%d)", k);
+	}
+	is_str(d[0].page_type, "listing", "post classes: a listing");
+	ok(in_order(d[0].text, "Headline 0: what the river did",
+	    "Headline 7: what the station did") && has(d[0].text,
+	    "March 4, 2025") && has(d[0].text, "The bridge reopened"),
+	    "post classes: each post's headline, date and summary");
+	is_str(d[0].text, d[1].text,
+	    "post classes: the text of the page with one class a post");
+	for (k = 0; k < 2; k++) {
+		tq_doc_free(&d[k]);
+		tq_buf_free(&b[k]);
+	}
+}
+
 int
 main(void)
 {
@@ -6633,5 +6702,6 @@ main(void)
 	test_ld_cdata();
 	test_data_table();
 	test_tab_panels();
+	test_post_classes();
 	return done_testing();
 }
