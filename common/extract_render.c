@@ -538,6 +538,89 @@ symbol_len(const char *s)
 }
 
 /*
+ * Is node i code: in a <pre>, or in a <code>, <kbd>, <samp>, <tt> or
+ * <var> of its line ("class <span>Comment</span>(models.Model)")?
+ */
+static int
+in_code(struct ex *x, int i)
+{
+	int j, tag;
+
+	if (x->n[i].flags & F_PRE)
+		return 1;
+	for (j = i; j > 0; j = x->n[j].parent) {
+		tag = x->n[j].tag;
+		if (tag == TidyTag_CODE || tag == TidyTag_KBD ||
+		    tag == TidyTag_SAMP || tag == TidyTag_TT ||
+		    tag == TidyTag_VAR)
+			return 1;
+		if (x->n[j].flags & F_BLOCK)
+			break;
+	}
+	return 0;
+}
+
+/* The live sibling before node i with text; -1 if none. */
+static int
+prev_sibling(struct ex *x, int i)
+{
+	int j, p = -1;
+
+	for (j = x->n[x->n[i].parent].first; j >= 0 && j != i;
+	    j = x->n[j].next)
+		if (!x->dead[j] && x->n[j].tlen > 0)
+			p = j;
+	return p;
+}
+
+/*
+ * Does the word of inline element i stand in a sentence, the text
+ * before it running on into it ("there is <b>more</b>", "click
+ * <b>Print</b>") or the text after it going on from it ("<em>Share
+ * </em> your views")?  Then it is no label, whatever its word.  The
+ * text beside it is a text node's or an inline element's.
+ */
+static int
+in_sentence(struct ex *x, int i)
+{
+	const unsigned char *t;
+	char *s = NULL;
+	size_t n, c;
+	int j, r = 0;
+
+	if ((j = prev_sibling(x, i)) >= 0 && (x->n[j].tag == XT_TEXT ||
+	    !(x->n[j].flags & F_BLOCK))) {
+		s = x->n[j].tag == XT_TEXT ? xstrdup(x->n[j].text != NULL ?
+		    x->n[j].text : "") : ex_node_text(x, j, 1000);
+		t = (const unsigned char *)s;
+		n = strlen(s);
+		while (n > 0 && t[n - 1] == ' ')
+			n--;
+		/* the last character's first byte: a letter beyond ASCII? */
+		for (c = n; c > 0 && (t[c - 1] & 0xc0) == 0x80; c--)
+			;
+		r = n > 0 && (isalnum(t[n - 1]) || t[n - 1] == ',' ||
+		    (c > 0 && t[c - 1] >= 0xc0 &&
+		    symbol_len((const char *)t + c - 1) == 0));
+		free(s);
+		if (r)
+			return 1;
+	}
+	for (j = x->n[i].next; j >= 0 && (x->dead[j] || x->n[j].tlen == 0);
+	    j = x->n[j].next)
+		;
+	if (j >= 0 && (x->n[j].tag == XT_TEXT ||
+	    !(x->n[j].flags & F_BLOCK))) {
+		s = ex_node_text(x, j, 40);
+		for (t = (const unsigned char *)s; *t == ' '; t++)
+			;
+		r = islower(*t) || (*t != '\0' && strchr(",.;!?)", *t));
+		free(s);
+	}
+	return r;
+}
+
+/*
  * Short blocks that are labels ("Comments (3)", "Tags:"), datelines
  * ("Published: 19 Nov 2019"), bylines ("By Jane Roe - 11/18/19") or
  * promotions ("Follow us on Twitter") rather than article text.
@@ -550,7 +633,7 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 	const char *le;
 	int k, r = 0, nw, colon, p;
 
-	if (n->tlen == 0 || n->tlen > 300 || n->nsub > 200)
+	if (n->tlen == 0 || n->tlen > 300 || n->nsub > 200 || in_code(x, i))
 		return 0;
 	t = ex_node_text(x, i, 400);
 	nw = ex_words(t);
@@ -597,6 +680,10 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 		for (k = 0; labels[k] != NULL && !r; k++)
 			if (strcasecmp(s, labels[k]) == 0)
 				r = 1;
+		/* a word in a sentence, not a label on its own */
+		if (r && !(n->flags & F_BLOCK) && strchr(s, ' ') == NULL &&
+		    in_sentence(x, i))
+			r = 0;
 		/* "<b>Read more:</b> <a>...</a>": the whole block goes */
 		if (!leaf && colon && (p = n->parent) > 0 &&
 		    (x->n[p].flags & F_BLOCK) && x->n[p].nblock == 0 &&

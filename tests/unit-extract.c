@@ -6628,6 +6628,53 @@ test_post_classes(void)
 	}
 }
 
+/*
+ * A label's word in a sentence or in code is the sentence's or the
+ * code's: "click <b>Print</b>", "there is <span>more</span>", a
+ * highlighter's "<span>print</span>(basket)".  The same word on its
+ * own is a label still.
+ */
+static void
+test_label_words(void)
+{
+	struct tq_doc d;
+	const char *page =
+	    "<html><head><title>Printing a report</title></head><body>"
+	    "<main><article><h1>Printing a report</h1>"
+	    "<p>Open the report you want. Then click <b>Print</b> at the top "
+	    "of the page, choose a printer and confirm.</p>"
+	    "<p>There is <span>more</span> to a report than its totals: each "
+	    "row links to the entry it counts.</p>"
+	    "<p><em>Share</em> your reports with a team by adding its members "
+	    "to the report's list of readers.</p>"
+	    "<p>To keep a copy, use <strong>Email</strong>, then <strong>"
+	    "Search</strong>, in the menu of the report.</p>"
+	    "<pre><code><span class=kw>print</span>(basket)\n"
+	    "<span class=n>email</span> = models.EmailField()\n"
+	    "    <span class=n>comment</span> = models.TextField()</code>"
+	    "</pre><p>A report is kept for a year after it was last opened, "
+	    "and a copy can be asked for by any of its readers.</p>"
+	    "<p>Advertisement</p><p>The archive holds the reports of earlier "
+	    "years, each in the format of its own year.</p>"
+	    "<div><span>Share</span> <a href=/fb>Facebook</a> <a href=/x>X"
+	    "</a></div></article></main></body></html>";
+
+	ok(extract_str(page, "https://help.example/reports/print", &d) == 0,
+	    "label words: extract");
+	ok(has(d.text, "Then click Print at the top"),
+	    "label words: a button's name in a sentence");
+	ok(has(d.text, "There is more to a report"),
+	    "label words: \"more\" in a sentence");
+	ok(has(d.text, "Share your reports"),
+	    "label words: a sentence's first word");
+	ok(has(d.text, "use Email, then Search, in the menu"),
+	    "label words: words before commas");
+	ok(has(d.text, "print(basket)") && has(d.text, "email = models") &&
+	    has(d.text, "comment = models"), "label words: code's words");
+	ok(!has(d.text, "Advertisement"), "label words: a label on its own");
+	tq_doc_free(&d);
+}
+
 int
 main(void)
 {
@@ -6703,5 +6750,6 @@ main(void)
 	test_data_table();
 	test_tab_panels();
 	test_post_classes();
+	test_label_words();
 	return done_testing();
 }
