@@ -12,6 +12,7 @@
 #define EX_MAX_TAGS	400000
 #define EX_MAX_DEPTH	256			/* prescan's nesting estimate */
 #define EX_MAX_TREE	1000			/* depth of the tree kept */
+#define EX_JOIN_MAX	65536			/* text joined in a node */
 #define EX_MAX_INLINE	32			/* open inline elements */
 #define EX_MAX_ATTRS	256			/* attributes of a tag */
 #define EX_MAX_ALL_ATTRS 200000			/* then 4 a tag */

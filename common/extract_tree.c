@@ -871,31 +871,57 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 	return i;
 }
 
+/* Text node i's text: s, len bytes, cleaned (and collapsed). */
 static void
+take_string(struct ex *x, int i, const char *s, size_t len)
+{
+	char *c, *u;
+
+	c = ex_utf8_clean(s, len);
+	if (!(x->n[i].flags & F_PRE)) {
+		u = c;
+		c = ex_collapse(u, strlen(u), 0);
+		free(u);
+	}
+	x->n[i].text = ex_astrndup(x, c, strlen(c));
+	free(c);
+}
+
+/*
+ * Text node tn and the text after it parted from it only by comments
+ * (React writes "By <!-- -->Jane Roe") or by <wbr>s (a long name's
+ * "Lap<wbr>top"): one text to a reader, one node, up to EX_JOIN_MAX
+ * bytes.  Returns the last tidy node taken.
+ */
+static TidyNode
 take_text(struct ex *x, TidyDoc td, TidyNode tn, int parent)
 {
+	struct tq_buf b = { 0 };
+	TidyNode nx, last = tn;
+	TidyNodeType ty;
 	const char *v;
-	char *c;
 	size_t len;
 	int i;
 
 	if (parent < 0)
-		return;
-	v = node_value(x, td, tn, &len);
-	if (len == 0)
-		return;
-	i = add_node(x, XT_TEXT, parent);
-	if (x->n[i].flags & F_PRE) {
-		c = ex_utf8_clean(v, len);
-		x->n[i].text = ex_astrndup(x, c, strlen(c));
-	} else {
-		char *u = ex_utf8_clean(v, len);
-
-		c = ex_collapse(u, strlen(u), 0);
-		free(u);
-		x->n[i].text = ex_astrndup(x, c, strlen(c));
+		return tn;
+	for (nx = tn; nx != NULL && b.len < EX_JOIN_MAX;
+	    nx = tidyGetNext(nx)) {
+		ty = tidyNodeGetType(nx);
+		if (ty == TidyNode_Text) {
+			v = node_value(x, td, nx, &len);
+			tq_buf_add(&b, v, len);
+			last = nx;
+		} else if (ty != TidyNode_Comment &&
+		    tidyNodeGetId(nx) != TidyTag_WBR)
+			break;
 	}
-	free(c);
+	if (b.len > 0) {
+		i = add_node(x, XT_TEXT, parent);
+		take_string(x, i, b.data, b.len);
+	}
+	tq_buf_free(&b);
+	return last;
 }
 
 /* Copy the tidy tree below root, without recursion. */
@@ -915,7 +941,7 @@ build(struct ex *x, TidyDoc td)
 		idx = -1;
 		descend = 0;
 		if (ty == TidyNode_Text)
-			take_text(x, td, tn, cur);
+			tn = take_text(x, td, tn, cur);
 		else if (ty == TidyNode_Start || ty == TidyNode_StartEnd) {
 			/* React's streamed segments where the script puts them */
 			if ((nx = ex_stream_jump(x, tn)) != NULL)

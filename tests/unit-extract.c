@@ -6675,6 +6675,62 @@ test_label_words(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * Text parted by comments is one text, as React writes it ("$<!-- -->
+ * 99", "By <!-- -->Jane"), and so is text parted by a <wbr>: a shop's
+ * grid of such prices is a collection, and a page reads the same with
+ * and without them.
+ */
+static void
+test_comment_parts(void)
+{
+	struct tq_buf b[2] = { { 0 }, { 0 } }, big = { 0 };
+	struct tq_doc d[2];
+	const char *cut;
+	char w[1024];
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		cut = k ? "<!-- --><wbr>" : "";
+		snprintf(w, sizeof(w), "<html><head><title>Desk accessories"
+		    "</title></head><body><main><h1>Desk acc%sessories</h1>"
+		    "<div class=grid>", cut);
+		tq_buf_adds(&b[k], w);
+		for (i = 0; i < 8; i++) {
+			snprintf(w, sizeof(w), "<div class=card><a href=/p/%d>"
+			    "<img src=/i/%d.jpg alt=\"\"><h3>Monitor arm "
+			    "num%sber %d</h3></a><p class=flag>Free ship%sping"
+			    "</p><p class=price>$%s%d%s+</p></div>", i, i,
+			    cut, i, cut, cut, 99 + i * 10, cut);
+			tq_buf_adds(&b[k], w);
+		}
+		snprintf(w, sizeof(w), "</div><p>By %sJane Roe, our desk "
+		    "expert.</p></main></body></html>", cut);
+		tq_buf_adds(&b[k], w);
+		ok(extract_str(b[k].data, "https://shop.example/accessories/",
+		    &d[k]) == 0, "comment parts: extract (%d)", k);
+	}
+	is_str(d[1].page_type, "collection", "comment parts: a collection");
+	is_str(d[1].text, d[0].text,
+	    "comment parts: the text of the page without the comments");
+	ok(has(d[1].text, "Monitor arm number 7") && has(d[1].text, "$169+"),
+	    "comment parts: the items, whole");
+	for (k = 0; k < 2; k++) {
+		tq_doc_free(&d[k]);
+		tq_buf_free(&b[k]);
+	}
+	/* 200,000 parts: a node each few kilobytes, the text all there */
+	tq_buf_adds(&big, "<html><body><main><p>Start of the text.</p><p>");
+	for (i = 0; i < 200000; i++)
+		tq_buf_adds(&big, i % 7 ? "ab<!---->" : "ab <!---->");
+	tq_buf_adds(&big, "</p><p>End of the text.</p></main></body></html>");
+	ok(extract_str(big.data, NULL, &d[0]) == 0 &&
+	    has(d[0].text, "End of the text.") && has(d[0].text, "ab abab"),
+	    "comment parts: 200,000 parts");
+	tq_doc_free(&d[0]);
+	tq_buf_free(&big);
+}
+
 int
 main(void)
 {
@@ -6751,5 +6807,6 @@ main(void)
 	test_tab_panels();
 	test_post_classes();
 	test_label_words();
+	test_comment_parts();
 	return done_testing();
 }
