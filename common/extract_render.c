@@ -308,6 +308,10 @@ ex_render(struct ex *x, int root, struct out *o)
 		    ex_has_word(n->attr, "line") && o->b.len > 0)
 			/* a highlighter's line (Shiki's <span class=line>) */
 			ex_out_break(o, 1);
+		else if (n->first < 0 && n->attr != NULL &&
+		    ex_has_word(n->attr, "br") && o->b.len > 0)
+			/* an empty <span class=br>, a break in its style */
+			ex_out_break(o, o->pend >= 1 ? 2 : 1);
 		/*
 		 * An item of an unordered list is marked "- "; an ordered
 		 * list's items are lines without a mark (a number would

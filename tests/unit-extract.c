@@ -6731,6 +6731,38 @@ test_comment_parts(void)
 	tq_buf_free(&big);
 }
 
+/*
+ * An empty <span class=br> is a line break in its page's style (the
+ * Times of India's stories part their lines so): the words on either
+ * side stay apart.
+ */
+static void
+test_br_spans(void)
+{
+	struct tq_doc d;
+	const char *page =
+	    "<html><head><title>Meditation</title></head><body><main>"
+	    "<article><h1>Meditation and the brain</h1><div class=story>"
+	    "For ages, meditation was thought of as quiet reflection, not "
+	    "something you could test.<span class=\"id-r-component br\">"
+	    "</span><span class=strong>Attentional networks and executive "
+	    "control</span><span class=\"id-r-component br\"></span>"
+	    "Meditation sharpens specific faculties, as exercise trains "
+	    "muscles, and scans show the change after eight weeks of "
+	    "practice.<span class=brand></span> The Brand<span class=\"x "
+	    "brx\"></span>Name stays one line.</div></article></main>"
+	    "</body></html>";
+
+	ok(extract_str(page, "https://news.example/story/1", &d) == 0,
+	    "br spans: extract");
+	ok(has(d.text, "executive control\nMeditation sharpens") &&
+	    has(d.text, "could test.\nAttentional"),
+	    "br spans: the lines apart");
+	ok(has(d.text, "The BrandName stays one line."),
+	    "br spans: other classes part nothing");
+	tq_doc_free(&d);
+}
+
 int
 main(void)
 {
@@ -6808,5 +6840,6 @@ main(void)
 	test_post_classes();
 	test_label_words();
 	test_comment_parts();
+	test_br_spans();
 	return done_testing();
 }
