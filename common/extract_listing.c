@@ -277,47 +277,77 @@ line_alone(struct ex *x, int k, int len)
 	return j < 0 && x->n[k].tlen - inblocks == len;
 }
 
+/* Text nodes in the subtree of i, up to 2. */
+static int
+text_pieces(struct ex *x, int i)
+{
+	int j, end = ex_subtree_end(x, i), n = 0;
+
+	for (j = i + 1; j <= end && n < 2; j++)
+		n += !x->dead[j] && x->n[j].tag == XT_TEXT &&
+		    x->n[j].tlen > 0;
+	return n;
+}
+
 /*
  * A text that can be a label: short, unlinked (a category's name links
  * to its page), some letters and no digits (dates, counts, prices
  * differ from item to item), no sentence ("Must be presented first.")
- * and no field's name ("Weight:") or value, a block of its own.
+ * and no field's name ("Weight:") or value, a block of its own.  Node
+ * i is a text node, or a block of no blocks whose text is in pieces
+ * (a drop cap's "<span>N</span>ew", an icon's word beside the rest).
+ * Returns the text, trimmed, to be freed; NULL if no label.
  */
-static int
+static char *
 label_like(struct ex *x, int i)
 {
-	const char *t = x->n[i].text, *p;
+	const struct xn *m = &x->n[i];
+	char *t;
+	const char *p;
 	size_t n;
 	int k, letters = 0;
 
-	if (x->n[i].tag != XT_TEXT || x->n[i].tlen == 0 ||
-	    x->n[i].tlen > EX_LABEL_MAX || (x->n[i].flags & F_LINK) ||
-	    t == NULL || (n = strlen(t)) == 0)
-		return 0;
+	if (m->tlen == 0 || m->tlen > EX_LABEL_MAX)
+		return NULL;
+	if (m->tag == XT_TEXT) {
+		if ((m->flags & F_LINK) || m->text == NULL)
+			return NULL;
+		/* a block of its own, not a word in a line ("SKU #" 1234) */
+		for (k = m->parent; k > 0 && !(x->n[k].flags & F_BLOCK);
+		    k = x->n[k].parent)
+			;
+		if (k <= 0 || !line_alone(x, k, m->tlen))
+			return NULL;
+		t = ex_collapse(m->text, strlen(m->text), 1);
+	} else if ((m->flags & F_BLOCK) && m->nblock == 0 && m->llen == 0 &&
+	    text_pieces(x, i) == 2)
+		t = ex_node_text(x, i, 100);
+	else
+		return NULL;
 	for (p = t; *p; p++) {
 		if (isdigit((unsigned char)*p))
-			return 0;
+			break;
 		letters += isalpha((unsigned char)*p) != 0;
 	}
-	while (n > 0 && t[n - 1] == ' ')
-		n--;
-	if (letters < 2 || n == 0 || t[n - 1] == ':' || t[n - 1] == '.')
-		return 0;
+	n = strlen(t);
+	if (*p != '\0' || letters < 2 || n == 0 || t[n - 1] == ':' ||
+	    t[n - 1] == '.') {
+		free(t);
+		return NULL;
+	}
 	/* a field's value ("Width:" "Wide") */
 	for (k = i - 1; k > i - 20 && k > 0; k--)
 		if (!x->dead[k] && x->n[k].tag == XT_TEXT && x->n[k].text) {
 			n = strlen(x->n[k].text);
 			while (n > 0 && x->n[k].text[n - 1] == ' ')
 				n--;
-			if (n > 0 && x->n[k].text[n - 1] == ':')
-				return 0;
+			if (n > 0 && x->n[k].text[n - 1] == ':') {
+				free(t);
+				return NULL;
+			}
 			break;
 		}
-	/* a block of its own, not a word in a line ("SKU #" 1234) */
-	for (k = x->n[i].parent; k > 0 && !(x->n[k].flags & F_BLOCK);
-	    k = x->n[k].parent)
-		;
-	return k > 0 && line_alone(x, k, x->n[i].tlen);
+	return t;
 }
 
 struct label {
@@ -350,6 +380,7 @@ static void
 drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 {
 	struct label *tab;
+	char *t;
 	int pass, j, i, end, k, used = 0;
 
 	tab = xcalloc(EX_LABELS, sizeof(*tab));
@@ -359,10 +390,12 @@ drop_labels(struct ex *x, int p, int n, const unsigned char *mark, int root)
 				continue;
 			end = ex_subtree_end(x, j);
 			for (i = j + 1; i <= end; i++) {
-				if (ex_dead_below(x, i) || !label_like(x, i))
+				if (ex_dead_below(x, i) ||
+				    (t = label_like(x, i)) == NULL)
 					continue;
-				if ((k = label_slot(tab, &used,
-				    ex_fnv(x->n[i].text))) < 0)
+				k = label_slot(tab, &used, ex_fnv(t));
+				free(t);
+				if (k < 0)
 					continue;
 				if (pass == 0 && tab[k].last != j) {
 					tab[k].items++;

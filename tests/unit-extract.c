@@ -6763,6 +6763,44 @@ test_br_spans(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * The labels the items of a list repeat go whether a label is one text
+ * or in pieces ("<b>Pre</b> Order Now", a drop cap's "<span>N</span>
+ * ew"): the page reads the same either way.
+ */
+static void
+test_label_pieces(void)
+{
+	struct tq_buf b[2] = { { 0 }, { 0 } };
+	struct tq_doc d[2];
+	char w[1024];
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		tq_buf_adds(&b[k], "<html><head><title>Games</title></head>"
+		    "<body><main><h1>Coming soon</h1><div class=grid>");
+		for (i = 0; i < 6; i++) {
+			snprintf(w, sizeof(w), "<div class=card><a href=/g/%d>"
+			    "<h3>Castle quest, part %c</h3></a><p>A story of "
+			    "knights and a castle under siege, told anew.</p>"
+			    "<div class=flag>%s</div></div>", i, 'A' + i,
+			    k ? "<b>Pre</b> Order <span class=cap>N</span>ow" :
+			    "Pre Order Now");
+			tq_buf_adds(&b[k], w);
+		}
+		tq_buf_adds(&b[k], "</div></main></body></html>");
+		ok(extract_str(b[k].data, "https://games.example/soon/",
+		    &d[k]) == 0, "label pieces: extract (%d)", k);
+	}
+	ok(!has(d[0].text, "Order Now") && has(d[0].text, "part F"),
+	    "label pieces: the label goes, the items stay");
+	is_str(d[1].text, d[0].text, "label pieces: the same in pieces");
+	for (k = 0; k < 2; k++) {
+		tq_doc_free(&d[k]);
+		tq_buf_free(&b[k]);
+	}
+}
+
 int
 main(void)
 {
@@ -6841,5 +6879,6 @@ main(void)
 	test_label_words();
 	test_comment_parts();
 	test_br_spans();
+	test_label_pieces();
 	return done_testing();
 }
