@@ -688,8 +688,15 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 		if (r && !(n->flags & F_BLOCK) && strchr(s, ' ') == NULL &&
 		    in_sentence(x, i))
 			r = 0;
-		/* "<b>Read more:</b> <a>...</a>": the whole block goes */
-		if (!leaf && colon && (p = n->parent) > 0 &&
+		/*
+		 * "<b>Read more:</b> <a>...</a>": the whole block goes (the
+		 * label's parent, in it or the block itself: a <font> may
+		 * wrap a paragraph's words)
+		 */
+		for (p = n->parent; !leaf && colon && p > 0 &&
+		    !(x->n[p].flags & F_BLOCK); p = x->n[p].parent)
+			;
+		if (!leaf && colon && p > 0 &&
 		    (x->n[p].flags & F_BLOCK) && x->n[p].nblock == 0 &&
 		    x->n[p].tlen < 300 && (x->n[p].llen + n->tlen) * 2 >=
 		    x->n[p].tlen)

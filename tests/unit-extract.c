@@ -6655,7 +6655,9 @@ test_label_words(void)
 	    "</pre><p>A report is kept for a year after it was last opened, "
 	    "and a copy can be asked for by any of its readers.</p>"
 	    "<p>Advertisement</p><p>The archive holds the reports of earlier "
-	    "years, each in the format of its own year.</p>"
+	    "years, each in the format of its own year.</p><p><font face="
+	    "Arial><strong>Read more:</strong> <a href=/other>How to "
+	    "archive a report for good</a></font></p>"
 	    "<div><span>Share</span> <a href=/fb>Facebook</a> <a href=/x>X"
 	    "</a></div></article></main></body></html>";
 
@@ -6672,6 +6674,8 @@ test_label_words(void)
 	ok(has(d.text, "print(basket)") && has(d.text, "email = models") &&
 	    has(d.text, "comment = models"), "label words: code's words");
 	ok(!has(d.text, "Advertisement"), "label words: a label on its own");
+	ok(!has(d.text, "for good"),
+	    "label words: a lead and its link, in a <font>");
 	tq_doc_free(&d);
 }
 
