@@ -487,6 +487,11 @@ static const char *const link_leads[] = {
 	"lea tambi\xc3\x89n", "lea m\xc3\x81s", "vea tambi\xc3\x89n", NULL
 };
 
+/* The marks that end a label before a link. */
+static const char *const lead_marks[] = {
+	":", "\xc2\xbb", "\xe2\x80\xba", "\xe2\x86\x92", NULL
+};
+
 /*
  * The end of a label before a link, in t's first 30 bytes: a colon, a
  * guillemet or an arrow ("Read more:", "À lire aussi »", "Lesen Sie
@@ -495,14 +500,11 @@ static const char *const link_leads[] = {
 static const char *
 lead_end(const char *t)
 {
-	static const char *const seps[] = {
-		":", "\xc2\xbb", "\xe2\x80\xba", "\xe2\x86\x92", NULL
-	};
 	const char *e, *best = NULL;
 	int k;
 
-	for (k = 0; seps[k] != NULL; k++)
-		if ((e = strstr(t, seps[k])) != NULL && e - t < 30 &&
+	for (k = 0; lead_marks[k] != NULL; k++)
+		if ((e = strstr(t, lead_marks[k])) != NULL && e - t < 30 &&
 		    (best == NULL || e < best))
 			best = e;
 	return best;
@@ -578,19 +580,60 @@ prev_sibling(struct ex *x, int i)
 }
 
 /*
+ * The text of the live sibling after node i, a text node or an inline
+ * element, its first bytes; NULL if there is none.  To be freed.
+ */
+static char *
+next_text(struct ex *x, int i)
+{
+	int j;
+
+	for (j = x->n[i].next; j >= 0 && (x->dead[j] || x->n[j].tlen == 0);
+	    j = x->n[j].next)
+		;
+	if (j < 0 || (x->n[j].tag != XT_TEXT && (x->n[j].flags & F_BLOCK)))
+		return NULL;
+	return ex_node_text(x, j, 40);
+}
+
+/* Does s open with one of the strings of list (after spaces)? */
+static int
+opens_with(const char *s, const char *const *list)
+{
+	int k;
+
+	while (*s == ' ')
+		s++;
+	for (k = 0; list[k] != NULL; k++)
+		if (strncmp(s, list[k], strlen(list[k])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Does the word of inline element i stand in a sentence, the text
  * before it running on into it ("there is <b>more</b>", "click
- * <b>Print</b>") or the text after it going on from it ("<em>Share
- * </em> your views")?  Then it is no label, whatever its word.  The
- * text beside it is a text node's or an inline element's.
+ * <b>Print</b>", a quotation mark opened: "the \"<i>Share</i>\"
+ * button") or the text after it going on from it ("<em>Share</em>
+ * your views", a mark closing the quotation)?  Then it is no label,
+ * whatever its word.  The text beside it is a text node's or an
+ * inline element's.
  */
 static int
 in_sentence(struct ex *x, int i)
 {
+	static const char *const opening[] = {
+		"\xe2\x80\x9c", "\xe2\x80\x98", "\xe2\x80\x9e",
+		"\xc2\xab", " \"", " '", "(", NULL
+	};
+	static const char *const closing[] = {
+		",", ".", ";", "!", "?", ")", "\"", "'", "\xe2\x80\x9d",
+		"\xe2\x80\x99", NULL
+	};
 	const unsigned char *t;
 	char *s = NULL;
 	size_t n, c;
-	int j, r = 0;
+	int j, k, r = 0;
 
 	if ((j = prev_sibling(x, i)) >= 0 && (x->n[j].tag == XT_TEXT ||
 	    !(x->n[j].flags & F_BLOCK))) {
@@ -598,27 +641,26 @@ in_sentence(struct ex *x, int i)
 		    x->n[j].text : "") : ex_node_text(x, j, 1000);
 		t = (const unsigned char *)s;
 		n = strlen(s);
+		/* a quotation mark opened just before it */
+		for (k = 0; opening[k] != NULL && !r; k++)
+			r = n >= strlen(opening[k]) && strcmp(s + n -
+			    strlen(opening[k]), opening[k]) == 0;
 		while (n > 0 && t[n - 1] == ' ')
 			n--;
 		/* the last character's first byte: a letter beyond ASCII? */
 		for (c = n; c > 0 && (t[c - 1] & 0xc0) == 0x80; c--)
 			;
-		r = n > 0 && (isalnum(t[n - 1]) || t[n - 1] == ',' ||
+		r = r || (n > 0 && (isalnum(t[n - 1]) || t[n - 1] == ',' ||
 		    (c > 0 && t[c - 1] >= 0xc0 &&
-		    symbol_len((const char *)t + c - 1) == 0));
+		    symbol_len((const char *)t + c - 1) == 0)));
 		free(s);
 		if (r)
 			return 1;
 	}
-	for (j = x->n[i].next; j >= 0 && (x->dead[j] || x->n[j].tlen == 0);
-	    j = x->n[j].next)
-		;
-	if (j >= 0 && (x->n[j].tag == XT_TEXT ||
-	    !(x->n[j].flags & F_BLOCK))) {
-		s = ex_node_text(x, j, 40);
+	if ((s = next_text(x, i)) != NULL) {
 		for (t = (const unsigned char *)s; *t == ' '; t++)
 			;
-		r = islower(*t) || (*t != '\0' && strchr(",.;!?)", *t));
+		r = islower(*t) || opens_with((const char *)t, closing);
 		free(s);
 	}
 	return r;
@@ -678,8 +720,17 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 			else
 				break;
 		}
-		/* "Read more:", "À lire aussi »", "See also →" */
+		/*
+		 * "Read more:", "À lire aussi »", "See also →"; the mark
+		 * may open the text after an inline label ("<span>Related
+		 * </span>: <a>...</a>")
+		 */
 		colon = lead_end(e) != NULL;
+		if (!colon && !leaf && !(n->flags & F_BLOCK) &&
+		    (d = next_text(x, i)) != NULL) {
+			colon = opens_with(d, lead_marks);
+			free(d);
+		}
 		*e = '\0';
 		for (k = 0; labels[k] != NULL && !r; k++)
 			if (strcasecmp(s, labels[k]) == 0)

@@ -6657,7 +6657,10 @@ test_label_words(void)
 	    "<p>Advertisement</p><p>The archive holds the reports of earlier "
 	    "years, each in the format of its own year.</p><p><font face="
 	    "Arial><strong>Read more:</strong> <a href=/other>How to "
-	    "archive a report for good</a></font></p>"
+	    "archive a report for good</a></font></p><p>Press the \xe2\x80"
+	    "\x9c<i>Share</i>\xe2\x80\x9d button to send it on.</p><p><a "
+	    "href=/rel><span>Related</span>: Reports that a team reads "
+	    "together</a></p>"
 	    "<div><span>Share</span> <a href=/fb>Facebook</a> <a href=/x>X"
 	    "</a></div></article></main></body></html>";
 
@@ -6676,6 +6679,10 @@ test_label_words(void)
 	ok(!has(d.text, "Advertisement"), "label words: a label on its own");
 	ok(!has(d.text, "for good"),
 	    "label words: a lead and its link, in a <font>");
+	ok(has(d.text, "Press the \xe2\x80\x9cShare\xe2\x80\x9d button"),
+	    "label words: a word in quotation marks");
+	ok(!has(d.text, "team reads together"),
+	    "label words: a lead whose colon follows its element");
 	tq_doc_free(&d);
 }
 
