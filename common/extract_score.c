@@ -1399,6 +1399,35 @@ prose_header(const struct xn *n)
 	    n->tlen - n->llen >= 300 && n->llen * 5 < n->tlen;
 }
 
+/*
+ * What an inline byline, credit or date just gone (i) leaves of its
+ * line: the words that led to it ("Publicado por", "Photo:", "Tags:
+ * , ,"), a block of no blocks, 30 characters or fewer, no sentence
+ * and no digits (a price, a date), not a heading (whose subtitle went).
+ * They go too.
+ */
+static void
+kill_lead(struct ex *x, int i, int root)
+{
+	char *t;
+	int b, digits;
+
+	if (x->n[i].flags & F_BLOCK)
+		return;
+	for (b = x->n[i].parent; b > root && !(x->n[b].flags & F_BLOCK);
+	    b = x->n[b].parent)
+		;
+	if (b <= root || x->dead[b] || x->n[b].tlen == 0 ||
+	    x->n[b].tlen > 30 || x->n[b].nblock > 0 || x->n[b].llen > 0 ||
+	    ex_tag_is_heading(x->n[b].tag) || ex_has_sentence_end(x, b))
+		return;
+	t = ex_node_text(x, b, 100);
+	digits = strpbrk(t, "0123456789") != NULL;
+	free(t);
+	if (!digits)
+		ex_kill_node(x, b, root);
+}
+
 static void
 clean_article(struct ex *x, int root, unsigned pf, int rootlen,
     const int *fields)
@@ -1461,6 +1490,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 		if (((n->flags & F_META) && n->tlen < 200 && n->np == 0) ||
 		    (n->flags & F_TAGLINK)) {
 			ex_kill_node(x, i, root);
+			kill_lead(x, i, root);
 			continue;
 		}
 		/*
@@ -1478,6 +1508,7 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 		    junk_words) || (ex_match_any(n->attr, dek_words) &&
 		    !section_heading(x, i, root)))) {
 			ex_kill_node(x, i, root);
+			kill_lead(x, i, root);
 			continue;
 		}
 		if ((k = ex_is_boilerplate(x, i, (n->flags & F_BLOCK) &&

@@ -6812,6 +6812,49 @@ test_label_pieces(void)
 	}
 }
 
+/*
+ * The words that lead to a byline or to tag links go with them:
+ * "Publicado por" without its author is no text; a heading whose
+ * subtitle went stays.
+ */
+static void
+test_byline_leads(void)
+{
+	struct tq_doc d;
+	const char *page =
+	    "<html><head><title>Gremios</title></head><body><main><article>"
+	    "<h1>Gremios de los camioneros</h1><p class=mmb-10>Publicado "
+	    "por <a href=/autores/ag class=post-author>Alberto Gonz\xc3\xa1"
+	    "lez</a></p><h2><span class=subheadline>Irme Stetter-Karp ist "
+	    "neue Pr\xc3\xa4sidentin</span> <span class=headline>Reformstau "
+	    "l\xc3\xb6sen</span></h2><p>Con una consulta nacional, la "
+	    "Confederaci\xc3\xb3n del Transporte de Cargas definir\xc3\xa1 "
+	    "este jueves las acciones a seguir y no descartan una nueva "
+	    "movilizaci\xc3\xb3n de sus asociados en todo el pa\xc3\xads."
+	    "</p><p>En estado de alerta m\xc3\xa1xima aseguran estar los "
+	    "asociados a la Confederaci\xc3\xb3n Nacional del Transporte de "
+	    "Cargas, que se re\xc3\xbane el jueves en Santiago.</p><p>Los "
+	    "dirigentes piden una mesa de trabajo con el gobierno, que "
+	    "hasta ahora no ha respondido a sus demandas sobre seguridad en "
+	    "las rutas del sur.</p><p>La consulta se har\xc3\xa1 en cada "
+	    "regi\xc3\xb3n, y sus resultados se conocer\xc3\xa1n el "
+	    "viernes por la tarde, seg\xc3\xban los organizadores del "
+	    "gremio.</p><p>Mientras tanto, los camioneros mantienen sus "
+	    "labores con normalidad, aunque advierten que la paciencia de "
+	    "sus socios tiene un l\xc3\xadmite.</p><div>"
+	    "Kategorie: <a href=/t/1 rel=tag>Verkehr</a>, <a href=/t/2 "
+	    "rel=tag>Chile</a></div></article></main></body></html>";
+
+	ok(extract_str(page, "https://news.example/2022/05/gremios", &d) == 0,
+	    "byline leads: extract");
+	ok(!has(d.text, "Publicado por") && !has(d.text, "Kategorie"),
+	    "byline leads: the leads go with their links");
+	ok(has(d.text, "Reformstau l\xc3\xb6sen"),
+	    "byline leads: a heading without its subtitle stays");
+	ok(has(d.text, "Santiago."), "byline leads: the story stays");
+	tq_doc_free(&d);
+}
+
 int
 main(void)
 {
@@ -6891,5 +6934,6 @@ main(void)
 	test_comment_parts();
 	test_br_spans();
 	test_label_pieces();
+	test_byline_leads();
 	return done_testing();
 }
