@@ -596,6 +596,31 @@ next_text(struct ex *x, int i)
 	return ex_node_text(x, j, 40);
 }
 
+/*
+ * Is the character at t a lower-case letter beyond ASCII: Latin-1's
+ * ("überspringen", "école"), Latin Extended-A's ("świat", "łódź"),
+ * Greek's or Cyrillic's?
+ */
+static int
+lower_utf8(const unsigned char *t)
+{
+	unsigned c;
+
+	if (t[0] < 0xc2 || t[0] > 0xdf || (t[1] & 0xc0) != 0x80)
+		return 0;
+	c = ((unsigned)(t[0] & 0x1f) << 6) | (t[1] & 0x3f);
+	if (c >= 0xdf && c <= 0xff)
+		return c != 0xf7;
+	if (c >= 0x100 && c <= 0x137)
+		return c & 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+		return !(c & 1);
+	if (c >= 0x14a && c <= 0x177)
+		return c & 1;
+	return c == 0x17f || (c >= 0x3ac && c <= 0x3ce) ||
+	    (c >= 0x430 && c <= 0x45f);
+}
+
 /* Does s open with one of the strings of list (after spaces)? */
 static int
 opens_with(const char *s, const char *const *list)
@@ -628,7 +653,7 @@ in_sentence(struct ex *x, int i)
 	};
 	static const char *const closing[] = {
 		",", ".", ";", "!", "?", ")", "\"", "'", "\xe2\x80\x9d",
-		"\xe2\x80\x99", NULL
+		"\xe2\x80\x99", "\xe2\x80\xa6", NULL
 	};
 	const unsigned char *t;
 	char *s = NULL;
@@ -641,10 +666,14 @@ in_sentence(struct ex *x, int i)
 		    x->n[j].text : "") : ex_node_text(x, j, 1000);
 		t = (const unsigned char *)s;
 		n = strlen(s);
-		/* a quotation mark opened just before it */
+		/*
+		 * a quotation mark opened just before it, or a compound
+		 * word's hyphen ("Online-<b>Video</b>")
+		 */
 		for (k = 0; opening[k] != NULL && !r; k++)
 			r = n >= strlen(opening[k]) && strcmp(s + n -
 			    strlen(opening[k]), opening[k]) == 0;
+		r = r || (n > 1 && s[n - 1] == '-' && isalpha(t[n - 2]));
 		while (n > 0 && t[n - 1] == ' ')
 			n--;
 		/* the last character's first byte: a letter beyond ASCII? */
@@ -658,9 +687,12 @@ in_sentence(struct ex *x, int i)
 			return 1;
 	}
 	if ((s = next_text(x, i)) != NULL) {
+		/* "<b>Video</b>-Podcast": a compound word */
+		r = s[0] == '-' && isalpha((unsigned char)s[1]);
 		for (t = (const unsigned char *)s; *t == ' '; t++)
 			;
-		r = islower(*t) || opens_with((const char *)t, closing);
+		r = r || islower(*t) || lower_utf8(t) ||
+		    opens_with((const char *)t, closing);
 		free(s);
 	}
 	return r;
@@ -677,7 +709,7 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 	struct xn *n = &x->n[i];
 	char *t, *s, *e, *d;
 	const char *le;
-	int k, r = 0, nw, colon, p;
+	int k, r = 0, nw, colon, after, p;
 
 	if (n->tlen == 0 || n->tlen > 300 || n->nsub > 200 || in_code(x, i))
 		return 0;
@@ -726,9 +758,10 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 		 * </span>: <a>...</a>")
 		 */
 		colon = lead_end(e) != NULL;
+		after = 0;
 		if (!colon && !leaf && !(n->flags & F_BLOCK) &&
 		    (d = next_text(x, i)) != NULL) {
-			colon = opens_with(d, lead_marks);
+			colon = after = opens_with(d, lead_marks);
 			free(d);
 		}
 		*e = '\0';
@@ -754,6 +787,13 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 			for (k = 0; link_leads[k] != NULL; k++)
 				if (strcasecmp(s, link_leads[k]) == 0)
 					r = 2;
+		/*
+		 * a field's name, its value after the mark and no link
+		 * ("<span>Photo</span>: Madeleine Hadwiger"): the line is
+		 * one, the name stays with it
+		 */
+		if (r == 1 && after)
+			r = 0;
 		free(t);
 		if (r || !leaf)
 			return r;

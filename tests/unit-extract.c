@@ -6660,7 +6660,10 @@ test_label_words(void)
 	    "archive a report for good</a></font></p><p>Press the \xe2\x80"
 	    "\x9c<i>Share</i>\xe2\x80\x9d button to send it on.</p><p><a "
 	    "href=/rel><span>Related</span>: Reports that a team reads "
-	    "together</a></p>"
+	    "together</a></p><p><b>Video</b>-Podcast of the week: how to "
+	    "read a report.</p><ul><li><b>Advertising</b>: run a campaign "
+	    "to reach the readers of a report.</li><li><b>Email</b> "
+	    "\xc3\xbc" "ber den Bericht schreiben.</li></ul>"
 	    "<div><span>Share</span> <a href=/fb>Facebook</a> <a href=/x>X"
 	    "</a></div></article></main></body></html>";
 
@@ -6683,6 +6686,12 @@ test_label_words(void)
 	    "label words: a word in quotation marks");
 	ok(!has(d.text, "team reads together"),
 	    "label words: a lead whose colon follows its element");
+	ok(has(d.text, "Video-Podcast of the week"),
+	    "label words: a compound word's part");
+	ok(has(d.text, "Advertising: run a campaign"),
+	    "label words: a field's name, its colon after it");
+	ok(has(d.text, "Email \xc3\xbc" "ber den"),
+	    "label words: a lower-case word beyond ASCII after it");
 	tq_doc_free(&d);
 }
 
