@@ -635,6 +635,8 @@ opens_with(const char *s, const char *const *list)
 	return 0;
 }
 
+static int	goes_on(struct ex *, int);
+
 /*
  * Does the word of inline element i stand in a sentence, the text
  * before it running on into it ("there is <b>more</b>", "click
@@ -650,10 +652,6 @@ in_sentence(struct ex *x, int i)
 	static const char *const opening[] = {
 		"\xe2\x80\x9c", "\xe2\x80\x98", "\xe2\x80\x9e",
 		"\xc2\xab", " \"", " '", "(", NULL
-	};
-	static const char *const closing[] = {
-		",", ".", ";", "!", "?", ")", "\"", "'", "\xe2\x80\x9d",
-		"\xe2\x80\x99", "\xe2\x80\xa6", NULL
 	};
 	const unsigned char *t;
 	char *s = NULL;
@@ -686,6 +684,21 @@ in_sentence(struct ex *x, int i)
 		if (r)
 			return 1;
 	}
+	return goes_on(x, i);
+}
+
+/* Does the text after inline element i go on from it? */
+static int
+goes_on(struct ex *x, int i)
+{
+	static const char *const closing[] = {
+		",", ".", ";", "!", "?", ")", "\"", "'", "\xe2\x80\x9d",
+		"\xe2\x80\x99", "\xe2\x80\xa6", NULL
+	};
+	const unsigned char *t;
+	char *s;
+	int r = 0;
+
 	if ((s = next_text(x, i)) != NULL) {
 		/* "<b>Video</b>-Podcast": a compound word */
 		r = s[0] == '-' && isalpha((unsigned char)s[1]);
@@ -695,6 +708,37 @@ in_sentence(struct ex *x, int i)
 		    opens_with((const char *)t, closing);
 		free(s);
 	}
+	return r;
+}
+
+/*
+ * Does the line of inline element i open with it and go on in words,
+ * unlinked, a few characters or more ("<span>Related</span> Recipes",
+ * "<b>Video</b> Adam Ondra")?
+ */
+static int
+line_words(struct ex *x, int i)
+{
+	char *bt, *it;
+	size_t n;
+	int b, r = 0;
+
+	for (b = x->n[i].parent; b > 0 && !(x->n[b].flags & F_BLOCK);
+	    b = x->n[b].parent)
+		;
+	if (b <= 0 || (x->n[b].tlen - x->n[b].llen) -
+	    (x->n[i].tlen - x->n[i].llen) < 3)
+		return 0;
+	bt = ex_node_text(x, b, 200);
+	it = ex_node_text(x, i, 100);
+	n = strlen(it);
+	/* the line opens with the label, a word follows it */
+	if (n > 0 && strncmp(bt, it, n) == 0 && bt[n] == ' ' &&
+	    (isalpha((unsigned char)bt[n + 1]) ||
+	    (unsigned char)bt[n + 1] >= 0xc3))
+		r = 1;
+	free(bt);
+	free(it);
 	return r;
 }
 
@@ -768,9 +812,20 @@ ex_is_boilerplate(struct ex *x, int i, int leaf)
 		for (k = 0; labels[k] != NULL && !r; k++)
 			if (strcasecmp(s, labels[k]) == 0)
 				r = 1;
-		/* a word in a sentence, not a label on its own */
-		if (r && !(n->flags & F_BLOCK) && strchr(s, ' ') == NULL &&
-		    in_sentence(x, i))
+		/*
+		 * a word in a sentence, not a label on its own; words
+		 * that a sentence goes on from ("<b>Sign up</b> to take
+		 * action")
+		 */
+		if (r && !(n->flags & F_BLOCK) && (strchr(s, ' ') == NULL ?
+		    in_sentence(x, i) : goes_on(x, i)))
+			r = 0;
+		/*
+		 * nor a part of a longer line, the rest of it words and
+		 * not links ("<span>Related</span> Recipes", "<b>Video</b>
+		 * Adam Ondra"), as the line in one text is no label
+		 */
+		if (r && !(n->flags & F_BLOCK) && line_words(x, i))
 			r = 0;
 		/*
 		 * "<b>Read more:</b> <a>...</a>": the whole block goes (the

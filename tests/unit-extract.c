@@ -6663,7 +6663,9 @@ test_label_words(void)
 	    "together</a></p><p><b>Video</b>-Podcast of the week: how to "
 	    "read a report.</p><ul><li><b>Advertising</b>: run a campaign "
 	    "to reach the readers of a report.</li><li><b>Email</b> "
-	    "\xc3\xbc" "ber den Bericht schreiben.</li></ul>"
+	    "\xc3\xbc" "ber den Bericht schreiben.</li></ul><p>You can help. "
+	    "<a href=/join>Sign up</a> to read the reports of your town."
+	    "</p><p><span>Video</span> Adam Ondra on the wall</p>"
 	    "<div><span>Share</span> <a href=/fb>Facebook</a> <a href=/x>X"
 	    "</a></div></article></main></body></html>";
 
@@ -6692,6 +6694,10 @@ test_label_words(void)
 	    "label words: a field's name, its colon after it");
 	ok(has(d.text, "Email \xc3\xbc" "ber den"),
 	    "label words: a lower-case word beyond ASCII after it");
+	ok(has(d.text, "You can help. Sign up to read"),
+	    "label words: words the sentence goes on from");
+	ok(has(d.text, "Video Adam Ondra on the wall"),
+	    "label words: a line that opens with a label's word");
 	tq_doc_free(&d);
 }
 
