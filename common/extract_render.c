@@ -216,6 +216,10 @@ apart(const struct out *o, const char *t, int side)
 		return 1;
 	if (side == 3 && isalnum(a) && isdigit(b))
 		return 1;
+	/* a date's element, then a capitalised word: "06.03.2016" "Werden" */
+	if ((side & 1) && isdigit(a) && isupper(b) &&
+	    islower((unsigned char)t[1]) && islower((unsigned char)t[2]))
+		return 1;
 	if (side != 3 || !isupper(b))
 		return 0;
 	return islower(a) || isdigit(a) || a == ')' || a == '%' ||

@@ -6776,7 +6776,10 @@ test_br_spans(void)
 	    "Meditation sharpens specific faculties, as exercise trains "
 	    "muscles, and scans show the change after eight weeks of "
 	    "practice.<span class=brand></span> The Brand<span class=\"x "
-	    "brx\"></span>Name stays one line.</div></article></main>"
+	    "brx\"></span>Name stays one line.</div><p><span class=date>"
+	    "06.03.2016</span>Werden Sie Ihr eigener Guide, und lernen Sie "
+	    "die Karten lesen.</p><p>The model <b>3</b>GT and the price "
+	    "<span>$497.99</span>Value: both stay.</p></article></main>"
 	    "</body></html>";
 
 	ok(extract_str(page, "https://news.example/story/1", &d) == 0,
@@ -6786,6 +6789,9 @@ test_br_spans(void)
 	    "br spans: the lines apart");
 	ok(has(d.text, "The BrandName stays one line."),
 	    "br spans: other classes part nothing");
+	ok(has(d.text, "06.03.2016 Werden Sie") && has(d.text, "model 3GT") &&
+	    has(d.text, "$497.99 Value:"),
+	    "br spans: a number's element, then a capitalised word");
 	tq_doc_free(&d);
 }
 
