@@ -304,22 +304,32 @@ ex_has_word(const char *s, const char *w)
 static int
 item_mark(const char *t, size_t n)
 {
-	static const char *const pre[] = {
-		"tag-", "category-", "product_cat-", "product_tag-", "has-",
-		NULL
-	};
-	static const char *const pos[] = {
-		"first", "last", "odd", "even", "alt", NULL
-	};
-	size_t k, m;
-
-	for (k = 0; pre[k] != NULL; k++)
-		if (n > (m = strlen(pre[k])) && strncmp(t, pre[k], m) == 0)
-			return 1;
-	for (k = 0; pos[k] != NULL; k++)
-		if (n == strlen(pos[k]) && strncmp(t, pos[k], n) == 0)
-			return 1;
+#define MARK(w)	(n >= sizeof(w) - 1 && memcmp(t, w, sizeof(w) - 1) == 0)
+#define WORD(w)	(n == sizeof(w) - 1 && memcmp(t, w, n) == 0)
+	switch (t[0]) {	/* by the first letter: a page's every token */
+	case 't':
+		return n > 4 && MARK("tag-");
+	case 'c':
+		return n > 9 && MARK("category-");
+	case 'p':
+		return n > 12 && (MARK("product_cat-") ||
+		    MARK("product_tag-"));
+	case 'h':
+		return n > 4 && MARK("has-");
+	case 'f':
+		return WORD("first");
+	case 'l':
+		return WORD("last");
+	case 'o':
+		return WORD("odd");
+	case 'e':
+		return WORD("even");
+	case 'a':
+		return WORD("alt");
+	}
 	return 0;
+#undef MARK
+#undef WORD
 }
 
 /*
@@ -396,9 +406,8 @@ ex_like_class(const char *a, const char *b)
 	if (a == NULL || b == NULL || strchr(a, ' ') == NULL ||
 	    strchr(b, ' ') == NULL)
 		return 0;
-	na = kind_tokens(a, ta, la, 16);
-	nb = kind_tokens(b, tb, lb, 16);
-	if (na < 4 || na > 16 || nb < 4 || nb > 16)
+	if ((na = kind_tokens(a, ta, la, 16)) < 4 || na > 16 ||
+	    (nb = kind_tokens(b, tb, lb, 16)) < 4 || nb > 16 || na != nb)
 		return 0;
 	for (i = 0; i < na; i++)
 		if (!has_token(tb, lb, nb, ta[i], la[i]))

@@ -277,12 +277,14 @@ line_alone(struct ex *x, int k, int len)
 	return j < 0 && x->n[k].tlen - inblocks == len;
 }
 
-/* Text nodes in the subtree of i, up to 2. */
+/* Text nodes in the subtree of i, up to 2 (among its first 64 nodes). */
 static int
 text_pieces(struct ex *x, int i)
 {
 	int j, end = ex_subtree_end(x, i), n = 0;
 
+	if (end > i + 64)
+		end = i + 64;
 	for (j = i + 1; j <= end && n < 2; j++)
 		n += !x->dead[j] && x->n[j].tag == XT_TEXT &&
 		    x->n[j].tlen > 0;

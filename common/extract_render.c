@@ -570,32 +570,43 @@ in_code(struct ex *x, int i)
 	return 0;
 }
 
-/* The live sibling before node i with text; -1 if none. */
+#define SIBS_LOOK	8	/* empty siblings passed over, at most */
+
+/*
+ * The live sibling before node i with text; -1 if none, or none among
+ * the SIBS_LOOK before it.  By the indices (a subtree's run on from
+ * its root's), not from the parent's first child: a paragraph of
+ * 100,000 inline elements asks this of each.
+ */
 static int
 prev_sibling(struct ex *x, int i)
 {
-	int j, p = -1;
+	int p = x->n[i].parent, j = i - 1, k;
 
-	for (j = x->n[x->n[i].parent].first; j >= 0 && j != i;
-	    j = x->n[j].next)
+	for (k = 0; k < SIBS_LOOK && j > p; k++, j--) {
+		while (x->n[j].parent != p)	/* in an earlier sibling */
+			j = x->n[j].parent;
 		if (!x->dead[j] && x->n[j].tlen > 0)
-			p = j;
-	return p;
+			return j;
+	}
+	return -1;
 }
 
 /*
  * The text of the live sibling after node i, a text node or an inline
- * element, its first bytes; NULL if there is none.  To be freed.
+ * element, its first bytes; NULL if there is none (among SIBS_LOOK).
+ * To be freed.
  */
 static char *
 next_text(struct ex *x, int i)
 {
-	int j;
+	int j, k = 0;
 
-	for (j = x->n[i].next; j >= 0 && (x->dead[j] || x->n[j].tlen == 0);
-	    j = x->n[j].next)
-		;
-	if (j < 0 || (x->n[j].tag != XT_TEXT && (x->n[j].flags & F_BLOCK)))
+	for (j = x->n[i].next; j >= 0 && k < SIBS_LOOK &&
+	    (x->dead[j] || x->n[j].tlen == 0); j = x->n[j].next)
+		k++;
+	if (j < 0 || k == SIBS_LOOK ||
+	    (x->n[j].tag != XT_TEXT && (x->n[j].flags & F_BLOCK)))
 		return NULL;
 	return ex_node_text(x, j, 40);
 }

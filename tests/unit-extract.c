@@ -3224,6 +3224,50 @@ test_hostile(void)
 	if (r == 0)
 		tq_doc_free(&d);
 
+	/*
+	 * 100,000 labels' words in one paragraph: each asks for the text
+	 * beside it, which must not mean walking the paragraph again
+	 */
+	b.len = 0;
+	tq_buf_adds(&b, "<html><body><article><h1>More</h1><p>Start. ");
+	for (i = 0; i < 100000; i++)
+		tq_buf_adds(&b, "word <span>more</span> ");
+	tq_buf_adds(&b, "end of it.</p></article></body></html>");
+	t0 = cputime();
+	r = run(b.data, b.len, &d, &e);
+	ok(r == 0 && has(d.text, "end of it.") && cputime() - t0 < 5 * slow,
+	    "100k labels' words in a paragraph: fast (%.2f s)",
+	    cputime() - t0);
+	if (r == 0)
+		tq_doc_free(&d);
+	/* 20,000 posts, each of its own twenty classes */
+	b.len = 0;
+	tq_buf_adds(&b, "<html><body><main><h1>Archive</h1>");
+	for (i = 0; i < 20000; i++) {
+		char w[600];
+		int k;
+
+		snprintf(w, sizeof(w), "<article class=\"post-%zu post", i);
+		tq_buf_adds(&b, w);
+		for (k = 0; k < 20; k++) {
+			snprintf(w, sizeof(w), " c%zua%d", (i * 7919 +
+			    (size_t)k * 104729) % 1000003, k);
+			tq_buf_adds(&b, w);
+		}
+		snprintf(w, sizeof(w), "\"><h2><a href=/p/%zu>Title %zu</a>"
+		    "</h2><p>Text of item %zu, a sentence.</p></article>", i, i,
+		    i);
+		tq_buf_adds(&b, w);
+	}
+	tq_buf_adds(&b, "</main></body></html>");
+	t0 = cputime();
+	r = run(b.data, b.len, &d, &e);
+	ok(r == 0 && cputime() - t0 < 5 * slow,
+	    "20k posts of twenty classes each: fast (%.2f s)",
+	    cputime() - t0);
+	if (r == 0)
+		tq_doc_free(&d);
+
 	/* a list of 20,000 terms and their definitions, each a line */
 	b.len = 0;
 	tq_buf_adds(&b, "<html><body><article><h1>Terms</h1><dl>");
