@@ -169,6 +169,7 @@ int		ex_count_ends(const char *s);
 char		*ex_lower_dup(const char *s);
 int		ex_has_word(const char *s, const char *w);
 int		ex_like_class(const char *a, const char *b);
+void		ex_free(struct ex *x);
 int		ex_starts_with(const char *s, const char *p);
 /*
  * html parsed by tidy with the extractor's options; errbuf holds its

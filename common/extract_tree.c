@@ -1188,11 +1188,71 @@ compose(struct ex *x)
 		renumber(x);
 }
 
+/*
+ * The <p> that <div> d holds alone, white space aside, if d is a bare
+ * wrapper (no class, id, or other mark); else -1.
+ */
+static int
+wrapped_p(const struct ex *x, int d)
+{
+	const struct xn *n = &x->n[d];
+	const char *t;
+	int c, p = -1;
+
+	if (n->tag != TidyTag_DIV || n->attr != NULL || n->slot != NULL ||
+	    (n->flags & ~(F_BLOCK | F_INHERIT)) != 0)
+		return -1;
+	for (c = n->first; c >= 0; c = x->n[c].next) {
+		if (x->n[c].tag == XT_TEXT) {
+			for (t = x->n[c].text; t != NULL && *t == ' '; t++)
+				;
+			if (t != NULL && *t != '\0')
+				return -1;
+		} else if (x->n[c].tag == TidyTag_P && p < 0)
+			p = c;
+		else
+			return -1;
+	}
+	return p;
+}
+
+/*
+ * A <div> that holds one <p> and nothing else, no class, no id, is
+ * the <p> (page builders wrap each paragraph so): its paragraph stands
+ * in its place, and the story's paragraphs are siblings again, as they
+ * are to a reader.
+ */
+static void
+unwrap_paragraphs(struct ex *x)
+{
+	int q, c, prev, nx, p, moved = 0;
+
+	for (q = 0; q < x->nn; q++)
+		for (prev = -1, c = x->n[q].first; c >= 0; prev = c, c = nx) {
+			nx = x->n[c].next;
+			while ((p = wrapped_p(x, c)) >= 0) {
+				x->n[p].parent = q;
+				x->n[p].next = nx;
+				if (prev >= 0)
+					x->n[prev].next = p;
+				else
+					x->n[q].first = p;
+				if (x->n[q].last == c)
+					x->n[q].last = p;
+				c = p;
+				moved = 1;
+			}
+		}
+	if (moved)
+		renumber(x);
+}
+
 void
 ex_build(struct ex *x, TidyDoc td)
 {
 	build(x, td);
 	if (x->nshadow > 0)
 		compose(x);
+	unwrap_paragraphs(x);
 	drop_split_copies(x);
 }

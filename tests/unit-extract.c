@@ -6920,6 +6920,95 @@ test_byline_leads(void)
 	tq_doc_free(&d);
 }
 
+/*
+ * A page builder wraps each paragraph in a <div> of its own: the same
+ * page to a reader, and the same text.
+ */
+static void
+test_wrapped_paragraphs(void)
+{
+	static const char *const para[] = {
+		"The harbour reopened on Monday after three years of work, "
+		"and the first ferry came in before eight, its deck full.",
+		"The council paid for most of it, with a grant from the "
+		"region, and the rest came from the harbour's own fees.",
+		"Fishermen, who had moored in the next town, say the new "
+		"quay is longer and the water deeper by a metre at least.",
+		"The old crane stays, painted again, as a reminder of the "
+		"years when the harbour shipped timber to half the coast.",
+		"A market will open on the quay on Saturdays from June, "
+		"with stalls for the boats' catch and the farms nearby.",
+		"Not everyone is glad: the road to the quay is narrow, and "
+		"the neighbours fear the lorries of the summer months.",
+		NULL
+	};
+	struct tq_buf b[2] = { { 0 }, { 0 } };
+	struct tq_doc d[2];
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		tq_buf_adds(&b[k], "<html><head><title>The harbour reopens"
+		    "</title></head><body><div class=site><div class=layout>"
+		    "<div class=col><h1>The harbour reopens</h1>");
+		for (i = 0; para[i] != NULL; i++) {
+			tq_buf_adds(&b[k], k ? "<div><p>" : "<p>");
+			tq_buf_adds(&b[k], para[i]);
+			tq_buf_adds(&b[k], k ? "</p></div>\n" : "</p>\n");
+		}
+		tq_buf_adds(&b[k], "</div><div class=side><p>Testimonial: the "
+		    "best ferry I ever took, and the crew were kind to my "
+		    "dog, who is afraid of the sea.</p></div></div></div>"
+		    "</body></html>");
+		ok(extract_str(b[k].data, "https://news.example/harbour",
+		    &d[k]) == 0, "wrapped paragraphs: extract (%d)", k);
+	}
+	ok(has(d[0].text, "the first ferry came in") &&
+	    has(d[0].text, "lorries of the summer"),
+	    "wrapped paragraphs: the story");
+	/* in the tree: a bare <div> of one <p> gives way to the <p> */
+	{
+		const char *page = "<html><body><div class=col><div><p>A "
+		    "one</p></div>\n<div> <p>B two</p> </div><div class=x>"
+		    "<p>C three</p></div><div><p>D four</p><p>E five</p>"
+		    "</div></div></body></html>";
+		const char *want[] = { "A one", "B two", "C three", "D four" };
+		int par[4] = { -1, -1, -1, -1 }, col = -1, rc, j;
+		TidyBuffer err;
+		TidyDoc td;
+		struct ex x;
+
+		memset(&x, 0, sizeof(x));
+		tidyBufInit(&x.tb);
+		x.h1 = x.top = x.ptop = x.author_node = -1;
+		td = ex_tidy_parse(page, strlen(page), &err, &rc);
+		ex_build(&x, td);
+		for (i = 1; i < x.nn; i++) {
+			if (x.n[i].attr != NULL &&
+			    strncmp(x.n[i].attr, "col ", 4) == 0)
+				col = i;
+			for (j = 0; j < 4; j++)
+				if (x.n[i].tag == XT_TEXT &&
+				    x.n[i].text != NULL &&
+				    strcmp(x.n[i].text, want[j]) == 0)
+					par[j] = x.n[x.n[i].parent].parent;
+		}
+		ok(col > 0 && par[0] == col && par[1] == col,
+		    "wrapped paragraphs: a bare <div>'s <p> in its place");
+		ok(par[2] > 0 && par[2] != col && par[3] > 0 && par[3] != col,
+		    "wrapped paragraphs: a <div> with a class, or of two "
+		    "<p>s, stays");
+		tidyBufFree(&err);
+		tidyRelease(td);
+		ex_free(&x);
+	}
+	is_str(d[1].text, d[0].text,
+	    "wrapped paragraphs: the same text, each paragraph in a <div>");
+	for (k = 0; k < 2; k++) {
+		tq_doc_free(&d[k]);
+		tq_buf_free(&b[k]);
+	}
+}
+
 int
 main(void)
 {
@@ -7000,5 +7089,6 @@ main(void)
 	test_br_spans();
 	test_label_pieces();
 	test_byline_leads();
+	test_wrapped_paragraphs();
 	return done_testing();
 }
