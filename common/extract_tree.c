@@ -1227,7 +1227,8 @@ unwrap_paragraphs(struct ex *x)
 {
 	int q, c, prev, nx, p, moved = 0;
 
-	for (q = 0; q < x->nn; q++)
+	/* deepest first: <div><div><p> gives way twice */
+	for (q = x->nn - 1; q >= 0; q--)
 		for (prev = -1, c = x->n[q].first; c >= 0; prev = c, c = nx) {
 			nx = x->n[c].next;
 			while ((p = wrapped_p(x, c)) >= 0) {

@@ -6970,9 +6970,11 @@ test_wrapped_paragraphs(void)
 		const char *page = "<html><body><div class=col><div><p>A "
 		    "one</p></div>\n<div> <p>B two</p> </div><div class=x>"
 		    "<p>C three</p></div><div><p>D four</p><p>E five</p>"
-		    "</div></div></body></html>";
-		const char *want[] = { "A one", "B two", "C three", "D four" };
-		int par[4] = { -1, -1, -1, -1 }, col = -1, rc, j;
+		    "</div><div><div><p>F six</p></div></div></div></body>"
+		    "</html>";
+		const char *want[] = { "A one", "B two", "C three", "D four",
+		    "F six" };
+		int par[5] = { -1, -1, -1, -1, -1 }, col = -1, rc, j;
 		TidyBuffer err;
 		TidyDoc td;
 		struct ex x;
@@ -6986,13 +6988,14 @@ test_wrapped_paragraphs(void)
 			if (x.n[i].attr != NULL &&
 			    strncmp(x.n[i].attr, "col ", 4) == 0)
 				col = i;
-			for (j = 0; j < 4; j++)
+			for (j = 0; j < 5; j++)
 				if (x.n[i].tag == XT_TEXT &&
 				    x.n[i].text != NULL &&
 				    strcmp(x.n[i].text, want[j]) == 0)
 					par[j] = x.n[x.n[i].parent].parent;
 		}
-		ok(col > 0 && par[0] == col && par[1] == col,
+		ok(col > 0 && par[0] == col && par[1] == col &&
+		    par[4] == col,
 		    "wrapped paragraphs: a bare <div>'s <p> in its place");
 		ok(par[2] > 0 && par[2] != col && par[3] > 0 && par[3] != col,
 		    "wrapped paragraphs: a <div> with a class, or of two "
