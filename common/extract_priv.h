@@ -305,6 +305,7 @@ int		ex_announced(struct ex *x, int i, int heading);
 int		ex_is_ancestor(struct ex *x, int a, int d);
 void		ex_kill_node(struct ex *x, int i, int stop);
 int		ex_subtree_end(struct ex *x, int i);
+int		ex_sibling_before(const struct ex *x, int i);
 /* s's letters and digits in lower case (ascii: no byte past 0x7f) */
 void		ex_squash(const char *, char *, size_t, int);
 /* Does the heading at i repeat the document's title? */

@@ -214,26 +214,21 @@ ex_stream_back(struct ex *x, TidyNode tn)
 }
 
 /*
- * The element sibling before node i, or -1: node i - 1 is that sibling
- * or lies below it, so that it costs the depth of the tree, not the
- * siblings.  Blank text between them is skipped.
+ * The element sibling before node i, or -1 (by ex_sibling_before(): it
+ * costs the depth of the tree, not the siblings).  Blank text between
+ * them is skipped.
  */
 int
 ex_prev_sibling(struct ex *x, int i)
 {
-	int p = x->n[i].parent, j = i - 1, k;
+	int j = i, k;
 
-	for (k = 0; k < 3 && j > p; k++) {
-		while (j > p && x->n[j].parent != p)
-			j = x->n[j].parent;
-		if (j <= p)
-			return -1;
+	for (k = 0; k < 3 && (j = ex_sibling_before(x, j)) >= 0; k++) {
 		if (x->n[j].tag != XT_TEXT)
 			return j;
 		if (x->n[j].text != NULL && x->n[j].text[strspn(x->n[j].text,
 		    " ")] != '\0')
 			return -1;
-		j--;
 	}
 	return -1;
 }

@@ -574,21 +574,18 @@ in_code(struct ex *x, int i)
 
 /*
  * The live sibling before node i with text; -1 if none, or none among
- * the SIBS_LOOK before it.  By the indices (a subtree's run on from
- * its root's), not from the parent's first child: a paragraph of
- * 100,000 inline elements asks this of each.
+ * the SIBS_LOOK before it.  By ex_sibling_before(), not from the
+ * parent's first child: a paragraph of 100,000 inline elements asks
+ * this of each.
  */
 static int
 prev_sibling(struct ex *x, int i)
 {
-	int p = x->n[i].parent, j = i - 1, k;
+	int j = i, k;
 
-	for (k = 0; k < SIBS_LOOK && j > p; k++, j--) {
-		while (x->n[j].parent != p)	/* in an earlier sibling */
-			j = x->n[j].parent;
+	for (k = 0; k < SIBS_LOOK && (j = ex_sibling_before(x, j)) >= 0; k++)
 		if (!x->dead[j] && x->n[j].tlen > 0)
 			return j;
-	}
 	return -1;
 }
 

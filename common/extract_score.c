@@ -1171,10 +1171,11 @@ speaks_of(const char *t, const char *const *list)
 
 /*
  * The sibling before node i, or -1: the nodes are in document order,
- * so i - 1 is that sibling or the last node of its subtree.
+ * so i - 1 is that sibling or the last node of its subtree; it costs
+ * the depth of the tree, not the siblings.
  */
-static int
-prev_sibling(const struct ex *x, int i)
+int
+ex_sibling_before(const struct ex *x, int i)
 {
 	int p = x->n[i].parent, j = i - 1;
 
@@ -1192,9 +1193,9 @@ ex_announced(struct ex *x, int i, int heading)
 	int r;
 
 	/* the live element before it, past a few texts and dead ones */
-	for (prev = prev_sibling(x, i), k = 0; prev >= 0 && k < 64 &&
+	for (prev = ex_sibling_before(x, i), k = 0; prev >= 0 && k < 64 &&
 	    (x->dead[prev] || x->n[prev].tag == XT_TEXT); k++)
-		prev = prev_sibling(x, prev);
+		prev = ex_sibling_before(x, prev);
 	if (k == 64)
 		prev = -1;
 	if (heading && prev >= 0 && ex_tag_is_heading(x->n[prev].tag) &&
