@@ -682,49 +682,282 @@ ex_words(const char *s)
 	return n;
 }
 
-/* "Title | Site" -> "Title", when the rest is the site or short. */
-static char *
-clean_title(const char *t, const char *site, int strict)
+/* ------------------------------------------------------------ titles */
+
+/*
+ * What a page's title is cut at.  A loose separator (no spaces around
+ * it, or a full-width colon) is also written inside headlines, so a
+ * title is cut there only when the rest names the site.
+ */
+static const struct tsep {
+	const char	*s;
+	int		 loose;
+} tseps[] = {
+	{ " | ", 0 }, { " - ", 0 }, { " \xe2\x80\x93 ", 0 },
+	{ " \xe2\x80\x94 ", 0 }, { " :: ", 0 }, { " \xc2\xb7 ", 0 },
+	{ " // ", 0 }, { " \xc2\xbb ", 0 }, { " : ", 0 },
+	{ " \xef\xbd\x9c ", 0 },		/* " ｜ " */
+	{ "\xef\xbd\x9c", 1 },			/* "｜" */
+	{ "\xef\xbc\x9a", 1 },			/* "：" */
+	{ "|", 1 }, { "_", 1 }, { ":", 1 },
+	{ NULL, 0 }
+};
+
+/*
+ * The rightmost separator in t[0, n), a loose one only if loose; its
+ * length in *len, whether it is loose in *isloose.
+ */
+static const char *
+last_sep(const char *t, size_t n, int loose, size_t *len, int *isloose)
 {
-	static const char *const seps[] = {
-		" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " :: ",
-		" \xc2\xb7 ", " // ", " \xc2\xbb ", " : ", NULL
-	};
-	const char *best = NULL, *p;
-	size_t bl = 0;
-	char *head, *tail;
+	const char *best = NULL, *p, *e = t + n;
+	size_t l;
 	int i;
 
-	for (i = 0; seps[i] != NULL; i++) {
-		p = t;
-		while ((p = strstr(p, seps[i])) != NULL) {
-			if (best == NULL || p > best) {
+	for (i = 0; tseps[i].s != NULL; i++) {
+		if (tseps[i].loose && !loose)
+			continue;
+		l = strlen(tseps[i].s);
+		for (p = t; (p = strstr(p, tseps[i].s)) != NULL &&
+		    p + l <= e; p++)
+			/* the longer one wins where two start alike */
+			if (best == NULL || p > best ||
+			    (p == best && l > *len)) {
 				best = p;
-				bl = strlen(seps[i]);
+				*len = l;
+				*isloose = tseps[i].loose;
 			}
-			p++;
+	}
+	return best;
+}
+
+/*
+ * Does the host name ("www.scan.netsecurity.ne.jp") spell s: its
+ * letters and digits, lower case, one or more of the host's labels
+ * run together ("ScanNetSecurity", "Pastebin.com"), or each of its
+ * words a label ("CNET Japan" on japan.cnet.com)?  Words in other
+ * scripts than ASCII are passed over ("ガジェット通信 GetNews").
+ */
+static int
+host_spells(const char *host, const char *s, size_t n)
+{
+	char c[128], w[64];
+	const char *h, *e;
+	size_t cl = 0, wl, hl;
+	int words = 0, i;
+
+	if (host == NULL || *host == '\0')
+		return 0;
+	for (i = 0; (size_t)i < n && cl < sizeof c - 1; i++)
+		if (isalnum((unsigned char)s[i]))
+			c[cl++] = (char)tolower((unsigned char)s[i]);
+	c[cl] = '\0';
+	if (cl < 3)
+		return 0;
+	/* labels run together, from each label on ("-" passed over) */
+	for (h = host; *h; h += hl + (h[hl] != '\0')) {
+		size_t k = 0;
+
+		hl = strcspn(h, ".");
+		for (e = h; *e && k < cl; e++) {
+			if (*e == '.' || *e == '-')
+				continue;
+			if (tolower((unsigned char)*e) != c[k])
+				break;
+			k++;
+		}
+		if (k == cl && (*e == '\0' || *e == '.'))
+			return 1;
+	}
+	/* each ASCII word a label */
+	for (i = 0; (size_t)i < n; ) {
+		wl = 0;
+		while ((size_t)i < n && isalnum((unsigned char)s[i])) {
+			if (wl < sizeof w - 1)
+				w[wl++] = (char)tolower((unsigned char)s[i]);
+			i++;
+		}
+		if (wl == 0) {
+			i++;
+			continue;
+		}
+		w[wl] = '\0';
+		for (h = host; *h; h += hl + (h[hl] != '\0')) {
+			hl = strcspn(h, ".");
+			if (hl == wl && strncasecmp(h, w, wl) == 0)
+				break;
+		}
+		if (*h == '\0')
+			return 0;
+		words++;
+	}
+	return words > 0;
+}
+
+/*
+ * Is t[0, n) the site's name, or its host's?  Or (not exact) a part
+ * of the name, or the name with more.
+ */
+static int
+names_site(const char *t, size_t n, const char *site, const char *host,
+    int exact)
+{
+	char *p;
+	int r = 0;
+
+	while (n > 0 && t[0] == ' ')
+		t++, n--;
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return 0;
+	p = xstrndup(t, n);
+	if (site && *site && (strcasecmp(p, site) == 0 || (!exact &&
+	    (strcasestr(site, p) != NULL || strcasestr(p, site) != NULL))))
+		r = 1;
+	else
+		r = host_spells(host, t, n);
+	free(p);
+	return r;
+}
+
+/* Words, counting two CJK characters as one ("朝日新聞デジタル": 4). */
+static int
+title_words(const char *s, size_t n)
+{
+	int w = 0, cjk = 0, in = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ')
+			in = 0;
+		else if (!in && c < 0x80) {
+			w++;
+			in = 1;
+		}
+		/* U+3000 to U+D7FF: lead bytes e3 to ed */
+		if (c >= 0xe3 && c <= 0xed) {
+			cjk++;
+			in = 0;
 		}
 	}
-	if (best == NULL)
-		return xstrdup(t);
-	head = xstrndup(t, (size_t)(best - t));
-	tail = xstrdup(best + bl);
-	if ((site && *site && (strcasecmp(tail, site) == 0 ||
-	    strcasestr(site, tail) != NULL || strcasestr(tail, site) != NULL)) ||
-	    (!strict && ex_words(tail) <= 4 && ex_words(head) >= 3)) {
-		free(tail);
-		tail = clean_title(head, site, strict);
-		free(head);
-		return tail;
+	return w + (cjk + 1) / 2;
+}
+
+/*
+ * Does a firm separator (or a full-width one) start at q (ends before
+ * e)?  Its length, or 0.
+ */
+static size_t
+sep_at(const char *q, const char *e)
+{
+	size_t l;
+	int i;
+
+	for (i = 0; tseps[i].s != NULL; i++)
+		if ((!tseps[i].loose || (unsigned char)tseps[i].s[0] >= 0x80) &&
+		    (l = strlen(tseps[i].s)) <= (size_t)(e - q) &&
+		    strncmp(q, tseps[i].s, l) == 0)
+			return l;
+	return 0;
+}
+
+/* And one that ends at q (starts at b or after)?  Its length, or 0. */
+static size_t
+sep_before(const char *b, const char *q)
+{
+	size_t l;
+	int i;
+
+	for (i = 0; tseps[i].s != NULL; i++)
+		if ((!tseps[i].loose || (unsigned char)tseps[i].s[0] >= 0x80) &&
+		    (l = strlen(tseps[i].s)) <= (size_t)(q - b) &&
+		    strncmp(q - l, tseps[i].s, l) == 0)
+			return l;
+	return 0;
+}
+
+/*
+ * Cut t[0, n) at the separator p (length len): 1 when the part after it
+ * names the site or (not strict: a <title>; a firm separator) is short
+ * beside what comes before; 2 when the part before names the site.
+ */
+static int
+cut_kind(const char *t, size_t n, const char *p, size_t len, int loose,
+    const char *site, const char *host, int strict)
+{
+	const char *tail = p + len;
+	size_t tl = (size_t)(t + n - tail), hl = (size_t)(p - t);
+
+	if (names_site(tail, tl, site, host, loose) || (!strict && !loose &&
+	    title_words(tail, tl) <= 4 && title_words(t, hl) >= 3))
+		return 1;
+	if (!loose && tl > 0 && names_site(t, hl, site, host, 1))
+		return 2;
+	return 0;
+}
+
+/*
+ * "Title | Site" -> "Title", when the rest is the site or (not strict:
+ * a <title>) short; "Site | Title" -> "Title".  A part of the title
+ * that is also one of the page's <h1>s (heads, nh of them) is the
+ * title.
+ */
+static char *
+clean_title(const char *t, const char *site, const char *host,
+    char *const *heads, const int *linked, int nh, int strict)
+{
+	const char *p, *r;
+	size_t len = 0, n = strlen(t), hl;
+	int loose = 0, i, k, hw, rw;
+
+	for (i = 0; i < nh; i++) {
+		if ((hl = strlen(heads[i])) == 0 || hl >= n)
+			continue;
+		if (strncasecmp(t, heads[i], hl) == 0 &&
+		    (len = sep_at(t + hl, t + n)) > 0) {
+			p = t;
+			r = t + hl + len;
+		} else if (strcasecmp(t + n - hl, heads[i]) == 0 &&
+		    (len = sep_before(t, t + n - hl)) > 0) {
+			p = t + n - hl;
+			r = t;
+		} else
+			continue;
+		/*
+		 * The rest is the site's name, or the <h1> is: taken
+		 * when it is no less than half the rest, and more than
+		 * the rest if it is a link.
+		 */
+		hw = title_words(p, hl);
+		rw = title_words(r, n - hl - len);
+		if (names_site(p, hl, site, host, 0) || hw * 2 < rw ||
+		    (linked[i] && hw <= rw))
+			continue;
+		return xstrndup(p, hl);
 	}
-	/* "Site | Title" */
-	if (site && *site && strcasecmp(head, site) == 0) {
-		free(head);
-		return tail;
+	while ((p = last_sep(t, n, 1, &len, &loose)) != NULL) {
+		k = cut_kind(t, n, p, len, loose, site, host, strict);
+		/* a loose separator that parts nothing: the firm ones */
+		if (k == 0 && loose &&
+		    (p = last_sep(t, n, 0, &len, &loose)) != NULL)
+			k = cut_kind(t, n, p, len, loose, site, host, strict);
+		if (k == 0)
+			break;
+		if (k == 2) {
+			n = (size_t)(t + n - (p + len));
+			t = p + len;
+			break;
+		}
+		n = (size_t)(p - t);
+		while (n > 0 && t[n - 1] == ' ')
+			n--;
 	}
-	free(head);
-	free(tail);
-	return xstrdup(t);
+	while (n > 0 && *t == ' ')
+		t++, n--;
+	return xstrndup(t, n);
 }
 
 static char *
@@ -777,6 +1010,155 @@ strip_by(char *s)
 	return s;
 }
 
+/*
+ * The host the page is from: its URL's, else its canonical link's or
+ * og:url's, lower case; "" if none.
+ */
+static void
+page_host(struct ex *x, const char *url, char *h, size_t sz)
+{
+	const char *u = url, *p;
+	size_t n;
+
+	if (u == NULL || strstr(u, "://") == NULL)
+		u = x->canonical;
+	if (u == NULL || strstr(u, "://") == NULL)
+		u = ex_meta_get(x, "og:url");
+	h[0] = '\0';
+	if (u == NULL || (p = strstr(u, "://")) == NULL)
+		return;
+	p += 3;
+	n = strcspn(p, "/?#:@");
+	if (p[n] == '@') {		/* user@host: no host of ours */
+		return;
+	}
+	if (n >= sz)
+		return;
+	memcpy(h, p, n);
+	h[n] = '\0';
+	for (n = 0; h[n]; n++)
+		h[n] = (char)tolower((unsigned char)h[n]);
+}
+
+/*
+ * Is the <h1> i the site's name rather than the page's: marked so
+ * ("site-title", "logo", "brand", "masthead"; itself or a block around
+ * it), hidden as a name for screen readers beside a logo ("hidden"),
+ * in the site's navigation, or a link home through and through?
+ */
+static int
+site_head(struct ex *x, int i)
+{
+	static const char *const marks[] = {
+		"logo", "site-title", "site-name", "sitename", "brand",
+		"masthead", "site-header", "navbar", NULL
+	};
+	const char *a = x->n[i].attr;
+	int j, k, e, d, any = 0;
+
+	if (a != NULL && ex_has_word(a, "hidden"))
+		return 1;
+	for (j = i, d = 0; j > 0 && j != x->body && d < 4;
+	    j = x->n[j].parent, d++) {
+		a = x->n[j].attr;
+		if ((x->n[j].flags & F_BADROLE) || x->n[j].tag == TidyTag_NAV)
+			return 1;
+		if (a == NULL)
+			continue;
+		for (k = 0; marks[k] != NULL; k++)
+			if (strstr(a, marks[k]) != NULL)
+				return 1;
+		if (ex_has_word(a, "header"))
+			return 1;
+	}
+	/* all its text in links home */
+	e = ex_subtree_end(x, i);
+	for (j = i + 1; j <= e && j < i + 200; j++) {
+		if (x->n[j].tag != XT_TEXT)
+			continue;
+		for (k = x->n[j].parent; k > i; k = x->n[k].parent)
+			if (x->n[k].flags & F_LINK)
+				break;
+		if (k <= i || !(x->n[k].flags & F_HOME))
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+/* Is all the text of node i in links? */
+static int
+all_linked(struct ex *x, int i)
+{
+	int j, k, e = ex_subtree_end(x, i), any = 0;
+
+	for (j = i + 1; j <= e && j < i + 200; j++) {
+		if (x->n[j].tag != XT_TEXT)
+			continue;
+		for (k = x->n[j].parent; k > i; k = x->n[k].parent)
+			if (x->n[k].flags & F_LINK)
+				break;
+		if (k <= i)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+/*
+ * The text of the page's first live <h1>s (up to max, each one line
+ * of 300 characters or fewer, not the site's name), in heads[]; how
+ * many.  linked[] says which are links through and through (a logo's
+ * link home, or a blog's headline to its post).
+ */
+static int
+page_heads(struct ex *x, char **heads, int *linked, int max)
+{
+	int i, nh = 0;
+	char *t, *c;
+
+	for (i = 1; i < x->nn && nh < max; i++) {
+		if (x->n[i].tag != TidyTag_H1 || x->dead[i] ||
+		    site_head(x, i))
+			continue;
+		t = ex_node_text(x, i, 400);
+		c = clean_str(t);
+		free(t);
+		if (c == NULL)
+			continue;
+		if (strlen(c) > 300) {
+			free(c);
+			continue;
+		}
+		linked[nh] = all_linked(x, i);
+		heads[nh++] = c;
+	}
+	return nh;
+}
+
+/*
+ * JSON-LD's headline; but its name where the page's <title> opens with
+ * the name and does not hold the headline: Wikipedia gives its article's short
+ * description as the headline ("constitutional monarchy in Oceania")
+ * and its title as the name ("New Zealand").
+ */
+static const char *
+ld_headline(struct ex *x)
+{
+	const char *v, *nm;
+
+	if (x->ld == NULL || (v = json_string_value(json_object_get(x->ld,
+	    "headline"))) == NULL || *v == '\0')
+		return NULL;
+	nm = json_string_value(json_object_get(x->ld, "name"));
+	if (nm != NULL && *nm != '\0' && x->title != NULL &&
+	    strlen(nm) < strlen(x->title) &&
+	    strncasecmp(x->title, nm, strlen(nm)) == 0 &&
+	    strcasestr(x->title, v) == NULL)
+		return nm;
+	return v;
+}
+
 void
 ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 {
@@ -811,32 +1193,40 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 		NULL
 	};
 	const char *v;
-	char *t, *site;
+	char *t, *site, *heads[4], host[256];
 	json_t *ld = x->ld;
+	int nh, linked[4];
 
 	/* site name first: the title cleaner uses it */
 	if ((v = first_meta(x, k_site)) == NULL && ld)
 		v = ex_ld_str(json_object_get(ld, "publisher"), "name");
 	doc->site_name = clean_str(v);
 	site = doc->site_name;
+	page_host(x, url, host, sizeof host);
+	nh = page_heads(x, heads, linked, 4);
 
 	if ((v = first_meta(x, k_title)) != NULL) {
 		t = clean_str(v);
-		doc->title = clean_title(t, site, 1);
+		doc->title = clean_title(t, site, host, heads, linked, nh,
+		    1);
 		free(t);
-	} else if (ld && (v = json_string_value(json_object_get(ld,
-	    "headline"))) != NULL && *v)
+	} else if ((v = ld_headline(x)) != NULL)
 		doc->title = clean_str(v);
 	else if (x->title && *x->title) {
 		t = clean_str(x->title);
 		if (t)
-			doc->title = clean_title(t, site, 0);
+			doc->title = clean_title(t, site, host, heads,
+			    linked, nh, 0);
 		free(t);
-	} else if (x->h1 > 0) {
+	} else if (nh > 0)
+		doc->title = xstrdup(heads[0]);
+	else if (x->h1 > 0) {
 		t = ex_node_text(x, x->h1, 1000);
 		doc->title = clean_str(t);
 		free(t);
 	}
+	while (nh > 0)
+		free(heads[--nh]);
 	if (doc->title && *doc->title == '\0') {
 		free(doc->title);
 		doc->title = NULL;

@@ -45,6 +45,7 @@
 #define F_SLOT		0x100000 /* a <slot> (its name in slot) */
 #define F_FORM		0x200000 /* inside a <form> */
 #define F_TAB		0x400000 /* a tab of a strip of tabs */
+#define F_HOME		0x800000 /* <a href> to the site's home page */
 /* what a node takes from its parent */
 #define F_INHERIT	(F_PRE | F_LINK | F_HIDDEN | F_QA | F_AUTHOR | F_FORM)
 

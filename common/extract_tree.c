@@ -633,6 +633,29 @@ take_math(struct ex *x, TidyDoc td, TidyNode tn, int parent)
 	return i;
 }
 
+/*
+ * Is href a link to the site's home page: "/", "./", "index.html",
+ * "https://example.com/" (a path of "/" or none, no query)?
+ */
+static int
+home_href(const char *h)
+{
+	const char *p;
+
+	while (*h == ' ')
+		h++;
+	if ((p = strstr(h, "://")) != NULL && (size_t)(p - h) <= 5)
+		h = p + 3 + strcspn(p + 3, "/?#");
+	else if (h[0] == '/' && h[1] == '/')
+		h += 2 + strcspn(h + 2, "/?#");
+	else if (strncmp(h, "./", 2) == 0)
+		h += 1;
+	if (strncmp(h, "/", 1) == 0)
+		h++;
+	return *h == '\0' || strcmp(h, "index.html") == 0 ||
+	    strcmp(h, "index.php") == 0 || strcmp(h, "index.htm") == 0;
+}
+
 /* Copy one tidy element into the node array; returns its index. */
 static int
 take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
@@ -739,6 +762,8 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 		n->flags |= F_LINK;
 		if (*v == '#')
 			n->flags |= F_ANCHOR;
+		if (home_href(v))
+			n->flags |= F_HOME;
 	}
 	if (tag == TidyTag_BODY)
 		x->body = i;

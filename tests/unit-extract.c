@@ -7012,6 +7012,89 @@ test_wrapped_paragraphs(void)
 	}
 }
 
+/*
+ * A page's title without its site's name: the name the page gives
+ * (og:site_name), its host's name ("Pastebin.com", "CNET Japan" on
+ * japan.cnet.com), the part that is its <h1>, full-width separators;
+ * not a site's <h1> (a logo's link home, a header's), not where a
+ * headline has a colon of its own, and (head, <meta>s) not a part that
+ * holds more than the site's name.
+ */
+static void
+test_site_titles(void)
+{
+	static const struct {
+		const char *title, *url, *head, *want;
+	} c[] = {
+		{ "atg 1700 - Pastebin.com", "https://pastebin.com/x", "",
+		  "atg 1700" },
+		{ "\xe3\x82\xbb\xe3\x82\xad\xe3\x83\xa5\xe3\x83\xaa\xe3\x83"
+		  "\x86\xe3\x82\xa3 - CNET Japan",
+		  "https://japan.cnet.com/a/1", "",
+		  "\xe3\x82\xbb\xe3\x82\xad\xe3\x83\xa5\xe3\x83\xaa\xe3\x83"
+		  "\x86\xe3\x82\xa3" },
+		/* "記事の見出し：朝日新聞", its <h1> the headline */
+		{ "\xe8\xa8\x98\xe4\xba\x8b\xe3\x81\xae\xe8\xa6\x8b\xe5\x87"
+		  "\xba\xe3\x81\x97\xef\xbc\x9a\xe6\x9c\x9d\xe6\x97\xa5\xe6"
+		  "\x96\xb0\xe8\x81\x9e", "https://www.asahi.com/a/1",
+		  "<h1>\xe8\xa8\x98\xe4\xba\x8b\xe3\x81\xae\xe8\xa6\x8b\xe5"
+		  "\x87\xba\xe3\x81\x97</h1>",
+		  "\xe8\xa8\x98\xe4\xba\x8b\xe3\x81\xae\xe8\xa6\x8b\xe5\x87"
+		  "\xba\xe3\x81\x97" },
+		/* "｜" before the host's name */
+		{ "Mice that sign in\xef\xbd\x9cSanwa",
+		  "https://www.sanwa.co.jp/p/1", "", "Mice that sign in" },
+		{ "New Zealand - Wikipedia", NULL, "<h1>New Zealand</h1>",
+		  "New Zealand" },
+		{ "Rudy | Weekly Rounds", "https://blog.example/rudy",
+		  "<h1>Rudy</h1>", "Rudy" },
+		/* a logo's <h1>, a link home: the rest is no site */
+		{ "Evolve: Shared History \xe2\x80\x94 evolve for Mercurial",
+		  "https://www.mercurial-scm.org/e/",
+		  "<h1><a href=\"index.html\">evolve for Mercurial</a></h1>",
+		  "Evolve: Shared History" },
+		{ "Tragwerksplanung | RS Ingenieure",
+		  "https://www.rs-ingenieure.de/t",
+		  "<div id=header><h1>RS Ingenieure</h1></div>",
+		  "Tragwerksplanung" },
+		/* a headline's own colon stays */
+		{ "AI Consulting: Strategy, Integration and Development",
+		  "https://lever.example/ai",
+		  "<h1>AI Consulting</h1>",
+		  "AI Consulting: Strategy, Integration and Development" },
+		{ "Fantastic Beasts: A Nice Place to Visit",
+		  "https://newrepublic.com/a/1", "",
+		  "Fantastic Beasts: A Nice Place to Visit" },
+		/* a part that holds the site's name, but is more */
+		{ "Christmas Gift Guide | Journelles | Jetzt entdecken!",
+		  "https://www.journelles.de/x", "<meta property=og:site_name "
+		  "content=Journelles><meta property=og:title content=\""
+		  "Christmas Gift Guide | Journelles | Jetzt entdecken!\">",
+		  "Christmas Gift Guide | Journelles | Jetzt entdecken!" },
+		{ NULL, NULL, NULL, NULL }
+	};
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int i;
+
+	for (i = 0; c[i].title != NULL; i++) {
+		b.len = 0;
+		tq_buf_addf(&b, "<html><head><title>%s</title>%s</head><body>"
+		    "%s<p>The body of the page, long enough to read as one, "
+		    "with a sentence or two. It goes on a little, then "
+		    "stops.</p></body></html>", c[i].title,
+		    strncmp(c[i].head, "<meta", 5) == 0 ? c[i].head : "",
+		    strncmp(c[i].head, "<meta", 5) == 0 ? "" : c[i].head);
+		if (extract_str(b.data, c[i].url, &d) != 0) {
+			ok(0, "site titles: extract %d", i);
+			continue;
+		}
+		is_str(d.title, c[i].want, "site titles: %s", c[i].want);
+		tq_doc_free(&d);
+	}
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -7093,5 +7176,6 @@ main(void)
 	test_label_pieces();
 	test_byline_leads();
 	test_wrapped_paragraphs();
+	test_site_titles();
 	return done_testing();
 }
