@@ -1159,6 +1159,67 @@ ld_headline(struct ex *x)
 	return v;
 }
 
+/*
+ * The date a page shows for itself where it says it nowhere else: the
+ * text of a small element near the headline whose class names a date
+ * ("date-header", "post-timestamp", "entry-date", "published"), a full
+ * date and little more ("Saturday, February 03, 2024", "Posted on May
+ * 26, 2016").  Not a date of an update, a comment, an event, a
+ * product's release or today's (a site's header shows it).  The day
+ * alone, unless the text is ISO 8601; or NULL.
+ */
+static char *
+shown_date(struct ex *x)
+{
+	static const char *const marks[] = {
+		"date", "published", "timestamp", "posted-on", "dateline",
+		NULL
+	};
+	static const char *const not[] = {
+		"update", "modified", "today", "current", "comment", "event",
+		"expir", "birth", "archive", "calendar", "picker", "clock",
+		"weather", "deadline", "release", NULL
+	};
+	int i, k, from, to, end, iso;
+	const char *a;
+	char *t, *d = NULL;
+
+	from = x->h1 > 0 ? x->h1 - 150 : x->body;
+	to = x->h1 > 0 ? x->h1 + 400 : x->body + 600;
+	if (from < 1)
+		from = 1;
+	if (to > x->nn)
+		to = x->nn;
+	for (i = from; i < to && d == NULL; i++) {
+		if (x->dead[i] || (a = x->n[i].attr) == NULL ||
+		    (x->n[i].flags & F_LINK) || ex_subtree_end(x, i) > i + 12)
+			continue;
+		for (k = 0; marks[k] != NULL; k++)
+			if (strstr(a, marks[k]) != NULL)
+				break;
+		if (marks[k] == NULL)
+			continue;
+		for (k = 0; not[k] != NULL; k++)
+			if (strstr(a, not[k]) != NULL)
+				break;
+		if (not[k] != NULL)
+			continue;
+		end = ex_subtree_end(x, i);
+		t = ex_node_text(x, i, 200);
+		iso = strlen(t) <= 30 && isdigit((unsigned char)t[0]) &&
+		    t[4] == '-';
+		if (strlen(t) <= 60 && (ex_text_date(t) || iso) &&
+		    strcasestr(t, "updat") == NULL &&
+		    strcasestr(t, "modif") == NULL &&
+		    strcasestr(t, "aktualisiert") == NULL &&
+		    (d = ex_norm_date(t)) != NULL && !iso)
+			d[10] = '\0';	/* "9:00PM": the day alone */
+		free(t);
+		i = end;
+	}
+	return d;
+}
+
 void
 ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 {
@@ -1282,6 +1343,8 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 			cand[nc++] = x->timedt;
 		for (i = 0; i < nc && doc->published == NULL; i++)
 			doc->published = ex_norm_date(cand[i]);
+		if (doc->published == NULL)
+			doc->published = shown_date(x);
 	}
 
 	if ((v = first_meta(x, k_desc)) == NULL && ld)

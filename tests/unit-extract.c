@@ -7095,6 +7095,56 @@ test_site_titles(void)
 	free(b.data);
 }
 
+/*
+ * The date a page shows, where no metadata gives one: a small element
+ * near the headline whose class names a date; not an update's, not
+ * today's in the site's header, not a product's release.
+ */
+static void
+test_shown_date(void)
+{
+	static const struct {
+		const char *html, *want;
+	} c[] = {
+		{ "<h2 class=date-header><span>Saturday, February 03, 2024"
+		  "</span></h2><h1>Winter walks</h1>", "2024-02-03" },
+		{ "<h1>Winter walks</h1><div class=meta><span class="
+		  "post-timestamp>2016-04-08T20:30:39+00:00</span></div>",
+		  "2016-04-08T20:30:39Z" },
+		{ "<h1>Winter walks</h1><p class=dateline>March 13, 2015 "
+		  "9:00PM</p>", "2015-03-13" },
+		{ "<div class=current-date>Monday, December 7, 2026</div>"
+		  "<h1>Winter walks</h1><p class=post-date>Updated: May 2, "
+		  "2025</p>", NULL },
+		{ "<h1>Winter walks</h1><div class=release_date>Release "
+		  "Date: 15 Aug, 2013</div>", NULL },
+		{ NULL, NULL }
+	};
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int i;
+
+	for (i = 0; c[i].html != NULL; i++) {
+		b.len = 0;
+		tq_buf_addf(&b, "<html><head><title>Winter walks</title>"
+		    "</head><body>%s<p>We walked along the river from the "
+		    "bridge to the mill, in snow, and back by the road as "
+		    "the light went.</p></body></html>", c[i].html);
+		if (extract_str(b.data, "https://walks.example/w", &d) != 0) {
+			ok(0, "shown date: extract %d", i);
+			continue;
+		}
+		if (c[i].want)
+			is_str(d.published, c[i].want, "shown date: %s",
+			    c[i].want);
+		else
+			ok(d.published == NULL, "shown date: none in case %d "
+			    "(%s)", i, d.published ? d.published : "null");
+		tq_doc_free(&d);
+	}
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -7177,5 +7227,6 @@ main(void)
 	test_byline_leads();
 	test_wrapped_paragraphs();
 	test_site_titles();
+	test_shown_date();
 	return done_testing();
 }
