@@ -1156,7 +1156,6 @@ tq_extract(const char *html, size_t len, const char *url, struct tq_doc *doc,
 	tidyBufInit(&x.tb);
 	x.h1 = -1;
 	x.top = x.ptop = -1;
-	x.author_node = -1;
 	if (html == NULL || len == 0) {
 		tq_err_set(err, TQ_ERR_PERMANENT, "empty_document",
 		    "empty document");

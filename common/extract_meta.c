@@ -1220,6 +1220,210 @@ shown_date(struct ex *x)
 	return d;
 }
 
+/*
+ * The author in Yoast's Twitter card: twitter:data1 where twitter:label1
+ * says "Written by" (or so in another language).
+ */
+static char *
+yoast_author(struct ex *x)
+{
+	static const char *const labels[] = {
+		"Written by", "Verfasst von", "Geschrieben von", "Escrito por",
+		"\xc3\x89" "crit par", "Scritto da", "Geschreven door",
+		"Napisane przez", NULL
+	};
+	const char *l, *v;
+	int i;
+
+	if ((l = ex_meta_get(x, "twitter:label1")) == NULL ||
+	    (v = ex_meta_get(x, "twitter:data1")) == NULL || *v == '\0')
+		return NULL;
+	for (i = 0; labels[i] != NULL; i++)
+		if (strcasecmp(l, labels[i]) == 0)
+			return xstrdup(v);
+	return NULL;
+}
+
+static const char *const bylead[] = {
+	"by", "von", "par", "por", "di", "door", "av", "przez", "de", "from",
+	NULL
+};
+
+/* Is the word w[0, n) one of list (case aside)? */
+static int
+word_in(const char *w, size_t n, const char *const *list)
+{
+	int k;
+
+	for (k = 0; list[k] != NULL; k++)
+		if (strlen(list[k]) == n && strncasecmp(w, list[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Is line s[0, n) a name (a person's, a team's: "Redaktion", "AFP/The
+ * Local"): a few words, no digits, not a label ("Written by:",
+ * "Author", "Posted") nor a lead without its name ("Article by")?
+ */
+static int
+name_like(const char *s, size_t n)
+{
+	static const char *const labels[] = {
+		"author", "authors", "autor", "autoren", "auteur", "autore",
+		"autorin", "follow", "tweet", "share", "more", "mehr",
+		"inhalt", "contents", "posted", "published",
+		"ver\xc3\xb6" "ffentlicht", "hauptmen\xc3\xbc", NULL
+	};
+	const char *last = s;
+	size_t i;
+	int words = 0, in = 0;
+
+	if (n < 2 || n > 80 || s[n - 1] == ':' || s[n - 1] == '-' ||
+	    word_in(s, n, labels))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isdigit(c) || c == '@' || c == '|')
+			return 0;
+		if (c == ' ')
+			in = 0;
+		else if (!in) {
+			words++;
+			in = 1;
+			last = s + i;
+		}
+	}
+	if (word_in(last, (size_t)(s + n - last), bylead))
+		return 0;
+	return words >= 1 && words <= 10;
+}
+
+/*
+ * Does the word at w open a date: a digit, or a month's or a weekday's
+ * name with a number after it ("March 11, 2015", "Monday, February 29")?
+ */
+static int
+date_word(const char *w)
+{
+	static const char *const days[] = {
+		"monday", "tuesday", "wednesday", "thursday", "friday",
+		"saturday", "sunday", "montag", "dienstag", "mittwoch",
+		"donnerstag", "freitag", "samstag", "sonntag", NULL
+	};
+	size_t l = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz");
+	const char *p = w + l;
+
+	if (isdigit((unsigned char)*w))
+		return 1;
+	if (l < 3 || (!word_in(w, l, days) && month_num(w) == 0))
+		return 0;
+	while (*p == ',' || *p == '.' || *p == ' ')
+		p++;
+	return isdigit((unsigned char)*p) || (word_in(w, l, days) &&
+	    month_num(p) != 0);
+}
+
+/*
+ * A byline's name: the words after its lead ("Posted by", "Article by",
+ * "Von", "Par", "Posted on May 2, 2020 by") and before what follows it
+ * ("on Friday January 12", ", 8. Februar 2022", "- name@example.com"),
+ * in place.
+ */
+static char *
+byline_name(char *s)
+{
+	static const char *const ends[] = {
+		" on ", " at ", " am ", " le ", " el ", " il ", ", ", " | ",
+		" - ", " \xe2\x80\xa2 ", " \xc2\xb7 ", " \xc2\xbb ", NULL
+	};
+	char *p, *w, *q;
+	size_t l;
+	int k, nw;
+
+	if (s == NULL)
+		return NULL;
+	/* a lead among the first eight words */
+	for (p = s, nw = 0; *p && nw < 8; nw++) {
+		w = p;
+		l = strcspn(w, " :");
+		p = w + l;
+		while (*p == ' ' || *p == ':')
+			p++;
+		if (word_in(w, l, bylead) && *p != '\0') {
+			memmove(s, p, strlen(p) + 1);
+			break;
+		}
+	}
+	for (k = 0; ends[k] != NULL; k++)
+		if ((q = strstr(s, ends[k])) != NULL &&
+		    strpbrk(q, "0123456789@[") != NULL)
+			*q = '\0';
+	/* a date after the name */
+	for (p = s; *p; ) {
+		if (p > s && date_word(p)) {
+			while (p > s && p[-1] == ' ')
+				p--;
+			*p = '\0';
+			break;
+		}
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return s;
+}
+
+/*
+ * Is node i, of a byline's or author's class, small enough to be one
+ * (40 nodes or fewer: not a page's <div> of "single-author" layout),
+ * and no review's, quote's or note's ("jdgm-rev__author",
+ * "author-note-portlet")?
+ */
+static int
+small_byline(struct ex *x, int i)
+{
+	const char *a = x->n[i].attr;
+
+	return ex_subtree_end(x, i) - i <= 40 && (a == NULL ||
+	    (strstr(a, "rev") == NULL && strstr(a, "quote") == NULL &&
+	    strstr(a, "testimonial") == NULL && strstr(a, "note") == NULL));
+}
+
+/*
+ * The author's name from the elements that may give it (itemprop=author
+ * first, then rel=author, then a small element of a byline's class; each
+ * in the page's order): the first line of one that is a name, its lead
+ * ("By") and what follows the name with a date dropped.  NULL if none.
+ */
+static char *
+node_author(struct ex *x)
+{
+	int r, k, j;
+	char *a, *c, *line, *e, *best = NULL;
+
+	for (r = 3; r >= 1 && best == NULL; r--)
+		for (k = 0; k < x->nauthor && best == NULL; k++) {
+			if (x->author_rank[k] != r || (j = x->author[k]) <= 0 ||
+			    (r == 1 && !small_byline(x, j)))
+				continue;
+			a = ex_node_text(x, j, 300);
+			for (line = a; line != NULL && best == NULL;
+			    line = e ? e + 1 : NULL) {
+				if ((e = strchr(line, '\n')) != NULL)
+					*e = '\0';
+				c = byline_name(clean_str(line));
+				if (c != NULL && name_like(c, strlen(c)))
+					best = c;
+				else
+					free(c);
+			}
+			free(a);
+		}
+	return best;
+}
+
 void
 ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 {
@@ -1233,7 +1437,7 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 	static const char *const k_author[] = {
 		"name:author", "article:author", "name:byl",
 		"name:sailthru.author", "name:parsely-author", "name:dc.creator",
-		NULL
+		"author", NULL
 	};
 	static const char *const k_date[] = {
 		"article:published_time", "article:published",
@@ -1299,16 +1503,14 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 	if (t == NULL && (v = first_meta(x, k_author)) != NULL &&
 	    !ex_starts_with(v, "http"))
 		t = xstrdup(v);
-	if (t == NULL && x->author_node > 0) {
-		char *a = ex_node_text(x, x->author_node, 200);
-
-		if (*a && strlen(a) < 100 && strchr(a, '\n') == NULL)
-			t = a;
-		else
-			free(a);
-	}
 	doc->byline = strip_by(clean_str(t));
 	free(t);
+	if (doc->byline == NULL)
+		doc->byline = node_author(x);
+	if (doc->byline == NULL && (t = yoast_author(x)) != NULL) {
+		doc->byline = clean_str(t);
+		free(t);
+	}
 
 	if (x->lang)
 		doc->lang = clean_str(x->lang);

@@ -59,6 +59,9 @@
 #define P_WEIGHT	0x2	/* weight candidates by class/id */
 #define P_CLEAN		0x4	/* clean tables, lists, divs conditionally */
 
+/* Elements that may name the author, kept in the tree's order. */
+#define EX_AUTHORS	8
+
 /* Page types, in the order of page_types[]. */
 enum {
 	PT_ARTICLE, PT_FORUM, PT_PRODUCT, PT_DOC, PT_SERVICE, PT_LISTING,
@@ -117,8 +120,10 @@ struct ex {
 	char		*canonical;	/* <link rel=canonical> */
 	char		*timedt;	/* first <time datetime> */
 	char		*pubprop;	/* itemprop=datePublished */
-	int		 author_node;	/* rel=author, itemprop=author, .byline */
-	int		 author_rank;
+	/* itemprop=author (rank 3), rel=author (2), .byline (1) */
+	int		 author[EX_AUTHORS];
+	int		 author_rank[EX_AUTHORS];
+	int		 nauthor;
 	int		 h1;		/* first <h1> */
 	int		 noscript;	/* <noscript> content is shown */
 	int		 collapsed;	/* closed accordions, tabs shown */

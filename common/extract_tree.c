@@ -510,6 +510,20 @@ ex_mark_hidden(struct ex *x)
 }
 
 /*
+ * Keep node i as a candidate for the author's name, of rank r (3:
+ * itemprop=author, 2: rel=author, 1: a byline's or author's class):
+ * the first EX_AUTHORS in the tree's order.
+ */
+static void
+author_at(struct ex *x, int i, int r)
+{
+	if (x->nauthor >= EX_AUTHORS)
+		return;
+	x->author[x->nauthor] = i;
+	x->author_rank[x->nauthor++] = r;
+}
+
+/*
  * Inside a form, a comment section or a quote?  (For bylines: the
  * name under a customer's quote, "Quote__author", is no author's.)
  */
@@ -859,26 +873,19 @@ take_element(struct ex *x, TidyDoc td, TidyNode tn, int parent, int *descend)
 			n->flags |= F_META;
 		if (ex_has_word(v, "author")) {
 			n->flags |= F_AUTHOR;
-			if (x->author_rank < 3) {
-				x->author_node = i;
-				x->author_rank = 3;
-			}
+			author_at(x, i, 3);
 		}
 	}
 	if (tag == TidyTag_A && (v = ex_attr_get(tn, "rel")) != NULL &&
 	    ex_has_word(v, "tag"))
 		n->flags |= F_TAGLINK;
 	if (tag == TidyTag_A && (v = ex_attr_get(tn, "rel")) != NULL &&
-	    ex_has_word(v, "author") && x->author_rank < 2) {
-		x->author_node = i;
-		x->author_rank = 2;
-	}
-	if (n->attr && x->author_rank < 1 && !(n->flags & F_HIDDEN) &&
+	    ex_has_word(v, "author"))
+		author_at(x, i, 2);
+	if (n->attr && !(n->flags & F_HIDDEN) &&
 	    (strstr(n->attr, "byline") || ex_word_at(n->attr, "author")) &&
-	    !strstr(n->attr, "bio") && !in_comments(x, i)) {
-		x->author_node = i;
-		x->author_rank = 1;
-	}
+	    !strstr(n->attr, "bio") && !in_comments(x, i))
+		author_at(x, i, 1);
 	if (tag == TidyTag_TIME && x->timedt == NULL &&
 	    (v = ex_attr_get(tn, "datetime")) != NULL && *v)
 		x->timedt = xstrdup(v);
@@ -1154,7 +1161,8 @@ renumber(struct ex *x)
 		nn[j].last = i;
 	}
 	x->h1 = x->h1 >= 0 ? map[x->h1] : -1;
-	x->author_node = x->author_node >= 0 ? map[x->author_node] : -1;
+	for (j = 0; j < x->nauthor; j++)
+		x->author[j] = map[x->author[j]];
 	x->body = x->body > 0 && map[x->body] > 0 ? map[x->body] : 0;
 	x->toggle = x->tab = -1;
 	free(x->n);

@@ -6981,7 +6981,7 @@ test_wrapped_paragraphs(void)
 
 		memset(&x, 0, sizeof(x));
 		tidyBufInit(&x.tb);
-		x.h1 = x.top = x.ptop = x.author_node = -1;
+		x.h1 = x.top = x.ptop = -1;
 		td = ex_tidy_parse(page, strlen(page), &err, &rc);
 		ex_build(&x, td);
 		for (i = 1; i < x.nn; i++) {
@@ -7145,6 +7145,78 @@ test_shown_date(void)
 	free(b.data);
 }
 
+/*
+ * The author where no metadata names one: the first of the byline's
+ * elements that holds a name, without its lead ("By", "Posted on ...
+ * by") or the date after it; Yoast's "Written by" card; not a label
+ * alone, a layout's class on a large block, a review's author.
+ */
+static void
+test_node_authors(void)
+{
+	static const struct {
+		const char *head, *body, *want;
+	} c[] = {
+		{ "", "<em class=byline__by>By</em> <a href=/a/js><span "
+		  "class=byline__author>Joshua Sokol</span></a>",
+		  "Joshua Sokol" },
+		{ "", "<div itemprop=author><img src=m.jpg alt=\"\"><div>"
+		  "Steven Musil</div><div>Senior editor, News</div></div>",
+		  "Steven Musil" },
+		{ "", "<p class=post-meta-author>Posted on September 21, 2020 "
+		  "by Adi Tzlil</p>", "Adi Tzlil" },
+		{ "", "<span class=byline>GILLIAN MOHNEY March 11, 2015 3:46 "
+		  "PM</span>", "GILLIAN MOHNEY" },
+		{ "<meta name=twitter:label1 content=\"Written by\"><meta "
+		  "name=twitter:data1 content=\"Ann Lee\">", "", "Ann Lee" },
+		{ "<meta property=author content=\"Sarah Archer\">", "",
+		  "Sarah Archer" },
+		{ "", "<div class=author>Written by:</div>", NULL },
+		{ "", "<div class=jdgm-rev__author>David</div>", NULL },
+		{ NULL, NULL, NULL }
+	};
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int i, k;
+
+	for (i = 0; c[i].head != NULL; i++) {
+		b.len = 0;
+		tq_buf_addf(&b, "<html><head><title>Winter walks</title>%s"
+		    "</head><body><h1>Winter walks</h1>%s<p>We walked along "
+		    "the river from the bridge to the mill, in snow, and back "
+		    "by the road as the light went.</p></body></html>",
+		    c[i].head, c[i].body);
+		if (extract_str(b.data, "https://walks.example/w", &d) != 0) {
+			ok(0, "node authors: extract %d", i);
+			continue;
+		}
+		if (c[i].want)
+			is_str(d.byline, c[i].want, "node authors: %s",
+			    c[i].want);
+		else
+			ok(d.byline == NULL, "node authors: none in case %d "
+			    "(%s)", i, d.byline ? d.byline : "null");
+		tq_doc_free(&d);
+	}
+	/* a layout's class on the page's block of 40 nodes or more */
+	b.len = 0;
+	tq_buf_adds(&b, "<html><head><title>Winter walks</title></head>"
+	    "<body><div class=\"single single-author\"><a href=#c>Skip to "
+	    "content</a><ul>");
+	for (k = 0; k < 30; k++)
+		tq_buf_addf(&b, "<li><a href=/s%d>Section %d</a></li>", k, k);
+	tq_buf_adds(&b, "</ul><h1>Winter walks</h1><p>We walked along the "
+	    "river from the bridge to the mill, in snow, and back by the "
+	    "road as the light went.</p></div></body></html>");
+	if (extract_str(b.data, "https://walks.example/w", &d) == 0) {
+		ok(d.byline == NULL, "node authors: no layout's block (%s)",
+		    d.byline ? d.byline : "null");
+		tq_doc_free(&d);
+	} else
+		ok(0, "node authors: extract the layout's page");
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -7228,5 +7300,6 @@ main(void)
 	test_wrapped_paragraphs();
 	test_site_titles();
 	test_shown_date();
+	test_node_authors();
 	return done_testing();
 }
