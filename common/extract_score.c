@@ -1451,9 +1451,11 @@ clean_article(struct ex *x, int root, unsigned pf, int rootlen,
 			continue;
 		switch (n->tag) {
 		case TidyTag_H1:
-			/* the headline; a later <h1> of the body stays */
-			if (i == x->h1 || x->h1 < 0 || x->h1 > root ||
-			    ex_is_title(x, i)) {
+			/*
+			 * the headline; a later <h1> of the body stays,
+			 * also where the headline is inside the article
+			 */
+			if (i == x->h1 || x->h1 < 0 || ex_is_title(x, i)) {
 				ex_kill_node(x, i, root);
 				continue;
 			}

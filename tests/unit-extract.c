@@ -4134,6 +4134,23 @@ test_recall(void)
 	    !has(d.text, "Tide tables explained"),
 	    "body h1: a section's <h1> stays, the headline goes");
 	tq_doc_free(&d);
+	free(b.data);
+	/* the same with the headline in the article (a book's chapter) */
+	memset(&b, 0, sizeof(b));
+	tq_buf_adds(&b, "<html><head><title>Tide tables explained</title>"
+	    "</head><body><div class=nav><a href=/>Home</a></div><article>"
+	    "<h1 class=heading>Tide tables explained</h1><p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p><h1 class=heading>Reading the spring tides</h1>"
+	    "<p>");
+	tq_buf_adds(&b, q);
+	tq_buf_adds(&b, "</p></article></body></html>");
+	ok(extract_str(b.data, "https://sea.example/tides", &d) == 0,
+	    "body h1 extract (headline inside)");
+	ok(has(d.text, "\n\nReading the spring tides\n\n") &&
+	    !has(d.text, "Tide tables explained"),
+	    "body h1: a section's <h1> stays after a headline inside");
+	tq_doc_free(&d);
 	free(q);
 	free(b.data);
 
