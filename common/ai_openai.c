@@ -527,7 +527,12 @@ find_object(char *s)
 
 	p = tq_trim(s);
 	if (strncmp(p, "```", 3) == 0) {
-		p += strcspn(p, "\n");
+		/*
+		 * The info string ("json") ends at the line's end, or where
+		 * the object starts on the fence's line: ```json{...}```
+		 */
+		p += 3;
+		p += strcspn(p, "\n{");
 		for (q = p, b = NULL; (q = strstr(q, "```")) != NULL; q += 3)
 			b = q;
 		if (b != NULL)

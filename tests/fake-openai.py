@@ -30,6 +30,8 @@ The answer depends on the scenario, chosen by the model name:
 
   ok             good JSON answer
   fenced         the JSON in a ```json fence
+  fenced-inline  the JSON in a ```json fence on one line, as models
+                 write it at times: ```json{...}```
   prose          the JSON wrapped in prose (with braces in its strings)
   prose-example  prose with an example object first, then the JSON
   think          a <think>...</think> block, then the JSON
@@ -146,7 +148,8 @@ TOP_FIELDS = {
 ROLES = {"system", "user", "assistant"}
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SCENARIOS = {
-    "ok", "fenced", "prose", "prose-example", "think", "think-noopen",
+    "ok", "fenced", "fenced-inline", "prose", "prose-example", "think",
+    "think-noopen",
     "reasoning-content", "eos-token", "think-length", "tool-calls",
     "finish-error",
     "error-200", "e501", "kwstring", "malformed",
@@ -713,6 +716,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.good(req, usage=False)
         if model == "fenced":
             return self.complete(req, "```json\n%s\n```\n" % doc)
+        if model == "fenced-inline":
+            return self.complete(req, "```json%s```" % doc)
         if model == "prose":
             ans["insights"].append("Braces } and { and \"quotes\" inside "
                                    "a string.")

@@ -1037,6 +1037,19 @@ test_answer_text(void)
 	ok(s == NULL && why != NULL && strstr(why, "summary") != NULL,
 	    "after </think>, a summary that is no string");
 	free(s);
+	/* a fence on one line: the object starts on the fence's line */
+	s = answer("```json{\"summary\": \"F1.\", \"keywords\": [], "
+	    "\"insights\": []}```", &why);
+	is_str(s, "F1.", "a fence on one line, with its info string");
+	free(s);
+	s = answer("```{\"summary\": \"F2.\", \"keywords\": [], "
+	    "\"insights\": []}```", &why);
+	is_str(s, "F2.", "a fence on one line, without an info string");
+	free(s);
+	s = answer("```json {\"summary\": \"F3.\", \"keywords\": [], "
+	    "\"insights\": []}\n```", &why);
+	is_str(s, "F3.", "a fence whose object starts on its first line");
+	free(s);
 	s = answer("No JSON </think> here {", &why);
 	ok(s == NULL && why != NULL && strstr(why, "no valid JSON") !=
 	    NULL, "no object anywhere");
@@ -1093,6 +1106,7 @@ main(int argc, char **argv)
 
 	test_ok();
 	test_extract("fenced");
+	test_extract("fenced-inline");
 	test_extract("prose");
 	test_extract("prose-example");
 	test_extract("think");
