@@ -1372,6 +1372,19 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		json_decref(doc);
 		doc = json_loadb(r.body.data ? r.body.data : "", r.body.len,
 		    0, NULL);
+		if (doc == NULL && r.body.len > 0) {
+			/*
+			 * A byte that is no UTF-8 (a server's cut of a
+			 * multibyte character, a proxy's Latin-1): that
+			 * character is lost as U+FFFD, not the whole answer
+			 */
+			size_t cl;
+			char *clean = tq_utf8_clean(r.body.data, r.body.len,
+			    &cl);
+
+			doc = json_loadb(clean, cl, 0, NULL);
+			free(clean);
+		}
 		ch = json_array_get(json_object_get(doc, "choices"), 0);
 		if (!json_is_object(ch)) {
 			/* a proxy's {"error": ...}, a web page: say which */

@@ -47,6 +47,8 @@ The answer depends on the scenario, chosen by the model name:
   finish-error   content "", finish_reason "error", as OpenRouter ends a
                  completion whose upstream failed
   error-200      200 with {"error": {...}}, as some proxies answer
+  bad-utf8       good JSON with a third insight holding the byte 0xE9
+                 alone (Latin-1's e acute), which is no UTF-8
   e501           501 not_supported_error, as llama-server answers for a
                  feature it was not started with
   kwstring       keywords as one comma-separated string with duplicates
@@ -152,7 +154,7 @@ SCENARIOS = {
     "think-noopen",
     "reasoning-content", "eos-token", "think-length", "tool-calls",
     "finish-error",
-    "error-200", "e501", "kwstring", "malformed",
+    "error-200", "bad-utf8", "e501", "kwstring", "malformed",
     "malformed-once", "length", "length-once", "length-cap", "ratelimit",
     "ratelimit-long", "ratelimit-bare", "ratelimit-date", "ratelimit-ms",
     "quota", "e500",
@@ -759,6 +761,11 @@ class Handler(BaseHTTPRequestHandler):
         if model == "error-200":
             return self.send(200, err_body("The upstream model is "
                                            "overloaded.", "server_error"))
+        if model == "bad-utf8":
+            ans["insights"].append("Caf@E9@ au lait.")
+            out = self.complete(req, json.dumps(ans), dry=True)
+            return self.send(200, out, raw=json.dumps(out).encode().replace(
+                b"@E9@", b"\xe9"))
         if model == "e501":
             return self.send(501, err_body("tools param requires --jinja "
                                            "flag", "not_supported_error"))

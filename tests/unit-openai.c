@@ -366,6 +366,16 @@ test_odd_answers(void)
 	json_decref(reqs);
 	finish(&r);
 
+	/* a byte that is no UTF-8 costs that character, not the answer */
+	setup("bad-utf8");
+	go(&r);
+	is_int(r.rc, 0, "bad-utf8: read");
+	is_int(r.res.attempts, 1, "bad-utf8: at once");
+	is_str(json_string_value(json_array_get(json_object_get(
+	    r.res.insights, "points"), 2)), "Caf\xef\xbf\xbd au lait.",
+	    "bad-utf8: the byte replaced by U+FFFD");
+	finish(&r);
+
 	setup("e501");
 	go(&r);
 	is_fail(&r, TQ_ERR_PERMANENT, "http_501", "e501");
