@@ -707,10 +707,8 @@ tq_job_end(const struct tq_runner *R, struct tq_job *j)
 		ack(R, j, TQ_DONE_SCHEDULED, run_at, msg);
 		/* as RQ counts them: its clean-up reads it */
 		if (*R->rc != NULL && !(*R->rc)->err) {
-			redisAppendCommand(*R->rc, "HSET rq:job:%s "
-			    "retries_left %d", j->id,
-			    max_retries - retries - 1);
-			(*R->acks)++;
+			*R->acks += tq_queue_retries_left_append(*R->rc,
+			    j->id, max_retries - retries - 1);
 		}
 		goto logit;
 	}

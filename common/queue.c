@@ -190,6 +190,19 @@ static const char cancel_lua[] =
 "end\n"
 "return 0\n";
 
+/*
+ * A job's hash, changed only while it is there: RQ's Job.delete() (or
+ * a FLUSHALL) under a running job leaves no hash, and one of a field or
+ * two made again is none RQ can read ("Unexpected job format").  KEYS:
+ * the hash; ARGV: the seconds it has left (0: as it was), then field,
+ * value, ...
+ */
+static const char jobset_lua[] =
+"if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+"redis.call('HSET', KEYS[1], unpack(ARGV, 2))\n"
+"if tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end\n"
+"return 1\n";
+
 #define DROP_LREM	16	/* fewer ids than this: LREM each */
 #define DROP_BATCH	50000	/* ids to one pass over the queue */
 
@@ -667,11 +680,9 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 	case TQ_DONE_FINISHED:
 		redisAppendCommand(c, "ZADD rq:finished:%s %.0f %s", q,
 		    t + tq_cfg.result_ttl, id);
-		redisAppendCommand(c, "HSET rq:job:%s status finished "
-		    "ended_at %s", id, now);
-		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
-		    tq_cfg.result_ttl);
-		cmds += 3;
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s %d status finished "
+		    "ended_at %s", jobset_lua, id, tq_cfg.result_ttl, now);
+		cmds += 2;
 		break;
 	case TQ_DONE_FAILED:
 	case TQ_DONE_STOPPED:
@@ -683,34 +694,31 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 		 */
 		redisAppendCommand(c, "ZADD rq:failed:%s %.0f %s", q,
 		    t + tq_cfg.failure_ttl, id);
-		redisAppendCommand(c, "HSET rq:job:%s status %s ended_at %s "
-		    "tq_error %s exc_info %s", id, out == TQ_DONE_FAILED ?
-		    "failed" : "stopped", now, error ? error : "",
-		    error ? error : "");
-		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
-		    tq_cfg.failure_ttl);
-		cmds += 3;
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s %d status %s "
+		    "ended_at %s tq_error %s exc_info %s", jobset_lua, id,
+		    tq_cfg.failure_ttl, out == TQ_DONE_FAILED ? "failed" :
+		    "stopped", now, error ? error : "", error ? error : "");
+		cmds += 2;
 		break;
 	case TQ_DONE_SCHEDULED:
 		redisAppendCommand(c, "ZADD rq:scheduled:%s %.3f %s", q,
 		    run_at, id);
-		redisAppendCommand(c, "HSET rq:job:%s status scheduled "
-		    "tq_error %s exc_info %s", id, error ? error : "",
-		    error ? error : "");
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s 0 status "
+		    "scheduled tq_error %s exc_info %s", jobset_lua, id,
+		    error ? error : "", error ? error : "");
 		cmds += 2;
 		break;
 	case TQ_DONE_REQUEUE:
 		redisAppendCommand(c, "LPUSH rq:queue:%s %s", q, id);
-		redisAppendCommand(c, "HSET rq:job:%s status queued", id);
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s 0 status queued",
+		    jobset_lua, id);
 		cmds += 2;
 		break;
 	case TQ_DONE_CANCELED:
 		redisAppendCommand(c, "ZADD rq:canceled:%s %.0f %s", q, t, id);
-		redisAppendCommand(c, "HSET rq:job:%s status canceled "
-		    "ended_at %s", id, now);
-		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id,
-		    tq_cfg.result_ttl);
-		cmds += 3;
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s %d status canceled "
+		    "ended_at %s", jobset_lua, id, tq_cfg.result_ttl, now);
+		cmds += 2;
 		break;
 	case TQ_DONE_DROP:
 		if (error == NULL) {
@@ -727,9 +735,9 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 		    tq_cfg.result_ttl;
 		redisAppendCommand(c, "ZADD rq:%s:%s %.0f %s", error, q,
 		    strcmp(error, "canceled") == 0 ? t : t + ttl, id);
-		redisAppendCommand(c, "HSET rq:job:%s status %s", id, error);
-		redisAppendCommand(c, "EXPIRE rq:job:%s %d", id, ttl);
-		cmds += 3;
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s %d status %s",
+		    jobset_lua, id, ttl, error);
+		cmds += 2;
 		break;
 	case TQ_DONE_FORGET:
 		break;
@@ -737,6 +745,14 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 	redisAppendCommand(c, "EXEC");
 	cmds++;
 	return cmds;
+}
+
+int
+tq_queue_retries_left_append(redisContext *c, const char *id, int left)
+{
+	redisAppendCommand(c, "EVAL %s 1 rq:job:%s 0 retries_left %d",
+	    jobset_lua, id, left);
+	return 1;
 }
 
 static void
@@ -837,8 +853,8 @@ tq_worker_heartbeat(redisContext *c, struct tq_err *err,
 		redisAppendCommand(c, "HSET rq:worker:%s current_job %s "
 		    "current_job_working_time %.3f", w->name, job,
 		    t - job_started);
-		redisAppendCommand(c, "HSET rq:job:%s last_heartbeat %s", job,
-		    now);
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s 0 last_heartbeat "
+		    "%s", jobset_lua, job, now);
 		cmds += 2;
 		/* renew the job's wip score in whichever queue holds it */
 		for (i = 0; i < w->nstages; i++) {
@@ -853,8 +869,8 @@ tq_worker_heartbeat(redisContext *c, struct tq_err *err,
 	}
 	/* the other jobs in flight are alive too */
 	for (int i = 0; i < nothers; i++) {
-		redisAppendCommand(c, "HSET rq:job:%s last_heartbeat %s",
-		    others[i], now);
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s 0 last_heartbeat "
+		    "%s", jobset_lua, others[i], now);
 		redisAppendCommand(c, "ZADD rq:wip:%s XX %.0f %s",
 		    qname(ost[i]), t + 90, others[i]);
 		cmds += 2;

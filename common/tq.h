@@ -1160,6 +1160,13 @@ int		 tq_queue_ack(redisContext *, struct tq_err *, const char *name,
 int		 tq_queue_ack_append(redisContext *, const char *name,
 		    enum tq_stage, const char *id, enum tq_outcome,
 		    double run_at, const char *error, double worked);
+/*
+ * The job's retries_left, as RQ counts them, appended as the acks are;
+ * returns the number of replies (1).  These and the acks change a job's
+ * hash only while it is there: none is made again in part.
+ */
+int		 tq_queue_retries_left_append(redisContext *, const char *id,
+		    int left);
 
 /* Workers in RQ's layout. */
 struct tq_worker_info {

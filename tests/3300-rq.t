@@ -2,7 +2,7 @@
 # RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
 # suspend`/`rq resume` pause it, a stop-job command stops a job
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 37
 start_redis
 start_pg
 start_httpd
@@ -112,6 +112,23 @@ t=$(jq -r .task_id "$out")
 check "a job that fails once, then completes" tq-wait -t 30 "$t"
 job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
 check_same "... has retries_left 2 of 3" "$(rcli HGET "rq:job:$job" retries_left)" 2
+
+# RQ's Job.delete() of a running tq job: its hash is not made again, in
+# part (last_heartbeat alone, which RQ cannot read: "Unexpected job
+# format"), by the worker's heartbeat or by the job's end
+tq-submit parse "$HTTP/t/sleep?s=8&key=rqdel" >"$out"
+t=$(jq -r .task_id "$out")
+wait_for 10 running "$t"
+job=$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")
+check "RQ's Job.delete() of a running tq job" /usr/bin/python3 -c '
+import sys
+from redis import Redis
+from rq.job import Job
+Job.fetch(sys.argv[2], connection=Redis(unix_socket_path=sys.argv[1])).delete()' "$tmp/redis.sock" "$job"
+sleep 6	# a heartbeat at least (5 s)
+check_same "... no hash made again by the heartbeat" "$(rcli EXISTS "rq:job:$job")" 0
+check "... the job still completes" tq-wait -t 20 "$t"
+check_same "... nor by its end" "$(rcli EXISTS "rq:job:$job")" 0
 
 # RQ's Job.cancel() of a queued tq job: its item is cancelled, where the
 # reconciler pushed it again and it ran
