@@ -8,10 +8,11 @@
  * stage's timeout less 2 s), at most MAX_CALLS in all, and only for
  * what the spec retries inside a call: response_format downgrades
  * (schema -> object -> prompt), parameters a model rejects (max_tokens
- * -> max_completion_tokens, temperature), one shrink on "context
- * length", one retry on finish_reason "length", one on empty content
- * and one repair of bad JSON.  429, 5xx and network errors return at
- * once as transient so the queue's retry policy waits.
+ * -> max_completion_tokens, temperature), up to three shrinks on
+ * "context length" (the spec says one; see ctx_ratio()), one retry on
+ * finish_reason "length", one on empty content and one repair of bad
+ * JSON.  429, 5xx and network errors return at once as transient so
+ * the queue's retry policy waits.
  *
  * A model with an rpm (tq-model) shares that many requests a minute
  * with every worker on every host through the Redis limiter
