@@ -2142,13 +2142,17 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	return found;
 }
 
-/* The page's children: their number, and the blocks into *blocks. */
+/*
+ * The page's children: their number, and the blocks into *blocks.
+ * Notion's cursor is an opaque string: it goes into the query string
+ * percent-encoded (a '+' would read as a space, a '&' end it), whole.
+ */
 static int
 children(struct nc *c, const char *page, json_t **blocks, struct tq_err *err)
 {
-	char path[256];
+	struct tq_buf path = { 0 };
 	json_t *res = NULL, *bl;
-	const char *cursor = NULL;
+	const unsigned char *p;
 	char *cur = NULL;
 	size_t i;
 	int n = 0;
@@ -2156,16 +2160,21 @@ children(struct nc *c, const char *page, json_t **blocks, struct tq_err *err)
 	if (blocks != NULL)
 		*blocks = json_array();
 	do {
-		if (cursor != NULL)
-			snprintf(path, sizeof(path), "/v1/blocks/%s/children?"
-			    "page_size=100&start_cursor=%s", page, cursor);
-		else
-			snprintf(path, sizeof(path), "/v1/blocks/%s/children?"
-			    "page_size=100", page);
+		path.len = 0;
+		tq_buf_addf(&path, "/v1/blocks/%s/children?page_size=100",
+		    page);
+		if (cur != NULL) {
+			tq_buf_adds(&path, "&start_cursor=");
+			for (p = (const unsigned char *)cur; *p != '\0'; p++)
+				if (isalnum(*p) || strchr("-._~", *p) != NULL)
+					tq_buf_add(&path, p, 1);
+				else
+					tq_buf_addf(&path, "%%%02X", *p);
+		}
 		json_decref(res);
-		if (nreq(c, "GET", path, NULL, 1, &res, err) == -1) {
-			free(cur);
-			return -1;
+		if (nreq(c, "GET", path.data, NULL, 1, &res, err) == -1) {
+			n = -1;
+			break;
 		}
 		json_array_foreach(json_object_get(res, "results"), i, bl) {
 			n++;
@@ -2174,13 +2183,14 @@ children(struct nc *c, const char *page, json_t **blocks, struct tq_err *err)
 		}
 		free(cur);
 		cur = NULL;
-		cursor = NULL;
 		if (json_is_true(json_object_get(res, "has_more")) &&
 		    json_is_string(json_object_get(res, "next_cursor")))
-			cursor = cur = xstrdup(json_string_value(
-			    json_object_get(res, "next_cursor")));
-	} while (cursor != NULL);
+			cur = xstrdup(json_string_value(json_object_get(res,
+			    "next_cursor")));
+	} while (cur != NULL);
+	free(cur);
 	json_decref(res);
+	tq_buf_free(&path);
 	return n;
 }
 

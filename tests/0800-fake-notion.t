@@ -13,7 +13,7 @@ need python3 python3
 need curl curl
 need jq jq
 
-plan 85
+plan 89
 
 TOK="tok-0800-$$"
 VER=2025-09-03
@@ -455,11 +455,39 @@ check_same "stats count the 429s" \
 	"$(echo "$stats" | jq '.rate_limited, .requests' | tr '\n' ' ')" \
 	"$n429 11 "
 
+# -- --opaque-cursors: a cursor with '+' and '/', percent-encoded or refused
+start_fake opq --rps 1000 --burst 1000 --opaque-cursors
+O=http://127.0.0.1:$(cat "$tmp/opq.port")
+page "Cursors" "https://example.com/cursors" "$(para 3 o)"
+req POST "$O/v1/pages" "$tmp/req.json"
+opg=$(js .id)
+req GET "$O/v1/blocks/$opg/children?page_size=1"
+cur=$(js .next_cursor)
+check_match "opaque: next_cursor is no id, and has + and /" \
+	"$code $(js .has_more) $cur" '^200 true c\+/[A-Za-z0-9+/]*=*$'
+req GET "$O/v1/blocks/$opg/children?page_size=1&start_cursor=$(printf '%s' \
+	"$cur" | jq -sRr @uri)"
+check_same "opaque: the cursor percent-encoded gives the next block" \
+	"$code $(js '.results[0].paragraph.rich_text[0].plain_text')" "200 o2"
+req GET "$O/v1/blocks/$opg/children?page_size=1&start_cursor=$cur"
+check_same "opaque: the cursor bare (its + a space) is refused" "$(what)" \
+	"400 validation_error"
+page "Cursors 2" "https://example.com/cursors2"
+req POST "$O/v1/pages" "$tmp/req.json"
+printf '{"page_size":1}' >"$tmp/q.json"
+req POST "$O/v1/data_sources/$ART_DS/query" "$tmp/q.json"
+jq -n --arg c "$(js .next_cursor)" '{page_size: 1, start_cursor: $c}' \
+	>"$tmp/q.json"
+req POST "$O/v1/data_sources/$ART_DS/query" "$tmp/q.json"
+check_same "opaque: a query's cursor, in its body, gives the next page" \
+	"$code $(js '.results[0].properties.Name.title[0].plain_text')" \
+	"200 Cursors 2"
+
 # -- reset
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$N/_fake/reset")
 check_same "reset clears the pages" "$code $(npages)" "200 0"
 
-for f in fast slow; do
+for f in fast slow opq; do
 	if [ -s "$tmp/$f.log" ]; then
 		diag "fake-notion.py ($f) wrote to stdout/stderr:"
 		diag "$(head -20 "$tmp/$f.log")"

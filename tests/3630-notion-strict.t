@@ -7,13 +7,16 @@
 # user set (--properties, no URL) is found by that title, and one whose
 # page is not on the first page of the query's answers (--query-page 1)
 # by paging; repeated 429s wait longer each time; option names of white
-# space only are refused by tq-submit
+# space only are refused by tq-submit; Notion's cursors are opaque
+# (--opaque-cursors: '+', '/' and '=' in them), and one goes into the
+# query string of a listing of blocks percent-encoded
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 17
+plan 21
 start_redis
 start_pg
-start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1
+start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1 \
+	--opaque-cursors
 export TQ_RETRY_DELAYS=0,1,1 TQ_NOTION_RPS=20
 start_worker -n 1 -t notion-queue=12
 route() { fake GET /_fake/stats | jq -r --arg r "$1" '.by_route[$r] // 0'; }
@@ -90,3 +93,14 @@ check_match "is refused, saying why" "$(cat "$errf")" 'not all white space'
 check_status 3 "and a select name of white space only" \
 	tq-submit notion -D $DB1 -p '{"Status": {"select": {"name": "  "}}}' $rl
 check_same "no task written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
+
+# --- a page of over 100 blocks imported again, its last paragraph
+# changed: its blocks are listed 100 at a time, after an opaque cursor
+python3 -c "print('\n\n'.join('Paragraph %d.' % i for i in range(1, 151)))" >"$tmp/text.txt"
+cur=$(mkai https://example.org/cursors "Opaque cursors" - "$tmp/text.txt")
+check "a page of over 100 blocks" sh -c "tq-submit notion -w -D $DB1 $cur | tq-wait -t 60"
+psqlc "UPDATE parsed_contents SET content = replace(content, 'Paragraph 150.', 'Paragraph 150, changed.') WHERE final_url = 'https://example.org/cursors'" >/dev/null
+check "imported again, its last paragraph changed" sh -c "tq-submit notion -w -D $DB1 $cur | tq-wait -t 60"
+check_same "updated, whole, one block replaced" "$(jq -r '"\(.status) \(.items[0].result.action) \(.items[0].result.blocks > 100)"' "$out") $(fake GET /_fake/pages | jq -r '[.pages[] | select(.title == "Opaque cursors") | select(.in_trash | not)] | "\(length) \(.[0].blocks | length) \(.[0].blocks[-1].paragraph.rich_text[0].plain_text)"')" "completed updated true 1 $(jq -r '.items[0].result.blocks' "$out") Paragraph 150, changed."
+check_match "the cursor went percent-encoded" "$(fake GET /_fake/log | jq -r '.requests[] | select(.route == "GET /v1/blocks/{id}/children") | .path' | grep start_cursor | head -1)" 'start_cursor=c%2B%2F[A-Za-z0-9%]*$'
+

@@ -31,6 +31,10 @@ Options
   --query-lag SECS a data source query does not see pages created in
                    the last SECS seconds (default 0): Notion's search
                    is eventually consistent (spec section 9)
+  --opaque-cursors next_cursor is an opaque string, not an id: one with
+                   '+', '/' and '=' in it, as base64 has, which a client
+                   must percent-encode in a query string (a bare '+'
+                   reads as a space there: 400, not a valid cursor)
   --no-new-options the integration may not edit the database's schema:
                    a select or multi_select name that is no option yet
                    is refused (see POST /_fake/options)
@@ -116,7 +120,8 @@ Endpoints (2025-09-03 semantics unless said)
          direction}] or [{timestamp: created_time|last_edited_time,
          direction}].  Without sorts, results are in creation order
          (oldest first).  Trashed pages are never returned.  Cursor =
-         the id of the next page; an unknown cursor is validation_error.
+         the id of the next page (--opaque-cursors: an opaque string);
+         an unknown cursor is validation_error.
          Answer {object:"list", results, next_cursor, has_more,
          type:"page_or_data_source", page_or_data_source:{}}.
   POST   /v1/pages                     {parent, properties, children?,
@@ -144,7 +149,8 @@ Endpoints (2025-09-03 semantics unless said)
          Answer {object:"list", results:[the new top-level blocks],
          next_cursor:null, has_more:false, type:"block", block:{}}.
   GET    /v1/blocks/{id}/children      ?page_size=1..100 (default 100)
-         &start_cursor=<block id>; trashed blocks excluded.
+         &start_cursor=<block id, or the opaque cursor>; trashed
+         blocks excluded.
   GET    /v1/blocks/{id}               one block (an addition)
   DELETE /v1/blocks/{id}               trash a block (or a page, which
          answers as a child_page block); the block with in_trash true.
@@ -291,6 +297,7 @@ limit, not counted in the statistics.
 """
 
 import argparse
+import base64
 import bisect
 import datetime
 import json
@@ -446,6 +453,32 @@ CONTENT_LEN = utf16_len
 # at most this many results to a page of a query (--query-page)
 QUERY_CAP = 100
 QUERY_LAG = 0.0
+# next_cursor opaque (--opaque-cursors), else the next item's id
+OPAQUE_CURSORS = False
+CURSOR_TAG = "c+/"
+
+
+def cursor_out(oid):
+    """The next_cursor that stands for the item of id oid."""
+    if not OPAQUE_CURSORS:
+        return oid
+    return CURSOR_TAG + base64.b64encode(
+        oid.replace("-", "").encode()).decode()
+
+
+def cursor_in(cur):
+    """The item id a start_cursor stands for, or None."""
+    if not isinstance(cur, str):
+        return None
+    if not OPAQUE_CURSORS:
+        return norm_id(cur)
+    if not cur.startswith(CURSOR_TAG):
+        return None
+    try:
+        return norm_id(base64.b64decode(cur[len(CURSOR_TAG):],
+                                        validate=True).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def utf8_len(s):
@@ -2184,7 +2217,7 @@ class Handler(BaseHTTPRequestHandler):
         start = 0
         cur = req.get("start_cursor")
         if cur is not None:
-            c = norm_id(cur)
+            c = cursor_in(cur)
             idx = [i for i, pg in enumerate(pages) if pg["id"] == c]
             if not idx:
                 raise invalid("body.start_cursor should be a valid cursor, "
@@ -2194,8 +2227,8 @@ class Handler(BaseHTTPRequestHandler):
         more = start + size < len(pages)
         return 200, {"object": "list",
                      "results": [st.page_obj(pg["id"], ver) for pg in chunk],
-                     "next_cursor": pages[start + size]["id"] if more
-                     else None,
+                     "next_cursor": cursor_out(pages[start + size]["id"])
+                     if more else None,
                      "has_more": more, "type": "page_or_data_source",
                      "page_or_data_source": {}}
 
@@ -2398,7 +2431,7 @@ class Handler(BaseHTTPRequestHandler):
         start = 0
         if "start_cursor" in query:
             cur = query["start_cursor"][-1]
-            c = norm_id(cur)
+            c = cursor_in(cur)
             if c not in live:
                 raise invalid("query.start_cursor should be a valid cursor, "
                               "instead was `%s`." % show(cur))
@@ -2407,7 +2440,8 @@ class Handler(BaseHTTPRequestHandler):
         more = start + size < len(live)
         return 200, {"object": "list",
                      "results": [st.block_obj(i, ver) for i in chunk],
-                     "next_cursor": live[start + size] if more else None,
+                     "next_cursor": cursor_out(live[start + size]) if more
+                     else None,
                      "has_more": more, "type": "block", "block": {}}
 
     def r_get_block(self, ver, req, query, bid):
@@ -2500,9 +2534,11 @@ def main():
     ap.add_argument("--query-page", type=int, default=100)
     ap.add_argument("--no-new-options", action="store_true")
     ap.add_argument("--query-lag", type=float, default=0.0)
+    ap.add_argument("--opaque-cursors", action="store_true")
     args = ap.parse_args()
-    global CONTENT_LEN, QUERY_CAP, QUERY_LAG
+    global CONTENT_LEN, QUERY_CAP, QUERY_LAG, OPAQUE_CURSORS
     QUERY_LAG = args.query_lag
+    OPAQUE_CURSORS = args.opaque_cursors
     CONTENT_LEN = utf8_len if args.length_unit == "utf8" else utf16_len
     if not 1 <= args.query_page <= 100:
         ap.error("--query-page must be 1 to 100")
