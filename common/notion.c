@@ -612,11 +612,13 @@ nreq(struct nc *c, const char *method, const char *path, json_t *body,
 	hdrs = curl_slist_append(hdrs, auth);
 	free(auth);
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
-	if (body != NULL) {
-		hdrs = curl_slist_append(hdrs,
-		    "Content-Type: application/json");
+	/*
+	 * On every request, a GET's and a DELETE's too (spec section 12,
+	 * item 8), though only a POST's and a PATCH's has a body
+	 */
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	if (body != NULL)
 		data = json_dumps(body, JSON_COMPACT);
-	}
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	for (;;) {
 		c->ambiguous = 0;

@@ -9,10 +9,12 @@
 # by paging; repeated 429s wait longer each time; option names of white
 # space only are refused by tq-submit; Notion's cursors are opaque
 # (--opaque-cursors: '+', '/' and '=' in them), and one goes into the
-# query string of a listing of blocks percent-encoded
+# query string of a listing of blocks percent-encoded; every request
+# carries Authorization, Notion-Version and Content-Type (spec section
+# 12, item 8), a GET's and a DELETE's too
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 21
+plan 23
 start_redis
 start_pg
 start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1 \
@@ -104,3 +106,6 @@ check "imported again, its last paragraph changed" sh -c "tq-submit notion -w -D
 check_same "updated, whole, one block replaced" "$(jq -r '"\(.status) \(.items[0].result.action) \(.items[0].result.blocks > 100)"' "$out") $(fake GET /_fake/pages | jq -r '[.pages[] | select(.title == "Opaque cursors") | select(.in_trash | not)] | "\(length) \(.[0].blocks | length) \(.[0].blocks[-1].paragraph.rich_text[0].plain_text)"')" "completed updated true 1 $(jq -r '.items[0].result.blocks' "$out") Paragraph 150, changed."
 check_match "the cursor went percent-encoded" "$(fake GET /_fake/log | jq -r '.requests[] | select(.route == "GET /v1/blocks/{id}/children") | .path' | grep start_cursor | head -1)" 'start_cursor=c%2B%2F[A-Za-z0-9%]*$'
 
+# --- the headers of every request (spec section 12, item 8)
+check_same "requests of every method were made" "$(fake GET /_fake/log | jq -r '[.requests[].method] | unique | join(",")')" "DELETE,GET,PATCH,POST"
+check_same "each with the token, the version and Content-Type" "$(fake GET /_fake/log | jq -r '[.requests[] | select(.auth_ok and .notion_version == "2025-09-03" and ((.content_type // "") | startswith("application/json")) | not) | "\(.method) \(.route)"] | unique | join(", ")')" ""
