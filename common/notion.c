@@ -59,6 +59,7 @@
 #define MAX_PROPS	300000		/* bytes of all the properties */
 #define SUMMARY_RUNS	10		/* runs of the summary's property */
 #define MAX_URL		2000
+#define MAX_EQUATION	1000		/* UTF-16 units of an expression */
 #define MAX_OPTION	100		/* multi_select name, characters */
 #define MAX_OPTIONS	100
 #define MAX_TRIES	6		/* per request, rate waits excluded */
@@ -1275,6 +1276,12 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 				return snprintf(why, sz, "a link of %zu UTF-16 "
 				    "units, of 1 to %d", units_of(n),
 				    MAX_URL);
+			n = json_object_get(json_object_get(x, "equation"),
+			    "expression");
+			if (units_of(n) > MAX_EQUATION)
+				return snprintf(why, sz, "an equation of %zu "
+				    "UTF-16 units, of at most %d", units_of(n),
+				    MAX_EQUATION);
 		}
 	} else if (strcmp(type, "url") == 0 && units_of(m) > MAX_URL)
 		return snprintf(why, sz, "a URL of %zu UTF-16 units, of at most "

@@ -7,14 +7,15 @@
 # user set (--properties, no URL) is found by that title, and one whose
 # page is not on the first page of the query's answers (--query-page 1)
 # by paging; repeated 429s wait longer each time; option names of white
-# space only are refused by tq-submit; Notion's cursors are opaque
+# space only, and an equation over 1000 UTF-16 units, are refused by
+# tq-submit; Notion's cursors are opaque
 # (--opaque-cursors: '+', '/' and '=' in them), and one goes into the
 # query string of a listing of blocks percent-encoded; every request
 # carries Authorization, Notion-Version and Content-Type (spec section
 # 12, item 8), a GET's and a DELETE's too
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 23
+plan 25
 start_redis
 start_pg
 start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1 \
@@ -94,6 +95,11 @@ check_status 3 "a multi_select name of white space only" \
 check_match "is refused, saying why" "$(cat "$errf")" 'not all white space'
 check_status 3 "and a select name of white space only" \
 	tq-submit notion -D $DB1 -p '{"Status": {"select": {"name": "  "}}}' $rl
+# 500 emoji and a letter: 501 characters, 1001 UTF-16 units
+eq=$(python3 -c 'import sys; sys.stdout.buffer.write(("\U0001F600" * 500 + "x").encode())')
+check_status 3 "an equation of 1001 UTF-16 units in --properties" \
+	tq-submit notion -D $DB1 -p "{\"Summary\": {\"rich_text\": [{\"type\": \"equation\", \"equation\": {\"expression\": \"$eq\"}}]}}" $rl
+check_match "is refused, saying why" "$(cat "$errf")" 'an equation of 1001 UTF-16 units, of at most 1000'
 check_same "no task written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
 
 # --- a page of over 100 blocks imported again, its last paragraph
