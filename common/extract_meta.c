@@ -880,34 +880,64 @@ sep_before(const char *b, const char *q)
 }
 
 /*
+ * Keep t[0, n), a part of the title cut as the site's, in *named where
+ * no site's name is known and the host spells it (once; without the
+ * separators and spaces around it: "mediaarchitecture.de //").
+ */
+static void
+host_named(const char *t, size_t n, const char *site, const char *host,
+    char **named)
+{
+	if (*named != NULL || (site != NULL && *site != '\0'))
+		return;
+	while (n > 0 && strchr(" /|-:", *t) != NULL)
+		t++, n--;
+	while (n > 0 && strchr(" /|-:", t[n - 1]) != NULL)
+		n--;
+	if (host_spells(host, t, n))
+		*named = xstrndup(t, n);
+}
+
+/*
  * Cut t[0, n) at the separator p (length len): 1 when the part after it
  * names the site or (not strict: a <title>; a firm separator) is short
  * beside what comes before; 2 when the part before names the site.
+ * The part cut, where the host spells it and no site's name is known,
+ * in *named (once).
  */
 static int
 cut_kind(const char *t, size_t n, const char *p, size_t len, int loose,
-    const char *site, const char *host, int strict)
+    const char *site, const char *host, int strict, char **named)
 {
-	const char *tail = p + len;
-	size_t tl = (size_t)(t + n - tail), hl = (size_t)(p - t);
+	const char *tail = p + len, *part = NULL;
+	size_t tl = (size_t)(t + n - tail), hl = (size_t)(p - t), pl = 0;
+	int k = 0;
 
 	if (names_site(tail, tl, site, host, loose) || (!strict && !loose &&
-	    title_words(tail, tl) <= 4 && title_words(t, hl) >= 3))
-		return 1;
-	if (!loose && tl > 0 && names_site(t, hl, site, host, 1))
-		return 2;
-	return 0;
+	    title_words(tail, tl) <= 4 && title_words(t, hl) >= 3)) {
+		k = 1;
+		part = tail;
+		pl = tl;
+	} else if (!loose && tl > 0 && names_site(t, hl, site, host, 1)) {
+		k = 2;
+		part = t;
+		pl = hl;
+	}
+	if (k != 0)
+		host_named(part, pl, site, host, named);
+	return k;
 }
 
 /*
  * "Title | Site" -> "Title", when the rest is the site or (not strict:
  * a <title>) short; "Site | Title" -> "Title".  A part of the title
  * that is also one of the page's <h1>s (heads, nh of them) is the
- * title.
+ * title.  The site's name cut, where only the host told it, in *named.
  */
 static char *
 clean_title(const char *t, const char *site, const char *host,
-    char *const *heads, const int *linked, int nh, int strict)
+    char *const *heads, const int *linked, int nh, int strict,
+    char **named)
 {
 	const char *p, *r;
 	size_t len = 0, n = strlen(t), hl;
@@ -936,14 +966,16 @@ clean_title(const char *t, const char *site, const char *host,
 		if (names_site(p, hl, site, host, 0) || hw * 2 < rw ||
 		    (linked[i] && hw <= rw))
 			continue;
+		host_named(r, n - hl - len, site, host, named);
 		return xstrndup(p, hl);
 	}
 	while ((p = last_sep(t, n, 1, &len, &loose)) != NULL) {
-		k = cut_kind(t, n, p, len, loose, site, host, strict);
+		k = cut_kind(t, n, p, len, loose, site, host, strict, named);
 		/* a loose separator that parts nothing: the firm ones */
 		if (k == 0 && loose &&
 		    (p = last_sep(t, n, 0, &len, &loose)) != NULL)
-			k = cut_kind(t, n, p, len, loose, site, host, strict);
+			k = cut_kind(t, n, p, len, loose, site, host, strict,
+			    named);
 		if (k == 0)
 			break;
 		if (k == 2) {
@@ -1458,7 +1490,7 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 		NULL
 	};
 	const char *v;
-	char *t, *site, *heads[4], host[256];
+	char *t, *site, *heads[4], host[256], *named = NULL;
 	json_t *ld = x->ld;
 	int nh, linked[4];
 
@@ -1473,7 +1505,7 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 	if ((v = first_meta(x, k_title)) != NULL) {
 		t = clean_str(v);
 		doc->title = clean_title(t, site, host, heads, linked, nh,
-		    1);
+		    1, &named);
 		free(t);
 	} else if ((v = ld_headline(x)) != NULL)
 		doc->title = clean_str(v);
@@ -1481,7 +1513,7 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 		t = clean_str(x->title);
 		if (t)
 			doc->title = clean_title(t, site, host, heads,
-			    linked, nh, 0);
+			    linked, nh, 0, &named);
 		free(t);
 	} else if (nh > 0)
 		doc->title = xstrdup(heads[0]);
@@ -1492,6 +1524,10 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 	}
 	while (nh > 0)
 		free(heads[--nh]);
+	/* "Title | Pastebin.com" on pastebin.com: the site's name */
+	if (doc->site_name == NULL && named != NULL)
+		doc->site_name = clean_str(named);
+	free(named);
 	if (doc->title && *doc->title == '\0') {
 		free(doc->title);
 		doc->title = NULL;

@@ -7109,6 +7109,20 @@ test_site_titles(void)
 		is_str(d.title, c[i].want, "site titles: %s", c[i].want);
 		tq_doc_free(&d);
 	}
+	/* the part cut that the host spells is the site's name */
+	b.len = 0;
+	tq_buf_adds(&b, "<html><head><title>Dental Care | ONE Health Ohio"
+	    "</title></head><body><p>Our dentists see children and adults, "
+	    "with or without insurance, at three clinics.</p></body></html>");
+	if (extract_str(b.data, "https://www.onehealthohio.org/dental", &d)
+	    == 0) {
+		is_str(d.title, "Dental Care", "site titles: the host's part "
+		    "goes");
+		is_str(d.site_name, "ONE Health Ohio", "site titles: and is the "
+		    "site's name");
+		tq_doc_free(&d);
+	} else
+		ok(0, "site titles: extract the clinic");
 	free(b.data);
 }
 
