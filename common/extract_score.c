@@ -597,6 +597,8 @@ struct pick {
 };
 
 
+static int	int_cmp(const void *, const void *);
+
 /* Same class?  (attr is "class id"; ids differ per block.) */
 static int
 same_class(const char *a, const char *b)
@@ -781,6 +783,88 @@ section_heading(struct ex *x, int i, int root)
 	return 0;
 }
 
+/*
+ * The block in i's subtree that holds the most <p>s of its own; how
+ * many in *most_p.
+ */
+static int
+paragraphs_block(struct ex *x, int i, int *most_p)
+{
+	int j, c, e = ex_subtree_end(x, i), best = i, most = 0, np;
+
+	for (j = i; j <= e; j++) {
+		if (x->dead[j] || x->n[j].tag == XT_TEXT ||
+		    x->n[j].np <= most)
+			continue;
+		for (np = 0, c = x->n[j].first; c >= 0; c = x->n[c].next)
+			if (x->n[c].tag == TidyTag_P && !x->dead[c])
+				np++;
+		if (np > most) {
+			most = np;
+			best = j;
+		}
+	}
+	*most_p = most;
+	return best;
+}
+
+/*
+ * A story cut into blocks of one class that are no siblings: Politico
+ * puts its lead in a "story-text" of its own, in another section than
+ * the rest, with ads between.  Blocks of the tag and class of the
+ * pick's block of paragraphs (three or more, 500 characters: a story's
+ * body, not an accordion's last panel), before the pick in its
+ * <article> (or in none), with a paragraph of prose of their own, no
+ * <h1> and little text between them and the pick, join it, in the
+ * page's order.  Not after it: the next story of an endless page is
+ * of the same class.
+ */
+static void
+split_parts(struct ex *x, struct pick *pk)
+{
+	int top = pk->top, b, j, k, h, gap, np, added = 0;
+	struct xn *n;
+
+	if (top == x->body || x->type != PT_ARTICLE)
+		return;
+	b = paragraphs_block(x, top, &np);
+	if (np < 3 || x->n[b].tlen < 500 || x->n[b].attr == NULL ||
+	    x->n[b].attr[0] == ' ')
+		return;
+	for (j = 1; j < x->nn; j++) {
+		n = &x->n[j];
+		if (x->dead[j] || n->tag != x->n[b].tag || n->np < 1 ||
+		    n->tlen < 100 || ex_link_density(n) >= 0.25 ||
+		    !same_class(n->attr, x->n[b].attr) ||
+		    ex_is_ancestor(x, j, top) || ex_is_ancestor(x, top, j) ||
+		    article_of(x, j) != article_of(x, top))
+			continue;
+		for (k = 0; k < pk->n; k++)
+			if (pk->nodes[k] == j ||
+			    ex_is_ancestor(x, pk->nodes[k], j) ||
+			    ex_is_ancestor(x, j, pk->nodes[k]))
+				break;
+		if (k < pk->n)
+			continue;
+		if (j > top)
+			break;
+		/* no <h1> between, and little text */
+		for (h = ex_subtree_end(x, j) + 1, gap = 0; h < top &&
+		    gap < 600; h++)
+			if (x->n[h].tag == TidyTag_H1 && !x->dead[h])
+				break;
+			else if (x->n[h].tag == XT_TEXT && !ex_dead_below(x, h))
+				gap += x->n[h].tlen;
+		if (h < top)
+			continue;
+		pk->nodes[pk->n++] = j;
+		added = 1;
+		j = ex_subtree_end(x, j);
+	}
+	if (added)
+		qsort(pk->nodes, (size_t)pk->n, sizeof(int), int_cmp);
+}
+
 static int
 pick_article(struct ex *x, unsigned pf, struct pick *pk)
 {
@@ -959,6 +1043,7 @@ pick_article(struct ex *x, unsigned pf, struct pick *pk)
 				pk->nodes[pk->n++] = j;
 		}
 	}
+	split_parts(x, pk);
 	return top;
 }
 

@@ -7248,6 +7248,68 @@ test_node_authors(void)
 	free(b.data);
 }
 
+/*
+ * A story whose lead is in a block of the body's class, in another
+ * section than the rest, with ads between (Politico): the lead opens
+ * the text; a teaser of that class, its text a link, does not.
+ */
+static void
+test_split_lead(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	const char *lead, *rest;
+	int k;
+
+	tq_buf_adds(&b, "<html><head><title>The vice-presidential debate"
+	    "</title><meta property=og:type content=article><meta property="
+	    "article:published_time content=2016-10-04></head><body><div "
+	    "class=teasers><div class=story-text><p><a href=/other>Another "
+	    "story of the day, linked whole from this teaser, which is no "
+	    "part of the story below.</a></p></div></div><section class="
+	    "\"page-content__row\"><div class=container><h1>The "
+	    "vice-presidential debate</h1></div></section><div class="
+	    "\"container__row container__row--story\"><div class=\"container"
+	    "__column container__column--story\"></div><div class=\""
+	    "container__column container__column--story center\"><div "
+	    "class=story-text><div class=story-meta><p class=story-meta__"
+	    "credit>\"A quote,\" a Republican told us. | Illustration by the "
+	    "paper</p><p class=story-meta__authors>By <a href=/staff/s>"
+	    "Steven Shepard</a></p></div><p>Tim Kaine is not Mike Pence's "
+	    "only opponent on Tuesday night in the only debate between the "
+	    "vice-presidential hopefuls.</p><p>That is one reason the "
+	    "panel of activists is more hopeful about Kaine's chances than "
+	    "about Pence's.</p></div></div></div><section class=ads><div "
+	    "class=ad>Advertisement</div></section><section class=\""
+	    "page-content__row main-section\"><div class=\"container "
+	    "container--story\"><div class=\"container__column container__"
+	    "column--story center hide-under-medium\"></div><div class=\""
+	    "container__column container__column--story\"><div class=\""
+	    "container__row container__row--story fluid-fixed\"><div class="
+	    "\"container__column container__column--story center\"><div "
+	    "class=story-text>");
+	for (k = 0; k < 8; k++)
+		tq_buf_addf(&b, "<p>Part %d of the story goes on with what the "
+		    "panel said about the debate, the candidates and the "
+		    "weeks before the vote, at some length.</p>", k);
+	tq_buf_adds(&b, "</div></div></div></div></div></section></body>"
+	    "</html>");
+	if (extract_str(b.data, "https://news.example/debate", &d) != 0) {
+		ok(0, "split lead: extract");
+		free(b.data);
+		return;
+	}
+	lead = strstr(d.text, "Tim Kaine is not");
+	rest = strstr(d.text, "Part 0 of the story");
+	ok(lead != NULL && rest != NULL && lead < rest &&
+	    has(d.text, "That is one reason"), "split lead: the lead opens "
+	    "the story");
+	ok(!has(d.text, "Another story of the day"), "split lead: not a "
+	    "teaser of the body's class");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -7332,5 +7394,6 @@ main(void)
 	test_site_titles();
 	test_shown_date();
 	test_node_authors();
+	test_split_lead();
 	return done_testing();
 }
