@@ -7310,6 +7310,46 @@ test_split_lead(void)
 	free(b.data);
 }
 
+/*
+ * Widgets' one-line labels in more languages: Japanese share buttons,
+ * Polish "Czytaj więcej", Russian "читайте также"; not in a sentence.
+ */
+static void
+test_more_labels(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_doc d;
+	int k;
+
+	tq_buf_adds(&b, "<html><head><title>Kraj</title><meta property="
+	    "og:type content=article></head><body><h1>Kraj</h1><ul class=x>"
+	    "<li>\xe3\x82\xb7\xe3\x82\xa7\xe3\x82\xa2</li><li>\xe3\x83\x84"
+	    "\xe3\x82\xa4\xe3\x83\xbc\xe3\x83\x88</li></ul>");
+	for (k = 0; k < 4; k++)
+		tq_buf_adds(&b, "<p>Rada miasta zebrała się we wtorek, aby "
+		    "omówić plan budowy nowego mostu przez rzekę, który ma "
+		    "połączyć obie części miasta.</p>");
+	tq_buf_adds(&b, "<p><a href=/more>Czytaj wi\xc4\x99" "cej</a></p>"
+	    "<p>\xd1\x87\xd0\xb8\xd1\x82\xd0\xb0\xd0\xb9\xd1\x82\xd0\xb5 \xd1"
+	    "\x82\xd0\xb0\xd0\xba\xd0\xb6\xd0\xb5</p><p>Most ma by\xc4\x87 "
+	    "gotowy za trzy lata; czytaj wi\xc4\x99" "cej w planie miasta, "
+	    "kt\xc3\xb3ry rada opublikuje w maju.</p></body></html>");
+	if (extract_str(b.data, "https://gazeta.example/most", &d) != 0) {
+		ok(0, "more labels: extract");
+		free(b.data);
+		return;
+	}
+	ok(has(d.text, "Rada miasta") && !has(d.text, "\xe3\x82\xb7\xe3\x82"
+	    "\xa7\xe3\x82\xa2") && !has(d.text, "\xe3\x83\x84\xe3\x82\xa4"),
+	    "more labels: Japanese share buttons go");
+	ok(!has(d.text, "Czytaj") && !has(d.text, "\xd1\x87\xd0\xb8\xd1\x82"),
+	    "more labels: Polish and Russian read-more lines go");
+	ok(has(d.text, "czytaj wi\xc4\x99" "cej w planie"), "more labels: "
+	    "not in a sentence");
+	tq_doc_free(&d);
+	free(b.data);
+}
+
 int
 main(void)
 {
@@ -7395,5 +7435,6 @@ main(void)
 	test_shown_date();
 	test_node_authors();
 	test_split_lead();
+	test_more_labels();
 	return done_testing();
 }
