@@ -684,6 +684,10 @@ ex_words(const char *s)
 
 /* ------------------------------------------------------------ titles */
 
+#define TITLE_MAX	2000	/* bytes of a title cleaned, the rest cut */
+#define TITLE_CUTS	16	/* separators cut at, at most */
+#define TITLE_SITE_MAX	200	/* bytes of a site's name */
+
 /*
  * What a page's title is cut at.  A loose separator (no spaces around
  * it, or a full-width colon) is also written inside headlines, so a
@@ -809,8 +813,11 @@ names_site(const char *t, size_t n, const char *site, const char *host,
 		t++, n--;
 	while (n > 0 && t[n - 1] == ' ')
 		n--;
-	if (n == 0)
+	/* a site's name is short: no search through a page of them */
+	if (n == 0 || n > TITLE_SITE_MAX)
 		return 0;
+	if (site != NULL && strlen(site) > TITLE_SITE_MAX)
+		site = NULL;
 	p = xstrndup(t, n);
 	if (site && *site && (strcasecmp(p, site) == 0 || (!exact &&
 	    (strcasestr(site, p) != NULL || strcasestr(p, site) != NULL))))
@@ -941,7 +948,14 @@ clean_title(const char *t, const char *site, const char *host,
 {
 	const char *p, *r;
 	size_t len = 0, n = strlen(t), hl;
-	int loose = 0, i, k, hw, rw;
+	int loose = 0, i, k, hw, rw, cuts = 0;
+
+	/* no title is longer: not a page's worth of separators to cut */
+	if (n > TITLE_MAX) {
+		n = TITLE_MAX;
+		while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+			n--;
+	}
 
 	for (i = 0; i < nh; i++) {
 		if ((hl = strlen(heads[i])) == 0 || hl >= n)
@@ -969,7 +983,8 @@ clean_title(const char *t, const char *site, const char *host,
 		host_named(r, n - hl - len, site, host, named);
 		return xstrndup(p, hl);
 	}
-	while ((p = last_sep(t, n, 1, &len, &loose)) != NULL) {
+	while (cuts++ < TITLE_CUTS &&
+	    (p = last_sep(t, n, 1, &len, &loose)) != NULL) {
 		k = cut_kind(t, n, p, len, loose, site, host, strict, named);
 		/* a loose separator that parts nothing: the firm ones */
 		if (k == 0 && loose &&
@@ -1184,6 +1199,7 @@ ld_headline(struct ex *x)
 		return NULL;
 	nm = json_string_value(json_object_get(x->ld, "name"));
 	if (nm != NULL && *nm != '\0' && x->title != NULL &&
+	    strlen(x->title) <= TITLE_MAX && strlen(v) <= TITLE_MAX &&
 	    strlen(nm) < strlen(x->title) &&
 	    strncasecmp(x->title, nm, strlen(nm)) == 0 &&
 	    strcasestr(x->title, v) == NULL)

@@ -815,14 +815,14 @@ paragraphs_block(struct ex *x, int i, int *most_p)
  * pick's block of paragraphs (three or more, 500 characters: a story's
  * body, not an accordion's last panel), before the pick in its
  * <article> (or in none), with a paragraph of prose of their own, no
- * <h1> and little text between them and the pick, join it, in the
- * page's order.  Not after it: the next story of an endless page is
- * of the same class.
+ * <h1> and little text (600 characters, 4000 nodes) between them and
+ * the pick, join it, in the page's order.  Not after it: the next
+ * story of an endless page is of the same class.
  */
 static void
 split_parts(struct ex *x, struct pick *pk)
 {
-	int top = pk->top, b, j, k, h, gap, np, added = 0;
+	int top = pk->top, b, j, k, h, e, gap, np, added = 0;
 	struct xn *n;
 
 	if (top == x->body || x->type != PT_ARTICLE)
@@ -848,9 +848,10 @@ split_parts(struct ex *x, struct pick *pk)
 			continue;
 		if (j > top)
 			break;
-		/* no <h1> between, and little text */
-		for (h = ex_subtree_end(x, j) + 1, gap = 0; h < top &&
-		    gap < 600; h++)
+		/* no <h1> between, little text, few nodes */
+		e = ex_subtree_end(x, j);
+		for (h = e + 1, gap = 0; h < top && gap < 600 &&
+		    h - e < 4000; h++)
 			if (x->n[h].tag == TidyTag_H1 && !x->dead[h])
 				break;
 			else if (x->n[h].tag == XT_TEXT && !ex_dead_below(x, h))
