@@ -1208,6 +1208,36 @@ ld_headline(struct ex *x)
 }
 
 /*
+ * The date in a page's address: "/2016/05/24/" or "/2016-05-24" in its
+ * path, a year from 1990, a real month and day; normalised, or NULL.
+ */
+static char *
+url_date(const char *url)
+{
+	const char *p, *q;
+	int y, m, d, k;
+	char buf[16];
+
+	if (url == NULL || (p = strstr(url, "://")) == NULL)
+		return NULL;
+	p += 3 + strcspn(p + 3, "/?#");
+	for (; *p == '/'; p = q) {
+		q = p + 1 + strcspn(p + 1, "/?#");
+		/* /2016/05/24 or /2016-05-24 */
+		if (sscanf(p, "/%4d%*1[/-]%2d%*1[/-]%2d%n", &y, &m, &d, &k) != 3)
+			continue;
+		if (!isdigit((unsigned char)p[1]) || k != 11 ||
+		    isdigit((unsigned char)p[k]) ||
+		    y < 1990 || y > 2099 || m < 1 || m > 12 || d < 1 ||
+		    d > 31 || p[5] != p[8])
+			continue;
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+		return ex_norm_date(buf);
+	}
+	return NULL;
+}
+
+/*
  * The date a page shows for itself where it says it nowhere else: the
  * text of a small element near the headline whose class names a date
  * ("date-header", "post-timestamp", "entry-date", "published"), a full
@@ -1599,6 +1629,12 @@ ex_fill_meta(struct ex *x, const char *url, struct tq_doc *doc)
 			doc->published = ex_norm_date(cand[i]);
 		if (doc->published == NULL)
 			doc->published = shown_date(x);
+		if (doc->published == NULL)
+			doc->published = url_date(url);
+		if (doc->published == NULL)
+			doc->published = url_date(x->canonical);
+		if (doc->published == NULL)
+			doc->published = url_date(ex_meta_get(x, "og:url"));
 	}
 
 	if ((v = first_meta(x, k_desc)) == NULL && ld)

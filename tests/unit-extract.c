@@ -7191,6 +7191,22 @@ test_shown_date(void)
 			    "(%s)", i, d.published ? d.published : "null");
 		tq_doc_free(&d);
 	}
+	/* else the date in the page's address, a real one */
+	b.len = 0;
+	tq_buf_adds(&b, "<html><head><title>Winter walks</title></head><body>"
+	    "<h1>Winter walks</h1><p>We walked along the river from the "
+	    "bridge to the mill, in snow, and back by the road.</p></body>"
+	    "</html>");
+	if (extract_str(b.data, "https://walks.example/2016/05/24/winter",
+	    &d) == 0) {
+		is_str(d.published, "2016-05-24", "shown date: the address's");
+		tq_doc_free(&d);
+	}
+	if (extract_str(b.data, "https://walks.example/2016/13/24/winter",
+	    &d) == 0) {
+		ok(d.published == NULL, "shown date: no 13th month");
+		tq_doc_free(&d);
+	}
 	free(b.data);
 }
 
