@@ -854,35 +854,25 @@ title_words(const char *s, size_t n)
 }
 
 /*
- * Does a firm separator (or a full-width one) start at q (ends before
- * e)?  Its length, or 0.
+ * The length of the firm separator (or full-width one) that starts at
+ * q and ends by e, or (ends) that ends at q and starts at b or after;
+ * 0 if none.
  */
 static size_t
-sep_at(const char *q, const char *e)
+sep_len(const char *b, const char *q, const char *e, int ends)
 {
 	size_t l;
 	int i;
 
-	for (i = 0; tseps[i].s != NULL; i++)
-		if ((!tseps[i].loose || (unsigned char)tseps[i].s[0] >= 0x80) &&
-		    (l = strlen(tseps[i].s)) <= (size_t)(e - q) &&
-		    strncmp(q, tseps[i].s, l) == 0)
+	for (i = 0; tseps[i].s != NULL; i++) {
+		if (tseps[i].loose && (unsigned char)tseps[i].s[0] < 0x80)
+			continue;
+		l = strlen(tseps[i].s);
+		if (ends ? l <= (size_t)(q - b) &&
+		    strncmp(q - l, tseps[i].s, l) == 0 :
+		    l <= (size_t)(e - q) && strncmp(q, tseps[i].s, l) == 0)
 			return l;
-	return 0;
-}
-
-/* And one that ends at q (starts at b or after)?  Its length, or 0. */
-static size_t
-sep_before(const char *b, const char *q)
-{
-	size_t l;
-	int i;
-
-	for (i = 0; tseps[i].s != NULL; i++)
-		if ((!tseps[i].loose || (unsigned char)tseps[i].s[0] >= 0x80) &&
-		    (l = strlen(tseps[i].s)) <= (size_t)(q - b) &&
-		    strncmp(q - l, tseps[i].s, l) == 0)
-			return l;
+	}
 	return 0;
 }
 
@@ -961,11 +951,11 @@ clean_title(const char *t, const char *site, const char *host,
 		if ((hl = strlen(heads[i])) == 0 || hl >= n)
 			continue;
 		if (strncasecmp(t, heads[i], hl) == 0 &&
-		    (len = sep_at(t + hl, t + n)) > 0) {
+		    (len = sep_len(t, t + hl, t + n, 0)) > 0) {
 			p = t;
 			r = t + hl + len;
 		} else if (strcasecmp(t + n - hl, heads[i]) == 0 &&
-		    (len = sep_before(t, t + n - hl)) > 0) {
+		    (len = sep_len(t, t + n - hl, t + n, 1)) > 0) {
 			p = t + n - hl;
 			r = t;
 		} else
