@@ -1078,6 +1078,28 @@ page_host(struct ex *x, const char *url, char *h, size_t sz)
 }
 
 /*
+ * Is all the text of node i (its first 200 nodes) in links, each of
+ * them also of flags (F_HOME: to the home page)?
+ */
+static int
+all_linked(struct ex *x, int i, unsigned flags)
+{
+	int j, k, e = ex_subtree_end(x, i), any = 0;
+
+	for (j = i + 1; j <= e && j < i + 200; j++) {
+		if (x->n[j].tag != XT_TEXT)
+			continue;
+		for (k = x->n[j].parent; k > i; k = x->n[k].parent)
+			if (x->n[k].flags & F_LINK)
+				break;
+		if (k <= i || (x->n[k].flags & flags) != flags)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+/*
  * Is the <h1> i the site's name rather than the page's: marked so
  * ("site-title", "logo", "brand", "masthead"; itself or a block around
  * it), hidden as a name for screen readers beside a logo ("hidden"),
@@ -1091,7 +1113,7 @@ site_head(struct ex *x, int i)
 		"masthead", "site-header", "navbar", NULL
 	};
 	const char *a = x->n[i].attr;
-	int j, k, e, d, any = 0;
+	int j, k, d;
 
 	if (a != NULL && ex_has_word(a, "hidden"))
 		return 1;
@@ -1109,37 +1131,7 @@ site_head(struct ex *x, int i)
 			return 1;
 	}
 	/* all its text in links home */
-	e = ex_subtree_end(x, i);
-	for (j = i + 1; j <= e && j < i + 200; j++) {
-		if (x->n[j].tag != XT_TEXT)
-			continue;
-		for (k = x->n[j].parent; k > i; k = x->n[k].parent)
-			if (x->n[k].flags & F_LINK)
-				break;
-		if (k <= i || !(x->n[k].flags & F_HOME))
-			return 0;
-		any = 1;
-	}
-	return any;
-}
-
-/* Is all the text of node i in links? */
-static int
-all_linked(struct ex *x, int i)
-{
-	int j, k, e = ex_subtree_end(x, i), any = 0;
-
-	for (j = i + 1; j <= e && j < i + 200; j++) {
-		if (x->n[j].tag != XT_TEXT)
-			continue;
-		for (k = x->n[j].parent; k > i; k = x->n[k].parent)
-			if (x->n[k].flags & F_LINK)
-				break;
-		if (k <= i)
-			return 0;
-		any = 1;
-	}
-	return any;
+	return all_linked(x, i, F_HOME);
 }
 
 /*
@@ -1167,7 +1159,7 @@ page_heads(struct ex *x, char **heads, int *linked, int max)
 			free(c);
 			continue;
 		}
-		linked[nh] = all_linked(x, i);
+		linked[nh] = all_linked(x, i, F_LINK);
 		heads[nh++] = c;
 	}
 	return nh;
