@@ -954,7 +954,7 @@ clean_title(const char *t, const char *site, const char *host,
 		    (len = sep_len(t, t + hl, t + n, 0)) > 0) {
 			p = t;
 			r = t + hl + len;
-		} else if (strcasecmp(t + n - hl, heads[i]) == 0 &&
+		} else if (strncasecmp(t + n - hl, heads[i], hl) == 0 &&
 		    (len = sep_len(t, t + n - hl, t + n, 1)) > 0) {
 			p = t + n - hl;
 			r = t;
@@ -1266,8 +1266,8 @@ shown_date(struct ex *x)
 			continue;
 		end = ex_subtree_end(x, i);
 		t = ex_node_text(x, i, 200);
-		iso = strlen(t) <= 30 && isdigit((unsigned char)t[0]) &&
-		    t[4] == '-';
+		iso = strlen(t) >= 10 && strlen(t) <= 30 &&
+		    isdigit((unsigned char)t[0]) && t[4] == '-';
 		if (strlen(t) <= 60 && (ex_text_date(t) || iso) &&
 		    strcasestr(t, "updat") == NULL &&
 		    strcasestr(t, "modif") == NULL &&

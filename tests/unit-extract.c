@@ -7167,6 +7167,7 @@ test_shown_date(void)
 		  "2025</p>", NULL },
 		{ "<h1>Winter walks</h1><div class=release_date>Release "
 		  "Date: 15 Aug, 2013</div>", NULL },
+		{ "<h1>Winter walks</h1><span class=post-date>5</span>", NULL },
 		{ NULL, NULL }
 	};
 	struct tq_buf b = { 0 };
