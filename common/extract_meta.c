@@ -1309,18 +1309,6 @@ static const char *const bylead[] = {
 	NULL
 };
 
-/* Is the word w[0, n) one of list (case aside)? */
-static int
-word_in(const char *w, size_t n, const char *const *list)
-{
-	int k;
-
-	for (k = 0; list[k] != NULL; k++)
-		if (strlen(list[k]) == n && strncasecmp(w, list[k], n) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Is line s[0, n) a name (a person's, a team's: "Redaktion", "AFP/The
  * Local"): a few words, no digits, not a label ("Written by:",
@@ -1340,7 +1328,7 @@ name_like(const char *s, size_t n)
 	int words = 0, in = 0;
 
 	if (n < 2 || n > 80 || s[n - 1] == ':' || s[n - 1] == '-' ||
-	    word_in(s, n, labels))
+	    ex_in_list(s, n, labels))
 		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -1355,7 +1343,7 @@ name_like(const char *s, size_t n)
 			last = s + i;
 		}
 	}
-	if (word_in(last, (size_t)(s + n - last), bylead))
+	if (ex_in_list(last, (size_t)(s + n - last), bylead))
 		return 0;
 	return words >= 1 && words <= 10;
 }
@@ -1378,11 +1366,11 @@ date_word(const char *w)
 
 	if (isdigit((unsigned char)*w))
 		return 1;
-	if (l < 3 || (!word_in(w, l, days) && month_num(w) == 0))
+	if (l < 3 || (!ex_in_list(w, l, days) && month_num(w) == 0))
 		return 0;
 	while (*p == ',' || *p == '.' || *p == ' ')
 		p++;
-	return isdigit((unsigned char)*p) || (word_in(w, l, days) &&
+	return isdigit((unsigned char)*p) || (ex_in_list(w, l, days) &&
 	    month_num(p) != 0);
 }
 
@@ -1412,7 +1400,7 @@ byline_name(char *s)
 		p = w + l;
 		while (*p == ' ' || *p == ':')
 			p++;
-		if (word_in(w, l, bylead) && *p != '\0') {
+		if (ex_in_list(w, l, bylead) && *p != '\0') {
 			memmove(s, p, strlen(p) + 1);
 			break;
 		}
