@@ -1375,6 +1375,36 @@ date_word(const char *w)
 }
 
 /*
+ * Is the lead w (l bytes) of line s, p after it, a name's particle
+ * rather than a lead: "von", "de" or "di" as the second word, after a
+ * capital that is no word of a byline's ("Erstellt von", "Artikel
+ * von"), before a capital or another particle, without a colon
+ * ("Ursula von der Leyen", "Michiel de Jong", "Jean de la Fontaine")?
+ */
+static int
+name_particle(const char *s, const char *w, size_t l, const char *p)
+{
+	static const char *const particles[] = { "von", "de", "di", NULL };
+	static const char *const next[] = {
+		"der", "den", "la", "le", "du", "des", "del", "los", "las", NULL
+	};
+	static const char *const byline_words[] = {
+		"ver\xc3\xb6" "ffentlicht", "erstellt", "eingestellt",
+		"verfasst", "geschrieben", "gepostet", "artikel", "beitrag",
+		"rezept", "text", "foto", "fotos", "bericht", "interview",
+		"publi\xc3\xa9", "publicado", "escrito", "pubblicato",
+		"scritto", NULL
+	};
+	size_t first = strcspn(s, " ");
+
+	return ex_in_list(w, l, particles) && w[l] != ':' &&
+	    isupper((unsigned char)s[0]) && (size_t)(w - s) == first + 1 &&
+	    !ex_in_list(s, first, byline_words) &&
+	    (isupper((unsigned char)*p) || ex_in_list(p, strcspn(p, " "),
+	    next));
+}
+
+/*
  * A byline's name: the words after its lead ("Posted by", "Article by",
  * "Von", "Par", "Posted on May 2, 2020 by") and before what follows it
  * ("on Friday January 12", ", 8. Februar 2022", "- name@example.com"),
@@ -1393,14 +1423,15 @@ byline_name(char *s)
 
 	if (s == NULL)
 		return NULL;
-	/* a lead among the first eight words */
+	/* a lead among the first eight words, not a name's particle */
 	for (p = s, nw = 0; *p && nw < 8; nw++) {
 		w = p;
 		l = strcspn(w, " :");
 		p = w + l;
 		while (*p == ' ' || *p == ':')
 			p++;
-		if (ex_in_list(w, l, bylead) && *p != '\0') {
+		if (ex_in_list(w, l, bylead) && *p != '\0' &&
+		    !name_particle(s, w, l, p)) {
 			memmove(s, p, strlen(p) + 1);
 			break;
 		}

@@ -7237,6 +7237,12 @@ test_node_authors(void)
 		  "name=twitter:data1 content=\"Ann Lee\">", "", "Ann Lee" },
 		{ "<meta property=author content=\"Sarah Archer\">", "",
 		  "Sarah Archer" },
+		/* a name's particle is no lead; a byline's lead is */
+		{ "", "<p class=byline>Ursula von der Leyen</p>",
+		  "Ursula von der Leyen" },
+		{ "", "<p class=byline>Michiel de Jong</p>", "Michiel de Jong" },
+		{ "", "<p class=byline>Erstellt von Andri Bryner</p>",
+		  "Andri Bryner" },
 		{ "", "<div class=author>Written by:</div>", NULL },
 		{ "", "<div class=jdgm-rev__author>David</div>", NULL },
 		{ NULL, NULL, NULL }
