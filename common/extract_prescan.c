@@ -376,11 +376,18 @@ implied_ends(struct pscan *s, const char *name, size_t nlen)
 		ends = opt, in = in_sel;
 	else
 		return;
-	/* the loop ends at a match, or past the levels it may look at */
+	/*
+	 * The loop ends at a match, at a container of its own (an item
+	 * of a list in an item of another: "<li>a<ul><li>b" nests, and
+	 * tidy's lists nested deep are slow), or past the levels it may
+	 * look at.
+	 */
 	for (i = s->depth - 1; i > 0 && i >= s->depth - 4; i--)
-		if (ex_in_list(s->st[i].name, s->st[i].len, ends))
+		if (ex_in_list(s->st[i].name, s->st[i].len, ends) ||
+		    ex_in_list(s->st[i].name, s->st[i].len, in))
 			break;
 	if (i <= 0 || i < s->depth - 4 ||
+	    !ex_in_list(s->st[i].name, s->st[i].len, ends) ||
 	    !ex_in_list(s->st[i - 1].name, s->st[i - 1].len, in))
 		return;
 	for (k = i; k < s->depth; k++)
