@@ -211,28 +211,31 @@ hiragana(const char *s, size_t len)
 	return len > 0;
 }
 
+/* and English's short ones, of forums' "Wed Aug 13, 2025 3:39 pm" */
 static const char *const weekdays[] = {
 	"dienstag", "dimanche", "domenica", "domingo", "donderdag",
-	"donnerstag", "freitag", "friday", "giovedì", "jeudi", "jueves",
-	"lundi", "lunedì", "lunes", "maandag", "mardi", "martedì", "martes",
-	"mercoledì", "mercredi", "miércoles", "mittwoch", "monday", "montag",
-	"quarta-feira", "quinta-feira", "sabato", "samedi", "samstag",
-	"saturday", "segunda-feira", "sexta-feira", "sonntag", "sunday",
-	"sábado", "terça-feira", "thursday", "tuesday", "vendredi",
-	"venerdì", "viernes", "vrijdag", "wednesday", "woensdag",
-	"zaterdag", "zondag"
+	"donnerstag", "freitag", "fri", "friday", "giovedì", "jeudi",
+	"jueves", "lundi", "lunedì", "lunes", "maandag", "mardi", "martedì",
+	"martes", "mercoledì", "mercredi", "miércoles", "mittwoch", "mon",
+	"monday", "montag", "quarta-feira", "quinta-feira", "sabato",
+	"samedi", "samstag", "sat", "saturday", "segunda-feira",
+	"sexta-feira", "sonntag", "sun", "sunday", "sábado", "terça-feira",
+	"thu", "thur", "thurs", "thursday", "tue", "tues", "tuesday",
+	"vendredi", "venerdì", "viernes", "vrijdag", "wed", "wednesday",
+	"woensdag", "zaterdag", "zondag"
 };
 
 /* Alone, these words say little about a text. */
 static const char *const weak_words[] = {
 	"afternoon", "big", "different", "early", "evening", "first",
-	"former", "full", "good", "gran", "grand", "grande", "great", "high",
-	"large", "last", "late", "latest", "left", "long", "low", "major",
-	"morning", "neu", "neue", "neuen", "neuer", "neues", "new", "next",
-	"night", "nouveau", "nouveaux", "nouvelle", "nouvelles", "nova",
-	"novas", "novo", "novos", "nueva", "nuevas", "nuevo", "nuevos",
-	"nuova", "nuove", "nuovi", "nuovo", "old", "real", "recent", "right",
-	"second", "small", "third", "top", "weekend", "whole"
+	"former", "full", "gmt", "good", "gran", "grand", "grande", "great",
+	"high", "large", "last", "late", "latest", "left", "long", "low",
+	"major", "morning", "neu", "neue", "neuen", "neuer", "neues", "new",
+	"next", "night", "nouveau", "nouveaux", "nouvelle", "nouvelles",
+	"nova", "novas", "novo", "novos", "nueva", "nuevas", "nuevo",
+	"nuevos", "nuova", "nuove", "nuovi", "nuovo", "old", "posted",
+	"published", "real", "recent", "right", "second", "small", "third",
+	"top", "updated", "utc", "weekend", "whole"
 };
 
 static int
@@ -292,8 +295,9 @@ glued(const struct ctx *c, size_t lo, size_t hi, size_t a, size_t b)
 		return 1;
 	n = ai_next_cp(c, b, hi, &nx);
 	ai_next_cp(c, b + n, hi, &nn);
-	return (nx == '.' || nx == '/' || nx == '@' || nx == '_' ||
-	    nx == '\\') && tq_lang_isword(nn);
+	/* "https" of "https://" too */
+	return ((nx == '.' || nx == '/' || nx == '@' || nx == '_' ||
+	    nx == '\\') && tq_lang_isword(nn)) || (nx == ':' && nn == '/');
 }
 
 static void

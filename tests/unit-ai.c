@@ -878,6 +878,54 @@ run_files(int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * A forum thread's chrome around its posts: the "https" of its links
+ * and its posts' dates ("Wed Aug 13, 2025", "Posted March 3") were
+ * among its keywords
+ */
+static void
+test_thread_chrome(void)
+{
+	struct tq_buf b = { 0 };
+	struct tq_ai_result r;
+	struct tq_err e;
+	json_t *k;
+	size_t i;
+	int clean = 1;
+
+	static const char *const posts[] = {
+		"The league table after six rounds shows Liverpool ahead "
+		"of the pack, see https://league.example/table for it.",
+		"Liverpool won again and the league looks settled already, "
+		"the table at https://league.example/table agrees.",
+		"Nothing is settled in this league: Liverpool lost to the "
+		"promoted side last season, https://league.example/2024 "
+		"has the results.",
+		"The promoted side plays Liverpool next, and the league "
+		"table could change, https://league.example/fixtures says "
+		"when."
+	};
+
+	for (i = 0; i < 12; i++)
+		tq_buf_addf(&b, "Posted March %zu\n\nuser%zu\n\nWed Aug %zu, "
+		    "2025 3:39 pm UTC\n\n%s\n\n", i + 1, i, i + 1,
+		    posts[i % 4]);
+	ok(run(NULL, b.data, 0, 1, 0, 0, 0, &r, &e) == 0 &&
+	    json_array_size(r.keywords) > 0, "a thread's keywords");
+	json_array_foreach(r.keywords, i, k) {
+		const char *v = json_string_value(k);
+
+		if (strcasestr(v, "https") || strcasestr(v, "posted") ||
+		    strcasestr(v, "wed") || strcmp(v, "UTC") == 0) {
+			printf("# chrome as a keyword: %s\n", v);
+			clean = 0;
+		}
+	}
+	ok(clean, "a thread's keywords: no link's scheme, no post's date");
+	tq_ai_result_free(&r);
+	tq_buf_free(&b);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -907,6 +955,7 @@ main(int argc, char *argv[])
 	test_splitting();
 	test_dates();
 	test_short_and_odd();
+	test_thread_chrome();
 	json_decref(truth);
 	return done_testing();
 }
