@@ -432,7 +432,9 @@ ex_detect_type(struct ex *x, const char *url, const struct tq_doc *doc)
 	static const char *const u_forum[] = {
 		"/forum", "/threads/", "/thread/", "viewtopic", "showthread",
 		"/topic/", "/questions/", "/t/", "/comments/", "/discussion",
-		"/community/", NULL
+		"/community/", "?topic=", "&topic=", "/thread-",
+		/* hosts of their own ("//forum." is a "/forum") */
+		"://bbs.", "://boards.", "://discuss.", NULL
 	};
 	static const char *const u_product[] = {
 		"/product/", "/products/", "/p/", "/dp/", "/itm/", "/ip/",

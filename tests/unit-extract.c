@@ -1719,6 +1719,23 @@ test_types2(void)
 	ok(!has(d.text, "automatically closed") && !has(d.text, "Ask "
 	    "question"), "thread: no closing note or button");
 	tq_doc_free(&d);
+	/*
+	 * Its posts have headings, as a listing's cards do: what says it
+	 * is a thread is its address, also a forum's host of its own or
+	 * SMF's "?topic="
+	 */
+	ok(extract_str(b.data, "https://www.example.org/index.php?id=9",
+	    &d) == 0 && strcmp(d.page_type, "forum") != 0,
+	    "thread at a plain address: no forum (%s)", d.page_type);
+	tq_doc_free(&d);
+	ok(extract_str(b.data, "https://bbs.example.org/index.php?id=9",
+	    &d) == 0, "thread on a forum's host");
+	is_str(d.page_type, "forum", "thread on a forum's host: forum");
+	tq_doc_free(&d);
+	ok(extract_str(b.data, "https://www.example.org/index.php?topic=9.0",
+	    &d) == 0, "thread of SMF");
+	is_str(d.page_type, "forum", "thread of SMF: forum");
+	tq_doc_free(&d);
 	free(b.data);
 	for (k = 0; k < 4; k++)
 		free(p[k]);
