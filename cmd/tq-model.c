@@ -175,13 +175,16 @@ valid_env(const char *s)
 	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
 }
 
+/* UTF-8 without control characters, which PostgreSQL keeps as is */
 static int
 printable(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if (iscntrl((unsigned char)*s))
+	const char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (iscntrl((unsigned char)*p))
 			return 0;
-	return 1;
+	return tq_utf8_valid(s, (size_t)(p - s));
 }
 
 static long long
@@ -207,7 +210,8 @@ check_url(const char *url)
 	size_t n;
 
 	if (strlen(url) > URL_MAX_LEN || !printable(url))
-		bad("base-url: too long or holds control characters");
+		bad("base-url: too long, not UTF-8 or holds control "
+		    "characters");
 	if (tq_url_check(url, NULL, &e) == -1)
 		bad("base-url %s: %s", shown, e.msg);
 	/* credentials belong in the environment, not in the table */
@@ -446,7 +450,7 @@ add_check(const char *name)
 		bad("provider openai: -m model is required");
 	if (opt.model != NULL && (strlen(opt.model) > MODEL_MAX_LEN ||
 	    !printable(opt.model)))
-		bad("model: too long or holds control characters");
+		bad("model: too long, not UTF-8 or holds control characters");
 	/* never echo it: it may be the key itself */
 	if (opt.key_env != NULL && !valid_env(opt.key_env))
 		bad("key-env: not the name of an environment variable "

@@ -31,6 +31,9 @@ tq_model_find(PGconn *db, struct tq_err *e, const char *arg,
 	PGresult *r;
 	int found;
 
+	/* no name is bytes PostgreSQL would refuse as UTF-8 */
+	if (arg != NULL && !tq_utf8_valid(arg, strlen(arg)))
+		return 0;
 	if (arg != NULL)
 		r = tq_db_exec(db, e, "SELECT id, name FROM ai_models WHERE "
 		    "name = $1 OR id::text = $1 ORDER BY id::text = $1 DESC "

@@ -227,6 +227,8 @@ int		 tq_config_set_retry_delays(const char *);
 
 /* Length of the valid UTF-8 sequence at s (len bytes left), 0 if none. */
 size_t		 tq_utf8_seq(const char *s, size_t len);
+/* 1 if the len bytes at s are all valid UTF-8, else 0. */
+int		 tq_utf8_valid(const char *s, size_t len);
 /*
  * Decode the character at s into *cp and return its length; a byte
  * that starts no valid sequence gives U+FFFD and 1; len 0 gives 0.

@@ -48,6 +48,17 @@ tq_utf8_seq(const char *str, size_t len)
 	return n;
 }
 
+int
+tq_utf8_valid(const char *s, size_t len)
+{
+	size_t i, n;
+
+	for (i = 0; i < len; i += n)
+		if ((n = tq_utf8_seq(s + i, len - i)) == 0)
+			return 0;
+	return 1;
+}
+
 size_t
 tq_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {

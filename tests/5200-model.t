@@ -4,7 +4,7 @@
 # server; the API key never appears in any output, log or table.
 # VALGRIND=1 runs tq-model under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 86
+plan 95
 start_redis
 start_pg
 need python3 python3
@@ -105,6 +105,11 @@ check_match "no such model" "$(cat "$errf")" '^tq-model: model quick: no such mo
 check_status 3 "rm of a missing model" m rm nosuch
 check_status 3 "show ''" m show ''
 check_same "named \"\", no double space" "$(cat "$errf")" 'tq-model: model "": no such model'
+# bytes that are not UTF-8 name no model: not PostgreSQL's refusal, exit 4
+check_status 3 "show of a name that is not UTF-8" m show "$(printf 'gp\377t')"
+check_same "no such model, named" "$(cat "$errf")" 'tq-model: model gp\xfft: no such model'
+check_status 3 "rm of a name that is not UTF-8" m rm "$(printf 'gp\377t')"
+check_status 3 "set of a name that is not UTF-8" m set "$(printf 'gp\377t')" -t 1
 
 # validation: nothing stored
 before=$(nmodels)
@@ -126,6 +131,9 @@ check_status 3 "max tokens not a number" m add x -p openai -m gpt-4o -x lots
 check_status 3 "duplicate name" m add gpt -p openai -m gpt-4o
 check_match "says taken" "$(cat "$errf")" '^tq-model: model gpt: the name is taken$'
 check_status 3 "an all-digit name" m add 42 -p builtin
+check_status 3 "a model that is not UTF-8" m add x -p openai -m "$(printf 'gpt\377')"
+check_same "says so" "$(cat "$errf")" 'tq-model: model: too long, not UTF-8 or holds control characters'
+check_status 3 "a base URL that is not UTF-8" m add x -p openai -m gpt-4o -u "$(printf 'http://h/v\3771')"
 check_status 3 "builtin with server options" m add x -p builtin -u http://localhost:1/v1
 check_same "nothing stored" "$(nmodels)" "$before"
 check_status 2 "no command" m
@@ -144,6 +152,8 @@ keep
 check_same "the default, gpt" "$(jq -r .params.model "$out")" gpt
 check_status 3 "tq-submit ai -m of a removed model" tq-submit ai -m quick "$pc"
 keep
+check_status 3 "tq-submit ai -m of a name that is not UTF-8" tq-submit ai -m "$(printf 'gp\377t')" "$pc"
+check_match "no such model, named" "$(cat "$errf")" '^tq-submit: model gp\\xfft: no such model'
 check "tq-submit ai -m mini" tq-submit ai -m mini "$pc"
 keep
 check_status 3 "rm refuses a model of unfinished tasks" m rm mini
