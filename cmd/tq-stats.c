@@ -425,7 +425,7 @@ main(int argc, char *argv[])
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	if (prom && (sec || om != TQ_OUT_AUTO)) {
-		warnx("-p goes with none of -H, -j and -s");
+		warnx("-p goes with none of -H, -j, -Q, -s and -w");
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	/* -s alone reads PostgreSQL alone */

@@ -3,7 +3,7 @@
 # (tests/promcheck.py) and by promtool (Debian's prometheus, which
 # contrib/install-deps installs; skipped only where it is missing).
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 19
 start_redis
 start_pg
 start_httpd
@@ -50,4 +50,8 @@ check_same "exit 4 with Redis down" "$?" 4
 check_same "tq_up says so" "$(sample 'tq_up{backend="redis"}') $(sample 'tq_up{backend="postgresql"}')" "0 1"
 check_same "tasks still counted" "$(sample 'tq_tasks{stage="parse",status="failed"}')" 1
 check_status 2 "-p takes no section flags" tq-stats -p -w
+check_match "the message names the one given" "$(head -1 "$errf")" \
+	'^tq-stats: -p goes with none of .*-w'
+check_status 2 "nor -Q" tq-stats -p -Q
+check_match "named too" "$(head -1 "$errf")" '^tq-stats: -p goes with none of .*-Q'
 done_testing
