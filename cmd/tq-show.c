@@ -74,25 +74,31 @@ usage(FILE *f, int status)
 /* a member's string, NULL if missing or empty */
 #define jstr(o, k)	tq_jstr(o, k, NULL)
 
-/* Text wrapped at 72 columns, each line indented. */
+/*
+ * Text wrapped at 72 columns, its first line after first (a bullet),
+ * the others indented as far.
+ */
 static void
-wrap(const char *s, const char *indent)
+wrap_after(const char *s, const char *first)
 {
 	const char *p = s, *sp;
 	char *word;
-	size_t col, w;
+	size_t col, w, in = strlen(first);
 
 	while (*p != '\0') {
-		fputs(indent, stdout);
-		col = strlen(indent);
+		if (p == s)
+			fputs(first, stdout);
+		else
+			printf("%*s", (int)in, "");
+		col = in;
 		while (*p == ' ')
 			p++;
 		while (*p != '\0' && *p != '\n') {
 			sp = p + strcspn(p, " \n");
 			w = (size_t)(sp - p);
-			if (col > strlen(indent) && col + 1 + w > 72)
+			if (col > in && col + 1 + w > 72)
 				break;
-			if (col > strlen(indent)) {
+			if (col > in) {
 				putchar(' ');
 				col++;
 			}
@@ -108,6 +114,13 @@ wrap(const char *s, const char *indent)
 		if (*p == '\n')
 			p++;
 	}
+}
+
+/* Text wrapped at 72 columns, each line indented. */
+static void
+wrap(const char *s, const char *indent)
+{
+	wrap_after(s, indent);
 }
 
 static void
@@ -180,10 +193,9 @@ page(json_t *r)
 		if (json_array_size(pts) > 0) {
 			printf("  Insights:\n");
 			json_array_foreach(pts, k, v)
-				if (json_is_string(v)) {
-					printf("   -");
-					wrap(json_string_value(v), " ");
-				}
+				if (json_is_string(v))
+					wrap_after(json_string_value(v),
+					    "   - ");
 		}
 	}
 	if (with_text && (s = jstr(r, "text")) != NULL) {

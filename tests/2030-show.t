@@ -2,7 +2,7 @@
 # tq-show: what tq produced, by task, link, URL, parsed or AI content
 # id, or records on stdin; JSON lines in a pipe, a page on a terminal.
 . "$(dirname "$0")/lib.sh"
-plan 20
+plan 21
 start_redis
 start_pg
 start_httpd
@@ -39,4 +39,12 @@ check_same "one line each" "$(wc -l <"$errf" | tr -d ' ')" 4
 tq-show -H "$pt" >"$out"
 check_same "a page on a terminal" "$(grep -c '^Harbour news$\|^  Summary:$\|^  Keywords: ' "$out")" 5
 check_match "with the parsed facts" "$(cat "$out")" '[0-9]+ words'
+# an insight longer than a line: its next lines under its text, not
+# under the bullet
+psqlc "UPDATE ai_processed_contents SET insights = '{\"points\": [\"Key point: $(printf 'word %.0s' $(seq 1 30))end\"]}' WHERE id = $ai" >/dev/null
+tq-show -H "ai:$ai" >"$out"
+check_same "an insight wraps under its own text" \
+	"$(sed -n '/^  Insights:$/,$p' "$out" | sed -n '2,3p' | cut -c1-17)" \
+	"   - Key point: w
+     word word wo"
 done_testing
