@@ -279,9 +279,7 @@ named(const char *w)
 		free(r);
 		return xstrdup("an empty operand");
 	}
-	if (strlen(r) > 80)
-		memcpy(r + 77, "...", 4);
-	v = xstrdup(tq_vis_tmp(r));
+	v = xstrdup(tq_vis_arg(r));
 	free(r);
 	return v;
 }
@@ -322,7 +320,7 @@ static int
 operand(PGconn *db, const char *w)
 {
 	static const char *kinds[] = { "task", "link", "parsed", "ai" };
-	char why[128], *shown;
+	char why[512], *shown;
 	long long id;
 	size_t i, n;
 

@@ -36,6 +36,8 @@ static const struct option common_longopts[] = {
 };
 #define NCOMMON	(sizeof(common_longopts) / sizeof(common_longopts[0]))
 
+#define ARG_SHOWN	80	/* bytes of a value tq_vis_arg() shows */
+
 /*
  * Standard output is checked as the tool exits (atexit): a record
  * that could not be written, to a full disk or a closed descriptor,
@@ -116,7 +118,22 @@ std_fds(void)
 const char *
 tq_vis_arg(const char *s)
 {
-	return *s == '\0' ? "\"\"" : tq_vis_tmp(s);
+	const char *v;
+	char *cut;
+	size_t n;
+
+	if (*s == '\0')
+		return "\"\"";
+	if (strlen(s) <= ARG_SHOWN)
+		return tq_vis_tmp(s);
+	/* a long one by its start, cut between characters: a short line */
+	n = ARG_SHOWN - 3;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	cut = xasprintf("%.*s...", (int)n, s);
+	v = tq_vis_tmp(cut);
+	free(cut);
+	return v;
 }
 
 /* tq_config_init()'s failure (config.c), told when the options end */

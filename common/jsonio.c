@@ -371,10 +371,9 @@ tq_ids_add(struct tq_ids *ids, const char *word, char *why, size_t whylen)
 			goto out;
 		}
 	} else if (tq_parse_id(t, &id) == -1) {
-		char *shown = tq_redact_url(t), *cut = xstrndup(shown, 60);
+		char *shown = tq_redact_url(t);
 
-		snprintf(why, whylen, "not a task id: %s", vis(cut));
-		free(cut);
+		snprintf(why, whylen, "not a task id: %s", tq_vis_arg(shown));
 		free(shown);
 		rc = -1;
 		goto out;
@@ -392,7 +391,7 @@ out:
 static void
 ids_from(struct tq_ids *ids, FILE *f)
 {
-	char *line = NULL, why[128];
+	char *line = NULL, why[512];
 	size_t cap = 0;
 	long n = 0;
 	int k;
@@ -420,7 +419,7 @@ ids_from(struct tq_ids *ids, FILE *f)
 size_t
 tq_ids_collect(struct tq_ids *ids, int argc, char **argv)
 {
-	char why[128];
+	char why[512];
 	int i, used_stdin = 0;
 
 	for (i = 0; i < argc; i++) {

@@ -90,7 +90,9 @@ char		*tq_vis(const char *);
 const char	*tq_vis_tmp(const char *);
 /*
  * The same for a value named in a message ("status %s: ..."): an empty
- * one is shown as "", not as nothing between two separators.
+ * one is shown as "", not as nothing between two separators, and one
+ * of over 80 bytes by its first 77 and "...", so that a message stays
+ * a line a terminal shows.
  */
 const char	*tq_vis_arg(const char *);
 void		 tq_buf_addvis(struct tq_buf *, const char *);

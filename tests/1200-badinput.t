@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 165
+plan 172
 start_redis
 start_pg
 start_httpd
@@ -221,6 +221,20 @@ check_status 3 "tq-show: an empty operand" tq-show ''
 check_same "said to be empty" "$(cat "$errf")" "tq-show: an empty operand: not a task id, kind:id (task, link, parsed, ai) or URL"
 check_status 3 "tq-show: a long bad line" sh -c "awk 'BEGIN { while (i++ < 5000) printf \"x\"; print \"\" }' | tq-show"
 check_same "quoted in some 80 bytes" "$(wc -c <"$errf" | tr -d ' ')" 146
+# a long value named in a message: its start, not 100 KB of one line
+long=$(awk 'BEGIN { while (i++ < 100000) printf "7" }')
+for c in "tq-status" "tq-status -s" "tq-status -w" "tq-model show" \
+    "tq-worker -N"; do
+	# shellcheck disable=SC2086
+	$c "$long" >/dev/null 2>"$errf"
+	check_match "$c of 100 KB: named by its first 77 bytes" \
+		"$(head -1 "$errf" | wc -c | tr -d ' ') $(head -1 "$errf")" \
+		'^[0-9]{2,3} tq-[a-z]+: [a-z :]*7{77}\.\.\.'
+done
+# cut between characters, not inside one
+check_status 3 "a long name of two-byte characters" tq-model show "$(awk 'BEGIN { while (i++ < 100) printf "\303\251" }')"
+check_same "cut before a whole one" "$(cat "$errf")" \
+	"tq-model: model $(awk 'BEGIN { while (i++ < 38) printf "\303\251" }')...: no such model"
 # -d with a password: hidden from ps(1) while the program runs
 case $TQ_DATABASE_URL in
 *\?*)	pwurl="$TQ_DATABASE_URL&password=Pw-1200-ps" ;;
