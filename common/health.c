@@ -58,6 +58,9 @@ tq_range_parse(const char *s, struct tq_range *r)
 	char *end;
 
 	memset(r, 0, sizeof(*r));
+	/* the text goes into the perfdata whole, or the range is none */
+	if (strlen(s) >= sizeof(r->text))
+		return -1;
 	snprintf(r->text, sizeof(r->text), "%s", s);
 	if (*p == '@') {
 		r->inside = 1;

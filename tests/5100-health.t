@@ -3,7 +3,7 @@
 # 2 CRITICAL, 3 UNKNOWN) for workers, backlogs, dead and silent backends,
 # the -j health object.  VALGRIND=1 runs tq-health under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 83
+plan 85
 start_redis
 start_pg
 need python3 python3
@@ -183,6 +183,9 @@ check_match "UNKNOWN line" "$(cat "$out")" '^TQ UNKNOWN - '
 check_status 3 "a bad range: UNKNOWN" health -w 1:x
 check_match "its reason on stdout" "$(cat "$out")" '^TQ UNKNOWN - -w 1:x: not a range'
 check_status 3 "-w above -c: UNKNOWN" health -w 5000
+# a threshold too long to go into the perfdata whole is none, not cut
+check_status 3 "a range of 50 characters: UNKNOWN" health -w 00000000000000000000000000000000000000000000000100
+check_match "as not a range, named whole" "$(cat "$out")" '^TQ UNKNOWN - -w 0{47}100: not a range'
 check_status 3 "bad -t: UNKNOWN" health -t 0
 check_status 3 "-W abc: UNKNOWN" health -W abc
 check_match "names -W as given" "$(cat "$out")" '^TQ UNKNOWN - -W abc: not a range'
