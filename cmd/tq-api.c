@@ -1552,7 +1552,7 @@ number(const char *what, const char *s, long long lo, long long hi)
 
 	v = strtonum(s, lo, hi, &es);
 	if (es != NULL)
-		errx(TQ_EXIT_USAGE, "%s %s: %s", what, tq_vis_tmp(s), es);
+		errx(TQ_EXIT_USAGE, "%s %s: %s", what, tq_vis_arg(s), es);
 	return (unsigned)v;
 }
 
@@ -1590,14 +1590,14 @@ parse_listen(const char *s)
 		if (end == NULL || end[1] != ':' || (size_t)(end - s) >
 		    sizeof(host) - 1)
 			errx(TQ_EXIT_USAGE, "listen %s: not ADDRESS:PORT",
-			    tq_vis_tmp(s));
+			    tq_vis_arg(s));
 		snprintf(host, sizeof(host), "%.*s", (int)(end - s - 1), s + 1);
 		port = (char *)end + 2;
 	} else {
 		colon = strrchr(s, ':');
 		if ((size_t)(colon - s) > sizeof(host) - 1)
 			errx(TQ_EXIT_USAGE, "listen %s: not ADDRESS:PORT",
-			    tq_vis_tmp(s));
+			    tq_vis_arg(s));
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
 		port = (char *)colon + 1;
 	}
@@ -1607,7 +1607,7 @@ parse_listen(const char *s)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((rv = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0)
-		errx(TQ_EXIT_USAGE, "listen %s: %s", tq_vis_tmp(s),
+		errx(TQ_EXIT_USAGE, "listen %s: %s", tq_vis_arg(s),
 		    gai_strerror(rv));
 	return res;
 }
@@ -1666,7 +1666,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc) {
-		warnx("%s: no operands are taken", tq_vis_tmp(argv[optind]));
+		warnx("%s: no operands are taken", tq_vis_arg(argv[optind]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	if (tq_config_check(TQ_CFG_REDIS | TQ_CFG_DB) == -1)
@@ -1677,7 +1677,7 @@ main(int argc, char *argv[])
 	if (!loopback(ai->ai_addr) && token_sum[0] == '\0') {
 		freeaddrinfo(ai);
 		errx(TQ_EXIT_USAGE, "listen %s: not a loopback address: set "
-		    "TQ_API_TOKEN first", tq_vis_tmp(listen));
+		    "TQ_API_TOKEN first", tq_vis_arg(listen));
 	}
 
 	/* the threads inherit the mask: only main takes the signals */
@@ -1708,7 +1708,7 @@ main(int argc, char *argv[])
 	if (d == NULL) {
 		freeaddrinfo(ai);
 		errx(TQ_EXIT_BACKEND, "listen %s: cannot listen (in use, or "
-		    "not an address of this host)", tq_vis_tmp(listen));
+		    "not an address of this host)", tq_vis_arg(listen));
 	}
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -69,7 +69,7 @@ number(const char *s, int max, const char *opt)
 
 	v = strtonum(s, 1, max, &e);
 	if (e != NULL) {
-		warnx("%s: %s: %s", opt, tq_vis_tmp(s), e);
+		warnx("%s: %s: %s", opt, tq_vis_arg(s), e);
 		usage();
 	}
 	return (int)v;
@@ -238,7 +238,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {
-		warnx("%s: one file at a time", tq_vis_tmp(argv[1]));
+		warnx("%s: one file at a time", tq_vis_arg(argv[1]));
 		usage();
 	}
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {

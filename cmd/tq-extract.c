@@ -169,7 +169,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {
-		warnx("%s: one file at a time", tq_vis_tmp(argv[1]));
+		warnx("%s: one file at a time", tq_vis_arg(argv[1]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	if (url == NULL && (s = getenv("EXTRACT_URL")) != NULL && *s) {

@@ -517,7 +517,7 @@ cmd_set(PGconn *db, const char *arg)
 		return fail_backend(db, &e);
 	case 0:
 		warnx("model %s: provider builtin takes no parameters (it "
-		    "calls no server)", tq_vis_tmp(arg));
+		    "calls no server)", tq_vis_arg(arg));
 		return TQ_EXIT_INPUT;
 	}
 	return cmd_print(db, id, 0);
@@ -605,7 +605,7 @@ main(int argc, char *argv[])
 		if (strcmp(argv[0], names[c]) == 0)
 			break;
 	if (c == (int)(sizeof(names) / sizeof(names[0]))) {
-		warnx("%s: unknown command", tq_vis_tmp(argv[0]));
+		warnx("%s: unknown command", tq_vis_arg(argv[0]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	if (argc != (c == CMD_LIST ? 1 : 2)) {

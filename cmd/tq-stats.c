@@ -421,7 +421,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc) {
-		warnx("%s: no operands are taken", tq_vis_tmp(argv[optind]));
+		warnx("%s: no operands are taken", tq_vis_arg(argv[optind]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	if (prom && (sec || om != TQ_OUT_AUTO)) {

@@ -457,7 +457,7 @@ stage_check(struct stageopts *o, const char *ctx)
 		if ((o->dbid = tq_notion_id(o->dbopt)) == NULL)
 			errx(TQ_EXIT_USAGE, "%snotion: %s: not a database id (32 "
 			    "hex digits, or a Notion URL)", ctx,
-			    tq_vis_tmp(o->dbopt));
+			    tq_vis_arg(o->dbopt));
 		if (o->propopt != NULL) {
 			json_error_t je;
 			const char *k;
@@ -560,11 +560,11 @@ then_parse(const char *arg, int prev, struct stageopts *o)
 	w = split_words(arg, &n);
 	if (n < 2)
 		errx(TQ_EXIT_USAGE, "--then: no stage");
-	snprintf(ctx, sizeof(ctx), "--then %s: ", tq_vis_tmp(w[1]));
+	snprintf(ctx, sizeof(ctx), "--then %s: ", tq_vis_arg(w[1]));
 	stageopts_init(o);
 	if ((o->stage = tq_stage_from_name(w[1])) < 0)
 		errx(TQ_EXIT_USAGE, "--then %s: unknown stage: use ai or notion",
-		    tq_vis_tmp(w[1]));
+		    tq_vis_arg(w[1]));
 	if (o->stage != prev + 1)
 		errx(TQ_EXIT_USAGE, "%s%s takes the results of %s: it cannot "
 		    "follow %s", ctx, tq_stage_name(o->stage),
@@ -582,17 +582,17 @@ then_parse(const char *arg, int prev, struct stageopts *o)
 			break;
 		if (ch == '?' || ch == ':')
 			errx(TQ_EXIT_USAGE, "%s%s: %s", ctx, optopt ? (char[]){
-			    '-', (char)optopt, '\0' } : tq_vis_tmp(w[optind]),
+			    '-', (char)optopt, '\0' } : tq_vis_arg(w[optind]),
 			    ch == ':' ? "needs an argument" :
 			    "not an option of a stage");
 		if (!stage_opt(ch, optarg, o, ctx))
 			errx(TQ_EXIT_USAGE, "%s%s is not an option of a stage",
-			    ctx, tq_vis_tmp(w[1 + at]));
+			    ctx, tq_vis_arg(w[1 + at]));
 	}
 	if (optind < n - 1)
 		errx(TQ_EXIT_USAGE, "%s%s: a follow-up stage takes no inputs: "
 		    "they come from the stage before it", ctx,
-		    tq_vis_tmp(w[optind + 1]));
+		    tq_vis_arg(w[optind + 1]));
 	opterr = 1;
 	o->words = w;
 	o->nwords = n;
@@ -664,7 +664,7 @@ main(int argc, char *argv[])
 		usage(stderr, TQ_EXIT_USAGE);
 	if ((stage = tq_stage_from_name(argv[0])) < 0) {
 		warnx("%s: unknown stage: use parse, ai or notion",
-		    tq_vis_tmp(argv[0]));
+		    tq_vis_arg(argv[0]));
 		usage(stderr, TQ_EXIT_USAGE);
 	}
 	so.stage = stage;
@@ -680,7 +680,7 @@ main(int argc, char *argv[])
 		if (strncmp(notify_url, "http://", 7) != 0 &&
 		    strncmp(notify_url, "https://", 8) != 0)
 			errx(TQ_EXIT_USAGE, "--notify: %s: not an http or https "
-			    "URL", tq_vis_tmp(tq_redact_url(notify)));
+			    "URL", tq_vis_arg(tq_redact_url(notify)));
 		/* as for the inputs: tq stores it in clear, prints it */
 		if (tq_url_userinfo(notify_url))
 			errx(TQ_EXIT_USAGE, "--notify: a user name or password "

@@ -1121,7 +1121,7 @@ main(int argc, char *argv[])
 			c = (int)strtonum(eq + 1, 1, 10000, &e);
 			if (e != NULL)
 				errx(TQ_EXIT_USAGE, "jobs in flight %s: %s",
-				    tq_vis_tmp(eq + 1), e);
+				    tq_vis_arg(eq + 1), e);
 			tq_cfg.concurrency[s] = c;
 			free(q);
 			break;
@@ -1132,7 +1132,7 @@ main(int argc, char *argv[])
 			tq_cfg.job_procs = (int)strtonum(optarg, 1, 64, &e);
 			if (e != NULL)
 				errx(TQ_EXIT_USAGE, "job processes %s: %s",
-				    tq_vis_tmp(optarg), e);
+				    tq_vis_arg(optarg), e);
 			break;
 		}
 		case 'h':
@@ -1166,7 +1166,7 @@ main(int argc, char *argv[])
 			nworkers = (int)strtonum(optarg, 1, 256, &e);
 			if (e != NULL)
 				errx(TQ_EXIT_USAGE, "workers %s: %s",
-				    tq_vis_tmp(optarg), e);
+				    tq_vis_arg(optarg), e);
 			break;
 		}
 		case 'P':
@@ -1203,7 +1203,7 @@ main(int argc, char *argv[])
 			t = (int)strtonum(eq + 1, 1, 86400, &e);
 			if (e != NULL)
 				errx(TQ_EXIT_USAGE, "timeout %s: %s",
-				    tq_vis_tmp(eq + 1), e);
+				    tq_vis_arg(eq + 1), e);
 			tq_cfg.timeout[s] = t;
 			free(q);
 			break;

@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 172
+plan 178
 start_redis
 start_pg
 start_httpd
@@ -224,12 +224,13 @@ check_same "quoted in some 80 bytes" "$(wc -c <"$errf" | tr -d ' ')" 146
 # a long value named in a message: its start, not 100 KB of one line
 long=$(awk 'BEGIN { while (i++ < 100000) printf "7" }')
 for c in "tq-status" "tq-status -s" "tq-status -w" "tq-model show" \
-    "tq-worker -N"; do
+    "tq-worker -N" "tq-worker -n" "tq-submit" "tq-stats" "tq-model" \
+    "tq-api -m" "tq-digest -k"; do
 	# shellcheck disable=SC2086
 	$c "$long" >/dev/null 2>"$errf"
 	check_match "$c of 100 KB: named by its first 77 bytes" \
 		"$(head -1 "$errf" | wc -c | tr -d ' ') $(head -1 "$errf")" \
-		'^[0-9]{2,3} tq-[a-z]+: [a-z :]*7{77}\.\.\.'
+		'^[0-9]{2,3} tq-[a-z]+: [a-z :-]*7{77}\.\.\.'
 done
 # cut between characters, not inside one
 check_status 3 "a long name of two-byte characters" tq-model show "$(awk 'BEGIN { while (i++ < 100) printf "\303\251" }')"
