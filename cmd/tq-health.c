@@ -79,9 +79,10 @@ static void
 usage_why(FILE *f, int status, const char *why)
 {
 	fprintf(f, "usage: tq-health [-hjV] [-c queue-crit] [-d database-url] "
-	    "[-F fail-crit] [-f fail-warn]\n"
-	    "                 [-r redis-url] [-t seconds] [-W workers] "
-	    "[-w queue-warn]\n");
+	    "[-F fail-crit]\n"
+	    "                 [-f fail-warn] [-r redis-url] [-t seconds] "
+	    "[-W workers]\n"
+	    "                 [-w queue-warn]\n");
 	/* the first line of stdout is what a monitor shows */
 	if (status != ST_OK)
 		unknown(why, " (see tq-health -h)");

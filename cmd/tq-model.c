@@ -68,14 +68,17 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tq-model [-hHjV] [-d database-url] list\n"
 	    "       tq-model [-hHjV] [-d database-url] add name -p provider "
-	    "[-D] [-C context-chars]\n"
-	    "                [-J json-mode] [-k key-env] [-m model] "
-	    "[-R rpm] [-T timeout]\n"
-	    "                [-t temperature] [-u base-url] [-x max-tokens]\n"
+	    "[-D]\n"
+	    "                [-C context-chars] [-J json-mode] [-k key-env] "
+	    "[-m model]\n"
+	    "                [-R rpm] [-T timeout] [-t temperature] "
+	    "[-u base-url]\n"
+	    "                [-x max-tokens]\n"
 	    "       tq-model [-hHjV] [-d database-url] set name | id "
 	    "[-C context-chars]\n"
 	    "                [-J json-mode] [-R rpm] [-T timeout] "
-	    "[-t temperature] [-x max-tokens]\n"
+	    "[-t temperature]\n"
+	    "                [-x max-tokens]\n"
 	    "       tq-model [-hHjV] [-d database-url] default | rm | show "
 	    "name | id\n");
 	exit(status);

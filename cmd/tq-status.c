@@ -34,8 +34,8 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: tq-status [-ahHijqV] [-d database-url] "
 	    "[-w interval] [task ...]\n"
 	    "       tq-status -l [-aHhijqV] [-d database-url] [-n limit] "
-	    "[-S since] [-s status]\n"
-	    "                 [-t type] [-w interval]\n");
+	    "[-S since]\n"
+	    "                 [-s status] [-t type] [-w interval]\n");
 	exit(status);
 }
 

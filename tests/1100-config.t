@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 140
+plan 151
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -106,6 +106,9 @@ for p in tq-api tq-cancel tq-health tq-model tq-retry tq-show tq-stats \
     tq-status tq-submit tq-wait tq-worker; do
 	check "$p -V with TQ_LOG=bogus" env TQ_LOG=bogus $p -V
 	check "$p -h with TQ_TIMEOUT=x" env TQ_TIMEOUT=x $p -h
+	# and its usage fits a terminal of 80 columns, as the man page's
+	check_same "$p -h: no line over 80 columns" \
+		"$(awk 'length($0) > 80' "$out")" ""
 done
 check_status 2 "tq-status -n x with TQ_LOG=bogus: the option's error" \
 	env TQ_LOG=bogus tq-status -n x 1
