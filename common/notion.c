@@ -804,6 +804,19 @@ tq_notion_id(const char *s)
 
 	if (s == NULL)
 		return NULL;
+	/*
+	 * An id alone is 32 hex digits and dashes, and nothing more: a
+	 * typo's 33rd digit, or a word before it, names no other database
+	 */
+	if (strchr(s, '/') == NULL) {
+		for (p = s; *p != '\0'; p++) {
+			if (isxdigit((unsigned char)*p) && n < 32)
+				hex[n++] = (char)tolower((unsigned char)*p);
+			else if (*p != '-')
+				return NULL;
+		}
+		goto out;
+	}
 	/* in a URL the id is the last 32 hex digits before any '?' */
 	for (p = s; *p != '\0' && *p != '?' && *p != '#'; p++) {
 		if (isxdigit((unsigned char)*p)) {
@@ -813,6 +826,7 @@ tq_notion_id(const char *s)
 		} else if (*p != '-')
 			n = 0;
 	}
+out:
 	if (n != 32)
 		return NULL;
 	hex[32] = '\0';

@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 144
+plan 146
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -37,6 +37,9 @@ check_status 2 "no token is a usage error" env -u NOTION_TOKEN tq-submit notion 
 check_match "saying so" "$(cat "$errf")" 'NOTION_TOKEN'
 check_status 2 "no database is a usage error" tq-submit notion 1
 check_status 2 "a database id that is none" tq-submit notion -D not-an-id 1
+# a typo's 33rd digit makes no other database's id of its last 32
+check_status 2 "an id of 33 hex digits is none" tq-submit notion -D "${DB1}2" 1
+check_match "says so" "$(cat "$errf")" ': not a database id '
 check_status 2 "--properties must be an object" tq-submit notion -D $DB1 -p '[1]' 1
 check_same "nothing was written or queued" "$(tasks) $(rcli --scan --pattern 'rq:job:*' | wc -l)" "0 0"
 

@@ -27,7 +27,7 @@ main(void)
 	size_t len, off, k, units, worst;
 	int pieces, bad;
 
-	plan(22);
+	plan(25);
 	is_int(tq_utf16_units("abc", 3), 3, "ASCII: one unit each");
 	is_int(tq_utf16_units(emoji, 4), 2, "an astral character: two");
 	is_int(tq_utf16_units(cjk, 3), 1, "CJK: one");
@@ -136,5 +136,12 @@ main(void)
 	ok(tq_notion_id("not-an-id") == NULL, "not an id");
 	ok(tq_notion_id("1111111111111111111111111111111") == NULL,
 	    "31 digits are not an id");
+	/* not the last 32 of them, another database's id */
+	ok(tq_notion_id("1f2e3d4c5b6a79880f1e2d3c4b5a69781") == NULL,
+	    "33 digits are not an id");
+	ok(tq_notion_id("xx1f2e3d4c5b6a79880f1e2d3c4b5a6978") == NULL,
+	    "nor 32 digits after a word");
+	ok(tq_notion_id("1f2e3d4c5b6a79880f1e2d3c4b5a6978 ") == NULL,
+	    "nor 32 digits and a blank");
 	return done_testing();
 }
