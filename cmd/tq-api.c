@@ -841,6 +841,12 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	sub.nin = in.n;
 	sub.bad = submit_bad;
 	sub.arg = bad;
+	/*
+	 * The record as submitted, read in the transaction: a worker may
+	 * take the jobs as soon as they are pushed, and the seed's 202
+	 * says "queued"
+	 */
+	sub.want_record = 1;
 	memset(&e, 0, sizeof(e));
 	switch (tq_submit(db, rc, &sub, &e)) {
 	case 0:
@@ -860,7 +866,8 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	 * answer is 202, or the client would submit it again
 	 */
 	f = json_object();
-	if ((recs = tq_task_records(db, &re, &sub.task, 1, 0)) == NULL) {
+	if ((recs = sub.rec) == NULL &&
+	    (recs = tq_task_records(db, &re, &sub.task, 1, 0)) == NULL) {
 		log_backend(q, re.msg);
 		json_object_set_new(f, "id", json_integer(sub.task));
 		json_object_set_new(f, "status", json_string("queued"));
