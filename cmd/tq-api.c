@@ -110,6 +110,8 @@ struct conns {
 };
 static pthread_key_t conns_key;
 
+static void	slow_mark(struct MHD_Connection *, int);
+
 /* a connection idle this long is checked before it is used */
 #define IDLE_CHECK	2.0
 
@@ -1270,6 +1272,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
     size_t *size, void **con_cls)
 {
 	struct req *q = *con_cls;
+	enum MHD_Result rv;
 	const char *cl, *te;
 
 	(void)cls;
@@ -1381,7 +1384,10 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	if (q->too_big)
 		return fail(c, q, MHD_HTTP_CONTENT_TOO_LARGE,
 		    "request body over %lld bytes", max_body);
-	return route(c, q);
+	slow_mark(c, 1);
+	rv = route(c, q);
+	slow_mark(c, 0);
+	return rv;
 }
 
 /*
@@ -1403,6 +1409,7 @@ struct slow {
 	int		 fd;
 	double		 since;		/* opened, or its last request ended */
 	int		 cut;
+	int		 busy;		/* its request is ours to answer */
 	struct slow	*prev, *next;
 };
 static pthread_mutex_t slow_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -1442,17 +1449,24 @@ slow_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 	pthread_mutex_unlock(&slow_mu);
 }
 
-/* a request on c ended: its connection has -t idle, then -t again */
+/*
+ * A request on c ended, or we begin (busy) or end its answer: its
+ * connection has -t idle, then -t again.  While we work on an answer
+ * (a backend slow to answer or to fail), the client is not the slow
+ * one, and gets its answer, a 503 at worst.
+ */
 static void
-slow_ended(struct MHD_Connection *c)
+slow_mark(struct MHD_Connection *c, int busy)
 {
 	const union MHD_ConnectionInfo *ci;
 	struct slow *s;
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	pthread_mutex_lock(&slow_mu);
-	if (ci != NULL && (s = ci->socket_context) != NULL)
+	if (ci != NULL && (s = ci->socket_context) != NULL) {
 		s->since = tq_mono();
+		s->busy = busy;
+	}
 	pthread_mutex_unlock(&slow_mu);
 }
 
@@ -1473,7 +1487,7 @@ slow_reaper(void *arg)
 		now = tq_mono();
 		n = 0;
 		for (s = slow_head; s != NULL; s = s->next)
-			if (!s->cut && s->fd >= 0 &&
+			if (!s->cut && !s->busy && s->fd >= 0 &&
 			    now - s->since > 2.0 * conn_timeout) {
 				shutdown(s->fd, SHUT_RDWR);
 				s->cut = 1;
@@ -1499,7 +1513,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct req *q = *con_cls;
 
 	(void)cls;
-	slow_ended(c);
+	slow_mark(c, 0);
 	if (q == NULL)
 		return;
 	__atomic_sub_fetch(&in_progress, 1, __ATOMIC_SEQ_CST);

@@ -481,4 +481,15 @@ check_match "-m beats TQ_API_MAX_ITEMS" "$code $(j .error)" '^400 .*997'
 req POST /api/parsing/async/batch '{"urls": ["http://h.example/1", "http://h.example/2"], "link_ids": [998, 999]}'
 check_same "URLs and ids count together" "$code $(j .error)" '413 4 inputs: at most 3 in one request (send several)'
 
+# a Redis that takes connections and never answers: the request waits
+# out Redis's 10 s and gets its 503; the slow-client cut (twice -t, 2 s
+# here) is for clients, not for a request tq-api is still working on
+start_mute
+r0=$TQ_REDIS_URL
+TQ_REDIS_URL=redis://127.0.0.1:$MUTE_PORT/0
+api_start "$tmp/api-mute.log" -l 127.0.0.1:0 -t 1
+TQ_REDIS_URL=$r0
+req GET /api/monitoring/workers
+check_same "a Redis that never answers: 503, not a connection cut" "$code $(j .error)" '503 redis unavailable'
+
 done_testing
