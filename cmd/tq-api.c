@@ -245,7 +245,8 @@ struct req {
 	size_t		 bytes;
 	double		 t0;
 	char		*method;
-	char		*url;
+	char		*url;		/* its path */
+	char		*host;		/* of an absolute-form target, or NULL */
 	char		 addr[INET6_ADDRSTRLEN];
 };
 
@@ -1223,14 +1224,12 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
  * loopback.  Tools (curl, requests) send neither header.
  */
 static int
-cross_site(struct MHD_Connection *c)
+cross_site(struct MHD_Connection *c, const char *h)
 {
 	const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Origin"), *f = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "Sec-Fetch-Site"), *h = MHD_lookup_connection_value(c,
-	    MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST), *x =
-	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "X-Forwarded-Host"), *p;
+	    "Sec-Fetch-Site"), *x = MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "X-Forwarded-Host"), *p;
 
 	/*
 	 * same-site is another origin too (a sibling subdomain): tq-api
@@ -1246,6 +1245,29 @@ cross_site(struct MHD_Connection *c)
 	p += 3;
 	return !((h != NULL && strcasecmp(p, h) == 0) ||
 	    (x != NULL && strcasecmp(p, x) == 0));
+}
+
+/*
+ * RFC 9112 3.2.2: a server takes the absolute form of a target too
+ * ("GET http://host:5000/api/... HTTP/1.1", as to a proxy), as Flask's
+ * servers do, and its host is the target's, not Host's.  The path; the
+ * authority, if any, in *host.
+ */
+static const char *
+origin_form(const char *url, char **host)
+{
+	const char *a, *p;
+
+	*host = NULL;
+	if (strncasecmp(url, "http://", 7) == 0)
+		a = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		a = url + 8;
+	else
+		return url;
+	p = a + strcspn(a, "/");
+	*host = xasprintf("%.*s", (int)(p - a), a);
+	return *p != '\0' ? p : "/";
 }
 
 /* Is the request's body JSON by its Content-Type (or +json)? */
@@ -1273,7 +1295,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct req *q = *con_cls;
 	enum MHD_Result rv;
-	const char *cl, *te;
+	const char *cl, *te, *host;
 
 	(void)cls;
 	if (q == NULL) {
@@ -1284,7 +1306,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		__atomic_add_fetch(&in_progress, 1, __ATOMIC_SEQ_CST);
 		q->t0 = tq_mono();
 		q->method = xstrdup(method);
-		q->url = xstrdup(url);
+		q->url = xstrdup(origin_form(url, &q->host));
 		ci = MHD_get_connection_info(c,
 		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (ci != NULL && ci->client_addr != NULL) {
@@ -1332,8 +1354,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			    "no Host header (HTTP/1.1 requires one)");
 		}
 		/* refused before the body is read */
-		if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_HOST)))
+		host = q->host != NULL ? q->host : MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+		if (!host_ok(host))
 			return fail(c, q, MHD_HTTP_FORBIDDEN, "host not "
 			    "served: without TQ_API_TOKEN, only an address, "
 			    "localhost or a name in TQ_API_HOSTS");
@@ -1342,7 +1365,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			    "unauthorized: send Authorization: Bearer "
 			    "<TQ_API_TOKEN>");
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
-		    strcmp(method, "OPTIONS") != 0 && cross_site(c))
+		    strcmp(method, "OPTIONS") != 0 && cross_site(c, host))
 			return fail(c, q, MHD_HTTP_FORBIDDEN, "cross-site "
 			    "request refused: a page of another site (its "
 			    "Origin) may not use this API");
@@ -1534,6 +1557,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	tq_buf_free(&q->body);
 	free(q->method);
 	free(q->url);
+	free(q->host);
 	free(q);
 	*con_cls = NULL;
 }

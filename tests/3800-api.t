@@ -98,6 +98,12 @@ req GET /api/monitoring/queues "" -H 'Host: localhost:5000'
 check_same "Host localhost is served" "$code" 200
 req GET /api/monitoring/queues "" -H 'Host: [::1]:5000'
 check_same "... and an address" "$code" 200
+# the absolute form of a target (RFC 9112 3.2.2, as a proxy gets it),
+# which Flask's servers take: its host, not Host's, is the one served
+req GET /api/monitoring/queues "" --request-target "http://localhost:5000/api/monitoring/queues?x=1"
+check_same "a target in absolute form is served" "$code $(j .success)" '200 true'
+req GET /api/monitoring/queues "" --request-target "http://attacker.example/api/monitoring/queues" -H 'Host: localhost'
+check_same "... its host is the one checked" "$code" 403
 code=$(curl -s -m 20 -o "$out" -w '%{http_code}' -X POST -H 'Content-Type: text/plain' --data-binary '{"link_ids": [10]}' "$A/api/parsing/async/batch")
 check_same "a text/plain body: 415" "$code $(j .error)" "415 Content-Type must be application/json"
 check_same "nothing written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
