@@ -1337,6 +1337,15 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			    fr.cl > 1 ? "more than one Content-Length" :
 			    "Content-Length with Transfer-Encoding");
 		}
+		/*
+		 * Two Transfer-Encodings are one list ("chunked, gzip"), of
+		 * which libmicrohttpd reads the first alone
+		 */
+		if (fr.te > 1) {
+			q->close = 1;
+			return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s",
+			    "more than one Transfer-Encoding");
+		}
 		/* RFC 9112 6.1: a coding other than chunked alone */
 		te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_TRANSFER_ENCODING);

@@ -197,6 +197,10 @@ raw(health % (1, b"Host: a\r\nHost: b\r\n"))
 raw(health % (0, b""))
 for te in (b"gzip, chunked", b"xchunked", b"identity"):
     send(b"Transfer-Encoding: " + te + b"\r\n", b"2\r\n{}\r\n0\r\n\r\n")
+# two are one list, "chunked, gzip": chunked is not the last coding
+raw(b"POST /api/parsing/async/batch HTTP/1.1\r\nHost: localhost\r\n"
+    b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+    b"Transfer-Encoding: gzip\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
 PY
 check_same "two Content-Lengths: one 400, closed" "$(sed -n 1p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Content-Length"}'
 check_same "two equal ones too" "$(sed -n 2p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Content-Length"}'
@@ -206,6 +210,7 @@ check_same "two Host headers: 400, closed" "$(sed -n 5p "$tmp/smuggle")" '400 cl
 check_match "HTTP/1.0 needs none" "$(sed -n 6p "$tmp/smuggle")" '^(200|503) closed \{'
 check_same "a Transfer-Encoding other than chunked: 501 at once, closed" \
     "$(sed -n '7,9p' "$tmp/smuggle" | sort -u)" '501 closed {"success":false,"error":"Transfer-Encoding other than chunked"}'
+check_same "two Transfer-Encodings: 400, closed" "$(sed -n 10p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Transfer-Encoding"}'
 check_same "nothing was written or queued" "$(tasks) $(jobs)" "$before"
 
 # --- parse: batch, single, status (no worker yet: queued)
