@@ -1188,12 +1188,23 @@ host_ok(const char *h)
 	return 0;
 }
 
-/* The request's Content-Length, Transfer-Encoding and Host headers */
+/*
+ * The request's Content-Length, Transfer-Encoding and Host headers,
+ * and the names that are no token (RFC 9110 5.1): libmicrohttpd keeps
+ * "Transfer-Encoding : chunked" as a header "Transfer-Encoding " and
+ * frames the body by Content-Length, where a proxy may take the chunks
+ * (RFC 9112 5.1: a 400), and makes a line folded onto the one before
+ * (obs-fold, 5.2) part of that one's name.
+ */
 struct framing {
 	int	cl;
 	int	te;
 	int	host;
+	int	bad;
 };
+
+static const char tchar[] = "!#$%&'*+-.^_`|~0123456789"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 static enum MHD_Result
 count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -1205,7 +1216,9 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)value;
 	if (key == NULL)
 		return MHD_YES;
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+	if (*key == '\0' || key[strspn(key, tchar)] != '\0')
+		f->bad++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
 		f->cl++;
 	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
 		f->te++;
@@ -1300,7 +1313,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	(void)cls;
 	if (q == NULL) {
 		const union MHD_ConnectionInfo *ci;
-		struct framing fr = { 0, 0, 0 };
+		struct framing fr = { 0, 0, 0, 0 };
 
 		q = xcalloc(1, sizeof(*q));
 		__atomic_add_fetch(&in_progress, 1, __ATOMIC_SEQ_CST);
@@ -1331,6 +1344,12 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		 */
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing,
 		    &fr);
+		if (fr.bad > 0) {
+			q->close = 1;
+			return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s",
+			    "a header's name is malformed (a space before "
+			    "its colon, or a line folded)");
+		}
 		if (fr.cl > 1 || (fr.cl > 0 && fr.te > 0)) {
 			q->close = 1;
 			return fail(c, q, MHD_HTTP_BAD_REQUEST, "%s",

@@ -201,6 +201,14 @@ for te in (b"gzip, chunked", b"xchunked", b"identity"):
 raw(b"POST /api/parsing/async/batch HTTP/1.1\r\nHost: localhost\r\n"
     b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
     b"Transfer-Encoding: gzip\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+# RFC 9112 5.1: a space before the colon is a 400 (libmicrohttpd read a
+# header "Transfer-Encoding " and framed by Content-Length, where a
+# proxy may read chunks); 5.2: so is a line folded (obs-fold)
+ok = b"POST /api/parsing/async/batch HTTP/1.1\r\nHost: localhost\r\n" \
+    b"Content-Type: application/json\r\n"
+raw(ok + b"Transfer-Encoding : chunked\r\nContent-Length: 2\r\n\r\n{}")
+raw(ok + b"Content-Length: 2\r\nX-A: b\r\n Transfer-Encoding: chunked\r\n"
+    b"\r\n{}")
 PY
 check_same "two Content-Lengths: one 400, closed" "$(sed -n 1p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Content-Length"}'
 check_same "two equal ones too" "$(sed -n 2p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Content-Length"}'
@@ -211,6 +219,7 @@ check_match "HTTP/1.0 needs none" "$(sed -n 6p "$tmp/smuggle")" '^(200|503) clos
 check_same "a Transfer-Encoding other than chunked: 501 at once, closed" \
     "$(sed -n '7,9p' "$tmp/smuggle" | sort -u)" '501 closed {"success":false,"error":"Transfer-Encoding other than chunked"}'
 check_same "two Transfer-Encodings: 400, closed" "$(sed -n 10p "$tmp/smuggle")" '400 closed {"success":false,"error":"more than one Transfer-Encoding"}'
+check_same "a space before a header's colon, a folded line: 400, closed" "$(sed -n '11,12p' "$tmp/smuggle" | sort -u)" '400 closed {"success":false,"error":"a header'"'"'s name is malformed (a space before its colon, or a line folded)"}'
 check_same "nothing was written or queued" "$(tasks) $(jobs)" "$before"
 
 # --- parse: batch, single, status (no worker yet: queued)
