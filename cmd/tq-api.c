@@ -701,8 +701,12 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		    "urls") : NULL;
 		size_t n;
 
+		/* null is no list, as for the options: a client's None */
+		if (json_is_null(u))
+			u = NULL;
+		if (json_is_null(v = json_object_get(body, key)))
+			v = NULL;
 		/* over the cap: 413 before anything is looked at */
-		v = json_object_get(body, key);
 		n = json_array_size(v) + json_array_size(u);
 		if (n > max_items) {
 			code = MHD_HTTP_CONTENT_TOO_LARGE;
@@ -713,14 +717,13 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		if (v != NULL && inputs_add(&in, v, key, 0, why,
 		    sizeof(why)) == -1)
 			goto bad;
-		if (st == TQ_STAGE_PARSE &&
-		    (v = json_object_get(body, "urls")) != NULL &&
-		    inputs_add(&in, v, "urls", 1, why, sizeof(why)) == -1)
+		if (u != NULL && inputs_add(&in, u, "urls", 1, why,
+		    sizeof(why)) == -1)
 			goto bad;
 		if (in.n == 0) {
-			snprintf(why, sizeof(why), "%s: %s", key,
-			    json_object_get(body, key) ? "empty: nothing to "
-			    "submit" : "missing");
+			snprintf(why, sizeof(why), "%s: %s", v == NULL &&
+			    u != NULL ? "urls" : key, v != NULL || u != NULL ?
+			    "empty: nothing to submit" : "missing");
 			goto bad;
 		}
 	}

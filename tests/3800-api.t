@@ -113,6 +113,8 @@ bad 400 "a body that is not an object" POST /api/parsing/async/batch '[10, 11]'
 bad 400 "link_ids missing" POST /api/parsing/async/batch '{"ids": [10]}'
 bad 400 "link_ids empty" POST /api/parsing/async/batch '{"link_ids": []}'
 bad 400 "link_ids not an array" POST /api/parsing/async/batch '{"link_ids": 10}'
+bad 400 "link_ids null" POST /api/parsing/async/batch '{"link_ids": null}'
+check_same "is missing, as a null option is" "$(j .error)" "link_ids: missing"
 bad 400 "an id that is a string" POST /api/parsing/async/batch '{"link_ids": ["10"]}'
 bad 400 "an id that is not an integer" POST /api/parsing/async/batch '{"link_ids": [10.5]}'
 bad 400 "an id below 1" POST /api/parsing/async/batch '{"link_ids": [0]}'
@@ -311,8 +313,8 @@ check_same "cancel of a chain's head: its follower too" "$code $(jq -c '[.task.s
 rcli DEL tq:paused:parsing-queue >/dev/null
 
 # --- retry: a page that is not there fails for good
-req POST /api/parsing/async/batch "{\"urls\": [\"$HTTP/not-there.html\"]}"
-check_same "urls too (a tq extension): 202" "$code" 202
+req POST /api/parsing/async/batch "{\"urls\": [\"$HTTP/not-there.html\"], \"link_ids\": null}"
+check_same "urls too (a tq extension; a null link_ids is none): 202" "$code" 202
 ft=$(j .task_id)
 wait_done parsing "$ft"
 req GET "/api/parsing/async/status/$ft?include_items=true"
