@@ -101,6 +101,7 @@ struct nc {
 	 */
 	const char	*mark;
 	char		*bot;		/* our bot user's id, once asked */
+	int		 page_lock;	/* 0, 1 shared, 2 (see page_lock()) */
 };
 
 /* ------------------------------------------------------------- text */
@@ -2217,8 +2218,13 @@ children(struct nc *c, const char *page, json_t **blocks, struct tq_err *err)
 	return n;
 }
 
+static int page_lock(struct nc *, const struct schema *,
+    const struct plan *, int, struct tq_err *);
+static void page_unlock(struct nc *, const struct schema *,
+    const struct plan *);
+
 static int
-create_page(struct nc *c, const struct schema *s, const struct plan *pl,
+create_one(struct nc *c, const struct schema *s, const struct plan *pl,
     struct row *row, const char *job, int look_first, const char **action,
     struct tq_err *err)
 {
@@ -2320,11 +2326,97 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 			    "to be looked up by: not sent again", why);
 		}
 		/* it may exist all the same: look before creating again */
-		if (note_late(c, row, err) == -1)
+		if (note_late(c, row, err) == -1 ||
+		    page_lock(c, s, pl, 2, err) == -1)
 			return -1;
 		look_first = 1;
 	}
 	return -1;
+}
+
+/*
+ * Make the import's page, or adopt the one an earlier try made, under
+ * a lock on what the page is looked up by (its URL or title) in the
+ * data source, on any host.  Imports of one URL (a link imported with
+ * two models, two links of one canonical URL) made their pages side by
+ * side: two that looked up at once each found the page of the other's
+ * lost create, no import's yet, and both adopted it, leaving their own
+ * to no one; or one adopted the page another's create had just made,
+ * before that one kept its id.  So a lookup, to the save of the page it
+ * adopts, holds the lock alone (2), and a create, to the save of its
+ * page's id, shares it (1) with the other creates: they go on side by
+ * side, and no lookup sees a page that is not yet some import's.  The
+ * lock is tried, never waited for in PostgreSQL (see discover()),
+ * while a request still fits the job's time; then the job is set
+ * aside ("busy").  0, or -1 and err.
+ */
+static int
+page_lock(struct nc *c, const struct schema *s, const struct plan *pl,
+    int mode, struct tq_err *err)
+{
+	const char *p[2] = { s->data_source_id, pl->dedup_value };
+	PGresult *r;
+	int locked;
+
+	if (c->page_lock >= mode)
+		return 0;
+	page_unlock(c, s, pl);	/* a shared one is not made alone */
+	for (;;) {
+		r = tq_db_exec(c->db, err, mode == 2 ?
+		    "SELECT pg_try_advisory_lock(hashtextextended("
+		    "'tq-notion-page:' || $1 || ':' || $2, 0))" :
+		    "SELECT pg_try_advisory_lock_shared(hashtextextended("
+		    "'tq-notion-page:' || $1 || ':' || $2, 0))", 2, p);
+		if (r == NULL)
+			return -1;
+		locked = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		PQclear(r);
+		if (locked)
+			break;
+		if (tq_mono() + c->req_ms / 1000.0 > c->deadline) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "notion: "
+			    "another job is making or looking up a page of "
+			    "the same %s in this database", pl->dedup_type);
+			err->retry_after = 5;
+			return -1;
+		}
+		tq_sleep(0.05 + arc4random_uniform(150) / 1000.0);
+	}
+	c->page_lock = mode;
+	return 0;
+}
+
+static void
+page_unlock(struct nc *c, const struct schema *s, const struct plan *pl)
+{
+	struct tq_err e = { 0 };
+	const char *p[2] = { s->data_source_id, pl->dedup_value };
+
+	if (c->page_lock == 0)
+		return;
+	PQclear(tq_db_exec(c->db, &e, c->page_lock == 2 ?
+	    "SELECT pg_advisory_unlock(hashtextextended('tq-notion-page:' "
+	    "|| $1 || ':' || $2, 0))" : "SELECT pg_advisory_unlock_shared("
+	    "hashtextextended('tq-notion-page:' || $1 || ':' || $2, 0))", 2,
+	    p));
+	c->page_lock = 0;
+}
+
+static int
+create_page(struct nc *c, const struct schema *s, const struct plan *pl,
+    struct row *row, const char *job, int look_first, const char **action,
+    struct tq_err *err)
+{
+	int rc;
+
+	if (pl->dedup_prop == NULL)	/* never looked up */
+		return create_one(c, s, pl, row, job, look_first, action,
+		    err);
+	if (page_lock(c, s, pl, look_first ? 2 : 1, err) == -1)
+		return -1;
+	rc = create_one(c, s, pl, row, job, look_first, action, err);
+	page_unlock(c, s, pl);
+	return rc;
 }
 
 static int
