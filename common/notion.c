@@ -2068,17 +2068,49 @@ page_taken(struct nc *c, const struct row *row, const char *page,
 	return taken;
 }
 
+static int children(struct nc *, const char *, json_t **, struct tq_err *);
+static int same_block(json_t *, json_t *);
+
+/*
+ * Does page hold what this import's create would have made: blocks
+ * that say what the plan's first ones do (a create sends the first
+ * batch, and no append follows before the page's id is kept)?  1, 0,
+ * or -1 and err.  A page of the same URL made by another import whose
+ * create was lost holds another content: adopted, it would be written
+ * on from its count of blocks, under the other's title.
+ */
+static int
+page_mine(struct nc *c, const struct plan *pl, const char *page,
+    struct tq_err *err)
+{
+	json_t *have = NULL;
+	size_t i;
+	int n, mine;
+
+	if ((n = children(c, page, &have, err)) == -1) {
+		json_decref(have);
+		return -1;
+	}
+	mine = (size_t)n <= json_array_size(pl->blocks);
+	for (i = 0; mine && i < (size_t)n; i++)
+		mine = same_block(json_array_get(have, i),
+		    json_array_get(pl->blocks, i));
+	json_decref(have);
+	return mine;
+}
+
 /*
  * Of a query's answer res, the oldest page that this import may have
  * made (see find_page()) into row: 1 found, 0 not, -1 err.
  */
 static int
-adopt(struct nc *c, struct row *row, json_t *res, struct tq_err *err)
+adopt(struct nc *c, const struct plan *pl, struct row *row, json_t *res,
+    struct tq_err *err)
 {
 	json_t *pg;
 	const char *id, *by;
 	size_t k;
-	int taken;
+	int taken, mine;
 
 	json_array_foreach(json_object_get(res, "results"), k, pg) {
 		id = json_string_value(json_object_get(pg, "id"));
@@ -2090,6 +2122,14 @@ adopt(struct nc *c, struct row *row, json_t *res, struct tq_err *err)
 			return -1;
 		if (taken)
 			continue;
+		if ((mine = page_mine(c, pl, id, err)) == -1)
+			return -1;
+		if (!mine) {
+			tq_log(TQ_LOG_INFO, "notion_not_adopted", json_pack(
+			    "{s:s,s:s}", "page", id, "why", "its blocks are "
+			    "another content's"));
+			continue;
+		}
 		free(row->page_id);
 		free(row->url);
 		row->page_id = xstrdup(id);
@@ -2147,7 +2187,7 @@ find_page(struct nc *c, const struct schema *s, const struct plan *pl,
 				json_decref(q);
 				return -1;
 			}
-			if ((found = adopt(c, row, res, err)) == -1) {
+			if ((found = adopt(c, pl, row, res, err)) == -1) {
 				json_decref(q);
 				json_decref(res);
 				return -1;

@@ -4,12 +4,13 @@
 # imported with two models): creates that Notion carries out and then
 # cuts off unanswered (reset), looked up by all the imports at once,
 # through a Notion that answers after 200 ms.  Each import adopts a
-# page of its own, and no page is left to no one.  Before, all of them
-# adopted the first page: their contents wrote over one page and the
-# other pages were orphans.
+# page of its own, the one its own create made, and no page is left to
+# no one.  Before, all of them adopted the first page: their contents
+# wrote over one page and the other pages were orphans; and a lookup
+# took a page of another content for its own.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 5
+plan 9
 start_redis
 start_pg
 start_notion --rps 50 --burst 50 --latency-ms 200
@@ -35,9 +36,19 @@ imports() {
 	psqlc "SELECT count(*), count(DISTINCT notion_page_id) FROM notion_imports WHERE ai_content_id IN ($(echo $ids | tr ' ' ','))"
 }
 
-# three contents alike (one title, one summary)
-round twin Twin Twin Twin
+# three contents (their titles and summaries differ)
+round same "Same 1" "Same 2" "Same 3"
 check_same "three creates of one URL cut off after the work: all completed" \
+	"$(jq -r '"\(.status) \(.completed_items)"' "$out")" "completed 3"
+check_same "... three pages" "$(pages_for https://example.org/same)" 3
+check_same "... each the page of one import" "$(imports)" "3|3"
+check_same "... the one its create made, with its title" \
+	"$(fake GET /_fake/pages | jq -r '.pages[] | select(.properties.URL.url == "https://example.org/same") | "\(.id | gsub("-"; "")) \(.title)"' | sort | tr '\n' ,)" \
+	"$(psqlc "SELECT replace(n.notion_page_id, '-', '') || ' ' || p.title FROM notion_imports n JOIN ai_processed_contents a ON a.id = n.ai_content_id JOIN parsed_contents p ON p.id = a.parsed_content_id WHERE n.ai_content_id IN ($(echo $ids | tr ' ' ','))" | sort | tr '\n' ,)"
+
+# three contents alike (one title, one summary): their pages are too
+round twin Twin Twin Twin
+check_same "three alike: all completed" \
 	"$(jq -r '"\(.status) \(.completed_items)"' "$out")" "completed 3"
 check_same "... three pages" "$(pages_for https://example.org/twin)" 3
 check_same "... each the page of one import" "$(imports)" "3|3"
