@@ -81,6 +81,7 @@ static struct {
 	double			 last_susp;
 	double			 last_reconnect;
 	double			 last_follow;	/* asked the sentinels */
+	double			 last_open;	/* burst: PostgreSQL asked */
 	int			 stop_warm;
 	int			 suspended;
 	int			 jobs;
@@ -650,6 +651,50 @@ all_empty(void)
 }
 
 /*
+ * Burst mode, once the queues are empty: has PostgreSQL, the truth, no
+ * open item of a queue we serve that is not paused either?  A Redis
+ * restarted empty, or flushed, has lost the jobs of pending items,
+ * which the maintenance pass queues again once TQ_RECONCILE_GRACE has
+ * passed: a burst worker that left at once left them pending, and
+ * tq-wait waiting, until another worker came.  Asked once a second;
+ * no answer counts as open.
+ */
+static int
+none_open(void)
+{
+	struct tq_err e = { 0 };
+	struct tq_buf q = { 0 };
+	const char *p[1];
+	PGresult *r;
+	int i, open;
+
+	if (tq_mono() - w.last_open < 1)
+		return 0;
+	w.last_open = tq_mono();
+	tq_buf_adds(&q, "{");
+	for (i = 0; i < nstages; i++)
+		if (tq_queue_paused(w.rc, stages[i]) == 0)
+			tq_buf_addf(&q, "%s%s", q.len > 1 ? "," : "",
+			    tq_stage_queue(stages[i]));
+	tq_buf_adds(&q, "}");
+	if (q.len <= 2) {
+		tq_buf_free(&q);
+		return 1;
+	}
+	p[0] = q.data;
+	r = tq_db_exec(w.db, &e, "SELECT 1 FROM task_items_all i JOIN "
+	    "processing_tasks t ON t.id = i.task_id WHERE i.status IN "
+	    "('pending', 'running') AND t.queue_name = ANY($1::text[]) LIMIT 1",
+	    1, p);
+	tq_buf_free(&q);
+	if (r == NULL)
+		return 0;
+	open = PQntuples(r) > 0;
+	PQclear(r);
+	return !open;
+}
+
+/*
  * Take what the free slots allow, several jobs per call.  When there is
  * nothing and nothing is in flight, wait on the queue as a blocking
  * worker does; with jobs in flight, only look.
@@ -747,7 +792,7 @@ worker_main(void)
 	w.info.birth = tq_now();
 	/* due at once: the intervals count on a clock of no fixed start */
 	w.last_promote = w.last_maint = w.last_retention = w.last_susp =
-	    w.last_reconnect = w.last_fence = -1e9;
+	    w.last_reconnect = w.last_fence = w.last_open = -1e9;
 	ncpu = w.all_cpus_ok ? CPU_COUNT(&w.all_cpus) : 1;
 	tq_jp_config(tq_job_ops, tq_cfg.job_procs > 0 ? tq_cfg.job_procs : ncpu,
 	    tq_cfg.job_proc_jobs, tq_cfg.job_proc_rss, w.name, job_proc_init);
@@ -850,7 +895,9 @@ worker_main(void)
 		reap_jobs();
 		title_count();
 		if (burst && njobs == 0 && got == 0 && !stopping &&
-		    w.rc != NULL && !w.rc->err && all_empty())
+		    w.rc != NULL && !w.rc->err && w.db != NULL &&
+		    PQstatus(w.db) == CONNECTION_OK && all_empty() &&
+		    none_open())
 			break;
 		if (burst && njobs == 0 && got == 0)
 			usleep(100000);

@@ -1,8 +1,8 @@
 #!/bin/sh
-# tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task, the
-# reconciler on demand
+# tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task (under
+# a burst worker too), the reconciler on demand
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 24
 start_redis
 start_pg
 start_httpd
@@ -57,6 +57,26 @@ check_same "all 200 completed" "$(jq -r '[.completed_items, .failed_items] | joi
 check_same "none ran twice" "$(psqlc "SELECT count(*), sum(parse_count) FROM parsed_contents p JOIN task_items i ON i.item_id = p.link_id WHERE i.task_id = $t")" "200|200"
 check_match "the reconciler requeued the lost ones" "$(grep -o 'requeued=[0-9]*' "$tmp/worker.log" | sort -t= -k2 -n | tail -1)" 'requeued=[1-9]'
 stop_worker
+
+# --- a burst worker under a FLUSHALL: its queues are empty at once,
+# and PostgreSQL still holds pending items, whose jobs the maintenance
+# pass queues again; it leaves once they have run, not before
+i=0
+while [ $i -lt 20 ]; do
+	echo "$HTTP/t/sleep?s=0.5&b=$i"
+	i=$((i + 1))
+done >"$tmp/urls"
+tq-submit parse - <"$tmp/urls" >"$out"
+t=$(jq -r .task_id "$out")
+timeout 60 tq-worker -b -n 1 -c parsing-queue=2 -Q parsing-queue \
+	>>"$tmp/worker.log" 2>&1 &
+bw=$!
+_pids="$bw $_pids"
+wait_for 10 running "$t"
+rcli flushall >/dev/null
+wait "$bw"
+check_same "a burst worker, Redis flushed under it, exits 0" $? 0
+check_same "once every item has run" "$(psqlc "SELECT status, count(*) FROM task_items WHERE task_id = $t GROUP BY 1")" "completed|20"
 
 # --- a worker that lost Redis gives back what its list still holds
 start_worker -n 1 -Q parsing-queue -N holder
