@@ -348,6 +348,9 @@ retention(PGconn *db, struct tq_maint_stats *st, struct tq_err *err)
 		return -1;
 	st->expired_tasks += atoi(PQcmdTuples(r));
 	PQclear(r);
+	/* the notion stage's leases of runs that died (notion.c) */
+	PQclear(tq_db_exec(db, err, "DELETE FROM notion_locks WHERE until < "
+	    "now() - interval '1 hour'", 0, NULL));
 	return 0;
 }
 

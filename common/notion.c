@@ -101,7 +101,8 @@ struct nc {
 	 */
 	const char	*mark;
 	char		*bot;		/* our bot user's id, once asked */
-	int		 page_lock;	/* 0, 1 shared, 2 (see page_lock()) */
+	int		 page_lock;	/* held (see page_lock()) */
+	char		 owner[48];	/* of our leases (lease()) */
 };
 
 /* ------------------------------------------------------------- text */
@@ -291,6 +292,51 @@ add_paragraphs(json_t *blocks, const char *text, int lines)
 
 /* ----------------------------------------------------------- client */
 
+/*
+ * A lease on the lock named name (notion_locks, sql/0023): 1 taken (or
+ * ours already), 0 another run's, -1 err.  It holds to the job's
+ * deadline and ten seconds more: a run that dies leaves it that long.
+ * No advisory lock of a session: a pooler in transaction mode lends
+ * each statement the server connection it likes.
+ */
+static int
+lease(struct nc *c, const char *name, struct tq_err *err)
+{
+	char secs[24];
+	const char *p[3] = { name, c->owner, secs };
+	PGresult *r;
+	int got;
+
+	if (c->owner[0] == '\0')
+		snprintf(c->owner, sizeof(c->owner), "%ld-%08x%08x",
+		    (long)getpid(), arc4random(), arc4random());
+	snprintf(secs, sizeof(secs), "%.0f", c->deadline - tq_mono() + 10);
+	r = tq_db_exec(c->db, err, "INSERT INTO notion_locks AS l (key, "
+	    "owner, until) VALUES (md5($1), $2, now() + make_interval(secs "
+	    "=> $3::float8)) ON CONFLICT (key) DO UPDATE SET owner = "
+	    "EXCLUDED.owner, until = EXCLUDED.until WHERE l.until < now() OR "
+	    "l.owner = EXCLUDED.owner RETURNING 1", 3, p);
+	if (r == NULL)
+		return -1;
+	got = PQntuples(r) > 0;
+	PQclear(r);
+	return got;
+}
+
+/* Let go of a lease of ours: name's, or NULL: all of them. */
+static void
+release(struct nc *c, const char *name)
+{
+	struct tq_err e = { 0 };
+	const char *p[2] = { c->owner, name };
+
+	if (c->owner[0] == '\0' || c->db == NULL)
+		return;
+	PQclear(tq_db_exec(c->db, &e, name != NULL ? "DELETE FROM "
+	    "notion_locks WHERE owner = $1 AND key = md5($2)" : "DELETE FROM "
+	    "notion_locks WHERE owner = $1", name != NULL ? 2 : 1, p));
+}
+
 static void
 nc_close(struct nc *c)
 {
@@ -305,6 +351,7 @@ nc_close(struct nc *c)
 		curl_easy_cleanup(c->h);
 	if (c->rc != NULL)
 		redisFree(c->rc);
+	release(c, NULL);
 	if (c->db != NULL)
 		PQfinish(c->db);
 	memset(c, 0, sizeof(*c));
@@ -899,9 +946,8 @@ static int
 discover(struct nc *c, const char *dbid, long long task, struct schema *s,
     struct tq_err *err)
 {
-	struct tq_err e = { 0 };
-	char path[128], tid[24], *props = NULL, *list;
-	const char *p[5], *lp[1] = { dbid };
+	char path[128], tid[24], lname[160], *props = NULL, *list;
+	const char *p[5];
 	json_t *db = NULL, *ds = NULL, *srcs;
 	PGresult *r;
 	int rc = -1, locked = 0;
@@ -916,13 +962,12 @@ discover(struct nc *c, const char *dbid, long long task, struct schema *s,
 	 * trying, never blocking in PostgreSQL, which would hold up
 	 * every job of the worker's event loop.
 	 */
+	snprintf(lname, sizeof(lname), "tq-notion-db:%s", dbid);
 	for (;;) {
-		r = tq_db_exec(c->db, err, "SELECT pg_try_advisory_lock("
-		    "hashtextextended('tq-notion-db:' || $1, 0))", 1, p);
-		if (r == NULL)
+		if ((locked = lease(c, lname, err)) == -1) {
+			locked = 0;
 			goto out;
-		locked = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-		PQclear(r);
+		}
 		if (locked)
 			break;
 		if (tq_mono() + 1 > c->deadline) {
@@ -1028,8 +1073,7 @@ discover(struct nc *c, const char *dbid, long long task, struct schema *s,
 	rc = 0;
 out:
 	if (locked)
-		PQclear(tq_db_exec(c->db, &e, "SELECT pg_advisory_unlock("
-		    "hashtextextended('tq-notion-db:' || $1, 0))", 1, lp));
+		release(c, lname);
 	free(props);
 	json_decref(db);
 	json_decref(ds);
@@ -2259,7 +2303,7 @@ children(struct nc *c, const char *page, json_t **blocks, struct tq_err *err)
 }
 
 static int page_lock(struct nc *, const struct schema *,
-    const struct plan *, int, struct tq_err *);
+    const struct plan *, struct tq_err *);
 static void page_unlock(struct nc *, const struct schema *,
     const struct plan *);
 
@@ -2367,11 +2411,19 @@ create_one(struct nc *c, const struct schema *s, const struct plan *pl,
 		}
 		/* it may exist all the same: look before creating again */
 		if (note_late(c, row, err) == -1 ||
-		    page_lock(c, s, pl, 2, err) == -1)
+		    page_lock(c, s, pl, err) == -1)
 			return -1;
 		look_first = 1;
 	}
 	return -1;
+}
+
+/* The name of the lock of a page looked up by what pl looks it up by */
+static char *
+page_lock_name(const struct schema *s, const struct plan *pl)
+{
+	return xasprintf("tq-notion-page:%s:%s", s->data_source_id,
+	    pl->dedup_value);
 }
 
 /*
@@ -2382,38 +2434,33 @@ create_one(struct nc *c, const struct schema *s, const struct plan *pl,
  * side: two that looked up at once each found the page of the other's
  * lost create, no import's yet, and both adopted it, leaving their own
  * to no one; or one adopted the page another's create had just made,
- * before that one kept its id.  So a lookup, to the save of the page it
- * adopts, holds the lock alone (2), and a create, to the save of its
- * page's id, shares it (1) with the other creates: they go on side by
- * side, and no lookup sees a page that is not yet some import's.  The
- * lock is tried, never waited for in PostgreSQL (see discover()),
- * while a request still fits the job's time; then the job is set
- * aside ("busy").  0, or -1 and err.
+ * before that one kept its id.  So a create or a lookup holds the lock
+ * to the save of its page's id, and no lookup sees a page that is not
+ * yet some import's; the creates of one URL, rare, go one at a time.
+ * The lock (a lease, see lease()) is tried, while a request still fits
+ * the job's time; then the job is set aside ("busy").  0, or -1 and
+ * err.
  */
 static int
 page_lock(struct nc *c, const struct schema *s, const struct plan *pl,
-    int mode, struct tq_err *err)
+    struct tq_err *err)
 {
-	const char *p[2] = { s->data_source_id, pl->dedup_value };
-	PGresult *r;
+	char *name;
 	int locked;
 
-	if (c->page_lock >= mode)
+	if (c->page_lock)
 		return 0;
-	page_unlock(c, s, pl);	/* a shared one is not made alone */
+	name = page_lock_name(s, pl);
 	for (;;) {
-		r = tq_db_exec(c->db, err, mode == 2 ?
-		    "SELECT pg_try_advisory_lock(hashtextextended("
-		    "'tq-notion-page:' || $1 || ':' || $2, 0))" :
-		    "SELECT pg_try_advisory_lock_shared(hashtextextended("
-		    "'tq-notion-page:' || $1 || ':' || $2, 0))", 2, p);
-		if (r == NULL)
+		locked = lease(c, name, err);
+		if (locked == -1) {
+			free(name);
 			return -1;
-		locked = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-		PQclear(r);
+		}
 		if (locked)
 			break;
 		if (tq_mono() + c->req_ms / 1000.0 > c->deadline) {
+			free(name);
 			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "notion: "
 			    "another job is making or looking up a page of "
 			    "the same %s in this database", pl->dedup_type);
@@ -2422,23 +2469,21 @@ page_lock(struct nc *c, const struct schema *s, const struct plan *pl,
 		}
 		tq_sleep(0.05 + arc4random_uniform(150) / 1000.0);
 	}
-	c->page_lock = mode;
+	free(name);
+	c->page_lock = 1;
 	return 0;
 }
 
 static void
 page_unlock(struct nc *c, const struct schema *s, const struct plan *pl)
 {
-	struct tq_err e = { 0 };
-	const char *p[2] = { s->data_source_id, pl->dedup_value };
+	char *name;
 
 	if (c->page_lock == 0)
 		return;
-	PQclear(tq_db_exec(c->db, &e, c->page_lock == 2 ?
-	    "SELECT pg_advisory_unlock(hashtextextended('tq-notion-page:' "
-	    "|| $1 || ':' || $2, 0))" : "SELECT pg_advisory_unlock_shared("
-	    "hashtextextended('tq-notion-page:' || $1 || ':' || $2, 0))", 2,
-	    p));
+	name = page_lock_name(s, pl);
+	release(c, name);
+	free(name);
 	c->page_lock = 0;
 }
 
@@ -2452,7 +2497,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	if (pl->dedup_prop == NULL)	/* never looked up */
 		return create_one(c, s, pl, row, job, look_first, action,
 		    err);
-	if (page_lock(c, s, pl, look_first ? 2 : 1, err) == -1)
+	if (page_lock(c, s, pl, err) == -1)
 		return -1;
 	rc = create_one(c, s, pl, row, job, look_first, action, err);
 	page_unlock(c, s, pl);
@@ -2811,10 +2856,9 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	struct content ct;
 	struct plan pl;
 	struct row row;
-	const char *dbid, *action = "updated", *p[2];
+	const char *dbid, *action = "updated";
 	char aid[24], path[128];
 	json_t *user, *res = NULL;
-	PGresult *r;
 	int tmo = tq_cfg.timeout[TQ_STAGE_NOTION], got, tries, third, most;
 	int waited;
 
@@ -2858,14 +2902,9 @@ tq_notion_work(const struct tq_claim *cl, struct tq_err *err)
 	nc_limit(&c);
 	/* one job at a time per content and database, on any host */
 	snprintf(aid, sizeof(aid), "%lld", cl->item_id);
-	p[0] = aid;
-	p[1] = dbid;
-	r = tq_db_exec(c.db, err, "SELECT pg_try_advisory_lock("
-	    "hashtextextended('tq-notion:' || $1 || ':' || $2, 0))", 2, p);
-	if (r == NULL)
+	snprintf(path, sizeof(path), "tq-notion:%s:%s", aid, dbid);
+	if ((got = lease(&c, path, err)) == -1)
 		goto out;
-	got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
 	if (!got) {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "notion: another "
 		    "job is importing ai content %s into this database", aid);

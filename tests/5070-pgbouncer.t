@@ -12,7 +12,7 @@
 . "$(dirname "$0")/notion-lib.sh"
 need pgbouncer pgbouncer
 need curl curl
-plan 17
+plan 18
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -82,6 +82,11 @@ check_same "the notion task completed both" \
 	"notion_import completed 2"
 check_same "two pages in the stand-in Notion" \
 	"$(fake GET /_fake/pages | jq '.pages | length')" 2
+# the notion stage's locks, an import's, its database schema's, its
+# page's (leases in a table: they were a session's advisory locks, and
+# two stayed held here)
+check_same "no notion lock left held on the pooler's connections" \
+	"$(direct_q "SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory') + (SELECT count(*) FROM notion_locks)")" 0
 check_same "the four first parse tasks completed too" \
 	"$(direct_q "SELECT count(*) FROM processing_tasks WHERE id <= 4 AND status = 'completed'")" 4
 
