@@ -246,7 +246,7 @@ struct req {
 	double		 t0;
 	char		*method;
 	char		*url;		/* its path */
-	char		*host;		/* of an absolute-form target, or NULL */
+	char		*host;		/* an absolute-form target's, or NULL */
 	char		 addr[INET6_ADDRSTRLEN];
 };
 
