@@ -64,6 +64,8 @@ static const char *basename_opt;
 static volatile sig_atomic_t nsignals;
 static volatile sig_atomic_t got_chld;
 
+static pid_t sup_pid;		/* a worker's parent, as it forked it */
+
 /* one worker process */
 static struct {
 	char			 name[200];
@@ -783,7 +785,16 @@ worker_main(void)
 	int got, rc = 0, cold = 0, ncpu;
 
 	setpgid(0, 0);
+	/*
+	 * TQ_TEST_SPAWN_PAUSE=s (tests only): the instant between the fork
+	 * and the death signal, made s seconds long
+	 */
+	if (getenv("TQ_TEST_SPAWN_PAUSE") != NULL)
+		tq_sleep(atof(getenv("TQ_TEST_SPAWN_PAUSE")));
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* a supervisor that died before the signal was asked sends none */
+	if (getppid() != sup_pid)
+		return 0;
 	set_signals(1);
 	snprintf(w.name, sizeof(w.name), "%s.%d", basename_opt, (int)getpid());
 	w.info.name = w.name;
@@ -957,7 +968,10 @@ pin_cpu(int i)
 static pid_t
 spawn(int i)
 {
-	pid_t pid = fork();
+	pid_t pid;
+
+	sup_pid = getpid();
+	pid = fork();
 
 	if (pid == -1) {
 		warn("fork");

@@ -186,7 +186,7 @@ static int
 spawn(struct proc *p)
 {
 	int sv[2], i;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
@@ -212,7 +212,11 @@ spawn(struct proc *p)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGPIPE, &sa, NULL);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
+		/*
+		 * the worker died first: its orphans go to init, or to a
+		 * subreaper (a container's init, systemd's), not to 1 alone
+		 */
+		if (getppid() != parent)
 			_exit(111);
 		if (J.title[0])
 			setproctitle("%s job process", J.title);

@@ -2,7 +2,7 @@
 # tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task (under
 # a burst worker too), the reconciler on demand
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 25
 start_redis
 start_pg
 start_httpd
@@ -128,4 +128,24 @@ stop_worker
 check_same "JSON log lines carry the job fields" \
 	"$(grep '^{' "$tmp/worker.log" | jq -r 'select(.event == "job") | "\(.level) \(.queue) \(.outcome) \(.task)"' | tail -1)" \
 	"info parsing-queue finished $t"
+
+# --- a supervisor killed between a worker's fork and the death signal
+# the worker asks for (an instant, made a second long here): the
+# worker leaves, and does not run on without a supervisor
+TQ_TEST_SPAWN_PAUSE=1 tq-worker -n 2 -Q parsing-queue >>"$tmp/worker.log" 2>&1 &
+sup=$!
+kids=""
+for _i in $(seq 1 40); do
+	kids=$(pgrep -P "$sup" | tr '\n' ' ')
+	[ "$(echo $kids | wc -w)" -ge 2 ] && break
+	sleep 0.02
+done
+kill -KILL "$sup"
+wait "$sup" 2>/dev/null
+sleep 2.5
+left=0
+for k in $kids; do
+	kill -0 "$k" 2>/dev/null && left=$((left + 1)) && kill -KILL "$k"
+done
+check_same "workers forked as their supervisor died: none left (of $(echo $kids | wc -w))" "$left" 0
 done_testing
