@@ -75,11 +75,11 @@ usage(FILE *f, int status)
 #define jstr(o, k)	tq_jstr(o, k, NULL)
 
 /*
- * Text wrapped at 72 columns, its first line after first (a bullet),
- * the others indented as far.
+ * Text wrapped at 72 columns, its first line after first (an indent,
+ * or a bullet), the others indented as far.
  */
 static void
-wrap_after(const char *s, const char *first)
+wrap(const char *s, const char *first)
 {
 	const char *p = s, *sp;
 	char *word;
@@ -114,13 +114,6 @@ wrap_after(const char *s, const char *first)
 		if (*p == '\n')
 			p++;
 	}
-}
-
-/* Text wrapped at 72 columns, each line indented. */
-static void
-wrap(const char *s, const char *indent)
-{
-	wrap_after(s, indent);
 }
 
 static void
@@ -194,8 +187,7 @@ page(json_t *r)
 			printf("  Insights:\n");
 			json_array_foreach(pts, k, v)
 				if (json_is_string(v))
-					wrap_after(json_string_value(v),
-					    "   - ");
+					wrap(json_string_value(v), "   - ");
 		}
 	}
 	if (with_text && (s = jstr(r, "text")) != NULL) {

@@ -101,7 +101,7 @@ struct nc {
 	 */
 	const char	*mark;
 	char		*bot;		/* our bot user's id, once asked */
-	int		 page_lock;	/* held (see page_lock()) */
+	char		*page_lock;	/* its lease's name, if held */
 	char		 owner[48];	/* of our leases (lease()) */
 };
 
@@ -337,6 +337,25 @@ release(struct nc *c, const char *name)
 	    "notion_locks WHERE owner = $1", name != NULL ? 2 : 1, p));
 }
 
+/*
+ * lease(), tried again every 50 to 200 ms (never waited for in
+ * PostgreSQL, which would hold up every job of the worker's event
+ * loop) until it is taken: 1, or 0 once spare seconds or less are
+ * left to the job's deadline, or -1 and err.
+ */
+static int
+lease_wait(struct nc *c, const char *name, double spare, struct tq_err *err)
+{
+	int got;
+
+	while ((got = lease(c, name, err)) == 0) {
+		if (tq_mono() + spare > c->deadline)
+			return 0;
+		tq_sleep(0.05 + arc4random_uniform(150) / 1000.0);
+	}
+	return got;
+}
+
 static void
 nc_close(struct nc *c)
 {
@@ -352,6 +371,7 @@ nc_close(struct nc *c)
 	if (c->rc != NULL)
 		redisFree(c->rc);
 	release(c, NULL);
+	free(c->page_lock);
 	if (c->db != NULL)
 		PQfinish(c->db);
 	memset(c, 0, sizeof(*c));
@@ -957,27 +977,17 @@ discover(struct nc *c, const char *dbid, long long task, struct schema *s,
 	snprintf(tid, sizeof(tid), "%lld", task);
 	p[0] = dbid;
 	p[1] = tid;
-	/*
-	 * The first item of a task reads the schema, the others wait:
-	 * trying, never blocking in PostgreSQL, which would hold up
-	 * every job of the worker's event loop.
-	 */
+	/* the first item of a task reads the schema, the others wait */
 	snprintf(lname, sizeof(lname), "tq-notion-db:%s", dbid);
-	for (;;) {
-		if ((locked = lease(c, lname, err)) == -1) {
-			locked = 0;
-			goto out;
-		}
-		if (locked)
-			break;
-		if (tq_mono() + 1 > c->deadline) {
+	if ((locked = lease_wait(c, lname, 1, err)) <= 0) {
+		if (locked == 0) {
 			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "notion: "
 			    "another job is reading the schema of database "
 			    "%s", dbid);
 			err->retry_after = 5;
-			goto out;
 		}
-		tq_sleep(0.05 + arc4random_uniform(150) / 1000.0);
+		locked = 0;
+		goto out;
 	}
 	/* read by tq-submit for this task, or by an item of it */
 	r = tq_db_exec(c->db, err, "SELECT data_source_id, title, "
@@ -2304,8 +2314,6 @@ children(struct nc *c, const char *page, json_t **blocks, struct tq_err *err)
 
 static int page_lock(struct nc *, const struct schema *,
     const struct plan *, struct tq_err *);
-static void page_unlock(struct nc *, const struct schema *,
-    const struct plan *);
 
 static int
 create_one(struct nc *c, const struct schema *s, const struct plan *pl,
@@ -2418,14 +2426,6 @@ create_one(struct nc *c, const struct schema *s, const struct plan *pl,
 	return -1;
 }
 
-/* The name of the lock of a page looked up by what pl looks it up by */
-static char *
-page_lock_name(const struct schema *s, const struct plan *pl)
-{
-	return xasprintf("tq-notion-page:%s:%s", s->data_source_id,
-	    pl->dedup_value);
-}
-
 /*
  * Make the import's page, or adopt the one an earlier try made, under
  * a lock on what the page is looked up by (its URL or title) in the
@@ -2446,45 +2446,34 @@ page_lock(struct nc *c, const struct schema *s, const struct plan *pl,
     struct tq_err *err)
 {
 	char *name;
-	int locked;
+	int got;
 
-	if (c->page_lock)
+	if (c->page_lock != NULL)
 		return 0;
-	name = page_lock_name(s, pl);
-	for (;;) {
-		locked = lease(c, name, err);
-		if (locked == -1) {
-			free(name);
-			return -1;
-		}
-		if (locked)
-			break;
-		if (tq_mono() + c->req_ms / 1000.0 > c->deadline) {
-			free(name);
+	name = xasprintf("tq-notion-page:%s:%s", s->data_source_id,
+	    pl->dedup_value);
+	if ((got = lease_wait(c, name, c->req_ms / 1000.0, err)) <= 0) {
+		free(name);
+		if (got == 0) {
 			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "notion: "
 			    "another job is making or looking up a page of "
 			    "the same %s in this database", pl->dedup_type);
 			err->retry_after = 5;
-			return -1;
 		}
-		tq_sleep(0.05 + arc4random_uniform(150) / 1000.0);
+		return -1;
 	}
-	free(name);
-	c->page_lock = 1;
+	c->page_lock = name;
 	return 0;
 }
 
 static void
-page_unlock(struct nc *c, const struct schema *s, const struct plan *pl)
+page_unlock(struct nc *c)
 {
-	char *name;
-
-	if (c->page_lock == 0)
+	if (c->page_lock == NULL)
 		return;
-	name = page_lock_name(s, pl);
-	release(c, name);
-	free(name);
-	c->page_lock = 0;
+	release(c, c->page_lock);
+	free(c->page_lock);
+	c->page_lock = NULL;
 }
 
 static int
@@ -2500,7 +2489,7 @@ create_page(struct nc *c, const struct schema *s, const struct plan *pl,
 	if (page_lock(c, s, pl, err) == -1)
 		return -1;
 	rc = create_one(c, s, pl, row, job, look_first, action, err);
-	page_unlock(c, s, pl);
+	page_unlock(c);
 	return rc;
 }
 
