@@ -248,7 +248,7 @@ build_params(void)
 
 	if (opt.temperature != NULL) {
 		char *end;
-		double t = strtod(opt.temperature, &end);
+		double t = tq_strtod(opt.temperature, &end);
 
 		if (*opt.temperature == '\0' || *end != '\0' || !isfinite(t) ||
 		    t < 0 || t > 2)

@@ -253,7 +253,7 @@ main(int argc, char *argv[])
 		case 't': {
 			char *end;
 
-			timeout = strtod(optarg, &end);
+			timeout = tq_strtod(optarg, &end);
 			/* so written, NaN fails too */
 			if (*optarg == '\0' || *end != '\0' ||
 			    !(timeout > 0 && timeout <= 31536000))

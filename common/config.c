@@ -196,7 +196,7 @@ tq_config_load(void)
 		return -1;
 	if ((v = getenv("TQ_SITE_DELAY")) != NULL && *v) {
 		char *end;
-		double d = strtod(v, &end);
+		double d = tq_strtod(v, &end);
 
 		if (*end != '\0' || !(d >= 0 && d <= 3600)) {
 			tq_seterr("TQ_SITE_DELAY: %s: not seconds from 0 to "
@@ -207,7 +207,7 @@ tq_config_load(void)
 	}
 	if ((v = getenv("TQ_SITE_BACKOFF")) != NULL && *v) {
 		char *end;
-		double d = strtod(v, &end);
+		double d = tq_strtod(v, &end);
 
 		if (*end != '\0' || !(d >= 0 && d <= 86400)) {
 			tq_seterr("TQ_SITE_BACKOFF: %s: not seconds from 0 to "

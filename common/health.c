@@ -68,7 +68,7 @@ tq_range_parse(const char *s, struct tq_range *r)
 	}
 	r->hi = 1e300;
 	if ((colon = strchr(p, ':')) == NULL) {
-		r->hi = strtod(p, &end);
+		r->hi = tq_strtod(p, &end);
 		if (end == p || *end != '\0' || r->hi != r->hi)
 			return -1;
 	} else {
@@ -77,12 +77,12 @@ tq_range_parse(const char *s, struct tq_range *r)
 		else if (p == colon)
 			r->lo = 0;
 		else {
-			r->lo = strtod(p, &end);
+			r->lo = tq_strtod(p, &end);
 			if (end != colon || r->lo != r->lo)
 				return -1;
 		}
 		if (colon[1] != '\0') {
-			r->hi = strtod(colon + 1, &end);
+			r->hi = tq_strtod(colon + 1, &end);
 			if (*end != '\0' || r->hi != r->hi)
 				return -1;
 		}

@@ -463,7 +463,7 @@ settings(struct nc *c, struct tq_err *err)
 		    "2025-09-03 or later", c->version);
 	c->settle = DEFAULT_SETTLE;
 	if ((v = getenv("TQ_NOTION_SETTLE")) != NULL && *v != '\0') {
-		c->settle = strtod(v, &end);
+		c->settle = tq_strtod(v, &end);
 		if (*end != '\0' || !(c->settle >= 1 && c->settle <= 3600))
 			return tq_err_set(err, TQ_ERR_PERMANENT, "config",
 			    "TQ_NOTION_SETTLE: %s: not a number of seconds "
@@ -471,7 +471,7 @@ settings(struct nc *c, struct tq_err *err)
 	}
 	c->rps = 3;
 	if ((v = getenv("TQ_NOTION_RPS")) != NULL && *v != '\0') {
-		c->rps = strtod(v, &end);
+		c->rps = tq_strtod(v, &end);
 		if (*end != '\0' || !(c->rps > 0 && c->rps <= 1000))
 			return tq_err_set(err, TQ_ERR_PERMANENT, "config",
 			    "TQ_NOTION_RPS: %s: not a rate in (0, 1000]", v);

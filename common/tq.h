@@ -73,6 +73,8 @@ char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 int		 tq_real_day(int, int, int);	/* y, m, d: a calendar day? */
 void		 tq_uuid(char out[37]);		/* random version 4 */
 int		 tq_parse_id(const char *, long long *);	/* 1.. only */
+/* strtod() without hex, inf, nan or leading blanks */
+double		 tq_strtod(const char *, char **);
 char		*tq_trim(char *);
 int		 tq_hexval(int);	/* a hex digit's value, else -1 */
 /* "90", "90s", "30m", "2h", "7d", "1w" -> seconds (at most 1e9); -1 if

@@ -234,6 +234,45 @@ tq_uuid(char out[37])
 	out[j] = '\0';
 }
 
+/*
+ * strtod() for numbers people write: [+-]digits[.digits][e[+-]digits],
+ * nothing else; not the hex, "inf", "nan" and leading blanks strtod()
+ * takes.  *end is s when no number starts there.
+ */
+double
+tq_strtod(const char *s, char **end)
+{
+	const char *p = s;
+	size_t n, frac = 0;
+	char buf[64];
+
+	if (*p == '+' || *p == '-')
+		p++;
+	n = strspn(p, "0123456789");
+	p += n;
+	if (*p == '.') {
+		frac = strspn(p + 1, "0123456789");
+		if (n + frac > 0)
+			p += 1 + frac;
+	}
+	if (n + frac == 0) {
+		*end = (char *)s;
+		return 0;
+	}
+	if ((*p == 'e' || *p == 'E') && isdigit((unsigned char)p[1]))
+		p += 1 + strspn(p + 1, "0123456789");
+	else if ((*p == 'e' || *p == 'E') && (p[1] == '+' || p[1] == '-') &&
+	    isdigit((unsigned char)p[2]))
+		p += 2 + strspn(p + 2, "0123456789");
+	*end = (char *)p;
+	/* strtod() itself, on the number alone */
+	if ((size_t)(p - s) >= sizeof(buf))
+		return strtod(s, NULL);
+	memcpy(buf, s, p - s);
+	buf[p - s] = '\0';
+	return strtod(buf, NULL);
+}
+
 int
 tq_parse_id(const char *s, long long *id)
 {
@@ -543,8 +582,8 @@ tq_parse_duration(const char *s, double *secs)
 
 	if (s == NULL || *s == '\0')
 		return -1;
-	v = strtod(s, &end);
-	if (end == s || v < 0 || v != v || v > 1e9)
+	v = tq_strtod(s, &end);
+	if (end == s || v < 0 || v > 1e9)
 		return -1;
 	switch (*end) {
 	case '\0':

@@ -3,7 +3,7 @@
 # 2 CRITICAL, 3 UNKNOWN) for workers, backlogs, dead and silent backends,
 # the -j health object.  VALGRIND=1 runs tq-health under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 85
+plan 86
 start_redis
 start_pg
 need python3 python3
@@ -189,6 +189,7 @@ check_match "as not a range, named whole" "$(cat "$out")" '^TQ UNKNOWN - -w 0{47
 check_status 3 "bad -t: UNKNOWN" health -t 0
 check_status 3 "-W abc: UNKNOWN" health -W abc
 check_match "names -W as given" "$(cat "$out")" '^TQ UNKNOWN - -W abc: not a range'
+check_status 3 "-w in hex: UNKNOWN" health -w 0x10
 check_status 3 "-j with a bad option: UNKNOWN" health -j -w 1:x
 check_same "as one JSON object" "$(jq -c '[.healthy, .status, (.problems | length)]' "$out" 2>&1)" '[false,"UNKNOWN",1]'
 check_status 3 "-j, a bad option first" health -W abc -j

@@ -4,7 +4,7 @@
 # server; the API key never appears in any output, log or table.
 # VALGRIND=1 runs tq-model under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 95
+plan 96
 start_redis
 start_pg
 need python3 python3
@@ -127,6 +127,7 @@ check_match "is refused: the path is added to" "$(cat "$errf")" 'must not carry 
 check_status 3 "not an http URL" m add x -p openai -m gpt-4o -u ftp://h/v1
 check_status 3 "bad json mode" m add x -p openai -m gpt-4o -J fast
 check_status 3 "temperature out of range" m add x -p openai -m gpt-4o -t 2.5
+check_status 3 "temperature in hex" m add x -p openai -m gpt-4o -t 0x1
 check_status 3 "max tokens not a number" m add x -p openai -m gpt-4o -x lots
 check_status 3 "duplicate name" m add gpt -p openai -m gpt-4o
 check_match "says taken" "$(cat "$errf")" '^tq-model: model gpt: the name is taken$'

@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(80);
+	plan(83);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -177,6 +177,28 @@ main(int argc, char *argv[])
 	ok(tq_parse_id("4x", &id) == -1, "trailing junk refused");
 	ok(tq_parse_id("", &id) == -1, "empty refused");
 	ok(tq_parse_id("99999999999999999999", &id) == -1, "overflow refused");
+	{
+		const char *num[] = { "1.5", "-2", "+3e2", ".5", "7.", "1e-3x" };
+		const char *not[] = { "0x10", "inf", "nan", " 5", "", ".", "-",
+		    "e5", "0X1p3" };
+		double want[] = { 1.5, -2, 300, 0.5, 7, 0.001 };
+		size_t k, good = 0, bad = 0;
+		char *e;
+
+		for (k = 0; k < sizeof(num) / sizeof(num[0]); k++)
+			good += tq_strtod(num[k], &e) == want[k] &&
+			    (*e == '\0' || *e == 'x');
+		ok(good == 6, "tq_strtod reads decimals (%zu of 6)", good);
+		/* none is read whole as a number */
+		for (k = 0; k < sizeof(not) / sizeof(not[0]); k++) {
+			(void)tq_strtod(not[k], &e);
+			bad += e != not[k] && *e == '\0';
+		}
+		ok(bad == 0, "tq_strtod: no hex, inf, nan, blanks (%zu read)",
+		    bad);
+		ok(tq_strtod("0x10", &e) == 0 && strcmp(e, "x10") == 0,
+		    "0x10 reads as 0, up to the x");
+	}
 
 	tq_uuid(u);
 	ok(strlen(u) == 36 && u[8] == '-' && u[14] == '4', "uuid v4 shape: %s", u);
