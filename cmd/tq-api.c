@@ -1747,8 +1747,19 @@ main(int argc, char *argv[])
 	}
 	if (tq_config_check(TQ_CFG_REDIS | TQ_CFG_DB) == -1)
 		errx(TQ_EXIT_USAGE, "%s", tq_strerror());
-	if ((tok = getenv("TQ_API_TOKEN")) != NULL && *tok != '\0')
+	if ((tok = getenv("TQ_API_TOKEN")) != NULL && *tok != '\0') {
+		const char *c;
+
+		/* a blank or control byte cannot travel in the header:
+		 * a client could never send this token (and " " is no
+		 * token at all); the value is not echoed */
+		for (c = tok; *c != '\0'; c++)
+			if ((unsigned char)*c <= ' ' || *c == 0x7f)
+				errx(TQ_EXIT_USAGE, "TQ_API_TOKEN: holds a "
+				    "blank or a control character, which no "
+				    "Authorization header can carry");
 		tq_sha256_hex(tok, strlen(tok), token_sum);
+	}
 	ai = parse_listen(listen);
 	if (!loopback(ai->ai_addr) && token_sum[0] == '\0') {
 		freeaddrinfo(ai);

@@ -51,6 +51,8 @@ wait_done() {
 check_status 2 "a non-loopback address without a token is refused" tq-api -l 0.0.0.0:0
 check_match "saying why in one line" "$(cat "$errf")" '^tq-api: listen 0\.0\.0\.0:0: not a loopback address: set TQ_API_TOKEN'
 check_status 2 "TQ_API_LISTEN is held to it too" env TQ_API_LISTEN='[::]:0' tq-api
+check_status 2 "a token of blanks is none: refused" timeout 5 env TQ_API_TOKEN=' ' tq-api -l 127.0.0.1:0
+check_match "saying why, not echoing it" "$(cat "$errf")" '^tq-api: TQ_API_TOKEN: holds a blank or a control character'
 check_status 2 "a listen address that is none" tq-api -l 127.0.0.1:http
 check "-h prints the usage" tq-api -h
 check_match "to stdout" "$(cat "$out")" '^usage: tq-api'
