@@ -101,10 +101,10 @@ check_same "no '.:' in it" "$(grep -c '\.: reconnecting' "$tmp/r.err")" 0
 # --- usage and backends
 check_status 2 "-t not a number" tq-wait -t soon "$A"
 check_status 2 "-t past a year" tq-wait -t 4e9 "$A"
+check_same "says the range" "$(cat "$errf")" "tq-wait: timeout 4e9: not a number of seconds over 0 and up to 31536000 (a year)"
 # strtod() reads these; a person does not write them for seconds
 check_status 2 "-t in hex" tq-wait -t 0x10 "$A"
 check_status 2 "-t with a blank before it" tq-wait -t " 5" "$A"
-check_same "says the range" "$(cat "$errf")" "tq-wait: timeout 4e9: not a number of seconds over 0 and up to 31536000 (a year)"
 check_status 2 "an unknown option" tq-wait --bogus "$A"
 check_status 4 "-d to no database: exit 4" tq-wait -d "postgresql:///x?host=$tmp/nowhere" "$A"
 # a database that stops answering (a migration's lock on the tasks,
