@@ -9,7 +9,8 @@
  * and a final "$" the end of the path.  Paths and patterns are
  * compared in one form (RFC 9309 2.2.2): octets past ASCII as %XX,
  * %xx in upper case, and %xx of an unreserved character as the
- * character.  Lines the RFC does not know are skipped, but for
+ * character; a pattern's length, for the longest, is that of this
+ * form.  Lines the RFC does not know are skipped, but for
  * Crawl-delay (an extension) of the groups that apply; a line ends at
  * CR, LF or CRLF (the RFC's EOL) and is cut at "#"; a UTF-8 byte order
  * mark before the first line is skipped.  Pure: no I/O, no allocation
@@ -132,7 +133,7 @@ agent_is(const char *v, size_t n, const char *token)
 }
 
 struct best {
-	size_t	 len;		/* pattern length; 0 with none */
+	size_t	 len;		/* its length as compared; 0 with none */
 	int	 allow;
 	int	 any;
 	double	 delay;		/* Crawl-delay; -1 with none */
@@ -150,7 +151,7 @@ scan(const char *txt, size_t len, const char *token, int want,
 {
 	const char *p = txt, *end = txt + len, *eol, *colon, *k, *v, *ve;
 	int in_agents = 0, applies = 0, found = 0, allow, m;
-	size_t kn, vn;
+	size_t kn, vn, pn;
 	char *pat, *ep;
 	double d;
 
@@ -211,15 +212,21 @@ scan(const char *txt, size_t len, const char *token, int want,
 		in_agents = 0;
 		if (!applies || vn == 0 || path == NULL)
 			continue;
+		/*
+		 * the length of the form compared: "/%E3%83%84" and its
+		 * UTF-8 are one rule, so an Allow of one ties a Disallow
+		 * of the other
+		 */
 		pat = norm(v, vn);
-		m = pmatch(pat, strlen(pat), path);
+		pn = strlen(pat);
+		m = pmatch(pat, pn, path);
 		free(pat);
 		if (!m)
 			continue;
-		if (!b->any || vn > b->len || (vn == b->len && allow &&
+		if (!b->any || pn > b->len || (pn == b->len && allow &&
 		    !b->allow)) {
 			b->any = 1;
-			b->len = vn;
+			b->len = pn;
 			b->allow = allow;
 			snprintf(b->rule, sizeof(b->rule), "\"%s: %.*s\" for "
 			    "user-agent %s", allow ? "Allow" : "Disallow",

@@ -63,7 +63,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(96);
+	plan(99);
 
 	/* longest match wins; Allow wins a tie */
 	t = "user-agent: *\nallow: /p\ndisallow: /\n";
@@ -205,6 +205,14 @@ main(int argc, char *argv[])
 	ok(may(t, "/foo/bar/%E3%83%84"), "g: UTF-8 in a rule, %%-encoded path");
 	ok(may(t, "/foo/bar/%e3%83%84"), "g: ... hex digits any case");
 	ok(!may(t, "/foo/bar/\xe3\x83"), "g: ... not a part of it");
+	/* one rule in two spellings: the same length, so Allow wins */
+	t = "user-agent: tq\nallow: /\xe3\x83\x84\ndisallow: /%E3%83%84\n";
+	ok(may(t, "/%E3%83%84") && may(t, "/\xe3\x83\x84"),
+	    "UTF-8 Allow ties its %%-encoded Disallow: allowed");
+	t = "user-agent: tq\nallow: /~a\ndisallow: /%7Ea\n";
+	ok(may(t, "/~a"), "Allow /~a ties Disallow /%%7Ea: allowed");
+	t = "user-agent: tq\nallow: /\xe3\x83\x84x\ndisallow: /%E3%83%84\n";
+	ok(may(t, "/%E3%83%84x"), "... and a longer Allow in UTF-8 wins");
 	t = "user-agent: tq\nallow: /foo/bar/%E3%83%84\ndisallow: /\n";
 	ok(may(t, "/foo/bar/%E3%83%84"), "g: %%-encoded in both");
 	t = "user-agent: tq\nallow: /foo/bar/%62%61%7A\ndisallow: /\n";
