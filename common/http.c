@@ -788,6 +788,15 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		}
 		r->content_length = err != NULL ? -1 : cl;
 	} else if (n == 8 && strncasecmp(p, "location", n) == 0) {
+		/*
+		 * curl follows no empty Location (white space alone): the
+		 * 3xx itself is the answer
+		 */
+		for (k = 1; v + k < p + len && (v[k] == ' ' || v[k] == '\t' ||
+		    v[k] == '\r' || v[k] == '\n'); k++)
+			;
+		if (v + k == p + len)
+			return len;
 		x->location = 1;
 		/* whole, from the line: val holds 255 bytes at most */
 		if (x->q->on_redirect != NULL && x->loc == NULL) {

@@ -229,12 +229,22 @@ test_basic(void)
 	tq_fetch_free(&f);
 }
 
+static int
+count_hop(void *arg, const char *url, struct tq_err *e)
+{
+	(void)url;
+	(void)e;
+	++*(int *)arg;
+	return 0;
+}
+
 static void
 test_redirects(void)
 {
 	struct tq_fetch_opts o = opts();
 	struct tq_fetch f;
 	char *want, *path;
+	int hops = 0;
 
 	good("/t/redirect-chain/3", &o, "text/html", &f);
 	want = xasprintf("%s/t/redirect-chain/0", base);
@@ -280,6 +290,20 @@ test_redirects(void)
 	bad("/t/redirect-ftp", &o, TQ_ERR_PERMANENT, "bad_url",
 	    "unsupported scheme");
 	bad("/t/status/301", &o, TQ_ERR_PERMANENT, "http_301", "http 301");
+	/*
+	 * an empty Location, or white space alone: curl follows none, so
+	 * the 3xx is the answer, as permanent as one without a Location,
+	 * and no hop is announced
+	 */
+	o.on_redirect = count_hop;
+	o.redirect_arg = &hops;
+	bad("/t/status/302?location=", &o, TQ_ERR_PERMANENT, "http_302",
+	    "http 302");
+	bad("/t/status/301?location=%20%09%20", &o, TQ_ERR_PERMANENT,
+	    "http_301", "http 301");
+	is_int(hops, 0, "an empty Location is no hop");
+	o.on_redirect = NULL;
+	o.redirect_arg = NULL;
 }
 
 static void
