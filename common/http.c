@@ -95,6 +95,7 @@ struct xfer {
 	int		 nallow;
 	size_t		 counted;	/* body bytes in inflight_bytes */
 	int		 truncated;	/* q->truncate cut the body */
+	int		 coded;		/* a Content-Encoding on the answer */
 	int		 in_loop;	/* a job's, under the body budget */
 	int		 paused;	/* stopped reading for the budget */
 	struct xfer	*older, *newer;	/* the loop's transfers, in age */
@@ -728,6 +729,7 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		r->request_id[0] = '\0';
 		r->processing_ms = -1;
 		r->odd_coding = 0;
+		x->coded = 0;
 		r->body.len = 0;
 		x->location = 0;
 		free(x->loc);
@@ -753,9 +755,10 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 	if (n == 12 && strncasecmp(p, "content-type", n) == 0)
 		snprintf(r->content_type, sizeof(r->content_type), "%s",
 		    tq_trim(val));
-	else if (n == 16 && strncasecmp(p, "content-encoding", n) == 0)
+	else if (n == 16 && strncasecmp(p, "content-encoding", n) == 0) {
 		r->odd_coding |= odd_coding(val);
-	else if (n == 11 && strncasecmp(p, "retry-after", n) == 0) {
+		x->coded = 1;
+	} else if (n == 11 && strncasecmp(p, "retry-after", n) == 0) {
 		d = tq_http_retry_after(val);
 		if (d > r->retry_after_asked)
 			r->retry_after_asked = d;
@@ -1525,9 +1528,19 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 		    "transfers");
 		err->retry_after = 5;
 	} else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR &&
-	    x.truncated))
+	    x.truncated)) {
+		/*
+		 * write_cb() fails no body but with x.stop or x.truncated:
+		 * a write error here is libcurl's decoder's (7.88 reports
+		 * most brotli errors so), a body that is not what its
+		 * Content-Encoding says, as a bad gzip is
+		 */
+		if (rc == CURLE_WRITE_ERROR && x.coded && q->decode) {
+			rc = CURLE_BAD_CONTENT_ENCODING;
+			ebuf[0] = '\0';
+		}
 		curl_failed(&x, h, rc, ebuf, err);
-	else if (!x.final) {
+	} else if (!x.final) {
 		r->maybe_sent = 1;
 		tq_err_set(err, TQ_ERR_TRANSIENT, "network",
 		    "no response headers");

@@ -214,6 +214,9 @@ test_basic(void)
 	contains(f.body, "<h1>Odd coding page</h1>", "a list with one");
 	tq_fetch_free(&f);
 	bad("/t/bad-gzip", &o, TQ_ERR_PERMANENT, "encoding", "");
+	/* libcurl 7.88 says "write error" for most bad brotli: the same */
+	bad("/t/odd-coding?coding=br", &o, TQ_ERR_PERMANENT, "encoding",
+	    "content");
 
 	good("/t/headers", &o, "text/plain", &f);
 	contains(f.body, "User-Agent: tq/" TQ_VERSION " (", "default UA");
