@@ -595,7 +595,8 @@ robots_token(void)
 
 /*
  * The site's robots.txt from the site into txt: 0 with the text (a
- * 4xx but 429, or more than 5 redirects, is an empty one: all allowed;
+ * 4xx but 429, more than 5 redirects, or a 3xx not followed, without a
+ * Location, is an empty one: all allowed;
  * past ROBOTS_MAX only the first ROBOTS_MAX bytes); -1 and a transient
  * robots_unavailable err when it cannot be read (a 429 or 5xx, a
  * timeout, no answer: RFC 9309's unreachable), and a 429 or 503 with
@@ -642,6 +643,7 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	else if (strcmp(err->code, "busy") == 0)
 		ret = -1;	/* this worker's want: nothing of the site's */
 	else if ((r.status >= 400 && r.status <= 499 && r.status != 429) ||
+	    (err->http_status >= 300 && err->http_status <= 399) ||
 	    strcmp(err->code, "redirects") == 0)
 		memset(err, 0, sizeof(*err));	/* RFC 9309: unavailable */
 	else if (err->kind == TQ_ERR_PERMANENT && r.status == 0 &&

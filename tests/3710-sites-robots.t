@@ -1,10 +1,11 @@
 #!/bin/sh
 # tq-worker and robots.txt from loopback sites: one that hangs, is
-# huge, binary, redirects (5 and 6 hops), says Crawl-delay, is missing
-# (404), down (503) or answers 429, or is behind a bad certificate;
+# huge, binary, redirects (5 and 6 hops, or a 301 without Location),
+# says Crawl-delay, is missing (404), down (503) or answers 429, or is
+# behind a bad certificate;
 # tq-submit parse -B; 200 pages of one site over a handful of connections
 . "$(dirname "$0")/lib.sh"
-plan 56
+plan 57
 start_redis
 start_pg
 start_httpd
@@ -16,10 +17,10 @@ python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
 	--robots-mode 127.0.0.11=429 --robots-mode 127.0.0.12=private \
 	--robots-mode 127.0.0.13=delay --robots-mode 127.0.0.14=429 \
 	--robots-mode 127.0.0.15=delay --robots-mode 127.0.0.16=oddcoding \
-	--robots-mode 127.0.0.17=delay3 \
+	--robots-mode 127.0.0.17=delay3 --robots-mode 127.0.0.18=noloc \
 	127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
 	127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 \
-	127.0.0.14 127.0.0.15 127.0.0.16 127.0.0.17 \
+	127.0.0.14 127.0.0.15 127.0.0.16 127.0.0.17 127.0.0.18 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -70,6 +71,8 @@ check_same "... its rule holds, the other page is fetched" "$(item 0) $(item 1)"
 
 N=$(site 8)
 check "404: all allowed" sh -c "tq-submit parse '$N/private/page' | tq-wait -t 60"
+N=$(site 18)
+check "a 301 without Location: all allowed, as a 404" sh -c "tq-submit parse '$N/private/page' | tq-wait -t 30"
 
 D=$(site 7)
 urls=$(for i in 1 2 3 4; do echo "$D/page?n=$i"; done)

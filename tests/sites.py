@@ -27,7 +27,8 @@ most it ever had.  Routes:
                     delay ("Crawl-delay: 1"), delay3 ("Crawl-delay: 3"),
                     private ("Disallow:
                     /private"), oddcoding (the same, sent with
-                    "Content-Encoding: utf-8"), 404, 503, 429 (with Retry-After: 30),
+                    "Content-Encoding: utf-8"), noloc (a 301 without
+                    Location), 404, 503, 429 (with Retry-After: 30),
                     elsewhere (a 301 to http://127.0.0.1:1/robots.txt)
 /stats[?reset=1]    JSON (reset: each max first set to now): per site max, now, total, robots (requests of
                     /robots.txt), conns (TCP connections accepted),
@@ -126,6 +127,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif mode == "elsewhere":
             self.send(301, "moved\n", "text/plain",
                       [("Location", "http://127.0.0.1:1/robots.txt")])
+        elif mode == "noloc":
+            self.send(301, "moved\n", "text/plain")
         elif mode == "404":
             self.send(404, "not found\n", "text/plain")
         elif mode == "503":
