@@ -596,8 +596,8 @@ robots_token(void)
 /*
  * The site's robots.txt from the site into txt: 0 with the text (a
  * 4xx but 429, more than 5 redirects, or a 3xx not followed, without a
- * Location, is an empty one: all allowed;
- * past ROBOTS_MAX only the first ROBOTS_MAX bytes); -1 and a transient
+ * Location, is an empty one: all allowed; past ROBOTS_MAX only the
+ * whole lines of the first ROBOTS_MAX bytes); -1 and a transient
  * robots_unavailable err when it cannot be read (a 429 or 5xx, a
  * timeout, no answer: RFC 9309's unreachable), and a 429 or 503 with
  * Retry-After pauses the site; -1 and the permanent err of the
@@ -638,9 +638,20 @@ robots_fetch(struct tq_site *s, const char *rurl, double deadline,
 	    tq_cfg.user_agent : TQ_PAGE_UA;
 	q.decode = 1;
 	q.low_speed = 1;
-	if (tq_http_get(&q, &r, err) == 0)
-		tq_buf_add(txt, r.body.data ? r.body.data : "", r.body.len);
-	else if (strcmp(err->code, "busy") == 0)
+	if (tq_http_get(&q, &r, err) == 0) {
+		size_t n = r.body.len;
+
+		/*
+		 * cut at ROBOTS_MAX: a line cut short is no line of the
+		 * file ("Disallow: /c" of "Disallow: /cut/" would disallow
+		 * much more), so the text ends at the last line end
+		 */
+		if (n >= ROBOTS_MAX)
+			while (n > 0 && r.body.data[n - 1] != '\n' &&
+			    r.body.data[n - 1] != '\r')
+				n--;
+		tq_buf_add(txt, r.body.data ? r.body.data : "", n);
+	} else if (strcmp(err->code, "busy") == 0)
 		ret = -1;	/* this worker's want: nothing of the site's */
 	else if ((r.status >= 400 && r.status <= 499 && r.status != 429) ||
 	    (err->http_status >= 300 && err->http_status <= 399) ||

@@ -5,7 +5,7 @@
 # behind a bad certificate;
 # tq-submit parse -B; 200 pages of one site over a handful of connections
 . "$(dirname "$0")/lib.sh"
-plan 57
+plan 59
 start_redis
 start_pg
 start_httpd
@@ -18,9 +18,10 @@ python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" \
 	--robots-mode 127.0.0.13=delay --robots-mode 127.0.0.14=429 \
 	--robots-mode 127.0.0.15=delay --robots-mode 127.0.0.16=oddcoding \
 	--robots-mode 127.0.0.17=delay3 --robots-mode 127.0.0.18=noloc \
+	--robots-mode 127.0.0.19=cut \
 	127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
 	127.0.0.8 127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 \
-	127.0.0.14 127.0.0.15 127.0.0.16 127.0.0.17 127.0.0.18 \
+	127.0.0.14 127.0.0.15 127.0.0.16 127.0.0.17 127.0.0.18 127.0.0.19 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -39,6 +40,11 @@ S=$(site 3)
 check_status 1 "huge: the first 500 KiB are read" sh -c "tq-submit parse '$S/early/page' '$S/late/page' | tq-wait -t 60"
 check_same "... a rule in them holds" "$(item 0)" 'failed|robots.txt: disallowed by "Disallow: /early" for user-agent *|0'
 check_same "... one past them does not" "$(item 1)" 'completed||0'
+# "Disallow: /cut-here/" across the 500 KiB mark: no rule, not the
+# "Disallow: /c" of its first 12 bytes
+S=$(site 19)
+check "a rule cut at 500 KiB is none" sh -c "tq-submit parse '$S/cat/page' | tq-wait -t 60"
+check_same "... the page it would take is fetched" "$(item 0)" 'completed||0'
 
 B=$(site 4)
 check_status 1 "binary: nothing breaks" sh -c "tq-submit parse '$B/page' '$B/bin/page' | tq-wait -t 60"

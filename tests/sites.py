@@ -21,7 +21,9 @@ most it ever had.  Routes:
                     the sites named with --robots-fail; on a site given
                     --robots-mode ADDR=MODE: hang (no answer for 60 s),
                     huge (600 KiB: "Disallow: /early" first, "Disallow:
-                    /late" past 500 KiB), binary (random octets with
+                    /late" past 500 KiB), cut ("Disallow: /cut-here/"
+                    across the 500 KiB mark, "Disallow: /c" before it),
+                    binary (random octets with
                     NULs, then "Disallow: /bin"), redirect (5 hops to a
                     file with "Disallow: /redir"), redirect6 (6 hops),
                     delay ("Crawl-delay: 1"), delay3 ("Crawl-delay: 3"),
@@ -96,6 +98,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             while len(body) < 600 * 1024:
                 body += line
             self.send(200, body + "Disallow: /late\n", "text/plain")
+        elif mode == "cut":
+            body = "User-agent: *\n"
+            while len(body) < 511988 - 120:
+                body += "# " + "x" * 97 + "\n"
+            body += "#" + "y" * (511988 - len(body) - 2) + "\n"
+            self.send(200, body + "Disallow: /cut-here/\n", "text/plain")
         elif mode == "binary":
             rnd = random.Random(9309)
             b = bytes(rnd.randrange(256) for _ in range(4000))
