@@ -619,7 +619,7 @@ static int
 redirect_ok(struct xfer *x)
 {
 	CURLU *u;
-	char *cur = NULL, *to = NULL, *clean;
+	char *cur = NULL, *to = NULL, *clean, *scheme = NULL;
 	int ok;
 
 	if (x->q->on_redirect == NULL)
@@ -630,13 +630,21 @@ redirect_ok(struct xfer *x)
 		    "a redirect without a usable Location");
 		return 0;
 	}
+	/*
+	 * curl refuses it too, and says why: a bad URL, or a scheme but
+	 * http and https (the redirect protocols), which no site's turn
+	 * or robots.txt is asked for
+	 */
 	if (curl_url_set(u, CURLUPART_URL, cur, 0) != CURLUE_OK ||
 	    curl_url_set(u, CURLUPART_URL, x->loc, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) ||
 	    curl_url_get(u, CURLUPART_URL, &to, 0) != CURLUE_OK) {
+		curl_free(scheme);
 		curl_url_cleanup(u);
-		/* curl refuses it too, and says why */
 		return 1;
 	}
+	curl_free(scheme);
 	curl_url_cleanup(u);
 	clean = strip_userinfo(to);
 	curl_free(to);

@@ -2,7 +2,7 @@
 # hostile pages through the whole worker: each ends in a clear item
 # error of the right class within its timeout, and the worker goes on
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 24
 start_redis
 start_pg
 start_httpd
@@ -26,6 +26,8 @@ set -- \
 	"t/slow-drip|failed|timeout.*gave up" \
 	"t/hang|failed|timeout.*gave up" \
 	"t/redirect-loop|failed|redirects" \
+	"t/redirect-ftp|failed|^redirect to an unsupported scheme$" \
+	"t/redirect?to=file:///etc/passwd|failed|^redirect to an unsupported scheme$" \
 	"t/gzip-bomb|failed|exceeds" \
 	"t/nested?mb=50|failed|exceeds" \
 	"t/binary|failed|binary data|no article text" \
@@ -59,5 +61,5 @@ done
 check_match "all within their timeouts (8 s a try, 2 tries)" "$((s1 - s0))" '^([0-9]|[1-3][0-9])$'
 check_same "no worker died" "$(grep -c 'worker died' "$tmp/worker.log")" 0
 check "the workers still serve" sh -c "tq-submit parse '$HTTP/t/page?title=After' | tq-wait -t 20"
-check_same "permanent errors are not retried" "$(jq -r '[.items[] | select(.error_message // "" | test("^http 404|^http 410|redirects|exceeds|content type|not allowed")) | .retry_count] | unique | join(",")' "$tmp/rec")" 0
+check_same "permanent errors are not retried" "$(jq -r '[.items[] | select(.error_message // "" | test("^http 404|^http 410|redirect|exceeds|content type|not allowed")) | .retry_count] | unique | join(",")' "$tmp/rec")" 0
 done_testing
