@@ -70,7 +70,8 @@ enum kind {
 	KIND_BAD = 0,
 	KIND_HTML,
 	KIND_TEXT,
-	KIND_SNIFF		/* no Content-Type: look at the body */
+	KIND_SNIFF,		/* no Content-Type: look at the body */
+	KIND_XML		/* sniffed: XML but XHTML, refused as typed */
 };
 
 struct net {
@@ -1287,13 +1288,16 @@ sniff(const char *s, size_t n)
 		return KIND_HTML;	/* empty: as good as any */
 	if (n >= 4 && memcmp(s, "<!--", 4) == 0)
 		return KIND_HTML;
-	/* XHTML: an XML declaration, then a doctype or <html */
+	/*
+	 * XHTML: an XML declaration, then a doctype or <html; other XML
+	 * (a feed, a sitemap) is refused, as it is with its type
+	 */
 	if (n >= 5 && memcmp(s, "<?xml", 5) == 0) {
 		const char *e = memmem(s, n < 1024 ? n : 1024, "?>", 2);
 
 		if (e != NULL)
 			return sniff(e + 2, n - (size_t)(e + 2 - s)) ==
-			    KIND_HTML ? KIND_HTML : KIND_TEXT;
+			    KIND_HTML ? KIND_HTML : KIND_XML;
 	}
 	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		k = strlen(tags[i]);
@@ -1645,9 +1649,10 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	kind = media_kind(r.content_type, media, sizeof(media));
 	if (kind == KIND_SNIFF) {
 		kind = sniff(r.body.data ? r.body.data : "", r.body.len);
-		if (kind == KIND_BAD) {
+		if (kind == KIND_BAD || kind == KIND_XML) {
 			tq_err_set(err, TQ_ERR_PERMANENT, "content_type",
-			    "unsupported content type (none, not text)");
+			    "unsupported content type (none, %s)", kind ==
+			    KIND_XML ? "XML" : "not text");
 			goto out;
 		}
 		snprintf(media, sizeof(media), "%s", kind == KIND_HTML ?

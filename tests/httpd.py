@@ -56,8 +56,9 @@ ROUTES = """\
 /t/type?ct=T                             a small body with Content-Type T
         (any bytes, control characters too)
 /t/xhtml                                 application/xhtml+xml
-/t/no-type[?body=html|text|binary|xhtml|html-nl]   no Content-Type at
-        all (xhtml: an XML declaration first; html-nl: "<html\nlang")
+/t/no-type[?body=html|text|binary|xhtml|html-nl|rss]   no Content-Type
+        at all (xhtml: an XML declaration first; html-nl: "<html\nlang";
+        rss: an RSS feed)
 /t/two-lengths                           a page with two Content-Length
                                          headers that differ
 /t/partial                               206 with Content-Range, a piece
@@ -569,6 +570,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif kind == "xhtml":
             body = ('<?xml version="1.0" encoding="utf-8"?>\n'
                     + article("No type", 50))
+        elif kind == "rss":
+            body = ('<?xml version="1.0" encoding="utf-8"?>\n<rss version='
+                    '"2.0"><channel><title>Feed</title><item><title>One'
+                    '</title></item></channel></rss>\n')
         elif kind == "html-nl":
             body = article("No type", 50).replace("<html", "<html\n", 1)
         else:

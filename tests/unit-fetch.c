@@ -186,6 +186,9 @@ test_basic(void)
 	}
 	bad("/t/no-type?body=binary", &o, TQ_ERR_PERMANENT, "content_type",
 	    "unsupported content type");
+	/* XML but XHTML, untyped: refused as application/rss+xml is */
+	bad("/t/no-type?body=rss", &o, TQ_ERR_PERMANENT, "content_type",
+	    "unsupported content type (none, XML)");
 	bad("/t/partial", &o, TQ_ERR_TRANSIENT, "partial_content",
 	    "206 Partial Content");
 	bad("/t/big-header", &o, TQ_ERR_PERMANENT, "headers_too_large",
