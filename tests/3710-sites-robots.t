@@ -5,7 +5,7 @@
 # behind a bad certificate;
 # tq-submit parse -B; 200 pages of one site over a handful of connections
 . "$(dirname "$0")/lib.sh"
-plan 59
+plan 60
 start_redis
 start_pg
 start_httpd
@@ -175,4 +175,5 @@ check "200 pages of one site" sh -c "echo '$urls' | tq-submit parse | tq-wait -t
 n=$(sj "$C" .conns)
 diag "200 pages of one site: $n TCP connections (2 workers)"
 check_match "... over a handful of connections (at most 24)" "$n" '^([1-9]|1[0-9]|2[0-4])$'
+check_match "... never more than TQ_SITE_CONCURRENCY (4) at once" "$(sj "$C" .max)" '^[1-4]$'
 done_testing
