@@ -611,6 +611,25 @@ tq_db_latest_version(void)
 	return v;
 }
 
+/* The versions of the migrations this tq knows, as an array literal. */
+static char *
+known_versions(void)
+{
+	char *s, *t;
+	int i;
+
+	s = xstrdup("{");
+	for (i = 0; tq_migrations[i].sql != NULL; i++) {
+		t = xasprintf("%s%s%d", s, i > 0 ? "," : "",
+		    tq_migrations[i].version);
+		free(s);
+		s = t;
+	}
+	t = xasprintf("%s}", s);
+	free(s);
+	return t;
+}
+
 int
 tq_db_schema_version(PGconn *c)
 {
@@ -677,17 +696,24 @@ static int
 migrate(PGconn *c, struct tq_err *err)
 {
 	int i, n, k, done;
-	char ver[16], msg[sizeof(err->msg)];
+	char ver[16], msg[sizeof(err->msg)], *known;
 	const char *p[2];
 	PGresult *r, *have;
 
+	/*
+	 * the usual case, one query: every migration of ours is there.
+	 * Others (a newer tq's) may be there too: nothing to do then
+	 * either, and no CREATE, which a user given the rows only may not
+	 */
+	known = known_versions();
+	p[0] = known;
+	r = PQexecParams(c, "SELECT count(*) FROM tq_schema WHERE version = "
+	    "ANY($1::integer[])", 1, NULL, p, NULL, NULL, 0);
+	free(known);
 	for (n = 0; tq_migrations[n].sql != NULL; n++)
 		;
-	/* the usual case, one query: every migration is there */
-	r = PQexec(c, "SELECT count(*), coalesce(max(version), 0) FROM "
-	    "tq_schema");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0,
-	    0)) == n && atoi(PQgetvalue(r, 0, 1)) == tq_db_latest_version()) {
+	    0)) == n) {
 		PQclear(r);
 		return 0;
 	}
