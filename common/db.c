@@ -692,6 +692,23 @@ tq_db_migrate(PGconn *c, struct tq_err *err)
 	return -1;
 }
 
+/*
+ * A newer tq migrated the database: this one goes on, but what it
+ * does not know of (a newer submit's rows, say) it may mishandle.
+ * Said once per process.
+ */
+static void
+newer(const char *versions)
+{
+	static int said;
+
+	if (said++)
+		return;
+	tq_log(TQ_LOG_WARN, "schema_newer", json_pack("{s:s, s:i, s:s}",
+	    "unknown", versions, "latest", tq_db_latest_version(), "msg",
+	    "the database has migrations this tq does not know: upgrade it"));
+}
+
 static int
 migrate(PGconn *c, struct tq_err *err)
 {
@@ -707,13 +724,17 @@ migrate(PGconn *c, struct tq_err *err)
 	 */
 	known = known_versions();
 	p[0] = known;
-	r = PQexecParams(c, "SELECT count(*) FROM tq_schema WHERE version = "
-	    "ANY($1::integer[])", 1, NULL, p, NULL, NULL, 0);
+	r = PQexecParams(c, "SELECT count(*) FILTER (WHERE version = "
+	    "ANY($1::integer[])), string_agg(version::text, ',' ORDER BY "
+	    "version) FILTER (WHERE version <> ALL($1::integer[])) FROM "
+	    "tq_schema", 1, NULL, p, NULL, NULL, 0);
 	free(known);
 	for (n = 0; tq_migrations[n].sql != NULL; n++)
 		;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0,
 	    0)) == n) {
+		if (!PQgetisnull(r, 0, 1))
+			newer(PQgetvalue(r, 0, 1));
 		PQclear(r);
 		return 0;
 	}
