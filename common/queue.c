@@ -203,6 +203,25 @@ static const char jobset_lua[] =
 "if tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end\n"
 "return 1\n";
 
+/*
+ * A job back in the registry of its item's end (TQ_DONE_DROP): RQ's
+ * requeue emptied its ended_at and exc_info; a failed one says why
+ * again, from tq_error.  ARGV: ttl, status, now.
+ */
+static const char backset_lua[] =
+"if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+"redis.call('HSET', KEYS[1], 'status', ARGV[2])\n"
+"local v = redis.call('HGET', KEYS[1], 'ended_at')\n"
+"if not v or v == '' then\n"
+"  redis.call('HSET', KEYS[1], 'ended_at', ARGV[3])\n"
+"end\n"
+"v = redis.call('HGET', KEYS[1], 'tq_error')\n"
+"if ARGV[2] == 'failed' and v then\n"
+"  redis.call('HSET', KEYS[1], 'exc_info', v)\n"
+"end\n"
+"redis.call('EXPIRE', KEYS[1], ARGV[1])\n"
+"return 1\n";
+
 #define DROP_LREM	16	/* fewer ids than this: LREM each */
 #define DROP_BATCH	50000	/* ids to one pass over the queue */
 
@@ -729,14 +748,14 @@ tq_queue_ack_append(redisContext *c, const char *name, enum tq_stage st,
 		/*
 		 * back where its item's end put it, the registry named as
 		 * the status, scored and kept as that outcome's; the rest
-		 * of the hash as it was
+		 * of the hash as it was, with what RQ's requeue emptied
 		 */
 		ttl = strcmp(error, "failed") == 0 ? tq_cfg.failure_ttl :
 		    tq_cfg.result_ttl;
 		redisAppendCommand(c, "ZADD rq:%s:%s %.0f %s", error, q,
 		    strcmp(error, "canceled") == 0 ? t : t + ttl, id);
-		redisAppendCommand(c, "EVAL %s 1 rq:job:%s %d status %s",
-		    jobset_lua, id, ttl, error);
+		redisAppendCommand(c, "EVAL %s 1 rq:job:%s %d %s %s",
+		    backset_lua, id, ttl, error, now);
 		cmds += 2;
 		break;
 	case TQ_DONE_FORGET:

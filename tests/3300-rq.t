@@ -2,7 +2,7 @@
 # RQ compatibility: Debian's `rq info` reads a live tq worker, `rq
 # suspend`/`rq resume` pause it, a stop-job command stops a job
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 41
 start_redis
 start_pg
 start_httpd
@@ -83,6 +83,18 @@ wait_for 10 back "$job"
 ok $? "... is back in rq:failed, status failed"
 check_match "... its hash kept, why it failed too" "$(rcli HGET "rq:job:$job" tq_error)" '404'
 check_same "... its item still failed" "$(psqlc "SELECT status FROM task_items WHERE job_id = '$job'")" failed
+# `rq requeue --all` does the same: what RQ's requeue emptied (ended_at,
+# exc_info) is there again for RQ to read
+check "rq requeue --all" rq requeue --all --queue parsing-queue
+wait_for 10 back "$job"
+ok $? "... the job is back in rq:failed"
+check "RQ's Job.fetch reads it again" /usr/bin/python3 -c '
+import sys
+from redis import Redis
+from rq.job import Job
+j = Job.fetch(sys.argv[2], connection=Redis(unix_socket_path=sys.argv[1]))
+print(j.get_status(), j.ended_at is not None, j.exc_info)' "$tmp/redis.sock" "$job"
+check_match "... failed, ended, and why" "$(cat "$out")" '^failed True .*404'
 
 # a job RQ itself enqueued is no job of tq's: it goes to rq:failed,
 # saying so, where it was deleted before without a word
