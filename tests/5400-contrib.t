@@ -9,7 +9,7 @@
 # Dockerfile (its packages are in Debian 12, its build steps are the
 # Makefile's and run here).
 . "$(dirname "$0")/lib.sh"
-plan 82
+plan 83
 C=$TQ_TOP/contrib
 need systemd-analyze systemd
 need jq jq
@@ -276,6 +276,16 @@ while IFS= read -r l; do
 	sh -n -c "$*" || bad="$bad [syntax: $l]"
 done <"$tmp/jobs"
 check_same "tq.cron: jobs of the tq user, valid sh" "$(wc -l <"$tmp/jobs" | tr -d ' ')$bad" 2
+# every program a job runs is installed: by make install, or by the
+# line tq.cron gives for it
+miss=
+for p in $(sed 's/.*set +a; //' "$tmp/jobs" | grep -o -E '(^|[(; ])(tq-[a-z]+|nightly-digest)' | tr -d '(; ' | sort -u); do
+	[ -f "$TQ_TOP/cmd/$p.c" ] && continue
+	[ -f "$C/$p" ] && grep -q "^#	install -m 755 contrib/$p /usr/local/bin/\$" "$C/tq.cron" &&
+		continue
+	miss="$miss $p"
+done
+check_same "tq.cron: every program its jobs run is installed" "$miss" ""
 
 # --- docker compose ---------------------------------------------------------
 y=python3
