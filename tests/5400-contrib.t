@@ -63,8 +63,10 @@ check_same "a pid file per queue in ./run" "$(cd run && ls *.pid | tr '\n' ' ')"
 	"tq-worker-ai-queue.pid tq-worker-notion-queue.pid tq-worker-parsing-queue.pid "
 sup=$(cat run/*.pid | tr '\n' ' ')
 _pids="$_pids $sup"
+# (libbsd's setproctitle() ends a title with a space where it ends on
+# argv[0]'s last byte: "supervisor of 1 worker" from a 33-byte path)
 check_same "the pid files hold the supervisors" \
-	"$(for p in $sup; do ps -p "$p" -o args=; done | grep -c -E '^tq-worker: supervisor of [12] workers?$')" 3
+	"$(for p in $sup; do ps -p "$p" -o args=; done | grep -c -E '^tq-worker: supervisor of [12] workers? ?$')" 3
 check "tq-stats counts the 4 workers" tq-stats -j -w
 check_same "total_workers 4" "$(jq -r .total_workers "$out")" 4
 wait_for 5 grep -q 'tq-worker start' run/tq-worker-notion-queue.log
