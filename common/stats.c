@@ -77,13 +77,19 @@ tq_stats_by_status(PGconn *db, struct tq_err *e, int items)
 {
 	PGresult *r;
 	json_t *o = json_object(), *t;
-	int i;
+	int i, v;
 
-	if (tq_db_schema_version(db) <= 0)
+	if ((v = tq_db_schema_version(db)) <= 0)
 		return o;
+	/*
+	 * a schema before 19 (not migrated: tq-stats only reads) has no
+	 * batches of items, nor their view
+	 */
 	r = tq_db_exec(db, e, !items ? "SELECT type, status, count(*) FROM "
-	    "processing_tasks GROUP BY 1, 2" : "SELECT t.type, i.status, "
-	    "count(*) FROM task_items_all i JOIN processing_tasks t ON t.id = "
+	    "processing_tasks GROUP BY 1, 2" : v >= 19 ? "SELECT t.type, "
+	    "i.status, count(*) FROM task_items_all i JOIN processing_tasks t "
+	    "ON t.id = i.task_id GROUP BY 1, 2" : "SELECT t.type, i.status, "
+	    "count(*) FROM task_items i JOIN processing_tasks t ON t.id = "
 	    "i.task_id GROUP BY 1, 2", 0, NULL);
 	if (r == NULL) {
 		json_decref(o);

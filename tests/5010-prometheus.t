@@ -3,7 +3,7 @@
 # (tests/promcheck.py) and by promtool (Debian's prometheus, which
 # contrib/install-deps installs; skipped only where it is missing).
 . "$(dirname "$0")/lib.sh"
-plan 19
+plan 22
 start_redis
 start_pg
 start_httpd
@@ -41,6 +41,26 @@ prom
 check_same "one job waiting" "$(sample 'tq_queue_jobs{queue="parsing-queue"}')" 1
 check_match "its age in seconds" "$(sample 'tq_queue_oldest_job_age_seconds{queue="parsing-queue"}')" '^(1\.[1-9]|[2-9]\.)'
 check_same "no worker now" "$(sample 'tq_workers{state="idle"}')$(sample 'tq_workers{state="busy"}')" "00"
+
+# a database an older tq made (schema 18: no batches of items, nor
+# task_items_all), which tq-stats reads and does not migrate
+psqlc "CREATE DATABASE old" >/dev/null
+odb=$(echo "$TQ_DATABASE_URL" | sed 's|///postgres|///old|')
+psql -X -q "$odb" -c "CREATE TABLE tq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+for f in "$TQ_TOP"/sql/[0-9]*.sql; do
+	b=${f##*/}
+	b=${b%.sql}
+	v=$(echo "$b" | sed 's/-.*//; s/^0*//')
+	[ "$v" -le 18 ] || continue
+	psql -X -q -1 -v ON_ERROR_STOP=1 "$odb" -f "$f" \
+		-c "INSERT INTO tq_schema (version, name) VALUES ($v, '$b')" \
+		>/dev/null 2>&1 || bail "$b does not apply"
+done
+psql -X -q "$odb" -c "INSERT INTO processing_tasks (id, type, queue_name, job_id, status) VALUES (1, 'parsing', 'parsing-queue', 'j1', 'failed'); INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, status) VALUES (1, 1, 1, 'link', 'a1', 'failed'), (1, 2, 2, 'link', 'a2', 'completed')" >/dev/null
+(TQ_DATABASE_URL=$odb; prom)
+ok $? "a database of schema 18: exit 0"
+check_same "PostgreSQL up, its items counted" "$(sample 'tq_up{backend="postgresql"}') $(sample 'tq_items{stage="parse",status="failed"}') $(sample 'tq_items{stage="parse",status="completed"}')" "1 1 1"
+check_same "and not migrated" "$(psql -XAtq "$odb" -c "SELECT max(version) FROM tq_schema")" 18
 
 # Redis down: PostgreSQL's part still printed, tq_up says which
 kill "$TQ_REDIS_PID"
