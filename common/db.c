@@ -667,7 +667,7 @@ migrate_begin(PGconn *c, struct tq_err *err)
 	return 0;
 }
 
-static int	migrate(PGconn *, struct tq_err *);
+static int	migrate(PGconn *, struct tq_err *, int *);
 
 /*
  * The schema is made by the programs: a user that may not make tables
@@ -678,17 +678,29 @@ int
 tq_db_migrate(PGconn *c, struct tq_err *err)
 {
 	char msg[sizeof(err->msg)], code[sizeof(err->code)];
+	int upgrade = 0;
 
-	if (migrate(c, err) == 0)
+	if (migrate(c, err, &upgrade) == 0)
 		return 0;
-	if (err != NULL && strstr(err->msg, "permission denied") != NULL) {
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		snprintf(code, sizeof(code), "%s", err->code);
+	if (err == NULL || (strstr(err->msg, "permission denied") == NULL &&
+	    strstr(err->msg, "must be owner") == NULL))
+		return -1;
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	snprintf(code, sizeof(code), "%s", err->code);
+	if (!upgrade)
 		tq_err_set(err, err->kind, code, "%s: tq makes its tables "
 		    "itself, and this user may not (make it the database's "
 		    "owner, as createdb -O does, or GRANT CREATE ON SCHEMA "
 		    "public TO it)", msg);
-	}
+	else
+		/*
+		 * the tables are there, another user's: a right to create
+		 * more would not do
+		 */
+		tq_err_set(err, err->kind, code, "%s: tq upgrades its tables "
+		    "itself, and this user may not change them (run this "
+		    "tq once as their owner, then give this user the rows "
+		    "of the new tables too)", msg);
 	return -1;
 }
 
@@ -710,7 +722,7 @@ newer(const char *versions)
 }
 
 static int
-migrate(PGconn *c, struct tq_err *err)
+migrate(PGconn *c, struct tq_err *err, int *upgrade)
 {
 	int i, n, k, done;
 	char ver[16], msg[sizeof(err->msg)], *known;
@@ -741,9 +753,21 @@ migrate(PGconn *c, struct tq_err *err)
 	PQclear(r);
 	if (migrate_begin(c, err) == -1)
 		return -1;
-	if (tq_db_cmd(c, err, "CREATE TABLE IF NOT EXISTS tq_schema ("
+	/*
+	 * made when it is not there: a CREATE, even IF NOT EXISTS, needs
+	 * a right on the schema that a user given the rows lacks, and the
+	 * migration that it may not apply is the one to name
+	 */
+	if ((r = tq_db_exec(c, err, "SELECT to_regclass('tq_schema') IS NULL",
+	    0, NULL)) == NULL) {
+		PQclear(PQexec(c, "ROLLBACK"));
+		return -1;
+	}
+	done = *upgrade = PQgetvalue(r, 0, 0)[0] == 'f';
+	PQclear(r);
+	if ((!done && tq_db_cmd(c, err, "CREATE TABLE tq_schema ("
 	    "version integer PRIMARY KEY, name text NOT NULL, "
-	    "applied_at timestamptz NOT NULL DEFAULT now())") == -1 ||
+	    "applied_at timestamptz NOT NULL DEFAULT now())") == -1) ||
 	    tq_db_cmd(c, err, "COMMIT") == -1) {
 		PQclear(PQexec(c, "ROLLBACK"));
 		return -1;

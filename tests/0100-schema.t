@@ -2,7 +2,7 @@
 # the schema: migrations applied by the programs themselves, once,
 # even when several start at the same time on an empty database
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 36
 start_pg
 pids=""
 for i in 1 2 3 4 5 6 7 8; do
@@ -83,6 +83,37 @@ check "then a user with rights on the rows only submits" \
 	env TQ_DATABASE_URL="$app" tq-submit parse https://a.example/x
 check_same "and reads its task" \
 	"$(TQ_DATABASE_URL=$app tq-status 1 | jq -r '"\(.type) \(.total_items)"')" "parsing 1"
+# an upgrade: the owner's tables of an older tq (schema 18), a user
+# given their rows only is told to run the new tq once as their owner,
+# not to be given a right to create that would not do
+psqlc "CREATE DATABASE olddb" >/dev/null
+olddb=$(echo "$TQ_DATABASE_URL" | sed 's|///postgres|///olddb|')
+psql -X -q "$olddb" -c "CREATE TABLE tq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+for f in "$TQ_TOP"/sql/[0-9]*.sql; do
+	b=${f##*/}
+	b=${b%.sql}
+	v=$(echo "$b" | sed 's/-.*//; s/^0*//')
+	[ "$v" -le 18 ] || continue
+	psql -X -q -1 -v ON_ERROR_STOP=1 "$olddb" -f "$f" \
+		-c "INSERT INTO tq_schema (version, name) VALUES ($v, '$b')" \
+		>/dev/null 2>&1 || bail "$b does not apply"
+done
+grant="GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO app; GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO app"
+psql -X -q "$olddb" -c "$grant" >/dev/null
+oldapp=$(echo "$olddb" | sed 's/user=tq/user=app/')
+check_status 4 "an upgrade by a user given the rows only" \
+	env TQ_DATABASE_URL="$oldapp" tq-status -l
+check_match "is told to run the new tq as the tables' owner" "$(cat "$errf")" \
+	"^tq-status: migration 0019-item-batches: postgresql: permission denied for schema public: tq upgrades its tables itself, and this user may not change them \\(run this tq once as their owner, then give this user the rows of the new tables too\\)\$"
+psql -X -q "$olddb" -c "GRANT CREATE ON SCHEMA public TO app" >/dev/null
+check_status 4 "the right to create is not enough" \
+	env TQ_DATABASE_URL="$oldapp" tq-status -l
+check_match "and it is told the same" "$(cat "$errf")" \
+	"^tq-status: migration 0019-item-batches: postgresql: permission denied for table processing_tasks: tq upgrades its tables itself"
+check "the owner runs it once" env TQ_DATABASE_URL="$olddb" tq-status -l
+psql -X -q "$olddb" -c "$grant" >/dev/null
+check "then the user works" env TQ_DATABASE_URL="$oldapp" tq-status -l
+
 # a newer tq migrated the database further (its owner did): this
 # one's migrations are all there, so it has nothing to make
 psql -X -q "$appdb" -c "INSERT INTO tq_schema (version, name) VALUES ($((latest + 1)), '$(printf %04d $((latest + 1)))-newer')" >/dev/null
