@@ -9,7 +9,7 @@
 # Dockerfile (its packages are in Debian 12, its build steps are the
 # Makefile's and run here).
 . "$(dirname "$0")/lib.sh"
-plan 83
+plan 85
 C=$TQ_TOP/contrib
 need systemd-analyze systemd
 need jq jq
@@ -257,6 +257,13 @@ check_same "every line a comment or KEY=VALUE" \
 	"$(grep -v -E '^(#.*|[A-Z_][A-Z0-9_]*=[^ "'"'"'$]*|)$' "$C/tq.env")" ""
 check_same "no secret has a value" \
 	"$(grep -E '^#?(NOTION_TOKEN|TQ_NOTION_TOKEN|OPENAI_API_KEY|PGPASSWORD)=.' "$C/tq.env")" ""
+# a password file where the tq user can have one: it has no home
+home=$(echo "$sysu" | cut -d: -f6)
+check_same "tq.env's password file is not in the tq user's home, $home" \
+	"$(grep -c -e '~tq/' -e "$home/" "$C/tq.env")" 0
+check_match "but one that PGPASSFILE names, readable by tq alone" \
+	"$(grep -A1 -F '/etc/tq/pgpass' "$C/tq.env" | tr '\n' ' ')" \
+	'install -m 600 -o tq -g tq /dev/null /etc/tq/pgpass .*#PGPASSFILE='
 check "sh reads it as cron does" env -i sh -c "set -a; . '$C/tq.env'"
 check "tq-start reads it as its .env" env TQ_ENV_FILE="$C/tq.env" WORKER_COUNT_AI=0 sh "$C/tq-start" ai-queue
 
