@@ -9,9 +9,10 @@
  * from a coroutine of the loop (tq_http_do: the fetch's rules on
  * internal addresses, TQ_ALLOW_PRIVATE), and records the answer:
  * attempts, last HTTP status, last error, delivered_at.  A failure is
- * tried again after 1, 2, 4, ... s (at most 10 min apart), up to
- * TQ_NOTIFY_ATTEMPTS times; a 4xx that retrying cannot mend (not 408
- * or 429) gives up at once.  With TQ_NOTIFY_SECRET set, the header
+ * tried again after 1, 2, 4, ... s, or after the receiver's Retry-After
+ * when that is longer (at most 10 min apart), up to TQ_NOTIFY_ATTEMPTS
+ * times; a 4xx that retrying cannot mend (not 408 or 429) gives up at
+ * once.  With TQ_NOTIFY_SECRET set, the header
  * X-Tq-Signature: sha256=HEX carries the HMAC-SHA256 of the body.
  *
  * Once a 2xx is recorded the notification is never sent again.  A
@@ -19,6 +20,7 @@
  * before its record leaves it to be sent again then, so a receiver
  * may see one delivery twice (same X-Tq-Delivery) only after a crash.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,7 @@ struct send {
 	int		 attempt;
 	int		 done, ok, permanent;
 	long		 status;
+	double		 wait;		/* Retry-After, s; 0: none */
 	char		 err[512];
 	struct send	*next;
 };
@@ -92,6 +95,7 @@ send_main(void *arg)
 		s->permanent = e.kind == TQ_ERR_PERMANENT;
 	}
 	s->status = rs.status;
+	s->wait = rs.retry_after_asked;
 	tq_http_resp_free(&rs);
 	curl_slist_free_all(h);
 	s->done = 1;
@@ -112,6 +116,9 @@ record(PGconn *db, const char *worker, struct send *s)
 
 	for (i = 1; i < s->attempt && d < 600; i++)
 		d *= 2;
+	/* never sooner than the receiver asks (a 429, a 503) */
+	if (!s->ok && ceil(s->wait) > d)
+		d = ceil(s->wait);
 	if (d > 600)
 		d = 600;
 	snprintf(id, sizeof(id), "%lld", s->id);

@@ -3,15 +3,18 @@
 # receiver (a local python server) that fails twice, then answers 200:
 # exactly one delivery recorded, attempts 3, the HMAC-SHA256 signature
 # verifies, nothing sent after the success; tq-status shows it; an
-# internal address is refused unless TQ_ALLOW_PRIVATE allows it
+# internal address is refused unless TQ_ALLOW_PRIVATE allows it; a 429
+# with Retry-After is tried again no sooner than it asks
 . "$(dirname "$0")/lib.sh"
-plan 19
+plan 23
 start_redis
 start_pg
 start_httpd
 cat >"$tmp/hook.py" <<'PY'
-import http.server, json, os, sys, threading
+import http.server, json, os, sys, threading, time
 port_file, log, fails = sys.argv[1], sys.argv[2], int(sys.argv[3])
+code_fail = int(sys.argv[4]) if len(sys.argv) > 4 else 500
+retry_after = sys.argv[5] if len(sys.argv) > 5 else None
 seen = {"n": 0}
 lock = threading.Lock()
 class H(http.server.BaseHTTPRequestHandler):
@@ -23,13 +26,16 @@ class H(http.server.BaseHTTPRequestHandler):
             seen["n"] += 1
             n = seen["n"]
             with open(log, "a") as f:
-                f.write(json.dumps({"n": n, "path": self.path,
+                f.write(json.dumps({"n": n, "t": time.time(),
+                    "path": self.path,
                     "sig": self.headers.get("X-Tq-Signature"),
                     "delivery": self.headers.get("X-Tq-Delivery"),
                     "type": self.headers.get("Content-Type"),
                     "body": body.decode()}) + "\n")
-        code = 500 if n <= fails else 200
+        code = code_fail if n <= fails else 200
         self.send_response(code)
+        if code != 200 and retry_after is not None:
+            self.send_header("Retry-After", retry_after)
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")
@@ -94,4 +100,19 @@ gaveup() { [ "$(psqlc "SELECT gave_up_at IS NOT NULL FROM task_notifications WHE
 wait_for 30 gaveup
 ok $? "the notification is refused and given up"
 check_match "for its internal address; no POST" "$(psqlc "SELECT attempts, last_error FROM task_notifications WHERE task_id = $T2") $(wc -l <"$tmp/hook.log" | tr -d ' ')" '^1\|.*(private|internal).* 0$'
+
+# --- a receiver that answers 429 with Retry-After: 5, then 200: the
+# second POST comes no sooner than it asked (not after 1 s)
+stop_worker
+python3 "$tmp/hook.py" "$tmp/ra.port" "$tmp/ra.log" 1 429 5 >"$tmp/ra.err" 2>&1 &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/ra.port" || bail "the second receiver did not start"
+start_worker -n 1
+check "submit, the receiver asking to wait" tq-submit -j --notify "http://127.0.0.1:$(cat "$tmp/ra.port")/ra" parse "$HTTP/t/page?seed=4"
+T3=$(jq -r .task_id "$out")
+check "it ends" tq-wait -I -t 30 "$T3"
+delivered3() { [ "$(psqlc "SELECT delivered_at IS NOT NULL FROM task_notifications WHERE task_id = $T3")" = t ]; }
+wait_for 30 delivered3
+ok $? "delivered after the 429"
+check_same "two POSTs, 5 s apart or more" "$(jq -s 'length, (.[1].t - .[0].t >= 5)' "$tmp/ra.log" | tr '\n' ' ')" "2 true "
 done_testing
