@@ -19,6 +19,8 @@
  * claim lasts CLAIM_S seconds: a worker that dies after the POST and
  * before its record leaves it to be sent again then, so a receiver
  * may see one delivery twice (same X-Tq-Delivery) only after a crash.
+ * An answer that PostgreSQL cannot take (a restart, a failover) is
+ * kept and recorded once it can, while the claim lasts.
  */
 #include <math.h>
 #include <stdio.h>
@@ -38,6 +40,7 @@ struct send {
 	char		*url, *body;
 	int		 attempt;
 	int		 done, ok, permanent;
+	double		 claimed, tried;	/* tq_mono() */
 	long		 status;
 	double		 wait;		/* Retry-After, s; 0: none */
 	char		 err[512];
@@ -157,6 +160,20 @@ record(PGconn *db, const char *worker, struct send *s)
 	return 0;
 }
 
+/* 1 when an ended send is done with: its answer recorded, or too late */
+static int
+settled(PGconn *db, const char *worker, struct send *s)
+{
+	if (tq_mono() - s->tried >= EVERY_S && db != NULL &&
+	    PQstatus(db) == CONNECTION_OK) {
+		s->tried = tq_mono();
+		if (record(db, worker, s) == 0)
+			return 1;
+	}
+	/* past its claim: whoever claims it next sends it again */
+	return tq_mono() - s->claimed >= CLAIM_S;
+}
+
 void
 tq_notify_tick(PGconn *db, const char *worker)
 {
@@ -167,15 +184,16 @@ tq_notify_tick(PGconn *db, const char *worker)
 	PGresult *r;
 	int i;
 
-	/* the answers of the sends that ended */
+	/*
+	 * The answers of the sends that ended.  One PostgreSQL does not
+	 * take is tried again every EVERY_S: dropped, it would be sent
+	 * again when its claim runs out, and a delivery seen twice.
+	 */
 	for (sp = &sends; (s = *sp) != NULL;) {
-		if (!s->done) {
+		if (!s->done || !settled(db, worker, s)) {
 			sp = &s->next;
 			continue;
 		}
-		/* PostgreSQL away: the claim runs out, it is sent again */
-		if (db != NULL && PQstatus(db) == CONNECTION_OK)
-			record(db, worker, s);
 		*sp = s->next;
 		nsends--;
 		free(s->url);
@@ -213,6 +231,8 @@ tq_notify_tick(PGconn *db, const char *worker)
 		s->url = xstrdup(PQgetvalue(r, i, 2));
 		s->body = xstrdup(PQgetvalue(r, i, 3));
 		s->attempt = atoi(PQgetvalue(r, i, 4));
+		s->claimed = tq_mono();
+		s->tried = -1e9;
 		if (tq_co_start(send_main, s) == NULL) {
 			snprintf(s->err, sizeof(s->err), "cannot start a "
 			    "coroutine");

@@ -4,9 +4,11 @@
 # exactly one delivery recorded, attempts 3, the HMAC-SHA256 signature
 # verifies, nothing sent after the success; tq-status shows it; an
 # internal address is refused unless TQ_ALLOW_PRIVATE allows it; a 429
-# with Retry-After is tried again no sooner than it asks
+# with Retry-After is tried again no sooner than it asks; an answer
+# that PostgreSQL could not take at first is recorded when it can, and
+# the notification not sent again
 . "$(dirname "$0")/lib.sh"
-plan 23
+plan 27
 start_redis
 start_pg
 start_httpd
@@ -115,4 +117,34 @@ delivered3() { [ "$(psqlc "SELECT delivered_at IS NOT NULL FROM task_notificatio
 wait_for 30 delivered3
 ok $? "delivered after the 429"
 check_same "two POSTs, 5 s apart or more" "$(jq -s 'length, (.[1].t - .[0].t >= 5)' "$tmp/ra.log" | tr '\n' ' ')" "2 true "
+
+# --- the answer comes when PostgreSQL cannot take its record (a
+# trigger of the test refuses it, as a restart or a failover would make
+# it fail): the worker records it once it can, and does not send the
+# notification again when its claim runs out
+stop_worker
+psqlc "CREATE TABLE t3910_block (x int);
+CREATE FUNCTION t3910_refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN
+	IF EXISTS (SELECT 1 FROM t3910_block) THEN
+		RAISE EXCEPTION 't3910: the record refused';
+	END IF;
+	RETURN NEW;
+END \$\$;
+CREATE TRIGGER t3910_refuse BEFORE UPDATE ON task_notifications FOR EACH ROW
+	WHEN (OLD.claimed_by IS NOT NULL AND NEW.claimed_by IS NULL)
+	EXECUTE FUNCTION t3910_refuse();
+INSERT INTO t3910_block VALUES (1)" >/dev/null || bail "the trigger"
+start_worker -n 1
+check "submit" tq-submit -j --notify "http://127.0.0.1:$(cat "$tmp/ra.port")/ra" parse "$HTTP/t/page?seed=5"
+T4=$(jq -r .task_id "$out")
+refused() { grep -q 'notify.*t3910: the record refused' "$tmp/worker.log"; }
+wait_for 30 refused
+ok $? "the POST was answered, its record refused"
+psqlc "DELETE FROM t3910_block" >/dev/null
+delivered4() { [ "$(psqlc "SELECT delivered_at IS NOT NULL FROM task_notifications WHERE task_id = $T4")" = t ]; }
+wait_for 10 delivered4
+ok $? "recorded as delivered once PostgreSQL takes it"
+check_same "one POST of it, attempts 1, status 200, not claimed" \
+	"$(grep -c '"delivery": "'"$(psqlc "SELECT id FROM task_notifications WHERE task_id = $T4")"'"' "$tmp/ra.log") $(psqlc "SELECT attempts, last_status, claimed_by IS NULL FROM task_notifications WHERE task_id = $T4")" "1 1|200|t"
 done_testing
