@@ -86,7 +86,9 @@ send_main(void *arg)
 	rq.headers = h;
 	rq.body = s->body;
 	rq.body_len = strlen(s->body);
-	rq.max_bytes = 1024 * 1024;	/* the answer is read, not kept */
+	/* the answer is not kept: a long one, cut, is a delivery too */
+	rq.max_bytes = 64 * 1024;
+	rq.truncate = 1;
 	rq.timeout_ms = 15000;
 	rq.allow_private = tq_cfg.allow_private;
 	rq.allow_addrs = tq_cfg.allow_addrs;

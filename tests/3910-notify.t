@@ -6,9 +6,9 @@
 # internal address is refused unless TQ_ALLOW_PRIVATE allows it; a 429
 # with Retry-After is tried again no sooner than it asks; an answer
 # that PostgreSQL could not take at first is recorded when it can, and
-# the notification not sent again
+# the notification not sent again; a 200 with a long body delivers it
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 31
 start_redis
 start_pg
 start_httpd
@@ -17,6 +17,7 @@ import http.server, json, os, sys, threading, time
 port_file, log, fails = sys.argv[1], sys.argv[2], int(sys.argv[3])
 code_fail = int(sys.argv[4]) if len(sys.argv) > 4 else 500
 retry_after = sys.argv[5] if len(sys.argv) > 5 else None
+answer = b"x" * int(sys.argv[6]) if len(sys.argv) > 6 else b"ok"
 seen = {"n": 0}
 lock = threading.Lock()
 class H(http.server.BaseHTTPRequestHandler):
@@ -38,9 +39,9 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(code)
         if code != 200 and retry_after is not None:
             self.send_header("Retry-After", retry_after)
-        self.send_header("Content-Length", "2")
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
-        self.wfile.write(b"ok")
+        self.wfile.write(answer)
 s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 open(port_file + ".tmp", "w").write(str(s.server_address[1]))
 os.rename(port_file + ".tmp", port_file)
@@ -147,4 +148,17 @@ wait_for 10 delivered4
 ok $? "recorded as delivered once PostgreSQL takes it"
 check_same "one POST of it, attempts 1, status 200, not claimed" \
 	"$(grep -c '"delivery": "'"$(psqlc "SELECT id FROM task_notifications WHERE task_id = $T4")"'"' "$tmp/ra.log") $(psqlc "SELECT attempts, last_status, claimed_by IS NULL FROM task_notifications WHERE task_id = $T4")" "1 1|200|t"
+
+# --- a receiver that answers 200 with 2 MiB (a page of its own, say):
+# delivered, not given up for the length of an answer tq does not keep
+python3 "$tmp/hook.py" "$tmp/big.port" "$tmp/big.log" 0 500 "" 2097152 >"$tmp/big.err" 2>&1 &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/big.port" || bail "the fourth receiver did not start"
+check "submit, the receiver long-winded" tq-submit -j --notify "http://127.0.0.1:$(cat "$tmp/big.port")/big" parse "$HTTP/t/page?seed=6"
+T5=$(jq -r .task_id "$out")
+ended5() { [ "$(psqlc "SELECT delivered_at IS NOT NULL OR gave_up_at IS NOT NULL FROM task_notifications WHERE task_id = $T5")" = t ]; }
+wait_for 30 ended5
+ok $? "its notification was answered"
+check_same "delivered at the first attempt, no error" "$(psqlc "SELECT attempts, last_status, delivered_at IS NOT NULL, gave_up_at IS NULL, coalesce(last_error, 'none') FROM task_notifications WHERE task_id = $T5")" "1|200|t|t|none"
+check_same "one POST" "$(wc -l <"$tmp/big.log" | tr -d ' ')" 1
 done_testing
