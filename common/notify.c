@@ -11,9 +11,10 @@
  * attempts, last HTTP status, last error, delivered_at.  A failure is
  * tried again after 1, 2, 4, ... s, or after the receiver's Retry-After
  * when that is longer (at most 10 min apart), up to TQ_NOTIFY_ATTEMPTS
- * times; a 4xx that retrying cannot mend (not 408 or 429) gives up at
- * once.  With TQ_NOTIFY_SECRET set, the header
- * X-Tq-Signature: sha256=HEX carries the HMAC-SHA256 of the body.
+ * times; an answer that retrying cannot mend (tq_http_errkind(): a 3xx,
+ * as no redirect is followed, most 4xx, 501) gives up at once.  With
+ * TQ_NOTIFY_SECRET set, the header X-Tq-Signature: sha256=HEX carries
+ * the HMAC-SHA256 of the body.
  *
  * Once a 2xx is recorded the notification is never sent again.  A
  * claim lasts CLAIM_S seconds: a worker that dies after the POST and

@@ -6,9 +6,10 @@
 # internal address is refused unless TQ_ALLOW_PRIVATE allows it; a 429
 # with Retry-After is tried again no sooner than it asks; an answer
 # that PostgreSQL could not take at first is recorded when it can, and
-# the notification not sent again; a 200 with a long body delivers it
+# the notification not sent again; a 200 with a long body delivers it;
+# a redirect gives up at once, a 409 is tried again
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 35
 start_redis
 start_pg
 start_httpd
@@ -161,4 +162,20 @@ wait_for 30 ended5
 ok $? "its notification was answered"
 check_same "delivered at the first attempt, no error" "$(psqlc "SELECT attempts, last_status, delivered_at IS NOT NULL, gave_up_at IS NULL, coalesce(last_error, 'none') FROM task_notifications WHERE task_id = $T5")" "1|200|t|t|none"
 check_same "one POST" "$(wc -l <"$tmp/big.log" | tr -d ' ')" 1
+
+# --- a redirect (not followed) gives up at once; a 409 is retried, as
+# tq(7) says
+for c in 301 409; do
+	python3 "$tmp/hook.py" "$tmp/c$c.port" "$tmp/c$c.log" 1 $c >"$tmp/c$c.err" 2>&1 &
+	_pids="$_pids $!"
+	wait_for 10 test -s "$tmp/c$c.port" || bail "the $c receiver did not start"
+done
+check "submit, the receiver redirecting" tq-submit -j --notify "http://127.0.0.1:$(cat "$tmp/c301.port")/c" parse "$HTTP/t/page?seed=7"
+T6=$(jq -r .task_id "$out")
+check "submit, the receiver in conflict" tq-submit -j --notify "http://127.0.0.1:$(cat "$tmp/c409.port")/c" parse "$HTTP/t/page?seed=8"
+T7=$(jq -r .task_id "$out")
+ended67() { [ "$(psqlc "SELECT count(*) FROM task_notifications WHERE task_id IN ($T6, $T7) AND (delivered_at IS NOT NULL OR gave_up_at IS NOT NULL)")" = 2 ]; }
+wait_for 30 ended67
+ok $? "both notifications ended"
+check_same "301: given up after one POST; 409: delivered at the second" "$(psqlc "SELECT attempts, last_status, delivered_at IS NOT NULL, gave_up_at IS NOT NULL FROM task_notifications WHERE task_id IN ($T6, $T7) ORDER BY task_id" | tr '\n' ' ')$(cat "$tmp/c301.log" "$tmp/c409.log" | wc -l | tr -d ' ')" "1|301|f|t 2|200|t|f 3"
 done_testing
