@@ -913,7 +913,13 @@ worker_main(void)
 		if (burst && njobs == 0 && got == 0)
 			usleep(100000);
 	}
-	/* the webhooks in flight end, or their claims run out */
+	/*
+	 * A burst worker sends the notifications due now (of the tasks it
+	 * ended, most likely), for no worker may come after it; then the
+	 * webhooks in flight end, or their claims run out
+	 */
+	if (burst)
+		tq_notify_flush(w.db, w.name);
 	for (got = 0; tq_notify_busy() && got < 200; got++) {
 		tq_loop_step(0.05, NULL, 0);
 		tq_notify_tick(w.db, w.name);

@@ -247,3 +247,10 @@ tq_notify_tick(PGconn *db, const char *worker)
 	}
 	PQclear(r);
 }
+
+void
+tq_notify_flush(PGconn *db, const char *worker)
+{
+	last_claim = -1e9;
+	tq_notify_tick(db, worker);
+}

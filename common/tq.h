@@ -1792,8 +1792,10 @@ void		 tq_submit_phase(const char *);
 int		 tq_url_plain(const char *);
 
 /* notify.c: send the due notifications of task ends (sql/0008), from
- * coroutines of the worker's loop; call often.  busy: sends in flight */
+ * coroutines of the worker's loop; call often.  busy: sends in flight;
+ * flush: a tick that claims the due ones now (a worker about to leave) */
 void		 tq_notify_tick(PGconn *, const char *worker);
+void		 tq_notify_flush(PGconn *, const char *worker);
 int		 tq_notify_busy(void);
 
 /* -------------------------------------------------------------- maint.c */

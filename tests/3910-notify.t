@@ -7,9 +7,10 @@
 # with Retry-After is tried again no sooner than it asks; an answer
 # that PostgreSQL could not take at first is recorded when it can, and
 # the notification not sent again; a 200 with a long body delivers it;
-# a redirect gives up at once, a 409 is tried again
+# a redirect gives up at once, a 409 is tried again; a burst worker
+# sends the notification of the task it ended before it leaves
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 38
 start_redis
 start_pg
 start_httpd
@@ -178,4 +179,13 @@ ended67() { [ "$(psqlc "SELECT count(*) FROM task_notifications WHERE task_id IN
 wait_for 30 ended67
 ok $? "both notifications ended"
 check_same "301: given up after one POST; 409: delivered at the second" "$(psqlc "SELECT attempts, last_status, delivered_at IS NOT NULL, gave_up_at IS NOT NULL FROM task_notifications WHERE task_id IN ($T6, $T7) ORDER BY task_id" | tr '\n' ' ')$(cat "$tmp/c301.log" "$tmp/c409.log" | wc -l | tr -d ' ')" "1|301|f|t 2|200|t|f 3"
+
+# --- tq-worker -b: it runs the task and leaves, the notification of the
+# task's end sent (no other worker may ever come)
+stop_worker
+: >"$tmp/hook.log"
+check "submit for a burst worker" tq-submit -j --notify "$HOOK/burst" parse "$HTTP/t/page?seed=9"
+T8=$(jq -r .task_id "$out")
+check "tq-worker -b runs it and leaves" timeout 60 tq-worker -b -n 1
+check_same "the end was notified before it left" "$(psqlc "SELECT t.status, n.attempts, n.delivered_at IS NOT NULL FROM processing_tasks t JOIN task_notifications n ON n.task_id = t.id WHERE t.id = $T8") $(grep -c '"path": "/burst"' "$tmp/hook.log")" "completed|1|t 1"
 done_testing
