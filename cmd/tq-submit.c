@@ -607,6 +607,7 @@ main(int argc, char *argv[])
 	struct stageopts so, th[TQ_NSTAGES];
 	struct tq_submit_then subthen[TQ_NSTAGES];
 	const char *thenarg[TQ_NSTAGES], *notify = NULL;
+	const char *notify_from = "--notify";
 	char *notify_url = NULL;
 	int ch, i, used_stdin = 0, nthen = 0, max_retries;
 	struct tq_submit sub;
@@ -671,21 +672,24 @@ main(int argc, char *argv[])
 	stage_check(&so, "");
 	for (i = 0; i < nthen; i++)
 		then_parse(thenarg[i], i == 0 ? stage : th[i - 1].stage, &th[i]);
-	if (notify == NULL && (notify = getenv("TQ_NOTIFY_URL")) != NULL &&
-	    *notify == '\0')
-		notify = NULL;
+	if (notify == NULL) {
+		notify_from = "TQ_NOTIFY_URL";
+		if ((notify = getenv("TQ_NOTIFY_URL")) != NULL &&
+		    *notify == '\0')
+			notify = NULL;
+	}
 	if (notify != NULL) {
 		if (tq_url_check(notify, &notify_url, &e) == -1)
-			errx(TQ_EXIT_USAGE, "--notify: %s", e.msg);
+			errx(TQ_EXIT_USAGE, "%s: %s", notify_from, e.msg);
 		if (strncmp(notify_url, "http://", 7) != 0 &&
 		    strncmp(notify_url, "https://", 8) != 0)
-			errx(TQ_EXIT_USAGE, "--notify: %s: not an http or https "
-			    "URL", tq_vis_arg(tq_redact_url(notify)));
+			errx(TQ_EXIT_USAGE, "%s: %s: not an http or https URL",
+			    notify_from, tq_vis_arg(tq_redact_url(notify)));
 		/* as for the inputs: tq stores it in clear, prints it */
 		if (tq_url_userinfo(notify_url))
-			errx(TQ_EXIT_USAGE, "--notify: a user name or password "
-			    "in the URL: refused, tq stores URLs in clear (sign "
-			    "the requests with TQ_NOTIFY_SECRET)");
+			errx(TQ_EXIT_USAGE, "%s: a user name or password in "
+			    "the URL: refused, tq stores URLs in clear (sign "
+			    "the requests with TQ_NOTIFY_SECRET)", notify_from);
 	}
 	max_retries = so.max_retries;
 	params = so.params;

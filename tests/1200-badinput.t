@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 178
+plan 183
 start_redis
 start_pg
 start_httpd
@@ -208,6 +208,11 @@ before=$(state)
 check_status 2 "--notify with a password" tq-submit --notify "https://user:Pw-1200-notify@127.0.0.1:9/hook" parse "$HTTP/t/page?title=N"
 check_same "one line, no password" "$(wc -l <"$errf") $(grep -c Pw-1200 "$errf")" "1 0"
 check_status 2 "TQ_NOTIFY_URL with a user name" env TQ_NOTIFY_URL=https://tok@127.0.0.1:9/hook tq-submit parse "$HTTP/t/page?title=N"
+check_match "names the variable, not --notify" "$(cat "$errf")" '^tq-submit: TQ_NOTIFY_URL: a user name or password in the URL: refused'
+check_status 2 "TQ_NOTIFY_URL of another scheme" env TQ_NOTIFY_URL='ftp://127.0.0.1:9/hook?token=Tk-1200' tq-submit parse "$HTTP/t/page?title=N"
+check_same "one line naming the variable" "$(cat "$errf")" "tq-submit: TQ_NOTIFY_URL: unsupported scheme ftp"
+check_status 2 "--notify of another scheme" tq-submit --notify 'gopher://127.0.0.1:9/hook' parse "$HTTP/t/page?title=N"
+check_same "one line naming the option" "$(cat "$errf")" "tq-submit: --notify: unsupported scheme gopher"
 check_same "nothing written" "$(state)" "$before"
 check_status 3 "tq-show: a URL with a password" tq-show "https://user:Pw-1200-show@127.0.0.1/x"
 check_same "named with ***" "$(cat "$errf")" "tq-show: https://user:***@127.0.0.1/x: no such link"
