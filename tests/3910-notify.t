@@ -8,9 +8,11 @@
 # that PostgreSQL could not take at first is recorded when it can, and
 # the notification not sent again; a 200 with a long body delivers it;
 # a redirect gives up at once, a 409 is tried again; a burst worker
-# sends the notification of the task it ended before it leaves
+# sends the notification of the task it ended before it leaves; a task
+# that ends again after tq-retry is notified again, its body naming the
+# new notification
 . "$(dirname "$0")/lib.sh"
-plan 38
+plan 44
 start_redis
 start_pg
 start_httpd
@@ -71,6 +73,7 @@ check_same "one notification: attempts 3, last status 200" \
 	"$(psqlc "SELECT count(*), max(attempts), max(last_status), count(delivered_at), count(gave_up_at) FROM task_notifications WHERE task_id = $T")" "1|3|200|1|0"
 check_same "three POSTs, one delivery id" "$(wc -l <"$tmp/hook.log" | tr -d ' ') $(jq -r .delivery "$tmp/hook.log" | sort -u | wc -l | tr -d ' ')" "3 1"
 check_same "the body is the task's final record" "$(tail -1 "$tmp/hook.log" | jq -r '.body | fromjson | "\(.task_id) \(.status) \(.completed_items) \(.completed_at != null)"') $(tail -1 "$tmp/hook.log" | jq -r .type)" "$T completed 2 true application/json"
+check_same "its notification is this one (X-Tq-Delivery), it has no items" "$(tail -1 "$tmp/hook.log" | jq -r '(.body | fromjson) as $b | "\($b.notification.id == (.delivery | tonumber)) \($b.notification.task_status) \($b | has("items"))"')" "true completed false"
 check_same "each signature is the HMAC-SHA256 of its body" "$(python3 - "$tmp/hook.log" "$SECRET" <<'PY'
 import hashlib, hmac, json, sys
 secret = sys.argv[2].encode()
@@ -188,4 +191,19 @@ check "submit for a burst worker" tq-submit -j --notify "$HOOK/burst" parse "$HT
 T8=$(jq -r .task_id "$out")
 check "tq-worker -b runs it and leaves" timeout 60 tq-worker -b -n 1
 check_same "the end was notified before it left" "$(psqlc "SELECT t.status, n.attempts, n.delivered_at IS NOT NULL FROM processing_tasks t JOIN task_notifications n ON n.task_id = t.id WHERE t.id = $T8") $(grep -c '"path": "/burst"' "$tmp/hook.log")" "completed|1|t 1"
+
+# --- a task that ends again after tq-retry: a second notification,
+# whose body names it, not the first
+start_worker -n 1
+: >"$tmp/hook.log"
+check "submit a page that fails" tq-submit -j -R 0 --notify "$HOOK/again" parse "$HTTP/gone.html"
+T9=$(jq -r .task_id "$out")
+check_status 1 "it fails" tq-wait -I -t 30 "$T9"
+once9() { [ "$(psqlc "SELECT count(delivered_at) FROM task_notifications WHERE task_id = $T9")" = 1 ]; }
+wait_for 30 once9
+check "tq-retry it" tq-retry "$T9"
+check_status 1 "it fails again" tq-wait -I -t 30 "$T9"
+twice9() { [ "$(psqlc "SELECT count(delivered_at) FROM task_notifications WHERE task_id = $T9")" = 2 ]; }
+wait_for 30 twice9
+check_same "two POSTs, each body naming its own notification" "$(jq -r 'select(.path == "/again") | (.body | fromjson) as $b | "\(.delivery) \($b.notification.id) \($b.status)"' "$tmp/hook.log" | sort -n | tr '\n' ' ')" "$(psqlc "SELECT id || ' ' || id || ' failed' FROM task_notifications WHERE task_id = $T9 ORDER BY id" | tr '\n' ' ')"
 done_testing
