@@ -41,6 +41,7 @@ struct send {
 	char		*url, *body;
 	int		 attempt;
 	int		 done, ok, permanent;
+	int		 answered;	/* a 2xx status and its headers came */
 	double		 claimed, tried;	/* tq_mono() */
 	long		 status;
 	double		 wait;		/* Retry-After, s; 0: none */
@@ -56,6 +57,18 @@ int
 tq_notify_busy(void)
 {
 	return nsends;
+}
+
+/* A 2xx answer: delivered, whatever then becomes of its body. */
+static int
+answered(void *arg, const struct tq_http_resp *rs, struct tq_err *e)
+{
+	struct send *s = arg;
+
+	(void)rs;
+	(void)e;
+	s->answered = 1;
+	return 0;
 }
 
 static void
@@ -94,7 +107,10 @@ send_main(void *arg)
 	rq.allow_private = tq_cfg.allow_private;
 	rq.allow_addrs = tq_cfg.allow_addrs;
 	rq.secret = secret;
-	if (tq_http_do(&rq, &rs, &e) == 0)
+	rq.on_headers = answered;
+	rq.arg = s;
+	/* a receiver that said 2xx and then stalled or cut its body got it */
+	if (tq_http_do(&rq, &rs, &e) == 0 || s->answered)
 		s->ok = 1;
 	else {
 		snprintf(s->err, sizeof(s->err), "%s", e.msg);

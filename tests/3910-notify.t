@@ -10,9 +10,9 @@
 # a redirect gives up at once, a 409 is tried again; a burst worker
 # sends the notification of the task it ended before it leaves; a task
 # that ends again after tq-retry is notified again, its body naming the
-# new notification
+# new notification; a 200 whose body never ends delivers it too
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 48
 start_redis
 start_pg
 start_httpd
@@ -21,7 +21,10 @@ import http.server, json, os, sys, threading, time
 port_file, log, fails = sys.argv[1], sys.argv[2], int(sys.argv[3])
 code_fail = int(sys.argv[4]) if len(sys.argv) > 4 else 500
 retry_after = sys.argv[5] if len(sys.argv) > 5 else None
-answer = b"x" * int(sys.argv[6]) if len(sys.argv) > 6 else b"ok"
+# a length of answer, or "hang": 200, then half its body and no more
+hang = len(sys.argv) > 6 and sys.argv[6] == "hang"
+answer = b"x" * int(sys.argv[6]) if len(sys.argv) > 6 and not hang \
+    else b"ok"
 seen = {"n": 0}
 lock = threading.Lock()
 class H(http.server.BaseHTTPRequestHandler):
@@ -43,9 +46,12 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(code)
         if code != 200 and retry_after is not None:
             self.send_header("Retry-After", retry_after)
-        self.send_header("Content-Length", str(len(answer)))
+        self.send_header("Content-Length", str(len(answer) * (hang + 1)))
         self.end_headers()
         self.wfile.write(answer)
+        self.wfile.flush()
+        if hang and code == 200:
+            time.sleep(60)
 s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 open(port_file + ".tmp", "w").write(str(s.server_address[1]))
 os.rename(port_file + ".tmp", port_file)
@@ -206,4 +212,18 @@ check_status 1 "it fails again" tq-wait -I -t 30 "$T9"
 twice9() { [ "$(psqlc "SELECT count(delivered_at) FROM task_notifications WHERE task_id = $T9")" = 2 ]; }
 wait_for 30 twice9
 check_same "two POSTs, each body naming its own notification" "$(jq -r 'select(.path == "/again") | (.body | fromjson) as $b | "\(.delivery) \($b.notification.id) \($b.status)"' "$tmp/hook.log" | sort -n | tr '\n' ' ')" "$(psqlc "SELECT id || ' ' || id || ' failed' FROM task_notifications WHERE task_id = $T9 ORDER BY id" | tr '\n' ' ')"
+
+# --- a receiver that answers 200 and then stalls in its body: it got
+# the notification and said so; it is not sent again (the transfer runs
+# out of time after 15 s)
+python3 "$tmp/hook.py" "$tmp/hang.port" "$tmp/hang.log" 0 500 "" hang >"$tmp/hang.err" 2>&1 &
+_pids="$_pids $!"
+wait_for 10 test -s "$tmp/hang.port" || bail "the hanging receiver did not start"
+check "submit, the receiver stalling after its 200" tq-submit -j --notify "http://127.0.0.1:$(cat "$tmp/hang.port")/hang" parse "$HTTP/t/page?seed=10"
+T10=$(jq -r .task_id "$out")
+ended10() { [ "$(psqlc "SELECT last_status IS NOT NULL OR delivered_at IS NOT NULL FROM task_notifications WHERE task_id = $T10")" = t ]; }
+wait_for 40 ended10
+ok $? "its answer was recorded"
+check_same "delivered at the first attempt" "$(psqlc "SELECT attempts, last_status, delivered_at IS NOT NULL, coalesce(last_error, 'none') FROM task_notifications WHERE task_id = $T10")" "1|200|t|none"
+check_same "one POST, none after" "$(sleep 3; wc -l <"$tmp/hang.log" | tr -d ' ')" 1
 done_testing
