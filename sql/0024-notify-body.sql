@@ -1,4 +1,4 @@
--- 0026-notify-body: the body of a task-end notification is the task's
+-- 0024-notify-body: the body of a task-end notification is the task's
 -- record as tq-status shows it once the task has ended: its
 -- notification field is this notification (id as in X-Tq-Delivery,
 -- task_status, attempts 0), and it has no items field.  It was made
