@@ -9,7 +9,7 @@
 # Dockerfile (its packages are in Debian 12, its build steps are the
 # Makefile's and run here).
 . "$(dirname "$0")/lib.sh"
-plan 85
+plan 86
 C=$TQ_TOP/contrib
 need systemd-analyze systemd
 need jq jq
@@ -315,7 +315,9 @@ for svc, q, var, n in (("worker-parsing", "parsing-queue", "PARSING", 3),
 	assert w["build"]["context"] == ".."
 	assert set(w["depends_on"]) == {"redis", "postgres"}
 	assert w["environment"]["TQ_REDIS_URL"] == "redis://redis:6379/0"
-	assert w["environment"]["TQ_DATABASE_URL"].endswith("@postgres:5432/tq")
+	assert w["environment"]["TQ_DATABASE_URL"] == \
+	    "postgresql://tq@postgres:5432/tq", "a password in the URL"
+	assert w["environment"]["PGPASSWORD"] == "${POSTGRES_PASSWORD:-tq}"
 	assert w["stop_grace_period"] == "150s"
 assert s["redis"]["image"].startswith("redis:7")
 assert s["postgres"]["image"].startswith("postgres:15")
@@ -323,16 +325,20 @@ assert s["postgres"]["image"].startswith("postgres:15")
 if command -v docker-compose >/dev/null 2>&1; then
 	mkdir -p "$tmp/dc"
 	cp "$C/docker-compose.yml" "$tmp/dc/"
-	printf 'WORKER_COUNT_PARSING=4\nWORKER_COUNT_AI=7\n' >"$tmp/dc/.env"
+	printf 'WORKER_COUNT_PARSING=4\nWORKER_COUNT_AI=7\nPOSTGRES_PASSWORD=p@ss/w:rd\n' >"$tmp/dc/.env"
 	(cd "$tmp/dc" && env WORKER_COUNT_AI=5 docker-compose -f docker-compose.yml config) \
 		>"$tmp/dc/config" 2>"$errf"
 	check_same "docker-compose config accepts it" "$?:$(grep -v -i warn "$errf")" "0:"
 	check_same "counts: the environment over .env over the seed's" \
 		"$($y -c 'import sys, yaml; s = yaml.safe_load(open(sys.argv[1]))["services"]; print(" ".join(s["worker-" + q]["command"][4] for q in ("parsing", "ai", "notion")))' "$tmp/dc/config")" \
 		"4 5 2"
+	check_same "a password with @, / and : reaches the workers whole, the server too" \
+		"$($y -c 'import sys, yaml; s = yaml.safe_load(open(sys.argv[1]))["services"]; print(s["worker-ai"]["environment"]["PGPASSWORD"], s["postgres"]["environment"]["POSTGRES_PASSWORD"])' "$tmp/dc/config")" \
+		"p@ss/w:rd p@ss/w:rd"
 else
 	ok 0 "docker-compose config # skip docker-compose not installed (contrib/install-deps)"
 	ok 0 "counts # skip docker-compose not installed"
+	ok 0 "password # skip docker-compose not installed"
 fi
 
 # --- Dockerfile -------------------------------------------------------------
