@@ -91,7 +91,7 @@ static char token_sum[65];	/* sha256 of TQ_API_TOKEN; "" if none */
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-api [-hqV] [-b max-body] [-c connections] "
+	fprintf(f, "usage: tq-api [-hqvV] [-b max-body] [-c connections] "
 	    "[-d database-url]\n"
 	    "              [-l address:port] [-m max-items] [-n threads] "
 	    "[-p per-ip]\n"
@@ -1708,8 +1708,8 @@ main(int argc, char *argv[])
 		listen = v;
 	if ((v = getenv("TQ_API_MAX_ITEMS")) != NULL && *v != '\0')
 		max_items = number("TQ_API_MAX_ITEMS", v, 1, 100000);
-	while ((ch = tq_getopt(argc, argv, "b:c:d:hl:m:n:p:qr:t:V", longopts,
-	    "dhqrV")) != -1) {
+	while ((ch = tq_getopt(argc, argv, "b:c:d:hl:m:n:p:qr:t:Vv", longopts,
+	    "dhqrVv")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

@@ -44,6 +44,6 @@ cancel(PGconn *db, redisContext *rc, long long id)
 int
 main(int argc, char *argv[])
 {
-	return tq_task_main(argc, argv, "usage: tq-cancel [-hHjqV] "
+	return tq_task_main(argc, argv, "usage: tq-cancel [-hHjqvV] "
 	    "[-d database-url] [-r redis-url] [task ...]", "cancelled", cancel);
 }

@@ -38,7 +38,7 @@ static char vname[1024];	/* the file operand, for messages */
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-hijV] [-k keywords] [-n sentences] "
+	fprintf(stderr, "usage: %s [-hijvV] [-k keywords] [-n sentences] "
 	    "[-t title] [file]\n", getprogname());
 	exit(TQ_EXIT_USAGE);
 }
@@ -46,7 +46,7 @@ usage(void)
 static void
 help(void)
 {
-	printf("usage: %s [-hijV] [-k keywords] [-n sentences] [-t title] "
+	printf("usage: %s [-hijvV] [-k keywords] [-n sentences] [-t title] "
 	    "[file]\n"
 	    "Summarise a plain-text article with the builtin provider.\n\n"
 	    "  -h, --help            show this help\n"
@@ -206,8 +206,9 @@ main(int argc, char *argv[])
 	char *text, *out, *s;
 	enum tq_outmode om = TQ_OUT_JSON;
 	int ch, binary = 0, big, status = TQ_EXIT_OK;
+	double t0;
 
-	while ((ch = tq_getopt(argc, argv, "hijk:n:t:V", longopts, "hjV")) !=
+	while ((ch = tq_getopt(argc, argv, "hijk:n:t:Vv", longopts, "hjVv")) !=
 	    -1) {
 		/* -j: JSON is all it prints */
 		if (tq_opt_common(ch, optarg, &om, NULL))
@@ -284,10 +285,17 @@ main(int argc, char *argv[])
 
 	memset(&e, 0, sizeof(e));
 	tq_ai_result_init(&res);
+	t0 = tq_mono();
 	if (tq_ai_builtin(&req, &res, &e) == -1) {
 		warnx("%s: %s", name, e.msg);
 		status = TQ_EXIT_INPUT;
 	} else {
+		if (tq_loglevel >= TQ_LOG_DEBUG)	/* -v */
+			tq_log(TQ_LOG_DEBUG, "digested", json_pack("{s:s,"
+			    "s:I,s:s,s:f}", "file", name, "bytes",
+			    (json_int_t)strlen(text), "language",
+			    res.language ? res.language : "", "ms",
+			    (tq_mono() - t0) * 1000));
 		o = tq_ai_result_json(&res);
 		if ((out = json_dumps(o, TQ_JSON_PRINT)) == NULL)
 			errx(1, "out of memory");

@@ -87,7 +87,7 @@ guard_crash(const char *name)
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-extract [-hjtV] [-u url] [file]\n");
+	fprintf(f, "usage: tq-extract [-hjtvV] [-u url] [file]\n");
 	exit(status);
 }
 
@@ -145,9 +145,11 @@ main(int argc, char *argv[])
 	size_t rawlen = 0, len = 0;
 	enum tq_outmode om = TQ_OUT_JSON;
 	int ch, fd = 0, text = 0, r, status = TQ_EXIT_INPUT;
+	double t0;
 	json_t *o;
 
-	while ((ch = tq_getopt(argc, argv, "hjtu:V", longopts, "hjV")) != -1) {
+	while ((ch = tq_getopt(argc, argv, "hjtu:Vv", longopts, "hjVv")) !=
+	    -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL)) {
 			text = 0;	/* -j: the record, not the text */
 			continue;
@@ -212,6 +214,7 @@ main(int argc, char *argv[])
 		warnx("%s: empty input", name);
 		goto out;
 	}
+	t0 = tq_mono();
 	html = tq_charset_to_utf8(raw, rawlen, NULL, 1, &len, &used);
 	if (html == NULL) {
 		warnx("%s: cannot convert to UTF-8", name);
@@ -223,6 +226,12 @@ main(int argc, char *argv[])
 		warnx("%s: %s", name, e.msg);
 		goto out;
 	}
+	if (tq_loglevel >= TQ_LOG_DEBUG)	/* -v */
+		tq_log(TQ_LOG_DEBUG, "extracted", json_pack("{s:s,s:I,s:s,"
+		    "s:s,s:I,s:f}", "file", name, "bytes", (json_int_t)rawlen,
+		    "charset", used != NULL ? used : "", "page_type",
+		    doc.page_type, "words", (json_int_t)doc.word_count, "ms",
+		    (tq_mono() - t0) * 1000));
 	if (text) {
 		if (doc.text[0] != '\0')
 			printf("%s\n", doc.text);

@@ -78,7 +78,7 @@ unknown(const char *why, const char *hint)
 static void
 usage_why(FILE *f, int status, const char *why)
 {
-	fprintf(f, "usage: tq-health [-hjV] [-c queue-crit] [-d database-url] "
+	fprintf(f, "usage: tq-health [-hjvV] [-c queue-crit] [-d database-url] "
 	    "[-F fail-crit]\n"
 	    "                 [-f fail-warn] [-r redis-url] [-t seconds] "
 	    "[-W workers]\n"
@@ -305,8 +305,8 @@ main(int argc, char *argv[])
 		    strcmp(argv[ch], "--json") == 0)
 			json_out = 1;
 	tq_config_init(config_bad);
-	while ((ch = tq_getopt(argc, argv, "c:d:F:f:hjr:t:VW:w:", longopts,
-	    "dhjrV")) != -1) {
+	while ((ch = tq_getopt(argc, argv, "c:d:F:f:hjr:t:VvW:w:", longopts,
+	    "dhjrVv")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL)) {
 			json_out = om == TQ_OUT_JSON;
 			continue;

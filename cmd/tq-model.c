@@ -66,20 +66,20 @@ static struct {
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-model [-hHjV] [-d database-url] list\n"
-	    "       tq-model [-hHjV] [-d database-url] add name -p provider "
+	fprintf(f, "usage: tq-model [-hHjvV] [-d database-url] list\n"
+	    "       tq-model [-hHjvV] [-d database-url] add name -p provider "
 	    "[-D]\n"
 	    "                [-C context-chars] [-J json-mode] [-k key-env] "
 	    "[-m model]\n"
 	    "                [-R rpm] [-T timeout] [-t temperature] "
 	    "[-u base-url]\n"
 	    "                [-x max-tokens]\n"
-	    "       tq-model [-hHjV] [-d database-url] set name | id "
+	    "       tq-model [-hHjvV] [-d database-url] set name | id "
 	    "[-C context-chars]\n"
 	    "                [-J json-mode] [-R rpm] [-T timeout] "
 	    "[-t temperature]\n"
 	    "                [-x max-tokens]\n"
-	    "       tq-model [-hHjV] [-d database-url] default | rm | show "
+	    "       tq-model [-hHjvV] [-d database-url] default | rm | show "
 	    "name | id\n");
 	exit(status);
 }
@@ -550,8 +550,8 @@ main(int argc, char *argv[])
 
 	tq_config_init(NULL);
 	tq_db_statement_limit(tq_cfg.db_timeout);
-	while ((ch = tq_getopt(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vx:",
-	    longopts, "dHhjV")) != -1) {
+	while ((ch = tq_getopt(argc, argv, "C:Dd:HhJ:jk:m:p:R:T:t:u:Vvx:",
+	    longopts, "dHhjVv")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL))
 			continue;
 		switch (ch) {

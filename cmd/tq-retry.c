@@ -38,6 +38,6 @@ retry(PGconn *db, redisContext *rc, long long id)
 int
 main(int argc, char *argv[])
 {
-	return tq_task_main(argc, argv, "usage: tq-retry [-hHjqV] "
+	return tq_task_main(argc, argv, "usage: tq-retry [-hHjqvV] "
 	    "[-d database-url] [-r redis-url] [task ...]", "retried", retry);
 }

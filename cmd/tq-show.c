@@ -66,7 +66,7 @@ seen(long long link)
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-show [-hHjqtV] [-d database-url] "
+	fprintf(f, "usage: tq-show [-hHjqtvV] [-d database-url] "
 	    "[task | kind:id | url | -] ...\n");
 	exit(status);
 }
@@ -359,7 +359,7 @@ main(int argc, char *argv[])
 
 	tq_config_init(NULL);
 	tq_db_statement_limit(tq_cfg.db_timeout);
-	while ((ch = tq_getopt(argc, argv, "d:HhjqtV", longopts, "dHhjqV")) !=
+	while ((ch = tq_getopt(argc, argv, "d:HhjqtVv", longopts, "dHhjqVv")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;

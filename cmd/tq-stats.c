@@ -43,7 +43,7 @@ static struct option longopts[] = {
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-stats [-hHjQsVw] [-d database-url] "
+	fprintf(f, "usage: tq-stats [-hHjQsvVw] [-d database-url] "
 	    "[-r redis-url]\n"
 	    "       tq-stats -p [-d database-url] [-r redis-url]\n");
 	exit(status);
@@ -396,8 +396,8 @@ main(int argc, char *argv[])
 
 	tq_config_init(NULL);
 	tq_db_statement_limit(tq_cfg.db_timeout);
-	while ((ch = tq_getopt(argc, argv, "d:HhjpQr:sVw", longopts,
-	    "dHhjrV")) != -1) {
+	while ((ch = tq_getopt(argc, argv, "d:HhjpQr:sVvw", longopts,
+	    "dHhjrVv")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL))
 			continue;
 		switch (ch) {

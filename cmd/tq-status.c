@@ -31,9 +31,9 @@ static struct option longopts[] = {
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-status [-ahHijqV] [-d database-url] "
+	fprintf(f, "usage: tq-status [-ahHijqvV] [-d database-url] "
 	    "[-w interval] [task ...]\n"
-	    "       tq-status -l [-aHhijqV] [-d database-url] [-n limit] "
+	    "       tq-status -l [-aHhijqvV] [-d database-url] [-n limit] "
 	    "[-S since]\n"
 	    "                 [-s status] [-t type] [-w interval]\n");
 	exit(status);
@@ -139,8 +139,8 @@ main(int argc, char *argv[])
 
 	tq_config_init(NULL);
 	tq_db_statement_limit(tq_cfg.db_timeout);
-	while ((ch = tq_getopt(argc, argv, "ad:HhijlS:n:qs:t:Vw:", longopts,
-	    "dHhjqV")) != -1) {
+	while ((ch = tq_getopt(argc, argv, "ad:HhijlS:n:qs:t:Vvw:", longopts,
+	    "dHhjqVv")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

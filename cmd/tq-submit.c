@@ -56,7 +56,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f,
-	    "usage: tq-submit [-hHjqV] [-d database-url] [-r redis-url] "
+	    "usage: tq-submit [-hHjqvV] [-d database-url] [-r redis-url] "
 	    "[-R max-retries]\n"
 	    "                 [--then 'stage [options]'] ... "
 	    "[--notify url]\n"
@@ -634,11 +634,9 @@ main(int argc, char *argv[])
 	mallopt(M_TOP_PAD, 16 << 20);
 	tq_config_init(NULL);
 	tq_db_statement_limit(tq_cfg.db_timeout);
-	if (getenv("TQ_LOG") == NULL)
-		tq_loglevel = TQ_LOG_ERROR;	/* warnx says what matters */
 	stageopts_init(&so);
-	while ((ch = tq_getopt(argc, argv, "BD:d:HhIijKkm:p:qR:r:SsVw",
-	    longopts, "dHhjqrV")) != -1) {
+	while ((ch = tq_getopt(argc, argv, "BD:d:HhIijKkm:p:qR:r:SsVvw",
+	    longopts, "dHhjqrVv")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		if (stage_opt(ch, optarg, &so, ""))
@@ -660,6 +658,9 @@ main(int argc, char *argv[])
 			usage(stderr, TQ_EXIT_USAGE);
 		}
 	}
+	/* warnx says what matters; -v counts from info, as elsewhere */
+	if (getenv("TQ_LOG") == NULL && tq_loglevel == TQ_LOG_INFO)
+		tq_loglevel = TQ_LOG_ERROR;
 	tq_opt_done(&argc, &argv, TQ_CFG_REDIS | TQ_CFG_DB);
 	if (argc < 1)
 		usage(stderr, TQ_EXIT_USAGE);

@@ -32,7 +32,7 @@ static struct option longopts[] = {
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: tq-wait [-chHIjqV] [-d database-url] [-t seconds] "
+	fprintf(f, "usage: tq-wait [-chHIjqvV] [-d database-url] [-t seconds] "
 	    "[task ...]\n");
 	exit(status);
 }
@@ -236,8 +236,8 @@ main(int argc, char *argv[])
 
 	tq_config_init(NULL);
 	tq_db_statement_limit(tq_cfg.db_timeout);
-	while ((ch = tq_getopt(argc, argv, "cd:HhIjqt:V", longopts,
-	    "dHhjqV")) != -1) {
+	while ((ch = tq_getopt(argc, argv, "cd:HhIjqt:Vv", longopts,
+	    "dHhjqVv")) != -1) {
 		if (tq_opt_common(ch, optarg, &om, &quiet))
 			continue;
 		switch (ch) {

@@ -1275,10 +1275,6 @@ main(int argc, char *argv[])
 			free(q);
 			break;
 		}
-		case 'v':
-			if (tq_loglevel < TQ_LOG_DEBUG)
-				tq_loglevel++;
-			break;
 		default:
 			usage(stderr, TQ_EXIT_USAGE);
 		}

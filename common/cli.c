@@ -210,6 +210,10 @@ tq_opt_common(int ch, char *arg, enum tq_outmode *om, int *quiet)
 	case 'V':
 		printf("%s %s\n", program_invocation_short_name, TQ_VERSION);
 		exit(TQ_EXIT_OK);
+	case 'v':	/* info, then debug: TQ_LOG's levels */
+		if (tq_loglevel < TQ_LOG_DEBUG)
+			tq_loglevel++;
+		return 1;
 	}
 	return 0;
 }

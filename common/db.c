@@ -319,6 +319,19 @@ tq_db_connect(struct tq_err *err)
 	return tq_db_open(err, 1);
 }
 
+/* -v: where c went and how long it took, since t0 (no password) */
+void
+tq_db_log_connected(PGconn *c, double t0)
+{
+	if (tq_loglevel < TQ_LOG_DEBUG)
+		return;
+	tq_log(TQ_LOG_DEBUG, "db_connected", json_pack("{s:s,s:s,s:s,s:s,"
+	    "s:i,s:f}", "host", PQhost(c) ? PQhost(c) : "", "port",
+	    PQport(c) ? PQport(c) : "", "db", PQdb(c) ? PQdb(c) : "", "user",
+	    PQuser(c) ? PQuser(c) : "", "server_version", PQserverVersion(c),
+	    "ms", (tq_mono() - t0) * 1000));
+}
+
 PGconn *
 tq_db_open(struct tq_err *err, int migrate)
 {
@@ -326,7 +339,7 @@ tq_db_open(struct tq_err *err, int migrate)
 	char buf[512];
 	PGconn *c;
 	char ct[16] = "5";
-	double left = db_deadline - tq_mono();
+	double left = db_deadline - tq_mono(), t0;
 	int k = 0;
 
 	/*
@@ -355,6 +368,7 @@ tq_db_open(struct tq_err *err, int migrate)
 	vals[k] = NULL;
 	if (tq_db_url_check(tq_cfg.database_url, err) == -1)
 		return NULL;
+	t0 = tq_mono();
 	c = PQconnectdbParams(keys, vals, 1);
 	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
 		tq_err_set(err, TQ_ERR_TRANSIENT, "postgresql",
@@ -362,6 +376,7 @@ tq_db_open(struct tq_err *err, int migrate)
 		PQfinish(c);
 		return NULL;
 	}
+	tq_db_log_connected(c, t0);
 	PQsetNoticeProcessor(c, quiet_notices, NULL);
 	if (migrate) {
 		/* a migration takes the time it takes */

@@ -379,6 +379,7 @@ tq_health_pg(struct tq_health *h, const char *appname, double deadline)
 	PGconn *c;
 	PGresult *r;
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+	double t0;
 	int k = 0;
 
 	h->pg.latest = tq_db_latest_version();
@@ -392,6 +393,7 @@ tq_health_pg(struct tq_health *h, const char *appname, double deadline)
 	}
 	keys[k] = NULL;
 	vals[k] = NULL;
+	t0 = tq_mono();
 	c = PQconnectStartParams(keys, vals, 1);
 	if (c == NULL || PQstatus(c) == CONNECTION_BAD)
 		goto fail;
@@ -405,6 +407,7 @@ tq_health_pg(struct tq_health *h, const char *appname, double deadline)
 		}
 		ps = PQconnectPoll(c);
 	}
+	tq_db_log_connected(c, t0);
 	sql = tq_stats_sql(TQ_SQ_PING, 0);
 	r = pg_query(h, c, sql, deadline);
 	free(sql);

@@ -555,6 +555,7 @@ connect_in(const char *url, double conn, double cmd, struct tq_err *err)
 	redisContext *c = NULL;
 	redisReply *r;
 	char where[300];
+	double t0 = tq_mono();
 
 	if (parse_url(url, &u, err) == -1)
 		goto fail;
@@ -588,6 +589,10 @@ connect_in(const char *url, double conn, double cmd, struct tq_err *err)
 		goto fail;
 	}
 	freeReplyObject(r);
+	if (tq_loglevel >= TQ_LOG_DEBUG)	/* -v; no password */
+		tq_log(TQ_LOG_DEBUG, "redis_connected", json_pack("{s:s,s:i,"
+		    "s:b,s:f}", "at", where, "db", u.db, "tls", u.tls,
+		    "ms", (tq_mono() - t0) * 1000));
 	rurl_free(&u);
 	return c;
 fail:

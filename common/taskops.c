@@ -403,7 +403,7 @@ tq_task_main(int argc, char **argv, const char *usage, const char *verb,
 
 	tq_config_init(NULL);
 	tq_db_statement_limit(tq_cfg.db_timeout);
-	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:V", NULL, "dHhjqrV")) !=
+	while ((ch = tq_getopt(argc, argv, "d:Hhjqr:Vv", NULL, "dHhjqrVv")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, &task_quiet))
 			continue;

@@ -707,6 +707,7 @@ typedef struct pg_result PGresult;
 PGconn		*tq_db_connect(struct tq_err *);
 /* The same; migrate 0 leaves the schema as it is (read-only tools). */
 PGconn		*tq_db_open(struct tq_err *, int migrate);
+void		 tq_db_log_connected(PGconn *, double t0);	/* -v */
 /*
  * libpq keywords and values that bound how long a silent server holds a
  * TCP connection (keepalives after 30 s, tcp_user_timeout 60 s), for a

@@ -17,7 +17,7 @@
 _tq_spec()
 {
 	local common='-d --database-url -H --table -h --help -j --json
-	    -q --quiet -V --version'
+	    -q --quiet -V --version -v --verbose'
 
 	case $1 in
 	tq-submit)
@@ -57,12 +57,13 @@ _tq_spec()
 	tq-stats)
 		opts='-d --database-url -H --table -h --help -j --json
 		    -p --prometheus -Q --queues -r --redis-url
-		    -s --statistics -V --version -w --workers'
+		    -s --statistics -V --version -v --verbose -w --workers'
 		argopts='-d --database-url -r --redis-url' ;;
 	tq-health)
 		opts='-c --critical -d --database-url -F --failure-critical
 		    -f --failure-warning -h --help -j --json -r --redis-url
-		    -t --timeout -V --version -W --min-workers -w --warning'
+		    -t --timeout -V --version -v --verbose -W --min-workers
+		    -w --warning'
 		argopts='-c --critical -d --database-url -F --failure-critical
 		    -f --failure-warning -r --redis-url -t --timeout
 		    -W --min-workers -w --warning' ;;
@@ -70,7 +71,7 @@ _tq_spec()
 		opts='-b --max-body -c --connections -d --database-url
 		    -h --help -l --listen -m --max-items -n --threads
 		    -p --per-ip -q --quiet -r --redis-url -t --timeout
-		    -V --version'
+		    -V --version -v --verbose'
 		argopts='-b --max-body -c --connections -d --database-url
 		    -l --listen -m --max-items -n --threads -p --per-ip
 		    -r --redis-url -t --timeout' ;;
@@ -79,17 +80,18 @@ _tq_spec()
 		    -H --table -h --help -J --json-mode -j --json
 		    -k --key-env -m --model -p --provider -R --rpm
 		    -T --timeout -t --temperature -u --base-url -V --version
-		    -x --max-tokens'
+		    -v --verbose -x --max-tokens'
 		argopts='-C --context-chars -d --database-url -J --json-mode
 		    -k --key-env -m --model -p --provider -R --rpm
 		    -T --timeout -t --temperature -u --base-url
 		    -x --max-tokens' ;;
 	tq-extract)
-		opts='-h --help -j --json -t --text -u --url -V --version'
+		opts='-h --help -j --json -t --text -u --url -V --version
+		    -v --verbose'
 		argopts='-u --url' ;;
 	tq-digest)
 		opts='-h --help -i --insights -j --json -k --keywords
-		    -n --sentences -t --title -V --version'
+		    -n --sentences -t --title -V --version -v --verbose'
 		argopts='-k --keywords -n --sentences -t --title' ;;
 	*)
 		opts= argopts= ;;

@@ -128,6 +128,7 @@ for p in tq-submit tq-wait tq-status tq-show tq-worker tq-retry tq-cancel tq-sta
     complete -c $p -f
     complete -c $p -s h -l help -d 'print usage and exit'
     complete -c $p -s V -l version -d 'print the version and exit'
+    complete -c $p -s v -l verbose -d 'log more on standard error'
 end
 for p in tq-submit tq-wait tq-status tq-show tq-retry tq-cancel tq-stats tq-health tq-model tq-worker tq-api
     complete -c $p -s d -l database-url -x -d 'PostgreSQL connection string'
@@ -187,7 +188,6 @@ complete -c tq-worker -s b -l burst -d 'exit when the queues are empty'
 complete -c tq-worker -s L -l log-json -d 'log JSON lines'
 complete -c tq-worker -l json-log -d 'log JSON lines (the old name of --log-json)'
 complete -c tq-worker -s l -l log-level -x -a 'error warn info debug' -d 'log level'
-complete -c tq-worker -s v -l verbose -d 'log one level more'
 complete -c tq-worker -s N -l name -x -d 'first part of the worker names'
 complete -c tq-worker -s n -l workers -x -d 'number of worker processes'
 complete -c tq-worker -s Q -l queue -x -a "(__tq_query queues; string split ' ' -- $__tq_queues)" -d 'serve this queue'

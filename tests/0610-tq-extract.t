@@ -25,7 +25,7 @@ plan 46
 
 check_status 0 "-h exits 0" tq_extract -h
 check_match "-h prints usage to stdout" "$(cat "$out")" \
-    '^usage: tq-extract \[-hjtV\] \[-u url\] \[file\]$'
+    '^usage: tq-extract \[-hjtvV\] \[-u url\] \[file\]$'
 check_status 0 "--help exits 0" tq_extract --help
 check_status 0 "-V exits 0" tq_extract -V
 check_match "-V prints the version" "$(cat "$out")" '^tq-extract [0-9]+\.[0-9]+'

@@ -42,7 +42,7 @@ nkeywords() {
 
 check_status 0 "-h exits 0" tq_digest -h
 check_match "-h prints usage to stdout" "$(head -n 1 "$out")" \
-    '^usage: tq-digest \[-hijV\] \[-k keywords\] \[-n sentences\] \[-t title\] \[file\]$'
+    '^usage: tq-digest \[-hijvV\] \[-k keywords\] \[-n sentences\] \[-t title\] \[file\]$'
 check_status 0 "--help exits 0" tq_digest --help
 check_status 0 "-V exits 0" tq_digest -V
 check_match "-V prints the version" "$(cat "$out")" '^tq-digest [0-9]+\.[0-9]+'

@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 151
+plan 169
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -110,6 +110,32 @@ for p in tq-api tq-cancel tq-health tq-model tq-retry tq-show tq-stats \
 	check_same "$p -h: no line over 80 columns" \
 		"$(awk 'length($0) > 80' "$out")" ""
 done
+# -v: each tool logs, on stderr, where it connected and how long it
+# took; never a password
+check "tq-submit -v with a Redis password" env TQ_REDIS_URL="redis://:s3cret-pw@127.0.0.1:$port/7" tq-submit -v parse https://a.example/v1
+check_match "-v: where PostgreSQL is, at debug" "$(cat "$errf")" ' debug +tq-submit db_connected host=[^ ]+ port=[0-9]+ db=[^ ]+ user=[^ ]+ server_version=[0-9]+ ms=[0-9.]+'
+check_match "-v: where Redis is" "$(cat "$errf")" ' debug +tq-submit redis_connected at=127\.0\.0\.1:[0-9]+ db=7 tls=false ms='
+check_same "-v: no password" "$(grep -c s3cret "$errf")" 0
+check "without -v: none of it" tq-status 1
+check_same "nothing at debug" "$(grep -c ' debug ' "$errf")" 0
+for p in tq-cancel tq-model tq-retry tq-show tq-stats tq-status tq-wait; do
+	case $p in
+	tq-model) a=list ;;
+	tq-stats) a= ;;
+	tq-wait) a="-t 5 1" ;;
+	*) a=999999 ;;	# none: cancels and retries nothing
+	esac
+	$p -v $a >/dev/null 2>"$errf"
+	check_match "$p -v logs its connection" "$(cat "$errf")" " debug +$p db_connected "
+done
+tq-health -v >/dev/null 2>"$errf"	# WARNING without workers
+check_match "tq-health -v logs its connection" "$(cat "$errf")" ' debug +tq-health db_connected '
+printf '<html><head><title>T</title></head><body><article><p>%s</p></article></body></html>' \
+	"One sentence of the article, long enough to be one." >"$tmp/v.html"
+check "tq-extract -v" tq-extract -v "$tmp/v.html"
+check_match "logs the size, type and time" "$(cat "$errf")" ' debug +tq-extract extracted file=[^ ]+v\.html bytes=[0-9]+ charset=utf-8 page_type=[a-z]+ words=[0-9]+ ms='
+check "tq-digest -v" sh -c 'echo "A sentence to digest. And one more." | tq-digest -v'
+check_match "logs the size, language and time" "$(cat "$errf")" ' debug +tq-digest digested file=stdin bytes=[0-9]+ language=en ms='
 check_status 2 "tq-status -n x with TQ_LOG=bogus: the option's error" \
 	env TQ_LOG=bogus tq-status -n x 1
 check_match "names the option" "$(cat "$errf")" '^tq-status: limit x: '
