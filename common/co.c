@@ -26,7 +26,9 @@
  * block the process as they always did.
  */
 #include <sys/mman.h>
+#include <sys/resource.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -96,6 +98,7 @@ static struct {
 	double		 wake_after;
 	double		 last_sent;	/* when the transfers last went on */
 	double		 stall_end;	/* when the last stall ended */
+	long		 conns;		/* fd_room() */
 } L;
 
 static void
@@ -134,17 +137,86 @@ stack_put(char *s)
 	munmap(s, STACK_SIZE + pg);
 }
 
+/*
+ * The connections curl may hold, from the limit on descriptors: the
+ * soft limit is first raised to the hard one (systemd gives services
+ * 1024:524288 and leaves the rest to programs that need more).  A
+ * reserve is kept for the backends, the log and the job processes'
+ * sockets, besides the descriptors open already, and curl has half of
+ * the rest, since a connection whose host is being resolved holds a
+ * socket pair as well.  A transfer past it waits (http.c) and curl
+ * closes an idle connection for a new one: with hundreds of jobs in
+ * flight and a low ulimit -n, fewer run at once instead of failing
+ * with "couldn't connect", and the connection cache cannot take the
+ * descriptors that a job process needs.
+ */
+#define FD_RESERVE	24
+#define FD_CONNS_MAX	100000L
+
+/* Descriptors open now (inherited ones, the backends' sockets). */
+static rlim_t
+fds_open(void)
+{
+	struct dirent *d;
+	rlim_t n = 0;
+	DIR *dir;
+
+	if ((dir = opendir("/proc/self/fd")) == NULL)
+		return 0;
+	while ((d = readdir(dir)) != NULL)
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+static long
+fd_room(void)
+{
+	struct rlimit rl;
+	rlim_t room, reserve;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return FD_CONNS_MAX;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = rl;
+
+		up.rlim_cur = rl.rlim_max;
+		if (up.rlim_cur == RLIM_INFINITY || up.rlim_cur > 1048576)
+			up.rlim_cur = 1048576;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return FD_CONNS_MAX;
+	reserve = FD_RESERVE + 2 * (rlim_t)tq_jp_procs() + fds_open();
+	room = rl.rlim_cur > reserve ? (rl.rlim_cur - reserve) / 2 : 0;
+	if (room < 1)
+		room = 1;
+	return room < (rlim_t)FD_CONNS_MAX ? (long)room : FD_CONNS_MAX;
+}
+
 int
 tq_loop_init(void)
 {
+	long n;
+
 	if (L.multi != NULL)
 		return 0;
 	tq_http_init();
 	if ((L.multi = curl_multi_init()) == NULL)
 		return -1;
 	/* one connection cache for every job of the worker */
-	curl_multi_setopt(L.multi, CURLMOPT_MAXCONNECTS, 256L);
+	n = L.conns = fd_room();
+	curl_multi_setopt(L.multi, CURLMOPT_MAXCONNECTS, n < 256 ? n : 256L);
+	if (n < FD_CONNS_MAX)
+		curl_multi_setopt(L.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, n);
 	return 0;
+}
+
+long
+tq_loop_conns(void)
+{
+	return L.conns > 0 ? L.conns : FD_CONNS_MAX;
 }
 
 struct tq_co *

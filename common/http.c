@@ -35,10 +35,12 @@
  * a header every caller could reach into; whole, the file reads in the
  * order a request happens.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -99,6 +101,7 @@ struct xfer {
 	int		 coded;		/* a Content-Encoding on the answer */
 	int		 in_loop;	/* a job's, under the body budget */
 	int		 paused;	/* stopped reading for the budget */
+	int		 sock_errno;	/* socket() failed for want of fds */
 	struct xfer	*older, *newer;	/* the loop's transfers, in age */
 };
 
@@ -357,11 +360,15 @@ static curl_socket_t
 opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 {
 	struct xfer *c = arg;
+	curl_socket_t s;
 
 	(void)purpose;
 	if (!addr_allowed(c, &sa->addr))
 		return CURL_SOCKET_BAD;
-	return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
+	s = socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
+	if (s == CURL_SOCKET_BAD && (errno == EMFILE || errno == ENFILE))
+		c->sock_errno = errno;
+	return s;
 }
 
 /* TQ_TEST_NO_DNS=1 (tq_no_dns()): no DNS query for a.example */
@@ -859,6 +866,7 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
  */
 static size_t inflight_bytes, held_bytes;
 static struct xfer *oldest, *newest;
+static long nxfers;		/* transfers of the loop */
 
 /* Whether x, a transfer of the loop, is to stop before n bytes more. */
 static int
@@ -902,6 +910,7 @@ static void
 budget_join(struct xfer *x)
 {
 	x->in_loop = 1;
+	nxfers++;
 	x->older = newest;
 	x->newer = NULL;
 	if (newest != NULL)
@@ -935,6 +944,7 @@ budget_leave(struct xfer *x)
 	else
 		newest = x->older;
 	x->in_loop = 0;
+	nxfers--;
 	budget_wake();
 }
 
@@ -1102,6 +1112,20 @@ strip_userinfo(const char *url)
 	return r;
 }
 
+/* The soft limit on descriptors, as text. */
+static const char *
+fd_limit(char *buf, size_t n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY)
+		snprintf(buf, n, "unlimited");
+	else
+		snprintf(buf, n, "%llu", (unsigned long long)rl.rlim_cur);
+	return buf;
+}
+
 static void
 secs_text(long ms, char *buf, size_t n)
 {
@@ -1148,6 +1172,14 @@ curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "dns", "%s", what);
 	case CURLE_COULDNT_CONNECT:
 		x->r->maybe_sent = 0;
+		if (x->sock_errno != 0) {
+			/* the worker's want, not the site's fault */
+			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "cannot "
+			    "open a socket: %s (ulimit -n %s)",
+			    strerror(x->sock_errno), fd_limit(t, sizeof(t)));
+			err->retry_after = 5;
+			return -1;
+		}
 		if (x->refused[0] != '\0')
 			return tq_err_set(err, TQ_ERR_PERMANENT,
 			    "private_address",
@@ -1429,6 +1461,28 @@ tq_http_do(const struct tq_http_req *q, struct tq_http_resp *r,
 			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "the "
 			    "worker's budget for bodies (TQ_BODY_BUDGET) is "
 			    "taken by other transfers");
+			err->retry_after = 5;
+			return -1;
+		}
+		x.timeout_ms -= (long)((tq_mono() - t0) * 1000);
+	}
+	/*
+	 * So do the transfers over the worker's room in descriptors
+	 * (tq_loop_conns()), for half their time, as "busy" too: a low
+	 * ulimit -n makes fewer transfers run at once, and fails none as
+	 * "couldn't connect".
+	 */
+	if (tq_co_current() != NULL && nxfers >= tq_loop_conns()) {
+		double t0 = tq_mono(), most = x.timeout_ms / 2000.0;
+		char t[32];
+
+		while (!tq_co_aborted() && nxfers >= tq_loop_conns() &&
+		    tq_mono() - t0 < most)
+			tq_sleep(0.02);
+		if (nxfers >= tq_loop_conns()) {
+			tq_err_set(err, TQ_ERR_TRANSIENT, "busy", "the "
+			    "worker's descriptors (ulimit -n %s) are taken "
+			    "by other transfers", fd_limit(t, sizeof(t)));
 			err->retry_after = 5;
 			return -1;
 		}

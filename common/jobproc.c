@@ -91,6 +91,12 @@ tq_jp_config(const struct tq_jp_op *ops, int nprocs, int max_jobs,
 	J.child_init = child_init;
 }
 
+int
+tq_jp_procs(void)
+{
+	return J.nprocs;
+}
+
 /* All n bytes of a blocking read or write; -1 on error or end of file. */
 static int
 full_io(int fd, void *buf, size_t n, int out)

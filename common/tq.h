@@ -505,6 +505,8 @@ CURLcode	 tq_curl_perform(CURL *);
 struct tq_co;
 struct pollfd;
 int		 tq_loop_init(void);
+/* Transfers the loop runs at once, within the limit on descriptors. */
+long		 tq_loop_conns(void);
 int		 tq_loop_step(double, struct pollfd *, int);
 /*
  * fn(gap) is called by tq_loop_step() when its wait ended more than
@@ -545,6 +547,7 @@ struct tq_jp_req;
 extern const struct tq_jp_op tq_job_ops[];	/* the worker's, job.c */
 void		 tq_jp_config(const struct tq_jp_op *, int, int, long,
 		    const char *, void (*)(void));
+int		 tq_jp_procs(void);	/* as configured */
 void		 tq_jp_tend(void);
 void		 tq_jp_shutdown(void);
 json_t		*tq_jp_call(const char *, json_t *, const char *, size_t,
