@@ -946,12 +946,21 @@ use_noscript(struct ex *x)
 	memset(x->dead, 0, (size_t)x->nn);
 }
 
+/* tidy's allocator out of memory: as tq's own (it printed and exit 2) */
+static void TIDY_CALL
+tidy_oom(ctmbstr msg)
+{
+	(void)msg;
+	tq_oom();
+}
+
 TidyDoc
 ex_tidy_parse(const char *html, size_t len, TidyBuffer *errbuf, int *rc)
 {
 	TidyDoc td;
 	TidyBuffer in;
 
+	tidySetPanicCall(tidy_oom);
 	td = tidyCreate();
 	tidyBufInit(errbuf);
 	tidyOptSetBool(td, TidyForceOutput, yes);

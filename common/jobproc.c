@@ -39,6 +39,7 @@
 #define MAX_PROCS	64
 #define MAX_WAITERS	4096
 #define BUSY_RETRY	5.0	/* s: a job set aside for want of a process */
+#define EXIT_OOM	115	/* a job process out of memory (tq_oom) */
 
 struct proc {
 	pid_t		 pid;
@@ -224,6 +225,7 @@ spawn(struct proc *p)
 		 */
 		if (getppid() != parent)
 			_exit(111);
+		tq_oom_exit = EXIT_OOM;
 		if (J.title[0])
 			setproctitle("%s job process", J.title);
 		if (J.child_init != NULL)
@@ -402,6 +404,25 @@ signame(int sig)
 	return buf;
 }
 
+/*
+ * A job process that ran out of memory: the job needs more than the
+ * limit on address space (ulimit -v, which it has from its worker)
+ * or the machine gives, so it fails, as a crash does.
+ */
+static void
+oom_failed(struct tq_err *err)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		tq_err_set(err, TQ_ERR_PERMANENT, "oom", "out of memory in "
+		    "the job's process (ulimit -v %llu)",
+		    (unsigned long long)(rl.rlim_cur / 1024));
+	else
+		tq_err_set(err, TQ_ERR_PERMANENT, "oom", "out of memory in "
+		    "the job's process");
+}
+
 /* Write or read all of n bytes, waiting in the loop; -1 abort, 0 time. */
 static int
 xfer(int fd, char *buf, size_t n, int out, double deadline)
@@ -547,7 +568,10 @@ tq_jp_recv(struct tq_jp_req *q, double deadline, struct tq_err *err)
 			p->pid = 0;
 			p->fd = -1;
 			p->busy = 0;
-			if (WIFSIGNALED(status))
+			if (WIFEXITED(status) &&
+			    WEXITSTATUS(status) == EXIT_OOM)
+				oom_failed(err);
+			else if (WIFSIGNALED(status))
 				tq_err_set(err, TQ_ERR_PERMANENT, "crash",
 				    "crashed: killed by %s (%s)",
 				    signame(WTERMSIG(status)),

@@ -34,6 +34,12 @@
 
 /* ---------------------------------------------------------------- util.c */
 
+/*
+ * Out of memory: "prog: out of memory" and abort(), or, when
+ * tq_oom_exit is set (a job process), _exit(tq_oom_exit) quietly.
+ */
+extern int	 tq_oom_exit;
+void		 tq_oom(void) __attribute__((noreturn));
 void		*xmalloc(size_t);
 void		*xcalloc(size_t, size_t);
 void		*xrealloc(void *, size_t);

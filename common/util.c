@@ -23,17 +23,24 @@ static __thread char errbuf[1024];
  * stage of a pipeline had died.  No stdio and no snprintf: they may
  * want the memory that there is none of.
  */
-static void
-oom(void)
+int tq_oom_exit;
+
+void
+tq_oom(void)
 {
 	static const char tail[] = ": out of memory\n";
 	char msg[96];
 
+	/* a job process: its worker tells it, in its own log line */
+	if (tq_oom_exit != 0)
+		_exit(tq_oom_exit);
 	strlcpy(msg, getprogname(), sizeof(msg) - sizeof(tail) + 1);
 	strlcat(msg, tail, sizeof(msg));
 	(void)!write(2, msg, strlen(msg));
 	abort();
 }
+
+#define oom	tq_oom
 
 void *
 xmalloc(size_t n)
