@@ -65,8 +65,14 @@ static struct {
 	char		 title[160];
 	void		(*child_init)(void);
 	const struct tq_jp_op *ops;
+	/* the last start that failed: why, when told, failures since */
+	char		 spawn_err[128];
+	double		 spawn_told;
+	int		 spawn_fails;
 } J = { 1, 1000, 512 * 1024, { { 0, 0, 0, 0 } }, { NULL }, 0, NULL, "",
-    NULL, NULL };
+    NULL, NULL, "", 0, 0 };
+
+#define SPAWN_TELL	60.0	/* s between two log lines of failed starts */
 
 /* A request sent, its answer not yet read (tq_jp_send, tq_jp_recv). */
 struct tq_jp_req {
@@ -189,15 +195,41 @@ serve(int fd)
 	}
 }
 
+/*
+ * A job process could not be started (fork(2) under ulimit -u, or a
+ * cgroup's pids.max; descriptors): the jobs wait for one, and are set
+ * aside saying why.  Logged once a minute, with the failures since.
+ */
+static void
+spawn_failed(const char *what)
+{
+	double now = tq_mono();
+	char msg[160];
+
+	snprintf(J.spawn_err, sizeof(J.spawn_err), "%s: %s", what,
+	    strerror(errno));
+	J.spawn_fails++;
+	if (J.spawn_told != 0 && now - J.spawn_told < SPAWN_TELL)
+		return;
+	snprintf(msg, sizeof(msg), "cannot start one: %s", J.spawn_err);
+	tq_log(TQ_LOG_ERROR, "job process", json_pack("{s:s,s:i}", "error",
+	    msg, "failed", J.spawn_fails));
+	J.spawn_told = now;
+	J.spawn_fails = 0;
+}
+
 static int
 spawn(struct proc *p)
 {
 	int sv[2], i;
 	pid_t pid, parent = getpid();
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		spawn_failed("socketpair");
 		return -1;
+	}
 	if ((pid = fork()) == -1) {
+		spawn_failed("fork");
 		close(sv[0]);
 		close(sv[1]);
 		return -1;
@@ -233,6 +265,7 @@ spawn(struct proc *p)
 		serve(sv[1]);
 	}
 	close(sv[1]);
+	J.spawn_err[0] = '\0';
 	p->pid = pid;
 	p->fd = sv[0];
 	p->busy = 0;
@@ -288,13 +321,9 @@ tq_jp_tend(void)
 	for (i = 0; i < J.nprocs; i++) {
 		if (J.p[i].pid > 0 && !J.p[i].busy)
 			free_procs++;
-		else if (J.p[i].pid <= 0 && J.nwait > free_procs) {
-			if (spawn(&J.p[i]) == 0)
-				free_procs++;
-			else
-				tq_log(TQ_LOG_ERROR, "job process", json_pack(
-				    "{s:s}", "error", strerror(errno)));
-		}
+		else if (J.p[i].pid <= 0 && J.nwait > free_procs &&
+		    spawn(&J.p[i]) == 0)
+			free_procs++;
 	}
 	for (k = 0; k < J.nwait && k < free_procs; k++)
 		tq_co_wake(J.waiters[k]);
@@ -366,8 +395,7 @@ acquire(double deadline, struct tq_err *err)
 					return &J.p[i];
 				}
 			tq_err_set(err, TQ_ERR_TRANSIENT, "internal",
-			    "cannot start a job process: %s",
-			    strerror(errno));
+			    "cannot start a job process: %s", J.spawn_err);
 			return NULL;
 		}
 		if (J.nwait == MAX_WAITERS) {
@@ -385,9 +413,23 @@ acquire(double deadline, struct tq_err *err)
 		}
 		if (r == 0) {
 			/* this worker's want, not the item's fault */
-			tq_err_set(err, TQ_ERR_TRANSIENT, "busy",
-			    "no job process free in time (%d, all busy)",
-			    J.nprocs);
+			int live = 0;
+
+			for (i = 0; i < J.nprocs; i++)
+				live += J.p[i].pid > 0;
+			if (live == 0 && J.spawn_err[0] != '\0')
+				tq_err_set(err, TQ_ERR_TRANSIENT, "busy",
+				    "cannot start a job process: %s",
+				    J.spawn_err);
+			else if (live < J.nprocs && J.spawn_err[0] != '\0')
+				tq_err_set(err, TQ_ERR_TRANSIENT, "busy",
+				    "no job process free in time (%d, all "
+				    "busy; no more can start: %s)", live,
+				    J.spawn_err);
+			else
+				tq_err_set(err, TQ_ERR_TRANSIENT, "busy",
+				    "no job process free in time (%d, all "
+				    "busy)", J.nprocs);
 			err->retry_after = BUSY_RETRY;
 			return NULL;
 		}

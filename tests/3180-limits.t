@@ -9,8 +9,13 @@
 #
 # Memory: under ulimit -v, a page whose extraction needs more than the
 # limit fails that item, saying so; the worker goes on.
+#
+# Processes: a worker that cannot fork its job processes (ulimit -u,
+# for a user other than root) sets its jobs aside, saying why, logs it
+# once a minute, not at every turn of its loop, and runs them once it
+# can fork again.
 . "$(dirname "$0")/lib.sh"
-plan 11
+plan 15
 start_redis
 start_pg
 start_httpd
@@ -55,5 +60,39 @@ tq-submit parse "$HTTP/t/page?title=small" >"$tmp/small" ||
 check "the worker goes on: a small page completes" tq-wait -t 60 <"$tmp/small"
 check_same "the worker did not die, and logged no line of its own" \
     "$(grep -v -c " tq-worker \(start\|job\|stop\) " "$tmp/worker.log")" 0
+check "the worker stops" stop_worker
+
+# root has no limit on processes: the worker runs as nobody
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
+    ! setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    tq-worker -V >/dev/null 2>&1; then
+	skip 4 "needs root, setpriv, and a tree that nobody may run"
+	done_testing
+	exit
+fi
+: >"$tmp/worker.log"
+chmod 777 "$tmp/redis.sock"
+# the supervisor, its worker and a sleep of nobody's: no room for a
+# job process until the sleep ends
+setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 300 &
+sleeper=$!
+_pids="$sleeper $_pids"
+n=$(ps -u nobody -o pid= | wc -l)
+prlimit --nproc=$((n + 2)) setpriv --reuid=nobody --regid=nogroup \
+    --clear-groups tq-worker -n 1 -J 1 -t parse=5 >>"$tmp/worker.log" 2>&1 &
+TQ_WORKER_PID=$!
+_pids="$TQ_WORKER_PID $_pids"
+tq-submit parse "$HTTP/t/page?title=nproc" >"$tmp/np" || bail "tq-submit failed"
+item=$(psqlc "SELECT max(id) FROM task_items_all")
+wait_for 30 sh -c "[ -n \"\$(psql -X -A -t -c \"SELECT 1 FROM task_items_all WHERE id = $item AND error_message IS NOT NULL\" \"$TQ_DATABASE_URL\")\" ]"
+check_same "ulimit -u: the job is set aside, saying that fork failed" \
+    "$(psqlc "SELECT retry_count, error_message FROM task_items_all WHERE id = $item")" \
+    "0|cannot start a job process: fork: Resource temporarily unavailable"
+sleep 3
+check_same "the failed starts are logged once" \
+    "$(grep -c "job process error=\"cannot start one: fork: Resource temporarily unavailable\" failed=1$" "$tmp/worker.log") $(grep -c "job process" "$tmp/worker.log")" \
+    "1 1"
+kill "$sleeper"
+check "once it can fork, the page completes" tq-wait -t 60 <"$tmp/np"
 check "the worker stops" stop_worker
 done_testing
