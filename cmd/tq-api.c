@@ -1704,6 +1704,7 @@ main(int argc, char *argv[])
 	int ch, sig, i, port = 0;
 
 	tq_config_init(NULL);
+	tq_log_nowait = 1;	/* a log no one reads holds up no request */
 	if ((v = getenv("TQ_API_LISTEN")) != NULL && *v != '\0')
 		listen = v;
 	if ((v = getenv("TQ_API_MAX_ITEMS")) != NULL && *v != '\0')

@@ -1160,6 +1160,8 @@ main(int argc, char *argv[])
 
 	setproctitle_init(argc, argv, environ);
 	tq_config_init(NULL);
+	/* a log no one reads holds up no worker, nor its heartbeats */
+	tq_log_nowait = 1;
 	while ((ch = tq_getopt(argc, argv, "bc:d:hJ:jLl:N:n:P:Q:q:Rr:t:U:Vv",
 	    longopts, "dhrVv")) != -1) {
 		/* -j and -q mean JSON output and quiet elsewhere */

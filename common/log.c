@@ -2,15 +2,38 @@
  * log.c - one line per event on stderr, plain "key=value" text or JSON
  * lines.  Callers never pass secrets; URLs go through tq_redact_url().
  */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "tq.h"
 
 int tq_loglevel = TQ_LOG_INFO;
 int tq_logjson;
+int tq_log_nowait;
+
+/*
+ * A daemon's log (tq_log_nowait) never holds it up for long: a line
+ * that standard error does not take within LOG_WAIT seconds (a pipe
+ * that no one reads, a stopped reader) is dropped, and so is every
+ * later one it cannot take at once, until it takes one again: that
+ * one is preceded by a line saying how many were dropped.  A worker
+ * blocked in write(2) would heartbeat no more, its jobs would be
+ * given to others as a dead worker's (a crash counted for each), and
+ * it would never go on.  Lines go out in pieces of at most PIPE_BUF,
+ * which a pipe that polls writable takes without blocking.
+ */
+#define LOG_WAIT	1.0
+#define LOG_PIECE	4096
+
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long log_dropped;	/* lines since the last one out */
+static int log_cut;			/* a line was cut short */
 
 static const char *names[] = { "error", "warn", "info", "debug" };
 
@@ -63,18 +86,104 @@ plain_value(struct tq_buf *b, json_t *v)
 	free(d);
 }
 
+/*
+ * Write what fd 2 takes by until; -1 if it took not all of it, and
+ * *cut set if it took a part.
+ */
+static int
+put(const char *s, size_t n, double until, int *cut)
+{
+	while (n > 0) {
+		struct pollfd p = { 2, POLLOUT, 0 };
+		double left = until - tq_mono();
+		ssize_t w;
+		int r;
+
+		r = poll(&p, 1, left > 0 ? (int)(left * 1000) + 1 : 0);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r != 1)
+			return -1;
+		w = write(2, s, n > LOG_PIECE ? LOG_PIECE : n);
+		if (w == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w <= 0)
+			return -1;
+		*cut = 1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void format(enum tq_loglevel, const char *, json_t *,
+    struct tq_buf *);
+
+static void
+emit(const struct tq_buf *b)
+{
+	struct tq_buf d = { 0 };
+	double until;
+	int cut;
+
+	if (!tq_log_nowait) {
+		fwrite(b->data, 1, b->len, stderr);
+		fflush(stderr);
+		return;
+	}
+	fflush(stderr);
+	pthread_mutex_lock(&log_mu);
+	/* a line's wait, unless lines are being dropped */
+	until = log_dropped > 0 ? 0 : tq_mono() + LOG_WAIT;
+	if (log_dropped > 0) {
+		if (log_cut)
+			tq_buf_adds(&d, "\n");
+		format(TQ_LOG_WARN, "log", json_pack("{s:I,s:s}", "dropped",
+		    (json_int_t)log_dropped, "error", "standard error "
+		    "took no more lines"), &d);
+		cut = 0;
+		if (put(d.data, d.len, 0, &cut) == -1)
+			goto drop;
+		log_dropped = 0;
+		log_cut = 0;
+	}
+	cut = 0;
+	if (put(b->data, b->len, until, &cut) == -1)
+		goto drop;
+	goto out;
+drop:
+	log_dropped++;
+	/* the notice starts a line of its own */
+	log_cut = log_cut || cut;
+out:
+	pthread_mutex_unlock(&log_mu);
+	tq_buf_free(&d);
+}
+
 void
 tq_log(enum tq_loglevel lvl, const char *event, json_t *fields)
 {
-	char ts[40];
 	struct tq_buf b = { 0 };
-	const char *k;
-	json_t *v;
 
 	if ((int)lvl > tq_loglevel) {
 		json_decref(fields);
 		return;
 	}
+	format(lvl, event, fields, &b);
+	emit(&b);
+	tq_buf_free(&b);
+}
+
+/* One line of the log into b; fields are released. */
+static void
+format(enum tq_loglevel lvl, const char *event, json_t *fields,
+    struct tq_buf *bp)
+{
+	char ts[40];
+	struct tq_buf b = *bp;
+	const char *k;
+	json_t *v;
+
 	tq_rq_time(tq_now(), ts, sizeof(ts));
 	if (tq_logjson) {
 		json_t *o = json_object();
@@ -104,9 +213,7 @@ tq_log(enum tq_loglevel lvl, const char *event, json_t *fields)
 			}
 	}
 	tq_buf_adds(&b, "\n");
-	fwrite(b.data, 1, b.len, stderr);
-	fflush(stderr);
-	tq_buf_free(&b);
+	*bp = b;
 	json_decref(fields);
 }
 

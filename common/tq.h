@@ -161,6 +161,8 @@ enum tq_loglevel {
 };
 extern int	 tq_loglevel;
 extern int	 tq_logjson;
+/* a daemon's: a line stderr does not take within 1 s is dropped */
+extern int	 tq_log_nowait;
 int		 tq_log_parse_level(const char *);
 /* One line to stderr: time, level, then key=value pairs (or JSON). */
 void		 tq_log(enum tq_loglevel, const char *event, json_t *fields);

@@ -10,12 +10,17 @@
 # Memory: under ulimit -v, a page whose extraction needs more than the
 # limit fails that item, saying so; the worker goes on.
 #
+# The log: a worker whose standard error no one reads (a pipe full)
+# goes on, dropping the lines it cannot write within a second, and
+# says how many once its log is read again.  So does tq-api, whose
+# requests are answered all the same.
+#
 # Processes: a worker that cannot fork its job processes (ulimit -u,
 # for a user other than root) sets its jobs aside, saying why, logs it
 # once a minute, not at every turn of its loop, and runs them once it
 # can fork again.
 . "$(dirname "$0")/lib.sh"
-plan 15
+plan 21
 start_redis
 start_pg
 start_httpd
@@ -61,6 +66,46 @@ check "the worker goes on: a small page completes" tq-wait -t 60 <"$tmp/small"
 check_same "the worker did not die, and logged no line of its own" \
     "$(grep -v -c " tq-worker \(start\|job\|stop\) " "$tmp/worker.log")" 0
 check "the worker stops" stop_worker
+
+mkfifo "$tmp/log.fifo"
+sleep 300 <"$tmp/log.fifo" &	# holds the pipe open, reads nothing
+_pids="$! $_pids"
+TQ_SITE_CONCURRENCY=0 tq-worker -n 1 -c parsing-queue=20 \
+    2>"$tmp/log.fifo" &
+TQ_WORKER_PID=$!
+_pids="$TQ_WORKER_PID $_pids"
+awk -v h="$HTTP" 'BEGIN { for (i = 0; i < 400; i++)
+    printf "%s/t/page?title=log%d\n", h, i }' >"$tmp/urls"
+tq-submit parse - <"$tmp/urls" >"$tmp/logtask" || bail "tq-submit failed"
+check "stderr not read: 400 jobs complete all the same" \
+    tq-wait -t 60 <"$tmp/logtask"
+check_same "none crashed, none retried" \
+    "$(psqlc "SELECT count(*) FROM task_items_all WHERE task_id = $(jq -r .task_id "$tmp/logtask") AND (crash_count > 0 OR retry_count > 0)")" 0
+cat "$tmp/log.fifo" >"$tmp/log.out" &
+_pids="$! $_pids"
+tq-submit parse "$HTTP/t/page?title=after" >"$tmp/after" ||
+    bail "tq-submit failed"
+check "once read again, a page completes" tq-wait -t 30 <"$tmp/after"
+wait_for 10 grep -q "task=$(jq -r .task_id "$tmp/after") " "$tmp/log.out"
+check_match "the lines dropped are counted, in a line of the log" \
+    "$(grep -v ' job \| start ' "$tmp/log.out")" \
+    '^[-0-9T:.]+Z warn  tq-worker log dropped=[1-9][0-9]* error="standard error took no more lines"$'
+check "the worker stops" stop_worker
+
+mkfifo "$tmp/api.fifo"
+sleep 300 <"$tmp/api.fifo" &
+_pids="$! $_pids"
+tq-api -l 127.0.0.1:0 2>"$tmp/api.fifo" &
+_pids="$! $_pids"
+head -n 1 <"$tmp/api.fifo" >"$tmp/api.line"
+A=http://127.0.0.1:$(sed -n 's/.* port=\([0-9]*\).*/\1/p' "$tmp/api.line")
+# 1,000 requests log some 100 KB, more than a pipe holds
+awk -v a="$A" 'BEGIN { for (i = 0; i < 1000; i++)
+    printf "url = \"%s/api/monitoring/queues\"\noutput = /dev/null\n", a }' \
+    >"$tmp/curl.cfg"
+check_same "tq-api, stderr not read: 1,000 requests answered" \
+    "$(timeout 60 curl -s -m 10 -K "$tmp/curl.cfg" -w '%{http_code}\n' | sort | uniq -c | tr -s ' ')" \
+    " 1000 200"
 
 # root has no limit on processes: the worker runs as nobody
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
