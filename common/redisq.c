@@ -2,6 +2,7 @@
  * redisq.c - hiredis connection from a Redis URL, and command helpers
  * that turn error replies and broken connections into struct tq_err.
  */
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <ctype.h>
@@ -379,6 +380,16 @@ secs_tv(double s)
 	return tv;
 }
 
+/*
+ * The connection was refused for want of room (maxclients): Redis
+ * answers the first command with it, then closes.  Others will leave.
+ */
+static int
+at_maxclients(const char *str)
+{
+	return strncmp(str, "ERR max number of clients", 25) == 0;
+}
+
 /* AUTH as user (may be NULL) with pass on c; -1 and err if refused. */
 static int
 auth(redisContext *c, const char *where, const char *user,
@@ -393,8 +404,9 @@ auth(redisContext *c, const char *where, const char *user,
 	if (r == NULL)
 		io_error(c, err);
 	else if (r->type == REDIS_REPLY_ERROR)
-		tq_err_set(err, TQ_ERR_PERMANENT, "redis",
-		    "redis: %s: auth: %s", where, r->str);
+		tq_err_set(err, at_maxclients(r->str) ? TQ_ERR_TRANSIENT :
+		    TQ_ERR_PERMANENT, "redis", "redis: %s: auth: %s", where,
+		    r->str);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 		freeReplyObject(r);
 		return -1;
@@ -582,8 +594,8 @@ connect_in(const char *url, double conn, double cmd, struct tq_err *err)
 	if (r == NULL)
 		io_error(c, err);
 	else if (r->type == REDIS_REPLY_ERROR)
-		tq_err_set(err, TQ_ERR_PERMANENT, "redis", "redis: %s: %s",
-		    where, r->str);
+		tq_err_set(err, at_maxclients(r->str) ? TQ_ERR_TRANSIENT :
+		    TQ_ERR_PERMANENT, "redis", "redis: %s: %s", where, r->str);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 		freeReplyObject(r);
 		goto fail;
@@ -659,6 +671,25 @@ io_error(redisContext *c, struct tq_err *err)
 	if (c->timeout != NULL)
 		secs = (double)c->timeout->tv_sec +
 		    (double)c->timeout->tv_usec / 1e6;
+	/*
+	 * A server that refused the connection said why before closing
+	 * it ("-ERR max number of clients reached"): its words, not the
+	 * broken pipe that the first command then met.
+	 */
+	if ((c->err == REDIS_ERR_IO || c->err == REDIS_ERR_EOF) &&
+	    c->fd >= 0) {
+		char said[200];
+		ssize_t n;
+
+		n = recv(c->fd, said, sizeof(said) - 1, MSG_DONTWAIT);
+		if (n > 1 && said[0] == '-') {
+			said[n] = '\0';
+			said[strcspn(said, "\r\n")] = '\0';
+			tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: "
+			    "%s: %s", where, said + 1);
+			return;
+		}
+	}
 	if (c->err == REDIS_ERR_IO && (strstr(c->errstr, "temporarily") ||
 	    strstr(c->errstr, "timed out")))
 		tq_err_set(err, TQ_ERR_TRANSIENT, "redis", "redis: %s: no "
@@ -676,12 +707,13 @@ check(redisContext *c, redisReply *r, struct tq_err *err)
 		return -1;
 	}
 	if (r->type == REDIS_REPLY_ERROR) {
-		/* LOADING, BUSY, TRYAGAIN, READONLY are passing states */
+		/* LOADING, BUSY, TRYAGAIN, READONLY... are passing states */
 		int t = strncmp(r->str, "LOADING", 7) == 0 ||
 		    strncmp(r->str, "BUSY", 4) == 0 ||
 		    strncmp(r->str, "TRYAGAIN", 8) == 0 ||
 		    strncmp(r->str, "READONLY", 8) == 0 ||
-		    strncmp(r->str, "MASTERDOWN", 10) == 0;
+		    strncmp(r->str, "MASTERDOWN", 10) == 0 ||
+		    at_maxclients(r->str);
 
 		tq_err_set(err, t ? TQ_ERR_TRANSIENT : TQ_ERR_PERMANENT,
 		    "redis", "redis: %s", r->str);

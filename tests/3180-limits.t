@@ -15,12 +15,16 @@
 # says how many once its log is read again.  So does tq-api, whose
 # requests are answered all the same.
 #
+# Redis at maxclients answers a new connection's first command with
+# "ERR max number of clients reached" and closes it: the tools say so
+# (not "Broken pipe"), exit 4, and tq-api answers 503, not 500.
+#
 # Processes: a worker that cannot fork its job processes (ulimit -u,
 # for a user other than root) sets its jobs aside, saying why, logs it
 # once a minute, not at every turn of its loop, and runs them once it
 # can fork again.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 24
 start_redis
 start_pg
 start_httpd
@@ -106,6 +110,40 @@ awk -v a="$A" 'BEGIN { for (i = 0; i < 1000; i++)
 check_same "tq-api, stderr not read: 1,000 requests answered" \
     "$(timeout 60 curl -s -m 10 -K "$tmp/curl.cfg" -w '%{http_code}\n' | sort | uniq -c | tr -s ' ')" \
     " 1000 200"
+
+rcli config set maxclients 3 >/dev/null
+/usr/bin/python3 -c '
+import socket, sys, time
+held = []
+for i in range(3):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    held.append(s)
+open(sys.argv[2], "w").close()
+time.sleep(8)
+' "$tmp/redis.sock" "$tmp/held" &
+holder=$!
+_pids="$holder $_pids"
+wait_for 10 test -e "$tmp/held"
+# ten times each: the server's answer and its close race the first
+# command, and either must be told as what it is
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	tq-stats >/dev/null 2>>"$tmp/maxcl.err"
+	echo "$?" >>"$tmp/maxcl.rc"
+	curl -s -m 10 -o "$out" -w '%{http_code} ' "$A/api/monitoring/queues" \
+	    >>"$tmp/maxcl.api"
+	jq -r .error "$out" >>"$tmp/maxcl.api"
+done
+check_same "Redis at maxclients: tq-stats exits 4" \
+    "$(sort "$tmp/maxcl.rc" | uniq -c | tr -s ' ')" " 10 4"
+check_same "and says why" "$(sort "$tmp/maxcl.err" | uniq -c | tr -s ' ')" \
+    " 10 tq-stats: redis: $tmp/redis.sock: ERR max number of clients reached"
+# a thread of tq-api's whose connection is open answers
+check_match "tq-api: 503, Redis unavailable, never 500" \
+    "$(sort -u "$tmp/maxcl.api" | tr '\n' ';')" \
+    '^(200 null;)?503 redis unavailable;$'
+wait "$holder"
+rcli config set maxclients 10000 >/dev/null
 
 # root has no limit on processes: the worker runs as nobody
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
