@@ -452,16 +452,38 @@ stars(char *s, char *p, size_t n)
 	memset(s + len - (n - 3), '\0', n - 3);
 }
 
+/*
+ * The userinfo of a PostgreSQL or Redis URL, as their parsers read it:
+ * libpq's and redisq.c's end the authority at a '/' alone (a unix://
+ * path at its '?'), so a password may hold a '?' or a '#' unescaped,
+ * where a web URL's authority ends at either.  The last '@' before that
+ * end, so that any reading of the password is hidden.
+ */
+static char *
+conn_userinfo_end(char *arg, char **p)
+{
+	char *q, *end, *at = NULL;
+
+	if ((q = strstr(arg, "://")) == NULL)
+		return NULL;
+	*p = q + 3;
+	end = *p + strcspn(*p, strncmp(arg, "unix:", 5) == 0 ||
+	    strncmp(arg, "redis+unix:", 11) == 0 ? "?" : "/");
+	for (q = *p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	return at;
+}
+
 void
 tq_hide_password(char *arg)
 {
-	const char *u, *at;
-	char *p, *q, *colon;
+	char *p, *q, *u, *at, *colon;
 	size_t n;
 
 	if (arg == NULL)
 		return;
-	if ((at = userinfo_end(arg, &u)) != NULL &&
+	if ((at = conn_userinfo_end(arg, &u)) != NULL &&
 	    (colon = memchr(u, ':', (size_t)(at - u))) != NULL)
 		stars(arg, colon + 1, (size_t)(at - colon - 1));
 	/*

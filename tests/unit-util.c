@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(83);
+	plan(87);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -151,6 +151,10 @@ main(int argc, char *argv[])
 		char b2[] = "host=db password='s3 cr\\'et' dbname=tq";
 		char b3[] = "password\t=\t's3cret";
 		char b4[] = "user=password dbname=tq";
+		char b5[] = "postgresql://tq:s3c#ret@db/tq";
+		char b6[] = "postgresql://tq:s3c?ret@db/tq?sslmode=require";
+		char b7[] = "redis://:s3c#ret@host:6379/0";
+		char b8[] = "unix://:s3c/ret@/run/redis.sock?db=1";
 
 		tq_hide_password(b1);
 		is_str(b1, "host=db password = *** dbname=tq",
@@ -163,6 +167,19 @@ main(int argc, char *argv[])
 		tq_hide_password(b4);
 		is_str(b4, "user=password dbname=tq",
 		    "a value that reads 'password' is no key");
+		/* libpq and redisq.c take a '?', '#' or '/' in them */
+		tq_hide_password(b5);
+		is_str(b5, "postgresql://tq:***@db/tq",
+		    "hide a password that holds a '#'");
+		tq_hide_password(b6);
+		is_str(b6, "postgresql://tq:***@db/tq?sslmode=require",
+		    "hide a password that holds a '?'");
+		tq_hide_password(b7);
+		is_str(b7, "redis://:***@host:6379/0",
+		    "hide a Redis password that holds a '#'");
+		tq_hide_password(b8);
+		is_str(b8, "unix://:***@/run/redis.sock?db=1",
+		    "hide a unix:// password that holds a '/'");
 	}
 
 	ok(tq_real_day(2024, 2, 29) && tq_real_day(2000, 2, 29) &&
