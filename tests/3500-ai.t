@@ -4,7 +4,7 @@
 # fake); one row per content and model; retries through the queue; keys
 # never leak
 . "$(dirname "$0")/lib.sh"
-plan 50
+plan 56
 start_redis
 start_pg
 start_httpd "$TQ_TOP"
@@ -131,4 +131,46 @@ check_match "no time left before the deadline" \
 	"$(psqlc "SELECT error_message FROM task_items WHERE task_id = $task")" "no time left before the job's deadline"
 stop_worker
 unset TQ_AI_TIMEOUT
+
+# proxies from the environment: the requests to an OpenAI-compatible
+# server take them (tq-model(1)), the pages never (the address guard
+# must see the address connected). The "proxy" writes down each request
+# line it gets and answers 502.
+python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(n)
+        with open(sys.argv[1], "a") as f:
+            f.write(self.requestline + "\n")
+        self.send_response(502)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    do_GET = do_POST = do_CONNECT = any
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[2], "w").write(str(s.server_port))
+s.serve_forever()
+' "$tmp/proxy.log" "$tmp/proxy.port" &
+_pids="$! $_pids"
+wait_for 10 test -s "$tmp/proxy.port" || bail "the proxy did not start"
+: >"$tmp/proxy.log"
+PROXY=http://127.0.0.1:$(cat "$tmp/proxy.port")
+http_proxy=$PROXY https_proxy=$PROXY all_proxy=$PROXY start_worker -n 1
+check "a page, proxy variables set" sh -c \
+	"tq-submit parse '$HTTP/demo/pages/stadtbaeume.html' | tq-wait -t 30"
+check_same "the page is fetched without the proxy" \
+	"$(grep -c stadtbaeume "$tmp/proxy.log")" 0
+check_status 1 "the model's server through the proxy" sh -c \
+	"tq-submit ai -R 0 -m fake $pc1 | tq-wait -t 30"
+check_same "the proxy had the model's request" \
+	"$(cat "$tmp/proxy.log")" "POST $AIURL/chat/completions HTTP/1.1"
+stop_worker
+no_proxy=127.0.0.1 http_proxy=$PROXY start_worker -n 1
+check "no_proxy: the model's server directly" sh -c \
+	"tq-submit ai -R 0 -m fake $pc1 | tq-wait -t 30"
+check_same "the proxy had nothing more" "$(wc -l <"$tmp/proxy.log")" 1
+stop_worker
 done_testing
