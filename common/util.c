@@ -475,6 +475,34 @@ conn_userinfo_end(char *arg, char **p)
 	return at;
 }
 
+/*
+ * Is the n bytes at k, %-decoded as libpq decodes a URI's parameter
+ * names, a password's name (password, or redis+sentinel://'s
+ * sentinel_password)?
+ */
+static int
+password_name(const char *k, size_t n)
+{
+	char name[24];
+	size_t i, j = 0;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (j == sizeof(name) - 1)
+			return 0;
+		if (k[i] == '%' && i + 2 < n &&
+		    (hi = tq_hexval(k[i + 1])) >= 0 &&
+		    (lo = tq_hexval(k[i + 2])) >= 0) {
+			name[j++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			name[j++] = k[i];
+	}
+	name[j] = '\0';
+	return strcmp(name, "password") == 0 ||
+	    strcmp(name, "sentinel_password") == 0;
+}
+
 void
 tq_hide_password(char *arg)
 {
@@ -487,15 +515,27 @@ tq_hide_password(char *arg)
 	    (colon = memchr(u, ':', (size_t)(at - u))) != NULL)
 		stars(arg, colon + 1, (size_t)(at - colon - 1));
 	/*
-	 * password=... in a URL's query, and in a conninfo string, where
-	 * libpq allows white space around the '=' and a value in single
-	 * quotes, with backslash escapes, that may hold spaces
+	 * password=... in a URL's query (the password in the userinfo,
+	 * which may hold a '?', is stars by now), to the next '&'
+	 */
+	if (strstr(arg, "://") != NULL && (q = strchr(arg, '?')) != NULL)
+		for (q++; *q != '\0';) {
+			n = strcspn(q, "&=");
+			if (q[n] == '=' && password_name(q, n)) {
+				p = q + n + 1;
+				stars(arg, p, strcspn(p, "&"));
+			}
+			q += strcspn(q, "&");
+			if (*q == '&')
+				q++;
+		}
+	/*
+	 * password=... in a conninfo string, where libpq allows white
+	 * space around the '=', and a value in single quotes that may
+	 * hold spaces, or one whose backslash escapes a space
 	 */
 	for (q = arg; (q = strstr(q, "password")) != NULL; q++) {
-		/* redis+sentinel://'s sentinel_password= too */
-		p = q - arg >= 9 && strncmp(q - 9, "sentinel_", 9) == 0 ?
-		    q - 9 : q;
-		if (p != arg && strchr(" \t?&", p[-1]) == NULL)
+		if (q != arg && !isspace((unsigned char)q[-1]))
 			continue;
 		p = q + 8;
 		p += strspn(p, " \t");
@@ -508,8 +548,13 @@ tq_hide_password(char *arg)
 				if (p[n] == '\\' && p[n + 1] != '\0')
 					n++;
 			stars(arg, p, n + (p[n] == '\''));
-		} else
-			stars(arg, p, strcspn(p, " \t&#"));
+		} else {
+			for (n = 0; p[n] != '\0' &&
+			    !isspace((unsigned char)p[n]); n++)
+				if (p[n] == '\\' && p[n + 1] != '\0')
+					n++;
+			stars(arg, p, n);
+		}
 	}
 }
 

@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(87);
+	plan(90);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -155,6 +155,9 @@ main(int argc, char *argv[])
 		char b6[] = "postgresql://tq:s3c?ret@db/tq?sslmode=require";
 		char b7[] = "redis://:s3c#ret@host:6379/0";
 		char b8[] = "unix://:s3c/ret@/run/redis.sock?db=1";
+		char b9[] = "host=db password=s3c\\ ret dbname=tq";
+		char b10[] = "postgresql://db/tq?pass%77ord=s3cret&x=1";
+		char b11[] = "postgresql://tq:a?b@db/tq?password=s3cret";
 
 		tq_hide_password(b1);
 		is_str(b1, "host=db password = *** dbname=tq",
@@ -180,6 +183,16 @@ main(int argc, char *argv[])
 		tq_hide_password(b8);
 		is_str(b8, "unix://:***@/run/redis.sock?db=1",
 		    "hide a unix:// password that holds a '/'");
+		/* libpq: a backslash escapes a space; a name %-encoded */
+		tq_hide_password(b9);
+		is_str(b9, "host=db password=*** dbname=tq",
+		    "hide an unquoted password with an escaped space");
+		tq_hide_password(b10);
+		is_str(b10, "postgresql://db/tq?pass%77ord=***&x=1",
+		    "hide password= of a %%-encoded name in a URL's query");
+		tq_hide_password(b11);
+		is_str(b11, "postgresql://tq:***@db/tq?password=***",
+		    "hide both passwords, a '?' in the first");
 	}
 
 	ok(tq_real_day(2024, 2, 29) && tq_real_day(2000, 2, 29) &&
