@@ -7,7 +7,7 @@
 # check (INFO refused: the version unknown, no failure) and the stats;
 # and a user without rights to the keys gets Redis's own refusal.
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 24
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -48,4 +48,20 @@ check_status 4 "a user without rights to rq:* keys" env \
 check_match "Redis's words, without the password" "$(cat "$errf")" \
 	'^tq-submit: redis: NOPERM '
 check_same "(none of it)" "$(grep -c nokeys-pw "$errf")" 0
+
+# a server that knows no AUTH (renamed away, as some hardened ones are)
+# echoes its arguments in its error: the password is not passed on
+redis-server --port 0 --unixsocket "$tmp/noauth.sock" --unixsocketperm 700 \
+	--save '' --appendonly no --dir "$tmp" --logfile "$tmp/noauth.log" \
+	--rename-command AUTH '' &
+_pids="$! $_pids"
+wait_for 10 redis-cli -s "$tmp/noauth.sock" ping ||
+	bail "the second redis-server did not start"
+for u in ":echoed-pw-5080" "least:echoed-pw-5080"; do
+	check_status 4 "AUTH unknown to the server ($u)" env \
+		TQ_REDIS_URL="unix://$u@$tmp/noauth.sock" tq-stats
+	check_match "its refusal, quoted" "$(cat "$errf")" \
+		"^tq-stats: redis: .*: auth: ERR unknown command 'AUTH'"
+	check_same "without the password" "$(grep -c echoed-pw "$errf")" 0
+done
 done_testing
