@@ -258,11 +258,24 @@ spawn(struct proc *p)
 		if (getppid() != parent)
 			_exit(111);
 		tq_oom_exit = EXIT_OOM;
+		/*
+		 * Its socket alone, as descriptor 3: not the worker's
+		 * connections to Redis and PostgreSQL or its transfers',
+		 * which a process that reads pages from anywhere has no use
+		 * for, and which would keep a connection the worker closed
+		 * open at the server (redisFree() sends no QUIT)
+		 */
+		if (sv[1] != 3) {
+			if (dup2(sv[1], 3) == -1)
+				_exit(112);
+			close(sv[1]);
+		}
+		close_range(4, ~0U, 0);
 		if (J.title[0])
 			setproctitle("%s job process", J.title);
 		if (J.child_init != NULL)
 			J.child_init();
-		serve(sv[1]);
+		serve(3);
 	}
 	close(sv[1]);
 	J.spawn_err[0] = '\0';

@@ -2,7 +2,7 @@
 # tq-worker: submit -> worker -> status -> wait, with real Redis,
 # PostgreSQL and HTTP; priorities; process titles; log lines
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 31
 start_redis
 start_pg
 start_httpd
@@ -37,6 +37,7 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 	# under valgrind the titles are valgrind's own
 	ok 0 "process titles # skip under valgrind"
 	ok 0 "worker titles # skip under valgrind"
+	ok 0 "job processes' sockets # skip under valgrind"
 else
 	# this script's own processes only: others may run tests too
 	check_match "process titles show the worker state" \
@@ -46,6 +47,16 @@ else
 	wait_for 10 sh -c "ps -o args= --ppid $TQ_WORKER_PID | grep -q '^tq-worker: .* idle parsing-queue'"
 	check_match "worker titles name queue and state" \
 		"$(wtitles | head -1)" 'idle parsing-queue'
+	# a job process, which reads pages from anywhere, holds its own
+	# socket to its worker, none of the worker's Redis, PostgreSQL and
+	# HTTP connections
+	socks=
+	for wp in $(ps -o pid= --ppid "$TQ_WORKER_PID"); do
+		for jp in $(ps -o pid= --ppid "$wp"); do
+			socks="$socks $(ls -l /proc/"$jp"/fd | grep -c socket:)"
+		done
+	done
+	check_match "each job process holds one socket" "$socks" '^( 1)+$'
 fi
 check_match "one log line per job" "$(grep -c 'job ' "$tmp/worker.log")" '^[4-9]$'
 check_match "log line has the fields" "$(grep 'outcome=failed' "$tmp/worker.log")" \
