@@ -187,9 +187,12 @@ v6_internal(const unsigned char *a)
 	static const unsigned char zero[12];
 	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
 	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b };
+	static const unsigned char siit[12] = { [8] = 0xff, [9] = 0xff };
 
 	if (memcmp(a, mapped, 12) == 0 || memcmp(a, nat64, 12) == 0)
 		return v4_internal(get32(a + 12));
+	if (memcmp(a, siit, 12) == 0)
+		return 1;	/* IPv4-translated, ::ffff:0:0:0/96: no host's */
 	if (memcmp(a, zero, 12) == 0)
 		return 1;	/* ::, ::1, IPv4-compatible */
 	if (a[0] == 0x20 && a[1] == 0x02)	/* 6to4 */
