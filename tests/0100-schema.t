@@ -88,16 +88,7 @@ check_same "and reads its task" \
 # not to be given a right to create that would not do
 psqlc "CREATE DATABASE olddb" >/dev/null
 olddb=$(echo "$TQ_DATABASE_URL" | sed 's|///postgres|///olddb|')
-psql -X -q "$olddb" -c "CREATE TABLE tq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
-for f in "$TQ_TOP"/sql/[0-9]*.sql; do
-	b=${f##*/}
-	b=${b%.sql}
-	v=$(echo "$b" | sed 's/-.*//; s/^0*//')
-	[ "$v" -le 18 ] || continue
-	psql -X -q -1 -v ON_ERROR_STOP=1 "$olddb" -f "$f" \
-		-c "INSERT INTO tq_schema (version, name) VALUES ($v, '$b')" \
-		>/dev/null 2>&1 || bail "$b does not apply"
-done
+old_schema "$olddb" 18
 grant="GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO app; GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO app"
 psql -X -q "$olddb" -c "$grant" >/dev/null
 oldapp=$(echo "$olddb" | sed 's/user=tq/user=app/')

@@ -9,16 +9,7 @@ start_redis
 start_pg
 start_httpd
 
-psqlc "CREATE TABLE tq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())" >/dev/null
-for f in "$TQ_TOP"/sql/[0-9]*.sql; do
-	b=${f##*/}
-	b=${b%.sql}
-	v=$(echo "$b" | sed 's/-.*//; s/^0*//')
-	[ "$v" -le 18 ] || continue
-	psql -X -q -1 -v ON_ERROR_STOP=1 "$TQ_DATABASE_URL" -f "$f" \
-		-c "INSERT INTO tq_schema (version, name) VALUES ($v, '$b')" \
-		>/dev/null 2>&1 || bail "$b does not apply"
-done
+old_schema "$TQ_DATABASE_URL" 18
 # what the older tq left: a task that ended (one item parsed, one
 # failed), a cancelled one, one queued whose job Redis lost, and one
 # running on a worker that is gone

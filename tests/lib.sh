@@ -417,6 +417,22 @@ psqlc() {	# psqlc SQL: one value per line, no headers
 	psql -X -q -A -t -v ON_ERROR_STOP=1 "$TQ_DATABASE_URL" -c "$1"
 }
 
+# old_schema URL N: the database at URL as an older tq left it, with
+# migrations 1 to N applied and recorded as that tq did
+old_schema() {
+	psql -X -q "$1" -c "CREATE TABLE tq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())" \
+		>/dev/null || bail "no tq_schema in $1"
+	for _f in "$TQ_TOP"/sql/[0-9]*.sql; do
+		_b=${_f##*/}
+		_b=${_b%.sql}
+		_v=$(echo "$_b" | sed 's/-.*//; s/^0*//')
+		[ "$_v" -le "$2" ] || continue
+		psql -X -q -1 -v ON_ERROR_STOP=1 "$1" -f "$_f" \
+			-c "INSERT INTO tq_schema (version, name) VALUES ($_v, '$_b')" \
+			>/dev/null 2>&1 || bail "$_b does not apply"
+	done
+}
+
 start_httpd() {	# start_httpd [root]
 	need python3 python3
 	python3 "$TQ_TOP/tests/httpd.py" --root "${1:-$TQ_TOP/tests/pages}" \
