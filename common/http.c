@@ -1049,25 +1049,33 @@ lower_line(char *s)
 	}
 }
 
+char *
+tq_scrubbed(const char *msg, const char *secret)
+{
+	struct tq_buf b = { 0 };
+	const char *p = msg, *q;
+	size_t n = secret != NULL ? strlen(secret) : 0;
+
+	tq_buf_add(&b, "", 0);
+	for (; n > 0 && (q = strstr(p, secret)) != NULL; p = q + n) {
+		tq_buf_add(&b, p, q - p);
+		tq_buf_adds(&b, "***");
+	}
+	tq_buf_adds(&b, p);
+	return b.data;
+}
+
 /* Replace every occurrence of secret in msg (of size sz) by ***. */
 static void
 scrub(char *msg, size_t sz, const char *secret)
 {
-	struct tq_buf b = { 0 };
-	const char *p = msg, *q;
-	size_t n;
+	char *t;
 
-	if (secret == NULL || (n = strlen(secret)) == 0 ||
-	    strstr(msg, secret) == NULL)
+	if (secret == NULL || *secret == '\0' || strstr(msg, secret) == NULL)
 		return;
-	while ((q = strstr(p, secret)) != NULL) {
-		tq_buf_add(&b, p, q - p);
-		tq_buf_adds(&b, "***");
-		p = q + n;
-	}
-	tq_buf_adds(&b, p);
-	snprintf(msg, sz, "%s", b.data);
-	tq_buf_free(&b);
+	t = tq_scrubbed(msg, secret);
+	snprintf(msg, sz, "%s", t);
+	free(t);
 }
 
 /* Take url's password, plain and %-encoded, out of err->msg. */

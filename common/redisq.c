@@ -390,27 +390,6 @@ at_maxclients(const char *str)
 	return strncmp(str, "ERR max number of clients", 25) == 0;
 }
 
-/*
- * A reply with every pass in it as ***: a server that knows no AUTH
- * (renamed away, an old sentinel) answers "ERR unknown command 'AUTH',
- * with args beginning with: 'user' 'password'".
- */
-static char *
-without(const char *msg, const char *pass)
-{
-	struct tq_buf b = { 0 };
-	const char *p = msg, *q;
-	size_t n = strlen(pass);
-
-	tq_buf_add(&b, "", 0);
-	for (; n > 0 && (q = strstr(p, pass)) != NULL; p = q + n) {
-		tq_buf_add(&b, p, q - p);
-		tq_buf_adds(&b, "***");
-	}
-	tq_buf_adds(&b, p);
-	return b.data;
-}
-
 /* AUTH as user (may be NULL) with pass on c; -1 and err if refused. */
 static int
 auth(redisContext *c, const char *where, const char *user,
@@ -426,7 +405,12 @@ auth(redisContext *c, const char *where, const char *user,
 	if (r == NULL)
 		io_error(c, err);
 	else if (r->type == REDIS_REPLY_ERROR) {
-		m = without(r->str != NULL ? r->str : "", pass);
+		/*
+		 * a server that knows no AUTH (renamed away, an old
+		 * sentinel) answers "ERR unknown command 'AUTH', with args
+		 * beginning with: 'user' 'password'"
+		 */
+		m = tq_scrubbed(r->str != NULL ? r->str : "", pass);
 		tq_err_set(err, at_maxclients(r->str) ? TQ_ERR_TRANSIENT :
 		    TQ_ERR_PERMANENT, "redis", "redis: %s: auth: %s", where,
 		    m);

@@ -464,6 +464,8 @@ size_t		 tq_http_inflight(void);
  * buffer of sz bytes), in err's message.
  */
 void		 tq_scrub(char *s, size_t sz, const char *secret);
+/* A copy of msg with every secret in it (of any length) as ***. */
+char		*tq_scrubbed(const char *msg, const char *secret);
 void		 tq_err_scrub(struct tq_err *, const char *secret);
 /* libcurl's global set-up, once, before forking job processes. */
 void		 tq_http_init(void);

@@ -40,15 +40,13 @@ tq_oom(void)
 	abort();
 }
 
-#define oom	tq_oom
-
 void *
 xmalloc(size_t n)
 {
 	void *p;
 
 	if ((p = malloc(n ? n : 1)) == NULL)
-		oom();
+		tq_oom();
 	return p;
 }
 
@@ -58,7 +56,7 @@ xcalloc(size_t n, size_t m)
 	void *p;
 
 	if ((p = calloc(n ? n : 1, m ? m : 1)) == NULL)
-		oom();
+		tq_oom();
 	return p;
 }
 
@@ -66,7 +64,7 @@ void *
 xrealloc(void *p, size_t n)
 {
 	if ((p = realloc(p, n ? n : 1)) == NULL)
-		oom();
+		tq_oom();
 	return p;
 }
 
@@ -76,7 +74,7 @@ xstrdup(const char *s)
 	char *p;
 
 	if ((p = strdup(s)) == NULL)
-		oom();
+		tq_oom();
 	return p;
 }
 
@@ -86,7 +84,7 @@ xstrndup(const char *s, size_t n)
 	char *p;
 
 	if ((p = strndup(s, n)) == NULL)
-		oom();
+		tq_oom();
 	return p;
 }
 
@@ -98,7 +96,7 @@ xasprintf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&p, fmt, ap) < 0)
-		oom();
+		tq_oom();
 	va_end(ap);
 	return p;
 }
@@ -137,7 +135,7 @@ tq_buf_addf(struct tq_buf *b, const char *fmt, ...)
 	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		oom();
+		tq_oom();
 	tq_buf_add(b, p, (size_t)n);
 	free(p);
 }
