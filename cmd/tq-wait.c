@@ -160,7 +160,7 @@ progress(json_t *recs, const char *done, double start, long long *first,
 	if (nopen > MAX_BAR_LINES) {
 		double rate = el > 0.5 ? (double)all_d / el : 0;
 
-		fprintf(stderr, "tq-wait: %zu tasks running, %lld items done "
+		fprintf(stderr, "tq-wait: %zu tasks unfinished, %lld items done "
 		    "here, %s%lld failed%s of %lld, %.1f/s", nopen, all_d,
 		    all_f && color ? "\033[31m" : "", all_f,
 		    all_f && color ? "\033[0m" : "", all_t, rate);
@@ -400,8 +400,8 @@ shown:
 			if (bar)
 				progress_clear(&lines);
 			if (!quiet)
-				warnx("timed out after %g s: %zu task%s still "
-				    "running", timeout, nopen, nopen == 1 ? "" :
+				warnx("timed out after %g s: %zu task%s not "
+				    "finished", timeout, nopen, nopen == 1 ? "" :
 				    "s");
 			status = TQ_EXIT_TIMEOUT;
 			break;

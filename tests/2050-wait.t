@@ -47,7 +47,7 @@ check_status 3 "empty input: nothing to wait for" sh -c ": | tq-wait -j"
 
 # --- waiting
 check_status 124 "-t: the timeout, exit 124" tq-wait -j -t 0.5 "$C"
-check_match "said on stderr" "$(cat "$errf")" '^tq-wait: .*(timeout|timed out|gave up)'
+check_match "said on stderr: not finished, whether running or queued" "$(cat "$errf")" '^tq-wait: timed out after 0.5 s: 1 task not finished$'
 check_same "nothing printed for the open task" "$(cat "$out")" ""
 check_status 124 "-q: same status" tq-wait -q -j -t 0.3 "$C"
 check_same "and no message" "$(cat "$errf")" ""
