@@ -39,6 +39,7 @@
  * the server's set-up; no logic of the pipeline is here.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -1632,6 +1633,42 @@ number(const char *what, const char *s, long long lo, long long hi)
 	return (unsigned)v;
 }
 
+/*
+ * Each connection holds a descriptor.  Past the file limit accept(2)
+ * fails and clients wait unanswered in the backlog, so the soft limit
+ * is raised to the hard one (as tq-worker does) and the connections
+ * kept within it, less what the threads' backends, epoll and pipes,
+ * the log and the listening socket take.
+ */
+static void
+fit_files(void)
+{
+	struct rlimit rl;
+	rlim_t reserve, room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = rl;
+
+		up.rlim_cur = rl.rlim_max;
+		if (up.rlim_cur == RLIM_INFINITY || up.rlim_cur > 1048576)
+			up.rlim_cur = 1048576;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return;
+	reserve = 16 + 6 * (rlim_t)nthreads;
+	room = rl.rlim_cur > reserve + 1 ? rl.rlim_cur - reserve : 1;
+	if (conn_limit <= room)
+		return;
+	tq_log(TQ_LOG_WARN, "connections", json_pack("{s:i,s:i,s:i}",
+	    "asked", (int)conn_limit, "limit", (int)room, "nofile",
+	    (int)rl.rlim_cur));
+	conn_limit = (unsigned)room;
+}
+
 static int
 loopback(const struct sockaddr *sa)
 {
@@ -1768,6 +1805,7 @@ main(int argc, char *argv[])
 		    "TQ_API_TOKEN first", tq_vis_arg(listen));
 	}
 
+	fit_files();
 	/* the threads inherit the mask: only main takes the signals */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

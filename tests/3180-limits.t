@@ -24,7 +24,7 @@
 # once a minute, not at every turn of its loop, and runs them once it
 # can fork again.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 27
 start_redis
 start_pg
 start_httpd
@@ -150,6 +150,49 @@ check_match "tq-api: 503, Redis unavailable, never 500" \
     '^(200 null;)?503 redis unavailable;$'
 wait "$holder"
 rcli config set maxclients 10000 >/dev/null
+
+# tq-api under `ulimit -n 64`, asked for 1,024 connections (the
+# default), and 100 clients that connect and say nothing: past the
+# file limit accept(2) failed with EMFILE again and again, a core spun
+# at 100% until the clients went; now the connections are kept within
+# the limit, which is said once (valgrind keeps a few descriptors of
+# the 64 for itself)
+(ulimit -n 64 && exec tq-api -l 127.0.0.1:0) 2>"$tmp/fd.err" &
+fdapi=$!
+_pids="$fdapi $_pids"
+wait_for 10 grep -q ' listening ' "$tmp/fd.err" || bail "tq-api did not start"
+P=$(sed -n 's/.* listening .* port=\([0-9]*\).*/\1/p' "$tmp/fd.err")
+check_match "the connections kept within the file limit, said once" \
+    "$(grep -v ' request ' "$tmp/fd.err" | head -1)" \
+    '^[-0-9T:.]+Z warn  tq-api connections asked=1024 limit=[1-9][0-9]* nofile=[1-6][0-9]$'
+/usr/bin/python3 -c '
+import socket, sys, time
+held = []
+for i in range(100):
+    try:
+        held.append(socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2))
+    except OSError:
+        break
+open(sys.argv[2], "w").close()
+time.sleep(6)
+' "$P" "$tmp/fdheld" &
+holder=$!
+_pids="$holder $_pids"
+wait_for 10 test -e "$tmp/fdheld"
+cpu() { awk '{ print $14 + $15 }' "/proc/$fdapi/stat"; }
+c0=$(cpu)
+# and more knocking: a connection in the backlog that accept(2) cannot
+# take keeps the listening socket readable
+for i in 1 2 3; do
+	curl -s -m 1 -o /dev/null "http://127.0.0.1:$P/api/monitoring/queues"
+done
+c1=$(cpu)
+check "clients held past the limit: tq-api does not spin ($((c1 - c0)) CPU ticks in 3 s of clients waiting)" \
+    test "$((c1 - c0))" -lt 100
+wait "$holder"
+check_same "and serves once they go" \
+    "$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/api/monitoring/queues")" \
+    200
 
 # root has no limit on processes: the worker runs as nobody
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
