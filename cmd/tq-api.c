@@ -649,6 +649,176 @@ get_bool(json_t *o, const char *key, int *v, char *why, size_t whylen)
 	return 0;
 }
 
+/* One stage's options from a request body, as tq-submit's flags. */
+struct stage_in {
+	int		 max_retries;
+	char		 model[24];
+	const char	*modelp;	/* model, or the body's; NULL: default */
+	json_t		*params;
+	char		*dbid;		/* notion */
+	json_t		*props;		/* notion: the body's */
+};
+
+static void
+stage_in_free(struct stage_in *o)
+{
+	json_decref(o->params);
+	free(o->dbid);
+	memset(o, 0, sizeof(*o));
+}
+
+/*
+ * The options of stage st in the object b (a request's body, or an
+ * element of its "then"), checked as tq-submit checks them: 0, or -1
+ * with why (prefixed by ctx) and *code.  o is filled either way, for
+ * stage_in_free().
+ */
+static int
+stage_body(json_t *b, enum tq_stage st, struct stage_in *o, const char *ctx,
+    char *why, size_t whylen, int *code)
+{
+	json_t *v;
+	int cfg[3] = { 1, 1, 0 }, with_text = 0;
+	char w[300];
+
+	o->max_retries = tq_cfg.max_retries;
+	o->params = json_object();
+	w[0] = '\0';
+	if ((v = json_object_get(b, "max_retries")) != NULL &&
+	    !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 100) {
+			snprintf(w, sizeof(w), "max_retries: not an integer "
+			    "from 0 to 100");
+			goto bad;
+		}
+		o->max_retries = (int)json_integer_value(v);
+	}
+	if (st == TQ_STAGE_AI) {
+		json_t *pc = json_object_get(b, "processing_config");
+
+		v = json_object_get(b, "model_id");
+		if (json_is_integer(v) && json_integer_value(v) >= 1) {
+			snprintf(o->model, sizeof(o->model), "%lld",
+			    (long long)json_integer_value(v));
+			o->modelp = o->model;
+		} else if (json_is_string(v) && *json_string_value(v))
+			o->modelp = json_string_value(v);
+		else if (v != NULL && !json_is_null(v)) {
+			snprintf(w, sizeof(w), "model_id: not a model id or "
+			    "name");
+			goto bad;
+		}
+		if (pc != NULL && !json_is_null(pc) && !json_is_object(pc)) {
+			snprintf(w, sizeof(w), "processing_config: not an "
+			    "object");
+			goto bad;
+		}
+		if (get_bool(pc, "generate_summary", &cfg[0], w,
+		    sizeof(w)) == -1 || get_bool(pc, "generate_keywords",
+		    &cfg[1], w, sizeof(w)) == -1 || get_bool(pc,
+		    "generate_insights", &cfg[2], w, sizeof(w)) == -1)
+			goto bad;
+		if (!cfg[0] && !cfg[1] && !cfg[2]) {
+			snprintf(w, sizeof(w), "nothing to do: summary, "
+			    "keywords and insights are all off");
+			goto bad;
+		}
+		json_object_set_new(o->params, "processing_config", json_pack(
+		    "{s:b,s:b,s:b}", "generate_summary", cfg[0],
+		    "generate_keywords", cfg[1], "generate_insights", cfg[2]));
+	}
+	if (st == TQ_STAGE_NOTION) {
+		const char *d = NULL, *k;
+		json_t *pv;
+
+		v = json_object_get(b, "database_id");
+		if (json_is_string(v))
+			d = json_string_value(v);
+		else if (v != NULL && !json_is_null(v)) {
+			snprintf(w, sizeof(w), "database_id: not a string");
+			goto bad;
+		}
+		if (d == NULL && (d = getenv("TQ_NOTION_DATABASE")) != NULL &&
+		    *d == '\0')
+			d = NULL;
+		if (d == NULL) {
+			snprintf(w, sizeof(w), "database_id: missing");
+			goto bad;
+		}
+		if ((o->dbid = tq_notion_id(d)) == NULL) {
+			snprintf(w, sizeof(w), "database_id: not a database "
+			    "id (32 hex digits, or a Notion URL)");
+			goto bad;
+		}
+		o->props = json_object_get(b, "properties");
+		if (o->props != NULL && json_is_null(o->props))
+			o->props = NULL;
+		if (o->props != NULL && !json_is_object(o->props)) {
+			snprintf(w, sizeof(w), "properties: not an object");
+			goto bad;
+		}
+		json_object_foreach(o->props, k, pv)
+			if (!json_is_object(pv)) {
+				snprintf(w, sizeof(w), "properties: %.80s: a "
+				    "property value is an object such as "
+				    "{\"select\": {\"name\": \"x\"}}", k);
+				goto bad;
+			}
+		if (get_bool(b, "with_text", &with_text, w, sizeof(w)) == -1)
+			goto bad;
+		if (tq_notion_token() == NULL) {
+			*code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			snprintf(w, sizeof(w), "notion: no token: set "
+			    "NOTION_TOKEN for tq-api and the workers");
+			goto bad;
+		}
+		json_object_set_new(o->params, "database_id",
+		    json_string(o->dbid));
+		if (o->props != NULL)
+			json_object_set(o->params, "properties", o->props);
+		json_object_set_new(o->params, "with_text",
+		    json_boolean(with_text));
+	}
+	return 0;
+bad:
+	snprintf(why, whylen, "%s%s", ctx, w);
+	return -1;
+}
+
+/*
+ * A tq extension: "notify_url", the URL that gets each task's record
+ * when it ends, checked as tq-submit's --notify.
+ */
+static int
+notify_check(json_t *v, char **url, char *why, size_t whylen)
+{
+	struct tq_err e = { 0 };
+	const char *s = json_string_value(v);
+
+	if (s == NULL || *s == '\0') {
+		snprintf(why, whylen, "notify_url: not a URL");
+		return -1;
+	}
+	if (tq_url_check(s, url, &e) == -1) {
+		snprintf(why, whylen, "notify_url: %s", e.msg);
+		return -1;
+	}
+	if (strncmp(*url, "http://", 7) != 0 &&
+	    strncmp(*url, "https://", 8) != 0) {
+		snprintf(why, whylen, "notify_url: not an http or https URL");
+		return -1;
+	}
+	/* as for the inputs: tq stores it in clear, shows it */
+	if (tq_url_userinfo(*url)) {
+		snprintf(why, whylen, "notify_url: a user name or password "
+		    "in the URL: refused, tq stores URLs in clear (the "
+		    "workers sign the requests with TQ_NOTIFY_SECRET)");
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * POST batch (ids from the body) or single/<id>: the same request as
  * tq-submit's, the same checks, the same tq_submit().
@@ -661,19 +831,19 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	struct tq_err e = { 0 }, re = { 0 };
 	struct tq_submit sub;
 	struct inputs in = { 0 };
+	struct stage_in so[TQ_NSTAGES];
+	struct tq_submit_then then[TQ_NSTAGES];
 	enum MHD_Result rv;
 	json_error_t je;
-	json_t *body = NULL, *params = NULL, *v, *bad = NULL, *recs, *rec;
-	json_t *props = NULL, *f;
+	json_t *body = NULL, *v, *bad = NULL, *recs, *rec, *f;
 	redisContext *rc;
 	PGconn *db;
-	char why[600], key[64], *dbid = NULL, model[64];
-	const char *modelp = NULL;
-	int cfg[3] = { 1, 1, 0 }, with_text = 0, max_retries;
+	char why[600], key[64], *notify = NULL;
+	size_t i, nthen = 0;
 	int code = MHD_HTTP_BAD_REQUEST;
 
 	why[0] = '\0';
-	max_retries = tq_cfg.max_retries;
+	memset(so, 0, sizeof(so));
 	if (q->body.len > 0 || single == 0) {
 		body = json_loadb(q->body.data ? q->body.data : "",
 		    q->body.len, JSON_REJECT_DUPLICATES, &je);
@@ -730,120 +900,86 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 	}
 
 	/* the options, as tq-submit's flags */
-	if ((v = json_object_get(body, "max_retries")) != NULL &&
-	    !json_is_null(v)) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > 100) {
-			snprintf(why, sizeof(why), "max_retries: not an "
-			    "integer from 0 to 100");
-			goto bad;
-		}
-		max_retries = (int)json_integer_value(v);
-	}
-	params = json_object();
-	if (st == TQ_STAGE_AI) {
-		json_t *pc = json_object_get(body, "processing_config");
+	if (stage_body(body, st, &so[0], "", why, sizeof(why), &code) == -1)
+		goto bad;
+	/* a tq extension: the chain's later stages, each with its options */
+	if ((v = json_object_get(body, "then")) != NULL && !json_is_null(v)) {
+		const char *name;
+		char ctx[32];
+		json_t *t;
+		size_t k;
+		int sn, prev = st;
 
-		v = json_object_get(body, "model_id");
-		if (json_is_integer(v) && json_integer_value(v) >= 1) {
-			snprintf(model, sizeof(model), "%lld",
-			    (long long)json_integer_value(v));
-			modelp = model;
-		} else if (json_is_string(v) && *json_string_value(v))
-			modelp = json_string_value(v);
-		else if (v != NULL && !json_is_null(v)) {
-			snprintf(why, sizeof(why), "model_id: not a model id "
-			    "or name");
+		if (!json_is_array(v) || json_array_size(v) == 0 ||
+		    json_array_size(v) > TQ_NSTAGES - 1 - (size_t)st) {
+			snprintf(why, sizeof(why), "then: not a list of the "
+			    "stages that follow %s, in order (at most %d)",
+			    tq_stage_name(st), TQ_NSTAGES - 1 - (int)st);
 			goto bad;
 		}
-		if (pc != NULL && !json_is_null(pc) && !json_is_object(pc)) {
-			snprintf(why, sizeof(why), "processing_config: not an "
-			    "object");
-			goto bad;
-		}
-		if (get_bool(pc, "generate_summary", &cfg[0], why,
-		    sizeof(why)) == -1 || get_bool(pc, "generate_keywords",
-		    &cfg[1], why, sizeof(why)) == -1 || get_bool(pc,
-		    "generate_insights", &cfg[2], why, sizeof(why)) == -1)
-			goto bad;
-		if (!cfg[0] && !cfg[1] && !cfg[2]) {
-			snprintf(why, sizeof(why), "nothing to do: summary, "
-			    "keywords and insights are all off");
-			goto bad;
-		}
-		json_object_set_new(params, "processing_config", json_pack(
-		    "{s:b,s:b,s:b}", "generate_summary", cfg[0],
-		    "generate_keywords", cfg[1], "generate_insights", cfg[2]));
-	}
-	if (st == TQ_STAGE_NOTION) {
-		const char *d = NULL, *k;
-		json_t *pv;
-
-		v = json_object_get(body, "database_id");
-		if (json_is_string(v))
-			d = json_string_value(v);
-		else if (v != NULL && !json_is_null(v)) {
-			snprintf(why, sizeof(why), "database_id: not a "
-			    "string");
-			goto bad;
-		}
-		if (d == NULL && (d = getenv("TQ_NOTION_DATABASE")) != NULL &&
-		    *d == '\0')
-			d = NULL;
-		if (d == NULL) {
-			snprintf(why, sizeof(why), "database_id: missing");
-			goto bad;
-		}
-		if ((dbid = tq_notion_id(d)) == NULL) {
-			snprintf(why, sizeof(why), "database_id: not a "
-			    "database id (32 hex digits, or a Notion URL)");
-			goto bad;
-		}
-		props = json_object_get(body, "properties");
-		if (props != NULL && json_is_null(props))
-			props = NULL;
-		if (props != NULL && !json_is_object(props)) {
-			snprintf(why, sizeof(why), "properties: not an "
-			    "object");
-			goto bad;
-		}
-		json_object_foreach(props, k, pv)
-			if (!json_is_object(pv)) {
-				snprintf(why, sizeof(why), "properties: %.80s: "
-				    "a property value is an object such as "
-				    "{\"select\": {\"name\": \"x\"}}", k);
+		json_array_foreach(v, k, t) {
+			snprintf(ctx, sizeof(ctx), "then[%zu]: ", k);
+			name = json_string_value(json_object_get(t, "stage"));
+			if (!json_is_object(t) || name == NULL) {
+				snprintf(why, sizeof(why), "%san object with "
+				    "\"stage\" (ai or notion) and its "
+				    "options", ctx);
 				goto bad;
 			}
-		if (get_bool(body, "with_text", &with_text, why,
-		    sizeof(why)) == -1)
-			goto bad;
-		if (tq_notion_token() == NULL) {
-			code = MHD_HTTP_INTERNAL_SERVER_ERROR;
-			snprintf(why, sizeof(why), "notion: no token: set "
-			    "NOTION_TOKEN for tq-api and the workers");
-			goto bad;
+			if ((sn = tq_stage_from_name(name)) < 0 ||
+			    sn != prev + 1) {
+				snprintf(why, sizeof(why), "%s%.40s: %s", ctx,
+				    name, sn < 0 ? "unknown stage: use ai or "
+				    "notion" : "not the stage that follows "
+				    "the one before it");
+				goto bad;
+			}
+			if (json_object_get(t, "urls") != NULL ||
+			    json_object_get(t, "link_ids") != NULL ||
+			    json_object_get(t, "parsed_content_ids") != NULL ||
+			    json_object_get(t, "ai_content_ids") != NULL) {
+				snprintf(why, sizeof(why), "%sa follow-up "
+				    "stage takes no inputs: they come from the "
+				    "stage before it", ctx);
+				goto bad;
+			}
+			if (stage_body(t, sn, &so[k + 1], ctx, why,
+			    sizeof(why), &code) == -1)
+				goto bad;
+			then[k].stage = sn;
+			then[k].max_retries = so[k + 1].max_retries;
+			then[k].model = so[k + 1].modelp;
+			then[k].params = so[k + 1].params;
+			then[k].task = 0;
+			nthen++;
+			prev = sn;
 		}
-		json_object_set_new(params, "database_id", json_string(dbid));
-		if (props != NULL)
-			json_object_set(params, "properties", props);
-		json_object_set_new(params, "with_text",
-		    json_boolean(with_text));
 	}
+	if ((v = json_object_get(body, "notify_url")) != NULL &&
+	    !json_is_null(v) && notify_check(v, &notify, why,
+	    sizeof(why)) == -1)
+		goto bad;
 
 	if ((db = db_get(&e, 1)) == NULL || (rc = redis_get(&e, 1)) == NULL)
 		goto backend;
-	if (st == TQ_STAGE_NOTION && tq_notion_check(db, rc, dbid, props,
-	    &e) == -1 && e.kind == TQ_ERR_PERMANENT) {
+	for (i = 0; i <= nthen; i++) {
+		if (so[i].dbid == NULL || tq_notion_check(db, rc, so[i].dbid,
+		    so[i].props, &e) == 0 || e.kind != TQ_ERR_PERMANENT)
+			continue;
 		/* a wrong database fails here; Notion away, in the workers */
-		snprintf(why, sizeof(why), "%s", e.msg);
+		snprintf(why, sizeof(why), "%s%s", i > 0 ? "then: " : "",
+		    e.msg);
 		goto bad;
 	}
 	bad = json_array();
 	memset(&sub, 0, sizeof(sub));
 	sub.stage = st;
-	sub.max_retries = max_retries;
-	sub.model = modelp;
-	sub.params = params;
+	sub.max_retries = so[0].max_retries;
+	sub.model = so[0].modelp;
+	sub.params = so[0].params;
+	sub.then = then;
+	sub.nthen = nthen;
+	sub.notify_url = notify;
 	sub.in = in.v;
 	sub.nin = in.n;
 	sub.bad = submit_bad;
@@ -892,6 +1028,14 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		json_decref(recs);
 	}
 	json_object_set_new(f, "task_id", json_integer(sub.task));
+	if (nthen > 0) {
+		/* the follow-up tasks' ids, in order, as tq-submit's */
+		json_t *ch = json_array();
+
+		for (i = 0; i < nthen; i++)
+			json_array_append_new(ch, json_integer(then[i].task));
+		json_object_set_new(f, "chain", ch);
+	}
 	json_object_set_new(f, "total_items", json_integer(
 	    (json_int_t)sub.nitems));
 	json_object_set_new(f, "message", json_sprintf("%s %s %s: %zu %s%s",
@@ -921,9 +1065,10 @@ bad:
 out:
 	inputs_free(&in);
 	json_decref(bad);
-	json_decref(params);
+	for (i = 0; i < TQ_NSTAGES; i++)
+		stage_in_free(&so[i]);
 	json_decref(body);
-	free(dbid);
+	free(notify);
 	return rv;
 }
 

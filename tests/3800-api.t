@@ -293,6 +293,31 @@ req POST "/api/notion/async/single/$ac1" "{\"database_id\": \"$DB1\"}"
 check_same "notion single: 202" "$code $(j .total_items)" '202 1'
 wait_done notion "$(j .task_id)"
 
+# --- a chain and a notification (tq extensions: "then", "notify_url"),
+# read and checked as tq-submit's --then and --notify
+n0=$(tasks)
+bad 400 "then not a list" POST /api/parsing/async/batch '{"link_ids": [10], "then": "ai"}'
+check_match "saying what it takes" "$(j .error)" '^then: not a list of the stages that follow parse, in order \(at most 2\)$'
+bad 400 "then: a stage out of order" POST /api/parsing/async/batch "{\"link_ids\": [10], \"then\": [{\"stage\": \"notion\", \"database_id\": \"$DB1\"}]}"
+check_same "named by its place" "$(j .error)" 'then[0]: notion: not the stage that follows the one before it'
+bad 400 "then: a stage with inputs of its own" POST /api/parsing/async/batch '{"link_ids": [10], "then": [{"stage": "ai", "parsed_content_ids": [1]}]}'
+bad 400 "then: a stage's bad option" POST /api/parsing/async/batch '{"link_ids": [10], "then": [{"stage": "ai"}, {"stage": "notion", "database_id": "nope"}]}'
+check_same "named by its place" "$(j .error)" 'then[1]: database_id: not a database id (32 hex digits, or a Notion URL)'
+bad 400 "then: an element that is no object" POST /api/parsing/async/batch '{"link_ids": [10], "then": ["ai"]}'
+bad 400 "notify_url: not http(s)" POST /api/parsing/async/batch '{"link_ids": [10], "notify_url": "ftp://h.example/x"}'
+bad 400 "notify_url: with a password" POST /api/parsing/async/batch '{"link_ids": [10], "notify_url": "http://u:pw@h.example/x"}'
+check_match "refused, not echoed" "$(j .error)" '^notify_url: a user name or password in the URL: refused'
+check_same "nothing written" "$(tasks)" "$n0"
+hook="$HTTP/hook?api=1"
+req POST /api/parsing/async/batch "{\"urls\": [\"$HTTP/harbor-batteries.html?api-chain=1\"], \"then\": [{\"stage\": \"ai\", \"processing_config\": {\"generate_insights\": true}}, {\"stage\": \"notion\", \"database_id\": \"$DB1\", \"properties\": {\"Tags\": {\"multi_select\": [{\"name\": \"Chained\"}]}}}], \"notify_url\": \"$hook\"}"
+check_same "a chain of three stages: 202, the follow-ups' ids in chain" "$code $(jq -c '[.status, .notify_url, (.chain | length), .next_task_id == .chain[0]]' "$out")" "202 [\"queued\",\"$hook\",2,true]"
+cht=$(j .task_id)
+check "the chain runs to its end" tq-wait -t 90 --chain "$cht"
+check_same "each stage with its options and the notify URL" \
+    "$(psqlc "SELECT string_agg(type || ' ' || coalesce(params->'processing_config'->>'generate_insights', params->'properties'->'Tags'->'multi_select'->0->>'name', '-') || ' ' || (notify_url = '$hook'), ', ' ORDER BY id) FROM processing_tasks WHERE id = $cht OR parent_task_id IS NOT NULL AND id > $cht")" \
+    'parsing - true, ai_processing true true, notion_import Chained true'
+check_same "its page in Notion" "$(fake GET /_fake/pages | jq '[.pages[] | select(.properties.Tags.multi_select | any(.name == "Chained"))] | length')" 1
+
 # --- cancel: a paused queue holds the jobs
 rcli SET tq:paused:parsing-queue 1 >/dev/null
 req POST /api/parsing/async/batch '{"link_ids": [10, 11]}'
@@ -346,7 +371,7 @@ check_same "the seed's fields" "$(jq -c '[.total_workers >= 1, (.workers[0] | ha
 req GET /api/monitoring/queues
 check_same "queues: the seed's fields" "$code $(jq -c '.queues["parsing-queue"] | [.name, (.count | type), (.started_job_registry | type), .finished_job_registry >= 1, (.failed_job_registry | type)]' "$out")" '200 ["parsing-queue","number","number",true,"number"]'
 req GET /api/monitoring/statistics
-check_same "statistics: the seed's fields" "$code $(jq -c '.statistics | [.total_tasks >= 8, (.completed_tasks, .failed_tasks, .running_tasks | type), .by_type.parsing.total >= 4, .by_type.ai_processing.completed, .by_type.notion_import.completed, .total_items_processed >= 10, (.total_items_failed | type)]' "$out")" '200 [true,"number","number","number",true,2,2,true,"number"]'
+check_same "statistics: the seed's fields" "$code $(jq -c '.statistics | [.total_tasks >= 8, (.completed_tasks, .failed_tasks, .running_tasks | type), .by_type.parsing.total >= 4, .by_type.ai_processing.completed, .by_type.notion_import.completed, .total_items_processed >= 10, (.total_items_failed | type)]' "$out")" '200 [true,"number","number","number",true,3,3,true,"number"]'
 req GET /api/monitoring/health
 check_same "health: 200, healthy" "$code $(jq -c '[.success, .healthy, .health.redis, (.health.redis_version | type), .health.workers.total >= 1, (.health.workers | has("active") and has("busy") and has("idle")), .health.queues_healthy, .health.queues["parsing-queue"].healthy, (.health.queues["parsing-queue"].pending | type)]' "$out")" '200 [true,true,"connected","string",true,true,true,true,"number"]'
 
