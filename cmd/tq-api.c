@@ -1788,29 +1788,18 @@ number(const char *what, const char *s, long long lo, long long hi)
 static void
 fit_files(void)
 {
-	struct rlimit rl;
-	rlim_t reserve, room;
+	unsigned long cur, reserve, room;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+	if ((cur = tq_nofile_raise()) == 0 ||
+	    cur == (unsigned long)RLIM_INFINITY)
 		return;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
-		struct rlimit up = rl;
-
-		up.rlim_cur = rl.rlim_max;
-		if (up.rlim_cur == RLIM_INFINITY || up.rlim_cur > 1048576)
-			up.rlim_cur = 1048576;
-		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
-			rl = up;
-	}
-	if (rl.rlim_cur == RLIM_INFINITY)
-		return;
-	reserve = 16 + 6 * (rlim_t)nthreads;
-	room = rl.rlim_cur > reserve + 1 ? rl.rlim_cur - reserve : 1;
+	reserve = 16 + 6 * (unsigned long)nthreads;
+	room = cur > reserve + 1 ? cur - reserve : 1;
 	if (conn_limit <= room)
 		return;
 	tq_log(TQ_LOG_WARN, "connections", json_pack("{s:i,s:i,s:i}",
 	    "asked", (int)conn_limit, "limit", (int)room, "nofile",
-	    (int)rl.rlim_cur));
+	    (int)cur));
 	conn_limit = (unsigned)room;
 }
 

@@ -172,24 +172,14 @@ fds_open(void)
 static long
 fd_room(void)
 {
-	struct rlimit rl;
+	unsigned long cur;
 	rlim_t room, reserve;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		return FD_CONNS_MAX;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
-		struct rlimit up = rl;
-
-		up.rlim_cur = rl.rlim_max;
-		if (up.rlim_cur == RLIM_INFINITY || up.rlim_cur > 1048576)
-			up.rlim_cur = 1048576;
-		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
-			rl = up;
-	}
-	if (rl.rlim_cur == RLIM_INFINITY)
+	if ((cur = tq_nofile_raise()) == 0 ||
+	    cur == (unsigned long)RLIM_INFINITY)
 		return FD_CONNS_MAX;
 	reserve = FD_RESERVE + 2 * (rlim_t)tq_jp_procs() + fds_open();
-	room = rl.rlim_cur > reserve ? (rl.rlim_cur - reserve) / 2 : 0;
+	room = cur > reserve ? (cur - reserve) / 2 : 0;
 	if (room < 1)
 		room = 1;
 	return room < (rlim_t)FD_CONNS_MAX ? (long)room : FD_CONNS_MAX;

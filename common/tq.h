@@ -78,6 +78,7 @@ char		*tq_iso_time(double, char *, size_t);	/* ...T..:..:..Z */
 char		*tq_rq_time(double, char *, size_t);	/* RQ's %f form */
 int		 tq_real_day(int, int, int);	/* y, m, d: a calendar day? */
 void		 tq_uuid(char out[37]);		/* random version 4 */
+unsigned long	 tq_nofile_raise(void);	/* soft file limit to the hard */
 int		 tq_parse_id(const char *, long long *);	/* 1.. only */
 /* strtod() without hex, inf, nan or leading blanks */
 double		 tq_strtod(const char *, char **);

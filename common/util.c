@@ -2,6 +2,7 @@
  * util.c - allocation that aborts on exhaustion, buffers, time, ids,
  * and the error record shared by every module.
  */
+#include <sys/resource.h>
 #include <sys/time.h>
 
 #include <ctype.h>
@@ -701,4 +702,28 @@ tq_fmt_duration(double s, char *buf, size_t n)
 	else
 		snprintf(buf, n, "%ldd%02ldh", t / 86400, t % 86400 / 3600);
 	return buf;
+}
+
+/*
+ * The soft limit on open files raised to the hard one (at most 2^20):
+ * the new soft limit, or RLIM_INFINITY, or 0 if it cannot be read.
+ */
+unsigned long
+tq_nofile_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 0;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = rl;
+
+		up.rlim_cur = rl.rlim_max;
+		if (up.rlim_cur == RLIM_INFINITY || up.rlim_cur > 1048576)
+			up.rlim_cur = 1048576;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? (unsigned long)RLIM_INFINITY :
+	    (unsigned long)rl.rlim_cur;
 }
