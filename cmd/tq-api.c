@@ -78,6 +78,7 @@ static struct option longopts[] = {
 
 static long long max_body = 1024 * 1024;
 static unsigned conn_limit = 1024;
+static char *notify_default;	/* TQ_NOTIFY_URL, checked */
 static unsigned per_ip = 256;
 static unsigned conn_timeout = 30;
 static unsigned nthreads = 4;
@@ -788,32 +789,32 @@ bad:
 
 /*
  * A tq extension: "notify_url", the URL that gets each task's record
- * when it ends, checked as tq-submit's --notify.
+ * when it ends, checked as tq-submit's --notify; what names it in why.
  */
 static int
-notify_check(json_t *v, char **url, char *why, size_t whylen)
+notify_check(const char *what, const char *s, char **url, char *why,
+    size_t whylen)
 {
 	struct tq_err e = { 0 };
-	const char *s = json_string_value(v);
 
 	if (s == NULL || *s == '\0') {
-		snprintf(why, whylen, "notify_url: not a URL");
+		snprintf(why, whylen, "%s: not a URL", what);
 		return -1;
 	}
 	if (tq_url_check(s, url, &e) == -1) {
-		snprintf(why, whylen, "notify_url: %s", e.msg);
+		snprintf(why, whylen, "%s: %s", what, e.msg);
 		return -1;
 	}
 	if (strncmp(*url, "http://", 7) != 0 &&
 	    strncmp(*url, "https://", 8) != 0) {
-		snprintf(why, whylen, "notify_url: not an http or https URL");
+		snprintf(why, whylen, "%s: not an http or https URL", what);
 		return -1;
 	}
 	/* as for the inputs: tq stores it in clear, shows it */
 	if (tq_url_userinfo(*url)) {
-		snprintf(why, whylen, "notify_url: a user name or password "
-		    "in the URL: refused, tq stores URLs in clear (the "
-		    "workers sign the requests with TQ_NOTIFY_SECRET)");
+		snprintf(why, whylen, "%s: a user name or password in the "
+		    "URL: refused, tq stores URLs in clear (the workers sign "
+		    "the requests with TQ_NOTIFY_SECRET)", what);
 		return -1;
 	}
 	return 0;
@@ -956,9 +957,12 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 		}
 	}
 	if ((v = json_object_get(body, "notify_url")) != NULL &&
-	    !json_is_null(v) && notify_check(v, &notify, why,
-	    sizeof(why)) == -1)
-		goto bad;
+	    !json_is_null(v)) {
+		if (notify_check("notify_url", json_string_value(v), &notify,
+		    why, sizeof(why)) == -1)
+			goto bad;
+	} else if (notify_default != NULL)
+		notify = xstrdup(notify_default);
 
 	if ((db = db_get(&e, 1)) == NULL || (rc = redis_get(&e, 1)) == NULL)
 		goto backend;
@@ -1932,6 +1936,13 @@ main(int argc, char *argv[])
 				    "Authorization header can carry");
 		tq_sha256_hex(tok, strlen(tok), token_sum);
 	}
+	if ((v = getenv("TQ_NOTIFY_URL")) != NULL && *v != '\0') {
+		char why[400];
+
+		if (notify_check("TQ_NOTIFY_URL", v, &notify_default, why,
+		    sizeof(why)) == -1)
+			errx(TQ_EXIT_USAGE, "%s", why);
+	}
 	ai = parse_listen(listen);
 	if (!loopback(ai->ai_addr) && token_sum[0] == '\0') {
 		freeaddrinfo(ai);
@@ -2031,5 +2042,6 @@ main(int argc, char *argv[])
 	free(tq_cfg.redis_url);
 	free(tq_cfg.database_url);
 	free(tq_cfg.user_agent);
+	free(notify_default);
 	return 0;
 }

@@ -317,6 +317,17 @@ check_same "each stage with its options and the notify URL" \
     "$(psqlc "SELECT string_agg(type || ' ' || coalesce(params->'processing_config'->>'generate_insights', params->'properties'->'Tags'->'multi_select'->0->>'name', '-') || ' ' || (notify_url = '$hook'), ', ' ORDER BY id) FROM processing_tasks WHERE id = $cht OR parent_task_id IS NOT NULL AND id > $cht")" \
     'parsing - true, ai_processing true true, notion_import Chained true'
 check_same "its page in Notion" "$(fake GET /_fake/pages | jq '[.pages[] | select(.properties.Tags.multi_select | any(.name == "Chained"))] | length')" 1
+# TQ_NOTIFY_URL is the default, as tq-submit's; checked as it starts
+check_status 2 "TQ_NOTIFY_URL that is no http(s) URL: tq-api does not start" env TQ_NOTIFY_URL=ftp://h.example/x tq-api -l 127.0.0.1:0
+check_same "saying why in one line" "$(cat "$errf")" 'tq-api: TQ_NOTIFY_URL: unsupported scheme ftp'
+A0=$A
+TQ_NOTIFY_URL="$HTTP/hook?env=1" api_start "$tmp/api-n.log" -l 127.0.0.1:0
+req POST /api/parsing/async/batch "{\"urls\": [\"$HTTP/harbor-batteries.html?api-env=1\"]}"
+check_same "TQ_NOTIFY_URL: the default notify_url" "$code $(j .notify_url)" "202 $HTTP/hook?env=1"
+req POST /api/parsing/async/batch "{\"urls\": [\"$HTTP/harbor-batteries.html?api-env=2\"], \"notify_url\": \"$hook\"}"
+check_same "the body's beats it" "$code $(j .notify_url)" "202 $hook"
+kill "$APID"
+A=$A0
 
 # --- cancel: a paused queue holds the jobs
 rcli SET tq:paused:parsing-queue 1 >/dev/null
