@@ -1314,8 +1314,112 @@ bad_option(json_t *n, char *why, size_t sz)
 }
 
 /*
- * What Notion's limits (spec section 5) refuse in m, the member of a
- * --properties value of type, into why; 0 if nothing.
+ * Is s a date as Notion reads one (spec section 10): YYYY-MM-DD, a day
+ * of the calendar, or that and THH:MM, seconds and a fraction if
+ * given, and Z or +HH:MM if given?
+ */
+static int
+iso_date(const char *s)
+{
+	const char *p;
+	size_t n;
+
+	if (!day_shape(s) || !tq_real_day(atoi(s), atoi(s + 5), atoi(s + 8)))
+		return 0;
+	if (s[10] == '\0')
+		return 1;
+	if (s[10] != 'T' || !digits(s + 11, 2, 23) || s[13] != ':' ||
+	    !digits(s + 14, 2, 59))
+		return 0;
+	p = s + 16;
+	if (*p == ':') {
+		if (!digits(p + 1, 2, 59))
+			return 0;
+		p += 3;
+		if (*p == '.') {
+			n = strspn(p + 1, "0123456789");
+			if (n < 1 || n > 9)
+				return 0;
+			p += 1 + n;
+		}
+	}
+	if (*p == '\0' || strcmp(p, "Z") == 0)
+		return 1;
+	return (*p == '+' || *p == '-') && digits(p + 1, 2, 23) &&
+	    p[3] == ':' && digits(p + 4, 2, 59) && p[6] == '\0';
+}
+
+/*
+ * Is u a link Notion takes in rich text: an http or https URL as
+ * tq-submit reads one, or mailto: and an address, with no white space
+ * or control character anywhere?  Notion refuses a relative link, a
+ * javascript: one, one without a scheme ("Invalid URL for link").
+ */
+static int
+link_ok(const char *u)
+{
+	const char *at;
+	char *n = NULL;
+	size_t len = strlen(u), i, k;
+	uint32_t cp;
+	int ok;
+
+	for (i = 0; i < len; i += k) {
+		k = tq_utf8_decode(u + i, len - i, &cp);
+		if (cp < 0x20 || cp == 0x7f || tq_utf8_isspace(cp))
+			return 0;
+	}
+	if (strncmp(u, "mailto:", 7) == 0)
+		return (at = strchr(u + 7, '@')) != NULL && at > u + 7 &&
+		    at[1] != '\0' && strchr(at + 1, '@') == NULL;
+	ok = tq_url_check(u, &n, NULL) == 0;
+	free(n);
+	return ok;
+}
+
+/* What Notion refuses in m, the value of a date property, into why. */
+static int
+bad_date(json_t *m, char *why, size_t sz)
+{
+	static const char *const keys[] = { "start", "end" };
+	const char *k;
+	json_t *d;
+	size_t i;
+
+	if (json_is_null(m))
+		return 0;
+	if (!json_is_object(m) || !json_is_string(json_object_get(m,
+	    "start")))
+		return snprintf(why, sz, "it takes null or an object with a "
+		    "start date, as in {\"start\": \"2025-01-31\"}");
+	json_object_foreach(m, k, d)
+		if (strcmp(k, "start") != 0 && strcmp(k, "end") != 0 &&
+		    strcmp(k, "time_zone") != 0)
+			return snprintf(why, sz, "a date holds start, end and "
+			    "time_zone, not %.60s", k);
+	for (i = 0; i < 2; i++) {
+		d = json_object_get(m, keys[i]);
+		if (json_is_null(d) || (i == 1 && d == NULL))
+			continue;
+		if (!json_is_string(d) || !iso_date(json_string_value(d)))
+			return snprintf(why, sz, "%s %.60s: Notion takes a day "
+			    "of the calendar as YYYY-MM-DD, or that and a "
+			    "time, THH:MM[:SS[.fff]], with Z or +HH:MM",
+			    keys[i], json_is_string(d) ?
+			    json_string_value(d) : "not a string");
+	}
+	d = json_object_get(m, "time_zone");
+	if (d != NULL && !json_is_null(d) && (!json_is_string(d) ||
+	    json_string_length(d) == 0))
+		return snprintf(why, sz, "its time_zone is no name of a zone "
+		    "nor null");
+	return 0;
+}
+
+/*
+ * What Notion's limits (spec section 5) and its value shapes (section
+ * 10) refuse in m, the member of a --properties value of type, into
+ * why; 0 if nothing.
  */
 static int
 user_limits(const char *type, json_t *m, char *why, size_t sz)
@@ -1332,6 +1436,15 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 			return snprintf(why, sz, "%zu rich text objects, of "
 			    "at most 100", json_array_size(m));
 		json_array_foreach(m, i, x) {
+			if (!json_is_object(x))
+				return snprintf(why, sz, "it takes an array "
+				    "of rich text objects");
+			n = json_object_get(json_object_get(x, "text"),
+			    "link");
+			if (n != NULL && !json_is_null(n) &&
+			    !json_is_string(json_object_get(n, "url")))
+				return snprintf(why, sz, "a link that is not "
+				    "null nor {\"url\": \"...\"}");
 			n = json_object_get(json_object_get(x, "text"),
 			    "content");
 			if (units_of(n) > MAX_UNITS)
@@ -1345,6 +1458,11 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 				return snprintf(why, sz, "a link of %zu UTF-16 "
 				    "units, of 1 to %d", units_of(n),
 				    MAX_URL);
+			if (json_is_string(n) && !link_ok(json_string_value(n)))
+				return snprintf(why, sz, "a link to %.100s: "
+				    "Notion takes an http or https URL, or "
+				    "mailto:, without white space",
+				    json_string_value(n));
 			n = json_object_get(json_object_get(x, "equation"),
 			    "expression");
 			if (units_of(n) > MAX_EQUATION)
@@ -1352,13 +1470,24 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 				    "UTF-16 units, of at most %d", units_of(n),
 				    MAX_EQUATION);
 		}
-	} else if (strcmp(type, "url") == 0 && units_of(m) > MAX_URL)
+	} else if ((strcmp(type, "url") == 0 || strcmp(type, "email") == 0 ||
+	    strcmp(type, "phone_number") == 0) && !json_is_string(m) &&
+	    !json_is_null(m))
+		return snprintf(why, sz, "it takes a string or null");
+	else if (strcmp(type, "url") == 0 && units_of(m) > MAX_URL)
 		return snprintf(why, sz, "a URL of %zu UTF-16 units, of at most "
 		    "%d", units_of(m), MAX_URL);
 	else if ((strcmp(type, "email") == 0 ||
 	    strcmp(type, "phone_number") == 0) && units_of(m) > 200)
 		return snprintf(why, sz, "%zu UTF-16 units, of at most 200",
 		    units_of(m));
+	else if (strcmp(type, "number") == 0 && !json_is_number(m) &&
+	    !json_is_null(m))
+		return snprintf(why, sz, "it takes a number or null");
+	else if (strcmp(type, "checkbox") == 0 && !json_is_boolean(m))
+		return snprintf(why, sz, "it takes true or false");
+	else if (strcmp(type, "date") == 0)
+		return bad_date(m, why, sz);
 	else if (strcmp(type, "multi_select") == 0) {
 		if (!json_is_array(m))
 			return snprintf(why, sz, "it takes an array of "
@@ -1366,11 +1495,20 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 		if (json_array_size(m) > MAX_OPTIONS)
 			return snprintf(why, sz, "%zu options, of at most %d",
 			    json_array_size(m), MAX_OPTIONS);
-		json_array_foreach(m, i, x)
+		json_array_foreach(m, i, x) {
+			if (!json_is_object(x))
+				return snprintf(why, sz, "it takes an array "
+				    "of options, as in [{\"name\": \"...\"}]");
 			if ((k = bad_option(json_object_get(x, "name"), why,
 			    sz)) > 0)
 				return k;
-	} else if (strcmp(type, "select") == 0 && json_is_object(m))
+		}
+	} else if ((strcmp(type, "select") == 0 ||
+	    strcmp(type, "status") == 0) && !json_is_object(m) &&
+	    !json_is_null(m))
+		return snprintf(why, sz, "it takes null or an option, as in "
+		    "{\"name\": \"...\"}");
+	else if (strcmp(type, "select") == 0)
 		return bad_option(json_object_get(m, "name"), why, sz);
 	return 0;
 }

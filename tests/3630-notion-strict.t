@@ -7,7 +7,9 @@
 # user set (--properties, no URL) is found by that title, and one whose
 # page is not on the first page of the query's answers (--query-page 1)
 # by paging; repeated 429s wait longer each time; option names of white
-# space only, and an equation over 1000 UTF-16 units, are refused by
+# space only, an equation over 1000 UTF-16 units, a date that is none,
+# a link Notion reads as no URL and a value of the wrong shape (a
+# select as a string) are refused by
 # tq-submit; Notion's cursors are opaque
 # (--opaque-cursors: '+', '/' and '=' in them), and one goes into the
 # query string of a listing of blocks percent-encoded; every request
@@ -15,7 +17,7 @@
 # 12, item 8), a GET's and a DELETE's too
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 25
+plan 40
 start_redis
 start_pg
 start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1 \
@@ -100,7 +102,25 @@ eq=$(python3 -c 'import sys; sys.stdout.buffer.write(("\U0001F600" * 500 + "x").
 check_status 3 "an equation of 1001 UTF-16 units in --properties" \
 	tq-submit notion -D $DB1 -p "{\"Summary\": {\"rich_text\": [{\"type\": \"equation\", \"equation\": {\"expression\": \"$eq\"}}]}}" $rl
 check_match "is refused, saying why" "$(cat "$errf")" 'an equation of 1001 UTF-16 units, of at most 1000'
+# values of the property's type that Notion refuses all the same
+for p in '{"Published": {"date": {"start": "2025-02-30"}}}' \
+	'{"Published": {"date": {"start": "yesterday"}}}' \
+	'{"Published": {"date": {"start": "2025-01-31", "end": "2025-01-31T24:00Z"}}}' \
+	'{"Published": {"date": {"start": "2025-01-31", "time_zone": ""}}}' \
+	'{"Published": {"date": {"start": "2025-01-31", "zone": "UTC"}}}' \
+	'{"Summary": {"rich_text": [{"text": {"content": "x", "link": {"url": "/relative"}}}]}}' \
+	'{"Summary": {"rich_text": [{"text": {"content": "x", "link": {"url": "javascript:alert(1)"}}}]}}' \
+	'{"Name": {"title": [{"text": {"content": "x", "link": {"url": "example.com/no-scheme"}}}]}}' \
+	'{"Summary": {"rich_text": [{"text": {"content": "x", "link": {"url": "https://example.com/a b"}}}]}}' \
+	'{"Status": {"select": "Draft"}}' '{"URL": {"url": 5}}' \
+	'{"Tags": {"multi_select": ["a"]}}'; do
+	check_status 3 "refused by tq-submit: $p" \
+		tq-submit notion -D $DB1 -p "$p" $rl
+done
+check_match "saying why" "$(cat "$errf")" '^tq-submit: notion: property "Tags" .*: it takes an array of options'
 check_same "no task written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
+check "dates, links and a select Notion takes" sh -c "tq-submit notion -D $DB1 -p '{\"Published\": {\"date\": {\"start\": \"2024-02-29T23:59:59.5+05:30\", \"end\": null, \"time_zone\": \"Europe/Paris\"}}, \"Summary\": {\"rich_text\": [{\"text\": {\"content\": \"a\", \"link\": {\"url\": \"https://example.com/x?y=1\"}}}, {\"text\": {\"content\": \"b\", \"link\": {\"url\": \"mailto:a@example.com\"}}}, {\"text\": {\"content\": \"c\", \"link\": null}}]}, \"Status\": {\"select\": null}}' $rl | tq-wait -t 60"
+check_same "imported" "$(jq -r .status "$out")" "completed"
 
 # --- a page of over 100 blocks imported again, its last paragraph
 # changed: its blocks are listed 100 at a time, after an opaque cursor
