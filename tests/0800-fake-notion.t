@@ -13,7 +13,7 @@ need python3 python3
 need curl curl
 need jq jq
 
-plan 89
+plan 110
 
 TOK="tok-0800-$$"
 VER=2025-09-03
@@ -206,6 +206,44 @@ page "kinds" "https://example.com/kinds" '[{"heading_2":{"rich_text":[]}},
 	{"numbered_list_item":{"rich_text":[],"children":[{"bulleted_list_item":{"rich_text":[]}}]}}]'
 req POST "$N/v1/pages" "$tmp/req.json"
 check_same "every block type accepted" "$(what)" "200 null"
+page "media" "https://example.com/media" '[{"image":{"type":"external","external":{"url":"https://example.com/a.png"},"caption":[]}},
+	{"video":{"external":{"url":"https://example.com/v.mp4"}}},
+	{"file":{"external":{"url":"https://example.com/f.zip"},"name":"f.zip"}},
+	{"equation":{"expression":"e^{i\\pi}+1=0"}},
+	{"table":{"table_width":2,"has_column_header":true,"children":[
+		{"table_row":{"cells":[[{"text":{"content":"a"}}],[]]}},
+		{"type":"table_row","table_row":{"cells":[[],[]]}}]}}]'
+req POST "$N/v1/pages" "$tmp/req.json"
+check_same "media, equation and table blocks accepted" "$(what)" "200 null"
+tbl=$(curl -s "$N/_fake/pages" | jq -r '.pages[] | select(.title == "media") | .blocks[] | select(.type == "table") | .id')
+jq -n '{children: [{table_row: {cells: [[], []]}}]}' >"$tmp/req.json"
+req PATCH "$N/v1/blocks/$tbl/children" "$tmp/req.json"
+check_same "a row appended to a table" "$(what)" "200 null"
+jq -n '{children: [{table_row: {cells: [[]]}}]}' >"$tmp/req.json"
+req PATCH "$N/v1/blocks/$tbl/children" "$tmp/req.json"
+check_match "a row of another width appended to it rejected" "$(what) $(js .message)" \
+	'^400 validation_error body\.children\[0\]\.table_row\.cells\.length should be the table.s table_width `2`, instead was `1`\.'
+for b in '{"image":{"external":{"url":"/relative.png"}}}' \
+	'{"image":{"external":{"url":"data:image/png;base64,AAAA"}}}' \
+	'{"video":{"external":{"url":"javascript:alert(1)"}}}' \
+	'{"image":{"file":{"url":"https://example.com/a.png"}}}' \
+	'{"image":{"external":{"url":"https://example.com/a.png"},"alt":"x"}}' \
+	'{"equation":{"expression":"x","color":"red"}}' \
+	'{"table":{"table_width":2,"children":[{"table_row":{"cells":[[]]}}]}}' \
+	'{"table":{"table_width":2}}' \
+	'{"table":{"table_width":1,"children":[]}}' \
+	'{"table":{"table_width":1,"has_column_header":"yes","children":[{"table_row":{"cells":[[]]}}]}}' \
+	'{"table":{"table_width":1,"children":[{"paragraph":{"rich_text":[]}}]}}' \
+	'{"table_row":{"cells":[[]]}}' \
+	'{"bulleted_list_item":{"rich_text":[],"children":[{"table":{"table_width":1,"children":[{"table_row":{"cells":[[]]}}]}}]}}' \
+	'{"paragraph":{"rich_text":[],"language":"c"}}' \
+	'{"bookmark":{"url":"https://example.com/","color":"red"}}'; do
+	page "bad" "https://example.com/bad" "[$b]"
+	req POST "$N/v1/pages" "$tmp/req.json"
+	check_same "rejected: $b" "$(what)" "400 validation_error"
+done
+check_same "an image's URL as a bookmark's" "$(page bad https://example.com/bad '[{"image":{"external":{"url":"/x.png"}}}]'; req POST "$N/v1/pages" "$tmp/req.json"; js .message | tr "\n" " " | sed "s/ *$//")" \
+	"Content creation Failed. Fix the following:  Invalid URL for image."
 
 # -- properties
 jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
@@ -236,6 +274,13 @@ jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
 req POST "$N/v1/pages" "$tmp/req.json"
 check_same "a value of the wrong type rejected" "$(what)" \
 	"400 validation_error"
+jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
+	properties: {Name: {title: []}, title: {title: []}}}' >"$tmp/req.json"
+req POST "$N/v1/pages" "$tmp/req.json"
+check_same "the title given twice, by name and by id, rejected" "$(what) $(js .message)" \
+	"400 validation_error body.properties: property Name is given twice, as \`Name\` and as \`title\`."
+check_same "the log keeps an error's message" "$(curl -s "$N/_fake/log" | jq -r '.requests[-1].message')" \
+	"body.properties: property Name is given twice, as \`Name\` and as \`title\`."
 jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
 	properties: {Name: {title: []}, URL: {url: ""}}}' >"$tmp/req.json"
 req POST "$N/v1/pages" "$tmp/req.json"

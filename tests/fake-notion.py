@@ -172,7 +172,7 @@ Validation (400 validation_error)
   * Any string in a body holding a lone surrogate (e.g. "\\ud83d" alone)
     is rejected.
   * Properties: the name (or id) must exist ("X is not a property that
-    exists.").  A value is an object holding the member named after the
+    exists."), and name one property once (not by its name and its id).  A value is an object holding the member named after the
     property's type (a "type" member, if present, must agree):
       title, rich_text: array (≤100) of rich text objects
       url: string ≤2000 or null      email, phone_number: string ≤200
@@ -190,7 +190,15 @@ Validation (400 validation_error)
     and a URL (below) or a mailto: address.
   * Blocks: {object?:"block", type?:T, T:{...}}; T one of paragraph,
     heading_1/2/3, bulleted_list_item, numbered_list_item, quote, to_do,
-    toggle, callout, code, divider, bookmark, embed.  A type that does
+    toggle, callout, code, divider, bookmark, embed, equation
+    {expression ≤1000}, image, video, audio, file, pdf ({type?:
+    "external", external:{url}, caption?, name? (file)}: the URL as a
+    bookmark's, else "Invalid URL for image." and so on), table
+    {table_width ≥1, has_column_header?, has_row_header? (booleans),
+    children: at least one table_row, required} and table_row {cells:
+    exactly table_width arrays of rich text}, only as a table's child
+    (in a create or an append to the table); every key of a type's
+    member that the type does not know is an error.  A type that does
     not match the member present, or two type members, is an error.
     Text blocks need rich_text; code needs language (Notion's list);
     bookmark/embed need url, a URL: http or https, a host name or
@@ -273,7 +281,8 @@ limit, not counted in the statistics.
        string),"route","status" (null: reset, no answer),"notion_version",
        "content_type","auth_ok","bytes" (body size; null if over the
        limit),"fault" (the injected fault or null),"request_id" (the
-       x-request-id sent, null if none),"ms","at" (when the request came
+       x-request-id sent, null if none),"message" (the error body's
+       message, null if none),"ms","at" (when the request came
        in: seconds since the fake started or was last reset)}]}: the last
        10000 /v1 (and other non-control) requests, oldest first; bodies
        and the Authorization value are not kept.
@@ -340,7 +349,9 @@ verilog vhdl webassembly xml yaml java/c/c++/c#""".split()) | {
 TEXT_BLOCKS = ("paragraph", "heading_1", "heading_2", "heading_3",
                "bulleted_list_item", "numbered_list_item", "quote", "to_do",
                "toggle", "callout", "code")
-BLOCK_TYPES = TEXT_BLOCKS + ("divider", "bookmark", "embed")
+MEDIA_BLOCKS = ("image", "video", "audio", "file", "pdf")
+BLOCK_TYPES = TEXT_BLOCKS + ("divider", "bookmark", "embed", "equation",
+                             "table", "table_row") + MEDIA_BLOCKS
 NESTING = {"paragraph", "bulleted_list_item", "numbered_list_item", "quote",
            "to_do", "toggle", "callout"}
 PROP_TYPES = ("title", "rich_text", "url", "email", "phone_number",
@@ -1119,8 +1130,13 @@ class Store:
             raise invalid("%s should be an object, instead was `%s`."
                           % (path, show(props)))
         staged = []
+        seen = {}
         for key, val in props.items():
             name, d = self.resolve_prop(ds, key)
+            if name in seen:
+                raise invalid("%s: property %s is given twice, as `%s` and "
+                              "as `%s`." % (path, name, seen[name], key))
+            seen[name] = key
             t, v = self.prop_value(name, d, val, "%s.%s" % (path, key))
             staged.append((name, d, t, v))
         # dry run of the option checks (they add options to the schema)
@@ -1182,9 +1198,10 @@ class Store:
 
     # -- blocks in
 
-    def check_blocks(self, arr, path, depth, count):
+    def check_blocks(self, arr, path, depth, count, table=None):
         """Validate a children array; return normal forms
-        [(type, content, children)].  count is a one-element list."""
+        [(type, content, children)].  count is a one-element list;
+        table: the width of the table whose rows arr holds, else None."""
         if not isinstance(arr, list):
             raise invalid("%s should be an array, instead was `%s`."
                           % (path, show(arr)))
@@ -1198,10 +1215,10 @@ class Store:
             if count[0] > 1000:
                 raise invalid("body has more than 1000 block elements: "
                               "%s is the 1001st." % p)
-            out.append(self.check_block(b, p, depth, count))
+            out.append(self.check_block(b, p, depth, count, table))
         return out
 
-    def check_block(self, b, p, depth, count):
+    def check_block(self, b, p, depth, count, table=None):
         if not isinstance(b, dict):
             raise invalid("%s should be an object, instead was `%s`."
                           % (p, show(b)))
@@ -1232,6 +1249,13 @@ class Store:
                 raise invalid("%s should have exactly one block type "
                               "member, instead had %d." % (p, len(members)))
             t = members[0]
+        if table is not None and t != "table_row":
+            raise invalid("%s.type should be `\"table_row\"`: the children "
+                          "of a table are its rows, instead was `%s`."
+                          % (p, show(t)))
+        if table is None and t == "table_row":
+            raise invalid("%s: a table_row can only be a child of a table."
+                          % p)
         c = b[t]
         cp = p + "." + t
         if not isinstance(c, dict):
@@ -1300,6 +1324,86 @@ class Store:
                                          depth + 1, count)
         elif t == "divider":
             check_keys(c, (), cp)
+        elif t == "equation":
+            check_keys(c, ("expression",), cp)
+            ex = c.get("expression")
+            if not isinstance(ex, str):
+                raise invalid("%s.expression should be a string, instead "
+                              "was `%s`." % (cp, show(ex)))
+            if utf16_len(ex) > 1000:
+                raise invalid("%s.expression.length should be ≤ `1000`, "
+                              "instead was `%d`." % (cp, utf16_len(ex)))
+            out["expression"] = ex
+        elif t == "table":
+            check_keys(c, ("table_width", "has_column_header",
+                           "has_row_header", "children"), cp)
+            w = c.get("table_width")
+            if not is_int(w) or w < 1:
+                raise invalid("%s.table_width should be a positive integer, "
+                              "instead was `%s`." % (cp, show(w)))
+            out["table_width"] = w
+            for k in ("has_column_header", "has_row_header"):
+                v = c.get(k, False)
+                if not isinstance(v, bool):
+                    raise invalid("%s.%s should be a boolean, instead was "
+                                  "`%s`." % (cp, k, show(v)))
+                out[k] = v
+            if "children" not in c:
+                raise invalid("%s.children should be defined, instead was "
+                              "`undefined`. (A table's rows are made with "
+                              "it.)" % cp)
+            if depth >= 2:
+                raise invalid("%s.children should be not present, instead "
+                              "was `%s`. (At most two levels of nested "
+                              "children per request.)"
+                              % (cp, show(c["children"])))
+            if isinstance(c["children"], list) and not c["children"]:
+                raise invalid("%s.children should have at least one "
+                              "table_row, instead was `[]`." % cp)
+            kids = self.check_blocks(c["children"], cp + ".children",
+                                     depth + 1, count, w)
+        elif t == "table_row":
+            check_keys(c, ("cells",), cp)
+            cells = c.get("cells")
+            if not isinstance(cells, list):
+                raise invalid("%s.cells should be an array, instead was "
+                              "`%s`." % (cp, show(cells)))
+            if len(cells) != table:
+                raise invalid("%s.cells.length should be the table's "
+                              "table_width `%d`, instead was `%d`."
+                              % (cp, table, len(cells)))
+            out["cells"] = [rich_text(x, "%s.cells[%d]" % (cp, i))
+                            for i, x in enumerate(cells)]
+        elif t in MEDIA_BLOCKS:
+            check_keys(c, ("type", "external", "caption") +
+                       (("name",) if t == "file" else ()), cp)
+            if c.get("type", "external") != "external":
+                raise invalid("%s.type should be `\"external\"` (this fake "
+                              "has no file uploads), instead was `%s`."
+                              % (cp, show(c.get("type"))))
+            ex = c.get("external")
+            if not isinstance(ex, dict):
+                raise invalid("%s.external should be an object, instead was "
+                              "`%s`." % (cp, show(ex)))
+            check_keys(ex, ("url",), cp + ".external")
+            u = ex.get("url")
+            if not isinstance(u, str) or not u:
+                raise invalid("%s.external.url should be a non-empty "
+                              "string, instead was `%s`." % (cp, show(u)))
+            if utf16_len(u) > 2000:
+                raise invalid("%s.external.url.length should be ≤ `2000`, "
+                              "instead was `%d`." % (cp, utf16_len(u)))
+            if not web_url(u):
+                raise url_refused(t)
+            if t == "file":
+                nm = c.get("name", "")
+                if not isinstance(nm, str):
+                    raise invalid("%s.name should be a string, instead was "
+                                  "`%s`." % (cp, show(nm)))
+                out["name"] = nm
+            out["type"] = "external"
+            out["external"] = {"url": u}
+            out["caption"] = rich_text(c.get("caption", []), cp + ".caption")
         else:  # bookmark, embed
             check_keys(c, ("url", "caption"), cp)
             u = c.get("url")
@@ -1677,6 +1781,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def error(self, status, code, message, headers=None, extra=None):
         rid = str(uuid.uuid4())
+        self.message_sent = message
         body = {"object": "error", "status": status, "code": code,
                 "message": message, "request_id": rid}
         if extra:
@@ -1781,6 +1886,7 @@ class Handler(BaseHTTPRequestHandler):
                 s["max_in_flight"] = self.st.in_flight
         self.status_sent = None
         self.rid_sent = None
+        self.message_sent = None
         self.fault_name = None
         t0 = time.monotonic()
         try:
@@ -1801,6 +1907,7 @@ class Handler(BaseHTTPRequestHandler):
                     "bytes": None if body is None else len(body),
                     "fault": self.fault_name,
                     "request_id": self.rid_sent,
+                    "message": self.message_sent,
                     "ms": int((time.monotonic() - t0) * 1000),
                     "at": round(self.arrived - self.st.born, 3)})
 
@@ -2361,12 +2468,15 @@ class Handler(BaseHTTPRequestHandler):
         if "children" not in req:
             raise invalid("body.children should be defined, instead was "
                           "`undefined`.")
-        if not is_page and rec["type"] not in NESTING and not (
-                rec["type"].startswith("heading_") and
-                rec["content"].get("is_toggleable")):
+        if not is_page and rec["type"] not in NESTING and \
+                rec["type"] != "table" and not (
+                    rec["type"].startswith("heading_") and
+                    rec["content"].get("is_toggleable")):
             raise invalid("Block type %s does not support children."
                           % rec["type"])
-        specs = st.check_blocks(req["children"], "body.children", 1, [0])
+        specs = st.check_blocks(req["children"], "body.children", 1, [0],
+                                None if is_page or rec["type"] != "table"
+                                else rec["content"]["table_width"])
         where = len(rec["children"])
         if "after" in req and "position" in req:
             raise invalid("body.after and body.position cannot both be "
