@@ -1350,6 +1350,28 @@ iso_date(const char *s)
 }
 
 /*
+ * Is the host of n (a URL in tq_url_check()'s form, no user name) one
+ * Notion reads as a host: an IP literal, or a name of letters, digits,
+ * dots, hyphens and underscores?  curl takes a name with a '|' or a
+ * '~' in it, which Notion refuses ("Invalid URL for bookmark").
+ */
+static int
+web_host(const char *n)
+{
+	const char *p = strstr(n, "://");
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	if (*p == '[')
+		return 1;
+	for (; *p != '\0' && strchr("/:?#", *p) == NULL; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-._", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+/*
  * Is u a link Notion takes in rich text: an http or https URL as
  * tq-submit reads one, or mailto: and an address, with no white space
  * or control character anywhere?  Notion refuses a relative link, a
@@ -1372,7 +1394,7 @@ link_ok(const char *u)
 	if (strncmp(u, "mailto:", 7) == 0)
 		return (at = strchr(u + 7, '@')) != NULL && at > u + 7 &&
 		    at[1] != '\0' && strchr(at + 1, '@') == NULL;
-	ok = tq_url_check(u, &n, NULL) == 0;
+	ok = tq_url_check(u, &n, NULL) == 0 && web_host(n);
 	free(n);
 	return ok;
 }
@@ -2875,7 +2897,7 @@ out:
  * normalised as tq-submit does (tq_url_check), so that what a page
  * says of itself (its canonical link, stored before tq-extract checked
  * it) is a URL Notion reads as one, at most 2,000 UTF-16 units, with
- * no user name or password.  Notion refuses "" for a url and a
+ * no user name or password and a host Notion reads as one.  Notion refuses "" for a url and a
  * bookmark it cannot read; a source that is no such URL is kept whole
  * as text instead (url_text).
  */
@@ -2887,7 +2909,7 @@ src_url(struct content *ct, const char *raw)
 	if (raw == NULL || *raw == '\0')
 		return;
 	if (tq_url_check(raw, &n, NULL) == 0 && tq_utf16_units(n,
-	    strlen(n)) <= MAX_URL && !tq_url_userinfo(n)) {
+	    strlen(n)) <= MAX_URL && !tq_url_userinfo(n) && web_host(n)) {
 		ct->url = ct->url_own = n;
 		return;
 	}

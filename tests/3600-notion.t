@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 146
+plan 150
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -308,6 +308,12 @@ bad=$(mkai https://example.org/badurl "Bad URL")
 setpc https://example.org/badurl "canonical_url = 'https://'"
 check "a source URL without a host" sh -c "tq-submit notion -D $DB1 $bad | tq-wait -t 60"
 check_same "no url, no bookmark, the text in a paragraph" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Bad URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark")] | length) \([.blocks[] | select(.type == "paragraph") | [.paragraph.rich_text[].plain_text] | join("")] | any(. == "Source: https://"))"')" "null 0 true"
+for h in 'a|b.example' 'a~b.example'; do
+	hb=$(mkai "https://example.org/host-$h" "Host $h")
+	setpc "https://example.org/host-$h" "canonical_url = 'https://$h/x'"
+	check "a source URL whose host is $h" sh -c "tq-submit notion -D $DB1 $hb | tq-wait -t 60"
+	check_same "imported, no url, no bookmark, the text in a paragraph" "$(jq -r .status "$out") $(fake GET /_fake/pages | jq -r --arg t "Host $h" --arg u "Source: https://$h/x" '.pages[] | select(.title == $t) | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark")] | length) \([.blocks[] | select(.type == "paragraph") | [.paragraph.rich_text[].plain_text] | join("")] | any(. == $u))"')" "completed null 0 true"
+done
 raw=$(mkai https://example.org/rawurl "Raw URL")
 setpc https://example.org/rawurl "canonical_url = 'https://EXAMPLE.org/Straße/a b?q=ü#top'"
 check "a source URL with spaces and non-ASCII" sh -c "tq-submit notion -D $DB1 $raw | tq-wait -t 60"

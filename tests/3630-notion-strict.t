@@ -17,7 +17,7 @@
 # 12, item 8), a GET's and a DELETE's too
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 40
+plan 41
 start_redis
 start_pg
 start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1 \
@@ -112,6 +112,7 @@ for p in '{"Published": {"date": {"start": "2025-02-30"}}}' \
 	'{"Summary": {"rich_text": [{"text": {"content": "x", "link": {"url": "javascript:alert(1)"}}}]}}' \
 	'{"Name": {"title": [{"text": {"content": "x", "link": {"url": "example.com/no-scheme"}}}]}}' \
 	'{"Summary": {"rich_text": [{"text": {"content": "x", "link": {"url": "https://example.com/a b"}}}]}}' \
+	'{"Summary": {"rich_text": [{"text": {"content": "x", "link": {"url": "https://a~b.example/"}}}]}}' \
 	'{"Status": {"select": "Draft"}}' '{"URL": {"url": 5}}' \
 	'{"Tags": {"multi_select": ["a"]}}'; do
 	check_status 3 "refused by tq-submit: $p" \
