@@ -13,7 +13,7 @@ need python3 python3
 need curl curl
 need jq jq
 
-plan 110
+plan 111
 
 TOK="tok-0800-$$"
 VER=2025-09-03
@@ -262,6 +262,12 @@ jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
 	>"$tmp/req.json"
 req POST "$N/v1/pages" "$tmp/req.json"
 check_same "a comma in a multi_select name rejected" "$(what)" \
+	"400 validation_error"
+jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
+	properties: {Name: {title: []}, Status: {select: {name: "a,b"}}}}' \
+	>"$tmp/req.json"
+req POST "$N/v1/pages" "$tmp/req.json"
+check_same "a comma in a select name rejected" "$(what)" \
 	"400 validation_error"
 jq -n --arg ds "$ART_DS" '{parent: {data_source_id: $ds},
 	properties: {Name: {title: []}, Published: {date: {start: "2025-02-30"}}}}' \

@@ -178,7 +178,9 @@ Validation (400 validation_error)
       url: string ≤2000 or null      email, phone_number: string ≤200
         (never "": Notion wants null for an empty value)
       number: finite number or null  checkbox: true/false
-      select: {name} or {id}, or null; a new name adds an option
+      select: {name} or {id}, or null; a name as a multi_select's (no
+        commas: "Commas are not valid for select values"); a new name
+        adds an option
       multi_select: array ≤100 of {name} or {id}; names non-empty, ≤100
         characters, no commas; new names add options
       date: {start, end?, time_zone?} or null; start/end "YYYY-MM-DD" or
@@ -1172,7 +1174,7 @@ class Store:
         if not isinstance(name, str) or not name.strip():
             raise invalid("%s.name should be a non-empty string, instead "
                           "was `%s`." % (path, show(name)))
-        if d["type"] == "multi_select" and "," in name:
+        if d["type"] in ("select", "multi_select") and "," in name:
             raise invalid("%s.name should not contain commas, instead was "
                           "`%s`." % (path, show(name)))
         if utf16_len(name) > 100:
