@@ -2897,9 +2897,9 @@ out:
  * normalised as tq-submit does (tq_url_check), so that what a page
  * says of itself (its canonical link, stored before tq-extract checked
  * it) is a URL Notion reads as one, at most 2,000 UTF-16 units, with
- * no user name or password and a host Notion reads as one.  Notion refuses "" for a url and a
- * bookmark it cannot read; a source that is no such URL is kept whole
- * as text instead (url_text).
+ * no user name or password and a host Notion reads as one.  Notion
+ * refuses "" for a url and a bookmark it cannot read; a source that is
+ * no such URL is kept whole as text instead (url_text).
  */
 static void
 src_url(struct content *ct, const char *raw)
