@@ -259,6 +259,8 @@ char		*tq_utf8_clean(const char *, size_t, size_t *outlen);
 /* Characters in valid UTF-8; the bytes of its first chars characters. */
 size_t		 tq_utf8_count(const char *s, size_t len);
 size_t		 tq_utf8_prefix(const char *s, size_t len, size_t chars);
+/* The bytes of s's longest prefix of whole characters in max bytes. */
+size_t		 tq_utf8_fit(const char *s, size_t len, size_t max);
 /* White space: ASCII's and Unicode's (NBSP, U+2000..U+200B, ...). */
 int		 tq_utf8_isspace(uint32_t);
 /*

@@ -186,6 +186,16 @@ tq_utf8_count(const char *s, size_t len)
 }
 
 size_t
+tq_utf8_fit(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+size_t
 tq_utf8_prefix(const char *s, size_t len, size_t chars)
 {
 	size_t i = 0;

@@ -581,6 +581,7 @@ tq_err_prefix(struct tq_err *e, const char *fmt, ...)
 	va_list ap;
 	char pre[sizeof(e->msg)], vis[sizeof(e->msg)];
 	struct tq_buf b = { 0 };
+	size_t n;
 
 	if (e == NULL)
 		return;
@@ -589,7 +590,10 @@ tq_err_prefix(struct tq_err *e, const char *fmt, ...)
 	va_end(ap);
 	vis_into(vis, sizeof(vis), pre);
 	tq_buf_addf(&b, "%s: %s", vis, e->msg);
-	snprintf(e->msg, sizeof(e->msg), "%s", b.data);
+	/* cut between characters, not inside one: no bytes of half one */
+	n = tq_utf8_fit(b.data, b.len, sizeof(e->msg) - 1);
+	memcpy(e->msg, b.data, n);
+	e->msg[n] = '\0';
 	tq_buf_free(&b);
 }
 

@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(90);
+	plan(99);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -322,6 +322,43 @@ main(int argc, char *argv[])
 
 		tq_err_set(&e, TQ_ERR_PERMANENT, "x", "type %s", "t\033]0;x\007");
 		is_str(e.msg, "type t\\x1b]0;x\\x07", "tq_err_set escapes");
+	}
+	{
+		/*
+		 * A message longer than msg is cut between characters,
+		 * whether it is set whole or prefixed: a server's Chinese
+		 * at the end, two bytes of a character left, was \xe4\xb8
+		 * in the one and bytes that are no UTF-8 in the other
+		 */
+		struct tq_err e = { 0 };
+		char pad[600];
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			memset(pad, 'x', 504 + k);
+			pad[504 + k] = '\0';
+			tq_err_set(&e, TQ_ERR_PERMANENT, "x", "%s%s", pad,
+			    "\344\270\255\346\226\207\344\270\255");
+			ok(tq_utf8_valid(e.msg, strlen(e.msg)) &&
+			    strchr(e.msg, '\\') == NULL && strlen(e.msg) >=
+			    sizeof(e.msg) - 4, "tq_err_set cuts between "
+			    "characters (%zu + 9 bytes)", 504 + k);
+			memset(pad, 'y', 484 + k);
+			pad[484 + k] = '\0';
+			tq_err_set(&e, TQ_ERR_PERMANENT, "x", "%s%s", pad,
+			    "\344\270\255\346\226\207");
+			tq_err_prefix(&e, "notion: POST %s", "/v1/pages");
+			ok(tq_utf8_valid(e.msg, strlen(e.msg)) &&
+			    strncmp(e.msg, "notion: POST /v1/pages: yyy", 27)
+			    == 0 && strlen(e.msg) >= sizeof(e.msg) - 4,
+			    "tq_err_prefix cuts between characters "
+			    "(%zu + 6 bytes)", 484 + k);
+		}
+		is_int(tq_utf8_fit("a\344\270\255b", 5, 3), 1,
+		    "tq_utf8_fit: not inside a character");
+		is_int(tq_utf8_fit("a\344\270\255b", 5, 4), 4,
+		    "tq_utf8_fit: after it");
+		is_int(tq_utf8_fit("ab", 2, 9), 2, "tq_utf8_fit: short");
 	}
 	{
 		/* tq_url_plain(): a URL it passes is one curl leaves alone */
