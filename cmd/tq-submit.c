@@ -202,6 +202,7 @@ static void
 add_word(char *w, const char *where, int is_line)
 {
 	char *shown;
+	int n;
 	long long id;
 
 	w = tq_trim(w);
@@ -236,10 +237,12 @@ add_word(char *w, const char *where, int is_line)
 		return;
 	}
 	shown = tq_redact_url(w);
+	n = (int)tq_utf8_fit(shown, strlen(shown), 80);
 	if (stage == TQ_STAGE_PARSE)
-		bad(where, "not a link id or URL: %.80s", shown);
+		bad(where, "not a link id or URL: %.*s", n, shown);
 	else
-		bad(where, "not %s %s: %.80s", id_article(), id_key(), shown);
+		bad(where, "not %s %s: %.*s", id_article(), id_key(), n,
+		    shown);
 	free(shown);
 }
 

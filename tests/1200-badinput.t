@@ -3,7 +3,7 @@
 # credentials in URLs, long URLs, control characters, upstream records
 # that do not match the database.  Bad input writes nothing, exit 3.
 . "$(dirname "$0")/lib.sh"
-plan 183
+plan 185
 start_redis
 start_pg
 start_httpd
@@ -147,6 +147,9 @@ BEL=$(printf '\007')
 raw() { grep -c "[$ESC$BEL]" "$@"; }
 check_status 3 "a line with escape sequences" sh -c "printf 'junk\\033]0;pwned\\007\\n' | tq-submit parse"
 check_same "shown as \\xNN" "$(head -1 "$errf")" 'tq-submit: line 1: not a link id or URL: junk\x1b]0;pwned\x07'
+long=$(printf 'x%.0s' $(seq 37); printf '\346\227\245\346\234\254\350\252\236%.0s' 1 2 3 4 5 6)
+check_status 3 "a long line in Japanese" sh -c "echo $long | tq-submit parse"
+check_same "quoted to 80 bytes, cut between characters" "$(head -1 "$errf")" "tq-submit: line 1: not a link id or URL: $(printf '%.79s' "$long")"
 check_status 2 "an operand with escape sequences" tq-submit "$(printf 'x\033[2J')" 1
 check_same "escaped too" "$(head -1 "$errf")" 'tq-submit: x\x1b[2J: unknown stage: use parse, ai or notion'
 check_status 3 "tq-status: a garbage line" sh -c "printf 'a\\033[2Jb\\302\\233c\\n' | tq-status -"
