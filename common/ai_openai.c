@@ -512,6 +512,53 @@ match_brace(const char *s)
 	return 0;
 }
 
+/* The code unit of a \uXXXX escape at s (past "\u"), -1 if none. */
+static long
+escape_unit(const char *s)
+{
+	long u = 0;
+	int i, h;
+
+	for (i = 0; i < 4; i++) {
+		if ((h = tq_hexval((unsigned char)s[i])) == -1)
+			return -1;
+		u = u * 16 + h;
+	}
+	return u;
+}
+
+/*
+ * Escapes that jansson refuses, and with them the whole answer, made
+ * \ufffd in place (the same length): a lone surrogate (\ud800, half of
+ * an emoji a model cut, a Python server's json.dumps() of one) and
+ * \u0000.  A pair (\ud83d\ude00) is kept.  An escaped backslash is
+ * skipped, so "\\ud800" stays the text it is.
+ */
+static void
+fix_escapes(char *s)
+{
+	long u, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s != '\\')
+			continue;
+		if (s[1] != 'u' || (u = escape_unit(s + 2)) == -1) {
+			if (s[1] != '\0')
+				s++;
+			continue;
+		}
+		if (u >= 0xd800 && u <= 0xdbff && s[6] == '\\' &&
+		    s[7] == 'u' && (lo = escape_unit(s + 8)) >= 0xdc00 &&
+		    lo <= 0xdfff) {
+			s += 11;
+			continue;
+		}
+		if (u == 0 || (u >= 0xd800 && u <= 0xdfff))
+			memcpy(s + 2, "fffd", 4);
+		s += 5;
+	}
+}
+
 /*
  * The JSON object in s (a copy of a model's output, changed in place):
  * s whole, inside a code fence, or the first balanced {...} that parses
@@ -526,6 +573,7 @@ find_object(char *s)
 	size_t n;
 	int tries;
 
+	fix_escapes(s);
 	p = tq_trim(s);
 	if (strncmp(p, "```", 3) == 0) {
 		/*
@@ -1376,13 +1424,15 @@ tq_ai_openai(const struct tq_ai_model *m, const struct tq_ai_request *req,
 		if (doc == NULL && r.body.len > 0) {
 			/*
 			 * A byte that is no UTF-8 (a server's cut of a
-			 * multibyte character, a proxy's Latin-1): that
+			 * multibyte character, a proxy's Latin-1), an
+			 * escape jansson refuses (\ud800, \u0000): that
 			 * character is lost as U+FFFD, not the whole answer
 			 */
 			size_t cl;
 			char *clean = tq_utf8_clean(r.body.data, r.body.len,
 			    &cl);
 
+			fix_escapes(clean);
 			doc = json_loadb(clean, cl, 0, NULL);
 			free(clean);
 		}

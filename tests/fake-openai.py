@@ -48,6 +48,11 @@ The answer depends on the scenario, chosen by the model name:
                  completion whose upstream failed
   error-200      200 with {"error": {...}}, as some proxies answer
   bad-utf8       good JSON with a third insight holding the byte 0xE9
+  surrogates     good JSON whose strings hold escapes as models write
+                 them: an emoji as a pair (\ud83d\ude00), a lone high
+                 and a lone low surrogate and \u0000 in the answer's
+                 JSON, and a lone surrogate in the body's own JSON (as
+                 Python's json.dumps() writes a str holding one)
                  alone (Latin-1's e acute), which is no UTF-8
   e501           501 not_supported_error, as llama-server answers for a
                  feature it was not started with
@@ -154,7 +159,7 @@ SCENARIOS = {
     "think-noopen",
     "reasoning-content", "eos-token", "think-length", "tool-calls",
     "finish-error",
-    "error-200", "bad-utf8", "e501", "kwstring", "malformed",
+    "error-200", "bad-utf8", "surrogates", "e501", "kwstring", "malformed",
     "malformed-once", "length", "length-once", "length-cap", "ratelimit",
     "ratelimit-long", "ratelimit-bare", "ratelimit-date", "ratelimit-ms",
     "quota", "e500",
@@ -766,6 +771,17 @@ class Handler(BaseHTTPRequestHandler):
             out = self.complete(req, json.dumps(ans), dry=True)
             return self.send(200, out, raw=json.dumps(out).encode().replace(
                 b"@E9@", b"\xe9"))
+        if model == "surrogates":
+            ans["summary"] = "Grin @P@ lone @H@ and @L@ nul @N@ end."
+            ans["insights"].append("Outer @O@ lone.")
+            doc = json.dumps(ans)
+            # @O@ a lone surrogate itself, which the body's json.dumps()
+            # writes as \ud800; the others escapes in the answer's JSON
+            for k, v in (("@P@", "\\ud83d\\ude00"), ("@H@", "\\ud800"),
+                         ("@L@", "\\udc00"), ("@N@", "\\u0000"),
+                         ("@O@", "\ud800")):
+                doc = doc.replace(k, v)
+            return self.complete(req, doc)
         if model == "e501":
             return self.send(501, err_body("tools param requires --jinja "
                                            "flag", "not_supported_error"))

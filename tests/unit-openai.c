@@ -30,6 +30,7 @@
 #define TEXT	"Quokkas live on Rottnest Island. They are small " \
 		"marsupials that look happy. Visitors take selfies with them."
 #define FIRST	"Quokkas live on Rottnest Island."
+#define FFFD	"\xef\xbf\xbd"
 
 static const char *base;
 static char *root;
@@ -374,6 +375,22 @@ test_odd_answers(void)
 	is_str(json_string_value(json_array_get(json_object_get(
 	    r.res.insights, "points"), 2)), "Caf\xef\xbf\xbd au lait.",
 	    "bad-utf8: the byte replaced by U+FFFD");
+	finish(&r);
+
+	/*
+	 * escapes jansson refuses: the character lost as U+FFFD, not the
+	 * answer; a pair is the emoji it is
+	 */
+	setup("surrogates");
+	go(&r);
+	is_int(r.rc, 0, "surrogates: read");
+	is_int(r.res.attempts, 1, "surrogates: at once");
+	is_str(r.res.summary, "Grin \xf0\x9f\x98\x80 lone " FFFD " and "
+	    FFFD " nul " FFFD " end.", "surrogates: a pair kept, a lone "
+	    "one and \\u0000 in the answer's JSON replaced");
+	is_str(json_string_value(json_array_get(json_object_get(
+	    r.res.insights, "points"), 2)), "Outer " FFFD " lone.",
+	    "surrogates: a lone one in the body's JSON replaced");
 	finish(&r);
 
 	setup("e501");
@@ -1059,6 +1076,11 @@ test_answer_text(void)
 	s = answer("```json {\"summary\": \"F3.\", \"keywords\": [], "
 	    "\"insights\": []}\n```", &why);
 	is_str(s, "F3.", "a fence whose object starts on its first line");
+	free(s);
+	s = answer("{\"summary\": \"a\\\\ud800 b\\ud800 c\\ud83d\\ude00 "
+	    "d\\udbff\\u0041\", \"keywords\": [], \"insights\": []}", &why);
+	is_str(s, "a\\ud800 b" FFFD " c\xf0\x9f\x98\x80 d" FFFD "A",
+	    "lone surrogates replaced, an escaped backslash and a pair kept");
 	free(s);
 	s = answer("No JSON </think> here {", &why);
 	ok(s == NULL && why != NULL && strstr(why, "no valid JSON") !=
