@@ -75,18 +75,32 @@ usage(FILE *f, int status)
 #define jstr(o, k)	tq_jstr(o, k, NULL)
 
 /*
- * Text wrapped at 72 columns, its first line after first (an indent,
- * or a bullet), the others indented as far.
+ * Text wrapped at 72 columns of the terminal (a Chinese character
+ * takes 2, a combining mark none), its first line after first (an
+ * indent, or a bullet), the others indented as far.  Its control
+ * characters are made visible first, line by line, so that what is
+ * measured is what is shown; a word wider than a line (Chinese,
+ * Japanese or Thai, written without spaces) is cut between characters.
  */
 static void
 wrap(const char *s, const char *first)
 {
-	const char *p = s, *sp;
-	char *word;
-	size_t col, w, in = strlen(first);
+	struct tq_buf b = { 0 };
+	const char *p, *sp;
+	char *line;
+	size_t col, n, w, in = strlen(first);
 
-	while (*p != '\0') {
-		if (p == s)
+	tq_buf_add(&b, "", 0);
+	for (p = s; *p != '\0'; p += n) {
+		n = strcspn(p, "\n");
+		line = xstrndup(p, n);
+		tq_buf_addvis(&b, line);
+		free(line);
+		if (p[n] == '\n')
+			tq_buf_add(&b, "\n", 1), n++;
+	}
+	for (p = b.data; *p != '\0'; ) {
+		if (p == b.data)
 			fputs(first, stdout);
 		else
 			printf("%*s", (int)in, "");
@@ -95,16 +109,25 @@ wrap(const char *s, const char *first)
 			p++;
 		while (*p != '\0' && *p != '\n') {
 			sp = p + strcspn(p, " \n");
-			w = (size_t)(sp - p);
+			w = tq_utf8_width(p, (size_t)(sp - p));
 			if (col > in && col + 1 + w > 72)
 				break;
 			if (col > in) {
 				putchar(' ');
 				col++;
 			}
-			word = xstrndup(p, w);
-			fputs(tq_vis_tmp(word), stdout);
-			free(word);
+			if (col + w > 72) {
+				n = tq_utf8_fit_width(p, (size_t)(sp - p),
+				    col < 72 ? 72 - col : 0);
+				if (n == 0)	/* not one: one all the same */
+					n = tq_utf8_seq(p, (size_t)(sp - p));
+				if (n == 0)
+					n = 1;
+				fwrite(p, 1, n, stdout);
+				p += n;
+				break;
+			}
+			fwrite(p, 1, (size_t)(sp - p), stdout);
 			col += w;
 			p = sp;
 			while (*p == ' ')
@@ -114,6 +137,7 @@ wrap(const char *s, const char *first)
 		if (*p == '\n')
 			p++;
 	}
+	tq_buf_free(&b);
 }
 
 static void

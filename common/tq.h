@@ -261,6 +261,13 @@ size_t		 tq_utf8_count(const char *s, size_t len);
 size_t		 tq_utf8_prefix(const char *s, size_t len, size_t chars);
 /* The bytes of s's longest prefix of whole characters in max bytes. */
 size_t		 tq_utf8_fit(const char *s, size_t len, size_t max);
+/*
+ * Columns of valid UTF-8 on a terminal (wcwidth(3) of C.UTF-8: CJK and
+ * emoji 2, combining marks 0); the bytes of its longest prefix of whole
+ * characters in cols columns (with the marks that follow its last).
+ */
+size_t		 tq_utf8_width(const char *s, size_t len);
+size_t		 tq_utf8_fit_width(const char *s, size_t len, size_t cols);
 /* White space: ASCII's and Unicode's (NBSP, U+2000..U+200B, ...). */
 int		 tq_utf8_isspace(uint32_t);
 /*

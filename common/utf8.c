@@ -2,14 +2,17 @@
  * utf8.c - UTF-8, once for all of tq: decode and encode one character,
  * the length of a valid sequence, the WHATWG decoder's maximal
  * subparts (charset.c), a cleaned copy, counting and cutting by
- * characters, and the word count that every stage reports.
+ * characters, columns on a terminal, and the word count that every
+ * stage reports.
  *
  * Valid means RFC 3629: no overlong forms, no surrogates, nothing past
  * U+10FFFF.
  */
 #include <ctype.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "tq.h"
 
@@ -205,6 +208,73 @@ tq_utf8_prefix(const char *s, size_t len, size_t chars)
 		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
 			i++;
 		chars--;
+	}
+	return i;
+}
+
+/*
+ * Columns of a character on a terminal: wcwidth(3) of the C.UTF-8
+ * locale, whatever the user's (tq writes UTF-8 in any locale, and a
+ * program run from cron has LANG unset); without it, East Asian wide
+ * characters 2, combining marks and joiners 0.  What wcwidth does not
+ * know (an unassigned code point) counts 1.
+ */
+static int
+char_width(uint32_t c)
+{
+	static locale_t loc;
+	static int tried;
+	locale_t old;
+	int w;
+
+	if (!tried) {
+		tried = 1;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	if (loc != (locale_t)0) {
+		old = uselocale(loc);
+		w = wcwidth((wchar_t)c);
+		uselocale(old);
+		return w < 0 ? 1 : w;
+	}
+	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) ||
+	    (c >= 0xfe00 && c <= 0xfe0f))
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t
+tq_utf8_width(const char *s, size_t len)
+{
+	size_t i, k, w = 0;
+	uint32_t c;
+
+	for (i = 0; i < len; i += k) {
+		k = tq_utf8_decode(s + i, len - i, &c);
+		w += char_width(c);
+	}
+	return w;
+}
+
+size_t
+tq_utf8_fit_width(const char *s, size_t len, size_t cols)
+{
+	size_t i, k, w = 0;
+	uint32_t c;
+	int cw;
+
+	for (i = 0; i < len; i += k) {
+		k = tq_utf8_decode(s + i, len - i, &c);
+		cw = char_width(c);
+		if (w + cw > cols)
+			break;
+		w += cw;
 	}
 	return i;
 }

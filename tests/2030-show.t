@@ -2,7 +2,7 @@
 # tq-show: what tq produced, by task, link, URL, parsed or AI content
 # id, or records on stdin; JSON lines in a pipe, a page on a terminal.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 24
 start_redis
 start_pg
 start_httpd
@@ -47,4 +47,16 @@ check_same "an insight wraps under its own text" \
 	"$(sed -n '/^  Insights:$/,$p' "$out" | sed -n '2,3p' | cut -c1-17)" \
 	"   - Key point: w
      word word wo"
+# wrapped at 72 columns of the terminal, not 72 bytes: Cyrillic (2
+# bytes, 1 column), Japanese without spaces (3 bytes, 2 columns), each
+# character whole
+ja=$(printf '\346\227\245\346\234\254\350\252\236\343\201\256\343\203\206\343\202\255\343\202\271\343\203\210%.0s' $(seq 1 12))
+ru=$(printf '\320\237\321\200\320\270\320\262\320\265\321\202 \320\274\320\270\321\200 %.0s' $(seq 1 20))
+psqlc "UPDATE ai_processed_contents SET summary = '$ru', insights = '{\"points\": [\"$ja\"]}' WHERE id = $ai" >/dev/null
+tq-show -H "ai:$ai" >"$out"
+widths() { sed -n "/^  $1:\$/,/^  [A-Z]/p" "$out" | sed '1d;$d' | LC_ALL=C.UTF-8 wc -L | tr -d ' '; }
+lines() { sed -n "/^  $1:\$/,/^  [A-Z]/p" "$out" | sed '1d;$d' | wc -l | tr -d ' '; }
+check_same "Cyrillic: lines of up to 72 columns, 4 of them" "$(widths Summary) $(lines Summary)" "69 4"
+check_same "Japanese without spaces: cut to 72 columns" "$(widths Insights)" 71
+check_same "every character whole" "$(sed -n '/^  Insights:$/,$p' "$out" | sed '1d' | tr -d ' \n-')" "$ja"
 done_testing
