@@ -148,13 +148,13 @@ tq_table_print(struct tq_table *t)
 	w = xcalloc(t->ncols, sizeof(*w));
 	for (r = 0; r < t->nrows; r++)
 		for (i = 0; i < t->ncols; i++)
-			if ((n = tq_utf8_count(t->cells[r * t->ncols + i],
+			if ((n = tq_utf8_width(t->cells[r * t->ncols + i],
 			    strlen(t->cells[r * t->ncols + i]))) > w[i])
 				w[i] = n;
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++) {
 			const char *c = t->cells[r * t->ncols + i];
-			int pad = (int)(w[i] - tq_utf8_count(c, strlen(c)));
+			int pad = (int)(w[i] - tq_utf8_width(c, strlen(c)));
 
 			if (t->align[i] == 'r')
 				printf("%*s%s", pad, "", c);

@@ -4,7 +4,7 @@
 # server; the API key never appears in any output, log or table.
 # VALGRIND=1 runs tq-model under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 96
+plan 100
 start_redis
 start_pg
 need python3 python3
@@ -88,6 +88,18 @@ check "table on request" m -H list
 check_match "table header" "$(cat "$out")" '^ID +NAME +PROVIDER +MODEL +BASE_URL +KEY_ENV +DEFAULT +PARAMS$'
 check_match "the default is starred" "$(cat "$out")" "^$gpt +gpt +openai +gpt-4o-mini +https://api.openai.com/v1 +TQ_TEST_KEY_5200 +\\* "
 check_match "its params as given, not 0.20000000000000001" "$(cat "$out")" "^$gpt .*\"temperature\":0\\.2}\$"
+# columns aligned as the terminal shows them: a Chinese model name
+# takes 2 columns a character, a combining mark none
+check "add a model named in Chinese" m add qwen -p openai -u http://127.0.0.1:9/v1 \
+	-m "$(printf '\351\200\232\344\271\211\345\215\203\351\227\256')" -k TQ_TEST_KEY_5200
+check "add one with a combining mark" m add cafe -p openai -u http://127.0.0.1:9/v1 \
+	-m "$(printf 'cafe\314\201')" -k TQ_TEST_KEY_5200
+check "table" m -H list
+at_url() { LC_ALL=C.UTF-8 sed -n "/$1/s/$2.*//p" "$out" | LC_ALL=C.UTF-8 wc -L | tr -d ' '; }
+check_same "BASE_URL starts at one column in every row" \
+	"$(at_url qwen http:) $(at_url cafe http:)" "$(at_url '^ID' BASE_URL) $(at_url '^ID' BASE_URL)"
+m rm qwen >/dev/null 2>&1
+m rm cafe >/dev/null 2>&1
 
 # rm
 check_status 3 "rm refuses the default" m rm gpt
