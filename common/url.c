@@ -118,22 +118,23 @@ tq_url_ascii_host(const char *host)
 	uint32_t cp[64];
 	const unsigned char *p = (const unsigned char *)host;
 	size_t n, start;
-	int ascii, valid, i, len;
+	int ascii, dot, valid, i, len;
 
 	while (*p != '\0') {
 		n = 0;
 		ascii = 1;
+		dot = *p == '.';
 		start = b.len;
-		while (*p != '\0' && *p != '.') {
+		while (*p != '\0' && !dot) {
 			if (n == sizeof(cp) / sizeof(cp[0]))
 				goto bad;
 			if (*p < 0x80) {
 				cp[n++] = *p >= 'A' && *p <= 'Z' ?
 				    *p - 'A' + 'a' : *p;
 				p++;
+				dot = *p == '.';
 				continue;
 			}
-			ascii = 0;
 			len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
 			valid = *p >= 0xc2 && *p <= 0xf4;
 			cp[n] = *p & (0x3f >> (len - 1));
@@ -146,9 +147,27 @@ tq_url_ascii_host(const char *host)
 			    0x800u : 0x10000u) || cp[n] > 0x10ffff ||
 			    (cp[n] >= 0xd800 && cp[n] <= 0xdfff))
 				goto bad;
-			cp[n] = lower_cp(cp[n]);
 			p += len;
+			/*
+			 * UTS #46 as browsers map it: the full stops of
+			 * Chinese and Japanese input separate labels, and
+			 * full-width letters, digits and hyphen are ASCII
+			 */
+			if (cp[n] == 0x3002 || cp[n] == 0xff0e ||
+			    cp[n] == 0xff61) {
+				dot = 1;
+				break;
+			}
+			if (cp[n] == 0xff0d || (cp[n] >= 0xff10 &&
+			    cp[n] <= 0xff19) || (cp[n] >= 0xff21 &&
+			    cp[n] <= 0xff3a) || (cp[n] >= 0xff41 &&
+			    cp[n] <= 0xff5a))
+				cp[n] -= 0xfee0;
+			cp[n] = lower_cp(cp[n]);
+			if (cp[n] >= 0x80)
+				ascii = 0;
 			n++;
+			dot = *p == '.';
 		}
 		if (ascii) {
 			for (i = 0; (size_t)i < n; i++) {
@@ -163,9 +182,10 @@ tq_url_ascii_host(const char *host)
 		}
 		if (b.len - start > 63)
 			goto bad;
-		if (*p == '.') {
+		if (dot) {
 			tq_buf_add(&b, ".", 1);
-			p++;
+			if (*p == '.')
+				p++;
 		}
 	}
 	if (b.data == NULL)

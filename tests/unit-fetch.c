@@ -689,6 +689,12 @@ test_url_check(void)
 		{ "http://MÜNCHEN.Example.DE/", "http://xn--mnchen-3ya.example.de/" },
 		{ "https://bücher.例え.jp/x", "https://xn--bcher-kva.xn--r8jz45g.jp/x" },
 		{ "http://xn--mnchen-3ya.de/", "http://xn--mnchen-3ya.de/" },
+		/* UTS #46: the full stops of CJK input, full-width ASCII */
+		{ "http://例え。テスト/", "http://xn--r8jz45g.xn--zckzah/" },
+		{ "http://bücher．example/", "http://xn--bcher-kva.example/" },
+		{ "https://例え｡jp/x", "https://xn--r8jz45g.jp/x" },
+		{ "http://ＥＸＡＭＰＬＥ.com/", "http://example.com/" },
+		{ "http://ａ－ｂ１.example/", "http://a-b1.example/" },
 		{ "https://example.com./x", "https://example.com./x" },
 	};
 	static const struct {
