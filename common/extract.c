@@ -141,9 +141,11 @@ ex_utf8_clean(const char *s, size_t n)
 
 /*
  * Whitespace: ASCII space, tab, CR, LF, FF, and U+00A0, U+2000-200A,
- * U+202F, U+205F, U+3000 (as spaces); U+00AD, U+200B-200D, U+2060,
- * U+FEFF are dropped.  Returns the bytes the character takes, 0 if not
- * space; *drop is set for zero-width characters.
+ * U+202F, U+205F, U+3000 (as spaces); U+00AD, U+200B, U+2060, U+FEFF
+ * are dropped.  Returns the bytes the character takes, 0 if not space;
+ * *drop is set for zero-width characters.  The joiners U+200C and
+ * U+200D are no break but part of the text: an emoji sequence (a
+ * family, a flag), a Persian word, an Indic conjunct.
  */
 static size_t
 space_len(const unsigned char *s, size_t n, int *drop)
@@ -163,8 +165,7 @@ space_len(const unsigned char *s, size_t n, int *drop)
 	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
 	    (s[2] <= 0x8a || s[2] == 0xaf))
 		return 3;
-	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x8b &&
-	    s[2] <= 0x8d) {
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] == 0x8b) {
 		*drop = 1;
 		return 3;
 	}

@@ -5862,6 +5862,39 @@ test_soft_hyphens(void)
 }
 
 /*
+ * The joiners are text, not breaks: a family emoji is one (man ZWJ
+ * woman ZWJ girl), a Persian word keeps its non-joiner, a Devanagari
+ * conjunct its joiner; a zero-width space still goes.
+ */
+static void
+test_joiners(void)
+{
+	struct tq_doc d;
+
+	ok(extract_str("<html><head><title>Fam\xe2\x80\x8bily "
+	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d"
+	    "\xf0\x9f\x91\xa7</title></head><body><article><p>The family "
+	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d"
+	    "\xf0\x9f\x91\xa7 says \xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae"
+	    "\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 and \xe0\xa4\x95\xe0\xa5\x8d"
+	    "\xe2\x80\x8d\xe0\xa4\xb7 in a paragraph long enough to be "
+	    "the article that this page holds, with more words after "
+	    "it.</p></article></body></html>", NULL, &d) == 0,
+	    "joiners: extract");
+	ok(has(d.text, "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9"
+	    "\xe2\x80\x8d\xf0\x9f\x91\xa7 says"), "joiners: the emoji "
+	    "sequence whole");
+	ok(has(d.text, "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae"),
+	    "joiners: the Persian non-joiner kept");
+	ok(has(d.text, "\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7"),
+	    "joiners: the Devanagari joiner kept");
+	is_str(d.title, "Family \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f"
+	    "\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", "joiners: the title "
+	    "keeps them, a zero-width space goes");
+	tq_doc_free(&d);
+}
+
+/*
  * A gift guide in a page builder's columns, short paragraphs that each
  * open with a link, and below it the author's long biography in a box
  * named so: the biography is no article, however much prose it holds.
@@ -7489,6 +7522,7 @@ main(void)
 	test_body_sections();
 	test_section_headings();
 	test_soft_hyphens();
+	test_joiners();
 	test_author_bio();
 	test_builder_rows();
 	test_subtitle();
