@@ -62,7 +62,9 @@ stem(const char *lang, char *w, size_t n)
 
 /*
  * The end of the token starting at i: word characters, with apostrophes
- * and hyphens between letters and . or , between digits.
+ * and hyphens between letters, . or , between digits, and the joiners
+ * U+200C and U+200D between any (Persian writes a verb's prefix so:
+ * mi-ZWNJ-khaham, one word, not mi and khaham).
  */
 static size_t
 tok_end(const struct ctx *c, size_t i, size_t end, int *letters,
@@ -92,7 +94,8 @@ tok_end(const struct ctx *c, size_t i, size_t end, int *letters,
 		if (!tq_lang_isword(nx))
 			break;
 		if ((ai_apostrophe(ch) && !ai_digit(pv) && !ai_digit(nx)) ||
-		    ai_hyphen(ch) || ((ch == '.' || ch == ',') && ai_digit(pv) &&
+		    ai_hyphen(ch) || ch == 0x200c || ch == 0x200d ||
+		    ((ch == '.' || ch == ',') && ai_digit(pv) &&
 		    ai_digit(nx))) {
 			i += n;
 			continue;

@@ -694,6 +694,45 @@ test_splitting(void)
 	tq_ai_result_free(&r);
 }
 
+/*
+ * A joiner between letters is part of the word: Persian writes a
+ * verb's prefix with a non-joiner (mi-ZWNJ-khaham), one word, so no
+ * keyword is the prefix alone nor starts or ends with a joiner
+ */
+static void
+test_joiners(void)
+{
+	static const char text[] =
+	    "\xdb\x8c\xda\xa9 \xd8\xb1\xd9\x88\xd8\xb2 \xd9\x85\xdb\x8c"
+	    "\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 \xd8\xa8"
+	    "\xd9\x87 \xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 \xd8\xa8"
+	    "\xd8\xb1\xd9\x88\xd9\x85. \xd9\x85\xd9\x86 \xd9\x81\xd8\xa7"
+	    "\xd8\xb1\xd8\xb3\xdb\x8c \xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae"
+	    "\xd9\x88\xd8\xa7\xd9\x86\xd9\x85. \xd9\x85\xd8\xa7 \xd8\xa8"
+	    "\xd9\x87 \xd9\x85\xd8\xaf\xd8\xb1\xd8\xb3\xd9\x87 \xd9\x85"
+	    "\xdb\x8c\xe2\x80\x8c\xd8\xb1\xd9\x88\xdb\x8c\xd9\x85.";
+	struct tq_ai_result r;
+	struct tq_err e;
+	json_t *x;
+	size_t k, n;
+	int bad = 0, joined = 0;
+
+	ok(run(NULL, text, 1, 1, 0, 3, 10, &r, &e) == 0, "Persian text");
+	json_array_foreach(r.keywords, k, x) {
+		const char *v = json_string_value(x);
+
+		n = strlen(v);
+		bad |= strcmp(v, "\xd9\x85\xdb\x8c") == 0 ||
+		    strncmp(v, "\xe2\x80\x8c", 3) == 0 || (n >= 3 &&
+		    strcmp(v + n - 3, "\xe2\x80\x8c") == 0) ||
+		    strstr(v, "\xd9\x85\xdb\x8c \xd8\xae") != NULL;
+		joined |= strstr(v, "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae")
+		    != NULL;
+	}
+	ok(!bad && joined, "a word with a non-joiner is one keyword word");
+	tq_ai_result_free(&r);
+}
+
 static void
 test_dates(void)
 {
@@ -953,6 +992,7 @@ main(int argc, char *argv[])
 	test_articles();
 	test_languages();
 	test_splitting();
+	test_joiners();
 	test_dates();
 	test_short_and_odd();
 	test_thread_chrome();
