@@ -119,6 +119,14 @@ SAMPLES = {
     "gbk": "中文文本",
     "big5": "中文",
     "euc-kr": "한국어",
+    "iso-8859-2": "Zażółć gęślą jaźń",
+    "windows-1256": "مرحبا بالعالم، صفحة عربية",
+    "iso-8859-8": "שלום עולם",
+    "iso-2022-jp": "日本語のテキスト",
+    "gb18030": "中文文本 𠀀 😀",
+    "tis-620": "ภาษาไทยไม่มีช่องว่าง",
+    # as cp1258 writes Vietnamese: a letter and its combining tone mark
+    "windows-1258": "Ti\u00ea\u0301ng Vi\u00ea\u0323t",
 }
 
 
