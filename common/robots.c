@@ -230,7 +230,7 @@ scan(const char *txt, size_t len, const char *token, int want,
 			b->allow = allow;
 			snprintf(b->rule, sizeof(b->rule), "\"%s: %.*s\" for "
 			    "user-agent %s", allow ? "Allow" : "Disallow",
-			    (int)(vn > 100 ? 100 : vn), v, want == 1 ? token :
+			    (int)tq_utf8_fit(v, vn, 100), v, want == 1 ? token :
 			    "*");
 		}
 	}

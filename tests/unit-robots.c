@@ -63,7 +63,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(99);
+	plan(100);
 
 	/* longest match wins; Allow wins a tie */
 	t = "user-agent: *\nallow: /p\ndisallow: /\n";
@@ -137,6 +137,24 @@ main(int argc, char *argv[])
 	t = "user-agent: tq\ndisallow: /x\n";
 	tq_robots_allowed(t, strlen(t), "tq", "/x", rule, sizeof(rule));
 	is_str(rule, "\"Disallow: /x\" for user-agent tq", "... tq's group");
+	/* a long rule is quoted to 100 bytes between characters */
+	{
+		const char *ja = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e";
+		char d[86];
+
+		memset(d, '7', 85);
+		d[85] = '\0';
+		big = xasprintf("user-agent: *\ndisallow: /%s/%s%s/x\n", ja,
+		    d, ja);
+		tq_robots_allowed(big, strlen(big), "tq", strstr(big, "/\xe6"),
+		    rule, sizeof(rule));
+		free(big);
+		big = xasprintf("\"Disallow: /%s/%s\xe6\x97\xa5\" for "
+		    "user-agent *", ja, d);
+		is_str(rule, big, "a long rule in Japanese: cut between "
+		    "characters");
+		free(big);
+	}
 
 	/*
 	 * After the cases of Google's robots.txt parser tests (its
