@@ -136,8 +136,9 @@ op_parse_body(json_t *args, const char *raw, size_t rawlen,
 		char *shown = tq_vis(target);
 
 		tq_err_set(err, TQ_ERR_PERMANENT, "meta_refresh",
-		    "the page only redirects (meta refresh to %.300s): "
-		    "submit that URL", shown);
+		    "the page only redirects (meta refresh to %.*s): "
+		    "submit that URL", (int)tq_utf8_fit(shown, strlen(shown),
+		    300), shown);
 		free(shown);
 		goto out;
 	}

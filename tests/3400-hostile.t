@@ -2,7 +2,7 @@
 # hostile pages through the whole worker: each ends in a clear item
 # error of the right class within its timeout, and the worker goes on
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 25
 start_redis
 start_pg
 start_httpd
@@ -16,6 +16,9 @@ export TQ_ALLOW_PRIVATE=0 TQ_ALLOW_ADDRS=127.0.0.1 TQ_RETRY_DELAYS=0 \
 export TQ_SITE_CONCURRENCY=0 TQ_SITE_BACKOFF=1
 
 port=${HTTP##*:}
+# a long target in Japanese is quoted to 300 bytes, between characters
+ja3=$(printf '\346\227\245\346\234\254\350\252\236')
+ja=$(printf "$ja3%.0s" $(seq 1 40))
 set -- \
 	"t/page?title=Fine&words=200|completed|" \
 	"t/status/404|failed|^http 404" \
@@ -35,6 +38,7 @@ set -- \
 	"t/pdf|failed|content type application/pdf" \
 	"t/refresh|failed|^the page only redirects \\(meta refresh to /t/page\\?title=Target\\)" \
 	"t/refresh?words=200|completed|" \
+	"t/refresh?to=/$ja|failed|^the page only redirects \\(meta refresh to /($ja3){33}\\): submit that URL\$" \
 	"t/redirect-to-loopback?host=127.0.0.2&port=$port|failed|127.0.0.2.*not allowed" \
 	"t/page?title=Last&words=100|completed|"
 for c in "$@"; do echo "$HTTP/${c%%|*}"; done >"$tmp/urls"

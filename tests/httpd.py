@@ -62,9 +62,9 @@ ROUTES = """\
 /t/two-lengths                           a page with two Content-Length
                                          headers that differ
 /t/partial                               206 with Content-Range, a piece
-/t/refresh[?words=N]                     "Redirecting..." and a meta
-        refresh (0 s) to /t/page?title=Target; with words, an article of
-        N words that refreshes itself every 5 s
+/t/refresh[?words=N|to=PATH]             "Redirecting..." and a meta
+        refresh (0 s) to /t/page?title=Target (or PATH, as UTF-8); with
+        words, an article of N words that refreshes itself every 5 s
 /t/big-header[?n=N]                      200 with a header of 200 KB; with n,
                                          N headers of 1 KB instead
 /t/empty                                 200 text/html, empty body
@@ -595,9 +595,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "<head>", '<head><meta http-equiv="refresh" content="5">', 1)
         else:
             body = ('<!DOCTYPE html><html><head><meta http-equiv="Refresh" '
-                    'content="0; URL=\'/t/page?title=Target\'"><title>'
+                    'content="0; URL=\'%s\'"><title>'
                     'Moved</title></head><body><p>Redirecting&hellip;</p>'
-                    '</body></html>\n')
+                    '</body></html>\n' % q.get("to", "/t/page?title=Target"))
         self.send(200, body)
 
     def t_two_lengths(self, arg, q):
