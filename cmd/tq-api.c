@@ -761,9 +761,10 @@ stage_body(json_t *b, enum tq_stage st, struct stage_in *o, const char *ctx,
 		}
 		json_object_foreach(o->props, k, pv)
 			if (!json_is_object(pv)) {
-				snprintf(w, sizeof(w), "properties: %.80s: a "
+				snprintf(w, sizeof(w), "properties: %.*s: a "
 				    "property value is an object such as "
-				    "{\"select\": {\"name\": \"x\"}}", k);
+				    "{\"select\": {\"name\": \"x\"}}",
+				    (int)tq_utf8_fit(k, strlen(k), 80), k);
 				goto bad;
 			}
 		if (get_bool(b, "with_text", &with_text, w, sizeof(w)) == -1)
@@ -929,7 +930,8 @@ ep_submit(struct MHD_Connection *c, struct req *q, enum tq_stage st,
 			}
 			if ((sn = tq_stage_from_name(name)) < 0 ||
 			    sn != prev + 1) {
-				snprintf(why, sizeof(why), "%s%.40s: %s", ctx,
+				snprintf(why, sizeof(why), "%s%.*s: %s", ctx,
+				    (int)tq_utf8_fit(name, strlen(name), 40),
 				    name, sn < 0 ? "unknown stage: use ai or "
 				    "notion" : "not the stage that follows "
 				    "the one before it");
@@ -1261,8 +1263,9 @@ route(struct MHD_Connection *c, struct req *q)
 	if (!method_ok(c, q, want, &rv))
 		return rv;
 	if (tq_parse_id(seg[4], &id) == -1)
-		return fail(c, q, MHD_HTTP_BAD_REQUEST, "%.40s: not a%s id "
-		    "(a positive integer)", seg[4], strcmp(seg[3], "single") ?
+		return fail(c, q, MHD_HTTP_BAD_REQUEST, "%.*s: not a%s id "
+		    "(a positive integer)", (int)tq_utf8_fit(seg[4],
+		    strlen(seg[4]), 40), seg[4], strcmp(seg[3], "single") ?
 		    " task" : "n");
 	if (strcmp(seg[3], "single") == 0)
 		return ep_submit(c, q, st, id);

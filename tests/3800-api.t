@@ -134,6 +134,10 @@ bad 400 "a parsed content that does not exist" POST /api/ai/async/batch '{"parse
 bad 400 "notion without database_id" POST /api/notion/async/batch '{"ai_content_ids": [1]}'
 bad 400 "a database_id that is none" POST /api/notion/async/batch '{"ai_content_ids": [1], "database_id": "nope"}'
 bad 400 "properties not an object" POST /api/notion/async/batch "{\"ai_content_ids\": [1], \"database_id\": \"$DB1\", \"properties\": [1]}"
+# a long property name in Japanese: quoted to 80 bytes, between characters
+jp=$(printf '\346\227\245%.0s' $(seq 1 30))
+bad 400 "a property value that is no object" POST /api/notion/async/batch "{\"ai_content_ids\": [1], \"database_id\": \"$DB1\", \"properties\": {\"$jp\": 1}}"
+check_same "its long name quoted between characters" "$(j .error)" "properties: $(printf '\346\227\245%.0s' $(seq 1 26)): a property value is an object such as {\"select\": {\"name\": \"x\"}}"
 bad 400 "a task id that is not a number" GET /api/parsing/async/status/abc
 bad 400 "include_items neither true nor false" GET '/api/parsing/async/status/1?include_items=maybe'
 bad 404 "a task that does not exist" GET /api/parsing/async/status/4242
@@ -154,6 +158,9 @@ check_same "Allow: the path's methods" "$(allow OPTIONS /api/parsing/async/statu
 bad 404 "OPTIONS of a path that does not exist" OPTIONS /api/parsing/async/nothing/1
 bad 400 "an id of bytes that are not UTF-8" GET '/api/parsing/async/status/%ff%fe%0a'
 check_same "shown, not sent raw" "$(j .error)" '\xff\xfe\x0a: not a task id (a positive integer)'
+# a long one in Japanese: quoted to 40 bytes, between characters
+bad 400 "a long id in Japanese" GET "/api/parsing/async/status/$(printf '%%E6%%97%%A5%.0s' $(seq 1 20))"
+check_same "quoted between characters" "$(j .error)" "$(printf '\346\227\245%.0s' $(seq 1 13)): not a task id (a positive integer)"
 head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"
 bad 413 "a body over -b" POST /api/parsing/async/batch "@$tmp/big"
 bad 413 "a chunked body over -b" POST /api/parsing/async/batch "@$tmp/big" -H 'Transfer-Encoding: chunked'
