@@ -1300,16 +1300,36 @@ blank(const char *s)
 	return 1;
 }
 
+/*
+ * The bytes of a name quoted in a message: at most QUOTED, between
+ * characters, so that the message's why still fits after it.
+ */
+#define QUOTED	60
+
+static int
+quoted(const char *s)
+{
+	return (int)tq_utf8_fit(s, strlen(s), QUOTED);
+}
+
+static const char *
+quoted_cut(const char *s)
+{
+	return strlen(s) > QUOTED ? "..." : "";
+}
+
 /* An option's name n that Notion refuses, into why; 0 if none. */
 static int
 bad_option(json_t *n, char *why, size_t sz)
 {
-	if (json_is_string(n) && (blank(json_string_value(n)) ||
-	    units_of(n) > MAX_OPTION ||
-	    strchr(json_string_value(n), ',') != NULL))
-		return snprintf(why, sz, "option \"%s\": Notion takes names "
-		    "of 1 to %d characters, not all white space, without "
-		    "commas", json_string_value(n), MAX_OPTION);
+	const char *s = json_string_value(n);
+
+	if (s != NULL && (blank(s) || units_of(n) > MAX_OPTION ||
+	    strchr(s, ',') != NULL))
+		return snprintf(why, sz, "option \"%.*s%s\": Notion takes "
+		    "names of 1 to %d characters, not all white space, "
+		    "without commas", quoted(s), s, quoted_cut(s),
+		    MAX_OPTION);
 	return 0;
 }
 
@@ -1548,7 +1568,8 @@ status_unknown(const struct schema *s, const char *name, json_t *m,
 	struct tq_buf b = { 0 };
 	json_t *opts, *o;
 	const char *nm, *on;
-	size_t i;
+	char *full;
+	size_t i, n;
 
 	if (!json_is_object(m) || (nm = json_string_value(json_object_get(m,
 	    "name"))) == NULL)
@@ -1564,9 +1585,15 @@ status_unknown(const struct schema *s, const char *name, json_t *m,
 	json_array_foreach(opts, i, o)
 		if ((on = json_string_value(json_object_get(o, "name"))) !=
 		    NULL)
-			tq_buf_addf(&b, "%s\"%s\"", b.len ? ", " : "", on);
-	snprintf(why, sz, "\"%s\" is no option of this status, which has "
-	    "%s", nm, b.data ? b.data : "");
+			tq_buf_addf(&b, "%s\"%.*s%s\"", b.len ? ", " : "",
+			    quoted(on), on, quoted_cut(on));
+	full = xasprintf("\"%.*s%s\" is no option of this status, which "
+	    "has %s", quoted(nm), nm, quoted_cut(nm), b.data ? b.data : "");
+	/* a long list cut between characters */
+	n = tq_utf8_fit(full, strlen(full), sz - 1);
+	memcpy(why, full, n);
+	why[n] = '\0';
+	free(full);
 	tq_buf_free(&b);
 	return 1;
 }

@@ -13,7 +13,7 @@
 # tests/3610 checks
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 150
+plan 152
 start_redis
 start_pg
 start_httpd "$TQ_TOP/demo/pages"
@@ -447,6 +447,11 @@ st=$(mkai https://example.org/status "With a status")
 n0=$(tasks)
 check_status 3 "a status option the database lacks" tq-submit notion -D $DB2 -p '{"State": {"status": {"name": "Nope"}}}' $st
 check_match "is refused naming the options, nothing written" "$(cat "$errf") $(tasks)" "\"Nope\" is no option of this status, which has \"Not started\", \"In progress\", \"Done\" $n0\$"
+# a long name in Japanese: quoted in part, between characters, and the
+# options still named
+ln=$(printf '\346\227\245%.0s' $(seq 1 150))
+check_status 3 "a status option of 150 characters" tq-submit notion -D $DB2 -p "{\"State\": {\"status\": {\"name\": \"$ln\"}}}" $st
+check_match "is refused naming the options" "$(cat "$errf")" "\"$(printf '\346\227\245%.0s' $(seq 1 20))...\" is no option of this status, which has \"Not started\", \"In progress\", \"Done\"\$"
 start_worker -n 1 -t notion-queue=12 -Q notion-queue
 check "a status option it has" sh -c "tq-submit notion -D $DB2 -p '{\"State\": {\"status\": {\"name\": \"Done\"}}}' $st | tq-wait -t 60"
 check_same "is set" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "With a status") | .properties.State.status.name')" Done

@@ -17,7 +17,7 @@
 # 12, item 8), a GET's and a DELETE's too
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 41
+plan 43
 start_redis
 start_pg
 start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1 \
@@ -119,6 +119,13 @@ for p in '{"Published": {"date": {"start": "2025-02-30"}}}' \
 		tq-submit notion -D $DB1 -p "$p" $rl
 done
 check_match "saying why" "$(cat "$errf")" '^tq-submit: notion: property "Tags" .*: it takes an array of options'
+# a long option name in Japanese: the message still says why, the name
+# quoted in part, between characters
+ln=$(printf '\346\227\245%.0s' $(seq 1 150))
+check_status 3 "a multi_select name of 150 characters" \
+	tq-submit notion -D $DB1 -p "{\"Tags\": {\"multi_select\": [{\"name\": \"$ln\"}]}}" $rl
+check_match "is refused, saying why, the name cut between characters" "$(cat "$errf")" \
+	"^tq-submit: notion: property \"Tags\" of database .*: option \"($(printf '\346\227\245'))+...\": Notion takes names of 1 to 100 characters, not all white space, without commas\$"
 check_same "no task written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
 check "dates, links and a select Notion takes" sh -c "tq-submit notion -D $DB1 -p '{\"Published\": {\"date\": {\"start\": \"2024-02-29T23:59:59.5+05:30\", \"end\": null, \"time_zone\": \"Europe/Paris\"}}, \"Summary\": {\"rich_text\": [{\"text\": {\"content\": \"a\", \"link\": {\"url\": \"https://example.com/x?y=1\"}}}, {\"text\": {\"content\": \"b\", \"link\": {\"url\": \"mailto:a@example.com\"}}}, {\"text\": {\"content\": \"c\", \"link\": null}}]}, \"Status\": {\"select\": null}}' $rl | tq-wait -t 60"
 check_same "imported" "$(jq -r .status "$out")" "completed"
