@@ -200,6 +200,14 @@ ex_collapse(const char *s, size_t n, int trim)
 			i += k;
 			continue;
 		}
+		/* a joiner joins two characters here, or nothing: dropped */
+		if (n - i >= 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0x8c || p[i + 2] == 0x8d) && (sp ||
+		    o == out || i + 3 == n || space_len(p + i + 3, n - i - 3,
+		    &drop) > 0)) {
+			i += 3;
+			continue;
+		}
 		if (sp && (o > out || !trim))
 			*o++ = ' ';
 		sp = 0;

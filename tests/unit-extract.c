@@ -5892,6 +5892,19 @@ test_joiners(void)
 	    "\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", "joiners: the title "
 	    "keeps them, a zero-width space goes");
 	tq_doc_free(&d);
+	/* one that joins nothing (alone, beside a space) is no text */
+	ok(extract_str("<html><body><article><p>A paragraph long enough "
+	    "to be the article that this page holds, with more words "
+	    "after it \xe2\x80\x8d and more.</p><p>\xe2\x80\x8d</p><p>"
+	    "\xe2\x80\x8c" "And a last paragraph of words.\xe2\x80\x8d</p>"
+	    "</article></body></html>", NULL, &d) == 0, "joiners: extract "
+	    "those that join nothing");
+	ok(d.text != NULL && strstr(d.text, "\xe2\x80\x8d") == NULL &&
+	    strstr(d.text, "\xe2\x80\x8c") == NULL && has(d.text,
+	    "after it and more.\n\nAnd a last paragraph of words."),
+	    "joiners: alone or beside a space, dropped: no paragraph of "
+	    "a joiner");
+	tq_doc_free(&d);
 }
 
 /*
