@@ -5,6 +5,7 @@
  * page, starts without the 30 libraries behind it (the extractor uses
  * tq_url_simple(), which needs no parser).
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,20 @@ check_once(const char *url, char **normalized, struct tq_err *err)
 		goto out;
 	}
 	*normalized = xstrdup(s);
+	/*
+	 * curl writes the escapes it makes in lower case ("%d0%9f"), a
+	 * browser's address bar in upper case ("%D0%9F"), as RFC 3986
+	 * (2.1, 6.2.2.1) asks: one page would be two links
+	 */
+	for (i = 0; (*normalized)[i] != '\0'; i++)
+		if ((*normalized)[i] == '%' &&
+		    isxdigit((unsigned char)(*normalized)[i + 1]) &&
+		    isxdigit((unsigned char)(*normalized)[i + 2])) {
+			(*normalized)[i + 1] = (char)toupper((unsigned char)
+			    (*normalized)[i + 1]);
+			(*normalized)[i + 2] = (char)toupper((unsigned char)
+			    (*normalized)[i + 2]);
+		}
 	rc = 0;
 out:
 	curl_free(s);

@@ -4,7 +4,7 @@
 # migrated once by today's programs, which read what it holds and run
 # what it left to do
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 16
 start_redis
 start_pg
 start_httpd
@@ -47,13 +47,23 @@ INSERT INTO task_items (task_id, seq, item_id, item_type, job_id, status,
 	(3, 1, 3, 'link', 'j4', 'pending', NULL, NULL, NULL, NULL, NULL, NULL),
 	(4, 1, 4, 'link', 'j5', 'running', 'old.1', NULL, NULL, NULL,
 	    now() - interval '10 minutes', NULL);
-SELECT setval('links_id_seq', 4); SELECT setval('processing_tasks_id_seq', 4)" >/dev/null ||
+-- links with escapes in lower case, as tq wrote those it made; 6 and
+-- 7 differ only in that case, 9 is there in upper case already
+INSERT INTO links (id, url) VALUES (5, 'http://h.example/wiki/%d0%9f%d1%80'),
+	(6, 'http://h.example/%e2%82%ac?q=%c3%a9'),
+	(7, 'http://h.example/%E2%82%ac?q=%c3%A9'),
+	(8, 'http://h.example/%c3%a9t%c3%a9'),
+	(9, 'http://h.example/%C3%A9t%C3%A9');
+SELECT setval('links_id_seq', 9); SELECT setval('processing_tasks_id_seq', 4)" >/dev/null ||
 	bail "the old database could not be filled"
 
 nmig=$(ls "$TQ_TOP"/sql/[0-9]*.sql | wc -l | tr -d ' ')
 check "today's tq-status migrates it" tq-status -l
 check_same "every migration there once" \
 	"$(psqlc "SELECT count(*), count(DISTINCT version) FROM tq_schema")" "$nmig|$nmig"
+check_same "links' escapes in upper case; one already there left as it is" \
+	"$(psqlc "SELECT string_agg(id || ' ' || url, ', ' ORDER BY id) FROM links WHERE id >= 5")" \
+	"5 http://h.example/wiki/%D0%9F%D1%80, 6 http://h.example/%E2%82%AC?q=%C3%A9, 7 http://h.example/%E2%82%ac?q=%c3%A9, 8 http://h.example/%c3%a9t%c3%a9, 9 http://h.example/%C3%A9t%C3%A9"
 check_same "the tasks as they were" \
 	"$(tq-status -j 1 2 3 4 | jq -r '"\(.task_id) \(.status) \(.total_items) \(.completed_items) \(.failed_items)"' | tr '\n' ,)" \
 	"1 failed 2 1 1,2 cancelled 1 0 0,3 queued 1 0 0,4 running 1 0 0,"
@@ -79,4 +89,7 @@ check_same "the ended tasks left alone" \
 	"$(tq-status -j 1 2 | jq -r .status | tr '\n' ' ')" "failed cancelled "
 check "and a second start changes nothing" sh -c "tq-status -l >/dev/null && [ \$(psql -XAtq '$TQ_DATABASE_URL' -c 'SELECT count(*) FROM tq_schema') = $nmig ]"
 stop_worker
+# (no worker: the page is not fetched, h.example is not looked up)
+check_same "a page typed as a browser shows it is the link there" \
+	"$(tq-submit -j parse 'http://h.example/wiki/Пр' | jq -r .task_id | xargs -I{} psql -XAtq "$TQ_DATABASE_URL" -c 'SELECT item_id FROM task_items WHERE task_id = {}')" 5
 done_testing

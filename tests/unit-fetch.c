@@ -682,9 +682,12 @@ test_url_check(void)
 		{ "http://user:pw@example.com/", "http://user:pw@example.com/" },
 		{ "http://[::1]:8080/", "http://[::1]:8080/" },
 		{ "http://127.1/", "http://127.0.0.1/" },
+		/* escapes in upper case, as a browser copies them */
 		{ "https://ru.wikipedia.org/wiki/Привет",
-		    "https://ru.wikipedia.org/wiki/%d0%9f%d1%80%d0%b8%d0%b2"
-		    "%d0%b5%d1%82" },
+		    "https://ru.wikipedia.org/wiki/%D0%9F%D1%80%D0%B8%D0%B2"
+		    "%D0%B5%D1%82" },
+		{ "https://ru.wikipedia.org/wiki/%d0%9f%D1%80?q=%e2%82%ac#%aa",
+		    "https://ru.wikipedia.org/wiki/%D0%9F%D1%80?q=%E2%82%AC" },
 		{ "http://münchen.de/", "http://xn--mnchen-3ya.de/" },
 		{ "http://MÜNCHEN.Example.DE/", "http://xn--mnchen-3ya.example.de/" },
 		{ "https://bücher.例え.jp/x", "https://xn--bcher-kva.xn--r8jz45g.jp/x" },
