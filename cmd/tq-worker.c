@@ -939,7 +939,21 @@ worker_main(void)
 
 /* ---------------------------------------------------------- supervisor */
 
-static pid_t *kids;
+/*
+ * A worker that dies soon after it started (a crash as it starts, no
+ * process to be had) is started again later each time: 1 s, then
+ * twice as long up to RESPAWN_MAX; one that lived RESPAWN_OK seconds
+ * or more, after 1 s.  A fork that fails is tried again the same way.
+ */
+#define RESPAWN_OK	10.0
+#define RESPAWN_MAX	30.0
+
+static struct kid {
+	pid_t	 pid;		/* 0: none runs in this slot */
+	double	 born;
+	double	 delay;		/* the last wait before a start */
+	double	 due;		/* when to start one (0: never) */
+} *kids;
 static sigset_t oldmask;
 
 /*
@@ -979,10 +993,8 @@ spawn(int i)
 	sup_pid = getpid();
 	pid = fork();
 
-	if (pid == -1) {
-		warn("fork");
+	if (pid == -1)
 		return -1;
-	}
 	if (pid == 0) {
 		free(kids);
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
@@ -1023,10 +1035,44 @@ fail:
 	tq_log(TQ_LOG_WARN, "recover", json_pack("{s:s}", "error", e.msg));
 }
 
+/* A worker for slot i in a moment: later each time it dies young. */
+static void
+respawn_later(int i, double now)
+{
+	struct kid *k = &kids[i];
+
+	if (k->delay == 0 || now - k->born >= RESPAWN_OK)
+		k->delay = 1;
+	else if ((k->delay *= 2) > RESPAWN_MAX)
+		k->delay = RESPAWN_MAX;
+	k->due = now + k->delay;
+}
+
+/* Start slot i's worker; said and tried again later if fork fails. */
+static void
+start_kid(int i)
+{
+	struct kid *k = &kids[i];
+	double now = tq_mono();
+
+	k->due = 0;
+	if ((k->pid = spawn(i)) > 0) {
+		k->born = now;
+		return;
+	}
+	k->pid = 0;
+	k->born = now;
+	respawn_later(i, now);
+	tq_log(TQ_LOG_ERROR, "fork", json_pack("{s:s,s:f}", "error",
+	    strerror(errno), "restart_in", k->delay));
+}
+
 static int
 supervisor(void)
 {
-	int i, alive, sent = 0, status;
+	struct timespec ts;
+	int i, alive, waiting, sent = 0, status;
+	double now, next;
 	sigset_t mask;
 	pid_t pid;
 
@@ -1041,39 +1087,59 @@ supervisor(void)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
 	for (i = 0; i < nworkers; i++)
-		kids[i] = spawn(i);
+		start_kid(i);
 	for (;;) {
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < nworkers && kids[i] != pid; i++)
+			for (i = 0; i < nworkers && kids[i].pid != pid; i++)
 				;
 			if (i == nworkers)
 				continue;
-			kids[i] = 0;
+			kids[i].pid = 0;
 			if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) {
+				respawn_later(i, tq_mono());
+				/* none is started once a shutdown began */
 				tq_log(TQ_LOG_ERROR, "worker died", json_pack(
-				    "{s:i,s:s}", "pid", (int)pid, "how",
+				    "{s:i,s:s,s:o}", "pid", (int)pid, "how",
 				    WIFSIGNALED(status) ?
-				    sigabbrev_np(WTERMSIG(status)) : "exit"));
+				    sigabbrev_np(WTERMSIG(status)) : "exit",
+				    "restart_in", nsignals == 0 ?
+				    json_real(kids[i].delay) : json_null()));
 				recover_dead(pid);
-				if (nsignals == 0) {
-					sleep(1);
-					kids[i] = spawn(i);
-				}
 			}
 		}
-		for (alive = 0, i = 0; i < nworkers; i++)
-			if (kids[i] > 0)
+		now = tq_mono();
+		next = 0;
+		for (alive = waiting = 0, i = 0; i < nworkers; i++) {
+			if (nsignals > 0)
+				kids[i].due = 0;
+			if (kids[i].pid == 0 && kids[i].due > 0 &&
+			    kids[i].due <= now)
+				start_kid(i);
+			if (kids[i].pid > 0)
 				alive++;
-		if (alive == 0)
+			else if (kids[i].due > 0) {
+				waiting++;
+				if (next == 0 || kids[i].due < next)
+					next = kids[i].due;
+			}
+		}
+		if (alive == 0 && waiting == 0)
 			break;
 		while (sent < nsignals && sent < 2) {
 			for (i = 0; i < nworkers; i++)
-				if (kids[i] > 0)
-					kill(kids[i], SIGTERM);
+				if (kids[i].pid > 0)
+					kill(kids[i].pid, SIGTERM);
 			sent++;
 		}
-		if (!got_chld && nsignals == sent)
-			sigsuspend(&oldmask);
+		if (!got_chld && nsignals == sent) {
+			if (waiting > 0) {
+				next -= now;
+				ts.tv_sec = (time_t)next;
+				ts.tv_nsec = (long)((next - ts.tv_sec) * 1e9);
+				ppoll(NULL, 0, &ts, &oldmask);
+			} else
+				sigsuspend(&oldmask);
+		}
 		got_chld = 0;
 	}
 	free(kids);

@@ -22,9 +22,11 @@
 # Processes: a worker that cannot fork its job processes (ulimit -u,
 # for a user other than root) sets its jobs aside, saying why, logs it
 # once a minute, not at every turn of its loop, and runs them once it
-# can fork again.
+# can fork again.  A supervisor that cannot fork a worker says so and
+# tries again later each time (1 s, 2 s, 4 s...), as it restarts a
+# worker that keeps dying young; it does not exit for want of workers.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 33
 start_redis
 start_pg
 start_httpd
@@ -194,11 +196,27 @@ check_same "and serves once they go" \
     "$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/api/monitoring/queues")" \
     200
 
+# a worker that dies young is started again later each time
+: >"$tmp/young.log"
+tq-worker -n 1 -Q parsing-queue >>"$tmp/young.log" 2>&1 &
+sup=$!
+_pids="$sup $_pids"
+wait_for 10 pgrep -P "$sup" >/dev/null
+w1=$(pgrep -P "$sup")
+kill -KILL "$w1"
+wait_for 5 sh -c "pgrep -P $sup | grep -qv '^$w1\$'"
+kill -KILL "$(pgrep -P "$sup")"
+sleep 0.5
+check_same "a worker that dies young is restarted later each time" \
+    "$(grep -o 'worker died pid=[0-9]* how=KILL restart_in=[0-9]*' "$tmp/young.log" | sed 's/.*=//' | tr '\n' ' ')" \
+    "1 2 "
+check "its supervisor stops" stop_worker "$sup"
+
 # root has no limit on processes: the worker runs as nobody
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
     ! setpriv --reuid=nobody --regid=nogroup --clear-groups \
     tq-worker -V >/dev/null 2>&1; then
-	skip 4 "needs root, setpriv, and a tree that nobody may run"
+	skip 8 "needs root, setpriv, and a tree that nobody may run"
 	done_testing
 	exit
 fi
@@ -227,4 +245,27 @@ check_same "the failed starts are logged once" \
 kill "$sleeper"
 check "once it can fork, the page completes" tq-wait -t 60 <"$tmp/np"
 check "the worker stops" stop_worker
+
+# the supervisor and a sleep of nobody's: no room for its worker
+: >"$tmp/sup.log"
+setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 300 &
+sleeper=$!
+_pids="$sleeper $_pids"
+n=$(ps -u nobody -o pid= | wc -l)
+prlimit --nproc=$((n + 1)) setpriv --reuid=nobody --regid=nogroup \
+    --clear-groups tq-worker -n 1 -Q parsing-queue >>"$tmp/sup.log" 2>&1 &
+sup=$!
+_pids="$sup $_pids"
+sleep 3.5
+check "ulimit -u: a supervisor that cannot fork its worker stays" \
+    kill -0 "$sup"
+check_same "it says so, trying again later each time" \
+    "$(grep -o 'error tq-worker fork error="Resource temporarily unavailable" restart_in=[0-9]*' "$tmp/sup.log" | sed 's/.*=//' | tr '\n' ' ')" \
+    "1 2 4 "
+kill "$sleeper"
+wait "$sleeper"
+wait_for 20 pgrep -P "$sup" >/dev/null
+w1=$(pgrep -P "$sup")
+check_match "once it can fork, its worker starts" "$w1" '^[0-9]+$'
+check "the supervisor stops" stop_worker "$sup"
 done_testing
