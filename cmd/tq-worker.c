@@ -1222,7 +1222,7 @@ main(int argc, char *argv[])
 {
 	struct tq_err err = { 0 };
 	char host[256];
-	int ch, reconcile = 0, pausing = 0, working = 0, run_opt = 0;
+	int ch, reconcile = 0, pausing = 0, working = 0, run_opt = 0, every;
 
 	setproctitle_init(argc, argv, environ);
 	tq_config_init(NULL);
@@ -1362,7 +1362,7 @@ main(int argc, char *argv[])
 	if (pausing)
 		return pause_queues(pausing == 'P' ? "paused" : "resumed",
 		    pausing == 'P');
-	if (nstages == 0)
+	if ((every = nstages == 0))
 		for (ch = 0; ch < TQ_NSTAGES; ch++)
 			stages[nstages++] = ch;
 	qsort(stages, nstages, sizeof(stages[0]), cmp_stage);
@@ -1371,6 +1371,22 @@ main(int argc, char *argv[])
 		if (stages[ch] == TQ_STAGE_NOTION &&
 		    tq_notion_settings(&err) == -1)
 			errx(TQ_EXIT_USAGE, "%s", err.msg);
+	/*
+	 * Without a token every notion job would fail for good, though a
+	 * worker that has one could run it: a worker told to serve
+	 * notion-queue refuses to start, one that serves every queue by
+	 * default leaves it to the others
+	 */
+	if (!reconcile && stages[nstages - 1] == TQ_STAGE_NOTION &&
+	    tq_notion_token() == NULL) {
+		if (!every)
+			errx(TQ_EXIT_USAGE, "notion-queue: no token: set "
+			    "NOTION_TOKEN in the worker's environment");
+		nstages--;
+		tq_log(TQ_LOG_WARN, "notion_token", json_pack("{s:s}",
+		    "error", "no token: notion-queue is left to workers "
+		    "with NOTION_TOKEN"));
+	}
 	if (basename_opt == NULL) {
 		if (gethostname(host, sizeof(host)) == -1)
 			snprintf(host, sizeof(host), "localhost");

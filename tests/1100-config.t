@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 169
+plan 174
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -158,6 +158,22 @@ check_status 2 "NOTION_VERSION=2022-06-28: before data sources" \
 	env NOTION_VERSION=2022-06-28 timeout 10 tq-worker -b
 check_status 2 "TQ_NOTION_RPS=-1" env TQ_NOTION_RPS=-1 timeout 10 tq-worker -b notion-queue
 check_status 2 "TQ_NOTION_SETTLE=0" env TQ_NOTION_SETTLE=0 timeout 10 tq-worker -b notion-queue
+# no token: every notion job would fail for good, though a worker with
+# one could run it
+check_status 2 "a worker of notion-queue without a token refuses to start" \
+	env NOTION_TOKEN= timeout 10 tq-worker notion-queue
+check_same "says so in one line" "$(cat "$errf")" \
+	"tq-worker: notion-queue: no token: set NOTION_TOKEN in the worker's environment"
+tq-worker -n 1 2>"$tmp/notoken.log" &
+nt=$!
+_pids="$nt $_pids"
+wait_for 10 sh -c "tq-stats -j -w | jq -e '.workers | length == 1'"
+check_same "one of every queue by default leaves notion-queue to others" \
+	"$(tq-stats -j -w | jq -c '[.workers[].queues[]]')" \
+	'["parsing-queue","ai-queue"]'
+check_match "saying so as it starts" "$(cat "$tmp/notoken.log")" \
+	'warn  tq-worker notion_token error="no token: notion-queue is left to workers with NOTION_TOKEN"'
+check "and stops" stop_worker "$nt"
 # (ai-queue, which is empty here: the parse items of the checks above
 # are for hosts that no test may look up)
 check "a worker of other queues does not mind them" \

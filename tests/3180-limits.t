@@ -62,7 +62,7 @@ else
 	: >"$tmp/worker.log"
 	(
 		ulimit -v 85000
-		exec tq-worker -n 1 -J 1
+		exec tq-worker -n 1 -J 1 parsing-queue
 	) >>"$tmp/worker.log" 2>&1 &
 	TQ_WORKER_PID=$!
 	_pids="$TQ_WORKER_PID $_pids"

@@ -9,7 +9,7 @@
 # Dockerfile (its packages are in Debian 12, its build steps are the
 # Makefile's and run here).
 . "$(dirname "$0")/lib.sh"
-plan 86
+plan 88
 C=$TQ_TOP/contrib
 need systemd-analyze systemd
 need jq jq
@@ -51,8 +51,15 @@ nworkers() { [ "$(rcli scard rq:workers)" -eq "$1" ]; }
 # --- tq-start / tq-stop ---------------------------------------------------
 mkdir "$tmp/proj"
 cd "$tmp/proj" || bail "cd"
+# (a notion worker needs a token: without one it does not start)
+check_status 1 "tq-start: no NOTION_TOKEN, no notion worker" \
+	env NOTION_TOKEN= sh "$C/tq-start" notion-queue
+check_match "says why" "$(tr '\n' ' ' <"$errf")" \
+	"notion-queue: did not start; .* tq-worker: notion-queue: no token: set NOTION_TOKEN in the worker's environment"
+rm -f run/*.log
 printf '%s\n' '# the seed'"'"'s .env, changed' 'WORKER_COUNT_PARSING=2' \
-	'WORKER_COUNT_AI=3' '' '  export WORKER_COUNT_NOTION="1"' >.env
+	'WORKER_COUNT_AI=3' '' '  export WORKER_COUNT_NOTION="1"' \
+	'NOTION_TOKEN=secret_5400' >.env
 check "tq-start starts a supervisor per queue" env WORKER_COUNT_AI=1 sh "$C/tq-start"
 check_match "and says so" "$(cat "$out")" \
 	'tq-start: parsing-queue: started 2 workers \(pid [0-9]+, log \./run/tq-worker-parsing-queue\.log\)'
