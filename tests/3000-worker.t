@@ -2,7 +2,7 @@
 # tq-worker: submit -> worker -> status -> wait, with real Redis,
 # PostgreSQL and HTTP; priorities; process titles; log lines
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 34
 start_redis
 start_pg
 start_httpd
@@ -69,6 +69,25 @@ check "shift_jis by header, koi8-r by meta" sh -c "tq-submit parse '$HTTP/t/char
 check_same "both completed" "$(jq -r .completed_items "$out")" 2
 check_same "the charsets used" "$(psqlc "SELECT p.charset FROM parsed_contents p JOIN links l ON l.id = p.link_id WHERE l.url LIKE '%/t/charset/%' ORDER BY l.url" | tr '\n' ' ')" "koi8-r shift_jis "
 check_match "and the text in UTF-8" "$(psqlc "SELECT string_agg(p.content, ' ' ORDER BY l.url) FROM parsed_contents p JOIN links l ON l.id = p.link_id WHERE l.url LIKE '%/t/charset/%'" | tr '\n' ' ')" 'Привет, мир.*日本語のテキスト'
+# the titles of a busy worker and of its job processes, as tq-worker(1)
+# shows them
+if [ "${VALGRIND:-0}" = 1 ]; then
+	ok 0 "a busy worker's title # skip under valgrind"
+	ok 0 "a job process's title # skip under valgrind"
+else
+	tq-submit parse "$HTTP/t/sleep?s=3" >"$tmp/busy" || bail "submit"
+	wait_for 10 sh -c "ps -o args= --ppid $TQ_WORKER_PID | grep -q ' busy '"
+	check_match "a busy worker's title: its jobs per queue, as documented" \
+		"$(ps -o args= --ppid "$TQ_WORKER_PID" | grep ' busy ')" \
+		'^tq-worker: [^ ]+\.[0-9]+ busy 1 job \(parsing-queue 1; [0-9]+ done\) ?$'
+	check_match "a job process's title, as documented" \
+		"$(for wp in $(ps -o pid= --ppid "$TQ_WORKER_PID"); do ps -o args= --ppid "$wp"; done | sort -u)" \
+		'^tq-worker: [^ ]+\.[0-9]+ job process ?$'
+	grep -q 'busy 1 job (parsing-queue 1; 5 done)$' "$TQ_TOP/man/tq-worker.1" &&
+	    grep -q '^tq-worker: host.4712 job process$' "$TQ_TOP/man/tq-worker.1"
+	ok $? "tq-worker(1) shows these titles"
+	tq-wait -t 30 <"$tmp/busy" >/dev/null
+fi
 stop_worker
 ok $? "warm shutdown exits"
 
