@@ -169,6 +169,42 @@ metric_head(const char *name, const char *type, const char *help)
 	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/*
+ * The queues' names as label values: '\\', '"' and a newline escaped,
+ * as the format has them (another program's RQ queue may be named
+ * anything); ql maps each name to its label, and is the caller's.
+ */
+static json_t *
+queue_labels(json_t *qs)
+{
+	json_t *ql = json_object(), *q;
+	const char *name, *c;
+
+	json_object_foreach(qs, name, q) {
+		struct tq_buf b = { 0 };
+
+		tq_buf_add(&b, "", 0);
+		for (c = name; *c != '\0'; c++)
+			if (*c == '\\' || *c == '"')
+				tq_buf_addf(&b, "\\%c", *c);
+			else if (*c == '\n')
+				tq_buf_adds(&b, "\\n");
+			else
+				tq_buf_add(&b, c, 1);
+		json_object_set_new(ql, name, json_string(b.data));
+		tq_buf_free(&b);
+	}
+	return ql;
+}
+
+static const char *
+qlabel(json_t *ql, const char *name)
+{
+	const char *s = json_string_value(json_object_get(ql, name));
+
+	return s != NULL ? s : "";
+}
+
 static int
 prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 {
@@ -185,21 +221,24 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 	};
 	static const char *const states[] = { "busy", "idle", "suspended",
 	    "started" };
-	json_t *qs = json_object_get(all, "queues"), *q, *w, *h, *arr;
+	json_t *qs = json_object_get(all, "queues"), *q, *w, *h, *arr, *ql;
 	const char *name;
 	size_t i, k;
 
+	ql = queue_labels(qs);
 	for (i = 0; i < sizeof(qm) / sizeof(qm[0]); i++) {
 		metric_head(qm[i][1], "gauge", qm[i][2]);
 		json_object_foreach(qs, name, q)
-			printf("%s{queue=\"%s\"} %lld\n", qm[i][1], name,
+			printf("%s{queue=\"%s\"} %lld\n", qm[i][1],
+			    qlabel(ql, name),
 			    (long long)json_integer_value(json_object_get(q,
 			    qm[i][0])));
 	}
 	metric_head("tq_queue_paused", "gauge", "1 when the queue is paused "
 	    "(tq-worker -P), else 0.");
 	json_object_foreach(qs, name, q)
-		printf("tq_queue_paused{queue=\"%s\"} %d\n", name,
+		printf("tq_queue_paused{queue=\"%s\"} %d\n",
+		    qlabel(ql, name),
 		    json_is_true(json_object_get(q, "paused")));
 	/* the age of the job at the head of each queue */
 	arr = json_array();
@@ -207,6 +246,7 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 		json_array_append(arr, q);
 	if (tq_rq_head_ages(rc, e, arr) == -1) {
 		json_decref(arr);
+		json_decref(ql);
 		return -1;
 	}
 	json_decref(arr);
@@ -215,7 +255,8 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 	    "(0 when empty).");
 	json_object_foreach(qs, name, q)
 		printf("tq_queue_oldest_job_age_seconds{queue=\"%s\"} %.3f\n",
-		    name, json_real_value(json_object_get(q, "oldest_age")));
+		    qlabel(ql, name),
+		    json_real_value(json_object_get(q, "oldest_age")));
 
 	metric_head("tq_workers", "gauge", "Workers registered, by state.");
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
@@ -227,8 +268,10 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 	}
 
 	/* the workers' counters: "<queue>|<outcome>", "<queue>|le=<b>" */
-	if ((h = tq_rq_metrics(rc, e)) == NULL)
+	if ((h = tq_rq_metrics(rc, e)) == NULL) {
+		json_decref(ql);
 		return -1;
+	}
 	metric_head("tq_jobs_total", "counter", "Jobs that ended, by queue "
 	    "and outcome (finished, failed, retried, requeued, dropped, "
 	    "canceled, stopped, skipped), since Redis last lost its data.");
@@ -241,7 +284,8 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 			    tq_outcome_name(i));
 			v = hget(h, key);
 			printf("tq_jobs_total{queue=\"%s\",outcome=\"%s\"} "
-			    "%s\n", name, tq_outcome_name(i), v ? v : "0");
+			    "%s\n", qlabel(ql, name), tq_outcome_name(i),
+			    v ? v : "0");
 		}
 	}
 	metric_head("tq_job_duration_seconds", "histogram", "How long jobs "
@@ -260,17 +304,19 @@ prom_redis(redisContext *rc, struct tq_err *e, json_t *all)
 			if ((v = hget(h, key)) != NULL)
 				cum += strtoll(v, NULL, 10);
 			printf("tq_job_duration_seconds_bucket{queue=\"%s\","
-			    "le=\"%s\"} %lld\n", name, strchr(key, '=') + 1,
+			    "le=\"%s\"} %lld\n", qlabel(ql, name),
+			    strchr(key, '=') + 1,
 			    cum);
 		}
 		snprintf(key, sizeof(key), "%s|sum", name);
 		v = hget(h, key);
 		printf("tq_job_duration_seconds_sum{queue=\"%s\"} %.6f\n",
-		    name, v ? strtod(v, NULL) : 0.0);
+		    qlabel(ql, name), v ? strtod(v, NULL) : 0.0);
 		printf("tq_job_duration_seconds_count{queue=\"%s\"} %lld\n",
-		    name, cum);
+		    qlabel(ql, name), cum);
 	}
 	json_decref(h);
+	json_decref(ql);
 	return 0;
 }
 

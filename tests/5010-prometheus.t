@@ -3,7 +3,7 @@
 # (tests/promcheck.py) and by promtool (Debian's prometheus, which
 # contrib/install-deps installs; skipped only where it is missing).
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 24
 start_redis
 start_pg
 start_httpd
@@ -52,6 +52,20 @@ psql -X -q "$odb" -c "INSERT INTO processing_tasks (id, type, queue_name, job_id
 ok $? "a database of schema 18: exit 0"
 check_same "PostgreSQL up, its items counted" "$(sample 'tq_up{backend="postgresql"}') $(sample 'tq_items{stage="parse",status="failed"}') $(sample 'tq_items{stage="parse",status="completed"}')" "1 1 1"
 check_same "and not migrated" "$(psql -XAtq "$odb" -c "SELECT max(version) FROM tq_schema")" 18
+
+# another program's RQ queue in the same Redis, named with a quote, a
+# backslash and a newline: label values escaped as the format has them
+q='rq:queue:we"ird\q
+x'
+rcli sadd rq:queues "$q" >/dev/null
+rcli rpush "$q" job-1 >/dev/null
+prom
+ok $? "a queue named with '\"', '\\' and a newline: valid exposition format"
+check_same "its label value escaped" \
+	"$(grep '^tq_queue_jobs{queue="we' "$tmp/raw")" \
+	'tq_queue_jobs{queue="we\"ird\\q\nx"} 1'
+rcli del "$q" >/dev/null
+rcli srem rq:queues "$q" >/dev/null
 
 # Redis down: PostgreSQL's part still printed, tq_up says which
 kill "$TQ_REDIS_PID"
