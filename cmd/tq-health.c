@@ -181,17 +181,37 @@ redis_finish(struct tq_jp_req *q, struct tq_err *se, double deadline)
 #define jint	tq_jint
 #define jstr	tq_jstr
 
-/* perfdata label: "parsing-queue" -> "parsing", no quotes or '=' */
+/*
+ * perfdata label: "parsing-queue" -> "parsing", no quotes, '=', '|'
+ * or control characters (another program's RQ queue may be named
+ * anything)
+ */
 static void
 add_label(struct tq_buf *b, const char *name)
 {
 	size_t n = strlen(name), i;
+	unsigned char c;
 
 	if (n > 6 && strcmp(name + n - 6, "-queue") == 0)
 		n -= 6;
-	for (i = 0; i < n; i++)
-		tq_buf_addf(b, "%c", strchr(" '=|", name[i]) != NULL ? '_' :
-		    name[i]);
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)name[i];
+		tq_buf_addf(b, "%c", strchr(" '=|", c) != NULL || c < 0x20 ||
+		    c == 0x7f ? '_' : c);
+	}
+}
+
+/* a queue's name in the line: one line, and no '|' before perfdata */
+static void
+add_name(struct tq_buf *b, const char *name)
+{
+	char *s = xstrdup(name), *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p == '|')
+			*p = '/';
+	tq_buf_addvis(b, s);
+	free(s);
 }
 
 static void
@@ -221,9 +241,12 @@ print_line(void)
 		tq_buf_addf(&b, ", %lld worker%s (%lld busy, %lld idle, "
 		    "%lld suspended), backlog", act, act == 1 ? "" : "s",
 		    jint(w, "busy"), jint(w, "idle"), jint(w, "suspended"));
-		json_array_foreach(qs, i, q)
-			tq_buf_addf(&b, " %s=%lld%s", tq_health_qname(q), tq_health_qlen(q),
+		json_array_foreach(qs, i, q) {
+			tq_buf_adds(&b, " ");
+			add_name(&b, tq_health_qname(q));
+			tq_buf_addf(&b, "=%lld%s", tq_health_qlen(q),
 			    tq_health_qpaused(q) ? " (paused)" : "");
+		}
 		tq_buf_addf(&perf, " workers=%lld;%s busy=%lld idle=%lld "
 		    "suspended=%lld", act, h.workers.text, jint(w, "busy"),
 		    jint(w, "idle"), jint(w, "suspended"));

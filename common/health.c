@@ -152,7 +152,8 @@ problem(struct tq_health *h, int l, const char *fmt, ...)
 		h->level = l;
 	if (h->text.len > 0)
 		tq_buf_adds(&h->text, "; ");
-	tq_buf_adds(&h->text, buf);
+	/* a queue's name may hold anything: no raw control character */
+	tq_buf_addvis(&h->text, buf);
 	json_array_append_new(h->list, json_string(buf));
 }
 

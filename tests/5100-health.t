@@ -3,7 +3,7 @@
 # 2 CRITICAL, 3 UNKNOWN) for workers, backlogs, dead and silent backends,
 # the -j health object.  VALGRIND=1 runs tq-health under valgrind.
 . "$(dirname "$0")/lib.sh"
-plan 86
+plan 89
 start_redis
 start_pg
 need python3 python3
@@ -96,6 +96,20 @@ check_status 2 "a stale worker does not count" health -j -W 1
 check_same "stale: total 1, active 0" "$(jq -c .health.workers "$out")" \
 	'{"total":1,"active":0,"busy":0,"idle":0,"suspended":0}'
 rcli del rq:worker:old.1 >/dev/null
+
+# another program's RQ queue, named with a '|', a newline and an escape:
+# still one plugin line, its perfdata after the one '|', nothing raw
+q=$(printf 'rq:queue:a|b\nc\033[2Jd')
+rcli sadd rq:queues "$q" >/dev/null
+rcli rpush "$q" job-1 job-2 >/dev/null
+check_status 1 "a foreign queue's backlog: WARNING" health -W 0 -w 1
+check_same "one line, one '|', no control character" \
+	"$(wc -l <"$out") $(tr -cd '|' <"$out" | wc -c) $(tr -cd '\000-\037' <"$out" | wc -c)" \
+	"1 1 1"
+check_match "the name shown, its label plain" "$(cat "$out")" \
+	'^TQ WARNING - backlog a/b c\\x1b\[2Jd=2 > 1; .* a/b\\x0ac\\x1b\[2Jd=2 \| .* a_b_c_\[2Jd=2;1;1000;0 '
+rcli del "$q" >/dev/null
+rcli srem rq:queues "$q" >/dev/null
 
 # backlog: tasks and no worker
 tq-submit parse https://a.example/1 https://a.example/2 https://a.example/3 >/dev/null ||
