@@ -19,7 +19,7 @@
  * where the maintenance pass finds them.  PostgreSQL is the truth: an
  * item is claimed, finished and retried there, idempotently.
  *
- * Signals: SIGTERM or SIGINT asks for a warm shutdown (finish the
+ * Signals: SIGTERM, SIGINT or SIGHUP asks for a warm shutdown (finish the
  * running jobs, take no more, exit 0); a second one is a cold shutdown
  * (stop the children, put their jobs back, exit).
  *

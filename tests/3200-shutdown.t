@@ -2,7 +2,7 @@
 # tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task (under
 # a burst worker too), the reconciler on demand
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 27
 start_redis
 start_pg
 start_httpd
@@ -20,6 +20,16 @@ wait "$TQ_WORKER_PID"
 check_same "warm shutdown exits 0" $? 0
 check_same "the job finished first" "$(psqlc "SELECT status FROM task_items WHERE task_id = $t")" completed
 check_same "worker deregistered" "$(rcli scard rq:workers)" 0
+
+# --- SIGHUP (a terminal closed, a stray logrotate) is a warm shutdown too
+start_worker -n 1 -Q parsing-queue
+tq-submit parse "$HTTP/t/sleep?s=2" >"$out"
+t=$(jq -r .task_id "$out")
+wait_for 10 running "$t"
+kill -HUP "$TQ_WORKER_PID"
+wait "$TQ_WORKER_PID"
+check_same "SIGHUP: a warm shutdown, exit 0" $? 0
+check_same "the job finished first" "$(psqlc "SELECT status FROM task_items WHERE task_id = $t")" completed
 
 # --- cold: a second signal puts the job back
 start_worker -n 1 -Q parsing-queue
