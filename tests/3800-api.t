@@ -392,6 +392,16 @@ req GET /api/monitoring/statistics
 check_same "statistics: the seed's fields" "$code $(jq -c '.statistics | [.total_tasks >= 8, (.completed_tasks, .failed_tasks, .running_tasks | type), .by_type.parsing.total >= 4, .by_type.ai_processing.completed, .by_type.notion_import.completed, .total_items_processed >= 10, (.total_items_failed | type)]' "$out")" '200 [true,"number","number","number",true,3,3,true,"number"]'
 req GET /api/monitoring/health
 check_same "health: 200, healthy" "$code $(jq -c '[.success, .healthy, .health.redis, (.health.redis_version | type), .health.workers.total >= 1, (.health.workers | has("active") and has("busy") and has("idle")), .health.queues_healthy, .health.queues["parsing-queue"].healthy, (.health.queues["parsing-queue"].pending | type)]' "$out")" '200 [true,true,"connected","string",true,true,true,true,"number"]'
+# a backlog of 1000 jobs is a WARNING, of 1001 CRITICAL (tq-health's -c)
+rcli sadd rq:queues rq:queue:bulk >/dev/null
+seq 1 1000 | sed 's/^/RPUSH rq:queue:bulk j/' | rcli >/dev/null
+req GET /api/monitoring/health
+check_same "health: a backlog of 1000 is still healthy" "$code $(j .status)" '200 WARNING'
+rcli rpush rq:queue:bulk j1001 >/dev/null
+req GET /api/monitoring/health
+check_same "of 1001, 503 as the page says" "$code $(j .status)" '503 CRITICAL'
+rcli del rq:queue:bulk >/dev/null
+rcli srem rq:queues rq:queue:bulk >/dev/null
 
 # --- a slow client and a flood of idle connections (30 from each of
 # ten addresses, under -p 40) do not keep the server from the others
