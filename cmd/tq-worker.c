@@ -80,6 +80,7 @@ static struct {
 	double			 last_maint;
 	double			 last_stall;	/* when its last stall ended */
 	double			 last_retention;
+	int			 expire_more;	/* retention not done */
 	double			 last_susp;
 	double			 last_reconnect;
 	double			 last_follow;	/* asked the sentinels */
@@ -624,12 +625,17 @@ maintenance(void)
 	if (got != 1)
 		return;
 	memset(&ms, 0, sizeof(ms));
-	retention = now - w.last_retention > 3600;
-	if (retention)
+	/* once an hour, and at every pass while a batch was full */
+	retention = w.expire_more || now - w.last_retention > 3600;
+	if (retention && !w.expire_more)
 		w.last_retention = now;
-	if (tq_maint_run(w.db, w.rc, w.name, retention, &ms, &e) == -1)
+	w.expire_more = 0;
+	if (tq_maint_run(w.db, w.rc, w.name, retention ? TQ_MAINT_BATCH : 0,
+	    &ms, &e) == -1)
 		tq_log(TQ_LOG_WARN, "maintenance", json_pack("{s:s,s:s}",
 		    "worker", w.name, "error", e.msg));
+	else
+		w.expire_more = ms.expire_more;
 	tq_unlock(w.rc, "tq:lock:maintenance", w.name);
 	if (ms.dead_jobs || ms.crashed || ms.requeued || ms.dropped ||
 	    ms.expired_tasks)
@@ -1165,7 +1171,8 @@ reconcile_once(void)
 	if (got == 0)
 		errx(TQ_EXIT_BACKEND, "maintenance is running in a worker: "
 		    "try again in a minute");
-	if (got == -1 || tq_maint_run(db, rc, w.name, 1, &ms, &e) == -1) {
+	if (got == -1 || tq_maint_run(db, rc, w.name, TQ_MAINT_ALL, &ms,
+	    &e) == -1) {
 		tq_unlock(rc, "tq:lock:maintenance", w.name);
 		errx(TQ_EXIT_BACKEND, "%s", e.msg);
 	}

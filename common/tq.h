@@ -1830,13 +1830,20 @@ struct tq_maint_stats {
 	int	 requeued;	/* open in PostgreSQL, missing in Redis */
 	int	 dropped;	/* in Redis, closed in PostgreSQL */
 	int	 expired_tasks;	/* removed by retention */
+	int	 expire_more;	/* a full batch went: more may be due */
 };
 #define TQ_MAX_CRASHES 3
 /*
  * One maintenance pass: dead workers' jobs back to their queues,
  * reconcile PostgreSQL (the truth) with Redis, and, when retention is
- * set, delete old tasks.  Callers hold the maintenance lock.
+ * set, delete old tasks: TQ_MAINT_BATCH (1) deletes one batch of some
+ * TQ_RETAIN_ITEMS items, in its own statement, and sets expire_more
+ * when the batch was full; TQ_MAINT_ALL (2) deletes batch after batch
+ * until none is full.  Callers hold the maintenance lock.
  */
+#define TQ_MAINT_BATCH	1
+#define TQ_MAINT_ALL	2
+#define TQ_RETAIN_ITEMS	10000
 int		 tq_maint_run(PGconn *, redisContext *, const char *self,
 		    int retention, struct tq_maint_stats *, struct tq_err *);
 int		 tq_maint_recover(PGconn *, redisContext *, const char *self,
