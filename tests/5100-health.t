@@ -191,6 +191,28 @@ check_match "says the rate" "$(cat "$out")" "^TQ WARNING - [0-9.]+% of $ended it
 check_match "and perfdata" "$(cat "$out")" 'failure_rate=[0-9.]+%;25;;0;100'
 check_status 2 "-F 40: CRITICAL" health -W 0 -w 100 -F 40
 check "-f 60: OK" health -W 0 -w 100 -f 60
+# 300,000 items that ended days ago: the hour's are counted without
+# reading them all (a sequential scan of every item at each check)
+psqlc "WITH t AS (INSERT INTO processing_tasks (type, status, queue_name,
+	job_id, total_items, completed_items, progress, completed_at)
+    VALUES ('parsing', 'completed', 'parsing-queue', gen_random_uuid()::text,
+	300000, 300000, 100, now() - interval '2 days')
+    RETURNING id, completed_at)
+    INSERT INTO task_items (task_id, seq, item_id, item_type, status, job_id,
+	completed_at)
+    SELECT t.id, s, s, 'link', 'completed', gen_random_uuid()::text,
+	t.completed_at - make_interval(secs => s)
+      FROM t, generate_series(1, 300000) s;
+    ANALYZE task_items" >/dev/null
+seqread() {
+	psqlc "SELECT seq_tup_read FROM pg_stat_user_tables WHERE relname = 'task_items'"
+}
+s0=$(seqread)
+check_status 1 "300,000 old items more: WARNING" health -W 0 -w 100
+check_match "the rate of the same items" "$(cat "$out")" "^TQ WARNING - [0-9.]+% of $ended items failed in the last hour"
+s1=$(seqread)
+check_same "counted without reading every item" \
+    "$([ $((s1 - s0)) -lt 100000 ] && echo yes || echo "no: $((s1 - s0)) rows read")" yes
 
 check_status 3 "usage error: UNKNOWN (3)" health -x
 check_match "UNKNOWN line" "$(cat "$out")" '^TQ UNKNOWN - '
