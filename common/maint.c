@@ -294,9 +294,19 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 			continue;
 		}
 		p[0] = arr.data;
-		r = tq_db_exec(db, err, "SELECT job_id FROM task_items WHERE "
-		    "job_id = ANY($1::text[]) AND status IN ('completed', "
-		    "'failed', 'cancelled')", 1, p);
+		/*
+		 * each id looked up on its own: "job_id = ANY($1) AND
+		 * status IN (...)" was planned, from some 5,000 ids, as
+		 * a read of every closed item's index entry with the ids
+		 * as a filter (1.7 s a pass for 12,000 queued jobs and
+		 * 2,000,000 items, growing with the items); LIMIT 1 keeps
+		 * the planner from turning the lookups into a join
+		 */
+		r = tq_db_exec(db, err, "SELECT u.j FROM (SELECT DISTINCT "
+		    "unnest($1::text[]) AS j) u CROSS JOIN LATERAL (SELECT 1 "
+		    "FROM task_items i "
+		    "WHERE i.job_id = u.j AND i.status IN ('completed', "
+		    "'failed', 'cancelled') LIMIT 1) c", 1, p);
 		tq_buf_free(&arr);
 		if (r == NULL)
 			goto out;
