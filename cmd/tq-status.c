@@ -16,6 +16,8 @@
 
 #include "tq.h"
 
+#define RECORDS	500	/* task records read and printed at a time */
+
 static struct option longopts[] = {
 	{ "attempts", no_argument, NULL, 'a' },
 	{ "items", no_argument, NULL, 'i' },
@@ -83,7 +85,7 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 	struct tq_err e = { 0 };
 	struct tq_ids lids = { 0 }, *ids = named;
 	json_t *recs, *rec;
-	size_t k;
+	size_t k, m, off;
 	int status = TQ_EXIT_OK;
 
 	if (list) {
@@ -93,15 +95,20 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 			goto backend;
 		ids = &lids;
 	}
-	if (ids->n > 0) {
-		if ((recs = tq_task_records(db, &e, ids->v, ids->n, items)) ==
-		    NULL)
+	/*
+	 * RECORDS at a time, each printed as it comes: the records of a
+	 * list of 100,000 tasks took 524 MB at once
+	 */
+	for (off = 0; off < ids->n; off += m) {
+		m = ids->n - off > RECORDS ? RECORDS : ids->n - off;
+		if ((recs = tq_task_records(db, &e, ids->v + off, m,
+		    items)) == NULL)
 			goto backend;
 		json_array_foreach(recs, k, rec) {
 			if (json_is_null(rec)) {
 				if (!quiet)
 					warnx("task %lld: no such task",
-					    ids->v[k]);
+					    ids->v[off + k]);
 				status = TQ_EXIT_INPUT;
 				continue;
 			}
@@ -114,7 +121,8 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 			tq_out_task(rec, items);
 		}
 		json_decref(recs);
-	} else if (list && tq_out_is_table() && !quiet)
+	}
+	if (ids->n == 0 && list && tq_out_is_table() && !quiet)
 		printf("no tasks\n");
 	tq_ids_free(&lids);
 	return status;

@@ -3,7 +3,7 @@
 # item's URL, durations, list filters by type, status and age, and
 # --watch redrawing until interrupted.
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 27
 start_redis
 start_pg
 start_httpd
@@ -54,4 +54,23 @@ sleep 1
 interrupt "$wp"
 ok $? "--watch ends with 0 on SIGINT"
 check_match "and redrew several times" "$(grep -c 'every 0.2s' "$tmp/watch")" '^([3-9]|[1-9][0-9]+)$'
+
+# a long list is fetched and printed a part at a time: 20,000 records
+# took some 100 MB at once, and under a memory limit the ones jansson
+# could not hold came out as "no such task"
+psqlc "INSERT INTO processing_tasks (type, status, queue_name, job_id,
+	total_items, completed_items, progress, params, error, started_at,
+	completed_at)
+    SELECT 'parsing', 'completed', 'parsing-queue', gen_random_uuid()::text,
+	10, 10, 100, '{\"robots\": false, \"note\": \"a list of many\"}',
+	NULL, now(), now() FROM generate_series(1, 20000)" >/dev/null
+if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-status" | grep -q libasan; then
+	skip 2 "ulimit -v under a sanitizer or valgrind"
+else
+	check "20,000 records under an 80 MB memory limit" \
+	    sh -c "ulimit -v 80000; tq-status -l -n 20000 -j"
+	check_same "all of them, oldest first" \
+	    "$(wc -l <"$out") $(jq -r .id "$out" | sort -n -c && echo sorted)" \
+	    "20000 sorted"
+fi
 done_testing
