@@ -10,6 +10,7 @@
  * the form of the usual URLs made without a parser (tq_url_simple()),
  * both checked against curl's in tests/unit-util.c.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,10 +344,10 @@ tq_url_plain(const char *url)
 }
 
 /*
- * Add the path or query s to n bytes to b as curl's parser gives it
+ * Add the path or query s to n bytes to b as tq_url_check() gives it
  * back: a space as %20 in the path and + in the query, a byte past
- * ASCII as %xx, the rest as it is.  -1 for a control character (curl
- * refuses those).
+ * ASCII as %XX, an escape's hex digits in upper case, the rest as it
+ * is.  -1 for a control character (curl refuses those).
  */
 static int
 add_encoded(struct tq_buf *b, const char *s, size_t n, int query)
@@ -362,8 +363,16 @@ add_encoded(struct tq_buf *b, const char *s, size_t n, int query)
 		if (c == ' ')
 			tq_buf_adds(b, query ? "+" : "%20");
 		else if (c >= 0x80) {
-			snprintf(hex, sizeof(hex), "%%%02x", c);
+			snprintf(hex, sizeof(hex), "%%%02X", c);
 			tq_buf_adds(b, hex);
+		} else if (c == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			hex[0] = '%';
+			hex[1] = (char)toupper((unsigned char)s[i + 1]);
+			hex[2] = (char)toupper((unsigned char)s[i + 2]);
+			tq_buf_add(b, hex, 3);
+			i += 2;
 		} else
 			tq_buf_add(b, s + i, 1);
 	}

@@ -90,7 +90,7 @@ for c in "https://" "https://exa mple.com/" "https://user:pw@a.example/" "javasc
 done
 printf '<html><head><link rel="canonical" href="https://A.example/Straße/a b#x"></head><body><p>Some text.</p></body></html>' > "$tmp/canon.html"
 tq_extract -u https://a.example/p "$tmp/canon.html" >"$out"
-check_match "canonical percent-encoded" "$(cat "$out")" '"canonical_url":"https://a.example/Stra%c3%9fe/a%20b"'
+check_match "canonical percent-encoded" "$(cat "$out")" '"canonical_url":"https://a.example/Stra%C3%9Fe/a%20b"'
 
 printf '<html><head><meta charset="windows-1252"><title>Caf\351</title></head><body><p>Cr\350me br\373l\351e \226 \223quoted\224, a dessert of custard and burnt sugar.</p></body></html>' > "$tmp/cp1252.html"
 check "windows-1252 page" tq_extract --url http://x.example/ "$tmp/cp1252.html"

@@ -317,7 +317,7 @@ done
 raw=$(mkai https://example.org/rawurl "Raw URL")
 setpc https://example.org/rawurl "canonical_url = 'https://EXAMPLE.org/Straße/a b?q=ü#top'"
 check "a source URL with spaces and non-ASCII" sh -c "tq-submit notion -D $DB1 $raw | tq-wait -t 60"
-check_same "url and bookmark percent-encoded" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Raw URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark") | .bookmark.url] | join(","))"')" "https://example.org/Stra%c3%9fe/a%20b?q=%c3%bc https://example.org/Stra%c3%9fe/a%20b?q=%c3%bc"
+check_same "url and bookmark percent-encoded" "$(fake GET /_fake/pages | jq -r '.pages[] | select(.title == "Raw URL") | "\(.properties.URL.url) \([.blocks[] | select(.type == "bookmark") | .bookmark.url] | join(","))"')" "https://example.org/Stra%C3%9Fe/a%20b?q=%C3%BC https://example.org/Stra%C3%9Fe/a%20b?q=%C3%BC"
 
 # --- a title of 200,000 characters (600 KB): cut, so that the create
 # stays under 500 KB
