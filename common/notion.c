@@ -1438,17 +1438,21 @@ bad_date(json_t *m, char *why, size_t sz)
 		if (strcmp(k, "start") != 0 && strcmp(k, "end") != 0 &&
 		    strcmp(k, "time_zone") != 0)
 			return snprintf(why, sz, "a date holds start, end and "
-			    "time_zone, not %.60s", k);
+			    "time_zone, not %.*s", (int)tq_utf8_fit(k,
+			    strlen(k), 60), k);
 	for (i = 0; i < 2; i++) {
 		d = json_object_get(m, keys[i]);
 		if (json_is_null(d) || (i == 1 && d == NULL))
 			continue;
-		if (!json_is_string(d) || !iso_date(json_string_value(d)))
-			return snprintf(why, sz, "%s %.60s: Notion takes a day "
+		if (!json_is_string(d) || !iso_date(json_string_value(d))) {
+			const char *v = json_is_string(d) ?
+			    json_string_value(d) : "not a string";
+
+			return snprintf(why, sz, "%s %.*s: Notion takes a day "
 			    "of the calendar as YYYY-MM-DD, or that and a "
 			    "time, THH:MM[:SS[.fff]], with Z or +HH:MM",
-			    keys[i], json_is_string(d) ?
-			    json_string_value(d) : "not a string");
+			    keys[i], (int)tq_utf8_fit(v, strlen(v), 60), v);
+		}
 	}
 	d = json_object_get(m, "time_zone");
 	if (d != NULL && !json_is_null(d) && (!json_is_string(d) ||
@@ -1501,9 +1505,11 @@ user_limits(const char *type, json_t *m, char *why, size_t sz)
 				    "units, of 1 to %d", units_of(n),
 				    MAX_URL);
 			if (json_is_string(n) && !link_ok(json_string_value(n)))
-				return snprintf(why, sz, "a link to %.100s: "
+				return snprintf(why, sz, "a link to %.*s: "
 				    "Notion takes an http or https URL, or "
 				    "mailto:, without white space",
+				    (int)tq_utf8_fit(json_string_value(n),
+				    json_string_length(n), 100),
 				    json_string_value(n));
 			n = json_object_get(json_object_get(x, "equation"),
 			    "expression");

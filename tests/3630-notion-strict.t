@@ -17,7 +17,7 @@
 # 12, item 8), a GET's and a DELETE's too
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notion-lib.sh"
-plan 43
+plan 47
 start_redis
 start_pg
 start_notion --hang 8 --rps 20 --length-unit utf8 --query-page 1 \
@@ -126,6 +126,14 @@ check_status 3 "a multi_select name of 150 characters" \
 	tq-submit notion -D $DB1 -p "{\"Tags\": {\"multi_select\": [{\"name\": \"$ln\"}]}}" $rl
 check_match "is refused, saying why, the name cut between characters" "$(cat "$errf")" \
 	"^tq-submit: notion: property \"Tags\" of database .*: option \"($(printf '\346\227\245'))+...\": Notion takes names of 1 to 100 characters, not all white space, without commas\$"
+check_status 3 "a relative link of 150 characters" \
+	tq-submit notion -D $DB1 -p "{\"Summary\": {\"rich_text\": [{\"text\": {\"content\": \"x\", \"link\": {\"url\": \"/a$ln\"}}}]}}" $rl
+check_match "is refused, the link quoted in part, between characters" "$(cat "$errf")" \
+	"a link to /a($(printf '\346\227\245'))+: Notion takes an http"
+check_status 3 "a date of 150 characters" \
+	tq-submit notion -D $DB1 -p "{\"Published\": {\"date\": {\"start\": \"a$ln\"}}}" $rl
+check_match "is refused, quoted in part, between characters" "$(cat "$errf")" \
+	"start a($(printf '\346\227\245'))+: Notion takes a day"
 check_same "no task written" "$(psqlc "SELECT count(*) FROM processing_tasks")" "$n0"
 check "dates, links and a select Notion takes" sh -c "tq-submit notion -D $DB1 -p '{\"Published\": {\"date\": {\"start\": \"2024-02-29T23:59:59.5+05:30\", \"end\": null, \"time_zone\": \"Europe/Paris\"}}, \"Summary\": {\"rich_text\": [{\"text\": {\"content\": \"a\", \"link\": {\"url\": \"https://example.com/x?y=1\"}}}, {\"text\": {\"content\": \"b\", \"link\": {\"url\": \"mailto:a@example.com\"}}}, {\"text\": {\"content\": \"c\", \"link\": null}}]}, \"Status\": {\"select\": null}}' $rl | tq-wait -t 60"
 check_same "imported" "$(jq -r .status "$out")" "completed"
