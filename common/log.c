@@ -2,6 +2,8 @@
  * log.c - one line per event on stderr, plain "key=value" text or JSON
  * lines.  Callers never pass secrets; URLs go through tq_redact_url().
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -36,6 +38,32 @@ static unsigned long log_dropped;	/* lines since the last one out */
 static int log_cut;			/* a line was cut short */
 
 static const char *names[] = { "error", "warn", "info", "debug" };
+/* syslog(3)'s priorities of the levels: err, warning, info, debug */
+static const int prios[] = { 3, 4, 6, 7 };
+
+/*
+ * Is standard error the systemd journal?  It says so in JOURNAL_STREAM
+ * ("device:inode" of the stream it gave), and a line that starts with
+ * "<N>" has priority N there (journalctl -p warning), not info.  A
+ * redirected stderr (2>file under the unit) is another file: no prefix.
+ */
+static int
+to_journal(void)
+{
+	static int j = -1;
+	struct stat st;
+	unsigned long dev, ino;
+	const char *v;
+
+	if (j != -1)
+		return j;
+	j = 0;
+	if ((v = getenv("JOURNAL_STREAM")) != NULL &&
+	    sscanf(v, "%lu:%lu", &dev, &ino) == 2 && fstat(2, &st) == 0 &&
+	    (unsigned long)st.st_dev == dev && (unsigned long)st.st_ino == ino)
+		j = 1;
+	return j;
+}
 
 int
 tq_log_parse_level(const char *s)
@@ -185,6 +213,8 @@ format(enum tq_loglevel lvl, const char *event, json_t *fields,
 	json_t *v;
 
 	tq_rq_time(tq_now(), ts, sizeof(ts));
+	if (to_journal())
+		tq_buf_addf(&b, "<%d>", prios[lvl]);
 	if (tq_logjson) {
 		json_t *o = json_object();
 		char *d;

@@ -4,7 +4,7 @@
 # services failing fast with one line and exit 4; URLs and settings
 # that can never work fail at start with exit 2, one line, no secret
 . "$(dirname "$0")/lib.sh"
-plan 174
+plan 177
 start_pg
 start_redis
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -93,6 +93,17 @@ check "RETRY_DELAYS with spaces after commas" env RETRY_DELAYS="0, 30, 300" tq-s
 check_status 2 "TQ_LOG_FORMAT=xml" env TQ_LOG_FORMAT=xml timeout 10 tq-worker
 check_match "says what it takes" "$(cat "$errf")" '^tq-worker: TQ_LOG_FORMAT: xml: not text or json$'
 check "TQ_LOG_FORMAT=text" env TQ_LOG_FORMAT=text tq-status 1
+# under systemd, stderr the journal (JOURNAL_STREAM names it): each
+# line starts with its syslog priority, which journald strips and keeps
+: >"$tmp/journal"
+js=$(stat -c '%d:%i' "$tmp/journal")
+echo '<p>x</p>' | JOURNAL_STREAM=$js tq-extract -v >/dev/null 2>>"$tmp/journal"
+check_match "JOURNAL_STREAM naming stderr: a debug line is <7>" "$(cat "$tmp/journal")" '^<7>[-0-9T:.]+Z debug tq-extract extracted '
+: >"$tmp/journal"
+JOURNAL_STREAM=$js TQ_LOG_FORMAT=json tq-status -v 1 >/dev/null 2>>"$tmp/journal"
+check_match "JSON lines too" "$(head -1 "$tmp/journal")" '^<7>\{"time":.*"event":"db_connected"'
+echo '<p>x</p>' | JOURNAL_STREAM=1:1 tq-extract -v >/dev/null 2>"$tmp/journal"
+check_match "JOURNAL_STREAM naming another file: no prefix" "$(cat "$tmp/journal")" '^[-0-9T:.]+Z debug tq-extract extracted '
 check_status 2 "TQ_CPU_PIN=abc" env TQ_CPU_PIN=abc timeout 10 tq-worker
 check_status 2 "TQ_CPU_PIN=7: only 0 and 1" env TQ_CPU_PIN=7 timeout 10 tq-worker
 for v in nan inf -1 1e400 ''; do

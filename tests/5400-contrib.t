@@ -246,11 +246,12 @@ check_same "makes the same user" "$(grep '^tq:' "$tmp/uroot/etc/passwd" | cut -d
 	"$(echo "$sysu" | cut -d: -f1,2,5-)"
 
 # --- the env file ---------------------------------------------------------
-# every variable the sources read, but the tests' fault injectors and
-# the terminal's own TERM (no setting of a service's)
+# every variable the sources read, but the tests' fault injectors, the
+# terminal's own TERM and systemd's JOURNAL_STREAM (no setting of a
+# service's)
 vars=$(cat "$TQ_TOP"/common/*.c "$TQ_TOP"/cmd/*.c |
 	grep -o -E '(getenv|envint)\("[A-Z_][A-Z0-9_]*"' | sed 's/.*("//; s/"$//' |
-	grep -v -e '^TQ_TEST_' -e '^TERM$' | sort -u)
+	grep -v -e '^TQ_TEST_' -e '^TERM$' -e '^JOURNAL_STREAM$' | sort -u)
 missing=
 for v in $vars WORKER_COUNT_PARSING WORKER_COUNT_AI WORKER_COUNT_NOTION \
 	NOTION_TOKEN TQ_NOTION_TOKEN TQ_NOTION_DATABASE TQ_NOTION_URL TQ_NOTION_RPS \
