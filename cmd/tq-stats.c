@@ -178,19 +178,12 @@ static json_t *
 queue_labels(json_t *qs)
 {
 	json_t *ql = json_object(), *q;
-	const char *name, *c;
+	const char *name;
 
 	json_object_foreach(qs, name, q) {
 		struct tq_buf b = { 0 };
 
-		tq_buf_add(&b, "", 0);
-		for (c = name; *c != '\0'; c++)
-			if (*c == '\\' || *c == '"')
-				tq_buf_addf(&b, "\\%c", *c);
-			else if (*c == '\n')
-				tq_buf_adds(&b, "\\n");
-			else
-				tq_buf_add(&b, c, 1);
+		tq_buf_addesc(&b, name);
 		json_object_set_new(ql, name, json_string(b.data));
 		tq_buf_free(&b);
 	}

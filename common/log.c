@@ -93,15 +93,7 @@ plain_value(struct tq_buf *b, json_t *v)
 			return;
 		}
 		/* quote, and keep the line one line; tq_vis does the rest */
-		tq_buf_add(&q, "", 0);
-		for (; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				tq_buf_addf(&q, "\\%c", *s);
-			else if (*s == '\n')
-				tq_buf_adds(&q, "\\n");
-			else
-				tq_buf_add(&q, s, 1);
-		}
+		tq_buf_addesc(&q, s);
 		tq_buf_adds(b, "\"");
 		tq_buf_addvis(b, q.data);
 		tq_buf_adds(b, "\"");

@@ -56,6 +56,7 @@ struct tq_buf {
 };
 void		 tq_buf_add(struct tq_buf *, const void *, size_t);
 void		 tq_buf_adds(struct tq_buf *, const char *);
+void		 tq_buf_addesc(struct tq_buf *, const char *); /* \" \\ \n */
 void		 tq_buf_addf(struct tq_buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 tq_buf_free(struct tq_buf *);

@@ -125,6 +125,24 @@ tq_buf_adds(struct tq_buf *b, const char *s)
 	tq_buf_add(b, s, strlen(s));
 }
 
+/*
+ * s with a backslash before each '"' and backslash, and a newline
+ * written as backslash and n: the escapes of a quoted log value and of
+ * a Prometheus label value.
+ */
+void
+tq_buf_addesc(struct tq_buf *b, const char *s)
+{
+	tq_buf_add(b, "", 0);
+	for (; *s != '\0'; s++)
+		if (*s == '"' || *s == '\\')
+			tq_buf_addf(b, "\\%c", *s);
+		else if (*s == '\n')
+			tq_buf_adds(b, "\\n");
+		else
+			tq_buf_add(b, s, 1);
+}
+
 void
 tq_buf_addf(struct tq_buf *b, const char *fmt, ...)
 {
