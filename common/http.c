@@ -550,11 +550,11 @@ parse_duration(const char *s)
 
 /*
  * The one Retry-After parser: delay-seconds (a fraction or a Go
- * duration taken too, capped at a year) or an HTTP date; 0 for none,
- * garbage or the past.
+ * duration taken too, capped at a year) or an HTTP date, 0 for one in
+ * the past; -1 for garbage (a negative number among it).
  */
-double
-tq_http_retry_after(const char *v)
+static double
+retry_after_secs(const char *v)
 {
 	double d;
 	time_t t;
@@ -565,12 +565,22 @@ tq_http_retry_after(const char *v)
 		char first[64];
 
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(v, ","), v);
-		d = parse_duration(tq_trim(first));
+		if ((d = parse_duration(tq_trim(first))) < 0)
+			return -1;
 	} else if ((t = curl_getdate(v, NULL)) == -1)
-		return 0;
+		return -1;
 	else
 		d = (double)(t - time(NULL));
 	return d < 0 ? 0 : d > 365 * 86400.0 ? 365 * 86400.0 : d;
+}
+
+/* The same, 0 for none, garbage or the past. */
+double
+tq_http_retry_after(const char *v)
+{
+	double d = retry_after_secs(v);
+
+	return d < 0 ? 0 : d;
 }
 
 static int
@@ -744,6 +754,7 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		r->content_type[0] = '\0';
 		r->retry_after = 0;
 		r->retry_after_asked = 0;
+		r->retry_now = 0;
 		r->content_length = -1;
 		r->request_id[0] = '\0';
 		r->processing_ms = -1;
@@ -778,7 +789,10 @@ header_cb(char *p, size_t size, size_t nitems, void *arg)
 		r->odd_coding |= odd_coding(val);
 		x->coded = 1;
 	} else if (n == 11 && strncasecmp(p, "retry-after", n) == 0) {
-		d = tq_http_retry_after(val);
+		d = retry_after_secs(val);
+		/* "0" or a date past: again at once, not "none" */
+		if (d == 0)
+			r->retry_now = 1;
 		if (d > r->retry_after_asked)
 			r->retry_after_asked = d;
 	} else if (n == 14 && strncasecmp(p, "retry-after-ms", n) == 0) {
@@ -1294,6 +1308,7 @@ status_failed(const struct tq_http_resp *r, struct tq_err *err)
 	snprintf(err->code, sizeof(err->code), "http_%ld", r->status);
 	err->http_status = (int)r->status;
 	err->retry_after = r->retry_after;
+	err->retry_now = r->retry_now && r->retry_after == 0;
 	return -1;
 }
 /* ---------------------------------------------------------- request */

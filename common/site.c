@@ -962,8 +962,9 @@ out:
 
 /*
  * The answer res (NULL: a good one) of site s: a pause (429 or 503
- * with Retry-After, a 429 without it), the AutoThrottle limit, and
- * s's lease given back.
+ * with Retry-After, a 429 without it; none for a Retry-After of 0,
+ * whose next request the AutoThrottle spacing holds back), the
+ * AutoThrottle limit, and s's lease given back.
  */
 static void
 judge(struct tq_site *s, const struct tq_err *res)
@@ -977,7 +978,7 @@ judge(struct tq_site *s, const struct tq_err *res)
 	    res->http_status == 503) && res->retry_after > 0)
 		pause_site(s, res->retry_after);
 	else if (res != NULL && res->http_status == 429 &&
-	    tq_cfg.site_backoff > 0)
+	    !res->retry_now && tq_cfg.site_backoff > 0)
 		pause_site(s, tq_cfg.site_backoff);	/* no Retry-After */
 	/* a 429 slows the site down as a 503 does */
 	if (res != NULL && ((res->http_status >= 500 &&

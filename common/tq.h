@@ -130,6 +130,8 @@ struct tq_err {
 	enum tq_errkind	 kind;
 	int		 http_status;
 	double		 retry_after;
+	/* the server's Retry-After said 0 (or a date past): no wait */
+	int		 retry_now;
 	char		 code[32];
 	char		 msg[512];
 };
@@ -424,6 +426,7 @@ struct tq_http_resp {
 	 * fills up again, whatever the answer was
 	 */
 	double		 retry_after_asked;
+	int		 retry_now;	/* a Retry-After of 0 or a date past */
 	long long	 content_length;	/* -1: none */
 	struct tq_buf	 body;
 	char		*url;			/* effective, no user:password */

@@ -5,7 +5,7 @@
 # AutoThrottle after 5xx, 429 and timeouts, a job waiting for its site holds
 # no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 58
+plan 62
 start_redis
 start_pg
 start_httpd
@@ -20,7 +20,7 @@ python3 "$TQ_TOP/tests/sites.py" --port-file "$tmp/sites" --limit 3 \
 	--robots "$robots" --robots-fail 127.0.0.8 \
 	127.0.0.8 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 \
 	127.0.0.9 127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 \
-	127.0.0.15 \
+	127.0.0.15 127.0.0.16 \
 	>"$tmp/sites.log" 2>&1 &
 _pids="$_pids $!"
 wait_for 10 test -s "$tmp/sites" || bail "tests/sites.py did not start"
@@ -98,6 +98,17 @@ check_match "... fails as a 429" "$(jq -r '.items[0].error_message' "$out")" '^h
 check "tq-stats shows the site" tq-stats -Q -j
 check_same "... paused, at limit 1" "$(jq -r --arg k "${Z#http://}" \
 	'.sites[] | select(.site == $k) | [.limit, (.paused_for > 0)] | join(" ")' "$out")" "1 true"
+
+# a 429 with Retry-After: 0 (or a date past) asks for no wait: the site
+# is not paused for TQ_SITE_BACKOFF (10 s) as for a 429 without it, but
+# AutoThrottle's spacing (0.5 s, 1 s, 2 s) still holds each retry back
+N=$(site 16)
+check "a page answered 429 with Retry-After: 0 three times" sh -c "TQ_RETRY_DELAYS=0 tq-submit parse '$N/busy?after=0&times=3&n=1' | tq-wait -t 30"
+check_same "... is retried at once and completes" "$(jq -r '.items[0] | "\(.status) \(.retry_count)"' "$out")" "completed 3"
+check_match "... the site not paused for TQ_SITE_BACKOFF (gaps under 8 s)" \
+	"$(sj "$N" '.busy | [.[1] - .[0], .[2] - .[1], .[3] - .[2]] | map(. < 8) | all')" '^true$'
+check_match "... nor hammered: spaced 0.5, 1 and 2 s at least" \
+	"$(sj "$N" '.busy | [.[1] - .[0] >= 0.45, .[2] - .[1] >= 0.95, .[3] - .[2] >= 1.95] | all')" '^true$'
 
 # AutoThrottle: three 503s without Retry-After bring the limit to 1
 # for TQ_SITE_BACKOFF (10 s: room for a loaded machine) for every

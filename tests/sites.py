@@ -14,9 +14,9 @@ most it ever had.  Routes:
 /flaky?bad=N&ms=M   the first N requests of the site get 503 without
                     Retry-After, after M ms; later ones a page
 /go?to=URL          a 302 to URL (absolute, or a path of this site)
-/busy?after=S       the first request gets 429 with Retry-After: S
-                    (none: without it), later ones a page; the times
-                    are remembered
+/busy?after=S[&times=N]  the first request (the first N) gets 429
+                    with Retry-After: S (none: without it), later ones
+                    a page; the times are remembered
 /robots.txt         the text given with --robots (else 404); 500 on
                     the sites named with --robots-fail; on a site given
                     --robots-mode ADDR=MODE: hang (no answer for 60 s),
@@ -202,7 +202,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif u.path == "/busy":
                 with lock:
                     st["busy"].append(time.time())
-                    first = len(st["busy"]) == 1
+                    first = len(st["busy"]) <= int(q.get("times", "1"))
                 after = q.get("after", "2")
                 if first:
                     self.send(429, "slow down\n", "text/plain",

@@ -364,9 +364,20 @@ test_status(void)
 	get("/t/status/503?retry_after=Thu,%2001%20Jan%201970%2000:00:01%20GMT",
 	    &o, &f, &e, NULL);
 	is_int((long long)e.retry_after, 0, "Retry-After in the past: 0");
+	ok(e.retry_now, "... asks for no wait");
 	tq_fetch_free(&f);
 	get("/t/status/503?retry_after=soon", &o, &f, &e, NULL);
 	is_int((long long)e.retry_after, 0, "Retry-After garbage: 0");
+	ok(!e.retry_now, "... counts as none");
+	tq_fetch_free(&f);
+	get("/t/status/429?retry_after=0", &o, &f, &e, NULL);
+	ok(e.retry_after == 0 && e.retry_now, "Retry-After: 0, no wait");
+	tq_fetch_free(&f);
+	get("/t/status/429?retry_after=-5", &o, &f, &e, NULL);
+	ok(e.retry_after == 0 && !e.retry_now, "Retry-After: -5 is none");
+	tq_fetch_free(&f);
+	get("/t/status/429?retry_after=1e99", &o, &f, &e, NULL);
+	ok(e.retry_after == 365 * 86400.0, "Retry-After: 1e99, a year");
 	tq_fetch_free(&f);
 
 	/* The retry loop a worker would run. */
