@@ -1710,6 +1710,7 @@ tq_fetch(const char *url, const struct tq_fetch_opts *opts,
 	q.decode = 1;
 	q.low_speed = 1;
 	q.cookies = 1;
+	q.handle = opts->handle;
 	q.hold = 1;	/* until the caller frees the body */
 	q.on_headers = fetch_headers;
 	q.on_redirect = opts->on_redirect;

@@ -339,6 +339,18 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	o.user_agent = tq_cfg.user_agent;
 	o.raw = 1;	/* decoded in the job process, with the extraction */
 	maxr = o.max_redirects;
+	/*
+	 * One handle for the job's fetches: a redirect to another site is
+	 * a new fetch, and the cookies a site set before it (a consent or
+	 * login wall: A sets one, sends to B, B back to A) go with the
+	 * next, as a browser's do; no other job sees them.
+	 */
+	tq_http_init();
+	if ((o.handle = curl_easy_init()) == NULL) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "network",
+		    "cannot start libcurl");
+		return NULL;
+	}
 	memset(&f, 0, sizeof(f));
 	/*
 	 * The site's turn: a wait leaves the fetch what remains before
@@ -393,6 +405,8 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 		    robots, err) == -1)
 			goto out;
 	}
+	curl_easy_cleanup(o.handle);
+	o.handle = NULL;
 	/* a transfer that this worker's stall cut is not the site's fault */
 	if (rc == -1)
 		tq_job_stalled(err, t0);
@@ -415,6 +429,7 @@ out:
 	free(hops.need);
 	free(next);
 	tq_fetch_free(&f);
+	curl_easy_cleanup(o.handle);
 	return res;
 }
 

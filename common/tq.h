@@ -323,6 +323,12 @@ struct tq_fetch_opts {
 	int		(*on_redirect)(void *arg, const char *url,
 			    struct tq_err *);
 	void		*redirect_arg;
+	/*
+	 * NULL, or the caller's handle, whose cookies (and only its) the
+	 * fetch sends and keeps: one job's fetches of a redirect that
+	 * crosses sites, A to B and back to A, as one browser's
+	 */
+	CURL		*handle;
 };
 void		 tq_fetch_opts_default(struct tq_fetch_opts *);
 

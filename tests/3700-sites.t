@@ -5,7 +5,7 @@
 # AutoThrottle after 5xx, 429 and timeouts, a job waiting for its site holds
 # no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 62
+plan 66
 start_redis
 start_pg
 start_httpd
@@ -65,6 +65,15 @@ check "9 links of 3 sites redirected to one" sh -c "echo '$urls' | tq-submit par
 check_same "all completed" "$(jq -r .completed_items "$out")" 9
 check_match "never more than 3 at once on the site they lead to" "$(sj "$T" .max)" '^[123]$'
 check_same "... so never a 500 for too many" "$(sj "$T" .over)" 0
+
+# a wall that sets a cookie on one site, sends to another, which sends
+# back: the cookie goes with the request back, as a browser's would;
+# another job's request for the wall does not have it
+P=$(site 5) Q=$(site 6)
+check "a cookie kept across sites (A, B, A)" sh -c "tq-submit parse '$P/cookie?to=$(to "$Q/go?to=$(to "$P/wall")")' | tq-wait -t 60"
+check_same "... the wall let it in" "$(jq -r '.items[0].status' "$out")" completed
+check_status 1 "another job's request for the wall" sh -c "tq-submit -R 0 parse '$P/wall' | tq-wait -t 60"
+check_match "... has no cookie" "$(jq -r '.items[0].error_message' "$out")" '^http 403'
 
 # a 429 with Retry-After: 3 holds the site for every worker
 G=$(site 7)

@@ -14,6 +14,9 @@ most it ever had.  Routes:
 /flaky?bad=N&ms=M   the first N requests of the site get 503 without
                     Retry-After, after M ms; later ones a page
 /go?to=URL          a 302 to URL (absolute, or a path of this site)
+/cookie?to=URL      the same, setting the cookie tq_wall=1 (Path=/)
+/wall               a page if the request has the cookie tq_wall=1,
+                    else 403
 /busy?after=S[&times=N]  the first request (the first N) gets 429
                     with Retry-After: S (none: without it), later ones
                     a page; the times are remembered
@@ -199,6 +202,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif u.path == "/go":
                 self.send(302, "moved\n", "text/plain",
                           [("Location", q.get("to", "/"))])
+            elif u.path == "/cookie":
+                self.send(302, "moved\n", "text/plain",
+                          [("Location", q.get("to", "/")),
+                           ("Set-Cookie", "tq_wall=1; Path=/")])
+            elif u.path == "/wall":
+                if "tq_wall=1" in self.headers.get("Cookie", ""):
+                    self.send(200, PAGE)
+                else:
+                    self.send(403, "no cookie\n", "text/plain")
             elif u.path == "/busy":
                 with lock:
                     st["busy"].append(time.time())
