@@ -1115,7 +1115,11 @@ scrub_url(struct tq_err *err, const char *url)
 	curl_url_cleanup(u);
 }
 
-/* A URL without user:password@, for out->url. */
+/*
+ * A URL without user:password@ nor #fragment, for out->url and a hop:
+ * a page is what a link names, and a link has no fragment (url.c); a
+ * Location's "#part" names a part of the page, never another page.
+ */
 static char *
 strip_userinfo(const char *url)
 {
@@ -1127,6 +1131,7 @@ strip_userinfo(const char *url)
 	if (curl_url_set(u, CURLUPART_URL, url, CURLU_URLENCODE) != CURLUE_OK ||
 	    curl_url_set(u, CURLUPART_USER, NULL, 0) != CURLUE_OK ||
 	    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK) {
 		curl_url_cleanup(u);
 		return tq_redact_url(url);

@@ -350,8 +350,8 @@ struct tq_fetch {
  * then holds only seconds, redirects and url, where it failed).  opts
  * NULL: the defaults.  err->code is one of http_NNN, timeout, connect,
  * network, dns, too_big, content_type, private_address, redirects, tls,
- * bad_url, encoding, config.  out->url carries no user:password.  Free
- * out with tq_fetch_free() either way.
+ * bad_url, encoding, config.  out->url carries no user:password and
+ * no fragment.  Free out with tq_fetch_free() either way.
  */
 int		 tq_fetch(const char *url, const struct tq_fetch_opts *,
 		    struct tq_fetch *, struct tq_err *);
@@ -435,7 +435,7 @@ struct tq_http_resp {
 	int		 retry_now;	/* a Retry-After of 0 or a date past */
 	long long	 content_length;	/* -1: none */
 	struct tq_buf	 body;
-	char		*url;			/* effective, no user:password */
+	char		*url;	/* effective, no user:password nor #fragment */
 	int		 redirects;
 	double		 seconds;
 	/* on failure: the server may have got the request (not idempotent?) */

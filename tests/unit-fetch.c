@@ -282,6 +282,25 @@ test_redirects(void)
 	free(path);
 	tq_fetch_free(&f);
 
+	/*
+	 * a Location with a fragment: the final URL is the page's, as the
+	 * link's identity is (no fragment), whether the Location is
+	 * relative or absolute
+	 */
+	good("/t/redirect?to=/t/page%3Ftitle%3DPart%23sec-2", &o,
+	    "text/html", &f);
+	want = xasprintf("%s/t/page?title=Part", base);
+	is_str(f.url, want, "redirect to a #fragment: final URL without it");
+	free(want);
+	tq_fetch_free(&f);
+	path = xasprintf("/t/redirect?to=%s/t/redirect-chain/0%%23top", base);
+	good(path, &o, "text/html", &f);
+	want = xasprintf("%s/t/redirect-chain/0", base);
+	is_str(f.url, want, "... absolute: final URL without it");
+	free(want);
+	free(path);
+	tq_fetch_free(&f);
+
 	good("/t/redirect-chain/10", &o, "text/html", &f);
 	is_int(f.redirects, 10, "10 redirects are allowed by default");
 	tq_fetch_free(&f);
