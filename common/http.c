@@ -1168,8 +1168,8 @@ curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
     struct tq_err *err)
 {
 	char what[CURL_ERROR_SIZE], t[32];
-	long oserr = 0, connected = 0;
-	curl_off_t ct = 0;
+	long oserr = 0, connected = 0, conns = -1;
+	curl_off_t ct = 0, pt = 0;
 
 	snprintf(what, sizeof(what), "%s", *ebuf ? ebuf :
 	    curl_easy_strerror(rc));
@@ -1177,6 +1177,14 @@ curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
 	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
 	if (curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &ct) == CURLE_OK &&
 	    ct > 0)
+		connected = 1;
+	/*
+	 * A request sent on a kept-alive connection: no connect time, as
+	 * no connect was made, but the request went out
+	 */
+	curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &conns);
+	if (curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pt) ==
+	    CURLE_OK && pt > 0)
 		connected = 1;
 	/* Not sent unless said otherwise below. */
 	x->r->maybe_sent = 1;
@@ -1194,6 +1202,10 @@ curl_failed(struct xfer *x, CURL *h, CURLcode rc, const char *ebuf,
 			    "connect timeout after %s", t);
 		}
 		secs_text(x->timeout_ms, t, sizeof(t));
+		if (conns == 0 && x->r->status == 0)
+			return tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
+			    "timeout after %s: no answer on a kept-alive "
+			    "connection", t);
 		return tq_err_set(err, TQ_ERR_TRANSIENT, "timeout",
 		    "timeout after %s", t);
 	case CURLE_COULDNT_RESOLVE_HOST:

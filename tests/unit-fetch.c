@@ -852,6 +852,23 @@ test_core(void)
 		is_int(r.status, 200, "core: 200 %d", i);
 		tq_http_resp_free(&r);
 	}
+	/*
+	 * a request on the kept-alive connection that gets no answer: a
+	 * timeout of the whole request, which went out, not of a connect
+	 */
+	free(url);
+	url = xasprintf("%s/t/hang", base);
+	q.url = url;
+	q.timeout_ms = 2000;
+	q.connect_timeout_ms = 1000;
+	is_int(tq_http_do(&q, &r, &e), -1, "core: no answer, kept alive");
+	is_str(e.code, "timeout", "core: kept alive: timeout");
+	is_str(e.msg, "timeout after 2 s: no answer on a kept-alive "
+	    "connection", "core: kept alive: no connect timeout");
+	ok(r.maybe_sent, "core: kept alive: the request may have been sent");
+	tq_http_resp_free(&r);
+	q.timeout_ms = 0;
+	q.connect_timeout_ms = 0;
 	free(url);
 	url = xasprintf("%s/t/big?mb=1", base);
 	q.url = url;
