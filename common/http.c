@@ -652,12 +652,15 @@ redirect_ok(struct xfer *x)
 		return 0;
 	}
 	/*
-	 * curl refuses it too, and says why: a bad URL, or a scheme but
-	 * http and https (the redirect protocols), which no site's turn
-	 * or robots.txt is asked for
+	 * Read as curl follows it (a space or a non-ASCII octet encoded),
+	 * so that the hop judged is the one it requests.  Else curl
+	 * refuses it too, and says why: a bad URL, or a scheme but http
+	 * and https (the redirect protocols), which no site's turn or
+	 * robots.txt is asked for
 	 */
 	if (curl_url_set(u, CURLUPART_URL, cur, 0) != CURLUE_OK ||
-	    curl_url_set(u, CURLUPART_URL, x->loc, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, x->loc, CURLU_URLENCODE |
+	    CURLU_ALLOW_SPACE) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) ||
 	    curl_url_get(u, CURLUPART_URL, &to, 0) != CURLUE_OK) {

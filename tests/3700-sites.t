@@ -5,7 +5,7 @@
 # AutoThrottle after 5xx, 429 and timeouts, a job waiting for its site holds
 # no slot, the sites in tq-stats and tq-status -i
 . "$(dirname "$0")/lib.sh"
-plan 66
+plan 68
 start_redis
 start_pg
 start_httpd
@@ -148,6 +148,10 @@ check_same "under two supervisors no site saw more than 3 at once" \
 check_status 1 "a page robots.txt disallows fails" sh -c "tq-submit parse '$A/private/page' '$A/private/ok/page' | tq-wait -t 60"
 check_same "at once, naming the rule" "$(jq -r '[.items[0].error_message, .items[0].retry_count, .items[1].status] | join("|")' "$out")" \
 	'robots.txt: disallowed by "Disallow: /private" for user-agent *|0|completed'
+# a redirect whose Location has a space, to another site: judged as
+# curl follows it, by that site's turn and robots.txt, as any hop is
+check_status 1 "a redirect to a disallowed page, a space in its Location" sh -c "tq-submit -R 0 parse '$D/go?to=$(to "$A/private/a b")' | tq-wait -t 60"
+check_match "... fails by robots.txt" "$(jq -r '.items[0].error_message' "$out")" '^robots.txt: disallowed by "Disallow: /private"'
 check_match "robots.txt fetched at most once per slot" "$(sj "$A" .robots)" '^[123]$'
 check_same "... with the User-Agent of the pages" \
 	"$(sj "$A" '| [.ua_robots, .ua_page] | map(join(",")) | unique | join("|")')" \

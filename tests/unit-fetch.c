@@ -327,6 +327,16 @@ test_redirects(void)
 	bad("/t/status/301?location=%20%09%20", &o, TQ_ERR_PERMANENT,
 	    "http_301", "http 301");
 	is_int(hops, 0, "an empty Location is no hop");
+	/*
+	 * a Location with a space, absolute: curl follows it, encoded, and
+	 * the hop is announced first as any other
+	 */
+	path = xasprintf("/t/redirect?to=%s/t/page%%3Ftitle%%3Da%%20b",
+	    base);
+	good(path, &o, "text/html", &f);
+	is_int(hops, 1, "a Location with a space is announced");
+	free(path);
+	tq_fetch_free(&f);
 	o.on_redirect = NULL;
 	o.redirect_arg = NULL;
 }
