@@ -92,8 +92,10 @@ int		 tq_parse_duration(const char *, double *);
 char		*tq_fmt_duration(double, char *, size_t);
 /*
  * Text for a terminal: control characters and bytes that are not UTF-8
- * as \xNN, C1 controls as \u00NN, so that nothing from outside moves
- * the cursor or sets a title.  tq_err_set and tq_seterr apply it.
+ * as \xNN, C1 controls as \u00NN, bidi embeddings, overrides and
+ * isolates as \u202e and so on, so that nothing from outside moves the
+ * cursor, sets a title or reorders what is shown.  tq_err_set and
+ * tq_seterr apply it.
  */
 char		*tq_vis(const char *);
 /* The same, borrowed: valid until 8 more calls, enough for a printf. */

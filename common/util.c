@@ -340,13 +340,18 @@ tq_trim(char *s)
 /*
  * Control characters and bytes that are not UTF-8 reach no terminal
  * raw: C0 controls, DEL and bad bytes become \xNN, C1 controls (U+0080
- * to U+009F) \u00NN.  Stops before a character that would not fit in
- * max bytes (0: no limit).
+ * to U+009F) \u00NN.  So do the bidi embeddings, overrides and
+ * isolates (U+202A to U+202E, U+2066 to U+2069), as \uNNNN: a title
+ * holding one reorders the rest of the line on a terminal that does
+ * bidi ("Trojan Source"), and the letters of any script order
+ * themselves without them.  The marks (U+200E, U+200F, U+061C) stay:
+ * they reorder nothing but the neutral characters about them.  Stops
+ * before a character that would not fit in max bytes (0: no limit).
  */
 static void
 addvis(struct tq_buf *b, const char *s, size_t n, size_t max)
 {
-	char esc[8];
+	char esc[12];
 	size_t i, k, run;
 	uint32_t c;
 
@@ -356,7 +361,8 @@ addvis(struct tq_buf *b, const char *s, size_t n, size_t max)
 		if (c < 0x20 || c == 0x7f || (c == 0xfffd && k == 1))
 			snprintf(esc, sizeof(esc), "\\x%02x",
 			    (unsigned char)s[i]);
-		else if (c >= 0x80 && c <= 0x9f)
+		else if ((c >= 0x80 && c <= 0x9f) || (c >= 0x202a &&
+		    c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
 			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)c);
 		if (max > 0 && b->len + (i - run) +
 		    (esc[0] ? strlen(esc) : k) >= max)

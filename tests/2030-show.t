@@ -2,7 +2,7 @@
 # tq-show: what tq produced, by task, link, URL, parsed or AI content
 # id, or records on stdin; JSON lines in a pipe, a page on a terminal.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 27
 start_redis
 start_pg
 start_httpd
@@ -59,4 +59,13 @@ lines() { sed -n "/^  $1:\$/,/^  [A-Z]/p" "$out" | sed '1d;$d' | wc -l | tr -d '
 check_same "Cyrillic: lines of up to 72 columns, 4 of them" "$(widths Summary) $(lines Summary)" "69 4"
 check_same "Japanese without spaces: cut to 72 columns" "$(widths Insights)" 71
 check_same "every character whole" "$(sed -n '/^  Insights:$/,$p' "$out" | sed '1d' | tr -d ' \n-')" "$ja"
+# a title with a bidi override ("Trojan Source") reorders no line of
+# the page on a terminal; JSON keeps the title as it is
+rlo=$(printf '\342\200\256')
+psqlc "UPDATE parsed_contents SET title = 'Invoice ${rlo}fdp.exe' WHERE link_id = $link" >/dev/null
+tq-show -H "link:$link" >"$out"
+check_same "-H: the override as \\u202e" "$(head -1 "$out")" 'Invoice \u202efdp.exe'
+check_same "-H: none raw" "$(grep -c "$rlo" "$out")" 0
+tq-show "link:$link" >"$out"
+check_same "JSON: the title as it is" "$(jq -r .title "$out")" "Invoice ${rlo}fdp.exe"
 done_testing

@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(99);
+	plan(100);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -316,6 +316,12 @@ main(int argc, char *argv[])
 	s = tq_vis("caf\303\251 \302\233x \377 \342\202\254");
 	is_str(s, "caf\303\251 \\u009bx \\xff \342\202\254",
 	    "C1 as \\u00NN, bad bytes as \\xNN, UTF-8 kept");
+	free(s);
+	/* "Trojan Source": an override, an isolate; the marks stay */
+	s = tq_vis("a\342\200\256cba\342\201\246x\342\201\251 "
+	    "\342\200\217\327\251");
+	is_str(s, "a\\u202ecba\\u2066x\\u2069 \342\200\217\327\251",
+	    "bidi overrides and isolates as \\u20NN, RLM kept");
 	free(s);
 	{
 		struct tq_err e = { 0 };
