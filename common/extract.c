@@ -184,7 +184,12 @@ space_len(const unsigned char *s, size_t n, int *drop)
 	return 0;
 }
 
-/* Collapse whitespace runs to one space; trim when trim is set. */
+/*
+ * Collapse whitespace runs to one space; trim when trim is set, for a
+ * text of one line (a title, a value, a JSON-LD line), where a line or
+ * paragraph separator (U+2028, U+2029) is a space too.  A text node
+ * (trim not set) keeps them: rendering breaks its lines there.
+ */
 char *
 ex_collapse(const char *s, size_t n, int trim)
 {
@@ -198,6 +203,12 @@ ex_collapse(const char *s, size_t n, int trim)
 			if (!drop)
 				sp = 1;
 			i += k;
+			continue;
+		}
+		if (trim && n - i >= 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+			sp = 1;
+			i += 3;
 			continue;
 		}
 		/* a joiner joins two characters here, or nothing: dropped */
@@ -616,6 +627,13 @@ ld_add_text(struct tq_buf *b, const char *v)
 			if (brk)
 				c[j++] = '\n';
 			i += k - 1;
+			continue;
+		}
+		if ((unsigned char)c[i] == 0xe2 && (unsigned char)c[i + 1] ==
+		    0x80 && ((unsigned char)c[i + 2] == 0xa8 ||
+		    (unsigned char)c[i + 2] == 0xa9)) {
+			c[j++] = '\n';	/* U+2028, U+2029: lines */
+			i += 2;
 			continue;
 		}
 		c[j++] = c[i];

@@ -35,8 +35,35 @@ ex_out_trim(struct out *o)
 		o->b.data[--o->b.len] = '\0';
 }
 
+static void	out_run(struct out *, const char *, int);
+
+/*
+ * A text node's text: a line separator (U+2028) in it ends a line and
+ * a paragraph separator (U+2029) a paragraph, as a browser's innerText
+ * has them, so that what reads the text by lines finds them.
+ */
 static void
 out_text(struct out *o, const char *t, int pre)
+{
+	const char *p;
+	char *run;
+
+	for (p = t; (p = strstr(p, "\xe2\x80")) != NULL; p += 2) {
+		if ((unsigned char)p[2] != 0xa8 && (unsigned char)p[2] != 0xa9)
+			continue;
+		if (p > t) {
+			run = xstrndup(t, (size_t)(p - t));
+			out_run(o, run, pre);
+			free(run);
+		}
+		ex_out_break(o, (unsigned char)p[2] == 0xa9 ? 2 : 1);
+		t = p + 3;
+	}
+	out_run(o, t, pre);
+}
+
+static void
+out_run(struct out *o, const char *t, int pre)
 {
 	size_t n;
 

@@ -5908,6 +5908,53 @@ test_joiners(void)
 }
 
 /*
+ * A line separator (U+2028) ends a line of the text and a paragraph
+ * separator (U+2029) a paragraph, as innerText has them; in a title
+ * they are a space.
+ */
+static void
+test_separators(void)
+{
+	struct tq_doc d;
+
+	ok(extract_str("<html><head><title>Harbour\xe2\x80\xa8news"
+	    "</title></head><body><article><p>A paragraph long enough to "
+	    "be the article that this page holds,\xe2\x80\xa8with a line "
+	    "after a line separator \xe2\x80\xa9 and a paragraph after a "
+	    "paragraph separator.</p><p>And a last paragraph of words "
+	    "after them.</p></article></body></html>", NULL, &d) == 0,
+	    "separators: extract");
+	ok(d.text != NULL && strstr(d.text, "\xe2\x80\xa8") == NULL &&
+	    strstr(d.text, "\xe2\x80\xa9") == NULL, "separators: none "
+	    "left in the text");
+	ok(has(d.text, "holds,\nwith a line after a line separator\n\nand "
+	    "a paragraph"), "separators: a line and a paragraph");
+	is_str(d.title, "Harbour news", "separators: a space in the title");
+	tq_doc_free(&d);
+	/* and in a JSON-LD articleBody, where each line is a paragraph */
+	ok(extract_str("<html><head><title>Loading</title><script type="
+	    "\"application/ld+json\">{\"@context\":\"http://schema.org\","
+	    "\"@type\":\"NewsArticle\",\"headline\":\"Harbour\","
+	    "\"articleBody\":\"Night trains were written off a decade ago "
+	    "as slow and old-fashioned.\\u2028They are returning across "
+	    "Europe as travellers avoid short flights.\\u2029Operators say "
+	    "that demand has outstripped the number of sleeper cars on "
+	    "every route, and that new rolling stock is on order for the "
+	    "routes from Vienna, Brussels and Zurich. The economics remain "
+	    "hard, because a sleeper car carries far fewer people than a "
+	    "seated carriage, and track access charges are levied by every "
+	    "country the train crosses. Still, the trains are full on most "
+	    "nights.\"}</script></head><body><div id=root>Loading"
+	    "</div></body></html>", NULL, &d) == 0, "separators: a JSON-LD "
+	    "page extracts");
+	ok(has(d.text, "old-fashioned.\n\nThey are returning") &&
+	    has(d.text, "flights.\n\nOperators say") &&
+	    strstr(d.text, "\xe2\x80\xa8") == NULL, "separators: JSON-LD "
+	    "lines are paragraphs");
+	tq_doc_free(&d);
+}
+
+/*
  * A gift guide in a page builder's columns, short paragraphs that each
  * open with a link, and below it the author's long biography in a box
  * named so: the biography is no article, however much prose it holds.
@@ -7536,6 +7583,7 @@ main(void)
 	test_section_headings();
 	test_soft_hyphens();
 	test_joiners();
+	test_separators();
 	test_author_bio();
 	test_builder_rows();
 	test_subtitle();
