@@ -132,32 +132,43 @@ tq_utf16_units(const char *s, size_t len)
 
 /*
  * Bytes of s that make at most max units: UTF-16 code units, or bytes
- * of UTF-8 when bytes is set; see tq_notion_cut().
+ * of UTF-8 when bytes is set; see tq_notion_cut().  The cut falls
+ * between grapheme clusters (tq_utf8_gbreak), so that no accent is
+ * parted from its letter, no flag from its pair, no emoji sequence or
+ * Hangul syllable in jamo cut; only a cluster longer than max is cut
+ * between its characters.
  */
 static size_t
 cut(const char *s, size_t len, size_t max, int bytes)
 {
-	size_t i = 0, u, units = 0, k, space = 0;
+	size_t i = 0, u, units = 0, k, space = 0, last = 0, ri = 0;
+	uint32_t c, prev = 0;
 
 	while (i < len) {
-		k = seq(s + i, len - i, &u);
-		if (bytes)
-			u = k;
+		k = tq_utf8_decode(s + i, len - i, &c);
+		u = bytes ? k : c > 0xffff ? 2 : 1;
+		if (i > 0 && tq_utf8_gbreak(prev, c, ri)) {
+			last = i;
+			if (prev == ' ' || prev == '\n' || prev == '\t')
+				space = i;
+		}
 		if (units + u > max)
 			break;
 		units += u;
 		i += k;
-		if (s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '\t')
-			space = i;
+		ri = tq_utf8_regional(c) ? ri + 1 : 0;
+		prev = c;
 	}
 	if (i >= len)
 		return len;
 	/* prefer a break after white space in the second half */
-	if (space > 0 && space >= i / 2)
+	if (space > 0 && space >= last / 2)
 		return space;
+	if (last > 0)
+		return last;
 	if (i == 0)	/* max < 2 and an astral character: take it */
 		return seq(s, len, &u);
-	return i;
+	return i;	/* one cluster longer than max */
 }
 
 size_t

@@ -276,6 +276,17 @@ size_t		 tq_utf8_fit_width(const char *s, size_t len, size_t cols);
 /* White space: ASCII's and Unicode's (NBSP, U+2000..U+200B, ...). */
 int		 tq_utf8_isspace(uint32_t);
 /*
+ * Grapheme clusters (UAX #29, the rules that matter when text is cut):
+ * tq_utf8_gbreak() is 1 if a cluster may end between characters a and
+ * b, ri the regional indicators (tq_utf8_regional) that end the text
+ * at a, so that a flag's pair stays whole; tq_utf8_mark() is 1 for a
+ * character that extends the one before (a combining mark, a
+ * variation selector, an emoji modifier).
+ */
+int		 tq_utf8_gbreak(uint32_t a, uint32_t b, size_t ri);
+int		 tq_utf8_mark(uint32_t);
+int		 tq_utf8_regional(uint32_t);
+/*
  * Words: runs between white space that hold a letter, a digit or any
  * character past ASCII (so "--" and "|" are none), and each Han
  * ideograph or kana (Chinese and Japanese put no space between

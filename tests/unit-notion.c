@@ -18,6 +18,13 @@ rep(const char *unit, int n, const char *tail)
 	return b.data;
 }
 
+/* the marks of the text below: Latin's accents, Devanagari's signs */
+static int
+mark(uint32_t c)
+{
+	return (c >= 0x300 && c <= 0x36f) || (c >= 0x93e && c <= 0x94d);
+}
+
 int
 main(void)
 {
@@ -27,7 +34,7 @@ main(void)
 	size_t len, off, k, units, worst;
 	int pieces, bad;
 
-	plan(25);
+	plan(35);
 	is_int(tq_utf16_units("abc", 3), 3, "ASCII: one unit each");
 	is_int(tq_utf16_units(emoji, 4), 2, "an astral character: two");
 	is_int(tq_utf16_units(cjk, 3), 1, "CJK: one");
@@ -121,6 +128,83 @@ main(void)
 		free(all.data);
 		free(s);
 		json_decref(blocks);
+	}
+
+	/*
+	 * No cut inside a grapheme cluster: at the edge of 2000 units,
+	 * the cluster goes whole to the next run
+	 */
+	{
+		static const struct {
+			int		 pad;
+			const char	*cluster, *what;
+		} gc[] = {
+			{ 1999, "e\xcc\x81", "an accent with its letter" },
+			{ 1998, "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7",
+			    "a flag's two regional indicators" },
+			{ 1997, "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f"
+			    "\x91\xa9", "an emoji ZWJ sequence" },
+			{ 1998, "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",
+			    "an emoji and its skin tone" },
+			{ 1999, "1\xef\xb8\x8f\xe2\x83\xa3", "a keycap" },
+			{ 1999, "\xe1\x84\x80\xe1\x85\xa1",
+			    "a Hangul syllable in jamo" },
+			{ 1999, "\xe0\xa4\x95\xe0\xa4\xbf",
+			    "a Devanagari vowel sign" },
+			{ 1999, "\xe0\xb8\x81\xe0\xb8\xb3",
+			    "a Thai sara am" },
+		};
+		size_t j;
+
+		for (j = 0; j < sizeof(gc) / sizeof(gc[0]); j++) {
+			s = rep("a", gc[j].pad, gc[j].cluster);
+			is_int(tq_notion_cut(s, strlen(s), 2000),
+			    gc[j].pad, "not inside %s", gc[j].what);
+			free(s);
+		}
+		/* the same in the re-split, counted in bytes */
+		{
+			json_t *r;
+
+			s = rep("a", 1999, "e\xcc\x81");
+			r = json_pack("[{s:s,s:{s:s}}]", "type", "text",
+			    "text", "content", s);
+			tq_notion_resplit(r);
+			is_int(json_string_length(json_object_get(
+			    json_object_get(json_array_get(r, 0), "text"),
+			    "content")), 1999, "re-split: the accent with "
+			    "its letter");
+			json_decref(r);
+			free(s);
+		}
+		/* a long text of marks: no piece opens with one */
+		s = rep("\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\xa8\xe0\xa5"
+		    "\x8d\xe0\xa4\xa6\xe0\xa5\x80ti\xcc\x81\xcc\xa3\xf0"
+		    "\x9f\x87\xaf\xf0\x9f\x87\xb5", 1400, "");
+		len = strlen(s);
+		bad = pieces = 0;
+		for (off = 0; off < len; off += k) {
+			uint32_t c;
+			size_t i, ri = 0;
+
+			k = tq_notion_cut(s + off, len - off, 2000);
+			if (k == 0)
+				break;
+			pieces++;
+			/* the flags before the cut: their halves paired */
+			for (i = 0; i < off + k; i += tq_utf8_decode(s + i,
+			    len - i, &c))
+				if (tq_utf8_decode(s + i, len - i, &c) > 0 &&
+				    c >= 0x1f1e6 && c <= 0x1f1ff)
+					ri++;
+			tq_utf8_decode(s + off + k, len - off - k, &c);
+			if (off + k < len && (mark(c) || ri % 2))
+				bad++;
+		}
+		ok(bad == 0 && off == len && pieces > 5, "Hindi, "
+		    "Vietnamese and flags: none of %d pieces opens with a "
+		    "mark or a flag's half", pieces);
+		free(s);
 	}
 
 	id = tq_notion_id("11111111-1111-4111-8111-111111111111");
