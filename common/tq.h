@@ -288,10 +288,11 @@ int		 tq_utf8_mark(uint32_t);
 int		 tq_utf8_regional(uint32_t);
 /*
  * Words: runs between white space that hold a letter, a digit or any
- * character past ASCII (so "--" and "|" are none), and each Han
- * ideograph or kana (Chinese and Japanese put no space between
- * words).  The one count of the extraction, plain text pages and the
- * builtin insights.
+ * character past ASCII (so "--" and "|" are none), each Han ideograph
+ * or kana (Chinese and Japanese put no space between words), and in
+ * Thai, Lao, Khmer and Myanmar (nor do they, with longer words) one
+ * for every four letters begun of a run, marks not counted.  The one
+ * count of the extraction, plain text pages and the builtin insights.
  */
 long		 tq_word_count(const char *s, size_t len);
 

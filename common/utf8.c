@@ -476,16 +476,51 @@ unspaced(uint32_t c)
 	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3134f);
 }
 
+/*
+ * Thai, Lao, Khmer and Myanmar put no space between words either (a
+ * space ends a phrase), but their words are of several letters.
+ * Without a dictionary a run of them counts a word for every
+ * SYLLABIC_WORD letters begun, about what word processors find with
+ * one: marks (vowel signs, tones, the subscript sign), which belong
+ * to their letter, and the scripts' full stops count no letter.
+ */
+#define SYLLABIC_WORD	4
+
+static int
+syllabic(uint32_t c)
+{
+	return (c >= 0xe00 && c <= 0xeff) || (c >= 0x1000 && c <= 0x109f) ||
+	    (c >= 0x1780 && c <= 0x17ff) || (c >= 0x19e0 && c <= 0x19ff) ||
+	    (c >= 0xa9e0 && c <= 0xa9ff) || (c >= 0xaa60 && c <= 0xaa7f);
+}
+
+static int
+syllabic_letter(uint32_t c)
+{
+	return !tq_utf8_mark(c) && c != 0x104a && c != 0x104b &&
+	    c != 0x17d4 && c != 0x17d5;
+}
+
 long
 tq_word_count(const char *s, size_t len)
 {
 	size_t i, n;
 	uint32_t cp;
-	long words = 0;
-	int in = 0, hasword = 0;
+	long words = 0, letters = 0;
+	int in = 0, hasword = 0, run = 0;
 
 	for (i = 0; i < len; i += n) {
 		n = tq_utf8_decode(s + i, len - i, &cp);
+		if (syllabic(cp) || (run && (cp == 0x200c || cp == 0x200d ||
+		    tq_utf8_mark(cp)))) {
+			words += in && hasword;
+			in = hasword = 0;
+			run = 1;
+			letters += syllabic_letter(cp);
+			continue;
+		}
+		words += (letters + SYLLABIC_WORD - 1) / SYLLABIC_WORD;
+		letters = run = 0;
 		if (unspaced(cp)) {
 			words += (in && hasword) + 1;
 			in = hasword = 0;
@@ -499,5 +534,6 @@ tq_word_count(const char *s, size_t len)
 				hasword = 1;
 		}
 	}
-	return words + (in && hasword);
+	return words + (in && hasword) + (letters + SYLLABIC_WORD - 1) /
+	    SYLLABIC_WORD;
 }

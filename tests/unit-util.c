@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 
 	if (argc > 1)
 		return run_files(argc, argv);
-	plan(100);
+	plan(103);
 	{
 		/* HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 */
 		unsigned char k1[20], k6[131];
@@ -523,6 +523,17 @@ main(int argc, char *argv[])
 		t = "한국어 문장";
 		is_int(tq_word_count(t, strlen(t)), 2,
 		    "Korean puts spaces between words: 2");
+		/* a word for every four letters begun, marks not counted */
+		t = "สวัสดีครับ ภาษาไทย";
+		is_int(tq_word_count(t, strlen(t)), 4,
+		    "Thai: 7 letters and 7 letters, 2 words each");
+		t = "ភាសាខ្មែរ។";
+		is_int(tq_word_count(t, strlen(t)), 2,
+		    "Khmer: 5 letters (vowels, the subscript sign and the "
+		    "full stop none), 2 words");
+		t = "tq ภาษาไทย ABCไทย";
+		is_int(tq_word_count(t, strlen(t)), 5,
+		    "mixed: tq, 2 of Thai, ABC, 1 of Thai");
 	}
 	return done_testing();
 }
