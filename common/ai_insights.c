@@ -12,13 +12,14 @@
 #include "ai_priv.h"
 
 static const char *const lang_names[][2] = {
-	{ "de", "German" }, { "el", "Greek" }, { "en", "English" },
-	{ "es", "Spanish" }, { "fr", "French" }, { "he", "Hebrew" },
+	{ "ar", "Arabic" }, { "de", "German" }, { "el", "Greek" },
+	{ "en", "English" }, { "es", "Spanish" }, { "fa", "Persian" },
+	{ "fr", "French" }, { "he", "Hebrew" }, { "hi", "Hindi" },
 	{ "hy", "Armenian" }, { "id", "Indonesian" }, { "it", "Italian" },
 	{ "ja", "Japanese" },
 	{ "ka", "Georgian" }, { "ko", "Korean" }, { "nl", "Dutch" },
 	{ "pt", "Portuguese" }, { "ru", "Russian" }, { "th", "Thai" },
-	{ "zh", "Chinese" }
+	{ "ur", "Urdu" }, { "zh", "Chinese" }
 };
 
 /* ----------------------------------------------------------- insights */

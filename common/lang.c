@@ -17,11 +17,17 @@
 
 /* Languages with a list, in the order of the bits below. */
 static const char *const langs[] = {
-	"de", "en", "es", "fr", "id", "it", "nl", "pt", "ru"
+	"de", "en", "es", "fr", "id", "it", "nl", "pt", "ru", "ar", "fa",
+	"hi", "ur"
 };
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define NLANGS		NITEMS(langs)
+#define LATIN_LANGS	0x0ff	/* de to pt */
 #define RU_BIT		8
+#define AR_BIT		9
+#define FA_BIT		10
+#define HI_BIT		11
+#define UR_BIT		12
 
 struct stopword {
 	const char	*w;
@@ -529,6 +535,87 @@ static const struct stopword stopwords[] = {
 	{ "чтобы", 0x100 }, { "эта", 0x100 }, { "эти", 0x100 },
 	{ "это", 0x100 }, { "этого", 0x100 }, { "этой", 0x100 },
 	{ "этом", 0x100 }, { "этот", 0x100 }, { "я", 0x100 },
+	{ "آن", 0x400 }, { "آنها", 0x400 }, { "آنکه", 0x400 },
+	{ "آپ", 0x1000 }, { "أن", 0x200 }, { "أنا", 0x200 }, { "أنت", 0x200 },
+	{ "أو", 0x200 }, { "أي", 0x200 }, { "أيضا", 0x200 }, { "إذا", 0x200 },
+	{ "إلا", 0x200 }, { "إلى", 0x200 }, { "إن", 0x200 }, { "اب", 0x1000 },
+	{ "اذا", 0x200 }, { "از", 0x400 }, { "اس", 0x1000 }, { "است", 0x400 },
+	{ "الا", 0x200 }, { "التي", 0x200 }, { "الذي", 0x200 },
+	{ "الذين", 0x200 }, { "الى", 0x200 }, { "اما", 0x400 },
+	{ "ان", 0x1200 }, { "انا", 0x200 }, { "انت", 0x200 }, { "اند", 0x400 },
+	{ "او", 0x600 }, { "اور", 0x1000 }, { "اي", 0x200 }, { "ايضا", 0x200 },
+	{ "اپنا", 0x1000 }, { "اپنی", 0x1000 }, { "اپنے", 0x1000 },
+	{ "اگر", 0x1400 }, { "ای", 0x400 }, { "ایشان", 0x400 },
+	{ "این", 0x400 }, { "ایک", 0x1000 }, { "با", 0x400 },
+	{ "باشد", 0x400 }, { "بر", 0x400 }, { "برای", 0x400 },
+	{ "بعد", 0x1600 }, { "بعض", 0x200 }, { "بل", 0x200 }, { "به", 0x600 },
+	{ "بها", 0x200 }, { "بود", 0x400 }, { "بوده", 0x400 },
+	{ "بين", 0x200 }, { "بھی", 0x1000 }, { "بین", 0x400 }, { "تا", 0x400 },
+	{ "تكون", 0x200 }, { "تلك", 0x200 }, { "تو", 0x1400 },
+	{ "تک", 0x1000 }, { "تھا", 0x1000 }, { "تھی", 0x1000 },
+	{ "تھے", 0x1000 }, { "ثم", 0x200 }, { "جب", 0x1000 }, { "جو", 0x1000 },
+	{ "حتى", 0x200 }, { "حيث", 0x200 }, { "خلال", 0x200 },
+	{ "خواهد", 0x400 }, { "خود", 0x400 }, { "دارد", 0x400 },
+	{ "داشت", 0x400 }, { "در", 0x400 }, { "دیگر", 0x400 },
+	{ "ذلك", 0x200 }, { "را", 0x400 }, { "روی", 0x400 }, { "رہا", 0x1000 },
+	{ "رہی", 0x1000 }, { "رہے", 0x1000 }, { "زیر", 0x400 },
+	{ "ساتھ", 0x1000 }, { "سب", 0x1000 }, { "سے", 0x1000 },
+	{ "شد", 0x400 }, { "شده", 0x400 }, { "شما", 0x400 }, { "شود", 0x400 },
+	{ "على", 0x200 }, { "عليه", 0x200 }, { "عليها", 0x200 },
+	{ "عن", 0x200 }, { "عند", 0x200 }, { "غير", 0x200 }, { "فقد", 0x200 },
+	{ "في", 0x200 }, { "فيه", 0x200 }, { "فيها", 0x200 }, { "قال", 0x200 },
+	{ "قبل", 0x600 }, { "قد", 0x200 }, { "كان", 0x200 }, { "كانت", 0x200 },
+	{ "كل", 0x200 }, { "كما", 0x200 }, { "لئے", 0x1000 }, { "لا", 0x200 },
+	{ "لكن", 0x200 }, { "لم", 0x200 }, { "لن", 0x200 }, { "له", 0x200 },
+	{ "لها", 0x200 }, { "لیکن", 0x1000 }, { "لیے", 0x1000 },
+	{ "ما", 0x600 }, { "مع", 0x200 }, { "من", 0x600 }, { "منذ", 0x200 },
+	{ "منه", 0x200 }, { "منها", 0x200 }, { "می", 0x400 },
+	{ "میں", 0x1000 }, { "نحن", 0x200 }, { "نمی", 0x400 },
+	{ "نہ", 0x1000 }, { "نہیں", 0x1000 }, { "نیز", 0x400 },
+	{ "نیست", 0x400 }, { "نے", 0x1000 }, { "ها", 0x400 }, { "های", 0x400 },
+	{ "هذا", 0x200 }, { "هذه", 0x200 }, { "هر", 0x400 }, { "هست", 0x400 },
+	{ "هم", 0x600 }, { "همان", 0x400 }, { "همه", 0x400 },
+	{ "همین", 0x400 }, { "هن", 0x200 }, { "هنا", 0x200 },
+	{ "هناك", 0x200 }, { "هو", 0x200 }, { "هي", 0x200 }, { "هیچ", 0x400 },
+	{ "و", 0x600 }, { "وأن", 0x200 }, { "والی", 0x1000 },
+	{ "والے", 0x1000 }, { "وفي", 0x200 }, { "وقال", 0x200 },
+	{ "وقد", 0x200 }, { "وكان", 0x200 }, { "ولا", 0x200 },
+	{ "ولی", 0x400 }, { "وما", 0x200 }, { "ومن", 0x200 }, { "وهو", 0x200 },
+	{ "وهي", 0x200 }, { "وہ", 0x1000 }, { "وی", 0x400 }, { "يا", 0x200 },
+	{ "يكون", 0x200 }, { "پر", 0x1000 }, { "پس", 0x400 },
+	{ "پھر", 0x1000 }, { "پہلے", 0x1000 }, { "پیش", 0x400 },
+	{ "چرا", 0x400 }, { "چند", 0x400 }, { "چنین", 0x400 }, { "چه", 0x400 },
+	{ "چون", 0x400 }, { "کا", 0x1000 }, { "کجا", 0x400 }, { "کر", 0x1000 },
+	{ "کرد", 0x400 }, { "کرده", 0x400 }, { "کرنے", 0x1000 },
+	{ "کند", 0x400 }, { "کنند", 0x400 }, { "کنید", 0x400 },
+	{ "که", 0x400 }, { "کو", 0x1000 }, { "کوئی", 0x1000 },
+	{ "کچھ", 0x1000 }, { "کہ", 0x1000 }, { "کہا", 0x1000 },
+	{ "کی", 0x1000 }, { "کیا", 0x1000 }, { "کے", 0x1000 },
+	{ "گئی", 0x1000 }, { "گئے", 0x1000 }, { "گفت", 0x400 },
+	{ "گیا", 0x1000 }, { "ہم", 0x1000 }, { "ہو", 0x1000 },
+	{ "ہوئی", 0x1000 }, { "ہوئے", 0x1000 }, { "ہوا", 0x1000 },
+	{ "ہی", 0x1000 }, { "ہیں", 0x1000 }, { "ہے", 0x1000 },
+	{ "یا", 0x1400 }, { "یک", 0x400 }, { "یہ", 0x1000 }, { "अगर", 0x800 },
+	{ "अपना", 0x800 }, { "अपनी", 0x800 }, { "अपने", 0x800 },
+	{ "अब", 0x800 }, { "आप", 0x800 }, { "इन", 0x800 }, { "इस", 0x800 },
+	{ "इसकी", 0x800 }, { "इसके", 0x800 }, { "उन", 0x800 }, { "उस", 0x800 },
+	{ "उसकी", 0x800 }, { "उसके", 0x800 }, { "एक", 0x800 }, { "और", 0x800 },
+	{ "कर", 0x800 }, { "करते", 0x800 }, { "करने", 0x800 },
+	{ "कहा", 0x800 }, { "का", 0x800 }, { "कि", 0x800 }, { "किया", 0x800 },
+	{ "की", 0x800 }, { "कुछ", 0x800 }, { "के", 0x800 }, { "को", 0x800 },
+	{ "कोई", 0x800 }, { "क्या", 0x800 }, { "गई", 0x800 }, { "गए", 0x800 },
+	{ "गया", 0x800 }, { "जब", 0x800 }, { "जैसे", 0x800 }, { "जो", 0x800 },
+	{ "तक", 0x800 }, { "तब", 0x800 }, { "तुम", 0x800 }, { "तो", 0x800 },
+	{ "था", 0x800 }, { "थी", 0x800 }, { "थे", 0x800 }, { "द्वारा", 0x800 },
+	{ "न", 0x800 }, { "नहीं", 0x800 }, { "ने", 0x800 }, { "पर", 0x800 },
+	{ "पहले", 0x800 }, { "फिर", 0x800 }, { "बाद", 0x800 }, { "भी", 0x800 },
+	{ "में", 0x800 }, { "मैं", 0x800 }, { "यह", 0x800 }, { "यहाँ", 0x800 },
+	{ "या", 0x800 }, { "ये", 0x800 }, { "रहा", 0x800 }, { "रही", 0x800 },
+	{ "रहे", 0x800 }, { "लिए", 0x800 }, { "लेकिन", 0x800 },
+	{ "वह", 0x800 }, { "वहाँ", 0x800 }, { "वे", 0x800 }, { "सब", 0x800 },
+	{ "साथ", 0x800 }, { "से", 0x800 }, { "हम", 0x800 }, { "ही", 0x800 },
+	{ "है", 0x800 }, { "हैं", 0x800 }, { "हो", 0x800 }, { "होता", 0x800 },
+	{ "होती", 0x800 }, { "होते", 0x800 }, { "होने", 0x800 },
 };
 
 /* Prefixes that French and Italian elide before a vowel. */
@@ -819,13 +906,14 @@ apostrophe(uint32_t c)
 	return c == '\'' || c == 0x2019 || c == 0x2bc;
 }
 
+/* The language of the lists in mask (bits) whose words the text has. */
 static const char *
-pick(const double *score, long ntok, int cyrillic)
+pick(const double *score, long ntok, unsigned mask)
 {
 	size_t i, best = NLANGS, second = NLANGS;
 
 	for (i = 0; i < NLANGS; i++) {
-		if ((i == RU_BIT) != cyrillic)
+		if (!((mask >> i) & 1))
 			continue;
 		if (best == NLANGS || score[i] > score[best]) {
 			second = best;
@@ -841,10 +929,33 @@ pick(const double *score, long ntok, int cyrillic)
 	return langs[best];
 }
 
+/*
+ * Which language of the Arabic script, by the letters it alone of
+ * them uses: Urdu's retroflex letters, heh goal and yeh barree; the
+ * Persian letters (pe, che, zhe, gaf) and spellings (keheh, Farsi yeh)
+ * that Urdu has too; Arabic's yeh, kaf and teh marbuta.
+ */
+static int
+arabic_letter(uint32_t c)
+{
+	switch (c) {
+	case 0x679: case 0x688: case 0x691: case 0x6ba: case 0x6be:
+	case 0x6c1: case 0x6d2:
+		return UR_BIT;
+	case 0x67e: case 0x686: case 0x698: case 0x6a9: case 0x6af:
+	case 0x6cc:
+		return FA_BIT;
+	case 0x629: case 0x643: case 0x64a:
+		return AR_BIT;
+	}
+	return -1;
+}
+
 const char *
 tq_lang_detect(const char *text)
 {
 	long sc[NSCRIPTS] = { 0 }, letters = 0, ntok = 0, kanahan;
+	long arl[NLANGS] = { 0 };
 	double score[NLANGS] = { 0 };
 	char w[WORD_MAX + 8];
 	size_t i, n, len, wl, e;
@@ -865,6 +976,8 @@ tq_lang_detect(const char *text)
 			    (c >= 'a' && c <= 'z')) {
 				sc[script(c)]++;
 				letters++;
+				if (arabic_letter(c) >= 0)
+					arl[arabic_letter(c)]++;
 			}
 			if (wl + 4 <= WORD_MAX)
 				wl += tq_utf8_encode(tq_lang_lower(c),
@@ -895,9 +1008,22 @@ tq_lang_detect(const char *text)
 	if (letters == 0)
 		return "und";
 	if (sc[SC_LATIN] * 2 >= letters)
-		return pick(score, ntok, 0);
+		return pick(score, ntok, LATIN_LANGS);
 	if (sc[SC_CYRILLIC] * 2 >= letters)
-		return pick(score, ntok, 1);
+		return pick(score, ntok, 1u << RU_BIT);
+	/*
+	 * Devanagari is Hindi's, Marathi's and Nepali's, the Arabic script
+	 * Arabic's, Persian's, Urdu's and others': the letters name one
+	 * and its function words must agree, else "und"
+	 */
+	if (sc[SC_DEVANAGARI] * 2 >= letters)
+		return pick(score, ntok, 1u << HI_BIT);
+	if (sc[SC_ARABIC] * 2 >= letters) {
+		if (arl[UR_BIT] * 50 >= sc[SC_ARABIC])
+			return pick(score, ntok, 1u << UR_BIT);
+		return pick(score, ntok, arl[FA_BIT] > arl[AR_BIT] ?
+		    1u << FA_BIT : 1u << AR_BIT);
+	}
 	kanahan = sc[SC_KANA] + sc[SC_HAN];
 	if (sc[SC_HANGUL] * 10 >= letters * 3)
 		return "ko";

@@ -68,6 +68,49 @@ static const char es_text[] =
     "energ\xc3\xa9tica sigue siendo una de las prioridades del gobierno "
     "para los pr\xc3\xb3ximos a\xc3\xb1os.\n";
 
+static const char ar_text[] =
+    "أعلنت الحكومة يوم الأربعاء عن خطة جديدة لتطوير طاقة "
+    "الرياح في البحر. وقالت الوزارة إن إجراءات الترخيص ستكون "
+    "أبسط للمزارع الجديدة على الساحل. ومن المتوقع أن تبدأ "
+    "أعمال البناء في العام المقبل على الساحل الشمالي. ويرى "
+    "الخبراء أن هذه الخطة ستخفض أسعار الكهرباء في المدن "
+    "الكبيرة. كما ستوفر مزارع الرياح الجديدة آلاف الوظائف "
+    "للشباب في المنطقة.";
+
+static const char fa_text[] =
+    "دولت روز چهارشنبه یک طرح جدید برای توسعه انرژی باد در "
+    "دریا اعلام کرد. به گفته وزارت نیرو، روند صدور مجوز برای "
+    "مزرعه‌های بادی جدید ساده‌تر خواهد شد. قرار است کار ساخت "
+    "مزرعه‌های بادی از سال آینده در ساحل شمالی آغاز شود. "
+    "کارشناسان می‌گویند این طرح قیمت برق را در شهرهای بزرگ "
+    "کاهش می‌دهد. همچنین مزرعه‌های بادی جدید هزاران شغل برای "
+    "جوانان منطقه ایجاد خواهند کرد.";
+
+static const char hi_text[] =
+    "सरकार ने बुधवार को समुद्र में पवन ऊर्जा के विकास के लिए "
+    "एक नई योजना की घोषणा की। मंत्रालय के अनुसार नए पवन "
+    "फार्मों के लिए अनुमति की प्रक्रिया को आसान बनाया जाएगा। "
+    "निर्माण का काम अगले साल उत्तरी तट पर शुरू होने की "
+    "उम्मीद है। विशेषज्ञों का कहना है कि इस योजना से बड़े "
+    "शहरों में बिजली की कीमतें कम होंगी। नए पवन फार्म इस "
+    "क्षेत्र के युवाओं के लिए हजारों नौकरियाँ भी पैदा "
+    "करेंगे।";
+
+static const char ur_text[] =
+    "حکومت نے بدھ کے روز سمندر میں ہوا سے بجلی بنانے کے لیے "
+    "ایک نئے منصوبے کا اعلان کیا۔ وزارت کے مطابق نئے منصوبوں "
+    "کے لیے اجازت کا طریقہ آسان بنایا جائے گا۔ تعمیر کا کام "
+    "اگلے سال شمالی ساحل پر شروع ہونے کی توقع ہے۔ ماہرین کا "
+    "کہنا ہے کہ اس منصوبے سے بڑے شہروں میں بجلی کی قیمتیں کم "
+    "ہوں گی۔ نئے منصوبے اس علاقے کے نوجوانوں کے لیے ہزاروں "
+    "نوکریاں بھی پیدا کریں گے۔";
+
+/* Marathi: Devanagari, but not Hindi's function words */
+static const char mr_text[] =
+    "महाराष्ट्र सरकारने बुधवारी नवीन योजना जाहीर केली आहे. "
+    "या योजनेमुळे शेतकऱ्यांना मदत मिळेल आणि गावांचा विकास "
+    "होईल. पुढील वर्षी कामाला सुरुवात होणार आहे.";
+
 static const struct {
 	const char	*lang;
 	const char	*text;
@@ -448,6 +491,31 @@ test_lang(void)
 		ok(k >= 80 && sorted && found, "stopwords %s: %zu, sorted, "
 		    "all found", langs[i], k);
 	}
+	{
+		/* a few dozen each of Arabic, Persian, Hindi and Urdu */
+		static const char *const more[] = { "ar", "fa", "hi", "ur" };
+
+		for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+			sorted = found = 1;
+			prev = NULL;
+			for (k = 0; (w = tq_lang_stopword_at(more[i], k)) !=
+			    NULL; k++) {
+				if (prev != NULL && strcmp(prev, w) >= 0)
+					sorted = 0;
+				if (!tq_lang_stopword(more[i], w, strlen(w)))
+					found = 0;
+				prev = w;
+			}
+			ok(k >= 50 && sorted && found, "stopwords %s: %zu, "
+			    "sorted, all found", more[i], k);
+		}
+	}
+	is_str(tq_lang_detect(ar_text), "ar", "detect ar");
+	is_str(tq_lang_detect(fa_text), "fa", "detect fa");
+	is_str(tq_lang_detect(hi_text), "hi", "detect hi");
+	is_str(tq_lang_detect(ur_text), "ur", "detect ur");
+	is_str(tq_lang_detect(mr_text), "und", "Marathi: Devanagari without "
+	    "Hindi's words, und");
 	ok(tq_lang_stopword_at("xx", 0) == NULL &&
 	    !tq_lang_stopword("xx", "the", 3), "no list for an unknown "
 	    "language");
@@ -618,11 +686,16 @@ test_articles(void)
 static void
 test_languages(void)
 {
+	/* stop: a function word the text holds, no keyword, nor in one */
 	static const struct {
 		const char	*lang;
 		const char	*text;
+		const char	*stop;
 	} cases[] = {
-		{ "de", de_text }, { "fr", fr_text }, { "es", es_text }
+		{ "de", de_text, "der" }, { "fr", fr_text, "les" },
+		{ "es", es_text, "los" }, { "ar", ar_text, "في" },
+		{ "fa", fa_text, "در" }, { "hi", hi_text, "के" },
+		{ "ur", ur_text, "کے" }
 	};
 	struct tq_ai_result r;
 	struct tq_err e;
@@ -639,6 +712,21 @@ test_languages(void)
 		ok(keywords_ok(cases[i].lang, r.keywords, cases[i].text,
 		    cases[i].lang, 10), "%s: keywords without stopwords",
 		    cases[i].lang);
+		{
+			json_t *x;
+			size_t j;
+			char *sp, *pat = xasprintf(" %s ", cases[i].stop);
+			int found = 0;
+
+			json_array_foreach(r.keywords, j, x) {
+				sp = xasprintf(" %s ", json_string_value(x));
+				found |= strstr(sp, pat) != NULL;
+				free(sp);
+			}
+			free(pat);
+			ok(!found, "%s: '%s' in no keyword", cases[i].lang,
+			    cases[i].stop);
+		}
 		ok(r.summary != NULL && spans_of(r.summary, sq, 2, &pieces),
 		    "%s: two summary sentences", cases[i].lang);
 		is_str(json_string_value(json_object_get(r.insights,
