@@ -291,6 +291,9 @@ ai_add_trunc(struct tq_buf *b, const char *s, size_t len, size_t max)
 	}
 	while (i < t.len && ((unsigned char)t.data[i] & 0xc0) == 0x80)
 		i++;
+	/* a letter keeps its marks, an emoji sequence is whole */
+	if (tq_utf8_gfloor(t.data, t.len, i) > 0)
+		i = tq_utf8_gfloor(t.data, t.len, i);
 	cut = lastsp * 2 > i ? lastsp : i;
 	while (cut > 0 && (t.data[cut - 1] == ' ' || t.data[cut - 1] == ',' ||
 	    t.data[cut - 1] == ';' || t.data[cut - 1] == ':'))

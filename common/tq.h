@@ -286,6 +286,8 @@ int		 tq_utf8_isspace(uint32_t);
 int		 tq_utf8_gbreak(uint32_t a, uint32_t b, size_t ri);
 int		 tq_utf8_mark(uint32_t);
 int		 tq_utf8_regional(uint32_t);
+/* The last cluster boundary of valid UTF-8 s at or before byte at. */
+size_t		 tq_utf8_gfloor(const char *s, size_t len, size_t at);
 /*
  * Words: runs between white space that hold a letter, a digit or any
  * character past ASCII (so "--" and "|" are none), each Han ideograph

@@ -454,6 +454,24 @@ tq_utf8_gbreak(uint32_t a, uint32_t b, size_t ri)
 	return 1;
 }
 
+size_t
+tq_utf8_gfloor(const char *s, size_t len, size_t at)
+{
+	size_t i, k, last = 0, ri = 0;
+	uint32_t c, prev = 0;
+
+	if (at >= len)
+		return len;
+	for (i = 0; i <= at; i += k) {
+		k = tq_utf8_decode(s + i, len - i, &c);
+		if (i == 0 || tq_utf8_gbreak(prev, c, ri))
+			last = i;
+		ri = tq_utf8_regional(c) ? ri + 1 : 0;
+		prev = c;
+	}
+	return last;
+}
+
 int
 tq_utf8_isspace(uint32_t c)
 {

@@ -128,6 +128,15 @@ printf 'Die Stadt hat am Dienstag beschlossen, den alten Leuchtturm wieder aufzu
 check "German" tq_digest "$tmp/de.txt"
 check_match "German is de" "$(cat "$out")" '"language":"de"'
 
+# a key point cut to 200 characters is cut between clusters: Thai
+# written without spaces, each third character a vowel sign that
+# belongs to the letter before it
+printf 'กกี%.0s' $(seq 1 200) >"$tmp/th.txt"
+check "a long Thai sentence" tq_digest -i "$tmp/th.txt"
+kp=$(jq -r '.insights.points[] | select(startswith("Key point: "))' "$out" | sed 's/^Key point: //; s/…$//')
+check_same "cut before a letter, not before its vowel sign" \
+	"$(tail -c +$(( $(printf %s "$kp" | wc -c) + 1 )) "$tmp/th.txt" | head -c 3)" "ก"
+
 # binary data is refused as tq-extract does; what is taken for text
 # never puts invalid UTF-8 in the JSON
 head -c 3000000 /dev/urandom >"$tmp/random.bin"
