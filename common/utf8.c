@@ -414,6 +414,18 @@ pictographic(uint32_t c)
 	    c <= 0x1f1ff) && !(c >= 0x1f3fb && c <= 0x1f3ff));
 }
 
+/*
+ * The signs that join the next consonant to the one before (UAX #29's
+ * conjunct linkers, and scripts' like them): the viramas of Devanagari
+ * to Malayalam, Myanmar's stacker, Khmer's coeng, Tai Tham's sakot.
+ */
+static int
+conjoiner(uint32_t c)
+{
+	return (c >= 0x900 && c < 0xd80 && (c & 0x7f) == 0x4d) ||
+	    c == 0x1039 || c == 0x17d2 || c == 0x1a60;
+}
+
 int
 tq_utf8_regional(uint32_t c)
 {
@@ -423,7 +435,7 @@ tq_utf8_regional(uint32_t c)
 /*
  * UAX #29's rules, those that matter to text that is cut: CR LF, no
  * break around other controls, Hangul jamo and syllables, marks, the
- * joiner and what it joins, regional indicators in pairs.
+ * joiner and what it joins, conjuncts, regional indicators in pairs.
  */
 int
 tq_utf8_gbreak(uint32_t a, uint32_t b, size_t ri)
@@ -448,6 +460,9 @@ tq_utf8_gbreak(uint32_t a, uint32_t b, size_t ri)
 	if (b == 0x200d || tq_utf8_mark(b) || b == 0xe33 || b == 0xeb3)
 		return 0;
 	if (a == 0x200d && pictographic(b))
+		return 0;
+	/* a conjunct: a virama, coeng or stacker and the letter it joins */
+	if (conjoiner(a) && (a >> 7) == (b >> 7) && !tq_utf8_mark(b))
 		return 0;
 	if (tq_utf8_regional(a) && tq_utf8_regional(b) && ri % 2 == 1)
 		return 0;

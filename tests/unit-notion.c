@@ -34,7 +34,7 @@ main(void)
 	size_t len, off, k, units, worst;
 	int pieces, bad;
 
-	plan(35);
+	plan(37);
 	is_int(tq_utf16_units("abc", 3), 3, "ASCII: one unit each");
 	is_int(tq_utf16_units(emoji, 4), 2, "an astral character: two");
 	is_int(tq_utf16_units(cjk, 3), 1, "CJK: one");
@@ -153,6 +153,10 @@ main(void)
 			    "a Devanagari vowel sign" },
 			{ 1999, "\xe0\xb8\x81\xe0\xb8\xb3",
 			    "a Thai sara am" },
+			{ 1998, "\xe0\xa4\x95\xe0\xa5\x8d\xe0\xa4\xb7",
+			    "a Devanagari conjunct" },
+			{ 1998, "\xe1\x9e\x81\xe1\x9f\x92\xe1\x9e\x98",
+			    "a Khmer subscript consonant" },
 		};
 		size_t j;
 
