@@ -80,7 +80,8 @@ usage(FILE *f, int status)
  * indent, or a bullet), the others indented as far.  Its control
  * characters are made visible first, line by line, so that what is
  * measured is what is shown; a word wider than a line (Chinese,
- * Japanese or Thai, written without spaces) is cut between characters.
+ * Japanese or Thai, written without spaces) is cut between grapheme
+ * clusters, so that no line opens with a vowel sign.
  */
 static void
 wrap(const char *s, const char *first)
@@ -119,6 +120,10 @@ wrap(const char *s, const char *first)
 			if (col + w > 72) {
 				n = tq_utf8_fit_width(p, (size_t)(sp - p),
 				    col < 72 ? 72 - col : 0);
+				/* a letter with its signs, a conjunct whole */
+				if (tq_utf8_gfloor(p, (size_t)(sp - p), n) > 0)
+					n = tq_utf8_gfloor(p, (size_t)(sp - p),
+					    n);
 				if (n == 0)	/* not one: one all the same */
 					n = tq_utf8_seq(p, (size_t)(sp - p));
 				if (n == 0)

@@ -2,7 +2,7 @@
 # tq-show: what tq produced, by task, link, URL, parsed or AI content
 # id, or records on stdin; JSON lines in a pipe, a page on a terminal.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 28
 start_redis
 start_pg
 start_httpd
@@ -59,6 +59,12 @@ lines() { sed -n "/^  $1:\$/,/^  [A-Z]/p" "$out" | sed '1d;$d' | wc -l | tr -d '
 check_same "Cyrillic: lines of up to 72 columns, 4 of them" "$(widths Summary) $(lines Summary)" "69 4"
 check_same "Japanese without spaces: cut to 72 columns" "$(widths Insights)" 71
 check_same "every character whole" "$(sed -n '/^  Insights:$/,$p' "$out" | sed '1d' | tr -d ' \n-')" "$ja"
+# Thai without spaces is cut between clusters: no line opens with the
+# vowel sign that belongs to the letter before it
+th=$(printf '\340\270\201\340\270\201\340\270\263%.0s' $(seq 1 60))
+psqlc "UPDATE ai_processed_contents SET summary = '$th' WHERE id = $ai" >/dev/null
+tq-show -H "ai:$ai" >"$out"
+check_same "no line opens with a vowel sign" "$(sed -n '/^  Summary:$/,/^  [A-Z]/p' "$out" | sed '1d;$d' | sed 's/^ *//' | grep -c "^$(printf '\340\270\263')")" 0
 # a title with a bidi override ("Trojan Source") reorders no line of
 # the page on a terminal; JSON keeps the title as it is
 rlo=$(printf '\342\200\256')
