@@ -804,13 +804,49 @@ lookup(const char *w, size_t len)
 	return NULL;
 }
 
+/*
+ * Persian and Urdu text written with Arabic's yeh and kaf (older
+ * Persian sites do) as with their own, which the lists have: w in buf
+ * so spelt, NULL if it holds neither or is too long.
+ */
+static const char *
+persian_spelling(const char *w, size_t len, char *buf, size_t bufsz)
+{
+	size_t i;
+	int changed = 0;
+
+	if (len >= bufsz)
+		return NULL;
+	memcpy(buf, w, len);
+	for (i = 0; i + 1 < len; i++)
+		if ((unsigned char)buf[i] == 0xd9 &&
+		    (unsigned char)buf[i + 1] == 0x8a) {
+			buf[i] = (char)0xdb;		/* U+064A -> U+06CC */
+			buf[++i] = (char)0x8c;
+			changed = 1;
+		} else if ((unsigned char)buf[i] == 0xd9 &&
+		    (unsigned char)buf[i + 1] == 0x83) {
+			buf[i] = (char)0xda;		/* U+0643 -> U+06A9 */
+			buf[++i] = (char)0xa9;
+			changed = 1;
+		}
+	return changed ? buf : NULL;
+}
+
 int
 tq_lang_stopword(const char *lang, const char *w, size_t len)
 {
 	const struct stopword *sw;
+	const char *p;
+	char buf[WORD_MAX + 8];
 	int b;
 
-	if ((b = lang_bit(lang)) < 0 || (sw = lookup(w, len)) == NULL)
+	if ((b = lang_bit(lang)) < 0)
+		return 0;
+	if ((b == FA_BIT || b == UR_BIT) && (p = persian_spelling(w, len,
+	    buf, sizeof(buf))) != NULL)
+		w = p;
+	if ((sw = lookup(w, len)) == NULL)
 		return 0;
 	return (sw->langs >> b) & 1;
 }
@@ -932,8 +968,10 @@ pick(const double *score, long ntok, unsigned mask)
 /*
  * Which language of the Arabic script, by the letters it alone of
  * them uses: Urdu's retroflex letters, heh goal and yeh barree; the
- * Persian letters (pe, che, zhe, gaf) and spellings (keheh, Farsi yeh)
- * that Urdu has too; Arabic's yeh, kaf and teh marbuta.
+ * Persian spellings (keheh, Farsi yeh) that Urdu has too; Arabic's
+ * yeh, kaf and teh marbuta.  The letters Arabic has not (pe, che, zhe,
+ * gaf) are Persian's whatever the yeh and kaf (older Persian text
+ * writes Arabic's): NLANGS counts them.
  */
 static int
 arabic_letter(uint32_t c)
@@ -942,8 +980,9 @@ arabic_letter(uint32_t c)
 	case 0x679: case 0x688: case 0x691: case 0x6ba: case 0x6be:
 	case 0x6c1: case 0x6d2:
 		return UR_BIT;
-	case 0x67e: case 0x686: case 0x698: case 0x6a9: case 0x6af:
-	case 0x6cc:
+	case 0x67e: case 0x686: case 0x698: case 0x6af:
+		return NLANGS;
+	case 0x6a9: case 0x6cc:
 		return FA_BIT;
 	case 0x629: case 0x643: case 0x64a:
 		return AR_BIT;
@@ -955,7 +994,7 @@ const char *
 tq_lang_detect(const char *text)
 {
 	long sc[NSCRIPTS] = { 0 }, letters = 0, ntok = 0, kanahan;
-	long arl[NLANGS] = { 0 };
+	long arl[NLANGS + 1] = { 0 };
 	double score[NLANGS] = { 0 };
 	char w[WORD_MAX + 8];
 	size_t i, n, len, wl, e;
@@ -1021,8 +1060,8 @@ tq_lang_detect(const char *text)
 	if (sc[SC_ARABIC] * 2 >= letters) {
 		if (arl[UR_BIT] * 50 >= sc[SC_ARABIC])
 			return pick(score, ntok, 1u << UR_BIT);
-		return pick(score, ntok, arl[FA_BIT] > arl[AR_BIT] ?
-		    1u << FA_BIT : 1u << AR_BIT);
+		return pick(score, ntok, arl[NLANGS] * 200 >= sc[SC_ARABIC] ||
+		    arl[FA_BIT] > arl[AR_BIT] ? 1u << FA_BIT : 1u << AR_BIT);
 	}
 	kanahan = sc[SC_KANA] + sc[SC_HAN];
 	if (sc[SC_HANGUL] * 10 >= letters * 3)

@@ -516,6 +516,27 @@ test_lang(void)
 	is_str(tq_lang_detect(ur_text), "ur", "detect ur");
 	is_str(tq_lang_detect(mr_text), "und", "Marathi: Devanagari without "
 	    "Hindi's words, und");
+	{
+		/* older Persian text writes Arabic's yeh and kaf */
+		char *old = xstrdup(fa_text), *p;
+
+		for (p = old; p[0] != '\0' && p[1] != '\0'; p++)
+			if ((unsigned char)p[0] == 0xdb &&
+			    (unsigned char)p[1] == 0x8c)
+				memcpy(p, "\xd9\x8a", 2);	/* yeh */
+			else if ((unsigned char)p[0] == 0xda &&
+			    (unsigned char)p[1] == 0xa9)
+				memcpy(p, "\xd9\x83", 2);	/* kaf */
+		ok(strstr(old, "\xdb\x8c") == NULL, "Persian in Arabic's "
+		    "yeh: made");
+		is_str(tq_lang_detect(old), "fa", "detect fa in Arabic's yeh "
+		    "and kaf");
+		free(old);
+		ok(tq_lang_stopword("fa", "براي", strlen("براي")) &&
+		    tq_lang_stopword("fa", "برای", strlen("برای")) &&
+		    !tq_lang_stopword("ar", "برای", strlen("برای")),
+		    "a Persian stopword in either spelling");
+	}
 	ok(tq_lang_stopword_at("xx", 0) == NULL &&
 	    !tq_lang_stopword("xx", "the", 3), "no list for an unknown "
 	    "language");
