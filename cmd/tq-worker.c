@@ -83,6 +83,8 @@ static struct {
 	int			 expire_more;	/* retention not done */
 	double			 last_susp;
 	double			 last_reconnect;
+	double			 take_after;	/* no take before */
+	double			 take_backoff;
 	double			 last_follow;	/* asked the sentinels */
 	double			 last_open;	/* burst: PostgreSQL asked */
 	int			 stop_warm;
@@ -226,8 +228,10 @@ connect_all(void)
 		    tq_worker_register(w.rc, &e, &w.info) == 0 &&
 		    tq_queue_return_held(w.rc, &e, w.name, NULL, 0, NULL) ==
 		    0 &&
-		    tq_worker_subscribe(w.sub, &e, w.name) == 0)
+		    tq_worker_subscribe(w.sub, &e, w.name) == 0) {
+			w.take_after = -1e9;	/* back: take at once */
 			return 0;
+		}
 		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:f}",
 		    "worker", w.name, "error", e.msg, "retry_in", backoff));
 		title("waiting for backends", NULL, 0);
@@ -714,6 +718,7 @@ take(void)
 	char ids[256][128];
 	enum tq_stage st[256];
 	int want[TQ_NSTAGES], i, n, total = 0, got;
+	double wait;
 
 	for (i = 0; i < nstages; i++) {
 		want[i] = tq_cfg.concurrency[stages[i]] - inflight[stages[i]];
@@ -738,6 +743,12 @@ take(void)
 	}
 	if (total == 0)
 		return 0;
+	if ((wait = w.take_after - tq_mono()) > 0) {
+		/* idle, the loop does not wait: as the take would have */
+		if (njobs == 0)
+			usleep((useconds_t)((wait < 0.25 ? wait : 0.25) * 1e6));
+		return 0;
+	}
 	n = tq_queue_take_many(w.rc, &e, w.name, stages, want, nstages, ids,
 	    st, 256);
 	if (n == 0 && njobs == 0 && !burst && !tq_notify_busy()) {
@@ -746,11 +757,24 @@ take(void)
 		    nstages > 1 ? 0.25 : 1.0, ids[0], sizeof(ids[0]), &st[0]);
 		n = got;
 	}
+	/*
+	 * A take that fails (a full Redis refuses it: OOM) is tried again
+	 * later each time, 0.5 s, then twice as long up to 16 s, each said
+	 * once, as connect_all() does: with jobs in flight the loop came
+	 * back to it 20 times a second, and said so each time.
+	 */
 	if (n == -1) {
-		tq_log(TQ_LOG_ERROR, "take", json_pack("{s:s,s:s}",
-		    "worker", w.name, "error", e.msg));
+		if (w.take_backoff < 0.5)
+			w.take_backoff = 0.5;
+		tq_log(TQ_LOG_ERROR, "take", json_pack("{s:s,s:s,s:f}",
+		    "worker", w.name, "error", e.msg, "retry_in",
+		    w.take_backoff));
+		w.take_after = tq_mono() + w.take_backoff;
+		if (w.take_backoff < 10)
+			w.take_backoff *= 2;
 		return -1;
 	}
+	w.take_backoff = 0;
 	if (n > 0) {
 		struct tq_job **started = xcalloc((size_t)n, sizeof(*started));
 		int k = tq_job_start(&runner, ids, st, n, started);
@@ -809,7 +833,8 @@ worker_main(void)
 	w.info.birth = tq_now();
 	/* due at once: the intervals count on a clock of no fixed start */
 	w.last_promote = w.last_maint = w.last_retention = w.last_susp =
-	    w.last_reconnect = w.last_fence = w.last_open = -1e9;
+	    w.last_reconnect = w.last_fence = w.last_open = w.take_after =
+	    -1e9;
 	ncpu = w.all_cpus_ok ? CPU_COUNT(&w.all_cpus) : 1;
 	tq_jp_config(tq_job_ops, tq_cfg.job_procs > 0 ? tq_cfg.job_procs : ncpu,
 	    tq_cfg.job_proc_jobs, tq_cfg.job_proc_rss, w.name, job_proc_init);
