@@ -76,6 +76,130 @@ add_attempts(PGconn *db, struct tq_err *e, json_t *rec)
 	return 0;
 }
 
+/* Which items of a batch wait for a site (tq_site_annotate()) */
+static void
+annotate(json_t *rec, json_t *items)
+{
+	json_t *o = json_pack("{s:O,s:O}", "task_id", json_object_get(rec,
+	    "task_id"), "items", items);
+
+	if (o != NULL)
+		tq_site_annotate(o);
+	json_decref(o);
+}
+
+/* The records of ids (n of them), with their items, printed */
+static int
+show_whole(PGconn *db, struct tq_err *e, const long long *ids, size_t n,
+    int quiet, int *status)
+{
+	json_t *recs, *rec;
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	if ((recs = tq_task_records(db, e, ids, n, 1)) == NULL)
+		return -1;
+	json_array_foreach(recs, k, rec) {
+		if (json_is_null(rec)) {
+			if (!quiet)
+				warnx("task %lld: no such task", ids[k]);
+			*status = TQ_EXIT_INPUT;
+			continue;
+		}
+		tq_site_annotate(rec);	/* which items wait for a site */
+		tq_out_task(rec, 1);
+	}
+	json_decref(recs);
+	return 0;
+}
+
+/* One task's record, its items printed as they are read */
+static int
+show_stream(PGconn *db, struct tq_err *e, long long id, int quiet,
+    int *status)
+{
+	struct tq_items *h;
+	json_t *rec;
+	int begun, rv = 0;
+
+	if ((h = tq_task_items_open(db, e, id, &rec)) == NULL)
+		return -1;
+	if (json_is_null(rec)) {
+		if (!quiet)
+			warnx("task %lld: no such task", id);
+		*status = TQ_EXIT_INPUT;
+	} else
+		rv = tq_out_task_items(rec, h, annotate, e, &begun);
+	json_decref(rec);
+	tq_task_items_close(h);
+	return rv;
+}
+
+/*
+ * The records of ids (m of them) printed with their items: the tasks
+ * of up to TQ_ITEMS_WHOLE items whole, up to ITEMS_TOGETHER items in
+ * one statement, as the records without them; a bigger task alone,
+ * its items printed as they are read (tq_task_items_open()): the
+ * record of a task of 50,000 items took 150 MB, and a few statements
+ * a task made a list of small ones 3 times slower.  0, or -1 and e.
+ */
+#define ITEMS_TOGETHER	10000
+
+static int
+show_items(PGconn *db, struct tq_err *e, const long long *ids, size_t m,
+    int quiet, int *status)
+{
+	long long *grp, ti, sum = 0;
+	const char *p[1];
+	PGresult *r;
+	char *arr;
+	size_t k, n = 0;
+	int rv = -1;
+
+	/*
+	 * the sizes, not the records without items: tq_task_record()
+	 * called both ways in one session is planned again at every call
+	 */
+	arr = tq_pg_array(ids, m);
+	p[0] = arr;
+	r = tq_db_exec(db, e, "SELECT t.total_items FROM unnest($1::bigint[]) "
+	    "WITH ORDINALITY AS u(id, n) LEFT JOIN processing_tasks t ON "
+	    "t.id = u.id ORDER BY u.n", 1, p);
+	free(arr);
+	if (r == NULL)
+		return -1;
+	grp = xcalloc(m + 1, sizeof(*grp));
+	for (k = 0; k < m && k < (size_t)PQntuples(r); k++) {
+		int none = PQgetisnull(r, (int)k, 0);
+
+		ti = none ? 0 : atoll(PQgetvalue(r, (int)k, 0));
+		if (!none && ti <= TQ_ITEMS_WHOLE &&
+		    sum + ti <= ITEMS_TOGETHER) {
+			grp[n++] = ids[k];
+			sum += ti;
+			continue;
+		}
+		if (show_whole(db, e, grp, n, quiet, status) == -1)
+			goto out;
+		n = sum = 0;
+		if (none) {
+			if (!quiet)
+				warnx("task %lld: no such task", ids[k]);
+			*status = TQ_EXIT_INPUT;
+		} else if (ti <= TQ_ITEMS_WHOLE) {
+			grp[n++] = ids[k];
+			sum = ti;
+		} else if (show_stream(db, e, ids[k], quiet, status) == -1)
+			goto out;
+	}
+	rv = show_whole(db, e, grp, n, quiet, status);
+out:
+	PQclear(r);
+	free(grp);
+	return rv;
+}
+
 /* One round: the ids to show (the list's, or the named ones), printed. */
 static int
 show(PGconn *db, struct tq_ids *named, int list, long long limit,
@@ -101,6 +225,12 @@ show(PGconn *db, struct tq_ids *named, int list, long long limit,
 	 */
 	for (off = 0; off < ids->n; off += m) {
 		m = ids->n - off > RECORDS ? RECORDS : ids->n - off;
+		if (items && !attempts) {
+			if (show_items(db, &e, ids->v + off, m, quiet,
+			    &status) == -1)
+				goto backend;
+			continue;
+		}
 		if ((recs = tq_task_records(db, &e, ids->v + off, m,
 		    items)) == NULL)
 			goto backend;

@@ -306,7 +306,8 @@ main(int argc, char *argv[])
 		struct pollfd pfd[2];
 		double now = tq_mono(), wait_s;
 		json_t *full = NULL;
-		int lost = 0;
+		struct tq_items *h = NULL;
+		int lost = 0, begun, big;
 
 		/*
 		 * (re)read the open tasks: cheap, and no NOTIFY is missed;
@@ -343,9 +344,22 @@ main(int argc, char *argv[])
 				nopen++;
 				continue;
 			}
+			/*
+			 * the items of a big task a batch at a time, printed
+			 * as they come (tq_task_items_open()): not the whole
+			 * list at once
+			 */
+			big = items && show[k] && json_integer_value(
+			    json_object_get(rec, "total_items")) >
+			    TQ_ITEMS_WHOLE;
 			if (items && show[k]) {
-				full = tq_task_records(db, &e, &ids.v[k], 1, 1);
-				if (full == NULL) {
+				if (big)
+					h = tq_task_items_open(db, &e,
+					    ids.v[k], &full);
+				else
+					full = tq_task_records(db, &e,
+					    &ids.v[k], 1, 1);
+				if (big ? h == NULL : full == NULL) {
 					if (e.kind != TQ_ERR_TRANSIENT ||
 					    strcmp(e.code, "deadline") == 0)
 						errx(TQ_EXIT_BACKEND, "%s",
@@ -359,7 +373,25 @@ main(int argc, char *argv[])
 				goto shown;
 			if (bar)
 				progress_clear(&lines);
-			if (items) {
+			if (big && !json_is_null(full) &&
+			    tq_out_task_items(full, h, NULL, &e, &begun) ==
+			    -1) {
+				/* a line cut short cannot be taken back */
+				if (begun || e.kind != TQ_ERR_TRANSIENT ||
+				    strcmp(e.code, "deadline") == 0)
+					errx(TQ_EXIT_BACKEND, "%s", e.msg);
+				json_decref(full);
+				tq_task_items_close(h);
+				done[k] = 0;
+				lost = 1;
+				break;
+			}
+			if (big) {
+				if (json_is_null(full))
+					tq_out_task(full, 1);
+				json_decref(full);
+				tq_task_items_close(h);
+			} else if (items) {
 				tq_out_task(json_array_get(full, 0), 1);
 				json_decref(full);
 			} else

@@ -448,3 +448,134 @@ tq_ids_free(struct tq_ids *ids)
 	free(ids->v);
 	memset(ids, 0, sizeof(*ids));
 }
+
+/* Where tq_task_json() writes: stdout, or a buffer. */
+struct sink {
+	struct tq_buf	*b;	/* NULL: stdout */
+};
+
+static void
+put(struct sink *k, const char *s, size_t n)
+{
+	if (k->b != NULL)
+		tq_buf_add(k->b, s, n);
+	else
+		fwrite(s, 1, n, stdout);
+}
+
+/* "key":value of one of o's members, as json_dumps() writes it in o */
+static void
+put_member(struct sink *k, const char *key, json_t *v)
+{
+	json_t *one = json_object();
+	char *s;
+
+	json_object_set(one, key, v);
+	if ((s = json_dumps(one, TQ_JSON_PRINT)) != NULL) {
+		put(k, s + 1, strlen(s) - 2);	/* without { } */
+		free(s);
+	}
+	json_decref(one);
+}
+
+/*
+ * The items of h, from the first batch (got, which is taken), each
+ * batch through fix: in JSON as the array json_dumps() writes (k), in
+ * a table (k NULL) as rows.
+ */
+static int
+put_items(struct sink *k, json_t *rec, struct tq_items *h, json_t *got,
+    void (*fix)(json_t *, json_t *), struct tq_err *err)
+{
+	json_t *batch = got, *it;
+	size_t i, rows = 0;
+	char *s;
+
+	while (json_array_size(batch) > 0) {
+		if (fix != NULL)
+			fix(rec, batch);
+		json_array_foreach(batch, i, it) {
+			if (k == NULL) {
+				if (rows++ == 0)
+					printf("  %-10s %-15s %-10s %7s  %s\n",
+					    "ITEM", "ITEM_TYPE", "STATUS",
+					    "RETRIES", "URL  RESULT OR ERROR");
+				item_row(it);
+			} else if ((s = json_dumps(it, TQ_JSON_PRINT |
+			    JSON_ENCODE_ANY)) != NULL) {
+				put(k, rows++ == 0 ? "[" : ",", 1);
+				put(k, s, strlen(s));
+				free(s);
+			}
+		}
+		json_decref(batch);
+		if ((batch = tq_task_items_next(h, err)) == NULL)
+			return -1;
+	}
+	json_decref(batch);
+	if (k != NULL)
+		put(k, rows == 0 ? "[]" : "]", rows == 0 ? 2 : 1);
+	return 0;
+}
+
+/* The record as JSON into k, its items from h (the first batch got). */
+static int
+put_task(struct sink *k, json_t *rec, struct tq_items *h, json_t *got,
+    void (*fix)(json_t *, json_t *), struct tq_err *err)
+{
+	json_t *v;
+	const char *key;
+	int n = 0;
+
+	put(k, "{", 1);
+	json_object_foreach(rec, key, v) {
+		if (n++ > 0)
+			put(k, ",", 1);
+		if (strcmp(key, "items") != 0) {
+			put_member(k, key, v);
+			continue;
+		}
+		put(k, "\"items\":", 8);
+		if (put_items(k, rec, h, got, fix, err) == -1)
+			return -1;
+		got = NULL;
+	}
+	json_decref(got);	/* no "items" member: none printed */
+	put(k, "}", 1);
+	return 0;
+}
+
+int
+tq_task_json(struct tq_buf *b, json_t *rec, struct tq_items *h,
+    void (*fix)(json_t *, json_t *), struct tq_err *err)
+{
+	struct sink k = { b };
+	json_t *got;
+
+	if ((got = tq_task_items_next(h, err)) == NULL)
+		return -1;
+	return put_task(&k, rec, h, got, fix, err);
+}
+
+int
+tq_out_task_items(json_t *rec, struct tq_items *h,
+    void (*fix)(json_t *, json_t *), struct tq_err *err, int *begun)
+{
+	struct sink k = { NULL };
+	json_t *got;
+	int rv;
+
+	*begun = 0;
+	if ((got = tq_task_items_next(h, err)) == NULL)
+		return -1;
+	*begun = 1;
+	if (table) {
+		tq_out_task(rec, 0);
+		rv = put_items(NULL, rec, h, got, fix, err);
+	} else {
+		rv = put_task(&k, rec, h, got, fix, err);
+		putchar('\n');	/* a line cut short ends too */
+	}
+	tq_out_flush();
+	return rv;
+}

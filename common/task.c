@@ -201,3 +201,98 @@ tq_task_records_take(PGconn *c)
 	}
 	return got != NULL ? records(got) : NULL;
 }
+
+/*
+ * A task's items, a batch at a time: a cursor over the items of the
+ * record PostgreSQL makes (tq_task_record(), the one definition of an
+ * item's JSON), in a transaction that sees what the record without
+ * its items saw.  PostgreSQL holds the whole list, this process only a
+ * batch: the record of a 50,000-item task took some 200 MB here as one
+ * string and one tree.
+ */
+#define ITEMS_BATCH	"1000"
+
+struct tq_items {
+	PGconn		*db;
+	int		 done;
+};
+
+struct tq_items *
+tq_task_items_open(PGconn *c, struct tq_err *err, long long id, json_t **rec)
+{
+	struct tq_items *h;
+	char sql[200];
+	json_t *o;
+
+	*rec = NULL;
+	if (tq_db_cmd(c, err, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ "
+	    "ONLY") == -1)
+		return NULL;
+	if ((o = task_fn(c, err, "SELECT tq_task_record($1, false)",
+	    id)) == NULL)
+		goto fail;
+	if (!json_is_null(o)) {
+		snprintf(sql, sizeof(sql), "DECLARE tq_items NO SCROLL CURSOR "
+		    "FOR SELECT json_array_elements(tq_task_record(%lld, "
+		    "true)->'items')", id);
+		if (tq_db_cmd(c, err, sql) == -1) {
+			json_decref(o);
+			goto fail;
+		}
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->db = c;
+	h->done = json_is_null(o);
+	*rec = o;
+	return h;
+fail:
+	if (PQstatus(c) == CONNECTION_OK &&
+	    PQtransactionStatus(c) != PQTRANS_IDLE)
+		PQclear(PQexec(c, "ROLLBACK"));
+	return NULL;
+}
+
+json_t *
+tq_task_items_next(struct tq_items *h, struct tq_err *err)
+{
+	json_t *out = json_array();
+	PGresult *r;
+	int i, n;
+
+	if (h->done)
+		return out;
+	if ((r = tq_db_exec(h->db, err, "FETCH " ITEMS_BATCH " FROM tq_items",
+	    0, NULL)) == NULL) {
+		json_decref(out);
+		return NULL;
+	}
+	n = PQntuples(r);
+	for (i = 0; i < n; i++) {
+		json_t *o = json_loads(PQgetvalue(r, i, 0), 0, NULL);
+
+		/* an item left out would be a lie: no memory, say */
+		if (o == NULL) {
+			PQclear(r);
+			json_decref(out);
+			tq_err_set(err, TQ_ERR_PERMANENT, "json", "postgresql: "
+			    "an item of the task could not be read");
+			return NULL;
+		}
+		json_array_append_new(out, o);
+	}
+	PQclear(r);
+	if (n < atoi(ITEMS_BATCH))
+		h->done = 1;
+	return out;
+}
+
+void
+tq_task_items_close(struct tq_items *h)
+{
+	if (h == NULL)
+		return;
+	if (PQstatus(h->db) == CONNECTION_OK &&
+	    PQtransactionStatus(h->db) != PQTRANS_IDLE)
+		PQclear(PQexec(h->db, "ROLLBACK"));
+	free(h);
+}

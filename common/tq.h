@@ -1341,6 +1341,24 @@ int		 tq_task_records_send(PGconn *, const long long *ids, size_t n,
 		    int items);
 json_t		*tq_task_records_take(PGconn *);
 /*
+ * One task's record and its items a batch at a time, so that a task of
+ * 50,000 items is never whole in memory: open begins a transaction on
+ * the connection, sets *rec to the record (the caller's) with "items":
+ * null in its place, or to JSON null if there is no such task, and
+ * returns the handle (NULL and err on a backend error, the transaction
+ * ended).  next returns the next items as an array (the caller's),
+ * empty after the last, or NULL and err.  close ends the transaction
+ * and frees h (NULL: nothing).  The items are those of tq_task_records()
+ * and as they were when *rec was read.
+ */
+struct tq_items;
+/* Tasks of more items than this are best read so, not whole. */
+#define TQ_ITEMS_WHOLE	1000
+struct tq_items	*tq_task_items_open(PGconn *, struct tq_err *,
+		    long long id, json_t **rec);
+json_t		*tq_task_items_next(struct tq_items *, struct tq_err *);
+void		 tq_task_items_close(struct tq_items *);
+/*
  * The answer of the schema's functions for one task: tq_chain_cancel
  * (the task and those after it in its chain, sql/0008), tq_task_retry
  * or tq_task_attempts (sql/0002): JSON null if there is no such task,
@@ -1387,6 +1405,23 @@ int		 tq_term_color(int fd);
 int		 tq_out_is_table(void);
 /* Print one record as a JSON line (flushed) or a table row. */
 void		 tq_out_task(json_t *, int items);
+/*
+ * tq_out_task(rec, 1) for a record of tq_task_items_open(), its items
+ * read from h and printed a batch at a time (each batch, an array, to
+ * fix first if not NULL): the same line or rows.  0, or -1 and err
+ * when items could not be read: *begun is 0 if nothing was printed,
+ * 1 if a line or table was cut short.
+ */
+int		 tq_out_task_items(json_t *rec, struct tq_items *,
+		    void (*fix)(json_t *rec, json_t *items), struct tq_err *,
+		    int *begun);
+/*
+ * The same record's JSON (as json_dumps() with TQ_JSON_PRINT writes
+ * it) added to b: 0, or -1 and err, b then holding part of it.
+ */
+int		 tq_task_json(struct tq_buf *b, json_t *rec,
+		    struct tq_items *, void (*fix)(json_t *rec, json_t *items),
+		    struct tq_err *);
 void		 tq_out_json(json_t *);
 /*
  * The json_dumps() flags of what a program prints: compact, numbers in

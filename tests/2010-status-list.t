@@ -3,7 +3,7 @@
 # item's URL, durations, list filters by type, status and age, and
 # --watch redrawing until interrupted.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 33
 start_redis
 start_pg
 start_httpd
@@ -72,5 +72,34 @@ else
 	check_same "all of them, oldest first" \
 	    "$(wc -l <"$out") $(jq -r .id "$out" | sort -n -c && echo sorted)" \
 	    "20000 sorted"
+fi
+
+# the items of a task are read and printed a batch at a time: the
+# record of a 50,000-item task took some 150 MB at once (tq-status -i,
+# tq-wait), and under a memory limit it was not printed at all
+awk 'BEGIN { for (i = 0; i < 50000; i++) printf "https://many.example/p?i=%d\n", i }' |
+    TQ_SUBMIT_BATCH=0 tq-submit parse - >"$out"
+big=$(jq -r .task_id "$out")
+psqlc "UPDATE task_items SET status = 'completed', started_at = now(),
+	completed_at = now(), result_data = jsonb_build_object(
+	'parsed_content_id', id, 'score', (id % 100) / 4.0, 'title',
+	'Ünïcode \"q\" ' || id) WHERE task_id = $big AND seq % 3 = 0;
+    UPDATE task_items SET status = 'failed', retry_count = 2,
+	error_message = E'bad\\nthing ' || seq
+	WHERE task_id = $big AND seq % 3 = 1;
+    UPDATE processing_tasks SET status = 'completed' WHERE id = $big" >/dev/null
+psqlc "SELECT tq_task_record($big, true)" | jq -c . >"$tmp/big.want"
+if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-status" | grep -q libasan; then
+	skip 6 "ulimit -v under a sanitizer or valgrind"
+else
+	check "a task of 50,000 items under an 80 MB memory limit" \
+	    sh -c "ulimit -v 80000; tq-status -i -j $big"
+	check_same "its record, every item as PostgreSQL has it" \
+	    "$(jq -c . "$out" | cmp - "$tmp/big.want" && jq '.items | length' "$out")" 50000
+	check "tq-wait too" sh -c "ulimit -v 80000; tq-wait -j $big"
+	check_same "the same record" \
+	    "$(jq -c . "$out" | cmp - "$tmp/big.want" && echo same)" same
+	check "the table too" sh -c "ulimit -v 80000; tq-status -i -H $big"
+	check_same "a row per item" "$(grep -c '^  [0-9]' "$out")" 50000
 fi
 done_testing

@@ -558,6 +558,35 @@ check_match "-m beats TQ_API_MAX_ITEMS" "$code $(j .error)" '^400 .*997'
 req POST /api/parsing/async/batch '{"urls": ["http://h.example/1", "http://h.example/2"], "link_ids": [998, 999]}'
 check_same "URLs and ids count together" "$code $(j .error)" '413 4 inputs: at most 3 in one request (send several)'
 
+# a task of 50,000 items with include_items: its answer is made as
+# text a batch of items at a time; as one tree it took some 270 MB
+# (the queue paused: no worker changes it meanwhile)
+tq-worker -P parsing-queue >/dev/null 2>&1
+awk 'BEGIN { for (i = 0; i < 50000; i++) printf "https://many.example/p?i=%d\n", i }' |
+    TQ_SUBMIT_BATCH=0 tq-submit -j parse - >"$tmp/big.json"
+big=$(jq -r .task_id "$tmp/big.json")
+psqlc "UPDATE task_items SET status = 'completed', started_at = now(),
+	completed_at = now(), result_data = jsonb_build_object(
+	'parsed_content_id', id, 'score', (id % 100) / 4.0, 'title',
+	'Ünïcode \"q\" ' || id) WHERE task_id = $big AND seq % 3 = 0" >/dev/null
+req GET "/api/parsing/async/status/$big?include_items=true"
+check_same "50,000 items: 200, every item" "$code $(jq '.task.items | length' "$out")" "200 50000"
+check_same "the same under data, each result also as result_data" \
+    "$(jq '.data.task == .task and all(.task.items[]; .result == .result_data)' "$out")" true
+psqlc "SELECT tq_task_record($big, true)" | jq -c . >"$tmp/big.want"
+check_same "the record as PostgreSQL makes it" \
+    "$(jq -c '.task | .items |= map(del(.result_data))' "$out" | cmp - "$tmp/big.want" && echo same)" same
+req GET "/api/ai/async/status/$big?include_items=true"
+check_same "of another stage: 404" "$code $(j .error)" "404 task $big: no such ai_processing task"
+tq-worker -U parsing-queue >/dev/null 2>&1
+if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-api" | grep -q libasan; then
+	skip 1 "memory measured under a sanitizer or valgrind"
+else
+	hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$APID/status")
+	check_match "tq-api's memory stayed under 150 MB ($hwm kB at most)" \
+	    "$hwm" '^([0-9]{1,5}|1[0-4][0-9]{4})$'
+fi
+
 # a Redis that takes connections and never answers: the request waits
 # out Redis's 10 s and gets its 503; the slow-client cut (twice -t, 2 s
 # here) is for clients, not for a request tq-api is still working on
