@@ -85,6 +85,7 @@ static struct {
 	double			 last_reconnect;
 	double			 take_after;	/* no take before */
 	double			 take_backoff;
+	int			 reconnect_fails;	/* in a row */
 	double			 last_follow;	/* asked the sentinels */
 	double			 last_open;	/* burst: PostgreSQL asked */
 	int			 stop_warm;
@@ -285,7 +286,10 @@ return_unknown(struct tq_err *e)
 
 /*
  * With jobs in flight: connect again only what is broken, once; the
- * jobs go on meanwhile, and the loop calls again a second later.
+ * jobs go on meanwhile, and the loop calls again a second later.  A
+ * failure is logged at the 1st, 2nd, 4th, 8th... attempt in a row,
+ * with their number: a Redis away for the minute of a job's timeout
+ * said so 60 times.
  */
 static void
 reconnect_broken(void)
@@ -316,9 +320,15 @@ reconnect_broken(void)
 			PQfinish(w.db);
 		w.db = tq_db_connect(&e);
 	}
-	if (e.msg[0])
-		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:i}",
-		    "worker", w.name, "error", e.msg, "jobs_in_flight", njobs));
+	if (e.msg[0] == '\0') {
+		w.reconnect_fails = 0;
+		return;
+	}
+	w.reconnect_fails++;
+	if ((w.reconnect_fails & (w.reconnect_fails - 1)) == 0)
+		tq_log(TQ_LOG_ERROR, "backend", json_pack("{s:s,s:s,s:i,s:i}",
+		    "worker", w.name, "error", e.msg, "jobs_in_flight", njobs,
+		    "attempts", w.reconnect_fails));
 }
 
 static void

@@ -3,9 +3,11 @@
 # in flight: its takes are refused; the first refusal is logged at
 # once, the next ones later each time (0.5 s, 1 s, 2 s...), not at
 # every turn of its loop; the job in flight ends, and once Redis has
-# room the worker takes jobs again.
+# room the worker takes jobs again.  A Redis that is gone while a job
+# is in flight: the worker tries to connect again every second, and
+# says so at the 1st, 2nd, 4th, 8th... attempt, not at each.
 . "$(dirname "$0")/lib.sh"
-plan 7
+plan 11
 start_redis
 start_pg
 start_httpd
@@ -32,5 +34,23 @@ check "the job in flight ends" tq-wait -t 30 "$t"
 check_same "completed" "$(jq -r .status "$out")" completed
 check "Redis has room: the worker takes jobs again" \
     sh -c 'tq-submit parse "$1/t/page?title=after" | tq-wait -t 30 >/dev/null' sh "$HTTP"
+
+# Redis gone for 10 s under a job of 14 s
+check "a job that takes 14 s" tq-submit parse "$HTTP/t/sleep?s=14"
+t=$(jq -r .task_id "$out")
+wait_for 30 running || diag "the job did not start"
+: >"$tmp/worker.log"
+kill -KILL "$TQ_REDIS_PID"
+wait "$TQ_REDIS_PID" 2>/dev/null
+sleep 10
+rm -f "$tmp/redis.sock"
+start_redis
+fails=$(grep -c ' backend worker=.*jobs_in_flight=1' "$tmp/worker.log")
+diag "$fails failed reconnections logged in 10 s without Redis"
+check_match "the attempts logged: the 1st, 2nd, 4th (and 8th)" \
+    "$(grep ' backend worker=.*jobs_in_flight=1' "$tmp/worker.log" | sed 's/.*attempts=//' | tr '\n' ' ')" \
+    '^1 2 4 (8 )?$'
+check "the job ends" tq-wait -t 30 "$t"
+check_same "completed" "$(jq -r .status "$out")" completed
 stop_worker
 done_testing
