@@ -134,9 +134,13 @@ tq_task_list(PGconn *c, struct tq_err *err, const struct tq_task_filter *f,
 #define RECORDS_SQL	"SELECT tq_task_record(id, $2) FROM unnest($1::bigint[]) " \
 	"WITH ORDINALITY AS u(id, n) ORDER BY n"
 
-/* The records of a RECORDS_SQL result, which is cleared; NULL: NULL. */
+/*
+ * The records of a RECORDS_SQL result, which is cleared; NULL: NULL.
+ * A record jansson could not hold (no memory) is an error (err, if
+ * not NULL), not a JSON null, which says there is no such task.
+ */
 static json_t *
-records(PGresult *r)
+records(PGresult *r, struct tq_err *err)
 {
 	json_t *out;
 	int i;
@@ -147,8 +151,16 @@ records(PGresult *r)
 	for (i = 0; i < PQntuples(r); i++) {
 		json_t *o = NULL;
 
-		if (!PQgetisnull(r, i, 0))
-			o = json_loads(PQgetvalue(r, i, 0), 0, NULL);
+		if (!PQgetisnull(r, i, 0) && (o = json_loads(PQgetvalue(r, i,
+		    0), 0, NULL)) == NULL) {
+			json_decref(out);
+			PQclear(r);
+			if (err != NULL)
+				tq_err_set(err, TQ_ERR_PERMANENT, "json",
+				    "postgresql: a task's record could not be "
+				    "read (out of memory?)");
+			return NULL;
+		}
 		if (o != NULL && json_is_null(json_object_get(o, "items")))
 			json_object_del(o, "items");
 		json_array_append_new(out, o ? o : json_null());
@@ -170,7 +182,7 @@ tq_task_records(PGconn *c, struct tq_err *err, const long long *ids,
 	p[1] = items ? "t" : "f";
 	r = tq_db_exec(c, err, RECORDS_SQL, 2, p);
 	free(arr);
-	return records(r);
+	return records(r, err);
 }
 
 int
@@ -199,7 +211,7 @@ tq_task_records_take(PGconn *c)
 		else
 			PQclear(r);
 	}
-	return got != NULL ? records(got) : NULL;
+	return got != NULL ? records(got, NULL) : NULL;
 }
 
 /*

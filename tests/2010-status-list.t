@@ -3,7 +3,7 @@
 # item's URL, durations, list filters by type, status and age, and
 # --watch redrawing until interrupted.
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 35
 start_redis
 start_pg
 start_httpd
@@ -90,7 +90,7 @@ psqlc "UPDATE task_items SET status = 'completed', started_at = now(),
     UPDATE processing_tasks SET status = 'completed' WHERE id = $big" >/dev/null
 psqlc "SELECT tq_task_record($big, true)" | jq -c . >"$tmp/big.want"
 if [ "${VALGRIND:-0}" = 1 ] || ldd "$TQ_TOP/tq-status" | grep -q libasan; then
-	skip 6 "ulimit -v under a sanitizer or valgrind"
+	skip 8 "ulimit -v under a sanitizer or valgrind"
 else
 	check "a task of 50,000 items under an 80 MB memory limit" \
 	    sh -c "ulimit -v 80000; tq-status -i -j $big"
@@ -101,5 +101,11 @@ else
 	    "$(jq -c . "$out" | cmp - "$tmp/big.want" && echo same)" same
 	check "the table too" sh -c "ulimit -v 80000; tq-status -i -H $big"
 	check_same "a row per item" "$(grep -c '^  [0-9]' "$out")" 50000
+	# with -a the record is made whole: one that does not fit is an
+	# error, not a task that is not there
+	check_status 4 "-a: a record too big for the limit, exit 4" \
+	    sh -c "ulimit -v 80000; tq-status -a -j $big"
+	check_same "saying so" "$(cat "$errf")" \
+	    "tq-status: postgresql: a task's record could not be read (out of memory?)"
 fi
 done_testing
