@@ -39,6 +39,7 @@
  * the server's set-up; no logic of the pipeline is here.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -1948,6 +1949,8 @@ main(int argc, char *argv[])
 	unsigned flags;
 	int ch, sig, i, port = 0;
 
+	/* its secrets (tokens, passwords) stay out of cores and ptrace */
+	prctl(PR_SET_DUMPABLE, 0);
 	tq_config_init(NULL);
 	tq_log_nowait = 1;	/* a log no one reads holds up no request */
 	if ((v = getenv("TQ_API_LISTEN")) != NULL && *v != '\0')

@@ -1266,6 +1266,13 @@ main(int argc, char *argv[])
 	char host[256];
 	int ch, reconcile = 0, pausing = 0, working = 0, run_opt = 0, every;
 
+	/*
+	 * The environment holds the secrets (NOTION_TOKEN, the AI keys,
+	 * passwords in the URLs), and so do the workers and their job
+	 * processes, which inherit this: no core dump, no ptrace and no
+	 * /proc/PID/environ for another process of the same user.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
 	setproctitle_init(argc, argv, environ);
 	tq_config_init(NULL);
 	/* a log no one reads holds up no worker, nor its heartbeats */
