@@ -20,8 +20,8 @@
  * item is claimed, finished and retried there, idempotently.
  *
  * Signals: SIGTERM, SIGINT or SIGHUP asks for a warm shutdown (finish the
- * running jobs, take no more, exit 0); a second one is a cold shutdown
- * (stop the children, put their jobs back, exit).
+ * running jobs, take no more, exit 0); a second one, or SIGQUIT, is a
+ * cold shutdown (stop the children, put their jobs back, exit).
  *
  * About 1,050 lines, on purpose: the flags, the jobs in flight of one
  * worker process (taking, starting and stopping them, the event loop)
@@ -129,6 +129,8 @@ on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		got_chld = 1;
+	else if (sig == SIGQUIT)
+		nsignals += 2;		/* a cold shutdown at once */
 	else
 		nsignals++;
 }
@@ -143,6 +145,8 @@ set_signals(int worker)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* set, not inherited: sh has a command run with & ignore it */
+	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	if (!worker)
 		sigaction(SIGHUP, &sa, NULL);
@@ -1112,7 +1116,7 @@ static int
 supervisor(void)
 {
 	struct timespec ts;
-	int i, alive, waiting, sent = 0, status;
+	int i, alive, waiting, sent = 0, sig, status;
 	double now, next;
 	sigset_t mask;
 	pid_t pid;
@@ -1125,6 +1129,7 @@ supervisor(void)
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGQUIT);
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
 	for (i = 0; i < nworkers; i++)
@@ -1166,13 +1171,19 @@ supervisor(void)
 		}
 		if (alive == 0 && waiting == 0)
 			break;
-		while (sent < nsignals && sent < 2) {
+		/*
+		 * SIGTERM for a warm shutdown, SIGQUIT for a cold one: two
+		 * SIGTERMs sent at once may reach a worker as one
+		 */
+		if (sent < nsignals && sent < 2) {
+			sig = nsignals >= 2 ? SIGQUIT : SIGTERM;
 			for (i = 0; i < nworkers; i++)
 				if (kids[i].pid > 0)
-					kill(kids[i].pid, SIGTERM);
-			sent++;
+					kill(kids[i].pid, sig);
+			sent = sig == SIGQUIT ? 2 : 1;
 		}
-		if (!got_chld && nsignals == sent) {
+		/* a third signal (or SIGQUIT after one) has no more to pass */
+		if (!got_chld && (sent == nsignals || sent == 2)) {
 			if (waiting > 0) {
 				next -= now;
 				ts.tv_sec = (time_t)next;

@@ -245,6 +245,7 @@ spawn(struct proc *p)
 		sa.sa_handler = SIG_DFL;
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
 		sigaction(SIGCHLD, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
 		sa.sa_handler = SIG_IGN;

@@ -2,7 +2,7 @@
 # tq-worker: warm and cold shutdown, FLUSHALL of Redis mid-task (under
 # a burst worker too), the reconciler on demand
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 32
 start_redis
 start_pg
 start_httpd
@@ -46,6 +46,33 @@ check_match "cold shutdown is quick" "$((s1 - s0))" '^[0-5]$'
 check_same "the item is pending again" "$(psqlc "SELECT status FROM task_items WHERE task_id = $t")" pending
 check_same "its job is back in the queue" "$(rcli lrange rq:queue:parsing-queue 0 -1)" "$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")"
 check_same "no job held" "$(rcli keys "tq:active:*")" ""
+psqlc "UPDATE task_items SET status = 'cancelled' WHERE task_id = $t" >/dev/null
+psqlc "SELECT tq_task_settle($t)" >/dev/null
+
+# --- SIGQUIT: a cold shutdown at once, though sh has a command it runs
+# with & ignore SIGQUIT, and after a SIGTERM too
+rcli del rq:queue:parsing-queue >/dev/null
+start_worker -n 1 -Q parsing-queue
+tq-submit parse "$HTTP/t/sleep?s=20" >"$out"
+t=$(jq -r .task_id "$out")
+wait_for 10 running "$t"
+kill -QUIT "$TQ_WORKER_PID"
+# gone, or a zombie that the shell has not waited for yet
+gone() { ! ps -o stat= -p "$1" | grep -q '^[^Z]'; }
+wait_for 6 gone "$TQ_WORKER_PID"
+check "SIGQUIT: the supervisor has stopped within 6 s" gone "$TQ_WORKER_PID"
+stop_worker
+check_same "the item is pending again" "$(psqlc "SELECT status FROM task_items WHERE task_id = $t")" pending
+check_same "its job is back in the queue" "$(rcli lrange rq:queue:parsing-queue 0 -1)" "$(psqlc "SELECT job_id FROM task_items WHERE task_id = $t")"
+start_worker -n 1 -Q parsing-queue
+wait_for 10 running "$t"
+kill -TERM "$TQ_WORKER_PID"
+sleep 0.3
+kill -QUIT "$TQ_WORKER_PID"
+wait_for 6 gone "$TQ_WORKER_PID"
+check "SIGTERM, then SIGQUIT: a cold shutdown" gone "$TQ_WORKER_PID"
+stop_worker
+check_same "the item is pending again" "$(psqlc "SELECT status FROM task_items WHERE task_id = $t")" pending
 psqlc "UPDATE task_items SET status = 'cancelled' WHERE task_id = $t" >/dev/null
 psqlc "SELECT tq_task_settle($t)" >/dev/null
 
