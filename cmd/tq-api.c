@@ -2028,6 +2028,7 @@ main(int argc, char *argv[])
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
@@ -2080,6 +2081,16 @@ main(int argc, char *argv[])
 		if (sigwait(&set, &sig) != 0)
 			sig = SIGTERM;
 	} while (sig == SIGPIPE || sig == SIGHUP);
+	/*
+	 * SIGQUIT: at once; a request in progress is cut as by a crash
+	 * (a submit not yet committed is rolled back), none is waited for
+	 */
+	if (sig == SIGQUIT) {
+		if (!quiet)
+			tq_log(TQ_LOG_INFO, "stopped", json_pack("{s:s}",
+			    "signal", "QUIT"));
+		_exit(0);
+	}
 
 	/* no new connections; the requests in progress end, then stop */
 	{

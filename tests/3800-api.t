@@ -597,5 +597,22 @@ api_start "$tmp/api-mute.log" -l 127.0.0.1:0 -t 1
 TQ_REDIS_URL=$r0
 req GET /api/monitoring/workers
 check_same "a Redis that never answers: 503, not a connection cut" "$code $(j .error)" '503 redis unavailable'
+# SIGQUIT stops at once, a request in progress or not, though sh has a
+# command it runs with & ignore SIGQUIT; SIGHUP is ignored
+curl -s -m 20 -o /dev/null "$A/api/monitoring/workers" &
+cpid=$!
+sleep 1
+kill -HUP "$APID"
+sleep 0.3
+check "SIGHUP: tq-api runs on" kill -0 "$APID"
+kill -QUIT "$APID"
+i=0
+while kill -0 "$APID" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+check_same "SIGQUIT: stops within 2 s, a request in progress" "$(kill -0 "$APID" 2>/dev/null && echo running || echo stopped)" stopped
+kill -KILL "$APID" 2>/dev/null
+wait "$APID"
+check_same "exit status 0" "$?" 0
+check_match "saying so" "$(tail -1 "$tmp/api-mute.log")" ' stopped signal=QUIT'
+wait "$cpid"
 
 done_testing
