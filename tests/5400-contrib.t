@@ -9,7 +9,7 @@
 # Dockerfile (its packages are in Debian 12, its build steps are the
 # Makefile's and run here).
 . "$(dirname "$0")/lib.sh"
-plan 88
+plan 90
 C=$TQ_TOP/contrib
 need systemd-analyze systemd
 need jq jq
@@ -199,6 +199,22 @@ MANPATH=$tmp/man systemd-analyze verify --root="$root" \
 	tq-api.service >"$tmp/verify" 2>&1
 check_same "systemd-analyze verify tq-api.service: clean" \
 	"$?:$(cat "$tmp/verify")" "0:"
+
+# the drop-in that the unit's comment shows for a raised timeout: clean,
+# and longer than the timeout it is for
+dropin=$(sed -n '/^# A queue.s timeout raised/,/^[^#]/{/^#   /s/^#   //p}' \
+	"$C/tq-worker@.service")
+mkdir -p "$root/etc/systemd/system/tq-worker@ai-queue.service.d"
+printf '%s\n' "$dropin" \
+	>"$root/etc/systemd/system/tq-worker@ai-queue.service.d/stop.conf"
+MANPATH=$tmp/man systemd-analyze verify --root="$root" \
+	tq-worker@ai-queue.service >"$tmp/verify" 2>&1
+check_same "the unit's drop-in for a raised timeout: clean" \
+	"$?:$(printf '%s' "$dropin" | tr '\n' ' '):$(cat "$tmp/verify")" \
+	"0:[Service] TimeoutStopSec=630:"
+check_match "tq.env says to raise the stop timeouts with a job timeout" \
+	"$(sed -n '/^# hard timeouts of a job/,/^#TQ_PARSE/p' "$C/tq.env" |
+	tr '\n' ' ')" 'TimeoutStopSec.*TQ_STOP_TIMEOUT.*stop_grace_period'
 
 # ExecStart as systemd runs it: $$ is $, %i the queue
 xs=$(sed -n 's/^ExecStart=//p' "$C/tq-worker@.service" | sed 's/\$\$/$/g')
