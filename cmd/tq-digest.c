@@ -208,6 +208,7 @@ main(int argc, char *argv[])
 	int ch, binary = 0, big, status = TQ_EXIT_OK;
 	double t0;
 
+	tq_log_init();
 	while ((ch = tq_getopt(argc, argv, "hijk:n:t:Vv", longopts, "hjVv")) !=
 	    -1) {
 		/* -j: JSON is all it prints */

@@ -148,6 +148,7 @@ main(int argc, char *argv[])
 	double t0;
 	json_t *o;
 
+	tq_log_init();
 	while ((ch = tq_getopt(argc, argv, "hjtu:Vv", longopts, "hjVv")) !=
 	    -1) {
 		if (tq_opt_common(ch, optarg, &om, NULL)) {

@@ -140,6 +140,13 @@ tq_vis_arg(const char *s)
 char	*tq_cfg_err;
 void	(*tq_cfg_fail)(const char *);
 
+void
+tq_log_init(void)
+{
+	if (tq_log_env() == -1)
+		tq_cfg_err = xstrdup(tq_strerror());
+}
+
 int
 tq_getopt(int argc, char *const argv[], const char *optstring,
     const struct option *own, const char *common)

@@ -279,24 +279,7 @@ tq_config_load(void)
 		}
 		tq_cfg.allow_addrs = xstrdup(v);
 	}
-	if ((v = getenv("TQ_LOG")) != NULL && *v) {
-		int l = tq_log_parse_level(v);
-
-		if (l == -1) {
-			tq_seterr("TQ_LOG: %s: not error, warn, info or debug",
-			    v);
-			return -1;
-		}
-		tq_loglevel = l;
-	}
-	if ((v = getenv("TQ_LOG_FORMAT")) != NULL && *v) {
-		if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
-			tq_seterr("TQ_LOG_FORMAT: %s: not text or json", v);
-			return -1;
-		}
-		tq_logjson = strcmp(v, "json") == 0;
-	}
-	return 0;
+	return tq_log_env();
 }
 
 /* in cli.c, which must not call this file: tq-extract loads no libpq */

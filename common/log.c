@@ -78,6 +78,30 @@ tq_log_parse_level(const char *s)
 	return -1;
 }
 
+int
+tq_log_env(void)
+{
+	const char *v;
+	int l;
+
+	if ((v = getenv("TQ_LOG")) != NULL && *v) {
+		if ((l = tq_log_parse_level(v)) == -1) {
+			tq_seterr("TQ_LOG: %s: not error, warn, info or debug",
+			    v);
+			return -1;
+		}
+		tq_loglevel = l;
+	}
+	if ((v = getenv("TQ_LOG_FORMAT")) != NULL && *v) {
+		if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
+			tq_seterr("TQ_LOG_FORMAT: %s: not text or json", v);
+			return -1;
+		}
+		tq_logjson = strcmp(v, "json") == 0;
+	}
+	return 0;
+}
+
 static void
 plain_value(struct tq_buf *b, json_t *v)
 {

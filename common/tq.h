@@ -170,6 +170,8 @@ extern int	 tq_logjson;
 /* a daemon's: a line stderr does not take within 1 s is dropped */
 extern int	 tq_log_nowait;
 int		 tq_log_parse_level(const char *);
+/* TQ_LOG and TQ_LOG_FORMAT: 0, or -1 and tq_strerror() for a bad one */
+int		 tq_log_env(void);
 /* One line to stderr: time, level, then key=value pairs (or JSON). */
 void		 tq_log(enum tq_loglevel, const char *event, json_t *fields);
 void		 tq_logf(enum tq_loglevel, const char *fmt, ...)
@@ -1639,6 +1641,8 @@ struct option;
  * not return.
  */
 void		 tq_config_init(void (*fail)(const char *));
+/* The same for the filters (tq-extract, tq-digest): TQ_LOG* alone. */
+void		 tq_log_init(void);
 int		 tq_getopt(int argc, char *const argv[], const char *optstring,
 		    const struct option *own, const char *common);
 /*

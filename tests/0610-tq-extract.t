@@ -21,7 +21,7 @@ else
 	tq_extract() { "$TQ_TOP/tq-extract" "$@"; }
 fi
 unset EXTRACT_URL
-plan 46
+plan 52
 
 check_status 0 "-h exits 0" tq_extract -h
 check_match "-h prints usage to stdout" "$(cat "$out")" \
@@ -103,6 +103,16 @@ python3 -c 'import sys; sys.stdout.write(sys.argv[1] * 1200)' \
     > "$tmp/soup.html"
 check_status 3 "tag soup that breaks the parser exits 3" tq_extract "$tmp/soup.html"
 check_match "and says so" "$(cat "$errf")" "^tq-extract: $tmp/soup.html: "
+
+# TQ_LOG and TQ_LOG_FORMAT, as every tool reads them: debug logs what
+# -v does, json makes it JSON; a bad one is a usage error
+check "TQ_LOG=debug" env TQ_LOG=debug "$TQ_TOP/tq-extract" "$tmp/cp1252.html"
+check_match "logs what -v does" "$(cat "$errf")" ' debug tq-extract extracted file=.* words=[0-9]+ '
+check "TQ_LOG_FORMAT=json with -v" env TQ_LOG_FORMAT=json "$TQ_TOP/tq-extract" -v "$tmp/cp1252.html"
+check_same "logs it as JSON" "$(jq -r '[.prog, .event] | join(" ")' "$errf")" "tq-extract extracted"
+check_status 2 "TQ_LOG=bogus: a usage error" env TQ_LOG=bogus "$TQ_TOP/tq-extract" "$tmp/cp1252.html"
+check_same "in one line" "$(cat "$errf") $(wc -c <"$out" | tr -d ' ')" \
+    "tq-extract: TQ_LOG: bogus: not error, warn, info or debug 0"
 
 # run once per page by scripts: it loads no database client, and not
 # libcurl with the 30 libraries behind it (4 ms a start)

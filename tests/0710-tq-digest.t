@@ -150,6 +150,15 @@ check_status 3 "from stdin too" sh -c "tq-digest <'$tmp/random.bin'"
 check "text with a few bad bytes" tq_digest -i "$tmp/mixed.txt"
 check "its JSON is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$out"
 
+# TQ_LOG and TQ_LOG_FORMAT, as every tool reads them
+check "TQ_LOG=debug" env TQ_LOG=debug "$TQ_TOP/tq-digest" "$art"
+check_match "logs what -v does" "$(cat "$errf")" ' debug tq-digest digested file=.* language=en '
+check "TQ_LOG_FORMAT=json with -v" env TQ_LOG_FORMAT=json "$TQ_TOP/tq-digest" -v "$art"
+check_same "logs it as JSON" "$(jq -r '[.prog, .event] | join(" ")' "$errf")" "tq-digest digested"
+check_status 2 "TQ_LOG_FORMAT=xml: a usage error" env TQ_LOG_FORMAT=xml "$TQ_TOP/tq-digest" "$art"
+check_same "in one line" "$(cat "$errf") $(wc -c <"$out" | tr -d ' ')" \
+    "tq-digest: TQ_LOG_FORMAT: xml: not text or json 0"
+
 # input is capped at 64 MiB, as tq-extract's: all of it was read into
 # memory, so /dev/zero ran the memory out and aborted (exit 134)
 { cat "$art"; head -c $((67108864 - $(wc -c <"$art"))) /dev/zero | tr '\0' ' '; } >"$tmp/64m.txt"
