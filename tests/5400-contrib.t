@@ -9,7 +9,7 @@
 # Dockerfile (its packages are in Debian 12, its build steps are the
 # Makefile's and run here).
 . "$(dirname "$0")/lib.sh"
-plan 90
+plan 91
 C=$TQ_TOP/contrib
 need systemd-analyze systemd
 need jq jq
@@ -276,6 +276,12 @@ for v in $vars WORKER_COUNT_PARSING WORKER_COUNT_AI WORKER_COUNT_NOTION \
 	grep -q "^#\{0,1\}$v=" "$C/tq.env" || missing="$missing $v"
 done
 check_same "tq.env lists every variable the programs read" "$missing" ""
+# and the pages name none that no program reads
+named=$(cat "$TQ_TOP"/man/*.[157] | grep -o '\bTQ_[A-Z0-9_]*[A-Z0-9]\b' |
+	sort -u | grep -v -x -e TQ_RUN_DIR -e TQ_STOP_TIMEOUT \
+	-e TQ_DIGEST_TIMEOUT -e TQ_COMPLETION_TIMEOUT $(printf -- '-e %s ' $vars))
+check_same "the man pages name no TQ_ variable that nothing reads" \
+	"$(echo $named)" ""
 check_match "sources read some ($(echo $vars | wc -w) found)" "$(echo $vars | wc -w)" '^[2-9][0-9]$'
 check_same "every line a comment or KEY=VALUE" \
 	"$(grep -v -E '^(#.*|[A-Z_][A-Z0-9_]*=[^ "'"'"'$]*|)$' "$C/tq.env")" ""
