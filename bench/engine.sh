@@ -68,10 +68,12 @@ urls() {	# urls N SECS TAG
 workers_up() {	# workers_up QUEUE N: wait until N workers serve QUEUE
 	wait_for 30 sh -c "[ \$(redis-cli -s '$tmp/redis.sock' SCARD rq:workers:$1) -ge $2 ]"
 }
-anon() {	# anon PID...: their Anonymous memory together, KiB
+# (status, not smaps_rollup: the workers are not dumpable, and only root
+# may read the smaps of one)
+anon() {	# anon PID...: their resident anonymous memory together, KiB
 	for _p in "$@"; do
-		sed -n 's/^Anonymous: *\([0-9]*\) kB/\1/p' \
-		    "/proc/$_p/smaps_rollup" 2>/dev/null
+		sed -n 's/^RssAnon: *\([0-9]*\) kB/\1/p' \
+		    "/proc/$_p/status" 2>/dev/null
 	done | awk '{ s += $1 } END { print s + 0 }'
 }
 tree() {	# tree PID: PID and all its descendants

@@ -19,7 +19,8 @@ wait_for 10 sh -c "pgrep -P $TQ_WORKER_PID >/dev/null" ||
 	bail "tq-worker started no worker process"
 wpid=$(pgrep -P "$TQ_WORKER_PID" | head -1)
 rss() { ps -o rss= -p "$1" | tr -d ' '; }
-fds() { ls "/proc/$1/fd" | wc -l; }
+# the worker is not dumpable: root alone may list its descriptors
+fds() { [ -r "/proc/$1/fd" ] && ls "/proc/$1/fd" | wc -l || echo -; }
 
 echo "soak: $rounds rounds of $per pages parsed, then summarised" \
     "(builtin AI), tq-worker -n 1, $(nproc) CPUs," \

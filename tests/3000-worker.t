@@ -50,13 +50,20 @@ else
 	# a job process, which reads pages from anywhere, holds its own
 	# socket to its worker, none of the worker's Redis, PostgreSQL and
 	# HTTP connections
+	# (root alone may look: job processes are not dumpable, so their
+	# /proc/PID/fd is root's)
 	socks=
 	for wp in $(ps -o pid= --ppid "$TQ_WORKER_PID"); do
 		for jp in $(ps -o pid= --ppid "$wp"); do
 			socks="$socks $(ls -l /proc/"$jp"/fd | grep -c socket:)"
 		done
 	done
-	check_match "each job process holds one socket" "$socks" '^( 1)+$'
+	if [ "$(id -u)" -eq 0 ]; then
+		check_match "each job process holds one socket" "$socks" \
+		    '^( 1)+$'
+	else
+		ok 0 "job processes' sockets # skip not root"
+	fi
 fi
 check_match "one log line per job" "$(grep -c 'job ' "$tmp/worker.log")" '^[4-9]$'
 check_match "log line has the fields" "$(grep 'outcome=failed' "$tmp/worker.log")" \
