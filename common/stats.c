@@ -72,6 +72,34 @@ tq_stats_tasks(PGconn *db, struct tq_err *e)
 	return st;
 }
 
+/*
+ * The items by status: the closed ones (completed, failed, cancelled)
+ * from the counters each task keeps (a row a task), the open ones
+ * (pending, running: few) from the index of the items' state and the
+ * batches, in one statement, so one snapshot.  Counting every item (a
+ * join of task_items_all and every task) read the whole history at
+ * each scrape: 0.46 s for 2,000,000 items (0.14 s now), 2.2 s in the
+ * scale audit's.  The counters move in the transaction that moves an
+ * item: tq_item_finish() adds one as an item closes (a store, a
+ * failure, the reconciler's cancel, a recovery's failure),
+ * tq_task_cancel() as many as it cancels, tq_task_retry() takes back
+ * as many failed items as it reopens; a submit and a chain's
+ * follow-up write open items only, and retention deletes a task with
+ * its items.  tests/5015 compares both counts after a run.  The task
+ * of each group of open items is looked up by its id.
+ */
+static const char items_sql[] = "SELECT type, status, n FROM (SELECT "
+    "(SELECT t.type FROM processing_tasks t WHERE t.id = o.task_id) "
+    "AS type, o.status, sum(o.n) AS n FROM (SELECT task_id, status, "
+    "count(*) AS n FROM task_items WHERE status IN ('pending', "
+    "'running') GROUP BY 1, 2 UNION ALL SELECT task_id, 'pending', "
+    "sum(cardinality(job_ids)) FROM task_item_batches GROUP BY 1) o "
+    "GROUP BY 1, 2 UNION ALL SELECT t.type, s.status, s.n FROM (SELECT "
+    "type, sum(completed_items) AS c, sum(failed_items) AS f, "
+    "sum(cancelled_items) AS x FROM processing_tasks GROUP BY 1) t "
+    "CROSS JOIN LATERAL (VALUES ('completed', t.c), ('failed', t.f), "
+    "('cancelled', t.x)) s(status, n)) a WHERE n > 0";
+
 json_t *
 tq_stats_by_status(PGconn *db, struct tq_err *e, int items)
 {
@@ -86,11 +114,9 @@ tq_stats_by_status(PGconn *db, struct tq_err *e, int items)
 	 * batches of items, nor their view
 	 */
 	r = tq_db_exec(db, e, !items ? "SELECT type, status, count(*) FROM "
-	    "processing_tasks GROUP BY 1, 2" : v >= 19 ? "SELECT t.type, "
-	    "i.status, count(*) FROM task_items_all i JOIN processing_tasks t "
-	    "ON t.id = i.task_id GROUP BY 1, 2" : "SELECT t.type, i.status, "
-	    "count(*) FROM task_items i JOIN processing_tasks t ON t.id = "
-	    "i.task_id GROUP BY 1, 2", 0, NULL);
+	    "processing_tasks GROUP BY 1, 2" : v >= 19 ? items_sql :
+	    "SELECT t.type, i.status, count(*) FROM task_items i JOIN "
+	    "processing_tasks t ON t.id = i.task_id GROUP BY 1, 2", 0, NULL);
 	if (r == NULL) {
 		json_decref(o);
 		return NULL;
