@@ -203,14 +203,26 @@ tq_maint_reconcile(PGconn *db, redisContext *rc, struct tq_maint_stats *st,
 
 	snprintf(g, sizeof(g), "%.3f", tq_cfg.reconcile_grace);
 	p[0] = g;
-	/* first PostgreSQL, then the Redis snapshot: see above */
-	r = tq_db_exec(db, err, "SELECT i.job_id, i.task_id, i.item_id, "
-	    "t.queue_name, i.status, extract(epoch FROM now() - "
-	    "i.started_at) FROM task_items_all i JOIN processing_tasks t "
-	    "ON t.id = i.task_id WHERE i.status IN ('pending', 'running') AND "
-	    "i.updated_at < now() - make_interval(secs => $1::float8) AND "
-	    "(i.run_after IS NULL OR i.run_after <= now()) "
-	    "ORDER BY i.task_id, i.seq LIMIT 50000", 1, p);
+	/*
+	 * first PostgreSQL, then the Redis snapshot: see above.  The open
+	 * items come from the index of the items' state (and the
+	 * batches), and their queues from their tasks, each task looked
+	 * up by its id once.  Joined to the tasks, they were planned,
+	 * from some thousands of open items on, as a hash of every task
+	 * ever kept (at 200,000 tasks, 11,170 pages and 0.12 s of a pass
+	 * over 40,000 open items; 0.09 s now, their sort the most of it)
+	 */
+	r = tq_db_exec(db, err, "WITH o AS MATERIALIZED (SELECT job_id, "
+	    "task_id, item_id, status, started_at, seq FROM task_items_all "
+	    "WHERE status IN ('pending', 'running') AND updated_at < now() - "
+	    "make_interval(secs => $1::float8) AND (run_after IS NULL OR "
+	    "run_after <= now()) ORDER BY task_id, seq LIMIT 50000), "
+	    "q AS MATERIALIZED (SELECT d.task_id, (SELECT t.queue_name FROM "
+	    "processing_tasks t WHERE t.id = d.task_id) AS queue_name FROM "
+	    "(SELECT DISTINCT task_id FROM o) d) "
+	    "SELECT o.job_id, o.task_id, o.item_id, q.queue_name, o.status, "
+	    "extract(epoch FROM now() - o.started_at) FROM o JOIN q ON "
+	    "q.task_id = o.task_id ORDER BY o.task_id, o.seq", 1, p);
 	if (r == NULL)
 		return -1;
 	if ((ids = redis_ids(rc, err, &nids)) == NULL)

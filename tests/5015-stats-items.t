@@ -8,9 +8,9 @@
 # follow-ups, tq-retry, tq-cancel, the reconciler's cancel, retention)
 # it says what counting every item says, and each task's counters are
 # its items'.  With a history of 20,000 closed items, tq-stats -p does
-# not read them.
+# not read them, nor does the reconciler read every task.
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 16
 start_redis
 start_pg
 start_httpd
@@ -132,4 +132,22 @@ else
 fi
 check_match "tq-stats -p reads the 1,000 open items, not the 20,000 closed ($n rows)" \
     "$n" '^[0-9]{1,3}$|^10[0-9][0-9]$'
+
+# the reconciler finds each open item's queue by its task's id, never
+# by reading every task (auto_explain logs each statement's plan)
+rcli flushall >/dev/null
+psqlc "ALTER DATABASE postgres SET session_preload_libraries = 'auto_explain';
+	ALTER DATABASE postgres SET auto_explain.log_min_duration = 0" >/dev/null
+l0=$(wc -l <"$tmp/pgsock/log")
+check "tq-worker -R" env TQ_RECONCILE_GRACE=0 tq-worker -R
+psqlc "ALTER DATABASE postgres RESET ALL" >/dev/null
+# (and the run's 8 pending: 7 in a batch, 1 of task $d; not the running)
+check_same "it queued the 1,000 open items again" \
+    "$(jq -r .requeued "$out") $(rcli llen rq:queue:ai-queue)" "1008 1000"
+tail -n +$((l0 + 1)) "$tmp/pgsock/log" |
+    awk '/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / { p = 0 }
+    /Query Text: .*task_items_all.*make_interval/ { p = 1 } p' >"$tmp/plan"
+check_match "the reconciler's plan was logged" "$(cat "$tmp/plan")" 'task_items_state'
+check_same "it reads no task but by its id" \
+    "$(grep -c 'Scan on processing_tasks ' "$tmp/plan")" 0
 done_testing
