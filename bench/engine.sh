@@ -72,7 +72,7 @@ workers_up() {	# workers_up QUEUE N: wait until N workers serve QUEUE
 # may read the smaps of one)
 anon() {	# anon PID...: their resident anonymous memory together, KiB
 	for _p in "$@"; do
-		sed -n 's/^RssAnon: *\([0-9]*\) kB/\1/p' \
+		sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\) kB/\1/p' \
 		    "/proc/$_p/status" 2>/dev/null
 	done | awk '{ s += $1 } END { print s + 0 }'
 }
