@@ -339,18 +339,6 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	o.user_agent = tq_cfg.user_agent;
 	o.raw = 1;	/* decoded in the job process, with the extraction */
 	maxr = o.max_redirects;
-	/*
-	 * One handle for the job's fetches: a redirect to another site is
-	 * a new fetch, and the cookies a site set before it (a consent or
-	 * login wall: A sets one, sends to B, B back to A) go with the
-	 * next, as a browser's do; no other job sees them.
-	 */
-	tq_http_init();
-	if ((o.handle = curl_easy_init()) == NULL) {
-		tq_err_set(err, TQ_ERR_TRANSIENT, "network",
-		    "cannot start libcurl");
-		return NULL;
-	}
 	memset(&f, 0, sizeof(f));
 	/*
 	 * The site's turn: a wait leaves the fetch what remains before
@@ -365,6 +353,21 @@ tq_job_parse(const struct tq_claim *claim, struct tq_err *err)
 	if (take_site(&site, url, tag, end - left, o.timeout_ms / 1000.0,
 	    robots, err) == -1)
 		goto out;
+	/*
+	 * One handle for the job's fetches: a redirect to another site is
+	 * a new fetch, and the cookies a site set before it (a consent or
+	 * login wall: A sets one, sends to B, B back to A) go with the
+	 * next, as a browser's do; no other job sees them.  Made once the
+	 * site's turn came: a handle is some 30 KB, and the jobs that wait
+	 * for their turn are many
+	 */
+	tq_http_init();
+	if ((o.handle = curl_easy_init()) == NULL) {
+		tq_err_set(err, TQ_ERR_TRANSIENT, "network",
+		    "cannot start libcurl");
+		tq_site_release(&site, NULL);
+		goto out;
+	}
 	/* each redirect to another site, at that site's turn */
 	for (from = url; ; ) {
 		if (site.held) {
