@@ -1261,18 +1261,8 @@ hashes(struct tq_buf *b, const struct jobfixed *f, enum tq_stage st,
 }
 
 /*
- * ARGV: job ids.  Their hashes lose the TTL a submit gave them
- * (TQ_SUBMIT_HASH_TTL): a queued job's hash has none, as in RQ.
- * PERSIST is no write that a full Redis refuses.
- */
-static const char persist_lua[] =
-"for i = 1, #ARGV do redis.call('PERSIST', 'rq:job:' .. ARGV[i]) end\n"
-"return 0\n";
-
-/*
- * The ids pushed (RPUSH, LPUSH if front), 10,000 a command, each after
- * the PERSIST of their hashes, and the queue's registration, into b;
- * returns the number of commands.
+ * The ids pushed (RPUSH, LPUSH if front), 10,000 a command, and the
+ * queue's registration, into b; returns the number of commands.
  */
 static int
 pushes(struct tq_buf *b, enum tq_stage st, const struct tq_jobspec *jobs,
@@ -1284,21 +1274,15 @@ pushes(struct tq_buf *b, enum tq_stage st, const struct tq_jobspec *jobs,
 	int cmds = 1;
 
 	snprintf(key, sizeof(key), "rq:queue:%s", qname(st));
-	ids = xcalloc(n > 10000 ? 10003 : n + 3, sizeof(*ids));
+	ids = xcalloc(n > 10000 ? 10002 : n + 2, sizeof(*ids));
 	for (i = 0; i < n; i += m) {
 		m = n - i > 10000 ? 10000 : n - i;
-		ids[0] = "EVAL";
-		ids[1] = persist_lua;
-		ids[2] = "0";
-		for (k = 0; k < m; k++)
-			ids[k + 3] = jobs[i + k].job_id;
-		resp(b, (int)m + 3, ids);
 		ids[0] = front ? "LPUSH" : "RPUSH";
 		ids[1] = key;
 		for (k = 0; k < m; k++)
 			ids[k + 2] = jobs[i + k].job_id;
 		resp(b, (int)m + 2, ids);
-		cmds += 2;
+		cmds++;
 	}
 	free(ids);
 	argv[0] = "SADD";
@@ -1334,18 +1318,6 @@ tq_queue_format_template(struct tq_buf *b, enum tq_stage st,
 	argv[22] = "data";
 	argv[23] = "";
 	resp(b, 24, argv);
-	tq_queue_format_expire(b, key, TQ_SUBMIT_HASH_TTL);
-	return 2;
-}
-
-int
-tq_queue_format_expire(struct tq_buf *b, const char *key, int secs)
-{
-	char ttl[16];
-	const char *argv[3] = { "EXPIRE", key, ttl };
-
-	snprintf(ttl, sizeof(ttl), "%d", secs);
-	resp(b, 3, argv);
 	return 1;
 }
 

@@ -20,8 +20,7 @@
  * after it.  If the transaction fails the MULTI is discarded and the
  * hashes deleted again; if tq-submit dies in between, Redis discards
  * the MULTI and some hashes stay without a job in any queue, which
- * nothing reads, until they expire: they are written with a TTL
- * (TQ_SUBMIT_HASH_TTL) that the push, in the EXEC, takes away.
+ * nothing reads.
  *
  * About 1,750 lines, on purpose: one submit is one transaction from
  * the checks of its inputs to the writing of its items and the one
@@ -30,7 +29,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1198,51 +1196,32 @@ send_cmds(redisContext *rc, const char *buf, size_t len, int n,
 #define HASH_CHUNK	256
 
 /*
- * The jobs whose template or copy was gone (got: the replies of each
- * job's COPY and HSET), written whole, with the template's TTL.
+ * The jobs whose template or copy was gone (got: the replies, the
+ * template's HSET first, then each job's COPY and HSET), written whole.
  */
 static int
 rewrite_hashes(struct hashes *h, const long long *got)
 {
 	struct tq_jobspec *redo;
 	struct tq_buf b = { 0 };
-	char key[64];
 	size_t k, m = 0;
-	int n, rv;
+	int rv;
 
 	for (k = 0; k < h->n; k++)
-		m += got[2 * k] != 1 || got[2 * k + 1] != 0;
+		m += got[1 + 2 * k] != 1 || got[2 + 2 * k] != 0;
 	if (m == 0)
 		return 0;
 	redo = xcalloc(m, sizeof(*redo));
 	for (k = 0, m = 0; k < h->n; k++)
-		if (got[2 * k] != 1 || got[2 * k + 1] != 0)
+		if (got[1 + 2 * k] != 1 || got[2 + 2 * k] != 0)
 			redo[m++] = h->jobs[k];
 	tq_logf(TQ_LOG_INFO, "submit: %zu job hashes written again "
 	    "(their template was gone)", m);
-	n = tq_queue_format_hashes(&b, h->stage, redo, m);
-	for (k = 0; k < m; k++) {
-		snprintf(key, sizeof(key), "rq:job:%s", redo[k].job_id);
-		n += tq_queue_format_expire(&b, key, TQ_SUBMIT_HASH_TTL);
-	}
-	rv = send_cmds(h->rc, b.data, b.len, n, &h->err);
+	rv = send_cmds(h->rc, b.data, b.len,
+	    tq_queue_format_hashes(&b, h->stage, redo, m), &h->err);
 	tq_buf_free(&b);
 	free(redo);
 	return rv;
-}
-
-/*
- * TQ_TEST_SUBMIT_CRASH (tests only): if the file it names can be
- * removed, tq-submit kills itself with SIGKILL at the commit, after it
- * and before the EXEC that pushes the jobs.
- */
-static void
-test_crash(void)
-{
-	const char *f = getenv("TQ_TEST_SUBMIT_CRASH");
-
-	if (f != NULL && *f != '\0' && unlink(f) == 0)
-		kill(getpid(), SIGKILL);
 }
 
 /*
@@ -1270,14 +1249,14 @@ write_hashes(void *arg)
 	struct tq_buf b = { 0 };
 	long long *got;
 	size_t i, m;
-	int n, nt, clean = redis_clean(h->rc), last;
+	int n, clean = redis_clean(h->rc), last;
 
 	h->rc_ok = 0;
 	if (h->n == 0)
 		return NULL;
 	/* the first job's id, unique, names the template too */
 	snprintf(h->tpl, sizeof(h->tpl), "tq:submit:%s", h->jobs[0].job_id);
-	n = nt = tq_queue_format_template(&b, h->stage, h->tpl);
+	n = tq_queue_format_template(&b, h->stage, h->tpl);
 	for (i = 0; ; i += m) {
 		m = h->n - i > HASH_CHUNK ? HASH_CHUNK : h->n - i;
 		n += tq_queue_format_copies(&b, h->stage, h->tpl, h->jobs + i,
@@ -1309,7 +1288,7 @@ write_hashes(void *arg)
 	got = xcalloc((size_t)n, sizeof(*got));
 	h->rc_ok = tq_redis_replies_ints(h->rc, &h->err, n, got);
 	if (h->rc_ok == 0)
-		h->rc_ok = rewrite_hashes(h, got + nt);
+		h->rc_ok = rewrite_hashes(h, got);
 	free(got);
 	return NULL;
 }
@@ -1737,7 +1716,6 @@ submit(PGconn *db, redisContext *rc, struct tq_submit *s, int par,
 	if (tq_db_cmd(db, e, "COMMIT") == -1)
 		goto rollback;
 	tq_submit_phase("committed");
-	test_crash();
 	s->nitems = n;
 	ret = 0;
 	if (!hashed) {

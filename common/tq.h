@@ -1126,8 +1126,7 @@ int		 tq_queue_push(redisContext *, struct tq_err *, enum tq_stage,
  * tq_queue_push() in two steps, formatted into b for one pipelined
  * write each (redisAppendFormattedCommand): the job hashes, one HSET
  * each, which no worker sees yet; then one MULTI with an RPUSH (LPUSH
- * if front) of all ids, 10,000 a command, each after a PERSIST of
- * their hashes (an EVAL), and the queue's registration.
+ * if front) of all ids, 10,000 a command, and the queue's registration.
  * Both return the number of replies to read (tq_redis_replies).
  */
 int		 tq_queue_format_hashes(struct tq_buf *b, enum tq_stage,
@@ -1143,22 +1142,14 @@ int		 tq_queue_format_push_open(struct tq_buf *b, enum tq_stage,
 /*
  * The hashes of a bulk submit, for half of Redis's work: one template
  * hash at key with the fields every job shares and an empty description
- * and data, which expires in TQ_SUBMIT_HASH_TTL seconds (an HSET and an
- * EXPIRE: 2 commands), then for each job a COPY of it to rq:job:<id>,
- * which keeps that TTL, and an HSET of the job's own description and
- * data (two commands a job).  A COPY answers 1 and its HSET 0 (no new
- * field); any other pair of answers means the template or the copy was
- * gone (FLUSHALL), and that job needs tq_queue_format_hashes() and
- * tq_queue_format_expire().  The push (tq_queue_format_push*) takes
- * the TTL away as it queues the job: the hashes of a submit that dies
- * before its push do not stay for good.
+ * and data (one HSET), then for each job a COPY of it to rq:job:<id>
+ * and an HSET of the job's own description and data (two commands a
+ * job).  A COPY answers 1 and its HSET 0 (no new field); any other
+ * pair of answers means the template or the copy was gone (FLUSHALL),
+ * and that job needs tq_queue_format_hashes().
  */
-#define TQ_SUBMIT_HASH_TTL	86400
 int		 tq_queue_format_template(struct tq_buf *b, enum tq_stage,
 		    const char *key);
-/* EXPIRE key secs: 1 command. */
-int		 tq_queue_format_expire(struct tq_buf *b, const char *key,
-		    int secs);
 int		 tq_queue_format_copies(struct tq_buf *b, enum tq_stage,
 		    const char *key, const struct tq_jobspec *, size_t n);
 /* DEL of the template, once copied: 1 command. */
